@@ -1,0 +1,133 @@
+// The abstract syntax tree of a .pipe file (DSL.md). Built from the ANTLR parse tree by
+// ast_builder; checked by checker; compiled by eval/ and the operators.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/value/value.h"
+
+namespace sluice::ast {
+
+struct Loc {
+  int line = 0;  // 1-based
+  int col = 0;   // 1-based
+};
+
+enum class ExprKind : uint8_t {
+  Literal,   // value (+ unit for durations/sizes/rates)
+  Field,     // bare path: balance, address.city, `first name`, stage.field (joins)
+  Meta,      // @op @before.x @source.db @table @ts @position @key
+  Unary,     // op: "not", "-"
+  Binary,    // op: * / % + - == != < <= > >= and or ??
+  In,        // lhs in [items]
+  IsNull,    // lhs is null / is not null (negated)
+  If,        // if c then a else b
+  Call,      // name(args)
+  ListLit,   // [a, b]
+  ObjectLit, // { name: expr, ... }
+};
+
+enum class LitUnit : uint8_t { None, Duration, Size, Rate };
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct ObjectEntry {
+  std::string name;
+  Loc loc;
+  ExprPtr value;
+};
+
+struct Expr {
+  ExprKind kind = ExprKind::Literal;
+  Loc loc;
+  // Literal: the value. Duration: Int micros. Size: Int bytes. Rate: Int count per `rate_period_us`.
+  Value literal;
+  LitUnit unit = LitUnit::None;
+  int64_t rate_period_us = 0;
+  // Field: path segments. Meta: name without '@' in path[0], then sub-path (@before.balance =
+  // {"before","balance"}, @source.db = {"source","db"}).
+  std::vector<std::string> path;
+  // Unary/Binary operator text, Call function name (lower-case as written).
+  std::string op;
+  bool negated = false;  // IsNull: "is not null"
+  std::vector<ExprPtr> args;  // Unary:1, Binary:2, In: lhs then items, IsNull:1, If:3, Call, ListLit
+  std::vector<ObjectEntry> entries;  // ObjectLit (values may themselves be ObjectLit: nesting)
+};
+
+// `name = expr` or `name { nested options }`.
+struct Option {
+  std::string name;
+  Loc loc;
+  ExprPtr value;                // null for blocks
+  std::vector<Option> block;    // nested options for blocks (batch { rows = 2000 delay = 100ms })
+  bool is_block = false;
+};
+
+enum class StmtKind : uint8_t {
+  Where,     // expr
+  Set,       // target path, expr
+  Drop,      // paths
+  Keep,      // paths
+  Rename,    // paths[0] to paths[1]
+  Select,    // expr (ObjectLit)
+  Flatten,   // paths[0], prefix (may be empty)
+  Key,       // exprs
+  Require,   // expr, message
+  GroupBy,   // exprs (aggregate)
+  AggField,  // target path[0] = expr (a Call to an aggregate function)
+  Window,    // window tumbling(D) on FIELD: exprs[0] = the call tumbling(D), paths[0] = field
+};
+
+struct Path {
+  std::vector<std::string> segments;
+  Loc loc;
+};
+
+struct Statement {
+  StmtKind kind = StmtKind::Where;
+  Loc loc;
+  std::vector<Path> paths;
+  std::vector<ExprPtr> exprs;
+  std::string prefix;   // Flatten
+  std::string message;  // Require
+};
+
+enum class StageType : uint8_t { Source, Transform, Aggregate, Join, Sink };
+const char* stage_type_name(StageType t);  // "source", "transform", ...
+
+struct NameRef {
+  std::string name;
+  Loc loc;
+};
+
+struct Stage {
+  StageType type = StageType::Transform;
+  std::string kind;  // source/sink kind ("mysql", "file"); empty for transform/aggregate/join
+  Loc kind_loc;
+  std::string name;
+  Loc loc;           // of the stage keyword
+  Loc name_loc;
+  std::vector<NameRef> from;
+  std::vector<ExprPtr> join_on;        // join key expressions
+  std::vector<Option> options;         // options (incl. shared ones: buffer, retry, dead_letter...)
+  std::vector<Statement> statements;   // transform/aggregate/join statements, in order
+};
+
+struct Pipeline {
+  std::string name;
+  Loc loc;
+  std::vector<Option> settings;
+  Loc settings_loc;
+  std::vector<Stage> stages;
+};
+
+struct File {
+  std::string path;    // as given on the command line
+  std::string text;    // the whole source (for error carets)
+  std::vector<Pipeline> pipelines;
+};
+
+}  // namespace sluice::ast

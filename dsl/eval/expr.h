@@ -1,0 +1,62 @@
+// Compiled expressions: an AST expression turned into a tree of evaluators.
+// Errors while evaluating (to_int("x"), decimal overflow) throw eval_error, which the
+// operator evaluating the record catches and turns into a dead letter.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "dsl/ast.h"
+#include "engine/common/result.h"
+#include "engine/core/event.h"
+#include "engine/value/value.h"
+
+namespace sluice::eval {
+
+struct eval_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// State for the generate source's functions: seq(), random_*().
+struct GenState {
+  int64_t seq = 0;
+  std::mt19937_64 rng{42};
+};
+
+struct Context {
+  const Event* event = nullptr;  // for @meta; may be null (options)
+  const Object* row = nullptr;   // bare names resolve here
+  // Join: rows of the join's inputs, by input index (nullptr = missing side).
+  const std::vector<const Object*>* inputs = nullptr;
+  GenState* gen = nullptr;
+  int64_t now = 0;  // micros; now() returns this when non-zero
+};
+
+// Static types known before running (the checker uses them: upper(3) is an error).
+enum class SType : uint8_t { Unknown, Null, Bool, Int, UInt, Float, Decimal, String, Bytes,
+                             Date, Time, DateTime, Timestamp, Object, List, Number };
+
+class Expr {
+ public:
+  virtual ~Expr() = default;
+  virtual Value eval(const Context& ctx) const = 0;
+  SType stype = SType::Unknown;
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Scope {
+  std::vector<std::string> join_inputs;  // names usable as `stage.field` (join)
+  bool allow_generate = false;           // seq(), random_*(), pick()
+  bool allow_env = true;                 // env()/secret()
+};
+
+// Compiles an expression; errors carry the AST location in the message prefix "LINE:COL: ".
+result<ExprPtr> compile(const ast::Expr& e, const Scope& scope);
+
+// Evaluates a constant expression (options): literals, env(), secret(), operators on them.
+result<Value> eval_constant(const ast::Expr& e);
+
+}  // namespace sluice::eval

@@ -1,0 +1,95 @@
+#include "dsl/option_spec.h"
+
+namespace sluice::dsl {
+
+const char* opt_type_name(OptType t) {
+  switch (t) {
+    case OptType::String: return "string";
+    case OptType::Int: return "integer";
+    case OptType::Bool: return "bool";
+    case OptType::Duration: return "duration";
+    case OptType::Size: return "size";
+    case OptType::Rate: return "rate";
+    case OptType::Enum: return "enum";
+    case OptType::StringList: return "list of strings";
+    case OptType::Expr: return "expression";
+    case OptType::Block: return "block";
+    case OptType::Backoff: return "backoff";
+    case OptType::Any: return "constant";
+    case OptType::Secret: return "secret";
+  }
+  return "value";
+}
+
+namespace {
+
+OptionSpec opt(std::string name, OptType type, std::string def, std::string doc) {
+  OptionSpec s;
+  s.name = std::move(name);
+  s.type = type;
+  s.default_text = std::move(def);
+  s.doc = std::move(doc);
+  return s;
+}
+
+}  // namespace
+
+const std::vector<OptionSpec>& common_stage_options() {
+  static const std::vector<OptionSpec> specs = [] {
+    std::vector<OptionSpec> v;
+    auto buffer = opt("buffer", OptType::Int, "10000",
+                      "most records in flight on the input edge (backpressure bound)");
+    buffer.min = 1;
+    v.push_back(buffer);
+    auto par = opt("parallelism", OptType::Int, "1",
+                   "actors for this stage; records are partitioned by key");
+    par.min = 1;
+    par.max = 256;
+    v.push_back(par);
+    auto retry = opt("retry", OptType::Block, "",
+                     "transient failures: retry { attempts = N  backoff = exponential(MIN, MAX) }");
+    auto attempts = opt("attempts", OptType::Int, "3", "attempts before giving up");
+    attempts.min = 0;
+    retry.children.push_back(attempts);
+    retry.children.push_back(opt("backoff", OptType::Backoff, "exponential(100ms, 10s)",
+                                 "exponential(MIN, MAX) | fixed(D)"));
+    v.push_back(retry);
+    v.push_back(opt("dead_letter", OptType::String, "",
+                    "the sink that receives records failing permanently (a stage name)"));
+    auto on_error = opt("on_error", OptType::Enum, "dead_letter when dead_letter is set, else fail",
+                        "what to do with a record that fails permanently");
+    on_error.enum_values = {"dead_letter", "skip", "fail"};
+    v.push_back(on_error);
+    auto rate = opt("rate_limit", OptType::Rate, "",
+                    "most records per second the stage takes in");
+    rate.min = 1;
+    v.push_back(rate);
+    return v;
+  }();
+  return specs;
+}
+
+const std::vector<OptionSpec>& settings_options() {
+  static const std::vector<OptionSpec> specs = [] {
+    std::vector<OptionSpec> v;
+    v.push_back(opt("state_dir", OptType::String, "",
+                    "directory for offsets, checkpoints and aggregate state"));
+    auto ckpt = opt("checkpoint_interval", OptType::Duration, "1s", "time between checkpoints");
+    ckpt.min = 1;
+    v.push_back(ckpt);
+    auto batch = opt("batch_size", OptType::Int, "1024", "most events in one batch");
+    batch.min = 1;
+    batch.max = 1000000;
+    v.push_back(batch);
+    auto restarts = opt("restart_attempts", OptType::Int, "5",
+                        "pipeline restarts after failures before it is marked failed");
+    restarts.min = 0;
+    v.push_back(restarts);
+    v.push_back(opt("restart_backoff", OptType::Backoff, "exponential(1s, 30s)",
+                    "wait between pipeline restarts"));
+    return v;
+  }();
+  return specs;
+}
+
+}  // namespace sluice::dsl

@@ -1,0 +1,74 @@
+// Option specs: each operator declares its options as data. The checker validates against
+// them, `sluice check` words its messages from them and docs/operators/ is generated from them.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dsl/ast.h"
+
+namespace sluice::dsl {
+
+enum class OptType : uint8_t {
+  String,     // constant string expression (env()/secret()/concatenation allowed)
+  Int,        // integer (min/max checked)
+  Bool,
+  Duration,   // 250ms, 5s
+  Size,       // 64KB
+  Rate,       // 5000/s
+  Enum,       // bare identifier or string, one of enum_values
+  StringList, // ["a", "b"]
+  Expr,       // evaluated per record (may use fields and @meta)
+  Block,      // nested options: children
+  Backoff,    // exponential(MIN, MAX) | fixed(D)
+  Any,        // any constant expression
+  Secret,     // must be secret(...) or env(...) (never a literal in the file? warn only)
+};
+
+const char* opt_type_name(OptType t);
+
+struct OptionSpec {
+  std::string name;
+  OptType type = OptType::String;
+  bool required = false;
+  std::string default_text;               // shown in docs ("3306", "initial")
+  std::vector<std::string> enum_values;   // Enum
+  int64_t min = INT64_MIN;                // Int/Duration(us)/Size/Rate(per second)
+  int64_t max = INT64_MAX;
+  std::string doc;
+  std::vector<OptionSpec> children;       // Block
+};
+
+enum class Role : uint8_t { Source, Sink, Transform, Aggregate, Join };
+
+struct KindSpec {
+  Role role = Role::Source;
+  std::string kind;   // "file", "generate", ...
+  std::string summary;
+  std::vector<OptionSpec> options;
+  // Source only: for `fields { name = EXPR }` style blocks whose children are free-form.
+  std::vector<std::string> free_blocks;
+};
+
+// Options every non-source stage accepts (DSL.md §3).
+const std::vector<OptionSpec>& common_stage_options();
+// Options of `settings { }`.
+const std::vector<OptionSpec>& settings_options();
+
+// The set of known kinds, filled from operators/registry.cpp.
+class SpecRegistry {
+ public:
+  void add(KindSpec spec) { specs_.push_back(std::move(spec)); }
+  const KindSpec* find(Role role, const std::string& kind) const {
+    for (const auto& s : specs_) {
+      if (s.role == role && s.kind == kind) return &s;
+    }
+    return nullptr;
+  }
+  const std::vector<KindSpec>& all() const { return specs_; }
+
+ private:
+  std::vector<KindSpec> specs_;
+};
+
+}  // namespace sluice::dsl

@@ -1,0 +1,111 @@
+// What an operator (a source, a processing stage or a sink) implements. The engine wraps each
+// in a CAF actor that handles batches, credit, barriers, retries and dead letters; operators
+// only see vectors of events. Operators never let an exception escape these calls: they catch
+// library exceptions and return error / dead-letter the record.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dsl/ast.h"
+#include "dsl/option_spec.h"
+#include "engine/common/result.h"
+#include "engine/core/event.h"
+#include "engine/value/value.h"
+
+namespace sluice {
+
+// Everything a factory needs to build one instance of a stage.
+struct StageConfig {
+  std::string pipeline;
+  std::string name;
+  std::string kind;
+  const ast::Stage* ast = nullptr;  // statements, raw option expressions
+  // Constant options after evaluation (env()/secret() resolved), defaults filled in.
+  // Blocks are Objects. Durations are Int micros, sizes Int bytes, rates Int per second.
+  // Per-record (OptType::Expr) options are absent here: use expr_options.
+  Object options;
+  std::map<std::string, const ast::Expr*> expr_options;
+  std::vector<std::string> inputs;  // names of the `from` stages, in order
+  std::string state_dir;            // pipeline state directory
+  int instance = 0;
+  int parallelism = 1;
+
+  const Value* option(const std::string& name) const { return options.find(intern(name)); }
+  std::string option_string(const std::string& name, const std::string& def = "") const;
+  int64_t option_int(const std::string& name, int64_t def = 0) const;
+  bool option_bool(const std::string& name, bool def = false) const;
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  // state: the blob from the last complete checkpoint ("" on a fresh start).
+  virtual result<void> open(const std::string& state) = 0;
+  enum class Poll : uint8_t { Data, Idle, End };
+  // Appends up to max events. Idle: nothing now, ask later. End: bounded input exhausted.
+  virtual result<Poll> poll(size_t max, std::vector<Event>& out) = 0;
+  // Resume position just after the last event returned by poll.
+  virtual std::string checkpoint_state() const = 0;
+  virtual void checkpoint_committed(uint64_t /*id*/) {}
+  virtual void close() {}
+};
+
+class Processor {
+ public:
+  virtual ~Processor() = default;
+  virtual result<void> open(const std::string& /*state*/) { return {}; }
+  // Consumes `in` (events may be moved from), appends results to `out` and records that
+  // fail permanently to `dead` (with dead_letter info: kind + message).
+  virtual void process(size_t input_index, std::vector<Event>& in, std::vector<Event>& out,
+                       std::vector<Event>& dead) = 0;
+  virtual std::string checkpoint_state() const { return {}; }
+};
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual result<void> open(const std::string& state) = 0;
+  // Writes events. A transient error means: nothing of this call is durable, retry it all.
+  // Records that can never be written go to `dead`.
+  virtual result<void> write(std::vector<Event>& events, std::vector<Event>& dead) = 0;
+  // Makes everything written so far durable; returns the state to record in checkpoint `id`.
+  virtual result<std::string> checkpoint(uint64_t id) = 0;
+  virtual void close() {}
+};
+
+using SourceFactory = std::function<result<std::unique_ptr<Source>>(const StageConfig&)>;
+using ProcessorFactory = std::function<result<std::unique_ptr<Processor>>(const StageConfig&)>;
+using SinkFactory = std::function<result<std::unique_ptr<Sink>>(const StageConfig&)>;
+
+struct OperatorKind {
+  dsl::KindSpec spec;
+  SourceFactory source;
+  ProcessorFactory processor;
+  SinkFactory sink;
+};
+
+class OperatorRegistry {
+ public:
+  void add(OperatorKind k) { kinds_.push_back(std::move(k)); }
+  const OperatorKind* find(dsl::Role role, const std::string& kind) const {
+    for (const auto& k : kinds_) {
+      if (k.spec.role == role && k.spec.kind == kind) return &k;
+    }
+    return nullptr;
+  }
+  const std::vector<OperatorKind>& all() const { return kinds_; }
+  dsl::SpecRegistry specs() const {
+    dsl::SpecRegistry r;
+    for (const auto& k : kinds_) r.add(k.spec);
+    return r;
+  }
+
+ private:
+  std::vector<OperatorKind> kinds_;
+};
+
+}  // namespace sluice

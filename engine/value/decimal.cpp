@@ -1,0 +1,330 @@
+#include "engine/value/decimal.h"
+
+#include <cstdlib>
+
+namespace sluice {
+namespace {
+
+using uint128 = unsigned __int128;
+
+constexpr int128 make_pow10(int n) {
+  int128 r = 1;
+  for (int i = 0; i < n; ++i) r *= 10;
+  return r;
+}
+
+struct Pow10Table {
+  int128 v[39];
+  constexpr Pow10Table() : v() {
+    for (int i = 0; i <= 38; ++i) v[i] = make_pow10(i);
+  }
+};
+constexpr Pow10Table kPow10;
+constexpr int128 kLimit = make_pow10(38);  // |unscaled| must stay below 10^38
+
+inline bool fits(int128 v) { return v < kLimit && v > -kLimit; }
+inline uint128 uabs(int128 v) { return v < 0 ? static_cast<uint128>(-v) : static_cast<uint128>(v); }
+
+// v * 10^n with overflow detection (against 10^38).
+bool scale_up(int128 v, int n, int128* out) {
+  if (n == 0) {
+    *out = v;
+    return true;
+  }
+  if (n > 38) {
+    if (v == 0) {
+      *out = 0;
+      return true;
+    }
+    return false;
+  }
+  int128 r;
+  if (__builtin_mul_overflow(v, kPow10.v[n], &r)) return false;
+  if (!fits(r)) return false;
+  *out = r;
+  return true;
+}
+
+// v / 10^n rounded half away from zero.
+int128 scale_down(int128 v, int n) {
+  if (n <= 0) return v;
+  if (n > 38) return 0;
+  int128 p = kPow10.v[n];
+  int128 q = v / p;
+  int128 r = v % p;
+  uint128 ar = uabs(r);
+  if (ar * 2 >= static_cast<uint128>(p)) q += (v < 0 ? -1 : 1);
+  return q;
+}
+
+// ---- 256-bit unsigned helpers for the division slow path ----
+struct U256 {
+  uint128 hi = 0, lo = 0;
+};
+
+U256 mul_u128(uint128 a, uint128 b) {
+  const uint128 m = ~static_cast<uint64_t>(0);
+  uint128 a0 = a & m, a1 = a >> 64, b0 = b & m, b1 = b >> 64;
+  uint128 p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  uint128 mid = (p00 >> 64) + (p01 & m) + (p10 & m);
+  U256 r;
+  r.lo = (p00 & m) | (mid << 64);
+  r.hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+  return r;
+}
+
+// a * 10^n as 256 bits; false when it does not fit.
+bool mul_pow10(uint128 a, int n, U256* out) {
+  U256 r{0, a};
+  while (n > 0) {
+    int step = n > 38 ? 38 : n;
+    uint128 p = static_cast<uint128>(kPow10.v[step]);
+    U256 lo = mul_u128(r.lo, p);
+    U256 hi = mul_u128(r.hi, p);
+    if (hi.hi != 0) return false;
+    uint128 sum = lo.hi + hi.lo;
+    if (sum < lo.hi) return false;
+    r.lo = lo.lo;
+    r.hi = sum;
+    n -= step;
+  }
+  *out = r;
+  return true;
+}
+
+bool ge(const U256& a, const U256& b) { return a.hi != b.hi ? a.hi > b.hi : a.lo >= b.lo; }
+U256 sub(const U256& a, const U256& b) {
+  U256 r;
+  r.lo = a.lo - b.lo;
+  r.hi = a.hi - b.hi - (a.lo < b.lo ? 1 : 0);
+  return r;
+}
+U256 shl1(const U256& a) { return U256{(a.hi << 1) | (a.lo >> 127), a.lo << 1}; }
+
+// num / den, rounding half away from zero (in magnitude); false when the quotient exceeds 128 bits.
+bool div_round(U256 num, U256 den, uint128* out) {
+  U256 q, r;
+  for (int i = 255; i >= 0; --i) {
+    r = shl1(r);
+    bool bit = i >= 128 ? ((num.hi >> (i - 128)) & 1) : ((num.lo >> i) & 1);
+    r.lo |= bit ? 1 : 0;
+    if (ge(r, den)) {
+      r = sub(r, den);
+      if (i >= 128) return false;
+      q.lo |= static_cast<uint128>(1) << i;
+    }
+  }
+  // round: 2r >= den
+  if (ge(shl1(r), den)) q.lo += 1;
+  *out = q.lo;
+  return true;
+}
+
+}  // namespace
+
+std::optional<Decimal> Decimal::parse(std::string_view s) {
+  size_t i = 0;
+  bool neg = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    neg = s[i] == '-';
+    ++i;
+  }
+  int128 v = 0;
+  int digits = 0;  // significant digits accumulated
+  int frac = 0;
+  bool any = false, dot = false;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= '0' && c <= '9') {
+      any = true;
+      if (dot) ++frac;
+      if (v == 0 && c == '0') continue;  // leading zero
+      if (++digits > kMaxDigits) return std::nullopt;
+      v = v * 10 + (c - '0');
+    } else if (c == '.' && !dot) {
+      dot = true;
+    } else {
+      break;
+    }
+  }
+  if (!any) return std::nullopt;
+  int64_t exp = 0;
+  if (i < s.size()) {
+    if (s[i] != 'e' && s[i] != 'E') return std::nullopt;
+    ++i;
+    bool eneg = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+      eneg = s[i] == '-';
+      ++i;
+    }
+    if (i >= s.size()) return std::nullopt;
+    for (; i < s.size(); ++i) {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      exp = exp * 10 + (s[i] - '0');
+      if (exp > 1000) return std::nullopt;
+    }
+    if (eneg) exp = -exp;
+  }
+  int64_t scale = frac - exp;
+  if (scale < 0) {
+    if (!scale_up(v, static_cast<int>(-scale), &v)) return std::nullopt;
+    scale = 0;
+  }
+  if (scale > kMaxScale) return std::nullopt;
+  return Decimal(neg ? -v : v, static_cast<int>(scale));
+}
+
+int Decimal::precision() const {
+  uint128 a = uabs(unscaled_);
+  int n = 1;
+  while (n < 39 && a >= static_cast<uint128>(kPow10.v[n])) ++n;
+  return n;
+}
+
+std::string Decimal::to_string() const {
+  char buf[48];
+  char* end = buf + sizeof(buf);
+  char* p = end;
+  uint128 a = uabs(unscaled_);
+  int n = 0;
+  do {
+    *--p = static_cast<char>('0' + static_cast<int>(a % 10));
+    a /= 10;
+    ++n;
+  } while (a != 0);
+  while (n <= scale_) {  // at least one digit before the point
+    *--p = '0';
+    ++n;
+  }
+  std::string out;
+  out.reserve(n + 2);
+  if (unscaled_ < 0) out.push_back('-');
+  int int_digits = n - scale_;
+  out.append(p, int_digits);
+  if (scale_ > 0) {
+    out.push_back('.');
+    out.append(p + int_digits, scale_);
+  }
+  return out;
+}
+
+std::optional<Decimal> Decimal::add(const Decimal& o) const {
+  int s = scale_ > o.scale_ ? scale_ : o.scale_;
+  int128 a, b;
+  if (!scale_up(unscaled_, s - scale_, &a) || !scale_up(o.unscaled_, s - o.scale_, &b))
+    return std::nullopt;
+  int128 r = a + b;  // both < 10^38: no int128 overflow
+  if (!fits(r)) return std::nullopt;
+  return Decimal(r, s);
+}
+
+std::optional<Decimal> Decimal::sub(const Decimal& o) const { return add(o.neg()); }
+
+std::optional<Decimal> Decimal::mul(const Decimal& o) const {
+  int s = scale_ + o.scale_;
+  int128 r;
+  if (__builtin_mul_overflow(unscaled_, o.unscaled_, &r)) {
+    // Try reducing the scale if it exceeds what we can hold; otherwise overflow.
+    return std::nullopt;
+  }
+  if (s > kMaxScale) {
+    r = scale_down(r, s - kMaxScale);
+    s = kMaxScale;
+  }
+  if (!fits(r)) return std::nullopt;
+  return Decimal(r, s);
+}
+
+std::optional<Decimal> Decimal::div(const Decimal& o, int rs) const {
+  if (o.unscaled_ == 0) return std::nullopt;
+  if (rs < 0 || rs > kMaxScale) return std::nullopt;
+  // result = a/10^sa / (b/10^sb) * 10^rs = a * 10^(rs + sb - sa) / b
+  int k = rs + o.scale_ - scale_;
+  bool neg = (unscaled_ < 0) != (o.unscaled_ < 0);
+  uint128 ua = uabs(unscaled_), ub = uabs(o.unscaled_);
+  uint128 q;
+  // fast path
+  int128 num;
+  if (k >= 0 && k <= 38 && !__builtin_mul_overflow(static_cast<int128>(ua), kPow10.v[k], &num)) {
+    uint128 un = static_cast<uint128>(num);
+    q = un / ub;
+    uint128 r = un % ub;
+    if (r >= ub - r) ++q;  // 2r >= b
+  } else {
+    U256 n, d;
+    // A numerator beyond 256 bits means a quotient beyond 10^38 (ub < 2^127).
+    if (!mul_pow10(ua, k > 0 ? k : 0, &n)) return std::nullopt;
+    if (!mul_pow10(ub, k < 0 ? -k : 0, &d)) return Decimal(0, rs);
+    if (!div_round(n, d, &q)) return std::nullopt;
+  }
+  if (q >= static_cast<uint128>(kLimit)) return std::nullopt;
+  int128 r = static_cast<int128>(q);
+  return Decimal(neg ? -r : r, rs);
+}
+
+std::optional<Decimal> Decimal::rem(const Decimal& o) const {
+  if (o.unscaled_ == 0) return std::nullopt;
+  int s = scale_ > o.scale_ ? scale_ : o.scale_;
+  int128 a, b;
+  if (!scale_up(unscaled_, s - scale_, &a)) return std::nullopt;
+  if (!scale_up(o.unscaled_, s - o.scale_, &b)) {
+    // |b| scaled exceeds 10^38 > |a| scaled?  a's magnitude is below the limit, so a % b == a.
+    return Decimal(a, s);
+  }
+  return Decimal(a % b, s);
+}
+
+std::optional<Decimal> Decimal::round(int n) const {
+  if (n >= 0) return rescale(n > kMaxScale ? kMaxScale : n);
+  // Negative: round to 10^-n, result scale 0.
+  int drop = scale_ - n;  // digits to remove
+  int128 q = scale_down(unscaled_, drop);
+  int128 r;
+  if (!scale_up(q, -n, &r)) return std::nullopt;
+  return Decimal(r, 0);
+}
+
+std::optional<Decimal> Decimal::rescale(int ns) const {
+  if (ns < 0 || ns > kMaxScale) return std::nullopt;
+  if (ns >= scale_) {
+    int128 r;
+    if (!scale_up(unscaled_, ns - scale_, &r)) return std::nullopt;
+    return Decimal(r, ns);
+  }
+  return Decimal(scale_down(unscaled_, scale_ - ns), ns);
+}
+
+int Decimal::compare(const Decimal& o) const {
+  if (scale_ == o.scale_) return unscaled_ < o.unscaled_ ? -1 : (unscaled_ > o.unscaled_ ? 1 : 0);
+  int sa = (unscaled_ > 0) - (unscaled_ < 0);
+  int sb = (o.unscaled_ > 0) - (o.unscaled_ < 0);
+  if (sa != sb) return sa < sb ? -1 : 1;
+  if (sa == 0) return 0;
+  int128 a = unscaled_, b = o.unscaled_;
+  if (scale_ < o.scale_) {
+    int128 x;
+    if (!__builtin_mul_overflow(a, make_pow10(o.scale_ - scale_), &x)) {
+      return x < b ? -1 : (x > b ? 1 : 0);
+    }
+    // |a| scaled is larger than anything b can hold.
+    return sa > 0 ? 1 : -1;
+  }
+  int128 y;
+  if (!__builtin_mul_overflow(b, make_pow10(scale_ - o.scale_), &y)) {
+    return a < y ? -1 : (a > y ? 1 : 0);
+  }
+  return sa > 0 ? -1 : 1;
+}
+
+std::optional<int64_t> Decimal::to_int64() const {
+  int128 q = scale_ == 0 ? unscaled_ : unscaled_ / kPow10.v[scale_];
+  if (q > INT64_MAX || q < INT64_MIN) return std::nullopt;
+  return static_cast<int64_t>(q);
+}
+
+double Decimal::to_double() const {
+  std::string s = to_string();
+  return std::strtod(s.c_str(), nullptr);
+}
+
+}  // namespace sluice

@@ -1,0 +1,33 @@
+// Calendar types: dates as days since 1970-01-01, times and datetimes/timestamps in microseconds.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sluice::temporal {
+
+struct civil { int year; unsigned month; unsigned day; };
+
+int32_t days_from_civil(int y, unsigned m, unsigned d);
+civil civil_from_days(int32_t days);
+
+// "2024-02-29"
+std::string format_date(int32_t days);
+// "13:45:59.123" (fraction printed only when non-zero, with 3 or 6 digits as needed); may be negative.
+std::string format_time(int64_t micros);
+// "2024-02-29T13:45:59.123000" (always 6 fraction digits)
+std::string format_datetime(int64_t micros);
+// "2024-02-29T13:45:59.123Z" (milliseconds)
+std::string format_timestamp(int64_t micros);
+
+std::optional<int32_t> parse_date(std::string_view s);          // YYYY-MM-DD
+std::optional<int64_t> parse_time(std::string_view s);          // [-]HH:MM:SS[.ffffff]
+// "YYYY-MM-DD[ T]HH:MM:SS[.ffffff]" without zone -> micros (datetime). Also accepts a bare date.
+std::optional<int64_t> parse_datetime(std::string_view s);
+// Like parse_datetime but accepts an optional "Z" or "+HH:MM" zone and converts to UTC micros.
+std::optional<int64_t> parse_timestamp(std::string_view s);
+
+int64_t now_micros();
+
+}  // namespace sluice::temporal

@@ -1,0 +1,59 @@
+#include "operators/common/stage_options.h"
+
+#include <memory>
+
+#include "engine/common/secrets.h"
+#include "engine/value/temporal.h"
+
+namespace sluice::operators {
+
+std::string opt_string(const StageConfig& c, const std::string& name, const std::string& def) {
+  const Value* v = c.options.find(intern(name));
+  if (v == nullptr || v->is_null()) return def;
+  if (v->type() == Type::String || v->type() == Type::Bytes) return v->as_string();
+  return v->to_display();
+}
+
+int64_t opt_int(const StageConfig& c, const std::string& name, int64_t def) {
+  const Value* v = c.options.find(intern(name));
+  if (v == nullptr) return def;
+  switch (v->type()) {
+    case Type::Int: return v->as_int();
+    case Type::UInt: return static_cast<int64_t>(v->as_uint());
+    case Type::Decimal: return v->as_decimal().to_int64().value_or(def);
+    default: return def;
+  }
+}
+
+bool opt_bool(const StageConfig& c, const std::string& name, bool def) {
+  const Value* v = c.options.find(intern(name));
+  if (v == nullptr) return def;
+  if (v->type() == Type::Bool) return v->as_bool();
+  if (v->type() == Type::String) return v->as_string() == "true";
+  return def;
+}
+
+bool has_opt(const StageConfig& c, const std::string& name) {
+  const Value* v = c.options.find(intern(name));
+  return v != nullptr && !v->is_null();
+}
+
+const ast::Option* find_block(const ast::Stage* stage, const std::string& name) {
+  if (stage == nullptr) return nullptr;
+  for (const auto& o : stage->options) {
+    if (o.is_block && o.name == name) return &o;
+  }
+  return nullptr;
+}
+
+void mark_dead(Event& e, const std::string& stage, const char* kind, const std::string& message) {
+  auto d = std::make_shared<DeadLetterInfo>();
+  d->stage = stage;
+  d->kind = kind;
+  d->message = secrets::redact(message);
+  d->attempts = 1;
+  d->at = temporal::now_micros();
+  e.dead_letter = std::move(d);
+}
+
+}  // namespace sluice::operators

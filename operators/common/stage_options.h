@@ -1,0 +1,25 @@
+// Helpers shared by the operators: reading evaluated options from a StageConfig (with the
+// spec's default when the engine did not fill one in), finding raw option blocks in the AST,
+// and marking an event as a dead letter.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "dsl/ast.h"
+#include "engine/core/event.h"
+#include "engine/core/operator.h"
+
+namespace sluice::operators {
+
+std::string opt_string(const StageConfig& c, const std::string& name, const std::string& def);
+int64_t opt_int(const StageConfig& c, const std::string& name, int64_t def);
+bool opt_bool(const StageConfig& c, const std::string& name, bool def);
+bool has_opt(const StageConfig& c, const std::string& name);
+
+// The raw `name { ... }` block option of a stage, or nullptr.
+const ast::Option* find_block(const ast::Stage* stage, const std::string& name);
+
+// Attaches dead-letter info (stage, kind, redacted message, attempts 1, at = now).
+void mark_dead(Event& e, const std::string& stage, const char* kind, const std::string& message);
+
+}  // namespace sluice::operators

@@ -1,0 +1,19 @@
+// The sluice subcommands. Each returns the process exit code (DSL.md §11):
+// 0 ok, 1 invalid pipeline, 2 usage, 3 runtime failure.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace sluice::runtime {
+
+constexpr int kExitOk = 0;
+constexpr int kExitInvalid = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitRuntime = 3;
+
+int command_check(const std::vector<std::string>& args);
+int command_graph(const std::vector<std::string>& args);
+int command_run(const std::vector<std::string>& args);
+int command_list(const std::vector<std::string>& args);
+
+}  // namespace sluice::runtime

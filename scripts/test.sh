@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test: installs dependencies, builds release and sanitizer builds, runs ctest on both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+bash scripts/install-deps.sh
+echo "== release build"
+bash scripts/build.sh release
+echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+bash scripts/build.sh asan --target test_value test_dsl test_engine test_operators
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd build-asan && ctest --output-on-failure -E test_integration)
+unset ASAN_OPTIONS UBSAN_OPTIONS
+echo "== all tests (release build)"
+(cd build && ctest --output-on-failure)
+echo "test.sh: finished in $(( $(date +%s) - start ))s"
