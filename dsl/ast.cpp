@@ -4,11 +4,16 @@ namespace sluice::ast {
 
 const char* stage_type_name(StageType t) {
   switch (t) {
-    case StageType::Source: return "source";
-    case StageType::Transform: return "transform";
-    case StageType::Aggregate: return "aggregate";
-    case StageType::Join: return "join";
-    case StageType::Sink: return "sink";
+    case StageType::Source:
+      return "source";
+    case StageType::Transform:
+      return "transform";
+    case StageType::Aggregate:
+      return "aggregate";
+    case StageType::Join:
+      return "join";
+    case StageType::Sink:
+      return "sink";
   }
   return "stage";
 }

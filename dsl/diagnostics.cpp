@@ -6,9 +6,12 @@ namespace sluice::dsl {
 
 const char* severity_name(Severity s) {
   switch (s) {
-    case Severity::Error: return "error";
-    case Severity::Warning: return "warning";
-    case Severity::Note: return "note";
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Note:
+      return "note";
   }
   return "error";
 }
@@ -63,7 +66,11 @@ std::string caret_line(const std::string& line, int col) {
   int c = 1;
   for (size_t i = 0; i < line.size() && c < col;) {
     unsigned char ch = static_cast<unsigned char>(line[i]);
-    size_t len = ch < 0x80 ? 1 : (ch >> 5) == 0x6 ? 2 : (ch >> 4) == 0xE ? 3 : (ch >> 3) == 0x1E ? 4 : 1;
+    size_t len = ch < 0x80           ? 1
+                 : (ch >> 5) == 0x6  ? 2
+                 : (ch >> 4) == 0xE  ? 3
+                 : (ch >> 3) == 0x1E ? 4
+                                     : 1;
     out += ch == '\t' ? '\t' : ' ';
     i += len;
     ++c;

@@ -4,19 +4,32 @@ namespace sluice::dsl {
 
 const char* opt_type_name(OptType t) {
   switch (t) {
-    case OptType::String: return "string";
-    case OptType::Int: return "integer";
-    case OptType::Bool: return "bool";
-    case OptType::Duration: return "duration";
-    case OptType::Size: return "size";
-    case OptType::Rate: return "rate";
-    case OptType::Enum: return "enum";
-    case OptType::StringList: return "list of strings";
-    case OptType::Expr: return "expression";
-    case OptType::Block: return "block";
-    case OptType::Backoff: return "backoff";
-    case OptType::Any: return "constant";
-    case OptType::Secret: return "secret";
+    case OptType::String:
+      return "string";
+    case OptType::Int:
+      return "integer";
+    case OptType::Bool:
+      return "bool";
+    case OptType::Duration:
+      return "duration";
+    case OptType::Size:
+      return "size";
+    case OptType::Rate:
+      return "rate";
+    case OptType::Enum:
+      return "enum";
+    case OptType::StringList:
+      return "list of strings";
+    case OptType::Expr:
+      return "expression";
+    case OptType::Block:
+      return "block";
+    case OptType::Backoff:
+      return "backoff";
+    case OptType::Any:
+      return "constant";
+    case OptType::Secret:
+      return "secret";
   }
   return "value";
 }
@@ -60,8 +73,7 @@ const std::vector<OptionSpec>& common_stage_options() {
                         "what to do with a record that fails permanently");
     on_error.enum_values = {"dead_letter", "skip", "fail"};
     v.push_back(on_error);
-    auto rate = opt("rate_limit", OptType::Rate, "",
-                    "most records per second the stage takes in");
+    auto rate = opt("rate_limit", OptType::Rate, "", "most records per second the stage takes in");
     rate.min = 1;
     v.push_back(rate);
     return v;

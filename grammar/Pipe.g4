@@ -181,9 +181,13 @@ RATE     : DIGITS '/' ('s' | 'm' | 'h') {notIdentChar()}? ;
 FLOAT    : DIGITS ('.' DIGITS)? [eE] [+-]? DIGITS ;
 DECIMAL  : DIGITS '.' DIGITS ;
 INT      : DIGITS ;
+BAD_NUMBER : DIGITS ('.' DIGITS)? [A-Za-z_] [A-Za-z0-9_]* ;  // 5min, 10kb: reported by the parser
 
-STRING : '"' (ESC | ~["\\\r\n])* '"' ;
-BQ_ID  : '`' ~[`\r\n]+ '`' ;
+// Escapes are validated by the AST builder (exact column of a bad escape).
+STRING     : '"' ('\\' ~[\r\n] | ~["\\\r\n])* '"' ;
+BAD_STRING : '"' ('\\' ~[\r\n] | ~["\\\r\n])* ;   // unterminated: reported by the parser
+BQ_ID      : '`' ~[`\r\n]+ '`' ;
+BAD_BQ_ID  : '`' ~[`\r\n]* ;
 ID     : [A-Za-z_] [A-Za-z0-9_]* ;
 
 LBRACE   : '{' ;
@@ -212,7 +216,6 @@ AT       : '@' ;
 
 LINE_COMMENT : ('#' | '//') ~[\r\n]* -> skip ;
 WS           : [ \t\r\n\f]+ -> skip ;
+ERR_CHAR     : . ;   // any other character: a syntax error with a clear message
 
 fragment DIGITS : [0-9]+ ;
-fragment ESC    : '\\' (["\\/bfnrt] | 'u' HEX HEX HEX HEX) ;
-fragment HEX    : [0-9a-fA-F] ;

@@ -15,5 +15,6 @@ int command_check(const std::vector<std::string>& args);
 int command_graph(const std::vector<std::string>& args);
 int command_run(const std::vector<std::string>& args);
 int command_list(const std::vector<std::string>& args);
+int command_docs(const std::vector<std::string>& args);
 
 }  // namespace sluice::runtime

@@ -14,6 +14,7 @@ const char* kUsage =
     "  run FILE [--exit-when-idle D] [--state-dir DIR]\n"
     "                                      run every pipeline in FILE\n"
     "  list                                list the registered operator kinds\n"
+    "  docs [--out DIR] [--check]          write the operator reference (docs/operators)\n"
     "  help                                this text\n\n"
     "`sluice COMMAND --help` describes each command.\n"
     "Exit codes: 0 ok, 1 invalid pipeline, 2 usage, 3 runtime failure.\n";
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   if (cmd == "graph") return command_graph(rest);
   if (cmd == "run") return command_run(rest);
   if (cmd == "list") return command_list(rest);
+  if (cmd == "docs") return command_docs(rest);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::fputs(kUsage, stdout);
     return kExitOk;

@@ -12,6 +12,8 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -E test_integration)
 unset ASAN_OPTIONS UBSAN_OPTIONS
+echo "== generated operator reference is up to date"
+build/sluice docs --check
 echo "== all tests (release build)"
 (cd build && ctest --output-on-failure)
 echo "test.sh: finished in $(( $(date +%s) - start ))s"

@@ -43,6 +43,13 @@ class Expr {
  public:
   virtual ~Expr() = default;
   virtual Value eval(const Context& ctx) const = 0;
+  // Like eval(), but may return a pointer to a value that already exists (a field of the row,
+  // a literal) instead of copying it; otherwise stores the result in `scratch` and returns
+  // &scratch. The pointer stays valid while the context's row/event and `scratch` do.
+  virtual const Value* peek(const Context& ctx, Value& scratch) const {
+    scratch = eval(ctx);
+    return &scratch;
+  }
   SType stype = SType::Unknown;
 };
 using ExprPtr = std::unique_ptr<Expr>;

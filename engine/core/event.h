@@ -18,6 +18,11 @@ struct SourceMeta {
   std::string db;
   std::string table;
   std::vector<std::string> primary_key;  // column names, when known
+  // Source column types as the source database declares them, parallel lists, when known
+  // (e.g. "decimal(15,2)", "bigint unsigned", "set('a','b')", "datetime(6)", "json"). Sinks
+  // that create tables (postgres) map them to exact target types; empty = infer from values.
+  std::vector<std::string> column_names;
+  std::vector<std::string> column_types;
 };
 
 // Attached to an event routed to a dead-letter sink (DSL.md §10).

@@ -38,6 +38,13 @@ bool scale_up(int128 v, int n, int128* out) {
     }
     return false;
   }
+  constexpr int128 k63 = static_cast<int128>(1) << 63;
+  if (n <= 18 && v < k63 && v > -k63) {  // cannot overflow int128: plain multiply
+    int128 r = v * kPow10.v[n];
+    if (!fits(r)) return false;
+    *out = r;
+    return true;
+  }
   int128 r;
   if (__builtin_mul_overflow(v, kPow10.v[n], &r)) return false;
   if (!fits(r)) return false;
@@ -301,16 +308,22 @@ int Decimal::compare(const Decimal& o) const {
   if (sa != sb) return sa < sb ? -1 : 1;
   if (sa == 0) return 0;
   int128 a = unscaled_, b = o.unscaled_;
+  int128 sa_up, sb_up;
+  if (scale_ < o.scale_ ? scale_up(a, o.scale_ - scale_, &sa_up)
+                        : scale_up(b, scale_ - o.scale_, &sb_up)) {
+    if (scale_ < o.scale_) return sa_up < b ? -1 : (sa_up > b ? 1 : 0);
+    return a < sb_up ? -1 : (a > sb_up ? 1 : 0);
+  }
   if (scale_ < o.scale_) {
     int128 x;
-    if (!__builtin_mul_overflow(a, make_pow10(o.scale_ - scale_), &x)) {
+    if (!__builtin_mul_overflow(a, kPow10.v[o.scale_ - scale_], &x)) {
       return x < b ? -1 : (x > b ? 1 : 0);
     }
     // |a| scaled is larger than anything b can hold.
     return sa > 0 ? 1 : -1;
   }
   int128 y;
-  if (!__builtin_mul_overflow(b, make_pow10(scale_ - o.scale_), &y)) {
+  if (!__builtin_mul_overflow(b, kPow10.v[scale_ - o.scale_], &y)) {
     return a < y ? -1 : (a > y ? 1 : 0);
   }
   return sa > 0 ? -1 : 1;

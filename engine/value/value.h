@@ -66,11 +66,30 @@ using List = std::vector<Value>;
 class Value {
  public:
   Value() noexcept : type_(Type::Null) { u_.i = 0; }
-  ~Value() { destroy(); }
-  Value(const Value& o);
-  Value(Value&& o) noexcept;
+  ~Value() {
+    if (owns_heap()) destroy();
+  }
+  Value(const Value& o) : type_(o.type_), dec_scale_(o.dec_scale_) {
+    if (o.owns_heap()) {
+      copy_heap(o);
+    } else {
+      u_ = o.u_;
+    }
+  }
+  Value(Value&& o) noexcept : type_(o.type_), dec_scale_(o.dec_scale_), u_(o.u_) {
+    o.type_ = Type::Null;
+  }
   Value& operator=(const Value& o);
-  Value& operator=(Value&& o) noexcept;
+  Value& operator=(Value&& o) noexcept {
+    if (this != &o) {
+      if (owns_heap()) destroy();
+      type_ = o.type_;
+      dec_scale_ = o.dec_scale_;
+      u_ = o.u_;
+      o.type_ = Type::Null;
+    }
+    return *this;
+  }
 
   static Value null() { return Value(); }
   static Value boolean(bool b);
@@ -118,7 +137,12 @@ class Value {
   std::string to_display() const;
 
  private:
+  bool owns_heap() const {
+    return type_ == Type::String || type_ == Type::Bytes || type_ == Type::Object ||
+           type_ == Type::List;
+  }
   void destroy() noexcept;
+  void copy_heap(const Value& o);  // deep copy of o's heap payload into this (type already set)
   Type type_;
   uint8_t dec_scale_ = 0;
   union U {

@@ -14,6 +14,7 @@ size_t skip_line(std::string_view d, size_t i) {
 CsvRecordParser::Outcome CsvRecordParser::parse(std::string_view d, bool at_eof,
                                                 std::vector<std::string>& fields) {
   Outcome o;
+  if (d.empty()) return o;  // Incomplete: nothing to parse
   size_t nfields = 0;
   auto next_field = [&]() -> std::string& {
     if (nfields == fields.size()) fields.emplace_back();

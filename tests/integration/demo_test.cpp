@@ -25,7 +25,7 @@ BOOST_AUTO_TEST_CASE(github_events_pipeline) {
   for (const auto& u : users) {
     const Value* id = get(u, "after", "user_id");
     BOOST_REQUIRE(id);
-    BOOST_TEST(id->type() == Type::String);  // user_id as string
+    BOOST_TEST((id->type() == Type::String));  // user_id as string
     BOOST_TEST(get(u, "after", "login") != nullptr);
     BOOST_TEST(get(u, "after", "avatar_url") != nullptr);
     BOOST_TEST(get(u, "after", "url") != nullptr);

@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(secrets_never_printed) {
   std::string text = "pipeline p {\n"
                      "  settings { state_dir = \"" + dir.file("state") + "\" }\n"
                      "  source generate gen { count = 10  fields { n = seq() } }\n"
-                     "  sink file out from gen { path = \"/nonexistent-dir/\" + secret(\"SLUICE_TEST_SECRET\") }\n"
+                     "  sink file out from gen { path = \"/proc/sluice-no-such-dir/\" + secret(\"SLUICE_TEST_SECRET\") }\n"
                      "}\n";
   write_file(dir.file("p.pipe"), text);
   std::vector<std::string> env{"SLUICE_TEST_SECRET=" + secret};

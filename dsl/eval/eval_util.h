@@ -1,0 +1,23 @@
+// Small helpers shared by the expression evaluators and built-in functions.
+#pragma once
+#include <string>
+
+#include "dsl/eval/expr.h"
+#include "engine/common/secrets.h"
+
+namespace sluice::eval {
+
+// Throws eval_error with secrets redacted from the message.
+[[noreturn]] inline void fail(const std::string& message) {
+  throw eval_error(secrets::redact(message));
+}
+
+// A short, redacted rendering of a value for error messages (long texts are cut).
+inline std::string describe(const Value& v) {
+  std::string s = v.type() == Type::String ? "\"" + v.as_string() + "\"" : v.to_display();
+  s = secrets::redact(std::move(s));  // before cutting, so no part of a secret survives
+  if (s.size() > 64) s = s.substr(0, 61) + "...";
+  return std::string(type_name(v.type())) + " " + s;
+}
+
+}  // namespace sluice::eval

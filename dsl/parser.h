@@ -1,0 +1,13 @@
+// Parses a .pipe file into an AST. Never throws: syntax errors (all of them, with ANTLR's
+// recovery) go to `diags`; the AST holds whatever could be parsed.
+#pragma once
+#include <string>
+
+#include "dsl/ast.h"
+#include "dsl/diagnostics.h"
+
+namespace sluice::dsl {
+
+ast::File parse(const std::string& path, const std::string& text, Diagnostics& diags);
+
+}  // namespace sluice::dsl

@@ -1,0 +1,148 @@
+#include "engine/runtime/coordinator_actor.h"
+
+#include <chrono>
+
+#include "engine/common/logger.h"
+#include "engine/runtime/messages.h"
+#include "engine/runtime/rate_limiter.h"
+
+namespace sluice::engine {
+
+CoordinatorActor::CoordinatorActor(caf::actor_config& cfg, CoordinatorSetup setup)
+    : caf::event_based_actor(cfg), setup_(std::move(setup)), store_(setup_.state_dir) {
+  const size_t n = setup_.members.size();
+  finished_.assign(n, false);
+  latest_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    latest_[i] = setup_.last.state_of(setup_.members[i].stage, setup_.members[i].instance);
+  }
+  next_id_ = setup_.last.id + 1;
+}
+
+caf::behavior CoordinatorActor::make_behavior() {
+  delayed_send(this, std::chrono::microseconds(setup_.interval_us), tick_atom::value);
+  return {
+      [this](start_atom, std::vector<caf::actor>& sources) {
+        sources_ = std::move(sources);
+        started_ = true;
+        if (stop_wanted_) {
+          stop_wanted_ = false;
+          stopping_ = true;
+          for (auto& s : sources_) send(s, stop_atom::value);
+          trigger_wanted_ = true;
+        }
+        if (trigger_wanted_) trigger();
+      },
+      [this](tick_atom) {
+        if (done_) return;
+        if (started_ && pending_.empty() && !sources_finished()) trigger();
+        delayed_send(this, std::chrono::microseconds(setup_.interval_us), tick_atom::value);
+      },
+      [this](endreq_atom) {
+        if (!started_) {
+          trigger_wanted_ = true;
+        } else if (!sources_finished()) {
+          trigger();
+        }
+      },
+      [this](stop_atom) {
+        if (!started_) {
+          stop_wanted_ = true;
+          return;
+        }
+        if (stopping_) return;
+        stopping_ = true;
+        for (size_t i = 0; i < sources_.size(); ++i) {
+          if (!finished_[i]) send(sources_[i], stop_atom::value);
+        }
+        if (!sources_finished()) trigger();
+        check();
+      },
+      [this](ack_atom, int32_t idx, uint64_t id, std::string& state) {
+        auto it = pending_.find(id);
+        if (it == pending_.end() || idx < 0 || static_cast<size_t>(idx) >= finished_.size()) {
+          return;
+        }
+        it->second.acked[idx] = true;
+        it->second.states[idx] = std::move(state);
+        check();
+      },
+      [this](finished_atom, int32_t idx) {
+        if (idx < 0 || static_cast<size_t>(idx) >= finished_.size()) return;
+        finished_[idx] = true;
+        check();
+      },
+  };
+}
+
+bool CoordinatorActor::all_finished() const {
+  for (bool f : finished_) {
+    if (!f) return false;
+  }
+  return true;
+}
+
+bool CoordinatorActor::sources_finished() const {
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    if (!finished_[i]) return false;
+  }
+  return !sources_.empty();
+}
+
+void CoordinatorActor::trigger() {
+  const uint64_t id = next_id_++;
+  Pending p;
+  p.acked.assign(finished_.size(), false);
+  p.states.resize(finished_.size());
+  pending_.emplace(id, std::move(p));
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    if (!finished_[i]) send(sources_[i], trigger_atom::value, id);
+  }
+}
+
+void CoordinatorActor::check() {
+  while (!pending_.empty()) {
+    auto it = pending_.begin();
+    Pending& p = it->second;
+    bool complete = true;
+    for (size_t i = 0; i < finished_.size() && complete; ++i) {
+      complete = p.acked[i] || finished_[i];
+    }
+    if (!complete) break;
+    const uint64_t id = it->first;
+    for (size_t i = 0; i < finished_.size(); ++i) {
+      if (p.acked[i]) latest_[i] = std::move(p.states[i]);
+    }
+    pending_.erase(it);
+    Checkpoint cp;
+    cp.id = id;
+    cp.written_at = wall_clock_us();
+    for (size_t i = 0; i < setup_.members.size(); ++i) {
+      const auto& m = setup_.members[i];
+      if (m.source) {
+        cp.sources[m.stage] = latest_[i];
+      } else {
+        auto& v = cp.stages[m.stage];
+        if (v.size() <= static_cast<size_t>(m.instance)) v.resize(m.instance + 1);
+        v[m.instance] = latest_[i];
+      }
+    }
+    auto r = store_.save(setup_.pipeline, cp);
+    if (!r.ok()) {
+      std::string reason = "checkpoint " + std::to_string(id) + ": " + r.err().message;
+      log::error("engine", setup_.pipeline + ": " + reason);
+      send(setup_.supervisor, fail_atom::value, reason, false);
+      quit(caf::make_error(caf::sec::runtime_error, reason));
+      return;
+    }
+    log::debug("engine", setup_.pipeline + ": checkpoint " + std::to_string(id) + " written");
+    for (auto& s : sources_) send(s, commit_atom::value, id);
+    send(setup_.supervisor, progress_atom::value, id);
+  }
+  if (!done_ && pending_.empty() && all_finished()) {
+    done_ = true;
+    send(setup_.supervisor, done_atom::value, next_id_ - 1);
+  }
+}
+
+}  // namespace sluice::engine

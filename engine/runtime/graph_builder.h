@@ -1,0 +1,50 @@
+// ast::Pipeline -> actor graph. plan() resolves operators, configs, channels and creates the
+// operator instances (so configuration errors surface before anything runs); spawn() starts
+// the coordinator and one actor per stage instance (downstream first, so handles are known).
+#pragma once
+#include <atomic>
+#include <caf/event_based_actor.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dsl/ast.h"
+#include "engine/core/operator.h"
+#include "engine/runtime/actor_setup.h"
+#include "engine/runtime/checkpoint_store.h"
+#include "engine/runtime/config_builder.h"
+
+namespace sluice::engine {
+
+struct GraphPlan;
+
+struct SpawnedGraph {
+  caf::actor coordinator;
+  std::vector<caf::actor> actors;           // every stage actor
+  std::map<caf::actor_addr, std::string> stage_of;  // actor -> stage name ("" = coordinator)
+};
+
+class GraphBuilder {
+ public:
+  GraphBuilder(const ast::Pipeline& p, const OperatorRegistry& reg, PipelineSettings settings);
+  ~GraphBuilder();
+
+  // Builds the plan and the operator instances; errors are permanent configuration errors.
+  result<void> plan(const Checkpoint& from,
+                    const std::map<std::string, std::shared_ptr<StageCounters>>& counters,
+                    std::shared_ptr<std::atomic<int64_t>> activity);
+  // Spawns the actors (call once after plan()); they are children of `self` (the supervisor).
+  SpawnedGraph spawn(caf::event_based_actor* self);
+
+  // The role under which a stage's operator is registered.
+  static dsl::Role role_of(const ast::Stage& st);
+
+ private:
+  const ast::Pipeline& p_;
+  const OperatorRegistry& reg_;
+  PipelineSettings settings_;
+  std::unique_ptr<GraphPlan> plan_;
+};
+
+}  // namespace sluice::engine

@@ -1,0 +1,17 @@
+// What a pipeline supervisor reports to the runner (shared, guarded by a mutex).
+#pragma once
+#include <mutex>
+#include <string>
+
+namespace sluice::engine {
+
+struct PipelineStatus {
+  std::mutex mu;
+  bool finished = false;  // completed, stopped or failed: the supervisor is gone
+  bool failed = false;
+  std::string reason;
+  uint64_t restarts = 0;
+  uint64_t last_checkpoint = 0;
+};
+
+}  // namespace sluice::engine

@@ -1,0 +1,39 @@
+// The API the CLI calls: runs every pipeline of a checked file on a CAF actor system.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dsl/ast.h"
+#include "engine/core/operator.h"
+
+namespace sluice::engine {
+
+struct RunOptions {
+  std::string state_dir;           // overrides settings.state_dir: <state_dir>/<pipeline>
+  int64_t exit_when_idle_us = -1;  // < 0: off
+  bool quiet = false;              // no info logs from the engine
+  int threads = 0;                 // CAF scheduler threads; 0 = max(2, hardware_concurrency)
+};
+
+struct StageStats {
+  std::string pipeline, stage;
+  uint64_t in = 0, out = 0, dead = 0, retries = 0, restarts = 0;
+};
+
+struct RunResult {
+  int exit_code = 0;  // 0 ok (completed, stopped, idle), 3 a pipeline failed
+  std::vector<StageStats> stats;
+  std::vector<std::string> failures;  // one clear reason per failed pipeline
+};
+
+// Starts every pipeline of `file` and returns when all completed (bounded sources done),
+// stop was requested (drain + final checkpoint, exit 0), exit_when_idle elapsed with no record
+// moving (final checkpoint, exit 0), or pipelines failed (exit 3; other pipelines keep running
+// until they finish).
+RunResult run(const ast::File& file, const OperatorRegistry& reg, const RunOptions& opts);
+
+// Async-signal-safe: sets an atomic flag that run() polls. SIGINT/SIGTERM handlers call it.
+void request_stop();
+
+}  // namespace sluice::engine

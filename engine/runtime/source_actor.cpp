@@ -1,0 +1,155 @@
+#include "engine/runtime/source_actor.h"
+
+#include <chrono>
+#include <exception>
+
+#include "engine/common/logger.h"
+#include "engine/common/secrets.h"
+#include "engine/runtime/messages.h"
+
+namespace sluice::engine {
+namespace {
+constexpr auto kIdlePoll = std::chrono::milliseconds(5);
+}
+
+SourceActor::SourceActor(caf::actor_config& cfg, ActorSetup setup, std::shared_ptr<Source> op)
+    : caf::event_based_actor(cfg),
+      setup_(std::move(setup)),
+      op_(std::move(op)),
+      out_(kMainPort, setup_.out) {
+  set_exception_handler([this](std::exception_ptr& ep) -> caf::error {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    std::string reason = secrets::redact("source '" + setup_.cfg.name + "' threw: " + what);
+    log::error("engine", setup_.cfg.pipeline + ": " + reason);
+    send(setup_.supervisor, fail_atom::value, reason, false);
+    failed_ = true;
+    return caf::make_error(caf::sec::runtime_error, reason);
+  });
+}
+
+void SourceActor::on_exit() {
+  try {
+    if (op_) op_->close();
+  } catch (const std::exception& e) {
+    log::warn("engine", "source '" + setup_.cfg.name + "': close: " + e.what());
+  }
+  op_.reset();
+}
+
+caf::behavior SourceActor::make_behavior() {
+  result<void> r;
+  try {
+    r = op_->open(setup_.state);
+  } catch (const std::exception& e) {
+    r = error::fatal(std::string("exception: ") + e.what());
+  }
+  if (!r.ok()) {
+    fail("source '" + setup_.cfg.name + "': open failed: " + r.err().message,
+         r.err().kind == failure_kind::permanent);
+    return {};
+  }
+  buf_.reserve(static_cast<size_t>(setup_.settings.batch_size));
+  schedule_poll();
+  return {
+      [this](poll_atom) {
+        poll_scheduled_ = false;
+        do_poll();
+      },
+      [this](pump_atom) {  // idle / retry timer
+        timer_pending_ = false;
+        schedule_poll();
+      },
+      [this](credit_atom, int32_t, int32_t target, int64_t records) {
+        out_.on_credit(this, target, records);
+        schedule_poll();
+      },
+      [this](trigger_atom, uint64_t barrier) { on_trigger(barrier); },
+      [this](commit_atom, uint64_t id) {
+        if (op_) op_->checkpoint_committed(id);
+      },
+      [this](stop_atom) { input_done_ = true; },
+  };
+}
+
+void SourceActor::schedule_poll() {
+  if (poll_scheduled_ || timer_pending_ || input_done_ || failed_) return;
+  if (!out_.can_send()) return;  // no credit: stop reading until it comes back
+  poll_scheduled_ = true;
+  send(this, poll_atom::value);
+}
+
+void SourceActor::do_poll() {
+  if (input_done_ || failed_ || !out_.can_send()) return;
+  buf_.clear();
+  auto r = op_->poll(static_cast<size_t>(setup_.settings.batch_size), buf_);
+  if (!r.ok()) {
+    buf_.clear();
+    const error& e = r.err();
+    if (e.kind == failure_kind::transient && attempts_ + 1 < setup_.opts.retry_attempts) {
+      ++attempts_;
+      setup_.counters->retries.fetch_add(1, std::memory_order_relaxed);
+      log::warn("engine", setup_.cfg.pipeline + ": source '" + setup_.cfg.name +
+                              "' poll failed (" + secrets::redact(e.message) + "), retrying");
+      timer_pending_ = true;
+      delayed_send(this, std::chrono::microseconds(setup_.opts.retry_backoff.delay_us(attempts_)),
+                   pump_atom::value);
+      return;
+    }
+    fail("source '" + setup_.cfg.name + "': " + e.message, e.kind == failure_kind::permanent);
+    return;
+  }
+  attempts_ = 0;
+  if (!buf_.empty()) {
+    const auto n = buf_.size();
+    setup_.counters->out.fetch_add(n, std::memory_order_relaxed);
+    setup_.activity->fetch_add(static_cast<int64_t>(n), std::memory_order_relaxed);
+    std::vector<Event> batch;
+    batch.swap(buf_);
+    buf_.reserve(static_cast<size_t>(setup_.settings.batch_size));
+    out_.emit_data(this, std::move(batch));
+  }
+  switch (*r) {
+    case Source::Poll::Data:
+      schedule_poll();
+      break;
+    case Source::Poll::Idle:
+      timer_pending_ = true;
+      delayed_send(this, kIdlePoll, pump_atom::value);
+      break;
+    case Source::Poll::End:
+      input_done_ = true;
+      if (!end_requested_) {
+        end_requested_ = true;
+        send(setup_.coordinator, endreq_atom::value);
+      }
+      break;
+  }
+}
+
+void SourceActor::on_trigger(uint64_t barrier) {
+  if (finished_ || failed_) return;
+  send(setup_.coordinator, ack_atom::value, setup_.actor_index, barrier, op_->checkpoint_state());
+  out_.emit_control(this, Batch::Kind::Barrier, barrier);
+  if (input_done_) {
+    out_.emit_control(this, Batch::Kind::End, 0);
+    finished_ = true;
+    send(setup_.coordinator, finished_atom::value, setup_.actor_index);
+  }
+}
+
+void SourceActor::fail(const std::string& reason, bool permanent) {
+  if (failed_) return;
+  failed_ = true;
+  std::string r = secrets::redact(reason);
+  log::error("engine", setup_.cfg.pipeline + ": " + r);
+  send(setup_.supervisor, fail_atom::value, r, permanent);
+  quit(caf::make_error(caf::sec::runtime_error, r));
+}
+
+}  // namespace sluice::engine

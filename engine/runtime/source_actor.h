@@ -1,0 +1,39 @@
+// A source instance: polls batches while it holds credit, injects barriers when the
+// coordinator triggers them and, at the end of its input (or on stop), a final barrier + End.
+#pragma once
+#include <caf/event_based_actor.hpp>
+#include <memory>
+
+#include "engine/runtime/actor_setup.h"
+#include "engine/runtime/output_port.h"
+
+namespace sluice::engine {
+
+class SourceActor : public caf::event_based_actor {
+ public:
+  SourceActor(caf::actor_config& cfg, ActorSetup setup, std::shared_ptr<Source> op);
+  void on_exit() override;
+
+ protected:
+  caf::behavior make_behavior() override;
+
+ private:
+  void schedule_poll();
+  void do_poll();
+  void on_trigger(uint64_t barrier);
+  void fail(const std::string& reason, bool permanent);
+
+  ActorSetup setup_;
+  std::shared_ptr<Source> op_;
+  OutputPort out_;
+  std::vector<Event> buf_;
+  bool poll_scheduled_ = false;
+  bool timer_pending_ = false;
+  bool input_done_ = false;   // End polled or stop requested: no more polling
+  bool end_requested_ = false;
+  bool finished_ = false;
+  bool failed_ = false;
+  int attempts_ = 0;
+};
+
+}  // namespace sluice::engine

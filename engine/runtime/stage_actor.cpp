@@ -1,0 +1,178 @@
+#include "engine/runtime/stage_actor.h"
+
+#include <chrono>
+#include <exception>
+
+#include "engine/common/logger.h"
+#include "engine/common/secrets.h"
+#include "engine/runtime/failpoint.h"
+#include "engine/runtime/messages.h"
+
+namespace sluice::engine {
+
+StageActor::StageActor(caf::actor_config& cfg, ActorSetup setup)
+    : caf::event_based_actor(cfg),
+      setup_(std::move(setup)),
+      inputs_(setup_.channels),
+      dead_(kDeadPort, setup_.dead),
+      limiter_(setup_.opts.rate_limit) {
+  set_exception_handler([this](std::exception_ptr& ep) -> caf::error {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    std::string reason = secrets::redact("stage '" + setup_.cfg.name + "' (instance " +
+                                         std::to_string(setup_.cfg.instance) + ") threw: " + what);
+    log::error("engine", setup_.cfg.pipeline + ": " + reason);
+    send(setup_.supervisor, fail_atom::value, reason, false);
+    failed_ = true;
+    return caf::make_error(caf::sec::runtime_error, reason);
+  });
+}
+
+caf::behavior StageActor::make_behavior() {
+  result<void> r;
+  try {
+    r = open_operator(setup_.state);
+  } catch (const std::exception& e) {
+    r = error::fatal(std::string("exception: ") + e.what());
+  }
+  if (!r.ok()) {
+    fail("stage '" + setup_.cfg.name + "': open failed: " + r.err().message,
+         r.err().kind == failure_kind::permanent);
+    return {};
+  }
+  return {
+      [this](data_atom, int32_t channel, int32_t up_port, int32_t up_target, BatchPtr& b) {
+        inputs_.receive(this, channel, up_port, up_target, std::move(b));
+        pump();
+      },
+      [this](credit_atom, int32_t port, int32_t target, int64_t records) {
+        on_credit(port, target, records);
+        pump();
+      },
+      [this](pump_atom) {
+        waiting_ = false;
+        pump();
+      },
+      [this](retry_atom) { on_retry(); },
+  };
+}
+
+void StageActor::on_credit(int32_t port, int32_t target, int64_t records) {
+  if (port == kDeadPort) dead_.on_credit(this, target, records);
+}
+
+void StageActor::emit_control(Batch::Kind kind, uint64_t barrier) {
+  dead_.emit_control(this, kind, barrier);
+}
+
+void StageActor::resume(int channel, int64_t records) {
+  inputs_.set_hold(outputs_blocked());
+  inputs_.consumed(this, channel, records);
+  pump();
+}
+
+void StageActor::pump() {
+  while (!failed_ && !waiting_) {
+    if (outputs_blocked()) {
+      inputs_.set_hold(true);
+      return;
+    }
+    inputs_.set_hold(false);
+    inputs_.release(this);
+    if (limiter_.enabled()) {
+      int64_t wait = limiter_.wait_us(monotonic_us());
+      if (wait > 0) {
+        waiting_ = true;
+        delayed_send(this, std::chrono::microseconds(wait), pump_atom::value);
+        return;
+      }
+    }
+    auto item = inputs_.next();
+    switch (item.what) {
+      case InputSet::Next::None:
+        return;
+      case InputSet::Next::Data: {
+        const auto n = static_cast<int64_t>(item.batch->events.size());
+        if (limiter_.enabled()) limiter_.admit(monotonic_us(), static_cast<size_t>(n));
+        setup_.counters->in.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
+        failpoint::check(setup_.cfg.name, static_cast<size_t>(n));
+        if (!on_data(item.channel, item.batch)) return;  // kept for retry
+        if (failed_) return;
+        inputs_.set_hold(outputs_blocked());
+        inputs_.consumed(this, item.channel, n);
+        break;
+      }
+      case InputSet::Next::Barrier: {
+        auto st = snapshot(item.barrier);
+        if (!st.ok()) {
+          fail("stage '" + setup_.cfg.name + "': checkpoint " + std::to_string(item.barrier) +
+                   " failed: " + st.err().message,
+               false);
+          return;
+        }
+        send(setup_.coordinator, ack_atom::value, setup_.actor_index, item.barrier,
+             std::move(st).value());
+        emit_control(Batch::Kind::Barrier, item.barrier);
+        break;
+      }
+      case InputSet::Next::End:
+        emit_control(Batch::Kind::End, 0);
+        send(setup_.coordinator, finished_atom::value, setup_.actor_index);
+        break;
+    }
+  }
+}
+
+void StageActor::route_dead(std::vector<Event>& dead, const std::string& kind,
+                            const std::string& message, int attempts) {
+  if (dead.empty()) return;
+  setup_.counters->dead.fetch_add(dead.size(), std::memory_order_relaxed);
+  const int64_t now = wall_clock_us();
+  for (auto& e : dead) {
+    auto info = std::make_shared<DeadLetterInfo>();
+    if (e.dead_letter) *info = *e.dead_letter;
+    info->stage = setup_.cfg.name;
+    if (!kind.empty()) info->kind = kind;
+    if (info->kind.empty()) info->kind = "process";
+    if (!message.empty()) info->message = message;
+    info->message = secrets::redact(info->message);
+    if (attempts > 0) info->attempts = attempts;
+    if (info->attempts < 1) info->attempts = 1;
+    info->at = now;
+    e.dead_letter = std::move(info);
+  }
+  switch (setup_.opts.on_error) {
+    case OnError::Skip:
+      dead.clear();
+      return;
+    case OnError::Fail: {
+      const Event& e = dead.front();
+      std::string reason = "stage '" + setup_.cfg.name + "' failed on the record at position " +
+                           e.position.to_display() + " (" + e.dead_letter->kind +
+                           "): " + e.dead_letter->message;
+      dead.clear();
+      fail(reason, true);
+      return;
+    }
+    case OnError::DeadLetter:
+      dead_.emit_data(this, std::move(dead));
+      dead.clear();
+      return;
+  }
+}
+
+void StageActor::fail(const std::string& reason, bool permanent) {
+  if (failed_) return;
+  failed_ = true;
+  std::string r = secrets::redact(reason);
+  log::error("engine", setup_.cfg.pipeline + ": " + r);
+  send(setup_.supervisor, fail_atom::value, r, permanent);
+  quit(caf::make_error(caf::sec::runtime_error, r));
+}
+
+}  // namespace sluice::engine

@@ -1,0 +1,60 @@
+// One per pipeline. Builds and spawns the pipeline's actor graph, monitors every actor; when
+// one dies it stops the others and restarts the whole graph from the last complete
+// checkpoint with backoff. After restart_attempts consecutive failures (no checkpoint
+// completed in between), or on a permanent error, the pipeline is marked failed.
+#pragma once
+#include <atomic>
+#include <caf/event_based_actor.hpp>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "dsl/ast.h"
+#include "engine/core/operator.h"
+#include "engine/runtime/config_builder.h"
+#include "engine/runtime/graph_builder.h"
+#include "engine/runtime/pipeline_status.h"
+#include "engine/runtime/stage_counters.h"
+
+namespace sluice::engine {
+
+struct SupervisorSetup {
+  const ast::Pipeline* pipeline = nullptr;
+  const OperatorRegistry* registry = nullptr;
+  PipelineSettings settings;
+  std::map<std::string, std::shared_ptr<StageCounters>> counters;
+  std::shared_ptr<std::atomic<int64_t>> activity;
+  std::shared_ptr<PipelineStatus> status;
+  bool quiet = false;
+};
+
+class SupervisorActor : public caf::event_based_actor {
+ public:
+  SupervisorActor(caf::actor_config& cfg, SupervisorSetup setup);
+  void on_exit() override;
+
+ protected:
+  caf::behavior make_behavior() override;
+
+ private:
+  void start_graph();
+  void on_down(const caf::down_msg& dm);
+  void stop_graph(caf::exit_reason why);
+  void finish(bool failed, const std::string& reason);
+
+  SupervisorSetup setup_;
+  SpawnedGraph graph_;
+  std::set<caf::actor_addr> alive_;  // current generation
+  std::set<caf::actor_addr> dying_;  // killed, not yet down
+  uint64_t generation_ = 0;
+  int failures_ = 0;
+  bool running_ = false;
+  bool restart_due_ = false;
+  bool stop_requested_ = false;
+  bool done_ = false;
+  std::string fail_reason_;
+  bool fail_permanent_ = false;
+};
+
+}  // namespace sluice::engine

@@ -1,0 +1,71 @@
+// Source `file` (DSL.md §9): reads JSON lines, a JSON array or CSV; each record is a create
+// ("c") event whose row is the parsed object.
+//
+// Positions: jsonl/csv -> the byte offset just after the record (Int); json -> the number of
+// array elements consumed (Int; the next record's index). checkpoint_state() is
+// "OFFSET:LINE" (jsonl/csv; LINE = lines consumed, for messages) or "INDEX" (json), and
+// open(state) resumes exactly there. CSV resumes re-read the header row first.
+//
+// Malformed input (a line that is not a JSON object, a CSV record with a bad quote or a
+// different number of fields than the header, a non-object array element) is skipped: the
+// source counts it (skipped()) and logs a warning naming FILE:LINE (the first 20, then every
+// 1000th). Sources have no dead-letter output, so this is the documented behaviour.
+//
+// follow = true: at the end of the file the source reports Idle (never End) and picks up
+// data appended later; a final line without its line break is only read once it is
+// complete. For format = json, follow re-reads the array when the file changes and emits the
+// elements past the resume index.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/core/operator.h"
+#include "operators/file/file_tail.h"
+
+namespace sluice::operators::file {
+
+enum class Format { Jsonl, Json, Csv };
+
+class FileSource : public Source {
+ public:
+  explicit FileSource(const StageConfig& cfg);
+  static result<std::unique_ptr<Source>> make(const StageConfig& cfg);
+
+  result<void> open(const std::string& state) override;
+  result<Poll> poll(size_t max, std::vector<Event>& out) override;
+  std::string checkpoint_state() const override;
+  void close() override { tail_.close(); }
+
+  uint64_t skipped() const { return skipped_; }
+
+ private:
+  result<Poll> poll_lines(size_t max, std::vector<Event>& out);
+  result<Poll> poll_json(size_t max, std::vector<Event>& out);
+  // Returns false when the record must be skipped (warning logged).
+  bool csv_row(const std::vector<std::string>& fields, Object& row);
+  void warn_skip(uint64_t line, const std::string& why);
+  void emit(Object&& row, int64_t position, int64_t now, std::vector<Event>& out);
+
+  std::string path_;
+  Format format_;
+  bool follow_;
+  std::shared_ptr<const SourceMeta> meta_;
+  FileTail tail_;
+  bool opened_ = false;
+  uint64_t resume_offset_ = 0;
+  uint64_t line_ = 0;  // lines consumed
+  uint64_t state_line_ = 0;
+  // csv
+  bool have_header_ = false;
+  std::vector<Sym> header_;
+  std::vector<std::string> fields_;
+  // json
+  List array_;
+  bool array_loaded_ = false;
+  uint64_t array_size_on_disk_ = 0;
+  int64_t index_ = 0;  // next array element
+  uint64_t skipped_ = 0;
+};
+
+}  // namespace sluice::operators::file

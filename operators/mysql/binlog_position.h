@@ -1,0 +1,19 @@
+// A binlog position: file + offset, plus the GTID of the last transaction when known, and how
+// many row events of the transaction that follows were already delivered (exact resume
+// inside a large transaction).
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace sluice::operators::mysql {
+
+struct BinlogPosition {
+  std::string file;
+  uint64_t pos = 0;
+  std::string gtid;       // last committed GTID ("0-1-42" MariaDB, "uuid:42" MySQL)
+  uint64_t skip_rows = 0; // row events of the next transaction already delivered
+  bool valid() const { return !file.empty(); }
+  std::string text() const { return file + ":" + std::to_string(pos); }
+};
+
+}  // namespace sluice::operators::mysql

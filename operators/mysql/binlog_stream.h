@@ -1,0 +1,76 @@
+// Streams the binlog on its own thread: a replication connection (mariadb_rpl_fetch for
+// transport only), TABLE_MAP tracking, row decoding, DDL handling, reconnects with backoff.
+// Decoded events and commit markers go into a bounded queue that poll() drains without
+// blocking; at most `queue_events` items are ever buffered.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/common/result.h"
+#include "engine/core/event.h"
+#include "operators/mysql/binlog_position.h"
+#include "operators/mysql/mysql_config.h"
+
+namespace sluice::operators::mysql {
+
+struct StreamItem {
+  enum class Kind : uint8_t { Row, Commit, Error };
+  Kind kind = Kind::Row;
+  Event event;              // Row
+  BinlogPosition position;  // Commit: the position after the commit
+  error err;                // Error
+};
+
+struct StreamStats {
+  std::atomic<uint64_t> row_events{0};
+  std::atomic<uint64_t> transactions{0};
+  std::atomic<uint64_t> reconnects{0};
+  std::atomic<uint64_t> zero_dates{0};
+  std::atomic<uint64_t> schema_changes{0};
+};
+
+class BinlogStream {
+ public:
+  explicit BinlogStream(MySqlConfig cfg);
+  ~BinlogStream();
+  // Starts streaming after `from` (from.skip_rows row events of the next transaction are
+  // dropped). Checks the server settings first (synchronously) for clear errors.
+  result<void> start(const BinlogPosition& from);
+  void stop();
+  // Moves up to max items out of the queue (never blocks).
+  size_t drain(size_t max, std::vector<StreamItem>& out);
+  // Blocks until an item is available or the timeout passes.
+  bool wait(std::chrono::milliseconds timeout);
+  const StreamStats& stats() const { return stats_; }
+
+ private:
+  struct Impl;
+  void run();
+  void push(StreamItem item);
+  void push_all(std::vector<StreamItem>& items);
+  MySqlConfig cfg_;
+  std::unique_ptr<Impl> impl_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<StreamItem> queue_;
+  StreamStats stats_;
+};
+
+// Checks that the server can be streamed from (log_bin, ROW format, FULL row image,
+// privileges); returns a clear error naming the fix.
+result<void> check_server(Connection& c);
+// SHOW MASTER STATUS (+ @@gtid_binlog_pos on MariaDB).
+result<BinlogPosition> current_position(Connection& c);
+result<BinlogPosition> earliest_position(Connection& c);
+
+}  // namespace sluice::operators::mysql

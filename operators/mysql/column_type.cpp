@@ -1,0 +1,70 @@
+#include "operators/mysql/column_type.h"
+
+namespace sluice::operators::mysql {
+
+const char* column_type_name(uint8_t t) {
+  switch (t) {
+    case kDecimal: return "DECIMAL(old)";
+    case kTiny: return "TINYINT";
+    case kShort: return "SMALLINT";
+    case kLong: return "INT";
+    case kFloat: return "FLOAT";
+    case kDouble: return "DOUBLE";
+    case kNull: return "NULL";
+    case kTimestamp: return "TIMESTAMP(old)";
+    case kLongLong: return "BIGINT";
+    case kInt24: return "MEDIUMINT";
+    case kDate: return "DATE";
+    case kTime: return "TIME(old)";
+    case kDateTime: return "DATETIME(old)";
+    case kYear: return "YEAR";
+    case kNewDate: return "NEWDATE";
+    case kVarchar: return "VARCHAR";
+    case kBit: return "BIT";
+    case kTimestamp2: return "TIMESTAMP";
+    case kDateTime2: return "DATETIME";
+    case kTime2: return "TIME";
+    case kJson: return "JSON";
+    case kNewDecimal: return "DECIMAL";
+    case kEnum: return "ENUM";
+    case kSet: return "SET";
+    case kTinyBlob: return "TINYBLOB";
+    case kMediumBlob: return "MEDIUMBLOB";
+    case kLongBlob: return "LONGBLOB";
+    case kBlob: return "BLOB";
+    case kVarString: return "VAR_STRING";
+    case kString: return "CHAR";
+    case kGeometry: return "GEOMETRY";
+  }
+  return "UNKNOWN";
+}
+
+bool is_latin1_collation(uint32_t id) {
+  switch (id) {
+    case 5: case 8: case 15: case 31: case 47: case 48: case 49: case 94:
+    case 1029: case 1032: case 1039: case 1055: case 1071: case 1072: case 1073: case 1118:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_character_column(const Column& c) {
+  switch (c.type) {
+    case kVarchar:
+    case kVarString:
+    case kBlob:
+    case kTinyBlob:
+    case kMediumBlob:
+    case kLongBlob:
+      return true;
+    case kString:
+      return c.real_type == kString;
+    default:
+      return false;
+  }
+}
+
+bool is_enum_or_set(const Column& c) { return c.real_type == kEnum || c.real_type == kSet; }
+
+}  // namespace sluice::operators::mysql

@@ -1,0 +1,130 @@
+#include "operators/mysql/connection.h"
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "engine/common/secrets.h"
+
+namespace sluice::operators::mysql {
+
+bool is_connection_error(unsigned code) {
+  switch (code) {
+    case CR_CONNECTION_ERROR:
+    case CR_CONN_HOST_ERROR:
+    case CR_SERVER_GONE_ERROR:
+    case CR_SERVER_LOST:
+    case CR_SERVER_LOST_EXTENDED:
+    case ER_SERVER_SHUTDOWN:
+    case ER_CON_COUNT_ERROR:
+    case ER_QUERY_INTERRUPTED:
+    case 1927:  // ER_CONNECTION_KILLED
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string quote_ident(const std::string& s) {
+  std::string out = "`";
+  for (char c : s) {
+    if (c == '`') out += "``";
+    else out.push_back(c);
+  }
+  out += "`";
+  return out;
+}
+
+error Connection::last_error(const std::string& what) const {
+  unsigned code = m_ ? mysql_errno(m_) : CR_CONNECTION_ERROR;
+  std::string msg = m_ ? mysql_error(m_) : "not connected";
+  std::string text = what + " on " + where_ + ": " + msg + " (error " + std::to_string(code) + ")";
+  if (code == ER_ACCESS_DENIED_ERROR || code == ER_DBACCESS_DENIED_ERROR) {
+    return error::fatal(secrets::redact(text + "; check the `user` and `password` options"));
+  }
+  if (code == ER_SPECIFIC_ACCESS_DENIED_ERROR || code == ER_TABLEACCESS_DENIED_ERROR ||
+      code == ER_COLUMNACCESS_DENIED_ERROR) {
+    return error::fatal(secrets::redact(text + "; grant the missing privilege"));
+  }
+  if (is_connection_error(code)) return error::transient(secrets::redact(text));
+  return error::fatal(secrets::redact(text));
+}
+
+result<void> Connection::connect(const ConnectOptions& o) {
+  close();
+  where_ = o.user + "@" + o.host + ":" + std::to_string(o.port);
+  m_ = mysql_init(nullptr);
+  if (!m_) return error::fatal("mysql_init failed (out of memory)");
+  unsigned int t = static_cast<unsigned>(o.connect_timeout_s);
+  mysql_optionsv(m_, MYSQL_OPT_CONNECT_TIMEOUT, &t);
+  if (o.read_timeout_s > 0) {
+    unsigned int rt = static_cast<unsigned>(o.read_timeout_s);
+    mysql_optionsv(m_, MYSQL_OPT_READ_TIMEOUT, &rt);
+  }
+  mysql_optionsv(m_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  if (!mysql_real_connect(m_, o.host.c_str(), o.user.c_str(), o.password.c_str(),
+                          o.database.empty() ? nullptr : o.database.c_str(),
+                          static_cast<unsigned>(o.port), nullptr, 0)) {
+    error e = last_error("cannot connect");
+    mysql_close(m_);
+    m_ = nullptr;
+    return e;
+  }
+  return {};
+}
+
+void Connection::close() {
+  if (m_) {
+    mysql_close(m_);
+    m_ = nullptr;
+  }
+}
+
+result<void> Connection::exec(const std::string& sql) {
+  if (!m_) return error::transient("not connected to " + where_);
+  if (mysql_real_query(m_, sql.data(), sql.size()) != 0) return last_error("query failed");
+  MYSQL_RES* r = mysql_store_result(m_);
+  if (r) mysql_free_result(r);
+  return {};
+}
+
+result<std::vector<SqlRow>> Connection::query(const std::string& sql) {
+  if (!m_) return error::transient("not connected to " + where_);
+  if (mysql_real_query(m_, sql.data(), sql.size()) != 0) return last_error("query failed");
+  std::vector<SqlRow> rows;
+  MYSQL_RES* r = mysql_store_result(m_);
+  if (!r) {
+    if (mysql_errno(m_) != 0) return last_error("query failed");
+    return rows;
+  }
+  unsigned n = mysql_num_fields(r);
+  while (MYSQL_ROW row = mysql_fetch_row(r)) {
+    unsigned long* lens = mysql_fetch_lengths(r);
+    SqlRow out;
+    out.reserve(n);
+    for (unsigned i = 0; i < n; ++i) {
+      if (row[i]) out.emplace_back(std::string(row[i], lens[i]));
+      else out.emplace_back(std::nullopt);
+    }
+    rows.push_back(std::move(out));
+  }
+  mysql_free_result(r);
+  return rows;
+}
+
+result<std::optional<std::string>> Connection::scalar(const std::string& sql) {
+  auto rows = query(sql);
+  if (!rows.ok()) return rows.err();
+  if (rows->empty() || rows->front().empty()) return std::optional<std::string>();
+  return rows->front()[0];
+}
+
+std::string Connection::quote(const std::string& s) {
+  std::string out(s.size() * 2 + 3, '\0');
+  out[0] = '\'';
+  unsigned long n = m_ ? mysql_real_escape_string(m_, out.data() + 1, s.data(), s.size()) : 0;
+  out.resize(n + 1);
+  out.push_back('\'');
+  return out;
+}
+
+}  // namespace sluice::operators::mysql

@@ -1,0 +1,58 @@
+// A thin owner of one MYSQL* (text protocol): connect with clear, classified errors, run
+// statements and read results. Library errors never escape as exceptions.
+#pragma once
+#include <mysql.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/common/result.h"
+
+namespace sluice::operators::mysql {
+
+struct ConnectOptions {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string user;
+  std::string password;
+  std::string database;
+  int connect_timeout_s = 10;
+  int read_timeout_s = 0;  // 0 = library default
+};
+
+using SqlRow = std::vector<std::optional<std::string>>;
+
+class Connection {
+ public:
+  Connection() = default;
+  ~Connection() { close(); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  result<void> connect(const ConnectOptions& o);
+  void close();
+  bool connected() const { return m_ != nullptr; }
+  MYSQL* handle() { return m_; }
+
+  result<void> exec(const std::string& sql);
+  result<std::vector<SqlRow>> query(const std::string& sql);
+  // First column of the first row, nullopt when no row or NULL.
+  result<std::optional<std::string>> scalar(const std::string& sql);
+  std::string quote(const std::string& s);  // 'escaped'
+  unsigned error_number() const { return m_ ? mysql_errno(m_) : 0; }
+
+  // The error of the last call, classified (transient for lost connections).
+  error last_error(const std::string& what) const;
+
+ private:
+  MYSQL* m_ = nullptr;
+  std::string where_;
+};
+
+// Quotes an identifier with backquotes.
+std::string quote_ident(const std::string& s);
+// True for client error codes that mean the network / server went away (retry).
+bool is_connection_error(unsigned code);
+
+}  // namespace sluice::operators::mysql

@@ -1,0 +1,20 @@
+// Recognizes the DDL statements of QUERY events that change the tables we capture:
+// ALTER TABLE, RENAME TABLE, TRUNCATE, CREATE TABLE, DROP TABLE.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sluice::operators::mysql {
+
+struct DdlStatement {
+  enum class Kind : uint8_t { None, Alter, Rename, Truncate, Create, Drop, Begin, Commit, Rollback };
+  Kind kind = Kind::None;
+  // (db, table) pairs; for Rename: old, new, old, new, ...
+  std::vector<std::pair<std::string, std::string>> tables;
+};
+
+DdlStatement parse_ddl(const std::string& sql, const std::string& default_db);
+const char* ddl_kind_name(DdlStatement::Kind k);
+
+}  // namespace sluice::operators::mysql

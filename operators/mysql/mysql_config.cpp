@@ -1,0 +1,148 @@
+#include "operators/mysql/mysql_config.h"
+
+#include "operators/common/stage_options.h"
+
+namespace sluice::operators::mysql {
+
+bool wildcard_match(const std::string& p, const std::string& t) {
+  size_t pi = 0, ti = 0, star = std::string::npos, mark = 0;
+  while (ti < t.size()) {
+    if (pi < p.size() && (p[pi] == t[ti] || p[pi] == '?')) {
+      ++pi;
+      ++ti;
+    } else if (pi < p.size() && p[pi] == '*') {
+      star = pi++;
+      mark = ti;
+    } else if (star != std::string::npos) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+TableFilter::TableFilter(std::string database, std::vector<std::string> tables)
+    : database_(std::move(database)) {
+  for (auto& t : tables) {
+    if (t.find('.') != std::string::npos) patterns_.push_back(t);
+    else patterns_.push_back((database_.empty() ? std::string("*") : database_) + "." + t);
+  }
+  if (patterns_.empty()) patterns_.push_back((database_.empty() ? std::string("*") : database_) + ".*");
+}
+
+bool TableFilter::matches(const std::string& db, const std::string& table) const {
+  if (db == "mysql" || db == "information_schema" || db == "performance_schema" || db == "sys") {
+    bool explicit_db = false;
+    for (auto& p : patterns_) explicit_db |= p.rfind(db + ".", 0) == 0;
+    if (!explicit_db) return false;
+  }
+  std::string full = db + "." + table;
+  for (auto& p : patterns_) {
+    if (wildcard_match(p, full)) return true;
+  }
+  return false;
+}
+
+result<StartPosition> parse_start(const std::string& text) {
+  StartPosition s;
+  if (text == "earliest") {
+    s.kind = StartPosition::Kind::Earliest;
+  } else if (text == "latest" || text.empty()) {
+    s.kind = StartPosition::Kind::Latest;
+  } else if (text.rfind("gtid:", 0) == 0) {
+    s.kind = StartPosition::Kind::Gtid;
+    s.gtid = text.substr(5);
+  } else {
+    size_t colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+      return error::fatal("start = \"" + text +
+                          "\": expected earliest, latest, \"FILE:POS\" or gtid(\"...\")");
+    }
+    s.kind = StartPosition::Kind::FilePos;
+    s.file = text.substr(0, colon);
+    try {
+      s.pos = std::stoull(text.substr(colon + 1));
+    } catch (...) {
+      return error::fatal("start = \"" + text + "\": POS must be a number");
+    }
+  }
+  return s;
+}
+
+namespace {
+
+// `start` may be an identifier (earliest/latest), a string, or gtid("...") (raw AST).
+std::string start_text(const StageConfig& c) {
+  if (c.ast) {
+    for (const auto& o : c.ast->options) {
+      if (o.name != "start" || !o.value) continue;
+      const ast::Expr& e = *o.value;
+      if (e.kind == ast::ExprKind::Call && e.op == "gtid" && e.args.size() == 1 &&
+          e.args[0]->kind == ast::ExprKind::Literal &&
+          e.args[0]->literal.type() == Type::String) {
+        return "gtid:" + e.args[0]->literal.as_string();
+      }
+      if (e.kind == ast::ExprKind::Field && e.path.size() == 1) return e.path[0];
+      if (e.kind == ast::ExprKind::Literal && e.literal.type() == Type::String) {
+        return e.literal.as_string();
+      }
+    }
+  }
+  return opt_string(c, "start", "");
+}
+
+std::vector<std::string> string_list(const StageConfig& c, const std::string& name) {
+  std::vector<std::string> out;
+  const Value* v = c.options.find(intern(name));
+  if (!v) return out;
+  if (v->type() == Type::List) {
+    for (const auto& x : v->as_list()) {
+      if (x.type() == Type::String) out.push_back(x.as_string());
+    }
+  } else if (v->type() == Type::String) {
+    out.push_back(v->as_string());
+  }
+  return out;
+}
+
+}  // namespace
+
+result<MySqlConfig> read_config(const StageConfig& c) {
+  MySqlConfig m;
+  m.name = c.name;
+  m.conn.host = opt_string(c, "host", "127.0.0.1");
+  m.conn.port = static_cast<int>(opt_int(c, "port", 3306));
+  m.conn.user = opt_string(c, "user", "");
+  m.conn.password = opt_string(c, "password", "");
+  m.server_id = static_cast<uint32_t>(opt_int(c, "server_id", 0));
+  if (m.server_id == 0) return error::fatal("source mysql " + c.name + ": server_id must be set (a number unique among the server's replicas)");
+  m.database = opt_string(c, "database", "");
+  m.conn.database = "";
+  m.tables = string_list(c, "tables");
+  std::string snap = opt_string(c, "snapshot", "initial");
+  if (snap == "initial") m.snapshot = SnapshotMode::Initial;
+  else if (snap == "never") m.snapshot = SnapshotMode::Never;
+  else if (snap == "only") m.snapshot = SnapshotMode::Only;
+  else return error::fatal("snapshot = " + snap + ": expected initial, never or only");
+  std::string st = start_text(c);
+  m.start_given = !st.empty();
+  auto sp = parse_start(st);
+  if (!sp.ok()) return sp.err();
+  m.start = *sp;
+  m.heartbeat_us = opt_int(c, "heartbeat", 1000000);
+  if (m.heartbeat_us < 1000) m.heartbeat_us = 1000;
+  std::string sc = opt_string(c, "schema_changes", "follow");
+  if (sc == "follow") m.schema_changes = SchemaChanges::Follow;
+  else if (sc == "fail") m.schema_changes = SchemaChanges::Fail;
+  else if (sc == "ignore") m.schema_changes = SchemaChanges::Ignore;
+  else return error::fatal("schema_changes = " + sc + ": expected follow, fail or ignore");
+  m.key = string_list(c, "key");
+  m.chunk_rows = opt_int(c, "chunk_rows", 10000);
+  if (m.chunk_rows < 1) m.chunk_rows = 1;
+  return m;
+}
+
+}  // namespace sluice::operators::mysql

@@ -1,0 +1,58 @@
+// The options of `source mysql`, read from a StageConfig (DSL.md §9), and the table filter.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/common/result.h"
+#include "engine/core/operator.h"
+#include "operators/mysql/connection.h"
+
+namespace sluice::operators::mysql {
+
+enum class SnapshotMode : uint8_t { Initial, Never, Only };
+enum class SchemaChanges : uint8_t { Follow, Fail, Ignore };
+
+struct StartPosition {
+  enum class Kind : uint8_t { Earliest, Latest, FilePos, Gtid } kind = Kind::Latest;
+  std::string file;
+  uint64_t pos = 4;
+  std::string gtid;
+};
+
+// "db.table" patterns: "name" (in `database`), "db.name", "db.*", "*" wildcards.
+class TableFilter {
+ public:
+  TableFilter() = default;
+  TableFilter(std::string database, std::vector<std::string> tables);
+  bool matches(const std::string& db, const std::string& table) const;
+  const std::vector<std::string>& patterns() const { return patterns_; }
+
+ private:
+  std::string database_;
+  std::vector<std::string> patterns_;  // always "db.table" with '*' wildcards
+};
+
+bool wildcard_match(const std::string& pattern, const std::string& text);
+
+struct MySqlConfig {
+  std::string name;  // stage name
+  ConnectOptions conn;
+  uint32_t server_id = 0;
+  std::string database;
+  std::vector<std::string> tables;
+  SnapshotMode snapshot = SnapshotMode::Initial;
+  StartPosition start;  // used when snapshot = never
+  bool start_given = false;
+  int64_t heartbeat_us = 1000000;
+  SchemaChanges schema_changes = SchemaChanges::Follow;
+  std::vector<std::string> key;  // explicit key columns for tables without a primary key
+  int64_t chunk_rows = 10000;
+  size_t queue_events = 65536;  // most decoded events buffered ahead of poll()
+  TableFilter filter() const { return TableFilter(database, tables); }
+};
+
+result<StartPosition> parse_start(const std::string& text);
+result<MySqlConfig> read_config(const StageConfig& c);
+
+}  // namespace sluice::operators::mysql

@@ -1,0 +1,298 @@
+#include "operators/mysql/mysql_source.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "engine/common/logger.h"
+#include "engine/value/temporal.h"
+
+namespace sluice::operators::mysql {
+
+namespace {
+
+std::string hex(const std::string& s) {
+  static const char* d = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s) {
+    out.push_back(d[c >> 4]);
+    out.push_back(d[c & 15]);
+  }
+  return out;
+}
+
+std::string unhex(const std::string& s) {
+  std::string out;
+  auto v = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  for (size_t i = 0; i + 1 < s.size(); i += 2) out.push_back(static_cast<char>(v(s[i]) << 4 | v(s[i + 1])));
+  return out;
+}
+
+Value position_value(const BinlogPosition& p) {
+  Object o;
+  o.append(intern("file"), Value::string(p.file));
+  o.append(intern("pos"), Value::int64(static_cast<int64_t>(p.pos)));
+  if (!p.gtid.empty()) o.append(intern("gtid"), Value::string(p.gtid));
+  o.append(intern("snapshot"), Value::boolean(true));
+  return Value::object(std::move(o));
+}
+
+}  // namespace
+
+std::string SourceState::encode() const {
+  std::string s = "v=1\nphase=";
+  s += phase == Phase::Snapshot ? "snapshot" : phase == Phase::Stream ? "stream" : "done";
+  s += "\nfile=" + position.file + "\npos=" + std::to_string(position.pos) + "\ngtid=" +
+       position.gtid + "\nskip=" + std::to_string(position.skip_rows) + "\n";
+  if (phase == Phase::Snapshot) {
+    s += "table=" + table + "\n";
+    std::string k;
+    for (size_t i = 0; i < last_key.size(); ++i) k += (i ? "," : "") + hex(last_key[i]);
+    s += "key=" + k + "\n";
+    s += "keyn=" + std::to_string(last_key.size()) + "\n";
+    for (auto& d : done_tables) s += "done=" + d + "\n";
+  }
+  return s;
+}
+
+result<SourceState> SourceState::decode(const std::string& text) {
+  SourceState st;
+  std::istringstream in(text);
+  std::string line, key;
+  size_t keyn = 0;
+  while (std::getline(in, line)) {
+    size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string k = line.substr(0, eq), v = line.substr(eq + 1);
+    if (k == "phase") {
+      if (v == "snapshot") st.phase = Phase::Snapshot;
+      else if (v == "stream") st.phase = Phase::Stream;
+      else if (v == "done") st.phase = Phase::Done;
+      else return error::fatal("mysql source state: unknown phase " + v);
+    } else if (k == "file") {
+      st.position.file = v;
+    } else if (k == "pos") {
+      st.position.pos = std::stoull(v);
+    } else if (k == "gtid") {
+      st.position.gtid = v;
+    } else if (k == "skip") {
+      st.position.skip_rows = std::stoull(v);
+    } else if (k == "table") {
+      st.table = v;
+    } else if (k == "key") {
+      key = v;
+    } else if (k == "keyn") {
+      keyn = std::stoull(v);
+    } else if (k == "done") {
+      st.done_tables.push_back(v);
+    }
+  }
+  if (keyn > 0) {
+    size_t i = 0;
+    while (st.last_key.size() < keyn) {
+      size_t j = key.find(',', i);
+      if (j == std::string::npos) j = key.size();
+      st.last_key.push_back(unhex(key.substr(i, j - i)));
+      i = j + 1;
+    }
+  }
+  return st;
+}
+
+result<void> MySqlSource::open(const std::string& state) {
+  close();
+  if (!state.empty()) {
+    auto st = SourceState::decode(state);
+    if (!st.ok()) return st.err();
+    state_ = std::move(st).value();
+  } else if (cfg_.snapshot == SnapshotMode::Never) {
+    state_.phase = SourceState::Phase::Stream;
+    if (cfg_.start.kind == StartPosition::Kind::FilePos) {
+      state_.position.file = cfg_.start.file;
+      state_.position.pos = cfg_.start.pos;
+    } else if (cfg_.start.kind == StartPosition::Kind::Gtid) {
+      state_.position.gtid = cfg_.start.gtid;
+    } else {
+      Connection c;
+      auto r = c.connect(cfg_.conn);
+      if (!r.ok()) return r;
+      auto chk = check_server(c);
+      if (!chk.ok()) return chk;
+      auto p = cfg_.start.kind == StartPosition::Kind::Earliest ? earliest_position(c) : current_position(c);
+      if (!p.ok()) return p.err();
+      state_.position = *p;
+      if (cfg_.start.kind == StartPosition::Kind::Earliest) state_.position.gtid.clear();
+    }
+  } else {
+    state_.phase = SourceState::Phase::Snapshot;
+  }
+  if (state_.phase == SourceState::Phase::Done) return {};
+  if (state_.phase == SourceState::Phase::Stream) return start_stream();
+  // Snapshot (fresh or resumed).
+  if (cfg_.snapshot != SnapshotMode::Only) {
+    Connection c;
+    auto r = c.connect(cfg_.conn);
+    if (!r.ok()) return r;
+    auto chk = check_server(c);
+    if (!chk.ok()) return chk;
+  }
+  snapshot_ = std::make_unique<SnapshotReader>(cfg_);
+  auto pos = snapshot_->begin();
+  if (!pos.ok()) return pos.err();
+  bool resumed = !state.empty();
+  if (!resumed) state_.position = *pos;  // a resumed snapshot keeps its original position
+  auto tables = snapshot_->list_tables();
+  if (!tables.ok()) return tables.err();
+  tables_.clear();
+  estimated_rows_ = 0;
+  for (auto& t : *tables) {
+    bool done = false;
+    for (auto& d : state_.done_tables) done |= d == t.db + "." + t.table;
+    if (done) continue;
+    estimated_rows_ += t.estimated_rows;
+    tables_.push_back(t);
+  }
+  // The table in progress first, so its last key applies to it.
+  for (size_t i = 0; i < tables_.size(); ++i) {
+    if (tables_[i].db + "." + tables_[i].table == state_.table) {
+      std::rotate(tables_.begin(), tables_.begin() + static_cast<long>(i), tables_.begin() + static_cast<long>(i) + 1);
+      break;
+    }
+  }
+  if (tables_.empty() || tables_.front().db + "." + tables_.front().table != state_.table) {
+    state_.last_key.clear();
+  }
+  table_index_ = 0;
+  snapshot_position_ = position_value(state_.position);
+  snapshot_ts_ = temporal::now_micros();
+  snapshot_started_ = last_progress_ = std::chrono::steady_clock::now();
+  log::info("mysql", cfg_.name + ": snapshot of " + std::to_string(tables_.size()) + " table(s), ~" +
+                         std::to_string(estimated_rows_) + " rows, consistent with binlog " +
+                         state_.position.text() + (resumed ? " (resumed)" : ""));
+  return {};
+}
+
+result<void> MySqlSource::start_stream() {
+  stream_ = std::make_unique<BinlogStream>(cfg_);
+  auto r = stream_->start(state_.position);
+  if (!r.ok()) {
+    stream_.reset();
+    return r;
+  }
+  log::info("mysql", cfg_.name + ": streaming from " + state_.position.text() +
+                         (state_.position.gtid.empty() ? "" : " (GTID " + state_.position.gtid + ")"));
+  return {};
+}
+
+void MySqlSource::log_progress(bool force) {
+  auto now = std::chrono::steady_clock::now();
+  if (!force && now - last_progress_ < std::chrono::seconds(2)) return;
+  last_progress_ = now;
+  double secs = std::chrono::duration<double>(now - snapshot_started_).count();
+  double rate = secs > 0 ? static_cast<double>(snapshot_rows_) / secs : 0;
+  uint64_t est = std::max(estimated_rows_, snapshot_rows_);
+  double eta = rate > 0 ? static_cast<double>(est - snapshot_rows_) / rate : 0;
+  char buf[256];
+  std::snprintf(buf, sizeof(buf), "%s: snapshot %llu/%llu rows (%.0f%%), %.0f rows/s, ETA %.0fs",
+                cfg_.name.c_str(), static_cast<unsigned long long>(snapshot_rows_),
+                static_cast<unsigned long long>(est),
+                est ? 100.0 * static_cast<double>(snapshot_rows_) / static_cast<double>(est) : 100.0,
+                rate, eta);
+  log::info("mysql", buf);
+}
+
+result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& out) {
+  size_t given = 0;
+  while (given < max) {
+    if (table_index_ >= tables_.size()) {
+      if (snapshot_->zero_dates() > 0) {
+        log::warn("mysql", cfg_.name + ": " + std::to_string(snapshot_->zero_dates()) + " zero dates read as null");
+      }
+      snapshot_->end();
+      snapshot_.reset();
+      log_progress(true);
+      state_.table.clear();
+      state_.last_key.clear();
+      state_.done_tables.clear();
+      if (cfg_.snapshot == SnapshotMode::Only) {
+        state_.phase = SourceState::Phase::Done;
+        return given ? Poll::Data : Poll::End;
+      }
+      state_.phase = SourceState::Phase::Stream;
+      state_.position.skip_rows = 0;
+      auto r = start_stream();
+      if (!r.ok()) return r.err();
+      return given ? Poll::Data : Poll::Idle;
+    }
+    const SnapshotTable& t = tables_[table_index_];
+    std::string name = t.db + "." + t.table;
+    if (chunk_.empty()) {
+      chunk_keys_.clear();
+      auto n = snapshot_->read_chunk(t, state_.table == name ? state_.last_key : std::vector<std::string>(),
+                                     static_cast<size_t>(cfg_.chunk_rows), snapshot_position_,
+                                     snapshot_ts_, chunk_, chunk_keys_);
+      if (!n.ok()) return n.err();
+      if (*n == 0) {
+        state_.done_tables.push_back(name);
+        state_.table.clear();
+        state_.last_key.clear();
+        ++table_index_;
+        log_progress(true);
+        continue;
+      }
+      std::reverse(chunk_.begin(), chunk_.end());  // pop from the back in order
+      std::reverse(chunk_keys_.begin(), chunk_keys_.end());
+    }
+    while (given < max && !chunk_.empty()) {
+      out.push_back(std::move(chunk_.back()));
+      chunk_.pop_back();
+      state_.table = name;
+      state_.last_key = std::move(chunk_keys_.back());
+      chunk_keys_.pop_back();
+      ++given;
+      ++snapshot_rows_;
+    }
+    log_progress(false);
+  }
+  return Poll::Data;
+}
+
+result<Source::Poll> MySqlSource::poll(size_t max, std::vector<Event>& out) {
+  if (state_.phase == SourceState::Phase::Done) return Poll::End;
+  if (state_.phase == SourceState::Phase::Snapshot) return poll_snapshot(max, out);
+  if (!stream_) return error::fatal("mysql source " + cfg_.name + " is not open");
+  items_.clear();
+  stream_->drain(max, items_);
+  size_t given = 0;
+  for (auto& it : items_) {
+    switch (it.kind) {
+      case StreamItem::Kind::Row:
+        out.push_back(std::move(it.event));
+        ++state_.position.skip_rows;
+        ++given;
+        break;
+      case StreamItem::Kind::Commit:
+        state_.position = it.position;
+        state_.position.skip_rows = 0;
+        break;
+      case StreamItem::Kind::Error:
+        return it.err;
+    }
+  }
+  return given ? Poll::Data : Poll::Idle;
+}
+
+void MySqlSource::close() {
+  if (stream_) {
+    stream_->stop();
+    stream_.reset();
+  }
+  if (snapshot_) {
+    snapshot_->end();
+    snapshot_.reset();
+  }
+  chunk_.clear();
+  chunk_keys_.clear();
+}
+
+}  // namespace sluice::operators::mysql

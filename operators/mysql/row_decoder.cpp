@@ -1,0 +1,102 @@
+#include "operators/mysql/row_decoder.h"
+
+namespace sluice::operators::mysql {
+
+namespace {
+
+constexpr uint8_t kWriteV1 = 23, kUpdateV1 = 24, kDeleteV1 = 25;
+constexpr uint8_t kWriteV2 = 30, kUpdateV2 = 31, kDeleteV2 = 32;
+
+}  // namespace
+
+bool RowDecoder::is_rows_event(uint8_t t) {
+  return (t >= kWriteV1 && t <= kDeleteV1) || (t >= kWriteV2 && t <= kDeleteV2);
+}
+
+uint64_t RowDecoder::table_id(const uint8_t* body, size_t len) {
+  ByteReader r(body, len);
+  return r.le(6);
+}
+
+result<void> RowDecoder::decode_image(ByteReader& r, const TableMap& tm,
+                                      const std::vector<uint8_t>& present, size_t npresent,
+                                      Object& row) {
+  std::string_view nulls = r.bytes((npresent + 7) / 8);
+  if (r.failed()) return error::fatal("truncated row image in " + tm.full_name());
+  row.reserve(npresent);
+  size_t k = 0;
+  for (size_t i = 0; i < tm.columns.size(); ++i) {
+    if (!present[i]) continue;
+    bool is_null = (static_cast<uint8_t>(nulls[k / 8]) >> (k % 8)) & 1;
+    ++k;
+    if (is_null) {
+      row.append(tm.syms[i], Value::null());
+      continue;
+    }
+    auto v = decode_column(tm.columns[i], r, stats_);
+    if (!v.ok()) {
+      return error::fatal("cannot decode " + tm.full_name() + "." + tm.columns[i].name + " (" +
+                          column_type_name(tm.columns[i].type) + "): " + v.err().message);
+    }
+    row.append(tm.syms[i], std::move(v).value());
+  }
+  return {};
+}
+
+result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
+                                  const TableMap& tm, std::vector<Event>& out) {
+  ByteReader r(body, len);
+  r.skip(6);  // table id
+  r.skip(2);  // flags
+  bool v2 = type >= kWriteV2;
+  if (v2) {
+    size_t extra = static_cast<size_t>(r.le(2));
+    if (extra >= 2) r.skip(extra - 2);
+  }
+  uint64_t ncols = r.lenenc();
+  if (r.failed() || ncols != tm.columns.size()) {
+    return error::fatal("rows event for " + tm.full_name() + " has " + std::to_string(ncols) +
+                        " columns, its TABLE_MAP " + std::to_string(tm.columns.size()));
+  }
+  bool update = type == kUpdateV1 || type == kUpdateV2;
+  bool del = type == kDeleteV1 || type == kDeleteV2;
+  auto bitmap = [&](std::vector<uint8_t>& present) {
+    std::string_view b = r.bytes((ncols + 7) / 8);
+    present.assign(ncols, 0);
+    size_t n = 0;
+    for (size_t i = 0; i < ncols && !r.failed(); ++i) {
+      present[i] = (static_cast<uint8_t>(b[i / 8]) >> (i % 8)) & 1;
+      n += present[i];
+    }
+    return n;
+  };
+  size_t n1 = bitmap(present1_);
+  size_t n2 = update ? bitmap(present2_) : 0;
+  if (r.failed()) return error::fatal("truncated rows event header for " + tm.full_name());
+  size_t count = 0;
+  while (r.remaining() > 0) {
+    Event e;
+    e.source = tm.meta;
+    if (update) {
+      e.op = Op::Update;
+      auto a = decode_image(r, tm, present1_, n1, e.before);
+      if (!a.ok()) return a.err();
+      e.has_before = true;
+      auto b = decode_image(r, tm, present2_, n2, e.row);
+      if (!b.ok()) return b.err();
+    } else {
+      e.op = del ? Op::Delete : Op::Create;
+      auto a = decode_image(r, tm, present1_, n1, e.row);
+      if (!a.ok()) return a.err();
+      if (del) {
+        e.before = e.row;
+        e.has_before = true;
+      }
+    }
+    out.push_back(std::move(e));
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace sluice::operators::mysql

@@ -1,0 +1,35 @@
+// Decodes WRITE/UPDATE/DELETE_ROWS events (v1 from MariaDB, v2 from MySQL 8) into change
+// events using the TABLE_MAP of their table. Sets op, row, before and source; the caller sets
+// ts and position.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "engine/common/result.h"
+#include "engine/core/event.h"
+#include "operators/mysql/column_decoder.h"
+#include "operators/mysql/table_map.h"
+
+namespace sluice::operators::mysql {
+
+class RowDecoder {
+ public:
+  static bool is_rows_event(uint8_t type);
+  // The table id of a rows event body (bytes after the 19-byte header, checksum removed).
+  static uint64_t table_id(const uint8_t* body, size_t len);
+
+  // Appends one event per row. Returns the number of events appended.
+  result<size_t> decode(uint8_t event_type, const uint8_t* body, size_t len, const TableMap& tm,
+                        std::vector<Event>& out);
+
+  DecodeStats& stats() { return stats_; }
+
+ private:
+  result<void> decode_image(ByteReader& r, const TableMap& tm, const std::vector<uint8_t>& present,
+                            size_t npresent, Object& row);
+  DecodeStats stats_;
+  std::vector<uint8_t> present1_, present2_;
+};
+
+}  // namespace sluice::operators::mysql

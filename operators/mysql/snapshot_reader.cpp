@@ -1,0 +1,261 @@
+#include "operators/mysql/snapshot_reader.h"
+
+#include <cstdlib>
+
+#include "engine/value/json.h"
+#include "engine/value/temporal.h"
+#include "operators/mysql/binlog_stream.h"
+#include "operators/mysql/column_decoder.h"
+
+namespace sluice::operators::mysql {
+
+namespace {
+
+bool is_zero_date(const std::string& s) { return s.rfind("0000-00-00", 0) == 0 || s.find("-00") == 4 || (s.size() >= 10 && s.compare(7, 3, "-00") == 0); }
+
+}  // namespace
+
+result<Value> text_to_value(const ColumnSchema& c, const std::string& s, uint64_t& zero_dates) {
+  const std::string& t = c.data_type;
+  if (t == "tinyint" || t == "smallint" || t == "mediumint" || t == "int" || t == "integer") {
+    return Value::int64(std::strtoll(s.c_str(), nullptr, 10));
+  }
+  if (t == "bigint") {
+    if (c.is_unsigned) return Value::uint64(std::strtoull(s.c_str(), nullptr, 10));
+    return Value::int64(std::strtoll(s.c_str(), nullptr, 10));
+  }
+  if (t == "decimal" || t == "numeric") {
+    auto d = Decimal::parse(s);
+    if (!d) {
+      // Drop trailing fraction zeros to fit 38 digits, as the binlog decoder does.
+      std::string x = s;
+      if (x.find('.') != std::string::npos) {
+        while (!x.empty() && x.back() == '0') x.pop_back();
+        if (!x.empty() && x.back() == '.') x.pop_back();
+        d = Decimal::parse(x);
+      }
+      if (!d) return error::permanent("DECIMAL value " + s + " has more than 38 significant digits (not supported yet)");
+    }
+    return Value::decimal(*d);
+  }
+  if (t == "float") return Value::float64(static_cast<double>(std::strtof(s.c_str(), nullptr)));
+  if (t == "double" || t == "real") return Value::float64(std::strtod(s.c_str(), nullptr));
+  if (t == "bit") {
+    uint64_t v = 0;
+    for (unsigned char ch : s) v = (v << 8) | ch;
+    return Value::uint64(v);
+  }
+  if (t == "year") return Value::int64(std::strtoll(s.c_str(), nullptr, 10));
+  if (t == "date") {
+    if (is_zero_date(s)) {
+      ++zero_dates;
+      return Value::null();
+    }
+    auto d = temporal::parse_date(s);
+    if (!d) return error::permanent("bad DATE " + s);
+    return Value::date(*d);
+  }
+  if (t == "datetime" || t == "timestamp") {
+    if (is_zero_date(s)) {
+      ++zero_dates;
+      return Value::null();
+    }
+    auto d = temporal::parse_datetime(s);
+    if (!d) return error::permanent("bad " + t + " " + s);
+    return t == "datetime" ? Value::datetime(*d) : Value::timestamp(*d);  // session zone is UTC
+  }
+  if (t == "time") return Value::string(s);
+  if (t == "set") {
+    List l;
+    size_t i = 0;
+    while (i < s.size()) {
+      size_t j = s.find(',', i);
+      if (j == std::string::npos) j = s.size();
+      l.push_back(Value::string(s.substr(i, j - i)));
+      i = j + 1;
+    }
+    return Value::list(std::move(l));
+  }
+  if (t == "enum") return Value::string(s);
+  if (c.is_json) {
+    auto v = json::parse(s);
+    if (!v.ok()) return error::permanent("invalid JSON: " + v.err().message);
+    return std::move(v).value();
+  }
+  if (t == "geometry" || t == "point" || t == "linestring" || t == "polygon" ||
+      t == "multipoint" || t == "multilinestring" || t == "multipolygon" ||
+      t == "geometrycollection") {
+    return Value::bytes(s);  // selected as ST_AsBinary(col)
+  }
+  if (c.collation == kBinaryCollation) return Value::bytes(s);
+  return Value::string(s);  // the connection converts every charset to utf8mb4
+}
+
+result<BinlogPosition> SnapshotReader::begin() {
+  auto r = conn_.connect(cfg_.conn);
+  if (!r.ok()) return r.err();
+  schema_ = std::make_unique<SchemaLoader>(&conn_);
+  for (const char* sql : {"SET SESSION time_zone = '+00:00'",
+                          "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"}) {
+    auto e = conn_.exec(sql);
+    if (!e.ok()) return e.err();
+  }
+  // MariaDB: the consistent snapshot reports its own binlog position, no lock needed.
+  auto e = conn_.exec("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  if (!e.ok()) return e.err();
+  auto st = conn_.query("SHOW STATUS LIKE 'binlog_snapshot_%'");
+  BinlogPosition p;
+  if (st.ok()) {
+    for (auto& row : *st) {
+      if (row[0] == std::optional<std::string>("Binlog_snapshot_file")) p.file = row[1].value_or("");
+      if (row[0] == std::optional<std::string>("Binlog_snapshot_position")) p.pos = std::stoull(row[1].value_or("0"));
+    }
+  }
+  if (p.valid()) {
+    auto g = conn_.scalar("SELECT BINLOG_GTID_POS(" + conn_.quote(p.file) + ", " + std::to_string(p.pos) + ")");
+    if (g.ok() && g->has_value()) p.gtid = **g;
+    return p;
+  }
+  // MySQL: a brief global read lock while the position is taken and the view is opened.
+  (void)conn_.exec("ROLLBACK");
+  auto l = conn_.exec("FLUSH TABLES WITH READ LOCK");
+  if (!l.ok()) {
+    return error::fatal("cannot take a consistent snapshot position: " + l.err().message +
+                        " (grant RELOAD, or use snapshot = never)");
+  }
+  auto pos = current_position(conn_);
+  auto s2 = conn_.exec("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  (void)conn_.exec("UNLOCK TABLES");
+  if (!pos.ok()) return pos.err();
+  if (!s2.ok()) return s2.err();
+  return *pos;
+}
+
+result<std::vector<SnapshotTable>> SnapshotReader::list_tables() {
+  auto rows = conn_.query(
+      "SELECT TABLE_SCHEMA, TABLE_NAME, IFNULL(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE "
+      "TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME");
+  if (!rows.ok()) return rows.err();
+  std::vector<SnapshotTable> out;
+  TableFilter f = cfg_.filter();
+  for (auto& r : *rows) {
+    SnapshotTable t{r[0].value_or(""), r[1].value_or(""), std::stoull(r[2].value_or("0"))};
+    if (f.matches(t.db, t.table)) out.push_back(std::move(t));
+  }
+  return out;
+}
+
+result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t) {
+  std::string name = t.db + "." + t.table;
+  if (prepared_ && prepared_->name == name) return prepared_.get();
+  auto sr = schema_->get(t.db, t.table);
+  if (!sr.ok()) return sr.err();
+  const TableSchema& s = **sr;
+  auto p = std::make_unique<Prepared>();
+  p->name = name;
+  p->columns = s.columns;
+  std::vector<std::string> key = s.primary_key.empty() ? cfg_.key : s.primary_key;
+  if (key.empty()) {
+    return error::fatal("table " + name + " has no primary key: set `key = [\"col\", ...]` on the "
+                        "mysql source (columns that identify a row) or add a primary key");
+  }
+  auto meta = std::make_shared<SourceMeta>();
+  meta->connector = "mysql";
+  meta->name = cfg_.name;
+  meta->db = t.db;
+  meta->table = t.table;
+  meta->primary_key = key;
+  p->meta = meta;
+  std::string cols;
+  for (size_t i = 0; i < s.columns.size(); ++i) {
+    const auto& c = s.columns[i];
+    p->syms.push_back(intern(c.name));
+    if (!cols.empty()) cols += ", ";
+    const std::string& dt = c.data_type;
+    bool geo = dt == "geometry" || dt == "point" || dt == "linestring" || dt == "polygon" ||
+               dt == "multipoint" || dt == "multilinestring" || dt == "multipolygon" ||
+               dt == "geometrycollection";
+    cols += geo ? "ST_AsBinary(" + quote_ident(c.name) + ")" : quote_ident(c.name);
+  }
+  for (auto& k : key) {
+    bool found = false;
+    for (size_t i = 0; i < s.columns.size(); ++i) {
+      if (s.columns[i].name == k) {
+        p->key.push_back(i);
+        found = true;
+      }
+    }
+    if (!found) return error::fatal("key column " + k + " not found in " + name);
+  }
+  p->select = "SELECT " + cols + " FROM " + quote_ident(t.db) + "." + quote_ident(t.table);
+  prepared_ = std::move(p);
+  return prepared_.get();
+}
+
+result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
+                                          const std::vector<std::string>& last_key, size_t limit,
+                                          const Value& position, int64_t ts,
+                                          std::vector<Event>& out,
+                                          std::vector<std::vector<std::string>>& keys) {
+  auto pr = prepare(t);
+  if (!pr.ok()) return pr.err();
+  Prepared& p = **pr;
+  std::string order, lhs, rhs;
+  for (size_t i = 0; i < p.key.size(); ++i) {
+    if (i) {
+      order += ", ";
+      lhs += ", ";
+      rhs += ", ";
+    }
+    order += quote_ident(p.columns[p.key[i]].name);
+    lhs += quote_ident(p.columns[p.key[i]].name);
+    rhs += i < last_key.size() ? conn_.quote(last_key[i]) : "NULL";
+  }
+  std::string sql = p.select;
+  if (!last_key.empty()) sql += " WHERE (" + lhs + ") > (" + rhs + ")";
+  sql += " ORDER BY " + order + " LIMIT " + std::to_string(limit);
+  if (mysql_real_query(conn_.handle(), sql.data(), sql.size()) != 0) return conn_.last_error("snapshot read failed");
+  MYSQL_RES* res = mysql_use_result(conn_.handle());
+  if (!res) return conn_.last_error("snapshot read failed");
+  size_t n = 0;
+  unsigned nf = mysql_num_fields(res);
+  std::string text;
+  while (MYSQL_ROW row = mysql_fetch_row(res)) {
+    unsigned long* lens = mysql_fetch_lengths(res);
+    Event e;
+    e.op = Op::Read;
+    e.source = p.meta;
+    e.ts = ts;
+    e.position = position;
+    e.row.reserve(nf);
+    for (unsigned i = 0; i < nf && i < p.columns.size(); ++i) {
+      if (!row[i]) {
+        e.row.append(p.syms[i], Value::null());
+        continue;
+      }
+      text.assign(row[i], lens[i]);
+      auto v = text_to_value(p.columns[i], text, zero_dates_);
+      if (!v.ok()) {
+        mysql_free_result(res);
+        return error::fatal("cannot read " + p.name + "." + p.columns[i].name + ": " + v.err().message);
+      }
+      e.row.append(p.syms[i], std::move(v).value());
+    }
+    std::vector<std::string> k;
+    for (size_t ki : p.key) k.emplace_back(row[ki] ? std::string(row[ki], lens[ki]) : std::string());
+    keys.push_back(std::move(k));
+    out.push_back(std::move(e));
+    ++n;
+  }
+  bool err = mysql_errno(conn_.handle()) != 0;
+  mysql_free_result(res);
+  if (err) return conn_.last_error("snapshot read failed");
+  return n;
+}
+
+void SnapshotReader::end() {
+  if (conn_.connected()) (void)conn_.exec("COMMIT");
+  conn_.close();
+}
+
+}  // namespace sluice::operators::mysql

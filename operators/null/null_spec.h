@@ -1,0 +1,9 @@
+// Spec of the `null` sink (no options).
+#pragma once
+#include "dsl/option_spec.h"
+
+namespace sluice::operators::null_sink {
+
+dsl::KindSpec spec();
+
+}  // namespace sluice::operators::null_sink

@@ -1,0 +1,243 @@
+#include "operators/postgres/batch_planner.h"
+
+#include <pqxx/pqxx>
+#include <unordered_map>
+
+#include "dsl/eval/expr.h"
+#include "operators/common/stage_options.h"
+#include "operators/postgres/copy_encoder.h"
+
+namespace sluice::operators::postgres {
+namespace {
+
+struct FieldPlan {
+  std::string name;
+  Sym sym = 0;
+  std::string type;  // planned type for a new column ("" = unknown yet: all nulls)
+};
+
+std::string source_hint(const Event& e, const std::string& name) {
+  if (!e.source) return "";
+  const auto& names = e.source->column_names;
+  const auto& types = e.source->column_types;
+  for (size_t i = 0; i < names.size() && i < types.size(); ++i) {
+    if (names[i] == name) return pg_type_for_source(types[i]);
+  }
+  return "";
+}
+
+bool is_meta_name(const std::string& n) {
+  return n == "cdc_operation" || n == "cdc_timestamp" || n == "cdc_position" || n == "cdc_deleted";
+}
+
+}  // namespace
+
+void BatchPlanner::dead_letter(const Event& e, const char* kind, const std::string& message,
+                               std::vector<Event>& dead) const {
+  Event copy = e;
+  mark_dead(copy, opts_.stage, kind, "postgres: " + message);
+  dead.push_back(std::move(copy));
+}
+
+std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base& c,
+                                           const std::vector<const Event*>& evs,
+                                           std::vector<Event>& dead) {
+  std::vector<WriteGroup> groups;
+  std::unordered_map<std::string, size_t> by_name;
+  std::string name;
+  for (const Event* e : evs) {
+    if (opts_.table) {
+      try {
+        eval::Context ctx;
+        ctx.event = e;
+        ctx.row = &e->row;
+        Value v = opts_.table->eval(ctx);
+        if (v.type() != Type::String || v.as_string().empty()) {
+          dead_letter(*e, "eval", "table expression gave " + v.to_display() + ", not a name", dead);
+          continue;
+        }
+        name = std::move(v.as_string());
+      } catch (const std::exception& ex) {
+        dead_letter(*e, "eval", std::string("table expression: ") + ex.what(), dead);
+        continue;
+      }
+    } else {
+      name = opts_.table_constant;
+    }
+    auto [it, fresh] = by_name.emplace(name, groups.size());
+    if (fresh) {
+      groups.emplace_back();
+      groups.back().table = &catalog_.get(c, name);
+    }
+    groups[it->second].events.push_back(e);
+  }
+  std::vector<WriteGroup> out;
+  for (auto& g : groups) {
+    if (!prepare_table(c, g, dead)) continue;
+    if (opts_.mode == Mode::Append) {
+      g.items.reserve(g.events.size());
+      for (const Event* e : g.events) g.items.push_back({e, &e->row, e->op == Op::Delete});
+      g.direct = true;
+    } else {
+      collapse(g, dead);
+      g.direct = g.table->copy_safe;
+      for (const auto& it : g.items) g.direct = g.direct && it.ev->op == Op::Read && !it.is_delete;
+    }
+    if (!g.items.empty()) out.push_back(std::move(g));
+  }
+  return out;
+}
+
+std::vector<std::string> BatchPlanner::key_names(const WriteGroup& g) const {
+  if (!opts_.key.empty()) return opts_.key;
+  if (!g.table->primary_key.empty()) return g.table->primary_key;
+  for (const Event* e : g.events) {
+    if (e->source && !e->source->primary_key.empty()) return e->source->primary_key;
+    if (e->key.type() == Type::Object && !e->key.as_object().empty()) {
+      std::vector<std::string> names;
+      for (const auto& f : e->key.as_object().fields()) names.push_back(sym_name(f.name));
+      return names;
+    }
+  }
+  return {};
+}
+
+bool BatchPlanner::prepare_table(pqxx::connection_base& c, WriteGroup& g,
+                                 std::vector<Event>& dead) {
+  TableInfo& t = *g.table;
+  const bool meta = opts_.metadata_columns || opts_.mode == Mode::Append;
+  const bool soft = opts_.mode == Mode::SoftDelete;
+  auto fail_all = [&](const std::string& msg) {
+    for (const Event* e : g.events) dead_letter(*e, "write", msg, dead);
+    return false;
+  };
+  // The fields of this batch, in first-appearance order, with a type for new columns.
+  std::vector<FieldPlan> fields;
+  std::unordered_map<Sym, size_t> field_index;
+  for (const Event* e : g.events) {
+    for (const Object* row : {&e->row, e->has_before ? &e->before : nullptr}) {
+      if (row == nullptr) continue;
+      for (const auto& f : row->fields()) {
+        auto [it, fresh] = field_index.emplace(f.name, fields.size());
+        if (fresh) {
+          fields.push_back({sym_name(f.name), f.name, ""});
+          if (meta && is_meta_name(fields.back().name)) fields.back().type = "-";
+        }
+        FieldPlan& fp = fields[it->second];
+        if (fp.type.empty() && t.column(fp.name) == nullptr) {
+          fp.type = source_hint(*e, fp.name);
+          if (fp.type.empty()) fp.type = pg_type_for_value(f.value.type());
+        }
+      }
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> extra;
+  if (meta) {
+    extra.push_back({"cdc_operation", "text"});
+    extra.push_back({"cdc_timestamp", "timestamptz"});
+    extra.push_back({"cdc_position", "text"});
+  }
+  if (soft) extra.push_back({"cdc_deleted", "boolean NOT NULL DEFAULT false"});
+  std::vector<std::string> keys = opts_.mode == Mode::Append ? std::vector<std::string>{}
+                                                               : key_names(g);
+  if (opts_.mode != Mode::Append && keys.empty()) {
+    return fail_all("table " + t.name.display() +
+                    ": no key columns (set the key option, a record key or a source primary key)");
+  }
+  // DDL: create the table or add the new columns.
+  std::vector<std::pair<std::string, std::string>> add;
+  for (const auto& f : fields) {
+    if (f.type == "-" || t.column(f.name) != nullptr) continue;
+    bool is_key = false;
+    for (const auto& k : keys) is_key = is_key || k == f.name;
+    if (!f.type.empty()) {
+      add.push_back({f.name, f.type});
+    } else if (is_key && !t.exists) {
+      add.push_back({f.name, "text"});
+    }
+  }
+  for (const auto& x : extra) {
+    if (t.column(x.first) == nullptr) add.push_back(x);
+  }
+  if (!t.exists) {
+    if (!opts_.create_tables) return fail_all("table " + t.name.display() + " does not exist");
+    for (const auto& k : keys) {
+      bool present = false;
+      for (const auto& a : add) present = present || a.first == k;
+      if (!present) return fail_all("table " + t.name.display() + ": key column " + k + " missing");
+    }
+    catalog_.create(c, t, add, keys);
+  } else if (!add.empty() && opts_.create_tables) {
+    catalog_.add_columns(c, t, add);
+  }
+  // The columns written: fields the table has, then metadata columns.
+  g.cols.clear();
+  for (const auto& f : fields) {
+    if (f.type == "-") continue;
+    const ColumnInfo* ci = t.column(f.name);
+    if (ci == nullptr) continue;  // all-null new field, or create_tables = false
+    g.cols.push_back({f.name, ci->type, f.sym, WriteColumn::Src::Field, ci->kind});
+  }
+  auto add_meta = [&](const char* n, WriteColumn::Src src) {
+    if (const ColumnInfo* ci = t.column(n)) g.cols.push_back({n, ci->type, 0, src, ci->kind});
+  };
+  if (meta) {
+    add_meta("cdc_operation", WriteColumn::Src::Op);
+    add_meta("cdc_timestamp", WriteColumn::Src::Ts);
+    add_meta("cdc_position", WriteColumn::Src::Pos);
+  }
+  if (soft) add_meta("cdc_deleted", WriteColumn::Src::Deleted);
+  g.key_cols.clear();
+  for (const auto& k : keys) {
+    size_t found = g.cols.size();
+    for (size_t i = 0; i < g.cols.size(); ++i) {
+      if (g.cols[i].name == k && g.cols[i].src == WriteColumn::Src::Field) found = i;
+    }
+    if (found == g.cols.size()) {
+      return fail_all("table " + t.name.display() + ": key column " + k + " not in the records");
+    }
+    g.key_cols.push_back(found);
+  }
+  return true;
+}
+
+void BatchPlanner::collapse(WriteGroup& g, std::vector<Event>& dead) {
+  std::vector<WriteItem> seq;
+  std::vector<std::string> seq_keys;
+  seq.reserve(g.events.size());
+  seq_keys.reserve(g.events.size());
+  std::unordered_map<std::string, size_t> last;
+  last.reserve(g.events.size());
+  auto key_text = [&](const Object& row, std::string& out) {
+    out.clear();
+    for (size_t k : g.key_cols) {
+      const Value* v = row.find(g.cols[k].sym);
+      if (v == nullptr || v->is_null()) return false;
+      out += pg_text(*v, g.cols[k].kind);
+      out.push_back('\x1f');
+    }
+    return true;
+  };
+  std::string key, old_key;
+  for (const Event* e : g.events) {
+    if (!key_text(e->row, key)) {
+      dead_letter(*e, "write", "table " + g.table->name.display() + ": null key column", dead);
+      continue;
+    }
+    if (e->op == Op::Update && e->has_before && key_text(e->before, old_key) && old_key != key) {
+      seq.push_back({e, &e->before, true});
+      seq_keys.push_back(old_key);
+      last[old_key] = seq.size() - 1;
+    }
+    seq.push_back({e, &e->row, e->op == Op::Delete});
+    seq_keys.push_back(key);
+    last[key] = seq.size() - 1;
+  }
+  g.items.clear();
+  g.items.reserve(last.size());
+  for (size_t i = 0; i < seq.size(); ++i) {
+    if (last[seq_keys[i]] == i) g.items.push_back(seq[i]);
+  }
+}
+
+}  // namespace sluice::operators::postgres

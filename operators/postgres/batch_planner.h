@@ -1,0 +1,42 @@
+// Turns a flush's events into per-table WriteGroups: evaluates the table expression, finds
+// the key columns (key option > the table's primary key > SourceMeta::primary_key > the field
+// names of an Object Event::key), creates missing tables and adds new columns (DDL in its own
+// transaction), and in upsert/soft_delete mode collapses each table's events to the last
+// event per key (an update that changes the key first deletes the old key). Records that can
+// never be written (no table name, null key, no key columns) go to `dead`.
+// May throw libpqxx exceptions.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "operators/postgres/sink_options.h"
+#include "operators/postgres/table_catalog.h"
+#include "operators/postgres/write_group.h"
+
+namespace pqxx {
+class connection_base;
+}
+
+namespace sluice::operators::postgres {
+
+class BatchPlanner {
+ public:
+  BatchPlanner(const SinkOptions& opts, TableCatalog& catalog)
+      : opts_(opts), catalog_(catalog) {}
+
+  std::vector<WriteGroup> plan(pqxx::connection_base& c, const std::vector<const Event*>& evs,
+                               std::vector<Event>& dead);
+
+  void dead_letter(const Event& e, const char* kind, const std::string& message,
+                   std::vector<Event>& dead) const;
+
+ private:
+  bool prepare_table(pqxx::connection_base& c, WriteGroup& g, std::vector<Event>& dead);
+  void collapse(WriteGroup& g, std::vector<Event>& dead);
+  std::vector<std::string> key_names(const WriteGroup& g) const;
+
+  const SinkOptions& opts_;
+  TableCatalog& catalog_;
+};
+
+}  // namespace sluice::operators::postgres

@@ -1,0 +1,57 @@
+#include "operators/postgres/checkpoint_table.h"
+
+#include <pqxx/pqxx>
+
+#include "engine/value/temporal.h"
+#include "operators/postgres/sql_text.h"
+
+namespace sluice::operators::postgres {
+namespace {
+
+std::string ts_literal(int64_t us) {
+  return quote_literal(temporal::format_datetime(us) + "Z") + "::timestamptz";
+}
+
+}  // namespace
+
+std::string CheckpointTable::where() const {
+  return " WHERE pipeline = " + quote_literal(pipeline_) + " AND stage = " + quote_literal(stage_);
+}
+
+void CheckpointTable::ensure(pqxx::connection_base& c) {
+  try {
+    pqxx::work tx(c);
+    tx.exec(std::string("CREATE TABLE IF NOT EXISTS ") + kTable +
+            " (pipeline text NOT NULL, stage text NOT NULL, position text, "
+            "updated_at timestamptz NOT NULL, PRIMARY KEY (pipeline, stage))");
+    tx.commit();
+  } catch (const pqxx::unique_violation&) {
+    // created concurrently by another instance
+  }
+}
+
+std::optional<std::string> CheckpointTable::read(pqxx::connection_base& c) {
+  pqxx::nontransaction tx(c);
+  pqxx::result r = tx.exec(std::string("SELECT position FROM ") + kTable + where());
+  if (r.empty() || r[0][0].is_null()) return std::nullopt;
+  return r[0][0].as<std::string>();
+}
+
+bool CheckpointTable::committed_at(pqxx::connection_base& c, int64_t updated_at_us) {
+  pqxx::nontransaction tx(c);
+  pqxx::result r = tx.exec(std::string("SELECT count(*) FROM ") + kTable + where() +
+                           " AND updated_at = " + ts_literal(updated_at_us));
+  return r[0][0].as<int64_t>() > 0;
+}
+
+void CheckpointTable::write(pqxx::transaction_base& tx, const std::string& position,
+                            int64_t updated_at_us) {
+  tx.exec(std::string("INSERT INTO ") + kTable + " (pipeline, stage, position, updated_at) VALUES (" +
+          quote_literal(pipeline_) + ", " + quote_literal(stage_) + ", " +
+          (position.empty() ? std::string("NULL") : quote_literal(position)) + ", " +
+          ts_literal(updated_at_us) +
+          ") ON CONFLICT (pipeline, stage) DO UPDATE SET position = EXCLUDED.position, "
+          "updated_at = EXCLUDED.updated_at");
+}
+
+}  // namespace sluice::operators::postgres

@@ -1,0 +1,23 @@
+// Classifies libpqxx exceptions into the sink's three answers: a data error (SQLSTATE class
+// 22 conversion or 23 constraint: isolate and dead-letter the record), a transient fault
+// (connection loss, deadlock 40P01, serialization 40001, too many connections 53300, admin
+// shutdown 57P01: retry the batch) or anything else (a fatal error for the stage).
+#pragma once
+#include <exception>
+#include <string>
+
+namespace sluice::operators::postgres {
+
+struct PgFailure {
+  enum class Kind { Data, Transient, Other };
+  Kind kind = Kind::Other;
+  bool in_doubt = false;   // the commit's outcome is unknown
+  std::string sqlstate;    // "" when the server sent none
+  std::string message;     // one line, server text (no query, no connection string)
+
+  // "SQLSTATE 23505: duplicate key value violates unique constraint \"t_pkey\" ..."
+  std::string describe() const;
+  static PgFailure from(const std::exception& e);
+};
+
+}  // namespace sluice::operators::postgres

@@ -1,0 +1,279 @@
+#include "operators/postgres/postgres_sink.h"
+
+#include <pqxx/pqxx>
+
+#include "engine/common/secrets.h"
+#include "engine/value/json.h"
+#include "engine/value/temporal.h"
+
+namespace sluice::operators::postgres {
+namespace {
+
+void set_session(pqxx::connection& c) {
+  pqxx::nontransaction tx(c);
+  tx.exec("SET TimeZone = 'UTC'; SET client_min_messages = warning; SET DateStyle = 'ISO, YMD'; "
+          "SET extra_float_digits = 3");
+}
+
+}  // namespace
+
+PostgresSink::PostgresSink(SinkOptions opts)
+    : opts_(std::move(opts)),
+      planner_(opts_, catalog_),
+      writer_(opts_.mode),
+      ckpt_(opts_.pipeline, opts_.stage) {}
+
+PostgresSink::~PostgresSink() = default;
+
+result<std::unique_ptr<Sink>> PostgresSink::make(const StageConfig& cfg) {
+  auto o = SinkOptions::from_config(cfg);
+  if (!o.ok()) return o.err();
+  return std::unique_ptr<Sink>(new PostgresSink(std::move(o.value())));
+}
+
+error PostgresSink::fail(const PgFailure& f, const char* what) {
+  std::string msg =
+      secrets::redact("sink postgres " + opts_.stage + ": " + what + ": " + f.describe());
+  writer_.aborted();
+  if (f.kind == PgFailure::Kind::Transient) {
+    conn_.reset();
+    writer_.reset();
+    return error::transient(msg);
+  }
+  conn_.reset();
+  writer_.reset();
+  catalog_.clear();
+  // Unexpected errors (a table changed under us: 42703, 42P01) get one retry with a fresh
+  // catalog; a second one in a row stops the stage.
+  if (++other_failures_ <= 1) return error::transient(msg);
+  return error::fatal(msg);
+}
+
+result<void> PostgresSink::connect() {
+  if (conn_ && conn_->is_open()) return {};
+  conn_.reset();
+  writer_.reset();
+  try {
+    conn_ = std::make_unique<pqxx::connection>(opts_.url);
+    set_session(*conn_);
+  } catch (const std::exception& e) {
+    conn_.reset();
+    PgFailure f = PgFailure::from(e);
+    if (f.kind != PgFailure::Kind::Other || dynamic_cast<const pqxx::failure*>(&e) != nullptr) {
+      f.kind = PgFailure::Kind::Transient;
+    }
+    return fail(f, "cannot connect");
+  }
+  return {};
+}
+
+result<void> PostgresSink::open(const std::string& /*state*/) {
+  auto r = connect();
+  if (!r.ok()) return r;
+  try {
+    ckpt_.ensure(*conn_);
+    stored_position_ = ckpt_.read(*conn_);
+  } catch (const std::exception& e) {
+    return fail(PgFailure::from(e), "cannot read sluice_checkpoints");
+  }
+  last_position_ = stored_position_.value_or("");
+  opened_ = true;
+  return {};
+}
+
+result<std::optional<std::string>> PostgresSink::read_stored_position(
+    const std::string& url, const std::string& pipeline, const std::string& stage) {
+  register_url_secrets(url);
+  try {
+    pqxx::connection c(url);
+    CheckpointTable t(pipeline, stage);
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec("SELECT to_regclass('public.sluice_checkpoints') IS NOT NULL");
+    tx.commit();
+    if (!r[0][0].as<bool>()) return std::optional<std::string>();
+    return t.read(c);
+  } catch (const std::exception& e) {
+    PgFailure f = PgFailure::from(e);
+    std::string msg = secrets::redact("sink postgres " + stage + ": " + f.describe());
+    if (f.kind == PgFailure::Kind::Other) return error::fatal(msg);
+    return error::transient(msg);
+  }
+}
+
+int64_t PostgresSink::next_token() {
+  int64_t now = temporal::now_micros();
+  last_token_ = now > last_token_ ? now : last_token_ + 1;
+  return last_token_;
+}
+
+result<void> PostgresSink::resolve_in_doubt(std::vector<Event>& dead) {
+  if (!in_doubt_) return {};
+  auto r = connect();
+  if (!r.ok()) return r;
+  bool committed = false;
+  try {
+    committed = ckpt_.committed_at(*conn_, in_doubt_->token);
+  } catch (const std::exception& e) {
+    return fail(PgFailure::from(e), "cannot check an in-doubt commit");
+  }
+  if (committed) {
+    pending_.clear();
+    skip_next_ = in_doubt_->call_events;
+    last_position_ = in_doubt_->position;
+    stats_.transactions++;
+    stats_.rows += in_doubt_->rows;
+    for (auto& e : in_doubt_->dead) dead.push_back(std::move(e));
+  }
+  in_doubt_.reset();
+  return {};
+}
+
+void PostgresSink::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo,
+                               size_t hi, std::vector<Event>& dead) {
+  stats_.split_attempts++;
+  try {
+    pqxx::subtransaction sub(dynamic_cast<pqxx::dbtransaction&>(tx), "sluice_split");
+    writer_.apply(sub, g, lo, hi);
+    sub.commit();
+    return;
+  } catch (const std::exception& e) {
+    PgFailure f = PgFailure::from(e);
+    if (f.kind != PgFailure::Kind::Data) throw;
+    if (hi - lo == 1) {
+      planner_.dead_letter(*g.items[lo].ev, "write",
+                           f.describe() + " (table " + g.table->name.display() + ")", dead);
+      return;
+    }
+  }
+  size_t mid = lo + (hi - lo) / 2;
+  apply_range(tx, g, lo, mid, dead);
+  apply_range(tx, g, mid, hi, dead);
+}
+
+result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vector<Event>& dead,
+                                 size_t call_events) {
+  if (evs.empty()) return {};
+  auto r = connect();
+  if (!r.ok()) return r;
+  std::vector<Event> local_dead;
+  std::vector<WriteGroup> groups;
+  try {
+    groups = planner_.plan(*conn_, evs, local_dead);
+  } catch (const std::exception& e) {
+    return fail(PgFailure::from(e), "cannot prepare tables");
+  }
+  std::string position =
+      evs.back()->position.is_null() ? std::string() : json::encode(evs.back()->position);
+  uint64_t rows = 0;
+  for (const auto& g : groups) rows += g.items.size();
+  int64_t token = next_token();
+  auto commit = [&](pqxx::work& tx) -> result<void> {
+    ckpt_.write(tx, position, token);
+    try {
+      tx.commit();
+    } catch (const std::exception& e) {
+      PgFailure f = PgFailure::from(e);
+      if (f.in_doubt || f.kind == PgFailure::Kind::Transient) {
+        in_doubt_ = InDoubt{token, call_events, position, local_dead, rows};
+      }
+      return fail(f, "commit failed");
+    }
+    writer_.committed();
+    for (auto& g : groups) {
+      if (!g.direct) g.table->copy_safe = false;
+      if (g.direct) stats_.direct_copies++;
+    }
+    last_position_ = position;
+    other_failures_ = 0;
+    stats_.transactions++;
+    stats_.rows += rows;
+    stats_.dead += local_dead.size();
+    for (auto& e : local_dead) dead.push_back(std::move(e));
+    return {};
+  };
+  // Fast path: everything at once.
+  size_t current = groups.size();
+  size_t dead_before = local_dead.size();
+  try {
+    pqxx::work tx(*conn_);
+    for (size_t i = 0; i < groups.size(); ++i) {
+      current = i;
+      writer_.prepare(tx, groups[i]);
+      writer_.apply(tx, groups[i], 0, groups[i].items.size());
+    }
+    current = groups.size();
+    return commit(tx);
+  } catch (const std::exception& e) {
+    writer_.aborted();
+    PgFailure f = PgFailure::from(e);
+    if (f.kind != PgFailure::Kind::Data) return fail(f, "write failed");
+    if (current < groups.size() && groups[current].direct && opts_.mode != Mode::Append) {
+      groups[current].direct = false;  // e.g. a snapshot row already there: go by staging
+      groups[current].table->copy_safe = false;
+    }
+  }
+  // Careful path: isolate the bad records with savepoints.
+  local_dead.resize(dead_before);
+  try {
+    pqxx::work tx(*conn_);
+    for (auto& g : groups) {
+      writer_.prepare(tx, g);
+      apply_range(tx, g, 0, g.items.size(), local_dead);
+    }
+    rows -= local_dead.size() - dead_before;
+    return commit(tx);
+  } catch (const std::exception& e) {
+    writer_.aborted();
+    return fail(PgFailure::from(e), "write failed");
+  }
+}
+
+result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>& dead) {
+  if (!opened_) return error::fatal("sink postgres " + opts_.stage + ": write before open");
+  auto r = resolve_in_doubt(dead);
+  if (!r.ok()) return r;
+  for (auto& e : deferred_dead_) dead.push_back(std::move(e));
+  deferred_dead_.clear();
+  if (skip_next_ > 0) {
+    size_t skip = skip_next_;
+    skip_next_ = 0;
+    if (skip == events.size()) return {};  // the retried call already committed
+  }
+  if (events.empty()) return {};
+  int64_t now = temporal::now_micros();
+  if (pending_.empty()) first_pending_us_ = now;
+  if (static_cast<int64_t>(pending_.size() + events.size()) < opts_.batch_rows &&
+      now - first_pending_us_ < opts_.batch_delay_us) {
+    pending_.insert(pending_.end(), events.begin(), events.end());
+    return {};
+  }
+  std::vector<const Event*> evs;
+  evs.reserve(pending_.size() + events.size());
+  for (const auto& e : pending_) evs.push_back(&e);
+  for (const auto& e : events) evs.push_back(&e);
+  auto f = flush(evs, dead, events.size());
+  if (f.ok()) pending_.clear();
+  return f;
+}
+
+result<std::string> PostgresSink::checkpoint(uint64_t /*id*/) {
+  if (!opened_) return error::fatal("sink postgres " + opts_.stage + ": checkpoint before open");
+  auto r = resolve_in_doubt(deferred_dead_);
+  if (!r.ok()) return r.err();
+  if (!pending_.empty()) {
+    std::vector<const Event*> evs;
+    evs.reserve(pending_.size());
+    for (const auto& e : pending_) evs.push_back(&e);
+    auto f = flush(evs, deferred_dead_, 0);
+    if (!f.ok()) return f.err();
+    pending_.clear();
+  }
+  return std::string("{\"position\":") + (last_position_.empty() ? "null" : last_position_) + "}";
+}
+
+void PostgresSink::close() {
+  conn_.reset();
+  writer_.reset();
+}
+
+}  // namespace sluice::operators::postgres

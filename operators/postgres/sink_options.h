@@ -1,0 +1,36 @@
+// The evaluated options of one `postgres` sink instance (see postgres_spec.cpp).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dsl/eval/expr.h"
+#include "engine/common/result.h"
+#include "engine/core/operator.h"
+
+namespace sluice::operators::postgres {
+
+enum class Mode : uint8_t { Upsert, Append, SoftDelete };
+
+struct SinkOptions {
+  std::string url;                     // never logged
+  eval::ExprPtr table;                 // per record; null when table_constant is used
+  std::string table_constant;          // a constant string table option (tests, engine)
+  Mode mode = Mode::Upsert;
+  std::vector<std::string> key;        // empty = record key / source primary key
+  bool create_tables = true;
+  bool metadata_columns = false;
+  int64_t batch_rows = 2000;
+  int64_t batch_delay_us = 100000;
+  std::string pipeline;                // for sluice_checkpoints
+  std::string stage;
+
+  // Reads and checks the options; registers the URL's password (and the URL) as secrets.
+  static result<SinkOptions> from_config(const StageConfig& cfg);
+};
+
+// Registers a connection string's password (URI user:password@ or keyword password=...) and
+// the whole string with secrets::add, so neither can appear in logs or errors.
+void register_url_secrets(const std::string& url);
+
+}  // namespace sluice::operators::postgres

@@ -1,0 +1,98 @@
+#include "operators/postgres/table_catalog.h"
+
+#include <pqxx/pqxx>
+
+namespace sluice::operators::postgres {
+
+TableInfo& TableCatalog::get(pqxx::connection_base& c, const std::string& qualified) {
+  auto it = tables_.find(qualified);
+  if (it != tables_.end()) return *it->second;
+  auto t = std::make_unique<TableInfo>();
+  t->name = parse_table_name(qualified);
+  t->quoted = t->name.quoted();
+  load(c, *t, true);
+  return *tables_.emplace(qualified, std::move(t)).first->second;
+}
+
+void TableCatalog::load(pqxx::connection_base& c, TableInfo& t, bool check_empty) {
+  pqxx::nontransaction tx(c);
+  std::string reg = "to_regclass(" + quote_literal(t.quoted) + ")";
+  pqxx::result cols = tx.exec(
+      "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+      "WHERE a.attrelid = " + reg + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
+  t.columns.clear();
+  for (const auto& row : cols) {
+    ColumnInfo ci;
+    ci.name = row[0].as<std::string>();
+    ci.type = row[1].as<std::string>();
+    ci.kind = col_kind_for(ci.type);
+    t.columns.push_back(std::move(ci));
+  }
+  t.exists = tx.exec("SELECT " + reg + " IS NOT NULL")[0][0].as<bool>();
+  t.primary_key.clear();
+  if (!t.exists) {
+    t.copy_safe = false;
+    return;
+  }
+  pqxx::result pk = tx.exec(
+      "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND "
+      "a.attnum = ANY(i.indkey) WHERE i.indrelid = " + reg + " AND i.indisprimary "
+      "ORDER BY array_position(i.indkey::int2[], a.attnum)");
+  for (const auto& row : pk) t.primary_key.push_back(row[0].as<std::string>());
+  if (check_empty) {
+    t.copy_safe = tx.exec("SELECT NOT EXISTS (SELECT 1 FROM " + t.quoted + ")")[0][0].as<bool>();
+  }
+}
+
+void TableCatalog::create(pqxx::connection_base& c, TableInfo& t,
+                          const std::vector<std::pair<std::string, std::string>>& columns,
+                          const std::vector<std::string>& primary_key) {
+  std::string sql = "CREATE TABLE IF NOT EXISTS " + t.quoted + " (";
+  bool first = true;
+  for (const auto& [name, type] : columns) {
+    if (!first) sql += ", ";
+    first = false;
+    sql += quote_ident(name) + " " + type;
+  }
+  if (!primary_key.empty()) {
+    sql += ", PRIMARY KEY (";
+    for (size_t i = 0; i < primary_key.size(); ++i) {
+      if (i > 0) sql += ", ";
+      sql += quote_ident(primary_key[i]);
+    }
+    sql += ")";
+  }
+  sql += ")";
+  try {
+    pqxx::work tx(c);
+    if (t.name.schema != "public") tx.exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(t.name.schema));
+    tx.exec(sql);
+    tx.commit();
+  } catch (const pqxx::sql_error&) {
+    // Another instance may have created it at the same moment: fine if it exists now.
+    load(c, t, false);
+    if (!t.exists) throw;
+  }
+  bool was_new = !t.exists;
+  load(c, t, false);
+  if (was_new) t.copy_safe = true;
+}
+
+void TableCatalog::add_columns(pqxx::connection_base& c, TableInfo& t,
+                               const std::vector<std::pair<std::string, std::string>>& columns) {
+  std::string sql = "ALTER TABLE " + t.quoted;
+  bool first = true;
+  for (const auto& [name, type] : columns) {
+    sql += first ? " " : ", ";
+    first = false;
+    sql += "ADD COLUMN IF NOT EXISTS " + quote_ident(name) + " " + type;
+  }
+  {
+    pqxx::work tx(c);
+    tx.exec(sql);
+    tx.commit();
+  }
+  load(c, t, false);
+}
+
+}  // namespace sluice::operators::postgres

@@ -1,0 +1,39 @@
+// Cache of target table descriptions, read from pg_catalog; creates tables and adds columns.
+// All calls may throw libpqxx exceptions (the sink catches them). DDL runs in its own
+// committed transaction, before the data transaction (CREATE TABLE / ADD COLUMN IF NOT
+// EXISTS: idempotent, safe to repeat after a crash).
+#pragma once
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "operators/postgres/table_info.h"
+
+namespace pqxx {
+class connection_base;
+}
+
+namespace sluice::operators::postgres {
+
+class TableCatalog {
+ public:
+  // The table (loaded on first use; `exists` false when it is missing).
+  TableInfo& get(pqxx::connection_base& c, const std::string& qualified);
+  // Creates the table with these columns (name, type) and primary key, then reloads it.
+  void create(pqxx::connection_base& c, TableInfo& t,
+              const std::vector<std::pair<std::string, std::string>>& columns,
+              const std::vector<std::string>& primary_key);
+  // ALTER TABLE ... ADD COLUMN IF NOT EXISTS, then reloads it.
+  void add_columns(pqxx::connection_base& c, TableInfo& t,
+                   const std::vector<std::pair<std::string, std::string>>& columns);
+  // Forget everything (after a reconnect or an unexpected error).
+  void clear() { tables_.clear(); }
+
+ private:
+  void load(pqxx::connection_base& c, TableInfo& t, bool check_empty);
+  std::unordered_map<std::string, std::unique_ptr<TableInfo>> tables_;
+};
+
+}  // namespace sluice::operators::postgres

@@ -1,0 +1,180 @@
+#include "operators/postgres/table_writer.h"
+
+#include <pqxx/pqxx>
+
+#include "engine/value/json.h"
+#include "operators/postgres/copy_encoder.h"
+#include "operators/postgres/raw_copy.h"
+
+namespace sluice::operators::postgres {
+namespace {
+
+constexpr size_t kChunk = 1 << 20;
+constexpr const char* kOpColumn = "sluice_op";
+
+void append_field(const WriteColumn& c, const WriteItem& it, std::string& out) {
+  switch (c.src) {
+    case WriteColumn::Src::Field: {
+      const Value* v = it.row->find(c.sym);
+      if (v == nullptr) {
+        out += "\\N";
+      } else {
+        append_copy_value(*v, c.kind, out);
+      }
+      return;
+    }
+    case WriteColumn::Src::Op:
+      out += it.is_delete ? "d" : op_code(it.ev->op);
+      return;
+    case WriteColumn::Src::Ts:
+      if (it.ev->ts == 0) {
+        out += "\\N";
+      } else {
+        append_copy_value(Value::timestamp(it.ev->ts), c.kind, out);
+      }
+      return;
+    case WriteColumn::Src::Pos:
+      if (it.ev->position.is_null()) {
+        out += "\\N";
+      } else {
+        append_copy_escaped(json::encode(it.ev->position), out);
+      }
+      return;
+    case WriteColumn::Src::Deleted:
+      out += it.is_delete ? "t" : "f";
+      return;
+  }
+}
+
+std::string column_list(const WriteGroup& g, const char* prefix = "") {
+  std::string s;
+  for (size_t i = 0; i < g.cols.size(); ++i) {
+    if (i > 0) s += ", ";
+    s += prefix;
+    s += quote_ident(g.cols[i].name);
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string TableWriter::signature(const WriteGroup& g) const {
+  std::string s = g.table->quoted;
+  for (const auto& c : g.cols) {
+    s += '|';
+    s += c.name;
+    s += ' ';
+    s += c.type;
+  }
+  return s;
+}
+
+void TableWriter::prepare(pqxx::transaction_base& tx, const WriteGroup& g) {
+  if (g.direct) return;
+  std::string sig = signature(g);
+  if (staging_.count(sig) > 0 || created_.count(sig) > 0) return;
+  std::string name = "sluice_stage_" + std::to_string(++counter_);
+  std::string sql = "CREATE TEMP TABLE " + quote_ident(name) + " (";
+  for (const auto& c : g.cols) sql += quote_ident(c.name) + " " + c.type + ", ";
+  sql += std::string(kOpColumn) + " \"char\") ON COMMIT DELETE ROWS";
+  tx.exec(sql);
+  created_.emplace(std::move(sig), std::move(name));
+}
+
+void TableWriter::copy_rows(pqxx::transaction_base& tx, const std::string& target,
+                            const WriteGroup& g, size_t lo, size_t hi, bool staging,
+                            size_t& n_upserts, size_t& n_deletes) {
+  std::vector<std::string> names;
+  names.reserve(g.cols.size() + 1);
+  for (const auto& c : g.cols) names.push_back(quote_ident(c.name));
+  if (staging) names.emplace_back(kOpColumn);
+  pqxx::stream_to stream(tx, target, names);
+  buf_.clear();
+  for (size_t i = lo; i < hi; ++i) {
+    const WriteItem& it = g.items[i];
+    for (size_t c = 0; c < g.cols.size(); ++c) {
+      if (c > 0) buf_.push_back('\t');
+      append_field(g.cols[c], it, buf_);
+    }
+    if (staging) {
+      bool del = it.is_delete && mode_ == Mode::Upsert;
+      buf_ += del ? "\td" : "\tu";
+      (del ? n_deletes : n_upserts)++;
+    } else {
+      ++n_upserts;
+    }
+    if (buf_.size() >= kChunk || i + 1 == hi) {
+      stream << RawCopyChunk{&buf_};
+      buf_.clear();
+    } else {
+      buf_.push_back('\n');
+    }
+  }
+  stream.complete();
+}
+
+void TableWriter::apply(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo, size_t hi) {
+  if (lo >= hi) return;
+  size_t n_upserts = 0, n_deletes = 0;
+  if (g.direct) {
+    copy_rows(tx, g.table->quoted, g, lo, hi, false, n_upserts, n_deletes);
+    return;
+  }
+  std::string sig = signature(g);
+  auto it = staging_.find(sig);
+  const std::string& stage =
+      it != staging_.end() ? it->second : created_.at(sig);  // prepare() ran first
+  std::string qstage = quote_ident(stage);
+  if (!used_.insert(stage).second) tx.exec("TRUNCATE " + qstage);
+  copy_rows(tx, qstage, g, lo, hi, true, n_upserts, n_deletes);
+  std::string keys;
+  for (size_t i = 0; i < g.key_cols.size(); ++i) {
+    if (i > 0) keys += ", ";
+    keys += quote_ident(g.cols[g.key_cols[i]].name);
+  }
+  if (n_upserts > 0) {
+    std::string cols = column_list(g);
+    std::string sql = "INSERT INTO " + g.table->quoted + " (" + cols + ") SELECT " + cols +
+                      " FROM " + qstage + " WHERE " + kOpColumn + " = 'u' ON CONFLICT (" + keys +
+                      ") DO ";
+    std::string set;
+    for (size_t c = 0; c < g.cols.size(); ++c) {
+      bool is_key = false;
+      for (size_t k : g.key_cols) is_key = is_key || k == c;
+      if (is_key) continue;
+      if (!set.empty()) set += ", ";
+      std::string q = quote_ident(g.cols[c].name);
+      set += q + " = EXCLUDED." + q;
+    }
+    sql += set.empty() ? "NOTHING" : "UPDATE SET " + set;
+    tx.exec(sql);
+  }
+  if (n_deletes > 0) {
+    std::string sql = "DELETE FROM " + g.table->quoted + " t USING " + qstage + " s WHERE s." +
+                      kOpColumn + " = 'd'";
+    for (size_t k : g.key_cols) {
+      std::string q = quote_ident(g.cols[k].name);
+      sql += " AND t." + q + " = s." + q;
+    }
+    tx.exec(sql);
+  }
+}
+
+void TableWriter::committed() {
+  for (auto& [sig, name] : created_) staging_.emplace(sig, name);
+  created_.clear();
+  used_.clear();
+}
+
+void TableWriter::aborted() {
+  created_.clear();
+  used_.clear();
+}
+
+void TableWriter::reset() {
+  staging_.clear();
+  created_.clear();
+  used_.clear();
+}
+
+}  // namespace sluice::operators::postgres

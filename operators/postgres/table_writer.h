@@ -1,0 +1,46 @@
+// Applies a WriteGroup's rows to its table inside a transaction, set-wise:
+// - direct: one COPY into the target (append mode; snapshot rows into a safe table);
+// - staging: one COPY into a per-connection TEMP table (ON COMMIT DELETE ROWS, same column
+//   types as the target), then one INSERT ... SELECT ... ON CONFLICT (key) DO UPDATE and one
+//   DELETE ... USING for deletes (upsert mode).
+// All calls may throw libpqxx exceptions.
+#pragma once
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "operators/postgres/sink_options.h"
+#include "operators/postgres/write_group.h"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace sluice::operators::postgres {
+
+class TableWriter {
+ public:
+  explicit TableWriter(Mode mode) : mode_(mode) {}
+  // Creates the group's staging table in tx when this connection lacks it (call outside any
+  // subtransaction).
+  void prepare(pqxx::transaction_base& tx, const WriteGroup& g);
+  // Writes items [lo, hi) of g.
+  void apply(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo, size_t hi);
+  void committed();  // the transaction committed: staging tables it created now exist
+  void aborted();    // it rolled back: they don't
+  void reset();      // new connection: no staging tables
+
+ private:
+  std::string signature(const WriteGroup& g) const;
+  void copy_rows(pqxx::transaction_base& tx, const std::string& target, const WriteGroup& g,
+                 size_t lo, size_t hi, bool staging, size_t& n_upserts, size_t& n_deletes);
+
+  Mode mode_;
+  std::unordered_map<std::string, std::string> staging_;  // signature -> temp table (committed)
+  std::unordered_map<std::string, std::string> created_;  // created in the open transaction
+  std::unordered_set<std::string> used_;                  // staging used in this transaction
+  int counter_ = 0;
+  std::string buf_;
+};
+
+}  // namespace sluice::operators::postgres

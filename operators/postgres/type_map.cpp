@@ -1,0 +1,86 @@
+#include "operators/postgres/type_map.h"
+
+#include <cctype>
+
+namespace sluice::operators::postgres {
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// "(15,2)" after the type name, or "".
+std::string_view args_of(std::string_view s) {
+  size_t open = s.find('(');
+  if (open == std::string_view::npos) return {};
+  size_t close = s.find(')', open);
+  if (close == std::string_view::npos) return {};
+  return s.substr(open, close - open + 1);
+}
+
+}  // namespace
+
+std::string pg_type_for_value(Type t) {
+  switch (t) {
+    case Type::Null: return "";
+    case Type::Bool: return "boolean";
+    case Type::Int: return "bigint";
+    case Type::UInt: return "numeric(20)";
+    case Type::Float: return "double precision";
+    case Type::Decimal: return "numeric";
+    case Type::String: return "text";
+    case Type::Bytes: return "bytea";
+    case Type::Date: return "date";
+    case Type::Time: return "text";
+    case Type::DateTime: return "timestamp";
+    case Type::Timestamp: return "timestamptz";
+    case Type::Object:
+    case Type::List: return "jsonb";
+  }
+  return "text";
+}
+
+std::string pg_type_for_source(std::string_view source_type) {
+  std::string s;
+  for (char c : source_type) s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  std::string_view v = s;
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  bool uns = v.find("unsigned") != std::string_view::npos;
+  std::string_view args = args_of(v);
+  if (starts_with(v, "decimal") || starts_with(v, "numeric") || starts_with(v, "fixed")) {
+    return args.empty() ? "numeric(10,0)" : "numeric" + std::string(args);
+  }
+  if (starts_with(v, "tinyint")) return "smallint";
+  if (starts_with(v, "smallint")) return uns ? "integer" : "smallint";
+  if (starts_with(v, "mediumint")) return "integer";
+  if (starts_with(v, "bigint")) return uns ? "numeric(20)" : "bigint";
+  if (starts_with(v, "int") || starts_with(v, "integer")) return uns ? "bigint" : "integer";
+  if (starts_with(v, "bool")) return "boolean";
+  if (starts_with(v, "float")) return "real";
+  if (starts_with(v, "double") || starts_with(v, "real")) return "double precision";
+  if (starts_with(v, "datetime")) return "timestamp" + std::string(args);
+  if (starts_with(v, "timestamp")) return "timestamptz" + std::string(args);
+  if (starts_with(v, "date")) return "date";
+  if (starts_with(v, "time")) return "text";
+  if (starts_with(v, "year")) return "smallint";
+  if (starts_with(v, "json")) return "jsonb";
+  if (starts_with(v, "enum")) return "text";
+  if (starts_with(v, "set")) return "text[]";
+  if (starts_with(v, "char") || starts_with(v, "varchar") || v.find("text") != std::string_view::npos) {
+    return "text";
+  }
+  if (v.find("blob") != std::string_view::npos || starts_with(v, "binary") ||
+      starts_with(v, "varbinary") || starts_with(v, "bit") || starts_with(v, "geometry")) {
+    return "bytea";
+  }
+  if (starts_with(v, "uuid") || starts_with(v, "inet")) return "text";
+  return "";
+}
+
+ColKind col_kind_for(std::string_view t) {
+  if (t == "json" || t == "jsonb") return ColKind::Json;
+  if (t == "bytea") return ColKind::Bytea;
+  if (t == "boolean") return ColKind::Bool;
+  if (t.size() > 2 && t.substr(t.size() - 2) == "[]") return ColKind::TextArray;
+  return ColKind::Plain;
+}
+
+}  // namespace sluice::operators::postgres

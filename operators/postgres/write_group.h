@@ -1,0 +1,37 @@
+// One flush's work for one target table: the events, the rows to apply (collapsed to the
+// last event per key in upsert/soft_delete mode) and the columns to write.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/core/event.h"
+#include "operators/postgres/table_info.h"
+
+namespace sluice::operators::postgres {
+
+struct WriteColumn {
+  enum class Src : uint8_t { Field, Op, Ts, Pos, Deleted };
+  std::string name;
+  std::string type;  // exact target type (format_type text)
+  Sym sym = 0;
+  Src src = Src::Field;
+  ColKind kind = ColKind::Plain;
+};
+
+struct WriteItem {
+  const Event* ev = nullptr;
+  const Object* row = nullptr;  // the image written (after; before for deletes)
+  bool is_delete = false;
+};
+
+struct WriteGroup {
+  TableInfo* table = nullptr;
+  std::vector<const Event*> events;  // arrival order
+  std::vector<WriteItem> items;      // applied rows
+  std::vector<WriteColumn> cols;
+  std::vector<size_t> key_cols;      // indexes into cols
+  bool direct = false;               // COPY straight into the target (append, safe snapshot)
+};
+
+}  // namespace sluice::operators::postgres

@@ -1,0 +1,23 @@
+#include "operators/stdout/stdout_spec.h"
+
+namespace sluice::operators::stdout_sink {
+
+dsl::KindSpec spec() {
+  dsl::KindSpec k;
+  k.role = dsl::Role::Sink;
+  k.kind = "stdout";
+  k.summary = "Prints events on standard output, as JSON lines or as a readable table.";
+  dsl::OptionSpec format;
+  format.name = "format";
+  format.type = dsl::OptType::Enum;
+  format.enum_values = {"jsonl", "table"};
+  format.default_text = "jsonl";
+  format.doc =
+      "jsonl: one JSON object per event, as the file sink writes it. table: aligned columns "
+      "(op, then the row's fields), a header whenever the fields change, values longer than 40 "
+      "characters cut with \"…\"; dead letters as \"! DEAD stage kind: message | event\".";
+  k.options = {format};
+  return k;
+}
+
+}  // namespace sluice::operators::stdout_sink

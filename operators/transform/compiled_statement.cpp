@@ -1,0 +1,272 @@
+#include "operators/transform/compiled_statement.h"
+
+#include <algorithm>
+
+namespace sluice::operators::transform {
+namespace {
+
+std::vector<Sym> intern_path(const ast::Path& p) {
+  std::vector<Sym> out;
+  out.reserve(p.segments.size());
+  for (const auto& s : p.segments) out.push_back(intern(s));
+  return out;
+}
+
+std::string loc_text(const ast::Loc& l) {
+  return std::to_string(l.line) + ":" + std::to_string(l.col) + ": ";
+}
+
+result<SelectNode> compile_entry(const ast::ObjectEntry& en) {
+  SelectNode n;
+  n.name = intern(en.name);
+  if (en.value && en.value->kind == ast::ExprKind::ObjectLit) {
+    for (const auto& c : en.value->entries) {
+      auto r = compile_entry(c);
+      if (!r.ok()) return r.err();
+      n.children.push_back(std::move(r.value()));
+    }
+    return n;
+  }
+  if (!en.value) return error::permanent(loc_text(en.loc) + "select: " + en.name + " has no value");
+  auto c = eval::compile(*en.value, eval::Scope{});
+  if (!c.ok()) return c.err();
+  n.expr = std::move(c.value());
+  return n;
+}
+
+Value* find_mut(Object& row, const std::vector<Sym>& path) {
+  Object* obj = &row;
+  for (size_t i = 0; i < path.size(); ++i) {
+    Value* v = obj->find(path[i]);
+    if (v == nullptr) return nullptr;
+    if (i + 1 == path.size()) return v;
+    if (v->type() != Type::Object) return nullptr;
+    obj = &v->as_object();
+  }
+  return nullptr;
+}
+
+void build_select(const std::vector<SelectNode>& nodes, const eval::Context& ctx, Object& out) {
+  out.reserve(nodes.size());
+  for (const SelectNode& n : nodes) {
+    if (n.expr) {
+      out.append(n.name, n.expr->eval(ctx));
+    } else {
+      Object child;
+      build_select(n.children, ctx, child);
+      out.append(n.name, Value::object(std::move(child)));
+    }
+  }
+}
+
+bool is_true(const Value& v, const char* what) {
+  if (v.is_null()) return false;
+  if (v.type() != Type::Bool) {
+    throw eval::eval_error(std::string(what) + ": expected a bool, got " + type_name(v.type()));
+  }
+  return v.as_bool();
+}
+
+}  // namespace
+
+result<CompiledStatement> CompiledStatement::compile(const ast::Statement& s) {
+  CompiledStatement c;
+  c.kind_ = s.kind;
+  c.prefix_ = s.prefix;
+  c.message_ = s.message;
+  for (const auto& p : s.paths) {
+    c.paths_.push_back(intern_path(p));
+    if (p.segments.size() != 1) c.keep_top_level_ = false;
+  }
+  switch (s.kind) {
+    case ast::StmtKind::GroupBy:
+    case ast::StmtKind::AggField:
+    case ast::StmtKind::Window:
+      return error::permanent(loc_text(s.loc) +
+                              "group by / aggregate functions / window belong in an aggregate");
+    case ast::StmtKind::Select:
+      if (s.exprs.size() == 1 && s.exprs[0] && s.exprs[0]->kind == ast::ExprKind::ObjectLit) {
+        c.select_is_shape_ = true;
+        for (const auto& en : s.exprs[0]->entries) {
+          auto r = compile_entry(en);
+          if (!r.ok()) return r.err();
+          c.select_.push_back(std::move(r.value()));
+        }
+        return c;
+      }
+      break;
+    default:
+      break;
+  }
+  for (const auto& e : s.exprs) {
+    if (!e) continue;
+    auto r = eval::compile(*e, eval::Scope{});
+    if (!r.ok()) return r.err();
+    c.exprs_.push_back(std::move(r.value()));
+  }
+  bool needs_expr = s.kind == ast::StmtKind::Where || s.kind == ast::StmtKind::Set ||
+                    s.kind == ast::StmtKind::Key || s.kind == ast::StmtKind::Require ||
+                    s.kind == ast::StmtKind::Select;
+  if (needs_expr && c.exprs_.empty()) {
+    return error::permanent(loc_text(s.loc) + "statement needs an expression");
+  }
+  bool needs_path = s.kind == ast::StmtKind::Set || s.kind == ast::StmtKind::Flatten ||
+                    s.kind == ast::StmtKind::Drop || s.kind == ast::StmtKind::Keep;
+  if ((needs_path && c.paths_.empty()) ||
+      (s.kind == ast::StmtKind::Rename && c.paths_.size() != 2)) {
+    return error::permanent(loc_text(s.loc) + "statement is missing its field path");
+  }
+  return c;
+}
+
+Sym CompiledStatement::prefixed(Sym name) {
+  if (prefix_.empty()) return name;
+  auto it = prefix_cache_.find(name);
+  if (it != prefix_cache_.end()) return it->second;
+  Sym p = intern(prefix_ + sym_name(name));
+  prefix_cache_.emplace(name, p);
+  return p;
+}
+
+void CompiledStatement::flatten(Object& row) {
+  const std::vector<Sym>& path = paths_[0];
+  Value* v = find_mut(row, path);
+  if (v == nullptr || v->is_null()) return;
+  if (v->type() != Type::Object) {
+    std::string name;
+    for (Sym s : path) name += (name.empty() ? "" : ".") + sym_name(s);
+    throw eval::eval_error("flatten: " + name + " is a " + type_name(v->type()) +
+                           ", not an object");
+  }
+  Object sub = std::move(v->as_object());
+  if (path.size() != 1) {
+    row.erase_path(path.data(), path.size());
+    for (Field& f : sub.fields()) row.set(prefixed(f.name), std::move(f.value));
+    return;
+  }
+  // Top-level: the lifted fields take the flattened field's place; they win over same-named
+  // fields elsewhere in the row.
+  std::vector<Field>& fs = row.fields();
+  size_t idx = 0;
+  while (idx < fs.size() && fs[idx].name != path[0]) ++idx;
+  std::vector<Field> nf;
+  nf.reserve(fs.size() + sub.size());
+  auto lifted = [&](Sym n) {
+    for (const Field& f : sub.fields()) {
+      if (prefixed(f.name) == n) return true;
+    }
+    return false;
+  };
+  for (size_t i = 0; i < idx; ++i) {
+    if (!lifted(fs[i].name)) nf.push_back(std::move(fs[i]));
+  }
+  for (Field& f : sub.fields()) nf.push_back(Field{prefixed(f.name), std::move(f.value)});
+  for (size_t i = idx + 1; i < fs.size(); ++i) {
+    if (!lifted(fs[i].name)) nf.push_back(std::move(fs[i]));
+  }
+  fs = std::move(nf);
+}
+
+CompiledStatement::Outcome CompiledStatement::run(Event& e, const eval::Context& ctx) {
+  Object& row = e.row;
+  switch (kind_) {
+    case ast::StmtKind::Where:
+      return is_true(exprs_[0]->eval(ctx), "where") ? Outcome::Continue : Outcome::Drop;
+    case ast::StmtKind::Require:
+      return is_true(exprs_[0]->eval(ctx), "require") ? Outcome::Continue : Outcome::Fail;
+    case ast::StmtKind::Set: {
+      Value v = exprs_[0]->eval(ctx);
+      const auto& p = paths_[0];
+      if (p.size() == 1) {
+        row.set(p[0], std::move(v));
+      } else {
+        row.set_path(p.data(), p.size(), std::move(v));
+      }
+      return Outcome::Continue;
+    }
+    case ast::StmtKind::Drop:
+      for (const auto& p : paths_) {
+        if (p.size() == 1) {
+          row.erase(p[0]);
+        } else {
+          row.erase_path(p.data(), p.size());
+        }
+      }
+      return Outcome::Continue;
+    case ast::StmtKind::Keep: {
+      if (keep_top_level_) {  // filter in place, keeping the row's order
+        auto& fs = row.fields();
+        fs.erase(std::remove_if(fs.begin(), fs.end(),
+                                [&](const Field& f) {
+                                  for (const auto& p : paths_) {
+                                    if (p[0] == f.name) return false;
+                                  }
+                                  return true;
+                                }),
+                 fs.end());
+        return Outcome::Continue;
+      }
+      Object out;
+      for (const auto& p : paths_) {
+        Value* v = find_mut(row, p);
+        if (v != nullptr) out.set_path(p.data(), p.size(), std::move(*v));
+      }
+      row = std::move(out);
+      return Outcome::Continue;
+    }
+    case ast::StmtKind::Rename: {
+      const auto& from = paths_[0];
+      const auto& to = paths_[1];
+      if (from == to) return Outcome::Continue;
+      Value* v = find_mut(row, from);
+      if (v == nullptr) return Outcome::Continue;
+      if (from.size() == 1 && to.size() == 1) {
+        row.erase(to[0]);  // may move fields: look up again
+        for (Field& f : row.fields()) {
+          if (f.name == from[0]) {
+            f.name = to[0];
+            break;
+          }
+        }
+        return Outcome::Continue;
+      }
+      Value moved = std::move(*v);
+      row.erase_path(from.data(), from.size());
+      row.set_path(to.data(), to.size(), std::move(moved));
+      return Outcome::Continue;
+    }
+    case ast::StmtKind::Select: {
+      Object out;
+      if (select_is_shape_) {
+        build_select(select_, ctx, out);
+      } else {
+        Value v = exprs_[0]->eval(ctx);
+        if (v.type() != Type::Object) {
+          throw eval::eval_error(std::string("select: expected an object, got ") +
+                                 type_name(v.type()));
+        }
+        out = std::move(v.as_object());
+      }
+      row = std::move(out);
+      return Outcome::Continue;
+    }
+    case ast::StmtKind::Flatten:
+      flatten(row);
+      return Outcome::Continue;
+    case ast::StmtKind::Key: {
+      if (exprs_.size() == 1) {
+        e.key = exprs_[0]->eval(ctx);
+      } else {
+        List l;
+        l.reserve(exprs_.size());
+        for (const auto& x : exprs_) l.push_back(x->eval(ctx));
+        e.key = Value::list(std::move(l));
+      }
+      return Outcome::Continue;
+    }
+    default:
+      return Outcome::Continue;
+  }
+}
+
+}  // namespace sluice::operators::transform

@@ -1,0 +1,48 @@
+// One transform statement (DSL.md §5) compiled once: field paths interned, expressions
+// compiled. run() applies it to one event in place.
+#pragma once
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "dsl/ast.h"
+#include "dsl/eval/expr.h"
+#include "engine/common/result.h"
+#include "engine/core/event.h"
+
+namespace sluice::operators::transform {
+
+// A `select { name: EXPR, nested: { ... } }` entry.
+struct SelectNode {
+  Sym name = 0;
+  eval::ExprPtr expr;               // leaf
+  std::vector<SelectNode> children;  // nested object (expr is null)
+};
+
+class CompiledStatement {
+ public:
+  enum class Outcome { Continue, Drop, Fail };
+
+  static result<CompiledStatement> compile(const ast::Statement& s);
+
+  // Applies the statement. Fail: a `require` was not met (message()); eval_error propagates.
+  Outcome run(Event& e, const eval::Context& ctx);
+  const std::string& message() const { return message_; }
+  ast::StmtKind kind() const { return kind_; }
+
+ private:
+  void flatten(Object& row);
+  Sym prefixed(Sym name);
+
+  ast::StmtKind kind_ = ast::StmtKind::Where;
+  std::vector<std::vector<Sym>> paths_;
+  std::vector<eval::ExprPtr> exprs_;
+  std::vector<SelectNode> select_;
+  bool select_is_shape_ = false;  // select from an object literal (else exprs_[0] is an object)
+  bool keep_top_level_ = true;    // every keep path has one segment
+  std::string prefix_;
+  std::string message_;
+  std::unordered_map<Sym, Sym> prefix_cache_;
+};
+
+}  // namespace sluice::operators::transform

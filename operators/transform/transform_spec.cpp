@@ -1,0 +1,17 @@
+#include "operators/transform/transform_spec.h"
+
+namespace sluice::operators::transform {
+
+dsl::KindSpec spec() {
+  dsl::KindSpec k;
+  k.role = dsl::Role::Transform;
+  k.kind = "";
+  k.summary =
+      "Record-at-a-time reshaping and filtering: where, set, drop, keep, rename, select, "
+      "flatten, key, require (DSL.md §5), run top to bottom. `where` false or null drops the "
+      "record; a failed `require` or an evaluation error sends it to the stage's dead_letter "
+      "sink (kind \"require\" or \"eval\").";
+  return k;
+}
+
+}  // namespace sluice::operators::transform

@@ -1,0 +1,214 @@
+// Test helper: a PRIVATE MariaDB 10.11 server (binlog on, ROW format) in a temporary datadir,
+// listening on a free loopback port and a private socket. Started once per test executable
+// (MariaDbServer::shared()), stopped at process exit. Creates user `sluice`/`sluice-pw` with all
+// privileges (REPLICATION SLAVE/CLIENT included) for the tests to use over TCP.
+#pragma once
+#include <mysql.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace sluice::test {
+
+class MariaDbServer {
+ public:
+  static constexpr const char* kUser = "sluice";
+  static constexpr const char* kPassword = "sluice-pw";
+
+  // metadata: "FULL" or "MINIMAL" (binlog_row_metadata; can be changed later with SET GLOBAL).
+  explicit MariaDbServer(const std::string& metadata = "FULL") {
+    char tmpl[] = "/tmp/sluice-mariadb-XXXXXX";
+    dir_ = ::mkdtemp(tmpl);
+    datadir_ = dir_ + "/data";
+    socket_ = dir_ + "/mysqld.sock";
+    port_ = free_port();
+    std::string install = "/usr/bin/mariadb-install-db --no-defaults --user=root --datadir=" +
+                          datadir_ + " --auth-root-authentication-method=normal --skip-test-db" +
+                          " > " + dir_ + "/install.log 2>&1";
+    if (std::system(install.c_str()) != 0) throw std::runtime_error("mariadb-install-db failed: " + dir_);
+    std::vector<std::string> args = {
+        "/usr/sbin/mariadbd", "--no-defaults", "--user=root", "--datadir=" + datadir_,
+        "--socket=" + socket_, "--port=" + std::to_string(port_), "--bind-address=127.0.0.1",
+        "--log-bin=" + datadir_ + "/mysql-bin", "--server-id=1", "--binlog-format=ROW",
+        "--binlog-row-image=FULL", "--binlog-row-metadata=" + metadata,
+        "--log-error=" + dir_ + "/error.log", "--pid-file=" + dir_ + "/mysqld.pid",
+        "--innodb-buffer-pool-size=128M", "--innodb-log-file-size=48M",
+        "--innodb-flush-log-at-trx-commit=2", "--sync-binlog=0", "--skip-name-resolve",
+        "--max-connections=200", "--character-set-server=utf8mb4",
+        "--collation-server=utf8mb4_general_ci", "--gtid-strict-mode=0",
+        "--max-allowed-packet=64M"};
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (true) {
+      MYSQL* m = mysql_init(nullptr);
+      if (mysql_real_connect(m, nullptr, "root", "", nullptr, 0, socket_.c_str(), 0)) {
+        mysql_close(m);
+        break;
+      }
+      mysql_close(m);
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        throw std::runtime_error("mariadbd exited during startup, see " + dir_ + "/error.log");
+      }
+      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("mariadbd not ready");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    root_exec("CREATE USER 'sluice'@'%' IDENTIFIED BY 'sluice-pw'");
+    root_exec("GRANT ALL PRIVILEGES ON *.* TO 'sluice'@'%' WITH GRANT OPTION");
+    root_exec("CREATE USER 'sluice'@'localhost' IDENTIFIED BY 'sluice-pw'");
+    root_exec("GRANT ALL PRIVILEGES ON *.* TO 'sluice'@'localhost' WITH GRANT OPTION");
+  }
+  ~MariaDbServer() { stop(); }
+  MariaDbServer(const MariaDbServer&) = delete;
+  MariaDbServer& operator=(const MariaDbServer&) = delete;
+
+  // One server per test executable.
+  static MariaDbServer& shared() {
+    static MariaDbServer s("FULL");
+    return s;
+  }
+
+  void stop() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      for (int i = 0; i < 300; ++i) {
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (i == 299) {
+          ::kill(pid_, SIGKILL);
+          ::waitpid(pid_, &status, 0);
+        }
+      }
+      pid_ = -1;
+    }
+    if (!dir_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir_, ec);
+      dir_.clear();
+    }
+  }
+
+  int port() const { return port_; }
+  const std::string& socket() const { return socket_; }
+  std::string host() const { return "127.0.0.1"; }
+  const std::string& dir() const { return dir_; }
+
+  // A TCP connection as the `sluice` user (owned by the caller via unique_ptr).
+  struct Closer {
+    void operator()(MYSQL* m) const { mysql_close(m); }
+  };
+  using Conn = std::unique_ptr<MYSQL, Closer>;
+  Conn connect(const std::string& user = kUser, const std::string& password = kPassword) const {
+    MYSQL* m = mysql_init(nullptr);
+    unsigned int timeout = 10;
+    mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+    mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    if (!mysql_real_connect(m, "127.0.0.1", user.c_str(), password.c_str(), nullptr, port_,
+                            nullptr, CLIENT_MULTI_STATEMENTS)) {
+      std::string e = mysql_error(m);
+      mysql_close(m);
+      throw std::runtime_error("connect: " + e);
+    }
+    return Conn(m);
+  }
+
+  // Runs statements (several allowed, ';'-separated) on a fresh connection; throws on error.
+  void exec(const std::string& sql) const {
+    Conn c = connect();
+    exec(c.get(), sql);
+  }
+  static void exec(MYSQL* m, const std::string& sql) {
+    if (mysql_real_query(m, sql.data(), sql.size()) != 0) {
+      throw std::runtime_error("query failed: " + std::string(mysql_error(m)) + " in " + sql);
+    }
+    do {
+      MYSQL_RES* r = mysql_store_result(m);
+      if (r) mysql_free_result(r);
+    } while (mysql_next_result(m) == 0);
+    if (mysql_errno(m) != 0) throw std::runtime_error("query failed: " + std::string(mysql_error(m)));
+  }
+
+  using Row = std::vector<std::optional<std::string>>;
+  std::vector<Row> query(const std::string& sql) const {
+    Conn c = connect();
+    return query(c.get(), sql);
+  }
+  static std::vector<Row> query(MYSQL* m, const std::string& sql) {
+    if (mysql_real_query(m, sql.data(), sql.size()) != 0) {
+      throw std::runtime_error("query failed: " + std::string(mysql_error(m)) + " in " + sql);
+    }
+    std::vector<Row> rows;
+    MYSQL_RES* r = mysql_store_result(m);
+    if (!r) return rows;
+    unsigned n = mysql_num_fields(r);
+    while (MYSQL_ROW row = mysql_fetch_row(r)) {
+      unsigned long* lens = mysql_fetch_lengths(r);
+      Row out;
+      for (unsigned i = 0; i < n; ++i) {
+        if (row[i]) out.emplace_back(std::string(row[i], lens[i]));
+        else out.emplace_back(std::nullopt);
+      }
+      rows.push_back(std::move(out));
+    }
+    mysql_free_result(r);
+    return rows;
+  }
+
+ private:
+  void root_exec(const std::string& sql) {
+    MYSQL* m = mysql_init(nullptr);
+    if (!mysql_real_connect(m, nullptr, "root", "", nullptr, 0, socket_.c_str(), 0)) {
+      std::string e = mysql_error(m);
+      mysql_close(m);
+      throw std::runtime_error("root connect: " + e);
+    }
+    if (mysql_query(m, sql.c_str()) != 0) {
+      std::string e = mysql_error(m);
+      mysql_close(m);
+      throw std::runtime_error("root query: " + e);
+    }
+    mysql_close(m);
+  }
+
+  static int free_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = 0;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+    socklen_t len = sizeof(a);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    int port = ntohs(a.sin_port);
+    ::close(fd);
+    return port;
+  }
+
+  std::string dir_, datadir_, socket_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace sluice::test

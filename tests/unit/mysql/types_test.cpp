@@ -1,0 +1,258 @@
+// Every column type decoded from the binlog (and read by the snapshot) equals what SELECT
+// returns through the server, in both binlog_row_metadata modes.
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <cstdio>
+
+#include "engine/value/json.h"
+#include "engine/value/temporal.h"
+#include "tests/unit/mysql/mysql_test_util.h"
+
+using namespace sluice;
+using namespace sluice::test;
+namespace my = sluice::operators::mysql;
+
+namespace {
+
+struct Col {
+  const char* name;
+  const char* select;  // expression to SELECT for comparison
+  const char* kind;    // how to compare
+};
+
+const std::vector<Col> kCols = {
+    {"ti", "ti", "int"},       {"tiu", "tiu", "int"},     {"si", "si", "int"},
+    {"siu", "siu", "int"},     {"mi", "mi", "int"},       {"miu", "miu", "int"},
+    {"i", "i", "int"},         {"iu", "iu", "int"},       {"bi", "bi", "int"},
+    {"biu", "biu", "uint"},    {"d1", "d1", "decimal"},   {"d2", "d2", "decimal"},
+    {"d3", "d3", "decimal"},   {"f", "f", "float"},       {"dbl", "dbl", "double"},
+    {"b", "b+0", "uint"},      {"b64", "b64+0", "uint"},  {"c", "c", "string"},
+    {"vc", "vc", "string"},    {"tx", "tx", "string"},    {"cl", "cl", "string"},
+    {"vl", "vl", "string"},    {"tl", "tl", "string"},    {"bn", "bn", "bytes"},
+    {"vb", "vb", "bytes"},     {"bl", "bl", "bytes"},     {"e", "e", "string"},
+    {"st", "st", "set"},       {"dt", "dt", "date"},      {"tm", "tm", "string"},
+    {"tm6", "tm6", "string"},  {"tm2", "tm2", "string"},  {"dtm", "dtm", "datetime"},
+    {"dtm3", "dtm3", "datetime"}, {"dtm6", "dtm6", "datetime"}, {"ts", "ts", "timestamp"},
+    {"yr", "yr", "int"},       {"js", "js", "json"},      {"g", "ST_AsBinary(g)", "bytes"},
+    {"n", "n", "int"},
+};
+
+const char* kCreate =
+    "CREATE TABLE t_all (id INT PRIMARY KEY, ti TINYINT, tiu TINYINT UNSIGNED, si SMALLINT, "
+    "siu SMALLINT UNSIGNED, mi MEDIUMINT, miu MEDIUMINT UNSIGNED, i INT, iu INT UNSIGNED, bi "
+    "BIGINT, biu BIGINT UNSIGNED, d1 DECIMAL(10,2), d2 DECIMAL(65,30), d3 DECIMAL(38,10), f "
+    "FLOAT, dbl DOUBLE, b BIT(13), b64 BIT(64), c CHAR(10), vc VARCHAR(300), tx TEXT, cl "
+    "CHAR(5) CHARACTER SET latin1, vl VARCHAR(20) CHARACTER SET latin1, tl TEXT CHARACTER SET "
+    "latin1, bn BINARY(4), vb VARBINARY(10), bl BLOB, e ENUM('small','medium','large'), st "
+    "SET('a','b','c','d'), dt DATE, tm TIME, tm6 TIME(6), tm2 TIME(2), dtm DATETIME, dtm3 "
+    "DATETIME(3), dtm6 DATETIME(6), ts TIMESTAMP(6) NULL, yr YEAR, js JSON, g GEOMETRY, n INT "
+    "NULL) DEFAULT CHARSET utf8mb4";
+
+const char* kRows[] = {
+    "(1, -128, 255, -32768, 65535, -8388608, 16777215, -2147483648, 4294967295, "
+    "-9223372036854775808, 18446744073709551615, -12345678.91, "
+    "'-12345678.123456789012345678901234567890', '1234567890123456789012345678.0123456789', "
+    "3.14159, 2.718281828459045, b'1010101010101', b'1111111111111111111111111111111111111111111111111111111111111111', "
+    "'abc', 'emoji 😀 ok', 'long text ✓', 'àéîõü', 'Ça été', 'naïve façade', 'ab', x'00ff10', "
+    "x'deadbeef00', 'medium', 'a,c,d', '2024-02-29', '-838:59:59', '-12:34:56.500001', "
+    "'-00:00:01.50', '2024-02-29 13:45:59', '1999-12-31 23:59:59.123', "
+    "'2038-01-19 03:14:08.999999', '2024-02-29 13:45:59.123456', 2155, "
+    "'{\"a\": [1, 2.50, {\"b\": null}], \"s\": \"x\", \"t\": true, \"n\": -3}', "
+    "ST_GeomFromText('POINT(1 2)'), NULL)",
+    "(2, 127, 0, 32767, 0, 8388607, 0, 2147483647, 0, 9223372036854775807, 0, 0.01, "
+    "'123456789012345678901234567890.5', '-0.0000000001', -0.5, -1e-300, b'0', b'0', '', '', "
+    "'', '', '', '', '', '', '', 'large', '', '0000-00-00', '838:59:59', '00:00:00.000001', "
+    "'00:00:00', '0000-00-00 00:00:00', '1000-01-01 00:00:00.000', '9999-12-31 23:59:59.999999', "
+    "'1970-01-01 00:00:01', 1901, '[]', ST_GeomFromText('LINESTRING(0 0, 1 1)'), 7)",
+    "(3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+};
+
+std::string datetime_text(int64_t micros, int fsp) {
+  int64_t days = micros >= 0 ? micros / 86400000000LL : -((-micros + 86400000000LL - 1) / 86400000000LL);
+  int64_t rest = micros - days * 86400000000LL;
+  auto c = temporal::civil_from_days(static_cast<int32_t>(days));
+  char b[64];
+  std::snprintf(b, sizeof(b), "%04d-%02u-%02u %02lld:%02lld:%02lld", c.year, c.month, c.day,
+                static_cast<long long>(rest / 3600000000LL), static_cast<long long>(rest / 60000000 % 60),
+                static_cast<long long>(rest / 1000000 % 60));
+  std::string s = b;
+  if (fsp > 0) {
+    char f[8];
+    std::snprintf(f, sizeof(f), "%06lld", static_cast<long long>(rest % 1000000));
+    s += "." + std::string(f, static_cast<size_t>(fsp));
+  }
+  return s;
+}
+
+std::string strip_zeros(std::string s) {
+  if (s.find('.') == std::string::npos) return s;
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+int fsp_of(const std::string& name) {
+  if (name == "dtm3") return 3;
+  if (name == "dtm6" || name == "ts") return 6;
+  return 0;
+}
+
+// Compares one decoded value with the SELECT text; returns "" or a description of the mismatch.
+std::string compare(const Col& c, const Value& v, const std::optional<std::string>& text) {
+  std::string k = c.kind;
+  if (!text) return v.is_null() ? "" : "expected NULL, got " + v.to_display();
+  const std::string& t = *text;
+  auto bad = [&](const std::string& got) { return std::string(c.name) + ": SELECT gives '" + t + "', decoded " + got; };
+  if (k == "int") {
+    if (v.type() != Type::Int || std::to_string(v.as_int()) != t) return bad(v.to_display());
+  } else if (k == "uint") {
+    if (v.type() != Type::UInt || std::to_string(v.as_uint()) != t) return bad(v.to_display());
+  } else if (k == "decimal") {
+    if (v.type() != Type::Decimal || strip_zeros(v.as_decimal().to_string()) != strip_zeros(t)) return bad(v.type() == Type::Decimal ? v.as_decimal().to_string() : v.to_display());
+  } else if (k == "float") {
+    if (v.type() != Type::Float || static_cast<float>(v.as_float()) != std::strtof(t.c_str(), nullptr)) return bad(v.to_display());
+  } else if (k == "double") {
+    if (v.type() != Type::Float || v.as_float() != std::strtod(t.c_str(), nullptr)) return bad(v.to_display());
+  } else if (k == "string") {
+    if (v.type() != Type::String || v.as_string() != t) return bad(v.type() == Type::String ? v.as_string() : v.to_display());
+  } else if (k == "bytes") {
+    if (v.type() != Type::Bytes || v.as_string() != t) return bad("bytes of size " + std::to_string(v.type() == Type::Bytes ? v.as_string().size() : 0));
+  } else if (k == "set") {
+    if (v.type() != Type::List) return bad(v.to_display());
+    std::string j;
+    for (auto& x : v.as_list()) j += (j.empty() ? "" : ",") + x.as_string();
+    if (j != t) return bad(j);
+  } else if (k == "date") {
+    if (t == "0000-00-00") return v.is_null() ? "" : bad(v.to_display());
+    if (v.type() != Type::Date) return bad(v.to_display());
+    auto cd = temporal::civil_from_days(v.as_date());
+    char b[16];
+    std::snprintf(b, sizeof(b), "%04d-%02u-%02u", cd.year, cd.month, cd.day);
+    if (b != t) return bad(b);
+  } else if (k == "datetime" || k == "timestamp") {
+    if (t.rfind("0000-00-00", 0) == 0) return v.is_null() ? "" : bad(v.to_display());
+    Type want = k == "datetime" ? Type::DateTime : Type::Timestamp;
+    if (v.type() != want) return bad(v.to_display());
+    std::string s = datetime_text(v.as_micros(), fsp_of(c.name));
+    if (s != t) return bad(s);
+  } else if (k == "json") {
+    auto p = json::parse(t);
+    if (!p.ok()) return "bad json from server";
+    if (!(*p == v)) return bad(json::encode(v));
+  }
+  return "";
+}
+
+std::vector<std::vector<std::optional<std::string>>> select_all() {
+  std::string sql = "SELECT id";
+  for (auto& c : kCols) sql += std::string(", ") + c.select;
+  sql += " FROM typesdb.t_all ORDER BY id";
+  auto conn = server().connect();
+  MariaDbServer::exec(conn.get(), "SET time_zone = '+00:00'");
+  return MariaDbServer::query(conn.get(), sql);
+}
+
+void check_events(const std::vector<Event>& evs, Op op) {
+  auto rows = select_all();
+  BOOST_REQUIRE_EQUAL(evs.size(), rows.size());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const Event& e = evs[r];
+    BOOST_CHECK(e.op == op);
+    BOOST_REQUIRE(e.source);
+    BOOST_CHECK_EQUAL(e.source->connector, "mysql");
+    BOOST_CHECK_EQUAL(e.source->db, "typesdb");
+    BOOST_CHECK_EQUAL(e.source->table, "t_all");
+    BOOST_REQUIRE_EQUAL(e.source->primary_key.size(), 1u);
+    BOOST_CHECK_EQUAL(e.source->primary_key[0], "id");
+    BOOST_CHECK_EQUAL(field(e, "id").as_int(), std::stoll(*rows[r][0]));
+    for (size_t i = 0; i < kCols.size(); ++i) {
+      std::string m = compare(kCols[i], field(e, kCols[i].name), rows[r][i + 1]);
+      BOOST_CHECK_MESSAGE(m.empty(), "row " << r + 1 << " " << m);
+    }
+  }
+}
+
+struct TypesFixture {
+  TypesFixture() {
+    server().exec("DROP DATABASE IF EXISTS typesdb; CREATE DATABASE typesdb");
+    server().exec(std::string("USE typesdb; ") + kCreate);
+  }
+  void insert() {
+    auto c = server().connect();
+    MariaDbServer::exec(c.get(), "SET sql_mode = ''");
+    MariaDbServer::exec(c.get(), "SET time_zone = '+00:00'");
+    for (const char* r : kRows) MariaDbServer::exec(c.get(), std::string("INSERT INTO typesdb.t_all VALUES ") + r);
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(mysql_types)
+
+BOOST_FIXTURE_TEST_CASE(every_type_from_binlog_full_metadata, TypesFixture) {
+  auto cfg = make_cfg("typesdb", {"t_all"});
+  cfg.start = current_start();
+  insert();
+  my::MySqlSource src(cfg);
+  auto o = src.open("");
+  BOOST_REQUIRE_MESSAGE(o.ok(), o.err().message);
+  auto evs = poll_n(src, 3);
+  check_events(evs, Op::Create);
+  BOOST_REQUIRE(src.stream_stats());
+  BOOST_CHECK_EQUAL(src.stream_stats()->zero_dates.load(), 2u);  // row 2: zero DATE and DATETIME
+  src.close();
+}
+
+BOOST_FIXTURE_TEST_CASE(every_type_from_binlog_minimal_metadata, TypesFixture) {
+  server().exec("SET GLOBAL binlog_row_metadata = 'MINIMAL'");
+  auto cfg = make_cfg("typesdb", {"t_all"});
+  cfg.start = current_start();
+  insert();
+  server().exec("SET GLOBAL binlog_row_metadata = 'FULL'");
+  my::MySqlSource src(cfg);
+  auto o = src.open("");
+  BOOST_REQUIRE_MESSAGE(o.ok(), o.err().message);
+  auto evs = poll_n(src, 3);
+  check_events(evs, Op::Create);
+  src.close();
+}
+
+BOOST_FIXTURE_TEST_CASE(every_type_from_snapshot, TypesFixture) {
+  insert();
+  auto cfg = make_cfg("typesdb", {"t_all"}, my::SnapshotMode::Only);
+  my::MySqlSource src(cfg);
+  auto o = src.open("");
+  BOOST_REQUIRE_MESSAGE(o.ok(), o.err().message);
+  auto evs = poll_n(src, 3);
+  check_events(evs, Op::Read);
+  std::vector<Event> more;
+  auto r = src.poll(10, more);
+  BOOST_REQUIRE(r.ok());
+  BOOST_CHECK(*r == Source::Poll::End);
+}
+
+BOOST_AUTO_TEST_CASE(decimal_beyond_38_digits_is_a_clear_error) {
+  server().exec("DROP DATABASE IF EXISTS bigdec; CREATE DATABASE bigdec; CREATE TABLE bigdec.t (id INT PRIMARY KEY, d DECIMAL(65,30))");
+  auto cfg = make_cfg("bigdec", {});
+  cfg.start = current_start();
+  server().exec("INSERT INTO bigdec.t VALUES (1, '12345678901234567890123456789012345.123456789')");
+  my::MySqlSource src(cfg);
+  BOOST_REQUIRE(src.open("").ok());
+  std::vector<Event> out;
+  std::string msg;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = src.poll(100, out);
+    if (!r.ok()) {
+      msg = r.err().message;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  BOOST_CHECK_MESSAGE(msg.find("bigdec.t.d") != std::string::npos && msg.find("38") != std::string::npos, msg);
+  BOOST_CHECK(out.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

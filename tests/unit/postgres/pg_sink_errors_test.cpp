@@ -1,0 +1,138 @@
+// The postgres sink's failure handling: batch splitting into dead letters, transient errors
+// across a server restart, the checkpoint row in the batch's transaction.
+#include <algorithm>
+#include <boost/test/unit_test.hpp>
+
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"  // SinkOpts{.table = ...}
+
+#include "pg_test_support.h"
+
+using namespace sluice;
+using namespace sluice::pgtest;
+
+BOOST_AUTO_TEST_SUITE(postgres_sink_errors)
+
+BOOST_AUTO_TEST_CASE(bad_records_are_isolated_and_the_rest_commits) {
+  q("CREATE TABLE checked (id bigint PRIMARY KEY, amount numeric(10,2) "
+    "CONSTRAINT amount_not_negative CHECK (amount >= 0), note text)");
+  auto sink = open_sink({.table = "checked"});
+  std::vector<Event> evs;
+  for (int i = 0; i < 100; ++i) {
+    std::string amount = (i == 17 || i == 80) ? "-1.00" : std::to_string(i) + ".25";
+    evs.push_back(ev(Op::Create, row({{"id", Value::int64(i)},
+                                      {"amount", Value::decimal(*Decimal::parse(amount))},
+                                      {"note", Value::string("n")}}),
+                     i));
+  }
+  // A conversion error too: text into numeric.
+  evs.push_back(ev(Op::Create, row({{"id", Value::int64(100)}, {"amount", Value::string("abc")}}),
+                   100));
+  std::vector<Event> dead;
+  auto r = sink->write(evs, dead);
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
+  BOOST_REQUIRE_EQUAL(dead.size(), 3u);
+  BOOST_TEST(sink->stats().split_attempts > 3u);  // isolated by halving
+  BOOST_TEST(sink->stats().rows == 98u);
+  BOOST_TEST(q("SELECT count(*) FROM checked") == "98");
+  BOOST_TEST(q("SELECT count(*) FROM checked WHERE id IN (17, 80, 100)") == "0");
+  std::vector<int64_t> ids;
+  for (const auto& d : dead) {
+    ids.push_back(d.row.find(intern("id"))->as_int());
+    BOOST_REQUIRE(d.dead_letter);
+    BOOST_TEST(d.dead_letter->kind == "write");
+    BOOST_TEST(d.dead_letter->stage == "ods");
+    BOOST_TEST(d.dead_letter->message.find(kPassword) == std::string::npos);
+  }
+  std::sort(ids.begin(), ids.end());
+  BOOST_TEST(ids == (std::vector<int64_t>{17, 80, 100}), boost::test_tools::per_element());
+  for (const auto& d : dead) {
+    const std::string& m = d.dead_letter->message;
+    if (d.row.find(intern("id"))->as_int() == 100) {
+      BOOST_TEST(m.find("SQLSTATE 22P02") != std::string::npos, m);
+    } else {
+      BOOST_TEST(m.find("SQLSTATE 23514") != std::string::npos, m);
+      BOOST_TEST(m.find("amount_not_negative") != std::string::npos, m);
+    }
+  }
+  // The checkpoint row moved to the last event of the batch even so.
+  BOOST_TEST(q("SELECT position FROM sluice_checkpoints WHERE pipeline = 'test' AND stage = "
+               "'ods'") == "100");
+}
+
+BOOST_AUTO_TEST_CASE(checkpoint_row_commits_with_the_rows) {
+  auto sink = open_sink({.table = "ck_rows", .key = {"id"}, .stage = "ck"});
+  std::vector<Event> evs = {ev(Op::Create, row({{"id", Value::int64(1)}}), 0),
+                            ev(Op::Create, row({{"id", Value::int64(2)}}), 0)};
+  Object pos;
+  pos.append(intern("file"), Value::string("binlog.000003"));
+  pos.append(intern("pos"), Value::int64(4567));
+  evs.back().position = Value::object(pos);
+  std::vector<Event> dead;
+  BOOST_REQUIRE(sink->write(evs, dead).ok());
+  // Same transaction: the checkpoint row and the rows share their xmin.
+  BOOST_TEST(q("SELECT count(DISTINCT x) FROM (SELECT xmin::text AS x FROM ck_rows UNION ALL "
+               "SELECT xmin::text FROM sluice_checkpoints WHERE stage = 'ck') s") == "1");
+  std::string stored = "{\"file\":\"binlog.000003\",\"pos\":4567}";
+  BOOST_TEST(q("SELECT position FROM sluice_checkpoints WHERE stage = 'ck'") == stored);
+  auto blob = sink->checkpoint(7);
+  BOOST_REQUIRE(blob.ok());
+  BOOST_TEST(blob.value() == "{\"position\":" + stored + "}");
+  // A new instance reads it back, and so does the engine-side helper.
+  auto again = open_sink({.table = "ck_rows", .key = {"id"}, .stage = "ck"});
+  BOOST_REQUIRE(again->stored_position().has_value());
+  BOOST_TEST(*again->stored_position() == stored);
+  auto pos2 = operators::postgres::PostgresSink::read_stored_position(url_with_password(), "test",
+                                                                      "ck");
+  BOOST_REQUIRE(pos2.ok());
+  BOOST_TEST(pos2.value().value_or("") == stored);
+  auto none = operators::postgres::PostgresSink::read_stored_position(url_with_password(), "test",
+                                                                      "nope");
+  BOOST_REQUIRE(none.ok());
+  BOOST_TEST(!none.value().has_value());
+}
+
+BOOST_AUTO_TEST_CASE(transient_error_across_a_server_restart) {
+  auto sink = open_sink({.table = "restarted", .key = {"id"}});
+  std::vector<Event> dead;
+  std::vector<Event> b1 = {ev(Op::Create, row({{"id", Value::int64(1)}}), 1)};
+  BOOST_REQUIRE(sink->write(b1, dead).ok());
+  server().stop();
+  std::vector<Event> b2 = {ev(Op::Create, row({{"id", Value::int64(2)}}), 2),
+                           ev(Op::Create, row({{"id", Value::int64(3)}}), 3)};
+  auto r = sink->write(b2, dead);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST((r.err().kind == failure_kind::transient));
+  BOOST_TEST(r.err().message.find(kPassword) == std::string::npos, r.err().message);
+  // Still down: still transient.
+  auto r2 = sink->write(b2, dead);
+  BOOST_REQUIRE(!r2.ok());
+  BOOST_TEST((r2.err().kind == failure_kind::transient));
+  server().start();
+  auto r3 = sink->write(b2, dead);
+  BOOST_REQUIRE_MESSAGE(r3.ok(), (r3.ok() ? std::string() : r3.err().message));
+  BOOST_TEST(dead.empty());
+  BOOST_TEST(q("SELECT string_agg(id::text, ',' ORDER BY id) FROM restarted") == "1,2,3");
+  BOOST_TEST(q("SELECT position FROM sluice_checkpoints WHERE stage = 'ods' AND pipeline = "
+               "'test'") == "3");
+}
+
+BOOST_AUTO_TEST_CASE(connection_refused_is_transient_and_redacted) {
+  auto s = operators::postgres::PostgresSink::make(make_config(
+      {.table = "x", .url = "postgresql://postgres:" + std::string(kPassword) + "@127.0.0.1:1/db"}));
+  BOOST_REQUIRE(s.ok());
+  auto r = s.value()->open("");
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST((r.err().kind == failure_kind::transient));
+  BOOST_TEST(r.err().message.find(kPassword) == std::string::npos, r.err().message);
+}
+
+BOOST_AUTO_TEST_CASE(missing_key_dead_letters) {
+  auto sink = open_sink({.table = "nokey"});
+  std::vector<Event> evs = {ev(Op::Create, row({{"v", Value::int64(1)}}), 1)};
+  std::vector<Event> dead;
+  BOOST_REQUIRE(sink->write(evs, dead).ok());
+  BOOST_REQUIRE_EQUAL(dead.size(), 1u);
+  BOOST_TEST(dead[0].dead_letter->message.find("no key columns") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,49 @@
+// Shared helpers for the postgres sink tests: one private server for the whole executable,
+// sink construction from options, event builders.
+#pragma once
+#include <boost/test/unit_test.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/core/operator.h"
+#include "operators/postgres/postgres_sink.h"
+#include "support/postgres_server.h"
+
+namespace sluice::pgtest {
+
+test::PostgresServer& server();
+
+struct ServerFixture {
+  ServerFixture();
+  ~ServerFixture();
+};
+
+// A URL with a password (trust auth ignores it): tests check it never leaks.
+std::string url_with_password();
+constexpr const char* kPassword = "s3cr3t-Pa55";
+
+struct SinkOpts {
+  std::string table;
+  std::string mode = "upsert";
+  std::vector<std::string> key;
+  bool metadata = false;
+  bool create_tables = true;
+  int64_t rows = 1;       // flush every write by default
+  int64_t delay_us = 0;
+  std::string stage = "ods";
+  std::string url;        // default: url_with_password()
+  const ast::Expr* table_expr = nullptr;
+};
+
+StageConfig make_config(const SinkOpts& o);
+std::unique_ptr<operators::postgres::PostgresSink> open_sink(const SinkOpts& o);
+
+Event ev(Op op, Object row, int64_t pos = 0, int64_t ts = 0);
+Object row(std::initializer_list<std::pair<const char*, Value>> fields);
+std::shared_ptr<const SourceMeta> meta(const std::string& table, std::vector<std::string> pk);
+
+// psql -At output.
+std::string q(const std::string& sql);
+
+}  // namespace sluice::pgtest

@@ -1,0 +1,126 @@
+#include <boost/test/unit_test.hpp>
+
+#include "engine/value/decimal.h"
+
+using sluice::Decimal;
+
+namespace {
+Decimal D(const char* s) {
+  auto d = Decimal::parse(s);
+  BOOST_REQUIRE_MESSAGE(d.has_value(), std::string("parse failed: ") + s);
+  return *d;
+}
+std::string S(const std::optional<Decimal>& d) { return d ? d->to_string() : "overflow"; }
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(decimal)
+
+BOOST_AUTO_TEST_CASE(parse_keeps_written_scale) {
+  BOOST_TEST(D("1.50").to_string() == "1.50");
+  BOOST_TEST(D("1.50").scale() == 2);
+  BOOST_TEST(D("-0.01").to_string() == "-0.01");
+  BOOST_TEST(D("42").to_string() == "42");
+  BOOST_TEST(D("+7.0").to_string() == "7.0");
+  BOOST_TEST(D("0.000").to_string() == "0.000");
+  BOOST_TEST(D(".5").to_string() == "0.5");
+  BOOST_TEST(D("1e3").to_string() == "1000");
+  BOOST_TEST(D("1.5e-3").to_string() == "0.0015");
+  BOOST_TEST(D("12.5E+1").to_string() == "125");
+  BOOST_TEST(D("00012.30").to_string() == "12.30");
+  BOOST_TEST(!Decimal::parse("").has_value());
+  BOOST_TEST(!Decimal::parse("abc").has_value());
+  BOOST_TEST(!Decimal::parse("1.2.3").has_value());
+  BOOST_TEST(!Decimal::parse("1e").has_value());
+  BOOST_TEST(!Decimal::parse("-").has_value());
+  BOOST_TEST(!Decimal::parse("1 ").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(thirty_eight_digits) {
+  const char* max = "99999999999999999999999999999999999999";  // 38 nines
+  BOOST_TEST(D(max).to_string() == max);
+  BOOST_TEST(D("-9999999999999999999999999999999999999.9").to_string() ==
+             "-9999999999999999999999999999999999999.9");
+  BOOST_TEST(!Decimal::parse("999999999999999999999999999999999999999").has_value());  // 39
+  BOOST_TEST(D("0.00000000000000000000000000000000000001").scale() == 38);
+  BOOST_TEST(D(max).precision() == 38);
+  BOOST_TEST(D("0.05").precision() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(add_sub_mul) {
+  BOOST_TEST(S(D("1.5").add(D("2.25"))) == "3.75");
+  BOOST_TEST(S(D("0.1").add(D("0.2"))) == "0.3");
+  BOOST_TEST(S(D("1.00").sub(D("3"))) == "-2.00");
+  BOOST_TEST(S(D("1.5").mul(D("-2.5"))) == "-3.75");
+  BOOST_TEST(S(D("0.10").mul(D("0.10"))) == "0.0100");
+  const char* max = "99999999999999999999999999999999999999";
+  BOOST_TEST(S(D(max).add(D("1"))) == "overflow");
+  BOOST_TEST(S(D(max).neg().sub(D("1"))) == "overflow");
+  BOOST_TEST(S(D(max).add(D("0.1"))) == "overflow");  // needs 39 digits at scale 1
+  BOOST_TEST(S(D("10000000000000000000").mul(D("10000000000000000000"))) == "overflow");
+  BOOST_TEST(S(D("1000000000000000000").mul(D("10000000000000000000"))) ==
+             "10000000000000000000000000000000000000");
+}
+
+BOOST_AUTO_TEST_CASE(division_rounds_half_away_from_zero) {
+  BOOST_TEST(S(D("1").div(D("3"), 6)) == "0.333333");
+  BOOST_TEST(S(D("2").div(D("3"), 2)) == "0.67");
+  BOOST_TEST(S(D("-2").div(D("3"), 2)) == "-0.67");
+  BOOST_TEST(S(D("1").div(D("8"), 2)) == "0.13");    // .125 -> .13
+  BOOST_TEST(S(D("-1").div(D("8"), 2)) == "-0.13");  // away from zero
+  BOOST_TEST(S(D("7.50").div(D("2.5"), 0)) == "3");
+  BOOST_TEST(S(D("1").div(D("0"), 2)) == "overflow");
+  BOOST_TEST(S(D("1").div(D("0.0000001"), 30)) == "10000000.000000000000000000000000000000");
+  BOOST_TEST(S(D("1").div(D("0.0000001"), 32)) == "overflow");
+  // Slow path: the scaled numerator does not fit 128 bits but the quotient does.
+  BOOST_TEST(S(D("12345678901234567890.123").div(D("12345678901234567890.123"), 30)) ==
+             "1.000000000000000000000000000000");
+  BOOST_TEST(S(D("1").div(D("99999999999999999999999999999999999999"), 38)) ==
+             "0.00000000000000000000000000000000000001");
+}
+
+BOOST_AUTO_TEST_CASE(remainder) {
+  BOOST_TEST(S(D("7.5").rem(D("2"))) == "1.5");
+  BOOST_TEST(S(D("-7.5").rem(D("2"))) == "-1.5");
+  BOOST_TEST(S(D("1").rem(D("0"))) == "overflow");
+}
+
+BOOST_AUTO_TEST_CASE(round_and_rescale) {
+  BOOST_TEST(S(D("2.345").round(2)) == "2.35");
+  BOOST_TEST(S(D("-2.345").round(2)) == "-2.35");
+  BOOST_TEST(S(D("2.344").round(2)) == "2.34");
+  BOOST_TEST(S(D("1234").round(-2)) == "1200");
+  BOOST_TEST(S(D("1250").round(-2)) == "1300");
+  BOOST_TEST(S(D("-1250").round(-2)) == "-1300");
+  BOOST_TEST(S(D("-1249.99").round(-2)) == "-1200");
+  BOOST_TEST(S(D("1.5").round(0)) == "2");
+  BOOST_TEST(S(D("-0.5").round(0)) == "-1");
+  BOOST_TEST(S(D("1.5").round(3)) == "1.500");
+  BOOST_TEST(S(D("1.5").rescale(4)) == "1.5000");
+  BOOST_TEST(S(D("1.55").rescale(1)) == "1.6");
+  BOOST_TEST(S(D("99999999999999999999999999999999999999").rescale(1)) == "overflow");
+}
+
+BOOST_AUTO_TEST_CASE(compare_across_scales) {
+  BOOST_TEST((D("1.5") == D("1.50")));
+  BOOST_TEST(D("1.5").compare(D("1.50")) == 0);
+  BOOST_TEST(D("1.49").compare(D("1.5")) < 0);
+  BOOST_TEST(D("-1.5").compare(D("-1.49")) < 0);
+  BOOST_TEST(D("0").compare(D("0.000")) == 0);
+  // Scaling the lower-scale side up would overflow: must still order correctly.
+  BOOST_TEST(D("99999999999999999999999999999999999999").compare(
+                 D("0.00000000000000000000000000000000000001")) > 0);
+  BOOST_TEST(D("-99999999999999999999999999999999999999").compare(
+                 D("-0.00000000000000000000000000000000000001")) < 0);
+  BOOST_TEST(D("0.00000000000000000000000000000000000001").compare(
+                 D("99999999999999999999999999999999999999")) < 0);
+}
+
+BOOST_AUTO_TEST_CASE(conversions) {
+  BOOST_TEST(*D("12.99").to_int64() == 12);
+  BOOST_TEST(*D("-12.99").to_int64() == -12);
+  BOOST_TEST(!D("99999999999999999999").to_int64().has_value());
+  BOOST_TEST(D("0.1").to_double() == 0.1);
+  BOOST_TEST(Decimal::from_int(-5).to_string() == "-5");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
