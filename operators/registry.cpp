@@ -7,8 +7,10 @@
 #include "operators/file/file_spec.h"
 #include "operators/generate/generate_source.h"
 #include "operators/generate/generate_spec.h"
+#include "operators/mysql/mysql_kind.h"
 #include "operators/null/null_sink.h"
 #include "operators/null/null_spec.h"
+#include "operators/postgres/postgres_kind.h"
 #include "operators/stdout/stdout_sink.h"
 #include "operators/stdout/stdout_spec.h"
 #include "operators/transform/transform_processor.h"
@@ -41,12 +43,14 @@ OperatorRegistry build() {
   // sources
   r.add(source(file::source_spec(), &file::FileSource::make));
   r.add(source(generate::spec(), &generate::GenerateSource::make));
+  r.add(mysql::kind());
   // processors
   r.add(processor(transform::spec(), &transform::TransformProcessor::make));
   // sinks
   r.add(sink(file::sink_spec(), &file::FileSink::make));
   r.add(sink(stdout_sink::spec(), &stdout_sink::StdoutSink::make));
   r.add(sink(null_sink::spec(), &null_sink::NullSink::make));
+  r.add(postgres::kind());
   return r;
 }
 

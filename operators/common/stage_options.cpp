@@ -18,10 +18,14 @@ int64_t opt_int(const StageConfig& c, const std::string& name, int64_t def) {
   const Value* v = c.options.find(intern(name));
   if (v == nullptr) return def;
   switch (v->type()) {
-    case Type::Int: return v->as_int();
-    case Type::UInt: return static_cast<int64_t>(v->as_uint());
-    case Type::Decimal: return v->as_decimal().to_int64().value_or(def);
-    default: return def;
+    case Type::Int:
+      return v->as_int();
+    case Type::UInt:
+      return static_cast<int64_t>(v->as_uint());
+    case Type::Decimal:
+      return v->as_decimal().to_int64().value_or(def);
+    default:
+      return def;
   }
 }
 

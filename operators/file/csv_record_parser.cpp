@@ -59,7 +59,8 @@ CsvRecordParser::Outcome CsvRecordParser::parse(std::string_view d, bool at_eof,
         ++i;
       }
       // After a closing quote: a separator, a line break or the end.
-      if (i < n && d[i] != ',' && d[i] != '\n' && !(d[i] == '\r' && i + 1 < n && d[i + 1] == '\n')) {
+      if (i < n && d[i] != ',' && d[i] != '\n' &&
+          !(d[i] == '\r' && i + 1 < n && d[i + 1] == '\n')) {
         if (d[i] == '\r' && i + 1 >= n && !at_eof) {
           fields.resize(nfields);
           return o;

@@ -24,6 +24,17 @@ result<std::unique_ptr<Source>> GenerateSource::make(const StageConfig& cfg) {
     return error::fatal("source generate " + cfg.name + ": count must be >= 0");
   }
   s->rate_ = has_opt(cfg, "rate") ? std::max<int64_t>(opt_int(cfg, "rate", 0), 0) : 0;
+  // Prefer the literal as written (300/m stays exact instead of 5/s; 1/m is not 0/s).
+  if (cfg.ast != nullptr) {
+    for (const ast::Option& o : cfg.ast->options) {
+      if (o.name == "rate" && o.value && o.value->kind == ast::ExprKind::Literal &&
+          o.value->unit == ast::LitUnit::Rate && o.value->rate_period_us > 0 &&
+          o.value->literal.type() == Type::Int && o.value->literal.as_int() > 0) {
+        s->rate_ = o.value->literal.as_int();
+        s->rate_period_us_ = o.value->rate_period_us;
+      }
+    }
+  }
   s->seed_ = opt_int(cfg, "seed", 42);
   if (const ast::Option* block = find_block(cfg.ast, "fields")) {
     eval::Scope scope;
@@ -50,8 +61,8 @@ result<std::unique_ptr<Source>> GenerateSource::make(const StageConfig& cfg) {
 }
 
 void GenerateSource::reseed(int64_t block) {
-  gen_.rng.seed(splitmix64(static_cast<uint64_t>(seed_) ^
-                           splitmix64(static_cast<uint64_t>(block))));
+  gen_.rng.seed(
+      splitmix64(static_cast<uint64_t>(seed_) ^ splitmix64(static_cast<uint64_t>(block))));
 }
 
 void GenerateSource::build(Event& e, int64_t now) {
@@ -113,10 +124,9 @@ result<Source::Poll> GenerateSource::poll(size_t max, std::vector<Event>& out) {
       start_ = now;
       paced_base_ = produced_;
     }
-    int64_t us =
-        std::chrono::duration_cast<std::chrono::microseconds>(now - start_).count();
-    // Allow a first record at once, then `rate` per second.
-    int64_t allowed = 1 + static_cast<int64_t>(static_cast<__int128>(rate_) * us / 1000000);
+    int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(now - start_).count();
+    // Allow a first record at once, then `rate` per period.
+    int64_t allowed = 1 + static_cast<int64_t>(static_cast<__int128>(rate_) * us / rate_period_us_);
     int64_t budget = allowed - (produced_ - paced_base_);
     if (budget <= 0) return Poll::Idle;
     n = std::min(n, budget);
@@ -131,8 +141,7 @@ result<Source::Poll> GenerateSource::poll(size_t max, std::vector<Event>& out) {
     // Undo the partial batch so the position stays exact.
     out.resize(out.size() - static_cast<size_t>(produced_ - before));
     produced_ = before;
-    return error::fatal("source generate: record " + std::to_string(before + 1) + ": " +
-                        ex.what());
+    return error::fatal("source generate: record " + std::to_string(before + 1) + ": " + ex.what());
   }
   return Poll::Data;
 }

@@ -38,7 +38,8 @@ class GenerateSource : public Source {
 
   std::vector<FieldExpr> fields_;
   int64_t count_ = -1;  // -1 = unbounded
-  int64_t rate_ = 0;    // 0 = unpaced
+  int64_t rate_ = 0;    // records per rate_period_us_; 0 = unpaced
+  int64_t rate_period_us_ = 1000000;
   int64_t seed_ = 42;
   int64_t produced_ = 0;
   std::shared_ptr<const SourceMeta> meta_;

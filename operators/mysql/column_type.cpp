@@ -67,4 +67,48 @@ bool is_character_column(const Column& c) {
 
 bool is_enum_or_set(const Column& c) { return c.real_type == kEnum || c.real_type == kSet; }
 
+std::string source_type_text(const Column& c) {
+  auto integer = [&](const char* name) {
+    return std::string(name) + (c.is_unsigned ? " unsigned" : "");
+  };
+  auto with_fsp = [&](const char* name) {
+    return c.fsp > 0 ? std::string(name) + "(" + std::to_string(c.fsp) + ")" : std::string(name);
+  };
+  if (c.is_json) return "json";
+  bool binary = c.collation == kBinaryCollation;
+  switch (c.real_type ? c.real_type : c.type) {
+    case kDecimal:
+    case kNewDecimal:
+      return "decimal(" + std::to_string(c.precision) + "," + std::to_string(c.scale) + ")";
+    case kTiny: return integer("tinyint");
+    case kShort: return integer("smallint");
+    case kInt24: return integer("mediumint");
+    case kLong: return integer("int");
+    case kLongLong: return integer("bigint");
+    case kFloat: return "float";
+    case kDouble: return "double";
+    case kTimestamp: return "timestamp";
+    case kTimestamp2: return with_fsp("timestamp");
+    case kDateTime: return "datetime";
+    case kDateTime2: return with_fsp("datetime");
+    case kDate:
+    case kNewDate: return "date";
+    case kTime:
+    case kTime2: return "time";
+    case kYear: return "year";
+    case kJson: return "json";
+    case kEnum: return "enum";
+    case kSet: return "set";
+    case kVarchar:
+    case kVarString:
+    case kString: return binary ? "varbinary" : "varchar";
+    case kTinyBlob:
+    case kMediumBlob:
+    case kLongBlob:
+    case kBlob: return binary ? "blob" : "text";
+    case kGeometry: return "geometry";
+    default: return "";
+  }
+}
+
 }  // namespace sluice::operators::mysql

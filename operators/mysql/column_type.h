@@ -68,4 +68,9 @@ struct Column {
 bool is_character_column(const Column& c);
 bool is_enum_or_set(const Column& c);
 
+// The column's SQL type as a sink can map it (SourceMeta::column_types): "decimal(15,2)",
+// "bigint unsigned", "datetime(6)", "timestamp", "enum", "set", "json", "blob", "varchar"...
+// "" when a sink should infer the type from the values (BIT, which is read as uint).
+std::string source_type_text(const Column& c);
+
 }  // namespace sluice::operators::mysql

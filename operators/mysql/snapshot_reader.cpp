@@ -165,6 +165,10 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
   meta->db = t.db;
   meta->table = t.table;
   meta->primary_key = key;
+  for (const auto& c : s.columns) {  // exact types for sinks that create tables
+    meta->column_names.push_back(c.name);
+    meta->column_types.push_back(c.is_json ? "json" : c.data_type == "bit" ? "" : c.column_type);
+  }
   p->meta = meta;
   std::string cols;
   for (size_t i = 0; i < s.columns.size(); ++i) {

@@ -126,6 +126,10 @@ void TableMap::finish(const std::string& source_name) {
   for (size_t i : primary_key) {
     if (i < columns.size()) m->primary_key.push_back(columns[i].name);
   }
+  for (const auto& c : columns) {
+    m->column_names.push_back(c.name);
+    m->column_types.push_back(source_type_text(c));
+  }
   meta = std::move(m);
 }
 

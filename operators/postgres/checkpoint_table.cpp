@@ -23,11 +23,32 @@ void CheckpointTable::ensure(pqxx::connection_base& c) {
     pqxx::work tx(c);
     tx.exec(std::string("CREATE TABLE IF NOT EXISTS ") + kTable +
             " (pipeline text NOT NULL, stage text NOT NULL, position text, "
-            "updated_at timestamptz NOT NULL, PRIMARY KEY (pipeline, stage))");
+            "updated_at timestamptz NOT NULL, seq bigint, event_id text, "
+            "PRIMARY KEY (pipeline, stage))");
     tx.commit();
   } catch (const pqxx::unique_violation&) {
     // created concurrently by another instance
   }
+  // Tables created by an older sink lack seq / event_id.
+  pqxx::nontransaction tx(c);
+  pqxx::result r = tx.exec(
+      "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND "
+      "table_name = 'sluice_checkpoints' AND column_name IN ('seq', 'event_id')");
+  if (r[0][0].as<int64_t>() < 2) {
+    tx.exec(std::string("ALTER TABLE ") + kTable +
+            " ADD COLUMN IF NOT EXISTS seq bigint, ADD COLUMN IF NOT EXISTS event_id text");
+  }
+}
+
+std::optional<CheckpointTable::Stored> CheckpointTable::read_row(pqxx::connection_base& c) {
+  pqxx::nontransaction tx(c);
+  pqxx::result r = tx.exec(std::string("SELECT position, seq, event_id FROM ") + kTable + where());
+  if (r.empty()) return std::nullopt;
+  Stored s;
+  if (!r[0][0].is_null()) s.position = r[0][0].as<std::string>();
+  if (!r[0][1].is_null()) s.seq = r[0][1].as<int64_t>();
+  if (!r[0][2].is_null()) s.event_id = r[0][2].as<std::string>();
+  return s;
 }
 
 std::optional<std::string> CheckpointTable::read(pqxx::connection_base& c) {
@@ -45,13 +66,15 @@ bool CheckpointTable::committed_at(pqxx::connection_base& c, int64_t updated_at_
 }
 
 void CheckpointTable::write(pqxx::transaction_base& tx, const std::string& position,
-                            int64_t updated_at_us) {
-  tx.exec(std::string("INSERT INTO ") + kTable + " (pipeline, stage, position, updated_at) VALUES (" +
+                            int64_t updated_at_us, int64_t seq, const std::string& event_id) {
+  tx.exec(std::string("INSERT INTO ") + kTable +
+          " (pipeline, stage, position, updated_at, seq, event_id) VALUES (" +
           quote_literal(pipeline_) + ", " + quote_literal(stage_) + ", " +
           (position.empty() ? std::string("NULL") : quote_literal(position)) + ", " +
-          ts_literal(updated_at_us) +
+          ts_literal(updated_at_us) + ", " + (seq > 0 ? std::to_string(seq) : "NULL") + ", " +
+          (event_id.empty() ? std::string("NULL") : quote_literal(event_id)) +
           ") ON CONFLICT (pipeline, stage) DO UPDATE SET position = EXCLUDED.position, "
-          "updated_at = EXCLUDED.updated_at");
+          "updated_at = EXCLUDED.updated_at, seq = EXCLUDED.seq, event_id = EXCLUDED.event_id");
 }
 
 }  // namespace sluice::operators::postgres

@@ -1,6 +1,10 @@
-// The sink's row in `public.sluice_checkpoints (pipeline, stage, position, updated_at)`:
-// written in the same transaction as each batch's rows, so the target itself records which
-// source position it holds (exactly once). All calls may throw libpqxx exceptions.
+// The sink's row in `public.sluice_checkpoints (pipeline, stage, position, updated_at, seq,
+// event_id)`: written in the same transaction as each batch's rows, so the target itself
+// records which source position it holds (exactly once). `seq` is the sink's running count of
+// events received (kept across restarts through the engine checkpoint) up to the flush's last
+// event, `event_id` that event's identity (op, position, key): together they let a restarted
+// sink recognise and drop events the engine replays but the target already holds
+// (docs/ods.md). All calls may throw libpqxx exceptions.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -20,13 +24,22 @@ class CheckpointTable {
   CheckpointTable(std::string pipeline, std::string stage)
       : pipeline_(std::move(pipeline)), stage_(std::move(stage)) {}
 
+  struct Stored {
+    std::optional<std::string> position;
+    int64_t seq = 0;       // 0 = unknown (written by an older sink)
+    std::string event_id;  // "" = unknown
+  };
+
   void ensure(pqxx::connection_base& c);
+  // The whole stored row; nullopt when there is none.
+  std::optional<Stored> read_row(pqxx::connection_base& c);
   // The stored position (JSON text of Event::position), nullopt when none is stored.
   std::optional<std::string> read(pqxx::connection_base& c);
   // True when the stored row carries exactly this updated_at (micros): that commit happened.
   bool committed_at(pqxx::connection_base& c, int64_t updated_at_us);
   // Upserts the row; position "" stores NULL.
-  void write(pqxx::transaction_base& tx, const std::string& position, int64_t updated_at_us);
+  void write(pqxx::transaction_base& tx, const std::string& position, int64_t updated_at_us,
+             int64_t seq = 0, const std::string& event_id = "");
 
  private:
   std::string where() const;

@@ -2,6 +2,9 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+
+#include "engine/common/logger.h"
 #include "engine/common/secrets.h"
 #include "engine/value/json.h"
 #include "engine/value/temporal.h"
@@ -67,16 +70,61 @@ result<void> PostgresSink::connect() {
   return {};
 }
 
-result<void> PostgresSink::open(const std::string& /*state*/) {
+std::string PostgresSink::event_id(const Event& e) {
+  std::string id = op_code(e.op);
+  id += '|';
+  if (!e.position.is_null()) json::encode(e.position, id);
+  id += '|';
+  if (!e.key.is_null()) {
+    json::encode(e.key, id);
+  } else if (e.source) {
+    for (const auto& k : e.source->primary_key) {
+      const Value* v = e.row.find(intern(k));
+      if (v != nullptr) json::encode(*v, id);
+      id += ',';
+    }
+  }
+  return id;
+}
+
+result<void> PostgresSink::open(const std::string& state) {
+  accepted_ = 0;
+  replay_until_ = 0;
+  replay_id_.clear();
+  held_.clear();
+  pending_.clear();
+  skip_next_ = 0;
+  in_doubt_.reset();
+  if (!state.empty()) {
+    auto st = json::parse(state);
+    if (st.ok() && st->type() == Type::Object) {
+      const Value* seq = st->as_object().find(intern("seq"));
+      if (seq != nullptr && seq->type() == Type::Int) accepted_ = seq->as_int();
+    }
+  }
   auto r = connect();
   if (!r.ok()) return r;
+  std::optional<CheckpointTable::Stored> stored;
   try {
     ckpt_.ensure(*conn_);
-    stored_position_ = ckpt_.read(*conn_);
+    stored = ckpt_.read_row(*conn_);
   } catch (const std::exception& e) {
     return fail(PgFailure::from(e), "cannot read sluice_checkpoints");
   }
+  stored_position_ = stored ? stored->position : std::nullopt;
   last_position_ = stored_position_.value_or("");
+  if (stored && stored->seq > accepted_ && !stored->event_id.empty()) {
+    replay_until_ = stored->seq;
+    replay_id_ = stored->event_id;
+    log::info("postgres", "sink " + opts_.stage + ": the target holds " +
+                              std::to_string(replay_until_ - accepted_) +
+                              " event(s) beyond the engine checkpoint; replayed events up to " +
+                              "them are dropped");
+  } else if (stored && stored->seq > 0 && stored->seq < accepted_) {
+    log::warn("postgres", "sink " + opts_.stage + ": the target is behind the engine checkpoint (" +
+                              std::to_string(stored->seq) + " < " + std::to_string(accepted_) +
+                              " events): was it restored from a backup?");
+  }
   opened_ = true;
   return {};
 }
@@ -151,7 +199,7 @@ void PostgresSink::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, 
 }
 
 result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vector<Event>& dead,
-                                 size_t call_events) {
+                                 size_t call_events, int64_t last_seq) {
   if (evs.empty()) return {};
   auto r = connect();
   if (!r.ok()) return r;
@@ -167,8 +215,9 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
   uint64_t rows = 0;
   for (const auto& g : groups) rows += g.items.size();
   int64_t token = next_token();
+  std::string last_id = event_id(*evs.back());
   auto commit = [&](pqxx::work& tx) -> result<void> {
-    ckpt_.write(tx, position, token);
+    ckpt_.write(tx, position, token, last_seq, last_id);
     try {
       tx.commit();
     } catch (const std::exception& e) {
@@ -237,22 +286,76 @@ result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>&
   if (skip_next_ > 0) {
     size_t skip = skip_next_;
     skip_next_ = 0;
-    if (skip == events.size()) return {};  // the retried call already committed
+    if (skip == events.size()) {  // the retried call already committed
+      accepted_ += static_cast<int64_t>(skip);
+      if (replay_until_ > 0 && replay_until_ <= accepted_) {
+        held_.clear();
+        replay_until_ = 0;
+      }
+      return {};
+    }
   }
   if (events.empty()) return {};
+  // Replay after a restart: events the target already holds are held back until the event
+  // at the stored seq shows whether this is the same stream (then they are dropped).
+  size_t first = 0;
+  bool replay_done = false;
+  if (replay_until_ > accepted_) {
+    size_t n = static_cast<size_t>(
+        std::min<int64_t>(static_cast<int64_t>(events.size()), replay_until_ - accepted_));
+    if (accepted_ + static_cast<int64_t>(n) == replay_until_) {
+      if (event_id(events[n - 1]) == replay_id_) {
+        first = n;
+        replay_done = true;  // applied once this call succeeds
+      } else {
+        log::warn("postgres", "sink " + opts_.stage +
+                                  ": the replayed events differ from those the target holds " +
+                                  "(the source replay is not identical); writing them again");
+        pending_ = std::move(held_);
+        held_.clear();
+        replay_until_ = 0;
+      }
+    } else if (held_.size() + events.size() > kMaxHeld) {
+      log::warn("postgres", "sink " + opts_.stage + ": more than " + std::to_string(kMaxHeld) +
+                                " possible replays held back; writing them");
+      pending_ = std::move(held_);
+      held_.clear();
+      replay_until_ = 0;
+    } else {
+      held_.insert(held_.end(), events.begin(), events.end());
+      accepted_ += static_cast<int64_t>(events.size());
+      return {};
+    }
+  }
+  auto succeeded = [&]() {
+    if (replay_done) {
+      stats_.replay_skipped += held_.size() + first;
+      log::info("postgres", "sink " + opts_.stage + ": dropped " +
+                                std::to_string(held_.size() + first) +
+                                " replayed event(s) the target already held");
+      held_.clear();
+      replay_until_ = 0;
+    }
+    accepted_ += static_cast<int64_t>(events.size());
+  };
   int64_t now = temporal::now_micros();
   if (pending_.empty()) first_pending_us_ = now;
-  if (static_cast<int64_t>(pending_.size() + events.size()) < opts_.batch_rows &&
-      now - first_pending_us_ < opts_.batch_delay_us) {
-    pending_.insert(pending_.end(), events.begin(), events.end());
+  size_t count = events.size() - first;
+  if (count == 0 || (static_cast<int64_t>(pending_.size() + count) < opts_.batch_rows &&
+                     now - first_pending_us_ < opts_.batch_delay_us)) {
+    pending_.insert(pending_.end(), events.begin() + static_cast<long>(first), events.end());
+    succeeded();
     return {};
   }
   std::vector<const Event*> evs;
-  evs.reserve(pending_.size() + events.size());
+  evs.reserve(pending_.size() + count);
   for (const auto& e : pending_) evs.push_back(&e);
-  for (const auto& e : events) evs.push_back(&e);
-  auto f = flush(evs, dead, events.size());
-  if (f.ok()) pending_.clear();
+  for (size_t i = first; i < events.size(); ++i) evs.push_back(&events[i]);
+  auto f = flush(evs, dead, events.size(), accepted_ + static_cast<int64_t>(events.size()));
+  if (f.ok()) {
+    pending_.clear();
+    succeeded();
+  }
   return f;
 }
 
@@ -264,11 +367,12 @@ result<std::string> PostgresSink::checkpoint(uint64_t /*id*/) {
     std::vector<const Event*> evs;
     evs.reserve(pending_.size());
     for (const auto& e : pending_) evs.push_back(&e);
-    auto f = flush(evs, deferred_dead_, 0);
+    auto f = flush(evs, deferred_dead_, 0, accepted_);
     if (!f.ok()) return f.err();
     pending_.clear();
   }
-  return std::string("{\"position\":") + (last_position_.empty() ? "null" : last_position_) + "}";
+  return std::string("{\"position\":") + (last_position_.empty() ? "null" : last_position_) +
+         ",\"seq\":" + std::to_string(accepted_) + "}";
 }
 
 void PostgresSink::close() {

@@ -57,13 +57,18 @@ class PostgresSink : public Sink {
     uint64_t dead = 0;          // records dead-lettered
     uint64_t split_attempts = 0;
     uint64_t direct_copies = 0;  // table batches COPied straight into the target
+    uint64_t replay_skipped = 0;  // replayed events dropped because the target held them
   };
+  // Events held back as possible replays beyond this count are written instead.
+  static constexpr size_t kMaxHeld = 200000;
+  // The identity of an event as stored in sluice_checkpoints.event_id: op, position, key.
+  static std::string event_id(const Event& e);
   const Stats& stats() const { return stats_; }
 
  private:
   result<void> connect();
   result<void> flush(const std::vector<const Event*>& evs, std::vector<Event>& dead,
-                     size_t call_events);
+                     size_t call_events, int64_t last_seq);
   result<void> resolve_in_doubt(std::vector<Event>& dead);
   void apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo, size_t hi,
                    std::vector<Event>& dead);
@@ -93,6 +98,10 @@ class PostgresSink : public Sink {
   };
   std::optional<InDoubt> in_doubt_;
   size_t skip_next_ = 0;
+  int64_t accepted_ = 0;      // events taken by write() so far, across restarts (state "seq")
+  int64_t replay_until_ = 0;  // seq the target holds beyond the engine checkpoint (0 = none)
+  std::string replay_id_;     // event_id of the event at replay_until_
+  std::vector<Event> held_;   // possible replays, until the event at replay_until_ arrives
   Stats stats_;
 };
 

@@ -6,8 +6,8 @@
 namespace sluice::operators::stdout_sink {
 
 result<std::unique_ptr<Sink>> StdoutSink::make(const StageConfig& cfg) {
-  return std::unique_ptr<Sink>(new StdoutSink(opt_string(cfg, "format", "jsonl") == "table",
-                                              stdout));
+  return std::unique_ptr<Sink>(
+      new StdoutSink(opt_string(cfg, "format", "jsonl") == "table", stdout));
 }
 
 result<void> StdoutSink::write(std::vector<Event>& events, std::vector<Event>& /*dead*/) {

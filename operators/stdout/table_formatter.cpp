@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "engine/core/event_codec.h"
 #include "engine/common/secrets.h"
+#include "engine/core/event_codec.h"
 
 namespace sluice::operators::stdout_sink {
 namespace {
@@ -66,7 +66,8 @@ void TableFormatter::header(const std::vector<Event>& events, size_t from, std::
     if (!same_schema(e.row, schema_)) break;
     const auto& fs = e.row.fields();
     for (size_t i = 0; i < fs.size(); ++i) {
-      widths_[i + 1] = std::min(kMaxWidth, std::max(widths_[i + 1], columns(cell_text(fs[i].value))));
+      widths_[i + 1] =
+          std::min(kMaxWidth, std::max(widths_[i + 1], columns(cell_text(fs[i].value))));
     }
   }
   have_schema_ = true;

@@ -15,7 +15,7 @@ namespace sluice::operators::transform {
 // A `select { name: EXPR, nested: { ... } }` entry.
 struct SelectNode {
   Sym name = 0;
-  eval::ExprPtr expr;               // leaf
+  eval::ExprPtr expr;                // leaf
   std::vector<SelectNode> children;  // nested object (expr is null)
 };
 

@@ -154,12 +154,12 @@ pipeline p3 {
 }
 
 BOOST_FIXTURE_TEST_CASE(failpoint_restart_is_exactly_once, Fixture) {
-  setenv("SLUICE_FAILPOINT", "pass:5000", 1);
+  setenv("SLUICE_FAILPOINT", "pass:15000", 1);
   engine::failpoint::reset();
   auto file = test::parse(R"(
 pipeline p4 {
-  settings { checkpoint_interval = 20ms  batch_size = 100  restart_backoff = fixed(10ms) }
-  source counter src { count = 20000  pace_us = 200 }
+  settings { checkpoint_interval = 5ms  batch_size = 100  restart_backoff = fixed(10ms) }
+  source counter src { count = 20000  pace_us = 300 }
   transform pass from src { }
   sink store out from pass { }
 }

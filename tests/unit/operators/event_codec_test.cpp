@@ -19,9 +19,7 @@ std::shared_ptr<const SourceMeta> meta() {
 }
 
 // 2024-02-29T13:45:59.123Z
-int64_t ts_micros() {
-  return *temporal::parse_timestamp("2024-02-29T13:45:59.123Z");
-}
+int64_t ts_micros() { return *temporal::parse_timestamp("2024-02-29T13:45:59.123Z"); }
 
 }  // namespace
 

@@ -86,7 +86,9 @@ BOOST_AUTO_TEST_CASE(dead_letters_written_in_dlq_form) {
   BOOST_REQUIRE(s->write(evs, dead).ok());
   BOOST_REQUIRE(s->checkpoint(1).ok());
   std::string text = optest::read_file(d / "dlq.jsonl");
-  BOOST_CHECK(text.rfind("{\"error\":{\"stage\":\"clean\",\"kind\":\"require\",\"message\":\"no login\"", 0) == 0);
+  BOOST_CHECK(
+      text.rfind("{\"error\":{\"stage\":\"clean\",\"kind\":\"require\",\"message\":\"no login\"",
+                 0) == 0);
   BOOST_CHECK(text.find("\"event\":{\"op\":\"c\"") != std::string::npos);
 }
 

@@ -70,7 +70,8 @@ BOOST_AUTO_TEST_CASE(jsonl_records_are_creates_with_nested_objects_and_byte_posi
   auto evs = drain(*s, 2, &last);
   BOOST_CHECK(last == Source::Poll::End);
   BOOST_REQUIRE_EQUAL(evs.size(), 3u);
-  BOOST_CHECK_EQUAL(row_json(evs[0].row), "{\"id\":1,\"amount\":1.50,\"addr\":{\"city\":\"Oslo\"}}");
+  BOOST_CHECK_EQUAL(row_json(evs[0].row),
+                    "{\"id\":1,\"amount\":1.50,\"addr\":{\"city\":\"Oslo\"}}");
   const Value* addr = evs[0].row.find(intern("addr"));
   BOOST_REQUIRE(addr != nullptr);
   BOOST_CHECK(addr->type() == Type::Object);
@@ -143,7 +144,8 @@ BOOST_AUTO_TEST_CASE(csv_header_quoting_and_strings_only) {
   BOOST_REQUIRE_EQUAL(evs.size(), 4u);
   BOOST_CHECK_EQUAL(row_json(evs[0].row),
                     "{\"id\":\"1\",\"name\":\"Smith, John\",\"note\":\"said \\\"hi\\\"\"}");
-  BOOST_CHECK_EQUAL(row_json(evs[1].row), "{\"id\":\"2\",\"name\":\"plain\",\"note\":\"two\\nlines\"}");
+  BOOST_CHECK_EQUAL(row_json(evs[1].row),
+                    "{\"id\":\"2\",\"name\":\"plain\",\"note\":\"two\\nlines\"}");
   BOOST_CHECK_EQUAL(row_json(evs[2].row), "{\"id\":\"4\",\"name\":\"\",\"note\":\"\"}");
   BOOST_CHECK_EQUAL(row_json(evs[3].row), "{\"id\":\"6\",\"name\":\"last\",\"note\":\"end\"}");
   BOOST_CHECK(evs[0].row.find(intern("id"))->type() == Type::String);

@@ -1,9 +1,8 @@
-#include "operators/generate/generate_source.h"
-
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 
 #include "op_test_util.h"
+#include "operators/generate/generate_source.h"
 
 using namespace sluice;
 using optest::row_json;
@@ -120,6 +119,39 @@ pipeline p {
   // about 200 in 200 ms at 1000/s; never a burst of the whole poll size
   BOOST_CHECK_GT(got, 100u);
   BOOST_CHECK_LT(got, 400u);
+}
+
+BOOST_AUTO_TEST_CASE(rate_per_minute_and_count_zero_and_earlier_fields) {
+  auto p = optest::parse_text(R"(
+pipeline p {
+  source generate slow {
+    rate = 60/m
+    fields { a = seq()  b = a + 1 }
+  }
+  source generate none {
+    count = 0
+    fields { a = seq() }
+  }
+})");
+  auto s = make(optest::config_for(*p, "slow"));
+  size_t got = 0;
+  auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(300)) {
+    std::vector<Event> out;
+    auto r = s->poll(100, out);
+    BOOST_REQUIRE(r.ok());
+    for (auto& e : out) {
+      BOOST_CHECK_EQUAL(e.row.find(intern("b"))->as_int(), e.row.find(intern("a"))->as_int() + 1);
+    }
+    got += out.size();
+  }
+  BOOST_CHECK_EQUAL(got, 1u);  // one a second: only the first one in 300 ms
+  auto z = make(optest::config_for(*p, "none"));
+  std::vector<Event> out;
+  auto r = z->poll(10, out);
+  BOOST_REQUIRE(r.ok());
+  BOOST_CHECK(r.value() == Source::Poll::End);
+  BOOST_CHECK(out.empty());
 }
 
 BOOST_AUTO_TEST_CASE(speed_simple_records) {

@@ -91,7 +91,8 @@ inline std::string read_file(const std::filesystem::path& p) {
   return ss.str();
 }
 
-inline void write_file(const std::filesystem::path& p, const std::string& text, bool append = false) {
+inline void write_file(const std::filesystem::path& p, const std::string& text,
+                       bool append = false) {
   std::ofstream out(p, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
   out << text;
 }

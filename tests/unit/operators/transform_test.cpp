@@ -1,9 +1,8 @@
-#include "operators/transform/transform_processor.h"
-
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 
 #include "op_test_util.h"
+#include "operators/transform/transform_processor.h"
 
 using namespace sluice;
 using optest::row_json;
@@ -24,8 +23,8 @@ struct Fixture {
   std::shared_ptr<optest::Parsed> parsed;
   std::unique_ptr<Processor> proc;
   explicit Fixture(const std::string& statements) {
-    parsed = optest::parse_text("pipeline p {\n transform t from src {\n" + statements +
-                                "\n }\n}\n");
+    parsed =
+        optest::parse_text("pipeline p {\n transform t from src {\n" + statements + "\n }\n}\n");
     auto c = optest::config_for(*parsed, "t");
     auto r = operators::transform::TransformProcessor::make(c);
     BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
@@ -59,8 +58,9 @@ BOOST_AUTO_TEST_CASE(where_drops_false_and_null) {
 
 BOOST_AUTO_TEST_CASE(set_top_level_and_nested_paths) {
   Fixture f("set total = amount * 2\n set address.city = upper(city)\n set amount = 0");
-  BOOST_CHECK_EQUAL(f.one(R"({"amount":1.25,"city":"oslo","address":{"zip":"0150"}})"),
-                    R"({"amount":0,"city":"oslo","address":{"zip":"0150","city":"OSLO"},"total":2.50})");
+  BOOST_CHECK_EQUAL(
+      f.one(R"({"amount":1.25,"city":"oslo","address":{"zip":"0150"}})"),
+      R"({"amount":0,"city":"oslo","address":{"zip":"0150","city":"OSLO"},"total":2.50})");
   BOOST_CHECK_EQUAL(f.one(R"({"amount":1,"city":"x"})"),
                     R"({"amount":0,"city":"x","total":2,"address":{"city":"X"}})");
 }

@@ -1,0 +1,87 @@
+// The per-group state of each aggregate function (DSL.md §7), exact under retraction:
+// counts, exact sums (Decimal, never through double), and multisets (value -> count) for
+// min/max/count_distinct/collect_set. first/last/collect_list read the group's Arrival list.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "engine/value/value.h"
+#include "operators/aggregate/state_codec.h"
+
+namespace sluice::operators::aggregate {
+
+enum class AggFn : uint8_t {
+  CountAll, Count, CountDistinct, Sum, Avg, Min, Max, First, Last, CollectSet, CollectList
+};
+
+// nullopt for an unknown name or a wrong number of arguments.
+std::optional<AggFn> agg_fn(const std::string& name, size_t nargs);
+// first/last/collect_list: kept in the group's arrival order, not in a slot.
+bool is_ordered(AggFn f);
+
+// Total order for multiset keys: Value::compare, then the type (Int 1 and Decimal 1 stay
+// apart; Decimal 1.5 and 1.50 are one key).
+struct ValueLess {
+  bool operator()(const Value& a, const Value& b) const {
+    int c = Value::compare(a, b);
+    if (c != 0) return c < 0;
+    return a.type() < b.type();
+  }
+};
+
+using Multiset = std::map<Value, int64_t, ValueLess>;
+
+// sum/avg: exact sum of the Int/UInt/Decimal values in one Decimal; floats apart (a float sum
+// is only as exact as doubles are). `scales` counts the decimal values per scale so that the
+// result has the largest scale among the values still in the group.
+struct SumState {
+  int64_t n_int = 0, n_uint = 0, n_dec = 0, n_float = 0;
+  Decimal sum;
+  double fsum = 0;
+  std::vector<std::pair<uint8_t, int64_t>> scales;
+  int max_scale() const;
+};
+
+using Slot = std::variant<int64_t, SumState, Multiset>;
+
+Slot make_slot(AggFn f);
+// Throws eval::eval_error when the argument can never be accumulated (sum of a string).
+void check_arg(AggFn f, const Value& arg);
+// sign +1 adds, -1 retracts. Throws eval::eval_error (before changing anything) on a decimal
+// sum overflow. Retracting a value the slot does not hold is ignored.
+void apply(AggFn f, Slot& s, const Value& arg, int sign);
+// The result for a group of `rows` rows (first/last/collect_list are not computed here).
+Value agg_result(AggFn f, const Slot& s, int64_t rows);
+
+void encode(const Slot& s, std::string& out);
+void decode(AggFn f, Slot& s, state_codec::Reader& r);
+
+// Rows of a group in arrival order (an update moves the row to the end), with the values of
+// the group's first/last/collect_list arguments. Rows are identified by `row_id` (Event::key
+// or the source primary key) so a retraction removes exactly that row; without an id, the
+// oldest row with the same values is removed.
+struct ArrivalEntry {
+  Value row_id;
+  List vals;
+};
+
+struct Arrival {
+  std::map<uint64_t, ArrivalEntry> by_seq;
+  std::map<Value, uint64_t, ValueLess> by_row;
+
+  void add(uint64_t seq, ArrivalEntry e);
+  // Removes the entry; returns its seq (for undo), nullopt when not found.
+  std::optional<uint64_t> retract(const Value& row_id, const List& vals);
+  Value first(size_t i) const;
+  Value last(size_t i) const;
+  Value collect(size_t i) const;  // non-null values in order
+  void encode(std::string& out) const;
+  void decode(state_codec::Reader& r);
+};
+
+}  // namespace sluice::operators::aggregate

@@ -1,0 +1,426 @@
+#include "operators/aggregate/aggregate_processor.h"
+
+#include <algorithm>
+
+#include "engine/value/temporal.h"
+#include "operators/common/stage_options.h"
+
+namespace sluice::operators::aggregate {
+namespace {
+
+constexpr int64_t kDayUs = 86400LL * 1000000LL;
+constexpr const char* kStateTag = "AGG1;";
+
+std::string loc_text(const ast::Loc& l) {
+  return std::to_string(l.line) + ":" + std::to_string(l.col) + ": ";
+}
+
+int64_t floor_to(int64_t v, int64_t w) {
+  int64_t q = v / w;
+  if (v % w != 0 && v < 0) --q;
+  return q * w;
+}
+
+}  // namespace
+
+result<std::unique_ptr<Processor>> AggregateProcessor::make(const StageConfig& cfg) {
+  std::unique_ptr<AggregateProcessor> p(new AggregateProcessor());
+  p->stage_ = cfg.name;
+  const std::string where = "aggregate " + cfg.name + ": ";
+  if (cfg.ast == nullptr) return error::fatal(where + "no statements");
+  bool grouped = false;
+  for (const ast::Statement& s : cfg.ast->statements) {
+    switch (s.kind) {
+      case ast::StmtKind::GroupBy: {
+        if (grouped) return error::fatal(where + loc_text(s.loc) + "a second `group by`");
+        grouped = true;
+        for (size_t i = 0; i < s.exprs.size(); ++i) {
+          const ast::Expr& e = *s.exprs[i];
+          auto c = eval::compile(e, eval::Scope{});
+          if (!c.ok()) return error::fatal(where + c.err().message);
+          p->keys_.push_back(std::move(c.value()));
+          std::string name = e.kind == ast::ExprKind::Field && !e.path.empty()
+                                 ? e.path.back()
+                                 : "key" + std::to_string(i + 1);
+          p->key_names_.push_back(intern(name));
+        }
+        break;
+      }
+      case ast::StmtKind::Window: {
+        if (p->window_us_ != 0) return error::fatal(where + loc_text(s.loc) + "a second window");
+        const ast::Expr* c = s.exprs.empty() ? nullptr : s.exprs[0].get();
+        if (c == nullptr || c->op != "tumbling" || c->args.size() != 1 ||
+            c->args[0]->kind != ast::ExprKind::Literal ||
+            c->args[0]->unit != ast::LitUnit::Duration || c->args[0]->literal.as_int() <= 0 ||
+            s.paths.empty()) {
+          return error::fatal(where + loc_text(s.loc) + "window needs tumbling(DURATION) on FIELD");
+        }
+        p->window_us_ = c->args[0]->literal.as_int();
+        for (const auto& seg : s.paths[0].segments) p->window_path_.push_back(intern(seg));
+        break;
+      }
+      case ast::StmtKind::AggField: {
+        const ast::Expr* e = s.exprs.empty() ? nullptr : s.exprs[0].get();
+        std::string name = s.paths.empty() || s.paths[0].segments.empty()
+                               ? std::string()
+                               : s.paths[0].segments[0];
+        std::optional<AggFn> fn;
+        if (e != nullptr && e->kind == ast::ExprKind::Call) fn = agg_fn(e->op, e->args.size());
+        if (!fn) {
+          return error::fatal(where + loc_text(s.loc) + "aggregate field '" + name +
+                              "' must be one aggregate function call");
+        }
+        AggDef d;
+        d.name = intern(name);
+        d.fn = *fn;
+        if (!e->args.empty()) {
+          auto c = eval::compile(*e->args[0], eval::Scope{});
+          if (!c.ok()) return error::fatal(where + c.err().message);
+          d.arg = std::move(c.value());
+        }
+        if (is_ordered(d.fn)) d.ordered = static_cast<int>(p->ordered_count_++);
+        p->aggs_.push_back(std::move(d));
+        break;
+      }
+      default: {
+        auto c = transform::CompiledStatement::compile(s);
+        if (!c.ok()) return error::fatal(where + c.err().message);
+        p->pre_.push_back(std::move(c.value()));
+      }
+    }
+  }
+  if (p->window_us_ != 0) p->key_names_.push_back(intern("window_start"));
+  auto meta = std::make_shared<SourceMeta>();
+  meta->connector = "aggregate";
+  meta->name = cfg.name;
+  meta->table = cfg.name;
+  for (Sym k : p->key_names_) meta->primary_key.push_back(sym_name(k));
+  p->meta_ = std::move(meta);
+  return std::unique_ptr<Processor>(std::move(p));
+}
+
+Group AggregateProcessor::make_group() const {
+  Group g;
+  g.slots.reserve(aggs_.size());
+  for (const AggDef& a : aggs_) g.slots.push_back(make_slot(a.fn));
+  if (ordered_count_ > 0) g.arrival = std::make_unique<Arrival>();
+  return g;
+}
+
+Value AggregateProcessor::row_id(const Event& ev, const Object& row) const {
+  if (ev.source && !ev.source->primary_key.empty()) {
+    const auto& pk = ev.source->primary_key;
+    if (pk.size() == 1) {
+      const Value* v = row.find(intern(pk[0]));
+      if (v != nullptr) return *v;
+    } else {
+      List l;
+      bool any = false;
+      for (const auto& k : pk) {
+        const Value* v = row.find(intern(k));
+        any = any || v != nullptr;
+        l.push_back(v != nullptr ? *v : Value());
+      }
+      if (any) return Value::list(std::move(l));
+    }
+  }
+  return ev.key;
+}
+
+Value AggregateProcessor::window_start(const Object& row) const {
+  const Value* v = row.find_path(window_path_.data(), window_path_.size());
+  if (v == nullptr || v->is_null()) return Value::null();
+  switch (v->type()) {
+    case Type::DateTime: return Value::datetime(floor_to(v->as_micros(), window_us_));
+    case Type::Timestamp: return Value::timestamp(floor_to(v->as_micros(), window_us_));
+    case Type::Date: {
+      int64_t us = floor_to(static_cast<int64_t>(v->as_date()) * kDayUs, window_us_);
+      if (window_us_ % kDayUs == 0) return Value::date(static_cast<int32_t>(us / kDayUs));
+      return Value::datetime(us);
+    }
+    default:
+      throw eval::eval_error(std::string("window: ") + sym_name(window_path_.back()) +
+                             " is a " + type_name(v->type()) +
+                             ", expected a date, datetime or timestamp");
+  }
+}
+
+AggregateProcessor::Prep AggregateProcessor::prepare(Event& ev, const Object* image,
+                                                     const Object& id_row, Image& img,
+                                                     eval::Context& ctx) {
+  img.present = false;
+  if (ordered_count_ > 0) img.row_id = row_id(ev, id_row);
+  ctx.event = &ev;
+  ctx.row = image != nullptr ? image : &ev.row;
+  for (auto& s : pre_) {  // (image is only given when there are no statements)
+    auto o = s.run(ev, ctx);
+    if (o == transform::CompiledStatement::Outcome::Drop) return Prep::Dropped;
+    if (o == transform::CompiledStatement::Outcome::Fail) {
+      failed_message_ = s.message();
+      return Prep::Failed;
+    }
+  }
+  const Object& row = *ctx.row;
+  size_t nk = keys_.size() + (window_us_ != 0 ? 1 : 0);
+  if (nk == 1) {
+    img.key = keys_.empty() ? window_start(row) : keys_[0]->eval(ctx);
+  } else {
+    List k;
+    k.reserve(nk);
+    for (const auto& x : keys_) k.push_back(x->eval(ctx));
+    if (window_us_ != 0) k.push_back(window_start(row));
+    img.key = Value::list(std::move(k));
+  }
+  img.args.resize(aggs_.size());
+  img.ordered.resize(ordered_count_);
+  for (size_t i = 0; i < aggs_.size(); ++i) {
+    const AggDef& a = aggs_[i];
+    if (a.arg) {
+      img.args[i] = a.arg->eval(ctx);
+      check_arg(a.fn, img.args[i]);
+    } else {
+      img.args[i] = Value();
+    }
+    if (a.ordered >= 0) img.ordered[static_cast<size_t>(a.ordered)] = img.args[i];
+  }
+  img.present = true;
+  return Prep::Ok;
+}
+
+Group& AggregateProcessor::touch(const Value& key, int64_t ts) {
+  auto it = groups_.find(key);
+  if (it == groups_.end()) it = groups_.emplace(key, make_group()).first;
+  Group& g = it->second;
+  if (!g.touched) {
+    g.touched = true;
+    touched_.push_back(key);
+  }
+  if (ts > g.ts) g.ts = ts;
+  return g;
+}
+
+void AggregateProcessor::apply_slots(Group& g, const Image& img, int sign) {
+  size_t i = 0;
+  try {
+    for (; i < aggs_.size(); ++i) apply(aggs_[i].fn, g.slots[i], img.args[i], sign);
+  } catch (...) {
+    while (i-- > 0) apply(aggs_[i].fn, g.slots[i], img.args[i], -sign);
+    throw;
+  }
+}
+
+bool AggregateProcessor::retract(const Image& img, int64_t ts, uint64_t* seq) {
+  auto it = groups_.find(img.key);
+  if (it == groups_.end() || it->second.rows == 0) return false;  // never seen: ignored
+  Group& g = touch(img.key, ts);
+  apply_slots(g, img, -1);
+  --g.rows;
+  *seq = 0;
+  if (g.arrival) {
+    auto s = g.arrival->retract(img.row_id, img.ordered);
+    if (s) *seq = *s;
+  }
+  return true;
+}
+
+void AggregateProcessor::add(const Image& img, int64_t ts) {
+  Group& g = touch(img.key, ts);
+  apply_slots(g, img, +1);
+  ++g.rows;
+  if (g.arrival) g.arrival->add(++seq_, ArrivalEntry{img.row_id, img.ordered});
+}
+
+void AggregateProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
+                                 std::vector<Event>& out, std::vector<Event>& dead) {
+  eval::Context ctx;
+  ctx.now = temporal::now_micros();
+  for (Event& e : in) {
+    before_.present = after_.present = false;
+    Prep failed = Prep::Ok;
+    try {
+      if (e.op == Op::Delete) {
+        failed = prepare(e, nullptr, e.row, before_, ctx);
+      } else {
+        if (e.op == Op::Update && e.has_before) {
+          if (pre_.empty()) {
+            failed = prepare(e, &e.before, e.before, before_, ctx);
+          } else {  // the statements change the row they run on: run them on a copy
+            Event tmp;
+            tmp.op = e.op;
+            tmp.row = e.before;
+            tmp.key = e.key;
+            tmp.ts = e.ts;
+            tmp.source = e.source;
+            failed = prepare(tmp, nullptr, e.before, before_, ctx);
+          }
+        }
+        if (failed != Prep::Failed) {
+          Prep p = prepare(e, nullptr, e.row, after_, ctx);  // (row id read before statements)
+          if (p == Prep::Failed) failed = p;
+        }
+      }
+      if (failed == Prep::Failed) {
+        mark_dead(e, stage_, "require", failed_message_);
+        dead.push_back(std::move(e));
+        continue;
+      }
+      uint64_t seq = 0;
+      bool retracted = before_.present && retract(before_, e.ts, &seq);
+      if (after_.present) {
+        try {
+          add(after_, e.ts);
+        } catch (...) {
+          if (retracted) {  // undo the retraction: the event leaves no trace
+            Group& g = groups_.find(before_.key)->second;
+            apply_slots(g, before_, +1);
+            ++g.rows;
+            if (g.arrival && seq != 0) {
+              g.arrival->add(seq, ArrivalEntry{before_.row_id, before_.ordered});
+            }
+          }
+          throw;
+        }
+      }
+    } catch (const std::exception& ex) {
+      mark_dead(e, stage_, "eval", ex.what());
+      dead.push_back(std::move(e));
+    }
+  }
+  in.clear();
+  emit(out);
+}
+
+Object AggregateProcessor::output_row(const Value& key, const Group& g) const {
+  Object row;
+  row.reserve(key_names_.size() + aggs_.size());
+  if (key_names_.size() == 1) {
+    row.append(key_names_[0], key);
+  } else {
+    const List& parts = key.as_list();
+    for (size_t i = 0; i < key_names_.size() && i < parts.size(); ++i) {
+      row.append(key_names_[i], parts[i]);
+    }
+  }
+  for (size_t i = 0; i < aggs_.size(); ++i) {
+    const AggDef& a = aggs_[i];
+    Value v;
+    if (a.ordered >= 0) {
+      auto k = static_cast<size_t>(a.ordered);
+      v = a.fn == AggFn::First ? g.arrival->first(k)
+                               : (a.fn == AggFn::Last ? g.arrival->last(k) : g.arrival->collect(k));
+    } else {
+      v = agg_result(a.fn, g.slots[i], g.rows);
+    }
+    row.append(a.name, std::move(v));
+  }
+  return row;
+}
+
+void AggregateProcessor::emit(std::vector<Event>& out) {
+  for (Value& key : touched_) {
+    auto it = groups_.find(key);
+    if (it == groups_.end()) continue;
+    Group& g = it->second;
+    g.touched = false;
+    if (g.rows == 0) {
+      if (g.has_output) {
+        Event e;
+        e.op = Op::Delete;
+        e.row = std::move(g.output);
+        e.key = std::move(key);
+        e.ts = g.ts;
+        e.source = meta_;
+        out.push_back(std::move(e));
+      }
+      groups_.erase(it);
+      continue;
+    }
+    Object row = output_row(it->first, g);
+    if (g.has_output && row == g.output) continue;
+    Event e;
+    e.op = g.has_output ? Op::Update : Op::Create;
+    if (g.has_output) {
+      e.before = std::move(g.output);
+      e.has_before = true;
+    }
+    g.output = row;
+    g.has_output = true;
+    e.row = std::move(row);
+    e.key = std::move(key);
+    e.ts = g.ts;
+    e.source = meta_;
+    out.push_back(std::move(e));
+  }
+  touched_.clear();
+}
+
+std::string AggregateProcessor::checkpoint_state() const {
+  using namespace state_codec;
+  std::string s;
+  s.reserve(groups_.size() * 64 + 64);
+  s += kStateTag;
+  put_uint(aggs_.size(), s);
+  for (const AggDef& a : aggs_) put_uint(static_cast<uint64_t>(a.fn), s);
+  put_uint(seq_, s);
+  put_uint(groups_.size(), s);
+  // In key order, so that equal states give equal blobs.
+  std::vector<const std::pair<const Value, Group>*> sorted;
+  sorted.reserve(groups_.size());
+  for (const auto& kv : groups_) sorted.push_back(&kv);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return ValueLess()(a->first, b->first); });
+  for (const auto* kv : sorted) {
+    const Value& key = kv->first;
+    const Group& g = kv->second;
+    put(key, s);
+    put_int(g.rows, s);
+    for (const Slot& slot : g.slots) encode(slot, s);
+    if (g.arrival) g.arrival->encode(s);
+  }
+  return s;
+}
+
+result<void> AggregateProcessor::open(const std::string& state) {
+  groups_.clear();
+  touched_.clear();
+  seq_ = 0;
+  if (state.empty()) return {};
+  const std::string where = "aggregate " + stage_ + ": checkpoint state ";
+  if (state.compare(0, 5, kStateTag) != 0) return error::fatal(where + "has an unknown format");
+  state_codec::Reader r(std::string_view(state).substr(5));
+  uint64_t n = r.uint64();
+  bool same = r.ok() && n == aggs_.size();
+  for (uint64_t i = 0; same && i < n; ++i) {
+    same = r.uint64() == static_cast<uint64_t>(aggs_[i].fn);
+  }
+  if (!same) {
+    return error::fatal(where +
+                        "was written for different aggregate functions; the aggregate changed "
+                        "since the last run (remove the pipeline state to rebuild it)");
+  }
+  seq_ = r.uint64();
+  uint64_t count = r.uint64();
+  groups_.reserve(static_cast<size_t>(std::min<uint64_t>(count, 1u << 24)));
+  for (uint64_t i = 0; i < count && r.ok(); ++i) {
+    Value key = r.value();
+    Group g = make_group();
+    g.rows = r.int64();
+    for (size_t k = 0; k < aggs_.size(); ++k) decode(aggs_[k].fn, g.slots[k], r);
+    if (g.arrival) g.arrival->decode(r);
+    if (!r.ok()) break;
+    try {
+      g.output = output_row(key, g);
+    } catch (const std::exception& ex) {
+      return error::fatal(where + ex.what());
+    }
+    g.has_output = true;
+    groups_.emplace(std::move(key), std::move(g));
+  }
+  if (!r.ok() || !r.at_end()) {
+    groups_.clear();
+    return error::fatal(where + "is corrupt");
+  }
+  return {};
+}
+
+}  // namespace sluice::operators::aggregate

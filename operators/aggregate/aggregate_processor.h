@@ -1,0 +1,85 @@
+// The `aggregate` stage (DSL.md §7): a changelog in, a changelog out, keyed by the group key.
+// Per input event: the non-aggregate statements (where, set, require, ...) run on the row (and,
+// for an update, separately on the before image); a create/read adds the row to its group, a
+// delete retracts its before image (Event::row), an update retracts Event::before and adds
+// Event::row (two groups change when the key changed). After each batch every changed group
+// emits one event: "c" for a new group, "u" (before = the previous output) when its output
+// row changed, "d" (row = the last output) when its last row was retracted.
+// Evaluation errors (and a sum beyond 38 digits) send the input event to the dead letters
+// with kind "eval" and leave the state untouched; a failed `require` uses kind "require".
+// See docs/aggregate.md for the exact semantics of each function.
+#pragma once
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "dsl/eval/expr.h"
+#include "engine/core/operator.h"
+#include "operators/aggregate/group.h"
+#include "operators/transform/compiled_statement.h"
+
+namespace sluice::operators::aggregate {
+
+class AggregateProcessor : public Processor {
+ public:
+  static result<std::unique_ptr<Processor>> make(const StageConfig& cfg);
+
+  result<void> open(const std::string& state) override;
+  void process(size_t input_index, std::vector<Event>& in, std::vector<Event>& out,
+               std::vector<Event>& dead) override;
+  std::string checkpoint_state() const override;
+
+  size_t group_count() const { return groups_.size(); }
+
+ private:
+  struct AggDef {
+    Sym name = 0;
+    AggFn fn = AggFn::CountAll;
+    eval::ExprPtr arg;      // null for count()
+    int ordered = -1;       // index into the arrival values (first/last/collect_list)
+  };
+  // One side (retraction or addition) of an input event, fully evaluated before any state
+  // changes, so that an error leaves the state as it was.
+  struct Image {
+    bool present = false;
+    Value key;
+    Value row_id;
+    List args;     // per aggregate
+    List ordered;  // per ordered aggregate
+  };
+  enum class Prep { Ok, Dropped, Failed };
+
+  // Runs the statements on ev.row (or reads `image` when there are none) and evaluates the
+  // key and arguments into img. id_row: the image as it came (for the row identity).
+  Prep prepare(Event& ev, const Object* image, const Object& id_row, Image& img,
+               eval::Context& ctx);
+  Value row_id(const Event& ev, const Object& row) const;
+  Value window_start(const Object& row) const;
+  // The group (created when missing), marked as changed in this batch.
+  Group& touch(const Value& key, int64_t ts);
+  bool retract(const Image& img, int64_t ts, uint64_t* seq);
+  void add(const Image& img, int64_t ts);
+  void apply_slots(Group& g, const Image& img, int sign);
+  Object output_row(const Value& key, const Group& g) const;
+  void emit(std::vector<Event>& out);
+  Group make_group() const;
+
+  std::string stage_;
+  std::vector<transform::CompiledStatement> pre_;
+  std::vector<eval::ExprPtr> keys_;
+  std::vector<Sym> key_names_;  // output names of the key parts (window_start last)
+  std::vector<Sym> window_path_;
+  int64_t window_us_ = 0;
+  std::vector<AggDef> aggs_;
+  size_t ordered_count_ = 0;
+  std::shared_ptr<const SourceMeta> meta_;
+
+  std::unordered_map<Value, Group, ValueHash> groups_;
+  std::vector<Value> touched_;
+  uint64_t seq_ = 0;
+  Image before_, after_;
+  std::string failed_message_;
+};
+
+}  // namespace sluice::operators::aggregate

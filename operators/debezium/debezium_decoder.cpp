@@ -1,0 +1,217 @@
+#include "operators/debezium/debezium_decoder.h"
+
+#include "engine/value/json.h"
+#include "operators/debezium/json_members.h"
+
+namespace sluice::operators::debezium {
+namespace {
+
+struct Syms {
+  Sym before = intern("before"), after = intern("after"), source = intern("source"),
+      op = intern("op"), ts_ms = intern("ts_ms"), connector = intern("connector"),
+      db = intern("db"), table = intern("table"), schema = intern("schema");
+};
+const Syms& syms() {
+  static const Syms s;
+  return s;
+}
+
+// Finds the `schema` and `payload` members; `enveloped` false when the text is a bare payload.
+bool split_envelope(std::string_view text, std::string_view& schema, std::string_view& payload,
+                    bool& enveloped) {
+  JsonMembers m(text);
+  schema = {};
+  payload = {};
+  size_t n = 0;
+  while (m.next()) {
+    ++n;
+    if (m.name() == "schema") schema = m.value();
+    else if (m.name() == "payload") payload = m.value();
+  }
+  if (!m.ok()) return false;
+  enveloped = !payload.empty() && n <= 2;
+  if (!enveloped) {
+    payload = text;
+    schema = {};
+  }
+  if (schema == "null") schema = {};
+  return true;
+}
+
+std::string string_of(const Object& o, Sym s) {
+  const Value* v = o.find(s);
+  return v != nullptr && v->type() == Type::String ? v->as_string() : std::string();
+}
+
+}  // namespace
+
+result<void> DebeziumDecoder::decode_key(std::string_view key, Value& out,
+                                         std::vector<std::string>& fields) {
+  fields.clear();
+  std::string_view schema, payload;
+  bool enveloped = false;
+  if (!split_envelope(key, schema, payload, enveloped)) {
+    return error::permanent("key is not a JSON object");
+  }
+  auto p = json::parse(payload);
+  if (!p.ok()) return error::permanent("key: " + p.err().message);
+  Value v = std::move(p).value();
+  if (!schema.empty()) {
+    auto s = keys_.get(schema);
+    if (!s.ok()) return error::permanent("key " + s.err().message);
+    auto r = apply_schema(**s, v);
+    if (!r.ok()) return error::permanent("key: " + r.err().message);
+  }
+  if (v.type() == Type::Object) {
+    auto& fs = v.as_object().fields();
+    for (const Field& f : fs) fields.push_back(sym_name(f.name));
+    if (fs.size() == 1) {
+      out = std::move(fs[0].value);
+      return {};
+    }
+    List l;
+    l.reserve(fs.size());
+    for (Field& f : fs) l.push_back(std::move(f.value));
+    out = Value::list(std::move(l));
+    return {};
+  }
+  out = std::move(v);
+  return {};
+}
+
+std::shared_ptr<const SourceMeta> DebeziumDecoder::meta_for(const FieldSchema* row,
+                                                            std::vector<std::string>& key_fields,
+                                                            const Object& row_value,
+                                                            std::string& connector,
+                                                            std::string& db, std::string& table) {
+  for (size_t i = 0; i < metas_.size(); ++i) {
+    MetaEntry& m = metas_[i];
+    if (m.row == row && m.key_fields == key_fields && m.table == table && m.db == db &&
+        m.connector == connector) {
+      if (i != 0) std::swap(metas_[0], metas_[i]);
+      return metas_[0].meta;
+    }
+  }
+  auto meta = std::make_shared<SourceMeta>();
+  meta->connector = connector;
+  meta->name = stage_;
+  meta->db = db;
+  meta->table = table;
+  meta->primary_key = key_fields;
+  if (row != nullptr) {
+    for (const auto& f : row->fields) {
+      meta->column_names.push_back(f.field);
+      meta->column_types.push_back(f.source_type);
+    }
+  } else {
+    (void)row_value;
+  }
+  MetaEntry e;
+  e.row = row;
+  e.key_fields = key_fields;
+  e.connector = std::move(connector);
+  e.db = std::move(db);
+  e.table = std::move(table);
+  e.meta = meta;
+  if (metas_.size() >= 256) metas_.pop_back();
+  metas_.insert(metas_.begin(), std::move(e));
+  return meta;
+}
+
+result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char* value,
+                                     size_t value_len, Event& out) {
+  if (value == nullptr) return false;  // tombstone
+  const Syms& S = syms();
+  std::string_view schema, payload;
+  bool enveloped = false;
+  if (!split_envelope(std::string_view(value, value_len), schema, payload, enveloped)) {
+    return error::permanent("value is not a JSON object");
+  }
+  const FieldSchema* row_schema = nullptr;
+  std::shared_ptr<const FieldSchema> env;
+  if (!schema.empty()) {
+    auto s = values_.get(schema);
+    if (!s.ok()) return s.err();
+    env = std::move(s).value();
+    const FieldSchema* a = env->child(S.after, 1);
+    if (a == nullptr) a = env->child(S.before, 0);
+    if (a == nullptr) return error::permanent("schema has no before/after fields");
+    row_schema = a;
+  }
+  auto parsed = json::parse(payload);
+  if (!parsed.ok()) return error::permanent("payload: " + parsed.err().message);
+  if (parsed->type() != Type::Object) return error::permanent("payload is not an object");
+  Object& p = parsed->as_object();
+
+  Value* opv = p.find(S.op);
+  if (opv == nullptr || opv->type() != Type::String || opv->as_string().size() != 1) {
+    return error::permanent("payload has no op");
+  }
+  char op = opv->as_string()[0];
+  switch (op) {
+    case 'c': out.op = Op::Create; break;
+    case 'u': out.op = Op::Update; break;
+    case 'd': out.op = Op::Delete; break;
+    case 'r': out.op = Op::Read; break;
+    case 't':
+    case 'm': return false;
+    default: return error::permanent(std::string("unknown op '") + op + "'");
+  }
+  Value* before = p.find(S.before);
+  Value* after = p.find(S.after);
+  if (row_schema != nullptr) {
+    if (before != nullptr) {
+      auto r = apply_schema(*row_schema, *before);
+      if (!r.ok()) return error::permanent("before." + r.err().message);
+    }
+    if (after != nullptr) {
+      auto r = apply_schema(*row_schema, *after);
+      if (!r.ok()) return error::permanent("after." + r.err().message);
+    }
+  }
+  bool has_before = before != nullptr && before->type() == Type::Object;
+  bool has_after = after != nullptr && after->type() == Type::Object;
+  out.has_before = false;
+  out.before.clear();
+  if (out.op == Op::Delete) {
+    if (!has_before) return error::permanent("delete without before");
+    out.row = std::move(before->as_object());
+  } else {
+    if (!has_after) return error::permanent("no after image");
+    out.row = std::move(after->as_object());
+    if (out.op == Op::Update && has_before) {
+      out.before = std::move(before->as_object());
+      out.has_before = true;
+    }
+  }
+
+  std::string connector, db, table;
+  out.ts = 0;
+  if (Value* src = p.find(S.source); src != nullptr && src->type() == Type::Object) {
+    const Object& so = src->as_object();
+    connector = string_of(so, S.connector);
+    db = string_of(so, S.db);
+    table = string_of(so, S.table);
+    std::string sch = string_of(so, S.schema);
+    if (!sch.empty() && !table.empty()) table = sch + "." + table;
+    if (const Value* t = so.find(S.ts_ms); t != nullptr && t->type() == Type::Int) {
+      out.ts = t->as_int() * 1000;
+    }
+  }
+  if (out.ts == 0) {
+    if (const Value* t = p.find(S.ts_ms); t != nullptr && t->type() == Type::Int) {
+      out.ts = t->as_int() * 1000;
+    }
+  }
+  out.key = Value();
+  key_fields_.clear();
+  if (key != nullptr && key_len > 0) {
+    auto r = decode_key(std::string_view(key, key_len), out.key, key_fields_);
+    if (!r.ok()) return r.err();
+  }
+  out.source = meta_for(row_schema, key_fields_, out.row, connector, db, table);
+  out.dead_letter.reset();
+  return true;
+}
+
+}  // namespace sluice::operators::debezium

@@ -1,0 +1,402 @@
+#include "operators/debezium/field_schema.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "engine/value/json.h"
+#include "engine/value/temporal.h"
+#include "operators/debezium/decimal_bytes.h"
+
+namespace sluice::operators::debezium {
+namespace {
+
+const Value* member(const Value& o, const char* name) {
+  if (o.type() != Type::Object) return nullptr;
+  return o.as_object().find(intern(name));
+}
+
+std::string str_member(const Value& o, const char* name) {
+  const Value* v = member(o, name);
+  if (v == nullptr) return {};
+  if (v->type() == Type::String) return v->as_string();
+  if (v->is_null()) return {};
+  return v->to_display();
+}
+
+int int_param(const Value* params, const char* name, int def) {
+  if (params == nullptr) return def;
+  std::string s = str_member(*params, name);
+  if (s.empty()) return def;
+  int v = def;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  return r.ec == std::errc() ? v : def;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+Logical logical_of(const std::string& n) {
+  if (n == "org.apache.kafka.connect.data.Decimal") return Logical::Decimal;
+  if (n == "io.debezium.data.VariableScaleDecimal") return Logical::VarDecimal;
+  if (n == "io.debezium.time.Date" || n == "org.apache.kafka.connect.data.Date") {
+    return Logical::Date;
+  }
+  if (n == "io.debezium.time.Time" || n == "org.apache.kafka.connect.data.Time") {
+    return Logical::TimeMs;
+  }
+  if (n == "io.debezium.time.MicroTime") return Logical::TimeMicros;
+  if (n == "io.debezium.time.NanoTime") return Logical::TimeNanos;
+  if (n == "io.debezium.time.Timestamp" || n == "org.apache.kafka.connect.data.Timestamp") {
+    return Logical::TsMs;
+  }
+  if (n == "io.debezium.time.MicroTimestamp") return Logical::TsMicros;
+  if (n == "io.debezium.time.NanoTimestamp") return Logical::TsNanos;
+  if (n == "io.debezium.time.ZonedTimestamp") return Logical::ZonedTs;
+  if (n == "io.debezium.data.Json") return Logical::Json;
+  if (n == "io.debezium.data.Enum") return Logical::Enum;
+  if (n == "io.debezium.data.EnumSet") return Logical::EnumSet;
+  if (n == "io.debezium.data.Bits") return Logical::Bits;
+  return Logical::None;
+}
+
+std::string quoted_labels(const std::string& allowed) {
+  std::string out;
+  size_t i = 0;
+  while (i <= allowed.size()) {
+    size_t j = allowed.find(',', i);
+    if (j == std::string::npos) j = allowed.size();
+    if (!out.empty()) out += ",";
+    out += "'" + allowed.substr(i, j - i) + "'";
+    i = j + 1;
+  }
+  return out;
+}
+
+void set_source_type(FieldSchema& f, const std::string& type, const Value* params) {
+  if (params != nullptr) {
+    std::string col = str_member(*params, "__debezium.source.column.type");
+    if (!col.empty()) {
+      std::string t = lower(col);
+      std::string len = str_member(*params, "__debezium.source.column.length");
+      std::string sc = str_member(*params, "__debezium.source.column.scale");
+      bool sized = t.find("char") != std::string::npos || t.find("binary") != std::string::npos ||
+                   t == "decimal" || t == "numeric" || t == "bit";
+      if (sized && !len.empty()) t += "(" + len + (sc.empty() ? "" : "," + sc) + ")";
+      f.source_type = t;
+      return;
+    }
+  }
+  switch (f.logical) {
+    case Logical::Decimal:
+      f.source_type = "decimal(" + std::to_string(f.precision > 0 ? f.precision : 38) + "," +
+                      std::to_string(f.scale) + ")";
+      return;
+    case Logical::UIntDecimal: f.source_type = "bigint unsigned"; return;
+    case Logical::VarDecimal: f.source_type = ""; return;
+    case Logical::Date: f.source_type = "date"; return;
+    case Logical::TimeMs: f.source_type = "time(3)"; return;
+    case Logical::TimeMicros:
+    case Logical::TimeNanos: f.source_type = "time(6)"; return;
+    case Logical::TsMs: f.source_type = "datetime(3)"; return;
+    case Logical::TsMicros:
+    case Logical::TsNanos: f.source_type = "datetime(6)"; return;
+    case Logical::ZonedTs: f.source_type = "timestamp(6)"; return;
+    case Logical::Json: f.source_type = "json"; return;
+    case Logical::Enum:
+      f.source_type = "enum(" + quoted_labels(params ? str_member(*params, "allowed") : "") + ")";
+      return;
+    case Logical::EnumSet:
+      f.source_type = "set(" + quoted_labels(params ? str_member(*params, "allowed") : "") + ")";
+      return;
+    case Logical::Bits: f.source_type = "bit(" + std::to_string(f.bits) + ")"; return;
+    case Logical::None: break;
+  }
+  if (type == "int8") f.source_type = "tinyint";
+  else if (type == "int16") f.source_type = "smallint";
+  else if (type == "int32") f.source_type = "int";
+  else if (type == "int64") f.source_type = "bigint";
+  else if (type == "float32") f.source_type = "float";
+  else if (type == "float64") f.source_type = "double";
+  else if (type == "boolean") f.source_type = "boolean";
+  else if (type == "string") f.source_type = "text";
+  else if (type == "bytes") f.source_type = "blob";
+  else f.source_type = "json";
+}
+
+error field_error(const FieldSchema& s, const std::string& what) {
+  return error::permanent("field '" + s.field + "': " + what);
+}
+
+result<std::string> bytes_of(const FieldSchema& s, const Value& v) {
+  if (v.type() == Type::Bytes) return v.as_string();
+  if (v.type() != Type::String) return field_error(s, "expected base64 bytes");
+  auto b = json::base64_decode(v.as_string());
+  if (!b.ok()) return field_error(s, "bad base64: " + b.err().message);
+  return std::move(b).value();
+}
+
+std::optional<int64_t> int_of(const Value& v) {
+  if (v.type() == Type::Int) return v.as_int();
+  if (v.type() == Type::UInt && v.as_uint() <= static_cast<uint64_t>(INT64_MAX)) {
+    return static_cast<int64_t>(v.as_uint());
+  }
+  if (v.type() == Type::Decimal) {
+    Decimal d = v.as_decimal();
+    auto i = d.to_int64();
+    if (i && Decimal::from_int(*i) == d) return i;
+  }
+  return std::nullopt;
+}
+
+int64_t floor_div(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+result<Value> decimal_value(const FieldSchema& s, std::string_view be, int scale) {
+  auto u = unscaled_from_bytes(be);
+  if (!u) return field_error(s, "decimal wider than 38 digits");
+  if (scale < 0 || scale > Decimal::kMaxScale) return field_error(s, "bad decimal scale");
+  return Value::decimal(Decimal(*u, scale));
+}
+
+result<Value> zoned_timestamp(const FieldSchema& s, const std::string& text) {
+  // Cut fractions longer than 6 digits (nanoseconds) to microseconds.
+  std::string t = text;
+  size_t dot = t.find('.');
+  if (dot != std::string::npos) {
+    size_t end = dot + 1;
+    while (end < t.size() && std::isdigit(static_cast<unsigned char>(t[end]))) ++end;
+    if (end - dot - 1 > 6) t.erase(dot + 7, end - dot - 7);
+  }
+  auto ts = temporal::parse_timestamp(t);
+  if (!ts) return field_error(s, "bad ZonedTimestamp '" + text + "'");
+  return Value::timestamp(*ts);
+}
+
+}  // namespace
+
+result<FieldSchema> compile_schema(const Value& schema) {
+  FieldSchema f;
+  if (schema.type() != Type::Object) return error::permanent("schema is not an object");
+  std::string type = str_member(schema, "type");
+  f.field = str_member(schema, "field");
+  f.name = intern(f.field);
+  f.type_name = str_member(schema, "name");
+  if (const Value* o = member(schema, "optional"); o != nullptr && o->type() == Type::Bool) {
+    f.optional = o->as_bool();
+  }
+  if (type == "int8" || type == "int16" || type == "int32" || type == "int64") {
+    f.prim = Prim::Int;
+  } else if (type == "float32" || type == "float64" || type == "double" || type == "float") {
+    f.prim = Prim::Float;
+  } else if (type == "boolean") {
+    f.prim = Prim::Bool;
+  } else if (type == "string") {
+    f.prim = Prim::String;
+  } else if (type == "bytes") {
+    f.prim = Prim::Bytes;
+  } else if (type == "struct") {
+    f.prim = Prim::Struct;
+    if (const Value* fs = member(schema, "fields"); fs != nullptr && fs->type() == Type::List) {
+      for (const Value& c : fs->as_list()) {
+        auto cf = compile_schema(c);
+        if (!cf.ok()) return cf.err();
+        f.fields.push_back(std::move(cf).value());
+      }
+    }
+  } else if (type == "array") {
+    f.prim = Prim::Array;
+    if (const Value* it = member(schema, "items"); it != nullptr) {
+      auto cf = compile_schema(*it);
+      if (!cf.ok()) return cf.err();
+      f.items.push_back(std::move(cf).value());
+    }
+  } else if (type == "map") {
+    f.prim = Prim::Map;
+    const Value* ks = member(schema, "keys");
+    const Value* vs = member(schema, "values");
+    if (ks != nullptr && vs != nullptr) {
+      auto k = compile_schema(*ks);
+      auto v = compile_schema(*vs);
+      if (!k.ok()) return k.err();
+      if (!v.ok()) return v.err();
+      f.items.push_back(std::move(k).value());
+      f.items.push_back(std::move(v).value());
+    }
+  }
+  const Value* params = member(schema, "parameters");
+  f.logical = logical_of(f.type_name);
+  if (f.logical == Logical::Decimal) {
+    f.scale = int_param(params, "scale", 0);
+    f.precision = int_param(params, "connect.decimal.precision", 0);
+    std::string col = params ? lower(str_member(*params, "__debezium.source.column.type")) : "";
+    if (f.scale == 0 && col == "bigint unsigned") f.logical = Logical::UIntDecimal;
+  } else if (f.logical == Logical::Bits) {
+    f.bits = int_param(params, "length", 0);
+  }
+  set_source_type(f, type, params);
+  return f;
+}
+
+result<void> apply_schema(const FieldSchema& s, Value& v) {
+  if (v.is_null()) return {};
+  switch (s.logical) {
+    case Logical::None: break;
+    case Logical::Decimal: {
+      auto b = bytes_of(s, v);
+      if (!b.ok()) return b.err();
+      auto d = decimal_value(s, *b, s.scale);
+      if (!d.ok()) return d.err();
+      v = std::move(d).value();
+      return {};
+    }
+    case Logical::UIntDecimal: {
+      auto b = bytes_of(s, v);
+      if (!b.ok()) return b.err();
+      auto u = unscaled_from_bytes(*b);
+      if (!u || *u < 0 || *u > static_cast<int128>(UINT64_MAX)) {
+        return field_error(s, "not an unsigned 64-bit value");
+      }
+      v = Value::uint64(static_cast<uint64_t>(*u));
+      return {};
+    }
+    case Logical::VarDecimal: {
+      if (v.type() != Type::Object) return field_error(s, "expected {scale, value}");
+      const Value* sc = v.as_object().find(intern("scale"));
+      const Value* val = v.as_object().find(intern("value"));
+      if (sc == nullptr || val == nullptr || !int_of(*sc)) {
+        return field_error(s, "expected {scale, value}");
+      }
+      auto b = bytes_of(s, *val);
+      if (!b.ok()) return b.err();
+      auto d = decimal_value(s, *b, static_cast<int>(*int_of(*sc)));
+      if (!d.ok()) return d.err();
+      v = std::move(d).value();
+      return {};
+    }
+    case Logical::Date: {
+      auto i = int_of(v);
+      if (!i) return field_error(s, "expected epoch days");
+      v = Value::date(static_cast<int32_t>(*i));
+      return {};
+    }
+    case Logical::TimeMs:
+    case Logical::TimeMicros:
+    case Logical::TimeNanos: {
+      auto i = int_of(v);
+      if (!i) return field_error(s, "expected a time number");
+      int64_t us = s.logical == Logical::TimeMs     ? *i * 1000
+                   : s.logical == Logical::TimeNanos ? floor_div(*i, 1000)
+                                                     : *i;
+      v = Value::time(us);
+      return {};
+    }
+    case Logical::TsMs:
+    case Logical::TsMicros:
+    case Logical::TsNanos: {
+      auto i = int_of(v);
+      if (!i) return field_error(s, "expected an epoch timestamp number");
+      int64_t us = s.logical == Logical::TsMs     ? *i * 1000
+                   : s.logical == Logical::TsNanos ? floor_div(*i, 1000)
+                                                   : *i;
+      v = Value::datetime(us);
+      return {};
+    }
+    case Logical::ZonedTs: {
+      if (v.type() != Type::String) return field_error(s, "expected an ISO-8601 string");
+      auto r = zoned_timestamp(s, v.as_string());
+      if (!r.ok()) return r.err();
+      v = std::move(r).value();
+      return {};
+    }
+    case Logical::Json: {
+      if (v.type() != Type::String) return {};
+      auto p = json::parse(v.as_string());
+      if (!p.ok()) return field_error(s, "bad JSON: " + p.err().message);
+      v = std::move(p).value();
+      return {};
+    }
+    case Logical::Enum: return {};
+    case Logical::EnumSet: {
+      if (v.type() != Type::String) return field_error(s, "expected a string");
+      const std::string& t = v.as_string();
+      List l;
+      size_t i = 0;
+      while (!t.empty() && i <= t.size()) {
+        size_t j = t.find(',', i);
+        if (j == std::string::npos) j = t.size();
+        l.push_back(Value::string(t.substr(i, j - i)));
+        i = j + 1;
+      }
+      v = Value::list(std::move(l));
+      return {};
+    }
+    case Logical::Bits: {
+      auto b = bytes_of(s, v);
+      if (!b.ok()) return b.err();
+      if (b->size() <= 8) {
+        uint64_t u = 0;
+        for (size_t i = b->size(); i-- > 0;) u = (u << 8) | static_cast<unsigned char>((*b)[i]);
+        v = Value::uint64(u);
+      } else {
+        v = Value::bytes(std::move(b).value());
+      }
+      return {};
+    }
+  }
+  switch (s.prim) {
+    case Prim::Bytes: {
+      auto b = bytes_of(s, v);
+      if (!b.ok()) return b.err();
+      v = Value::bytes(std::move(b).value());
+      return {};
+    }
+    case Prim::Float: {
+      if (v.type() == Type::Float) return {};
+      if (v.type() == Type::Int) {
+        v = Value::float64(static_cast<double>(v.as_int()));
+      } else if (v.type() == Type::Decimal) {
+        v = Value::float64(std::strtod(v.as_decimal().to_string().c_str(), nullptr));
+      } else if (v.type() == Type::String) {  // "NaN", "Infinity"
+        v = Value::float64(std::strtod(v.as_string().c_str(), nullptr));
+      }
+      return {};
+    }
+    case Prim::Struct: {
+      if (v.type() != Type::Object) return field_error(s, "expected an object");
+      size_t i = 0;
+      for (Field& f : v.as_object().fields()) {
+        const FieldSchema* c = s.child(f.name, i++);
+        if (c == nullptr) continue;
+        auto r = apply_schema(*c, f.value);
+        if (!r.ok()) return r;
+      }
+      return {};
+    }
+    case Prim::Array: {
+      if (v.type() != Type::List || s.items.empty()) return {};
+      for (Value& e : v.as_list()) {
+        auto r = apply_schema(s.items[0], e);
+        if (!r.ok()) return r;
+      }
+      return {};
+    }
+    case Prim::Map: {
+      if (v.type() != Type::Object || s.items.size() < 2) return {};
+      for (Field& f : v.as_object().fields()) {
+        auto r = apply_schema(s.items[1], f.value);
+        if (!r.ok()) return r;
+      }
+      return {};
+    }
+    default: return {};
+  }
+}
+
+}  // namespace sluice::operators::debezium

@@ -1,0 +1,184 @@
+// End-to-end helpers for the MySQL -> PostgreSQL ODS tests (ods_test.cpp): one private
+// MariaDB and one private PostgreSQL per test executable, a running `sluice` child, and the
+// column-by-column comparison of a MariaDB table with its ODS copy through SELECTs on both
+// servers (decimals as text, DATETIME/TIMESTAMP to the microsecond, NULLs).
+#pragma once
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/mariadb_server.h"
+#include "support/postgres_server.h"
+#include "support/process.h"
+
+namespace sluice::test::ods {
+
+inline MariaDbServer& mysql() { return MariaDbServer::shared(); }
+inline PostgresServer& pg() {
+  static PostgresServer s(false);
+  return s;
+}
+
+inline std::string sql_file(const std::string& name) {
+  return read_file(source_dir() + "/pipelines/sql/" + name);
+}
+
+// Runs statements on one connection with the session in UTC.
+inline void my_exec(const std::string& sql) {
+  auto c = mysql().connect();
+  MariaDbServer::exec(c.get(), "SET time_zone = '+00:00'");
+  MariaDbServer::exec(c.get(), sql);
+}
+
+// Affected rows of one statement (changed rows, as the binlog logs them).
+inline uint64_t my_change(MYSQL* m, const std::string& sql) {
+  if (mysql_real_query(m, sql.data(), sql.size()) != 0) {
+    throw std::runtime_error("query failed: " + std::string(mysql_error(m)) + " in " + sql);
+  }
+  return mysql_affected_rows(m);
+}
+
+// A table's columns as MariaDB declares them, and the expression giving each value as text
+// on both sides.
+struct ColumnText {
+  std::string name, my_expr, pg_expr;
+};
+
+inline std::vector<ColumnText> columns_of(const std::string& db, const std::string& table) {
+  auto rows = mysql().query(
+      "SELECT COLUMN_NAME, DATA_TYPE, IFNULL(DATETIME_PRECISION, 0) FROM "
+      "information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + db + "' AND TABLE_NAME = '" + table +
+      "' ORDER BY ORDINAL_POSITION");
+  std::vector<ColumnText> out;
+  for (auto& r : rows) {
+    std::string n = *r[0], type = *r[1];
+    int fsp = std::stoi(*r[2]);
+    std::string q = "\"" + n + "\"";
+    std::string pg = q + "::text";
+    if (type == "datetime" || type == "timestamp") {
+      std::string fmt = "YYYY-MM-DD HH24:MI:SS";
+      if (fsp == 6) fmt += ".US";
+      if (fsp == 3) fmt += ".MS";
+      pg = "to_char(" + q + ", '" + fmt + "')";
+    }
+    out.push_back({n, "`" + n + "`", pg});
+  }
+  return out;
+}
+
+// Every row of db.table in MariaDB and ods.table in PostgreSQL as "v1|v2|..." lines ordered by
+// `order_by`; NULL as <NULL>.
+inline std::vector<std::string> my_rows(const std::string& db, const std::string& table,
+                                        const std::vector<ColumnText>& cols,
+                                        const std::string& order_by) {
+  std::string sel;
+  for (auto& c : cols) sel += (sel.empty() ? "" : ", ") + c.my_expr;
+  auto conn = mysql().connect();
+  MariaDbServer::exec(conn.get(), "SET time_zone = '+00:00'");
+  auto rows = MariaDbServer::query(
+      conn.get(), "SELECT " + sel + " FROM `" + db + "`.`" + table + "` ORDER BY " + order_by);
+  std::vector<std::string> out;
+  for (auto& r : rows) {
+    std::string line;
+    for (size_t i = 0; i < r.size(); ++i) line += (i ? "|" : "") + r[i].value_or("<NULL>");
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+inline std::vector<std::string> pg_rows(const std::string& pgdb, const std::string& table,
+                                        const std::vector<ColumnText>& cols,
+                                        const std::string& order_by) {
+  std::string sel;
+  for (auto& c : cols) {
+    sel += (sel.empty() ? "" : " || '|' || ") + ("coalesce(" + c.pg_expr + ", '<NULL>')");
+  }
+  std::string out = pg().psql("SET TimeZone = 'UTC'; SELECT " + sel + " FROM ods." + table +
+                                  " ORDER BY " + order_by + ";",
+                              pgdb);
+  std::vector<std::string> lines;
+  std::istringstream in(out);
+  for (std::string l; std::getline(in, l);) {
+    if (l == "SET") continue;
+    lines.push_back(l);
+  }
+  return lines;
+}
+
+// "" when equal, else a description of the first difference.
+inline std::string diff_table(const std::string& db, const std::string& pgdb,
+                              const std::string& table, const std::string& order_by = "1") {
+  auto cols = columns_of(db, table);
+  auto a = my_rows(db, table, cols, order_by);
+  auto b = pg_rows(pgdb, table, cols, order_by);
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    if (a[i] != b[i]) return table + " row " + std::to_string(i) + ": mysql [" + a[i] + "] ods [" + b[i] + "]";
+  }
+  if (a.size() != b.size()) {
+    return table + ": mysql " + std::to_string(a.size()) + " rows, ods " + std::to_string(b.size()) +
+           (b.empty() ? "" : " (ods first row: " + b.front() + ")");
+  }
+  return "";
+}
+
+inline std::string diff_tables(const std::string& db, const std::string& pgdb,
+                               const std::vector<std::string>& tables) {
+  for (auto& t : tables) {
+    std::string d = diff_table(db, pgdb, t);
+    if (!d.empty()) return d;
+  }
+  return "";
+}
+
+// Polls until every table equals its source (or the timeout); returns the last difference.
+inline std::string wait_equal(const std::string& db, const std::string& pgdb,
+                              const std::vector<std::string>& tables,
+                              std::chrono::seconds timeout = std::chrono::seconds(90)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string d;
+  while (std::chrono::steady_clock::now() < deadline) {
+    d = diff_tables(db, pgdb, tables);
+    if (d.empty()) return d;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  return d;
+}
+
+// The environment the pipelines read (MYSQL_*, ODS_URL).
+inline std::vector<std::string> pipeline_env(const std::string& pgdb) {
+  return {"MYSQL_HOST=127.0.0.1", "MYSQL_PORT=" + std::to_string(mysql().port()),
+          "MYSQL_USER=sluice", "MYSQL_PASSWORD=sluice-pw", "ODS_URL=" + pg().url(pgdb)};
+}
+
+// A fresh PostgreSQL database for one test.
+inline std::string fresh_pg_db(const std::string& name) {
+  pg().psql("DROP DATABASE IF EXISTS " + name + "; CREATE DATABASE " + name + ";");
+  return name;
+}
+
+// Loads the banking schema and data (scale sf) into a fresh `bank` database.
+inline void load_bank(double sf) {
+  my_exec("DROP DATABASE IF EXISTS bank");
+  my_exec(sql_file("bank_schema.sql"));
+  my_exec("SET @sf = " + std::to_string(sf) + ";\n" + sql_file("bank_data.sql"));
+}
+
+// The pipeline file `name` with extra settings lines inserted after its state_dir line.
+inline std::string pipe_with_settings(const std::string& name, const std::string& extra) {
+  std::string text = read_file(source_dir() + "/pipelines/" + name);
+  size_t at = text.find("state_dir");
+  at = text.find('\n', at);
+  text.insert(at + 1, "    " + extra + "\n");
+  return text;
+}
+
+inline std::string pg_value(const std::string& pgdb, const std::string& sql) {
+  return pg().psql(sql, pgdb);
+}
+
+}  // namespace sluice::test::ods
