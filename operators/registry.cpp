@@ -2,11 +2,15 @@
 // for docs) and its factory. Adding a kind = its folder + one line here.
 #include "operators/registry.h"
 
+#include "operators/aggregate/aggregate_kind.h"
 #include "operators/file/file_sink.h"
 #include "operators/file/file_source.h"
 #include "operators/file/file_spec.h"
 #include "operators/generate/generate_source.h"
 #include "operators/generate/generate_spec.h"
+#include "operators/join/join_kind.h"
+#include "operators/kafka/kafka_kind.h"
+#include "operators/mongodb/mongodb_kind.h"
 #include "operators/mysql/mysql_kind.h"
 #include "operators/null/null_sink.h"
 #include "operators/null/null_spec.h"
@@ -44,13 +48,18 @@ OperatorRegistry build() {
   r.add(source(file::source_spec(), &file::FileSource::make));
   r.add(source(generate::spec(), &generate::GenerateSource::make));
   r.add(mysql::kind());
+  r.add(kafka::source_kind());
   // processors
   r.add(processor(transform::spec(), &transform::TransformProcessor::make));
+  r.add(aggregate::kind());
+  r.add(join::kind());
   // sinks
   r.add(sink(file::sink_spec(), &file::FileSink::make));
   r.add(sink(stdout_sink::spec(), &stdout_sink::StdoutSink::make));
   r.add(sink(null_sink::spec(), &null_sink::NullSink::make));
   r.add(postgres::kind());
+  r.add(kafka::sink_kind());
+  r.add(mongodb::kind());
   return r;
 }
 

@@ -10,11 +10,15 @@ const char* kUsage =
     "usage: sluice COMMAND [ARGS]\n\n"
     "commands:\n"
     "  check FILE...                       validate pipeline files\n"
-    "  graph FILE [--format dot|mermaid]   print the compiled actor graph\n"
-    "  run FILE [--exit-when-idle D] [--state-dir DIR]\n"
+    "  graph FILE [--format dot|mermaid|svg] [--endpoint ADDR]\n"
+    "                                      print the compiled actor graph (live rates with --endpoint)\n"
+    "  run FILE [--exit-when-idle D] [--state-dir DIR] [--metrics ADDR] [--log-format text|json]\n"
     "                                      run every pipeline in FILE\n"
+    "  status [--endpoint ADDR]            pipelines, stages, lag and rates of a running node\n"
     "  list                                list the registered operator kinds\n"
     "  docs [--out DIR] [--check]          write the operator reference (docs/operators)\n"
+    "  kafka-dev [--port 19092] [--brokers 1]\n"
+    "                                      a local in-memory Kafka (librdkafka mock cluster)\n"
     "  help                                this text\n\n"
     "`sluice COMMAND --help` describes each command.\n"
     "Exit codes: 0 ok, 1 invalid pipeline, 2 usage, 3 runtime failure.\n";
@@ -31,8 +35,10 @@ int main(int argc, char** argv) {
   if (cmd == "check") return command_check(rest);
   if (cmd == "graph") return command_graph(rest);
   if (cmd == "run") return command_run(rest);
+  if (cmd == "status") return command_status(rest);
   if (cmd == "list") return command_list(rest);
   if (cmd == "docs") return command_docs(rest);
+  if (cmd == "kafka-dev") return command_kafka_dev(rest);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::fputs(kUsage, stdout);
     return kExitOk;

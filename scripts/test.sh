@@ -14,6 +14,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 unset ASAN_OPTIONS UBSAN_OPTIONS
 echo "== generated operator reference is up to date"
 build/sluice docs --check
+echo "== docker/compose.yml is valid"
+docker-compose -f docker/compose.yml config -q
 echo "== all tests (release build)"
 (cd build && ctest --output-on-failure)
 echo "test.sh: finished in $(( $(date +%s) - start ))s"

@@ -51,6 +51,9 @@ class Source {
   // Resume position just after the last event returned by poll.
   virtual std::string checkpoint_state() const = 0;
   virtual void checkpoint_committed(uint64_t /*id*/) {}
+  // Bounded reads (a counted generate, a snapshot): records read so far and the total expected.
+  // false = unknown. Called once per polled batch for progress reporting.
+  virtual bool progress(int64_t& /*done*/, int64_t& /*total*/) const { return false; }
   virtual void close() {}
 };
 
@@ -74,6 +77,9 @@ class Sink {
   virtual result<void> write(std::vector<Event>& events, std::vector<Event>& dead) = 0;
   // Makes everything written so far durable; returns the state to record in checkpoint `id`.
   virtual result<std::string> checkpoint(uint64_t id) = 0;
+  // Records that checkpoint()'s own flush found to be unwritable: the engine routes them to
+  // the dead-letter sink right after checkpoint(), before the barrier moves on.
+  virtual void take_dead(std::vector<Event>& /*dead*/) {}
   virtual void close() {}
 };
 

@@ -12,6 +12,8 @@ struct PipelineStatus {
   std::string reason;
   uint64_t restarts = 0;
   uint64_t last_checkpoint = 0;
+  int64_t last_checkpoint_at = 0;  // wall clock micros UTC when it was written (0 = none)
+  int64_t started_at = 0;          // wall clock micros UTC when the pipeline started
 };
 
 }  // namespace sluice::engine

@@ -10,6 +10,7 @@
 
 #include "engine/common/logger.h"
 #include "engine/runtime/config_builder.h"
+#include "engine/runtime/live_registry.h"
 #include "engine/runtime/messages.h"
 #include "engine/runtime/pipeline_status.h"
 #include "engine/runtime/rate_limiter.h"
@@ -19,6 +20,50 @@ namespace sluice::engine {
 namespace {
 
 std::atomic<bool> g_stop{false};
+
+// dead_letter = name (an identifier parses as a field path) or "name".
+std::string dead_letter_of(const ast::Stage& s) {
+  for (const auto& o : s.options) {
+    if (o.name != "dead_letter" || !o.value) continue;
+    const ast::Expr& e = *o.value;
+    if (e.kind == ast::ExprKind::Field && e.path.size() == 1) return e.path[0];
+    if (e.kind == ast::ExprKind::Literal && e.literal.type() == Type::String) {
+      return e.literal.as_string();
+    }
+  }
+  return {};
+}
+
+int64_t int_option(const ast::Stage& s, const char* name, int64_t def) {
+  for (const auto& o : s.options) {
+    if (o.name == name && o.value && o.value->kind == ast::ExprKind::Literal &&
+        o.value->literal.type() == Type::Int) {
+      return o.value->literal.as_int();
+    }
+  }
+  return def;
+}
+
+LivePipeline describe(const ast::Pipeline& p,
+                      const std::map<std::string, std::shared_ptr<StageCounters>>& counters,
+                      std::shared_ptr<PipelineStatus> status) {
+  LivePipeline lp;
+  lp.name = p.name;
+  lp.status = std::move(status);
+  for (const auto& st : p.stages) {
+    LiveStage ls;
+    ls.name = st.name;
+    ls.type = ast::stage_type_name(st.type);
+    ls.kind = st.kind;
+    for (const auto& f : st.from) ls.from.push_back(f.name);
+    ls.dead_letter = dead_letter_of(st);
+    ls.parallelism = static_cast<int>(int_option(st, "parallelism", 1));
+    ls.buffer = int_option(st, "buffer", kDefaultBuffer);
+    ls.counters = counters.at(st.name);
+    lp.stages.push_back(std::move(ls));
+  }
+  return lp;
+}
 
 struct Running {
   const ast::Pipeline* pipeline = nullptr;
@@ -46,7 +91,9 @@ RunResult run(const ast::File& file, const OperatorRegistry& reg, const RunOptio
       Running r;
       r.pipeline = &p;
       r.status = std::make_shared<PipelineStatus>();
+      r.status->started_at = wall_clock_us();
       for (const auto& st : p.stages) r.counters[st.name] = std::make_shared<StageCounters>();
+      if (opts.live) opts.live->add(describe(p, r.counters, r.status));
       auto settings = ConfigBuilder::settings(p, opts.state_dir);
       if (!settings.ok()) {
         r.status->finished = true;
@@ -107,6 +154,7 @@ RunResult run(const ast::File& file, const OperatorRegistry& reg, const RunOptio
       s.dead = c.dead.load();
       s.retries = c.retries.load();
       s.restarts = c.restarts.load();
+      s.errors = c.errors.load();
       res.stats.push_back(std::move(s));
     }
     std::lock_guard<std::mutex> lock(r.status->mu);

@@ -1,6 +1,7 @@
 // The API the CLI calls: runs every pipeline of a checked file on a CAF actor system.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,16 +10,21 @@
 
 namespace sluice::engine {
 
+class LiveRegistry;
+
 struct RunOptions {
   std::string state_dir;           // overrides settings.state_dir: <state_dir>/<pipeline>
   int64_t exit_when_idle_us = -1;  // < 0: off
   bool quiet = false;              // no info logs from the engine
   int threads = 0;                 // CAF scheduler threads; 0 = max(2, hardware_concurrency)
+  // When set, every pipeline is registered here with its live counters and status (metrics,
+  // management API); entries stay valid after run() returns.
+  std::shared_ptr<LiveRegistry> live;
 };
 
 struct StageStats {
   std::string pipeline, stage;
-  uint64_t in = 0, out = 0, dead = 0, retries = 0, restarts = 0;
+  uint64_t in = 0, out = 0, dead = 0, retries = 0, restarts = 0, errors = 0;
 };
 
 struct RunResult {

@@ -50,6 +50,7 @@ bool SinkActor::attempt() {
     return true;
   }
   const error& e = r.err();
+  setup_.counters->errors.fetch_add(1, std::memory_order_relaxed);
   dead_buf_.clear();
   const std::string msg = secrets::redact(e.message);
   if (e.kind == failure_kind::transient && attempts_ < setup_.opts.retry_attempts) {
@@ -80,6 +81,16 @@ bool SinkActor::attempt() {
   return !failed_;
 }
 
-result<std::string> SinkActor::snapshot(uint64_t barrier) { return op_->checkpoint(barrier); }
+result<std::string> SinkActor::snapshot(uint64_t barrier) {
+  auto st = op_->checkpoint(barrier);
+  if (!st.ok()) return st;
+  // Dead letters of the checkpoint's flush go out before the barrier (same checkpoint).
+  dead_buf_.clear();
+  op_->take_dead(dead_buf_);
+  route_dead(dead_buf_, "write", "", 0);
+  dead_buf_.clear();
+  if (failed_) return error::fatal("stage '" + setup_.cfg.name + "' failed on a dead letter");
+  return st;
+}
 
 }  // namespace sluice::engine

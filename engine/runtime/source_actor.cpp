@@ -1,15 +1,18 @@
 #include "engine/runtime/source_actor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 
 #include "engine/common/logger.h"
 #include "engine/common/secrets.h"
 #include "engine/runtime/messages.h"
+#include "engine/runtime/rate_limiter.h"
 
 namespace sluice::engine {
 namespace {
 constexpr auto kIdlePoll = std::chrono::milliseconds(5);
+constexpr auto kPausedPoll = std::chrono::milliseconds(50);
 }
 
 SourceActor::SourceActor(caf::actor_config& cfg, ActorSetup setup, std::shared_ptr<Source> op)
@@ -25,6 +28,7 @@ SourceActor::SourceActor(caf::actor_config& cfg, ActorSetup setup, std::shared_p
       what = e.what();
     } catch (...) {
     }
+    setup_.counters->errors.fetch_add(1, std::memory_order_relaxed);
     std::string reason = secrets::redact("source '" + setup_.cfg.name + "' threw: " + what);
     log::error("engine", setup_.cfg.pipeline + ": " + reason);
     send(setup_.supervisor, fail_atom::value, reason, false);
@@ -50,6 +54,7 @@ caf::behavior SourceActor::make_behavior() {
     r = error::fatal(std::string("exception: ") + e.what());
   }
   if (!r.ok()) {
+    setup_.counters->errors.fetch_add(1, std::memory_order_relaxed);
     fail("source '" + setup_.cfg.name + "': open failed: " + r.err().message,
          r.err().kind == failure_kind::permanent);
     return {};
@@ -86,9 +91,16 @@ void SourceActor::schedule_poll() {
 
 void SourceActor::do_poll() {
   if (input_done_ || failed_ || !out_.can_send()) return;
+  if (setup_.counters->paused.load(std::memory_order_relaxed)) {  // management API: pause
+    timer_pending_ = true;
+    delayed_send(this, kPausedPoll, pump_atom::value);
+    return;
+  }
   buf_.clear();
+  const int64_t t0 = monotonic_us();
   auto r = op_->poll(static_cast<size_t>(setup_.settings.batch_size), buf_);
   if (!r.ok()) {
+    setup_.counters->errors.fetch_add(1, std::memory_order_relaxed);
     buf_.clear();
     const error& e = r.err();
     if (e.kind == failure_kind::transient && attempts_ + 1 < setup_.opts.retry_attempts) {
@@ -105,6 +117,7 @@ void SourceActor::do_poll() {
     return;
   }
   attempts_ = 0;
+  report(*r, monotonic_us() - t0);
   if (!buf_.empty()) {
     const auto n = buf_.size();
     setup_.counters->out.fetch_add(n, std::memory_order_relaxed);
@@ -129,6 +142,25 @@ void SourceActor::do_poll() {
         send(setup_.coordinator, endreq_atom::value);
       }
       break;
+  }
+}
+
+void SourceActor::report(Source::Poll how, int64_t micros) {
+  StageCounters& c = *setup_.counters;
+  if (!buf_.empty()) {
+    c.observe_batch(buf_.size(), micros);
+    const int64_t ts = buf_.back().ts;
+    if (ts > 0) {
+      c.last_event_ts.store(ts, std::memory_order_relaxed);
+      c.lag_us.store(std::max<int64_t>(0, wall_clock_us() - ts), std::memory_order_relaxed);
+    }
+  } else if (how == Source::Poll::Idle) {
+    c.lag_us.store(0, std::memory_order_relaxed);  // caught up
+  }
+  int64_t done = 0, total = 0;
+  if (op_->progress(done, total)) {
+    c.progress_done.store(done, std::memory_order_relaxed);
+    c.progress_total.store(total, std::memory_order_relaxed);
   }
 }
 

@@ -21,6 +21,8 @@ class SourceActor : public caf::event_based_actor {
   void schedule_poll();
   void do_poll();
   void on_trigger(uint64_t barrier);
+  // Updates the live counters (lag, batch latency, progress) after a poll.
+  void report(Source::Poll how, int64_t micros);
   void fail(const std::string& reason, bool permanent);
 
   ActorSetup setup_;

@@ -24,6 +24,7 @@ StageActor::StageActor(caf::actor_config& cfg, ActorSetup setup)
       what = e.what();
     } catch (...) {
     }
+    setup_.counters->errors.fetch_add(1, std::memory_order_relaxed);
     std::string reason = secrets::redact("stage '" + setup_.cfg.name + "' (instance " +
                                          std::to_string(setup_.cfg.instance) + ") threw: " + what);
     log::error("engine", setup_.cfg.pipeline + ": " + reason);
@@ -41,6 +42,7 @@ caf::behavior StageActor::make_behavior() {
     r = error::fatal(std::string("exception: ") + e.what());
   }
   if (!r.ok()) {
+    setup_.counters->errors.fetch_add(1, std::memory_order_relaxed);
     fail("stage '" + setup_.cfg.name + "': open failed: " + r.err().message,
          r.err().kind == failure_kind::permanent);
     return {};
@@ -101,7 +103,10 @@ void StageActor::pump() {
         if (limiter_.enabled()) limiter_.admit(monotonic_us(), static_cast<size_t>(n));
         setup_.counters->in.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
         failpoint::check(setup_.cfg.name, static_cast<size_t>(n));
-        if (!on_data(item.channel, item.batch)) return;  // kept for retry
+        const int64_t t0 = monotonic_us();
+        const bool done = on_data(item.channel, item.batch);
+        setup_.counters->observe_batch(static_cast<size_t>(n), monotonic_us() - t0);
+        if (!done) return;  // kept for retry
         if (failed_) return;
         inputs_.set_hold(outputs_blocked());
         inputs_.consumed(this, item.channel, n);
@@ -146,6 +151,7 @@ void StageActor::route_dead(std::vector<Event>& dead, const std::string& kind,
     info->at = now;
     e.dead_letter = std::move(info);
   }
+  setup_.counters->dead_letters.push(dead);  // recent ones, for the management API
   switch (setup_.opts.on_error) {
     case OnError::Skip:
       dead.clear();

@@ -6,6 +6,7 @@
 #include "engine/common/secrets.h"
 #include "engine/runtime/checkpoint_store.h"
 #include "engine/runtime/messages.h"
+#include "engine/runtime/rate_limiter.h"
 
 namespace sluice::engine {
 
@@ -26,6 +27,7 @@ caf::behavior SupervisorActor::make_behavior() {
         failures_ = 0;
         std::lock_guard<std::mutex> lock(setup_.status->mu);
         setup_.status->last_checkpoint = id;
+        setup_.status->last_checkpoint_at = wall_clock_us();
       },
       [this](done_atom, uint64_t id) {
         if (!setup_.quiet) {

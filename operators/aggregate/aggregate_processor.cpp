@@ -192,8 +192,14 @@ Group& AggregateProcessor::touch(const Value& key, int64_t ts) {
   if (it == groups_.end()) it = groups_.emplace(key, make_group()).first;
   Group& g = it->second;
   if (!g.touched) {
+    Touched t;
+    if (g.rows > 0) {  // the output as of before this batch (may throw: nothing changed yet)
+      t.before = output_row(it->first, g);
+      t.had = true;
+    }
+    t.key = key;
+    touched_.push_back(std::move(t));
     g.touched = true;
-    touched_.push_back(key);
   }
   if (ts > g.ts) g.ts = ts;
   return g;
@@ -317,17 +323,17 @@ Object AggregateProcessor::output_row(const Value& key, const Group& g) const {
 }
 
 void AggregateProcessor::emit(std::vector<Event>& out) {
-  for (Value& key : touched_) {
-    auto it = groups_.find(key);
+  for (Touched& t : touched_) {
+    auto it = groups_.find(t.key);
     if (it == groups_.end()) continue;
     Group& g = it->second;
     g.touched = false;
     if (g.rows == 0) {
-      if (g.has_output) {
+      if (t.had) {
         Event e;
         e.op = Op::Delete;
-        e.row = std::move(g.output);
-        e.key = std::move(key);
+        e.row = std::move(t.before);
+        e.key = std::move(t.key);
         e.ts = g.ts;
         e.source = meta_;
         out.push_back(std::move(e));
@@ -335,18 +341,19 @@ void AggregateProcessor::emit(std::vector<Event>& out) {
       groups_.erase(it);
       continue;
     }
-    Object row = output_row(it->first, g);
-    if (g.has_output && row == g.output) continue;
     Event e;
-    e.op = g.has_output ? Op::Update : Op::Create;
-    if (g.has_output) {
-      e.before = std::move(g.output);
+    try {
+      e.row = output_row(it->first, g);
+    } catch (const std::exception&) {
+      continue;  // unreachable: sum/avg results of states built by apply() always exist
+    }
+    if (t.had && e.row == t.before) continue;
+    e.op = t.had ? Op::Update : Op::Create;
+    if (t.had) {
+      e.before = std::move(t.before);
       e.has_before = true;
     }
-    g.output = row;
-    g.has_output = true;
-    e.row = std::move(row);
-    e.key = std::move(key);
+    e.key = std::move(t.key);
     e.ts = g.ts;
     e.source = meta_;
     out.push_back(std::move(e));
@@ -408,12 +415,6 @@ result<void> AggregateProcessor::open(const std::string& state) {
     for (size_t k = 0; k < aggs_.size(); ++k) decode(aggs_[k].fn, g.slots[k], r);
     if (g.arrival) g.arrival->decode(r);
     if (!r.ok()) break;
-    try {
-      g.output = output_row(key, g);
-    } catch (const std::exception& ex) {
-      return error::fatal(where + ex.what());
-    }
-    g.has_output = true;
     groups_.emplace(std::move(key), std::move(g));
   }
   if (!r.ok() || !r.at_end()) {

@@ -75,8 +75,15 @@ class AggregateProcessor : public Processor {
   size_t ordered_count_ = 0;
   std::shared_ptr<const SourceMeta> meta_;
 
+  // A group changed in the current batch, with its output row from before the batch.
+  struct Touched {
+    Value key;
+    Object before;
+    bool had = false;  // the group had rows (and so an output) before the batch
+  };
+
   std::unordered_map<Value, Group, ValueHash> groups_;
-  std::vector<Value> touched_;
+  std::vector<Touched> touched_;
   uint64_t seq_ = 0;
   Image before_, after_;
   std::string failed_message_;

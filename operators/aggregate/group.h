@@ -1,5 +1,7 @@
-// One group of an aggregate: its row count, one state slot per aggregate function, the
-// arrival list (only when first/last/collect_list are used) and the last row emitted.
+// One group of an aggregate: its row count, one state slot per aggregate function and the
+// arrival list (only when first/last/collect_list are used). The output row is not stored:
+// it is a function of the state (recomputed when the group is first touched in a batch, to
+// serve as the before image).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -13,10 +15,8 @@ struct Group {
   int64_t rows = 0;
   std::vector<Slot> slots;
   std::unique_ptr<Arrival> arrival;
-  Object output;  // the last row emitted (valid when has_output)
-  int64_t ts = 0; // newest input event time that touched the group
-  bool has_output = false;
-  bool touched = false;  // changed in the current batch
+  int64_t ts = 0;         // newest input event time that touched the group
+  bool touched = false;   // changed in the current batch
 };
 
 }  // namespace sluice::operators::aggregate

@@ -38,6 +38,36 @@ bool split_envelope(std::string_view text, std::string_view& schema, std::string
   return true;
 }
 
+bool is_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// Fast path for the JSON converter's exact layout {"schema":S,"payload":P} when S is a cached
+// schema text: no scan of S. Returns false when the layout differs (the caller falls back).
+bool fast_envelope(std::string_view text, SchemaCache& cache,
+                   std::shared_ptr<const FieldSchema>& schema,
+                   std::string_view& payload) {
+  static constexpr std::string_view kSchema = "{\"schema\":";
+  static constexpr std::string_view kPayload = "\"payload\":";
+  if (text.size() < kSchema.size() || text.substr(0, kSchema.size()) != kSchema) return false;
+  std::string_view rest = text.substr(kSchema.size());
+  size_t len = 0;
+  auto s = cache.match_prefix(rest, len);
+  if (s == nullptr) return false;
+  size_t i = len;
+  while (i < rest.size() && is_ws(rest[i])) ++i;
+  if (i >= rest.size() || rest[i] != ',') return false;
+  ++i;
+  while (i < rest.size() && is_ws(rest[i])) ++i;
+  if (rest.substr(i, kPayload.size()) != kPayload) return false;
+  i += kPayload.size();
+  size_t end = rest.size();
+  while (end > i && is_ws(rest[end - 1])) --end;
+  if (end <= i || rest[end - 1] != '}') return false;
+  --end;
+  payload = rest.substr(i, end - i);
+  schema = std::move(s);
+  return true;
+}
+
 std::string string_of(const Object& o, Sym s) {
   const Value* v = o.find(s);
   return v != nullptr && v->type() == Type::String ? v->as_string() : std::string();
@@ -49,17 +79,23 @@ result<void> DebeziumDecoder::decode_key(std::string_view key, Value& out,
                                          std::vector<std::string>& fields) {
   fields.clear();
   std::string_view schema, payload;
-  bool enveloped = false;
-  if (!split_envelope(key, schema, payload, enveloped)) {
-    return error::permanent("key is not a JSON object");
+  std::shared_ptr<const FieldSchema> compiled;
+  if (!fast_envelope(key, keys_, compiled, payload)) {
+    bool enveloped = false;
+    if (!split_envelope(key, schema, payload, enveloped)) {
+      return error::permanent("key is not a JSON object");
+    }
+    if (!schema.empty()) {
+      auto s = keys_.get(schema);
+      if (!s.ok()) return error::permanent("key " + s.err().message);
+      compiled = std::move(s).value();
+    }
   }
   auto p = json::parse(payload);
   if (!p.ok()) return error::permanent("key: " + p.err().message);
   Value v = std::move(p).value();
-  if (!schema.empty()) {
-    auto s = keys_.get(schema);
-    if (!s.ok()) return error::permanent("key " + s.err().message);
-    auto r = apply_schema(**s, v);
+  if (compiled != nullptr) {
+    auto r = apply_schema(*compiled, v);
     if (!r.ok()) return error::permanent("key: " + r.err().message);
   }
   if (v.type() == Type::Object) {
@@ -79,11 +115,10 @@ result<void> DebeziumDecoder::decode_key(std::string_view key, Value& out,
   return {};
 }
 
-std::shared_ptr<const SourceMeta> DebeziumDecoder::meta_for(const FieldSchema* row,
-                                                            std::vector<std::string>& key_fields,
-                                                            const Object& row_value,
-                                                            std::string& connector,
-                                                            std::string& db, std::string& table) {
+std::shared_ptr<const SourceMeta> DebeziumDecoder::meta_for(
+    const std::shared_ptr<const FieldSchema>& env, const FieldSchema* row,
+    std::vector<std::string>& key_fields, std::string& connector, std::string& db,
+    std::string& table) {
   for (size_t i = 0; i < metas_.size(); ++i) {
     MetaEntry& m = metas_[i];
     if (m.row == row && m.key_fields == key_fields && m.table == table && m.db == db &&
@@ -103,10 +138,9 @@ std::shared_ptr<const SourceMeta> DebeziumDecoder::meta_for(const FieldSchema* r
       meta->column_names.push_back(f.field);
       meta->column_types.push_back(f.source_type);
     }
-  } else {
-    (void)row_value;
   }
   MetaEntry e;
+  e.env = env;
   e.row = row;
   e.key_fields = key_fields;
   e.connector = std::move(connector);
@@ -123,16 +157,20 @@ result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char
   if (value == nullptr) return false;  // tombstone
   const Syms& S = syms();
   std::string_view schema, payload;
-  bool enveloped = false;
-  if (!split_envelope(std::string_view(value, value_len), schema, payload, enveloped)) {
-    return error::permanent("value is not a JSON object");
+  std::shared_ptr<const FieldSchema> env;  // held: meta entries keep their schema alive
+  if (!fast_envelope(std::string_view(value, value_len), values_, env, payload)) {
+    bool enveloped = false;
+    if (!split_envelope(std::string_view(value, value_len), schema, payload, enveloped)) {
+      return error::permanent("value is not a JSON object");
+    }
+    if (!schema.empty()) {
+      auto s = values_.get(schema);
+      if (!s.ok()) return s.err();
+      env = std::move(s).value();
+    }
   }
   const FieldSchema* row_schema = nullptr;
-  std::shared_ptr<const FieldSchema> env;
-  if (!schema.empty()) {
-    auto s = values_.get(schema);
-    if (!s.ok()) return s.err();
-    env = std::move(s).value();
+  if (env != nullptr) {
     const FieldSchema* a = env->child(S.after, 1);
     if (a == nullptr) a = env->child(S.before, 0);
     if (a == nullptr) return error::permanent("schema has no before/after fields");
@@ -209,7 +247,7 @@ result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char
     auto r = decode_key(std::string_view(key, key_len), out.key, key_fields_);
     if (!r.ok()) return r.err();
   }
-  out.source = meta_for(row_schema, key_fields_, out.row, connector, db, table);
+  out.source = meta_for(env, row_schema, key_fields_, connector, db, table);
   out.dead_letter.reset();
   return true;
 }

@@ -37,16 +37,18 @@ class DebeziumDecoder {
 
  private:
   struct MetaEntry {
+    std::shared_ptr<const FieldSchema> env;  // keeps `row` alive (no address reuse)
     const FieldSchema* row = nullptr;
     std::vector<std::string> key_fields;
     std::string connector, db, table;
     std::shared_ptr<const SourceMeta> meta;
   };
   result<void> decode_key(std::string_view key, Value& out, std::vector<std::string>& fields);
-  std::shared_ptr<const SourceMeta> meta_for(const FieldSchema* row,
+  std::shared_ptr<const SourceMeta> meta_for(const std::shared_ptr<const FieldSchema>& env,
+                                             const FieldSchema* row,
                                              std::vector<std::string>& key_fields,
-                                             const Object& row_value, std::string& connector,
-                                             std::string& db, std::string& table);
+                                             std::string& connector, std::string& db,
+                                             std::string& table);
 
   std::string stage_;
   SchemaCache values_;

@@ -6,6 +6,18 @@
 
 namespace sluice::operators::debezium {
 
+std::shared_ptr<const FieldSchema> SchemaCache::match_prefix(std::string_view text, size_t& len) {
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const std::string& t = entries_[i].text;
+    if (t.size() <= text.size() && std::memcmp(t.data(), text.data(), t.size()) == 0) {
+      if (i != 0) std::swap(entries_[0], entries_[i]);
+      len = t.size();
+      return entries_[0].schema;
+    }
+  }
+  return nullptr;
+}
+
 result<std::shared_ptr<const FieldSchema>> SchemaCache::get(std::string_view text) {
   for (size_t i = 0; i < entries_.size(); ++i) {
     const std::string& t = entries_[i].text;

@@ -17,6 +17,10 @@ class SchemaCache {
   explicit SchemaCache(size_t capacity = 256) : capacity_(capacity) {}
   // The compiled schema for this text; nullptr with an error when it does not compile.
   result<std::shared_ptr<const FieldSchema>> get(std::string_view text);
+  // When `text` starts with the exact text of a cached schema, returns it and sets `len` to
+  // that text's length (a JSON value is self-delimiting, so the schema value ends there);
+  // nullptr otherwise. Lets the decoder skip scanning the schema.
+  std::shared_ptr<const FieldSchema> match_prefix(std::string_view text, size_t& len);
   size_t size() const { return entries_.size(); }
 
  private:

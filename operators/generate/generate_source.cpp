@@ -73,7 +73,8 @@ void GenerateSource::build(Event& e, int64_t now) {
   e.ts = now;
   e.position = Value::int64(produced_);
   e.source = meta_;
-  e.row.reserve(fields_.size());
+  // Room for the fields later stages usually add, so a `set` does not reallocate.
+  e.row.reserve(fields_.size() + 4);
   eval::Context ctx;
   ctx.event = &e;
   ctx.row = &e.row;

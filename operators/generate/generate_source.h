@@ -25,6 +25,12 @@ class GenerateSource : public Source {
   result<void> open(const std::string& state) override;
   result<Poll> poll(size_t max, std::vector<Event>& out) override;
   std::string checkpoint_state() const override { return std::to_string(produced_); }
+  bool progress(int64_t& done, int64_t& total) const override {
+    if (count_ < 0) return false;
+    done = produced_;
+    total = count_;
+    return true;
+  }
 
  private:
   struct FieldExpr {

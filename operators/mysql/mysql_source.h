@@ -1,6 +1,7 @@
 // `source mysql`: a consistent snapshot (op "r") then the binlog (c/u/d), resumable from the
 // checkpoint state at any point. See docs/mysql.md.
 #pragma once
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -35,6 +36,16 @@ class MySqlSource : public Source {
 
   const StreamStats* stream_stats() const { return stream_ ? &stream_->stats() : nullptr; }
   uint64_t snapshot_rows() const { return snapshot_rows_; }
+  // Snapshot progress for the engine's live stats (`sluice run` progress, /metrics): rows read
+  // in this run and the estimated total; complete (done = total) once streaming.
+  bool progress(int64_t& done, int64_t& total) const override {
+    if (estimated_rows_ == 0 && snapshot_rows_ == 0) return false;
+    done = static_cast<int64_t>(snapshot_rows_);
+    total = static_cast<int64_t>(state_.phase == SourceState::Phase::Snapshot
+                                     ? std::max(estimated_rows_, snapshot_rows_)
+                                     : snapshot_rows_);
+    return true;
+  }
 
  private:
   result<void> start_stream();

@@ -375,6 +375,11 @@ result<std::string> PostgresSink::checkpoint(uint64_t /*id*/) {
          ",\"seq\":" + std::to_string(accepted_) + "}";
 }
 
+void PostgresSink::take_dead(std::vector<Event>& dead) {
+  for (auto& e : deferred_dead_) dead.push_back(std::move(e));
+  deferred_dead_.clear();
+}
+
 void PostgresSink::close() {
   conn_.reset();
   writer_.reset();

@@ -40,6 +40,7 @@ class PostgresSink : public Sink {
   result<void> open(const std::string& state) override;
   result<void> write(std::vector<Event>& events, std::vector<Event>& dead) override;
   result<std::string> checkpoint(uint64_t id) override;
+  void take_dead(std::vector<Event>& dead) override;
   void close() override;
 
   // The position (JSON text of Event::position) the target holds for this pipeline/stage,

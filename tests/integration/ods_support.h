@@ -110,12 +110,14 @@ inline std::vector<std::string> pg_rows(const std::string& pgdb, const std::stri
   return lines;
 }
 
-// "" when equal, else a description of the first difference.
+// "" when equal, else a description of the first difference. Rows are ordered by the first
+// column (the primary key of every table here).
 inline std::string diff_table(const std::string& db, const std::string& pgdb,
-                              const std::string& table, const std::string& order_by = "1") {
+                              const std::string& table) {
   auto cols = columns_of(db, table);
-  auto a = my_rows(db, table, cols, order_by);
-  auto b = pg_rows(pgdb, table, cols, order_by);
+  if (cols.empty()) return table + ": no such table in " + db;
+  auto a = my_rows(db, table, cols, cols[0].my_expr);
+  auto b = pg_rows(pgdb, table, cols, "\"" + cols[0].name + "\"");
   for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
     if (a[i] != b[i]) return table + " row " + std::to_string(i) + ": mysql [" + a[i] + "] ods [" + b[i] + "]";
   }
@@ -138,7 +140,7 @@ inline std::string diff_tables(const std::string& db, const std::string& pgdb,
 // Polls until every table equals its source (or the timeout); returns the last difference.
 inline std::string wait_equal(const std::string& db, const std::string& pgdb,
                               const std::vector<std::string>& tables,
-                              std::chrono::seconds timeout = std::chrono::seconds(90)) {
+                              std::chrono::seconds timeout = std::chrono::seconds(60)) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string d;
   while (std::chrono::steady_clock::now() < deadline) {

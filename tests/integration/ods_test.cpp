@@ -30,14 +30,21 @@ struct Run {
     write_file(pipe, pipe_text);
   }
   void start() {
-    child = std::make_unique<Child>(std::vector<std::string>{sluice_bin(), "run", pipe},
-                                    pipeline_env(pgdb), dir.str());
+    child = std::make_unique<Child>(
+        std::vector<std::string>{"/bin/sh", "-c", "exec " + sluice_bin() + " run " + pipe + " 2>>" + dir.file("sluice.log")},
+        pipeline_env(pgdb), dir.str());
   }
   ProcResult stop(int sig = SIGTERM) {
     child->signal(sig);
     auto r = child->wait(std::chrono::seconds(60));
     child.reset();
+    r.err = read_file(dir.file("sluice.log"));
     return r;
+  }
+  // On a failure: stops sluice and returns the end of its log.
+  std::string log_tail() {
+    std::string e = read_file(dir.file("sluice.log"));
+    return "\nsluice log:\n" + e.substr(e.size() > 4000 ? e.size() - 4000 : 0);
   }
   void require_alive() {
     int status = 0;
@@ -128,7 +135,7 @@ BOOST_AUTO_TEST_CASE(snapshot_stream_ddl_dlq_and_pg_restart) {
   // Streaming inserts / updates / deletes.
   my_exec(sql_file("bank_changes.sql"));
   d = wait_equal("bank", run.pgdb, kBank);
-  BOOST_REQUIRE_MESSAGE(d.empty(), "after streaming changes: " << d);
+  BOOST_REQUIRE_MESSAGE(d.empty(), "after streaming changes: " << d << run.log_tail());
   BOOST_TEST(pg_value(run.pgdb, "SELECT cdc_operation || ' ' || balance FROM ods.accounts WHERE id = 900001") ==
              "c 25000.00");
   BOOST_TEST(pg_value(run.pgdb, "SELECT count(*) FROM ods.transactions WHERE id IN (1, 2, 3)") == "0");
@@ -141,7 +148,7 @@ BOOST_AUTO_TEST_CASE(snapshot_stream_ddl_dlq_and_pg_restart) {
   my_exec("INSERT INTO bank.customers (id, full_name, segment, created_at, loyalty_tier) VALUES "
           "(900002, 'Ada New', 'retail', '2024-08-01 00:00:00', 'silver')");
   d = wait_equal("bank", run.pgdb, kBank);
-  BOOST_REQUIRE_MESSAGE(d.empty(), "after ADD COLUMN: " << d);
+  BOOST_REQUIRE_MESSAGE(d.empty(), "after ADD COLUMN: " << d << run.log_tail());
 
   // A row violating a PostgreSQL constraint is dead-lettered; its neighbours commit.
   pg_value(run.pgdb, "ALTER TABLE ods.transactions ADD CONSTRAINT amount_limit CHECK (amount < 1000000)");
@@ -160,7 +167,7 @@ BOOST_AUTO_TEST_CASE(snapshot_stream_ddl_dlq_and_pg_restart) {
   BOOST_TEST(dead.find("sluice-pw") == std::string::npos);
   my_exec("DELETE FROM bank.transactions WHERE id = 910002");  // the source agrees again
   d = wait_equal("bank", run.pgdb, kBank);
-  BOOST_REQUIRE_MESSAGE(d.empty(), "after the dead letter: " << d);
+  BOOST_REQUIRE_MESSAGE(d.empty(), "after the dead letter: " << d << run.log_tail());
 
   // PostgreSQL restarted while changes keep coming: retried, nothing lost.
   Writer w;
@@ -169,7 +176,7 @@ BOOST_AUTO_TEST_CASE(snapshot_stream_ddl_dlq_and_pg_restart) {
   for (int i = 0; i < 200; ++i) w.step(300);
   d = wait_equal("bank", run.pgdb, kBank, std::chrono::seconds(120));
   run.require_alive();
-  BOOST_REQUIRE_MESSAGE(d.empty(), "after the PostgreSQL restart: " << d);
+  BOOST_REQUIRE_MESSAGE(d.empty(), "after the PostgreSQL restart: " << d << run.log_tail());
   BOOST_TEST(history_duplicates(run.pgdb) == "0");
   auto r = run.stop();
   BOOST_TEST(r.exit_code == 0, r.err.substr(r.err.size() > 2000 ? r.err.size() - 2000 : 0));
@@ -257,7 +264,7 @@ BOOST_AUTO_TEST_CASE(mks_finance_pipeline) {
           "created_at, monthly_income) VALUES (5000, '99999999999', 'Nurlan Test', 'A', "
           "'2024-03-01 08:00:00', 1234567890.12)");
   d = wait_equal("mks_finance_dw", run.pgdb, tables);
-  BOOST_REQUIRE_MESSAGE(d.empty(), "after changes: " << d);
+  BOOST_REQUIRE_MESSAGE(d.empty(), "after changes: " << d << run.log_tail());
   BOOST_TEST(pg_value(run.pgdb, "SELECT cdc_operation FROM ods.customers WHERE customer_id = 5000") == "c");
   auto r = run.stop();
   BOOST_TEST(r.exit_code == 0);

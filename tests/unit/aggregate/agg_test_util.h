@@ -11,16 +11,24 @@
 #include "engine/value/json.h"
 #include "operators/aggregate/aggregate_kind.h"
 #include "operators/join/join_kind.h"
-#include "operators/registry.h"
 
 namespace aggtest {
 
 using namespace sluice;
 
+// Independent of operators/registry.cpp: a "test" source and sink kind plus our two stages.
 inline dsl::SpecRegistry specs() {
-  dsl::SpecRegistry r = operators::registry().specs();
-  if (r.find(dsl::Role::Aggregate, "") == nullptr) r.add(operators::aggregate::spec());
-  if (r.find(dsl::Role::Join, "") == nullptr) r.add(operators::join::spec());
+  dsl::SpecRegistry r;
+  dsl::KindSpec src;
+  src.role = dsl::Role::Source;
+  src.kind = "test";
+  r.add(src);
+  dsl::KindSpec sink;
+  sink.role = dsl::Role::Sink;
+  sink.kind = "test";
+  r.add(sink);
+  r.add(operators::aggregate::spec());
+  r.add(operators::join::spec());
   return r;
 }
 
@@ -62,8 +70,8 @@ inline Stage stage_from(const std::string& text, const std::string& name) {
 // `aggregate agg from core { BODY }`.
 inline Stage make_agg(const std::string& body) {
   return stage_from(
-      "pipeline p {\n  source generate core { count = 1  fields { id = seq() } }\n"
-      "  aggregate agg from core {\n" + body + "\n  }\n  sink null out from agg { }\n}\n",
+      "pipeline p {\n  source test core { }\n"
+      "  aggregate agg from core {\n" + body + "\n  }\n  sink test out from agg { }\n}\n",
       "agg");
 }
 

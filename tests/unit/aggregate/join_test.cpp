@@ -13,12 +13,12 @@ using Lines = std::vector<std::string>;
 Stage join3(const std::string& body) {
   return stage_from(
       "pipeline p {\n"
-      "  source generate customers_t { count = 1  fields { customer_id = seq() } }\n"
-      "  source generate account_summary { count = 1  fields { customer_id = seq() } }\n"
-      "  source generate txn_summary { count = 1  fields { customer_id = seq() } }\n"
+      "  source test customers_t { }\n"
+      "  source test account_summary { }\n"
+      "  source test txn_summary { }\n"
       "  join j from customers_t, account_summary, txn_summary on customer_id {\n" +
           body +
-          "\n  }\n  sink null out from j { }\n}\n",
+          "\n  }\n  sink test out from j { }\n}\n",
       "j");
 }
 

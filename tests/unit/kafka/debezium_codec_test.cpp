@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(documented_create_event_with_schema_and_key) {
   DebeziumDecoder d("kin");
   Event e;
   auto r = d.decode(kKey, customers_envelope(payload), true, e);
-  BOOST_REQUIRE_MESSAGE(r.ok(), r.err().message);
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.err().message));
   BOOST_REQUIRE(*r);
   BOOST_CHECK(e.op == Op::Create);
   BOOST_CHECK(e.row == row_of(R"({"id":1004,"first_name":"Anne","last_name":"Kretchmar",)"
@@ -167,7 +167,7 @@ BOOST_AUTO_TEST_CASE(without_schema) {
                     R"("source":{"connector":"postgresql","db":"shop","schema":"public",)"
                     R"("table":"orders","ts_ms":1700000000000},"op":"r","ts_ms":1700000000001})",
                     true, e);
-  BOOST_REQUIRE_MESSAGE(r.ok(), r.err().message);
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.err().message));
   BOOST_REQUIRE(*r);
   BOOST_CHECK(e.op == Op::Read);
   BOOST_CHECK(field(e, "amt") == dec("1.50"));
@@ -317,7 +317,7 @@ BOOST_AUTO_TEST_CASE(encode_then_decode_is_exact) {
   std::string key, value;
   BOOST_REQUIRE(enc.encode_key(e, key));
   auto vr = enc.encode_value(e, value);
-  BOOST_REQUIRE_MESSAGE(vr.ok(), vr.err().message);
+  BOOST_REQUIRE_MESSAGE(vr.ok(), (vr.ok() ? "" : vr.err().message));
   BOOST_CHECK(json::parse(value).ok());
   BOOST_CHECK(value.find("\"connect.decimal.precision\":\"15\"") != std::string::npos);
   BOOST_CHECK(value.find("srv.bank.accounts.Envelope") != std::string::npos);
@@ -329,7 +329,7 @@ BOOST_AUTO_TEST_CASE(encode_then_decode_is_exact) {
   DebeziumDecoder d("kin");
   Event out;
   auto r = d.decode(key, value, true, out);
-  BOOST_REQUIRE_MESSAGE(r.ok(), r.err().message);
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.err().message));
   BOOST_REQUIRE(*r);
   BOOST_CHECK(out.op == Op::Update);
   BOOST_CHECK_EQUAL(out.ts, e.ts);
@@ -346,7 +346,12 @@ BOOST_AUTO_TEST_CASE(encode_then_decode_is_exact) {
   BOOST_CHECK_EQUAL(out.source->db, "bank");
   BOOST_CHECK_EQUAL(out.source->table, "accounts");
   // Column types survive (decimal precision and scale exact).
-  BOOST_CHECK_EQUAL(out.source->column_types[1], "decimal(15,2)");
+  for (size_t i = 0; i < out.source->column_names.size(); ++i) {
+    if (out.source->column_names[i] == "balance") {
+      BOOST_CHECK_EQUAL(out.source->column_types[i], "decimal(15,2)");
+    }
+  }
+  BOOST_CHECK_EQUAL(out.source->column_names.size(), e.row.size());
 
   // Delete: before = the row, after null.
   e.op = Op::Delete;

@@ -1,0 +1,57 @@
+// The read-only stats / status / control surface of a running engine: every pipeline of a
+// run with its stages' live counters and status. Filled by engine::run() when
+// RunOptions::live is set; read (and paused/resumed) by the metrics endpoint and the
+// management API from other threads. Entries stay valid after run() returns.
+#pragma once
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/runtime/pipeline_status.h"
+#include "engine/runtime/stage_counters.h"
+
+namespace sluice::engine {
+
+struct LiveStage {
+  std::string name;
+  std::string type;  // source, transform, aggregate, join, sink
+  std::string kind;  // generate, mysql, postgres, ... ("" for processors)
+  std::vector<std::string> from;
+  std::string dead_letter;  // the stage's dead-letter sink ("" = none)
+  int parallelism = 1;
+  int64_t buffer = 10000;  // the stage's `buffer` option (credit per instance)
+  std::shared_ptr<StageCounters> counters;
+};
+
+struct LivePipeline {
+  std::string name;
+  std::vector<LiveStage> stages;
+  std::shared_ptr<PipelineStatus> status;
+};
+
+// A pipeline's state as shown by status / the API.
+struct PipelineState {
+  std::string state;  // running, paused, completed, failed
+  std::string reason;
+  uint64_t restarts = 0;
+  uint64_t last_checkpoint = 0;
+  int64_t last_checkpoint_at = 0;
+  int64_t started_at = 0;
+};
+
+class LiveRegistry {
+ public:
+  void add(LivePipeline p);
+  std::vector<std::shared_ptr<const LivePipeline>> pipelines() const;
+  std::shared_ptr<const LivePipeline> find(const std::string& name) const;
+  // Sets the paused flag of every source of the pipeline; false when it is unknown.
+  bool set_paused(const std::string& name, bool paused);
+  static PipelineState state_of(const LivePipeline& p);
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::shared_ptr<LivePipeline>> pipelines_;
+};
+
+}  // namespace sluice::engine

@@ -1,0 +1,48 @@
+#include "operators/kafka/client_config.h"
+
+#include "engine/common/secrets.h"
+
+namespace sluice::operators::kafka {
+
+std::vector<std::string> string_list(const StageConfig& cfg, const std::string& name) {
+  std::vector<std::string> out;
+  const Value* v = cfg.option(name);
+  if (v == nullptr) return out;
+  if (v->type() == Type::String) {
+    out.push_back(v->as_string());
+  } else if (v->type() == Type::List) {
+    for (const Value& e : v->as_list()) {
+      out.push_back(e.type() == Type::String ? e.as_string() : e.to_display());
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> read_properties(const StageConfig& cfg) {
+  std::vector<std::pair<std::string, std::string>> kv;
+  for (const auto& p : string_list(cfg, "properties")) {
+    size_t eq = p.find('=');
+    if (eq == std::string::npos) continue;
+    std::string name = p.substr(0, eq);
+    std::string value = p.substr(eq + 1);
+    if (name.find("password") != std::string::npos || name.find("secret") != std::string::npos) {
+      secrets::add(value);
+    }
+    kv.emplace_back(std::move(name), std::move(value));
+  }
+  return kv;
+}
+
+result<rd_kafka_conf_t*> make_conf(const std::vector<std::pair<std::string, std::string>>& kv) {
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  char err[512];
+  for (const auto& [k, v] : kv) {
+    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      return error::fatal("kafka setting " + k + ": " + err);
+    }
+  }
+  return conf;
+}
+
+}  // namespace sluice::operators::kafka

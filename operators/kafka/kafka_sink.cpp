@@ -1,0 +1,253 @@
+#include "operators/kafka/kafka_sink.h"
+
+#include <chrono>
+#include <thread>
+
+#include "engine/common/logger.h"
+#include "engine/common/secrets.h"
+#include "engine/core/event_codec.h"
+#include "engine/value/json.h"
+#include "engine/value/temporal.h"
+#include "operators/common/stage_options.h"
+#include "operators/kafka/client_config.h"
+
+namespace sluice::operators::kafka {
+
+KafkaSink::~KafkaSink() { close(); }
+
+result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
+  Options o;
+  std::string where = "sink kafka " + cfg.name + ": ";
+  o.stage = cfg.name;
+  o.brokers = opt_string(cfg, "brokers", "");
+  if (o.brokers.empty()) return error::fatal(where + "brokers is required");
+  o.debezium = opt_string(cfg, "format", "debezium") != "json";
+  auto it = cfg.expr_options.find("topic");
+  if (it != cfg.expr_options.end() && it->second != nullptr) {
+    eval::Scope scope;
+    auto c = eval::compile(*it->second, scope);
+    if (!c.ok()) return error::fatal(where + "topic: " + c.err().message);
+    o.topic = std::move(c.value());
+  } else {
+    o.topic_constant = opt_string(cfg, "topic", "");
+  }
+  o.key = string_list(cfg, "key");
+  o.server = opt_string(cfg, "server", "");
+  o.flush_timeout_ms = opt_int(cfg, "flush_timeout", 30000000) / 1000;
+  o.properties = read_properties(cfg);
+  return std::unique_ptr<Sink>(new KafkaSink(std::move(o)));
+}
+
+void KafkaSink::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  auto* self = static_cast<KafkaSink*>(opaque);
+  if (m->err) {
+    if (self->failed_.fetch_add(1) == 0) {
+      self->first_failure_ = std::string(rd_kafka_err2str(m->err)) + " (topic " +
+                             rd_kafka_topic_name(m->rkt) + ")";
+    }
+  } else {
+    self->delivered_.fetch_add(1);
+  }
+}
+
+result<void> KafkaSink::open(const std::string& /*state*/) {
+  close();
+  failed_ = 0;
+  first_failure_.clear();
+  std::vector<std::pair<std::string, std::string>> kv = {
+      {"bootstrap.servers", o_.brokers},
+      {"enable.idempotence", "true"},
+      {"linger.ms", "5"},
+      {"client.id", "sluice-" + o_.stage},
+  };
+  kv.insert(kv.end(), o_.properties.begin(), o_.properties.end());
+  auto conf = make_conf(kv);
+  if (!conf.ok()) return conf.err();
+  rd_kafka_conf_set_opaque(*conf, this);
+  rd_kafka_conf_set_dr_msg_cb(*conf, &KafkaSink::on_delivery);
+  char err[512];
+  rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, *conf, err, sizeof(err));
+  if (rk_ == nullptr) {
+    rd_kafka_conf_destroy(*conf);
+    return error::fatal(std::string("sink kafka: ") + err);
+  }
+  return {};
+}
+
+result<void> KafkaSink::produce(const std::string& topic, const std::string* key,
+                                const std::string* value, rd_kafka_headers_t* headers) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(o_.flush_timeout_ms);
+  while (true) {
+    rd_kafka_resp_err_t e = rd_kafka_producev(
+        rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_KEY(key ? key->data() : nullptr, key ? key->size() : 0),
+        RD_KAFKA_V_VALUE(value ? const_cast<char*>(value->data()) : nullptr,
+                         value ? value->size() : 0),
+        RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
+    if (e == RD_KAFKA_RESP_ERR_NO_ERROR) return {};
+    if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL && std::chrono::steady_clock::now() < deadline) {
+      rd_kafka_poll(rk_, 50);  // serve delivery reports, make room
+      continue;
+    }
+    if (headers != nullptr) rd_kafka_headers_destroy(headers);
+    if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      return error::transient("sink kafka: producer queue full for " +
+                              std::to_string(o_.flush_timeout_ms) + " ms");
+    }
+    if (e == RD_KAFKA_RESP_ERR__FATAL) {
+      char buf[512];
+      rd_kafka_fatal_error(rk_, buf, sizeof(buf));
+      return error::fatal(std::string("sink kafka: ") + buf);
+    }
+    return error::permanent(std::string("sink kafka: produce to ") + topic + ": " +
+                            rd_kafka_err2str(e));
+  }
+}
+
+result<std::string> KafkaSink::topic_for(const Event& e) {
+  if (o_.topic) {
+    eval::Context ctx;
+    ctx.event = &e;
+    ctx.row = &e.row;
+    Value scratch;
+    try {
+      const Value* v = o_.topic->peek(ctx, scratch);
+      if (v->type() != Type::String || v->as_string().empty()) {
+        return error::permanent("topic expression gave " + v->to_display());
+      }
+      return v->as_string();
+    } catch (const std::exception& ex) {
+      return error::permanent(std::string("topic: ") + ex.what());
+    }
+  }
+  if (!o_.topic_constant.empty()) return o_.topic_constant;
+  std::string server = o_.server;
+  if (server.empty()) server = e.source && !e.source->name.empty() ? e.source->name : "sluice";
+  return debezium::DebeziumEncoder(server).default_topic(e);
+}
+
+void KafkaSink::dead_letter_headers(const Event& e, rd_kafka_headers_t* h) {
+  const DeadLetterInfo& d = *e.dead_letter;
+  auto add = [h](const char* name, const std::string& v) {
+    rd_kafka_header_add(h, name, -1, v.data(), static_cast<ssize_t>(v.size()));
+  };
+  if (e.position.type() == Type::Object) {
+    const Object& p = e.position.as_object();
+    const Value* t = p.find(intern("topic"));
+    const Value* pa = p.find(intern("partition"));
+    const Value* o = p.find(intern("offset"));
+    if (t && pa && o && t->type() == Type::String) {
+      add("__connect.errors.topic", t->as_string());
+      add("__connect.errors.partition", pa->to_display());
+      add("__connect.errors.offset", o->to_display());
+    }
+  }
+  add("__connect.errors.stage", d.stage);
+  add("__connect.errors.connector.name", d.stage);
+  add("__connect.errors.exception.class.name", "sluice." + d.kind);
+  add("__connect.errors.exception.message", secrets::redact(d.message));
+  add("sluice.errors.kind", d.kind);
+  add("sluice.errors.attempts", std::to_string(d.attempts));
+  add("sluice.errors.at", temporal::format_timestamp(d.at));
+  if (!e.position.is_null()) add("sluice.errors.position", json::encode(e.position));
+}
+
+result<void> KafkaSink::write(std::vector<Event>& events, std::vector<Event>& dead) {
+  if (rk_ == nullptr) return error::fatal("sink kafka: write before open");
+  Object key_obj;
+  for (Event& e : events) {
+    auto topic = topic_for(e);
+    if (!topic.ok()) {
+      if (e.dead_letter) {
+        log::warn("kafka", "sink '" + o_.stage + "': dead letter dropped: " + topic.err().message);
+        continue;
+      }
+      mark_dead(e, o_.stage, "write", topic.err().message);
+      dead.push_back(std::move(e));
+      continue;
+    }
+    key_buf_.clear();
+    value_buf_.clear();
+    bool has_key = false;
+    if (!o_.key.empty()) {
+      key_obj.clear();
+      for (const auto& k : o_.key) {
+        const Value* v = e.row.find(intern(k));
+        key_obj.append(intern(k), v ? *v : Value());
+      }
+      json::encode(Value::object(key_obj), key_buf_);
+      has_key = true;
+    }
+    if (e.dead_letter) {
+      if (!has_key && debezium::key_columns(e, key_obj)) {
+        json::encode(Value::object(key_obj), key_buf_);
+        has_key = true;
+      }
+      event_codec::append_dead_letter(e, value_buf_);
+      rd_kafka_headers_t* h = rd_kafka_headers_new(12);
+      dead_letter_headers(e, h);
+      auto r = produce(*topic, has_key ? &key_buf_ : nullptr, &value_buf_, h);
+      if (!r.ok()) {
+        if (r.err().kind != failure_kind::permanent) return r;
+        log::warn("kafka", "sink '" + o_.stage + "': dead letter dropped: " + r.err().message);
+      }
+      continue;
+    }
+    if (o_.debezium) {
+      std::string server = o_.server;
+      if (server.empty()) server = e.source && !e.source->name.empty() ? e.source->name : "sluice";
+      debezium::DebeziumEncoder enc(server);
+      if (!has_key) has_key = enc.encode_key(e, key_buf_);
+      auto r = enc.encode_value(e, value_buf_);
+      if (!r.ok()) {
+        mark_dead(e, o_.stage, "encode", r.err().message);
+        dead.push_back(std::move(e));
+        continue;
+      }
+    } else {
+      if (!has_key && debezium::key_columns(e, key_obj)) {
+        json::encode(Value::object(key_obj), key_buf_);
+        has_key = true;
+      }
+      event_codec::append_event(e, value_buf_);
+    }
+    auto r = produce(*topic, has_key ? &key_buf_ : nullptr, &value_buf_, nullptr);
+    if (!r.ok()) {
+      if (r.err().kind != failure_kind::permanent) return r;
+      mark_dead(e, o_.stage, "write", r.err().message);
+      dead.push_back(std::move(e));
+      continue;
+    }
+    if (o_.debezium && e.op == Op::Delete && has_key) {  // tombstone for log compaction
+      auto t = produce(*topic, &key_buf_, nullptr, nullptr);
+      if (!t.ok() && t.err().kind != failure_kind::permanent) return t;
+    }
+  }
+  rd_kafka_poll(rk_, 0);
+  return {};
+}
+
+result<std::string> KafkaSink::checkpoint(uint64_t /*id*/) {
+  if (rk_ == nullptr) return error::fatal("sink kafka: checkpoint before open");
+  rd_kafka_resp_err_t e = rd_kafka_flush(rk_, static_cast<int>(o_.flush_timeout_ms));
+  if (failed_.load() > 0) {
+    return error::transient("sink kafka: " + std::to_string(failed_.load()) +
+                            " deliveries failed (first: " + first_failure_ +
+                            "); the pipeline must restart from its last checkpoint");
+  }
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR || rd_kafka_outq_len(rk_) > 0) {
+    return error::transient("sink kafka: " + std::to_string(rd_kafka_outq_len(rk_)) +
+                            " messages not yet acknowledged after " +
+                            std::to_string(o_.flush_timeout_ms) + " ms");
+  }
+  return std::string();
+}
+
+void KafkaSink::close() {
+  if (rk_ == nullptr) return;
+  rd_kafka_flush(rk_, static_cast<int>(std::min<int64_t>(o_.flush_timeout_ms, 10000)));
+  rd_kafka_destroy(rk_);
+  rk_ = nullptr;
+}
+
+}  // namespace sluice::operators::kafka

@@ -1,0 +1,195 @@
+#include "operators/kafka/kafka_source.h"
+
+#include "engine/common/logger.h"
+#include "operators/common/stage_options.h"
+#include "operators/kafka/client_config.h"
+
+namespace sluice::operators::kafka {
+namespace {
+constexpr size_t kMaxPending = 64;
+}
+
+KafkaSource::~KafkaSource() { close(); }
+
+result<std::unique_ptr<Source>> KafkaSource::make(const StageConfig& cfg) {
+  Options o;
+  o.stage = cfg.name;
+  o.brokers = opt_string(cfg, "brokers", "");
+  if (o.brokers.empty()) return error::fatal("source kafka " + cfg.name + ": brokers is required");
+  o.topics = string_list(cfg, "topics");
+  if (o.topics.empty()) return error::fatal("source kafka " + cfg.name + ": topics is required");
+  o.group = opt_string(cfg, "group", "");
+  if (o.group.empty()) o.group = "sluice." + cfg.pipeline + "." + cfg.name;
+  std::string f = opt_string(cfg, "format", "debezium");
+  o.format = f == "json" ? Format::Json : f == "raw" ? Format::Raw : Format::Debezium;
+  o.earliest = opt_string(cfg, "start", "earliest") != "latest";
+  o.properties = read_properties(cfg);
+  return std::unique_ptr<Source>(new KafkaSource(std::move(o)));
+}
+
+void KafkaSource::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                               rd_kafka_topic_partition_list_t* parts, void* opaque) {
+  auto* self = static_cast<KafkaSource*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    for (int i = 0; i < parts->cnt; ++i) {
+      auto& p = parts->elems[i];
+      int64_t off = self->positions_.get(p.topic, p.partition);
+      if (off >= 0) p.offset = off;
+    }
+    rd_kafka_assign(rk, parts);
+    log::debug("kafka", "source '" + self->o_.stage + "': assigned " +
+                            std::to_string(parts->cnt) + " partitions");
+  } else {
+    rd_kafka_assign(rk, nullptr);
+  }
+}
+
+result<void> KafkaSource::open(const std::string& state) {
+  close();
+  positions_ = PartitionOffsets();
+  pending_.clear();
+  if (!state.empty()) {
+    auto p = PartitionOffsets::decode(state);
+    if (!p.ok()) return p.err();
+    positions_ = std::move(p).value();
+  }
+  std::vector<std::pair<std::string, std::string>> kv = {
+      {"bootstrap.servers", o_.brokers},
+      {"group.id", o_.group},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", o_.earliest ? "earliest" : "latest"},
+      {"enable.partition.eof", "false"},
+      {"client.id", "sluice-" + o_.stage},
+  };
+  kv.insert(kv.end(), o_.properties.begin(), o_.properties.end());
+  auto conf = make_conf(kv);
+  if (!conf.ok()) return conf.err();
+  rd_kafka_conf_set_opaque(*conf, this);
+  rd_kafka_conf_set_rebalance_cb(*conf, &KafkaSource::on_rebalance);
+  char err[512];
+  rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, *conf, err, sizeof(err));
+  if (rk_ == nullptr) {
+    rd_kafka_conf_destroy(*conf);
+    return error::fatal(std::string("source kafka: ") + err);
+  }
+  rd_kafka_poll_set_consumer(rk_);
+  queue_ = rd_kafka_queue_get_consumer(rk_);
+  rd_kafka_topic_partition_list_t* topics =
+      rd_kafka_topic_partition_list_new(static_cast<int>(o_.topics.size()));
+  for (const auto& t : o_.topics) {
+    rd_kafka_topic_partition_list_add(topics, t.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_, topics);
+  rd_kafka_topic_partition_list_destroy(topics);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return error::transient(std::string("source kafka: subscribe: ") + rd_kafka_err2str(e));
+  }
+  return {};
+}
+
+void KafkaSource::skip(const rd_kafka_message_t* m, const std::string& why) {
+  ++skipped_;
+  if (skipped_ <= 20 || skipped_ % 1000 == 0) {
+    log::warn("kafka", "source '" + o_.stage + "': skipped message " +
+                           rd_kafka_topic_name(m->rkt) + "/" + std::to_string(m->partition) +
+                           "@" + std::to_string(m->offset) + " (" + why + ")" +
+                           (skipped_ > 20 ? " [" + std::to_string(skipped_) + " skipped]" : ""));
+  }
+}
+
+result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
+  if (rk_ == nullptr) return error::fatal("source kafka: poll before open");
+  if (max == 0) return Poll::Data;
+  msgs_.resize(max);
+  ssize_t n = rd_kafka_consume_batch_queue(queue_, 0, msgs_.data(), max);
+  if (n < 0) return error::transient(std::string("source kafka: ") + rd_kafka_err2str(rd_kafka_last_error()));
+  static const Sym s_topic = intern("topic"), s_partition = intern("partition"),
+                   s_offset = intern("offset");
+  std::string topic;
+  const rd_kafka_topic_t* last_rkt = nullptr;
+  size_t produced = 0;
+  for (ssize_t i = 0; i < n; ++i) {
+    rd_kafka_message_t* m = msgs_[i];
+    if (m->err) {
+      if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        std::string msg = rd_kafka_message_errstr(m);
+        rd_kafka_resp_err_t code = m->err;
+        rd_kafka_message_destroy(m);
+        for (ssize_t j = i + 1; j < n; ++j) rd_kafka_message_destroy(msgs_[j]);
+        if (code == RD_KAFKA_RESP_ERR__FATAL) return error::fatal("source kafka: " + msg);
+        log::warn("kafka", "source '" + o_.stage + "': " + msg);
+        return produced > 0 ? Poll::Data : Poll::Idle;
+      }
+      rd_kafka_message_destroy(m);
+      continue;
+    }
+    if (m->rkt != last_rkt) {
+      topic = rd_kafka_topic_name(m->rkt);
+      last_rkt = m->rkt;
+    }
+    out.emplace_back();
+    Event& e = out.back();
+    auto r = decoder_.decode(topic, static_cast<const char*>(m->key), m->key_len,
+                             static_cast<const char*>(m->payload), m->len, e);
+    if (!r.ok() || !*r) {
+      out.pop_back();
+      if (!r.ok()) skip(m, r.err().message);
+    } else {
+      Object pos;
+      pos.reserve(3);
+      pos.append(s_topic, Value::string(topic));
+      pos.append(s_partition, Value::int64(m->partition));
+      pos.append(s_offset, Value::int64(m->offset));
+      e.position = Value::object(std::move(pos));
+      if (e.ts == 0) {
+        rd_kafka_timestamp_type_t tt;
+        int64_t ts = rd_kafka_message_timestamp(m, &tt);
+        if (ts > 0) e.ts = ts * 1000;
+      }
+      ++produced;
+    }
+    positions_.set(topic, m->partition, m->offset + 1);
+    rd_kafka_message_destroy(m);
+  }
+  if (n == 0) return Poll::Idle;
+  return Poll::Data;
+}
+
+std::string KafkaSource::checkpoint_state() const {
+  pending_.push_back(positions_);
+  if (pending_.size() > kMaxPending) pending_.pop_front();
+  return positions_.encode();
+}
+
+void KafkaSource::checkpoint_committed(uint64_t /*id*/) {
+  if (pending_.empty() || rk_ == nullptr) return;
+  PartitionOffsets offs = std::move(pending_.front());
+  pending_.pop_front();
+  if (offs.empty()) return;
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(offs.all().size()));
+  for (const auto& [k, off] : offs.all()) {
+    rd_kafka_topic_partition_list_add(list, k.first.c_str(), k.second)->offset = off;
+  }
+  rd_kafka_resp_err_t e = rd_kafka_commit(rk_, list, 1);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    log::warn("kafka", "source '" + o_.stage + "': offset commit: " + rd_kafka_err2str(e));
+  } else {
+    ++commits_;
+  }
+}
+
+void KafkaSource::close() {
+  if (rk_ == nullptr) return;
+  if (queue_ != nullptr) {
+    rd_kafka_queue_destroy(queue_);
+    queue_ = nullptr;
+  }
+  rd_kafka_consumer_close(rk_);
+  rd_kafka_destroy(rk_);
+  rk_ = nullptr;
+}
+
+}  // namespace sluice::operators::kafka

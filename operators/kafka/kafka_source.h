@@ -1,0 +1,71 @@
+// Source `kafka` (DSL.md §9): a consumer-group member reading `topics`.
+//
+// Offsets: auto commit and auto offset store are off. The source tracks the next offset of
+// every partition it has read; checkpoint_state() returns them (PartitionOffsets text) and
+// remembers them as the offsets of that checkpoint; checkpoint_committed() commits the
+// oldest remembered set to the group (checkpoints complete in the order they are taken,
+// one commit per checkpoint). On open(state), partitions assigned to this member start at the
+// checkpointed offsets (rebalance callback), so a restart resumes exactly after the last
+// complete checkpoint even when the group commit was lost; partitions not in the state
+// start at the group's committed offset, else at `start`.
+//
+// A message that does not parse is skipped: counted (skipped()) and logged as a warning
+// naming topic, partition and offset (the first 20, then every 1000th). Sources have no
+// dead-letter output in the engine's interface.
+// Parallelism > 1: every instance joins the same group, so Kafka spreads the partitions.
+#pragma once
+#include <librdkafka/rdkafka.h>
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/core/operator.h"
+#include "operators/kafka/message_decoder.h"
+#include "operators/kafka/partition_offsets.h"
+
+namespace sluice::operators::kafka {
+
+class KafkaSource : public Source {
+ public:
+  struct Options {
+    std::string stage;
+    std::string brokers;
+    std::vector<std::string> topics;
+    std::string group;
+    Format format = Format::Debezium;
+    bool earliest = true;
+    std::vector<std::pair<std::string, std::string>> properties;
+  };
+  explicit KafkaSource(Options o) : o_(std::move(o)), decoder_(o_.format, o_.stage) {}
+  ~KafkaSource() override;
+  static result<std::unique_ptr<Source>> make(const StageConfig& cfg);
+
+  result<void> open(const std::string& state) override;
+  result<Poll> poll(size_t max, std::vector<Event>& out) override;
+  std::string checkpoint_state() const override;
+  void checkpoint_committed(uint64_t id) override;
+  void close() override;
+
+  uint64_t skipped() const { return skipped_; }
+  uint64_t committed() const { return commits_; }
+
+ private:
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                           rd_kafka_topic_partition_list_t* parts, void* opaque);
+  void skip(const rd_kafka_message_t* m, const std::string& why);
+
+  Options o_;
+  MessageDecoder decoder_;
+  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_queue_t* queue_ = nullptr;
+  PartitionOffsets positions_;  // next offset per partition read (or restored)
+  mutable std::deque<PartitionOffsets> pending_;  // taken by checkpoint_state, not yet committed
+  std::vector<rd_kafka_message_t*> msgs_;
+  uint64_t skipped_ = 0;
+  uint64_t commits_ = 0;
+};
+
+}  // namespace sluice::operators::kafka

@@ -1,0 +1,34 @@
+// Next offsets to consume per topic partition: the kafka source's checkpoint state.
+// Text form, one partition a line: "TOPIC\tPARTITION\tNEXT_OFFSET\n" (Kafka topic names
+// cannot hold tabs or line breaks).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "engine/common/result.h"
+
+namespace sluice::operators::kafka {
+
+class PartitionOffsets {
+ public:
+  using Key = std::pair<std::string, int32_t>;
+  void set(const std::string& topic, int32_t partition, int64_t next) {
+    map_[Key(topic, partition)] = next;
+  }
+  // -1 when unknown.
+  int64_t get(const std::string& topic, int32_t partition) const {
+    auto it = map_.find(Key(topic, partition));
+    return it == map_.end() ? -1 : it->second;
+  }
+  const std::map<Key, int64_t>& all() const { return map_; }
+  bool empty() const { return map_.empty(); }
+  std::string encode() const;
+  static result<PartitionOffsets> decode(const std::string& text);
+
+ private:
+  std::map<Key, int64_t> map_;
+};
+
+}  // namespace sluice::operators::kafka

@@ -1,0 +1,49 @@
+// The pure half of the sink: change events -> the exact bulk operations per collection, with
+// no server involved (tests compare them as canonical extended JSON; docs/mongodb.md).
+//
+// upsert mode: c/r/u -> replaceOne({_id}, {_id, ...row}, upsert) or, with update = set,
+//   updateOne({_id}, {$set: row}, upsert); d -> deleteOne({_id}). Within one flush the last
+//   event per (collection, _id) wins (an unordered bulk write has no order), and with
+//   update = set an upsert that follows a delete of the same _id becomes a replaceOne.
+// append mode: every event -> insertOne(row + cdc_operation, cdc_timestamp, cdc_position).
+// _id: the `key` option's fields, else the record key, else the source primary key, else the
+// row's own _id. One value: _id is that value; several: a subdocument {name: value, ...}.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "engine/core/event.h"
+#include "operators/mongodb/collection_batch.h"
+#include "operators/mongodb/mongodb_options.h"
+
+namespace sluice::operators::mongodb {
+
+class BulkPlanner {
+ public:
+  explicit BulkPlanner(const MongoOptions& opts);
+
+  // Builds the operations for `evs` (in order; WriteOp::event indexes `evs`). Records that
+  // cannot be written (no key, a value BSON cannot hold exactly, a failing collection
+  // expression) are copied to `dead` with kind "write" (or "eval") and a message.
+  std::vector<CollectionBatch> plan(const std::vector<const Event*>& evs,
+                                    std::vector<Event>& dead) const;
+  // One operation for one event (no collapsing). false + err when it cannot be built.
+  bool build(const Event& e, size_t index, bool force_replace, WriteOp& out,
+             std::string& err) const;
+  // Appends "_id" for the event to `out`. false + err when the event has no usable key.
+  bool append_id(const Event& e, bson_t* out, std::string& err) const;
+  // The collection of an event. false + err when the expression fails.
+  bool collection_of(const Event& e, std::string& name, std::string& err) const;
+  // Copies `e` to `dead` with dead-letter info.
+  void dead_letter(const Event& e, const char* kind, const std::string& message,
+                   std::vector<Event>& dead) const;
+
+ private:
+  bool append_named_id(const Object& row, const std::vector<std::vector<Sym>>& paths,
+                       const std::vector<std::string>& names, bson_t* out, std::string& err) const;
+  const MongoOptions& opts_;
+  std::vector<std::vector<Sym>> key_paths_;
+  std::vector<std::string> key_names_;  // last segment of each key path
+};
+
+}  // namespace sluice::operators::mongodb

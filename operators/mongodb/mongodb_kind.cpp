@@ -1,0 +1,15 @@
+#include "operators/mongodb/mongodb_kind.h"
+
+#include "operators/mongodb/mongodb_sink.h"
+#include "operators/mongodb/mongodb_spec.h"
+
+namespace sluice::operators::mongodb {
+
+OperatorKind kind() {
+  OperatorKind k;
+  k.spec = sink_spec();
+  k.sink = &MongoSink::make;
+  return k;
+}
+
+}  // namespace sluice::operators::mongodb

@@ -1,0 +1,150 @@
+// sluice status [--endpoint ADDR] [--pipeline NAME]: a readable table from the management API.
+#include <cstdio>
+#include <cstdlib>
+
+#include "engine/value/json.h"
+#include "runtime/cli_args.h"
+#include "runtime/commands.h"
+#include "runtime/http_client.h"
+#include "runtime/json_fields.h"
+
+namespace sluice::runtime {
+namespace {
+const char* kHelp =
+    "usage: sluice status [--endpoint ADDR] [--pipeline NAME]\n\n"
+    "Prints the state, checkpoint, lag, rates and per-stage counters of the pipelines of a running\n"
+    "`sluice run --metrics ADDR`. ADDR defaults to $SLUICE_ENDPOINT, else 127.0.0.1:9464.\n"
+    "Exit codes: 0 ok, 2 usage, 3 the endpoint cannot be reached or a pipeline failed.\n";
+
+const Value* field(const Value& v, const char* name) { return json_field(v, name); }
+double number(const Value* v) { return json_number(v); }
+std::string text(const Value* v) { return json_text(v); }
+
+std::string human(double n) {
+  char buf[32];
+  if (n >= 1e9) {
+    std::snprintf(buf, sizeof buf, "%.1fG", n / 1e9);
+  } else if (n >= 1e6) {
+    std::snprintf(buf, sizeof buf, "%.1fM", n / 1e6);
+  } else if (n >= 1e4) {
+    std::snprintf(buf, sizeof buf, "%.1fk", n / 1e3);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0f", n);
+  }
+  return buf;
+}
+
+result<Value> get_json(const std::string& endpoint, const std::string& path) {
+  auto r = http_request(endpoint, "GET", path);
+  if (!r.ok()) return r.err();
+  auto v = json::parse(r->body);
+  if (!v.ok()) return error::permanent("bad JSON from " + endpoint + path + ": " + v.err().message);
+  if (r->status != 200) {
+    return error::permanent(endpoint + path + ": HTTP " + std::to_string(r->status) + ": " +
+                            text(field(*v, "error")));
+  }
+  return v;
+}
+
+void print_pipeline(const Value& p) {
+  const Value* cp = field(p, "last_checkpoint");
+  std::string checkpoint = "-";
+  if (cp && number(field(*cp, "id")) > 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "#%.0f (%.1fs ago)", number(field(*cp, "id")), number(field(*cp, "age_seconds")));
+    checkpoint = buf;
+  }
+  char lag[32];
+  std::snprintf(lag, sizeof lag, "%.2fs", number(field(p, "lag_seconds")));
+  std::printf("%-20s %-10s %-18s %-8s %9s %10s %7s %6s %8s\n", text(field(p, "name")).c_str(),
+              text(field(p, "state")).c_str(), checkpoint.c_str(), lag,
+              human(number(field(p, "read_per_second"))).c_str(),
+              human(number(field(p, "written_per_second"))).c_str(),
+              human(number(field(p, "errors"))).c_str(), human(number(field(p, "dead_letters"))).c_str(),
+              human(number(field(p, "restarts"))).c_str());
+  if (!text(field(p, "reason")).empty()) std::printf("  reason: %s\n", text(field(p, "reason")).c_str());
+}
+
+void print_stages(const Value& p) {
+  const Value* stages = field(p, "stages");
+  if (!stages || stages->type() != Type::List) return;
+  std::printf("\n%s\n  %-20s %-18s %10s %10s %9s %9s %6s %6s %7s  %s\n", text(field(p, "name")).c_str(), "STAGE",
+              "TYPE", "IN", "OUT", "OUT/S", "IN-FLIGHT", "DEAD", "ERRORS", "RETRIES", "NOTE");
+  for (const auto& s : stages->as_list()) {
+    std::string type = text(field(s, "type"));
+    if (!text(field(s, "kind")).empty()) type += " " + text(field(s, "kind"));
+    std::string note;
+    if (type.rfind("source", 0) == 0) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "lag %.2fs", number(field(s, "lag_seconds")));
+      note = buf;
+      if (const Value* pr = field(s, "progress")) {
+        const double total = number(field(*pr, "total"));
+        std::snprintf(buf, sizeof buf, ", %.1f%% of %s", total > 0 ? 100 * number(field(*pr, "done")) / total : 100.0,
+                      human(total).c_str());
+        note += buf;
+      }
+      if (const Value* paused = field(s, "paused"); paused && paused->type() == Type::Bool && paused->as_bool()) {
+        note += ", paused";
+      }
+    }
+    std::printf("  %-20s %-18s %10s %10s %9s %9s %6s %6s %7s  %s\n", text(field(s, "name")).c_str(), type.c_str(),
+                human(number(field(s, "in"))).c_str(), human(number(field(s, "out"))).c_str(),
+                human(number(field(s, "out_per_second"))).c_str(), human(number(field(s, "in_flight"))).c_str(),
+                human(number(field(s, "dead_letters"))).c_str(), human(number(field(s, "errors"))).c_str(),
+                human(number(field(s, "retries"))).c_str(), note.c_str());
+  }
+}
+}  // namespace
+
+std::string default_endpoint() {
+  const char* env = std::getenv("SLUICE_ENDPOINT");
+  return env && *env ? env : "127.0.0.1:9464";
+}
+
+int command_status(const std::vector<std::string>& argv) {
+  std::string err;
+  auto args = cli::parse_args(argv, {"--endpoint", "--pipeline"}, {"--help"}, err);
+  if (!args || !args->positional.empty()) {
+    std::fprintf(stderr, "sluice status: %s\n\n%s", args ? "unexpected argument" : err.c_str(), kHelp);
+    return kExitUsage;
+  }
+  if (args->has("--help")) {
+    std::fputs(kHelp, stdout);
+    return kExitOk;
+  }
+  const std::string endpoint = args->get("--endpoint").value_or(default_endpoint());
+  auto list = get_json(endpoint, "/pipelines");
+  if (!list.ok()) {
+    std::fprintf(stderr, "sluice status: %s (is `sluice run --metrics %s` running?)\n", list.err().message.c_str(),
+                 endpoint.c_str());
+    return kExitRuntime;
+  }
+  const Value* ps = field(*list, "pipelines");
+  if (!ps || ps->type() != Type::List) {
+    std::fprintf(stderr, "sluice status: unexpected answer from %s\n", endpoint.c_str());
+    return kExitRuntime;
+  }
+  const std::string only = args->get("--pipeline").value_or("");
+  std::printf("%-20s %-10s %-18s %-8s %9s %10s %7s %6s %8s\n", "PIPELINE", "STATE", "CHECKPOINT", "LAG", "READ/S",
+              "WRITTEN/S", "ERRORS", "DEAD", "RESTARTS");
+  bool failed = false, found = false;
+  std::vector<Value> details;
+  for (const auto& p : ps->as_list()) {
+    const std::string name = text(field(p, "name"));
+    if (!only.empty() && name != only) continue;
+    found = true;
+    failed = failed || text(field(p, "state")) == "failed";
+    print_pipeline(p);
+    auto d = get_json(endpoint, "/pipelines/" + name);
+    if (d.ok()) details.push_back(std::move(d).value());
+  }
+  for (const auto& d : details) print_stages(d);
+  if (!only.empty() && !found) {
+    std::fprintf(stderr, "sluice status: no pipeline named '%s'\n", only.c_str());
+    return kExitRuntime;
+  }
+  return failed ? kExitRuntime : kExitOk;
+}
+
+}  // namespace sluice::runtime

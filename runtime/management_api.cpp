@@ -1,0 +1,262 @@
+#include "runtime/management_api.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "engine/core/event_codec.h"
+#include "engine/runtime/rate_limiter.h"
+#include "engine/value/json.h"
+#include "runtime/live_view.h"
+#include "runtime/metrics_export.h"
+
+namespace sluice::runtime {
+namespace {
+
+std::string str(const std::string& s) {
+  std::string out;
+  json::encode_string(s, out);
+  return out;
+}
+
+std::string num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+HttpResponse json_response(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.body += '\n';
+  return r;
+}
+
+HttpResponse error_response(int status, const std::string& message) {
+  return json_response(status, "{\"error\":" + str(message) + "}");
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    if (j > i) parts.push_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return parts;
+}
+
+size_t query_limit(const std::string& query, size_t def) {
+  auto pos = query.find("limit=");
+  if (pos == std::string::npos) return def;
+  return static_cast<size_t>(std::strtoul(query.c_str() + pos + 6, nullptr, 10));
+}
+
+}  // namespace
+
+ManagementApi::ManagementApi(std::shared_ptr<engine::LiveRegistry> live) : live_(std::move(live)) {}
+
+ManagementApi::~ManagementApi() { stop_sampler(); }
+
+void ManagementApi::start_sampler() {
+  stop_ = false;
+  sample();
+  sampler_ = std::thread([this] {
+    int ticks = 0;
+    while (!stop_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (++ticks % 10 == 0) sample();
+    }
+  });
+}
+
+void ManagementApi::stop_sampler() {
+  stop_ = true;
+  if (sampler_.joinable()) sampler_.join();
+}
+
+void ManagementApi::sample() {
+  const int64_t now = engine::monotonic_us();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& p : live_->pipelines()) {
+    for (const auto& s : p->stages) {
+      Rate& r = rates_[p->name + "/" + s.name];
+      const uint64_t in = s.counters->in.load(std::memory_order_relaxed);
+      const uint64_t out = s.counters->out.load(std::memory_order_relaxed);
+      if (r.at_us > 0 && now > r.at_us) {
+        const double dt = static_cast<double>(now - r.at_us) / 1e6;
+        r.in_per_s = static_cast<double>(in - r.in) / dt;
+        r.out_per_s = static_cast<double>(out - r.out) / dt;
+      }
+      r.in = in;
+      r.out = out;
+      r.at_us = now;
+    }
+  }
+}
+
+ManagementApi::Rate ManagementApi::rate_of(const std::string& pipeline, const std::string& stage) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = rates_.find(pipeline + "/" + stage);
+  return it == rates_.end() ? Rate{} : it->second;
+}
+
+std::string ManagementApi::pipeline_json(const engine::LivePipeline& p, bool with_stages) {
+  const auto st = engine::LiveRegistry::state_of(p);
+  uint64_t errors = 0, dead = 0, read = 0, written = 0;
+  double read_rate = 0, write_rate = 0;
+  for (const auto& s : p.stages) {
+    errors += s.counters->errors.load(std::memory_order_relaxed);
+    dead += s.counters->dead.load(std::memory_order_relaxed);
+    const Rate r = rate_of(p.name, s.name);
+    if (s.type == "source") {
+      read += s.counters->out.load(std::memory_order_relaxed);
+      read_rate += r.out_per_s;
+    } else if (s.type == "sink") {
+      written += s.counters->out.load(std::memory_order_relaxed);
+      write_rate += r.out_per_s;
+    }
+  }
+  std::string o = "{\"name\":" + str(p.name) + ",\"state\":" + str(st.state);
+  if (!st.reason.empty()) o += ",\"reason\":" + str(st.reason);
+  o += ",\"restarts\":" + std::to_string(st.restarts);
+  o += ",\"last_checkpoint\":{\"id\":" + std::to_string(st.last_checkpoint) + ",\"at\":" +
+       (st.last_checkpoint_at ? num(static_cast<double>(st.last_checkpoint_at) / 1e6) : "null") +
+       ",\"age_seconds\":" +
+       (st.last_checkpoint_at
+            ? num(static_cast<double>(engine::wall_clock_us() - st.last_checkpoint_at) / 1e6)
+            : "null") +
+       "}";
+  o += ",\"lag_seconds\":" + num(pipeline_lag_seconds(p));
+  o += ",\"records_read\":" + std::to_string(read) + ",\"records_written\":" + std::to_string(written);
+  o += ",\"read_per_second\":" + num(read_rate) + ",\"written_per_second\":" + num(write_rate);
+  o += ",\"errors\":" + std::to_string(errors) + ",\"dead_letters\":" + std::to_string(dead);
+  if (with_stages) {
+    o += ",\"stages\":[";
+    bool first = true;
+    for (const auto& s : p.stages) {
+      const auto& c = *s.counters;
+      const Rate r = rate_of(p.name, s.name);
+      if (!first) o += ',';
+      first = false;
+      o += "{\"name\":" + str(s.name) + ",\"type\":" + str(s.type) + ",\"kind\":" + str(s.kind);
+      o += ",\"from\":[";
+      for (size_t i = 0; i < s.from.size(); ++i) o += (i ? "," : "") + str(s.from[i]);
+      o += "]";
+      if (!s.dead_letter.empty()) o += ",\"dead_letter\":" + str(s.dead_letter);
+      o += ",\"parallelism\":" + std::to_string(s.parallelism);
+      o += ",\"in\":" + std::to_string(c.in.load()) + ",\"out\":" + std::to_string(c.out.load());
+      o += ",\"in_per_second\":" + num(r.in_per_s) + ",\"out_per_second\":" + num(r.out_per_s);
+      o += ",\"dead_letters\":" + std::to_string(c.dead.load()) +
+           ",\"errors\":" + std::to_string(c.errors.load()) +
+           ",\"retries\":" + std::to_string(c.retries.load()) +
+           ",\"restarts\":" + std::to_string(c.restarts.load());
+      o += ",\"in_flight\":" + std::to_string(in_flight(p, s));
+      const uint64_t batches = c.batch_us.count.load();
+      o += ",\"batches\":" + std::to_string(batches) + ",\"avg_batch_ms\":" +
+           num(batches ? static_cast<double>(c.batch_us.sum.load()) / 1e3 / static_cast<double>(batches) : 0);
+      if (s.type == "source") {
+        o += ",\"paused\":" + std::string(c.paused.load() ? "true" : "false");
+        o += ",\"lag_seconds\":" + num(static_cast<double>(c.lag_us.load()) / 1e6);
+        const int64_t total = c.progress_total.load();
+        if (total >= 0) {
+          o += ",\"progress\":{\"done\":" + std::to_string(c.progress_done.load()) +
+               ",\"total\":" + std::to_string(total) + "}";
+        }
+      }
+      o += "}";
+    }
+    o += "]";
+  }
+  o += "}";
+  return o;
+}
+
+std::string ManagementApi::dead_letters_json(const engine::LivePipeline& p, size_t limit) {
+  std::vector<Event> all;
+  for (const auto& s : p.stages) {
+    auto recent = s.counters->dead_letters.recent();
+    for (auto& e : recent) all.push_back(std::move(e));
+  }
+  std::stable_sort(all.begin(), all.end(), [](const Event& a, const Event& b) {
+    return a.dead_letter->at < b.dead_letter->at;
+  });
+  if (all.size() > limit) all.erase(all.begin(), all.end() - static_cast<ptrdiff_t>(limit));
+  std::string o = "{\"pipeline\":" + str(p.name) + ",\"count\":" + std::to_string(all.size()) +
+                  ",\"dead_letters\":[";
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (i) o += ',';
+    event_codec::append_dead_letter(all[i], o);
+  }
+  o += "]}";
+  return o;
+}
+
+HttpResponse ManagementApi::handle(const HttpRequest& req) {
+  const auto parts = split_path(req.path);
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  const bool post = req.method == "POST";
+  if (parts.size() == 1 && parts[0] == "metrics") {
+    if (!get) return error_response(405, "use GET /metrics");
+    HttpResponse r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = render_prometheus(*live_);
+    return r;
+  }
+  if (parts.empty() || parts[0] != "pipelines") {
+    return error_response(404, "unknown path " + req.path +
+                                   " (try /metrics, /pipelines, /pipelines/NAME)");
+  }
+  if (parts.size() == 1) {
+    if (!get) return error_response(405, "use GET /pipelines");
+    std::string o = "{\"pipelines\":[";
+    bool first = true;
+    for (const auto& p : live_->pipelines()) {
+      if (!first) o += ',';
+      first = false;
+      o += pipeline_json(*p, false);
+    }
+    return json_response(200, o + "]}");
+  }
+  auto p = live_->find(parts[1]);
+  if (!p) return error_response(404, "no pipeline named '" + parts[1] + "'");
+  if (parts.size() == 2) {
+    if (!get) return error_response(405, "use GET /pipelines/" + p->name);
+    return json_response(200, pipeline_json(*p, true));
+  }
+  const std::string& action = parts[2];
+  if (parts.size() == 3 && (action == "pause" || action == "resume")) {
+    if (!post) return error_response(405, "use POST /pipelines/" + p->name + "/" + action);
+    const auto st = engine::LiveRegistry::state_of(*p);
+    if (st.state == "completed" || st.state == "failed") {
+      return error_response(409, "pipeline '" + p->name + "' is " + st.state);
+    }
+    live_->set_paused(p->name, action == "pause");
+    return json_response(200, "{\"pipeline\":" + str(p->name) + ",\"state\":" +
+                                  str(engine::LiveRegistry::state_of(*p).state) + "}");
+  }
+  if (parts.size() == 3 && action == "reload") {
+    if (!post) return error_response(405, "use POST /pipelines/" + p->name + "/reload");
+    return error_response(501,
+                          "hot reload is not available in this build: stop sluice (SIGTERM drains and "
+                          "checkpoints) and start it again with the new file; it resumes from the last "
+                          "checkpoint");
+  }
+  if (parts.size() == 3 && action == "dead-letters") {
+    if (!get) return error_response(405, "use GET /pipelines/" + p->name + "/dead-letters");
+    return json_response(200, dead_letters_json(*p, query_limit(req.query, 100)));
+  }
+  if (parts.size() == 4 && action == "dead-letters" && parts[3] == "replay") {
+    if (!post) return error_response(405, "use POST /pipelines/" + p->name + "/dead-letters/replay");
+    return error_response(501,
+                          "replay through the API is not available in this build: write the dead letters "
+                          "to a file sink (dead_letter = dlq) and run `sluice replay DLQFILE --into "
+                          "PIPELINE_FILE` after the fix");
+  }
+  return error_response(404, "unknown path " + req.path);
+}
+
+}  // namespace sluice::runtime

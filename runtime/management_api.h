@@ -1,0 +1,54 @@
+// The HTTP surface of `sluice run --metrics ADDR`:
+//   GET  /metrics                              Prometheus text
+//   GET  /pipelines                            every pipeline: state, lag, counts, rates
+//   GET  /pipelines/{name}                     the same plus its stages
+//   POST /pipelines/{name}/pause|resume        sources stop / start polling
+//   POST /pipelines/{name}/reload              501 until hot reload exists
+//   GET  /pipelines/{name}/dead-letters[?limit=N]  the most recent dead letters (newest last)
+//   POST /pipelines/{name}/dead-letters/replay 501: use `sluice replay`
+// Rates (records/s) come from a sampler thread that reads the counters every second.
+#pragma once
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "engine/runtime/live_registry.h"
+#include "runtime/http_server.h"
+
+namespace sluice::runtime {
+
+class ManagementApi {
+ public:
+  explicit ManagementApi(std::shared_ptr<engine::LiveRegistry> live);
+  ~ManagementApi();
+  ManagementApi(const ManagementApi&) = delete;
+  ManagementApi& operator=(const ManagementApi&) = delete;
+
+  HttpResponse handle(const HttpRequest& req);
+  // Starts / stops the rate sampler thread.
+  void start_sampler();
+  void stop_sampler();
+  // Takes one sample now (tests and the sampler).
+  void sample();
+
+ private:
+  struct Rate {
+    uint64_t in = 0, out = 0;
+    int64_t at_us = 0;
+    double in_per_s = 0, out_per_s = 0;
+  };
+  std::string pipeline_json(const engine::LivePipeline& p, bool with_stages);
+  std::string dead_letters_json(const engine::LivePipeline& p, size_t limit);
+  Rate rate_of(const std::string& pipeline, const std::string& stage);
+
+  std::shared_ptr<engine::LiveRegistry> live_;
+  std::mutex mu_;
+  std::map<std::string, Rate> rates_;  // "pipeline/stage"
+  std::atomic<bool> stop_{false};
+  std::thread sampler_;
+};
+
+}  // namespace sluice::runtime
