@@ -90,14 +90,21 @@ echo "   sluice  : $n rows in $(elapsed "$t0" "$t1") s = $(rate "$n" "$t0" "$t1"
 echo "== (a) snapshot: pgloader $(pgloader --version 2> /dev/null | head -n 1 | awk '{print $NF}')"
 "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE pgl" > /dev/null
 t0=$(now)
-pgloader --quiet "mysql://sluice:sluice-pw@127.0.0.1:$MYSQL_PORT/bank" \
-  "postgresql://postgres@127.0.0.1:$PG_PORT/pgl" > "$WORK/pgloader.log" 2>&1 \
+# pgloader's defaults, except that it cannot translate MariaDB's `current_timestamp(6)`
+# column default: the TIMESTAMP defaults are dropped.
+cat > "$WORK/pgloader.load" << EOF
+LOAD DATABASE
+  FROM mysql://sluice:sluice-pw@127.0.0.1:$MYSQL_PORT/bank
+  INTO postgresql://postgres@127.0.0.1:$PG_PORT/pgl
+CAST type timestamp to timestamptz drop default using zero-dates-to-null;
+EOF
+pgloader "$WORK/pgloader.load" > "$WORK/pgloader.log" 2>&1 \
   || { echo "pgloader failed:"; tail -n 20 "$WORK/pgloader.log"; }
 t1=$(now)
 m=$("$PG_BIN/psql" -X -At -h 127.0.0.1 -p "$PG_PORT" -U postgres -d pgl -c \
   "SELECT (SELECT count(*) FROM bank.customers) + (SELECT count(*) FROM bank.accounts) +
    (SELECT count(*) FROM bank.transactions) + (SELECT count(*) FROM bank.agreements)" 2> /dev/null || echo 0)
-echo "   pgloader: $m rows in $(elapsed "$t0" "$t1") s = $(rate "${m:-0}" "$t0" "$t1") rows/s (incl. its index builds)"
+echo "   pgloader: $m rows in $(elapsed "$t0" "$t1") s = $(rate "${m:-0}" "$t0" "$t1") rows/s (it also builds the 3 secondary indexes)"
 
 # ---- (b) streaming backlog ----
 echo "== (b) streaming: $CHANGES mixed changes written while sluice is stopped, then drained"

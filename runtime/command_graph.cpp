@@ -21,8 +21,10 @@ const char* kHelp =
     "usage: sluice graph FILE [--format dot|mermaid|svg] [--endpoint ADDR]\n\n"
     "Prints the compiled actor graph of every pipeline in FILE: one node per stage (with its\n"
     "parallelism), data edges, and dashed edges for dead letters. Default format: dot.\n"
-    "  --format svg     renders through Graphviz's `dot` (must be installed: apt-get install graphviz)\n"
-    "  --endpoint ADDR  decorate stages and edges with live rates, lag and dead letters from a running\n"
+    "  --format svg     renders through Graphviz's `dot` (must be installed: apt-get install "
+    "graphviz)\n"
+    "  --endpoint ADDR  decorate stages and edges with live rates, lag and dead letters from a "
+    "running\n"
     "                   `sluice run --metrics ADDR`\n";
 
 std::string find_dot() {
@@ -120,7 +122,8 @@ int command_graph(const std::vector<std::string>& argv) {
   } else if (fmt == "mermaid") {
     format = GraphFormat::Mermaid;
   } else {
-    std::fprintf(stderr, "sluice graph: unknown format '%s' (use dot, mermaid or svg)\n", fmt.c_str());
+    std::fprintf(stderr, "sluice graph: unknown format '%s' (use dot, mermaid or svg)\n",
+                 fmt.c_str());
     return kExitUsage;
   }
   auto loaded = dsl::load_file(args->positional[0], operators::registry().specs());

@@ -12,7 +12,8 @@ namespace sluice::runtime {
 namespace {
 const char* kHelp =
     "usage: sluice status [--endpoint ADDR] [--pipeline NAME]\n\n"
-    "Prints the state, checkpoint, lag, rates and per-stage counters of the pipelines of a running\n"
+    "Prints the state, checkpoint, lag, rates and per-stage counters of the pipelines of a "
+    "running\n"
     "`sluice run --metrics ADDR`. ADDR defaults to $SLUICE_ENDPOINT, else 127.0.0.1:9464.\n"
     "Exit codes: 0 ok, 2 usage, 3 the endpoint cannot be reached or a pipeline failed.\n";
 
@@ -51,7 +52,8 @@ void print_pipeline(const Value& p) {
   std::string checkpoint = "-";
   if (cp && number(field(*cp, "id")) > 0) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "#%.0f (%.1fs ago)", number(field(*cp, "id")), number(field(*cp, "age_seconds")));
+    std::snprintf(buf, sizeof buf, "#%.0f (%.1fs ago)", number(field(*cp, "id")),
+                  number(field(*cp, "age_seconds")));
     checkpoint = buf;
   }
   char lag[32];
@@ -60,16 +62,19 @@ void print_pipeline(const Value& p) {
               text(field(p, "state")).c_str(), checkpoint.c_str(), lag,
               human(number(field(p, "read_per_second"))).c_str(),
               human(number(field(p, "written_per_second"))).c_str(),
-              human(number(field(p, "errors"))).c_str(), human(number(field(p, "dead_letters"))).c_str(),
+              human(number(field(p, "errors"))).c_str(),
+              human(number(field(p, "dead_letters"))).c_str(),
               human(number(field(p, "restarts"))).c_str());
-  if (!text(field(p, "reason")).empty()) std::printf("  reason: %s\n", text(field(p, "reason")).c_str());
+  if (!text(field(p, "reason")).empty())
+    std::printf("  reason: %s\n", text(field(p, "reason")).c_str());
 }
 
 void print_stages(const Value& p) {
   const Value* stages = field(p, "stages");
   if (!stages || stages->type() != Type::List) return;
-  std::printf("\n%s\n  %-20s %-18s %10s %10s %9s %9s %6s %6s %7s  %s\n", text(field(p, "name")).c_str(), "STAGE",
-              "TYPE", "IN", "OUT", "OUT/S", "IN-FLIGHT", "DEAD", "ERRORS", "RETRIES", "NOTE");
+  std::printf("\n%s\n  %-20s %-18s %10s %10s %9s %9s %6s %6s %7s  %s\n",
+              text(field(p, "name")).c_str(), "STAGE", "TYPE", "IN", "OUT", "OUT/S", "IN-FLIGHT",
+              "DEAD", "ERRORS", "RETRIES", "NOTE");
   for (const auto& s : stages->as_list()) {
     std::string type = text(field(s, "type"));
     if (!text(field(s, "kind")).empty()) type += " " + text(field(s, "kind"));
@@ -80,19 +85,23 @@ void print_stages(const Value& p) {
       note = buf;
       if (const Value* pr = field(s, "progress")) {
         const double total = number(field(*pr, "total"));
-        std::snprintf(buf, sizeof buf, ", %.1f%% of %s", total > 0 ? 100 * number(field(*pr, "done")) / total : 100.0,
+        std::snprintf(buf, sizeof buf, ", %.1f%% of %s",
+                      total > 0 ? 100 * number(field(*pr, "done")) / total : 100.0,
                       human(total).c_str());
         note += buf;
       }
-      if (const Value* paused = field(s, "paused"); paused && paused->type() == Type::Bool && paused->as_bool()) {
+      if (const Value* paused = field(s, "paused");
+          paused && paused->type() == Type::Bool && paused->as_bool()) {
         note += ", paused";
       }
     }
-    std::printf("  %-20s %-18s %10s %10s %9s %9s %6s %6s %7s  %s\n", text(field(s, "name")).c_str(), type.c_str(),
-                human(number(field(s, "in"))).c_str(), human(number(field(s, "out"))).c_str(),
-                human(number(field(s, "out_per_second"))).c_str(), human(number(field(s, "in_flight"))).c_str(),
-                human(number(field(s, "dead_letters"))).c_str(), human(number(field(s, "errors"))).c_str(),
-                human(number(field(s, "retries"))).c_str(), note.c_str());
+    std::printf(
+        "  %-20s %-18s %10s %10s %9s %9s %6s %6s %7s  %s\n", text(field(s, "name")).c_str(),
+        type.c_str(), human(number(field(s, "in"))).c_str(), human(number(field(s, "out"))).c_str(),
+        human(number(field(s, "out_per_second"))).c_str(),
+        human(number(field(s, "in_flight"))).c_str(),
+        human(number(field(s, "dead_letters"))).c_str(), human(number(field(s, "errors"))).c_str(),
+        human(number(field(s, "retries"))).c_str(), note.c_str());
   }
 }
 }  // namespace
@@ -106,7 +115,8 @@ int command_status(const std::vector<std::string>& argv) {
   std::string err;
   auto args = cli::parse_args(argv, {"--endpoint", "--pipeline"}, {"--help"}, err);
   if (!args || !args->positional.empty()) {
-    std::fprintf(stderr, "sluice status: %s\n\n%s", args ? "unexpected argument" : err.c_str(), kHelp);
+    std::fprintf(stderr, "sluice status: %s\n\n%s", args ? "unexpected argument" : err.c_str(),
+                 kHelp);
     return kExitUsage;
   }
   if (args->has("--help")) {
@@ -116,8 +126,8 @@ int command_status(const std::vector<std::string>& argv) {
   const std::string endpoint = args->get("--endpoint").value_or(default_endpoint());
   auto list = get_json(endpoint, "/pipelines");
   if (!list.ok()) {
-    std::fprintf(stderr, "sluice status: %s (is `sluice run --metrics %s` running?)\n", list.err().message.c_str(),
-                 endpoint.c_str());
+    std::fprintf(stderr, "sluice status: %s (is `sluice run --metrics %s` running?)\n",
+                 list.err().message.c_str(), endpoint.c_str());
     return kExitRuntime;
   }
   const Value* ps = field(*list, "pipelines");
@@ -126,8 +136,8 @@ int command_status(const std::vector<std::string>& argv) {
     return kExitRuntime;
   }
   const std::string only = args->get("--pipeline").value_or("");
-  std::printf("%-20s %-10s %-18s %-8s %9s %10s %7s %6s %8s\n", "PIPELINE", "STATE", "CHECKPOINT", "LAG", "READ/S",
-              "WRITTEN/S", "ERRORS", "DEAD", "RESTARTS");
+  std::printf("%-20s %-10s %-18s %-8s %9s %10s %7s %6s %8s\n", "PIPELINE", "STATE", "CHECKPOINT",
+              "LAG", "READ/S", "WRITTEN/S", "ERRORS", "DEAD", "RESTARTS");
   bool failed = false, found = false;
   std::vector<Value> details;
   for (const auto& p : ps->as_list()) {

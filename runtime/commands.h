@@ -17,6 +17,7 @@ int command_run(const std::vector<std::string>& args);
 int command_list(const std::vector<std::string>& args);
 int command_docs(const std::vector<std::string>& args);
 int command_status(const std::vector<std::string>& args);
+int command_reconcile(const std::vector<std::string>& args);
 int command_kafka_dev(const std::vector<std::string>& args);
 
 // $SLUICE_ENDPOINT, else 127.0.0.1:9464 (status, graph --endpoint).

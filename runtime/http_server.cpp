@@ -47,7 +47,8 @@ bool read_request(int fd, HttpRequest& req) {
         std::string headers = buf.substr(0, header_end);
         for (char& c : headers) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         auto cl = headers.find("\ncontent-length:");
-        if (cl != std::string::npos) content_length = std::strtoul(headers.c_str() + cl + 16, nullptr, 10);
+        if (cl != std::string::npos)
+          content_length = std::strtoul(headers.c_str() + cl + 16, nullptr, 10);
         if (content_length > kMaxRequest) return false;
       }
     }
@@ -71,14 +72,22 @@ bool read_request(int fd, HttpRequest& req) {
 
 const char* http_reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 501: return "Not Implemented";
-    default: return "Error";
+    case 200:
+      return "OK";
+    case 202:
+      return "Accepted";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 501:
+      return "Not Implemented";
+    default:
+      return "Error";
   }
 }
 
@@ -86,9 +95,11 @@ bool split_host_port(const std::string& addr, std::string& host, int& port) {
   auto colon = addr.rfind(':');
   if (colon == std::string::npos) return false;
   host = addr.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   const std::string p = addr.substr(colon + 1);
-  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return false;
+  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos)
+    return false;
   port = std::stoi(p);
   return port >= 0 && port <= 65535;
 }

@@ -14,11 +14,16 @@ inline const Value* json_field(const Value& v, const char* name) {
 inline double json_number(const Value* v) {
   if (!v) return 0;
   switch (v->type()) {
-    case Type::Int: return static_cast<double>(v->as_int());
-    case Type::UInt: return static_cast<double>(v->as_uint());
-    case Type::Float: return v->as_float();
-    case Type::Decimal: return v->as_decimal().to_double();
-    default: return 0;
+    case Type::Int:
+      return static_cast<double>(v->as_int());
+    case Type::UInt:
+      return static_cast<double>(v->as_uint());
+    case Type::Float:
+      return v->as_float();
+    case Type::Decimal:
+      return v->as_decimal().to_double();
+    default:
+      return 0;
   }
 }
 

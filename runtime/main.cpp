@@ -15,6 +15,7 @@ const char* kUsage =
     "  run FILE [--exit-when-idle D] [--state-dir DIR] [--metrics ADDR] [--log-format text|json]\n"
     "                                      run every pipeline in FILE\n"
     "  status [--endpoint ADDR]            pipelines, stages, lag and rates of a running node\n"
+    "  reconcile FILE [--repair]           compare MySQL source tables with their PostgreSQL targets\n"
     "  list                                list the registered operator kinds\n"
     "  docs [--out DIR] [--check]          write the operator reference (docs/operators)\n"
     "  kafka-dev [--port 19092] [--brokers 1]\n"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   if (cmd == "graph") return command_graph(rest);
   if (cmd == "run") return command_run(rest);
   if (cmd == "status") return command_status(rest);
+  if (cmd == "reconcile") return command_reconcile(rest);
   if (cmd == "list") return command_list(rest);
   if (cmd == "docs") return command_docs(rest);
   if (cmd == "kafka-dev") return command_kafka_dev(rest);

@@ -131,7 +131,8 @@ std::string ManagementApi::pipeline_json(const engine::LivePipeline& p, bool wit
             : "null") +
        "}";
   o += ",\"lag_seconds\":" + num(pipeline_lag_seconds(p));
-  o += ",\"records_read\":" + std::to_string(read) + ",\"records_written\":" + std::to_string(written);
+  o += ",\"records_read\":" + std::to_string(read) +
+       ",\"records_written\":" + std::to_string(written);
   o += ",\"read_per_second\":" + num(read_rate) + ",\"written_per_second\":" + num(write_rate);
   o += ",\"errors\":" + std::to_string(errors) + ",\"dead_letters\":" + std::to_string(dead);
   if (with_stages) {
@@ -157,7 +158,9 @@ std::string ManagementApi::pipeline_json(const engine::LivePipeline& p, bool wit
       o += ",\"in_flight\":" + std::to_string(in_flight(p, s));
       const uint64_t batches = c.batch_us.count.load();
       o += ",\"batches\":" + std::to_string(batches) + ",\"avg_batch_ms\":" +
-           num(batches ? static_cast<double>(c.batch_us.sum.load()) / 1e3 / static_cast<double>(batches) : 0);
+           num(batches
+                   ? static_cast<double>(c.batch_us.sum.load()) / 1e3 / static_cast<double>(batches)
+                   : 0);
       if (s.type == "source") {
         o += ",\"paused\":" + std::string(c.paused.load() ? "true" : "false");
         o += ",\"lag_seconds\":" + num(static_cast<double>(c.lag_us.load()) / 1e6);
@@ -207,8 +210,8 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
     return r;
   }
   if (parts.empty() || parts[0] != "pipelines") {
-    return error_response(404, "unknown path " + req.path +
-                                   " (try /metrics, /pipelines, /pipelines/NAME)");
+    return error_response(
+        404, "unknown path " + req.path + " (try /metrics, /pipelines, /pipelines/NAME)");
   }
   if (parts.size() == 1) {
     if (!get) return error_response(405, "use GET /pipelines");
@@ -240,21 +243,25 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
   }
   if (parts.size() == 3 && action == "reload") {
     if (!post) return error_response(405, "use POST /pipelines/" + p->name + "/reload");
-    return error_response(501,
-                          "hot reload is not available in this build: stop sluice (SIGTERM drains and "
-                          "checkpoints) and start it again with the new file; it resumes from the last "
-                          "checkpoint");
+    return error_response(
+        501,
+        "hot reload is not available in this build: stop sluice (SIGTERM drains and "
+        "checkpoints) and start it again with the new file; it resumes from the last "
+        "checkpoint");
   }
   if (parts.size() == 3 && action == "dead-letters") {
     if (!get) return error_response(405, "use GET /pipelines/" + p->name + "/dead-letters");
     return json_response(200, dead_letters_json(*p, query_limit(req.query, 100)));
   }
   if (parts.size() == 4 && action == "dead-letters" && parts[3] == "replay") {
-    if (!post) return error_response(405, "use POST /pipelines/" + p->name + "/dead-letters/replay");
-    return error_response(501,
-                          "replay through the API is not available in this build: write the dead letters "
-                          "to a file sink (dead_letter = dlq) and run `sluice replay DLQFILE --into "
-                          "PIPELINE_FILE` after the fix");
+    if (!post)
+      return error_response(405, "use POST /pipelines/" + p->name + "/dead-letters/replay");
+    return error_response(
+        501,
+        "replay through the API is not available in this build: keep dead letters in a "
+        "durable sink (dead_letter = a file or kafka sink) and feed them back after the "
+        "fix; for MySQL -> PostgreSQL, `sluice reconcile FILE --repair` re-sends missing "
+        "and different rows");
   }
   return error_response(404, "unknown path " + req.path);
 }

@@ -5,7 +5,7 @@
 //   POST /pipelines/{name}/pause|resume        sources stop / start polling
 //   POST /pipelines/{name}/reload              501 until hot reload exists
 //   GET  /pipelines/{name}/dead-letters[?limit=N]  the most recent dead letters (newest last)
-//   POST /pipelines/{name}/dead-letters/replay 501: use `sluice replay`
+//   POST /pipelines/{name}/dead-letters/replay 501 (see docs/operations.md)
 // Rates (records/s) come from a sampler thread that reads the counters every second.
 #pragma once
 #include <atomic>

@@ -61,17 +61,19 @@ class Writer {
     out_ += '\n';
   }
   template <size_t N>
-  void histogram(const std::string& name, const std::string& labels,
-                 const engine::Histogram<N>& h, double divisor) {
+  void histogram(const std::string& name, const std::string& labels, const engine::Histogram<N>& h,
+                 double divisor) {
     uint64_t cum = 0;
     for (size_t i = 0; i < N; ++i) {
       cum += h.buckets[i].load(std::memory_order_relaxed);
-      sample(name + "_bucket", labels + ",le=\"" + num(static_cast<double>(h.bounds[i]) / divisor) + "\"",
+      sample(name + "_bucket",
+             labels + ",le=\"" + num(static_cast<double>(h.bounds[i]) / divisor) + "\"",
              std::to_string(cum));
     }
     cum += h.buckets[N].load(std::memory_order_relaxed);
     sample(name + "_bucket", labels + ",le=\"+Inf\"", std::to_string(cum));
-    sample(name + "_sum", labels, num(static_cast<double>(h.sum.load(std::memory_order_relaxed)) / divisor));
+    sample(name + "_sum", labels,
+           num(static_cast<double>(h.sum.load(std::memory_order_relaxed)) / divisor));
     sample(name + "_count", labels, std::to_string(h.count.load(std::memory_order_relaxed)));
   }
 
@@ -90,7 +92,8 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
   Writer w(out);
   const auto pipelines = live.pipelines();
   using Pick = std::function<bool(const LiveStage&)>;
-  auto each_stage = [&](const Pick& pick, const std::function<void(const LivePipeline&, const LiveStage&)>& f) {
+  auto each_stage = [&](const Pick& pick,
+                        const std::function<void(const LivePipeline&, const LiveStage&)>& f) {
     for (const auto& p : pipelines) {
       for (const auto& s : p->stages) {
         if (pick(s)) f(*p, s);
@@ -100,10 +103,12 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
   const Pick all = [](const LiveStage&) { return true; };
   const Pick sources = [](const LiveStage& s) { return s.type == "source"; };
   const Pick sinks = [](const LiveStage& s) { return s.type == "sink"; };
-  auto counter = [&](const char* name, const char* help, std::atomic<uint64_t> engine::StageCounters::*field) {
+  auto counter = [&](const char* name, const char* help,
+                     std::atomic<uint64_t> engine::StageCounters::*field) {
     w.family(name, "counter", help);
     each_stage(all, [&](const LivePipeline& p, const LiveStage& s) {
-      w.sample(name, stage_labels(p, s), std::to_string(((*s.counters).*field).load(std::memory_order_relaxed)));
+      w.sample(name, stage_labels(p, s),
+               std::to_string(((*s.counters).*field).load(std::memory_order_relaxed)));
     });
   };
 
@@ -111,9 +116,11 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
   w.family("sluice_pipeline_info", "gauge", "Always 1; labels carry the pipeline state.");
   for (const auto& p : pipelines) {
     auto st = engine::LiveRegistry::state_of(*p);
-    w.sample("sluice_pipeline_info", "pipeline=\"" + escape(p->name) + "\",state=\"" + st.state + "\"", "1");
+    w.sample("sluice_pipeline_info",
+             "pipeline=\"" + escape(p->name) + "\",state=\"" + st.state + "\"", "1");
   }
-  w.family("sluice_pipeline_restarts_total", "counter", "Restarts of the pipeline from its last checkpoint.");
+  w.family("sluice_pipeline_restarts_total", "counter",
+           "Restarts of the pipeline from its last checkpoint.");
   for (const auto& p : pipelines) {
     w.sample("sluice_pipeline_restarts_total", "pipeline=\"" + escape(p->name) + "\"",
              std::to_string(engine::LiveRegistry::state_of(*p).restarts));
@@ -126,32 +133,40 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
   w.family("sluice_pipeline_last_checkpoint_timestamp_seconds", "gauge",
            "Wall-clock time the last checkpoint was written (0 = none yet).");
   for (const auto& p : pipelines) {
-    w.sample("sluice_pipeline_last_checkpoint_timestamp_seconds", "pipeline=\"" + escape(p->name) + "\"",
+    w.sample("sluice_pipeline_last_checkpoint_timestamp_seconds",
+             "pipeline=\"" + escape(p->name) + "\"",
              num(static_cast<double>(engine::LiveRegistry::state_of(*p).last_checkpoint_at) / 1e6));
   }
 
   // Stages.
-  counter("sluice_stage_events_in_total", "Records taken in by the stage.", &engine::StageCounters::in);
-  counter("sluice_stage_events_out_total", "Records emitted (sources, processors) or written (sinks).",
-          &engine::StageCounters::out);
-  counter("sluice_stage_errors_total", "Operator errors: failed polls or writes, exceptions, failed opens.",
+  counter("sluice_stage_events_in_total", "Records taken in by the stage.",
+          &engine::StageCounters::in);
+  counter("sluice_stage_events_out_total",
+          "Records emitted (sources, processors) or written (sinks).", &engine::StageCounters::out);
+  counter("sluice_stage_errors_total",
+          "Operator errors: failed polls or writes, exceptions, failed opens.",
           &engine::StageCounters::errors);
   counter("sluice_stage_dead_letters_total", "Records the stage dead-lettered (or skipped).",
           &engine::StageCounters::dead);
-  counter("sluice_stage_retries_total", "Retried polls or writes.", &engine::StageCounters::retries);
-  counter("sluice_stage_restarts_total", "Pipeline restarts caused by this stage.", &engine::StageCounters::restarts);
+  counter("sluice_stage_retries_total", "Retried polls or writes.",
+          &engine::StageCounters::retries);
+  counter("sluice_stage_restarts_total", "Pipeline restarts caused by this stage.",
+          &engine::StageCounters::restarts);
   w.family("sluice_stage_in_flight_records", "gauge",
            "Records sent to the stage and not yet taken in (bounded by its buffer credit).");
   each_stage(all, [&](const LivePipeline& p, const LiveStage& s) {
     w.sample("sluice_stage_in_flight_records", stage_labels(p, s), std::to_string(in_flight(p, s)));
   });
-  w.family("sluice_stage_credit_records", "gauge",
-           "Credit the stage grants its upstreams (buffer x parallelism) minus the records in flight.");
-  each_stage([](const LiveStage& s) { return s.type != "source"; }, [&](const LivePipeline& p, const LiveStage& s) {
-    const int64_t cap = s.buffer * s.parallelism;
-    const int64_t left = cap - static_cast<int64_t>(in_flight(p, s));
-    w.sample("sluice_stage_credit_records", stage_labels(p, s), std::to_string(left > 0 ? left : 0));
-  });
+  w.family(
+      "sluice_stage_credit_records", "gauge",
+      "Credit the stage grants its upstreams (buffer x parallelism) minus the records in flight.");
+  each_stage([](const LiveStage& s) { return s.type != "source"; },
+             [&](const LivePipeline& p, const LiveStage& s) {
+               const int64_t cap = s.buffer * s.parallelism;
+               const int64_t left = cap - static_cast<int64_t>(in_flight(p, s));
+               w.sample("sluice_stage_credit_records", stage_labels(p, s),
+                        std::to_string(left > 0 ? left : 0));
+             });
   w.family("sluice_stage_paused", "gauge", "1 while the source is paused by the management API.");
   each_stage(sources, [&](const LivePipeline& p, const LiveStage& s) {
     w.sample("sluice_stage_paused", stage_labels(p, s), s.counters->paused.load() ? "1" : "0");
@@ -159,7 +174,8 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
   w.family("sluice_stage_batch_duration_seconds", "histogram",
            "Time per batch: source poll, processor process, sink write.");
   each_stage(all, [&](const LivePipeline& p, const LiveStage& s) {
-    w.histogram("sluice_stage_batch_duration_seconds", stage_labels(p, s), s.counters->batch_us, 1e6);
+    w.histogram("sluice_stage_batch_duration_seconds", stage_labels(p, s), s.counters->batch_us,
+                1e6);
   });
   w.family("sluice_stage_batch_records", "histogram", "Records per batch.");
   each_stage(all, [&](const LivePipeline& p, const LiveStage& s) {
@@ -168,15 +184,18 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
 
   // Sources.
   w.family("sluice_source_lag_seconds", "gauge",
-           "How far the last polled event was behind its source commit time when read (0 when caught up).");
+           "How far the last polled event was behind its source commit time when read (0 when "
+           "caught up).");
   each_stage(sources, [&](const LivePipeline& p, const LiveStage& s) {
     w.sample("sluice_source_lag_seconds", stage_labels(p, s),
              num(static_cast<double>(s.counters->lag_us.load(std::memory_order_relaxed)) / 1e6));
   });
-  w.family("sluice_source_last_event_timestamp_seconds", "gauge", "Commit time of the last polled event.");
+  w.family("sluice_source_last_event_timestamp_seconds", "gauge",
+           "Commit time of the last polled event.");
   each_stage(sources, [&](const LivePipeline& p, const LiveStage& s) {
-    w.sample("sluice_source_last_event_timestamp_seconds", stage_labels(p, s),
-             num(static_cast<double>(s.counters->last_event_ts.load(std::memory_order_relaxed)) / 1e6));
+    w.sample(
+        "sluice_source_last_event_timestamp_seconds", stage_labels(p, s),
+        num(static_cast<double>(s.counters->last_event_ts.load(std::memory_order_relaxed)) / 1e6));
   });
   auto progress = [&](const char* name, const char* help, bool total_wanted) {
     w.family(name, "gauge", help);
@@ -187,14 +206,16 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
       w.sample(name, stage_labels(p, s), std::to_string(total_wanted ? total : done));
     });
   };
-  progress("sluice_source_progress_records", "Records read by a bounded read (snapshot, counted generate).",
-           false);
-  progress("sluice_source_progress_total_records", "Records a bounded read expects in total.", true);
+  progress("sluice_source_progress_records",
+           "Records read by a bounded read (snapshot, counted generate).", false);
+  progress("sluice_source_progress_total_records", "Records a bounded read expects in total.",
+           true);
 
   // Sinks.
   w.family("sluice_sink_write_duration_seconds", "histogram", "Time per sink write call.");
   each_stage(sinks, [&](const LivePipeline& p, const LiveStage& s) {
-    w.histogram("sluice_sink_write_duration_seconds", stage_labels(p, s), s.counters->batch_us, 1e6);
+    w.histogram("sluice_sink_write_duration_seconds", stage_labels(p, s), s.counters->batch_us,
+                1e6);
   });
   w.family("sluice_sink_batch_records", "histogram", "Records per sink write call.");
   each_stage(sinks, [&](const LivePipeline& p, const LiveStage& s) {

@@ -24,7 +24,8 @@ void ProgressReporter::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::string ProgressReporter::line(bool bar, double elapsed_s, std::set<std::string>* reported) const {
+std::string ProgressReporter::line(bool bar, double elapsed_s,
+                                   std::set<std::string>* reported) const {
   std::string text;
   for (const auto& p : live_->pipelines()) {
     for (const auto& s : p->stages) {
@@ -35,7 +36,8 @@ std::string ProgressReporter::line(bool bar, double elapsed_s, std::set<std::str
       if (reported && done >= total) {
         if (!reported->insert(p->name + "/" + s.name).second) continue;  // complete: shown once
       }
-      const double frac = total > 0 ? std::min(1.0, static_cast<double>(done) / static_cast<double>(total)) : 1.0;
+      const double frac =
+          total > 0 ? std::min(1.0, static_cast<double>(done) / static_cast<double>(total)) : 1.0;
       const double rate = elapsed_s > 0 ? static_cast<double>(done) / elapsed_s : 0;
       char buf[256];
       if (!text.empty()) text += bar ? "  " : "\n";
@@ -44,11 +46,12 @@ std::string ProgressReporter::line(bool bar, double elapsed_s, std::set<std::str
         const int filled = static_cast<int>(frac * kWidth);
         std::string b(static_cast<size_t>(filled), '#');
         b.append(static_cast<size_t>(kWidth - filled), '-');
-        std::snprintf(buf, sizeof buf, "%s/%s [%s] %5.1f%%", p->name.c_str(), s.name.c_str(), b.c_str(),
-                      frac * 100);
+        std::snprintf(buf, sizeof buf, "%s/%s [%s] %5.1f%%", p->name.c_str(), s.name.c_str(),
+                      b.c_str(), frac * 100);
       } else {
         const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0;
-        std::snprintf(buf, sizeof buf, "progress: %s/%s %lld/%lld records (%.1f%%), %.0f records/s, eta %.0fs",
+        std::snprintf(buf, sizeof buf,
+                      "progress: %s/%s %lld/%lld records (%.1f%%), %.0f records/s, eta %.0fs",
                       p->name.c_str(), s.name.c_str(), static_cast<long long>(done),
                       static_cast<long long>(total), frac * 100, rate, eta);
       }

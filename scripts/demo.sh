@@ -95,9 +95,9 @@ echo
 echo "-- ods.customers: the new customer and the closed one (exact DATE/DATETIME/TIMESTAMP, NULLs)"
 psql_cli -c "SELECT id, full_name, email, segment, status, birth_date, created_at, cdc_operation AS op
              FROM ods.customers WHERE id IN (3, 900001) ORDER BY id"
-echo "-- ods.account_history (append mode): balance of savings accounts 2 and 5 before and after interest"
+echo "-- ods.account_history (append mode): balance of savings accounts 1 and 4 before (r) and after (u) interest"
 psql_cli -c "SELECT id, cdc_operation AS op, balance, interest_rate, updated_at
-             FROM ods.account_history WHERE id IN (2, 5) ORDER BY id, cdc_position, cdc_operation DESC"
+             FROM ods.account_history WHERE id IN (1, 4) ORDER BY id, cdc_operation = 'u', cdc_position"
 echo "-- ods.transactions: inserted (c) and updated (u) rows; ids 1-3 were deleted in MariaDB"
 psql_cli -c "SELECT id, account_id, amount, kind, status, booked_at, description, cdc_operation AS op
              FROM ods.transactions WHERE id IN (1, 2, 3, 900001, 900002) ORDER BY id"

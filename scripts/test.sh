@@ -7,7 +7,7 @@ bash scripts/install-deps.sh
 echo "== release build"
 bash scripts/build.sh release
 echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-bash scripts/build.sh asan --target test_value test_dsl test_engine test_operators
+bash scripts/build.sh asan
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -E test_integration)

@@ -47,6 +47,7 @@ void KafkaSource::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
 result<void> KafkaSource::open(const std::string& state) {
   close();
   positions_ = PartitionOffsets();
+  last_committed_ = PartitionOffsets();
   pending_.clear();
   if (!state.empty()) {
     auto p = PartitionOffsets::decode(state);
@@ -167,10 +168,26 @@ void KafkaSource::checkpoint_committed(uint64_t /*id*/) {
   PartitionOffsets offs = std::move(pending_.front());
   pending_.pop_front();
   if (offs.empty()) return;
-  rd_kafka_topic_partition_list_t* list =
-      rd_kafka_topic_partition_list_new(static_cast<int>(offs.all().size()));
-  for (const auto& [k, off] : offs.all()) {
-    rd_kafka_topic_partition_list_add(list, k.first.c_str(), k.second)->offset = off;
+  // Only partitions this member owns now, and only offsets that moved: committing for
+  // partitions of another member (or while the group is joining) is refused by the
+  // coordinator and can disturb the join.
+  rd_kafka_topic_partition_list_t* owned = nullptr;
+  if (rd_kafka_assignment(rk_, &owned) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(owned->cnt);
+  for (int i = 0; i < owned->cnt; ++i) {
+    const auto& p = owned->elems[i];
+    int64_t off = offs.get(p.topic, p.partition);
+    if (off >= 0 && off != last_committed_.get(p.topic, p.partition)) {
+      rd_kafka_topic_partition_list_add(list, p.topic, p.partition)->offset = off;
+    }
+  }
+  rd_kafka_topic_partition_list_destroy(owned);
+  if (list->cnt == 0) {
+    rd_kafka_topic_partition_list_destroy(list);
+    return;
+  }
+  for (int i = 0; i < list->cnt; ++i) {
+    last_committed_.set(list->elems[i].topic, list->elems[i].partition, list->elems[i].offset);
   }
   rd_kafka_resp_err_t e = rd_kafka_commit(rk_, list, 1);
   rd_kafka_topic_partition_list_destroy(list);

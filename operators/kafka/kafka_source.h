@@ -4,7 +4,8 @@
 // every partition it has read; checkpoint_state() returns them (PartitionOffsets text) and
 // remembers them as the offsets of that checkpoint; checkpoint_committed() commits the
 // oldest remembered set to the group (checkpoints complete in the order they are taken,
-// one commit per checkpoint). On open(state), partitions assigned to this member start at the
+// one commit per checkpoint), limited to the partitions this member owns at that moment and
+// to offsets that moved. On open(state), partitions assigned to this member start at the
 // checkpointed offsets (rebalance callback), so a restart resumes exactly after the last
 // complete checkpoint even when the group commit was lost; partitions not in the state
 // start at the group's committed offset, else at `start`.
@@ -62,6 +63,7 @@ class KafkaSource : public Source {
   rd_kafka_t* rk_ = nullptr;
   rd_kafka_queue_t* queue_ = nullptr;
   PartitionOffsets positions_;  // next offset per partition read (or restored)
+  PartitionOffsets last_committed_;
   mutable std::deque<PartitionOffsets> pending_;  // taken by checkpoint_state, not yet committed
   std::vector<rd_kafka_message_t*> msgs_;
   uint64_t skipped_ = 0;

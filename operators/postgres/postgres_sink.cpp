@@ -3,6 +3,9 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
 
 #include "engine/common/logger.h"
 #include "engine/common/secrets.h"
@@ -95,12 +98,24 @@ result<void> PostgresSink::open(const std::string& state) {
   pending_.clear();
   skip_next_ = 0;
   in_doubt_.reset();
+  lineage_.clear();
   if (!state.empty()) {
     auto st = json::parse(state);
     if (st.ok() && st->type() == Type::Object) {
       const Value* seq = st->as_object().find(intern("seq"));
       if (seq != nullptr && seq->type() == Type::Int) accepted_ = seq->as_int();
+      const Value* lin = st->as_object().find(intern("lineage"));
+      if (lin != nullptr && lin->type() == Type::String) lineage_ = lin->as_string();
     }
+  }
+  const bool same_lineage_possible = !lineage_.empty();
+  if (lineage_.empty()) {  // a fresh start: whatever the target holds is not our replay
+    std::random_device rd;
+    uint64_t r = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
+                 static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(r));
+    lineage_ = buf;
   }
   auto r = connect();
   if (!r.ok()) return r;
@@ -113,7 +128,8 @@ result<void> PostgresSink::open(const std::string& state) {
   }
   stored_position_ = stored ? stored->position : std::nullopt;
   last_position_ = stored_position_.value_or("");
-  if (stored && stored->seq > accepted_ && !stored->event_id.empty()) {
+  if (same_lineage_possible && stored && stored->seq > accepted_ &&
+      stored->event_id.rfind(lineage_ + "|", 0) == 0) {
     replay_until_ = stored->seq;
     replay_id_ = stored->event_id;
     log::info("postgres", "sink " + opts_.stage + ": the target holds " +
@@ -215,7 +231,7 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
   uint64_t rows = 0;
   for (const auto& g : groups) rows += g.items.size();
   int64_t token = next_token();
-  std::string last_id = event_id(*evs.back());
+  std::string last_id = lineage_ + "|" + event_id(*evs.back());
   auto commit = [&](pqxx::work& tx) -> result<void> {
     ckpt_.write(tx, position, token, last_seq, last_id);
     try {
@@ -304,7 +320,7 @@ result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>&
     size_t n = static_cast<size_t>(
         std::min<int64_t>(static_cast<int64_t>(events.size()), replay_until_ - accepted_));
     if (accepted_ + static_cast<int64_t>(n) == replay_until_) {
-      if (event_id(events[n - 1]) == replay_id_) {
+      if (lineage_ + "|" + event_id(events[n - 1]) == replay_id_) {
         first = n;
         replay_done = true;  // applied once this call succeeds
       } else {
@@ -372,7 +388,7 @@ result<std::string> PostgresSink::checkpoint(uint64_t /*id*/) {
     pending_.clear();
   }
   return std::string("{\"position\":") + (last_position_.empty() ? "null" : last_position_) +
-         ",\"seq\":" + std::to_string(accepted_) + "}";
+         ",\"seq\":" + std::to_string(accepted_) + ",\"lineage\":\"" + lineage_ + "\"}";
 }
 
 void PostgresSink::take_dead(std::vector<Event>& dead) {

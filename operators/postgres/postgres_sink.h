@@ -102,6 +102,7 @@ class PostgresSink : public Sink {
   int64_t accepted_ = 0;      // events taken by write() so far, across restarts (state "seq")
   int64_t replay_until_ = 0;  // seq the target holds beyond the engine checkpoint (0 = none)
   std::string replay_id_;     // event_id of the event at replay_until_
+  std::string lineage_;       // random id of this checkpoint lineage (kept in the state)
   std::vector<Event> held_;   // possible replays, until the event at replay_until_ arrives
   Stats stats_;
 };

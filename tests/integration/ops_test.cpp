@@ -50,7 +50,8 @@ std::map<std::string, double> scrape(const std::string& addr) {
   return out;
 }
 
-Value get_json(const std::string& addr, const std::string& method, const std::string& path, int status = 200) {
+Value get_json(const std::string& addr, const std::string& method, const std::string& path,
+               int status = 200) {
   auto r = runtime::http_request(addr, method, path);
   BOOST_REQUIRE(r.ok());
   BOOST_REQUIRE_MESSAGE(r->status == status, path << ": " << r->status << " " << r->body);
@@ -79,18 +80,22 @@ BOOST_AUTO_TEST_CASE(metrics_api_pause_resume_status_graph) {
   // Unbounded, paced: every 7th record fails a rule and goes to the dead-letter file.
   write_file(dir.file("p.pipe"),
              "pipeline p {\n"
-             "  settings { state_dir = \"" + dir.file("state") + "\" }\n"
-             "  source generate gen {\n"
-             "    rate = 20000/s\n"
-             "    fields { n = seq() }\n"
-             "  }\n"
-             "  transform t from gen {\n"
-             "    require n % 7 != 0 else \"multiple of seven\"\n"
-             "    dead_letter = dlq\n"
-             "  }\n"
-             "  sink null out from t { }\n"
-             "  sink file dlq { path = \"" + dir.file("dlq.jsonl") + "\" }\n"
-             "}\n");
+             "  settings { state_dir = \"" +
+                 dir.file("state") +
+                 "\" }\n"
+                 "  source generate gen {\n"
+                 "    rate = 20000/s\n"
+                 "    fields { n = seq() }\n"
+                 "  }\n"
+                 "  transform t from gen {\n"
+                 "    require n % 7 != 0 else \"multiple of seven\"\n"
+                 "    dead_letter = dlq\n"
+                 "  }\n"
+                 "  sink null out from t { }\n"
+                 "  sink file dlq { path = \"" +
+                 dir.file("dlq.jsonl") +
+                 "\" }\n"
+                 "}\n");
   const std::string addr = "127.0.0.1:" + std::to_string(free_port());
   Child node({sluice_bin(), "run", dir.file("p.pipe"), "--metrics", addr});
   BOOST_REQUIRE_MESSAGE(wait_up(addr), "the metrics endpoint did not come up");
@@ -120,12 +125,13 @@ BOOST_AUTO_TEST_CASE(metrics_api_pause_resume_status_graph) {
   BOOST_TEST(runtime::json_text(runtime::json_field(ps->as_list()[0], "state")) == "running");
   Value detail = get_json(addr, "GET", "/pipelines/p");
   BOOST_TEST(runtime::json_field(detail, "stages")->as_list().size() == 4u);
-  BOOST_TEST(runtime::json_number(runtime::json_field(*runtime::json_field(detail, "last_checkpoint"), "id")) > 0);
+  BOOST_TEST(runtime::json_number(
+                 runtime::json_field(*runtime::json_field(detail, "last_checkpoint"), "id")) > 0);
   Value dead = get_json(addr, "GET", "/pipelines/p/dead-letters?limit=5");
   BOOST_TEST(runtime::json_number(runtime::json_field(dead, "count")) == 5);
   const Value& first = runtime::json_field(dead, "dead_letters")->as_list()[0];
-  BOOST_TEST(runtime::json_text(runtime::json_field(*runtime::json_field(first, "error"), "message")) ==
-             "multiple of seven");
+  BOOST_TEST(runtime::json_text(runtime::json_field(*runtime::json_field(first, "error"),
+                                                    "message")) == "multiple of seven");
   get_json(addr, "POST", "/pipelines/p/reload", 501);
   get_json(addr, "GET", "/pipelines/nope", 404);
 
@@ -136,7 +142,8 @@ BOOST_AUTO_TEST_CASE(metrics_api_pause_resume_status_graph) {
   std::this_thread::sleep_for(1200ms);
   const double b = scrape(addr)[kOut];
   BOOST_TEST(a == b);
-  BOOST_TEST(runtime::json_text(runtime::json_field(get_json(addr, "GET", "/pipelines/p"), "state")) == "paused");
+  BOOST_TEST(runtime::json_text(
+                 runtime::json_field(get_json(addr, "GET", "/pipelines/p"), "state")) == "paused");
   auto paused_status = run_sluice({"status", "--endpoint", addr});
   BOOST_TEST(paused_status.out.find("paused") != std::string::npos, paused_status.out);
   get_json(addr, "POST", "/pipelines/p/resume");
@@ -171,8 +178,9 @@ BOOST_AUTO_TEST_CASE(metrics_api_pause_resume_status_graph) {
 
 BOOST_AUTO_TEST_CASE(metrics_usage_errors) {
   TempDir dir;
-  write_file(dir.file("p.pipe"), "pipeline p {\n  source generate gen { count = 1  fields { n = seq() } }\n"
-                                 "  sink null out from gen { }\n}\n");
+  write_file(dir.file("p.pipe"),
+             "pipeline p {\n  source generate gen { count = 1  fields { n = seq() } }\n"
+             "  sink null out from gen { }\n}\n");
   BOOST_TEST(run_sluice({"run", dir.file("p.pipe"), "--metrics", "nonsense"}).exit_code == 2);
   BOOST_TEST(run_sluice({"run", dir.file("p.pipe"), "--log-format", "xml"}).exit_code == 2);
   BOOST_TEST(run_sluice({"status", "extra"}).exit_code == 2);
@@ -183,15 +191,18 @@ BOOST_AUTO_TEST_CASE(json_logs_and_progress_lines) {
   TempDir dir;
   write_file(dir.file("p.pipe"),
              "pipeline p {\n"
-             "  settings { state_dir = \"" + dir.file("state") + "\" }\n"
-             "  source generate gen {\n"
-             "    count = 60000\n"
-             "    rate = 30000/s\n"
-             "    fields { n = seq() }\n"
-             "  }\n"
-             "  sink null out from gen { }\n"
-             "}\n");
-  auto r = run_sluice({"run", dir.file("p.pipe"), "--log-format", "json", "--progress-interval", "500ms"});
+             "  settings { state_dir = \"" +
+                 dir.file("state") +
+                 "\" }\n"
+                 "  source generate gen {\n"
+                 "    count = 60000\n"
+                 "    rate = 30000/s\n"
+                 "    fields { n = seq() }\n"
+                 "  }\n"
+                 "  sink null out from gen { }\n"
+                 "}\n");
+  auto r = run_sluice(
+      {"run", dir.file("p.pipe"), "--log-format", "json", "--progress-interval", "500ms"});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   int json_lines = 0, progress = 0;
   std::istringstream in(r.err);
@@ -200,7 +211,8 @@ BOOST_AUTO_TEST_CASE(json_logs_and_progress_lines) {
     BOOST_TEST(json::parse(line).ok(), line);
     ++json_lines;
     if (line.find("\"component\":\"progress\"") != std::string::npos &&
-        line.find("progress: p/gen ") != std::string::npos && line.find("/60000 records") != std::string::npos) {
+        line.find("progress: p/gen ") != std::string::npos &&
+        line.find("/60000 records") != std::string::npos) {
       ++progress;
     }
   }
@@ -211,8 +223,9 @@ BOOST_AUTO_TEST_CASE(json_logs_and_progress_lines) {
 
 BOOST_AUTO_TEST_CASE(graph_svg) {
   TempDir dir;
-  write_file(dir.file("p.pipe"), "pipeline p {\n  source generate gen { count = 1  fields { n = seq() } }\n"
-                                 "  sink null out from gen { }\n}\n");
+  write_file(dir.file("p.pipe"),
+             "pipeline p {\n  source generate gen { count = 1  fields { n = seq() } }\n"
+             "  sink null out from gen { }\n}\n");
   // Without Graphviz on PATH: a clear message.
   auto none = run_sluice({"graph", dir.file("p.pipe"), "--format", "svg"}, {"PATH=" + dir.str()});
   BOOST_TEST(none.exit_code == 3);
@@ -230,15 +243,17 @@ BOOST_AUTO_TEST_CASE(graph_svg) {
 BOOST_AUTO_TEST_CASE(operator_docs_are_up_to_date) {
   auto r = run_sluice({"docs", "--check"}, {}, source_dir());
   BOOST_TEST(r.exit_code == 0, r.err);
-  BOOST_TEST(read_file(source_dir() + "/docs/operators/index.md").find("source generate") != std::string::npos);
+  BOOST_TEST(read_file(source_dir() + "/docs/operators/index.md").find("source generate") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(compose_file_is_valid) {
   BOOST_REQUIRE(std::filesystem::exists(source_dir() + "/docker/compose.yml"));
   BOOST_REQUIRE(std::filesystem::exists(source_dir() + "/docker/Dockerfile"));
   const std::string compose = read_file(source_dir() + "/docker/compose.yml");
-  for (const char* s : {"mysql:8", "binlog-format=ROW", "binlog-row-image=FULL", "binlog-row-metadata=FULL",
-                        "postgres", "KAFKA_PROCESS_ROLES", "mongo", "pipelines/mysql_to_ods.pipe"}) {
+  for (const char* s :
+       {"mysql:8", "binlog-format=ROW", "binlog-row-image=FULL", "binlog-row-metadata=FULL",
+        "postgres", "KAFKA_PROCESS_ROLES", "mongo", "pipelines/mysql_to_ods.pipe"}) {
     BOOST_TEST(compose.find(s) != std::string::npos, s);
   }
   if (::access("/usr/bin/docker-compose", X_OK) != 0) {

@@ -129,7 +129,7 @@ BOOST_AUTO_TEST_CASE(source_reads_debezium_and_resumes_after_restart) {
   // Restart from the checkpoint with a group that never committed (commit lost): resumes at 3.
   mock.produce("mks.bank.accounts", {debezium_message(account(Op::Update, 6, "-0.01"))});
   {
-    kafka::KafkaSource src(source_options(mock, "mks.bank.accounts", "g2"));
+    kafka::KafkaSource src(source_options(mock, "mks.bank.accounts", "g1"));
     BOOST_REQUIRE(src.open(state).ok());
     auto events = poll_n(src, 3);
     BOOST_REQUIRE_EQUAL(events.size(), 3u);

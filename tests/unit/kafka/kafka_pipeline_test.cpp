@@ -75,7 +75,8 @@ BOOST_AUTO_TEST_CASE(generate_to_kafka_to_file_with_restart) {
   // 20 more messages; the restarted consumer resumes from its checkpoint.
   BOOST_REQUIRE_EQUAL(run_text(producer_pipe(mock.bootstrap(), 41, 20), dir.file("p2"), 2000000),
                       0);
-  BOOST_REQUIRE_EQUAL(run_text(consumer_pipe(mock.bootstrap(), out), dir.file("c"), 5000000), 0);
+  BOOST_REQUIRE_EQUAL(mock.read_all("gen.gen", 60).size(), 60u);
+  BOOST_REQUIRE_EQUAL(run_text(consumer_pipe(mock.bootstrap(), out), dir.file("c"), 10000000), 0);
   lines = test::read_lines(out);
   BOOST_REQUIRE_EQUAL(lines.size(), 60u);
   std::set<int64_t> ids;

@@ -44,7 +44,8 @@ BOOST_AUTO_TEST_CASE(progress_line_and_bar) {
   auto live = test::make_live();
   runtime::ProgressReporter pr(live, stderr, false, 1'000'000);
   const std::string line = pr.line(false, 2.0);
-  BOOST_TEST(line.find("progress: demo/gen 1000/4000 records (25.0%), 500 records/s, eta 6s") != std::string::npos,
+  BOOST_TEST(line.find("progress: demo/gen 1000/4000 records (25.0%), 500 records/s, eta 6s") !=
+                 std::string::npos,
              line);
   const std::string bar = pr.line(true, 2.0);
   BOOST_TEST(bar.find("demo/gen [######------------------]  25.0%") != std::string::npos, bar);
@@ -52,7 +53,8 @@ BOOST_AUTO_TEST_CASE(progress_line_and_bar) {
   std::set<std::string> reported;
   BOOST_TEST(!pr.line(false, 2.0, &reported).empty());
   live->find("demo")->stages[0].counters->progress_done = 4000;
-  BOOST_TEST(pr.line(false, 2.0, &reported).find("4000/4000 records (100.0%)") != std::string::npos);
+  BOOST_TEST(pr.line(false, 2.0, &reported).find("4000/4000 records (100.0%)") !=
+             std::string::npos);
   BOOST_TEST(pr.line(false, 2.0, &reported).empty());
   live->find("demo")->stages[0].counters->progress_total = -1;  // unknown: nothing to show
   BOOST_TEST(pr.line(false, 2.0).empty());

@@ -11,7 +11,8 @@ inline std::shared_ptr<engine::LiveRegistry> make_live() {
   engine::LivePipeline p;
   p.name = "demo";
   p.status = std::make_shared<engine::PipelineStatus>();
-  auto stage = [&](const char* name, const char* type, const char* kind, std::vector<std::string> from) {
+  auto stage = [&](const char* name, const char* type, const char* kind,
+                   std::vector<std::string> from) {
     engine::LiveStage s;
     s.name = name;
     s.type = type;

@@ -1,5 +1,7 @@
 // The management API answers (no sockets: ManagementApi::handle), and the HTTP server and
 // client round trip.
+#include "runtime/management_api.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include "engine/value/json.h"
@@ -7,13 +9,13 @@
 #include "runtime/http_client.h"
 #include "runtime/http_server.h"
 #include "runtime/json_fields.h"
-#include "runtime/management_api.h"
 
 using namespace sluice;
 using runtime::HttpRequest;
 
 namespace {
-runtime::HttpResponse call(runtime::ManagementApi& api, const std::string& method, const std::string& target) {
+runtime::HttpResponse call(runtime::ManagementApi& api, const std::string& method,
+                           const std::string& target) {
   HttpRequest r;
   r.method = method;
   r.path = target;
@@ -80,8 +82,8 @@ BOOST_AUTO_TEST_CASE(pause_resume_reload) {
   BOOST_TEST(r.status == 200);
   BOOST_TEST(gen->paused.load());
   BOOST_TEST(runtime::json_text(runtime::json_field(body(r), "state")) == "paused");
-  BOOST_TEST(runtime::json_text(runtime::json_field(body(call(api, "GET", "/pipelines/demo")), "state")) ==
-             "paused");
+  BOOST_TEST(runtime::json_text(runtime::json_field(body(call(api, "GET", "/pipelines/demo")),
+                                                    "state")) == "paused");
   r = call(api, "POST", "/pipelines/demo/resume");
   BOOST_TEST(r.status == 200);
   BOOST_TEST(!gen->paused.load());
@@ -111,14 +113,15 @@ BOOST_AUTO_TEST_CASE(dead_letters_recent) {
   BOOST_TEST(runtime::json_text(runtime::json_field(*err, "stage")) == "t");
   BOOST_TEST(runtime::json_text(runtime::json_field(*err, "kind")) == "require");
   BOOST_TEST(runtime::json_text(runtime::json_field(*err, "message")) == "n must be even");
-  BOOST_TEST(runtime::json_number(runtime::json_field(body(call(api, "GET", "/pipelines/demo/dead-letters?limit=0")),
-                                                      "count")) == 0);
+  BOOST_TEST(runtime::json_number(runtime::json_field(
+                 body(call(api, "GET", "/pipelines/demo/dead-letters?limit=0")), "count")) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(ring_is_bounded) {
   engine::StageCounters c;
   std::vector<Event> batch(engine::DeadLetterRing::kCapacity + 30);
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].position = Value::int64(static_cast<int64_t>(i));
+  for (size_t i = 0; i < batch.size(); ++i)
+    batch[i].position = Value::int64(static_cast<int64_t>(i));
   c.dead_letters.push(batch);
   auto recent = c.dead_letters.recent();
   BOOST_TEST(recent.size() == engine::DeadLetterRing::kCapacity);
@@ -136,7 +139,8 @@ BOOST_AUTO_TEST_CASE(http_round_trip_and_rates) {
   auto m = runtime::http_request(addr, "GET", "/metrics");
   BOOST_REQUIRE(m.ok());
   BOOST_TEST(m->status == 200);
-  BOOST_TEST(m->body.find("sluice_stage_events_in_total{pipeline=\"demo\",stage=\"t\"} 900") != std::string::npos);
+  BOOST_TEST(m->body.find("sluice_stage_events_in_total{pipeline=\"demo\",stage=\"t\"} 900") !=
+             std::string::npos);
   auto p = runtime::http_request(addr, "POST", "/pipelines/demo/pause");
   BOOST_REQUIRE(p.ok());
   BOOST_TEST(p->status == 200);
@@ -156,8 +160,8 @@ BOOST_AUTO_TEST_CASE(http_round_trip_and_rates) {
   r.method = "GET";
   r.path = "/pipelines/demo";
   Value d = body(api.handle(r));
-  const double rate = runtime::json_number(runtime::json_field(runtime::json_field(d, "stages")->as_list()[0],
-                                                                "out_per_second"));
+  const double rate = runtime::json_number(
+      runtime::json_field(runtime::json_field(d, "stages")->as_list()[0], "out_per_second"));
   BOOST_TEST(rate > 2000.0);
   BOOST_TEST(rate <= 10000.0);
 }

@@ -1,10 +1,11 @@
 // The Prometheus exposition of the live counters.
+#include "runtime/metrics_export.h"
+
 #include <boost/test/unit_test.hpp>
 #include <map>
 #include <sstream>
 
 #include "live_fixture.h"
-#include "runtime/metrics_export.h"
 
 using namespace sluice;
 
@@ -46,13 +47,20 @@ BOOST_AUTO_TEST_CASE(counters_gauges_and_histograms) {
   BOOST_TEST(m["sluice_source_progress_total_records{pipeline=\"demo\",stage=\"gen\"}"] == 4000);
   BOOST_TEST(m["sluice_pipeline_info{pipeline=\"demo\",state=\"running\"}"] == 1);
   // Histograms are cumulative, end with +Inf = count, sum in seconds.
-  BOOST_TEST(m["sluice_sink_write_duration_seconds_bucket{pipeline=\"demo\",stage=\"out\",le=\"0.025\"}"] == 0);
-  BOOST_TEST(m["sluice_sink_write_duration_seconds_bucket{pipeline=\"demo\",stage=\"out\",le=\"0.05\"}"] == 1);
-  BOOST_TEST(m["sluice_sink_write_duration_seconds_bucket{pipeline=\"demo\",stage=\"out\",le=\"+Inf\"}"] == 1);
+  BOOST_TEST(m["sluice_sink_write_duration_seconds_bucket{pipeline=\"demo\",stage=\"out\",le=\"0."
+               "025\"}"] == 0);
+  BOOST_TEST(
+      m["sluice_sink_write_duration_seconds_bucket{pipeline=\"demo\",stage=\"out\",le=\"0.05\"}"] ==
+      1);
+  BOOST_TEST(
+      m["sluice_sink_write_duration_seconds_bucket{pipeline=\"demo\",stage=\"out\",le=\"+Inf\"}"] ==
+      1);
   BOOST_TEST(m["sluice_sink_write_duration_seconds_count{pipeline=\"demo\",stage=\"out\"}"] == 1);
   BOOST_TEST(m["sluice_sink_write_duration_seconds_sum{pipeline=\"demo\",stage=\"out\"}"] == 0.04);
-  BOOST_TEST(m["sluice_sink_batch_records_bucket{pipeline=\"demo\",stage=\"out\",le=\"1000\"}"] == 1);
-  BOOST_TEST(m["sluice_sink_batch_records_bucket{pipeline=\"demo\",stage=\"out\",le=\"100\"}"] == 0);
+  BOOST_TEST(m["sluice_sink_batch_records_bucket{pipeline=\"demo\",stage=\"out\",le=\"1000\"}"] ==
+             1);
+  BOOST_TEST(m["sluice_sink_batch_records_bucket{pipeline=\"demo\",stage=\"out\",le=\"100\"}"] ==
+             0);
   BOOST_TEST(m["sluice_stage_batch_duration_seconds_count{pipeline=\"demo\",stage=\"t\"}"] == 1);
   // Sink-only families do not carry processors.
   BOOST_TEST(m.count("sluice_sink_batch_records_count{pipeline=\"demo\",stage=\"t\"}") == 0);

@@ -1,0 +1,163 @@
+// sluice reconcile: a MySQL (MariaDB) -> PostgreSQL pipeline is run, the ODS is damaged on
+// purpose (a row deleted, one changed, one added), reconcile finds exactly those rows and
+// --repair restores them through the pipeline's sink.
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include "support/mariadb_server.h"
+#include "support/postgres_server.h"
+#include "support/process.h"
+
+using namespace sluice::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+PostgresServer& recon_pg() {
+  static PostgresServer s(false);
+  return s;
+}
+
+struct Fixture {
+  TempDir dir;
+  std::string db = "recon_" + std::to_string(::getpid());
+  std::vector<std::string> env{"RECON_PW=sluice-pw"};
+
+  Fixture() {
+    auto& my = MariaDbServer::shared();
+    my.exec("DROP DATABASE IF EXISTS " + db);
+    my.exec("CREATE DATABASE " + db);
+    my.exec("CREATE TABLE " + db +
+            ".accounts (id BIGINT PRIMARY KEY, name VARCHAR(40) NOT NULL, balance DECIMAL(15,2) "
+            "NOT NULL, "
+            "opened DATE NOT NULL, updated DATETIME(6) NOT NULL, seen TIMESTAMP(6) NULL, "
+            "status ENUM('open','closed') NOT NULL, vip TINYINT(1) NOT NULL, note TEXT NULL)");
+    my.exec("INSERT INTO " + db +
+            ".accounts SELECT seq, CONCAT('name-', seq), seq * 1.25, DATE_ADD('2020-01-01', "
+            "INTERVAL seq DAY), "
+            "TIMESTAMPADD(MICROSECOND, seq * 1000, '2024-02-29 10:00:00'), "
+            "IF(seq % 3 = 0, NULL, TIMESTAMPADD(SECOND, seq, '2024-03-01 00:00:00.5')), "
+            "IF(seq % 2 = 0, 'open', 'closed'), seq % 2, IF(seq % 5 = 0, NULL, 'x') FROM " +
+            db + ".seq_1_to_250");
+    my.exec("CREATE TABLE " + db +
+            ".pairs (a INT, b VARCHAR(10), v INT NOT NULL, PRIMARY KEY (a, b))");
+    my.exec("INSERT INTO " + db + ".pairs SELECT seq % 7, CONCAT('k', seq), seq FROM " + db +
+            ".seq_1_to_40");
+    recon_pg().psql("CREATE SCHEMA IF NOT EXISTS " + db);
+    write_file(dir.file("p.pipe"),
+               "pipeline recon {\n"
+               "  settings { state_dir = \"" +
+                   dir.file("state") +
+                   "\" }\n"
+                   "  source mysql src {\n"
+                   "    host = \"127.0.0.1\"\n"
+                   "    port = " +
+                   std::to_string(my.port()) +
+                   "\n"
+                   "    user = \"sluice\"\n"
+                   "    password = secret(\"RECON_PW\")\n"
+                   "    server_id = 7301\n"
+                   "    database = \"" +
+                   db +
+                   "\"\n"
+                   "    tables = [\"accounts\", \"pairs\"]\n"
+                   "    snapshot = initial\n"
+                   "  }\n"
+                   "  sink postgres ods from src {\n"
+                   "    url = \"" +
+                   recon_pg().url() +
+                   "\"\n"
+                   "    table = \"" +
+                   db +
+                   ".\" + @table\n"
+                   "    mode = upsert\n"
+                   "    create_tables = true\n"
+                   "  }\n"
+                   "}\n");
+  }
+  ProcResult reconcile(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"reconcile", dir.file("p.pipe")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_sluice(args, env, "", 120s);
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(ops_reconcile)
+
+BOOST_AUTO_TEST_CASE(finds_and_repairs_damage) {
+  Fixture f;
+  auto run = run_sluice({"run", f.dir.file("p.pipe"), "--exit-when-idle", "2s", "--quiet"}, f.env,
+                        "", 120s);
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  BOOST_REQUIRE_EQUAL(recon_pg().psql("SELECT count(*) FROM " + f.db + ".accounts"), "250");
+
+  auto clean = f.reconcile({"--chunk", "50"});
+  BOOST_TEST(clean.exit_code == 0, clean.out << clean.err);
+  BOOST_TEST(clean.out.find(".accounts -> " + f.db +
+                            ".accounts (sink ods): 250 source rows, 250 target rows, "
+                            "0/6 chunks differ: in sync") != std::string::npos,
+             clean.out);
+  BOOST_TEST(clean.out.find(".pairs -> " + f.db +
+                            ".pairs (sink ods): 40 source rows, 40 target rows, 0/1 chunks "
+                            "differ: in sync") != std::string::npos,
+             clean.out);
+
+  const std::string before42 =
+      recon_pg().psql("SELECT balance FROM " + f.db + ".accounts WHERE id = 42");
+  recon_pg().psql("DELETE FROM " + f.db + ".accounts WHERE id = 7");
+  recon_pg().psql("UPDATE " + f.db + ".accounts SET balance = balance + 0.01 WHERE id = 42");
+  recon_pg().psql("UPDATE " + f.db +
+                  ".accounts SET seen = seen + interval '1 microsecond' WHERE id = 131");
+  recon_pg().psql("INSERT INTO " + f.db +
+                  ".accounts SELECT 100000, name, balance, opened, updated, seen, status, vip, "
+                  "note FROM " +
+                  f.db + ".accounts WHERE id = 1");
+  recon_pg().psql("UPDATE " + f.db + ".pairs SET v = -1 WHERE a = 3 AND b = 'k10'");
+
+  auto damaged = f.reconcile({"--chunk", "50"});
+  BOOST_TEST(damaged.exit_code == 4, damaged.out << damaged.err);
+  BOOST_TEST(
+      damaged.out.find(
+          "250 source rows, 250 target rows, 3/6 chunks differ: 1 missing, 1 extra, 2 different") !=
+          std::string::npos,
+      damaged.out);
+  BOOST_TEST(damaged.out.find("missing   1: (7)") != std::string::npos, damaged.out);
+  BOOST_TEST(damaged.out.find("extra     1: (100000)") != std::string::npos, damaged.out);
+  BOOST_TEST(damaged.out.find("different 2: (42) (131)") != std::string::npos, damaged.out);
+  BOOST_TEST(damaged.out.find("different 1: (3, k10)") != std::string::npos, damaged.out);
+
+  auto repaired = f.reconcile({"--repair"});
+  BOOST_TEST(repaired.exit_code == 0, repaired.out << repaired.err);
+  BOOST_TEST(repaired.out.find("after repair: " + f.db + ".accounts -> " + f.db +
+                               ".accounts in sync") != std::string::npos,
+             repaired.out);
+  BOOST_TEST(recon_pg().psql("SELECT balance FROM " + f.db + ".accounts WHERE id = 42") ==
+             before42);
+  BOOST_TEST(
+      recon_pg().psql("SELECT count(*) FROM " + f.db + ".accounts WHERE id IN (7, 100000)") == "1");
+  BOOST_TEST(recon_pg().psql("SELECT v FROM " + f.db + ".pairs WHERE a = 3 AND b = 'k10'") == "10");
+
+  // A second damage + repair (the repair pipeline's exactly-once row is carried over).
+  recon_pg().psql("DELETE FROM " + f.db + ".accounts WHERE id = 8");
+  auto again = f.reconcile({"--repair"});
+  BOOST_TEST(again.exit_code == 0, again.out << again.err);
+  BOOST_TEST(f.reconcile().exit_code == 0);
+  BOOST_TEST(recon_pg().psql("SELECT count(*) FROM " + f.db + ".accounts") == "250");
+}
+
+BOOST_AUTO_TEST_CASE(usage) {
+  BOOST_TEST(run_sluice({"reconcile"}).exit_code == 2);
+  BOOST_TEST(run_sluice({"reconcile", "--help"}).exit_code == 0);
+  TempDir dir;
+  write_file(dir.file("p.pipe"),
+             "pipeline p {\n  source generate gen { count = 1  fields { n = seq() } }\n"
+             "  sink null out from gen { }\n}\n");
+  auto r = run_sluice({"reconcile", dir.file("p.pipe")});
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(r.err.find("no `source mysql`") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
