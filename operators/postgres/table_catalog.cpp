@@ -63,15 +63,26 @@ void TableCatalog::create(pqxx::connection_base& c, TableInfo& t,
     sql += ")";
   }
   sql += ")";
-  try {
-    pqxx::work tx(c);
-    if (t.name.schema != "public") tx.exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(t.name.schema));
-    tx.exec(sql);
-    tx.commit();
-  } catch (const pqxx::sql_error&) {
-    // Another instance may have created it at the same moment: fine if it exists now.
-    load(c, t, false);
-    if (!t.exists) throw;
+  // CREATE ... IF NOT EXISTS is not safe against a concurrent creator (another sink of the
+  // pipeline creating the same schema): its unique violation means "exists now", try again.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      pqxx::work tx(c);
+      if (t.name.schema != "public") tx.exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(t.name.schema));
+      tx.exec(sql);
+      tx.commit();
+      break;
+    } catch (const pqxx::unique_violation&) {
+      if (attempt < 3) continue;
+      load(c, t, false);
+      if (!t.exists) throw;
+      break;
+    } catch (const pqxx::sql_error&) {
+      // Another instance may have created it at the same moment: fine if it exists now.
+      load(c, t, false);
+      if (!t.exists) throw;
+      break;
+    }
   }
   bool was_new = !t.exists;
   load(c, t, false);

@@ -203,6 +203,7 @@ BOOST_AUTO_TEST_CASE(kill9_mid_stream_exactly_once) {
     first.signal(SIGTERM);  // a clean checkpoint after the snapshot
     auto r = first.wait(std::chrono::seconds(60));
     BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+    BOOST_TEST_MESSAGE("first run: " << r.err.substr(0, 300) << " ... " << r.err.substr(r.err.size() > 600 ? r.err.size() - 600 : 0));
   }
 
   std::string rare_pipe = state.file("rare.pipe");
@@ -221,7 +222,7 @@ BOOST_AUTO_TEST_CASE(kill9_mid_stream_exactly_once) {
     for (int i = 0; i < 10; ++i) w.step(300);  // some still in flight
     c.signal(SIGKILL);
     auto killed = c.wait(std::chrono::seconds(10));
-    BOOST_TEST_MESSAGE("round " << round << ": killed after " << steps << " steps");
+    BOOST_TEST_MESSAGE("round " << round << ": killed after " << steps << " steps: " << killed.err.substr(0, 600));
     BOOST_REQUIRE(killed.exit_code == -SIGKILL);
     for (int i = 0; i < 100; ++i) w.step(300);  // changes while sluice is down
   }
