@@ -42,6 +42,17 @@ struct ActorSetup {
   std::vector<ChannelSpec> channels;
   std::shared_ptr<StageCounters> counters;
   std::shared_ptr<std::atomic<int64_t>> activity;  // records moved (idle detection)
+
+  // Drops every actor handle. Actors of a graph point at each other (credit upstream, data
+  // downstream, barriers to and from the coordinator); an exiting actor must let go of its
+  // handles or the reference cycle keeps every actor of the graph alive.
+  void release() {
+    coordinator = nullptr;
+    supervisor = nullptr;
+    out.groups.clear();
+    dead.groups.clear();
+    channels.clear();
+  }
 };
 
 }  // namespace sluice::engine

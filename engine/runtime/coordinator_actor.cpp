@@ -19,6 +19,11 @@ CoordinatorActor::CoordinatorActor(caf::actor_config& cfg, CoordinatorSetup setu
   next_id_ = setup_.last.id + 1;
 }
 
+void CoordinatorActor::on_exit() {
+  sources_.clear();
+  setup_.supervisor = nullptr;
+}
+
 caf::behavior CoordinatorActor::make_behavior() {
   delayed_send(this, std::chrono::microseconds(setup_.interval_us), tick_atom::value);
   return {

@@ -33,6 +33,7 @@ class CoordinatorActor : public caf::event_based_actor {
 
  protected:
   caf::behavior make_behavior() override;
+  void on_exit() override;
 
  private:
   struct Pending {

@@ -36,6 +36,8 @@ class InputSet {
   void set_hold(bool hold) { hold_ = hold; }
   size_t queued_records() const { return queued_records_; }
   bool empty() const { return channels_.empty(); }
+  // Forgets every channel (their upstream actor handles): called when the owning actor exits.
+  void clear() { channels_.clear(); }
 
  private:
   struct Channel {

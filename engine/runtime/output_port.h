@@ -17,6 +17,8 @@ class OutputPort {
   OutputPort(int32_t port_id, const PortSpec& spec);
 
   bool connected() const { return !targets_.empty(); }
+  // Forgets every target (their actor handles): called when the owning actor exits.
+  void clear() { targets_.clear(); }
   // Partitions and sends (or queues) the events. `events` is consumed.
   void emit_data(caf::event_based_actor* self, std::vector<Event>&& events);
   // Barrier or End to every target, behind any queued data.

@@ -36,4 +36,9 @@ void ProcessorActor::emit_control(Batch::Kind kind, uint64_t barrier) {
   dead_.emit_control(this, kind, barrier);
 }
 
+void ProcessorActor::on_exit() {
+  out_.clear();
+  StageActor::on_exit();
+}
+
 }  // namespace sluice::engine

@@ -18,6 +18,7 @@ void SinkActor::on_exit() {
     log::warn("engine", "sink '" + setup_.cfg.name + "': close: " + e.what());
   }
   op_.reset();
+  StageActor::on_exit();
 }
 
 result<void> SinkActor::open_operator(const std::string& state) { return op_->open(state); }

@@ -44,6 +44,8 @@ void SourceActor::on_exit() {
     log::warn("engine", "source '" + setup_.cfg.name + "': close: " + e.what());
   }
   op_.reset();
+  out_.clear();
+  setup_.release();
 }
 
 caf::behavior SourceActor::make_behavior() {

@@ -34,6 +34,12 @@ StageActor::StageActor(caf::actor_config& cfg, ActorSetup setup)
   });
 }
 
+void StageActor::on_exit() {
+  inputs_.clear();
+  dead_.clear();
+  setup_.release();
+}
+
 caf::behavior StageActor::make_behavior() {
   result<void> r;
   try {

@@ -18,6 +18,7 @@ class StageActor : public caf::event_based_actor {
 
  protected:
   caf::behavior make_behavior() override;
+  void on_exit() override;
 
   virtual result<void> open_operator(const std::string& state) = 0;
   // Processes one data batch. Return false to keep it (retry later: set waiting_ and

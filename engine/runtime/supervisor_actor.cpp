@@ -63,6 +63,7 @@ void SupervisorActor::on_exit() {
     setup_.status->reason = "pipeline '" + setup_.pipeline->name + "': supervisor stopped";
   }
   setup_.status->finished = true;
+  graph_ = SpawnedGraph{};  // drop the handles of the actors it spawned
 }
 
 void SupervisorActor::start_graph() {

@@ -3,7 +3,9 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <stdexcept>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "dsl/loader.h"
 
@@ -13,7 +15,13 @@ namespace {
 using dsl::OptionSpec;
 using dsl::OptType;
 
-Fakes* g_fakes = new Fakes();
+// Every Fakes ever made stays alive until exit: actors of an earlier test may still hold
+// references to its stores when the next test resets.
+std::vector<std::unique_ptr<Fakes>>& all_fakes() {
+  static std::vector<std::unique_ptr<Fakes>> all;
+  return all;
+}
+Fakes* g_fakes = all_fakes().emplace_back(std::make_unique<Fakes>()).get();
 
 OptionSpec opt(const std::string& name, OptType t, const std::string& def = "") {
   OptionSpec s;
@@ -199,8 +207,7 @@ std::vector<std::string> Fakes::opens_of(const std::string& stage) {
 Fakes& fakes() { return *g_fakes; }
 
 void reset_fakes() {
-  // Old actors may still hold references to stores; the old Fakes object is leaked on purpose.
-  g_fakes = new Fakes();
+  g_fakes = all_fakes().emplace_back(std::make_unique<Fakes>()).get();
 }
 
 OperatorRegistry make_registry() {
