@@ -21,16 +21,14 @@ namespace {
 
 const char* test_uri() { return std::getenv("SLUICE_TEST_MONGODB_URI"); }
 
-struct HasServer {
-  boost::test_tools::assertion_result operator()(utf::test_unit_id) const {
-    boost::test_tools::assertion_result r(test_uri() != nullptr && *test_uri() != '\0');
-    if (!r) {
-      r.message() << "SLUICE_TEST_MONGODB_URI is not set: real-server tests skipped";
-      BOOST_TEST_MESSAGE("SLUICE_TEST_MONGODB_URI is not set: real-server tests skipped");
-    }
-    return r;
-  }
-};
+// Real-server tests run only when SLUICE_TEST_MONGODB_URI is set; otherwise each case says so
+// in the log and returns. (A runtime check, not a precondition decorator: GCC 12 -O3 reports a
+// false -Wuninitialized inside boost::function for decorators.)
+bool has_server() {
+  if (test_uri() != nullptr && *test_uri() != '\0') return true;
+  BOOST_TEST_MESSAGE("SLUICE_TEST_MONGODB_URI is not set: real-server test skipped");
+  return false;
+}
 
 std::string unique_name(const char* base) {
   return std::string(base) + "_" + std::to_string(::getpid()) + "_" +
@@ -85,9 +83,10 @@ struct Reader {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(mongodb_server, *utf::precondition(HasServer()))
+BOOST_AUTO_TEST_SUITE(mongodb_server)
 
 BOOST_AUTO_TEST_CASE(upserts_and_deletes_round_trip_exactly) {
+  if (!has_server()) return;
   std::shared_ptr<Parsed> keep;
   std::string name = unique_name("roundtrip");
   Reader reader(name);
@@ -118,6 +117,7 @@ BOOST_AUTO_TEST_CASE(upserts_and_deletes_round_trip_exactly) {
 }
 
 BOOST_AUTO_TEST_CASE(validation_errors_are_dead_letters_with_code_121) {
+  if (!has_server()) return;
   std::shared_ptr<Parsed> keep;
   std::string name = unique_name("validated");
   Reader reader(name);
