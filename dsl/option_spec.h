@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dsl/ast.h"
@@ -38,6 +39,22 @@ struct OptionSpec {
   std::string doc;
   std::vector<OptionSpec> children;       // Block
 };
+
+// Builds one option spec: the common case of the tables in each operator's *_spec.cpp.
+inline OptionSpec option(std::string name, OptType type, bool required, std::string default_text,
+                         std::string doc) {
+  OptionSpec o;
+  o.name = std::move(name);
+  o.type = type;
+  o.required = required;
+  o.default_text = std::move(default_text);
+  o.doc = std::move(doc);
+  return o;
+}
+// An optional option with a default.
+inline OptionSpec option(std::string name, OptType type, std::string default_text, std::string doc) {
+  return option(std::move(name), type, false, std::move(default_text), std::move(doc));
+}
 
 enum class Role : uint8_t { Source, Sink, Transform, Aggregate, Join };
 

@@ -4,6 +4,9 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "engine/common/result.h"
 
 #include "dsl/ast.h"
 #include "engine/core/event.h"
@@ -15,6 +18,11 @@ std::string opt_string(const StageConfig& c, const std::string& name, const std:
 int64_t opt_int(const StageConfig& c, const std::string& name, int64_t def);
 bool opt_bool(const StageConfig& c, const std::string& name, bool def);
 bool has_opt(const StageConfig& c, const std::string& name);
+// A name-list option given as "a" or ["a", "b"] (e.g. a sink's `key`): out stays empty when
+// the option is absent; anything else than non-empty strings is an error:
+// "<where><name> must list <what> names".
+result<void> opt_names(const StageConfig& c, const std::string& name, const std::string& where,
+                       const std::string& what, std::vector<std::string>& out);
 
 // The raw `name { ... }` block option of a stage, or nullptr.
 const ast::Option* find_block(const ast::Stage* stage, const std::string& name);

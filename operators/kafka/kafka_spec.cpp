@@ -4,21 +4,12 @@ namespace sluice::operators::kafka {
 
 using dsl::OptionSpec;
 using dsl::OptType;
+using dsl::option;
 
 namespace {
 
-OptionSpec opt(const char* name, OptType type, bool required, const char* def, const char* doc) {
-  OptionSpec o;
-  o.name = name;
-  o.type = type;
-  o.required = required;
-  o.default_text = def;
-  o.doc = doc;
-  return o;
-}
-
 OptionSpec properties() {
-  return opt("properties", OptType::StringList, false, "",
+  return option("properties", OptType::StringList, false, "",
              "Extra librdkafka settings as [\"name=value\", ...] (e.g. "
              "\"security.protocol=SASL_SSL\", \"session.timeout.ms=6000\").");
 }
@@ -36,17 +27,17 @@ dsl::KindSpec source_spec() {
       "{key, value} as bytes. Offsets are part of the checkpoint and committed to the group "
       "only when the checkpoint containing them completes. Messages that do not parse are "
       "skipped with a warning naming topic/partition/offset (counted).";
-  OptionSpec format = opt("format", OptType::Enum, false, "debezium",
+  OptionSpec format = option("format", OptType::Enum, false, "debezium",
                           "debezium | json | raw.");
   format.enum_values = {"debezium", "json", "raw"};
-  OptionSpec start = opt("start", OptType::Enum, false, "earliest",
+  OptionSpec start = option("start", OptType::Enum, false, "earliest",
                          "Where a new group starts on partitions with no committed offset: "
                          "earliest | latest. A restart always resumes from the checkpoint.");
   start.enum_values = {"earliest", "latest"};
   k.options = {
-      opt("brokers", OptType::String, true, "", "Bootstrap servers, \"host:port,host:port\"."),
-      opt("topics", OptType::StringList, true, "", "Topics to consume."),
-      opt("group", OptType::String, false, "sluice.PIPELINE.STAGE", "Consumer group id."),
+      option("brokers", OptType::String, true, "", "Bootstrap servers, \"host:port,host:port\"."),
+      option("topics", OptType::StringList, true, "", "Topics to consume."),
+      option("group", OptType::String, false, "sluice.PIPELINE.STAGE", "Consumer group id."),
       format,
       start,
       properties(),
@@ -64,19 +55,19 @@ dsl::KindSpec sink_spec() {
       "delete); json writes the Sluice event form. Deliveries are confirmed before a "
       "checkpoint completes. As a dead_letter sink it writes the dead-letter form with Kafka "
       "Connect style __connect.errors.* headers.";
-  OptionSpec format = opt("format", OptType::Enum, false, "debezium", "debezium | json.");
+  OptionSpec format = option("format", OptType::Enum, false, "debezium", "debezium | json.");
   format.enum_values = {"debezium", "json"};
-  OptionSpec topic = opt("topic", OptType::Expr, false, "SERVER.DB.TABLE",
+  OptionSpec topic = option("topic", OptType::Expr, false, "SERVER.DB.TABLE",
                          "Topic per record (an expression, e.g. \"cdc.\" + @table).");
   k.options = {
-      opt("brokers", OptType::String, true, "", "Bootstrap servers, \"host:port,host:port\"."),
+      option("brokers", OptType::String, true, "", "Bootstrap servers, \"host:port,host:port\"."),
       topic,
       format,
-      opt("key", OptType::StringList, false, "",
+      option("key", OptType::StringList, false, "",
           "Key columns (default: the record key, else the source's primary key)."),
-      opt("server", OptType::String, false, "the source stage name",
+      option("server", OptType::String, false, "the source stage name",
           "Logical server name: the SERVER of the default topic and of Debezium schema names."),
-      opt("flush_timeout", OptType::Duration, false, "30s",
+      option("flush_timeout", OptType::Duration, false, "30s",
           "How long a checkpoint waits for delivery reports before reporting a transient "
           "error."),
       properties(),

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "engine/common/secrets.h"
+#include "operators/common/stage_options.h"
 
 namespace sluice::operators::mongodb {
 namespace {
@@ -147,20 +148,8 @@ result<MongoOptions> MongoOptions::from_config(const StageConfig& cfg) {
       return error::fatal(where + "update must be replace or set, not '" + s + "'");
     }
   }
-  if (const Value* k = cfg.option("key"); k != nullptr && !k->is_null()) {
-    if (k->type() == Type::String) {
-      o.key.push_back(k->as_string());
-    } else if (k->type() == Type::List) {
-      for (const Value& v : k->as_list()) {
-        if (v.type() != Type::String || v.as_string().empty()) {
-          return error::fatal(where + "key must list field names");
-        }
-        o.key.push_back(v.as_string());
-      }
-    } else {
-      return error::fatal(where + "key must list field names");
-    }
-  }
+  if (auto r = opt_names(cfg, "key", where, "field", o.key); !r) return r.err();
+
   const Value* wc = cfg.option("write_concern");
   if (const Value* w = find_child(wc, "w"); w != nullptr && !w->is_null()) {
     if (w->type() == Type::String && w->as_string() == "majority") {

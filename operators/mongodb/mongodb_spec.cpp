@@ -4,19 +4,7 @@ namespace sluice::operators::mongodb {
 
 using dsl::OptionSpec;
 using dsl::OptType;
-
-namespace {
-
-OptionSpec opt(const char* name, OptType type, const char* def, const char* doc) {
-  OptionSpec o;
-  o.name = name;
-  o.type = type;
-  o.default_text = def;
-  o.doc = doc;
-  return o;
-}
-
-}  // namespace
+using dsl::option;
 
 dsl::KindSpec sink_spec() {
   dsl::KindSpec k;
@@ -29,47 +17,47 @@ dsl::KindSpec sink_spec() {
       "(replace or $set), delete by _id. Transient errors (network, NotWritablePrimary, "
       "RetryableWriteError label, no suitable servers) are retried; documents the server "
       "rejects (e.g. validation, code 121) go to the dead-letter sink with code and message.";
-  OptionSpec uri = opt("uri", OptType::String, "",
+  OptionSpec uri = option("uri", OptType::String, "",
                        "Connection string: mongodb://... or mongodb+srv://... (Atlas) with "
                        "TLS and other options as URI parameters (tls=true, tlsCAFile=..., "
                        "authSource=admin, retryWrites=true, w=majority). Use env() or "
                        "secret(); the password in it is never logged or dead-lettered.");
   uri.required = true;
-  OptionSpec db = opt("database", OptType::String, "", "Target database.");
+  OptionSpec db = option("database", OptType::String, "", "Target database.");
   db.required = true;
-  OptionSpec coll = opt("collection", OptType::Expr, "@table",
+  OptionSpec coll = option("collection", OptType::Expr, "@table",
                         "Target collection, evaluated per record (default: the source table).");
-  OptionSpec mode = opt("mode", OptType::Enum, "upsert",
+  OptionSpec mode = option("mode", OptType::Enum, "upsert",
                         "upsert: one document per key (_id), deleted on delete. append: every "
                         "event inserted as a new document with cdc_operation, cdc_timestamp and "
                         "cdc_position (at least once).");
   mode.enum_values = {"upsert", "append"};
-  OptionSpec update = opt("update", OptType::Enum, "replace",
+  OptionSpec update = option("update", OptType::Enum, "replace",
                           "How an upsert writes: replace (replaceOne, the document becomes the "
                           "row) or set (updateOne with $set of the row's fields: fields written "
                           "by others are kept).");
   update.enum_values = {"replace", "set"};
-  OptionSpec key = opt("key", OptType::StringList, "",
+  OptionSpec key = option("key", OptType::StringList, "",
                        "Fields whose values make _id (one field: _id is its value; several: "
                        "_id is a subdocument of them). Default: the record key (a `key` "
                        "statement, the group key of an aggregate), else the source primary key.");
-  OptionSpec wc = opt("write_concern", OptType::Block, "",
+  OptionSpec wc = option("write_concern", OptType::Block, "",
                       "w: \"majority\" or a number of members; journal: true/false; timeout: "
                       "wtimeout. Unset parts use the URI's / server's default.");
-  OptionSpec w = opt("w", OptType::Any, "", "\"majority\" or a number (0 = unacknowledged).");
-  OptionSpec j = opt("journal", OptType::Bool, "", "Wait for the journal.");
-  OptionSpec wt = opt("timeout", OptType::Duration, "",
+  OptionSpec w = option("w", OptType::Any, "", "\"majority\" or a number (0 = unacknowledged).");
+  OptionSpec j = option("journal", OptType::Bool, "", "Wait for the journal.");
+  OptionSpec wt = option("timeout", OptType::Duration, "",
                       "wtimeout (a write-concern timeout is "
                       "a transient error).");
   wt.min = 0;
   wc.children = {w, j, wt};
-  OptionSpec batch = opt("batch", OptType::Block, "",
+  OptionSpec batch = option("batch", OptType::Block, "",
                          "rows: events per bulk write (threshold); delay: most time events wait "
                          "buffered. A checkpoint always flushes.");
-  OptionSpec rows = opt("rows", OptType::Int, "1000", "Events per bulk write.");
+  OptionSpec rows = option("rows", OptType::Int, "1000", "Events per bulk write.");
   rows.min = 1;
   rows.max = 100000;
-  OptionSpec delay = opt("delay", OptType::Duration, "100ms", "Most time events wait buffered.");
+  OptionSpec delay = option("delay", OptType::Duration, "100ms", "Most time events wait buffered.");
   delay.min = 0;
   batch.children = {rows, delay};
   k.options = {uri, db, coll, mode, update, key, wc, batch};

@@ -4,19 +4,7 @@ namespace sluice::operators::postgres {
 
 using dsl::OptionSpec;
 using dsl::OptType;
-
-namespace {
-
-OptionSpec opt(const char* name, OptType type, const char* def, const char* doc) {
-  OptionSpec o;
-  o.name = name;
-  o.type = type;
-  o.default_text = def;
-  o.doc = doc;
-  return o;
-}
-
-}  // namespace
+using dsl::option;
 
 dsl::KindSpec sink_spec() {
   dsl::KindSpec k;
@@ -28,37 +16,37 @@ dsl::KindSpec sink_spec() {
       "INSERT ... ON CONFLICT and one DELETE). Exactly once: each batch's rows and the source "
       "position of its last event (table sluice_checkpoints) commit in one transaction. Bad "
       "records are isolated by splitting the batch and dead-lettered with the SQLSTATE.";
-  OptionSpec url = opt("url", OptType::String, "",
+  OptionSpec url = option("url", OptType::String, "",
                        "libpq connection URI or keyword string, e.g. "
                        "env(\"ODS_URL\") or \"postgresql://user@host:5432/db\". Never logged; "
                        "a password in it is redacted everywhere.");
   url.required = true;
-  OptionSpec table = opt("table", OptType::Expr, "",
+  OptionSpec table = option("table", OptType::Expr, "",
                          "Target table, evaluated per record: \"ods.\" + @table. "
                          "\"schema.name\" or \"name\" (schema public).");
   table.required = true;
-  OptionSpec mode = opt("mode", OptType::Enum, "upsert",
+  OptionSpec mode = option("mode", OptType::Enum, "upsert",
                         "upsert: insert or update by key, delete on delete. append: every event "
                         "a row, with cdc_operation/cdc_timestamp/cdc_position. soft_delete: like "
                         "upsert, but a delete sets cdc_deleted = true and keeps the row.");
   mode.enum_values = {"upsert", "append", "soft_delete"};
-  OptionSpec key = opt("key", OptType::StringList, "",
+  OptionSpec key = option("key", OptType::StringList, "",
                        "Key columns (override the record key / source primary key); the "
                        "ON CONFLICT target and the primary key of created tables.");
-  OptionSpec create = opt("create_tables", OptType::Bool, "true",
+  OptionSpec create = option("create_tables", OptType::Bool, "true",
                           "Create missing tables (exact types, primary key from the record key) "
                           "and ADD COLUMN when a new field appears.");
-  OptionSpec meta = opt("metadata_columns", OptType::Bool, "false",
+  OptionSpec meta = option("metadata_columns", OptType::Bool, "false",
                         "Add cdc_operation (text), cdc_timestamp (timestamptz, the source commit "
                         "time) and cdc_position (text) to every row. Always on in append mode.");
-  OptionSpec batch = opt("batch", OptType::Block, "",
+  OptionSpec batch = option("batch", OptType::Block, "",
                          "rows: flush (one transaction) once this many events are buffered; "
                          "delay: flush buffered events older than this at the next write. A "
                          "checkpoint always flushes.");
-  OptionSpec rows = opt("rows", OptType::Int, "2000", "Events per transaction (threshold).");
+  OptionSpec rows = option("rows", OptType::Int, "2000", "Events per transaction (threshold).");
   rows.min = 1;
   rows.max = 1000000;
-  OptionSpec delay = opt("delay", OptType::Duration, "100ms", "Most time events wait buffered.");
+  OptionSpec delay = option("delay", OptType::Duration, "100ms", "Most time events wait buffered.");
   delay.min = 0;
   batch.children = {rows, delay};
   k.options = {url, table, mode, key, create, meta, batch};

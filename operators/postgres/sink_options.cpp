@@ -1,6 +1,7 @@
 #include "operators/postgres/sink_options.h"
 
 #include "engine/common/secrets.h"
+#include "operators/common/stage_options.h"
 
 namespace sluice::operators::postgres {
 namespace {
@@ -103,18 +104,8 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
       return error::fatal(where + "mode must be upsert, append or soft_delete, not '" + s + "'");
     }
   }
-  if (const Value* k = cfg.option("key"); k != nullptr && !k->is_null()) {
-    if (k->type() == Type::String) {
-      o.key.push_back(k->as_string());
-    } else if (k->type() == Type::List) {
-      for (const Value& v : k->as_list()) {
-        if (v.type() != Type::String) return error::fatal(where + "key must list column names");
-        o.key.push_back(v.as_string());
-      }
-    } else {
-      return error::fatal(where + "key must list column names");
-    }
-  }
+  if (auto r = opt_names(cfg, "key", where, "column", o.key); !r) return r.err();
+
   if (const Value* b = cfg.option("create_tables"); b != nullptr && b->type() == Type::Bool) {
     o.create_tables = b->as_bool();
   }
