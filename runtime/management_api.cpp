@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 
 #include "engine/core/event_codec.h"
@@ -53,6 +54,21 @@ size_t query_limit(const std::string& query, size_t def) {
   auto pos = query.find("limit=");
   if (pos == std::string::npos) return def;
   return static_cast<size_t>(std::strtoul(query.c_str() + pos + 6, nullptr, 10));
+}
+
+// The value of `name=` in a query string ("" when absent); no percent-decoding (stage names
+// are identifiers).
+std::string query_param(const std::string& query, const std::string& name) {
+  size_t i = 0;
+  while (i < query.size()) {
+    size_t j = query.find('&', i);
+    if (j == std::string::npos) j = query.size();
+    if (query.compare(i, name.size() + 1, name + "=") == 0) {
+      return query.substr(i + name.size() + 1, j - i - name.size() - 1);
+    }
+    i = j + 1;
+  }
+  return {};
 }
 
 }  // namespace
@@ -209,6 +225,30 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
     r.body = render_prometheus(*live_);
     return r;
   }
+  // Hot reload: the body is the new file; 422 with the check diagnostics when it is invalid.
+  auto reload = [&](const std::string& only) -> HttpResponse {
+    if (!reload_) return error_response(501, "this node was started without hot reload");
+    std::string name;
+    const std::string q = req.query;
+    if (auto pos = q.find("file="); pos != std::string::npos) {
+      for (size_t i = pos + 5; i < q.size() && q[i] != '&'; ++i) {
+        if (q[i] == '%' && i + 2 < q.size()) {
+          name += static_cast<char>(std::strtol(q.substr(i + 1, 2).c_str(), nullptr, 16));
+          i += 2;
+        } else {
+          name += q[i] == '+' ? ' ' : q[i];
+        }
+      }
+    }
+    if (name.empty()) name = "<reload>";
+    const ReloadOutcome o = reload_->reload_text(name, req.body, only);
+    const int status = !o.valid ? 422 : o.report.ok ? 200 : 409;
+    return json_response(status, ReloadService::json(o));
+  };
+  if (parts.size() == 1 && parts[0] == "reload") {
+    if (!post) return error_response(405, "use POST /reload with the new file as the body");
+    return reload("");
+  }
   if (parts.empty() || parts[0] != "pipelines") {
     return error_response(
         404, "unknown path " + req.path + " (try /metrics, /pipelines, /pipelines/NAME)");
@@ -243,11 +283,7 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
   }
   if (parts.size() == 3 && action == "reload") {
     if (!post) return error_response(405, "use POST /pipelines/" + p->name + "/reload");
-    return error_response(
-        501,
-        "hot reload is not available in this build: stop sluice (SIGTERM drains and "
-        "checkpoints) and start it again with the new file; it resumes from the last "
-        "checkpoint");
+    return reload(p->name);
   }
   if (parts.size() == 3 && action == "dead-letters") {
     if (!get) return error_response(405, "use GET /pipelines/" + p->name + "/dead-letters");
@@ -256,12 +292,34 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
   if (parts.size() == 4 && action == "dead-letters" && parts[3] == "replay") {
     if (!post)
       return error_response(405, "use POST /pipelines/" + p->name + "/dead-letters/replay");
-    return error_response(
-        501,
-        "replay through the API is not available in this build: keep dead letters in a "
-        "durable sink (dead_letter = a file or kafka sink) and feed them back after the "
-        "fix; for MySQL -> PostgreSQL, `sluice reconcile FILE --repair` re-sends missing "
-        "and different rows");
+    const auto st = engine::LiveRegistry::state_of(*p);
+    if (st.state == "completed" || st.state == "failed") {
+      return error_response(409, "pipeline '" + p->name + "' is " + st.state +
+                                     ": nothing runs to replay into");
+    }
+    const std::string stage = query_param(req.query, "stage");
+    if (!stage.empty() && !p->find_stage(stage)) {
+      return error_response(404, "pipeline '" + p->name + "' has no stage '" + stage + "'");
+    }
+    auto r = engine::LiveRegistry::replay_dead_letters(*p, stage,
+                                                       query_limit(req.query, SIZE_MAX));
+    if (r.replayed.empty() && !r.refused.empty()) {
+      std::string why;
+      for (const auto& x : r.refused) why += (why.empty() ? "" : "; ") + x;
+      return error_response(409, why);
+    }
+    std::string o = "{\"pipeline\":" + str(p->name) +
+                    ",\"replayed\":" + std::to_string(r.total()) + ",\"stages\":{";
+    for (size_t i = 0; i < r.replayed.size(); ++i) {
+      if (i) o += ',';
+      o += str(r.replayed[i].first) + ":" + std::to_string(r.replayed[i].second);
+    }
+    o += "},\"refused\":[";
+    for (size_t i = 0; i < r.refused.size(); ++i) {
+      if (i) o += ',';
+      o += str(r.refused[i]);
+    }
+    return json_response(200, o + "]}");
   }
   return error_response(404, "unknown path " + req.path);
 }

@@ -5,12 +5,13 @@ namespace {
 
 const Value* op_value(Op op) {
   static const Value c = Value::string("c"), u = Value::string("u"), d = Value::string("d"),
-                     r = Value::string("r");
+                     r = Value::string("r"), t = Value::string("t");
   switch (op) {
     case Op::Create: return &c;
     case Op::Update: return &u;
     case Op::Delete: return &d;
     case Op::Read: return &r;
+    case Op::Truncate: return &t;
   }
   return &null_value();
 }

@@ -9,7 +9,9 @@
 
 namespace sluice {
 
-enum class Op : char { Create = 'c', Update = 'u', Delete = 'd', Read = 'r' };
+// Truncate: every row of the event's source table was removed (MySQL TRUNCATE TABLE); the
+// event carries no row and no key, only `source` (db/table) and `ts`/`position`.
+enum class Op : char { Create = 'c', Update = 'u', Delete = 'd', Read = 'r', Truncate = 't' };
 
 // Where events come from; shared by all events of one table (never copied per row).
 struct SourceMeta {
@@ -32,6 +34,7 @@ struct DeadLetterInfo {
   std::string message;  // secrets already redacted
   int attempts = 1;
   int64_t at = 0;       // micros, UTC
+  int input = 0;        // the stage input the record came from (replay sends it back there)
 };
 
 struct Event {
@@ -52,6 +55,7 @@ inline const char* op_code(Op op) {
     case Op::Update: return "u";
     case Op::Delete: return "d";
     case Op::Read: return "r";
+    case Op::Truncate: return "t";
   }
   return "?";
 }

@@ -35,6 +35,31 @@ bool LiveRegistry::set_paused(const std::string& name, bool paused) {
   return true;
 }
 
+ReplayResult LiveRegistry::replay_dead_letters(const LivePipeline& p, const std::string& stage,
+                                               size_t limit) {
+  ReplayResult r;
+  for (const auto& s : p.stages) {
+    if (!stage.empty() && s.name != stage) continue;
+    if (s.counters->dead_letters.size() == 0) continue;
+    if (s.type == "source") {
+      r.refused.push_back(s.name +
+                          ": a source's dead letters are input it could not read; fix the "
+                          "input and feed the dead-letter sink's records back instead");
+      continue;
+    }
+    if ((s.type == "aggregate" || s.type == "join") && s.parallelism > 1) {
+      r.refused.push_back(s.name + ": replay into a keyed stage with parallelism " +
+                          std::to_string(s.parallelism) + " is not supported");
+      continue;
+    }
+    auto events = s.counters->dead_letters.take(limit);
+    if (events.empty()) continue;
+    r.replayed.emplace_back(s.name, events.size());
+    s.counters->replay.add(std::move(events));
+  }
+  return r;
+}
+
 PipelineState LiveRegistry::state_of(const LivePipeline& p) {
   PipelineState st;
   bool paused = false;

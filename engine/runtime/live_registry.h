@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/runtime/pipeline_status.h"
@@ -28,6 +29,13 @@ struct LivePipeline {
   std::string name;
   std::vector<LiveStage> stages;
   std::shared_ptr<PipelineStatus> status;
+
+  const LiveStage* find_stage(const std::string& stage) const {
+    for (const auto& s : stages) {
+      if (s.name == stage) return &s;
+    }
+    return nullptr;
+  }
 };
 
 // A pipeline's state as shown by status / the API.
@@ -40,6 +48,17 @@ struct PipelineState {
   int64_t started_at = 0;
 };
 
+// What a dead-letter replay did: records sent back per stage, stages that cannot replay.
+struct ReplayResult {
+  std::vector<std::pair<std::string, size_t>> replayed;  // stage -> records
+  std::vector<std::string> refused;                       // "stage: reason"
+  size_t total() const {
+    size_t n = 0;
+    for (const auto& r : replayed) n += r.second;
+    return n;
+  }
+};
+
 class LiveRegistry {
  public:
   void add(LivePipeline p);
@@ -47,6 +66,12 @@ class LiveRegistry {
   std::shared_ptr<const LivePipeline> find(const std::string& name) const;
   // Sets the paused flag of every source of the pipeline; false when it is unknown.
   bool set_paused(const std::string& name, bool paused);
+  // Sends up to `limit` held dead letters of each processor and sink stage of pipeline `p`
+  // (only `stage` when not empty) back into that stage: it processes them again with the
+  // inputs they came from (after a fix of the target, the data or the pipeline). Replayed
+  // records leave the held list; they stay in the durable dead-letter sink.
+  static ReplayResult replay_dead_letters(const LivePipeline& p, const std::string& stage,
+                                          size_t limit);
   static PipelineState state_of(const LivePipeline& p);
 
  private:

@@ -2,11 +2,14 @@
 // here is updated per batch (never per record) and read by the metrics / management surface
 // (engine/runtime/live_registry.h) from other threads.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "engine/core/event.h"
@@ -33,6 +36,30 @@ struct Histogram {
   }
 };
 
+// Dead letters sent back into their stage (management API replay after a fix). The stage's
+// actor takes them on its next wake-up (at the latest with the next barrier) and processes
+// them like input from the record's original input.
+class ReplayInbox {
+ public:
+  void add(std::vector<Event> events) {
+    if (events.empty()) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& e : events) items_.push_back(std::move(e));
+    pending_.store(true, std::memory_order_release);
+  }
+  bool pending() const { return pending_.load(std::memory_order_acquire); }
+  std::vector<Event> take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_.store(false, std::memory_order_release);
+    return std::exchange(items_, {});
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<Event> items_;
+  std::atomic<bool> pending_{false};
+};
+
 // The most recent dead letters of a stage (copies), bounded.
 class DeadLetterRing {
  public:
@@ -47,6 +74,19 @@ class DeadLetterRing {
   std::vector<Event> recent() const {
     std::lock_guard<std::mutex> lock(mu_);
     return {items_.begin(), items_.end()};
+  }
+  // Removes and returns up to `max` of the held dead letters, oldest first.
+  std::vector<Event> take(size_t max) {
+    std::lock_guard<std::mutex> lock(mu_);
+    const size_t n = std::min(max, items_.size());
+    std::vector<Event> out(std::make_move_iterator(items_.begin()),
+                           std::make_move_iterator(items_.begin() + static_cast<long>(n)));
+    items_.erase(items_.begin(), items_.begin() + static_cast<long>(n));
+    return out;
+  }
+  size_t size() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return items_.size();
   }
 
  private:
@@ -76,6 +116,7 @@ struct StageCounters {
                           500000, 1000000, 5000000}};
   Histogram<6> batch_size{{1, 10, 100, 1000, 10000, 100000}};
   DeadLetterRing dead_letters;
+  ReplayInbox replay;
 
   void observe_batch(size_t records, int64_t micros) {
     batch_us.observe(micros);

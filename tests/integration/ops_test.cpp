@@ -1,11 +1,6 @@
 // Operating a running node: `sluice run --metrics` (Prometheus scrape, management API, pause /
 // resume, dead letters), `sluice status`, `sluice graph --endpoint / --format svg`,
 // --log-format json, progress lines, the docs drift check and the compose file validation.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <boost/test/unit_test.hpp>
 #include <map>
 #include <sstream>
@@ -13,6 +8,7 @@
 #include "engine/value/json.h"
 #include "runtime/http_client.h"
 #include "runtime/json_fields.h"
+#include "support/free_port.h"
 #include "support/process.h"
 
 using namespace sluice;
@@ -21,17 +17,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 // Every sample of a Prometheus text page; fails on a malformed line.
 std::map<std::string, double> scrape(const std::string& addr) {

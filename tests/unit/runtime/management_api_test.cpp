@@ -90,7 +90,6 @@ BOOST_AUTO_TEST_CASE(pause_resume_reload) {
   auto reload = call(api, "POST", "/pipelines/demo/reload");
   BOOST_TEST(reload.status == 501);
   BOOST_TEST(reload.body.find("hot reload") != std::string::npos);
-  BOOST_TEST(call(api, "POST", "/pipelines/demo/dead-letters/replay").status == 501);
   // A finished pipeline cannot be paused.
   {
     auto st = live->find("demo")->status;
@@ -98,6 +97,41 @@ BOOST_AUTO_TEST_CASE(pause_resume_reload) {
     st->finished = true;
   }
   BOOST_TEST(call(api, "POST", "/pipelines/demo/pause").status == 409);
+}
+
+BOOST_AUTO_TEST_CASE(dead_letters_replay_into_their_stage) {
+  auto live = test::make_live();
+  runtime::ManagementApi api(live);
+  auto t = live->find("demo")->stages[1].counters;
+  BOOST_TEST(call(api, "GET", "/pipelines/demo/dead-letters/replay").status == 405);
+  BOOST_TEST(call(api, "POST", "/pipelines/demo/dead-letters/replay?stage=zz").status == 404);
+  BOOST_TEST(!t->replay.pending());
+  auto r = call(api, "POST", "/pipelines/demo/dead-letters/replay?stage=t&limit=5");
+  BOOST_TEST(r.status == 200, r.body);
+  BOOST_TEST(runtime::json_number(runtime::json_field(body(r), "replayed")) == 1);
+  BOOST_TEST(t->replay.pending());
+  BOOST_TEST(t->dead_letters.size() == 0u);
+  auto events = t->replay.take();
+  BOOST_REQUIRE_EQUAL(events.size(), 1u);
+  BOOST_TEST(events[0].row.find(intern("n"))->as_int() == 7);
+  BOOST_TEST(!t->replay.pending());
+  // Nothing held any more.
+  r = call(api, "POST", "/pipelines/demo/dead-letters/replay");
+  BOOST_TEST(runtime::json_number(runtime::json_field(body(r), "replayed")) == 0);
+  // A source's dead letters cannot be replayed into it.
+  auto gen = live->find("demo")->stages[0].counters;
+  Event e;
+  e.dead_letter = std::make_shared<DeadLetterInfo>();
+  gen->dead_letters.push({e});
+  r = call(api, "POST", "/pipelines/demo/dead-letters/replay?stage=gen");
+  BOOST_TEST(r.status == 409);
+  BOOST_TEST(r.body.find("source") != std::string::npos, r.body);
+  {
+    auto st = live->find("demo")->status;
+    std::lock_guard<std::mutex> lock(st->mu);
+    st->finished = true;
+  }
+  BOOST_TEST(call(api, "POST", "/pipelines/demo/dead-letters/replay").status == 409);
 }
 
 BOOST_AUTO_TEST_CASE(dead_letters_recent) {
