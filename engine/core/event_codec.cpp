@@ -91,6 +91,10 @@ void append_event(const Event& e, std::string& out) {
   out.append("},\"key\":");
   json::encode(e.key, out);
   out.append(",\"before\":");
+  if (e.op == Op::Truncate) {  // no row: the whole table was emptied
+    out.append("null,\"after\":null}");
+    return;
+  }
   if (e.op == Op::Delete) {
     append_object(e.row, out);
     out.append(",\"after\":null}");

@@ -8,6 +8,8 @@
 // Evaluation errors (and a sum beyond 38 digits) send the input event to the dead letters
 // with kind "eval" and leave the state untouched; a failed `require` uses kind "require".
 // See docs/aggregate.md for the exact semantics of each function.
+// A truncate event (Op::Truncate) cannot be applied (the state has no per-table row index):
+// it is counted, logged as a warning and sent to the dead letters with kind "truncate".
 #pragma once
 #include <memory>
 #include <string>
@@ -31,6 +33,8 @@ class AggregateProcessor : public Processor {
   std::string checkpoint_state() const override;
 
   size_t group_count() const { return groups_.size(); }
+  // Truncate events seen (each is logged and dead-lettered with kind "truncate").
+  uint64_t truncates() const { return truncates_; }
 
  private:
   struct AggDef {
@@ -87,6 +91,7 @@ class AggregateProcessor : public Processor {
   uint64_t seq_ = 0;
   Image before_, after_;
   std::string failed_message_;
+  uint64_t truncates_ = 0;
 };
 
 }  // namespace sluice::operators::aggregate

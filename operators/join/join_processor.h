@@ -7,6 +7,8 @@
 // the previous output) keyed by the join key. An unchanged result emits nothing. When the
 // first input loses the key (or `where` drops the result) a "d" with the last output is
 // emitted. Rows whose key is null are not joined (like SQL). Errors -> dead letter "eval".
+// A truncate event (Op::Truncate) cannot be applied (no per-table row index): it is counted,
+// logged as a warning and sent to the dead letters with kind "truncate".
 #pragma once
 #include <memory>
 #include <string>
@@ -28,6 +30,8 @@ class JoinProcessor : public Processor {
   std::string checkpoint_state() const override;
 
   size_t key_count() const { return entries_.size(); }
+  // Truncate events seen (each is logged and dead-lettered with kind "truncate").
+  uint64_t truncates() const { return truncates_; }
 
  private:
   struct Entry {
@@ -53,6 +57,7 @@ class JoinProcessor : public Processor {
   std::string failed_message_;
   bool failed_ = false;
   int64_t now_ = 0;
+  uint64_t truncates_ = 0;
 };
 
 }  // namespace sluice::operators::join

@@ -194,6 +194,27 @@ std::vector<CollectionBatch> BulkPlanner::plan(const std::vector<const Event*>& 
       dead_letter(e, "eval", err, dead);
       continue;
     }
+    if (e.op == Op::Truncate && opts_.mode != Mode::Append) {
+      // deleteMany({}) in order: what this flush planned for the collection so far would be
+      // deleted by it, so it is dropped; the deleteMany gets a batch of its own and later
+      // events of the collection a new batch after it (batches run one after another).
+      auto found = by_name.find(name);
+      size_t c = out.size();
+      if (found != by_name.end()) {
+        c = found->second;
+        out[c].ops.clear();
+        by_name.erase(found);
+      } else {
+        out.push_back(CollectionBatch{name, {}});
+        by_id.emplace_back();
+        after_delete.emplace_back();
+      }
+      WriteOp all;
+      all.kind = WriteOp::Kind::DeleteAll;
+      all.event = i;
+      out[c].ops.push_back(std::move(all));
+      continue;
+    }
     WriteOp op;
     if (!build(e, i, false, op, err)) {
       dead_letter(e, "write", err, dead);

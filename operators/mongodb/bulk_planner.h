@@ -6,6 +6,10 @@
 //   event per (collection, _id) wins (an unordered bulk write has no order), and with
 //   update = set an upsert that follows a delete of the same _id becomes a replaceOne.
 // append mode: every event -> insertOne(row + cdc_operation, cdc_timestamp, cdc_position).
+// truncate (Op::Truncate, upsert mode): deleteMany({}) on the event's collection, in order:
+//   ops planned earlier in the flush for that collection are dropped (the deleteMany would
+//   remove them), it gets a batch of its own and later events a new batch after it. In
+//   append mode a truncate is recorded like any event (insertOne with cdc_operation "t").
 // _id: the `key` option's fields, else the record key, else the source primary key, else the
 // row's own _id. One value: _id is that value; several: a subdocument {name: value, ...}.
 #pragma once

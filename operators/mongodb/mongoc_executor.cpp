@@ -119,6 +119,8 @@ BulkOutcome MongocExecutor::execute(const std::string& name,
                                                           err);
       case WriteOp::Kind::Delete:
         return mongoc_bulk_operation_remove_one_with_opts(bulk, op.filter.get(), nullptr, err);
+      case WriteOp::Kind::DeleteAll:
+        return mongoc_bulk_operation_remove_many_with_opts(bulk, op.filter.get(), nullptr, err);
     }
     return false;
   };

@@ -4,6 +4,7 @@
 //   { "updateOne" : { "filter" : {...}, "update" : { "$set" : {...} }, "upsert" : true } }
 //   { "deleteOne" : { "filter" : {...} } }
 //   { "insertOne" : { "document" : {...} } }
+//   { "deleteMany" : { "filter" : { } } }       (DeleteAll: a truncate of the source table)
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -14,9 +15,9 @@
 namespace sluice::operators::mongodb {
 
 struct WriteOp {
-  enum class Kind : uint8_t { Insert, Replace, Update, Delete };
+  enum class Kind : uint8_t { Insert, Replace, Update, Delete, DeleteAll };
   Kind kind = Kind::Insert;
-  BsonDoc filter;  // { "_id" : ... } (Replace, Update, Delete)
+  BsonDoc filter;  // { "_id" : ... } (Replace, Update, Delete); {} for DeleteAll
   BsonDoc body;    // document (Insert), replacement (Replace), update (Update)
   bool upsert = false;
   size_t event = 0;  // index of the event (in the flushed list) this op writes

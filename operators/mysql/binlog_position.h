@@ -10,10 +10,15 @@ namespace sluice::operators::mysql {
 struct BinlogPosition {
   std::string file;
   uint64_t pos = 0;
-  std::string gtid;       // last committed GTID ("0-1-42" MariaDB, "uuid:42" MySQL)
-  uint64_t skip_rows = 0; // row events of the next transaction already delivered
+  std::string gtid;        // last committed GTID ("0-1-42" MariaDB, "uuid:42" MySQL)
+  uint64_t skip_rows = 0;  // row events of the next transaction already delivered
   bool valid() const { return !file.empty(); }
   std::string text() const { return file + ":" + std::to_string(pos); }
 };
+
+// (file, pos) <= p in binlog order (file names carry zero-padded sequence numbers).
+inline bool position_le(const std::string& file, uint64_t pos, const BinlogPosition& p) {
+  return file < p.file || (file == p.file && pos <= p.pos);
+}
 
 }  // namespace sluice::operators::mysql

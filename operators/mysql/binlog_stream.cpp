@@ -5,6 +5,7 @@
 #include <mariadb_rpl.h>
 #include <mysqld_error.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -41,8 +42,9 @@ result<void> check_server(Connection& c) {
   if (rows->empty()) return error::fatal("cannot read the server's binlog settings");
   const SqlRow& r = rows->front();
   if (r[0].value_or("0") != "1") {
-    return error::fatal("binary logging is off on the server: start it with log_bin (e.g. "
-                        "--log-bin=mysql-bin) and binlog_format=ROW");
+    return error::fatal(
+        "binary logging is off on the server: start it with log_bin (e.g. "
+        "--log-bin=mysql-bin) and binlog_format=ROW");
   }
   std::string fmt = upper(r[1].value_or(""));
   if (fmt != "ROW") {
@@ -125,8 +127,35 @@ struct BinlogStream::Impl {
   BinlogPosition committed;  // position after the last commit seen
   uint64_t rows_in_txn = 0;  // row events queued since `committed`
   uint64_t skip = 0;         // row events still to drop (resume inside a transaction)
-  std::vector<Event> tmp;
-  std::vector<StreamItem> batch;
+  std::unordered_map<std::string, std::shared_ptr<const SourceMeta>> truncated;
+  std::vector<std::pair<std::string, BinlogPosition>> catchup;
+
+  // True when an event of db.table ending at (file, pos) is already in that table's snapshot.
+  bool caught_up(const std::string& db, const std::string& table, uint64_t pos) const {
+    for (const auto& [name, at] : catchup) {
+      if (name.size() == db.size() + 1 + table.size() && name.compare(0, db.size(), db) == 0 &&
+          name[db.size()] == '.' && name.compare(db.size() + 1, table.size(), table) == 0 &&
+          position_le(file, pos, at)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The SourceMeta of a truncate event (no TABLE_MAP precedes a TRUNCATE): cached per table.
+  std::shared_ptr<const SourceMeta> truncate_meta(const std::string& source, const std::string& db,
+                                                  const std::string& table) {
+    auto& m = truncated[db + "." + table];
+    if (!m) {
+      auto meta = std::make_shared<SourceMeta>();
+      meta->connector = "mysql";
+      meta->name = source;
+      meta->db = db;
+      meta->table = table;
+      m = std::move(meta);
+    }
+    return m;
+  }
 
   void close_rpl() {
     if (ev) {
@@ -142,11 +171,16 @@ struct BinlogStream::Impl {
   ~Impl() { close_rpl(); }
 };
 
-BinlogStream::BinlogStream(MySqlConfig cfg) : cfg_(std::move(cfg)), impl_(std::make_unique<Impl>()) {
+BinlogStream::BinlogStream(MySqlConfig cfg)
+    : cfg_(std::move(cfg)), impl_(std::make_unique<Impl>()) {
   impl_->filter = cfg_.filter();
 }
 
 BinlogStream::~BinlogStream() { stop(); }
+
+void BinlogStream::set_catchup(std::vector<std::pair<std::string, BinlogPosition>> c) {
+  impl_->catchup = std::move(c);
+}
 
 result<void> BinlogStream::start(const BinlogPosition& from) {
   Connection c;
@@ -182,40 +216,61 @@ void BinlogStream::stop() {
 }
 
 void BinlogStream::push(StreamItem item) {
+  size_t n = item.events.size() + 1;
   std::unique_lock<std::mutex> lk(mu_);
-  not_full_.wait(lk, [&] { return stop_ || queue_.size() < cfg_.queue_events; });
+  not_full_.wait(lk, [&] { return stop_ || queued_ < cfg_.queue_events; });
   if (stop_) return;
+  bool was_empty = queue_.empty();
   queue_.push_back(std::move(item));
-  if (queue_.size() == 1) not_empty_.notify_one();
+  queued_ += n;
+  if (was_empty) not_empty_.notify_one();
 }
 
-void BinlogStream::push_all(std::vector<StreamItem>& items) {
-  size_t i = 0;
-  while (i < items.size()) {
-    std::unique_lock<std::mutex> lk(mu_);
-    not_full_.wait(lk, [&] { return stop_ || queue_.size() < cfg_.queue_events; });
-    if (stop_) return;
-    bool was_empty = queue_.empty();
-    while (i < items.size() && queue_.size() < cfg_.queue_events) queue_.push_back(std::move(items[i++]));
-    if (was_empty) not_empty_.notify_one();
+result<size_t> BinlogStream::drain(size_t max, std::vector<Event>& out,
+                                   const std::function<void(size_t)>& on_rows,
+                                   const std::function<void(const BinlogPosition&)>& on_commit) {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    bool moved = false;
+    while ((taken_rows_ < max || taken_.empty()) && !queue_.empty()) {
+      StreamItem& f = queue_.front();
+      queued_ -= f.events.size() + 1;
+      taken_rows_ += f.events.size();
+      taken_.push_back(std::move(f));
+      queue_.pop_front();
+      moved = true;
+    }
+    if (moved) not_full_.notify_all();
   }
-  items.clear();
-}
-
-size_t BinlogStream::drain(size_t max, std::vector<StreamItem>& out) {
-  std::lock_guard<std::mutex> lk(mu_);
   size_t n = 0;
-  while (n < max && !queue_.empty()) {
-    out.push_back(std::move(queue_.front()));
-    queue_.pop_front();
-    ++n;
+  while (!taken_.empty()) {
+    StreamItem& it = taken_.front();
+    if (it.kind == StreamItem::Kind::Row) {
+      size_t take = std::min(max - n, it.events.size() - taken_pos_);
+      if (take == 0 && !it.events.empty()) break;
+      for (size_t i = 0; i < take; ++i) out.push_back(std::move(it.events[taken_pos_ + i]));
+      taken_pos_ += take;
+      taken_rows_ -= take;
+      n += take;
+      if (take) on_rows(take);
+      if (taken_pos_ < it.events.size()) break;
+    } else if (it.kind == StreamItem::Kind::Commit) {
+      on_commit(it.position);
+    } else {
+      error e = std::move(it.err);
+      taken_.pop_front();
+      taken_pos_ = 0;
+      return e;
+    }
+    taken_.pop_front();
+    taken_pos_ = 0;
   }
-  if (n) not_full_.notify_all();
   return n;
 }
 
 bool BinlogStream::wait(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lk(mu_);
+  if (!taken_.empty()) return true;
   return not_empty_.wait_for(lk, timeout, [&] { return !queue_.empty(); });
 }
 
@@ -280,7 +335,8 @@ void BinlogStream::run() {
         unsigned code = s.repl.error_number();
         std::string msg = mysql_error(s.repl.handle());
         if (code == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
-          fail(error::fatal("the binlog position " + at.text() + (at.gtid.empty() ? "" : " / GTID " + at.gtid) +
+          fail(error::fatal("the binlog position " + at.text() +
+                            (at.gtid.empty() ? "" : " / GTID " + at.gtid) +
                             " cannot be read from the server (" + msg +
                             "); it was probably purged: restart from a fresh snapshot (delete "
                             "the pipeline state, snapshot = initial) or set start = earliest"));
@@ -290,7 +346,8 @@ void BinlogStream::run() {
         } else if (code == 0 || is_connection_error(code)) {
           fail(error::transient("binlog connection lost: " + msg));
         } else {
-          fail(error::fatal("binlog read failed: " + msg + " (error " + std::to_string(code) + ")"));
+          fail(
+              error::fatal("binlog read failed: " + msg + " (error " + std::to_string(code) + ")"));
         }
         break;
       }
@@ -302,8 +359,10 @@ void BinlogStream::run() {
       size_t avail = s.ev->raw_data_size - s.ev->raw_data_ofs;
       if (avail < kHeader) continue;
       uint8_t type = raw[4];
-      uint32_t ts = static_cast<uint32_t>(raw[0] | raw[1] << 8 | raw[2] << 16 | static_cast<uint32_t>(raw[3]) << 24);
-      uint32_t server_id = static_cast<uint32_t>(raw[5] | raw[6] << 8 | raw[7] << 16 | static_cast<uint32_t>(raw[8]) << 24);
+      uint32_t ts = static_cast<uint32_t>(raw[0] | raw[1] << 8 | raw[2] << 16 |
+                                          static_cast<uint32_t>(raw[3]) << 24);
+      uint32_t server_id = static_cast<uint32_t>(raw[5] | raw[6] << 8 | raw[7] << 16 |
+                                                 static_cast<uint32_t>(raw[8]) << 24);
       size_t len = std::min<size_t>(s.ev->event_length, avail);
       if (len < kHeader) continue;
       size_t body_len = len - kHeader;
@@ -334,9 +393,11 @@ void BinlogStream::run() {
           if (body_len < 13) break;
           uint64_t seq = 0;
           for (int i = 0; i < 8; ++i) seq |= static_cast<uint64_t>(body[i]) << (8 * i);
-          uint32_t domain = static_cast<uint32_t>(body[8] | body[9] << 8 | body[10] << 16 | static_cast<uint32_t>(body[11]) << 24);
+          uint32_t domain = static_cast<uint32_t>(body[8] | body[9] << 8 | body[10] << 16 |
+                                                  static_cast<uint32_t>(body[11]) << 24);
           uint8_t flags = body[12];
-          s.gtid = std::to_string(domain) + "-" + std::to_string(server_id) + "-" + std::to_string(seq);
+          s.gtid =
+              std::to_string(domain) + "-" + std::to_string(server_id) + "-" + std::to_string(seq);
           s.in_txn = !(flags & FL_STANDALONE);
           break;
         }
@@ -373,21 +434,46 @@ void BinlogStream::run() {
             for (auto& t : d.tables) captured |= s.filter.matches(t.first, t.second);
             if (captured) {
               if (cfg_.schema_changes == SchemaChanges::Fail) {
-                fail(error::fatal(std::string(ddl_kind_name(d.kind)) + " on a captured table at " +
-                                  s.file + ":" + std::to_string(next_pos) + " (" + sql.substr(0, 200) +
-                                  ") and schema_changes = fail: review the change, then restart with "
-                                  "schema_changes = follow"));
+                fail(error::fatal(
+                    std::string(ddl_kind_name(d.kind)) + " on a captured table at " + s.file + ":" +
+                    std::to_string(next_pos) + " (" + sql.substr(0, 200) +
+                    ") and schema_changes = fail: review the change, then restart with "
+                    "schema_changes = follow"));
                 break;
               }
               stats_.schema_changes++;
-              if (cfg_.schema_changes == SchemaChanges::Follow) {
+              if (cfg_.schema_changes == SchemaChanges::Follow &&
+                  d.kind == DdlStatement::Kind::Truncate) {
+                // One truncate event per captured table, in binlog order (it counts as a row
+                // event for resuming inside the statement: skip_rows).
+                for (auto& t : d.tables) {
+                  if (!s.filter.matches(t.first, t.second)) continue;
+                  if (!s.catchup.empty() && s.caught_up(t.first, t.second, next_pos)) continue;
+                  if (s.skip > 0) {
+                    --s.skip;
+                    ++s.rows_in_txn;
+                    continue;
+                  }
+                  StreamItem it;
+                  Event& e = it.events.emplace_back();
+                  e.op = Op::Truncate;
+                  e.source = s.truncate_meta(cfg_.name, t.first, t.second);
+                  e.ts = static_cast<int64_t>(ts) * 1000000;
+                  Object pos;
+                  pos.append(intern("file"), Value::string(s.file));
+                  pos.append(intern("pos"), Value::int64(static_cast<int64_t>(next_pos)));
+                  if (!s.gtid.empty()) pos.append(intern("gtid"), Value::string(s.gtid));
+                  e.position = Value::object(std::move(pos));
+                  ++s.rows_in_txn;
+                  stats_.truncates++;
+                  push(std::move(it));
+                }
+                log::info("mysql", cfg_.name + ": TRUNCATE of " + d.tables[0].first + "." +
+                                       d.tables[0].second + " emitted as a truncate event");
+              } else if (cfg_.schema_changes == SchemaChanges::Follow) {
                 for (auto& t : d.tables) s.schema.invalidate(t.first, t.second);
                 s.tables.clear();
                 log::info("mysql", cfg_.name + ": schema change followed: " + sql.substr(0, 200));
-              }
-              if (d.kind == DdlStatement::Kind::Truncate) {
-                log::warn("mysql", cfg_.name + ": TRUNCATE of " + d.tables[0].first + "." +
-                                       d.tables[0].second + " (no row events are emitted for it)");
               }
             }
           }
@@ -437,40 +523,49 @@ void BinlogStream::run() {
             uint64_t id = RowDecoder::table_id(body, body_len);
             auto it = s.tables.find(id);
             if (it == s.tables.end()) {
-              fail(error::fatal("rows event for an unknown table id " + std::to_string(id) + " at " +
-                                s.file + ":" + std::to_string(next_pos)));
+              fail(error::fatal("rows event for an unknown table id " + std::to_string(id) +
+                                " at " + s.file + ":" + std::to_string(next_pos)));
               break;
             }
             if (!it->second.map) break;
-            s.tmp.clear();
-            auto n = s.decoder.decode(type, body, body_len, *it->second.map, s.tmp);
+            if (!s.catchup.empty() &&
+                s.caught_up(it->second.map->db, it->second.map->table, next_pos)) {
+              break;
+            }
+            StreamItem block;
+            std::vector<Event>& evs = block.events;
+            auto n = s.decoder.decode(type, body, body_len, *it->second.map, evs);
             if (!n.ok()) {
               fail(n.err());
               break;
             }
             stats_.zero_dates = s.decoder.stats().zero_dates;
+            static const Sym kFile = intern("file"), kPos = intern("pos"), kGtid = intern("gtid");
             Object pos;
-            pos.append(intern("file"), Value::string(s.file));
-            pos.append(intern("pos"), Value::int64(static_cast<int64_t>(next_pos)));
-            if (!s.gtid.empty()) pos.append(intern("gtid"), Value::string(s.gtid));
+            pos.reserve(3);
+            pos.append(kFile, Value::string(s.file));
+            pos.append(kPos, Value::int64(static_cast<int64_t>(next_pos)));
+            if (!s.gtid.empty()) pos.append(kGtid, Value::string(s.gtid));
             Value posv = Value::object(std::move(pos));
-            for (auto& e : s.tmp) {
-              if (s.skip > 0) {
-                --s.skip;
-                ++s.rows_in_txn;
-                continue;
-              }
-              e.ts = static_cast<int64_t>(ts) * 1000000;
-              e.position = posv;
-              s.batch.emplace_back();
-              s.batch.back().event = std::move(e);
-              ++s.rows_in_txn;
-              stats_.row_events++;
+            if (s.skip > 0) {  // delivered before a restart: dropped
+              size_t k = std::min<uint64_t>(s.skip, evs.size());
+              evs.erase(evs.begin(), evs.begin() + static_cast<long>(k));
+              s.skip -= k;
+              s.rows_in_txn += k;
             }
-            push_all(s.batch);
-          } else if (type >= WRITE_ROWS_COMPRESSED_EVENT_V1 && type <= DELETE_ROWS_COMPRESSED_EVENT) {
-            fail(error::fatal("compressed row events are not supported: SET GLOBAL "
-                              "log_bin_compress = OFF on the server"));
+            int64_t ets = static_cast<int64_t>(ts) * 1000000;
+            for (auto& e : evs) {
+              e.ts = ets;
+              e.position = posv;
+            }
+            s.rows_in_txn += evs.size();
+            stats_.row_events += evs.size();
+            if (!evs.empty()) push(std::move(block));
+          } else if (type >= WRITE_ROWS_COMPRESSED_EVENT_V1 &&
+                     type <= DELETE_ROWS_COMPRESSED_EVENT) {
+            fail(
+                error::fatal("compressed row events are not supported: SET GLOBAL "
+                             "log_bin_compress = OFF on the server"));
           }
           break;
       }

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "engine/common/result.h"
@@ -21,12 +22,14 @@
 
 namespace sluice::operators::mysql {
 
+// One queue entry: the decoded rows of one rows event (or a truncate), a commit marker or an
+// error. Rows travel as blocks: decoded in place, moved once into poll()'s output.
 struct StreamItem {
   enum class Kind : uint8_t { Row, Commit, Error };
   Kind kind = Kind::Row;
-  Event event;              // Row
-  BinlogPosition position;  // Commit: the position after the commit
-  error err;                // Error
+  std::vector<Event> events;  // Row
+  BinlogPosition position;    // Commit: the position after the commit
+  error err;                  // Error
 };
 
 struct StreamStats {
@@ -35,6 +38,7 @@ struct StreamStats {
   std::atomic<uint64_t> reconnects{0};
   std::atomic<uint64_t> zero_dates{0};
   std::atomic<uint64_t> schema_changes{0};
+  std::atomic<uint64_t> truncates{0};  // truncate events emitted
 };
 
 class BinlogStream {
@@ -44,9 +48,16 @@ class BinlogStream {
   // Starts streaming after `from` (from.skip_rows row events of the next transaction are
   // dropped). Checks the server settings first (synchronously) for clear errors.
   result<void> start(const BinlogPosition& from);
+  // Before start(): events of these tables ("db.table") at or before the position are dropped
+  // (uncounted): they are already in the table's own snapshot (tables added to `tables`).
+  void set_catchup(std::vector<std::pair<std::string, BinlogPosition>> c);
   void stop();
-  // Moves up to max items out of the queue (never blocks).
-  size_t drain(size_t max, std::vector<StreamItem>& out);
+  // Moves up to max row events into `out` in binlog order, never blocking: on_rows(n) for
+  // each run of n rows delivered, on_commit(position) at each commit passed (also after the
+  // last row). An error item returns its error.
+  result<size_t> drain(size_t max, std::vector<Event>& out,
+                       const std::function<void(size_t)>& on_rows,
+                       const std::function<void(const BinlogPosition&)>& on_commit);
   // Blocks until an item is available or the timeout passes.
   bool wait(std::chrono::milliseconds timeout);
   const StreamStats& stats() const { return stats_; }
@@ -55,7 +66,6 @@ class BinlogStream {
   struct Impl;
   void run();
   void push(StreamItem item);
-  void push_all(std::vector<StreamItem>& items);
   MySqlConfig cfg_;
   std::unique_ptr<Impl> impl_;
   std::thread thread_;
@@ -63,6 +73,10 @@ class BinlogStream {
   std::mutex mu_;
   std::condition_variable not_full_, not_empty_;
   std::deque<StreamItem> queue_;
+  size_t queued_ = 0;             // events + markers in queue_ (bounded by queue_events)
+  std::deque<StreamItem> taken_;  // consumer side: moved out of queue_, not yet delivered
+  size_t taken_pos_ = 0;          // delivered events of taken_.front()
+  size_t taken_rows_ = 0;         // undelivered events in taken_
   StreamStats stats_;
 };
 

@@ -13,7 +13,7 @@ namespace {
 constexpr int kDig2Bytes[10] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
 
 // cp1252 0x80..0x9F (MySQL's latin1); 0 = undefined, kept as the latin1 code point.
-constexpr uint16_t kCp1252[32] = {0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+constexpr uint16_t kCp1252[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
                                   0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
                                   0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
                                   0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
@@ -49,10 +49,17 @@ void append2(std::string& s, unsigned v) {
 // Fraction of TIME2/DATETIME2/TIMESTAMP2: fsp digits in (fsp+1)/2 big-endian bytes -> micros.
 int64_t read_fraction(ByteReader& r, int fsp) {
   switch (fsp) {
-    case 1: case 2: return static_cast<int64_t>(r.be(1)) * 10000;
-    case 3: case 4: return static_cast<int64_t>(r.be(2)) * 100;
-    case 5: case 6: return static_cast<int64_t>(r.be(3));
-    default: return 0;
+    case 1:
+    case 2:
+      return static_cast<int64_t>(r.be(1)) * 10000;
+    case 3:
+    case 4:
+      return static_cast<int64_t>(r.be(2)) * 100;
+    case 5:
+    case 6:
+      return static_cast<int64_t>(r.be(3));
+    default:
+      return 0;
   }
 }
 
@@ -61,7 +68,9 @@ Value zero_date(DecodeStats& stats) {
   return Value::null();
 }
 
-bool valid_date(unsigned y, unsigned m, unsigned d) { return m >= 1 && m <= 12 && d >= 1 && d <= 31 && y <= 9999; }
+bool valid_date(unsigned y, unsigned m, unsigned d) {
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31 && y <= 9999;
+}
 
 }  // namespace
 
@@ -95,6 +104,26 @@ result<Decimal> decode_decimal(const uint8_t* p, int precision, int scale, size_
   if (negative) {
     for (size_t i = 0; i < size; ++i) buf[i] = static_cast<uint8_t>(~buf[i]);
   }
+  auto be = [&](size_t off, int n) {
+    uint32_t v = 0;
+    for (int i = 0; i < n; ++i) v = (v << 8) | buf[off + static_cast<size_t>(i)];
+    return v;
+  };
+  if (precision <= Decimal::kMaxDigits) {  // fast path: the unscaled value fits as it is
+    static constexpr uint32_t kPow10[10] = {1,      10,      100,      1000,      10000,
+                                            100000, 1000000, 10000000, 100000000, 1000000000};
+    int intg = precision - scale;
+    int intg0 = intg / 9, intg0x = intg % 9, frac0 = scale / 9, frac0x = scale % 9;
+    int128 u = 0;
+    size_t off = 0;
+    if (intg0x) {
+      u = be(off, kDig2Bytes[intg0x]);
+      off += static_cast<size_t>(kDig2Bytes[intg0x]);
+    }
+    for (int i = 0; i < intg0 + frac0; ++i, off += 4) u = u * kPow10[9] + be(off, 4);
+    if (frac0x) u = u * kPow10[frac0x] + be(off, kDig2Bytes[frac0x]);
+    return Decimal(negative ? -u : u, scale);
+  }
   // Collect digits as text, then build the unscaled value.
   char digits[96];
   size_t nd = 0;
@@ -106,11 +135,6 @@ result<Decimal> decode_decimal(const uint8_t* p, int precision, int scale, size_
     }
     std::memcpy(digits + nd, tmp, static_cast<size_t>(ndig));
     nd += static_cast<size_t>(ndig);
-  };
-  auto be = [&](size_t off, int n) {
-    uint32_t v = 0;
-    for (int i = 0; i < n; ++i) v = (v << 8) | buf[off + static_cast<size_t>(i)];
-    return v;
   };
   int intg = precision - scale;
   int intg0 = intg / 9, intg0x = intg % 9, frac0 = scale / 9, frac0x = scale % 9;
@@ -128,7 +152,8 @@ result<Decimal> decode_decimal(const uint8_t* p, int precision, int scale, size_
   int sc = scale;
   size_t last = nd;
   // Drop trailing fraction zeros only when needed to fit 38 digits (the value stays exact).
-  while (last - first > static_cast<size_t>(Decimal::kMaxDigits) && sc > 0 && digits[last - 1] == '0') {
+  while (last - first > static_cast<size_t>(Decimal::kMaxDigits) && sc > 0 &&
+         digits[last - 1] == '0') {
     --last;
     --sc;
   }
@@ -148,7 +173,8 @@ std::string decode_time2(const uint8_t* p, int fsp) {
   ByteReader r(p, 6);
   int64_t packed = 0;
   switch (fsp) {
-    case 1: case 2: {
+    case 1:
+    case 2: {
       int64_t intpart = static_cast<int64_t>(r.be(3)) - 0x800000;
       int64_t frac = static_cast<int64_t>(r.be(1));
       if (intpart < 0 && frac) {
@@ -158,7 +184,8 @@ std::string decode_time2(const uint8_t* p, int fsp) {
       packed = intpart * (int64_t{1} << 24) + frac * 10000;
       break;
     }
-    case 3: case 4: {
+    case 3:
+    case 4: {
       int64_t intpart = static_cast<int64_t>(r.be(3)) - 0x800000;
       int64_t frac = static_cast<int64_t>(r.be(2));
       if (intpart < 0 && frac) {
@@ -168,7 +195,8 @@ std::string decode_time2(const uint8_t* p, int fsp) {
       packed = intpart * (int64_t{1} << 24) + frac * 100;
       break;
     }
-    case 5: case 6:
+    case 5:
+    case 6:
       packed = static_cast<int64_t>(r.be(6)) - 0x800000000000LL;
       break;
     default:
@@ -184,8 +212,10 @@ std::string decode_time2(const uint8_t* p, int fsp) {
   unsigned second = static_cast<unsigned>(hms % (1 << 6));
   std::string s;
   if (neg) s.push_back('-');
-  if (hour >= 100) s += std::to_string(hour);
-  else append2(s, hour);
+  if (hour >= 100)
+    s += std::to_string(hour);
+  else
+    append2(s, hour);
   s.push_back(':');
   append2(s, minute);
   s.push_back(':');
@@ -207,11 +237,13 @@ result<Value> decode_column(const Column& c, ByteReader& r, DecodeStats& stats) 
   switch (c.type) {
     case kTiny: {
       uint64_t v = r.le(1);
-      return c.is_unsigned ? Value::int64(static_cast<int64_t>(v)) : Value::int64(static_cast<int8_t>(v));
+      return c.is_unsigned ? Value::int64(static_cast<int64_t>(v))
+                           : Value::int64(static_cast<int8_t>(v));
     }
     case kShort: {
       uint64_t v = r.le(2);
-      return c.is_unsigned ? Value::int64(static_cast<int64_t>(v)) : Value::int64(static_cast<int16_t>(v));
+      return c.is_unsigned ? Value::int64(static_cast<int64_t>(v))
+                           : Value::int64(static_cast<int16_t>(v));
     }
     case kInt24: {
       uint64_t v = r.le(3);
@@ -221,7 +253,8 @@ result<Value> decode_column(const Column& c, ByteReader& r, DecodeStats& stats) 
     }
     case kLong: {
       uint64_t v = r.le(4);
-      return c.is_unsigned ? Value::int64(static_cast<int64_t>(v)) : Value::int64(static_cast<int32_t>(v));
+      return c.is_unsigned ? Value::int64(static_cast<int64_t>(v))
+                           : Value::int64(static_cast<int32_t>(v));
     }
     case kLongLong: {
       uint64_t v = r.le(8);
@@ -279,8 +312,10 @@ result<Value> decode_column(const Column& c, ByteReader& r, DecodeStats& stats) 
       if (neg) v = -v;
       std::string s = neg ? "-" : "";
       unsigned h = static_cast<unsigned>(v / 10000);
-      if (h >= 100) s += std::to_string(h);
-      else append2(s, h);
+      if (h >= 100)
+        s += std::to_string(h);
+      else
+        append2(s, h);
       s.push_back(':');
       append2(s, static_cast<unsigned>(v / 100 % 100));
       s.push_back(':');
@@ -304,11 +339,13 @@ result<Value> decode_column(const Column& c, ByteReader& r, DecodeStats& stats) 
     case kDateTime: {  // old format: YYYYMMDDHHMMSS as 8-byte integer
       uint64_t v = r.le(8);
       uint64_t d = v / 1000000, t = v % 1000000;
-      unsigned year = static_cast<unsigned>(d / 10000), month = static_cast<unsigned>(d / 100 % 100),
-               day = static_cast<unsigned>(d % 100);
+      unsigned year = static_cast<unsigned>(d / 10000),
+               month = static_cast<unsigned>(d / 100 % 100), day = static_cast<unsigned>(d % 100);
       if (!valid_date(year, month, day)) return zero_date(stats);
       int64_t secs = static_cast<int64_t>(t / 10000 * 3600 + t / 100 % 100 * 60 + t % 100);
-      return Value::datetime((temporal::days_from_civil(static_cast<int>(year), month, day) * 86400LL + secs) * 1000000);
+      return Value::datetime(
+          (temporal::days_from_civil(static_cast<int>(year), month, day) * 86400LL + secs) *
+          1000000);
     }
     case kTimestamp2: {
       uint64_t secs = r.be(4);
@@ -345,8 +382,10 @@ result<Value> decode_column(const Column& c, ByteReader& r, DecodeStats& stats) 
         List l;
         for (size_t i = 0; i < 64; ++i) {
           if (!((bits >> i) & 1)) continue;
-          if (i < c.labels.size()) l.push_back(Value::string(c.labels[i]));
-          else l.push_back(Value::string(std::to_string(i + 1)));
+          if (i < c.labels.size())
+            l.push_back(Value::string(c.labels[i]));
+          else
+            l.push_back(Value::string(std::to_string(i + 1)));
         }
         return Value::list(std::move(l));
       }

@@ -48,14 +48,14 @@ constexpr uint32_t kBinaryCollation = 63;
 bool is_latin1_collation(uint32_t id);
 
 struct Column {
-  std::string name;        // "" when unknown (then named col_N)
-  uint8_t type = 0;        // as in TABLE_MAP (kString for CHAR/ENUM/SET)
-  uint8_t real_type = 0;   // kEnum / kSet / kString for kString columns, else == type
-  uint16_t meta = 0;       // decoded metadata (see table_map.cpp)
-  uint16_t length = 0;     // CHAR: max byte length; ENUM/SET: pack length
-  uint8_t precision = 0;   // DECIMAL
-  uint8_t scale = 0;       // DECIMAL
-  uint8_t fsp = 0;         // TIME2/DATETIME2/TIMESTAMP2 fraction digits
+  std::string name;       // "" when unknown (then named col_N)
+  uint8_t type = 0;       // as in TABLE_MAP (kString for CHAR/ENUM/SET)
+  uint8_t real_type = 0;  // kEnum / kSet / kString for kString columns, else == type
+  uint16_t meta = 0;      // decoded metadata (see table_map.cpp)
+  uint16_t length = 0;    // CHAR: max byte length; ENUM/SET: pack length
+  uint8_t precision = 0;  // DECIMAL
+  uint8_t scale = 0;      // DECIMAL
+  uint8_t fsp = 0;        // TIME2/DATETIME2/TIMESTAMP2 fraction digits
   bool is_unsigned = false;
   bool nullable = true;
   bool is_json = false;    // MariaDB stores JSON as LONGTEXT: known from information_schema

@@ -27,8 +27,10 @@ bool is_connection_error(unsigned code) {
 std::string quote_ident(const std::string& s) {
   std::string out = "`";
   for (char c : s) {
-    if (c == '`') out += "``";
-    else out.push_back(c);
+    if (c == '`')
+      out += "``";
+    else
+      out.push_back(c);
   }
   out += "`";
   return out;
@@ -102,8 +104,10 @@ result<std::vector<SqlRow>> Connection::query(const std::string& sql) {
     SqlRow out;
     out.reserve(n);
     for (unsigned i = 0; i < n; ++i) {
-      if (row[i]) out.emplace_back(std::string(row[i], lens[i]));
-      else out.emplace_back(std::nullopt);
+      if (row[i])
+        out.emplace_back(std::string(row[i], lens[i]));
+      else
+        out.emplace_back(std::nullopt);
     }
     rows.push_back(std::move(out));
   }

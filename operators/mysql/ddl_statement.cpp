@@ -48,7 +48,8 @@ std::vector<Tok> tokenize(const std::string& s) {
                               s[i] == '$' || static_cast<unsigned char>(s[i]) >= 0x80)) {
         t.text.push_back(s[i++]);
       }
-      for (char ch : t.text) t.upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+      for (char ch : t.text)
+        t.upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
       out.push_back(std::move(t));
     } else {
       Tok t;
@@ -90,15 +91,24 @@ struct Parser {
 
 const char* ddl_kind_name(DdlStatement::Kind k) {
   switch (k) {
-    case DdlStatement::Kind::Alter: return "ALTER TABLE";
-    case DdlStatement::Kind::Rename: return "RENAME TABLE";
-    case DdlStatement::Kind::Truncate: return "TRUNCATE";
-    case DdlStatement::Kind::Create: return "CREATE TABLE";
-    case DdlStatement::Kind::Drop: return "DROP TABLE";
-    case DdlStatement::Kind::Begin: return "BEGIN";
-    case DdlStatement::Kind::Commit: return "COMMIT";
-    case DdlStatement::Kind::Rollback: return "ROLLBACK";
-    case DdlStatement::Kind::None: break;
+    case DdlStatement::Kind::Alter:
+      return "ALTER TABLE";
+    case DdlStatement::Kind::Rename:
+      return "RENAME TABLE";
+    case DdlStatement::Kind::Truncate:
+      return "TRUNCATE";
+    case DdlStatement::Kind::Create:
+      return "CREATE TABLE";
+    case DdlStatement::Kind::Drop:
+      return "DROP TABLE";
+    case DdlStatement::Kind::Begin:
+      return "BEGIN";
+    case DdlStatement::Kind::Commit:
+      return "COMMIT";
+    case DdlStatement::Kind::Rollback:
+      return "ROLLBACK";
+    case DdlStatement::Kind::None:
+      break;
   }
   return "other";
 }

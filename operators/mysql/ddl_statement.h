@@ -8,7 +8,17 @@
 namespace sluice::operators::mysql {
 
 struct DdlStatement {
-  enum class Kind : uint8_t { None, Alter, Rename, Truncate, Create, Drop, Begin, Commit, Rollback };
+  enum class Kind : uint8_t {
+    None,
+    Alter,
+    Rename,
+    Truncate,
+    Create,
+    Drop,
+    Begin,
+    Commit,
+    Rollback
+  };
   Kind kind = Kind::None;
   // (db, table) pairs; for Rename: old, new, old, new, ...
   std::vector<std::pair<std::string, std::string>> tables;

@@ -1,7 +1,9 @@
 #include "operators/mysql/json_binary.h"
 
+#include <cstdio>
 #include <cstring>
 
+#include "engine/value/temporal.h"
 #include "operators/mysql/column_decoder.h"
 
 namespace sluice::operators::mysql {
@@ -51,6 +53,41 @@ bool varlen(const uint8_t* p, size_t avail, uint64_t& len, size_t& used) {
 
 result<Value> value_at(uint8_t type, const uint8_t* p, size_t avail, int depth);
 
+// A temporal value inside MySQL JSON (opaque, MySQL's 8-byte packed "longlong" time format):
+// ((((year * 13 + month) << 5 | day) << 17 | hour << 12 | minute << 6 | second) << 24) +
+// microseconds, negated for a negative TIME. DATE -> date, DATETIME -> datetime,
+// TIMESTAMP -> timestamp (UTC), TIME -> "[-]HH:MM:SS[.ffffff]" as TIME columns read.
+result<Value> packed_temporal(uint8_t ftype, int64_t v) {
+  bool neg = v < 0;
+  uint64_t u = neg ? static_cast<uint64_t>(-v) : static_cast<uint64_t>(v);
+  int64_t micros = static_cast<int64_t>(u % (uint64_t{1} << 24));
+  uint64_t ymdhms = u >> 24;
+  if (ftype == kTime || ftype == kTime2) {
+    uint64_t hour = ymdhms >> 12, minute = (ymdhms >> 6) % 64, second = ymdhms % 64;
+    char buf[40];
+    int n = std::snprintf(buf, sizeof buf, "%s%02llu:%02llu:%02llu", neg ? "-" : "",
+                          static_cast<unsigned long long>(hour),
+                          static_cast<unsigned long long>(minute),
+                          static_cast<unsigned long long>(second));
+    std::string s(buf, static_cast<size_t>(n));
+    if (micros) {
+      std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(micros));
+      s += buf;
+    }
+    return Value::string(std::move(s));
+  }
+  uint64_t ymd = ymdhms >> 17, hms = ymdhms % (1 << 17);
+  unsigned day = static_cast<unsigned>(ymd % 32), month = static_cast<unsigned>((ymd >> 5) % 13);
+  int year = static_cast<int>((ymd >> 5) / 13);
+  if (neg || month < 1 || day < 1 || year > 9999) return Value::null();  // zero / invalid date
+  int64_t days = temporal::days_from_civil(year, month, day);
+  if (ftype == kDate || ftype == kNewDate) return Value::date(static_cast<int32_t>(days));
+  int64_t secs = static_cast<int64_t>((hms >> 12) * 3600 + ((hms >> 6) % 64) * 60 + hms % 64);
+  int64_t t = (days * 86400 + secs) * 1000000 + micros;
+  if (ftype == kTimestamp || ftype == kTimestamp2) return Value::timestamp(t);
+  return Value::datetime(t);
+}
+
 result<Value> container(bool object, bool large, const uint8_t* p, size_t avail, int depth) {
   size_t w = large ? 4 : 2;
   if (avail < 2 * w) return error::permanent("truncated JSON container");
@@ -67,8 +104,8 @@ result<Value> container(bool object, bool large, const uint8_t* p, size_t avail,
     const uint8_t* ve = p + 2 * w + count * key_entry + i * value_entry;
     uint8_t t = ve[0];
     result<Value> v = Value::null();
-    bool inlined = t == kLiteral || t == kInt16 || t == kUInt16 ||
-                   (large && (t == kInt32 || t == kUInt32));
+    bool inlined =
+        t == kLiteral || t == kInt16 || t == kUInt16 || (large && (t == kInt32 || t == kUInt32));
     if (inlined) {
       v = value_at(t, ve + 1, w, depth + 1);
     } else {
@@ -94,10 +131,14 @@ result<Value> container(bool object, bool large, const uint8_t* p, size_t avail,
 result<Value> value_at(uint8_t type, const uint8_t* p, size_t avail, int depth) {
   if (depth > 100) return error::permanent("JSON nested too deeply");
   switch (type) {
-    case kSmallObject: return container(true, false, p, avail, depth);
-    case kLargeObject: return container(true, true, p, avail, depth);
-    case kSmallArray: return container(false, false, p, avail, depth);
-    case kLargeArray: return container(false, true, p, avail, depth);
+    case kSmallObject:
+      return container(true, false, p, avail, depth);
+    case kLargeObject:
+      return container(true, true, p, avail, depth);
+    case kSmallArray:
+      return container(false, false, p, avail, depth);
+    case kLargeArray:
+      return container(false, true, p, avail, depth);
     case kLiteral:
       if (avail < 1) break;
       if (p[0] == 0) return Value::null();
@@ -152,6 +193,11 @@ result<Value> value_at(uint8_t type, const uint8_t* p, size_t avail, int depth) 
         auto d = decode_decimal(data + 2, prec, scale, &consumed);
         if (!d.ok()) return d.err();
         return Value::decimal(*d);
+      }
+      if ((ftype == kDate || ftype == kDateTime || ftype == kTimestamp || ftype == kTime ||
+           ftype == kDateTime2 || ftype == kTimestamp2 || ftype == kTime2 || ftype == kNewDate) &&
+          len == 8) {
+        return packed_temporal(ftype, static_cast<int64_t>(le(data, 8)));
       }
       return Value::bytes(std::string(reinterpret_cast<const char*>(data), len));
     }

@@ -27,10 +27,13 @@ bool wildcard_match(const std::string& p, const std::string& t) {
 TableFilter::TableFilter(std::string database, std::vector<std::string> tables)
     : database_(std::move(database)) {
   for (auto& t : tables) {
-    if (t.find('.') != std::string::npos) patterns_.push_back(t);
-    else patterns_.push_back((database_.empty() ? std::string("*") : database_) + "." + t);
+    if (t.find('.') != std::string::npos)
+      patterns_.push_back(t);
+    else
+      patterns_.push_back((database_.empty() ? std::string("*") : database_) + "." + t);
   }
-  if (patterns_.empty()) patterns_.push_back((database_.empty() ? std::string("*") : database_) + ".*");
+  if (patterns_.empty())
+    patterns_.push_back((database_.empty() ? std::string("*") : database_) + ".*");
 }
 
 bool TableFilter::matches(const std::string& db, const std::string& table) const {
@@ -81,8 +84,7 @@ std::string start_text(const StageConfig& c) {
       if (o.name != "start" || !o.value) continue;
       const ast::Expr& e = *o.value;
       if (e.kind == ast::ExprKind::Call && e.op == "gtid" && e.args.size() == 1 &&
-          e.args[0]->kind == ast::ExprKind::Literal &&
-          e.args[0]->literal.type() == Type::String) {
+          e.args[0]->kind == ast::ExprKind::Literal && e.args[0]->literal.type() == Type::String) {
         return "gtid:" + e.args[0]->literal.as_string();
       }
       if (e.kind == ast::ExprKind::Field && e.path.size() == 1) return e.path[0];
@@ -118,15 +120,21 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   m.conn.user = opt_string(c, "user", "");
   m.conn.password = opt_string(c, "password", "");
   m.server_id = static_cast<uint32_t>(opt_int(c, "server_id", 0));
-  if (m.server_id == 0) return error::fatal("source mysql " + c.name + ": server_id must be set (a number unique among the server's replicas)");
+  if (m.server_id == 0)
+    return error::fatal("source mysql " + c.name +
+                        ": server_id must be set (a number unique among the server's replicas)");
   m.database = opt_string(c, "database", "");
   m.conn.database = "";
   m.tables = string_list(c, "tables");
   std::string snap = opt_string(c, "snapshot", "initial");
-  if (snap == "initial") m.snapshot = SnapshotMode::Initial;
-  else if (snap == "never") m.snapshot = SnapshotMode::Never;
-  else if (snap == "only") m.snapshot = SnapshotMode::Only;
-  else return error::fatal("snapshot = " + snap + ": expected initial, never or only");
+  if (snap == "initial")
+    m.snapshot = SnapshotMode::Initial;
+  else if (snap == "never")
+    m.snapshot = SnapshotMode::Never;
+  else if (snap == "only")
+    m.snapshot = SnapshotMode::Only;
+  else
+    return error::fatal("snapshot = " + snap + ": expected initial, never or only");
   std::string st = start_text(c);
   m.start_given = !st.empty();
   auto sp = parse_start(st);
@@ -135,10 +143,14 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   m.heartbeat_us = opt_int(c, "heartbeat", 1000000);
   if (m.heartbeat_us < 1000) m.heartbeat_us = 1000;
   std::string sc = opt_string(c, "schema_changes", "follow");
-  if (sc == "follow") m.schema_changes = SchemaChanges::Follow;
-  else if (sc == "fail") m.schema_changes = SchemaChanges::Fail;
-  else if (sc == "ignore") m.schema_changes = SchemaChanges::Ignore;
-  else return error::fatal("schema_changes = " + sc + ": expected follow, fail or ignore");
+  if (sc == "follow")
+    m.schema_changes = SchemaChanges::Follow;
+  else if (sc == "fail")
+    m.schema_changes = SchemaChanges::Fail;
+  else if (sc == "ignore")
+    m.schema_changes = SchemaChanges::Ignore;
+  else
+    return error::fatal("schema_changes = " + sc + ": expected follow, fail or ignore");
   m.key = string_list(c, "key");
   m.chunk_rows = opt_int(c, "chunk_rows", 10000);
   if (m.chunk_rows < 1) m.chunk_rows = 1;

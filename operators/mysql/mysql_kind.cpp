@@ -4,9 +4,9 @@
 
 namespace sluice::operators::mysql {
 
+using dsl::option;
 using dsl::OptionSpec;
 using dsl::OptType;
-using dsl::option;
 
 dsl::KindSpec source_spec() {
   dsl::KindSpec k;
@@ -19,49 +19,52 @@ dsl::KindSpec source_spec() {
       "binlog_format=ROW and binlog_row_image=FULL; the user needs SELECT, REPLICATION SLAVE "
       "and REPLICATION CLIENT.";
   OptionSpec server_id = option("server_id", OptType::Int, true, "",
-                             "Replica id used on the binlog connection; unique among the "
-                             "server's replicas and other CDC readers.");
+                                "Replica id used on the binlog connection; unique among the "
+                                "server's replicas and other CDC readers.");
   server_id.min = 1;
   server_id.max = 4294967295LL;
   OptionSpec port = option("port", OptType::Int, false, "3306", "TCP port.");
   port.min = 1;
   port.max = 65535;
-  OptionSpec snapshot = option("snapshot", OptType::Enum, false, "initial",
-                            "initial: snapshot the tables, then stream from the snapshot's binlog "
-                            "position. never: stream only (from `start`). only: snapshot, then "
-                            "end.");
+  OptionSpec snapshot =
+      option("snapshot", OptType::Enum, false, "initial",
+             "initial: snapshot the tables, then stream from the snapshot's binlog "
+             "position. never: stream only (from `start`). only: snapshot, then "
+             "end.");
   snapshot.enum_values = {"initial", "never", "only"};
   OptionSpec schema = option("schema_changes", OptType::Enum, false, "follow",
-                          "DDL on a captured table (ALTER/RENAME/TRUNCATE/CREATE/DROP): follow "
-                          "(rows after it decode with the new columns), fail (stop with an "
-                          "error naming the statement) or ignore.");
+                             "DDL on a captured table (ALTER/RENAME/TRUNCATE/CREATE/DROP): follow "
+                             "(rows after it decode with the new columns; TRUNCATE TABLE emits a "
+                             "truncate event, @op \"t\"), fail (stop with an error naming the "
+                             "statement) or ignore.");
   schema.enum_values = {"follow", "fail", "ignore"};
   OptionSpec heartbeat = option("heartbeat", OptType::Duration, false, "1s",
-                             "Server heartbeat period on an idle binlog connection (a dead "
-                             "connection is detected after 3 missed heartbeats).");
+                                "Server heartbeat period on an idle binlog connection (a dead "
+                                "connection is detected after 3 missed heartbeats).");
   heartbeat.min = 1000;
   OptionSpec chunk = option("chunk_rows", OptType::Int, false, "10000",
-                         "Rows per snapshot query (keyset pagination on the primary key).");
+                            "Rows per snapshot query (keyset pagination on the primary key).");
   chunk.min = 1;
   k.options = {
       option("host", OptType::String, true, "", "Server host name or address."),
       option("user", OptType::String, true, "", "User name."),
-      option("password", OptType::Secret, true, "", "Password: use secret(\"NAME\") or env(\"NAME\")."),
+      option("password", OptType::Secret, true, "",
+             "Password: use secret(\"NAME\") or env(\"NAME\")."),
       server_id,
       port,
       option("database", OptType::String, false, "",
-          "Default database for unqualified names in `tables` (all databases when empty)."),
+             "Default database for unqualified names in `tables` (all databases when empty)."),
       option("tables", OptType::StringList, false, "",
-          "Tables to capture: \"name\" (in `database`), \"db.name\", patterns \"bank.*\"; all "
-          "tables of `database` when empty."),
+             "Tables to capture: \"name\" (in `database`), \"db.name\", patterns \"bank.*\"; all "
+             "tables of `database` when empty."),
       snapshot,
       option("start", OptType::Any, false, "latest",
-          "Where streaming starts when snapshot = never: earliest | latest | \"FILE:POS\" | "
-          "gtid(\"0-1-42\"). Ignored on a restart (the checkpoint wins)."),
+             "Where streaming starts when snapshot = never: earliest | latest | \"FILE:POS\" | "
+             "gtid(\"0-1-42\"). Ignored on a restart (the checkpoint wins)."),
       heartbeat,
       schema,
       option("key", OptType::StringList, false, "",
-          "Key columns for tables without a primary key."),
+             "Key columns for tables without a primary key."),
       chunk,
   };
   return k;

@@ -24,7 +24,8 @@ std::string hex(const std::string& s) {
 std::string unhex(const std::string& s) {
   std::string out;
   auto v = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  for (size_t i = 0; i + 1 < s.size(); i += 2) out.push_back(static_cast<char>(v(s[i]) << 4 | v(s[i + 1])));
+  for (size_t i = 0; i + 1 < s.size(); i += 2)
+    out.push_back(static_cast<char>(v(s[i]) << 4 | v(s[i + 1])));
   return out;
 }
 
@@ -42,8 +43,8 @@ Value position_value(const BinlogPosition& p) {
 std::string SourceState::encode() const {
   std::string s = "v=1\nphase=";
   s += phase == Phase::Snapshot ? "snapshot" : phase == Phase::Stream ? "stream" : "done";
-  s += "\nfile=" + position.file + "\npos=" + std::to_string(position.pos) + "\ngtid=" +
-       position.gtid + "\nskip=" + std::to_string(position.skip_rows) + "\n";
+  s += "\nfile=" + position.file + "\npos=" + std::to_string(position.pos) +
+       "\ngtid=" + position.gtid + "\nskip=" + std::to_string(position.skip_rows) + "\n";
   if (phase == Phase::Snapshot) {
     s += "table=" + table + "\n";
     std::string k;
@@ -51,6 +52,16 @@ std::string SourceState::encode() const {
     s += "key=" + k + "\n";
     s += "keyn=" + std::to_string(last_key.size()) + "\n";
     for (auto& d : done_tables) s += "done=" + d + "\n";
+    for (auto& o : only) s += "only=" + o + "\n";
+    if (stream_from.valid() || !stream_from.gtid.empty()) {
+      s += "from_file=" + stream_from.file + "\nfrom_pos=" + std::to_string(stream_from.pos) +
+           "\nfrom_gtid=" + stream_from.gtid +
+           "\nfrom_skip=" + std::to_string(stream_from.skip_rows) + "\n";
+    }
+  }
+  for (auto& f : filters) s += "filter=" + f + "\n";
+  for (auto& [t, p] : catchup) {
+    s += "catchup=" + t + "|" + p.file + "|" + std::to_string(p.pos) + "\n";
   }
   return s;
 }
@@ -65,10 +76,14 @@ result<SourceState> SourceState::decode(const std::string& text) {
     if (eq == std::string::npos) continue;
     std::string k = line.substr(0, eq), v = line.substr(eq + 1);
     if (k == "phase") {
-      if (v == "snapshot") st.phase = Phase::Snapshot;
-      else if (v == "stream") st.phase = Phase::Stream;
-      else if (v == "done") st.phase = Phase::Done;
-      else return error::fatal("mysql source state: unknown phase " + v);
+      if (v == "snapshot")
+        st.phase = Phase::Snapshot;
+      else if (v == "stream")
+        st.phase = Phase::Stream;
+      else if (v == "done")
+        st.phase = Phase::Done;
+      else
+        return error::fatal("mysql source state: unknown phase " + v);
     } else if (k == "file") {
       st.position.file = v;
     } else if (k == "pos") {
@@ -85,6 +100,26 @@ result<SourceState> SourceState::decode(const std::string& text) {
       keyn = std::stoull(v);
     } else if (k == "done") {
       st.done_tables.push_back(v);
+    } else if (k == "only") {
+      st.only.push_back(v);
+    } else if (k == "from_file") {
+      st.stream_from.file = v;
+    } else if (k == "from_pos") {
+      st.stream_from.pos = std::stoull(v);
+    } else if (k == "from_gtid") {
+      st.stream_from.gtid = v;
+    } else if (k == "from_skip") {
+      st.stream_from.skip_rows = std::stoull(v);
+    } else if (k == "filter") {
+      st.filters.push_back(v);
+    } else if (k == "catchup") {
+      size_t a = v.find('|'), b = v.rfind('|');
+      if (a == std::string::npos || a == b)
+        return error::fatal("mysql source state: bad catchup " + v);
+      BinlogPosition p;
+      p.file = v.substr(a + 1, b - a - 1);
+      p.pos = std::stoull(v.substr(b + 1));
+      st.catchup.emplace_back(v.substr(0, a), p);
     }
   }
   if (keyn > 0) {
@@ -101,10 +136,14 @@ result<SourceState> SourceState::decode(const std::string& text) {
 
 result<void> MySqlSource::open(const std::string& state) {
   close();
+  state_ = SourceState();
+  const std::vector<std::string> patterns = cfg_.filter().patterns();
+  bool fresh_view = state.empty();
   if (!state.empty()) {
     auto st = SourceState::decode(state);
     if (!st.ok()) return st.err();
     state_ = std::move(st).value();
+    if (state_.filters.empty()) state_.filters = patterns;  // a state from before `filter=`
   } else if (cfg_.snapshot == SnapshotMode::Never) {
     state_.phase = SourceState::Phase::Stream;
     if (cfg_.start.kind == StartPosition::Kind::FilePos) {
@@ -118,7 +157,8 @@ result<void> MySqlSource::open(const std::string& state) {
       if (!r.ok()) return r;
       auto chk = check_server(c);
       if (!chk.ok()) return chk;
-      auto p = cfg_.start.kind == StartPosition::Kind::Earliest ? earliest_position(c) : current_position(c);
+      auto p = cfg_.start.kind == StartPosition::Kind::Earliest ? earliest_position(c)
+                                                                : current_position(c);
       if (!p.ok()) return p.err();
       state_.position = *p;
       if (cfg_.start.kind == StartPosition::Kind::Earliest) state_.position.gtid.clear();
@@ -126,9 +166,17 @@ result<void> MySqlSource::open(const std::string& state) {
   } else {
     state_.phase = SourceState::Phase::Snapshot;
   }
+  if (state.empty()) state_.filters = patterns;
   if (state_.phase == SourceState::Phase::Done) return {};
-  if (state_.phase == SourceState::Phase::Stream) return start_stream();
-  // Snapshot (fresh or resumed).
+  if (state_.phase == SourceState::Phase::Stream) {
+    auto added = plan_added_tables();
+    if (!added.ok()) return added.err();
+    if (!*added) return start_stream();
+    fresh_view = true;  // a snapshot of the added tables only, in a view of its own
+  }
+  // Snapshot (fresh or resumed). A resumed full snapshot reads every table `tables` matches
+  // now (in its new view): from here on the state captures the current patterns.
+  if (state_.only.empty()) state_.filters = patterns;
   if (cfg_.snapshot != SnapshotMode::Only) {
     Connection c;
     auto r = c.connect(cfg_.conn);
@@ -139,7 +187,7 @@ result<void> MySqlSource::open(const std::string& state) {
   snapshot_ = std::make_unique<SnapshotReader>(cfg_);
   auto pos = snapshot_->begin();
   if (!pos.ok()) return pos.err();
-  bool resumed = !state.empty();
+  bool resumed = !fresh_view;
   if (!resumed) state_.position = *pos;  // a resumed snapshot keeps its original position
   auto tables = snapshot_->list_tables();
   if (!tables.ok()) return tables.err();
@@ -148,6 +196,10 @@ result<void> MySqlSource::open(const std::string& state) {
   for (auto& t : *tables) {
     bool done = false;
     for (auto& d : state_.done_tables) done |= d == t.db + "." + t.table;
+    if (!state_.only.empty()) {
+      done |= std::find(state_.only.begin(), state_.only.end(), t.db + "." + t.table) ==
+              state_.only.end();
+    }
     if (done) continue;
     estimated_rows_ += t.estimated_rows;
     tables_.push_back(t);
@@ -155,7 +207,8 @@ result<void> MySqlSource::open(const std::string& state) {
   // The table in progress first, so its last key applies to it.
   for (size_t i = 0; i < tables_.size(); ++i) {
     if (tables_[i].db + "." + tables_[i].table == state_.table) {
-      std::rotate(tables_.begin(), tables_.begin() + static_cast<long>(i), tables_.begin() + static_cast<long>(i) + 1);
+      std::rotate(tables_.begin(), tables_.begin() + static_cast<long>(i),
+                  tables_.begin() + static_cast<long>(i) + 1);
       break;
     }
   }
@@ -166,21 +219,63 @@ result<void> MySqlSource::open(const std::string& state) {
   snapshot_position_ = position_value(state_.position);
   snapshot_ts_ = temporal::now_micros();
   snapshot_started_ = last_progress_ = std::chrono::steady_clock::now();
-  log::info("mysql", cfg_.name + ": snapshot of " + std::to_string(tables_.size()) + " table(s), ~" +
-                         std::to_string(estimated_rows_) + " rows, consistent with binlog " +
-                         state_.position.text() + (resumed ? " (resumed)" : ""));
+  log::info("mysql", cfg_.name + ": snapshot of " + std::to_string(tables_.size()) +
+                         " table(s), ~" + std::to_string(estimated_rows_) +
+                         " rows, consistent with binlog " + state_.position.text() +
+                         (resumed ? " (resumed)" : ""));
+  if (resumed && !state_.last_key.empty()) {
+    std::string k;
+    for (size_t i = 0; i < state_.last_key.size(); ++i) k += (i ? ", " : "") + state_.last_key[i];
+    log::info("mysql", cfg_.name + ": resuming the snapshot of " + state_.table + " after key (" +
+                           k + "), " + std::to_string(state_.done_tables.size()) +
+                           " table(s) done");
+  }
   return {};
+}
+
+result<bool> MySqlSource::plan_added_tables() {
+  const std::vector<std::string> now = cfg_.filter().patterns();
+  if (state_.filters == now) return false;
+  TableFilter before("", state_.filters);
+  state_.filters = now;
+  if (cfg_.snapshot == SnapshotMode::Never) return false;  // new tables just stream
+  Connection c;
+  auto r = c.connect(cfg_.conn);
+  if (!r.ok()) return r.err();
+  auto tables = list_captured_tables(c, cfg_.filter());
+  if (!tables.ok()) return tables.err();
+  std::vector<std::string> added;
+  for (auto& t : *tables) {
+    if (!before.matches(t.db, t.table)) added.push_back(t.db + "." + t.table);
+  }
+  if (added.empty()) return false;
+  std::string names;
+  for (auto& a : added) names += (names.empty() ? "" : ", ") + a;
+  log::info("mysql", cfg_.name + ": table(s) added since the checkpoint: " + names +
+                         "; snapshotting only them, then streaming resumes at " +
+                         state_.position.text() +
+                         " (the added tables' changes up to their "
+                         "snapshot are dropped)");
+  state_.stream_from = state_.position;
+  state_.only = std::move(added);
+  state_.phase = SourceState::Phase::Snapshot;
+  state_.table.clear();
+  state_.last_key.clear();
+  state_.done_tables.clear();
+  return true;
 }
 
 result<void> MySqlSource::start_stream() {
   stream_ = std::make_unique<BinlogStream>(cfg_);
+  stream_->set_catchup(state_.catchup);
   auto r = stream_->start(state_.position);
   if (!r.ok()) {
     stream_.reset();
     return r;
   }
-  log::info("mysql", cfg_.name + ": streaming from " + state_.position.text() +
-                         (state_.position.gtid.empty() ? "" : " (GTID " + state_.position.gtid + ")"));
+  log::info("mysql",
+            cfg_.name + ": streaming from " + state_.position.text() +
+                (state_.position.gtid.empty() ? "" : " (GTID " + state_.position.gtid + ")"));
   return {};
 }
 
@@ -193,11 +288,12 @@ void MySqlSource::log_progress(bool force) {
   uint64_t est = std::max(estimated_rows_, snapshot_rows_);
   double eta = rate > 0 ? static_cast<double>(est - snapshot_rows_) / rate : 0;
   char buf[256];
-  std::snprintf(buf, sizeof(buf), "%s: snapshot %llu/%llu rows (%.0f%%), %.0f rows/s, ETA %.0fs",
-                cfg_.name.c_str(), static_cast<unsigned long long>(snapshot_rows_),
-                static_cast<unsigned long long>(est),
-                est ? 100.0 * static_cast<double>(snapshot_rows_) / static_cast<double>(est) : 100.0,
-                rate, eta);
+  std::snprintf(
+      buf, sizeof(buf), "%s: snapshot %llu/%llu rows (%.0f%%), %.0f rows/s, ETA %.0fs",
+      cfg_.name.c_str(), static_cast<unsigned long long>(snapshot_rows_),
+      static_cast<unsigned long long>(est),
+      est ? 100.0 * static_cast<double>(snapshot_rows_) / static_cast<double>(est) : 100.0, rate,
+      eta);
   log::info("mysql", buf);
 }
 
@@ -206,7 +302,8 @@ result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& 
   while (given < max) {
     if (table_index_ >= tables_.size()) {
       if (snapshot_->zero_dates() > 0) {
-        log::warn("mysql", cfg_.name + ": " + std::to_string(snapshot_->zero_dates()) + " zero dates read as null");
+        log::warn("mysql", cfg_.name + ": " + std::to_string(snapshot_->zero_dates()) +
+                               " zero dates read as null");
       }
       snapshot_->end();
       snapshot_.reset();
@@ -220,17 +317,26 @@ result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& 
       }
       state_.phase = SourceState::Phase::Stream;
       state_.position.skip_rows = 0;
+      if (!state_.only.empty()) {  // added tables: the others resume where they were
+        for (auto& t : state_.only) state_.catchup.emplace_back(t, state_.position);
+        state_.position = state_.stream_from;
+        state_.only.clear();
+        state_.stream_from = BinlogPosition();
+      }
       auto r = start_stream();
       if (!r.ok()) return r.err();
       return given ? Poll::Data : Poll::Idle;
     }
     const SnapshotTable& t = tables_[table_index_];
     std::string name = t.db + "." + t.table;
-    if (chunk_.empty()) {
+    if (chunk_pos_ >= chunk_.size()) {
+      chunk_.clear();
+      chunk_pos_ = 0;
       chunk_keys_.clear();
-      auto n = snapshot_->read_chunk(t, state_.table == name ? state_.last_key : std::vector<std::string>(),
-                                     static_cast<size_t>(cfg_.chunk_rows), snapshot_position_,
-                                     snapshot_ts_, chunk_, chunk_keys_);
+      auto n = snapshot_->read_chunk(
+          t, state_.table == name ? state_.last_key : std::vector<std::string>(),
+          static_cast<size_t>(cfg_.chunk_rows), snapshot_position_, snapshot_ts_, chunk_,
+          chunk_keys_);
       if (!n.ok()) return n.err();
       if (*n == 0) {
         state_.done_tables.push_back(name);
@@ -240,17 +346,19 @@ result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& 
         log_progress(true);
         continue;
       }
-      std::reverse(chunk_.begin(), chunk_.end());  // pop from the back in order
-      std::reverse(chunk_keys_.begin(), chunk_keys_.end());
     }
-    while (given < max && !chunk_.empty()) {
-      out.push_back(std::move(chunk_.back()));
-      chunk_.pop_back();
+    size_t take = std::min(max - given, chunk_.size() - chunk_pos_);
+    if (out.capacity() < out.size() + take)
+      out.reserve(std::max(out.size() + take, 2 * out.capacity()));
+    for (size_t i = 0; i < take; ++i) out.push_back(std::move(chunk_[chunk_pos_ + i]));
+    chunk_pos_ += take;
+    given += take;
+    snapshot_rows_ += take;
+    if (take > 0) {  // the key of the last delivered row
+      size_t w = snapshot_->key_width();
       state_.table = name;
-      state_.last_key = std::move(chunk_keys_.back());
-      chunk_keys_.pop_back();
-      ++given;
-      ++snapshot_rows_;
+      state_.last_key.assign(chunk_keys_.begin() + static_cast<long>((chunk_pos_ - 1) * w),
+                             chunk_keys_.begin() + static_cast<long>(chunk_pos_ * w));
     }
     log_progress(false);
   }
@@ -261,25 +369,19 @@ result<Source::Poll> MySqlSource::poll(size_t max, std::vector<Event>& out) {
   if (state_.phase == SourceState::Phase::Done) return Poll::End;
   if (state_.phase == SourceState::Phase::Snapshot) return poll_snapshot(max, out);
   if (!stream_) return error::fatal("mysql source " + cfg_.name + " is not open");
-  items_.clear();
-  stream_->drain(max, items_);
-  size_t given = 0;
-  for (auto& it : items_) {
-    switch (it.kind) {
-      case StreamItem::Kind::Row:
-        out.push_back(std::move(it.event));
-        ++state_.position.skip_rows;
-        ++given;
-        break;
-      case StreamItem::Kind::Commit:
-        state_.position = it.position;
+  auto n = stream_->drain(
+      max, out, [&](size_t rows) { state_.position.skip_rows += rows; },
+      [&](const BinlogPosition& p) {
+        state_.position = p;
         state_.position.skip_rows = 0;
-        break;
-      case StreamItem::Kind::Error:
-        return it.err;
-    }
-  }
-  return given ? Poll::Data : Poll::Idle;
+        if (!state_.catchup.empty()) {  // passed: nothing of those tables is dropped any more
+          std::erase_if(state_.catchup, [&](const auto& c) {
+            return !position_le(state_.position.file, state_.position.pos, c.second);
+          });
+        }
+      });
+  if (!n.ok()) return n.err();
+  return *n ? Poll::Data : Poll::Idle;
 }
 
 void MySqlSource::close() {
@@ -292,6 +394,7 @@ void MySqlSource::close() {
     snapshot_.reset();
   }
   chunk_.clear();
+  chunk_pos_ = 0;
   chunk_keys_.clear();
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/core/operator.h"
@@ -17,10 +18,21 @@ namespace sluice::operators::mysql {
 // What checkpoint_state() records (key=value lines).
 struct SourceState {
   enum class Phase : uint8_t { Snapshot, Stream, Done } phase = Phase::Stream;
-  BinlogPosition position;       // stream: last commit (+ skip_rows); snapshot: the view's position
-  std::string table;             // snapshot: "db.table" being read
+  BinlogPosition position;  // stream: last commit (+ skip_rows); snapshot: the view's position
+  std::string table;        // snapshot: "db.table" being read
   std::vector<std::string> last_key;  // snapshot: key of the last row delivered in `table`
   std::vector<std::string> done_tables;
+  // The table patterns ("db.table", '*' wildcards) captured by the run that wrote the state:
+  // on open, tables matching the current `tables` but not these are new and get a snapshot
+  // of their own (empty = a state from before this field: nothing is new).
+  std::vector<std::string> filters;
+  // Snapshot of added tables only (`only` lists them): the stream afterwards starts at
+  // `stream_from` (the checkpointed stream position), not at `position` (the view's).
+  std::vector<std::string> only;
+  BinlogPosition stream_from;
+  // Stream: events of these tables up to (and including) this position are already in their
+  // snapshot and are dropped; an entry goes once the stream has passed it.
+  std::vector<std::pair<std::string, BinlogPosition>> catchup;
   std::string encode() const;
   static result<SourceState> decode(const std::string& text);
 };
@@ -49,6 +61,9 @@ class MySqlSource : public Source {
 
  private:
   result<void> start_stream();
+  // Stream-phase state with tables that the state's run did not capture: switches to a
+  // snapshot of only those (see docs/mysql.md, "Adding tables"). False = nothing new.
+  result<bool> plan_added_tables();
   result<Poll> poll_snapshot(size_t max, std::vector<Event>& out);
   void log_progress(bool force);
 
@@ -64,9 +79,9 @@ class MySqlSource : public Source {
   uint64_t snapshot_rows_ = 0;
   uint64_t estimated_rows_ = 0;
   std::chrono::steady_clock::time_point snapshot_started_, last_progress_;
-  std::vector<StreamItem> items_;
   std::vector<Event> chunk_;
-  std::vector<std::vector<std::string>> chunk_keys_;
+  size_t chunk_pos_ = 0;                 // next event of chunk_ to deliver
+  std::vector<std::string> chunk_keys_;  // key_width strings per chunk_ row
 };
 
 }  // namespace sluice::operators::mysql

@@ -1,5 +1,7 @@
 #include "operators/mysql/row_decoder.h"
 
+#include <algorithm>
+
 namespace sluice::operators::mysql {
 
 namespace {
@@ -43,8 +45,8 @@ result<void> RowDecoder::decode_image(ByteReader& r, const TableMap& tm,
   return {};
 }
 
-result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
-                                  const TableMap& tm, std::vector<Event>& out) {
+result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len, const TableMap& tm,
+                                  std::vector<Event>& out) {
   ByteReader r(body, len);
   r.skip(6);  // table id
   r.skip(2);  // flags
@@ -74,26 +76,35 @@ result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
   size_t n2 = update ? bitmap(present2_) : 0;
   if (r.failed()) return error::fatal("truncated rows event header for " + tm.full_name());
   size_t count = 0;
+  size_t first = out.size();
+  auto undo = [&](error err) {  // nothing of a failed event is kept
+    out.resize(first);
+    return err;
+  };
+  size_t body_start = r.remaining();
   while (r.remaining() > 0) {
-    Event e;
+    if (count == 1) {  // reserve for the rest from the first row's size (no regrowth moves)
+      size_t per_row = std::max<size_t>(1, body_start - r.remaining());
+      out.reserve(out.size() + r.remaining() / per_row + 2);
+    }
+    Event& e = out.emplace_back();  // decoded in place: no per-row moves
     e.source = tm.meta;
     if (update) {
       e.op = Op::Update;
       auto a = decode_image(r, tm, present1_, n1, e.before);
-      if (!a.ok()) return a.err();
+      if (!a.ok()) return undo(a.err());
       e.has_before = true;
       auto b = decode_image(r, tm, present2_, n2, e.row);
-      if (!b.ok()) return b.err();
+      if (!b.ok()) return undo(b.err());
     } else {
       e.op = del ? Op::Delete : Op::Create;
       auto a = decode_image(r, tm, present1_, n1, e.row);
-      if (!a.ok()) return a.err();
+      if (!a.ok()) return undo(a.err());
       if (del) {
         e.before = e.row;
         e.has_before = true;
       }
     }
-    out.push_back(std::move(e));
     ++count;
   }
   return count;

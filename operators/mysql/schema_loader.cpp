@@ -33,7 +33,8 @@ std::vector<std::string> parse_labels(const std::string& ct) {
 
 result<TableSchema> SchemaLoader::load(const std::string& db, const std::string& table) {
   TableSchema s;
-  std::string where = "TABLE_SCHEMA = " + conn_->quote(db) + " AND TABLE_NAME = " + conn_->quote(table);
+  std::string where =
+      "TABLE_SCHEMA = " + conn_->quote(db) + " AND TABLE_NAME = " + conn_->quote(table);
   auto cols = conn_->query(
       "SELECT c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, IFNULL(co.ID, 0) FROM "
       "information_schema.COLUMNS c LEFT JOIN information_schema.COLLATIONS co ON "
@@ -47,8 +48,8 @@ result<TableSchema> SchemaLoader::load(const std::string& db, const std::string&
     c.column_type = r[2].value_or("");
     c.collation = static_cast<uint32_t>(std::stoul(r[3].value_or("0")));
     const std::string& t = c.data_type;
-    if (t == "binary" || t == "varbinary" || t == "tinyblob" || t == "blob" ||
-        t == "mediumblob" || t == "longblob") {
+    if (t == "binary" || t == "varbinary" || t == "tinyblob" || t == "blob" || t == "mediumblob" ||
+        t == "longblob") {
       c.collation = kBinaryCollation;
     }
     c.is_unsigned = c.column_type.find("unsigned") != std::string::npos;
@@ -56,9 +57,8 @@ result<TableSchema> SchemaLoader::load(const std::string& db, const std::string&
     if (t == "enum" || t == "set") c.labels = parse_labels(c.column_type);
     s.columns.push_back(std::move(c));
   }
-  auto pk = conn_->query(
-      "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE " + where +
-      " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
+  auto pk = conn_->query("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE " +
+                         where + " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
   if (!pk.ok()) return pk.err();
   for (auto& r : *pk) s.primary_key.push_back(r[0].value_or(""));
   // MariaDB: JSON is LONGTEXT with CHECK (json_valid(`col`)).
@@ -99,7 +99,8 @@ result<void> SchemaLoader::apply(TableMap& tm, bool need_everything) {
   if (!same_shape) {
     if (need_everything) {
       return error::fatal("table " + tm.full_name() + " has " + std::to_string(s.columns.size()) +
-                          " columns in information_schema but " + std::to_string(tm.columns.size()) +
+                          " columns in information_schema but " +
+                          std::to_string(tm.columns.size()) +
                           " in the binlog (the schema changed since); run the server with "
                           "binlog_row_metadata=FULL to decode older events");
     }

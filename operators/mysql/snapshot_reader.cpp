@@ -1,5 +1,7 @@
 #include "operators/mysql/snapshot_reader.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdlib>
 
 #include "engine/value/json.h"
@@ -9,86 +11,138 @@
 
 namespace sluice::operators::mysql {
 
+TextKind text_kind(const ColumnSchema& c) {
+  const std::string& t = c.data_type;
+  if (t == "tinyint" || t == "smallint" || t == "mediumint" || t == "int" || t == "integer") {
+    return TextKind::Int;
+  }
+  if (t == "bigint") return c.is_unsigned ? TextKind::UInt64 : TextKind::Int64;
+  if (t == "decimal" || t == "numeric") return TextKind::Decimal;
+  if (t == "float") return TextKind::Float;
+  if (t == "double" || t == "real") return TextKind::Double;
+  if (t == "bit") return TextKind::Bit;
+  if (t == "year") return TextKind::Year;
+  if (t == "date") return TextKind::Date;
+  if (t == "datetime") return TextKind::DateTime;
+  if (t == "timestamp") return TextKind::Timestamp;
+  if (t == "time") return TextKind::Time;
+  if (t == "set") return TextKind::Set;
+  if (t == "enum") return TextKind::Enum;
+  if (c.is_json) return TextKind::Json;
+  if (t == "geometry" || t == "point" || t == "linestring" || t == "polygon" || t == "multipoint" ||
+      t == "multilinestring" || t == "multipolygon" || t == "geometrycollection") {
+    return TextKind::Geometry;
+  }
+  if (c.collation == kBinaryCollation) return TextKind::Bytes;
+  return TextKind::String;
+}
+
 namespace {
 
-bool is_zero_date(const std::string& s) { return s.rfind("0000-00-00", 0) == 0 || s.find("-00") == 4 || (s.size() >= 10 && s.compare(7, 3, "-00") == 0); }
+bool is_zero_date(std::string_view s) {
+  return s.rfind("0000-00-00", 0) == 0 || s.find("-00") == 4 ||
+         (s.size() >= 10 && s.compare(7, 3, "-00") == 0);
+}
+
+template <typename T>
+T parse_int(std::string_view s) {
+  T v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
 
 }  // namespace
 
 result<Value> text_to_value(const ColumnSchema& c, const std::string& s, uint64_t& zero_dates) {
-  const std::string& t = c.data_type;
-  if (t == "tinyint" || t == "smallint" || t == "mediumint" || t == "int" || t == "integer") {
-    return Value::int64(std::strtoll(s.c_str(), nullptr, 10));
-  }
-  if (t == "bigint") {
-    if (c.is_unsigned) return Value::uint64(std::strtoull(s.c_str(), nullptr, 10));
-    return Value::int64(std::strtoll(s.c_str(), nullptr, 10));
-  }
-  if (t == "decimal" || t == "numeric") {
-    auto d = Decimal::parse(s);
-    if (!d) {
-      // Drop trailing fraction zeros to fit 38 digits, as the binlog decoder does.
-      std::string x = s;
-      if (x.find('.') != std::string::npos) {
-        while (!x.empty() && x.back() == '0') x.pop_back();
-        if (!x.empty() && x.back() == '.') x.pop_back();
-        d = Decimal::parse(x);
+  return text_to_value(text_kind(c), c, s, zero_dates);
+}
+
+result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view s,
+                            uint64_t& zero_dates) {
+  switch (k) {
+    case TextKind::Int:
+    case TextKind::Int64:
+    case TextKind::Year:
+      return Value::int64(parse_int<int64_t>(s));
+    case TextKind::UInt64:
+      return Value::uint64(parse_int<uint64_t>(s));
+    case TextKind::Decimal: {
+      auto d = Decimal::parse(s);
+      if (!d) {
+        // Drop trailing fraction zeros to fit 38 digits, as the binlog decoder does.
+        std::string_view x = s;
+        if (x.find('.') != std::string_view::npos) {
+          while (!x.empty() && x.back() == '0') x.remove_suffix(1);
+          if (!x.empty() && x.back() == '.') x.remove_suffix(1);
+          d = Decimal::parse(x);
+        }
+        if (!d) {
+          return error::permanent("DECIMAL value " + std::string(s) +
+                                  " has more than 38 significant digits (not supported yet)");
+        }
       }
-      if (!d) return error::permanent("DECIMAL value " + s + " has more than 38 significant digits (not supported yet)");
+      return Value::decimal(*d);
     }
-    return Value::decimal(*d);
-  }
-  if (t == "float") return Value::float64(static_cast<double>(std::strtof(s.c_str(), nullptr)));
-  if (t == "double" || t == "real") return Value::float64(std::strtod(s.c_str(), nullptr));
-  if (t == "bit") {
-    uint64_t v = 0;
-    for (unsigned char ch : s) v = (v << 8) | ch;
-    return Value::uint64(v);
-  }
-  if (t == "year") return Value::int64(std::strtoll(s.c_str(), nullptr, 10));
-  if (t == "date") {
-    if (is_zero_date(s)) {
-      ++zero_dates;
-      return Value::null();
+    case TextKind::Float: {
+      float f = 0;
+      std::from_chars(s.data(), s.data() + s.size(), f);
+      return Value::float64(static_cast<double>(f));
     }
-    auto d = temporal::parse_date(s);
-    if (!d) return error::permanent("bad DATE " + s);
-    return Value::date(*d);
-  }
-  if (t == "datetime" || t == "timestamp") {
-    if (is_zero_date(s)) {
-      ++zero_dates;
-      return Value::null();
+    case TextKind::Double: {
+      double d = 0;
+      std::from_chars(s.data(), s.data() + s.size(), d);
+      return Value::float64(d);
     }
-    auto d = temporal::parse_datetime(s);
-    if (!d) return error::permanent("bad " + t + " " + s);
-    return t == "datetime" ? Value::datetime(*d) : Value::timestamp(*d);  // session zone is UTC
-  }
-  if (t == "time") return Value::string(s);
-  if (t == "set") {
-    List l;
-    size_t i = 0;
-    while (i < s.size()) {
-      size_t j = s.find(',', i);
-      if (j == std::string::npos) j = s.size();
-      l.push_back(Value::string(s.substr(i, j - i)));
-      i = j + 1;
+    case TextKind::Bit: {
+      uint64_t v = 0;
+      for (unsigned char ch : s) v = (v << 8) | ch;
+      return Value::uint64(v);
     }
-    return Value::list(std::move(l));
+    case TextKind::Date: {
+      if (is_zero_date(s)) {
+        ++zero_dates;
+        return Value::null();
+      }
+      auto d = temporal::parse_date(s);
+      if (!d) return error::permanent("bad DATE " + std::string(s));
+      return Value::date(*d);
+    }
+    case TextKind::DateTime:
+    case TextKind::Timestamp: {
+      if (is_zero_date(s)) {
+        ++zero_dates;
+        return Value::null();
+      }
+      auto d = temporal::parse_datetime(s);
+      if (!d) return error::permanent("bad " + c.data_type + " " + std::string(s));
+      // the session zone is UTC
+      return k == TextKind::DateTime ? Value::datetime(*d) : Value::timestamp(*d);
+    }
+    case TextKind::Time:
+    case TextKind::Enum:
+    case TextKind::String:  // the connection converts every charset to utf8mb4
+      return Value::string(std::string(s));
+    case TextKind::Set: {
+      List l;
+      size_t i = 0;
+      while (i < s.size()) {
+        size_t j = s.find(',', i);
+        if (j == std::string_view::npos) j = s.size();
+        l.push_back(Value::string(std::string(s.substr(i, j - i))));
+        i = j + 1;
+      }
+      return Value::list(std::move(l));
+    }
+    case TextKind::Json: {
+      auto v = json::parse(s);
+      if (!v.ok()) return error::permanent("invalid JSON: " + v.err().message);
+      return std::move(v).value();
+    }
+    case TextKind::Geometry:  // selected as ST_AsBinary(col)
+    case TextKind::Bytes:
+      return Value::bytes(std::string(s));
   }
-  if (t == "enum") return Value::string(s);
-  if (c.is_json) {
-    auto v = json::parse(s);
-    if (!v.ok()) return error::permanent("invalid JSON: " + v.err().message);
-    return std::move(v).value();
-  }
-  if (t == "geometry" || t == "point" || t == "linestring" || t == "polygon" ||
-      t == "multipoint" || t == "multilinestring" || t == "multipolygon" ||
-      t == "geometrycollection") {
-    return Value::bytes(s);  // selected as ST_AsBinary(col)
-  }
-  if (c.collation == kBinaryCollation) return Value::bytes(s);
-  return Value::string(s);  // the connection converts every charset to utf8mb4
+  return Value::string(std::string(s));
 }
 
 result<BinlogPosition> SnapshotReader::begin() {
@@ -107,12 +161,15 @@ result<BinlogPosition> SnapshotReader::begin() {
   BinlogPosition p;
   if (st.ok()) {
     for (auto& row : *st) {
-      if (row[0] == std::optional<std::string>("Binlog_snapshot_file")) p.file = row[1].value_or("");
-      if (row[0] == std::optional<std::string>("Binlog_snapshot_position")) p.pos = std::stoull(row[1].value_or("0"));
+      if (row[0] == std::optional<std::string>("Binlog_snapshot_file"))
+        p.file = row[1].value_or("");
+      if (row[0] == std::optional<std::string>("Binlog_snapshot_position"))
+        p.pos = std::stoull(row[1].value_or("0"));
     }
   }
   if (p.valid()) {
-    auto g = conn_.scalar("SELECT BINLOG_GTID_POS(" + conn_.quote(p.file) + ", " + std::to_string(p.pos) + ")");
+    auto g = conn_.scalar("SELECT BINLOG_GTID_POS(" + conn_.quote(p.file) + ", " +
+                          std::to_string(p.pos) + ")");
     if (g.ok() && g->has_value()) p.gtid = **g;
     return p;
   }
@@ -132,12 +189,15 @@ result<BinlogPosition> SnapshotReader::begin() {
 }
 
 result<std::vector<SnapshotTable>> SnapshotReader::list_tables() {
-  auto rows = conn_.query(
+  return list_captured_tables(conn_, cfg_.filter());
+}
+
+result<std::vector<SnapshotTable>> list_captured_tables(Connection& conn, const TableFilter& f) {
+  auto rows = conn.query(
       "SELECT TABLE_SCHEMA, TABLE_NAME, IFNULL(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE "
       "TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME");
   if (!rows.ok()) return rows.err();
   std::vector<SnapshotTable> out;
-  TableFilter f = cfg_.filter();
   for (auto& r : *rows) {
     SnapshotTable t{r[0].value_or(""), r[1].value_or(""), std::stoull(r[2].value_or("0"))};
     if (f.matches(t.db, t.table)) out.push_back(std::move(t));
@@ -154,9 +214,11 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
   auto p = std::make_unique<Prepared>();
   p->name = name;
   p->columns = s.columns;
+  for (const auto& c : s.columns) p->kinds.push_back(text_kind(c));
   std::vector<std::string> key = s.primary_key.empty() ? cfg_.key : s.primary_key;
   if (key.empty()) {
-    return error::fatal("table " + name + " has no primary key: set `key = [\"col\", ...]` on the "
+    return error::fatal("table " + name +
+                        " has no primary key: set `key = [\"col\", ...]` on the "
                         "mysql source (columns that identify a row) or add a primary key");
   }
   auto meta = std::make_shared<SourceMeta>();
@@ -199,8 +261,7 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
 result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
                                           const std::vector<std::string>& last_key, size_t limit,
                                           const Value& position, int64_t ts,
-                                          std::vector<Event>& out,
-                                          std::vector<std::vector<std::string>>& keys) {
+                                          std::vector<Event>& out, std::vector<std::string>& keys) {
   auto pr = prepare(t);
   if (!pr.ok()) return pr.err();
   Prepared& p = **pr;
@@ -218,37 +279,40 @@ result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
   std::string sql = p.select;
   if (!last_key.empty()) sql += " WHERE (" + lhs + ") > (" + rhs + ")";
   sql += " ORDER BY " + order + " LIMIT " + std::to_string(limit);
-  if (mysql_real_query(conn_.handle(), sql.data(), sql.size()) != 0) return conn_.last_error("snapshot read failed");
+  if (mysql_real_query(conn_.handle(), sql.data(), sql.size()) != 0)
+    return conn_.last_error("snapshot read failed");
   MYSQL_RES* res = mysql_use_result(conn_.handle());
   if (!res) return conn_.last_error("snapshot read failed");
   size_t n = 0;
-  unsigned nf = mysql_num_fields(res);
-  std::string text;
+  unsigned nf = std::min<unsigned>(mysql_num_fields(res), static_cast<unsigned>(p.columns.size()));
+  out.reserve(out.size() + limit);
+  keys.reserve(keys.size() + limit * p.key.size());
   while (MYSQL_ROW row = mysql_fetch_row(res)) {
     unsigned long* lens = mysql_fetch_lengths(res);
-    Event e;
+    Event& e = out.emplace_back();
     e.op = Op::Read;
     e.source = p.meta;
     e.ts = ts;
     e.position = position;
     e.row.reserve(nf);
-    for (unsigned i = 0; i < nf && i < p.columns.size(); ++i) {
+    for (unsigned i = 0; i < nf; ++i) {
       if (!row[i]) {
         e.row.append(p.syms[i], Value::null());
         continue;
       }
-      text.assign(row[i], lens[i]);
-      auto v = text_to_value(p.columns[i], text, zero_dates_);
+      auto v =
+          text_to_value(p.kinds[i], p.columns[i], std::string_view(row[i], lens[i]), zero_dates_);
       if (!v.ok()) {
         mysql_free_result(res);
-        return error::fatal("cannot read " + p.name + "." + p.columns[i].name + ": " + v.err().message);
+        out.pop_back();
+        return error::fatal("cannot read " + p.name + "." + p.columns[i].name + ": " +
+                            v.err().message);
       }
       e.row.append(p.syms[i], std::move(v).value());
     }
-    std::vector<std::string> k;
-    for (size_t ki : p.key) k.emplace_back(row[ki] ? std::string(row[ki], lens[ki]) : std::string());
-    keys.push_back(std::move(k));
-    out.push_back(std::move(e));
+    for (size_t ki : p.key) {
+      keys.emplace_back(row[ki] ? std::string_view(row[ki], lens[ki]) : std::string_view());
+    }
     ++n;
   }
   bool err = mysql_errno(conn_.handle()) != 0;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/common/result.h"
@@ -25,8 +26,37 @@ struct SnapshotTable {
   uint64_t estimated_rows = 0;
 };
 
+// The base tables matching `filter`, in name order (estimated row counts from
+// information_schema).
+result<std::vector<SnapshotTable>> list_captured_tables(Connection& c, const TableFilter& filter);
+
+// How a column's text-protocol values are converted (decided once per column, not per value).
+enum class TextKind : uint8_t {
+  Int,
+  Int64,
+  UInt64,
+  Decimal,
+  Float,
+  Double,
+  Bit,
+  Year,
+  Date,
+  DateTime,
+  Timestamp,
+  Time,
+  Set,
+  Enum,
+  Json,
+  Geometry,
+  Bytes,
+  String
+};
+TextKind text_kind(const ColumnSchema& c);
+
 // Converts one text-protocol value of a column to its Value (as the binlog decoder would).
 result<Value> text_to_value(const ColumnSchema& c, const std::string& text, uint64_t& zero_dates);
+result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view text,
+                            uint64_t& zero_dates);
 
 class SnapshotReader {
  public:
@@ -36,10 +66,13 @@ class SnapshotReader {
   // The tables to read (matching the filter), in name order.
   result<std::vector<SnapshotTable>> list_tables();
   // Reads the next chunk of `t` after last_key (empty = from the start). Appends "r" events
-  // and, for each, its key as SQL literals (for resuming). Returns rows read (0 = done).
+  // and, for each, its key as SQL literals (for resuming): key_width() strings per row,
+  // flattened into `keys`. Returns rows read (0 = done).
   result<size_t> read_chunk(const SnapshotTable& t, const std::vector<std::string>& last_key,
                             size_t limit, const Value& position, int64_t ts,
-                            std::vector<Event>& out, std::vector<std::vector<std::string>>& keys);
+                            std::vector<Event>& out, std::vector<std::string>& keys);
+  // Key columns of the table read by the last read_chunk.
+  size_t key_width() const { return prepared_ ? prepared_->key.size() : 0; }
   void end();
   uint64_t zero_dates() const { return zero_dates_; }
 
@@ -48,6 +81,7 @@ class SnapshotReader {
     std::string name;
     std::shared_ptr<const SourceMeta> meta;
     std::vector<ColumnSchema> columns;
+    std::vector<TextKind> kinds;
     std::vector<Sym> syms;
     std::vector<size_t> key;  // column indexes
     std::string select;       // SELECT ... FROM ... (no WHERE)

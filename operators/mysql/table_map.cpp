@@ -22,8 +22,15 @@ enum OptMeta : uint8_t {
 
 bool is_numeric(const Column& c) {
   switch (c.type) {
-    case kTiny: case kShort: case kInt24: case kLong: case kLongLong:
-    case kNewDecimal: case kDecimal: case kFloat: case kDouble:
+    case kTiny:
+    case kShort:
+    case kInt24:
+    case kLong:
+    case kLongLong:
+    case kNewDecimal:
+    case kDecimal:
+    case kFloat:
+    case kDouble:
       return true;
     default:
       return false;
@@ -33,15 +40,24 @@ bool is_numeric(const Column& c) {
 // Reads the per-type metadata of one column.
 bool read_meta(Column& c, ByteReader& r) {
   switch (c.type) {
-    case kFloat: case kDouble: case kBlob: case kTinyBlob: case kMediumBlob: case kLongBlob:
-    case kGeometry: case kJson:
+    case kFloat:
+    case kDouble:
+    case kBlob:
+    case kTinyBlob:
+    case kMediumBlob:
+    case kLongBlob:
+    case kGeometry:
+    case kJson:
       c.meta = r.u8();
       break;
-    case kTimestamp2: case kDateTime2: case kTime2:
+    case kTimestamp2:
+    case kDateTime2:
+    case kTime2:
       c.meta = r.u8();
       c.fsp = static_cast<uint8_t>(c.meta);
       break;
-    case kVarchar: case kVarString:
+    case kVarchar:
+    case kVarString:
       c.meta = static_cast<uint16_t>(r.le(2));
       c.length = c.meta;
       break;
@@ -53,7 +69,9 @@ bool read_meta(Column& c, ByteReader& r) {
       c.scale = r.u8();
       c.meta = static_cast<uint16_t>(c.precision << 8 | c.scale);
       break;
-    case kString: case kEnum: case kSet: {
+    case kString:
+    case kEnum:
+    case kSet: {
       uint8_t b0 = r.u8();
       uint8_t b1 = r.u8();
       c.meta = static_cast<uint16_t>(b0 << 8 | b1);
@@ -153,7 +171,8 @@ result<TableMap> parse_table_map(const uint8_t* body, size_t len) {
   std::string_view meta = r.lenenc_bytes();
   ByteReader mr(reinterpret_cast<const uint8_t*>(meta.data()), meta.size());
   for (auto& c : t.columns) {
-    if (!read_meta(c, mr)) return error::fatal("malformed TABLE_MAP column metadata for " + t.db + "." + t.table);
+    if (!read_meta(c, mr))
+      return error::fatal("malformed TABLE_MAP column metadata for " + t.db + "." + t.table);
   }
   std::string_view nulls = r.bytes((n + 7) / 8);
   if (r.failed()) return error::fatal("malformed TABLE_MAP event (null bitmap)");

@@ -24,7 +24,7 @@ struct TableMap {
   bool has_signedness = false;
   bool has_charsets = false;
   bool has_labels = false;
-  bool has_primary_key = false;     // SIMPLE_PRIMARY_KEY / PRIMARY_KEY_WITH_PREFIX present
+  bool has_primary_key = false;  // SIMPLE_PRIMARY_KEY / PRIMARY_KEY_WITH_PREFIX present
   // Filled by finish(): interned names ("col_N" when unknown) and the shared SourceMeta.
   std::vector<Sym> syms;
   std::shared_ptr<const SourceMeta> meta;

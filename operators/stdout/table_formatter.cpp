@@ -101,6 +101,15 @@ void TableFormatter::format(const std::vector<Event>& events, std::string& out) 
       out.push_back('\n');
       continue;
     }
+    if (e.op == Op::Truncate) {  // no row: one line naming the table; the header stays
+      out.append("t TRUNCATE ");
+      if (e.source) {
+        out.append(e.source->db.empty() ? e.source->table
+                                        : e.source->db + "." + e.source->table);
+      }
+      out.push_back('\n');
+      continue;
+    }
     if (!have_schema_ || !same_schema(e.row, schema_)) header(events, k, out);
     pad_cell(op_code(e.op), widths_[0], out);
     const auto& fs = e.row.fields();

@@ -1,7 +1,8 @@
 // Readable aligned columns for `sink stdout { format = table }`: a header line whenever the
 // row's schema (its field names) changes; column widths are fixed when the header is printed
 // (from the header and the rows of the same schema in that batch, at most kMaxWidth);
-// longer values are cut and end with "…". Dead letters print as one "! DEAD ..." line.
+// longer values are cut and end with "…". Dead letters print as one "! DEAD ..." line, a
+// truncate event (no row) as "t TRUNCATE db.table".
 #pragma once
 #include <string>
 #include <vector>

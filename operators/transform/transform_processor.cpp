@@ -26,6 +26,10 @@ void TransformProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
   ctx.now = temporal::now_micros();
   out.reserve(out.size() + in.size());
   for (Event& e : in) {
+    if (e.op == Op::Truncate) {  // no row: passed through unchanged, statements not run
+      out.push_back(std::move(e));
+      continue;
+    }
     ctx.event = &e;
     ctx.row = &e.row;
     CompiledStatement::Outcome outcome = CompiledStatement::Outcome::Continue;

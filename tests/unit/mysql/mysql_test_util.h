@@ -12,9 +12,9 @@ namespace sluice::test {
 
 inline MariaDbServer& server() { return MariaDbServer::shared(); }
 
-inline operators::mysql::MySqlConfig make_cfg(const std::string& db, std::vector<std::string> tables,
-                                              operators::mysql::SnapshotMode snap =
-                                                  operators::mysql::SnapshotMode::Never) {
+inline operators::mysql::MySqlConfig make_cfg(
+    const std::string& db, std::vector<std::string> tables,
+    operators::mysql::SnapshotMode snap = operators::mysql::SnapshotMode::Never) {
   static uint32_t next_id = 1000;
   operators::mysql::MySqlConfig c;
   c.name = "mks";
@@ -41,8 +41,8 @@ inline operators::mysql::StartPosition current_start() {
 }
 
 // Polls until `n` events arrived (or the timeout), returns them.
-inline std::vector<Event> poll_n(Source& s, size_t n, std::chrono::milliseconds timeout =
-                                                          std::chrono::seconds(15),
+inline std::vector<Event> poll_n(Source& s, size_t n,
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(15),
                                  size_t max = 1000) {
   std::vector<Event> out;
   auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -1,6 +1,6 @@
 // Streaming, checkpoints and resume, snapshot consistency, schema changes and errors.
-#include <boost/test/unit_test.hpp>
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <set>
 
 #include "operators/mysql/mysql_kind.h"
@@ -13,7 +13,9 @@ namespace my = sluice::operators::mysql;
 BOOST_AUTO_TEST_SUITE(mysql_source)
 
 BOOST_AUTO_TEST_CASE(insert_update_delete_with_before_images) {
-  server().exec("DROP DATABASE IF EXISTS bank; CREATE DATABASE bank; CREATE TABLE bank.accounts (id INT PRIMARY KEY, owner VARCHAR(20), balance DECIMAL(15,2))");
+  server().exec(
+      "DROP DATABASE IF EXISTS bank; CREATE DATABASE bank; CREATE TABLE bank.accounts (id INT "
+      "PRIMARY KEY, owner VARCHAR(20), balance DECIMAL(15,2))");
   auto cfg = make_cfg("bank", {"accounts"});
   cfg.start = current_start();
   server().exec(
@@ -37,7 +39,8 @@ BOOST_AUTO_TEST_CASE(insert_update_delete_with_before_images) {
   BOOST_CHECK_EQUAL(before(evs[3], "owner").as_string(), "bob");
   // ts is the event time in micros, position has file, pos and the MariaDB GTID.
   int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::system_clock::now().time_since_epoch()).count();
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
   BOOST_CHECK(evs[0].ts > now - 60000000LL && evs[0].ts <= now);
   BOOST_REQUIRE(evs[0].position.type() == Type::Object);
   const Value* gtid = evs[0].position.as_object().find(intern("gtid"));
@@ -56,12 +59,15 @@ BOOST_AUTO_TEST_CASE(insert_update_delete_with_before_images) {
 }
 
 BOOST_AUTO_TEST_CASE(checkpoint_inside_a_transaction_resumes_exactly) {
-  server().exec("DROP DATABASE IF EXISTS ck; CREATE DATABASE ck; CREATE TABLE ck.t (id INT PRIMARY KEY, v INT)");
+  server().exec(
+      "DROP DATABASE IF EXISTS ck; CREATE DATABASE ck; CREATE TABLE ck.t (id INT PRIMARY KEY, v "
+      "INT)");
   auto cfg = make_cfg("ck", {"t"});
   cfg.start = current_start();
   // One transaction of 500 rows (several rows events), then two small ones.
   std::string big = "BEGIN; INSERT INTO ck.t VALUES ";
-  for (int i = 1; i <= 500; ++i) big += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ",0)";
+  for (int i = 1; i <= 500; ++i)
+    big += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ",0)";
   server().exec(big + "; COMMIT");
   server().exec("INSERT INTO ck.t VALUES (501, 0)");
   server().exec("INSERT INTO ck.t VALUES (502, 0)");
@@ -102,7 +108,8 @@ BOOST_AUTO_TEST_CASE(checkpoint_inside_a_transaction_resumes_exactly) {
 }
 
 BOOST_AUTO_TEST_CASE(start_latest_earliest_and_gtid) {
-  server().exec("DROP DATABASE IF EXISTS st; CREATE DATABASE st; CREATE TABLE st.t (id INT PRIMARY KEY)");
+  server().exec(
+      "DROP DATABASE IF EXISTS st; CREATE DATABASE st; CREATE TABLE st.t (id INT PRIMARY KEY)");
   server().exec("INSERT INTO st.t VALUES (1)");
   auto gtid = server().query("SELECT @@gtid_binlog_pos").at(0).at(0).value();
   server().exec("INSERT INTO st.t VALUES (2)");
@@ -141,11 +148,14 @@ BOOST_AUTO_TEST_CASE(start_latest_earliest_and_gtid) {
 }
 
 BOOST_AUTO_TEST_CASE(snapshot_then_stream_with_concurrent_writes_no_gap_no_duplicate) {
-  server().exec("DROP DATABASE IF EXISTS snap; CREATE DATABASE snap; CREATE TABLE snap.a (id INT PRIMARY KEY, v INT); CREATE TABLE snap.b (k VARCHAR(10), n INT, PRIMARY KEY (k, n))");
+  server().exec(
+      "DROP DATABASE IF EXISTS snap; CREATE DATABASE snap; CREATE TABLE snap.a (id INT PRIMARY "
+      "KEY, v INT); CREATE TABLE snap.b (k VARCHAR(10), n INT, PRIMARY KEY (k, n))");
   {
     auto c = server().connect();
     std::string sql = "INSERT INTO snap.a VALUES ";
-    for (int i = 1; i <= 3000; ++i) sql += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ",0)";
+    for (int i = 1; i <= 3000; ++i)
+      sql += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ",0)";
     MariaDbServer::exec(c.get(), sql);
     MariaDbServer::exec(c.get(), "INSERT INTO snap.b VALUES ('x',1),('x',2),('y',1)");
   }
@@ -157,8 +167,10 @@ BOOST_AUTO_TEST_CASE(snapshot_then_stream_with_concurrent_writes_no_gap_no_dupli
   std::thread writer([&] {
     auto c = server().connect();
     for (int i = 0; i < 200 && !stop; ++i) {
-      MariaDbServer::exec(c.get(), "INSERT INTO snap.a VALUES (" + std::to_string(10000 + i) + ", 1)");
-      MariaDbServer::exec(c.get(), "UPDATE snap.a SET v = v + 1 WHERE id = " + std::to_string(1 + i * 7));
+      MariaDbServer::exec(c.get(),
+                          "INSERT INTO snap.a VALUES (" + std::to_string(10000 + i) + ", 1)");
+      MariaDbServer::exec(c.get(),
+                          "UPDATE snap.a SET v = v + 1 WHERE id = " + std::to_string(1 + i * 7));
       written = i + 1;
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
@@ -178,15 +190,18 @@ BOOST_AUTO_TEST_CASE(snapshot_then_stream_with_concurrent_writes_no_gap_no_dupli
       }
       int64_t id = field(e, "id").as_int();
       if (e.op == Op::Read) ++reads[id];
-      if (e.op == Op::Delete) table.erase(id);
-      else table[id] = field(e, "v").as_int();
+      if (e.op == Op::Delete)
+        table.erase(id);
+      else
+        table[id] = field(e, "v").as_int();
     }
   };
   apply(poll_n(src, 3003, std::chrono::seconds(30), 500));
   writer.join();
   apply(poll_for(src, std::chrono::milliseconds(1500)));
   BOOST_CHECK_EQUAL(b_rows, 3u);
-  for (auto& [id, n] : reads) BOOST_REQUIRE_MESSAGE(n == 1, "id " << id << " read " << n << " times");
+  for (auto& [id, n] : reads)
+    BOOST_REQUIRE_MESSAGE(n == 1, "id " << id << " read " << n << " times");
   auto rows = server().query("SELECT id, v FROM snap.a ORDER BY id");
   BOOST_REQUIRE_EQUAL(table.size(), rows.size());
   for (auto& r : rows) {
@@ -198,9 +213,12 @@ BOOST_AUTO_TEST_CASE(snapshot_then_stream_with_concurrent_writes_no_gap_no_dupli
 }
 
 BOOST_AUTO_TEST_CASE(snapshot_resumes_after_the_last_delivered_row) {
-  server().exec("DROP DATABASE IF EXISTS snap2; CREATE DATABASE snap2; CREATE TABLE snap2.a (id INT PRIMARY KEY); CREATE TABLE snap2.c (id INT PRIMARY KEY)");
+  server().exec(
+      "DROP DATABASE IF EXISTS snap2; CREATE DATABASE snap2; CREATE TABLE snap2.a (id INT PRIMARY "
+      "KEY); CREATE TABLE snap2.c (id INT PRIMARY KEY)");
   std::string sql = "INSERT INTO snap2.a VALUES ";
-  for (int i = 1; i <= 1000; ++i) sql += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ")";
+  for (int i = 1; i <= 1000; ++i)
+    sql += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ")";
   server().exec(sql + "; INSERT INTO snap2.c VALUES (1), (2)");
   auto cfg = make_cfg("snap2", {}, my::SnapshotMode::Initial);
   cfg.chunk_rows = 100;
@@ -237,10 +255,14 @@ BOOST_AUTO_TEST_CASE(snapshot_resumes_after_the_last_delivered_row) {
 }
 
 BOOST_AUTO_TEST_CASE(ddl_mid_stream_follow_and_fail) {
-  server().exec("DROP DATABASE IF EXISTS ddl; CREATE DATABASE ddl; CREATE TABLE ddl.t (id INT PRIMARY KEY, a VARCHAR(10))");
+  server().exec(
+      "DROP DATABASE IF EXISTS ddl; CREATE DATABASE ddl; CREATE TABLE ddl.t (id INT PRIMARY KEY, a "
+      "VARCHAR(10))");
   for (const char* mode : {"FULL", "MINIMAL"}) {
     server().exec(std::string("SET GLOBAL binlog_row_metadata = '") + mode + "'");
-    server().exec("DROP TABLE IF EXISTS ddl.t, ddl.n, ddl.n2; CREATE TABLE ddl.t (id INT PRIMARY KEY, a VARCHAR(10))");
+    server().exec(
+        "DROP TABLE IF EXISTS ddl.t, ddl.n, ddl.n2; CREATE TABLE ddl.t (id INT PRIMARY KEY, a "
+        "VARCHAR(10))");
     auto cfg = make_cfg("ddl", {"ddl.*"});
     cfg.start = current_start();
     my::MySqlSource src(cfg);
@@ -290,11 +312,14 @@ BOOST_AUTO_TEST_CASE(ddl_mid_stream_follow_and_fail) {
     if (!r.ok()) msg = r.err().message;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  BOOST_CHECK_MESSAGE(msg.find("ALTER TABLE") != std::string::npos && msg.find("schema_changes") != std::string::npos, msg);
+  BOOST_CHECK_MESSAGE(msg.find("ALTER TABLE") != std::string::npos &&
+                          msg.find("schema_changes") != std::string::npos,
+                      msg);
 }
 
 BOOST_AUTO_TEST_CASE(clear_errors) {
-  server().exec("DROP DATABASE IF EXISTS errs; CREATE DATABASE errs; CREATE TABLE errs.nopk (a INT)");
+  server().exec(
+      "DROP DATABASE IF EXISTS errs; CREATE DATABASE errs; CREATE TABLE errs.nopk (a INT)");
   {
     auto cfg = make_cfg("errs", {});
     cfg.conn.password = "wrong-password";
@@ -305,7 +330,9 @@ BOOST_AUTO_TEST_CASE(clear_errors) {
     BOOST_CHECK(r.err().message.find("wrong-password") == std::string::npos || true);
   }
   {
-    server().exec("DROP USER IF EXISTS 'weak'@'%'; CREATE USER 'weak'@'%' IDENTIFIED BY 'pw'; GRANT SELECT ON *.* TO 'weak'@'%'");
+    server().exec(
+        "DROP USER IF EXISTS 'weak'@'%'; CREATE USER 'weak'@'%' IDENTIFIED BY 'pw'; GRANT SELECT "
+        "ON *.* TO 'weak'@'%'");
     auto cfg = make_cfg("errs", {});
     cfg.conn.user = "weak";
     cfg.conn.password = "pw";
@@ -313,7 +340,8 @@ BOOST_AUTO_TEST_CASE(clear_errors) {
     my::MySqlSource src(cfg);
     auto r = src.open("");
     BOOST_REQUIRE(!r.ok());
-    BOOST_CHECK_MESSAGE(r.err().message.find("REPLICATION SLAVE") != std::string::npos, r.err().message);
+    BOOST_CHECK_MESSAGE(r.err().message.find("REPLICATION SLAVE") != std::string::npos,
+                        r.err().message);
   }
   {
     server().exec("SET GLOBAL binlog_format = 'STATEMENT'");
@@ -323,7 +351,9 @@ BOOST_AUTO_TEST_CASE(clear_errors) {
     auto r = src.open("");
     server().exec("SET GLOBAL binlog_format = 'ROW'");
     BOOST_REQUIRE(!r.ok());
-    BOOST_CHECK_MESSAGE(r.err().message.find("binlog_format") != std::string::npos && r.err().message.find("ROW") != std::string::npos, r.err().message);
+    BOOST_CHECK_MESSAGE(r.err().message.find("binlog_format") != std::string::npos &&
+                            r.err().message.find("ROW") != std::string::npos,
+                        r.err().message);
   }
   {
     server().exec("SET GLOBAL binlog_row_image = 'MINIMAL'");
@@ -333,7 +363,8 @@ BOOST_AUTO_TEST_CASE(clear_errors) {
     auto r = src.open("");
     server().exec("SET GLOBAL binlog_row_image = 'FULL'");
     BOOST_REQUIRE(!r.ok());
-    BOOST_CHECK_MESSAGE(r.err().message.find("binlog_row_image") != std::string::npos, r.err().message);
+    BOOST_CHECK_MESSAGE(r.err().message.find("binlog_row_image") != std::string::npos,
+                        r.err().message);
   }
   {
     auto cfg = make_cfg("errs", {});
@@ -366,7 +397,9 @@ BOOST_AUTO_TEST_CASE(clear_errors) {
       if (!r.ok()) msg = r.err().message;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    BOOST_CHECK_MESSAGE(msg.find("no primary key") != std::string::npos && msg.find("key") != std::string::npos, msg);
+    BOOST_CHECK_MESSAGE(
+        msg.find("no primary key") != std::string::npos && msg.find("key") != std::string::npos,
+        msg);
     cfg.key = {"a"};
     my::MySqlSource src2(cfg);
     BOOST_REQUIRE(src2.open("").ok());
@@ -377,7 +410,9 @@ BOOST_AUTO_TEST_CASE(clear_errors) {
 }
 
 BOOST_AUTO_TEST_CASE(lost_connection_is_retried_without_loss) {
-  server().exec("DROP DATABASE IF EXISTS lost; CREATE DATABASE lost; CREATE TABLE lost.t (id INT PRIMARY KEY)");
+  server().exec(
+      "DROP DATABASE IF EXISTS lost; CREATE DATABASE lost; CREATE TABLE lost.t (id INT PRIMARY "
+      "KEY)");
   auto cfg = make_cfg("lost", {});
   cfg.start = current_start();
   my::MySqlSource src(cfg);
@@ -385,7 +420,8 @@ BOOST_AUTO_TEST_CASE(lost_connection_is_retried_without_loss) {
   server().exec("INSERT INTO lost.t VALUES (1)");
   BOOST_REQUIRE_EQUAL(poll_n(src, 1).size(), 1u);
   // Kill the binlog dump thread on the server.
-  auto ids = server().query("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'");
+  auto ids = server().query(
+      "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'");
   BOOST_REQUIRE(!ids.empty());
   for (auto& r : ids) server().exec("KILL " + *r[0]);
   server().exec("INSERT INTO lost.t VALUES (2); INSERT INTO lost.t VALUES (3)");

@@ -21,19 +21,45 @@ struct Col {
 };
 
 const std::vector<Col> kCols = {
-    {"ti", "ti", "int"},       {"tiu", "tiu", "int"},     {"si", "si", "int"},
-    {"siu", "siu", "int"},     {"mi", "mi", "int"},       {"miu", "miu", "int"},
-    {"i", "i", "int"},         {"iu", "iu", "int"},       {"bi", "bi", "int"},
-    {"biu", "biu", "uint"},    {"d1", "d1", "decimal"},   {"d2", "d2", "decimal"},
-    {"d3", "d3", "decimal"},   {"f", "f", "float"},       {"dbl", "dbl", "double"},
-    {"b", "b+0", "uint"},      {"b64", "b64+0", "uint"},  {"c", "c", "string"},
-    {"vc", "vc", "string"},    {"tx", "tx", "string"},    {"cl", "cl", "string"},
-    {"vl", "vl", "string"},    {"tl", "tl", "string"},    {"bn", "bn", "bytes"},
-    {"vb", "vb", "bytes"},     {"bl", "bl", "bytes"},     {"e", "e", "string"},
-    {"st", "st", "set"},       {"dt", "dt", "date"},      {"tm", "tm", "string"},
-    {"tm6", "tm6", "string"},  {"tm2", "tm2", "string"},  {"dtm", "dtm", "datetime"},
-    {"dtm3", "dtm3", "datetime"}, {"dtm6", "dtm6", "datetime"}, {"ts", "ts", "timestamp"},
-    {"yr", "yr", "int"},       {"js", "js", "json"},      {"g", "ST_AsBinary(g)", "bytes"},
+    {"ti", "ti", "int"},
+    {"tiu", "tiu", "int"},
+    {"si", "si", "int"},
+    {"siu", "siu", "int"},
+    {"mi", "mi", "int"},
+    {"miu", "miu", "int"},
+    {"i", "i", "int"},
+    {"iu", "iu", "int"},
+    {"bi", "bi", "int"},
+    {"biu", "biu", "uint"},
+    {"d1", "d1", "decimal"},
+    {"d2", "d2", "decimal"},
+    {"d3", "d3", "decimal"},
+    {"f", "f", "float"},
+    {"dbl", "dbl", "double"},
+    {"b", "b+0", "uint"},
+    {"b64", "b64+0", "uint"},
+    {"c", "c", "string"},
+    {"vc", "vc", "string"},
+    {"tx", "tx", "string"},
+    {"cl", "cl", "string"},
+    {"vl", "vl", "string"},
+    {"tl", "tl", "string"},
+    {"bn", "bn", "bytes"},
+    {"vb", "vb", "bytes"},
+    {"bl", "bl", "bytes"},
+    {"e", "e", "string"},
+    {"st", "st", "set"},
+    {"dt", "dt", "date"},
+    {"tm", "tm", "string"},
+    {"tm6", "tm6", "string"},
+    {"tm2", "tm2", "string"},
+    {"dtm", "dtm", "datetime"},
+    {"dtm3", "dtm3", "datetime"},
+    {"dtm6", "dtm6", "datetime"},
+    {"ts", "ts", "timestamp"},
+    {"yr", "yr", "int"},
+    {"js", "js", "json"},
+    {"g", "ST_AsBinary(g)", "bytes"},
     {"n", "n", "int"},
 };
 
@@ -52,7 +78,8 @@ const char* kRows[] = {
     "(1, -128, 255, -32768, 65535, -8388608, 16777215, -2147483648, 4294967295, "
     "-9223372036854775808, 18446744073709551615, -12345678.91, "
     "'-12345678.123456789012345678901234567890', '1234567890123456789012345678.0123456789', "
-    "3.14159, 2.718281828459045, b'1010101010101', b'1111111111111111111111111111111111111111111111111111111111111111', "
+    "3.14159, 2.718281828459045, b'1010101010101', "
+    "b'1111111111111111111111111111111111111111111111111111111111111111', "
     "'abc', 'emoji 😀 ok', 'long text ✓', 'àéîõü', 'Ça été', 'naïve façade', 'ab', x'00ff10', "
     "x'deadbeef00', 'medium', 'a,c,d', '2024-02-29', '-838:59:59', '-12:34:56.500001', "
     "'-00:00:01.50', '2024-02-29 13:45:59', '1999-12-31 23:59:59.123', "
@@ -70,12 +97,14 @@ const char* kRows[] = {
 };
 
 std::string datetime_text(int64_t micros, int fsp) {
-  int64_t days = micros >= 0 ? micros / 86400000000LL : -((-micros + 86400000000LL - 1) / 86400000000LL);
+  int64_t days =
+      micros >= 0 ? micros / 86400000000LL : -((-micros + 86400000000LL - 1) / 86400000000LL);
   int64_t rest = micros - days * 86400000000LL;
   auto c = temporal::civil_from_days(static_cast<int32_t>(days));
   char b[64];
   std::snprintf(b, sizeof(b), "%04d-%02u-%02u %02lld:%02lld:%02lld", c.year, c.month, c.day,
-                static_cast<long long>(rest / 3600000000LL), static_cast<long long>(rest / 60000000 % 60),
+                static_cast<long long>(rest / 3600000000LL),
+                static_cast<long long>(rest / 60000000 % 60),
                 static_cast<long long>(rest / 1000000 % 60));
   std::string s = b;
   if (fsp > 0) {
@@ -104,21 +133,30 @@ std::string compare(const Col& c, const Value& v, const std::optional<std::strin
   std::string k = c.kind;
   if (!text) return v.is_null() ? "" : "expected NULL, got " + v.to_display();
   const std::string& t = *text;
-  auto bad = [&](const std::string& got) { return std::string(c.name) + ": SELECT gives '" + t + "', decoded " + got; };
+  auto bad = [&](const std::string& got) {
+    return std::string(c.name) + ": SELECT gives '" + t + "', decoded " + got;
+  };
   if (k == "int") {
     if (v.type() != Type::Int || std::to_string(v.as_int()) != t) return bad(v.to_display());
   } else if (k == "uint") {
     if (v.type() != Type::UInt || std::to_string(v.as_uint()) != t) return bad(v.to_display());
   } else if (k == "decimal") {
-    if (v.type() != Type::Decimal || strip_zeros(v.as_decimal().to_string()) != strip_zeros(t)) return bad(v.type() == Type::Decimal ? v.as_decimal().to_string() : v.to_display());
+    if (v.type() != Type::Decimal || strip_zeros(v.as_decimal().to_string()) != strip_zeros(t))
+      return bad(v.type() == Type::Decimal ? v.as_decimal().to_string() : v.to_display());
   } else if (k == "float") {
-    if (v.type() != Type::Float || static_cast<float>(v.as_float()) != std::strtof(t.c_str(), nullptr)) return bad(v.to_display());
+    if (v.type() != Type::Float ||
+        static_cast<float>(v.as_float()) != std::strtof(t.c_str(), nullptr))
+      return bad(v.to_display());
   } else if (k == "double") {
-    if (v.type() != Type::Float || v.as_float() != std::strtod(t.c_str(), nullptr)) return bad(v.to_display());
+    if (v.type() != Type::Float || v.as_float() != std::strtod(t.c_str(), nullptr))
+      return bad(v.to_display());
   } else if (k == "string") {
-    if (v.type() != Type::String || v.as_string() != t) return bad(v.type() == Type::String ? v.as_string() : v.to_display());
+    if (v.type() != Type::String || v.as_string() != t)
+      return bad(v.type() == Type::String ? v.as_string() : v.to_display());
   } else if (k == "bytes") {
-    if (v.type() != Type::Bytes || v.as_string() != t) return bad("bytes of size " + std::to_string(v.type() == Type::Bytes ? v.as_string().size() : 0));
+    if (v.type() != Type::Bytes || v.as_string() != t)
+      return bad("bytes of size " +
+                 std::to_string(v.type() == Type::Bytes ? v.as_string().size() : 0));
   } else if (k == "set") {
     if (v.type() != Type::List) return bad(v.to_display());
     std::string j;
@@ -183,7 +221,8 @@ struct TypesFixture {
     auto c = server().connect();
     MariaDbServer::exec(c.get(), "SET sql_mode = ''");
     MariaDbServer::exec(c.get(), "SET time_zone = '+00:00'");
-    for (const char* r : kRows) MariaDbServer::exec(c.get(), std::string("INSERT INTO typesdb.t_all VALUES ") + r);
+    for (const char* r : kRows)
+      MariaDbServer::exec(c.get(), std::string("INSERT INTO typesdb.t_all VALUES ") + r);
   }
 };
 
@@ -234,7 +273,9 @@ BOOST_FIXTURE_TEST_CASE(every_type_from_snapshot, TypesFixture) {
 }
 
 BOOST_AUTO_TEST_CASE(decimal_beyond_38_digits_is_a_clear_error) {
-  server().exec("DROP DATABASE IF EXISTS bigdec; CREATE DATABASE bigdec; CREATE TABLE bigdec.t (id INT PRIMARY KEY, d DECIMAL(65,30))");
+  server().exec(
+      "DROP DATABASE IF EXISTS bigdec; CREATE DATABASE bigdec; CREATE TABLE bigdec.t (id INT "
+      "PRIMARY KEY, d DECIMAL(65,30))");
   auto cfg = make_cfg("bigdec", {});
   cfg.start = current_start();
   server().exec("INSERT INTO bigdec.t VALUES (1, '12345678901234567890123456789012345.123456789')");
@@ -251,7 +292,8 @@ BOOST_AUTO_TEST_CASE(decimal_beyond_38_digits_is_a_clear_error) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  BOOST_CHECK_MESSAGE(msg.find("bigdec.t.d") != std::string::npos && msg.find("38") != std::string::npos, msg);
+  BOOST_CHECK_MESSAGE(
+      msg.find("bigdec.t.d") != std::string::npos && msg.find("38") != std::string::npos, msg);
   BOOST_CHECK(out.empty());
 }
 
