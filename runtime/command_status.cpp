@@ -11,7 +11,8 @@
 namespace sluice::runtime {
 namespace {
 const char* kHelp =
-    "usage: sluice status [--endpoint ADDR] [--pipeline NAME]\n\n"
+    "usage: sluice status [--endpoint ADDR] [--pipeline NAME]\n"
+    "       sluice status --cluster HOST:PORT   (nodes, pipelines, owners, lag, errors; docs/cluster.md)\n\n"
     "Prints the state, checkpoint, lag, rates and per-stage counters of the pipelines of a "
     "running\n"
     "`sluice run --metrics ADDR`. ADDR defaults to $SLUICE_ENDPOINT, else 127.0.0.1:9464.\n"
@@ -113,7 +114,7 @@ std::string default_endpoint() {
 
 int command_status(const std::vector<std::string>& argv) {
   std::string err;
-  auto args = cli::parse_args(argv, {"--endpoint", "--pipeline"}, {"--help"}, err);
+  auto args = cli::parse_args(argv, {"--endpoint", "--pipeline", "--cluster"}, {"--help"}, err);
   if (!args || !args->positional.empty()) {
     std::fprintf(stderr, "sluice status: %s\n\n%s", args ? "unexpected argument" : err.c_str(),
                  kHelp);
@@ -123,6 +124,7 @@ int command_status(const std::vector<std::string>& argv) {
     std::fputs(kHelp, stdout);
     return kExitOk;
   }
+  if (auto cluster = args->get("--cluster")) return command_status_cluster(*cluster);
   const std::string endpoint = args->get("--endpoint").value_or(default_endpoint());
   auto list = get_json(endpoint, "/pipelines");
   if (!list.ok()) {

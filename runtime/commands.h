@@ -14,11 +14,20 @@ constexpr int kExitRuntime = 3;
 int command_check(const std::vector<std::string>& args);
 int command_graph(const std::vector<std::string>& args);
 int command_run(const std::vector<std::string>& args);
+int command_reload(const std::vector<std::string>& args);
 int command_list(const std::vector<std::string>& args);
 int command_docs(const std::vector<std::string>& args);
 int command_status(const std::vector<std::string>& args);
 int command_reconcile(const std::vector<std::string>& args);
 int command_kafka_dev(const std::vector<std::string>& args);
+int command_node(const std::vector<std::string>& args);
+int command_node_worker(const std::vector<std::string>& args);
+int command_deploy(const std::vector<std::string>& args);
+int command_undeploy(const std::vector<std::string>& args);
+// `status --cluster HOST:PORT` (runtime/command_status.cpp hands over to it).
+int command_status_cluster(const std::string& address);
+// $SLUICE_CLUSTER, else "" (deploy, undeploy, status --cluster).
+std::string default_cluster();
 
 // $SLUICE_ENDPOINT, else 127.0.0.1:9464 (status, graph --endpoint).
 std::string default_endpoint();

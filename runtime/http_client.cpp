@@ -13,6 +13,12 @@ namespace sluice::runtime {
 
 result<HttpResponse> http_request(const std::string& addr, const std::string& method,
                                   const std::string& path, int timeout_ms) {
+  return http_request(addr, method, path, std::string(), timeout_ms);
+}
+
+result<HttpResponse> http_request(const std::string& addr, const std::string& method,
+                                  const std::string& path, const std::string& body,
+                                  int timeout_ms) {
   std::string host;
   int port = 0;
   if (!split_host_port(addr, host, port)) {
@@ -39,7 +45,8 @@ result<HttpResponse> http_request(const std::string& addr, const std::string& me
   ::freeaddrinfo(res);
   if (fd < 0) return error::transient("cannot connect to " + addr + ": " + last_error);
   std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + host + ":" + port_text +
-                    "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                    "\r\nContent-Length: " + std::to_string(body.size()) +
+                    "\r\nConnection: close\r\n\r\n" + body;
   size_t off = 0;
   while (off < req.size()) {
     ssize_t n = ::send(fd, req.data() + off, req.size() - off, MSG_NOSIGNAL);

@@ -11,5 +11,9 @@ namespace sluice::runtime {
 // body. Errors: cannot connect, timeout, malformed response.
 result<HttpResponse> http_request(const std::string& addr, const std::string& method,
                                   const std::string& path, int timeout_ms = 5000);
+// The same with a request body (`sluice reload` posts the pipeline file).
+result<HttpResponse> http_request(const std::string& addr, const std::string& method,
+                                  const std::string& path, const std::string& body,
+                                  int timeout_ms);
 
 }  // namespace sluice::runtime

@@ -228,6 +228,9 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
   // Hot reload: the body is the new file; 422 with the check diagnostics when it is invalid.
   auto reload = [&](const std::string& only) -> HttpResponse {
     if (!reload_) return error_response(501, "this node was started without hot reload");
+    if (req.body.empty()) {
+      return error_response(400, "POST the new pipeline file as the body (sluice reload FILE)");
+    }
     std::string name;
     const std::string q = req.query;
     if (auto pos = q.find("file="); pos != std::string::npos) {

@@ -3,7 +3,9 @@
 //   GET  /pipelines                            every pipeline: state, lag, counts, rates
 //   GET  /pipelines/{name}                     the same plus its stages
 //   POST /pipelines/{name}/pause|resume        sources stop / start polling
-//   POST /pipelines/{name}/reload              501 until hot reload exists
+//   POST /reload[?file=NAME]                   hot reload: the body is the whole new file
+//   POST /pipelines/{name}/reload[?file=NAME]  hot reload of that pipeline of the body's file
+//                                              (both 501 when the node runs without a reloader)
 //   GET  /pipelines/{name}/dead-letters[?limit=N]  the most recent dead letters (newest last)
 //   POST /pipelines/{name}/dead-letters/replay 501 (see docs/operations.md)
 // Rates (records/s) come from a sampler thread that reads the counters every second.
@@ -17,6 +19,7 @@
 
 #include "engine/runtime/live_registry.h"
 #include "runtime/http_server.h"
+#include "runtime/reload_service.h"
 
 namespace sluice::runtime {
 
@@ -28,6 +31,8 @@ class ManagementApi {
   ManagementApi& operator=(const ManagementApi&) = delete;
 
   HttpResponse handle(const HttpRequest& req);
+  // Enables POST /reload and POST /pipelines/{name}/reload (`sluice run` sets it).
+  void set_reload_service(std::shared_ptr<ReloadService> s) { reload_ = std::move(s); }
   // Starts / stops the rate sampler thread.
   void start_sampler();
   void stop_sampler();
@@ -45,6 +50,7 @@ class ManagementApi {
   Rate rate_of(const std::string& pipeline, const std::string& stage);
 
   std::shared_ptr<engine::LiveRegistry> live_;
+  std::shared_ptr<ReloadService> reload_;
   std::mutex mu_;
   std::map<std::string, Rate> rates_;  // "pipeline/stage"
   std::atomic<bool> stop_{false};

@@ -54,6 +54,11 @@ class Source {
   // Bounded reads (a counted generate, a snapshot): records read so far and the total expected.
   // false = unknown. Called once per polled batch for progress reporting.
   virtual bool progress(int64_t& /*done*/, int64_t& /*total*/) const { return false; }
+  // Records the last poll could not turn into events (a message that does not parse), with
+  // Event::dead_letter set (kind + message) and the raw input in the row. The engine takes
+  // them right after each poll and routes them like a stage's dead letters (on_error /
+  // dead_letter). Their positions are part of the next checkpoint_state() all the same.
+  virtual void take_dead(std::vector<Event>& /*out*/) {}
   virtual void close() {}
 };
 

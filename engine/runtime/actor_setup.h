@@ -29,6 +29,15 @@ struct StageOptions {
   static StageOptions from(const StageConfig& cfg);
 };
 
+// What a kept actor gets at a hot reload: the new run's coordinator, its index there and its
+// rebuilt outputs (its input channels are unchanged: a stage is kept only then).
+struct Rewiring {
+  caf::actor coordinator;
+  int32_t actor_index = 0;
+  PortSpec out;
+  PortSpec dead;
+};
+
 struct ActorSetup {
   StageConfig cfg;  // this instance's config
   StageOptions opts;

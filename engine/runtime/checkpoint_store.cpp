@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 namespace sluice::engine {
@@ -144,7 +145,26 @@ result<void> fsync_path(const std::string& p, int flags) {
   return {};
 }
 
+std::mutex& backend_mu() {
+  static std::mutex mu;
+  return mu;
+}
+std::shared_ptr<CheckpointBackend>& backend_slot() {
+  static std::shared_ptr<CheckpointBackend> b;
+  return b;
+}
+
 }  // namespace
+
+void CheckpointStore::set_backend(std::shared_ptr<CheckpointBackend> backend) {
+  std::lock_guard<std::mutex> lock(backend_mu());
+  backend_slot() = std::move(backend);
+}
+
+std::shared_ptr<CheckpointBackend> CheckpointStore::backend() {
+  std::lock_guard<std::mutex> lock(backend_mu());
+  return backend_slot();
+}
 
 std::string Checkpoint::state_of(const std::string& stage, int instance) const {
   if (auto it = sources.find(stage); it != sources.end()) return instance == 0 ? it->second : "";
@@ -240,6 +260,14 @@ result<Checkpoint> CheckpointStore::decode(const std::string& text) {
 }
 
 result<std::optional<Checkpoint>> CheckpointStore::load() const {
+  if (auto b = backend()) {
+    auto text = b->load(dir_);
+    if (!text.ok()) return text.err();
+    if (!text->has_value()) return std::optional<Checkpoint>{};
+    auto cp = decode(**text);
+    if (!cp.ok()) return error::fatal("checkpoint of " + dir_ + ": " + cp.err().message);
+    return std::optional<Checkpoint>(std::move(cp).value());
+  }
   std::ifstream in(path(), std::ios::binary);
   if (!in) return std::optional<Checkpoint>{};
   std::stringstream ss;
@@ -250,6 +278,7 @@ result<std::optional<Checkpoint>> CheckpointStore::load() const {
 }
 
 result<void> CheckpointStore::save(const std::string& pipeline, const Checkpoint& cp) const {
+  if (auto b = backend()) return b->save(dir_, pipeline, encode(pipeline, cp));
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) return error::fatal("cannot create state directory " + dir_ + ": " + ec.message());

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,8 +24,25 @@ struct Checkpoint {
   std::string state_of(const std::string& stage, int instance) const;
 };
 
+// Where checkpoints go instead of `<dir>/checkpoint.json` when one is installed process-wide
+// with CheckpointStore::set_backend (a cluster worker keeps them in the shared PostgreSQL state
+// store, engine/cluster). Both calls are synchronous: save() returns once the checkpoint is
+// durable there. `dir` is the pipeline's state directory (its last component is the pipeline).
+class CheckpointBackend {
+ public:
+  virtual ~CheckpointBackend() = default;
+  // The encoded checkpoint (encode()'s text); nullopt when there is none.
+  virtual result<std::optional<std::string>> load(const std::string& dir) = 0;
+  virtual result<void> save(const std::string& dir, const std::string& pipeline,
+                            const std::string& text) = 0;
+};
+
 class CheckpointStore {
  public:
+  // Installs (or, with nullptr, removes) the process-wide backend used by every store.
+  static void set_backend(std::shared_ptr<CheckpointBackend> backend);
+  static std::shared_ptr<CheckpointBackend> backend();
+
   explicit CheckpointStore(std::string dir) : dir_(std::move(dir)) {}
   const std::string& dir() const { return dir_; }
   std::string path() const { return dir_ + "/checkpoint.json"; }

@@ -40,7 +40,7 @@ caf::behavior CoordinatorActor::make_behavior() {
       },
       [this](tick_atom) {
         if (done_) return;
-        if (started_ && pending_.empty() && !sources_finished()) trigger();
+        if (started_ && pending_.empty() && !sources_finished() && quiesce_id_ == 0) trigger();
         delayed_send(this, std::chrono::microseconds(setup_.interval_us), tick_atom::value);
       },
       [this](endreq_atom) {
@@ -72,6 +72,19 @@ caf::behavior CoordinatorActor::make_behavior() {
         it->second.states[idx] = std::move(state);
         check();
       },
+      [this](quiesce_atom) {
+        if (!started_ || stopping_ || done_ || quiesce_id_ != 0 || any_finished()) {
+          send(setup_.supervisor, quiesced_atom::value, uint64_t{0}, false);
+          return;
+        }
+        quiesce_id_ = next_id_++;
+        Pending p;
+        p.acked.assign(finished_.size(), false);
+        p.states.resize(finished_.size());
+        pending_.emplace(quiesce_id_, std::move(p));
+        for (auto& s : sources_) send(s, quiesce_atom::value, quiesce_id_);
+      },
+      [this](resume_atom) { resume_sources(); },
       [this](finished_atom, int32_t idx) {
         if (idx < 0 || static_cast<size_t>(idx) >= finished_.size()) return;
         finished_[idx] = true;
@@ -85,6 +98,20 @@ bool CoordinatorActor::all_finished() const {
     if (!f) return false;
   }
   return true;
+}
+
+bool CoordinatorActor::any_finished() const {
+  for (bool f : finished_) {
+    if (f) return true;
+  }
+  return false;
+}
+
+void CoordinatorActor::resume_sources() {
+  quiesce_id_ = 0;
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    if (!finished_[i]) send(sources_[i], resume_atom::value);
+  }
 }
 
 bool CoordinatorActor::sources_finished() const {
@@ -143,6 +170,14 @@ void CoordinatorActor::check() {
     log::debug("engine", setup_.pipeline + ": checkpoint " + std::to_string(id) + " written");
     for (auto& s : sources_) send(s, commit_atom::value, id);
     send(setup_.supervisor, progress_atom::value, id);
+    if (id == quiesce_id_) {
+      // Hot reload: everything before the barrier is written and the sources are paused.
+      // When the pipeline is ending meanwhile (a bounded source is done, stop) it cannot be
+      // reloaded: the sources go on and the supervisor answers the reload with an error.
+      const bool ok = !stopping_ && !any_finished();
+      if (!ok) resume_sources();
+      send(setup_.supervisor, quiesced_atom::value, id, ok);
+    }
   }
   if (!done_ && pending_.empty() && all_finished()) {
     done_ = true;

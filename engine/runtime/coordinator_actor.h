@@ -44,6 +44,8 @@ class CoordinatorActor : public caf::event_based_actor {
   void check();
   bool all_finished() const;
   bool sources_finished() const;
+  bool any_finished() const;
+  void resume_sources();
 
   CoordinatorSetup setup_;
   CheckpointStore store_;
@@ -57,6 +59,7 @@ class CoordinatorActor : public caf::event_based_actor {
   bool trigger_wanted_ = false;
   bool stop_wanted_ = false;
   bool done_ = false;
+  uint64_t quiesce_id_ = 0;  // hot reload: the barrier after which the sources stay paused
 };
 
 }  // namespace sluice::engine

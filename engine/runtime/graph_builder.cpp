@@ -18,6 +18,9 @@ struct InEdge {
 
 struct StagePlan {
   const ast::Stage* st = nullptr;
+  const OperatorKind* op = nullptr;
+  bool kept = false;
+  std::string layout;
   dsl::Role role = dsl::Role::Source;
   StageConfig cfg;
   StageOptions opts;
@@ -63,7 +66,8 @@ dsl::Role GraphBuilder::role_of(const ast::Stage& st) {
 
 result<void> GraphBuilder::plan(const Checkpoint& from,
                                 const std::map<std::string, std::shared_ptr<StageCounters>>& counters,
-                                std::shared_ptr<std::atomic<int64_t>> activity) {
+                                std::shared_ptr<std::atomic<int64_t>> activity,
+                                const KeepFn& keep) {
   auto gp = std::make_unique<GraphPlan>();
   gp->from = from;
   gp->activity = std::move(activity);
@@ -94,32 +98,7 @@ result<void> GraphBuilder::plan(const Checkpoint& from,
     sp.counters = cit != counters.end() ? cit->second : std::make_shared<StageCounters>();
     if (by_name.count(st.name)) return error::permanent(where + "duplicate stage '" + st.name + "'");
     by_name[st.name] = static_cast<int>(stages.size());
-    // operator instances
-    for (int i = 0; i < sp.parallelism; ++i) {
-      StageConfig c = sp.cfg;
-      c.instance = i;
-      const std::string fail = where + "stage '" + st.name + "': ";
-      if (sp.role == dsl::Role::Source) {
-        if (!op->source) return error::permanent(fail + "kind has no source factory");
-        auto r = op->source(c);
-        if (!r.ok()) return error::permanent(fail + r.err().message);
-        sp.sources.emplace_back(std::move(r).value());
-      } else if (sp.role == dsl::Role::Sink) {
-        if (!op->sink) return error::permanent(fail + "kind has no sink factory");
-        auto r = op->sink(c);
-        if (!r.ok()) return error::permanent(fail + r.err().message);
-        sp.sinks.emplace_back(std::move(r).value());
-      } else {
-        if (!op->processor) {
-          return error::permanent(fail + ast::stage_type_name(st.type) +
-                                  " stages are not yet supported by this build");
-        }
-        auto r = op->processor(c);
-        if (!r.ok()) return error::permanent(fail + r.err().message);
-        sp.processors.emplace_back(std::move(r).value());
-      }
-      sp.states.push_back(from.state_of(st.name, i));
-    }
+    sp.op = op;
     stages.push_back(std::move(sp));
   }
   // edges
@@ -163,6 +142,44 @@ result<void> GraphBuilder::plan(const Checkpoint& from,
       return error::permanent(where + "stage '" + sp.st->name + "' has no input");
     }
   }
+  // input layouts, then the operator instances (none for stages kept by a hot reload)
+  for (auto& sp : stages) {
+    std::string lay = "p" + std::to_string(sp.parallelism);
+    for (const auto& e : sp.in) {
+      lay += "|" + stages[e.from].st->name + ":" + std::to_string(e.port) + ":" +
+             std::to_string(e.input_index) + ":" + std::to_string(stages[e.from].parallelism);
+    }
+    sp.layout = std::move(lay);
+    sp.kept = keep && keep(sp.st->name, sp.layout);
+    const ast::Stage& st = *sp.st;
+    const OperatorKind* op = sp.op;
+    if (sp.kept) continue;
+    for (int i = 0; i < sp.parallelism; ++i) {
+      StageConfig c = sp.cfg;
+      c.instance = i;
+      const std::string fail = where + "stage '" + st.name + "': ";
+      if (sp.role == dsl::Role::Source) {
+        if (!op->source) return error::permanent(fail + "kind has no source factory");
+        auto r = op->source(c);
+        if (!r.ok()) return error::permanent(fail + r.err().message);
+        sp.sources.emplace_back(std::move(r).value());
+      } else if (sp.role == dsl::Role::Sink) {
+        if (!op->sink) return error::permanent(fail + "kind has no sink factory");
+        auto r = op->sink(c);
+        if (!r.ok()) return error::permanent(fail + r.err().message);
+        sp.sinks.emplace_back(std::move(r).value());
+      } else {
+        if (!op->processor) {
+          return error::permanent(fail + ast::stage_type_name(st.type) +
+                                  " stages are not yet supported by this build");
+        }
+        auto r = op->processor(c);
+        if (!r.ok()) return error::permanent(fail + r.err().message);
+        sp.processors.emplace_back(std::move(r).value());
+      }
+      sp.states.push_back(from.state_of(st.name, i));
+    }
+  }
   // topological order (Kahn) over main and dead-letter edges
   std::vector<int> indeg(stages.size(), 0);
   std::vector<std::vector<int>> outs(stages.size());
@@ -202,7 +219,26 @@ result<void> GraphBuilder::plan(const Checkpoint& from,
   return {};
 }
 
-SpawnedGraph GraphBuilder::spawn(caf::event_based_actor* self) {
+std::map<std::string, std::string> GraphBuilder::layouts() const {
+  std::map<std::string, std::string> out;
+  if (plan_) {
+    for (const auto& sp : plan_->stages) out[sp.st->name] = sp.layout;
+  }
+  return out;
+}
+
+std::vector<std::string> GraphBuilder::kept() const {
+  std::vector<std::string> out;
+  if (plan_) {
+    for (const auto& sp : plan_->stages) {
+      if (sp.kept) out.push_back(sp.st->name);
+    }
+  }
+  return out;
+}
+
+SpawnedGraph GraphBuilder::spawn(caf::event_based_actor* self,
+                                 const std::map<std::string, std::vector<caf::actor>>& kept) {
   SpawnedGraph g;
   auto& gp = *plan_;
   auto& stages = gp.stages;
@@ -226,6 +262,13 @@ SpawnedGraph GraphBuilder::spawn(caf::event_based_actor* self) {
     const int u = *it;
     StagePlan& sp = stages[u];
     sp.actors.resize(sp.parallelism);
+    const std::vector<caf::actor>* reuse = nullptr;
+    if (sp.kept) {
+      auto kit = kept.find(sp.st->name);
+      if (kit != kept.end() && kit->second.size() == static_cast<size_t>(sp.parallelism)) {
+        reuse = &kit->second;
+      }
+    }
     for (int i = 0; i < sp.parallelism; ++i) {
       ActorSetup as;
       as.cfg = sp.cfg;
@@ -235,7 +278,7 @@ SpawnedGraph GraphBuilder::spawn(caf::event_based_actor* self) {
       as.actor_index = sp.actor_index[i];
       as.coordinator = g.coordinator;
       as.supervisor = caf::actor_cast<caf::actor>(self);
-      as.state = sp.states[i];
+      if (!sp.kept) as.state = sp.states[i];
       as.counters = sp.counters;
       as.activity = gp.activity;
       for (const auto& e : sp.in) {
@@ -257,7 +300,19 @@ SpawnedGraph GraphBuilder::spawn(caf::event_based_actor* self) {
       }
       caf::actor a;
       const int32_t index = as.actor_index;
-      if (sp.role == dsl::Role::Source) {
+      if (reuse != nullptr) {  // hot reload: the running actor gets its new wiring
+        a = (*reuse)[i];
+        auto w = std::make_shared<Rewiring>();
+        w->coordinator = g.coordinator;
+        w->actor_index = index;
+        w->out = std::move(as.out);
+        w->dead = std::move(as.dead);
+        self->send(a, rewire_atom::value, std::move(w));
+        if (sp.role == dsl::Role::Source) {
+          sources[index] = a;
+          ++nsources;
+        }
+      } else if (sp.role == dsl::Role::Source) {
         a = self->spawn<SourceActor>(std::move(as), sp.sources[i]);
         sources[index] = a;
         ++nsources;
@@ -270,6 +325,7 @@ SpawnedGraph GraphBuilder::spawn(caf::event_based_actor* self) {
       g.stage_of[a.address()] = sp.st->name;
       g.actors.push_back(a);
     }
+    g.by_stage[sp.st->name] = sp.actors;
   }
   sources.resize(nsources);
   self->send(g.coordinator, start_atom::value, std::move(sources));

@@ -94,4 +94,11 @@ void InputSet::release(caf::event_based_actor* self) {
   }
 }
 
+void InputSet::rewire() {
+  for (auto& ch : channels_) {
+    ch.upstream = nullptr;
+    ch.owed = 0;
+  }
+}
+
 }  // namespace sluice::engine

@@ -38,6 +38,9 @@ class InputSet {
   bool empty() const { return channels_.empty(); }
   // Forgets every channel (their upstream actor handles): called when the owning actor exits.
   void clear() { channels_.clear(); }
+  // Hot reload (the graph is quiescent): forgets the upstream of every channel; each learns
+  // its (possibly new) upstream from the next batch it receives.
+  void rewire();
 
  private:
   struct Channel {

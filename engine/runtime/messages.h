@@ -2,10 +2,18 @@
 #pragma once
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
+#include <memory>
 
 #include "engine/core/event.h"
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sluice::BatchPtr)
+
+namespace sluice::engine {
+struct Rewiring;
+struct ReloadTicket;
+}  // namespace sluice::engine
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<sluice::engine::Rewiring>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<sluice::engine::ReloadTicket>)
 
 namespace sluice::engine {
 
@@ -41,5 +49,20 @@ using done_atom = caf::atom_constant<caf::atom("done")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 // coordinator -> supervisor: (progress_atom) a checkpoint completed (resets the failure count).
 using progress_atom = caf::atom_constant<caf::atom("progress")>;
+
+// Hot reload (docs/engine.md "Hot reload"):
+// runner -> supervisor: (reload_atom, shared_ptr<ReloadTicket>) swap in a new definition.
+using reload_atom = caf::atom_constant<caf::atom("reload")>;
+// supervisor -> coordinator: (quiesce_atom) take a barrier and keep the sources paused after it;
+// coordinator -> source: (quiesce_atom, uint64 barrier) inject barrier N, then stop polling.
+using quiesce_atom = caf::atom_constant<caf::atom("quiesce")>;
+// coordinator -> supervisor: (quiesced_atom, uint64 checkpoint, bool ok) checkpoint N is
+// written and nothing moves (ok), or the pipeline is ending and cannot be reloaded (!ok).
+using quiesced_atom = caf::atom_constant<caf::atom("quiesced")>;
+// supervisor -> coordinator -> sources: (resume_atom) the reload was abandoned: poll again.
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
+// supervisor -> kept actor: (rewire_atom, shared_ptr<Rewiring>) new coordinator, index and
+// outputs; a source resumes polling.
+using rewire_atom = caf::atom_constant<caf::atom("rewire")>;
 
 }  // namespace sluice::engine

@@ -12,7 +12,9 @@ bool ProcessorActor::on_data(int channel, BatchPtr& batch) {
   std::vector<Event> out;
   out.reserve(batch->events.size());
   // A batch has a single owner once delivered (one downstream per message), so events move.
-  op_->process(static_cast<size_t>(inputs_.input_index(channel)), batch->events, out, dead_buf_);
+  const int input = is_replay(channel) ? replay_input(channel) : inputs_.input_index(channel);
+  op_->process(static_cast<size_t>(input), batch->events, out, dead_buf_);
+  dead_input_ = input;
   batch.reset();
   setup_.counters->out.fetch_add(out.size(), std::memory_order_relaxed);
   out_.emit_data(this, std::move(out));
@@ -34,6 +36,11 @@ void ProcessorActor::on_credit(int32_t port, int32_t target, int64_t records) {
 void ProcessorActor::emit_control(Batch::Kind kind, uint64_t barrier) {
   out_.emit_control(this, kind, barrier);
   dead_.emit_control(this, kind, barrier);
+}
+
+void ProcessorActor::rewire(Rewiring& w) {
+  StageActor::rewire(w);
+  out_ = OutputPort(kMainPort, setup_.out);
 }
 
 void ProcessorActor::on_exit() {

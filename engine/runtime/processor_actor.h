@@ -18,6 +18,7 @@ class ProcessorActor : public StageActor {
   void on_credit(int32_t port, int32_t target, int64_t records) override;
   bool outputs_blocked() const override { return out_.blocked() || dead_.blocked(); }
   void emit_control(Batch::Kind kind, uint64_t barrier) override;
+  void rewire(Rewiring& w) override;
   void on_exit() override;
 
  private:

@@ -11,6 +11,7 @@
 namespace sluice::engine {
 
 class LiveRegistry;
+class Reloader;
 
 struct RunOptions {
   std::string state_dir;           // overrides settings.state_dir: <state_dir>/<pipeline>
@@ -20,6 +21,9 @@ struct RunOptions {
   // When set, every pipeline is registered here with its live counters and status (metrics,
   // management API); entries stay valid after run() returns.
   std::shared_ptr<LiveRegistry> live;
+  // When set, other threads hot-reload the running pipelines through it (`run --watch`, the
+  // control endpoint): see engine/runtime/reloader.h and docs/engine.md "Hot reload".
+  std::shared_ptr<Reloader> reloader;
 };
 
 struct StageStats {

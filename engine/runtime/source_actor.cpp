@@ -19,7 +19,8 @@ SourceActor::SourceActor(caf::actor_config& cfg, ActorSetup setup, std::shared_p
     : caf::event_based_actor(cfg),
       setup_(std::move(setup)),
       op_(std::move(op)),
-      out_(kMainPort, setup_.out) {
+      out_(kMainPort, setup_.out),
+      dead_(kDeadPort, setup_.dead) {
   set_exception_handler([this](std::exception_ptr& ep) -> caf::error {
     std::string what = "unknown exception";
     try {
@@ -45,6 +46,7 @@ void SourceActor::on_exit() {
   }
   op_.reset();
   out_.clear();
+  dead_.clear();
   setup_.release();
 }
 
@@ -72,8 +74,12 @@ caf::behavior SourceActor::make_behavior() {
         timer_pending_ = false;
         schedule_poll();
       },
-      [this](credit_atom, int32_t, int32_t target, int64_t records) {
-        out_.on_credit(this, target, records);
+      [this](credit_atom, int32_t port, int32_t target, int64_t records) {
+        if (port == kDeadPort) {
+          dead_.on_credit(this, target, records);
+        } else {
+          out_.on_credit(this, target, records);
+        }
         schedule_poll();
       },
       [this](trigger_atom, uint64_t barrier) { on_trigger(barrier); },
@@ -81,18 +87,37 @@ caf::behavior SourceActor::make_behavior() {
         if (op_) op_->checkpoint_committed(id);
       },
       [this](stop_atom) { input_done_ = true; },
+      [this](quiesce_atom, uint64_t barrier) {  // hot reload: barrier, then nothing more
+        on_trigger(barrier);
+        reload_paused_ = true;
+      },
+      [this](resume_atom) {
+        reload_paused_ = false;
+        schedule_poll();
+      },
+      [this](rewire_atom, std::shared_ptr<Rewiring>& w) {
+        setup_.coordinator = w->coordinator;
+        setup_.actor_index = w->actor_index;
+        setup_.out = std::move(w->out);
+        setup_.dead = std::move(w->dead);
+        out_ = OutputPort(kMainPort, setup_.out);
+        dead_ = OutputPort(kDeadPort, setup_.dead);
+        reload_paused_ = false;
+        schedule_poll();
+      },
   };
 }
 
 void SourceActor::schedule_poll() {
-  if (poll_scheduled_ || timer_pending_ || input_done_ || failed_) return;
+  if (poll_scheduled_ || timer_pending_ || input_done_ || failed_ || reload_paused_) return;
   if (!out_.can_send()) return;  // no credit: stop reading until it comes back
+  if (dead_.blocked()) return;    // dead letters wait for credit too
   poll_scheduled_ = true;
   send(this, poll_atom::value);
 }
 
 void SourceActor::do_poll() {
-  if (input_done_ || failed_ || !out_.can_send()) return;
+  if (input_done_ || failed_ || reload_paused_ || !out_.can_send() || dead_.blocked()) return;
   if (setup_.counters->paused.load(std::memory_order_relaxed)) {  // management API: pause
     timer_pending_ = true;
     delayed_send(this, kPausedPoll, pump_atom::value);
@@ -120,6 +145,11 @@ void SourceActor::do_poll() {
   }
   attempts_ = 0;
   report(*r, monotonic_us() - t0);
+  op_->take_dead(dead_buf_);
+  if (!dead_buf_.empty()) {
+    route_dead(dead_buf_);
+    if (failed_) return;
+  }
   if (!buf_.empty()) {
     const auto n = buf_.size();
     setup_.counters->out.fetch_add(n, std::memory_order_relaxed);
@@ -170,11 +200,49 @@ void SourceActor::on_trigger(uint64_t barrier) {
   if (finished_ || failed_) return;
   send(setup_.coordinator, ack_atom::value, setup_.actor_index, barrier, op_->checkpoint_state());
   out_.emit_control(this, Batch::Kind::Barrier, barrier);
+  dead_.emit_control(this, Batch::Kind::Barrier, barrier);
   if (input_done_) {
     out_.emit_control(this, Batch::Kind::End, 0);
+    dead_.emit_control(this, Batch::Kind::End, 0);
     finished_ = true;
     send(setup_.coordinator, finished_atom::value, setup_.actor_index);
   }
+}
+
+void SourceActor::route_dead(std::vector<Event>& dead) {
+  setup_.counters->dead.fetch_add(dead.size(), std::memory_order_relaxed);
+  const int64_t now = wall_clock_us();
+  for (auto& e : dead) {
+    auto info = std::make_shared<DeadLetterInfo>();
+    if (e.dead_letter) *info = *e.dead_letter;
+    info->stage = setup_.cfg.name;
+    if (info->kind.empty()) info->kind = "decode";
+    info->message = secrets::redact(info->message);
+    if (info->attempts < 1) info->attempts = 1;
+    info->at = now;
+    e.dead_letter = std::move(info);
+  }
+  setup_.counters->dead_letters.push(dead);  // recent ones, for the management API
+  switch (setup_.opts.on_error) {
+    case OnError::Skip:
+      break;
+    case OnError::Fail: {
+      const Event& e = dead.front();
+      std::string reason = "source '" + setup_.cfg.name + "' failed on the record at position " +
+                           e.position.to_display() + " (" + e.dead_letter->kind +
+                           "): " + e.dead_letter->message;
+      dead.clear();
+      fail(reason, true);
+      return;
+    }
+    case OnError::DeadLetter: {
+      std::vector<Event> batch;
+      batch.swap(dead);
+      dead_.emit_data(this, std::move(batch));
+      break;
+    }
+  }
+  dead.clear();
 }
 
 void SourceActor::fail(const std::string& reason, bool permanent) {

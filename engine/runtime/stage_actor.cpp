@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <exception>
+#include <iterator>
+#include <memory>
 
 #include "engine/common/logger.h"
 #include "engine/common/secrets.h"
@@ -67,7 +69,24 @@ caf::behavior StageActor::make_behavior() {
         pump();
       },
       [this](retry_atom) { on_retry(); },
+      [this](rewire_atom, std::shared_ptr<Rewiring>& w) {
+        rewire(*w);
+        pump();
+      },
   };
+}
+
+void StageActor::rewire(Rewiring& w) {
+  if (dead_.blocked()) {  // cannot happen at a quiescent barrier; say so loudly if it does
+    log::error("engine", setup_.cfg.pipeline + ": stage '" + setup_.cfg.name +
+                             "' rewired with dead letters waiting for credit");
+  }
+  setup_.coordinator = std::move(w.coordinator);
+  setup_.actor_index = w.actor_index;
+  setup_.out = std::move(w.out);
+  setup_.dead = std::move(w.dead);
+  dead_ = OutputPort(kDeadPort, setup_.dead);
+  inputs_.rewire();
 }
 
 void StageActor::on_credit(int32_t port, int32_t target, int64_t records) {
@@ -80,8 +99,32 @@ void StageActor::emit_control(Batch::Kind kind, uint64_t barrier) {
 
 void StageActor::resume(int channel, int64_t records) {
   inputs_.set_hold(outputs_blocked());
-  inputs_.consumed(this, channel, records);
+  if (!is_replay(channel)) inputs_.consumed(this, channel, records);
   pump();
+}
+
+bool StageActor::pump_replay() {
+  if (setup_.counters->replay.pending()) {
+    for (auto& e : setup_.counters->replay.take()) replay_.push_back(std::move(e));
+  }
+  if (replay_.empty()) return true;
+  const int input = replay_.front().dead_letter ? replay_.front().dead_letter->input : 0;
+  size_t n = 0;
+  while (n < replay_.size() &&
+         (replay_[n].dead_letter ? replay_[n].dead_letter->input : 0) == input) {
+    ++n;
+  }
+  auto batch = std::make_shared<Batch>();
+  batch->events.assign(std::make_move_iterator(replay_.begin()),
+                       std::make_move_iterator(replay_.begin() + static_cast<long>(n)));
+  replay_.erase(replay_.begin(), replay_.begin() + static_cast<long>(n));
+  for (auto& e : batch->events) e.dead_letter.reset();
+  log::info("engine", setup_.cfg.pipeline + ": stage '" + setup_.cfg.name + "' replays " +
+                          std::to_string(n) + " dead letter(s)");
+  setup_.counters->in.fetch_add(n, std::memory_order_relaxed);
+  BatchPtr b = std::move(batch);
+  const bool done = on_data(replay_channel(input), b);
+  return done && !failed_;
 }
 
 void StageActor::pump() {
@@ -92,6 +135,8 @@ void StageActor::pump() {
     }
     inputs_.set_hold(false);
     inputs_.release(this);
+    if ((!replay_.empty() || setup_.counters->replay.pending()) && !pump_replay()) return;
+    if (outputs_blocked()) continue;
     if (limiter_.enabled()) {
       int64_t wait = limiter_.wait_us(monotonic_us());
       if (wait > 0) {
@@ -153,6 +198,7 @@ void StageActor::route_dead(std::vector<Event>& dead, const std::string& kind,
     if (!message.empty()) info->message = message;
     info->message = secrets::redact(info->message);
     if (attempts > 0) info->attempts = attempts;
+    info->input = dead_input_;
     if (info->attempts < 1) info->attempts = 1;
     info->at = now;
     e.dead_letter = std::move(info);

@@ -29,9 +29,18 @@ class StageActor : public caf::event_based_actor {
   virtual void on_credit(int32_t port, int32_t target, int64_t records);
   virtual bool outputs_blocked() const { return dead_.blocked(); }
   virtual void emit_control(Batch::Kind kind, uint64_t barrier);
+  // Hot reload: the actor is kept; take the new coordinator, index and outputs.
+  virtual void rewire(Rewiring& w);
 
   // Processes queued input while outputs, rate limit and retries allow.
   void pump();
+  // Channels < 0 carry replayed dead letters (no upstream credit): input index = -1 - channel.
+  static int replay_channel(int input) { return -1 - input; }
+  static bool is_replay(int channel) { return channel < 0; }
+  static int replay_input(int channel) { return -1 - channel; }
+  // Takes replayed dead letters (StageCounters::replay) and processes the next run of them
+  // that came from one input. false: processing stopped (kept for retry or failed).
+  bool pump_replay();
   // A kept batch of `records` from `channel` is done: grant its credit and continue.
   void resume(int channel, int64_t records);
   // Completes the dead-letter info of `dead` events and routes them per on_error.
@@ -45,6 +54,8 @@ class StageActor : public caf::event_based_actor {
   InputSet inputs_;
   OutputPort dead_;
   RateLimiter limiter_;
+  std::vector<Event> replay_;  // replayed dead letters not processed yet
+  int dead_input_ = 0;         // input of the records route_dead gets (DeadLetterInfo::input)
   bool waiting_ = false;
   bool failed_ = false;
 };

@@ -27,7 +27,10 @@ struct SupervisorSetup {
   std::shared_ptr<std::atomic<int64_t>> activity;
   std::shared_ptr<PipelineStatus> status;
   bool quiet = false;
+  std::string state_dir_override;  // RunOptions::state_dir (hot reload re-resolves settings)
 };
+
+struct ReloadTicket;
 
 class SupervisorActor : public caf::event_based_actor {
  public:
@@ -42,6 +45,12 @@ class SupervisorActor : public caf::event_based_actor {
   void on_down(const caf::down_msg& dm);
   void stop_graph(caf::exit_reason why);
   void finish(bool failed, const std::string& reason);
+  // Hot reload (docs/engine.md): quiesce at a barrier, plan the new graph, stop the changed
+  // actors, then spawn the new ones and rewire the kept ones.
+  void on_reload(std::shared_ptr<ReloadTicket> t);
+  void on_quiesced(uint64_t id, bool ok);
+  void swap_in();
+  void reload_failed(const std::string& why);
 
   SupervisorSetup setup_;
   SpawnedGraph graph_;
@@ -55,6 +64,16 @@ class SupervisorActor : public caf::event_based_actor {
   bool done_ = false;
   std::string fail_reason_;
   bool fail_permanent_ = false;
+  std::map<std::string, std::string> layouts_;  // input layout per stage of the running graph
+  // The reload in progress.
+  std::shared_ptr<ReloadTicket> reload_;
+  std::unique_ptr<GraphBuilder> reload_builder_;
+  PipelineSettings reload_settings_;
+  std::set<caf::actor_addr> reload_dying_;  // replaced / removed actors, not yet down
+  std::map<std::string, std::vector<caf::actor>> reload_kept_;
+  int64_t reload_started_ = 0;
+  uint64_t reload_checkpoint_ = 0;
+  bool reload_swapping_ = false;  // waiting for reload_dying_ to drain
 };
 
 }  // namespace sluice::engine

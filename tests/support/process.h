@@ -125,6 +125,9 @@ class Child {
     return r;
   }
   pid_t pid() const { return pid_; }
+  // The files the child's stdout / stderr go to (readable while it runs).
+  const std::string& out_path() const { return out_path_; }
+  const std::string& err_path() const { return err_path_; }
 
  private:
   pid_t pid_ = -1;

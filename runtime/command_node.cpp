@@ -1,0 +1,101 @@
+// sluice node --listen HOST:PORT [--join HOST:PORT] --state URL [--work-dir DIR]
+// sluice node-worker ... (internal: one pipeline of a node, started by the node itself)
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "engine/cluster/node.h"
+#include "engine/cluster/worker.h"
+#include "engine/common/logger.h"
+#include "runtime/cli_args.h"
+#include "runtime/commands.h"
+
+namespace sluice::runtime {
+namespace {
+const char* kHelp =
+    "usage: sluice node --listen HOST:PORT [--join HOST:PORT] --state URL [--work-dir DIR]\n"
+    "                   [--log-format text|json]\n\n"
+    "Starts a cluster node (docs/cluster.md). Nodes share a PostgreSQL state store (URL, a libpq\n"
+    "URI; default $SLUICE_STATE_URL) holding pipeline definitions and versions, checkpoints and\n"
+    "ownership; one node (chosen with an advisory lock) assigns pipelines to live nodes. The\n"
+    "node listens on HOST:PORT (CAF middleman) for `sluice deploy/undeploy/status --cluster`.\n"
+    "  --join HOST:PORT  a running node to join (checked to use the same state store)\n"
+    "  --work-dir DIR    node-local files (default var/cluster/HOST_PORT)\n"
+    "SIGINT/SIGTERM: the node drains its pipelines to a checkpoint, hands them back and exits 0.\n"
+    "Exit codes: 0 ok, 2 usage, 3 runtime failure.\n";
+
+extern "C" void on_node_stop(int) { cluster::Node::request_stop(); }
+
+std::string self_exe() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("sluice") : p.string();
+}
+}  // namespace
+
+int command_node(const std::vector<std::string>& argv) {
+  std::string err;
+  auto args = cli::parse_args(argv, {"--listen", "--join", "--state", "--work-dir", "--log-format"},
+                              {"--help"}, err);
+  if (!args || !args->positional.empty()) {
+    std::fprintf(stderr, "sluice node: %s\n\n%s", args ? "unexpected argument" : err.c_str(),
+                 kHelp);
+    return kExitUsage;
+  }
+  if (args->has("--help")) {
+    std::fputs(kHelp, stdout);
+    return kExitOk;
+  }
+  cluster::NodeOptions o;
+  o.listen = args->get("--listen").value_or("");
+  o.join = args->get("--join").value_or("");
+  const char* env_url = std::getenv("SLUICE_STATE_URL");
+  o.state_url = args->get("--state").value_or(env_url ? env_url : "");
+  if (o.listen.empty() || o.state_url.empty()) {
+    std::fprintf(stderr, "sluice node: --listen and --state are required\n\n%s", kHelp);
+    return kExitUsage;
+  }
+  log::set_json(args->get("--log-format").value_or("text") == "json");
+  std::string safe = o.listen;
+  for (char& c : safe) {
+    if (c == ':' || c == '/') c = '_';
+  }
+  o.work_dir = args->get("--work-dir").value_or("var/cluster/" + safe);
+  o.exe = self_exe();
+  // Workers read the state store's URL from the environment (not from their command line).
+  ::setenv("SLUICE_STATE_URL", o.state_url.c_str(), 1);
+  std::signal(SIGINT, on_node_stop);
+  std::signal(SIGTERM, on_node_stop);
+  std::signal(SIGPIPE, SIG_IGN);
+  cluster::Node node(o);
+  return node.run();
+}
+
+int command_node_worker(const std::vector<std::string>& argv) {
+  std::string err;
+  auto args = cli::parse_args(argv,
+                              {"--node", "--pipeline", "--instance", "--epoch", "--version",
+                               "--file", "--control", "--state-dir"},
+                              {}, err);
+  const char* url = std::getenv("SLUICE_STATE_URL");
+  if (!args || !url || !args->has("--pipeline") || !args->has("--file")) {
+    std::fprintf(stderr, "sluice node-worker: internal command, started by `sluice node`\n");
+    return kExitUsage;
+  }
+  cluster::WorkerOptions o;
+  o.state_url = url;
+  o.node = args->get("--node").value_or("");
+  o.pipeline = *args->get("--pipeline");
+  o.file = *args->get("--file");
+  o.instance = args->get("--instance").value_or("");
+  o.control = args->get("--control").value_or("");
+  o.state_dir = args->get("--state-dir").value_or("var/cluster-worker");
+  o.epoch = std::atoll(args->get("--epoch").value_or("0").c_str());
+  o.version = std::atoll(args->get("--version").value_or("0").c_str());
+  return cluster::run_worker(o);
+}
+
+}  // namespace sluice::runtime

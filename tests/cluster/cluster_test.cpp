@@ -1,0 +1,595 @@
+// The cluster end to end (docs/cluster.md): three `sluice node` processes on loopback sharing a
+// private PostgreSQL (state store in database `postgres`, ODS target in database `ods`), a
+// private MariaDB source. Deploy, kill -9 the owner of the MySQL -> PostgreSQL pipeline
+// mid-stream (failover from the shared checkpoint; measured), hot reload under load, a node
+// that rejoins gets work again, the coordinator's death elects another, undeploy. After each
+// phase the ODS must equal the source row for row.
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/kafka_mock.h"
+#include "support/mariadb_server.h"
+#include "support/postgres_server.h"
+#include "support/process.h"
+
+namespace sluice::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = ntohs(a.sin_port);
+  ::close(fd);
+  return port;
+}
+
+struct Cluster {
+  PostgresServer pg{false};
+  MariaDbServer& my = MariaDbServer::shared();
+  TempDir dir;
+  std::vector<std::string> addr;
+  std::vector<std::unique_ptr<Child>> nodes;
+  std::string state_url;
+
+  Cluster() {
+    state_url = pg.url("postgres");
+    pg.psql("CREATE DATABASE ods;");
+    pg.psql("CREATE SCHEMA ods;", "ods");
+    my.exec(
+        "DROP DATABASE IF EXISTS clu; CREATE DATABASE clu; "
+        "CREATE TABLE clu.items (id INT PRIMARY KEY, v INT NOT NULL, amount DECIMAL(12,2), "
+        "note VARCHAR(40))");
+    for (int i = 0; i < 3; ++i) addr.push_back("127.0.0.1:" + std::to_string(free_port()));
+    nodes.resize(3);
+  }
+
+  std::vector<std::string> env() const {
+    return {"MYSQL_PASSWORD=" + std::string(MariaDbServer::kPassword)};
+  }
+
+  void start(int i, bool join) {
+    std::string cmd = "exec " + sluice_bin() + " node --listen " + addr[i] + " --state " +
+                      state_url + " --work-dir " + dir.file("n" + std::to_string(i));
+    if (join) cmd += " --join " + addr[0];
+    cmd += " 2>>" + dir.file("node" + std::to_string(i) + ".log");
+    nodes[i] =
+        std::make_unique<Child>(std::vector<std::string>{"/bin/sh", "-c", cmd}, env(), dir.str());
+  }
+
+  std::string state(const std::string& sql) const { return pg.psql(sql, "postgres"); }
+  int index_of(const std::string& node) const {
+    for (size_t i = 0; i < addr.size(); ++i) {
+      if (addr[i] == node) return static_cast<int>(i);
+    }
+    return -1;
+  }
+  std::string owner(const std::string& pipeline) const {
+    return state("SELECT coalesce(node, '') FROM sluice_cluster.assignments WHERE pipeline = '" +
+                 pipeline + "';");
+  }
+  // The pipeline runs on `node` with `version` (its worker reported within the last 2 s).
+  bool running_on(const std::string& pipeline, const std::string& node, int version = 0) const {
+    std::string q =
+        "SELECT count(*) FROM sluice_cluster.pipeline_status s JOIN "
+        "sluice_cluster.assignments a ON a.pipeline = s.pipeline AND a.node = s.node "
+        "WHERE s.pipeline = '" +
+        pipeline + "' AND s.node = '" + node +
+        "' AND s.state = 'running' AND a.move_to IS NULL AND "
+        "s.updated_at > clock_timestamp() - interval '2 seconds'";
+    if (version > 0) q += " AND s.version = " + std::to_string(version);
+    return state(q + ";") == "1";
+  }
+  int live_nodes() const {
+    try {
+      return std::stoi(
+          state("SELECT count(*) FROM sluice_cluster.nodes WHERE last_seen > clock_timestamp() - "
+                "interval '3 seconds';"));
+    } catch (const std::exception&) {
+      return 0;  // the schema does not exist yet
+    }
+  }
+  std::string coordinator() const {
+    return state(
+        "SELECT coalesce((SELECT n.id FROM sluice_cluster.nodes n JOIN pg_locks l ON "
+        "l.pid = n.backend_pid AND l.locktype = 'advisory' AND l.objid = 735201 AND l.granted "
+        "LIMIT 1), '');");
+  }
+
+  std::vector<std::string> source_rows() const {
+    auto rows = my.query("SELECT id, v, amount, note FROM clu.items ORDER BY id");
+    std::vector<std::string> out;
+    for (auto& r : rows) {
+      out.push_back(*r[0] + "|" + *r[1] + "|" + r[2].value_or("<NULL>") + "|" +
+                    r[3].value_or("<NULL>"));
+    }
+    return out;
+  }
+  std::vector<std::string> ods_rows() const {
+    std::string text = pg.psql(
+        "SELECT id || '|' || v || '|' || coalesce(amount::text, '<NULL>') || '|' || "
+        "coalesce(note, '<NULL>') FROM ods.items ORDER BY id;",
+        "ods");
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);) {
+      if (!l.empty() && l.find("ERROR") == std::string::npos) out.push_back(l);
+    }
+    return out;
+  }
+  int64_t ods_count() const {
+    std::string c = pg.psql("SELECT count(*) FROM ods.items;", "ods");
+    try {
+      return std::stoll(c);
+    } catch (...) {
+      return -1;
+    }
+  }
+  // Waits until the ODS equals the source; "" on success, else the first difference.
+  std::string wait_equal(std::chrono::seconds timeout) const {
+    auto deadline = Clock::now() + timeout;
+    std::string diff;
+    while (true) {
+      auto a = source_rows();
+      auto b = ods_rows();
+      if (a == b) return "";
+      diff = "source " + std::to_string(a.size()) + " rows, ods " + std::to_string(b.size());
+      for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+        if (a[i] != b[i]) {
+          diff += "; first difference: " + a[i] + " vs " + b[i];
+          break;
+        }
+      }
+      if (Clock::now() > deadline) return diff;
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+  }
+  template <class Pred>
+  bool wait_for(Pred p, std::chrono::milliseconds timeout) const {
+    auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+      if (p()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return p();
+  }
+  std::string logs() const {
+    std::string out;
+    for (int i = 0; i < 3; ++i) {
+      out += "---- node" + std::to_string(i) + " ----\n" +
+             read_file(dir.file("node" + std::to_string(i) + ".log"));
+    }
+    out += "---- events ----\n" +
+           state(
+               "SELECT to_char(at, 'HH24:MI:SS.MS') || ' ' || node || ' ' || pipeline || ' ' "
+               "|| message FROM sluice_cluster.events ORDER BY id;");
+    return out;
+  }
+};
+
+std::string pipe_text(const Cluster& c, int batch_rows) {
+  return "pipeline clu_ods {\n"
+         "  settings { checkpoint_interval = 500ms }\n"
+         "  source mysql src {\n"
+         "    host = \"127.0.0.1\"\n"
+         "    port = " +
+         std::to_string(c.my.port()) +
+         "\n"
+         "    user = \"sluice\"\n"
+         "    password = secret(\"MYSQL_PASSWORD\")\n"
+         "    server_id = 7701\n"
+         "    database = \"clu\"\n"
+         "    tables = [\"items\"]\n"
+         "    snapshot = initial\n"
+         "  }\n"
+         "  sink postgres ods from src {\n"
+         "    url = \"" +
+         c.pg.url("ods") +
+         "\"\n"
+         "    table = \"ods.\" + @table\n"
+         "    mode = upsert\n"
+         "    create_tables = true\n"
+         "    batch { rows = " +
+         std::to_string(batch_rows) +
+         "  delay = 50ms }\n"
+         "    retry { attempts = 10  backoff = exponential(100ms, 2s) }\n"
+         "  }\n"
+         "}\n\n"
+         "pipeline ticker_a {\n"
+         "  source generate g { rate = 200/s  fields { x = seq() } }\n"
+         "  sink null n from g { }\n"
+         "}\n\n"
+         "pipeline ticker_b {\n"
+         "  source generate g { rate = 200/s  fields { x = seq() } }\n"
+         "  sink null n from g { }\n"
+         "}\n";
+}
+
+// Continuous changes in small transactions until stopped: inserts, updates, deletes.
+class Writer {
+ public:
+  Writer(MariaDbServer& my, int first_id) : my_(my), next_(first_id) {
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~Writer() { stop(); }
+  void stop() {
+    if (thread_.joinable()) {
+      stop_ = true;
+      thread_.join();
+    }
+  }
+  int64_t transactions() const { return txns_.load(); }
+
+ private:
+  void loop() {
+    auto conn = my_.connect();
+    while (!stop_) {
+      std::string sql = "START TRANSACTION; INSERT INTO clu.items VALUES ";
+      for (int i = 0; i < 20; ++i) {
+        int id = next_++;
+        sql += std::string(i ? "," : "") + "(" + std::to_string(id) + ", " +
+               std::to_string(id % 97) + ", " + std::to_string(id % 1000) + "." +
+               std::to_string(10 + id % 90) + ", 'w" + std::to_string(id) + "')";
+      }
+      sql += "; UPDATE clu.items SET v = v + 1 WHERE id % 50 = " + std::to_string(txns_ % 50) +
+             " AND id < 3000; DELETE FROM clu.items WHERE id = " + std::to_string(next_ - 15) +
+             "; COMMIT";
+      MariaDbServer::exec(conn.get(), sql);
+      ++txns_;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  MariaDbServer& my_;
+  int next_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> txns_{0};
+  std::thread thread_;
+};
+
+void bulk_insert(MariaDbServer& my, int from, int n) {
+  auto conn = my.connect();
+  MariaDbServer::exec(conn.get(), "START TRANSACTION");
+  for (int base = from; base < from + n; base += 1000) {
+    std::string sql = "INSERT INTO clu.items VALUES ";
+    for (int id = base; id < std::min(base + 1000, from + n); ++id) {
+      sql += std::string(id == base ? "" : ",") + "(" + std::to_string(id) + ", " +
+             std::to_string(id % 13) + ", " + std::to_string(id % 5000) + ".25, NULL)";
+    }
+    MariaDbServer::exec(conn.get(), sql);
+  }
+  MariaDbServer::exec(conn.get(), "COMMIT");
+}
+
+// Rows per second from the commit of `n` new rows until the ODS holds them.
+double measure_throughput(Cluster& c, int from, int n) {
+  const int64_t before = c.ods_count();
+  auto t0 = Clock::now();
+  bulk_insert(c.my, from, n);
+  c.wait_for([&] { return c.ods_count() >= before + n; }, std::chrono::seconds(60));
+  return n / seconds_since(t0);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cluster)
+
+BOOST_AUTO_TEST_CASE(three_nodes_failover_reload_rejoin) {
+  Cluster c;
+  bulk_insert(c.my, 1, 2000);
+  c.start(0, false);
+  BOOST_REQUIRE(c.wait_for([&] { return c.live_nodes() == 1; }, std::chrono::seconds(20)));
+  c.start(1, true);
+  c.start(2, true);
+  BOOST_REQUIRE_MESSAGE(c.wait_for([&] { return c.live_nodes() == 3; }, std::chrono::seconds(20)),
+                        c.logs());
+
+  // Deploy: the three pipelines spread over the three nodes.
+  const std::string file = c.dir.file("cluster.pipe");
+  write_file(file, pipe_text(c, 2000));
+  auto d = run_sluice({"deploy", file, "--cluster", c.addr[1]}, c.env());
+  BOOST_REQUIRE_MESSAGE(d.exit_code == 0, d.err + d.out);
+  BOOST_TEST(d.out.find("deployed clu_ods version 1") != std::string::npos, d.out);
+  for (const char* p : {"clu_ods", "ticker_a", "ticker_b"}) {
+    BOOST_REQUIRE_MESSAGE(
+        c.wait_for([&] { return c.index_of(c.owner(p)) >= 0 && c.running_on(p, c.owner(p)); },
+                   std::chrono::seconds(30)),
+        std::string(p) + " not running\n" + c.logs());
+  }
+  std::set<std::string> owners = {c.owner("clu_ods"), c.owner("ticker_a"), c.owner("ticker_b")};
+  BOOST_TEST(owners.size() == 3u);
+  {
+    std::string e = c.wait_equal(std::chrono::seconds(60));
+    BOOST_REQUIRE_MESSAGE(e.empty(), "after the snapshot: " + e + "\n" + c.logs());
+  }
+  auto st = run_sluice({"status", "--cluster", c.addr[2]});
+  BOOST_TEST(st.exit_code == 0);
+  BOOST_TEST(st.out.find("coordinator") != std::string::npos, st.out);
+  BOOST_TEST(st.out.find(c.addr[0]) != std::string::npos, st.out);
+  BOOST_TEST(st.out.find("clu_ods") != std::string::npos, st.out);
+  BOOST_TEST(st.out.find("running") != std::string::npos, st.out);
+  std::printf("%s\n", st.out.c_str());
+
+  // An invalid file is refused with the checker's message; nothing changes.
+  {
+    const std::string broken = c.dir.file("broken.pipe");
+    write_file(broken, "pipeline clu_ods {\n  source mysql src { host = 1 }\n}\n");
+    auto r = run_sluice({"deploy", broken, "--cluster", c.addr[0]});
+    BOOST_TEST(r.exit_code == 1, r.err);
+    BOOST_TEST(r.err.find("broken.pipe:2:") != std::string::npos, r.err);
+    BOOST_TEST(c.state("SELECT version FROM sluice_cluster.pipelines WHERE name = 'clu_ods';") ==
+               "1");
+  }
+
+  const double before_rps = measure_throughput(c, 10000, 20000);
+
+  // kill -9 the owner of clu_ods while changes stream in.
+  const std::string victim = c.owner("clu_ods");
+  const int vi = c.index_of(victim);
+  double failover_s = 0, caught_up_s = 0;
+  std::string new_owner;
+  {
+    Writer w(c.my, 100000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    auto t0 = Clock::now();
+    c.nodes[vi]->signal(SIGKILL);
+    c.nodes[vi]->wait(std::chrono::seconds(5));
+    BOOST_REQUIRE_MESSAGE(c.wait_for(
+                              [&] {
+                                new_owner = c.owner("clu_ods");
+                                return new_owner != victim && c.index_of(new_owner) >= 0 &&
+                                       c.running_on("clu_ods", new_owner);
+                              },
+                              std::chrono::seconds(20)),
+                          "no failover\n" + c.logs());
+    failover_s = seconds_since(t0);
+    // Data flows again: a row written now reaches the ODS.
+    c.my.exec("INSERT INTO clu.items VALUES (99999, 1, 1.00, 'probe')");
+    c.wait_for(
+        [&] { return c.pg.psql("SELECT count(*) FROM ods.items WHERE id = 99999;", "ods") == "1"; },
+        std::chrono::seconds(20));
+    caught_up_s = seconds_since(t0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    w.stop();
+    BOOST_TEST(w.transactions() > 50);
+  }
+  BOOST_TEST(failover_s < 10.0, "failover took " << failover_s << " s");
+  // The new owner resumed from the checkpoint in the shared store (its own node has none).
+  {
+    const std::string log =
+        read_file(c.dir.file("node" + std::to_string(c.index_of(new_owner)) + ".log"));
+    BOOST_TEST(log.find("clu_ods: starting from checkpoint") != std::string::npos, log);
+    BOOST_TEST(c.state("SELECT node || ' ' || (epoch > 1)::text FROM sluice_cluster.checkpoints "
+                       "WHERE pipeline = 'clu_ods';") == new_owner + " true");
+  }
+  {
+    std::string e = c.wait_equal(std::chrono::seconds(60));
+    BOOST_REQUIRE_MESSAGE(e.empty(), "after the failover: " + e + "\n" + c.logs());
+  }
+  const double after_rps = measure_throughput(c, 40000, 20000);
+  std::printf(
+      "cluster: failover of clu_ods from %s to %s: running again after %.2f s, a new row in the "
+      "ODS after %.2f s\n"
+      "cluster: throughput of clu_ods (20,000-row transaction, commit -> ODS): %.0f rows/s on %s "
+      "before, %.0f rows/s on %s after the move\n",
+      victim.c_str(), new_owner.c_str(), failover_s, caught_up_s, before_rps, victim.c_str(),
+      after_rps, new_owner.c_str());
+
+  // Hot reload across the cluster under load: version 2 of clu_ods, nothing lost.
+  {
+    Writer w(c.my, 200000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    write_file(file, pipe_text(c, 500));
+    auto r = run_sluice({"deploy", file, "--cluster", c.addr[vi == 0 ? 1 : 0]}, c.env());
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err + r.out);
+    BOOST_TEST(r.out.find("clu_ods version 2: reloading") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("ticker_a unchanged") != std::string::npos, r.out);
+    BOOST_REQUIRE_MESSAGE(c.wait_for([&] { return c.running_on("clu_ods", c.owner("clu_ods"), 2); },
+                                     std::chrono::seconds(30)),
+                          "version 2 not running\n" + c.logs());
+    // Reloaded in place by the owner's worker (engine hot reload), not restarted.
+    const std::string owner_log =
+        read_file(c.dir.file("node" + std::to_string(c.index_of(c.owner("clu_ods"))) + ".log"));
+    BOOST_TEST(owner_log.find("clu_ods: hot reload to version 2: reloaded") != std::string::npos,
+               owner_log);
+    BOOST_TEST(owner_log.find("drained for a reload") == std::string::npos);
+    if (auto at = owner_log.find("clu_ods: hot reload to version 2: "); at != std::string::npos) {
+      std::printf("cluster: %s\n", owner_log.substr(at, owner_log.find('\n', at) - at).c_str());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    w.stop();
+  }
+  {
+    std::string e = c.wait_equal(std::chrono::seconds(60));
+    BOOST_REQUIRE_MESSAGE(e.empty(), "after the reload: " + e + "\n" + c.logs());
+  }
+
+  // The killed node comes back (same address) and gets work again.
+  c.start(vi, true);
+  BOOST_REQUIRE_MESSAGE(c.wait_for(
+                            [&] {
+                              for (const char* p : {"clu_ods", "ticker_a", "ticker_b"}) {
+                                if (c.owner(p) == victim && c.running_on(p, victim)) return true;
+                              }
+                              return false;
+                            },
+                            std::chrono::seconds(30)),
+                        "the rejoined node got no work\n" + c.logs());
+
+  // The coordinator dies: another node takes over, its pipelines move, data stays exact.
+  {
+    Writer w(c.my, 300000);
+    const std::string coord = c.coordinator();
+    const int ci = c.index_of(coord);
+    BOOST_REQUIRE(ci >= 0);
+    c.nodes[ci]->signal(SIGKILL);
+    c.nodes[ci]->wait(std::chrono::seconds(5));
+    c.nodes[ci].reset();
+    BOOST_REQUIRE_MESSAGE(c.wait_for(
+                              [&] {
+                                std::string now = c.coordinator();
+                                return !now.empty() && now != coord;
+                              },
+                              std::chrono::seconds(10)),
+                          "no new coordinator\n" + c.logs());
+    for (const char* p : {"clu_ods", "ticker_a", "ticker_b"}) {
+      BOOST_REQUIRE_MESSAGE(
+          c.wait_for([&] { return c.owner(p) != coord && c.running_on(p, c.owner(p)); },
+                     std::chrono::seconds(20)),
+          std::string(p) + " not resumed after the coordinator died\n" + c.logs());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    w.stop();
+  }
+  {
+    std::string e = c.wait_equal(std::chrono::seconds(60));
+    BOOST_REQUIRE_MESSAGE(e.empty(), "after the coordinator died: " + e + "\n" + c.logs());
+  }
+
+  // Undeploy: the pipeline disappears and its worker stops.
+  const std::string live_addr = c.addr[c.index_of(c.coordinator())];
+  auto u = run_sluice({"undeploy", "ticker_b", "--cluster", live_addr});
+  BOOST_TEST(u.exit_code == 0, u.err + u.out);
+  BOOST_TEST(c.wait_for([&] { return c.owner("ticker_b").empty(); }, std::chrono::seconds(10)));
+  auto st2 = run_sluice({"status", "--cluster", live_addr});
+  BOOST_TEST(st2.out.find("ticker_b") == std::string::npos, st2.out);
+  BOOST_TEST(st2.out.find("dead") != std::string::npos, st2.out);
+  std::printf("%s\n", st2.out.c_str());
+  auto bad = run_sluice({"undeploy", "nope", "--cluster", live_addr});
+  BOOST_TEST(bad.exit_code == 2);
+
+  // Graceful stop of every node: exit 0.
+  for (auto& n : c.nodes) {
+    if (!n) continue;
+    n->signal(SIGTERM);
+  }
+  for (auto& n : c.nodes) {
+    if (!n) continue;
+    auto r = n->wait(std::chrono::seconds(30));
+    BOOST_TEST((r.exit_code == 0 || r.exit_code == -9), "node exit " << r.exit_code);
+  }
+}
+
+// Kafka sources spread over nodes: `deploy --instances 2` runs two instances of a Kafka
+// pipeline on two nodes in one consumer group; both read, and together they read everything.
+BOOST_AUTO_TEST_CASE(kafka_partitions_spread_over_nodes) {
+  PostgresServer pg(false);
+  KafkaMock kafka(1);
+  kafka.create_topic("spread", 4);
+  TempDir dir;
+  std::vector<std::string> addr;
+  std::vector<std::unique_ptr<Child>> nodes;
+  for (int i = 0; i < 2; ++i) {
+    addr.push_back("127.0.0.1:" + std::to_string(free_port()));
+    std::string cmd = "exec " + sluice_bin() + " node --listen " + addr[i] + " --state " +
+                      pg.url() + " --work-dir " + dir.file("n" + std::to_string(i)) +
+                      (i ? " --join " + addr[0] : "") + " 2>>" +
+                      dir.file("node" + std::to_string(i) + ".log");
+    nodes.push_back(std::make_unique<Child>(std::vector<std::string>{"/bin/sh", "-c", cmd},
+                                            std::vector<std::string>{}, dir.str()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  auto q = [&](const std::string& sql) { return pg.psql(sql); };
+  auto logs = [&] {
+    return read_file(dir.file("node0.log")) + read_file(dir.file("node1.log")) +
+           q("SELECT node || ' ' || pipeline || ' ' || message FROM sluice_cluster.events "
+             "ORDER BY id;");
+  };
+  const std::string file = dir.file("k.pipe");
+  write_file(file,
+             "pipeline kspread {\n"
+             "  source kafka src {\n"
+             "    brokers = \"" +
+                 kafka.bootstrap() +
+                 "\"\n"
+                 "    topics = [\"spread\"]\n"
+                 "    group = \"sluice-spread\"\n"
+                 "    format = json\n"
+                 "    start = earliest\n"
+                 "    properties = [\"session.timeout.ms=6000\"]\n"
+                 "  }\n"
+                 "  sink null out from src { }\n"
+                 "}\n");
+  auto running = [&] {
+    return q(
+        "SELECT count(DISTINCT s.node) FROM sluice_cluster.pipeline_status s JOIN "
+        "sluice_cluster.assignments a ON a.pipeline = s.pipeline AND a.node = s.node "
+        "WHERE s.pipeline LIKE 'kspread#%' AND s.state = 'running' AND "
+        "s.updated_at > clock_timestamp() - interval '2 seconds';");
+  };
+  auto until = [&](auto pred, int seconds) {
+    auto deadline = Clock::now() + std::chrono::seconds(seconds);
+    while (Clock::now() < deadline && !pred()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return pred();
+  };
+  BOOST_REQUIRE_MESSAGE(until(
+                            [&] {
+                              try {
+                                return std::stoi(q("SELECT count(*) FROM sluice_cluster.nodes;")) ==
+                                       2;
+                              } catch (...) {
+                                return false;
+                              }
+                            },
+                            20),
+                        logs());
+  auto d = run_sluice({"deploy", file, "--cluster", addr[0], "--instances", "2"});
+  BOOST_REQUIRE_MESSAGE(d.exit_code == 0, d.err + d.out);
+  BOOST_TEST(d.out.find("2 instances") != std::string::npos, d.out);
+  BOOST_REQUIRE_MESSAGE(until([&] { return running() == "2"; }, 30), logs());
+  // Let the group settle (first join ~3 s, then a rebalance for the second member).
+  std::this_thread::sleep_for(std::chrono::seconds(8));
+  std::vector<std::pair<std::string, std::string>> msgs;
+  for (int i = 0; i < 4000; ++i) {
+    msgs.emplace_back("k" + std::to_string(i), "{\"id\":" + std::to_string(i) + "}");
+  }
+  kafka.produce("spread", msgs);
+  auto read_of = [&](const std::string& key) {
+    try {
+      return std::stoll(
+          q("SELECT coalesce((SELECT records_read FROM sluice_cluster.pipeline_status "
+            "WHERE pipeline = '" +
+            key + "'), 0);"));
+    } catch (...) {
+      return 0LL;
+    }
+  };
+  BOOST_REQUIRE_MESSAGE(
+      until([&] { return read_of("kspread#1") + read_of("kspread#2") >= 4000; }, 40),
+      "read " << read_of("kspread#1") << " + " << read_of("kspread#2") << "\n"
+              << logs());
+  const long long r1 = read_of("kspread#1"), r2 = read_of("kspread#2");
+  std::printf("cluster: kafka instances read %lld and %lld of 4000 messages\n", r1, r2);
+  BOOST_TEST(r1 > 0);
+  BOOST_TEST(r2 > 0);
+  auto st = run_sluice({"status", "--cluster", addr[1]});
+  BOOST_TEST(st.out.find("kspread#1") != std::string::npos, st.out);
+  BOOST_TEST(st.out.find("kspread#2") != std::string::npos, st.out);
+  std::printf("%s\n", st.out.c_str());
+  for (auto& n : nodes) n->signal(SIGTERM);
+  for (auto& n : nodes) BOOST_TEST(n->wait(std::chrono::seconds(30)).exit_code == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace sluice::test
