@@ -1,20 +1,24 @@
 // Benchmark: kafka (Debezium JSON with schema) -> decode -> null, in process against
 // librdkafka's mock cluster. Also reports the decoder alone (no Kafka).
-// Usage: kafka_bench [messages=120000] [runs=5]
+// Usage: kafka_bench [messages=120000] [runs=5] [idle_wait_us=5000] [name=value,...]
+//                    [compression=none]
 // The mock cluster keeps only about 5 MB per partition (older data is dropped), so the topic
 // has 100 partitions: keep messages * ~3.1 KB under ~400 MB.
 // Each run consumes the whole topic with a new consumer group through the `kafka` source
 // (KafkaSource::poll, batches of 1024) and discards the events. The clock starts at the first
 // event and restarts after a pause of more than 1 s (the group join and the mock's rebalance
 // right after the first assignment, ~3 s, are not counted); the rate counts the messages
-// after that point.
+// after that point. A second figure also leaves out shorter pauses (> 250 ms with nothing to
+// poll: the mock's rebalances); the CPU figures per message are load-independent.
 #include <librdkafka/rdkafka.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/common/logger.h"
@@ -50,6 +54,18 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
   if (m->err && shown++ < 3) std::fprintf(stderr, "delivery failed: %s\n", rd_kafka_err2str(m->err));
 }
 
+// CPU time of the calling thread / of the whole process, in seconds (load-independent cost).
+double thread_cpu() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+double process_cpu() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -60,6 +76,25 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   long long n = argc > 1 ? std::atoll(argv[1]) : 120000;
   int runs = argc > 2 ? std::atoi(argv[2]) : 5;
+  // The engine's SourceActor waits 5 ms after an idle poll (kIdlePoll).
+  // Extra librdkafka consumer settings: "name=value,name=value".
+  std::vector<std::pair<std::string, std::string>> extra;
+  if (argc > 4) {
+    std::string all = argv[4];
+    size_t at = 0;
+    while (at < all.size()) {
+      size_t comma = all.find(',', at);
+      if (comma == std::string::npos) comma = all.size();
+      std::string kv = all.substr(at, comma - at);
+      size_t eq = kv.find('=');
+      if (eq != std::string::npos) extra.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+      at = comma + 1;
+    }
+  }
+  // The producer's compression.codec (none | lz4 | zstd | snappy | gzip): how the topic is
+  // stored (Kafka Connect producers often compress); the consumer decompresses.
+  const std::string compression = argc > 5 ? argv[5] : "none";
+  const auto idle_wait = std::chrono::microseconds(argc > 3 ? std::atoll(argv[3]) : 5000);
   log::set_level(log::Level::Warn);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   auto meta = std::make_shared<SourceMeta>();
@@ -88,10 +123,11 @@ int main(int argc, char** argv) {
               static_cast<double>(bytes) / static_cast<double>(n));
 
   {  // The decoder alone.
-    std::vector<double> rates;
+    std::vector<double> rates, cpu_ns;
     for (int r = 0; r < runs; ++r) {
       operators::debezium::DebeziumDecoder dec("kin");
       Event e;
+      const double c0 = thread_cpu();
       auto t0 = Clock::now();
       for (const auto& [k, v] : msgs) {
         auto res = dec.decode(k, v, true, e);
@@ -102,8 +138,10 @@ int main(int argc, char** argv) {
       }
       double s = std::chrono::duration<double>(Clock::now() - t0).count();
       rates.push_back(static_cast<double>(n) / s);
+      cpu_ns.push_back((thread_cpu() - c0) * 1e9 / static_cast<double>(n));
     }
-    std::printf("decoder only: median %.0f msgs/s over %d runs\n", median(rates), runs);
+    std::printf("decoder only: median %.0f msgs/s over %d runs (median CPU %.0f ns/msg)\n",
+                median(rates), runs, median(cpu_ns));
   }
 
   auto cluster = operators::kafka::MockCluster::start(1);
@@ -114,6 +152,7 @@ int main(int argc, char** argv) {
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     rd_kafka_conf_set(conf, "bootstrap.servers", (*cluster)->bootstraps().c_str(), err, sizeof(err));
     rd_kafka_conf_set(conf, "linger.ms", "20", err, sizeof(err));
+    rd_kafka_conf_set(conf, "compression.codec", compression.c_str(), err, sizeof(err));
     rd_kafka_conf_set(conf, "queue.buffering.max.messages", "1000000", err, sizeof(err));
     rd_kafka_conf_set_dr_msg_cb(conf, &on_delivery);
     rd_kafka_t* p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
@@ -133,13 +172,13 @@ int main(int argc, char** argv) {
       total += hi - lo;
     }
     rd_kafka_destroy(p);
-    std::printf("produced %lld messages into %d partitions\n", static_cast<long long>(total),
-                kPartitions);
+    std::printf("produced %lld messages into %d partitions (compression %s)\n",
+                static_cast<long long>(total), kPartitions, compression.c_str());
     if (total != n) return 1;
   }
   msgs.clear();
 
-  std::vector<double> rates;
+  std::vector<double> rates, poll_ns, all_ns, flowing;
   for (int r = 0; r < runs; ++r) {
     operators::kafka::KafkaSource::Options o;
     o.stage = "kin";
@@ -147,12 +186,15 @@ int main(int argc, char** argv) {
     o.topics = {"bench.bank.accounts"};
     o.group = "bench-" + std::to_string(r);
     o.properties = {{"session.timeout.ms", "6000"}};
+    for (const auto& kv : extra) o.properties.push_back(kv);
     operators::kafka::KafkaSource src(o);
     if (!src.open("").ok()) return 1;
     std::vector<Event> out;
     long long got = 0, base = 0;
     bool started = false;
     Clock::time_point t0, last;
+    double tc0 = 0, pc0 = 0;
+    Clock::duration gaps{};  // pauses > 250 ms with nothing polled (mock group rebalances)
     auto deadline = Clock::now() + std::chrono::seconds(120);
     while (got < n && Clock::now() < deadline) {
       out.clear();
@@ -164,21 +206,41 @@ int main(int argc, char** argv) {
           started = true;
           t0 = now;
           base = got;
+          tc0 = thread_cpu();
+          pc0 = process_cpu();
+          gaps = Clock::duration::zero();
+          last = now;
         }
+        if (now - last > std::chrono::milliseconds(250)) gaps += now - last;
         last = now;
       }
       got += static_cast<long long>(out.size());  // -> null
+      // Like the engine's source actor: an idle poll waits before the next one (a busy loop
+      // would take the CPU from librdkafka's fetch thread and the mock broker).
+      if (*pr == Source::Poll::Idle) std::this_thread::sleep_for(idle_wait);
     }
     double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double tc = thread_cpu() - tc0, pc = process_cpu() - pc0;
     src.close();
     if (got < n) {
       std::fprintf(stderr, "run %d: only %lld of %lld messages\n", r + 1, got, n);
       return 1;
     }
-    rates.push_back(static_cast<double>(n - base) / s);
-    std::printf("run %d: %lld messages decoded in %.3f s = %.0f msgs/s\n", r + 1, n - base, s,
-                rates.back());
+    const double m = static_cast<double>(n - base);
+    rates.push_back(m / s);
+    flowing.push_back(m / (s - std::chrono::duration<double>(gaps).count()));
+    poll_ns.push_back(tc * 1e9 / m);
+    all_ns.push_back(pc * 1e9 / m);
+    std::printf("run %d: %lld messages decoded in %.3f s = %.0f msgs/s; CPU per message: "
+                "%.0f ns polling thread, %.0f ns whole process (incl. librdkafka + mock broker); "
+                "%.0f msgs/s without pauses > 250 ms\n",
+                r + 1, n - base, s, rates.back(), poll_ns.back(), all_ns.back(), flowing.back());
   }
-  std::printf("kafka -> decode -> null: median %.0f msgs/s over %d runs\n", median(rates), runs);
+  std::printf("kafka -> decode -> null: median %.0f msgs/s over %d runs; median CPU %.0f ns/msg "
+              "polling thread, %.0f ns/msg process\n",
+              median(rates), runs, median(poll_ns), median(all_ns));
+  std::printf("kafka -> decode -> null without pauses > 250 ms (mock group rebalances): median "
+              "%.0f msgs/s\n",
+              median(flowing));
   return 0;
 }

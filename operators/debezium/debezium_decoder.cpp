@@ -1,5 +1,7 @@
 #include "operators/debezium/debezium_decoder.h"
 
+#include <charconv>
+
 #include "engine/value/json.h"
 #include "operators/debezium/json_members.h"
 
@@ -68,9 +70,20 @@ bool fast_envelope(std::string_view text, SchemaCache& cache,
   return true;
 }
 
-std::string string_of(const Object& o, Sym s) {
-  const Value* v = o.find(s);
-  return v != nullptr && v->type() == Type::String ? v->as_string() : std::string();
+// A JSON string member's value ("" when it is not a string); escapes resolved.
+std::string string_member(std::string_view text) {
+  if (text.size() < 2 || text.front() != '"') return std::string();
+  std::string_view inner = text.substr(1, text.size() - 2);
+  if (inner.find('\\') == std::string_view::npos) return std::string(inner);
+  auto v = json::parse(text);
+  return v.ok() && v->type() == Type::String ? v->as_string() : std::string();
+}
+
+// A JSON integer member's value (0 when it is not an integer).
+int64_t int_member(std::string_view text) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  return ec == std::errc() && p == text.data() + text.size() ? v : 0;
 }
 
 }  // namespace
@@ -176,16 +189,26 @@ result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char
     if (a == nullptr) return error::permanent("schema has no before/after fields");
     row_schema = a;
   }
-  auto parsed = json::parse(payload);
-  if (!parsed.ok()) return error::permanent("payload: " + parsed.err().message);
-  if (parsed->type() != Type::Object) return error::permanent("payload is not an object");
-  Object& p = parsed->as_object();
-
-  Value* opv = p.find(S.op);
-  if (opv == nullptr || opv->type() != Type::String || opv->as_string().size() != 1) {
+  // The payload's members, found without building Values for the parts not needed (the
+  // source block has ~15 fields of which 5 are read); before/after are parsed in full.
+  std::string_view op_t, before_t, after_t, source_t, ts_t;
+  {
+    JsonMembers pm(payload);
+    if (!pm.ok()) return error::permanent("payload is not an object");
+    while (pm.next()) {
+      std::string_view n = pm.name();
+      if (n == "op") op_t = pm.value();
+      else if (n == "before") before_t = pm.value();
+      else if (n == "after") after_t = pm.value();
+      else if (n == "source") source_t = pm.value();
+      else if (n == "ts_ms") ts_t = pm.value();
+    }
+    if (!pm.ends_cleanly()) return error::permanent("payload: malformed JSON object");
+  }
+  if (op_t.size() != 3 || op_t[0] != '"' || op_t[2] != '"') {
     return error::permanent("payload has no op");
   }
-  char op = opv->as_string()[0];
+  char op = op_t[1];
   switch (op) {
     case 'c': out.op = Op::Create; break;
     case 'u': out.op = Op::Update; break;
@@ -195,52 +218,59 @@ result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char
     case 'm': return false;
     default: return error::permanent(std::string("unknown op '") + op + "'");
   }
-  Value* before = p.find(S.before);
-  Value* after = p.find(S.after);
-  if (row_schema != nullptr) {
-    if (before != nullptr) {
-      auto r = apply_schema(*row_schema, *before);
-      if (!r.ok()) return error::permanent("before." + r.err().message);
+  Value before_v, after_v;
+  auto image = [&](std::string_view text, Value& v, const char* what) -> result<void> {
+    if (text.empty() || text == "null") return {};
+    auto parsed = json::parse(text);
+    if (!parsed.ok()) return error::permanent(std::string("payload.") + what + ": " +
+                                              parsed.err().message);
+    v = std::move(parsed).value();
+    if (row_schema != nullptr) {
+      auto r = apply_schema(*row_schema, v);
+      if (!r.ok()) return error::permanent(std::string(what) + "." + r.err().message);
     }
-    if (after != nullptr) {
-      auto r = apply_schema(*row_schema, *after);
-      if (!r.ok()) return error::permanent("after." + r.err().message);
-    }
+    return {};
+  };
+  // A delete needs only before; other ops need after (and before for updates).
+  if (out.op == Op::Delete || out.op == Op::Update) {
+    if (auto r = image(before_t, before_v, "before"); !r.ok()) return r.err();
   }
-  bool has_before = before != nullptr && before->type() == Type::Object;
-  bool has_after = after != nullptr && after->type() == Type::Object;
+  if (out.op != Op::Delete) {
+    if (auto r = image(after_t, after_v, "after"); !r.ok()) return r.err();
+  }
+  bool has_before = before_v.type() == Type::Object;
+  bool has_after = after_v.type() == Type::Object;
   out.has_before = false;
   out.before.clear();
   if (out.op == Op::Delete) {
     if (!has_before) return error::permanent("delete without before");
-    out.row = std::move(before->as_object());
+    out.row = std::move(before_v.as_object());
   } else {
     if (!has_after) return error::permanent("no after image");
-    out.row = std::move(after->as_object());
+    out.row = std::move(after_v.as_object());
     if (out.op == Op::Update && has_before) {
-      out.before = std::move(before->as_object());
+      out.before = std::move(before_v.as_object());
       out.has_before = true;
     }
   }
 
   std::string connector, db, table;
   out.ts = 0;
-  if (Value* src = p.find(S.source); src != nullptr && src->type() == Type::Object) {
-    const Object& so = src->as_object();
-    connector = string_of(so, S.connector);
-    db = string_of(so, S.db);
-    table = string_of(so, S.table);
-    std::string sch = string_of(so, S.schema);
+  if (!source_t.empty() && source_t.front() == '{') {
+    std::string sch;
+    JsonMembers sm(source_t);
+    while (sm.next()) {
+      std::string_view n = sm.name();
+      if (n == "connector") connector = string_member(sm.value());
+      else if (n == "db") db = string_member(sm.value());
+      else if (n == "table") table = string_member(sm.value());
+      else if (n == "schema") sch = string_member(sm.value());
+      else if (n == "ts_ms") out.ts = int_member(sm.value()) * 1000;
+    }
+    if (!sm.ok()) return error::permanent("payload.source: malformed JSON object");
     if (!sch.empty() && !table.empty()) table = sch + "." + table;
-    if (const Value* t = so.find(S.ts_ms); t != nullptr && t->type() == Type::Int) {
-      out.ts = t->as_int() * 1000;
-    }
   }
-  if (out.ts == 0) {
-    if (const Value* t = p.find(S.ts_ms); t != nullptr && t->type() == Type::Int) {
-      out.ts = t->as_int() * 1000;
-    }
-  }
+  if (out.ts == 0) out.ts = int_member(ts_t) * 1000;
   out.key = Value();
   key_fields_.clear();
   if (key != nullptr && key_len > 0) {

@@ -513,8 +513,11 @@ result<void> DebeziumEncoder::encode_value(const Event& e, std::string& out) con
   out += "],\"optional\":false,\"name\":";
   json::encode_string(prefix + ".Envelope", out);
   out += ",\"version\":1},\"payload\":{\"before\":";
-  const Object* before = e.op == Op::Delete ? &e.row : (e.has_before ? &e.before : nullptr);
-  const Object* after = e.op == Op::Delete ? nullptr : &e.row;
+  // Truncate (Debezium's op "t"): no row, before and after are null.
+  const Object* before = e.op == Op::Truncate ? nullptr
+                         : e.op == Op::Delete ? &e.row
+                                              : (e.has_before ? &e.before : nullptr);
+  const Object* after = e.op == Op::Delete || e.op == Op::Truncate ? nullptr : &e.row;
   if (before == nullptr) {
     out += "null";
   } else {

@@ -15,6 +15,15 @@ class JsonMembers {
   std::string_view name() const { return name_; }    // raw (escapes not resolved)
   std::string_view value() const { return value_; }  // the value's text
   bool ok() const { return ok_; }
+  // After next() returned false with ok(): true when only whitespace follows the closing '}'.
+  bool ends_cleanly() const {
+    if (!ok_ || pos_ >= t_.size() || t_[pos_] != '}') return false;
+    for (size_t i = pos_ + 1; i < t_.size(); ++i) {
+      char c = t_[i];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return false;
+    }
+    return true;
+  }
 
  private:
   bool skip_ws();

@@ -193,11 +193,12 @@ result<void> KafkaSink::write(std::vector<Event>& events, std::vector<Event>& de
       }
       continue;
     }
+    if (e.op == Op::Truncate) has_key = false;  // a truncate names a table, no row: no key
     if (o_.debezium) {
       std::string server = o_.server;
       if (server.empty()) server = e.source && !e.source->name.empty() ? e.source->name : "sluice";
       debezium::DebeziumEncoder enc(server);
-      if (!has_key) has_key = enc.encode_key(e, key_buf_);
+      if (!has_key && e.op != Op::Truncate) has_key = enc.encode_key(e, key_buf_);
       auto r = enc.encode_value(e, value_buf_);
       if (!r.ok()) {
         mark_dead(e, o_.stage, "encode", r.err().message);
@@ -205,7 +206,7 @@ result<void> KafkaSink::write(std::vector<Event>& events, std::vector<Event>& de
         continue;
       }
     } else {
-      if (!has_key && debezium::key_columns(e, key_obj)) {
+      if (!has_key && e.op != Op::Truncate && debezium::key_columns(e, key_obj)) {
         json::encode(Value::object(key_obj), key_buf_);
         has_key = true;
       }

@@ -24,6 +24,10 @@ result<std::unique_ptr<Source>> KafkaSource::make(const StageConfig& cfg) {
   o.format = f == "json" ? Format::Json : f == "raw" ? Format::Raw : Format::Debezium;
   o.earliest = opt_string(cfg, "start", "earliest") != "latest";
   o.properties = read_properties(cfg);
+  const std::string on_error = opt_string(cfg, "on_error", "");
+  o.dead_letters = !opt_string(cfg, "dead_letter", "").empty()
+                       ? on_error != "skip"
+                       : on_error == "fail" || on_error == "dead_letter";
   return std::unique_ptr<Source>(new KafkaSource(std::move(o)));
 }
 
@@ -62,6 +66,10 @@ result<void> KafkaSource::open(const std::string& state) {
       {"auto.offset.reset", o_.earliest ? "earliest" : "latest"},
       {"enable.partition.eof", "false"},
       {"client.id", "sluice-" + o_.stage},
+      // Fetch responses below jemalloc's oversize threshold (8 MiB): larger receive buffers
+      // are allocated and purged (page faults) on every fetch. The 50 MB default cost about
+      // half of the process's CPU per message in bench/kafka_bench (see docs/kafka.md).
+      {"fetch.max.bytes", "4194304"},
   };
   kv.insert(kv.end(), o_.properties.begin(), o_.properties.end());
   auto conf = make_conf(kv);
@@ -89,14 +97,58 @@ result<void> KafkaSource::open(const std::string& state) {
   return {};
 }
 
-void KafkaSource::skip(const rd_kafka_message_t* m, const std::string& why) {
+void KafkaSource::skip(const rd_kafka_message_t* m, const std::string& topic,
+                       const std::string& why) {
+  const std::string where =
+      topic + "/" + std::to_string(m->partition) + "@" + std::to_string(m->offset);
+  if (o_.dead_letters) {
+    static const Sym s_topic = intern("topic"), s_partition = intern("partition"),
+                     s_offset = intern("offset"), s_key = intern("key"), s_value = intern("value");
+    Event e;
+    e.op = Op::Create;
+    e.row.reserve(5);
+    e.row.append(s_topic, Value::string(topic));
+    e.row.append(s_partition, Value::int64(m->partition));
+    e.row.append(s_offset, Value::int64(m->offset));
+    e.row.append(s_key, m->key ? Value::bytes(std::string(static_cast<const char*>(m->key),
+                                                          m->key_len))
+                               : Value());
+    e.row.append(s_value, m->payload ? Value::bytes(std::string(
+                                           static_cast<const char*>(m->payload), m->len))
+                                     : Value());
+    Object pos;
+    pos.reserve(3);
+    pos.append(s_topic, Value::string(topic));
+    pos.append(s_partition, Value::int64(m->partition));
+    pos.append(s_offset, Value::int64(m->offset));
+    e.position = Value::object(std::move(pos));
+    rd_kafka_timestamp_type_t tt;
+    int64_t ts = rd_kafka_message_timestamp(m, &tt);
+    if (ts > 0) e.ts = ts * 1000;
+    e.source = decoder_.meta(topic);
+    auto info = std::make_shared<DeadLetterInfo>();
+    info->stage = o_.stage;
+    info->kind = "decode";
+    info->message = where + ": " + why;
+    e.dead_letter = std::move(info);
+    dead_.push_back(std::move(e));
+    return;
+  }
   ++skipped_;
   if (skipped_ <= 20 || skipped_ % 1000 == 0) {
-    log::warn("kafka", "source '" + o_.stage + "': skipped message " +
-                           rd_kafka_topic_name(m->rkt) + "/" + std::to_string(m->partition) +
-                           "@" + std::to_string(m->offset) + " (" + why + ")" +
+    log::warn("kafka", "source '" + o_.stage + "': skipped message " + where + " (" + why + ")" +
                            (skipped_ > 20 ? " [" + std::to_string(skipped_) + " skipped]" : ""));
   }
+}
+
+void KafkaSource::take_dead(std::vector<Event>& out) {
+  if (dead_.empty()) return;
+  if (out.empty()) {
+    out.swap(dead_);
+  } else {
+    for (auto& e : dead_) out.push_back(std::move(e));
+  }
+  dead_.clear();
 }
 
 result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
@@ -109,7 +161,10 @@ result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
                    s_offset = intern("offset");
   std::string topic;
   const rd_kafka_topic_t* last_rkt = nullptr;
+  int32_t last_partition = -1;
+  int64_t* next_offset = nullptr;  // positions_ entry of (last_rkt, last_partition)
   size_t produced = 0;
+  out.reserve(out.size() + static_cast<size_t>(n));
   for (ssize_t i = 0; i < n; ++i) {
     rd_kafka_message_t* m = msgs_[i];
     if (m->err) {
@@ -128,6 +183,11 @@ result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
     if (m->rkt != last_rkt) {
       topic = rd_kafka_topic_name(m->rkt);
       last_rkt = m->rkt;
+      last_partition = -1;
+    }
+    if (m->partition != last_partition) {
+      next_offset = &positions_.slot(topic, m->partition);
+      last_partition = m->partition;
     }
     out.emplace_back();
     Event& e = out.back();
@@ -135,7 +195,7 @@ result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
                              static_cast<const char*>(m->payload), m->len, e);
     if (!r.ok() || !*r) {
       out.pop_back();
-      if (!r.ok()) skip(m, r.err().message);
+      if (!r.ok()) skip(m, topic, r.err().message);
     } else {
       Object pos;
       pos.reserve(3);
@@ -150,7 +210,7 @@ result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
       }
       ++produced;
     }
-    positions_.set(topic, m->partition, m->offset + 1);
+    *next_offset = m->offset + 1;
     rd_kafka_message_destroy(m);
   }
   if (n == 0) return Poll::Idle;

@@ -10,9 +10,13 @@
 // complete checkpoint even when the group commit was lost; partitions not in the state
 // start at the group's committed offset, else at `start`.
 //
-// A message that does not parse is skipped: counted (skipped()) and logged as a warning
-// naming topic, partition and offset (the first 20, then every 1000th). Sources have no
-// dead-letter output in the engine's interface.
+// A message that does not parse is a dead letter when the stage has `dead_letter` (or an
+// explicit `on_error`): take_dead() hands it to the engine as a create event with row
+// {topic, partition, offset, key, value} (key/value: the raw bytes, null when absent),
+// position {topic, partition, offset} and DeadLetterInfo kind "decode", message
+// "TOPIC/PARTITION@OFFSET: why". Without either it is skipped: counted (skipped()) and logged
+// as a warning naming topic, partition and offset (the first 20, then every 1000th). Either
+// way its offset moves on with the checkpoint (it is not read again).
 // Parallelism > 1: every instance joins the same group, so Kafka spreads the partitions.
 #pragma once
 #include <librdkafka/rdkafka.h>
@@ -39,6 +43,7 @@ class KafkaSource : public Source {
     Format format = Format::Debezium;
     bool earliest = true;
     std::vector<std::pair<std::string, std::string>> properties;
+    bool dead_letters = false;  // bad messages -> take_dead() instead of skipped
   };
   explicit KafkaSource(Options o) : o_(std::move(o)), decoder_(o_.format, o_.stage) {}
   ~KafkaSource() override;
@@ -48,6 +53,7 @@ class KafkaSource : public Source {
   result<Poll> poll(size_t max, std::vector<Event>& out) override;
   std::string checkpoint_state() const override;
   void checkpoint_committed(uint64_t id) override;
+  void take_dead(std::vector<Event>& out) override;
   void close() override;
 
   uint64_t skipped() const { return skipped_; }
@@ -56,7 +62,7 @@ class KafkaSource : public Source {
  private:
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                            rd_kafka_topic_partition_list_t* parts, void* opaque);
-  void skip(const rd_kafka_message_t* m, const std::string& why);
+  void skip(const rd_kafka_message_t* m, const std::string& topic, const std::string& why);
 
   Options o_;
   MessageDecoder decoder_;
@@ -66,6 +72,7 @@ class KafkaSource : public Source {
   PartitionOffsets last_committed_;
   mutable std::deque<PartitionOffsets> pending_;  // taken by checkpoint_state, not yet committed
   std::vector<rd_kafka_message_t*> msgs_;
+  std::vector<Event> dead_;
   uint64_t skipped_ = 0;
   uint64_t commits_ = 0;
 };

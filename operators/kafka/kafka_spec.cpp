@@ -25,8 +25,10 @@ dsl::KindSpec source_spec() {
       "events (JSON converter, with or without schema; logical types exact); json takes the "
       "value as the row (or a Sluice event object) and the key as the key; raw gives "
       "{key, value} as bytes. Offsets are part of the checkpoint and committed to the group "
-      "only when the checkpoint containing them completes. Messages that do not parse are "
-      "skipped with a warning naming topic/partition/offset (counted).";
+      "only when the checkpoint containing them completes. A message that does not parse goes "
+      "to the dead_letter sink (kind \"decode\", message and position naming topic/partition/"
+      "offset, the raw key and value in the row); without dead_letter it is skipped with a "
+      "warning (counted). Its offset is committed either way.";
   OptionSpec format = option("format", OptType::Enum, false, "debezium",
                           "debezium | json | raw.");
   format.enum_values = {"debezium", "json", "raw"};
@@ -34,6 +36,11 @@ dsl::KindSpec source_spec() {
                          "Where a new group starts on partitions with no committed offset: "
                          "earliest | latest. A restart always resumes from the checkpoint.");
   start.enum_values = {"earliest", "latest"};
+  OptionSpec on_error = option("on_error", OptType::Enum, false, "",
+                               "A message that does not parse: dead_letter (default when "
+                               "dead_letter is set) | skip (default otherwise; logged, counted) "
+                               "| fail.");
+  on_error.enum_values = {"dead_letter", "skip", "fail"};
   k.options = {
       option("brokers", OptType::String, true, "", "Bootstrap servers, \"host:port,host:port\"."),
       option("topics", OptType::StringList, true, "", "Topics to consume."),
@@ -41,6 +48,9 @@ dsl::KindSpec source_spec() {
       format,
       start,
       properties(),
+      option("dead_letter", OptType::String, false, "",
+             "The sink that receives messages that do not parse (a stage name)."),
+      on_error,
   };
   return k;
 }

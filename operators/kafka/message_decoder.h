@@ -25,9 +25,10 @@ class MessageDecoder {
   // true: `out` holds an event; false: no event (tombstone, ...). Permanent error: bad message.
   result<bool> decode(const std::string& topic, const char* key, size_t key_len,
                       const char* value, size_t value_len, Event& out);
+  // SourceMeta {connector "kafka", name = stage, table = topic} (one per topic).
+  const std::shared_ptr<const SourceMeta>& meta(const std::string& topic);
 
  private:
-  const std::shared_ptr<const SourceMeta>& meta(const std::string& topic);
   result<bool> decode_json(const std::string& topic, std::string_view key, const char* value,
                            size_t value_len, Event& out);
 

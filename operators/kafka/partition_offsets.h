@@ -17,6 +17,11 @@ class PartitionOffsets {
   void set(const std::string& topic, int32_t partition, int64_t next) {
     map_[Key(topic, partition)] = next;
   }
+  // The entry of topic/partition (created at -1): stable until this object is assigned or
+  // destroyed (map nodes do not move), so a reader can keep it across messages.
+  int64_t& slot(const std::string& topic, int32_t partition) {
+    return map_.try_emplace(Key(topic, partition), -1).first->second;
+  }
   // -1 when unknown.
   int64_t get(const std::string& topic, int32_t partition) const {
     auto it = map_.find(Key(topic, partition));
