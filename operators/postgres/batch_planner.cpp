@@ -39,30 +39,63 @@ void BatchPlanner::dead_letter(const Event& e, const char* kind, const std::stri
   dead.push_back(std::move(copy));
 }
 
+bool BatchPlanner::table_name(const Event& e, std::string& name, std::vector<Event>& dead) const {
+  if (!opts_.table) {
+    name = opts_.table_constant;
+    return true;
+  }
+  try {
+    eval::Context ctx;
+    ctx.event = &e;
+    ctx.row = &e.row;
+    Value v = opts_.table->eval(ctx);
+    if (v.type() != Type::String || v.as_string().empty()) {
+      dead_letter(e, "eval", "table expression gave " + v.to_display() + ", not a name", dead);
+      return false;
+    }
+    name = std::move(v.as_string());
+    return true;
+  } catch (const std::exception& ex) {
+    dead_letter(e, "eval", std::string("table expression: ") + ex.what(), dead);
+    return false;
+  }
+}
+
+void BatchPlanner::finish(pqxx::connection_base& c, WriteGroup& g, std::vector<Event>& dead,
+                          std::vector<WriteGroup>& out) {
+  if (!prepare_table(c, g, dead)) return;
+  if (opts_.mode == Mode::Append) {
+    g.items.reserve(g.events.size());
+    for (const Event* e : g.events) g.items.push_back({e, &e->row, e->op == Op::Delete});
+    g.direct = true;
+  } else {
+    collapse(g, dead);
+    g.direct = g.table->copy_safe;
+    for (const auto& it : g.items) g.direct = g.direct && it.ev->op == Op::Read && !it.is_delete;
+  }
+  if (!g.items.empty()) out.push_back(std::move(g));
+}
+
 std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base& c,
                                            const std::vector<const Event*>& evs,
                                            std::vector<Event>& dead) {
+  // Groups per table in first-appearance order; a truncate (upsert/soft_delete) closes its
+  // table's open group, so the events before it, the truncate and the events after it are
+  // applied in that order.
   std::vector<WriteGroup> groups;
   std::unordered_map<std::string, size_t> by_name;
+  std::vector<std::pair<size_t, WriteGroup>> truncates;  // (number of groups before it, group)
   std::string name;
   for (const Event* e : evs) {
-    if (opts_.table) {
-      try {
-        eval::Context ctx;
-        ctx.event = e;
-        ctx.row = &e->row;
-        Value v = opts_.table->eval(ctx);
-        if (v.type() != Type::String || v.as_string().empty()) {
-          dead_letter(*e, "eval", "table expression gave " + v.to_display() + ", not a name", dead);
-          continue;
-        }
-        name = std::move(v.as_string());
-      } catch (const std::exception& ex) {
-        dead_letter(*e, "eval", std::string("table expression: ") + ex.what(), dead);
-        continue;
-      }
-    } else {
-      name = opts_.table_constant;
+    if (!table_name(*e, name, dead)) continue;
+    if (e->op == Op::Truncate && opts_.mode != Mode::Append) {
+      by_name.erase(name);
+      WriteGroup t;
+      t.table = &catalog_.get(c, name);
+      t.events.push_back(e);
+      t.truncate = true;
+      truncates.emplace_back(groups.size(), std::move(t));
+      continue;
     }
     auto [it, fresh] = by_name.emplace(name, groups.size());
     if (fresh) {
@@ -72,18 +105,24 @@ std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base& c,
     groups[it->second].events.push_back(e);
   }
   std::vector<WriteGroup> out;
-  for (auto& g : groups) {
-    if (!prepare_table(c, g, dead)) continue;
-    if (opts_.mode == Mode::Append) {
-      g.items.reserve(g.events.size());
-      for (const Event* e : g.events) g.items.push_back({e, &e->row, e->op == Op::Delete});
-      g.direct = true;
-    } else {
-      collapse(g, dead);
-      g.direct = g.table->copy_safe;
-      for (const auto& it : g.items) g.direct = g.direct && it.ev->op == Op::Read && !it.is_delete;
+  size_t next_truncate = 0;
+  for (size_t i = 0; i <= groups.size(); ++i) {
+    // A truncate goes after every group opened before it (those of its table hold the events
+    // before it; its table's later events are in a group opened after it).
+    while (next_truncate < truncates.size() && truncates[next_truncate].first == i) {
+      WriteGroup& t = truncates[next_truncate++].second;
+      if (!t.table->exists) continue;  // a missing table has no rows
+      if (opts_.mode == Mode::SoftDelete && t.table->column("cdc_deleted") == nullptr) {
+        if (!opts_.create_tables) {
+          dead_letter(*t.events[0], "write",
+                      "table " + t.table->name.display() + " has no cdc_deleted column", dead);
+          continue;
+        }
+        catalog_.add_columns(c, *t.table, {{"cdc_deleted", "boolean NOT NULL DEFAULT false"}});
+      }
+      out.push_back(std::move(t));
     }
-    if (!g.items.empty()) out.push_back(std::move(g));
+    if (i < groups.size()) finish(c, groups[i], dead, out);
   }
   return out;
 }
@@ -138,8 +177,8 @@ bool BatchPlanner::prepare_table(pqxx::connection_base& c, WriteGroup& g,
     extra.push_back({"cdc_position", "text"});
   }
   if (soft) extra.push_back({"cdc_deleted", "boolean NOT NULL DEFAULT false"});
-  std::vector<std::string> keys = opts_.mode == Mode::Append ? std::vector<std::string>{}
-                                                               : key_names(g);
+  std::vector<std::string> keys =
+      opts_.mode == Mode::Append ? std::vector<std::string>{} : key_names(g);
   if (opts_.mode != Mode::Append && keys.empty()) {
     return fail_all("table " + t.name.display() +
                     ": no key columns (set the key option, a record key or a source primary key)");

@@ -2,9 +2,10 @@
 // the key columns (key option > the table's primary key > SourceMeta::primary_key > the field
 // names of an Object Event::key), creates missing tables and adds new columns (DDL in its own
 // transaction), and in upsert/soft_delete mode collapses each table's events to the last
-// event per key (an update that changes the key first deletes the old key). Records that can
-// never be written (no table name, null key, no key columns) go to `dead`.
-// May throw libpqxx exceptions.
+// event per key (an update that changes the key first deletes the old key). A truncate
+// (upsert/soft_delete) becomes its own group between its table's events before and after it.
+// Records that can never be written (no table name, null key, no key columns) go to `dead`. May
+// throw libpqxx exceptions.
 #pragma once
 #include <string>
 #include <vector>
@@ -21,8 +22,7 @@ namespace sluice::operators::postgres {
 
 class BatchPlanner {
  public:
-  BatchPlanner(const SinkOptions& opts, TableCatalog& catalog)
-      : opts_(opts), catalog_(catalog) {}
+  BatchPlanner(const SinkOptions& opts, TableCatalog& catalog) : opts_(opts), catalog_(catalog) {}
 
   std::vector<WriteGroup> plan(pqxx::connection_base& c, const std::vector<const Event*>& evs,
                                std::vector<Event>& dead);
@@ -31,6 +31,11 @@ class BatchPlanner {
                    std::vector<Event>& dead) const;
 
  private:
+  // The event's target table name; false (and a dead letter) when the expression fails.
+  bool table_name(const Event& e, std::string& name, std::vector<Event>& dead) const;
+  // Prepares a table's group and appends it to `out` when it has rows to write.
+  void finish(pqxx::connection_base& c, WriteGroup& g, std::vector<Event>& dead,
+              std::vector<WriteGroup>& out);
   bool prepare_table(pqxx::connection_base& c, WriteGroup& g, std::vector<Event>& dead);
   void collapse(WriteGroup& g, std::vector<Event>& dead);
   std::vector<std::string> key_names(const WriteGroup& g) const;

@@ -1,10 +1,9 @@
 #include "operators/postgres/postgres_sink.h"
 
-#include <pqxx/pqxx>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <pqxx/pqxx>
 #include <random>
 
 #include "engine/common/logger.h"
@@ -17,8 +16,9 @@ namespace {
 
 void set_session(pqxx::connection& c) {
   pqxx::nontransaction tx(c);
-  tx.exec("SET TimeZone = 'UTC'; SET client_min_messages = warning; SET DateStyle = 'ISO, YMD'; "
-          "SET extra_float_digits = 3");
+  tx.exec(
+      "SET TimeZone = 'UTC'; SET client_min_messages = warning; SET DateStyle = 'ISO, YMD'; "
+      "SET extra_float_digits = 3");
 }
 
 }  // namespace
@@ -99,6 +99,10 @@ result<void> PostgresSink::open(const std::string& state) {
   skip_next_ = 0;
   in_doubt_.reset();
   lineage_.clear();
+  takeover_tables_.clear();
+  lineage_tables_.clear();
+  tables_dirty_ = false;
+  acked_ = false;
   if (!state.empty()) {
     auto st = json::parse(state);
     if (st.ok() && st->type() == Type::Object) {
@@ -128,6 +132,31 @@ result<void> PostgresSink::open(const std::string& state) {
   }
   stored_position_ = stored ? stored->position : std::nullopt;
   last_position_ = stored_position_.value_or("");
+  acked_ = same_lineage_possible;  // a state exists: a checkpoint of this lineage completed
+  const bool stored_ours = stored && stored->event_id.rfind(lineage_ + "|", 0) == 0;
+  if (stored_ours) lineage_tables_ = stored->tables;
+  // Only a start with no engine state at all takes over: a state without a lineage (e.g.
+  // `sluice reconcile --repair`, which carries the stored seq over) never clears tables.
+  if (state.empty() && stored && !stored->event_id.empty()) {
+    // Parallel instances (stage NAME#i) share tables: one instance's clear could remove rows
+    // another instance of this run already wrote, so they never clear.
+    const bool instance = opts_.stage.find('#') != std::string::npos;
+    if (!stored->acked && opts_.mode != Mode::Append && !stored->tables.empty() && !instance) {
+      takeover_tables_ = stored->tables;
+      takeover_event_ = Event();
+      takeover_event_.op = Op::Truncate;
+      takeover_event_.ts = temporal::now_micros();
+      std::string list;
+      for (const auto& t : takeover_tables_) list += (list.empty() ? "" : ", ") + t;
+      log::warn("postgres", "sink " + opts_.stage + ": no checkpoint, and the target holds the " +
+                                "output of an earlier run that never reached one; its tables (" +
+                                list + ") are cleared in the first transaction of this run");
+    } else if (stored->acked) {
+      log::warn("postgres", "sink " + opts_.stage + ": no checkpoint, but the target holds the " +
+                                "output of an earlier run that reached checkpoints (was the " +
+                                "state directory deleted?): its rows are kept");
+    }
+  }
   if (same_lineage_possible && stored && stored->seq > accepted_ &&
       stored->event_id.rfind(lineage_ + "|", 0) == 0) {
     replay_until_ = stored->seq;
@@ -145,8 +174,9 @@ result<void> PostgresSink::open(const std::string& state) {
   return {};
 }
 
-result<std::optional<std::string>> PostgresSink::read_stored_position(
-    const std::string& url, const std::string& pipeline, const std::string& stage) {
+result<std::optional<std::string>> PostgresSink::read_stored_position(const std::string& url,
+                                                                      const std::string& pipeline,
+                                                                      const std::string& stage) {
   register_url_secrets(url);
   try {
     pqxx::connection c(url);
@@ -195,6 +225,20 @@ result<void> PostgresSink::resolve_in_doubt(std::vector<Event>& dead) {
 void PostgresSink::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo,
                                size_t hi, std::vector<Event>& dead) {
   stats_.split_attempts++;
+  if (g.truncate) {  // a truncate the table refuses (e.g. 0A000: referenced by a foreign key)
+    try {
+      pqxx::subtransaction sub(dynamic_cast<pqxx::dbtransaction&>(tx), "sluice_split");
+      writer_.apply(sub, g, 0, 0);
+      sub.commit();
+    } catch (const std::exception& e) {
+      PgFailure f = PgFailure::from(e);
+      if (f.kind == PgFailure::Kind::Transient) throw;
+      planner_.dead_letter(*g.events[0], "write",
+                           "TRUNCATE: " + f.describe() + " (table " + g.table->name.display() + ")",
+                           dead);
+    }
+    return;
+  }
   try {
     pqxx::subtransaction sub(dynamic_cast<pqxx::dbtransaction&>(tx), "sluice_split");
     writer_.apply(sub, g, lo, hi);
@@ -216,24 +260,50 @@ void PostgresSink::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, 
 
 result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vector<Event>& dead,
                                  size_t call_events, int64_t last_seq) {
-  if (evs.empty()) return {};
+  if (evs.empty() && takeover_tables_.empty()) return {};
   auto r = connect();
   if (!r.ok()) return r;
   std::vector<Event> local_dead;
   std::vector<WriteGroup> groups;
   try {
-    groups = planner_.plan(*conn_, evs, local_dead);
+    // The earlier run's tables are cleared first (same transaction as this flush's rows).
+    for (const auto& name : takeover_tables_) {
+      WriteGroup t;
+      t.table = &catalog_.get(*conn_, name);
+      if (!t.table->exists) continue;
+      // soft_delete marks rows deleted: a table without cdc_deleted was not written that way.
+      if (opts_.mode == Mode::SoftDelete && t.table->column("cdc_deleted") == nullptr) continue;
+      t.events.push_back(&takeover_event_);
+      t.truncate = true;
+      // Empty once this transaction commits: snapshot rows after it may go by COPY (a
+      // conflict, should it fail and be retried, turns that off again).
+      if (opts_.mode == Mode::Upsert) t.table->copy_safe = true;
+      groups.push_back(std::move(t));
+    }
+    auto planned = planner_.plan(*conn_, evs, local_dead);
+    for (auto& g : planned) groups.push_back(std::move(g));
   } catch (const std::exception& e) {
     return fail(PgFailure::from(e), "cannot prepare tables");
   }
-  std::string position =
-      evs.back()->position.is_null() ? std::string() : json::encode(evs.back()->position);
+  for (const auto& g : groups) {
+    std::string name = g.table->name.display();
+    if (std::find(lineage_tables_.begin(), lineage_tables_.end(), name) == lineage_tables_.end()) {
+      lineage_tables_.push_back(std::move(name));
+      tables_dirty_ = true;
+    }
+  }
+  const Event* last = evs.empty() ? nullptr : evs.back();
+  std::string position = last == nullptr || last->position.is_null()
+                             ? (last == nullptr ? last_position_ : std::string())
+                             : json::encode(last->position);
   uint64_t rows = 0;
   for (const auto& g : groups) rows += g.items.size();
   int64_t token = next_token();
-  std::string last_id = lineage_ + "|" + event_id(*evs.back());
+  std::string last_id = lineage_ + "|" + (last == nullptr ? std::string("t||") : event_id(*last));
   auto commit = [&](pqxx::work& tx) -> result<void> {
-    ckpt_.write(tx, position, token, last_seq, last_id);
+    bool new_tables = tables_dirty_ || !takeover_tables_.empty();
+    ckpt_.write(tx, position, token, last_seq, last_id, new_tables ? &lineage_tables_ : nullptr,
+                acked_);
     try {
       tx.commit();
     } catch (const std::exception& e) {
@@ -244,8 +314,13 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
       return fail(f, "commit failed");
     }
     writer_.committed();
+    if (!takeover_tables_.empty()) {
+      log::info("postgres", "sink " + opts_.stage + ": cleared the earlier run's tables");
+      takeover_tables_.clear();
+    }
+    tables_dirty_ = false;
     for (auto& g : groups) {
-      if (!g.direct) g.table->copy_safe = false;
+      if (!g.direct && !g.truncate) g.table->copy_safe = false;  // a truncate leaves it empty
       if (g.direct) stats_.direct_copies++;
     }
     last_position_ = position;
@@ -271,7 +346,9 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
   } catch (const std::exception& e) {
     writer_.aborted();
     PgFailure f = PgFailure::from(e);
-    if (f.kind != PgFailure::Kind::Data) return fail(f, "write failed");
+    bool refused_truncate =
+        current < groups.size() && groups[current].truncate && f.kind == PgFailure::Kind::Other;
+    if (f.kind != PgFailure::Kind::Data && !refused_truncate) return fail(f, "write failed");
     if (current < groups.size() && groups[current].direct && opts_.mode != Mode::Append) {
       groups[current].direct = false;  // e.g. a snapshot row already there: go by staging
       groups[current].table->copy_safe = false;
@@ -319,7 +396,20 @@ result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>&
   if (replay_until_ > accepted_) {
     size_t n = static_cast<size_t>(
         std::min<int64_t>(static_cast<int64_t>(events.size()), replay_until_ - accepted_));
-    if (accepted_ + static_cast<int64_t>(n) == replay_until_) {
+    // Events without a source position come from an aggregate or a join: their number and
+    // content depend on how the replay was batched (and on now()), so the replay cannot be
+    // recognised; holding them until an event count that may never be reached would keep
+    // them from the target. Write them (upserts absorb the repeat).
+    bool derived = false;
+    for (size_t i = 0; i < n && !derived; ++i) derived = events[i].position.is_null();
+    if (derived) {
+      log::info("postgres", "sink " + opts_.stage +
+                                ": the replay carries events without a source position " +
+                                "(aggregate/join output), which cannot be matched; writing them");
+      pending_ = std::move(held_);
+      held_.clear();
+      replay_until_ = 0;
+    } else if (accepted_ + static_cast<int64_t>(n) == replay_until_) {
       if (lineage_ + "|" + event_id(events[n - 1]) == replay_id_) {
         first = n;
         replay_done = true;  // applied once this call succeeds
@@ -375,17 +465,40 @@ result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>&
   return f;
 }
 
-result<std::string> PostgresSink::checkpoint(uint64_t /*id*/) {
+result<std::string> PostgresSink::checkpoint(uint64_t id) {
   if (!opened_) return error::fatal("sink postgres " + opts_.stage + ": checkpoint before open");
   auto r = resolve_in_doubt(deferred_dead_);
   if (!r.ok()) return r.err();
-  if (!pending_.empty()) {
+  if (!held_.empty() || replay_until_ > 0) {
+    // The replay has not reached the event the target holds by this barrier: the checkpoint
+    // counts the held events as received (the source will not send them again), so they must
+    // be in the target now. Write them (an append table may then get a repeat).
+    log::warn("postgres", "sink " + opts_.stage + ": the replay did not reach the " +
+                              "target's last event by checkpoint " + std::to_string(id) +
+                              "; writing the " + std::to_string(held_.size()) + " held event(s)");
+    for (auto& e : pending_) held_.push_back(std::move(e));
+    pending_ = std::move(held_);
+    held_.clear();
+    replay_until_ = 0;
+  }
+  if (!pending_.empty() || !takeover_tables_.empty()) {
     std::vector<const Event*> evs;
     evs.reserve(pending_.size());
     for (const auto& e : pending_) evs.push_back(&e);
     auto f = flush(evs, deferred_dead_, 0, accepted_);
     if (!f.ok()) return f.err();
     pending_.clear();
+  }
+  if (!acked_) {
+    // This lineage reached a barrier: a later fresh lineage keeps its rows (see open()).
+    auto c = connect();
+    if (!c.ok()) return c.err();
+    try {
+      ckpt_.mark_acked(*conn_, lineage_);
+    } catch (const std::exception& e) {
+      return fail(PgFailure::from(e), "cannot update sluice_checkpoints");
+    }
+    acked_ = true;
   }
   return std::string("{\"position\":") + (last_position_.empty() ? "null" : last_position_) +
          ",\"seq\":" + std::to_string(accepted_) + ",\"lineage\":\"" + lineage_ + "\"}";

@@ -13,10 +13,9 @@
 // transient error, nothing of the call is durable; the next call reconnects. A commit whose
 // outcome is unknown is resolved on the next call by reading the checkpoint row back.
 #pragma once
-#include <pqxx/pqxx>
-
 #include <memory>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -27,7 +26,6 @@
 #include "operators/postgres/sink_options.h"
 #include "operators/postgres/table_catalog.h"
 #include "operators/postgres/table_writer.h"
-
 
 namespace sluice::operators::postgres {
 
@@ -57,7 +55,7 @@ class PostgresSink : public Sink {
     uint64_t transactions = 0;  // committed flushes
     uint64_t dead = 0;          // records dead-lettered
     uint64_t split_attempts = 0;
-    uint64_t direct_copies = 0;  // table batches COPied straight into the target
+    uint64_t direct_copies = 0;   // table batches COPied straight into the target
     uint64_t replay_skipped = 0;  // replayed events dropped because the target held them
   };
   // Events held back as possible replays beyond this count are written instead.
@@ -104,6 +102,15 @@ class PostgresSink : public Sink {
   std::string replay_id_;     // event_id of the event at replay_until_
   std::string lineage_;       // random id of this checkpoint lineage (kept in the state)
   std::vector<Event> held_;   // possible replays, until the event at replay_until_ arrives
+  // A restart with no engine checkpoint (a fresh lineage) that finds the output of an earlier
+  // lineage which never acknowledged a barrier: that run's rows are covered by no checkpoint
+  // and the new run derives everything again, so its tables are cleared (a truncate) in the
+  // new lineage's first flush (docs/ods.md "A restart with no checkpoint").
+  std::vector<std::string> takeover_tables_;
+  Event takeover_event_;                     // the synthetic truncate of those tables
+  std::vector<std::string> lineage_tables_;  // tables this lineage wrote (stored in the row)
+  bool tables_dirty_ = false;                // lineage_tables_ grew since the last commit
+  bool acked_ = false;                       // this lineage acknowledged a barrier
   Stats stats_;
 };
 

@@ -5,13 +5,21 @@
 namespace sluice::operators::postgres {
 
 TableInfo& TableCatalog::get(pqxx::connection_base& c, const std::string& qualified) {
-  auto it = tables_.find(qualified);
-  if (it != tables_.end()) return *it->second;
-  auto t = std::make_unique<TableInfo>();
-  t->name = parse_table_name(qualified);
-  t->quoted = t->name.quoted();
-  load(c, *t, true);
-  return *tables_.emplace(qualified, std::move(t)).first->second;
+  auto it = by_text_.find(qualified);
+  if (it != by_text_.end()) return *it->second;
+  // Another spelling of a known table ("t" and "public.t") shares its entry.
+  QualifiedName name = parse_table_name(qualified);
+  std::string quoted = name.quoted();
+  auto known = tables_.find(quoted);
+  if (known == tables_.end()) {
+    auto t = std::make_unique<TableInfo>();
+    t->name = std::move(name);
+    t->quoted = quoted;
+    load(c, *t, true);
+    known = tables_.emplace(quoted, std::move(t)).first;
+  }
+  by_text_.emplace(qualified, known->second.get());
+  return *known->second;
 }
 
 void TableCatalog::load(pqxx::connection_base& c, TableInfo& t, bool check_empty) {
@@ -19,7 +27,8 @@ void TableCatalog::load(pqxx::connection_base& c, TableInfo& t, bool check_empty
   std::string reg = "to_regclass(" + quote_literal(t.quoted) + ")";
   pqxx::result cols = tx.exec(
       "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
-      "WHERE a.attrelid = " + reg + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
+      "WHERE a.attrelid = " +
+      reg + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
   t.columns.clear();
   for (const auto& row : cols) {
     ColumnInfo ci;
@@ -36,7 +45,9 @@ void TableCatalog::load(pqxx::connection_base& c, TableInfo& t, bool check_empty
   }
   pqxx::result pk = tx.exec(
       "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND "
-      "a.attnum = ANY(i.indkey) WHERE i.indrelid = " + reg + " AND i.indisprimary "
+      "a.attnum = ANY(i.indkey) WHERE i.indrelid = " +
+      reg +
+      " AND i.indisprimary "
       "ORDER BY array_position(i.indkey::int2[], a.attnum)");
   for (const auto& row : pk) t.primary_key.push_back(row[0].as<std::string>());
   if (check_empty) {
@@ -68,7 +79,8 @@ void TableCatalog::create(pqxx::connection_base& c, TableInfo& t,
   for (int attempt = 0;; ++attempt) {
     try {
       pqxx::work tx(c);
-      if (t.name.schema != "public") tx.exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(t.name.schema));
+      if (t.name.schema != "public")
+        tx.exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(t.name.schema));
       tx.exec(sql);
       tx.commit();
       break;

@@ -29,11 +29,15 @@ class TableCatalog {
   void add_columns(pqxx::connection_base& c, TableInfo& t,
                    const std::vector<std::pair<std::string, std::string>>& columns);
   // Forget everything (after a reconnect or an unexpected error).
-  void clear() { tables_.clear(); }
+  void clear() {
+    by_text_.clear();
+    tables_.clear();
+  }
 
  private:
   void load(pqxx::connection_base& c, TableInfo& t, bool check_empty);
-  std::unordered_map<std::string, std::unique_ptr<TableInfo>> tables_;
+  std::unordered_map<std::string, std::unique_ptr<TableInfo>> tables_;  // by quoted name
+  std::unordered_map<std::string, TableInfo*> by_text_;  // by the name as given to get()
 };
 
 }  // namespace sluice::operators::postgres

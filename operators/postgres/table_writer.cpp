@@ -70,7 +70,7 @@ std::string TableWriter::signature(const WriteGroup& g) const {
 }
 
 void TableWriter::prepare(pqxx::transaction_base& tx, const WriteGroup& g) {
-  if (g.direct) return;
+  if (g.direct || g.truncate) return;
   std::string sig = signature(g);
   if (staging_.count(sig) > 0 || created_.count(sig) > 0) return;
   std::string name = "sluice_stage_" + std::to_string(++counter_);
@@ -113,7 +113,35 @@ void TableWriter::copy_rows(pqxx::transaction_base& tx, const std::string& targe
   stream.complete();
 }
 
+void TableWriter::truncate(pqxx::transaction_base& tx, const WriteGroup& g) {
+  const TableInfo& t = *g.table;
+  if (mode_ != Mode::SoftDelete) {
+    tx.exec("TRUNCATE " + t.quoted);
+    return;
+  }
+  // soft_delete: every live row is marked deleted; the metadata columns (when the table has
+  // them) record the truncate's op, time and position.
+  const Event& e = *g.events[0];
+  std::string sql = "UPDATE " + t.quoted + " SET cdc_deleted = true";
+  if (t.column("cdc_operation") != nullptr) sql += ", cdc_operation = 't'";
+  if (t.column("cdc_timestamp") != nullptr) {
+    std::string ts;
+    if (e.ts != 0) append_copy_value(Value::timestamp(e.ts), ColKind::Plain, ts);
+    sql += ", cdc_timestamp = " +
+           (ts.empty() ? std::string("NULL") : quote_literal(ts) + "::timestamptz");
+  }
+  if (t.column("cdc_position") != nullptr) {
+    sql += ", cdc_position = " +
+           (e.position.is_null() ? std::string("NULL") : quote_literal(json::encode(e.position)));
+  }
+  tx.exec(sql + " WHERE NOT cdc_deleted");
+}
+
 void TableWriter::apply(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo, size_t hi) {
+  if (g.truncate) {
+    truncate(tx, g);
+    return;
+  }
   if (lo >= hi) return;
   size_t n_upserts = 0, n_deletes = 0;
   if (g.direct) {

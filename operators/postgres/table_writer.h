@@ -2,7 +2,8 @@
 // - direct: one COPY into the target (append mode; snapshot rows into a safe table);
 // - staging: one COPY into a per-connection TEMP table (ON COMMIT DELETE ROWS, same column
 //   types as the target), then one INSERT ... SELECT ... ON CONFLICT (key) DO UPDATE and one
-//   DELETE ... USING for deletes (upsert mode).
+//   DELETE ... USING for deletes (upsert mode);
+// - a truncate group: TRUNCATE (upsert) or UPDATE ... SET cdc_deleted = true (soft_delete).
 // All calls may throw libpqxx exceptions.
 #pragma once
 #include <string>
@@ -24,7 +25,7 @@ class TableWriter {
   // Creates the group's staging table in tx when this connection lacks it (call outside any
   // subtransaction).
   void prepare(pqxx::transaction_base& tx, const WriteGroup& g);
-  // Writes items [lo, hi) of g.
+  // Writes items [lo, hi) of g (a truncate group: the truncate, whatever lo/hi).
   void apply(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo, size_t hi);
   void committed();  // the transaction committed: staging tables it created now exist
   void aborted();    // it rolled back: they don't
@@ -32,6 +33,7 @@ class TableWriter {
 
  private:
   std::string signature(const WriteGroup& g) const;
+  void truncate(pqxx::transaction_base& tx, const WriteGroup& g);
   void copy_rows(pqxx::transaction_base& tx, const std::string& target, const WriteGroup& g,
                  size_t lo, size_t hi, bool staging, size_t& n_upserts, size_t& n_deletes);
 

@@ -1,5 +1,7 @@
 // One flush's work for one target table: the events, the rows to apply (collapsed to the
 // last event per key in upsert/soft_delete mode) and the columns to write.
+// A flush's groups are applied in their order; a truncate starts new groups for the events
+// after it.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -30,8 +32,12 @@ struct WriteGroup {
   std::vector<const Event*> events;  // arrival order
   std::vector<WriteItem> items;      // applied rows
   std::vector<WriteColumn> cols;
-  std::vector<size_t> key_cols;      // indexes into cols
-  bool direct = false;               // COPY straight into the target (append, safe snapshot)
+  std::vector<size_t> key_cols;  // indexes into cols
+  bool direct = false;           // COPY straight into the target (append, safe snapshot)
+  // A source TRUNCATE (Op::Truncate, events[0]) in upsert/soft_delete mode: no items; applied
+  // in order with the groups before and after it (TableWriter::apply). In append mode a
+  // truncate is an ordinary row (cdc_operation 't', other columns NULL).
+  bool truncate = false;
 };
 
 }  // namespace sluice::operators::postgres

@@ -6,6 +6,7 @@
 // computed by SQL on MariaDB, digit for digit, and tier 1 must equal its tables.
 #include <signal.h>
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <cstdio>
@@ -199,13 +200,16 @@ std::vector<std::string> actual_tier2(const std::string& db) {
 }
 
 // "" when equal, else the first difference.
-std::string diff(const std::vector<std::string>& want, const std::vector<std::string>& got) {
+std::string diff(const std::vector<std::string>& want, const std::vector<std::string>& got,
+                 const std::string& what = "tier2") {
   for (size_t i = 0; i < std::min(want.size(), got.size()); ++i) {
     if (want[i] != got[i])
-      return "row " + std::to_string(i) + ": mariadb [" + want[i] + "] tier2 [" + got[i] + "]";
+      return "row " + std::to_string(i) + ": mariadb [" + want[i] + "] " + what + " [" + got[i] +
+             "]";
   }
   if (want.size() != got.size()) {
-    return "mariadb " + std::to_string(want.size()) + " rows, tier2 " + std::to_string(got.size());
+    return "mariadb " + std::to_string(want.size()) + " rows, " + what + " " +
+           std::to_string(got.size());
   }
   return "";
 }
@@ -222,7 +226,8 @@ std::string tier1_balances_diff(const std::string& db) {
                              "SELECT account_id || '|' || customer_id || '|' || "
                              "(financial_info->>'balance') || '|' || "
                              "(account_details->>'status') FROM tier1.accounts "
-                             "ORDER BY account_id"));
+                             "ORDER BY account_id"),
+              "tier1.accounts");
 }
 
 std::string wait_tiers(const std::string& db, std::chrono::seconds timeout) {
@@ -255,6 +260,13 @@ BOOST_AUTO_TEST_CASE(the_pg_variant_has_the_same_stages_as_the_atlas_pipeline) {
   BOOST_TEST(r.exit_code == 0, "sluice check: " << r.out << r.err);
 }
 
+// Kill -9 at two moments, each followed by more changes while sluice is down and a restart:
+// (1) before any checkpoint (checkpoints 60 s apart), as soon as both tiers hold rows: the
+//     restart has no checkpoint and snapshots afresh while the target holds the killed run's
+//     rows, some of whose source rows were deleted meanwhile (the sink must clear that run's
+//     output, docs/ods.md "A restart with no checkpoint");
+// (2) mid-stream after checkpoints: the restart replays from the last one.
+// After each restart every tier-2 value must equal SQL and tier 1 its tables.
 BOOST_AUTO_TEST_CASE(tier2_equals_sql_after_random_workload_and_kill_9) {
   my_exec("DROP DATABASE IF EXISTS atlas_bank");
   my_exec(sql_file("atlas_schema.sql"));
@@ -265,46 +277,88 @@ BOOST_AUTO_TEST_CASE(tier2_equals_sql_after_random_workload_and_kill_9) {
   TempDir dir;
   std::string pipe = dir.file("atlas.pipe");
   write_file(pipe, read_file(source_dir() + "/pipelines/atlas_tiering_pg.pipe"));
+  // The same pipeline with checkpoints 60 s apart: a kill -9 soon after the start comes before
+  // the first.
+  std::string rare = dir.file("atlas_rare.pipe");
+  write_file(rare, pipe_with_settings("atlas_tiering_pg.pipe", "checkpoint_interval = 60s"));
+  const std::string checkpoint = dir.file("var/atlas_tiering_pg/checkpoint.json");
   std::vector<std::string> env = {
       "MYSQL_HOST=127.0.0.1", "MYSQL_PORT=" + std::to_string(mysql().port()), "MYSQL_USER=sluice",
       "MYSQL_PASSWORD=sluice-pw", "TIERS_PG_URL=" + pg().url(db)};
-  auto start = [&] {
-    return std::make_unique<Child>(std::vector<std::string>{sluice_bin(), "run", pipe}, env,
+  auto start = [&](const std::string& file) {
+    return std::make_unique<Child>(std::vector<std::string>{sluice_bin(), "run", file}, env,
                                    dir.str());
   };
-  auto child = start();
-  std::string d = wait_tiers(db, std::chrono::seconds(120));
-  BOOST_REQUIRE_MESSAGE(d.empty(), "after the snapshot: " << d);
-  // Half of the workload, kill -9 while it streams, the other half, restart.
+  auto kill9 = [&](std::unique_ptr<Child>& child, const char* when) {
+    child->signal(SIGKILL);
+    auto killed = child->wait(std::chrono::seconds(10));
+    BOOST_TEST(killed.exit_code == -SIGKILL,
+               when << ": exit code " << killed.exit_code << ": "
+                    << killed.err.substr(killed.err.size() > 3000 ? killed.err.size() - 3000 : 0));
+  };
+  auto converged = [&](std::unique_ptr<Child>& child, const char* when) {
+    std::string d = wait_tiers(db, std::chrono::seconds(180));
+    if (!d.empty()) {
+      child->signal(SIGTERM);
+      auto r = child->wait(std::chrono::seconds(30));
+      BOOST_TEST_MESSAGE(
+          "sluice stderr: " << r.err.substr(r.err.size() > 4000 ? r.err.size() - 4000 : 0));
+    }
+    BOOST_REQUIRE_MESSAGE(d.empty(), when << ": " << d);
+  };
+
+  // (1) kill -9 as soon as both tiers hold rows (the snapshot is small: it may be just over).
+  auto child = start(rare);
+  for (int i = 0; i < 400; ++i) {
+    try {
+      std::string out = pg().psql(
+          "SELECT (SELECT count(*) > 0 FROM tier2.customer_analytics) AND "
+          "(SELECT count(*) > 0 FROM tier1.accounts)",
+          db);
+      if (out.rfind("t", 0) == 0 && out.find("ERROR") == std::string::npos) break;
+    } catch (const std::exception&) {  // not created yet
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  BOOST_REQUIRE_MESSAGE(!std::filesystem::exists(checkpoint), "a checkpoint before the kill");
+  kill9(child, "kill before the first checkpoint");
+  // Delete accounts the killed run had written: a fresh snapshot alone never deletes them.
+  std::vector<std::string> written;
+  try {
+    written = pg_lines(db, "SELECT account_id FROM tier1.accounts ORDER BY account_id LIMIT 8");
+  } catch (const std::exception&) {  // the killed run had not created it
+  }
+  BOOST_TEST_MESSAGE("killed before the first checkpoint; tier1.accounts rows deleted in the source: "
+                     << written.size());
+  for (const auto& id : written) {
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) continue;
+    w.sql("DELETE FROM atlas_bank.accounts WHERE account_id = " + id);
+    w.accounts.erase(std::remove(w.accounts.begin(), w.accounts.end(), std::stoll(id)),
+                     w.accounts.end());
+  }
+  for (int i = 0; i < 300; ++i) w.step();
+
+  // (2) restart with no checkpoint: a fresh snapshot over the killed run's output; then kill
+  // -9 mid-stream after a checkpoint.
+  child = start(pipe);
+  converged(child, "after kill -9 before the first checkpoint and restart");
   for (int i = 0; i < 1500; ++i) w.step();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  // Kill after the first checkpoint: a crash before any checkpoint restarts with a fresh
-  // snapshot, and that case does not yet converge for tier 2 (open, see the issue note).
-  const std::string checkpoint = dir.file("var/atlas_tiering_pg/checkpoint.json");
   for (int i = 0; i < 100 && !std::filesystem::exists(checkpoint); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   BOOST_REQUIRE_MESSAGE(std::filesystem::exists(checkpoint), "no checkpoint within 10 s");
-  child->signal(SIGKILL);
-  auto killed = child->wait(std::chrono::seconds(10));
-  BOOST_TEST(killed.exit_code == -SIGKILL);
+  kill9(child, "kill after a checkpoint");
   for (int i = 0; i < 1500; ++i) w.step();
-  child = start();
-  d = wait_tiers(db, std::chrono::seconds(180));
-  if (!d.empty()) {
-    child->signal(SIGTERM);
-    auto r = child->wait(std::chrono::seconds(30));
-    BOOST_TEST_MESSAGE(
-        "sluice stderr: " << r.err.substr(r.err.size() > 4000 ? r.err.size() - 4000 : 0));
-  }
-  BOOST_REQUIRE_MESSAGE(d.empty(), "after kill -9 and restart: " << d);
+  child = start(pipe);
+  converged(child, "after kill -9 after a checkpoint and restart");
+
   // A balance update reaches tier 2 within seconds.
   int64_t acc = w.accounts.front();
   w.sql(
       "UPDATE atlas_bank.accounts SET status = 'open', balance = balance + 1000000.01 WHERE "
       "account_id = " +
       std::to_string(acc));
-  d = wait_tiers(db, std::chrono::seconds(10));
+  std::string d = wait_tiers(db, std::chrono::seconds(10));
   BOOST_TEST(d.empty(), "a balance update within 10 s: " << d);
   child->signal(SIGTERM);
   auto r = child->wait(std::chrono::seconds(60));

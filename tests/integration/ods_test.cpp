@@ -8,6 +8,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <random>
 
 #include "integration/ods_support.h"
@@ -245,6 +246,48 @@ BOOST_AUTO_TEST_CASE(kill9_mid_stream_exactly_once) {
   // The restarted sink saw the replayed events and dropped them.
   BOOST_TEST(last.err.find("replayed event(s) the target already held") != std::string::npos,
              last.err.substr(0, 3000));
+}
+
+// kill -9 before the first checkpoint (during or just after the snapshot): the restart has
+// no checkpoint and snapshots afresh while the ODS holds the killed run's rows; rows deleted
+// in the source meanwhile must not stay (docs/ods.md "A restart with no checkpoint").
+BOOST_AUTO_TEST_CASE(kill9_before_the_first_checkpoint_then_a_fresh_snapshot) {
+  load_bank(0.02);
+  const std::string pgdb = fresh_pg_db("ods_c");
+  TempDir state;
+  const std::string rare = state.file("rare.pipe");
+  write_file(rare, pipe_with_settings("mysql_to_ods.pipe", "checkpoint_interval = 60s"));
+  const std::string normal = state.file("normal.pipe");
+  write_file(normal, read_file(source_dir() + "/pipelines/mysql_to_ods.pipe"));
+  {
+    Child c({sluice_bin(), "run", rare}, pipeline_env(pgdb), state.str());
+    for (int i = 0; i < 600; ++i) {
+      std::string n = pg_value(pgdb, "SELECT count(*) FROM ods.transactions");
+      if (!n.empty() && n.find_first_not_of("0123456789\n") == std::string::npos &&
+          std::stoll(n) > 0) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    BOOST_REQUIRE(!std::filesystem::exists(state.file("var/mysql_to_ods/checkpoint.json")));
+    c.signal(SIGKILL);
+    auto killed = c.wait(std::chrono::seconds(10));
+    BOOST_REQUIRE(killed.exit_code == -SIGKILL);
+  }
+  // Delete source rows the killed run had written.
+  std::string ids = pg_value(pgdb, "SELECT string_agg(id::text, ',') FROM (SELECT "
+                                   "id FROM ods.transactions LIMIT 20) t");
+  while (!ids.empty() && (ids.back() == '\n')) ids.pop_back();
+  BOOST_REQUIRE(!ids.empty());
+  my_exec("DELETE FROM bank.transactions WHERE id IN (" + ids + ")");
+  Child c({sluice_bin(), "run", normal}, pipeline_env(pgdb), state.str());
+  std::string d = wait_equal("bank", pgdb, kBank, std::chrono::seconds(120));
+  BOOST_CHECK_MESSAGE(d.empty(), "after kill -9 before the first checkpoint and restart: " << d);
+  c.signal(SIGTERM);
+  auto r = c.wait(std::chrono::seconds(60));
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(r.err.find("are cleared in the first transaction of this run") != std::string::npos,
+             r.err.substr(0, 3000));
 }
 
 // pipelines/mks_finance_ods.pipe (DSL.md section 1): snapshot and changes through its transform.
