@@ -451,6 +451,14 @@ class Checker {
       case OptType::Backoff:
         backoff(o, e);
         return;
+      case OptType::Any:
+        // Words an Any option takes bare besides its other forms (mysql start = earliest).
+        if (e.kind == ast::ExprKind::Field && e.path.size() == 1 &&
+            std::find(spec.enum_values.begin(), spec.enum_values.end(), e.path[0]) !=
+                spec.enum_values.end()) {
+          return;
+        }
+        break;
       default:
         break;
     }

@@ -1,5 +1,7 @@
 #include "engine/runtime/config_builder.h"
 
+#include <algorithm>
+
 #include "dsl/eval/expr.h"
 #include "engine/runtime/option_text.h"
 
@@ -106,7 +108,14 @@ result<void> ConfigBuilder::add_option(const ast::Option& opt, const dsl::Option
     }
     return {};
   }
-  auto v = constant_value(opt, *opt.value, spec->type);
+  const ast::Expr& e = *opt.value;
+  if (spec->type == OptType::Any && e.kind == ast::ExprKind::Field && e.path.size() == 1 &&
+      std::find(spec->enum_values.begin(), spec->enum_values.end(), e.path[0]) !=
+          spec->enum_values.end()) {
+    out.set(intern(opt.name), Value::string(e.path[0]));  // start = earliest
+    return {};
+  }
+  auto v = constant_value(opt, e, spec->type);
   if (!v.ok()) return v.err();
   out.set(intern(opt.name), std::move(v).value());
   return {};

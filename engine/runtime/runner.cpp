@@ -280,7 +280,7 @@ RunResult run(const ast::File& file, const OperatorRegistry& reg, const RunOptio
       }
       bool stop = g_stop.load(std::memory_order_relaxed);
       if (!stop && opts.exit_when_idle_us >= 0 && now - last_change >= opts.exit_when_idle_us) {
-        if (!opts.quiet) log::info("engine", "idle: stopping");
+        if (!opts.quiet && !stop_sent) log::info("engine", "idle: stopping");
         stop = true;
       }
       if (stop && !stop_sent) {

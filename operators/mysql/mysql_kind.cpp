@@ -42,6 +42,11 @@ dsl::KindSpec source_spec() {
                                 "Server heartbeat period on an idle binlog connection (a dead "
                                 "connection is detected after 3 missed heartbeats).");
   heartbeat.min = 1000;
+  OptionSpec start = option("start", OptType::Any, false, "latest",
+                            "Where streaming starts when snapshot = never: earliest | latest | "
+                            "\"FILE:POS\" | gtid(\"0-1-42\"). Ignored on a restart (the "
+                            "checkpoint wins).");
+  start.enum_values = {"earliest", "latest"};  // taken bare, besides the quoted forms
   OptionSpec chunk = option("chunk_rows", OptType::Int, false, "10000",
                             "Rows per snapshot query (keyset pagination on the primary key).");
   chunk.min = 1;
@@ -58,9 +63,7 @@ dsl::KindSpec source_spec() {
              "Tables to capture: \"name\" (in `database`), \"db.name\", patterns \"bank.*\"; all "
              "tables of `database` when empty."),
       snapshot,
-      option("start", OptType::Any, false, "latest",
-             "Where streaming starts when snapshot = never: earliest | latest | \"FILE:POS\" | "
-             "gtid(\"0-1-42\"). Ignored on a restart (the checkpoint wins)."),
+      start,
       heartbeat,
       schema,
       option("key", OptType::StringList, false, "",

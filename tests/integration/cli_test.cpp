@@ -69,6 +69,25 @@ BOOST_AUTO_TEST_CASE(check_valid_and_invalid) {
   BOOST_TEST(bad.err.find("^") != std::string::npos);
   BOOST_TEST(bad.err.find("  transform t from nowhere") != std::string::npos);
 
+  // mysql `start` takes earliest/latest bare (DSL.md §9) besides "FILE:POS" and gtid("..."),
+  // and names the option when a bare word is anything else.
+  auto mysql_start = [&](const std::string& start) {
+    write_file(dir.file("my.pipe"),
+               "pipeline demo {\n"
+               "  source mysql db { host = \"h\" user = \"u\" password = env(\"P\")\n"
+               "    server_id = 7 snapshot = never start = " + start + " }\n"
+               "  sink null out from db { }\n"
+               "}\n");
+    return run_sluice({"check", dir.file("my.pipe")});
+  };
+  for (const char* ok_start : {"earliest", "latest", "\"mysql-bin.000001:4\"", "gtid(\"0-1-42\")"}) {
+    auto r = mysql_start(ok_start);
+    BOOST_TEST(r.exit_code == 0, ok_start << ": " << r.err);
+  }
+  auto bad_start = mysql_start("earlist");
+  BOOST_TEST(bad_start.exit_code == 1);
+  BOOST_TEST(bad_start.err.find("option 'start'") != std::string::npos, bad_start.err);
+
   auto missing = run_sluice({"check", dir.file("missing.pipe")});
   BOOST_TEST(missing.exit_code == 1);
   BOOST_TEST(missing.err.find("missing.pipe") != std::string::npos);
