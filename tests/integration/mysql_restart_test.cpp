@@ -38,7 +38,9 @@ std::string pipe_text(const TempDir& d, int port) {
          "    server_id = 7781  database = \"snapkill\"  tables = [\"big\"]  snapshot = initial\n"
          "    chunk_rows = 5000\n"
          "  }\n"
-         "  sink file out from src { path = \"" +
+         // Paced so the snapshot takes ~10 s on any machine: the kill lands mid-snapshot
+         // (credit flow holds the source back to the sink's rate).
+         "  sink file out from src { rate_limit = 40000/s  path = \"" +
          d.file("out.jsonl") +
          "\" }\n"
          "}\n";
