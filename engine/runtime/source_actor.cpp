@@ -6,6 +6,7 @@
 
 #include "engine/common/logger.h"
 #include "engine/common/secrets.h"
+#include "engine/runtime/dead_letter_routing.h"
 #include "engine/runtime/messages.h"
 #include "engine/runtime/rate_limiter.h"
 
@@ -210,27 +211,15 @@ void SourceActor::on_trigger(uint64_t barrier) {
 }
 
 void SourceActor::route_dead(std::vector<Event>& dead) {
-  setup_.counters->dead.fetch_add(dead.size(), std::memory_order_relaxed);
-  const int64_t now = wall_clock_us();
-  for (auto& e : dead) {
-    auto info = std::make_shared<DeadLetterInfo>();
-    if (e.dead_letter) *info = *e.dead_letter;
-    info->stage = setup_.cfg.name;
-    if (info->kind.empty()) info->kind = "decode";
-    info->message = secrets::redact(info->message);
-    if (info->attempts < 1) info->attempts = 1;
-    info->at = now;
-    e.dead_letter = std::move(info);
-  }
-  setup_.counters->dead_letters.push(dead);  // recent ones, for the management API
+  DeadLetterStamp stamp;
+  stamp.stage = setup_.cfg.name;
+  stamp.default_kind = "decode";
+  stamp_dead_letters(dead, stamp, *setup_.counters);
   switch (setup_.opts.on_error) {
     case OnError::Skip:
       break;
     case OnError::Fail: {
-      const Event& e = dead.front();
-      std::string reason = "source '" + setup_.cfg.name + "' failed on the record at position " +
-                           e.position.to_display() + " (" + e.dead_letter->kind +
-                           "): " + e.dead_letter->message;
+      std::string reason = dead_letter_failure("source", setup_.cfg.name, dead.front());
       dead.clear();
       fail(reason, true);
       return;
@@ -248,10 +237,7 @@ void SourceActor::route_dead(std::vector<Event>& dead) {
 void SourceActor::fail(const std::string& reason, bool permanent) {
   if (failed_) return;
   failed_ = true;
-  std::string r = secrets::redact(reason);
-  log::error("engine", setup_.cfg.pipeline + ": " + r);
-  send(setup_.supervisor, fail_atom::value, r, permanent);
-  quit(caf::make_error(caf::sec::runtime_error, r));
+  fail_actor(this, setup_.supervisor, setup_.cfg.pipeline, reason, permanent);
 }
 
 }  // namespace sluice::engine

@@ -7,6 +7,7 @@
 
 #include "engine/common/logger.h"
 #include "engine/common/secrets.h"
+#include "engine/runtime/dead_letter_routing.h"
 #include "engine/runtime/failpoint.h"
 #include "engine/runtime/messages.h"
 
@@ -187,32 +188,20 @@ void StageActor::pump() {
 void StageActor::route_dead(std::vector<Event>& dead, const std::string& kind,
                             const std::string& message, int attempts) {
   if (dead.empty()) return;
-  setup_.counters->dead.fetch_add(dead.size(), std::memory_order_relaxed);
-  const int64_t now = wall_clock_us();
-  for (auto& e : dead) {
-    auto info = std::make_shared<DeadLetterInfo>();
-    if (e.dead_letter) *info = *e.dead_letter;
-    info->stage = setup_.cfg.name;
-    if (!kind.empty()) info->kind = kind;
-    if (info->kind.empty()) info->kind = "process";
-    if (!message.empty()) info->message = message;
-    info->message = secrets::redact(info->message);
-    if (attempts > 0) info->attempts = attempts;
-    info->input = dead_input_;
-    if (info->attempts < 1) info->attempts = 1;
-    info->at = now;
-    e.dead_letter = std::move(info);
-  }
-  setup_.counters->dead_letters.push(dead);  // recent ones, for the management API
+  DeadLetterStamp stamp;
+  stamp.stage = setup_.cfg.name;
+  stamp.kind = kind;
+  stamp.default_kind = "process";
+  stamp.message = message;
+  stamp.attempts = attempts;
+  stamp.input = dead_input_;
+  stamp_dead_letters(dead, stamp, *setup_.counters);
   switch (setup_.opts.on_error) {
     case OnError::Skip:
       dead.clear();
       return;
     case OnError::Fail: {
-      const Event& e = dead.front();
-      std::string reason = "stage '" + setup_.cfg.name + "' failed on the record at position " +
-                           e.position.to_display() + " (" + e.dead_letter->kind +
-                           "): " + e.dead_letter->message;
+      std::string reason = dead_letter_failure("stage", setup_.cfg.name, dead.front());
       dead.clear();
       fail(reason, true);
       return;
@@ -227,10 +216,7 @@ void StageActor::route_dead(std::vector<Event>& dead, const std::string& kind,
 void StageActor::fail(const std::string& reason, bool permanent) {
   if (failed_) return;
   failed_ = true;
-  std::string r = secrets::redact(reason);
-  log::error("engine", setup_.cfg.pipeline + ": " + r);
-  send(setup_.supervisor, fail_atom::value, r, permanent);
-  quit(caf::make_error(caf::sec::runtime_error, r));
+  fail_actor(this, setup_.supervisor, setup_.cfg.pipeline, reason, permanent);
 }
 
 }  // namespace sluice::engine
