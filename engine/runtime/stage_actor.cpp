@@ -136,8 +136,10 @@ void StageActor::pump() {
     }
     inputs_.set_hold(false);
     inputs_.release(this);
-    if ((!replay_.empty() || setup_.counters->replay.pending()) && !pump_replay()) return;
-    if (outputs_blocked()) continue;
+    if (!replay_.empty() || setup_.counters->replay.pending()) {
+      if (!pump_replay()) return;
+      continue;  // outputs and the rest of the replay first
+    }
     if (limiter_.enabled()) {
       int64_t wait = limiter_.wait_us(monotonic_us());
       if (wait > 0) {

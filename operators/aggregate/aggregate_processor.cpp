@@ -5,6 +5,7 @@
 #include "engine/common/logger.h"
 #include "engine/value/temporal.h"
 #include "operators/common/stage_options.h"
+#include "operators/common/truncate_message.h"
 
 namespace sluice::operators::aggregate {
 namespace {
@@ -237,17 +238,6 @@ void AggregateProcessor::add(const Image& img, int64_t ts) {
   if (g.arrival) g.arrival->add(++seq_, ArrivalEntry{img.row_id, img.ordered});
 }
 
-namespace {
-// A truncate (Op::Truncate) names a table, not rows: this stage keeps no per-table index of
-// the rows it has folded in, so it cannot retract them. The event goes to the dead letters.
-std::string truncate_message(const Event& e, uint64_t n, const char* what) {
-  std::string t = e.source ? e.source->db + "." + e.source->table : std::string("?");
-  return "TRUNCATE of " + t + " cannot be applied: this " + what +
-         " keeps no per-table index of the rows it holds, so it cannot retract them (truncate "
-         "#" + std::to_string(n) + " seen by this stage); its state still holds the truncated "
-         "rows: rebuild it from a fresh snapshot if they must go";
-}
-}  // namespace
 
 void AggregateProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
                                  std::vector<Event>& out, std::vector<Event>& dead) {
@@ -255,7 +245,7 @@ void AggregateProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
   ctx.now = temporal::now_micros();
   for (Event& e : in) {
     if (e.op == Op::Truncate) {
-      std::string m = truncate_message(e, ++truncates_, "aggregate");
+      std::string m = operators::truncate_message(e, ++truncates_, "aggregate");
       log::warn("aggregate", stage_ + ": " + m);
       mark_dead(e, stage_, "truncate", m);
       dead.push_back(std::move(e));

@@ -7,6 +7,7 @@
 #include "operators/aggregate/agg_state.h"
 #include "operators/aggregate/state_codec.h"
 #include "operators/common/stage_options.h"
+#include "operators/common/truncate_message.h"
 
 namespace sluice::operators::join {
 namespace {
@@ -138,24 +139,13 @@ void JoinProcessor::change(size_t input, const Value& key, Object* row, const Ev
   if (!any) entries_.erase(it);
 }
 
-namespace {
-// A truncate (Op::Truncate) names a table, not rows: this stage keeps no per-table index of
-// the rows it has folded in, so it cannot retract them. The event goes to the dead letters.
-std::string truncate_message(const Event& e, uint64_t n, const char* what) {
-  std::string t = e.source ? e.source->db + "." + e.source->table : std::string("?");
-  return "TRUNCATE of " + t + " cannot be applied: this " + what +
-         " keeps no per-table index of the rows it holds, so it cannot retract them (truncate "
-         "#" + std::to_string(n) + " seen by this stage); its state still holds the truncated "
-         "rows: rebuild it from a fresh snapshot if they must go";
-}
-}  // namespace
 
 void JoinProcessor::process(size_t input_index, std::vector<Event>& in, std::vector<Event>& out,
                             std::vector<Event>& dead) {
   now_ = temporal::now_micros();
   for (Event& e : in) {
     if (e.op == Op::Truncate) {
-      std::string m = truncate_message(e, ++truncates_, "join");
+      std::string m = operators::truncate_message(e, ++truncates_, "join");
       log::warn("join", stage_ + ": " + m);
       mark_dead(e, stage_, "truncate", m);
       dead.push_back(std::move(e));

@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "free_port.h"  // beside this header (also used by bench/)
+
 namespace sluice::test {
 
 class MariaDbServer {
@@ -35,7 +37,7 @@ class MariaDbServer {
     dir_ = ::mkdtemp(tmpl);
     datadir_ = dir_ + "/data";
     socket_ = dir_ + "/mysqld.sock";
-    port_ = free_port();
+    port_ = sluice::test::free_port();
     std::string install = "/usr/bin/mariadb-install-db --no-defaults --user=root --datadir=" +
                           datadir_ + " --auth-root-authentication-method=normal --skip-test-db" +
                           " > " + dir_ + "/install.log 2>&1";
@@ -194,19 +196,6 @@ class MariaDbServer {
     mysql_close(m);
   }
 
-  static int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-    socklen_t len = sizeof(a);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    int port = ntohs(a.sin_port);
-    ::close(fd);
-    return port;
-  }
 
   std::string dir_, datadir_, socket_;
   int port_ = 0;

@@ -15,6 +15,8 @@
 #include <string>
 #include <thread>
 
+#include "free_port.h"  // beside this header (also used by bench/)
+
 namespace sluice::test {
 
 class PostgresServer {
@@ -30,7 +32,7 @@ class PostgresServer {
     std::filesystem::create_directories(sock_);
     as_root_ = ::geteuid() == 0;
     if (as_root_) run("chown -R postgres:postgres " + root_);
-    port_ = free_port();
+    port_ = sluice::test::free_port();
     run(pg("initdb") + " -D " + data_ + " --auth=trust -E UTF8 --locale=C.UTF-8 -U postgres" +
         " > " + root_ + "/initdb.log 2>&1");
     start();
@@ -99,19 +101,6 @@ class PostgresServer {
   }
   static void run(const std::string& cmd) {
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("command failed: " + cmd);
-  }
-  static int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    int port = ntohs(a.sin_port);
-    ::close(fd);
-    return port;
   }
 
   bool fsync_;
