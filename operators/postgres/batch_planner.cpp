@@ -26,6 +26,14 @@ std::string source_hint(const Event& e, const std::string& name) {
   return "";
 }
 
+// FNV-1a: the same key gives the same connection in every run (the replay filter relies on
+// it), whatever the standard library's hash does.
+uint32_t key_hash(const std::string& key) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : key) h = (h ^ c) * 16777619u;
+  return h;
+}
+
 bool is_meta_name(const std::string& n) {
   return n == "cdc_operation" || n == "cdc_timestamp" || n == "cdc_position" || n == "cdc_deleted";
 }
@@ -66,7 +74,10 @@ void BatchPlanner::finish(pqxx::connection_base& c, WriteGroup& g, std::vector<E
   if (!prepare_table(c, g, dead)) return;
   if (opts_.mode == Mode::Append) {
     g.items.reserve(g.events.size());
-    for (const Event* e : g.events) g.items.push_back({e, &e->row, e->op == Op::Delete});
+    for (size_t j = 0; j < g.events.size(); ++j) {
+      const Event* e = g.events[j];
+      g.items.push_back({e, &e->row, e->op == Op::Delete, g.event_at[j], 0});
+    }
     g.direct = true;
   } else {
     collapse(g, dead);
@@ -86,13 +97,15 @@ std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base& c,
   std::unordered_map<std::string, size_t> by_name;
   std::vector<std::pair<size_t, WriteGroup>> truncates;  // (number of groups before it, group)
   std::string name;
-  for (const Event* e : evs) {
+  for (size_t at = 0; at < evs.size(); ++at) {
+    const Event* e = evs[at];
     if (!table_name(*e, name, dead)) continue;
     if (e->op == Op::Truncate && opts_.mode != Mode::Append) {
       by_name.erase(name);
       WriteGroup t;
       t.table = &catalog_.get(c, name);
       t.events.push_back(e);
+      t.event_at.push_back(static_cast<uint32_t>(at));
       t.truncate = true;
       truncates.emplace_back(groups.size(), std::move(t));
       continue;
@@ -103,6 +116,7 @@ std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base& c,
       groups.back().table = &catalog_.get(c, name);
     }
     groups[it->second].events.push_back(e);
+    groups[it->second].event_at.push_back(static_cast<uint32_t>(at));
   }
   std::vector<WriteGroup> out;
   size_t next_truncate = 0;
@@ -258,17 +272,19 @@ void BatchPlanner::collapse(WriteGroup& g, std::vector<Event>& dead) {
     return true;
   };
   std::string key, old_key;
-  for (const Event* e : g.events) {
+  for (size_t j = 0; j < g.events.size(); ++j) {
+    const Event* e = g.events[j];
+    const uint32_t at = g.event_at[j];
     if (!key_text(e->row, key)) {
       dead_letter(*e, "write", "table " + g.table->name.display() + ": null key column", dead);
       continue;
     }
     if (e->op == Op::Update && e->has_before && key_text(e->before, old_key) && old_key != key) {
-      seq.push_back({e, &e->before, true});
+      seq.push_back({e, &e->before, true, at, key_hash(old_key)});
       seq_keys.push_back(old_key);
       last[old_key] = seq.size() - 1;
     }
-    seq.push_back({e, &e->row, e->op == Op::Delete});
+    seq.push_back({e, &e->row, e->op == Op::Delete, at, key_hash(key)});
     seq_keys.push_back(key);
     last[key] = seq.size() - 1;
   }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <pqxx/pqxx>
 #include <random>
+#include <thread>
 
 #include "engine/common/logger.h"
 #include "engine/common/secrets.h"
@@ -14,20 +15,27 @@
 namespace sluice::operators::postgres {
 namespace {
 
-void set_session(pqxx::connection& c) {
-  pqxx::nontransaction tx(c);
-  tx.exec(
-      "SET TimeZone = 'UTC'; SET client_min_messages = warning; SET DateStyle = 'ISO, YMD'; "
-      "SET extra_float_digits = 3");
+// A flush with fewer rows than this goes through one connection: splitting it would cost
+// more commits than it saves.
+constexpr size_t kParallelMin = 256;
+
+std::string new_lineage() {
+  std::random_device rd;
+  uint64_t r = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
+               static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(r));
+  return buf;
 }
 
 }  // namespace
 
-PostgresSink::PostgresSink(SinkOptions opts)
-    : opts_(std::move(opts)),
-      planner_(opts_, catalog_),
-      writer_(opts_.mode),
-      ckpt_(opts_.pipeline, opts_.stage) {}
+PostgresSink::PostgresSink(SinkOptions opts) : opts_(std::move(opts)), planner_(opts_, catalog_) {
+  if (opts_.connections < 1) opts_.connections = 1;
+  for (int i = 0; i < opts_.connections; ++i) {
+    slots_.push_back(std::make_unique<SinkSlot>(opts_, static_cast<size_t>(i)));
+  }
+}
 
 PostgresSink::~PostgresSink() = default;
 
@@ -40,14 +48,9 @@ result<std::unique_ptr<Sink>> PostgresSink::make(const StageConfig& cfg) {
 error PostgresSink::fail(const PgFailure& f, const char* what) {
   std::string msg =
       secrets::redact("sink postgres " + opts_.stage + ": " + what + ": " + f.describe());
-  writer_.aborted();
-  if (f.kind == PgFailure::Kind::Transient) {
-    conn_.reset();
-    writer_.reset();
-    return error::transient(msg);
-  }
-  conn_.reset();
-  writer_.reset();
+  main_slot().drop();
+  if (f.kind == PgFailure::Kind::Transient) return error::transient(msg);
+  for (auto& s : slots_) s->drop();
   catalog_.clear();
   // Unexpected errors (a table changed under us: 42703, 42P01) get one retry with a fresh
   // catalog; a second one in a row stops the stage.
@@ -56,20 +59,7 @@ error PostgresSink::fail(const PgFailure& f, const char* what) {
 }
 
 result<void> PostgresSink::connect() {
-  if (conn_ && conn_->is_open()) return {};
-  conn_.reset();
-  writer_.reset();
-  try {
-    conn_ = std::make_unique<pqxx::connection>(opts_.url);
-    set_session(*conn_);
-  } catch (const std::exception& e) {
-    conn_.reset();
-    PgFailure f = PgFailure::from(e);
-    if (f.kind != PgFailure::Kind::Other || dynamic_cast<const pqxx::failure*>(&e) != nullptr) {
-      f.kind = PgFailure::Kind::Transient;
-    }
-    return fail(f, "cannot connect");
-  }
+  if (auto f = main_slot().connect()) return fail(*f, "cannot connect");
   return {};
 }
 
@@ -91,18 +81,24 @@ std::string PostgresSink::event_id(const Event& e) {
 }
 
 result<void> PostgresSink::open(const std::string& state) {
+  const size_t n_slots = slots_.size();
   accepted_ = 0;
   replay_until_ = 0;
-  replay_id_.clear();
+  replay_checks_.clear();
   held_.clear();
   pending_.clear();
-  skip_next_ = 0;
-  in_doubt_.reset();
+  deferred_dead_.clear();
   lineage_.clear();
   takeover_tables_.clear();
   lineage_tables_.clear();
   tables_dirty_ = false;
   acked_ = false;
+  done_seq_.assign(n_slots, -1);
+  done_id_.assign(n_slots, std::string());
+  in_doubt_.assign(n_slots, std::nullopt);
+  drop_until_.assign(n_slots, 0);
+  filter_until_ = 0;
+  int prev_slots = 1;
   if (!state.empty()) {
     auto st = json::parse(state);
     if (st.ok() && st->type() == Type::Object) {
@@ -110,23 +106,19 @@ result<void> PostgresSink::open(const std::string& state) {
       if (seq != nullptr && seq->type() == Type::Int) accepted_ = seq->as_int();
       const Value* lin = st->as_object().find(intern("lineage"));
       if (lin != nullptr && lin->type() == Type::String) lineage_ = lin->as_string();
+      const Value* sl = st->as_object().find(intern("slots"));
+      if (sl != nullptr && sl->type() == Type::Int) prev_slots = static_cast<int>(sl->as_int());
     }
   }
   const bool same_lineage_possible = !lineage_.empty();
-  if (lineage_.empty()) {  // a fresh start: whatever the target holds is not our replay
-    std::random_device rd;
-    uint64_t r = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
-                 static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-    char buf[20];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(r));
-    lineage_ = buf;
-  }
+  // A fresh start: whatever the target holds is not our replay.
+  if (lineage_.empty()) lineage_ = new_lineage();
   auto r = connect();
   if (!r.ok()) return r;
   std::optional<CheckpointTable::Stored> stored;
   try {
-    ckpt_.ensure(*conn_);
-    stored = ckpt_.read_row(*conn_);
+    main_slot().checkpoint_row().ensure(main_slot().connection());
+    stored = main_slot().checkpoint_row().read_row(main_slot().connection());
   } catch (const std::exception& e) {
     return fail(PgFailure::from(e), "cannot read sluice_checkpoints");
   }
@@ -157,21 +149,77 @@ result<void> PostgresSink::open(const std::string& state) {
                                 "state directory deleted?): its rows are kept");
     }
   }
-  if (same_lineage_possible && stored && stored->seq > accepted_ &&
-      stored->event_id.rfind(lineage_ + "|", 0) == 0) {
-    replay_until_ = stored->seq;
-    replay_id_ = stored->event_id;
-    log::info("postgres", "sink " + opts_.stage + ": the target holds " +
-                              std::to_string(replay_until_ - accepted_) +
-                              " event(s) beyond the engine checkpoint; replayed events up to " +
-                              "them are dropped");
-  } else if (stored && stored->seq > 0 && stored->seq < accepted_) {
-    log::warn("postgres", "sink " + opts_.stage + ": the target is behind the engine checkpoint (" +
-                              std::to_string(stored->seq) + " < " + std::to_string(accepted_) +
-                              " events): was it restored from a backup?");
+  if (same_lineage_possible) {
+    try {
+      setup_replay(stored, prev_slots);
+    } catch (const std::exception& e) {
+      return fail(PgFailure::from(e), "cannot read sluice_checkpoints");
+    }
   }
   opened_ = true;
   return {};
+}
+
+void PostgresSink::setup_replay(const std::optional<CheckpointTable::Stored>& first,
+                                int prev_slots) {
+  // The rows of this lineage, slot by slot (slot 0's is `first`); a slot without one holds
+  // nothing of this lineage.
+  const size_t n = std::max(slots_.size(), static_cast<size_t>(std::max(prev_slots, 1)));
+  std::vector<ReplayCheck> rows(n);
+  for (size_t i = 0; i < n; ++i) {
+    std::optional<CheckpointTable::Stored> st;
+    if (i == 0) {
+      st = first;
+    } else {
+      CheckpointTable row(opts_.pipeline, opts_.stage + "~" + std::to_string(i));
+      st = row.read_row(main_slot().connection());
+    }
+    if (st && st->seq > 0 && st->event_id.rfind(lineage_ + "|", 0) == 0) {
+      rows[i] = {st->seq, st->event_id};
+    }
+  }
+  int64_t max_seq = 0;
+  for (const auto& c : rows) max_seq = std::max(max_seq, c.seq);
+  if (first && first->seq > 0 && first->seq < accepted_) {
+    log::warn("postgres", "sink " + opts_.stage + ": the target is behind the engine checkpoint (" +
+                              std::to_string(first->seq) + " < " + std::to_string(accepted_) +
+                              " events): was it restored from a backup?");
+  }
+  if (max_seq <= accepted_) return;
+  if (static_cast<size_t>(prev_slots) == slots_.size()) {
+    // Each slot holds its share of the events up to its own seq.
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      drop_until_[i] = rows[i].seq;
+      if (rows[i].seq > accepted_) replay_checks_.push_back(rows[i]);
+    }
+  } else {
+    // `connections` changed since the killed run: events map to other slots now, so only what
+    // every old slot held is known to be in the target; the rest is written again (an append
+    // table may get a repeat).
+    int64_t min_seq = max_seq;
+    size_t at = 0;
+    for (size_t i = 0; i < static_cast<size_t>(prev_slots) && i < n; ++i) {
+      if (rows[i].seq < min_seq) {
+        min_seq = rows[i].seq;
+        at = i;
+      }
+    }
+    log::warn("postgres", "sink " + opts_.stage + ": connections changed from " +
+                              std::to_string(prev_slots) + " to " +
+                              std::to_string(slots_.size()) +
+                              " since the last run; events the old connections held in part are "
+                              "written again");
+    if (min_seq <= accepted_) return;
+    drop_until_.assign(slots_.size(), min_seq);
+    replay_checks_.push_back(rows[at]);
+  }
+  for (const auto& c : replay_checks_) replay_until_ = std::max(replay_until_, c.seq);
+  if (replay_until_ == 0) return;
+  for (int64_t d : drop_until_) filter_until_ = std::max(filter_until_, d);
+  log::info("postgres", "sink " + opts_.stage + ": the target holds " +
+                            std::to_string(replay_until_ - accepted_) +
+                            " event(s) beyond the engine checkpoint; replayed events up to " +
+                            "them are dropped");
 }
 
 result<std::optional<std::string>> PostgresSink::read_stored_position(const std::string& url,
@@ -201,86 +249,130 @@ int64_t PostgresSink::next_token() {
 }
 
 result<void> PostgresSink::resolve_in_doubt(std::vector<Event>& dead) {
-  if (!in_doubt_) return {};
-  auto r = connect();
-  if (!r.ok()) return r;
-  bool committed = false;
-  try {
-    committed = ckpt_.committed_at(*conn_, in_doubt_->token);
-  } catch (const std::exception& e) {
-    return fail(PgFailure::from(e), "cannot check an in-doubt commit");
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if (!in_doubt_[i]) continue;
+    SinkSlot& slot = *slots_[i];
+    bool committed = false;
+    if (auto f = slot.connect()) return fail(*f, "cannot connect");
+    try {
+      committed = slot.checkpoint_row().committed_at(slot.connection(), in_doubt_[i]->token);
+    } catch (const std::exception& e) {
+      slot.drop();
+      PgFailure f = PgFailure::from(e);
+      return error::transient(secrets::redact("sink postgres " + opts_.stage +
+                                              ": cannot check an in-doubt commit: " +
+                                              f.describe()));
+    }
+    InDoubt d = std::move(*in_doubt_[i]);
+    in_doubt_[i].reset();
+    if (!committed) continue;
+    for (size_t j = 0; j < slots_.size(); ++j) {
+      if (j != i && !d.all_rows) continue;
+      done_seq_[j] = d.seq;
+      done_id_[j] = d.event_id;
+    }
+    stats_.rows += d.rows;
+    for (auto& e : d.dead) dead.push_back(std::move(e));
   }
-  if (committed) {
-    pending_.clear();
-    skip_next_ = in_doubt_->call_events;
-    last_position_ = in_doubt_->position;
-    stats_.transactions++;
-    stats_.rows += in_doubt_->rows;
-    for (auto& e : in_doubt_->dead) dead.push_back(std::move(e));
-  }
-  in_doubt_.reset();
   return {};
 }
 
-void PostgresSink::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo,
-                               size_t hi, std::vector<Event>& dead) {
-  stats_.split_attempts++;
-  if (g.truncate) {  // a truncate the table refuses (e.g. 0A000: referenced by a foreign key)
-    try {
-      pqxx::subtransaction sub(dynamic_cast<pqxx::dbtransaction&>(tx), "sluice_split");
-      writer_.apply(sub, g, 0, 0);
-      sub.commit();
-    } catch (const std::exception& e) {
-      PgFailure f = PgFailure::from(e);
-      if (f.kind == PgFailure::Kind::Transient) throw;
-      planner_.dead_letter(*g.events[0], "write",
-                           "TRUNCATE: " + f.describe() + " (table " + g.table->name.display() + ")",
-                           dead);
-    }
-    return;
+size_t PostgresSink::home_slot(const WriteItem& it, int64_t first_seq) const {
+  if (slots_.size() == 1) return 0;
+  if (opts_.mode == Mode::Append) {
+    return static_cast<size_t>((first_seq + it.at) % static_cast<int64_t>(slots_.size()));
   }
-  try {
-    pqxx::subtransaction sub(dynamic_cast<pqxx::dbtransaction&>(tx), "sluice_split");
-    writer_.apply(sub, g, lo, hi);
-    sub.commit();
-    return;
-  } catch (const std::exception& e) {
-    PgFailure f = PgFailure::from(e);
-    if (f.kind != PgFailure::Kind::Data) throw;
-    if (hi - lo == 1) {
-      planner_.dead_letter(*g.items[lo].ev, "write",
-                           f.describe() + " (table " + g.table->name.display() + ")", dead);
-      return;
+  return it.hash % slots_.size();
+}
+
+std::vector<std::vector<WriteGroup>> PostgresSink::split(std::vector<WriteGroup>& groups,
+                                                         int64_t first_seq, bool serial) const {
+  const size_t n = slots_.size();
+  std::vector<std::vector<WriteGroup>> jobs(n);
+  const bool filter = first_seq <= filter_until_;
+  auto held = [&](const WriteItem& it, size_t home) {
+    return filter && first_seq + it.at <= drop_until_[home];
+  };
+  if (serial) {
+    for (auto& g : groups) {
+      if (g.truncate) {
+        // A truncate runs serially: every slot's row got its seq in the same transaction.
+        if (filter && first_seq + g.event_at[0] <= filter_until_) continue;
+      } else if (filter) {
+        g.items.erase(std::remove_if(g.items.begin(), g.items.end(),
+                                     [&](const WriteItem& it) {
+                                       return held(it, home_slot(it, first_seq));
+                                     }),
+                      g.items.end());
+        if (g.items.empty()) continue;
+      }
+      jobs[0].push_back(std::move(g));
+    }
+    return jobs;
+  }
+  for (const auto& g : groups) {
+    std::vector<WriteGroup*> sub(n, nullptr);
+    for (const auto& it : g.items) {
+      size_t home = home_slot(it, first_seq);
+      if (held(it, home)) continue;
+      if (sub[home] == nullptr) {
+        WriteGroup s;
+        s.table = g.table;
+        s.cols = g.cols;
+        s.key_cols = g.key_cols;
+        s.direct = g.direct;
+        jobs[home].push_back(std::move(s));
+        sub[home] = &jobs[home].back();
+      }
+      sub[home]->items.push_back(it);
     }
   }
-  size_t mid = lo + (hi - lo) / 2;
-  apply_range(tx, g, lo, mid, dead);
-  apply_range(tx, g, mid, hi, dead);
+  return jobs;
 }
 
 result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vector<Event>& dead,
-                                 size_t call_events, int64_t last_seq) {
+                                 int64_t last_seq) {
   if (evs.empty() && takeover_tables_.empty()) return {};
+  const Event* last = evs.empty() ? nullptr : evs.back();
+  std::string position = last == nullptr || last->position.is_null()
+                             ? (last == nullptr ? last_position_ : std::string())
+                             : json::encode(last->position);
+  std::string last_id = lineage_ + "|" + (last == nullptr ? std::string("t||") : event_id(*last));
+  const size_t n = slots_.size();
+  std::vector<bool> todo(n);
+  bool any_done = false, all_done = true;
+  for (size_t i = 0; i < n; ++i) {
+    todo[i] = !(done_seq_[i] == last_seq && done_id_[i] == last_id);
+    any_done = any_done || !todo[i];
+    all_done = all_done && !todo[i];
+  }
+  if (all_done) {  // a retried call whose flush every slot already committed
+    last_position_ = position;
+    return {};
+  }
   auto r = connect();
   if (!r.ok()) return r;
-  std::vector<Event> local_dead;
+  std::vector<Event> plan_dead;   // records that cannot be written (planned again on a retry)
+  std::vector<Event> local_dead;  // found by committed transactions
   std::vector<WriteGroup> groups;
   try {
+    pqxx::connection& conn = main_slot().connection();
     // The earlier run's tables are cleared first (same transaction as this flush's rows).
     for (const auto& name : takeover_tables_) {
       WriteGroup t;
-      t.table = &catalog_.get(*conn_, name);
+      t.table = &catalog_.get(conn, name);
       if (!t.table->exists) continue;
       // soft_delete marks rows deleted: a table without cdc_deleted was not written that way.
       if (opts_.mode == Mode::SoftDelete && t.table->column("cdc_deleted") == nullptr) continue;
       t.events.push_back(&takeover_event_);
+      t.event_at.push_back(0);
       t.truncate = true;
       // Empty once this transaction commits: snapshot rows after it may go by COPY (a
       // conflict, should it fail and be retried, turns that off again).
       if (opts_.mode == Mode::Upsert) t.table->copy_safe = true;
       groups.push_back(std::move(t));
     }
-    auto planned = planner_.plan(*conn_, evs, local_dead);
+    auto planned = planner_.plan(conn, evs, plan_dead);
     for (auto& g : planned) groups.push_back(std::move(g));
   } catch (const std::exception& e) {
     return fail(PgFailure::from(e), "cannot prepare tables");
@@ -292,82 +384,92 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
       tables_dirty_ = true;
     }
   }
-  const Event* last = evs.empty() ? nullptr : evs.back();
-  std::string position = last == nullptr || last->position.is_null()
-                             ? (last == nullptr ? last_position_ : std::string())
-                             : json::encode(last->position);
-  uint64_t rows = 0;
-  for (const auto& g : groups) rows += g.items.size();
-  int64_t token = next_token();
-  std::string last_id = lineage_ + "|" + (last == nullptr ? std::string("t||") : event_id(*last));
-  auto commit = [&](pqxx::work& tx) -> result<void> {
-    bool new_tables = tables_dirty_ || !takeover_tables_.empty();
-    ckpt_.write(tx, position, token, last_seq, last_id, new_tables ? &lineage_tables_ : nullptr,
-                acked_);
-    try {
-      tx.commit();
-    } catch (const std::exception& e) {
-      PgFailure f = PgFailure::from(e);
-      if (f.in_doubt || f.kind == PgFailure::Kind::Transient) {
-        in_doubt_ = InDoubt{token, call_events, position, local_dead, rows};
+  size_t items = 0;
+  bool has_truncate = false;
+  for (const auto& g : groups) {
+    items += g.items.size();
+    has_truncate = has_truncate || g.truncate;
+  }
+  // Serial: one transaction on slot 0 writes every slot's row. A flush is either serial or
+  // parallel in all its attempts (a retry after some slots committed stays parallel).
+  const bool serial = n == 1 || (!any_done && (has_truncate || items < kParallelMin));
+  const int64_t first_seq = last_seq - static_cast<int64_t>(evs.size()) + 1;
+  std::vector<std::vector<WriteGroup>> jobs = split(groups, first_seq, serial);
+  const bool new_tables = tables_dirty_ || !takeover_tables_.empty();
+  std::vector<SinkSlot::Commit> commits(n);
+  for (size_t i = 0; i < n; ++i) {
+    SinkSlot::Commit& c = commits[i];
+    c.position = position;
+    c.token = next_token();
+    c.seq = last_seq;
+    c.event_id = last_id;
+    c.tables = new_tables ? &lineage_tables_ : nullptr;
+    c.acked = acked_;
+    if (!serial) {
+      c.rows.push_back(&slots_[i]->checkpoint_row());
+    } else if (i == 0) {
+      for (auto& s : slots_) c.rows.push_back(&s->checkpoint_row());
+    }
+  }
+  std::vector<SinkSlot::Outcome> outcomes(n);
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < n && !serial; ++i) {
+    if (!todo[i]) continue;
+    threads.emplace_back(
+        [&, i] { outcomes[i] = slots_[i]->run(jobs[i], commits[i], planner_); });
+  }
+  if (todo[0] || serial) outcomes[0] = main_slot().run(jobs[0], commits[0], planner_);
+  for (auto& t : threads) t.join();
+
+  const PgFailure* failure = nullptr;
+  const char* what = "";
+  for (size_t i = 0; i < n; ++i) {
+    if (serial && i > 0) break;
+    if (!serial && !todo[i]) continue;
+    SinkSlot::Outcome& o = outcomes[i];
+    for (TableInfo* t : o.copy_unsafe) t->copy_safe = false;
+    if (!o.committed) {
+      if (o.in_doubt) {
+        in_doubt_[i] = InDoubt{commits[i].token, last_seq, last_id, std::move(o.dead), o.rows,
+                               serial};
       }
-      return fail(f, "commit failed");
+      if (failure == nullptr) {
+        failure = &*o.failure;
+        what = o.what;
+      }
+      continue;
     }
-    writer_.committed();
-    if (!takeover_tables_.empty()) {
-      log::info("postgres", "sink " + opts_.stage + ": cleared the earlier run's tables");
-      takeover_tables_.clear();
+    for (size_t j = 0; j < n; ++j) {
+      if (j != i && !serial) continue;
+      done_seq_[j] = last_seq;
+      done_id_[j] = last_id;
     }
-    tables_dirty_ = false;
-    for (auto& g : groups) {
+    for (const auto& g : jobs[i]) {
       if (!g.direct && !g.truncate) g.table->copy_safe = false;  // a truncate leaves it empty
-      if (g.direct) stats_.direct_copies++;
     }
-    last_position_ = position;
-    other_failures_ = 0;
-    stats_.transactions++;
-    stats_.rows += rows;
-    stats_.dead += local_dead.size();
-    for (auto& e : local_dead) dead.push_back(std::move(e));
-    return {};
-  };
-  // Fast path: everything at once.
-  size_t current = groups.size();
-  size_t dead_before = local_dead.size();
-  try {
-    pqxx::work tx(*conn_);
-    for (size_t i = 0; i < groups.size(); ++i) {
-      current = i;
-      writer_.prepare(tx, groups[i]);
-      writer_.apply(tx, groups[i], 0, groups[i].items.size());
-    }
-    current = groups.size();
-    return commit(tx);
-  } catch (const std::exception& e) {
-    writer_.aborted();
-    PgFailure f = PgFailure::from(e);
-    bool refused_truncate =
-        current < groups.size() && groups[current].truncate && f.kind == PgFailure::Kind::Other;
-    if (f.kind != PgFailure::Kind::Data && !refused_truncate) return fail(f, "write failed");
-    if (current < groups.size() && groups[current].direct && opts_.mode != Mode::Append) {
-      groups[current].direct = false;  // e.g. a snapshot row already there: go by staging
-      groups[current].table->copy_safe = false;
-    }
+    stats_.rows += o.rows;
+    stats_.dead += o.dead.size();
+    stats_.split_attempts += o.split_attempts;
+    stats_.direct_copies += o.direct_copies;
+    for (auto& e : o.dead) local_dead.push_back(std::move(e));
   }
-  // Careful path: isolate the bad records with savepoints.
-  local_dead.resize(dead_before);
-  try {
-    pqxx::work tx(*conn_);
-    for (auto& g : groups) {
-      writer_.prepare(tx, g);
-      apply_range(tx, g, 0, g.items.size(), local_dead);
-    }
-    rows -= local_dead.size() - dead_before;
-    return commit(tx);
-  } catch (const std::exception& e) {
-    writer_.aborted();
-    return fail(PgFailure::from(e), "write failed");
+  if (failure != nullptr) {
+    // What committed is durable: its dead letters go out with the next call.
+    for (auto& e : local_dead) deferred_dead_.push_back(std::move(e));
+    return fail(*failure, what);
   }
+  if (!takeover_tables_.empty()) {
+    log::info("postgres", "sink " + opts_.stage + ": cleared the earlier run's tables");
+    takeover_tables_.clear();
+  }
+  tables_dirty_ = false;
+  last_position_ = position;
+  other_failures_ = 0;
+  stats_.transactions++;
+  stats_.dead += plan_dead.size();
+  for (auto& e : plan_dead) dead.push_back(std::move(e));
+  for (auto& e : local_dead) dead.push_back(std::move(e));
+  return {};
 }
 
 result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>& dead) {
@@ -376,23 +478,20 @@ result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>&
   if (!r.ok()) return r;
   for (auto& e : deferred_dead_) dead.push_back(std::move(e));
   deferred_dead_.clear();
-  if (skip_next_ > 0) {
-    size_t skip = skip_next_;
-    skip_next_ = 0;
-    if (skip == events.size()) {  // the retried call already committed
-      accepted_ += static_cast<int64_t>(skip);
-      if (replay_until_ > 0 && replay_until_ <= accepted_) {
-        held_.clear();
-        replay_until_ = 0;
-      }
-      return {};
-    }
-  }
   if (events.empty()) return {};
   // Replay after a restart: events the target already holds are held back until the event
   // at the stored seq shows whether this is the same stream (then they are dropped).
   size_t first = 0;
   bool replay_done = false;
+  int64_t drop_all = 0;  // replay_done: events up to this seq are in the target already
+  auto write_held = [&]() {
+    pending_ = std::move(held_);
+    held_.clear();
+    replay_until_ = 0;
+    replay_checks_.clear();
+    drop_until_.assign(slots_.size(), 0);
+    filter_until_ = 0;
+  };
   if (replay_until_ > accepted_) {
     size_t n = static_cast<size_t>(
         std::min<int64_t>(static_cast<int64_t>(events.size()), replay_until_ - accepted_));
@@ -406,61 +505,83 @@ result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>&
       log::info("postgres", "sink " + opts_.stage +
                                 ": the replay carries events without a source position " +
                                 "(aggregate/join output), which cannot be matched; writing them");
-      pending_ = std::move(held_);
-      held_.clear();
-      replay_until_ = 0;
+      write_held();
     } else if (accepted_ + static_cast<int64_t>(n) == replay_until_) {
-      if (lineage_ + "|" + event_id(events[n - 1]) == replay_id_) {
-        first = n;
-        replay_done = true;  // applied once this call succeeds
+      // The replayed event at each stored seq must be the one stored there.
+      const int64_t held_from = accepted_ - static_cast<int64_t>(held_.size());  // seq before
+      auto at = [&](int64_t seq) -> const Event& {
+        return seq <= accepted_ ? held_[static_cast<size_t>(seq - held_from - 1)]
+                                : events[static_cast<size_t>(seq - accepted_ - 1)];
+      };
+      bool same = true;
+      for (const auto& c : replay_checks_) {
+        if (c.seq <= held_from) continue;
+        same = same && lineage_ + "|" + event_id(at(c.seq)) == c.event_id;
+      }
+      if (same) {
+        // Events every slot holds are dropped; those only some slots hold are written to the
+        // others (split() leaves out each slot's share up to its drop_until_).
+        drop_all = replay_until_;
+        for (int64_t d : drop_until_) drop_all = std::min(drop_all, d);
+        drop_all = std::max(drop_all, held_from);
+        first = static_cast<size_t>(std::max<int64_t>(drop_all - accepted_, 0));
+        replay_done = true;
       } else {
         log::warn("postgres", "sink " + opts_.stage +
                                   ": the replayed events differ from those the target holds " +
                                   "(the source replay is not identical); writing them again");
-        pending_ = std::move(held_);
-        held_.clear();
-        replay_until_ = 0;
+        write_held();
       }
     } else if (held_.size() + events.size() > kMaxHeld) {
       log::warn("postgres", "sink " + opts_.stage + ": more than " + std::to_string(kMaxHeld) +
                                 " possible replays held back; writing them");
-      pending_ = std::move(held_);
-      held_.clear();
-      replay_until_ = 0;
+      write_held();
     } else {
       held_.insert(held_.end(), events.begin(), events.end());
       accepted_ += static_cast<int64_t>(events.size());
       return {};
     }
   }
-  auto succeeded = [&]() {
-    if (replay_done) {
-      stats_.replay_skipped += held_.size() + first;
-      log::info("postgres", "sink " + opts_.stage + ": dropped " +
-                                std::to_string(held_.size() + first) +
-                                " replayed event(s) the target already held");
-      held_.clear();
-      replay_until_ = 0;
+  if (replay_done) {
+    // The held events some slot lacks, then the rest of this call; nothing changes unless
+    // the flush commits (a retried call makes the same checks).
+    const int64_t held_from = accepted_ - static_cast<int64_t>(held_.size());
+    std::vector<const Event*> evs;
+    for (size_t i = 0; i < held_.size(); ++i) {
+      if (held_from + 1 + static_cast<int64_t>(i) > drop_all) evs.push_back(&held_[i]);
     }
+    for (size_t i = first; i < events.size(); ++i) evs.push_back(&events[i]);
+    if (!evs.empty()) {
+      auto f = flush(evs, dead, accepted_ + static_cast<int64_t>(events.size()));
+      if (!f.ok()) return f;
+    }
+    const int64_t dropped = drop_all - held_from;
+    stats_.replay_skipped += static_cast<uint64_t>(dropped);
+    log::info("postgres", "sink " + opts_.stage + ": dropped " + std::to_string(dropped) +
+                              " replayed event(s) the target already held");
+    held_.clear();
+    replay_until_ = 0;
+    replay_checks_.clear();
     accepted_ += static_cast<int64_t>(events.size());
-  };
+    return {};
+  }
   int64_t now = temporal::now_micros();
   if (pending_.empty()) first_pending_us_ = now;
   size_t count = events.size() - first;
   if (count == 0 || (static_cast<int64_t>(pending_.size() + count) < opts_.batch_rows &&
                      now - first_pending_us_ < opts_.batch_delay_us)) {
     pending_.insert(pending_.end(), events.begin() + static_cast<long>(first), events.end());
-    succeeded();
+    accepted_ += static_cast<int64_t>(events.size());
     return {};
   }
   std::vector<const Event*> evs;
   evs.reserve(pending_.size() + count);
   for (const auto& e : pending_) evs.push_back(&e);
   for (size_t i = first; i < events.size(); ++i) evs.push_back(&events[i]);
-  auto f = flush(evs, dead, events.size(), accepted_ + static_cast<int64_t>(events.size()));
+  auto f = flush(evs, dead, accepted_ + static_cast<int64_t>(events.size()));
   if (f.ok()) {
     pending_.clear();
-    succeeded();
+    accepted_ += static_cast<int64_t>(events.size());
   }
   return f;
 }
@@ -480,12 +601,15 @@ result<std::string> PostgresSink::checkpoint(uint64_t id) {
     pending_ = std::move(held_);
     held_.clear();
     replay_until_ = 0;
+    replay_checks_.clear();
+    drop_until_.assign(slots_.size(), 0);
+    filter_until_ = 0;
   }
   if (!pending_.empty() || !takeover_tables_.empty()) {
     std::vector<const Event*> evs;
     evs.reserve(pending_.size());
     for (const auto& e : pending_) evs.push_back(&e);
-    auto f = flush(evs, deferred_dead_, 0, accepted_);
+    auto f = flush(evs, deferred_dead_, accepted_);
     if (!f.ok()) return f.err();
     pending_.clear();
   }
@@ -494,14 +618,15 @@ result<std::string> PostgresSink::checkpoint(uint64_t id) {
     auto c = connect();
     if (!c.ok()) return c.err();
     try {
-      ckpt_.mark_acked(*conn_, lineage_);
+      for (auto& s : slots_) s->checkpoint_row().mark_acked(main_slot().connection(), lineage_);
     } catch (const std::exception& e) {
       return fail(PgFailure::from(e), "cannot update sluice_checkpoints");
     }
     acked_ = true;
   }
   return std::string("{\"position\":") + (last_position_.empty() ? "null" : last_position_) +
-         ",\"seq\":" + std::to_string(accepted_) + ",\"lineage\":\"" + lineage_ + "\"}";
+         ",\"seq\":" + std::to_string(accepted_) + ",\"lineage\":\"" + lineage_ +
+         "\",\"slots\":" + std::to_string(slots_.size()) + "}";
 }
 
 void PostgresSink::take_dead(std::vector<Event>& dead) {
@@ -510,8 +635,7 @@ void PostgresSink::take_dead(std::vector<Event>& dead) {
 }
 
 void PostgresSink::close() {
-  conn_.reset();
-  writer_.reset();
+  for (auto& s : slots_) s->drop();
 }
 
 }  // namespace sluice::operators::postgres

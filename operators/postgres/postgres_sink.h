@@ -12,10 +12,15 @@
 // constraint name), the rest commits. Connection loss, 40001, 40P01, 53300, 57P01: a
 // transient error, nothing of the call is durable; the next call reconnects. A commit whose
 // outcome is unknown is resolved on the next call by reading the checkpoint row back.
+//
+// `connections = N` (> 1): a flush's rows are split by a hash of their key (append: by event
+// seq) over N SinkSlots, each applying its share and its own checkpoint row in its own
+// transaction on its own thread; a truncate (or a small flush) goes through slot 0 alone,
+// which then writes every slot's row. After a crash the slots may hold different seqs: the
+// replay filter drops, per slot, what that slot already holds (docs/ods.md).
 #pragma once
 #include <memory>
 #include <optional>
-#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -23,9 +28,9 @@
 #include "operators/postgres/batch_planner.h"
 #include "operators/postgres/checkpoint_table.h"
 #include "operators/postgres/pg_failure.h"
+#include "operators/postgres/sink_slot.h"
 #include "operators/postgres/sink_options.h"
 #include "operators/postgres/table_catalog.h"
-#include "operators/postgres/table_writer.h"
 
 namespace sluice::operators::postgres {
 
@@ -65,21 +70,40 @@ class PostgresSink : public Sink {
   const Stats& stats() const { return stats_; }
 
  private:
+  struct InDoubt {  // a slot's commit whose outcome is unknown
+    int64_t token = 0;
+    int64_t seq = 0;
+    std::string event_id;
+    std::vector<Event> dead;
+    uint64_t rows = 0;
+    bool all_rows = false;  // a serial flush: it wrote every slot's checkpoint row
+  };
+  // A stored checkpoint row the replay must reach: its event must be the replay's event at
+  // `seq` for the held events to be dropped.
+  struct ReplayCheck {
+    int64_t seq = 0;
+    std::string event_id;
+  };
+
   result<void> connect();
   result<void> flush(const std::vector<const Event*>& evs, std::vector<Event>& dead,
-                     size_t call_events, int64_t last_seq);
+                     int64_t last_seq);
   result<void> resolve_in_doubt(std::vector<Event>& dead);
-  void apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo, size_t hi,
-                   std::vector<Event>& dead);
+  // Splits the flush's groups over the slots (by key hash; append: by seq), leaving out what
+  // a slot already holds after a restart (drop_until_).
+  std::vector<std::vector<WriteGroup>> split(std::vector<WriteGroup>& groups, int64_t first_seq,
+                                             bool serial) const;
+  size_t home_slot(const WriteItem& it, int64_t first_seq) const;
+  // Reads the slots' stored rows and sets up the replay filter.
+  void setup_replay(const std::optional<CheckpointTable::Stored>& first, int prev_slots);
   error fail(const PgFailure& f, const char* what);
   int64_t next_token();
+  SinkSlot& main_slot() { return *slots_[0]; }
 
   SinkOptions opts_;
-  std::unique_ptr<pqxx::connection> conn_;
   TableCatalog catalog_;
   BatchPlanner planner_;
-  TableWriter writer_;
-  CheckpointTable ckpt_;
+  std::vector<std::unique_ptr<SinkSlot>> slots_;
   std::optional<std::string> stored_position_;
   std::string last_position_;  // of the last committed flush ("" = none)
   std::vector<Event> pending_;
@@ -88,18 +112,17 @@ class PostgresSink : public Sink {
   int64_t last_token_ = 0;
   bool opened_ = false;
   int other_failures_ = 0;
-  struct InDoubt {
-    int64_t token = 0;
-    size_t call_events = 0;
-    std::string position;
-    std::vector<Event> dead;
-    uint64_t rows = 0;
-  };
-  std::optional<InDoubt> in_doubt_;
-  size_t skip_next_ = 0;
+  // Per slot: the seq and last event id of the last flush it committed in this process (a
+  // retried call skips the slots that already hold it), a commit in doubt, and after a
+  // restart the seq up to which the target already holds that slot's share of the replay.
+  std::vector<int64_t> done_seq_;
+  std::vector<std::string> done_id_;
+  std::vector<std::optional<InDoubt>> in_doubt_;
+  std::vector<int64_t> drop_until_;
+  int64_t filter_until_ = 0;  // max of drop_until_: items of events beyond it are all written
   int64_t accepted_ = 0;      // events taken by write() so far, across restarts (state "seq")
   int64_t replay_until_ = 0;  // seq the target holds beyond the engine checkpoint (0 = none)
-  std::string replay_id_;     // event_id of the event at replay_until_
+  std::vector<ReplayCheck> replay_checks_;
   std::string lineage_;       // random id of this checkpoint lineage (kept in the state)
   std::vector<Event> held_;   // possible replays, until the event at replay_until_ arrives
   // A restart with no engine checkpoint (a fresh lineage) that finds the output of an earlier

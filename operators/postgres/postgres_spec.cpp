@@ -49,7 +49,15 @@ dsl::KindSpec sink_spec() {
   OptionSpec delay = option("delay", OptType::Duration, "100ms", "Most time events wait buffered.");
   delay.min = 0;
   batch.children = {rows, delay};
-  k.options = {url, table, mode, key, create, meta, batch};
+  OptionSpec conns = option("connections", OptType::Int, "1",
+                         "Connections applying each batch in parallel: the batch's rows are "
+                         "split by a hash of their key (append: by event), one transaction "
+                         "and one sluice_checkpoints row per connection, so each key keeps its "
+                         "order. Keep 1 when the target has unique constraints other than the "
+                         "key or foreign keys between the sink's tables.");
+  conns.min = 1;
+  conns.max = 16;
+  k.options = {url, table, mode, key, create, meta, batch, conns};
   return k;
 }
 

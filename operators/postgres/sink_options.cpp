@@ -120,6 +120,12 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
   if (const Value* d = find_child(batch, "delay"); d != nullptr && d->type() == Type::Int) {
     o.batch_delay_us = d->as_int() < 0 ? 0 : d->as_int();
   }
+  if (const Value* n = cfg.option("connections"); n != nullptr && n->type() == Type::Int) {
+    if (n->as_int() < 1 || n->as_int() > 16) {
+      return error::fatal(where + "connections must be between 1 and 16");
+    }
+    o.connections = static_cast<int>(n->as_int());
+  }
   return o;
 }
 

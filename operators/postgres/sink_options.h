@@ -22,6 +22,7 @@ struct SinkOptions {
   bool metadata_columns = false;
   int64_t batch_rows = 2000;
   int64_t batch_delay_us = 100000;
+  int connections = 1;                 // slots applying a batch in parallel (1..16)
   std::string pipeline;                // for sluice_checkpoints
   std::string stage;
 

@@ -25,11 +25,14 @@ struct WriteItem {
   const Event* ev = nullptr;
   const Object* row = nullptr;  // the image written (after; before for deletes)
   bool is_delete = false;
+  uint32_t at = 0;    // index of ev in the flush (its seq = the flush's first seq + at)
+  uint32_t hash = 0;  // of the key columns' values (upsert/soft_delete): picks the connection
 };
 
 struct WriteGroup {
   TableInfo* table = nullptr;
   std::vector<const Event*> events;  // arrival order
+  std::vector<uint32_t> event_at;    // index of each event in the flush
   std::vector<WriteItem> items;      // applied rows
   std::vector<WriteColumn> cols;
   std::vector<size_t> key_cols;  // indexes into cols

@@ -43,6 +43,7 @@ StageConfig make_config(const SinkOpts& o) {
   batch.set(intern("rows"), Value::int64(o.rows));
   batch.set(intern("delay"), Value::int64(o.delay_us));
   c.options.set(intern("batch"), Value::object(std::move(batch)));
+  c.options.set(intern("connections"), Value::int64(o.connections));
   return c;
 }
 

@@ -34,6 +34,7 @@ struct SinkOpts {
   std::string stage = "ods";
   std::string url;        // default: url_with_password()
   const ast::Expr* table_expr = nullptr;
+  int connections = 1;
 };
 
 StageConfig make_config(const SinkOpts& o);

@@ -1,0 +1,158 @@
+#include "operators/postgres/sink_slot.h"
+
+#include <pqxx/pqxx>
+
+namespace sluice::operators::postgres {
+namespace {
+
+std::string slot_stage(const SinkOptions& opts, size_t index) {
+  return index == 0 ? opts.stage : opts.stage + "~" + std::to_string(index);
+}
+
+}  // namespace
+
+SinkSlot::SinkSlot(const SinkOptions& opts, size_t index)
+    : opts_(opts), index_(index), writer_(opts.mode), ckpt_(opts.pipeline, slot_stage(opts, index)) {}
+
+SinkSlot::~SinkSlot() = default;
+
+std::optional<PgFailure> SinkSlot::connect() {
+  if (conn_ && conn_->is_open()) return std::nullopt;
+  drop();
+  try {
+    conn_ = std::make_unique<pqxx::connection>(opts_.url);
+    pqxx::nontransaction tx(*conn_);
+    tx.exec(
+        "SET TimeZone = 'UTC'; SET client_min_messages = warning; SET DateStyle = 'ISO, YMD'; "
+        "SET extra_float_digits = 3");
+  } catch (const std::exception& e) {
+    conn_.reset();
+    PgFailure f = PgFailure::from(e);
+    if (f.kind != PgFailure::Kind::Other || dynamic_cast<const pqxx::failure*>(&e) != nullptr) {
+      f.kind = PgFailure::Kind::Transient;
+    }
+    return f;
+  }
+  return std::nullopt;
+}
+
+void SinkSlot::drop() {
+  writer_.aborted();
+  conn_.reset();
+  writer_.reset();
+}
+
+SinkSlot::Outcome SinkSlot::failed(Outcome out, const std::exception& e, const char* what) {
+  out.failure = PgFailure::from(e);
+  out.what = what;
+  drop();
+  return out;
+}
+
+void SinkSlot::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo, size_t hi,
+                           const BatchPlanner& planner, Outcome& out) {
+  out.split_attempts++;
+  if (g.truncate) {  // a truncate the table refuses (e.g. 0A000: referenced by a foreign key)
+    try {
+      pqxx::subtransaction sub(dynamic_cast<pqxx::dbtransaction&>(tx), "sluice_split");
+      writer_.apply(sub, g, 0, 0);
+      sub.commit();
+    } catch (const std::exception& e) {
+      PgFailure f = PgFailure::from(e);
+      if (f.kind == PgFailure::Kind::Transient) throw;
+      planner.dead_letter(*g.events[0], "write",
+                          "TRUNCATE: " + f.describe() + " (table " + g.table->name.display() + ")",
+                          out.dead);
+    }
+    return;
+  }
+  try {
+    pqxx::subtransaction sub(dynamic_cast<pqxx::dbtransaction&>(tx), "sluice_split");
+    writer_.apply(sub, g, lo, hi);
+    sub.commit();
+    return;
+  } catch (const std::exception& e) {
+    PgFailure f = PgFailure::from(e);
+    if (f.kind != PgFailure::Kind::Data) throw;
+    if (hi - lo == 1) {
+      planner.dead_letter(*g.items[lo].ev, "write",
+                          f.describe() + " (table " + g.table->name.display() + ")", out.dead);
+      return;
+    }
+  }
+  size_t mid = lo + (hi - lo) / 2;
+  apply_range(tx, g, lo, mid, planner, out);
+  apply_range(tx, g, mid, hi, planner, out);
+}
+
+void SinkSlot::commit(pqxx::transaction_base& tx, std::vector<WriteGroup>& groups,
+                      const Commit& c, Outcome& out) {
+  for (CheckpointTable* row : c.rows) {
+    row->write(tx, c.position, c.token, c.seq, c.event_id, c.tables, c.acked);
+  }
+  try {
+    tx.commit();
+  } catch (const std::exception& e) {
+    PgFailure f = PgFailure::from(e);
+    out.in_doubt = f.in_doubt || f.kind == PgFailure::Kind::Transient;
+    throw;
+  }
+  writer_.committed();
+  out.committed = true;
+  for (const auto& g : groups) {
+    if (g.direct) out.direct_copies++;
+  }
+}
+
+SinkSlot::Outcome SinkSlot::run(std::vector<WriteGroup>& groups, const Commit& c,
+                                const BatchPlanner& planner) {
+  Outcome out;
+  if (auto f = connect()) {
+    out.failure = std::move(f);
+    out.what = "cannot connect";
+    return out;
+  }
+  for (const auto& g : groups) out.rows += g.items.size();
+  // Fast path: everything at once.
+  size_t current = groups.size();
+  try {
+    pqxx::work tx(*conn_);
+    for (size_t i = 0; i < groups.size(); ++i) {
+      current = i;
+      writer_.prepare(tx, groups[i]);
+      writer_.apply(tx, groups[i], 0, groups[i].items.size());
+    }
+    current = groups.size();
+    commit(tx, groups, c, out);
+    return out;
+  } catch (const std::exception& e) {
+    writer_.aborted();
+    PgFailure f = PgFailure::from(e);
+    bool refused_truncate =
+        current < groups.size() && groups[current].truncate && f.kind == PgFailure::Kind::Other;
+    if (out.in_doubt || (f.kind != PgFailure::Kind::Data && !refused_truncate)) {
+      const char* what = out.in_doubt ? "commit failed" : "write failed";
+      return failed(std::move(out), e, what);
+    }
+    if (current < groups.size() && groups[current].direct && opts_.mode != Mode::Append) {
+      groups[current].direct = false;  // e.g. a snapshot row already there: go by staging
+      out.copy_unsafe.push_back(groups[current].table);
+    }
+  }
+  // Careful path: isolate the bad records with savepoints.
+  try {
+    pqxx::work tx(*conn_);
+    for (auto& g : groups) {
+      writer_.prepare(tx, g);
+      apply_range(tx, g, 0, g.items.size(), planner, out);
+    }
+    out.rows -= out.dead.size();
+    commit(tx, groups, c, out);
+    return out;
+  } catch (const std::exception& e) {
+    const char* what = out.in_doubt ? "commit failed" : "write failed";
+    return failed(std::move(out), e, what);
+  }
+}
+
+}  // namespace sluice::operators::postgres

@@ -1,0 +1,74 @@
+// One connection of the postgres sink (option `connections`, docs/ods.md "Parallel
+// connections"): its libpqxx connection, its staging tables (TableWriter) and its row in
+// sluice_checkpoints (stage NAME for slot 0, NAME~i for slot i). run() applies a list of
+// WriteGroups and the checkpoint row(s) in ONE transaction; a conversion/constraint error
+// makes it redo the groups in savepoints, halving failing ranges until single bad records are
+// left (dead-lettered, the rest commits). run() never throws and changes nothing shared but
+// the groups it is given, so several slots run at once on separate threads.
+#pragma once
+#include <memory>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "operators/postgres/batch_planner.h"
+#include "operators/postgres/checkpoint_table.h"
+#include "operators/postgres/pg_failure.h"
+#include "operators/postgres/sink_options.h"
+#include "operators/postgres/table_writer.h"
+#include "operators/postgres/write_group.h"
+
+namespace sluice::operators::postgres {
+
+class SinkSlot {
+ public:
+  SinkSlot(const SinkOptions& opts, size_t index);
+  ~SinkSlot();
+
+  size_t index() const { return index_; }
+  CheckpointTable& checkpoint_row() { return ckpt_; }
+  // Opens the connection (session settings included) when it is not open.
+  std::optional<PgFailure> connect();
+  pqxx::connection& connection() { return *conn_; }
+  // After a failure: the connection and its staging tables are gone.
+  void drop();
+
+  // What the transaction writes besides the rows.
+  struct Commit {
+    std::string position;  // "" = NULL
+    int64_t token = 0;     // updated_at: identifies this commit if its outcome is unknown
+    int64_t seq = 0;
+    std::string event_id;
+    const std::vector<std::string>* tables = nullptr;  // null keeps the stored list
+    bool acked = false;
+    std::vector<CheckpointTable*> rows;  // this slot's row, or every slot's (serial flush)
+  };
+  struct Outcome {
+    bool committed = false;
+    std::optional<PgFailure> failure;  // set when not committed
+    const char* what = "";             // "cannot connect", "write failed", "commit failed"
+    bool in_doubt = false;             // the commit's outcome is unknown
+    std::vector<Event> dead;
+    uint64_t rows = 0;  // applied
+    uint64_t split_attempts = 0;
+    uint64_t direct_copies = 0;
+    std::vector<TableInfo*> copy_unsafe;  // a direct COPY into it failed: go by staging
+  };
+  Outcome run(std::vector<WriteGroup>& groups, const Commit& c, const BatchPlanner& planner);
+
+ private:
+  void apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo, size_t hi,
+                   const BatchPlanner& planner, Outcome& out);
+  void commit(pqxx::transaction_base& tx, std::vector<WriteGroup>& groups, const Commit& c,
+              Outcome& out);
+  Outcome failed(Outcome out, const std::exception& e, const char* what);
+
+  const SinkOptions& opts_;
+  size_t index_;
+  std::unique_ptr<pqxx::connection> conn_;
+  TableWriter writer_;
+  CheckpointTable ckpt_;
+};
+
+}  // namespace sluice::operators::postgres
