@@ -2,8 +2,9 @@
 # MySQL -> PostgreSQL ODS benchmark (issue 4). Release build, private servers
 # (scripts/local_servers.sh), PostgreSQL durable (fsync on, synchronous_commit on).
 #
-#   bash bench/ods_bench.sh [SF] [STREAM_CHANGES] [LATENCY_SECONDS]
+#   [CONNECTIONS=N] bash bench/ods_bench.sh [SF] [STREAM_CHANGES] [LATENCY_SECONDS]
 #
+# CONNECTIONS: the postgres sink's `connections` option (default 1).
 # SF: scale factor of pipelines/sql/bank_data.sql (300,000 rows per unit; default 10 = 3M rows).
 # (a) snapshot MariaDB -> PostgreSQL: sluice (snapshot = only) vs pgloader on the same data
 # (b) streaming: STREAM_CHANGES mixed changes (50 % updates, 30 % inserts, 20 % deletes) are
@@ -18,6 +19,7 @@ ROOT=$(pwd)
 SF=${1:-10}
 CHANGES=${2:-500000}
 LAT_SECONDS=${3:-30}
+CONNECTIONS=${CONNECTIONS:-1}
 
 bash scripts/install-deps.sh
 if ! command -v pgloader > /dev/null; then  # the comparison only: not a dependency of sluice
@@ -69,13 +71,14 @@ pipeline ods_bench {
   }
   sink postgres ods from bank {
     url = env("ODS_URL")  table = "ods." + @table  mode = upsert
-    create_tables = true  metadata_columns = true
+    create_tables = true  metadata_columns = true  connections = __CONNECTIONS__
     batch { rows = 20000  delay = 200ms }
     retry { attempts = 10  backoff = exponential(100ms, 5s) }
   }
 }
 EOF
-echo "== (a) snapshot: sluice"
+sed -i "s/__CONNECTIONS__/$CONNECTIONS/" "$WORK/snapshot.pipe"
+echo "== (a) snapshot: sluice (connections = $CONNECTIONS)"
 cd "$WORK"
 t0=$(now)
 rss_a=$( { peak_rss "$SLUICE" run snapshot.pipe --exit-when-idle 2s > sluice_a.log 2>&1; } 3>&1)
@@ -147,12 +150,13 @@ pipeline ods_bench {
   }
   sink postgres ods from bank {
     url = env("ODS_URL")  table = "ods." + @table  mode = upsert
-    create_tables = true  metadata_columns = true
+    create_tables = true  metadata_columns = true  connections = __CONNECTIONS__
     batch { rows = 20000  delay = 100ms }
     retry { attempts = 10  backoff = exponential(100ms, 5s) }
   }
 }
 EOF
+sed -i "s/__CONNECTIONS__/$CONNECTIONS/" "$WORK/stream.pipe"
 t0=$(now)
 mysql_cli bank -e "CALL backlog($ups, $ins, $dels, 1000000000); INSERT INTO customers (id, full_name, segment, created_at) VALUES (-1, 'marker', 'retail', NOW());"
 t1=$(now)

@@ -77,8 +77,10 @@ class Sink {
  public:
   virtual ~Sink() = default;
   virtual result<void> open(const std::string& state) = 0;
-  // Writes events. A transient error means: nothing of this call is durable, retry it all.
-  // Records that can never be written go to `dead`.
+  // Writes events. A transient error means: retry the call with the same events (a sink
+  // that made part of it durable skips that part on the retry). Records that can never be
+  // written go to `dead`. After a successful call the events are the sink's: it may have
+  // moved from them.
   virtual result<void> write(std::vector<Event>& events, std::vector<Event>& dead) = 0;
   // Makes everything written so far durable; returns the state to record in checkpoint `id`.
   virtual result<std::string> checkpoint(uint64_t id) = 0;

@@ -175,16 +175,22 @@ std::string format_time(int64_t micros) {
   return out;
 }
 
-std::string format_datetime(int64_t micros) {
+void append_date(int32_t days, std::string& out) { put_date(out, days); }
+
+void append_datetime(int64_t micros, std::string& out) {
   int64_t days = floor_div(micros, kMicrosPerDay);
   int64_t rem = micros - days * kMicrosPerDay;
-  std::string out;
-  out.reserve(26);
   put_date(out, static_cast<int32_t>(days));
   out.push_back('T');
   put_hms(out, rem / kMicrosPerSec);
   out.push_back('.');
   put_digits(out, rem % kMicrosPerSec, 6);
+}
+
+std::string format_datetime(int64_t micros) {
+  std::string out;
+  out.reserve(26);
+  append_datetime(micros, out);
   return out;
 }
 

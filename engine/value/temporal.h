@@ -18,6 +18,9 @@ std::string format_date(int32_t days);
 std::string format_time(int64_t micros);
 // "2024-02-29T13:45:59.123000" (always 6 fraction digits)
 std::string format_datetime(int64_t micros);
+// The same two, appended to `out` (no temporary string: hot encoders).
+void append_date(int32_t days, std::string& out);
+void append_datetime(int64_t micros, std::string& out);
 // "2024-02-29T13:45:59.123Z" (milliseconds)
 std::string format_timestamp(int64_t micros);
 

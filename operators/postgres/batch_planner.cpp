@@ -14,7 +14,17 @@ struct FieldPlan {
   std::string name;
   Sym sym = 0;
   std::string type;  // planned type for a new column ("" = unknown yet: all nulls)
+  bool exists = false;  // the table has the column
 };
+
+bool same_layout(const Object& row, const std::vector<Sym>& layout) {
+  const auto& f = row.fields();
+  if (f.size() != layout.size()) return false;
+  for (size_t i = 0; i < f.size(); ++i) {
+    if (f[i].name != layout[i]) return false;
+  }
+  return true;
+}
 
 std::string source_hint(const Event& e, const std::string& name) {
   if (!e.source) return "";
@@ -167,19 +177,30 @@ bool BatchPlanner::prepare_table(pqxx::connection_base& c, WriteGroup& g,
   // The fields of this batch, in first-appearance order, with a type for new columns.
   std::vector<FieldPlan> fields;
   std::unordered_map<Sym, size_t> field_index;
+  // Rows of one table nearly always share one layout: a row with the layout of the previous
+  // one adds nothing unless a new column's type is still unknown (all nulls so far).
+  std::vector<Sym> layout;
+  size_t unresolved = 0;
   for (const Event* e : g.events) {
     for (const Object* row : {&e->row, e->has_before ? &e->before : nullptr}) {
       if (row == nullptr) continue;
+      if (unresolved == 0 && same_layout(*row, layout)) continue;
+      layout.clear();
       for (const auto& f : row->fields()) {
+        layout.push_back(f.name);
         auto [it, fresh] = field_index.emplace(f.name, fields.size());
         if (fresh) {
-          fields.push_back({sym_name(f.name), f.name, ""});
-          if (meta && is_meta_name(fields.back().name)) fields.back().type = "-";
+          fields.push_back({sym_name(f.name), f.name, "", false});
+          FieldPlan& nf = fields.back();
+          if (meta && is_meta_name(nf.name)) nf.type = "-";
+          nf.exists = t.column(nf.name) != nullptr;
+          if (nf.type.empty() && !nf.exists) ++unresolved;
         }
         FieldPlan& fp = fields[it->second];
-        if (fp.type.empty() && t.column(fp.name) == nullptr) {
+        if (fp.type.empty() && !fp.exists) {
           fp.type = source_hint(*e, fp.name);
           if (fp.type.empty()) fp.type = pg_type_for_value(f.value.type());
+          if (!fp.type.empty()) --unresolved;
         }
       }
     }

@@ -123,6 +123,21 @@ void append_copy_value(const Value& v, ColKind kind, std::string& out) {
         return;
       }
       break;
+    // Dates and times never need escaping: straight into the buffer.
+    case Type::Date:
+      if (kind != ColKind::Json) {
+        temporal::append_date(v.as_date(), out);
+        return;
+      }
+      break;
+    case Type::DateTime:
+    case Type::Timestamp:
+      if (kind != ColKind::Json) {
+        temporal::append_datetime(v.as_micros(), out);
+        if (v.type() == Type::Timestamp) out.push_back('Z');
+        return;
+      }
+      break;
     default: break;
   }
   append_copy_escaped(pg_text(v, kind), out);

@@ -570,7 +570,9 @@ result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>&
   size_t count = events.size() - first;
   if (count == 0 || (static_cast<int64_t>(pending_.size() + count) < opts_.batch_rows &&
                      now - first_pending_us_ < opts_.batch_delay_us)) {
-    pending_.insert(pending_.end(), events.begin() + static_cast<long>(first), events.end());
+    // The call succeeds: the events are ours to move (engine/core/operator.h).
+    pending_.insert(pending_.end(), std::make_move_iterator(events.begin() + static_cast<long>(first)),
+                    std::make_move_iterator(events.end()));
     accepted_ += static_cast<int64_t>(events.size());
     return {};
   }

@@ -12,7 +12,14 @@ namespace {
 constexpr size_t kChunk = 1 << 20;
 constexpr const char* kOpColumn = "sluice_op";
 
-void append_field(const WriteColumn& c, const WriteItem& it, std::string& out) {
+// The last position encoded: snapshot rows (and the rows of one binlog event) share theirs.
+struct PositionCache {
+  const Value* last = nullptr;
+  std::string text;
+};
+
+void append_field(const WriteColumn& c, const WriteItem& it, std::string& out,
+                  PositionCache& pos) {
   switch (c.src) {
     case WriteColumn::Src::Field: {
       const Value* v = it.row->find(c.sym);
@@ -37,7 +44,12 @@ void append_field(const WriteColumn& c, const WriteItem& it, std::string& out) {
       if (it.ev->position.is_null()) {
         out += "\\N";
       } else {
-        append_copy_escaped(json::encode(it.ev->position), out);
+        if (pos.last == nullptr || !(*pos.last == it.ev->position)) {
+          pos.text.clear();
+          append_copy_escaped(json::encode(it.ev->position), pos.text);
+        }
+        pos.last = &it.ev->position;
+        out += pos.text;
       }
       return;
     case WriteColumn::Src::Deleted:
@@ -90,11 +102,12 @@ void TableWriter::copy_rows(pqxx::transaction_base& tx, const std::string& targe
   if (staging) names.emplace_back(kOpColumn);
   pqxx::stream_to stream(tx, target, names);
   buf_.clear();
+  PositionCache pos;
   for (size_t i = lo; i < hi; ++i) {
     const WriteItem& it = g.items[i];
     for (size_t c = 0; c < g.cols.size(); ++c) {
       if (c > 0) buf_.push_back('\t');
-      append_field(g.cols[c], it, buf_);
+      append_field(g.cols[c], it, buf_, pos);
     }
     if (staging) {
       bool del = it.is_delete && mode_ == Mode::Upsert;
