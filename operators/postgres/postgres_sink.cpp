@@ -427,6 +427,7 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
     if (serial && i > 0) break;
     if (!serial && !todo[i]) continue;
     SinkSlot::Outcome& o = outcomes[i];
+    stats_.binary_copies += o.binary_copies;
     for (TableInfo* t : o.copy_unsafe) t->copy_safe = false;
     if (!o.committed) {
       if (o.in_doubt) {

@@ -62,6 +62,7 @@ class PostgresSink : public Sink {
     uint64_t split_attempts = 0;
     uint64_t direct_copies = 0;   // table batches COPied straight into the target
     uint64_t replay_skipped = 0;  // replayed events dropped because the target held them
+    uint64_t binary_copies = 0;   // COPYs sent in binary format
   };
   // Events held back as possible replays beyond this count are written instead.
   static constexpr size_t kMaxHeld = 200000;

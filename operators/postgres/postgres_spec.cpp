@@ -57,7 +57,13 @@ dsl::KindSpec sink_spec() {
                          "key or foreign keys between the sink's tables.");
   conns.min = 1;
   conns.max = 16;
-  k.options = {url, table, mode, key, create, meta, batch, conns};
+  OptionSpec copy = option("copy", OptType::Enum, "binary",
+                        "COPY format. binary: PostgreSQL parses no text (numbers, dates and "
+                        "timestamps arrive in their internal form); a batch with a column type "
+                        "or value that has no exact binary form goes as text. text: always "
+                        "text COPY.");
+  copy.enum_values = {"binary", "text"};
+  k.options = {url, table, mode, key, create, meta, batch, conns, copy};
   return k;
 }
 

@@ -120,6 +120,13 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
   if (const Value* d = find_child(batch, "delay"); d != nullptr && d->type() == Type::Int) {
     o.batch_delay_us = d->as_int() < 0 ? 0 : d->as_int();
   }
+  if (const Value* c = cfg.option("copy"); c != nullptr && !c->is_null()) {
+    std::string s = c->type() == Type::String ? c->as_string() : c->to_display();
+    if (s != "binary" && s != "text") {
+      return error::fatal(where + "copy must be binary or text, not '" + s + "'");
+    }
+    o.binary_copy = s == "binary";
+  }
   if (const Value* n = cfg.option("connections"); n != nullptr && n->type() == Type::Int) {
     if (n->as_int() < 1 || n->as_int() > 16) {
       return error::fatal(where + "connections must be between 1 and 16");

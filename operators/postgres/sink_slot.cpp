@@ -12,7 +12,7 @@ std::string slot_stage(const SinkOptions& opts, size_t index) {
 }  // namespace
 
 SinkSlot::SinkSlot(const SinkOptions& opts, size_t index)
-    : opts_(opts), index_(index), writer_(opts.mode), ckpt_(opts.pipeline, slot_stage(opts, index)) {}
+    : opts_(opts), index_(index), writer_(opts.mode, opts.binary_copy), ckpt_(opts.pipeline, slot_stage(opts, index)) {}
 
 SinkSlot::~SinkSlot() = default;
 
@@ -106,6 +106,14 @@ void SinkSlot::commit(pqxx::transaction_base& tx, std::vector<WriteGroup>& group
 
 SinkSlot::Outcome SinkSlot::run(std::vector<WriteGroup>& groups, const Commit& c,
                                 const BatchPlanner& planner) {
+  const uint64_t before = writer_.binary_copies();
+  Outcome out = attempt(groups, c, planner);
+  out.binary_copies = writer_.binary_copies() - before;
+  return out;
+}
+
+SinkSlot::Outcome SinkSlot::attempt(std::vector<WriteGroup>& groups, const Commit& c,
+                                    const BatchPlanner& planner) {
   Outcome out;
   if (auto f = connect()) {
     out.failure = std::move(f);

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "engine/value/json.h"
+#include "operators/postgres/binary_copy.h"
 #include "operators/postgres/copy_encoder.h"
 #include "operators/postgres/raw_copy.h"
 
@@ -93,9 +94,79 @@ void TableWriter::prepare(pqxx::transaction_base& tx, const WriteGroup& g) {
   created_.emplace(std::move(sig), std::move(name));
 }
 
+bool TableWriter::encode_binary(const WriteGroup& g, size_t lo, size_t hi, bool staging) {
+  bin_.clear();
+  for (const auto& c : g.cols) {
+    bin_.push_back(bin_type_for(c.type));
+    if (bin_.back() == BinType::None) return false;
+  }
+  buf_.clear();
+  append_binary_header(buf_);
+  const int16_t nfields = static_cast<int16_t>(g.cols.size() + (staging ? 1 : 0));
+  const Value* last_pos = nullptr;
+  std::string pos_text;
+  for (size_t i = lo; i < hi; ++i) {
+    const WriteItem& it = g.items[i];
+    append_binary_int16(nfields, buf_);
+    for (size_t c = 0; c < g.cols.size(); ++c) {
+      const WriteColumn& col = g.cols[c];
+      switch (col.src) {
+        case WriteColumn::Src::Field: {
+          static const Value kNull;
+          const Value* v = it.row->find(col.sym);
+          if (!append_binary_field(v == nullptr ? kNull : *v, bin_[c], col.kind, buf_)) {
+            return false;
+          }
+          break;
+        }
+        case WriteColumn::Src::Op:
+          if (bin_[c] != BinType::Text) return false;
+          append_binary_bytes(it.is_delete ? "d" : op_code(it.ev->op), buf_);
+          break;
+        case WriteColumn::Src::Ts: {
+          Value ts = it.ev->ts == 0 ? Value::null() : Value::timestamp(it.ev->ts);
+          if (!append_binary_field(ts, bin_[c], col.kind, buf_)) return false;
+          break;
+        }
+        case WriteColumn::Src::Pos:
+          if (bin_[c] != BinType::Text) return false;
+          if (it.ev->position.is_null()) {
+            append_binary_field(Value::null(), bin_[c], col.kind, buf_);
+            break;
+          }
+          if (last_pos == nullptr || !(*last_pos == it.ev->position)) {
+            pos_text = json::encode(it.ev->position);
+          }
+          last_pos = &it.ev->position;
+          append_binary_bytes(pos_text, buf_);
+          break;
+        case WriteColumn::Src::Deleted:
+          if (!append_binary_field(Value::boolean(it.is_delete), bin_[c], col.kind, buf_)) {
+            return false;
+          }
+          break;
+      }
+    }
+    if (staging) append_binary_bytes(it.is_delete && mode_ == Mode::Upsert ? "d" : "u", buf_);
+  }
+  append_binary_int16(-1, buf_);
+  return true;
+}
+
 void TableWriter::copy_rows(pqxx::transaction_base& tx, const std::string& target,
                             const WriteGroup& g, size_t lo, size_t hi, bool staging,
                             size_t& n_upserts, size_t& n_deletes) {
+  // Binary when every column and value has an exact binary form; text COPY otherwise.
+  if (binary_ && encode_binary(g, lo, hi, staging)) {
+    ++binary_copies_;
+    std::string cols = column_list(g);
+    if (staging) cols += std::string(", ") + kOpColumn;
+    copy_binary(dynamic_cast<pqxx::dbtransaction&>(tx), target, cols, buf_);
+    for (size_t i = lo; i < hi; ++i) {
+      (staging && g.items[i].is_delete && mode_ == Mode::Upsert ? n_deletes : n_upserts)++;
+    }
+    return;
+  }
   std::vector<std::string> names;
   names.reserve(g.cols.size() + 1);
   for (const auto& c : g.cols) names.push_back(quote_ident(c.name));

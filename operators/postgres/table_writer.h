@@ -1,5 +1,6 @@
 // Applies a WriteGroup's rows to its table inside a transaction, set-wise:
 // - direct: one COPY into the target (append mode; snapshot rows into a safe table);
+// (COPY is binary when every column and value has an exact binary form, text otherwise)
 // - staging: one COPY into a per-connection TEMP table (ON COMMIT DELETE ROWS, same column
 //   types as the target), then one INSERT ... SELECT ... ON CONFLICT (key) DO UPDATE and one
 //   DELETE ... USING for deletes (upsert mode);
@@ -9,7 +10,9 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
+#include "operators/postgres/binary_copy.h"
 #include "operators/postgres/sink_options.h"
 #include "operators/postgres/write_group.h"
 
@@ -21,7 +24,7 @@ namespace sluice::operators::postgres {
 
 class TableWriter {
  public:
-  explicit TableWriter(Mode mode) : mode_(mode) {}
+  explicit TableWriter(Mode mode, bool binary = true) : mode_(mode), binary_(binary) {}
   // Creates the group's staging table in tx when this connection lacks it (call outside any
   // subtransaction).
   void prepare(pqxx::transaction_base& tx, const WriteGroup& g);
@@ -30,19 +33,26 @@ class TableWriter {
   void committed();  // the transaction committed: staging tables it created now exist
   void aborted();    // it rolled back: they don't
   void reset();      // new connection: no staging tables
+  uint64_t binary_copies() const { return binary_copies_; }  // COPYs sent in binary so far
 
  private:
   std::string signature(const WriteGroup& g) const;
   void truncate(pqxx::transaction_base& tx, const WriteGroup& g);
   void copy_rows(pqxx::transaction_base& tx, const std::string& target, const WriteGroup& g,
                  size_t lo, size_t hi, bool staging, size_t& n_upserts, size_t& n_deletes);
+  // Items [lo, hi) as binary COPY data into buf_; false when a column or value has no exact
+  // binary form (then text COPY is used).
+  bool encode_binary(const WriteGroup& g, size_t lo, size_t hi, bool staging);
 
   Mode mode_;
+  bool binary_;
+  uint64_t binary_copies_ = 0;
   std::unordered_map<std::string, std::string> staging_;  // signature -> temp table (committed)
   std::unordered_map<std::string, std::string> created_;  // created in the open transaction
   std::unordered_set<std::string> used_;                  // staging used in this transaction
   int counter_ = 0;
   std::string buf_;
+  std::vector<BinType> bin_;
 };
 
 }  // namespace sluice::operators::postgres

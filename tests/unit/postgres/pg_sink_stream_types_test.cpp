@@ -124,4 +124,46 @@ BOOST_AUTO_TEST_CASE(streaming_rows_equal_copied_rows_for_every_type) {
   BOOST_TEST(q("SELECT string_agg(id::text, ',' ORDER BY id) FROM by_stream") == "-2,2");
 }
 
+// Binary COPY (the default) stores exactly what text COPY stores, for every mapped type, on
+// both paths (straight into the target, and through the staging table).
+BOOST_AUTO_TEST_CASE(binary_copy_equals_text_copy_for_every_type) {
+  auto bin = open_sink({.table = "bin_copy", .metadata = true});
+  auto txt = open_sink({.table = "txt_copy", .metadata = true, .copy = "text"});
+  auto bin_s = open_sink({.table = "bin_stream", .metadata = true});
+  auto txt_s = open_sink({.table = "txt_stream", .metadata = true, .copy = "text"});
+  auto rows = tricky_rows();
+  for (auto* s : {&bin, &txt, &bin_s, &txt_s}) {
+    std::string table = s == &bin ? "bin_copy" : s == &txt ? "txt_copy"
+                                 : s == &bin_s ? "bin_stream" : "txt_stream";
+    std::vector<Event> evs;
+    Op op = (s == &bin || s == &txt) ? Op::Read : Op::Create;
+    for (size_t i = 0; i < rows.size(); ++i) evs.push_back(typed(op, rows[i], 7, table));
+    write_ok(**s, evs);
+  }
+  BOOST_TEST(bin->stats().direct_copies == 1u);
+  BOOST_TEST(bin->stats().binary_copies == 1u);
+  BOOST_TEST(bin_s->stats().binary_copies == 1u);
+  BOOST_TEST(txt->stats().binary_copies == 0u);
+  BOOST_TEST(txt_s->stats().binary_copies == 0u);
+  std::string want = q(std::string(kCompare) + "txt_copy ORDER BY id");
+  BOOST_TEST(want.find("-1234567890123456789012345678.1234567890") != std::string::npos);
+  BOOST_TEST(q(std::string(kCompare) + "bin_copy ORDER BY id") == want);
+  std::string want_s = q(std::string(kCompare) + "txt_stream ORDER BY id");  // cdc_operation c
+  BOOST_TEST(q(std::string(kCompare) + "bin_stream ORDER BY id") == want_s);
+  // Numerics around the base-10000 digit boundaries, negative, zero with a scale.
+  auto num = open_sink({.table = "bin_num", .key = {"id"}});
+  std::vector<Event> evs;
+  const char* vals[] = {"0",     "0.00",     "-0.0001",  "10000",   "9999.9999", "123456789.12345",
+                        "-1.5",  "0.000010", "1e-10",    "100000000000000000000000000000000000.01",
+                        "-99999999999999999999999999999999999999"};
+  for (int i = 0; i < 11; ++i) {
+    evs.push_back(ev(Op::Create, row({{"id", Value::int64(i)}, {"n", dec(vals[i])}}), i));
+  }
+  write_ok(*num, evs);
+  BOOST_TEST(num->stats().binary_copies == 1u);
+  BOOST_TEST(q("SELECT string_agg(n::text, ' ' ORDER BY id) FROM bin_num") ==
+             "0 0.00 -0.0001 10000 9999.9999 123456789.12345 -1.5 0.000010 0.0000000001 "
+             "100000000000000000000000000000000000.01 -99999999999999999999999999999999999999");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -44,6 +44,7 @@ StageConfig make_config(const SinkOpts& o) {
   batch.set(intern("delay"), Value::int64(o.delay_us));
   c.options.set(intern("batch"), Value::object(std::move(batch)));
   c.options.set(intern("connections"), Value::int64(o.connections));
+  c.options.set(intern("copy"), Value::string(o.copy));
   return c;
 }
 

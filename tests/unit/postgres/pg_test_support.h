@@ -35,6 +35,7 @@ struct SinkOpts {
   std::string url;        // default: url_with_password()
   const ast::Expr* table_expr = nullptr;
   int connections = 1;
+  std::string copy = "binary";
 };
 
 StageConfig make_config(const SinkOpts& o);

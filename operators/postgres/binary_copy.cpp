@@ -1,0 +1,305 @@
+#include "operators/postgres/binary_copy.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cstring>
+#include <pqxx/pqxx>
+
+#include "operators/postgres/copy_encoder.h"
+
+namespace sluice::operators::postgres {
+namespace {
+
+constexpr int64_t kPgEpochDays = 10957;  // 2000-01-01 - 1970-01-01
+constexpr int64_t kPgEpochMicros = kPgEpochDays * 86400LL * 1000000LL;
+constexpr uint32_t kTextOid = 25;
+
+void put16(uint16_t v, std::string& out) {
+  char b[2] = {static_cast<char>(v >> 8), static_cast<char>(v)};
+  out.append(b, 2);
+}
+
+void put32(uint32_t v, std::string& out) {
+  char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+               static_cast<char>(v)};
+  out.append(b, 4);
+}
+
+void put64(uint64_t v, std::string& out) {
+  put32(static_cast<uint32_t>(v >> 32), out);
+  put32(static_cast<uint32_t>(v), out);
+}
+
+void field_int64(int64_t v, std::string& out) {
+  put32(8, out);
+  put64(static_cast<uint64_t>(v), out);
+}
+
+// PostgreSQL numeric: ndigits, weight, sign, dscale, then base-10000 digits, most significant
+// first; `mag` is |value| * 10^scale.
+bool field_numeric(unsigned __int128 mag, bool negative, int scale, std::string& out) {
+  const int pad = (4 - scale % 4) % 4;
+  const int frac_groups = (scale + pad) / 4;
+  uint16_t groups[12];  // least significant first; 41 digits < 10000^11
+  int n = 0;
+  static constexpr unsigned __int128 kMax = ~static_cast<unsigned __int128>(0) / 1000;
+  if (mag <= kMax) {
+    for (int i = 0; i < pad; ++i) mag *= 10;
+    while (mag > 0) {
+      groups[n++] = static_cast<uint16_t>(mag % 10000);
+      mag /= 10000;
+    }
+  } else {  // 37+ digits: shifting by 10^pad would overflow, group the decimal digits
+    char digits[48];
+    int len = 0;
+    while (mag > 0) {
+      digits[len++] = static_cast<char>(mag % 10);  // least significant first
+      mag /= 10;
+    }
+    int at = -pad;  // digit index of the group's least significant digit (negative = pad zero)
+    while (at < len) {
+      uint16_t g = 0;
+      for (int k = 3; k >= 0; --k) {
+        int i = at + k;
+        g = static_cast<uint16_t>(g * 10 + (i >= 0 && i < len ? digits[i] : 0));
+      }
+      groups[n++] = g;
+      at += 4;
+    }
+    while (n > 0 && groups[n - 1] == 0) --n;
+  }
+  int weight = n - frac_groups - 1;
+  int low = 0;  // trailing zero groups are implied
+  while (low < n && groups[low] == 0) ++low;
+  const int ndigits = n - low;
+  put32(static_cast<uint32_t>(8 + 2 * ndigits), out);
+  put16(static_cast<uint16_t>(ndigits), out);
+  put16(static_cast<uint16_t>(ndigits == 0 ? 0 : weight), out);
+  put16(negative && ndigits > 0 ? 0x4000 : 0x0000, out);
+  put16(static_cast<uint16_t>(scale), out);
+  for (int i = n - 1; i >= low; --i) put16(groups[i], out);
+  return true;
+}
+
+bool field_text_array(const List& items, std::string& out) {
+  std::string body;
+  bool has_null = false;
+  for (const Value& e : items) has_null = has_null || e.is_null();
+  if (items.empty()) {
+    put32(12, out);
+    put32(0, out);  // ndim 0: the empty array
+    put32(0, out);
+    put32(kTextOid, out);
+    return true;
+  }
+  put32(static_cast<uint32_t>(items.size()), body);  // dimension
+  put32(1, body);                                    // lower bound
+  for (const Value& e : items) {
+    if (e.is_null()) {
+      put32(0xFFFFFFFFu, body);
+    } else if (e.type() == Type::String) {
+      append_binary_bytes(e.as_string(), body);
+    } else {
+      append_binary_bytes(pg_text(e, ColKind::Plain), body);
+    }
+  }
+  put32(static_cast<uint32_t>(12 + body.size()), out);
+  put32(1, out);
+  put32(has_null ? 1 : 0, out);
+  put32(kTextOid, out);
+  out += body;
+  return true;
+}
+
+struct RawConnection : pqxx::largeobject {
+  static PGconn* of(const pqxx::dbtransaction& tx) { return raw_connection(tx); }
+};
+
+[[noreturn]] void throw_result(PGconn* c, PGresult* r) {
+  std::string msg = r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(c);
+  const char* st = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  std::string state = st != nullptr ? st : "";
+  if (r != nullptr) PQclear(r);
+  while (PGresult* more = PQgetResult(c)) PQclear(more);
+  if (PQstatus(c) != CONNECTION_OK) throw pqxx::broken_connection(msg);
+  throw pqxx::sql_error(msg, "COPY", state.empty() ? nullptr : state.c_str());
+}
+
+}  // namespace
+
+BinType bin_type_for(const std::string& t) {
+  if (t == "bigint") return BinType::Int8;
+  if (t == "integer") return BinType::Int4;
+  if (t == "smallint") return BinType::Int2;
+  if (t.rfind("numeric", 0) == 0) return BinType::Numeric;
+  if (t == "text" || t.rfind("character varying", 0) == 0) return BinType::Text;
+  if (t == "\"char\"") return BinType::Char;
+  if (t.rfind("timestamp", 0) == 0) {
+    if (t.size() >= 17 && t.compare(t.size() - 17, 17, "without time zone") == 0) {
+      return BinType::Timestamp;
+    }
+    return BinType::TimestampTz;
+  }
+  if (t == "date") return BinType::Date;
+  if (t == "boolean") return BinType::Bool;
+  if (t == "double precision") return BinType::Float8;
+  if (t == "jsonb") return BinType::Jsonb;
+  if (t == "json") return BinType::Json;
+  if (t == "bytea") return BinType::Bytea;
+  if (t == "text[]") return BinType::TextArray;
+  return BinType::None;
+}
+
+void append_binary_header(std::string& out) {
+  static const char kSig[11] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0'};
+  out.append(kSig, 11);
+  put32(0, out);  // flags
+  put32(0, out);  // header extension
+}
+
+void append_binary_int16(int16_t v, std::string& out) { put16(static_cast<uint16_t>(v), out); }
+
+void append_binary_bytes(std::string_view bytes, std::string& out) {
+  put32(static_cast<uint32_t>(bytes.size()), out);
+  out.append(bytes.data(), bytes.size());
+}
+
+bool append_binary_field(const Value& v, BinType t, ColKind kind, std::string& out) {
+  const Type vt = v.type();
+  if (vt == Type::Null) {
+    put32(0xFFFFFFFFu, out);
+    return true;
+  }
+  switch (t) {
+    case BinType::None: return false;
+    case BinType::Int8:
+      if (vt == Type::Int) {
+        field_int64(v.as_int(), out);
+        return true;
+      }
+      if (vt == Type::UInt && v.as_uint() <= static_cast<uint64_t>(INT64_MAX)) {
+        field_int64(static_cast<int64_t>(v.as_uint()), out);
+        return true;
+      }
+      return false;
+    case BinType::Int4:
+      if (vt != Type::Int || v.as_int() < INT32_MIN || v.as_int() > INT32_MAX) return false;
+      put32(4, out);
+      put32(static_cast<uint32_t>(static_cast<int32_t>(v.as_int())), out);
+      return true;
+    case BinType::Int2:
+      if (vt != Type::Int || v.as_int() < INT16_MIN || v.as_int() > INT16_MAX) return false;
+      put32(2, out);
+      put16(static_cast<uint16_t>(static_cast<int16_t>(v.as_int())), out);
+      return true;
+    case BinType::Numeric: {
+      if (vt == Type::Decimal) {
+        const Decimal& d = v.as_decimal();
+        int128 u = d.unscaled();
+        unsigned __int128 mag =
+            u < 0 ? static_cast<unsigned __int128>(-(u + 1)) + 1 : static_cast<unsigned __int128>(u);
+        return field_numeric(mag, u < 0, d.scale(), out);
+      }
+      if (vt == Type::Int) {
+        int64_t i = v.as_int();
+        uint64_t mag = i < 0 ? static_cast<uint64_t>(-(i + 1)) + 1 : static_cast<uint64_t>(i);
+        return field_numeric(mag, i < 0, 0, out);
+      }
+      if (vt == Type::UInt) return field_numeric(v.as_uint(), false, 0, out);
+      return false;
+    }
+    case BinType::Text:
+      if (kind != ColKind::Plain) return false;
+      if (vt == Type::String || vt == Type::Bytes) {
+        append_binary_bytes(v.as_string(), out);
+      } else {
+        append_binary_bytes(pg_text(v, kind), out);
+      }
+      return true;
+    case BinType::Char:
+      if (vt != Type::String || v.as_string().size() != 1) return false;
+      append_binary_bytes(v.as_string(), out);
+      return true;
+    case BinType::Timestamp:
+    case BinType::TimestampTz:
+      if (vt == Type::DateTime || vt == Type::Timestamp) {
+        field_int64(v.as_micros() - kPgEpochMicros, out);
+        return true;
+      }
+      if (vt == Type::Date) {
+        field_int64(static_cast<int64_t>(v.as_date()) * 86400LL * 1000000LL - kPgEpochMicros,
+                    out);
+        return true;
+      }
+      return false;
+    case BinType::Date:
+      if (vt != Type::Date) return false;
+      put32(4, out);
+      put32(static_cast<uint32_t>(static_cast<int32_t>(v.as_date() - kPgEpochDays)), out);
+      return true;
+    case BinType::Bool: {
+      bool b;
+      if (vt == Type::Bool) {
+        b = v.as_bool();
+      } else if (vt == Type::Int && (v.as_int() == 0 || v.as_int() == 1)) {
+        b = v.as_int() == 1;
+      } else {
+        return false;
+      }
+      put32(1, out);
+      out.push_back(b ? '\1' : '\0');
+      return true;
+    }
+    case BinType::Float8: {
+      double d;
+      if (vt == Type::Float) {
+        d = v.as_float();
+      } else if (vt == Type::Int && v.as_int() >= -(1LL << 53) && v.as_int() <= (1LL << 53)) {
+        d = static_cast<double>(v.as_int());
+      } else {
+        return false;
+      }
+      uint64_t bits;
+      std::memcpy(&bits, &d, sizeof bits);
+      put32(8, out);
+      put64(bits, out);
+      return true;
+    }
+    case BinType::Jsonb:
+    case BinType::Json: {
+      if (kind != ColKind::Json) return false;
+      std::string text = pg_text(v, kind);
+      put32(static_cast<uint32_t>(text.size() + (t == BinType::Jsonb ? 1 : 0)), out);
+      if (t == BinType::Jsonb) out.push_back('\1');  // jsonb binary format version
+      out += text;
+      return true;
+    }
+    case BinType::Bytea:
+      if (vt != Type::Bytes && vt != Type::String) return false;
+      append_binary_bytes(v.as_string(), out);
+      return true;
+    case BinType::TextArray:
+      if (vt != Type::List || kind != ColKind::TextArray) return false;
+      return field_text_array(v.as_list(), out);
+  }
+  return false;
+}
+
+void copy_binary(pqxx::dbtransaction& tx, const std::string& target, const std::string& columns,
+                 const std::string& data) {
+  tx.exec("COPY " + target + " (" + columns + ") FROM STDIN (FORMAT binary)");
+  PGconn* c = RawConnection::of(tx);
+  constexpr size_t kPiece = 1 << 20;
+  for (size_t at = 0; at < data.size(); at += kPiece) {
+    const int n = static_cast<int>(std::min(kPiece, data.size() - at));
+    if (PQputCopyData(c, data.data() + at, n) != 1) throw_result(c, nullptr);
+  }
+  if (PQputCopyEnd(c, nullptr) != 1) throw_result(c, nullptr);
+  PGresult* r = PQgetResult(c);
+  if (r == nullptr || PQresultStatus(r) != PGRES_COMMAND_OK) throw_result(c, r);
+  PQclear(r);
+  while (PGresult* more = PQgetResult(c)) PQclear(more);
+}
+
+}  // namespace sluice::operators::postgres
