@@ -1,6 +1,8 @@
 #include "operators/postgres/batch_planner.h"
 
+#include <charconv>
 #include <pqxx/pqxx>
+#include <string_view>
 #include <unordered_map>
 
 #include "dsl/eval/expr.h"
@@ -38,7 +40,7 @@ std::string source_hint(const Event& e, const std::string& name) {
 
 // FNV-1a: the same key gives the same connection in every run (the replay filter relies on
 // it), whatever the standard library's hash does.
-uint32_t key_hash(const std::string& key) {
+uint32_t key_hash(std::string_view key) {
   uint32_t h = 2166136261u;
   for (unsigned char c : key) h = (h ^ c) * 16777619u;
   return h;
@@ -275,7 +277,35 @@ bool BatchPlanner::prepare_table(pqxx::connection_base& c, WriteGroup& g,
   return true;
 }
 
+bool BatchPlanner::collapse_sorted(WriteGroup& g) {
+  // One integer key column, only inserts/snapshot rows, keys strictly increasing (snapshot
+  // chunks come in key order): no key repeats, every event is its own row.
+  if (g.key_cols.size() != 1) return false;
+  const Sym sym = g.cols[g.key_cols[0]].sym;
+  int64_t prev = 0;
+  for (size_t j = 0; j < g.events.size(); ++j) {
+    const Event* e = g.events[j];
+    if (e->op != Op::Read && e->op != Op::Create) return false;
+    const Value* v = e->row.find(sym);
+    if (v == nullptr || v->type() != Type::Int || (j > 0 && v->as_int() <= prev)) return false;
+    prev = v->as_int();
+  }
+  g.items.clear();
+  g.items.reserve(g.events.size());
+  char buf[24];
+  for (size_t j = 0; j < g.events.size(); ++j) {
+    const Event* e = g.events[j];
+    // The hash of the key text collapse() would build: the decimal digits and '\x1f'.
+    auto r = std::to_chars(buf, buf + sizeof buf - 1, e->row.find(sym)->as_int());
+    *r.ptr = '\x1f';
+    g.items.push_back({e, &e->row, false, g.event_at[j],
+                       key_hash(std::string_view(buf, static_cast<size_t>(r.ptr + 1 - buf)))});
+  }
+  return true;
+}
+
 void BatchPlanner::collapse(WriteGroup& g, std::vector<Event>& dead) {
+  if (collapse_sorted(g)) return;
   std::vector<WriteItem> seq;
   std::vector<std::string> seq_keys;
   seq.reserve(g.events.size());

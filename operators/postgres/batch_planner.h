@@ -38,6 +38,8 @@ class BatchPlanner {
               std::vector<WriteGroup>& out);
   bool prepare_table(pqxx::connection_base& c, WriteGroup& g, std::vector<Event>& dead);
   void collapse(WriteGroup& g, std::vector<Event>& dead);
+  // collapse() for the common snapshot case with nothing to collapse; false when not that case.
+  bool collapse_sorted(WriteGroup& g);
   std::vector<std::string> key_names(const WriteGroup& g) const;
 
   const SinkOptions& opts_;
