@@ -172,7 +172,8 @@ bool append_binary_field(const Value& v, BinType t, ColKind kind, std::string& o
     return true;
   }
   switch (t) {
-    case BinType::None: return false;
+    case BinType::None:
+      return false;
     case BinType::Int8:
       if (vt == Type::Int) {
         field_int64(v.as_int(), out);
@@ -197,8 +198,8 @@ bool append_binary_field(const Value& v, BinType t, ColKind kind, std::string& o
       if (vt == Type::Decimal) {
         const Decimal& d = v.as_decimal();
         int128 u = d.unscaled();
-        unsigned __int128 mag =
-            u < 0 ? static_cast<unsigned __int128>(-(u + 1)) + 1 : static_cast<unsigned __int128>(u);
+        unsigned __int128 mag = u < 0 ? static_cast<unsigned __int128>(-(u + 1)) + 1
+                                      : static_cast<unsigned __int128>(u);
         return field_numeric(mag, u < 0, d.scale(), out);
       }
       if (vt == Type::Int) {
@@ -228,8 +229,7 @@ bool append_binary_field(const Value& v, BinType t, ColKind kind, std::string& o
         return true;
       }
       if (vt == Type::Date) {
-        field_int64(static_cast<int64_t>(v.as_date()) * 86400LL * 1000000LL - kPgEpochMicros,
-                    out);
+        field_int64(static_cast<int64_t>(v.as_date()) * 86400LL * 1000000LL - kPgEpochMicros, out);
         return true;
       }
       return false;

@@ -205,8 +205,7 @@ void PostgresSink::setup_replay(const std::optional<CheckpointTable::Stored>& fi
       }
     }
     log::warn("postgres", "sink " + opts_.stage + ": connections changed from " +
-                              std::to_string(prev_slots) + " to " +
-                              std::to_string(slots_.size()) +
+                              std::to_string(prev_slots) + " to " + std::to_string(slots_.size()) +
                               " since the last run; events the old connections held in part are "
                               "written again");
     if (min_seq <= accepted_) return;
@@ -259,9 +258,8 @@ result<void> PostgresSink::resolve_in_doubt(std::vector<Event>& dead) {
     } catch (const std::exception& e) {
       slot.drop();
       PgFailure f = PgFailure::from(e);
-      return error::transient(secrets::redact("sink postgres " + opts_.stage +
-                                              ": cannot check an in-doubt commit: " +
-                                              f.describe()));
+      return error::transient(secrets::redact(
+          "sink postgres " + opts_.stage + ": cannot check an in-doubt commit: " + f.describe()));
     }
     InDoubt d = std::move(*in_doubt_[i]);
     in_doubt_[i].reset();
@@ -299,11 +297,10 @@ std::vector<std::vector<WriteGroup>> PostgresSink::split(std::vector<WriteGroup>
         // A truncate runs serially: every slot's row got its seq in the same transaction.
         if (filter && first_seq + g.event_at[0] <= filter_until_) continue;
       } else if (filter) {
-        g.items.erase(std::remove_if(g.items.begin(), g.items.end(),
-                                     [&](const WriteItem& it) {
-                                       return held(it, home_slot(it, first_seq));
-                                     }),
-                      g.items.end());
+        g.items.erase(
+            std::remove_if(g.items.begin(), g.items.end(),
+                           [&](const WriteItem& it) { return held(it, home_slot(it, first_seq)); }),
+            g.items.end());
         if (g.items.empty()) continue;
       }
       jobs[0].push_back(std::move(g));
@@ -415,8 +412,7 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
   std::vector<std::thread> threads;
   for (size_t i = 1; i < n && !serial; ++i) {
     if (!todo[i]) continue;
-    threads.emplace_back(
-        [&, i] { outcomes[i] = slots_[i]->run(jobs[i], commits[i], planner_); });
+    threads.emplace_back([&, i] { outcomes[i] = slots_[i]->run(jobs[i], commits[i], planner_); });
   }
   if (todo[0] || serial) outcomes[0] = main_slot().run(jobs[0], commits[0], planner_);
   for (auto& t : threads) t.join();
@@ -431,8 +427,8 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
     for (TableInfo* t : o.copy_unsafe) t->copy_safe = false;
     if (!o.committed) {
       if (o.in_doubt) {
-        in_doubt_[i] = InDoubt{commits[i].token, last_seq, last_id, std::move(o.dead), o.rows,
-                               serial};
+        in_doubt_[i] =
+            InDoubt{commits[i].token, last_seq, last_id, std::move(o.dead), o.rows, serial};
       }
       if (failure == nullptr) {
         failure = &*o.failure;
@@ -572,7 +568,8 @@ result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>&
   if (count == 0 || (static_cast<int64_t>(pending_.size() + count) < opts_.batch_rows &&
                      now - first_pending_us_ < opts_.batch_delay_us)) {
     // The call succeeds: the events are ours to move (engine/core/operator.h).
-    pending_.insert(pending_.end(), std::make_move_iterator(events.begin() + static_cast<long>(first)),
+    pending_.insert(pending_.end(),
+                    std::make_move_iterator(events.begin() + static_cast<long>(first)),
                     std::make_move_iterator(events.end()));
     accepted_ += static_cast<int64_t>(events.size());
     return {};

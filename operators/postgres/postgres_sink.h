@@ -28,8 +28,8 @@
 #include "operators/postgres/batch_planner.h"
 #include "operators/postgres/checkpoint_table.h"
 #include "operators/postgres/pg_failure.h"
-#include "operators/postgres/sink_slot.h"
 #include "operators/postgres/sink_options.h"
+#include "operators/postgres/sink_slot.h"
 #include "operators/postgres/table_catalog.h"
 
 namespace sluice::operators::postgres {
@@ -124,8 +124,8 @@ class PostgresSink : public Sink {
   int64_t accepted_ = 0;      // events taken by write() so far, across restarts (state "seq")
   int64_t replay_until_ = 0;  // seq the target holds beyond the engine checkpoint (0 = none)
   std::vector<ReplayCheck> replay_checks_;
-  std::string lineage_;       // random id of this checkpoint lineage (kept in the state)
-  std::vector<Event> held_;   // possible replays, until the event at replay_until_ arrives
+  std::string lineage_;      // random id of this checkpoint lineage (kept in the state)
+  std::vector<Event> held_;  // possible replays, until the event at replay_until_ arrives
   // A restart with no engine checkpoint (a fresh lineage) that finds the output of an earlier
   // lineage which never acknowledged a barrier: that run's rows are covered by no checkpoint
   // and the new run derives everything again, so its tables are cleared (a truncate) in the

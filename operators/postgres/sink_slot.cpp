@@ -12,7 +12,10 @@ std::string slot_stage(const SinkOptions& opts, size_t index) {
 }  // namespace
 
 SinkSlot::SinkSlot(const SinkOptions& opts, size_t index)
-    : opts_(opts), index_(index), writer_(opts.mode, opts.binary_copy), ckpt_(opts.pipeline, slot_stage(opts, index)) {}
+    : opts_(opts),
+      index_(index),
+      writer_(opts.mode, opts.binary_copy),
+      ckpt_(opts.pipeline, slot_stage(opts, index)) {}
 
 SinkSlot::~SinkSlot() = default;
 
@@ -85,8 +88,8 @@ void SinkSlot::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size
   apply_range(tx, g, mid, hi, planner, out);
 }
 
-void SinkSlot::commit(pqxx::transaction_base& tx, std::vector<WriteGroup>& groups,
-                      const Commit& c, Outcome& out) {
+void SinkSlot::commit(pqxx::transaction_base& tx, std::vector<WriteGroup>& groups, const Commit& c,
+                      Outcome& out) {
   for (CheckpointTable* row : c.rows) {
     row->write(tx, c.position, c.token, c.seq, c.event_id, c.tables, c.acked);
   }

@@ -53,7 +53,7 @@ class SinkSlot {
     uint64_t rows = 0;  // applied
     uint64_t split_attempts = 0;
     uint64_t direct_copies = 0;
-    uint64_t binary_copies = 0;  // COPYs sent in binary (this run, committed or not)
+    uint64_t binary_copies = 0;           // COPYs sent in binary (this run, committed or not)
     std::vector<TableInfo*> copy_unsafe;  // a direct COPY into it failed: go by staging
   };
   Outcome run(std::vector<WriteGroup>& groups, const Commit& c, const BatchPlanner& planner);

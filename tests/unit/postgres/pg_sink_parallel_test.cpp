@@ -49,11 +49,12 @@ std::unique_ptr<PostgresSink> reopen(const SinkOpts& o, const std::string& state
 // Makes every write of the row with id = `id` into `table` fail with a serialization failure
 // (a transient error: the batch is kept and retried).
 void fail_row(const std::string& table, int id) {
-  q("CREATE OR REPLACE FUNCTION " + table + "_fail() RETURNS trigger AS $$ BEGIN IF NEW.id = " +
-    std::to_string(id) +
+  q("CREATE OR REPLACE FUNCTION " + table +
+    "_fail() RETURNS trigger AS $$ BEGIN IF NEW.id = " + std::to_string(id) +
     " THEN RAISE EXCEPTION 'injected' USING ERRCODE = '40001'; END IF; RETURN NEW; END $$ "
-    "LANGUAGE plpgsql; CREATE TRIGGER " + table + "_fail BEFORE INSERT ON " + table +
-    " FOR EACH ROW EXECUTE FUNCTION " + table + "_fail()");
+    "LANGUAGE plpgsql; CREATE TRIGGER " +
+    table + "_fail BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION " + table +
+    "_fail()");
 }
 
 }  // namespace
@@ -134,7 +135,8 @@ BOOST_AUTO_TEST_CASE(a_truncate_goes_through_one_connection_in_order) {
   for (int i = 501; i <= 800; ++i) evs.push_back(upsert(i, -i, 1001 + i));
   write_ok(*sink, std::move(evs));
   BOOST_REQUIRE(sink->checkpoint(1).ok());
-  BOOST_TEST(q("SELECT count(*), min(id), max(id), sum(v) FROM par_trunc") == "300|501|800|-195150");
+  BOOST_TEST(q("SELECT count(*), min(id), max(id), sum(v) FROM par_trunc") ==
+             "300|501|800|-195150");
   // One transaction wrote both rows.
   BOOST_TEST(q("SELECT count(*), count(DISTINCT updated_at) FROM sluice_checkpoints WHERE "
                "stage LIKE 'par2%'") == "2|1");
