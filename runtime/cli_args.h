@@ -21,8 +21,18 @@ struct Args {
 
 // value_flags take a value (--format dot or --format=dot); bool_flags take none.
 // Returns nullopt and fills `error` on unknown flags or a missing value.
-std::optional<Args> parse_args(const std::vector<std::string>& argv, const std::set<std::string>& value_flags,
+std::optional<Args> parse_args(const std::vector<std::string>& argv,
+                               const std::set<std::string>& value_flags,
                                const std::set<std::string>& bool_flags, std::string& error);
+
+// The start every `sluice NAME` command shares: parses argv (`--help` is always a flag);
+// bad flags (or, without `positional`, any positional argument) print "sluice NAME: why" and
+// `help` to stderr and set exit_code 2; --help prints `help` to stdout and sets exit_code 0.
+// nullopt = the command returns exit_code.
+std::optional<Args> parse_command(const char* name, const std::vector<std::string>& argv,
+                                  const std::set<std::string>& value_flags,
+                                  std::set<std::string> bool_flags, const char* help,
+                                  int& exit_code, bool positional = true);
 
 // "250ms", "2s", "1m", "1h", "1d" -> microseconds; nullopt when malformed.
 std::optional<int64_t> parse_duration_us(const std::string& text);

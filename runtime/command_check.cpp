@@ -16,16 +16,9 @@ const char* kHelp =
 }
 
 int command_check(const std::vector<std::string>& argv) {
-  std::string err;
-  auto args = cli::parse_args(argv, {}, {"--help"}, err);
-  if (!args) {
-    std::fprintf(stderr, "sluice check: %s\n\n%s", err.c_str(), kHelp);
-    return kExitUsage;
-  }
-  if (args->has("--help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+  int exit_code = kExitOk;
+  auto args = cli::parse_command("check", argv, {}, {}, kHelp, exit_code);
+  if (!args) return exit_code;
   if (args->positional.empty()) {
     std::fprintf(stderr, "sluice check: no FILE given\n\n%s", kHelp);
     return kExitUsage;

@@ -28,16 +28,9 @@ std::string default_cluster() {
 }
 
 int command_deploy(const std::vector<std::string>& argv) {
-  std::string err;
-  auto args = cli::parse_args(argv, {"--cluster", "--instances"}, {"--help"}, err);
-  if (!args) {
-    std::fprintf(stderr, "sluice deploy: %s\n\n%s", err.c_str(), kHelp);
-    return kExitUsage;
-  }
-  if (args->has("--help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+  int exit_code = kExitOk;
+  auto args = cli::parse_command("deploy", argv, {"--cluster", "--instances"}, {}, kHelp, exit_code);
+  if (!args) return exit_code;
   const std::string address = args->get("--cluster").value_or(default_cluster());
   if (args->positional.size() != 1 || address.empty()) {
     std::fprintf(stderr, "sluice deploy: expected FILE and --cluster HOST:PORT\n\n%s", kHelp);

@@ -24,16 +24,9 @@ std::string slurp(const std::filesystem::path& p) {
 }  // namespace
 
 int command_docs(const std::vector<std::string>& argv) {
-  std::string err;
-  auto args = cli::parse_args(argv, {"--out"}, {"--help", "--check"}, err);
-  if (!args || !args->positional.empty()) {
-    std::fprintf(stderr, "sluice docs: %s\n\n%s", args ? "unexpected argument" : err.c_str(), kHelp);
-    return kExitUsage;
-  }
-  if (args->has("--help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+  int exit_code = kExitOk;
+  auto args = cli::parse_command("docs", argv, {"--out"}, {"--check"}, kHelp, exit_code, false);
+  if (!args) return exit_code;
   std::filesystem::path dir = args->get("--out").value_or("docs/operators");
   auto files = render_operator_docs(operators::registry());
   if (args->has("--check")) {

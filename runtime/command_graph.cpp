@@ -101,16 +101,9 @@ result<GraphLive> fetch_live(const std::string& endpoint, const ast::File& file)
 }  // namespace
 
 int command_graph(const std::vector<std::string>& argv) {
-  std::string err;
-  auto args = cli::parse_args(argv, {"--format", "--endpoint"}, {"--help"}, err);
-  if (!args) {
-    std::fprintf(stderr, "sluice graph: %s\n\n%s", err.c_str(), kHelp);
-    return kExitUsage;
-  }
-  if (args->has("--help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+  int exit_code = kExitOk;
+  auto args = cli::parse_command("graph", argv, {"--format", "--endpoint"}, {}, kHelp, exit_code);
+  if (!args) return exit_code;
   if (args->positional.size() != 1) {
     std::fprintf(stderr, "sluice graph: expected exactly one FILE\n\n%s", kHelp);
     return kExitUsage;

@@ -37,18 +37,11 @@ std::string self_exe() {
 }  // namespace
 
 int command_node(const std::vector<std::string>& argv) {
-  std::string err;
-  auto args = cli::parse_args(argv, {"--listen", "--join", "--state", "--work-dir", "--log-format"},
-                              {"--help"}, err);
-  if (!args || !args->positional.empty()) {
-    std::fprintf(stderr, "sluice node: %s\n\n%s", args ? "unexpected argument" : err.c_str(),
-                 kHelp);
-    return kExitUsage;
-  }
-  if (args->has("--help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+  int exit_code = kExitOk;
+  auto args = cli::parse_command("node", argv,
+                                 {"--listen", "--join", "--state", "--work-dir", "--log-format"},
+                                 {}, kHelp, exit_code, false);
+  if (!args) return exit_code;
   cluster::NodeOptions o;
   o.listen = args->get("--listen").value_or("");
   o.join = args->get("--join").value_or("");

@@ -317,17 +317,11 @@ result<void> run_repair(const ast::File& file, ast::Pipeline& p, const std::stri
 }  // namespace
 
 int command_reconcile(const std::vector<std::string>& argv) {
-  std::string err;
+  int exit_code = kExitOk;
   auto args =
-      cli::parse_args(argv, {"--pipeline", "--chunk", "--show"}, {"--help", "--repair"}, err);
-  if (!args) {
-    std::fprintf(stderr, "sluice reconcile: %s\n\n%s", err.c_str(), kHelp);
-    return kExitUsage;
-  }
-  if (args->has("--help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+      cli::parse_command("reconcile", argv, {"--pipeline", "--chunk", "--show"}, {"--repair"},
+                         kHelp, exit_code);
+  if (!args) return exit_code;
   if (args->positional.size() != 1) {
     std::fprintf(stderr, "sluice reconcile: expected exactly one FILE\n\n%s", kHelp);
     return kExitUsage;

@@ -88,16 +88,9 @@ std::string string_field(const std::string& body, const std::string& name) {
 }  // namespace
 
 int command_reload(const std::vector<std::string>& argv) {
-  std::string err;
-  auto args = cli::parse_args(argv, {"--endpoint", "--pipeline"}, {"--help"}, err);
-  if (!args) {
-    std::fprintf(stderr, "sluice reload: %s\n\n%s", err.c_str(), kHelp);
-    return kExitUsage;
-  }
-  if (args->has("--help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+  int exit_code = kExitOk;
+  auto args = cli::parse_command("reload", argv, {"--endpoint", "--pipeline"}, {}, kHelp, exit_code);
+  if (!args) return exit_code;
   if (args->positional.size() != 1) {
     std::fprintf(stderr, "sluice reload: expected exactly one FILE\n\n%s", kHelp);
     return kExitUsage;

@@ -118,19 +118,12 @@ class FileWatcher {
 }  // namespace
 
 int command_run(const std::vector<std::string>& argv) {
-  std::string err;
-  auto args = cli::parse_args(argv,
-                              {"--exit-when-idle", "--state-dir", "--metrics", "--log-format",
-                               "--progress-interval"},
-                              {"--help", "--watch", "--quiet"}, err);
-  if (!args) {
-    std::fprintf(stderr, "sluice run: %s\n\n%s", err.c_str(), kHelp);
-    return kExitUsage;
-  }
-  if (args->has("--help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+  int exit_code = kExitOk;
+  auto args = cli::parse_command("run", argv,
+                                 {"--exit-when-idle", "--state-dir", "--metrics", "--log-format",
+                                  "--progress-interval"},
+                                 {"--watch", "--quiet"}, kHelp, exit_code);
+  if (!args) return exit_code;
   if (args->positional.size() != 1) {
     std::fprintf(stderr, "sluice run: expected exactly one FILE\n\n%s", kHelp);
     return kExitUsage;

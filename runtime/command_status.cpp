@@ -113,17 +113,10 @@ std::string default_endpoint() {
 }
 
 int command_status(const std::vector<std::string>& argv) {
-  std::string err;
-  auto args = cli::parse_args(argv, {"--endpoint", "--pipeline", "--cluster"}, {"--help"}, err);
-  if (!args || !args->positional.empty()) {
-    std::fprintf(stderr, "sluice status: %s\n\n%s", args ? "unexpected argument" : err.c_str(),
-                 kHelp);
-    return kExitUsage;
-  }
-  if (args->has("--help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+  int exit_code = kExitOk;
+  auto args = cli::parse_command("status", argv, {"--endpoint", "--pipeline", "--cluster"}, {},
+                                 kHelp, exit_code, false);
+  if (!args) return exit_code;
   if (auto cluster = args->get("--cluster")) return command_status_cluster(*cluster);
   const std::string endpoint = args->get("--endpoint").value_or(default_endpoint());
   auto list = get_json(endpoint, "/pipelines");

@@ -8,21 +8,14 @@
 namespace sluice::runtime {
 
 int command_undeploy(const std::vector<std::string>& argv) {
-  std::string err;
-  auto args = cli::parse_args(argv, {"--cluster"}, {"--help"}, err);
   const char* help =
       "usage: sluice undeploy NAME [--cluster HOST:PORT]\n\n"
       "Removes pipeline NAME from the cluster: its owner drains it to a checkpoint and stops it;\n"
       "its definition and shared checkpoint are deleted. HOST:PORT defaults to $SLUICE_CLUSTER.\n"
       "Exit codes: 0 ok, 2 usage or no such pipeline, 3 the cluster cannot be reached.\n";
-  if (!args) {
-    std::fprintf(stderr, "sluice undeploy: %s\n\n%s", err.c_str(), help);
-    return kExitUsage;
-  }
-  if (args->has("--help")) {
-    std::fputs(help, stdout);
-    return kExitOk;
-  }
+  int exit_code = kExitOk;
+  auto args = cli::parse_command("undeploy", argv, {"--cluster"}, {}, help, exit_code);
+  if (!args) return exit_code;
   const std::string address = args->get("--cluster").value_or(default_cluster());
   if (args->positional.size() != 1 || address.empty()) {
     std::fprintf(stderr, "sluice undeploy: expected NAME and --cluster HOST:PORT\n\n%s", help);

@@ -7,7 +7,19 @@
 namespace sluice::operators::kafka {
 namespace {
 constexpr size_t kMaxPending = 64;
+
+// A message's position: {"topic", "partition", "offset"} (also the dead letters').
+Value message_position(const std::string& topic, const rd_kafka_message_t* m) {
+  static const Sym s_topic = intern("topic"), s_partition = intern("partition"),
+                   s_offset = intern("offset");
+  Object pos;
+  pos.reserve(3);
+  pos.append(s_topic, Value::string(topic));
+  pos.append(s_partition, Value::int64(m->partition));
+  pos.append(s_offset, Value::int64(m->offset));
+  return Value::object(std::move(pos));
 }
+}  // namespace
 
 KafkaSource::~KafkaSource() { close(); }
 
@@ -120,12 +132,7 @@ void KafkaSource::skip(const rd_kafka_message_t* m, const std::string& topic,
     e.row.append(s_value, m->payload ? Value::bytes(std::string(
                                            static_cast<const char*>(m->payload), m->len))
                                      : Value());
-    Object pos;
-    pos.reserve(3);
-    pos.append(s_topic, Value::string(topic));
-    pos.append(s_partition, Value::int64(m->partition));
-    pos.append(s_offset, Value::int64(m->offset));
-    e.position = Value::object(std::move(pos));
+    e.position = message_position(topic, m);
     rd_kafka_timestamp_type_t tt;
     int64_t ts = rd_kafka_message_timestamp(m, &tt);
     if (ts > 0) e.ts = ts * 1000;
@@ -161,8 +168,6 @@ result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
   msgs_.resize(max);
   ssize_t n = rd_kafka_consume_batch_queue(queue_, 0, msgs_.data(), max);
   if (n < 0) return error::transient(std::string("source kafka: ") + rd_kafka_err2str(rd_kafka_last_error()));
-  static const Sym s_topic = intern("topic"), s_partition = intern("partition"),
-                   s_offset = intern("offset");
   std::string topic;
   const rd_kafka_topic_t* last_rkt = nullptr;
   int32_t last_partition = -1;
@@ -201,12 +206,7 @@ result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
       out.pop_back();
       if (!r.ok()) skip(m, topic, r.err().message);
     } else {
-      Object pos;
-      pos.reserve(3);
-      pos.append(s_topic, Value::string(topic));
-      pos.append(s_partition, Value::int64(m->partition));
-      pos.append(s_offset, Value::int64(m->offset));
-      e.position = Value::object(std::move(pos));
+      e.position = message_position(topic, m);
       if (e.ts == 0) {
         rd_kafka_timestamp_type_t tt;
         int64_t ts = rd_kafka_message_timestamp(m, &tt);

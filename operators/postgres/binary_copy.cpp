@@ -6,6 +6,7 @@
 #include <cstring>
 #include <pqxx/pqxx>
 
+#include "engine/value/json.h"
 #include "operators/postgres/copy_encoder.h"
 
 namespace sluice::operators::postgres {
@@ -82,33 +83,42 @@ bool field_numeric(unsigned __int128 mag, bool negative, int scale, std::string&
   return true;
 }
 
+// A field whose length is known once its bytes are written: begin_field() reserves the
+// length, end_field() fills it in.
+size_t begin_field(std::string& out) {
+  out.append(4, '\0');
+  return out.size();
+}
+
+void end_field(size_t start, std::string& out) {
+  const uint32_t n = static_cast<uint32_t>(out.size() - start);
+  out[start - 4] = static_cast<char>(n >> 24);
+  out[start - 3] = static_cast<char>(n >> 16);
+  out[start - 2] = static_cast<char>(n >> 8);
+  out[start - 1] = static_cast<char>(n);
+}
+
 bool field_text_array(const List& items, std::string& out) {
-  std::string body;
   bool has_null = false;
   for (const Value& e : items) has_null = has_null || e.is_null();
-  if (items.empty()) {
-    put32(12, out);
-    put32(0, out);  // ndim 0: the empty array
-    put32(0, out);
-    put32(kTextOid, out);
-    return true;
-  }
-  put32(static_cast<uint32_t>(items.size()), body);  // dimension
-  put32(1, body);                                    // lower bound
-  for (const Value& e : items) {
-    if (e.is_null()) {
-      put32(0xFFFFFFFFu, body);
-    } else if (e.type() == Type::String) {
-      append_binary_bytes(e.as_string(), body);
-    } else {
-      append_binary_bytes(pg_text(e, ColKind::Plain), body);
-    }
-  }
-  put32(static_cast<uint32_t>(12 + body.size()), out);
-  put32(1, out);
+  const size_t start = begin_field(out);
+  put32(items.empty() ? 0 : 1, out);  // ndim (0: the empty array)
   put32(has_null ? 1 : 0, out);
   put32(kTextOid, out);
-  out += body;
+  if (!items.empty()) {
+    put32(static_cast<uint32_t>(items.size()), out);  // dimension
+    put32(1, out);                                    // lower bound
+  }
+  for (const Value& e : items) {
+    if (e.is_null()) {
+      put32(0xFFFFFFFFu, out);
+    } else if (e.type() == Type::String) {
+      append_binary_bytes(e.as_string(), out);
+    } else {
+      append_binary_bytes(pg_text(e, ColKind::Plain), out);
+    }
+  }
+  end_field(start, out);
   return true;
 }
 
@@ -269,10 +279,21 @@ bool append_binary_field(const Value& v, BinType t, ColKind kind, std::string& o
     case BinType::Jsonb:
     case BinType::Json: {
       if (kind != ColKind::Json) return false;
-      std::string text = pg_text(v, kind);
-      put32(static_cast<uint32_t>(text.size() + (t == BinType::Jsonb ? 1 : 0)), out);
+      const size_t start = begin_field(out);
       if (t == BinType::Jsonb) out.push_back('\1');  // jsonb binary format version
-      out += text;
+      // The text pg_text() gives: its own form for scalars, JSON for the rest.
+      switch (vt) {
+        case Type::Bool:
+        case Type::Int:
+        case Type::UInt:
+        case Type::Float:
+        case Type::Decimal:
+          out += pg_text(v, kind);
+          break;
+        default:
+          json::encode(v, out);
+      }
+      end_field(start, out);
       return true;
     }
     case BinType::Bytea:

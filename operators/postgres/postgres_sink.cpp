@@ -171,7 +171,7 @@ void PostgresSink::setup_replay(const std::optional<CheckpointTable::Stored>& fi
     if (i == 0) {
       st = first;
     } else {
-      CheckpointTable row(opts_.pipeline, opts_.stage + "~" + std::to_string(i));
+      CheckpointTable row(opts_.pipeline, SinkSlot::stage_name(opts_.stage, i));
       st = row.read_row(main_slot().connection());
     }
     if (st && st->seq > 0 && st->event_id.rfind(lineage_ + "|", 0) == 0) {
@@ -257,9 +257,7 @@ result<void> PostgresSink::resolve_in_doubt(std::vector<Event>& dead) {
       committed = slot.checkpoint_row().committed_at(slot.connection(), in_doubt_[i]->token);
     } catch (const std::exception& e) {
       slot.drop();
-      PgFailure f = PgFailure::from(e);
-      return error::transient(secrets::redact(
-          "sink postgres " + opts_.stage + ": cannot check an in-doubt commit: " + f.describe()));
+      return fail(PgFailure::from(e), "cannot check an in-doubt commit");
     }
     InDoubt d = std::move(*in_doubt_[i]);
     in_doubt_[i].reset();
@@ -469,6 +467,16 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
   return {};
 }
 
+void PostgresSink::release_held() {
+  for (auto& e : pending_) held_.push_back(std::move(e));
+  pending_ = std::move(held_);
+  held_.clear();
+  replay_until_ = 0;
+  replay_checks_.clear();
+  drop_until_.assign(slots_.size(), 0);
+  filter_until_ = 0;
+}
+
 result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>& dead) {
   if (!opened_) return error::fatal("sink postgres " + opts_.stage + ": write before open");
   auto r = resolve_in_doubt(dead);
@@ -481,14 +489,6 @@ result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>&
   size_t first = 0;
   bool replay_done = false;
   int64_t drop_all = 0;  // replay_done: events up to this seq are in the target already
-  auto write_held = [&]() {
-    pending_ = std::move(held_);
-    held_.clear();
-    replay_until_ = 0;
-    replay_checks_.clear();
-    drop_until_.assign(slots_.size(), 0);
-    filter_until_ = 0;
-  };
   if (replay_until_ > accepted_) {
     size_t n = static_cast<size_t>(
         std::min<int64_t>(static_cast<int64_t>(events.size()), replay_until_ - accepted_));
@@ -502,7 +502,7 @@ result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>&
       log::info("postgres", "sink " + opts_.stage +
                                 ": the replay carries events without a source position " +
                                 "(aggregate/join output), which cannot be matched; writing them");
-      write_held();
+      release_held();
     } else if (accepted_ + static_cast<int64_t>(n) == replay_until_) {
       // The replayed event at each stored seq must be the one stored there.
       const int64_t held_from = accepted_ - static_cast<int64_t>(held_.size());  // seq before
@@ -527,12 +527,12 @@ result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>&
         log::warn("postgres", "sink " + opts_.stage +
                                   ": the replayed events differ from those the target holds " +
                                   "(the source replay is not identical); writing them again");
-        write_held();
+        release_held();
       }
     } else if (held_.size() + events.size() > kMaxHeld) {
       log::warn("postgres", "sink " + opts_.stage + ": more than " + std::to_string(kMaxHeld) +
                                 " possible replays held back; writing them");
-      write_held();
+      release_held();
     } else {
       held_.insert(held_.end(), events.begin(), events.end());
       accepted_ += static_cast<int64_t>(events.size());
@@ -597,13 +597,7 @@ result<std::string> PostgresSink::checkpoint(uint64_t id) {
     log::warn("postgres", "sink " + opts_.stage + ": the replay did not reach the " +
                               "target's last event by checkpoint " + std::to_string(id) +
                               "; writing the " + std::to_string(held_.size()) + " held event(s)");
-    for (auto& e : pending_) held_.push_back(std::move(e));
-    pending_ = std::move(held_);
-    held_.clear();
-    replay_until_ = 0;
-    replay_checks_.clear();
-    drop_until_.assign(slots_.size(), 0);
-    filter_until_ = 0;
+    release_held();
   }
   if (!pending_.empty() || !takeover_tables_.empty()) {
     std::vector<const Event*> evs;

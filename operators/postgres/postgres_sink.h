@@ -97,6 +97,9 @@ class PostgresSink : public Sink {
   size_t home_slot(const WriteItem& it, int64_t first_seq) const;
   // Reads the slots' stored rows and sets up the replay filter.
   void setup_replay(const std::optional<CheckpointTable::Stored>& first, int prev_slots);
+  // Gives up recognising the replay: the held events go ahead of the pending ones, to be
+  // written, and the per-slot filter is off.
+  void release_held();
   error fail(const PgFailure& f, const char* what);
   int64_t next_token();
   SinkSlot& main_slot() { return *slots_[0]; }

@@ -3,19 +3,15 @@
 #include <pqxx/pqxx>
 
 namespace sluice::operators::postgres {
-namespace {
-
-std::string slot_stage(const SinkOptions& opts, size_t index) {
-  return index == 0 ? opts.stage : opts.stage + "~" + std::to_string(index);
+std::string SinkSlot::stage_name(const std::string& stage, size_t index) {
+  return index == 0 ? stage : stage + "~" + std::to_string(index);
 }
-
-}  // namespace
 
 SinkSlot::SinkSlot(const SinkOptions& opts, size_t index)
     : opts_(opts),
       index_(index),
       writer_(opts.mode, opts.binary_copy),
-      ckpt_(opts.pipeline, slot_stage(opts, index)) {}
+      ckpt_(opts.pipeline, stage_name(opts.stage, index)) {}
 
 SinkSlot::~SinkSlot() = default;
 

@@ -26,6 +26,8 @@ class SinkSlot {
   SinkSlot(const SinkOptions& opts, size_t index);
   ~SinkSlot();
 
+  // The stage of slot `index`'s sluice_checkpoints row: "NAME" for slot 0, "NAME~i" after.
+  static std::string stage_name(const std::string& stage, size_t index);
   size_t index() const { return index_; }
   CheckpointTable& checkpoint_row() { return ckpt_; }
   // Opens the connection (session settings included) when it is not open.

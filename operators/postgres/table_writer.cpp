@@ -14,13 +14,21 @@ constexpr size_t kChunk = 1 << 20;
 constexpr const char* kOpColumn = "sluice_op";
 
 // The last position encoded: snapshot rows (and the rows of one binlog event) share theirs.
-struct PositionCache {
-  const Value* last = nullptr;
-  std::string text;
+class PositionCache {
+ public:
+  // The JSON text of `p` (cdc_position).
+  const std::string& json(const Value& p) {
+    if (last_ == nullptr || !(*last_ == p)) text_ = json::encode(p);
+    last_ = &p;
+    return text_;
+  }
+
+ private:
+  const Value* last_ = nullptr;
+  std::string text_;
 };
 
-void append_field(const WriteColumn& c, const WriteItem& it, std::string& out,
-                  PositionCache& pos) {
+void append_field(const WriteColumn& c, const WriteItem& it, std::string& out, PositionCache& pos) {
   switch (c.src) {
     case WriteColumn::Src::Field: {
       const Value* v = it.row->find(c.sym);
@@ -45,12 +53,7 @@ void append_field(const WriteColumn& c, const WriteItem& it, std::string& out,
       if (it.ev->position.is_null()) {
         out += "\\N";
       } else {
-        if (pos.last == nullptr || !(*pos.last == it.ev->position)) {
-          pos.text.clear();
-          append_copy_escaped(json::encode(it.ev->position), pos.text);
-        }
-        pos.last = &it.ev->position;
-        out += pos.text;
+        append_copy_escaped(pos.json(it.ev->position), out);
       }
       return;
     case WriteColumn::Src::Deleted:
@@ -103,8 +106,7 @@ bool TableWriter::encode_binary(const WriteGroup& g, size_t lo, size_t hi, bool 
   buf_.clear();
   append_binary_header(buf_);
   const int16_t nfields = static_cast<int16_t>(g.cols.size() + (staging ? 1 : 0));
-  const Value* last_pos = nullptr;
-  std::string pos_text;
+  PositionCache pos;
   for (size_t i = lo; i < hi; ++i) {
     const WriteItem& it = g.items[i];
     append_binary_int16(nfields, buf_);
@@ -134,11 +136,7 @@ bool TableWriter::encode_binary(const WriteGroup& g, size_t lo, size_t hi, bool 
             append_binary_field(Value::null(), bin_[c], col.kind, buf_);
             break;
           }
-          if (last_pos == nullptr || !(*last_pos == it.ev->position)) {
-            pos_text = json::encode(it.ev->position);
-          }
-          last_pos = &it.ev->position;
-          append_binary_bytes(pos_text, buf_);
+          append_binary_bytes(pos.json(it.ev->position), buf_);
           break;
         case WriteColumn::Src::Deleted:
           if (!append_binary_field(Value::boolean(it.is_delete), bin_[c], col.kind, buf_)) {

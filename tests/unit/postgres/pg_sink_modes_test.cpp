@@ -12,12 +12,6 @@ using namespace sluice::pgtest;
 namespace {
 Value dec(const char* s) { return Value::decimal(*Decimal::parse(s)); }
 
-void write_ok(operators::postgres::PostgresSink& s, std::vector<Event> evs) {
-  std::vector<Event> dead;
-  auto r = s.write(evs, dead);
-  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
-  BOOST_REQUIRE_EQUAL(dead.size(), 0u);
-}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(postgres_sink_modes)

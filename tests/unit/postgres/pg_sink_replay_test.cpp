@@ -17,23 +17,6 @@ std::vector<Event> range(int from, int to) {  // events id from..to, position = 
   return out;
 }
 
-void write_ok(operators::postgres::PostgresSink& s, std::vector<Event> evs) {
-  std::vector<Event> dead;
-  auto r = s.write(evs, dead);
-  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
-  BOOST_REQUIRE(dead.empty());
-}
-
-std::unique_ptr<operators::postgres::PostgresSink> reopen(const SinkOpts& o, const std::string& state) {
-  auto s = operators::postgres::PostgresSink::make(make_config(o));
-  BOOST_REQUIRE(s.ok());
-  std::unique_ptr<operators::postgres::PostgresSink> sink(
-      static_cast<operators::postgres::PostgresSink*>(s.value().release()));
-  auto r = sink->open(state);
-  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
-  return sink;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(pg_sink_replay)
@@ -54,7 +37,7 @@ BOOST_AUTO_TEST_CASE(replayed_events_the_target_holds_are_dropped) {
   BOOST_TEST(q("SELECT seq FROM sluice_checkpoints WHERE stage = 'replay1'") == "9");
 
   // Restart from checkpoint 1: the source replays 5..9 (in other batch sizes), then new ones.
-  auto again = reopen(o, state.value());
+  auto again = open_sink(o, state.value());
   write_ok(*again, range(5, 6));
   write_ok(*again, range(7, 8));
   BOOST_TEST(q("SELECT count(*) FROM replay_append") == "9");
@@ -79,7 +62,7 @@ BOOST_AUTO_TEST_CASE(a_different_replay_is_written) {
   write_ok(*sink, range(4, 6));
   sink.reset();
   // Restart from checkpoint 1 with a stream that differs from what the target holds.
-  auto again = reopen(o, state.value());
+  auto again = open_sink(o, state.value());
   write_ok(*again, range(104, 105));
   BOOST_TEST(q("SELECT count(*) FROM replay_diff") == "6");  // held back
   write_ok(*again, range(106, 106));                          // event #6 differs: written
@@ -98,7 +81,7 @@ BOOST_AUTO_TEST_CASE(a_fresh_state_is_a_new_lineage) {
   auto sink = open_sink(o);
   write_ok(*sink, range(1, 3));
   sink.reset();
-  auto again = reopen(o, "");
+  auto again = open_sink(o, "");
   write_ok(*again, range(1, 1));
   BOOST_TEST(q("SELECT count(*) FROM replay_fresh") == "4");
 }
@@ -123,7 +106,7 @@ BOOST_AUTO_TEST_CASE(a_derived_replay_is_written_at_once) {
   write_ok(*sink, {derived(1, "b"), derived(2, "b"), derived(1, "c"), derived(2, "c")});
   sink.reset();
   // The replay coalesces those four changes into two (other batching), then goes idle.
-  auto again = reopen(o, state.value());
+  auto again = open_sink(o, state.value());
   write_ok(*again, {derived(1, "d"), derived(2, "d")});
   BOOST_TEST(q("SELECT string_agg(id || '=' || v, ',' ORDER BY id) FROM replay_derived") ==
              "1=d,2=d");
@@ -144,7 +127,7 @@ BOOST_AUTO_TEST_CASE(held_events_are_written_by_the_next_checkpoint) {
   write_ok(*sink, range(3, 8));
   BOOST_REQUIRE(sink->checkpoint(2).ok());  // the target holds seq 8; the engine lost ckpt 2
   sink.reset();
-  auto again = reopen(o, state.value());
+  auto again = open_sink(o, state.value());
   write_ok(*again, range(30, 32));  // a different, shorter replay: held (count not reached)
   BOOST_TEST(q("SELECT count(*) FROM replay_short WHERE id >= 30") == "0");
   auto st = again->checkpoint(3);

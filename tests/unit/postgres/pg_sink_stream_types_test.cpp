@@ -14,13 +14,6 @@ using namespace sluice::pgtest;
 namespace {
 Value dec(const char* s) { return Value::decimal(*Decimal::parse(s)); }
 
-void write_ok(operators::postgres::PostgresSink& s, std::vector<Event> evs) {
-  std::vector<Event> dead;
-  auto r = s.write(evs, dead);
-  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
-  BOOST_REQUIRE_EQUAL(dead.size(), 0u);
-}
-
 std::shared_ptr<const SourceMeta> typed_meta(const std::string& table) {
   auto m = std::make_shared<SourceMeta>();
   m->connector = "test";

@@ -30,13 +30,6 @@ Event put(Op op, int64_t id, const char* v, int64_t pos) {
   return ev(op, row({{"id", Value::int64(id)}, {"v", Value::string(v)}}), pos);
 }
 
-void write_ok(operators::postgres::PostgresSink& s, std::vector<Event> evs) {
-  std::vector<Event> dead;
-  auto r = s.write(evs, dead);
-  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
-  BOOST_REQUIRE_EQUAL(dead.size(), 0u);
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(postgres_sink_truncate)

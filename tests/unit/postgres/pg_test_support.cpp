@@ -16,8 +16,8 @@ ServerFixture::~ServerFixture() {
 BOOST_TEST_GLOBAL_FIXTURE(ServerFixture);
 
 std::string url_with_password() {
-  return "postgresql://postgres:" + std::string(kPassword) + "@127.0.0.1:" +
-         std::to_string(server().port()) + "/postgres";
+  return "postgresql://postgres:" + std::string(kPassword) +
+         "@127.0.0.1:" + std::to_string(server().port()) + "/postgres";
 }
 
 StageConfig make_config(const SinkOpts& o) {
@@ -48,14 +48,22 @@ StageConfig make_config(const SinkOpts& o) {
   return c;
 }
 
-std::unique_ptr<operators::postgres::PostgresSink> open_sink(const SinkOpts& o) {
+std::unique_ptr<operators::postgres::PostgresSink> open_sink(const SinkOpts& o,
+                                                             const std::string& state) {
   auto s = operators::postgres::PostgresSink::make(make_config(o));
   BOOST_REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.err().message));
   std::unique_ptr<operators::postgres::PostgresSink> sink(
       static_cast<operators::postgres::PostgresSink*>(s.value().release()));
-  auto r = sink->open("");
+  auto r = sink->open(state);
   BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
   return sink;
+}
+
+void write_ok(operators::postgres::PostgresSink& s, std::vector<Event> evs) {
+  std::vector<Event> dead;
+  auto r = s.write(evs, dead);
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
+  BOOST_REQUIRE_EQUAL(dead.size(), 0u);
 }
 
 Event ev(Op op, Object r, int64_t pos, int64_t ts) {

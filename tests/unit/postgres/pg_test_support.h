@@ -29,17 +29,21 @@ struct SinkOpts {
   std::vector<std::string> key;
   bool metadata = false;
   bool create_tables = true;
-  int64_t rows = 1;       // flush every write by default
+  int64_t rows = 1;  // flush every write by default
   int64_t delay_us = 0;
   std::string stage = "ods";
-  std::string url;        // default: url_with_password()
+  std::string url;  // default: url_with_password()
   const ast::Expr* table_expr = nullptr;
   int connections = 1;
   std::string copy = "binary";
 };
 
 StageConfig make_config(const SinkOpts& o);
-std::unique_ptr<operators::postgres::PostgresSink> open_sink(const SinkOpts& o);
+// A sink opened with `state` ("" = a first start, else an engine checkpoint's state).
+std::unique_ptr<operators::postgres::PostgresSink> open_sink(const SinkOpts& o,
+                                                             const std::string& state = "");
+// Writes the events; requires success and no dead letter.
+void write_ok(operators::postgres::PostgresSink& s, std::vector<Event> evs);
 
 Event ev(Op op, Object row, int64_t pos = 0, int64_t ts = 0);
 Object row(std::initializer_list<std::pair<const char*, Value>> fields);
