@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "dsl/eval/functions.h"
@@ -147,6 +148,7 @@ class Checker {
     } else {
       check_options(s.options, specs, describe(s), s.name_loc,
                     spec != nullptr ? &spec->free_blocks : nullptr, &s);
+      buffer_vs_batch(s);
     }
     if (s.type == ast::StageType::Join && s.from.size() < 2) {
       diags_.error(s.name_loc, "join '" + s.name +
@@ -241,6 +243,35 @@ class Checker {
           break;
       }
     }
+  }
+
+  // A `buffer` below one batch makes reading and writing alternate: the batch fills only
+  // while nothing else is in flight.
+  void buffer_vs_batch(const ast::Stage& s) {
+    auto literal_int = [](const ast::Option& o) -> std::optional<int64_t> {
+      if (!o.value || o.value->kind != ast::ExprKind::Literal ||
+          o.value->literal.type() != Type::Int) {
+        return std::nullopt;
+      }
+      return o.value->literal.as_int();
+    };
+    const ast::Option* buffer = nullptr;
+    std::optional<int64_t> rows;
+    for (const auto& o : s.options) {
+      if (o.name == "buffer" && !o.is_block) buffer = &o;
+      if (o.name != "batch" || !o.is_block) continue;
+      for (const auto& b : o.block) {
+        if (b.name == "rows") rows = literal_int(b);
+      }
+    }
+    if (buffer == nullptr || !rows) return;
+    auto n = literal_int(*buffer);
+    if (!n || *n >= *rows * 2) return;
+    diags_.warning(buffer->loc, "buffer = " + std::to_string(*n) + " holds less than two of this " +
+                                    "stage's batches (batch.rows = " + std::to_string(*rows) +
+                                    "): its inputs stop while a batch is written; raise it to " +
+                                    std::to_string(*rows * 4) + " or leave it out (the default " +
+                                    "is 4 x batch.rows)");
   }
 
   void window(const ast::Stage& s, const ast::Statement& st) {

@@ -50,8 +50,10 @@ OptionSpec opt(std::string name, OptType type, std::string def, std::string doc)
 const std::vector<OptionSpec>& common_stage_options() {
   static const std::vector<OptionSpec> specs = [] {
     std::vector<OptionSpec> v;
-    auto buffer = opt("buffer", OptType::Int, "10000",
-                      "most records in flight on the input edge (backpressure bound)");
+    auto buffer = opt("buffer", OptType::Int, "10000, or 4 x batch.rows for a sink that batches",
+                      "most records in flight on the input edge (backpressure bound); a sink "
+                      "that batches needs room for several batches, so that the sources read "
+                      "the next ones while one is written");
     buffer.min = 1;
     v.push_back(buffer);
     auto par = opt("parallelism", OptType::Int, "1",

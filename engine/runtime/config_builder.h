@@ -14,6 +14,14 @@ namespace sluice::engine {
 
 // Engine defaults (docs/engine.md).
 inline constexpr int64_t kDefaultBuffer = 10000;
+// A stage that batches its writes (`batch { rows = N }`) and sets no `buffer` gets room for
+// this many of its batches on its input edge: the sources read the next batches while one is
+// written (with a bound below one batch, reading and writing alternate).
+inline constexpr int64_t kBufferBatches = 4;
+inline constexpr int64_t default_buffer(int64_t batch_rows) {
+  return batch_rows * kBufferBatches > kDefaultBuffer ? batch_rows * kBufferBatches
+                                                      : kDefaultBuffer;
+}
 inline constexpr int64_t kDefaultBatchSize = 1024;
 inline constexpr int64_t kDefaultCheckpointIntervalUs = 1'000'000;
 inline constexpr int64_t kDefaultRestartAttempts = 5;

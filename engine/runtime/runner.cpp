@@ -37,8 +37,8 @@ std::string dead_letter_of(const ast::Stage& s) {
   return {};
 }
 
-int64_t int_option(const ast::Stage& s, const char* name, int64_t def) {
-  for (const auto& o : s.options) {
+int64_t int_option(const std::vector<ast::Option>& options, const char* name, int64_t def) {
+  for (const auto& o : options) {
     if (o.name == name && o.value && o.value->kind == ast::ExprKind::Literal &&
         o.value->literal.type() == Type::Int) {
       return o.value->literal.as_int();
@@ -60,8 +60,12 @@ LivePipeline describe(const ast::Pipeline& p,
     ls.kind = st.kind;
     for (const auto& f : st.from) ls.from.push_back(f.name);
     ls.dead_letter = dead_letter_of(st);
-    ls.parallelism = static_cast<int>(int_option(st, "parallelism", 1));
-    ls.buffer = int_option(st, "buffer", kDefaultBuffer);
+    ls.parallelism = static_cast<int>(int_option(st.options, "parallelism", 1));
+    int64_t batch_rows = 0;
+    for (const auto& o : st.options) {
+      if (o.is_block && o.name == "batch") batch_rows = int_option(o.block, "rows", 0);
+    }
+    ls.buffer = int_option(st.options, "buffer", default_buffer(batch_rows));
     ls.counters = counters.at(st.name);
     lp.stages.push_back(std::move(ls));
   }

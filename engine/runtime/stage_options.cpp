@@ -4,7 +4,12 @@ namespace sluice::engine {
 
 StageOptions StageOptions::from(const StageConfig& cfg) {
   StageOptions o;
-  o.buffer = std::max<int64_t>(1, cfg.option_int("buffer", kDefaultBuffer));
+  int64_t batch_rows = 0;
+  if (const Value* b = cfg.option("batch"); b && b->type() == Type::Object) {
+    const Value* rows = b->as_object().find(intern("rows"));
+    if (rows != nullptr && rows->type() == Type::Int) batch_rows = rows->as_int();
+  }
+  o.buffer = std::max<int64_t>(1, cfg.option_int("buffer", default_buffer(batch_rows)));
   if (const Value* r = cfg.option("retry"); r && r->type() == Type::Object) {
     const Object& ro = r->as_object();
     if (const Value* a = ro.find(intern("attempts")); a && a->type() == Type::Int) {

@@ -30,7 +30,9 @@ const Case kCases[] = {
   sink null n from m {}
 }
 )PIPE",
-     2, 10, Severity::Error, "unknown source kind 'mysqll'; did you mean 'mysql'? (known source kinds: file, generate, mysql)"},
+     2, 10, Severity::Error,
+     "unknown source kind 'mysqll'; did you mean 'mysql'? (known source kinds: file, generate, "
+     "mysql)"},
     {"unknown_sink_kind",
      R"PIPE(pipeline p {
   source file s { path = "a" }
@@ -258,7 +260,8 @@ const Case kCases[] = {
   sink null n from t {}
 }
 )PIPE",
-     3, 20, Severity::Error, "'srcc' in from of transform 't' is not a stage of pipeline 'p'; did you mean 'src'?"},
+     3, 20, Severity::Error,
+     "'srcc' in from of transform 't' is not a stage of pipeline 'p'; did you mean 'src'?"},
     {"from_a_sink",
      R"PIPE(pipeline p {
   source file src { path = "a" }
@@ -313,7 +316,8 @@ pipeline p { source file s { path = "a" } sink null n from s {} }
   sink file dlq { path = "d" }
 }
 )PIPE",
-     3, 40, Severity::Error, "dead_letter 'dlqq' is not a stage of pipeline 'p'; did you mean 'dlq'?"},
+     3, 40, Severity::Error,
+     "dead_letter 'dlqq' is not a stage of pipeline 'p'; did you mean 'dlq'?"},
     {"dead_letter_not_sink",
      R"PIPE(pipeline p {
   source file src { path = "in.jsonl" }
@@ -333,6 +337,14 @@ pipeline p { source file s { path = "a" } sink null n from s {} }
 }
 )PIPE",
      4, 13, Severity::Warning, "sink 'orphan' has no from and no stage names it as dead_letter"},
+    {"buffer_below_two_batches",
+     R"PIPE(pipeline p {
+  source file src { path = "a" }
+  sink postgres n from src { url = "u" table = "t" batch { rows = 20000 } buffer = 10000 }
+}
+)PIPE",
+     3, 75, Severity::Warning,
+     "buffer = 10000 holds less than two of this stage's batches (batch.rows = 20000)"},
     {"unknown_function",
      R"PIPE(pipeline p {
   source file src { path = "in.jsonl" }
@@ -482,7 +494,8 @@ pipeline p { source file s { path = "a" } sink null n from s {} }
   sink null out from t {}
 }
 )PIPE",
-     4, 13, Severity::Error, "aggregate function sum() can only be the whole value of an aggregate field"},
+     4, 13, Severity::Error,
+     "aggregate function sum() can only be the whole value of an aggregate field"},
     {"aggregate_nested",
      R"PIPE(pipeline p {
   source file src { path = "in.jsonl" }

@@ -95,4 +95,21 @@ BOOST_AUTO_TEST_CASE(checkpoint_encoding_round_trips) {
   BOOST_TEST(!CheckpointStore::decode("{\"checkpoint\": x}").ok());
 }
 
+BOOST_AUTO_TEST_CASE(buffer_default_follows_batch_rows) {
+  // A sink that batches gets room for 4 of its batches unless `buffer` is set.
+  auto with_rows = [](int64_t rows) {
+    StageConfig c;
+    Object batch;
+    batch.set(intern("rows"), Value::int64(rows));
+    c.options.set(intern("batch"), Value::object(std::move(batch)));
+    return c;
+  };
+  BOOST_TEST(StageOptions::from(with_rows(20000)).buffer == 80000);
+  BOOST_TEST(StageOptions::from(with_rows(1000)).buffer == 10000);  // never below the default
+  StageConfig set = with_rows(20000);
+  set.options.set(intern("buffer"), Value::int64(5000));
+  BOOST_TEST(StageOptions::from(set).buffer == 5000);
+  BOOST_TEST(StageOptions::from(StageConfig{}).buffer == 10000);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
