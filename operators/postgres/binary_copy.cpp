@@ -307,15 +307,26 @@ bool append_binary_field(const Value& v, BinType t, ColKind kind, std::string& o
   return false;
 }
 
-void copy_binary(pqxx::dbtransaction& tx, const std::string& target, const std::string& columns,
-                 const std::string& data) {
-  tx.exec("COPY " + target + " (" + columns + ") FROM STDIN (FORMAT binary)");
-  PGconn* c = RawConnection::of(tx);
+void BinaryCopyIn::start() {
+  if (started_) return;
+  tx_.exec("COPY " + target_ + " (" + columns_ + ") FROM STDIN (FORMAT binary)");
+  started_ = true;
+}
+
+void BinaryCopyIn::put(std::string& data) {
+  start();
+  PGconn* c = RawConnection::of(tx_);
   constexpr size_t kPiece = 1 << 20;
   for (size_t at = 0; at < data.size(); at += kPiece) {
     const int n = static_cast<int>(std::min(kPiece, data.size() - at));
     if (PQputCopyData(c, data.data() + at, n) != 1) throw_result(c, nullptr);
   }
+  data.clear();
+}
+
+void BinaryCopyIn::end(std::string& data) {
+  put(data);
+  PGconn* c = RawConnection::of(tx_);
   if (PQputCopyEnd(c, nullptr) != 1) throw_result(c, nullptr);
   PGresult* r = PQgetResult(c);
   if (r == nullptr || PQresultStatus(r) != PGRES_COMMAND_OK) throw_result(c, r);

@@ -48,9 +48,25 @@ bool append_binary_field(const Value& v, BinType t, ColKind kind, std::string& o
 // A field of raw bytes (text, json, "char" columns).
 void append_binary_bytes(std::string_view bytes, std::string& out);
 
-// Runs `COPY target (columns) FROM STDIN (FORMAT binary)` in tx with `data` (header and
-// tuples). Throws pqxx exceptions (pqxx::sql_error with the SQLSTATE, broken_connection).
-void copy_binary(pqxx::dbtransaction& tx, const std::string& target, const std::string& columns,
-                 const std::string& data);
+// `COPY target (columns) FROM STDIN (FORMAT binary)` in tx, its data sent piece by piece as
+// it is encoded, so that PostgreSQL parses and inserts one piece while the next is encoded.
+// Nothing is sent before the first put() or end(). All calls throw pqxx exceptions
+// (pqxx::sql_error with the SQLSTATE, broken_connection); errors of the rows come from end().
+class BinaryCopyIn {
+ public:
+  BinaryCopyIn(pqxx::dbtransaction& tx, std::string target, std::string columns)
+      : tx_(tx), target_(std::move(target)), columns_(std::move(columns)) {}
+  // Sends `data` (the header first, then whole or partial tuples) and clears it.
+  void put(std::string& data);
+  // Sends `data` (ending with the trailer) and ends the COPY.
+  void end(std::string& data);
+
+ private:
+  void start();
+  pqxx::dbtransaction& tx_;
+  std::string target_;
+  std::string columns_;
+  bool started_ = false;
+};
 
 }  // namespace sluice::operators::postgres

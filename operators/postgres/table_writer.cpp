@@ -11,6 +11,8 @@ namespace sluice::operators::postgres {
 namespace {
 
 constexpr size_t kChunk = 1 << 20;
+// Binary COPY data goes out in pieces of this size while the rest is encoded.
+constexpr size_t kPiece = 256 << 10;
 constexpr const char* kOpColumn = "sluice_op";
 
 // The last position encoded: snapshot rows (and the rows of one binlog event) share theirs.
@@ -72,6 +74,48 @@ std::string column_list(const WriteGroup& g, const char* prefix = "") {
   return s;
 }
 
+// One tuple of binary COPY data; false (with a partial tuple in `out`) when a column or value
+// has no exact binary form.
+bool encode_binary_row(const WriteGroup& g, const WriteItem& it, const std::vector<BinType>& bin,
+                       bool staging, Mode mode, PositionCache& pos, std::string& out) {
+  append_binary_int16(static_cast<int16_t>(g.cols.size() + (staging ? 1 : 0)), out);
+  for (size_t c = 0; c < g.cols.size(); ++c) {
+    const WriteColumn& col = g.cols[c];
+    switch (col.src) {
+      case WriteColumn::Src::Field: {
+        static const Value kNull;
+        const Value* v = it.row->find(col.sym);
+        if (!append_binary_field(v == nullptr ? kNull : *v, bin[c], col.kind, out)) return false;
+        break;
+      }
+      case WriteColumn::Src::Op:
+        if (bin[c] != BinType::Text) return false;
+        append_binary_bytes(it.is_delete ? "d" : op_code(it.ev->op), out);
+        break;
+      case WriteColumn::Src::Ts: {
+        Value ts = it.ev->ts == 0 ? Value::null() : Value::timestamp(it.ev->ts);
+        if (!append_binary_field(ts, bin[c], col.kind, out)) return false;
+        break;
+      }
+      case WriteColumn::Src::Pos:
+        if (bin[c] != BinType::Text) return false;
+        if (it.ev->position.is_null()) {
+          append_binary_field(Value::null(), bin[c], col.kind, out);
+          break;
+        }
+        append_binary_bytes(pos.json(it.ev->position), out);
+        break;
+      case WriteColumn::Src::Deleted:
+        if (!append_binary_field(Value::boolean(it.is_delete), bin[c], col.kind, out)) {
+          return false;
+        }
+        break;
+    }
+  }
+  if (staging) append_binary_bytes(it.is_delete && mode == Mode::Upsert ? "d" : "u", out);
+  return true;
+}
+
 }  // namespace
 
 std::string TableWriter::signature(const WriteGroup& g) const {
@@ -97,73 +141,47 @@ void TableWriter::prepare(pqxx::transaction_base& tx, const WriteGroup& g) {
   created_.emplace(std::move(sig), std::move(name));
 }
 
-bool TableWriter::encode_binary(const WriteGroup& g, size_t lo, size_t hi, bool staging) {
+bool TableWriter::binary_columns(const WriteGroup& g) {
   bin_.clear();
   for (const auto& c : g.cols) {
     bin_.push_back(bin_type_for(c.type));
     if (bin_.back() == BinType::None) return false;
   }
-  buf_.clear();
-  append_binary_header(buf_);
-  const int16_t nfields = static_cast<int16_t>(g.cols.size() + (staging ? 1 : 0));
-  PositionCache pos;
-  for (size_t i = lo; i < hi; ++i) {
-    const WriteItem& it = g.items[i];
-    append_binary_int16(nfields, buf_);
-    for (size_t c = 0; c < g.cols.size(); ++c) {
-      const WriteColumn& col = g.cols[c];
-      switch (col.src) {
-        case WriteColumn::Src::Field: {
-          static const Value kNull;
-          const Value* v = it.row->find(col.sym);
-          if (!append_binary_field(v == nullptr ? kNull : *v, bin_[c], col.kind, buf_)) {
-            return false;
-          }
-          break;
-        }
-        case WriteColumn::Src::Op:
-          if (bin_[c] != BinType::Text) return false;
-          append_binary_bytes(it.is_delete ? "d" : op_code(it.ev->op), buf_);
-          break;
-        case WriteColumn::Src::Ts: {
-          Value ts = it.ev->ts == 0 ? Value::null() : Value::timestamp(it.ev->ts);
-          if (!append_binary_field(ts, bin_[c], col.kind, buf_)) return false;
-          break;
-        }
-        case WriteColumn::Src::Pos:
-          if (bin_[c] != BinType::Text) return false;
-          if (it.ev->position.is_null()) {
-            append_binary_field(Value::null(), bin_[c], col.kind, buf_);
-            break;
-          }
-          append_binary_bytes(pos.json(it.ev->position), buf_);
-          break;
-        case WriteColumn::Src::Deleted:
-          if (!append_binary_field(Value::boolean(it.is_delete), bin_[c], col.kind, buf_)) {
-            return false;
-          }
-          break;
-      }
-    }
-    if (staging) append_binary_bytes(it.is_delete && mode_ == Mode::Upsert ? "d" : "u", buf_);
-  }
-  append_binary_int16(-1, buf_);
   return true;
 }
 
 void TableWriter::copy_rows(pqxx::transaction_base& tx, const std::string& target,
                             const WriteGroup& g, size_t lo, size_t hi, bool staging,
                             size_t& n_upserts, size_t& n_deletes) {
-  // Binary when every column and value has an exact binary form; text COPY otherwise.
-  if (binary_ && encode_binary(g, lo, hi, staging)) {
-    ++binary_copies_;
+  auto count = [&](const WriteItem& it) {
+    (staging && it.is_delete && mode_ == Mode::Upsert ? n_deletes : n_upserts)++;
+  };
+  // Binary while every column and value has an exact binary form; from the first value
+  // without one, the rest of the range goes by text COPY (both store the same values).
+  if (binary_ && binary_columns(g)) {
     std::string cols = column_list(g);
     if (staging) cols += std::string(", ") + kOpColumn;
-    copy_binary(dynamic_cast<pqxx::dbtransaction&>(tx), target, cols, buf_);
-    for (size_t i = lo; i < hi; ++i) {
-      (staging && g.items[i].is_delete && mode_ == Mode::Upsert ? n_deletes : n_upserts)++;
+    BinaryCopyIn copy(dynamic_cast<pqxx::dbtransaction&>(tx), target, std::move(cols));
+    buf_.clear();
+    append_binary_header(buf_);
+    PositionCache pos;
+    size_t i = lo;
+    for (; i < hi; ++i) {
+      const size_t mark = buf_.size();
+      if (!encode_binary_row(g, g.items[i], bin_, staging, mode_, pos, buf_)) {
+        buf_.resize(mark);
+        break;
+      }
+      count(g.items[i]);
+      if (buf_.size() >= kPiece) copy.put(buf_);  // PostgreSQL works on it meanwhile
     }
-    return;
+    if (i > lo) {
+      append_binary_int16(-1, buf_);
+      copy.end(buf_);
+      ++binary_copies_;
+    }
+    lo = i;
+    if (lo == hi) return;
   }
   std::vector<std::string> names;
   names.reserve(g.cols.size() + 1);
@@ -178,13 +196,8 @@ void TableWriter::copy_rows(pqxx::transaction_base& tx, const std::string& targe
       if (c > 0) buf_.push_back('\t');
       append_field(g.cols[c], it, buf_, pos);
     }
-    if (staging) {
-      bool del = it.is_delete && mode_ == Mode::Upsert;
-      buf_ += del ? "\td" : "\tu";
-      (del ? n_deletes : n_upserts)++;
-    } else {
-      ++n_upserts;
-    }
+    if (staging) buf_ += it.is_delete && mode_ == Mode::Upsert ? "\td" : "\tu";
+    count(it);
     if (buf_.size() >= kChunk || i + 1 == hi) {
       stream << RawCopyChunk{&buf_};
       buf_.clear();

@@ -1,6 +1,7 @@
 // Applies a WriteGroup's rows to its table inside a transaction, set-wise:
 // - direct: one COPY into the target (append mode; snapshot rows into a safe table);
-// (COPY is binary when every column and value has an exact binary form, text otherwise)
+// (COPY is binary, sent while it is encoded, up to the first value without an exact binary
+// form; text from there on)
 // - staging: one COPY into a per-connection TEMP table (ON COMMIT DELETE ROWS, same column
 //   types as the target), then one INSERT ... SELECT ... ON CONFLICT (key) DO UPDATE and one
 //   DELETE ... USING for deletes (upsert mode);
@@ -40,9 +41,8 @@ class TableWriter {
   void truncate(pqxx::transaction_base& tx, const WriteGroup& g);
   void copy_rows(pqxx::transaction_base& tx, const std::string& target, const WriteGroup& g,
                  size_t lo, size_t hi, bool staging, size_t& n_upserts, size_t& n_deletes);
-  // Items [lo, hi) as binary COPY data into buf_; false when a column or value has no exact
-  // binary form (then text COPY is used).
-  bool encode_binary(const WriteGroup& g, size_t lo, size_t hi, bool staging);
+  // The binary form of each column of g into bin_; false when one has none (text COPY then).
+  bool binary_columns(const WriteGroup& g);
 
   Mode mode_;
   bool binary_;
