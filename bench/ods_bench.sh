@@ -2,8 +2,9 @@
 # MySQL -> PostgreSQL ODS benchmark (issue 4). Release build, private servers
 # (scripts/local_servers.sh), PostgreSQL durable (fsync on, synchronous_commit on).
 #
-#   [CONNECTIONS=N] bash bench/ods_bench.sh [SF] [STREAM_CHANGES] [LATENCY_SECONDS]
+#   [CONNECTIONS=N] [SNAPSHOT_RUNS=3] bash bench/ods_bench.sh [SF] [STREAM_CHANGES] [LATENCY_SECONDS]
 #
+# SNAPSHOT_RUNS: (a) runs sluice and pgloader this many times, alternating, and prints medians.
 # CONNECTIONS: the postgres sink's `connections` option (default 1).
 # SF: scale factor of pipelines/sql/bank_data.sql (300,000 rows per unit; default 10 = 3M rows).
 # (a) snapshot MariaDB -> PostgreSQL: sluice (snapshot = only) vs pgloader on the same data
@@ -20,6 +21,7 @@ SF=${1:-10}
 CHANGES=${2:-500000}
 LAT_SECONDS=${3:-30}
 CONNECTIONS=${CONNECTIONS:-1}
+SNAPSHOT_RUNS=${SNAPSHOT_RUNS:-3}
 
 bash scripts/install-deps.sh
 if ! command -v pgloader > /dev/null; then  # the comparison only: not a dependency of sluice
@@ -58,6 +60,17 @@ t1=$(now)
 ROWS=$(mysql_cli -N -B -e "SELECT (SELECT COUNT(*) FROM bank.customers) + (SELECT COUNT(*) FROM bank.accounts) +
   (SELECT COUNT(*) FROM bank.transactions) + (SELECT COUNT(*) FROM bank.agreements)")
 echo "   $ROWS rows loaded in $(elapsed "$t0" "$t1") s"
+# After a bulk load InnoDB flushes dirty pages and merges secondary-index changes in the
+# background for a while; whichever tool runs first would share the CPU with that. Wait until
+# the buffer pool is clean (at most 120 s), then go on with the server's own settings.
+mysql_cli -e "SET GLOBAL innodb_max_dirty_pages_pct = 0, GLOBAL innodb_max_dirty_pages_pct_lwm = 0"
+for _ in $(seq 1 240); do
+  dirty=$(mysql_cli -N -B -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'" | awk '{print $2}')
+  [ "${dirty:-1}" -eq 0 ] && break
+  sleep 0.5
+done
+mysql_cli -e "SET GLOBAL innodb_max_dirty_pages_pct = DEFAULT, GLOBAL innodb_max_dirty_pages_pct_lwm = DEFAULT"
+echo "   MariaDB settled: $(mysql_cli -N -B -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'" | awk '{print $2}') dirty pages"
 
 # ---- (a) snapshot ----
 cat > "$WORK/snapshot.pipe" << 'EOF'
@@ -78,21 +91,6 @@ pipeline ods_bench {
 }
 EOF
 sed -i "s/__CONNECTIONS__/$CONNECTIONS/" "$WORK/snapshot.pipe"
-echo "== (a) snapshot: sluice (connections = $CONNECTIONS)"
-cd "$WORK"
-t0=$(now)
-rss_a=$( { peak_rss "$SLUICE" run snapshot.pipe --exit-when-idle 2s > sluice_a.log 2>&1; } 3>&1)
-t1=$(now)
-cd "$ROOT"
-n=$(psql_cli -At -c "SELECT (SELECT count(*) FROM ods.customers) + (SELECT count(*) FROM ods.accounts) +
-  (SELECT count(*) FROM ods.transactions) + (SELECT count(*) FROM ods.agreements)")
-# --exit-when-idle waits 2 s after the last row: not part of the copy.
-t1=$(python3 -c "print($t1 - 2)")
-echo "   sluice  : $n rows in $(elapsed "$t0" "$t1") s = $(rate "$n" "$t0" "$t1") rows/s, peak RSS ${rss_a} MB"
-
-echo "== (a) snapshot: pgloader $(pgloader --version 2> /dev/null | head -n 1 | awk '{print $NF}')"
-"$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE pgl" > /dev/null
-t0=$(now)
 # pgloader's defaults, except that it cannot translate MariaDB's `current_timestamp(6)`
 # column default: the TIMESTAMP defaults are dropped.
 cat > "$WORK/pgloader.load" << EOF
@@ -101,13 +99,45 @@ LOAD DATABASE
   INTO postgresql://postgres@127.0.0.1:$PG_PORT/pgl
 CAST type timestamp to timestamptz drop default using zero-dates-to-null;
 EOF
-pgloader "$WORK/pgloader.load" > "$WORK/pgloader.log" 2>&1 \
-  || { echo "pgloader failed:"; tail -n 20 "$WORK/pgloader.log"; }
-t1=$(now)
-m=$("$PG_BIN/psql" -X -At -h 127.0.0.1 -p "$PG_PORT" -U postgres -d pgl -c \
-  "SELECT (SELECT count(*) FROM bank.customers) + (SELECT count(*) FROM bank.accounts) +
-   (SELECT count(*) FROM bank.transactions) + (SELECT count(*) FROM bank.agreements)" 2> /dev/null || echo 0)
-echo "   pgloader: $m rows in $(elapsed "$t0" "$t1") s = $(rate "${m:-0}" "$t0" "$t1") rows/s (it also builds the 3 secondary indexes)"
+pg_admin() { "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
+median() { python3 -c "import statistics, sys; print(f'{statistics.median(float(x) for x in sys.argv[1:]):,.0f}')" "$@"; }
+echo "== (a) snapshot, $SNAPSHOT_RUNS runs each, alternating: sluice (connections = $CONNECTIONS) and pgloader $(pgloader --version 2> /dev/null | head -n 1 | awk '{print $NF}')"
+s_rates=(); p_rates=(); ratios=()
+for run in $(seq 1 "$SNAPSHOT_RUNS"); do
+  # a fresh target and state for each sluice run (the last one stays for (b) and (c))
+  psql_cli -q -c "DROP SCHEMA IF EXISTS ods CASCADE; DROP TABLE IF EXISTS public.sluice_checkpoints" > /dev/null 2>&1
+  rm -rf "$WORK/state"
+  # each tool starts with the server's dirty pages written (the previous run's checkpoint
+  # I/O does not land in the next one)
+  pg_admin -c "CHECKPOINT" > /dev/null
+  cd "$WORK"
+  t0=$(now)
+  rss_a=$( { peak_rss "$SLUICE" run snapshot.pipe --exit-when-idle 2s > sluice_a.log 2>&1; } 3>&1)
+  t1=$(now)
+  cd "$ROOT"
+  n=$(psql_cli -At -c "SELECT (SELECT count(*) FROM ods.customers) + (SELECT count(*) FROM ods.accounts) +
+    (SELECT count(*) FROM ods.transactions) + (SELECT count(*) FROM ods.agreements)")
+  # --exit-when-idle waits 2 s after the last row: not part of the copy.
+  t1=$(python3 -c "print($t1 - 2)")
+  s_rate=$(python3 -c "print($n / ($t1 - $t0))")
+  echo "   run $run sluice  : $n rows in $(elapsed "$t0" "$t1") s = $(rate "$n" "$t0" "$t1") rows/s, peak RSS ${rss_a} MB"
+
+  pg_admin -c "DROP DATABASE IF EXISTS pgl" > /dev/null 2>&1
+  pg_admin -c "CREATE DATABASE pgl" > /dev/null
+  pg_admin -c "CHECKPOINT" > /dev/null
+  t0=$(now)
+  pgloader "$WORK/pgloader.load" > "$WORK/pgloader.log" 2>&1 \
+    || { echo "pgloader failed:"; tail -n 20 "$WORK/pgloader.log"; }
+  t1=$(now)
+  m=$("$PG_BIN/psql" -X -At -h 127.0.0.1 -p "$PG_PORT" -U postgres -d pgl -c \
+    "SELECT (SELECT count(*) FROM bank.customers) + (SELECT count(*) FROM bank.accounts) +
+     (SELECT count(*) FROM bank.transactions) + (SELECT count(*) FROM bank.agreements)" 2> /dev/null || echo 0)
+  p_rate=$(python3 -c "print(${m:-0} / ($t1 - $t0))")
+  echo "   run $run pgloader: $m rows in $(elapsed "$t0" "$t1") s = $(rate "${m:-0}" "$t0" "$t1") rows/s (it also builds the 3 secondary indexes)"
+  s_rates+=("$s_rate"); p_rates+=("$p_rate")
+  ratios+=("$(python3 -c "print($s_rate / max($p_rate, 1e-9) * 100)")")
+done
+echo "   median: sluice $(median "${s_rates[@]}") rows/s, pgloader $(median "${p_rates[@]}") rows/s, sluice/pgloader per run (median) $(python3 -c "import statistics, sys; print(f'{statistics.median(float(x) for x in sys.argv[1:]) / 100:.2f}x')" "${ratios[@]}")"
 
 # ---- (b) streaming backlog ----
 echo "== (b) streaming: $CHANGES mixed changes written while sluice is stopped, then drained"
