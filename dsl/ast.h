@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,12 @@ struct Statement {
 
 enum class StageType : uint8_t { Source, Transform, Aggregate, Join, Sink };
 const char* stage_type_name(StageType t);  // "source", "transform", ...
+
+// The option `name` among `options` (a stage's or a block's); nullptr when absent.
+const Option* find_option(const std::vector<Option>& options, const std::string& name);
+// The value of a constant integer option (`buffer = 5000`); nullopt when `o` is null, a block
+// or anything but an integer literal.
+std::optional<int64_t> literal_int(const Option* o);
 
 struct NameRef {
   std::string name;

@@ -248,25 +248,12 @@ class Checker {
   // A `buffer` below one batch makes reading and writing alternate: the batch fills only
   // while nothing else is in flight.
   void buffer_vs_batch(const ast::Stage& s) {
-    auto literal_int = [](const ast::Option& o) -> std::optional<int64_t> {
-      if (!o.value || o.value->kind != ast::ExprKind::Literal ||
-          o.value->literal.type() != Type::Int) {
-        return std::nullopt;
-      }
-      return o.value->literal.as_int();
-    };
-    const ast::Option* buffer = nullptr;
-    std::optional<int64_t> rows;
-    for (const auto& o : s.options) {
-      if (o.name == "buffer" && !o.is_block) buffer = &o;
-      if (o.name != "batch" || !o.is_block) continue;
-      for (const auto& b : o.block) {
-        if (b.name == "rows") rows = literal_int(b);
-      }
-    }
-    if (buffer == nullptr || !rows) return;
-    auto n = literal_int(*buffer);
-    if (!n || *n >= *rows * 2) return;
+    const ast::Option* buffer = ast::find_option(s.options, "buffer");
+    const ast::Option* batch = ast::find_option(s.options, "batch");
+    if (buffer == nullptr || batch == nullptr) return;
+    std::optional<int64_t> rows = ast::literal_int(ast::find_option(batch->block, "rows"));
+    std::optional<int64_t> n = ast::literal_int(buffer);
+    if (!rows || !n || *n >= *rows * 2) return;
     diags_.warning(buffer->loc, "buffer = " + std::to_string(*n) + " holds less than two of this " +
                                     "stage's batches (batch.rows = " + std::to_string(*rows) +
                                     "): its inputs stop while a batch is written; raise it to " +

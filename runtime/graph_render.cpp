@@ -9,24 +9,13 @@
 namespace sluice::runtime {
 namespace {
 
-const ast::Option* find_option(const ast::Stage& s, const std::string& name) {
-  for (const auto& o : s.options) {
-    if (o.name == name) return &o;
-  }
-  return nullptr;
-}
-
 int parallelism_of(const ast::Stage& s) {
-  const ast::Option* o = find_option(s, "parallelism");
-  if (o && o->value && o->value->kind == ast::ExprKind::Literal && o->value->literal.type() == Type::Int) {
-    return static_cast<int>(o->value->literal.as_int());
-  }
-  return 1;
+  return static_cast<int>(ast::literal_int(ast::find_option(s.options, "parallelism")).value_or(1));
 }
 
 // dead_letter = name (an identifier parses as a field path) or "name".
 std::string dead_letter_of(const ast::Stage& s) {
-  const ast::Option* o = find_option(s, "dead_letter");
+  const ast::Option* o = ast::find_option(s.options, "dead_letter");
   if (!o || !o->value) return {};
   const ast::Expr& e = *o->value;
   if (e.kind == ast::ExprKind::Field && e.path.size() == 1) return e.path[0];

@@ -37,16 +37,6 @@ std::string dead_letter_of(const ast::Stage& s) {
   return {};
 }
 
-int64_t int_option(const std::vector<ast::Option>& options, const char* name, int64_t def) {
-  for (const auto& o : options) {
-    if (o.name == name && o.value && o.value->kind == ast::ExprKind::Literal &&
-        o.value->literal.type() == Type::Int) {
-      return o.value->literal.as_int();
-    }
-  }
-  return def;
-}
-
 LivePipeline describe(const ast::Pipeline& p,
                       const std::map<std::string, std::shared_ptr<StageCounters>>& counters,
                       std::shared_ptr<PipelineStatus> status) {
@@ -60,12 +50,13 @@ LivePipeline describe(const ast::Pipeline& p,
     ls.kind = st.kind;
     for (const auto& f : st.from) ls.from.push_back(f.name);
     ls.dead_letter = dead_letter_of(st);
-    ls.parallelism = static_cast<int>(int_option(st.options, "parallelism", 1));
-    int64_t batch_rows = 0;
-    for (const auto& o : st.options) {
-      if (o.is_block && o.name == "batch") batch_rows = int_option(o.block, "rows", 0);
-    }
-    ls.buffer = int_option(st.options, "buffer", default_buffer(batch_rows));
+    ls.parallelism =
+        static_cast<int>(ast::literal_int(ast::find_option(st.options, "parallelism")).value_or(1));
+    const ast::Option* batch = ast::find_option(st.options, "batch");
+    const int64_t batch_rows =
+        batch != nullptr ? ast::literal_int(ast::find_option(batch->block, "rows")).value_or(0) : 0;
+    ls.buffer = ast::literal_int(ast::find_option(st.options, "buffer"))
+                    .value_or(default_buffer(batch_rows));
     ls.counters = counters.at(st.name);
     lp.stages.push_back(std::move(ls));
   }
