@@ -91,6 +91,9 @@ void print_stages(const Value& p) {
                       human(total).c_str());
         note += buf;
       }
+      if (const Value* h = field(s, "health"); h && h->type() == Type::String) {
+        note += ", " + h->as_string();
+      }
       if (const Value* paused = field(s, "paused");
           paused && paused->type() == Type::Bool && paused->as_bool()) {
         note += ", paused";

@@ -180,6 +180,8 @@ std::string ManagementApi::pipeline_json(const engine::LivePipeline& p, bool wit
       if (s.type == "source") {
         o += ",\"paused\":" + std::string(c.paused.load() ? "true" : "false");
         o += ",\"lag_seconds\":" + num(static_cast<double>(c.lag_us.load()) / 1e6);
+        const std::string health = c.health();
+        if (!health.empty()) o += ",\"health\":" + str(health);
         const int64_t total = c.progress_total.load();
         if (total >= 0) {
           o += ",\"progress\":{\"done\":" + std::to_string(c.progress_done.load()) +

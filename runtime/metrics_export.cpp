@@ -190,6 +190,13 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
     w.sample("sluice_source_lag_seconds", stage_labels(p, s),
              num(static_cast<double>(s.counters->lag_us.load(std::memory_order_relaxed)) / 1e6));
   });
+  w.family("sluice_source_unhealthy", "gauge",
+           "1 while the source is not healthy but keeps trying by itself (e.g. reconnecting to "
+           "its server); `sluice status` shows why.");
+  each_stage(sources, [&](const LivePipeline& p, const LiveStage& s) {
+    w.sample("sluice_source_unhealthy", stage_labels(p, s),
+             s.counters->unhealthy.load(std::memory_order_relaxed) ? "1" : "0");
+  });
   w.family("sluice_source_last_event_timestamp_seconds", "gauge",
            "Commit time of the last polled event.");
   each_stage(sources, [&](const LivePipeline& p, const LiveStage& s) {

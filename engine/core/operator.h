@@ -54,6 +54,10 @@ class Source {
   // Bounded reads (a counted generate, a snapshot): records read so far and the total expected.
   // false = unknown. Called once per polled batch for progress reporting.
   virtual bool progress(int64_t& /*done*/, int64_t& /*total*/) const { return false; }
+  // "" while healthy; else what is wrong right now while the source keeps trying by itself
+  // (e.g. "reconnecting for 12s: binlog connection lost"). Shown by `status` and /metrics;
+  // such a source is never idle. Called once per poll: keep it cheap when healthy.
+  virtual std::string health() const { return {}; }
   // Records the last poll could not turn into events (a message that does not parse), with
   // Event::dead_letter set (kind + message) and the raw input in the row. The engine takes
   // them right after each poll and routes them like a stage's dead letters (on_error /

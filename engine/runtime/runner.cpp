@@ -273,6 +273,11 @@ RunResult run(const ast::File& file, const OperatorRegistry& reg, const RunOptio
         last_activity = act;
         last_change = now;
       }
+      for (auto& r : running) {  // a source that is reconnecting is not idle
+        for (const auto& [name, c] : r.counters) {
+          if (c && c->unhealthy.load(std::memory_order_relaxed)) last_change = now;
+        }
+      }
       bool stop = g_stop.load(std::memory_order_relaxed);
       if (!stop && opts.exit_when_idle_us >= 0 && now - last_change >= opts.exit_when_idle_us) {
         if (!opts.quiet && !stop_sent) log::info("engine", "idle: stopping");

@@ -9,6 +9,7 @@
 #include <deque>
 #include <iterator>
 #include <mutex>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -110,6 +111,20 @@ struct StageCounters {
   std::atomic<int64_t> lag_us{0};
   std::atomic<int64_t> progress_done{-1};
   std::atomic<int64_t> progress_total{-1};
+  // Sources: Source::health() after the last poll ("" = healthy).
+  std::atomic<bool> unhealthy{false};
+  void set_health(std::string h) {
+    const bool bad = !h.empty();
+    if (!bad && !unhealthy.load(std::memory_order_relaxed)) return;
+    std::lock_guard<std::mutex> lock(health_mu_);
+    health_ = std::move(h);
+    unhealthy.store(bad, std::memory_order_relaxed);
+  }
+  std::string health() const {
+    if (!unhealthy.load(std::memory_order_relaxed)) return {};
+    std::lock_guard<std::mutex> lock(health_mu_);
+    return health_;
+  }
   // Time spent per batch (source poll, processor process, sink write) in micros, and the
   // number of records per batch.
   Histogram<14> batch_us{{100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000,
@@ -122,6 +137,10 @@ struct StageCounters {
     batch_us.observe(micros);
     batch_size.observe(static_cast<int64_t>(records));
   }
+
+ private:
+  mutable std::mutex health_mu_;
+  std::string health_;
 };
 
 }  // namespace sluice::engine

@@ -10,7 +10,9 @@
 #include <cstring>
 
 #include "engine/common/logger.h"
+#include "operators/mysql/binlog_event.h"
 #include "operators/mysql/ddl_statement.h"
+#include "operators/mysql/gtid_state.h"
 #include "operators/mysql/row_decoder.h"
 #include "operators/mysql/schema_loader.h"
 
@@ -85,6 +87,29 @@ result<void> check_server(Connection& c) {
   return {};
 }
 
+namespace {
+
+result<uint32_t> server_id_of(Connection& c) {
+  auto id = c.scalar("SELECT @@global.server_id");
+  if (!id.ok()) return id.err();
+  return static_cast<uint32_t>(std::stoul(id->value_or("0")));
+}
+
+// The GTID state of the server now: @@gtid_binlog_pos (MariaDB) or @@gtid_executed (MySQL).
+std::string server_gtid_state(Connection& c) {
+  auto g = c.scalar("SELECT @@global.gtid_binlog_pos");
+  if (g.ok() && g->has_value()) return **g;
+  auto m = c.scalar("SELECT @@global.gtid_executed");
+  if (m.ok() && m->has_value()) {
+    std::string s = **m;
+    std::erase(s, '\n');
+    return s;
+  }
+  return "";
+}
+
+}  // namespace
+
 result<BinlogPosition> current_position(Connection& c) {
   auto rows = c.query("SHOW MASTER STATUS");
   if (!rows.ok()) return rows.err();
@@ -92,8 +117,9 @@ result<BinlogPosition> current_position(Connection& c) {
   BinlogPosition p;
   p.file = rows->front()[0].value_or("");
   p.pos = std::stoull(rows->front()[1].value_or("4"));
-  auto g = c.scalar("SELECT @@global.gtid_binlog_pos");
-  if (g.ok() && g->has_value()) p.gtid = **g;
+  p.gtid = server_gtid_state(c);
+  auto id = server_id_of(c);
+  if (id.ok()) p.server = *id;
   return p;
 }
 
@@ -104,15 +130,35 @@ result<BinlogPosition> earliest_position(Connection& c) {
   BinlogPosition p;
   p.file = rows->front()[0].value_or("");
   p.pos = 4;
+  auto id = server_id_of(c);
+  if (id.ok()) p.server = *id;
   return p;
 }
 
+namespace {
+
+int64_t steady_micros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string seconds_text(int64_t us) {
+  return std::to_string((us + 500000) / 1000000) + "s";
+}
+
+}  // namespace
+
+// The reading side: one connection's worth of state plus what survives reconnects.
 struct BinlogStream::Impl {
+  BinlogStream& owner;
+  const MySqlConfig& cfg;
+  explicit Impl(BinlogStream& o) : owner(o), cfg(o.cfg_), filter(o.cfg_.filter()) {}
+
   Connection repl;
   Connection meta;
   MARIADB_RPL* rpl = nullptr;
-  MARIADB_RPL_EVENT* ev = nullptr;
-  bool checksum = true;
+  bool checksum = true;  // events carry a CRC32 (from the server setting, then each file's FDE)
   TableFilter filter;
   SchemaLoader schema{&meta};
   RowDecoder decoder;
@@ -122,8 +168,18 @@ struct BinlogStream::Impl {
   };
   std::unordered_map<uint64_t, Entry> tables;
   std::string file;
-  std::string gtid;
+  size_t host = 0;         // index in cfg.hosts of the server streamed from
+  uint32_t server_id = 0;  // its @@server_id
+  GtidState gtids;         // the state after `committed`
+  std::string gtid;        // GTID of the transaction being read
+  struct Pending {         // added to `gtids` at the transaction's commit
+    enum class Kind : uint8_t { None, Maria, MySql } kind = Kind::None;
+    MariaGtid maria;
+    std::string uuid;
+    uint64_t gno = 0;
+  } pending;
   bool in_txn = false;
+  bool streamed = false;     // the current connection delivered at least one packet
   BinlogPosition committed;  // position after the last commit seen
   uint64_t rows_in_txn = 0;  // row events queued since `committed`
   uint64_t skip = 0;         // row events still to drop (resume inside a transaction)
@@ -143,13 +199,13 @@ struct BinlogStream::Impl {
   }
 
   // The SourceMeta of a truncate event (no TABLE_MAP precedes a TRUNCATE): cached per table.
-  std::shared_ptr<const SourceMeta> truncate_meta(const std::string& source, const std::string& db,
+  std::shared_ptr<const SourceMeta> truncate_meta(const std::string& db,
                                                   const std::string& table) {
     auto& m = truncated[db + "." + table];
     if (!m) {
       auto meta = std::make_shared<SourceMeta>();
       meta->connector = "mysql";
-      meta->name = source;
+      meta->name = cfg.name;
       meta->db = db;
       meta->table = table;
       m = std::move(meta);
@@ -157,11 +213,17 @@ struct BinlogStream::Impl {
     return m;
   }
 
+  Value position_value(uint64_t next_pos) const {
+    static const Sym kFile = intern("file"), kPos = intern("pos"), kGtid = intern("gtid");
+    Object pos;
+    pos.reserve(3);
+    pos.append(kFile, Value::string(file));
+    pos.append(kPos, Value::int64(static_cast<int64_t>(next_pos)));
+    if (!gtid.empty()) pos.append(kGtid, Value::string(gtid));
+    return Value::object(std::move(pos));
+  }
+
   void close_rpl() {
-    if (ev) {
-      mariadb_free_rpl_event(ev);
-      ev = nullptr;
-    }
     if (rpl) {
       mariadb_rpl_close(rpl);
       rpl = nullptr;
@@ -169,11 +231,27 @@ struct BinlogStream::Impl {
     repl.close();
   }
   ~Impl() { close_rpl(); }
+
+  // ---- connection ----
+  result<void> open_dump();
+  result<void> choose_start(BinlogPosition& at, bool& by_gtid);
+  result<std::pair<const uint8_t*, size_t>> read_packet();
+  error read_error();
+  // Reads events until the connection fails or the stream stops; returns why it ended.
+  error read_events();
+  // ---- events ----
+  result<void> on_event(const uint8_t* data, size_t len);
+  void on_rotate(const RawEvent& ev);
+  void commit(uint64_t next_pos);
+  result<void> on_query(const RawEvent& ev);
+  result<void> on_table_map(const RawEvent& ev);
+  result<void> on_rows(const RawEvent& ev);
+  void emit_truncate(const std::string& db, const std::string& table, const RawEvent& ev);
 };
 
 BinlogStream::BinlogStream(MySqlConfig cfg)
-    : cfg_(std::move(cfg)), impl_(std::make_unique<Impl>()) {
-  impl_->filter = cfg_.filter();
+    : cfg_(std::move(cfg)), impl_(std::make_unique<Impl>(*this)) {
+  if (cfg_.hosts.empty()) cfg_.hosts.push_back(cfg_.conn);
 }
 
 BinlogStream::~BinlogStream() { stop(); }
@@ -183,19 +261,31 @@ void BinlogStream::set_catchup(std::vector<std::pair<std::string, BinlogPosition
 }
 
 result<void> BinlogStream::start(const BinlogPosition& from) {
+  Impl& s = *impl_;
+  auto gs = GtidState::parse(from.gtid);
+  if (!gs.ok()) return gs.err();
+  s.gtids = std::move(gs).value();
+  s.committed = from;
+  s.committed.gtid = s.gtids.text();
+  s.skip = from.skip_rows;
+  s.committed.skip_rows = 0;
+  s.file = from.file;
   Connection c;
-  auto r = c.connect(cfg_.conn);
-  if (!r.ok()) return r;
-  auto chk = check_server(c);
-  if (!chk.ok()) return chk;
-  auto sum = c.scalar("SELECT @@global.binlog_checksum");
-  if (!sum.ok()) return sum.err();
-  impl_->checksum = upper(sum->value_or("NONE")) != "NONE";
-  impl_->committed = from;
-  impl_->skip = from.skip_rows;
-  impl_->committed.skip_rows = 0;
-  impl_->file = from.file;
-  impl_->gtid = from.gtid;
+  auto r = connect_first(c, cfg_.hosts);
+  if (r.ok()) {
+    auto chk = check_server(c);
+    if (!chk.ok()) return chk;
+    auto sum = c.scalar("SELECT @@global.binlog_checksum");
+    if (!sum.ok()) return sum.err();
+    std::string v = sum->value_or("NONE");
+    s.checksum = v != "NONE" && v != "none";
+  } else if (r.err().kind == failure_kind::transient) {
+    log::warn("mysql", cfg_.name + ": " + r.err().message +
+                           "; the stream starts and reconnects (reconnect_timeout " +
+                           seconds_text(cfg_.reconnect_timeout_us) + ")");
+  } else {
+    return r.err();
+  }
   stop_ = false;
   thread_ = std::thread([this] { run(); });
   return {};
@@ -208,11 +298,18 @@ void BinlogStream::stop() {
     not_full_.notify_all();
   }
   if (thread_.joinable()) {
-    // A blocked fetch returns at the latest with the next heartbeat.
+    // A blocked read returns at the latest after the read timeout (3 heartbeats).
     thread_.join();
   }
   impl_->close_rpl();
   impl_->meta.close();
+}
+
+std::string BinlogStream::health() const {
+  int64_t since = stats_.down_since_us.load(std::memory_order_relaxed);
+  if (since == 0) return "";
+  return "reconnecting for " + seconds_text(steady_micros() - since) + ": " +
+         stats_.get_down_reason();
 }
 
 void BinlogStream::push(StreamItem item) {
@@ -274,325 +371,431 @@ bool BinlogStream::wait(std::chrono::milliseconds timeout) {
   return not_empty_.wait_for(lk, timeout, [&] { return !queue_.empty(); });
 }
 
+// ---- connection ----
+
+// Where the dump starts on the server just connected to: the checkpoint's file and position
+// when they are this server's, else its GTID state (failover to another server).
+result<void> BinlogStream::Impl::choose_start(BinlogPosition& at, bool& by_gtid) {
+  at = committed;
+  by_gtid = false;
+  bool same_server = at.server == 0 || at.server == server_id;
+  if (at.valid() && same_server) return {};
+  if (at.gtid.empty()) {
+    if (!at.valid()) return {};  // from the server's first binlog
+    return error::fatal("the checkpoint's binlog position " + at.text() + " belongs to server " +
+                        std::to_string(at.server) + ", but " + cfg.hosts[host].host + ":" +
+                        std::to_string(cfg.hosts[host].port) + " is server " +
+                        std::to_string(server_id) +
+                        " and the checkpoint holds no GTID state to resume by: enable GTIDs on "
+                        "the servers, or start over (delete the pipeline state)");
+  }
+  if (gtids.is_mysql()) {
+    return error::fatal(
+        "resuming on another MySQL server by GTID (COM_BINLOG_DUMP_GTID) is not available with "
+        "MariaDB Connector/C's replication API: point `host` at the server that wrote the "
+        "checkpoint (server " +
+        std::to_string(at.server) + ") or start over (delete the pipeline state)");
+  }
+  by_gtid = true;
+  return {};
+}
+
+result<void> BinlogStream::Impl::open_dump() {
+  std::vector<ConnectOptions> hosts = cfg.hosts;
+  int64_t hb_us = cfg.heartbeat_us;
+  for (auto& h : hosts) h.read_timeout_s = static_cast<int>(std::max<int64_t>(1, (3 * hb_us + 999999) / 1000000));
+  auto idx = connect_first(repl, hosts, host);
+  if (!idx.ok()) return idx.err();
+  if (*idx != host) {
+    log::warn("mysql", cfg.name + ": streaming from " + hosts[*idx].host + ":" +
+                           std::to_string(hosts[*idx].port) + " (" + hosts[host].host + ":" +
+                           std::to_string(hosts[host].port) + " does not answer)");
+    host = *idx;
+  }
+  if (meta.connected()) meta.close();
+  auto mc = meta.connect(cfg.hosts[host]);
+  if (!mc.ok()) return mc.err();
+  auto id = server_id_of(repl);
+  if (!id.ok()) return id.err();
+  server_id = *id;
+  auto sum = repl.scalar("SELECT @@global.binlog_checksum");
+  if (!sum.ok()) return sum.err();
+  std::string cs = sum->value_or("NONE");
+  checksum = cs != "NONE" && cs != "none";
+  BinlogPosition at;
+  bool by_gtid = false;
+  auto st = choose_start(at, by_gtid);
+  if (!st.ok()) return st;
+  std::vector<std::string> setup = {
+      "SET @master_binlog_checksum = @@global.binlog_checksum",
+      "SET @mariadb_slave_capability = 4",
+      "SET @master_heartbeat_period = " + std::to_string(cfg.heartbeat_us * 1000)};
+  if (by_gtid || (!at.valid() && !at.gtid.empty())) {
+    setup.push_back("SET @slave_connect_state = " + repl.quote(at.gtid));
+  }
+  for (const auto& sql : setup) {
+    auto e = repl.exec(sql);
+    if (!e.ok()) return e;
+  }
+  if (by_gtid) {
+    // Positions from here on are this server's: none until the next commit.
+    log::warn("mysql", cfg.name + ": server " + std::to_string(server_id) + " is not server " +
+                           std::to_string(committed.server) +
+                           " that wrote the checkpoint: resuming by GTID " + at.gtid);
+    committed.file.clear();
+    committed.pos = 0;
+    committed.server = server_id;
+    file.clear();
+    owner.stats_.failovers++;
+  } else if (committed.valid() && committed.server == 0) {
+    committed.server = server_id;
+  }
+  rpl = mariadb_rpl_init(repl.handle());
+  mariadb_rpl_optionsv(rpl, MARIADB_RPL_SERVER_ID, static_cast<unsigned int>(cfg.server_id));
+  if (at.valid() && !by_gtid) {
+    mariadb_rpl_optionsv(rpl, MARIADB_RPL_FILENAME, at.file.c_str(), at.file.size());
+    mariadb_rpl_optionsv(rpl, MARIADB_RPL_START, static_cast<unsigned long>(at.pos));
+  } else {
+    mariadb_rpl_optionsv(rpl, MARIADB_RPL_FILENAME, "", static_cast<size_t>(0));
+    mariadb_rpl_optionsv(rpl, MARIADB_RPL_START, 4UL);
+  }
+  mariadb_rpl_optionsv(rpl, MARIADB_RPL_FLAGS, 0u);
+  if (mariadb_rpl_open(rpl) != 0) return repl.last_error("cannot start the binlog dump");
+  return {};
+}
+
+error BinlogStream::Impl::read_error() {
+  unsigned code = repl.error_number();
+  std::string msg = repl.handle() ? mysql_error(repl.handle()) : "not connected";
+  std::string where = cfg.hosts[host].host + ":" + std::to_string(cfg.hosts[host].port);
+  if (code == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
+    if (committed.server != 0 && committed.file.empty() && !committed.gtid.empty()) {
+      // By GTID on a server that may not have our transactions yet (a lagging replica).
+      return error::transient("server " + where + " cannot resume at GTID " + committed.gtid +
+                              " (" + msg + ")");
+    }
+    return error::fatal("the binlog position " + committed.text() +
+                        (committed.gtid.empty() ? "" : " / GTID " + committed.gtid) +
+                        " cannot be read from " + where + " (" + msg +
+                        "); it was probably purged: restart from a fresh snapshot (delete "
+                        "the pipeline state, snapshot = initial) or set start = earliest");
+  }
+  if (code == ER_SPECIFIC_ACCESS_DENIED_ERROR || code == ER_ACCESS_DENIED_ERROR) {
+    return error::fatal("the mysql user may not read the binlog (" + msg +
+                        "): GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO the user");
+  }
+  if (code == 0 || is_connection_error(code)) {
+    return error::transient("binlog connection to " + where + " lost: " + msg);
+  }
+  return error::fatal("binlog read from " + where + " failed: " + msg + " (error " +
+                      std::to_string(code) + ")");
+}
+
+result<std::pair<const uint8_t*, size_t>> BinlogStream::Impl::read_packet() {
+  unsigned long n = mysql_net_read_packet(repl.handle());
+  if (n == packet_error || n == 0) return read_error();
+  const uint8_t* p = repl.handle()->net.read_pos;
+  if (p[0] == 0xFE && n < 9) return error::transient("the server ended the binlog dump");
+  if (p[0] != 0x00) {
+    return error::fatal("unexpected binlog packet (first byte " + std::to_string(p[0]) + ")");
+  }
+  return std::make_pair(p + 1, static_cast<size_t>(n - 1));
+}
+
+error BinlogStream::Impl::read_events() {
+  tables.clear();
+  rows_in_txn = 0;
+  in_txn = false;
+  pending = Pending{};
+  streamed = false;
+  while (!owner.stop_) {
+    auto pkt = read_packet();
+    if (!pkt.ok()) return pkt.err();
+    if (!streamed) {  // the dump is open and answering
+      streamed = true;
+      owner.stats_.down_since_us.store(0, std::memory_order_relaxed);
+    }
+    auto r = on_event(pkt->first, pkt->second);
+    if (!r.ok()) return r.err();
+  }
+  return error::transient("stopped");
+}
+
+// ---- events ----
+
+result<void> BinlogStream::Impl::on_event(const uint8_t* data, size_t len) {
+  bool sum = checksum && data[4] != FORMAT_DESCRIPTION_EVENT && len >= kEventHeaderSize;
+  auto parsed = parse_event(data, len, sum && !(data[4] == ROTATE_EVENT && !crc_matches(data, len)));
+  if (!parsed.ok()) return parsed.err();
+  const RawEvent& ev = *parsed;
+  switch (ev.type) {
+    case FORMAT_DESCRIPTION_EVENT:
+      checksum = format_description_has_checksum(ev.body, ev.body_len);
+      return {};
+    case ROTATE_EVENT:
+      on_rotate(ev);
+      return {};
+    case GTID_EVENT: {  // MariaDB
+      uint8_t flags = 0;
+      auto g = parse_maria_gtid(ev.body, ev.body_len, ev.server_id, flags);
+      if (!g.ok()) return g.err();
+      pending.kind = Pending::Kind::Maria;
+      pending.maria = *g;
+      gtid = std::to_string(g->domain) + "-" + std::to_string(g->server) + "-" +
+             std::to_string(g->seq);
+      in_txn = !(flags & FL_STANDALONE);
+      return {};
+    }
+    case GTID_LIST_EVENT: {  // MariaDB: the state at the start of a file
+      auto list = parse_gtid_list(ev.body, ev.body_len);
+      if (!list.ok()) return list.err();
+      for (const auto& g : *list) gtids.merge_maria(g.domain, g.server, g.seq);
+      return {};
+    }
+    case GTID_LOG_EVENT: {  // MySQL: flags(1) sid(16) gno(8)
+      if (ev.body_len < 25) return error::fatal("MySQL GTID event too short");
+      uint64_t gno = 0;
+      for (int i = 0; i < 8; ++i) gno |= static_cast<uint64_t>(ev.body[17 + i]) << (8 * i);
+      pending.kind = Pending::Kind::MySql;
+      pending.uuid = uuid_text(ev.body + 1);
+      pending.gno = gno;
+      gtid = pending.uuid + ":" + std::to_string(gno);
+      return {};
+    }
+    case XID_EVENT:
+      commit(ev.next_pos);
+      return {};
+    case QUERY_EVENT:
+      return on_query(ev);
+    case TABLE_MAP_EVENT:
+      return on_table_map(ev);
+    default:
+      if (RowDecoder::is_rows_event(ev.type)) return on_rows(ev);
+      if (ev.type >= WRITE_ROWS_COMPRESSED_EVENT_V1 && ev.type <= DELETE_ROWS_COMPRESSED_EVENT) {
+        return error::fatal(
+            "compressed row events are not supported: SET GLOBAL log_bin_compress = OFF on the "
+            "server");
+      }
+      return {};
+  }
+}
+
+void BinlogStream::Impl::on_rotate(const RawEvent& ev) {
+  auto r = parse_rotate(ev.body, ev.body_len);
+  if (!r.ok()) return;
+  bool moved = r->file != file;
+  file = r->file;
+  if (!moved) return;
+  owner.stats_.rotations++;
+  // Outside a transaction the checkpoint follows the rotation, so that files already read
+  // can be purged. Not on a GTID resume (the dump starts inside the file, not at `position`)
+  // nor while rows of a resumed transaction are still to be skipped.
+  if (in_txn || rows_in_txn != 0 || skip != 0 || !committed.valid()) return;
+  if (!(committed.file < file)) return;
+  committed.file = file;
+  committed.pos = r->position;
+  committed.server = server_id;
+  StreamItem it;
+  it.kind = StreamItem::Kind::Commit;
+  it.position = committed;
+  owner.push(std::move(it));
+}
+
+void BinlogStream::Impl::commit(uint64_t next_pos) {
+  in_txn = false;
+  if (next_pos == 0) return;
+  if (pending.kind == Pending::Kind::Maria) {
+    gtids.add_maria(pending.maria.domain, pending.maria.server, pending.maria.seq);
+  } else if (pending.kind == Pending::Kind::MySql) {
+    gtids.add_mysql(pending.uuid, pending.gno);
+  }
+  pending.kind = Pending::Kind::None;
+  committed.file = file;
+  committed.pos = next_pos;
+  committed.gtid = gtids.text();
+  committed.server = server_id;
+  rows_in_txn = 0;
+  skip = 0;
+  owner.stats_.transactions++;
+  StreamItem it;
+  it.kind = StreamItem::Kind::Commit;
+  it.position = committed;
+  owner.push(std::move(it));
+}
+
+void BinlogStream::Impl::emit_truncate(const std::string& db, const std::string& table,
+                                       const RawEvent& ev) {
+  if (!filter.matches(db, table)) return;
+  if (!catchup.empty() && caught_up(db, table, ev.next_pos)) return;
+  if (skip > 0) {  // it counts as a row event for resuming inside the statement (skip_rows)
+    --skip;
+    ++rows_in_txn;
+    return;
+  }
+  StreamItem it;
+  Event& e = it.events.emplace_back();
+  e.op = Op::Truncate;
+  e.source = truncate_meta(db, table);
+  e.ts = static_cast<int64_t>(ev.timestamp) * 1000000;
+  e.position = position_value(ev.next_pos);
+  ++rows_in_txn;
+  owner.stats_.truncates++;
+  owner.push(std::move(it));
+}
+
+result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
+  const uint8_t* body = ev.body;
+  size_t body_len = ev.body_len;
+  if (body_len < 13) return {};
+  size_t dblen = body[8];
+  size_t status_len = static_cast<size_t>(body[11] | body[12] << 8);
+  size_t off = 13 + status_len;
+  if (off + dblen + 1 > body_len) return {};
+  std::string db(reinterpret_cast<const char*>(body + off), dblen);
+  off += dblen + 1;
+  std::string sql(reinterpret_cast<const char*>(body + off), body_len - off);
+  DdlStatement d = parse_ddl(sql, db);
+  if (d.kind == DdlStatement::Kind::Begin) {
+    in_txn = true;
+    return {};
+  }
+  if (d.kind == DdlStatement::Kind::Commit || d.kind == DdlStatement::Kind::Rollback) {
+    commit(ev.next_pos);
+    return {};
+  }
+  if (d.kind != DdlStatement::Kind::None) {
+    bool captured = false;
+    for (auto& t : d.tables) captured |= filter.matches(t.first, t.second);
+    if (captured) {
+      if (cfg.schema_changes == SchemaChanges::Fail) {
+        return error::fatal(std::string(ddl_kind_name(d.kind)) + " on a captured table at " +
+                            file + ":" + std::to_string(ev.next_pos) + " (" + sql.substr(0, 200) +
+                            ") and schema_changes = fail: review the change, then restart with "
+                            "schema_changes = follow");
+      }
+      owner.stats_.schema_changes++;
+      if (cfg.schema_changes == SchemaChanges::Follow && d.kind == DdlStatement::Kind::Truncate) {
+        for (auto& t : d.tables) emit_truncate(t.first, t.second, ev);
+        log::info("mysql", cfg.name + ": TRUNCATE of " + d.tables[0].first + "." +
+                               d.tables[0].second + " emitted as a truncate event");
+      } else if (cfg.schema_changes == SchemaChanges::Follow) {
+        for (auto& t : d.tables) schema.invalidate(t.first, t.second);
+        tables.clear();
+        log::info("mysql", cfg.name + ": schema change followed: " + sql.substr(0, 200));
+      }
+    }
+  }
+  if (!in_txn) commit(ev.next_pos);
+  return {};
+}
+
+result<void> BinlogStream::Impl::on_table_map(const RawEvent& ev) {
+  uint64_t id = RowDecoder::table_id(ev.body, ev.body_len);
+  auto it = tables.find(id);
+  std::string_view rawtm(reinterpret_cast<const char*>(ev.body), ev.body_len);
+  if (it != tables.end() && it->second.raw == rawtm) return {};
+  auto tm = parse_table_map(ev.body, ev.body_len);
+  if (!tm.ok()) return tm.err();
+  Entry e;
+  e.raw = std::string(rawtm);
+  if (filter.matches(tm->db, tm->table)) {
+    auto ap = schema.apply(*tm, !tm->has_names);
+    if (!ap.ok()) return ap;
+    if (tm->primary_key.empty()) {
+      if (cfg.key.empty()) {
+        return error::fatal("table " + tm->full_name() +
+                            " has no primary key: set `key = [\"col\", ...]` on the mysql "
+                            "source (columns that identify a row) or add a primary key");
+      }
+      for (auto& k : cfg.key) {
+        for (size_t i = 0; i < tm->columns.size(); ++i) {
+          if (tm->columns[i].name == k) tm->primary_key.push_back(i);
+        }
+      }
+    }
+    tm->finish(cfg.name);
+    e.map = std::make_shared<TableMap>(std::move(tm).value());
+  }
+  tables[id] = std::move(e);
+  return {};
+}
+
+result<void> BinlogStream::Impl::on_rows(const RawEvent& ev) {
+  uint64_t id = RowDecoder::table_id(ev.body, ev.body_len);
+  auto it = tables.find(id);
+  if (it == tables.end()) {
+    return error::fatal("rows event for an unknown table id " + std::to_string(id) + " at " +
+                        file + ":" + std::to_string(ev.next_pos));
+  }
+  if (!it->second.map) return {};
+  if (!catchup.empty() && caught_up(it->second.map->db, it->second.map->table, ev.next_pos)) {
+    return {};
+  }
+  StreamItem block;
+  std::vector<Event>& evs = block.events;
+  auto n = decoder.decode(ev.type, ev.body, ev.body_len, *it->second.map, evs);
+  if (!n.ok()) return n.err();
+  owner.stats_.zero_dates = decoder.stats().zero_dates;
+  if (skip > 0) {  // delivered before a restart: dropped
+    size_t k = std::min<uint64_t>(skip, evs.size());
+    evs.erase(evs.begin(), evs.begin() + static_cast<long>(k));
+    skip -= k;
+    rows_in_txn += k;
+  }
+  if (evs.empty()) return {};
+  Value posv = position_value(ev.next_pos);
+  int64_t ets = static_cast<int64_t>(ev.timestamp) * 1000000;
+  for (auto& e : evs) {
+    e.ts = ets;
+    e.position = posv;
+  }
+  rows_in_txn += evs.size();
+  owner.stats_.row_events += evs.size();
+  owner.push(std::move(block));
+  return {};
+}
+
+// ---- the reconnect loop ----
+
 void BinlogStream::run() {
   Impl& s = *impl_;
   auto backoff = std::chrono::milliseconds(100);
   while (!stop_) {
-    // ---- connect and open the dump at the last committed position ----
-    error failure;
-    bool failed = false;
-    auto fail = [&](error e) {
-      failure = std::move(e);
-      failed = true;
-    };
-    ConnectOptions co = cfg_.conn;
-    co.read_timeout_s = static_cast<int>(cfg_.heartbeat_us / 1000000 * 3 + 10);
-    auto rc = s.repl.connect(co);
-    if (rc.ok()) {
-      if (!s.meta.connected()) {
-        auto mc = s.meta.connect(cfg_.conn);
-        if (!mc.ok()) fail(mc.err());
-      }
-    } else {
-      fail(rc.err());
-    }
-    if (!failed) {
-      for (const std::string& sql :
-           {std::string("SET @master_binlog_checksum = @@global.binlog_checksum"),
-            std::string("SET @mariadb_slave_capability = 4"),
-            "SET @master_heartbeat_period = " + std::to_string(cfg_.heartbeat_us * 1000)}) {
-        auto e = s.repl.exec(sql);
-        if (!e.ok() && !failed) fail(e.err());
-      }
-    }
-    BinlogPosition at = s.committed;
-    if (!failed && !at.valid() && !at.gtid.empty()) {
-      auto e = s.repl.exec("SET @slave_connect_state = " + s.repl.quote(at.gtid));
-      if (!e.ok()) fail(e.err());
-    }
-    if (!failed) {
-      s.rpl = mariadb_rpl_init(s.repl.handle());
-      mariadb_rpl_optionsv(s.rpl, MARIADB_RPL_SERVER_ID, static_cast<unsigned int>(cfg_.server_id));
-      if (at.valid()) {
-        mariadb_rpl_optionsv(s.rpl, MARIADB_RPL_FILENAME, at.file.c_str(), at.file.size());
-        mariadb_rpl_optionsv(s.rpl, MARIADB_RPL_START, static_cast<unsigned long>(at.pos));
-      } else {
-        mariadb_rpl_optionsv(s.rpl, MARIADB_RPL_FILENAME, "", static_cast<size_t>(0));
-        mariadb_rpl_optionsv(s.rpl, MARIADB_RPL_START, 4UL);
-      }
-      mariadb_rpl_optionsv(s.rpl, MARIADB_RPL_FLAGS, 0u);
-      if (mariadb_rpl_open(s.rpl) != 0) fail(s.repl.last_error("cannot start the binlog dump"));
-    }
-    s.tables.clear();
-    s.rows_in_txn = 0;
-    s.in_txn = false;
-    // ---- read events ----
-    bool first = true;
-    while (!failed && !stop_) {
-      s.ev = mariadb_rpl_fetch(s.rpl, s.ev);
-      if (!s.ev) {
-        if (stop_) break;
-        unsigned code = s.repl.error_number();
-        std::string msg = mysql_error(s.repl.handle());
-        if (code == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
-          fail(error::fatal("the binlog position " + at.text() +
-                            (at.gtid.empty() ? "" : " / GTID " + at.gtid) +
-                            " cannot be read from the server (" + msg +
-                            "); it was probably purged: restart from a fresh snapshot (delete "
-                            "the pipeline state, snapshot = initial) or set start = earliest"));
-        } else if (code == ER_SPECIFIC_ACCESS_DENIED_ERROR || code == ER_ACCESS_DENIED_ERROR) {
-          fail(error::fatal("the mysql user may not read the binlog (" + msg +
-                            "): GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO the user"));
-        } else if (code == 0 || is_connection_error(code)) {
-          fail(error::transient("binlog connection lost: " + msg));
-        } else {
-          fail(
-              error::fatal("binlog read failed: " + msg + " (error " + std::to_string(code) + ")"));
-        }
-        break;
-      }
-      if (first) {
-        backoff = std::chrono::milliseconds(100);
-        first = false;
-      }
-      const uint8_t* raw = s.ev->raw_data + s.ev->raw_data_ofs;
-      size_t avail = s.ev->raw_data_size - s.ev->raw_data_ofs;
-      if (avail < kHeader) continue;
-      uint8_t type = raw[4];
-      uint32_t ts = static_cast<uint32_t>(raw[0] | raw[1] << 8 | raw[2] << 16 |
-                                          static_cast<uint32_t>(raw[3]) << 24);
-      uint32_t server_id = static_cast<uint32_t>(raw[5] | raw[6] << 8 | raw[7] << 16 |
-                                                 static_cast<uint32_t>(raw[8]) << 24);
-      size_t len = std::min<size_t>(s.ev->event_length, avail);
-      if (len < kHeader) continue;
-      size_t body_len = len - kHeader;
-      if (s.checksum && type != FORMAT_DESCRIPTION_EVENT && body_len >= 4) body_len -= 4;
-      const uint8_t* body = raw + kHeader;
-      uint64_t next_pos = s.ev->next_event_pos;
-      auto commit = [&]() {
-        s.in_txn = false;
-        if (next_pos == 0) return;
-        s.committed.file = s.file;
-        s.committed.pos = next_pos;
-        s.committed.gtid = s.gtid;
-        s.rows_in_txn = 0;
-        s.skip = 0;
-        stats_.transactions++;
-        StreamItem it;
-        it.kind = StreamItem::Kind::Commit;
-        it.position = s.committed;
-        push(std::move(it));
-      };
-      switch (type) {
-        case ROTATE_EVENT: {
-          if (body_len < 8) break;
-          s.file = std::string(reinterpret_cast<const char*>(body + 8), body_len - 8);
-          break;
-        }
-        case GTID_EVENT: {  // MariaDB
-          if (body_len < 13) break;
-          uint64_t seq = 0;
-          for (int i = 0; i < 8; ++i) seq |= static_cast<uint64_t>(body[i]) << (8 * i);
-          uint32_t domain = static_cast<uint32_t>(body[8] | body[9] << 8 | body[10] << 16 |
-                                                  static_cast<uint32_t>(body[11]) << 24);
-          uint8_t flags = body[12];
-          s.gtid =
-              std::to_string(domain) + "-" + std::to_string(server_id) + "-" + std::to_string(seq);
-          s.in_txn = !(flags & FL_STANDALONE);
-          break;
-        }
-        case GTID_LOG_EVENT: {  // MySQL
-          if (body_len < 25) break;
-          uint64_t gno = 0;
-          for (int i = 0; i < 8; ++i) gno |= static_cast<uint64_t>(body[17 + i]) << (8 * i);
-          s.gtid = uuid_text(body + 1) + ":" + std::to_string(gno);
-          break;
-        }
-        case XID_EVENT:
-          commit();
-          break;
-        case QUERY_EVENT: {
-          if (body_len < 13) break;
-          size_t dblen = body[8];
-          size_t status_len = static_cast<size_t>(body[11] | body[12] << 8);
-          size_t off = 13 + status_len;
-          if (off + dblen + 1 > body_len) break;
-          std::string db(reinterpret_cast<const char*>(body + off), dblen);
-          off += dblen + 1;
-          std::string sql(reinterpret_cast<const char*>(body + off), body_len - off);
-          DdlStatement d = parse_ddl(sql, db);
-          if (d.kind == DdlStatement::Kind::Begin) {
-            s.in_txn = true;
-            break;
-          }
-          if (d.kind == DdlStatement::Kind::Commit || d.kind == DdlStatement::Kind::Rollback) {
-            commit();
-            break;
-          }
-          if (d.kind != DdlStatement::Kind::None) {
-            bool captured = false;
-            for (auto& t : d.tables) captured |= s.filter.matches(t.first, t.second);
-            if (captured) {
-              if (cfg_.schema_changes == SchemaChanges::Fail) {
-                fail(error::fatal(
-                    std::string(ddl_kind_name(d.kind)) + " on a captured table at " + s.file + ":" +
-                    std::to_string(next_pos) + " (" + sql.substr(0, 200) +
-                    ") and schema_changes = fail: review the change, then restart with "
-                    "schema_changes = follow"));
-                break;
-              }
-              stats_.schema_changes++;
-              if (cfg_.schema_changes == SchemaChanges::Follow &&
-                  d.kind == DdlStatement::Kind::Truncate) {
-                // One truncate event per captured table, in binlog order (it counts as a row
-                // event for resuming inside the statement: skip_rows).
-                for (auto& t : d.tables) {
-                  if (!s.filter.matches(t.first, t.second)) continue;
-                  if (!s.catchup.empty() && s.caught_up(t.first, t.second, next_pos)) continue;
-                  if (s.skip > 0) {
-                    --s.skip;
-                    ++s.rows_in_txn;
-                    continue;
-                  }
-                  StreamItem it;
-                  Event& e = it.events.emplace_back();
-                  e.op = Op::Truncate;
-                  e.source = s.truncate_meta(cfg_.name, t.first, t.second);
-                  e.ts = static_cast<int64_t>(ts) * 1000000;
-                  Object pos;
-                  pos.append(intern("file"), Value::string(s.file));
-                  pos.append(intern("pos"), Value::int64(static_cast<int64_t>(next_pos)));
-                  if (!s.gtid.empty()) pos.append(intern("gtid"), Value::string(s.gtid));
-                  e.position = Value::object(std::move(pos));
-                  ++s.rows_in_txn;
-                  stats_.truncates++;
-                  push(std::move(it));
-                }
-                log::info("mysql", cfg_.name + ": TRUNCATE of " + d.tables[0].first + "." +
-                                       d.tables[0].second + " emitted as a truncate event");
-              } else if (cfg_.schema_changes == SchemaChanges::Follow) {
-                for (auto& t : d.tables) s.schema.invalidate(t.first, t.second);
-                s.tables.clear();
-                log::info("mysql", cfg_.name + ": schema change followed: " + sql.substr(0, 200));
-              }
-            }
-          }
-          if (!s.in_txn) commit();
-          break;
-        }
-        case TABLE_MAP_EVENT: {
-          uint64_t id = RowDecoder::table_id(body, body_len);
-          auto it = s.tables.find(id);
-          std::string_view rawtm(reinterpret_cast<const char*>(body), body_len);
-          if (it != s.tables.end() && it->second.raw == rawtm) break;
-          auto tm = parse_table_map(body, body_len);
-          if (!tm.ok()) {
-            fail(tm.err());
-            break;
-          }
-          Impl::Entry e;
-          e.raw = std::string(rawtm);
-          if (s.filter.matches(tm->db, tm->table)) {
-            bool need = !tm->has_names;
-            auto ap = s.schema.apply(*tm, need);
-            if (!ap.ok()) {
-              fail(ap.err());
-              break;
-            }
-            if (tm->primary_key.empty()) {
-              if (cfg_.key.empty()) {
-                fail(error::fatal("table " + tm->full_name() +
-                                  " has no primary key: set `key = [\"col\", ...]` on the mysql "
-                                  "source (columns that identify a row) or add a primary key"));
-                break;
-              }
-              for (auto& k : cfg_.key) {
-                for (size_t i = 0; i < tm->columns.size(); ++i) {
-                  if (tm->columns[i].name == k) tm->primary_key.push_back(i);
-                }
-              }
-            }
-            tm->finish(cfg_.name);
-            e.map = std::make_shared<TableMap>(std::move(tm).value());
-          }
-          s.tables[id] = std::move(e);
-          break;
-        }
-        default:
-          if (RowDecoder::is_rows_event(type)) {
-            uint64_t id = RowDecoder::table_id(body, body_len);
-            auto it = s.tables.find(id);
-            if (it == s.tables.end()) {
-              fail(error::fatal("rows event for an unknown table id " + std::to_string(id) +
-                                " at " + s.file + ":" + std::to_string(next_pos)));
-              break;
-            }
-            if (!it->second.map) break;
-            if (!s.catchup.empty() &&
-                s.caught_up(it->second.map->db, it->second.map->table, next_pos)) {
-              break;
-            }
-            StreamItem block;
-            std::vector<Event>& evs = block.events;
-            auto n = s.decoder.decode(type, body, body_len, *it->second.map, evs);
-            if (!n.ok()) {
-              fail(n.err());
-              break;
-            }
-            stats_.zero_dates = s.decoder.stats().zero_dates;
-            static const Sym kFile = intern("file"), kPos = intern("pos"), kGtid = intern("gtid");
-            Object pos;
-            pos.reserve(3);
-            pos.append(kFile, Value::string(s.file));
-            pos.append(kPos, Value::int64(static_cast<int64_t>(next_pos)));
-            if (!s.gtid.empty()) pos.append(kGtid, Value::string(s.gtid));
-            Value posv = Value::object(std::move(pos));
-            if (s.skip > 0) {  // delivered before a restart: dropped
-              size_t k = std::min<uint64_t>(s.skip, evs.size());
-              evs.erase(evs.begin(), evs.begin() + static_cast<long>(k));
-              s.skip -= k;
-              s.rows_in_txn += k;
-            }
-            int64_t ets = static_cast<int64_t>(ts) * 1000000;
-            for (auto& e : evs) {
-              e.ts = ets;
-              e.position = posv;
-            }
-            s.rows_in_txn += evs.size();
-            stats_.row_events += evs.size();
-            if (!evs.empty()) push(std::move(block));
-          } else if (type >= WRITE_ROWS_COMPRESSED_EVENT_V1 &&
-                     type <= DELETE_ROWS_COMPRESSED_EVENT) {
-            fail(
-                error::fatal("compressed row events are not supported: SET GLOBAL "
-                             "log_bin_compress = OFF on the server"));
-          }
-          break;
-      }
-    }
-    // ---- the connection ended ----
-    if (s.rpl) {
-      mariadb_rpl_close(s.rpl);
-      s.rpl = nullptr;
-    }
-    s.repl.close();
+    s.streamed = false;
+    auto opened = s.open_dump();
+    error failure = opened.ok() ? s.read_events() : opened.err();
+    if (s.streamed) backoff = std::chrono::milliseconds(100);
+    s.close_rpl();
     if (stop_) break;
-    if (!failed) continue;
     if (failure.kind == failure_kind::transient) {
-      // Resume at the last commit; drop the row events of the open transaction already queued.
-      s.skip = s.rows_in_txn;
-      s.rows_in_txn = 0;
-      s.gtid = s.committed.gtid;
-      stats_.reconnects++;
-      s.meta.close();
-      log::warn("mysql", cfg_.name + ": " + failure.message + "; reconnecting in " +
-                             std::to_string(backoff.count()) + "ms at " + s.committed.text());
-      for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stop_;
-           waited += std::chrono::milliseconds(20)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      int64_t now = steady_micros();
+      int64_t since = stats_.down_since_us.load();
+      if (since == 0) stats_.down_since_us.store(since = now);
+      stats_.set_down_reason(failure.message);
+      if (now - since >= cfg_.reconnect_timeout_us) {
+        failure = error::fatal("the binlog connection has been lost for " +
+                               seconds_text(now - since) + " (reconnect_timeout " +
+                               seconds_text(cfg_.reconnect_timeout_us) + "): " + failure.message);
+      } else {
+        // Resume at the last commit; drop the row events of the open transaction already
+        // queued.
+        s.skip += s.rows_in_txn;
+        s.rows_in_txn = 0;
+        s.pending = Impl::Pending{};
+        stats_.reconnects++;
+        s.meta.close();
+        log::warn("mysql", cfg_.name + ": " + failure.message + "; reconnecting in " +
+                               std::to_string(backoff.count()) + "ms at " + s.committed.text() +
+                               (s.committed.gtid.empty() ? "" : " (GTID " + s.committed.gtid + ")"));
+        for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stop_;
+             waited += std::chrono::milliseconds(20)) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
+        // Next round: the next host first when this one does not answer.
+        if (!s.streamed && cfg_.hosts.size() > 1) s.host = (s.host + 1) % cfg_.hosts.size();
+        continue;
       }
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
-      continue;
     }
     StreamItem item;
     item.kind = StreamItem::Kind::Error;

@@ -1,9 +1,11 @@
-// Streams the binlog on its own thread: a replication connection (mariadb_rpl_fetch for
-// transport only), TABLE_MAP tracking, row decoding, DDL handling, reconnects with backoff.
-// Decoded events and commit markers go into a bounded queue that poll() drains without
-// blocking; at most `queue_events` items are ever buffered.
+// Streams the binlog on its own thread: a replication connection (the dump is opened with
+// mariadb_rpl_open, packets are read with mysql_net_read_packet and framed here), TABLE_MAP
+// tracking, row decoding, DDL handling, rotation, GTID state, reconnects with backoff and
+// failover to the next host by GTID. Decoded events and commit markers go into a bounded
+// queue that poll() drains without blocking; at most `queue_events` items are ever buffered.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -36,9 +38,26 @@ struct StreamStats {
   std::atomic<uint64_t> row_events{0};
   std::atomic<uint64_t> transactions{0};
   std::atomic<uint64_t> reconnects{0};
+  std::atomic<uint64_t> rotations{0};  // binlog files the stream moved to
+  std::atomic<uint64_t> failovers{0};  // resumes on another server by GTID
   std::atomic<uint64_t> zero_dates{0};
   std::atomic<uint64_t> schema_changes{0};
   std::atomic<uint64_t> truncates{0};  // truncate events emitted
+  // Set while the connection is lost and the stream reconnects: since when (steady clock,
+  // micros; 0 = streaming) and why.
+  std::atomic<int64_t> down_since_us{0};
+  void set_down_reason(std::string r) {
+    std::lock_guard<std::mutex> lk(mu);
+    down_reason = std::move(r);
+  }
+  std::string get_down_reason() const {
+    std::lock_guard<std::mutex> lk(mu);
+    return down_reason;
+  }
+
+ private:
+  mutable std::mutex mu;
+  std::string down_reason;
 };
 
 class BinlogStream {
@@ -46,7 +65,8 @@ class BinlogStream {
   explicit BinlogStream(MySqlConfig cfg);
   ~BinlogStream();
   // Starts streaming after `from` (from.skip_rows row events of the next transaction are
-  // dropped). Checks the server settings first (synchronously) for clear errors.
+  // dropped). Checks the server settings first (synchronously) for clear errors; when no
+  // server answers, the stream starts anyway and reconnects (reconnect_timeout).
   result<void> start(const BinlogPosition& from);
   // Before start(): events of these tables ("db.table") at or before the position are dropped
   // (uncounted): they are already in the table's own snapshot (tables added to `tables`).
@@ -61,6 +81,8 @@ class BinlogStream {
   // Blocks until an item is available or the timeout passes.
   bool wait(std::chrono::milliseconds timeout);
   const StreamStats& stats() const { return stats_; }
+  // "" while streaming; "reconnecting for 12s: <reason>" while the connection is lost.
+  std::string health() const;
 
  private:
   struct Impl;
@@ -83,7 +105,8 @@ class BinlogStream {
 // Checks that the server can be streamed from (log_bin, ROW format, FULL row image,
 // privileges); returns a clear error naming the fix.
 result<void> check_server(Connection& c);
-// SHOW MASTER STATUS (+ @@gtid_binlog_pos on MariaDB).
+// SHOW MASTER STATUS + the GTID state (@@gtid_binlog_pos on MariaDB, @@gtid_executed on
+// MySQL) + @@server_id.
 result<BinlogPosition> current_position(Connection& c);
 result<BinlogPosition> earliest_position(Connection& c);
 

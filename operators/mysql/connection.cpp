@@ -74,6 +74,23 @@ result<void> Connection::connect(const ConnectOptions& o) {
   return {};
 }
 
+result<size_t> connect_first(Connection& c, const std::vector<ConnectOptions>& hosts,
+                             size_t first) {
+  if (hosts.empty()) return error::fatal("no mysql host given");
+  error last;
+  bool all_transient = true;
+  for (size_t k = 0; k < hosts.size(); ++k) {
+    size_t i = (first + k) % hosts.size();
+    auto r = c.connect(hosts[i]);
+    if (r.ok()) return i;
+    all_transient &= r.err().kind == failure_kind::transient;
+    last = r.err();
+  }
+  if (hosts.size() > 1) last.message = "no server answers; last: " + last.message;
+  if (all_transient) last.kind = failure_kind::transient;
+  return last;
+}
+
 void Connection::close() {
   if (m_) {
     mysql_close(m_);

@@ -50,6 +50,12 @@ class Connection {
   std::string where_;
 };
 
+// Connects to the first of `hosts` that answers, trying them in order from `first` (wrapping
+// around); returns the index. The error is the last host's when none answers (transient when
+// every failure was a connection error).
+result<size_t> connect_first(Connection& c, const std::vector<ConnectOptions>& hosts,
+                             size_t first = 0);
+
 // Quotes an identifier with backquotes.
 std::string quote_ident(const std::string& s);
 // True for client error codes that mean the network / server went away (retry).

@@ -2,6 +2,10 @@
 
 #include "operators/common/stage_options.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
 namespace sluice::operators::mysql {
 
 bool wildcard_match(const std::string& p, const std::string& t) {
@@ -75,6 +79,45 @@ result<StartPosition> parse_start(const std::string& text) {
   return s;
 }
 
+result<std::vector<ConnectOptions>> parse_hosts(const std::string& text,
+                                                const ConnectOptions& base) {
+  std::vector<ConnectOptions> out;
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t j = text.find(',', i);
+    if (j == std::string::npos) j = text.size();
+    std::string h = text.substr(i, j - i);
+    while (!h.empty() && std::isspace(static_cast<unsigned char>(h.front()))) h.erase(0, 1);
+    while (!h.empty() && std::isspace(static_cast<unsigned char>(h.back()))) h.pop_back();
+    i = j + 1;
+    if (h.empty()) continue;
+    ConnectOptions o = base;
+    std::string port;
+    if (h.front() == '[') {  // [v6]:port
+      size_t close = h.find(']');
+      if (close == std::string::npos) return error::fatal("host \"" + h + "\": missing ']'");
+      o.host = h.substr(1, close - 1);
+      if (close + 1 < h.size() && h[close + 1] == ':') port = h.substr(close + 2);
+    } else if (std::count(h.begin(), h.end(), ':') == 1) {
+      o.host = h.substr(0, h.find(':'));
+      port = h.substr(h.find(':') + 1);
+    } else {
+      o.host = h;
+    }
+    if (!port.empty()) {
+      char* end = nullptr;
+      long p = std::strtol(port.c_str(), &end, 10);
+      if (*end != '\0' || p < 1 || p > 65535) {
+        return error::fatal("host \"" + h + "\": the port must be a number 1-65535");
+      }
+      o.port = static_cast<int>(p);
+    }
+    out.push_back(std::move(o));
+  }
+  if (out.empty()) return error::fatal("host is empty: give a host name or address");
+  return out;
+}
+
 namespace {
 
 // `start` may be an identifier (earliest/latest), a string, or gtid("...") (raw AST).
@@ -115,10 +158,13 @@ std::vector<std::string> string_list(const StageConfig& c, const std::string& na
 result<MySqlConfig> read_config(const StageConfig& c) {
   MySqlConfig m;
   m.name = c.name;
-  m.conn.host = opt_string(c, "host", "127.0.0.1");
   m.conn.port = static_cast<int>(opt_int(c, "port", 3306));
   m.conn.user = opt_string(c, "user", "");
   m.conn.password = opt_string(c, "password", "");
+  auto hosts = parse_hosts(opt_string(c, "host", "127.0.0.1"), m.conn);
+  if (!hosts.ok()) return error::fatal("source mysql " + c.name + ": " + hosts.err().message);
+  m.hosts = std::move(hosts).value();
+  m.conn = m.hosts.front();
   m.server_id = static_cast<uint32_t>(opt_int(c, "server_id", 0));
   if (m.server_id == 0)
     return error::fatal("source mysql " + c.name +
@@ -142,6 +188,7 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   m.start = *sp;
   m.heartbeat_us = opt_int(c, "heartbeat", 1000000);
   if (m.heartbeat_us < 1000) m.heartbeat_us = 1000;
+  m.reconnect_timeout_us = opt_int(c, "reconnect_timeout", 600LL * 1000000);
   std::string sc = opt_string(c, "schema_changes", "follow");
   if (sc == "follow")
     m.schema_changes = SchemaChanges::Follow;

@@ -37,7 +37,11 @@ bool wildcard_match(const std::string& pattern, const std::string& text);
 
 struct MySqlConfig {
   std::string name;  // stage name
-  ConnectOptions conn;
+  ConnectOptions conn;  // the first of `hosts`
+  // `host = "primary:3306, replica:3307"`: the servers to stream from, in order of preference
+  // (a host without a port takes `port`). Resume on another one than the checkpoint's is by
+  // GTID (docs/mysql.md, "Failover").
+  std::vector<ConnectOptions> hosts;
   uint32_t server_id = 0;
   std::string database;
   std::vector<std::string> tables;
@@ -45,6 +49,9 @@ struct MySqlConfig {
   StartPosition start;  // used when snapshot = never
   bool start_given = false;
   int64_t heartbeat_us = 1000000;
+  // How long the binlog connection may stay lost (reconnecting with backoff) before the source
+  // fails.
+  int64_t reconnect_timeout_us = 600LL * 1000000;
   SchemaChanges schema_changes = SchemaChanges::Follow;
   std::vector<std::string> key;  // explicit key columns for tables without a primary key
   int64_t chunk_rows = 10000;
@@ -53,6 +60,8 @@ struct MySqlConfig {
 };
 
 result<StartPosition> parse_start(const std::string& text);
+// "h1, h2:3307, [::1]:3308" -> one ConnectOptions each (port `port` when not given).
+result<std::vector<ConnectOptions>> parse_hosts(const std::string& text, const ConnectOptions& base);
 result<MySqlConfig> read_config(const StageConfig& c);
 
 }  // namespace sluice::operators::mysql

@@ -42,6 +42,11 @@ dsl::KindSpec source_spec() {
                                 "Server heartbeat period on an idle binlog connection (a dead "
                                 "connection is detected after 3 missed heartbeats).");
   heartbeat.min = 1000;
+  OptionSpec reconnect = option("reconnect_timeout", OptType::Duration, false, "10m",
+                                "How long the binlog connection may stay lost (reconnecting "
+                                "with backoff, shown in status and /metrics) before the source "
+                                "fails.");
+  reconnect.min = 1000;
   OptionSpec start = option("start", OptType::Any, false, "latest",
                             "Where streaming starts when snapshot = never: earliest | latest | "
                             "\"FILE:POS\" | gtid(\"0-1-42\"). Ignored on a restart (the "
@@ -51,7 +56,9 @@ dsl::KindSpec source_spec() {
                             "Rows per snapshot query (keyset pagination on the primary key).");
   chunk.min = 1;
   k.options = {
-      option("host", OptType::String, true, "", "Server host name or address."),
+      option("host", OptType::String, true, "",
+             "Server host name or address; several as \"primary:3306, replica:3307\" (in order "
+             "of preference: on a lost server the source continues on the next one by GTID)."),
       option("user", OptType::String, true, "", "User name."),
       option("password", OptType::Secret, true, "",
              "Password: use secret(\"NAME\") or env(\"NAME\")."),
@@ -65,6 +72,7 @@ dsl::KindSpec source_spec() {
       snapshot,
       start,
       heartbeat,
+      reconnect,
       schema,
       option("key", OptType::StringList, false, "",
              "Key columns for tables without a primary key."),

@@ -45,6 +45,7 @@ std::string SourceState::encode() const {
   s += phase == Phase::Snapshot ? "snapshot" : phase == Phase::Stream ? "stream" : "done";
   s += "\nfile=" + position.file + "\npos=" + std::to_string(position.pos) +
        "\ngtid=" + position.gtid + "\nskip=" + std::to_string(position.skip_rows) + "\n";
+  if (position.server != 0) s += "server=" + std::to_string(position.server) + "\n";
   if (phase == Phase::Snapshot) {
     s += "table=" + table + "\n";
     std::string k;
@@ -92,6 +93,8 @@ result<SourceState> SourceState::decode(const std::string& text) {
       st.position.gtid = v;
     } else if (k == "skip") {
       st.position.skip_rows = std::stoull(v);
+    } else if (k == "server") {
+      st.position.server = static_cast<uint32_t>(std::stoul(v));
     } else if (k == "table") {
       st.table = v;
     } else if (k == "key") {
@@ -153,8 +156,8 @@ result<void> MySqlSource::open(const std::string& state) {
       state_.position.gtid = cfg_.start.gtid;
     } else {
       Connection c;
-      auto r = c.connect(cfg_.conn);
-      if (!r.ok()) return r;
+      auto r = connect_first(c, cfg_.hosts);
+      if (!r.ok()) return r.err();
       auto chk = check_server(c);
       if (!chk.ok()) return chk;
       auto p = cfg_.start.kind == StartPosition::Kind::Earliest ? earliest_position(c)
@@ -179,8 +182,8 @@ result<void> MySqlSource::open(const std::string& state) {
   if (state_.only.empty()) state_.filters = patterns;
   if (cfg_.snapshot != SnapshotMode::Only) {
     Connection c;
-    auto r = c.connect(cfg_.conn);
-    if (!r.ok()) return r;
+    auto r = connect_first(c, cfg_.hosts);
+    if (!r.ok()) return r.err();
     auto chk = check_server(c);
     if (!chk.ok()) return chk;
   }
@@ -240,7 +243,7 @@ result<bool> MySqlSource::plan_added_tables() {
   state_.filters = now;
   if (cfg_.snapshot == SnapshotMode::Never) return false;  // new tables just stream
   Connection c;
-  auto r = c.connect(cfg_.conn);
+  auto r = connect_first(c, cfg_.hosts);
   if (!r.ok()) return r.err();
   auto tables = list_captured_tables(c, cfg_.filter());
   if (!tables.ok()) return tables.err();

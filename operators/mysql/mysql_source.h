@@ -39,13 +39,16 @@ struct SourceState {
 
 class MySqlSource : public Source {
  public:
-  explicit MySqlSource(MySqlConfig cfg) : cfg_(std::move(cfg)) {}
+  explicit MySqlSource(MySqlConfig cfg) : cfg_(std::move(cfg)) {
+    if (cfg_.hosts.empty()) cfg_.hosts.push_back(cfg_.conn);
+  }
   ~MySqlSource() override { close(); }
   result<void> open(const std::string& state) override;
   result<Poll> poll(size_t max, std::vector<Event>& out) override;
   std::string checkpoint_state() const override { return state_.encode(); }
   void close() override;
 
+  std::string health() const override { return stream_ ? stream_->health() : std::string(); }
   const StreamStats* stream_stats() const { return stream_ ? &stream_->stats() : nullptr; }
   uint64_t snapshot_rows() const { return snapshot_rows_; }
   // Snapshot progress for the engine's live stats (`sluice run` progress, /metrics): rows read

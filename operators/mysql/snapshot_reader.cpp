@@ -146,8 +146,11 @@ result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view 
 }
 
 result<BinlogPosition> SnapshotReader::begin() {
-  auto r = conn_.connect(cfg_.conn);
+  auto r = connect_first(conn_, cfg_.hosts.empty() ? std::vector<ConnectOptions>{cfg_.conn}
+                                                     : cfg_.hosts);
   if (!r.ok()) return r.err();
+  auto sid = conn_.scalar("SELECT @@global.server_id");
+  if (!sid.ok()) return sid.err();
   schema_ = std::make_unique<SchemaLoader>(&conn_);
   for (const char* sql : {"SET SESSION time_zone = '+00:00'",
                           "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"}) {
@@ -171,6 +174,7 @@ result<BinlogPosition> SnapshotReader::begin() {
     auto g = conn_.scalar("SELECT BINLOG_GTID_POS(" + conn_.quote(p.file) + ", " +
                           std::to_string(p.pos) + ")");
     if (g.ok() && g->has_value()) p.gtid = **g;
+    p.server = static_cast<uint32_t>(std::stoul(sid->value_or("0")));
     return p;
   }
   // MySQL: a brief global read lock while the position is taken and the view is opened.

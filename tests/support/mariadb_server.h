@@ -32,7 +32,9 @@ class MariaDbServer {
   static constexpr const char* kPassword = "sluice-pw";
 
   // metadata: "FULL" or "MINIMAL" (binlog_row_metadata; can be changed later with SET GLOBAL).
-  explicit MariaDbServer(const std::string& metadata = "FULL") {
+  // server_id and extra server arguments make replicas (log_slave_updates, ...).
+  explicit MariaDbServer(const std::string& metadata = "FULL", int server_id = 1,
+                         std::vector<std::string> extra = {}) {
     char tmpl[] = "/tmp/sluice-mariadb-XXXXXX";
     dir_ = ::mkdtemp(tmpl);
     datadir_ = dir_ + "/data";
@@ -42,10 +44,11 @@ class MariaDbServer {
                           datadir_ + " --auth-root-authentication-method=normal --skip-test-db" +
                           " > " + dir_ + "/install.log 2>&1";
     if (std::system(install.c_str()) != 0) throw std::runtime_error("mariadb-install-db failed: " + dir_);
-    std::vector<std::string> args = {
+    args_ = {
         "/usr/sbin/mariadbd", "--no-defaults", "--user=root", "--datadir=" + datadir_,
         "--socket=" + socket_, "--port=" + std::to_string(port_), "--bind-address=127.0.0.1",
-        "--log-bin=" + datadir_ + "/mysql-bin", "--server-id=1", "--binlog-format=ROW",
+        "--log-bin=" + datadir_ + "/mysql-bin", "--server-id=" + std::to_string(server_id),
+        "--binlog-format=ROW",
         "--binlog-row-image=FULL", "--binlog-row-metadata=" + metadata,
         "--log-error=" + dir_ + "/error.log", "--pid-file=" + dir_ + "/mysqld.pid",
         "--innodb-buffer-pool-size=128M", "--innodb-log-file-size=48M",
@@ -53,36 +56,42 @@ class MariaDbServer {
         "--max-connections=200", "--character-set-server=utf8mb4",
         "--collation-server=utf8mb4_general_ci", "--gtid-strict-mode=0",
         "--max-allowed-packet=64M"};
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a crashed test
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (true) {
-      MYSQL* m = mysql_init(nullptr);
-      if (mysql_real_connect(m, nullptr, "root", "", nullptr, 0, socket_.c_str(), 0)) {
-        mysql_close(m);
-        break;
-      }
-      mysql_close(m);
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        throw std::runtime_error("mariadbd exited during startup, see " + dir_ + "/error.log");
-      }
-      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("mariadbd not ready");
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    for (auto& a : extra) args_.push_back(a);
+    launch();
     root_exec("CREATE USER 'sluice'@'%' IDENTIFIED BY 'sluice-pw'");
     root_exec("GRANT ALL PRIVILEGES ON *.* TO 'sluice'@'%' WITH GRANT OPTION");
     root_exec("CREATE USER 'sluice'@'localhost' IDENTIFIED BY 'sluice-pw'");
     root_exec("GRANT ALL PRIVILEGES ON *.* TO 'sluice'@'localhost' WITH GRANT OPTION");
   }
+
+  // Stops the server (SIGTERM: a clean shutdown; SIGKILL: a crash) keeping its data, so that
+  // start() brings it back on the same port.
+  void shutdown(int sig = SIGTERM) {
+    if (pid_ <= 0) return;
+    ::kill(pid_, sig);
+    int status = 0;
+    for (int i = 0; i < 600; ++i) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (i == 599) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &status, 0);
+      }
+    }
+    pid_ = -1;
+  }
+  void start() {
+    if (pid_ <= 0) launch();
+  }
+  void restart(int sig = SIGTERM) {
+    shutdown(sig);
+    start();
+  }
+  // Freezes / thaws the server process (a server that stops answering).
+  void pause() { if (pid_ > 0) ::kill(pid_, SIGSTOP); }
+  void resume() { if (pid_ > 0) ::kill(pid_, SIGCONT); }
+  bool running() const { return pid_ > 0; }
+
   ~MariaDbServer() { stop(); }
   MariaDbServer(const MariaDbServer&) = delete;
   MariaDbServer& operator=(const MariaDbServer&) = delete;
@@ -94,6 +103,7 @@ class MariaDbServer {
   }
 
   void stop() {
+    resume();
     if (pid_ > 0) {
       ::kill(pid_, SIGTERM);
       int status = 0;
@@ -181,6 +191,36 @@ class MariaDbServer {
   }
 
  private:
+  void launch() {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a crashed test
+      std::vector<char*> argv;
+      for (auto& a : args_) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (true) {
+      MYSQL* m = mysql_init(nullptr);
+      if (mysql_real_connect(m, nullptr, "root", "", nullptr, 0, socket_.c_str(), 0)) {
+        mysql_close(m);
+        break;
+      }
+      mysql_close(m);
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        throw std::runtime_error("mariadbd exited during startup, see " + dir_ + "/error.log");
+      }
+      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("mariadbd not ready");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+
+ public:
+  // Runs SQL as root over the socket (replication setup, server variables).
   void root_exec(const std::string& sql) {
     MYSQL* m = mysql_init(nullptr);
     if (!mysql_real_connect(m, nullptr, "root", "", nullptr, 0, socket_.c_str(), 0)) {
@@ -196,8 +236,9 @@ class MariaDbServer {
     mysql_close(m);
   }
 
-
+ private:
   std::string dir_, datadir_, socket_;
+  std::vector<std::string> args_;
   int port_ = 0;
   pid_t pid_ = -1;
 };
