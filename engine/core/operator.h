@@ -88,6 +88,9 @@ class Sink {
   virtual result<void> write(std::vector<Event>& events, std::vector<Event>& dead) = 0;
   // Makes everything written so far durable; returns the state to record in checkpoint `id`.
   virtual result<std::string> checkpoint(uint64_t id) = 0;
+  // Checkpoint `id` is written (every stage acknowledged it): a restart starts from it or a
+  // later one.
+  virtual void checkpoint_committed(uint64_t /*id*/) {}
   // Records that checkpoint()'s own flush found to be unwritable: the engine routes them to
   // the dead-letter sink right after checkpoint(), before the barrier moves on.
   virtual void take_dead(std::vector<Event>& /*dead*/) {}

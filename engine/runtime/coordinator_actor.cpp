@@ -69,6 +69,8 @@ caf::behavior CoordinatorActor::make_behavior() {
           return;
         }
         it->second.acked[idx] = true;
+        if (members_.size() < finished_.size()) members_.resize(finished_.size());
+        members_[idx] = caf::actor_cast<caf::actor>(current_sender());
         it->second.states[idx] = std::move(state);
         check();
       },
@@ -169,6 +171,9 @@ void CoordinatorActor::check() {
     }
     log::debug("engine", setup_.pipeline + ": checkpoint " + std::to_string(id) + " written");
     for (auto& s : sources_) send(s, commit_atom::value, id);
+    for (size_t i = 0; i < members_.size() && i < setup_.members.size(); ++i) {
+      if (!setup_.members[i].source && members_[i]) send(members_[i], commit_atom::value, id);
+    }
     send(setup_.supervisor, progress_atom::value, id);
     if (id == quiesce_id_) {
       // Hot reload: everything before the barrier is written and the sources are paused.

@@ -50,6 +50,7 @@ class CoordinatorActor : public caf::event_based_actor {
   CoordinatorSetup setup_;
   CheckpointStore store_;
   std::vector<caf::actor> sources_;
+  std::vector<caf::actor> members_;  // by actor index: the sender of its last ack
   std::vector<bool> finished_;
   std::vector<std::string> latest_;  // per actor: state in the last written checkpoint
   std::map<uint64_t, Pending> pending_;

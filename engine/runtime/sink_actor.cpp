@@ -82,6 +82,15 @@ bool SinkActor::attempt() {
   return !failed_;
 }
 
+void SinkActor::on_committed(uint64_t id) {
+  if (!op_ || failed_) return;
+  try {
+    op_->checkpoint_committed(id);
+  } catch (const std::exception& e) {
+    log::warn("engine", "sink '" + setup_.cfg.name + "': checkpoint_committed: " + e.what());
+  }
+}
+
 result<std::string> SinkActor::snapshot(uint64_t barrier) {
   auto st = op_->checkpoint(barrier);
   if (!st.ok()) return st;

@@ -70,6 +70,7 @@ caf::behavior StageActor::make_behavior() {
         pump();
       },
       [this](retry_atom) { on_retry(); },
+      [this](commit_atom, uint64_t id) { on_committed(id); },
       [this](rewire_atom, std::shared_ptr<Rewiring>& w) {
         rewire(*w);
         pump();

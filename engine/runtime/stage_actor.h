@@ -26,6 +26,8 @@ class StageActor : public caf::event_based_actor {
   virtual bool on_data(int channel, BatchPtr& batch) = 0;
   virtual result<std::string> snapshot(uint64_t barrier) = 0;
   virtual void on_retry() {}
+  // Checkpoint `id` is written (sinks may forget what only a restart before it needed).
+  virtual void on_committed(uint64_t /*id*/) {}
   virtual void on_credit(int32_t port, int32_t target, int64_t records);
   virtual bool outputs_blocked() const { return dead_.blocked(); }
   virtual void emit_control(Batch::Kind kind, uint64_t barrier);

@@ -30,7 +30,9 @@ std::string new_lineage() {
 
 }  // namespace
 
-PostgresSink::PostgresSink(SinkOptions opts) : opts_(std::move(opts)), planner_(opts_, catalog_) {
+PostgresSink::PostgresSink(SinkOptions opts)
+    : opts_(std::move(opts)), planner_(opts_, catalog_), written_(opts_.pipeline, opts_.stage) {
+  by_identity_ = opts_.mode == Mode::Append;
   if (opts_.connections < 1) opts_.connections = 1;
   for (int i = 0; i < opts_.connections; ++i) {
     slots_.push_back(std::make_unique<SinkSlot>(opts_, static_cast<size_t>(i)));
@@ -98,6 +100,10 @@ result<void> PostgresSink::open(const std::string& state) {
   in_doubt_.assign(n_slots, std::nullopt);
   drop_until_.assign(n_slots, 0);
   filter_until_ = 0;
+  replay_ids_.clear();
+  replay_dropped_ = 0;
+  ckpt_ = 0;
+  bool has_ckpt = false;
   int prev_slots = 1;
   if (!state.empty()) {
     auto st = json::parse(state);
@@ -108,6 +114,11 @@ result<void> PostgresSink::open(const std::string& state) {
       if (lin != nullptr && lin->type() == Type::String) lineage_ = lin->as_string();
       const Value* sl = st->as_object().find(intern("slots"));
       if (sl != nullptr && sl->type() == Type::Int) prev_slots = static_cast<int>(sl->as_int());
+      const Value* ck = st->as_object().find(intern("ckpt"));
+      if (ck != nullptr && ck->type() == Type::Int) {
+        ckpt_ = static_cast<uint64_t>(ck->as_int());
+        has_ckpt = true;
+      }
     }
   }
   const bool same_lineage_possible = !lineage_.empty();
@@ -119,6 +130,10 @@ result<void> PostgresSink::open(const std::string& state) {
   try {
     main_slot().checkpoint_row().ensure(main_slot().connection());
     stored = main_slot().checkpoint_row().read_row(main_slot().connection());
+    if (by_identity_) {
+      written_.ensure(main_slot().connection());
+      if (!same_lineage_possible) written_.drop_other_lineages(main_slot().connection(), lineage_);
+    }
   } catch (const std::exception& e) {
     return fail(PgFailure::from(e), "cannot read sluice_checkpoints");
   }
@@ -151,7 +166,20 @@ result<void> PostgresSink::open(const std::string& state) {
   }
   if (same_lineage_possible) {
     try {
-      setup_replay(stored, prev_slots);
+      if (by_identity_ && has_ckpt) {
+        replay_ids_ = written_.load(main_slot().connection(), lineage_, ckpt_);
+        if (!replay_ids_.empty()) {
+          size_t n = 0;
+          for (const auto& [h, c] : replay_ids_) n += c;
+          log::info("postgres", "sink " + opts_.stage + ": the target holds " +
+                                    std::to_string(n) + " event(s) written after checkpoint " +
+                                    std::to_string(ckpt_) +
+                                    "; their replays are dropped by identity");
+        }
+      } else {
+        // A state of an older version (or upsert/soft_delete): the ordered replay filter.
+        setup_replay(stored, prev_slots);
+      }
     } catch (const std::exception& e) {
       return fail(PgFailure::from(e), "cannot read sluice_checkpoints");
     }
@@ -400,6 +428,16 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
     c.event_id = last_id;
     c.tables = new_tables ? &lineage_tables_ : nullptr;
     c.acked = acked_;
+    if (by_identity_) {
+      c.written = &written_;
+      c.lineage = lineage_;
+      c.ckpt = ckpt_;
+      for (const auto& g : jobs[i]) {
+        for (const auto& it : g.items) {
+          if (!it.ev->position.is_null()) c.ids.push_back(event_hash(*it.ev));
+        }
+      }
+    }
     if (!serial) {
       c.rows.push_back(&slots_[i]->checkpoint_row());
     } else if (i == 0) {
@@ -467,6 +505,32 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
   return {};
 }
 
+void PostgresSink::drop_replayed(std::vector<Event>& events) {
+  // In place: a retried call gets the same (already filtered) vector back.
+  size_t kept = 0;
+  uint64_t dropped = 0;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (!events[i].position.is_null()) {
+      auto it = replay_ids_.find(event_hash(events[i]));
+      if (it != replay_ids_.end()) {
+        if (--it->second == 0) replay_ids_.erase(it);
+        ++dropped;
+        continue;
+      }
+    }
+    if (kept != i) events[kept] = std::move(events[i]);
+    ++kept;
+  }
+  events.resize(kept);
+  replay_dropped_ += dropped;
+  stats_.replay_skipped += dropped;
+  accepted_ += static_cast<int64_t>(dropped);  // received, like every other event
+  if (dropped > 0 && replay_ids_.empty()) {
+    log::info("postgres", "sink " + opts_.stage + ": dropped " + std::to_string(replay_dropped_) +
+                              " replayed event(s) the target already held");
+  }
+}
+
 void PostgresSink::release_held() {
   for (auto& e : pending_) held_.push_back(std::move(e));
   pending_ = std::move(held_);
@@ -483,6 +547,7 @@ result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>&
   if (!r.ok()) return r;
   for (auto& e : deferred_dead_) dead.push_back(std::move(e));
   deferred_dead_.clear();
+  if (!replay_ids_.empty()) drop_replayed(events);
   if (events.empty()) return {};
   // Replay after a restart: events the target already holds are held back until the event
   // at the stored seq shows whether this is the same stream (then they are dropped).
@@ -607,6 +672,22 @@ result<std::string> PostgresSink::checkpoint(uint64_t id) {
     if (!f.ok()) return f.err();
     pending_.clear();
   }
+  if (!replay_ids_.empty()) {
+    // Replays still to come after this barrier: their identities go with checkpoint `id`
+    // (a restart from it no longer reads the rows written before it).
+    auto c = connect();
+    if (!c.ok()) return c.err();
+    std::vector<uint64_t> carry;
+    for (const auto& [h, n] : replay_ids_) carry.insert(carry.end(), n, h);
+    try {
+      pqxx::work tx(main_slot().connection());
+      written_.record(tx, lineage_, id, 'c', carry);
+      tx.commit();
+    } catch (const std::exception& e) {
+      return fail(PgFailure::from(e), "cannot update sluice_written");
+    }
+  }
+  ckpt_ = id;
   if (!acked_) {
     // This lineage reached a barrier: a later fresh lineage keeps its rows (see open()).
     auto c = connect();
@@ -620,12 +701,27 @@ result<std::string> PostgresSink::checkpoint(uint64_t id) {
   }
   return std::string("{\"position\":") + (last_position_.empty() ? "null" : last_position_) +
          ",\"seq\":" + std::to_string(accepted_) + ",\"lineage\":\"" + lineage_ +
-         "\",\"slots\":" + std::to_string(slots_.size()) + "}";
+         "\",\"slots\":" + std::to_string(slots_.size()) + ",\"ckpt\":" + std::to_string(id) +
+         "}";
 }
 
 void PostgresSink::take_dead(std::vector<Event>& dead) {
   for (auto& e : deferred_dead_) dead.push_back(std::move(e));
   deferred_dead_.clear();
+}
+
+void PostgresSink::checkpoint_committed(uint64_t id) {
+  if (!by_identity_ || !opened_) return;
+  // Rows tagged before `id` are needed by no restart any more. Best effort: a failure leaves
+  // them for the next commit.
+  try {
+    if (main_slot().connect()) return;
+    written_.prune(main_slot().connection(), lineage_, id);
+  } catch (const std::exception& e) {
+    main_slot().drop();
+    log::warn("postgres", secrets::redact("sink postgres " + opts_.stage +
+                                          ": cannot prune sluice_written: " + e.what()));
+  }
 }
 
 void PostgresSink::close() {

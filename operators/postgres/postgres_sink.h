@@ -31,6 +31,7 @@
 #include "operators/postgres/sink_options.h"
 #include "operators/postgres/sink_slot.h"
 #include "operators/postgres/table_catalog.h"
+#include "operators/postgres/written_ids.h"
 
 namespace sluice::operators::postgres {
 
@@ -44,6 +45,7 @@ class PostgresSink : public Sink {
   result<void> write(std::vector<Event>& events, std::vector<Event>& dead) override;
   result<std::string> checkpoint(uint64_t id) override;
   void take_dead(std::vector<Event>& dead) override;
+  void checkpoint_committed(uint64_t id) override;
   void close() override;
 
   // The position (JSON text of Event::position) the target holds for this pipeline/stage,
@@ -68,6 +70,8 @@ class PostgresSink : public Sink {
   static constexpr size_t kMaxHeld = 200000;
   // The identity of an event as stored in sluice_checkpoints.event_id: op, position, key.
   static std::string event_id(const Event& e);
+  // Its 64-bit hash as stored in sluice_written (append mode).
+  static uint64_t event_hash(const Event& e) { return WrittenIds::hash(event_id(e)); }
   const Stats& stats() const { return stats_; }
 
  private:
@@ -100,6 +104,9 @@ class PostgresSink : public Sink {
   // Gives up recognising the replay: the held events go ahead of the pending ones, to be
   // written, and the per-slot filter is off.
   void release_held();
+  // Append mode after a restart: drops (from `events`) the replayed events whose identity the
+  // target holds (replay_ids_), whatever their order.
+  void drop_replayed(std::vector<Event>& events);
   error fail(const PgFailure& f, const char* what);
   int64_t next_token();
   SinkSlot& main_slot() { return *slots_[0]; }
@@ -138,6 +145,13 @@ class PostgresSink : public Sink {
   std::vector<std::string> lineage_tables_;  // tables this lineage wrote (stored in the row)
   bool tables_dirty_ = false;                // lineage_tables_ grew since the last commit
   bool acked_ = false;                       // this lineage acknowledged a barrier
+  // Append mode (written_ids.h): every transaction records the identities it writes; a
+  // restart loads those written after its checkpoint and drops their replays by identity.
+  bool by_identity_ = false;
+  WrittenIds written_;
+  WrittenIds::Counts replay_ids_;
+  uint64_t ckpt_ = 0;            // the last checkpoint taken (or restored): tags the rows
+  uint64_t replay_dropped_ = 0;  // replayed events dropped by identity since open()
   Stats stats_;
 };
 

@@ -86,6 +86,7 @@ void SinkSlot::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size
 
 void SinkSlot::commit(pqxx::transaction_base& tx, std::vector<WriteGroup>& groups, const Commit& c,
                       Outcome& out) {
+  if (c.written != nullptr) c.written->record(tx, c.lineage, c.ckpt, 'f', c.ids);
   for (CheckpointTable* row : c.rows) {
     row->write(tx, c.position, c.token, c.seq, c.event_id, c.tables, c.acked);
   }

@@ -18,6 +18,7 @@
 #include "operators/postgres/sink_options.h"
 #include "operators/postgres/table_writer.h"
 #include "operators/postgres/write_group.h"
+#include "operators/postgres/written_ids.h"
 
 namespace sluice::operators::postgres {
 
@@ -45,6 +46,11 @@ class SinkSlot {
     const std::vector<std::string>* tables = nullptr;  // null keeps the stored list
     bool acked = false;
     std::vector<CheckpointTable*> rows;  // this slot's row, or every slot's (serial flush)
+    // Append mode: the identities of the events this transaction writes (written_ids.h).
+    const WrittenIds* written = nullptr;
+    std::string lineage;
+    uint64_t ckpt = 0;
+    std::vector<uint64_t> ids;
   };
   struct Outcome {
     bool committed = false;
