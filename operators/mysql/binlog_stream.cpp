@@ -773,7 +773,8 @@ void BinlogStream::run() {
       if (since == 0) stats_.down_since_us.store(since = now);
       stats_.set_down_reason(failure.message);
       if (now - since >= cfg_.reconnect_timeout_us) {
-        failure = error::fatal("the binlog connection has been lost for " +
+        // Permanent: restarting the pipeline would only wait again; `sluice run` exits 3.
+        failure = error::permanent("the binlog connection has been lost for " +
                                seconds_text(now - since) + " (reconnect_timeout " +
                                seconds_text(cfg_.reconnect_timeout_us) + "): " + failure.message);
       } else {
@@ -784,10 +785,14 @@ void BinlogStream::run() {
         s.pending = Impl::Pending{};
         stats_.reconnects++;
         s.meta.close();
+        // Never past the deadline: the failure is reported on time.
+        const auto wait = std::min<std::chrono::milliseconds>(
+            backoff,
+            std::chrono::milliseconds((since + cfg_.reconnect_timeout_us - now) / 1000 + 1));
         log::warn("mysql", cfg_.name + ": " + failure.message + "; reconnecting in " +
-                               std::to_string(backoff.count()) + "ms at " + s.committed.text() +
+                               std::to_string(wait.count()) + "ms at " + s.committed.text() +
                                (s.committed.gtid.empty() ? "" : " (GTID " + s.committed.gtid + ")"));
-        for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stop_;
+        for (auto waited = std::chrono::milliseconds(0); waited < wait && !stop_;
              waited += std::chrono::milliseconds(20)) {
           std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }

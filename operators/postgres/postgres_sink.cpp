@@ -82,6 +82,14 @@ std::string PostgresSink::event_id(const Event& e) {
   return id;
 }
 
+uint64_t PostgresSink::event_hash(const Event& e) {
+  std::string id = event_id(e);
+  if (e.key.is_null() && (!e.source || e.source->primary_key.empty())) {
+    json::encode(Value::object(e.row), id);
+  }
+  return WrittenIds::hash(id);
+}
+
 result<void> PostgresSink::open(const std::string& state) {
   const size_t n_slots = slots_.size();
   accepted_ = 0;

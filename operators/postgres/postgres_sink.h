@@ -70,8 +70,9 @@ class PostgresSink : public Sink {
   static constexpr size_t kMaxHeld = 200000;
   // The identity of an event as stored in sluice_checkpoints.event_id: op, position, key.
   static std::string event_id(const Event& e);
-  // Its 64-bit hash as stored in sluice_written (append mode).
-  static uint64_t event_hash(const Event& e) { return WrittenIds::hash(event_id(e)); }
+  // Its 64-bit hash as stored in sluice_written (append mode); an event without a key (a
+  // table without a primary key) is identified by its row as well.
+  static uint64_t event_hash(const Event& e);
   const Stats& stats() const { return stats_; }
 
  private:
