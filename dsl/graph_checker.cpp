@@ -19,6 +19,36 @@ std::string describe(const ast::Stage& s) {
 
 std::string line_of(ast::Loc loc) { return "line " + std::to_string(loc.line); }
 
+// True for `mode = append` (a postgres or mongodb sink option).
+bool is_append(const ast::Stage& s) {
+  const ast::Option* o = ast::find_option(s.options, "mode");
+  if (o == nullptr || !o->value) return false;
+  const ast::Expr& e = *o->value;
+  if (e.kind == ast::ExprKind::Literal && e.literal.type() == Type::String) {
+    return e.literal.as_string() == "append";
+  }
+  return e.path.size() == 1 && e.path[0] == "append";
+}
+
+using Inputs =
+    std::map<const ast::Stage*, std::vector<std::pair<const ast::Stage*, const ast::NameRef*>>>;
+
+// The first aggregate or join upstream of `s`; nullptr when none.
+const ast::Stage* derived_upstream(const ast::Stage* s, Inputs& inputs) {
+  std::set<const ast::Stage*> seen;
+  std::vector<const ast::Stage*> todo = {s};
+  while (!todo.empty()) {
+    const ast::Stage* at = todo.back();
+    todo.pop_back();
+    for (const auto& [in, ref] : inputs[at]) {
+      if (!seen.insert(in).second) continue;
+      if (in->type == ast::StageType::Aggregate || in->type == ast::StageType::Join) return in;
+      todo.push_back(in);
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void check_graph(const ast::Pipeline& p, const std::vector<DeadLetterRef>& dead_letters,
@@ -141,6 +171,18 @@ void check_graph(const ast::Pipeline& p, const std::vector<DeadLetterRef>& dead_
                               "; dead letters go to a sink");
     } else if (it->second == d.stage) {
       diags.error(d.loc, "a sink cannot be its own dead_letter");
+    }
+  }
+  // An append-mode sink behind an aggregate or a join: their output depends on how the input
+  // was batched and carries no source position, so after a crash the replay cannot be matched
+  // with what the target holds (docs/ods.md "Exactly once").
+  for (const auto& s : p.stages) {
+    if (s.type != ast::StageType::Sink || !is_append(s)) continue;
+    if (const ast::Stage* d = derived_upstream(&s, inputs)) {
+      diags.warning(s.name_loc, "sink '" + s.name + "' appends the output of " + describe(*d) +
+                                     ": after a crash its replay is not the same events, so the "
+                                     "append table may get rows twice; use mode = upsert (with "
+                                     "the group key) for exactly once");
     }
   }
   bool has_source = false;

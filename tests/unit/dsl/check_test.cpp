@@ -925,3 +925,31 @@ BOOST_AUTO_TEST_CASE(valid_programs_are_not_rejected) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// An append sink behind an aggregate cannot be exactly once across crashes (its replay is not
+// the same events): `sluice check` says so and names the fix.
+BOOST_AUTO_TEST_SUITE(check_append_behind_derived)
+
+BOOST_AUTO_TEST_CASE(append_behind_aggregate_warns) {
+  const std::string head =
+      "pipeline p {\n  source generate g { count = 10  fields { k = seq() } }\n"
+      "  aggregate a from g {\n    group by k\n    n = count()\n  }\n"
+      "  transform t from a { where n > 0 }\n";
+  Loaded l = testing::load(head +
+                           "  sink postgres out from t { url = \"postgresql://u@h/d\"  table = "
+                           "\"x\"  mode = append }\n}\n");
+  BOOST_TEST_INFO(format(l));
+  BOOST_TEST(l.ok());
+  BOOST_REQUIRE_EQUAL(l.diags.size(), 1u);
+  BOOST_TEST(l.diags.items()[0].line == 8);
+  BOOST_TEST(l.diags.items()[0].message.find("appends the output of aggregate 'a'") !=
+             std::string::npos);
+  BOOST_TEST(l.diags.items()[0].message.find("mode = upsert") != std::string::npos);
+  Loaded up = testing::load(head +
+                            "  sink postgres out from t { url = \"postgresql://u@h/d\"  table = "
+                            "\"x\"  mode = upsert }\n}\n");
+  BOOST_TEST_INFO(format(up));
+  BOOST_TEST(up.diags.size() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
