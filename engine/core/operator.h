@@ -47,6 +47,9 @@ class Source {
   virtual result<void> open(const std::string& state) = 0;
   enum class Poll : uint8_t { Data, Idle, End };
   // Appends up to max events. Idle: nothing now, ask later. End: bounded input exhausted.
+  // On an error the events appended by this call are dropped: a source that fails after
+  // appending some returns Data with them instead (its state counts them) and reports the
+  // error on the next call.
   virtual result<Poll> poll(size_t max, std::vector<Event>& out) = 0;
   // Resume position just after the last event returned by poll.
   virtual std::string checkpoint_state() const = 0;

@@ -354,6 +354,7 @@ result<size_t> BinlogStream::drain(size_t max, std::vector<Event>& out,
     } else if (it.kind == StreamItem::Kind::Commit) {
       on_commit(it.position);
     } else {
+      if (n > 0) break;  // the rows before the error go out first (their count is kept)
       error e = std::move(it.err);
       taken_.pop_front();
       taken_pos_ = 0;

@@ -340,7 +340,9 @@ result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& 
           t, state_.table == name ? state_.last_key : std::vector<std::string>(),
           static_cast<size_t>(cfg_.chunk_rows), snapshot_position_, snapshot_ts_, chunk_,
           chunk_keys_);
-      if (!n.ok()) return n.err();
+      // Rows already given in this call go out first (the state counts them); the error
+      // comes back on the next call.
+      if (!n.ok()) return given ? result<Source::Poll>(Poll::Data) : n.err();
       if (*n == 0) {
         state_.done_tables.push_back(name);
         state_.table.clear();

@@ -93,6 +93,44 @@ BOOST_AUTO_TEST_CASE(every_fault_under_load_loses_and_duplicates_nothing) {
   BOOST_CHECK(log.find("reconnecting") != std::string::npos);
 }
 
+// The server crashes while the snapshot is being read: the pipeline resumes the snapshot
+// after its last checkpointed key (same snapshot position, so the append history recognises
+// the replayed rows) and every row arrives once, then the changes made after the crash.
+BOOST_AUTO_TEST_CASE(mariadb_crash_in_the_middle_of_the_snapshot) {
+  Rig rig(ods::pg(), sluice_bin(), "faults_c", "2m");
+  const int n = 300000;
+  rig.my.exec("INSERT INTO fx.acct SELECT seq, -seq, seq / 100, CONCAT('s', seq) FROM "
+              "fx.seq_1_to_" + std::to_string(n));
+  std::vector<std::string> snapshot;
+  for (int i = 1; i <= n; ++i) snapshot.push_back("r|" + std::to_string(-i));
+  rig.start();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  std::string count = "0";
+  while (std::chrono::steady_clock::now() < deadline) {
+    count = rig.pg("SELECT count(*) FROM ods.acct_history");
+    if (!count.empty() && std::isdigit(static_cast<unsigned char>(count[0])) &&
+        std::stoll(count) >= 30000) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  BOOST_TEST_MESSAGE("MariaDB killed with " << count << " history rows written");
+  BOOST_REQUIRE_MESSAGE(count != "0" && std::stoll(count) < n, "not mid-snapshot: " << count);
+  rig.my.restart(SIGKILL);
+  Writer w(rig.my);
+  for (int i = 1; i <= 300; ++i) w.live[i] = -i;
+  w.burst(500);
+  std::string d = wait_converged(rig, n + 500, std::chrono::seconds(240));
+  BOOST_CHECK_MESSAGE(d.empty(), d << rig.log_tail());
+  Verdict v = verdict(rig, snapshot, 0);
+  BOOST_TEST_MESSAGE(v.expected << " changes expected, history " << v.rows << " rows, lost "
+                                << v.lost << ", duplicated or unexpected " << v.extra);
+  BOOST_CHECK_MESSAGE(v.lost == 0, v.lost << " lost:" << v.lost_items);
+  BOOST_CHECK_MESSAGE(v.extra == 0, v.extra << " duplicated or unexpected:" << v.extra_items);
+  auto r = rig.stop(SIGTERM);
+  BOOST_CHECK_EQUAL(r.exit_code, 0);
+}
+
 // While the server is gone the source says so in status and /metrics; after
 // reconnect_timeout it fails and `sluice run` exits 3.
 BOOST_AUTO_TEST_CASE(a_lost_server_shows_in_status_then_fails_after_reconnect_timeout) {
