@@ -38,6 +38,13 @@ caf::behavior CoordinatorActor::make_behavior() {
         }
         if (trigger_wanted_) trigger();
       },
+      [this](busy_atom) {
+        busy_timer_ = false;
+        if (done_ || pending_.empty()) return;
+        if (setup_.activity) setup_.activity->fetch_add(1, std::memory_order_relaxed);
+        busy_timer_ = true;
+        delayed_send(this, std::chrono::milliseconds(100), busy_atom::value);
+      },
       [this](tick_atom) {
         if (done_) return;
         if (started_ && pending_.empty() && !sources_finished() && quiesce_id_ == 0) trigger();
@@ -129,6 +136,10 @@ void CoordinatorActor::trigger() {
   p.acked.assign(finished_.size(), false);
   p.states.resize(finished_.size());
   pending_.emplace(id, std::move(p));
+  if (!busy_timer_) {
+    busy_timer_ = true;
+    delayed_send(this, std::chrono::milliseconds(100), busy_atom::value);
+  }
   for (size_t i = 0; i < sources_.size(); ++i) {
     if (!finished_[i]) send(sources_[i], trigger_atom::value, id);
   }

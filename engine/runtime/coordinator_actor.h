@@ -4,7 +4,9 @@
 // sources it is committed. When every actor has finished and the final checkpoint is
 // written, tells the supervisor the pipeline is done.
 #pragma once
+#include <atomic>
 #include <caf/event_based_actor.hpp>
+#include <memory>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,6 +27,7 @@ struct CoordinatorSetup {
   };
   std::vector<Member> members;  // by actor index; sources first
   Checkpoint last;              // the checkpoint the run started from (id 0 = none)
+  std::shared_ptr<std::atomic<int64_t>> activity;  // bumped while a checkpoint is pending
 };
 
 class CoordinatorActor : public caf::event_based_actor {
@@ -60,6 +63,7 @@ class CoordinatorActor : public caf::event_based_actor {
   bool trigger_wanted_ = false;
   bool stop_wanted_ = false;
   bool done_ = false;
+  bool busy_timer_ = false;  // a busy_atom is scheduled
   uint64_t quiesce_id_ = 0;  // hot reload: the barrier after which the sources stay paused
 };
 

@@ -248,6 +248,7 @@ SpawnedGraph GraphBuilder::spawn(caf::event_based_actor* self,
   cs.interval_us = settings_.checkpoint_interval_us;
   cs.supervisor = caf::actor_cast<caf::actor>(self);
   cs.last = gp.from;
+  cs.activity = gp.activity;
   cs.members.resize(gp.actor_count);
   for (auto& sp : stages) {
     for (int i = 0; i < sp.parallelism; ++i) {

@@ -39,6 +39,9 @@ using commit_atom = caf::atom_constant<caf::atom("commit")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 // coordinator timer.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+// timer of a coordinator / supervisor busy with a checkpoint / a restart: counts as activity
+// (`--exit-when-idle` never stops a run that is checkpointing or about to restart).
+using busy_atom = caf::atom_constant<caf::atom("busy")>;
 // coordinator <- supervisor: (start_atom, std::vector<caf::actor> sources).
 using start_atom = caf::atom_constant<caf::atom("start")>;
 // actor -> supervisor: (fail_atom, std::string reason, bool permanent) before quitting.

@@ -273,9 +273,12 @@ RunResult run(const ast::File& file, const OperatorRegistry& reg, const RunOptio
         last_activity = act;
         last_change = now;
       }
-      for (auto& r : running) {  // a source that is reconnecting is not idle
+      for (auto& r : running) {  // a source reconnecting, a write or poll retrying: not idle
         for (const auto& [name, c] : r.counters) {
-          if (c && c->unhealthy.load(std::memory_order_relaxed)) last_change = now;
+          if (c && (c->unhealthy.load(std::memory_order_relaxed) ||
+                    c->retrying.load(std::memory_order_relaxed))) {
+            last_change = now;
+          }
         }
       }
       bool stop = g_stop.load(std::memory_order_relaxed);

@@ -42,6 +42,7 @@ bool SinkActor::attempt() {
   ++attempts_;
   const size_t n = kept_->events.size();
   auto r = op_->write(kept_->events, dead_buf_);
+  setup_.counters->retrying.store(false, std::memory_order_relaxed);
   if (r.ok()) {
     setup_.counters->out.fetch_add(n - dead_buf_.size(), std::memory_order_relaxed);
     setup_.activity->fetch_add(static_cast<int64_t>(n), std::memory_order_relaxed);
@@ -60,6 +61,7 @@ bool SinkActor::attempt() {
                             msg + "), retry " + std::to_string(attempts_) + " in " +
                             std::to_string(delay / 1000) + "ms");
     waiting_ = true;
+    setup_.counters->retrying.store(true, std::memory_order_relaxed);
     delayed_send(this, std::chrono::microseconds(delay), retry_atom::value);
     return false;
   }

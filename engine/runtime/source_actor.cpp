@@ -137,6 +137,7 @@ void SourceActor::do_poll() {
       log::warn("engine", setup_.cfg.pipeline + ": source '" + setup_.cfg.name +
                               "' poll failed (" + secrets::redact(e.message) + "), retrying");
       timer_pending_ = true;
+      setup_.counters->retrying.store(true, std::memory_order_relaxed);
       delayed_send(this, std::chrono::microseconds(setup_.opts.retry_backoff.delay_us(attempts_)),
                    pump_atom::value);
       return;
@@ -145,6 +146,7 @@ void SourceActor::do_poll() {
     return;
   }
   attempts_ = 0;
+  setup_.counters->retrying.store(false, std::memory_order_relaxed);
   report(*r, monotonic_us() - t0);
   op_->take_dead(dead_buf_);
   if (!dead_buf_.empty()) {

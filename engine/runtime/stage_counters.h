@@ -113,6 +113,8 @@ struct StageCounters {
   std::atomic<int64_t> progress_total{-1};
   // Sources: Source::health() after the last poll ("" = healthy).
   std::atomic<bool> unhealthy{false};
+  // A write (sink) or poll (source) failed and waits for its retry: not idle.
+  std::atomic<bool> retrying{false};
   void set_health(std::string h) {
     const bool bad = !h.empty();
     if (!bad && !unhealthy.load(std::memory_order_relaxed)) return;

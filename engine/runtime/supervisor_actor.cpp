@@ -62,6 +62,11 @@ caf::behavior SupervisorActor::make_behavior() {
       },
       [this](reload_atom, std::shared_ptr<ReloadTicket>& t) { on_reload(std::move(t)); },
       [this](quiesced_atom, uint64_t id, bool ok) { on_quiesced(id, ok); },
+      [this](busy_atom, uint64_t gen) {
+        if (gen != generation_ || done_ || running_) return;
+        setup_.activity->fetch_add(1, std::memory_order_relaxed);
+        delayed_send(this, std::chrono::milliseconds(100), busy_atom::value, gen);
+      },
       [this](restart_atom, uint64_t gen) {
         if (gen != generation_ || done_) return;
         restart_due_ = true;
@@ -182,6 +187,7 @@ void SupervisorActor::on_down(const caf::down_msg& dm) {
     ++setup_.status->restarts;
   }
   delayed_send(this, std::chrono::microseconds(delay), restart_atom::value, generation_);
+  if (setup_.activity) send(this, busy_atom::value, generation_);
 }
 
 void SupervisorActor::finish(bool failed, const std::string& reason) {

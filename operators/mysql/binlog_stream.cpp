@@ -41,22 +41,22 @@ std::string uuid_text(const uint8_t* p) {
 result<void> check_server(Connection& c) {
   auto rows = c.query("SELECT @@global.log_bin, @@global.binlog_format, @@global.binlog_row_image");
   if (!rows.ok()) return rows.err();
-  if (rows->empty()) return error::fatal("cannot read the server's binlog settings");
+  if (rows->empty()) return error::permanent("cannot read the server's binlog settings");
   const SqlRow& r = rows->front();
   if (r[0].value_or("0") != "1") {
-    return error::fatal(
+    return error::permanent(
         "binary logging is off on the server: start it with log_bin (e.g. "
         "--log-bin=mysql-bin) and binlog_format=ROW");
   }
   std::string fmt = upper(r[1].value_or(""));
   if (fmt != "ROW") {
-    return error::fatal("binlog_format is " + fmt +
+    return error::permanent("binlog_format is " + fmt +
                         " on the server, CDC needs ROW: SET GLOBAL binlog_format = 'ROW' (and "
                         "binlog_format=ROW in the server config)");
   }
   std::string image = upper(r[2].value_or(""));
   if (image != "FULL") {
-    return error::fatal("binlog_row_image is " + image +
+    return error::permanent("binlog_row_image is " + image +
                         " on the server, CDC needs FULL (complete before and after images): SET "
                         "GLOBAL binlog_row_image = 'FULL' (and in the server config)");
   }
@@ -80,7 +80,7 @@ result<void> check_server(Connection& c) {
     std::string missing = !slave && !client ? "REPLICATION SLAVE and REPLICATION CLIENT"
                           : !slave          ? "REPLICATION SLAVE"
                                             : "REPLICATION CLIENT";
-    return error::fatal("the mysql user lacks the " + missing +
+    return error::permanent("the mysql user lacks the " + missing +
                         " privilege needed to read the binlog: GRANT REPLICATION SLAVE, "
                         "REPLICATION CLIENT ON *.* TO the user");
   }
@@ -482,7 +482,7 @@ error BinlogStream::Impl::read_error() {
                         "the pipeline state, snapshot = initial) or set start = earliest");
   }
   if (code == ER_SPECIFIC_ACCESS_DENIED_ERROR || code == ER_ACCESS_DENIED_ERROR) {
-    return error::fatal("the mysql user may not read the binlog (" + msg +
+    return error::permanent("the mysql user may not read the binlog (" + msg +
                         "): GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO the user");
   }
   if (code == 0 || is_connection_error(code)) {

@@ -40,12 +40,17 @@ error Connection::last_error(const std::string& what) const {
   unsigned code = m_ ? mysql_errno(m_) : CR_CONNECTION_ERROR;
   std::string msg = m_ ? mysql_error(m_) : "not connected";
   std::string text = what + " on " + where_ + ": " + msg + " (error " + std::to_string(code) + ")";
+  // Errors that waiting cannot heal are permanent: the stage fails at once, without spending
+  // the restart budget (`sluice run` exits 3 with what to change).
   if (code == ER_ACCESS_DENIED_ERROR || code == ER_DBACCESS_DENIED_ERROR) {
-    return error::fatal(secrets::redact(text + "; check the `user` and `password` options"));
+    return error::permanent(secrets::redact(text + "; check the `user` and `password` options"));
   }
   if (code == ER_SPECIFIC_ACCESS_DENIED_ERROR || code == ER_TABLEACCESS_DENIED_ERROR ||
       code == ER_COLUMNACCESS_DENIED_ERROR) {
-    return error::fatal(secrets::redact(text + "; grant the missing privilege"));
+    return error::permanent(secrets::redact(text + "; grant the missing privilege"));
+  }
+  if (code == ER_BAD_DB_ERROR) {
+    return error::permanent(secrets::redact(text + "; check the `database` option"));
   }
   if (is_connection_error(code)) return error::transient(secrets::redact(text));
   return error::fatal(secrets::redact(text));

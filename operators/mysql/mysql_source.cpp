@@ -137,11 +137,37 @@ result<SourceState> SourceState::decode(const std::string& text) {
   return st;
 }
 
+namespace {
+
+// A fresh start on a `database` the server does not have cannot succeed by waiting: a
+// permanent error naming the option (issue 15).
+result<void> check_database(const MySqlConfig& cfg) {
+  if (cfg.database.empty()) return {};
+  Connection c;
+  auto r = connect_first(c, cfg.hosts);
+  if (!r.ok()) return r.err().kind == failure_kind::transient ? result<void>() : r.err();
+  auto n = c.scalar("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " +
+                    c.quote(cfg.database));
+  if (!n.ok()) return n.err();
+  if (n->value_or("0") == "0") {
+    const auto& h = cfg.hosts[*r];
+    return error::permanent("database '" + cfg.database + "' does not exist on " + h.host + ":" +
+                            std::to_string(h.port) + ": check the `database` option");
+  }
+  return {};
+}
+
+}  // namespace
+
 result<void> MySqlSource::open(const std::string& state) {
   close();
   state_ = SourceState();
   const std::vector<std::string> patterns = cfg_.filter().patterns();
   bool fresh_view = state.empty();
+  if (state.empty()) {
+    auto db = check_database(cfg_);
+    if (!db.ok()) return db;
+  }
   if (!state.empty()) {
     auto st = SourceState::decode(state);
     if (!st.ok()) return st.err();
