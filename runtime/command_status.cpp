@@ -99,6 +99,10 @@ void print_stages(const Value& p) {
         note += ", paused";
       }
     }
+    if (const Value* retrying = field(s, "retrying");
+        retrying && retrying->type() == Type::Bool && retrying->as_bool()) {
+      note += note.empty() ? "retrying after an error" : ", retrying after an error";
+    }
     std::printf(
         "  %-20s %-18s %10s %10s %9s %9s %6s %6s %7s  %s\n", text(field(s, "name")).c_str(),
         type.c_str(), human(number(field(s, "in"))).c_str(), human(number(field(s, "out"))).c_str(),

@@ -171,6 +171,7 @@ std::string ManagementApi::pipeline_json(const engine::LivePipeline& p, bool wit
            ",\"errors\":" + std::to_string(c.errors.load()) +
            ",\"retries\":" + std::to_string(c.retries.load()) +
            ",\"restarts\":" + std::to_string(c.restarts.load());
+      if (c.retrying.load()) o += ",\"retrying\":true";
       o += ",\"in_flight\":" + std::to_string(in_flight(p, s));
       const uint64_t batches = c.batch_us.count.load();
       o += ",\"batches\":" + std::to_string(batches) + ",\"avg_batch_ms\":" +

@@ -190,6 +190,13 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
     w.sample("sluice_source_lag_seconds", stage_labels(p, s),
              num(static_cast<double>(s.counters->lag_us.load(std::memory_order_relaxed)) / 1e6));
   });
+  w.family("sluice_stage_retrying", "gauge",
+           "1 while the stage's last write (sink) or poll (source) failed and waits for its "
+           "retry.");
+  each_stage(all, [&](const LivePipeline& p, const LiveStage& s) {
+    w.sample("sluice_stage_retrying", stage_labels(p, s),
+             s.counters->retrying.load(std::memory_order_relaxed) ? "1" : "0");
+  });
   w.family("sluice_source_unhealthy", "gauge",
            "1 while the source is not healthy but keeps trying by itself (e.g. reconnecting to "
            "its server); `sluice status` shows why.");

@@ -63,8 +63,15 @@ ReplayResult LiveRegistry::replay_dead_letters(const LivePipeline& p, const std:
 PipelineState LiveRegistry::state_of(const LivePipeline& p) {
   PipelineState st;
   bool paused = false;
+  std::string failing;  // a stage retrying or reconnecting
   for (const auto& s : p.stages) {
     if (s.type == "source" && s.counters->paused.load(std::memory_order_relaxed)) paused = true;
+    if (failing.empty() && s.counters->retrying.load(std::memory_order_relaxed)) {
+      failing = "stage '" + s.name + "' retrying after an error";
+    }
+    if (failing.empty() && s.counters->unhealthy.load(std::memory_order_relaxed)) {
+      failing = "stage '" + s.name + "': " + s.counters->health();
+    }
   }
   std::lock_guard<std::mutex> lock(p.status->mu);
   st.reason = p.status->reason;
@@ -76,6 +83,12 @@ PipelineState LiveRegistry::state_of(const LivePipeline& p) {
     st.state = p.status->failed ? "failed" : "completed";
   } else if (!p.status->reason.empty()) {
     st.state = "failed";
+  } else if (p.status->restarting) {
+    st.state = "failing";
+    st.reason = "restarting after: " + p.status->last_error;
+  } else if (!failing.empty()) {
+    st.state = "failing";
+    st.reason = failing;
   } else if (paused) {
     st.state = "paused";
   } else {

@@ -40,7 +40,8 @@ struct LivePipeline {
 
 // A pipeline's state as shown by status / the API.
 struct PipelineState {
-  std::string state;  // running, paused, completed, failed
+  std::string state;  // running, paused, failing (retrying, reconnecting, restarting),
+                      // completed, failed
   std::string reason;
   uint64_t restarts = 0;
   uint64_t last_checkpoint = 0;

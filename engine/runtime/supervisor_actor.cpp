@@ -87,6 +87,10 @@ void SupervisorActor::on_exit() {
 }
 
 void SupervisorActor::start_graph() {
+  {
+    std::lock_guard<std::mutex> lock(setup_.status->mu);
+    setup_.status->restarting = false;
+  }
   restart_due_ = false;
   fail_reason_.clear();
   fail_permanent_ = false;
@@ -185,6 +189,8 @@ void SupervisorActor::on_down(const caf::down_msg& dm) {
   {
     std::lock_guard<std::mutex> lock(setup_.status->mu);
     ++setup_.status->restarts;
+    setup_.status->restarting = true;
+    setup_.status->last_error = secrets::redact(reason);
   }
   delayed_send(this, std::chrono::microseconds(delay), restart_atom::value, generation_);
   if (setup_.activity) send(this, busy_atom::value, generation_);

@@ -573,9 +573,12 @@ result<void> BinlogStream::Impl::on_event(const uint8_t* data, size_t len) {
     default:
       if (RowDecoder::is_rows_event(ev.type)) return on_rows(ev);
       if (ev.type >= WRITE_ROWS_COMPRESSED_EVENT_V1 && ev.type <= DELETE_ROWS_COMPRESSED_EVENT) {
-        return error::fatal(
-            "compressed row events are not supported: SET GLOBAL log_bin_compress = OFF on the "
+        return error::permanent(
+            "compressed row events are not decoded: SET GLOBAL log_bin_compress = OFF on the "
             "server");
+      }
+      if (std::string why = refuse_unhandled_event(ev.type); !why.empty()) {
+        return error::permanent(why + " (at " + file + ":" + std::to_string(ev.next_pos) + ")");
       }
       return {};
   }

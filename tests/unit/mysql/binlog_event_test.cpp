@@ -141,4 +141,19 @@ BOOST_AUTO_TEST_CASE(gtid_state_mysql) {
   BOOST_CHECK(!GtidState::parse("0-1-2," + a + ":1").ok());
 }
 
+// Nothing in the binlog is skipped silently: event types the stream does not decode are
+// either known to carry nothing CDC needs or stop it with a reason naming the fix.
+BOOST_AUTO_TEST_CASE(unhandled_event_types) {
+  for (uint8_t t : {3, 5, 13, 14, 27, 28, 29, 34, 35, 41, 160, 161}) {
+    BOOST_TEST(refuse_unhandled_event(t).empty(), "type " << int(t));
+  }
+  BOOST_TEST(refuse_unhandled_event(26).find("INCIDENT_EVENT") == 0u);
+  BOOST_TEST(refuse_unhandled_event(39).find("binlog_row_value_options") != std::string::npos);
+  BOOST_TEST(refuse_unhandled_event(40).find("binlog_transaction_compression") !=
+             std::string::npos);
+  BOOST_TEST(refuse_unhandled_event(165).find("log_bin_compress") != std::string::npos);
+  BOOST_TEST(refuse_unhandled_event(200).find("unknown") != std::string::npos);
+  BOOST_TEST(refuse_unhandled_event(0).find("unknown") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
