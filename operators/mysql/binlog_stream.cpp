@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <set>
 
 #include "engine/common/logger.h"
 #include "operators/mysql/binlog_event.h"
@@ -185,6 +186,7 @@ struct BinlogStream::Impl {
   uint64_t skip = 0;         // row events still to drop (resume inside a transaction)
   std::unordered_map<std::string, std::shared_ptr<const SourceMeta>> truncated;
   std::vector<std::pair<std::string, BinlogPosition>> catchup;
+  std::set<std::string> keyless_logged;  // tables without a key, logged once
 
   // True when an event of db.table ending at (file, pos) is already in that table's snapshot.
   bool caught_up(const std::string& db, const std::string& table, uint64_t pos) const {
@@ -706,10 +708,10 @@ result<void> BinlogStream::Impl::on_table_map(const RawEvent& ev) {
     auto ap = schema.apply(*tm, !tm->has_names);
     if (!ap.ok()) return ap;
     if (tm->primary_key.empty()) {
-      if (cfg.key.empty()) {
-        return error::fatal("table " + tm->full_name() +
-                            " has no primary key: set `key = [\"col\", ...]` on the mysql "
-                            "source (columns that identify a row) or add a primary key");
+      if (cfg.key.empty() && keyless_logged.insert(tm->full_name()).second) {
+        log::info("mysql", cfg.name + ": table " + tm->full_name() +
+                               " has no primary key: its events carry no key (like Debezium); "
+                               "set `key` on the source to give it one");
       }
       for (auto& k : cfg.key) {
         for (size_t i = 0; i < tm->columns.size(); ++i) {

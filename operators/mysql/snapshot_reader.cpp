@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "engine/common/logger.h"
 #include "engine/value/json.h"
 #include "engine/value/temporal.h"
 #include "operators/mysql/binlog_stream.h"
@@ -221,9 +222,9 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
   for (const auto& c : s.columns) p->kinds.push_back(text_kind(c));
   std::vector<std::string> key = s.primary_key.empty() ? cfg_.key : s.primary_key;
   if (key.empty()) {
-    return error::fatal("table " + name +
-                        " has no primary key: set `key = [\"col\", ...]` on the "
-                        "mysql source (columns that identify a row) or add a primary key");
+    log::info("mysql", cfg_.name + ": table " + name +
+                           " has no primary key: its events carry no key (like Debezium); its "
+                           "snapshot is read in table order, resumed by row count");
   }
   auto meta = std::make_shared<SourceMeta>();
   meta->connector = "mysql";
@@ -262,6 +263,22 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
   return prepared_.get();
 }
 
+// A table without a key: pages of the table in its own (clustered index) order, stable within
+// the snapshot's consistent view; the "key" of each row is its ordinal, so a resumed snapshot
+// skips the rows already delivered (exact when the table did not change meanwhile).
+result<size_t> SnapshotReader::read_keyless(Prepared& p, const std::vector<std::string>& last_key,
+                                            size_t limit, const Value& position, int64_t ts,
+                                            std::vector<Event>& out,
+                                            std::vector<std::string>& keys) {
+  uint64_t done = last_key.empty() ? 0 : std::stoull(last_key[0]);
+  std::string sql = p.select + " LIMIT " + std::to_string(limit) + " OFFSET " +
+                    std::to_string(done);
+  auto n = fetch(p, sql, position, ts, out, nullptr);
+  if (!n.ok()) return n.err();
+  for (size_t i = 0; i < *n; ++i) keys.push_back(std::to_string(done + i + 1));
+  return n;
+}
+
 result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
                                           const std::vector<std::string>& last_key, size_t limit,
                                           const Value& position, int64_t ts,
@@ -269,6 +286,7 @@ result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
   auto pr = prepare(t);
   if (!pr.ok()) return pr.err();
   Prepared& p = **pr;
+  if (p.key.empty()) return read_keyless(p, last_key, limit, position, ts, out, keys);
   std::string order, lhs, rhs;
   for (size_t i = 0; i < p.key.size(); ++i) {
     if (i) {
@@ -283,14 +301,20 @@ result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
   std::string sql = p.select;
   if (!last_key.empty()) sql += " WHERE (" + lhs + ") > (" + rhs + ")";
   sql += " ORDER BY " + order + " LIMIT " + std::to_string(limit);
+  out.reserve(out.size() + limit);
+  keys.reserve(keys.size() + limit * p.key.size());
+  return fetch(p, sql, position, ts, out, &keys);
+}
+
+result<size_t> SnapshotReader::fetch(Prepared& p, const std::string& sql, const Value& position,
+                                     int64_t ts, std::vector<Event>& out,
+                                     std::vector<std::string>* keys) {
   if (mysql_real_query(conn_.handle(), sql.data(), sql.size()) != 0)
     return conn_.last_error("snapshot read failed");
   MYSQL_RES* res = mysql_use_result(conn_.handle());
   if (!res) return conn_.last_error("snapshot read failed");
   size_t n = 0;
   unsigned nf = std::min<unsigned>(mysql_num_fields(res), static_cast<unsigned>(p.columns.size()));
-  out.reserve(out.size() + limit);
-  keys.reserve(keys.size() + limit * p.key.size());
   while (MYSQL_ROW row = mysql_fetch_row(res)) {
     unsigned long* lens = mysql_fetch_lengths(res);
     Event& e = out.emplace_back();
@@ -315,7 +339,7 @@ result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
       e.row.append(p.syms[i], std::move(v).value());
     }
     for (size_t ki : p.key) {
-      keys.emplace_back(row[ki] ? std::string_view(row[ki], lens[ki]) : std::string_view());
+      if (keys) keys->emplace_back(row[ki] ? std::string_view(row[ki], lens[ki]) : std::string_view());
     }
     ++n;
   }

@@ -71,8 +71,9 @@ class SnapshotReader {
   result<size_t> read_chunk(const SnapshotTable& t, const std::vector<std::string>& last_key,
                             size_t limit, const Value& position, int64_t ts,
                             std::vector<Event>& out, std::vector<std::string>& keys);
-  // Key columns of the table read by the last read_chunk.
-  size_t key_width() const { return prepared_ ? prepared_->key.size() : 0; }
+  // Key strings per row of the table read by the last read_chunk (a table without a key: 1,
+  // the row's ordinal).
+  size_t key_width() const { return prepared_ ? std::max<size_t>(prepared_->key.size(), 1) : 0; }
   void end();
   uint64_t zero_dates() const { return zero_dates_; }
 
@@ -87,6 +88,13 @@ class SnapshotReader {
     std::string select;       // SELECT ... FROM ... (no WHERE)
   };
   result<Prepared*> prepare(const SnapshotTable& t);
+  result<size_t> read_keyless(Prepared& p, const std::vector<std::string>& last_key, size_t limit,
+                              const Value& position, int64_t ts, std::vector<Event>& out,
+                              std::vector<std::string>& keys);
+  // Runs `sql` (p.select ...) and appends its rows as "r" events; with `keys`, each row's key
+  // columns as text.
+  result<size_t> fetch(Prepared& p, const std::string& sql, const Value& position, int64_t ts,
+                       std::vector<Event>& out, std::vector<std::string>* keys);
   const MySqlConfig& cfg_;
   Connection conn_;
   std::unique_ptr<SchemaLoader> schema_;

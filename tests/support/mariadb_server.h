@@ -104,19 +104,7 @@ class MariaDbServer {
 
   void stop() {
     resume();
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      for (int i = 0; i < 300; ++i) {
-        if (::waitpid(pid_, &status, WNOHANG) == pid_) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        if (i == 299) {
-          ::kill(pid_, SIGKILL);
-          ::waitpid(pid_, &status, 0);
-        }
-      }
-      pid_ = -1;
-    }
+    shutdown(SIGTERM);
     if (!dir_.empty()) {
       std::error_code ec;
       std::filesystem::remove_all(dir_, ec);
