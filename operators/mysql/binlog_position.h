@@ -20,8 +20,20 @@ struct BinlogPosition {
 };
 
 // (file, pos) <= p in binlog order (file names carry zero-padded sequence numbers).
+// Binlog file order: the same base name, then the numeric extension as a number
+// (mysql-bin.999999 < mysql-bin.1000000).
+inline bool binlog_file_less(const std::string& a, const std::string& b) {
+  const size_t da = a.rfind('.'), db = b.rfind('.');
+  if (da != std::string::npos && db != std::string::npos &&
+      a.compare(0, da, b, 0, db) == 0) {
+    const size_t la = a.size() - da, lb = b.size() - db;
+    if (la != lb) return la < lb;
+  }
+  return a < b;
+}
+
 inline bool position_le(const std::string& file, uint64_t pos, const BinlogPosition& p) {
-  return file < p.file || (file == p.file && pos <= p.pos);
+  return binlog_file_less(file, p.file) || (file == p.file && pos <= p.pos);
 }
 
 }  // namespace sluice::operators::mysql

@@ -597,7 +597,7 @@ void BinlogStream::Impl::on_rotate(const RawEvent& ev) {
   // can be purged. Not on a GTID resume (the dump starts inside the file, not at `position`)
   // nor while rows of a resumed transaction are still to be skipped.
   if (in_txn || rows_in_txn != 0 || skip != 0 || !committed.valid()) return;
-  if (!(committed.file < file)) return;
+  if (!binlog_file_less(committed.file, file)) return;
   committed.file = file;
   committed.pos = r->position;
   committed.server = server_id;

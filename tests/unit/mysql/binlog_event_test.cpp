@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "operators/mysql/binlog_event.h"
+#include "operators/mysql/binlog_position.h"
 #include "operators/mysql/gtid_state.h"
 
 using namespace sluice::operators::mysql;
@@ -154,6 +155,13 @@ BOOST_AUTO_TEST_CASE(unhandled_event_types) {
   BOOST_TEST(refuse_unhandled_event(165).find("log_bin_compress") != std::string::npos);
   BOOST_TEST(refuse_unhandled_event(200).find("unknown") != std::string::npos);
   BOOST_TEST(refuse_unhandled_event(0).find("unknown") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(binlog_file_order) {
+  BOOST_TEST(binlog_file_less("mysql-bin.000009", "mysql-bin.000010"));
+  BOOST_TEST(binlog_file_less("mysql-bin.999999", "mysql-bin.1000000"));
+  BOOST_TEST(!binlog_file_less("mysql-bin.1000000", "mysql-bin.999999"));
+  BOOST_TEST(!binlog_file_less("mysql-bin.000010", "mysql-bin.000010"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
