@@ -436,6 +436,7 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
     c.event_id = last_id;
     c.tables = new_tables ? &lineage_tables_ : nullptr;
     c.acked = acked_;
+    c.split_any = other_failures_ > 0;
     if (by_identity_) {
       c.written = &written_;
       c.lineage = lineage_;

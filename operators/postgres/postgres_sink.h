@@ -10,7 +10,8 @@
 // is redone with each table's rows in savepoints, halving failing ranges until single bad
 // records are left: they go to `dead` (kind "write", SQLSTATE + server message incl. the
 // constraint name), the rest commits. Connection loss, 40001, 40P01, 53300, 57P01: a
-// transient error, nothing of the call is durable; the next call reconnects. A commit whose
+// transient error, nothing of the call is durable; the next call reconnects. Any other SQL
+// error: one transient retry with a fresh catalog, which splits like a data error. A commit whose
 // outcome is unknown is resolved on the next call by reading the checkpoint row back.
 //
 // `connections = N` (> 1): a flush's rows are split by a hash of their key (append: by event

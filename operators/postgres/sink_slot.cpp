@@ -72,7 +72,7 @@ void SinkSlot::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size
     return;
   } catch (const std::exception& e) {
     PgFailure f = PgFailure::from(e);
-    if (f.kind != PgFailure::Kind::Data) throw;
+    if (!splits(f)) throw;
     if (hi - lo == 1) {
       planner.dead_letter(*g.items[lo].ev, "write",
                           f.describe() + " (table " + g.table->name.display() + ")", out.dead);
@@ -112,9 +112,15 @@ SinkSlot::Outcome SinkSlot::run(std::vector<WriteGroup>& groups, const Commit& c
   return out;
 }
 
+bool SinkSlot::splits(const PgFailure& f) const {
+  return f.kind == PgFailure::Kind::Data ||
+         (split_any_ && f.kind == PgFailure::Kind::Other && !f.sqlstate.empty());
+}
+
 SinkSlot::Outcome SinkSlot::attempt(std::vector<WriteGroup>& groups, const Commit& c,
                                     const BatchPlanner& planner) {
   Outcome out;
+  split_any_ = c.split_any;
   if (auto f = connect()) {
     out.failure = std::move(f);
     out.what = "cannot connect";
@@ -138,7 +144,7 @@ SinkSlot::Outcome SinkSlot::attempt(std::vector<WriteGroup>& groups, const Commi
     PgFailure f = PgFailure::from(e);
     bool refused_truncate =
         current < groups.size() && groups[current].truncate && f.kind == PgFailure::Kind::Other;
-    if (out.in_doubt || (f.kind != PgFailure::Kind::Data && !refused_truncate)) {
+    if (out.in_doubt || (!splits(f) && !refused_truncate)) {
       const char* what = out.in_doubt ? "commit failed" : "write failed";
       return failed(std::move(out), e, what);
     }

@@ -51,6 +51,10 @@ class SinkSlot {
     std::string lineage;
     uint64_t ckpt = 0;
     std::vector<uint64_t> ids;
+    // The previous attempt failed with an unexpected SQL error (not a connection, data or
+    // constraint error) although the catalog was refreshed: isolate the failing records by
+    // splitting like data errors, and dead-letter them with their SQLSTATE (e.g. 54000).
+    bool split_any = false;
   };
   struct Outcome {
     bool committed = false;
@@ -79,6 +83,9 @@ class SinkSlot {
   std::unique_ptr<pqxx::connection> conn_;
   TableWriter writer_;
   CheckpointTable ckpt_;
+  bool split_any_ = false;  // of the attempt running
+  // True when `f` is split down to single records (data errors; any SQL error with split_any).
+  bool splits(const PgFailure& f) const;
 };
 
 }  // namespace sluice::operators::postgres
