@@ -22,13 +22,24 @@ Format parse_format(const std::string& f) {
 
 bool has_bom(std::string_view v) { return v.size() >= 3 && v.substr(0, 3) == "\xEF\xBB\xBF"; }
 
+std::string joined(const std::vector<std::string>& fields) {
+  std::string out;
+  for (size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + fields[i];
+  return out;
+}
+
 }  // namespace
 
 FileSource::FileSource(const StageConfig& cfg)
     : path_(opt_string(cfg, "path", "")),
       format_(parse_format(opt_string(cfg, "format", "jsonl"))),
       follow_(opt_bool(cfg, "follow", false)),
-      tail_(path_) {
+      tail_(path_),
+      stage_(cfg.name) {
+  const std::string on_error = opt_string(cfg, "on_error", "");
+  dead_letters_ = !opt_string(cfg, "dead_letter", "").empty()
+                      ? on_error != "skip"
+                      : on_error == "fail" || on_error == "dead_letter";
   auto m = std::make_shared<SourceMeta>();
   m->connector = "file";
   m->name = cfg.name;
@@ -81,7 +92,29 @@ std::string FileSource::checkpoint_state() const {
   return std::to_string(off) + ":" + std::to_string(line_);
 }
 
-void FileSource::warn_skip(uint64_t line, const std::string& why) {
+void FileSource::take_dead(std::vector<Event>& out) {
+  for (auto& e : dead_) out.push_back(std::move(e));
+  dead_.clear();
+}
+
+void FileSource::warn_skip(uint64_t line, const std::string& why, std::string raw) {
+  if (dead_letters_) {
+    static const Sym kPath = intern("path"), kLine = intern("line"), kRaw = intern("raw");
+    Event& e = dead_.emplace_back();
+    e.op = Op::Create;
+    e.row.append(kPath, Value::string(path_));
+    e.row.append(kLine, Value::int64(static_cast<int64_t>(line)));
+    e.row.append(kRaw, Value::string(std::move(raw)));
+    e.ts = temporal::now_micros();
+    e.position = Value::int64(static_cast<int64_t>(format_ == Format::Json ? index_ : tail_.offset()));
+    e.source = meta_;
+    auto info = std::make_shared<DeadLetterInfo>();
+    info->stage = stage_;
+    info->kind = "decode";
+    info->message = path_ + ":" + std::to_string(line) + ": " + why;
+    e.dead_letter = std::move(info);
+    return;
+  }
   ++skipped_;
   if (skipped_ <= 20 || skipped_ % 1000 == 0) {
     log::warn("file", path_ + ":" + std::to_string(line) + ": skipped malformed record (" + why +
@@ -162,14 +195,16 @@ result<Source::Poll> FileSource::poll_lines(size_t max, std::vector<Event>& out)
         continue;
       }
       if (o.status == CsvRecordParser::Status::Malformed) {
-        warn_skip(first_line, o.error);
+        warn_skip(first_line, o.error, joined(fields_));
         continue;
       }
       if (fields_.size() == 1 && fields_[0].empty() && header_.size() != 1) continue;  // blank
       Object row;
       if (!csv_row(fields_, row)) {
-        warn_skip(first_line, "expected " + std::to_string(header_.size()) + " fields, got " +
-                                  std::to_string(fields_.size()));
+        warn_skip(first_line,
+                  "expected " + std::to_string(header_.size()) + " fields, got " +
+                      std::to_string(fields_.size()),
+                  joined(fields_));
         continue;
       }
       emit(std::move(row), static_cast<int64_t>(tail_.offset()), now, out);
@@ -203,11 +238,12 @@ result<Source::Poll> FileSource::poll_lines(size_t max, std::vector<Event>& out)
     if (line.empty()) continue;
     auto parsed = json::parse(line);
     if (!parsed.ok()) {
-      warn_skip(line_, parsed.err().message);
+      warn_skip(line_, parsed.err().message, std::string(line));
       continue;
     }
     if (parsed->type() != Type::Object) {
-      warn_skip(line_, std::string("a JSON ") + type_name(parsed->type()) + ", not an object");
+      warn_skip(line_, std::string("a JSON ") + type_name(parsed->type()) + ", not an object",
+                std::string(line));
       continue;
     }
     emit(std::move(parsed->as_object()), static_cast<int64_t>(tail_.offset()), now, out);
@@ -249,7 +285,8 @@ result<Source::Poll> FileSource::poll_json(size_t max, std::vector<Event>& out) 
     ++index_;
     if (v.type() != Type::Object) {
       warn_skip(static_cast<uint64_t>(index_),
-                std::string("array element is a JSON ") + type_name(v.type()) + ", not an object");
+                std::string("array element is a JSON ") + type_name(v.type()) + ", not an object",
+                json::encode(v));
       continue;
     }
     emit(std::move(v.as_object()), index_, now, out);

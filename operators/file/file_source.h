@@ -7,9 +7,12 @@
 // open(state) resumes exactly there. CSV resumes re-read the header row first.
 //
 // Malformed input (a line that is not a JSON object, a CSV record with a bad quote or a
-// different number of fields than the header, a non-object array element) is skipped: the
-// source counts it (skipped()) and logs a warning naming FILE:LINE (the first 20, then every
-// 1000th). Sources have no dead-letter output, so this is the documented behaviour.
+// different number of fields than the header, a non-object array element) is a dead letter
+// when the stage has `dead_letter` (or an explicit `on_error`): take_dead() hands it to the
+// engine as a create event with row {path, line, raw} (raw: the line's text; CSV: the fields
+// as parsed, joined by commas; JSON: the element) and DeadLetterInfo kind "decode", message
+// "FILE:LINE: why". Without either it is skipped: counted (skipped()) and logged as a warning
+// naming FILE:LINE (the first 20, then every 1000th). Either way the checkpoint moves past it.
 //
 // follow = true: at the end of the file the source reports Idle (never End) and picks up
 // data appended later; a final line without its line break is only read once it is
@@ -36,6 +39,7 @@ class FileSource : public Source {
   result<Poll> poll(size_t max, std::vector<Event>& out) override;
   std::string checkpoint_state() const override;
   void close() override { tail_.close(); }
+  void take_dead(std::vector<Event>& out) override;
 
   uint64_t skipped() const { return skipped_; }
 
@@ -44,7 +48,8 @@ class FileSource : public Source {
   result<Poll> poll_json(size_t max, std::vector<Event>& out);
   // Returns false when the record must be skipped (warning logged).
   bool csv_row(const std::vector<std::string>& fields, Object& row);
-  void warn_skip(uint64_t line, const std::string& why);
+  // A malformed record: a dead letter (dead_letters_) or a counted, logged skip.
+  void warn_skip(uint64_t line, const std::string& why, std::string raw);
   void emit(Object&& row, int64_t position, int64_t now, std::vector<Event>& out);
 
   std::string path_;
@@ -66,6 +71,9 @@ class FileSource : public Source {
   uint64_t array_size_on_disk_ = 0;
   int64_t index_ = 0;  // next array element
   uint64_t skipped_ = 0;
+  bool dead_letters_ = false;
+  std::string stage_;
+  std::vector<Event> dead_;
 };
 
 }  // namespace sluice::operators::file

@@ -11,8 +11,10 @@ dsl::KindSpec source_spec() {
   k.kind = "file";
   k.summary =
       "Reads records from a local file: JSON lines, a JSON array or CSV. Each record becomes a "
-      "create (\"c\") event; @table is the file name without its extension. Malformed records "
-      "are skipped with a warning naming FILE:LINE.";
+      "create (\"c\") event; @table is the file name without its extension. A malformed record "
+      "goes to the dead_letter sink (kind \"decode\", message \"FILE:LINE: why\", row {path, "
+      "line, raw}); without dead_letter it is skipped with a warning naming FILE:LINE "
+      "(counted). The checkpoint moves past it either way.";
   OptionSpec path;
   path.name = "path";
   path.type = OptType::String;
@@ -36,7 +38,18 @@ dsl::KindSpec source_spec() {
   follow.doc =
       "true: keep reading data appended to the file (like tail -f); the source never ends. "
       "false: the source ends at the end of the file.";
-  k.options = {path, format, follow};
+  OptionSpec dead_letter;
+  dead_letter.name = "dead_letter";
+  dead_letter.type = OptType::String;
+  dead_letter.doc = "The sink that receives malformed records (a stage name).";
+  OptionSpec on_error;
+  on_error.name = "on_error";
+  on_error.type = OptType::Enum;
+  on_error.enum_values = {"dead_letter", "skip", "fail"};
+  on_error.doc =
+      "A malformed record: dead_letter (default when dead_letter is set) | skip (default "
+      "otherwise; logged, counted) | fail.";
+  k.options = {path, format, follow, dead_letter, on_error};
   return k;
 }
 

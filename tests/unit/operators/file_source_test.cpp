@@ -87,6 +87,34 @@ BOOST_AUTO_TEST_CASE(jsonl_records_are_creates_with_nested_objects_and_byte_posi
   BOOST_CHECK_EQUAL(fs->skipped(), 2u);
 }
 
+// issue 15: with a dead-letter sink, malformed records are dead letters naming FILE:LINE with
+// the raw text, not skipped.
+BOOST_AUTO_TEST_CASE(malformed_records_are_dead_letters_with_a_dead_letter_sink) {
+  TempDir d;
+  optest::write_file(d / "in.jsonl", "{\"id\":1}\nnot json\n[1,2]\n{\"id\":2}\n");
+  optest::write_file(d / "in.csv", "a,b\n1,2\n3\n4,5\n");
+  for (const char* f : {"jsonl", "csv"}) {
+    auto c = cfg(d / (std::string("in.") + f), f);
+    c.options.set(intern("dead_letter"), Value::string("dlq"));
+    auto s = make(c);
+    auto evs = drain(*s, 100);
+    std::vector<Event> dead;
+    s->take_dead(dead);
+    BOOST_CHECK_EQUAL(evs.size(), 2u);
+    BOOST_CHECK_EQUAL(dynamic_cast<operators::file::FileSource*>(s.get())->skipped(), 0u);
+    BOOST_REQUIRE_EQUAL(dead.size(), std::string(f) == "csv" ? 1u : 2u);
+    BOOST_REQUIRE(dead[0].dead_letter);
+    BOOST_CHECK_EQUAL(dead[0].dead_letter->kind, "decode");
+    BOOST_CHECK_EQUAL(dead[0].dead_letter->stage, "src");
+    const std::string where = (d / (std::string("in.") + f)) + (std::string(f) == "csv" ? ":3: " : ":2: ");
+    BOOST_CHECK_MESSAGE(dead[0].dead_letter->message.rfind(where, 0) == 0u,
+                        dead[0].dead_letter->message);
+    BOOST_CHECK_EQUAL(dead[0].row.find(intern("raw"))->as_string(),
+                      std::string(f) == "csv" ? "3" : "not json");
+    BOOST_CHECK_EQUAL(dead[0].row.find(intern("line"))->as_int(), std::string(f) == "csv" ? 3 : 2);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(jsonl_resume_at_checkpoint_neither_repeats_nor_skips) {
   TempDir d;
   std::string text;
