@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(mariadb_crash_in_the_middle_of_the_snapshot) {
 // While the server is gone the source says so in status and /metrics; after
 // reconnect_timeout it fails and `sluice run` exits 3.
 BOOST_AUTO_TEST_CASE(a_lost_server_shows_in_status_then_fails_after_reconnect_timeout) {
-  Rig rig(ods::pg(), sluice_bin(), "faults_b", "4s");
+  Rig rig(ods::pg(), sluice_bin(), "faults_b", "10s");
   Writer w(rig.my);
   w.burst(20);
   const std::string addr = "127.0.0.1:" + std::to_string(free_port());
@@ -161,7 +161,7 @@ BOOST_AUTO_TEST_CASE(a_lost_server_shows_in_status_then_fails_after_reconnect_ti
   rig.child.reset();
   BOOST_CHECK_MESSAGE(r.exit_code == 3, "exit " << r.exit_code << rig.log_tail());
   std::string log = read_file(rig.dir.file("sluice.log"));
-  BOOST_CHECK_MESSAGE(log.find("(reconnect_timeout 4s)") != std::string::npos, rig.log_tail());
+  BOOST_CHECK_MESSAGE(log.find("(reconnect_timeout 10s)") != std::string::npos, rig.log_tail());
   rig.my.start();
 }
 
