@@ -1,0 +1,267 @@
+// BinlogStream's events (binlog_stream_impl.h): rotation and the checkpoint that follows it,
+// MariaDB / MySQL GTIDs, commits, DDL (schema changes, TRUNCATE), TABLE_MAP tracking, rows,
+// and every other event type either passed over knowingly or refused (binlog_event.h).
+#include <mysql.h>
+// mysql.h must come first.
+#include <mariadb_rpl.h>
+
+#include <cstdio>
+
+#include "engine/common/logger.h"
+#include "operators/mysql/binlog_stream_impl.h"
+#include "operators/mysql/ddl_statement.h"
+
+namespace sluice::operators::mysql {
+
+namespace {
+
+std::string uuid_text(const uint8_t* p) {
+  char buf[40];
+  std::snprintf(buf, sizeof(buf),
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", p[0], p[1],
+                p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14],
+                p[15]);
+  return buf;
+}
+
+}  // namespace
+
+// ---- events ----
+
+result<void> BinlogStream::Impl::on_event(const uint8_t* data, size_t len) {
+  bool sum = checksum && data[4] != FORMAT_DESCRIPTION_EVENT && len >= kEventHeaderSize;
+  auto parsed = parse_event(data, len, sum && !(data[4] == ROTATE_EVENT && !crc_matches(data, len)));
+  if (!parsed.ok()) return parsed.err();
+  const RawEvent& ev = *parsed;
+  switch (ev.type) {
+    case FORMAT_DESCRIPTION_EVENT:
+      checksum = format_description_has_checksum(ev.body, ev.body_len);
+      return {};
+    case ROTATE_EVENT:
+      on_rotate(ev);
+      return {};
+    case GTID_EVENT: {  // MariaDB
+      uint8_t flags = 0;
+      auto g = parse_maria_gtid(ev.body, ev.body_len, ev.server_id, flags);
+      if (!g.ok()) return g.err();
+      pending.kind = Pending::Kind::Maria;
+      pending.maria = *g;
+      gtid = std::to_string(g->domain) + "-" + std::to_string(g->server) + "-" +
+             std::to_string(g->seq);
+      in_txn = !(flags & FL_STANDALONE);
+      return {};
+    }
+    case GTID_LIST_EVENT: {  // MariaDB: the state at the start of a file
+      auto list = parse_gtid_list(ev.body, ev.body_len);
+      if (!list.ok()) return list.err();
+      for (const auto& g : *list) gtids.merge_maria(g.domain, g.server, g.seq);
+      return {};
+    }
+    case GTID_LOG_EVENT: {  // MySQL: flags(1) sid(16) gno(8)
+      if (ev.body_len < 25) return error::fatal("MySQL GTID event too short");
+      uint64_t gno = 0;
+      for (int i = 0; i < 8; ++i) gno |= static_cast<uint64_t>(ev.body[17 + i]) << (8 * i);
+      pending.kind = Pending::Kind::MySql;
+      pending.uuid = uuid_text(ev.body + 1);
+      pending.gno = gno;
+      gtid = pending.uuid + ":" + std::to_string(gno);
+      return {};
+    }
+    case XID_EVENT:
+      commit(ev.next_pos);
+      return {};
+    case QUERY_EVENT:
+      return on_query(ev);
+    case TABLE_MAP_EVENT:
+      return on_table_map(ev);
+    default:
+      if (RowDecoder::is_rows_event(ev.type)) return on_rows(ev);
+      if (ev.type >= WRITE_ROWS_COMPRESSED_EVENT_V1 && ev.type <= DELETE_ROWS_COMPRESSED_EVENT) {
+        return error::permanent(
+            "compressed row events are not decoded: SET GLOBAL log_bin_compress = OFF on the "
+            "server");
+      }
+      if (std::string why = refuse_unhandled_event(ev.type); !why.empty()) {
+        return error::permanent(why + " (at " + file + ":" + std::to_string(ev.next_pos) + ")");
+      }
+      return {};
+  }
+}
+
+void BinlogStream::Impl::on_rotate(const RawEvent& ev) {
+  auto r = parse_rotate(ev.body, ev.body_len);
+  if (!r.ok()) return;
+  bool moved = r->file != file;
+  file = r->file;
+  if (!moved) return;
+  owner.stats_.rotations++;
+  // Outside a transaction the checkpoint follows the rotation, so that files already read
+  // can be purged. Not on a GTID resume (the dump starts inside the file, not at `position`)
+  // nor while rows of a resumed transaction are still to be skipped.
+  if (in_txn || rows_in_txn != 0 || skip != 0 || !committed.valid()) return;
+  if (!binlog_file_less(committed.file, file)) return;
+  committed.file = file;
+  committed.pos = r->position;
+  committed.server = server_id;
+  StreamItem it;
+  it.kind = StreamItem::Kind::Commit;
+  it.position = committed;
+  owner.push(std::move(it));
+}
+
+void BinlogStream::Impl::commit(uint64_t next_pos) {
+  in_txn = false;
+  if (next_pos == 0) return;
+  if (pending.kind == Pending::Kind::Maria) {
+    gtids.add_maria(pending.maria.domain, pending.maria.server, pending.maria.seq);
+  } else if (pending.kind == Pending::Kind::MySql) {
+    gtids.add_mysql(pending.uuid, pending.gno);
+  }
+  pending.kind = Pending::Kind::None;
+  committed.file = file;
+  committed.pos = next_pos;
+  committed.gtid = gtids.text();
+  committed.server = server_id;
+  rows_in_txn = 0;
+  skip = 0;
+  owner.stats_.transactions++;
+  StreamItem it;
+  it.kind = StreamItem::Kind::Commit;
+  it.position = committed;
+  owner.push(std::move(it));
+}
+
+void BinlogStream::Impl::emit_truncate(const std::string& db, const std::string& table,
+                                       const RawEvent& ev) {
+  if (!filter.matches(db, table)) return;
+  if (!catchup.empty() && caught_up(db, table, ev.next_pos)) return;
+  if (skip > 0) {  // it counts as a row event for resuming inside the statement (skip_rows)
+    --skip;
+    ++rows_in_txn;
+    return;
+  }
+  StreamItem it;
+  Event& e = it.events.emplace_back();
+  e.op = Op::Truncate;
+  e.source = truncate_meta(db, table);
+  e.ts = static_cast<int64_t>(ev.timestamp) * 1000000;
+  e.position = position_value(ev.next_pos);
+  ++rows_in_txn;
+  owner.stats_.truncates++;
+  owner.push(std::move(it));
+}
+
+result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
+  const uint8_t* body = ev.body;
+  size_t body_len = ev.body_len;
+  if (body_len < 13) return {};
+  size_t dblen = body[8];
+  size_t status_len = static_cast<size_t>(body[11] | body[12] << 8);
+  size_t off = 13 + status_len;
+  if (off + dblen + 1 > body_len) return {};
+  std::string db(reinterpret_cast<const char*>(body + off), dblen);
+  off += dblen + 1;
+  std::string sql(reinterpret_cast<const char*>(body + off), body_len - off);
+  DdlStatement d = parse_ddl(sql, db);
+  if (d.kind == DdlStatement::Kind::Begin) {
+    in_txn = true;
+    return {};
+  }
+  if (d.kind == DdlStatement::Kind::Commit || d.kind == DdlStatement::Kind::Rollback) {
+    commit(ev.next_pos);
+    return {};
+  }
+  if (d.kind != DdlStatement::Kind::None) {
+    bool captured = false;
+    for (auto& t : d.tables) captured |= filter.matches(t.first, t.second);
+    if (captured) {
+      if (cfg.schema_changes == SchemaChanges::Fail) {
+        return error::fatal(std::string(ddl_kind_name(d.kind)) + " on a captured table at " +
+                            file + ":" + std::to_string(ev.next_pos) + " (" + sql.substr(0, 200) +
+                            ") and schema_changes = fail: review the change, then restart with "
+                            "schema_changes = follow");
+      }
+      owner.stats_.schema_changes++;
+      if (cfg.schema_changes == SchemaChanges::Follow && d.kind == DdlStatement::Kind::Truncate) {
+        for (auto& t : d.tables) emit_truncate(t.first, t.second, ev);
+        log::info("mysql", cfg.name + ": TRUNCATE of " + d.tables[0].first + "." +
+                               d.tables[0].second + " emitted as a truncate event");
+      } else if (cfg.schema_changes == SchemaChanges::Follow) {
+        for (auto& t : d.tables) schema.invalidate(t.first, t.second);
+        tables.clear();
+        log::info("mysql", cfg.name + ": schema change followed: " + sql.substr(0, 200));
+      }
+    }
+  }
+  if (!in_txn) commit(ev.next_pos);
+  return {};
+}
+
+result<void> BinlogStream::Impl::on_table_map(const RawEvent& ev) {
+  uint64_t id = RowDecoder::table_id(ev.body, ev.body_len);
+  auto it = tables.find(id);
+  std::string_view rawtm(reinterpret_cast<const char*>(ev.body), ev.body_len);
+  if (it != tables.end() && it->second.raw == rawtm) return {};
+  auto tm = parse_table_map(ev.body, ev.body_len);
+  if (!tm.ok()) return tm.err();
+  Entry e;
+  e.raw = std::string(rawtm);
+  if (filter.matches(tm->db, tm->table)) {
+    auto ap = schema.apply(*tm, !tm->has_names);
+    if (!ap.ok()) return ap;
+    if (tm->primary_key.empty()) {
+      if (cfg.key.empty() && keyless_logged.insert(tm->full_name()).second) {
+        log::info("mysql", cfg.name + ": table " + tm->full_name() +
+                               " has no primary key: its events carry no key (like Debezium); "
+                               "set `key` on the source to give it one");
+      }
+      for (auto& k : cfg.key) {
+        for (size_t i = 0; i < tm->columns.size(); ++i) {
+          if (tm->columns[i].name == k) tm->primary_key.push_back(i);
+        }
+      }
+    }
+    tm->finish(cfg.name);
+    e.map = std::make_shared<TableMap>(std::move(tm).value());
+  }
+  tables[id] = std::move(e);
+  return {};
+}
+
+result<void> BinlogStream::Impl::on_rows(const RawEvent& ev) {
+  uint64_t id = RowDecoder::table_id(ev.body, ev.body_len);
+  auto it = tables.find(id);
+  if (it == tables.end()) {
+    return error::fatal("rows event for an unknown table id " + std::to_string(id) + " at " +
+                        file + ":" + std::to_string(ev.next_pos));
+  }
+  if (!it->second.map) return {};
+  if (!catchup.empty() && caught_up(it->second.map->db, it->second.map->table, ev.next_pos)) {
+    return {};
+  }
+  StreamItem block;
+  std::vector<Event>& evs = block.events;
+  auto n = decoder.decode(ev.type, ev.body, ev.body_len, *it->second.map, evs);
+  if (!n.ok()) return n.err();
+  owner.stats_.zero_dates = decoder.stats().zero_dates;
+  if (skip > 0) {  // delivered before a restart: dropped
+    size_t k = std::min<uint64_t>(skip, evs.size());
+    evs.erase(evs.begin(), evs.begin() + static_cast<long>(k));
+    skip -= k;
+    rows_in_txn += k;
+  }
+  if (evs.empty()) return {};
+  Value posv = position_value(ev.next_pos);
+  int64_t ets = static_cast<int64_t>(ev.timestamp) * 1000000;
+  for (auto& e : evs) {
+    e.ts = ets;
+    e.position = posv;
+  }
+  rows_in_txn += evs.size();
+  owner.stats_.row_events += evs.size();
+  owner.push(std::move(block));
+  return {};
+}
+
+
+}  // namespace sluice::operators::mysql

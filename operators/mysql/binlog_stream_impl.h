@@ -1,0 +1,126 @@
+// The reading side of BinlogStream (binlog_stream.h), shared by its two source files:
+// binlog_stream.cpp (the connection: dump, packets, reconnects, failover) and
+// binlog_stream_events.cpp (the events: rotation, GTIDs, commits, DDL, TABLE_MAP, rows).
+#pragma once
+#include <mysql.h>
+// mysql.h must come first.
+#include <mariadb_rpl.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "operators/mysql/binlog_event.h"
+#include "operators/mysql/binlog_stream.h"
+#include "operators/mysql/gtid_state.h"
+#include "operators/mysql/row_decoder.h"
+#include "operators/mysql/schema_loader.h"
+#include "operators/mysql/table_map.h"
+
+namespace sluice::operators::mysql {
+
+// The reading side: one connection's worth of state plus what survives reconnects.
+struct BinlogStream::Impl {
+  BinlogStream& owner;
+  const MySqlConfig& cfg;
+  explicit Impl(BinlogStream& o) : owner(o), cfg(o.cfg_), filter(o.cfg_.filter()) {}
+
+  Connection repl;
+  Connection meta;
+  MARIADB_RPL* rpl = nullptr;
+  bool checksum = true;  // events carry a CRC32 (from the server setting, then each file's FDE)
+  TableFilter filter;
+  SchemaLoader schema{&meta};
+  RowDecoder decoder;
+  struct Entry {
+    std::string raw;
+    std::shared_ptr<TableMap> map;  // null = table not captured
+  };
+  std::unordered_map<uint64_t, Entry> tables;
+  std::string file;
+  size_t host = 0;         // index in cfg.hosts of the server streamed from
+  uint32_t server_id = 0;  // its @@server_id
+  GtidState gtids;         // the state after `committed`
+  std::string gtid;        // GTID of the transaction being read
+  struct Pending {         // added to `gtids` at the transaction's commit
+    enum class Kind : uint8_t { None, Maria, MySql } kind = Kind::None;
+    MariaGtid maria;
+    std::string uuid;
+    uint64_t gno = 0;
+  } pending;
+  bool in_txn = false;
+  bool streamed = false;     // the current connection delivered at least one packet
+  BinlogPosition committed;  // position after the last commit seen
+  uint64_t rows_in_txn = 0;  // row events queued since `committed`
+  uint64_t skip = 0;         // row events still to drop (resume inside a transaction)
+  std::unordered_map<std::string, std::shared_ptr<const SourceMeta>> truncated;
+  std::vector<std::pair<std::string, BinlogPosition>> catchup;
+  std::set<std::string> keyless_logged;  // tables without a key, logged once
+
+  // True when an event of db.table ending at (file, pos) is already in that table's snapshot.
+  bool caught_up(const std::string& db, const std::string& table, uint64_t pos) const {
+    for (const auto& [name, at] : catchup) {
+      if (name.size() == db.size() + 1 + table.size() && name.compare(0, db.size(), db) == 0 &&
+          name[db.size()] == '.' && name.compare(db.size() + 1, table.size(), table) == 0 &&
+          position_le(file, pos, at)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The SourceMeta of a truncate event (no TABLE_MAP precedes a TRUNCATE): cached per table.
+  std::shared_ptr<const SourceMeta> truncate_meta(const std::string& db,
+                                                  const std::string& table) {
+    auto& m = truncated[db + "." + table];
+    if (!m) {
+      auto meta = std::make_shared<SourceMeta>();
+      meta->connector = "mysql";
+      meta->name = cfg.name;
+      meta->db = db;
+      meta->table = table;
+      m = std::move(meta);
+    }
+    return m;
+  }
+
+  Value position_value(uint64_t next_pos) const {
+    static const Sym kFile = intern("file"), kPos = intern("pos"), kGtid = intern("gtid");
+    Object pos;
+    pos.reserve(3);
+    pos.append(kFile, Value::string(file));
+    pos.append(kPos, Value::int64(static_cast<int64_t>(next_pos)));
+    if (!gtid.empty()) pos.append(kGtid, Value::string(gtid));
+    return Value::object(std::move(pos));
+  }
+
+  void close_rpl() {
+    if (rpl) {
+      mariadb_rpl_close(rpl);
+      rpl = nullptr;
+    }
+    repl.close();
+  }
+  ~Impl() { close_rpl(); }
+
+  // ---- connection ----
+  result<void> open_dump();
+  result<void> choose_start(BinlogPosition& at, bool& by_gtid);
+  result<std::pair<const uint8_t*, size_t>> read_packet();
+  error read_error();
+  // Reads events until the connection fails or the stream stops; returns why it ended.
+  error read_events();
+  // ---- events ----
+  result<void> on_event(const uint8_t* data, size_t len);
+  void on_rotate(const RawEvent& ev);
+  void commit(uint64_t next_pos);
+  result<void> on_query(const RawEvent& ev);
+  result<void> on_table_map(const RawEvent& ev);
+  result<void> on_rows(const RawEvent& ev);
+  void emit_truncate(const std::string& db, const std::string& table, const RawEvent& ev);
+};
+
+}  // namespace sluice::operators::mysql
