@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::mt19937 rng(seed * 7919u + 1u);
-  const char* names[] = {"kill -9 sluice", "mariadb restart", "mariadb crash",
+  const char* names[] = {"kill -9 sluice",   "mariadb restart",   "mariadb crash",
                          "postgres restart", "flush binary logs", "kill dump thread"};
   int counts[6] = {0, 0, 0, 0, 0, 0};
   int faults = 0, unexpected_exits = 0;
@@ -79,11 +79,21 @@ int main(int argc, char** argv) {
         rig.start();
         break;
       }
-      case 1: rig.my.restart(SIGTERM); break;
-      case 2: rig.my.restart(SIGKILL); break;
-      case 3: pg.restart(); break;
-      case 4: rig.my.exec("FLUSH BINARY LOGS"); break;
-      default: rig.kill_dump_threads(); break;
+      case 1:
+        rig.my.restart(SIGTERM);
+        break;
+      case 2:
+        rig.my.restart(SIGKILL);
+        break;
+      case 3:
+        pg.restart();
+        break;
+      case 4:
+        rig.my.exec("FLUSH BINARY LOGS");
+        break;
+      default:
+        rig.kill_dump_threads();
+        break;
     }
     ++counts[kind];
     ++faults;
@@ -105,10 +115,10 @@ int main(int argc, char** argv) {
   if (v.lost) std::printf("  lost:%s\n", v.lost_items.c_str());
   if (v.extra) std::printf("  extra:%s\n", v.extra_items.c_str());
   std::printf("upsert copy: %s\n", diff.empty() ? "equal to the source" : diff.c_str());
-  std::printf("sluice exited by itself: %d time(s); final SIGTERM exit code %d\n",
-              unexpected_exits, last.exit_code);
-  const bool ok = diff.empty() && v.lost == 0 && v.extra == 0 && unexpected_exits == 0 &&
-                  last.exit_code == 0;
+  std::printf("sluice exited by itself: %d time(s); final SIGTERM exit code %d\n", unexpected_exits,
+              last.exit_code);
+  const bool ok =
+      diff.empty() && v.lost == 0 && v.extra == 0 && unexpected_exits == 0 && last.exit_code == 0;
   if (!ok) std::fprintf(stderr, "%s\n", rig.log_tail().c_str());
   return ok ? 0 : 1;
 }

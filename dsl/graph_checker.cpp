@@ -180,9 +180,9 @@ void check_graph(const ast::Pipeline& p, const std::vector<DeadLetterRef>& dead_
     if (s.type != ast::StageType::Sink || !is_append(s)) continue;
     if (const ast::Stage* d = derived_upstream(&s, inputs)) {
       diags.warning(s.name_loc, "sink '" + s.name + "' appends the output of " + describe(*d) +
-                                     ": after a crash its replay is not the same events, so the "
-                                     "append table may get rows twice; use mode = upsert (with "
-                                     "the group key) for exactly once");
+                                    ": after a crash its replay is not the same events, so the "
+                                    "append table may get rows twice; use mode = upsert (with "
+                                    "the group key) for exactly once");
     }
   }
   bool has_source = false;

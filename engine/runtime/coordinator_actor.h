@@ -6,8 +6,8 @@
 #pragma once
 #include <atomic>
 #include <caf/event_based_actor.hpp>
-#include <memory>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 

@@ -197,7 +197,8 @@ void SourceActor::report(Source::Poll how, int64_t micros) {
     c.lag_us.store(0, std::memory_order_relaxed);  // caught up
   } else if (!healthy) {  // not caught up: behind by the time since the last event
     const int64_t last = c.last_event_ts.load(std::memory_order_relaxed);
-    if (last > 0) c.lag_us.store(std::max<int64_t>(0, wall_clock_us() - last), std::memory_order_relaxed);
+    if (last > 0)
+      c.lag_us.store(std::max<int64_t>(0, wall_clock_us() - last), std::memory_order_relaxed);
   }
   int64_t done = 0, total = 0;
   if (op_->progress(done, total)) {

@@ -106,7 +106,8 @@ void FileSource::warn_skip(uint64_t line, const std::string& why, std::string ra
     e.row.append(kLine, Value::int64(static_cast<int64_t>(line)));
     e.row.append(kRaw, Value::string(std::move(raw)));
     e.ts = temporal::now_micros();
-    e.position = Value::int64(static_cast<int64_t>(format_ == Format::Json ? index_ : tail_.offset()));
+    e.position =
+        Value::int64(static_cast<int64_t>(format_ == Format::Json ? index_ : tail_.offset()));
     e.source = meta_;
     auto info = std::make_shared<DeadLetterInfo>();
     info->stage = stage_;

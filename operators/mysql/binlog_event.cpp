@@ -26,8 +26,7 @@ result<RawEvent> parse_event(const uint8_t* data, size_t len, bool checksum) {
   e.flags = static_cast<uint16_t>(data[17] | data[18] << 8);
   if (e.size < kEventHeaderSize || e.size > len) {
     return error::fatal("binlog event of type " + std::to_string(e.type) + " says " +
-                        std::to_string(e.size) + " bytes but " + std::to_string(len) +
-                        " arrived");
+                        std::to_string(e.size) + " bytes but " + std::to_string(len) + " arrived");
   }
   e.body = data + kEventHeaderSize;
   e.body_len = e.size - kEventHeaderSize;
@@ -93,22 +92,22 @@ result<std::vector<MariaGtid>> parse_gtid_list(const uint8_t* body, size_t body_
 
 std::string refuse_unhandled_event(uint8_t type) {
   switch (type) {
-    case 1:    // START_EVENT_V3
-    case 3:    // STOP_EVENT: the server shut down; a rotate follows on restart
-    case 5:    // INTVAR_EVENT, RAND_EVENT, USER_VAR_EVENT: statement-mode context
+    case 1:  // START_EVENT_V3
+    case 3:  // STOP_EVENT: the server shut down; a rotate follows on restart
+    case 5:  // INTVAR_EVENT, RAND_EVENT, USER_VAR_EVENT: statement-mode context
     case 13:
     case 14:
-    case 9:    // APPEND_BLOCK / DELETE_FILE / BEGIN_LOAD_QUERY / EXECUTE_LOAD_QUERY: LOAD DATA
-    case 11:   // in statement mode; in ROW format its rows come as rows events
+    case 9:   // APPEND_BLOCK / DELETE_FILE / BEGIN_LOAD_QUERY / EXECUTE_LOAD_QUERY: LOAD DATA
+    case 11:  // in statement mode; in ROW format its rows come as rows events
     case 17:
     case 18:
-    case 27:   // HEARTBEAT_LOG_EVENT (and _V2, 41)
+    case 27:  // HEARTBEAT_LOG_EVENT (and _V2, 41)
     case 41:
-    case 28:   // IGNORABLE_LOG_EVENT
-    case 29:   // ROWS_QUERY_LOG_EVENT: the statement text of the rows that follow
-    case 34:   // ANONYMOUS_GTID_LOG_EVENT (MySQL without GTIDs)
-    case 35:   // PREVIOUS_GTIDS_LOG_EVENT (MySQL: the GTID set at the start of a file)
-    case 36:   // TRANSACTION_CONTEXT_EVENT, VIEW_CHANGE_EVENT: group replication
+    case 28:  // IGNORABLE_LOG_EVENT
+    case 29:  // ROWS_QUERY_LOG_EVENT: the statement text of the rows that follow
+    case 34:  // ANONYMOUS_GTID_LOG_EVENT (MySQL without GTIDs)
+    case 35:  // PREVIOUS_GTIDS_LOG_EVENT (MySQL: the GTID set at the start of a file)
+    case 36:  // TRANSACTION_CONTEXT_EVENT, VIEW_CHANGE_EVENT: group replication
     case 37:
     case 160:  // ANNOTATE_ROWS_EVENT (MariaDB: the statement of the rows that follow)
     case 161:  // BINLOG_CHECKPOINT_EVENT

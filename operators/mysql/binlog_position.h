@@ -24,8 +24,7 @@ struct BinlogPosition {
 // (mysql-bin.999999 < mysql-bin.1000000).
 inline bool binlog_file_less(const std::string& a, const std::string& b) {
   const size_t da = a.rfind('.'), db = b.rfind('.');
-  if (da != std::string::npos && db != std::string::npos &&
-      a.compare(0, da, b, 0, db) == 0) {
+  if (da != std::string::npos && db != std::string::npos && a.compare(0, da, b, 0, db) == 0) {
     const size_t la = a.size() - da, lb = b.size() - db;
     if (la != lb) return la < lb;
   }

@@ -36,14 +36,15 @@ result<void> check_server(Connection& c) {
   std::string fmt = upper(r[1].value_or(""));
   if (fmt != "ROW") {
     return error::permanent("binlog_format is " + fmt +
-                        " on the server, CDC needs ROW: SET GLOBAL binlog_format = 'ROW' (and "
-                        "binlog_format=ROW in the server config)");
+                            " on the server, CDC needs ROW: SET GLOBAL binlog_format = 'ROW' (and "
+                            "binlog_format=ROW in the server config)");
   }
   std::string image = upper(r[2].value_or(""));
   if (image != "FULL") {
-    return error::permanent("binlog_row_image is " + image +
-                        " on the server, CDC needs FULL (complete before and after images): SET "
-                        "GLOBAL binlog_row_image = 'FULL' (and in the server config)");
+    return error::permanent(
+        "binlog_row_image is " + image +
+        " on the server, CDC needs FULL (complete before and after images): SET "
+        "GLOBAL binlog_row_image = 'FULL' (and in the server config)");
   }
   auto grants = c.query("SHOW GRANTS FOR CURRENT_USER()");
   if (!grants.ok()) return grants.err();
@@ -66,8 +67,8 @@ result<void> check_server(Connection& c) {
                           : !slave          ? "REPLICATION SLAVE"
                                             : "REPLICATION CLIENT";
     return error::permanent("the mysql user lacks the " + missing +
-                        " privilege needed to read the binlog: GRANT REPLICATION SLAVE, "
-                        "REPLICATION CLIENT ON *.* TO the user");
+                            " privilege needed to read the binlog: GRANT REPLICATION SLAVE, "
+                            "REPLICATION CLIENT ON *.* TO the user");
   }
   return {};
 }
@@ -128,12 +129,9 @@ int64_t steady_micros() {
       .count();
 }
 
-std::string seconds_text(int64_t us) {
-  return std::to_string((us + 500000) / 1000000) + "s";
-}
+std::string seconds_text(int64_t us) { return std::to_string((us + 500000) / 1000000) + "s"; }
 
 }  // namespace
-
 
 BinlogStream::BinlogStream(MySqlConfig cfg)
     : cfg_(std::move(cfg)), impl_(std::make_unique<Impl>(*this)) {
@@ -290,7 +288,8 @@ result<void> BinlogStream::Impl::choose_start(BinlogPosition& at, bool& by_gtid)
 result<void> BinlogStream::Impl::open_dump() {
   std::vector<ConnectOptions> hosts = cfg.hosts;
   int64_t hb_us = cfg.heartbeat_us;
-  for (auto& h : hosts) h.read_timeout_s = static_cast<int>(std::max<int64_t>(1, (3 * hb_us + 999999) / 1000000));
+  for (auto& h : hosts)
+    h.read_timeout_s = static_cast<int>(std::max<int64_t>(1, (3 * hb_us + 999999) / 1000000));
   auto idx = connect_first(repl, hosts, host);
   if (!idx.ok()) return idx.err();
   if (*idx != host) {
@@ -314,8 +313,7 @@ result<void> BinlogStream::Impl::open_dump() {
   auto st = choose_start(at, by_gtid);
   if (!st.ok()) return st;
   std::vector<std::string> setup = {
-      "SET @master_binlog_checksum = @@global.binlog_checksum",
-      "SET @mariadb_slave_capability = 4",
+      "SET @master_binlog_checksum = @@global.binlog_checksum", "SET @mariadb_slave_capability = 4",
       "SET @master_heartbeat_period = " + std::to_string(cfg.heartbeat_us * 1000)};
   if (by_gtid || (!at.valid() && !at.gtid.empty())) {
     setup.push_back("SET @slave_connect_state = " + repl.quote(at.gtid));
@@ -369,7 +367,7 @@ error BinlogStream::Impl::read_error() {
   }
   if (code == ER_SPECIFIC_ACCESS_DENIED_ERROR || code == ER_ACCESS_DENIED_ERROR) {
     return error::permanent("the mysql user may not read the binlog (" + msg +
-                        "): GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO the user");
+                            "): GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO the user");
   }
   if (code == 0 || is_connection_error(code)) {
     return error::transient("binlog connection to " + where + " lost: " + msg);
@@ -427,9 +425,10 @@ void BinlogStream::run() {
       stats_.set_down_reason(failure.message);
       if (now - since >= cfg_.reconnect_timeout_us) {
         // Permanent: restarting the pipeline would only wait again; `sluice run` exits 3.
-        failure = error::permanent("the binlog connection has been lost for " +
-                               seconds_text(now - since) + " (reconnect_timeout " +
-                               seconds_text(cfg_.reconnect_timeout_us) + "): " + failure.message);
+        failure =
+            error::permanent("the binlog connection has been lost for " +
+                             seconds_text(now - since) + " (reconnect_timeout " +
+                             seconds_text(cfg_.reconnect_timeout_us) + "): " + failure.message);
       } else {
         // Resume at the last commit; drop the row events of the open transaction already
         // queued.
@@ -442,9 +441,10 @@ void BinlogStream::run() {
         const auto wait = std::min<std::chrono::milliseconds>(
             backoff,
             std::chrono::milliseconds((since + cfg_.reconnect_timeout_us - now) / 1000 + 1));
-        log::warn("mysql", cfg_.name + ": " + failure.message + "; reconnecting in " +
-                               std::to_string(wait.count()) + "ms at " + s.committed.text() +
-                               (s.committed.gtid.empty() ? "" : " (GTID " + s.committed.gtid + ")"));
+        log::warn("mysql",
+                  cfg_.name + ": " + failure.message + "; reconnecting in " +
+                      std::to_string(wait.count()) + "ms at " + s.committed.text() +
+                      (s.committed.gtid.empty() ? "" : " (GTID " + s.committed.gtid + ")"));
         for (auto waited = std::chrono::milliseconds(0); waited < wait && !stop_;
              waited += std::chrono::milliseconds(20)) {
           std::this_thread::sleep_for(std::chrono::milliseconds(20));

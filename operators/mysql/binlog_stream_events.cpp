@@ -30,7 +30,8 @@ std::string uuid_text(const uint8_t* p) {
 
 result<void> BinlogStream::Impl::on_event(const uint8_t* data, size_t len) {
   bool sum = checksum && data[4] != FORMAT_DESCRIPTION_EVENT && len >= kEventHeaderSize;
-  auto parsed = parse_event(data, len, sum && !(data[4] == ROTATE_EVENT && !crc_matches(data, len)));
+  auto parsed =
+      parse_event(data, len, sum && !(data[4] == ROTATE_EVENT && !crc_matches(data, len)));
   if (!parsed.ok()) return parsed.err();
   const RawEvent& ev = *parsed;
   switch (ev.type) {
@@ -176,8 +177,8 @@ result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
     for (auto& t : d.tables) captured |= filter.matches(t.first, t.second);
     if (captured) {
       if (cfg.schema_changes == SchemaChanges::Fail) {
-        return error::fatal(std::string(ddl_kind_name(d.kind)) + " on a captured table at " +
-                            file + ":" + std::to_string(ev.next_pos) + " (" + sql.substr(0, 200) +
+        return error::fatal(std::string(ddl_kind_name(d.kind)) + " on a captured table at " + file +
+                            ":" + std::to_string(ev.next_pos) + " (" + sql.substr(0, 200) +
                             ") and schema_changes = fail: review the change, then restart with "
                             "schema_changes = follow");
       }
@@ -232,8 +233,8 @@ result<void> BinlogStream::Impl::on_rows(const RawEvent& ev) {
   uint64_t id = RowDecoder::table_id(ev.body, ev.body_len);
   auto it = tables.find(id);
   if (it == tables.end()) {
-    return error::fatal("rows event for an unknown table id " + std::to_string(id) + " at " +
-                        file + ":" + std::to_string(ev.next_pos));
+    return error::fatal("rows event for an unknown table id " + std::to_string(id) + " at " + file +
+                        ":" + std::to_string(ev.next_pos));
   }
   if (!it->second.map) return {};
   if (!catchup.empty() && caught_up(it->second.map->db, it->second.map->table, ev.next_pos)) {
@@ -262,6 +263,5 @@ result<void> BinlogStream::Impl::on_rows(const RawEvent& ev) {
   owner.push(std::move(block));
   return {};
 }
-
 
 }  // namespace sluice::operators::mysql

@@ -73,8 +73,7 @@ struct BinlogStream::Impl {
   }
 
   // The SourceMeta of a truncate event (no TABLE_MAP precedes a TRUNCATE): cached per table.
-  std::shared_ptr<const SourceMeta> truncate_meta(const std::string& db,
-                                                  const std::string& table) {
+  std::shared_ptr<const SourceMeta> truncate_meta(const std::string& db, const std::string& table) {
     auto& m = truncated[db + "." + table];
     if (!m) {
       auto meta = std::make_shared<SourceMeta>();

@@ -1,10 +1,10 @@
 #include "operators/mysql/mysql_config.h"
 
-#include "operators/common/stage_options.h"
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+
+#include "operators/common/stage_options.h"
 
 namespace sluice::operators::mysql {
 

@@ -61,7 +61,8 @@ struct MySqlConfig {
 
 result<StartPosition> parse_start(const std::string& text);
 // "h1, h2:3307, [::1]:3308" -> one ConnectOptions each (port `port` when not given).
-result<std::vector<ConnectOptions>> parse_hosts(const std::string& text, const ConnectOptions& base);
+result<std::vector<ConnectOptions>> parse_hosts(const std::string& text,
+                                                const ConnectOptions& base);
 result<MySqlConfig> read_config(const StageConfig& c);
 
 }  // namespace sluice::operators::mysql

@@ -147,8 +147,8 @@ result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view 
 }
 
 result<BinlogPosition> SnapshotReader::begin() {
-  auto r = connect_first(conn_, cfg_.hosts.empty() ? std::vector<ConnectOptions>{cfg_.conn}
-                                                     : cfg_.hosts);
+  auto r = connect_first(conn_,
+                         cfg_.hosts.empty() ? std::vector<ConnectOptions>{cfg_.conn} : cfg_.hosts);
   if (!r.ok()) return r.err();
   auto sid = conn_.scalar("SELECT @@global.server_id");
   if (!sid.ok()) return sid.err();
@@ -263,26 +263,58 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
   return prepared_.get();
 }
 
-// A table without a key: pages of the table in its own (clustered index) order, stable within
-// the snapshot's consistent view; the "key" of each row is its ordinal, so a resumed snapshot
-// skips the rows already delivered (exact when the table did not change meanwhile).
+// A table without a key: one unbuffered scan in the table's own (clustered index) order,
+// stable within the snapshot's consistent view, read `limit` rows per call (no OFFSET paging,
+// which would reread the table's head on every page). The "key" of each row is its ordinal, so
+// a resumed snapshot starts the scan past the rows already delivered (exact when the table
+// did not change meanwhile).
 result<size_t> SnapshotReader::read_keyless(Prepared& p, const std::vector<std::string>& last_key,
                                             size_t limit, const Value& position, int64_t ts,
                                             std::vector<Event>& out,
                                             std::vector<std::string>& keys) {
-  uint64_t done = last_key.empty() ? 0 : std::stoull(last_key[0]);
-  std::string sql = p.select + " LIMIT " + std::to_string(limit) + " OFFSET " +
-                    std::to_string(done);
-  auto n = fetch(p, sql, position, ts, out, nullptr);
-  if (!n.ok()) return n.err();
-  for (size_t i = 0; i < *n; ++i) keys.push_back(std::to_string(done + i + 1));
+  const uint64_t done = last_key.empty() ? 0 : std::stoull(last_key[0]);
+  if (scan_ == nullptr || scan_table_ != p.name || scan_next_ != done) {
+    close_scan();
+    // The scan waits on the pipeline's pace between calls: no server write timeout meanwhile.
+    auto t = conn_.exec("SET SESSION net_write_timeout = 86400");
+    if (!t.ok()) return t.err();
+    std::string sql = p.select;
+    if (done > 0) sql += " LIMIT 18446744073709551615 OFFSET " + std::to_string(done);
+    if (mysql_real_query(conn_.handle(), sql.data(), sql.size()) != 0)
+      return conn_.last_error("snapshot read failed");
+    scan_ = mysql_use_result(conn_.handle());
+    if (scan_ == nullptr) return conn_.last_error("snapshot read failed");
+    scan_table_ = p.name;
+    scan_next_ = done;
+  }
+  bool exhausted = false;
+  auto n = fetch_rows(p, scan_, limit, position, ts, out, nullptr, exhausted);
+  if (!n.ok()) {
+    close_scan();
+    return n.err();
+  }
+  for (size_t i = 0; i < *n; ++i) keys.push_back(std::to_string(scan_next_ + i + 1));
+  scan_next_ += *n;
+  if (exhausted) {
+    const bool err = mysql_errno(conn_.handle()) != 0;
+    close_scan();
+    if (err) return conn_.last_error("snapshot read failed");
+  }
   return n;
+}
+
+void SnapshotReader::close_scan() {
+  if (scan_ == nullptr) return;
+  mysql_free_result(scan_);  // reads what the server still sends
+  scan_ = nullptr;
+  scan_table_.clear();
 }
 
 result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
                                           const std::vector<std::string>& last_key, size_t limit,
                                           const Value& position, int64_t ts,
                                           std::vector<Event>& out, std::vector<std::string>& keys) {
+  if (scan_ != nullptr && scan_table_ != t.db + "." + t.table) close_scan();
   auto pr = prepare(t);
   if (!pr.ok()) return pr.err();
   Prepared& p = **pr;
@@ -313,9 +345,26 @@ result<size_t> SnapshotReader::fetch(Prepared& p, const std::string& sql, const 
     return conn_.last_error("snapshot read failed");
   MYSQL_RES* res = mysql_use_result(conn_.handle());
   if (!res) return conn_.last_error("snapshot read failed");
+  bool exhausted = false;
+  auto n = fetch_rows(p, res, SIZE_MAX, position, ts, out, keys, exhausted);
+  bool err = n.ok() && mysql_errno(conn_.handle()) != 0;
+  mysql_free_result(res);
+  if (err) return conn_.last_error("snapshot read failed");
+  return n;
+}
+
+result<size_t> SnapshotReader::fetch_rows(Prepared& p, MYSQL_RES* res, size_t limit,
+                                          const Value& position, int64_t ts,
+                                          std::vector<Event>& out, std::vector<std::string>* keys,
+                                          bool& exhausted) {
   size_t n = 0;
   unsigned nf = std::min<unsigned>(mysql_num_fields(res), static_cast<unsigned>(p.columns.size()));
-  while (MYSQL_ROW row = mysql_fetch_row(res)) {
+  while (n < limit) {
+    MYSQL_ROW row = mysql_fetch_row(res);
+    if (row == nullptr) {
+      exhausted = true;
+      break;
+    }
     unsigned long* lens = mysql_fetch_lengths(res);
     Event& e = out.emplace_back();
     e.op = Op::Read;
@@ -331,25 +380,24 @@ result<size_t> SnapshotReader::fetch(Prepared& p, const std::string& sql, const 
       auto v =
           text_to_value(p.kinds[i], p.columns[i], std::string_view(row[i], lens[i]), zero_dates_);
       if (!v.ok()) {
-        mysql_free_result(res);
         out.pop_back();
         return error::fatal("cannot read " + p.name + "." + p.columns[i].name + ": " +
                             v.err().message);
       }
       e.row.append(p.syms[i], std::move(v).value());
     }
-    for (size_t ki : p.key) {
-      if (keys) keys->emplace_back(row[ki] ? std::string_view(row[ki], lens[ki]) : std::string_view());
+    if (keys != nullptr) {
+      for (size_t ki : p.key) {
+        keys->emplace_back(row[ki] ? std::string_view(row[ki], lens[ki]) : std::string_view());
+      }
     }
     ++n;
   }
-  bool err = mysql_errno(conn_.handle()) != 0;
-  mysql_free_result(res);
-  if (err) return conn_.last_error("snapshot read failed");
   return n;
 }
 
 void SnapshotReader::end() {
+  close_scan();
   if (conn_.connected()) (void)conn_.exec("COMMIT");
   conn_.close();
 }

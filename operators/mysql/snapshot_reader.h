@@ -61,6 +61,9 @@ result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view 
 class SnapshotReader {
  public:
   explicit SnapshotReader(const MySqlConfig& cfg) : cfg_(cfg) {}
+  ~SnapshotReader() { close_scan(); }
+  SnapshotReader(const SnapshotReader&) = delete;
+  SnapshotReader& operator=(const SnapshotReader&) = delete;
   // Opens the consistent view. Returns the binlog position the view corresponds to.
   result<BinlogPosition> begin();
   // The tables to read (matching the filter), in name order.
@@ -95,11 +98,20 @@ class SnapshotReader {
   // columns as text.
   result<size_t> fetch(Prepared& p, const std::string& sql, const Value& position, int64_t ts,
                        std::vector<Event>& out, std::vector<std::string>* keys);
+  // Appends up to `limit` rows of `res`; `exhausted` when the result has no more.
+  result<size_t> fetch_rows(Prepared& p, MYSQL_RES* res, size_t limit, const Value& position,
+                            int64_t ts, std::vector<Event>& out, std::vector<std::string>* keys,
+                            bool& exhausted);
+  void close_scan();
   const MySqlConfig& cfg_;
   Connection conn_;
   std::unique_ptr<SchemaLoader> schema_;
   std::unique_ptr<Prepared> prepared_;
   uint64_t zero_dates_ = 0;
+  // The open scan of a table without a key (read_keyless), its table and next row ordinal.
+  MYSQL_RES* scan_ = nullptr;
+  std::string scan_table_;
+  uint64_t scan_next_ = 0;
 };
 
 }  // namespace sluice::operators::mysql

@@ -66,7 +66,13 @@ result<void> PostgresSink::connect() {
 }
 
 std::string PostgresSink::event_id(const Event& e) {
-  std::string id = op_code(e.op);
+  std::string id;
+  append_event_id(e, id);
+  return id;
+}
+
+void PostgresSink::append_event_id(const Event& e, std::string& id) {
+  id += op_code(e.op);
   id += '|';
   if (!e.position.is_null()) json::encode(e.position, id);
   id += '|';
@@ -79,15 +85,18 @@ std::string PostgresSink::event_id(const Event& e) {
       id += ',';
     }
   }
-  return id;
 }
 
-uint64_t PostgresSink::event_hash(const Event& e) {
-  std::string id = event_id(e);
+uint64_t PostgresSink::event_hash(const Event& e, std::string& buf) {
+  buf.clear();
+  append_event_id(e, buf);
   if (e.key.is_null() && (!e.source || e.source->primary_key.empty())) {
-    json::encode(Value::object(e.row), id);
+    for (const auto& f : e.row.fields()) {  // no key: the row identifies the event
+      json::encode_string(sym_name(f.name), buf);
+      json::encode(f.value, buf);
+    }
   }
-  return WrittenIds::hash(id);
+  return WrittenIds::hash(buf);
 }
 
 result<void> PostgresSink::open(const std::string& state) {
@@ -179,9 +188,8 @@ result<void> PostgresSink::open(const std::string& state) {
         if (!replay_ids_.empty()) {
           size_t n = 0;
           for (const auto& [h, c] : replay_ids_) n += c;
-          log::info("postgres", "sink " + opts_.stage + ": the target holds " +
-                                    std::to_string(n) + " event(s) written after checkpoint " +
-                                    std::to_string(ckpt_) +
+          log::info("postgres", "sink " + opts_.stage + ": the target holds " + std::to_string(n) +
+                                    " event(s) written after checkpoint " + std::to_string(ckpt_) +
                                     "; their replays are dropped by identity");
         }
       } else {
@@ -443,7 +451,7 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
       c.ckpt = ckpt_;
       for (const auto& g : jobs[i]) {
         for (const auto& it : g.items) {
-          if (!it.ev->position.is_null()) c.ids.push_back(event_hash(*it.ev));
+          if (!it.ev->position.is_null()) c.ids.push_back(event_hash(*it.ev, id_buf_));
         }
       }
     }
@@ -520,7 +528,7 @@ void PostgresSink::drop_replayed(std::vector<Event>& events) {
   uint64_t dropped = 0;
   for (size_t i = 0; i < events.size(); ++i) {
     if (!events[i].position.is_null()) {
-      auto it = replay_ids_.find(event_hash(events[i]));
+      auto it = replay_ids_.find(event_hash(events[i], id_buf_));
       if (it != replay_ids_.end()) {
         if (--it->second == 0) replay_ids_.erase(it);
         ++dropped;
@@ -710,8 +718,7 @@ result<std::string> PostgresSink::checkpoint(uint64_t id) {
   }
   return std::string("{\"position\":") + (last_position_.empty() ? "null" : last_position_) +
          ",\"seq\":" + std::to_string(accepted_) + ",\"lineage\":\"" + lineage_ +
-         "\",\"slots\":" + std::to_string(slots_.size()) + ",\"ckpt\":" + std::to_string(id) +
-         "}";
+         "\",\"slots\":" + std::to_string(slots_.size()) + ",\"ckpt\":" + std::to_string(id) + "}";
 }
 
 void PostgresSink::take_dead(std::vector<Event>& dead) {

@@ -71,9 +71,11 @@ class PostgresSink : public Sink {
   static constexpr size_t kMaxHeld = 200000;
   // The identity of an event as stored in sluice_checkpoints.event_id: op, position, key.
   static std::string event_id(const Event& e);
+  static void append_event_id(const Event& e, std::string& out);
   // Its 64-bit hash as stored in sluice_written (append mode); an event without a key (a
-  // table without a primary key) is identified by its row as well.
-  static uint64_t event_hash(const Event& e);
+  // table without a primary key) is identified by its row as well. `buf` is scratch space
+  // (one per sink: no allocation per event).
+  static uint64_t event_hash(const Event& e, std::string& buf);
   const Stats& stats() const { return stats_; }
 
  private:
@@ -154,6 +156,7 @@ class PostgresSink : public Sink {
   WrittenIds::Counts replay_ids_;
   uint64_t ckpt_ = 0;            // the last checkpoint taken (or restored): tags the rows
   uint64_t replay_dropped_ = 0;  // replayed events dropped by identity since open()
+  std::string id_buf_;           // event_hash() scratch
   Stats stats_;
 };
 

@@ -73,11 +73,10 @@ WrittenIds::Counts WrittenIds::load(pqxx::connection_base& c, const std::string&
   return out;
 }
 
-void WrittenIds::prune(pqxx::connection_base& c, const std::string& lineage,
-                       uint64_t ckpt) const {
+void WrittenIds::prune(pqxx::connection_base& c, const std::string& lineage, uint64_t ckpt) const {
   pqxx::nontransaction tx(c);
-  tx.exec(std::string("DELETE FROM ") + kTable + where() + " AND lineage = " +
-          quote_literal(lineage) + " AND ckpt < " + std::to_string(ckpt));
+  tx.exec(std::string("DELETE FROM ") + kTable + where() +
+          " AND lineage = " + quote_literal(lineage) + " AND ckpt < " + std::to_string(ckpt));
 }
 
 void WrittenIds::drop_other_lineages(pqxx::connection_base& c, const std::string& lineage) const {

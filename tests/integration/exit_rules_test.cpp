@@ -18,13 +18,21 @@ namespace {
 
 std::string mysql_pipe(const TempDir& d, int port, const std::string& database) {
   return "pipeline p {\n"
-         "  settings { state_dir = \"" + d.file("state") + "\" }\n"
+         "  settings { state_dir = \"" +
+         d.file("state") +
+         "\" }\n"
          "  source mysql src {\n"
-         "    host = \"127.0.0.1\"  port = " + std::to_string(port) + "\n"
+         "    host = \"127.0.0.1\"  port = " +
+         std::to_string(port) +
+         "\n"
          "    user = \"sluice\"  password = secret(\"MYSQL_PASSWORD\")\n"
-         "    server_id = 7791  database = \"" + database + "\"  tables = [\"t\"]\n"
+         "    server_id = 7791  database = \"" +
+         database +
+         "\"  tables = [\"t\"]\n"
          "  }\n"
-         "  sink file out from src { path = \"" + d.file("out.jsonl") + "\" }\n"
+         "  sink file out from src { path = \"" +
+         d.file("out.jsonl") +
+         "\" }\n"
          "}\n";
 }
 
@@ -34,8 +42,9 @@ BOOST_AUTO_TEST_SUITE(exit_rules)
 
 BOOST_AUTO_TEST_CASE(a_wrong_password_exits_3_at_once) {
   MariaDbServer& my = MariaDbServer::shared();
-  my.exec("CREATE DATABASE IF NOT EXISTS exitrules; CREATE TABLE IF NOT EXISTS exitrules.t (id "
-          "INT PRIMARY KEY)");
+  my.exec(
+      "CREATE DATABASE IF NOT EXISTS exitrules; CREATE TABLE IF NOT EXISTS exitrules.t (id "
+      "INT PRIMARY KEY)");
   TempDir d;
   write_file(d.file("p.pipe"), mysql_pipe(d, my.port(), "exitrules"));
   auto t0 = std::chrono::steady_clock::now();
@@ -45,7 +54,7 @@ BOOST_AUTO_TEST_CASE(a_wrong_password_exits_3_at_once) {
   BOOST_TEST(r.exit_code == 3, r.err);
   BOOST_TEST(r.err.find("check the `user` and `password` options") != std::string::npos, r.err);
   BOOST_TEST(r.err.find("restarting") == std::string::npos, r.err);  // no restart budget spent
-  BOOST_TEST(r.err.find("not-the-password") == std::string::npos);  // never printed
+  BOOST_TEST(r.err.find("not-the-password") == std::string::npos);   // never printed
   BOOST_TEST(std::chrono::duration_cast<std::chrono::seconds>(took).count() < 10);
 }
 
@@ -65,15 +74,18 @@ BOOST_AUTO_TEST_CASE(a_sink_that_keeps_failing_is_not_idle) {
   const int closed = free_port();  // nothing listens there
   write_file(d.file("p.pipe"),
              "pipeline p {\n"
-             "  settings { state_dir = \"" + d.file("state") +
-             "\"  restart_attempts = 2  restart_backoff = exponential(2s, 2s) }\n"
-             "  source generate g { count = 10  fields { n = seq() } }\n"
-             "  sink postgres out from g {\n"
-             "    url = \"postgresql://u@127.0.0.1:" + std::to_string(closed) + "/db\"\n"
-             "    table = \"t\"  mode = append  create_tables = true\n"
-             "    retry { attempts = 4  backoff = exponential(500ms, 2s) }\n"
-             "  }\n"
-             "}\n");
+             "  settings { state_dir = \"" +
+                 d.file("state") +
+                 "\"  restart_attempts = 2  restart_backoff = exponential(2s, 2s) }\n"
+                 "  source generate g { count = 10  fields { n = seq() } }\n"
+                 "  sink postgres out from g {\n"
+                 "    url = \"postgresql://u@127.0.0.1:" +
+                 std::to_string(closed) +
+                 "/db\"\n"
+                 "    table = \"t\"  mode = append  create_tables = true\n"
+                 "    retry { attempts = 4  backoff = exponential(500ms, 2s) }\n"
+                 "  }\n"
+                 "}\n");
   auto r = run_sluice({"run", d.file("p.pipe"), "--exit-when-idle", "1s"}, {}, d.str(), 120s);
   BOOST_TEST(r.exit_code == 3, r.err);
   BOOST_TEST(r.err.find("idle: stopping") == std::string::npos, r.err);
@@ -85,13 +97,16 @@ BOOST_AUTO_TEST_CASE(a_sink_that_keeps_failing_is_not_idle) {
 // this run exited 0 after 1,452,032 of the 3,000,000 records.
 BOOST_AUTO_TEST_CASE(a_long_checkpoint_is_not_idleness) {
   TempDir d;
-  write_file(d.file("p.pipe"),
-             "pipeline agg {\n"
-             "  settings { state_dir = \"" + d.file("state") + "\" }\n"
-             "  source generate g { count = 3000000  fields { n = seq()  k = seq() % 1000000 } }\n"
-             "  aggregate a from g {\n    group by k\n    c = count()\n  }\n"
-             "  sink null out from a {}\n"
-             "}\n");
+  write_file(
+      d.file("p.pipe"),
+      "pipeline agg {\n"
+      "  settings { state_dir = \"" +
+          d.file("state") +
+          "\" }\n"
+          "  source generate g { count = 3000000  fields { n = seq()  k = seq() % 1000000 } }\n"
+          "  aggregate a from g {\n    group by k\n    c = count()\n  }\n"
+          "  sink null out from a {}\n"
+          "}\n");
   auto r = run_sluice({"run", d.file("p.pipe"), "--exit-when-idle", "1s"}, {}, d.str(), 300s);
   BOOST_TEST(r.exit_code == 0, r.err);
   BOOST_TEST(r.err.find("3000000") != std::string::npos, r.err);  // the summary's counts

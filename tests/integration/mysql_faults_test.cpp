@@ -44,12 +44,14 @@ BOOST_AUTO_TEST_CASE(every_fault_under_load_loses_and_duplicates_nothing) {
       {"FLUSH BINARY LOGS", [&] { rig.my.exec("FLUSH BINARY LOGS"); }},
       {"KILL of the dump thread", [&] { rig.kill_dump_threads(); }},
       {"MariaDB restart (SIGTERM)", [&] { rig.my.restart(SIGTERM); }},
-      {"kill -9 of sluice", [&] {
+      {"kill -9 of sluice",
+       [&] {
          auto r = rig.stop(SIGKILL);
          BOOST_REQUIRE_EQUAL(r.exit_code, -SIGKILL);
          rig.start();
        }},
-      {"FLUSH BINARY LOGS x3", [&] {
+      {"FLUSH BINARY LOGS x3",
+       [&] {
          for (int i = 0; i < 3; ++i) {
            rig.my.exec("FLUSH BINARY LOGS");
            w.burst(20);
@@ -57,14 +59,16 @@ BOOST_AUTO_TEST_CASE(every_fault_under_load_loses_and_duplicates_nothing) {
        }},
       {"MariaDB crash (SIGKILL) and restart", [&] { rig.my.restart(SIGKILL); }},
       {"PostgreSQL restart", [&] { ods::pg().restart(); }},
-      {"kill -9 of sluice, then MariaDB restart while it is down", [&] {
+      {"kill -9 of sluice, then MariaDB restart while it is down",
+       [&] {
          auto r = rig.stop(SIGKILL);
          BOOST_REQUIRE_EQUAL(r.exit_code, -SIGKILL);
          w.burst(100);
          rig.my.restart(SIGTERM);
          rig.start();
        }},
-      {"KILL of the dump thread, then FLUSH BINARY LOGS", [&] {
+      {"KILL of the dump thread, then FLUSH BINARY LOGS",
+       [&] {
          rig.kill_dump_threads();
          rig.my.exec("FLUSH BINARY LOGS");
        }},
@@ -80,9 +84,9 @@ BOOST_AUTO_TEST_CASE(every_fault_under_load_loses_and_duplicates_nothing) {
   BOOST_CHECK_MESSAGE(d.empty(), d << rig.log_tail());
 
   Verdict v = verdict(rig, snapshot, before_start);
-  BOOST_TEST_MESSAGE(faults.size() << " faults, " << v.expected << " changes expected, history "
-                                   << v.rows << " rows, lost " << v.lost
-                                   << ", duplicated or unexpected " << v.extra);
+  BOOST_TEST_MESSAGE(faults.size()
+                     << " faults, " << v.expected << " changes expected, history " << v.rows
+                     << " rows, lost " << v.lost << ", duplicated or unexpected " << v.extra);
   BOOST_CHECK_MESSAGE(v.lost == 0, v.lost << " lost:" << v.lost_items);
   BOOST_CHECK_MESSAGE(v.extra == 0, v.extra << " duplicated or unexpected:" << v.extra_items);
   BOOST_CHECK_EQUAL(v.rows, v.expected);
@@ -99,8 +103,10 @@ BOOST_AUTO_TEST_CASE(every_fault_under_load_loses_and_duplicates_nothing) {
 BOOST_AUTO_TEST_CASE(mariadb_crash_in_the_middle_of_the_snapshot) {
   Rig rig(ods::pg(), sluice_bin(), "faults_c", "2m");
   const int n = 300000;
-  rig.my.exec("INSERT INTO fx.acct SELECT seq, -seq, seq / 100, CONCAT('s', seq) FROM "
-              "fx.seq_1_to_" + std::to_string(n));
+  rig.my.exec(
+      "INSERT INTO fx.acct SELECT seq, -seq, seq / 100, CONCAT('s', seq) FROM "
+      "fx.seq_1_to_" +
+      std::to_string(n));
   std::vector<std::string> snapshot;
   for (int i = 1; i <= n; ++i) snapshot.push_back("r|" + std::to_string(-i));
   rig.start();

@@ -26,16 +26,24 @@ namespace sluice::test::faults {
 std::string pipe_text(const TempDir& d, int port, const std::string& reconnect_timeout) {
   const std::string retry = "retry { attempts = 1000  backoff = exponential(100ms, 2s) }";
   return "pipeline faults {\n"
-         "  settings { state_dir = \"" + d.file("state") + "\"  checkpoint_interval = 300ms }\n"
+         "  settings { state_dir = \"" +
+         d.file("state") +
+         "\"  checkpoint_interval = 300ms }\n"
          "  source mysql src {\n"
-         "    host = \"127.0.0.1\"  port = " + std::to_string(port) + "\n"
+         "    host = \"127.0.0.1\"  port = " +
+         std::to_string(port) +
+         "\n"
          "    user = \"sluice\"  password = secret(\"MYSQL_PASSWORD\")\n"
          "    server_id = 9301  database = \"fx\"  tables = [\"acct\"]  snapshot = initial\n"
-         "    heartbeat = 500ms  reconnect_timeout = " + reconnect_timeout + "\n"
+         "    heartbeat = 500ms  reconnect_timeout = " +
+         reconnect_timeout +
+         "\n"
          "  }\n"
          "  sink postgres cur from src {\n"
          "    url = env(\"ODS_URL\")  table = \"ods.acct\"  mode = upsert  create_tables = true\n"
-         "    metadata_columns = true  batch { rows = 500  delay = 50ms }  " + retry + "\n"
+         "    metadata_columns = true  batch { rows = 500  delay = 50ms }  " +
+         retry +
+         "\n"
          "  }\n"
          "  transform spread from src {\n"
          "    where @table == \"acct\"\n"
@@ -44,7 +52,8 @@ std::string pipe_text(const TempDir& d, int port, const std::string& reconnect_t
          "  sink postgres hist from spread {\n"
          "    url = env(\"ODS_URL\")  table = \"ods.acct_history\"  mode = append\n"
          "    create_tables = true  connections = 2  batch { rows = 300  delay = 50ms }  " +
-         retry + "\n"
+         retry +
+         "\n"
          "  }\n"
          "}\n";
 }
@@ -87,8 +96,10 @@ struct Writer {
       change = "DELETE FROM fx.acct WHERE id = " + std::to_string(id);
     } else {
       op = "u";
-      change = "UPDATE fx.acct SET version = " + std::to_string(s) + ", balance = balance + 1.01 "
-               "WHERE id = " + std::to_string(id);
+      change = "UPDATE fx.acct SET version = " + std::to_string(s) +
+               ", balance = balance + 1.01 "
+               "WHERE id = " +
+               std::to_string(id);
     }
     const std::string sql = "START TRANSACTION; " + change + "; INSERT INTO fx.journal VALUES (" +
                             std::to_string(s) + ", '" + op + "', " + std::to_string(version) +
@@ -101,8 +112,8 @@ struct Writer {
         if (attempt > 50) throw;
         reconnect();
         // Committed before the connection went? The journal says.
-        auto n = MariaDbServer::query(conn.get(), "SELECT count(*) FROM fx.journal WHERE seq = " +
-                                                      std::to_string(s));
+        auto n = MariaDbServer::query(
+            conn.get(), "SELECT count(*) FROM fx.journal WHERE seq = " + std::to_string(s));
         if (*n.at(0).at(0) == "1") break;
         MariaDbServer::exec(conn.get(), "ROLLBACK");
       }
@@ -161,8 +172,8 @@ struct Rig {
     return "\nsluice log:\n" + e.substr(e.size() > 5000 ? e.size() - 5000 : 0);
   }
   void kill_dump_threads() {
-    auto ids = my.query(
-        "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'");
+    auto ids =
+        my.query("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'");
     for (auto& r : ids) {
       try {
         my.exec("KILL " + *r[0]);
@@ -227,8 +238,8 @@ std::multiset<std::string> expected_history(MariaDbServer& my,
                                             const std::vector<std::string>& snapshot,
                                             int64_t after_seq) {
   std::multiset<std::string> out(snapshot.begin(), snapshot.end());
-  for (auto& r : my.query("SELECT op, version FROM fx.journal WHERE seq > " +
-                          std::to_string(after_seq))) {
+  for (auto& r :
+       my.query("SELECT op, version FROM fx.journal WHERE seq > " + std::to_string(after_seq))) {
     out.insert(*r[0] + "|" + *r[1]);
   }
   return out;
@@ -249,9 +260,9 @@ std::string excess(const std::multiset<std::string>& a, const std::multiset<std:
 }
 
 std::multiset<std::string> actual_history(const Rig& rig) {
-  std::string text =
-      rig.pg("SELECT cdc_operation || '|' || version FROM ods.acct_history WHERE cdc_operation "
-             "<> 't'");
+  std::string text = rig.pg(
+      "SELECT cdc_operation || '|' || version FROM ods.acct_history WHERE cdc_operation "
+      "<> 't'");
   std::multiset<std::string> out;
   std::istringstream in(text);
   for (std::string l; std::getline(in, l);) {

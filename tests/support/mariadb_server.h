@@ -44,18 +44,30 @@ class MariaDbServer {
                           datadir_ + " --auth-root-authentication-method=normal --skip-test-db" +
                           " > " + dir_ + "/install.log 2>&1";
     if (std::system(install.c_str()) != 0) throw std::runtime_error("mariadb-install-db failed: " + dir_);
-    args_ = {
-        "/usr/sbin/mariadbd", "--no-defaults", "--user=root", "--datadir=" + datadir_,
-        "--socket=" + socket_, "--port=" + std::to_string(port_), "--bind-address=127.0.0.1",
-        "--log-bin=" + datadir_ + "/mysql-bin", "--server-id=" + std::to_string(server_id),
-        "--binlog-format=ROW",
-        "--binlog-row-image=FULL", "--binlog-row-metadata=" + metadata,
-        "--log-error=" + dir_ + "/error.log", "--pid-file=" + dir_ + "/mysqld.pid",
-        "--innodb-buffer-pool-size=128M", "--innodb-log-file-size=48M",
-        "--innodb-flush-log-at-trx-commit=2", "--sync-binlog=0", "--skip-name-resolve",
-        "--max-connections=200", "--character-set-server=utf8mb4",
-        "--collation-server=utf8mb4_general_ci", "--gtid-strict-mode=0",
-        "--max-allowed-packet=64M"};
+    args_ = {"/usr/sbin/mariadbd",
+             "--no-defaults",
+             "--user=root",
+             "--datadir=" + datadir_,
+             "--socket=" + socket_,
+             "--port=" + std::to_string(port_),
+             "--bind-address=127.0.0.1",
+             "--log-bin=" + datadir_ + "/mysql-bin",
+             "--server-id=" + std::to_string(server_id),
+             "--binlog-format=ROW",
+             "--binlog-row-image=FULL",
+             "--binlog-row-metadata=" + metadata,
+             "--log-error=" + dir_ + "/error.log",
+             "--pid-file=" + dir_ + "/mysqld.pid",
+             "--innodb-buffer-pool-size=128M",
+             "--innodb-log-file-size=48M",
+             "--innodb-flush-log-at-trx-commit=2",
+             "--sync-binlog=0",
+             "--skip-name-resolve",
+             "--max-connections=200",
+             "--character-set-server=utf8mb4",
+             "--collation-server=utf8mb4_general_ci",
+             "--gtid-strict-mode=0",
+             "--max-allowed-packet=64M"};
     for (auto& a : extra) args_.push_back(a);
     launch();
     root_exec("CREATE USER 'sluice'@'%' IDENTIFIED BY 'sluice-pw'");
@@ -88,8 +100,12 @@ class MariaDbServer {
     start();
   }
   // Freezes / thaws the server process (a server that stops answering).
-  void pause() { if (pid_ > 0) ::kill(pid_, SIGSTOP); }
-  void resume() { if (pid_ > 0) ::kill(pid_, SIGCONT); }
+  void pause() {
+    if (pid_ > 0) ::kill(pid_, SIGSTOP);
+  }
+  void resume() {
+    if (pid_ > 0) ::kill(pid_, SIGCONT);
+  }
   bool running() const { return pid_ > 0; }
 
   ~MariaDbServer() { stop(); }
@@ -202,7 +218,8 @@ class MariaDbServer {
         pid_ = -1;
         throw std::runtime_error("mariadbd exited during startup, see " + dir_ + "/error.log");
       }
-      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("mariadbd not ready");
+      if (std::chrono::steady_clock::now() > deadline)
+        throw std::runtime_error("mariadbd not ready");
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }

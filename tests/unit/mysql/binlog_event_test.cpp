@@ -1,13 +1,14 @@
 // Binlog event framing and GTID state, on event bytes built here: rotate events with and without
 // a checksum (the real one at the end of a file and the artificial one a dump starts with),
 // MariaDB GTID and GTID list events, and both GTID state forms.
+#include "operators/mysql/binlog_event.h"
+
 #include <zlib.h>
 
 #include <boost/test/unit_test.hpp>
 #include <string>
 #include <vector>
 
-#include "operators/mysql/binlog_event.h"
 #include "operators/mysql/binlog_position.h"
 #include "operators/mysql/gtid_state.h"
 
@@ -85,8 +86,8 @@ BOOST_AUTO_TEST_CASE(truncated_events_are_errors) {
 
 BOOST_AUTO_TEST_CASE(maria_gtid_and_gtid_list) {
   std::vector<uint8_t> g;
-  le(g, 42, 8);  // seq
-  le(g, 3, 4);   // domain
+  le(g, 42, 8);    // seq
+  le(g, 3, 4);     // domain
   g.push_back(1);  // FL_STANDALONE
   uint8_t flags = 0;
   auto gt = parse_maria_gtid(g.data(), g.size(), 7, flags);

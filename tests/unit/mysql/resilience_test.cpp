@@ -33,8 +33,8 @@ std::string state_line(const std::string& state, const std::string& key) {
 }
 
 void kill_dump_threads(MariaDbServer& s) {
-  auto ids = s.query(
-      "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'");
+  auto ids =
+      s.query("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'");
   BOOST_REQUIRE(!ids.empty());
   for (auto& r : ids) s.exec("KILL " + *r[0]);
 }
@@ -51,8 +51,9 @@ my::MySqlConfig cfg_on(MariaDbServer& s, const std::string& db) {
 BOOST_AUTO_TEST_SUITE(mysql_resilience)
 
 BOOST_AUTO_TEST_CASE(flush_binary_logs_mid_stream_then_purge) {
-  server().exec("DROP DATABASE IF EXISTS rot; CREATE DATABASE rot; CREATE TABLE rot.t (id INT "
-                "PRIMARY KEY, v VARCHAR(20))");
+  server().exec(
+      "DROP DATABASE IF EXISTS rot; CREATE DATABASE rot; CREATE TABLE rot.t (id INT "
+      "PRIMARY KEY, v VARCHAR(20))");
   auto cfg = make_cfg("rot", {});
   cfg.start = current_start();
   const std::string first_file = cfg.start.file;
@@ -82,8 +83,9 @@ BOOST_AUTO_TEST_CASE(flush_binary_logs_mid_stream_then_purge) {
 }
 
 BOOST_AUTO_TEST_CASE(rotation_at_max_binlog_size) {
-  server().exec("DROP DATABASE IF EXISTS rot2; CREATE DATABASE rot2; CREATE TABLE rot2.t (id INT "
-                "PRIMARY KEY, v VARCHAR(200))");
+  server().exec(
+      "DROP DATABASE IF EXISTS rot2; CREATE DATABASE rot2; CREATE TABLE rot2.t (id INT "
+      "PRIMARY KEY, v VARCHAR(200))");
   auto cfg = make_cfg("rot2", {});
   cfg.start = current_start();
   my::MySqlSource src(cfg);
@@ -99,8 +101,9 @@ BOOST_AUTO_TEST_CASE(rotation_at_max_binlog_size) {
 }
 
 BOOST_AUTO_TEST_CASE(server_restarts_clean_and_killed) {
-  server().exec("DROP DATABASE IF EXISTS rs; CREATE DATABASE rs; CREATE TABLE rs.t (id INT "
-                "PRIMARY KEY)");
+  server().exec(
+      "DROP DATABASE IF EXISTS rs; CREATE DATABASE rs; CREATE TABLE rs.t (id INT "
+      "PRIMARY KEY)");
   auto cfg = make_cfg("rs", {});
   cfg.start = current_start();
   my::MySqlSource src(cfg);
@@ -132,8 +135,9 @@ BOOST_AUTO_TEST_CASE(server_restarts_clean_and_killed) {
 }
 
 BOOST_AUTO_TEST_CASE(frozen_server_is_detected_by_missing_heartbeats) {
-  server().exec("DROP DATABASE IF EXISTS fz; CREATE DATABASE fz; CREATE TABLE fz.t (id INT "
-                "PRIMARY KEY)");
+  server().exec(
+      "DROP DATABASE IF EXISTS fz; CREATE DATABASE fz; CREATE TABLE fz.t (id INT "
+      "PRIMARY KEY)");
   auto cfg = make_cfg("fz", {});  // heartbeat 200ms: dead after 1 s without a packet
   cfg.start = current_start();
   my::MySqlSource src(cfg);
@@ -155,13 +159,15 @@ BOOST_AUTO_TEST_CASE(frozen_server_is_detected_by_missing_heartbeats) {
 }
 
 BOOST_AUTO_TEST_CASE(killed_dump_and_restart_inside_a_100000_row_transaction) {
-  server().exec("DROP DATABASE IF EXISTS bigtx; CREATE DATABASE bigtx; CREATE TABLE bigtx.t (id "
-                "INT PRIMARY KEY, v VARCHAR(500))");
+  server().exec(
+      "DROP DATABASE IF EXISTS bigtx; CREATE DATABASE bigtx; CREATE TABLE bigtx.t (id "
+      "INT PRIMARY KEY, v VARCHAR(500))");
   auto cfg = make_cfg("bigtx", {});
   cfg.start = current_start();
   cfg.queue_events = 4096;  // the reader stays close behind poll()
-  server().exec("BEGIN; INSERT INTO bigtx.t SELECT seq, REPEAT('x', 500) FROM "
-                "bigtx.seq_1_to_100000; COMMIT");  // 50 MB: more than the socket buffers hold
+  server().exec(
+      "BEGIN; INSERT INTO bigtx.t SELECT seq, REPEAT('x', 500) FROM "
+      "bigtx.seq_1_to_100000; COMMIT");  // 50 MB: more than the socket buffers hold
   server().exec("INSERT INTO bigtx.t VALUES (100001, 'y')");
   std::vector<Event> all;
   std::string state;
@@ -216,10 +222,10 @@ BOOST_AUTO_TEST_CASE(failover_to_the_promoted_replica_by_gtid) {
   std::string pos = *primary.query("SELECT @@gtid_binlog_pos").at(0).at(0);
   replica.root_exec("RESET MASTER");
   replica.root_exec("SET GLOBAL gtid_slave_pos = '" + pos + "'");
-  replica.root_exec("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" +
-                    std::to_string(primary.port()) +
-                    ", MASTER_USER='sluice', MASTER_PASSWORD='sluice-pw', "
-                    "MASTER_USE_GTID=slave_pos");
+  replica.root_exec(
+      "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + std::to_string(primary.port()) +
+      ", MASTER_USER='sluice', MASTER_PASSWORD='sluice-pw', "
+      "MASTER_USE_GTID=slave_pos");
   replica.root_exec("START SLAVE");
   auto caught_up = [&] {
     std::string want = *primary.query("SELECT @@gtid_binlog_pos").at(0).at(0);
@@ -239,7 +245,8 @@ BOOST_AUTO_TEST_CASE(failover_to_the_promoted_replica_by_gtid) {
   my::MySqlSource src(cfg);
   BOOST_REQUIRE(src.open("").ok());
   auto insert = [](MariaDbServer& s, int from, int to) {
-    for (int i = from; i <= to; ++i) s.exec("INSERT INTO fo.t VALUES (" + std::to_string(i) + ", 0)");
+    for (int i = from; i <= to; ++i)
+      s.exec("INSERT INTO fo.t VALUES (" + std::to_string(i) + ", 0)");
   };
   insert(primary, 1, 100);
   check_ids(poll_n(src, 100), 1, 100);

@@ -1,6 +1,6 @@
 // Streaming, checkpoints and resume, snapshot consistency, schema changes and errors.
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <set>
 
@@ -431,7 +431,8 @@ BOOST_AUTO_TEST_CASE(keyless_table_snapshot_resume_and_stream) {
   }
   BOOST_REQUIRE_EQUAL(seen.size(), 25000u);
   std::sort(seen.begin(), seen.end());
-  for (size_t i = 0; i < seen.size(); ++i) BOOST_REQUIRE_EQUAL(seen[i], static_cast<int64_t>(i + 1));
+  for (size_t i = 0; i < seen.size(); ++i)
+    BOOST_REQUIRE_EQUAL(seen[i], static_cast<int64_t>(i + 1));
   server().exec("UPDATE nokey.log SET what = 'x' WHERE at = 7; DELETE FROM nokey.log WHERE at = 8");
   auto changes = poll_n(src, 2, std::chrono::seconds(20));
   BOOST_REQUIRE_EQUAL(changes.size(), 2u);

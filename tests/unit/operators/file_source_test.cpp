@@ -106,7 +106,8 @@ BOOST_AUTO_TEST_CASE(malformed_records_are_dead_letters_with_a_dead_letter_sink)
     BOOST_REQUIRE(dead[0].dead_letter);
     BOOST_CHECK_EQUAL(dead[0].dead_letter->kind, "decode");
     BOOST_CHECK_EQUAL(dead[0].dead_letter->stage, "src");
-    const std::string where = (d / (std::string("in.") + f)) + (std::string(f) == "csv" ? ":3: " : ":2: ");
+    const std::string where =
+        (d / (std::string("in.") + f)) + (std::string(f) == "csv" ? ":3: " : ":2: ");
     BOOST_CHECK_MESSAGE(dead[0].dead_letter->message.rfind(where, 0) == 0u,
                         dead[0].dead_letter->message);
     BOOST_CHECK_EQUAL(dead[0].row.find(intern("raw"))->as_string(),
