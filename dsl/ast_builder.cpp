@@ -246,7 +246,7 @@ void AstBuilder::stage(P::StageContext* ctx, ast::Stage& s) {
 
 ast::Option AstBuilder::option(P::OptionContext* ctx) {
   ast::Option o;
-  o.name = name_text(ctx->anyName());
+  o.name = ctx->STRING() != nullptr ? string_value(ctx->STRING()) : name_text(ctx->anyName());
   o.loc = loc_of(ctx);
   if (ctx->ASSIGN() != nullptr) {
     o.value = ctx->expr() != nullptr ? expr(ctx->expr()) : missing(loc_of(ctx->ASSIGN()));

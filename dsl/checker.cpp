@@ -374,6 +374,10 @@ class Checker {
   }
 
   void option(const ast::Option& o, const OptionSpec& spec, const ast::Stage* stage) {
+    if (spec.type == OptType::ListMap && o.is_block) {
+      list_map(o, spec, stage);
+      return;
+    }
     if (spec.type == OptType::Block) {
       if (!o.is_block) {
         diags_.error(o.loc, "option '" + o.name + "' is a block: write " + o.name + " { ... }");
@@ -387,6 +391,24 @@ class Checker {
       return;
     }
     value(o, *o.value, spec, stage);
+  }
+
+  // key { "bank.audit_log" = ["ts", "user_id"]  "bank.*_log" = ["id"] }: each entry a list.
+  void list_map(const ast::Option& o, const OptionSpec& spec, const ast::Stage* stage) {
+    OptionSpec entry = spec;
+    entry.type = OptType::StringList;
+    std::map<std::string, ast::Loc> seen;
+    for (const auto& c : o.block) {
+      if (!seen.emplace(c.name, c.loc).second) {
+        diags_.error(c.loc, "'" + c.name + "' is given twice in " + o.name);
+      }
+      if (c.is_block || !c.value) {
+        diags_.error(c.loc, "'" + c.name + "' in " + o.name + " takes a list: \"" + c.name +
+                                "\" = [\"a\", \"b\"]");
+        continue;
+      }
+      value(c, *c.value, entry, stage);
+    }
   }
 
   void type_error(const ast::Option& o, const ast::Expr& e, const std::string& want, SType got) {
@@ -537,6 +559,7 @@ class Checker {
         return;
       }
       case OptType::StringList:
+      case OptType::ListMap:
         if (e.kind == ast::ExprKind::ListLit) {
           for (const auto& item : e.args) {
             SType it = item ? exprs_.check(*item, constant) : SType::Unknown;

@@ -30,6 +30,8 @@ const char* opt_type_name(OptType t) {
       return "constant";
     case OptType::Secret:
       return "secret";
+    case OptType::ListMap:
+      return "list of strings, or { \"pattern\" = list }";
   }
   return "value";
 }

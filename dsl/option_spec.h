@@ -24,6 +24,7 @@ enum class OptType : uint8_t {
   Backoff,    // exponential(MIN, MAX) | fixed(D)
   Any,        // any constant expression
   Secret,     // must be secret(...) or env(...) (never a literal in the file? warn only)
+  ListMap,    // a list of strings, or a block of "pattern" = ["a", "b"] entries
 };
 
 const char* opt_type_name(OptType t);

@@ -33,9 +33,10 @@ fromClause : K_FROM anyName (COMMA anyName)* ;
 
 optionBody : LBRACE option* RBRACE ;
 
-// `name = expr` or `name { options }` (options in a block are separated by whitespace).
+// `name = expr` or `name { options }` (options in a block are separated by whitespace);
+// `"pattern" = expr` names an entry of a map option (`key { "bank.*_log" = ["id"] }`).
 option
-  : anyName ASSIGN expr
+  : (anyName | STRING) ASSIGN expr
   | anyName LBRACE option* RBRACE
   ;
 

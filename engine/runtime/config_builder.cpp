@@ -75,6 +75,17 @@ result<void> ConfigBuilder::add_option(const ast::Option& opt, const dsl::Option
                                        const std::string& prefix, Object& out,
                                        std::map<std::string, const ast::Expr*>& exprs) {
   const std::string full = prefix.empty() ? opt.name : prefix + "." + opt.name;
+  if (opt.is_block && spec && spec->type == OptType::ListMap) {
+    Object child;  // "pattern" -> list, in the order written
+    for (const auto& c : opt.block) {
+      if (!c.value) continue;
+      auto v = constant_value(c, *c.value, OptType::StringList);
+      if (!v.ok()) return v.err();
+      child.set(intern(c.name), std::move(v).value());
+    }
+    out.set(intern(opt.name), Value::object(std::move(child)));
+    return {};
+  }
   if (opt.is_block) {
     Object child;
     static const std::vector<dsl::OptionSpec> kNone;

@@ -140,6 +140,7 @@ std::optional<Value> parse_default_text(const dsl::OptionSpec& spec) {
     }
     case OptType::Expr:
     case OptType::Block:
+    case OptType::ListMap:
       return std::nullopt;
     case OptType::String:
     case OptType::Enum:

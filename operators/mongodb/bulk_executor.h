@@ -26,8 +26,9 @@ struct BulkOutcome {
 class BulkExecutor {
  public:
   virtual ~BulkExecutor() = default;
-  virtual BulkOutcome execute(const std::string& collection,
-                              const std::vector<const WriteOp*>& ops) = 0;
+  // `ordered`: the server applies the ops in order and stops at the first write error.
+  virtual BulkOutcome execute(const std::string& collection, const std::vector<const WriteOp*>& ops,
+                              bool ordered) = 0;
 };
 
 }  // namespace sluice::operators::mongodb

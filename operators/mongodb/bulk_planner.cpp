@@ -136,9 +136,37 @@ bool BulkPlanner::append_id(const Event& e, bson_t* out, std::string& err) const
   return false;
 }
 
+bool BulkPlanner::keyless(const Event& e) const {
+  static const Sym id = intern("_id");
+  return opts_.mode == Mode::Upsert && key_paths_.empty() && e.key.is_null() &&
+         e.source != nullptr && !e.source->column_names.empty() &&
+         e.source->primary_key.empty() && e.row.find(id) == nullptr;
+}
+
+bool BulkPlanner::build_keyless(const Event& e, WriteOp& op, std::string& err) const {
+  switch (e.op) {
+    case Op::Delete:
+      op.kind = WriteOp::Kind::Delete;
+      return BsonEncoder::append_fields(op.filter.get(), e.row, err);
+    case Op::Update:
+      if (!e.has_before) {
+        err = "table without a key: the update carries no before image to find the document by "
+              "(binlog_row_image = FULL on the source server)";
+        return false;
+      }
+      op.kind = WriteOp::Kind::Replace;
+      return BsonEncoder::append_fields(op.filter.get(), e.before, err) &&
+             BsonEncoder::append_fields(op.body.get(), e.row, err, 0, true);
+    default:
+      op.kind = WriteOp::Kind::Insert;
+      return BsonEncoder::append_fields(op.body.get(), e.row, err);
+  }
+}
+
 bool BulkPlanner::build(const Event& e, size_t index, bool force_replace, WriteOp& op,
                         std::string& err) const {
   op.event = index;
+  if (keyless(e)) return build_keyless(e, op, err);
   if (opts_.mode == Mode::Append) {
     op.kind = WriteOp::Kind::Insert;
     bson_t* b = op.body.get();
@@ -182,6 +210,7 @@ std::vector<CollectionBatch> BulkPlanner::plan(const std::vector<const Event*>& 
                                                std::vector<Event>& dead) const {
   std::vector<CollectionBatch> out;
   std::unordered_map<std::string, size_t> by_name;
+  std::unordered_map<std::string, size_t> keyless_batch;  // ordered batches (tables without key)
   // Per collection: _id bytes -> op index, and whether a delete of that _id came earlier.
   std::vector<std::unordered_map<std::string, size_t>> by_id;
   std::vector<std::vector<bool>> after_delete;
@@ -198,6 +227,10 @@ std::vector<CollectionBatch> BulkPlanner::plan(const std::vector<const Event*>& 
       // deleteMany({}) in order: what this flush planned for the collection so far would be
       // deleted by it, so it is dropped; the deleteMany gets a batch of its own and later
       // events of the collection a new batch after it (batches run one after another).
+      if (auto kb = keyless_batch.find(name); kb != keyless_batch.end()) {
+        out[kb->second].ops.clear();
+        keyless_batch.erase(kb);
+      }
       auto found = by_name.find(name);
       size_t c = out.size();
       if (found != by_name.end()) {
@@ -218,6 +251,16 @@ std::vector<CollectionBatch> BulkPlanner::plan(const std::vector<const Event*>& 
     WriteOp op;
     if (!build(e, i, false, op, err)) {
       dead_letter(e, "write", err, dead);
+      continue;
+    }
+    if (keyless(e)) {  // in order, in an ordered batch of the collection's own
+      auto [kb, fresh] = keyless_batch.emplace(name, out.size());
+      if (fresh) {
+        out.push_back(CollectionBatch{name, {}, true});
+        by_id.emplace_back();
+        after_delete.emplace_back();
+      }
+      out[kb->second].ops.push_back(std::move(op));
       continue;
     }
     auto [it, fresh] = by_name.emplace(name, out.size());

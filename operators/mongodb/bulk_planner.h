@@ -12,6 +12,10 @@
 //   append mode a truncate is recorded like any event (insertOne with cdc_operation "t").
 // _id: the `key` option's fields, else the record key, else the source primary key, else the
 // row's own _id. One value: _id is that value; several: a subdocument {name: value, ...}.
+// A table without a key (a source table with no primary key, no key option, no _id; upsert
+// mode): like PostgreSQL's REPLICA IDENTITY FULL, c/r -> insertOne(row), u -> replaceOne(
+// {every column of the before image}, after) and d -> deleteOne({every column of the
+// image}), one document each, in an ordered bulk write of their own, in event order.
 #pragma once
 #include <string>
 #include <vector>
@@ -38,6 +42,8 @@ class BulkPlanner {
   bool append_id(const Event& e, bson_t* out, std::string& err) const;
   // The collection of an event. false + err when the expression fails.
   bool collection_of(const Event& e, std::string& name, std::string& err) const;
+  // The event is a change of a table without a key (see above).
+  bool keyless(const Event& e) const;
   // Copies `e` to `dead` with dead-letter info.
   void dead_letter(const Event& e, const char* kind, const std::string& message,
                    std::vector<Event>& dead) const;
@@ -45,6 +51,7 @@ class BulkPlanner {
  private:
   bool append_named_id(const Object& row, const std::vector<std::vector<Sym>>& paths,
                        const std::vector<std::string>& names, bson_t* out, std::string& err) const;
+  bool build_keyless(const Event& e, WriteOp& op, std::string& err) const;
   const MongoOptions& opts_;
   std::vector<std::vector<Sym>> key_paths_;
   std::vector<std::string> key_names_;  // last segment of each key path

@@ -46,6 +46,7 @@ result<std::unique_ptr<MongocExecutor>> MongocExecutor::create(const MongoOption
   ex->uri_ = uri;
   ex->database_ = opts.database;
   bson_append_bool(ex->bulk_opts_.get(), "ordered", -1, false);
+  bson_append_bool(ex->ordered_opts_.get(), "ordered", -1, true);
   if (opts.w_majority || opts.w >= 0 || opts.journal >= 0 || opts.wtimeout_ms > 0) {
     mongoc_write_concern_t* wc = mongoc_write_concern_new();
     if (opts.w_majority) {
@@ -55,8 +56,9 @@ result<std::unique_ptr<MongocExecutor>> MongocExecutor::create(const MongoOption
     }
     if (opts.journal >= 0) mongoc_write_concern_set_journal(wc, opts.journal == 1);
     if (opts.wtimeout_ms > 0) mongoc_write_concern_set_wtimeout_int64(wc, opts.wtimeout_ms);
-    bool ok =
-        mongoc_write_concern_is_valid(wc) && mongoc_write_concern_append(wc, ex->bulk_opts_.get());
+    bool ok = mongoc_write_concern_is_valid(wc) &&
+              mongoc_write_concern_append(wc, ex->bulk_opts_.get()) &&
+              mongoc_write_concern_append(wc, ex->ordered_opts_.get());
     mongoc_write_concern_destroy(wc);
     if (!ok) return error::fatal(where + "invalid write_concern (w = 0 with journal = true?)");
   }
@@ -92,8 +94,9 @@ mongoc_collection_t* MongocExecutor::collection(const std::string& name) {
   return c;
 }
 
-BulkOutcome MongocExecutor::execute(const std::string& name,
-                                    const std::vector<const WriteOp*>& ops) {
+BulkOutcome MongocExecutor::execute(const std::string& name, const std::vector<const WriteOp*>& ops,
+                                    bool ordered) {
+  const bson_t* opts = ordered ? ordered_opts_.get() : bulk_opts_.get();
   BulkOutcome out;
   if (!connect(out.error)) {
     out.ok = false;
@@ -103,7 +106,7 @@ BulkOutcome MongocExecutor::execute(const std::string& name,
     return out;
   }
   mongoc_bulk_operation_t* bulk =
-      mongoc_collection_create_bulk_operation_with_opts(collection(name), bulk_opts_.get());
+      mongoc_collection_create_bulk_operation_with_opts(collection(name), opts);
   bson_t upsert_opts = BSON_INITIALIZER;
   BSON_APPEND_BOOL(&upsert_opts, "upsert", true);
   auto append = [&](const WriteOp& op, bson_error_t* err) {
@@ -134,7 +137,7 @@ BulkOutcome MongocExecutor::execute(const std::string& name,
     // A refused op may leave an error recorded in the bulk: start a clean one with the ops
     // accepted so far (rare path).
     mongoc_bulk_operation_destroy(bulk);
-    bulk = mongoc_collection_create_bulk_operation_with_opts(collection(name), bulk_opts_.get());
+    bulk = mongoc_collection_create_bulk_operation_with_opts(collection(name), opts);
     for (size_t j : out.sent) append(*ops[j], &err);
   }
   bson_destroy(&upsert_opts);

@@ -22,8 +22,8 @@ class MongocExecutor : public BulkExecutor {
   MongocExecutor(const MongocExecutor&) = delete;
   MongocExecutor& operator=(const MongocExecutor&) = delete;
 
-  BulkOutcome execute(const std::string& collection,
-                      const std::vector<const WriteOp*>& ops) override;
+  BulkOutcome execute(const std::string& collection, const std::vector<const WriteOp*>& ops,
+                      bool ordered) override;
   // The bulk options document ({ordered: false, writeConcern: ...}) as canonical JSON.
   std::string bulk_options_json() const { return bulk_opts_.canonical_json(); }
 
@@ -37,6 +37,7 @@ class MongocExecutor : public BulkExecutor {
   mongoc_client_t* client_ = nullptr;
   std::string database_;
   BsonDoc bulk_opts_;
+  BsonDoc ordered_opts_;  // the same with ordered: true
   std::map<std::string, mongoc_collection_t*> collections_;
 };
 

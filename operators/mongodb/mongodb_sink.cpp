@@ -1,5 +1,6 @@
 #include "operators/mongodb/mongodb_sink.h"
 
+#include "engine/common/logger.h"
 #include "engine/common/secrets.h"
 #include "engine/value/temporal.h"
 #include "operators/mongodb/mongo_failure.h"
@@ -24,10 +25,11 @@ result<void> MongoSink::open(const std::string& /*state*/) {
 }
 
 result<void> MongoSink::run(const std::string& collection, const std::vector<const WriteOp*>& ops,
-                            const std::vector<const Event*>& evs, std::vector<Event>& dead) {
+                            const std::vector<const Event*>& evs, std::vector<Event>& dead,
+                            bool ordered) {
   if (ops.empty()) return {};
   stats_.bulk_writes++;
-  BulkOutcome out = exec_->execute(collection, ops);
+  BulkOutcome out = exec_->execute(collection, ops, ordered);
   for (const auto& [i, msg] : out.rejected) {
     planner_.dead_letter(*evs[ops[i]->event], "write", "refused by libmongoc: " + msg, dead);
   }
@@ -54,6 +56,14 @@ result<void> MongoSink::run(const std::string& collection, const std::vector<con
       for (const auto& d : f.doc_errors) {
         planner_.dead_letter(*evs[ops[out.sent[d.index]]->event], "write", d.message, dead);
       }
+      if (ordered && !f.doc_errors.empty()) {
+        // An ordered write stops at its first error: the ops after it were not applied.
+        size_t failed = f.doc_errors.front().index;
+        stats_.ops += failed;
+        std::vector<const WriteOp*> rest;
+        for (size_t i = failed + 1; i < out.sent.size(); ++i) rest.push_back(ops[out.sent[i]]);
+        return run(collection, rest, evs, dead, true);
+      }
       stats_.ops += out.sent.size() - f.doc_errors.size();
       return {};
     }
@@ -69,9 +79,9 @@ result<void> MongoSink::run(const std::string& collection, const std::vector<con
       size_t mid = sent.size() / 2;
       std::vector<const WriteOp*> lo(sent.begin(), sent.begin() + static_cast<long>(mid));
       std::vector<const WriteOp*> hi(sent.begin() + static_cast<long>(mid), sent.end());
-      auto r = run(collection, lo, evs, dead);
+      auto r = run(collection, lo, evs, dead, ordered);
       if (!r.ok()) return r;
-      return run(collection, hi, evs, dead);
+      return run(collection, hi, evs, dead, ordered);
     }
   }
   return {};
@@ -81,12 +91,19 @@ result<void> MongoSink::flush(const std::vector<const Event*>& evs, std::vector<
   if (evs.empty()) return {};
   std::vector<Event> local_dead;
   std::vector<CollectionBatch> batches = planner_.plan(evs, local_dead);
+  for (const auto& b : batches) {
+    if (b.ordered && keyless_logged_.insert(b.collection).second) {
+      log::info("mongodb", "sink " + opts_.stage + ": collection " + b.collection +
+                               " receives a table without a key: creates insert, updates and "
+                               "deletes change one document equal to the before image, in order");
+    }
+  }
   std::vector<const WriteOp*> ops;
   for (const auto& b : batches) {
     ops.clear();
     ops.reserve(b.ops.size());
     for (const auto& op : b.ops) ops.push_back(&op);
-    auto r = run(b.collection, ops, evs, local_dead);
+    auto r = run(b.collection, ops, evs, local_dead, b.ordered);
     if (!r.ok()) return r;  // nothing of this call is taken: its dead letters are redone too
   }
   stats_.dead += local_dead.size();

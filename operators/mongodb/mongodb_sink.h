@@ -15,6 +15,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/core/operator.h"
@@ -46,10 +47,11 @@ class MongoSink : public Sink {
  private:
   result<void> flush(const std::vector<const Event*>& evs, std::vector<Event>& dead);
   result<void> run(const std::string& collection, const std::vector<const WriteOp*>& ops,
-                   const std::vector<const Event*>& evs, std::vector<Event>& dead);
+                   const std::vector<const Event*>& evs, std::vector<Event>& dead, bool ordered);
 
   MongoOptions opts_;
   BulkPlanner planner_;
+  std::unordered_set<std::string> keyless_logged_;
   std::unique_ptr<BulkExecutor> exec_;
   std::vector<Event> pending_;
   int64_t first_pending_us_ = 0;

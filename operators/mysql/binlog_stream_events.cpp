@@ -211,15 +211,22 @@ result<void> BinlogStream::Impl::on_table_map(const RawEvent& ev) {
     auto ap = schema.apply(*tm, !tm->has_names);
     if (!ap.ok()) return ap;
     if (tm->primary_key.empty()) {
-      if (cfg.key.empty() && keyless_logged.insert(tm->full_name()).second) {
-        log::info("mysql", cfg.name + ": table " + tm->full_name() +
-                               " has no primary key: its events carry no key (like Debezium); "
-                               "set `key` on the source to give it one");
-      }
-      for (auto& k : cfg.key) {
+      const auto& key = cfg.key.columns(tm->db, tm->table);
+      for (const auto& k : key) {
         for (size_t i = 0; i < tm->columns.size(); ++i) {
           if (tm->columns[i].name == k) tm->primary_key.push_back(i);
         }
+      }
+      if (tm->primary_key.size() != key.size()) {
+        std::string names;
+        for (const auto& k : key) names += (names.empty() ? "" : ", ") + k;
+        return error::permanent("table " + tm->full_name() + ": a column of `key` [" + names +
+                                "] is not in the table; fix `key` on source " + cfg.name);
+      }
+      if (key.empty() && keyless_logged.insert(tm->full_name()).second) {
+        log::info("mysql", cfg.name + ": table " + tm->full_name() +
+                               " has no primary key: its events carry no key (like Debezium); "
+                               "set `key` on the source to give it one");
       }
     }
     tm->finish(cfg.name);

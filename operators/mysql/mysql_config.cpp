@@ -53,6 +53,32 @@ bool TableFilter::matches(const std::string& db, const std::string& table) const
   return false;
 }
 
+namespace {
+std::string qualify(const std::string& database, const std::string& t) {
+  if (t.find('.') != std::string::npos) return t;
+  return (database.empty() ? std::string("*") : database) + "." + t;
+}
+}  // namespace
+
+KeyRules::KeyRules(const std::string& database, std::vector<std::string> all,
+                   std::vector<Rule> rules)
+    : all_(std::move(all)), rules_(std::move(rules)) {
+  for (auto& r : rules_) r.pattern = qualify(database, r.pattern);
+  // Exact names first, each group in the order written.
+  std::stable_partition(rules_.begin(), rules_.end(), [](const Rule& r) {
+    return r.pattern.find_first_of("*?") == std::string::npos;
+  });
+}
+
+const std::vector<std::string>& KeyRules::columns(const std::string& db,
+                                                  const std::string& table) const {
+  const std::string full = db + "." + table;
+  for (const auto& r : rules_) {
+    if (wildcard_match(r.pattern, full)) return r.columns;
+  }
+  return all_;
+}
+
 result<StartPosition> parse_start(const std::string& text) {
   StartPosition s;
   if (text == "earliest") {
@@ -139,9 +165,8 @@ std::string start_text(const StageConfig& c) {
   return opt_string(c, "start", "");
 }
 
-std::vector<std::string> string_list(const StageConfig& c, const std::string& name) {
+std::vector<std::string> strings_of(const Value* v) {
   std::vector<std::string> out;
-  const Value* v = c.options.find(intern(name));
   if (!v) return out;
   if (v->type() == Type::List) {
     for (const auto& x : v->as_list()) {
@@ -151,6 +176,20 @@ std::vector<std::string> string_list(const StageConfig& c, const std::string& na
     out.push_back(v->as_string());
   }
   return out;
+}
+
+std::vector<std::string> string_list(const StageConfig& c, const std::string& name) {
+  return strings_of(c.options.find(intern(name)));
+}
+
+KeyRules key_rules(const StageConfig& c, const std::string& database) {
+  const Value* v = c.options.find(intern("key"));
+  if (v == nullptr || v->type() != Type::Object) return KeyRules(database, strings_of(v), {});
+  std::vector<KeyRules::Rule> rules;
+  for (const auto& f : v->as_object().fields()) {
+    rules.push_back({sym_name(f.name), strings_of(&f.value)});
+  }
+  return KeyRules(database, {}, std::move(rules));
 }
 
 }  // namespace
@@ -198,7 +237,7 @@ result<MySqlConfig> read_config(const StageConfig& c) {
     m.schema_changes = SchemaChanges::Ignore;
   else
     return error::fatal("schema_changes = " + sc + ": expected follow, fail or ignore");
-  m.key = string_list(c, "key");
+  m.key = key_rules(c, m.database);
   m.chunk_rows = opt_int(c, "chunk_rows", 10000);
   if (m.chunk_rows < 1) m.chunk_rows = 1;
   return m;

@@ -35,6 +35,27 @@ class TableFilter {
 
 bool wildcard_match(const std::string& pattern, const std::string& text);
 
+// `key = ["a"]` (every table without a primary key) or
+// `key { "bank.audit_log" = ["ts", "user_id"]  "bank.*_log" = ["id"] }`: the key columns of
+// tables without a primary key, per table. A pattern without wildcards wins over patterns
+// with them; among those the first written wins; the list form applies to the rest.
+class KeyRules {
+ public:
+  struct Rule {
+    std::string pattern;  // "db.table" with '*' wildcards
+    std::vector<std::string> columns;
+  };
+  KeyRules() = default;
+  KeyRules(const std::string& database, std::vector<std::string> all, std::vector<Rule> rules);
+  // The key columns for db.table; empty when none is given.
+  const std::vector<std::string>& columns(const std::string& db, const std::string& table) const;
+  bool empty() const { return all_.empty() && rules_.empty(); }
+
+ private:
+  std::vector<std::string> all_;
+  std::vector<Rule> rules_;
+};
+
 struct MySqlConfig {
   std::string name;  // stage name
   ConnectOptions conn;  // the first of `hosts`
@@ -53,7 +74,7 @@ struct MySqlConfig {
   // fails.
   int64_t reconnect_timeout_us = 600LL * 1000000;
   SchemaChanges schema_changes = SchemaChanges::Follow;
-  std::vector<std::string> key;  // explicit key columns for tables without a primary key
+  KeyRules key;  // explicit key columns for tables without a primary key
   int64_t chunk_rows = 10000;
   size_t queue_events = 65536;  // most decoded events buffered ahead of poll()
   TableFilter filter() const { return TableFilter(database, tables); }

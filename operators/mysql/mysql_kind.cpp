@@ -74,8 +74,11 @@ dsl::KindSpec source_spec() {
       heartbeat,
       reconnect,
       schema,
-      option("key", OptType::StringList, false, "",
-             "Key columns for tables without a primary key."),
+      option("key", OptType::ListMap, false, "",
+             "Key columns for tables without a primary key: a list for every such table, or "
+             "per table `key { \"bank.audit_log\" = [\"ts\", \"user_id\"]  \"bank.*_log\" = "
+             "[\"id\"] }` (a name without wildcards wins, then the first pattern that "
+             "matches). Tables without one carry a null key."),
       chunk,
   };
   return k;

@@ -220,7 +220,8 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
   p->name = name;
   p->columns = s.columns;
   for (const auto& c : s.columns) p->kinds.push_back(text_kind(c));
-  std::vector<std::string> key = s.primary_key.empty() ? cfg_.key : s.primary_key;
+  std::vector<std::string> key =
+      s.primary_key.empty() ? cfg_.key.columns(t.db, t.table) : s.primary_key;
   if (key.empty()) {
     log::info("mysql", cfg_.name + ": table " + name +
                            " has no primary key: its events carry no key (like Debezium); its "

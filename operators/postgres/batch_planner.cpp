@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "dsl/eval/expr.h"
+#include "engine/common/logger.h"
 #include "operators/common/stage_options.h"
 #include "operators/postgres/copy_encoder.h"
 
@@ -84,7 +85,9 @@ bool BatchPlanner::table_name(const Event& e, std::string& name, std::vector<Eve
 void BatchPlanner::finish(pqxx::connection_base& c, WriteGroup& g, std::vector<Event>& dead,
                           std::vector<WriteGroup>& out) {
   if (!prepare_table(c, g, dead)) return;
-  if (opts_.mode == Mode::Append) {
+  if (g.full_identity) {
+    plan_full_identity(g, dead);
+  } else if (opts_.mode == Mode::Append) {
     g.items.reserve(g.events.size());
     for (size_t j = 0; j < g.events.size(); ++j) {
       const Event* e = g.events[j];
@@ -216,7 +219,8 @@ bool BatchPlanner::prepare_table(pqxx::connection_base& c, WriteGroup& g,
   if (soft) extra.push_back({"cdc_deleted", "boolean NOT NULL DEFAULT false"});
   std::vector<std::string> keys =
       opts_.mode == Mode::Append ? std::vector<std::string>{} : key_names(g);
-  if (opts_.mode != Mode::Append && keys.empty()) {
+  g.full_identity = opts_.mode != Mode::Append && keys.empty() && full_identity(g);
+  if (opts_.mode != Mode::Append && keys.empty() && !g.full_identity) {
     return fail_all("table " + t.name.display() +
                     ": no key columns (set the key option, a record key or a source primary key)");
   }
@@ -275,6 +279,40 @@ bool BatchPlanner::prepare_table(pqxx::connection_base& c, WriteGroup& g,
     g.key_cols.push_back(found);
   }
   return true;
+}
+
+bool BatchPlanner::full_identity(const WriteGroup& g) {
+  for (const Event* e : g.events) {
+    const bool keyless = e->source != nullptr && !e->source->column_names.empty() &&
+                         e->source->primary_key.empty() && e->key.is_null();
+    if (!keyless) return false;
+  }
+  const std::string name = g.table->name.display();
+  if (keyless_logged_.insert(name).second) {
+    log::info("postgres", "sink " + opts_.stage + ": table " + name +
+                              " has no key: its changes are applied by full row identity (as "
+                              "PostgreSQL's REPLICA IDENTITY FULL): a create inserts, an update "
+                              "or delete changes one row equal to the before image");
+  }
+  return true;
+}
+
+void BatchPlanner::plan_full_identity(WriteGroup& g, std::vector<Event>& dead) {
+  g.items.clear();
+  g.items.reserve(g.events.size());
+  for (size_t j = 0; j < g.events.size(); ++j) {
+    const Event* e = g.events[j];
+    if (e->op == Op::Update && !e->has_before) {
+      dead_letter(*e, "write",
+                  "table " + g.table->name.display() +
+                      " has no key and the update carries no before image (binlog_row_image = "
+                      "FULL on the source server) to find the row by",
+                  dead);
+      continue;
+    }
+    g.items.push_back({e, &e->row, e->op == Op::Delete, g.event_at[j], 0});
+  }
+  g.direct = false;
 }
 
 bool BatchPlanner::collapse_sorted(WriteGroup& g) {

@@ -4,10 +4,13 @@
 // transaction), and in upsert/soft_delete mode collapses each table's events to the last
 // event per key (an update that changes the key first deletes the old key). A truncate
 // (upsert/soft_delete) becomes its own group between its table's events before and after it.
-// Records that can never be written (no table name, null key, no key columns) go to `dead`. May
-// throw libpqxx exceptions.
+// A table of a source that reports it has no primary key (SourceMeta without primary_key,
+// null Event::key) and no key option or target primary key is applied by full row identity
+// (WriteGroup::full_identity). Records that can never be written (no table name, null key,
+// no key columns) go to `dead`. May throw libpqxx exceptions.
 #pragma once
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "operators/postgres/sink_options.h"
@@ -41,9 +44,13 @@ class BatchPlanner {
   // collapse() for the common snapshot case with nothing to collapse; false when not that case.
   bool collapse_sorted(WriteGroup& g);
   std::vector<std::string> key_names(const WriteGroup& g) const;
+  // The group's events come from a source table without a key: full row identity.
+  bool full_identity(const WriteGroup& g);
+  void plan_full_identity(WriteGroup& g, std::vector<Event>& dead);
 
   const SinkOptions& opts_;
   TableCatalog& catalog_;
+  std::unordered_set<std::string> keyless_logged_;
 };
 
 }  // namespace sluice::operators::postgres

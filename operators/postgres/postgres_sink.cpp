@@ -360,6 +360,7 @@ std::vector<std::vector<WriteGroup>> PostgresSink::split(std::vector<WriteGroup>
         s.cols = g.cols;
         s.key_cols = g.key_cols;
         s.direct = g.direct;
+        s.full_identity = g.full_identity;
         jobs[home].push_back(std::move(s));
         sub[home] = &jobs[home].back();
       }

@@ -5,6 +5,7 @@
 #include "engine/value/json.h"
 #include "operators/postgres/binary_copy.h"
 #include "operators/postgres/copy_encoder.h"
+#include "operators/postgres/full_identity_sql.h"
 #include "operators/postgres/raw_copy.h"
 
 namespace sluice::operators::postgres {
@@ -14,6 +15,8 @@ constexpr size_t kChunk = 1 << 20;
 // Binary COPY data goes out in pieces of this size while the rest is encoded.
 constexpr size_t kPiece = 256 << 10;
 constexpr const char* kOpColumn = "sluice_op";
+// Updates/deletes of a table without a key sent in one round trip.
+constexpr size_t kStatements = 256;
 
 // The last position encoded: snapshot rows (and the rows of one binlog event) share theirs.
 class PositionCache {
@@ -130,7 +133,7 @@ std::string TableWriter::signature(const WriteGroup& g) const {
 }
 
 void TableWriter::prepare(pqxx::transaction_base& tx, const WriteGroup& g) {
-  if (g.direct || g.truncate) return;
+  if (g.direct || g.truncate || g.full_identity) return;
   std::string sig = signature(g);
   if (staging_.count(sig) > 0 || created_.count(sig) > 0) return;
   std::string name = "sluice_stage_" + std::to_string(++counter_);
@@ -239,6 +242,10 @@ void TableWriter::apply(pqxx::transaction_base& tx, const WriteGroup& g, size_t 
   }
   if (lo >= hi) return;
   size_t n_upserts = 0, n_deletes = 0;
+  if (g.full_identity) {
+    apply_full_identity(tx, g, lo, hi);
+    return;
+  }
   if (g.direct) {
     copy_rows(tx, g.table->quoted, g, lo, hi, false, n_upserts, n_deletes);
     return;
@@ -280,6 +287,30 @@ void TableWriter::apply(pqxx::transaction_base& tx, const WriteGroup& g, size_t 
       sql += " AND t." + q + " = s." + q;
     }
     tx.exec(sql);
+  }
+}
+
+void TableWriter::apply_full_identity(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo,
+                                      size_t hi) {
+  // In order: runs of creates by one COPY, runs of updates/deletes as one multi-statement.
+  size_t n_upserts = 0, n_deletes = 0;
+  std::string sql;
+  auto is_insert = [&](size_t i) {
+    return !g.items[i].is_delete && g.items[i].ev->op != Op::Update;
+  };
+  while (lo < hi) {
+    size_t end = lo;
+    if (is_insert(lo)) {
+      while (end < hi && is_insert(end)) ++end;
+      copy_rows(tx, g.table->quoted, g, lo, end, false, n_upserts, n_deletes);
+    } else {
+      sql.clear();
+      while (end < hi && !is_insert(end) && end - lo < kStatements) {
+        append_full_identity_change(g, g.items[end++], mode_, sql);
+      }
+      tx.exec(sql);
+    }
+    lo = end;
   }
 }
 

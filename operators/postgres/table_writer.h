@@ -5,7 +5,9 @@
 // - staging: one COPY into a per-connection TEMP table (ON COMMIT DELETE ROWS, same column
 //   types as the target), then one INSERT ... SELECT ... ON CONFLICT (key) DO UPDATE and one
 //   DELETE ... USING for deletes (upsert mode);
-// - a truncate group: TRUNCATE (upsert) or UPDATE ... SET cdc_deleted = true (soft_delete).
+// - a truncate group: TRUNCATE (upsert) or UPDATE ... SET cdc_deleted = true (soft_delete);
+// - a table without a key (full_identity): in order, creates by COPY into the target, updates
+//   and deletes one row each (full_identity_sql.h).
 // All calls may throw libpqxx exceptions.
 #pragma once
 #include <string>
@@ -39,6 +41,7 @@ class TableWriter {
  private:
   std::string signature(const WriteGroup& g) const;
   void truncate(pqxx::transaction_base& tx, const WriteGroup& g);
+  void apply_full_identity(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo, size_t hi);
   void copy_rows(pqxx::transaction_base& tx, const std::string& target, const WriteGroup& g,
                  size_t lo, size_t hi, bool staging, size_t& n_upserts, size_t& n_deletes);
   // The binary form of each column of g into bin_; false when one has none (text COPY then).

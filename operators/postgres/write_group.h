@@ -41,6 +41,10 @@ struct WriteGroup {
   // in order with the groups before and after it (TableWriter::apply). In append mode a
   // truncate is an ordinary row (cdc_operation 't', other columns NULL).
   bool truncate = false;
+  // A table without a key (upsert/soft_delete): items are the events in order; creates are
+  // COPied, updates and deletes change one row equal to the before image
+  // (full_identity_sql.h), like PostgreSQL's REPLICA IDENTITY FULL.
+  bool full_identity = false;
 };
 
 }  // namespace sluice::operators::postgres

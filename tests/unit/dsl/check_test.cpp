@@ -714,6 +714,14 @@ pipeline p { source file s { path = "a" } sink null n from s {} }
 }
 )PIPE",
      4, 13, Severity::Error, "@source has no field 'dbb'; did you mean 'db'?"},
+    {"key_map_entry_takes_a_list",
+     R"PIPE(pipeline p {
+  source mysql m { host = "h" user = "u" password = secret("P") server_id = 1
+                   key { "bank.audit_log" = ["ts", "user_id"]  "bank.*_log" = "id" } }
+  sink null n from m {}
+}
+)PIPE",
+     3, 79, Severity::Error, "option 'bank.*_log' expects a list of strings"},
     {"syntax_missing_from",
      R"PIPE(pipeline p {
   source file s { path = "a" }
@@ -767,6 +775,21 @@ BOOST_AUTO_TEST_CASE(error_table) {
         BOOST_TEST(caret == std::string(static_cast<size_t>(c.col - 1), ' ') + "^");
       }
     }
+  }
+}
+
+// issue 15: `key` per table, and the list form for every table.
+BOOST_AUTO_TEST_CASE(mysql_key_per_table_and_as_a_list) {
+  for (const char* key : {R"(key { "bank.audit_log" = ["ts", "user_id"]  "bank.*_log" = ["id"] })",
+                          R"(key = ["id"])"}) {
+    std::string text = std::string(R"(pipeline p {
+  source mysql m { host = "h" user = "u" password = secret("P") server_id = 1 )") +
+                       key + R"( }
+  sink null n from m {}
+}
+)";
+    Loaded l = testing::load(text);
+    BOOST_TEST(l.ok(), format(l));
   }
 }
 

@@ -51,7 +51,8 @@ inline const SpecRegistry& test_registry() {
                    port,
                    opt("database", OptType::String),
                    opt("tables", OptType::StringList),
-                   enum_opt("snapshot", {"initial", "never", "only"})};
+                   enum_opt("snapshot", {"initial", "never", "only"}),
+                   opt("key", OptType::ListMap)};
       r.add(k);
     }
     {

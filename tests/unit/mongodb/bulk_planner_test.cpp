@@ -211,3 +211,47 @@ BOOST_AUTO_TEST_CASE(records_that_cannot_be_written_are_dead_letters) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// issue 15: a table without a key. Every change is one ordered operation matched by the whole
+// before image (like PostgreSQL's REPLICA IDENTITY FULL); identical rows stay separate.
+BOOST_AUTO_TEST_SUITE(mongodb_bulk_planner_keyless)
+
+BOOST_AUTO_TEST_CASE(keyless_changes_are_ordered_and_matched_by_the_before_image) {
+  std::shared_ptr<Parsed> keep;
+  MongoOptions o = options(kBase, keep);
+  BulkPlanner p(o);
+  auto m = meta("audit", {});
+  std::const_pointer_cast<SourceMeta>(m)->column_names = {"who", "what"};
+  auto row = [](const char* who, const char* what) {
+    return obj(std::string(R"({"who": ")") + who + R"(", "what": ")" + what + R"("})");
+  };
+  std::vector<Event> evs;
+  evs.push_back(ev(Op::Read, row("ada", "login"), m, 1));
+  evs.push_back(ev(Op::Create, row("ada", "login"), m, 2));
+  Event u = ev(Op::Update, row("ada", "logout"), m, 3);
+  u.before = row("ada", "login");
+  u.has_before = true;
+  evs.push_back(u);
+  evs.push_back(ev(Op::Delete, row("ada", "login"), m, 4));
+  Event no_before = ev(Op::Update, row("bob", "x"), m, 5);
+  evs.push_back(no_before);
+  std::vector<Event> dead;
+  std::vector<const Event*> ptrs;
+  for (const auto& e : evs) ptrs.push_back(&e);
+  auto batches = p.plan(ptrs, dead);
+  BOOST_REQUIRE_EQUAL(batches.size(), 1u);
+  BOOST_TEST(batches[0].ordered);
+  auto ops = plan_json(p, evs, dead);
+  const std::string login = R"({ "who" : "ada", "what" : "login" })";
+  BOOST_REQUIRE_EQUAL(ops.size(), 4u);
+  BOOST_TEST(ops[0] == "audit: { \"insertOne\" : { \"document\" : " + login + " } }");
+  BOOST_TEST(ops[1] == ops[0]);
+  BOOST_TEST(ops[2] == "audit: { \"replaceOne\" : { \"filter\" : " + login +
+                           R"(, "replacement" : { "who" : "ada", "what" : "logout" }, )"
+                           R"("upsert" : false } })");
+  BOOST_TEST(ops[3] == "audit: { \"deleteOne\" : { \"filter\" : " + login + " } }");
+  BOOST_REQUIRE_EQUAL(dead.size(), 2u);  // the update without a before image, in each plan
+  BOOST_TEST(dead[0].dead_letter->message.find("before image") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -90,15 +90,16 @@ class ScriptedExecutor : public BulkExecutor {
   struct Call {
     std::string collection;
     std::vector<std::string> ops;  // canonical JSON
+    bool ordered = false;
   };
   using Answer = std::function<BulkOutcome(const std::vector<const WriteOp*>&)>;
   std::vector<Call>* calls = nullptr;
   std::deque<Answer>* answers = nullptr;
   Answer fallback;  // when `answers` is empty (default: success)
 
-  BulkOutcome execute(const std::string& collection,
-                      const std::vector<const WriteOp*>& ops) override {
-    Call c{collection, {}};
+  BulkOutcome execute(const std::string& collection, const std::vector<const WriteOp*>& ops,
+                      bool ordered) override {
+    Call c{collection, {}, ordered};
     for (const auto* op : ops) c.ops.push_back(op->to_json());
     calls->push_back(std::move(c));
     if (answers->empty()) return fallback ? fallback(ops) : ok(ops);

@@ -395,13 +395,41 @@ BOOST_AUTO_TEST_CASE(clear_errors) {
     BOOST_REQUIRE_EQUAL(keyless.size(), 1u);
     BOOST_CHECK(keyless[0].key.is_null());
     BOOST_CHECK(keyless[0].source->primary_key.empty());
-    cfg.key = {"a"};
+    // Per table: a pattern gives the key.
+    cfg.key = my::KeyRules("errs", {}, {{"other", {"x"}}, {"no*", {"a"}}});
     my::MySqlSource src2(cfg);
     BOOST_REQUIRE(src2.open("").ok());
     auto evs = poll_n(src2, 1);
     BOOST_REQUIRE_EQUAL(evs.size(), 1u);
     BOOST_CHECK_EQUAL(evs[0].source->primary_key.at(0), "a");
+    // A key column the table does not have is a permanent error naming it.
+    cfg.key = my::KeyRules("errs", {}, {{"nopk", {"nope"}}});
+    my::MySqlSource src3(cfg);
+    BOOST_REQUIRE(src3.open("").ok());
+    std::string msg;
+    std::vector<Event> out;
+    server().exec("INSERT INTO errs.nopk VALUES (2)");
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (msg.empty() && std::chrono::steady_clock::now() < deadline) {
+      auto r = src3.poll(10, out);
+      if (!r.ok()) msg = r.err().message;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    BOOST_CHECK_MESSAGE(msg.find("[nope] is not in the table") != std::string::npos, msg);
   }
+}
+
+BOOST_AUTO_TEST_CASE(key_rules_exact_names_win_then_the_first_pattern) {
+  my::KeyRules k("bank", {"id"},
+                 {{"bank.*_log", {"a"}}, {"audit_log", {"ts", "user_id"}}, {"*.*_log", {"b"}}});
+  BOOST_TEST(k.columns("bank", "audit_log") == (std::vector<std::string>{"ts", "user_id"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(k.columns("bank", "login_log") == std::vector<std::string>{"a"},
+             boost::test_tools::per_element());
+  BOOST_TEST(k.columns("shop", "x_log") == std::vector<std::string>{"b"},
+             boost::test_tools::per_element());
+  BOOST_TEST(k.columns("bank", "accounts") == std::vector<std::string>{"id"},
+             boost::test_tools::per_element());
 }
 
 // issue 15: a table without a primary key is snapshotted in table order, page by page, and
