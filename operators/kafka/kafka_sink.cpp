@@ -38,22 +38,72 @@ result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
   return std::unique_ptr<Sink>(new KafkaSink(std::move(o)));
 }
 
+// Errors a broker (or librdkafka) gives one message that no retry can change.
+bool KafkaSink::refused_for_good(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+    case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
+    case RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+      return true;
+    default:
+      return false;
+  }
+}
+
 void KafkaSink::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   auto* self = static_cast<KafkaSink*>(opaque);
-  if (m->err) {
+  const auto id = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(m->_private));
+  if (m->err && !(id != 0 && refused_for_good(m->err))) {
     if (self->failed_.fetch_add(1) == 0) {
       self->first_failure_ = std::string(rd_kafka_err2str(m->err)) + " (topic " +
                              rd_kafka_topic_name(m->rkt) + ")";
     }
-  } else {
+  } else if (!m->err) {
     self->delivered_.fetch_add(1);
   }
+  if (id != 0) self->delivered(id, m->err);
+}
+
+// Called from rd_kafka_poll/flush on the sink's own thread.
+void KafkaSink::delivered(uint64_t id, rd_kafka_resp_err_t err) {
+  if (id < base_id_ || id - base_id_ >= inflight_.size()) return;
+  const size_t at = id - base_id_;
+  if (err && refused_for_good(err)) {
+    Event e = std::move(inflight_[at]);
+    mark_dead(e, o_.stage, "write",
+              std::string("sink kafka: the broker refused the message: ") + rd_kafka_err2str(err));
+    refused_.push_back(std::move(e));
+  }
+  inflight_done_[at] = true;
+  while (!inflight_done_.empty() && inflight_done_.front()) {
+    inflight_.pop_front();
+    inflight_done_.pop_front();
+    ++base_id_;
+  }
+}
+
+void KafkaSink::take_dead(std::vector<Event>& dead) {
+  for (auto& e : refused_) dead.push_back(std::move(e));
+  refused_.clear();
 }
 
 result<void> KafkaSink::open(const std::string& /*state*/) {
   close();
   failed_ = 0;
   first_failure_.clear();
+  inflight_.clear();
+  inflight_done_.clear();
+  refused_.clear();
+  write_dead_.clear();
+  resume_ = {};
   std::vector<std::pair<std::string, std::string>> kv = {
       {"bootstrap.servers", o_.brokers},
       {"enable.idempotence", "true"},
@@ -75,7 +125,8 @@ result<void> KafkaSink::open(const std::string& /*state*/) {
 }
 
 result<void> KafkaSink::produce(const std::string& topic, const std::string* key,
-                                const std::string* value, rd_kafka_headers_t* headers) {
+                                const std::string* value, rd_kafka_headers_t* headers,
+                                uint64_t id) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(o_.flush_timeout_ms);
   while (true) {
     rd_kafka_resp_err_t e = rd_kafka_producev(
@@ -83,7 +134,8 @@ result<void> KafkaSink::produce(const std::string& topic, const std::string* key
         RD_KAFKA_V_KEY(key ? key->data() : nullptr, key ? key->size() : 0),
         RD_KAFKA_V_VALUE(value ? const_cast<char*>(value->data()) : nullptr,
                          value ? value->size() : 0),
-        RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
+        RD_KAFKA_V_HEADERS(headers),
+        RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(id))), RD_KAFKA_V_END);
     if (e == RD_KAFKA_RESP_ERR_NO_ERROR) return {};
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL && std::chrono::steady_clock::now() < deadline) {
       rd_kafka_poll(rk_, 50);  // serve delivery reports, make room
@@ -154,77 +206,104 @@ void KafkaSink::dead_letter_headers(const Event& e, rd_kafka_headers_t* h) {
 
 result<void> KafkaSink::write(std::vector<Event>& events, std::vector<Event>& dead) {
   if (rk_ == nullptr) return error::fatal("sink kafka: write before open");
+  size_t i = 0;
+  if (resume_.data == events.data() && resume_.size == events.size()) {
+    i = resume_.next;  // the retry of a call that failed at event `next`
+  } else {
+    write_dead_.clear();
+  }
+  resume_ = {};
   Object key_obj;
-  for (Event& e : events) {
-    auto topic = topic_for(e);
-    if (!topic.ok()) {
-      if (e.dead_letter) {
-        log::warn("kafka", "sink '" + o_.stage + "': dead letter dropped: " + topic.err().message);
-        continue;
-      }
-      mark_dead(e, o_.stage, "write", topic.err().message);
-      dead.push_back(std::move(e));
-      continue;
-    }
-    key_buf_.clear();
-    value_buf_.clear();
-    bool has_key = false;
-    if (!o_.key.empty()) {
-      key_obj.clear();
-      for (const auto& k : o_.key) {
-        const Value* v = e.row.find(intern(k));
-        key_obj.append(intern(k), v ? *v : Value());
-      }
-      json::encode(Value::object(key_obj), key_buf_);
-      has_key = true;
-    }
-    if (e.dead_letter) {
-      if (!has_key && debezium::key_columns(e, key_obj)) {
-        json::encode(Value::object(key_obj), key_buf_);
-        has_key = true;
-      }
-      event_codec::append_dead_letter(e, value_buf_);
-      rd_kafka_headers_t* h = rd_kafka_headers_new(12);
-      dead_letter_headers(e, h);
-      auto r = produce(*topic, has_key ? &key_buf_ : nullptr, &value_buf_, h);
-      if (!r.ok()) {
-        if (r.err().kind != failure_kind::permanent) return r;
-        log::warn("kafka", "sink '" + o_.stage + "': dead letter dropped: " + r.err().message);
-      }
-      continue;
-    }
-    if (e.op == Op::Truncate) has_key = false;  // a truncate names a table, no row: no key
-    if (o_.debezium) {
-      std::string server = o_.server;
-      if (server.empty()) server = e.source && !e.source->name.empty() ? e.source->name : "sluice";
-      debezium::DebeziumEncoder enc(server);
-      if (!has_key && e.op != Op::Truncate) has_key = enc.encode_key(e, key_buf_);
-      auto r = enc.encode_value(e, value_buf_);
-      if (!r.ok()) {
-        mark_dead(e, o_.stage, "encode", r.err().message);
-        dead.push_back(std::move(e));
-        continue;
-      }
-    } else {
-      if (!has_key && e.op != Op::Truncate && debezium::key_columns(e, key_obj)) {
-        json::encode(Value::object(key_obj), key_buf_);
-        has_key = true;
-      }
-      event_codec::append_event(e, value_buf_);
-    }
-    auto r = produce(*topic, has_key ? &key_buf_ : nullptr, &value_buf_, nullptr);
+  for (; i < events.size(); ++i) {
+    auto r = write_one(events[i], key_obj);
     if (!r.ok()) {
-      if (r.err().kind != failure_kind::permanent) return r;
-      mark_dead(e, o_.stage, "write", r.err().message);
-      dead.push_back(std::move(e));
-      continue;
-    }
-    if (o_.debezium && e.op == Op::Delete && has_key) {  // tombstone for log compaction
-      auto t = produce(*topic, &key_buf_, nullptr, nullptr);
-      if (!t.ok() && t.err().kind != failure_kind::permanent) return t;
+      resume_ = {events.data(), events.size(), i};
+      return r;
     }
   }
   rd_kafka_poll(rk_, 0);
+  for (auto& e : write_dead_) dead.push_back(std::move(e));
+  write_dead_.clear();
+  take_dead(dead);
+  return {};
+}
+
+result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
+  auto topic = topic_for(e);
+  if (!topic.ok()) {
+    if (e.dead_letter) {
+      log::warn("kafka", "sink '" + o_.stage + "': dead letter dropped: " + topic.err().message);
+      return {};
+    }
+    Event copy = e;
+    mark_dead(copy, o_.stage, "write", topic.err().message);
+    write_dead_.push_back(std::move(copy));
+    return {};
+  }
+  key_buf_.clear();
+  value_buf_.clear();
+  bool has_key = false;
+  if (!o_.key.empty()) {
+    key_obj.clear();
+    for (const auto& k : o_.key) {
+      const Value* v = e.row.find(intern(k));
+      key_obj.append(intern(k), v ? *v : Value());
+    }
+    json::encode(Value::object(key_obj), key_buf_);
+    has_key = true;
+  }
+  if (e.dead_letter) {
+    if (!has_key && debezium::key_columns(e, key_obj)) {
+      json::encode(Value::object(key_obj), key_buf_);
+      has_key = true;
+    }
+    event_codec::append_dead_letter(e, value_buf_);
+    rd_kafka_headers_t* h = rd_kafka_headers_new(12);
+    dead_letter_headers(e, h);
+    auto r = produce(*topic, has_key ? &key_buf_ : nullptr, &value_buf_, h);
+    if (!r.ok()) {
+      if (r.err().kind != failure_kind::permanent) return r;
+      log::warn("kafka", "sink '" + o_.stage + "': dead letter dropped: " + r.err().message);
+    }
+    return {};
+  }
+  if (e.op == Op::Truncate) has_key = false;  // a truncate names a table, no row: no key
+  if (o_.debezium) {
+    std::string server = o_.server;
+    if (server.empty()) server = e.source && !e.source->name.empty() ? e.source->name : "sluice";
+    debezium::DebeziumEncoder enc(server);
+    if (!has_key && e.op != Op::Truncate) has_key = enc.encode_key(e, key_buf_);
+    auto r = enc.encode_value(e, value_buf_);
+    if (!r.ok()) {
+      Event copy = e;
+      mark_dead(copy, o_.stage, "encode", r.err().message);
+      write_dead_.push_back(std::move(copy));
+      return {};
+    }
+  } else {
+    if (!has_key && e.op != Op::Truncate && debezium::key_columns(e, key_obj)) {
+      json::encode(Value::object(key_obj), key_buf_);
+      has_key = true;
+    }
+    event_codec::append_event(e, value_buf_);
+  }
+  const uint64_t id = base_id_ + inflight_.size();
+  auto r = produce(*topic, has_key ? &key_buf_ : nullptr, &value_buf_, nullptr, id);
+  if (!r.ok()) {
+    if (r.err().kind != failure_kind::permanent) return r;
+    Event copy = e;
+    mark_dead(copy, o_.stage, "write", r.err().message);
+    write_dead_.push_back(std::move(copy));
+    return {};
+  }
+  // Kept until its delivery report (a refusal makes it a dead letter). The engine may still
+  // dead-letter the whole batch after a failed call: `e` stays intact.
+  inflight_.push_back(e);
+  inflight_done_.push_back(false);
+  if (o_.debezium && e.op == Op::Delete && has_key) {  // tombstone for log compaction
+    auto t = produce(*topic, &key_buf_, nullptr, nullptr);
+    if (!t.ok() && t.err().kind != failure_kind::permanent) return t;
+  }
   return {};
 }
 

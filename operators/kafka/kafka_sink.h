@@ -8,10 +8,19 @@
 // form (format json). Topic: the `topic` expression per record, else SERVER.DB.TABLE.
 //
 // checkpoint(id) flushes and waits for every delivery report: it completes only when all
-// messages written before it are acknowledged by the brokers. A message whose delivery
-// failed for good makes every later checkpoint fail with a transient error (sticky): the
-// engine retries, then restarts the pipeline from the last complete checkpoint, which
-// replays those records in order (at least once; nothing lost).
+// messages written before it are acknowledged by the brokers. A copy of each event is kept
+// until its delivery report: a message the brokers refuse for good (too large, invalid record,
+// unknown topic, policy violation: per-message errors) goes to the dead-letter sink with the
+// broker's reason (take_dead() hands those of a checkpoint's flush to the engine before the
+// barrier). Any other delivery failure (brokers unreachable past message.timeout.ms) makes
+// every later checkpoint fail with a transient error (sticky): the engine retries, then
+// restarts the pipeline from the last complete checkpoint, which replays those records in
+// order (at least once; nothing lost).
+//
+// Write contract (engine/core/operator.h): a transient error from write() (the producer queue
+// stayed full for flush_timeout) leaves the call resumable: the retry of the same batch starts
+// at the first event not yet produced, and the dead letters found before the error are handed
+// out with the call that succeeds.
 //
 // Dead letters (events with Event::dead_letter, i.e. this sink is a `dead_letter` target):
 // value = the dead-letter JSON form (event_codec), headers in Kafka Connect's DLQ style:
@@ -23,6 +32,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <string>
 #include <utility>
@@ -54,6 +64,7 @@ class KafkaSink : public Sink {
   result<void> open(const std::string& state) override;
   result<void> write(std::vector<Event>& events, std::vector<Event>& dead) override;
   result<std::string> checkpoint(uint64_t id) override;
+  void take_dead(std::vector<Event>& dead) override;
   void close() override;
 
   uint64_t delivered() const { return delivered_.load(); }
@@ -62,7 +73,12 @@ class KafkaSink : public Sink {
  private:
   static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
   result<void> produce(const std::string& topic, const std::string* key, const std::string* value,
-                       rd_kafka_headers_t* headers);
+                       rd_kafka_headers_t* headers, uint64_t id = 0);
+  // One event: produced (a copy kept in flight), dead-lettered into write_dead_, or an error
+  // that is not permanent.
+  result<void> write_one(Event& e, Object& key_obj);
+  void delivered(uint64_t id, rd_kafka_resp_err_t err);
+  static bool refused_for_good(rd_kafka_resp_err_t err);
   result<std::string> topic_for(const Event& e);
   void dead_letter_headers(const Event& e, rd_kafka_headers_t* h);
 
@@ -72,6 +88,17 @@ class KafkaSink : public Sink {
   std::atomic<uint64_t> failed_{0};
   std::string first_failure_;
   std::string key_buf_, value_buf_;
+  // Events produced and not yet reported, ids base_id_, base_id_ + 1, ... (0: no event).
+  std::deque<Event> inflight_;
+  std::deque<bool> inflight_done_;
+  uint64_t base_id_ = 1;
+  std::vector<Event> refused_;     // delivery refused for good: dead letters
+  std::vector<Event> write_dead_;  // dead letters of the write() in progress
+  struct Resume {
+    const Event* data = nullptr;
+    size_t size = 0;
+    size_t next = 0;
+  } resume_;
 };
 
 }  // namespace sluice::operators::kafka
