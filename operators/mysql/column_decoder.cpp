@@ -1,3 +1,4 @@
+#include "operators/mysql/geometry_value.h"
 #include "operators/mysql/column_decoder.h"
 
 #include <cstring>
@@ -424,8 +425,7 @@ result<Value> decode_column(const Column& c, ByteReader& r, DecodeStats& stats) 
       size_t n = static_cast<size_t>(r.le(c.meta));
       std::string_view raw = r.bytes(n);
       if (r.failed()) break;
-      if (raw.size() >= 4) raw.remove_prefix(4);  // SRID; the rest is WKB
-      return Value::bytes(std::string(raw));
+      return Value::bytes(geometry_bytes(raw));  // SRID + WKB -> WKB or EWKB
     }
     case kNull:
       return Value::null();

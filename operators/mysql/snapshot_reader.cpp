@@ -1,3 +1,4 @@
+#include "operators/mysql/geometry_value.h"
 #include "operators/mysql/snapshot_reader.h"
 
 #include <algorithm>
@@ -139,7 +140,8 @@ result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view 
       if (!v.ok()) return error::permanent("invalid JSON: " + v.err().message);
       return std::move(v).value();
     }
-    case TextKind::Geometry:  // selected as ST_AsBinary(col)
+    case TextKind::Geometry:  // the stored form: SRID + WKB
+      return Value::bytes(geometry_bytes(s));
     case TextKind::Bytes:
       return Value::bytes(std::string(s));
   }
@@ -243,11 +245,7 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
     const auto& c = s.columns[i];
     p->syms.push_back(intern(c.name));
     if (!cols.empty()) cols += ", ";
-    const std::string& dt = c.data_type;
-    bool geo = dt == "geometry" || dt == "point" || dt == "linestring" || dt == "polygon" ||
-               dt == "multipoint" || dt == "multilinestring" || dt == "multipolygon" ||
-               dt == "geometrycollection";
-    cols += geo ? "ST_AsBinary(" + quote_ident(c.name) + ")" : quote_ident(c.name);
+    cols += quote_ident(c.name);
   }
   for (auto& k : key) {
     bool found = false;
