@@ -113,6 +113,9 @@ std::string refuse_unhandled_event(uint8_t type) {
     case 161:  // BINLOG_CHECKPOINT_EVENT
     case 164:  // START_ENCRYPTION_EVENT (the dump sends decrypted events)
       return "";
+      // Decoded by the stream itself, never passed here: TRANSACTION_PAYLOAD_EVENT (40, MySQL
+      // binlog_transaction_compression, transaction_payload.h), QUERY_COMPRESSED_EVENT and the
+      // compressed rows events (165-171, MariaDB log_bin_compress, compressed_event.h).
     case 26:
       return "INCIDENT_EVENT: the server logged an incident (changes may be missing from the "
              "binlog); check the server's error log, then restart from a fresh snapshot";
@@ -122,12 +125,6 @@ std::string refuse_unhandled_event(uint8_t type) {
     case 39:
       return "PARTIAL_UPDATE_ROWS_EVENT: partial JSON updates are not decoded; SET GLOBAL "
              "binlog_row_value_options = '' on the server";
-    case 40:
-      return "TRANSACTION_PAYLOAD_EVENT: compressed transactions are not decoded; SET GLOBAL "
-             "binlog_transaction_compression = OFF on the server";
-    case 165:
-      return "QUERY_COMPRESSED_EVENT: compressed binlog events are not decoded; SET GLOBAL "
-             "log_bin_compress = OFF on the server";
     default:
       return "binlog event type " + std::to_string(type) +
              " is unknown to this version of Sluice; it stops rather than skip it";

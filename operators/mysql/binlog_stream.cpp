@@ -144,7 +144,8 @@ void BinlogStream::set_catchup(std::vector<std::pair<std::string, BinlogPosition
   impl_->catchup = std::move(c);
 }
 
-result<void> BinlogStream::start(const BinlogPosition& from) {
+// The reading state at `from`, before the first event.
+result<void> BinlogStream::prime(const BinlogPosition& from) {
   Impl& s = *impl_;
   auto gs = GtidState::parse(from.gtid);
   if (!gs.ok()) return gs.err();
@@ -154,6 +155,31 @@ result<void> BinlogStream::start(const BinlogPosition& from) {
   s.skip = from.skip_rows;
   s.committed.skip_rows = 0;
   s.file = from.file;
+  return {};
+}
+
+result<void> BinlogStream::replay(const BinlogPosition& from,
+                                  const std::vector<std::vector<uint8_t>>& events, bool checksum) {
+  Impl& s = *impl_;
+  auto p = prime(from);
+  if (!p.ok()) return p;
+  if (!s.meta.connected()) {
+    auto mc = s.meta.connect(cfg_.hosts.front());
+    if (!mc.ok()) return mc;
+  }
+  s.server_id = from.server;
+  s.checksum = checksum;
+  for (const auto& ev : events) {
+    auto r = s.on_event(ev.data(), ev.size());
+    if (!r.ok()) return r;
+  }
+  return {};
+}
+
+result<void> BinlogStream::start(const BinlogPosition& from) {
+  Impl& s = *impl_;
+  auto p = prime(from);
+  if (!p.ok()) return p;
   Connection c;
   auto r = connect_first(c, cfg_.hosts);
   if (r.ok()) {

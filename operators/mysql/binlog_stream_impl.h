@@ -59,6 +59,11 @@ struct BinlogStream::Impl {
   std::unordered_map<std::string, std::shared_ptr<const SourceMeta>> truncated;
   std::vector<std::pair<std::string, BinlogPosition>> catchup;
   std::set<std::string> keyless_logged;  // tables without a key, logged once
+  std::vector<uint8_t> expanded;         // a MariaDB compressed event, uncompressed
+  std::vector<uint8_t> unpacked;         // the inner events of a MySQL transaction payload
+  bool in_payload = false;
+
+  std::string where(const RawEvent& ev) const { return file + ":" + std::to_string(ev.next_pos); }
 
   // True when an event of db.table ending at (file, pos) is already in that table's snapshot.
   bool caught_up(const std::string& db, const std::string& table, uint64_t pos) const {
@@ -114,6 +119,8 @@ struct BinlogStream::Impl {
   error read_events();
   // ---- events ----
   result<void> on_event(const uint8_t* data, size_t len);
+  result<void> handle(const RawEvent& ev);
+  result<void> on_payload(const RawEvent& ev);
   void on_rotate(const RawEvent& ev);
   void commit(uint64_t next_pos);
   result<void> on_query(const RawEvent& ev);
