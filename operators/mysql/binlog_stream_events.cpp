@@ -137,6 +137,7 @@ void BinlogStream::Impl::on_rotate(const RawEvent& ev) {
   committed.file = file;
   committed.pos = r->position;
   committed.server = server_id;
+  committed.server_uuid = server_uuid;
   StreamItem it;
   it.kind = StreamItem::Kind::Commit;
   it.position = committed;
@@ -156,6 +157,7 @@ void BinlogStream::Impl::commit(uint64_t next_pos) {
   committed.pos = next_pos;
   committed.gtid = gtids.text();
   committed.server = server_id;
+  committed.server_uuid = server_uuid;
   rows_in_txn = 0;
   skip = 0;
   owner.stats_.transactions++;

@@ -43,6 +43,7 @@ struct BinlogStream::Impl {
   std::string file;
   size_t host = 0;         // index in cfg.hosts of the server streamed from
   uint32_t server_id = 0;  // its @@server_id
+  std::string server_uuid;  // its @@server_uuid (MySQL)
   GtidState gtids;         // the state after `committed`
   std::string gtid;        // GTID of the transaction being read
   struct Pending {         // added to `gtids` at the transaction's commit
@@ -113,6 +114,9 @@ struct BinlogStream::Impl {
   // ---- connection ----
   result<void> open_dump();
   result<void> choose_start(BinlogPosition& at, bool& by_gtid);
+  bool same_history(const BinlogPosition& at) const;
+  error other_server(const std::string& why) const;
+  result<void> check_file_exists(const BinlogPosition& at);
   result<std::pair<const uint8_t*, size_t>> read_packet();
   error read_error();
   // Reads events until the connection fails or the stream stops; returns why it ended.
