@@ -3,10 +3,13 @@
 // there, else a permanent error says how to start over, never a silent skip. Also the server
 // checks that depend on the server's flavour: the binlog status statement of MySQL 8.4 and the
 // refusal of partial JSON updates.
+#include <mysql.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include "operators/mysql/binlog_event.h"
 #include "operators/mysql/binlog_stream.h"
+#include "operators/mysql/mysql_config.h"
 #include "tests/unit/mysql/mysql_test_util.h"
 
 using namespace sluice;
@@ -155,6 +158,37 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_server_without_gtids_is_a_permanent
   BOOST_CHECK_MESSAGE(e.message.find("belongs to server 77") != std::string::npos &&
                           e.message.find("delete its state directory") != std::string::npos,
                       e.message);
+}
+
+// MySQL 8.4 users authenticate with caching_sha2_password (mysql_native_password is off by
+// default): Connector/C loads it from its plugin directory (package libmariadb3). Without
+// TLS it encrypts the password with the server's RSA key, asked from the server or read from
+// `server_public_key`. No MySQL 8 server here: the plugin is loaded, the option is passed.
+BOOST_AUTO_TEST_CASE(caching_sha2_password_plugin_and_public_key_option) {
+  MYSQL* m = mysql_init(nullptr);
+  BOOST_REQUIRE(m);
+  const int kAuthenticationPlugin = 2;  // MYSQL_CLIENT_AUTHENTICATION_PLUGIN (client_plugin.h
+                                       // is not usable: it includes an unshipped header)
+  auto* plugin = mysql_client_find_plugin(m, "caching_sha2_password", kAuthenticationPlugin);
+  BOOST_CHECK_MESSAGE(plugin, mysql_error(m));
+  mysql_close(m);
+  StageConfig c;
+  c.name = "m";
+  c.options.set(intern("host"), Value::string("a, b:3307"));
+  c.options.set(intern("user"), Value::string("u"));
+  c.options.set(intern("password"), Value::string("p"));
+  c.options.set(intern("server_id"), Value::int64(77));
+  c.options.set(intern("server_public_key"), Value::string("/etc/mysql/server-key.pem"));
+  auto cfg = my::read_config(c);
+  BOOST_REQUIRE(cfg.ok());
+  BOOST_REQUIRE_EQUAL(cfg->hosts.size(), 2u);
+  for (auto& h : cfg->hosts) BOOST_CHECK_EQUAL(h.server_public_key, "/etc/mysql/server-key.pem");
+  // Harmless on a server that does not use it.
+  auto on = make_cfg("", {});
+  on.conn.server_public_key = "/nonexistent/key.pem";
+  my::Connection conn;
+  auto r = conn.connect(on.conn);
+  BOOST_CHECK_MESSAGE(r.ok(), (r.ok() ? "" : r.err().message));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
