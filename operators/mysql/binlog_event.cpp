@@ -113,9 +113,6 @@ std::string refuse_unhandled_event(uint8_t type) {
     case 161:  // BINLOG_CHECKPOINT_EVENT
     case 164:  // START_ENCRYPTION_EVENT (the dump sends decrypted events)
       return "";
-      // Decoded by the stream itself, never passed here: TRANSACTION_PAYLOAD_EVENT (40, MySQL
-      // binlog_transaction_compression, transaction_payload.h), QUERY_COMPRESSED_EVENT and the
-      // compressed rows events (165-171, MariaDB log_bin_compress, compressed_event.h).
     case 26:
       return "INCIDENT_EVENT: the server logged an incident (changes may be missing from the "
              "binlog); check the server's error log, then restart from a fresh snapshot";

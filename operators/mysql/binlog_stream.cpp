@@ -366,8 +366,8 @@ result<void> BinlogStream::Impl::choose_start(BinlogPosition& at, bool& by_gtid)
                            (server_uuid.empty() ? "" : " (server_uuid " + server_uuid + ")");
   if (at.gtid.empty()) {
     if (!at.valid()) return {};  // from the server's first binlog
-    return other_server("the checkpoint's binlog position " + at.text() + " belongs to " +
-                        theirs + ", but " + where + " is " + ours +
+    return other_server("the checkpoint's binlog position " + at.text() + " belongs to " + theirs +
+                        ", but " + where + " is " + ours +
                         " and the checkpoint holds no GTID state to resume by: point `host` at "
                         "the server that wrote it, enable GTIDs on the servers, or " +
                         kStartOver);
@@ -393,13 +393,12 @@ result<void> BinlogStream::Impl::check_file_exists(const BinlogPosition& at) {
     if (r[0].value_or("") == at.file) return {};
   }
   std::string oldest = rows->empty() ? "none" : rows->front()[0].value_or("");
-  return error::permanent("the checkpoint's binlog file " + at.file + " is no longer on " +
-                          cfg.hosts[host].host + ":" + std::to_string(cfg.hosts[host].port) +
-                          " (purged; the oldest binlog there is " + oldest +
-                          "): the changes after " + at.text() +
-                          " cannot be read any more. To " + kStartOver +
-                          "; or, to accept the gap, set start = earliest or latest with "
-                          "snapshot = never on a fresh state");
+  return error::permanent(
+      "the checkpoint's binlog file " + at.file + " is no longer on " + cfg.hosts[host].host + ":" +
+      std::to_string(cfg.hosts[host].port) + " (purged; the oldest binlog there is " + oldest +
+      "): the changes after " + at.text() + " cannot be read any more. To " + kStartOver +
+      "; or, to accept the gap, set start = earliest or latest with "
+      "snapshot = never on a fresh state");
 }
 
 result<void> BinlogStream::Impl::open_dump() {

@@ -101,7 +101,8 @@ result<void> BinlogStream::Impl::handle(const RawEvent& ev) {
 // one, all ending where the payload event ends: a checkpoint is never inside the payload (a
 // resume inside its transaction replays it and skips the rows already delivered).
 result<void> BinlogStream::Impl::on_payload(const RawEvent& ev) {
-  if (in_payload) return error::fatal("TRANSACTION_PAYLOAD_EVENT inside another one at " + where(ev));
+  if (in_payload)
+    return error::fatal("TRANSACTION_PAYLOAD_EVENT inside another one at " + where(ev));
   auto p = parse_transaction_payload(ev.body, ev.body_len);
   if (!p.ok()) return error::fatal(p.err().message + " (at " + where(ev) + ")");
   auto un = unpack_transaction_payload(*p, unpacked);

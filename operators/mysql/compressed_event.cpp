@@ -89,8 +89,8 @@ result<RawEvent> expand_maria_compressed(const RawEvent& ev, std::vector<uint8_t
     out.type = kQueryEvent;
   } else if (ev.type >= kFirstRowsCompressedEvent && ev.type <= kLastRowsCompressedEvent) {
     bool v2 = ev.type >= kFirstRowsCompressedV2;
-    uint8_t kind = static_cast<uint8_t>(ev.type - (v2 ? kFirstRowsCompressedV2
-                                                      : kFirstRowsCompressedEvent));  // 0 1 2
+    uint8_t kind = static_cast<uint8_t>(
+        ev.type - (v2 ? kFirstRowsCompressedV2 : kFirstRowsCompressedEvent));  // 0 1 2
     off = rows_block_offset(ev, v2, kind == 1);
     out.type = static_cast<uint8_t>((v2 ? kWriteRowsV2 : kWriteRowsV1) + kind);
   } else {

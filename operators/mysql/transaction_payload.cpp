@@ -29,7 +29,8 @@ struct DctxFree {
 result<void> unzstd(const TransactionPayload& p, std::vector<uint8_t>& out) {
   std::unique_ptr<ZSTD_DCtx, DctxFree> ctx(ZSTD_createDCtx());
   if (!ctx) return error::fatal("zstd: out of memory");
-  out.reserve(std::min<uint64_t>(p.uncompressed_size ? p.uncompressed_size : p.size * 4, kMaxUnpacked));
+  out.reserve(
+      std::min<uint64_t>(p.uncompressed_size ? p.uncompressed_size : p.size * 4, kMaxUnpacked));
   ZSTD_inBuffer in{p.data, p.size, 0};
   size_t last = 0;
   while (true) {
@@ -109,8 +110,8 @@ result<std::vector<RawEvent>> split_inner_events(const std::vector<uint8_t>& byt
   size_t at = 0;
   while (at < bytes.size()) {
     auto ev = parse_event(bytes.data() + at, bytes.size() - at, false);
-    if (!ev.ok()) return malformed("inner event at offset " + std::to_string(at) + ": " +
-                                   ev.err().message);
+    if (!ev.ok())
+      return malformed("inner event at offset " + std::to_string(at) + ": " + ev.err().message);
     at += ev->size;
     out.push_back(*ev);
   }

@@ -74,7 +74,8 @@ BOOST_AUTO_TEST_CASE(an_unknown_database_exits_3_at_once) {
 // server has purged exits 3 naming the file and how to start over.
 BOOST_AUTO_TEST_CASE(a_purged_checkpoint_binlog_exits_3_naming_it) {
   MariaDbServer my("FULL", 61);  // private: its binlogs are purged
-  my.exec("CREATE DATABASE pb; CREATE TABLE pb.t (id INT PRIMARY KEY); INSERT INTO pb.t VALUES (1)");
+  my.exec(
+      "CREATE DATABASE pb; CREATE TABLE pb.t (id INT PRIMARY KEY); INSERT INTO pb.t VALUES (1)");
   TempDir d;
   write_file(d.file("p.pipe"), mysql_pipe(d, my.port(), "pb"));
   auto r = run_sluice({"run", d.file("p.pipe"), "--exit-when-idle", "2s"},
@@ -96,8 +97,8 @@ BOOST_AUTO_TEST_CASE(a_purged_checkpoint_binlog_exits_3_naming_it) {
     if (listed()) std::this_thread::sleep_for(100ms);
   }
   BOOST_REQUIRE(!listed());
-  r = run_sluice({"run", d.file("p.pipe"), "--exit-when-idle", "2s"},
-                 {"MYSQL_PASSWORD=sluice-pw"}, d.str(), 120s);
+  r = run_sluice({"run", d.file("p.pipe"), "--exit-when-idle", "2s"}, {"MYSQL_PASSWORD=sluice-pw"},
+                 d.str(), 120s);
   BOOST_TEST(r.exit_code == 3, r.err);
   BOOST_TEST(r.err.find("binlog file " + gone + " is no longer on") != std::string::npos, r.err);
   BOOST_TEST(r.err.find("delete its state directory") != std::string::npos, r.err);

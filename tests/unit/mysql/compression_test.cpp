@@ -70,7 +70,8 @@ std::vector<Bytes> file_events(MariaDbServer& s, const std::string& file, uint64
   for (uint64_t at = from; at < to;) {
     BOOST_REQUIRE(at + 19 <= all.size());
     uint32_t size = le32(&all[at + 9]);
-    out.emplace_back(all.begin() + static_cast<long>(at), all.begin() + static_cast<long>(at + size));
+    out.emplace_back(all.begin() + static_cast<long>(at),
+                     all.begin() + static_cast<long>(at + size));
     at += size;
   }
   return out;
@@ -184,8 +185,9 @@ BOOST_AUTO_TEST_CASE(maria_compressed_block_format) {
     BOOST_CHECK_EQUAL(std::string(out.begin() + 1, out.end()), text);
     Bytes bad = block;
     bad[0] = static_cast<uint8_t>(0x80 | 0x10 | lenlen);  // algorithm 1
-    BOOST_CHECK(my::uncompress_maria_block(bad.data(), bad.size(), out).err().message.find(
-                    "algorithm 1") != std::string::npos);
+    BOOST_CHECK(
+        my::uncompress_maria_block(bad.data(), bad.size(), out).err().message.find("algorithm 1") !=
+        std::string::npos);
     bad = block;
     bad[0] = static_cast<uint8_t>(lenlen);  // no compression flag
     BOOST_CHECK(!my::uncompress_maria_block(bad.data(), bad.size(), out).ok());
@@ -308,10 +310,10 @@ BOOST_AUTO_TEST_CASE(mysql8_transaction_payload_replayed_as_its_events) {
   my::BinlogStream st(make_cfg("pz", {}));
   auto r = st.replay(from, events, true);
   BOOST_REQUIRE(!r.ok());
-  BOOST_CHECK_MESSAGE(r.err().message.find("TRANSACTION_PAYLOAD_EVENT") != std::string::npos &&
-                          r.err().message.find(file + ":" + std::to_string(p1)) !=
-                              std::string::npos,
-                      r.err().message);
+  BOOST_CHECK_MESSAGE(
+      r.err().message.find("TRANSACTION_PAYLOAD_EVENT") != std::string::npos &&
+          r.err().message.find(file + ":" + std::to_string(p1)) != std::string::npos,
+      r.err().message);
 }
 
 BOOST_AUTO_TEST_CASE(transaction_payload_header) {
@@ -327,8 +329,9 @@ BOOST_AUTO_TEST_CASE(transaction_payload_header) {
   BOOST_CHECK(my::parse_transaction_payload(extra.data(), extra.size()).ok());
   Bytes lz4 = body;
   lz4[2] = 1;  // compression type 1
-  BOOST_CHECK(my::parse_transaction_payload(lz4.data(), lz4.size()).err().message.find(
-                  "algorithm 1") != std::string::npos);
+  BOOST_CHECK(
+      my::parse_transaction_payload(lz4.data(), lz4.size()).err().message.find("algorithm 1") !=
+      std::string::npos);
   BOOST_CHECK(!my::parse_transaction_payload(body.data(), 5).ok());  // cut in the header
 }
 

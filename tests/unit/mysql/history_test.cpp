@@ -94,7 +94,8 @@ BOOST_AUTO_TEST_CASE(checkpoint_keeps_the_server_uuid_and_old_ones_load) {
 }
 
 BOOST_AUTO_TEST_CASE(a_purged_checkpoint_file_is_a_permanent_error) {
-  server().exec("DROP DATABASE IF EXISTS pg; CREATE DATABASE pg; CREATE TABLE pg.t (id INT PRIMARY KEY)");
+  server().exec(
+      "DROP DATABASE IF EXISTS pg; CREATE DATABASE pg; CREATE TABLE pg.t (id INT PRIMARY KEY)");
   auto cfg = make_cfg("pg", {});
   cfg.start = current_start();
   std::string state;
@@ -128,16 +129,16 @@ BOOST_AUTO_TEST_CASE(a_purged_checkpoint_file_is_a_permanent_error) {
   BOOST_REQUIRE(src.open(state).ok());
   error e = first_error(src);
   BOOST_CHECK(e.kind == failure_kind::permanent);
-  BOOST_CHECK_MESSAGE(e.message.find("binlog file " + gone + " is no longer on") !=
-                              std::string::npos &&
-                          e.message.find("oldest binlog there is " + master_file()) !=
-                              std::string::npos &&
-                          e.message.find("delete its state directory") != std::string::npos,
-                      e.message);
+  BOOST_CHECK_MESSAGE(
+      e.message.find("binlog file " + gone + " is no longer on") != std::string::npos &&
+          e.message.find("oldest binlog there is " + master_file()) != std::string::npos &&
+          e.message.find("delete its state directory") != std::string::npos,
+      e.message);
 }
 
 BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_server_without_gtids_is_a_permanent_error) {
-  server().exec("DROP DATABASE IF EXISTS os; CREATE DATABASE os; CREATE TABLE os.t (id INT PRIMARY KEY)");
+  server().exec(
+      "DROP DATABASE IF EXISTS os; CREATE DATABASE os; CREATE TABLE os.t (id INT PRIMARY KEY)");
   auto cfg = make_cfg("os", {});
   cfg.start = current_start();
   std::string state;
@@ -168,7 +169,7 @@ BOOST_AUTO_TEST_CASE(caching_sha2_password_plugin_and_public_key_option) {
   MYSQL* m = mysql_init(nullptr);
   BOOST_REQUIRE(m);
   const int kAuthenticationPlugin = 2;  // MYSQL_CLIENT_AUTHENTICATION_PLUGIN (client_plugin.h
-                                       // is not usable: it includes an unshipped header)
+                                        // is not usable: it includes an unshipped header)
   auto* plugin = mysql_client_find_plugin(m, "caching_sha2_password", kAuthenticationPlugin);
   BOOST_CHECK_MESSAGE(plugin, mysql_error(m));
   mysql_close(m);
