@@ -122,12 +122,6 @@ std::string refuse_unhandled_event(uint8_t type) {
     case 39:
       return "PARTIAL_UPDATE_ROWS_EVENT: partial JSON updates are not decoded; SET GLOBAL "
              "binlog_row_value_options = '' on the server";
-    case 40:
-      return "TRANSACTION_PAYLOAD_EVENT: compressed transactions are not decoded; SET GLOBAL "
-             "binlog_transaction_compression = OFF on the server";
-    case 165:
-      return "QUERY_COMPRESSED_EVENT: compressed binlog events are not decoded; SET GLOBAL "
-             "log_bin_compress = OFF on the server";
     default:
       return "binlog event type " + std::to_string(type) +
              " is unknown to this version of Sluice; it stops rather than skip it";

@@ -58,8 +58,11 @@ result<std::vector<MariaGtid>> parse_gtid_list(const uint8_t* body, size_t body_
 
 // An event type the stream does not decode itself: "" when it carries nothing CDC needs
 // (heartbeats, annotations, statement-mode helpers, checkpoints, ...), else why it cannot be
-// passed over (an incident, compressed or partial events, XA, a type this version does not
-// know): the stream stops with that reason and the position, never skipping it silently.
+// passed over (an incident, partial JSON updates, XA, a type this version does not know): the
+// stream stops with that reason and the position, never skipping it silently.
+// Compressed events never come here: the stream decodes TRANSACTION_PAYLOAD_EVENT (40, MySQL,
+// transaction_payload.h) and QUERY/ROWS_COMPRESSED events (165-171, MariaDB,
+// compressed_event.h) itself.
 std::string refuse_unhandled_event(uint8_t type);
 
 }  // namespace sluice::operators::mysql

@@ -15,6 +15,7 @@ struct BinlogPosition {
   std::string gtid;
   uint64_t skip_rows = 0;  // row events of the next transaction already delivered
   uint32_t server = 0;     // @@server_id of the server whose file and pos these are (0: unknown)
+  std::string server_uuid;  // its @@server_uuid (MySQL; "" on MariaDB or when unknown)
   bool valid() const { return !file.empty(); }
   std::string text() const { return file + ":" + std::to_string(pos); }
 };

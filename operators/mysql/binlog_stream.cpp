@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "engine/common/logger.h"
 #include "operators/mysql/binlog_event.h"
@@ -45,6 +46,12 @@ result<void> check_server(Connection& c) {
         "binlog_row_image is " + image +
         " on the server, CDC needs FULL (complete before and after images): SET "
         "GLOBAL binlog_row_image = 'FULL' (and in the server config)");
+  }
+  // MySQL only (MariaDB has no such variable: the query fails and is passed over).
+  auto opts = c.scalar("SELECT @@global.binlog_row_value_options");
+  if (opts.ok()) {
+    std::string why = partial_json_refusal(opts->value_or(""));
+    if (!why.empty()) return error::permanent(why);
   }
   auto grants = c.query("SHOW GRANTS FOR CURRENT_USER()");
   if (!grants.ok()) return grants.err();
@@ -96,16 +103,52 @@ std::string server_gtid_state(Connection& c) {
 
 }  // namespace
 
+std::string server_uuid_of(Connection& c) {
+  auto u = c.scalar("SELECT @@global.server_uuid");  // MySQL only: an error on MariaDB
+  return u.ok() ? u->value_or("") : "";
+}
+
+std::string binlog_status_query(const std::string& version) {
+  static const std::string kMaster = "SHOW MASTER STATUS", kBinary = "SHOW BINARY LOG STATUS";
+  if (version.find("MariaDB") != std::string::npos) return kMaster;
+  unsigned major = 0, minor = 0;
+  if (std::sscanf(version.c_str(), "%u.%u", &major, &minor) != 2) return kMaster;
+  return major > 8 || (major == 8 && minor >= 2) ? kBinary : kMaster;
+}
+
+std::string partial_json_refusal(const std::string& binlog_row_value_options) {
+  if (upper(binlog_row_value_options).find("PARTIAL_JSON") == std::string::npos) return "";
+  return "binlog_row_value_options is " + binlog_row_value_options +
+         " on the server: partial JSON updates (PARTIAL_UPDATE_ROWS_EVENT) carry only the "
+         "changed part of a document and cannot be decoded into rows; SET GLOBAL "
+         "binlog_row_value_options = '' (and remove it from the server config)";
+}
+
+namespace {
+
+// The binlog status rows: SHOW BINARY LOG STATUS (MySQL >= 8.2) or SHOW MASTER STATUS, the
+// other one when the server does not know the first (ER_PARSE_ERROR).
+result<std::vector<SqlRow>> binlog_status(Connection& c) {
+  const char* info = c.handle() ? mysql_get_server_info(c.handle()) : nullptr;
+  std::string first = binlog_status_query(info ? info : "");
+  auto rows = c.query(first);
+  if (rows.ok() || c.error_number() != ER_PARSE_ERROR) return rows;
+  return c.query(first == "SHOW MASTER STATUS" ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS");
+}
+
+}  // namespace
+
 result<BinlogPosition> current_position(Connection& c) {
-  auto rows = c.query("SHOW MASTER STATUS");
+  auto rows = binlog_status(c);
   if (!rows.ok()) return rows.err();
-  if (rows->empty()) return error::fatal("SHOW MASTER STATUS returned nothing: is log_bin on?");
+  if (rows->empty()) return error::fatal("the binlog status is empty: is log_bin on?");
   BinlogPosition p;
   p.file = rows->front()[0].value_or("");
   p.pos = std::stoull(rows->front()[1].value_or("4"));
   p.gtid = server_gtid_state(c);
   auto id = server_id_of(c);
   if (id.ok()) p.server = *id;
+  p.server_uuid = server_uuid_of(c);
   return p;
 }
 
@@ -118,6 +161,7 @@ result<BinlogPosition> earliest_position(Connection& c) {
   p.pos = 4;
   auto id = server_id_of(c);
   if (id.ok()) p.server = *id;
+  p.server_uuid = server_uuid_of(c);
   return p;
 }
 
@@ -144,7 +188,8 @@ void BinlogStream::set_catchup(std::vector<std::pair<std::string, BinlogPosition
   impl_->catchup = std::move(c);
 }
 
-result<void> BinlogStream::start(const BinlogPosition& from) {
+// The reading state at `from`, before the first event.
+result<void> BinlogStream::prime(const BinlogPosition& from) {
   Impl& s = *impl_;
   auto gs = GtidState::parse(from.gtid);
   if (!gs.ok()) return gs.err();
@@ -154,6 +199,31 @@ result<void> BinlogStream::start(const BinlogPosition& from) {
   s.skip = from.skip_rows;
   s.committed.skip_rows = 0;
   s.file = from.file;
+  return {};
+}
+
+result<void> BinlogStream::replay(const BinlogPosition& from,
+                                  const std::vector<std::vector<uint8_t>>& events, bool checksum) {
+  Impl& s = *impl_;
+  auto p = prime(from);
+  if (!p.ok()) return p;
+  if (!s.meta.connected()) {
+    auto mc = s.meta.connect(cfg_.hosts.front());
+    if (!mc.ok()) return mc;
+  }
+  s.server_id = from.server;
+  s.checksum = checksum;
+  for (const auto& ev : events) {
+    auto r = s.on_event(ev.data(), ev.size());
+    if (!r.ok()) return r;
+  }
+  return {};
+}
+
+result<void> BinlogStream::start(const BinlogPosition& from) {
+  Impl& s = *impl_;
+  auto p = prime(from);
+  if (!p.ok()) return p;
   Connection c;
   auto r = connect_first(c, cfg_.hosts);
   if (r.ok()) {
@@ -258,31 +328,77 @@ bool BinlogStream::wait(std::chrono::milliseconds timeout) {
 
 // ---- connection ----
 
+namespace {
+
+const char* const kStartOver =
+    "start over: stop the pipeline, delete its state directory (<state_dir>/<pipeline>, see "
+    "`sluice run --state-dir`) and run it again for a fresh snapshot (snapshot = initial)";
+
+}  // namespace
+
+// True when the checkpoint's file and position are this server's: the same @@server_id and,
+// when both are known (MySQL), the same @@server_uuid (a server rebuilt with the same id has
+// another history).
+bool BinlogStream::Impl::same_history(const BinlogPosition& at) const {
+  if (at.server != 0 && at.server != server_id) return false;
+  return at.server_uuid.empty() || server_uuid.empty() || at.server_uuid == server_uuid;
+}
+
+// The checkpoint cannot be resumed on this server. With one host that is final (`sluice run`
+// exits 3); with several, the server that wrote it may answer again: the stream retries the
+// hosts until reconnect_timeout.
+error BinlogStream::Impl::other_server(const std::string& why) const {
+  if (cfg.hosts.size() > 1) return error::transient(why);
+  return error::permanent(why);
+}
+
 // Where the dump starts on the server just connected to: the checkpoint's file and position
 // when they are this server's, else its GTID state (failover to another server).
 result<void> BinlogStream::Impl::choose_start(BinlogPosition& at, bool& by_gtid) {
   at = committed;
   by_gtid = false;
-  bool same_server = at.server == 0 || at.server == server_id;
-  if (at.valid() && same_server) return {};
+  if (at.valid() && same_history(at)) return {};
+  const std::string where = cfg.hosts[host].host + ":" + std::to_string(cfg.hosts[host].port);
+  const std::string theirs =
+      "server " + std::to_string(at.server) +
+      (at.server_uuid.empty() ? "" : " (server_uuid " + at.server_uuid + ")");
+  const std::string ours = "server " + std::to_string(server_id) +
+                           (server_uuid.empty() ? "" : " (server_uuid " + server_uuid + ")");
   if (at.gtid.empty()) {
     if (!at.valid()) return {};  // from the server's first binlog
-    return error::fatal("the checkpoint's binlog position " + at.text() + " belongs to server " +
-                        std::to_string(at.server) + ", but " + cfg.hosts[host].host + ":" +
-                        std::to_string(cfg.hosts[host].port) + " is server " +
-                        std::to_string(server_id) +
-                        " and the checkpoint holds no GTID state to resume by: enable GTIDs on "
-                        "the servers, or start over (delete the pipeline state)");
+    return other_server("the checkpoint's binlog position " + at.text() + " belongs to " + theirs +
+                        ", but " + where + " is " + ours +
+                        " and the checkpoint holds no GTID state to resume by: point `host` at "
+                        "the server that wrote it, enable GTIDs on the servers, or " +
+                        kStartOver);
   }
   if (gtids.is_mysql()) {
-    return error::fatal(
-        "resuming on another MySQL server by GTID (COM_BINLOG_DUMP_GTID) is not available with "
-        "MariaDB Connector/C's replication API: point `host` at the server that wrote the "
-        "checkpoint (server " +
-        std::to_string(at.server) + ") or start over (delete the pipeline state)");
+    return other_server(
+        "the checkpoint was written by " + theirs + " but " + where + " is " + ours +
+        ": resuming on another MySQL server by GTID (COM_BINLOG_DUMP_GTID) is not available "
+        "with MariaDB Connector/C's replication API: point `host` at the server that wrote "
+        "the checkpoint, or " +
+        kStartOver);
   }
   by_gtid = true;
   return {};
+}
+
+// A dump from a purged file would fail (or, on some servers, start elsewhere): the file must
+// still be listed by SHOW BINARY LOGS, else the changes after the checkpoint are gone.
+result<void> BinlogStream::Impl::check_file_exists(const BinlogPosition& at) {
+  auto rows = meta.query("SHOW BINARY LOGS");
+  if (!rows.ok()) return rows.err();
+  for (const auto& r : *rows) {
+    if (r[0].value_or("") == at.file) return {};
+  }
+  std::string oldest = rows->empty() ? "none" : rows->front()[0].value_or("");
+  return error::permanent(
+      "the checkpoint's binlog file " + at.file + " is no longer on " + cfg.hosts[host].host + ":" +
+      std::to_string(cfg.hosts[host].port) + " (purged; the oldest binlog there is " + oldest +
+      "): the changes after " + at.text() + " cannot be read any more. To " + kStartOver +
+      "; or, to accept the gap, set start = earliest or latest with "
+      "snapshot = never on a fresh state");
 }
 
 result<void> BinlogStream::Impl::open_dump() {
@@ -304,6 +420,7 @@ result<void> BinlogStream::Impl::open_dump() {
   auto id = server_id_of(repl);
   if (!id.ok()) return id.err();
   server_id = *id;
+  server_uuid = server_uuid_of(repl);
   auto sum = repl.scalar("SELECT @@global.binlog_checksum");
   if (!sum.ok()) return sum.err();
   std::string cs = sum->value_or("NONE");
@@ -312,6 +429,10 @@ result<void> BinlogStream::Impl::open_dump() {
   bool by_gtid = false;
   auto st = choose_start(at, by_gtid);
   if (!st.ok()) return st;
+  if (at.valid() && !by_gtid) {
+    auto ex = check_file_exists(at);
+    if (!ex.ok()) return ex;
+  }
   std::vector<std::string> setup = {
       "SET @master_binlog_checksum = @@global.binlog_checksum", "SET @mariadb_slave_capability = 4",
       "SET @master_heartbeat_period = " + std::to_string(cfg.heartbeat_us * 1000)};
@@ -330,10 +451,12 @@ result<void> BinlogStream::Impl::open_dump() {
     committed.file.clear();
     committed.pos = 0;
     committed.server = server_id;
+    committed.server_uuid = server_uuid;
     file.clear();
     owner.stats_.failovers++;
-  } else if (committed.valid() && committed.server == 0) {
-    committed.server = server_id;
+  } else if (committed.valid()) {
+    if (committed.server == 0) committed.server = server_id;
+    if (committed.server_uuid.empty()) committed.server_uuid = server_uuid;
   }
   rpl = mariadb_rpl_init(repl.handle());
   mariadb_rpl_optionsv(rpl, MARIADB_RPL_SERVER_ID, static_cast<unsigned int>(cfg.server_id));

@@ -43,6 +43,8 @@ struct StreamStats {
   std::atomic<uint64_t> zero_dates{0};
   std::atomic<uint64_t> schema_changes{0};
   std::atomic<uint64_t> truncates{0};  // truncate events emitted
+  std::atomic<uint64_t> compressed_events{0};        // MariaDB log_bin_compress events read
+  std::atomic<uint64_t> compressed_transactions{0};  // MySQL TRANSACTION_PAYLOAD_EVENTs read
   // Set while the connection is lost and the stream reconnects: since when (steady clock,
   // micros; 0 = streaming) and why.
   std::atomic<int64_t> down_since_us{0};
@@ -72,6 +74,12 @@ class BinlogStream {
   // (uncounted): they are already in the table's own snapshot (tables added to `tables`).
   void set_catchup(std::vector<std::pair<std::string, BinlogPosition>> c);
   void stop();
+  // Handles binlog events given as bytes (header first; each with its CRC32 when `checksum`) as
+  // the dump would after `from`, on the calling thread and without a replication connection
+  // (schemas are read from the first host): tests of formats no server here writes (MySQL 8
+  // compressed transactions). Not together with start(); drain() delivers what they gave.
+  result<void> replay(const BinlogPosition& from, const std::vector<std::vector<uint8_t>>& events,
+                      bool checksum);
   // Moves up to max row events into `out` in binlog order, never blocking: on_rows(n) for
   // each run of n rows delivered, on_commit(position) at each commit passed (also after the
   // last row). An error item returns its error.
@@ -86,6 +94,7 @@ class BinlogStream {
 
  private:
   struct Impl;
+  result<void> prime(const BinlogPosition& from);
   void run();
   void push(StreamItem item);
   MySqlConfig cfg_;
@@ -105,9 +114,17 @@ class BinlogStream {
 // Checks that the server can be streamed from (log_bin, ROW format, FULL row image,
 // privileges); returns a clear error naming the fix.
 result<void> check_server(Connection& c);
-// SHOW MASTER STATUS + the GTID state (@@gtid_binlog_pos on MariaDB, @@gtid_executed on
-// MySQL) + @@server_id.
+// The binlog status (binlog_status_query) + the GTID state (@@gtid_binlog_pos on MariaDB,
+// @@gtid_executed on MySQL) + @@server_id and @@server_uuid.
 result<BinlogPosition> current_position(Connection& c);
+// The statement that shows the binlog position for a server version (mysql_get_server_info):
+// SHOW BINARY LOG STATUS on MySQL 8.2 and later (8.4 has no SHOW MASTER STATUS), SHOW MASTER
+// STATUS on MariaDB and older MySQL.
+std::string binlog_status_query(const std::string& version);
+// Why a server with this @@binlog_row_value_options cannot be streamed ("" when it can).
+std::string partial_json_refusal(const std::string& binlog_row_value_options);
+// @@server_uuid ("" on MariaDB, which has none).
+std::string server_uuid_of(Connection& c);
 result<BinlogPosition> earliest_position(Connection& c);
 
 }  // namespace sluice::operators::mysql

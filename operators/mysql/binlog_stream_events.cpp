@@ -9,7 +9,9 @@
 
 #include "engine/common/logger.h"
 #include "operators/mysql/binlog_stream_impl.h"
+#include "operators/mysql/compressed_event.h"
 #include "operators/mysql/ddl_statement.h"
+#include "operators/mysql/transaction_payload.h"
 
 namespace sluice::operators::mysql {
 
@@ -33,7 +35,10 @@ result<void> BinlogStream::Impl::on_event(const uint8_t* data, size_t len) {
   auto parsed =
       parse_event(data, len, sum && !(data[4] == ROTATE_EVENT && !crc_matches(data, len)));
   if (!parsed.ok()) return parsed.err();
-  const RawEvent& ev = *parsed;
+  return handle(*parsed);
+}
+
+result<void> BinlogStream::Impl::handle(const RawEvent& ev) {
   switch (ev.type) {
     case FORMAT_DESCRIPTION_EVENT:
       checksum = format_description_has_checksum(ev.body, ev.body_len);
@@ -75,18 +80,47 @@ result<void> BinlogStream::Impl::on_event(const uint8_t* data, size_t len) {
       return on_query(ev);
     case TABLE_MAP_EVENT:
       return on_table_map(ev);
+    case kTransactionPayloadEvent:
+      return on_payload(ev);
     default:
       if (RowDecoder::is_rows_event(ev.type)) return on_rows(ev);
-      if (ev.type >= WRITE_ROWS_COMPRESSED_EVENT_V1 && ev.type <= DELETE_ROWS_COMPRESSED_EVENT) {
-        return error::permanent(
-            "compressed row events are not decoded: SET GLOBAL log_bin_compress = OFF on the "
-            "server");
+      if (is_maria_compressed_event(ev.type)) {
+        auto plain = expand_maria_compressed(ev, expanded);
+        if (!plain.ok()) return error::fatal(plain.err().message + " in " + file);
+        owner.stats_.compressed_events++;
+        return handle(*plain);
       }
       if (std::string why = refuse_unhandled_event(ev.type); !why.empty()) {
         return error::permanent(why + " (at " + file + ":" + std::to_string(ev.next_pos) + ")");
       }
       return {};
   }
+}
+
+// MySQL binlog_transaction_compression: the inner events are handled as if they had come one by
+// one, all ending where the payload event ends: a checkpoint is never inside the payload (a
+// resume inside its transaction replays it and skips the rows already delivered).
+result<void> BinlogStream::Impl::on_payload(const RawEvent& ev) {
+  if (in_payload)
+    return error::fatal("TRANSACTION_PAYLOAD_EVENT inside another one at " + where(ev));
+  auto p = parse_transaction_payload(ev.body, ev.body_len);
+  if (!p.ok()) return error::fatal(p.err().message + " (at " + where(ev) + ")");
+  auto un = unpack_transaction_payload(*p, unpacked);
+  if (!un.ok()) return error::fatal(un.err().message + " (at " + where(ev) + ")");
+  auto inner = split_inner_events(unpacked);
+  if (!inner.ok()) return error::fatal(inner.err().message + " (at " + where(ev) + ")");
+  in_payload = true;
+  for (RawEvent& e : *inner) {
+    e.next_pos = ev.next_pos;
+    auto r = handle(e);
+    if (!r.ok()) {
+      in_payload = false;
+      return r;
+    }
+  }
+  in_payload = false;
+  owner.stats_.compressed_transactions++;
+  return {};
 }
 
 void BinlogStream::Impl::on_rotate(const RawEvent& ev) {
@@ -104,6 +138,7 @@ void BinlogStream::Impl::on_rotate(const RawEvent& ev) {
   committed.file = file;
   committed.pos = r->position;
   committed.server = server_id;
+  committed.server_uuid = server_uuid;
   StreamItem it;
   it.kind = StreamItem::Kind::Commit;
   it.position = committed;
@@ -123,6 +158,7 @@ void BinlogStream::Impl::commit(uint64_t next_pos) {
   committed.pos = next_pos;
   committed.gtid = gtids.text();
   committed.server = server_id;
+  committed.server_uuid = server_uuid;
   rows_in_txn = 0;
   skip = 0;
   owner.stats_.transactions++;

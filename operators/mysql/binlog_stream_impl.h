@@ -43,6 +43,7 @@ struct BinlogStream::Impl {
   std::string file;
   size_t host = 0;         // index in cfg.hosts of the server streamed from
   uint32_t server_id = 0;  // its @@server_id
+  std::string server_uuid;  // its @@server_uuid (MySQL)
   GtidState gtids;         // the state after `committed`
   std::string gtid;        // GTID of the transaction being read
   struct Pending {         // added to `gtids` at the transaction's commit
@@ -59,6 +60,11 @@ struct BinlogStream::Impl {
   std::unordered_map<std::string, std::shared_ptr<const SourceMeta>> truncated;
   std::vector<std::pair<std::string, BinlogPosition>> catchup;
   std::set<std::string> keyless_logged;  // tables without a key, logged once
+  std::vector<uint8_t> expanded;         // a MariaDB compressed event, uncompressed
+  std::vector<uint8_t> unpacked;         // the inner events of a MySQL transaction payload
+  bool in_payload = false;
+
+  std::string where(const RawEvent& ev) const { return file + ":" + std::to_string(ev.next_pos); }
 
   // True when an event of db.table ending at (file, pos) is already in that table's snapshot.
   bool caught_up(const std::string& db, const std::string& table, uint64_t pos) const {
@@ -108,12 +114,17 @@ struct BinlogStream::Impl {
   // ---- connection ----
   result<void> open_dump();
   result<void> choose_start(BinlogPosition& at, bool& by_gtid);
+  bool same_history(const BinlogPosition& at) const;
+  error other_server(const std::string& why) const;
+  result<void> check_file_exists(const BinlogPosition& at);
   result<std::pair<const uint8_t*, size_t>> read_packet();
   error read_error();
   // Reads events until the connection fails or the stream stops; returns why it ended.
   error read_events();
   // ---- events ----
   result<void> on_event(const uint8_t* data, size_t len);
+  result<void> handle(const RawEvent& ev);
+  result<void> on_payload(const RawEvent& ev);
   void on_rotate(const RawEvent& ev);
   void commit(uint64_t next_pos);
   result<void> on_query(const RawEvent& ev);

@@ -68,6 +68,9 @@ result<void> Connection::connect(const ConnectOptions& o) {
     mysql_optionsv(m_, MYSQL_OPT_READ_TIMEOUT, &rt);
   }
   mysql_optionsv(m_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  if (!o.server_public_key.empty()) {
+    mysql_optionsv(m_, MYSQL_SERVER_PUBLIC_KEY, o.server_public_key.c_str());
+  }
   if (!mysql_real_connect(m_, o.host.c_str(), o.user.c_str(), o.password.c_str(),
                           o.database.empty() ? nullptr : o.database.c_str(),
                           static_cast<unsigned>(o.port), nullptr, 0)) {

@@ -19,6 +19,9 @@ struct ConnectOptions {
   std::string database;
   int connect_timeout_s = 10;
   int read_timeout_s = 0;  // 0 = library default
+  // PEM file of the server's RSA public key (MySQL caching_sha2_password without TLS); empty:
+  // Connector/C asks the server for it.
+  std::string server_public_key;
 };
 
 using SqlRow = std::vector<std::optional<std::string>>;

@@ -200,6 +200,7 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   m.conn.port = static_cast<int>(opt_int(c, "port", 3306));
   m.conn.user = opt_string(c, "user", "");
   m.conn.password = opt_string(c, "password", "");
+  m.conn.server_public_key = opt_string(c, "server_public_key", "");
   auto hosts = parse_hosts(opt_string(c, "host", "127.0.0.1"), m.conn);
   if (!hosts.ok()) return error::fatal("source mysql " + c.name + ": " + hosts.err().message);
   m.hosts = std::move(hosts).value();

@@ -62,6 +62,9 @@ dsl::KindSpec source_spec() {
       option("user", OptType::String, true, "", "User name."),
       option("password", OptType::Secret, true, "",
              "Password: use secret(\"NAME\") or env(\"NAME\")."),
+      option("server_public_key", OptType::String, false, "",
+             "MySQL 8 caching_sha2_password without TLS: path of the server's RSA public key "
+             "(PEM) to encrypt the password with; when empty it is requested from the server."),
       server_id,
       port,
       option("database", OptType::String, false, "",

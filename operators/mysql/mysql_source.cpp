@@ -46,6 +46,7 @@ std::string SourceState::encode() const {
   s += "\nfile=" + position.file + "\npos=" + std::to_string(position.pos) +
        "\ngtid=" + position.gtid + "\nskip=" + std::to_string(position.skip_rows) + "\n";
   if (position.server != 0) s += "server=" + std::to_string(position.server) + "\n";
+  if (!position.server_uuid.empty()) s += "server_uuid=" + position.server_uuid + "\n";
   if (phase == Phase::Snapshot) {
     s += "table=" + table + "\n";
     std::string k;
@@ -95,6 +96,8 @@ result<SourceState> SourceState::decode(const std::string& text) {
       st.position.skip_rows = std::stoull(v);
     } else if (k == "server") {
       st.position.server = static_cast<uint32_t>(std::stoul(v));
+    } else if (k == "server_uuid") {
+      st.position.server_uuid = v;
     } else if (k == "table") {
       st.table = v;
     } else if (k == "key") {

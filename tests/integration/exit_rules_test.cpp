@@ -5,6 +5,7 @@
 // budget is spent; a long checkpoint is not idleness.
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <thread>
 
 #include "integration/run_support.h"
 #include "support/free_port.h"
@@ -66,6 +67,41 @@ BOOST_AUTO_TEST_CASE(an_unknown_database_exits_3_at_once) {
                       {"MYSQL_PASSWORD=sluice-pw"}, d.str(), 60s);
   BOOST_TEST(r.exit_code == 3, r.err);
   BOOST_TEST(r.err.find("no_such_db") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("restarting") == std::string::npos, r.err);
+}
+
+// Nothing is skipped silently (issue 15): a restart whose checkpoint names a binlog file the
+// server has purged exits 3 naming the file and how to start over.
+BOOST_AUTO_TEST_CASE(a_purged_checkpoint_binlog_exits_3_naming_it) {
+  MariaDbServer my("FULL", 61);  // private: its binlogs are purged
+  my.exec(
+      "CREATE DATABASE pb; CREATE TABLE pb.t (id INT PRIMARY KEY); INSERT INTO pb.t VALUES (1)");
+  TempDir d;
+  write_file(d.file("p.pipe"), mysql_pipe(d, my.port(), "pb"));
+  auto r = run_sluice({"run", d.file("p.pipe"), "--exit-when-idle", "2s"},
+                      {"MYSQL_PASSWORD=sluice-pw"}, d.str(), 120s);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  auto file = [&] { return *my.query("SHOW MASTER STATUS").at(0).at(0); };
+  const std::string gone = file();  // the checkpoint's file
+  my.exec("FLUSH BINARY LOGS");
+  my.exec("INSERT INTO pb.t VALUES (2)");  // never read
+  my.exec("FLUSH BINARY LOGS");
+  auto listed = [&] {
+    for (auto& row : my.query("SHOW BINARY LOGS")) {
+      if (*row.at(0) == gone) return true;
+    }
+    return false;
+  };
+  for (int i = 0; i < 100 && listed(); ++i) {
+    my.exec("PURGE BINARY LOGS TO '" + file() + "'");
+    if (listed()) std::this_thread::sleep_for(100ms);
+  }
+  BOOST_REQUIRE(!listed());
+  r = run_sluice({"run", d.file("p.pipe"), "--exit-when-idle", "2s"}, {"MYSQL_PASSWORD=sluice-pw"},
+                 d.str(), 120s);
+  BOOST_TEST(r.exit_code == 3, r.err);
+  BOOST_TEST(r.err.find("binlog file " + gone + " is no longer on") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("delete its state directory") != std::string::npos, r.err);
   BOOST_TEST(r.err.find("restarting") == std::string::npos, r.err);
 }
 
