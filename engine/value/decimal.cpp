@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "engine/value/decimal_wide.h"
+
 namespace sluice {
 namespace {
 
@@ -136,8 +138,8 @@ std::optional<Decimal> Decimal::parse(std::string_view s) {
     neg = s[i] == '-';
     ++i;
   }
-  int128 v = 0;
-  int digits = 0;  // significant digits accumulated
+  char digits[kMaxWideDigits];  // significant digits (no leading zeros)
+  int n = 0;
   int frac = 0;
   bool any = false, dot = false;
   for (; i < s.size(); ++i) {
@@ -145,9 +147,9 @@ std::optional<Decimal> Decimal::parse(std::string_view s) {
     if (c >= '0' && c <= '9') {
       any = true;
       if (dot) ++frac;
-      if (v == 0 && c == '0') continue;  // leading zero
-      if (++digits > kMaxDigits) return std::nullopt;
-      v = v * 10 + (c - '0');
+      if (n == 0 && c == '0') continue;  // leading zero
+      if (n == kMaxWideDigits) return std::nullopt;
+      digits[n++] = c;
     } else if (c == '.' && !dot) {
       dot = true;
     } else {
@@ -173,22 +175,79 @@ std::optional<Decimal> Decimal::parse(std::string_view s) {
     if (eneg) exp = -exp;
   }
   int64_t scale = frac - exp;
+  if (n > kMaxDigits) return DecimalWide::from_digits(neg, std::string_view(digits, n), scale);
+  int128 v = 0;
+  for (int k = 0; k < n; ++k) v = v * 10 + (digits[k] - '0');
   if (scale < 0) {
-    if (!scale_up(v, static_cast<int>(-scale), &v)) return std::nullopt;
+    if (!scale_up(v, static_cast<int>(-scale), &v))
+      return DecimalWide::from_digits(neg, std::string_view(digits, n), scale);
     scale = 0;
   }
   if (scale > kMaxScale) return std::nullopt;
   return Decimal(neg ? -v : v, static_cast<int>(scale));
 }
 
+std::optional<Decimal> Decimal::from_be_bytes(std::string_view be, int scale) {
+  if (scale < 0 || scale > kMaxScale) return std::nullopt;
+  if (be.size() > 16) return DecimalWide::from_be_bytes(be, scale);
+  const bool neg = !be.empty() && (static_cast<unsigned char>(be[0]) & 0x80);
+  uint128 u = neg ? ~static_cast<uint128>(0) : 0;
+  for (char c : be) u = (u << 8) | static_cast<unsigned char>(c);
+  int128 v = static_cast<int128>(u);
+  if (!fits(v)) return DecimalWide::from_be_bytes(be, scale);
+  return Decimal(v, scale);
+}
+
+int Decimal::sign() const {
+  if (wide_) return wide_->v.sign();
+  return (unscaled_ > 0) - (unscaled_ < 0);
+}
+
 int Decimal::precision() const {
+  if (wide_) return static_cast<int>(unscaled_digits().size());
   uint128 a = uabs(unscaled_);
   int n = 1;
   while (n < 39 && a >= static_cast<uint128>(kPow10.v[n])) ++n;
   return n;
 }
 
+std::string Decimal::unscaled_digits() const {
+  if (wide_) return DecimalWide::digits(*this);
+  return Decimal(unscaled_, 0).abs().to_string();
+}
+
+std::string Decimal::to_be_bytes() const {
+  if (wide_) return DecimalWide::to_be_bytes(*this);
+  unsigned char buf[16];
+  uint128 u = static_cast<uint128>(unscaled_);
+  for (int i = 15; i >= 0; --i) {
+    buf[i] = static_cast<unsigned char>(u & 0xff);
+    u >>= 8;
+  }
+  int start = 0;  // drop redundant sign bytes
+  const bool neg = unscaled_ < 0;
+  while (start < 15) {
+    unsigned char b = buf[start];
+    unsigned char next = buf[start + 1];
+    if (b != (neg ? 0xff : 0x00) || ((next & 0x80) != 0) != neg) break;
+    ++start;
+  }
+  return std::string(reinterpret_cast<const char*>(buf) + start, 16 - start);
+}
+
+Decimal Decimal::neg() const {
+  if (wide_) return *DecimalWide::make(-wide_->v, scale_);
+  return Decimal(-unscaled_, scale_);
+}
+
 std::string Decimal::to_string() const {
+  if (wide_) {
+    std::string d = DecimalWide::digits(*this);
+    if (d.size() <= scale_) d.insert(0, scale_ + 1 - d.size(), '0');
+    if (scale_ > 0) d.insert(d.size() - scale_, 1, '.');
+    if (sign() < 0) d.insert(0, 1, '-');
+    return d;
+  }
   char buf[48];
   char* end = buf + sizeof(buf);
   char* p = end;
@@ -216,6 +275,13 @@ std::string Decimal::to_string() const {
 }
 
 std::optional<Decimal> Decimal::add(const Decimal& o) const {
+  if (!wide_ && !o.wide_) {
+    if (auto r = add_narrow(o)) return r;
+  }
+  return DecimalWide::add(*this, o);
+}
+
+std::optional<Decimal> Decimal::add_narrow(const Decimal& o) const {
   int s = scale_ > o.scale_ ? scale_ : o.scale_;
   int128 a, b;
   if (!scale_up(unscaled_, s - scale_, &a) || !scale_up(o.unscaled_, s - o.scale_, &b))
@@ -228,12 +294,16 @@ std::optional<Decimal> Decimal::add(const Decimal& o) const {
 std::optional<Decimal> Decimal::sub(const Decimal& o) const { return add(o.neg()); }
 
 std::optional<Decimal> Decimal::mul(const Decimal& o) const {
+  if (!wide_ && !o.wide_) {
+    if (auto r = mul_narrow(o)) return r;
+  }
+  return DecimalWide::mul(*this, o);
+}
+
+std::optional<Decimal> Decimal::mul_narrow(const Decimal& o) const {
   int s = scale_ + o.scale_;
   int128 r;
-  if (__builtin_mul_overflow(unscaled_, o.unscaled_, &r)) {
-    // Try reducing the scale if it exceeds what we can hold; otherwise overflow.
-    return std::nullopt;
-  }
+  if (__builtin_mul_overflow(unscaled_, o.unscaled_, &r)) return std::nullopt;
   if (s > kMaxScale) {
     r = scale_down(r, s - kMaxScale);
     s = kMaxScale;
@@ -243,6 +313,13 @@ std::optional<Decimal> Decimal::mul(const Decimal& o) const {
 }
 
 std::optional<Decimal> Decimal::div(const Decimal& o, int rs) const {
+  if (!wide_ && !o.wide_) {
+    if (auto r = div_narrow(o, rs)) return r;
+  }
+  return DecimalWide::div(*this, o, rs);
+}
+
+std::optional<Decimal> Decimal::div_narrow(const Decimal& o, int rs) const {
   if (o.unscaled_ == 0) return std::nullopt;
   if (rs < 0 || rs > kMaxScale) return std::nullopt;
   // result = a/10^sa / (b/10^sb) * 10^rs = a * 10^(rs + sb - sa) / b
@@ -270,6 +347,13 @@ std::optional<Decimal> Decimal::div(const Decimal& o, int rs) const {
 }
 
 std::optional<Decimal> Decimal::rem(const Decimal& o) const {
+  if (!wide_ && !o.wide_) {
+    if (auto r = rem_narrow(o)) return r;
+  }
+  return DecimalWide::rem(*this, o);
+}
+
+std::optional<Decimal> Decimal::rem_narrow(const Decimal& o) const {
   if (o.unscaled_ == 0) return std::nullopt;
   int s = scale_ > o.scale_ ? scale_ : o.scale_;
   int128 a, b;
@@ -282,6 +366,13 @@ std::optional<Decimal> Decimal::rem(const Decimal& o) const {
 }
 
 std::optional<Decimal> Decimal::round(int n) const {
+  if (!wide_) {
+    if (auto r = round_narrow(n)) return r;
+  }
+  return DecimalWide::round(*this, n);
+}
+
+std::optional<Decimal> Decimal::round_narrow(int n) const {
   if (n >= 0) return rescale(n > kMaxScale ? kMaxScale : n);
   // Negative: round to 10^-n, result scale 0.
   int drop = scale_ - n;  // digits to remove
@@ -292,6 +383,13 @@ std::optional<Decimal> Decimal::round(int n) const {
 }
 
 std::optional<Decimal> Decimal::rescale(int ns) const {
+  if (!wide_) {
+    if (auto r = rescale_narrow(ns)) return r;
+  }
+  return DecimalWide::rescale(*this, ns);
+}
+
+std::optional<Decimal> Decimal::rescale_narrow(int ns) const {
   if (ns < 0 || ns > kMaxScale) return std::nullopt;
   if (ns >= scale_) {
     int128 r;
@@ -302,6 +400,7 @@ std::optional<Decimal> Decimal::rescale(int ns) const {
 }
 
 int Decimal::compare(const Decimal& o) const {
+  if (wide_ || o.wide_) return DecimalWide::compare(*this, o);
   if (scale_ == o.scale_) return unscaled_ < o.unscaled_ ? -1 : (unscaled_ > o.unscaled_ ? 1 : 0);
   int sa = (unscaled_ > 0) - (unscaled_ < 0);
   int sb = (o.unscaled_ > 0) - (o.unscaled_ < 0);
@@ -330,6 +429,7 @@ int Decimal::compare(const Decimal& o) const {
 }
 
 std::optional<int64_t> Decimal::to_int64() const {
+  if (wide_) return DecimalWide::to_int64(*this);
   int128 q = scale_ == 0 ? unscaled_ : unscaled_ / kPow10.v[scale_];
   if (q > INT64_MAX || q < INT64_MIN) return std::nullopt;
   return static_cast<int64_t>(q);
