@@ -121,7 +121,9 @@ void Value::destroy() noexcept {
     case Type::Bytes: delete u_.str; break;
     case Type::Object: delete u_.obj; break;
     case Type::List: delete u_.list; break;
-    case Type::Decimal: delete u_.wdec; break;
+    case Type::Decimal:
+      if (dec_wide_) delete u_.wdec;
+      break;
     default: break;
   }
   type_ = Type::Null;
@@ -134,7 +136,13 @@ void Value::copy_heap(const Value& o) {
     case Type::Bytes: u_.str = new std::string(*o.u_.str); break;
     case Type::Object: u_.obj = new Object(*o.u_.obj); break;
     case Type::List: u_.list = new List(*o.u_.list); break;
-    case Type::Decimal: u_.wdec = new Decimal(*o.u_.wdec); break;
+    case Type::Decimal:
+      if (o.dec_wide_) {
+        u_.wdec = new Decimal(*o.u_.wdec);
+      } else {
+        u_ = o.u_;
+      }
+      break;
     default: u_ = o.u_; break;
   }
 }

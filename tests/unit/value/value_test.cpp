@@ -123,6 +123,12 @@ BOOST_AUTO_TEST_CASE(wide_decimals_are_values) {
   a = dec("1.5");  // a narrow value replaces the wide one
   BOOST_TEST(!a.as_decimal().is_wide());
   BOOST_TEST(a.as_decimal().to_string() == "1.5");
+  Value narrow = dec("2.5");
+  a = narrow;  // copy-assign a narrow decimal over a narrow decimal: no heap involved
+  narrow = w;  // and a wide one over it
+  BOOST_TEST(narrow.as_decimal().to_string() == t);
+  narrow = dec("3");
+  BOOST_TEST(narrow.as_decimal().to_string() == "3");
   a = std::move(m);
   BOOST_TEST(a.as_decimal().to_string() == t);
   BOOST_TEST(a.to_display() == t);
