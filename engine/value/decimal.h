@@ -80,14 +80,6 @@ class Decimal {
 
  private:
   friend struct DecimalWide;
-  // The 128-bit fast paths: nullopt also when the result needs the wide path.
-  std::optional<Decimal> add_narrow(const Decimal& o) const;
-  std::optional<Decimal> mul_narrow(const Decimal& o) const;
-  std::optional<Decimal> div_narrow(const Decimal& o, int result_scale) const;
-  std::optional<Decimal> rem_narrow(const Decimal& o) const;
-  std::optional<Decimal> round_narrow(int n) const;
-  std::optional<Decimal> rescale_narrow(int new_scale) const;
-
   int128 unscaled_ = 0;
   uint8_t scale_ = 0;
   std::shared_ptr<const DecimalWide> wide_;  // set only beyond 38 digits
