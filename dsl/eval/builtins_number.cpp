@@ -114,8 +114,9 @@ Value to_decimal(const Value* a, size_t, const Context&) {
     default: type_error("to_decimal", 1, v, "a number or string");
   }
   auto r = d->rescale(scale);
-  if (!r) fail("to_decimal(): " + d->to_string() + " does not fit 76 digits at scale " +
-               std::to_string(scale));
+  if (!r)
+    fail("to_decimal(): " + d->to_string() + " does not fit 76 digits at scale " +
+         std::to_string(scale));
   return Value::decimal(*r);
 }
 

@@ -301,8 +301,7 @@ std::optional<Narrow> rescale_narrow(int128 ua, int sa, int ns) {
 std::optional<Narrow> add_narrow(int128 ua, int sa, int128 ub, int sb) {
   int s = sa > sb ? sa : sb;
   int128 a, b;
-  if (!scale_up(ua, s - sa, &a) || !scale_up(ub, s - sb, &b))
-    return std::nullopt;
+  if (!scale_up(ua, s - sa, &a) || !scale_up(ub, s - sb, &b)) return std::nullopt;
   int128 r = a + b;  // both < 10^38: no int128 overflow
   if (!fits(r)) return std::nullopt;
   return Narrow{r, s};
@@ -373,7 +372,8 @@ std::optional<Narrow> round_narrow(int128 ua, int sa, int n) {
 
 std::optional<Decimal> Decimal::add(const Decimal& o) const {
   if (!wide_ && !o.wide_) {
-    if (auto r = add_narrow(unscaled_, scale_, o.unscaled_, o.scale_)) return Decimal(r->v, r->scale);
+    if (auto r = add_narrow(unscaled_, scale_, o.unscaled_, o.scale_))
+      return Decimal(r->v, r->scale);
   }
   return DecimalWide::add(*this, o);
 }
@@ -382,21 +382,24 @@ std::optional<Decimal> Decimal::sub(const Decimal& o) const { return add(o.neg()
 
 std::optional<Decimal> Decimal::mul(const Decimal& o) const {
   if (!wide_ && !o.wide_) {
-    if (auto r = mul_narrow(unscaled_, scale_, o.unscaled_, o.scale_)) return Decimal(r->v, r->scale);
+    if (auto r = mul_narrow(unscaled_, scale_, o.unscaled_, o.scale_))
+      return Decimal(r->v, r->scale);
   }
   return DecimalWide::mul(*this, o);
 }
 
 std::optional<Decimal> Decimal::div(const Decimal& o, int rs) const {
   if (!wide_ && !o.wide_) {
-    if (auto r = div_narrow(unscaled_, scale_, o.unscaled_, o.scale_, rs)) return Decimal(r->v, r->scale);
+    if (auto r = div_narrow(unscaled_, scale_, o.unscaled_, o.scale_, rs))
+      return Decimal(r->v, r->scale);
   }
   return DecimalWide::div(*this, o, rs);
 }
 
 std::optional<Decimal> Decimal::rem(const Decimal& o) const {
   if (!wide_ && !o.wide_) {
-    if (auto r = rem_narrow(unscaled_, scale_, o.unscaled_, o.scale_)) return Decimal(r->v, r->scale);
+    if (auto r = rem_narrow(unscaled_, scale_, o.unscaled_, o.scale_))
+      return Decimal(r->v, r->scale);
   }
   return DecimalWide::rem(*this, o);
 }

@@ -77,8 +77,7 @@ std::optional<Decimal> DecimalWide::make(Big v, int scale) {
   return d;
 }
 
-std::optional<Decimal> DecimalWide::from_digits(bool neg, std::string_view digits,
-                                                int64_t scale) {
+std::optional<Decimal> DecimalWide::from_digits(bool neg, std::string_view digits, int64_t scale) {
   Big v;
   for (char c : digits) v = v * 10 + (c - '0');
   if (neg) v = -v;
@@ -91,6 +90,13 @@ std::optional<Decimal> DecimalWide::from_digits(bool neg, std::string_view digit
 }
 
 std::optional<Decimal> DecimalWide::from_be_bytes(std::string_view be, int scale) {
+  // Redundant sign bytes aside, 76 digits need at most 32 bytes (10^76 < 2^255): refuse longer
+  // input before building a number from it (the bytes come from outside).
+  const char sign = !be.empty() && (static_cast<unsigned char>(be[0]) & 0x80) ? '\xff' : '\0';
+  size_t skip = 0;
+  while (be.size() - skip > 32 && be[skip] == sign) ++skip;
+  if (be.size() - skip > 32) return std::nullopt;
+  if (skip > 0) be.remove_prefix(skip - 1);  // keep one sign byte
   Big u;
   for (char c : be) u = (u << 8) | static_cast<unsigned char>(c);
   if (!be.empty() && (static_cast<unsigned char>(be[0]) & 0x80)) u -= Big(1) << (8 * be.size());

@@ -45,7 +45,8 @@ int digit_groups(std::string_view digits, int pad, uint16_t* groups) {
   for (int end = len + pad; end > 0; end -= 4) {  // digit positions [end - 4, end)
     uint16_t g = 0;
     for (int i = end - 4; i < end; ++i) {
-      g = static_cast<uint16_t>(g * 10 + (i >= 0 && i < len ? digits[static_cast<size_t>(i)] - '0' : 0));
+      g = static_cast<uint16_t>(g * 10 +
+                                (i >= 0 && i < len ? digits[static_cast<size_t>(i)] - '0' : 0));
     }
     groups[n++] = g;
   }
@@ -95,8 +96,8 @@ bool field_numeric(unsigned __int128 mag, bool negative, int scale, std::string&
 bool field_decimal(const Decimal& d, std::string& out) {
   if (!d.is_wide()) {
     int128 u = d.unscaled();
-    unsigned __int128 mag = u < 0 ? static_cast<unsigned __int128>(-(u + 1)) + 1
-                                  : static_cast<unsigned __int128>(u);
+    unsigned __int128 mag =
+        u < 0 ? static_cast<unsigned __int128>(-(u + 1)) + 1 : static_cast<unsigned __int128>(u);
     return field_numeric(mag, u < 0, d.scale(), out);
   }
   uint16_t groups[24];

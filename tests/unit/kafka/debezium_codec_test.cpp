@@ -300,8 +300,8 @@ BOOST_AUTO_TEST_CASE(wide_decimals_as_debezium_bytes) {
     DebeziumDecoder d("src");
     Event e;
     auto r = d.decode(
-        "", one_field_msg(schema, "\"" + json::base64_encode(std::string(40, '\x7f')) + "\""),
-        true, e);
+        "", one_field_msg(schema, "\"" + json::base64_encode(std::string(40, '\x7f')) + "\""), true,
+        e);
     BOOST_REQUIRE(!r.ok());
     BOOST_CHECK_MESSAGE(r.err().message.find("wider than 76 digits") != std::string::npos,
                         r.err().message);
@@ -316,8 +316,9 @@ BOOST_AUTO_TEST_CASE(wide_decimals_as_debezium_bytes) {
   meta->column_types = {"bigint", "decimal(65,30)"};
   DebeziumEncoder enc("srv");
   DebeziumDecoder dd("kin");
-  for (const char* t : {min, mid, "99999999999999999999999999999999999.999999999999999999999999999999",
-                        "0.000000000000000000000000000001", "-1.500000000000000000000000000000"}) {
+  for (const char* t :
+       {min, mid, "99999999999999999999999999999999999.999999999999999999999999999999",
+        "0.000000000000000000000000000001", "-1.500000000000000000000000000000"}) {
     Event e;
     e.op = Op::Create;
     e.source = meta;

@@ -205,9 +205,9 @@ BOOST_AUTO_TEST_CASE(wide_round_rescale_compare) {
 }
 
 BOOST_AUTO_TEST_CASE(wide_twos_complement_bytes) {
-  for (const char* t : {kMax65, kMin65, k76, "-1", "0", "127", "128", "-128", "-129",
-                        "99999999999999999999999999999999999999",
-                        "-100000000000000000000000000000000000000"}) {
+  for (const char* t :
+       {kMax65, kMin65, k76, "-1", "0", "127", "128", "-128", "-129",
+        "99999999999999999999999999999999999999", "-100000000000000000000000000000000000000"}) {
     Decimal d = D(t);
     auto back = Decimal::from_be_bytes(d.to_be_bytes(), d.scale());
     BOOST_REQUIRE(back.has_value());
@@ -216,10 +216,13 @@ BOOST_AUTO_TEST_CASE(wide_twos_complement_bytes) {
   BOOST_TEST(D("127").to_be_bytes() == std::string("\x7f"));
   BOOST_TEST(D("128").to_be_bytes() == std::string("\x00\x80", 2));
   BOOST_TEST(D("-129").to_be_bytes() == std::string("\xff\x7f"));
-  BOOST_TEST(D(kMin65).to_be_bytes().size() == 28u);  // 10^65 < 2^217
+  BOOST_TEST(D(kMin65).to_be_bytes().size() == 28u);                            // 10^65 < 2^217
   BOOST_TEST(!Decimal::from_be_bytes(std::string(40, '\x7f'), 0).has_value());  // > 76 digits
   // Redundant sign bytes are fine.
   BOOST_TEST(Decimal::from_be_bytes(std::string(30, '\xff'), 2)->to_string() == "-0.01");
+  BOOST_TEST(Decimal::from_be_bytes(std::string(1000, '\xff') + "\x85", 0)->to_string() == "-123");
+  BOOST_TEST(Decimal::from_be_bytes(std::string(1000, '\0') + "\x80", 1)->to_string() == "12.8");
+  BOOST_TEST(!Decimal::from_be_bytes("\x01" + std::string(1000, '\0'), 0).has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

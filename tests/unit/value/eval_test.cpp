@@ -101,7 +101,8 @@ BOOST_AUTO_TEST_CASE(wide_decimal_arithmetic_and_comparisons) {
   BOOST_TEST(e(un("-", field("w"))) == std::string("decimal:") + max);
   BOOST_TEST(e(bin("+", field("w"), d(max))) == "decimal:0.000000000000000000000000000000");
   BOOST_TEST(e(bin("<", field("w"), i(0))) == "bool:true");
-  BOOST_TEST(e(bin("<", field("w"), d("-99999999999999999999999999999999999.99999999999999999999999999999"))) ==
+  BOOST_TEST(e(bin("<", field("w"),
+                   d("-99999999999999999999999999999999999.99999999999999999999999999999"))) ==
              "bool:true");
   BOOST_TEST(e(bin("==", field("w"), d(min))) == "bool:true");
   BOOST_TEST(e(bin("==", un("-", field("w")), d(max))) == "bool:true");
