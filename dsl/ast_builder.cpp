@@ -504,7 +504,7 @@ ast::ExprPtr AstBuilder::literal(P::LiteralContext* ctx) {
     auto d = Decimal::parse(text);
     if (!d) {
       diags_.error(loc, "decimal '" + text + "' has more than " +
-                            std::to_string(Decimal::kMaxDigits) + " digits");
+                            std::to_string(Decimal::kMaxWideDigits) + " digits");
       e->literal = Value::decimal(Decimal());
     } else {
       e->literal = Value::decimal(*d);

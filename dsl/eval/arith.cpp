@@ -32,7 +32,7 @@ Value int_result(int128 r, const Value& a, const Value& b, const char* op) {
 }
 
 Value dec_result(const std::optional<Decimal>& d, const char* op) {
-  if (!d) fail(std::string("decimal overflow in '") + op + "' (more than 38 digits)");
+  if (!d) fail(std::string("decimal overflow in '") + op + "' (more than 76 digits)");
   return Value::decimal(*d);
 }
 
@@ -134,7 +134,7 @@ Value div(const Value& a, const Value& b) {
     case Kind::Int:
     case Kind::Dec: {
       Decimal x = to_decimal(a), y = to_decimal(b);
-      if (y.unscaled() == 0) fail("division by zero");
+      if (y.sign() == 0) fail("division by zero");
       int s = kDivScale;
       if (x.scale() > s) s = x.scale();
       if (y.scale() > s) s = y.scale();
@@ -159,7 +159,7 @@ Value rem(const Value& a, const Value& b) {
     }
     case Kind::Dec: {
       Decimal y = to_decimal(b);
-      if (y.unscaled() == 0) fail("division by zero in '%'");
+      if (y.sign() == 0) fail("division by zero in '%'");
       return dec_result(to_decimal(a).rem(y), "%");
     }
     case Kind::Float: {

@@ -93,7 +93,7 @@ Value random_decimal(const Value* a, size_t, const Context& ctx) {
     else if (v.type() == Type::Decimal) d = v.as_decimal();
     else type_error("random_decimal", i + 1, v, "an int or decimal");
     auto r = d->rescale(static_cast<int>(scale));
-    if (!r) fail("random_decimal(): bound out of range");
+    if (!r || r->is_wide()) fail("random_decimal(): bound out of range");
     return r->unscaled();
   };
   int128 lo = bound(0), hi = bound(1);

@@ -114,8 +114,9 @@ Value to_decimal(const Value* a, size_t, const Context&) {
     default: type_error("to_decimal", 1, v, "a number or string");
   }
   auto r = d->rescale(scale);
-  if (!r) fail("to_decimal(): " + d->to_string() + " does not fit 38 digits at scale " +
-               std::to_string(scale));
+  if (!r)
+    fail("to_decimal(): " + d->to_string() + " does not fit 76 digits at scale " +
+         std::to_string(scale));
   return Value::decimal(*r);
 }
 
@@ -127,7 +128,7 @@ Value round(const Value* a, size_t n, const Context&) {
     case Type::UInt: {
       if (digits >= 0) return v;
       auto r = arith::to_decimal(v).round(digits);
-      if (!r) fail("round(): overflow");
+      if (!r || r->is_wide()) fail("round(): overflow");
       int128 u = r->unscaled();
       if (v.type() == Type::UInt) {
         if (u < 0 || u > static_cast<int128>(UINT64_MAX)) fail("round(): uint overflow");
@@ -138,7 +139,7 @@ Value round(const Value* a, size_t n, const Context&) {
     }
     case Type::Decimal: {
       auto r = v.as_decimal().round(digits);
-      if (!r) fail("round(): decimal overflow (more than 38 digits)");
+      if (!r) fail("round(): decimal overflow (more than 76 digits)");
       return Value::decimal(*r);
     }
     case Type::Float: {

@@ -57,7 +57,7 @@ Value ArithNode::eval(const Context& ctx) const {
     }
   } else if (ta == Type::Decimal && tb == Type::Decimal && op_ == BinOp::Add) {
     auto r = a->as_decimal().add(b->as_decimal());
-    if (!r) fail("decimal overflow in '+' (more than 38 digits)");
+    if (!r) fail("decimal overflow in '+' (more than 76 digits)");
     return Value::decimal(*r);
   }
   switch (op_) {

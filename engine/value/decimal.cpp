@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "engine/value/decimal_wide.h"
+
 namespace sluice {
 namespace {
 
@@ -25,12 +27,8 @@ constexpr int128 kLimit = make_pow10(38);  // |unscaled| must stay below 10^38
 inline bool fits(int128 v) { return v < kLimit && v > -kLimit; }
 inline uint128 uabs(int128 v) { return v < 0 ? static_cast<uint128>(-v) : static_cast<uint128>(v); }
 
-// v * 10^n with overflow detection (against 10^38).
-bool scale_up(int128 v, int n, int128* out) {
-  if (n == 0) {
-    *out = v;
-    return true;
-  }
+// v * 10^n with overflow detection (against 10^38), n > 0.
+bool scale_up_by(int128 v, int n, int128* out) {
   if (n > 38) {
     if (v == 0) {
       *out = 0;
@@ -50,6 +48,15 @@ bool scale_up(int128 v, int n, int128* out) {
   if (!fits(r)) return false;
   *out = r;
   return true;
+}
+
+// v * 10^n with overflow detection (against 10^38); n == 0 (equal scales) stays inline.
+inline bool scale_up(int128 v, int n, int128* out) {
+  if (n == 0) {
+    *out = v;
+    return true;
+  }
+  return scale_up_by(v, n, out);
 }
 
 // v / 10^n rounded half away from zero.
@@ -136,8 +143,8 @@ std::optional<Decimal> Decimal::parse(std::string_view s) {
     neg = s[i] == '-';
     ++i;
   }
-  int128 v = 0;
-  int digits = 0;  // significant digits accumulated
+  char digits[kMaxWideDigits];  // significant digits (no leading zeros)
+  int n = 0;
   int frac = 0;
   bool any = false, dot = false;
   for (; i < s.size(); ++i) {
@@ -145,9 +152,9 @@ std::optional<Decimal> Decimal::parse(std::string_view s) {
     if (c >= '0' && c <= '9') {
       any = true;
       if (dot) ++frac;
-      if (v == 0 && c == '0') continue;  // leading zero
-      if (++digits > kMaxDigits) return std::nullopt;
-      v = v * 10 + (c - '0');
+      if (n == 0 && c == '0') continue;  // leading zero
+      if (n == kMaxWideDigits) return std::nullopt;
+      digits[n++] = c;
     } else if (c == '.' && !dot) {
       dot = true;
     } else {
@@ -173,22 +180,79 @@ std::optional<Decimal> Decimal::parse(std::string_view s) {
     if (eneg) exp = -exp;
   }
   int64_t scale = frac - exp;
+  if (n > kMaxDigits) return DecimalWide::from_digits(neg, std::string_view(digits, n), scale);
+  int128 v = 0;
+  for (int k = 0; k < n; ++k) v = v * 10 + (digits[k] - '0');
   if (scale < 0) {
-    if (!scale_up(v, static_cast<int>(-scale), &v)) return std::nullopt;
+    if (!scale_up(v, static_cast<int>(-scale), &v))
+      return DecimalWide::from_digits(neg, std::string_view(digits, n), scale);
     scale = 0;
   }
   if (scale > kMaxScale) return std::nullopt;
   return Decimal(neg ? -v : v, static_cast<int>(scale));
 }
 
+std::optional<Decimal> Decimal::from_be_bytes(std::string_view be, int scale) {
+  if (scale < 0 || scale > kMaxScale) return std::nullopt;
+  if (be.size() > 16) return DecimalWide::from_be_bytes(be, scale);
+  const bool neg = !be.empty() && (static_cast<unsigned char>(be[0]) & 0x80);
+  uint128 u = neg ? ~static_cast<uint128>(0) : 0;
+  for (char c : be) u = (u << 8) | static_cast<unsigned char>(c);
+  int128 v = static_cast<int128>(u);
+  if (!fits(v)) return DecimalWide::from_be_bytes(be, scale);
+  return Decimal(v, scale);
+}
+
+int Decimal::sign() const {
+  if (wide_) return wide_->v.sign();
+  return (unscaled_ > 0) - (unscaled_ < 0);
+}
+
 int Decimal::precision() const {
+  if (wide_) return static_cast<int>(unscaled_digits().size());
   uint128 a = uabs(unscaled_);
   int n = 1;
   while (n < 39 && a >= static_cast<uint128>(kPow10.v[n])) ++n;
   return n;
 }
 
+std::string Decimal::unscaled_digits() const {
+  if (wide_) return DecimalWide::digits(*this);
+  return Decimal(unscaled_, 0).abs().to_string();
+}
+
+std::string Decimal::to_be_bytes() const {
+  if (wide_) return DecimalWide::to_be_bytes(*this);
+  unsigned char buf[16];
+  uint128 u = static_cast<uint128>(unscaled_);
+  for (int i = 15; i >= 0; --i) {
+    buf[i] = static_cast<unsigned char>(u & 0xff);
+    u >>= 8;
+  }
+  int start = 0;  // drop redundant sign bytes
+  const bool neg = unscaled_ < 0;
+  while (start < 15) {
+    unsigned char b = buf[start];
+    unsigned char next = buf[start + 1];
+    if (b != (neg ? 0xff : 0x00) || ((next & 0x80) != 0) != neg) break;
+    ++start;
+  }
+  return std::string(reinterpret_cast<const char*>(buf) + start, 16 - start);
+}
+
+Decimal Decimal::neg() const {
+  if (wide_) return *DecimalWide::make(-wide_->v, scale_);
+  return Decimal(-unscaled_, scale_);
+}
+
 std::string Decimal::to_string() const {
+  if (wide_) {
+    std::string d = DecimalWide::digits(*this);
+    if (d.size() <= scale_) d.insert(0, scale_ + 1 - d.size(), '0');
+    if (scale_ > 0) d.insert(d.size() - scale_, 1, '.');
+    if (sign() < 0) d.insert(0, 1, '-');
+    return d;
+  }
   char buf[48];
   char* end = buf + sizeof(buf);
   char* p = end;
@@ -215,40 +279,53 @@ std::string Decimal::to_string() const {
   return out;
 }
 
-std::optional<Decimal> Decimal::add(const Decimal& o) const {
-  int s = scale_ > o.scale_ ? scale_ : o.scale_;
+namespace {
+
+// The 128-bit fast paths: nullopt also when the result needs the wide path. They return a
+// trivially copyable pair, so the common case builds its Decimal once, in place.
+struct Narrow {
+  int128 v;
+  int scale;
+};
+
+std::optional<Narrow> rescale_narrow(int128 ua, int sa, int ns) {
+  if (ns < 0 || ns > Decimal::kMaxScale) return std::nullopt;
+  if (ns >= sa) {
+    int128 r;
+    if (!scale_up(ua, ns - sa, &r)) return std::nullopt;
+    return Narrow{r, ns};
+  }
+  return Narrow{scale_down(ua, sa - ns), ns};
+}
+
+std::optional<Narrow> add_narrow(int128 ua, int sa, int128 ub, int sb) {
+  int s = sa > sb ? sa : sb;
   int128 a, b;
-  if (!scale_up(unscaled_, s - scale_, &a) || !scale_up(o.unscaled_, s - o.scale_, &b))
-    return std::nullopt;
+  if (!scale_up(ua, s - sa, &a) || !scale_up(ub, s - sb, &b)) return std::nullopt;
   int128 r = a + b;  // both < 10^38: no int128 overflow
   if (!fits(r)) return std::nullopt;
-  return Decimal(r, s);
+  return Narrow{r, s};
 }
 
-std::optional<Decimal> Decimal::sub(const Decimal& o) const { return add(o.neg()); }
-
-std::optional<Decimal> Decimal::mul(const Decimal& o) const {
-  int s = scale_ + o.scale_;
+std::optional<Narrow> mul_narrow(int128 ua, int sa, int128 ub, int sb) {
+  int s = sa + sb;
   int128 r;
-  if (__builtin_mul_overflow(unscaled_, o.unscaled_, &r)) {
-    // Try reducing the scale if it exceeds what we can hold; otherwise overflow.
-    return std::nullopt;
-  }
-  if (s > kMaxScale) {
-    r = scale_down(r, s - kMaxScale);
-    s = kMaxScale;
+  if (__builtin_mul_overflow(ua, ub, &r)) return std::nullopt;
+  if (s > Decimal::kMaxScale) {
+    r = scale_down(r, s - Decimal::kMaxScale);
+    s = Decimal::kMaxScale;
   }
   if (!fits(r)) return std::nullopt;
-  return Decimal(r, s);
+  return Narrow{r, s};
 }
 
-std::optional<Decimal> Decimal::div(const Decimal& o, int rs) const {
-  if (o.unscaled_ == 0) return std::nullopt;
-  if (rs < 0 || rs > kMaxScale) return std::nullopt;
+std::optional<Narrow> div_narrow(int128 a, int sa, int128 b, int sb, int rs) {
+  if (b == 0) return std::nullopt;
+  if (rs < 0 || rs > Decimal::kMaxScale) return std::nullopt;
   // result = a/10^sa / (b/10^sb) * 10^rs = a * 10^(rs + sb - sa) / b
-  int k = rs + o.scale_ - scale_;
-  bool neg = (unscaled_ < 0) != (o.unscaled_ < 0);
-  uint128 ua = uabs(unscaled_), ub = uabs(o.unscaled_);
+  int k = rs + sb - sa;
+  bool neg = (a < 0) != (b < 0);
+  uint128 ua = uabs(a), ub = uabs(b);
   uint128 q;
   // fast path
   int128 num;
@@ -261,47 +338,88 @@ std::optional<Decimal> Decimal::div(const Decimal& o, int rs) const {
     U256 n, d;
     // A numerator beyond 256 bits means a quotient beyond 10^38 (ub < 2^127).
     if (!mul_pow10(ua, k > 0 ? k : 0, &n)) return std::nullopt;
-    if (!mul_pow10(ub, k < 0 ? -k : 0, &d)) return Decimal(0, rs);
+    if (!mul_pow10(ub, k < 0 ? -k : 0, &d)) return Narrow{0, rs};
     if (!div_round(n, d, &q)) return std::nullopt;
   }
   if (q >= static_cast<uint128>(kLimit)) return std::nullopt;
   int128 r = static_cast<int128>(q);
-  return Decimal(neg ? -r : r, rs);
+  return Narrow{neg ? -r : r, rs};
+}
+
+std::optional<Narrow> rem_narrow(int128 ua, int sa, int128 ub, int sb) {
+  if (ub == 0) return std::nullopt;
+  int s = sa > sb ? sa : sb;
+  int128 a, b;
+  if (!scale_up(ua, s - sa, &a)) return std::nullopt;
+  if (!scale_up(ub, s - sb, &b)) {
+    // |b| scaled exceeds 10^38 > |a| scaled?  a's magnitude is below the limit, so a % b == a.
+    return Narrow{a, s};
+  }
+  return Narrow{a % b, s};
+}
+
+std::optional<Narrow> round_narrow(int128 ua, int sa, int n) {
+  if (n >= 0) return rescale_narrow(ua, sa, n > Decimal::kMaxScale ? Decimal::kMaxScale : n);
+  // Negative: round to 10^-n, result scale 0.
+  int drop = sa - n;  // digits to remove
+  int128 q = scale_down(ua, drop);
+  int128 r;
+  if (!scale_up(q, -n, &r)) return std::nullopt;
+  return Narrow{r, 0};
+}
+
+}  // namespace
+
+std::optional<Decimal> Decimal::add(const Decimal& o) const {
+  if (!wide_ && !o.wide_) {
+    if (auto r = add_narrow(unscaled_, scale_, o.unscaled_, o.scale_))
+      return Decimal(r->v, r->scale);
+  }
+  return DecimalWide::add(*this, o);
+}
+
+std::optional<Decimal> Decimal::sub(const Decimal& o) const { return add(o.neg()); }
+
+std::optional<Decimal> Decimal::mul(const Decimal& o) const {
+  if (!wide_ && !o.wide_) {
+    if (auto r = mul_narrow(unscaled_, scale_, o.unscaled_, o.scale_))
+      return Decimal(r->v, r->scale);
+  }
+  return DecimalWide::mul(*this, o);
+}
+
+std::optional<Decimal> Decimal::div(const Decimal& o, int rs) const {
+  if (!wide_ && !o.wide_) {
+    if (auto r = div_narrow(unscaled_, scale_, o.unscaled_, o.scale_, rs))
+      return Decimal(r->v, r->scale);
+  }
+  return DecimalWide::div(*this, o, rs);
 }
 
 std::optional<Decimal> Decimal::rem(const Decimal& o) const {
-  if (o.unscaled_ == 0) return std::nullopt;
-  int s = scale_ > o.scale_ ? scale_ : o.scale_;
-  int128 a, b;
-  if (!scale_up(unscaled_, s - scale_, &a)) return std::nullopt;
-  if (!scale_up(o.unscaled_, s - o.scale_, &b)) {
-    // |b| scaled exceeds 10^38 > |a| scaled?  a's magnitude is below the limit, so a % b == a.
-    return Decimal(a, s);
+  if (!wide_ && !o.wide_) {
+    if (auto r = rem_narrow(unscaled_, scale_, o.unscaled_, o.scale_))
+      return Decimal(r->v, r->scale);
   }
-  return Decimal(a % b, s);
+  return DecimalWide::rem(*this, o);
 }
 
 std::optional<Decimal> Decimal::round(int n) const {
-  if (n >= 0) return rescale(n > kMaxScale ? kMaxScale : n);
-  // Negative: round to 10^-n, result scale 0.
-  int drop = scale_ - n;  // digits to remove
-  int128 q = scale_down(unscaled_, drop);
-  int128 r;
-  if (!scale_up(q, -n, &r)) return std::nullopt;
-  return Decimal(r, 0);
+  if (!wide_) {
+    if (auto r = round_narrow(unscaled_, scale_, n)) return Decimal(r->v, r->scale);
+  }
+  return DecimalWide::round(*this, n);
 }
 
 std::optional<Decimal> Decimal::rescale(int ns) const {
-  if (ns < 0 || ns > kMaxScale) return std::nullopt;
-  if (ns >= scale_) {
-    int128 r;
-    if (!scale_up(unscaled_, ns - scale_, &r)) return std::nullopt;
-    return Decimal(r, ns);
+  if (!wide_) {
+    if (auto r = rescale_narrow(unscaled_, scale_, ns)) return Decimal(r->v, r->scale);
   }
-  return Decimal(scale_down(unscaled_, scale_ - ns), ns);
+  return DecimalWide::rescale(*this, ns);
 }
 
 int Decimal::compare(const Decimal& o) const {
+  if (wide_ || o.wide_) return DecimalWide::compare(*this, o);
   if (scale_ == o.scale_) return unscaled_ < o.unscaled_ ? -1 : (unscaled_ > o.unscaled_ ? 1 : 0);
   int sa = (unscaled_ > 0) - (unscaled_ < 0);
   int sb = (o.unscaled_ > 0) - (o.unscaled_ < 0);
@@ -330,6 +448,7 @@ int Decimal::compare(const Decimal& o) const {
 }
 
 std::optional<int64_t> Decimal::to_int64() const {
+  if (wide_) return DecimalWide::to_int64(*this);
   int128 q = scale_ == 0 ? unscaled_ : unscaled_ / kPow10.v[scale_];
   if (q > INT64_MAX || q < INT64_MIN) return std::nullopt;
   return static_cast<int64_t>(q);

@@ -17,7 +17,7 @@ std::string encode(const Value& v);
 void encode_string(std::string_view s, std::string& out);
 
 // Parses JSON text. Integers that fit become Int (or UInt above INT64_MAX); numbers with a
-// fraction or exponent become Decimal when they fit 38 digits (exact), else Float.
+// fraction or exponent become Decimal when they fit 76 digits (exact), else Float.
 // Strings stay strings (no guessing of dates). Error message includes the byte offset.
 result<Value> parse(std::string_view text);
 

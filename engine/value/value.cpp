@@ -57,8 +57,13 @@ Value Value::float64(double d) {
 Value Value::decimal(const Decimal& d) {
   Value v;
   v.type_ = Type::Decimal;
-  v.u_.dec = d.unscaled();
   v.dec_scale_ = static_cast<uint8_t>(d.scale());
+  if (d.is_wide()) {
+    v.dec_wide_ = true;
+    v.u_.wdec = new Decimal(d);
+  } else {
+    v.u_.dec = d.unscaled();
+  }
   return v;
 }
 Value Value::string(std::string s) {
@@ -116,9 +121,13 @@ void Value::destroy() noexcept {
     case Type::Bytes: delete u_.str; break;
     case Type::Object: delete u_.obj; break;
     case Type::List: delete u_.list; break;
+    case Type::Decimal:
+      if (dec_wide_) delete u_.wdec;
+      break;
     default: break;
   }
   type_ = Type::Null;
+  dec_wide_ = false;
 }
 
 void Value::copy_heap(const Value& o) {
@@ -127,6 +136,13 @@ void Value::copy_heap(const Value& o) {
     case Type::Bytes: u_.str = new std::string(*o.u_.str); break;
     case Type::Object: u_.obj = new Object(*o.u_.obj); break;
     case Type::List: u_.list = new List(*o.u_.list); break;
+    case Type::Decimal:
+      if (o.dec_wide_) {
+        u_.wdec = new Decimal(*o.u_.wdec);
+      } else {
+        u_ = o.u_;
+      }
+      break;
     default: u_ = o.u_; break;
   }
 }
@@ -141,6 +157,7 @@ Value& Value::operator=(const Value& o) {
   destroy();
   type_ = tmp.type_;
   dec_scale_ = tmp.dec_scale_;
+  dec_wide_ = tmp.dec_wide_;
   u_ = tmp.u_;
   tmp.type_ = Type::Null;
   return *this;
@@ -333,9 +350,17 @@ size_t Value::hash() const {
       break;
     }
     case Type::Decimal: {
-      // Normalize trailing zeros so 1.5 and 1.50 hash alike.
+      // Normalize trailing zeros so 1.5 and 1.50 hash alike (in either representation).
       int128 v = u_.dec;
-      if (v != 0) {
+      if (dec_wide_) {
+        std::string digits = u_.wdec->unscaled_digits();
+        digits.erase(digits.find_last_not_of('0') + 1);
+        if (digits.size() > static_cast<size_t>(Decimal::kMaxDigits)) {
+          h = mix(h, hash_bytes(digits) ^ (u_.wdec->sign() < 0 ? 1 : 0));
+          break;
+        }
+        v = Decimal::parse(digits)->unscaled() * u_.wdec->sign();
+      } else if (v != 0) {
         while (v % 10 == 0) v /= 10;
       }
       auto uv = static_cast<unsigned __int128>(v);

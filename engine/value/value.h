@@ -69,15 +69,17 @@ class Value {
   ~Value() {
     if (owns_heap()) destroy();
   }
-  Value(const Value& o) : type_(o.type_), dec_scale_(o.dec_scale_) {
+  Value(const Value& o) : type_(o.type_), dec_scale_(o.dec_scale_), dec_wide_(o.dec_wide_) {
     if (o.owns_heap()) {
       copy_heap(o);
     } else {
       u_ = o.u_;
     }
   }
-  Value(Value&& o) noexcept : type_(o.type_), dec_scale_(o.dec_scale_), u_(o.u_) {
+  Value(Value&& o) noexcept
+      : type_(o.type_), dec_scale_(o.dec_scale_), dec_wide_(o.dec_wide_), u_(o.u_) {
     o.type_ = Type::Null;
+    o.dec_wide_ = false;
   }
   Value& operator=(const Value& o);
   Value& operator=(Value&& o) noexcept {
@@ -85,8 +87,10 @@ class Value {
       if (owns_heap()) destroy();
       type_ = o.type_;
       dec_scale_ = o.dec_scale_;
+      dec_wide_ = o.dec_wide_;
       u_ = o.u_;
       o.type_ = Type::Null;
+      o.dec_wide_ = false;
     }
     return *this;
   }
@@ -114,7 +118,7 @@ class Value {
   int64_t as_int() const { return u_.i; }
   uint64_t as_uint() const { return u_.u; }
   double as_float() const { return u_.f; }
-  Decimal as_decimal() const { return Decimal(u_.dec, dec_scale_); }
+  Decimal as_decimal() const { return dec_wide_ ? *u_.wdec : Decimal(u_.dec, dec_scale_); }
   int32_t as_date() const { return static_cast<int32_t>(u_.i); }
   int64_t as_micros() const { return u_.i; }  // Time, DateTime, Timestamp
   const std::string& as_string() const { return *u_.str; }  // String and Bytes
@@ -139,18 +143,20 @@ class Value {
  private:
   bool owns_heap() const {
     return type_ == Type::String || type_ == Type::Bytes || type_ == Type::Object ||
-           type_ == Type::List;
+           type_ == Type::List || (type_ == Type::Decimal && dec_wide_);
   }
   void destroy() noexcept;
   void copy_heap(const Value& o);  // deep copy of o's heap payload into this (type already set)
   Type type_;
   uint8_t dec_scale_ = 0;
+  bool dec_wide_ = false;  // a Decimal beyond 38 digits: u_.wdec owns a heap copy
   union U {
     bool b;
     int64_t i;
     uint64_t u;
     double f;
     int128 dec;
+    Decimal* wdec;
     std::string* str;
     Object* obj;
     List* list;

@@ -35,7 +35,7 @@ void apply_sum(SumState& s, const Value& v, int sign) {
   if (sign < 0 && n == 0) return;
   Decimal d = exact_of(v);
   auto r = sign > 0 ? s.sum.add(d) : s.sum.sub(d);
-  if (!r) throw eval::eval_error("sum: the exact sum exceeds 38 digits");
+  if (!r) throw eval::eval_error("sum: the exact sum exceeds 76 digits");
   s.sum = *r;
   n += sign;
   if (t == Type::Decimal) {
@@ -61,7 +61,7 @@ Value sum_result(const SumState& s) {
   if (s.n_int + s.n_uint + s.n_dec + s.n_float == 0) return Value::null();
   if (s.n_float > 0) return Value::float64(s.fsum + s.sum.to_double());
   Decimal d = exact_sum(s);
-  if (s.n_dec > 0) return Value::decimal(d);
+  if (s.n_dec > 0 || d.is_wide()) return Value::decimal(d);
   int128 u = d.unscaled();
   if (s.n_int == 0) {  // only unsigned inputs
     if (u >= 0 && u <= static_cast<int128>(UINT64_MAX)) {
@@ -84,7 +84,7 @@ Value avg_result(const SumState& s) {
     auto q = total.div(Decimal(n, 0), scale);
     if (q) return Value::decimal(*q);
   }
-  throw eval::eval_error("avg: the result does not fit 38 digits");
+  throw eval::eval_error("avg: the result does not fit 76 digits");
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 // Event::row (two groups change when the key changed). After each batch every changed group
 // emits one event: "c" for a new group, "u" (before = the previous output) when its output
 // row changed, "d" (row = the last output) when its last row was retracted.
-// Evaluation errors (and a sum beyond 38 digits) send the input event to the dead letters
+// Evaluation errors (and a sum beyond 76 digits) send the input event to the dead letters
 // with kind "eval" and leave the state untouched; a failed `require` uses kind "require".
 // See docs/aggregate.md for the exact semantics of each function.
 // A truncate event (Op::Truncate) cannot be applied (the state has no per-table row index):

@@ -253,7 +253,7 @@ result<void> append_value(Sym name, const Value& v, const EncType& t, std::strin
       else return mismatch(name, v, "Decimal");
       auto r = d.rescale(t.scale);
       if (!r || r->compare(d) != 0) return mismatch(name, v, "Decimal (scale)");
-      append_b64(unscaled_to_bytes(r->unscaled()), out);
+      append_b64(r->to_be_bytes(), out);
       return {};
     }
     case Logical::UIntDecimal: {

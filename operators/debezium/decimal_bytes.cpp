@@ -24,27 +24,6 @@ std::optional<int128> unscaled_from_bytes(std::string_view be) {
   return v;
 }
 
-std::string unscaled_to_bytes(int128 v) {
-  unsigned char buf[16];
-  unsigned __int128 u = static_cast<unsigned __int128>(v);
-  for (int i = 15; i >= 0; --i) {
-    buf[i] = static_cast<unsigned char>(u & 0xff);
-    u >>= 8;
-  }
-  int start = 0;
-  const bool neg = v < 0;
-  while (start < 15) {
-    unsigned char b = buf[start];
-    unsigned char next = buf[start + 1];
-    if (!neg && b == 0x00 && !(next & 0x80)) {
-      ++start;
-    } else if (neg && b == 0xff && (next & 0x80)) {
-      ++start;
-    } else {
-      break;
-    }
-  }
-  return std::string(reinterpret_cast<const char*>(buf) + start, 16 - start);
-}
+std::string unscaled_to_bytes(int128 v) { return Decimal(v, 0).to_be_bytes(); }
 
 }  // namespace sluice::operators::debezium

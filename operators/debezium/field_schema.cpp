@@ -92,7 +92,8 @@ void set_source_type(FieldSchema& f, const std::string& type, const Value* param
   }
   switch (f.logical) {
     case Logical::Decimal:
-      f.source_type = "decimal(" + std::to_string(f.precision > 0 ? f.precision : 38) + "," +
+      // Without connect.decimal.precision: MySQL's widest, DECIMAL(65, scale).
+      f.source_type = "decimal(" + std::to_string(f.precision > 0 ? f.precision : 65) + "," +
                       std::to_string(f.scale) + ")";
       return;
     case Logical::UIntDecimal: f.source_type = "bigint unsigned"; return;
@@ -159,10 +160,10 @@ int64_t floor_div(int64_t a, int64_t b) {
 }
 
 result<Value> decimal_value(const FieldSchema& s, std::string_view be, int scale) {
-  auto u = unscaled_from_bytes(be);
-  if (!u) return field_error(s, "decimal wider than 38 digits");
   if (scale < 0 || scale > Decimal::kMaxScale) return field_error(s, "bad decimal scale");
-  return Value::decimal(Decimal(*u, scale));
+  auto d = Decimal::from_be_bytes(be, scale);
+  if (!d) return field_error(s, "decimal wider than 76 digits");
+  return Value::decimal(*d);
 }
 
 result<Value> zoned_timestamp(const FieldSchema& s, const std::string& text) {

@@ -25,7 +25,7 @@ bool append_decimal(bson_t* out, std::string_view key, const Decimal& dec, std::
   std::string text = dec.to_string();
   if (dec.precision() > BsonEncoder::kMaxDecimal128Digits) {
     err = "decimal " + text + " has " + std::to_string(dec.precision()) +
-          " significant digits; Decimal128 holds " +
+          " significant digits and does not fit Decimal128, which holds " +
           std::to_string(BsonEncoder::kMaxDecimal128Digits) + " (not rounded: refused)";
     return false;
   }
@@ -38,7 +38,7 @@ bool append_decimal(bson_t* out, std::string_view key, const Decimal& dec, std::
   char back[BSON_DECIMAL128_STRING];
   bson_decimal128_to_string(&d, back);
   auto again = Decimal::parse(back);
-  if (!again || again->unscaled() != dec.unscaled() || again->scale() != dec.scale()) {
+  if (!again || again->compare(dec) != 0 || again->scale() != dec.scale()) {
     err = "decimal " + text + " would become " + back + " as Decimal128";
     return false;
   }

@@ -18,7 +18,7 @@ namespace sluice::operators::mongodb {
 
 class BsonEncoder {
  public:
-  // Decimal128 holds 34 significant digits; Decimal holds 38.
+  // Decimal128 holds 34 significant digits; Decimal holds 76 (MySQL DECIMAL(65,30) has 65).
   static constexpr int kMaxDecimal128Digits = 34;
   // Deeper nesting is refused (the server's own limit is 100 levels).
   static constexpr int kMaxDepth = 100;

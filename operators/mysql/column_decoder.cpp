@@ -125,16 +125,15 @@ result<Decimal> decode_decimal(const uint8_t* p, int precision, int scale, size_
     if (frac0x) u = u * kPow10[frac0x] + be(off, kDig2Bytes[frac0x]);
     return Decimal(negative ? -u : u, scale);
   }
-  // Collect digits as text, then build the unscaled value.
-  char digits[96];
+  // Wider than 38 digits: collect "[-]int.frac" as text and parse it exactly (at most 65 digits).
+  char text[100];
   size_t nd = 0;
+  if (negative) text[nd++] = '-';
   auto put = [&](uint32_t v, int ndig) {
-    char tmp[10];
     for (int i = ndig - 1; i >= 0; --i) {
-      tmp[i] = static_cast<char>('0' + v % 10);
+      text[nd + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
       v /= 10;
     }
-    std::memcpy(digits + nd, tmp, static_cast<size_t>(ndig));
     nd += static_cast<size_t>(ndig);
   };
   int intg = precision - scale;
@@ -145,29 +144,16 @@ result<Decimal> decode_decimal(const uint8_t* p, int precision, int scale, size_
     off += static_cast<size_t>(kDig2Bytes[intg0x]);
   }
   for (int i = 0; i < intg0; ++i, off += 4) put(be(off, 4), 9);
+  text[nd++] = '.';
   for (int i = 0; i < frac0; ++i, off += 4) put(be(off, 4), 9);
   if (frac0x) put(be(off, kDig2Bytes[frac0x]), frac0x);
-  // digits holds intg integer digits then scale fraction digits.
-  size_t first = 0;
-  while (first < nd && digits[first] == '0') ++first;
-  int sc = scale;
-  size_t last = nd;
-  // Drop trailing fraction zeros only when needed to fit 38 digits (the value stays exact).
-  while (last - first > static_cast<size_t>(Decimal::kMaxDigits) && sc > 0 &&
-         digits[last - 1] == '0') {
-    --last;
-    --sc;
-  }
-  if (last > first && last - first > static_cast<size_t>(Decimal::kMaxDigits)) {
+  auto d = Decimal::parse(std::string_view(text, nd));
+  if (!d) {
     return error::permanent("DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) +
-                            ") value " + std::string(negative ? "-" : "") +
-                            std::string(digits, static_cast<size_t>(intg)) + "." +
-                            std::string(digits + intg, static_cast<size_t>(scale)) +
-                            " has more than 38 significant digits (not supported yet)");
+                            ") value " + std::string(text, nd) + " does not fit " +
+                            std::to_string(Decimal::kMaxWideDigits) + " digits");
   }
-  int128 u = 0;
-  for (size_t i = first; i < last; ++i) u = u * 10 + (digits[i] - '0');
-  return Decimal(negative ? -u : u, sc);
+  return *d;
 }
 
 std::string decode_time2(const uint8_t* p, int fsp) {

@@ -21,8 +21,8 @@ struct DecodeStats {
 // db.table.column).
 result<Value> decode_column(const Column& c, ByteReader& r, DecodeStats& stats);
 
-// DECIMAL binary format (precision, scale) -> exact Decimal. Values needing more than 38
-// digits after trailing fraction zeros are dropped give an error.
+// DECIMAL binary format (precision, scale) -> exact Decimal with that scale, any precision up to
+// MySQL's 65 (beyond 38 digits on Decimal's wide path).
 result<Decimal> decode_decimal(const uint8_t* p, int precision, int scale, size_t* consumed);
 size_t decimal_binary_size(int precision, int scale);
 

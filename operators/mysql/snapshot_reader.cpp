@@ -71,17 +71,8 @@ result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view 
     case TextKind::Decimal: {
       auto d = Decimal::parse(s);
       if (!d) {
-        // Drop trailing fraction zeros to fit 38 digits, as the binlog decoder does.
-        std::string_view x = s;
-        if (x.find('.') != std::string_view::npos) {
-          while (!x.empty() && x.back() == '0') x.remove_suffix(1);
-          if (!x.empty() && x.back() == '.') x.remove_suffix(1);
-          d = Decimal::parse(x);
-        }
-        if (!d) {
-          return error::permanent("DECIMAL value " + std::string(s) +
-                                  " has more than 38 significant digits (not supported yet)");
-        }
+        return error::permanent("DECIMAL value " + std::string(s) + " does not fit " +
+                                std::to_string(Decimal::kMaxWideDigits) + " digits");
       }
       return Value::decimal(*d);
     }

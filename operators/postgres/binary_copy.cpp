@@ -37,11 +37,42 @@ void field_int64(int64_t v, std::string& out) {
   put64(static_cast<uint64_t>(v), out);
 }
 
+// Base-10000 groups of `digits` (decimal, most significant first) followed by `pad` zeros,
+// least significant group first; leading zero groups dropped. Returns the group count.
+int digit_groups(std::string_view digits, int pad, uint16_t* groups) {
+  const int len = static_cast<int>(digits.size());
+  int n = 0;
+  for (int end = len + pad; end > 0; end -= 4) {  // digit positions [end - 4, end)
+    uint16_t g = 0;
+    for (int i = end - 4; i < end; ++i) {
+      g = static_cast<uint16_t>(g * 10 +
+                                (i >= 0 && i < len ? digits[static_cast<size_t>(i)] - '0' : 0));
+    }
+    groups[n++] = g;
+  }
+  while (n > 0 && groups[n - 1] == 0) --n;
+  return n;
+}
+
 // PostgreSQL numeric: ndigits, weight, sign, dscale, then base-10000 digits, most significant
-// first; `mag` is |value| * 10^scale.
+// first; groups[0..n) least significant first, the last frac_groups after the point.
+void put_numeric(const uint16_t* groups, int n, bool negative, int scale, std::string& out) {
+  const int frac_groups = (scale + 3) / 4;
+  int weight = n - frac_groups - 1;
+  int low = 0;  // trailing zero groups are implied
+  while (low < n && groups[low] == 0) ++low;
+  const int ndigits = n - low;
+  put32(static_cast<uint32_t>(8 + 2 * ndigits), out);
+  put16(static_cast<uint16_t>(ndigits), out);
+  put16(static_cast<uint16_t>(ndigits == 0 ? 0 : weight), out);
+  put16(negative && ndigits > 0 ? 0x4000 : 0x0000, out);
+  put16(static_cast<uint16_t>(scale), out);
+  for (int i = n - 1; i >= low; --i) put16(groups[i], out);
+}
+
+// `mag` is |value| * 10^scale.
 bool field_numeric(unsigned __int128 mag, bool negative, int scale, std::string& out) {
   const int pad = (4 - scale % 4) % 4;
-  const int frac_groups = (scale + pad) / 4;
   uint16_t groups[12];  // least significant first; 41 digits < 10000^11
   int n = 0;
   static constexpr unsigned __int128 kMax = ~static_cast<unsigned __int128>(0) / 1000;
@@ -54,32 +85,24 @@ bool field_numeric(unsigned __int128 mag, bool negative, int scale, std::string&
   } else {  // 37+ digits: shifting by 10^pad would overflow, group the decimal digits
     char digits[48];
     int len = 0;
-    while (mag > 0) {
-      digits[len++] = static_cast<char>(mag % 10);  // least significant first
-      mag /= 10;
-    }
-    int at = -pad;  // digit index of the group's least significant digit (negative = pad zero)
-    while (at < len) {
-      uint16_t g = 0;
-      for (int k = 3; k >= 0; --k) {
-        int i = at + k;
-        g = static_cast<uint16_t>(g * 10 + (i >= 0 && i < len ? digits[i] : 0));
-      }
-      groups[n++] = g;
-      at += 4;
-    }
-    while (n > 0 && groups[n - 1] == 0) --n;
+    for (; mag > 0; mag /= 10) digits[47 - len++] = static_cast<char>('0' + mag % 10);
+    n = digit_groups(std::string_view(digits + 48 - len, static_cast<size_t>(len)), pad, groups);
   }
-  int weight = n - frac_groups - 1;
-  int low = 0;  // trailing zero groups are implied
-  while (low < n && groups[low] == 0) ++low;
-  const int ndigits = n - low;
-  put32(static_cast<uint32_t>(8 + 2 * ndigits), out);
-  put16(static_cast<uint16_t>(ndigits), out);
-  put16(static_cast<uint16_t>(ndigits == 0 ? 0 : weight), out);
-  put16(negative && ndigits > 0 ? 0x4000 : 0x0000, out);
-  put16(static_cast<uint16_t>(scale), out);
-  for (int i = n - 1; i >= low; --i) put16(groups[i], out);
+  put_numeric(groups, n, negative, scale, out);
+  return true;
+}
+
+// Any decimal, including those beyond 38 digits (up to 76 digits: at most 20 groups).
+bool field_decimal(const Decimal& d, std::string& out) {
+  if (!d.is_wide()) {
+    int128 u = d.unscaled();
+    unsigned __int128 mag =
+        u < 0 ? static_cast<unsigned __int128>(-(u + 1)) + 1 : static_cast<unsigned __int128>(u);
+    return field_numeric(mag, u < 0, d.scale(), out);
+  }
+  uint16_t groups[24];
+  int n = digit_groups(d.unscaled_digits(), (4 - d.scale() % 4) % 4, groups);
+  put_numeric(groups, n, d.sign() < 0, d.scale(), out);
   return true;
 }
 
@@ -205,13 +228,7 @@ bool append_binary_field(const Value& v, BinType t, ColKind kind, std::string& o
       put16(static_cast<uint16_t>(static_cast<int16_t>(v.as_int())), out);
       return true;
     case BinType::Numeric: {
-      if (vt == Type::Decimal) {
-        const Decimal& d = v.as_decimal();
-        int128 u = d.unscaled();
-        unsigned __int128 mag = u < 0 ? static_cast<unsigned __int128>(-(u + 1)) + 1
-                                      : static_cast<unsigned __int128>(u);
-        return field_numeric(mag, u < 0, d.scale(), out);
-      }
+      if (vt == Type::Decimal) return field_decimal(v.as_decimal(), out);
       if (vt == Type::Int) {
         int64_t i = v.as_int();
         uint64_t mag = i < 0 ? static_cast<uint64_t>(-(i + 1)) + 1 : static_cast<uint64_t>(i);

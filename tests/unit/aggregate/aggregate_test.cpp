@@ -183,16 +183,61 @@ BOOST_AUTO_TEST_CASE(errors_go_to_dead_letters_and_leave_state_alone) {
   BOOST_CHECK_EQUAL(o.dead[0].dead_letter->kind, "eval");
   BOOST_CHECK_EQUAL(o.dead[0].dead_letter->stage, "agg");
   BOOST_CHECK_EQUAL(s.proc->checkpoint_state(), before);
-  // A decimal sum beyond 38 digits is refused, and the retraction part of the update undone.
+  // A decimal sum beyond 76 digits is refused, and the retraction part of the update undone.
   Stage d = make_agg("group by g\n total = sum(x)");
-  run(*d.proc, {ins(R"({"id":1,"g":1,"x":99999999999999999999999999999999999999})"),
-                ins(R"({"id":2,"g":2,"x":5})")});
+  run(*d.proc,
+      {ins(R"({"id":1,"g":1,"x":)" + std::string(76, '9') + "}"), ins(R"({"id":2,"g":2,"x":5})")});
   std::string st = d.proc->checkpoint_state();
   auto o2 = run(*d.proc, {upd(R"({"id":2,"g":2,"x":5})",
                               R"({"id":2,"g":1,"x":1.0})")});
   BOOST_CHECK(o2.out.empty());
   BOOST_CHECK_EQUAL(o2.dead.size(), 1u);
   BOOST_CHECK_EQUAL(d.proc->checkpoint_state(), st);
+}
+
+BOOST_AUTO_TEST_CASE(wide_decimal_sum_and_avg_are_exact_across_a_checkpoint) {
+  const std::string max = "99999999999999999999999999999999999.999999999999999999999999999999";
+  Stage s = make_agg("group by g\n total = sum(x)\n mean = avg(x)");
+  auto row = [](int id, const std::string& x) {
+    return R"({"id":)" + std::to_string(id) + R"(,"g":1,"x":)" + x + "}";
+  };
+  auto last = [](const auto& o, const char* name) {
+    return o.out.back().row.find(intern(name))->as_decimal().to_string();
+  };
+  auto o = run(*s.proc, {ins(row(1, max)), ins(row(2, max))});
+  BOOST_REQUIRE(!o.out.empty());
+  BOOST_CHECK_EQUAL(last(o, "total"),
+                    "199999999999999999999999999999999999.999999999999999999999999999998");
+  BOOST_CHECK_EQUAL(last(o, "mean"),
+                    "99999999999999999999999999999999999.9999999999999999999999999999990000");
+  // The wide sum survives the checkpoint text exactly.
+  std::string state = s.proc->checkpoint_state();
+  BOOST_CHECK(state.find("199999999999999999999999999999999999.999999999999999999999999999998") !=
+              std::string::npos);
+  auto restored = s.another();
+  auto r = restored->open(state);
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
+  BOOST_CHECK_EQUAL(restored->checkpoint_state(), state);
+  auto more = [&] {
+    return std::vector<Event>{ins(row(3, "-" + max)),
+                              ins(row(4, "0.000000000000000000000000000003"))};
+  };
+  auto a = run(*s.proc, more());
+  auto b = run(*restored, more());
+  BOOST_CHECK_EQUAL(last(b, "total"),
+                    "100000000000000000000000000000000000.000000000000000000000000000002");
+  BOOST_CHECK_EQUAL(last(b, "mean"),
+                    "25000000000000000000000000000000000.0000000000000000000000000000005000");
+  auto la = a.lines(), lb = b.lines();
+  BOOST_CHECK_EQUAL_COLLECTIONS(la.begin(), la.end(), lb.begin(), lb.end());
+  // Retractions stay exact; once the sum fits 38 digits it is a 128-bit decimal again.
+  auto c = run(*restored, {del(row(1, max)), del(row(2, max))});
+  BOOST_CHECK_EQUAL(last(c, "total"),
+                    "-99999999999999999999999999999999999.999999999999999999999999999996");
+  BOOST_CHECK(c.out.back().row.find(intern("total"))->as_decimal().is_wide());
+  auto d = run(*restored, {del(row(3, "-" + max))});
+  BOOST_CHECK_EQUAL(last(d, "total"), "0.000000000000000000000000000003");
+  BOOST_CHECK(!d.out.back().row.find(intern("total"))->as_decimal().is_wide());
 }
 
 BOOST_AUTO_TEST_CASE(state_round_trip) {

@@ -601,12 +601,12 @@ pipeline p { source file s { path = "a" } sink null n from s {} }
      R"PIPE(pipeline p {
   source file src { path = "in.jsonl" }
   transform t from src {
-    set x = 1234567890123456789012345678901234567890.5
+    set x = 12345678901234567890123456789012345678901234567890123456789012345678901234567.5
   }
   sink null out from t {}
 }
 )PIPE",
-     4, 13, Severity::Error, "has more than 38 digits"},
+     4, 13, Severity::Error, "has more than 76 digits"},
     {"int_too_large",
      R"PIPE(pipeline p {
   source generate g { count = 99999999999999999999 }

@@ -68,8 +68,8 @@ Value field(const Event& e, const char* name) {
   return *v;
 }
 
-// One column of the given schema and JSON value, decoded.
-Value decode_one(const std::string& field_schema, const std::string& json_value) {
+// A create event with one field `v` of the given schema and JSON value.
+std::string one_field_msg(const std::string& field_schema, const std::string& json_value) {
   std::string row = R"({"type":"struct","fields":[)" + field_schema +
                     R"(],"optional":true,"name":"s.d.t.Value")";
   std::string msg = R"({"schema":{"type":"struct","fields":[)" + row +
@@ -77,9 +77,14 @@ Value decode_one(const std::string& field_schema, const std::string& json_value)
                     R"(,"field":"after"},{"type":"string","optional":false,"field":"op"}],)"
                     R"("optional":false,"name":"s.d.t.Envelope"},"payload":{"before":null,)"
                     R"("after":{"v":)" + json_value + R"(},"op":"c","ts_ms":1}})";
+  return msg;
+}
+
+// One column of the given schema and JSON value, decoded.
+Value decode_one(const std::string& field_schema, const std::string& json_value) {
   DebeziumDecoder d("src");
   Event e;
-  auto r = d.decode("", msg, true, e);
+  auto r = d.decode("", one_field_msg(field_schema, json_value), true, e);
   BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.err().message) << " for " << json_value);
   BOOST_REQUIRE(*r);
   return field(e, "v");
@@ -276,6 +281,72 @@ BOOST_AUTO_TEST_CASE(decimal_bytes_round_trip) {
   BOOST_CHECK_EQUAL(json::base64_encode(unscaled_to_bytes(123456)), "AeJA");
   BOOST_CHECK_EQUAL(json::base64_encode(unscaled_to_bytes(-150)), "/2o=");
   BOOST_CHECK(!unscaled_from_bytes(std::string(17, '\x7f')));
+}
+
+// DECIMAL(65,30): Debezium bytes of any length, both ways, digit for digit.
+BOOST_AUTO_TEST_CASE(wide_decimals_as_debezium_bytes) {
+  const std::string D = "org.apache.kafka.connect.data.Decimal";
+  const std::string schema = fs("bytes", D, R"({"scale":"30","connect.decimal.precision":"65"})");
+  const char* min = "-99999999999999999999999999999999999.999999999999999999999999999999";
+  const char* mid = "12345678901234567890123456789012345.123456789000000000000000000000";
+  // Reference bytes: Python's int.to_bytes of the unscaled value (28 and 27 bytes).
+  BOOST_CHECK(decode_one(schema, "\"/wzp2OOAPG91dBC5sca6EIXayfYAAAAAAAAAAQ==\"") == dec(min));
+  BOOST_CHECK_EQUAL(
+      decode_one(schema, "\"HgK8HpeFi9xsuVBY80JNfTp/68+vONmjIAAA\"").as_decimal().to_string(), mid);
+  BOOST_CHECK_EQUAL(json::base64_encode(Decimal::parse(min)->to_be_bytes()),
+                    "/wzp2OOAPG91dBC5sca6EIXayfYAAAAAAAAAAQ==");
+  // Beyond 76 digits the decoder refuses instead of rounding.
+  {
+    DebeziumDecoder d("src");
+    Event e;
+    auto r = d.decode(
+        "", one_field_msg(schema, "\"" + json::base64_encode(std::string(40, '\x7f')) + "\""), true,
+        e);
+    BOOST_REQUIRE(!r.ok());
+    BOOST_CHECK_MESSAGE(r.err().message.find("wider than 76 digits") != std::string::npos,
+                        r.err().message);
+  }
+
+  auto meta = std::make_shared<SourceMeta>();
+  meta->connector = "mysql";
+  meta->db = "bank";
+  meta->table = "wide";
+  meta->primary_key = {"id"};
+  meta->column_names = {"id", "d"};
+  meta->column_types = {"bigint", "decimal(65,30)"};
+  DebeziumEncoder enc("srv");
+  DebeziumDecoder dd("kin");
+  for (const char* t :
+       {min, mid, "99999999999999999999999999999999999.999999999999999999999999999999",
+        "0.000000000000000000000000000001", "-1.500000000000000000000000000000"}) {
+    Event e;
+    e.op = Op::Create;
+    e.source = meta;
+    e.row.set(intern("id"), Value::int64(1));
+    e.row.set(intern("d"), dec(t));
+    std::string key, value;
+    BOOST_REQUIRE(enc.encode_key(e, key));
+    auto vr = enc.encode_value(e, value);
+    BOOST_REQUIRE_MESSAGE(vr.ok(), (vr.ok() ? "" : vr.err().message));
+    BOOST_CHECK(value.find("\"connect.decimal.precision\":\"65\"") != std::string::npos);
+    Event out;
+    auto r = dd.decode(key, value, true, out);
+    BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.err().message));
+    const Value* got = out.row.find(intern("d"));
+    BOOST_REQUIRE(got != nullptr);
+    BOOST_CHECK_EQUAL(got->as_decimal().to_string(), t);
+    BOOST_CHECK_EQUAL(got->as_decimal().scale(), 30);
+  }
+  // Without column types the scale comes from the value itself.
+  Event e;
+  e.op = Op::Create;
+  e.row.set(intern("d"), dec(std::string(76, '9').c_str()));
+  std::string value;
+  BOOST_REQUIRE(enc.encode_value(e, value).ok());
+  Event out;
+  auto r = dd.decode("", value, true, out);
+  BOOST_REQUIRE(r.ok() && *r);
+  BOOST_CHECK_EQUAL(out.row.find(intern("d"))->as_decimal().to_string(), std::string(76, '9'));
 }
 
 BOOST_AUTO_TEST_CASE(encode_then_decode_is_exact) {

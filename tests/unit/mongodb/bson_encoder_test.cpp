@@ -65,6 +65,22 @@ BOOST_AUTO_TEST_CASE(decimals_beyond_34_digits_are_refused_never_rounded) {
   BOOST_TEST(enc(dec("1.00000000000000000000000000000000000")).rfind("ERROR: ", 0) == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(wide_decimals_do_not_fit_decimal128) {
+  // DECIMAL(65,30): 65 digits, on Decimal's wide path; refused with a message, never rounded.
+  std::string r = enc(dec("-99999999999999999999999999999999999.999999999999999999999999999999"));
+  BOOST_TEST(r.rfind("ERROR: ", 0) == 0u);
+  BOOST_TEST(r.find("65 significant digits") != std::string::npos);
+  BOOST_TEST(r.find("does not fit Decimal128") != std::string::npos);
+  BOOST_TEST(r.find("-99999999999999999999999999999999999.999999999999999999999999999999") !=
+             std::string::npos);
+  // 38 digits (the 128-bit path), beyond 34: refused the same way.
+  BOOST_TEST(enc(dec("1234567890123456789012345678901234567.8")).find("38 significant digits") !=
+             std::string::npos);
+  // 34 digits from a DECIMAL(65,30) column still encode exactly.
+  BOOST_TEST(enc(dec("1234.000000000000000000000000000001")) ==
+             R"({ "v" : { "$numberDecimal" : "1234.000000000000000000000000000001" } })");
+}
+
 BOOST_AUTO_TEST_CASE(dates_and_times) {
   int32_t day = *temporal::parse_date("2024-02-29");
   BOOST_TEST(enc(Value::date(day)) ==

@@ -189,11 +189,17 @@ BOOST_AUTO_TEST_CASE(records_that_cannot_be_written_are_dead_letters) {
   std::vector<Event> evs{
       ev(Op::Create, obj(R"({"name": "no id"})"), m),
       ev(Op::Create, obj(R"({"id": 3, "x": 1234567890123456789012345678901234.5})"), m),
-      ev(Op::Create, obj(R"({"id": 4})"), m)};
+      ev(Op::Create, obj(R"({"id": 4})"), m),
+      ev(Op::Create,
+         obj(R"({"id": 5, "d": -99999999999999999999999999999999999.999999999999999999999999999999})"),
+         m)};
   std::vector<Event> dead;
   auto ops = plan_json(p, evs, dead);
   BOOST_REQUIRE_EQUAL(ops.size(), 1u);
-  BOOST_REQUIRE_EQUAL(dead.size(), 2u);
+  BOOST_REQUIRE_EQUAL(dead.size(), 3u);
+  // A DECIMAL(65,30) value: a dead letter saying it does not fit Decimal128, not rounded.
+  BOOST_TEST(dead[2].dead_letter->message.find("65 significant digits and does not fit "
+                                               "Decimal128") != std::string::npos);
   BOOST_REQUIRE(dead[0].dead_letter);
   BOOST_TEST(dead[0].dead_letter->kind == "write");
   BOOST_TEST(dead[0].dead_letter->stage == "s");

@@ -74,11 +74,45 @@ BOOST_AUTO_TEST_CASE(arithmetic_errors) {
   BOOST_TEST(eval_error(bin("-", field("name"), i(1)), r.ctx).find("cannot apply '-'") !=
              std::string::npos);
   r.row.set(sluice::intern("maxdec"),
-            Value::decimal(*Decimal::parse("99999999999999999999999999999999999999")));
+            Value::decimal(*Decimal::parse(
+                "9999999999999999999999999999999999999999999999999999999999999999999999999999")));
   BOOST_TEST(eval_error(bin("+", field("maxdec"), i(1)), r.ctx).find("decimal overflow") !=
              std::string::npos);
   // Constant expressions fail when compiled, with the location.
   BOOST_TEST(compile_error(bin("/", i(1), i(0))) == "1:1: division by zero");
+}
+
+BOOST_AUTO_TEST_CASE(wide_decimal_arithmetic_and_comparisons) {
+  const char* max = "99999999999999999999999999999999999.999999999999999999999999999999";
+  const char* min = "-99999999999999999999999999999999999.999999999999999999999999999999";
+  Row r;
+  r.row.set(sluice::intern("w"), Value::decimal(*Decimal::parse(min)));
+  auto e = [&](const ExprPtr& x) { return show(eval(x, r.ctx)); };
+  BOOST_TEST(e(field("w")) == std::string("decimal:") + min);
+  BOOST_TEST(e(bin("+", field("w"), d("0.000000000000000000000000000001"))) ==
+             "decimal:-99999999999999999999999999999999999.999999999999999999999999999998");
+  BOOST_TEST(e(bin("-", field("w"), i(1))) ==
+             "decimal:-100000000000000000000000000000000000.999999999999999999999999999999");
+  BOOST_TEST(e(bin("*", field("w"), i(-2))) ==
+             "decimal:199999999999999999999999999999999999.999999999999999999999999999998");
+  BOOST_TEST(e(bin("/", field("w"), i(3))) ==
+             "decimal:-33333333333333333333333333333333333.333333333333333333333333333333");
+  BOOST_TEST(e(bin("%", field("w"), i(7))) == "decimal:-4.999999999999999999999999999999");
+  BOOST_TEST(e(un("-", field("w"))) == std::string("decimal:") + max);
+  BOOST_TEST(e(bin("+", field("w"), d(max))) == "decimal:0.000000000000000000000000000000");
+  BOOST_TEST(e(bin("<", field("w"), i(0))) == "bool:true");
+  BOOST_TEST(e(bin("<", field("w"),
+                   d("-99999999999999999999999999999999999.99999999999999999999999999999"))) ==
+             "bool:true");
+  BOOST_TEST(e(bin("==", field("w"), d(min))) == "bool:true");
+  BOOST_TEST(e(bin("==", un("-", field("w")), d(max))) == "bool:true");
+  BOOST_TEST(e(bin("!=", field("w"), d(max))) == "bool:true");
+  BOOST_TEST(e(bin(">", d(max), field("w"))) == "bool:true");
+  BOOST_TEST(e(bin("<", field("w"), field("x"))) == "bool:true");  // against a float
+  BOOST_TEST(eval_error(bin("*", field("w"), field("w")), r.ctx).find("more than 76 digits") !=
+             std::string::npos);
+  BOOST_TEST(eval_error(bin("/", field("w"), d("0.0")), r.ctx).find("division by zero") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(comparisons) {

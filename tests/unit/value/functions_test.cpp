@@ -122,8 +122,16 @@ BOOST_AUTO_TEST_CASE(number_functions) {
                  "not a decimal") != std::string::npos);
   BOOST_TEST(f.err(call("to_decimal", f.put("v", Value::int64(1)), i(39))).find("between 0 and 38") !=
              std::string::npos);
-  BOOST_TEST(f.err(call("to_decimal", f.put("v", dec("99999999999999999999999999999999999")), i(5)))
-                 .find("does not fit") != std::string::npos);
+  // 35 digits at scale 5 is 40 digits: the wide path, exact; 72 + 5 digits do not fit.
+  BOOST_TEST(f.run(call("to_decimal", f.put("v", dec("99999999999999999999999999999999999")),
+                        i(5))) == "decimal:99999999999999999999999999999999999.00000");
+  BOOST_TEST(f.err(call("to_decimal", f.put("v", dec(std::string(72, '9').c_str())), i(5)))
+                 .find("does not fit 76 digits") != std::string::npos);
+  const char* wide = "-12345678901234567890123456789012345.123456789012345678901234567895";
+  BOOST_TEST(f.run(call("round", f.put("v", dec(wide)), i(29))) ==
+             "decimal:-12345678901234567890123456789012345.12345678901234567890123456790");
+  BOOST_TEST(f.run(call("abs", f.put("v", dec(wide)))) == std::string("decimal:") + (wide + 1));
+  BOOST_TEST(f.run(call("to_string", f.put("v", dec(wide)))) == std::string("string:") + wide);
   BOOST_TEST(f.run(call("round", f.put("v", dec("2.345")), i(2))) == "decimal:2.35");
   BOOST_TEST(f.run(call("round", f.put("v", dec("-2.5")))) == "decimal:-3");
   BOOST_TEST(f.run(call("round", f.put("v", Value::int64(1250)), i(-2))) == "int:1300");

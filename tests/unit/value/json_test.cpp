@@ -46,6 +46,23 @@ BOOST_AUTO_TEST_CASE(numbers_are_exact) {
   BOOST_TEST(json::encode(Value::float64(1.0 / 0.0)) == "null");
 }
 
+BOOST_AUTO_TEST_CASE(wide_decimals_digit_for_digit) {
+  const char* t = "-99999999999999999999999999999999999.999999999999999999999999999999";
+  Value v = parse_ok(std::string("{\"d\": ") + t + "}");
+  const Value* d = v.as_object().find(sluice::intern("d"));
+  BOOST_REQUIRE(d != nullptr);
+  BOOST_TEST(d->type() == Type::Decimal);
+  BOOST_TEST(d->as_decimal().to_string() == t);
+  BOOST_TEST(json::encode(v) == std::string("{\"d\":") + t + "}");
+  BOOST_TEST((parse_ok(json::encode(v)) == v));
+  // 76 digits are the limit of a decimal; beyond it a JSON number is a float, as before.
+  std::string n76(76, '9');
+  BOOST_TEST(parse_ok(n76).type() == Type::Decimal);
+  BOOST_TEST(json::encode(parse_ok(n76)) == n76);
+  BOOST_TEST(parse_ok(n76 + ".0").type() == Type::Float);  // 77 digits
+  BOOST_TEST(json::encode(parse_ok("0." + n76.substr(0, 38))) == "0." + n76.substr(0, 38));
+}
+
 BOOST_AUTO_TEST_CASE(strings_and_unicode) {
   Value v = parse_ok(R"("a\"b\\c\n\u00e9\ud83d\ude00/\/")");
   BOOST_TEST(v.as_string() == "a\"b\\c\n\xc3\xa9\xf0\x9f\x98\x80//");

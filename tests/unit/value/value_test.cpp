@@ -108,6 +108,51 @@ BOOST_AUTO_TEST_CASE(display) {
   BOOST_TEST(std::string(sluice::type_name(Type::Decimal)) == "decimal");
 }
 
+BOOST_AUTO_TEST_CASE(wide_decimals_are_values) {
+  static_assert(sizeof(Value) == 32, "Value stays 32 bytes");
+  const char* t = "-99999999999999999999999999999999999.999999999999999999999999999999";
+  Value w = dec(t);
+  BOOST_TEST(w.as_decimal().is_wide());
+  Value c = w;  // copy owns its own heap decimal
+  Value m = std::move(c);
+  BOOST_TEST(c.is_null());
+  BOOST_TEST(m.as_decimal().to_string() == t);
+  Value a = Value::string("x");
+  a = w;  // copy-assign over a heap string
+  BOOST_TEST(a.as_decimal().to_string() == t);
+  a = dec("1.5");  // a narrow value replaces the wide one
+  BOOST_TEST(!a.as_decimal().is_wide());
+  BOOST_TEST(a.as_decimal().to_string() == "1.5");
+  Value narrow = dec("2.5");
+  a = narrow;  // copy-assign a narrow decimal over a narrow decimal: no heap involved
+  narrow = w;  // and a wide one over it
+  BOOST_TEST(narrow.as_decimal().to_string() == t);
+  narrow = dec("3");
+  BOOST_TEST(narrow.as_decimal().to_string() == "3");
+  a = std::move(m);
+  BOOST_TEST(a.as_decimal().to_string() == t);
+  BOOST_TEST(a.to_display() == t);
+  // Equality, order and hash: numeric, whatever the representation or scale.
+  Value wide15 = dec("15.00000000000000000000000000000000000000");  // 40 digits, wide
+  BOOST_TEST(wide15.as_decimal().is_wide());
+  BOOST_TEST((wide15 == dec("15")));
+  BOOST_TEST((wide15 == dec("15.0")));
+  BOOST_TEST((wide15.hash() == dec("15").hash()));
+  BOOST_TEST((wide15.hash() == dec("15.000").hash()));
+  BOOST_TEST(Value::compare(wide15, dec("15")) == 0);
+  BOOST_TEST(Value::compare(wide15, Value::int64(15)) == 0);
+  BOOST_TEST(Value::compare(w, Value::int64(INT64_MIN)) < 0);
+  BOOST_TEST(Value::compare(dec("1"), w) > 0);
+  BOOST_TEST((dec(t) == w));
+  BOOST_TEST((dec(t).hash() == w.hash()));
+  BOOST_TEST((dec("-99999999999999999999999999999999999.9999999999999999999999999999990").hash() ==
+              w.hash()));
+  BOOST_TEST((dec(t + 1).hash() != w.hash()));  // the sign counts
+  BOOST_TEST(!(dec(t + 1) == w));
+  std::unordered_set<Value, sluice::ValueHash> set{w, dec(t + 1), wide15, dec("15")};
+  BOOST_TEST(set.size() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(symbols_are_stable_and_thread_safe) {
   sluice::Sym a = sluice::intern("symbol_test_a");
   BOOST_TEST(sluice::intern("symbol_test_a") == a);
