@@ -17,7 +17,7 @@ namespace sluice {
 
 using int128 = __int128;
 
-struct DecimalWide;  // the wide unscaled integer (decimal.cpp)
+struct DecimalWide;  // the wide unscaled integer and its arithmetic (decimal_wide.h)
 
 class Decimal {
  public:
@@ -70,8 +70,6 @@ class Decimal {
   int compare(const Decimal& o) const;
   bool operator==(const Decimal& o) const { return compare(o) == 0; }
   bool operator<(const Decimal& o) const { return compare(o) < 0; }
-  // Hash of the numeric value: equal for 1.5 and 1.50, and for a value in either representation.
-  size_t hash() const;
 
   // Truncates toward zero; nullopt when out of int64 range.
   std::optional<int64_t> to_int64() const;

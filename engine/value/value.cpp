@@ -54,6 +54,8 @@ Value Value::float64(double d) {
   v.u_.f = d;
   return v;
 }
+static_assert(sizeof(Value) == 32, "a wide decimal lives on the heap: Value stays 32 bytes");
+
 Value Value::decimal(const Decimal& d) {
   Value v;
   v.type_ = Type::Decimal;
