@@ -3,6 +3,9 @@
 // column-by-column comparison of a MariaDB table with its ODS copy through SELECTs on both
 // servers (decimals as text, DATETIME/TIMESTAMP to the microsecond, NULLs).
 #pragma once
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <memory>
@@ -182,5 +185,43 @@ inline std::string pipe_with_settings(const std::string& name, const std::string
 inline std::string pg_value(const std::string& pgdb, const std::string& sql) {
   return pg().psql(sql, pgdb);
 }
+
+// A `sluice run` child on a pipeline text, with the environment of pipeline_env(pgdb) and its
+// log in its own directory.
+struct Run {
+  TempDir dir;
+  std::string pgdb;
+  std::string pipe;
+  std::unique_ptr<Child> child;
+
+  Run(const std::string& db, const std::string& pipe_text) : pgdb(db) {
+    pipe = dir.file("p.pipe");
+    write_file(pipe, pipe_text);
+  }
+  void start() {
+    child = std::make_unique<Child>(
+        std::vector<std::string>{"/bin/sh", "-c", "exec " + sluice_bin() + " run " + pipe + " 2>>" + dir.file("sluice.log")},
+        pipeline_env(pgdb), dir.str());
+  }
+  ProcResult stop(int sig = SIGTERM) {
+    child->signal(sig);
+    auto r = child->wait(std::chrono::seconds(60));
+    child.reset();
+    r.err = read_file(dir.file("sluice.log"));
+    return r;
+  }
+  // On a failure: stops sluice and returns the end of its log.
+  std::string log_tail() {
+    std::string e = read_file(dir.file("sluice.log"));
+    return "\nsluice log:\n" + e.substr(e.size() > 4000 ? e.size() - 4000 : 0);
+  }
+  void require_alive() {
+    int status = 0;
+    if (child && ::waitpid(child->pid(), &status, WNOHANG) == child->pid()) {
+      auto r = child->wait(std::chrono::seconds(1));
+      BOOST_FAIL("sluice exited early: " << r.err.substr(r.err.size() > 3000 ? r.err.size() - 3000 : 0));
+    }
+  }
+};
 
 }  // namespace sluice::test::ods

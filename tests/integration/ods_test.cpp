@@ -20,42 +20,6 @@ namespace {
 
 const std::vector<std::string> kBank = {"customers", "accounts", "transactions", "agreements"};
 
-struct Run {
-  TempDir dir;
-  std::string pgdb;
-  std::string pipe;
-  std::unique_ptr<Child> child;
-
-  Run(const std::string& db, const std::string& pipe_text) : pgdb(db) {
-    pipe = dir.file("p.pipe");
-    write_file(pipe, pipe_text);
-  }
-  void start() {
-    child = std::make_unique<Child>(
-        std::vector<std::string>{"/bin/sh", "-c", "exec " + sluice_bin() + " run " + pipe + " 2>>" + dir.file("sluice.log")},
-        pipeline_env(pgdb), dir.str());
-  }
-  ProcResult stop(int sig = SIGTERM) {
-    child->signal(sig);
-    auto r = child->wait(std::chrono::seconds(60));
-    child.reset();
-    r.err = read_file(dir.file("sluice.log"));
-    return r;
-  }
-  // On a failure: stops sluice and returns the end of its log.
-  std::string log_tail() {
-    std::string e = read_file(dir.file("sluice.log"));
-    return "\nsluice log:\n" + e.substr(e.size() > 4000 ? e.size() - 4000 : 0);
-  }
-  void require_alive() {
-    int status = 0;
-    if (child && ::waitpid(child->pid(), &status, WNOHANG) == child->pid()) {
-      auto r = child->wait(std::chrono::seconds(1));
-      BOOST_FAIL("sluice exited early: " << r.err.substr(r.err.size() > 3000 ? r.err.size() - 3000 : 0));
-    }
-  }
-};
-
 // A deterministic stream of small banking transactions; returns the number of accounts rows
 // changed (each is one event of ods.account_history).
 struct Writer {

@@ -1,0 +1,53 @@
+-- Every column type and modifier MariaDB has (tests/integration/all_types_test.cpp); table
+-- names carry the prefix {p} (s_ for the snapshot, b_ for tables created while running).
+CREATE TABLE {p}ints (
+  id INT PRIMARY KEY,
+  ti TINYINT, tiu TINYINT UNSIGNED, tiz TINYINT(3) UNSIGNED ZEROFILL,
+  si SMALLINT, siu SMALLINT UNSIGNED, siz SMALLINT(5) ZEROFILL,
+  mi MEDIUMINT, miu MEDIUMINT UNSIGNED, miz MEDIUMINT(8) UNSIGNED ZEROFILL,
+  i INT, iu INT UNSIGNED, iz INT(10) ZEROFILL,
+  bi BIGINT, biu BIGINT UNSIGNED, biz BIGINT(20) UNSIGNED ZEROFILL,
+  b BOOL, y YEAR
+);
+CREATE TABLE {p}bits (id INT PRIMARY KEY, b1 BIT(1), b8 BIT(8), b13 BIT(13), b64 BIT(64));
+CREATE TABLE {p}nums (
+  id INT PRIMARY KEY, d DECIMAL(10,2), du DECIMAL(10,2) UNSIGNED, d0 DECIMAL(18,0),
+  d38 DECIMAL(38,10), dw DECIMAL(65,30), dn DECIMAL(65,0),
+  f FLOAT, fp FLOAT(30), dbl DOUBLE, r REAL
+);
+CREATE TABLE {p}temporal (
+  id INT PRIMARY KEY, dt DATE,
+  t0 TIME, t3 TIME(3), t6 TIME(6),
+  dt0 DATETIME, dt1 DATETIME(1), dt2 DATETIME(2), dt3 DATETIME(3), dt4 DATETIME(4), dt5 DATETIME(5), dt6 DATETIME(6),
+  ts0 TIMESTAMP NULL, ts3 TIMESTAMP(3) NULL, ts6 TIMESTAMP(6) NULL
+);
+CREATE TABLE {p}temporal2 (
+  id INT PRIMARY KEY, t1 TIME(1), t2 TIME(2), t4 TIME(4), t5 TIME(5),
+  ts1 TIMESTAMP(1) NULL, ts2 TIMESTAMP(2) NULL, ts4 TIMESTAMP(4) NULL, ts5 TIMESTAMP(5) NULL
+);
+CREATE TABLE {p}texts (
+  id VARCHAR(20) CHARACTER SET ascii PRIMARY KEY,
+  c CHAR(10), vc VARCHAR(100), tx TEXT, mt MEDIUMTEXT, lt LONGTEXT, tt TINYTEXT,
+  u3 VARCHAR(50) CHARACTER SET utf8mb3, l1 VARCHAR(50) CHARACTER SET latin1,
+  bin VARCHAR(50) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, ci VARCHAR(50) COLLATE utf8mb4_unicode_ci
+);
+CREATE TABLE {p}binaries (
+  id INT PRIMARY KEY, bn BINARY(4), vb VARBINARY(20), tb TINYBLOB, bl BLOB, mb MEDIUMBLOB, lb LONGBLOB
+);
+CREATE TABLE {p}enums (
+  id INT PRIMARY KEY, e ENUM('small','medium','large'), s SET('a','b','c','d')
+);
+CREATE TABLE {p}docs (id INT PRIMARY KEY, j JSON);
+CREATE TABLE {p}geo (
+  id INT PRIMARY KEY, g GEOMETRY, p POINT, ls LINESTRING, pg POLYGON, ps POINT REF_SYSTEM_ID=4326
+);
+CREATE TABLE {p}gen (
+  id INT PRIMARY KEY, a INT, b INT AS (a * 2) VIRTUAL, c INT AS (a + 1) PERSISTENT,
+  h VARCHAR(10) INVISIBLE DEFAULT 'hid'
+);
+CREATE TABLE {p}serials (id SERIAL PRIMARY KEY, v VARCHAR(10));
+CREATE TABLE {p}keyless (a INT, b VARCHAR(20), d DECIMAL(8,3));
+CREATE TABLE {p}composite (
+  region CHAR(2), code VARCHAR(10), day DATE, v DECIMAL(10,2),
+  PRIMARY KEY (region, code, day)
+);
