@@ -11,20 +11,20 @@
 namespace sluice::dsl {
 
 enum class OptType : uint8_t {
-  String,     // constant string expression (env()/secret()/concatenation allowed)
-  Int,        // integer (min/max checked)
+  String,  // constant string expression (env()/secret()/concatenation allowed)
+  Int,     // integer (min/max checked)
   Bool,
-  Duration,   // 250ms, 5s
-  Size,       // 64KB
-  Rate,       // 5000/s
-  Enum,       // bare identifier or string, one of enum_values
-  StringList, // ["a", "b"]
-  Expr,       // evaluated per record (may use fields and @meta)
-  Block,      // nested options: children
-  Backoff,    // exponential(MIN, MAX) | fixed(D)
-  Any,        // any constant expression
-  Secret,     // must be secret(...) or env(...) (never a literal in the file? warn only)
-  ListMap,    // a list of strings, or a block of "pattern" = ["a", "b"] entries
+  Duration,    // 250ms, 5s
+  Size,        // 64KB
+  Rate,        // 5000/s
+  Enum,        // bare identifier or string, one of enum_values
+  StringList,  // ["a", "b"]
+  Expr,        // evaluated per record (may use fields and @meta)
+  Block,       // nested options: children
+  Backoff,     // exponential(MIN, MAX) | fixed(D)
+  Any,         // any constant expression
+  Secret,      // must be secret(...) or env(...) (never a literal in the file? warn only)
+  ListMap,     // a list of strings, or a block of "pattern" = ["a", "b"] entries
 };
 
 const char* opt_type_name(OptType t);

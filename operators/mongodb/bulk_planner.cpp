@@ -139,8 +139,8 @@ bool BulkPlanner::append_id(const Event& e, bson_t* out, std::string& err) const
 bool BulkPlanner::keyless(const Event& e) const {
   static const Sym id = intern("_id");
   return opts_.mode == Mode::Upsert && key_paths_.empty() && e.key.is_null() &&
-         e.source != nullptr && !e.source->column_names.empty() &&
-         e.source->primary_key.empty() && e.row.find(id) == nullptr;
+         e.source != nullptr && !e.source->column_names.empty() && e.source->primary_key.empty() &&
+         e.row.find(id) == nullptr;
 }
 
 bool BulkPlanner::build_keyless(const Event& e, WriteOp& op, std::string& err) const {
@@ -150,8 +150,9 @@ bool BulkPlanner::build_keyless(const Event& e, WriteOp& op, std::string& err) c
       return BsonEncoder::append_fields(op.filter.get(), e.row, err);
     case Op::Update:
       if (!e.has_before) {
-        err = "table without a key: the update carries no before image to find the document by "
-              "(binlog_row_image = FULL on the source server)";
+        err =
+            "table without a key: the update carries no before image to find the document by "
+            "(binlog_row_image = FULL on the source server)";
         return false;
       }
       op.kind = WriteOp::Kind::Replace;

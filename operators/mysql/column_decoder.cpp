@@ -1,10 +1,10 @@
-#include "operators/mysql/geometry_value.h"
 #include "operators/mysql/column_decoder.h"
 
 #include <cstring>
 
 #include "engine/value/json.h"
 #include "engine/value/temporal.h"
+#include "operators/mysql/geometry_value.h"
 #include "operators/mysql/json_binary.h"
 
 namespace sluice::operators::mysql {

@@ -1,4 +1,3 @@
-#include "operators/mysql/geometry_value.h"
 #include "operators/mysql/snapshot_reader.h"
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 #include "engine/value/temporal.h"
 #include "operators/mysql/binlog_stream.h"
 #include "operators/mysql/column_decoder.h"
+#include "operators/mysql/geometry_value.h"
 
 namespace sluice::operators::mysql {
 

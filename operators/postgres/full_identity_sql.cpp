@@ -8,8 +8,8 @@ namespace sluice::operators::postgres {
 namespace {
 
 bool has_no_equality(const std::string& type) {
-  static const char* const kTypes[] = {"xml",  "point",   "line",   "lseg",
-                                       "box",  "path",    "polygon", "circle"};
+  static const char* const kTypes[] = {"xml", "point", "line",    "lseg",
+                                       "box", "path",  "polygon", "circle"};
   for (const char* t : kTypes) {
     if (type == t) return true;
   }

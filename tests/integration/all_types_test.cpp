@@ -17,8 +17,8 @@ using namespace sluice::test::ods;
 
 namespace {
 
-const std::vector<std::string> kTables = {"ints",  "bits",     "nums",  "temporal", "temporal2",
-                                          "texts", "binaries", "enums", "docs",     "geo",
+const std::vector<std::string> kTables = {"ints",  "bits",     "nums",    "temporal", "temporal2",
+                                          "texts", "binaries", "enums",   "docs",     "geo",
                                           "gen",   "serials",  "keyless", "composite"};
 
 std::string with_prefix(std::string sql, const std::string& p) {
@@ -39,16 +39,16 @@ struct Col {
 std::vector<Col> my_columns(const std::string& table) {
   std::vector<Col> out;
   for (auto& r : mysql().query("SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS "
-                               "WHERE TABLE_SCHEMA = 'types' AND TABLE_NAME = '" + table +
-                               "' ORDER BY ORDINAL_POSITION")) {
+                               "WHERE TABLE_SCHEMA = 'types' AND TABLE_NAME = '" +
+                               table + "' ORDER BY ORDINAL_POSITION")) {
     out.push_back({*r[0], *r[1]});
   }
   return out;
 }
 
 bool is_bytes(const std::string& t) {
-  return t == "binary" || t == "varbinary" || t == "tinyblob" || t == "blob" ||
-         t == "mediumblob" || t == "longblob";
+  return t == "binary" || t == "varbinary" || t == "tinyblob" || t == "blob" || t == "mediumblob" ||
+         t == "longblob";
 }
 
 bool is_geometry(const std::string& t) {
@@ -100,22 +100,26 @@ std::string compare(const std::string& pgdb, const std::string& table) {
   if (pg_value(pgdb, "SELECT to_regclass('ods." + table + "') IS NOT NULL") != "t") {
     return table + ": not in the ODS yet";
   }
-  std::string sql = "SET TimeZone = 'UTC'; CREATE SCHEMA IF NOT EXISTS cmp; DROP TABLE IF EXISTS "
-                    "cmp." + table + "; CREATE TABLE cmp." + table + " AS SELECT " + names +
-                    " FROM ods." + table + " WHERE false;";
+  std::string sql =
+      "SET TimeZone = 'UTC'; CREATE SCHEMA IF NOT EXISTS cmp; DROP TABLE IF EXISTS "
+      "cmp." +
+      table + "; CREATE TABLE cmp." + table + " AS SELECT " + names + " FROM ods." + table +
+      " WHERE false;";
   if (!rows.empty()) {
     sql += "INSERT INTO cmp." + table + " (" + names + ") VALUES ";
     for (size_t i = 0; i < rows.size(); ++i) {
       sql += i > 0 ? ", (" : "(";
-      for (size_t j = 0; j < cols.size(); ++j) sql += (j > 0 ? ", " : "") + literal(rows[i][j], cols[j]);
+      for (size_t j = 0; j < cols.size(); ++j)
+        sql += (j > 0 ? ", " : "") + literal(rows[i][j], cols[j]);
       sql += ")";
     }
     sql += ";";
   }
   sql += "SELECT 'ods only: ' || string_agg(x::text, ' ') FROM (SELECT " + names + " FROM ods." +
-         table + " EXCEPT ALL SELECT " + names + " FROM cmp." + table + ") x HAVING count(*) > 0 "
-         "UNION ALL SELECT 'mariadb only: ' || string_agg(x::text, ' ') FROM (SELECT " + names +
-         " FROM cmp." + table + " EXCEPT ALL SELECT " + names + " FROM ods." + table +
+         table + " EXCEPT ALL SELECT " + names + " FROM cmp." + table +
+         ") x HAVING count(*) > 0 "
+         "UNION ALL SELECT 'mariadb only: ' || string_agg(x::text, ' ') FROM (SELECT " +
+         names + " FROM cmp." + table + " EXCEPT ALL SELECT " + names + " FROM ods." + table +
          ") x HAVING count(*) > 0;";
   std::string out = pg_value(pgdb, sql);
   // psql prints the command tags of the statements before the last one.
@@ -211,10 +215,12 @@ BOOST_AUTO_TEST_CASE(every_type_by_snapshot_and_by_binlog_equals_mariadb) {
   run.require_alive();
   BOOST_REQUIRE_MESSAGE(d.empty(), "after changes: " << d << run.log_tail());
   // Tables created without a primary key where the source has none; exact types elsewhere.
-  BOOST_TEST(pg_value(run.pgdb, "SELECT count(*) FROM pg_constraint WHERE contype = 'p' AND "
-                                "conrelid = 'ods.b_keyless'::regclass") == "0");
-  BOOST_TEST(pg_value(run.pgdb, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-                                "WHERE attrelid = 'ods.b_nums'::regclass AND attname = 'dw'") ==
+  BOOST_TEST(pg_value(run.pgdb,
+                      "SELECT count(*) FROM pg_constraint WHERE contype = 'p' AND "
+                      "conrelid = 'ods.b_keyless'::regclass") == "0");
+  BOOST_TEST(pg_value(run.pgdb,
+                      "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                      "WHERE attrelid = 'ods.b_nums'::regclass AND attname = 'dw'") ==
              "numeric(65,30)");
   auto r = run.stop();
   BOOST_TEST(r.exit_code == 0, r.err.substr(r.err.size() > 2000 ? r.err.size() - 2000 : 0));

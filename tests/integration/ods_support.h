@@ -199,9 +199,11 @@ struct Run {
     write_file(pipe, pipe_text);
   }
   void start() {
-    child = std::make_unique<Child>(
-        std::vector<std::string>{"/bin/sh", "-c", "exec " + sluice_bin() + " run " + pipe + " 2>>" + dir.file("sluice.log")},
-        pipeline_env(pgdb), dir.str());
+    child =
+        std::make_unique<Child>(std::vector<std::string>{"/bin/sh", "-c",
+                                                         "exec " + sluice_bin() + " run " + pipe +
+                                                             " 2>>" + dir.file("sluice.log")},
+                                pipeline_env(pgdb), dir.str());
   }
   ProcResult stop(int sig = SIGTERM) {
     child->signal(sig);
@@ -219,7 +221,8 @@ struct Run {
     int status = 0;
     if (child && ::waitpid(child->pid(), &status, WNOHANG) == child->pid()) {
       auto r = child->wait(std::chrono::seconds(1));
-      BOOST_FAIL("sluice exited early: " << r.err.substr(r.err.size() > 3000 ? r.err.size() - 3000 : 0));
+      BOOST_FAIL(
+          "sluice exited early: " << r.err.substr(r.err.size() > 3000 ? r.err.size() - 3000 : 0));
     }
   }
 };

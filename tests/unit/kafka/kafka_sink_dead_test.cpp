@@ -77,8 +77,7 @@ BOOST_AUTO_TEST_CASE(messages_the_broker_refuses_become_dead_letters) {
     BOOST_REQUIRE(d.dead_letter);
     BOOST_TEST(d.dead_letter->stage == "kout");
     BOOST_TEST(d.dead_letter->kind == "write");
-    BOOST_TEST(d.dead_letter->message.find("refused") != std::string::npos,
-               d.dead_letter->message);
+    BOOST_TEST(d.dead_letter->message.find("refused") != std::string::npos, d.dead_letter->message);
     refused.insert(d.row.find(intern("id"))->as_int());
   }
   // Later messages flow; every event is either in the topic or a dead letter, once.
@@ -97,8 +96,8 @@ BOOST_AUTO_TEST_CASE(a_write_that_fails_part_way_resumes_without_loss) {
   mock.create_topic("out", 1);
   // One message in the producer's queue at most and 300 ms to wait for room: with the broker
   // down, the second message of a batch fails the call.
-  auto sink = sink_for(mock, {{"queue.buffering.max.messages", "1"}, {"message.max.bytes", "2000"}},
-                       300);
+  auto sink =
+      sink_for(mock, {{"queue.buffering.max.messages", "1"}, {"message.max.bytes", "2000"}}, 300);
   BOOST_REQUIRE(sink->open("").ok());
   rd_kafka_mock_broker_set_down(mock.handle(), 1);
   std::vector<Event> batch = {row_event(1), row_event(2, 5000) /* too large */, row_event(3),
@@ -124,6 +123,38 @@ BOOST_AUTO_TEST_CASE(a_write_that_fails_part_way_resumes_without_loss) {
   // Each delivered once: the retry started at the event the failed call had not produced.
   BOOST_TEST(mock.read_all("out", 4, 2000).size() == 3u);
   BOOST_TEST(ids_in(mock, 3) == (std::set<int64_t>{1, 3, 4}));
+}
+
+// issue 15: a row of a table without a key is written with a null key (as Debezium does).
+BOOST_AUTO_TEST_CASE(keyless_rows_have_a_null_key) {
+  KafkaMock mock;
+  mock.create_topic("out", 1);
+  for (bool debezium : {false, true}) {
+    kafka::KafkaSink::Options o;
+    o.stage = "kout";
+    o.brokers = mock.bootstrap();
+    o.debezium = debezium;
+    o.topic_constant = "out";
+    kafka::KafkaSink sink(std::move(o));
+    BOOST_REQUIRE(sink.open("").ok());
+    Event e = row_event(1);
+    auto m = std::make_shared<SourceMeta>(*e.source);
+    m->primary_key.clear();
+    m->column_names = {"id", "note"};
+    m->column_types = {"int", "varchar(10)"};
+    e.source = m;
+    std::vector<Event> batch = {e};
+    std::vector<Event> dead;
+    BOOST_REQUIRE(sink.write(batch, dead).ok());
+    BOOST_REQUIRE(sink.checkpoint(1).ok());
+    BOOST_TEST(dead.empty());
+  }
+  auto got = mock.read_all("out", 2, 5000);
+  BOOST_REQUIRE_EQUAL(got.size(), 2u);
+  for (const auto& m : got) {
+    BOOST_TEST(!m.has_key);
+    BOOST_TEST(m.has_value);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

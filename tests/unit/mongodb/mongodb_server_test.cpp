@@ -8,6 +8,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
+#include <set>
 
 #include "engine/value/temporal.h"
 #include "mongo_test_util.h"
@@ -114,6 +115,35 @@ BOOST_AUTO_TEST_CASE(upserts_and_deletes_round_trip_exactly) {
   BOOST_TEST(docs[1] ==
              R"({ "_id" : { "$numberLong" : "2" }, "id" : { "$numberLong" : "2" }, "balance" : )"
              R"({ "$numberDecimal" : "-0.01" } })");
+}
+
+// issue 15: a table without a key, applied in order by the whole before image.
+BOOST_AUTO_TEST_CASE(keyless_rows_are_matched_by_their_before_image) {
+  if (!has_server()) return;
+  std::shared_ptr<Parsed> keep;
+  std::string name = unique_name("keyless");
+  Reader reader(name);
+  auto sink = make_sink(name, keep);
+  auto m = meta("audit", {});
+  std::const_pointer_cast<SourceMeta>(m)->column_names = {"who", "what"};
+  const char* login = R"({"who": "ada", "what": "login"})";
+  Event u = ev(Op::Update, obj(R"({"who": "ada", "what": "logout"})"), m);
+  u.before = obj(login);
+  u.has_before = true;
+  std::vector<Event> evs{ev(Op::Create, obj(login), m), ev(Op::Create, obj(login), m), u,
+                         ev(Op::Create, obj(R"({"who": "bob", "what": null})"), m),
+                         ev(Op::Delete, obj(R"({"who": "bob", "what": null})"), m)};
+  std::vector<Event> dead;
+  auto r = sink->write(evs, dead);
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
+  BOOST_TEST(dead.empty());
+  std::multiset<std::string> whats;
+  for (const auto& d : reader.all()) {
+    whats.insert(d.substr(d.find("\"what\"")));
+  }
+  BOOST_TEST(whats.size() == 2u);
+  BOOST_TEST(whats.count(R"("what" : "login" })") == 1u);
+  BOOST_TEST(whats.count(R"("what" : "logout" })") == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(validation_errors_are_dead_letters_with_code_121) {

@@ -45,9 +45,10 @@ Event change(const std::shared_ptr<const SourceMeta>& m, Op op, Object after, in
 }
 
 std::string rows_of(const std::string& table, const std::string& extra = "") {
-  return q("SELECT string_agg(a || ':' || coalesce(b, 'NULL') || ':' || coalesce(j::text, "
-           "'NULL')" +
-           extra + ", ' ' ORDER BY a, b NULLS FIRST" + extra + ") FROM " + table);
+  return q(
+      "SELECT string_agg(a || ':' || coalesce(b, 'NULL') || ':' || coalesce(j::text, "
+      "'NULL')" +
+      extra + ", ' ' ORDER BY a, b NULLS FIRST" + extra + ") FROM " + table);
 }
 
 }  // namespace
@@ -74,8 +75,7 @@ BOOST_AUTO_TEST_CASE(upsert_applies_by_full_row_identity) {
   write_ok(*sink, evs);
   BOOST_TEST(q("SELECT count(*) FROM pg_constraint WHERE conrelid = 'k_upsert'::regclass AND "
                "contype = 'p'") == "0");
-  BOOST_TEST(rows_of("k_upsert") ==
-             "1:changed:NULL 1:x:NULL 2:NULL:{\"k\": \"w\"} 3:y:NULL");
+  BOOST_TEST(rows_of("k_upsert") == "1:changed:NULL 1:x:NULL 2:NULL:{\"k\": \"w\"} 3:y:NULL");
   // Later batches see what earlier ones wrote; an update of a row that is not there changes
   // nothing (as PostgreSQL's apply does).
   std::vector<Event> more;
