@@ -125,14 +125,7 @@ BOOST_AUTO_TEST_CASE(keyless_table_is_exactly_once_across_a_restart) {
   BOOST_TEST(again->stats().replay_skipped == 5u);
 }
 
-BOOST_AUTO_TEST_CASE(keyless_without_a_source_table_still_dead_letters) {
-  // Records of no known source table (no column list) keep the old rule: no key, dead letter.
-  auto sink = open_sink({.table = "k_nosource"});
-  std::vector<Event> evs = {ev(Op::Create, row({{"v", Value::int64(1)}}), 1)};
-  std::vector<Event> dead;
-  BOOST_REQUIRE(sink->write(evs, dead).ok());
-  BOOST_REQUIRE_EQUAL(dead.size(), 1u);
-  BOOST_TEST(dead[0].dead_letter->message.find("no key columns") != std::string::npos);
-}
+// Records without a key that come from no source table are still dead letters:
+// pg_sink_errors_test.cpp, missing_key_dead_letters.
 
 BOOST_AUTO_TEST_SUITE_END()
