@@ -154,6 +154,7 @@ int command_run(const std::vector<std::string>& argv) {
     opts.exit_when_idle_us = *us;
   }
   if (auto dir = args->get("--state-dir")) opts.state_dir = *dir;
+  opts.lock_state_dirs = true;
   opts.quiet = args->has("--quiet");
 
   auto loaded = dsl::load_file(args->positional[0], operators::registry().specs());

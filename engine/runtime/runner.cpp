@@ -17,6 +17,7 @@
 #include "engine/runtime/reload_ticket.h"
 #include "engine/runtime/reloader.h"
 #include "engine/runtime/stage_diff.h"
+#include "engine/runtime/state_dir_lock.h"
 #include "engine/runtime/supervisor_actor.h"
 
 namespace sluice::engine {
@@ -68,6 +69,7 @@ struct Running {
   std::map<std::string, std::shared_ptr<StageCounters>> counters;
   std::shared_ptr<PipelineStatus> status;
   caf::actor supervisor;
+  std::shared_ptr<StateDirLock> lock;  // lock_state_dirs
 };
 
 struct PendingTicket {
@@ -130,6 +132,16 @@ RunResult run(const ast::File& file, const OperatorRegistry& reg, const RunOptio
         r.status->failed = true;
         r.status->reason = settings.err().message;
         return;
+      }
+      if (opts.lock_state_dirs) {
+        auto lock = StateDirLock::acquire(settings->state_dir);
+        if (!lock.ok()) {
+          r.status->finished = true;
+          r.status->failed = true;
+          r.status->reason = lock.err().message;
+          return;
+        }
+        r.lock = std::move(lock).value();
       }
       SupervisorSetup ss;
       ss.pipeline = &p;

@@ -24,6 +24,9 @@ struct RunOptions {
   // When set, other threads hot-reload the running pipelines through it (`run --watch`, the
   // control endpoint): see engine/runtime/reloader.h and docs/engine.md "Hot reload".
   std::shared_ptr<Reloader> reloader;
+  // `sluice run`: each pipeline's state directory is locked for this process
+  // (state_dir_lock.h); a second process on it fails that pipeline with a clear message.
+  bool lock_state_dirs = false;
 };
 
 struct StageStats {

@@ -49,6 +49,29 @@ BOOST_AUTO_TEST_CASE(bounded_generate_to_file) {
   BOOST_TEST(r.err.find("gen") != std::string::npos);
 }
 
+// issue 21 (point 4): one `sluice run` per state directory. A second process on the same
+// state_dir fails at once (exit 3, naming the first one's pid) and the first keeps running;
+// after the first is gone (even by kill -9) the directory is free again.
+BOOST_AUTO_TEST_CASE(a_second_run_on_the_same_state_dir_refuses_to_start) {
+  TempDir dir;
+  write_file(dir.file("p.pipe"), gen_pipeline(dir, "rate = 2000/s"));
+  Child first({sluice_bin(), "run", dir.file("p.pipe")});
+  for (int i = 0; i < 100 && !std::filesystem::exists(dir.file("out.jsonl")); ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  auto second = run_sluice({"run", dir.file("p.pipe")}, {}, "", 30s);
+  BOOST_TEST(second.exit_code == 3, second.err);
+  BOOST_TEST(second.err.find("is in use by another sluice process (pid " +
+                             std::to_string(first.pid()) + ")") != std::string::npos,
+             second.err);
+  BOOST_TEST(::kill(first.pid(), 0) == 0);  // the first one is unharmed
+  first.signal(SIGKILL);
+  first.wait(10s);
+  write_file(dir.file("q.pipe"), gen_pipeline(dir, "count = 10"));
+  auto third = run_sluice({"run", dir.file("q.pipe")}, {}, "", 60s);
+  BOOST_TEST(third.exit_code == 0, third.err);
+}
+
 BOOST_AUTO_TEST_CASE(sigterm_drains_checkpoints_and_resumes_exactly_once) {
   TempDir dir;
   write_file(dir.file("p.pipe"), gen_pipeline(dir, "rate = 20000/s"));
