@@ -284,7 +284,7 @@ result<void> CheckpointStore::save(const std::string& pipeline, const Checkpoint
   if (ec) return error::fatal("cannot create state directory " + dir_ + ": " + ec.message());
   const std::string tmp = path() + ".tmp";
   const std::string text = encode(pipeline, cp);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return error::fatal("cannot write " + tmp + ": " + std::strerror(errno));
   size_t off = 0;
   while (off < text.size()) {

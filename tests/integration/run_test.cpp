@@ -70,6 +70,12 @@ BOOST_AUTO_TEST_CASE(a_second_run_on_the_same_state_dir_refuses_to_start) {
   write_file(dir.file("q.pipe"), gen_pipeline(dir, "count = 10"));
   auto third = run_sluice({"run", dir.file("q.pipe")}, {}, "", 60s);
   BOOST_TEST(third.exit_code == 0, third.err);
+  // State files are the owner's alone (issue 21, point 5).
+  for (const char* f : {"/checkpoint.json", "/.lock"}) {
+    auto perms = std::filesystem::status(dir.file("state") + f).permissions();
+    BOOST_TEST((perms == (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)),
+               f);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(sigterm_drains_checkpoints_and_resumes_exactly_once) {
