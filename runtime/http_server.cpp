@@ -91,13 +91,15 @@ const char* http_reason(int status) {
   }
 }
 
+// "HOST:PORT", ":PORT" or "PORT"; no host means loopback (127.0.0.1): every interface only
+// when asked for ("0.0.0.0:9464", "[::]:9464").
 bool split_host_port(const std::string& addr, std::string& host, int& port) {
   auto colon = addr.rfind(':');
-  if (colon == std::string::npos) return false;
-  host = addr.substr(0, colon);
+  host = colon == std::string::npos ? std::string() : addr.substr(0, colon);
+  if (host.empty()) host = "127.0.0.1";
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
-  const std::string p = addr.substr(colon + 1);
+  const std::string p = colon == std::string::npos ? addr : addr.substr(colon + 1);
   if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos)
     return false;
   port = std::stoi(p);
@@ -118,7 +120,7 @@ result<void> HttpServer::start(const std::string& addr) {
   hints.ai_flags = AI_PASSIVE;
   addrinfo* res = nullptr;
   const std::string port_text = std::to_string(port);
-  int rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), port_text.c_str(), &hints, &res);
+  int rc = ::getaddrinfo(host.c_str(), port_text.c_str(), &hints, &res);
   if (rc != 0) return error::permanent("cannot resolve '" + host + "': " + ::gai_strerror(rc));
   std::string last_error = "no address";
   for (addrinfo* ai = res; ai; ai = ai->ai_next) {
@@ -140,6 +142,12 @@ result<void> HttpServer::start(const std::string& addr) {
   ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len);
   port_ = ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
                                          : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+  char host_text[INET6_ADDRSTRLEN] = {};
+  const void* in = ss.ss_family == AF_INET6
+                       ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr)
+                       : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&ss)->sin_addr);
+  ::inet_ntop(ss.ss_family, in, host_text, sizeof host_text);
+  bound_host_ = host_text;
   stop_ = false;
   thread_ = std::thread([this] { serve(); });
   return {};

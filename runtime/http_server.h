@@ -32,11 +32,12 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds ADDR ("127.0.0.1:9464", ":9464", "0.0.0.0:9464", "localhost:9464") and starts the
-  // serving thread.
+  // Binds ADDR ("127.0.0.1:9464", "0.0.0.0:9464", "localhost:9464"; a bare port "9464" or
+  // ":9464" binds 127.0.0.1) and starts the serving thread.
   result<void> start(const std::string& addr);
   void stop();
   int port() const { return port_; }
+  const std::string& bound_host() const { return bound_host_; }  // numeric, e.g. "127.0.0.1"
 
  private:
   void serve();
@@ -45,6 +46,7 @@ class HttpServer {
   HttpHandler handler_;
   int listen_fd_ = -1;
   int port_ = 0;
+  std::string bound_host_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -206,4 +206,19 @@ BOOST_AUTO_TEST_CASE(bad_addresses) {
   BOOST_TEST(!server.start("127.0.0.1:99999").ok());
 }
 
+// issue 21: a port without a host binds loopback only; every interface only when asked for.
+BOOST_AUTO_TEST_CASE(a_bare_port_binds_loopback) {
+  for (const char* addr : {"0", ":0"}) {
+    runtime::HttpServer server([](const HttpRequest&) { return runtime::HttpResponse{}; });
+    BOOST_REQUIRE(server.start(addr).ok());
+    BOOST_TEST(server.bound_host() == "127.0.0.1", addr);
+    BOOST_TEST(server.port() > 0);
+    server.stop();
+  }
+  runtime::HttpServer any([](const HttpRequest&) { return runtime::HttpResponse{}; });
+  BOOST_REQUIRE(any.start("0.0.0.0:0").ok());
+  BOOST_TEST(any.bound_host() == "0.0.0.0");
+  any.stop();
+}
+
 BOOST_AUTO_TEST_SUITE_END()
