@@ -429,7 +429,8 @@ class Checker {
   }
 
   static bool is_env_call(const ast::Expr& e) {
-    return e.kind == ast::ExprKind::Call && (e.op == "env" || e.op == "secret");
+    return e.kind == ast::ExprKind::Call &&
+           (e.op == "env" || e.op == "secret" || e.op == "secret_file");
   }
 
   void range(const ast::Option& o, const ast::Expr& e, const OptionSpec& spec, int64_t v) {

@@ -28,6 +28,7 @@ SLUICE_BUILTIN(hash);
 SLUICE_BUILTIN(sha256);
 SLUICE_BUILTIN(env);
 SLUICE_BUILTIN(secret);
+SLUICE_BUILTIN(secret_file);
 // numbers
 SLUICE_BUILTIN(to_int);
 SLUICE_BUILTIN(to_float);

@@ -1,5 +1,9 @@
-// coalesce hash sha256 env secret, and the generate functions seq random_* pick.
+// coalesce hash sha256 env secret secret_file, and the generate functions seq random_* pick.
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "dsl/eval/builtins.h"
 #include "dsl/eval/eval_util.h"
@@ -64,6 +68,20 @@ Value secret(const Value* a, size_t, const Context&) {
   if (v == nullptr)
     fail("secret(): environment variable " + a[0].as_string() + " is not set");
   std::string value(v);
+  secrets::add(value);
+  return Value::string(std::move(value));
+}
+
+// Docker/Kubernetes secrets: /run/secrets/NAME holds the value (one trailing newline dropped).
+Value secret_file(const Value* a, size_t, const Context&) {
+  if (a[0].type() != Type::String) type_error("secret_file", 1, a[0], "a string");
+  const std::string& path = a[0].as_string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("secret_file(): cannot read " + path + ": " + std::strerror(errno));
+  std::string value((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!value.empty() && value.back() == '\n') value.pop_back();
+  if (!value.empty() && value.back() == '\r') value.pop_back();
+  if (value.empty()) fail("secret_file(): " + path + " is empty");
   secrets::add(value);
   return Value::string(std::move(value));
 }

@@ -343,7 +343,8 @@ class Compiler {
       }
     }
     bool pure = !spec->generate_only && spec->name != std::string("now") &&
-                spec->name != std::string("env") && spec->name != std::string("secret");
+                spec->name != std::string("env") && spec->name != std::string("secret") &&
+                spec->name != std::string("secret_file");
     ExprPtr node = std::make_unique<CallNode>(spec, std::move(args));
     node->stype = st;
     if (pure && all) return fold(std::move(node), e.loc);

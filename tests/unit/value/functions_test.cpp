@@ -1,8 +1,13 @@
 // Every built-in function with normal, null and error inputs; null semantics; secrets.
+#include "dsl/eval/functions.h"
+
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <fstream>
 
 #include "ast_helpers.h"
-#include "dsl/eval/functions.h"
 #include "engine/common/secrets.h"
 #include "engine/value/temporal.h"
 
@@ -46,11 +51,12 @@ BOOST_AUTO_TEST_SUITE(functions)
 
 BOOST_AUTO_TEST_CASE(table_is_complete) {
   for (const char* name :
-       {"lower", "upper", "trim", "length", "substr", "replace", "concat", "coalesce", "now",
-        "to_string", "to_int", "to_float", "to_decimal", "round", "abs", "to_date",
-        "to_timestamp", "date_trunc", "year", "month", "day", "hash", "sha256", "mask",
-        "regex_match", "env", "secret", "seq", "random_int", "random_decimal", "pick",
-        "random_string"}) {
+       {"lower",          "upper",    "trim",         "length",      "substr",       "replace",
+        "concat",         "coalesce", "now",          "to_string",   "to_int",       "to_float",
+        "to_decimal",     "round",    "abs",          "to_date",     "to_timestamp", "date_trunc",
+        "year",           "month",    "day",          "hash",        "sha256",       "mask",
+        "regex_match",    "env",      "secret",       "secret_file", "seq",          "random_int",
+        "random_decimal", "pick",     "random_string"}) {
     const auto* f = sluice::eval::find_function(name);
     BOOST_REQUIRE_MESSAGE(f != nullptr, name);
     BOOST_TEST(f->impl != nullptr);
@@ -273,6 +279,25 @@ BOOST_AUTO_TEST_CASE(null_semantics_table) {
   }
   // and folded at compile time too
   BOOST_TEST(show(eval(call("lower", null()))) == "null:null");
+}
+
+// issue 21: Docker/Kubernetes secret files, redacted like secret().
+BOOST_AUTO_TEST_CASE(secret_file_reads_and_redacts) {
+  const std::string path = "/tmp/sluice_secret_file_test_" + std::to_string(::getpid());
+  {
+    std::ofstream out(path);
+    out << "f1le-S3cret-value\n";
+  }
+  auto v = sluice::eval::eval_constant(*call("secret_file", s(path)));
+  BOOST_REQUIRE(v.ok());
+  BOOST_TEST(v.value().as_string() == "f1le-S3cret-value");  // trailing newline dropped
+  BOOST_TEST(sluice::secrets::redact("pw=f1le-S3cret-value") == "pw=***");
+  std::remove(path.c_str());
+  auto missing = sluice::eval::eval_constant(*call("secret_file", s(path)));
+  BOOST_REQUIRE(!missing.ok());
+  BOOST_TEST(missing.err().message.find("cannot read " + path) != std::string::npos,
+             missing.err().message);
+  BOOST_TEST(sluice::eval::find_function("secret_file")->option_only);
 }
 
 BOOST_AUTO_TEST_CASE(secrets_never_in_errors) {
