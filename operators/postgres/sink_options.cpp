@@ -2,6 +2,7 @@
 
 #include "engine/common/secrets.h"
 #include "operators/common/stage_options.h"
+#include "operators/postgres/conninfo.h"
 
 namespace sluice::operators::postgres {
 namespace {
@@ -78,6 +79,7 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
   }
   o.url = url->as_string();
   register_url_secrets(o.url);
+  o.url = with_connection_defaults(o.url);
 
   auto it = cfg.expr_options.find("table");
   if (it != cfg.expr_options.end() && it->second != nullptr) {
