@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "dsl/eval/expr.h"
+#include "engine/common/secrets.h"
 #include "engine/runtime/option_text.h"
 
 namespace sluice::engine {
@@ -128,6 +129,11 @@ result<void> ConfigBuilder::add_option(const ast::Option& opt, const dsl::Option
   }
   auto v = constant_value(opt, e, spec->type);
   if (!v.ok()) return v.err();
+  // A secret option's value is a secret however it was given (env(), a concatenation, ...):
+  // redacted from logs, errors, status and dead letters like secret().
+  if (spec->type == OptType::Secret && v->type() == Type::String && !v->as_string().empty()) {
+    secrets::add(v->as_string());
+  }
   out.set(intern(opt.name), std::move(v).value());
   return {};
 }

@@ -217,7 +217,8 @@ OperatorRegistry make_registry() {
     k.spec.role = dsl::Role::Source;
     k.spec.kind = "counter";
     k.spec.options = {opt("count", OptType::Int), opt("key_mod", OptType::Int, "0"),
-                      opt("idle_after", OptType::Int), opt("pace_us", OptType::Int, "0")};
+                      opt("idle_after", OptType::Int), opt("pace_us", OptType::Int, "0"),
+                      opt("password", OptType::Secret)};
     k.source = [](const StageConfig& c) -> result<std::unique_ptr<Source>> {
       return std::unique_ptr<Source>(new CounterSource(c));
     };

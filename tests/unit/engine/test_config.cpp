@@ -1,6 +1,7 @@
 // ConfigBuilder: constant options, defaults per type, per-record options, settings.
 #include <boost/test/unit_test.hpp>
 
+#include "engine/common/secrets.h"
 #include "engine/runtime/actor_setup.h"
 #include "engine/runtime/checkpoint_store.h"
 #include "engine/runtime/config_builder.h"
@@ -31,6 +32,22 @@ BOOST_AUTO_TEST_CASE(option_texts) {
   BOOST_TEST(p.delay_us(1) == 100000);
   BOOST_TEST(p.delay_us(3) == 400000);
   BOOST_TEST(p.delay_us(30) == 10000000);
+}
+
+// issue 21 (point 5): a secret option given by env() is redacted like secret().
+BOOST_AUTO_TEST_CASE(secret_options_from_env_are_redacted) {
+  setenv("SLUICE_T_ENV_PW", "env-Pa55-w0rd-xyz", 1);
+  auto file = test::parse(R"(
+pipeline cfg {
+  source counter src { count = 1  password = env("SLUICE_T_ENV_PW") }
+}
+)");
+  auto reg = test::make_registry();
+  const auto* spec = reg.find(dsl::Role::Source, "counter");
+  auto c = ConfigBuilder::stage("cfg", file->pipelines.at(0).stages.at(0), &spec->spec, "/tmp/x");
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->option_string("password") == "env-Pa55-w0rd-xyz");
+  BOOST_TEST(secrets::redact("login failed for env-Pa55-w0rd-xyz") == "login failed for ***");
 }
 
 BOOST_AUTO_TEST_CASE(stage_config_from_ast) {
