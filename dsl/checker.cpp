@@ -428,9 +428,11 @@ class Checker {
     diags_.error(e.loc, "option '" + o.name + "' expects " + want + ", got " + got_text);
   }
 
+  // env(), secret(), secret_file(): the functions allowed only in options.
   static bool is_env_call(const ast::Expr& e) {
-    return e.kind == ast::ExprKind::Call &&
-           (e.op == "env" || e.op == "secret" || e.op == "secret_file");
+    if (e.kind != ast::ExprKind::Call) return false;
+    const auto* f = eval::find_function(e.op);
+    return f != nullptr && f->option_only;
   }
 
   void range(const ast::Option& o, const ast::Expr& e, const OptionSpec& spec, int64_t v) {

@@ -26,6 +26,8 @@
 
 namespace sluice::runtime {
 namespace {
+// The help text is laid out as printed.
+// clang-format off
 const char* kHelp =
     "usage: sluice run FILE [--watch] [--exit-when-idle DURATION] [--state-dir DIR] [--metrics ADDR]\n"
     "                       [--log-format text|json] [--progress-interval DURATION] [--quiet]\n\n"
@@ -48,6 +50,7 @@ const char* kHelp =
     "                      kept), nothing lost or duplicated. With --metrics, `sluice reload FILE`\n"
     "                      (POST /reload) does the same on demand.\n"
     "Exit codes: 0 ok, 1 invalid pipeline, 2 usage, 3 runtime failure.\n";
+// clang-format on
 
 extern "C" void on_stop_signal(int) { engine::request_stop(); }
 

@@ -41,12 +41,12 @@ struct BinlogStream::Impl {
   };
   std::unordered_map<uint64_t, Entry> tables;
   std::string file;
-  size_t host = 0;         // index in cfg.hosts of the server streamed from
-  uint32_t server_id = 0;  // its @@server_id
+  size_t host = 0;          // index in cfg.hosts of the server streamed from
+  uint32_t server_id = 0;   // its @@server_id
   std::string server_uuid;  // its @@server_uuid (MySQL)
-  GtidState gtids;         // the state after `committed`
-  std::string gtid;        // GTID of the transaction being read
-  struct Pending {         // added to `gtids` at the transaction's commit
+  GtidState gtids;          // the state after `committed`
+  std::string gtid;         // GTID of the transaction being read
+  struct Pending {          // added to `gtids` at the transaction's commit
     enum class Kind : uint8_t { None, Maria, MySql } kind = Kind::None;
     MariaGtid maria;
     std::string uuid;

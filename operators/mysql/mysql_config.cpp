@@ -28,16 +28,18 @@ bool wildcard_match(const std::string& p, const std::string& t) {
   return pi == p.size();
 }
 
+namespace {
+// "name" -> "DATABASE.name" ("*.name" without a database); "db.name" as is.
+std::string qualify(const std::string& database, const std::string& t) {
+  if (t.find('.') != std::string::npos) return t;
+  return (database.empty() ? std::string("*") : database) + "." + t;
+}
+}  // namespace
+
 TableFilter::TableFilter(std::string database, std::vector<std::string> tables)
     : database_(std::move(database)) {
-  for (auto& t : tables) {
-    if (t.find('.') != std::string::npos)
-      patterns_.push_back(t);
-    else
-      patterns_.push_back((database_.empty() ? std::string("*") : database_) + "." + t);
-  }
-  if (patterns_.empty())
-    patterns_.push_back((database_.empty() ? std::string("*") : database_) + ".*");
+  for (auto& t : tables) patterns_.push_back(qualify(database_, t));
+  if (patterns_.empty()) patterns_.push_back(qualify(database_, "*"));
 }
 
 bool TableFilter::matches(const std::string& db, const std::string& table) const {
@@ -52,13 +54,6 @@ bool TableFilter::matches(const std::string& db, const std::string& table) const
   }
   return false;
 }
-
-namespace {
-std::string qualify(const std::string& database, const std::string& t) {
-  if (t.find('.') != std::string::npos) return t;
-  return (database.empty() ? std::string("*") : database) + "." + t;
-}
-}  // namespace
 
 KeyRules::KeyRules(const std::string& database, std::vector<std::string> all,
                    std::vector<Rule> rules)

@@ -73,8 +73,8 @@ BOOST_AUTO_TEST_CASE(a_second_run_on_the_same_state_dir_refuses_to_start) {
   // State files are the owner's alone (issue 21, point 5).
   for (const char* f : {"/checkpoint.json", "/.lock"}) {
     auto perms = std::filesystem::status(dir.file("state") + f).permissions();
-    BOOST_TEST((perms == (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)),
-               f);
+    BOOST_TEST(
+        (perms == (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)), f);
   }
 }
 
