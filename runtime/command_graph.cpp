@@ -25,7 +25,7 @@ const char* kHelp =
     "graphviz)\n"
     "  --endpoint ADDR  decorate stages and edges with live rates, lag and dead letters from a "
     "running\n"
-    "                   `sluice run --metrics ADDR`\n";
+    "                   `sluice run --api ADDR` (token from $SLUICE_API_TOKEN)\n";
 
 std::string find_dot() {
   const char* path = std::getenv("PATH");

@@ -10,6 +10,7 @@
 #include "engine/cluster/node.h"
 #include "engine/cluster/worker.h"
 #include "engine/common/logger.h"
+#include "engine/common/secrets.h"
 #include "runtime/cli_args.h"
 #include "runtime/commands.h"
 
@@ -51,6 +52,7 @@ int command_node(const std::vector<std::string>& argv) {
     std::fprintf(stderr, "sluice node: --listen and --state are required\n\n%s", kHelp);
     return kExitUsage;
   }
+  secrets::add_connection_string(o.state_url);
   log::set_json(args->get("--log-format").value_or("text") == "json");
   std::string safe = o.listen;
   for (char& c : safe) {
@@ -80,6 +82,7 @@ int command_node_worker(const std::vector<std::string>& argv) {
   }
   cluster::WorkerOptions o;
   o.state_url = url;
+  secrets::add_connection_string(o.state_url);
   o.node = args->get("--node").value_or("");
   o.pipeline = *args->get("--pipeline");
   o.file = *args->get("--file");

@@ -1,4 +1,4 @@
-// sluice reload FILE [--endpoint ADDR] [--pipeline NAME]: hot-reloads a running node.
+// sluice reload FILE [--endpoint ADDR] [--pipeline NAME]: hot-reloads a running node (its --api).
 #include <cctype>
 #include <cstdio>
 
@@ -12,14 +12,14 @@ namespace sluice::runtime {
 namespace {
 const char* kHelp =
     "usage: sluice reload FILE [--endpoint ADDR] [--pipeline NAME]\n\n"
-    "Hot-reloads the pipelines of a running `sluice run --metrics ADDR` node with FILE.\n"
+    "Hot-reloads the pipelines of a running `sluice run --api ADDR` node with FILE.\n"
     "FILE is checked first (the same messages as `sluice check`); an invalid file changes\n"
     "nothing. Otherwise the node takes a checkpoint barrier, replaces the changed stages,\n"
     "keeps the unchanged ones (actors and state), starts added pipelines and stops removed\n"
     "ones; nothing is lost or written twice. One line per pipeline is printed, e.g.\n"
     "  reload of p: pause 42.0 ms, kept [src], replaced [t], added [], removed []\n"
-    "  --endpoint ADDR   the node's control endpoint\n"
-    "                    (default $SLUICE_ENDPOINT, else 127.0.0.1:9464)\n"
+    "  --endpoint ADDR   the node's API (HOST:PORT or https://HOST:PORT; default\n"
+    "                    $SLUICE_ENDPOINT, else 127.0.0.1:9465); token from $SLUICE_API_TOKEN\n"
     "  --pipeline NAME   reload only that pipeline of FILE (others are left alone)\n"
     "Exit codes: 0 reloaded, 1 invalid file, 2 usage, 3 the node refused or cannot be reached.\n";
 

@@ -18,8 +18,7 @@
 #include "operators/registry.h"
 #include "runtime/cli_args.h"
 #include "runtime/commands.h"
-#include "runtime/http_server.h"
-#include "runtime/management_api.h"
+#include "runtime/listeners.h"
 #include "runtime/progress_reporter.h"
 #include "runtime/reload_service.h"
 #include "runtime/run_summary.h"
@@ -30,24 +29,31 @@ namespace {
 // clang-format off
 const char* kHelp =
     "usage: sluice run FILE [--watch] [--exit-when-idle DURATION] [--state-dir DIR] [--metrics ADDR]\n"
+    "                       [--api ADDR [--api-token-file FILE] [--api-tls-cert FILE --api-tls-key FILE]]\n"
     "                       [--log-format text|json] [--progress-interval DURATION] [--quiet]\n\n"
     "Runs every pipeline in FILE until its bounded sources are done, or until SIGINT/SIGTERM\n"
     "(in-flight records are drained and checkpointed; exit 0).\n"
     "  --exit-when-idle D  exit after all bounded work is done and nothing new arrived for D (2s, 500ms)\n"
     "  --state-dir DIR     keep offsets and checkpoints under DIR/<pipeline> (default: settings.state_dir,\n"
     "                      else var/<pipeline>)\n"
-    "  --metrics ADDR      serve Prometheus metrics at http://ADDR/metrics and the management API\n"
-    "                      (GET /pipelines, /pipelines/NAME, POST /pipelines/NAME/pause|resume,\n"
-    "                      GET /pipelines/NAME/dead-letters); e.g. 127.0.0.1:9464 (a bare port binds\n"
-    "                      127.0.0.1; 0.0.0.0:PORT every interface). See docs/operations.md\n"
-    "  --log-format F      text (default) or json: one JSON object per log line\n"
+    "  --metrics ADDR      serve Prometheus metrics at http://ADDR/metrics, /health and /ready (read-only,\n"
+    "                      no authentication); e.g. 127.0.0.1:9464 (a bare port binds 127.0.0.1;\n"
+    "                      0.0.0.0:PORT every interface)\n"
+    "  --api ADDR          serve the management API (pipelines, status, pause/resume, reload, dead\n"
+    "                      letters, replay) on ADDR, e.g. 127.0.0.1:9465 (a bare port binds 127.0.0.1);\n"
+    "                      requests need `Authorization: Bearer TOKEN` when a token is set; a\n"
+    "                      non-loopback ADDR requires one. Cross-origin browser requests are refused\n"
+    "  --api-token-file F  the API token (first line of F); default $SLUICE_API_TOKEN\n"
+    "  --api-tls-cert F, --api-tls-key F  serve the API over HTTPS with this PEM certificate and key\n"
+    "                      (clients: `--endpoint https://HOST:PORT`, CA in $SLUICE_API_CA)\n"
+    "                      See docs/operations.md, section Security\n"    "  --log-format F      text (default) or json: one JSON object per log line\n"
     "  --progress-interval D  bounded reads (snapshots, counted generate) print a progress line every D\n"
     "                      when stderr is not a terminal (default 10s); a terminal gets a progress bar\n"
     "  --quiet             no summary table, no progress, no info logs\n"
     "  --watch             hot-reload FILE when it changes: an invalid file is reported (as by\n"
     "                      `sluice check`) and the running graph keeps running; a valid one is\n"
     "                      swapped in at a checkpoint barrier (changed stages replaced, unchanged ones\n"
-    "                      kept), nothing lost or duplicated. With --metrics, `sluice reload FILE`\n"
+    "                      kept), nothing lost or duplicated. With --api, `sluice reload FILE`\n"
     "                      (POST /reload) does the same on demand.\n"
     "Exit codes: 0 ok, 1 invalid pipeline, 2 usage, 3 runtime failure.\n";
 // clang-format on
@@ -123,10 +129,11 @@ class FileWatcher {
 
 int command_run(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
-  auto args = cli::parse_command("run", argv,
-                                 {"--exit-when-idle", "--state-dir", "--metrics", "--log-format",
-                                  "--progress-interval"},
-                                 {"--watch", "--quiet"}, kHelp, exit_code);
+  auto args = cli::parse_command(
+      "run", argv,
+      {"--exit-when-idle", "--state-dir", "--metrics", "--api", "--api-token-file",
+       "--api-tls-cert", "--api-tls-key", "--log-format", "--progress-interval"},
+      {"--watch", "--quiet"}, kHelp, exit_code);
   if (!args) return exit_code;
   if (args->positional.size() != 1) {
     std::fprintf(stderr, "sluice run: expected exactly one FILE\n\n%s", kHelp);
@@ -171,19 +178,16 @@ int command_run(const std::vector<std::string>& argv) {
   auto reloader = std::make_shared<engine::Reloader>();
   opts.reloader = reloader;
   auto reload_service = std::make_shared<ReloadService>(reloader);
-  std::unique_ptr<ManagementApi> api;
-  std::unique_ptr<HttpServer> server;
-  if (auto addr = args->get("--metrics")) {
-    api = std::make_unique<ManagementApi>(live);
-    api->set_reload_service(reload_service);
-    server = std::make_unique<HttpServer>([a = api.get()](const HttpRequest& r) { return a->handle(r); });
-    auto started = server->start(*addr);
-    if (!started.ok()) {
-      std::fprintf(stderr, "sluice run: --metrics: %s\n", started.err().message.c_str());
-      return kExitUsage;
-    }
-    api->start_sampler();
-    log::info("metrics", "serving /metrics and the management API on port " + std::to_string(server->port()));
+  Listeners listeners(live, reload_service);
+  ListenerOptions lo;
+  lo.metrics_addr = args->get("--metrics").value_or("");
+  lo.api_addr = args->get("--api").value_or("");
+  lo.api_token_file = args->get("--api-token-file").value_or("");
+  lo.api_tls_cert = args->get("--api-tls-cert").value_or("");
+  lo.api_tls_key = args->get("--api-tls-key").value_or("");
+  if (auto started = listeners.start(lo); !started.ok()) {
+    std::fprintf(stderr, "sluice run: %s\n", started.err().message.c_str());
+    return kExitUsage;
   }
   std::unique_ptr<ProgressReporter> progress;
   if (!opts.quiet) {
@@ -202,8 +206,7 @@ int command_run(const std::vector<std::string>& argv) {
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (progress) progress->stop();
-  if (server) server->stop();
-  if (api) api->stop_sampler();
+  listeners.stop();
   if (!opts.quiet) print_run_summary(result, stderr);
   return result.exit_code;
 }

@@ -12,10 +12,13 @@ namespace sluice::runtime {
 namespace {
 const char* kHelp =
     "usage: sluice status [--endpoint ADDR] [--pipeline NAME]\n"
-    "       sluice status --cluster HOST:PORT   (nodes, pipelines, owners, lag, errors; docs/cluster.md)\n\n"
+    "       sluice status --cluster HOST:PORT   (nodes, pipelines, owners, lag, errors; "
+    "docs/cluster.md)\n\n"
     "Prints the state, checkpoint, lag, rates and per-stage counters of the pipelines of a "
     "running\n"
-    "`sluice run --metrics ADDR`. ADDR defaults to $SLUICE_ENDPOINT, else 127.0.0.1:9464.\n"
+    "`sluice run --api ADDR`. ADDR (HOST:PORT or https://HOST:PORT) defaults to $SLUICE_ENDPOINT,\n"
+    "else 127.0.0.1:9465. The token is read from $SLUICE_API_TOKEN, the CA of an https endpoint\n"
+    "from $SLUICE_API_CA.\n"
     "Exit codes: 0 ok, 2 usage, 3 the endpoint cannot be reached or a pipeline failed.\n";
 
 const Value* field(const Value& v, const char* name) { return json_field(v, name); }
@@ -116,7 +119,7 @@ void print_stages(const Value& p) {
 
 std::string default_endpoint() {
   const char* env = std::getenv("SLUICE_ENDPOINT");
-  return env && *env ? env : "127.0.0.1:9464";
+  return env && *env ? env : "127.0.0.1:9465";
 }
 
 int command_status(const std::vector<std::string>& argv) {
@@ -128,7 +131,7 @@ int command_status(const std::vector<std::string>& argv) {
   const std::string endpoint = args->get("--endpoint").value_or(default_endpoint());
   auto list = get_json(endpoint, "/pipelines");
   if (!list.ok()) {
-    std::fprintf(stderr, "sluice status: %s (is `sluice run --metrics %s` running?)\n",
+    std::fprintf(stderr, "sluice status: %s (is `sluice run --api %s` running?)\n",
                  list.err().message.c_str(), endpoint.c_str());
     return kExitRuntime;
   }

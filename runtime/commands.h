@@ -29,7 +29,7 @@ int command_status_cluster(const std::string& address);
 // $SLUICE_CLUSTER, else "" (deploy, undeploy, status --cluster).
 std::string default_cluster();
 
-// $SLUICE_ENDPOINT, else 127.0.0.1:9464 (status, graph --endpoint).
+// $SLUICE_ENDPOINT, else 127.0.0.1:9465 (status, reload, graph --endpoint): `run --api`.
 std::string default_endpoint();
 
 }  // namespace sluice::runtime

@@ -1,15 +1,52 @@
 #include "runtime/http_client.h"
 
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <httplib.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 
 namespace sluice::runtime {
+namespace {
+
+// "https://h:p" stays; "h:p", ":p" and "p" become "http://h:p" (no host = 127.0.0.1).
+result<std::string> base_url(const std::string& addr) {
+  if (addr.rfind("http://", 0) == 0 || addr.rfind("https://", 0) == 0) return addr;
+  std::string host;
+  int port = 0;
+  if (!split_host_port(addr, host, port)) {
+    return error::permanent("'" + addr + "' is not HOST:PORT (e.g. 127.0.0.1:9465)");
+  }
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(port);
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+std::string describe(httplib::Error e) {
+  switch (e) {
+    case httplib::Error::Connection:
+      return "connection refused or host unreachable (is `sluice run --api` listening there?)";
+    case httplib::Error::ConnectionTimeout:
+      return "no connection in time";
+    case httplib::Error::SSLLoadingCerts:
+      return "cannot load the CA file in SLUICE_API_CA";
+    case httplib::Error::Read:
+      return "no answer in time";
+    case httplib::Error::Write:
+      return "the request could not be sent";
+    case httplib::Error::SSLConnection:
+      return "TLS handshake failed (an https:// endpoint for a plain listener, or the reverse?)";
+    case httplib::Error::SSLServerVerification:
+      return "the server's certificate is not trusted (set SLUICE_API_CA to the CA file that "
+             "signed it)";
+    default:
+      return httplib::to_string(e);
+  }
+}
+
+}  // namespace
 
 result<HttpResponse> http_request(const std::string& addr, const std::string& method,
                                   const std::string& path, int timeout_ms) {
@@ -19,68 +56,28 @@ result<HttpResponse> http_request(const std::string& addr, const std::string& me
 result<HttpResponse> http_request(const std::string& addr, const std::string& method,
                                   const std::string& path, const std::string& body,
                                   int timeout_ms) {
-  std::string host;
-  int port = 0;
-  if (!split_host_port(addr, host, port)) {
-    return error::permanent("'" + addr + "' is not HOST:PORT (e.g. 127.0.0.1:9464)");
+  auto url = base_url(addr);
+  if (!url.ok()) return url.err();
+  httplib::Client client(*url);
+  if (!client.is_valid()) return error::permanent("'" + addr + "' is not a usable endpoint");
+  const time_t sec = timeout_ms / 1000, usec = (timeout_ms % 1000) * 1000;
+  client.set_connection_timeout(sec, usec);
+  client.set_read_timeout(sec, usec);
+  client.set_write_timeout(sec, usec);
+  if (const std::string ca = env("SLUICE_API_CA"); !ca.empty()) client.set_ca_cert_path(ca.c_str());
+  if (const std::string token = env("SLUICE_API_TOKEN"); !token.empty()) {
+    client.set_bearer_token_auth(token.c_str());
   }
-  if (host.empty()) host = "127.0.0.1";
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  const std::string port_text = std::to_string(port);
-  int rc = ::getaddrinfo(host.c_str(), port_text.c_str(), &hints, &res);
-  if (rc != 0) return error::transient("cannot resolve '" + host + "': " + ::gai_strerror(rc));
-  int fd = -1;
-  std::string last_error = "no address";
-  for (addrinfo* ai = res; ai; ai = ai->ai_next) {
-    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) continue;
-    if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) break;
-    last_error = std::strerror(errno);
-    ::close(fd);
-    fd = -1;
+  httplib::Result r =
+      method == "POST" ? client.Post(path.c_str(), body, "text/plain") : client.Get(path.c_str());
+  if (!r) {
+    return error::transient("cannot reach " + addr + ": " + describe(r.error()));
   }
-  ::freeaddrinfo(res);
-  if (fd < 0) return error::transient("cannot connect to " + addr + ": " + last_error);
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + host + ":" + port_text +
-                    "\r\nContent-Length: " + std::to_string(body.size()) +
-                    "\r\nConnection: close\r\n\r\n" + body;
-  size_t off = 0;
-  while (off < req.size()) {
-    ssize_t n = ::send(fd, req.data() + off, req.size() - off, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return error::transient("cannot send to " + addr);
-    }
-    off += static_cast<size_t>(n);
-  }
-  std::string buf;
-  char chunk[8192];
-  while (true) {
-    pollfd p{fd, POLLIN, 0};
-    int pr = ::poll(&p, 1, timeout_ms);
-    if (pr <= 0) {
-      ::close(fd);
-      return error::transient("timeout waiting for " + addr);
-    }
-    ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    buf.append(chunk, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  auto head_end = buf.find("\r\n\r\n");
-  if (buf.compare(0, 5, "HTTP/") != 0 || head_end == std::string::npos) {
-    return error::permanent("malformed HTTP response from " + addr);
-  }
-  HttpResponse r;
-  auto sp = buf.find(' ');
-  r.status = std::atoi(buf.c_str() + sp + 1);
-  r.body = buf.substr(head_end + 4);
-  return r;
+  HttpResponse out;
+  out.status = r->status;
+  out.body = r->body;
+  out.content_type = r->get_header_value("Content-Type");
+  return out;
 }
 
 }  // namespace sluice::runtime

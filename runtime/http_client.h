@@ -1,4 +1,7 @@
-// A minimal blocking HTTP/1.1 client for `sluice status` and `sluice graph --endpoint`.
+// The CLI's HTTP client (`sluice status`, `graph --endpoint`, `reload`), on cpp-httplib.
+// ADDR is HOST:PORT, :PORT or PORT (127.0.0.1), or http://HOST:PORT / https://HOST:PORT.
+// Every request carries `Authorization: Bearer $SLUICE_API_TOKEN` when that variable is set;
+// https verifies the server against $SLUICE_API_CA (a PEM file) or the system's CAs.
 #pragma once
 #include <string>
 
@@ -7,8 +10,8 @@
 
 namespace sluice::runtime {
 
-// Sends METHOD PATH to ADDR (HOST:PORT; an empty host is 127.0.0.1) and returns the status and
-// body. Errors: cannot connect, timeout, malformed response.
+// Sends METHOD PATH (GET or POST; PATH may carry a query) to ADDR and returns the status and
+// body. Errors: cannot connect, TLS refused, timeout.
 result<HttpResponse> http_request(const std::string& addr, const std::string& method,
                                   const std::string& path, int timeout_ms = 5000);
 // The same with a request body (`sluice reload` posts the pipeline file).

@@ -1,72 +1,50 @@
 #include "runtime/http_server.h"
 
 #include <arpa/inet.h>
+#include <httplib.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cctype>
-#include <cerrno>
+#include <chrono>
 #include <cstring>
 
 namespace sluice::runtime {
 namespace {
-constexpr size_t kMaxRequest = 64 * 1024;
+constexpr size_t kMaxRequest = 1024 * 1024;
 
-bool send_all(int fd, const std::string& data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    off += static_cast<size_t>(n);
-  }
-  return true;
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
-// Reads until the headers and Content-Length bytes of body arrived (2 s per read).
-bool read_request(int fd, HttpRequest& req) {
-  std::string buf;
-  size_t header_end = std::string::npos;
-  size_t content_length = 0;
-  char chunk[4096];
-  while (true) {
-    if (header_end != std::string::npos && buf.size() >= header_end + 4 + content_length) break;
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, 2000) <= 0) return false;
-    ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    buf.append(chunk, static_cast<size_t>(n));
-    if (buf.size() > kMaxRequest) return false;
-    if (header_end == std::string::npos) {
-      header_end = buf.find("\r\n\r\n");
-      if (header_end != std::string::npos) {
-        std::string headers = buf.substr(0, header_end);
-        for (char& c : headers) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        auto cl = headers.find("\ncontent-length:");
-        if (cl != std::string::npos)
-          content_length = std::strtoul(headers.c_str() + cl + 16, nullptr, 10);
-        if (content_length > kMaxRequest) return false;
-      }
-    }
-  }
-  const size_t line_end = buf.find("\r\n");
-  std::string line = buf.substr(0, line_end);
-  auto sp1 = line.find(' ');
-  auto sp2 = line.find(' ', sp1 == std::string::npos ? 0 : sp1 + 1);
-  if (sp1 == std::string::npos || sp2 == std::string::npos) return false;
-  req.method = line.substr(0, sp1);
-  std::string target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-  if (auto q = target.find('?'); q != std::string::npos) {
-    req.query = target.substr(q + 1);
-    target.resize(q);
-  }
-  req.path = target;
-  req.body = buf.substr(header_end + 4, content_length);
-  return true;
+HttpRequest to_request(const httplib::Request& in) {
+  HttpRequest r;
+  r.method = in.method;
+  r.path = in.path;
+  if (auto q = in.target.find('?'); q != std::string::npos) r.query = in.target.substr(q + 1);
+  r.body = in.body;
+  for (const auto& [name, value] : in.headers) r.headers.emplace(lower(name), value);
+  return r;
+}
+
+// The numeric address HOST resolves to (the first one), so that the bound address is known.
+result<std::string> numeric_host(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* res = nullptr;
+  int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &res);
+  if (rc != 0 || !res)
+    return error::permanent("cannot resolve '" + host + "': " + ::gai_strerror(rc));
+  char text[INET6_ADDRSTRLEN] = {};
+  const void* in =
+      res->ai_family == AF_INET6
+          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(res->ai_addr)->sin6_addr)
+          : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr);
+  ::inet_ntop(res->ai_family, in, text, sizeof text);
+  ::freeaddrinfo(res);
+  return std::string(text);
 }
 }  // namespace
 
@@ -78,12 +56,20 @@ const char* http_reason(int status) {
       return "Accepted";
     case 400:
       return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
     case 404:
       return "Not Found";
     case 405:
       return "Method Not Allowed";
     case 409:
       return "Conflict";
+    case 422:
+      return "Unprocessable Entity";
+    case 503:
+      return "Service Unavailable";
     case 501:
       return "Not Implemented";
     default:
@@ -106,6 +92,9 @@ bool split_host_port(const std::string& addr, std::string& host, int& port) {
   return port >= 0 && port <= 65535;
 }
 
+HttpServer::HttpServer(HttpHandler handler, HttpServerOptions options)
+    : handler_(std::move(handler)), options_(std::move(options)) {}
+
 HttpServer::~HttpServer() { stop(); }
 
 result<void> HttpServer::start(const std::string& addr) {
@@ -114,85 +103,87 @@ result<void> HttpServer::start(const std::string& addr) {
   if (!split_host_port(addr, host, port)) {
     return error::permanent("'" + addr + "' is not HOST:PORT (e.g. 127.0.0.1:9464)");
   }
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
-  addrinfo* res = nullptr;
-  const std::string port_text = std::to_string(port);
-  int rc = ::getaddrinfo(host.c_str(), port_text.c_str(), &hints, &res);
-  if (rc != 0) return error::permanent("cannot resolve '" + host + "': " + ::gai_strerror(rc));
-  std::string last_error = "no address";
-  for (addrinfo* ai = res; ai; ai = ai->ai_next) {
-    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) continue;
-    int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && ::listen(fd, 64) == 0) {
-      listen_fd_ = fd;
-      break;
-    }
-    last_error = std::strerror(errno);
-    ::close(fd);
+  auto numeric = numeric_host(host);
+  if (!numeric.ok()) return numeric.err();
+  if (options_.tls_cert.empty() != options_.tls_key.empty()) {
+    return error::permanent("TLS needs both a certificate and a key file");
   }
-  ::freeaddrinfo(res);
-  if (listen_fd_ < 0) return error::permanent("cannot listen on " + addr + ": " + last_error);
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len);
-  port_ = ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
-                                         : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
-  char host_text[INET6_ADDRSTRLEN] = {};
-  const void* in = ss.ss_family == AF_INET6
-                       ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr)
-                       : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&ss)->sin_addr);
-  ::inet_ntop(ss.ss_family, in, host_text, sizeof host_text);
-  bound_host_ = host_text;
-  stop_ = false;
-  thread_ = std::thread([this] { serve(); });
+  if (!options_.tls_cert.empty()) {
+    auto tls =
+        std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(), options_.tls_key.c_str());
+    if (!tls->is_valid()) {
+      return error::permanent("cannot load the TLS certificate '" + options_.tls_cert +
+                              "' and key '" + options_.tls_key +
+                              "' (PEM files readable by this user?)");
+    }
+    server_ = std::move(tls);
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
+  const size_t threads = static_cast<size_t>(std::max(1, options_.threads));
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_->set_read_timeout(options_.read_timeout_ms / 1000,
+                            (options_.read_timeout_ms % 1000) * 1000);
+  server_->set_write_timeout(options_.write_timeout_ms / 1000,
+                             (options_.write_timeout_ms % 1000) * 1000);
+  server_->set_payload_max_length(kMaxRequest);
+  auto route = [this](const httplib::Request& in, httplib::Response& out) {
+    HttpResponse resp;
+    try {
+      resp = handler_(to_request(in));
+    } catch (const std::exception& e) {
+      resp = HttpResponse{500, "text/plain", std::string("internal error: ") + e.what() + "\n", {}};
+    }
+    out.status = resp.status;
+    for (const auto& [name, value] : resp.headers) out.set_header(name, value);
+    out.set_content(resp.body, resp.content_type.c_str());
+  };
+  // cpp-httplib 0.11 answers a POST without Content-Length (`curl -X POST URL`) with a bare 400
+  // before any handler runs; say what to do instead.
+  server_->set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& in, httplib::Response& out) {
+        if (out.status != 400 || !out.body.empty())
+          return httplib::Server::HandlerResponse::Unhandled;
+        std::string why = "bad request\n";
+        if (in.method != "GET" && !in.has_header("Content-Length")) {
+          why = "send a Content-Length header (curl: add -d '' to a POST without a body)\n";
+        }
+        out.set_content(why, "text/plain");
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  const char* any = ".*";
+  server_->Get(any, route)
+      .Post(any, route)
+      .Put(any, route)
+      .Patch(any, route)
+      .Delete(any, route)
+      .Options(any, route);
+  const bool bound = port == 0 ? (port = server_->bind_to_any_port(*numeric)) > 0
+                               : server_->bind_to_port(*numeric, port);
+  if (!bound) {
+    server_.reset();
+    return error::permanent("cannot listen on " + addr + ": " + std::strerror(errno));
+  }
+  port_ = port;
+  bound_host_ = *numeric;
+  thread_ = std::thread([s = server_.get()] { s->listen_after_bind(); });
+  // stop() only stops a server that is already in its accept loop.
+  for (int i = 0; i < 5000 && !server_->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return {};
 }
 
 void HttpServer::stop() {
-  stop_ = true;
+  if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
-  if (listen_fd_ >= 0) ::close(listen_fd_);
-  listen_fd_ = -1;
+  server_.reset();
 }
 
-void HttpServer::serve() {
-  while (!stop_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) continue;
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    handle(fd);
-    ::close(fd);
-  }
-}
-
-void HttpServer::handle(int fd) {
-  HttpRequest req;
-  HttpResponse resp;
-  if (!read_request(fd, req)) {
-    resp.status = 400;
-    resp.content_type = "text/plain";
-    resp.body = "bad request\n";
-  } else {
-    try {
-      resp = handler_(req);
-    } catch (const std::exception& e) {
-      resp.status = 500;
-      resp.content_type = "text/plain";
-      resp.body = std::string("internal error: ") + e.what() + "\n";
-    }
-  }
-  std::string head = "HTTP/1.1 " + std::to_string(resp.status) + " " + http_reason(resp.status) +
-                     "\r\nContent-Type: " + resp.content_type +
-                     "\r\nContent-Length: " + std::to_string(resp.body.size()) +
-                     "\r\nConnection: close\r\n\r\n";
-  if (req.method != "HEAD") head += resp.body;
-  send_all(fd, head);
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  in_addr a{};
+  return ::inet_pton(AF_INET, host.c_str(), &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 
 }  // namespace sluice::runtime

@@ -221,13 +221,6 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
   const auto parts = split_path(req.path);
   const bool get = req.method == "GET" || req.method == "HEAD";
   const bool post = req.method == "POST";
-  if (parts.size() == 1 && parts[0] == "metrics") {
-    if (!get) return error_response(405, "use GET /metrics");
-    HttpResponse r;
-    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = render_prometheus(*live_);
-    return r;
-  }
   // Hot reload: the body is the new file; 422 with the check diagnostics when it is invalid.
   auto reload = [&](const std::string& only) -> HttpResponse {
     if (!reload_) return error_response(501, "this node was started without hot reload");
@@ -256,8 +249,8 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
     return reload("");
   }
   if (parts.empty() || parts[0] != "pipelines") {
-    return error_response(
-        404, "unknown path " + req.path + " (try /metrics, /pipelines, /pipelines/NAME)");
+    return error_response(404, "unknown path " + req.path +
+                                   " (try /pipelines, /pipelines/NAME; /metrics is on --metrics)");
   }
   if (parts.size() == 1) {
     if (!get) return error_response(405, "use GET /pipelines");

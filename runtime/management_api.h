@@ -1,5 +1,4 @@
-// The HTTP surface of `sluice run --metrics ADDR`:
-//   GET  /metrics                              Prometheus text
+// The management API of `sluice run --api ADDR` (behind guard_api: token, no cross-origin):
 //   GET  /pipelines                            every pipeline: state, lag, counts, rates
 //   GET  /pipelines/{name}                     the same plus its stages
 //   POST /pipelines/{name}/pause|resume        sources stop / start polling

@@ -144,7 +144,8 @@ BOOST_AUTO_TEST_CASE(a_lost_server_shows_in_status_then_fails_after_reconnect_ti
   Writer w(rig.my);
   w.burst(20);
   const std::string addr = "127.0.0.1:" + std::to_string(free_port());
-  rig.start({"--metrics", addr});
+  const std::string api = "127.0.0.1:" + std::to_string(free_port());
+  rig.start({"--metrics", addr, "--api", api});
   std::string d = wait_converged(rig, 20, std::chrono::seconds(60));
   BOOST_REQUIRE_MESSAGE(d.empty(), d << rig.log_tail());
   rig.my.shutdown(SIGTERM);
@@ -157,7 +158,7 @@ BOOST_AUTO_TEST_CASE(a_lost_server_shows_in_status_then_fails_after_reconnect_ti
                       std::string::npos) {
       metric = true;
     }
-    auto st = run_sluice({"status", "--endpoint", addr});
+    auto st = run_sluice({"status", "--endpoint", api});
     if (st.out.find("reconnecting for") != std::string::npos) status = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }

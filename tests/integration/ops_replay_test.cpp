@@ -75,7 +75,7 @@ BOOST_AUTO_TEST_CASE(dead_letters_replayed_after_the_target_is_fixed) {
              "  sink file dlq { path = \"" + dir.file("dlq.jsonl") + "\" }\n"
              "}\n");
   const std::string addr = "127.0.0.1:" + std::to_string(free_port());
-  Child node({sluice_bin(), "run", dir.file("p.pipe"), "--metrics", addr});
+  Child node({sluice_bin(), "run", dir.file("p.pipe"), "--api", addr});
   auto count = [&] { return pg.psql("SELECT count(*) FROM items"); };
 
   // 60 rows land; the 10 multiples of seven are dead letters (held by the API, in the file).

@@ -1,4 +1,5 @@
-// Operating a running node: `sluice run --metrics` (Prometheus scrape, management API, pause /
+// Operating a running node: `sluice run --metrics` (Prometheus scrape, /health, /ready) and
+// `--api` (management API, token, TLS, cross-origin refusal, pause /
 // resume, dead letters), `sluice status`, `sluice graph --endpoint / --format svg`,
 // --log-format json, progress lines, the docs drift check and the compose file validation.
 #include <boost/test/unit_test.hpp>
@@ -81,15 +82,16 @@ BOOST_AUTO_TEST_CASE(metrics_api_pause_resume_status_graph) {
                  dir.file("dlq.jsonl") +
                  "\" }\n"
                  "}\n");
+  const std::string metrics = "127.0.0.1:" + std::to_string(free_port());
   const std::string addr = "127.0.0.1:" + std::to_string(free_port());
-  Child node({sluice_bin(), "run", dir.file("p.pipe"), "--metrics", addr});
-  BOOST_REQUIRE_MESSAGE(wait_up(addr), "the metrics endpoint did not come up");
+  Child node({sluice_bin(), "run", dir.file("p.pipe"), "--metrics", metrics, "--api", addr});
+  BOOST_REQUIRE_MESSAGE(wait_up(addr), "the API did not come up");
 
   // Two scrapes: counters increase, histograms and lag are there.
   std::this_thread::sleep_for(500ms);
-  auto m1 = scrape(addr);
+  auto m1 = scrape(metrics);
   std::this_thread::sleep_for(1500ms);
-  auto m2 = scrape(addr);
+  auto m2 = scrape(metrics);
   BOOST_REQUIRE(m1.count(kOut) && m2.count(kOut));
   BOOST_TEST(m2[kOut] > m1[kOut]);
   const std::string t_in = "sluice_stage_events_in_total{pipeline=\"p\",stage=\"t\"}";
@@ -101,6 +103,25 @@ BOOST_AUTO_TEST_CASE(metrics_api_pause_resume_status_graph) {
   BOOST_TEST(m2["sluice_sink_batch_records_bucket{pipeline=\"p\",stage=\"out\",le=\"+Inf\"}"] ==
              m2["sluice_sink_batch_records_count{pipeline=\"p\",stage=\"out\"}"]);
   BOOST_TEST(m2["sluice_pipeline_info{pipeline=\"p\",state=\"running\"}"] == 1);
+
+  // The metrics listener is read-only: health, readiness, nothing that changes state.
+  auto health = runtime::http_request(metrics, "GET", "/health");
+  BOOST_REQUIRE(health.ok());
+  BOOST_TEST(health->status == 200);
+  auto ready = runtime::http_request(metrics, "GET", "/ready");
+  BOOST_REQUIRE(ready.ok());
+  BOOST_TEST(ready->status == 200);
+  for (const char* path : {"/pipelines", "/pipelines/p", "/pipelines/p/dead-letters"}) {
+    auto r = runtime::http_request(metrics, "GET", path);
+    BOOST_REQUIRE(r.ok());
+    BOOST_TEST(r->status == 404, path);
+  }
+  auto no_pause = runtime::http_request(metrics, "POST", "/pipelines/p/pause", "", 5000);
+  BOOST_REQUIRE(no_pause.ok());
+  BOOST_TEST(no_pause->status == 404);
+  auto no_post = runtime::http_request(metrics, "POST", "/metrics", "", 5000);
+  BOOST_REQUIRE(no_post.ok());
+  BOOST_TEST(no_post->status == 405);
 
   // The management API.
   Value list = get_json(addr, "GET", "/pipelines");
@@ -123,9 +144,9 @@ BOOST_AUTO_TEST_CASE(metrics_api_pause_resume_status_graph) {
   // Pause: the source stops (rate 0); resume: it moves again.
   get_json(addr, "POST", "/pipelines/p/pause");
   std::this_thread::sleep_for(400ms);
-  const double a = scrape(addr)[kOut];
+  const double a = scrape(metrics)[kOut];
   std::this_thread::sleep_for(1200ms);
-  const double b = scrape(addr)[kOut];
+  const double b = scrape(metrics)[kOut];
   BOOST_TEST(a == b);
   BOOST_TEST(runtime::json_text(
                  runtime::json_field(get_json(addr, "GET", "/pipelines/p"), "state")) == "paused");
@@ -133,7 +154,7 @@ BOOST_AUTO_TEST_CASE(metrics_api_pause_resume_status_graph) {
   BOOST_TEST(paused_status.out.find("paused") != std::string::npos, paused_status.out);
   get_json(addr, "POST", "/pipelines/p/resume");
   std::this_thread::sleep_for(1200ms);
-  BOOST_TEST(scrape(addr)[kOut] > b);
+  BOOST_TEST(scrape(metrics)[kOut] > b);
 
   // status prints the table.
   auto st = run_sluice({"status", "--endpoint", addr});
@@ -158,7 +179,7 @@ BOOST_AUTO_TEST_CASE(metrics_api_pause_resume_status_graph) {
   // The endpoint is gone with the process; status says so.
   auto gone = run_sluice({"status", "--endpoint", addr});
   BOOST_TEST(gone.exit_code == 3);
-  BOOST_TEST(gone.err.find("cannot connect") != std::string::npos, gone.err);
+  BOOST_TEST(gone.err.find("cannot reach") != std::string::npos, gone.err);
 }
 
 BOOST_AUTO_TEST_CASE(metrics_usage_errors) {
@@ -170,6 +191,50 @@ BOOST_AUTO_TEST_CASE(metrics_usage_errors) {
   BOOST_TEST(run_sluice({"run", dir.file("p.pipe"), "--log-format", "xml"}).exit_code == 2);
   BOOST_TEST(run_sluice({"status", "extra"}).exit_code == 2);
   BOOST_TEST(run_sluice({"status", "--help"}).exit_code == 0);
+  // issue 21: no API on a network address without a token.
+  auto open = run_sluice({"run", dir.file("p.pipe"), "--api", "0.0.0.0:0"});
+  BOOST_TEST(open.exit_code == 2);
+  BOOST_TEST(open.err.find("not a loopback address: give a token") != std::string::npos, open.err);
+  auto half =
+      run_sluice({"run", dir.file("p.pipe"), "--api", "127.0.0.1:0", "--api-tls-cert", "x"});
+  BOOST_TEST(half.exit_code == 2);
+  BOOST_TEST(half.err.find("both a certificate and a key") != std::string::npos, half.err);
+}
+
+// issue 21: a node's API on every interface with a token file: nothing without the token, the
+// CLI with SLUICE_API_TOKEN works, the token never shows in the log.
+BOOST_AUTO_TEST_CASE(api_with_a_token_on_every_interface) {
+  TempDir dir;
+  write_file(dir.file("p.pipe"),
+             "pipeline p {\n  settings { state_dir = \"" + dir.file("state") +
+                 "\" }\n  source generate gen { rate = 100/s  fields { n = seq() } }\n"
+                 "  sink null out from gen { }\n}\n");
+  const std::string token = "tok-7f3a9c1e55d2b8a4";
+  write_file(dir.file("token"), token + "\n");
+  const int port = free_port();
+  const std::string addr = "127.0.0.1:" + std::to_string(port);
+  Child node({sluice_bin(), "run", dir.file("p.pipe"), "--api", "0.0.0.0:" + std::to_string(port),
+              "--api-token-file", dir.file("token")});
+  bool up = false;
+  for (int i = 0; i < 300 && !up; ++i) {
+    auto r = runtime::http_request(addr, "GET", "/pipelines", 500);
+    up = r.ok() && r->status == 401;
+    if (!up) std::this_thread::sleep_for(100ms);
+  }
+  BOOST_REQUIRE_MESSAGE(up, "the API did not come up with 401");
+  auto denied = run_sluice({"status", "--endpoint", addr});
+  BOOST_TEST(denied.exit_code == 3);
+  BOOST_TEST(denied.err.find("401") != std::string::npos, denied.err);
+  auto paused = run_sluice({"status", "--endpoint", addr}, {"SLUICE_API_TOKEN=wrong"});
+  BOOST_TEST(paused.exit_code == 3);
+  auto st = run_sluice({"status", "--endpoint", addr}, {"SLUICE_API_TOKEN=" + token});
+  BOOST_TEST(st.exit_code == 0, st.err);
+  BOOST_TEST(st.out.find("running") != std::string::npos, st.out);
+  node.signal(SIGTERM);
+  auto r = node.wait(60s);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.err.find("bearer token required") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find(token) == std::string::npos, r.err);
 }
 
 BOOST_AUTO_TEST_CASE(json_logs_and_progress_lines) {

@@ -59,12 +59,12 @@ BOOST_AUTO_TEST_CASE(watch_and_endpoint_reloads_under_load_keep_every_key_once) 
   const std::string pipe = tmp.file("live.pipe");
   const std::string t1 = "set v = n * 2";
   write_file(pipe, pipeline(out, t1, "", "t", ""));
-  Child node({sluice_bin(), "run", pipe, "--watch", "--metrics", "127.0.0.1:0", "--state-dir",
+  Child node({sluice_bin(), "run", pipe, "--watch", "--api", "127.0.0.1:0", "--state-dir",
               tmp.file("state"), "--exit-when-idle", "1s", "--quiet"});
   std::smatch m;
   int port = 0;
   BOOST_REQUIRE(wait_err(node, [&](const std::string& e) {
-    static const std::regex re("on port ([0-9]+)");
+    static const std::regex re("management API on http://127.0.0.1:([0-9]+)");
     if (!std::regex_search(e, m, re)) return false;
     port = std::stoi(m[1]);
     return true;

@@ -9,6 +9,7 @@
 #include "runtime/http_client.h"
 #include "runtime/http_server.h"
 #include "runtime/json_fields.h"
+#include "runtime/metrics_endpoint.h"
 
 using namespace sluice;
 using runtime::HttpRequest;
@@ -170,7 +171,9 @@ BOOST_AUTO_TEST_CASE(http_round_trip_and_rates) {
   BOOST_REQUIRE(server.start("127.0.0.1:0").ok());
   BOOST_REQUIRE(server.port() > 0);
   const std::string addr = "127.0.0.1:" + std::to_string(server.port());
-  auto m = runtime::http_request(addr, "GET", "/metrics");
+  runtime::HttpServer metrics(runtime::metrics_endpoint(live));
+  BOOST_REQUIRE(metrics.start("127.0.0.1:0").ok());
+  auto m = runtime::http_request("127.0.0.1:" + std::to_string(metrics.port()), "GET", "/metrics");
   BOOST_REQUIRE(m.ok());
   BOOST_TEST(m->status == 200);
   BOOST_TEST(m->body.find("sluice_stage_events_in_total{pipeline=\"demo\",stage=\"t\"} 900") !=
@@ -183,7 +186,7 @@ BOOST_AUTO_TEST_CASE(http_round_trip_and_rates) {
   BOOST_REQUIRE(missing.ok());
   BOOST_TEST(missing->status == 404);
   server.stop();
-  BOOST_TEST(!runtime::http_request(addr, "GET", "/metrics", 500).ok());
+  BOOST_TEST(!runtime::http_request(addr, "GET", "/pipelines", 500).ok());
 
   // Rates: two samples 0.2 s apart with 2000 more records out.
   api.sample();
