@@ -302,7 +302,7 @@ BOOST_AUTO_TEST_CASE(compose_file_is_valid) {
   BOOST_REQUIRE(std::filesystem::exists(source_dir() + "/docker/Dockerfile"));
   const std::string compose = read_file(source_dir() + "/docker/compose.yml");
   for (const char* s :
-       {"mysql:8", "binlog-format=ROW", "binlog-row-image=FULL", "binlog-row-metadata=FULL",
+       {"mariadb:10.11", "binlog-format=ROW", "binlog-row-image=FULL", "binlog-row-metadata=FULL",
         "postgres", "KAFKA_PROCESS_ROLES", "mongo", "pipelines/mysql_to_ods.pipe"}) {
     BOOST_TEST(compose.find(s) != std::string::npos, s);
   }

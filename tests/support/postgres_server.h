@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -67,6 +68,18 @@ class PostgresServer {
   }
 
   int port() const { return port_; }
+  // The server's private directory (data/, sock/ and logs below it): room for test files.
+  const std::string& dir() const { return root_; }
+  // Appends settings to postgresql.conf; they apply at the next restart().
+  void append_conf(const std::string& lines) const {
+    write_file(data_ + "/postgresql.conf", lines, "a");
+  }
+  // Replaces pg_hba.conf; applies at the next restart().
+  void write_hba(const std::string& text) const { write_file(data_ + "/pg_hba.conf", text, "w"); }
+  // Makes a file the server's own (it runs as `postgres` when the tests run as root).
+  void give_to_server(const std::string& path) const {
+    if (as_root_) run("chown postgres:postgres " + path);
+  }
   std::string url(const std::string& db = "postgres") const {
     return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + db;
   }
@@ -98,6 +111,12 @@ class PostgresServer {
   std::string pg(const std::string& tool) const {
     std::string bin = std::string(kBin) + "/" + tool;
     return as_root_ ? "runuser -u postgres -- " + bin : bin;
+  }
+  static void write_file(const std::string& path, const std::string& text, const char* mode) {
+    FILE* f = std::fopen(path.c_str(), mode);
+    if (f == nullptr) throw std::runtime_error("cannot write " + path);
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
   }
   static void run(const std::string& cmd) {
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("command failed: " + cmd);
