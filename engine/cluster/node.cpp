@@ -306,7 +306,8 @@ void Node::reconcile() {
       }
       continue;
     }
-    if (auto f = finished_.find(name); f != finished_.end() && f->second == p->second.version) {
+    if (auto f = finished_.find(name);
+        f != finished_.end() && f->second == std::make_pair(p->second.version, a.epoch)) {
       continue;  // completed or failed: stays so until it is deployed again
     }
     if (auto r = restart_at_.find(name);
@@ -425,7 +426,7 @@ void Node::reap() {
       // 0 completed, 1 invalid file, 3 failed after the engine's own restarts: final until
       // the pipeline is deployed again.
       const int code = WEXITSTATUS(status);
-      finished_[name] = w.version;
+      finished_[name] = {w.version, w.epoch};
       event(name, code == 0 ? "completed" : "failed (exit code " + std::to_string(code) + ")");
     } else {
       // Crashed (or could not start): start again shortly, from the last checkpoint.

@@ -84,7 +84,10 @@ class Node {
   std::mutex api_mu_;
   StateStore api_store_;  // the node actor's session
   std::map<std::string, Worker> workers_;
-  std::map<std::string, int64_t> finished_;  // pipeline -> version that ended by itself
+  // pipeline -> {version, epoch} of the worker that ended by itself (completed or failed): not
+  // started again until a new version is deployed or the pipeline is assigned anew (a newer
+  // epoch; e.g. a worker fenced out after a failover gets it back later).
+  std::map<std::string, std::pair<int64_t, int64_t>> finished_;
   std::map<std::string, std::chrono::steady_clock::time_point> restart_at_;
   bool leading_ = false;
   std::chrono::steady_clock::time_point last_heartbeat_ok_;

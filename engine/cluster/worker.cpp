@@ -105,6 +105,7 @@ int run_worker(const WorkerOptions& o) {
 
   engine::RunOptions opts;
   opts.state_dir = o.state_dir;  // <state_dir>/<pipeline>
+  opts.epoch = o.epoch;          // fences the sinks' writes into their targets
   opts.quiet = false;
   auto live = std::make_shared<engine::LiveRegistry>();
   opts.live = live;

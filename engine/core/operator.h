@@ -33,6 +33,9 @@ struct StageConfig {
   std::string state_dir;            // pipeline state directory
   int instance = 0;
   int parallelism = 1;
+  // The cluster assignment epoch of this run (RunOptions::epoch): a sink that records its
+  // position in the target fences its writes with it. 0 = not a cluster worker (no fencing).
+  int64_t epoch = 0;
 
   const Value* option(const std::string& name) const { return options.find(intern(name)); }
   std::string option_string(const std::string& name, const std::string& def = "") const;

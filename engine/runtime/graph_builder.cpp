@@ -91,6 +91,7 @@ result<void> GraphBuilder::plan(const Checkpoint& from,
     auto cfg = ConfigBuilder::stage(p_.name, st, &op->spec, settings_.state_dir);
     if (!cfg.ok()) return error::permanent(where + cfg.err().message);
     sp.cfg = std::move(cfg).value();
+    sp.cfg.epoch = settings_.epoch;
     sp.opts = StageOptions::from(sp.cfg);
     sp.parallelism = sp.role == dsl::Role::Source ? 1 : std::max(1, sp.cfg.parallelism);
     sp.cfg.parallelism = sp.parallelism;

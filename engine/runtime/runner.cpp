@@ -147,6 +147,7 @@ RunResult run(const ast::File& file, const OperatorRegistry& reg, const RunOptio
       ss.pipeline = &p;
       ss.registry = &reg;
       ss.settings = std::move(settings).value();
+      ss.settings.epoch = opts.epoch;
       ss.counters = r.counters;
       ss.activity = activity;
       ss.status = r.status;

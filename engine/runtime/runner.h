@@ -27,6 +27,10 @@ struct RunOptions {
   // `sluice run`: each pipeline's state directory is locked for this process
   // (state_dir_lock.h); a second process on it fails that pipeline with a clear message.
   bool lock_state_dirs = false;
+  // A cluster worker's assignment epoch, handed to every stage (StageConfig::epoch): sinks
+  // that keep a checkpoint row in their target refuse to write once a newer epoch holds it.
+  // 0 (`sluice run`): no fencing.
+  int64_t epoch = 0;
 };
 
 struct StageStats {

@@ -243,6 +243,7 @@ void SupervisorActor::on_reload(std::shared_ptr<ReloadTicket> t) {
   }
   auto settings = ConfigBuilder::settings(*t->pipeline, setup_.state_dir_override);
   if (!settings.ok()) return refuse(secrets::redact(settings.err().message));
+  settings->epoch = setup_.settings.epoch;
   // Nothing changed: no barrier, no pause.
   bool same = same_settings(*setup_.pipeline, *t->pipeline) &&
               setup_.pipeline->stages.size() == t->pipeline->stages.size();

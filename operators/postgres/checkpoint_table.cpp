@@ -14,6 +14,14 @@ std::string ts_literal(int64_t us) {
 
 }  // namespace
 
+Fenced::Fenced(const std::string& row, int64_t stored_epoch, int64_t my_epoch)
+    : std::runtime_error("fenced: " + std::string(CheckpointTable::kTable) + " row " + row +
+                         " holds epoch " + std::to_string(stored_epoch) +
+                         ", newer than this owner's epoch " + std::to_string(my_epoch) +
+                         ": another owner took this pipeline over"),
+      stored(stored_epoch),
+      mine(my_epoch) {}
+
 std::string CheckpointTable::where() const {
   return " WHERE pipeline = " + quote_literal(pipeline_) + " AND stage = " + quote_literal(stage_);
 }
@@ -25,21 +33,22 @@ void CheckpointTable::ensure(pqxx::connection_base& c) {
         std::string("CREATE TABLE IF NOT EXISTS ") + kTable +
         " (pipeline text NOT NULL, stage text NOT NULL, position text, "
         "updated_at timestamptz NOT NULL, seq bigint, event_id text, tables text, acked boolean, "
-        "PRIMARY KEY (pipeline, stage))");
+        "epoch bigint, PRIMARY KEY (pipeline, stage))");
     tx.commit();
   } catch (const pqxx::unique_violation&) {
     // created concurrently by another instance
   }
-  // Tables created by an older sink lack seq / event_id / tables / acked.
+  // Tables created by an older sink lack seq / event_id / tables / acked / epoch.
   pqxx::nontransaction tx(c);
   pqxx::result r = tx.exec(
       "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND "
       "table_name = 'sluice_checkpoints' AND column_name IN ('seq', 'event_id', 'tables', "
-      "'acked')");
-  if (r[0][0].as<int64_t>() < 4) {
+      "'acked', 'epoch')");
+  if (r[0][0].as<int64_t>() < 5) {
     tx.exec(std::string("ALTER TABLE ") + kTable +
             " ADD COLUMN IF NOT EXISTS seq bigint, ADD COLUMN IF NOT EXISTS event_id text, "
-            "ADD COLUMN IF NOT EXISTS tables text, ADD COLUMN IF NOT EXISTS acked boolean");
+            "ADD COLUMN IF NOT EXISTS tables text, ADD COLUMN IF NOT EXISTS acked boolean, "
+            "ADD COLUMN IF NOT EXISTS epoch bigint");
   }
 }
 
@@ -87,25 +96,65 @@ void CheckpointTable::write(pqxx::transaction_base& tx, const std::string& posit
   if (tables != nullptr) {
     for (const auto& t : *tables) list += (list.empty() ? "" : "\n") + t;
   }
-  tx.exec(std::string("INSERT INTO ") + kTable +
-          " (pipeline, stage, position, updated_at, seq, event_id, tables, acked) VALUES (" +
-          quote_literal(pipeline_) + ", " + quote_literal(stage_) + ", " +
-          (position.empty() ? std::string("NULL") : quote_literal(position)) + ", " +
-          ts_literal(updated_at_us) + ", " + (seq > 0 ? std::to_string(seq) : "NULL") + ", " +
-          (event_id.empty() ? std::string("NULL") : quote_literal(event_id)) + ", " +
-          (tables != nullptr ? quote_literal(list) : std::string("NULL")) + ", " +
-          (acked ? "true" : "false") +
-          ") ON CONFLICT (pipeline, stage) DO UPDATE SET position = EXCLUDED.position, "
-          "updated_at = EXCLUDED.updated_at, seq = EXCLUDED.seq, event_id = EXCLUDED.event_id, "
-          "acked = EXCLUDED.acked" +
-          (tables != nullptr ? ", tables = EXCLUDED.tables" : ""));
+  const bool fence = epoch_ > 0;
+  // Fenced: the upsert changes the row only while its epoch is not newer than ours (the row
+  // lock makes a concurrent claim wait for this transaction, or this one for the claim).
+  pqxx::result r = tx.exec(
+      std::string("INSERT INTO ") + kTable +
+      " AS cp (pipeline, stage, position, updated_at, seq, event_id, tables, acked" +
+      (fence ? ", epoch" : "") + ") VALUES (" + quote_literal(pipeline_) + ", " +
+      quote_literal(stage_) + ", " +
+      (position.empty() ? std::string("NULL") : quote_literal(position)) + ", " +
+      ts_literal(updated_at_us) + ", " + (seq > 0 ? std::to_string(seq) : "NULL") + ", " +
+      (event_id.empty() ? std::string("NULL") : quote_literal(event_id)) + ", " +
+      (tables != nullptr ? quote_literal(list) : std::string("NULL")) + ", " +
+      (acked ? "true" : "false") + (fence ? ", " + std::to_string(epoch_) : "") +
+      ") ON CONFLICT (pipeline, stage) DO UPDATE SET position = EXCLUDED.position, "
+      "updated_at = EXCLUDED.updated_at, seq = EXCLUDED.seq, event_id = EXCLUDED.event_id, "
+      "acked = EXCLUDED.acked" +
+      (tables != nullptr ? ", tables = EXCLUDED.tables" : "") +
+      (fence ? ", epoch = EXCLUDED.epoch WHERE coalesce(cp.epoch, 0) <= EXCLUDED.epoch RETURNING 1"
+             : ""));
+  if (fence && r.empty()) fenced(tx);
+}
+
+void CheckpointTable::fenced(pqxx::transaction_base& tx) {
+  pqxx::result r = tx.exec(std::string("SELECT coalesce(epoch, 0) FROM ") + kTable + where());
+  throw Fenced(pipeline_ + "/" + stage_, r.empty() ? 0 : r[0][0].as<int64_t>(), epoch_);
+}
+
+void CheckpointTable::claim(pqxx::transaction_base& tx) {
+  if (epoch_ <= 0) return;
+  pqxx::result r =
+      tx.exec(std::string("INSERT INTO ") + kTable +
+              " AS cp (pipeline, stage, updated_at, epoch) VALUES (" + quote_literal(pipeline_) +
+              ", " + quote_literal(stage_) + ", clock_timestamp(), " + std::to_string(epoch_) +
+              ") ON CONFLICT (pipeline, stage) DO UPDATE SET epoch = EXCLUDED.epoch WHERE "
+              "coalesce(cp.epoch, 0) <= EXCLUDED.epoch RETURNING 1");
+  if (r.empty()) fenced(tx);
+}
+
+void CheckpointTable::check(pqxx::transaction_base& tx) {
+  if (epoch_ <= 0) return;
+  pqxx::result r =
+      tx.exec(std::string("SELECT coalesce(epoch, 0) FROM ") + kTable + where() + " FOR UPDATE");
+  if (!r.empty() && r[0][0].as<int64_t>() > epoch_) {
+    throw Fenced(pipeline_ + "/" + stage_, r[0][0].as<int64_t>(), epoch_);
+  }
+}
+
+int64_t CheckpointTable::stored_epoch(pqxx::connection_base& c) {
+  pqxx::nontransaction tx(c);
+  pqxx::result r = tx.exec(std::string("SELECT coalesce(epoch, 0) FROM ") + kTable + where());
+  return r.empty() ? 0 : r[0][0].as<int64_t>();
 }
 
 void CheckpointTable::mark_acked(pqxx::connection_base& c, const std::string& lineage) {
   pqxx::nontransaction tx(c);
   tx.exec(std::string("UPDATE ") + kTable + " SET acked = true" + where() +
           " AND NOT coalesce(acked, false) AND starts_with(event_id, " +
-          quote_literal(lineage + "|") + ")");
+          quote_literal(lineage + "|") + ")" +
+          (epoch_ > 0 ? " AND coalesce(epoch, 0) <= " + std::to_string(epoch_) : ""));
 }
 
 }  // namespace sluice::operators::postgres

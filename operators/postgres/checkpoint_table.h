@@ -8,9 +8,16 @@
 // `acked` whether that lineage's sink ever acknowledged a barrier: a fresh lineage that finds
 // a row of an earlier lineage that never did clears those tables (docs/ods.md "A restart with
 // no checkpoint"). All calls may throw libpqxx exceptions.
+//
+// Fencing (cluster workers, epoch > 0): `epoch` holds the assignment epoch of the owner that
+// wrote the row last. claim() (at open) raises it to ours; write() upserts only while the
+// stored epoch is not newer than ours, in the batch's own transaction, and throws Fenced
+// otherwise: a partitioned old owner's flush rolls back instead of overwriting what the new
+// owner wrote. With epoch 0 (`sluice run`) the column is neither checked nor written.
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -21,12 +28,20 @@ class transaction_base;
 
 namespace sluice::operators::postgres {
 
+// The stored row belongs to a newer owner: this one must not write.
+class Fenced : public std::runtime_error {
+ public:
+  Fenced(const std::string& row, int64_t stored, int64_t mine);
+  int64_t stored = 0;
+  int64_t mine = 0;
+};
+
 class CheckpointTable {
  public:
   static constexpr const char* kTable = "public.sluice_checkpoints";
 
-  CheckpointTable(std::string pipeline, std::string stage)
-      : pipeline_(std::move(pipeline)), stage_(std::move(stage)) {}
+  CheckpointTable(std::string pipeline, std::string stage, int64_t epoch = 0)
+      : pipeline_(std::move(pipeline)), stage_(std::move(stage)), epoch_(epoch) {}
 
   struct Stored {
     std::optional<std::string> position;
@@ -47,13 +62,25 @@ class CheckpointTable {
   void write(pqxx::transaction_base& tx, const std::string& position, int64_t updated_at_us,
              int64_t seq = 0, const std::string& event_id = "",
              const std::vector<std::string>* tables = nullptr, bool acked = false);
-  // Sets acked on the row when its event_id starts with `lineage|`.
+  // Sets acked on the row when its event_id starts with `lineage|` (and, fenced, when the
+  // row's epoch is not newer than ours).
   void mark_acked(pqxx::connection_base& c, const std::string& lineage);
+  // Fenced only: makes the row ours in `tx` (inserted without a position when absent): once
+  // `tx` commits, every transaction of an older owner that writes the row fails. Waits for a
+  // transaction holding the row to end. Throws Fenced when a newer epoch holds it.
+  void claim(pqxx::transaction_base& tx);
+  // Fenced only: locks the row for `tx` and throws Fenced when a newer epoch holds it.
+  void check(pqxx::transaction_base& tx);
+  // The stored epoch (0 when none or NULL).
+  int64_t stored_epoch(pqxx::connection_base& c);
+  int64_t epoch() const { return epoch_; }
 
  private:
   std::string where() const;
+  [[noreturn]] void fenced(pqxx::transaction_base& tx);
   std::string pipeline_;
   std::string stage_;
+  int64_t epoch_ = 0;
 };
 
 }  // namespace sluice::operators::postgres

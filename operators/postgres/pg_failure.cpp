@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "operators/postgres/checkpoint_table.h"
+
 namespace sluice::operators::postgres {
 namespace {
 
@@ -30,7 +32,9 @@ std::string PgFailure::describe() const {
 PgFailure PgFailure::from(const std::exception& e) {
   PgFailure f;
   f.message = one_line(e.what());
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
+  if (dynamic_cast<const Fenced*>(&e) != nullptr) {
+    f.kind = Kind::Fenced;
+  } else if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
     f.kind = Kind::Transient;
     f.sqlstate = "08006";
   } else if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {

@@ -1,7 +1,9 @@
 // Classifies libpqxx exceptions into the sink's three answers: a data error (SQLSTATE class
 // 22 conversion or 23 constraint: isolate and dead-letter the record), a transient fault
 // (connection loss, deadlock 40P01, serialization 40001, too many connections 53300, admin
-// shutdown 57P01: retry the batch) or anything else (a fatal error for the stage).
+// shutdown 57P01: retry the batch), a fenced write (the target's checkpoint row belongs to a
+// newer cluster owner: give the pipeline up, never retry) or anything else (a fatal error for
+// the stage).
 #pragma once
 #include <exception>
 #include <string>
@@ -9,7 +11,7 @@
 namespace sluice::operators::postgres {
 
 struct PgFailure {
-  enum class Kind { Data, Transient, Other };
+  enum class Kind { Data, Transient, Fenced, Other };
   Kind kind = Kind::Other;
   bool in_doubt = false;   // the commit's outcome is unknown
   std::string sqlstate;    // "" when the server sent none

@@ -54,6 +54,11 @@ error PostgresSink::fail(const PgFailure& f, const char* what) {
   if (f.kind == PgFailure::Kind::Transient) return error::transient(msg);
   for (auto& s : slots_) s->drop();
   catalog_.clear();
+  // A newer owner holds the target: no retry; the restarted stage's open() finds the newer
+  // epoch again and gives the pipeline up for good (a permanent error there).
+  if (f.kind == PgFailure::Kind::Fenced) {
+    return error::fatal(msg + " (rolled back, nothing written)");
+  }
   // Unexpected errors (a table changed under us: 42703, 42P01) get one retry with a fresh
   // catalog; a second one in a row stops the stage.
   if (++other_failures_ <= 1) return error::transient(msg);
@@ -146,13 +151,26 @@ result<void> PostgresSink::open(const std::string& state) {
   std::optional<CheckpointTable::Stored> stored;
   try {
     main_slot().checkpoint_row().ensure(main_slot().connection());
+    if (opts_.epoch > 0) {
+      // A cluster owner makes every slot's row its own first, at once: from now on a flush of
+      // an older owner rolls back (one in progress ends before the claim commits).
+      pqxx::work tx(main_slot().connection());
+      for (auto& s : slots_) s->checkpoint_row().claim(tx);
+      tx.commit();
+    }
     stored = main_slot().checkpoint_row().read_row(main_slot().connection());
     if (by_identity_) {
       written_.ensure(main_slot().connection());
       if (!same_lineage_possible) written_.drop_other_lineages(main_slot().connection(), lineage_);
     }
   } catch (const std::exception& e) {
-    return fail(PgFailure::from(e), "cannot read sluice_checkpoints");
+    PgFailure f = PgFailure::from(e);
+    if (f.kind == PgFailure::Kind::Fenced) {
+      for (auto& s : slots_) s->drop();
+      return error::permanent(secrets::redact("sink postgres " + opts_.stage + ": " + f.describe() +
+                                              "; giving the pipeline up"));
+    }
+    return fail(f, "cannot read sluice_checkpoints");
   }
   stored_position_ = stored ? stored->position : std::nullopt;
   last_position_ = stored_position_.value_or("");
@@ -699,6 +717,7 @@ result<std::string> PostgresSink::checkpoint(uint64_t id) {
     for (const auto& [h, n] : replay_ids_) carry.insert(carry.end(), n, h);
     try {
       pqxx::work tx(main_slot().connection());
+      main_slot().checkpoint_row().check(tx);
       written_.record(tx, lineage_, id, 'c', carry);
       tx.commit();
     } catch (const std::exception& e) {

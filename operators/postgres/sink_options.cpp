@@ -21,6 +21,7 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
   std::string where = "sink postgres " + cfg.name + ": ";
   o.pipeline = cfg.pipeline;
   o.stage = cfg.parallelism > 1 ? cfg.name + "#" + std::to_string(cfg.instance) : cfg.name;
+  o.epoch = cfg.epoch;
   const Value* url = cfg.option("url");
   if (url == nullptr || url->type() != Type::String || url->as_string().empty()) {
     return error::fatal(where + "option url is required");

@@ -26,6 +26,7 @@ struct SinkOptions {
   bool binary_copy = true;             // COPY (FORMAT binary) where every column allows it
   std::string pipeline;                // for sluice_checkpoints
   std::string stage;
+  int64_t epoch = 0;  // cluster assignment epoch; 0 = not fenced
 
   // Reads and checks the options; registers the URL's password (and the URL) as secrets.
   static result<SinkOptions> from_config(const StageConfig& cfg);

@@ -11,7 +11,7 @@ SinkSlot::SinkSlot(const SinkOptions& opts, size_t index)
     : opts_(opts),
       index_(index),
       writer_(opts.mode, opts.binary_copy),
-      ckpt_(opts.pipeline, stage_name(opts.stage, index)) {}
+      ckpt_(opts.pipeline, stage_name(opts.stage, index), opts.epoch) {}
 
 SinkSlot::~SinkSlot() = default;
 

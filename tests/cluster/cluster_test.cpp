@@ -4,6 +4,8 @@
 // mid-stream (failover from the shared checkpoint; measured), hot reload under load, a node
 // that rejoins gets work again, the coordinator's death elects another, undeploy. After each
 // phase the ODS must equal the source row for row.
+#include <signal.h>
+
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
@@ -473,6 +475,192 @@ BOOST_AUTO_TEST_CASE(three_nodes_failover_reload_rejoin) {
   for (auto& n : c.nodes) {
     if (!n) continue;
     auto r = n->wait(std::chrono::seconds(30));
+    BOOST_TEST((r.exit_code == 0 || r.exit_code == -9), "node exit " << r.exit_code);
+  }
+}
+
+// Fencing in the target (issue 21, point 4): the node owning clu_ods and its worker are
+// frozen (SIGSTOP) while the worker holds a change it has read but not yet flushed (an "older"
+// value of row 1); the cluster fails over to the other node (a new assignment epoch), whose
+// worker writes the newer value; then the old node and worker resume (SIGCONT). The old
+// worker's flush must abort on the epoch in sluice_checkpoints (logged), the new owner's rows
+// stay, and the old worker gives its pipeline up.
+std::string fence_pipe_text(const Cluster& c) {
+  return "pipeline clu_ods {\n"
+         "  settings { checkpoint_interval = 4s }\n"
+         "  source mysql src {\n"
+         "    host = \"127.0.0.1\"\n"
+         "    port = " +
+         std::to_string(c.my.port()) +
+         "\n"
+         "    user = \"sluice\"\n"
+         "    password = secret(\"MYSQL_PASSWORD\")\n"
+         "    server_id = 7702\n"
+         "    database = \"clu\"\n"
+         "    tables = [\"items\"]\n"
+         "    snapshot = initial\n"
+         "  }\n"
+         "  sink postgres ods from src {\n"
+         "    url = \"" +
+         c.pg.url("ods") +
+         "\"\n"
+         "    table = \"ods.\" + @table\n"
+         "    mode = upsert\n"
+         "    create_tables = true\n"
+         // Changes wait in the sink until the next barrier (every 4 s).
+         "    batch { rows = 100000  delay = 4s }\n"
+         "  }\n"
+         "}\n\n"
+         "pipeline ticker_a {\n"
+         "  source generate g { rate = 50/s  fields { x = seq() } }\n"
+         "  sink null n from g { }\n"
+         "}\n";
+}
+
+BOOST_AUTO_TEST_CASE(a_frozen_old_owner_cannot_overwrite_the_new_owner) {
+  Cluster c;
+  bulk_insert(c.my, 1, 50);
+  const std::string file = c.dir.file("fence.pipe");
+  write_file(file, fence_pipe_text(c));
+  // node0 alone gets ticker_a and stays the coordinator; clu_ods then goes to node1 (the
+  // idlest). A frozen coordinator keeps its lock (its session stays open): the victim must
+  // not be the coordinator.
+  c.start(0, false);
+  BOOST_REQUIRE(c.wait_for([&] { return c.live_nodes() == 1; }, std::chrono::seconds(20)));
+  {
+    const std::string only = c.dir.file("ticker.pipe");
+    write_file(only,
+               "pipeline ticker_a {\n"
+               "  source generate g { rate = 50/s  fields { x = seq() } }\n"
+               "  sink null n from g { }\n"
+               "}\n");
+    auto d = run_sluice({"deploy", only, "--cluster", c.addr[0]}, c.env());
+    BOOST_REQUIRE_MESSAGE(d.exit_code == 0, d.err + d.out);
+    BOOST_REQUIRE_MESSAGE(
+        c.wait_for([&] { return c.running_on("ticker_a", c.addr[0]); }, std::chrono::seconds(30)),
+        c.logs());
+  }
+  c.start(1, true);
+  BOOST_REQUIRE_MESSAGE(c.wait_for([&] { return c.live_nodes() == 2; }, std::chrono::seconds(20)),
+                        c.logs());
+  auto d = run_sluice({"deploy", file, "--cluster", c.addr[0]}, c.env());
+  BOOST_REQUIRE_MESSAGE(d.exit_code == 0, d.err + d.out);
+  BOOST_REQUIRE_MESSAGE(
+      c.wait_for([&] { return c.running_on("clu_ods", c.addr[1]); }, std::chrono::seconds(30)),
+      "clu_ods not running on node1\n" + c.logs());
+  BOOST_REQUIRE(c.coordinator() == c.addr[0]);
+  {
+    std::string e = c.wait_equal(std::chrono::seconds(60));
+    BOOST_REQUIRE_MESSAGE(e.empty(), "after the snapshot: " + e + "\n" + c.logs());
+  }
+  const std::string old_epoch =
+      c.state("SELECT epoch FROM sluice_cluster.assignments WHERE pipeline = 'clu_ods';");
+  BOOST_REQUIRE_MESSAGE(c.wait_for(
+                            [&] {
+                              return c.pg.psql(
+                                         "SELECT epoch FROM sluice_checkpoints WHERE "
+                                         "pipeline = 'clu_ods';",
+                                         "ods") == old_epoch;
+                            },
+                            std::chrono::seconds(10)),
+                        "the target's checkpoint row does not hold epoch " + old_epoch);
+  // The old owner's worker: "started version 1 (epoch E, pid P)".
+  const std::string started =
+      c.state("SELECT message FROM sluice_cluster.events WHERE pipeline = 'clu_ods' AND node = '" +
+              c.addr[1] + "' AND message LIKE 'started %' ORDER BY id DESC LIMIT 1;");
+  const auto at = started.find("pid ");
+  BOOST_REQUIRE_MESSAGE(at != std::string::npos, started);
+  const pid_t worker = static_cast<pid_t>(std::stol(started.substr(at + 4)));
+  BOOST_REQUIRE(::kill(worker, 0) == 0);
+
+  // Right after a checkpoint (the next flush is ~4 s away), row 1 changes: the worker reads
+  // it into its sink's buffer; then the node and the worker freeze before it is flushed.
+  auto ckpt = [&] {
+    return c.state(
+        "SELECT checkpoint_id FROM sluice_cluster.checkpoints WHERE pipeline = "
+        "'clu_ods';");
+  };
+  const std::string before = ckpt();
+  BOOST_REQUIRE_MESSAGE(c.wait_for([&] { return ckpt() != before; }, std::chrono::seconds(10)),
+                        "no checkpoint\n" + c.logs());
+  c.my.exec("UPDATE clu.items SET note = 'older' WHERE id = 1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  c.nodes[1]->signal(SIGSTOP);
+  ::kill(worker, SIGSTOP);
+  struct Thaw {  // never leave them frozen
+    Cluster& c;
+    pid_t worker;
+    ~Thaw() {
+      ::kill(worker, SIGCONT);
+      c.nodes[1]->signal(SIGCONT);
+    }
+  } thaw{c, worker};
+  auto note1 = [&] { return c.pg.psql("SELECT note FROM ods.items WHERE id = 1;", "ods"); };
+  BOOST_REQUIRE_MESSAGE(note1() != "older",
+                        "the old owner flushed before it was frozen: the test missed its window");
+
+  // Failover to node0 (new epoch); the source changes again; the new owner writes it.
+  BOOST_REQUIRE_MESSAGE(
+      c.wait_for(
+          [&] { return c.owner("clu_ods") == c.addr[0] && c.running_on("clu_ods", c.addr[0]); },
+          std::chrono::seconds(30)),
+      "no failover\n" + c.logs());
+  const std::string new_epoch =
+      c.state("SELECT epoch FROM sluice_cluster.assignments WHERE pipeline = 'clu_ods';");
+  BOOST_TEST(std::stoll(new_epoch) > std::stoll(old_epoch));
+  c.my.exec("UPDATE clu.items SET note = 'newer' WHERE id = 1");
+  c.my.exec("INSERT INTO clu.items VALUES (500, 5, 5.00, 'by the new owner')");
+  BOOST_REQUIRE_MESSAGE(c.wait_for([&] { return note1() == "newer"; }, std::chrono::seconds(30)),
+                        "the new owner did not write row 1: " + note1() + "\n" + c.logs());
+  BOOST_TEST(c.pg.psql("SELECT epoch FROM sluice_checkpoints WHERE pipeline = 'clu_ods';", "ods") ==
+             new_epoch);
+
+  // The old worker resumes while its node stays frozen (so nothing stops it from outside):
+  // whichever it does first, flush its buffered older value or fail its source (the new
+  // owner's binlog connection with the same server_id replaced its own) and restart, the
+  // epoch in sluice_checkpoints stops it: the flush rolls back, the restarted sink refuses to
+  // open, and the pipeline gives up.
+  ::kill(worker, SIGCONT);
+  const std::string fenced_line = "fenced: public.sluice_checkpoints row clu_ods/ods holds epoch " +
+                                  new_epoch + ", newer than this owner's epoch " + old_epoch;
+  std::string old_log;
+  BOOST_TEST(c.wait_for(
+                 [&] {
+                   old_log = read_file(c.dir.file("node1.log"));
+                   return old_log.find("giving the pipeline up") != std::string::npos;
+                 },
+                 std::chrono::seconds(30)),
+             "the old worker did not give up\n" + old_log);
+  BOOST_TEST(old_log.find(fenced_line) != std::string::npos, old_log);
+  for (size_t f = old_log.find("fenced: "); f != std::string::npos;
+       f = old_log.find("fenced: ", f + 1)) {
+    const auto from = old_log.rfind('\n', f) + 1;
+    std::printf("cluster: the resumed old owner: %s\n",
+                old_log.substr(from, old_log.find('\n', f) - from).c_str());
+  }
+  BOOST_TEST(note1() == "newer");
+  // Its node resumes too and reaps it; the new owner keeps the pipeline.
+  c.nodes[1]->signal(SIGCONT);
+  BOOST_TEST(c.wait_for([&] { return ::kill(worker, 0) != 0; }, std::chrono::seconds(30)),
+             "the old worker was not reaped\n" + c.logs());
+  BOOST_TEST(note1() == "newer");
+  {
+    std::string e = c.wait_equal(std::chrono::seconds(5));
+    BOOST_TEST(e.empty(), "after the old owner resumed: " + e + "\n" + c.logs());
+  }
+  BOOST_TEST(c.pg.psql("SELECT epoch FROM sluice_checkpoints WHERE pipeline = 'clu_ods';", "ods") ==
+             new_epoch);
+  // The new owner goes on.
+  c.my.exec("UPDATE clu.items SET note = 'latest' WHERE id = 1");
+  BOOST_TEST(c.wait_for([&] { return note1() == "latest"; }, std::chrono::seconds(30)), note1());
+  BOOST_TEST(c.owner("clu_ods") == c.addr[0]);
+  {
+    std::string e = c.wait_equal(std::chrono::seconds(30));
+    BOOST_TEST(e.empty(), "at the end: " + e + "\n" + c.logs());
+  }
+  for (int i = 0; i < 2; ++i) c.nodes[i]->signal(SIGTERM);
+  for (int i = 0; i < 2; ++i) {
+    auto r = c.nodes[i]->wait(std::chrono::seconds(30));
     BOOST_TEST((r.exit_code == 0 || r.exit_code == -9), "node exit " << r.exit_code);
   }
 }

@@ -25,6 +25,7 @@ StageConfig make_config(const SinkOpts& o) {
   c.pipeline = "test";
   c.name = o.stage;
   c.kind = "postgres";
+  c.epoch = o.epoch;
   c.options.set(intern("url"), Value::string(o.url.empty() ? url_with_password() : o.url));
   if (o.table_expr != nullptr) {
     c.expr_options["table"] = o.table_expr;

@@ -36,6 +36,7 @@ struct SinkOpts {
   const ast::Expr* table_expr = nullptr;
   int connections = 1;
   std::string copy = "binary";
+  int64_t epoch = 0;  // cluster assignment epoch (0: `sluice run`, no fencing)
 };
 
 StageConfig make_config(const SinkOpts& o);
