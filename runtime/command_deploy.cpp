@@ -19,6 +19,8 @@ const char* kHelp =
     "nodes.\n"
     "  --instances N  run N instances of each pipeline whose sources are all Kafka, on different\n"
     "                 nodes where possible: one consumer group spreads the partitions over them\n"
+    "A cluster with TLS needs SLUICE_CLUSTER_CERT, SLUICE_CLUSTER_KEY and SLUICE_CLUSTER_CA\n"
+    "(a certificate signed by the cluster CA; docs/cluster.md).\n"
     "Exit codes: 0 ok, 1 invalid pipeline, 2 usage, 3 the cluster cannot be reached.\n";
 }  // namespace
 

@@ -18,13 +18,20 @@ namespace sluice::runtime {
 namespace {
 const char* kHelp =
     "usage: sluice node --listen HOST:PORT [--join HOST:PORT] --state URL [--work-dir DIR]\n"
-    "                   [--log-format text|json]\n\n"
+    "                   [--tls-cert FILE --tls-key FILE --tls-ca FILE] [--log-format text|json]\n\n"
     "Starts a cluster node (docs/cluster.md). Nodes share a PostgreSQL state store (URL, a libpq\n"
     "URI; default $SLUICE_STATE_URL) holding pipeline definitions and versions, checkpoints and\n"
     "ownership; one node (chosen with an advisory lock) assigns pipelines to live nodes. The\n"
     "node listens on HOST:PORT (CAF middleman) for `sluice deploy/undeploy/status --cluster`.\n"
     "  --join HOST:PORT  a running node to join (checked to use the same state store)\n"
     "  --work-dir DIR    node-local files (default var/cluster/HOST_PORT)\n"
+    "  --tls-cert FILE, --tls-key FILE, --tls-ca FILE  TLS between nodes and with the CLI: this\n"
+    "                    node's certificate and key, and the cluster CA; peers and clients must\n"
+    "                    hold certificates signed by it (defaults $SLUICE_CLUSTER_CERT, _KEY, "
+    "_CA;\n"
+    "                    the CLI reads the same variables). Without them the transport is plain "
+    "text\n"
+    "                    and accepts any peer: private networks only\n"
     "SIGINT/SIGTERM: the node drains its pipelines to a checkpoint, hands them back and exits 0.\n"
     "Exit codes: 0 ok, 2 usage, 3 runtime failure.\n";
 
@@ -40,7 +47,8 @@ std::string self_exe() {
 int command_node(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
   auto args = cli::parse_command("node", argv,
-                                 {"--listen", "--join", "--state", "--work-dir", "--log-format"},
+                                 {"--listen", "--join", "--state", "--work-dir", "--log-format",
+                                  "--tls-cert", "--tls-key", "--tls-ca"},
                                  {}, kHelp, exit_code, false);
   if (!args) return exit_code;
   cluster::NodeOptions o;
@@ -53,6 +61,14 @@ int command_node(const std::vector<std::string>& argv) {
     return kExitUsage;
   }
   secrets::add_connection_string(o.state_url);
+  o.tls = cluster::ClusterTls::from_env();
+  if (auto v = args->get("--tls-cert")) o.tls.cert = *v;
+  if (auto v = args->get("--tls-key")) o.tls.key = *v;
+  if (auto v = args->get("--tls-ca")) o.tls.ca = *v;
+  if (auto ok = o.tls.check(); !ok.ok()) {
+    std::fprintf(stderr, "sluice node: %s\n", ok.err().message.c_str());
+    return kExitUsage;
+  }
   log::set_json(args->get("--log-format").value_or("text") == "json");
   std::string safe = o.listen;
   for (char& c : safe) {

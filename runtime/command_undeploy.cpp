@@ -12,6 +12,7 @@ int command_undeploy(const std::vector<std::string>& argv) {
       "usage: sluice undeploy NAME [--cluster HOST:PORT]\n\n"
       "Removes pipeline NAME from the cluster: its owner drains it to a checkpoint and stops it;\n"
       "its definition and shared checkpoint are deleted. HOST:PORT defaults to $SLUICE_CLUSTER.\n"
+      "A cluster with TLS needs SLUICE_CLUSTER_CERT, SLUICE_CLUSTER_KEY and SLUICE_CLUSTER_CA.\n"
       "Exit codes: 0 ok, 2 usage or no such pipeline, 3 the cluster cannot be reached.\n";
   int exit_code = kExitOk;
   auto args = cli::parse_command("undeploy", argv, {"--cluster"}, {}, help, exit_code);

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "engine/cluster/cluster_messages.h"
+#include "engine/cluster/cluster_transport.h"
 
 namespace sluice::cluster {
 namespace {
@@ -13,12 +14,14 @@ template <class... Ts>
 result<std::pair<int, std::string>> ask(const std::string& address, Ts&&... xs) {
   auto [host, port] = split_address(address);
   if (port == 0) return error::permanent("expected HOST:PORT, not '" + address + "'");
+  const ClusterTls tls = ClusterTls::from_env();
+  if (auto ok = tls.check(); !ok.ok()) return ok.err();
   caf::actor_system_config cfg;
-  cfg.load<caf::io::middleman>();
+  configure_transport(cfg, tls);
   caf::actor_system sys{cfg};
-  auto node = sys.middleman().remote_actor(host, port);
-  if (!node) {
-    return error::transient("cannot reach node " + address + ": " + sys.render(node.error()));
+  auto node = connect_node(sys, tls, host, port);
+  if (!node.ok()) {
+    return error::transient("cannot reach node " + address + ": " + node.err().message);
   }
   std::string reply;
   std::string failure;

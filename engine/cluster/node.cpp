@@ -98,9 +98,9 @@ bool Node::join_peer() {
   }
   std::string failure;
   for (int attempt = 0; attempt < 20; ++attempt) {
-    auto peer = sys_->middleman().remote_actor(host, port);
-    if (!peer) {
-      failure = sys_->render(peer.error());
+    auto peer = connect_node(*sys_, o_.tls, host, port);
+    if (!peer.ok()) {
+      failure = peer.err().message;
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
       continue;
     }
@@ -141,12 +141,12 @@ int Node::run() {
     return 3;
   }
   cfg_ = std::make_unique<caf::actor_system_config>();
-  cfg_->load<caf::io::middleman>();
+  configure_transport(*cfg_, o_.tls);
   sys_ = std::make_unique<caf::actor_system>(*cfg_);
   self_ = std::make_unique<caf::actor>(sys_->spawn(node_actor, this));
-  auto published = sys_->middleman().publish(*self_, port, host.c_str(), true);
-  if (!published) {
-    log::error("cluster", "cannot listen on " + o_.listen + ": " + sys_->render(published.error()));
+  auto published = publish_node(*sys_, o_.tls, *self_, host, port);
+  if (!published.ok()) {
+    log::error("cluster", "cannot listen on " + o_.listen + ": " + published.err().message);
     caf::anon_send_exit(*self_, caf::exit_reason::user_shutdown);
     return 3;
   }
@@ -156,7 +156,8 @@ int Node::run() {
   }
   waker_ = std::thread([this] { waker_loop(); });
   last_heartbeat_ok_ = std::chrono::steady_clock::now();
-  event("", "node " + o_.listen + " started (pid " + std::to_string(::getpid()) + ")");
+  event("", "node " + o_.listen + " started (pid " + std::to_string(::getpid()) + ", " +
+                (o_.tls.enabled() ? "TLS with the cluster CA" : "plain text transport") + ")");
   while (!g_stop.load()) {
     tick();
     std::unique_lock<std::mutex> lock(wake_mu_);
@@ -466,8 +467,8 @@ void Node::waker_loop() {
       if (it == peers_.end()) {
         auto [host, port] = split_address(n.address);
         if (port == 0) continue;
-        auto peer = sys_->middleman().remote_actor(host, port);
-        if (!peer) continue;
+        auto peer = connect_node(*sys_, o_.tls, host, port);
+        if (!peer.ok()) continue;
         it = peers_.emplace(key, std::make_unique<caf::actor>(*peer)).first;
       }
       caf::anon_send(*it->second, wake_atom::value);

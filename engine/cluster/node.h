@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/cluster/cluster_transport.h"
 #include "engine/cluster/state_store.h"
 
 namespace caf {
@@ -35,6 +36,7 @@ struct NodeOptions {
   std::string exe;          // the sluice executable (workers run `EXE node-worker ...`)
   double dead_after = 3.0;  // seconds without a heartbeat before a node counts as dead
   int tick_ms = 500;        // heartbeat / coordination period
+  ClusterTls tls;           // cluster CA and this node's certificate (empty = plain text)
 };
 
 class Node {

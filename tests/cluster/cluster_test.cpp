@@ -10,6 +10,7 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <set>
@@ -58,9 +59,10 @@ struct Cluster {
     return {"MYSQL_PASSWORD=" + std::string(MariaDbServer::kPassword)};
   }
 
-  void start(int i, bool join) {
+  // tls: " --tls-cert F --tls-key F --tls-ca F" or "".
+  void start(int i, bool join, const std::string& tls = "") {
     std::string cmd = "exec " + sluice_bin() + " node --listen " + addr[i] + " --state " +
-                      state_url + " --work-dir " + dir.file("n" + std::to_string(i));
+                      state_url + " --work-dir " + dir.file("n" + std::to_string(i)) + tls;
     if (join) cmd += " --join " + addr[0];
     cmd += " 2>>" + dir.file("node" + std::to_string(i) + ".log");
     nodes[i] =
@@ -667,6 +669,94 @@ BOOST_AUTO_TEST_CASE(a_frozen_old_owner_cannot_overwrite_the_new_owner) {
 
 // Kafka sources spread over nodes: `deploy --instances 2` runs two instances of a Kafka
 // pipeline on two nodes in one consumer group; both read, and together they read everything.
+// issue 21, point 3: TLS with a cluster CA. Nodes join and wake each other over TLS; the CLI
+// deploys, reads status and undeploys with a client certificate from the CA; a plain client, a
+// client and a node with certificates from another CA are refused.
+BOOST_AUTO_TEST_CASE(tls_with_a_cluster_ca_between_nodes_and_with_the_cli) {
+  Cluster c;
+  const std::string d = c.dir.str() + "/";
+  auto sh = [](const std::string& cmd) {
+    BOOST_REQUIRE_MESSAGE(std::system((cmd + " >/dev/null 2>&1").c_str()) == 0, cmd);
+  };
+  auto make_ca = [&](const std::string& ca) {
+    sh("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=" + ca + " -keyout " + d + ca +
+       ".key -out " + d + ca + ".pem");
+  };
+  auto issue = [&](const std::string& name, const std::string& ca) {
+    sh("openssl req -newkey rsa:2048 -nodes -subj /CN=" + name + " -keyout " + d + name +
+       ".key -out " + d + name + ".csr");
+    sh("openssl x509 -req -in " + d + name + ".csr -CA " + d + ca + ".pem -CAkey " + d + ca +
+       ".key -CAcreateserial -days 2 -out " + d + name + ".pem");
+  };
+  make_ca("cluster-ca");
+  make_ca("other-ca");
+  for (const char* n : {"node0", "node1", "cli"}) issue(n, "cluster-ca");
+  issue("intruder", "other-ca");
+  auto flags = [&](const std::string& n, const std::string& ca) {
+    return " --tls-cert " + d + n + ".pem --tls-key " + d + n + ".key --tls-ca " + d + ca + ".pem";
+  };
+  auto client = [&](const std::string& n) {
+    auto env = c.env();
+    env.push_back("SLUICE_CLUSTER_CERT=" + d + n + ".pem");
+    env.push_back("SLUICE_CLUSTER_KEY=" + d + n + ".key");
+    env.push_back("SLUICE_CLUSTER_CA=" + d + "cluster-ca.pem");
+    return env;
+  };
+
+  c.start(0, false, flags("node0", "cluster-ca"));
+  BOOST_REQUIRE(c.wait_for([&] { return c.live_nodes() == 1; }, std::chrono::seconds(20)));
+  c.start(1, true, flags("node1", "cluster-ca"));
+  BOOST_REQUIRE_MESSAGE(c.wait_for([&] { return c.live_nodes() == 2; }, std::chrono::seconds(20)),
+                        c.logs());
+  BOOST_TEST(read_file(c.dir.file("node1.log")).find("TLS with the cluster CA") !=
+             std::string::npos);
+
+  const std::string file = c.dir.file("t.pipe");
+  write_file(file,
+             "pipeline tls_ticker {\n"
+             "  source generate g { rate = 100/s  fields { x = seq() } }\n"
+             "  sink null n from g { }\n"
+             "}\n");
+  auto dep = run_sluice({"deploy", file, "--cluster", c.addr[1]}, client("cli"));
+  BOOST_REQUIRE_MESSAGE(dep.exit_code == 0, dep.err + dep.out);
+  BOOST_REQUIRE_MESSAGE(c.wait_for(
+                            [&] {
+                              return !c.owner("tls_ticker").empty() &&
+                                     c.running_on("tls_ticker", c.owner("tls_ticker"));
+                            },
+                            std::chrono::seconds(30)),
+                        c.logs());
+  auto st = run_sluice({"status", "--cluster", c.addr[0]}, client("cli"));
+  BOOST_TEST(st.exit_code == 0, st.err);
+  BOOST_TEST(st.out.find("tls_ticker") != std::string::npos, st.out);
+
+  // Refused: a plain client, a client of another CA, a deploy without a certificate.
+  auto plain = run_sluice({"status", "--cluster", c.addr[0]}, c.env());
+  BOOST_TEST(plain.exit_code == 3);
+  BOOST_TEST(plain.out.find("tls_ticker") == std::string::npos, plain.out);
+  BOOST_TEST(plain.err.find("SLUICE_CLUSTER_CERT") != std::string::npos, plain.err);
+  auto other = client("intruder");
+  auto intruder = run_sluice({"status", "--cluster", c.addr[0]}, other);
+  BOOST_TEST(intruder.exit_code == 3);
+  BOOST_TEST(intruder.out.find("tls_ticker") == std::string::npos, intruder.out);
+  auto undeploy_plain = run_sluice({"undeploy", "tls_ticker", "--cluster", c.addr[0]}, c.env());
+  BOOST_TEST(undeploy_plain.exit_code != 0);
+  BOOST_TEST(!c.owner("tls_ticker").empty());
+
+  // A node with a certificate from another CA cannot join.
+  c.start(2, true, flags("intruder", "other-ca"));
+  auto r = c.nodes[2]->wait(std::chrono::seconds(60));
+  BOOST_TEST(r.exit_code == 3);
+  BOOST_TEST(read_file(c.dir.file("node2.log")).find("cannot join") != std::string::npos);
+  BOOST_TEST(c.live_nodes() == 2);
+
+  auto un = run_sluice({"undeploy", "tls_ticker", "--cluster", c.addr[0]}, client("cli"));
+  BOOST_TEST(un.exit_code == 0, un.err + un.out);
+  BOOST_TEST(c.wait_for([&] { return c.owner("tls_ticker").empty(); }, std::chrono::seconds(10)));
+  for (int i = 0; i < 2; ++i) c.nodes[i]->signal(SIGTERM);
+  for (int i = 0; i < 2; ++i) BOOST_TEST(c.nodes[i]->wait(std::chrono::seconds(60)).exit_code == 0);
+}
+
 BOOST_AUTO_TEST_CASE(kafka_partitions_spread_over_nodes) {
   PostgresServer pg(false);
   KafkaMock kafka(1);
