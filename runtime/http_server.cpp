@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "engine/common/secrets.h"
+
 namespace sluice::runtime {
 namespace {
 constexpr size_t kMaxRequest = 1024 * 1024;
@@ -136,7 +138,8 @@ result<void> HttpServer::start(const std::string& addr) {
     }
     out.status = resp.status;
     for (const auto& [name, value] : resp.headers) out.set_header(name, value);
-    out.set_content(resp.body, resp.content_type.c_str());
+    // Nothing registered as a secret leaves through HTTP (error bodies, reasons, dead letters).
+    out.set_content(secrets::redact(std::move(resp.body)), resp.content_type.c_str());
   };
   // cpp-httplib 0.11 answers a POST without Content-Length (`curl -X POST URL`) with a bare 400
   // before any handler runs; say what to do instead.

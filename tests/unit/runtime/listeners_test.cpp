@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "engine/common/secrets.h"
 #include "live_fixture.h"
 #include "runtime/api_guard.h"
 #include "runtime/http_client.h"
@@ -161,6 +162,21 @@ BOOST_AUTO_TEST_CASE(the_api_wants_its_token_and_refuses_cross_origin) {
   BOOST_TEST(raw_status(open.port(), "GET", "/pipelines", "Host: evil.example\r\n") == 403);
   BOOST_TEST(raw_status(open.port(), "POST", "/pipelines/demo/resume",
                         "Host: 127.0.0.1\r\nOrigin: http://evil.example\r\n") == 403);
+}
+
+BOOST_AUTO_TEST_CASE(no_secret_leaves_through_http) {
+  secrets::add("pa55-w0rd-in-an-error");
+  runtime::HttpServer server([](const HttpRequest&) {
+    return HttpResponse{500,
+                        "application/json",
+                        "{\"error\":\"cannot connect as app:pa55-w0rd-in-an-error@db\"}",
+                        {}};
+  });
+  BOOST_REQUIRE(server.start("127.0.0.1:0").ok());
+  auto r = runtime::http_request(local(server), "GET", "/pipelines");
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST(r->body.find("pa55-w0rd") == std::string::npos, r->body);
+  BOOST_TEST(r->body.find("app:***@db") != std::string::npos, r->body);
 }
 
 BOOST_AUTO_TEST_CASE(the_token_file) {
