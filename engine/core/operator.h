@@ -100,6 +100,11 @@ class Sink {
   // Records that checkpoint()'s own flush found to be unwritable: the engine routes them to
   // the dead-letter sink right after checkpoint(), before the barrier moves on.
   virtual void take_dead(std::vector<Event>& /*dead*/) {}
+  // The input has caught up: nothing more is waiting for this sink. A sink that buffers
+  // toward a batch size writes what it holds now (adaptive batching: small batches at low
+  // load, full ones under load). Errors are like write()'s; the buffered events stay the
+  // sink's either way (a failed attempt is made again by the next write or checkpoint).
+  virtual result<void> idle(std::vector<Event>& /*dead*/) { return {}; }
   virtual void close() {}
 };
 

@@ -25,6 +25,8 @@ using credit_atom = caf::atom_constant<caf::atom("credit")>;
 using poll_atom = caf::atom_constant<caf::atom("poll")>;
 using pump_atom = caf::atom_constant<caf::atom("pump")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
+// stage self: (idle_atom, uint64 seq) sent when its inputs ran dry; current seq = caught up.
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
 // coordinator -> source: (trigger_atom, uint64 barrier) inject barrier N.
 using trigger_atom = caf::atom_constant<caf::atom("trigger")>;
 // actor -> coordinator: (ack_atom, int32 actor_index, uint64 barrier, std::string state).

@@ -9,7 +9,9 @@
 namespace sluice::engine {
 
 SinkActor::SinkActor(caf::actor_config& cfg, ActorSetup setup, std::shared_ptr<Sink> op)
-    : StageActor(cfg, std::move(setup)), op_(std::move(op)) {}
+    : StageActor(cfg, std::move(setup)), op_(std::move(op)) {
+  notify_idle_ = true;
+}
 
 void SinkActor::on_exit() {
   try {
@@ -82,6 +84,27 @@ bool SinkActor::attempt() {
   kept_.reset();
   route_dead(all, exhausted ? "retries_exhausted" : "write", msg, attempts_);
   return !failed_;
+}
+
+void SinkActor::on_idle() {
+  if (!op_ || kept_) return;  // a kept batch is retried first
+  dead_buf_.clear();
+  auto r = op_->idle(dead_buf_);
+  if (r.ok()) {
+    route_dead(dead_buf_, "write", "", 0);
+    dead_buf_.clear();
+    return;
+  }
+  dead_buf_.clear();
+  setup_.counters->errors.fetch_add(1, std::memory_order_relaxed);
+  const std::string msg = secrets::redact(r.err().message);
+  if (r.err().kind == failure_kind::fatal) {
+    fail("stage '" + setup_.cfg.name + "': " + msg, false);
+    return;
+  }
+  // The sink keeps what it buffered; the next write or checkpoint tries again (with retries).
+  log::warn("engine", setup_.cfg.pipeline + ": stage '" + setup_.cfg.name +
+                          "' early flush failed (" + msg + "); the next write tries again");
 }
 
 void SinkActor::on_committed(uint64_t id) {

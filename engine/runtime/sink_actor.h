@@ -17,6 +17,7 @@ class SinkActor : public StageActor {
   bool on_data(int channel, BatchPtr& batch) override;
   result<std::string> snapshot(uint64_t barrier) override;
   void on_retry() override;
+  void on_idle() override;
   void on_committed(uint64_t id) override;
 
  private:

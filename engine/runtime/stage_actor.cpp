@@ -70,6 +70,10 @@ caf::behavior StageActor::make_behavior() {
         pump();
       },
       [this](retry_atom) { on_retry(); },
+      [this](idle_atom, uint64_t seq) {
+        // Messages that were in the mailbox when the inputs ran dry came before this one.
+        if (seq == data_seq_ && !failed_ && !waiting_) on_idle();
+      },
       [this](commit_atom, uint64_t id) { on_committed(id); },
       [this](rewire_atom, std::shared_ptr<Rewiring>& w) {
         rewire(*w);
@@ -152,6 +156,10 @@ void StageActor::pump() {
     auto item = inputs_.next();
     switch (item.what) {
       case InputSet::Next::None:
+        if (notify_idle_ && !idle_sent_) {
+          idle_sent_ = true;
+          send(this, idle_atom::value, data_seq_);
+        }
         return;
       case InputSet::Next::Data: {
         const auto n = static_cast<int64_t>(item.batch->events.size());
@@ -160,6 +168,8 @@ void StageActor::pump() {
         failpoint::check(setup_.cfg.name, static_cast<size_t>(n));
         const int64_t t0 = monotonic_us();
         const bool done = on_data(item.channel, item.batch);
+        ++data_seq_;
+        idle_sent_ = false;
         setup_.counters->observe_batch(static_cast<size_t>(n), monotonic_us() - t0);
         if (!done) return;  // kept for retry
         if (failed_) return;

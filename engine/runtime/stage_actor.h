@@ -26,6 +26,8 @@ class StageActor : public caf::event_based_actor {
   virtual bool on_data(int channel, BatchPtr& batch) = 0;
   virtual result<std::string> snapshot(uint64_t barrier) = 0;
   virtual void on_retry() {}
+  // No data is waiting, in the inputs or the mailbox, after data was processed.
+  virtual void on_idle() {}
   // Checkpoint `id` is written (sinks may forget what only a restart before it needed).
   virtual void on_committed(uint64_t /*id*/) {}
   virtual void on_credit(int32_t port, int32_t target, int64_t records);
@@ -60,6 +62,9 @@ class StageActor : public caf::event_based_actor {
   int dead_input_ = 0;         // input of the records route_dead gets (DeadLetterInfo::input)
   bool waiting_ = false;
   bool failed_ = false;
+  bool notify_idle_ = false;  // on_idle() wanted (sinks)
+  uint64_t data_seq_ = 0;     // data batches processed; an idle_atom with an older seq is stale
+  bool idle_sent_ = true;     // an idle_atom for data_seq_ is on its way (or nothing to report)
 };
 
 }  // namespace sluice::engine

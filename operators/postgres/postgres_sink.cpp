@@ -687,6 +687,21 @@ result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>&
   return f;
 }
 
+result<void> PostgresSink::idle(std::vector<Event>& dead) {
+  // Held replays wait for the target's last event or the checkpoint; nothing to do without
+  // pending rows.
+  if (!opts_.batch_adaptive || !opened_ || pending_.empty() || !held_.empty() ||
+      replay_until_ > 0) {
+    return {};
+  }
+  std::vector<const Event*> evs;
+  evs.reserve(pending_.size());
+  for (const auto& e : pending_) evs.push_back(&e);
+  auto f = flush(evs, dead, accepted_);
+  if (f.ok()) pending_.clear();
+  return f;
+}
+
 result<std::string> PostgresSink::checkpoint(uint64_t id) {
   if (!opened_) return error::fatal("sink postgres " + opts_.stage + ": checkpoint before open");
   auto r = resolve_in_doubt(deferred_dead_);

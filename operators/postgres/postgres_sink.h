@@ -45,6 +45,8 @@ class PostgresSink : public Sink {
   result<void> open(const std::string& state) override;
   result<void> write(std::vector<Event>& events, std::vector<Event>& dead) override;
   result<std::string> checkpoint(uint64_t id) override;
+  // The input caught up: write the pending batch now instead of waiting for rows or delay.
+  result<void> idle(std::vector<Event>& dead) override;
   void take_dead(std::vector<Event>& dead) override;
   void checkpoint_committed(uint64_t id) override;
   void close() override;

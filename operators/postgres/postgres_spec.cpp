@@ -40,15 +40,21 @@ dsl::KindSpec sink_spec() {
                         "Add cdc_operation (text), cdc_timestamp (timestamptz, the source commit "
                         "time) and cdc_position (text) to every row. Always on in append mode.");
   OptionSpec batch = option("batch", OptType::Block, "",
-                         "rows: flush (one transaction) once this many events are buffered; "
-                         "delay: flush buffered events older than this at the next write. A "
-                         "checkpoint always flushes.");
+                            "rows: flush (one transaction) once this many events are buffered; "
+                            "delay: flush buffered events older than this at the next write; "
+                            "adaptive: also flush as soon as the input has caught up. A "
+                            "checkpoint always flushes.");
   OptionSpec rows = option("rows", OptType::Int, "2000", "Events per transaction (threshold).");
   rows.min = 1;
   rows.max = 1000000;
   OptionSpec delay = option("delay", OptType::Duration, "100ms", "Most time events wait buffered.");
   delay.min = 0;
-  batch.children = {rows, delay};
+  OptionSpec adaptive = option("adaptive", OptType::Bool, "true",
+                               "Flush as soon as no more events are waiting for the sink, so "
+                               "at low load a change waits for one commit, not for `delay`; "
+                               "under load batches still grow up to `rows`. false: wait for "
+                               "`rows` or `delay`.");
+  batch.children = {rows, delay, adaptive};
   OptionSpec conns = option("connections", OptType::Int, "1",
                          "Connections applying each batch in parallel: the batch's rows are "
                          "split by a hash of their key (append: by event), one transaction "

@@ -71,6 +71,9 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
   if (const Value* d = find_child(batch, "delay"); d != nullptr && d->type() == Type::Int) {
     o.batch_delay_us = d->as_int() < 0 ? 0 : d->as_int();
   }
+  if (const Value* a = find_child(batch, "adaptive"); a != nullptr && a->type() == Type::Bool) {
+    o.batch_adaptive = a->as_bool();
+  }
   if (const Value* c = cfg.option("copy"); c != nullptr && !c->is_null()) {
     std::string s = c->type() == Type::String ? c->as_string() : c->to_display();
     if (s != "binary" && s != "text") {

@@ -22,6 +22,7 @@ struct SinkOptions {
   bool metadata_columns = false;
   int64_t batch_rows = 2000;
   int64_t batch_delay_us = 100000;
+  bool batch_adaptive = true;          // flush when the input has caught up (Sink::idle)
   int connections = 1;                 // slots applying a batch in parallel (1..16)
   bool binary_copy = true;             // COPY (FORMAT binary) where every column allows it
   std::string pipeline;                // for sluice_checkpoints

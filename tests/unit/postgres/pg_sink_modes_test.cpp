@@ -94,6 +94,33 @@ BOOST_AUTO_TEST_CASE(upsert_collapses_per_key_and_deletes) {
   BOOST_TEST(sink->stats().transactions == 2u);
 }
 
+// issue 19: adaptive batching. Below `rows` and `delay` nothing is written at write(); when
+// the engine says the input caught up (idle), the batch is written with its checkpoint row;
+// `adaptive = false` keeps waiting.
+BOOST_AUTO_TEST_CASE(idle_writes_the_pending_batch_when_adaptive) {
+  for (bool adaptive : {true, false}) {
+    const std::string t = adaptive ? "adaptive_on" : "adaptive_off";
+    auto sink = open_sink(
+        {.table = t, .key = {"id"}, .rows = 1000, .delay_us = 3600000000LL, .adaptive = adaptive});
+    write_ok(*sink, {ev(Op::Create, row({{"id", Value::int64(1)}}), 1),
+                     ev(Op::Create, row({{"id", Value::int64(2)}}), 2)});
+    BOOST_TEST(q("SELECT count(*) FROM pg_tables WHERE tablename = '" + t + "'") == "0");
+    std::vector<Event> dead;
+    BOOST_REQUIRE(sink->idle(dead).ok());
+    BOOST_TEST(dead.empty());
+    if (adaptive) {
+      BOOST_TEST(q("SELECT count(*) FROM " + t) == "2");
+      BOOST_TEST(sink->stats().transactions == 1u);
+      BOOST_REQUIRE(sink->idle(dead).ok());  // nothing pending: no transaction
+      BOOST_TEST(sink->stats().transactions == 1u);
+    } else {
+      BOOST_TEST(q("SELECT count(*) FROM pg_tables WHERE tablename = '" + t + "'") == "0");
+      BOOST_REQUIRE(sink->checkpoint(1).ok());
+      BOOST_TEST(q("SELECT count(*) FROM " + t) == "2");
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(append_mode_keeps_every_event_with_cdc_columns) {
   auto sink = open_sink({.table = "hist", .mode = "append"});
   int64_t ts = *temporal::parse_timestamp("2024-01-02T03:04:05.678901Z");

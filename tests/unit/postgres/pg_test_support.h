@@ -31,6 +31,7 @@ struct SinkOpts {
   bool create_tables = true;
   int64_t rows = 1;  // flush every write by default
   int64_t delay_us = 0;
+  bool adaptive = true;  // batch.adaptive: Sink::idle() flushes
   std::string stage = "ods";
   std::string url;  // default: url_with_password()
   const ast::Expr* table_expr = nullptr;
