@@ -436,7 +436,8 @@ std::vector<FunctionSpec> make_functions() {
 
 std::vector<AggregateSpec> make_aggregates() {
   return {
-      {"count", 0, 1, "count(): rows in the group; count(x): rows where x is not null.", "count()"},
+      {"count", 0, 1, "count([x]): the rows in the group; with x, the rows where x is not null.",
+       "count()"},
       {"count_distinct", 1, 1, "count_distinct(x): distinct non-null values of x.",
        "count_distinct(customer_id)"},
       {"sum", 1, 1, "sum(x): exact sum of the non-null values (null when there are none).",

@@ -62,7 +62,11 @@ BOOST_AUTO_TEST_CASE(every_function_has_a_doc_and_an_example_that_checks) {
 BOOST_AUTO_TEST_CASE(every_shown_result_is_what_the_example_evaluates_to) {
   int shown = 0;
   for (const auto& f : eval::functions()) {
-    if (*f.example_value == '\0') continue;
+    if (*f.example_value == '\0') {
+      // Only the functions of time, randomness and the environment go without a result.
+      BOOST_TEST((f.generate_only || f.option_only || std::string(f.name) == "now"), f.name);
+      continue;
+    }
     ++shown;
     BOOST_TEST_CONTEXT(f.name) {
       dsl::Loaded l = dsl::load_text("example.pipe", pipeline_for(f), specs());
@@ -70,12 +74,11 @@ BOOST_AUTO_TEST_CASE(every_shown_result_is_what_the_example_evaluates_to) {
       const auto& st = l.file.pipelines.at(0).stages.at(1).statements.at(0);
       BOOST_REQUIRE(!st.exprs.empty());
       auto v = eval::eval_constant(*st.exprs[0]);
-      BOOST_REQUIRE_MESSAGE(v.ok(), f.example << ": " << v.err().message);
+      BOOST_REQUIRE_MESSAGE(v.ok(), f.example << ": " << (v.ok() ? "" : v.err().message));
       BOOST_TEST(json::encode(v.value()) == std::string(f.example_value), f.example);
     }
   }
-  // Only the functions of time, randomness and the environment go without a shown result.
-  BOOST_TEST(shown >= static_cast<int>(eval::functions().size()) - 8);
+  BOOST_TEST(shown >= 20);
 }
 
 BOOST_AUTO_TEST_CASE(every_aggregate_function_has_a_doc_and_an_example_that_checks) {
