@@ -1,5 +1,6 @@
-// The function table: every built-in function of DSL.md §6 and the generate functions of §9,
-// as data. The checker validates calls against it, the compiler binds implementations from it.
+// The function table: every built-in function and the generate functions, as data. The checker
+// validates calls against it, the compiler binds implementations from it, and `sluice docs`
+// renders it into docs/language.md ("Functions"; examples checked by function_docs_test).
 #include "dsl/eval/functions.h"
 
 #include "dsl/eval/builtins.h"
