@@ -1,4 +1,4 @@
-// The .pipe language (docs: /work/shared/DSL.md). Generated at build time into the
+// The .pipe language (docs: docs/language.md). Generated at build time into the
 // sluice_grammar namespace (PipeLexer, PipeParser, PipeVisitor); dsl/ast_builder turns the
 // parse tree into dsl/ast.h. Keywords are reserved only where a keyword can stand: the
 // `ident`, `name` and `anyName` rules accept keyword tokens as names.

@@ -9,7 +9,8 @@ dsl::KindSpec spec() {
   k.role = dsl::Role::Aggregate;
   k.kind = "";
   k.summary =
-      "Changelog aggregation (DSL.md §7): `group by` keys and aggregate fields (count, "
+      "Changelog aggregation (docs/language.md, \"aggregate\"): `group by` keys and aggregate "
+      "fields (count, "
       "count_distinct, sum, avg, min, max, first, last, collect_set, collect_list), exact under "
       "retraction; optional `window tumbling(D) on FIELD`. Emits an upsert per changed group "
       "and a delete when a group empties; the state is checkpointed.";

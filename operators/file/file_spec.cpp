@@ -71,7 +71,8 @@ dsl::KindSpec sink_spec() {
   format.type = OptType::Enum;
   format.enum_values = {"jsonl"};
   format.default_text = "jsonl";
-  format.doc = "jsonl: one JSON object per line (DSL.md §10 encoding).";
+  format.doc =
+      "jsonl: one JSON object per line (the JSON encoding of docs/language.md, \"Types\").";
   k.options = {path, format};
   return k;
 }

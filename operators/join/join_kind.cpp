@@ -9,7 +9,8 @@ dsl::KindSpec spec() {
   k.role = dsl::Role::Join;
   k.kind = "";
   k.summary =
-      "Keyed merge of two or more changelogs (DSL.md §8): keeps the latest row per key of each "
+      "Keyed merge of two or more changelogs (docs/language.md, \"join\"): keeps the latest row "
+      "per key of each "
       "input and emits the merged row (the block's statements, inputs named `stage.field`, a "
       "missing side reads as null) whenever an input changes a key the first input has; a "
       "delete when the first input loses it. The state is checkpointed.";

@@ -8,7 +8,8 @@ dsl::KindSpec spec() {
   k.kind = "";
   k.summary =
       "Record-at-a-time reshaping and filtering: where, set, drop, keep, rename, select, "
-      "flatten, key, require (DSL.md §5), run top to bottom. `where` false or null drops the "
+      "flatten, key, require (docs/language.md, \"Statements\"), run top to bottom. `where` false "
+      "or null drops the "
       "record; a failed `require` or an evaluation error sends it to the stage's dead_letter "
       "sink (kind \"require\" or \"eval\").";
   return k;

@@ -1,0 +1,114 @@
+// The examples of the README and of docs/language.md are run: the README's first pipeline
+// prints exactly the output the README shows, every complete pipeline (a `pipe` block) of the
+// language reference passes `sluice check`, and those that need no server run to completion.
+// `sluice docs --check` fails, naming the file, when a generated region of the reference drifts.
+#include <boost/test/unit_test.hpp>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "support/process.h"
+
+using namespace sluice::test;
+
+namespace {
+
+// The bodies of the fenced blocks of `lang` (```pipe ... ```) in Markdown `text`, in order.
+std::vector<std::string> fenced(const std::string& text, const std::string& lang) {
+  std::vector<std::string> out;
+  const std::string open = "```" + lang + "\n";
+  for (size_t at = text.find(open); at != std::string::npos; at = text.find(open, at)) {
+    size_t body = at + open.size();
+    size_t end = text.find("\n```", body - 1);
+    if (end == std::string::npos) break;
+    out.push_back(text.substr(body, end + 1 - body));
+    at = end + 4;
+  }
+  return out;
+}
+
+bool needs_a_server(const std::string& pipe) {
+  static const std::regex kinds(R"((source|sink)\s+(mysql|kafka|postgres|mongodb)\b)");
+  return std::regex_search(pipe, kinds);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(docs_examples)
+
+BOOST_AUTO_TEST_CASE(readme_first_pipeline_prints_what_the_readme_shows) {
+  const std::string readme = read_file(source_dir() + "/README.md");
+  auto pipes = fenced(readme, "pipe");
+  auto texts = fenced(readme, "text");
+  BOOST_REQUIRE_EQUAL(pipes.size(), 1u);  // the one complete small pipeline
+  BOOST_REQUIRE(!texts.empty());
+  BOOST_TEST(pipes[0].find("source generate") != std::string::npos);
+  BOOST_TEST(pipes[0].find("sink stdout") != std::string::npos);
+  TempDir dir;
+  write_file(dir.file("hello.pipe"), pipes[0]);
+  auto r = run_sluice({"run", "hello.pipe", "--exit-when-idle", "1s"}, {}, dir.str(),
+                      std::chrono::seconds(60));
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out == texts[0]);
+  // The README says a second run resumes from var/hello and prints nothing.
+  auto again = run_sluice({"run", "hello.pipe", "--exit-when-idle", "1s"}, {}, dir.str(),
+                          std::chrono::seconds(60));
+  BOOST_TEST(again.exit_code == 0, again.err);
+  BOOST_TEST(again.out.empty(), again.out);
+}
+
+BOOST_AUTO_TEST_CASE(every_language_reference_pipeline_checks_and_runs) {
+  const std::string page = read_file(source_dir() + "/docs/language.md");
+  auto pipes = fenced(page, "pipe");
+  BOOST_REQUIRE(pipes.size() >= 3u);
+  int ran = 0;
+  for (size_t i = 0; i < pipes.size(); ++i) {
+    BOOST_TEST_CONTEXT("pipe block " << i + 1 << ":\n" << pipes[i]) {
+      TempDir dir;
+      write_file(dir.file("example.pipe"), pipes[i]);
+      auto c = run_sluice({"check", "example.pipe"}, {}, dir.str());
+      BOOST_TEST(c.exit_code == 0, c.err);
+      BOOST_TEST(c.err.find("warning") == std::string::npos, c.err);
+      if (needs_a_server(pipes[i])) continue;
+      auto r = run_sluice({"run", "example.pipe", "--exit-when-idle", "1s"}, {}, dir.str(),
+                          std::chrono::seconds(60));
+      BOOST_TEST(r.exit_code == 0, r.err);
+      BOOST_TEST(!r.out.empty());
+      ++ran;
+    }
+  }
+  BOOST_TEST(ran >= 2);
+}
+
+BOOST_AUTO_TEST_CASE(docs_check_names_a_drifted_language_reference) {
+  const std::string page = read_file(source_dir() + "/docs/language.md");
+  const std::string marker = "<!-- BEGIN GENERATED: functions -->\n";
+  auto at = page.find(marker);
+  BOOST_REQUIRE(at != std::string::npos);
+  // The generated table lists every function with an example.
+  BOOST_TEST(page.find("| `lower(s)` |") != std::string::npos);
+  BOOST_TEST(page.find("`secret_file(PATH)`") != std::string::npos);
+  BOOST_TEST(page.find("| `checkpoint_interval` |") != std::string::npos);
+  TempDir dir;
+  std::string stale = page;
+  stale.insert(at + marker.size(), "| `old(x)` | a function that no longer exists |\n");
+  write_file(dir.file("language.md"), stale);
+  auto r = run_sluice({"docs", "--check", "--language", dir.file("language.md")}, {}, source_dir());
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(r.err.find(dir.file("language.md") + " is out of date") != std::string::npos, r.err);
+  // Without its markers the page cannot be generated: an error, not a silent pass.
+  std::string no_markers = page;
+  no_markers.erase(at, marker.size());
+  write_file(dir.file("language.md"), no_markers);
+  auto m = run_sluice({"docs", "--check", "--language", dir.file("language.md")}, {}, source_dir());
+  BOOST_TEST(m.exit_code == 1);
+  BOOST_TEST(m.err.find("functions") != std::string::npos, m.err);
+  // `sluice docs` writes the regions back.
+  write_file(dir.file("language.md"), stale);
+  auto w = run_sluice({"docs", "--out", dir.file("ops"), "--language", dir.file("language.md")}, {},
+                      source_dir());
+  BOOST_TEST(w.exit_code == 0, w.err);
+  BOOST_TEST(read_file(dir.file("language.md")) == page);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
