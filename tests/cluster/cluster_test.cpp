@@ -510,7 +510,7 @@ std::string fence_pipe_text(const Cluster& c) {
          "    mode = upsert\n"
          "    create_tables = true\n"
          // Changes wait in the sink until the next barrier (every 4 s).
-         "    batch { rows = 100000  delay = 4s }\n"
+         "    batch { rows = 100000  delay = 4s  adaptive = false }\n"
          "  }\n"
          "}\n\n"
          "pipeline ticker_a {\n"
