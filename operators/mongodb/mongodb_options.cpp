@@ -179,6 +179,9 @@ result<MongoOptions> MongoOptions::from_config(const StageConfig& cfg) {
   if (const Value* d = find_child(batch, "delay"); d != nullptr && d->type() == Type::Int) {
     o.batch_delay_us = d->as_int() < 0 ? 0 : d->as_int();
   }
+  if (const Value* a = find_child(batch, "adaptive"); a != nullptr && a->type() == Type::Bool) {
+    o.batch_adaptive = a->as_bool();
+  }
   return o;
 }
 

@@ -29,6 +29,7 @@ struct MongoOptions {
   int64_t wtimeout_ms = 0;
   int64_t batch_rows = 1000;
   int64_t batch_delay_us = 100000;
+  bool batch_adaptive = true;  // write when the input has caught up (Sink::idle)
   std::string pipeline;
   std::string stage;
 

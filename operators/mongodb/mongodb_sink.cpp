@@ -133,6 +133,16 @@ result<void> MongoSink::write(std::vector<Event>& events, std::vector<Event>& de
   return r;
 }
 
+result<void> MongoSink::idle(std::vector<Event>& dead) {
+  if (!opts_.batch_adaptive || pending_.empty()) return {};
+  std::vector<const Event*> evs;
+  evs.reserve(pending_.size());
+  for (const auto& e : pending_) evs.push_back(&e);
+  auto r = flush(evs, dead);
+  if (r.ok()) pending_.clear();
+  return r;
+}
+
 result<std::string> MongoSink::checkpoint(uint64_t /*id*/) {
   if (!pending_.empty()) {
     std::vector<const Event*> evs;

@@ -33,6 +33,8 @@ class MongoSink : public Sink {
   result<void> open(const std::string& state) override;
   result<void> write(std::vector<Event>& events, std::vector<Event>& dead) override;
   result<std::string> checkpoint(uint64_t id) override;
+  // The input caught up: write what is buffered now (batch.adaptive).
+  result<void> idle(std::vector<Event>& dead) override;
   void close() override;
 
   struct Stats {

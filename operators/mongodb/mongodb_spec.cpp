@@ -52,14 +52,19 @@ dsl::KindSpec sink_spec() {
   wt.min = 0;
   wc.children = {w, j, wt};
   OptionSpec batch = option("batch", OptType::Block, "",
-                         "rows: events per bulk write (threshold); delay: most time events wait "
-                         "buffered. A checkpoint always flushes.");
+                            "rows: events per bulk write (threshold); delay: most time events wait "
+                            "buffered; adaptive: also write as soon as the input has caught up. A "
+                            "checkpoint always flushes.");
   OptionSpec rows = option("rows", OptType::Int, "1000", "Events per bulk write.");
   rows.min = 1;
   rows.max = 100000;
   OptionSpec delay = option("delay", OptType::Duration, "100ms", "Most time events wait buffered.");
   delay.min = 0;
-  batch.children = {rows, delay};
+  OptionSpec adaptive = option("adaptive", OptType::Bool, "true",
+                               "Write as soon as no more events are waiting for the sink (low "
+                               "latency at low load; full batches under load). false: wait for "
+                               "`rows` or `delay`.");
+  batch.children = {rows, delay, adaptive};
   k.options = {uri, db, coll, mode, update, key, wc, batch};
   return k;
 }

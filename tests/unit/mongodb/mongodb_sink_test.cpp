@@ -171,6 +171,27 @@ BOOST_AUTO_TEST_CASE(events_are_buffered_until_rows_or_checkpoint) {
   BOOST_TEST(h.calls[1].ops.size() == 2u);
 }
 
+// issue 19: when the engine says the input caught up, the buffer is written (adaptive, the
+// default); adaptive = false keeps it until rows, delay or the checkpoint.
+BOOST_AUTO_TEST_CASE(idle_writes_the_buffer_when_adaptive) {
+  for (bool adaptive : {true, false}) {
+    Harness h(std::string("batch { rows = 10  delay = 1h  adaptive = ") +
+              (adaptive ? "true" : "false") + " }");
+    auto evs = customers(3);
+    std::vector<Event> dead;
+    BOOST_REQUIRE(h.sink->write(evs, dead).ok());
+    BOOST_TEST(h.calls.empty());
+    BOOST_REQUIRE(h.sink->idle(dead).ok());
+    BOOST_TEST(dead.empty());
+    BOOST_REQUIRE_EQUAL(h.calls.size(), adaptive ? 1u : 0u);
+    if (adaptive) BOOST_TEST(h.calls[0].ops.size() == 3u);
+    BOOST_REQUIRE(h.sink->idle(dead).ok());  // nothing buffered: no bulk write
+    BOOST_TEST(h.calls.size() == (adaptive ? 1u : 0u));
+    BOOST_REQUIRE(h.sink->checkpoint(1).ok());
+    BOOST_TEST(h.calls.size() == 1u);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(with_no_server_a_write_is_transient_at_once) {
   auto s = MongoSink::make(config(
       "mongodb://sluice:n0tInLogs@127.0.0.1:1/?serverSelectionTimeoutMS=500&connectTimeoutMS=500"));
