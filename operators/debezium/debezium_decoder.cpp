@@ -215,6 +215,8 @@ result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char
     case 'd': out.op = Op::Delete; break;
     case 'r': out.op = Op::Read; break;
     case 't':
+      out.op = Op::Truncate;
+      break;  // the table of `source`, no row
     case 'm': return false;
     default: return error::permanent(std::string("unknown op '") + op + "'");
   }
@@ -231,18 +233,21 @@ result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char
     }
     return {};
   };
-  // A delete needs only before; other ops need after (and before for updates).
+  // A delete needs only before; other ops need after (and before for updates); a truncate
+  // neither.
   if (out.op == Op::Delete || out.op == Op::Update) {
     if (auto r = image(before_t, before_v, "before"); !r.ok()) return r.err();
   }
-  if (out.op != Op::Delete) {
+  if (out.op != Op::Delete && out.op != Op::Truncate) {
     if (auto r = image(after_t, after_v, "after"); !r.ok()) return r.err();
   }
   bool has_before = before_v.type() == Type::Object;
   bool has_after = after_v.type() == Type::Object;
   out.has_before = false;
   out.before.clear();
-  if (out.op == Op::Delete) {
+  if (out.op == Op::Truncate) {
+    out.row.clear();
+  } else if (out.op == Op::Delete) {
     if (!has_before) return error::permanent("delete without before");
     out.row = std::move(before_v.as_object());
   } else {

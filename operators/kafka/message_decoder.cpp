@@ -58,10 +58,16 @@ result<bool> MessageDecoder::decode_json(const std::string& topic, std::string_v
   if (op != nullptr && op->type() == Type::String && (after != nullptr || before != nullptr)) {
     // The Sluice event form.
     const std::string& c = op->as_string();
-    out.op = c == "u" ? Op::Update : c == "d" ? Op::Delete : c == "r" ? Op::Read : Op::Create;
+    out.op = c == "u"   ? Op::Update
+             : c == "d" ? Op::Delete
+             : c == "r" ? Op::Read
+             : c == "t" ? Op::Truncate
+                        : Op::Create;
     bool ha = after != nullptr && after->type() == Type::Object;
     bool hb = before != nullptr && before->type() == Type::Object;
-    if (out.op == Op::Delete) {
+    if (out.op == Op::Truncate) {
+      out.row.clear();  // the table is the topic
+    } else if (out.op == Op::Delete) {
       if (!hb) return error::permanent("delete without before");
       out.row = std::move(before->as_object());
     } else {

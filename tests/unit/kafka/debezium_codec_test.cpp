@@ -155,9 +155,15 @@ BOOST_AUTO_TEST_CASE(update_delete_tombstone_and_skipped_ops) {
   r = d.decode(kKey, "", false, e);  // tombstone
   BOOST_REQUIRE(r.ok());
   BOOST_CHECK(!*r);
-  r = d.decode("", R"({"schema":null,"payload":{"op":"t","source":{"db":"x"}}})", true, e);
-  BOOST_REQUIRE(r.ok());
-  BOOST_CHECK(!*r);
+  // A truncate (issue 20): an event of the source's table, no row.
+  r = d.decode("",
+               R"({"schema":null,"payload":{"op":"t","before":null,"after":null,)"
+               R"("source":{"db":"x","table":"y","ts_ms":5}}})",
+               true, e);
+  BOOST_REQUIRE(r.ok() && *r);
+  BOOST_CHECK(e.op == Op::Truncate);
+  BOOST_CHECK(e.row.empty());
+  BOOST_CHECK(e.source->table == "x.y" || e.source->table == "y");
   // The same schema text is compiled once and reused.
   r = d.decode(kKey, customers_envelope(upd), true, e);
   BOOST_REQUIRE(r.ok() && *r);
