@@ -9,7 +9,6 @@
 #include "engine/runtime/rate_limiter.h"
 #include "engine/value/json.h"
 #include "runtime/live_view.h"
-#include "runtime/metrics_export.h"
 
 namespace sluice::runtime {
 namespace {

@@ -133,8 +133,7 @@ result<void> MongoSink::write(std::vector<Event>& events, std::vector<Event>& de
   return r;
 }
 
-result<void> MongoSink::idle(std::vector<Event>& dead) {
-  if (!opts_.batch_adaptive || pending_.empty()) return {};
+result<void> MongoSink::flush_pending(std::vector<Event>& dead) {
   std::vector<const Event*> evs;
   evs.reserve(pending_.size());
   for (const auto& e : pending_) evs.push_back(&e);
@@ -143,14 +142,15 @@ result<void> MongoSink::idle(std::vector<Event>& dead) {
   return r;
 }
 
+result<void> MongoSink::idle(std::vector<Event>& dead) {
+  if (!opts_.batch_adaptive || pending_.empty()) return {};
+  return flush_pending(dead);
+}
+
 result<std::string> MongoSink::checkpoint(uint64_t /*id*/) {
   if (!pending_.empty()) {
-    std::vector<const Event*> evs;
-    evs.reserve(pending_.size());
-    for (const auto& e : pending_) evs.push_back(&e);
-    auto r = flush(evs, deferred_dead_);
+    auto r = flush_pending(deferred_dead_);
     if (!r.ok()) return r.err();
-    pending_.clear();
   }
   return std::string("{}");
 }

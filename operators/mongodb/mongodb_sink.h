@@ -48,6 +48,8 @@ class MongoSink : public Sink {
 
  private:
   result<void> flush(const std::vector<const Event*>& evs, std::vector<Event>& dead);
+  // Flushes pending_; cleared when the bulk writes succeed.
+  result<void> flush_pending(std::vector<Event>& dead);
   result<void> run(const std::string& collection, const std::vector<const WriteOp*>& ops,
                    const std::vector<const Event*>& evs, std::vector<Event>& dead, bool ordered);
 

@@ -286,7 +286,7 @@ void PostgresSink::setup_replay(const std::optional<CheckpointTable::Stored>& fi
 result<std::optional<std::string>> PostgresSink::read_stored_position(const std::string& url,
                                                                       const std::string& pipeline,
                                                                       const std::string& stage) {
-  register_url_secrets(url);
+  secrets::add_connection_string(url);
   try {
     pqxx::connection c(url);
     CheckpointTable t(pipeline, stage);
@@ -694,6 +694,10 @@ result<void> PostgresSink::idle(std::vector<Event>& dead) {
       replay_until_ > 0) {
     return {};
   }
+  return flush_pending(dead);
+}
+
+result<void> PostgresSink::flush_pending(std::vector<Event>& dead) {
   std::vector<const Event*> evs;
   evs.reserve(pending_.size());
   for (const auto& e : pending_) evs.push_back(&e);
@@ -716,12 +720,8 @@ result<std::string> PostgresSink::checkpoint(uint64_t id) {
     release_held();
   }
   if (!pending_.empty() || !takeover_tables_.empty()) {
-    std::vector<const Event*> evs;
-    evs.reserve(pending_.size());
-    for (const auto& e : pending_) evs.push_back(&e);
-    auto f = flush(evs, deferred_dead_, accepted_);
+    auto f = flush_pending(deferred_dead_);
     if (!f.ok()) return f.err();
-    pending_.clear();
   }
   if (!replay_ids_.empty()) {
     // Replays still to come after this barrier: their identities go with checkpoint `id`

@@ -99,6 +99,8 @@ class PostgresSink : public Sink {
   result<void> connect();
   result<void> flush(const std::vector<const Event*>& evs, std::vector<Event>& dead,
                      int64_t last_seq);
+  // Flushes pending_ (every event accepted so far); cleared when it commits.
+  result<void> flush_pending(std::vector<Event>& dead);
   result<void> resolve_in_doubt(std::vector<Event>& dead);
   // Splits the flush's groups over the slots (by key hash; append: by seq), leaving out what
   // a slot already holds after a restart (drop_until_).

@@ -14,8 +14,6 @@ const Value* find_child(const Value* block, const char* name) {
 
 }  // namespace
 
-void register_url_secrets(const std::string& url) { secrets::add_connection_string(url); }
-
 result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
   SinkOptions o;
   std::string where = "sink postgres " + cfg.name + ": ";
@@ -27,7 +25,7 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
     return error::fatal(where + "option url is required");
   }
   o.url = url->as_string();
-  register_url_secrets(o.url);
+  secrets::add_connection_string(o.url);
   o.url = with_connection_defaults(o.url);
 
   auto it = cfg.expr_options.find("table");

@@ -33,8 +33,4 @@ struct SinkOptions {
   static result<SinkOptions> from_config(const StageConfig& cfg);
 };
 
-// Registers a connection string's password (URI user:password@ or keyword password=...) and
-// the whole string with secrets::add, so neither can appear in logs or errors.
-void register_url_secrets(const std::string& url);
-
 }  // namespace sluice::operators::postgres

@@ -54,6 +54,24 @@ const Value* at(const Value& v, std::initializer_list<const char*> path) {
   return cur;
 }
 
+// The sink writes row 1, a truncate, row 2 to topic "cdc" (no dead letters); what landed.
+std::vector<sluice::test::KafkaMessage> write_row_truncate_row(KafkaMock& mock, bool debezium) {
+  kafka::KafkaSink::Options o;
+  o.stage = "kout";
+  o.brokers = mock.bootstrap();
+  o.debezium = debezium;
+  o.topic_constant = "cdc";
+  o.properties = {{"linger.ms", "1"}};
+  kafka::KafkaSink sink(std::move(o));
+  BOOST_REQUIRE(sink.open("").ok());
+  std::vector<Event> evs{row(1), truncate_event(), row(2)};
+  std::vector<Event> dead;
+  BOOST_REQUIRE(sink.write(evs, dead).ok());
+  BOOST_REQUIRE(sink.checkpoint(1).ok());
+  BOOST_CHECK(dead.empty());
+  return mock.read_all("cdc", 3);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(kafka_truncate)
@@ -75,20 +93,7 @@ BOOST_AUTO_TEST_CASE(debezium_truncate_envelope) {
 BOOST_AUTO_TEST_CASE(sink_writes_truncate_in_order_without_key) {
   for (bool debezium : {true, false}) {
     KafkaMock mock;
-    kafka::KafkaSink::Options o;
-    o.stage = "kout";
-    o.brokers = mock.bootstrap();
-    o.debezium = debezium;
-    o.topic_constant = "cdc";
-    o.properties = {{"linger.ms", "1"}};
-    kafka::KafkaSink sink(std::move(o));
-    BOOST_REQUIRE(sink.open("").ok());
-    std::vector<Event> evs{row(1), truncate_event(), row(2)};
-    std::vector<Event> dead;
-    BOOST_REQUIRE(sink.write(evs, dead).ok());
-    BOOST_REQUIRE(sink.checkpoint(1).ok());
-    BOOST_CHECK(dead.empty());
-    auto got = mock.read_all("cdc", 3);
+    auto got = write_row_truncate_row(mock, debezium);
     BOOST_REQUIRE_EQUAL(got.size(), 3u);
     int truncates = 0;
     for (const auto& m : got) {
@@ -117,19 +122,7 @@ BOOST_AUTO_TEST_CASE(sink_writes_truncate_in_order_without_key) {
 BOOST_AUTO_TEST_CASE(truncate_round_trips_through_the_source_decoder) {
   for (bool debezium : {true, false}) {
     KafkaMock mock;
-    kafka::KafkaSink::Options o;
-    o.stage = "kout";
-    o.brokers = mock.bootstrap();
-    o.debezium = debezium;
-    o.topic_constant = "cdc";
-    o.properties = {{"linger.ms", "1"}};
-    kafka::KafkaSink sink(std::move(o));
-    BOOST_REQUIRE(sink.open("").ok());
-    std::vector<Event> evs{row(1), truncate_event(), row(2)};
-    std::vector<Event> dead;
-    BOOST_REQUIRE(sink.write(evs, dead).ok());
-    BOOST_REQUIRE(sink.checkpoint(1).ok());
-    auto got = mock.read_all("cdc", 3);
+    auto got = write_row_truncate_row(mock, debezium);
     BOOST_REQUIRE_EQUAL(got.size(), 3u);
     kafka::MessageDecoder dec(debezium ? kafka::Format::Debezium : kafka::Format::Json, "kin");
     std::vector<Op> ops;

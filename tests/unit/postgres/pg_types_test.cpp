@@ -100,9 +100,9 @@ BOOST_AUTO_TEST_CASE(table_names_and_quoting) {
 }
 
 BOOST_AUTO_TEST_CASE(url_passwords_are_secrets) {
-  register_url_secrets("postgresql://app:Hunter2xyz@db:5432/ods");
+  secrets::add_connection_string("postgresql://app:Hunter2xyz@db:5432/ods");
   BOOST_TEST(secrets::redact("failed for Hunter2xyz") == "failed for ***");
-  register_url_secrets("host=db user=app password=Kw0rdPass dbname=x");
+  secrets::add_connection_string("host=db user=app password=Kw0rdPass dbname=x");
   BOOST_TEST(secrets::redact("Kw0rdPass") == "***");
 }
 
