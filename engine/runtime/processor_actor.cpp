@@ -17,6 +17,7 @@ bool ProcessorActor::on_data(int channel, BatchPtr& batch) {
   dead_input_ = input;
   batch.reset();
   setup_.counters->out.fetch_add(out.size(), std::memory_order_relaxed);
+  if (setup_.counters->tap.attached()) setup_.counters->tap.offer(out);
   out_.emit_data(this, std::move(out));
   route_dead(dead_buf_, "", "", 0);
   dead_buf_.clear();

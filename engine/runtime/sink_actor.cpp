@@ -26,6 +26,8 @@ void SinkActor::on_exit() {
 result<void> SinkActor::open_operator(const std::string& state) { return op_->open(state); }
 
 bool SinkActor::on_data(int channel, BatchPtr& batch) {
+  // A sink's tap shows the records it receives to write.
+  if (setup_.counters->tap.attached()) setup_.counters->tap.offer(batch->events);
   kept_ = std::move(batch);
   kept_channel_ = channel;
   kept_records_ = static_cast<int64_t>(kept_->events.size());

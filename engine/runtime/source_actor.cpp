@@ -160,6 +160,7 @@ void SourceActor::do_poll() {
     std::vector<Event> batch;
     batch.swap(buf_);
     buf_.reserve(static_cast<size_t>(setup_.settings.batch_size));
+    if (setup_.counters->tap.attached()) setup_.counters->tap.offer(batch);
     out_.emit_data(this, std::move(batch));
   }
   switch (*r) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/core/event.h"
+#include "engine/runtime/stage_tap.h"
 
 namespace sluice::engine {
 
@@ -134,6 +135,8 @@ struct StageCounters {
   Histogram<6> batch_size{{1, 10, 100, 1000, 10000, 100000}};
   DeadLetterRing dead_letters;
   ReplayInbox replay;
+  // Copies of the records leaving the stage for `sluice tap` (only while one is attached).
+  StageTap tap;
 
   void observe_batch(size_t records, int64_t micros) {
     batch_us.observe(micros);
