@@ -48,6 +48,26 @@ result<std::string> numeric_host(const std::string& host) {
   ::freeaddrinfo(res);
   return std::string(text);
 }
+// The chunked body of a streamed response; every chunk passes secrets::redact.
+httplib::ContentProviderWithoutLength stream_provider(
+    std::function<bool(std::string& chunk)> stream) {
+  return [stream = std::move(stream)](size_t, httplib::DataSink& sink) {
+    std::string chunk;
+    bool more = false;
+    try {
+      more = stream(chunk);
+    } catch (const std::exception&) {
+      return false;
+    }
+    if (!chunk.empty()) {
+      chunk = secrets::redact(std::move(chunk));
+      if (!sink.write(chunk.data(), chunk.size())) return false;
+    }
+    if (!more) sink.done();
+    return true;
+  };
+}
+
 }  // namespace
 
 const char* http_reason(int status) {
@@ -134,10 +154,15 @@ result<void> HttpServer::start(const std::string& addr) {
     try {
       resp = handler_(to_request(in));
     } catch (const std::exception& e) {
-      resp = HttpResponse{500, "text/plain", std::string("internal error: ") + e.what() + "\n", {}};
+      resp = HttpResponse{
+          500, "text/plain", std::string("internal error: ") + e.what() + "\n", {}, {}};
     }
     out.status = resp.status;
     for (const auto& [name, value] : resp.headers) out.set_header(name, value);
+    if (resp.stream) {
+      out.set_chunked_content_provider(resp.content_type, stream_provider(std::move(resp.stream)));
+      return;
+    }
     // Nothing registered as a secret leaves through HTTP (error bodies, reasons, dead letters).
     out.set_content(secrets::redact(std::move(resp.body)), resp.content_type.c_str());
   };

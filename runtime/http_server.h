@@ -33,6 +33,10 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::map<std::string, std::string> headers;  // extra response headers
+  // A streamed (chunked) body instead of `body`: called until it returns false, each call
+  // appending whole lines to `chunk` (sent after secrets::redact; may stay empty). The
+  // server also stops calling it when the client is gone or the server stops.
+  std::function<bool(std::string& chunk)> stream;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;

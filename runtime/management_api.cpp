@@ -9,6 +9,7 @@
 #include "engine/runtime/rate_limiter.h"
 #include "engine/value/json.h"
 #include "runtime/live_view.h"
+#include "runtime/tap_stream.h"
 
 namespace sluice::runtime {
 namespace {
@@ -172,6 +173,11 @@ std::string ManagementApi::pipeline_json(const engine::LivePipeline& p, bool wit
            ",\"restarts\":" + std::to_string(c.restarts.load());
       if (c.retrying.load()) o += ",\"retrying\":true";
       o += ",\"in_flight\":" + std::to_string(in_flight(p, s));
+      if (const int taps = c.tap.readers(); taps > 0) {
+        o += ",\"tap\":{\"readers\":" + std::to_string(taps) +
+             ",\"seen\":" + std::to_string(c.tap.seen()) +
+             ",\"copied\":" + std::to_string(c.tap.copied()) + "}";
+      }
       const uint64_t batches = c.batch_us.count.load();
       o += ",\"batches\":" + std::to_string(batches) + ",\"avg_batch_ms\":" +
            num(batches
@@ -214,6 +220,33 @@ std::string ManagementApi::dead_letters_json(const engine::LivePipeline& p, size
   }
   o += "]}";
   return o;
+}
+
+std::string ManagementApi::known_pipelines() const {
+  std::string names;
+  for (const auto& p : live_->pipelines()) names += (names.empty() ? "" : ", ") + p->name;
+  return names.empty() ? " (this node runs none)" : " (pipelines: " + names + ")";
+}
+
+HttpResponse ManagementApi::no_stage(const engine::LivePipeline& p, const std::string& stage) {
+  std::string names;
+  for (const auto& s : p.stages) names += (names.empty() ? "" : ", ") + s.name;
+  return error_response(
+      404, "pipeline '" + p.name + "' has no stage '" + stage + "' (stages: " + names + ")");
+}
+
+HttpResponse ManagementApi::tap(const engine::LivePipeline& p, const std::string& stage,
+                                size_t limit) {
+  if (!p.find_stage(stage)) return no_stage(p, stage);
+  const auto st = engine::LiveRegistry::state_of(p);
+  if (st.state == "completed" || st.state == "failed") {
+    return error_response(409, "pipeline '" + p.name + "' is " + st.state + ": nothing flows");
+  }
+  auto stream = std::make_shared<TapStream>(live_, p.name, stage, limit);
+  HttpResponse r;
+  r.content_type = "application/x-ndjson";
+  r.stream = [stream](std::string& chunk) { return stream->next(chunk); };
+  return r;
 }
 
 HttpResponse ManagementApi::handle(const HttpRequest& req) {
@@ -263,7 +296,7 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
     return json_response(200, o + "]}");
   }
   auto p = live_->find(parts[1]);
-  if (!p) return error_response(404, "no pipeline named '" + parts[1] + "'");
+  if (!p) return error_response(404, "no pipeline named '" + parts[1] + "'" + known_pipelines());
   if (parts.size() == 2) {
     if (!get) return error_response(405, "use GET /pipelines/" + p->name);
     return json_response(200, pipeline_json(*p, true));
@@ -287,6 +320,12 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
     if (!get) return error_response(405, "use GET /pipelines/" + p->name + "/dead-letters");
     return json_response(200, dead_letters_json(*p, query_limit(req.query, 100)));
   }
+  if (parts.size() == 5 && action == "stages" && parts[4] == "tap") {
+    if (req.method != "GET") {
+      return error_response(405, "use GET /pipelines/" + p->name + "/stages/STAGE/tap");
+    }
+    return tap(*p, parts[3], query_limit(req.query, 0));
+  }
   if (parts.size() == 4 && action == "dead-letters" && parts[3] == "replay") {
     if (!post)
       return error_response(405, "use POST /pipelines/" + p->name + "/dead-letters/replay");
@@ -296,9 +335,7 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
                                      ": nothing runs to replay into");
     }
     const std::string stage = query_param(req.query, "stage");
-    if (!stage.empty() && !p->find_stage(stage)) {
-      return error_response(404, "pipeline '" + p->name + "' has no stage '" + stage + "'");
-    }
+    if (!stage.empty() && !p->find_stage(stage)) return no_stage(*p, stage);
     auto r = engine::LiveRegistry::replay_dead_letters(*p, stage,
                                                        query_limit(req.query, SIZE_MAX));
     if (r.replayed.empty() && !r.refused.empty()) {

@@ -6,7 +6,9 @@
 //   POST /pipelines/{name}/reload[?file=NAME]  hot reload of that pipeline of the body's file
 //                                              (both 501 when the node runs without a reloader)
 //   GET  /pipelines/{name}/dead-letters[?limit=N]  the most recent dead letters (newest last)
-//   POST /pipelines/{name}/dead-letters/replay 501 (see docs/operations.md)
+//   POST /pipelines/{name}/dead-letters/replay[?stage=S&limit=N]  held dead letters back in
+//   GET  /pipelines/{name}/stages/{stage}/tap[?limit=N]  a sample of the records leaving the
+//                                              stage, streamed as JSON lines (chunked)
 // Rates (records/s) come from a sampler thread that reads the counters every second.
 #pragma once
 #include <atomic>
@@ -46,6 +48,9 @@ class ManagementApi {
   };
   std::string pipeline_json(const engine::LivePipeline& p, bool with_stages);
   std::string dead_letters_json(const engine::LivePipeline& p, size_t limit);
+  std::string known_pipelines() const;
+  static HttpResponse no_stage(const engine::LivePipeline& p, const std::string& stage);
+  HttpResponse tap(const engine::LivePipeline& p, const std::string& stage, size_t limit);
   Rate rate_of(const std::string& pipeline, const std::string& stage);
 
   std::shared_ptr<engine::LiveRegistry> live_;

@@ -170,6 +170,7 @@ BOOST_AUTO_TEST_CASE(no_secret_leaves_through_http) {
     return HttpResponse{500,
                         "application/json",
                         "{\"error\":\"cannot connect as app:pa55-w0rd-in-an-error@db\"}",
+                        {},
                         {}};
   });
   BOOST_REQUIRE(server.start("127.0.0.1:0").ok());
