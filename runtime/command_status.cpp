@@ -2,11 +2,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "engine/value/json.h"
 #include "runtime/cli_args.h"
 #include "runtime/commands.h"
-#include "runtime/http_client.h"
 #include "runtime/json_fields.h"
+#include "runtime/status_view.h"
 
 namespace sluice::runtime {
 namespace {
@@ -25,32 +24,6 @@ const Value* field(const Value& v, const char* name) { return json_field(v, name
 double number(const Value* v) { return json_number(v); }
 std::string text(const Value* v) { return json_text(v); }
 
-std::string human(double n) {
-  char buf[32];
-  if (n >= 1e9) {
-    std::snprintf(buf, sizeof buf, "%.1fG", n / 1e9);
-  } else if (n >= 1e6) {
-    std::snprintf(buf, sizeof buf, "%.1fM", n / 1e6);
-  } else if (n >= 1e4) {
-    std::snprintf(buf, sizeof buf, "%.1fk", n / 1e3);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.0f", n);
-  }
-  return buf;
-}
-
-result<Value> get_json(const std::string& endpoint, const std::string& path) {
-  auto r = http_request(endpoint, "GET", path);
-  if (!r.ok()) return r.err();
-  auto v = json::parse(r->body);
-  if (!v.ok()) return error::permanent("bad JSON from " + endpoint + path + ": " + v.err().message);
-  if (r->status != 200) {
-    return error::permanent(endpoint + path + ": HTTP " + std::to_string(r->status) + ": " +
-                            text(field(*v, "error")));
-  }
-  return v;
-}
-
 void print_pipeline(const Value& p) {
   const Value* cp = field(p, "last_checkpoint");
   std::string checkpoint = "-";
@@ -64,11 +37,11 @@ void print_pipeline(const Value& p) {
   std::snprintf(lag, sizeof lag, "%.2fs", number(field(p, "lag_seconds")));
   std::printf("%-20s %-10s %-18s %-8s %9s %10s %7s %6s %8s\n", text(field(p, "name")).c_str(),
               text(field(p, "state")).c_str(), checkpoint.c_str(), lag,
-              human(number(field(p, "read_per_second"))).c_str(),
-              human(number(field(p, "written_per_second"))).c_str(),
-              human(number(field(p, "errors"))).c_str(),
-              human(number(field(p, "dead_letters"))).c_str(),
-              human(number(field(p, "restarts"))).c_str());
+              human_count(number(field(p, "read_per_second"))).c_str(),
+              human_count(number(field(p, "written_per_second"))).c_str(),
+              human_count(number(field(p, "errors"))).c_str(),
+              human_count(number(field(p, "dead_letters"))).c_str(),
+              human_count(number(field(p, "restarts"))).c_str());
   if (!text(field(p, "reason")).empty())
     std::printf("  reason: %s\n", text(field(p, "reason")).c_str());
 }
@@ -80,39 +53,16 @@ void print_stages(const Value& p) {
               text(field(p, "name")).c_str(), "STAGE", "TYPE", "IN", "OUT", "OUT/S", "IN-FLIGHT",
               "DEAD", "ERRORS", "RETRIES", "NOTE");
   for (const auto& s : stages->as_list()) {
-    std::string type = text(field(s, "type"));
-    if (!text(field(s, "kind")).empty()) type += " " + text(field(s, "kind"));
-    std::string note;
-    if (type.rfind("source", 0) == 0) {
-      char buf[96];
-      std::snprintf(buf, sizeof buf, "lag %.2fs", number(field(s, "lag_seconds")));
-      note = buf;
-      if (const Value* pr = field(s, "progress")) {
-        const double total = number(field(*pr, "total"));
-        std::snprintf(buf, sizeof buf, ", %.1f%% of %s",
-                      total > 0 ? 100 * number(field(*pr, "done")) / total : 100.0,
-                      human(total).c_str());
-        note += buf;
-      }
-      if (const Value* h = field(s, "health"); h && h->type() == Type::String) {
-        note += ", " + h->as_string();
-      }
-      if (const Value* paused = field(s, "paused");
-          paused && paused->type() == Type::Bool && paused->as_bool()) {
-        note += ", paused";
-      }
-    }
-    if (const Value* retrying = field(s, "retrying");
-        retrying && retrying->type() == Type::Bool && retrying->as_bool()) {
-      note += note.empty() ? "retrying after an error" : ", retrying after an error";
-    }
-    std::printf(
-        "  %-20s %-18s %10s %10s %9s %9s %6s %6s %7s  %s\n", text(field(s, "name")).c_str(),
-        type.c_str(), human(number(field(s, "in"))).c_str(), human(number(field(s, "out"))).c_str(),
-        human(number(field(s, "out_per_second"))).c_str(),
-        human(number(field(s, "in_flight"))).c_str(),
-        human(number(field(s, "dead_letters"))).c_str(), human(number(field(s, "errors"))).c_str(),
-        human(number(field(s, "retries"))).c_str(), note.c_str());
+    const std::string type = stage_type(s);
+    const std::string note = stage_note(s);
+    std::printf("  %-20s %-18s %10s %10s %9s %9s %6s %6s %7s  %s\n", text(field(s, "name")).c_str(),
+                type.c_str(), human_count(number(field(s, "in"))).c_str(),
+                human_count(number(field(s, "out"))).c_str(),
+                human_count(number(field(s, "out_per_second"))).c_str(),
+                human_count(number(field(s, "in_flight"))).c_str(),
+                human_count(number(field(s, "dead_letters"))).c_str(),
+                human_count(number(field(s, "errors"))).c_str(),
+                human_count(number(field(s, "retries"))).c_str(), note.c_str());
   }
 }
 }  // namespace
@@ -129,32 +79,21 @@ int command_status(const std::vector<std::string>& argv) {
   if (!args) return exit_code;
   if (auto cluster = args->get("--cluster")) return command_status_cluster(*cluster);
   const std::string endpoint = args->get("--endpoint").value_or(default_endpoint());
-  auto list = get_json(endpoint, "/pipelines");
-  if (!list.ok()) {
-    std::fprintf(stderr, "sluice status: %s (is `sluice run --api %s` running?)\n",
-                 list.err().message.c_str(), endpoint.c_str());
-    return kExitRuntime;
-  }
-  const Value* ps = field(*list, "pipelines");
-  if (!ps || ps->type() != Type::List) {
-    std::fprintf(stderr, "sluice status: unexpected answer from %s\n", endpoint.c_str());
-    return kExitRuntime;
-  }
   const std::string only = args->get("--pipeline").value_or("");
+  auto pipelines = fetch_pipelines(endpoint, only);
+  if (!pipelines.ok()) {
+    std::fprintf(stderr, "sluice status: %s\n", pipelines.err().message.c_str());
+    return kExitRuntime;
+  }
   std::printf("%-20s %-10s %-18s %-8s %9s %10s %7s %6s %8s\n", "PIPELINE", "STATE", "CHECKPOINT",
               "LAG", "READ/S", "WRITTEN/S", "ERRORS", "DEAD", "RESTARTS");
-  bool failed = false, found = false;
-  std::vector<Value> details;
-  for (const auto& p : ps->as_list()) {
-    const std::string name = text(field(p, "name"));
-    if (!only.empty() && name != only) continue;
-    found = true;
+  bool failed = false;
+  for (const auto& p : *pipelines) {
     failed = failed || text(field(p, "state")) == "failed";
     print_pipeline(p);
-    auto d = get_json(endpoint, "/pipelines/" + name);
-    if (d.ok()) details.push_back(std::move(d).value());
   }
-  for (const auto& d : details) print_stages(d);
+  for (const auto& p : *pipelines) print_stages(p);
+  const bool found = !pipelines->empty();
   if (!only.empty() && !found) {
     std::fprintf(stderr, "sluice status: no pipeline named '%s'\n", only.c_str());
     return kExitRuntime;

@@ -18,6 +18,8 @@ int command_reload(const std::vector<std::string>& args);
 int command_list(const std::vector<std::string>& args);
 int command_docs(const std::vector<std::string>& args);
 int command_status(const std::vector<std::string>& args);
+int command_tap(const std::vector<std::string>& args);
+int command_top(const std::vector<std::string>& args);
 int command_reconcile(const std::vector<std::string>& args);
 int command_kafka_dev(const std::vector<std::string>& args);
 int command_node(const std::vector<std::string>& args);
@@ -29,7 +31,7 @@ int command_status_cluster(const std::string& address);
 // $SLUICE_CLUSTER, else "" (deploy, undeploy, status --cluster).
 std::string default_cluster();
 
-// $SLUICE_ENDPOINT, else 127.0.0.1:9465 (status, reload, graph --endpoint): `run --api`.
+// $SLUICE_ENDPOINT, else 127.0.0.1:9465 (status, top, tap, reload, graph --endpoint): `run --api`.
 std::string default_endpoint();
 
 }  // namespace sluice::runtime

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/common/secrets.h"
+#include "runtime/status_view.h"
 
 namespace sluice::runtime {
 namespace {
@@ -66,20 +67,6 @@ std::string dot_shape(ast::StageType t) {
 }
 
 }  // namespace
-
-std::string human_count(double n) {
-  char buf[32];
-  if (n >= 1e9) {
-    std::snprintf(buf, sizeof buf, "%.1fG", n / 1e9);
-  } else if (n >= 1e6) {
-    std::snprintf(buf, sizeof buf, "%.1fM", n / 1e6);
-  } else if (n >= 1e4) {
-    std::snprintf(buf, sizeof buf, "%.1fk", n / 1e3);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.0f", n);
-  }
-  return buf;
-}
 
 std::string render_graph(const ast::File& file, GraphFormat format, const GraphLive* live) {
   std::ostringstream out;

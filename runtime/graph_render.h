@@ -25,7 +25,4 @@ using GraphLive = std::map<std::string, StageLive>;  // "pipeline/stage"
 // rate and dead-letter edges the number of dead letters.
 std::string render_graph(const ast::File& file, GraphFormat format, const GraphLive* live = nullptr);
 
-// Short human number: 950, 12.3k, 4.5M.
-std::string human_count(double n);
-
 }  // namespace sluice::runtime

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <cstdlib>
+#include <memory>
 
 namespace sluice::runtime {
 namespace {
@@ -46,6 +47,25 @@ std::string describe(httplib::Error e) {
   }
 }
 
+// A client for ADDR with the timeouts, CA and token of every request.
+result<std::unique_ptr<httplib::Client>> make_client(const std::string& addr, int timeout_ms) {
+  auto url = base_url(addr);
+  if (!url.ok()) return url.err();
+  auto client = std::make_unique<httplib::Client>(*url);
+  if (!client->is_valid()) return error::permanent("'" + addr + "' is not a usable endpoint");
+  const time_t sec = timeout_ms / 1000, usec = (timeout_ms % 1000) * 1000;
+  client->set_connection_timeout(sec, usec);
+  client->set_read_timeout(sec, usec);
+  client->set_write_timeout(sec, usec);
+  if (const std::string ca = env("SLUICE_API_CA"); !ca.empty()) {
+    client->set_ca_cert_path(ca.c_str());
+  }
+  if (const std::string token = env("SLUICE_API_TOKEN"); !token.empty()) {
+    client->set_bearer_token_auth(token.c_str());
+  }
+  return {std::move(client)};
+}
+
 }  // namespace
 
 result<HttpResponse> http_request(const std::string& addr, const std::string& method,
@@ -56,20 +76,10 @@ result<HttpResponse> http_request(const std::string& addr, const std::string& me
 result<HttpResponse> http_request(const std::string& addr, const std::string& method,
                                   const std::string& path, const std::string& body,
                                   int timeout_ms) {
-  auto url = base_url(addr);
-  if (!url.ok()) return url.err();
-  httplib::Client client(*url);
-  if (!client.is_valid()) return error::permanent("'" + addr + "' is not a usable endpoint");
-  const time_t sec = timeout_ms / 1000, usec = (timeout_ms % 1000) * 1000;
-  client.set_connection_timeout(sec, usec);
-  client.set_read_timeout(sec, usec);
-  client.set_write_timeout(sec, usec);
-  if (const std::string ca = env("SLUICE_API_CA"); !ca.empty()) client.set_ca_cert_path(ca.c_str());
-  if (const std::string token = env("SLUICE_API_TOKEN"); !token.empty()) {
-    client.set_bearer_token_auth(token.c_str());
-  }
-  httplib::Result r =
-      method == "POST" ? client.Post(path.c_str(), body, "text/plain") : client.Get(path.c_str());
+  auto client = make_client(addr, timeout_ms);
+  if (!client.ok()) return client.err();
+  httplib::Result r = method == "POST" ? (*client)->Post(path.c_str(), body, "text/plain")
+                                       : (*client)->Get(path.c_str());
   if (!r) {
     return error::transient("cannot reach " + addr + ": " + describe(r.error()));
   }
@@ -77,6 +87,34 @@ result<HttpResponse> http_request(const std::string& addr, const std::string& me
   out.status = r->status;
   out.body = r->body;
   out.content_type = r->get_header_value("Content-Type");
+  return out;
+}
+
+result<HttpResponse> http_stream(const std::string& addr, const std::string& path,
+                                 const std::function<bool(const char*, size_t)>& on_data,
+                                 int timeout_ms) {
+  auto client = make_client(addr, timeout_ms);
+  if (!client.ok()) return client.err();
+  HttpResponse out;
+  bool stopped = false;
+  httplib::Result r = (*client)->Get(
+      path.c_str(),
+      [&](const httplib::Response& head) {
+        out.status = head.status;
+        out.content_type = head.get_header_value("Content-Type");
+        return true;
+      },
+      [&](const char* data, size_t size) {
+        if (out.status != 200) {
+          out.body.append(data, size);
+          return true;
+        }
+        stopped = !on_data(data, size);
+        return !stopped;
+      });
+  if (!r && !(stopped && r.error() == httplib::Error::Canceled)) {
+    return error::transient("cannot reach " + addr + ": " + describe(r.error()));
+  }
   return out;
 }
 

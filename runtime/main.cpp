@@ -18,6 +18,9 @@ const char* kUsage =
     "                                      run every pipeline in FILE (--watch: hot reload)\n"
     "  reload FILE [--endpoint ADDR]       hot-reload a running node with FILE\n"
     "  status [--endpoint ADDR]            pipelines, stages, lag and rates of a running node\n"
+    "  top [--endpoint ADDR] [--once]      a refreshing view of the pipelines and stages of a "
+    "node\n"
+    "  tap PIPELINE.STAGE [--limit N]      the records leaving a stage of a running node (JSON)\n"
     "  reconcile FILE [--repair]           compare MySQL source tables with their PostgreSQL "
     "targets\n"
     "  list                                list the registered operator kinds\n"
@@ -47,6 +50,8 @@ int main(int argc, char** argv) {
   if (cmd == "run") return command_run(rest);
   if (cmd == "reload") return command_reload(rest);
   if (cmd == "status") return command_status(rest);
+  if (cmd == "top") return command_top(rest);
+  if (cmd == "tap") return command_tap(rest);
   if (cmd == "reconcile") return command_reconcile(rest);
   if (cmd == "list") return command_list(rest);
   if (cmd == "docs") return command_docs(rest);
