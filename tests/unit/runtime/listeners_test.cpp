@@ -6,10 +6,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <thread>
 
 #include "engine/common/secrets.h"
@@ -178,6 +180,36 @@ BOOST_AUTO_TEST_CASE(no_secret_leaves_through_http) {
   BOOST_REQUIRE(r.ok());
   BOOST_TEST(r->body.find("pa55-w0rd") == std::string::npos, r->body);
   BOOST_TEST(r->body.find("app:***@db") != std::string::npos, r->body);
+}
+
+BOOST_AUTO_TEST_CASE(a_streamed_answer_is_redacted_and_can_be_left) {
+  secrets::add("s3cr3t-in-a-tapped-row");
+  runtime::HttpServer server([](const HttpRequest&) {
+    HttpResponse r;
+    auto left = std::make_shared<int>(3);
+    r.stream = [left](std::string& chunk) {
+      chunk += "{\"dsn\":\"app:s3cr3t-in-a-tapped-row@db\"}\n";
+      return --*left > 0;
+    };
+    return r;
+  });
+  BOOST_REQUIRE(server.start("127.0.0.1:0").ok());
+  std::string got;
+  auto all = runtime::http_stream(
+      local(server), "/tap",
+      [&](const char* data, size_t size) {
+        got.append(data, size);
+        return true;
+      },
+      2000);
+  BOOST_REQUIRE_MESSAGE(all.ok(), (all.ok() ? "" : all.err().message));
+  BOOST_TEST(all->status == 200);
+  BOOST_TEST(got.find("s3cr3t") == std::string::npos, got);
+  BOOST_TEST(std::count(got.begin(), got.end(), '\n') == 3);
+  // The client may stop reading early: not an error.
+  auto first = runtime::http_stream(
+      local(server), "/tap", [](const char*, size_t) { return false; }, 2000);
+  BOOST_TEST(first.ok());
 }
 
 BOOST_AUTO_TEST_CASE(the_token_file) {

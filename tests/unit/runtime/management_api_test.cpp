@@ -2,6 +2,7 @@
 // client round trip.
 #include "runtime/management_api.h"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 
 #include "engine/value/json.h"
@@ -133,6 +134,48 @@ BOOST_AUTO_TEST_CASE(dead_letters_replay_into_their_stage) {
     st->finished = true;
   }
   BOOST_TEST(call(api, "POST", "/pipelines/demo/dead-letters/replay").status == 409);
+}
+
+BOOST_AUTO_TEST_CASE(tap_streams_json_lines) {
+  auto live = test::make_live();
+  runtime::ManagementApi api(live);
+  auto t = live->find("demo")->stages[1].counters;
+  auto unknown = call(api, "GET", "/pipelines/demo/stages/zz/tap");
+  BOOST_TEST(unknown.status == 404);
+  BOOST_TEST(unknown.body.find("stages: gen, t, out, dlq") != std::string::npos, unknown.body);
+  auto no_pipeline = call(api, "GET", "/pipelines/nope/stages/t/tap");
+  BOOST_TEST(no_pipeline.status == 404);
+  BOOST_TEST(no_pipeline.body.find("pipelines: demo") != std::string::npos, no_pipeline.body);
+  BOOST_TEST(call(api, "POST", "/pipelines/demo/stages/t/tap").status == 405);
+  {
+    auto r = call(api, "GET", "/pipelines/demo/stages/t/tap?limit=2");
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(r.content_type == "application/x-ndjson");
+    BOOST_REQUIRE(r.stream);
+    BOOST_TEST(t->tap.attached());
+    const Value stage =
+        runtime::json_field(body(call(api, "GET", "/pipelines/demo")), "stages")->as_list()[1];
+    BOOST_TEST(runtime::json_number(
+                   runtime::json_field(*runtime::json_field(stage, "tap"), "readers")) == 1);
+    std::vector<Event> out(3);
+    for (int i = 0; i < 3; ++i) out[i].row.set(intern("n"), Value::int64(40 + i));
+    t->tap.offer(out);
+    std::string chunk;
+    BOOST_TEST(!r.stream(chunk));  // the limit
+    BOOST_REQUIRE_EQUAL(std::count(chunk.begin(), chunk.end(), '\n'), 2);
+    auto first = json::parse(chunk.substr(0, chunk.find('\n')));
+    BOOST_REQUIRE(first.ok());
+    BOOST_TEST(runtime::json_text(runtime::json_field(*first, "op")) == "c");
+    BOOST_TEST(runtime::json_number(
+                   runtime::json_field(*runtime::json_field(*first, "after"), "n")) == 40);
+  }
+  BOOST_TEST(!t->tap.attached());  // the answer is gone: detached
+  {
+    auto st = live->find("demo")->status;
+    std::lock_guard<std::mutex> lock(st->mu);
+    st->finished = true;
+  }
+  BOOST_TEST(call(api, "GET", "/pipelines/demo/stages/t/tap").status == 409);
 }
 
 BOOST_AUTO_TEST_CASE(dead_letters_recent) {
