@@ -9,6 +9,7 @@
 #include "engine/value/json.h"
 #include "runtime/http_client.h"
 #include "runtime/json_fields.h"
+#include "support/api_wait.h"
 #include "support/free_port.h"
 #include "support/process.h"
 
@@ -46,15 +47,6 @@ Value get_json(const std::string& addr, const std::string& method, const std::st
   return std::move(v).value();
 }
 
-bool wait_up(const std::string& addr) {
-  for (int i = 0; i < 300; ++i) {
-    auto r = runtime::http_request(addr, "GET", "/pipelines", 500);
-    if (r.ok() && r->status == 200) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return false;
-}
-
 const std::string kOut = "sluice_stage_events_out_total{pipeline=\"p\",stage=\"gen\"}";
 
 }  // namespace
@@ -85,7 +77,7 @@ BOOST_AUTO_TEST_CASE(metrics_api_pause_resume_status_graph) {
   const std::string metrics = "127.0.0.1:" + std::to_string(free_port());
   const std::string addr = "127.0.0.1:" + std::to_string(free_port());
   Child node({sluice_bin(), "run", dir.file("p.pipe"), "--metrics", metrics, "--api", addr});
-  BOOST_REQUIRE_MESSAGE(wait_up(addr), "the API did not come up");
+  BOOST_REQUIRE_MESSAGE(wait_api(addr), "the API did not come up");
 
   // Two scrapes: counters increase, histograms and lag are there.
   std::this_thread::sleep_for(500ms);
@@ -215,13 +207,7 @@ BOOST_AUTO_TEST_CASE(api_with_a_token_on_every_interface) {
   const std::string addr = "127.0.0.1:" + std::to_string(port);
   Child node({sluice_bin(), "run", dir.file("p.pipe"), "--api", "0.0.0.0:" + std::to_string(port),
               "--api-token-file", dir.file("token")});
-  bool up = false;
-  for (int i = 0; i < 300 && !up; ++i) {
-    auto r = runtime::http_request(addr, "GET", "/pipelines", 500);
-    up = r.ok() && r->status == 401;
-    if (!up) std::this_thread::sleep_for(100ms);
-  }
-  BOOST_REQUIRE_MESSAGE(up, "the API did not come up with 401");
+  BOOST_REQUIRE_MESSAGE(wait_api(addr, 401), "the API did not come up with 401");
   auto denied = run_sluice({"status", "--endpoint", addr});
   BOOST_TEST(denied.exit_code == 3);
   BOOST_TEST(denied.err.find("401") != std::string::npos, denied.err);

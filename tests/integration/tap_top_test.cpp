@@ -8,6 +8,7 @@
 #include "engine/value/json.h"
 #include "runtime/http_client.h"
 #include "runtime/json_fields.h"
+#include "support/api_wait.h"
 #include "support/free_port.h"
 #include "support/process.h"
 
@@ -16,15 +17,6 @@ using namespace sluice::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-bool wait_up(const std::string& addr) {
-  for (int i = 0; i < 300; ++i) {
-    auto r = runtime::http_request(addr, "GET", "/pipelines", 500);
-    if (r.ok() && r->status == 200) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return false;
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
@@ -70,7 +62,7 @@ BOOST_AUTO_TEST_CASE(tap_prints_a_stage_s_records_and_top_its_rates) {
   write_file(dir.file("p.pipe"), pipeline(dir));
   const std::string addr = "127.0.0.1:" + std::to_string(free_port());
   Child node({sluice_bin(), "run", dir.file("p.pipe"), "--api", addr});
-  BOOST_REQUIRE_MESSAGE(wait_up(addr), "the API did not come up");
+  BOOST_REQUIRE_MESSAGE(wait_api(addr), "the API did not come up");
 
   auto tap = run_sluice({"tap", "p.t", "--endpoint", addr, "--limit", "5"}, {}, "", 60s);
   BOOST_TEST(tap.exit_code == 0, tap.err);
@@ -161,13 +153,7 @@ BOOST_AUTO_TEST_CASE(tap_and_top_name_the_token) {
   const std::string addr = "127.0.0.1:" + std::to_string(free_port());
   Child node({sluice_bin(), "run", dir.file("p.pipe"), "--api", addr, "--api-token-file",
               dir.file("token")});
-  bool up = false;
-  for (int i = 0; i < 300 && !up; ++i) {
-    auto r = runtime::http_request(addr, "GET", "/pipelines", 500);
-    up = r.ok() && r->status == 401;
-    if (!up) std::this_thread::sleep_for(100ms);
-  }
-  BOOST_REQUIRE_MESSAGE(up, "the API did not come up with 401");
+  BOOST_REQUIRE_MESSAGE(wait_api(addr, 401), "the API did not come up with 401");
   auto tap = run_sluice({"tap", "p.t", "--endpoint", addr, "--limit", "1"});
   BOOST_TEST(tap.exit_code == 3);
   BOOST_TEST(tap.err.find("SLUICE_API_TOKEN") != std::string::npos, tap.err);
