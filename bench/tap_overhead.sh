@@ -3,10 +3,11 @@
 # generate -> transform (3 statements) -> null pipeline under `sluice run --api`, its steady
 # throughput measured from the API's counters over a window, with no tap, with `sluice tap p.t`
 # attached (the transform: sampled to 1000 records/s), and with all three stages tapped at once.
-# Each run is a fresh process measured in three consecutive windows, one per mode (none, t,
-# all), so that the modes are compared within a process (runs differ more than windows do).
+# Each run is a fresh process measured in three consecutive windows, one per mode, so that the
+# modes are compared within a process (runs differ more than windows do); the order of the modes
+# turns from run to run (none t all, t all none, all none t): give a multiple of 3 runs.
 #
-#   [SLUICE=build/sluice] bash bench/tap_overhead.sh [runs=3] [window_s=5] [warmup_s=2]
+#   [SLUICE=build/sluice] bash bench/tap_overhead.sh [runs=6] [window_s=5] [warmup_s=2]
 #
 # Prints every run (records/s = sink records written in the window / window; CPU ns/record = the
 # `sluice run` process's user + system CPU in the window / those records, which a busy shared
@@ -15,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-RUNS=${1:-3}
+RUNS=${1:-6}
 WINDOW=${2:-5}
 WARMUP=${3:-2}
 SLUICE=${SLUICE:-$ROOT/build/sluice}
@@ -102,7 +103,9 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A RESULTS CPU
 for i in $(seq "$RUNS"); do
   start_node
-  for mode in none t all; do
+  # The order turns from run to run: a later window of a process tends to be faster.
+  modes=(none t all none t)
+  for mode in "${modes[@]:$(( (i - 1) % 3 )):3}"; do
     read -r rate ns tapped < <(window "$mode")
     RESULTS[$mode]+="$rate "
     CPU[$mode]+="$ns "

@@ -9,7 +9,7 @@
 
 namespace sluice::runtime {
 namespace {
-constexpr size_t kMaxPerChunk = 256;
+constexpr size_t kMaxPerChunk = 1024;
 constexpr int kPolls = 4;
 constexpr auto kPollEvery = std::chrono::milliseconds(50);
 constexpr int64_t kHeartbeatUs = 1'000'000;
@@ -44,20 +44,20 @@ bool TapStream::still_running() {
 }
 
 bool TapStream::next(std::string& chunk) {
+  // One chunk per poll at most (~20 writes a second whatever the stage's rate).
   for (int i = 0; i < kPolls && counters_; ++i) {
-    auto t =
-        counters_->tap.take(cursor_, static_cast<size_t>(std::min<uint64_t>(left_, kMaxPerChunk)));
-    cursor_ = t.cursor;
-    if (!t.events.empty()) {
-      for (const auto& e : t.events) {
-        event_codec::append_event(e, chunk);
-        chunk += '\n';
-      }
-      left_ -= t.events.size();
-      last_write_us_ = engine::monotonic_us();
-      return left_ > 0;
-    }
     std::this_thread::sleep_for(kPollEvery);
+    const auto max = static_cast<size_t>(std::min<uint64_t>(left_, kMaxPerChunk));
+    auto t = counters_->tap.take(cursor_, max);
+    cursor_ = t.cursor;
+    if (t.events.empty()) continue;
+    for (const auto& e : t.events) {
+      event_codec::append_event(e, chunk);
+      chunk += '\n';
+    }
+    left_ -= t.events.size();
+    last_write_us_ = engine::monotonic_us();
+    return left_ > 0;
   }
   if (!still_running()) return false;
   if (engine::monotonic_us() - last_write_us_ >= kHeartbeatUs) {
