@@ -16,16 +16,11 @@ std::mutex g_mu;
 
 const char* name(Level l) {
   switch (l) {
-    case Level::Debug:
-      return "debug";
-    case Level::Info:
-      return "info";
-    case Level::Warn:
-      return "warn";
-    case Level::Error:
-      return "error";
-    case Level::Off:
-      return "off";
+    case Level::Debug: return "debug";
+    case Level::Info: return "info";
+    case Level::Warn: return "warn";
+    case Level::Error: return "error";
+    case Level::Off: return "off";
   }
   return "?";
 }
@@ -70,8 +65,8 @@ void write(Level l, const std::string& component, const std::string& message) {
   std::string msg = secrets::redact(message);
   std::lock_guard<std::mutex> lock(g_mu);
   if (g_json.load()) {
-    std::fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":\"%s\",\"msg\":\"%s\"}\n",
-                 ts, name(l), json_escape(component).c_str(), json_escape(msg).c_str());
+    std::fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":\"%s\",\"msg\":\"%s\"}\n", ts,
+                 name(l), json_escape(component).c_str(), json_escape(msg).c_str());
   } else {
     std::fprintf(stderr, "%s %-5s [%s] %s\n", ts, name(l), component.c_str(), msg.c_str());
   }
