@@ -20,6 +20,7 @@ class AstBuilder {
   using P = sluice_grammar::PipeParser;
   ast::Pipeline pipeline(P::PipelineContext* ctx);
   void stage(P::StageContext* ctx, ast::Stage& s);
+  ast::TestBlock test_block(P::TestBlockContext* ctx);
   ast::Option option(P::OptionContext* ctx);
   void statement(P::StatementContext* ctx, ast::Stage& s);
   ast::Path path(P::PathContext* ctx);

@@ -12,6 +12,7 @@ constexpr int kExitUsage = 2;
 constexpr int kExitRuntime = 3;
 
 int command_check(const std::vector<std::string>& args);
+int command_test(const std::vector<std::string>& args);
 int command_graph(const std::vector<std::string>& args);
 int command_run(const std::vector<std::string>& args);
 int command_reload(const std::vector<std::string>& args);

@@ -10,6 +10,7 @@ const char* kUsage =
     "usage: sluice COMMAND [ARGS]\n\n"
     "commands:\n"
     "  check FILE...                       validate pipeline files\n"
+    "  test FILE...                        run the pipeline tests in FILE (docs/testing.md)\n"
     "  graph FILE [--format dot|mermaid|svg] [--endpoint ADDR]\n"
     "                                      print the compiled actor graph (live rates with "
     "--endpoint)\n"
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   std::string cmd = argv[1];
   std::vector<std::string> rest(argv + 2, argv + argc);
   if (cmd == "check") return command_check(rest);
+  if (cmd == "test") return command_test(rest);
   if (cmd == "graph") return command_graph(rest);
   if (cmd == "run") return command_run(rest);
   if (cmd == "reload") return command_reload(rest);
