@@ -201,6 +201,11 @@ ast::TestBlock AstBuilder::test_block(P::TestBlockContext* ctx) {
   return t;
 }
 
+ast::ExprPtr AstBuilder::build_expr(P::ExprOnlyContext* ctx) {
+  if (ctx == nullptr || ctx->expr() == nullptr) return nullptr;
+  return expr(ctx->expr());
+}
+
 std::string AstBuilder::name_text(P::NameContext* ctx) {
   if (ctx == nullptr) return {};
   if (auto* bq = ctx->BQ_ID()) {

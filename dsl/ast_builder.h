@@ -15,6 +15,8 @@ class AstBuilder {
  public:
   explicit AstBuilder(Diagnostics& diags) : diags_(diags) {}
   void build(sluice_grammar::PipeParser::FileContext* ctx, ast::File& out);
+  // One expression alone (`sluice eval`); null when the tree has none.
+  ast::ExprPtr build_expr(sluice_grammar::PipeParser::ExprOnlyContext* ctx);
 
  private:
   using P = sluice_grammar::PipeParser;

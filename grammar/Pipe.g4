@@ -17,6 +17,9 @@ grammar Pipe;
 
 file : (pipeline | testBlock)* EOF ;
 
+// One expression alone (`sluice eval`).
+exprOnly : expr EOF ;
+
 pipeline : K_PIPELINE pipelineName=anyName LBRACE (settingsBlock | stage)* RBRACE ;
 
 settingsBlock : K_SETTINGS LBRACE option* RBRACE ;
