@@ -4,51 +4,22 @@
 // block prints. Section 3 starts private MariaDB and PostgreSQL with scripts/local_servers.sh.
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "doc_blocks.h"
 #include "support/process.h"
 
 using namespace sluice::test;
 
 namespace {
 
-struct Block {
-  std::string lang;
-  std::string body;
-  std::string directive;  // the `<!-- ... -->` line just before the fence, if any
-};
-
-std::vector<Block> blocks_of(const std::string& text) {
-  std::vector<Block> out;
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string l; std::getline(in, l);) lines.push_back(l);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].rfind("```", 0) != 0 || lines[i].size() == 3) continue;
-    Block b;
-    b.lang = lines[i].substr(3);
-    if (i > 0 && lines[i - 1].rfind("<!--", 0) == 0) b.directive = lines[i - 1];
-    for (++i; i < lines.size() && lines[i] != "```"; ++i) b.body += lines[i] + "\n";
-    out.push_back(b);
-  }
-  return out;
-}
-
-// "NAME" of `<!-- file: NAME -->` (kind "file") or `<!-- append: NAME -->`.
-std::string directive_target(const std::string& d, const std::string& kind) {
-  std::string head = "<!-- " + kind + ": ";
-  if (d.rfind(head, 0) != 0) return {};
-  return d.substr(head.size(), d.find(" -->") - head.size());
-}
-
 struct Script {
   std::string bash;
   std::vector<std::pair<std::string, std::string>> expected;  // output file, expected text
 };
 
-Script script_of(const std::vector<Block>& blocks) {
+Script script_of(const std::vector<DocBlock>& blocks) {
   Script s;
   s.bash =
       "set -euo pipefail\n"
@@ -56,9 +27,9 @@ Script script_of(const std::vector<Block>& blocks) {
       "\"$SLUICE/scripts/local_servers.sh\" stop \"$servers\" >/dev/null 2>&1 || true; fi' "
       "EXIT\n";
   for (size_t i = 0; i < blocks.size(); ++i) {
-    const Block& b = blocks[i];
-    std::string file = directive_target(b.directive, "file");
-    std::string append = directive_target(b.directive, "append");
+    const DocBlock& b = blocks[i];
+    std::string file = doc_directive(b.directive, "file");
+    std::string append = doc_directive(b.directive, "append");
     if (!file.empty() || !append.empty()) {
       s.bash += "cat " + std::string(file.empty() ? ">> " + append : "> " + file) +
                 " <<'SLUICE_TUTORIAL_EOF'\n" + b.body + "SLUICE_TUTORIAL_EOF\n";
@@ -82,7 +53,7 @@ Script script_of(const std::vector<Block>& blocks) {
 BOOST_AUTO_TEST_SUITE(tutorial)
 
 BOOST_AUTO_TEST_CASE(the_tutorial_runs_as_written) {
-  auto blocks = blocks_of(read_file(source_dir() + "/docs/tutorial.md"));
+  auto blocks = doc_blocks(read_file(source_dir() + "/docs/tutorial.md"));
   BOOST_REQUIRE(blocks.size() >= 10u);
   Script script = script_of(blocks);
   BOOST_REQUIRE(script.expected.size() >= 5u);
