@@ -4,8 +4,8 @@
 
 namespace sluice::runtime {
 
-const char* sluice_version();   // "0.1.0"
+const char* sluice_version();   // "0.2.0"
 const char* sluice_git_hash();  // "abc1234", or "unknown" outside a git checkout
-std::string version_line();     // "sluice 0.1.0 (abc1234)"
+std::string version_line();     // "sluice 0.2.0 (abc1234)"
 
 }  // namespace sluice::runtime

@@ -105,6 +105,36 @@ BOOST_AUTO_TEST_CASE(every_pipeline_and_stage_in_the_docs_checks) {
   BOOST_TEST(checked >= 14);
 }
 
+// Transcripts of `sluice eval` in the docs (`$ sluice eval ...` then its output): each command
+// prints exactly the lines shown under it (standard output and error together).
+BOOST_AUTO_TEST_CASE(eval_transcripts_in_the_docs_print_what_they_show) {
+  int ran = 0;
+  for (const auto& e : std::filesystem::directory_iterator(source_dir() + "/docs")) {
+    if (e.path().extension() != ".md") continue;
+    for (const auto& b : doc_blocks(read_file(e.path().string()))) {
+      std::istringstream in(b.body);
+      std::vector<std::pair<std::string, std::string>> steps;  // command, expected output
+      for (std::string line; std::getline(in, line);) {
+        if (line.rfind("$ ", 0) == 0) {
+          steps.emplace_back(line.substr(2), "");
+        } else if (!steps.empty()) {
+          steps.back().second += line + "\n";
+        }
+      }
+      for (const auto& [cmd, want] : steps) {
+        if (cmd.rfind("sluice eval ", 0) != 0) continue;
+        BOOST_TEST_CONTEXT(e.path().filename().string() << ":" << b.line << ": " << cmd) {
+          Child c({"/bin/bash", "-c", sluice_bin() + cmd.substr(6) + " 2>&1"});
+          auto r = c.wait(std::chrono::seconds(30));
+          BOOST_TEST(r.out == want);
+          ++ran;
+        }
+      }
+    }
+  }
+  BOOST_TEST(ran >= 5);
+}
+
 // docs/testing.md: its shop pipeline and test give the output shown, then the failing test
 // appended to it gives the diff shown, with exit code 1.
 BOOST_AUTO_TEST_CASE(testing_page_examples_print_what_the_page_shows) {
