@@ -8,7 +8,9 @@
 
 #include "dsl/eval/expr.h"
 #include "dsl/loader.h"
+#include "engine/runtime/live_registry.h"
 #include "engine/runtime/runner.h"
+#include "engine/value/json.h"
 #include "engine/value/temporal.h"
 #include "operators/registry.h"
 #include "runtime/capture_sink.h"
@@ -117,7 +119,20 @@ void rewrite(ast::Pipeline& p, const ast::TestBlock& t,
   for (auto& st : extra) p.stages.push_back(std::move(st));
 }
 
-std::string check_dead(const ast::TestStmt& s, const engine::RunResult& res) {
+// The stage's dead letters as "    kind: message | record" lines (the most recent ones).
+std::string dead_letters_of(const engine::LivePipeline* p, const std::string& stage) {
+  const engine::LiveStage* st = p != nullptr ? p->find_stage(stage) : nullptr;
+  if (st == nullptr) return {};
+  std::string out;
+  for (const auto& e : st->counters->dead_letters.recent()) {
+    std::string why = e.dead_letter ? e.dead_letter->kind + ": " + e.dead_letter->message : "";
+    out += "    " + why + " | " + json::encode(Value::object(e.row)) + "\n";
+  }
+  return out;
+}
+
+std::string check_dead(const ast::TestStmt& s, const engine::RunResult& res,
+                       const engine::LivePipeline* live) {
   uint64_t got = 0;
   for (const auto& st : res.stats) {
     if (st.stage == s.stage.name) got += st.dead;
@@ -125,12 +140,13 @@ std::string check_dead(const ast::TestStmt& s, const engine::RunResult& res) {
   auto want = static_cast<uint64_t>(s.value->literal.as_int());
   if (got == want) return {};
   return "expect_dead_letters " + s.stage.name + " (line " + std::to_string(s.loc.line) +
-         "): expected " + std::to_string(want) + ", got " + std::to_string(got) + "\n";
+         "): expected " + std::to_string(want) + ", got " + std::to_string(got) + "\n" +
+         dead_letters_of(live, s.stage.name);
 }
 
 std::string check_stmt(const ast::TestStmt& s, const ast::Pipeline& p, Captured& captured,
-                       const engine::RunResult& res) {
-  if (s.kind == ast::TestStmtKind::ExpectDeadLetters) return check_dead(s, res);
+                       const engine::RunResult& res, const engine::LivePipeline* live) {
+  if (s.kind == ast::TestStmtKind::ExpectDeadLetters) return check_dead(s, res, live);
   if (s.kind != ast::TestStmtKind::Expect) return {};
   bool sink = false;
   for (const auto& st : p.stages)
@@ -165,11 +181,15 @@ TestResult run_one(const std::string& path, const std::string& text, size_t inde
   opts.quiet = true;
   opts.threads = 2;
   opts.exit_when_idle_us = 10'000'000;  // a guard: a test pipeline ends when its inputs do
+  opts.live = std::make_shared<engine::LiveRegistry>();  // for the dead letters' reasons
   engine::RunResult res = engine::run(file, reg, opts);
+  auto live = opts.live->find(t.pipeline.name);
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   for (const auto& f : res.failures) r.report += "the pipeline failed: " + f + "\n";
-  for (const auto& s : t.stmts) r.report += check_stmt(s, file.pipelines.at(0), *captured, res);
+  for (const auto& s : t.stmts) {
+    r.report += check_stmt(s, file.pipelines.at(0), *captured, res, live.get());
+  }
   r.passed = r.report.empty();
   return r;
 }

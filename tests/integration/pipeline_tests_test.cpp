@@ -128,6 +128,24 @@ BOOST_AUTO_TEST_CASE(a_failing_test_prints_a_typed_diff_and_exits_1) {
   BOOST_TEST(r.out.find("2 tests: 1 passed, 1 failed") != std::string::npos);
 }
 
+// A wrong dead-letter count shows the stage's dead letters with their reasons; a stage that
+// fails the pipeline (on_error = fail, no dead_letter) says so.
+BOOST_AUTO_TEST_CASE(dead_letter_counts_show_the_reasons) {
+  TempDir dir;
+  auto r = run_sluice({"test", pipe_file(dir, "dl.pipe", R"(pipeline p {
+  source generate g { count = 1  fields { n = seq() } }
+  transform t from g { require n > 1 else "n must exceed 1" }
+  sink null o from t {}
+}
+test "d" of p { input g = [ { n: 1 }, { n: 0 } ]  expect_dead_letters t = 0 }
+)")});
+  BOOST_TEST_INFO(r.out << r.err);
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(r.out.find("the pipeline failed: pipeline 'p': stage 't' failed") !=
+             std::string::npos);
+  BOOST_TEST(r.out.find("require: n must exceed 1 | {\"n\":1}") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(no_tests_and_invalid_tests_exit_1) {
   TempDir dir;
   auto none = run_sluice({"test", pipe_file(dir, "none.pipe", R"(pipeline p {
