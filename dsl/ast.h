@@ -36,9 +36,10 @@ struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
 struct ObjectEntry {
-  std::string name;
+  std::string name;  // "@op" for `@op: ...` (meta = true)
   Loc loc;
   ExprPtr value;
+  bool meta = false;  // written `@name:` (only test records may: docs/testing.md)
 };
 
 struct Expr {
@@ -131,10 +132,33 @@ struct Pipeline {
   std::vector<Stage> stages;
 };
 
+// One statement of a test block (docs/testing.md).
+enum class TestStmtKind : uint8_t {
+  Input,             // input STAGE = [records]: replaces what STAGE emits
+  Expect,            // expect STAGE = [records]: the records leaving STAGE, in order
+  ExpectDeadLetters  // expect_dead_letters STAGE = N
+};
+
+struct TestStmt {
+  TestStmtKind kind = TestStmtKind::Input;
+  Loc loc;
+  NameRef stage;
+  ExprPtr value;  // a list literal of object literals, or an integer (ExpectDeadLetters)
+};
+
+// `test "name" of PIPELINE { ... }`: a pipeline unit test run by `sluice test`.
+struct TestBlock {
+  std::string name;
+  Loc loc;
+  NameRef pipeline;
+  std::vector<TestStmt> stmts;
+};
+
 struct File {
   std::string path;    // as given on the command line
   std::string text;    // the whole source (for error carets)
   std::vector<Pipeline> pipelines;
+  std::vector<TestBlock> tests;
 };
 
 }  // namespace sluice::ast

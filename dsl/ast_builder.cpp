@@ -174,6 +174,36 @@ void AstBuilder::build(P::FileContext* ctx, ast::File& out) {
   for (auto* p : ctx->pipeline()) {
     if (p != nullptr) out.pipelines.push_back(pipeline(p));
   }
+  for (auto* t : ctx->testBlock()) {
+    if (t != nullptr) out.tests.push_back(test_block(t));
+  }
+}
+
+ast::TestBlock AstBuilder::test_block(P::TestBlockContext* ctx) {
+  ast::TestBlock t;
+  t.loc = loc_of(ctx);
+  if (ctx->testName != nullptr) t.name = unescape_string(ctx->testName->getText());
+  if (ctx->pipelineName != nullptr) {
+    t.pipeline = {name_text(ctx->pipelineName), loc_of(ctx->pipelineName)};
+  }
+  for (auto* st : ctx->testStmt()) {
+    ast::TestStmt s;
+    s.loc = loc_of(st);
+    if (st->K_EXPECT() != nullptr) {
+      s.kind = ast::TestStmtKind::Expect;
+    } else if (st->K_EXPECT_DEAD_LETTERS() != nullptr) {
+      s.kind = ast::TestStmtKind::ExpectDeadLetters;
+    }
+    if (st->stageName != nullptr) s.stage = {name_text(st->stageName), loc_of(st->stageName)};
+    s.value = st->expr() != nullptr ? expr(st->expr()) : missing(s.loc);
+    t.stmts.push_back(std::move(s));
+  }
+  return t;
+}
+
+ast::ExprPtr AstBuilder::build_expr(P::ExprOnlyContext* ctx) {
+  if (ctx == nullptr || ctx->expr() == nullptr) return nullptr;
+  return expr(ctx->expr());
 }
 
 std::string AstBuilder::name_text(P::NameContext* ctx) {
@@ -569,6 +599,9 @@ ast::ExprPtr AstBuilder::object_lit(P::ObjectLitContext* ctx) {
     oe.loc = loc_of(entry);
     if (entry->STRING() != nullptr) {
       oe.name = string_value(entry->STRING());
+    } else if (entry->AT() != nullptr) {
+      oe.name = "@" + name_text(entry->anyName());
+      oe.meta = true;
     } else {
       oe.name = name_text(entry->anyName());
     }

@@ -15,11 +15,14 @@ class AstBuilder {
  public:
   explicit AstBuilder(Diagnostics& diags) : diags_(diags) {}
   void build(sluice_grammar::PipeParser::FileContext* ctx, ast::File& out);
+  // One expression alone (`sluice eval`); null when the tree has none.
+  ast::ExprPtr build_expr(sluice_grammar::PipeParser::ExprOnlyContext* ctx);
 
  private:
   using P = sluice_grammar::PipeParser;
   ast::Pipeline pipeline(P::PipelineContext* ctx);
   void stage(P::StageContext* ctx, ast::Stage& s);
+  ast::TestBlock test_block(P::TestBlockContext* ctx);
   ast::Option option(P::OptionContext* ctx);
   void statement(P::StatementContext* ctx, ast::Stage& s);
   ast::Path path(P::PathContext* ctx);

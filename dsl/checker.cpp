@@ -10,6 +10,7 @@
 #include "dsl/expr_checker.h"
 #include "dsl/graph_checker.h"
 #include "dsl/suggest.h"
+#include "dsl/test_checker.h"
 
 namespace sluice::dsl {
 
@@ -625,6 +626,7 @@ class Checker {
 void check(const ast::File& file, const SpecRegistry& registry, Diagnostics& diags) {
   Checker c(registry, diags);
   c.file(file);
+  check_tests(file, diags);
 }
 
 }  // namespace sluice::dsl

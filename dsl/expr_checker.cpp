@@ -266,6 +266,12 @@ SType ExprChecker::walk(const ast::Expr& e, const ExprScope& scope, bool top) {
         if (!names.insert(entry.name).second) {
           diags_.error(entry.loc, "field '" + entry.name + "' appears twice in this object");
         }
+        if (entry.meta && !scope.meta_keys) {
+          diags_.error(entry.loc, "'" + entry.name +
+                                      ":' sets a record's metadata, which only the records of a "
+                                      "test block may do; write \"" +
+                                      entry.name + "\": for a field of that name");
+        }
         if (entry.value) walk(*entry.value, scope, false);
       }
       return SType::Object;

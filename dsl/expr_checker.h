@@ -17,6 +17,7 @@ struct ExprScope {
   bool constructors = false;             // exponential(), fixed(), gtid() (constant options)
   bool aggregate_top = false;            // the expression itself may be an aggregate call
   bool aggregate_anywhere = false;       // do not report aggregate calls (already reported)
+  bool meta_keys = false;                // `{ @op: "d" }` (the records of a test block)
   std::string what;                      // "option 'table'", "where" — used in messages
   std::vector<std::string> join_inputs;  // join: input stage names usable as `stage.field`
 };
@@ -26,13 +27,15 @@ class ExprChecker {
   explicit ExprChecker(Diagnostics& diags) : diags_(diags) {}
   // Checks `e` and returns its static type (Unknown when not known before running).
   eval::SType check(const ast::Expr& e, const ExprScope& scope);
+  // Reports a compiler or evaluator message at the "LINE:COL: " it starts with (else at
+  // `fallback`), without that prefix.
+  void report_compile_error(ast::Loc fallback, const std::string& message);
 
  private:
   eval::SType check_call(const ast::Expr& e, const ExprScope& scope, bool top);
   eval::SType check_meta(const ast::Expr& e, const ExprScope& scope);
   eval::SType check_binary(const ast::Expr& e, const ExprScope& scope);
   eval::SType walk(const ast::Expr& e, const ExprScope& scope, bool top);
-  void report_compile_error(ast::Loc fallback, const std::string& message);
   Diagnostics& diags_;
 };
 

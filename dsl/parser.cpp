@@ -242,13 +242,11 @@ bool check_nesting(const std::string& text, Diagnostics& diags) {
   return true;
 }
 
-}  // namespace
-
-ast::File parse(const std::string& path, const std::string& text, Diagnostics& diags) {
-  ast::File file;
-  file.path = path;
-  file.text = text;
-  if (!check_utf8(text, diags) || !check_nesting(text, diags)) return file;
+// Runs the lexer and parser on `text` with Sluice's error listener and recovery, then `build`
+// on the parser (which calls the start rule and builds the AST). Never throws.
+template <typename Build>
+void run_parser(const std::string& text, Diagnostics& diags, Build build) {
+  if (!check_utf8(text, diags) || !check_nesting(text, diags)) return;
   try {
     antlr4::ANTLRInputStream input(text);
     PipeLexer lexer(&input);
@@ -260,15 +258,36 @@ ast::File parse(const std::string& path, const std::string& text, Diagnostics& d
     parser.removeErrorListeners();
     parser.addErrorListener(&errors);
     parser.setErrorHandler(std::make_shared<ErrorStrategy>());
-    auto* tree = parser.file();
-    AstBuilder builder(diags);
-    builder.build(tree, file);
+    build(parser);
   } catch (const std::exception& e) {
     diags.error({1, 1}, std::string("internal parser error: ") + e.what());
   } catch (...) {
     diags.error({1, 1}, "internal parser error");
   }
+}
+
+}  // namespace
+
+ast::File parse(const std::string& path, const std::string& text, Diagnostics& diags) {
+  ast::File file;
+  file.path = path;
+  file.text = text;
+  run_parser(text, diags, [&](PipeParser& parser) {
+    auto* tree = parser.file();
+    AstBuilder builder(diags);
+    builder.build(tree, file);
+  });
   return file;
+}
+
+ast::ExprPtr parse_expr(const std::string& text, Diagnostics& diags) {
+  ast::ExprPtr out;
+  run_parser(text, diags, [&](PipeParser& parser) {
+    auto* tree = parser.exprOnly();
+    AstBuilder builder(diags);
+    out = builder.build_expr(tree);
+  });
+  return out;
 }
 
 }  // namespace sluice::dsl

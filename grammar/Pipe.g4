@@ -15,7 +15,10 @@ grammar Pipe;
 
 // ---------------------------------------------------------------- files, stages
 
-file : pipeline* EOF ;
+file : (pipeline | testBlock)* EOF ;
+
+// One expression alone (`sluice eval`).
+exprOnly : expr EOF ;
 
 pipeline : K_PIPELINE pipelineName=anyName LBRACE (settingsBlock | stage)* RBRACE ;
 
@@ -71,6 +74,18 @@ windowStmt  : K_WINDOW anyName LPAREN exprList? RPAREN K_ON path ;
 
 path : anyName (DOT anyName)* ;
 
+// ---------------------------------------------------------------- pipeline tests
+// `test "name" of PIPELINE { input STAGE = [...]  expect STAGE = [...]
+//                            expect_dead_letters STAGE = N }` (docs/testing.md)
+
+testBlock : K_TEST testName=STRING K_OF pipelineName=anyName LBRACE testStmt* RBRACE ;
+
+testStmt
+  : K_INPUT stageName=anyName ASSIGN expr
+  | K_EXPECT stageName=anyName ASSIGN expr
+  | K_EXPECT_DEAD_LETTERS stageName=anyName ASSIGN expr
+  ;
+
 // ---------------------------------------------------------------- expressions
 // Precedence, loosest first: ??; or; and; comparisons / in / is [not] null; + -; * / %;
 // not, unary -. `if C then A else B` is a primary whose else-branch extends to the right.
@@ -116,7 +131,8 @@ literal
 
 listLit   : LBRACK (expr (COMMA expr)* COMMA?)? RBRACK ;
 objectLit : LBRACE (objEntry (COMMA objEntry)* COMMA?)? RBRACE ;
-objEntry  : (anyName | STRING) COLON expr ;
+// `@op: "d"` (a record's metadata) is allowed only in the records of a test block.
+objEntry  : (anyName | STRING | AT anyName) COLON expr ;
 
 call     : ident LPAREN exprList? RPAREN ;
 metaRef  : AT anyName (DOT anyName)* ;
@@ -131,6 +147,7 @@ ident
   | K_PIPELINE | K_SETTINGS | K_SOURCE | K_TRANSFORM | K_AGGREGATE | K_JOIN | K_SINK
   | K_FROM | K_ON | K_WHERE | K_SET | K_DROP | K_KEEP | K_RENAME | K_TO | K_SELECT
   | K_FLATTEN | K_PREFIX | K_KEY | K_REQUIRE | K_GROUP | K_BY | K_WINDOW
+  | K_TEST | K_OF | K_INPUT | K_EXPECT | K_EXPECT_DEAD_LETTERS
   ;
 name : ident | BQ_ID ;
 // Any word: where no expression can follow (stage kinds and names, option names, paths).
@@ -164,6 +181,11 @@ K_REQUIRE   : 'require' ;
 K_GROUP     : 'group' ;
 K_BY        : 'by' ;
 K_WINDOW    : 'window' ;
+K_TEST      : 'test' ;
+K_OF        : 'of' ;
+K_INPUT     : 'input' ;
+K_EXPECT    : 'expect' ;
+K_EXPECT_DEAD_LETTERS : 'expect_dead_letters' ;
 K_IF        : 'if' ;
 K_THEN      : 'then' ;
 K_ELSE      : 'else' ;

@@ -10,7 +10,8 @@ namespace {
 const char* kHelp =
     "usage: sluice check FILE...\n\n"
     "Validates pipeline files: syntax, stage kinds, options against each operator's spec,\n"
-    "names, `from` references and cycles, functions and the types known before running.\n"
+    "names, `from` references and cycles, functions and the types known before running,\n"
+    "and the file's `test` blocks (the stages they name, their records).\n"
     "Every error is printed as FILE:LINE:COL: error: message, with the line and a caret.\n"
     "Exit codes: 0 all files valid, 1 errors found, 2 usage.\n";
 }
@@ -32,8 +33,13 @@ int command_check(const std::vector<std::string>& argv) {
     if (!loaded.ok()) {
       rc = kExitInvalid;
     } else {
-      std::printf("%s: ok (%zu pipeline%s)\n", path.c_str(), loaded.file.pipelines.size(),
-                  loaded.file.pipelines.size() == 1 ? "" : "s");
+      size_t pipes = loaded.file.pipelines.size();
+      size_t tests = loaded.file.tests.size();
+      std::string tail = tests == 0
+                             ? std::string()
+                             : ", " + std::to_string(tests) + " test" + (tests == 1 ? "" : "s");
+      std::printf("%s: ok (%zu pipeline%s%s)\n", path.c_str(), pipes, pipes == 1 ? "" : "s",
+                  tail.c_str());
     }
   }
   return rc;

@@ -1,29 +1,30 @@
 #include <cstdio>
 
 #include "operators/registry.h"
+#include "runtime/catalog_json.h"
+#include "runtime/cli_args.h"
 #include "runtime/commands.h"
 
 namespace sluice::runtime {
 namespace {
-const char* role_name(dsl::Role r) {
-  switch (r) {
-    case dsl::Role::Source: return "source";
-    case dsl::Role::Sink: return "sink";
-    case dsl::Role::Transform: return "transform";
-    case dsl::Role::Aggregate: return "aggregate";
-    case dsl::Role::Join: return "join";
-  }
-  return "?";
-}
+const char* kHelp =
+    "usage: sluice list [--json]\n\n"
+    "Prints every registered operator kind with its summary.\n"
+    "  --json  every operator kind with its option spec, the settings, and every function\n"
+    "          (name, signature, description) as one JSON document\n";
 }  // namespace
 
-int command_list(const std::vector<std::string>& args) {
-  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-    std::puts("usage: sluice list\n\nPrints every registered operator kind with its summary.");
+int command_list(const std::vector<std::string>& argv) {
+  int exit_code = kExitOk;
+  auto args = cli::parse_command("list", argv, {}, {"--json"}, kHelp, exit_code, false);
+  if (!args) return exit_code;
+  if (args->has("--json")) {
+    std::fputs(render_catalog_json(operators::registry()).c_str(), stdout);
     return kExitOk;
   }
   for (const auto& k : operators::registry().all()) {
-    std::string name = std::string(role_name(k.spec.role)) + (k.spec.kind.empty() ? "" : " " + k.spec.kind);
+    std::string name =
+        std::string(role_name(k.spec.role)) + (k.spec.kind.empty() ? "" : " " + k.spec.kind);
     std::printf("%-22s %s\n", name.c_str(), k.spec.summary.c_str());
   }
   return kExitOk;

@@ -18,7 +18,8 @@ namespace sluice::runtime {
 namespace {
 const char* kHelp =
     "usage: sluice node --listen HOST:PORT [--join HOST:PORT] --state URL [--work-dir DIR]\n"
-    "                   [--tls-cert FILE --tls-key FILE --tls-ca FILE] [--log-format text|json]\n\n"
+    "                   [--tls-cert FILE --tls-key FILE --tls-ca FILE] [--log-format text|json]\n"
+    "                   [--log-level error|warn|info|debug]\n\n"
     "Starts a cluster node (docs/cluster.md). Nodes share a PostgreSQL state store (URL, a libpq\n"
     "URI; default $SLUICE_STATE_URL) holding pipeline definitions and versions, checkpoints and\n"
     "ownership; one node (chosen with an advisory lock) assigns pipelines to live nodes. The\n"
@@ -32,6 +33,8 @@ const char* kHelp =
     "                    the CLI reads the same variables). Without them the transport is plain "
     "text\n"
     "                    and accepts any peer: private networks only\n"
+    "  --log-level LEVEL the least severe log lines written (default $SLUICE_LOG_LEVEL, else\n"
+    "                    info); the node's workers log at the same level\n"
     "SIGINT/SIGTERM: the node drains its pipelines to a checkpoint, hands them back and exits 0.\n"
     "Exit codes: 0 ok, 2 usage, 3 runtime failure.\n";
 

@@ -12,6 +12,7 @@ constexpr int kExitUsage = 2;
 constexpr int kExitRuntime = 3;
 
 int command_check(const std::vector<std::string>& args);
+int command_test(const std::vector<std::string>& args);
 int command_graph(const std::vector<std::string>& args);
 int command_run(const std::vector<std::string>& args);
 int command_reload(const std::vector<std::string>& args);
@@ -26,6 +27,10 @@ int command_node(const std::vector<std::string>& args);
 int command_node_worker(const std::vector<std::string>& args);
 int command_deploy(const std::vector<std::string>& args);
 int command_undeploy(const std::vector<std::string>& args);
+int command_eval(const std::vector<std::string>& args);
+int command_man(const std::vector<std::string>& args);
+int command_completions(const std::vector<std::string>& args);
+int command_help(const std::vector<std::string>& args);
 // `status --cluster HOST:PORT` (runtime/command_status.cpp hands over to it).
 int command_status_cluster(const std::string& address);
 // $SLUICE_CLUSTER, else "" (deploy, undeploy, status --cluster).

@@ -7,7 +7,12 @@ bash scripts/install-deps.sh
 echo "== release build"
 bash scripts/build.sh release
 echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-bash scripts/build.sh asan
+# Only what the sanitizer run executes (the tests below and the sluice binary test_cluster
+# starts): not test_integration or the benchmarks, which run in the release build.
+bash scripts/build.sh asan --target sluice
+asan_tests=$(cd build-asan && ctest -N -E test_integration | sed -n 's/^ *Test *#[0-9]*: //p')
+# shellcheck disable=SC2086
+bash scripts/build.sh asan --target $asan_tests
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -39,6 +39,8 @@ SLUICE_BUILTIN(abs);
 SLUICE_BUILTIN(now);
 SLUICE_BUILTIN(to_date);
 SLUICE_BUILTIN(to_timestamp);
+SLUICE_BUILTIN(to_datetime);
+SLUICE_BUILTIN(to_time);
 SLUICE_BUILTIN(date_trunc);
 SLUICE_BUILTIN(year);
 SLUICE_BUILTIN(month);

@@ -62,6 +62,41 @@ Value to_timestamp(const Value* a, size_t, const Context&) {
   }
 }
 
+Value to_datetime(const Value* a, size_t, const Context&) {
+  const Value& v = a[0];
+  switch (v.type()) {
+    case Type::String: {
+      if (auto t = temporal::parse_datetime(v.as_string())) return Value::datetime(*t);
+      fail("to_datetime(): " + describe(v) +
+           " is not a datetime (expected YYYY-MM-DD HH:MM:SS[.ffffff])");
+    }
+    case Type::Date:
+      return Value::datetime(static_cast<int64_t>(v.as_date()) * kDay);
+    case Type::DateTime:
+    case Type::Timestamp:
+      return Value::datetime(v.as_micros());
+    default:
+      type_error("to_datetime", 1, v, "a string, date, datetime or timestamp");
+  }
+}
+
+Value to_time(const Value* a, size_t, const Context&) {
+  const Value& v = a[0];
+  switch (v.type()) {
+    case Type::String: {
+      if (auto t = temporal::parse_time(v.as_string())) return Value::time(*t);
+      fail("to_time(): " + describe(v) + " is not a time (expected [-]HH:MM:SS[.ffffff])");
+    }
+    case Type::Time:
+      return v;
+    case Type::DateTime:
+    case Type::Timestamp:
+      return Value::time(v.as_micros() - floor_div(v.as_micros(), kDay) * kDay);
+    default:
+      type_error("to_time", 1, v, "a string, time, datetime or timestamp");
+  }
+}
+
 Value date_trunc(const Value* a, size_t, const Context&) {
   if (a[0].type() != Type::String) type_error("date_trunc", 1, a[0], "a unit string");
   const std::string& unit = a[0].as_string();

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <mutex>
 
@@ -13,17 +14,6 @@ namespace {
 std::atomic<int> g_level{static_cast<int>(Level::Info)};
 std::atomic<bool> g_json{false};
 std::mutex g_mu;
-
-const char* name(Level l) {
-  switch (l) {
-    case Level::Debug: return "debug";
-    case Level::Info: return "info";
-    case Level::Warn: return "warn";
-    case Level::Error: return "error";
-    case Level::Off: return "off";
-  }
-  return "?";
-}
 
 std::string json_escape(const std::string& s) {
   std::string out;
@@ -48,6 +38,40 @@ std::string json_escape(const std::string& s) {
 }
 }  // namespace
 
+const char* level_name(Level l) {
+  switch (l) {
+    case Level::Debug:
+      return "debug";
+    case Level::Info:
+      return "info";
+    case Level::Warn:
+      return "warn";
+    case Level::Error:
+      return "error";
+    case Level::Off:
+      return "off";
+  }
+  return "?";
+}
+
+std::optional<Level> parse_level(std::string_view text) {
+  for (Level l : {Level::Debug, Level::Info, Level::Warn, Level::Error, Level::Off}) {
+    if (text == level_name(l)) return l;
+  }
+  return std::nullopt;
+}
+
+void apply_env_level() {
+  const char* env = std::getenv("SLUICE_LOG_LEVEL");
+  if (env == nullptr || *env == '\0') return;
+  if (auto l = parse_level(env)) {
+    set_level(*l);
+  } else {
+    std::fprintf(stderr, "sluice: SLUICE_LOG_LEVEL=%s is not error, warn, info or debug; ignored\n",
+                 env);
+  }
+}
+
 void set_level(Level l) { g_level.store(static_cast<int>(l)); }
 Level level() { return static_cast<Level>(g_level.load(std::memory_order_relaxed)); }
 void set_json(bool json) { g_json.store(json); }
@@ -65,10 +89,10 @@ void write(Level l, const std::string& component, const std::string& message) {
   std::string msg = secrets::redact(message);
   std::lock_guard<std::mutex> lock(g_mu);
   if (g_json.load()) {
-    std::fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":\"%s\",\"msg\":\"%s\"}\n", ts,
-                 name(l), json_escape(component).c_str(), json_escape(msg).c_str());
+    std::fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":\"%s\",\"msg\":\"%s\"}\n",
+                 ts, level_name(l), json_escape(component).c_str(), json_escape(msg).c_str());
   } else {
-    std::fprintf(stderr, "%s %-5s [%s] %s\n", ts, name(l), component.c_str(), msg.c_str());
+    std::fprintf(stderr, "%s %-5s [%s] %s\n", ts, level_name(l), component.c_str(), msg.c_str());
   }
 }
 

@@ -1,5 +1,6 @@
 #include "engine/value/temporal.h"
 
+#include <atomic>
 #include <chrono>
 
 namespace sluice::temporal {
@@ -267,7 +268,14 @@ std::optional<int64_t> parse_timestamp(std::string_view s) {
   return std::nullopt;
 }
 
+namespace {
+std::atomic<int64_t> g_fixed_clock{0};
+}  // namespace
+
+void fix_clock(int64_t micros) { g_fixed_clock.store(micros, std::memory_order_relaxed); }
+
 int64_t now_micros() {
+  if (int64_t fixed = g_fixed_clock.load(std::memory_order_relaxed); fixed != 0) return fixed;
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();

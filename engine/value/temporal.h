@@ -32,5 +32,8 @@ std::optional<int64_t> parse_datetime(std::string_view s);
 std::optional<int64_t> parse_timestamp(std::string_view s);
 
 int64_t now_micros();
+// Makes now_micros() (and so now()) return `micros` from now on; 0 = the real clock again.
+// `sluice test` runs pipelines on a fixed clock so that now() gives the same records each run.
+void fix_clock(int64_t micros);
 
 }  // namespace sluice::temporal

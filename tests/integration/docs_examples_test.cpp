@@ -3,10 +3,14 @@
 // language reference passes `sluice check`, and those that need no server run to completion.
 // `sluice docs --check` fails, naming the file, when a generated region of the reference drifts.
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "doc_blocks.h"
 #include "support/process.h"
 
 using namespace sluice::test;
@@ -32,9 +36,126 @@ bool needs_a_server(const std::string& pipe) {
   return std::regex_search(pipe, kinds);
 }
 
+// A block that is a pipeline or a stage of one (the reference pages show single stages).
+bool is_pipeline_text(const std::string& body) {
+  static const std::regex start(R"(^\s*(pipeline|source|sink|transform|aggregate|join)\s+\w+)");
+  return std::regex_search(body, start);
+}
+
+// A stage fragment as a pipeline `sluice check` can take: the stages it reads from and the
+// dead-letter sinks it names, when the fragment does not define them, become generate sources
+// and null sinks.
+std::string as_pipeline(const std::string& body) {
+  if (body.find("pipeline ") != std::string::npos) return body;
+  static const std::regex defined(
+      R"((?:source|sink)\s+\w+\s+(\w+)|(?:transform|aggregate|join)\s+(\w+))");
+  static const std::regex from(R"(\bfrom\s+([\w, ]+?)\s*(?:\bon\b|\{))");
+  static const std::regex dead(R"(dead_letter\s*=\s*(\w+))");
+  std::set<std::string> have, inputs, sinks;
+  for (std::sregex_iterator it(body.begin(), body.end(), defined), end; it != end; ++it) {
+    have.insert((*it)[1].matched ? (*it)[1].str() : (*it)[2].str());
+  }
+  for (std::sregex_iterator it(body.begin(), body.end(), from), end; it != end; ++it) {
+    std::stringstream names((*it)[1].str());
+    for (std::string n; std::getline(names, n, ',');) {
+      n.erase(0, n.find_first_not_of(' '));
+      n.erase(n.find_last_not_of(' ') + 1);
+      if (!n.empty() && !have.count(n)) inputs.insert(n);
+    }
+  }
+  for (std::sregex_iterator it(body.begin(), body.end(), dead), end; it != end; ++it) {
+    if (!have.count((*it)[1].str())) sinks.insert((*it)[1].str());
+  }
+  std::string out = "pipeline doc {\n";
+  for (const auto& n : inputs) out += "  source generate " + n + " { count = 1 }\n";
+  for (const auto& n : sinks) out += "  sink null " + n + " {}\n";
+  return out + body + "}\n";
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(docs_examples)
+
+// Every pipeline and stage shown in the docs passes `sluice check` (options, kinds, functions as
+// they are today): a renamed option or function fails here, naming the page and line.
+BOOST_AUTO_TEST_CASE(every_pipeline_and_stage_in_the_docs_checks) {
+  std::vector<std::string> pages{source_dir() + "/README.md"};
+  for (const auto& e : std::filesystem::directory_iterator(source_dir() + "/docs")) {
+    // docs/tutorial.md (with a typo on purpose) is run as a whole by tutorial_test.cpp.
+    if (e.path().extension() == ".md" && e.path().filename() != "tutorial.md") {
+      pages.push_back(e.path().string());
+    }
+  }
+  int checked = 0;
+  for (const auto& page : pages) {
+    std::string accumulated;  // `<!-- append: F -->` blocks continue the file block before them
+    for (const auto& b : doc_blocks(read_file(page))) {
+      if (!is_pipeline_text(b.body) && doc_directive(b.directive, "append").empty()) continue;
+      if (b.lang != "pipe" && b.lang != "") continue;
+      accumulated = doc_directive(b.directive, "append").empty() ? b.body : accumulated + b.body;
+      BOOST_TEST_CONTEXT(page << ":" << b.line << ":\n" << b.body) {
+        TempDir dir;
+        write_file(dir.file("example.pipe"), as_pipeline(accumulated));
+        auto c = run_sluice({"check", "example.pipe"}, {}, dir.str());
+        BOOST_TEST(c.exit_code == 0, c.err << "\nchecked as:\n" << as_pipeline(accumulated));
+        ++checked;
+      }
+    }
+  }
+  BOOST_TEST(checked >= 14);
+}
+
+// Transcripts of `sluice eval` in the docs (`$ sluice eval ...` then its output): each command
+// prints exactly the lines shown under it (standard output and error together).
+BOOST_AUTO_TEST_CASE(eval_transcripts_in_the_docs_print_what_they_show) {
+  int ran = 0;
+  for (const auto& e : std::filesystem::directory_iterator(source_dir() + "/docs")) {
+    if (e.path().extension() != ".md") continue;
+    for (const auto& b : doc_blocks(read_file(e.path().string()))) {
+      std::istringstream in(b.body);
+      std::vector<std::pair<std::string, std::string>> steps;  // command, expected output
+      for (std::string line; std::getline(in, line);) {
+        if (line.rfind("$ ", 0) == 0) {
+          steps.emplace_back(line.substr(2), "");
+        } else if (!steps.empty()) {
+          steps.back().second += line + "\n";
+        }
+      }
+      for (const auto& [cmd, want] : steps) {
+        if (cmd.rfind("sluice eval ", 0) != 0) continue;
+        BOOST_TEST_CONTEXT(e.path().filename().string() << ":" << b.line << ": " << cmd) {
+          Child c({"/bin/bash", "-c", sluice_bin() + cmd.substr(6) + " 2>&1"});
+          auto r = c.wait(std::chrono::seconds(30));
+          BOOST_TEST(r.out == want);
+          ++ran;
+        }
+      }
+    }
+  }
+  BOOST_TEST(ran >= 5);
+}
+
+// docs/testing.md: its shop pipeline and test give the output shown, then the failing test
+// appended to it gives the diff shown, with exit code 1.
+BOOST_AUTO_TEST_CASE(testing_page_examples_print_what_the_page_shows) {
+  auto blocks = doc_blocks(read_file(source_dir() + "/docs/testing.md"));
+  std::vector<std::string> pipes, texts;
+  for (const auto& b : blocks) {
+    if (b.lang == "pipe") pipes.push_back(b.body);
+    if (b.lang == "text") texts.push_back(b.body);
+  }
+  BOOST_REQUIRE_EQUAL(pipes.size(), 2u);
+  BOOST_REQUIRE_EQUAL(texts.size(), 2u);
+  TempDir dir;
+  write_file(dir.file("shop.pipe"), pipes[0]);
+  auto ok = run_sluice({"test", "shop.pipe"}, {}, dir.str());
+  BOOST_TEST(ok.exit_code == 0, ok.err);
+  BOOST_TEST(ok.out == texts[0]);
+  write_file(dir.file("shop.pipe"), pipes[0] + pipes[1]);
+  auto failing = run_sluice({"test", "shop.pipe"}, {}, dir.str());
+  BOOST_TEST(failing.exit_code == 1, failing.err);
+  BOOST_TEST(failing.out == texts[1]);
+}
 
 BOOST_AUTO_TEST_CASE(readme_first_pipeline_prints_what_the_readme_shows) {
   const std::string readme = read_file(source_dir() + "/README.md");

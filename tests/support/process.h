@@ -83,6 +83,9 @@ class Child {
       int devnull = ::open("/dev/null", O_RDONLY);
       ::dup2(devnull, 0);
       if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+      // libmongoc's shared-memory counters: a stale /dev/shm/mongoc-PID left by a process
+      // killed -9 makes a later process with that PID warn on stderr (docs/operations.md).
+      ::setenv("MONGOC_DISABLE_SHM", "1", 0);
       for (const auto& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
       std::vector<char*> args;
       for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));

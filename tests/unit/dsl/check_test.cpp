@@ -729,6 +729,104 @@ pipeline p { source file s { path = "a" } sink null n from s {} }
 }
 )PIPE",
      3, 15, Severity::Error, "expected 'from'"},
+    // Test blocks (issue 22): `sluice check` validates them too.
+    {"test_of_unknown_pipeline",
+     R"PIPE(pipeline shop {
+  source file s { path = "a" }
+  sink null n from s {}
+}
+test "t" of shopp { expect s = [] }
+)PIPE",
+     5, 13, Severity::Error, "which this file does not define; did you mean 'shop'?"},
+    {"test_unknown_stage",
+     R"PIPE(pipeline shop {
+  source file s { path = "a" }
+  sink null n from s {}
+}
+test "t" of shop { expect ss = [] }
+)PIPE",
+     5, 27, Severity::Error, "pipeline 'shop' has no stage 'ss'; did you mean 's'?"},
+    {"test_input_to_a_sink",
+     R"PIPE(pipeline shop {
+  source file s { path = "a" }
+  sink null n from s {}
+}
+test "t" of shop { input n = [ { a: 1 } ] expect n = [] }
+)PIPE",
+     5, 26, Severity::Error, "'n' is a sink and emits nothing"},
+    {"test_record_not_an_object",
+     R"PIPE(pipeline shop {
+  source file s { path = "a" }
+  sink null n from s {}
+}
+test "t" of shop { input s = [ { a: 1 }, 2 ] expect n = [] }
+)PIPE",
+     5, 42, Severity::Error, "each record is an object"},
+    {"test_unknown_metadata",
+     R"PIPE(pipeline shop {
+  source file s { path = "a" }
+  sink null n from s {}
+}
+test "t" of shop { input s = [ { @opp: "d", a: 1 } ] expect n = [] }
+)PIPE",
+     5, 32, Severity::Error, "unknown record metadata '@opp'; did you mean '@op'?"},
+    {"test_bad_op",
+     R"PIPE(pipeline shop {
+  source file s { path = "a" }
+  sink null n from s {}
+}
+test "t" of shop { input s = [ { @op: "x" } ] expect n = [] }
+)PIPE",
+     5, 32, Severity::Error, "@op is one of \"c\" \"u\" \"d\" \"r\" \"t\""},
+    {"test_record_reads_a_field",
+     R"PIPE(pipeline shop {
+  source file s { path = "a" }
+  sink null n from s {}
+}
+test "t" of shop { input s = [ { a: b } ] expect n = [] }
+)PIPE",
+     5, 37, Severity::Error, "must be a constant, but 'b'"},
+    {"test_record_evaluation_error_at_its_column",
+     R"PIPE(pipeline shop {
+  source file s { path = "a" }
+  sink null n from s {}
+}
+test "t" of shop { input s = [ { a: to_int("x") } ] expect n = [] }
+)PIPE",
+     5, 37, Severity::Error, "to_int(): string \"x\" is not an integer"},
+    {"test_expects_nothing",
+     R"PIPE(pipeline shop {
+  source file s { path = "a" }
+  sink null n from s {}
+}
+test "t" of shop { input s = [ { a: 1 } ] }
+)PIPE",
+     5, 1, Severity::Error, "expects nothing"},
+    {"test_dead_letter_count",
+     R"PIPE(pipeline shop {
+  source file s { path = "a" }
+  sink null n from s {}
+}
+test "t" of shop { expect_dead_letters n = -1 }
+)PIPE",
+     5, 44, Severity::Error, "expect_dead_letters takes a count"},
+    {"test_duplicate_name",
+     R"PIPE(pipeline shop {
+  source file s { path = "a" }
+  sink null n from s {}
+}
+test "t" of shop { expect n = [] }
+test "t" of shop { expect n = [] }
+)PIPE",
+     6, 1, Severity::Error, "duplicate test name \"t\""},
+    {"meta_key_outside_a_test",
+     R"PIPE(pipeline shop {
+  source file s { path = "a" }
+  transform t from s { select { @op: "d", a: 1 } }
+  sink null n from t {}
+}
+)PIPE",
+     3, 33, Severity::Error, "only the records of a test block may"},
 };
 
 std::string dump(const Loaded& l) { return format(l); }
