@@ -37,6 +37,7 @@ std::string without_sinks(const std::string& text) {
       continue;
     }
     out += line + "\n";
+    if (depth < 0) break;  // the pipeline's closing brace: test blocks follow
   }
   return out;
 }
