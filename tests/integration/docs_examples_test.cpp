@@ -1,6 +1,11 @@
-// The examples of the README and of docs/language.md are run: the README's first pipeline
-// prints exactly the output the README shows, every complete pipeline (a `pipe` block) of the
-// language reference passes `sluice check`, and those that need no server run to completion.
+// The examples of the docs are run: the README's first pipeline prints exactly the output the
+// README shows; every pipeline and stage shown in README.md and docs/*.md passes `sluice check`
+// and those of the language reference that need no server run to completion; the `sluice eval`,
+// `kafka-dev` + kcat, `status` / `top` / `tap` transcripts and the checkpoint.json example are
+// run and compared; docs/testing.md's tests print what the page shows (docs/tutorial.md is run
+// as a whole by tutorial_test.cpp). Not run: the multi-host command lines of docs/cluster.md
+// (tests/cluster runs the same commands on loopback), output samples of benchmarks and of
+// MongoDB bulk writes, and the registration snippet of docs/aggregate.md.
 // `sluice docs --check` fails, naming the file, when a generated region of the reference drifts.
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
@@ -8,11 +13,16 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "doc_blocks.h"
+#include "engine/value/json.h"
+#include "support/api_wait.h"
+#include "support/free_port.h"
 #include "support/process.h"
 
+using namespace sluice;
 using namespace sluice::test;
 
 namespace {
@@ -133,6 +143,163 @@ BOOST_AUTO_TEST_CASE(eval_transcripts_in_the_docs_print_what_they_show) {
     }
   }
   BOOST_TEST(ran >= 5);
+}
+
+// The `sluice status`, `top` and `tap` transcripts of docs/operations.md, run against a node
+// with the page's pipeline (gen -> t -> out): the same column headers and stage rows, and tap
+// lines of the same JSON shape. Values (rates, times) differ from run to run.
+BOOST_AUTO_TEST_CASE(operations_transcripts_have_the_shape_shown) {
+  TempDir dir;
+  write_file(dir.file("p.pipe"),
+             "pipeline p {\n"
+             "  settings { state_dir = \"" +
+                 dir.file("state") +
+                 "\" }\n"
+                 "  source generate gen { rate = 2000/s  fields { n = seq() } }\n"
+                 "  transform t from gen {\n"
+                 "    dead_letter = dlq\n"
+                 "    require n % 7 != 0 else \"multiple of 7\"\n"
+                 "    set doubled = n * 2\n"
+                 "  }\n"
+                 "  sink null out from t {}\n"
+                 "  sink null dlq {}\n"
+                 "}\n");
+  const std::string addr = "127.0.0.1:" + std::to_string(free_port());
+  Child node({sluice_bin(), "run", dir.file("p.pipe"), "--api", addr});
+  BOOST_REQUIRE_MESSAGE(wait_api(addr), "the API did not come up");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // rates need two samples
+  int ran = 0;
+  for (const auto& b : doc_blocks(read_file(source_dir() + "/docs/operations.md"))) {
+    if (b.body.rfind("$ sluice ", 0) != 0) continue;
+    std::istringstream in(b.body);
+    std::string cmd;
+    std::getline(in, cmd);
+    std::vector<std::string> shown;
+    for (std::string l; std::getline(in, l);) shown.push_back(l);
+    std::vector<std::string> args;
+    std::istringstream words(cmd.substr(9));
+    for (std::string w; words >> w;) args.push_back(w == "127.0.0.1:9465" ? addr : w);
+    if (args[0] == "top") args.push_back("--once");
+    BOOST_TEST_CONTEXT("docs/operations.md:" << b.line << ": " << cmd) {
+      auto r = run_sluice(args, {"SLUICE_ENDPOINT=" + addr}, "", std::chrono::seconds(30));
+      BOOST_TEST(r.exit_code == 0, r.err);
+      std::vector<std::string> got;
+      std::istringstream out(r.out);
+      for (std::string l; std::getline(out, l);) got.push_back(l);
+      if (args[0] == "tap") {
+        BOOST_REQUIRE_EQUAL(got.size(), shown.size());
+        for (size_t i = 0; i < got.size(); ++i) {
+          auto want = json::parse(shown[i]);
+          auto have = json::parse(got[i]);
+          BOOST_REQUIRE(want.ok() && have.ok());
+          std::string wk, hk;
+          for (const auto& f : want->as_object().fields()) wk += sym_name(f.name) + " ";
+          for (const auto& f : have->as_object().fields()) hk += sym_name(f.name) + " ";
+          BOOST_TEST(hk == wk);
+        }
+      } else {
+        // Every header line shown is printed as it is; every row shown starts a printed row.
+        for (const auto& line : shown) {
+          if (line.empty() || line == "  ..." || line.rfind("sluice top ", 0) == 0) continue;
+          bool header = line.find("STAGE") != std::string::npos || line.rfind("PIPELINE", 0) == 0;
+          std::istringstream first(line);
+          std::string name;
+          first >> name;
+          bool found = false;
+          for (const auto& g : got) {
+            if (header ? g == line
+                       : g.rfind(line.substr(0, line.find(name) + name.size()), 0) == 0) {
+              found = true;
+            }
+          }
+          BOOST_TEST(found, "not printed: " << line << "\noutput:\n" << r.out);
+        }
+      }
+      ++ran;
+    }
+  }
+  BOOST_TEST(ran == 3);
+}
+
+// The kafka-dev transcript of docs/kafka.md, run as written (kcat is the real client): a
+// command ending in `&` runs in the background and its first line must be the line shown
+// under it; every other command prints exactly the lines shown under it.
+BOOST_AUTO_TEST_CASE(kafka_dev_transcript_runs_as_shown) {
+  std::string block;
+  for (const auto& b : doc_blocks(read_file(source_dir() + "/docs/kafka.md"))) {
+    if (b.body.rfind("$ sluice kafka-dev", 0) == 0) block = b.body;
+  }
+  BOOST_REQUIRE(!block.empty());
+  std::vector<std::pair<std::string, std::string>> steps;  // command, lines shown
+  std::istringstream in(block);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("$ ", 0) == 0) {
+      std::string cmd = line.substr(2);
+      if (cmd.rfind("sluice ", 0) == 0) cmd = sluice_bin() + cmd.substr(6);
+      steps.emplace_back(cmd, "");
+    } else {
+      steps.back().second += line + "\n";
+    }
+  }
+  std::string script = "set -euo pipefail\n";
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const auto& [cmd, shown] = steps[i];
+    std::string out = "out" + std::to_string(i);
+    if (cmd.size() > 2 && cmd.substr(cmd.size() - 2) == " &") {
+      std::string first = shown.substr(0, shown.find('\n'));
+      script += cmd.substr(0, cmd.size() - 2) + " > " + out + " 2>&1 &\n" +
+                "trap 'kill $! 2>/dev/null || true' EXIT\n"
+                "for _ in $(seq 100); do grep -qx '" +
+                first + "' " + out +
+                " && break; sleep 0.1; done\n"
+                "head -n 1 " +
+                out + " > " + out + ".first\n";
+      steps[i].second = first + "\n";
+    } else {
+      script += cmd + " > " + out + "\n";
+    }
+  }
+  TempDir dir;
+  write_file(dir.file("transcript.sh"), script);
+  Child c({"/bin/bash", dir.file("transcript.sh")}, {}, dir.str());
+  auto r = c.wait(std::chrono::seconds(60));
+  BOOST_TEST(r.exit_code == 0, r.err);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    std::string out = dir.file("out" + std::to_string(i));
+    bool bg = steps[i].first.size() > 2 && steps[i].first.substr(steps[i].first.size() - 2) == " &";
+    BOOST_TEST_CONTEXT(steps[i].first) {
+      BOOST_TEST(read_file(bg ? out + ".first" : out) == steps[i].second);
+    }
+  }
+}
+
+// docs/engine.md's checkpoint.json example has the fields (and their order) of a real one.
+BOOST_AUTO_TEST_CASE(engine_checkpoint_example_matches_a_real_checkpoint) {
+  std::string example;
+  for (const auto& b : doc_blocks(read_file(source_dir() + "/docs/engine.md"))) {
+    if (b.lang == "json" && b.body.find("\"checkpoint\"") != std::string::npos) example = b.body;
+  }
+  BOOST_REQUIRE(!example.empty());
+  TempDir dir;
+  write_file(dir.file("p.pipe"), R"(pipeline p {
+  source generate src { count = 100  fields { n = seq() } }
+  transform t from src { set m = n  parallelism = 2 }
+  sink null out from t {}
+}
+)");
+  auto r = run_sluice({"run", "p.pipe", "--exit-when-idle", "1s"}, {}, dir.str());
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  auto keys = [](const std::string& text) {
+    auto v = json::parse(text);
+    BOOST_REQUIRE_MESSAGE(v.ok(), text);
+    std::string out;
+    for (const auto& f : v->as_object().fields()) {
+      out += sym_name(f.name) + ":" + type_name(f.value.type()) + " ";
+    }
+    return out;
+  };
+  std::string real = read_file(dir.file("var/p/checkpoint.json"));
+  BOOST_TEST(keys(example) == keys(real), "example:\n" << example << "real:\n" << real);
 }
 
 // docs/testing.md: its shop pipeline and test give the output shown, then the failing test
