@@ -2,7 +2,7 @@
 # Where the time goes on the streaming path (issue 19 point 3): binlog -> event -> planner ->
 # COPY into PostgreSQL, profiled with perf (linux-perf) on the release build.
 #
-#   [SLUICE=build/sluice] bash bench/profile_stream.sh [ROWS=200000] [CHANGES=400000] [OUT=perf-stream]
+#   [SLUICE=build/sluice] [PERF_CALLGRAPH=dwarf] bash bench/profile_stream.sh [ROWS=200000] [CHANGES=400000] [OUT=perf-stream]
 #
 # Private MariaDB and PostgreSQL (scripts/local_servers.sh; PostgreSQL durable), one table
 # with the ODS's usual column types (BIGINT key, INT, DECIMAL(15,2), VARCHAR, ENUM,
@@ -89,7 +89,7 @@ SQL
 
 echo "== drain under perf record (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 t0=$(date +%s.%N)
-perf record -F 999 -o "$OUT.data" -- "$SLUICE" run stream.pipe --exit-when-idle 2s \
+perf record -F 999 ${PERF_CALLGRAPH:+--call-graph $PERF_CALLGRAPH} -o "$OUT.data" -- "$SLUICE" run stream.pipe --exit-when-idle 2s \
   > drain.log 2>&1 || { tail -n 20 drain.log; exit 1; }
 t1=$(date +%s.%N)
 # --exit-when-idle waits 2 s after the last change: not part of the drain.
