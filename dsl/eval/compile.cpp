@@ -373,6 +373,30 @@ const ast::Expr* first_reference(const ast::Expr& e) {
 
 }  // namespace
 
+bool per_source_table(const ast::Expr& e) {
+  switch (e.kind) {
+    case ast::ExprKind::Field:
+      return false;
+    case ast::ExprKind::Meta:
+      return !e.path.empty() &&
+             (e.path[0] == "table" || e.path[0] == "db" || e.path[0] == "source");
+    case ast::ExprKind::Call: {
+      const FunctionSpec* f = find_function(e.op);
+      if (f == nullptr || f->generate_only || e.op == "now") return false;
+      break;
+    }
+    default:
+      break;
+  }
+  for (const auto& a : e.args) {
+    if (!per_source_table(*a)) return false;
+  }
+  for (const auto& entry : e.entries) {
+    if (entry.value && !per_source_table(*entry.value)) return false;
+  }
+  return true;
+}
+
 result<ExprPtr> compile(const ast::Expr& e, const Scope& scope) {
   try {
     return Compiler(scope).compile(e);

@@ -63,6 +63,10 @@ struct Scope {
 // Compiles an expression; errors carry the AST location in the message prefix "LINE:COL: ".
 result<ExprPtr> compile(const ast::Expr& e, const Scope& scope);
 
+// Whether `e` has one value for all events of one source table: it reads no field, only
+// @table, @db and @source (and constants, env(), pure functions of them).
+bool per_source_table(const ast::Expr& e);
+
 // Evaluates a constant expression (options): literals, env(), secret(), operators on them.
 result<Value> eval_constant(const ast::Expr& e);
 

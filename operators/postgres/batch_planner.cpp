@@ -112,10 +112,20 @@ std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base& c,
   std::unordered_map<std::string, size_t> by_name;
   std::vector<std::pair<size_t, WriteGroup>> truncates;  // (number of groups before it, group)
   std::string name;
+  // Consecutive events of one source table share its SourceMeta: when the table expression
+  // reads no field, the group of the previous event is the group of this one.
+  const SourceMeta* cached_src = nullptr;
+  size_t cached_group = 0;
   for (size_t at = 0; at < evs.size(); ++at) {
     const Event* e = evs[at];
+    if (cached_src != nullptr && e->source.get() == cached_src && e->op != Op::Truncate) {
+      groups[cached_group].events.push_back(e);
+      groups[cached_group].event_at.push_back(static_cast<uint32_t>(at));
+      continue;
+    }
     if (!table_name(*e, name, dead)) continue;
     if (e->op == Op::Truncate && opts_.mode != Mode::Append) {
+      cached_src = nullptr;
       by_name.erase(name);
       WriteGroup t;
       t.table = &catalog_.get(c, name);
@@ -132,6 +142,10 @@ std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base& c,
     }
     groups[it->second].events.push_back(e);
     groups[it->second].event_at.push_back(static_cast<uint32_t>(at));
+    if (opts_.table_per_source && e->source) {
+      cached_src = e->source.get();
+      cached_group = it->second;
+    }
   }
   std::vector<WriteGroup> out;
   size_t next_truncate = 0;
@@ -346,9 +360,15 @@ void BatchPlanner::collapse(WriteGroup& g, std::vector<Event>& dead) {
   if (collapse_sorted(g)) return;
   std::vector<WriteItem> seq;
   std::vector<std::string> seq_keys;
+  std::vector<char> superseded;  // a later item has the same key
   seq.reserve(g.events.size());
   seq_keys.reserve(g.events.size());
-  std::unordered_map<std::string, size_t> last;
+  superseded.reserve(g.events.size());
+  // The latest item of each key, found by the key's 32-bit hash (computed once per item for
+  // WriteItem::hash anyway); a different key whose hash is already taken (a batch of 20,000
+  // keys has one such pair every ~20 batches) is tracked by its text.
+  std::unordered_map<uint32_t, size_t> last;
+  std::unordered_map<std::string, size_t> collided;
   last.reserve(g.events.size());
   auto key_text = [&](const Object& row, std::string& out) {
     out.clear();
@@ -360,6 +380,26 @@ void BatchPlanner::collapse(WriteGroup& g, std::vector<Event>& dead) {
     }
     return true;
   };
+  auto add = [&](const Event* e, const Object* row, bool is_delete, uint32_t at,
+                 const std::string& key) {
+    const uint32_t h = key_hash(key);
+    const size_t idx = seq.size();
+    seq.push_back({e, row, is_delete, at, h});
+    seq_keys.push_back(key);
+    superseded.push_back(0);
+    auto [it, fresh] = last.emplace(h, idx);
+    if (fresh) return;
+    if (seq_keys[it->second] == key) {
+      superseded[it->second] = 1;
+      it->second = idx;
+      return;
+    }
+    auto [ct, cfresh] = collided.emplace(key, idx);
+    if (!cfresh) {
+      superseded[ct->second] = 1;
+      ct->second = idx;
+    }
+  };
   std::string key, old_key;
   for (size_t j = 0; j < g.events.size(); ++j) {
     const Event* e = g.events[j];
@@ -369,18 +409,14 @@ void BatchPlanner::collapse(WriteGroup& g, std::vector<Event>& dead) {
       continue;
     }
     if (e->op == Op::Update && e->has_before && key_text(e->before, old_key) && old_key != key) {
-      seq.push_back({e, &e->before, true, at, key_hash(old_key)});
-      seq_keys.push_back(old_key);
-      last[old_key] = seq.size() - 1;
+      add(e, &e->before, true, at, old_key);
     }
-    seq.push_back({e, &e->row, e->op == Op::Delete, at, key_hash(key)});
-    seq_keys.push_back(key);
-    last[key] = seq.size() - 1;
+    add(e, &e->row, e->op == Op::Delete, at, key);
   }
   g.items.clear();
-  g.items.reserve(last.size());
+  g.items.reserve(seq.size());
   for (size_t i = 0; i < seq.size(); ++i) {
-    if (last[seq_keys[i]] == i) g.items.push_back(seq[i]);
+    if (!superseded[i]) g.items.push_back(seq[i]);
   }
 }
 

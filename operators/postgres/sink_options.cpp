@@ -35,6 +35,7 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
     auto c = eval::compile(*it->second, scope);
     if (!c.ok()) return error::fatal(where + "table: " + c.err().message);
     o.table = std::move(c.value());
+    o.table_per_source = eval::per_source_table(*it->second);
   } else if (const Value* t = cfg.option("table"); t != nullptr && t->type() == Type::String) {
     o.table_constant = t->as_string();
   } else {

@@ -16,6 +16,9 @@ struct SinkOptions {
   std::string url;                     // never logged
   eval::ExprPtr table;                 // per record; null when table_constant is used
   std::string table_constant;          // a constant string table option (tests, engine)
+  // The table is the same for every event of one source table (no field in the expression):
+  // the planner works it out once per SourceMeta instead of once per event.
+  bool table_per_source = true;
   Mode mode = Mode::Upsert;
   std::vector<std::string> key;        // empty = record key / source primary key
   bool create_tables = true;

@@ -3,6 +3,7 @@
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"  // SinkOpts{.table = ...}
 
+#include "dsl/parser.h"
 #include "engine/value/temporal.h"
 #include "pg_test_support.h"
 
@@ -244,6 +245,58 @@ BOOST_AUTO_TEST_CASE(table_expression_with_schema) {
   b.source = meta("beta", {});
   write_ok(*sink, {a, b});
   BOOST_TEST(q("SELECT (SELECT id FROM ods_x.alpha) || ',' || (SELECT id FROM ods_x.beta)") == "1,2");
+}
+
+// issue 19: the planner works the table out once per source table when the expression reads no
+// field (events of one table share their SourceMeta), and per event when it reads one.
+BOOST_AUTO_TEST_CASE(table_expression_per_source_and_per_record) {
+  dsl::Diagnostics diags;
+  auto per_source = dsl::parse_expr("\"ods_y.\" + @table", diags);
+  auto per_record = dsl::parse_expr("\"ods_y.\" + @table + \"_\" + to_string(id % 2)", diags);
+  BOOST_REQUIRE(per_source && per_record && !diags.has_errors());
+  auto alpha = meta("alpha", {});
+  auto beta = meta("beta", {});
+  auto at = [](std::shared_ptr<const SourceMeta> m, Op op, int64_t id, int64_t pos) {
+    Event e = ev(op, row({{"id", Value::int64(id)}}), pos);
+    e.source = std::move(m);
+    return e;
+  };
+  {
+    auto sink = open_sink({.key = {"id"}, .table_expr = per_source.get()});
+    Event trunc = ev(Op::Truncate, Object(), 5);
+    trunc.source = alpha;
+    write_ok(*sink, {at(alpha, Op::Create, 1, 1), at(alpha, Op::Create, 2, 2),
+                     at(beta, Op::Create, 3, 3), at(alpha, Op::Create, 4, 4), trunc,
+                     at(alpha, Op::Create, 6, 6), at(beta, Op::Create, 7, 7)});
+    BOOST_TEST(q("SELECT (SELECT string_agg(id::text, ',' ORDER BY id) FROM ods_y.alpha) || '|' "
+                 "|| (SELECT string_agg(id::text, ',' ORDER BY id) FROM ods_y.beta)") == "6|3,7");
+  }
+  {
+    auto sink = open_sink({.key = {"id"}, .table_expr = per_record.get()});
+    write_ok(*sink, {at(alpha, Op::Create, 1, 1), at(alpha, Op::Create, 2, 2),
+                     at(alpha, Op::Create, 3, 3), at(alpha, Op::Create, 4, 4)});
+    BOOST_TEST(q("SELECT (SELECT string_agg(id::text, ',' ORDER BY id) FROM ods_y.alpha_0) || '|' "
+                 "|| (SELECT string_agg(id::text, ',' ORDER BY id) FROM ods_y.alpha_1)") ==
+               "2,4|1,3");
+  }
+}
+
+// issue 19: the upsert collapse finds a key's latest image by the key's 32-bit hash; two keys
+// with the same hash ("k32728" and "k261234" under FNV-1a) keep their own latest images.
+BOOST_AUTO_TEST_CASE(collapse_keeps_keys_whose_hashes_collide_apart) {
+  auto sink = open_sink({.table = "collide", .key = {"k"}});
+  auto r = [](const char* k, int64_t v) {
+    return row({{"k", Value::string(k)}, {"v", Value::int64(v)}});
+  };
+  write_ok(*sink, {ev(Op::Create, r("k32728", 1), 1), ev(Op::Create, r("k261234", 2), 2),
+                   ev(Op::Update, r("k32728", 3), 3), ev(Op::Update, r("k261234", 4), 4),
+                   ev(Op::Update, r("k32728", 5), 5), ev(Op::Create, r("other", 6), 6)});
+  BOOST_TEST(q("SELECT string_agg(k || '=' || v, ',' ORDER BY k) FROM collide") ==
+             "k261234=4,k32728=5,other=6");
+  write_ok(*sink, {ev(Op::Delete, r("k261234", 4), 7), ev(Op::Update, r("k32728", 8), 8),
+                   ev(Op::Create, r("k261234", 9), 9)});
+  BOOST_TEST(q("SELECT string_agg(k || '=' || v, ',' ORDER BY k) FROM collide") ==
+             "k261234=9,k32728=8,other=6");
 }
 
 BOOST_AUTO_TEST_CASE(batch_rows_buffer_until_full_or_checkpoint) {
