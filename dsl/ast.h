@@ -17,17 +17,17 @@ struct Loc {
 };
 
 enum class ExprKind : uint8_t {
-  Literal,   // value (+ unit for durations/sizes/rates)
-  Field,     // bare path: balance, address.city, `first name`, stage.field (joins)
-  Meta,      // @op @before.x @source.db @table @ts @position @key
-  Unary,     // op: "not", "-"
-  Binary,    // op: * / % + - == != < <= > >= and or ??
-  In,        // lhs in [items]
-  IsNull,    // lhs is null / is not null (negated)
-  If,        // if c then a else b
-  Call,      // name(args)
-  ListLit,   // [a, b]
-  ObjectLit, // { name: expr, ... }
+  Literal,    // value (+ unit for durations/sizes/rates)
+  Field,      // bare path: balance, address.city, `first name`, stage.field (joins)
+  Meta,       // @op @before.x @source.db @table @ts @position @key
+  Unary,      // op: "not", "-"
+  Binary,     // op: * / % + - == != < <= > >= and or ??
+  In,         // lhs in [items]
+  IsNull,     // lhs is null / is not null (negated)
+  If,         // if c then a else b
+  Call,       // name(args)
+  ListLit,    // [a, b]
+  ObjectLit,  // { name: expr, ... }
 };
 
 enum class LitUnit : uint8_t { None, Duration, Size, Rate };
@@ -45,7 +45,8 @@ struct ObjectEntry {
 struct Expr {
   ExprKind kind = ExprKind::Literal;
   Loc loc;
-  // Literal: the value. Duration: Int micros. Size: Int bytes. Rate: Int count per `rate_period_us`.
+  // Literal: the value. Duration: Int micros. Size: Int bytes. Rate: Int count per
+  // `rate_period_us`.
   Value literal;
   LitUnit unit = LitUnit::None;
   int64_t rate_period_us = 0;
@@ -55,7 +56,8 @@ struct Expr {
   // Unary/Binary operator text, Call function name (lower-case as written).
   std::string op;
   bool negated = false;  // IsNull: "is not null"
-  std::vector<ExprPtr> args;  // Unary:1, Binary:2, In: lhs then items, IsNull:1, If:3, Call, ListLit
+  std::vector<ExprPtr>
+      args;  // Unary:1, Binary:2, In: lhs then items, IsNull:1, If:3, Call, ListLit
   std::vector<ObjectEntry> entries;  // ObjectLit (values may themselves be ObjectLit: nesting)
 };
 
@@ -63,8 +65,8 @@ struct Expr {
 struct Option {
   std::string name;
   Loc loc;
-  ExprPtr value;                // null for blocks
-  std::vector<Option> block;    // nested options for blocks (batch { rows = 2000 delay = 100ms })
+  ExprPtr value;              // null for blocks
+  std::vector<Option> block;  // nested options for blocks (batch { rows = 2000 delay = 100ms })
   bool is_block = false;
 };
 
@@ -116,12 +118,12 @@ struct Stage {
   std::string kind;  // source/sink kind ("mysql", "file"); empty for transform/aggregate/join
   Loc kind_loc;
   std::string name;
-  Loc loc;           // of the stage keyword
+  Loc loc;  // of the stage keyword
   Loc name_loc;
   std::vector<NameRef> from;
-  std::vector<ExprPtr> join_on;        // join key expressions
-  std::vector<Option> options;         // options (incl. shared ones: buffer, retry, dead_letter...)
-  std::vector<Statement> statements;   // transform/aggregate/join statements, in order
+  std::vector<ExprPtr> join_on;       // join key expressions
+  std::vector<Option> options;        // options (incl. shared ones: buffer, retry, dead_letter...)
+  std::vector<Statement> statements;  // transform/aggregate/join statements, in order
 };
 
 struct Pipeline {
@@ -155,8 +157,8 @@ struct TestBlock {
 };
 
 struct File {
-  std::string path;    // as given on the command line
-  std::string text;    // the whole source (for error carets)
+  std::string path;  // as given on the command line
+  std::string text;  // the whole source (for error carets)
   std::vector<Pipeline> pipelines;
   std::vector<TestBlock> tests;
 };

@@ -1,11 +1,14 @@
 #include "runtime/capture_sink.h"
 
+#include <iterator>
+
 namespace sluice::runtime {
 
-void Captured::add(const std::string& stage, const std::vector<Event>& events) {
+void Captured::add(const std::string& stage, std::vector<Event>& events) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& list = by_stage_[stage];
-  list.insert(list.end(), events.begin(), events.end());
+  list.insert(list.end(), std::make_move_iterator(events.begin()),
+              std::make_move_iterator(events.end()));
 }
 
 std::vector<Event> Captured::take(const std::string& stage) {

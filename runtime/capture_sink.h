@@ -14,7 +14,8 @@ namespace sluice::runtime {
 // What the capture sinks of one test run received, by capture stage name.
 class Captured {
  public:
-  void add(const std::string& stage, const std::vector<Event>& events);
+  // Takes the events (moved from).
+  void add(const std::string& stage, std::vector<Event>& events);
   std::vector<Event> take(const std::string& stage);
 
  private:

@@ -145,7 +145,8 @@ int command_run(const std::vector<std::string>& argv) {
   }
   const std::string log_format = args->get("--log-format").value_or("text");
   if (log_format != "text" && log_format != "json") {
-    std::fprintf(stderr, "sluice run: --log-format takes text or json, not '%s'\n", log_format.c_str());
+    std::fprintf(stderr, "sluice run: --log-format takes text or json, not '%s'\n",
+                 log_format.c_str());
     return kExitUsage;
   }
   log::set_json(log_format == "json");
@@ -153,7 +154,8 @@ int command_run(const std::vector<std::string>& argv) {
   if (auto pi = args->get("--progress-interval")) {
     auto us = cli::parse_duration_us(*pi);
     if (!us || *us <= 0) {
-      std::fprintf(stderr, "sluice run: --progress-interval takes a duration like 5s, not '%s'\n", pi->c_str());
+      std::fprintf(stderr, "sluice run: --progress-interval takes a duration like 5s, not '%s'\n",
+                   pi->c_str());
       return kExitUsage;
     }
     progress_interval_us = *us;
@@ -162,7 +164,8 @@ int command_run(const std::vector<std::string>& argv) {
   if (auto idle = args->get("--exit-when-idle")) {
     auto us = cli::parse_duration_us(*idle);
     if (!us) {
-      std::fprintf(stderr, "sluice run: --exit-when-idle takes a duration like 2s or 500ms, not '%s'\n",
+      std::fprintf(stderr,
+                   "sluice run: --exit-when-idle takes a duration like 2s or 500ms, not '%s'\n",
                    idle->c_str());
       return kExitUsage;
     }
@@ -195,7 +198,8 @@ int command_run(const std::vector<std::string>& argv) {
   }
   std::unique_ptr<ProgressReporter> progress;
   if (!opts.quiet) {
-    progress = std::make_unique<ProgressReporter>(live, stderr, ::isatty(2) == 1, progress_interval_us);
+    progress =
+        std::make_unique<ProgressReporter>(live, stderr, ::isatty(2) == 1, progress_interval_us);
     progress->start();
   }
 

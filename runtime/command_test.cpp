@@ -1,6 +1,5 @@
 // sluice test FILE...: runs the pipeline unit tests of each file (docs/testing.md).
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
 #include "dsl/loader.h"

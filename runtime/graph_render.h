@@ -23,6 +23,7 @@ using GraphLive = std::map<std::string, StageLive>;  // "pipeline/stage"
 
 // With `live`, stage labels carry their rate (and lag for sources), data edges the upstream's
 // rate and dead-letter edges the number of dead letters.
-std::string render_graph(const ast::File& file, GraphFormat format, const GraphLive* live = nullptr);
+std::string render_graph(const ast::File& file, GraphFormat format,
+                         const GraphLive* live = nullptr);
 
 }  // namespace sluice::runtime

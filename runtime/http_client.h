@@ -17,8 +17,7 @@ result<HttpResponse> http_request(const std::string& addr, const std::string& me
                                   const std::string& path, int timeout_ms = 5000);
 // The same with a request body (`sluice reload` posts the pipeline file).
 result<HttpResponse> http_request(const std::string& addr, const std::string& method,
-                                  const std::string& path, const std::string& body,
-                                  int timeout_ms);
+                                  const std::string& path, const std::string& body, int timeout_ms);
 
 // GET PATH with a streamed answer (`sluice tap`): a 200 body goes to `on_data` piece by piece
 // as it arrives (return false to stop reading: not an error); any other status comes back with

@@ -331,20 +331,19 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
       return error_response(405, "use POST /pipelines/" + p->name + "/dead-letters/replay");
     const auto st = engine::LiveRegistry::state_of(*p);
     if (st.state == "completed" || st.state == "failed") {
-      return error_response(409, "pipeline '" + p->name + "' is " + st.state +
-                                     ": nothing runs to replay into");
+      return error_response(
+          409, "pipeline '" + p->name + "' is " + st.state + ": nothing runs to replay into");
     }
     const std::string stage = query_param(req.query, "stage");
     if (!stage.empty() && !p->find_stage(stage)) return no_stage(*p, stage);
-    auto r = engine::LiveRegistry::replay_dead_letters(*p, stage,
-                                                       query_limit(req.query, SIZE_MAX));
+    auto r = engine::LiveRegistry::replay_dead_letters(*p, stage, query_limit(req.query, SIZE_MAX));
     if (r.replayed.empty() && !r.refused.empty()) {
       std::string why;
       for (const auto& x : r.refused) why += (why.empty() ? "" : "; ") + x;
       return error_response(409, why);
     }
-    std::string o = "{\"pipeline\":" + str(p->name) +
-                    ",\"replayed\":" + std::to_string(r.total()) + ",\"stages\":{";
+    std::string o = "{\"pipeline\":" + str(p->name) + ",\"replayed\":" + std::to_string(r.total()) +
+                    ",\"stages\":{";
     for (size_t i = 0; i < r.replayed.size(); ++i) {
       if (i) o += ',';
       o += str(r.replayed[i].first) + ":" + std::to_string(r.replayed[i].second);

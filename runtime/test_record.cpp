@@ -99,7 +99,17 @@ Event test_event(const Object& record, const std::string& stage, int64_t index) 
 }
 
 bool record_matches(const Object& expected, const Event& actual) {
-  return record_differences(expected, actual).empty();
+  size_t fields = 0;
+  for (const auto& f : expected.fields()) {
+    if (is_meta(f.name)) {
+      if (!same_value(f.value, meta_of(actual, sym_name(f.name)))) return false;
+      continue;
+    }
+    ++fields;
+    const Value* got = actual.row.find(f.name);
+    if (got == nullptr || !same_value(f.value, *got)) return false;
+  }
+  return fields == actual.row.size();  // field names are unique (dsl::check_tests)
 }
 
 std::string show_expected(const Object& expected) { return json::encode(Value::object(expected)); }

@@ -17,10 +17,13 @@ int64_t floor_div(int64_t a, int64_t b) {
 // Day number of a date/datetime/timestamp argument.
 int32_t day_of(const char* fn, const Value& v) {
   switch (v.type()) {
-    case Type::Date: return v.as_date();
+    case Type::Date:
+      return v.as_date();
     case Type::DateTime:
-    case Type::Timestamp: return static_cast<int32_t>(floor_div(v.as_micros(), kDay));
-    default: type_error(fn, 1, v, "a date, datetime or timestamp");
+    case Type::Timestamp:
+      return static_cast<int32_t>(floor_div(v.as_micros(), kDay));
+    default:
+      type_error(fn, 1, v, "a date, datetime or timestamp");
   }
 }
 
@@ -50,15 +53,18 @@ Value to_timestamp(const Value* a, size_t, const Context&) {
       fail("to_timestamp(): " + describe(v) +
            " is not a timestamp (expected YYYY-MM-DDTHH:MM:SS[.ffffff][Z|+HH:MM])");
     }
-    case Type::Date: return Value::timestamp(static_cast<int64_t>(v.as_date()) * kDay);
+    case Type::Date:
+      return Value::timestamp(static_cast<int64_t>(v.as_date()) * kDay);
     case Type::DateTime:
-    case Type::Timestamp: return Value::timestamp(v.as_micros());
+    case Type::Timestamp:
+      return Value::timestamp(v.as_micros());
     case Type::Int: {
       int64_t ms = v.as_int();
       if (ms > INT64_MAX / 1000 || ms < INT64_MIN / 1000) fail("to_timestamp(): out of range");
       return Value::timestamp(ms * 1000);
     }
-    default: type_error("to_timestamp", 1, v, "a string, date, datetime, timestamp or int");
+    default:
+      type_error("to_timestamp", 1, v, "a string, date, datetime, timestamp or int");
   }
 }
 
@@ -120,9 +126,12 @@ Value date_trunc(const Value* a, size_t, const Context&) {
          "\" (expected year, month, day, hour, minute or second)");
   }
   switch (t.type()) {
-    case Type::Date: return Value::date(static_cast<int32_t>(floor_div(out, kDay)));
-    case Type::DateTime: return Value::datetime(out);
-    default: return Value::timestamp(out);
+    case Type::Date:
+      return Value::date(static_cast<int32_t>(floor_div(out, kDay)));
+    case Type::DateTime:
+      return Value::datetime(out);
+    default:
+      return Value::timestamp(out);
   }
 }
 

@@ -23,20 +23,34 @@ struct compile_error {
 
 SType stype_of(Type t) {
   switch (t) {
-    case Type::Null: return SType::Null;
-    case Type::Bool: return SType::Bool;
-    case Type::Int: return SType::Int;
-    case Type::UInt: return SType::UInt;
-    case Type::Float: return SType::Float;
-    case Type::Decimal: return SType::Decimal;
-    case Type::String: return SType::String;
-    case Type::Bytes: return SType::Bytes;
-    case Type::Date: return SType::Date;
-    case Type::Time: return SType::Time;
-    case Type::DateTime: return SType::DateTime;
-    case Type::Timestamp: return SType::Timestamp;
-    case Type::Object: return SType::Object;
-    case Type::List: return SType::List;
+    case Type::Null:
+      return SType::Null;
+    case Type::Bool:
+      return SType::Bool;
+    case Type::Int:
+      return SType::Int;
+    case Type::UInt:
+      return SType::UInt;
+    case Type::Float:
+      return SType::Float;
+    case Type::Decimal:
+      return SType::Decimal;
+    case Type::String:
+      return SType::String;
+    case Type::Bytes:
+      return SType::Bytes;
+    case Type::Date:
+      return SType::Date;
+    case Type::Time:
+      return SType::Time;
+    case Type::DateTime:
+      return SType::DateTime;
+    case Type::Timestamp:
+      return SType::Timestamp;
+    case Type::Object:
+      return SType::Object;
+    case Type::List:
+      return SType::List;
   }
   return SType::Unknown;
 }
@@ -89,10 +103,14 @@ class Compiler {
         n->stype = stype_of(e.literal.type());
         return n;
       }
-      case ast::ExprKind::Field: return field(e);
-      case ast::ExprKind::Meta: return meta(e);
-      case ast::ExprKind::Unary: return unary(e);
-      case ast::ExprKind::Binary: return binary(e);
+      case ast::ExprKind::Field:
+        return field(e);
+      case ast::ExprKind::Meta:
+        return meta(e);
+      case ast::ExprKind::Unary:
+        return unary(e);
+      case ast::ExprKind::Binary:
+        return binary(e);
       case ast::ExprKind::In: {
         if (e.args.empty()) fail_at(e.loc, "'in' needs a left-hand side");
         ExprPtr lhs = build(*e.args[0]);
@@ -116,10 +134,10 @@ class Compiler {
         ExprPtr c = build(*e.args[0]);
         ExprPtr a = build(*e.args[1]);
         ExprPtr b = build(*e.args[2]);
-        SType st = a->stype == b->stype ? a->stype
+        SType st = a->stype == b->stype      ? a->stype
                    : a->stype == SType::Null ? b->stype
                    : b->stype == SType::Null ? a->stype
-                                              : SType::Unknown;
+                                             : SType::Unknown;
         if (auto* lit = dynamic_cast<LiteralNode*>(c.get())) {
           const Value& v = lit->value();
           if (!v.is_null() && v.type() != Type::Bool)
@@ -130,7 +148,8 @@ class Compiler {
         n->stype = st;
         return n;
       }
-      case ast::ExprKind::Call: return call(e);
+      case ast::ExprKind::Call:
+        return call(e);
       case ast::ExprKind::ListLit: {
         std::vector<ExprPtr> items;
         bool all = true;
@@ -171,8 +190,8 @@ class Compiler {
     if (it != scope_.join_inputs.end()) {
       std::vector<Sym> rest;
       for (size_t i = 1; i < e.path.size(); ++i) rest.push_back(intern(e.path[i]));
-      return std::make_unique<JoinFieldNode>(
-          static_cast<size_t>(it - scope_.join_inputs.begin()), std::move(rest));
+      return std::make_unique<JoinFieldNode>(static_cast<size_t>(it - scope_.join_inputs.begin()),
+                                             std::move(rest));
     }
     std::vector<Sym> path;
     for (const auto& s : e.path) path.push_back(intern(s));
@@ -207,14 +226,20 @@ class Compiler {
         n->stype = SType::Object;
         return n;
       }
-      if (e.path.size() > 2) fail_at(e.loc, "@source has only the fields db, table, name, connector");
+      if (e.path.size() > 2)
+        fail_at(e.loc, "@source has only the fields db, table, name, connector");
       const std::string& f = e.path[1];
       K k;
-      if (f == "db") k = K::SourceDb;
-      else if (f == "table") k = K::SourceTable;
-      else if (f == "name") k = K::SourceName;
-      else if (f == "connector") k = K::SourceConnector;
-      else fail_at(e.loc, "@source has no field '" + f + "' (db, table, name, connector)");
+      if (f == "db")
+        k = K::SourceDb;
+      else if (f == "table")
+        k = K::SourceTable;
+      else if (f == "name")
+        k = K::SourceName;
+      else if (f == "connector")
+        k = K::SourceConnector;
+      else
+        fail_at(e.loc, "@source has no field '" + f + "' (db, table, name, connector)");
       auto n = std::make_unique<MetaNode>(k, std::vector<Sym>{});
       n->stype = SType::String;
       return n;
@@ -255,7 +280,7 @@ class Compiler {
       BinOp op;
     } kOps[] = {{"+", BinOp::Add}, {"-", BinOp::Sub}, {"*", BinOp::Mul}, {"/", BinOp::Div},
                 {"%", BinOp::Rem}, {"==", BinOp::Eq}, {"!=", BinOp::Ne}, {"<", BinOp::Lt},
-                {"<=", BinOp::Le}, {">", BinOp::Gt}, {">=", BinOp::Ge}};
+                {"<=", BinOp::Le}, {">", BinOp::Gt},  {">=", BinOp::Ge}};
     if (op == "and" || op == "or") {
       n = std::make_unique<LogicNode>(op == "and", std::move(l), std::move(r));
       n->stype = SType::Bool;
@@ -294,14 +319,12 @@ class Compiler {
     }
     int n = static_cast<int>(e.args.size());
     if (n < spec->min_args || (spec->max_args >= 0 && n > spec->max_args)) {
-      std::string want = spec->min_args == spec->max_args
-                             ? std::to_string(spec->min_args)
-                             : spec->max_args < 0
-                                   ? "at least " + std::to_string(spec->min_args)
-                                   : std::to_string(spec->min_args) + " to " +
-                                         std::to_string(spec->max_args);
-      fail_at(e.loc, e.op + "() takes " + want + " argument" + (want == "1" ? "" : "s") +
-                         ", got " + std::to_string(n));
+      std::string want = spec->min_args == spec->max_args ? std::to_string(spec->min_args)
+                         : spec->max_args < 0 ? "at least " + std::to_string(spec->min_args)
+                                              : std::to_string(spec->min_args) + " to " +
+                                                    std::to_string(spec->max_args);
+      fail_at(e.loc, e.op + "() takes " + want + " argument" + (want == "1" ? "" : "s") + ", got " +
+                         std::to_string(n));
     }
     if (spec->generate_only && !scope_.allow_generate)
       fail_at(e.loc, e.op + "() is only available in a generate source's fields");
@@ -322,8 +345,12 @@ class Compiler {
         st = SType::Unknown;
         for (const auto& a : args) {
           if (a->stype == SType::Null) continue;
-          if (st == SType::Unknown) st = a->stype;
-          else if (st != a->stype) { st = SType::Unknown; break; }
+          if (st == SType::Unknown)
+            st = a->stype;
+          else if (st != a->stype) {
+            st = SType::Unknown;
+            break;
+          }
         }
       }
     }

@@ -36,8 +36,24 @@ struct Context {
 };
 
 // Static types known before running (the checker uses them: upper(3) is an error).
-enum class SType : uint8_t { Unknown, Null, Bool, Int, UInt, Float, Decimal, String, Bytes,
-                             Date, Time, DateTime, Timestamp, Object, List, Number };
+enum class SType : uint8_t {
+  Unknown,
+  Null,
+  Bool,
+  Int,
+  UInt,
+  Float,
+  Decimal,
+  String,
+  Bytes,
+  Date,
+  Time,
+  DateTime,
+  Timestamp,
+  Object,
+  List,
+  Number
+};
 
 class Expr {
  public:

@@ -14,7 +14,7 @@ namespace sluice::engine {
 namespace {
 constexpr auto kIdlePoll = std::chrono::milliseconds(5);
 constexpr auto kPausedPoll = std::chrono::milliseconds(50);
-}
+}  // namespace
 
 SourceActor::SourceActor(caf::actor_config& cfg, ActorSetup setup, std::shared_ptr<Source> op)
     : caf::event_based_actor(cfg),
@@ -112,7 +112,7 @@ caf::behavior SourceActor::make_behavior() {
 void SourceActor::schedule_poll() {
   if (poll_scheduled_ || timer_pending_ || input_done_ || failed_ || reload_paused_) return;
   if (!out_.can_send()) return;  // no credit: stop reading until it comes back
-  if (dead_.blocked()) return;    // dead letters wait for credit too
+  if (dead_.blocked()) return;   // dead letters wait for credit too
   poll_scheduled_ = true;
   send(this, poll_atom::value);
 }
@@ -134,8 +134,8 @@ void SourceActor::do_poll() {
     if (e.kind == failure_kind::transient && attempts_ + 1 < setup_.opts.retry_attempts) {
       ++attempts_;
       setup_.counters->retries.fetch_add(1, std::memory_order_relaxed);
-      log::warn("engine", setup_.cfg.pipeline + ": source '" + setup_.cfg.name +
-                              "' poll failed (" + secrets::redact(e.message) + "), retrying");
+      log::warn("engine", setup_.cfg.pipeline + ": source '" + setup_.cfg.name + "' poll failed (" +
+                              secrets::redact(e.message) + "), retrying");
       timer_pending_ = true;
       setup_.counters->retrying.store(true, std::memory_order_relaxed);
       delayed_send(this, std::chrono::microseconds(setup_.opts.retry_backoff.delay_us(attempts_)),

@@ -7,14 +7,19 @@
 
 namespace sluice::temporal {
 
-struct civil { int year; unsigned month; unsigned day; };
+struct civil {
+  int year;
+  unsigned month;
+  unsigned day;
+};
 
 int32_t days_from_civil(int y, unsigned m, unsigned d);
 civil civil_from_days(int32_t days);
 
 // "2024-02-29"
 std::string format_date(int32_t days);
-// "13:45:59.123" (fraction printed only when non-zero, with 3 or 6 digits as needed); may be negative.
+// "13:45:59.123" (fraction printed only when non-zero, with 3 or 6 digits as needed); may be
+// negative.
 std::string format_time(int64_t micros);
 // "2024-02-29T13:45:59.123000" (always 6 fraction digits)
 std::string format_datetime(int64_t micros);
@@ -24,8 +29,8 @@ void append_datetime(int64_t micros, std::string& out);
 // "2024-02-29T13:45:59.123Z" (milliseconds)
 std::string format_timestamp(int64_t micros);
 
-std::optional<int32_t> parse_date(std::string_view s);          // YYYY-MM-DD
-std::optional<int64_t> parse_time(std::string_view s);          // [-]HH:MM:SS[.ffffff]
+std::optional<int32_t> parse_date(std::string_view s);  // YYYY-MM-DD
+std::optional<int64_t> parse_time(std::string_view s);  // [-]HH:MM:SS[.ffffff]
 // "YYYY-MM-DD[ T]HH:MM:SS[.ffffff]" without zone -> micros (datetime). Also accepts a bare date.
 std::optional<int64_t> parse_datetime(std::string_view s);
 // Like parse_datetime but accepts an optional "Z" or "+HH:MM" zone and converts to UTC micros.

@@ -27,8 +27,10 @@ bool split_envelope(std::string_view text, std::string_view& schema, std::string
   size_t n = 0;
   while (m.next()) {
     ++n;
-    if (m.name() == "schema") schema = m.value();
-    else if (m.name() == "payload") payload = m.value();
+    if (m.name() == "schema")
+      schema = m.value();
+    else if (m.name() == "payload")
+      payload = m.value();
   }
   if (!m.ok()) return false;
   enveloped = !payload.empty() && n <= 2;
@@ -45,8 +47,7 @@ bool is_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 // Fast path for the JSON converter's exact layout {"schema":S,"payload":P} when S is a cached
 // schema text: no scan of S. Returns false when the layout differs (the caller falls back).
 bool fast_envelope(std::string_view text, SchemaCache& cache,
-                   std::shared_ptr<const FieldSchema>& schema,
-                   std::string_view& payload) {
+                   std::shared_ptr<const FieldSchema>& schema, std::string_view& payload) {
   static constexpr std::string_view kSchema = "{\"schema\":";
   static constexpr std::string_view kPayload = "\"payload\":";
   if (text.size() < kSchema.size() || text.substr(0, kSchema.size()) != kSchema) return false;
@@ -197,11 +198,16 @@ result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char
     if (!pm.ok()) return error::permanent("payload is not an object");
     while (pm.next()) {
       std::string_view n = pm.name();
-      if (n == "op") op_t = pm.value();
-      else if (n == "before") before_t = pm.value();
-      else if (n == "after") after_t = pm.value();
-      else if (n == "source") source_t = pm.value();
-      else if (n == "ts_ms") ts_t = pm.value();
+      if (n == "op")
+        op_t = pm.value();
+      else if (n == "before")
+        before_t = pm.value();
+      else if (n == "after")
+        after_t = pm.value();
+      else if (n == "source")
+        source_t = pm.value();
+      else if (n == "ts_ms")
+        ts_t = pm.value();
     }
     if (!pm.ends_cleanly()) return error::permanent("payload: malformed JSON object");
   }
@@ -210,22 +216,32 @@ result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char
   }
   char op = op_t[1];
   switch (op) {
-    case 'c': out.op = Op::Create; break;
-    case 'u': out.op = Op::Update; break;
-    case 'd': out.op = Op::Delete; break;
-    case 'r': out.op = Op::Read; break;
+    case 'c':
+      out.op = Op::Create;
+      break;
+    case 'u':
+      out.op = Op::Update;
+      break;
+    case 'd':
+      out.op = Op::Delete;
+      break;
+    case 'r':
+      out.op = Op::Read;
+      break;
     case 't':
       out.op = Op::Truncate;
       break;  // the table of `source`, no row
-    case 'm': return false;
-    default: return error::permanent(std::string("unknown op '") + op + "'");
+    case 'm':
+      return false;
+    default:
+      return error::permanent(std::string("unknown op '") + op + "'");
   }
   Value before_v, after_v;
   auto image = [&](std::string_view text, Value& v, const char* what) -> result<void> {
     if (text.empty() || text == "null") return {};
     auto parsed = json::parse(text);
-    if (!parsed.ok()) return error::permanent(std::string("payload.") + what + ": " +
-                                              parsed.err().message);
+    if (!parsed.ok())
+      return error::permanent(std::string("payload.") + what + ": " + parsed.err().message);
     v = std::move(parsed).value();
     if (row_schema != nullptr) {
       auto r = apply_schema(*row_schema, v);
@@ -266,11 +282,16 @@ result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char
     JsonMembers sm(source_t);
     while (sm.next()) {
       std::string_view n = sm.name();
-      if (n == "connector") connector = string_member(sm.value());
-      else if (n == "db") db = string_member(sm.value());
-      else if (n == "table") table = string_member(sm.value());
-      else if (n == "schema") sch = string_member(sm.value());
-      else if (n == "ts_ms") out.ts = int_member(sm.value()) * 1000;
+      if (n == "connector")
+        connector = string_member(sm.value());
+      else if (n == "db")
+        db = string_member(sm.value());
+      else if (n == "table")
+        table = string_member(sm.value());
+      else if (n == "schema")
+        sch = string_member(sm.value());
+      else if (n == "ts_ms")
+        out.ts = int_member(sm.value()) * 1000;
     }
     if (!sm.ok()) return error::permanent("payload.source: malformed JSON object");
     if (!sch.empty() && !table.empty()) table = sch + "." + table;

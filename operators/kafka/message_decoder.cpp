@@ -18,7 +18,8 @@ const std::shared_ptr<const SourceMeta>& MessageDecoder::meta(const std::string&
 result<bool> MessageDecoder::decode(const std::string& topic, const char* key, size_t key_len,
                                     const char* value, size_t value_len, Event& out) {
   switch (format_) {
-    case Format::Debezium: return debezium_.decode(key, key_len, value, value_len, out);
+    case Format::Debezium:
+      return debezium_.decode(key, key_len, value, value_len, out);
     case Format::Json:
       return decode_json(topic, std::string_view(key ? key : "", key ? key_len : 0), value,
                          value_len, out);

@@ -2,9 +2,9 @@
 
 namespace sluice::operators::mongodb {
 
+using dsl::option;
 using dsl::OptionSpec;
 using dsl::OptType;
-using dsl::option;
 
 dsl::KindSpec sink_spec() {
   dsl::KindSpec k;
@@ -18,37 +18,38 @@ dsl::KindSpec sink_spec() {
       "RetryableWriteError label, no suitable servers) are retried; documents the server "
       "rejects (e.g. validation, code 121) go to the dead-letter sink with code and message.";
   OptionSpec uri = option("uri", OptType::String, "",
-                       "Connection string: mongodb://... or mongodb+srv://... (Atlas) with "
-                       "TLS and other options as URI parameters (tls=true, tlsCAFile=..., "
-                       "authSource=admin, retryWrites=true, w=majority). Use env() or "
-                       "secret(); the password in it is never logged or dead-lettered.");
+                          "Connection string: mongodb://... or mongodb+srv://... (Atlas) with "
+                          "TLS and other options as URI parameters (tls=true, tlsCAFile=..., "
+                          "authSource=admin, retryWrites=true, w=majority). Use env() or "
+                          "secret(); the password in it is never logged or dead-lettered.");
   uri.required = true;
   OptionSpec db = option("database", OptType::String, "", "Target database.");
   db.required = true;
   OptionSpec coll = option("collection", OptType::Expr, "@table",
-                        "Target collection, evaluated per record (default: the source table).");
+                           "Target collection, evaluated per record (default: the source table).");
   OptionSpec mode = option("mode", OptType::Enum, "upsert",
-                        "upsert: one document per key (_id), deleted on delete. append: every "
-                        "event inserted as a new document with cdc_operation, cdc_timestamp and "
-                        "cdc_position (at least once).");
+                           "upsert: one document per key (_id), deleted on delete. append: every "
+                           "event inserted as a new document with cdc_operation, cdc_timestamp and "
+                           "cdc_position (at least once).");
   mode.enum_values = {"upsert", "append"};
   OptionSpec update = option("update", OptType::Enum, "replace",
-                          "How an upsert writes: replace (replaceOne, the document becomes the "
-                          "row) or set (updateOne with $set of the row's fields: fields written "
-                          "by others are kept).");
+                             "How an upsert writes: replace (replaceOne, the document becomes the "
+                             "row) or set (updateOne with $set of the row's fields: fields written "
+                             "by others are kept).");
   update.enum_values = {"replace", "set"};
-  OptionSpec key = option("key", OptType::StringList, "",
-                       "Fields whose values make _id (one field: _id is its value; several: "
-                       "_id is a subdocument of them). Default: the record key (a `key` "
-                       "statement, the group key of an aggregate), else the source primary key.");
+  OptionSpec key =
+      option("key", OptType::StringList, "",
+             "Fields whose values make _id (one field: _id is its value; several: "
+             "_id is a subdocument of them). Default: the record key (a `key` "
+             "statement, the group key of an aggregate), else the source primary key.");
   OptionSpec wc = option("write_concern", OptType::Block, "",
-                      "w: \"majority\" or a number of members; journal: true/false; timeout: "
-                      "wtimeout. Unset parts use the URI's / server's default.");
+                         "w: \"majority\" or a number of members; journal: true/false; timeout: "
+                         "wtimeout. Unset parts use the URI's / server's default.");
   OptionSpec w = option("w", OptType::Any, "", "\"majority\" or a number (0 = unacknowledged).");
   OptionSpec j = option("journal", OptType::Bool, "", "Wait for the journal.");
   OptionSpec wt = option("timeout", OptType::Duration, "",
-                      "wtimeout (a write-concern timeout is "
-                      "a transient error).");
+                         "wtimeout (a write-concern timeout is "
+                         "a transient error).");
   wt.min = 0;
   wc.children = {w, j, wt};
   OptionSpec batch = option("batch", OptType::Block, "",

@@ -16,7 +16,7 @@ namespace {
 struct FieldPlan {
   std::string name;
   Sym sym = 0;
-  std::string type;  // planned type for a new column ("" = unknown yet: all nulls)
+  std::string type;     // planned type for a new column ("" = unknown yet: all nulls)
   bool exists = false;  // the table has the column
 };
 

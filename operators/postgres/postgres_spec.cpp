@@ -2,9 +2,9 @@
 
 namespace sluice::operators::postgres {
 
+using dsl::option;
 using dsl::OptionSpec;
 using dsl::OptType;
-using dsl::option;
 
 dsl::KindSpec sink_spec() {
   dsl::KindSpec k;
@@ -17,28 +17,30 @@ dsl::KindSpec sink_spec() {
       "position of its last event (table sluice_checkpoints) commit in one transaction. Bad "
       "records are isolated by splitting the batch and dead-lettered with the SQLSTATE.";
   OptionSpec url = option("url", OptType::String, "",
-                       "libpq connection URI or keyword string, e.g. "
-                       "env(\"ODS_URL\") or \"postgresql://user@host:5432/db\". Never logged; "
-                       "a password in it is redacted everywhere.");
+                          "libpq connection URI or keyword string, e.g. "
+                          "env(\"ODS_URL\") or \"postgresql://user@host:5432/db\". Never logged; "
+                          "a password in it is redacted everywhere.");
   url.required = true;
   OptionSpec table = option("table", OptType::Expr, "",
-                         "Target table, evaluated per record: \"ods.\" + @table. "
-                         "\"schema.name\" or \"name\" (schema public).");
+                            "Target table, evaluated per record: \"ods.\" + @table. "
+                            "\"schema.name\" or \"name\" (schema public).");
   table.required = true;
-  OptionSpec mode = option("mode", OptType::Enum, "upsert",
-                        "upsert: insert or update by key, delete on delete. append: every event "
-                        "a row, with cdc_operation/cdc_timestamp/cdc_position. soft_delete: like "
-                        "upsert, but a delete sets cdc_deleted = true and keeps the row.");
+  OptionSpec mode =
+      option("mode", OptType::Enum, "upsert",
+             "upsert: insert or update by key, delete on delete. append: every event "
+             "a row, with cdc_operation/cdc_timestamp/cdc_position. soft_delete: like "
+             "upsert, but a delete sets cdc_deleted = true and keeps the row.");
   mode.enum_values = {"upsert", "append", "soft_delete"};
   OptionSpec key = option("key", OptType::StringList, "",
-                       "Key columns (override the record key / source primary key); the "
-                       "ON CONFLICT target and the primary key of created tables.");
+                          "Key columns (override the record key / source primary key); the "
+                          "ON CONFLICT target and the primary key of created tables.");
   OptionSpec create = option("create_tables", OptType::Bool, "true",
-                          "Create missing tables (exact types, primary key from the record key) "
-                          "and ADD COLUMN when a new field appears.");
-  OptionSpec meta = option("metadata_columns", OptType::Bool, "false",
-                        "Add cdc_operation (text), cdc_timestamp (timestamptz, the source commit "
-                        "time) and cdc_position (text) to every row. Always on in append mode.");
+                             "Create missing tables (exact types, primary key from the record key) "
+                             "and ADD COLUMN when a new field appears.");
+  OptionSpec meta =
+      option("metadata_columns", OptType::Bool, "false",
+             "Add cdc_operation (text), cdc_timestamp (timestamptz, the source commit "
+             "time) and cdc_position (text) to every row. Always on in append mode.");
   OptionSpec batch = option("batch", OptType::Block, "",
                             "rows: flush (one transaction) once this many events are buffered; "
                             "delay: flush buffered events older than this at the next write; "
@@ -56,18 +58,18 @@ dsl::KindSpec sink_spec() {
                                "`rows` or `delay`.");
   batch.children = {rows, delay, adaptive};
   OptionSpec conns = option("connections", OptType::Int, "1",
-                         "Connections applying each batch in parallel: the batch's rows are "
-                         "split by a hash of their key (append: by event), one transaction "
-                         "and one sluice_checkpoints row per connection, so each key keeps its "
-                         "order. Keep 1 when the target has unique constraints other than the "
-                         "key or foreign keys between the sink's tables.");
+                            "Connections applying each batch in parallel: the batch's rows are "
+                            "split by a hash of their key (append: by event), one transaction "
+                            "and one sluice_checkpoints row per connection, so each key keeps its "
+                            "order. Keep 1 when the target has unique constraints other than the "
+                            "key or foreign keys between the sink's tables.");
   conns.min = 1;
   conns.max = 16;
   OptionSpec copy = option("copy", OptType::Enum, "binary",
-                        "COPY format. binary: PostgreSQL parses no text (numbers, dates and "
-                        "timestamps arrive in their internal form); a batch with a column type "
-                        "or value that has no exact binary form goes as text. text: always "
-                        "text COPY.");
+                           "COPY format. binary: PostgreSQL parses no text (numbers, dates and "
+                           "timestamps arrive in their internal form); a batch with a column type "
+                           "or value that has no exact binary form goes as text. text: always "
+                           "text COPY.");
   copy.enum_values = {"binary", "text"};
   k.options = {url, table, mode, key, create, meta, batch, conns, copy};
   return k;

@@ -13,22 +13,22 @@ namespace sluice::operators::postgres {
 enum class Mode : uint8_t { Upsert, Append, SoftDelete };
 
 struct SinkOptions {
-  std::string url;                     // never logged
-  eval::ExprPtr table;                 // per record; null when table_constant is used
-  std::string table_constant;          // a constant string table option (tests, engine)
+  std::string url;             // never logged
+  eval::ExprPtr table;         // per record; null when table_constant is used
+  std::string table_constant;  // a constant string table option (tests, engine)
   // The table is the same for every event of one source table (no field in the expression):
   // the planner works it out once per SourceMeta instead of once per event.
   bool table_per_source = true;
   Mode mode = Mode::Upsert;
-  std::vector<std::string> key;        // empty = record key / source primary key
+  std::vector<std::string> key;  // empty = record key / source primary key
   bool create_tables = true;
   bool metadata_columns = false;
   int64_t batch_rows = 2000;
   int64_t batch_delay_us = 100000;
-  bool batch_adaptive = true;          // flush when the input has caught up (Sink::idle)
-  int connections = 1;                 // slots applying a batch in parallel (1..16)
-  bool binary_copy = true;             // COPY (FORMAT binary) where every column allows it
-  std::string pipeline;                // for sluice_checkpoints
+  bool batch_adaptive = true;  // flush when the input has caught up (Sink::idle)
+  int connections = 1;         // slots applying a batch in parallel (1..16)
+  bool binary_copy = true;     // COPY (FORMAT binary) where every column allows it
+  std::string pipeline;        // for sluice_checkpoints
   std::string stage;
   int64_t epoch = 0;  // cluster assignment epoch; 0 = not fenced
 

@@ -34,7 +34,6 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-
 struct Cluster {
   PostgresServer pg{false};
   MariaDbServer& my = MariaDbServer::shared();

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <random>
 #include <set>
 
@@ -223,11 +223,12 @@ std::string tier1_balances_diff(const std::string& db) {
       "atlas_bank.accounts ORDER BY account_id");
   std::vector<std::string> want;
   for (auto& r : rows) want.push_back(*r[0]);
-  return diff(want, pg_lines(db,
-                             "SELECT account_id || '|' || customer_id || '|' || "
-                             "(financial_info->>'balance') || '|' || "
-                             "(account_details->>'status') FROM tier1.accounts "
-                             "ORDER BY account_id"),
+  return diff(want,
+              pg_lines(db,
+                       "SELECT account_id || '|' || customer_id || '|' || "
+                       "(financial_info->>'balance') || '|' || "
+                       "(account_details->>'status') FROM tier1.accounts "
+                       "ORDER BY account_id"),
               "tier1.accounts");
 }
 
@@ -329,8 +330,9 @@ BOOST_AUTO_TEST_CASE(tier2_equals_sql_after_random_workload_and_kill_9) {
     written = pg_lines(db, "SELECT account_id FROM tier1.accounts ORDER BY account_id LIMIT 8");
   } catch (const std::exception&) {  // the killed run had not created it
   }
-  BOOST_TEST_MESSAGE("killed before the first checkpoint; tier1.accounts rows deleted in the source: "
-                     << written.size());
+  BOOST_TEST_MESSAGE(
+      "killed before the first checkpoint; tier1.accounts rows deleted in the source: "
+      << written.size());
   for (const auto& id : written) {
     if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) continue;
     w.sql("DELETE FROM atlas_bank.accounts WHERE account_id = " + id);
