@@ -116,8 +116,8 @@ int main(int argc, char** argv) {
     flush();
   };
   auto report = [&](const char* what, int64_t n, double wall) {
-    std::printf("%s: %lld changes: %.0f changes/s in process() (%.0f/s with event making)\n",
-                what, static_cast<long long>(n), static_cast<double>(n) / busy,
+    std::printf("%s: %lld changes: %.0f changes/s in process() (%.0f/s with event making)\n", what,
+                static_cast<long long>(n), static_cast<double>(n) / busy,
                 static_cast<double>(n) / wall);
     busy = 0;
   };
@@ -146,8 +146,8 @@ int main(int argc, char** argv) {
     e.op = Op::Update;
     e.before = rows[id];
     e.has_before = true;
-    int64_t cust = rng() % 10 == 0 ? static_cast<int64_t>(rng() % groups)
-                                    : rows[id].find(s_cust)->as_int();
+    int64_t cust =
+        rng() % 10 == 0 ? static_cast<int64_t>(rng() % groups) : rows[id].find(s_cust)->as_int();
     rows[id] = make_row(static_cast<int64_t>(id), cust);
     e.row = rows[id];
     push(std::move(e));
@@ -163,8 +163,8 @@ int main(int argc, char** argv) {
   auto ok = restored.value()->open(state);
   double to = secs_since(t);
   std::printf("checkpoint: %zu bytes (%.0f bytes/group) in %.3f s; restore in %.3f s (%s)\n",
-              state.size(), static_cast<double>(state.size()) / static_cast<double>(groups), tc,
-              to, ok.ok() ? "ok" : ok.err().message.c_str());
+              state.size(), static_cast<double>(state.size()) / static_cast<double>(groups), tc, to,
+              ok.ok() ? "ok" : ok.err().message.c_str());
 
   t = std::chrono::steady_clock::now();
   for (size_t id = 0; id < rows.size(); ++id) {
@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
   flush();
   report("phase 4 (deletes)", static_cast<int64_t>(rows.size()), secs_since(t));
   std::printf("groups left %zu; %zu output events in all, %zu dead\n",
-              dynamic_cast<operators::aggregate::AggregateProcessor&>(*proc).group_count(),
-              emitted, dead.size());
+              dynamic_cast<operators::aggregate::AggregateProcessor&>(*proc).group_count(), emitted,
+              dead.size());
   return 0;
 }

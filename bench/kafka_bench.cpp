@@ -51,7 +51,8 @@ Event make_event(int64_t i, const std::shared_ptr<SourceMeta>& meta) {
 
 void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
   static int shown = 0;
-  if (m->err && shown++ < 3) std::fprintf(stderr, "delivery failed: %s\n", rd_kafka_err2str(m->err));
+  if (m->err && shown++ < 3)
+    std::fprintf(stderr, "delivery failed: %s\n", rd_kafka_err2str(m->err));
 }
 
 // CPU time of the calling thread / of the whole process, in seconds (load-independent cost).
@@ -103,10 +104,11 @@ int main(int argc, char** argv) {
   meta->db = "bank";
   meta->table = "accounts";
   meta->primary_key = {"id"};
-  meta->column_names = {"id", "customer_id", "balance", "currency", "status", "opened",
-                        "updated_at", "note"};
-  meta->column_types = {"bigint", "int", "decimal(15,2)", "char(3)", "enum('open','closed')",
-                        "date", "datetime(6)", "varchar(100)"};
+  meta->column_names = {"id",     "customer_id", "balance",    "currency",
+                        "status", "opened",      "updated_at", "note"};
+  meta->column_types = {
+      "bigint", "int",         "decimal(15,2)", "char(3)", "enum('open','closed')",
+      "date",   "datetime(6)", "varchar(100)"};
   operators::debezium::DebeziumEncoder enc("bench");
   std::vector<std::pair<std::string, std::string>> msgs;
   msgs.reserve(static_cast<size_t>(n));
@@ -150,7 +152,8 @@ int main(int argc, char** argv) {
   {
     char err[512];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "bootstrap.servers", (*cluster)->bootstraps().c_str(), err, sizeof(err));
+    rd_kafka_conf_set(conf, "bootstrap.servers", (*cluster)->bootstraps().c_str(), err,
+                      sizeof(err));
     rd_kafka_conf_set(conf, "linger.ms", "20", err, sizeof(err));
     rd_kafka_conf_set(conf, "compression.codec", compression.c_str(), err, sizeof(err));
     rd_kafka_conf_set(conf, "queue.buffering.max.messages", "1000000", err, sizeof(err));
@@ -159,8 +162,8 @@ int main(int argc, char** argv) {
     for (auto& [k, v] : msgs) {
       while (rd_kafka_producev(p, RD_KAFKA_V_TOPIC("bench.bank.accounts"),
                                RD_KAFKA_V_KEY(k.data(), k.size()),
-                               RD_KAFKA_V_VALUE(v.data(), v.size()), RD_KAFKA_V_END) ==
-             RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                               RD_KAFKA_V_VALUE(v.data(), v.size()),
+                               RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         rd_kafka_poll(p, 10);
       }
     }
@@ -231,16 +234,19 @@ int main(int argc, char** argv) {
     flowing.push_back(m / (s - std::chrono::duration<double>(gaps).count()));
     poll_ns.push_back(tc * 1e9 / m);
     all_ns.push_back(pc * 1e9 / m);
-    std::printf("run %d: %lld messages decoded in %.3f s = %.0f msgs/s; CPU per message: "
-                "%.0f ns polling thread, %.0f ns whole process (incl. librdkafka + mock broker); "
-                "%.0f msgs/s without pauses > 250 ms\n",
-                r + 1, n - base, s, rates.back(), poll_ns.back(), all_ns.back(), flowing.back());
+    std::printf(
+        "run %d: %lld messages decoded in %.3f s = %.0f msgs/s; CPU per message: "
+        "%.0f ns polling thread, %.0f ns whole process (incl. librdkafka + mock broker); "
+        "%.0f msgs/s without pauses > 250 ms\n",
+        r + 1, n - base, s, rates.back(), poll_ns.back(), all_ns.back(), flowing.back());
   }
-  std::printf("kafka -> decode -> null: median %.0f msgs/s over %d runs; median CPU %.0f ns/msg "
-              "polling thread, %.0f ns/msg process\n",
-              median(rates), runs, median(poll_ns), median(all_ns));
-  std::printf("kafka -> decode -> null without pauses > 250 ms (mock group rebalances): median "
-              "%.0f msgs/s\n",
-              median(flowing));
+  std::printf(
+      "kafka -> decode -> null: median %.0f msgs/s over %d runs; median CPU %.0f ns/msg "
+      "polling thread, %.0f ns/msg process\n",
+      median(rates), runs, median(poll_ns), median(all_ns));
+  std::printf(
+      "kafka -> decode -> null without pauses > 250 ms (mock group rebalances): median "
+      "%.0f msgs/s\n",
+      median(flowing));
   return 0;
 }

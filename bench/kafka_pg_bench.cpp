@@ -2,8 +2,8 @@
 // the engine (engine::run, the same path as `sluice run`), against librdkafka's mock cluster
 // (in process) and a private, durable PostgreSQL 15 (fsync on).
 // Usage: kafka_pg_bench [messages=100000] [runs=5]
-// Each run: a fresh consumer group and a fresh target database; the pipeline runs until idle (8 s). A
-// thread counts the target's rows every 50 ms; the rate is the rows that arrived between the
+// Each run: a fresh consumer group and a fresh target database; the pipeline runs until idle (8 s).
+// A thread counts the target's rows every 50 ms; the rate is the rows that arrived between the
 // first row seen and the last, over that time (the group join, ~3 s, is not counted).
 #include <librdkafka/rdkafka.h>
 
@@ -72,10 +72,11 @@ int main(int argc, char** argv) {
     meta->db = "bank";
     meta->table = "accounts";
     meta->primary_key = {"id"};
-    meta->column_names = {"id", "customer_id", "balance", "currency", "status", "opened",
-                          "updated_at", "note"};
-    meta->column_types = {"bigint", "int", "decimal(15,2)", "char(3)", "enum('open','closed')",
-                          "date", "datetime(6)", "varchar(100)"};
+    meta->column_names = {"id",     "customer_id", "balance",    "currency",
+                          "status", "opened",      "updated_at", "note"};
+    meta->column_types = {
+        "bigint", "int",         "decimal(15,2)", "char(3)", "enum('open','closed')",
+        "date",   "datetime(6)", "varchar(100)"};
     operators::debezium::DebeziumEncoder enc("bench");
     char err[512];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
@@ -113,10 +114,12 @@ int main(int argc, char** argv) {
     const std::string url = pg.url(db);
     const std::string text =
         "pipeline kafka_pg {\n"
-        "  source kafka kin { brokers = \"" + (*cluster)->bootstraps() +
-        "\"  topics = [\"bench.bank.accounts\"]  group = \"bench-pg-" + std::to_string(r) +
+        "  source kafka kin { brokers = \"" +
+        (*cluster)->bootstraps() + "\"  topics = [\"bench.bank.accounts\"]  group = \"bench-pg-" +
+        std::to_string(r) +
         "\"  format = debezium  properties = [\"session.timeout.ms=6000\"] }\n"
-        "  sink postgres ods from kin { url = \"" + url +
+        "  sink postgres ods from kin { url = \"" +
+        url +
         "\"  table = \"ods.\" + @table  mode = upsert  create_tables = true }\n"
         "}\n";
     auto loaded = dsl::load_text("bench.pipe", text, operators::registry().specs());

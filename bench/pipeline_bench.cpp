@@ -20,12 +20,17 @@ int main(int argc, char** argv) {
   using namespace sluice;
   long long records = argc > 1 ? std::atoll(argv[1]) : 5000000;
   int runs = argc > 2 ? std::atoi(argv[2]) : 5;
-  auto dir = std::filesystem::temp_directory_path() / ("sluice-bench-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("sluice-bench-" + std::to_string(::getpid()));
   std::string text =
       "pipeline bench {\n"
-      "  settings { state_dir = \"" + dir.string() + "\" }\n"
+      "  settings { state_dir = \"" +
+      dir.string() +
+      "\" }\n"
       "  source generate gen {\n"
-      "    count = " + std::to_string(records) + "\n"
+      "    count = " +
+      std::to_string(records) +
+      "\n"
       "    fields { id = seq()  amount = 12.50  kind = \"deposit\" }\n"
       "  }\n"
       "  transform t from gen {\n"
@@ -54,13 +59,14 @@ int main(int argc, char** argv) {
       return 1;
     }
     rates.push_back(static_cast<double>(records) / secs);
-    std::printf("run %d: %lld records in %.3f s = %.0f records/s\n", i + 1, records, secs, rates.back());
+    std::printf("run %d: %lld records in %.3f s = %.0f records/s\n", i + 1, records, secs,
+                rates.back());
   }
   std::filesystem::remove_all(dir);
   std::sort(rates.begin(), rates.end());
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
-  std::printf("median: %.0f records/s over %d runs; peak RSS %ld MB\n", rates[rates.size() / 2], runs,
-              ru.ru_maxrss / 1024);
+  std::printf("median: %.0f records/s over %d runs; peak RSS %ld MB\n", rates[rates.size() / 2],
+              runs, ru.ru_maxrss / 1024);
   return 0;
 }

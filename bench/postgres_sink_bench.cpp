@@ -93,8 +93,8 @@ int main(int argc, char** argv) {
   m->table = "accounts";
   m->primary_key = {"id"};
   m->column_names = {"id", "customer_id", "balance", "status", "opened", "updated_at", "note"};
-  m->column_types = {"bigint", "int", "decimal(15,2)", "enum('active','closed')", "datetime(6)",
-                     "timestamp(6)", "varchar(200)"};
+  m->column_types = {"bigint",      "int",          "decimal(15,2)", "enum('active','closed')",
+                     "datetime(6)", "timestamp(6)", "varchar(200)"};
   g_meta = m;
 
   test::PostgresServer server(/*fsync=*/true);
@@ -107,7 +107,8 @@ int main(int argc, char** argv) {
   int64_t version = 0;
   for (int64_t id = 0; id < snapshot_rows;) {
     evs.clear();
-    for (int64_t i = 0; i < batch && id < snapshot_rows; ++i, ++id) evs.push_back(make(Op::Read, id, ++version));
+    for (int64_t i = 0; i < batch && id < snapshot_rows; ++i, ++id)
+      evs.push_back(make(Op::Read, id, ++version));
     auto t0 = std::chrono::steady_clock::now();
     auto r = sink->write(evs, dead);
     t_snap += std::chrono::steady_clock::now() - t0;

@@ -59,9 +59,9 @@ void check_graph(const ast::Pipeline& p, const std::vector<DeadLetterRef>& dead_
     auto [it, fresh] = by_name.emplace(s.name, &s);
     if (!fresh) {
       diags.error(s.name_loc, "duplicate stage name '" + s.name + "' (first defined at " +
-                                   line_of(it->second->name_loc) +
-                                   "); stage names must be "
-                                   "unique in a pipeline");
+                                  line_of(it->second->name_loc) +
+                                  "); stage names must be "
+                                  "unique in a pipeline");
     } else {
       names.push_back(s.name);
     }
@@ -80,8 +80,8 @@ void check_graph(const ast::Pipeline& p, const std::vector<DeadLetterRef>& dead_
       auto it = by_name.find(f.name);
       if (it == by_name.end()) {
         diags.error(f.loc, "'" + f.name + "' in from of " + describe(s) +
-                                " is not a stage of pipeline '" + p.name + "'" +
-                                did_you_mean(f.name, names));
+                               " is not a stage of pipeline '" + p.name + "'" +
+                               did_you_mean(f.name, names));
         broken.insert(&s);
         continue;
       }
@@ -110,8 +110,8 @@ void check_graph(const ast::Pipeline& p, const std::vector<DeadLetterRef>& dead_
         }
         path += in->name;
         diags.error(ref->loc, "cycle in from: " + path +
-                                   " (reading in from goes upstream; the graph must be acyclic "
-                                   "and reach a source)");
+                                  " (reading in from goes upstream; the graph must be acyclic "
+                                  "and reach a source)");
       } else if (color[in] == 0) {
         dfs(in);
       }
@@ -144,8 +144,8 @@ void check_graph(const ast::Pipeline& p, const std::vector<DeadLetterRef>& dead_
     if (s.type == ast::StageType::Sink && s.from.empty()) {
       if (dl_targets.count(s.name) == 0) {
         diags.warning(s.name_loc, "sink '" + s.name +
-                                       "' has no from and no stage names it as "
-                                       "dead_letter: it will never receive records");
+                                      "' has no from and no stage names it as "
+                                      "dead_letter: it will never receive records");
       }
       continue;
     }
@@ -162,13 +162,12 @@ void check_graph(const ast::Pipeline& p, const std::vector<DeadLetterRef>& dead_
         if (s.type == ast::StageType::Sink) sinks.push_back(s.name);
       }
       diags.error(d.loc, "dead_letter '" + d.target + "' is not a stage of pipeline '" + p.name +
-                              "'" + did_you_mean(d.target, sinks) +
-                              "; declare it, e.g. sink file " + d.target +
-                              " { path = \"dlq.jsonl\" }");
+                             "'" + did_you_mean(d.target, sinks) + "; declare it, e.g. sink file " +
+                             d.target + " { path = \"dlq.jsonl\" }");
     } else if (it->second->type != ast::StageType::Sink) {
       diags.error(d.loc, "dead_letter '" + d.target + "' is a " +
-                              ast::stage_type_name(it->second->type) +
-                              "; dead letters go to a sink");
+                             ast::stage_type_name(it->second->type) +
+                             "; dead letters go to a sink");
     } else if (it->second == d.stage) {
       diags.error(d.loc, "a sink cannot be its own dead_letter");
     }

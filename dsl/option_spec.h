@@ -33,12 +33,12 @@ struct OptionSpec {
   std::string name;
   OptType type = OptType::String;
   bool required = false;
-  std::string default_text;               // shown in docs ("3306", "initial")
-  std::vector<std::string> enum_values;   // Enum
-  int64_t min = INT64_MIN;                // Int/Duration(us)/Size/Rate(per second)
+  std::string default_text;              // shown in docs ("3306", "initial")
+  std::vector<std::string> enum_values;  // Enum
+  int64_t min = INT64_MIN;               // Int/Duration(us)/Size/Rate(per second)
   int64_t max = INT64_MAX;
   std::string doc;
-  std::vector<OptionSpec> children;       // Block
+  std::vector<OptionSpec> children;  // Block
 };
 
 // Builds one option spec: the common case of the tables in each operator's *_spec.cpp.
@@ -53,7 +53,8 @@ inline OptionSpec option(std::string name, OptType type, bool required, std::str
   return o;
 }
 // An optional option with a default.
-inline OptionSpec option(std::string name, OptType type, std::string default_text, std::string doc) {
+inline OptionSpec option(std::string name, OptType type, std::string default_text,
+                         std::string doc) {
   return option(std::move(name), type, false, std::move(default_text), std::move(doc));
 }
 
@@ -61,7 +62,7 @@ enum class Role : uint8_t { Source, Sink, Transform, Aggregate, Join };
 
 struct KindSpec {
   Role role = Role::Source;
-  std::string kind;   // "file", "generate", ...
+  std::string kind;  // "file", "generate", ...
   std::string summary;
   std::vector<OptionSpec> options;
   // Source only: for `fields { name = EXPR }` style blocks whose children are free-form.

@@ -31,7 +31,8 @@ std::string default_cluster() {
 
 int command_deploy(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
-  auto args = cli::parse_command("deploy", argv, {"--cluster", "--instances"}, {}, kHelp, exit_code);
+  auto args =
+      cli::parse_command("deploy", argv, {"--cluster", "--instances"}, {}, kHelp, exit_code);
   if (!args) return exit_code;
   const std::string address = args->get("--cluster").value_or(default_cluster());
   if (args->positional.size() != 1 || address.empty()) {

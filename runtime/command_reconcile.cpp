@@ -318,9 +318,8 @@ result<void> run_repair(const ast::File& file, ast::Pipeline& p, const std::stri
 
 int command_reconcile(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
-  auto args =
-      cli::parse_command("reconcile", argv, {"--pipeline", "--chunk", "--show"}, {"--repair"},
-                         kHelp, exit_code);
+  auto args = cli::parse_command("reconcile", argv, {"--pipeline", "--chunk", "--show"},
+                                 {"--repair"}, kHelp, exit_code);
   if (!args) return exit_code;
   if (args->positional.size() != 1) {
     std::fprintf(stderr, "sluice reconcile: expected exactly one FILE\n\n%s", kHelp);

@@ -89,7 +89,8 @@ std::string string_field(const std::string& body, const std::string& name) {
 
 int command_reload(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
-  auto args = cli::parse_command("reload", argv, {"--endpoint", "--pipeline"}, {}, kHelp, exit_code);
+  auto args =
+      cli::parse_command("reload", argv, {"--endpoint", "--pipeline"}, {}, kHelp, exit_code);
   if (!args) return exit_code;
   if (args->positional.size() != 1) {
     std::fprintf(stderr, "sluice reload: expected exactly one FILE\n\n%s", kHelp);

@@ -10,8 +10,8 @@
 namespace sluice::runtime {
 
 struct ReloadOutcome {
-  bool valid = false;        // the file passed the checks
-  std::string diagnostics;   // dsl::format() of the load (errors and warnings)
+  bool valid = false;       // the file passed the checks
+  std::string diagnostics;  // dsl::format() of the load (errors and warnings)
   engine::ReloadReport report;
 };
 

@@ -55,11 +55,16 @@ Decimal to_decimal(const Value& v) {
 
 double to_double(const Value& v) {
   switch (v.type()) {
-    case Type::Int: return static_cast<double>(v.as_int());
-    case Type::UInt: return static_cast<double>(v.as_uint());
-    case Type::Float: return v.as_float();
-    case Type::Decimal: return v.as_decimal().to_double();
-    default: fail(std::string("expected a number, got ") + type_name(v.type()));
+    case Type::Int:
+      return static_cast<double>(v.as_int());
+    case Type::UInt:
+      return static_cast<double>(v.as_uint());
+    case Type::Float:
+      return v.as_float();
+    case Type::Decimal:
+      return v.as_decimal().to_double();
+    default:
+      fail(std::string("expected a number, got ") + type_name(v.type()));
   }
 }
 
@@ -73,9 +78,12 @@ Value add(const Value& a, const Value& b) {
       }
       return int_result(int_of(a) + int_of(b), a, b, "+");
     }
-    case Kind::Dec: return dec_result(to_decimal(a).add(to_decimal(b)), "+");
-    case Kind::Float: return Value::float64(to_double(a) + to_double(b));
-    case Kind::Other: break;
+    case Kind::Dec:
+      return dec_result(to_decimal(a).add(to_decimal(b)), "+");
+    case Kind::Float:
+      return Value::float64(to_double(a) + to_double(b));
+    case Kind::Other:
+      break;
   }
   if (a.type() == Type::String) {
     std::string s;
@@ -103,9 +111,12 @@ Value sub(const Value& a, const Value& b) {
       }
       return int_result(int_of(a) - int_of(b), a, b, "-");
     }
-    case Kind::Dec: return dec_result(to_decimal(a).sub(to_decimal(b)), "-");
-    case Kind::Float: return Value::float64(to_double(a) - to_double(b));
-    case Kind::Other: break;
+    case Kind::Dec:
+      return dec_result(to_decimal(a).sub(to_decimal(b)), "-");
+    case Kind::Float:
+      return Value::float64(to_double(a) - to_double(b));
+    case Kind::Other:
+      break;
   }
   bad_operands("-", a, b);
 }
@@ -122,9 +133,12 @@ Value mul(const Value& a, const Value& b) {
       if (__builtin_mul_overflow(int_of(a), int_of(b), &r)) fail("int overflow in '*'");
       return int_result(r, a, b, "*");
     }
-    case Kind::Dec: return dec_result(to_decimal(a).mul(to_decimal(b)), "*");
-    case Kind::Float: return Value::float64(to_double(a) * to_double(b));
-    case Kind::Other: break;
+    case Kind::Dec:
+      return dec_result(to_decimal(a).mul(to_decimal(b)), "*");
+    case Kind::Float:
+      return Value::float64(to_double(a) * to_double(b));
+    case Kind::Other:
+      break;
   }
   bad_operands("*", a, b);
 }
@@ -145,7 +159,8 @@ Value div(const Value& a, const Value& b) {
       if (y == 0.0) fail("division by zero");
       return Value::float64(to_double(a) / y);
     }
-    case Kind::Other: break;
+    case Kind::Other:
+      break;
   }
   bad_operands("/", a, b);
 }
@@ -167,7 +182,8 @@ Value rem(const Value& a, const Value& b) {
       if (y == 0.0) fail("division by zero in '%'");
       return Value::float64(std::fmod(to_double(a), y));
     }
-    case Kind::Other: break;
+    case Kind::Other:
+      break;
   }
   bad_operands("%", a, b);
 }
@@ -180,9 +196,12 @@ Value neg(const Value& a) {
     case Type::UInt:
       if (a.as_uint() > static_cast<uint64_t>(INT64_MAX) + 1) fail("int overflow in unary '-'");
       return Value::int64(static_cast<int64_t>(-static_cast<int128>(a.as_uint())));
-    case Type::Float: return Value::float64(-a.as_float());
-    case Type::Decimal: return Value::decimal(a.as_decimal().neg());
-    default: fail(std::string("cannot apply unary '-' to ") + type_name(a.type()));
+    case Type::Float:
+      return Value::float64(-a.as_float());
+    case Type::Decimal:
+      return Value::decimal(a.as_decimal().neg());
+    default:
+      fail(std::string("cannot apply unary '-' to ") + type_name(a.type()));
   }
 }
 
@@ -209,8 +228,10 @@ int order(const Value& a, const Value& b, const char* op) {
       case Type::Date:
       case Type::Time:
       case Type::DateTime:
-      case Type::Timestamp: return Value::compare(a, b);
-      default: break;
+      case Type::Timestamp:
+        return Value::compare(a, b);
+      default:
+        break;
     }
   }
   fail(std::string("cannot compare ") + type_name(a.type()) + " with " + type_name(b.type()) +

@@ -23,7 +23,7 @@ int order(const Value& a, const Value& b, const char* op);
 
 // Exact integer or decimal as a Decimal (Int, UInt, Decimal only).
 Decimal to_decimal(const Value& v);
-bool is_exact(const Value& v);  // Int, UInt or Decimal
+bool is_exact(const Value& v);     // Int, UInt or Decimal
 double to_double(const Value& v);  // any number
 
 }  // namespace sluice::eval::arith

@@ -65,8 +65,7 @@ Value env(const Value* a, size_t n, const Context&) {
 Value secret(const Value* a, size_t, const Context&) {
   if (a[0].type() != Type::String) type_error("secret", 1, a[0], "a string");
   const char* v = std::getenv(a[0].as_string().c_str());
-  if (v == nullptr)
-    fail("secret(): environment variable " + a[0].as_string() + " is not set");
+  if (v == nullptr) fail("secret(): environment variable " + a[0].as_string() + " is not set");
   std::string value(v);
   secrets::add(value);
   return Value::string(std::move(value));
@@ -106,10 +105,14 @@ Value random_decimal(const Value* a, size_t, const Context& ctx) {
   auto bound = [&](int i) {
     const Value& v = a[i];
     std::optional<Decimal> d;
-    if (v.type() == Type::Int) d = Decimal::from_int(v.as_int());
-    else if (v.type() == Type::UInt) d = Decimal(static_cast<int128>(v.as_uint()), 0);
-    else if (v.type() == Type::Decimal) d = v.as_decimal();
-    else type_error("random_decimal", i + 1, v, "an int or decimal");
+    if (v.type() == Type::Int)
+      d = Decimal::from_int(v.as_int());
+    else if (v.type() == Type::UInt)
+      d = Decimal(static_cast<int128>(v.as_uint()), 0);
+    else if (v.type() == Type::Decimal)
+      d = v.as_decimal();
+    else
+      type_error("random_decimal", i + 1, v, "an int or decimal");
     auto r = d->rescale(static_cast<int>(scale));
     if (!r || r->is_wide()) fail("random_decimal(): bound out of range");
     return r->unscaled();
@@ -119,7 +122,8 @@ Value random_decimal(const Value* a, size_t, const Context& ctx) {
   int128 span = hi - lo;
   if (span > static_cast<int128>(UINT64_MAX)) fail("random_decimal(): range too large");
   std::uniform_int_distribution<uint64_t> dist(0, static_cast<uint64_t>(span));
-  return Value::decimal(Decimal(lo + static_cast<int128>(dist(gen(ctx).rng)), static_cast<int>(scale)));
+  return Value::decimal(
+      Decimal(lo + static_cast<int128>(dist(gen(ctx).rng)), static_cast<int>(scale)));
 }
 
 Value pick(const Value* a, size_t, const Context& ctx) {

@@ -44,12 +44,14 @@ int128 pow10(int n) {
 Value to_int(const Value* a, size_t, const Context&) {
   const Value& v = a[0];
   switch (v.type()) {
-    case Type::Int: return v;
+    case Type::Int:
+      return v;
     case Type::UInt:
       if (v.as_uint() > static_cast<uint64_t>(INT64_MAX))
         fail("to_int(): " + std::to_string(v.as_uint()) + " is out of the int range");
       return Value::int64(static_cast<int64_t>(v.as_uint()));
-    case Type::Bool: return Value::int64(v.as_bool() ? 1 : 0);
+    case Type::Bool:
+      return Value::int64(v.as_bool() ? 1 : 0);
     case Type::Decimal: {
       auto r = v.as_decimal().to_int64();
       if (!r) fail("to_int(): " + v.as_decimal().to_string() + " is out of the int range");
@@ -72,7 +74,8 @@ Value to_int(const Value* a, size_t, const Context&) {
         fail("to_int(): " + describe(v) + " is not an integer");
       return Value::int64(out);
     }
-    default: type_error("to_int", 1, v, "a number, bool or string");
+    default:
+      type_error("to_int", 1, v, "a number, bool or string");
   }
 }
 
@@ -82,16 +85,19 @@ Value to_float(const Value* a, size_t, const Context&) {
     case Type::Int:
     case Type::UInt:
     case Type::Float:
-    case Type::Decimal: return Value::float64(arith::to_double(v));
+    case Type::Decimal:
+      return Value::float64(arith::to_double(v));
     case Type::String: {
       const std::string& s = v.as_string();
       char* end = nullptr;
       double d = s.empty() ? 0 : std::strtod(s.c_str(), &end);
-      if (s.empty() || end != s.c_str() + s.size() || std::isspace(static_cast<unsigned char>(s[0])))
+      if (s.empty() || end != s.c_str() + s.size() ||
+          std::isspace(static_cast<unsigned char>(s[0])))
         fail("to_float(): " + describe(v) + " is not a number");
       return Value::float64(d);
     }
-    default: type_error("to_float", 1, v, "a number or string");
+    default:
+      type_error("to_float", 1, v, "a number or string");
   }
 }
 
@@ -102,7 +108,9 @@ Value to_decimal(const Value* a, size_t, const Context&) {
   switch (v.type()) {
     case Type::Int:
     case Type::UInt:
-    case Type::Decimal: d = arith::to_decimal(v); break;
+    case Type::Decimal:
+      d = arith::to_decimal(v);
+      break;
     case Type::Float:
       d = float_to_decimal(v.as_float());
       if (!d) fail("to_decimal(): float " + v.to_display() + " has no exact decimal form");
@@ -111,7 +119,8 @@ Value to_decimal(const Value* a, size_t, const Context&) {
       d = Decimal::parse(v.as_string());
       if (!d) fail("to_decimal(): " + describe(v) + " is not a decimal number");
       break;
-    default: type_error("to_decimal", 1, v, "a number or string");
+    default:
+      type_error("to_decimal", 1, v, "a number or string");
   }
   auto r = d->rescale(scale);
   if (!r)
@@ -152,7 +161,8 @@ Value round(const Value* a, size_t n, const Context&) {
       double p = static_cast<double>(pow10(digits < 0 ? -digits : digits));
       return Value::float64(digits >= 0 ? std::round(d * p) / p : std::round(d / p) * p);
     }
-    default: type_error("round", 1, v, "a number");
+    default:
+      type_error("round", 1, v, "a number");
   }
 }
 
@@ -162,10 +172,14 @@ Value abs(const Value* a, size_t, const Context&) {
     case Type::Int:
       if (v.as_int() == INT64_MIN) fail("abs(): int overflow");
       return Value::int64(v.as_int() < 0 ? -v.as_int() : v.as_int());
-    case Type::UInt: return v;
-    case Type::Float: return Value::float64(std::fabs(v.as_float()));
-    case Type::Decimal: return Value::decimal(v.as_decimal().abs());
-    default: type_error("abs", 1, v, "a number");
+    case Type::UInt:
+      return v;
+    case Type::Float:
+      return Value::float64(std::fabs(v.as_float()));
+    case Type::Decimal:
+      return Value::decimal(v.as_decimal().abs());
+    default:
+      type_error("abs", 1, v, "a number");
   }
 }
 

@@ -60,11 +60,16 @@ Value trim(const Value* a, size_t, const Context&) {
 
 Value length(const Value* a, size_t, const Context&) {
   switch (a[0].type()) {
-    case Type::String: return Value::int64(static_cast<int64_t>(utf8_length(a[0].as_string())));
-    case Type::Bytes: return Value::int64(static_cast<int64_t>(a[0].as_string().size()));
-    case Type::List: return Value::int64(static_cast<int64_t>(a[0].as_list().size()));
-    case Type::Object: return Value::int64(static_cast<int64_t>(a[0].as_object().size()));
-    default: type_error("length", 1, a[0], "a string, bytes, list or object");
+    case Type::String:
+      return Value::int64(static_cast<int64_t>(utf8_length(a[0].as_string())));
+    case Type::Bytes:
+      return Value::int64(static_cast<int64_t>(a[0].as_string().size()));
+    case Type::List:
+      return Value::int64(static_cast<int64_t>(a[0].as_list().size()));
+    case Type::Object:
+      return Value::int64(static_cast<int64_t>(a[0].as_object().size()));
+    default:
+      type_error("length", 1, a[0], "a string, bytes, list or object");
   }
 }
 

@@ -7,11 +7,16 @@ const Value* op_value(Op op) {
   static const Value c = Value::string("c"), u = Value::string("u"), d = Value::string("d"),
                      r = Value::string("r"), t = Value::string("t");
   switch (op) {
-    case Op::Create: return &c;
-    case Op::Update: return &u;
-    case Op::Delete: return &d;
-    case Op::Read: return &r;
-    case Op::Truncate: return &t;
+    case Op::Create:
+      return &c;
+    case Op::Update:
+      return &u;
+    case Op::Delete:
+      return &d;
+    case Op::Read:
+      return &r;
+    case Op::Truncate:
+      return &t;
   }
   return &null_value();
 }
@@ -34,7 +39,8 @@ const Value* MetaNode::peek(const Context& ctx, Value& scratch) const {
   if (e == nullptr) return &null_value();
   const SourceMeta* src = e->source.get();
   switch (kind_) {
-    case Kind::Op: return op_value(e->op);
+    case Kind::Op:
+      return op_value(e->op);
     case Kind::Before: {
       if (!e->has_before) return &null_value();
       if (path_.empty()) {
@@ -62,9 +68,13 @@ const Value* MetaNode::peek(const Context& ctx, Value& scratch) const {
       return src == nullptr ? &null_value() : cached_string(src->name, 2, scratch);
     case Kind::SourceConnector:
       return src == nullptr ? &null_value() : cached_string(src->connector, 3, scratch);
-    case Kind::Ts: scratch = Value::timestamp(e->ts); return &scratch;
-    case Kind::Position: return &e->position;
-    case Kind::Key: return &e->key;
+    case Kind::Ts:
+      scratch = Value::timestamp(e->ts);
+      return &scratch;
+    case Kind::Position:
+      return &e->position;
+    case Kind::Key:
+      return &e->key;
   }
   return &null_value();
 }

@@ -29,8 +29,8 @@ class FieldNode final : public Expr {
   explicit FieldNode(std::vector<Sym> path) : path_(std::move(path)) {}
   const Value* peek(const Context& ctx, Value&) const override {
     if (ctx.row == nullptr) return &null_value();
-    const Value* v =
-        path_.size() == 1 ? ctx.row->find(path_[0]) : ctx.row->find_path(path_.data(), path_.size());
+    const Value* v = path_.size() == 1 ? ctx.row->find(path_[0])
+                                       : ctx.row->find_path(path_.data(), path_.size());
     return v != nullptr ? v : &null_value();
   }
   Value eval(const Context& ctx) const override {
@@ -71,8 +71,18 @@ class JoinFieldNode final : public Expr {
 // @op @before[.path] @source[.db|.table|.name|.connector] @table @ts @position @key
 class MetaNode final : public Expr {
  public:
-  enum class Kind : uint8_t { Op, Before, Source, SourceDb, SourceTable, SourceName,
-                              SourceConnector, Ts, Position, Key };
+  enum class Kind : uint8_t {
+    Op,
+    Before,
+    Source,
+    SourceDb,
+    SourceTable,
+    SourceName,
+    SourceConnector,
+    Ts,
+    Position,
+    Key
+  };
   MetaNode(Kind k, std::vector<Sym> path) : kind_(k), path_(std::move(path)) {}
   const Value* peek(const Context& ctx, Value& scratch) const override;
   Value eval(const Context& ctx) const override {

@@ -8,17 +8,28 @@ namespace {
 
 const char* op_text(BinOp op) {
   switch (op) {
-    case BinOp::Add: return "+";
-    case BinOp::Sub: return "-";
-    case BinOp::Mul: return "*";
-    case BinOp::Div: return "/";
-    case BinOp::Rem: return "%";
-    case BinOp::Eq: return "==";
-    case BinOp::Ne: return "!=";
-    case BinOp::Lt: return "<";
-    case BinOp::Le: return "<=";
-    case BinOp::Gt: return ">";
-    case BinOp::Ge: return ">=";
+    case BinOp::Add:
+      return "+";
+    case BinOp::Sub:
+      return "-";
+    case BinOp::Mul:
+      return "*";
+    case BinOp::Div:
+      return "/";
+    case BinOp::Rem:
+      return "%";
+    case BinOp::Eq:
+      return "==";
+    case BinOp::Ne:
+      return "!=";
+    case BinOp::Lt:
+      return "<";
+    case BinOp::Le:
+      return "<=";
+    case BinOp::Gt:
+      return ">";
+    case BinOp::Ge:
+      return ">=";
   }
   return "?";
 }
@@ -26,8 +37,7 @@ const char* op_text(BinOp op) {
 // -1 false, 0 null, 1 true
 int truth(const Value& v, const char* what) {
   if (v.is_null()) return 0;
-  if (v.type() != Type::Bool)
-    fail(std::string(what) + " needs a bool, got " + type_name(v.type()));
+  if (v.type() != Type::Bool) fail(std::string(what) + " needs a bool, got " + type_name(v.type()));
   return v.as_bool() ? 1 : -1;
 }
 
@@ -53,7 +63,8 @@ Value ArithNode::eval(const Context& ctx) const {
       case BinOp::Mul:
         if (__builtin_mul_overflow(x, y, &r)) fail("int overflow in '*'");
         return Value::int64(r);
-      default: break;
+      default:
+        break;
     }
   } else if (ta == Type::Decimal && tb == Type::Decimal && op_ == BinOp::Add) {
     auto r = a->as_decimal().add(b->as_decimal());
@@ -61,12 +72,18 @@ Value ArithNode::eval(const Context& ctx) const {
     return Value::decimal(*r);
   }
   switch (op_) {
-    case BinOp::Add: return arith::add(*a, *b);
-    case BinOp::Sub: return arith::sub(*a, *b);
-    case BinOp::Mul: return arith::mul(*a, *b);
-    case BinOp::Div: return arith::div(*a, *b);
-    case BinOp::Rem: return arith::rem(*a, *b);
-    default: break;
+    case BinOp::Add:
+      return arith::add(*a, *b);
+    case BinOp::Sub:
+      return arith::sub(*a, *b);
+    case BinOp::Mul:
+      return arith::mul(*a, *b);
+    case BinOp::Div:
+      return arith::div(*a, *b);
+    case BinOp::Rem:
+      return arith::rem(*a, *b);
+    default:
+      break;
   }
   fail("internal: bad arithmetic operator");
 }
@@ -80,13 +97,20 @@ Value CompareNode::eval(const Context& ctx) const {
   if (a->type() == Type::Int && b->type() == Type::Int) {  // fast path
     int64_t x = a->as_int(), y = b->as_int();
     switch (op_) {
-      case BinOp::Eq: return Value::boolean(x == y);
-      case BinOp::Ne: return Value::boolean(x != y);
-      case BinOp::Lt: return Value::boolean(x < y);
-      case BinOp::Le: return Value::boolean(x <= y);
-      case BinOp::Gt: return Value::boolean(x > y);
-      case BinOp::Ge: return Value::boolean(x >= y);
-      default: break;
+      case BinOp::Eq:
+        return Value::boolean(x == y);
+      case BinOp::Ne:
+        return Value::boolean(x != y);
+      case BinOp::Lt:
+        return Value::boolean(x < y);
+      case BinOp::Le:
+        return Value::boolean(x <= y);
+      case BinOp::Gt:
+        return Value::boolean(x > y);
+      case BinOp::Ge:
+        return Value::boolean(x >= y);
+      default:
+        break;
     }
   }
   int c;
@@ -96,21 +120,31 @@ Value CompareNode::eval(const Context& ctx) const {
     c = arith::to_decimal(*a).compare(arith::to_decimal(*b));
   } else {
     switch (op_) {
-      case BinOp::Eq: return Value::boolean(arith::equals(*a, *b));
-      case BinOp::Ne: return Value::boolean(!arith::equals(*a, *b));
-      default: break;
+      case BinOp::Eq:
+        return Value::boolean(arith::equals(*a, *b));
+      case BinOp::Ne:
+        return Value::boolean(!arith::equals(*a, *b));
+      default:
+        break;
     }
     c = arith::order(*a, *b, op_text(op_));
     if (c == 2) return Value::boolean(false);  // NaN: unordered
   }
   switch (op_) {
-    case BinOp::Eq: return Value::boolean(c == 0);
-    case BinOp::Ne: return Value::boolean(c != 0);
-    case BinOp::Lt: return Value::boolean(c < 0);
-    case BinOp::Le: return Value::boolean(c <= 0);
-    case BinOp::Gt: return Value::boolean(c > 0);
-    case BinOp::Ge: return Value::boolean(c >= 0);
-    default: break;
+    case BinOp::Eq:
+      return Value::boolean(c == 0);
+    case BinOp::Ne:
+      return Value::boolean(c != 0);
+    case BinOp::Lt:
+      return Value::boolean(c < 0);
+    case BinOp::Le:
+      return Value::boolean(c <= 0);
+    case BinOp::Gt:
+      return Value::boolean(c > 0);
+    case BinOp::Ge:
+      return Value::boolean(c >= 0);
+    default:
+      break;
   }
   fail("internal: bad comparison operator");
 }

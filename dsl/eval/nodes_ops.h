@@ -77,7 +77,8 @@ class CoalesceOpNode final : public Expr {
 
 class InNode final : public Expr {
  public:
-  InNode(ExprPtr lhs, std::vector<ExprPtr> items) : lhs_(std::move(lhs)), items_(std::move(items)) {}
+  InNode(ExprPtr lhs, std::vector<ExprPtr> items)
+      : lhs_(std::move(lhs)), items_(std::move(items)) {}
   Value eval(const Context& ctx) const override;
 
  private:

@@ -33,8 +33,8 @@ struct DeadLetterInfo {
   std::string kind;     // "require", "eval", "write", "retries_exhausted", ...
   std::string message;  // secrets already redacted
   int attempts = 1;
-  int64_t at = 0;       // micros, UTC
-  int input = 0;        // the stage input the record came from (replay sends it back there)
+  int64_t at = 0;  // micros, UTC
+  int input = 0;   // the stage input the record came from (replay sends it back there)
 };
 
 struct Event {
@@ -42,20 +42,25 @@ struct Event {
   Object row;     // the after image; for deletes the before image
   Object before;  // valid when has_before
   bool has_before = false;
-  Value key;      // Null = not set (sinks fall back to primary key columns)
-  int64_t ts = 0; // event (commit) time, micros UTC
-  Value position; // source position of this event
+  Value key;       // Null = not set (sinks fall back to primary key columns)
+  int64_t ts = 0;  // event (commit) time, micros UTC
+  Value position;  // source position of this event
   std::shared_ptr<const SourceMeta> source;
   std::shared_ptr<const DeadLetterInfo> dead_letter;
 };
 
 inline const char* op_code(Op op) {
   switch (op) {
-    case Op::Create: return "c";
-    case Op::Update: return "u";
-    case Op::Delete: return "d";
-    case Op::Read: return "r";
-    case Op::Truncate: return "t";
+    case Op::Create:
+      return "c";
+    case Op::Update:
+      return "u";
+    case Op::Delete:
+      return "d";
+    case Op::Read:
+      return "r";
+    case Op::Truncate:
+      return "t";
   }
   return "?";
 }

@@ -13,10 +13,14 @@ int64_t StageConfig::option_int(const std::string& name, int64_t def) const {
   const Value* v = option(name);
   if (v == nullptr) return def;
   switch (v->type()) {
-    case Type::Int: return v->as_int();
-    case Type::UInt: return static_cast<int64_t>(v->as_uint());
-    case Type::Bool: return v->as_bool() ? 1 : 0;
-    default: return def;
+    case Type::Int:
+      return v->as_int();
+    case Type::UInt:
+      return static_cast<int64_t>(v->as_uint());
+    case Type::Bool:
+      return v->as_bool() ? 1 : 0;
+    default:
+      return def;
   }
 }
 

@@ -16,9 +16,9 @@ namespace sluice::engine {
 
 struct Checkpoint {
   uint64_t id = 0;
-  int64_t written_at = 0;  // micros UTC
-  std::map<std::string, std::string> sources;                // source stage -> position
-  std::map<std::string, std::vector<std::string>> stages;    // stage -> state per instance
+  int64_t written_at = 0;                                  // micros UTC
+  std::map<std::string, std::string> sources;              // source stage -> position
+  std::map<std::string, std::vector<std::string>> stages;  // stage -> state per instance
 
   // The state for `stage` instance `instance` ("" when absent).
   std::string state_of(const std::string& stage, int instance) const;

@@ -26,7 +26,8 @@ std::string where(const ast::Option& opt) {
 result<Value> backoff_value(const ast::Option& opt, const ast::Expr& e) {
   BackoffPolicy p;
   auto dur = [&](const ast::Expr& a) -> result<int64_t> {
-    if (a.kind == ast::ExprKind::Literal && a.literal.type() == Type::Int) return a.literal.as_int();
+    if (a.kind == ast::ExprKind::Literal && a.literal.type() == Type::Int)
+      return a.literal.as_int();
     auto v = eval::eval_constant(a);
     if (!v.ok()) return v.err();
     if (v->type() == Type::Int) return v->as_int();
@@ -204,8 +205,8 @@ result<PipelineSettings> ConfigBuilder::settings(const ast::Pipeline& p,
     const Value* v = o.find(intern(n));
     return v && v->type() == Type::Int ? v->as_int() : def;
   };
-  s.checkpoint_interval_us = std::max<int64_t>(1000, get_int("checkpoint_interval",
-                                                             kDefaultCheckpointIntervalUs));
+  s.checkpoint_interval_us =
+      std::max<int64_t>(1000, get_int("checkpoint_interval", kDefaultCheckpointIntervalUs));
   s.batch_size = std::max<int64_t>(1, get_int("batch_size", kDefaultBatchSize));
   s.restart_attempts = std::max<int64_t>(0, get_int("restart_attempts", kDefaultRestartAttempts));
   s.restart_backoff = BackoffPolicy::from_value(o.find(intern("restart_backoff")));

@@ -30,8 +30,7 @@ void stamp_dead_letters(std::vector<Event>& dead, const DeadLetterStamp& stamp,
   counters.dead_letters.push(dead);
 }
 
-std::string dead_letter_failure(const std::string& what, const std::string& name,
-                                const Event& e) {
+std::string dead_letter_failure(const std::string& what, const std::string& name, const Event& e) {
   return what + " '" + name + "' failed on the record at position " + e.position.to_display() +
          " (" + e.dead_letter->kind + "): " + e.dead_letter->message;
 }

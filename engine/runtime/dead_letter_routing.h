@@ -26,8 +26,7 @@ void stamp_dead_letters(std::vector<Event>& dead, const DeadLetterStamp& stamp,
                         StageCounters& counters);
 
 // "WHAT 'NAME' failed on the record at position P (KIND): MESSAGE" for on_error = fail.
-std::string dead_letter_failure(const std::string& what, const std::string& name,
-                                const Event& e);
+std::string dead_letter_failure(const std::string& what, const std::string& name, const Event& e);
 
 // Logs the (redacted) reason, tells the supervisor and quits the actor.
 void fail_actor(caf::event_based_actor* self, const caf::actor& supervisor,

@@ -21,9 +21,9 @@ struct PortSpec {
 
 // One input channel of a downstream actor: which upstream output it is (for credit).
 struct ChannelSpec {
-  int input_index = 0;   // index of the `from` stage (Processor::process input_index); -1 = DLQ
-  int32_t up_port = 0;   // 0 = main output, 1 = dead-letter output
-  int32_t up_target = 0; // target index inside that upstream port
+  int input_index = 0;    // index of the `from` stage (Processor::process input_index); -1 = DLQ
+  int32_t up_port = 0;    // 0 = main output, 1 = dead-letter output
+  int32_t up_target = 0;  // target index inside that upstream port
 };
 
 inline constexpr int32_t kMainPort = 0;

@@ -49,8 +49,7 @@ void check(const std::string& stage, size_t records) {
   s.seen += records;
   if (s.seen >= s.at) {
     s.armed = false;
-    throw std::runtime_error("failpoint: stage '" + stage + "' at record " +
-                             std::to_string(s.at));
+    throw std::runtime_error("failpoint: stage '" + stage + "' at record " + std::to_string(s.at));
   }
 }
 

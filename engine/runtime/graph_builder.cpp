@@ -11,9 +11,9 @@
 namespace sluice::engine {
 
 struct InEdge {
-  int from = 0;        // upstream stage index
-  int32_t port = 0;    // kMainPort / kDeadPort
-  int input_index = 0; // -1 for dead letters
+  int from = 0;         // upstream stage index
+  int32_t port = 0;     // kMainPort / kDeadPort
+  int input_index = 0;  // -1 for dead letters
 };
 
 struct StagePlan {
@@ -55,19 +55,23 @@ GraphBuilder::~GraphBuilder() = default;
 
 dsl::Role GraphBuilder::role_of(const ast::Stage& st) {
   switch (st.type) {
-    case ast::StageType::Source: return dsl::Role::Source;
-    case ast::StageType::Sink: return dsl::Role::Sink;
-    case ast::StageType::Transform: return dsl::Role::Transform;
-    case ast::StageType::Aggregate: return dsl::Role::Aggregate;
-    case ast::StageType::Join: return dsl::Role::Join;
+    case ast::StageType::Source:
+      return dsl::Role::Source;
+    case ast::StageType::Sink:
+      return dsl::Role::Sink;
+    case ast::StageType::Transform:
+      return dsl::Role::Transform;
+    case ast::StageType::Aggregate:
+      return dsl::Role::Aggregate;
+    case ast::StageType::Join:
+      return dsl::Role::Join;
   }
   return dsl::Role::Transform;
 }
 
-result<void> GraphBuilder::plan(const Checkpoint& from,
-                                const std::map<std::string, std::shared_ptr<StageCounters>>& counters,
-                                std::shared_ptr<std::atomic<int64_t>> activity,
-                                const KeepFn& keep) {
+result<void> GraphBuilder::plan(
+    const Checkpoint& from, const std::map<std::string, std::shared_ptr<StageCounters>>& counters,
+    std::shared_ptr<std::atomic<int64_t>> activity, const KeepFn& keep) {
   auto gp = std::make_unique<GraphPlan>();
   gp->from = from;
   gp->activity = std::move(activity);
@@ -97,7 +101,8 @@ result<void> GraphBuilder::plan(const Checkpoint& from,
     sp.cfg.parallelism = sp.parallelism;
     auto cit = counters.find(st.name);
     sp.counters = cit != counters.end() ? cit->second : std::make_shared<StageCounters>();
-    if (by_name.count(st.name)) return error::permanent(where + "duplicate stage '" + st.name + "'");
+    if (by_name.count(st.name))
+      return error::permanent(where + "duplicate stage '" + st.name + "'");
     by_name[st.name] = static_cast<int>(stages.size());
     sp.op = op;
     stages.push_back(std::move(sp));

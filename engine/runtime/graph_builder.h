@@ -22,7 +22,7 @@ struct GraphPlan;
 
 struct SpawnedGraph {
   caf::actor coordinator;
-  std::vector<caf::actor> actors;           // every stage actor
+  std::vector<caf::actor> actors;                   // every stage actor
   std::map<caf::actor_addr, std::string> stage_of;  // actor -> stage name ("" = coordinator)
   std::map<std::string, std::vector<caf::actor>> by_stage;  // stage -> its instances
 };

@@ -52,7 +52,7 @@ struct PipelineState {
 // What a dead-letter replay did: records sent back per stage, stages that cannot replay.
 struct ReplayResult {
   std::vector<std::pair<std::string, size_t>> replayed;  // stage -> records
-  std::vector<std::string> refused;                       // "stage: reason"
+  std::vector<std::string> refused;                      // "stage: reason"
   size_t total() const {
     size_t n = 0;
     for (const auto& r : replayed) n += r.second;

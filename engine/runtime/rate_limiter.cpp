@@ -12,8 +12,8 @@ int64_t RateLimiter::wait_us(int64_t now_us) const {
 
 void RateLimiter::admit(int64_t now_us, size_t records) {
   if (rate_ <= 0) return;
-  next_free_us_ = std::max(next_free_us_, now_us) +
-                  static_cast<int64_t>(records) * 1'000'000 / rate_;
+  next_free_us_ =
+      std::max(next_free_us_, now_us) + static_cast<int64_t>(records) * 1'000'000 / rate_;
 }
 
 int64_t monotonic_us() {

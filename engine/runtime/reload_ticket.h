@@ -23,7 +23,7 @@ struct PipelineReload {
   std::string action;
   bool ok = false;
   std::string error;
-  int64_t pause_us = 0;  // sources paused: from the reload barrier to the resumed graph
+  int64_t pause_us = 0;     // sources paused: from the reload barrier to the resumed graph
   uint64_t checkpoint = 0;  // the checkpoint the swap was taken at
   std::vector<std::string> kept, replaced, added, removed;  // stage names
 };

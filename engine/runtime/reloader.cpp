@@ -20,8 +20,8 @@ ReloadReport Reloader::reload(std::shared_ptr<const ast::File> file, const std::
       return rep;
     }
     queue_.push_back(req);
-    const bool ok = cv_.wait_for(lock, std::chrono::microseconds(timeout_us),
-                                 [&] { return req->dispatched; });
+    const bool ok =
+        cv_.wait_for(lock, std::chrono::microseconds(timeout_us), [&] { return req->dispatched; });
     if (!ok) {
       rep.error = "the engine did not take the reload request in time";
       return rep;

@@ -36,7 +36,7 @@ class SourceActor : public caf::event_based_actor {
   std::vector<Event> dead_buf_;
   bool poll_scheduled_ = false;
   bool timer_pending_ = false;
-  bool input_done_ = false;   // End polled or stop requested: no more polling
+  bool input_done_ = false;  // End polled or stop requested: no more polling
   bool end_requested_ = false;
   bool finished_ = false;
   bool failed_ = false;

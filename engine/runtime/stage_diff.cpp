@@ -62,8 +62,8 @@ bool same_expr(const ast::Expr* a, const ast::Expr* b) {
 }
 
 bool same_stage(const ast::Stage& a, const ast::Stage& b) {
-  if (a.type != b.type || a.kind != b.kind || a.name != b.name ||
-      a.from.size() != b.from.size() || a.statements.size() != b.statements.size()) {
+  if (a.type != b.type || a.kind != b.kind || a.name != b.name || a.from.size() != b.from.size() ||
+      a.statements.size() != b.statements.size()) {
     return false;
   }
   for (size_t i = 0; i < a.from.size(); ++i) {

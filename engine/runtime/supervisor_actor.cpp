@@ -43,8 +43,8 @@ caf::behavior SupervisorActor::make_behavior() {
       },
       [this](done_atom, uint64_t id) {
         if (!setup_.quiet) {
-          log::info("engine", setup_.pipeline->name + ": completed (checkpoint " +
-                                  std::to_string(id) + ")");
+          log::info("engine",
+                    setup_.pipeline->name + ": completed (checkpoint " + std::to_string(id) + ")");
         }
         {
           std::lock_guard<std::mutex> lock(setup_.status->mu);

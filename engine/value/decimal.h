@@ -61,7 +61,8 @@ class Decimal {
   std::optional<Decimal> rem(const Decimal& o) const;
   Decimal neg() const;
   Decimal abs() const { return sign() < 0 ? neg() : *this; }
-  // Round half away from zero to n digits after the point (n may be negative: round(1234, -2) = 1200).
+  // Round half away from zero to n digits after the point (n may be negative: round(1234, -2) =
+  // 1200).
   std::optional<Decimal> round(int n) const;
   // Change scale; increasing is exact, decreasing rounds half away from zero.
   std::optional<Decimal> rescale(int new_scale) const;

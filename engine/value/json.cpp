@@ -13,8 +13,12 @@ const char kHex[] = "0123456789abcdef";
 
 void encode_into(const Value& v, std::string& out) {
   switch (v.type()) {
-    case Type::Null: out += "null"; return;
-    case Type::Bool: out += v.as_bool() ? "true" : "false"; return;
+    case Type::Null:
+      out += "null";
+      return;
+    case Type::Bool:
+      out += v.as_bool() ? "true" : "false";
+      return;
     case Type::Int: {
       char buf[24];
       auto r = std::to_chars(buf, buf + sizeof(buf), v.as_int());
@@ -36,8 +40,12 @@ void encode_into(const Value& v, std::string& out) {
       }
       return;
     }
-    case Type::Decimal: out += v.as_decimal().to_string(); return;
-    case Type::String: encode_string(v.as_string(), out); return;
+    case Type::Decimal:
+      out += v.as_decimal().to_string();
+      return;
+    case Type::String:
+      encode_string(v.as_string(), out);
+      return;
     case Type::Bytes:
       out.push_back('"');
       out += base64_encode(v.as_string());
@@ -111,8 +119,7 @@ class Parser {
     return false;
   }
   void ws() {
-    while (i_ < t_.size() &&
-           (t_[i_] == ' ' || t_[i_] == '\n' || t_[i_] == '\r' || t_[i_] == '\t'))
+    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\n' || t_[i_] == '\r' || t_[i_] == '\t'))
       ++i_;
   }
   bool lit(std::string_view w) {
@@ -127,8 +134,10 @@ class Parser {
     if (i_ >= t_.size()) return fail("unexpected end of input");
     char c = t_[i_];
     switch (c) {
-      case '{': return object(out, depth);
-      case '[': return list(out, depth);
+      case '{':
+        return object(out, depth);
+      case '[':
+        return list(out, depth);
       case '"': {
         std::string s;
         if (!string(s)) return false;
@@ -225,10 +234,14 @@ class Parser {
     for (int k = 0; k < 4; ++k) {
       char c = t_[i_ + k];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= c - '0';
-      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-      else return fail("invalid \\u escape");
+      if (c >= '0' && c <= '9')
+        v |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        v |= c - 'A' + 10;
+      else
+        return fail("invalid \\u escape");
     }
     i_ += 4;
     *out = v;
@@ -272,14 +285,30 @@ class Parser {
       if (i_ >= t_.size()) return fail("unterminated string");
       char e = t_[i_++];
       switch (e) {
-        case '"': s.push_back('"'); break;
-        case '\\': s.push_back('\\'); break;
-        case '/': s.push_back('/'); break;
-        case 'b': s.push_back('\b'); break;
-        case 'f': s.push_back('\f'); break;
-        case 'n': s.push_back('\n'); break;
-        case 'r': s.push_back('\r'); break;
-        case 't': s.push_back('\t'); break;
+        case '"':
+          s.push_back('"');
+          break;
+        case '\\':
+          s.push_back('\\');
+          break;
+        case '/':
+          s.push_back('/');
+          break;
+        case 'b':
+          s.push_back('\b');
+          break;
+        case 'f':
+          s.push_back('\f');
+          break;
+        case 'n':
+          s.push_back('\n');
+          break;
+        case 'r':
+          s.push_back('\r');
+          break;
+        case 't':
+          s.push_back('\t');
+          break;
         case 'u': {
           uint32_t cp = 0;
           if (!hex4(&cp)) return false;
@@ -297,7 +326,9 @@ class Parser {
           utf8(cp, s);
           break;
         }
-        default: --i_; return fail(std::string("invalid escape '\\") + e + "'");
+        default:
+          --i_;
+          return fail(std::string("invalid escape '\\") + e + "'");
       }
     }
   }
@@ -379,13 +410,27 @@ void encode_string(std::string_view s, std::string& out) {
     out.append(s.data() + start, i - start);
     start = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         out += "\\u00";
         out.push_back(kHex[c >> 4]);
@@ -404,7 +449,8 @@ std::string base64_encode(std::string_view in) {
   size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
     uint32_t v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+                 (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
     out.push_back(kB64[v >> 18]);
     out.push_back(kB64[(v >> 12) & 63]);
     out.push_back(kB64[(v >> 6) & 63]);
@@ -417,7 +463,8 @@ std::string base64_encode(std::string_view in) {
     out.push_back(kB64[(v >> 12) & 63]);
     out += "==";
   } else if (rest == 2) {
-    uint32_t v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
+    uint32_t v =
+        (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
     out.push_back(kB64[v >> 18]);
     out.push_back(kB64[(v >> 12) & 63]);
     out.push_back(kB64[(v >> 6) & 63]);

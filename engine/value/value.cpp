@@ -11,20 +11,34 @@ namespace sluice {
 
 const char* type_name(Type t) {
   switch (t) {
-    case Type::Null: return "null";
-    case Type::Bool: return "bool";
-    case Type::Int: return "int";
-    case Type::UInt: return "uint";
-    case Type::Float: return "float";
-    case Type::Decimal: return "decimal";
-    case Type::String: return "string";
-    case Type::Bytes: return "bytes";
-    case Type::Date: return "date";
-    case Type::Time: return "time";
-    case Type::DateTime: return "datetime";
-    case Type::Timestamp: return "timestamp";
-    case Type::Object: return "object";
-    case Type::List: return "list";
+    case Type::Null:
+      return "null";
+    case Type::Bool:
+      return "bool";
+    case Type::Int:
+      return "int";
+    case Type::UInt:
+      return "uint";
+    case Type::Float:
+      return "float";
+    case Type::Decimal:
+      return "decimal";
+    case Type::String:
+      return "string";
+    case Type::Bytes:
+      return "bytes";
+    case Type::Date:
+      return "date";
+    case Type::Time:
+      return "time";
+    case Type::DateTime:
+      return "datetime";
+    case Type::Timestamp:
+      return "timestamp";
+    case Type::Object:
+      return "object";
+    case Type::List:
+      return "list";
   }
   return "?";
 }
@@ -120,13 +134,20 @@ Value Value::list(List l) {
 void Value::destroy() noexcept {
   switch (type_) {
     case Type::String:
-    case Type::Bytes: delete u_.str; break;
-    case Type::Object: delete u_.obj; break;
-    case Type::List: delete u_.list; break;
+    case Type::Bytes:
+      delete u_.str;
+      break;
+    case Type::Object:
+      delete u_.obj;
+      break;
+    case Type::List:
+      delete u_.list;
+      break;
     case Type::Decimal:
       if (dec_wide_) delete u_.wdec;
       break;
-    default: break;
+    default:
+      break;
   }
   type_ = Type::Null;
   dec_wide_ = false;
@@ -135,9 +156,15 @@ void Value::destroy() noexcept {
 void Value::copy_heap(const Value& o) {
   switch (o.type_) {
     case Type::String:
-    case Type::Bytes: u_.str = new std::string(*o.u_.str); break;
-    case Type::Object: u_.obj = new Object(*o.u_.obj); break;
-    case Type::List: u_.list = new List(*o.u_.list); break;
+    case Type::Bytes:
+      u_.str = new std::string(*o.u_.str);
+      break;
+    case Type::Object:
+      u_.obj = new Object(*o.u_.obj);
+      break;
+    case Type::List:
+      u_.list = new List(*o.u_.list);
+      break;
     case Type::Decimal:
       if (o.dec_wide_) {
         u_.wdec = new Decimal(*o.u_.wdec);
@@ -145,7 +172,9 @@ void Value::copy_heap(const Value& o) {
         u_ = o.u_;
       }
       break;
-    default: u_ = o.u_; break;
+    default:
+      u_ = o.u_;
+      break;
   }
 }
 
@@ -174,20 +203,28 @@ bool Value::is_numeric() const {
 bool Value::operator==(const Value& o) const {
   if (type_ != o.type_) return false;
   switch (type_) {
-    case Type::Null: return true;
-    case Type::Bool: return u_.b == o.u_.b;
+    case Type::Null:
+      return true;
+    case Type::Bool:
+      return u_.b == o.u_.b;
     case Type::Int:
     case Type::UInt:
     case Type::Date:
     case Type::Time:
     case Type::DateTime:
-    case Type::Timestamp: return u_.i == o.u_.i;
-    case Type::Float: return u_.f == o.u_.f;
-    case Type::Decimal: return as_decimal() == o.as_decimal();
+    case Type::Timestamp:
+      return u_.i == o.u_.i;
+    case Type::Float:
+      return u_.f == o.u_.f;
+    case Type::Decimal:
+      return as_decimal() == o.as_decimal();
     case Type::String:
-    case Type::Bytes: return *u_.str == *o.u_.str;
-    case Type::Object: return *u_.obj == *o.u_.obj;
-    case Type::List: return *u_.list == *o.u_.list;
+    case Type::Bytes:
+      return *u_.str == *o.u_.str;
+    case Type::Object:
+      return *u_.obj == *o.u_.obj;
+    case Type::List:
+      return *u_.list == *o.u_.list;
   }
   return false;
 }
@@ -197,7 +234,8 @@ namespace {
 int cmp3(int128 a, int128 b) { return a < b ? -1 : (a > b ? 1 : 0); }
 
 int128 int_of(const Value& v) {
-  return v.type() == Type::UInt ? static_cast<int128>(v.as_uint()) : static_cast<int128>(v.as_int());
+  return v.type() == Type::UInt ? static_cast<int128>(v.as_uint())
+                                : static_cast<int128>(v.as_int());
 }
 
 // integer (as int128, |i| < 2^65) vs double
@@ -226,20 +264,28 @@ int cmp_dec_float(const Decimal& dec, double d) {
 
 int type_rank(Type t) {
   switch (t) {
-    case Type::Null: return 0;
-    case Type::Bool: return 1;
+    case Type::Null:
+      return 0;
+    case Type::Bool:
+      return 1;
     case Type::Int:
     case Type::UInt:
     case Type::Float:
-    case Type::Decimal: return 2;
-    case Type::String: return 3;
-    case Type::Bytes: return 4;
+    case Type::Decimal:
+      return 2;
+    case Type::String:
+      return 3;
+    case Type::Bytes:
+      return 4;
     case Type::Date:
     case Type::Time:
     case Type::DateTime:
-    case Type::Timestamp: return 5;
-    case Type::List: return 6;
-    case Type::Object: return 7;
+    case Type::Timestamp:
+      return 5;
+    case Type::List:
+      return 6;
+    case Type::Object:
+      return 7;
   }
   return 8;
 }
@@ -290,8 +336,10 @@ int Value::compare(const Value& a, const Value& b) {
   int ra = type_rank(a.type_), rb = type_rank(b.type_);
   if (ra != rb) return ra < rb ? -1 : 1;
   switch (ra) {
-    case 0: return 0;
-    case 1: return a.u_.b == b.u_.b ? 0 : (a.u_.b ? 1 : -1);
+    case 0:
+      return 0;
+    case 1:
+      return a.u_.b == b.u_.b ? 0 : (a.u_.b ? 1 : -1);
     case 2: {
       int c = compare_numbers(a, b);
       if (c != 2) return c;
@@ -336,14 +384,19 @@ int Value::compare(const Value& a, const Value& b) {
 size_t Value::hash() const {
   uint64_t h = static_cast<uint64_t>(type_) * 0x100000001b3ULL + 7;
   switch (type_) {
-    case Type::Null: break;
-    case Type::Bool: h = mix(h, u_.b ? 1 : 0); break;
+    case Type::Null:
+      break;
+    case Type::Bool:
+      h = mix(h, u_.b ? 1 : 0);
+      break;
     case Type::Int:
     case Type::UInt:
     case Type::Date:
     case Type::Time:
     case Type::DateTime:
-    case Type::Timestamp: h = mix(h, u_.u); break;
+    case Type::Timestamp:
+      h = mix(h, u_.u);
+      break;
     case Type::Float: {
       double d = u_.f == 0.0 ? 0.0 : u_.f;  // -0.0 == 0.0
       uint64_t bits;
@@ -371,7 +424,9 @@ size_t Value::hash() const {
       break;
     }
     case Type::String:
-    case Type::Bytes: h = mix(h, hash_bytes(*u_.str)); break;
+    case Type::Bytes:
+      h = mix(h, hash_bytes(*u_.str));
+      break;
     case Type::List:
       for (const auto& e : *u_.list) h = mix(h, e.hash());
       break;
@@ -403,24 +458,36 @@ void format_float(double d, std::string& out) {
 
 std::string Value::to_display() const {
   switch (type_) {
-    case Type::Null: return "null";
-    case Type::Bool: return u_.b ? "true" : "false";
-    case Type::Int: return std::to_string(u_.i);
-    case Type::UInt: return std::to_string(u_.u);
+    case Type::Null:
+      return "null";
+    case Type::Bool:
+      return u_.b ? "true" : "false";
+    case Type::Int:
+      return std::to_string(u_.i);
+    case Type::UInt:
+      return std::to_string(u_.u);
     case Type::Float: {
       std::string s;
       format_float(u_.f, s);
       return s;
     }
-    case Type::Decimal: return as_decimal().to_string();
-    case Type::String: return *u_.str;
-    case Type::Bytes: return json::base64_encode(*u_.str);
-    case Type::Date: return temporal::format_date(as_date());
-    case Type::Time: return temporal::format_time(u_.i);
-    case Type::DateTime: return temporal::format_datetime(u_.i);
-    case Type::Timestamp: return temporal::format_timestamp(u_.i);
+    case Type::Decimal:
+      return as_decimal().to_string();
+    case Type::String:
+      return *u_.str;
+    case Type::Bytes:
+      return json::base64_encode(*u_.str);
+    case Type::Date:
+      return temporal::format_date(as_date());
+    case Type::Time:
+      return temporal::format_time(u_.i);
+    case Type::DateTime:
+      return temporal::format_datetime(u_.i);
+    case Type::Timestamp:
+      return temporal::format_timestamp(u_.i);
     case Type::Object:
-    case Type::List: return json::encode(*this);
+    case Type::List:
+      return json::encode(*this);
   }
   return "";
 }

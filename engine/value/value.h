@@ -15,11 +15,11 @@ namespace sluice {
 enum class Type : uint8_t {
   Null,
   Bool,
-  Int,        // int64
-  UInt,       // uint64
-  Float,      // double
-  Decimal,    // exact
-  String,     // UTF-8
+  Int,      // int64
+  UInt,     // uint64
+  Float,    // double
+  Decimal,  // exact
+  String,   // UTF-8
   Bytes,
   Date,       // days since epoch
   Time,       // micros since midnight, may be negative (MySQL TIME)
@@ -120,7 +120,7 @@ class Value {
   double as_float() const { return u_.f; }
   Decimal as_decimal() const { return dec_wide_ ? *u_.wdec : Decimal(u_.dec, dec_scale_); }
   int32_t as_date() const { return static_cast<int32_t>(u_.i); }
-  int64_t as_micros() const { return u_.i; }  // Time, DateTime, Timestamp
+  int64_t as_micros() const { return u_.i; }                // Time, DateTime, Timestamp
   const std::string& as_string() const { return *u_.str; }  // String and Bytes
   std::string& as_string() { return *u_.str; }
   const Object& as_object() const { return *u_.obj; }

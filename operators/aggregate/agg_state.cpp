@@ -17,9 +17,12 @@ bool list_eq(const List& a, const List& b) {
 
 Decimal exact_of(const Value& v) {
   switch (v.type()) {
-    case Type::Int: return Decimal(v.as_int(), 0);
-    case Type::UInt: return Decimal(static_cast<int128>(v.as_uint()), 0);
-    default: return v.as_decimal();
+    case Type::Int:
+      return Decimal(v.as_int(), 0);
+    case Type::UInt:
+      return Decimal(static_cast<int128>(v.as_uint()), 0);
+    default:
+      return v.as_decimal();
   }
 }
 
@@ -100,10 +103,14 @@ std::optional<AggFn> agg_fn(const std::string& name, size_t nargs) {
     const char* name;
     AggFn fn;
   };
-  static const E table[] = {{"count_distinct", AggFn::CountDistinct}, {"sum", AggFn::Sum},
-                            {"avg", AggFn::Avg},     {"min", AggFn::Min},
-                            {"max", AggFn::Max},     {"first", AggFn::First},
-                            {"last", AggFn::Last},   {"collect_set", AggFn::CollectSet},
+  static const E table[] = {{"count_distinct", AggFn::CountDistinct},
+                            {"sum", AggFn::Sum},
+                            {"avg", AggFn::Avg},
+                            {"min", AggFn::Min},
+                            {"max", AggFn::Max},
+                            {"first", AggFn::First},
+                            {"last", AggFn::Last},
+                            {"collect_set", AggFn::CollectSet},
                             {"collect_list", AggFn::CollectList}};
   if (name == "count") {
     if (nargs == 0) return AggFn::CountAll;
@@ -123,12 +130,15 @@ bool is_ordered(AggFn f) {
 Slot make_slot(AggFn f) {
   switch (f) {
     case AggFn::Sum:
-    case AggFn::Avg: return Slot(std::in_place_type<SumState>);
+    case AggFn::Avg:
+      return Slot(std::in_place_type<SumState>);
     case AggFn::CountDistinct:
     case AggFn::Min:
     case AggFn::Max:
-    case AggFn::CollectSet: return Slot(std::in_place_type<Multiset>);
-    default: return Slot(int64_t{0});
+    case AggFn::CollectSet:
+      return Slot(std::in_place_type<Multiset>);
+    default:
+      return Slot(int64_t{0});
   }
 }
 
@@ -173,12 +183,16 @@ void apply(AggFn f, Slot& s, const Value& arg, int sign) {
 
 Value agg_result(AggFn f, const Slot& s, int64_t rows) {
   switch (f) {
-    case AggFn::CountAll: return Value::int64(rows);
-    case AggFn::Count: return Value::int64(std::get<int64_t>(s));
+    case AggFn::CountAll:
+      return Value::int64(rows);
+    case AggFn::Count:
+      return Value::int64(std::get<int64_t>(s));
     case AggFn::CountDistinct:
       return Value::int64(static_cast<int64_t>(std::get<Multiset>(s).size()));
-    case AggFn::Sum: return sum_result(std::get<SumState>(s));
-    case AggFn::Avg: return avg_result(std::get<SumState>(s));
+    case AggFn::Sum:
+      return sum_result(std::get<SumState>(s));
+    case AggFn::Avg:
+      return avg_result(std::get<SumState>(s));
     case AggFn::Min: {
       const Multiset& m = std::get<Multiset>(s);
       return m.empty() ? Value::null() : m.begin()->first;
@@ -194,7 +208,8 @@ Value agg_result(AggFn f, const Slot& s, int64_t rows) {
       for (const auto& kv : m) l.push_back(kv.first);
       return Value::list(std::move(l));
     }
-    default: return Value::null();
+    default:
+      return Value::null();
   }
 }
 

@@ -16,7 +16,17 @@
 namespace sluice::operators::aggregate {
 
 enum class AggFn : uint8_t {
-  CountAll, Count, CountDistinct, Sum, Avg, Min, Max, First, Last, CollectSet, CollectList
+  CountAll,
+  Count,
+  CountDistinct,
+  Sum,
+  Avg,
+  Min,
+  Max,
+  First,
+  Last,
+  CollectSet,
+  CollectList
 };
 
 // nullopt for an unknown name or a wrong number of arguments.

@@ -63,9 +63,8 @@ result<std::unique_ptr<Processor>> AggregateProcessor::make(const StageConfig& c
       }
       case ast::StmtKind::AggField: {
         const ast::Expr* e = s.exprs.empty() ? nullptr : s.exprs[0].get();
-        std::string name = s.paths.empty() || s.paths[0].segments.empty()
-                               ? std::string()
-                               : s.paths[0].segments[0];
+        std::string name =
+            s.paths.empty() || s.paths[0].segments.empty() ? std::string() : s.paths[0].segments[0];
         std::optional<AggFn> fn;
         if (e != nullptr && e->kind == ast::ExprKind::Call) fn = agg_fn(e->op, e->args.size());
         if (!fn) {
@@ -133,17 +132,18 @@ Value AggregateProcessor::window_start(const Object& row) const {
   const Value* v = row.find_path(window_path_.data(), window_path_.size());
   if (v == nullptr || v->is_null()) return Value::null();
   switch (v->type()) {
-    case Type::DateTime: return Value::datetime(floor_to(v->as_micros(), window_us_));
-    case Type::Timestamp: return Value::timestamp(floor_to(v->as_micros(), window_us_));
+    case Type::DateTime:
+      return Value::datetime(floor_to(v->as_micros(), window_us_));
+    case Type::Timestamp:
+      return Value::timestamp(floor_to(v->as_micros(), window_us_));
     case Type::Date: {
       int64_t us = floor_to(static_cast<int64_t>(v->as_date()) * kDayUs, window_us_);
       if (window_us_ % kDayUs == 0) return Value::date(static_cast<int32_t>(us / kDayUs));
       return Value::datetime(us);
     }
     default:
-      throw eval::eval_error(std::string("window: ") + sym_name(window_path_.back()) +
-                             " is a " + type_name(v->type()) +
-                             ", expected a date, datetime or timestamp");
+      throw eval::eval_error(std::string("window: ") + sym_name(window_path_.back()) + " is a " +
+                             type_name(v->type()) + ", expected a date, datetime or timestamp");
   }
 }
 
@@ -237,7 +237,6 @@ void AggregateProcessor::add(const Image& img, int64_t ts) {
   ++g.rows;
   if (g.arrival) g.arrival->add(++seq_, ArrivalEntry{img.row_id, img.ordered});
 }
-
 
 void AggregateProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
                                  std::vector<Event>& out, std::vector<Event>& dead) {

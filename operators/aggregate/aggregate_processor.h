@@ -40,8 +40,8 @@ class AggregateProcessor : public Processor {
   struct AggDef {
     Sym name = 0;
     AggFn fn = AggFn::CountAll;
-    eval::ExprPtr arg;      // null for count()
-    int ordered = -1;       // index into the arrival values (first/last/collect_list)
+    eval::ExprPtr arg;  // null for count()
+    int ordered = -1;   // index into the arrival values (first/last/collect_list)
   };
   // One side (retraction or addition) of an input event, fully evaluated before any state
   // changes, so that an error leaves the state as it was.

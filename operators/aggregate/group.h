@@ -15,8 +15,8 @@ struct Group {
   int64_t rows = 0;
   std::vector<Slot> slots;
   std::unique_ptr<Arrival> arrival;
-  int64_t ts = 0;         // newest input event time that touched the group
-  bool touched = false;   // changed in the current batch
+  int64_t ts = 0;        // newest input event time that touched the group
+  bool touched = false;  // changed in the current batch
 };
 
 }  // namespace sluice::operators::aggregate

@@ -47,9 +47,15 @@ void put_str(std::string_view s, std::string& out) {
 
 void put(const Value& v, std::string& out) {
   switch (v.type()) {
-    case Type::Null: out.push_back('n'); return;
-    case Type::Bool: out.push_back(v.as_bool() ? 't' : 'f'); return;
-    case Type::Int: put_code_int('i', v.as_int(), out); return;
+    case Type::Null:
+      out.push_back('n');
+      return;
+    case Type::Bool:
+      out.push_back(v.as_bool() ? 't' : 'f');
+      return;
+    case Type::Int:
+      put_code_int('i', v.as_int(), out);
+      return;
     case Type::UInt:
       out.push_back('u');
       put_uint(v.as_uint(), out);
@@ -77,10 +83,18 @@ void put(const Value& v, std::string& out) {
       out.push_back('b');
       put_str(v.as_string(), out);
       return;
-    case Type::Date: put_code_int('D', v.as_date(), out); return;
-    case Type::Time: put_code_int('T', v.as_micros(), out); return;
-    case Type::DateTime: put_code_int('M', v.as_micros(), out); return;
-    case Type::Timestamp: put_code_int('Z', v.as_micros(), out); return;
+    case Type::Date:
+      put_code_int('D', v.as_date(), out);
+      return;
+    case Type::Time:
+      put_code_int('T', v.as_micros(), out);
+      return;
+    case Type::DateTime:
+      put_code_int('M', v.as_micros(), out);
+      return;
+    case Type::Timestamp:
+      put_code_int('Z', v.as_micros(), out);
+      return;
     case Type::Object: {
       const Object& o = v.as_object();
       out.push_back('o');
@@ -163,11 +177,16 @@ Value Reader::value() {
   }
   char c = s_[pos_++];
   switch (c) {
-    case 'n': return Value::null();
-    case 't': return Value::boolean(true);
-    case 'f': return Value::boolean(false);
-    case 'i': return Value::int64(int64());
-    case 'u': return Value::uint64(uint64());
+    case 'n':
+      return Value::null();
+    case 't':
+      return Value::boolean(true);
+    case 'f':
+      return Value::boolean(false);
+    case 'i':
+      return Value::int64(int64());
+    case 'u':
+      return Value::uint64(uint64());
     case 'F': {
       if (s_.size() - pos_ < 17 || s_[pos_ + 16] != ';') {
         ok_ = false;
@@ -202,12 +221,18 @@ Value Reader::value() {
       }
       return Value::decimal(*dec);
     }
-    case 's': return Value::string(str());
-    case 'b': return Value::bytes(str());
-    case 'D': return Value::date(static_cast<int32_t>(int64()));
-    case 'T': return Value::time(int64());
-    case 'M': return Value::datetime(int64());
-    case 'Z': return Value::timestamp(int64());
+    case 's':
+      return Value::string(str());
+    case 'b':
+      return Value::bytes(str());
+    case 'D':
+      return Value::date(static_cast<int32_t>(int64()));
+    case 'T':
+      return Value::time(int64());
+    case 'M':
+      return Value::datetime(int64());
+    case 'Z':
+      return Value::timestamp(int64());
     case 'o': {
       uint64_t n = uint64();
       Object o;

@@ -14,9 +14,9 @@
 namespace sluice::operators::state_codec {
 
 void put(const Value& v, std::string& out);
-void put_int(int64_t v, std::string& out);     // "<digits>;"
-void put_uint(uint64_t v, std::string& out);   // "<digits>;"
-void put_i128(int128 v, std::string& out);     // "<digits>;"
+void put_int(int64_t v, std::string& out);           // "<digits>;"
+void put_uint(uint64_t v, std::string& out);         // "<digits>;"
+void put_i128(int128 v, std::string& out);           // "<digits>;"
 void put_str(std::string_view s, std::string& out);  // "<len>:<bytes>"
 
 // Reads what the put_* functions wrote, in the same order. After any malformed input ok()

@@ -6,9 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/result.h"
-
 #include "dsl/ast.h"
+#include "engine/common/result.h"
 #include "engine/core/event.h"
 #include "engine/core/operator.h"
 

@@ -8,7 +8,9 @@ std::string truncate_message(const Event& e, uint64_t n, const char* what) {
   std::string t = e.source ? e.source->db + "." + e.source->table : std::string("?");
   return "TRUNCATE of " + t + " cannot be applied: this " + what +
          " keeps no per-table index of the rows it holds, so it cannot retract them (truncate "
-         "#" + std::to_string(n) + " seen by this stage); its state still holds the truncated "
+         "#" +
+         std::to_string(n) +
+         " seen by this stage); its state still holds the truncated "
          "rows: rebuild it from a fresh snapshot if they must go";
 }
 

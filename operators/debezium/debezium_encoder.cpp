@@ -57,8 +57,10 @@ std::string labels(const std::string& t) {
       in = !in;
       continue;
     }
-    if (in) out.push_back(c);
-    else if (c == ',') out.push_back(',');
+    if (in)
+      out.push_back(c);
+    else if (c == ',')
+      out.push_back(',');
   }
   return out;
 }
@@ -154,45 +156,82 @@ bool from_column_type(const std::string& col, EncType& t) {
 
 void from_value(const Value& v, EncType& t) {
   switch (v.type()) {
-    case Type::Null: t.type = "string"; return;
-    case Type::Bool: t.type = "boolean"; return;
-    case Type::Int: t.type = "int64"; return;
+    case Type::Null:
+      t.type = "string";
+      return;
+    case Type::Bool:
+      t.type = "boolean";
+      return;
+    case Type::Int:
+      t.type = "int64";
+      return;
     case Type::UInt:
       t.logical = Logical::UIntDecimal;
       t.type = "bytes";
       t.precision = 20;
       return;
-    case Type::Float: t.type = "float64"; return;
+    case Type::Float:
+      t.type = "float64";
+      return;
     case Type::Decimal:
       t.logical = Logical::Decimal;
       t.type = "bytes";
       t.scale = v.as_decimal().scale();
       t.precision = 0;
       return;
-    case Type::String: t.type = "string"; return;
-    case Type::Bytes: t.type = "bytes"; return;
-    case Type::Date: t.logical = Logical::Date; t.type = "int32"; return;
-    case Type::Time: t.logical = Logical::TimeMicros; t.type = "int64"; return;
-    case Type::DateTime: t.logical = Logical::TsMicros; t.type = "int64"; return;
-    case Type::Timestamp: t.logical = Logical::ZonedTs; t.type = "string"; return;
+    case Type::String:
+      t.type = "string";
+      return;
+    case Type::Bytes:
+      t.type = "bytes";
+      return;
+    case Type::Date:
+      t.logical = Logical::Date;
+      t.type = "int32";
+      return;
+    case Type::Time:
+      t.logical = Logical::TimeMicros;
+      t.type = "int64";
+      return;
+    case Type::DateTime:
+      t.logical = Logical::TsMicros;
+      t.type = "int64";
+      return;
+    case Type::Timestamp:
+      t.logical = Logical::ZonedTs;
+      t.type = "string";
+      return;
     case Type::Object:
-    case Type::List: t.logical = Logical::Json; t.type = "string"; return;
+    case Type::List:
+      t.logical = Logical::Json;
+      t.type = "string";
+      return;
   }
 }
 
 const char* logical_name(Logical l) {
   switch (l) {
     case Logical::Decimal:
-    case Logical::UIntDecimal: return "org.apache.kafka.connect.data.Decimal";
-    case Logical::Date: return "io.debezium.time.Date";
-    case Logical::TimeMicros: return "io.debezium.time.MicroTime";
-    case Logical::TsMicros: return "io.debezium.time.MicroTimestamp";
-    case Logical::ZonedTs: return "io.debezium.time.ZonedTimestamp";
-    case Logical::Json: return "io.debezium.data.Json";
-    case Logical::Enum: return "io.debezium.data.Enum";
-    case Logical::EnumSet: return "io.debezium.data.EnumSet";
-    case Logical::Bits: return "io.debezium.data.Bits";
-    default: return nullptr;
+    case Logical::UIntDecimal:
+      return "org.apache.kafka.connect.data.Decimal";
+    case Logical::Date:
+      return "io.debezium.time.Date";
+    case Logical::TimeMicros:
+      return "io.debezium.time.MicroTime";
+    case Logical::TsMicros:
+      return "io.debezium.time.MicroTimestamp";
+    case Logical::ZonedTs:
+      return "io.debezium.time.ZonedTimestamp";
+    case Logical::Json:
+      return "io.debezium.data.Json";
+    case Logical::Enum:
+      return "io.debezium.data.Enum";
+    case Logical::EnumSet:
+      return "io.debezium.data.EnumSet";
+    case Logical::Bits:
+      return "io.debezium.data.Bits";
+    default:
+      return nullptr;
   }
 }
 
@@ -247,10 +286,14 @@ result<void> append_value(Sym name, const Value& v, const EncType& t, std::strin
   switch (t.logical) {
     case Logical::Decimal: {
       Decimal d;
-      if (v.type() == Type::Decimal) d = v.as_decimal();
-      else if (v.type() == Type::Int) d = Decimal::from_int(v.as_int());
-      else if (v.type() == Type::UInt) d = Decimal(static_cast<int128>(v.as_uint()), 0);
-      else return mismatch(name, v, "Decimal");
+      if (v.type() == Type::Decimal)
+        d = v.as_decimal();
+      else if (v.type() == Type::Int)
+        d = Decimal::from_int(v.as_int());
+      else if (v.type() == Type::UInt)
+        d = Decimal(static_cast<int128>(v.as_uint()), 0);
+      else
+        return mismatch(name, v, "Decimal");
       auto r = d.rescale(t.scale);
       if (!r || r->compare(d) != 0) return mismatch(name, v, "Decimal (scale)");
       append_b64(r->to_be_bytes(), out);
@@ -258,9 +301,12 @@ result<void> append_value(Sym name, const Value& v, const EncType& t, std::strin
     }
     case Logical::UIntDecimal: {
       int128 u;
-      if (v.type() == Type::UInt) u = v.as_uint();
-      else if (v.type() == Type::Int && v.as_int() >= 0) u = v.as_int();
-      else return mismatch(name, v, "BIGINT UNSIGNED");
+      if (v.type() == Type::UInt)
+        u = v.as_uint();
+      else if (v.type() == Type::Int && v.as_int() >= 0)
+        u = v.as_int();
+      else
+        return mismatch(name, v, "BIGINT UNSIGNED");
       append_b64(unscaled_to_bytes(u), out);
       return {};
     }
@@ -316,11 +362,13 @@ result<void> append_value(Sym name, const Value& v, const EncType& t, std::strin
       uint64_t u = v.type() == Type::UInt ? v.as_uint() : static_cast<uint64_t>(v.as_int());
       size_t n = static_cast<size_t>((std::max(t.bits, 1) + 7) / 8);
       std::string b;
-      for (size_t i = 0; i < n; ++i) b.push_back(static_cast<char>(i < 8 ? (u >> (8 * i)) & 0xff : 0));
+      for (size_t i = 0; i < n; ++i)
+        b.push_back(static_cast<char>(i < 8 ? (u >> (8 * i)) & 0xff : 0));
       append_b64(b, out);
       return {};
     }
-    default: break;
+    default:
+      break;
   }
   const std::string_view type = t.type;
   if (type == "boolean" && v.type() != Type::Bool) {
@@ -363,7 +411,8 @@ const std::string* column_type(const SourceMeta* m, Sym name) {
 
 void add_columns(const Object& row, const SourceMeta* meta, std::vector<Column>& cols) {
   for (const Field& f : row.fields()) {
-    auto it = std::find_if(cols.begin(), cols.end(), [&](const Column& c) { return c.name == f.name; });
+    auto it =
+        std::find_if(cols.begin(), cols.end(), [&](const Column& c) { return c.name == f.name; });
     if (it != cols.end()) {
       if (it->type.logical == Logical::None && std::string_view(it->type.type) == "string" &&
           !f.value.is_null() && column_type(meta, f.name) == nullptr) {
@@ -464,7 +513,9 @@ bool key_columns(const Event& e, Object& out) {
   return true;
 }
 
-std::string DebeziumEncoder::default_topic(const Event& e) const { return schema_prefix(server_, e); }
+std::string DebeziumEncoder::default_topic(const Event& e) const {
+  return schema_prefix(server_, e);
+}
 
 bool DebeziumEncoder::encode_key(const Event& e, std::string& out) const {
   Object k;
@@ -507,8 +558,9 @@ result<void> DebeziumEncoder::encode_value(const Event& e, std::string& out) con
   out += row_schema;
   out += ",\"field\":\"after\"},";
   out += kSourceSchema;
-  out += ",{\"type\":\"string\",\"optional\":false,\"field\":\"op\"},"
-         "{\"type\":\"int64\",\"optional\":true,\"field\":\"ts_ms\"},";
+  out +=
+      ",{\"type\":\"string\",\"optional\":false,\"field\":\"op\"},"
+      "{\"type\":\"int64\",\"optional\":true,\"field\":\"ts_ms\"},";
   out += kTxSchema;
   out += "],\"optional\":false,\"name\":";
   json::encode_string(prefix + ".Envelope", out);
@@ -541,15 +593,19 @@ result<void> DebeziumEncoder::encode_value(const Event& e, std::string& out) con
   out += ",\"db\":";
   json::encode_string(meta ? meta->db : "", out);
   out += ",\"table\":";
-  if (meta && !meta->table.empty()) json::encode_string(meta->table, out);
-  else out += "null";
+  if (meta && !meta->table.empty())
+    json::encode_string(meta->table, out);
+  else
+    out += "null";
   out += ",\"position\":";
-  if (e.position.is_null()) out += "null";
-  else json::encode_string(json::encode(e.position), out);
+  if (e.position.is_null())
+    out += "null";
+  else
+    json::encode_string(json::encode(e.position), out);
   out += "},\"op\":\"";
   out += op_code(e.op);
-  out += "\",\"ts_ms\":" + std::to_string(temporal::now_micros() / 1000) +
-         ",\"transaction\":null}}";
+  out +=
+      "\",\"ts_ms\":" + std::to_string(temporal::now_micros() / 1000) + ",\"transaction\":null}}";
   return {};
 }
 

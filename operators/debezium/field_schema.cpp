@@ -96,36 +96,67 @@ void set_source_type(FieldSchema& f, const std::string& type, const Value* param
       f.source_type = "decimal(" + std::to_string(f.precision > 0 ? f.precision : 65) + "," +
                       std::to_string(f.scale) + ")";
       return;
-    case Logical::UIntDecimal: f.source_type = "bigint unsigned"; return;
-    case Logical::VarDecimal: f.source_type = ""; return;
-    case Logical::Date: f.source_type = "date"; return;
-    case Logical::TimeMs: f.source_type = "time(3)"; return;
+    case Logical::UIntDecimal:
+      f.source_type = "bigint unsigned";
+      return;
+    case Logical::VarDecimal:
+      f.source_type = "";
+      return;
+    case Logical::Date:
+      f.source_type = "date";
+      return;
+    case Logical::TimeMs:
+      f.source_type = "time(3)";
+      return;
     case Logical::TimeMicros:
-    case Logical::TimeNanos: f.source_type = "time(6)"; return;
-    case Logical::TsMs: f.source_type = "datetime(3)"; return;
+    case Logical::TimeNanos:
+      f.source_type = "time(6)";
+      return;
+    case Logical::TsMs:
+      f.source_type = "datetime(3)";
+      return;
     case Logical::TsMicros:
-    case Logical::TsNanos: f.source_type = "datetime(6)"; return;
-    case Logical::ZonedTs: f.source_type = "timestamp(6)"; return;
-    case Logical::Json: f.source_type = "json"; return;
+    case Logical::TsNanos:
+      f.source_type = "datetime(6)";
+      return;
+    case Logical::ZonedTs:
+      f.source_type = "timestamp(6)";
+      return;
+    case Logical::Json:
+      f.source_type = "json";
+      return;
     case Logical::Enum:
       f.source_type = "enum(" + quoted_labels(params ? str_member(*params, "allowed") : "") + ")";
       return;
     case Logical::EnumSet:
       f.source_type = "set(" + quoted_labels(params ? str_member(*params, "allowed") : "") + ")";
       return;
-    case Logical::Bits: f.source_type = "bit(" + std::to_string(f.bits) + ")"; return;
-    case Logical::None: break;
+    case Logical::Bits:
+      f.source_type = "bit(" + std::to_string(f.bits) + ")";
+      return;
+    case Logical::None:
+      break;
   }
-  if (type == "int8") f.source_type = "tinyint";
-  else if (type == "int16") f.source_type = "smallint";
-  else if (type == "int32") f.source_type = "int";
-  else if (type == "int64") f.source_type = "bigint";
-  else if (type == "float32") f.source_type = "float";
-  else if (type == "float64") f.source_type = "double";
-  else if (type == "boolean") f.source_type = "boolean";
-  else if (type == "string") f.source_type = "text";
-  else if (type == "bytes") f.source_type = "blob";
-  else f.source_type = "json";
+  if (type == "int8")
+    f.source_type = "tinyint";
+  else if (type == "int16")
+    f.source_type = "smallint";
+  else if (type == "int32")
+    f.source_type = "int";
+  else if (type == "int64")
+    f.source_type = "bigint";
+  else if (type == "float32")
+    f.source_type = "float";
+  else if (type == "float64")
+    f.source_type = "double";
+  else if (type == "boolean")
+    f.source_type = "boolean";
+  else if (type == "string")
+    f.source_type = "text";
+  else if (type == "bytes")
+    f.source_type = "blob";
+  else
+    f.source_type = "json";
 }
 
 error field_error(const FieldSchema& s, const std::string& what) {
@@ -248,7 +279,8 @@ result<FieldSchema> compile_schema(const Value& schema) {
 result<void> apply_schema(const FieldSchema& s, Value& v) {
   if (v.is_null()) return {};
   switch (s.logical) {
-    case Logical::None: break;
+    case Logical::None:
+      break;
     case Logical::Decimal: {
       auto b = bytes_of(s, v);
       if (!b.ok()) return b.err();
@@ -292,7 +324,7 @@ result<void> apply_schema(const FieldSchema& s, Value& v) {
     case Logical::TimeNanos: {
       auto i = int_of(v);
       if (!i) return field_error(s, "expected a time number");
-      int64_t us = s.logical == Logical::TimeMs     ? *i * 1000
+      int64_t us = s.logical == Logical::TimeMs      ? *i * 1000
                    : s.logical == Logical::TimeNanos ? floor_div(*i, 1000)
                                                      : *i;
       v = Value::time(us);
@@ -303,7 +335,7 @@ result<void> apply_schema(const FieldSchema& s, Value& v) {
     case Logical::TsNanos: {
       auto i = int_of(v);
       if (!i) return field_error(s, "expected an epoch timestamp number");
-      int64_t us = s.logical == Logical::TsMs     ? *i * 1000
+      int64_t us = s.logical == Logical::TsMs      ? *i * 1000
                    : s.logical == Logical::TsNanos ? floor_div(*i, 1000)
                                                    : *i;
       v = Value::datetime(us);
@@ -323,7 +355,8 @@ result<void> apply_schema(const FieldSchema& s, Value& v) {
       v = std::move(p).value();
       return {};
     }
-    case Logical::Enum: return {};
+    case Logical::Enum:
+      return {};
     case Logical::EnumSet: {
       if (v.type() != Type::String) return field_error(s, "expected a string");
       const std::string& t = v.as_string();
@@ -396,7 +429,8 @@ result<void> apply_schema(const FieldSchema& s, Value& v) {
       }
       return {};
     }
-    default: return {};
+    default:
+      return {};
   }
 }
 

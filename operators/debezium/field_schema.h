@@ -30,23 +30,37 @@
 namespace sluice::operators::debezium {
 
 enum class Logical : uint8_t {
-  None, Decimal, VarDecimal, Date, TimeMs, TimeMicros, TimeNanos, TsMs, TsMicros, TsNanos,
-  ZonedTs, Json, Enum, EnumSet, Bits, UIntDecimal,
+  None,
+  Decimal,
+  VarDecimal,
+  Date,
+  TimeMs,
+  TimeMicros,
+  TimeNanos,
+  TsMs,
+  TsMicros,
+  TsNanos,
+  ZonedTs,
+  Json,
+  Enum,
+  EnumSet,
+  Bits,
+  UIntDecimal,
 };
 
 enum class Prim : uint8_t { Int, Float, Bool, String, Bytes, Struct, Array, Map, Unknown };
 
 struct FieldSchema {
-  Sym name = 0;      // `field`
+  Sym name = 0;  // `field`
   std::string field;
   Prim prim = Prim::Unknown;
   Logical logical = Logical::None;
   bool optional = true;
   int scale = 0;
-  int precision = 0;  // connect.decimal.precision, 0 when unknown
-  int bits = 0;       // Bits length
-  std::string type_name;   // schema `name` (e.g. "dbserver1.inventory.customers.Value")
-  std::string source_type; // a column type text for SourceMeta::column_types ("decimal(10,2)")
+  int precision = 0;        // connect.decimal.precision, 0 when unknown
+  int bits = 0;             // Bits length
+  std::string type_name;    // schema `name` (e.g. "dbserver1.inventory.customers.Value")
+  std::string source_type;  // a column type text for SourceMeta::column_types ("decimal(10,2)")
   std::vector<FieldSchema> fields;  // Struct
   std::vector<FieldSchema> items;   // Array: one element schema; Map: key, value
 

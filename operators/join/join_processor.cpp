@@ -139,7 +139,6 @@ void JoinProcessor::change(size_t input, const Value& key, Object* row, const Ev
   if (!any) entries_.erase(it);
 }
 
-
 void JoinProcessor::process(size_t input_index, std::vector<Event>& in, std::vector<Event>& out,
                             std::vector<Event>& dead) {
   now_ = temporal::now_micros();

@@ -63,8 +63,8 @@ void KafkaSink::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaq
   const auto id = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(m->_private));
   if (m->err && !(id != 0 && refused_for_good(m->err))) {
     if (self->failed_.fetch_add(1) == 0) {
-      self->first_failure_ = std::string(rd_kafka_err2str(m->err)) + " (topic " +
-                             rd_kafka_topic_name(m->rkt) + ")";
+      self->first_failure_ =
+          std::string(rd_kafka_err2str(m->err)) + " (topic " + rd_kafka_topic_name(m->rkt) + ")";
     }
   } else if (!m->err) {
     self->delivered_.fetch_add(1);

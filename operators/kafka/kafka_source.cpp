@@ -53,8 +53,8 @@ void KafkaSource::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
       if (off >= 0) p.offset = off;
     }
     rd_kafka_assign(rk, parts);
-    log::debug("kafka", "source '" + self->o_.stage + "': assigned " +
-                            std::to_string(parts->cnt) + " partitions");
+    log::debug("kafka", "source '" + self->o_.stage + "': assigned " + std::to_string(parts->cnt) +
+                            " partitions");
   } else {
     rd_kafka_assign(rk, nullptr);
   }
@@ -126,9 +126,9 @@ void KafkaSource::skip(const rd_kafka_message_t* m, const std::string& topic,
     e.row.append(s_topic, Value::string(topic));
     e.row.append(s_partition, Value::int64(m->partition));
     e.row.append(s_offset, Value::int64(m->offset));
-    e.row.append(s_key, m->key ? Value::bytes(std::string(static_cast<const char*>(m->key),
-                                                          m->key_len))
-                               : Value());
+    e.row.append(
+        s_key,
+        m->key ? Value::bytes(std::string(static_cast<const char*>(m->key), m->key_len)) : Value());
     e.row.append(s_value, m->payload ? Value::bytes(std::string(
                                            static_cast<const char*>(m->payload), m->len))
                                      : Value());
@@ -167,7 +167,9 @@ result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
   if (max == 0) return Poll::Data;
   msgs_.resize(max);
   ssize_t n = rd_kafka_consume_batch_queue(queue_, 0, msgs_.data(), max);
-  if (n < 0) return error::transient(std::string("source kafka: ") + rd_kafka_err2str(rd_kafka_last_error()));
+  if (n < 0)
+    return error::transient(std::string("source kafka: ") +
+                            rd_kafka_err2str(rd_kafka_last_error()));
   std::string topic;
   const rd_kafka_topic_t* last_rkt = nullptr;
   int32_t last_partition = -1;

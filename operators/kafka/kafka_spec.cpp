@@ -2,16 +2,16 @@
 
 namespace sluice::operators::kafka {
 
+using dsl::option;
 using dsl::OptionSpec;
 using dsl::OptType;
-using dsl::option;
 
 namespace {
 
 OptionSpec properties() {
   return option("properties", OptType::StringList, false, "",
-             "Extra librdkafka settings as [\"name=value\", ...] (e.g. "
-             "\"security.protocol=SASL_SSL\", \"session.timeout.ms=6000\").");
+                "Extra librdkafka settings as [\"name=value\", ...] (e.g. "
+                "\"security.protocol=SASL_SSL\", \"session.timeout.ms=6000\").");
 }
 
 }  // namespace
@@ -29,12 +29,11 @@ dsl::KindSpec source_spec() {
       "to the dead_letter sink (kind \"decode\", message and position naming topic/partition/"
       "offset, the raw key and value in the row); without dead_letter it is skipped with a "
       "warning (counted). Its offset is committed either way.";
-  OptionSpec format = option("format", OptType::Enum, false, "debezium",
-                          "debezium | json | raw.");
+  OptionSpec format = option("format", OptType::Enum, false, "debezium", "debezium | json | raw.");
   format.enum_values = {"debezium", "json", "raw"};
   OptionSpec start = option("start", OptType::Enum, false, "earliest",
-                         "Where a new group starts on partitions with no committed offset: "
-                         "earliest | latest. A restart always resumes from the checkpoint.");
+                            "Where a new group starts on partitions with no committed offset: "
+                            "earliest | latest. A restart always resumes from the checkpoint.");
   start.enum_values = {"earliest", "latest"};
   OptionSpec on_error = option("on_error", OptType::Enum, false, "",
                                "A message that does not parse: dead_letter (default when "
@@ -68,18 +67,18 @@ dsl::KindSpec sink_spec() {
   OptionSpec format = option("format", OptType::Enum, false, "debezium", "debezium | json.");
   format.enum_values = {"debezium", "json"};
   OptionSpec topic = option("topic", OptType::Expr, false, "SERVER.DB.TABLE",
-                         "Topic per record (an expression, e.g. \"cdc.\" + @table).");
+                            "Topic per record (an expression, e.g. \"cdc.\" + @table).");
   k.options = {
       option("brokers", OptType::String, true, "", "Bootstrap servers, \"host:port,host:port\"."),
       topic,
       format,
       option("key", OptType::StringList, false, "",
-          "Key columns (default: the record key, else the source's primary key)."),
+             "Key columns (default: the record key, else the source's primary key)."),
       option("server", OptType::String, false, "the source stage name",
-          "Logical server name: the SERVER of the default topic and of Debezium schema names."),
+             "Logical server name: the SERVER of the default topic and of Debezium schema names."),
       option("flush_timeout", OptType::Duration, false, "30s",
-          "How long a checkpoint waits for delivery reports before reporting a transient "
-          "error."),
+             "How long a checkpoint waits for delivery reports before reporting a transient "
+             "error."),
       properties(),
   };
   return k;

@@ -23,8 +23,8 @@ class MessageDecoder {
  public:
   MessageDecoder(Format f, std::string stage) : format_(f), stage_(stage), debezium_(stage) {}
   // true: `out` holds an event; false: no event (tombstone, ...). Permanent error: bad message.
-  result<bool> decode(const std::string& topic, const char* key, size_t key_len,
-                      const char* value, size_t value_len, Event& out);
+  result<bool> decode(const std::string& topic, const char* key, size_t key_len, const char* value,
+                      size_t value_len, Event& out);
   // SourceMeta {connector "kafka", name = stage, table = topic} (one per topic).
   const std::shared_ptr<const SourceMeta>& meta(const std::string& topic);
 

@@ -25,7 +25,8 @@ result<PartitionOffsets> PartitionOffsets::decode(const std::string& text) {
     if (line.empty()) continue;
     size_t a = line.find('\t');
     size_t b = a == std::string::npos ? a : line.find('\t', a + 1);
-    if (b == std::string::npos) return error::fatal("kafka source: bad checkpoint line '" + line + "'");
+    if (b == std::string::npos)
+      return error::fatal("kafka source: bad checkpoint line '" + line + "'");
     try {
       o.set(line.substr(0, a), static_cast<int32_t>(std::stol(line.substr(a + 1, b - a - 1))),
             std::stoll(line.substr(b + 1)));

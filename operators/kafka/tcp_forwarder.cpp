@@ -12,8 +12,8 @@
 
 namespace sluice::operators::kafka {
 
-result<void> TcpForwarder::start(const std::string& host, int port,
-                                 const std::string& target_host, int target_port) {
+result<void> TcpForwarder::start(const std::string& host, int port, const std::string& target_host,
+                                 int target_port) {
   target_host_ = target_host;
   target_port_ = target_port;
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

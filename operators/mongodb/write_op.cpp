@@ -17,7 +17,8 @@ std::string WriteOp::to_json() const {
     bson_append_document(&inner, "filter", -1, filter.get());
     if (kind == Kind::Replace) bson_append_document(&inner, "replacement", -1, body.get());
     if (kind == Kind::Update) bson_append_document(&inner, "update", -1, body.get());
-    if (kind != Kind::Delete && kind != Kind::DeleteAll) bson_append_bool(&inner, "upsert", -1, upsert);
+    if (kind != Kind::Delete && kind != Kind::DeleteAll)
+      bson_append_bool(&inner, "upsert", -1, upsert);
   }
   bson_append_document_end(out.get(), &inner);
   return out.canonical_json();

@@ -13,8 +13,8 @@ struct BinlogPosition {
   // The GTID state after the last commit (gtid_state.h): "0-1-42,1-2-7" on MariaDB (the last
   // GTID per domain), "uuid:1-42" on MySQL. Older checkpoints hold the last GTID alone.
   std::string gtid;
-  uint64_t skip_rows = 0;  // row events of the next transaction already delivered
-  uint32_t server = 0;     // @@server_id of the server whose file and pos these are (0: unknown)
+  uint64_t skip_rows = 0;   // row events of the next transaction already delivered
+  uint32_t server = 0;      // @@server_id of the server whose file and pos these are (0: unknown)
   std::string server_uuid;  // its @@server_uuid (MySQL; "" on MariaDB or when unknown)
   bool valid() const { return !file.empty(); }
   std::string text() const { return file + ":" + std::to_string(pos); }

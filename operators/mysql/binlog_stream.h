@@ -42,7 +42,7 @@ struct StreamStats {
   std::atomic<uint64_t> failovers{0};  // resumes on another server by GTID
   std::atomic<uint64_t> zero_dates{0};
   std::atomic<uint64_t> schema_changes{0};
-  std::atomic<uint64_t> truncates{0};  // truncate events emitted
+  std::atomic<uint64_t> truncates{0};                // truncate events emitted
   std::atomic<uint64_t> compressed_events{0};        // MariaDB log_bin_compress events read
   std::atomic<uint64_t> compressed_transactions{0};  // MySQL TRANSACTION_PAYLOAD_EVENTs read
   // Set while the connection is lost and the stream reconnects: since when (steady clock,

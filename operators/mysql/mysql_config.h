@@ -57,7 +57,7 @@ class KeyRules {
 };
 
 struct MySqlConfig {
-  std::string name;  // stage name
+  std::string name;     // stage name
   ConnectOptions conn;  // the first of `hosts`
   // `host = "primary:3306, replica:3307"`: the servers to stream from, in order of preference
   // (a host without a port takes `port`). Resume on another one than the checkpoint's is by

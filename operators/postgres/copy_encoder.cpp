@@ -32,11 +32,20 @@ void append_copy_escaped(std::string_view s, std::string& out) {
     char c = s[i];
     char e = 0;
     switch (c) {
-      case '\\': e = '\\'; break;
-      case '\n': e = 'n'; break;
-      case '\r': e = 'r'; break;
-      case '\t': e = 't'; break;
-      default: continue;
+      case '\\':
+        e = '\\';
+        break;
+      case '\n':
+        e = 'n';
+        break;
+      case '\r':
+        e = 'r';
+        break;
+      case '\t':
+        e = 't';
+        break;
+      default:
+        continue;
     }
     out.append(s.data() + start, i - start);
     out.push_back('\\');
@@ -49,14 +58,23 @@ void append_copy_escaped(std::string_view s, std::string& out) {
 std::string pg_text(const Value& v, ColKind kind) {
   std::string out;
   switch (v.type()) {
-    case Type::Null: return out;
-    case Type::Bool: return kind == ColKind::Json ? (v.as_bool() ? "true" : "false")
-                                                  : (v.as_bool() ? "t" : "f");
-    case Type::Int: append_number(v.as_int(), out); return out;
-    case Type::UInt: append_number(v.as_uint(), out); return out;
-    case Type::Float: format_float(v.as_float(), out); return out;
-    case Type::Decimal: return v.as_decimal().to_string();
-    default: break;
+    case Type::Null:
+      return out;
+    case Type::Bool:
+      return kind == ColKind::Json ? (v.as_bool() ? "true" : "false") : (v.as_bool() ? "t" : "f");
+    case Type::Int:
+      append_number(v.as_int(), out);
+      return out;
+    case Type::UInt:
+      append_number(v.as_uint(), out);
+      return out;
+    case Type::Float:
+      format_float(v.as_float(), out);
+      return out;
+    case Type::Decimal:
+      return v.as_decimal().to_string();
+    default:
+      break;
   }
   if (kind == ColKind::Json) return json::encode(v);
   switch (v.type()) {
@@ -66,10 +84,14 @@ std::string pg_text(const Value& v, ColKind kind) {
     case Type::Bytes:
       if (kind == ColKind::Bytea) break;
       return v.as_string();
-    case Type::Date: return temporal::format_date(v.as_date());
-    case Type::Time: return temporal::format_time(v.as_micros());
-    case Type::DateTime: return temporal::format_datetime(v.as_micros());
-    case Type::Timestamp: return temporal::format_datetime(v.as_micros()) + "Z";
+    case Type::Date:
+      return temporal::format_date(v.as_date());
+    case Type::Time:
+      return temporal::format_time(v.as_micros());
+    case Type::DateTime:
+      return temporal::format_datetime(v.as_micros());
+    case Type::Timestamp:
+      return temporal::format_datetime(v.as_micros()) + "Z";
     case Type::List:
       if (kind == ColKind::TextArray) {
         out.push_back('{');
@@ -80,16 +102,18 @@ std::string pg_text(const Value& v, ColKind kind) {
           if (e.is_null()) {
             out += "NULL";
           } else {
-            append_array_element(e.type() == Type::String ? e.as_string() : pg_text(e, ColKind::Plain),
-                                 out);
+            append_array_element(
+                e.type() == Type::String ? e.as_string() : pg_text(e, ColKind::Plain), out);
           }
         }
         out.push_back('}');
         return out;
       }
       return json::encode(v);
-    case Type::Object: return json::encode(v);
-    default: return v.to_display();
+    case Type::Object:
+      return json::encode(v);
+    default:
+      return v.to_display();
   }
   // bytea hex
   static const char* hex = "0123456789abcdef";
@@ -105,15 +129,21 @@ std::string pg_text(const Value& v, ColKind kind) {
 
 void append_copy_value(const Value& v, ColKind kind, std::string& out) {
   switch (v.type()) {
-    case Type::Null: out += "\\N"; return;
+    case Type::Null:
+      out += "\\N";
+      return;
     case Type::Int:
       if (kind != ColKind::Bool) {
         append_number(v.as_int(), out);
         return;
       }
       break;
-    case Type::UInt: append_number(v.as_uint(), out); return;
-    case Type::Decimal: out += v.as_decimal().to_string(); return;
+    case Type::UInt:
+      append_number(v.as_uint(), out);
+      return;
+    case Type::Decimal:
+      out += v.as_decimal().to_string();
+      return;
     case Type::Bool:
       out += kind == ColKind::Json ? (v.as_bool() ? "true" : "false") : (v.as_bool() ? "t" : "f");
       return;
@@ -138,7 +168,8 @@ void append_copy_value(const Value& v, ColKind kind, std::string& out) {
         return;
       }
       break;
-    default: break;
+    default:
+      break;
   }
   append_copy_escaped(pg_text(v, kind), out);
 }

@@ -13,9 +13,9 @@ namespace sluice::operators::postgres {
 struct PgFailure {
   enum class Kind { Data, Transient, Fenced, Other };
   Kind kind = Kind::Other;
-  bool in_doubt = false;   // the commit's outcome is unknown
-  std::string sqlstate;    // "" when the server sent none
-  std::string message;     // one line, server text (no query, no connection string)
+  bool in_doubt = false;  // the commit's outcome is unknown
+  std::string sqlstate;   // "" when the server sent none
+  std::string message;    // one line, server text (no query, no connection string)
 
   // "SQLSTATE 23505: duplicate key value violates unique constraint \"t_pkey\" ..."
   std::string describe() const;

@@ -20,27 +20,41 @@ std::string_view args_of(std::string_view s) {
 
 std::string pg_type_for_value(Type t) {
   switch (t) {
-    case Type::Null: return "";
-    case Type::Bool: return "boolean";
-    case Type::Int: return "bigint";
-    case Type::UInt: return "numeric(20)";
-    case Type::Float: return "double precision";
-    case Type::Decimal: return "numeric";
-    case Type::String: return "text";
-    case Type::Bytes: return "bytea";
-    case Type::Date: return "date";
-    case Type::Time: return "text";
-    case Type::DateTime: return "timestamp";
-    case Type::Timestamp: return "timestamptz";
+    case Type::Null:
+      return "";
+    case Type::Bool:
+      return "boolean";
+    case Type::Int:
+      return "bigint";
+    case Type::UInt:
+      return "numeric(20)";
+    case Type::Float:
+      return "double precision";
+    case Type::Decimal:
+      return "numeric";
+    case Type::String:
+      return "text";
+    case Type::Bytes:
+      return "bytea";
+    case Type::Date:
+      return "date";
+    case Type::Time:
+      return "text";
+    case Type::DateTime:
+      return "timestamp";
+    case Type::Timestamp:
+      return "timestamptz";
     case Type::Object:
-    case Type::List: return "jsonb";
+    case Type::List:
+      return "jsonb";
   }
   return "text";
 }
 
 std::string pg_type_for_source(std::string_view source_type) {
   std::string s;
-  for (char c : source_type) s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : source_type)
+    s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   std::string_view v = s;
   while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
   bool uns = v.find("unsigned") != std::string_view::npos;
@@ -64,7 +78,8 @@ std::string pg_type_for_source(std::string_view source_type) {
   if (starts_with(v, "json")) return "jsonb";
   if (starts_with(v, "enum")) return "text";
   if (starts_with(v, "set")) return "text[]";
-  if (starts_with(v, "char") || starts_with(v, "varchar") || v.find("text") != std::string_view::npos) {
+  if (starts_with(v, "char") || starts_with(v, "varchar") ||
+      v.find("text") != std::string_view::npos) {
     return "text";
   }
   if (v.find("blob") != std::string_view::npos || starts_with(v, "binary") ||

@@ -104,8 +104,7 @@ void TableFormatter::format(const std::vector<Event>& events, std::string& out) 
     if (e.op == Op::Truncate) {  // no row: one line naming the table; the header stays
       out.append("t TRUNCATE ");
       if (e.source) {
-        out.append(e.source->db.empty() ? e.source->table
-                                        : e.source->db + "." + e.source->table);
+        out.append(e.source->db.empty() ? e.source->table : e.source->db + "." + e.source->table);
       }
       out.push_back('\n');
       continue;

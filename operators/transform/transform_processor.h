@@ -3,8 +3,8 @@
 // kind "require" and the statement's message; an evaluation error (eval_error) with kind
 // "eval" and the error's text. A dead-lettered record carries the row as it was when the
 // failing statement ran (earlier statements applied). A truncate event (Op::Truncate, no row)
-// passes through unchanged: no statement runs on it, not even `where` (docs/mysql.md). Option lines in the block (buffer,
-// dead_letter, ...) are handled by the engine and ignored here.
+// passes through unchanged: no statement runs on it, not even `where` (docs/mysql.md). Option lines
+// in the block (buffer, dead_letter, ...) are handled by the engine and ignored here.
 #pragma once
 #include <memory>
 #include <string>

@@ -75,12 +75,15 @@ BOOST_AUTO_TEST_CASE(check_valid_and_invalid) {
     write_file(dir.file("my.pipe"),
                "pipeline demo {\n"
                "  source mysql db { host = \"h\" user = \"u\" password = env(\"P\")\n"
-               "    server_id = 7 snapshot = never start = " + start + " }\n"
-               "  sink null out from db { }\n"
-               "}\n");
+               "    server_id = 7 snapshot = never start = " +
+                   start +
+                   " }\n"
+                   "  sink null out from db { }\n"
+                   "}\n");
     return run_sluice({"check", dir.file("my.pipe")});
   };
-  for (const char* ok_start : {"earliest", "latest", "\"mysql-bin.000001:4\"", "gtid(\"0-1-42\")"}) {
+  for (const char* ok_start :
+       {"earliest", "latest", "\"mysql-bin.000001:4\"", "gtid(\"0-1-42\")"}) {
     auto r = mysql_start(ok_start);
     BOOST_TEST(r.exit_code == 0, ok_start << ": " << r.err);
   }
@@ -116,7 +119,8 @@ BOOST_AUTO_TEST_CASE(graph_formats) {
 BOOST_AUTO_TEST_CASE(list_prints_registry) {
   auto r = run_sluice({"list"});
   BOOST_TEST(r.exit_code == 0);
-  for (const char* k : {"source file", "source generate", "sink file", "sink stdout", "sink null"}) {
+  for (const char* k :
+       {"source file", "source generate", "sink file", "sink stdout", "sink null"}) {
     BOOST_TEST(r.out.find(k) != std::string::npos, k);
   }
 }

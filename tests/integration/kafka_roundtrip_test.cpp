@@ -77,9 +77,8 @@ std::vector<std::string> pg_table(const std::string& pgdb) {
   for (const auto& c : columns()) {
     sel += (sel.empty() ? "" : ", ") + ("coalesce(" + c.pg_expr + ", '<NULL>')");
   }
-  std::string text = pg().psql("SET TimeZone = 'UTC'; SELECT " + sel +
-                                   " FROM ods.types_t ORDER BY id::numeric;",
-                               pgdb);
+  std::string text = pg().psql(
+      "SET TimeZone = 'UTC'; SELECT " + sel + " FROM ods.types_t ORDER BY id::numeric;", pgdb);
   std::vector<std::string> out;
   std::istringstream in(text);
   for (std::string l; std::getline(in, l);) {
@@ -106,7 +105,8 @@ std::string diff(const std::string& pgdb) {
   auto a = my_table();
   auto b = pg_table(pgdb);
   for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
-    if (a[i] != b[i]) return "row " + std::to_string(i) + ": mysql [" + a[i] + "] pg [" + b[i] + "]";
+    if (a[i] != b[i])
+      return "row " + std::to_string(i) + ": mysql [" + a[i] + "] pg [" + b[i] + "]";
   }
   if (a.size() != b.size()) {
     return "mysql " + std::to_string(a.size()) + " rows, pg " + std::to_string(b.size());
@@ -130,10 +130,14 @@ std::string row_sql(int64_t id) {
   return "(" + n + ", " + std::to_string(id * 7919 % 100000) + "." +
          std::to_string(1000 + id % 9000) + ", '2024-02-" + std::to_string(10 + id % 19) +
          "', '2024-02-29 13:45:59." + std::to_string(100000 + id) + "', '2024-03-01 00:00:0" +
-         std::to_string(id % 10) + ".000001', '" + (id % 3 == 0 ? "a" : id % 3 == 1 ? "b" : "c") +
+         std::to_string(id % 10) + ".000001', '" +
+         (id % 3 == 0   ? "a"
+          : id % 3 == 1 ? "b"
+                        : "c") +
          "', '" + (id % 2 ? "x,z" : "y") + "', '{\"a\":" + n +
          ",\"bb\":[1,2.5,\"x\"],\"ccc\":{\"d\":null}}', UNHEX('00FF" + (id % 2 ? "7F80" : "") +
-         "'), " + (id % 5 == 0 ? "18446744073709551615" : std::to_string(9223372036854775807ULL + id)) +
+         "'), " +
+         (id % 5 == 0 ? "18446744073709551615" : std::to_string(9223372036854775807ULL + id)) +
          ", " + (id % 4 == 0 ? "NULL" : "'note " + n + "'") + ")";
 }
 
@@ -145,22 +149,29 @@ void insert_rows(int64_t from, int64_t to) {
 
 std::string pipe_text(const std::string& brokers, const std::string& dir) {
   return "pipeline my_to_kafka {\n"
-         "  settings { state_dir = \"" + dir + "/p1\"  checkpoint_interval = 500ms }\n"
+         "  settings { state_dir = \"" +
+         dir +
+         "/p1\"  checkpoint_interval = 500ms }\n"
          "  source mysql src {\n"
          "    host = env(\"MYSQL_HOST\")  port = to_int(env(\"MYSQL_PORT\"))\n"
          "    user = env(\"MYSQL_USER\")  password = secret(\"MYSQL_PASSWORD\")\n"
          "    server_id = 5417  database = \"kt\"  tables = [\"types_t\"]  snapshot = initial\n"
          "  }\n"
-         "  sink kafka out from src { brokers = \"" + brokers +
+         "  sink kafka out from src { brokers = \"" +
+         brokers +
          "\"  format = debezium  server = \"kt\" }\n"
          "}\n"
          "pipeline kafka_to_pg {\n"
-         "  settings { state_dir = \"" + dir + "/p2\"  checkpoint_interval = 500ms }\n"
-         "  source kafka kin { brokers = \"" + brokers +
+         "  settings { state_dir = \"" +
+         dir +
+         "/p2\"  checkpoint_interval = 500ms }\n"
+         "  source kafka kin { brokers = \"" +
+         brokers +
          "\"  topics = [\"kt.kt.types_t\"]  group = \"kt-pg\"  format = debezium\n"
          "    properties = [\"session.timeout.ms=6000\", \"heartbeat.interval.ms=500\"] }\n"
          "  sink postgres ods from kin {\n"
-         "    url = env(\"ODS_URL\")  table = \"ods.\" + @table  mode = upsert  create_tables = true\n"
+         "    url = env(\"ODS_URL\")  table = \"ods.\" + @table  mode = upsert  create_tables = "
+         "true\n"
          "    retry { attempts = 10  backoff = exponential(100ms, 2s) }\n"
          "  }\n"
          "}\n";
@@ -187,9 +198,9 @@ BOOST_AUTO_TEST_CASE(mysql_to_kafka_to_postgres_equals_mysql) {
   write_file(pipe, pipe_text(mock.bootstrap(), dir.str()));
   auto start = [&] {
     return std::make_unique<Child>(
-        std::vector<std::string>{"/bin/sh", "-c",
-                                 "exec " + sluice_bin() + " run " + pipe + " 2>>" +
-                                     dir.file("sluice.log")},
+        std::vector<std::string>{
+            "/bin/sh", "-c",
+            "exec " + sluice_bin() + " run " + pipe + " 2>>" + dir.file("sluice.log")},
         pipeline_env(pgdb), dir.str());
   };
   auto log_tail = [&] {
@@ -204,10 +215,11 @@ BOOST_AUTO_TEST_CASE(mysql_to_kafka_to_postgres_equals_mysql) {
 
   // Streaming: inserts, updates (every type), deletes.
   insert_rows(41, 60);
-  my_exec("UPDATE kt.types_t SET amount = amount + 0.0001, e = 'c', s = 'x,y,z', "
-          "j = '{\"a\":0,\"bb\":[],\"ccc\":{\"d\":\"\\\\u00e9\"}}', b = UNHEX('DEADBEEF'), "
-          "big = 18446744073709551614, dt = '1999-12-31 23:59:59.999999', "
-          "ts = '2038-01-19 03:14:07.499999', d = '2024-02-29', note = NULL WHERE id % 7 = 0");
+  my_exec(
+      "UPDATE kt.types_t SET amount = amount + 0.0001, e = 'c', s = 'x,y,z', "
+      "j = '{\"a\":0,\"bb\":[],\"ccc\":{\"d\":\"\\\\u00e9\"}}', b = UNHEX('DEADBEEF'), "
+      "big = 18446744073709551614, dt = '1999-12-31 23:59:59.999999', "
+      "ts = '2038-01-19 03:14:07.499999', d = '2024-02-29', note = NULL WHERE id % 7 = 0");
   my_exec("DELETE FROM kt.types_t WHERE id % 9 = 0");
   d = wait_same(pgdb);
   BOOST_REQUIRE_MESSAGE(d.empty(), "after streaming: " << d << log_tail());

@@ -55,8 +55,8 @@ struct ColumnText {
 inline std::vector<ColumnText> columns_of(const std::string& db, const std::string& table) {
   auto rows = mysql().query(
       "SELECT COLUMN_NAME, DATA_TYPE, IFNULL(DATETIME_PRECISION, 0) FROM "
-      "information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + db + "' AND TABLE_NAME = '" + table +
-      "' ORDER BY ORDINAL_POSITION");
+      "information_schema.COLUMNS WHERE TABLE_SCHEMA = '" +
+      db + "' AND TABLE_NAME = '" + table + "' ORDER BY ORDINAL_POSITION");
   std::vector<ColumnText> out;
   for (auto& r : rows) {
     std::string n = *r[0], type = *r[1];
@@ -101,9 +101,9 @@ inline std::vector<std::string> pg_rows(const std::string& pgdb, const std::stri
   for (auto& c : cols) {
     sel += (sel.empty() ? "" : " || '|' || ") + ("coalesce(" + c.pg_expr + ", '<NULL>')");
   }
-  std::string out = pg().psql("SET TimeZone = 'UTC'; SELECT " + sel + " FROM ods." + table +
-                                  " ORDER BY " + order_by + ";",
-                              pgdb);
+  std::string out = pg().psql(
+      "SET TimeZone = 'UTC'; SELECT " + sel + " FROM ods." + table + " ORDER BY " + order_by + ";",
+      pgdb);
   std::vector<std::string> lines;
   std::istringstream in(out);
   for (std::string l; std::getline(in, l);) {
@@ -122,11 +122,12 @@ inline std::string diff_table(const std::string& db, const std::string& pgdb,
   auto a = my_rows(db, table, cols, cols[0].my_expr);
   auto b = pg_rows(pgdb, table, cols, "\"" + cols[0].name + "\"");
   for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
-    if (a[i] != b[i]) return table + " row " + std::to_string(i) + ": mysql [" + a[i] + "] ods [" + b[i] + "]";
+    if (a[i] != b[i])
+      return table + " row " + std::to_string(i) + ": mysql [" + a[i] + "] ods [" + b[i] + "]";
   }
   if (a.size() != b.size()) {
-    return table + ": mysql " + std::to_string(a.size()) + " rows, ods " + std::to_string(b.size()) +
-           (b.empty() ? "" : " (ods first row: " + b.front() + ")");
+    return table + ": mysql " + std::to_string(a.size()) + " rows, ods " +
+           std::to_string(b.size()) + (b.empty() ? "" : " (ods first row: " + b.front() + ")");
   }
   return "";
 }

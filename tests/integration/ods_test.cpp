@@ -39,21 +39,23 @@ struct Writer {
     std::string amount = amount_buf;
     int64_t id = next_txn++;
     MariaDbServer::exec(m, "START TRANSACTION");
-    my_change(m, "INSERT INTO bank.transactions (id, account_id, amount, currency, kind, status, "
-                 "booked_at, value_date, description, created_at) VALUES (" +
-                     std::to_string(id) + ", " + std::to_string(acc) + ", " + amount +
-                     ", 'EUR', 'transfer', 'pending', '2024-07-01 12:00:00.123456' + INTERVAL " +
-                     std::to_string(id % 100000) + " SECOND, '2024-07-01', " +
-                     (id % 3 == 0 ? std::string("NULL") : "'live " + std::to_string(id) + "'") +
-                     ", '2024-07-01 12:00:00.000001')");
+    my_change(m,
+              "INSERT INTO bank.transactions (id, account_id, amount, currency, kind, status, "
+              "booked_at, value_date, description, created_at) VALUES (" +
+                  std::to_string(id) + ", " + std::to_string(acc) + ", " + amount +
+                  ", 'EUR', 'transfer', 'pending', '2024-07-01 12:00:00.123456' + INTERVAL " +
+                  std::to_string(id % 100000) + " SECOND, '2024-07-01', " +
+                  (id % 3 == 0 ? std::string("NULL") : "'live " + std::to_string(id) + "'") +
+                  ", '2024-07-01 12:00:00.000001')");
     account_changes += my_change(m, "UPDATE bank.accounts SET balance = balance + " + amount +
                                         ", updated_at = '2024-07-01 12:00:00' + INTERVAL " +
-                                        std::to_string(id % 1000000) + " MICROSECOND WHERE id = " +
-                                        std::to_string(acc));
+                                        std::to_string(id % 1000000) +
+                                        " MICROSECOND WHERE id = " + std::to_string(acc));
     MariaDbServer::exec(m, "COMMIT");
     switch (id % 5) {
       case 0:
-        my_change(m, "UPDATE bank.transactions SET status = 'booked' WHERE id = " + std::to_string(id - 3));
+        my_change(m, "UPDATE bank.transactions SET status = 'booked' WHERE id = " +
+                         std::to_string(id - 3));
         break;
       case 1:
         my_change(m, "DELETE FROM bank.transactions WHERE id = " + std::to_string(id - 1));
@@ -88,39 +90,50 @@ BOOST_AUTO_TEST_CASE(snapshot_stream_ddl_dlq_and_pg_restart) {
   run.require_alive();
   BOOST_REQUIRE_MESSAGE(d.empty(), "after the snapshot: " << d);
   // Exact types were created from the MariaDB column types.
-  BOOST_TEST(pg_value(run.pgdb, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
-                                "attrelid = 'ods.accounts'::regclass AND attname = 'balance'") ==
+  BOOST_TEST(pg_value(run.pgdb,
+                      "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+                      "attrelid = 'ods.accounts'::regclass AND attname = 'balance'") ==
              "numeric(18,2)");
-  BOOST_TEST(pg_value(run.pgdb, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
-                                "attrelid = 'ods.customers'::regclass AND attname = 'updated_at'") ==
+  BOOST_TEST(pg_value(run.pgdb,
+                      "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+                      "attrelid = 'ods.customers'::regclass AND attname = 'updated_at'") ==
              "timestamp(6) with time zone");
-  BOOST_TEST(pg_value(run.pgdb, "SELECT count(*) FROM ods.customers WHERE cdc_operation = 'r' AND "
-                                "cdc_timestamp IS NOT NULL AND cdc_position LIKE '%snapshot%'") == "200");
+  BOOST_TEST(pg_value(run.pgdb,
+                      "SELECT count(*) FROM ods.customers WHERE cdc_operation = 'r' AND "
+                      "cdc_timestamp IS NOT NULL AND cdc_position LIKE '%snapshot%'") == "200");
 
   // Streaming inserts / updates / deletes.
   my_exec(sql_file("bank_changes.sql"));
   d = wait_equal("bank", run.pgdb, kBank);
   BOOST_REQUIRE_MESSAGE(d.empty(), "after streaming changes: " << d << run.log_tail());
-  BOOST_TEST(pg_value(run.pgdb, "SELECT cdc_operation || ' ' || balance FROM ods.accounts WHERE id = 900001") ==
-             "c 25000.00");
-  BOOST_TEST(pg_value(run.pgdb, "SELECT count(*) FROM ods.transactions WHERE id IN (1, 2, 3)") == "0");
+  BOOST_TEST(
+      pg_value(run.pgdb,
+               "SELECT cdc_operation || ' ' || balance FROM ods.accounts WHERE id = 900001") ==
+      "c 25000.00");
+  BOOST_TEST(pg_value(run.pgdb, "SELECT count(*) FROM ods.transactions WHERE id IN (1, 2, 3)") ==
+             "0");
 
   // ADD COLUMN mid-stream.
-  my_exec("ALTER TABLE bank.customers ADD COLUMN loyalty_tier ENUM('silver','gold') NULL, "
-          "ADD COLUMN vip_since DATETIME(6) NULL");
-  my_exec("UPDATE bank.customers SET loyalty_tier = 'gold', vip_since = '2024-05-01 10:00:00.000042' "
-          "WHERE id <= 5");
-  my_exec("INSERT INTO bank.customers (id, full_name, segment, created_at, loyalty_tier) VALUES "
-          "(900002, 'Ada New', 'retail', '2024-08-01 00:00:00', 'silver')");
+  my_exec(
+      "ALTER TABLE bank.customers ADD COLUMN loyalty_tier ENUM('silver','gold') NULL, "
+      "ADD COLUMN vip_since DATETIME(6) NULL");
+  my_exec(
+      "UPDATE bank.customers SET loyalty_tier = 'gold', vip_since = '2024-05-01 10:00:00.000042' "
+      "WHERE id <= 5");
+  my_exec(
+      "INSERT INTO bank.customers (id, full_name, segment, created_at, loyalty_tier) VALUES "
+      "(900002, 'Ada New', 'retail', '2024-08-01 00:00:00', 'silver')");
   d = wait_equal("bank", run.pgdb, kBank);
   BOOST_REQUIRE_MESSAGE(d.empty(), "after ADD COLUMN: " << d << run.log_tail());
 
   // A row violating a PostgreSQL constraint is dead-lettered; its neighbours commit.
-  pg_value(run.pgdb, "ALTER TABLE ods.transactions ADD CONSTRAINT amount_limit CHECK (amount < 1000000)");
-  my_exec("INSERT INTO bank.transactions (id, account_id, amount, currency, kind, status, booked_at, "
-          "value_date) VALUES (910001, 1, 10.00, 'EUR', 'fee', 'booked', '2024-08-01', '2024-08-01'), "
-          "(910002, 1, 5000000.00, 'EUR', 'deposit', 'booked', '2024-08-01', '2024-08-01'), "
-          "(910003, 1, 20.00, 'EUR', 'fee', 'booked', '2024-08-01', '2024-08-01')");
+  pg_value(run.pgdb,
+           "ALTER TABLE ods.transactions ADD CONSTRAINT amount_limit CHECK (amount < 1000000)");
+  my_exec(
+      "INSERT INTO bank.transactions (id, account_id, amount, currency, kind, status, booked_at, "
+      "value_date) VALUES (910001, 1, 10.00, 'EUR', 'fee', 'booked', '2024-08-01', '2024-08-01'), "
+      "(910002, 1, 5000000.00, 'EUR', 'deposit', 'booked', '2024-08-01', '2024-08-01'), "
+      "(910003, 1, 20.00, 'EUR', 'fee', 'booked', '2024-08-01', '2024-08-01')");
   std::string dlq = run.dir.file("var/mysql_to_ods/dlq.jsonl");
   for (int i = 0; i < 300 && read_file(dlq).find("910002") == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -168,7 +181,8 @@ BOOST_AUTO_TEST_CASE(kill9_mid_stream_exactly_once) {
     first.signal(SIGTERM);  // a clean checkpoint after the snapshot
     auto r = first.wait(std::chrono::seconds(60));
     BOOST_REQUIRE_EQUAL(r.exit_code, 0);
-    BOOST_TEST_MESSAGE("first run: " << r.err.substr(0, 300) << " ... " << r.err.substr(r.err.size() > 600 ? r.err.size() - 600 : 0));
+    BOOST_TEST_MESSAGE("first run: " << r.err.substr(0, 300) << " ... "
+                                     << r.err.substr(r.err.size() > 600 ? r.err.size() - 600 : 0));
   }
 
   std::string rare_pipe = state.file("rare.pipe");
@@ -181,13 +195,15 @@ BOOST_AUTO_TEST_CASE(kill9_mid_stream_exactly_once) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
       for (int i = 0; i < 20; ++i, ++steps) w.step(300);
-      std::string seq = pg_value(pgdb, "SELECT seq FROM sluice_checkpoints WHERE stage = 'history'");
+      std::string seq =
+          pg_value(pgdb, "SELECT seq FROM sluice_checkpoints WHERE stage = 'history'");
       if (steps >= 200 && seq != seq0) break;
     }
     for (int i = 0; i < 10; ++i) w.step(300);  // some still in flight
     c.signal(SIGKILL);
     auto killed = c.wait(std::chrono::seconds(10));
-    BOOST_TEST_MESSAGE("round " << round << ": killed after " << steps << " steps: " << killed.err.substr(0, 600));
+    BOOST_TEST_MESSAGE("round " << round << ": killed after " << steps
+                                << " steps: " << killed.err.substr(0, 600));
     BOOST_REQUIRE(killed.exit_code == -SIGKILL);
     for (int i = 0; i < 100; ++i) w.step(300);  // changes while sluice is down
   }
@@ -199,11 +215,13 @@ BOOST_AUTO_TEST_CASE(kill9_mid_stream_exactly_once) {
   BOOST_CHECK_MESSAGE(d.empty(), "after kill -9 and restart: " << d);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline &&
-         pg_value(pgdb, "SELECT count(*) FROM ods.account_history") != std::to_string(expected_history)) {
+         pg_value(pgdb, "SELECT count(*) FROM ods.account_history") !=
+             std::to_string(expected_history)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   BOOST_TEST(history_duplicates(pgdb) == "0");
-  BOOST_TEST(pg_value(pgdb, "SELECT count(*) FROM ods.account_history") == std::to_string(expected_history));
+  BOOST_TEST(pg_value(pgdb, "SELECT count(*) FROM ods.account_history") ==
+             std::to_string(expected_history));
   c.signal(SIGTERM);
   auto last = c.wait(std::chrono::seconds(60));
   BOOST_TEST(last.exit_code == 0);
@@ -239,8 +257,9 @@ BOOST_AUTO_TEST_CASE(kill9_before_the_first_checkpoint_then_a_fresh_snapshot) {
     BOOST_REQUIRE(killed.exit_code == -SIGKILL);
   }
   // Delete source rows the killed run had written.
-  std::string ids = pg_value(pgdb, "SELECT string_agg(id::text, ',') FROM (SELECT "
-                                   "id FROM ods.transactions LIMIT 20) t");
+  std::string ids = pg_value(pgdb,
+                             "SELECT string_agg(id::text, ',') FROM (SELECT "
+                             "id FROM ods.transactions LIMIT 20) t");
   while (!ids.empty() && (ids.back() == '\n')) ids.pop_back();
   BOOST_REQUIRE(!ids.empty());
   my_exec("DELETE FROM bank.transactions WHERE id IN (" + ids + ")");
@@ -265,15 +284,17 @@ BOOST_AUTO_TEST_CASE(mks_finance_pipeline) {
   std::string d = wait_equal("mks_finance_dw", run.pgdb, tables);
   run.require_alive();
   BOOST_REQUIRE_MESSAGE(d.empty(), "after the snapshot: " << d);
-  my_exec("UPDATE mks_finance_dw.credit_applications SET status = 'disbursed', decided_at = "
-          "'2024-02-29 23:59:59.999' WHERE application_id <= 10;"
-          "DELETE FROM mks_finance_dw.vehicle_ownership WHERE ownership_id = 7;"
-          "INSERT INTO mks_finance_dw.customers (customer_id, national_id, full_name, risk_grade, "
-          "created_at, monthly_income) VALUES (5000, '99999999999', 'Nurlan Test', 'A', "
-          "'2024-03-01 08:00:00', 1234567890.12)");
+  my_exec(
+      "UPDATE mks_finance_dw.credit_applications SET status = 'disbursed', decided_at = "
+      "'2024-02-29 23:59:59.999' WHERE application_id <= 10;"
+      "DELETE FROM mks_finance_dw.vehicle_ownership WHERE ownership_id = 7;"
+      "INSERT INTO mks_finance_dw.customers (customer_id, national_id, full_name, risk_grade, "
+      "created_at, monthly_income) VALUES (5000, '99999999999', 'Nurlan Test', 'A', "
+      "'2024-03-01 08:00:00', 1234567890.12)");
   d = wait_equal("mks_finance_dw", run.pgdb, tables);
   BOOST_REQUIRE_MESSAGE(d.empty(), "after changes: " << d << run.log_tail());
-  BOOST_TEST(pg_value(run.pgdb, "SELECT cdc_operation FROM ods.customers WHERE customer_id = 5000") == "c");
+  BOOST_TEST(pg_value(run.pgdb,
+                      "SELECT cdc_operation FROM ods.customers WHERE customer_id = 5000") == "c");
   auto r = run.stop();
   BOOST_TEST(r.exit_code == 0);
 }

@@ -39,11 +39,9 @@ bool wait_for(const std::function<bool()>& ok, std::chrono::milliseconds limit) 
 }
 
 int64_t held(const std::string& addr) {
-  return static_cast<int64_t>(
-      runtime::json_number(runtime::json_field(call(addr, "GET", "/pipelines/p/dead-letters"),
-                                               "count")));
+  return static_cast<int64_t>(runtime::json_number(
+      runtime::json_field(call(addr, "GET", "/pipelines/p/dead-letters"), "count")));
 }
-
 
 }  // namespace
 
@@ -58,22 +56,28 @@ BOOST_AUTO_TEST_CASE(dead_letters_replayed_after_the_target_is_fixed) {
   // An unbounded source so the pipeline keeps running; only n <= 70 reaches the sink.
   write_file(dir.file("p.pipe"),
              "pipeline p {\n"
-             "  settings { state_dir = \"" + dir.file("state") + "\" }\n"
-             "  source generate gen {\n"
-             "    rate = 500/s\n"
-             "    fields { n = seq()  label = \"item \" + to_string(n) }\n"
-             "  }\n"
-             "  transform t from gen { where n <= 70 }\n"
-             "  sink postgres out from t {\n"
-             "    url = \"" + pg.url() + "\"\n"
-             "    table = \"items\"\n"
-             "    mode = append\n"
-             "    create_tables = false\n"
-             "    batch { rows = 10  delay = 20ms }\n"
-             "    dead_letter = dlq\n"
-             "  }\n"
-             "  sink file dlq { path = \"" + dir.file("dlq.jsonl") + "\" }\n"
-             "}\n");
+             "  settings { state_dir = \"" +
+                 dir.file("state") +
+                 "\" }\n"
+                 "  source generate gen {\n"
+                 "    rate = 500/s\n"
+                 "    fields { n = seq()  label = \"item \" + to_string(n) }\n"
+                 "  }\n"
+                 "  transform t from gen { where n <= 70 }\n"
+                 "  sink postgres out from t {\n"
+                 "    url = \"" +
+                 pg.url() +
+                 "\"\n"
+                 "    table = \"items\"\n"
+                 "    mode = append\n"
+                 "    create_tables = false\n"
+                 "    batch { rows = 10  delay = 20ms }\n"
+                 "    dead_letter = dlq\n"
+                 "  }\n"
+                 "  sink file dlq { path = \"" +
+                 dir.file("dlq.jsonl") +
+                 "\" }\n"
+                 "}\n");
   const std::string addr = "127.0.0.1:" + std::to_string(free_port());
   Child node({sluice_bin(), "run", dir.file("p.pipe"), "--api", addr});
   auto count = [&] { return pg.psql("SELECT count(*) FROM items"); };
@@ -99,8 +103,8 @@ BOOST_AUTO_TEST_CASE(dead_letters_replayed_after_the_target_is_fixed) {
   BOOST_REQUIRE_EQUAL(pg.psql("ALTER TABLE items DROP CONSTRAINT not_seven"), "");
   Value r = call(addr, "POST", "/pipelines/p/dead-letters/replay?stage=out");
   BOOST_TEST(runtime::json_number(runtime::json_field(r, "replayed")) == 10);
-  BOOST_TEST(runtime::json_number(
-                 runtime::json_field(*runtime::json_field(r, "stages"), "out")) == 10);
+  BOOST_TEST(runtime::json_number(runtime::json_field(*runtime::json_field(r, "stages"), "out")) ==
+             10);
   BOOST_REQUIRE_MESSAGE(wait_for([&] { return count() == "70"; }, 15s), count());
   BOOST_TEST(held(addr) == 0);
   BOOST_TEST(pg.psql("SELECT count(DISTINCT n), min(n), max(n), sum(n) FROM items") ==

@@ -19,7 +19,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-
 // Every sample of a Prometheus text page; fails on a malformed line.
 std::map<std::string, double> scrape(const std::string& addr) {
   auto r = runtime::http_request(addr, "GET", "/metrics");

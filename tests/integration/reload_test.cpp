@@ -2,8 +2,8 @@
 // is reloaded several times (through the watched file and the control endpoint); every key
 // reaches the file sink exactly once, each pause is under 1 s, an invalid file is reported
 // with the `check` diagnostics and the graph keeps running.
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <regex>
 #include <thread>
@@ -22,8 +22,10 @@ std::string pipeline(const std::string& out, const std::string& transform,
   return "pipeline live {\n"
          "  settings { checkpoint_interval = 200ms }\n"
          "  source generate gen { count = 80000  rate = 10000/s  fields { n = seq() } }\n"
-         "  transform t from gen { " + transform + " }\n" + extra_stage +
-         "  sink file out from " + sink_from + " { path = \"" + out + "\" " + sink_opts + " }\n"
+         "  transform t from gen { " +
+         transform + " }\n" + extra_stage + "  sink file out from " + sink_from + " { path = \"" +
+         out + "\" " + sink_opts +
+         " }\n"
          "}\n";
 }
 
@@ -88,7 +90,7 @@ BOOST_AUTO_TEST_CASE(watch_and_endpoint_reloads_under_load_keep_every_key_once) 
       node, [](const std::string& e) { return e.find("is invalid") != std::string::npos; }));
   err = read_file(node.err_path());
   BOOST_TEST(err.find(pipe + ":4:") != std::string::npos);  // FILE:LINE:COL
-  BOOST_TEST(err.find("^") != std::string::npos);          // the caret line
+  BOOST_TEST(err.find("^") != std::string::npos);           // the caret line
   BOOST_TEST(count_of(err, "reload of live:") == 1u);
 
   // 3. watch: a stage is added

@@ -11,20 +11,28 @@ using namespace sluice::test;
 using namespace std::chrono_literals;
 
 namespace {
-std::string gen_pipeline(const TempDir& dir, const std::string& gen_opts, const std::string& transform = "",
-                         const std::string& extra = "") {
+std::string gen_pipeline(const TempDir& dir, const std::string& gen_opts,
+                         const std::string& transform = "", const std::string& extra = "") {
   return "pipeline p {\n"
-         "  settings { state_dir = \"" + dir.file("state") + "\"  checkpoint_interval = 200ms }\n"
-         "  source generate gen {\n    " + gen_opts + "\n    fields { n = seq()  name = \"user-\" + to_string(seq()) }\n  }\n"
-         "  transform t from gen {\n    set doubled = n * 2\n    " + transform + "\n  }\n"
-         "  sink file out from t { path = \"" + dir.file("out.jsonl") + "\" }\n" + extra + "}\n";
+         "  settings { state_dir = \"" +
+         dir.file("state") +
+         "\"  checkpoint_interval = 200ms }\n"
+         "  source generate gen {\n    " +
+         gen_opts +
+         "\n    fields { n = seq()  name = \"user-\" + to_string(seq()) }\n  }\n"
+         "  transform t from gen {\n    set doubled = n * 2\n    " +
+         transform +
+         "\n  }\n"
+         "  sink file out from t { path = \"" +
+         dir.file("out.jsonl") + "\" }\n" + extra + "}\n";
 }
 
 void expect_contiguous(const std::vector<int64_t>& ns, int64_t from, int64_t to) {
   BOOST_REQUIRE_EQUAL(ns.size(), static_cast<size_t>(to - from + 1));
   for (size_t i = 0; i < ns.size(); ++i) {
     if (ns[i] != from + static_cast<int64_t>(i)) {
-      BOOST_FAIL("record " << i << " is " << ns[i] << ", expected " << from + static_cast<int64_t>(i));
+      BOOST_FAIL("record " << i << " is " << ns[i] << ", expected "
+                           << from + static_cast<int64_t>(i));
     }
   }
 }
@@ -128,9 +136,12 @@ BOOST_AUTO_TEST_CASE(stage_that_throws_is_restarted_and_sink_is_exactly_once) {
 
 BOOST_AUTO_TEST_CASE(dead_letters_carry_stage_error_and_position) {
   TempDir dir;
-  write_file(dir.file("p.pipe"),
-             gen_pipeline(dir, "count = 1000", "require n % 10 != 0 else \"n must not be a multiple of ten\"\n    dead_letter = dlq",
-                          "  sink file dlq { path = \"" + dir.file("dlq.jsonl") + "\" }\n"));
+  write_file(
+      dir.file("p.pipe"),
+      gen_pipeline(
+          dir, "count = 1000",
+          "require n % 10 != 0 else \"n must not be a multiple of ten\"\n    dead_letter = dlq",
+          "  sink file dlq { path = \"" + dir.file("dlq.jsonl") + "\" }\n"));
   auto r = run_sluice({"run", dir.file("p.pipe")});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   BOOST_TEST(read_lines(dir.file("out.jsonl")).size() == 900u);
@@ -151,7 +162,8 @@ BOOST_AUTO_TEST_CASE(dead_letters_carry_stage_error_and_position) {
 
 BOOST_AUTO_TEST_CASE(failure_without_dead_letter_exits_3) {
   TempDir dir;
-  write_file(dir.file("p.pipe"), gen_pipeline(dir, "count = 100", "require n < 50 else \"too big\""));
+  write_file(dir.file("p.pipe"),
+             gen_pipeline(dir, "count = 100", "require n < 50 else \"too big\""));
   auto r = run_sluice({"run", dir.file("p.pipe")});
   BOOST_TEST(r.exit_code == 3, r.err);
   BOOST_TEST(r.err.find("too big") != std::string::npos, r.err);
@@ -160,11 +172,15 @@ BOOST_AUTO_TEST_CASE(failure_without_dead_letter_exits_3) {
 BOOST_AUTO_TEST_CASE(secrets_never_printed) {
   TempDir dir;
   const std::string secret = "s3cr3t-Vx9-hunter2";
-  std::string text = "pipeline p {\n"
-                     "  settings { state_dir = \"" + dir.file("state") + "\" }\n"
-                     "  source generate gen { count = 10  fields { n = seq() } }\n"
-                     "  sink file out from gen { path = \"/proc/sluice-no-such-dir/\" + secret(\"SLUICE_TEST_SECRET\") }\n"
-                     "}\n";
+  std::string text =
+      "pipeline p {\n"
+      "  settings { state_dir = \"" +
+      dir.file("state") +
+      "\" }\n"
+      "  source generate gen { count = 10  fields { n = seq() } }\n"
+      "  sink file out from gen { path = \"/proc/sluice-no-such-dir/\" + "
+      "secret(\"SLUICE_TEST_SECRET\") }\n"
+      "}\n";
   write_file(dir.file("p.pipe"), text);
   std::vector<std::string> env{"SLUICE_TEST_SECRET=" + secret};
   auto run = run_sluice({"run", dir.file("p.pipe")}, env);
@@ -186,16 +202,20 @@ BOOST_AUTO_TEST_CASE(memory_bounded_under_rate_limit) {
   TempDir dir;
   write_file(dir.file("p.pipe"),
              "pipeline p {\n"
-             "  settings { state_dir = \"" + dir.file("state") + "\" }\n"
-             "  source generate gen { count = 3000000  fields { n = seq()  name = \"customer-\" + to_string(seq()) } }\n"
-             "  transform t from gen { set m = n + 1\n  rate_limit = 750000/s }\n"
-             "  sink null out from t { }\n"
-             "}\n");
+             "  settings { state_dir = \"" +
+                 dir.file("state") +
+                 "\" }\n"
+                 "  source generate gen { count = 3000000  fields { n = seq()  name = "
+                 "\"customer-\" + to_string(seq()) } }\n"
+                 "  transform t from gen { set m = n + 1\n  rate_limit = 750000/s }\n"
+                 "  sink null out from t { }\n"
+                 "}\n");
   auto start = std::chrono::steady_clock::now();
   auto r = run_sluice({"run", dir.file("p.pipe")});
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  BOOST_TEST_MESSAGE("3M records, rate_limit 750000/s: " << secs << " s, peak RSS " << r.max_rss_kb / 1024 << " MB");
+  BOOST_TEST_MESSAGE("3M records, rate_limit 750000/s: " << secs << " s, peak RSS "
+                                                         << r.max_rss_kb / 1024 << " MB");
   BOOST_TEST(secs >= 3.5);  // the limit really applied
   BOOST_TEST(r.max_rss_kb < 200 * 1024);
 }
@@ -205,10 +225,16 @@ BOOST_AUTO_TEST_CASE(exit_when_idle_with_following_file_source) {
   write_file(dir.file("in.jsonl"), "{\"a\": 1}\n{\"a\": 2}\n{\"a\": 3.50}\n");
   write_file(dir.file("p.pipe"),
              "pipeline p {\n"
-             "  settings { state_dir = \"" + dir.file("state") + "\" }\n"
-             "  source file in { path = \"" + dir.file("in.jsonl") + "\"  follow = true }\n"
-             "  sink file out from in { path = \"" + dir.file("out.jsonl") + "\" }\n"
-             "}\n");
+             "  settings { state_dir = \"" +
+                 dir.file("state") +
+                 "\" }\n"
+                 "  source file in { path = \"" +
+                 dir.file("in.jsonl") +
+                 "\"  follow = true }\n"
+                 "  sink file out from in { path = \"" +
+                 dir.file("out.jsonl") +
+                 "\" }\n"
+                 "}\n");
   auto start = std::chrono::steady_clock::now();
   auto r = run_sluice({"run", dir.file("p.pipe"), "--exit-when-idle", "1s"}, {}, "", 60s);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -126,8 +126,8 @@ class KafkaMock {
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap().c_str(), err, sizeof(err));
     if (type == RD_KAFKA_CONSUMER) {
-      rd_kafka_conf_set(conf, "group.id", group.empty() ? "sluice-test-reader" : group.c_str(),
-                        err, sizeof(err));
+      rd_kafka_conf_set(conf, "group.id", group.empty() ? "sluice-test-reader" : group.c_str(), err,
+                        sizeof(err));
       rd_kafka_conf_set(conf, "enable.auto.commit", "false", err, sizeof(err));
     } else {
       rd_kafka_conf_set(conf, "linger.ms", "1", err, sizeof(err));

@@ -40,10 +40,12 @@ class MariaDbServer {
     datadir_ = dir_ + "/data";
     socket_ = dir_ + "/mysqld.sock";
     port_ = sluice::test::free_port();
-    std::string install = "/usr/bin/mariadb-install-db --no-defaults --user=root --datadir=" +
-                          datadir_ + " --auth-root-authentication-method=normal --skip-test-db" +
-                          " > " + dir_ + "/install.log 2>&1";
-    if (std::system(install.c_str()) != 0) throw std::runtime_error("mariadb-install-db failed: " + dir_);
+    std::string install =
+        "/usr/bin/mariadb-install-db --no-defaults --user=root --datadir=" + datadir_ +
+        " --auth-root-authentication-method=normal --skip-test-db" + " > " + dir_ +
+        "/install.log 2>&1";
+    if (std::system(install.c_str()) != 0)
+      throw std::runtime_error("mariadb-install-db failed: " + dir_);
     args_ = {"/usr/sbin/mariadbd",
              "--no-defaults",
              "--user=root",
@@ -143,8 +145,8 @@ class MariaDbServer {
     unsigned int timeout = 10;
     mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
     mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-    if (!mysql_real_connect(m, "127.0.0.1", user.c_str(), password.c_str(), nullptr, port_,
-                            nullptr, CLIENT_MULTI_STATEMENTS)) {
+    if (!mysql_real_connect(m, "127.0.0.1", user.c_str(), password.c_str(), nullptr, port_, nullptr,
+                            CLIENT_MULTI_STATEMENTS)) {
       std::string e = mysql_error(m);
       mysql_close(m);
       throw std::runtime_error("connect: " + e);
@@ -165,7 +167,8 @@ class MariaDbServer {
       MYSQL_RES* r = mysql_store_result(m);
       if (r) mysql_free_result(r);
     } while (mysql_next_result(m) == 0);
-    if (mysql_errno(m) != 0) throw std::runtime_error("query failed: " + std::string(mysql_error(m)));
+    if (mysql_errno(m) != 0)
+      throw std::runtime_error("query failed: " + std::string(mysql_error(m)));
   }
 
   using Row = std::vector<std::optional<std::string>>;
@@ -185,8 +188,10 @@ class MariaDbServer {
       unsigned long* lens = mysql_fetch_lengths(r);
       Row out;
       for (unsigned i = 0; i < n; ++i) {
-        if (row[i]) out.emplace_back(std::string(row[i], lens[i]));
-        else out.emplace_back(std::nullopt);
+        if (row[i])
+          out.emplace_back(std::string(row[i], lens[i]));
+        else
+          out.emplace_back(std::nullopt);
       }
       rows.push_back(std::move(out));
     }

@@ -59,7 +59,8 @@ class PostgresServer {
   void stop() {
     if (!running_) return;
     running_ = false;
-    (void)std::system((pg("pg_ctl") + " -D " + data_ + " -m fast -w stop > /dev/null 2>&1").c_str());
+    (void)std::system(
+        (pg("pg_ctl") + " -D " + data_ + " -m fast -w stop > /dev/null 2>&1").c_str());
   }
 
   void restart() {

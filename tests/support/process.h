@@ -69,9 +69,10 @@ class Child {
   Child(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
         const std::string& cwd = "") {
     static int counter = 0;
-    std::string base = (std::filesystem::temp_directory_path() /
-                        ("sluice-proc-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
-                           .string();
+    std::string base =
+        (std::filesystem::temp_directory_path() /
+         ("sluice-proc-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+            .string();
     out_path_ = base + ".out";
     err_path_ = base + ".err";
     pid_ = ::fork();
@@ -138,8 +139,8 @@ class Child {
   std::string out_path_, err_path_;
 };
 
-inline ProcResult run_sluice(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
-                             const std::string& cwd = "",
+inline ProcResult run_sluice(const std::vector<std::string>& args,
+                             const std::vector<std::string>& env = {}, const std::string& cwd = "",
                              std::chrono::milliseconds timeout = std::chrono::minutes(5)) {
   std::vector<std::string> argv{sluice_bin()};
   argv.insert(argv.end(), args.begin(), args.end());

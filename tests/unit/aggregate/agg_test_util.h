@@ -71,7 +71,8 @@ inline Stage stage_from(const std::string& text, const std::string& name) {
 inline Stage make_agg(const std::string& body) {
   return stage_from(
       "pipeline p {\n  source test core { }\n"
-      "  aggregate agg from core {\n" + body + "\n  }\n  sink test out from agg { }\n}\n",
+      "  aggregate agg from core {\n" +
+          body + "\n  }\n  sink test out from agg { }\n}\n",
       "agg");
 }
 

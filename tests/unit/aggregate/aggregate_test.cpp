@@ -84,17 +84,19 @@ BOOST_AUTO_TEST_CASE(min_max_distinct_set_retraction_sequence) {
       "group by g\n lo = min(x)\n hi = max(x)\n kinds = count_distinct(t)\n"
       " types = collect_set(t)");
   check_lines(
-      run(*s.proc, {ins(R"({"id":1,"g":1,"x":5,"t":"b"})"), ins(R"({"id":2,"g":1,"x":3,"t":"a"})"),
-                    ins(R"({"id":3,"g":1,"x":9,"t":"a"})"), ins(R"({"id":4,"g":1,"x":3,"t":null})")}),
+      run(*s.proc,
+          {ins(R"({"id":1,"g":1,"x":5,"t":"b"})"), ins(R"({"id":2,"g":1,"x":3,"t":"a"})"),
+           ins(R"({"id":3,"g":1,"x":9,"t":"a"})"), ins(R"({"id":4,"g":1,"x":3,"t":null})")}),
       {R"(c {"g":1,"lo":3,"hi":9,"kinds":2,"types":["a","b"]})"});
   // One of the two 3s goes: min stays 3; one "a" goes: still two kinds. No change: no event.
   check_lines(run(*s.proc, {del(R"({"id":2,"g":1,"x":3,"t":"a"})")}), {});
   check_lines(run(*s.proc, {del(R"({"id":4,"g":1,"x":3,"t":null})")}),
               {R"(u {"g":1,"lo":5,"hi":9,"kinds":2,"types":["a","b"]} <- )"
                R"({"g":1,"lo":3,"hi":9,"kinds":2,"types":["a","b"]})"});
-  check_lines(run(*s.proc, {upd(R"({"id":3,"g":1,"x":9,"t":"a"})", R"({"id":3,"g":1,"x":4,"t":"b"})")}),
-              {R"(u {"g":1,"lo":4,"hi":5,"kinds":1,"types":["b"]} <- )"
-               R"({"g":1,"lo":5,"hi":9,"kinds":2,"types":["a","b"]})"});
+  check_lines(
+      run(*s.proc, {upd(R"({"id":3,"g":1,"x":9,"t":"a"})", R"({"id":3,"g":1,"x":4,"t":"b"})")}),
+      {R"(u {"g":1,"lo":4,"hi":5,"kinds":1,"types":["b"]} <- )"
+       R"({"g":1,"lo":5,"hi":9,"kinds":2,"types":["a","b"]})"});
 }
 
 BOOST_AUTO_TEST_CASE(first_last_collect_list_follow_arrival_order) {
@@ -103,11 +105,13 @@ BOOST_AUTO_TEST_CASE(first_last_collect_list_follow_arrival_order) {
                             ins(R"({"id":3,"g":1,"t":"x"})")}),
               {R"(c {"g":1,"f":"x","l":"x","all":["x","y","x"]})"});
   // Deleting row 1 (not row 3, which has the same value) makes "y" first.
-  check_lines(run(*s.proc, {del(R"({"id":1,"g":1,"t":"x"})")}),
-              {R"(u {"g":1,"f":"y","l":"x","all":["y","x"]} <- {"g":1,"f":"x","l":"x","all":["x","y","x"]})"});
+  check_lines(
+      run(*s.proc, {del(R"({"id":1,"g":1,"t":"x"})")}),
+      {R"(u {"g":1,"f":"y","l":"x","all":["y","x"]} <- {"g":1,"f":"x","l":"x","all":["x","y","x"]})"});
   // An update moves the row to the end.
-  check_lines(run(*s.proc, {upd(R"({"id":2,"g":1,"t":"y"})", R"({"id":2,"g":1,"t":"z"})")}),
-              {R"(u {"g":1,"f":"x","l":"z","all":["x","z"]} <- {"g":1,"f":"y","l":"x","all":["y","x"]})"});
+  check_lines(
+      run(*s.proc, {upd(R"({"id":2,"g":1,"t":"y"})", R"({"id":2,"g":1,"t":"z"})")}),
+      {R"(u {"g":1,"f":"x","l":"z","all":["x","z"]} <- {"g":1,"f":"y","l":"x","all":["y","x"]})"});
 }
 
 BOOST_AUTO_TEST_CASE(changes_in_one_batch_coalesce) {
@@ -188,8 +192,7 @@ BOOST_AUTO_TEST_CASE(errors_go_to_dead_letters_and_leave_state_alone) {
   run(*d.proc,
       {ins(R"({"id":1,"g":1,"x":)" + std::string(76, '9') + "}"), ins(R"({"id":2,"g":2,"x":5})")});
   std::string st = d.proc->checkpoint_state();
-  auto o2 = run(*d.proc, {upd(R"({"id":2,"g":2,"x":5})",
-                              R"({"id":2,"g":1,"x":1.0})")});
+  auto o2 = run(*d.proc, {upd(R"({"id":2,"g":2,"x":5})", R"({"id":2,"g":1,"x":1.0})")});
   BOOST_CHECK(o2.out.empty());
   BOOST_CHECK_EQUAL(o2.dead.size(), 1u);
   BOOST_CHECK_EQUAL(d.proc->checkpoint_state(), st);
@@ -247,10 +250,9 @@ BOOST_AUTO_TEST_CASE(state_round_trip) {
       " f = first(t)\n l = last(t)\n all = collect_list(t)\n fl = sum(w)");
   std::vector<Event> in;
   for (int i = 0; i < 50; ++i) {
-    Event e = ins(R"({"id":)" + std::to_string(i) + R"(,"customer_id":)" +
-                  std::to_string(i % 7) + R"(,"balance":)" + std::to_string(i) + ".0" +
-                  std::to_string(i % 10) + R"(,"t":")" + std::string(1, char('a' + i % 4)) +
-                  R"(","w":0.1e0})");
+    Event e = ins(R"({"id":)" + std::to_string(i) + R"(,"customer_id":)" + std::to_string(i % 7) +
+                  R"(,"balance":)" + std::to_string(i) + ".0" + std::to_string(i % 10) +
+                  R"(,"t":")" + std::string(1, char('a' + i % 4)) + R"(","w":0.1e0})");
     e.row.set(intern("opened"), Value::date(18000 + i));
     e.row.set(intern("w"), Value::float64(0.1 * i));
     if (i % 5 == 0) e.row.set(intern("t"), Value::bytes(std::string("\0\x01;:", 4)));

@@ -17,8 +17,7 @@ Stage join3(const std::string& body) {
       "  source test account_summary { }\n"
       "  source test txn_summary { }\n"
       "  join j from customers_t, account_summary, txn_summary on customer_id {\n" +
-          body +
-          "\n  }\n  sink test out from j { }\n}\n",
+          body + "\n  }\n  sink test out from j { }\n}\n",
       "j");
 }
 
@@ -42,19 +41,22 @@ BOOST_AUTO_TEST_CASE(three_inputs_first_drives_missing_sides_null) {
   check_lines(run(p, {ins(R"({"customer_id":1,"total":10.50})")}, 1), {});
   check_lines(run(p, {ins(R"({"customer_id":1,"n":3})")}, 2), {});
   // The first input arrives: the merged row, with both other sides.
-  auto o = run(p, {ins(R"({"customer_id":1,"name":"Ann"})"),
-                   ins(R"({"customer_id":2,"name":"Bob"})")}, 0);
+  auto o = run(
+      p, {ins(R"({"customer_id":1,"name":"Ann"})"), ins(R"({"customer_id":2,"name":"Bob"})")}, 0);
   check_lines(o, {R"(c {"id":1,"name":"Ann","total":10.50,"n":3})",
                   R"(c {"id":2,"name":"Bob","total":null,"n":null})"});
   BOOST_CHECK(o.out[0].key == Value::int64(1));
   // A change on another input updates the merged row.
-  check_lines(run(p, {upd(R"({"customer_id":2,"total":1})", R"({"customer_id":2,"total":5})")}, 1),
-              {R"(u {"id":2,"name":"Bob","total":5,"n":null} <- {"id":2,"name":"Bob","total":null,"n":null})"});
+  check_lines(
+      run(p, {upd(R"({"customer_id":2,"total":1})", R"({"customer_id":2,"total":5})")}, 1),
+      {R"(u {"id":2,"name":"Bob","total":5,"n":null} <- {"id":2,"name":"Bob","total":null,"n":null})"});
   // A delete on a non-first input: that side reads null again.
-  check_lines(run(p, {del(R"({"customer_id":1,"n":3})")}, 2),
-              {R"(u {"id":1,"name":"Ann","total":10.50,"n":null} <- {"id":1,"name":"Ann","total":10.50,"n":3})"});
+  check_lines(
+      run(p, {del(R"({"customer_id":1,"n":3})")}, 2),
+      {R"(u {"id":1,"name":"Ann","total":10.50,"n":null} <- {"id":1,"name":"Ann","total":10.50,"n":3})"});
   // An unchanged result emits nothing.
-  check_lines(run(p, {upd(R"({"customer_id":1,"n":3,"x":1})", R"({"customer_id":1,"x":2})")}, 2), {});
+  check_lines(run(p, {upd(R"({"customer_id":1,"n":3,"x":1})", R"({"customer_id":1,"x":2})")}, 2),
+              {});
   // The first input deletes the key: a delete with the last output.
   check_lines(run(p, {del(R"({"customer_id":1,"name":"Ann"})")}, 0),
               {R"(d {"id":1,"name":"Ann","total":10.50,"n":null})"});
@@ -67,14 +69,17 @@ BOOST_AUTO_TEST_CASE(key_change_moves_the_row) {
   Stage s = join3(kSelect);
   Processor& p = *s.proc;
   run(p, {ins(R"({"customer_id":1,"name":"Ann"})"), ins(R"({"customer_id":2,"name":"Bob"})")}, 0);
-  check_lines(run(p, {ins(R"({"customer_id":1,"total":7})")}, 1),
-              {R"(u {"id":1,"name":"Ann","total":7,"n":null} <- {"id":1,"name":"Ann","total":null,"n":null})"});
-  check_lines(run(p, {upd(R"({"customer_id":1,"total":7})", R"({"customer_id":2,"total":7})")}, 1),
-              {R"(u {"id":1,"name":"Ann","total":null,"n":null} <- {"id":1,"name":"Ann","total":7,"n":null})",
-               R"(u {"id":2,"name":"Bob","total":7,"n":null} <- {"id":2,"name":"Bob","total":null,"n":null})"});
-  check_lines(run(p, {upd(R"({"customer_id":2,"name":"Bob"})", R"({"customer_id":3,"name":"Bob"})")}, 0),
-              {R"(d {"id":2,"name":"Bob","total":7,"n":null})",
-               R"(c {"id":3,"name":"Bob","total":null,"n":null})"});
+  check_lines(
+      run(p, {ins(R"({"customer_id":1,"total":7})")}, 1),
+      {R"(u {"id":1,"name":"Ann","total":7,"n":null} <- {"id":1,"name":"Ann","total":null,"n":null})"});
+  check_lines(
+      run(p, {upd(R"({"customer_id":1,"total":7})", R"({"customer_id":2,"total":7})")}, 1),
+      {R"(u {"id":1,"name":"Ann","total":null,"n":null} <- {"id":1,"name":"Ann","total":7,"n":null})",
+       R"(u {"id":2,"name":"Bob","total":7,"n":null} <- {"id":2,"name":"Bob","total":null,"n":null})"});
+  check_lines(
+      run(p, {upd(R"({"customer_id":2,"name":"Bob"})", R"({"customer_id":3,"name":"Bob"})")}, 0),
+      {R"(d {"id":2,"name":"Bob","total":7,"n":null})",
+       R"(c {"id":3,"name":"Bob","total":null,"n":null})"});
 }
 
 BOOST_AUTO_TEST_CASE(where_set_and_errors) {
@@ -114,8 +119,10 @@ BOOST_AUTO_TEST_CASE(state_round_trip) {
   BOOST_REQUIRE(q->open(state).ok());
   BOOST_CHECK_EQUAL(q->checkpoint_state(), state);
   BOOST_CHECK_EQUAL(dynamic_cast<operators::join::JoinProcessor&>(*q).key_count(), 31u);
-  auto a = run(p, {del(R"({"customer_id":4,"name":"c4"})"), ins(R"({"customer_id":100,"name":"z"})")}, 0);
-  auto b = run(*q, {del(R"({"customer_id":4,"name":"c4"})"), ins(R"({"customer_id":100,"name":"z"})")}, 0);
+  auto a = run(
+      p, {del(R"({"customer_id":4,"name":"c4"})"), ins(R"({"customer_id":100,"name":"z"})")}, 0);
+  auto b = run(
+      *q, {del(R"({"customer_id":4,"name":"c4"})"), ins(R"({"customer_id":100,"name":"z"})")}, 0);
   auto la = a.lines(), lb = b.lines();
   BOOST_CHECK_EQUAL(la.size(), 2u);
   BOOST_CHECK_EQUAL_COLLECTIONS(la.begin(), la.end(), lb.begin(), lb.end());

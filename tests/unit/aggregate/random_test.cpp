@@ -50,7 +50,8 @@ Object brute_group(const Value& cust, std::vector<const Row*> rows) {
   o.append(intern("n"), Value::int64(static_cast<int64_t>(rows.size())));
   o.append(intern("nb"), Value::int64(nb));
   o.append(intern("total"), nb ? Value::decimal(*total.rescale(2)) : Value());
-  o.append(intern("mean"), nb ? Value::decimal(*total.rescale(2)->div(Decimal(nb, 0), 6)) : Value());
+  o.append(intern("mean"),
+           nb ? Value::decimal(*total.rescale(2)->div(Decimal(nb, 0), 6)) : Value());
   o.append(intern("lo"), lo ? *lo : Value());
   o.append(intern("hi"), hi ? *hi : Value());
   o.append(intern("kinds"), Value::int64(static_cast<int64_t>(types.size())));
@@ -108,11 +109,21 @@ BOOST_AUTO_TEST_CASE(randomized_changelog_equals_brute_force) {
           e.has_before = true;
           e.row = it->second.obj;
           switch (rnd(0, 4)) {  // change one or all fields (incl. the group key)
-            case 0: e.row = random_row(it->first); break;
-            case 1: e.row.set(kCust, Value::int64(rnd(1, 8))); break;
-            case 2: e.row.set(kBal, Value::decimal(Decimal(rnd(-500, 5000), 2))); break;
-            case 3: e.row.set(kStatus, Value::string(rnd(0, 1) ? "closed" : "open")); break;
-            default: e.row.set(kType, Value::string(types[rnd(0, 2)])); break;
+            case 0:
+              e.row = random_row(it->first);
+              break;
+            case 1:
+              e.row.set(kCust, Value::int64(rnd(1, 8)));
+              break;
+            case 2:
+              e.row.set(kBal, Value::decimal(Decimal(rnd(-500, 5000), 2)));
+              break;
+            case 3:
+              e.row.set(kStatus, Value::string(rnd(0, 1) ? "closed" : "open"));
+              break;
+            default:
+              e.row.set(kType, Value::string(types[rnd(0, 2)]));
+              break;
           }
           it->second = Row{e.row, ++clock};
         } else {
@@ -170,7 +181,7 @@ BOOST_AUTO_TEST_CASE(randomized_changelog_equals_brute_force) {
       proc = std::move(fresh);
     }
   }
-  BOOST_TEST_MESSAGE("random: " << events << " changes, " << outputs << " outputs, "
-                                << view.size() << " groups");
+  BOOST_TEST_MESSAGE("random: " << events << " changes, " << outputs << " outputs, " << view.size()
+                                << " groups");
   BOOST_CHECK_GT(outputs, 1000u);
 }

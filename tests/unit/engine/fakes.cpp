@@ -2,8 +2,8 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
-#include <stdexcept>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -206,9 +206,7 @@ std::vector<std::string> Fakes::opens_of(const std::string& stage) {
 
 Fakes& fakes() { return *g_fakes; }
 
-void reset_fakes() {
-  g_fakes = all_fakes().emplace_back(std::make_unique<Fakes>()).get();
-}
+void reset_fakes() { g_fakes = all_fakes().emplace_back(std::make_unique<Fakes>()).get(); }
 
 OperatorRegistry make_registry() {
   OperatorRegistry reg;

@@ -32,9 +32,9 @@ struct Store {
 };
 
 struct Fakes {
-  std::map<std::string, std::shared_ptr<Store>> stores;      // by sink stage name
-  std::map<std::string, std::vector<std::string>> opens;     // stage -> open() states
-  std::map<std::string, std::atomic<int64_t>> emitted;       // source stage -> events polled
+  std::map<std::string, std::shared_ptr<Store>> stores;   // by sink stage name
+  std::map<std::string, std::vector<std::string>> opens;  // stage -> open() states
+  std::map<std::string, std::atomic<int64_t>> emitted;    // source stage -> events polled
   std::mutex mu;
   std::shared_ptr<Store> store(const std::string& name);
   std::atomic<int64_t>& emitted_of(const std::string& source);

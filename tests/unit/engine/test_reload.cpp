@@ -1,8 +1,8 @@
 // Hot reload on one node (issue 7): a paced source keeps producing while the graph is
 // reloaded several times; every record reaches the sink exactly once, unchanged stages keep
 // their actors (opened once), replaced ones restart from the checkpointed state.
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -19,8 +19,7 @@ using namespace sluice;
 namespace {
 
 std::string temp_dir(const std::string& name) {
-  auto d = fs::temp_directory_path() /
-           ("sluice-reload-" + name + "-" + std::to_string(::getpid()));
+  auto d = fs::temp_directory_path() / ("sluice-reload-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
   return d.string();

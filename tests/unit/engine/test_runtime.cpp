@@ -173,7 +173,8 @@ pipeline p4 {
   auto store = test::fakes().store("out");
   BOOST_REQUIRE_EQUAL(store->events.size(), 20000u);
   bool exact = true;
-  for (size_t i = 0; i < store->events.size(); ++i) exact = exact && store->events[i].id == (int64_t)i;
+  for (size_t i = 0; i < store->events.size(); ++i)
+    exact = exact && store->events[i].id == (int64_t)i;
   BOOST_TEST(exact);
   BOOST_TEST(stats_of(r, "pass")->restarts == 1u);
   // After the restart the source resumed from a checkpointed position, not from 0.

@@ -70,13 +70,14 @@ Value field(const Event& e, const char* name) {
 
 // A create event with one field `v` of the given schema and JSON value.
 std::string one_field_msg(const std::string& field_schema, const std::string& json_value) {
-  std::string row = R"({"type":"struct","fields":[)" + field_schema +
-                    R"(],"optional":true,"name":"s.d.t.Value")";
-  std::string msg = R"({"schema":{"type":"struct","fields":[)" + row +
-                    R"(,"field":"before"},)" + row +
+  std::string row =
+      R"({"type":"struct","fields":[)" + field_schema + R"(],"optional":true,"name":"s.d.t.Value")";
+  std::string msg = R"({"schema":{"type":"struct","fields":[)" + row + R"(,"field":"before"},)" +
+                    row +
                     R"(,"field":"after"},{"type":"string","optional":false,"field":"op"}],)"
                     R"("optional":false,"name":"s.d.t.Envelope"},"payload":{"before":null,)"
-                    R"("after":{"v":)" + json_value + R"(},"op":"c","ts_ms":1}})";
+                    R"("after":{"v":)" +
+                    json_value + R"(},"op":"c","ts_ms":1}})";
   return msg;
 }
 
@@ -106,7 +107,8 @@ BOOST_AUTO_TEST_SUITE(debezium_codec)
 BOOST_AUTO_TEST_CASE(documented_create_event_with_schema_and_key) {
   std::string payload = std::string(R"({"op":"c","ts_ms":1465491411815,"before":null,)") +
                         R"("after":{"id":1004,"first_name":"Anne","last_name":"Kretchmar",)"
-                        R"("email":"annek@noanswer.org"},"source":)" + kSource + "}";
+                        R"("email":"annek@noanswer.org"},"source":)" +
+                        kSource + "}";
   DebeziumDecoder d("kin");
   Event e;
   auto r = d.decode(kKey, customers_envelope(payload), true, e);
@@ -133,9 +135,11 @@ BOOST_AUTO_TEST_CASE(documented_create_event_with_schema_and_key) {
 BOOST_AUTO_TEST_CASE(update_delete_tombstone_and_skipped_ops) {
   DebeziumDecoder d("kin");
   Event e;
-  std::string upd = std::string(R"({"before":{"id":1004,"first_name":"Anne","last_name":"K",)") +
-                    R"("email":"a@x"},"after":{"id":1004,"first_name":"Anne Marie","last_name":"K",)"
-                    R"("email":"a@x"},"source":)" + kSource + R"(,"op":"u","ts_ms":1465581029523})";
+  std::string upd =
+      std::string(R"({"before":{"id":1004,"first_name":"Anne","last_name":"K",)") +
+      R"("email":"a@x"},"after":{"id":1004,"first_name":"Anne Marie","last_name":"K",)"
+      R"("email":"a@x"},"source":)" +
+      kSource + R"(,"op":"u","ts_ms":1465581029523})";
   auto r = d.decode(kKey, customers_envelope(upd), true, e);
   BOOST_REQUIRE(r.ok() && *r);
   BOOST_CHECK(e.op == Op::Update);
@@ -195,9 +199,10 @@ BOOST_AUTO_TEST_CASE(without_schema) {
 BOOST_AUTO_TEST_CASE(malformed_messages_are_errors) {
   DebeziumDecoder d("kin");
   Event e;
-  for (const char* bad : {"not json", "{\"schema\":{\"type\":\"struct\"},\"payload\":{\"op\":\"c\"}}",
-                          "{\"payload\":{\"after\":{\"id\":1}}}", "{\"payload\":{\"op\":\"c\"}}",
-                          "[1,2]", "{\"payload\":{\"op\":\"x\",\"after\":{}}}"}) {
+  for (const char* bad :
+       {"not json", "{\"schema\":{\"type\":\"struct\"},\"payload\":{\"op\":\"c\"}}",
+        "{\"payload\":{\"after\":{\"id\":1}}}", "{\"payload\":{\"op\":\"c\"}}", "[1,2]",
+        "{\"payload\":{\"op\":\"x\",\"after\":{}}}"}) {
     auto r = d.decode("", bad, true, e);
     BOOST_CHECK_MESSAGE(!r.ok(), "accepted: " << bad);
   }
@@ -269,16 +274,15 @@ BOOST_AUTO_TEST_CASE(logical_types_decode_exactly) {
   for (const auto& c : cases) {
     Value got = decode_one(c.schema, c.json);
     BOOST_CHECK_MESSAGE(got == c.want, c.json << " (" << c.schema << ") decoded as "
-                                              << type_name(got.type()) << " "
-                                              << got.to_display() << ", want "
-                                              << c.want.to_display());
+                                              << type_name(got.type()) << " " << got.to_display()
+                                              << ", want " << c.want.to_display());
   }
 }
 
 BOOST_AUTO_TEST_CASE(decimal_bytes_round_trip) {
-  for (const char* t : {"0", "1", "-1", "127", "128", "-128", "-129", "255", "65535",
-                        "99999999999999999999999999999999999999",
-                        "-99999999999999999999999999999999999999"}) {
+  for (const char* t :
+       {"0", "1", "-1", "127", "128", "-128", "-129", "255", "65535",
+        "99999999999999999999999999999999999999", "-99999999999999999999999999999999999999"}) {
     int128 v = Decimal::parse(t)->unscaled();
     auto back = unscaled_from_bytes(unscaled_to_bytes(v));
     BOOST_REQUIRE(back);
@@ -363,9 +367,9 @@ BOOST_AUTO_TEST_CASE(encode_then_decode_is_exact) {
   meta->table = "accounts";
   meta->primary_key = {"id"};
   meta->column_names = {"id", "balance", "opened", "color", "tags", "flags", "doc", "big", "at"};
-  meta->column_types = {"bigint",       "decimal(15,2)", "date",
-                        "enum('red','green')", "set('a','b','c')", "bit(10)",
-                        "json",         "bigint unsigned", "datetime(6)"};
+  meta->column_types = {"bigint",           "decimal(15,2)", "date", "enum('red','green')",
+                        "set('a','b','c')", "bit(10)",       "json", "bigint unsigned",
+                        "datetime(6)"};
   Event e;
   e.op = Op::Update;
   e.source = meta;
@@ -398,10 +402,9 @@ BOOST_AUTO_TEST_CASE(encode_then_decode_is_exact) {
   BOOST_CHECK(json::parse(value).ok());
   BOOST_CHECK(value.find("\"connect.decimal.precision\":\"15\"") != std::string::npos);
   BOOST_CHECK(value.find("srv.bank.accounts.Envelope") != std::string::npos);
-  BOOST_CHECK_EQUAL(key,
-                    R"({"schema":{"type":"struct","fields":[{"type":"int64","optional":false,)"
-                    R"("field":"id"}],"optional":false,"name":"srv.bank.accounts.Key"},)"
-                    R"("payload":{"id":42}})");
+  BOOST_CHECK_EQUAL(key, R"({"schema":{"type":"struct","fields":[{"type":"int64","optional":false,)"
+                         R"("field":"id"}],"optional":false,"name":"srv.bank.accounts.Key"},)"
+                         R"("payload":{"id":42}})");
 
   DebeziumDecoder d("kin");
   Event out;
@@ -414,8 +417,8 @@ BOOST_AUTO_TEST_CASE(encode_then_decode_is_exact) {
     const Value* got = out.row.find(f.name);
     BOOST_REQUIRE_MESSAGE(got != nullptr, sym_name(f.name));
     BOOST_CHECK_MESSAGE(*got == f.value, sym_name(f.name) << ": " << got->to_display() << " ("
-                                                          << type_name(got->type()) << ") != "
-                                                          << f.value.to_display());
+                                                          << type_name(got->type())
+                                                          << ") != " << f.value.to_display());
   }
   BOOST_CHECK(out.row == e.row);
   BOOST_CHECK(out.before == e.before);

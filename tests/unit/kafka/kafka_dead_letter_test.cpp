@@ -18,8 +18,7 @@ using namespace sluice;
 
 namespace {
 
-engine::RunResult run_pipe(const std::string& text, const std::string& state_dir,
-                           int64_t idle_us) {
+engine::RunResult run_pipe(const std::string& text, const std::string& state_dir, int64_t idle_us) {
   auto loaded = dsl::load_text("dlq.pipe", text, operators::registry().specs());
   BOOST_REQUIRE_MESSAGE(loaded.ok(), dsl::format(loaded));
   engine::RunOptions opts;
@@ -77,17 +76,22 @@ BOOST_AUTO_TEST_CASE(unparseable_messages_go_to_the_kafka_dlq_with_connect_heade
   mock.create_topic("mks.bank.accounts", 1);
   mock.create_topic("accounts.dlq", 1);
   // offsets: 0 good, 1 bad (not JSON), 2 good, 3 bad (no payload), 4 good
-  mock.produce("mks.bank.accounts", {good(1), {"k-bad-1", "this is not json"}, good(2),
-                                     {"k-bad-2", "{\"schema\":{}}"}, good(3)});
+  mock.produce(
+      "mks.bank.accounts",
+      {good(1), {"k-bad-1", "this is not json"}, good(2), {"k-bad-2", "{\"schema\":{}}"}, good(3)});
   test::TempDir dir;
   const std::string out = dir.file("out.jsonl");
   const std::string pipe =
       "pipeline dlq_test {\n"
-      "  source kafka kin { brokers = \"" + mock.bootstrap() +
+      "  source kafka kin { brokers = \"" +
+      mock.bootstrap() +
       "\"  topics = [\"mks.bank.accounts\"]  group = \"dlqg\"  format = debezium\n"
       "    properties = [\"session.timeout.ms=6000\"]  dead_letter = dlq }\n"
-      "  sink file out from kin { path = \"" + out + "\" }\n"
-      "  sink kafka dlq { brokers = \"" + mock.bootstrap() +
+      "  sink file out from kin { path = \"" +
+      out +
+      "\" }\n"
+      "  sink kafka dlq { brokers = \"" +
+      mock.bootstrap() +
       "\"  topic = \"accounts.dlq\"  format = json }\n"
       "}\n";
   auto res = run_pipe(pipe, dir.file("state"), 4000000);
@@ -149,10 +153,15 @@ BOOST_AUTO_TEST_CASE(without_dead_letter_bad_messages_are_skipped_and_on_error_f
   const std::string out = dir.file("out.jsonl");
   auto pipe = [&](const std::string& extra, const std::string& group) {
     return "pipeline skip_test {\n"
-           "  source kafka kin { brokers = \"" + mock.bootstrap() +
-           "\"  topics = [\"t\"]  group = \"" + group + "\"\n"
-           "    properties = [\"session.timeout.ms=6000\"] " + extra + " }\n"
-           "  sink file out from kin { path = \"" + out + "\" }\n"
+           "  source kafka kin { brokers = \"" +
+           mock.bootstrap() + "\"  topics = [\"t\"]  group = \"" + group +
+           "\"\n"
+           "    properties = [\"session.timeout.ms=6000\"] " +
+           extra +
+           " }\n"
+           "  sink file out from kin { path = \"" +
+           out +
+           "\" }\n"
            "}\n";
   };
   auto res = run_pipe(pipe("", "g1"), dir.file("s1"), 4000000);

@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(source_reads_debezium_and_resumes_after_restart) {
   mock.create_topic("mks.bank.accounts", 1);
   std::vector<std::pair<std::string, std::string>> msgs;
   for (int i = 1; i <= 5; ++i) msgs.push_back(debezium_message(account(Op::Create, i, "10.50")));
-  msgs.push_back({"{\"id\":9}", "this is not json"});   // skipped, counted
+  msgs.push_back({"{\"id\":9}", "this is not json"});  // skipped, counted
   msgs.push_back({debezium_message(account(Op::Delete, 1, "10.50")).first, ""});  // tombstone
   mock.produce("mks.bank.accounts", msgs, {false, false, false, false, false, false, true});
 
@@ -111,9 +111,9 @@ BOOST_AUTO_TEST_CASE(source_reads_debezium_and_resumes_after_restart) {
       BOOST_CHECK(e.key == Value::int64(i + 1));
       BOOST_CHECK_EQUAL(e.source->table, "accounts");
       BOOST_CHECK_EQUAL(e.ts, 1709214359000000LL + i + 1 - (1709214359000000LL + i + 1) % 1000);
-      BOOST_CHECK_EQUAL(json::encode(e.position),
-                        "{\"topic\":\"mks.bank.accounts\",\"partition\":0,\"offset\":" +
-                            std::to_string(i) + "}");
+      BOOST_CHECK_EQUAL(
+          json::encode(e.position),
+          "{\"topic\":\"mks.bank.accounts\",\"partition\":0,\"offset\":" + std::to_string(i) + "}");
     }
     state = src.checkpoint_state();  // checkpoint 1 covers offsets 0..2
     BOOST_CHECK_EQUAL(state, "mks.bank.accounts\t0\t3\n");
@@ -202,10 +202,9 @@ BOOST_AUTO_TEST_CASE(sink_retries_through_broker_outage_and_request_errors) {
   BOOST_REQUIRE(sink->checkpoint(1).ok());
 
   // Produce requests fail with retriable errors, then the broker goes down for a while.
-  rd_kafka_mock_push_request_errors(mock.handle(), 0 /* Produce */, 3,
-                                    RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
-                                    RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
-                                    RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
+  rd_kafka_mock_push_request_errors(
+      mock.handle(), 0 /* Produce */, 3, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+      RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
   std::vector<Event> batch;
   for (int i = 2; i <= 200; ++i) batch.push_back(account(Op::Create, i, "3.25"));
   BOOST_REQUIRE(sink->write(batch, dead).ok());
@@ -233,7 +232,8 @@ BOOST_AUTO_TEST_CASE(sink_retries_through_broker_outage_and_request_errors) {
     const Value* after = v->as_object().find(intern("after"));
     BOOST_REQUIRE(after != nullptr);
     ids.insert(after->as_object().find(intern("id"))->as_int());
-    BOOST_CHECK_EQUAL(m.key, "{\"id\":" + after->as_object().find(intern("id"))->to_display() + "}");
+    BOOST_CHECK_EQUAL(m.key,
+                      "{\"id\":" + after->as_object().find(intern("id"))->to_display() + "}");
   }
   BOOST_CHECK_EQUAL(ids.size(), 300u);  // nothing lost, no duplicates
 }

@@ -30,21 +30,25 @@ int run_text(const std::string& text, const std::string& state_dir, int64_t idle
 
 std::string producer_pipe(const std::string& brokers, int from, int count) {
   return "pipeline gen_to_kafka {\n"
-         "  source generate gen { count = " + std::to_string(count) +
-         "  fields { id = seq() + " + std::to_string(from - 1) +
+         "  source generate gen { count = " +
+         std::to_string(count) + "  fields { id = seq() + " + std::to_string(from - 1) +
          "  amount = 12.50  kind = \"deposit\" } }\n"
          "  transform keyed from gen { key id }\n"
-         "  sink kafka out from keyed { brokers = \"" + brokers +
+         "  sink kafka out from keyed { brokers = \"" +
+         brokers +
          "\"  topic = \"gen.\" + @table  format = debezium }\n"
          "}\n";
 }
 
 std::string consumer_pipe(const std::string& brokers, const std::string& path) {
   return "pipeline kafka_to_file {\n"
-         "  source kafka kin { brokers = \"" + brokers +
+         "  source kafka kin { brokers = \"" +
+         brokers +
          "\"  topics = [\"gen.gen\"]  group = \"files\"  format = debezium\n"
          "    properties = [\"session.timeout.ms=6000\"] }\n"
-         "  sink file out from kin { path = \"" + path + "\" }\n"
+         "  sink file out from kin { path = \"" +
+         path +
+         "\" }\n"
          "}\n";
 }
 

@@ -20,14 +20,15 @@ BOOST_AUTO_TEST_CASE(bad_records_are_isolated_and_the_rest_commits) {
   std::vector<Event> evs;
   for (int i = 0; i < 100; ++i) {
     std::string amount = (i == 17 || i == 80) ? "-1.00" : std::to_string(i) + ".25";
-    evs.push_back(ev(Op::Create, row({{"id", Value::int64(i)},
-                                      {"amount", Value::decimal(*Decimal::parse(amount))},
-                                      {"note", Value::string("n")}}),
+    evs.push_back(ev(Op::Create,
+                     row({{"id", Value::int64(i)},
+                          {"amount", Value::decimal(*Decimal::parse(amount))},
+                          {"note", Value::string("n")}}),
                      i));
   }
   // A conversion error too: text into numeric.
-  evs.push_back(ev(Op::Create, row({{"id", Value::int64(100)}, {"amount", Value::string("abc")}}),
-                   100));
+  evs.push_back(
+      ev(Op::Create, row({{"id", Value::int64(100)}, {"amount", Value::string("abc")}}), 100));
   std::vector<Event> dead;
   auto r = sink->write(evs, dead);
   BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
@@ -115,12 +116,12 @@ BOOST_AUTO_TEST_CASE(checkpoint_row_commits_with_the_rows) {
   auto again = open_sink({.table = "ck_rows", .key = {"id"}, .stage = "ck"});
   BOOST_REQUIRE(again->stored_position().has_value());
   BOOST_TEST(*again->stored_position() == stored);
-  auto pos2 = operators::postgres::PostgresSink::read_stored_position(url_with_password(), "test",
-                                                                      "ck");
+  auto pos2 =
+      operators::postgres::PostgresSink::read_stored_position(url_with_password(), "test", "ck");
   BOOST_REQUIRE(pos2.ok());
   BOOST_TEST(pos2.value().value_or("") == stored);
-  auto none = operators::postgres::PostgresSink::read_stored_position(url_with_password(), "test",
-                                                                      "nope");
+  auto none =
+      operators::postgres::PostgresSink::read_stored_position(url_with_password(), "test", "nope");
   BOOST_REQUIRE(none.ok());
   BOOST_TEST(!none.value().has_value());
 }
@@ -151,8 +152,9 @@ BOOST_AUTO_TEST_CASE(transient_error_across_a_server_restart) {
 }
 
 BOOST_AUTO_TEST_CASE(connection_refused_is_transient_and_redacted) {
-  auto s = operators::postgres::PostgresSink::make(make_config(
-      {.table = "x", .url = "postgresql://postgres:" + std::string(kPassword) + "@127.0.0.1:1/db"}));
+  auto s = operators::postgres::PostgresSink::make(
+      make_config({.table = "x",
+                   .url = "postgresql://postgres:" + std::string(kPassword) + "@127.0.0.1:1/db"}));
   BOOST_REQUIRE(s.ok());
   auto r = s.value()->open("");
   BOOST_REQUIRE(!r.ok());

@@ -26,21 +26,22 @@ BOOST_AUTO_TEST_CASE(exact_types_round_trip) {
   j.append(intern("dec"), dec("1.50"));
   int64_t ts = *temporal::parse_timestamp("2024-02-29T13:45:59.000001Z");
   int64_t dt = *temporal::parse_datetime("1999-12-31 23:59:59.123456");
-  write_ok(*sink, {ev(Op::Create, row({{"id", Value::int64(1)},
-                                       {"d38", dec("12345678901234567890123456789012345678")},
-                                       {"d38s", dec("-1234567890123456789012345678.1234567890")},
-                                       {"price", dec("1.50")},
-                                       {"u", Value::uint64(18446744073709551615ULL)},
-                                       {"f", Value::float64(0.1)},
-                                       {"s", Value::string("tab\there\nnew \\ 'q' \"dq\" é")},
-                                       {"b", Value::bytes(std::string("\x00\x01\xff", 3))},
-                                       {"day", Value::date(*temporal::parse_date("2024-02-29"))},
-                                       {"t", Value::time(*temporal::parse_time("-838:59:59"))},
-                                       {"dt", Value::datetime(dt)},
-                                       {"ts", Value::timestamp(ts)},
-                                       {"j", Value::object(j)},
-                                       {"flag", Value::boolean(true)}}),
-                                  1)});
+  write_ok(*sink, {ev(Op::Create,
+                      row({{"id", Value::int64(1)},
+                           {"d38", dec("12345678901234567890123456789012345678")},
+                           {"d38s", dec("-1234567890123456789012345678.1234567890")},
+                           {"price", dec("1.50")},
+                           {"u", Value::uint64(18446744073709551615ULL)},
+                           {"f", Value::float64(0.1)},
+                           {"s", Value::string("tab\there\nnew \\ 'q' \"dq\" é")},
+                           {"b", Value::bytes(std::string("\x00\x01\xff", 3))},
+                           {"day", Value::date(*temporal::parse_date("2024-02-29"))},
+                           {"t", Value::time(*temporal::parse_time("-838:59:59"))},
+                           {"dt", Value::datetime(dt)},
+                           {"ts", Value::timestamp(ts)},
+                           {"j", Value::object(j)},
+                           {"flag", Value::boolean(true)}}),
+                      1)});
   // Column types chosen by create_tables.
   BOOST_TEST(q("SELECT string_agg(column_name || ':' || data_type, ',' ORDER BY ordinal_position) "
                "FROM information_schema.columns WHERE table_name = 'types_rt'") ==
@@ -62,8 +63,11 @@ BOOST_AUTO_TEST_CASE(exact_types_round_trip) {
                "pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = "
                "ANY(i.indkey) WHERE i.indrelid = 'types_rt'::regclass AND i.indisprimary") == "id");
   // NULLs overwrite values on update.
-  write_ok(*sink, {ev(Op::Update, row({{"id", Value::int64(1)}, {"d38", Value::null()},
-                                       {"ts", Value::null()}, {"j", Value::null()}}),
+  write_ok(*sink, {ev(Op::Update,
+                      row({{"id", Value::int64(1)},
+                           {"d38", Value::null()},
+                           {"ts", Value::null()},
+                           {"j", Value::null()}}),
                       2)});
   BOOST_TEST(q("SELECT d38 IS NULL, ts IS NULL, j IS NULL, price::text FROM types_rt") ==
              "t|t|t|1.50");
@@ -87,9 +91,9 @@ BOOST_AUTO_TEST_CASE(upsert_collapses_per_key_and_deletes) {
   Event kc = ev(Op::Update, row({{"id", Value::int64(50)}, {"v", Value::string("moved")}}), 13);
   kc.before = row({{"id", Value::int64(5)}, {"v", Value::string("a")}});
   kc.has_before = true;
-  write_ok(*sink, {ev(Op::Update, row({{"id", Value::int64(1)}, {"v", Value::string("z")}}), 11),
-                   ev(Op::Delete, row({{"id", Value::int64(2)}, {"v", Value::string("c")}}), 12),
-                   kc});
+  write_ok(*sink,
+           {ev(Op::Update, row({{"id", Value::int64(1)}, {"v", Value::string("z")}}), 11),
+            ev(Op::Delete, row({{"id", Value::int64(2)}, {"v", Value::string("c")}}), 12), kc});
   BOOST_TEST(q("SELECT string_agg(id || '=' || v, ',' ORDER BY id) FROM ups") ==
              "1=z,4=again,50=moved");
   BOOST_TEST(sink->stats().transactions == 2u);
@@ -169,13 +173,15 @@ BOOST_AUTO_TEST_CASE(source_column_types_give_exact_target_types) {
   m->table = "typed_src";
   m->primary_key = {"id"};
   m->column_names = {"id", "balance", "big", "status", "tags", "opened"};
-  m->column_types = {"bigint unsigned", "decimal(15,2)", "bigint unsigned",
-                     "enum('a','b')", "set('x','y','z')", "datetime(6)"};
-  Event e = ev(Op::Read, row({{"id", Value::uint64(7)}, {"balance", dec("2500.75")},
-                             {"big", Value::uint64(18446744073709551615ULL)},
-                             {"status", Value::string("a")},
-                             {"tags", Value::list({Value::string("x"), Value::string("z")})},
-                             {"opened", Value::datetime(0)}}),
+  m->column_types = {"bigint unsigned", "decimal(15,2)",    "bigint unsigned",
+                     "enum('a','b')",   "set('x','y','z')", "datetime(6)"};
+  Event e = ev(Op::Read,
+               row({{"id", Value::uint64(7)},
+                    {"balance", dec("2500.75")},
+                    {"big", Value::uint64(18446744073709551615ULL)},
+                    {"status", Value::string("a")},
+                    {"tags", Value::list({Value::string("x"), Value::string("z")})},
+                    {"opened", Value::datetime(0)}}),
                1);
   e.source = m;
   write_ok(*sink, {e});
@@ -192,8 +198,11 @@ BOOST_AUTO_TEST_CASE(source_column_types_give_exact_target_types) {
 BOOST_AUTO_TEST_CASE(add_column_when_a_field_appears) {
   auto sink = open_sink({.table = "addcol", .key = {"id"}});
   write_ok(*sink, {ev(Op::Create, row({{"id", Value::int64(1)}, {"a", Value::string("x")}}), 1)});
-  write_ok(*sink, {ev(Op::Create, row({{"id", Value::int64(2)}, {"a", Value::string("y")},
-                                       {"amount", dec("9.99")}, {"later", Value::null()}}),
+  write_ok(*sink, {ev(Op::Create,
+                      row({{"id", Value::int64(2)},
+                           {"a", Value::string("y")},
+                           {"amount", dec("9.99")},
+                           {"later", Value::null()}}),
                       2)});
   BOOST_TEST(q("SELECT string_agg(column_name || ':' || data_type, ',' ORDER BY ordinal_position) "
                "FROM information_schema.columns WHERE table_name = 'addcol'") ==
@@ -244,7 +253,8 @@ BOOST_AUTO_TEST_CASE(table_expression_with_schema) {
   Event b = ev(Op::Create, row({{"id", Value::int64(2)}}), 2);
   b.source = meta("beta", {});
   write_ok(*sink, {a, b});
-  BOOST_TEST(q("SELECT (SELECT id FROM ods_x.alpha) || ',' || (SELECT id FROM ods_x.beta)") == "1,2");
+  BOOST_TEST(q("SELECT (SELECT id FROM ods_x.alpha) || ',' || (SELECT id FROM ods_x.beta)") ==
+             "1,2");
 }
 
 // issue 19: the planner works the table out once per source table when the expression reads no

@@ -126,8 +126,10 @@ BOOST_AUTO_TEST_CASE(binary_copy_equals_text_copy_for_every_type) {
   auto txt_s = open_sink({.table = "txt_stream", .metadata = true, .copy = "text"});
   auto rows = tricky_rows();
   for (auto* s : {&bin, &txt, &bin_s, &txt_s}) {
-    std::string table = s == &bin ? "bin_copy" : s == &txt ? "txt_copy"
-                                 : s == &bin_s ? "bin_stream" : "txt_stream";
+    std::string table = s == &bin     ? "bin_copy"
+                        : s == &txt   ? "txt_copy"
+                        : s == &bin_s ? "bin_stream"
+                                      : "txt_stream";
     std::vector<Event> evs;
     Op op = (s == &bin || s == &txt) ? Op::Read : Op::Create;
     for (size_t i = 0; i < rows.size(); ++i) evs.push_back(typed(op, rows[i], 7, table));
@@ -146,8 +148,16 @@ BOOST_AUTO_TEST_CASE(binary_copy_equals_text_copy_for_every_type) {
   // Numerics around the base-10000 digit boundaries, negative, zero with a scale.
   auto num = open_sink({.table = "bin_num", .key = {"id"}});
   std::vector<Event> evs;
-  const char* vals[] = {"0",     "0.00",     "-0.0001",  "10000",   "9999.9999", "123456789.12345",
-                        "-1.5",  "0.000010", "1e-10",    "100000000000000000000000000000000000.01",
+  const char* vals[] = {"0",
+                        "0.00",
+                        "-0.0001",
+                        "10000",
+                        "9999.9999",
+                        "123456789.12345",
+                        "-1.5",
+                        "0.000010",
+                        "1e-10",
+                        "100000000000000000000000000000000000.01",
                         "-99999999999999999999999999999999999999"};
   for (int i = 0; i < 11; ++i) {
     evs.push_back(ev(Op::Create, row({{"id", Value::int64(i)}, {"n", dec(vals[i])}}), i));

@@ -113,8 +113,9 @@ BOOST_AUTO_TEST_CASE(spec_declares_the_options) {
   BOOST_TEST(static_cast<bool>(k.sink));
   std::vector<std::string> names;
   for (const auto& o : k.spec.options) names.push_back(o.name);
-  std::vector<std::string> want = {"url", "table", "mode", "key", "create_tables",
-                                   "metadata_columns", "batch", "connections", "copy"};
+  std::vector<std::string> want = {"url",   "table",         "mode",
+                                   "key",   "create_tables", "metadata_columns",
+                                   "batch", "connections",   "copy"};
   BOOST_TEST(names == want, boost::test_tools::per_element());
   BOOST_TEST(k.spec.options[0].required);
   BOOST_TEST((k.spec.options[1].type == dsl::OptType::Expr));

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "dsl/ast.h"
-#include "print.h"
 #include "dsl/eval/expr.h"
 #include "engine/value/decimal.h"
+#include "print.h"
 
 namespace th {
 

@@ -1,6 +1,6 @@
-#include <boost/test/unit_test.hpp>
-
 #include "engine/value/decimal.h"
+
+#include <boost/test/unit_test.hpp>
 
 using sluice::Decimal;
 
@@ -110,12 +110,12 @@ BOOST_AUTO_TEST_CASE(compare_across_scales) {
   BOOST_TEST(D("-1.5").compare(D("-1.49")) < 0);
   BOOST_TEST(D("0").compare(D("0.000")) == 0);
   // Scaling the lower-scale side up would overflow: must still order correctly.
-  BOOST_TEST(D("99999999999999999999999999999999999999").compare(
-                 D("0.00000000000000000000000000000000000001")) > 0);
-  BOOST_TEST(D("-99999999999999999999999999999999999999").compare(
-                 D("-0.00000000000000000000000000000000000001")) < 0);
-  BOOST_TEST(D("0.00000000000000000000000000000000000001").compare(
-                 D("99999999999999999999999999999999999999")) < 0);
+  BOOST_TEST(D("99999999999999999999999999999999999999")
+                 .compare(D("0.00000000000000000000000000000000000001")) > 0);
+  BOOST_TEST(D("-99999999999999999999999999999999999999")
+                 .compare(D("-0.00000000000000000000000000000000000001")) < 0);
+  BOOST_TEST(D("0.00000000000000000000000000000000000001")
+                 .compare(D("99999999999999999999999999999999999999")) < 0);
 }
 
 BOOST_AUTO_TEST_CASE(conversions) {

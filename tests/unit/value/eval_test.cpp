@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(arithmetic_typing) {
   BOOST_TEST(ev(bin("*", field("amount"), d("0.10"))) == "decimal:0.2500");
   BOOST_TEST(ev(bin("-", field("amount"), d("3"))) == "decimal:-0.50");
   BOOST_TEST(ev(bin("+", field("amount"), field("x"))) == "float:3.0");  // any float -> float
-  BOOST_TEST(ev(bin("/", field("n"), i(2))) == "decimal:3.500000");     // exact division
+  BOOST_TEST(ev(bin("/", field("n"), i(2))) == "decimal:3.500000");      // exact division
   BOOST_TEST(ev(bin("/", field("n"), i(3))) == "decimal:2.333333");
   BOOST_TEST(ev(bin("/", field("amount"), d("0.0000003"))) == "decimal:8333333.3333333");
   BOOST_TEST(ev(bin("/", field("x"), i(4))) == "float:0.125");
@@ -118,8 +118,8 @@ BOOST_AUTO_TEST_CASE(wide_decimal_arithmetic_and_comparisons) {
 BOOST_AUTO_TEST_CASE(comparisons) {
   BOOST_TEST(ev(bin("==", d("1.5"), field("x"))) == "bool:false");
   BOOST_TEST(ev(bin("==", d("1.5"), d("1.50"))) == "bool:true");
-  BOOST_TEST(ev(bin("==", field("n"), d("7.00"))) == "bool:true");   // int vs decimal, exact
-  BOOST_TEST(ev(bin("==", field("x"), d("0.5"))) == "bool:true");    // float vs decimal
+  BOOST_TEST(ev(bin("==", field("n"), d("7.00"))) == "bool:true");  // int vs decimal, exact
+  BOOST_TEST(ev(bin("==", field("x"), d("0.5"))) == "bool:true");   // float vs decimal
   BOOST_TEST(ev(bin("<", field("n"), d("7.01"))) == "bool:true");
   BOOST_TEST(ev(bin(">=", field("amount"), i(2))) == "bool:true");
   BOOST_TEST(ev(bin("<", lit(Value::uint64(UINT64_MAX)), i(-1))) == "bool:false");
@@ -157,7 +157,8 @@ BOOST_AUTO_TEST_CASE(lists_and_objects) {
   BOOST_TEST(ev(list(i(1), field("name"))) == R"(list:[1,"Ada"])");
   BOOST_TEST(ev(obj("a", field("n"), "b", obj("c", field("address.city")))) ==
              R"(object:{"a":7,"b":{"c":"Oslo"}})");
-  BOOST_TEST(compile_error(obj("a", i(1), "a", i(2))).find("duplicate field 'a'") != std::string::npos);
+  BOOST_TEST(compile_error(obj("a", i(1), "a", i(2))).find("duplicate field 'a'") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(meta_fields) {
@@ -186,8 +187,7 @@ BOOST_AUTO_TEST_CASE(meta_fields) {
   BOOST_TEST(show(eval(meta("key"), ctx)) == "int:42");
   BOOST_TEST(show(eval(meta("position"), ctx)) == "string:binlog.000001:4");
   BOOST_TEST(show(eval(meta("before.balance"), ctx)) == "decimal:10.00");
-  BOOST_TEST(show(eval(bin("-", field("balance"), meta("before.balance")), ctx)) ==
-             "decimal:2.50");
+  BOOST_TEST(show(eval(bin("-", field("balance"), meta("before.balance")), ctx)) == "decimal:2.50");
   BOOST_TEST(show(eval(bin("+", s("ods."), meta("table")), ctx)) == "string:ods.accounts");
   BOOST_TEST(show(eval(meta("source"), ctx)) ==
              R"(object:{"connector":"mysql","name":"mks","db":"bank","table":"accounts"})");
@@ -213,18 +213,21 @@ BOOST_AUTO_TEST_CASE(join_inputs) {
 }
 
 BOOST_AUTO_TEST_CASE(scope_rules_and_static_types) {
-  BOOST_TEST(compile_error(call("seq")) == "1:1: seq() is only available in a generate source's fields");
+  BOOST_TEST(compile_error(call("seq")) ==
+             "1:1: seq() is only available in a generate source's fields");
   Scope gen;
   gen.allow_generate = true;
   BOOST_TEST(compile_error(call("seq"), gen) == "");
   Scope no_env;
   no_env.allow_env = false;
-  BOOST_TEST(compile_error(call("env", s("HOME")), no_env) == "1:1: env() is only allowed in options");
+  BOOST_TEST(compile_error(call("env", s("HOME")), no_env) ==
+             "1:1: env() is only allowed in options");
   BOOST_TEST(compile_error(call("nosuch")) == "1:1: unknown function nosuch()");
   BOOST_TEST(compile_error(call("sum", field("x"))).find("only allowed in an aggregate") !=
              std::string::npos);
   BOOST_TEST(compile_error(call("upper")) == "1:1: upper() takes 1 argument, got 0");
-  BOOST_TEST(compile_error(call("substr", s("a"))) == "1:1: substr() takes 2 to 3 arguments, got 1");
+  BOOST_TEST(compile_error(call("substr", s("a"))) ==
+             "1:1: substr() takes 2 to 3 arguments, got 1");
   BOOST_TEST((compile(bin("+", field("a"), i(1)))->stype == SType::Unknown));
   BOOST_TEST((compile(bin("+", i(1), i(1)))->stype == SType::Int));
   BOOST_TEST((compile(call("upper", field("a")))->stype == SType::String));
@@ -241,8 +244,9 @@ BOOST_AUTO_TEST_CASE(eval_constant_for_options) {
   BOOST_TEST(dflt.value().as_string() == "127.0.0.1");
   auto missing = sluice::eval::eval_constant(*call("env", s("SLUICE_TEST_UNSET_VAR")));
   BOOST_REQUIRE(!missing.ok());
-  BOOST_TEST(missing.err().message ==
-             "1:1: env(): environment variable SLUICE_TEST_UNSET_VAR is not set and has no default");
+  BOOST_TEST(
+      missing.err().message ==
+      "1:1: env(): environment variable SLUICE_TEST_UNSET_VAR is not set and has no default");
   auto field_ref = sluice::eval::eval_constant(*bin("+", s("ods."), meta("table")));
   BOOST_REQUIRE(!field_ref.ok());
   BOOST_TEST(field_ref.err().message.find("'@table' is a per-record value") != std::string::npos);

@@ -102,8 +102,8 @@ BOOST_AUTO_TEST_CASE(string_functions) {
              std::string::npos);
   BOOST_TEST(compile_error(call("regex_match", str("abc"), s("("))).find("invalid pattern") !=
              std::string::npos);
-  BOOST_TEST(f.err(call("regex_match", str("abc"), f.put("p", Value::string("[")))).find(
-                 "invalid pattern") != std::string::npos);
+  BOOST_TEST(f.err(call("regex_match", str("abc"), f.put("p", Value::string("["))))
+                 .find("invalid pattern") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(number_functions) {
@@ -114,8 +114,9 @@ BOOST_AUTO_TEST_CASE(number_functions) {
   BOOST_TEST(f.run(call("to_int", f.put("v", Value::boolean(true)))) == "int:1");
   BOOST_TEST(f.err(call("to_int", f.put("v", Value::string("12abc")))) ==
              "to_int(): string \"12abc\" is not an integer");
-  BOOST_TEST(f.err(call("to_int", f.put("v", Value::uint64(UINT64_MAX)))).find("out of the int range") !=
-             std::string::npos);
+  BOOST_TEST(
+      f.err(call("to_int", f.put("v", Value::uint64(UINT64_MAX)))).find("out of the int range") !=
+      std::string::npos);
   BOOST_TEST(f.run(call("to_float", f.put("v", dec("2.50")))) == "float:2.5");
   BOOST_TEST(f.run(call("to_float", f.put("v", Value::string("1e3")))) == "float:1000.0");
   BOOST_TEST(f.err(call("to_float", f.put("v", Value::string("x")))).find("not a number") !=
@@ -124,10 +125,12 @@ BOOST_AUTO_TEST_CASE(number_functions) {
   BOOST_TEST(f.run(call("to_decimal", f.put("v", Value::string("2.345")), i(2))) == "decimal:2.35");
   BOOST_TEST(f.run(call("to_decimal", f.put("v", Value::float64(0.1)), i(3))) == "decimal:0.100");
   BOOST_TEST(f.run(call("to_decimal", f.put("v", dec("-1.005")), i(2))) == "decimal:-1.01");
-  BOOST_TEST(f.err(call("to_decimal", f.put("v", Value::string("abc")), i(2))).find(
-                 "not a decimal") != std::string::npos);
-  BOOST_TEST(f.err(call("to_decimal", f.put("v", Value::int64(1)), i(39))).find("between 0 and 38") !=
-             std::string::npos);
+  BOOST_TEST(
+      f.err(call("to_decimal", f.put("v", Value::string("abc")), i(2))).find("not a decimal") !=
+      std::string::npos);
+  BOOST_TEST(
+      f.err(call("to_decimal", f.put("v", Value::int64(1)), i(39))).find("between 0 and 38") !=
+      std::string::npos);
   // 35 digits at scale 5 is 40 digits: the wide path, exact; 72 + 5 digits do not fit.
   BOOST_TEST(f.run(call("to_decimal", f.put("v", dec("99999999999999999999999999999999999")),
                         i(5))) == "decimal:99999999999999999999999999999999999.00000");
@@ -161,14 +164,16 @@ BOOST_AUTO_TEST_CASE(time_functions) {
   BOOST_TEST(f.run(call("to_date", f.put("v", Value::timestamp(ts)))) == "date:2024-02-29");
   BOOST_TEST(f.err(call("to_date", f.put("v", Value::string("2023-02-29")))).find("not a date") !=
              std::string::npos);
-  BOOST_TEST(f.run(call("to_timestamp", f.put("v", Value::string("2024-02-29T14:45:59.123+01:00")))) ==
-             "timestamp:2024-02-29T13:45:59.123Z");
+  BOOST_TEST(
+      f.run(call("to_timestamp", f.put("v", Value::string("2024-02-29T14:45:59.123+01:00")))) ==
+      "timestamp:2024-02-29T13:45:59.123Z");
   BOOST_TEST(f.run(call("to_timestamp", f.put("v", Value::date(leap)))) ==
              "timestamp:2024-02-29T00:00:00.000Z");
   BOOST_TEST(f.run(call("to_timestamp", f.put("v", Value::datetime(ts)))) ==
              "timestamp:2024-02-29T13:45:59.123Z");
-  BOOST_TEST(f.err(call("to_timestamp", f.put("v", Value::string("soon")))).find("not a timestamp") !=
-             std::string::npos);
+  BOOST_TEST(
+      f.err(call("to_timestamp", f.put("v", Value::string("soon")))).find("not a timestamp") !=
+      std::string::npos);
   auto tsf = [&] { return f.put("t", Value::timestamp(ts)); };
   BOOST_TEST(f.run(call("date_trunc", s("year"), tsf())) == "timestamp:2024-01-01T00:00:00.000Z");
   BOOST_TEST(f.run(call("date_trunc", s("month"), tsf())) == "timestamp:2024-02-01T00:00:00.000Z");
@@ -176,7 +181,8 @@ BOOST_AUTO_TEST_CASE(time_functions) {
   BOOST_TEST(f.run(call("date_trunc", s("hour"), tsf())) == "timestamp:2024-02-29T13:00:00.000Z");
   BOOST_TEST(f.run(call("date_trunc", s("minute"), tsf())) == "timestamp:2024-02-29T13:45:00.000Z");
   BOOST_TEST(f.run(call("date_trunc", s("second"), tsf())) == "timestamp:2024-02-29T13:45:59.000Z");
-  BOOST_TEST(f.run(call("date_trunc", s("month"), f.put("d", Value::date(leap)))) == "date:2024-02-01");
+  BOOST_TEST(f.run(call("date_trunc", s("month"), f.put("d", Value::date(leap)))) ==
+             "date:2024-02-01");
   BOOST_TEST(f.run(call("date_trunc", s("hour"), f.put("d", Value::datetime(ts)))) ==
              "datetime:2024-02-29T13:00:00.000000");
   BOOST_TEST(f.err(call("date_trunc", s("week"), tsf())).find("unknown unit") != std::string::npos);
@@ -193,9 +199,11 @@ BOOST_AUTO_TEST_CASE(hash_and_sha256) {
              "string:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   BOOST_TEST(f.run(call("sha256", f.put("v", Value::string("")))) ==
              "string:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  BOOST_TEST(f.run(call("sha256", f.put("v", Value::string(
-                                            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")))) ==
-             "string:248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  BOOST_TEST(
+      f.run(call(
+          "sha256",
+          f.put("v", Value::string("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")))) ==
+      "string:248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
   std::string h1 = f.run(call("hash", f.put("v", Value::string("abc"))));
   std::string h2 = f.run(call("hash", f.put("v", Value::string("abc"))));
   std::string h3 = f.run(call("hash", f.put("v", Value::string("abd"))));

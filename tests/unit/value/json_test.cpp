@@ -1,8 +1,9 @@
+#include "engine/value/json.h"
+
 #include <boost/test/unit_test.hpp>
 
-#include "engine/value/json.h"
-#include "print.h"
 #include "engine/value/temporal.h"
+#include "print.h"
 
 using sluice::Type;
 using sluice::Value;
@@ -80,9 +81,8 @@ BOOST_AUTO_TEST_CASE(round_trip_nested) {
   Value v = parse_ok(text);
   BOOST_TEST(v.type() == Type::Object);
   std::string out = json::encode(v);
-  BOOST_TEST(out ==
-             R"({"id":18446744073709551615,"amount":1.50,"neg":-0.01,"ok":true,"none":null,)"
-             R"("tags":["a","b",[]],"nested":{"x":{"y":100},"z":{}},"s":"café"})");
+  BOOST_TEST(out == R"({"id":18446744073709551615,"amount":1.50,"neg":-0.01,"ok":true,"none":null,)"
+                    R"("tags":["a","b",[]],"nested":{"x":{"y":100},"z":{}},"s":"café"})");
   BOOST_TEST(json::encode(parse_ok(out)) == out);
 }
 

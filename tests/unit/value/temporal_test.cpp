@@ -1,6 +1,6 @@
-#include <boost/test/unit_test.hpp>
-
 #include "engine/value/temporal.h"
+
+#include <boost/test/unit_test.hpp>
 
 namespace t = sluice::temporal;
 

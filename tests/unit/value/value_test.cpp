@@ -1,9 +1,10 @@
+#include "engine/value/value.h"
+
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <thread>
 #include <unordered_set>
 
-#include "engine/value/value.h"
 #include "print.h"
 
 using sluice::Decimal;
@@ -86,12 +87,14 @@ BOOST_AUTO_TEST_CASE(total_order) {
   BOOST_TEST(Value::compare(Value::float64(1.5), dec("1.5")) == 0);
   BOOST_TEST(Value::compare(Value::float64(0.1), dec("0.1")) == 0);
   BOOST_TEST(Value::compare(Value::float64(2.5), Value::int64(2)) > 0);
-  BOOST_TEST(Value::compare(Value::int64(9007199254740993), Value::float64(9007199254740992.0)) > 0);
+  BOOST_TEST(Value::compare(Value::int64(9007199254740993), Value::float64(9007199254740992.0)) >
+             0);
   BOOST_TEST(Value::compare(dec("100"), Value::string("1")) < 0);
   BOOST_TEST(Value::compare(Value::string("b"), Value::string("a")) > 0);
   BOOST_TEST(Value::compare(Value::string("z"), Value::bytes("a")) < 0);
   BOOST_TEST(Value::compare(Value::date(0), Value::date(1)) < 0);
-  BOOST_TEST(Value::compare(Value::list({Value::int64(1)}), Value::list({Value::int64(1), Value()})) < 0);
+  BOOST_TEST(
+      Value::compare(Value::list({Value::int64(1)}), Value::list({Value::int64(1), Value()})) < 0);
   BOOST_TEST(Value::compare(Value::float64(std::nan("")), Value::float64(1e300)) > 0);
 }
 
@@ -166,7 +169,8 @@ BOOST_AUTO_TEST_CASE(symbols_are_stable_and_thread_safe) {
   }
   for (auto& th : threads) th.join();
   for (int t = 1; t < 4; ++t) BOOST_TEST((got[t] == got[0]));
-  for (int i = 0; i < 5000; i += 499) BOOST_TEST(sluice::sym_name(got[0][i]) == "sym_" + std::to_string(i));
+  for (int i = 0; i < 5000; i += 499)
+    BOOST_TEST(sluice::sym_name(got[0][i]) == "sym_" + std::to_string(i));
   BOOST_TEST(&sluice::sym_name(a) == &name);  // stable reference after growth
   BOOST_TEST(name == "symbol_test_a");
 }
