@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/common/logger.h"
+#include "base/logger.h"
 #include "operators/debezium/debezium_decoder.h"
 #include "operators/debezium/debezium_encoder.h"
 #include "operators/kafka/kafka_source.h"

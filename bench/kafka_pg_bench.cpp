@@ -18,9 +18,9 @@
 #include <thread>
 #include <vector>
 
+#include "base/logger.h"
 #include "dsl/loader.h"
-#include "engine/common/logger.h"
-#include "engine/runtime/runner.h"
+#include "engine/actors/runner.h"
 #include "operators/debezium/debezium_encoder.h"
 #include "operators/kafka/mock_cluster.h"
 #include "operators/registry.h"

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "base/logger.h"
 #include "dsl/loader.h"
-#include "engine/common/logger.h"
-#include "engine/runtime/runner.h"
+#include "engine/actors/runner.h"
 #include "operators/registry.h"
 
 int main(int argc, char** argv) {

@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <random>
 
-#include "engine/value/temporal.h"
+#include "base/temporal.h"
 #include "operators/postgres/postgres_sink.h"
 #include "tests/support/postgres_server.h"
 

@@ -1,4 +1,4 @@
-// The stage side of `sluice tap` alone (engine/runtime/stage_tap.h), in CPU time of this thread
+// The stage side of `sluice tap` alone (engine/actors/stage_tap.h), in CPU time of this thread
 // and so hardly disturbed by other load: what a stage pays per outgoing batch of 1024 records
 // (the default batch size; rows of 3 fields like bench/tap_overhead.sh's transform) when no tap
 // is attached (the attached() check), when one is attached and the 1000 records/s budget is
@@ -13,7 +13,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "engine/runtime/stage_tap.h"
+#include "engine/actors/stage_tap.h"
 
 using namespace sluice;
 

@@ -4,9 +4,9 @@
 #pragma once
 #include <string>
 
+#include "base/value.h"
 #include "dsl/ast.h"
 #include "dsl/diagnostics.h"
-#include "engine/value/value.h"
 
 namespace sluice::dsl {
 

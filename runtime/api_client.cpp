@@ -1,6 +1,6 @@
 #include "runtime/api_client.h"
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "runtime/http_client.h"
 #include "runtime/json_fields.h"
 

@@ -3,8 +3,8 @@
 #pragma once
 #include <string>
 
-#include "engine/common/result.h"
-#include "engine/value/value.h"
+#include "base/result.h"
+#include "base/value.h"
 
 namespace sluice::runtime {
 

@@ -1,7 +1,7 @@
 #include "runtime/catalog_json.h"
 
+#include "base/json.h"
 #include "dsl/eval/functions.h"
-#include "engine/value/json.h"
 #include "runtime/function_text.h"
 #include "runtime/json_builder.h"
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "engine/common/logger.h"
+#include "base/logger.h"
 #include "runtime/command_table.h"
 #include "runtime/command_usage.h"
 #include "runtime/commands.h"

@@ -2,8 +2,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cluster/cluster_client.h"
 #include "dsl/loader.h"
-#include "engine/cluster/cluster_client.h"
 #include "operators/registry.h"
 #include "runtime/cli_args.h"
 #include "runtime/commands.h"

@@ -3,11 +3,11 @@
 #include <cstdio>
 #include <optional>
 
+#include "base/json.h"
 #include "dsl/diagnostics.h"
 #include "dsl/eval/expr.h"
 #include "dsl/expr_checker.h"
 #include "dsl/parser.h"
-#include "engine/value/json.h"
 #include "runtime/cli_args.h"
 #include "runtime/commands.h"
 

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/json.h"
 #include "dsl/loader.h"
-#include "engine/value/json.h"
 #include "operators/registry.h"
 #include "runtime/cli_args.h"
 #include "runtime/commands.h"

@@ -7,10 +7,10 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "engine/cluster/node.h"
-#include "engine/cluster/worker.h"
-#include "engine/common/logger.h"
-#include "engine/common/secrets.h"
+#include "base/logger.h"
+#include "base/secrets.h"
+#include "cluster/node.h"
+#include "cluster/worker.h"
 #include "runtime/cli_args.h"
 #include "runtime/commands.h"
 

@@ -10,11 +10,11 @@
 #include <sstream>
 #include <thread>
 
+#include "base/logger.h"
 #include "dsl/loader.h"
-#include "engine/common/logger.h"
-#include "engine/runtime/live_registry.h"
-#include "engine/runtime/reloader.h"
-#include "engine/runtime/runner.h"
+#include "engine/actors/live_registry.h"
+#include "engine/actors/reloader.h"
+#include "engine/actors/runner.h"
 #include "operators/registry.h"
 #include "runtime/cli_args.h"
 #include "runtime/commands.h"

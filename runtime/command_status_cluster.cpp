@@ -1,7 +1,7 @@
 // sluice status --cluster HOST:PORT: the cluster's nodes and pipelines, asked from any node.
 #include <cstdio>
 
-#include "engine/cluster/cluster_client.h"
+#include "cluster/cluster_client.h"
 #include "runtime/commands.h"
 
 namespace sluice::runtime {

@@ -1,7 +1,7 @@
 // sluice undeploy NAME --cluster HOST:PORT: remove a pipeline from a cluster.
 #include <cstdio>
 
-#include "engine/cluster/cluster_client.h"
+#include "cluster/cluster_client.h"
 #include "runtime/cli_args.h"
 #include "runtime/commands.h"
 

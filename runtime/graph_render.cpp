@@ -4,7 +4,7 @@
 #include <sstream>
 #include <vector>
 
-#include "engine/common/secrets.h"
+#include "base/secrets.h"
 #include "runtime/status_view.h"
 
 namespace sluice::runtime {

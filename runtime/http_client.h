@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 #include "runtime/http_server.h"
 
 namespace sluice::runtime {

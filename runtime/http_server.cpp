@@ -8,7 +8,7 @@
 #include <chrono>
 #include <cstring>
 
-#include "engine/common/secrets.h"
+#include "base/secrets.h"
 
 namespace sluice::runtime {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 
 namespace httplib {
 class Server;

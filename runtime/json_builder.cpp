@@ -1,6 +1,6 @@
 #include "runtime/json_builder.h"
 
-#include "engine/value/json.h"
+#include "base/json.h"
 
 namespace sluice::runtime {
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/value/value.h"
+#include "base/value.h"
 
 namespace sluice::runtime {
 

@@ -2,7 +2,7 @@
 #pragma once
 #include <string>
 
-#include "engine/value/value.h"
+#include "base/value.h"
 
 namespace sluice::runtime {
 

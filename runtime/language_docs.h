@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 
 namespace sluice::runtime {
 

@@ -1,6 +1,6 @@
 #include "runtime/listeners.h"
 
-#include "engine/common/logger.h"
+#include "base/logger.h"
 #include "runtime/api_guard.h"
 #include "runtime/metrics_endpoint.h"
 

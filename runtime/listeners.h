@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "engine/common/result.h"
-#include "engine/runtime/live_registry.h"
+#include "base/result.h"
+#include "engine/actors/live_registry.h"
 #include "runtime/http_server.h"
 #include "runtime/management_api.h"
 #include "runtime/reload_service.h"

@@ -2,7 +2,7 @@
 #pragma once
 #include <cstdint>
 
-#include "engine/runtime/live_registry.h"
+#include "engine/actors/live_registry.h"
 
 namespace sluice::runtime {
 

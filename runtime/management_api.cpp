@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "engine/core/event_codec.h"
-#include "engine/runtime/rate_limiter.h"
-#include "engine/value/json.h"
+#include "base/event_codec.h"
+#include "base/json.h"
+#include "engine/actors/rate_limiter.h"
 #include "runtime/live_view.h"
 #include "runtime/tap_stream.h"
 

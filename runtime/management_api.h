@@ -18,7 +18,7 @@
 #include <string>
 #include <thread>
 
-#include "engine/runtime/live_registry.h"
+#include "engine/actors/live_registry.h"
 #include "runtime/http_server.h"
 #include "runtime/reload_service.h"
 

@@ -7,7 +7,7 @@
 #pragma once
 #include <memory>
 
-#include "engine/runtime/live_registry.h"
+#include "engine/actors/live_registry.h"
 #include "runtime/http_server.h"
 
 namespace sluice::runtime {

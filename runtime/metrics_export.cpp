@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <functional>
 
-#include "engine/runtime/rate_limiter.h"
+#include "engine/actors/rate_limiter.h"
 #include "runtime/live_view.h"
 
 namespace sluice::runtime {

@@ -6,12 +6,12 @@
 #include <map>
 #include <memory>
 
+#include "base/json.h"
+#include "base/temporal.h"
 #include "dsl/eval/expr.h"
 #include "dsl/loader.h"
-#include "engine/runtime/live_registry.h"
-#include "engine/runtime/runner.h"
-#include "engine/value/json.h"
-#include "engine/value/temporal.h"
+#include "engine/actors/live_registry.h"
+#include "engine/actors/runner.h"
 #include "operators/registry.h"
 #include "runtime/capture_sink.h"
 #include "runtime/record_diff.h"

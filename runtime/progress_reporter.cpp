@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "engine/common/logger.h"
-#include "engine/runtime/rate_limiter.h"
+#include "base/logger.h"
+#include "engine/actors/rate_limiter.h"
 
 namespace sluice::runtime {
 

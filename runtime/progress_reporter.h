@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "engine/runtime/live_registry.h"
+#include "engine/actors/live_registry.h"
 
 namespace sluice::runtime {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/event.h"
+#include "base/event.h"
 
 namespace sluice::runtime {
 

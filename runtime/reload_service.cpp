@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
+#include "base/json.h"
 #include "dsl/loader.h"
-#include "engine/value/json.h"
 #include "operators/registry.h"
 
 namespace sluice::runtime {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/runtime/reloader.h"
+#include "engine/actors/reloader.h"
 
 namespace sluice::runtime {
 

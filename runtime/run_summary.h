@@ -2,7 +2,7 @@
 #pragma once
 #include <cstdio>
 
-#include "engine/runtime/runner.h"
+#include "engine/actors/runner.h"
 
 namespace sluice::runtime {
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/result.h"
-#include "engine/value/value.h"
+#include "base/result.h"
+#include "base/value.h"
 
 namespace sluice::runtime {
 

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <thread>
 
-#include "engine/core/event_codec.h"
-#include "engine/runtime/rate_limiter.h"
+#include "base/event_codec.h"
+#include "engine/actors/rate_limiter.h"
 
 namespace sluice::runtime {
 namespace {

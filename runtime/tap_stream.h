@@ -1,6 +1,6 @@
 // One `GET /pipelines/{name}/stages/{stage}/tap` answer: attaches to the stage's tap for its
 // lifetime and yields the sampled records as JSON lines (the event form of
-// engine/core/event_codec.h). Follows the stage across a hot reload (new counters); ends after
+// base/event_codec.h). Follows the stage across a hot reload (new counters); ends after
 // `limit` records (0 = no limit), when the pipeline finished or lost the stage, and writes an
 // empty line after a second without records (so a gone client is noticed).
 #pragma once
@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/runtime/live_registry.h"
+#include "engine/actors/live_registry.h"
 
 namespace sluice::runtime {
 

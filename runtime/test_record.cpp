@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 
 namespace sluice::runtime {
 namespace {

@@ -5,11 +5,11 @@
 #include <fstream>
 #include <iterator>
 
+#include "base/json.h"
+#include "base/secrets.h"
 #include "dsl/eval/builtins.h"
 #include "dsl/eval/eval_util.h"
 #include "dsl/eval/sha256.h"
-#include "engine/common/secrets.h"
-#include "engine/value/json.h"
 
 namespace sluice::eval::builtins {
 namespace {

@@ -1,7 +1,7 @@
 // Time functions: now to_date to_timestamp date_trunc year month day.
+#include "base/temporal.h"
 #include "dsl/eval/builtins.h"
 #include "dsl/eval/eval_util.h"
-#include "engine/value/temporal.h"
 
 namespace sluice::eval::builtins {
 namespace {

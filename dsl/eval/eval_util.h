@@ -2,8 +2,8 @@
 #pragma once
 #include <string>
 
+#include "base/secrets.h"
 #include "dsl/eval/expr.h"
-#include "engine/common/secrets.h"
 
 namespace sluice::eval {
 

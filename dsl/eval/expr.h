@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "base/event.h"
+#include "base/result.h"
+#include "base/value.h"
 #include "dsl/ast.h"
-#include "engine/common/result.h"
-#include "engine/core/event.h"
-#include "engine/value/value.h"
 
 namespace sluice::eval {
 

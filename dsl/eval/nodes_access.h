@@ -2,8 +2,8 @@
 #pragma once
 #include <vector>
 
+#include "base/event.h"
 #include "dsl/eval/expr.h"
-#include "engine/core/event.h"
 
 namespace sluice::eval {
 

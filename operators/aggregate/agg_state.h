@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "engine/value/value.h"
+#include "base/value.h"
 #include "operators/aggregate/state_codec.h"
 
 namespace sluice::operators::aggregate {

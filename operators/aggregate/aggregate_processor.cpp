@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "engine/common/logger.h"
-#include "engine/value/temporal.h"
+#include "base/logger.h"
+#include "base/temporal.h"
 #include "operators/common/stage_options.h"
 #include "operators/common/truncate_message.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/value/value.h"
+#include "base/value.h"
 
 namespace sluice::operators::state_codec {
 

@@ -2,8 +2,8 @@
 
 #include <memory>
 
-#include "engine/common/secrets.h"
-#include "engine/value/temporal.h"
+#include "base/secrets.h"
+#include "base/temporal.h"
 
 namespace sluice::operators {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "base/event.h"
+#include "base/result.h"
 #include "dsl/ast.h"
-#include "engine/common/result.h"
-#include "engine/core/event.h"
 #include "engine/core/operator.h"
 
 namespace sluice::operators {

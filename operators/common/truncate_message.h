@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/core/event.h"
+#include "base/event.h"
 
 namespace sluice::operators {
 

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "operators/debezium/json_members.h"
 
 namespace sluice::operators::debezium {

@@ -18,8 +18,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/common/result.h"
-#include "engine/core/event.h"
+#include "base/event.h"
+#include "base/result.h"
 #include "operators/debezium/schema_cache.h"
 
 namespace sluice::operators::debezium {

@@ -4,8 +4,8 @@
 #include <cctype>
 #include <charconv>
 
-#include "engine/value/json.h"
-#include "engine/value/temporal.h"
+#include "base/json.h"
+#include "base/temporal.h"
 #include "operators/debezium/decimal_bytes.h"
 #include "operators/debezium/field_schema.h"
 

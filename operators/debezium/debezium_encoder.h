@@ -15,8 +15,8 @@
 #pragma once
 #include <string>
 
-#include "engine/common/result.h"
-#include "engine/core/event.h"
+#include "base/event.h"
+#include "base/result.h"
 
 namespace sluice::operators::debezium {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/value/decimal.h"
+#include "base/decimal.h"
 
 namespace sluice::operators::debezium {
 

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 
 namespace sluice::operators::debezium {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 #include "operators/debezium/field_schema.h"
 
 namespace sluice::operators::debezium {

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "engine/core/event_codec.h"
+#include "base/event_codec.h"
 #include "operators/common/stage_options.h"
 
 namespace sluice::operators::file {

@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/common/logger.h"
-#include "engine/value/json.h"
-#include "engine/value/temporal.h"
+#include "base/json.h"
+#include "base/logger.h"
+#include "base/temporal.h"
 #include "operators/common/stage_options.h"
 #include "operators/file/csv_record_parser.h"
 

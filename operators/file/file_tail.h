@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 
 namespace sluice::operators::file {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "engine/value/temporal.h"
+#include "base/temporal.h"
 #include "operators/common/stage_options.h"
 
 namespace sluice::operators::generate {

@@ -1,6 +1,6 @@
 #include "operators/kafka/client_config.h"
 
-#include "engine/common/secrets.h"
+#include "base/secrets.h"
 
 namespace sluice::operators::kafka {
 

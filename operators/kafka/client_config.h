@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 #include "engine/core/operator.h"
 
 namespace sluice::operators::kafka {

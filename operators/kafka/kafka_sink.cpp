@@ -3,11 +3,11 @@
 #include <chrono>
 #include <thread>
 
-#include "engine/common/logger.h"
-#include "engine/common/secrets.h"
-#include "engine/core/event_codec.h"
-#include "engine/value/json.h"
-#include "engine/value/temporal.h"
+#include "base/event_codec.h"
+#include "base/json.h"
+#include "base/logger.h"
+#include "base/secrets.h"
+#include "base/temporal.h"
 #include "operators/common/stage_options.h"
 #include "operators/kafka/client_config.h"
 

@@ -1,6 +1,6 @@
 #include "operators/kafka/kafka_source.h"
 
-#include "engine/common/logger.h"
+#include "base/logger.h"
 #include "operators/common/stage_options.h"
 #include "operators/kafka/client_config.h"
 

@@ -1,7 +1,7 @@
 #include "operators/kafka/message_decoder.h"
 
-#include "engine/value/json.h"
-#include "engine/value/temporal.h"
+#include "base/json.h"
+#include "base/temporal.h"
 
 namespace sluice::operators::kafka {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/common/result.h"
-#include "engine/core/event.h"
+#include "base/event.h"
+#include "base/result.h"
 #include "operators/debezium/debezium_decoder.h"
 
 namespace sluice::operators::kafka {

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 
 namespace sluice::operators::kafka {
 

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "engine/value/temporal.h"
+#include "base/temporal.h"
 
 namespace sluice::operators::mongodb {
 namespace {

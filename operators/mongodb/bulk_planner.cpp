@@ -2,7 +2,7 @@
 
 #include <unordered_map>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "operators/common/stage_options.h"
 #include "operators/mongodb/bson_encoder.h"
 

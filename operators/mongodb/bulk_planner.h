@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/event.h"
+#include "base/event.h"
 #include "operators/mongodb/collection_batch.h"
 #include "operators/mongodb/mongodb_options.h"
 

@@ -2,8 +2,8 @@
 
 #include <mutex>
 
-#include "engine/common/logger.h"
-#include "engine/common/secrets.h"
+#include "base/logger.h"
+#include "base/secrets.h"
 
 namespace sluice::operators::mongodb {
 namespace {

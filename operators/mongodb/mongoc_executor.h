@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 #include "operators/mongodb/bulk_executor.h"
 #include "operators/mongodb/mongodb_options.h"
 

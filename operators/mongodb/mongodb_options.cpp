@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "engine/common/secrets.h"
+#include "base/secrets.h"
 #include "operators/common/stage_options.h"
 
 namespace sluice::operators::mongodb {

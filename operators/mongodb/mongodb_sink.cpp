@@ -1,8 +1,8 @@
 #include "operators/mongodb/mongodb_sink.h"
 
-#include "engine/common/logger.h"
-#include "engine/common/secrets.h"
-#include "engine/value/temporal.h"
+#include "base/logger.h"
+#include "base/secrets.h"
+#include "base/temporal.h"
 #include "operators/mongodb/mongo_failure.h"
 #include "operators/mongodb/mongoc_executor.h"
 

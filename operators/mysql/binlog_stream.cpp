@@ -9,7 +9,7 @@
 #include <cctype>
 #include <cstdio>
 
-#include "engine/common/logger.h"
+#include "base/logger.h"
 #include "operators/mysql/binlog_event.h"
 #include "operators/mysql/binlog_stream_impl.h"
 

@@ -7,7 +7,7 @@
 
 #include <cstdio>
 
-#include "engine/common/logger.h"
+#include "base/logger.h"
 #include "operators/mysql/binlog_stream_impl.h"
 #include "operators/mysql/compressed_event.h"
 #include "operators/mysql/ddl_statement.h"

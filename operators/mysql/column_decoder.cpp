@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "engine/value/json.h"
-#include "engine/value/temporal.h"
+#include "base/json.h"
+#include "base/temporal.h"
 #include "operators/mysql/geometry_value.h"
 #include "operators/mysql/json_binary.h"
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/common/result.h"
-#include "engine/value/value.h"
+#include "base/result.h"
+#include "base/value.h"
 #include "operators/mysql/byte_reader.h"
 #include "operators/mysql/column_type.h"
 

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 #include "operators/mysql/binlog_event.h"
 
 namespace sluice::operators::mysql {

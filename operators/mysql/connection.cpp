@@ -3,7 +3,7 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 
-#include "engine/common/secrets.h"
+#include "base/secrets.h"
 
 namespace sluice::operators::mysql {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 
 namespace sluice::operators::mysql {
 

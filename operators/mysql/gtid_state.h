@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 
 namespace sluice::operators::mysql {
 

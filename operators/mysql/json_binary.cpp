@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "engine/value/temporal.h"
+#include "base/temporal.h"
 #include "operators/mysql/column_decoder.h"
 
 namespace sluice::operators::mysql {

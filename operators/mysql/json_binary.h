@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "engine/common/result.h"
-#include "engine/value/value.h"
+#include "base/result.h"
+#include "base/value.h"
 
 namespace sluice::operators::mysql {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 #include "engine/core/operator.h"
 #include "operators/mysql/connection.h"
 

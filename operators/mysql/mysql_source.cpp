@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
-#include "engine/common/logger.h"
-#include "engine/value/temporal.h"
+#include "base/logger.h"
+#include "base/temporal.h"
 
 namespace sluice::operators::mysql {
 

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/common/result.h"
-#include "engine/core/event.h"
+#include "base/event.h"
+#include "base/result.h"
 #include "operators/mysql/column_decoder.h"
 #include "operators/mysql/table_map.h"
 

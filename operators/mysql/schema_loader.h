@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 #include "operators/mysql/connection.h"
 #include "operators/mysql/table_map.h"
 

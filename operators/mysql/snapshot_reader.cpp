@@ -4,9 +4,9 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "engine/common/logger.h"
-#include "engine/value/json.h"
-#include "engine/value/temporal.h"
+#include "base/json.h"
+#include "base/logger.h"
+#include "base/temporal.h"
 #include "operators/mysql/binlog_stream.h"
 #include "operators/mysql/column_decoder.h"
 #include "operators/mysql/geometry_value.h"

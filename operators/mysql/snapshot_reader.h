@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/common/result.h"
-#include "engine/core/event.h"
+#include "base/event.h"
+#include "base/result.h"
 #include "operators/mysql/binlog_position.h"
 #include "operators/mysql/connection.h"
 #include "operators/mysql/mysql_config.h"

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/result.h"
-#include "engine/core/event.h"
-#include "engine/value/symbol.h"
+#include "base/event.h"
+#include "base/result.h"
+#include "base/symbol.h"
 #include "operators/mysql/column_type.h"
 
 namespace sluice::operators::mysql {

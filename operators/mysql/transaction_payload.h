@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/result.h"
+#include "base/result.h"
 #include "operators/mysql/binlog_event.h"
 
 namespace sluice::operators::mysql {

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "base/logger.h"
 #include "dsl/eval/expr.h"
-#include "engine/common/logger.h"
 #include "operators/common/stage_options.h"
 #include "operators/postgres/copy_encoder.h"
 

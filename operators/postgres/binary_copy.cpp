@@ -6,7 +6,7 @@
 #include <cstring>
 #include <pqxx/pqxx>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "operators/postgres/copy_encoder.h"
 
 namespace sluice::operators::postgres {

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/value/value.h"
+#include "base/value.h"
 #include "operators/postgres/type_map.h"
 
 namespace pqxx {

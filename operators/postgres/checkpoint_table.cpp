@@ -2,7 +2,7 @@
 
 #include <pqxx/pqxx>
 
-#include "engine/value/temporal.h"
+#include "base/temporal.h"
 #include "operators/postgres/sql_text.h"
 
 namespace sluice::operators::postgres {

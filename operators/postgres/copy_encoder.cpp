@@ -2,8 +2,8 @@
 
 #include <charconv>
 
-#include "engine/value/json.h"
-#include "engine/value/temporal.h"
+#include "base/json.h"
+#include "base/temporal.h"
 
 namespace sluice::operators::postgres {
 namespace {

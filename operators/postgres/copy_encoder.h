@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/value/value.h"
+#include "base/value.h"
 #include "operators/postgres/type_map.h"
 
 namespace sluice::operators::postgres {

@@ -1,6 +1,6 @@
 #include "operators/postgres/full_identity_sql.h"
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "operators/postgres/copy_encoder.h"
 #include "operators/postgres/sql_text.h"
 

@@ -7,10 +7,10 @@
 #include <random>
 #include <thread>
 
-#include "engine/common/logger.h"
-#include "engine/common/secrets.h"
-#include "engine/value/json.h"
-#include "engine/value/temporal.h"
+#include "base/json.h"
+#include "base/logger.h"
+#include "base/secrets.h"
+#include "base/temporal.h"
 
 namespace sluice::operators::postgres {
 namespace {

@@ -1,6 +1,6 @@
 #include "operators/postgres/sink_options.h"
 
-#include "engine/common/secrets.h"
+#include "base/secrets.h"
 #include "operators/common/stage_options.h"
 #include "operators/postgres/conninfo.h"
 

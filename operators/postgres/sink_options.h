@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "dsl/eval/expr.h"
-#include "engine/common/result.h"
 #include "engine/core/operator.h"
 
 namespace sluice::operators::postgres {

@@ -2,7 +2,7 @@
 
 #include <pqxx/pqxx>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "operators/postgres/binary_copy.h"
 #include "operators/postgres/copy_encoder.h"
 #include "operators/postgres/full_identity_sql.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/event.h"
+#include "base/event.h"
 #include "operators/postgres/table_info.h"
 
 namespace sluice::operators::postgres {

@@ -1,6 +1,6 @@
 #include "operators/stdout/stdout_sink.h"
 
-#include "engine/core/event_codec.h"
+#include "base/event_codec.h"
 #include "operators/common/stage_options.h"
 
 namespace sluice::operators::stdout_sink {

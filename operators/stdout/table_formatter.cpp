@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "engine/common/secrets.h"
-#include "engine/core/event_codec.h"
+#include "base/event_codec.h"
+#include "base/secrets.h"
 
 namespace sluice::operators::stdout_sink {
 namespace {

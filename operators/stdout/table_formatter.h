@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/event.h"
+#include "base/event.h"
 
 namespace sluice::operators::stdout_sink {
 

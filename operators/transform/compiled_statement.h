@@ -5,10 +5,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/event.h"
+#include "base/result.h"
 #include "dsl/ast.h"
 #include "dsl/eval/expr.h"
-#include "engine/common/result.h"
-#include "engine/core/event.h"
 
 namespace sluice::operators::transform {
 

@@ -1,6 +1,6 @@
 #include "operators/transform/transform_processor.h"
 
-#include "engine/value/temporal.h"
+#include "base/temporal.h"
 #include "operators/common/stage_options.h"
 
 namespace sluice::operators::transform {

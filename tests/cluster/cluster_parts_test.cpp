@@ -5,10 +5,10 @@
 #include <set>
 #include <thread>
 
+#include "cluster/assignment_plan.h"
+#include "cluster/pipeline_split.h"
+#include "cluster/state_store.h"
 #include "dsl/loader.h"
-#include "engine/cluster/assignment_plan.h"
-#include "engine/cluster/pipeline_split.h"
-#include "engine/cluster/state_store.h"
 #include "operators/registry.h"
 #include "support/postgres_server.h"
 

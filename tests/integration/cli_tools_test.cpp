@@ -6,8 +6,8 @@
 #include <regex>
 #include <set>
 
+#include "base/json.h"
 #include "dsl/eval/functions.h"
-#include "engine/value/json.h"
 #include "operators/registry.h"
 #include "runtime/catalog_json.h"
 #include "runtime/command_table.h"

@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "base/json.h"
 #include "doc_blocks.h"
-#include "engine/value/json.h"
 #include "support/api_wait.h"
 #include "support/free_port.h"
 #include "support/process.h"

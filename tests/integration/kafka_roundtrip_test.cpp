@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "integration/ods_support.h"
 #include "support/kafka_mock.h"
 

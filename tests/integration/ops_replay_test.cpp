@@ -6,7 +6,7 @@
 #include <functional>
 #include <thread>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "runtime/http_client.h"
 #include "runtime/json_fields.h"
 #include "support/free_port.h"

@@ -6,7 +6,7 @@
 #include <map>
 #include <sstream>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "runtime/http_client.h"
 #include "runtime/json_fields.h"
 #include "support/api_wait.h"

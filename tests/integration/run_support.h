@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "support/process.h"
 
 namespace sluice::test {

@@ -5,7 +5,7 @@
 #include <boost/test/unit_test.hpp>
 #include <sstream>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "runtime/http_client.h"
 #include "runtime/json_fields.h"
 #include "support/api_wait.h"

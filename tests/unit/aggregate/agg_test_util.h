@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "base/json.h"
 #include "dsl/loader.h"
 #include "engine/core/operator.h"
-#include "engine/value/json.h"
 #include "operators/aggregate/aggregate_kind.h"
 #include "operators/join/join_kind.h"
 

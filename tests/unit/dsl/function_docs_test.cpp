@@ -5,10 +5,10 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
+#include "base/json.h"
 #include "dsl/eval/expr.h"
 #include "dsl/eval/functions.h"
 #include "dsl/loader.h"
-#include "engine/value/json.h"
 #include "operators/registry.h"
 
 using namespace sluice;

@@ -1,11 +1,11 @@
 // ConfigBuilder: constant options, defaults per type, per-record options, settings.
 #include <boost/test/unit_test.hpp>
 
-#include "engine/common/secrets.h"
-#include "engine/runtime/actor_setup.h"
-#include "engine/runtime/checkpoint_store.h"
-#include "engine/runtime/config_builder.h"
-#include "engine/runtime/option_text.h"
+#include "base/secrets.h"
+#include "engine/actors/actor_setup.h"
+#include "engine/actors/checkpoint_store.h"
+#include "engine/actors/config_builder.h"
+#include "engine/actors/option_text.h"
 #include "fakes.h"
 
 using namespace sluice;

@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <thread>
 
-#include "engine/runtime/failpoint.h"
-#include "engine/runtime/reloader.h"
-#include "engine/runtime/runner.h"
-#include "engine/runtime/stage_diff.h"
+#include "engine/actors/failpoint.h"
+#include "engine/actors/reloader.h"
+#include "engine/actors/runner.h"
+#include "engine/actors/stage_diff.h"
 #include "fakes.h"
 
 namespace fs = std::filesystem;

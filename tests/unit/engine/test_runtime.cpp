@@ -9,10 +9,10 @@
 #include <sstream>
 #include <thread>
 
-#include "engine/common/secrets.h"
-#include "engine/runtime/checkpoint_store.h"
-#include "engine/runtime/failpoint.h"
-#include "engine/runtime/runner.h"
+#include "base/secrets.h"
+#include "engine/actors/checkpoint_store.h"
+#include "engine/actors/failpoint.h"
+#include "engine/actors/runner.h"
 #include "fakes.h"
 
 namespace fs = std::filesystem;

@@ -1,9 +1,9 @@
-// The stage tap (engine/runtime/stage_tap.h): nothing kept without a reader, the per-second
+// The stage tap (engine/actors/stage_tap.h): nothing kept without a reader, the per-second
 // budget with an even sample of a batch over it, the bounded ring and a reader that falls
 // behind, several readers with their own cursors.
 #include <boost/test/unit_test.hpp>
 
-#include "engine/runtime/stage_tap.h"
+#include "engine/actors/stage_tap.h"
 
 using namespace sluice;
 

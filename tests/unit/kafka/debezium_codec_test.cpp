@@ -3,8 +3,8 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "engine/value/json.h"
-#include "engine/value/temporal.h"
+#include "base/json.h"
+#include "base/temporal.h"
 #include "operators/debezium/debezium_decoder.h"
 #include "operators/debezium/debezium_encoder.h"
 #include "operators/debezium/decimal_bytes.h"

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "base/json.h"
+#include "base/logger.h"
 #include "dsl/loader.h"
-#include "engine/common/logger.h"
-#include "engine/runtime/runner.h"
-#include "engine/value/json.h"
+#include "engine/actors/runner.h"
 #include "operators/debezium/debezium_encoder.h"
 #include "operators/registry.h"
 #include "support/kafka_mock.h"

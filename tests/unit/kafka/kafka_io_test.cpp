@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "operators/debezium/debezium_decoder.h"
 #include "operators/debezium/debezium_encoder.h"
 #include "operators/kafka/kafka_sink.h"

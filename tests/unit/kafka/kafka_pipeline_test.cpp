@@ -4,10 +4,10 @@
 #include <set>
 #include <string>
 
+#include "base/json.h"
+#include "base/logger.h"
 #include "dsl/loader.h"
-#include "engine/common/logger.h"
-#include "engine/runtime/runner.h"
-#include "engine/value/json.h"
+#include "engine/actors/runner.h"
 #include "operators/registry.h"
 #include "support/kafka_mock.h"
 #include "support/process.h"

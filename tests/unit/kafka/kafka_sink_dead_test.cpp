@@ -4,7 +4,7 @@
 #include <set>
 #include <thread>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "operators/kafka/kafka_sink.h"
 #include "support/kafka_mock.h"
 

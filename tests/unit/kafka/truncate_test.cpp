@@ -4,7 +4,7 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "operators/debezium/debezium_encoder.h"
 #include "operators/kafka/kafka_sink.h"
 #include "operators/kafka/message_decoder.h"

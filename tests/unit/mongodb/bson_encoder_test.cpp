@@ -4,7 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "engine/value/temporal.h"
+#include "base/temporal.h"
 #include "mongo_test_util.h"
 
 using namespace mongotest;

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "base/json.h"
 #include "dsl/parser.h"
-#include "engine/runtime/config_builder.h"
-#include "engine/value/json.h"
+#include "engine/actors/config_builder.h"
 #include "operators/mongodb/bulk_executor.h"
 #include "operators/mongodb/bulk_planner.h"
 #include "operators/mongodb/mongodb_options.h"

@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <set>
 
-#include "engine/value/temporal.h"
+#include "base/temporal.h"
 #include "mongo_test_util.h"
 #include "operators/mongodb/mongoc_executor.h"
 #include "operators/mongodb/mongodb_sink.h"

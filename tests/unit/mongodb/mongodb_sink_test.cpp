@@ -7,7 +7,7 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 
-#include "engine/common/secrets.h"
+#include "base/secrets.h"
 #include "mongo_test_util.h"
 #include "operators/mongodb/mongoc_executor.h"
 

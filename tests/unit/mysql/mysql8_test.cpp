@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "operators/mysql/json_binary.h"
 #include "operators/mysql/row_decoder.h"
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "engine/value/json.h"
-#include "engine/value/temporal.h"
+#include "base/json.h"
+#include "base/temporal.h"
 #include "tests/unit/mysql/mysql_test_util.h"
 
 using namespace sluice;

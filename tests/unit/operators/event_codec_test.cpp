@@ -1,9 +1,9 @@
-#include "engine/core/event_codec.h"
+#include "base/event_codec.h"
 
 #include <boost/test/unit_test.hpp>
 
-#include "engine/common/secrets.h"
-#include "engine/value/temporal.h"
+#include "base/secrets.h"
+#include "base/temporal.h"
 #include "op_test_util.h"
 
 using namespace sluice;

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "base/event_codec.h"
+#include "base/json.h"
 #include "dsl/eval/expr.h"
 #include "dsl/parser.h"
-#include "engine/core/event_codec.h"
 #include "engine/core/operator.h"
-#include "engine/value/json.h"
 
 namespace optest {
 

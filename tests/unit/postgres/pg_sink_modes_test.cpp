@@ -3,8 +3,8 @@
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"  // SinkOpts{.table = ...}
 
+#include "base/temporal.h"
 #include "dsl/parser.h"
-#include "engine/value/temporal.h"
 #include "pg_test_support.h"
 
 using namespace sluice;

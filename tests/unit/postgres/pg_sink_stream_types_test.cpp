@@ -5,7 +5,7 @@
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"  // SinkOpts{.table = ...}
 
-#include "engine/value/temporal.h"
+#include "base/temporal.h"
 #include "pg_test_support.h"
 
 using namespace sluice;

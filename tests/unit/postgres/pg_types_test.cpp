@@ -1,8 +1,8 @@
 // Pure unit tests (no server): type mapping, COPY encoding, names, secrets.
 #include <boost/test/unit_test.hpp>
 
-#include "engine/common/secrets.h"
-#include "engine/value/temporal.h"
+#include "base/secrets.h"
+#include "base/temporal.h"
 #include "operators/postgres/copy_encoder.h"
 #include "operators/postgres/postgres_kind.h"
 #include "operators/postgres/sink_options.h"

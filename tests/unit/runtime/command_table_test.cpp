@@ -4,8 +4,8 @@
 #include <boost/test/unit_test.hpp>
 #include <set>
 
+#include "base/logger.h"
 #include "dsl/keywords.h"
-#include "engine/common/logger.h"
 #include "runtime/command_usage.h"
 #include "runtime/man_page.h"
 #include "runtime/shell_completions.h"

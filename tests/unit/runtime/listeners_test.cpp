@@ -14,7 +14,7 @@
 #include <memory>
 #include <thread>
 
-#include "engine/common/secrets.h"
+#include "base/secrets.h"
 #include "live_fixture.h"
 #include "runtime/api_guard.h"
 #include "runtime/http_client.h"

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 
-#include "engine/value/json.h"
+#include "base/json.h"
 #include "live_fixture.h"
 #include "runtime/http_client.h"
 #include "runtime/http_server.h"

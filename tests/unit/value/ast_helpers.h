@@ -5,9 +5,9 @@
 #include <utility>
 #include <vector>
 
+#include "base/decimal.h"
 #include "dsl/ast.h"
 #include "dsl/eval/expr.h"
-#include "engine/value/decimal.h"
 #include "print.h"
 
 namespace th {

@@ -1,4 +1,4 @@
-#include "engine/value/decimal.h"
+#include "base/decimal.h"
 
 #include <boost/test/unit_test.hpp>
 

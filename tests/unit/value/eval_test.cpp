@@ -2,7 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "ast_helpers.h"
-#include "engine/core/event.h"
+#include "base/event.h"
 
 using namespace th;  // NOLINT
 using sluice::Decimal;

@@ -8,8 +8,8 @@
 #include <fstream>
 
 #include "ast_helpers.h"
-#include "engine/common/secrets.h"
-#include "engine/value/temporal.h"
+#include "base/secrets.h"
+#include "base/temporal.h"
 
 using namespace th;  // NOLINT
 using sluice::Object;

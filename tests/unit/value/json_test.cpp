@@ -1,8 +1,8 @@
-#include "engine/value/json.h"
+#include "base/json.h"
 
 #include <boost/test/unit_test.hpp>
 
-#include "engine/value/temporal.h"
+#include "base/temporal.h"
 #include "print.h"
 
 using sluice::Type;

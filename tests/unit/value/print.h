@@ -2,7 +2,7 @@
 #pragma once
 #include <ostream>
 
-#include "engine/value/value.h"
+#include "base/value.h"
 
 namespace sluice {
 inline std::ostream& operator<<(std::ostream& os, Type t) { return os << type_name(t); }

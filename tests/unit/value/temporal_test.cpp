@@ -1,4 +1,4 @@
-#include "engine/value/temporal.h"
+#include "base/temporal.h"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,4 +1,4 @@
-#include "engine/value/value.h"
+#include "base/value.h"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>

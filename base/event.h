@@ -1,0 +1,78 @@
+// The change event (DSL.md §4) and the batch that carries events between actors.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/value.h"
+
+namespace sluice {
+
+// Truncate: every row of the event's source table was removed (MySQL TRUNCATE TABLE); the
+// event carries no row and no key, only `source` (db/table) and `ts`/`position`.
+enum class Op : char { Create = 'c', Update = 'u', Delete = 'd', Read = 'r', Truncate = 't' };
+
+// Where events come from; shared by all events of one table (never copied per row).
+struct SourceMeta {
+  std::string connector;  // "file", "generate", "mysql", ...
+  std::string name;       // source stage name
+  std::string db;
+  std::string table;
+  std::vector<std::string> primary_key;  // column names, when known
+  // Source column types as the source database declares them, parallel lists, when known
+  // (e.g. "decimal(15,2)", "bigint unsigned", "set('a','b')", "datetime(6)", "json"). Sinks
+  // that create tables (postgres) map them to exact target types; empty = infer from values.
+  std::vector<std::string> column_names;
+  std::vector<std::string> column_types;
+};
+
+// Attached to an event routed to a dead-letter sink (DSL.md §10).
+struct DeadLetterInfo {
+  std::string stage;
+  std::string kind;     // "require", "eval", "write", "retries_exhausted", ...
+  std::string message;  // secrets already redacted
+  int attempts = 1;
+  int64_t at = 0;  // micros, UTC
+  int input = 0;   // the stage input the record came from (replay sends it back there)
+};
+
+struct Event {
+  Op op = Op::Create;
+  Object row;     // the after image; for deletes the before image
+  Object before;  // valid when has_before
+  bool has_before = false;
+  Value key;       // Null = not set (sinks fall back to primary key columns)
+  int64_t ts = 0;  // event (commit) time, micros UTC
+  Value position;  // source position of this event
+  std::shared_ptr<const SourceMeta> source;
+  std::shared_ptr<const DeadLetterInfo> dead_letter;
+};
+
+inline const char* op_code(Op op) {
+  switch (op) {
+    case Op::Create:
+      return "c";
+    case Op::Update:
+      return "u";
+    case Op::Delete:
+      return "d";
+    case Op::Read:
+      return "r";
+    case Op::Truncate:
+      return "t";
+  }
+  return "?";
+}
+
+struct Batch {
+  enum class Kind : uint8_t { Data, Barrier, End };
+  Kind kind = Kind::Data;
+  uint64_t seq = 0;
+  uint64_t barrier = 0;  // checkpoint id for Barrier batches
+  std::vector<Event> events;
+};
+
+using BatchPtr = std::shared_ptr<Batch>;
+
+}  // namespace sluice

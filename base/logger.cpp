@@ -1,0 +1,108 @@
+#include "base/logger.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <mutex>
+
+#include "base/secrets.h"
+
+namespace sluice::log {
+namespace {
+std::atomic<int> g_level{static_cast<int>(Level::Info)};
+std::atomic<bool> g_json{false};
+std::mutex g_mu;
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+}  // namespace
+
+const char* level_name(Level l) {
+  switch (l) {
+    case Level::Debug:
+      return "debug";
+    case Level::Info:
+      return "info";
+    case Level::Warn:
+      return "warn";
+    case Level::Error:
+      return "error";
+    case Level::Off:
+      return "off";
+  }
+  return "?";
+}
+
+std::optional<Level> parse_level(std::string_view text) {
+  for (Level l : {Level::Debug, Level::Info, Level::Warn, Level::Error, Level::Off}) {
+    if (text == level_name(l)) return l;
+  }
+  return std::nullopt;
+}
+
+void apply_env_level() {
+  const char* env = std::getenv("SLUICE_LOG_LEVEL");
+  if (env == nullptr || *env == '\0') return;
+  if (auto l = parse_level(env)) {
+    set_level(*l);
+  } else {
+    std::fprintf(stderr, "sluice: SLUICE_LOG_LEVEL=%s is not error, warn, info or debug; ignored\n",
+                 env);
+  }
+}
+
+void set_level(Level l) { g_level.store(static_cast<int>(l)); }
+Level level() { return static_cast<Level>(g_level.load(std::memory_order_relaxed)); }
+void set_json(bool json) { g_json.store(json); }
+
+void write(Level l, const std::string& component, const std::string& message) {
+  if (static_cast<int>(l) < g_level.load(std::memory_order_relaxed)) return;
+  auto now = std::chrono::system_clock::now();
+  auto t = std::chrono::system_clock::to_time_t(now);
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char ts[64];
+  std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  std::string msg = secrets::redact(message);
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (g_json.load()) {
+    std::fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":\"%s\",\"msg\":\"%s\"}\n",
+                 ts, level_name(l), json_escape(component).c_str(), json_escape(msg).c_str());
+  } else {
+    std::fprintf(stderr, "%s %-5s [%s] %s\n", ts, level_name(l), component.c_str(), msg.c_str());
+  }
+}
+
+}  // namespace sluice::log

@@ -1,0 +1,52 @@
+#include "engine/actors/processor_actor.h"
+
+namespace sluice::engine {
+
+ProcessorActor::ProcessorActor(caf::actor_config& cfg, ActorSetup setup,
+                               std::shared_ptr<Processor> op)
+    : StageActor(cfg, std::move(setup)), op_(std::move(op)), out_(kMainPort, setup_.out) {}
+
+result<void> ProcessorActor::open_operator(const std::string& state) { return op_->open(state); }
+
+bool ProcessorActor::on_data(int channel, BatchPtr& batch) {
+  std::vector<Event> out;
+  out.reserve(batch->events.size());
+  // A batch has a single owner once delivered (one downstream per message), so events move.
+  const int input = is_replay(channel) ? replay_input(channel) : inputs_.input_index(channel);
+  op_->process(static_cast<size_t>(input), batch->events, out, dead_buf_);
+  dead_input_ = input;
+  batch.reset();
+  setup_.counters->out.fetch_add(out.size(), std::memory_order_relaxed);
+  if (setup_.counters->tap.attached()) setup_.counters->tap.offer(out);
+  out_.emit_data(this, std::move(out));
+  route_dead(dead_buf_, "", "", 0);
+  dead_buf_.clear();
+  return true;
+}
+
+result<std::string> ProcessorActor::snapshot(uint64_t) { return op_->checkpoint_state(); }
+
+void ProcessorActor::on_credit(int32_t port, int32_t target, int64_t records) {
+  if (port == kMainPort) {
+    out_.on_credit(this, target, records);
+  } else {
+    dead_.on_credit(this, target, records);
+  }
+}
+
+void ProcessorActor::emit_control(Batch::Kind kind, uint64_t barrier) {
+  out_.emit_control(this, kind, barrier);
+  dead_.emit_control(this, kind, barrier);
+}
+
+void ProcessorActor::rewire(Rewiring& w) {
+  StageActor::rewire(w);
+  out_ = OutputPort(kMainPort, setup_.out);
+}
+
+void ProcessorActor::on_exit() {
+  out_.clear();
+  StageActor::on_exit();
+}
+
+}  // namespace sluice::engine

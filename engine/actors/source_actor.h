@@ -1,0 +1,47 @@
+// A source instance: polls batches while it holds credit, injects barriers when the
+// coordinator triggers them and, at the end of its input (or on stop), a final barrier + End.
+#pragma once
+#include <caf/event_based_actor.hpp>
+#include <memory>
+
+#include "engine/actors/actor_setup.h"
+#include "engine/actors/output_port.h"
+
+namespace sluice::engine {
+
+class SourceActor : public caf::event_based_actor {
+ public:
+  SourceActor(caf::actor_config& cfg, ActorSetup setup, std::shared_ptr<Source> op);
+  void on_exit() override;
+
+ protected:
+  caf::behavior make_behavior() override;
+
+ private:
+  void schedule_poll();
+  void do_poll();
+  void on_trigger(uint64_t barrier);
+  // Updates the live counters (lag, batch latency, progress) after a poll.
+  void report(Source::Poll how, int64_t micros);
+  // Routes the records the operator could not decode (Source::take_dead) per on_error, as
+  // StageActor::route_dead does for stages: to the `dead_letter` sink on the dead port.
+  void route_dead(std::vector<Event>& dead);
+  void fail(const std::string& reason, bool permanent);
+
+  ActorSetup setup_;
+  std::shared_ptr<Source> op_;
+  OutputPort out_;
+  OutputPort dead_;  // dead-letter output (connected when the source has a dead_letter)
+  std::vector<Event> buf_;
+  std::vector<Event> dead_buf_;
+  bool poll_scheduled_ = false;
+  bool timer_pending_ = false;
+  bool input_done_ = false;  // End polled or stop requested: no more polling
+  bool end_requested_ = false;
+  bool finished_ = false;
+  bool failed_ = false;
+  bool reload_paused_ = false;  // hot reload: barrier taken, waiting for rewire / resume
+  int attempts_ = 0;
+};
+
+}  // namespace sluice::engine
