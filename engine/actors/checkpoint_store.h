@@ -26,7 +26,7 @@ struct Checkpoint {
 
 // Where checkpoints go instead of `<dir>/checkpoint.json` when one is installed process-wide
 // with CheckpointStore::set_backend (a cluster worker keeps them in the shared PostgreSQL state
-// store, engine/cluster). Both calls are synchronous: save() returns once the checkpoint is
+// store, cluster/). Both calls are synchronous: save() returns once the checkpoint is
 // durable there. `dir` is the pipeline's state directory (its last component is the pipeline).
 class CheckpointBackend {
  public:
