@@ -29,7 +29,8 @@ result<std::string> target_of(const pg::SinkOptions& opts, const TablePair& pr,
   ctx.event = &e;
   ctx.row = &e.row;
   Value v = opts.table->eval(ctx);
-  if (v.type() != Type::String) return error::permanent("sink '" + sink + "': table is not a string");
+  if (v.type() != Type::String)
+    return error::permanent("sink '" + sink + "': table is not a string");
   return v.as_string();
 }
 

@@ -105,9 +105,8 @@ result<engine::Checkpoint> carried_checkpoint(const std::string& url, const std:
 }
 
 std::string fresh_state_dir() {
-  return (std::filesystem::temp_directory_path() /
-          ("sluice-repair-" + std::to_string(::getpid()) + "-" +
-           std::to_string(engine::wall_clock_us())))
+  return (std::filesystem::temp_directory_path() / ("sluice-repair-" + std::to_string(::getpid()) +
+                                                    "-" + std::to_string(engine::wall_clock_us())))
       .string();
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Configures and builds Sluice. Usage: scripts/build.sh [release|asan]
+# Configures and builds Sluice. Usage: scripts/build.sh [release|asan|tsan] [cmake --build args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-release}
@@ -14,7 +14,8 @@ fi
 case "$kind" in
   release) dir=build; cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null ;;
   asan)    dir=build-asan; cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=ON "${launcher[@]}" >/dev/null ;;
-  *) echo "usage: scripts/build.sh [release|asan]" >&2; exit 2 ;;
+  tsan)    dir=build-tsan; cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLUICE_TSAN=ON "${launcher[@]}" >/dev/null ;;
+  *) echo "usage: scripts/build.sh [release|asan|tsan]" >&2; exit 2 ;;
 esac
 shift || true
 cmake --build "$dir" -j"$jobs" "$@"

@@ -9,7 +9,7 @@
 namespace sluice::engine {
 
 CoordinatorActor::CoordinatorActor(caf::actor_config& cfg, CoordinatorSetup setup)
-    : caf::event_based_actor(cfg), setup_(std::move(setup)), store_(setup_.state_dir) {
+    : TsanVisible<caf::event_based_actor>(cfg), setup_(std::move(setup)), store_(setup_.state_dir) {
   const size_t n = setup_.members.size();
   finished_.assign(n, false);
   latest_.resize(n);

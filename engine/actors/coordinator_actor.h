@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/actors/checkpoint_store.h"
+#include "engine/actors/tsan_visible.h"
 
 namespace sluice::engine {
 
@@ -30,7 +31,7 @@ struct CoordinatorSetup {
   std::shared_ptr<std::atomic<int64_t>> activity;  // bumped while a checkpoint is pending
 };
 
-class CoordinatorActor : public caf::event_based_actor {
+class CoordinatorActor : public TsanVisible<caf::event_based_actor> {
  public:
   CoordinatorActor(caf::actor_config& cfg, CoordinatorSetup setup);
 

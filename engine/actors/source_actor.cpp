@@ -17,7 +17,7 @@ constexpr auto kPausedPoll = std::chrono::milliseconds(50);
 }  // namespace
 
 SourceActor::SourceActor(caf::actor_config& cfg, ActorSetup setup, std::shared_ptr<Source> op)
-    : caf::event_based_actor(cfg),
+    : TsanVisible<caf::event_based_actor>(cfg),
       setup_(std::move(setup)),
       op_(std::move(op)),
       out_(kMainPort, setup_.out),

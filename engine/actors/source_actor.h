@@ -6,10 +6,11 @@
 
 #include "engine/actors/actor_setup.h"
 #include "engine/actors/output_port.h"
+#include "engine/actors/tsan_visible.h"
 
 namespace sluice::engine {
 
-class SourceActor : public caf::event_based_actor {
+class SourceActor : public TsanVisible<caf::event_based_actor> {
  public:
   SourceActor(caf::actor_config& cfg, ActorSetup setup, std::shared_ptr<Source> op);
   void on_exit() override;

@@ -14,7 +14,7 @@
 namespace sluice::engine {
 
 StageActor::StageActor(caf::actor_config& cfg, ActorSetup setup)
-    : caf::event_based_actor(cfg),
+    : TsanVisible<caf::event_based_actor>(cfg),
       setup_(std::move(setup)),
       inputs_(setup_.channels),
       dead_(kDeadPort, setup_.dead),

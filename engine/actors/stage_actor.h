@@ -9,10 +9,11 @@
 #include "engine/actors/input_set.h"
 #include "engine/actors/output_port.h"
 #include "engine/actors/rate_limiter.h"
+#include "engine/actors/tsan_visible.h"
 
 namespace sluice::engine {
 
-class StageActor : public caf::event_based_actor {
+class StageActor : public TsanVisible<caf::event_based_actor> {
  public:
   StageActor(caf::actor_config& cfg, ActorSetup setup);
 

@@ -23,7 +23,7 @@ const ast::Stage* stage_named(const ast::Pipeline& p, const std::string& name) {
 }  // namespace
 
 SupervisorActor::SupervisorActor(caf::actor_config& cfg, SupervisorSetup setup)
-    : caf::event_based_actor(cfg), setup_(std::move(setup)) {}
+    : TsanVisible<caf::event_based_actor>(cfg), setup_(std::move(setup)) {}
 
 caf::behavior SupervisorActor::make_behavior() {
   set_down_handler([this](caf::down_msg& dm) { on_down(dm); });

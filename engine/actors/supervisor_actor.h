@@ -15,6 +15,7 @@
 #include "engine/actors/graph_builder.h"
 #include "engine/actors/pipeline_status.h"
 #include "engine/actors/stage_counters.h"
+#include "engine/actors/tsan_visible.h"
 #include "engine/core/operator.h"
 
 namespace sluice::engine {
@@ -32,7 +33,7 @@ struct SupervisorSetup {
 
 struct ReloadTicket;
 
-class SupervisorActor : public caf::event_based_actor {
+class SupervisorActor : public TsanVisible<caf::event_based_actor> {
  public:
   SupervisorActor(caf::actor_config& cfg, SupervisorSetup setup);
   void on_exit() override;

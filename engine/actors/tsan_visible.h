@@ -1,0 +1,38 @@
+// Makes CAF's message passing visible to ThreadSanitizer. Debian's libcaf_core is not built
+// with -fsanitize=thread, so TSan sees neither the mailbox's atomics (a message built by one
+// thread and read by the receiver on another) nor the scheduler's hand-over of an actor from
+// one worker thread to the next: it would report both as races. An actor class derives from
+// TsanVisible<caf::event_based_actor> instead: a send releases the receiver (before the
+// enqueue) and a run of the actor acquires it first and releases it at the end, which is the
+// ordering CAF guarantees. Without -fsanitize=thread this is caf::event_based_actor itself.
+#pragma once
+#include <caf/all.hpp>
+
+#if defined(__SANITIZE_THREAD__)
+extern "C" void __tsan_acquire(void* addr);
+extern "C" void __tsan_release(void* addr);
+#endif
+
+namespace sluice::engine {
+
+template <class Base>
+class TsanVisible : public Base {
+ public:
+  using Base::Base;
+
+#if defined(__SANITIZE_THREAD__)
+  void enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) override {
+    __tsan_release(this);
+    Base::enqueue(std::move(ptr), eu);
+  }
+
+  caf::resumable::resume_result resume(caf::execution_unit* eu, size_t max) override {
+    __tsan_acquire(this);
+    auto r = Base::resume(eu, max);
+    __tsan_release(this);
+    return r;
+  }
+#endif
+};
+
+}  // namespace sluice::engine
