@@ -6,6 +6,7 @@
 
 #include "engine/common/logger.h"
 #include "engine/value/temporal.h"
+#include "operators/mysql/binlog_server.h"
 
 namespace sluice::operators::mysql {
 

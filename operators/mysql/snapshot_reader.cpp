@@ -7,7 +7,7 @@
 #include "engine/common/logger.h"
 #include "engine/value/json.h"
 #include "engine/value/temporal.h"
-#include "operators/mysql/binlog_stream.h"
+#include "operators/mysql/binlog_server.h"
 #include "operators/mysql/column_decoder.h"
 #include "operators/mysql/geometry_value.h"
 
