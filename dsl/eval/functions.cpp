@@ -108,7 +108,7 @@ std::vector<FunctionSpec> text_functions() {
   };
 }
 
-// Null handling, the clock, conversions and rounding.
+// Null handling and the clock.
 std::vector<FunctionSpec> value_functions() {
   return {
       {"coalesce",
@@ -135,6 +135,12 @@ std::vector<FunctionSpec> value_functions() {
        "now()",
        "",
        b::now},
+  };
+}
+
+// Conversions between types, and rounding.
+std::vector<FunctionSpec> conversion_functions() {
+  return {
       {"to_string",
        1,
        1,
@@ -216,7 +222,7 @@ std::vector<FunctionSpec> value_functions() {
   };
 }
 
-// Dates and times: conversions, truncation and parts.
+// Dates and times: conversions and truncation.
 std::vector<FunctionSpec> date_functions() {
   return {
       {"to_date",
@@ -284,6 +290,12 @@ std::vector<FunctionSpec> date_functions() {
        "date_trunc(\"month\", to_date(\"2024-02-29\"))",
        "\"2024-02-01\"",
        b::date_trunc},
+  };
+}
+
+// Parts of dates and times.
+std::vector<FunctionSpec> date_part_functions() {
+  return {
       {"year",
        1,
        1,
@@ -496,8 +508,9 @@ std::vector<FunctionSpec> generate_functions() {
 
 std::vector<FunctionSpec> make_functions() {
   std::vector<FunctionSpec> all;
-  for (auto family : {text_functions, value_functions, date_functions, privacy_functions,
-                      option_functions, generate_functions}) {
+  for (auto family :
+       {text_functions, value_functions, conversion_functions, date_functions, date_part_functions,
+        privacy_functions, option_functions, generate_functions}) {
     for (auto& f : family()) all.push_back(std::move(f));
   }
   return all;
