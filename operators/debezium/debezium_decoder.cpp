@@ -4,6 +4,7 @@
 
 #include "base/json.h"
 #include "operators/debezium/json_members.h"
+#include "operators/debezium/schema_apply.h"
 
 namespace sluice::operators::debezium {
 namespace {
@@ -87,24 +88,160 @@ int64_t int_member(std::string_view text) {
   return ec == std::errc() && p == text.data() + text.size() ? v : 0;
 }
 
+// The payload of a message, and its compiled schema when it carries one: false when the text
+// is not a JSON object; the cache's error when the schema does not compile.
+result<bool> unwrap(std::string_view text, SchemaCache& cache,
+                    std::shared_ptr<const FieldSchema>& compiled, std::string_view& payload) {
+  if (fast_envelope(text, cache, compiled, payload)) return true;
+  std::string_view schema;
+  bool enveloped = false;
+  if (!split_envelope(text, schema, payload, enveloped)) return false;
+  if (!schema.empty()) {
+    auto s = cache.get(schema);
+    if (!s.ok()) return s.err();
+    compiled = std::move(s).value();
+  }
+  return true;
+}
+
+// The payload members decode() reads, as JSON text ("" when absent), found without building
+// Values for the parts not needed (the source block has ~15 fields of which 5 are read).
+struct PayloadMembers {
+  std::string_view op, before, after, source, ts;
+};
+
+result<void> read_payload(std::string_view payload, PayloadMembers& m) {
+  JsonMembers pm(payload);
+  if (!pm.ok()) return error::permanent("payload is not an object");
+  while (pm.next()) {
+    std::string_view n = pm.name();
+    if (n == "op")
+      m.op = pm.value();
+    else if (n == "before")
+      m.before = pm.value();
+    else if (n == "after")
+      m.after = pm.value();
+    else if (n == "source")
+      m.source = pm.value();
+    else if (n == "ts_ms")
+      m.ts = pm.value();
+  }
+  if (!pm.ends_cleanly()) return error::permanent("payload: malformed JSON object");
+  return {};
+}
+
+// The event's op; false for a message ("m"), which carries no event.
+result<bool> read_op(std::string_view op_t, Op& op) {
+  if (op_t.size() != 3 || op_t[0] != '"' || op_t[2] != '"') {
+    return error::permanent("payload has no op");
+  }
+  switch (op_t[1]) {
+    case 'c':
+      op = Op::Create;
+      return true;
+    case 'u':
+      op = Op::Update;
+      return true;
+    case 'd':
+      op = Op::Delete;
+      return true;
+    case 'r':
+      op = Op::Read;
+      return true;
+    case 't':
+      op = Op::Truncate;  // the table of `source`, no row
+      return true;
+    case 'm':
+      return false;
+    default:
+      return error::permanent(std::string("unknown op '") + op_t[1] + "'");
+  }
+}
+
+// A before or after image ("" or null: none), typed by the row schema when there is one.
+result<void> read_image(std::string_view text, const FieldSchema* row_schema, Value& v,
+                        const char* what) {
+  if (text.empty() || text == "null") return {};
+  auto parsed = json::parse(text);
+  if (!parsed.ok())
+    return error::permanent(std::string("payload.") + what + ": " + parsed.err().message);
+  v = std::move(parsed).value();
+  if (row_schema != nullptr) {
+    auto r = apply_schema(*row_schema, v);
+    if (!r.ok()) return error::permanent(std::string(what) + "." + r.err().message);
+  }
+  return {};
+}
+
+// out.row (after; before for a delete; none for a truncate) and, for an update, out.before.
+result<void> read_images(const PayloadMembers& m, const FieldSchema* row_schema, Event& out) {
+  Value before_v, after_v;
+  // A delete needs only before; other ops need after (and before for updates); a truncate
+  // neither.
+  if (out.op == Op::Delete || out.op == Op::Update) {
+    if (auto r = read_image(m.before, row_schema, before_v, "before"); !r.ok()) return r.err();
+  }
+  if (out.op != Op::Delete && out.op != Op::Truncate) {
+    if (auto r = read_image(m.after, row_schema, after_v, "after"); !r.ok()) return r.err();
+  }
+  bool has_before = before_v.type() == Type::Object;
+  bool has_after = after_v.type() == Type::Object;
+  out.has_before = false;
+  out.before.clear();
+  if (out.op == Op::Truncate) {
+    out.row.clear();
+  } else if (out.op == Op::Delete) {
+    if (!has_before) return error::permanent("delete without before");
+    out.row = std::move(before_v.as_object());
+  } else {
+    if (!has_after) return error::permanent("no after image");
+    out.row = std::move(after_v.as_object());
+    if (out.op == Op::Update && has_before) {
+      out.before = std::move(before_v.as_object());
+      out.has_before = true;
+    }
+  }
+  return {};
+}
+
+// Where the change comes from (connector, db, table: schema.table when the source has a
+// schema) and out.ts: the source's commit time, else the envelope's ts_ms.
+result<void> read_source(const PayloadMembers& m, Event& out, std::string& connector,
+                         std::string& db, std::string& table) {
+  out.ts = 0;
+  if (!m.source.empty() && m.source.front() == '{') {
+    std::string sch;
+    JsonMembers sm(m.source);
+    while (sm.next()) {
+      std::string_view n = sm.name();
+      if (n == "connector")
+        connector = string_member(sm.value());
+      else if (n == "db")
+        db = string_member(sm.value());
+      else if (n == "table")
+        table = string_member(sm.value());
+      else if (n == "schema")
+        sch = string_member(sm.value());
+      else if (n == "ts_ms")
+        out.ts = int_member(sm.value()) * 1000;
+    }
+    if (!sm.ok()) return error::permanent("payload.source: malformed JSON object");
+    if (!sch.empty() && !table.empty()) table = sch + "." + table;
+  }
+  if (out.ts == 0) out.ts = int_member(m.ts) * 1000;
+  return {};
+}
+
 }  // namespace
 
 result<void> DebeziumDecoder::decode_key(std::string_view key, Value& out,
                                          std::vector<std::string>& fields) {
   fields.clear();
-  std::string_view schema, payload;
+  std::string_view payload;
   std::shared_ptr<const FieldSchema> compiled;
-  if (!fast_envelope(key, keys_, compiled, payload)) {
-    bool enveloped = false;
-    if (!split_envelope(key, schema, payload, enveloped)) {
-      return error::permanent("key is not a JSON object");
-    }
-    if (!schema.empty()) {
-      auto s = keys_.get(schema);
-      if (!s.ok()) return error::permanent("key " + s.err().message);
-      compiled = std::move(s).value();
-    }
-  }
+  auto u = unwrap(key, keys_, compiled, payload);
+  if (!u.ok()) return error::permanent("key " + u.err().message);
+  if (!*u) return error::permanent("key is not a JSON object");
   auto p = json::parse(payload);
   if (!p.ok()) return error::permanent("key: " + p.err().message);
   Value v = std::move(p).value();
@@ -169,134 +306,26 @@ std::shared_ptr<const SourceMeta> DebeziumDecoder::meta_for(
 result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char* value,
                                      size_t value_len, Event& out) {
   if (value == nullptr) return false;  // tombstone
-  const Syms& S = syms();
-  std::string_view schema, payload;
+  std::string_view payload;
   std::shared_ptr<const FieldSchema> env;  // held: meta entries keep their schema alive
-  if (!fast_envelope(std::string_view(value, value_len), values_, env, payload)) {
-    bool enveloped = false;
-    if (!split_envelope(std::string_view(value, value_len), schema, payload, enveloped)) {
-      return error::permanent("value is not a JSON object");
-    }
-    if (!schema.empty()) {
-      auto s = values_.get(schema);
-      if (!s.ok()) return s.err();
-      env = std::move(s).value();
-    }
-  }
+  auto u = unwrap(std::string_view(value, value_len), values_, env, payload);
+  if (!u.ok()) return u.err();
+  if (!*u) return error::permanent("value is not a JSON object");
   const FieldSchema* row_schema = nullptr;
   if (env != nullptr) {
+    const Syms& S = syms();
     const FieldSchema* a = env->child(S.after, 1);
     if (a == nullptr) a = env->child(S.before, 0);
     if (a == nullptr) return error::permanent("schema has no before/after fields");
     row_schema = a;
   }
-  // The payload's members, found without building Values for the parts not needed (the
-  // source block has ~15 fields of which 5 are read); before/after are parsed in full.
-  std::string_view op_t, before_t, after_t, source_t, ts_t;
-  {
-    JsonMembers pm(payload);
-    if (!pm.ok()) return error::permanent("payload is not an object");
-    while (pm.next()) {
-      std::string_view n = pm.name();
-      if (n == "op")
-        op_t = pm.value();
-      else if (n == "before")
-        before_t = pm.value();
-      else if (n == "after")
-        after_t = pm.value();
-      else if (n == "source")
-        source_t = pm.value();
-      else if (n == "ts_ms")
-        ts_t = pm.value();
-    }
-    if (!pm.ends_cleanly()) return error::permanent("payload: malformed JSON object");
-  }
-  if (op_t.size() != 3 || op_t[0] != '"' || op_t[2] != '"') {
-    return error::permanent("payload has no op");
-  }
-  char op = op_t[1];
-  switch (op) {
-    case 'c':
-      out.op = Op::Create;
-      break;
-    case 'u':
-      out.op = Op::Update;
-      break;
-    case 'd':
-      out.op = Op::Delete;
-      break;
-    case 'r':
-      out.op = Op::Read;
-      break;
-    case 't':
-      out.op = Op::Truncate;
-      break;  // the table of `source`, no row
-    case 'm':
-      return false;
-    default:
-      return error::permanent(std::string("unknown op '") + op + "'");
-  }
-  Value before_v, after_v;
-  auto image = [&](std::string_view text, Value& v, const char* what) -> result<void> {
-    if (text.empty() || text == "null") return {};
-    auto parsed = json::parse(text);
-    if (!parsed.ok())
-      return error::permanent(std::string("payload.") + what + ": " + parsed.err().message);
-    v = std::move(parsed).value();
-    if (row_schema != nullptr) {
-      auto r = apply_schema(*row_schema, v);
-      if (!r.ok()) return error::permanent(std::string(what) + "." + r.err().message);
-    }
-    return {};
-  };
-  // A delete needs only before; other ops need after (and before for updates); a truncate
-  // neither.
-  if (out.op == Op::Delete || out.op == Op::Update) {
-    if (auto r = image(before_t, before_v, "before"); !r.ok()) return r.err();
-  }
-  if (out.op != Op::Delete && out.op != Op::Truncate) {
-    if (auto r = image(after_t, after_v, "after"); !r.ok()) return r.err();
-  }
-  bool has_before = before_v.type() == Type::Object;
-  bool has_after = after_v.type() == Type::Object;
-  out.has_before = false;
-  out.before.clear();
-  if (out.op == Op::Truncate) {
-    out.row.clear();
-  } else if (out.op == Op::Delete) {
-    if (!has_before) return error::permanent("delete without before");
-    out.row = std::move(before_v.as_object());
-  } else {
-    if (!has_after) return error::permanent("no after image");
-    out.row = std::move(after_v.as_object());
-    if (out.op == Op::Update && has_before) {
-      out.before = std::move(before_v.as_object());
-      out.has_before = true;
-    }
-  }
-
+  PayloadMembers m;
+  if (auto r = read_payload(payload, m); !r.ok()) return r.err();
+  auto op = read_op(m.op, out.op);
+  if (!op.ok() || !*op) return op;
+  if (auto r = read_images(m, row_schema, out); !r.ok()) return r.err();
   std::string connector, db, table;
-  out.ts = 0;
-  if (!source_t.empty() && source_t.front() == '{') {
-    std::string sch;
-    JsonMembers sm(source_t);
-    while (sm.next()) {
-      std::string_view n = sm.name();
-      if (n == "connector")
-        connector = string_member(sm.value());
-      else if (n == "db")
-        db = string_member(sm.value());
-      else if (n == "table")
-        table = string_member(sm.value());
-      else if (n == "schema")
-        sch = string_member(sm.value());
-      else if (n == "ts_ms")
-        out.ts = int_member(sm.value()) * 1000;
-    }
-    if (!sm.ok()) return error::permanent("payload.source: malformed JSON object");
-    if (!sch.empty() && !table.empty()) table = sch + "." + table;
-  }
-  if (out.ts == 0) out.ts = int_member(ts_t) * 1000;
+  if (auto r = read_source(m, out, connector, db, table); !r.ok()) return r.err();
   out.key = Value();
   key_fields_.clear();
   if (key != nullptr && key_len > 0) {

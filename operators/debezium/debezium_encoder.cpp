@@ -278,38 +278,37 @@ void append_b64(const std::string& bytes, std::string& out) {
   out.push_back('"');
 }
 
-result<void> append_value(Sym name, const Value& v, const EncType& t, std::string& out) {
-  if (v.is_null()) {
-    out += "null";
-    return {};
-  }
+result<void> append_decimal(Sym name, const Value& v, const EncType& t, std::string& out) {
+  Decimal d;
+  if (v.type() == Type::Decimal)
+    d = v.as_decimal();
+  else if (v.type() == Type::Int)
+    d = Decimal::from_int(v.as_int());
+  else if (v.type() == Type::UInt)
+    d = Decimal(static_cast<int128>(v.as_uint()), 0);
+  else
+    return mismatch(name, v, "Decimal");
+  auto r = d.rescale(t.scale);
+  if (!r || r->compare(d) != 0) return mismatch(name, v, "Decimal (scale)");
+  append_b64(r->to_be_bytes(), out);
+  return {};
+}
+
+result<void> append_uint_decimal(Sym name, const Value& v, std::string& out) {
+  int128 u;
+  if (v.type() == Type::UInt)
+    u = v.as_uint();
+  else if (v.type() == Type::Int && v.as_int() >= 0)
+    u = v.as_int();
+  else
+    return mismatch(name, v, "BIGINT UNSIGNED");
+  append_b64(unscaled_to_bytes(u), out);
+  return {};
+}
+
+// Date, MicroTime, MicroTimestamp and ZonedTimestamp.
+result<void> append_temporal(Sym name, const Value& v, const EncType& t, std::string& out) {
   switch (t.logical) {
-    case Logical::Decimal: {
-      Decimal d;
-      if (v.type() == Type::Decimal)
-        d = v.as_decimal();
-      else if (v.type() == Type::Int)
-        d = Decimal::from_int(v.as_int());
-      else if (v.type() == Type::UInt)
-        d = Decimal(static_cast<int128>(v.as_uint()), 0);
-      else
-        return mismatch(name, v, "Decimal");
-      auto r = d.rescale(t.scale);
-      if (!r || r->compare(d) != 0) return mismatch(name, v, "Decimal (scale)");
-      append_b64(r->to_be_bytes(), out);
-      return {};
-    }
-    case Logical::UIntDecimal: {
-      int128 u;
-      if (v.type() == Type::UInt)
-        u = v.as_uint();
-      else if (v.type() == Type::Int && v.as_int() >= 0)
-        u = v.as_int();
-      else
-        return mismatch(name, v, "BIGINT UNSIGNED");
-      append_b64(unscaled_to_bytes(u), out);
-      return {};
-    }
     case Logical::Date:
       if (v.type() != Type::Date) return mismatch(name, v, "Date");
       out += std::to_string(v.as_date());
@@ -324,7 +323,7 @@ result<void> append_value(Sym name, const Value& v, const EncType& t, std::strin
       }
       out += std::to_string(v.as_micros());
       return {};
-    case Logical::ZonedTs:
+    default:  // ZonedTs
       if (v.type() != Type::Timestamp && v.type() != Type::DateTime) {
         return mismatch(name, v, "ZonedTimestamp");
       }
@@ -332,44 +331,49 @@ result<void> append_value(Sym name, const Value& v, const EncType& t, std::strin
       out += temporal::format_datetime(v.as_micros());
       out += "Z\"";
       return {};
-    case Logical::Json:
-      if (v.type() == Type::String) {
-        json::encode_string(v.as_string(), out);
-      } else {
-        json::encode_string(json::encode(v), out);
-      }
-      return {};
-    case Logical::EnumSet: {
-      if (v.type() == Type::String) {
-        json::encode_string(v.as_string(), out);
-        return {};
-      }
-      if (v.type() != Type::List) return mismatch(name, v, "EnumSet");
-      std::string s;
-      for (const Value& e : v.as_list()) {
-        if (!s.empty()) s.push_back(',');
-        s += e.type() == Type::String ? e.as_string() : e.to_display();
-      }
-      json::encode_string(s, out);
-      return {};
-    }
-    case Logical::Bits: {
-      if (v.type() == Type::Bytes) {
-        append_b64(v.as_string(), out);
-        return {};
-      }
-      if (v.type() != Type::UInt && v.type() != Type::Int) return mismatch(name, v, "Bits");
-      uint64_t u = v.type() == Type::UInt ? v.as_uint() : static_cast<uint64_t>(v.as_int());
-      size_t n = static_cast<size_t>((std::max(t.bits, 1) + 7) / 8);
-      std::string b;
-      for (size_t i = 0; i < n; ++i)
-        b.push_back(static_cast<char>(i < 8 ? (u >> (8 * i)) & 0xff : 0));
-      append_b64(b, out);
-      return {};
-    }
-    default:
-      break;
   }
+}
+
+void append_json(const Value& v, std::string& out) {
+  if (v.type() == Type::String) {
+    json::encode_string(v.as_string(), out);
+  } else {
+    json::encode_string(json::encode(v), out);
+  }
+}
+
+result<void> append_enum_set(Sym name, const Value& v, std::string& out) {
+  if (v.type() == Type::String) {
+    json::encode_string(v.as_string(), out);
+    return {};
+  }
+  if (v.type() != Type::List) return mismatch(name, v, "EnumSet");
+  std::string s;
+  for (const Value& e : v.as_list()) {
+    if (!s.empty()) s.push_back(',');
+    s += e.type() == Type::String ? e.as_string() : e.to_display();
+  }
+  json::encode_string(s, out);
+  return {};
+}
+
+result<void> append_bits(Sym name, const Value& v, const EncType& t, std::string& out) {
+  if (v.type() == Type::Bytes) {
+    append_b64(v.as_string(), out);
+    return {};
+  }
+  if (v.type() != Type::UInt && v.type() != Type::Int) return mismatch(name, v, "Bits");
+  uint64_t u = v.type() == Type::UInt ? v.as_uint() : static_cast<uint64_t>(v.as_int());
+  size_t n = static_cast<size_t>((std::max(t.bits, 1) + 7) / 8);
+  std::string b;
+  for (size_t i = 0; i < n; ++i) b.push_back(static_cast<char>(i < 8 ? (u >> (8 * i)) & 0xff : 0));
+  append_b64(b, out);
+  return {};
+}
+
+// A value of a type without a logical type: booleans and integers converted into each other,
+// other values as text for a string, else as they are (bytes as base64).
+result<void> append_primitive(Sym name, const Value& v, const EncType& t, std::string& out) {
   const std::string_view type = t.type;
   if (type == "boolean" && v.type() != Type::Bool) {
     if (v.type() == Type::Int) {
@@ -393,6 +397,33 @@ result<void> append_value(Sym name, const Value& v, const EncType& t, std::strin
   }
   json::encode(v, out);  // bytes -> base64, numbers as they are
   return {};
+}
+
+result<void> append_value(Sym name, const Value& v, const EncType& t, std::string& out) {
+  if (v.is_null()) {
+    out += "null";
+    return {};
+  }
+  switch (t.logical) {
+    case Logical::Decimal:
+      return append_decimal(name, v, t, out);
+    case Logical::UIntDecimal:
+      return append_uint_decimal(name, v, out);
+    case Logical::Date:
+    case Logical::TimeMicros:
+    case Logical::TsMicros:
+    case Logical::ZonedTs:
+      return append_temporal(name, v, t, out);
+    case Logical::Json:
+      append_json(v, out);
+      return {};
+    case Logical::EnumSet:
+      return append_enum_set(name, v, out);
+    case Logical::Bits:
+      return append_bits(name, v, t, out);
+    default:
+      return append_primitive(name, v, t, out);
+  }
 }
 
 struct Column {

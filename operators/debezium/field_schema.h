@@ -76,8 +76,4 @@ struct FieldSchema {
 // Compiles a schema JSON object ({"type":..,"fields":..,"name":..,"parameters":..}).
 result<FieldSchema> compile_schema(const Value& schema);
 
-// Converts a value parsed from the JSON payload to its Sluice type per the schema, in place.
-// Errors name the field.
-result<void> apply_schema(const FieldSchema& s, Value& v);
-
 }  // namespace sluice::operators::debezium

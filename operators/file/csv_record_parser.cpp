@@ -1,7 +1,26 @@
 #include "operators/file/csv_record_parser.h"
 
+#include <optional>
+
 namespace sluice::operators::file {
 namespace {
+
+using Outcome = CsvRecordParser::Outcome;
+using Status = CsvRecordParser::Status;
+
+// One parse: the data, whether more will come, the position and the line breaks so far.
+struct Cursor {
+  std::string_view d;
+  bool at_eof = false;
+  size_t i = 0;
+  size_t newlines = 0;
+
+  bool at_end() const { return i >= d.size(); }
+  // The position holds a line break: LF, or CRLF.
+  bool line_break() const {
+    return d[i] == '\n' || (d[i] == '\r' && i + 1 < d.size() && d[i + 1] == '\n');
+  }
+};
 
 // Skips to just past the next line break (or to the end).
 size_t skip_line(std::string_view d, size_t i) {
@@ -9,111 +28,108 @@ size_t skip_line(std::string_view d, size_t i) {
   return nl == std::string_view::npos ? d.size() : nl + 1;
 }
 
+// A malformed record, consumed up to the end of its line so parsing can continue.
+Outcome malformed_line(const Cursor& c, const char* error) {
+  Outcome o;
+  o.status = Status::Malformed;
+  o.error = error;
+  o.consumed = skip_line(c.d, c.i);
+  o.newlines = c.newlines + (o.consumed > 0 && c.d[o.consumed - 1] == '\n' ? 1 : 0);
+  return o;
+}
+
+// The inside of a quoted field (c.i just past its opening quote) into f; an outcome when
+// parsing stops in it (Incomplete: the data ends before it does).
+std::optional<Outcome> quoted_text(Cursor& c, std::string& f) {
+  const size_t n = c.d.size();
+  while (true) {
+    if (c.at_end()) {
+      Outcome o;  // Incomplete unless no more data will come
+      if (c.at_eof) {
+        o.status = Status::Malformed;
+        o.error = "unterminated quoted field";
+        o.consumed = n;
+        o.newlines = c.newlines;
+      }
+      return o;
+    }
+    char ch = c.d[c.i];
+    if (ch == '"') {
+      if (c.i + 1 < n && c.d[c.i + 1] == '"') {
+        f.push_back('"');
+        c.i += 2;
+        continue;
+      }
+      if (c.i + 1 >= n && !c.at_eof) return Outcome();  // cannot tell yet whether "" follows
+      ++c.i;
+      return std::nullopt;
+    }
+    if (ch == '\n') ++c.newlines;
+    f.push_back(ch);
+    ++c.i;
+  }
+}
+
+// A quoted field (c.i at its opening quote), then a separator, a line break or the end.
+std::optional<Outcome> quoted_field(Cursor& c, std::string& f) {
+  ++c.i;
+  if (auto stop = quoted_text(c, f)) return stop;
+  if (c.at_end() || c.d[c.i] == ',' || c.line_break()) return std::nullopt;
+  if (c.d[c.i] == '\r' && c.i + 1 >= c.d.size() && !c.at_eof) return Outcome();
+  return malformed_line(c, "unexpected character after a closing quote");
+}
+
+// An unquoted field up to a separator or a line break (its CR left out).
+std::optional<Outcome> unquoted_field(Cursor& c, std::string& f) {
+  const size_t n = c.d.size();
+  size_t start = c.i;
+  while (c.i < n && c.d[c.i] != ',' && c.d[c.i] != '\n') {
+    if (c.d[c.i] == '"') return malformed_line(c, "quote inside an unquoted field");
+    ++c.i;
+  }
+  size_t end = c.i;
+  if (c.i < n && c.d[c.i] == '\n' && end > start && c.d[end - 1] == '\r') --end;
+  if (c.at_end() && !c.at_eof) return Outcome();  // the record goes on in data not read yet
+  if (c.at_end() && end > start && c.d[end - 1] == '\r') --end;
+  f.assign(c.d.data() + start, end - start);
+  return std::nullopt;
+}
+
+// After the record's last field: its line break, or the end of the data (at_eof: a final
+// record without a line break).
+Outcome record_end(Cursor& c) {
+  Outcome o;
+  o.status = Status::Ok;
+  if (c.at_end()) {
+    o.consumed = c.d.size();
+  } else {
+    if (c.d[c.i] == '\r') ++c.i;  // CRLF after a quoted field
+    ++c.i;                        // the '\n'
+    ++c.newlines;
+    o.consumed = c.i;
+  }
+  o.newlines = c.newlines;
+  return o;
+}
+
 }  // namespace
 
 CsvRecordParser::Outcome CsvRecordParser::parse(std::string_view d, bool at_eof,
                                                 std::vector<std::string>& fields) {
-  Outcome o;
-  if (d.empty()) return o;  // Incomplete: nothing to parse
+  if (d.empty()) return Outcome();  // Incomplete: nothing to parse
+  Cursor c{d, at_eof};
   size_t nfields = 0;
-  auto next_field = [&]() -> std::string& {
+  while (true) {
     if (nfields == fields.size()) fields.emplace_back();
     std::string& f = fields[nfields++];
     f.clear();
-    return f;
-  };
-  size_t i = 0;
-  const size_t n = d.size();
-  size_t newlines = 0;
-  while (true) {
-    std::string& f = next_field();
-    if (i < n && d[i] == '"') {
-      ++i;
-      while (true) {
-        if (i >= n) {
-          fields.resize(nfields);
-          if (at_eof) {
-            o.status = Status::Malformed;
-            o.error = "unterminated quoted field";
-            o.consumed = n;
-            o.newlines = newlines;
-          }
-          return o;  // Incomplete otherwise
-        }
-        char c = d[i];
-        if (c == '"') {
-          if (i + 1 < n && d[i + 1] == '"') {
-            f.push_back('"');
-            i += 2;
-            continue;
-          }
-          if (i + 1 >= n && !at_eof) {
-            fields.resize(nfields);
-            return o;  // cannot tell yet whether "" follows
-          }
-          ++i;
-          break;
-        }
-        if (c == '\n') ++newlines;
-        f.push_back(c);
-        ++i;
-      }
-      // After a closing quote: a separator, a line break or the end.
-      if (i < n && d[i] != ',' && d[i] != '\n' &&
-          !(d[i] == '\r' && i + 1 < n && d[i + 1] == '\n')) {
-        if (d[i] == '\r' && i + 1 >= n && !at_eof) {
-          fields.resize(nfields);
-          return o;
-        }
-        fields.resize(nfields);
-        o.status = Status::Malformed;
-        o.error = "unexpected character after a closing quote";
-        o.consumed = skip_line(d, i);
-        o.newlines = newlines + (o.consumed > 0 && d[o.consumed - 1] == '\n' ? 1 : 0);
-        return o;
-      }
-    } else {
-      size_t start = i;
-      while (i < n && d[i] != ',' && d[i] != '\n') {
-        if (d[i] == '"') {
-          fields.resize(nfields);
-          o.status = Status::Malformed;
-          o.error = "quote inside an unquoted field";
-          o.consumed = skip_line(d, i);
-          o.newlines = newlines + (o.consumed > 0 && d[o.consumed - 1] == '\n' ? 1 : 0);
-          return o;
-        }
-        ++i;
-      }
-      size_t end = i;
-      if (i < n && d[i] == '\n' && end > start && d[end - 1] == '\r') --end;
-      if (i >= n && !at_eof) {
-        fields.resize(nfields);
-        return o;  // Incomplete: the record goes on in data not read yet
-      }
-      if (i >= n && end > start && d[end - 1] == '\r') --end;
-      f.assign(d.data() + start, end - start);
-    }
-    if (i >= n) {  // at_eof: final record without a line break
-      fields.resize(nfields);
-      o.status = Status::Ok;
-      o.consumed = n;
-      o.newlines = newlines;
-      return o;
-    }
-    if (d[i] == ',') {
-      ++i;
+    auto stop = !c.at_end() && d[c.i] == '"' ? quoted_field(c, f) : unquoted_field(c, f);
+    if (!stop && !c.at_end() && d[c.i] == ',') {
+      ++c.i;
       continue;
     }
-    if (d[i] == '\r') ++i;  // CRLF after a quoted field
-    // d[i] == '\n'
-    ++i;
-    ++newlines;
     fields.resize(nfields);
-    o.status = Status::Ok;
-    o.consumed = i;
-    o.newlines = newlines;
-    return o;
+    return stop ? std::move(*stop) : record_end(c);
   }
 }
 

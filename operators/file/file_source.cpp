@@ -28,6 +28,17 @@ std::string joined(const std::vector<std::string>& fields) {
   return out;
 }
 
+// A JSON line without surrounding blanks (and CR).
+std::string_view trimmed(std::string_view line) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
+    line.remove_suffix(1);
+  }
+  size_t s = 0;
+  while (s < line.size() && (line[s] == ' ' || line[s] == '\t')) ++s;
+  line.remove_prefix(s);
+  return line;
+}
+
 }  // namespace
 
 FileSource::FileSource(const StageConfig& cfg)
@@ -155,103 +166,122 @@ result<Source::Poll> FileSource::poll_lines(size_t max, std::vector<Event>& out)
   size_t produced = 0;
   bool eof = false;
   while (produced < max) {
-    std::string_view v = tail_.view();
-    if (tail_.offset() == 0 && !v.empty()) {
-      if (v.size() < 3 && !eof) {
-        auto r = tail_.fill();
-        if (!r.ok()) return r.err();
-        if (*r == 0) eof = true;
-        continue;
-      }
-      if (has_bom(v)) {
-        tail_.consume(3);
-        continue;
-      }
-    }
-    if (format_ == Format::Csv) {
-      bool at_eof = eof && !follow_;
-      auto o = CsvRecordParser::parse(v, at_eof, fields_);
-      if (o.status == CsvRecordParser::Status::Incomplete) {
-        if (eof) break;
-        auto r = tail_.fill();
-        if (!r.ok()) return r.err();
-        if (*r == 0) eof = true;
-        continue;
-      }
-      uint64_t first_line = line_ + 1;
-      tail_.consume(o.consumed);
-      line_ += o.newlines;
-      if (!have_header_) {
-        if (o.status != CsvRecordParser::Status::Ok) {
-          return error::fatal("source file: " + path_ + ":1: bad CSV header: " + o.error);
-        }
-        header_.clear();
-        for (const auto& f : fields_) header_.push_back(intern(f));
-        have_header_ = true;
-        if (resume_offset_ > tail_.offset()) {
-          auto r = tail_.open_at(resume_offset_);
-          if (!r.ok()) return r.err();
-          line_ = state_line_;
-        }
-        continue;
-      }
-      if (o.status == CsvRecordParser::Status::Malformed) {
-        warn_skip(first_line, o.error, joined(fields_));
-        continue;
-      }
-      if (fields_.size() == 1 && fields_[0].empty() && header_.size() != 1) continue;  // blank
-      Object row;
-      if (!csv_row(fields_, row)) {
-        warn_skip(first_line,
-                  "expected " + std::to_string(header_.size()) + " fields, got " +
-                      std::to_string(fields_.size()),
-                  joined(fields_));
-        continue;
-      }
-      emit(std::move(row), static_cast<int64_t>(tail_.offset()), now, out);
-      ++produced;
-      continue;
-    }
-    // jsonl
-    size_t nl = v.find('\n');
-    std::string_view line;
-    if (nl == std::string_view::npos) {
-      if (!eof) {
-        auto r = tail_.fill();
-        if (!r.ok()) return r.err();
-        if (*r == 0) eof = true;
-        continue;
-      }
-      if (follow_ || v.empty()) break;  // wait for the line break
-      line = v;
-      tail_.consume(v.size());
-    } else {
-      line = v.substr(0, nl);
-      tail_.consume(nl + 1);
-    }
-    ++line_;
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
-      line.remove_suffix(1);
-    }
-    size_t s = 0;
-    while (s < line.size() && (line[s] == ' ' || line[s] == '\t')) ++s;
-    line.remove_prefix(s);
-    if (line.empty()) continue;
-    auto parsed = json::parse(line);
-    if (!parsed.ok()) {
-      warn_skip(line_, parsed.err().message, std::string(line));
-      continue;
-    }
-    if (parsed->type() != Type::Object) {
-      warn_skip(line_, std::string("a JSON ") + type_name(parsed->type()) + ", not an object",
-                std::string(line));
-      continue;
-    }
-    emit(std::move(parsed->as_object()), static_cast<int64_t>(tail_.offset()), now, out);
-    ++produced;
+    auto bom = skip_bom(eof);
+    if (!bom.ok()) return bom.err();
+    if (*bom) continue;
+    auto step = format_ == Format::Csv ? csv_step(eof, now, out) : jsonl_step(eof, now, out);
+    if (!step.ok()) return step.err();
+    if (*step == LineStep::Stop) break;
+    if (*step == LineStep::Emitted) ++produced;
   }
   if (produced > 0) return Poll::Data;
   return follow_ ? Poll::Idle : Poll::End;
+}
+
+result<void> FileSource::read_more(bool& eof) {
+  auto r = tail_.fill();
+  if (!r.ok()) return r.err();
+  if (*r == 0) eof = true;
+  return {};
+}
+
+result<bool> FileSource::skip_bom(bool& eof) {
+  std::string_view v = tail_.view();
+  if (tail_.offset() != 0 || v.empty()) return false;
+  if (v.size() < 3 && !eof) {
+    auto r = read_more(eof);
+    if (!r.ok()) return r.err();
+    return true;
+  }
+  if (!has_bom(v)) return false;
+  tail_.consume(3);
+  return true;
+}
+
+result<FileSource::LineStep> FileSource::csv_step(bool& eof, int64_t now, std::vector<Event>& out) {
+  bool at_eof = eof && !follow_;
+  auto o = CsvRecordParser::parse(tail_.view(), at_eof, fields_);
+  if (o.status == CsvRecordParser::Status::Incomplete) {
+    if (eof) return LineStep::Stop;
+    auto r = read_more(eof);
+    if (!r.ok()) return r.err();
+    return LineStep::Next;
+  }
+  uint64_t first_line = line_ + 1;
+  tail_.consume(o.consumed);
+  line_ += o.newlines;
+  if (!have_header_) {
+    auto h = csv_header(o);
+    if (!h.ok()) return h.err();
+    return LineStep::Next;
+  }
+  if (o.status == CsvRecordParser::Status::Malformed) {
+    warn_skip(first_line, o.error, joined(fields_));
+    return LineStep::Next;
+  }
+  if (fields_.size() == 1 && fields_[0].empty() && header_.size() != 1) {
+    return LineStep::Next;  // blank
+  }
+  Object row;
+  if (!csv_row(fields_, row)) {
+    warn_skip(first_line,
+              "expected " + std::to_string(header_.size()) + " fields, got " +
+                  std::to_string(fields_.size()),
+              joined(fields_));
+    return LineStep::Next;
+  }
+  emit(std::move(row), static_cast<int64_t>(tail_.offset()), now, out);
+  return LineStep::Emitted;
+}
+
+result<void> FileSource::csv_header(const CsvRecordParser::Outcome& o) {
+  if (o.status != CsvRecordParser::Status::Ok) {
+    return error::fatal("source file: " + path_ + ":1: bad CSV header: " + o.error);
+  }
+  header_.clear();
+  for (const auto& f : fields_) header_.push_back(intern(f));
+  have_header_ = true;
+  if (resume_offset_ > tail_.offset()) {
+    auto r = tail_.open_at(resume_offset_);
+    if (!r.ok()) return r.err();
+    line_ = state_line_;
+  }
+  return {};
+}
+
+result<FileSource::LineStep> FileSource::jsonl_step(bool& eof, int64_t now,
+                                                    std::vector<Event>& out) {
+  std::string_view v = tail_.view();
+  size_t nl = v.find('\n');
+  std::string_view line;
+  if (nl == std::string_view::npos) {
+    if (!eof) {
+      auto r = read_more(eof);
+      if (!r.ok()) return r.err();
+      return LineStep::Next;
+    }
+    if (follow_ || v.empty()) return LineStep::Stop;  // wait for the line break
+    line = v;
+    tail_.consume(v.size());
+  } else {
+    line = v.substr(0, nl);
+    tail_.consume(nl + 1);
+  }
+  ++line_;
+  line = trimmed(line);
+  if (line.empty()) return LineStep::Next;
+  auto parsed = json::parse(line);
+  if (!parsed.ok()) {
+    warn_skip(line_, parsed.err().message, std::string(line));
+    return LineStep::Next;
+  }
+  if (parsed->type() != Type::Object) {
+    warn_skip(line_, std::string("a JSON ") + type_name(parsed->type()) + ", not an object",
+              std::string(line));
+    return LineStep::Next;
+  }
+  emit(std::move(parsed->as_object()), static_cast<int64_t>(tail_.offset()), now, out);
+  return LineStep::Emitted;
 }
 
 result<Source::Poll> FileSource::poll_json(size_t max, std::vector<Event>& out) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "engine/core/operator.h"
+#include "operators/file/csv_record_parser.h"
 #include "operators/file/file_tail.h"
 
 namespace sluice::operators::file {
@@ -44,7 +45,16 @@ class FileSource : public Source {
   uint64_t skipped() const { return skipped_; }
 
  private:
+  // jsonl and csv: a record at a time, reading more of the file as needed.
   result<Poll> poll_lines(size_t max, std::vector<Event>& out);
+  enum class LineStep : uint8_t { Next, Emitted, Stop };  // Stop: no complete record yet
+  result<void> read_more(bool& eof);
+  // Skips a UTF-8 BOM at the start of the file; true when it consumed or read something.
+  result<bool> skip_bom(bool& eof);
+  result<LineStep> csv_step(bool& eof, int64_t now, std::vector<Event>& out);
+  // The first record: the column names (then the resume position of the state, if any).
+  result<void> csv_header(const CsvRecordParser::Outcome& o);
+  result<LineStep> jsonl_step(bool& eof, int64_t now, std::vector<Event>& out);
   result<Poll> poll_json(size_t max, std::vector<Event>& out);
   // Returns false when the record must be skipped (warning logged).
   bool csv_row(const std::vector<std::string>& fields, Object& row);

@@ -6,164 +6,13 @@
 #include <mysqld_error.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cstdio>
 
 #include "base/logger.h"
 #include "operators/mysql/binlog_event.h"
+#include "operators/mysql/binlog_server.h"
 #include "operators/mysql/binlog_stream_impl.h"
 
 namespace sluice::operators::mysql {
-
-namespace {
-
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-}  // namespace
-
-result<void> check_server(Connection& c) {
-  auto rows = c.query("SELECT @@global.log_bin, @@global.binlog_format, @@global.binlog_row_image");
-  if (!rows.ok()) return rows.err();
-  if (rows->empty()) return error::permanent("cannot read the server's binlog settings");
-  const SqlRow& r = rows->front();
-  if (r[0].value_or("0") != "1") {
-    return error::permanent(
-        "binary logging is off on the server: start it with log_bin (e.g. "
-        "--log-bin=mysql-bin) and binlog_format=ROW");
-  }
-  std::string fmt = upper(r[1].value_or(""));
-  if (fmt != "ROW") {
-    return error::permanent("binlog_format is " + fmt +
-                            " on the server, CDC needs ROW: SET GLOBAL binlog_format = 'ROW' (and "
-                            "binlog_format=ROW in the server config)");
-  }
-  std::string image = upper(r[2].value_or(""));
-  if (image != "FULL") {
-    return error::permanent(
-        "binlog_row_image is " + image +
-        " on the server, CDC needs FULL (complete before and after images): SET "
-        "GLOBAL binlog_row_image = 'FULL' (and in the server config)");
-  }
-  // MySQL only (MariaDB has no such variable: the query fails and is passed over).
-  auto opts = c.scalar("SELECT @@global.binlog_row_value_options");
-  if (opts.ok()) {
-    std::string why = partial_json_refusal(opts->value_or(""));
-    if (!why.empty()) return error::permanent(why);
-  }
-  auto grants = c.query("SHOW GRANTS FOR CURRENT_USER()");
-  if (!grants.ok()) return grants.err();
-  bool all = false, slave = false, client = false;
-  for (auto& g : *grants) {
-    std::string s = upper(g[0].value_or(""));
-    if (s.find(" ON *.*") == std::string::npos) continue;
-    if (s.find("ALL PRIVILEGES") != std::string::npos) all = true;
-    if (s.find("REPLICATION SLAVE") != std::string::npos ||
-        s.find("REPLICATION REPLICA") != std::string::npos) {
-      slave = true;
-    }
-    if (s.find("REPLICATION CLIENT") != std::string::npos ||
-        s.find("BINLOG MONITOR") != std::string::npos) {
-      client = true;
-    }
-  }
-  if (!all && !(slave && client)) {
-    std::string missing = !slave && !client ? "REPLICATION SLAVE and REPLICATION CLIENT"
-                          : !slave          ? "REPLICATION SLAVE"
-                                            : "REPLICATION CLIENT";
-    return error::permanent("the mysql user lacks the " + missing +
-                            " privilege needed to read the binlog: GRANT REPLICATION SLAVE, "
-                            "REPLICATION CLIENT ON *.* TO the user");
-  }
-  return {};
-}
-
-namespace {
-
-result<uint32_t> server_id_of(Connection& c) {
-  auto id = c.scalar("SELECT @@global.server_id");
-  if (!id.ok()) return id.err();
-  return static_cast<uint32_t>(std::stoul(id->value_or("0")));
-}
-
-// The GTID state of the server now: @@gtid_binlog_pos (MariaDB) or @@gtid_executed (MySQL).
-std::string server_gtid_state(Connection& c) {
-  auto g = c.scalar("SELECT @@global.gtid_binlog_pos");
-  if (g.ok() && g->has_value()) return **g;
-  auto m = c.scalar("SELECT @@global.gtid_executed");
-  if (m.ok() && m->has_value()) {
-    std::string s = **m;
-    std::erase(s, '\n');
-    return s;
-  }
-  return "";
-}
-
-}  // namespace
-
-std::string server_uuid_of(Connection& c) {
-  auto u = c.scalar("SELECT @@global.server_uuid");  // MySQL only: an error on MariaDB
-  return u.ok() ? u->value_or("") : "";
-}
-
-std::string binlog_status_query(const std::string& version) {
-  static const std::string kMaster = "SHOW MASTER STATUS", kBinary = "SHOW BINARY LOG STATUS";
-  if (version.find("MariaDB") != std::string::npos) return kMaster;
-  unsigned major = 0, minor = 0;
-  if (std::sscanf(version.c_str(), "%u.%u", &major, &minor) != 2) return kMaster;
-  return major > 8 || (major == 8 && minor >= 2) ? kBinary : kMaster;
-}
-
-std::string partial_json_refusal(const std::string& binlog_row_value_options) {
-  if (upper(binlog_row_value_options).find("PARTIAL_JSON") == std::string::npos) return "";
-  return "binlog_row_value_options is " + binlog_row_value_options +
-         " on the server: partial JSON updates (PARTIAL_UPDATE_ROWS_EVENT) carry only the "
-         "changed part of a document and cannot be decoded into rows; SET GLOBAL "
-         "binlog_row_value_options = '' (and remove it from the server config)";
-}
-
-namespace {
-
-// The binlog status rows: SHOW BINARY LOG STATUS (MySQL >= 8.2) or SHOW MASTER STATUS, the
-// other one when the server does not know the first (ER_PARSE_ERROR).
-result<std::vector<SqlRow>> binlog_status(Connection& c) {
-  const char* info = c.handle() ? mysql_get_server_info(c.handle()) : nullptr;
-  std::string first = binlog_status_query(info ? info : "");
-  auto rows = c.query(first);
-  if (rows.ok() || c.error_number() != ER_PARSE_ERROR) return rows;
-  return c.query(first == "SHOW MASTER STATUS" ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS");
-}
-
-}  // namespace
-
-result<BinlogPosition> current_position(Connection& c) {
-  auto rows = binlog_status(c);
-  if (!rows.ok()) return rows.err();
-  if (rows->empty()) return error::fatal("the binlog status is empty: is log_bin on?");
-  BinlogPosition p;
-  p.file = rows->front()[0].value_or("");
-  p.pos = std::stoull(rows->front()[1].value_or("4"));
-  p.gtid = server_gtid_state(c);
-  auto id = server_id_of(c);
-  if (id.ok()) p.server = *id;
-  p.server_uuid = server_uuid_of(c);
-  return p;
-}
-
-result<BinlogPosition> earliest_position(Connection& c) {
-  auto rows = c.query("SHOW BINARY LOGS");
-  if (!rows.ok()) return rows.err();
-  if (rows->empty()) return error::fatal("SHOW BINARY LOGS returned nothing: is log_bin on?");
-  BinlogPosition p;
-  p.file = rows->front()[0].value_or("");
-  p.pos = 4;
-  auto id = server_id_of(c);
-  if (id.ok()) p.server = *id;
-  p.server_uuid = server_uuid_of(c);
-  return p;
-}
 
 namespace {
 
@@ -247,10 +96,7 @@ result<void> BinlogStream::start(const BinlogPosition& from) {
 
 void BinlogStream::stop() {
   stop_ = true;
-  {
-    std::lock_guard<std::mutex> lk(mu_);
-    not_full_.notify_all();
-  }
+  queue_.wake();
   if (thread_.joinable()) {
     // A blocked read returns at the latest after the read timeout (3 heartbeats).
     thread_.join();
@@ -266,65 +112,15 @@ std::string BinlogStream::health() const {
          stats_.get_down_reason();
 }
 
-void BinlogStream::push(StreamItem item) {
-  size_t n = item.events.size() + 1;
-  std::unique_lock<std::mutex> lk(mu_);
-  not_full_.wait(lk, [&] { return stop_ || queued_ < cfg_.queue_events; });
-  if (stop_) return;
-  bool was_empty = queue_.empty();
-  queue_.push_back(std::move(item));
-  queued_ += n;
-  if (was_empty) not_empty_.notify_one();
-}
+void BinlogStream::push(StreamItem item) { queue_.push(std::move(item)); }
 
 result<size_t> BinlogStream::drain(size_t max, std::vector<Event>& out,
                                    const std::function<void(size_t)>& on_rows,
                                    const std::function<void(const BinlogPosition&)>& on_commit) {
-  {
-    std::lock_guard<std::mutex> lk(mu_);
-    bool moved = false;
-    while ((taken_rows_ < max || taken_.empty()) && !queue_.empty()) {
-      StreamItem& f = queue_.front();
-      queued_ -= f.events.size() + 1;
-      taken_rows_ += f.events.size();
-      taken_.push_back(std::move(f));
-      queue_.pop_front();
-      moved = true;
-    }
-    if (moved) not_full_.notify_all();
-  }
-  size_t n = 0;
-  while (!taken_.empty()) {
-    StreamItem& it = taken_.front();
-    if (it.kind == StreamItem::Kind::Row) {
-      size_t take = std::min(max - n, it.events.size() - taken_pos_);
-      if (take == 0 && !it.events.empty()) break;
-      for (size_t i = 0; i < take; ++i) out.push_back(std::move(it.events[taken_pos_ + i]));
-      taken_pos_ += take;
-      taken_rows_ -= take;
-      n += take;
-      if (take) on_rows(take);
-      if (taken_pos_ < it.events.size()) break;
-    } else if (it.kind == StreamItem::Kind::Commit) {
-      on_commit(it.position);
-    } else {
-      if (n > 0) break;  // the rows before the error go out first (their count is kept)
-      error e = std::move(it.err);
-      taken_.pop_front();
-      taken_pos_ = 0;
-      return e;
-    }
-    taken_.pop_front();
-    taken_pos_ = 0;
-  }
-  return n;
+  return queue_.drain(max, out, on_rows, on_commit);
 }
 
-bool BinlogStream::wait(std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> lk(mu_);
-  if (!taken_.empty()) return true;
-  return not_empty_.wait_for(lk, timeout, [&] { return !queue_.empty(); });
-}
+bool BinlogStream::wait(std::chrono::milliseconds timeout) { return queue_.wait(timeout); }
 
 // ---- connection ----
 
@@ -402,6 +198,27 @@ result<void> BinlogStream::Impl::check_file_exists(const BinlogPosition& at) {
 }
 
 result<void> BinlogStream::Impl::open_dump() {
+  auto c = connect_host();
+  if (!c.ok()) return c;
+  auto srv = read_server();
+  if (!srv.ok()) return srv;
+  BinlogPosition at;
+  bool by_gtid = false;
+  auto st = choose_start(at, by_gtid);
+  if (!st.ok()) return st;
+  if (at.valid() && !by_gtid) {
+    auto ex = check_file_exists(at);
+    if (!ex.ok()) return ex;
+  }
+  auto vars = set_dump_variables(at, by_gtid);
+  if (!vars.ok()) return vars;
+  adopt_start(at, by_gtid);
+  return start_dump(at, by_gtid);
+}
+
+// The replication connection to the first host that answers, from `host` on (reads time out
+// after 3 heartbeats), and the metadata connection to the same host.
+result<void> BinlogStream::Impl::connect_host() {
   std::vector<ConnectOptions> hosts = cfg.hosts;
   int64_t hb_us = cfg.heartbeat_us;
   for (auto& h : hosts)
@@ -417,6 +234,11 @@ result<void> BinlogStream::Impl::open_dump() {
   if (meta.connected()) meta.close();
   auto mc = meta.connect(cfg.hosts[host]);
   if (!mc.ok()) return mc.err();
+  return {};
+}
+
+// The server's @@server_id, @@server_uuid and whether its events carry checksums.
+result<void> BinlogStream::Impl::read_server() {
   auto id = server_id_of(repl);
   if (!id.ok()) return id.err();
   server_id = *id;
@@ -425,14 +247,12 @@ result<void> BinlogStream::Impl::open_dump() {
   if (!sum.ok()) return sum.err();
   std::string cs = sum->value_or("NONE");
   checksum = cs != "NONE" && cs != "none";
-  BinlogPosition at;
-  bool by_gtid = false;
-  auto st = choose_start(at, by_gtid);
-  if (!st.ok()) return st;
-  if (at.valid() && !by_gtid) {
-    auto ex = check_file_exists(at);
-    if (!ex.ok()) return ex;
-  }
+  return {};
+}
+
+// The session variables the dump reads: checksums, MariaDB's capability, the heartbeat and,
+// starting by GTID, the GTID state to start after.
+result<void> BinlogStream::Impl::set_dump_variables(const BinlogPosition& at, bool by_gtid) {
   std::vector<std::string> setup = {
       "SET @master_binlog_checksum = @@global.binlog_checksum", "SET @mariadb_slave_capability = 4",
       "SET @master_heartbeat_period = " + std::to_string(cfg.heartbeat_us * 1000)};
@@ -443,8 +263,13 @@ result<void> BinlogStream::Impl::open_dump() {
     auto e = repl.exec(sql);
     if (!e.ok()) return e;
   }
+  return {};
+}
+
+// The positions from here on are this server's: after a failover by GTID none is known until
+// the next commit; a checkpoint without a server gets this one's.
+void BinlogStream::Impl::adopt_start(const BinlogPosition& at, bool by_gtid) {
   if (by_gtid) {
-    // Positions from here on are this server's: none until the next commit.
     log::warn("mysql", cfg.name + ": server " + std::to_string(server_id) + " is not server " +
                            std::to_string(committed.server) +
                            " that wrote the checkpoint: resuming by GTID " + at.gtid);
@@ -458,6 +283,10 @@ result<void> BinlogStream::Impl::open_dump() {
     if (committed.server == 0) committed.server = server_id;
     if (committed.server_uuid.empty()) committed.server_uuid = server_uuid;
   }
+}
+
+// COM_BINLOG_DUMP at the position (or, by GTID or from the start, from the first binlog).
+result<void> BinlogStream::Impl::start_dump(const BinlogPosition& at, bool by_gtid) {
   rpl = mariadb_rpl_init(repl.handle());
   mariadb_rpl_optionsv(rpl, MARIADB_RPL_SERVER_ID, static_cast<unsigned int>(cfg.server_id));
   if (at.valid() && !by_gtid) {
@@ -541,49 +370,52 @@ void BinlogStream::run() {
     if (s.streamed) backoff = std::chrono::milliseconds(100);
     s.close_rpl();
     if (stop_) break;
-    if (failure.kind == failure_kind::transient) {
-      int64_t now = steady_micros();
-      int64_t since = stats_.down_since_us.load();
-      if (since == 0) stats_.down_since_us.store(since = now);
-      stats_.set_down_reason(failure.message);
-      if (now - since >= cfg_.reconnect_timeout_us) {
-        // Permanent: restarting the pipeline would only wait again; `sluice run` exits 3.
-        failure =
-            error::permanent("the binlog connection has been lost for " +
-                             seconds_text(now - since) + " (reconnect_timeout " +
-                             seconds_text(cfg_.reconnect_timeout_us) + "): " + failure.message);
-      } else {
-        // Resume at the last commit; drop the row events of the open transaction already
-        // queued.
-        s.skip += s.rows_in_txn;
-        s.rows_in_txn = 0;
-        s.pending = Impl::Pending{};
-        stats_.reconnects++;
-        s.meta.close();
-        // Never past the deadline: the failure is reported on time.
-        const auto wait = std::min<std::chrono::milliseconds>(
-            backoff,
-            std::chrono::milliseconds((since + cfg_.reconnect_timeout_us - now) / 1000 + 1));
-        log::warn("mysql",
-                  cfg_.name + ": " + failure.message + "; reconnecting in " +
-                      std::to_string(wait.count()) + "ms at " + s.committed.text() +
-                      (s.committed.gtid.empty() ? "" : " (GTID " + s.committed.gtid + ")"));
-        for (auto waited = std::chrono::milliseconds(0); waited < wait && !stop_;
-             waited += std::chrono::milliseconds(20)) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
-        // Next round: the next host first when this one does not answer.
-        if (!s.streamed && cfg_.hosts.size() > 1) s.host = (s.host + 1) % cfg_.hosts.size();
-        continue;
-      }
-    }
+    if (failure.kind == failure_kind::transient && retry(failure, backoff)) continue;
     StreamItem item;
     item.kind = StreamItem::Kind::Error;
     item.err = failure;
     push(std::move(item));
     break;
   }
+}
+
+bool BinlogStream::retry(error& failure, std::chrono::milliseconds& backoff) {
+  int64_t now = steady_micros();
+  int64_t since = stats_.down_since_us.load();
+  if (since == 0) stats_.down_since_us.store(since = now);
+  stats_.set_down_reason(failure.message);
+  if (now - since >= cfg_.reconnect_timeout_us) {
+    // Permanent: restarting the pipeline would only wait again; `sluice run` exits 3.
+    failure = error::permanent("the binlog connection has been lost for " +
+                               seconds_text(now - since) + " (reconnect_timeout " +
+                               seconds_text(cfg_.reconnect_timeout_us) + "): " + failure.message);
+    return false;
+  }
+  // Never past the deadline: the failure is reported on time.
+  const auto wait = std::min<std::chrono::milliseconds>(
+      backoff, std::chrono::milliseconds((since + cfg_.reconnect_timeout_us - now) / 1000 + 1));
+  reconnect_after(failure, wait);
+  backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
+  return true;
+}
+
+void BinlogStream::reconnect_after(const error& failure, std::chrono::milliseconds wait) {
+  Impl& s = *impl_;
+  // Resume at the last commit; drop the row events of the open transaction already queued.
+  s.skip += s.rows_in_txn;
+  s.rows_in_txn = 0;
+  s.pending = Impl::Pending{};
+  stats_.reconnects++;
+  s.meta.close();
+  log::warn("mysql", cfg_.name + ": " + failure.message + "; reconnecting in " +
+                         std::to_string(wait.count()) + "ms at " + s.committed.text() +
+                         (s.committed.gtid.empty() ? "" : " (GTID " + s.committed.gtid + ")"));
+  for (auto waited = std::chrono::milliseconds(0); waited < wait && !stop_;
+       waited += std::chrono::milliseconds(20)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  // Next round: the next host first when this one does not answer.
+  if (!s.streamed && cfg_.hosts.size() > 1) s.host = (s.host + 1) % cfg_.hosts.size();
 }
 
 }  // namespace sluice::operators::mysql

@@ -6,14 +6,11 @@
 #pragma once
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -21,18 +18,9 @@
 #include "base/result.h"
 #include "operators/mysql/binlog_position.h"
 #include "operators/mysql/mysql_config.h"
+#include "operators/mysql/stream_queue.h"
 
 namespace sluice::operators::mysql {
-
-// One queue entry: the decoded rows of one rows event (or a truncate), a commit marker or an
-// error. Rows travel as blocks: decoded in place, moved once into poll()'s output.
-struct StreamItem {
-  enum class Kind : uint8_t { Row, Commit, Error };
-  Kind kind = Kind::Row;
-  std::vector<Event> events;  // Row
-  BinlogPosition position;    // Commit: the position after the commit
-  error err;                  // Error
-};
 
 struct StreamStats {
   std::atomic<uint64_t> row_events{0};
@@ -95,36 +83,22 @@ class BinlogStream {
  private:
   struct Impl;
   result<void> prime(const BinlogPosition& from);
+  // The reading thread: opens the dump and reads events; on a transient failure waits and
+  // reconnects (retry), else queues the error and ends.
   void run();
+  // A transient failure: true once the stream waited to reconnect (`backoff` doubles);
+  // false, with `failure` made permanent, when it has been down for reconnect_timeout.
+  bool retry(error& failure, std::chrono::milliseconds& backoff);
+  // Resumes at the last commit, waits `wait` (or until stopped), picks the next host when this
+  // one did not answer.
+  void reconnect_after(const error& failure, std::chrono::milliseconds wait);
   void push(StreamItem item);
   MySqlConfig cfg_;
   std::unique_ptr<Impl> impl_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<StreamItem> queue_;
-  size_t queued_ = 0;             // events + markers in queue_ (bounded by queue_events)
-  std::deque<StreamItem> taken_;  // consumer side: moved out of queue_, not yet delivered
-  size_t taken_pos_ = 0;          // delivered events of taken_.front()
-  size_t taken_rows_ = 0;         // undelivered events in taken_
+  StreamQueue queue_{cfg_.queue_events, stop_};
   StreamStats stats_;
 };
-
-// Checks that the server can be streamed from (log_bin, ROW format, FULL row image,
-// privileges); returns a clear error naming the fix.
-result<void> check_server(Connection& c);
-// The binlog status (binlog_status_query) + the GTID state (@@gtid_binlog_pos on MariaDB,
-// @@gtid_executed on MySQL) + @@server_id and @@server_uuid.
-result<BinlogPosition> current_position(Connection& c);
-// The statement that shows the binlog position for a server version (mysql_get_server_info):
-// SHOW BINARY LOG STATUS on MySQL 8.2 and later (8.4 has no SHOW MASTER STATUS), SHOW MASTER
-// STATUS on MariaDB and older MySQL.
-std::string binlog_status_query(const std::string& version);
-// Why a server with this @@binlog_row_value_options cannot be streamed ("" when it can).
-std::string partial_json_refusal(const std::string& binlog_row_value_options);
-// @@server_uuid ("" on MariaDB, which has none).
-std::string server_uuid_of(Connection& c);
-result<BinlogPosition> earliest_position(Connection& c);
 
 }  // namespace sluice::operators::mysql

@@ -112,7 +112,14 @@ struct BinlogStream::Impl {
   ~Impl() { close_rpl(); }
 
   // ---- connection ----
+  // Connects (failing over to the next host that answers) and starts the dump at the last
+  // commit, or by GTID on another server.
   result<void> open_dump();
+  result<void> connect_host();
+  result<void> read_server();
+  result<void> set_dump_variables(const BinlogPosition& at, bool by_gtid);
+  void adopt_start(const BinlogPosition& at, bool by_gtid);
+  result<void> start_dump(const BinlogPosition& at, bool by_gtid);
   result<void> choose_start(BinlogPosition& at, bool& by_gtid);
   bool same_history(const BinlogPosition& at) const;
   error other_server(const std::string& why) const;

@@ -1,6 +1,7 @@
 // Decodes one column value of a row image (binlog binary format) into a sluice Value, exactly:
-// integers by signedness, DECIMAL from its binary form, temporal types, strings (latin1 to
-// UTF-8), ENUM/SET labels, JSON (MySQL binary or MariaDB text), GEOMETRY as WKB.
+// integers by signedness, DECIMAL from its binary form (decimal_binary.h), temporal types
+// (temporal_decoder.h), strings (latin1 to UTF-8), ENUM/SET labels, JSON (MySQL binary or
+// MariaDB text), GEOMETRY as WKB.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -21,13 +22,8 @@ struct DecodeStats {
 // db.table.column).
 result<Value> decode_column(const Column& c, ByteReader& r, DecodeStats& stats);
 
-// DECIMAL binary format (precision, scale) -> exact Decimal with that scale, any precision up to
-// MySQL's 65 (beyond 38 digits on Decimal's wide path).
-result<Decimal> decode_decimal(const uint8_t* p, int precision, int scale, size_t* consumed);
-size_t decimal_binary_size(int precision, int scale);
-
-// "[-]HH:MM:SS[.ffffff]" with fsp fraction digits, from TIME2 binary.
-std::string decode_time2(const uint8_t* p, int fsp);
+// The error for a value of column c that the row image cuts short.
+error truncated_value(const Column& c);
 
 // latin1 (MySQL's: cp1252) bytes to UTF-8.
 void latin1_to_utf8(std::string_view in, std::string& out);

@@ -4,7 +4,8 @@
 #include <cstring>
 
 #include "base/temporal.h"
-#include "operators/mysql/column_decoder.h"
+#include "operators/mysql/column_type.h"
+#include "operators/mysql/decimal_binary.h"
 
 namespace sluice::operators::mysql {
 

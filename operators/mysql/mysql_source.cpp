@@ -6,6 +6,7 @@
 
 #include "base/logger.h"
 #include "base/temporal.h"
+#include "operators/mysql/binlog_server.h"
 
 namespace sluice::operators::mysql {
 
@@ -167,37 +168,8 @@ result<void> MySqlSource::open(const std::string& state) {
   state_ = SourceState();
   const std::vector<std::string> patterns = cfg_.filter().patterns();
   bool fresh_view = state.empty();
-  if (state.empty()) {
-    auto db = check_database(cfg_);
-    if (!db.ok()) return db;
-  }
-  if (!state.empty()) {
-    auto st = SourceState::decode(state);
-    if (!st.ok()) return st.err();
-    state_ = std::move(st).value();
-    if (state_.filters.empty()) state_.filters = patterns;  // a state from before `filter=`
-  } else if (cfg_.snapshot == SnapshotMode::Never) {
-    state_.phase = SourceState::Phase::Stream;
-    if (cfg_.start.kind == StartPosition::Kind::FilePos) {
-      state_.position.file = cfg_.start.file;
-      state_.position.pos = cfg_.start.pos;
-    } else if (cfg_.start.kind == StartPosition::Kind::Gtid) {
-      state_.position.gtid = cfg_.start.gtid;
-    } else {
-      Connection c;
-      auto r = connect_first(c, cfg_.hosts);
-      if (!r.ok()) return r.err();
-      auto chk = check_server(c);
-      if (!chk.ok()) return chk;
-      auto p = cfg_.start.kind == StartPosition::Kind::Earliest ? earliest_position(c)
-                                                                : current_position(c);
-      if (!p.ok()) return p.err();
-      state_.position = *p;
-      if (cfg_.start.kind == StartPosition::Kind::Earliest) state_.position.gtid.clear();
-    }
-  } else {
-    state_.phase = SourceState::Phase::Snapshot;
-  }
+  auto loaded = load_state(state, patterns);
+  if (!loaded.ok()) return loaded;
   if (state.empty()) state_.filters = patterns;
   if (state_.phase == SourceState::Phase::Done) return {};
   if (state_.phase == SourceState::Phase::Stream) {
@@ -210,22 +182,91 @@ result<void> MySqlSource::open(const std::string& state) {
   // now (in its new view): from here on the state captures the current patterns.
   if (state_.only.empty()) state_.filters = patterns;
   if (cfg_.snapshot != SnapshotMode::Only) {
-    Connection c;
-    auto r = connect_first(c, cfg_.hosts);
-    if (!r.ok()) return r.err();
-    auto chk = check_server(c);
+    auto chk = check_binlog_server();
     if (!chk.ok()) return chk;
   }
+  return begin_snapshot(!fresh_view);
+}
+
+result<void> MySqlSource::load_state(const std::string& state,
+                                     const std::vector<std::string>& patterns) {
+  if (!state.empty()) {
+    auto st = SourceState::decode(state);
+    if (!st.ok()) return st.err();
+    state_ = std::move(st).value();
+    if (state_.filters.empty()) state_.filters = patterns;  // a state from before `filter=`
+    return {};
+  }
+  auto db = check_database(cfg_);
+  if (!db.ok()) return db;
+  if (cfg_.snapshot != SnapshotMode::Never) {
+    state_.phase = SourceState::Phase::Snapshot;
+    return {};
+  }
+  state_.phase = SourceState::Phase::Stream;
+  return start_position();
+}
+
+result<void> MySqlSource::start_position() {
+  if (cfg_.start.kind == StartPosition::Kind::FilePos) {
+    state_.position.file = cfg_.start.file;
+    state_.position.pos = cfg_.start.pos;
+    return {};
+  }
+  if (cfg_.start.kind == StartPosition::Kind::Gtid) {
+    state_.position.gtid = cfg_.start.gtid;
+    return {};
+  }
+  Connection c;
+  auto r = connect_first(c, cfg_.hosts);
+  if (!r.ok()) return r.err();
+  auto chk = check_server(c);
+  if (!chk.ok()) return chk;
+  auto p =
+      cfg_.start.kind == StartPosition::Kind::Earliest ? earliest_position(c) : current_position(c);
+  if (!p.ok()) return p.err();
+  state_.position = *p;
+  if (cfg_.start.kind == StartPosition::Kind::Earliest) state_.position.gtid.clear();
+  return {};
+}
+
+result<void> MySqlSource::check_binlog_server() {
+  Connection c;
+  auto r = connect_first(c, cfg_.hosts);
+  if (!r.ok()) return r.err();
+  return check_server(c);
+}
+
+result<void> MySqlSource::begin_snapshot(bool resumed) {
   snapshot_ = std::make_unique<SnapshotReader>(cfg_);
   auto pos = snapshot_->begin();
   if (!pos.ok()) return pos.err();
-  bool resumed = !fresh_view;
   if (!resumed) state_.position = *pos;  // a resumed snapshot keeps its original position
   auto tables = snapshot_->list_tables();
   if (!tables.ok()) return tables.err();
+  select_tables(*tables);
+  table_index_ = 0;
+  snapshot_position_ = position_value(state_.position);
+  snapshot_ts_ = temporal::now_micros();
+  snapshot_started_ = last_progress_ = std::chrono::steady_clock::now();
+  log::info("mysql", cfg_.name + ": snapshot of " + std::to_string(tables_.size()) +
+                         " table(s), ~" + std::to_string(estimated_rows_) +
+                         " rows, consistent with binlog " + state_.position.text() +
+                         (resumed ? " (resumed)" : ""));
+  if (resumed && !state_.last_key.empty()) {
+    std::string k;
+    for (size_t i = 0; i < state_.last_key.size(); ++i) k += (i ? ", " : "") + state_.last_key[i];
+    log::info("mysql", cfg_.name + ": resuming the snapshot of " + state_.table + " after key (" +
+                           k + "), " + std::to_string(state_.done_tables.size()) +
+                           " table(s) done");
+  }
+  return {};
+}
+
+void MySqlSource::select_tables(std::vector<SnapshotTable>& tables) {
   tables_.clear();
   estimated_rows_ = 0;
-  for (auto& t : *tables) {
+  for (auto& t : tables) {
     bool done = false;
     for (auto& d : state_.done_tables) done |= d == t.db + "." + t.table;
     if (!state_.only.empty()) {
@@ -247,22 +288,6 @@ result<void> MySqlSource::open(const std::string& state) {
   if (tables_.empty() || tables_.front().db + "." + tables_.front().table != state_.table) {
     state_.last_key.clear();
   }
-  table_index_ = 0;
-  snapshot_position_ = position_value(state_.position);
-  snapshot_ts_ = temporal::now_micros();
-  snapshot_started_ = last_progress_ = std::chrono::steady_clock::now();
-  log::info("mysql", cfg_.name + ": snapshot of " + std::to_string(tables_.size()) +
-                         " table(s), ~" + std::to_string(estimated_rows_) +
-                         " rows, consistent with binlog " + state_.position.text() +
-                         (resumed ? " (resumed)" : ""));
-  if (resumed && !state_.last_key.empty()) {
-    std::string k;
-    for (size_t i = 0; i < state_.last_key.size(); ++i) k += (i ? ", " : "") + state_.last_key[i];
-    log::info("mysql", cfg_.name + ": resuming the snapshot of " + state_.table + " after key (" +
-                           k + "), " + std::to_string(state_.done_tables.size()) +
-                           " table(s) done");
-  }
-  return {};
 }
 
 result<bool> MySqlSource::plan_added_tables() {

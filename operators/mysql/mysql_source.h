@@ -63,6 +63,16 @@ class MySqlSource : public Source {
   }
 
  private:
+  // The state to resume, or a fresh one: a snapshot, or (snapshot = never) the stream from
+  // the `start` position.
+  result<void> load_state(const std::string& state, const std::vector<std::string>& patterns);
+  result<void> start_position();
+  // The first host that answers can be streamed from (check_server).
+  result<void> check_binlog_server();
+  // Opens the snapshot's consistent view and picks the tables still to read.
+  result<void> begin_snapshot(bool resumed);
+  // The tables neither done nor left out (`only`), the one in progress first.
+  void select_tables(std::vector<SnapshotTable>& tables);
   result<void> start_stream();
   // Stream-phase state with tables that the state's run did not capture: switches to a
   // snapshot of only those (see docs/mysql.md, "Adding tables"). False = nothing new.

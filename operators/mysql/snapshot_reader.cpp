@@ -7,7 +7,7 @@
 #include "base/json.h"
 #include "base/logger.h"
 #include "base/temporal.h"
-#include "operators/mysql/binlog_stream.h"
+#include "operators/mysql/binlog_server.h"
 #include "operators/mysql/column_decoder.h"
 #include "operators/mysql/geometry_value.h"
 

@@ -51,6 +51,112 @@ bool is_meta_name(const std::string& n) {
   return n == "cdc_operation" || n == "cdc_timestamp" || n == "cdc_position" || n == "cdc_deleted";
 }
 
+using Columns = std::vector<std::pair<std::string, std::string>>;
+
+// The fields of a group's rows, in first-appearance order, with a type for new columns (from
+// the source's column types, else the first non-null value; "-" for metadata names).
+std::vector<FieldPlan> batch_fields(const WriteGroup& g, const TableInfo& t, bool meta) {
+  std::vector<FieldPlan> fields;
+  std::unordered_map<Sym, size_t> field_index;
+  // Rows of one table nearly always share one layout: a row with the layout of the previous
+  // one adds nothing unless a new column's type is still unknown (all nulls so far).
+  std::vector<Sym> layout;
+  size_t unresolved = 0;
+  for (const Event* e : g.events) {
+    for (const Object* row : {&e->row, e->has_before ? &e->before : nullptr}) {
+      if (row == nullptr) continue;
+      if (unresolved == 0 && same_layout(*row, layout)) continue;
+      layout.clear();
+      for (const auto& f : row->fields()) {
+        layout.push_back(f.name);
+        auto [it, fresh] = field_index.emplace(f.name, fields.size());
+        if (fresh) {
+          fields.push_back({sym_name(f.name), f.name, "", false});
+          FieldPlan& nf = fields.back();
+          if (meta && is_meta_name(nf.name)) nf.type = "-";
+          nf.exists = t.column(nf.name) != nullptr;
+          if (nf.type.empty() && !nf.exists) ++unresolved;
+        }
+        FieldPlan& fp = fields[it->second];
+        if (fp.type.empty() && !fp.exists) {
+          fp.type = source_hint(*e, fp.name);
+          if (fp.type.empty()) fp.type = pg_type_for_value(f.value.type());
+          if (!fp.type.empty()) --unresolved;
+        }
+      }
+    }
+  }
+  return fields;
+}
+
+// The metadata columns of the mode (cdc_operation, cdc_timestamp, cdc_position; cdc_deleted).
+Columns extra_columns(bool meta, bool soft) {
+  Columns extra;
+  if (meta) {
+    extra.push_back({"cdc_operation", "text"});
+    extra.push_back({"cdc_timestamp", "timestamptz"});
+    extra.push_back({"cdc_position", "text"});
+  }
+  if (soft) extra.push_back({"cdc_deleted", "boolean NOT NULL DEFAULT false"});
+  return extra;
+}
+
+// The columns the table lacks: fields with a known type (a new table's keys as text when all
+// null), then the metadata columns.
+Columns missing_columns(const TableInfo& t, const std::vector<FieldPlan>& fields,
+                        const std::vector<std::string>& keys, const Columns& extra) {
+  Columns add;
+  for (const auto& f : fields) {
+    if (f.type == "-" || t.column(f.name) != nullptr) continue;
+    bool is_key = false;
+    for (const auto& k : keys) is_key = is_key || k == f.name;
+    if (!f.type.empty()) {
+      add.push_back({f.name, f.type});
+    } else if (is_key && !t.exists) {
+      add.push_back({f.name, "text"});
+    }
+  }
+  for (const auto& x : extra) {
+    if (t.column(x.first) == nullptr) add.push_back(x);
+  }
+  return add;
+}
+
+// The columns written: fields the table has, then metadata columns.
+void written_columns(WriteGroup& g, const std::vector<FieldPlan>& fields, bool meta, bool soft) {
+  const TableInfo& t = *g.table;
+  g.cols.clear();
+  for (const auto& f : fields) {
+    if (f.type == "-") continue;
+    const ColumnInfo* ci = t.column(f.name);
+    if (ci == nullptr) continue;  // all-null new field, or create_tables = false
+    g.cols.push_back({f.name, ci->type, f.sym, WriteColumn::Src::Field, ci->kind});
+  }
+  auto add_meta = [&](const char* n, WriteColumn::Src src) {
+    if (const ColumnInfo* ci = t.column(n)) g.cols.push_back({n, ci->type, 0, src, ci->kind});
+  };
+  if (meta) {
+    add_meta("cdc_operation", WriteColumn::Src::Op);
+    add_meta("cdc_timestamp", WriteColumn::Src::Ts);
+    add_meta("cdc_position", WriteColumn::Src::Pos);
+  }
+  if (soft) add_meta("cdc_deleted", WriteColumn::Src::Deleted);
+}
+
+// g.key_cols: the written field column of each key; the first key not written ("" = none).
+std::string key_columns(WriteGroup& g, const std::vector<std::string>& keys) {
+  g.key_cols.clear();
+  for (const auto& k : keys) {
+    size_t found = g.cols.size();
+    for (size_t i = 0; i < g.cols.size(); ++i) {
+      if (g.cols[i].name == k && g.cols[i].src == WriteColumn::Src::Field) found = i;
+    }
+    if (found == g.cols.size()) return k;
+    g.key_cols.push_back(found);
+  }
+  return "";
+}
+
 }  // namespace
 
 void BatchPlanner::dead_letter(const Event& e, const char* kind, const std::string& message,
@@ -193,44 +299,8 @@ bool BatchPlanner::prepare_table(pqxx::connection_base& c, WriteGroup& g,
     for (const Event* e : g.events) dead_letter(*e, "write", msg, dead);
     return false;
   };
-  // The fields of this batch, in first-appearance order, with a type for new columns.
-  std::vector<FieldPlan> fields;
-  std::unordered_map<Sym, size_t> field_index;
-  // Rows of one table nearly always share one layout: a row with the layout of the previous
-  // one adds nothing unless a new column's type is still unknown (all nulls so far).
-  std::vector<Sym> layout;
-  size_t unresolved = 0;
-  for (const Event* e : g.events) {
-    for (const Object* row : {&e->row, e->has_before ? &e->before : nullptr}) {
-      if (row == nullptr) continue;
-      if (unresolved == 0 && same_layout(*row, layout)) continue;
-      layout.clear();
-      for (const auto& f : row->fields()) {
-        layout.push_back(f.name);
-        auto [it, fresh] = field_index.emplace(f.name, fields.size());
-        if (fresh) {
-          fields.push_back({sym_name(f.name), f.name, "", false});
-          FieldPlan& nf = fields.back();
-          if (meta && is_meta_name(nf.name)) nf.type = "-";
-          nf.exists = t.column(nf.name) != nullptr;
-          if (nf.type.empty() && !nf.exists) ++unresolved;
-        }
-        FieldPlan& fp = fields[it->second];
-        if (fp.type.empty() && !fp.exists) {
-          fp.type = source_hint(*e, fp.name);
-          if (fp.type.empty()) fp.type = pg_type_for_value(f.value.type());
-          if (!fp.type.empty()) --unresolved;
-        }
-      }
-    }
-  }
-  std::vector<std::pair<std::string, std::string>> extra;
-  if (meta) {
-    extra.push_back({"cdc_operation", "text"});
-    extra.push_back({"cdc_timestamp", "timestamptz"});
-    extra.push_back({"cdc_position", "text"});
-  }
-  if (soft) extra.push_back({"cdc_deleted", "boolean NOT NULL DEFAULT false"});
+  std::vector<FieldPlan> fields = batch_fields(g, t, meta);
+  Columns extra = extra_columns(meta, soft);
   std::vector<std::string> keys =
       opts_.mode == Mode::Append ? std::vector<std::string>{} : key_names(g);
   g.full_identity = opts_.mode != Mode::Append && keys.empty() && full_identity(g);
@@ -238,61 +308,33 @@ bool BatchPlanner::prepare_table(pqxx::connection_base& c, WriteGroup& g,
     return fail_all("table " + t.name.display() +
                     ": no key columns (set the key option, a record key or a source primary key)");
   }
-  // DDL: create the table or add the new columns.
-  std::vector<std::pair<std::string, std::string>> add;
-  for (const auto& f : fields) {
-    if (f.type == "-" || t.column(f.name) != nullptr) continue;
-    bool is_key = false;
-    for (const auto& k : keys) is_key = is_key || k == f.name;
-    if (!f.type.empty()) {
-      add.push_back({f.name, f.type});
-    } else if (is_key && !t.exists) {
-      add.push_back({f.name, "text"});
-    }
+  std::string ddl_error = create_or_alter(c, t, missing_columns(t, fields, keys, extra), keys);
+  if (!ddl_error.empty()) return fail_all("table " + t.name.display() + ddl_error);
+  written_columns(g, fields, meta, soft);
+  std::string missing_key = key_columns(g, keys);
+  if (!missing_key.empty()) {
+    return fail_all("table " + t.name.display() + ": key column " + missing_key +
+                    " not in the records");
   }
-  for (const auto& x : extra) {
-    if (t.column(x.first) == nullptr) add.push_back(x);
-  }
+  return true;
+}
+
+std::string BatchPlanner::create_or_alter(
+    pqxx::connection_base& c, TableInfo& t,
+    const std::vector<std::pair<std::string, std::string>>& add,
+    const std::vector<std::string>& keys) {
   if (!t.exists) {
-    if (!opts_.create_tables) return fail_all("table " + t.name.display() + " does not exist");
+    if (!opts_.create_tables) return " does not exist";
     for (const auto& k : keys) {
       bool present = false;
       for (const auto& a : add) present = present || a.first == k;
-      if (!present) return fail_all("table " + t.name.display() + ": key column " + k + " missing");
+      if (!present) return ": key column " + k + " missing";
     }
     catalog_.create(c, t, add, keys);
   } else if (!add.empty() && opts_.create_tables) {
     catalog_.add_columns(c, t, add);
   }
-  // The columns written: fields the table has, then metadata columns.
-  g.cols.clear();
-  for (const auto& f : fields) {
-    if (f.type == "-") continue;
-    const ColumnInfo* ci = t.column(f.name);
-    if (ci == nullptr) continue;  // all-null new field, or create_tables = false
-    g.cols.push_back({f.name, ci->type, f.sym, WriteColumn::Src::Field, ci->kind});
-  }
-  auto add_meta = [&](const char* n, WriteColumn::Src src) {
-    if (const ColumnInfo* ci = t.column(n)) g.cols.push_back({n, ci->type, 0, src, ci->kind});
-  };
-  if (meta) {
-    add_meta("cdc_operation", WriteColumn::Src::Op);
-    add_meta("cdc_timestamp", WriteColumn::Src::Ts);
-    add_meta("cdc_position", WriteColumn::Src::Pos);
-  }
-  if (soft) add_meta("cdc_deleted", WriteColumn::Src::Deleted);
-  g.key_cols.clear();
-  for (const auto& k : keys) {
-    size_t found = g.cols.size();
-    for (size_t i = 0; i < g.cols.size(); ++i) {
-      if (g.cols[i].name == k && g.cols[i].src == WriteColumn::Src::Field) found = i;
-    }
-    if (found == g.cols.size()) {
-      return fail_all("table " + t.name.display() + ": key column " + k + " not in the records");
-    }
-    g.key_cols.push_back(found);
-  }
-  return true;
+  return "";
 }
 
 bool BatchPlanner::full_identity(const WriteGroup& g) {

@@ -11,6 +11,7 @@
 #pragma once
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "operators/postgres/sink_options.h"
@@ -39,7 +40,14 @@ class BatchPlanner {
   // Prepares a table's group and appends it to `out` when it has rows to write.
   void finish(pqxx::connection_base& c, WriteGroup& g, std::vector<Event>& dead,
               std::vector<WriteGroup>& out);
+  // The group's columns and keys, creating the table or adding columns as needed; false (the
+  // group's events dead-lettered) when it cannot be written.
   bool prepare_table(pqxx::connection_base& c, WriteGroup& g, std::vector<Event>& dead);
+  // DDL: creates the table with the columns `add` and primary key `keys`, or adds them; the
+  // end of an error message after the table's name ("" when done).
+  std::string create_or_alter(pqxx::connection_base& c, TableInfo& t,
+                              const std::vector<std::pair<std::string, std::string>>& add,
+                              const std::vector<std::string>& keys);
   void collapse(WriteGroup& g, std::vector<Event>& dead);
   // collapse() for the common snapshot case with nothing to collapse; false when not that case.
   bool collapse_sorted(WriteGroup& g);

@@ -198,9 +198,143 @@ void append_binary_bytes(std::string_view bytes, std::string& out) {
   out.append(bytes.data(), bytes.size());
 }
 
+namespace {
+
+// ---- one field per binary type: false when the value does not fit it ----
+
+bool bin_int8(const Value& v, std::string& out) {
+  if (v.type() == Type::Int) {
+    field_int64(v.as_int(), out);
+    return true;
+  }
+  if (v.type() == Type::UInt && v.as_uint() <= static_cast<uint64_t>(INT64_MAX)) {
+    field_int64(static_cast<int64_t>(v.as_uint()), out);
+    return true;
+  }
+  return false;
+}
+
+bool bin_int4(const Value& v, std::string& out) {
+  if (v.type() != Type::Int || v.as_int() < INT32_MIN || v.as_int() > INT32_MAX) return false;
+  put32(4, out);
+  put32(static_cast<uint32_t>(static_cast<int32_t>(v.as_int())), out);
+  return true;
+}
+
+bool bin_int2(const Value& v, std::string& out) {
+  if (v.type() != Type::Int || v.as_int() < INT16_MIN || v.as_int() > INT16_MAX) return false;
+  put32(2, out);
+  put16(static_cast<uint16_t>(static_cast<int16_t>(v.as_int())), out);
+  return true;
+}
+
+bool bin_numeric(const Value& v, std::string& out) {
+  if (v.type() == Type::Decimal) return field_decimal(v.as_decimal(), out);
+  if (v.type() == Type::Int) {
+    int64_t i = v.as_int();
+    uint64_t mag = i < 0 ? static_cast<uint64_t>(-(i + 1)) + 1 : static_cast<uint64_t>(i);
+    return field_numeric(mag, i < 0, 0, out);
+  }
+  if (v.type() == Type::UInt) return field_numeric(v.as_uint(), false, 0, out);
+  return false;
+}
+
+bool bin_text(const Value& v, ColKind kind, std::string& out) {
+  if (kind != ColKind::Plain) return false;
+  if (v.type() == Type::String || v.type() == Type::Bytes) {
+    append_binary_bytes(v.as_string(), out);
+  } else {
+    append_binary_bytes(pg_text(v, kind), out);
+  }
+  return true;
+}
+
+bool bin_char(const Value& v, std::string& out) {
+  if (v.type() != Type::String || v.as_string().size() != 1) return false;
+  append_binary_bytes(v.as_string(), out);
+  return true;
+}
+
+bool bin_timestamp(const Value& v, std::string& out) {
+  if (v.type() == Type::DateTime || v.type() == Type::Timestamp) {
+    field_int64(v.as_micros() - kPgEpochMicros, out);
+    return true;
+  }
+  if (v.type() == Type::Date) {
+    field_int64(static_cast<int64_t>(v.as_date()) * 86400LL * 1000000LL - kPgEpochMicros, out);
+    return true;
+  }
+  return false;
+}
+
+bool bin_date(const Value& v, std::string& out) {
+  if (v.type() != Type::Date) return false;
+  put32(4, out);
+  put32(static_cast<uint32_t>(static_cast<int32_t>(v.as_date() - kPgEpochDays)), out);
+  return true;
+}
+
+bool bin_bool(const Value& v, std::string& out) {
+  bool b;
+  if (v.type() == Type::Bool) {
+    b = v.as_bool();
+  } else if (v.type() == Type::Int && (v.as_int() == 0 || v.as_int() == 1)) {
+    b = v.as_int() == 1;
+  } else {
+    return false;
+  }
+  put32(1, out);
+  out.push_back(b ? '\1' : '\0');
+  return true;
+}
+
+bool bin_float8(const Value& v, std::string& out) {
+  double d;
+  if (v.type() == Type::Float) {
+    d = v.as_float();
+  } else if (v.type() == Type::Int && v.as_int() >= -(1LL << 53) && v.as_int() <= (1LL << 53)) {
+    d = static_cast<double>(v.as_int());
+  } else {
+    return false;
+  }
+  uint64_t bits;
+  std::memcpy(&bits, &d, sizeof bits);
+  put32(8, out);
+  put64(bits, out);
+  return true;
+}
+
+// json and jsonb (a version byte, then the text).
+bool bin_json(const Value& v, BinType t, ColKind kind, std::string& out) {
+  if (kind != ColKind::Json) return false;
+  const size_t start = begin_field(out);
+  if (t == BinType::Jsonb) out.push_back('\1');  // jsonb binary format version
+  // The text pg_text() gives: its own form for scalars, JSON for the rest.
+  switch (v.type()) {
+    case Type::Bool:
+    case Type::Int:
+    case Type::UInt:
+    case Type::Float:
+    case Type::Decimal:
+      out += pg_text(v, kind);
+      break;
+    default:
+      json::encode(v, out);
+  }
+  end_field(start, out);
+  return true;
+}
+
+bool bin_bytea(const Value& v, std::string& out) {
+  if (v.type() != Type::Bytes && v.type() != Type::String) return false;
+  append_binary_bytes(v.as_string(), out);
+  return true;
+}
+
+}  // namespace
+
 bool append_binary_field(const Value& v, BinType t, ColKind kind, std::string& out) {
-  const Type vt = v.type();
-  if (vt == Type::Null) {
+  if (v.type() == Type::Null) {
     put32(0xFFFFFFFFu, out);
     return true;
   }
@@ -208,117 +342,33 @@ bool append_binary_field(const Value& v, BinType t, ColKind kind, std::string& o
     case BinType::None:
       return false;
     case BinType::Int8:
-      if (vt == Type::Int) {
-        field_int64(v.as_int(), out);
-        return true;
-      }
-      if (vt == Type::UInt && v.as_uint() <= static_cast<uint64_t>(INT64_MAX)) {
-        field_int64(static_cast<int64_t>(v.as_uint()), out);
-        return true;
-      }
-      return false;
+      return bin_int8(v, out);
     case BinType::Int4:
-      if (vt != Type::Int || v.as_int() < INT32_MIN || v.as_int() > INT32_MAX) return false;
-      put32(4, out);
-      put32(static_cast<uint32_t>(static_cast<int32_t>(v.as_int())), out);
-      return true;
+      return bin_int4(v, out);
     case BinType::Int2:
-      if (vt != Type::Int || v.as_int() < INT16_MIN || v.as_int() > INT16_MAX) return false;
-      put32(2, out);
-      put16(static_cast<uint16_t>(static_cast<int16_t>(v.as_int())), out);
-      return true;
-    case BinType::Numeric: {
-      if (vt == Type::Decimal) return field_decimal(v.as_decimal(), out);
-      if (vt == Type::Int) {
-        int64_t i = v.as_int();
-        uint64_t mag = i < 0 ? static_cast<uint64_t>(-(i + 1)) + 1 : static_cast<uint64_t>(i);
-        return field_numeric(mag, i < 0, 0, out);
-      }
-      if (vt == Type::UInt) return field_numeric(v.as_uint(), false, 0, out);
-      return false;
-    }
+      return bin_int2(v, out);
+    case BinType::Numeric:
+      return bin_numeric(v, out);
     case BinType::Text:
-      if (kind != ColKind::Plain) return false;
-      if (vt == Type::String || vt == Type::Bytes) {
-        append_binary_bytes(v.as_string(), out);
-      } else {
-        append_binary_bytes(pg_text(v, kind), out);
-      }
-      return true;
+      return bin_text(v, kind, out);
     case BinType::Char:
-      if (vt != Type::String || v.as_string().size() != 1) return false;
-      append_binary_bytes(v.as_string(), out);
-      return true;
+      return bin_char(v, out);
     case BinType::Timestamp:
     case BinType::TimestampTz:
-      if (vt == Type::DateTime || vt == Type::Timestamp) {
-        field_int64(v.as_micros() - kPgEpochMicros, out);
-        return true;
-      }
-      if (vt == Type::Date) {
-        field_int64(static_cast<int64_t>(v.as_date()) * 86400LL * 1000000LL - kPgEpochMicros, out);
-        return true;
-      }
-      return false;
+      return bin_timestamp(v, out);
     case BinType::Date:
-      if (vt != Type::Date) return false;
-      put32(4, out);
-      put32(static_cast<uint32_t>(static_cast<int32_t>(v.as_date() - kPgEpochDays)), out);
-      return true;
-    case BinType::Bool: {
-      bool b;
-      if (vt == Type::Bool) {
-        b = v.as_bool();
-      } else if (vt == Type::Int && (v.as_int() == 0 || v.as_int() == 1)) {
-        b = v.as_int() == 1;
-      } else {
-        return false;
-      }
-      put32(1, out);
-      out.push_back(b ? '\1' : '\0');
-      return true;
-    }
-    case BinType::Float8: {
-      double d;
-      if (vt == Type::Float) {
-        d = v.as_float();
-      } else if (vt == Type::Int && v.as_int() >= -(1LL << 53) && v.as_int() <= (1LL << 53)) {
-        d = static_cast<double>(v.as_int());
-      } else {
-        return false;
-      }
-      uint64_t bits;
-      std::memcpy(&bits, &d, sizeof bits);
-      put32(8, out);
-      put64(bits, out);
-      return true;
-    }
+      return bin_date(v, out);
+    case BinType::Bool:
+      return bin_bool(v, out);
+    case BinType::Float8:
+      return bin_float8(v, out);
     case BinType::Jsonb:
-    case BinType::Json: {
-      if (kind != ColKind::Json) return false;
-      const size_t start = begin_field(out);
-      if (t == BinType::Jsonb) out.push_back('\1');  // jsonb binary format version
-      // The text pg_text() gives: its own form for scalars, JSON for the rest.
-      switch (vt) {
-        case Type::Bool:
-        case Type::Int:
-        case Type::UInt:
-        case Type::Float:
-        case Type::Decimal:
-          out += pg_text(v, kind);
-          break;
-        default:
-          json::encode(v, out);
-      }
-      end_field(start, out);
-      return true;
-    }
+    case BinType::Json:
+      return bin_json(v, t, kind, out);
     case BinType::Bytea:
-      if (vt != Type::Bytes && vt != Type::String) return false;
-      append_binary_bytes(v.as_string(), out);
-      return true;
+      return bin_bytea(v, out);
     case BinType::TextArray:
-      if (vt != Type::List || kind != ColKind::TextArray) return false;
+      if (v.type() != Type::List || kind != ColKind::TextArray) return false;
       return field_text_array(v.as_list(), out);
   }
   return false;

@@ -19,6 +19,11 @@
 // transaction on its own thread; a truncate (or a small flush) goes through slot 0 alone,
 // which then writes every slot's row. After a crash the slots may hold different seqs: the
 // replay filter drops, per slot, what that slot already holds (docs/ods.md).
+//
+// PostgresSink coordinates; the parts are: PendingBatch (batching), ReplayGate (the ordered
+// replay filter), IdentityReplay (append mode's filter by identity), Lineage (lineage id,
+// tables, takeover), SlotSplitter + SlotFlush (a flush over the slots), SlotProgress (what
+// each slot committed, commits in doubt), SinkState (the engine state blob).
 #pragma once
 #include <memory>
 #include <optional>
@@ -28,11 +33,17 @@
 #include "engine/core/operator.h"
 #include "operators/postgres/batch_planner.h"
 #include "operators/postgres/checkpoint_table.h"
+#include "operators/postgres/identity_replay.h"
+#include "operators/postgres/lineage.h"
+#include "operators/postgres/pending_batch.h"
 #include "operators/postgres/pg_failure.h"
+#include "operators/postgres/replay_gate.h"
 #include "operators/postgres/sink_options.h"
 #include "operators/postgres/sink_slot.h"
+#include "operators/postgres/sink_state.h"
+#include "operators/postgres/sink_stats.h"
+#include "operators/postgres/slot_progress.h"
 #include "operators/postgres/table_catalog.h"
-#include "operators/postgres/written_ids.h"
 
 namespace sluice::operators::postgres {
 
@@ -60,107 +71,71 @@ class PostgresSink : public Sink {
                                                                  const std::string& pipeline,
                                                                  const std::string& stage);
 
-  struct Stats {
-    uint64_t rows = 0;          // rows applied (after collapsing)
-    uint64_t transactions = 0;  // committed flushes
-    uint64_t dead = 0;          // records dead-lettered
-    uint64_t split_attempts = 0;
-    uint64_t direct_copies = 0;   // table batches COPied straight into the target
-    uint64_t replay_skipped = 0;  // replayed events dropped because the target held them
-    uint64_t binary_copies = 0;   // COPYs sent in binary format
-  };
-  // Events held back as possible replays beyond this count are written instead.
-  static constexpr size_t kMaxHeld = 200000;
-  // The identity of an event as stored in sluice_checkpoints.event_id: op, position, key.
-  static std::string event_id(const Event& e);
-  static void append_event_id(const Event& e, std::string& out);
-  // Its 64-bit hash as stored in sluice_written (append mode); an event without a key (a
-  // table without a primary key) is identified by its row as well. `buf` is scratch space
-  // (one per sink: no allocation per event).
-  static uint64_t event_hash(const Event& e, std::string& buf);
+  using Stats = SinkStats;
   const Stats& stats() const { return stats_; }
 
  private:
-  struct InDoubt {  // a slot's commit whose outcome is unknown
-    int64_t token = 0;
-    int64_t seq = 0;
-    std::string event_id;
-    std::vector<Event> dead;
-    uint64_t rows = 0;
-    bool all_rows = false;  // a serial flush: it wrote every slot's checkpoint row
-  };
-  // A stored checkpoint row the replay must reach: its event must be the replay's event at
-  // `seq` for the held events to be dropped.
-  struct ReplayCheck {
-    int64_t seq = 0;
-    std::string event_id;
-  };
+  using Stored = std::optional<CheckpointTable::Stored>;
 
   result<void> connect();
-  result<void> flush(const std::vector<const Event*>& evs, std::vector<Event>& dead,
-                     int64_t last_seq);
-  // Flushes pending_ (every event accepted so far); cleared when it commits.
-  result<void> flush_pending(std::vector<Event>& dead);
-  result<void> resolve_in_doubt(std::vector<Event>& dead);
-  // Splits the flush's groups over the slots (by key hash; append: by seq), leaving out what
-  // a slot already holds after a restart (drop_until_).
-  std::vector<std::vector<WriteGroup>> split(std::vector<WriteGroup>& groups, int64_t first_seq,
-                                             bool serial) const;
-  size_t home_slot(const WriteItem& it, int64_t first_seq) const;
-  // Reads the slots' stored rows and sets up the replay filter.
-  void setup_replay(const std::optional<CheckpointTable::Stored>& first, int prev_slots);
-  // Gives up recognising the replay: the held events go ahead of the pending ones, to be
-  // written, and the per-slot filter is off.
-  void release_held();
-  // Append mode after a restart: drops (from `events`) the replayed events whose identity the
-  // target holds (replay_ids_), whatever their order.
-  void drop_replayed(std::vector<Event>& events);
   error fail(const PgFailure& f, const char* what);
+  error fail(const SlotError& e) { return fail(e.failure, e.what); }
   int64_t next_token();
   SinkSlot& main_slot() { return *slots_[0]; }
+
+  // ---- open ----
+  void reset();
+  // Creates the sink's tables, claims the rows (cluster owner), reads slot 0's row.
+  result<Stored> read_target();
+  // Takes over an earlier lineage's output, or arms a replay filter for this one's.
+  result<void> restore(const std::string& state, const SinkState& st, const Stored& stored);
+
+  // ---- write ----
+  // The replay matched what the target holds: writes what some slot lacks, drops the rest.
+  result<void> write_matched(std::vector<Event>& events, const ReplayGate::Admission& a,
+                             std::vector<Event>& dead);
+  // Adds the events to the pending batch, or flushes both when the batch is full or old.
+  result<void> write_batched(std::vector<Event>& events, std::vector<Event>& dead);
+  // Append mode after a restart: drops the replayed events whose identity the target holds.
+  void drop_replayed(std::vector<Event>& events);
+
+  // ---- flush ----
+  // Writes `evs` (the last with seq `last_seq`) in one transaction per slot that lacks it.
+  result<void> flush(const std::vector<const Event*>& evs, std::vector<Event>& dead,
+                     int64_t last_seq);
+  // Flushes the pending batch (every event accepted so far); cleared when it commits.
+  result<void> flush_pending(std::vector<Event>& dead);
+  // The flush's groups: the takeover's truncates, then the planned rows.
+  result<void> plan(const std::vector<const Event*>& evs, std::vector<WriteGroup>& groups,
+                    std::vector<Event>& plan_dead);
+  // What every slot's commit writes besides the rows.
+  SinkSlot::Commit commit_base(const std::string& position, int64_t last_seq,
+                               const std::string& last_id);
+  void committed(const std::string& position, std::vector<Event>& plan_dead,
+                 std::vector<Event>& local_dead, std::vector<Event>& dead);
+
+  // ---- checkpoint ----
+  // The awaited replay identities go with checkpoint `id` (append mode).
+  result<void> carry_identities(uint64_t id);
+  // This lineage reached a barrier: a later fresh lineage keeps its rows (see open()).
+  result<void> acknowledge();
 
   SinkOptions opts_;
   TableCatalog catalog_;
   BatchPlanner planner_;
   std::vector<std::unique_ptr<SinkSlot>> slots_;
+  Lineage lineage_;
+  ReplayGate gate_;
+  IdentityReplay identity_;
+  SlotProgress progress_;
+  PendingBatch pending_;
   std::optional<std::string> stored_position_;
-  std::string last_position_;  // of the last committed flush ("" = none)
-  std::vector<Event> pending_;
-  int64_t first_pending_us_ = 0;
+  std::string last_position_;         // of the last committed flush ("" = none)
   std::vector<Event> deferred_dead_;  // dead letters found by checkpoint()'s flush
   int64_t last_token_ = 0;
   bool opened_ = false;
   int other_failures_ = 0;
-  // Per slot: the seq and last event id of the last flush it committed in this process (a
-  // retried call skips the slots that already hold it), a commit in doubt, and after a
-  // restart the seq up to which the target already holds that slot's share of the replay.
-  std::vector<int64_t> done_seq_;
-  std::vector<std::string> done_id_;
-  std::vector<std::optional<InDoubt>> in_doubt_;
-  std::vector<int64_t> drop_until_;
-  int64_t filter_until_ = 0;  // max of drop_until_: items of events beyond it are all written
-  int64_t accepted_ = 0;      // events taken by write() so far, across restarts (state "seq")
-  int64_t replay_until_ = 0;  // seq the target holds beyond the engine checkpoint (0 = none)
-  std::vector<ReplayCheck> replay_checks_;
-  std::string lineage_;      // random id of this checkpoint lineage (kept in the state)
-  std::vector<Event> held_;  // possible replays, until the event at replay_until_ arrives
-  // A restart with no engine checkpoint (a fresh lineage) that finds the output of an earlier
-  // lineage which never acknowledged a barrier: that run's rows are covered by no checkpoint
-  // and the new run derives everything again, so its tables are cleared (a truncate) in the
-  // new lineage's first flush (docs/ods.md "A restart with no checkpoint").
-  std::vector<std::string> takeover_tables_;
-  Event takeover_event_;                     // the synthetic truncate of those tables
-  std::vector<std::string> lineage_tables_;  // tables this lineage wrote (stored in the row)
-  bool tables_dirty_ = false;                // lineage_tables_ grew since the last commit
-  bool acked_ = false;                       // this lineage acknowledged a barrier
-  // Append mode (written_ids.h): every transaction records the identities it writes; a
-  // restart loads those written after its checkpoint and drops their replays by identity.
-  bool by_identity_ = false;
-  WrittenIds written_;
-  WrittenIds::Counts replay_ids_;
-  uint64_t ckpt_ = 0;            // the last checkpoint taken (or restored): tags the rows
-  uint64_t replay_dropped_ = 0;  // replayed events dropped by identity since open()
-  std::string id_buf_;           // event_hash() scratch
+  int64_t accepted_ = 0;  // events taken by write() so far, across restarts (state "seq")
   Stats stats_;
 };
 

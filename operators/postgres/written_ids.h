@@ -9,7 +9,7 @@
 // flush, kind 'c' a carry: at checkpoint N the identities still waiting for their replay are
 // written again as one row with ckpt N, so that a restart from N needs only rows with
 // ckpt >= N (flushes) and the carry of N, and every older row can be deleted once N is
-// committed. `ids` holds 64-bit FNV-1a hashes of PostgresSink::event_id, 8 bytes each
+// committed. `ids` holds 64-bit FNV-1a hashes of EventIdentity::id, 8 bytes each
 // (little endian). All calls may throw libpqxx exceptions.
 #pragma once
 #include <cstdint>

@@ -168,105 +168,122 @@ void CompiledStatement::flatten(Object& row) {
 }
 
 CompiledStatement::Outcome CompiledStatement::run(Event& e, const eval::Context& ctx) {
-  Object& row = e.row;
   switch (kind_) {
     case ast::StmtKind::Where:
       return is_true(exprs_[0]->eval(ctx), "where") ? Outcome::Continue : Outcome::Drop;
     case ast::StmtKind::Require:
       return is_true(exprs_[0]->eval(ctx), "require") ? Outcome::Continue : Outcome::Fail;
-    case ast::StmtKind::Set: {
-      Value v = exprs_[0]->eval(ctx);
-      const auto& p = paths_[0];
-      if (p.size() == 1) {
-        row.set(p[0], std::move(v));
-      } else {
-        row.set_path(p.data(), p.size(), std::move(v));
-      }
+    case ast::StmtKind::Set:
+      set_field(e.row, ctx);
       return Outcome::Continue;
-    }
     case ast::StmtKind::Drop:
-      for (const auto& p : paths_) {
-        if (p.size() == 1) {
-          row.erase(p[0]);
-        } else {
-          row.erase_path(p.data(), p.size());
-        }
-      }
+      drop_fields(e.row);
       return Outcome::Continue;
-    case ast::StmtKind::Keep: {
-      if (keep_top_level_) {  // filter in place, keeping the row's order
-        auto& fs = row.fields();
-        fs.erase(std::remove_if(fs.begin(), fs.end(),
-                                [&](const Field& f) {
-                                  for (const auto& p : paths_) {
-                                    if (p[0] == f.name) return false;
-                                  }
-                                  return true;
-                                }),
-                 fs.end());
-        return Outcome::Continue;
-      }
-      Object out;
-      for (const auto& p : paths_) {
-        Value* v = find_mut(row, p);
-        if (v != nullptr) out.set_path(p.data(), p.size(), std::move(*v));
-      }
-      row = std::move(out);
+    case ast::StmtKind::Keep:
+      keep_fields(e.row);
       return Outcome::Continue;
-    }
-    case ast::StmtKind::Rename: {
-      const auto& from = paths_[0];
-      const auto& to = paths_[1];
-      if (from == to) return Outcome::Continue;
-      Value* v = find_mut(row, from);
-      if (v == nullptr) return Outcome::Continue;
-      if (from.size() == 1 && to.size() == 1) {
-        row.erase(to[0]);  // may move fields: look up again
-        for (Field& f : row.fields()) {
-          if (f.name == from[0]) {
-            f.name = to[0];
-            break;
-          }
-        }
-        return Outcome::Continue;
-      }
-      Value moved = std::move(*v);
-      row.erase_path(from.data(), from.size());
-      row.set_path(to.data(), to.size(), std::move(moved));
+    case ast::StmtKind::Rename:
+      rename_field(e.row);
       return Outcome::Continue;
-    }
-    case ast::StmtKind::Select: {
-      Object out;
-      if (select_is_shape_) {
-        build_select(select_, ctx, out);
-      } else {
-        Value v = exprs_[0]->eval(ctx);
-        if (v.type() != Type::Object) {
-          throw eval::eval_error(std::string("select: expected an object, got ") +
-                                 type_name(v.type()));
-        }
-        out = std::move(v.as_object());
-      }
-      row = std::move(out);
+    case ast::StmtKind::Select:
+      select_row(e.row, ctx);
       return Outcome::Continue;
-    }
     case ast::StmtKind::Flatten:
-      flatten(row);
+      flatten(e.row);
       return Outcome::Continue;
-    case ast::StmtKind::Key: {
-      if (exprs_.size() == 1) {
-        e.key = exprs_[0]->eval(ctx);
-      } else {
-        List l;
-        l.reserve(exprs_.size());
-        for (const auto& x : exprs_) l.push_back(x->eval(ctx));
-        e.key = Value::list(std::move(l));
-      }
+    case ast::StmtKind::Key:
+      set_key(e, ctx);
       return Outcome::Continue;
-    }
     default:
       return Outcome::Continue;
   }
+}
+
+void CompiledStatement::set_field(Object& row, const eval::Context& ctx) {
+  Value v = exprs_[0]->eval(ctx);
+  const auto& p = paths_[0];
+  if (p.size() == 1) {
+    row.set(p[0], std::move(v));
+  } else {
+    row.set_path(p.data(), p.size(), std::move(v));
+  }
+}
+
+void CompiledStatement::drop_fields(Object& row) {
+  for (const auto& p : paths_) {
+    if (p.size() == 1) {
+      row.erase(p[0]);
+    } else {
+      row.erase_path(p.data(), p.size());
+    }
+  }
+}
+
+void CompiledStatement::keep_fields(Object& row) {
+  if (keep_top_level_) {  // filter in place, keeping the row's order
+    auto& fs = row.fields();
+    fs.erase(std::remove_if(fs.begin(), fs.end(),
+                            [&](const Field& f) {
+                              for (const auto& p : paths_) {
+                                if (p[0] == f.name) return false;
+                              }
+                              return true;
+                            }),
+             fs.end());
+    return;
+  }
+  Object out;
+  for (const auto& p : paths_) {
+    Value* v = find_mut(row, p);
+    if (v != nullptr) out.set_path(p.data(), p.size(), std::move(*v));
+  }
+  row = std::move(out);
+}
+
+void CompiledStatement::rename_field(Object& row) {
+  const auto& from = paths_[0];
+  const auto& to = paths_[1];
+  if (from == to) return;
+  Value* v = find_mut(row, from);
+  if (v == nullptr) return;
+  if (from.size() == 1 && to.size() == 1) {
+    row.erase(to[0]);  // may move fields: look up again
+    for (Field& f : row.fields()) {
+      if (f.name == from[0]) {
+        f.name = to[0];
+        break;
+      }
+    }
+    return;
+  }
+  Value moved = std::move(*v);
+  row.erase_path(from.data(), from.size());
+  row.set_path(to.data(), to.size(), std::move(moved));
+}
+
+void CompiledStatement::select_row(Object& row, const eval::Context& ctx) {
+  Object out;
+  if (select_is_shape_) {
+    build_select(select_, ctx, out);
+  } else {
+    Value v = exprs_[0]->eval(ctx);
+    if (v.type() != Type::Object) {
+      throw eval::eval_error(std::string("select: expected an object, got ") + type_name(v.type()));
+    }
+    out = std::move(v.as_object());
+  }
+  row = std::move(out);
+}
+
+void CompiledStatement::set_key(Event& e, const eval::Context& ctx) {
+  if (exprs_.size() == 1) {
+    e.key = exprs_[0]->eval(ctx);
+    return;
+  }
+  List l;
+  l.reserve(exprs_.size());
+  for (const auto& x : exprs_) l.push_back(x->eval(ctx));
+  e.key = Value::list(std::move(l));
 }
 
 }  // namespace sluice::operators::transform

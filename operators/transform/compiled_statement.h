@@ -31,6 +31,13 @@ class CompiledStatement {
   ast::StmtKind kind() const { return kind_; }
 
  private:
+  // One per statement kind (where and require are one line in run()).
+  void set_field(Object& row, const eval::Context& ctx);
+  void drop_fields(Object& row);
+  void keep_fields(Object& row);
+  void rename_field(Object& row);
+  void select_row(Object& row, const eval::Context& ctx);
+  void set_key(Event& e, const eval::Context& ctx);
   void flatten(Object& row);
   Sym prefixed(Sym name);
 

@@ -4,8 +4,10 @@
 
 #include "operators/mysql/column_decoder.h"
 #include "operators/mysql/ddl_statement.h"
+#include "operators/mysql/decimal_binary.h"
 #include "operators/mysql/json_binary.h"
 #include "operators/mysql/mysql_source.h"
+#include "operators/mysql/temporal_decoder.h"
 
 using namespace sluice;
 namespace my = sluice::operators::mysql;

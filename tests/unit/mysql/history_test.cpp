@@ -8,6 +8,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "operators/mysql/binlog_event.h"
+#include "operators/mysql/binlog_server.h"
 #include "operators/mysql/binlog_stream.h"
 #include "operators/mysql/mysql_config.h"
 #include "tests/unit/mysql/mysql_test_util.h"

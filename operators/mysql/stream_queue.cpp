@@ -1,0 +1,74 @@
+#include "operators/mysql/stream_queue.h"
+
+#include <algorithm>
+
+namespace sluice::operators::mysql {
+
+void StreamQueue::push(StreamItem item) {
+  size_t n = item.events.size() + 1;
+  std::unique_lock<std::mutex> lk(mu_);
+  not_full_.wait(lk, [&] { return stop_ || queued_ < capacity_; });
+  if (stop_) return;
+  bool was_empty = queue_.empty();
+  queue_.push_back(std::move(item));
+  queued_ += n;
+  if (was_empty) not_empty_.notify_one();
+}
+
+void StreamQueue::wake() {
+  std::lock_guard<std::mutex> lk(mu_);
+  not_full_.notify_all();
+}
+
+void StreamQueue::take_queued(size_t max) {
+  std::lock_guard<std::mutex> lk(mu_);
+  bool moved = false;
+  while ((taken_rows_ < max || taken_.empty()) && !queue_.empty()) {
+    StreamItem& f = queue_.front();
+    queued_ -= f.events.size() + 1;
+    taken_rows_ += f.events.size();
+    taken_.push_back(std::move(f));
+    queue_.pop_front();
+    moved = true;
+  }
+  if (moved) not_full_.notify_all();
+}
+
+result<size_t> StreamQueue::drain(size_t max, std::vector<Event>& out,
+                                  const std::function<void(size_t)>& on_rows,
+                                  const std::function<void(const BinlogPosition&)>& on_commit) {
+  take_queued(max);
+  size_t n = 0;
+  while (!taken_.empty()) {
+    StreamItem& it = taken_.front();
+    if (it.kind == StreamItem::Kind::Row) {
+      size_t take = std::min(max - n, it.events.size() - taken_pos_);
+      if (take == 0 && !it.events.empty()) break;
+      for (size_t i = 0; i < take; ++i) out.push_back(std::move(it.events[taken_pos_ + i]));
+      taken_pos_ += take;
+      taken_rows_ -= take;
+      n += take;
+      if (take) on_rows(take);
+      if (taken_pos_ < it.events.size()) break;
+    } else if (it.kind == StreamItem::Kind::Commit) {
+      on_commit(it.position);
+    } else {
+      if (n > 0) break;  // the rows before the error go out first (their count is kept)
+      error e = std::move(it.err);
+      taken_.pop_front();
+      taken_pos_ = 0;
+      return e;
+    }
+    taken_.pop_front();
+    taken_pos_ = 0;
+  }
+  return n;
+}
+
+bool StreamQueue::wait(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lk(mu_);
+  if (!taken_.empty()) return true;
+  return not_empty_.wait_for(lk, timeout, [&] { return !queue_.empty(); });
+}
+
+}  // namespace sluice::operators::mysql

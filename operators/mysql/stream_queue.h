@@ -1,0 +1,62 @@
+// The bounded queue between the binlog stream's reading thread and poll(): the reader push()es
+// the decoded rows of each rows event, commit markers and errors, blocking while `capacity`
+// events and markers are queued; the consumer drain()s without blocking. Rows travel as
+// blocks: decoded in place, moved once into drain()'s output.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "base/event.h"
+#include "base/result.h"
+#include "operators/mysql/binlog_position.h"
+
+namespace sluice::operators::mysql {
+
+// One queue entry: the decoded rows of one rows event (or a truncate), a commit marker or an
+// error.
+struct StreamItem {
+  enum class Kind : uint8_t { Row, Commit, Error };
+  Kind kind = Kind::Row;
+  std::vector<Event> events;  // Row
+  BinlogPosition position;    // Commit: the position after the commit
+  error err;                  // Error
+};
+
+class StreamQueue {
+ public:
+  // push() gives up (dropping the item) once `stop` is set and wake() was called.
+  StreamQueue(size_t capacity, const std::atomic<bool>& stop) : capacity_(capacity), stop_(stop) {}
+
+  void push(StreamItem item);
+  // Wakes a push() blocked on a full queue (after `stop` was set).
+  void wake();
+  // Moves up to max row events into `out` in order, never blocking: on_rows(n) for each run
+  // of n rows delivered, on_commit(position) at each commit passed (also after the last row).
+  // An error item returns its error.
+  result<size_t> drain(size_t max, std::vector<Event>& out,
+                       const std::function<void(size_t)>& on_rows,
+                       const std::function<void(const BinlogPosition&)>& on_commit);
+  // Blocks until an item is available or the timeout passes.
+  bool wait(std::chrono::milliseconds timeout);
+
+ private:
+  // Moves queued items to the consumer side until it holds `max` rows (at least one item).
+  void take_queued(size_t max);
+
+  const size_t capacity_;
+  const std::atomic<bool>& stop_;
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<StreamItem> queue_;
+  size_t queued_ = 0;             // events + markers in queue_ (bounded by capacity_)
+  std::deque<StreamItem> taken_;  // consumer side: moved out of queue_, not yet delivered
+  size_t taken_pos_ = 0;          // delivered events of taken_.front()
+  size_t taken_rows_ = 0;         // undelivered events in taken_
+};
+
+}  // namespace sluice::operators::mysql

@@ -1,0 +1,100 @@
+#include "operators/postgres/lineage.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+#include "base/logger.h"
+#include "base/temporal.h"
+#include "operators/postgres/event_identity.h"
+
+namespace sluice::operators::postgres {
+
+std::string Lineage::new_id() {
+  std::random_device rd;
+  uint64_t r = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
+               static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(r));
+  return buf;
+}
+
+void Lineage::start(const std::string& stored) {
+  tables_.clear();
+  tables_dirty_ = false;
+  acked_ = false;
+  takeover_tables_.clear();
+  continued_ = !stored.empty();
+  // A fresh start: whatever the target holds is not our replay.
+  id_ = continued_ ? stored : new_id();
+}
+
+bool Lineage::owns(const std::string& event_id) const { return event_id.rfind(id_ + "|", 0) == 0; }
+
+std::string Lineage::event_id(const Event* last) const {
+  return id_ + "|" + (last == nullptr ? std::string("t||") : EventIdentity::id(*last));
+}
+
+void Lineage::adopt(const std::optional<CheckpointTable::Stored>& stored) {
+  if (stored && owns(stored->event_id)) tables_ = stored->tables;
+}
+
+void Lineage::plan_takeover(const CheckpointTable::Stored& stored) {
+  // Parallel instances (stage NAME#i) share tables: one instance's clear could remove rows
+  // another instance of this run already wrote, so they never clear.
+  const bool instance = opts_.stage.find('#') != std::string::npos;
+  if (!stored.acked && opts_.mode != Mode::Append && !stored.tables.empty() && !instance) {
+    takeover_tables_ = stored.tables;
+    takeover_event_ = Event();
+    takeover_event_.op = Op::Truncate;
+    takeover_event_.ts = temporal::now_micros();
+    std::string list;
+    for (const auto& t : takeover_tables_) list += (list.empty() ? "" : ", ") + t;
+    log::warn("postgres", "sink " + opts_.stage + ": no checkpoint, and the target holds the " +
+                              "output of an earlier run that never reached one; its tables (" +
+                              list + ") are cleared in the first transaction of this run");
+  } else if (stored.acked) {
+    log::warn("postgres", "sink " + opts_.stage + ": no checkpoint, but the target holds the " +
+                              "output of an earlier run that reached checkpoints (was the " +
+                              "state directory deleted?): its rows are kept");
+  }
+}
+
+void Lineage::takeover_groups(pqxx::connection_base& c, TableCatalog& catalog,
+                              std::vector<WriteGroup>& groups) {
+  for (const auto& name : takeover_tables_) {
+    WriteGroup t;
+    t.table = &catalog.get(c, name);
+    if (!t.table->exists) continue;
+    // soft_delete marks rows deleted: a table without cdc_deleted was not written that way.
+    if (opts_.mode == Mode::SoftDelete && t.table->column("cdc_deleted") == nullptr) continue;
+    t.events.push_back(&takeover_event_);
+    t.event_at.push_back(0);
+    t.truncate = true;
+    // Empty once this transaction commits: snapshot rows after it may go by COPY (a
+    // conflict, should it fail and be retried, turns that off again).
+    if (opts_.mode == Mode::Upsert) t.table->copy_safe = true;
+    groups.push_back(std::move(t));
+  }
+}
+
+void Lineage::note_tables(const std::vector<WriteGroup>& groups) {
+  for (const auto& g : groups) {
+    std::string name = g.table->name.display();
+    if (std::find(tables_.begin(), tables_.end(), name) == tables_.end()) {
+      tables_.push_back(std::move(name));
+      tables_dirty_ = true;
+    }
+  }
+}
+
+void Lineage::committed() {
+  if (!takeover_tables_.empty()) {
+    log::info("postgres", "sink " + opts_.stage + ": cleared the earlier run's tables");
+    takeover_tables_.clear();
+  }
+  tables_dirty_ = false;
+}
+
+}  // namespace sluice::operators::postgres
