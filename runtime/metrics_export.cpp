@@ -1,8 +1,13 @@
 #include "runtime/metrics_export.h"
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include "engine/actors/rate_limiter.h"
 #include "runtime/live_view.h"
@@ -83,6 +88,44 @@ class Writer {
 
 std::string stage_labels(const LivePipeline& p, const LiveStage& s) {
   return "pipeline=\"" + escape(p.name) + "\",stage=\"" + escape(s.name) + "\"";
+}
+
+// sluice_<kind>_<name>[_total]: the kind (the stage type for processors) and the name as
+// Prometheus metric name characters.
+std::string operator_metric(const LiveStage& s, const OperatorStat& st) {
+  std::string n = "sluice_" + (s.kind.empty() ? s.type : s.kind) + "_" + st.name;
+  for (char& c : n) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
+  }
+  return st.counter ? n + "_total" : n;
+}
+
+struct OperatorFamily {
+  std::string help;
+  bool counter = true;
+  std::vector<std::pair<std::string, int64_t>> samples;  // labels, value
+};
+
+// The operators' own figures (Source/Processor/Sink::report_stats), one family per name.
+void operator_families(Writer& w, const std::vector<std::shared_ptr<const LivePipeline>>& ps) {
+  std::map<std::string, OperatorFamily> families;
+  for (const auto& p : ps) {
+    for (const auto& s : p->stages) {
+      for (const auto& [instance, stats] : s.counters->operator_stats.snapshot()) {
+        for (const auto& st : stats) {
+          auto& f = families[operator_metric(s, st)];
+          f.help = st.help;
+          f.counter = st.counter;
+          f.samples.emplace_back(
+              stage_labels(*p, s) + ",instance=\"" + std::to_string(instance) + "\"", st.value);
+        }
+      }
+    }
+  }
+  for (const auto& [name, f] : families) {
+    w.family(name.c_str(), f.counter ? "counter" : "gauge", f.help.c_str());
+    for (const auto& [labels, value] : f.samples) w.sample(name, labels, std::to_string(value));
+  }
 }
 
 }  // namespace
@@ -235,6 +278,9 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
   each_stage(sinks, [&](const LivePipeline& p, const LiveStage& s) {
     w.histogram("sluice_sink_batch_records", stage_labels(p, s), s.counters->batch_size, 1.0);
   });
+
+  // Operators.
+  operator_families(w, pipelines);
   return out;
 }
 

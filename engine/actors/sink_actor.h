@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "engine/actors/stage_actor.h"
+#include "engine/actors/stats_publisher.h"
 
 namespace sluice::engine {
 
@@ -16,6 +17,9 @@ class SinkActor : public StageActor {
   result<void> open_operator(const std::string& state) override;
   bool on_data(int channel, BatchPtr& batch) override;
   result<std::string> snapshot(uint64_t barrier) override;
+  void publish_stats(bool force) override {
+    stats_.publish(op_.get(), setup_.counters->operator_stats, setup_.cfg.instance, force);
+  }
   void on_retry() override;
   void on_idle() override;
   void on_committed(uint64_t id) override;
@@ -25,6 +29,7 @@ class SinkActor : public StageActor {
   bool attempt();
 
   std::shared_ptr<Sink> op_;
+  StatsPublisher stats_;
   BatchPtr kept_;
   int kept_channel_ = -1;
   int64_t kept_records_ = 0;

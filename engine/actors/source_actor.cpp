@@ -201,6 +201,7 @@ void SourceActor::report(Source::Poll how, int64_t micros) {
     if (last > 0)
       c.lag_us.store(std::max<int64_t>(0, wall_clock_us() - last), std::memory_order_relaxed);
   }
+  stats_.publish(op_.get(), c.operator_stats, setup_.cfg.instance, false);
   int64_t done = 0, total = 0;
   if (op_->progress(done, total)) {
     c.progress_done.store(done, std::memory_order_relaxed);
@@ -211,6 +212,7 @@ void SourceActor::report(Source::Poll how, int64_t micros) {
 void SourceActor::on_trigger(uint64_t barrier) {
   if (finished_ || failed_) return;
   send(setup_.coordinator, ack_atom::value, setup_.actor_index, barrier, op_->checkpoint_state());
+  stats_.publish(op_.get(), setup_.counters->operator_stats, setup_.cfg.instance, true);
   out_.emit_control(this, Batch::Kind::Barrier, barrier);
   dead_.emit_control(this, Batch::Kind::Barrier, barrier);
   if (input_done_) {

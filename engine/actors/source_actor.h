@@ -6,6 +6,7 @@
 
 #include "engine/actors/actor_setup.h"
 #include "engine/actors/output_port.h"
+#include "engine/actors/stats_publisher.h"
 #include "engine/actors/tsan_visible.h"
 
 namespace sluice::engine {
@@ -31,6 +32,7 @@ class SourceActor : public TsanVisible<caf::event_based_actor> {
 
   ActorSetup setup_;
   std::shared_ptr<Source> op_;
+  StatsPublisher stats_;
   OutputPort out_;
   OutputPort dead_;  // dead-letter output (connected when the source has a dead_letter)
   std::vector<Event> buf_;

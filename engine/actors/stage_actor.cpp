@@ -171,6 +171,7 @@ void StageActor::pump() {
         ++data_seq_;
         idle_sent_ = false;
         setup_.counters->observe_batch(static_cast<size_t>(n), monotonic_us() - t0);
+        publish_stats(false);
         if (!done) return;  // kept for retry
         if (failed_) return;
         inputs_.set_hold(outputs_blocked());
@@ -179,6 +180,7 @@ void StageActor::pump() {
       }
       case InputSet::Next::Barrier: {
         auto st = snapshot(item.barrier);
+        publish_stats(true);
         if (!st.ok()) {
           fail("stage '" + setup_.cfg.name + "': checkpoint " + std::to_string(item.barrier) +
                    " failed: " + st.err().message,

@@ -27,6 +27,8 @@ class StageActor : public TsanVisible<caf::event_based_actor> {
   virtual bool on_data(int channel, BatchPtr& batch) = 0;
   virtual result<std::string> snapshot(uint64_t barrier) = 0;
   virtual void on_retry() {}
+  // Publishes the operator's own figures (report_stats) to the stage's board.
+  virtual void publish_stats(bool /*force*/) {}
   // No data is waiting, in the inputs or the mailbox, after data was processed.
   virtual void on_idle() {}
   // Checkpoint `id` is written (sinks may forget what only a restart before it needed).

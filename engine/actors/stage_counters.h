@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/event.h"
+#include "engine/actors/operator_stats_board.h"
 #include "engine/actors/stage_tap.h"
 
 namespace sluice::engine {
@@ -137,6 +138,8 @@ struct StageCounters {
   ReplayInbox replay;
   // Copies of the records leaving the stage for `sluice tap` (only while one is attached).
   StageTap tap;
+  // The operators' own figures, per instance (exported by /metrics).
+  OperatorStatsBoard operator_stats;
 
   void observe_batch(size_t records, int64_t micros) {
     batch_us.observe(micros);

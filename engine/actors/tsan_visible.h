@@ -26,6 +26,12 @@ class TsanVisible : public Base {
     Base::enqueue(std::move(ptr), eu);
   }
 
+  // A run handles the messages that arrive while it lasts too: acquire before each.
+  caf::invoke_message_result consume(caf::mailbox_element& x) override {
+    __tsan_acquire(this);
+    return Base::consume(x);
+  }
+
   caf::resumable::resume_result resume(caf::execution_unit* eu, size_t max) override {
     __tsan_acquire(this);
     auto r = Base::resume(eu, max);

@@ -15,6 +15,7 @@
 #include "base/value.h"
 #include "dsl/ast.h"
 #include "dsl/option_spec.h"
+#include "engine/core/operator_stat.h"
 
 namespace sluice {
 
@@ -69,6 +70,9 @@ class Source {
   // them right after each poll and routes them like a stage's dead letters (on_error /
   // dead_letter). Their positions are part of the next checkpoint_state() all the same.
   virtual void take_dead(std::vector<Event>& /*out*/) {}
+  // Appends the source's own figures (engine/core/operator_stat.h). Called on the actor's
+  // thread about once a second: keep it cheap.
+  virtual void report_stats(OperatorStats& /*out*/) const {}
   virtual void close() {}
 };
 
@@ -81,6 +85,7 @@ class Processor {
   virtual void process(size_t input_index, std::vector<Event>& in, std::vector<Event>& out,
                        std::vector<Event>& dead) = 0;
   virtual std::string checkpoint_state() const { return {}; }
+  virtual void report_stats(OperatorStats& /*out*/) const {}
 };
 
 class Sink {
@@ -105,6 +110,7 @@ class Sink {
   // load, full ones under load). Errors are like write()'s; the buffered events stay the
   // sink's either way (a failed attempt is made again by the next write or checkpoint).
   virtual result<void> idle(std::vector<Event>& /*dead*/) { return {}; }
+  virtual void report_stats(OperatorStats& /*out*/) const {}
   virtual void close() {}
 };
 

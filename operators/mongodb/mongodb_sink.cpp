@@ -157,4 +157,14 @@ result<std::string> MongoSink::checkpoint(uint64_t /*id*/) {
 
 void MongoSink::close() { pending_.clear(); }
 
+void MongoSink::report_stats(OperatorStats& out) const {
+  auto add = [&](const char* name, const char* help, uint64_t v) {
+    out.push_back({name, help, true, static_cast<int64_t>(v)});
+  };
+  add("operations", "Write operations the MongoDB server accepted.", stats_.ops);
+  add("bulk_writes", "Bulk write calls (split attempts included).", stats_.bulk_writes);
+  add("dead_letters", "Records the MongoDB sink dead-lettered.", stats_.dead);
+  add("split_attempts", "Failed bulk writes split to find the bad record.", stats_.split_attempts);
+}
+
 }  // namespace sluice::operators::mongodb

@@ -44,6 +44,7 @@ class MongoSink : public Sink {
     uint64_t split_attempts = 0;
   };
   const Stats& stats() const { return stats_; }
+  void report_stats(OperatorStats& out) const override;
   const BulkPlanner& planner() const { return planner_; }
 
  private:

@@ -457,4 +457,22 @@ void MySqlSource::close() {
   chunk_keys_.clear();
 }
 
+void MySqlSource::report_stats(OperatorStats& out) const {
+  out.push_back({"snapshot_rows", "Rows the MySQL source read by its snapshot in this run.", true,
+                 static_cast<int64_t>(snapshot_rows_)});
+  const StreamStats* s = stream_stats();
+  if (s == nullptr) return;
+  auto add = [&](const char* name, const char* help, const std::atomic<uint64_t>& v) {
+    out.push_back({name, help, true, static_cast<int64_t>(v.load(std::memory_order_relaxed))});
+  };
+  add("binlog_row_events", "Binlog row events read.", s->row_events);
+  add("binlog_transactions", "Binlog transactions read.", s->transactions);
+  add("reconnects", "Reconnections to the MySQL server.", s->reconnects);
+  add("binlog_rotations", "Binlog files the stream moved on to.", s->rotations);
+  add("failovers", "Resumes on another server by GTID.", s->failovers);
+  add("zero_dates", "Zero or invalid dates read as null.", s->zero_dates);
+  add("schema_changes", "DDL statements applied to the source's table schemas.", s->schema_changes);
+  add("truncates", "TRUNCATE events emitted.", s->truncates);
+}
+
 }  // namespace sluice::operators::mysql

@@ -50,6 +50,7 @@ class MySqlSource : public Source {
 
   std::string health() const override { return stream_ ? stream_->health() : std::string(); }
   const StreamStats* stream_stats() const { return stream_ ? &stream_->stats() : nullptr; }
+  void report_stats(OperatorStats& out) const override;
   uint64_t snapshot_rows() const { return snapshot_rows_; }
   // Snapshot progress for the engine's live stats (`sluice run` progress, /metrics): rows read
   // in this run and the estimated total; complete (done = total) once streaming.

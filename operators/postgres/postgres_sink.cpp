@@ -385,4 +385,20 @@ void PostgresSink::close() {
   for (auto& s : slots_) s->drop();
 }
 
+void PostgresSink::report_stats(OperatorStats& out) const {
+  auto add = [&](const char* name, const char* help, uint64_t v) {
+    out.push_back({name, help, true, static_cast<int64_t>(v)});
+  };
+  add("rows_applied", "Rows the PostgreSQL sink applied (after collapsing per key).", stats_.rows);
+  add("transactions", "Transactions the PostgreSQL sink committed.", stats_.transactions);
+  add("dead_letters", "Records the PostgreSQL sink dead-lettered.", stats_.dead);
+  add("split_attempts", "Failed batches the PostgreSQL sink split to find the bad record.",
+      stats_.split_attempts);
+  add("direct_copies", "Table batches COPied straight into the target table.",
+      stats_.direct_copies);
+  add("binary_copies", "COPYs sent in binary format.", stats_.binary_copies);
+  add("replay_skipped", "Replayed events dropped because the target already held them.",
+      stats_.replay_skipped);
+}
+
 }  // namespace sluice::operators::postgres

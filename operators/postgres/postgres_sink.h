@@ -73,6 +73,7 @@ class PostgresSink : public Sink {
 
   using Stats = SinkStats;
   const Stats& stats() const { return stats_; }
+  void report_stats(OperatorStats& out) const override;
 
  private:
   using Stored = std::optional<CheckpointTable::Stored>;

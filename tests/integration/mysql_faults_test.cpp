@@ -148,6 +148,20 @@ BOOST_AUTO_TEST_CASE(a_lost_server_shows_in_status_then_fails_after_reconnect_ti
   rig.start({"--metrics", addr, "--api", api});
   std::string d = wait_converged(rig, 20, std::chrono::seconds(60));
   BOOST_REQUIRE_MESSAGE(d.empty(), d << rig.log_tail());
+  // The operators' own figures are exported (published at least once a second).
+  bool figures = false;
+  for (int i = 0; i < 30 && !figures; ++i) {
+    auto m = runtime::http_request(addr, "GET", "/metrics", 1000);
+    figures = m.ok() &&
+              m->body.find(
+                  "sluice_postgres_rows_applied_total{pipeline=\"faults\",stage=\"cur\","
+                  "instance=\"0\"} 2") != std::string::npos &&
+              m->body.find(
+                  "sluice_mysql_binlog_transactions_total{pipeline=\"faults\",stage="
+                  "\"src\",instance=\"0\"}") != std::string::npos;
+    if (!figures) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  BOOST_CHECK_MESSAGE(figures, "operator figures missing from /metrics");
   rig.my.shutdown(SIGTERM);
   // Within the timeout: unhealthy in /metrics and in `sluice status`.
   bool metric = false, status = false;

@@ -69,6 +69,32 @@ BOOST_AUTO_TEST_CASE(counters_gauges_and_histograms) {
   BOOST_TEST(text.find("# TYPE sluice_sink_write_duration_seconds histogram") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(operator_figures_are_families_of_their_kind) {
+  auto live = test::make_live();
+  auto p = live->find("demo");
+  const auto* out = p->find_stage("out");
+  const auto* t = p->find_stage("t");
+  out->counters->operator_stats.set(
+      0, {{"rows_applied", "Rows applied.", true, 40}, {"queue_depth", "Queued.", false, 3}});
+  out->counters->operator_stats.set(1, {{"rows_applied", "Rows applied.", true, 2}});
+  t->counters->operator_stats.set(0, {{"groups", "Groups held.", false, 7}});
+  const std::string text = runtime::render_prometheus(*live);
+  auto m = parse(text);
+  const std::string kind = out->kind.empty() ? out->type : out->kind;
+  const std::string rows = "sluice_" + kind + "_rows_applied_total";
+  BOOST_TEST(m[rows + "{pipeline=\"demo\",stage=\"out\",instance=\"0\"}"] == 40);
+  BOOST_TEST(m[rows + "{pipeline=\"demo\",stage=\"out\",instance=\"1\"}"] == 2);
+  BOOST_TEST(m["sluice_" + kind + "_queue_depth{pipeline=\"demo\",stage=\"out\",instance=\"0\"}"] ==
+             3);
+  // A processor without a kind is named after its stage type.
+  BOOST_TEST(m["sluice_" + t->type + "_groups{pipeline=\"demo\",stage=\"t\",instance=\"0\"}"] == 7);
+  // One family per name, counters with _total.
+  BOOST_TEST(text.find("# TYPE " + rows + " counter") != std::string::npos);
+  BOOST_TEST(text.find("# TYPE " + rows + " counter", text.find("# TYPE " + rows) + 1) ==
+             std::string::npos);
+  BOOST_TEST(text.find("# TYPE sluice_" + kind + "_queue_depth gauge") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(labels_are_escaped) {
   engine::LiveRegistry live;
   engine::LivePipeline p;
