@@ -7,6 +7,7 @@
 #include <ctime>
 #include <mutex>
 
+#include "base/json.h"
 #include "base/secrets.h"
 
 namespace sluice::log {
@@ -15,33 +16,10 @@ std::atomic<int> g_level{static_cast<int>(Level::Info)};
 std::atomic<bool> g_json{false};
 std::mutex g_mu;
 
-std::string json_escape(const std::string& s) {
+// A JSON string literal, quotes included.
+std::string json_string(const std::string& s) {
   std::string out;
-  out.reserve(s.size() + 2);
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
+  json::encode_string(s, out);
   return out;
 }
 }  // namespace
@@ -98,8 +76,8 @@ void write(Level l, const std::string& component, const std::string& message) {
   std::string msg = secrets::redact(message);
   std::lock_guard<std::mutex> lock(g_mu);
   if (g_json.load()) {
-    std::fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":\"%s\",\"msg\":\"%s\"}\n",
-                 ts, level_name(l), json_escape(component).c_str(), json_escape(msg).c_str());
+    std::fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":%s,\"msg\":%s}\n", ts,
+                 level_name(l), json_string(component).c_str(), json_string(msg).c_str());
   } else {
     std::fprintf(stderr, "%s %-5s [%s] %s\n", ts, level_name(l), component.c_str(), msg.c_str());
   }

@@ -129,37 +129,7 @@ bool compatible(SType param, SType arg) {
 
 SType literal_type(const ast::Expr& e) {
   if (e.unit != ast::LitUnit::None) return SType::Int;
-  switch (e.literal.type()) {
-    case Type::Null:
-      return SType::Null;
-    case Type::Bool:
-      return SType::Bool;
-    case Type::Int:
-      return SType::Int;
-    case Type::UInt:
-      return SType::UInt;
-    case Type::Float:
-      return SType::Float;
-    case Type::Decimal:
-      return SType::Decimal;
-    case Type::String:
-      return SType::String;
-    case Type::Bytes:
-      return SType::Bytes;
-    case Type::Date:
-      return SType::Date;
-    case Type::Time:
-      return SType::Time;
-    case Type::DateTime:
-      return SType::DateTime;
-    case Type::Timestamp:
-      return SType::Timestamp;
-    case Type::Object:
-      return SType::Object;
-    case Type::List:
-      return SType::List;
-  }
-  return SType::Unknown;
+  return eval::stype_of(e.literal.type());
 }
 
 SType ExprChecker::check(const ast::Expr& e, const ExprScope& scope) {

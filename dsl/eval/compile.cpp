@@ -21,40 +21,6 @@ struct compile_error {
   throw compile_error{loc, std::move(message)};
 }
 
-SType stype_of(Type t) {
-  switch (t) {
-    case Type::Null:
-      return SType::Null;
-    case Type::Bool:
-      return SType::Bool;
-    case Type::Int:
-      return SType::Int;
-    case Type::UInt:
-      return SType::UInt;
-    case Type::Float:
-      return SType::Float;
-    case Type::Decimal:
-      return SType::Decimal;
-    case Type::String:
-      return SType::String;
-    case Type::Bytes:
-      return SType::Bytes;
-    case Type::Date:
-      return SType::Date;
-    case Type::Time:
-      return SType::Time;
-    case Type::DateTime:
-      return SType::DateTime;
-    case Type::Timestamp:
-      return SType::Timestamp;
-    case Type::Object:
-      return SType::Object;
-    case Type::List:
-      return SType::List;
-  }
-  return SType::Unknown;
-}
-
 bool exact(SType t) { return t == SType::Int || t == SType::UInt || t == SType::Decimal; }
 
 SType arith_stype(BinOp op, SType a, SType b) {
@@ -399,6 +365,40 @@ const ast::Expr* first_reference(const ast::Expr& e) {
 }
 
 }  // namespace
+
+SType stype_of(Type t) {
+  switch (t) {
+    case Type::Null:
+      return SType::Null;
+    case Type::Bool:
+      return SType::Bool;
+    case Type::Int:
+      return SType::Int;
+    case Type::UInt:
+      return SType::UInt;
+    case Type::Float:
+      return SType::Float;
+    case Type::Decimal:
+      return SType::Decimal;
+    case Type::String:
+      return SType::String;
+    case Type::Bytes:
+      return SType::Bytes;
+    case Type::Date:
+      return SType::Date;
+    case Type::Time:
+      return SType::Time;
+    case Type::DateTime:
+      return SType::DateTime;
+    case Type::Timestamp:
+      return SType::Timestamp;
+    case Type::Object:
+      return SType::Object;
+    case Type::List:
+      return SType::List;
+  }
+  return SType::Unknown;
+}
 
 bool per_source_table(const ast::Expr& e) {
   switch (e.kind) {

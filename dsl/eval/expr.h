@@ -55,6 +55,9 @@ enum class SType : uint8_t {
   Number
 };
 
+// The static type of a value of runtime type t.
+SType stype_of(Type t);
+
 class Expr {
  public:
   virtual ~Expr() = default;

@@ -10,40 +10,10 @@
 #include <mutex>
 #include <sstream>
 
+#include "base/json.h"
+
 namespace sluice::engine {
 namespace {
-
-void put_string(const std::string& s, std::string& out) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
 
 // A minimal reader for the checkpoint format: objects, arrays, strings, integers.
 class Reader {
@@ -198,7 +168,7 @@ std::string Checkpoint::state_of(const std::string& stage, int instance) const {
 
 std::string CheckpointStore::encode(const std::string& pipeline, const Checkpoint& cp) {
   std::string out = "{\"version\":1,\"pipeline\":";
-  put_string(pipeline, out);
+  json::encode_string(pipeline, out);
   out += ",\"checkpoint\":" + std::to_string(cp.id);
   out += ",\"written_at\":" + std::to_string(cp.written_at);
   out += ",\"sources\":{";
@@ -206,20 +176,20 @@ std::string CheckpointStore::encode(const std::string& pipeline, const Checkpoin
   for (const auto& [name, st] : cp.sources) {
     if (!first) out += ',';
     first = false;
-    put_string(name, out);
+    json::encode_string(name, out);
     out += ':';
-    put_string(st, out);
+    json::encode_string(st, out);
   }
   out += "},\"stages\":{";
   first = true;
   for (const auto& [name, states] : cp.stages) {
     if (!first) out += ',';
     first = false;
-    put_string(name, out);
+    json::encode_string(name, out);
     out += ":[";
     for (size_t i = 0; i < states.size(); ++i) {
       if (i) out += ',';
-      put_string(states[i], out);
+      json::encode_string(states[i], out);
     }
     out += ']';
   }

@@ -38,9 +38,18 @@ struct StageConfig {
   // position in the target fences its writes with it. 0 = not a cluster worker (no fencing).
   int64_t epoch = 0;
 
+  // The one accessor set for evaluated options (the checker has checked their types; these
+  // also read what a default or an older checkpoint may hold in a neighbouring type).
   const Value* option(const std::string& name) const { return options.find(intern(name)); }
+  bool has_option(const std::string& name) const {
+    const Value* v = option(name);
+    return v != nullptr && !v->is_null();
+  }
+  // Strings as they are, other values as displayed; def when absent or null.
   std::string option_string(const std::string& name, const std::string& def = "") const;
+  // Int, UInt, an integral Decimal, Bool (1/0); def otherwise.
   int64_t option_int(const std::string& name, int64_t def = 0) const;
+  // Bool, Int (non-zero), the strings "true"/"false"; def otherwise.
   bool option_bool(const std::string& name, bool def = false) const;
 };
 

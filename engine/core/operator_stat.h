@@ -9,8 +9,8 @@
 namespace sluice {
 
 struct OperatorStat {
-  std::string name;  // snake_case, unique per kind, e.g. "rows_applied"
-  std::string help;  // one sentence for # HELP
+  std::string name;     // snake_case, unique per kind, e.g. "rows_applied"
+  std::string help;     // one sentence for # HELP
   bool counter = true;  // only grows (else a gauge: the value now)
   int64_t value = 0;
 };

@@ -17,6 +17,8 @@ int64_t StageConfig::option_int(const std::string& name, int64_t def) const {
       return v->as_int();
     case Type::UInt:
       return static_cast<int64_t>(v->as_uint());
+    case Type::Decimal:
+      return v->as_decimal().to_int64().value_or(def);
     case Type::Bool:
       return v->as_bool() ? 1 : 0;
     default:
@@ -29,6 +31,10 @@ bool StageConfig::option_bool(const std::string& name, bool def) const {
   if (v == nullptr) return def;
   if (v->type() == Type::Bool) return v->as_bool();
   if (v->type() == Type::Int) return v->as_int() != 0;
+  if (v->type() == Type::String) {
+    if (v->as_string() == "true") return true;
+    if (v->as_string() == "false") return false;
+  }
   return def;
 }
 

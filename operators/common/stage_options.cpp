@@ -7,41 +7,6 @@
 
 namespace sluice::operators {
 
-std::string opt_string(const StageConfig& c, const std::string& name, const std::string& def) {
-  const Value* v = c.options.find(intern(name));
-  if (v == nullptr || v->is_null()) return def;
-  if (v->type() == Type::String || v->type() == Type::Bytes) return v->as_string();
-  return v->to_display();
-}
-
-int64_t opt_int(const StageConfig& c, const std::string& name, int64_t def) {
-  const Value* v = c.options.find(intern(name));
-  if (v == nullptr) return def;
-  switch (v->type()) {
-    case Type::Int:
-      return v->as_int();
-    case Type::UInt:
-      return static_cast<int64_t>(v->as_uint());
-    case Type::Decimal:
-      return v->as_decimal().to_int64().value_or(def);
-    default:
-      return def;
-  }
-}
-
-bool opt_bool(const StageConfig& c, const std::string& name, bool def) {
-  const Value* v = c.options.find(intern(name));
-  if (v == nullptr) return def;
-  if (v->type() == Type::Bool) return v->as_bool();
-  if (v->type() == Type::String) return v->as_string() == "true";
-  return def;
-}
-
-bool has_opt(const StageConfig& c, const std::string& name) {
-  const Value* v = c.options.find(intern(name));
-  return v != nullptr && !v->is_null();
-}
-
 result<void> opt_names(const StageConfig& c, const std::string& name, const std::string& where,
                        const std::string& what, std::vector<std::string>& out) {
   const Value* v = c.option(name);

@@ -1,6 +1,6 @@
-// Helpers shared by the operators: reading evaluated options from a StageConfig (with the
-// spec's default when the engine did not fill one in), finding raw option blocks in the AST,
-// and marking an event as a dead letter.
+// Helpers shared by the operators: name-list options, finding raw option blocks in the AST,
+// and marking an event as a dead letter. Single options are read with StageConfig's accessors
+// (engine/core/operator.h).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -13,10 +13,6 @@
 
 namespace sluice::operators {
 
-std::string opt_string(const StageConfig& c, const std::string& name, const std::string& def);
-int64_t opt_int(const StageConfig& c, const std::string& name, int64_t def);
-bool opt_bool(const StageConfig& c, const std::string& name, bool def);
-bool has_opt(const StageConfig& c, const std::string& name);
 // A name-list option given as "a" or ["a", "b"] (e.g. a sink's `key`): out stays empty when
 // the option is absent; anything else than non-empty strings is an error:
 // "<where><name> must list <what> names".

@@ -18,7 +18,7 @@ constexpr size_t kFlushAt = 1 << 20;
 FileSink::~FileSink() { close(); }
 
 result<std::unique_ptr<Sink>> FileSink::make(const StageConfig& cfg) {
-  std::string path = opt_string(cfg, "path", "");
+  std::string path = cfg.option_string("path", "");
   if (path.empty()) return error::fatal("sink file " + cfg.name + ": option path is required");
   return std::unique_ptr<Sink>(new FileSink(std::move(path)));
 }

@@ -42,13 +42,13 @@ std::string_view trimmed(std::string_view line) {
 }  // namespace
 
 FileSource::FileSource(const StageConfig& cfg)
-    : path_(opt_string(cfg, "path", "")),
-      format_(parse_format(opt_string(cfg, "format", "jsonl"))),
-      follow_(opt_bool(cfg, "follow", false)),
+    : path_(cfg.option_string("path", "")),
+      format_(parse_format(cfg.option_string("format", "jsonl"))),
+      follow_(cfg.option_bool("follow", false)),
       tail_(path_),
       stage_(cfg.name) {
-  const std::string on_error = opt_string(cfg, "on_error", "");
-  dead_letters_ = !opt_string(cfg, "dead_letter", "").empty()
+  const std::string on_error = cfg.option_string("on_error", "");
+  dead_letters_ = !cfg.option_string("dead_letter", "").empty()
                       ? on_error != "skip"
                       : on_error == "fail" || on_error == "dead_letter";
   auto m = std::make_shared<SourceMeta>();
@@ -59,7 +59,7 @@ FileSource::FileSource(const StageConfig& cfg)
 }
 
 result<std::unique_ptr<Source>> FileSource::make(const StageConfig& cfg) {
-  if (opt_string(cfg, "path", "").empty()) {
+  if (cfg.option_string("path", "").empty()) {
     return error::fatal("source file " + cfg.name + ": option path is required");
   }
   return std::unique_ptr<Source>(new FileSource(cfg));

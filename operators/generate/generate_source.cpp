@@ -19,11 +19,11 @@ uint64_t splitmix64(uint64_t x) {
 
 result<std::unique_ptr<Source>> GenerateSource::make(const StageConfig& cfg) {
   std::unique_ptr<GenerateSource> s(new GenerateSource());
-  s->count_ = has_opt(cfg, "count") ? opt_int(cfg, "count", -1) : -1;
-  if (has_opt(cfg, "count") && s->count_ < 0) {
+  s->count_ = cfg.has_option("count") ? cfg.option_int("count", -1) : -1;
+  if (cfg.has_option("count") && s->count_ < 0) {
     return error::fatal("source generate " + cfg.name + ": count must be >= 0");
   }
-  s->rate_ = has_opt(cfg, "rate") ? std::max<int64_t>(opt_int(cfg, "rate", 0), 0) : 0;
+  s->rate_ = cfg.has_option("rate") ? std::max<int64_t>(cfg.option_int("rate", 0), 0) : 0;
   // Prefer the literal as written (300/m stays exact instead of 5/s; 1/m is not 0/s).
   if (cfg.ast != nullptr) {
     for (const ast::Option& o : cfg.ast->options) {
@@ -35,7 +35,7 @@ result<std::unique_ptr<Source>> GenerateSource::make(const StageConfig& cfg) {
       }
     }
   }
-  s->seed_ = opt_int(cfg, "seed", 42);
+  s->seed_ = cfg.option_int("seed", 42);
   if (const ast::Option* block = find_block(cfg.ast, "fields")) {
     eval::Scope scope;
     scope.allow_generate = true;

@@ -19,9 +19,9 @@ result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
   Options o;
   std::string where = "sink kafka " + cfg.name + ": ";
   o.stage = cfg.name;
-  o.brokers = opt_string(cfg, "brokers", "");
+  o.brokers = cfg.option_string("brokers", "");
   if (o.brokers.empty()) return error::fatal(where + "brokers is required");
-  o.debezium = opt_string(cfg, "format", "debezium") != "json";
+  o.debezium = cfg.option_string("format", "debezium") != "json";
   auto it = cfg.expr_options.find("topic");
   if (it != cfg.expr_options.end() && it->second != nullptr) {
     eval::Scope scope;
@@ -29,11 +29,11 @@ result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
     if (!c.ok()) return error::fatal(where + "topic: " + c.err().message);
     o.topic = std::move(c.value());
   } else {
-    o.topic_constant = opt_string(cfg, "topic", "");
+    o.topic_constant = cfg.option_string("topic", "");
   }
   o.key = string_list(cfg, "key");
-  o.server = opt_string(cfg, "server", "");
-  o.flush_timeout_ms = opt_int(cfg, "flush_timeout", 30000000) / 1000;
+  o.server = cfg.option_string("server", "");
+  o.flush_timeout_ms = cfg.option_int("flush_timeout", 30000000) / 1000;
   o.properties = read_properties(cfg);
   return std::unique_ptr<Sink>(new KafkaSink(std::move(o)));
 }

@@ -26,18 +26,18 @@ KafkaSource::~KafkaSource() { close(); }
 result<std::unique_ptr<Source>> KafkaSource::make(const StageConfig& cfg) {
   Options o;
   o.stage = cfg.name;
-  o.brokers = opt_string(cfg, "brokers", "");
+  o.brokers = cfg.option_string("brokers", "");
   if (o.brokers.empty()) return error::fatal("source kafka " + cfg.name + ": brokers is required");
   o.topics = string_list(cfg, "topics");
   if (o.topics.empty()) return error::fatal("source kafka " + cfg.name + ": topics is required");
-  o.group = opt_string(cfg, "group", "");
+  o.group = cfg.option_string("group", "");
   if (o.group.empty()) o.group = "sluice." + cfg.pipeline + "." + cfg.name;
-  std::string f = opt_string(cfg, "format", "debezium");
+  std::string f = cfg.option_string("format", "debezium");
   o.format = f == "json" ? Format::Json : f == "raw" ? Format::Raw : Format::Debezium;
-  o.earliest = opt_string(cfg, "start", "earliest") != "latest";
+  o.earliest = cfg.option_string("start", "earliest") != "latest";
   o.properties = read_properties(cfg);
-  const std::string on_error = opt_string(cfg, "on_error", "");
-  o.dead_letters = !opt_string(cfg, "dead_letter", "").empty()
+  const std::string on_error = cfg.option_string("on_error", "");
+  o.dead_letters = !cfg.option_string("dead_letter", "").empty()
                        ? on_error != "skip"
                        : on_error == "fail" || on_error == "dead_letter";
   return std::unique_ptr<Source>(new KafkaSource(std::move(o)));

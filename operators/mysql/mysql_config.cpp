@@ -157,7 +157,7 @@ std::string start_text(const StageConfig& c) {
       }
     }
   }
-  return opt_string(c, "start", "");
+  return c.option_string("start", "");
 }
 
 std::vector<std::string> strings_of(const Value* v) {
@@ -192,22 +192,22 @@ KeyRules key_rules(const StageConfig& c, const std::string& database) {
 result<MySqlConfig> read_config(const StageConfig& c) {
   MySqlConfig m;
   m.name = c.name;
-  m.conn.port = static_cast<int>(opt_int(c, "port", 3306));
-  m.conn.user = opt_string(c, "user", "");
-  m.conn.password = opt_string(c, "password", "");
-  m.conn.server_public_key = opt_string(c, "server_public_key", "");
-  auto hosts = parse_hosts(opt_string(c, "host", "127.0.0.1"), m.conn);
+  m.conn.port = static_cast<int>(c.option_int("port", 3306));
+  m.conn.user = c.option_string("user", "");
+  m.conn.password = c.option_string("password", "");
+  m.conn.server_public_key = c.option_string("server_public_key", "");
+  auto hosts = parse_hosts(c.option_string("host", "127.0.0.1"), m.conn);
   if (!hosts.ok()) return error::fatal("source mysql " + c.name + ": " + hosts.err().message);
   m.hosts = std::move(hosts).value();
   m.conn = m.hosts.front();
-  m.server_id = static_cast<uint32_t>(opt_int(c, "server_id", 0));
+  m.server_id = static_cast<uint32_t>(c.option_int("server_id", 0));
   if (m.server_id == 0)
     return error::fatal("source mysql " + c.name +
                         ": server_id must be set (a number unique among the server's replicas)");
-  m.database = opt_string(c, "database", "");
+  m.database = c.option_string("database", "");
   m.conn.database = "";
   m.tables = string_list(c, "tables");
-  std::string snap = opt_string(c, "snapshot", "initial");
+  std::string snap = c.option_string("snapshot", "initial");
   if (snap == "initial")
     m.snapshot = SnapshotMode::Initial;
   else if (snap == "never")
@@ -221,10 +221,10 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   auto sp = parse_start(st);
   if (!sp.ok()) return sp.err();
   m.start = *sp;
-  m.heartbeat_us = opt_int(c, "heartbeat", 1000000);
+  m.heartbeat_us = c.option_int("heartbeat", 1000000);
   if (m.heartbeat_us < 1000) m.heartbeat_us = 1000;
-  m.reconnect_timeout_us = opt_int(c, "reconnect_timeout", 600LL * 1000000);
-  std::string sc = opt_string(c, "schema_changes", "follow");
+  m.reconnect_timeout_us = c.option_int("reconnect_timeout", 600LL * 1000000);
+  std::string sc = c.option_string("schema_changes", "follow");
   if (sc == "follow")
     m.schema_changes = SchemaChanges::Follow;
   else if (sc == "fail")
@@ -234,7 +234,7 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   else
     return error::fatal("schema_changes = " + sc + ": expected follow, fail or ignore");
   m.key = key_rules(c, m.database);
-  m.chunk_rows = opt_int(c, "chunk_rows", 10000);
+  m.chunk_rows = c.option_int("chunk_rows", 10000);
   if (m.chunk_rows < 1) m.chunk_rows = 1;
   return m;
 }

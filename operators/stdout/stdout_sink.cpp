@@ -7,7 +7,7 @@ namespace sluice::operators::stdout_sink {
 
 result<std::unique_ptr<Sink>> StdoutSink::make(const StageConfig& cfg) {
   return std::unique_ptr<Sink>(
-      new StdoutSink(opt_string(cfg, "format", "jsonl") == "table", stdout));
+      new StdoutSink(cfg.option_string("format", "jsonl") == "table", stdout));
 }
 
 result<void> StdoutSink::write(std::vector<Event>& events, std::vector<Event>& /*dead*/) {
