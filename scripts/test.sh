@@ -18,6 +18,8 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -E test_integration)
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+echo "== fuzz targets (clang-14 libFuzzer + ASan/UBSan), 60 s each"
+bash scripts/fuzz.sh 60
 echo "== generated operator reference is up to date"
 build/sluice docs --check
 echo "== docker/compose.yml is valid"
