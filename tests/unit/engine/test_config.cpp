@@ -7,6 +7,7 @@
 #include "engine/runtime/config_builder.h"
 #include "engine/runtime/option_text.h"
 #include "fakes.h"
+#include "support/fuzz_seed.h"
 
 using namespace sluice;
 using namespace sluice::engine;
@@ -102,6 +103,7 @@ BOOST_AUTO_TEST_CASE(checkpoint_encoding_round_trips) {
   cp.sources["src"] = "{\"file\":\"a\\b\",\"pos\":7}\n";
   cp.stages["t"] = {"", "x\x01y"};
   auto text = CheckpointStore::encode("p", cp);
+  sluice::test::fuzz_seed("fuzz_checkpoint", text);
   auto back = CheckpointStore::decode(text);
   BOOST_REQUIRE(back.ok());
   BOOST_TEST(back->id == 42u);

@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "mongo_test_util.h"
+#include "support/fuzz_seed.h"
 
 using namespace mongotest;
 using K = MongoFailure::Kind;
@@ -21,6 +22,12 @@ bson_error_t err(uint32_t domain, uint32_t code, const char* msg) {
 
 MongoFailure classify(const bson_error_t& e, const std::string& reply = "{}") {
   BsonDoc r = BsonDoc::from_json(reply);
+  // As a fuzz seed (support/fuzz_seed.h): domain, code, message, NUL, the reply's bytes.
+  std::string seed(1, static_cast<char>(e.domain));
+  seed.append(reinterpret_cast<const char*>(&e.code), 4);
+  seed += std::string(e.message) + '\0';
+  seed.append(reinterpret_cast<const char*>(bson_get_data(r.get())), r.get()->len);
+  sluice::test::fuzz_seed("fuzz_bson", seed);
   return MongoFailure::classify(e, r.get());
 }
 

@@ -14,6 +14,7 @@
 #include "operators/mysql/binlog_stream.h"
 #include "operators/mysql/compressed_event.h"
 #include "operators/mysql/transaction_payload.h"
+#include "tests/unit/mysql/binlog_seeds.h"
 #include "tests/unit/mysql/mysql_test_util.h"
 
 using namespace sluice;
@@ -242,6 +243,7 @@ BOOST_AUTO_TEST_CASE(mariadb_log_bin_compress_rows_and_statements) {
   BOOST_CHECK_EQUAL(count_events(zs, file, "Delete_rows_compressed_v1"), 1u);
   BOOST_CHECK_EQUAL(count_events(zs, file, "Write_rows_v1"), 0u);
   BOOST_CHECK_GE(src.stream_stats()->compressed_events.load(), 7u);
+  binlog_seeds(zs, file);
   // A resume from the checkpoint reads on from there.
   std::string state = src.checkpoint_state();
   src.close();
@@ -274,6 +276,9 @@ BOOST_AUTO_TEST_CASE(mysql8_transaction_payload_replayed_as_its_events) {
   for (bool compress : {true, false}) {
     auto events = as_payloads(raw, compress);
     BOOST_REQUIRE_EQUAL(events.size(), 4u);  // GTID, payload, GTID, payload
+    Bytes seed;
+    for (const Bytes& e : events) seed.insert(seed.end(), e.begin(), e.end());
+    fuzz_seed("fuzz_binlog_event", seed);
     my::BinlogStream st(make_cfg("pz", {}));
     auto r = st.replay(from, events, true);
     BOOST_REQUIRE_MESSAGE(r.ok(), r.err().message);

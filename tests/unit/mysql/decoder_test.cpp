@@ -6,6 +6,7 @@
 #include "operators/mysql/ddl_statement.h"
 #include "operators/mysql/json_binary.h"
 #include "operators/mysql/mysql_source.h"
+#include "support/fuzz_seed.h"
 
 using namespace sluice;
 namespace my = sluice::operators::mysql;
@@ -33,6 +34,7 @@ BOOST_AUTO_TEST_CASE(mysql_binary_json) {
   b[9] = 0x13;   // key bb at 19
   size_t obj_size = b.size() - 1;
   b[3] = static_cast<uint8_t>(obj_size);
+  test::fuzz_seed("fuzz_mysql_json", b);
   auto v = my::decode_json_binary(b.data(), b.size());
   BOOST_REQUIRE_MESSAGE(v.ok(), (v.ok() ? std::string() : v.err().message));
   BOOST_REQUIRE(v->type() == Type::Object);
@@ -46,6 +48,7 @@ BOOST_AUTO_TEST_CASE(mysql_binary_json) {
   BOOST_CHECK_EQUAL(bb->as_list()[1].as_string(), "x");
   // Scalars: double, uint64, opaque decimal 12.50 (precision 4, scale 2).
   std::vector<uint8_t> d = {0x0f, 246, 0x04, 0x04, 0x02, 0x80 | 12, 50};
+  test::fuzz_seed("fuzz_mysql_json", d);
   auto dv = my::decode_json_binary(d.data(), d.size());
   BOOST_REQUIRE_MESSAGE(dv.ok(), (dv.ok() ? std::string() : dv.err().message));
   BOOST_CHECK_EQUAL(dv->as_decimal().to_string(), "12.50");
@@ -107,6 +110,7 @@ BOOST_AUTO_TEST_CASE(state_round_trip) {
   s.table = "bank.accounts";
   s.last_key = {"a,b\n", "42"};
   s.done_tables = {"bank.a"};
+  test::fuzz_seed("fuzz_checkpoint", s.encode());
   auto d = my::SourceState::decode(s.encode());
   BOOST_REQUIRE(d.ok());
   BOOST_CHECK(d->phase == my::SourceState::Phase::Snapshot);

@@ -10,6 +10,7 @@
 #include "engine/value/json.h"
 #include "operators/mysql/json_binary.h"
 #include "operators/mysql/row_decoder.h"
+#include "support/fuzz_seed.h"
 
 using namespace sluice;
 namespace my = sluice::operators::mysql;
@@ -170,6 +171,7 @@ Bytes doc(const J& j, bool large) {
   Bytes b{type_code(j, large)};
   Bytes body = encode(j, large);
   b.insert(b.end(), body.begin(), body.end());
+  test::fuzz_seed("fuzz_mysql_json", b);
   return b;
 }
 
