@@ -1,6 +1,8 @@
 #include "operators/mysql/source_state.h"
 
+#include <charconv>
 #include <sstream>
+#include <string_view>
 
 namespace sluice::operators::mysql {
 
@@ -22,6 +24,24 @@ std::string unhex(const std::string& s) {
   for (size_t i = 0; i + 1 < s.size(); i += 2)
     out.push_back(static_cast<char>(v(s[i]) << 4 | v(s[i + 1])));
   return out;
+}
+
+// A whole decimal number of type T ("" or anything more is not).
+template <class T>
+bool number(std::string_view s, T& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return !s.empty() && ec == std::errc() && p == s.data() + s.size();
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (true) {
+    size_t j = s.find(sep, i);
+    out.push_back(s.substr(i, j == std::string::npos ? std::string::npos : j - i));
+    if (j == std::string::npos) return out;
+    i = j + 1;
+  }
 }
 
 }  // namespace
@@ -55,6 +75,9 @@ std::string SourceState::encode() const {
 }
 
 result<SourceState> SourceState::decode(const std::string& text) {
+  auto bad = [](const std::string& line) {
+    return error::fatal("mysql source state: bad line '" + line + "'");
+  };
   SourceState st;
   std::istringstream in(text);
   std::string line, key;
@@ -75,13 +98,13 @@ result<SourceState> SourceState::decode(const std::string& text) {
     } else if (k == "file") {
       st.position.file = v;
     } else if (k == "pos") {
-      st.position.pos = std::stoull(v);
+      if (!number(v, st.position.pos)) return bad(line);
     } else if (k == "gtid") {
       st.position.gtid = v;
     } else if (k == "skip") {
-      st.position.skip_rows = std::stoull(v);
+      if (!number(v, st.position.skip_rows)) return bad(line);
     } else if (k == "server") {
-      st.position.server = static_cast<uint32_t>(std::stoul(v));
+      if (!number(v, st.position.server)) return bad(line);
     } else if (k == "server_uuid") {
       st.position.server_uuid = v;
     } else if (k == "table") {
@@ -89,7 +112,7 @@ result<SourceState> SourceState::decode(const std::string& text) {
     } else if (k == "key") {
       key = v;
     } else if (k == "keyn") {
-      keyn = std::stoull(v);
+      if (!number(v, keyn)) return bad(line);
     } else if (k == "done") {
       st.done_tables.push_back(v);
     } else if (k == "only") {
@@ -97,31 +120,29 @@ result<SourceState> SourceState::decode(const std::string& text) {
     } else if (k == "from_file") {
       st.stream_from.file = v;
     } else if (k == "from_pos") {
-      st.stream_from.pos = std::stoull(v);
+      if (!number(v, st.stream_from.pos)) return bad(line);
     } else if (k == "from_gtid") {
       st.stream_from.gtid = v;
     } else if (k == "from_skip") {
-      st.stream_from.skip_rows = std::stoull(v);
+      if (!number(v, st.stream_from.skip_rows)) return bad(line);
     } else if (k == "filter") {
       st.filters.push_back(v);
     } else if (k == "catchup") {
       size_t a = v.find('|'), b = v.rfind('|');
-      if (a == std::string::npos || a == b)
-        return error::fatal("mysql source state: bad catchup " + v);
       BinlogPosition p;
+      if (a == std::string::npos || a == b || !number(std::string_view(v).substr(b + 1), p.pos))
+        return error::fatal("mysql source state: bad catchup " + v);
       p.file = v.substr(a + 1, b - a - 1);
-      p.pos = std::stoull(v.substr(b + 1));
       st.catchup.emplace_back(v.substr(0, a), p);
     }
   }
   if (keyn > 0) {
-    size_t i = 0;
-    while (st.last_key.size() < keyn) {
-      size_t j = key.find(',', i);
-      if (j == std::string::npos) j = key.size();
-      st.last_key.push_back(unhex(key.substr(i, j - i)));
-      i = j + 1;
+    std::vector<std::string> parts = split(key, ',');
+    if (parts.size() != keyn) {
+      return error::fatal("mysql source state: key has " + std::to_string(parts.size()) +
+                          " columns, keyn says " + std::to_string(keyn));
     }
+    for (const auto& part : parts) st.last_key.push_back(unhex(part));
   }
   return st;
 }

@@ -1,6 +1,7 @@
 // The mysql source's checkpoint state (what MySqlSource::checkpoint_state() records and open()
 // reads back from the checkpoint file): key=value lines, one field a line. On its own so that it
-// builds without a server connection (tests/fuzz/fuzz_checkpoint.cpp).
+// builds without a server connection (tests/fuzz/fuzz_checkpoint.cpp). decode() reads what a
+// file on disk holds: anything malformed is an error, never an exception.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -1,6 +1,8 @@
 // Pure decoder tests: MySQL binary JSON (no MySQL 8 server here), DECIMAL binary, TIME2,
 // latin1, DDL recognition, state encoding.
 #include <boost/test/unit_test.hpp>
+#include <utility>
+#include <vector>
 
 #include "operators/mysql/column_decoder.h"
 #include "operators/mysql/ddl_statement.h"
@@ -119,6 +121,25 @@ BOOST_AUTO_TEST_CASE(state_round_trip) {
   BOOST_REQUIRE_EQUAL(d->last_key.size(), 2u);
   BOOST_CHECK_EQUAL(d->last_key[0], "a,b\n");
   BOOST_CHECK_EQUAL(d->done_tables.at(0), "bank.a");
+}
+
+// Found by fuzzing (tests/fuzz/fuzz_checkpoint.cpp): a damaged state threw std::invalid_argument
+// or std::out_of_range out of decode, and so out of MySqlSource::open, instead of an error.
+BOOST_AUTO_TEST_CASE(damaged_state_is_an_error_not_an_exception) {
+  for (const char* text :
+       {"pos=x\n", "pos=\n", "pos=18446744073709551616\n", "skip=-1\n", "server=99999999999\n",
+        "from_pos=1x\n", "from_skip=\n", "catchup=a|f|\n", "catchup=a|f|x\n", "keyn=x\n",
+        "key=aa\nkeyn=3\n", "key=aa,bb\nkeyn=1\n"}) {
+    try {
+      BOOST_TEST(!my::SourceState::decode(text).ok(), text);
+    } catch (const std::exception& e) {
+      BOOST_ERROR(std::string(text) + " threw " + e.what());
+    }
+  }
+  auto empty_key = my::SourceState::decode("phase=snapshot\nkey=\nkeyn=1\n");  // one empty column
+  BOOST_REQUIRE(empty_key.ok());
+  BOOST_REQUIRE_EQUAL(empty_key->last_key.size(), 1u);
+  BOOST_CHECK_EQUAL(empty_key->last_key[0], "");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
