@@ -89,6 +89,9 @@ void latin1_to_utf8(std::string_view in, std::string& out) {
 }
 
 size_t decimal_binary_size(int precision, int scale) {
+  // MySQL's DECIMAL is at most (65,30) with scale <= precision; any other pair (a damaged
+  // TABLE_MAP or JSON value) has no binary form: 0, which decode_decimal refuses.
+  if (precision < 1 || precision > 65 || scale < 0 || scale > 30 || scale > precision) return 0;
   int intg = precision - scale;
   return static_cast<size_t>((intg / 9) * 4 + kDig2Bytes[intg % 9] + (scale / 9) * 4 +
                              kDig2Bytes[scale % 9]);

@@ -24,6 +24,7 @@ result<Value> decode_column(const Column& c, ByteReader& r, DecodeStats& stats);
 // DECIMAL binary format (precision, scale) -> exact Decimal with that scale, any precision up to
 // MySQL's 65 (beyond 38 digits on Decimal's wide path).
 result<Decimal> decode_decimal(const uint8_t* p, int precision, int scale, size_t* consumed);
+// Bytes of DECIMAL(precision, scale) in binary form; 0 when MySQL has no such DECIMAL.
 size_t decimal_binary_size(int precision, int scale);
 
 // "[-]HH:MM:SS[.ffffff]" with fsp fraction digits, from TIME2 binary.

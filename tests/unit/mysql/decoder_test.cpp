@@ -142,4 +142,20 @@ BOOST_AUTO_TEST_CASE(damaged_state_is_an_error_not_an_exception) {
   BOOST_CHECK_EQUAL(empty_key->last_key[0], "");
 }
 
+// Found by fuzzing (tests/fuzz/fuzz_binlog_column.cpp, fuzz_mysql_json.cpp): a TABLE_MAP or
+// binary JSON DECIMAL with a scale above its precision indexed a table with a negative number.
+BOOST_AUTO_TEST_CASE(decimal_of_impossible_precision_and_scale_is_an_error) {
+  BOOST_CHECK_EQUAL(my::decimal_binary_size(10, 2), 5u);
+  BOOST_CHECK_EQUAL(my::decimal_binary_size(65, 30), 30u);
+  uint8_t b[40] = {0x80};
+  for (auto [p, s] : {std::pair{2, 5}, {0, 0}, {66, 0}, {65, 31}, {255, 255}}) {
+    BOOST_CHECK_EQUAL(my::decimal_binary_size(p, s), 0u);
+    size_t used = 0;
+    BOOST_CHECK(!my::decode_decimal(b, p, s, &used).ok());
+  }
+  // A JSON opaque DECIMAL(2,5).
+  std::vector<uint8_t> j = {0x0f, 246, 0x04, 0x02, 0x05, 0x80, 0x00};
+  BOOST_CHECK(!my::decode_json_binary(j.data(), j.size()).ok());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
