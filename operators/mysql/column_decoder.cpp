@@ -108,48 +108,54 @@ result<Decimal> decode_decimal(const uint8_t* p, int precision, int scale, size_
   if (negative) {
     for (size_t i = 0; i < size; ++i) buf[i] = static_cast<uint8_t>(~buf[i]);
   }
-  auto be = [&](size_t off, int n) {
-    uint32_t v = 0;
-    for (int i = 0; i < n; ++i) v = (v << 8) | buf[off + static_cast<size_t>(i)];
-    return v;
+  static constexpr uint32_t kPow10[10] = {1,      10,      100,      1000,      10000,
+                                          100000, 1000000, 10000000, 100000000, 1000000000};
+  // The groups in order: the leading digits of the integer part, its groups of 9, the fraction's
+  // groups of 9, its trailing digits; each a big-endian number below 10^digits (else the bytes
+  // are not a DECIMAL: a damaged event, which must not overflow what the digits are added to).
+  int intg = precision - scale;
+  int intg0 = intg / 9, intg0x = intg % 9, frac0 = scale / 9, frac0x = scale % 9;
+  uint32_t groups[16];
+  int ndigits[16];
+  int ngroups = 0;
+  auto add = [&](int n) {
+    if (n > 0) ndigits[ngroups++] = n;
   };
-  if (precision <= Decimal::kMaxDigits) {  // fast path: the unscaled value fits as it is
-    static constexpr uint32_t kPow10[10] = {1,      10,      100,      1000,      10000,
-                                            100000, 1000000, 10000000, 100000000, 1000000000};
-    int intg = precision - scale;
-    int intg0 = intg / 9, intg0x = intg % 9, frac0 = scale / 9, frac0x = scale % 9;
-    int128 u = 0;
-    size_t off = 0;
-    if (intg0x) {
-      u = be(off, kDig2Bytes[intg0x]);
-      off += static_cast<size_t>(kDig2Bytes[intg0x]);
+  add(intg0x);
+  for (int i = 0; i < intg0; ++i) add(9);
+  const int int_groups = ngroups;
+  for (int i = 0; i < frac0; ++i) add(9);
+  add(frac0x);
+  size_t off = 0;
+  for (int g = 0; g < ngroups; ++g) {
+    uint32_t v = 0;
+    for (int i = 0; i < kDig2Bytes[ndigits[g]]; ++i) v = (v << 8) | buf[off++];
+    if (v >= kPow10[ndigits[g]]) {
+      return error::permanent("DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) +
+                              ") bytes hold " + std::to_string(v) + " in a group of " +
+                              std::to_string(ndigits[g]) + " digits");
     }
-    for (int i = 0; i < intg0 + frac0; ++i, off += 4) u = u * kPow10[9] + be(off, 4);
-    if (frac0x) u = u * kPow10[frac0x] + be(off, kDig2Bytes[frac0x]);
+    groups[g] = v;
+  }
+  if (precision <= Decimal::kMaxDigits) {  // fast path: the unscaled value fits as it is
+    int128 u = 0;
+    for (int g = 0; g < ngroups; ++g) u = u * kPow10[ndigits[g]] + groups[g];
     return Decimal(negative ? -u : u, scale);
   }
   // Wider than 38 digits: collect "[-]int.frac" as text and parse it exactly (at most 65 digits).
   char text[100];
   size_t nd = 0;
   if (negative) text[nd++] = '-';
-  auto put = [&](uint32_t v, int ndig) {
-    for (int i = ndig - 1; i >= 0; --i) {
+  for (int g = 0; g < ngroups; ++g) {
+    if (g == int_groups) text[nd++] = '.';
+    uint32_t v = groups[g];
+    for (int i = ndigits[g] - 1; i >= 0; --i) {
       text[nd + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
       v /= 10;
     }
-    nd += static_cast<size_t>(ndig);
-  };
-  int intg = precision - scale;
-  int intg0 = intg / 9, intg0x = intg % 9, frac0 = scale / 9, frac0x = scale % 9;
-  size_t off = 0;
-  if (intg0x) {
-    put(be(off, kDig2Bytes[intg0x]), intg0x);
-    off += static_cast<size_t>(kDig2Bytes[intg0x]);
+    nd += static_cast<size_t>(ndigits[g]);
   }
-  for (int i = 0; i < intg0; ++i, off += 4) put(be(off, 4), 9);
-  text[nd++] = '.';
-  for (int i = 0; i < frac0; ++i, off += 4) put(be(off, 4), 9);
-  if (frac0x) put(be(off, kDig2Bytes[frac0x]), frac0x);
+  if (int_groups == ngroups) text[nd++] = '.';
   auto d = Decimal::parse(std::string_view(text, nd));
   if (!d) {
     return error::permanent("DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) +

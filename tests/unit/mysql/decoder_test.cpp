@@ -158,4 +158,19 @@ BOOST_AUTO_TEST_CASE(decimal_of_impossible_precision_and_scale_is_an_error) {
   BOOST_CHECK(!my::decode_json_binary(j.data(), j.size()).ok());
 }
 
+// Found by fuzzing (tests/fuzz/fuzz_mysql_json.cpp): DECIMAL digit groups holding more than their
+// digits (damaged bytes) overflowed the 128-bit unscaled value; they are an error now.
+BOOST_AUTO_TEST_CASE(decimal_groups_beyond_their_digits_are_an_error) {
+  uint8_t b[20];
+  for (auto& x : b) x = 0xff;  // positive (sign bit set), every group 0x7fffffff or more
+  size_t used = 0;
+  BOOST_CHECK(!my::decode_decimal(b, 10, 2, &used).ok());
+  BOOST_CHECK(!my::decode_decimal(b, 38, 0, &used).ok());
+  BOOST_CHECK(!my::decode_decimal(b, 60, 10, &used).ok());
+  uint8_t max[5] = {0x85, 0xf5, 0xe0, 0xff, 0x63};  // 99999999.99, every group at its largest
+  auto d = my::decode_decimal(max, 10, 2, &used);
+  BOOST_REQUIRE(d.ok());
+  BOOST_CHECK_EQUAL(d->to_string(), "99999999.99");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
