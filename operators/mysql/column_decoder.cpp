@@ -230,6 +230,10 @@ std::string decode_time2(const uint8_t* p, int fsp) {
 }
 
 result<Value> decode_column(const Column& c, ByteReader& r, DecodeStats& stats) {
+  if ((c.type == kTime2 || c.type == kDateTime2 || c.type == kTimestamp2) && c.fsp > 6) {
+    return error::permanent(std::string(column_type_name(c.type)) + " with " +
+                            std::to_string(c.fsp) + " fraction digits (at most 6)");
+  }
   switch (c.type) {
     case kTiny: {
       uint64_t v = r.le(1);

@@ -27,7 +27,7 @@ result<Decimal> decode_decimal(const uint8_t* p, int precision, int scale, size_
 // Bytes of DECIMAL(precision, scale) in binary form; 0 when MySQL has no such DECIMAL.
 size_t decimal_binary_size(int precision, int scale);
 
-// "[-]HH:MM:SS[.ffffff]" with fsp fraction digits, from TIME2 binary.
+// "[-]HH:MM:SS[.ffffff]" with fsp (0..6) fraction digits, from TIME2 binary.
 std::string decode_time2(const uint8_t* p, int fsp);
 
 // latin1 (MySQL's: cp1252) bytes to UTF-8.

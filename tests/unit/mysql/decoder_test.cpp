@@ -173,4 +173,20 @@ BOOST_AUTO_TEST_CASE(decimal_groups_beyond_their_digits_are_an_error) {
   BOOST_CHECK_EQUAL(d->to_string(), "99999999.99");
 }
 
+// Found by fuzzing (tests/fuzz/fuzz_binlog_column.cpp): TIME2 metadata of more than 6 fraction
+// digits wrote past a 7-byte buffer; DATETIME2/TIMESTAMP2 took them silently.
+BOOST_AUTO_TEST_CASE(temporal_fraction_digits_beyond_six_are_an_error) {
+  uint8_t b[16] = {0x80, 0x00, 0x01, 0x80, 0x00, 0x01, 0x80, 0x00, 0x01, 0x80, 0x00, 0x01};
+  for (uint8_t type : {my::kTime2, my::kDateTime2, my::kTimestamp2}) {
+    for (uint8_t fsp : {7, 31, 255}) {
+      my::Column c;
+      c.type = c.real_type = type;
+      c.meta = c.fsp = fsp;
+      my::ByteReader r(b, sizeof b);
+      my::DecodeStats stats;
+      BOOST_CHECK(!my::decode_column(c, r, stats).ok());
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
