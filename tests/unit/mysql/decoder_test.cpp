@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "operators/mysql/byte_reader.h"
 #include "operators/mysql/column_decoder.h"
 #include "operators/mysql/ddl_statement.h"
 #include "operators/mysql/json_binary.h"
@@ -187,6 +188,25 @@ BOOST_AUTO_TEST_CASE(temporal_fraction_digits_beyond_six_are_an_error) {
       BOOST_CHECK(!my::decode_column(c, r, stats).ok());
     }
   }
+}
+
+// Found by fuzzing (tests/fuzz/fuzz_binlog_column.cpp): a BLOB/JSON/GEOMETRY length width or an
+// ENUM/SET pack length over 8 bytes (from a damaged TABLE_MAP) shifted a 64-bit value by 64 or
+// more; the reader fails such widths now.
+BOOST_AUTO_TEST_CASE(integer_widths_beyond_eight_bytes_fail) {
+  uint8_t b[32] = {1, 2, 3};
+  my::ByteReader r(b, sizeof b);
+  BOOST_CHECK_EQUAL(r.le(9), 0u);
+  BOOST_CHECK(r.failed());
+  my::ByteReader r2(b, sizeof b);
+  BOOST_CHECK_EQUAL(r2.be(255), 0u);
+  BOOST_CHECK(r2.failed());
+  my::Column blob;
+  blob.type = blob.real_type = my::kBlob;
+  blob.meta = 9;
+  my::ByteReader r3(b, sizeof b);
+  my::DecodeStats stats;
+  BOOST_CHECK(!my::decode_column(blob, r3, stats).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
