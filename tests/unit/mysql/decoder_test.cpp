@@ -209,4 +209,15 @@ BOOST_AUTO_TEST_CASE(integer_widths_beyond_eight_bytes_fail) {
   BOOST_CHECK(!my::decode_column(blob, r3, stats).ok());
 }
 
+// Found by fuzzing (tests/fuzz/fuzz_mysql_json.cpp): an opaque temporal value of INT64_MIN was
+// negated with undefined behaviour (reported by the UBSan build); it is an invalid date: null.
+BOOST_AUTO_TEST_CASE(json_opaque_temporal_of_int64_min_is_null) {
+  for (uint8_t type : {my::kDate, my::kDateTime, my::kTime}) {
+    std::vector<uint8_t> j = {0x0f, type, 0x08, 0, 0, 0, 0, 0, 0, 0, 0x80};
+    auto v = my::decode_json_binary(j.data(), j.size());
+    BOOST_REQUIRE(v.ok());
+    if (type != my::kTime) BOOST_CHECK(v->is_null());
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
