@@ -198,6 +198,18 @@ BOOST_AUTO_TEST_CASE(maria_compressed_block_format) {
   }
 }
 
+// Found by fuzzing (tests/fuzz/fuzz_binlog_event.cpp): a block's length field was allocated as
+// it said (up to 4 GiB) before inflating; more than deflate's 1032:1 can give is an error now.
+BOOST_AUTO_TEST_CASE(maria_compressed_block_claiming_more_than_it_can_hold) {
+  Bytes block{0x84, 0xff, 0xff, 0xff, 0xff, 0x78, 0x9c, 0x03, 0x00};  // 4 GiB from 4 bytes
+  Bytes out{'x'};
+  auto r = my::uncompress_maria_block(block.data(), block.size(), out);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_CHECK_MESSAGE(r.err().message.find("claims 4294967295 bytes") != std::string::npos,
+                      r.err().message);
+  BOOST_CHECK_EQUAL(out.size(), 1u);
+}
+
 BOOST_AUTO_TEST_CASE(mariadb_log_bin_compress_rows_and_statements) {
   MariaDbServer zs("FULL", 41, {"--log-bin-compress=ON", "--log-bin-compress-min-len=10"});
   zs.exec(
