@@ -3,10 +3,14 @@
 namespace sluice::operators::file {
 namespace {
 
-// Skips to just past the next line break (or to the end).
-size_t skip_line(std::string_view d, size_t i) {
+// Where a malformed record ends: just past the next line break, or at the end of the data when
+// no more comes; npos while the line break may still be in data not read yet (a file being
+// written): the record is then incomplete, so that the rest of its line is not taken for a
+// record of its own once it arrives.
+size_t skip_line(std::string_view d, size_t i, bool at_eof) {
   size_t nl = d.find('\n', i);
-  return nl == std::string_view::npos ? d.size() : nl + 1;
+  if (nl != std::string_view::npos) return nl + 1;
+  return at_eof ? d.size() : std::string_view::npos;
 }
 
 }  // namespace
@@ -66,9 +70,11 @@ CsvRecordParser::Outcome CsvRecordParser::parse(std::string_view d, bool at_eof,
           return o;
         }
         fields.resize(nfields);
+        size_t end = skip_line(d, i, at_eof);
+        if (end == std::string_view::npos) return o;
         o.status = Status::Malformed;
         o.error = "unexpected character after a closing quote";
-        o.consumed = skip_line(d, i);
+        o.consumed = end;
         o.newlines = newlines + (o.consumed > 0 && d[o.consumed - 1] == '\n' ? 1 : 0);
         return o;
       }
@@ -77,9 +83,11 @@ CsvRecordParser::Outcome CsvRecordParser::parse(std::string_view d, bool at_eof,
       while (i < n && d[i] != ',' && d[i] != '\n') {
         if (d[i] == '"') {
           fields.resize(nfields);
+          size_t end = skip_line(d, i, at_eof);
+          if (end == std::string_view::npos) return o;
           o.status = Status::Malformed;
           o.error = "quote inside an unquoted field";
-          o.consumed = skip_line(d, i);
+          o.consumed = end;
           o.newlines = newlines + (o.consumed > 0 && d[o.consumed - 1] == '\n' ? 1 : 0);
           return o;
         }
