@@ -114,6 +114,25 @@ BOOST_AUTO_TEST_CASE(checkpoint_encoding_round_trips) {
   BOOST_TEST(!CheckpointStore::decode("{\"checkpoint\": x}").ok());
 }
 
+// Found by fuzzing (tests/fuzz/fuzz_checkpoint.cpp): a damaged checkpoint.json threw
+// std::invalid_argument or std::out_of_range out of decode (a restart died of an uncaught
+// exception instead of naming the file), and a negative checkpoint id was read as a huge one.
+BOOST_AUTO_TEST_CASE(damaged_checkpoint_is_an_error_not_an_exception) {
+  for (const char* text :
+       {"{\"checkpoint\": -}", "{\"checkpoint\": 99999999999999999999}", "{\"checkpoint\": -1}",
+        "{\"written_at\": -}", "{\"sources\": {\"s\": \"\\uZZZZ\"}}",
+        "{\"sources\": {\"s\": \"\\u12\"}}"}) {
+    try {
+      BOOST_TEST(!CheckpointStore::decode(text).ok(), text);
+    } catch (const std::exception& e) {
+      BOOST_ERROR(std::string(text) + " threw " + e.what());
+    }
+  }
+  auto ok = CheckpointStore::decode("{\"sources\": {\"s\": \"\\u00e9\"}}");
+  BOOST_REQUIRE(ok.ok());
+  BOOST_TEST(ok->sources.at("s") == "\xc3\xa9");
+}
+
 BOOST_AUTO_TEST_CASE(buffer_default_follows_batch_rows) {
   // A sink that batches gets room for 4 of its batches unless `buffer` is set.
   auto with_rows = [](int64_t rows) {
