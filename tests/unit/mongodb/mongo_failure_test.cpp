@@ -106,4 +106,15 @@ BOOST_AUTO_TEST_CASE(content_errors_split_auth_errors_stop) {
   BOOST_TEST(f.message == "code 13 (Unauthorized): not authorized on bank to execute command");
 }
 
+// Found by fuzzing (tests/fuzz/fuzz_bson.cpp): a code or index sent as a double beyond int32 (or
+// NaN) was converted to int with undefined behaviour; it is no code now.
+BOOST_AUTO_TEST_CASE(codes_sent_as_huge_doubles_are_no_codes) {
+  auto f = classify(err(MONGOC_ERROR_SERVER, 2, "bad"),
+                    R"({"writeErrors": [{"index": 1e300, "code": -1e300, "errmsg": "x"}]})");
+  BOOST_TEST((f.kind == K::Documents));
+  BOOST_REQUIRE_EQUAL(f.doc_errors.size(), 1u);
+  BOOST_TEST(f.doc_errors[0].index == 0u);
+  BOOST_TEST(f.doc_errors[0].code == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
