@@ -482,4 +482,22 @@ BOOST_AUTO_TEST_CASE(encode_without_column_types_infers_from_values) {
   BOOST_CHECK(out.key == e.key);
 }
 
+// Found by fuzzing (tests/fuzz/fuzz_debezium.cpp): a ts_ms beyond what int64 microseconds hold
+// overflowed (undefined behaviour) when turned into microseconds; it is unknown now, and the
+// envelope's ts_ms is taken instead.
+BOOST_AUTO_TEST_CASE(ts_ms_beyond_microseconds_is_unknown) {
+  SeededDecoder d("k");
+  Event e;
+  auto r = d.decode("",
+                    R"({"schema":null,"payload":{"before":null,"after":{"id":8},"op":"c",)"
+                    R"("ts_ms":5,"source":{"ts_ms":9223372036854775807}}})",
+                    true, e);
+  BOOST_REQUIRE(r.ok() && *r);
+  BOOST_CHECK_EQUAL(e.ts, 5000);
+  r = d.decode("", R"({"payload":{"after":{"id":8},"op":"c","ts_ms":-9223372036854775807}})", true,
+               e);
+  BOOST_REQUIRE(r.ok() && *r);
+  BOOST_CHECK_EQUAL(e.ts, 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
