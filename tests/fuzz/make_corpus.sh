@@ -14,13 +14,13 @@ bash scripts/build.sh release --target test_mysql test_value test_operators test
   test_mongodb test_kafka
 (
   export SLUICE_FUZZ_SEEDS=$raw
-  cd build/tests
-  ./test_mysql --run_test=binlog_event,mysql_decoder,mysql8_formats,mysql_types,mysql_compression
-  ./test_value --run_test=json_codec
-  ./test_operators --run_test=file_source
-  ./test_engine --run_test=engine_config
-  ./test_mongodb --run_test=mongodb_failure
-  ./test_kafka --run_test=debezium_codec
+  cd build/tests &&
+    ./test_mysql --run_test=binlog_event,mysql_decoder,mysql8_formats,mysql_types,mysql_compression &&
+    ./test_value --run_test=json_codec &&
+    ./test_operators --run_test=file_source &&
+    ./test_engine --run_test=engine_config &&
+    ./test_mongodb --run_test=mongodb_failure &&
+    ./test_kafka --run_test=debezium_codec
 ) >"$raw/tests.log" 2>&1 || { tail -n 30 "$raw/tests.log"; exit 1; }
 
 # The fuzz build (as scripts/fuzz.sh makes it), for the merge.
@@ -35,6 +35,6 @@ for src in tests/fuzz/fuzz_*.cpp; do
   out=tests/fuzz/corpus/$t
   rm -rf "$out" && mkdir -p "$out" "$raw/$t"
   build-fuzz/fuzz/"$t" -merge=1 "$out" "$raw/$t" >"$raw/$t.merge.log" 2>&1
-  printf '%-20s %4d test inputs -> %3d seeds, %s\n' "$t" "$(ls "$raw/$t" | wc -l)" \
-    "$(ls "$out" | wc -l)" "$(du -sh "$out" | cut -f1)"
+  printf "%-20s %4d test inputs -> %3d seeds, %6d bytes\n" "$t" "$(ls "$raw/$t" | wc -l)" \
+    "$(ls "$out" | wc -l)" "$(cat "$out"/* | wc -c)"
 done
