@@ -9,10 +9,15 @@ namespace {
 constexpr int64_t kMicrosPerSec = 1000000;
 constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSec;
 
-int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
+// Micros since the epoch as whole days (floored) and the micros of that day, for every int64:
+// days * kMicrosPerDay of the floored quotient overflows at the ends of the range.
+void split_days(int64_t micros, int64_t& days, int64_t& rem) {
+  days = micros / kMicrosPerDay;
+  rem = micros % kMicrosPerDay;
+  if (rem < 0) {
+    rem += kMicrosPerDay;
+    --days;
+  }
 }
 
 void put2(std::string& out, unsigned v) {
@@ -179,8 +184,8 @@ std::string format_time(int64_t micros) {
 void append_date(int32_t days, std::string& out) { put_date(out, days); }
 
 void append_datetime(int64_t micros, std::string& out) {
-  int64_t days = floor_div(micros, kMicrosPerDay);
-  int64_t rem = micros - days * kMicrosPerDay;
+  int64_t days = 0, rem = 0;
+  split_days(micros, days, rem);
   put_date(out, static_cast<int32_t>(days));
   out.push_back('T');
   put_hms(out, rem / kMicrosPerSec);
@@ -196,8 +201,8 @@ std::string format_datetime(int64_t micros) {
 }
 
 std::string format_timestamp(int64_t micros) {
-  int64_t days = floor_div(micros, kMicrosPerDay);
-  int64_t rem = micros - days * kMicrosPerDay;
+  int64_t days = 0, rem = 0;
+  split_days(micros, days, rem);
   std::string out;
   out.reserve(24);
   put_date(out, static_cast<int32_t>(days));

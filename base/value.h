@@ -47,10 +47,12 @@ class Object {
   void set_path(const Sym* path, size_t n, Value v);
   bool erase(Sym name);
   bool erase_path(const Sym* path, size_t n);
-  size_t size() const { return fields_.size(); }
-  bool empty() const { return fields_.empty(); }
-  void reserve(size_t n) { fields_.reserve(n); }
-  void clear() { fields_.clear(); }
+  // Defined after Field: clang instantiates std::vector's constexpr members where they are
+  // used, and Field is incomplete here.
+  size_t size() const;
+  bool empty() const;
+  void reserve(size_t n);
+  void clear();
   // Appends without checking for duplicates (builders that know names are unique).
   void append(Sym name, Value v);
   std::vector<Field>& fields() { return fields_; }
@@ -167,6 +169,11 @@ struct Field {
   Sym name;
   Value value;
 };
+
+inline size_t Object::size() const { return fields_.size(); }
+inline bool Object::empty() const { return fields_.empty(); }
+inline void Object::reserve(size_t n) { fields_.reserve(n); }
+inline void Object::clear() { fields_.clear(); }
 
 // Exact numeric comparison of two numeric values (Int, UInt, Float, Decimal in any mix):
 // -1, 0, 1, or 2 when unordered (a NaN is involved). Float against Decimal compares the

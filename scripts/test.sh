@@ -28,6 +28,8 @@ bash scripts/build.sh tsan --target test_engine test_runtime
 export TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp"
 (cd build-tsan && ctest --output-on-failure -R '^test_(engine|runtime)$')
 unset TSAN_OPTIONS
+echo "== fuzz targets (clang-14 libFuzzer + ASan/UBSan), 60 s each"
+bash scripts/fuzz.sh 60
 echo "== generated operator reference is up to date"
 build/sluice docs --check
 echo "== docker/compose.yml is valid"

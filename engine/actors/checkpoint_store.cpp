@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -62,8 +64,9 @@ class Reader {
           s += '\f';
           break;
         case 'u': {
-          if (i_ + 4 > t_.size()) return false;
-          unsigned cp = static_cast<unsigned>(std::stoul(t_.substr(i_, 4), nullptr, 16));
+          unsigned cp = 0;
+          const char* h = t_.data() + i_;
+          if (i_ + 4 > t_.size() || std::from_chars(h, h + 4, cp, 16).ptr != h + 4) return false;
           i_ += 4;
           if (cp < 0x80) {
             s += static_cast<char>(cp);
@@ -88,9 +91,8 @@ class Reader {
     size_t start = i_;
     if (i_ < t_.size() && t_[i_] == '-') ++i_;
     while (i_ < t_.size() && std::isdigit(static_cast<unsigned char>(t_[i_]))) ++i_;
-    if (i_ == start) return false;
-    v = std::stoll(t_.substr(start, i_ - start));
-    return true;
+    auto [end, ec] = std::from_chars(t_.data() + start, t_.data() + i_, v);
+    return ec == std::errc() && end == t_.data() + i_;  // not "-", nor beyond int64
   }
   // Skips any JSON value (forward compatibility).
   bool skip() {
@@ -210,7 +212,7 @@ result<Checkpoint> CheckpointStore::decode(const std::string& text) {
     if (!r.string(key) || !r.eat(':')) return bad();
     if (key == "checkpoint") {
       int64_t v = 0;
-      if (!r.integer(v)) return bad();
+      if (!r.integer(v) || v < 0) return bad();
       cp.id = static_cast<uint64_t>(v);
     } else if (key == "written_at") {
       if (!r.integer(cp.written_at)) return bad();

@@ -1,6 +1,7 @@
 #include "operators/debezium/debezium_decoder.h"
 
 #include <charconv>
+#include <cstdint>
 
 #include "base/json.h"
 #include "operators/debezium/json_members.h"
@@ -86,6 +87,12 @@ int64_t int_member(std::string_view text) {
   int64_t v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   return ec == std::errc() && p == text.data() + text.size() ? v : 0;
+}
+
+// Milliseconds (ts_ms) as microseconds; 0 (unknown) beyond what int64 microseconds hold.
+int64_t micros_of_millis(int64_t ms) {
+  constexpr int64_t kMax = INT64_MAX / 1000;
+  return ms > kMax || ms < -kMax ? 0 : ms * 1000;
 }
 
 // The payload of a message, and its compiled schema when it carries one: false when the text
@@ -223,12 +230,12 @@ result<void> read_source(const PayloadMembers& m, Event& out, std::string& conne
       else if (n == "schema")
         sch = string_member(sm.value());
       else if (n == "ts_ms")
-        out.ts = int_member(sm.value()) * 1000;
+        out.ts = micros_of_millis(int_member(sm.value()));
     }
     if (!sm.ok()) return error::permanent("payload.source: malformed JSON object");
     if (!sch.empty() && !table.empty()) table = sch + "." + table;
   }
-  if (out.ts == 0) out.ts = int_member(m.ts) * 1000;
+  if (out.ts == 0) out.ts = micros_of_millis(int_member(m.ts));
   return {};
 }
 

@@ -22,18 +22,25 @@ struct Cursor {
   }
 };
 
-// Skips to just past the next line break (or to the end).
-size_t skip_line(std::string_view d, size_t i) {
+// Where a malformed record ends: just past the next line break, or at the end of the data when
+// no more comes; npos while the line break may still be in data not read yet (a file being
+// written): the record is then incomplete, so that the rest of its line is not taken for a
+// record of its own once it arrives.
+size_t skip_line(std::string_view d, size_t i, bool at_eof) {
   size_t nl = d.find('\n', i);
-  return nl == std::string_view::npos ? d.size() : nl + 1;
+  if (nl != std::string_view::npos) return nl + 1;
+  return at_eof ? d.size() : std::string_view::npos;
 }
 
-// A malformed record, consumed up to the end of its line so parsing can continue.
+// A malformed record, consumed up to the end of its line so parsing can continue (incomplete
+// while that line's end is not read yet).
 Outcome malformed_line(const Cursor& c, const char* error) {
   Outcome o;
+  const size_t end = skip_line(c.d, c.i, c.at_eof);
+  if (end == std::string_view::npos) return o;
   o.status = Status::Malformed;
   o.error = error;
-  o.consumed = skip_line(c.d, c.i);
+  o.consumed = end;
   o.newlines = c.newlines + (o.consumed > 0 && c.d[o.consumed - 1] == '\n' ? 1 : 0);
   return o;
 }

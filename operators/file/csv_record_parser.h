@@ -19,7 +19,8 @@ class CsvRecordParser {
   };
   // Parses one record from the start of `data`. at_eof: no more data will come now, so a
   // final record without a line break is complete. Malformed records are consumed up to the
-  // end of their line so parsing can continue.
+  // end of their line so parsing can continue (Incomplete until that line break is in `data`,
+  // or at_eof).
   static Outcome parse(std::string_view data, bool at_eof, std::vector<std::string>& fields);
 };
 

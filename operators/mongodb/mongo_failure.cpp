@@ -3,6 +3,7 @@
 #include <mongoc/mongoc.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 namespace sluice::operators::mongodb {
@@ -41,7 +42,10 @@ bool has_label(const bson_t* reply, const char* label) {
 int32_t int_of(const bson_iter_t* it) {
   if (BSON_ITER_HOLDS_INT32(it)) return bson_iter_int32(it);
   if (BSON_ITER_HOLDS_INT64(it)) return static_cast<int32_t>(bson_iter_int64(it));
-  if (BSON_ITER_HOLDS_DOUBLE(it)) return static_cast<int32_t>(bson_iter_double(it));
+  if (BSON_ITER_HOLDS_DOUBLE(it)) {  // beyond int32 (or NaN): no code, not undefined behaviour
+    double d = bson_iter_double(it);
+    return d >= INT32_MIN && d <= INT32_MAX ? static_cast<int32_t>(d) : 0;
+  }
   return 0;
 }
 

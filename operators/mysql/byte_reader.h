@@ -19,17 +19,17 @@ class ByteReader {
     p_ += n;
     return true;
   }
-  // Little-endian unsigned of n bytes (1..8).
+  // Little-endian unsigned of n bytes (1..8; more fails: widths come from the events).
   uint64_t le(size_t n) {
-    if (!has(n)) return fail(), 0;
+    if (n > 8 || !has(n)) return fail(), 0;
     uint64_t v = 0;
     for (size_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(p_[i]) << (8 * i);
     p_ += n;
     return v;
   }
-  // Big-endian unsigned of n bytes (1..8).
+  // Big-endian unsigned of n bytes (1..8; more fails).
   uint64_t be(size_t n) {
-    if (!has(n)) return fail(), 0;
+    if (n > 8 || !has(n)) return fail(), 0;
     uint64_t v = 0;
     for (size_t i = 0; i < n; ++i) v = (v << 8) | p_[i];
     p_ += n;

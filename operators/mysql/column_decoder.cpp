@@ -194,6 +194,10 @@ void latin1_to_utf8(std::string_view in, std::string& out) {
 }
 
 result<Value> decode_column(const Column& c, ByteReader& r, DecodeStats& stats) {
+  if ((c.type == kTime2 || c.type == kDateTime2 || c.type == kTimestamp2) && c.fsp > 6) {
+    return error::permanent(std::string(column_type_name(c.type)) + " with " +
+                            std::to_string(c.fsp) + " fraction digits (at most 6)");
+  }
   switch (c.type) {
     case kTiny:
       return int_value(c, r, 1);

@@ -68,6 +68,13 @@ result<void> uncompress_maria_block(const uint8_t* p, size_t len, std::vector<ui
   }
   uLongf want = 0;
   for (size_t i = 0; i < lenlen; ++i) want = (want << 8) | p[1 + i];
+  // Deflate expands at most 1032 times: a larger length is a damaged block, not a size to
+  // allocate.
+  const uLongf most = static_cast<uLongf>(len - 1 - lenlen) * 1032 + 64;
+  if (want > most) {
+    return error::fatal("compressed binlog block of " + std::to_string(len) + " bytes claims " +
+                        std::to_string(want) + " bytes uncompressed");
+  }
   size_t at = out.size();
   out.resize(at + want);
   uLongf got = want;

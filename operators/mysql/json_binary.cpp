@@ -60,7 +60,7 @@ result<Value> value_at(uint8_t type, const uint8_t* p, size_t avail, int depth);
 // TIMESTAMP -> timestamp (UTC), TIME -> "[-]HH:MM:SS[.ffffff]" as TIME columns read.
 result<Value> packed_temporal(uint8_t ftype, int64_t v) {
   bool neg = v < 0;
-  uint64_t u = neg ? static_cast<uint64_t>(-v) : static_cast<uint64_t>(v);
+  uint64_t u = neg ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);  // INT64_MIN too
   int64_t micros = static_cast<int64_t>(u % (uint64_t{1} << 24));
   uint64_t ymdhms = u >> 24;
   if (ftype == kTime || ftype == kTime2) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <sstream>
 
 #include "base/logger.h"
 #include "base/temporal.h"
@@ -12,24 +11,6 @@ namespace sluice::operators::mysql {
 
 namespace {
 
-std::string hex(const std::string& s) {
-  static const char* d = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s) {
-    out.push_back(d[c >> 4]);
-    out.push_back(d[c & 15]);
-  }
-  return out;
-}
-
-std::string unhex(const std::string& s) {
-  std::string out;
-  auto v = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  for (size_t i = 0; i + 1 < s.size(); i += 2)
-    out.push_back(static_cast<char>(v(s[i]) << 4 | v(s[i + 1])));
-  return out;
-}
-
 Value position_value(const BinlogPosition& p) {
   Object o;
   o.append(intern("file"), Value::string(p.file));
@@ -38,110 +19,6 @@ Value position_value(const BinlogPosition& p) {
   o.append(intern("snapshot"), Value::boolean(true));
   return Value::object(std::move(o));
 }
-
-}  // namespace
-
-std::string SourceState::encode() const {
-  std::string s = "v=1\nphase=";
-  s += phase == Phase::Snapshot ? "snapshot" : phase == Phase::Stream ? "stream" : "done";
-  s += "\nfile=" + position.file + "\npos=" + std::to_string(position.pos) +
-       "\ngtid=" + position.gtid + "\nskip=" + std::to_string(position.skip_rows) + "\n";
-  if (position.server != 0) s += "server=" + std::to_string(position.server) + "\n";
-  if (!position.server_uuid.empty()) s += "server_uuid=" + position.server_uuid + "\n";
-  if (phase == Phase::Snapshot) {
-    s += "table=" + table + "\n";
-    std::string k;
-    for (size_t i = 0; i < last_key.size(); ++i) k += (i ? "," : "") + hex(last_key[i]);
-    s += "key=" + k + "\n";
-    s += "keyn=" + std::to_string(last_key.size()) + "\n";
-    for (auto& d : done_tables) s += "done=" + d + "\n";
-    for (auto& o : only) s += "only=" + o + "\n";
-    if (stream_from.valid() || !stream_from.gtid.empty()) {
-      s += "from_file=" + stream_from.file + "\nfrom_pos=" + std::to_string(stream_from.pos) +
-           "\nfrom_gtid=" + stream_from.gtid +
-           "\nfrom_skip=" + std::to_string(stream_from.skip_rows) + "\n";
-    }
-  }
-  for (auto& f : filters) s += "filter=" + f + "\n";
-  for (auto& [t, p] : catchup) {
-    s += "catchup=" + t + "|" + p.file + "|" + std::to_string(p.pos) + "\n";
-  }
-  return s;
-}
-
-result<SourceState> SourceState::decode(const std::string& text) {
-  SourceState st;
-  std::istringstream in(text);
-  std::string line, key;
-  size_t keyn = 0;
-  while (std::getline(in, line)) {
-    size_t eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    std::string k = line.substr(0, eq), v = line.substr(eq + 1);
-    if (k == "phase") {
-      if (v == "snapshot")
-        st.phase = Phase::Snapshot;
-      else if (v == "stream")
-        st.phase = Phase::Stream;
-      else if (v == "done")
-        st.phase = Phase::Done;
-      else
-        return error::fatal("mysql source state: unknown phase " + v);
-    } else if (k == "file") {
-      st.position.file = v;
-    } else if (k == "pos") {
-      st.position.pos = std::stoull(v);
-    } else if (k == "gtid") {
-      st.position.gtid = v;
-    } else if (k == "skip") {
-      st.position.skip_rows = std::stoull(v);
-    } else if (k == "server") {
-      st.position.server = static_cast<uint32_t>(std::stoul(v));
-    } else if (k == "server_uuid") {
-      st.position.server_uuid = v;
-    } else if (k == "table") {
-      st.table = v;
-    } else if (k == "key") {
-      key = v;
-    } else if (k == "keyn") {
-      keyn = std::stoull(v);
-    } else if (k == "done") {
-      st.done_tables.push_back(v);
-    } else if (k == "only") {
-      st.only.push_back(v);
-    } else if (k == "from_file") {
-      st.stream_from.file = v;
-    } else if (k == "from_pos") {
-      st.stream_from.pos = std::stoull(v);
-    } else if (k == "from_gtid") {
-      st.stream_from.gtid = v;
-    } else if (k == "from_skip") {
-      st.stream_from.skip_rows = std::stoull(v);
-    } else if (k == "filter") {
-      st.filters.push_back(v);
-    } else if (k == "catchup") {
-      size_t a = v.find('|'), b = v.rfind('|');
-      if (a == std::string::npos || a == b)
-        return error::fatal("mysql source state: bad catchup " + v);
-      BinlogPosition p;
-      p.file = v.substr(a + 1, b - a - 1);
-      p.pos = std::stoull(v.substr(b + 1));
-      st.catchup.emplace_back(v.substr(0, a), p);
-    }
-  }
-  if (keyn > 0) {
-    size_t i = 0;
-    while (st.last_key.size() < keyn) {
-      size_t j = key.find(',', i);
-      if (j == std::string::npos) j = key.size();
-      st.last_key.push_back(unhex(key.substr(i, j - i)));
-      i = j + 1;
-    }
-  }
-  return st;
-}
-
-namespace {
 
 // A fresh start on a `database` the server does not have cannot succeed by waiting: a
 // permanent error naming the option (issue 15).

@@ -12,30 +12,9 @@
 #include "operators/mysql/binlog_stream.h"
 #include "operators/mysql/mysql_config.h"
 #include "operators/mysql/snapshot_reader.h"
+#include "operators/mysql/source_state.h"
 
 namespace sluice::operators::mysql {
-
-// What checkpoint_state() records (key=value lines).
-struct SourceState {
-  enum class Phase : uint8_t { Snapshot, Stream, Done } phase = Phase::Stream;
-  BinlogPosition position;  // stream: last commit (+ skip_rows); snapshot: the view's position
-  std::string table;        // snapshot: "db.table" being read
-  std::vector<std::string> last_key;  // snapshot: key of the last row delivered in `table`
-  std::vector<std::string> done_tables;
-  // The table patterns ("db.table", '*' wildcards) captured by the run that wrote the state:
-  // on open, tables matching the current `tables` but not these are new and get a snapshot
-  // of their own (empty = a state from before this field: nothing is new).
-  std::vector<std::string> filters;
-  // Snapshot of added tables only (`only` lists them): the stream afterwards starts at
-  // `stream_from` (the checkpointed stream position), not at `position` (the view's).
-  std::vector<std::string> only;
-  BinlogPosition stream_from;
-  // Stream: events of these tables up to (and including) this position are already in their
-  // snapshot and are dropped; an entry goes once the stream has passed it.
-  std::vector<std::pair<std::string, BinlogPosition>> catchup;
-  std::string encode() const;
-  static result<SourceState> decode(const std::string& text);
-};
 
 class MySqlSource : public Source {
  public:

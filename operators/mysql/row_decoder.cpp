@@ -87,6 +87,7 @@ result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
       size_t per_row = std::max<size_t>(1, body_start - r.remaining());
       out.reserve(out.size() + r.remaining() / per_row + 2);
     }
+    const size_t row_start = r.remaining();
     Event& e = out.emplace_back();  // decoded in place: no per-row moves
     e.source = tm.meta;
     if (update) {
@@ -104,6 +105,9 @@ result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
         e.before = e.row;
         e.has_before = true;
       }
+    }
+    if (r.remaining() == row_start) {  // no column present: rows of no bytes never end
+      return undo(error::fatal("rows event for " + tm.full_name() + " with no column present"));
     }
     ++count;
   }

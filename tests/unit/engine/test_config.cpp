@@ -7,6 +7,7 @@
 #include "engine/actors/config_builder.h"
 #include "engine/actors/option_text.h"
 #include "fakes.h"
+#include "support/fuzz_seed.h"
 
 using namespace sluice;
 using namespace sluice::engine;
@@ -102,6 +103,7 @@ BOOST_AUTO_TEST_CASE(checkpoint_encoding_round_trips) {
   cp.sources["src"] = "{\"file\":\"a\\b\",\"pos\":7}\n";
   cp.stages["t"] = {"", "x\x01y"};
   auto text = CheckpointStore::encode("p", cp);
+  sluice::test::fuzz_seed("fuzz_checkpoint", text);
   auto back = CheckpointStore::decode(text);
   BOOST_REQUIRE(back.ok());
   BOOST_TEST(back->id == 42u);
@@ -110,6 +112,25 @@ BOOST_AUTO_TEST_CASE(checkpoint_encoding_round_trips) {
   BOOST_TEST(back->state_of("t", 1) == "x\x01y");
   BOOST_TEST(back->state_of("t", 5) == "");
   BOOST_TEST(!CheckpointStore::decode("{\"checkpoint\": x}").ok());
+}
+
+// Found by fuzzing (tests/fuzz/fuzz_checkpoint.cpp): a damaged checkpoint.json threw
+// std::invalid_argument or std::out_of_range out of decode (a restart died of an uncaught
+// exception instead of naming the file), and a negative checkpoint id was read as a huge one.
+BOOST_AUTO_TEST_CASE(damaged_checkpoint_is_an_error_not_an_exception) {
+  for (const char* text :
+       {"{\"checkpoint\": -}", "{\"checkpoint\": 99999999999999999999}", "{\"checkpoint\": -1}",
+        "{\"written_at\": -}", "{\"sources\": {\"s\": \"\\uZZZZ\"}}",
+        "{\"sources\": {\"s\": \"\\u12\"}}"}) {
+    try {
+      BOOST_TEST(!CheckpointStore::decode(text).ok(), text);
+    } catch (const std::exception& e) {
+      BOOST_ERROR(std::string(text) + " threw " + e.what());
+    }
+  }
+  auto ok = CheckpointStore::decode("{\"sources\": {\"s\": \"\\u00e9\"}}");
+  BOOST_REQUIRE(ok.ok());
+  BOOST_TEST(ok->sources.at("s") == "\xc3\xa9");
 }
 
 BOOST_AUTO_TEST_CASE(buffer_default_follows_batch_rows) {

@@ -8,11 +8,21 @@
 #include "operators/debezium/debezium_decoder.h"
 #include "operators/debezium/debezium_encoder.h"
 #include "operators/debezium/decimal_bytes.h"
+#include "support/fuzz_seed.h"
 
 using namespace sluice;
 using namespace sluice::operators::debezium;
 
 namespace {
+
+// The decoder, each message also written as a fuzz seed (support/fuzz_seed.h): key NUL value.
+struct SeededDecoder : DebeziumDecoder {
+  using DebeziumDecoder::DebeziumDecoder;
+  result<bool> decode(std::string_view key, std::string_view value, bool has_value, Event& out) {
+    test::fuzz_seed("fuzz_debezium", std::string(key) + '\0' + std::string(has_value ? value : ""));
+    return DebeziumDecoder::decode(key, value, has_value, out);
+  }
+};
 
 // The documented MySQL `customers` create event (schema + payload).
 const char* kRowSchema =
@@ -83,7 +93,7 @@ std::string one_field_msg(const std::string& field_schema, const std::string& js
 
 // One column of the given schema and JSON value, decoded.
 Value decode_one(const std::string& field_schema, const std::string& json_value) {
-  DebeziumDecoder d("src");
+  SeededDecoder d("src");
   Event e;
   auto r = d.decode("", one_field_msg(field_schema, json_value), true, e);
   BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.err().message) << " for " << json_value);
@@ -109,7 +119,7 @@ BOOST_AUTO_TEST_CASE(documented_create_event_with_schema_and_key) {
                         R"("after":{"id":1004,"first_name":"Anne","last_name":"Kretchmar",)"
                         R"("email":"annek@noanswer.org"},"source":)" +
                         kSource + "}";
-  DebeziumDecoder d("kin");
+  SeededDecoder d("kin");
   Event e;
   auto r = d.decode(kKey, customers_envelope(payload), true, e);
   BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.err().message));
@@ -133,7 +143,7 @@ BOOST_AUTO_TEST_CASE(documented_create_event_with_schema_and_key) {
 }
 
 BOOST_AUTO_TEST_CASE(update_delete_tombstone_and_skipped_ops) {
-  DebeziumDecoder d("kin");
+  SeededDecoder d("kin");
   Event e;
   std::string upd =
       std::string(R"({"before":{"id":1004,"first_name":"Anne","last_name":"K",)") +
@@ -174,7 +184,7 @@ BOOST_AUTO_TEST_CASE(update_delete_tombstone_and_skipped_ops) {
 }
 
 BOOST_AUTO_TEST_CASE(without_schema) {
-  DebeziumDecoder d("kin");
+  SeededDecoder d("kin");
   Event e;
   // schemas.enable=false: the bare payload, and an envelope with a null schema.
   auto r = d.decode(R"({"id":7})",
@@ -197,7 +207,7 @@ BOOST_AUTO_TEST_CASE(without_schema) {
 }
 
 BOOST_AUTO_TEST_CASE(malformed_messages_are_errors) {
-  DebeziumDecoder d("kin");
+  SeededDecoder d("kin");
   Event e;
   for (const char* bad :
        {"not json", "{\"schema\":{\"type\":\"struct\"},\"payload\":{\"op\":\"c\"}}",
@@ -307,7 +317,7 @@ BOOST_AUTO_TEST_CASE(wide_decimals_as_debezium_bytes) {
                     "/wzp2OOAPG91dBC5sca6EIXayfYAAAAAAAAAAQ==");
   // Beyond 76 digits the decoder refuses instead of rounding.
   {
-    DebeziumDecoder d("src");
+    SeededDecoder d("src");
     Event e;
     auto r = d.decode(
         "", one_field_msg(schema, "\"" + json::base64_encode(std::string(40, '\x7f')) + "\""), true,
@@ -325,7 +335,7 @@ BOOST_AUTO_TEST_CASE(wide_decimals_as_debezium_bytes) {
   meta->column_names = {"id", "d"};
   meta->column_types = {"bigint", "decimal(65,30)"};
   DebeziumEncoder enc("srv");
-  DebeziumDecoder dd("kin");
+  SeededDecoder dd("kin");
   for (const char* t :
        {min, mid, "99999999999999999999999999999999999.999999999999999999999999999999",
         "0.000000000000000000000000000001", "-1.500000000000000000000000000000"}) {
@@ -406,7 +416,7 @@ BOOST_AUTO_TEST_CASE(encode_then_decode_is_exact) {
                          R"("field":"id"}],"optional":false,"name":"srv.bank.accounts.Key"},)"
                          R"("payload":{"id":42}})");
 
-  DebeziumDecoder d("kin");
+  SeededDecoder d("kin");
   Event out;
   auto r = d.decode(key, value, true, out);
   BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.err().message));
@@ -460,7 +470,7 @@ BOOST_AUTO_TEST_CASE(encode_without_column_types_infers_from_values) {
   std::string key, value;
   BOOST_CHECK(!enc.encode_key(e, key));  // no key known
   BOOST_REQUIRE(enc.encode_value(e, value).ok());
-  DebeziumDecoder d("k");
+  SeededDecoder d("k");
   Event out;
   auto r = d.decode("", value, true, out);
   BOOST_REQUIRE(r.ok() && *r);
@@ -470,6 +480,24 @@ BOOST_AUTO_TEST_CASE(encode_without_column_types_infers_from_values) {
   r = d.decode(key, value, true, out);
   BOOST_REQUIRE(r.ok() && *r);
   BOOST_CHECK(out.key == e.key);
+}
+
+// Found by fuzzing (tests/fuzz/fuzz_debezium.cpp): a ts_ms beyond what int64 microseconds hold
+// overflowed (undefined behaviour) when turned into microseconds; it is unknown now, and the
+// envelope's ts_ms is taken instead.
+BOOST_AUTO_TEST_CASE(ts_ms_beyond_microseconds_is_unknown) {
+  SeededDecoder d("k");
+  Event e;
+  auto r = d.decode("",
+                    R"({"schema":null,"payload":{"before":null,"after":{"id":8},"op":"c",)"
+                    R"("ts_ms":5,"source":{"ts_ms":9223372036854775807}}})",
+                    true, e);
+  BOOST_REQUIRE(r.ok() && *r);
+  BOOST_CHECK_EQUAL(e.ts, 5000);
+  r = d.decode("", R"({"payload":{"after":{"id":8},"op":"c","ts_ms":-9223372036854775807}})", true,
+               e);
+  BOOST_REQUIRE(r.ok() && *r);
+  BOOST_CHECK_EQUAL(e.ts, 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

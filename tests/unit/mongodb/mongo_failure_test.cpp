@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "mongo_test_util.h"
+#include "support/fuzz_seed.h"
 
 using namespace mongotest;
 using K = MongoFailure::Kind;
@@ -21,6 +22,12 @@ bson_error_t err(uint32_t domain, uint32_t code, const char* msg) {
 
 MongoFailure classify(const bson_error_t& e, const std::string& reply = "{}") {
   BsonDoc r = BsonDoc::from_json(reply);
+  // As a fuzz seed (support/fuzz_seed.h): domain, code, message, NUL, the reply's bytes.
+  std::string seed(1, static_cast<char>(e.domain));
+  seed.append(reinterpret_cast<const char*>(&e.code), 4);
+  seed += std::string(e.message) + '\0';
+  seed.append(reinterpret_cast<const char*>(bson_get_data(r.get())), r.get()->len);
+  sluice::test::fuzz_seed("fuzz_bson", seed);
   return MongoFailure::classify(e, r.get());
 }
 
@@ -97,6 +104,17 @@ BOOST_AUTO_TEST_CASE(content_errors_split_auth_errors_stop) {
   auto f = classify(err(MONGOC_ERROR_SERVER, 13, "not authorized on bank to execute command"));
   BOOST_TEST((f.kind == K::Fatal));
   BOOST_TEST(f.message == "code 13 (Unauthorized): not authorized on bank to execute command");
+}
+
+// Found by fuzzing (tests/fuzz/fuzz_bson.cpp): a code or index sent as a double beyond int32 (or
+// NaN) was converted to int with undefined behaviour; it is no code now.
+BOOST_AUTO_TEST_CASE(codes_sent_as_huge_doubles_are_no_codes) {
+  auto f = classify(err(MONGOC_ERROR_SERVER, 2, "bad"),
+                    R"({"writeErrors": [{"index": 1e300, "code": -1e300, "errmsg": "x"}]})");
+  BOOST_TEST((f.kind == K::Documents));
+  BOOST_REQUIRE_EQUAL(f.doc_errors.size(), 1u);
+  BOOST_TEST(f.doc_errors[0].index == 0u);
+  BOOST_TEST(f.doc_errors[0].code == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -11,6 +11,7 @@
 
 #include "operators/mysql/binlog_position.h"
 #include "operators/mysql/gtid_state.h"
+#include "support/fuzz_seed.h"
 
 using namespace sluice::operators::mysql;
 
@@ -36,6 +37,7 @@ std::vector<uint8_t> event(uint8_t type, uint32_t next_pos, uint16_t flags,
     c = crc32(c, b.data(), static_cast<uInt>(b.size()));
     le(b, c, 4);
   }
+  sluice::test::fuzz_seed("fuzz_binlog_event", b);
   return b;
 }
 

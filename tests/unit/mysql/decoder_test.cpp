@@ -1,13 +1,17 @@
 // Pure decoder tests: MySQL binary JSON (no MySQL 8 server here), DECIMAL binary, TIME2,
 // latin1, DDL recognition, state encoding.
 #include <boost/test/unit_test.hpp>
+#include <utility>
+#include <vector>
 
+#include "operators/mysql/byte_reader.h"
 #include "operators/mysql/column_decoder.h"
 #include "operators/mysql/ddl_statement.h"
 #include "operators/mysql/decimal_binary.h"
 #include "operators/mysql/json_binary.h"
 #include "operators/mysql/mysql_source.h"
 #include "operators/mysql/temporal_decoder.h"
+#include "support/fuzz_seed.h"
 
 using namespace sluice;
 namespace my = sluice::operators::mysql;
@@ -35,6 +39,7 @@ BOOST_AUTO_TEST_CASE(mysql_binary_json) {
   b[9] = 0x13;   // key bb at 19
   size_t obj_size = b.size() - 1;
   b[3] = static_cast<uint8_t>(obj_size);
+  test::fuzz_seed("fuzz_mysql_json", b);
   auto v = my::decode_json_binary(b.data(), b.size());
   BOOST_REQUIRE_MESSAGE(v.ok(), (v.ok() ? std::string() : v.err().message));
   BOOST_REQUIRE(v->type() == Type::Object);
@@ -48,6 +53,7 @@ BOOST_AUTO_TEST_CASE(mysql_binary_json) {
   BOOST_CHECK_EQUAL(bb->as_list()[1].as_string(), "x");
   // Scalars: double, uint64, opaque decimal 12.50 (precision 4, scale 2).
   std::vector<uint8_t> d = {0x0f, 246, 0x04, 0x04, 0x02, 0x80 | 12, 50};
+  test::fuzz_seed("fuzz_mysql_json", d);
   auto dv = my::decode_json_binary(d.data(), d.size());
   BOOST_REQUIRE_MESSAGE(dv.ok(), (dv.ok() ? std::string() : dv.err().message));
   BOOST_CHECK_EQUAL(dv->as_decimal().to_string(), "12.50");
@@ -109,6 +115,7 @@ BOOST_AUTO_TEST_CASE(state_round_trip) {
   s.table = "bank.accounts";
   s.last_key = {"a,b\n", "42"};
   s.done_tables = {"bank.a"};
+  test::fuzz_seed("fuzz_checkpoint", s.encode());
   auto d = my::SourceState::decode(s.encode());
   BOOST_REQUIRE(d.ok());
   BOOST_CHECK(d->phase == my::SourceState::Phase::Snapshot);
@@ -117,6 +124,102 @@ BOOST_AUTO_TEST_CASE(state_round_trip) {
   BOOST_REQUIRE_EQUAL(d->last_key.size(), 2u);
   BOOST_CHECK_EQUAL(d->last_key[0], "a,b\n");
   BOOST_CHECK_EQUAL(d->done_tables.at(0), "bank.a");
+}
+
+// Found by fuzzing (tests/fuzz/fuzz_checkpoint.cpp): a damaged state threw std::invalid_argument
+// or std::out_of_range out of decode, and so out of MySqlSource::open, instead of an error.
+BOOST_AUTO_TEST_CASE(damaged_state_is_an_error_not_an_exception) {
+  for (const char* text :
+       {"pos=x\n", "pos=\n", "pos=18446744073709551616\n", "skip=-1\n", "server=99999999999\n",
+        "from_pos=1x\n", "from_skip=\n", "catchup=a|f|\n", "catchup=a|f|x\n", "keyn=x\n",
+        "key=aa\nkeyn=3\n", "key=aa,bb\nkeyn=1\n"}) {
+    try {
+      BOOST_TEST(!my::SourceState::decode(text).ok(), text);
+    } catch (const std::exception& e) {
+      BOOST_ERROR(std::string(text) + " threw " + e.what());
+    }
+  }
+  auto empty_key = my::SourceState::decode("phase=snapshot\nkey=\nkeyn=1\n");  // one empty column
+  BOOST_REQUIRE(empty_key.ok());
+  BOOST_REQUIRE_EQUAL(empty_key->last_key.size(), 1u);
+  BOOST_CHECK_EQUAL(empty_key->last_key[0], "");
+}
+
+// Found by fuzzing (tests/fuzz/fuzz_binlog_column.cpp, fuzz_mysql_json.cpp): a TABLE_MAP or
+// binary JSON DECIMAL with a scale above its precision indexed a table with a negative number.
+BOOST_AUTO_TEST_CASE(decimal_of_impossible_precision_and_scale_is_an_error) {
+  BOOST_CHECK_EQUAL(my::decimal_binary_size(10, 2), 5u);
+  BOOST_CHECK_EQUAL(my::decimal_binary_size(65, 30), 30u);
+  uint8_t b[40] = {0x80};
+  for (auto [p, s] : {std::pair{2, 5}, {0, 0}, {66, 0}, {65, 31}, {255, 255}}) {
+    BOOST_CHECK_EQUAL(my::decimal_binary_size(p, s), 0u);
+    size_t used = 0;
+    BOOST_CHECK(!my::decode_decimal(b, p, s, &used).ok());
+  }
+  // A JSON opaque DECIMAL(2,5).
+  std::vector<uint8_t> j = {0x0f, 246, 0x04, 0x02, 0x05, 0x80, 0x00};
+  BOOST_CHECK(!my::decode_json_binary(j.data(), j.size()).ok());
+}
+
+// Found by fuzzing (tests/fuzz/fuzz_mysql_json.cpp): DECIMAL digit groups holding more than their
+// digits (damaged bytes) overflowed the 128-bit unscaled value; they are an error now.
+BOOST_AUTO_TEST_CASE(decimal_groups_beyond_their_digits_are_an_error) {
+  uint8_t b[20];
+  for (auto& x : b) x = 0xff;  // positive (sign bit set), every group 0x7fffffff or more
+  size_t used = 0;
+  BOOST_CHECK(!my::decode_decimal(b, 10, 2, &used).ok());
+  BOOST_CHECK(!my::decode_decimal(b, 38, 0, &used).ok());
+  BOOST_CHECK(!my::decode_decimal(b, 60, 10, &used).ok());
+  uint8_t max[5] = {0x85, 0xf5, 0xe0, 0xff, 0x63};  // 99999999.99, every group at its largest
+  auto d = my::decode_decimal(max, 10, 2, &used);
+  BOOST_REQUIRE(d.ok());
+  BOOST_CHECK_EQUAL(d->to_string(), "99999999.99");
+}
+
+// Found by fuzzing (tests/fuzz/fuzz_binlog_column.cpp): TIME2 metadata of more than 6 fraction
+// digits wrote past a 7-byte buffer; DATETIME2/TIMESTAMP2 took them silently.
+BOOST_AUTO_TEST_CASE(temporal_fraction_digits_beyond_six_are_an_error) {
+  uint8_t b[16] = {0x80, 0x00, 0x01, 0x80, 0x00, 0x01, 0x80, 0x00, 0x01, 0x80, 0x00, 0x01};
+  for (uint8_t type : {my::kTime2, my::kDateTime2, my::kTimestamp2}) {
+    for (uint8_t fsp : {7, 31, 255}) {
+      my::Column c;
+      c.type = c.real_type = type;
+      c.meta = c.fsp = fsp;
+      my::ByteReader r(b, sizeof b);
+      my::DecodeStats stats;
+      BOOST_CHECK(!my::decode_column(c, r, stats).ok());
+    }
+  }
+}
+
+// Found by fuzzing (tests/fuzz/fuzz_binlog_column.cpp): a BLOB/JSON/GEOMETRY length width or an
+// ENUM/SET pack length over 8 bytes (from a damaged TABLE_MAP) shifted a 64-bit value by 64 or
+// more; the reader fails such widths now.
+BOOST_AUTO_TEST_CASE(integer_widths_beyond_eight_bytes_fail) {
+  uint8_t b[32] = {1, 2, 3};
+  my::ByteReader r(b, sizeof b);
+  BOOST_CHECK_EQUAL(r.le(9), 0u);
+  BOOST_CHECK(r.failed());
+  my::ByteReader r2(b, sizeof b);
+  BOOST_CHECK_EQUAL(r2.be(255), 0u);
+  BOOST_CHECK(r2.failed());
+  my::Column blob;
+  blob.type = blob.real_type = my::kBlob;
+  blob.meta = 9;
+  my::ByteReader r3(b, sizeof b);
+  my::DecodeStats stats;
+  BOOST_CHECK(!my::decode_column(blob, r3, stats).ok());
+}
+
+// Found by fuzzing (tests/fuzz/fuzz_mysql_json.cpp): an opaque temporal value of INT64_MIN was
+// negated with undefined behaviour (reported by the UBSan build); it is an invalid date: null.
+BOOST_AUTO_TEST_CASE(json_opaque_temporal_of_int64_min_is_null) {
+  for (uint8_t type : {my::kDate, my::kDateTime, my::kTime}) {
+    std::vector<uint8_t> j = {0x0f, type, 0x08, 0, 0, 0, 0, 0, 0, 0, 0x80};
+    auto v = my::decode_json_binary(j.data(), j.size());
+    BOOST_REQUIRE(v.ok());
+    if (type != my::kTime) BOOST_CHECK(v->is_null());
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

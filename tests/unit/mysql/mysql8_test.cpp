@@ -10,6 +10,7 @@
 #include "base/json.h"
 #include "operators/mysql/json_binary.h"
 #include "operators/mysql/row_decoder.h"
+#include "support/fuzz_seed.h"
 
 using namespace sluice;
 namespace my = sluice::operators::mysql;
@@ -170,6 +171,7 @@ Bytes doc(const J& j, bool large) {
   Bytes b{type_code(j, large)};
   Bytes body = encode(j, large);
   b.insert(b.end(), body.begin(), body.end());
+  test::fuzz_seed("fuzz_mysql_json", b);
   return b;
 }
 
@@ -507,6 +509,27 @@ BOOST_AUTO_TEST_CASE(rows_event_v2_errors) {
   out.clear();
   n = dec.decode(30, t.data(), t.size(), tm, out);
   BOOST_CHECK(!n.ok());
+}
+
+// Found by fuzzing (tests/fuzz/fuzz_binlog_event.cpp): a rows event whose columns-present
+// bitmap is empty has rows of no bytes; the decoder looped on them forever, appending events.
+BOOST_AUTO_TEST_CASE(rows_event_with_no_column_present_is_an_error) {
+  my::TableMap tm = accounts_map();
+  my::RowDecoder dec;
+  for (uint8_t type : {23, 24, 30}) {
+    Bytes b;
+    put_le(b, 77, 6);
+    put_le(b, 1, 2);
+    if (type == 30) put_le(b, 2, 2);
+    b.push_back(4);     // columns
+    b.push_back(0x00);  // none present
+    if (type == 24) b.push_back(0x00);
+    b.push_back(0x01);  // a byte of rows
+    std::vector<Event> out;
+    auto n = dec.decode(type, b.data(), b.size(), tm, out);
+    BOOST_CHECK(!n.ok());
+    BOOST_CHECK(out.empty());
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

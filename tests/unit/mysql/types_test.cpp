@@ -6,6 +6,7 @@
 
 #include "base/json.h"
 #include "base/temporal.h"
+#include "tests/unit/mysql/binlog_seeds.h"
 #include "tests/unit/mysql/mysql_test_util.h"
 
 using namespace sluice;
@@ -242,6 +243,7 @@ BOOST_FIXTURE_TEST_CASE(every_type_from_binlog_full_metadata, TypesFixture) {
   BOOST_REQUIRE(src.stream_stats());
   BOOST_CHECK_EQUAL(src.stream_stats()->zero_dates.load(), 2u);  // row 2: zero DATE and DATETIME
   src.close();
+  binlog_seeds(server(), cfg.start.file);
 }
 
 BOOST_FIXTURE_TEST_CASE(every_type_from_binlog_minimal_metadata, TypesFixture) {
@@ -256,6 +258,7 @@ BOOST_FIXTURE_TEST_CASE(every_type_from_binlog_minimal_metadata, TypesFixture) {
   auto evs = poll_n(src, 3);
   check_events(evs, Op::Create);
   src.close();
+  binlog_seeds(server(), cfg.start.file);
 }
 
 BOOST_FIXTURE_TEST_CASE(every_type_from_snapshot, TypesFixture) {
@@ -323,6 +326,7 @@ BOOST_AUTO_TEST_CASE(decimal_65_30_from_binlog_is_exact) {
   BOOST_REQUIRE_MESSAGE(o.ok(), o.err().message);
   check_wide(poll_n(src, std::size(kWide)));
   src.close();
+  binlog_seeds(server(), cfg.start.file);
 }
 
 BOOST_AUTO_TEST_CASE(decimal_65_30_from_snapshot_is_exact) {

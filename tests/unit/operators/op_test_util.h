@@ -3,6 +3,7 @@
 #pragma once
 #include <stdlib.h>
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include "dsl/eval/expr.h"
 #include "dsl/parser.h"
 #include "engine/core/operator.h"
+#include "support/fuzz_seed.h"
 
 namespace optest {
 
@@ -93,6 +95,16 @@ inline std::string read_file(const std::filesystem::path& p) {
 
 inline void write_file(const std::filesystem::path& p, const std::string& text,
                        bool append = false) {
+  // The files a file source reads, as fuzz seeds (support/fuzz_seed.h): CSV whole (after the
+  // chunk-size byte of fuzz_csv), JSON lines one by one.
+  if (!append && p.extension() == ".csv") sluice::test::fuzz_seed("fuzz_csv", "\x0f" + text);
+  if (!append && p.extension() == ".jsonl") {
+    for (size_t at = 0; at < text.size();) {
+      size_t nl = std::min(text.find('\n', at), text.size());
+      sluice::test::fuzz_seed("fuzz_json", std::string_view(text).substr(at, nl - at));
+      at = nl + 1;
+    }
+  }
   std::ofstream out(p, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
   out << text;
 }

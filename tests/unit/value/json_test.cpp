@@ -4,6 +4,7 @@
 
 #include "base/temporal.h"
 #include "print.h"
+#include "support/fuzz_seed.h"
 
 using sluice::Type;
 using sluice::Value;
@@ -11,11 +12,13 @@ namespace json = sluice::json;
 
 namespace {
 Value parse_ok(std::string_view text) {
+  sluice::test::fuzz_seed("fuzz_json", text);
   auto r = json::parse(text);
   BOOST_REQUIRE_MESSAGE(r.ok(), "parse failed: " + (r.ok() ? std::string() : r.err().message));
   return r.value();
 }
 std::string parse_err(std::string_view text) {
+  sluice::test::fuzz_seed("fuzz_json", text);
   auto r = json::parse(text);
   return r.ok() ? std::string() : r.err().message;
 }

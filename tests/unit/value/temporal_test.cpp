@@ -1,6 +1,7 @@
 #include "base/temporal.h"
 
 #include <boost/test/unit_test.hpp>
+#include <cstdint>
 
 namespace t = sluice::temporal;
 
@@ -31,6 +32,11 @@ BOOST_AUTO_TEST_CASE(formats_as_dsl_section_10) {
   BOOST_TEST(t::format_timestamp(dt) == "2024-02-29T13:45:59.123Z");
   BOOST_TEST(t::format_timestamp(-1000) == "1969-12-31T23:59:59.999Z");
   BOOST_TEST(t::format_datetime(0) == "1970-01-01T00:00:00.000000");
+  // Found by fuzzing (tests/fuzz/fuzz_debezium.cpp): at the ends of the int64 range the day's
+  // start in micros overflowed (signed overflow, UBSan) while formatting.
+  BOOST_TEST(t::format_timestamp(INT64_MIN) == "-290308-12-21T19:59:05.224Z");
+  BOOST_TEST(t::format_datetime(INT64_MIN) == "-290308-12-21T19:59:05.224192");
+  BOOST_TEST(t::format_timestamp(INT64_MAX) == "294247-01-10T04:00:54.775Z");
 }
 
 BOOST_AUTO_TEST_CASE(parsing) {

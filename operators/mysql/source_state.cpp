@@ -1,0 +1,150 @@
+#include "operators/mysql/source_state.h"
+
+#include <charconv>
+#include <sstream>
+#include <string_view>
+
+namespace sluice::operators::mysql {
+
+namespace {
+
+std::string hex(const std::string& s) {
+  static const char* d = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s) {
+    out.push_back(d[c >> 4]);
+    out.push_back(d[c & 15]);
+  }
+  return out;
+}
+
+std::string unhex(const std::string& s) {
+  std::string out;
+  auto v = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  for (size_t i = 0; i + 1 < s.size(); i += 2)
+    out.push_back(static_cast<char>(v(s[i]) << 4 | v(s[i + 1])));
+  return out;
+}
+
+// A whole decimal number of type T ("" or anything more is not).
+template <class T>
+bool number(std::string_view s, T& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return !s.empty() && ec == std::errc() && p == s.data() + s.size();
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (true) {
+    size_t j = s.find(sep, i);
+    out.push_back(s.substr(i, j == std::string::npos ? std::string::npos : j - i));
+    if (j == std::string::npos) return out;
+    i = j + 1;
+  }
+}
+
+}  // namespace
+
+std::string SourceState::encode() const {
+  std::string s = "v=1\nphase=";
+  s += phase == Phase::Snapshot ? "snapshot" : phase == Phase::Stream ? "stream" : "done";
+  s += "\nfile=" + position.file + "\npos=" + std::to_string(position.pos) +
+       "\ngtid=" + position.gtid + "\nskip=" + std::to_string(position.skip_rows) + "\n";
+  if (position.server != 0) s += "server=" + std::to_string(position.server) + "\n";
+  if (!position.server_uuid.empty()) s += "server_uuid=" + position.server_uuid + "\n";
+  if (phase == Phase::Snapshot) {
+    s += "table=" + table + "\n";
+    std::string k;
+    for (size_t i = 0; i < last_key.size(); ++i) k += (i ? "," : "") + hex(last_key[i]);
+    s += "key=" + k + "\n";
+    s += "keyn=" + std::to_string(last_key.size()) + "\n";
+    for (auto& d : done_tables) s += "done=" + d + "\n";
+    for (auto& o : only) s += "only=" + o + "\n";
+    if (stream_from.valid() || !stream_from.gtid.empty()) {
+      s += "from_file=" + stream_from.file + "\nfrom_pos=" + std::to_string(stream_from.pos) +
+           "\nfrom_gtid=" + stream_from.gtid +
+           "\nfrom_skip=" + std::to_string(stream_from.skip_rows) + "\n";
+    }
+  }
+  for (auto& f : filters) s += "filter=" + f + "\n";
+  for (auto& [t, p] : catchup) {
+    s += "catchup=" + t + "|" + p.file + "|" + std::to_string(p.pos) + "\n";
+  }
+  return s;
+}
+
+result<SourceState> SourceState::decode(const std::string& text) {
+  auto bad = [](const std::string& line) {
+    return error::fatal("mysql source state: bad line '" + line + "'");
+  };
+  SourceState st;
+  std::istringstream in(text);
+  std::string line, key;
+  size_t keyn = 0;
+  while (std::getline(in, line)) {
+    size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string k = line.substr(0, eq), v = line.substr(eq + 1);
+    if (k == "phase") {
+      if (v == "snapshot")
+        st.phase = Phase::Snapshot;
+      else if (v == "stream")
+        st.phase = Phase::Stream;
+      else if (v == "done")
+        st.phase = Phase::Done;
+      else
+        return error::fatal("mysql source state: unknown phase " + v);
+    } else if (k == "file") {
+      st.position.file = v;
+    } else if (k == "pos") {
+      if (!number(v, st.position.pos)) return bad(line);
+    } else if (k == "gtid") {
+      st.position.gtid = v;
+    } else if (k == "skip") {
+      if (!number(v, st.position.skip_rows)) return bad(line);
+    } else if (k == "server") {
+      if (!number(v, st.position.server)) return bad(line);
+    } else if (k == "server_uuid") {
+      st.position.server_uuid = v;
+    } else if (k == "table") {
+      st.table = v;
+    } else if (k == "key") {
+      key = v;
+    } else if (k == "keyn") {
+      if (!number(v, keyn)) return bad(line);
+    } else if (k == "done") {
+      st.done_tables.push_back(v);
+    } else if (k == "only") {
+      st.only.push_back(v);
+    } else if (k == "from_file") {
+      st.stream_from.file = v;
+    } else if (k == "from_pos") {
+      if (!number(v, st.stream_from.pos)) return bad(line);
+    } else if (k == "from_gtid") {
+      st.stream_from.gtid = v;
+    } else if (k == "from_skip") {
+      if (!number(v, st.stream_from.skip_rows)) return bad(line);
+    } else if (k == "filter") {
+      st.filters.push_back(v);
+    } else if (k == "catchup") {
+      size_t a = v.find('|'), b = v.rfind('|');
+      BinlogPosition p;
+      if (a == std::string::npos || a == b || !number(std::string_view(v).substr(b + 1), p.pos))
+        return error::fatal("mysql source state: bad catchup " + v);
+      p.file = v.substr(a + 1, b - a - 1);
+      st.catchup.emplace_back(v.substr(0, a), p);
+    }
+  }
+  if (keyn > 0) {
+    std::vector<std::string> parts = split(key, ',');
+    if (parts.size() != keyn) {
+      return error::fatal("mysql source state: key has " + std::to_string(parts.size()) +
+                          " columns, keyn says " + std::to_string(keyn));
+    }
+    for (const auto& part : parts) st.last_key.push_back(unhex(part));
+  }
+  return st;
+}
+
+}  // namespace sluice::operators::mysql
