@@ -97,13 +97,15 @@ std::vector<std::string> stage_names(const ast::Pipeline& p) {
   return out;
 }
 
-}  // namespace
+// What a run keeps until the actor system is gone: the pipelines (their definitions may come
+// from reloaded files, which must outlive every actor) and the reloads waiting for an answer.
+struct RunState {
+  std::vector<Running> running;
+  std::vector<std::shared_ptr<const ast::File>> reloaded;
+  std::vector<PendingTicket> tickets;
+};
 
-void request_stop() { g_stop.store(true, std::memory_order_relaxed); }
-
-RunResult run(const ast::File& file, const OperatorRegistry& reg, const RunOptions& opts) {
-  g_stop.store(false);
-  RunResult res;
+caf::actor_system_config scheduler_config(const RunOptions& opts) {
   caf::actor_system_config cfg;
   int threads = opts.threads;
   if (threads <= 0) threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
@@ -123,203 +125,253 @@ RunResult run(const ast::File& file, const OperatorRegistry& reg, const RunOptio
   const char* policy = std::getenv("SLUICE_SCHEDULER");
   cfg.set("scheduler.policy",
           caf::atom_from_string(policy != nullptr && *policy != 0 ? policy : "sharing"));
-  auto activity = std::make_shared<std::atomic<int64_t>>(0);
-  std::vector<Running> running;
-  std::vector<std::shared_ptr<const ast::File>> reloaded;  // outlive every actor
-  std::vector<PendingTicket> tickets;
-  {
-    caf::actor_system sys{cfg};
-    auto start = [&](const ast::Pipeline& p, Running& r) {
-      r.pipeline = &p;
-      r.status = std::make_shared<PipelineStatus>();
-      r.status->started_at = wall_clock_us();
-      for (const auto& st : p.stages) {
-        if (!r.counters.count(st.name)) r.counters[st.name] = std::make_shared<StageCounters>();
-      }
-      if (opts.live) opts.live->add(describe(p, r.counters, r.status));
-      auto settings = ConfigBuilder::settings(p, opts.state_dir);
-      if (!settings.ok()) {
-        r.status->finished = true;
-        r.status->failed = true;
-        r.status->reason = settings.err().message;
-        return;
-      }
-      if (opts.lock_state_dirs) {
-        auto lock = StateDirLock::acquire(settings->state_dir);
-        if (!lock.ok()) {
-          r.status->finished = true;
-          r.status->failed = true;
-          r.status->reason = lock.err().message;
-          return;
-        }
-        r.lock = std::move(lock).value();
-      }
-      SupervisorSetup ss;
-      ss.pipeline = &p;
-      ss.registry = &reg;
-      ss.settings = std::move(settings).value();
-      ss.settings.epoch = opts.epoch;
-      ss.counters = r.counters;
-      ss.activity = activity;
-      ss.status = r.status;
-      ss.quiet = opts.quiet;
-      ss.state_dir_override = opts.state_dir;
-      r.supervisor = sys.spawn<SupervisorActor>(std::move(ss));
-    };
+  return cfg;
+}
+
+// The pipelines of one run on one actor system: started, reloaded, stopped when asked or
+// when idle, until every one has finished and every reload is answered.
+class RunLoop {
+ public:
+  RunLoop(caf::actor_system& sys, const OperatorRegistry& reg, const RunOptions& opts, RunState& st)
+      : sys_(sys), reg_(reg), opts_(opts), st_(st) {}
+
+  void start_all(const ast::File& file) {
     for (const auto& p : file.pipelines) {
       Running r;
       start(p, r);
-      running.push_back(std::move(r));
+      st_.running.push_back(std::move(r));
     }
-    if (opts.reloader) opts.reloader->attach();
-    bool stop_sent = false;
-    // A reload request: existing pipelines get a ticket, new ones start, absent ones stop.
-    auto dispatch = [&](Reloader::Request& req) {
-      reloaded.push_back(req.file);
-      bool any = false;
-      for (const auto& np : req.file->pipelines) {
-        if (!req.only.empty() && np.name != req.only) continue;
-        any = true;
-        auto t = std::make_shared<ReloadTicket>();
-        t->file = req.file;
-        t->pipeline = &np;
-        req.tickets.push_back(t);
-        size_t idx = running.size();
-        for (size_t i = 0; i < running.size(); ++i) {
-          if (running[i].pipeline->name == np.name) idx = i;
-        }
-        if (idx < running.size() && !finished(running[idx]) && !stop_sent) {
-          for (const auto& st : np.stages) {
-            auto it = running[idx].counters.find(st.name);
-            t->counters[st.name] =
-                it != running[idx].counters.end() ? it->second : std::make_shared<StageCounters>();
-          }
-          caf::anon_send(running[idx].supervisor, reload_atom::value, t);
-          tickets.push_back(PendingTicket{idx, t});
-          continue;
-        }
-        PipelineReload pr;
-        pr.pipeline = np.name;
-        if (idx < running.size() && same_pipeline(*running[idx].pipeline, np)) {
-          std::lock_guard<std::mutex> lock(running[idx].status->mu);
-          if (!running[idx].status->failed) {  // completed, same definition: leave it done
-            pr.action = "unchanged";
-            pr.ok = true;
-            for (const auto& st : np.stages) pr.kept.push_back(st.name);
-            t->complete(std::move(pr));
-            continue;
-          }
-        }
-        if (stop_sent) {
-          pr.action = "failed";
-          pr.error = "the node is stopping";
-          t->complete(std::move(pr));
-          continue;
-        }
-        Running r;  // a new pipeline, or a finished one started again with the new definition
-        if (idx < running.size()) r.counters = running[idx].counters;
-        start(np, r);
-        pr.action = "started";
-        pr.ok = true;
-        pr.added = stage_names(np);
-        t->complete(std::move(pr));
-        if (idx < running.size()) {
-          running[idx] = std::move(r);
-        } else {
-          running.push_back(std::move(r));
-        }
-      }
-      if (!req.only.empty() && !any) {
-        req.error = "the file has no pipeline named '" + req.only + "'";
-        return;
-      }
-      if (!req.only.empty()) return;
-      for (auto& r : running) {
-        bool present = false;
-        for (const auto& np : req.file->pipelines) present = present || np.name == r.pipeline->name;
-        if (present || finished(r)) continue;
-        if (!opts.quiet) {
-          log::info("engine", r.pipeline->name + ": removed from the file: stopping");
-        }
-        caf::anon_send(r.supervisor, stop_atom::value);
-        auto t = std::make_shared<ReloadTicket>();
-        t->file = req.file;
-        PipelineReload pr;
-        pr.pipeline = r.pipeline->name;
-        pr.action = "stopped";
-        pr.ok = true;
-        pr.removed = stage_names(*r.pipeline);
-        t->complete(std::move(pr));
-        req.tickets.push_back(t);
-      }
-    };
-    // A finished reload: the runner's view (stats, live registry) follows the new definition.
-    auto settle = [&] {
-      for (size_t i = 0; i < tickets.size();) {
-        auto& pt = tickets[i];
-        if (!pt.ticket->done() && finished(running[pt.running])) {
-          PipelineReload pr;  // the supervisor ended before it took the request
-          pr.pipeline = pt.ticket->pipeline->name;
-          pr.action = "failed";
-          pr.error = "pipeline '" + pr.pipeline + "' ended before the reload";
-          pt.ticket->complete(std::move(pr));
-        }
-        if (!pt.ticket->done()) {
-          ++i;
-          continue;
-        }
-        auto result = pt.ticket->result();
-        if (result.ok) {
-          Running& r = running[pt.running];
-          r.pipeline = pt.ticket->pipeline;
-          for (const auto& [name, c] : pt.ticket->counters) r.counters[name] = c;
-          if (opts.live) opts.live->add(describe(*r.pipeline, r.counters, r.status));
-        }
-        tickets.erase(tickets.begin() + static_cast<long>(i));
-      }
-    };
-    int64_t last_activity = activity->load();
-    int64_t last_change = monotonic_us();
+  }
+
+  void loop() {
+    last_activity_ = activity_->load();
+    last_change_ = monotonic_us();
     while (true) {
-      if (opts.reloader) {
-        while (auto req = opts.reloader->take()) {
-          dispatch(*req);
-          opts.reloader->dispatched(req);
-        }
-      }
+      take_reloads();
       settle();
-      bool all_done = tickets.empty();
-      for (auto& r : running) all_done = all_done && finished(r);
-      if (all_done) break;
+      if (all_done()) break;
       const int64_t now = monotonic_us();
-      const int64_t act = activity->load(std::memory_order_relaxed);
-      if (act != last_activity) {
-        last_activity = act;
-        last_change = now;
-      }
-      for (auto& r : running) {  // a source reconnecting, a write or poll retrying: not idle
-        for (const auto& [name, c] : r.counters) {
-          if (c && (c->unhealthy.load(std::memory_order_relaxed) ||
-                    c->retrying.load(std::memory_order_relaxed))) {
-            last_change = now;
-          }
-        }
-      }
-      bool stop = g_stop.load(std::memory_order_relaxed);
-      if (!stop && opts.exit_when_idle_us >= 0 && now - last_change >= opts.exit_when_idle_us) {
-        if (!opts.quiet && !stop_sent) log::info("engine", "idle: stopping");
-        stop = true;
-      }
-      if (stop && !stop_sent) {
-        stop_sent = true;
-        for (auto& r : running) {
-          if (r.supervisor) caf::anon_send(r.supervisor, stop_atom::value);
-        }
-      }
+      track_activity(now);
+      stop_if_asked_or_idle(now);
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    if (opts.reloader) opts.reloader->detach();
-  }  // the actor system waits for every actor here
+  }
+
+ private:
+  static void fail_start(Running& r, const std::string& reason) {
+    r.status->finished = true;
+    r.status->failed = true;
+    r.status->reason = reason;
+  }
+
+  void start(const ast::Pipeline& p, Running& r) {
+    r.pipeline = &p;
+    r.status = std::make_shared<PipelineStatus>();
+    r.status->started_at = wall_clock_us();
+    for (const auto& st : p.stages) {
+      if (!r.counters.count(st.name)) r.counters[st.name] = std::make_shared<StageCounters>();
+    }
+    if (opts_.live) opts_.live->add(describe(p, r.counters, r.status));
+    auto settings = ConfigBuilder::settings(p, opts_.state_dir);
+    if (!settings.ok()) return fail_start(r, settings.err().message);
+    if (opts_.lock_state_dirs) {
+      auto lock = StateDirLock::acquire(settings->state_dir);
+      if (!lock.ok()) return fail_start(r, lock.err().message);
+      r.lock = std::move(lock).value();
+    }
+    SupervisorSetup ss;
+    ss.pipeline = &p;
+    ss.registry = &reg_;
+    ss.settings = std::move(settings).value();
+    ss.settings.epoch = opts_.epoch;
+    ss.counters = r.counters;
+    ss.activity = activity_;
+    ss.status = r.status;
+    ss.quiet = opts_.quiet;
+    ss.state_dir_override = opts_.state_dir;
+    r.supervisor = sys_.spawn<SupervisorActor>(std::move(ss));
+  }
+
+  void take_reloads() {
+    if (!opts_.reloader) return;
+    while (auto req = opts_.reloader->take()) {
+      dispatch(*req);
+      opts_.reloader->dispatched(req);
+    }
+  }
+
+  size_t index_of(const std::string& name) const {
+    size_t idx = st_.running.size();
+    for (size_t i = 0; i < st_.running.size(); ++i) {
+      if (st_.running[i].pipeline->name == name) idx = i;
+    }
+    return idx;
+  }
+
+  // A reload request: existing pipelines get a ticket, new ones start, absent ones stop.
+  void dispatch(Reloader::Request& req) {
+    st_.reloaded.push_back(req.file);
+    bool any = false;
+    for (const auto& np : req.file->pipelines) {
+      if (!req.only.empty() && np.name != req.only) continue;
+      any = true;
+      auto t = std::make_shared<ReloadTicket>();
+      t->file = req.file;
+      t->pipeline = &np;
+      req.tickets.push_back(t);
+      reload_one(np, t);
+    }
+    if (!req.only.empty() && !any) {
+      req.error = "the file has no pipeline named '" + req.only + "'";
+      return;
+    }
+    if (req.only.empty()) stop_removed(req);
+  }
+
+  // One pipeline of the new file: a running one gets the ticket; a finished one with the same
+  // definition stays done; else it starts (again) with the new definition.
+  void reload_one(const ast::Pipeline& np, const std::shared_ptr<ReloadTicket>& t) {
+    const size_t idx = index_of(np.name);
+    auto& running = st_.running;
+    if (idx < running.size() && !finished(running[idx]) && !stop_sent_) {
+      for (const auto& st : np.stages) {
+        auto it = running[idx].counters.find(st.name);
+        t->counters[st.name] =
+            it != running[idx].counters.end() ? it->second : std::make_shared<StageCounters>();
+      }
+      caf::anon_send(running[idx].supervisor, reload_atom::value, t);
+      st_.tickets.push_back(PendingTicket{idx, t});
+      return;
+    }
+    PipelineReload pr;
+    pr.pipeline = np.name;
+    if (idx < running.size() && same_pipeline(*running[idx].pipeline, np)) {
+      std::lock_guard<std::mutex> lock(running[idx].status->mu);
+      if (!running[idx].status->failed) {  // completed, same definition: leave it done
+        pr.action = "unchanged";
+        pr.ok = true;
+        for (const auto& st : np.stages) pr.kept.push_back(st.name);
+        t->complete(std::move(pr));
+        return;
+      }
+    }
+    if (stop_sent_) {
+      pr.action = "failed";
+      pr.error = "the node is stopping";
+      t->complete(std::move(pr));
+      return;
+    }
+    Running r;  // a new pipeline, or a finished one started again with the new definition
+    if (idx < running.size()) r.counters = running[idx].counters;
+    start(np, r);
+    pr.action = "started";
+    pr.ok = true;
+    pr.added = stage_names(np);
+    t->complete(std::move(pr));
+    if (idx < running.size()) {
+      running[idx] = std::move(r);
+    } else {
+      running.push_back(std::move(r));
+    }
+  }
+
+  // Running pipelines the new file no longer has stop.
+  void stop_removed(Reloader::Request& req) {
+    for (auto& r : st_.running) {
+      bool present = false;
+      for (const auto& np : req.file->pipelines) present = present || np.name == r.pipeline->name;
+      if (present || finished(r)) continue;
+      if (!opts_.quiet) log::info("engine", r.pipeline->name + ": removed from the file: stopping");
+      caf::anon_send(r.supervisor, stop_atom::value);
+      auto t = std::make_shared<ReloadTicket>();
+      t->file = req.file;
+      PipelineReload pr;
+      pr.pipeline = r.pipeline->name;
+      pr.action = "stopped";
+      pr.ok = true;
+      pr.removed = stage_names(*r.pipeline);
+      t->complete(std::move(pr));
+      req.tickets.push_back(t);
+    }
+  }
+
+  // A finished reload: the runner's view (stats, live registry) follows the new definition.
+  void settle() {
+    auto& tickets = st_.tickets;
+    for (size_t i = 0; i < tickets.size();) {
+      auto& pt = tickets[i];
+      if (!pt.ticket->done() && finished(st_.running[pt.running])) {
+        PipelineReload pr;  // the supervisor ended before it took the request
+        pr.pipeline = pt.ticket->pipeline->name;
+        pr.action = "failed";
+        pr.error = "pipeline '" + pr.pipeline + "' ended before the reload";
+        pt.ticket->complete(std::move(pr));
+      }
+      if (!pt.ticket->done()) {
+        ++i;
+        continue;
+      }
+      auto result = pt.ticket->result();
+      if (result.ok) {
+        Running& r = st_.running[pt.running];
+        r.pipeline = pt.ticket->pipeline;
+        for (const auto& [name, c] : pt.ticket->counters) r.counters[name] = c;
+        if (opts_.live) opts_.live->add(describe(*r.pipeline, r.counters, r.status));
+      }
+      tickets.erase(tickets.begin() + static_cast<long>(i));
+    }
+  }
+
+  bool all_done() const {
+    bool done = st_.tickets.empty();
+    for (const auto& r : st_.running) done = done && finished(r);
+    return done;
+  }
+
+  // The last time anything moved; a source reconnecting or a write or poll retrying is not
+  // idle either.
+  void track_activity(int64_t now) {
+    const int64_t act = activity_->load(std::memory_order_relaxed);
+    if (act != last_activity_) {
+      last_activity_ = act;
+      last_change_ = now;
+    }
+    for (const auto& r : st_.running) {
+      for (const auto& [name, c] : r.counters) {
+        if (c && (c->unhealthy.load(std::memory_order_relaxed) ||
+                  c->retrying.load(std::memory_order_relaxed))) {
+          last_change_ = now;
+        }
+      }
+    }
+  }
+
+  void stop_if_asked_or_idle(int64_t now) {
+    bool stop = g_stop.load(std::memory_order_relaxed);
+    if (!stop && opts_.exit_when_idle_us >= 0 && now - last_change_ >= opts_.exit_when_idle_us) {
+      if (!opts_.quiet && !stop_sent_) log::info("engine", "idle: stopping");
+      stop = true;
+    }
+    if (!stop || stop_sent_) return;
+    stop_sent_ = true;
+    for (auto& r : st_.running) {
+      if (r.supervisor) caf::anon_send(r.supervisor, stop_atom::value);
+    }
+  }
+
+  caf::actor_system& sys_;
+  const OperatorRegistry& reg_;
+  const RunOptions& opts_;
+  RunState& st_;
+  std::shared_ptr<std::atomic<int64_t>> activity_ = std::make_shared<std::atomic<int64_t>>(0);
+  bool stop_sent_ = false;
+  int64_t last_activity_ = 0;
+  int64_t last_change_ = 0;
+};
+
+// Every stage's counters and every pipeline's failure, once the actors are gone.
+RunResult collect(std::vector<Running>& running) {
+  RunResult res;
   for (auto& r : running) {
     for (const auto& st : r.pipeline->stages) {
       const auto& c = *r.counters[st.name];
@@ -339,6 +391,25 @@ RunResult run(const ast::File& file, const OperatorRegistry& reg, const RunOptio
   }
   res.exit_code = res.failures.empty() ? 0 : 3;
   return res;
+}
+
+}  // namespace
+
+void request_stop() { g_stop.store(true, std::memory_order_relaxed); }
+
+RunResult run(const ast::File& file, const OperatorRegistry& reg, const RunOptions& opts) {
+  g_stop.store(false);
+  RunState state;  // outlives the actor system
+  {
+    caf::actor_system_config cfg = scheduler_config(opts);  // the system keeps a reference
+    caf::actor_system sys{cfg};
+    RunLoop loop(sys, reg, opts, state);
+    loop.start_all(file);
+    if (opts.reloader) opts.reloader->attach();
+    loop.loop();
+    if (opts.reloader) opts.reloader->detach();
+  }  // the actor system waits for every actor here
+  return collect(state.running);
 }
 
 }  // namespace sluice::engine
