@@ -164,7 +164,7 @@ BOOST_AUTO_TEST_CASE(decimal_of_impossible_precision_and_scale_is_an_error) {
 // Found by fuzzing (tests/fuzz/fuzz_mysql_json.cpp): DECIMAL digit groups holding more than their
 // digits (damaged bytes) overflowed the 128-bit unscaled value; they are an error now.
 BOOST_AUTO_TEST_CASE(decimal_groups_beyond_their_digits_are_an_error) {
-  uint8_t b[32];  // DECIMAL(60,10) takes 28 bytes
+  uint8_t b[32];               // DECIMAL(60,10) takes 28 bytes
   for (auto& x : b) x = 0xff;  // positive (sign bit set), every group 0x7fffffff or more
   size_t used = 0;
   BOOST_CHECK(!my::decode_decimal(b, 10, 2, &used).ok());
