@@ -59,14 +59,10 @@ dsl::Role GraphBuilder::role_of(const ast::Stage& st) {
       return dsl::Role::Source;
     case ast::StageType::Sink:
       return dsl::Role::Sink;
-    case ast::StageType::Transform:
-      return dsl::Role::Transform;
-    case ast::StageType::Aggregate:
-      return dsl::Role::Aggregate;
-    case ast::StageType::Join:
-      return dsl::Role::Join;
+    case ast::StageType::Processor:
+      return dsl::Role::Processor;
   }
-  return dsl::Role::Transform;
+  return dsl::Role::Processor;
 }
 
 result<void> GraphBuilder::plan(
@@ -82,15 +78,10 @@ result<void> GraphBuilder::plan(
     StagePlan sp;
     sp.st = &st;
     sp.role = role_of(st);
-    const bool with_kind = sp.role == dsl::Role::Source || sp.role == dsl::Role::Sink;
-    const OperatorKind* op = reg_.find(sp.role, with_kind ? st.kind : "");
+    const OperatorKind* op = reg_.find(sp.role, st.kind);
     if (op == nullptr) {
-      if (with_kind) {
-        return error::permanent(where + "stage '" + st.name + "': unknown " +
-                                ast::stage_type_name(st.type) + " kind '" + st.kind + "'");
-      }
-      return error::permanent(where + "stage '" + st.name + "': " + ast::stage_type_name(st.type) +
-                              " stages are not yet supported by this build");
+      return error::permanent(where + "stage '" + st.name + "': unknown " +
+                              dsl::role_name(sp.role) + " kind '" + st.kind + "'");
     }
     auto cfg = ConfigBuilder::stage(p_.name, st, &op->spec, settings_.state_dir);
     if (!cfg.ok()) return error::permanent(where + cfg.err().message);
@@ -176,8 +167,7 @@ result<void> GraphBuilder::plan(
         sp.sinks.emplace_back(std::move(r).value());
       } else {
         if (!op->processor) {
-          return error::permanent(fail + ast::stage_type_name(st.type) +
-                                  " stages are not yet supported by this build");
+          return error::permanent(fail + "kind has no processor factory");
         }
         auto r = op->processor(c);
         if (!r.ok()) return error::permanent(fail + r.err().message);

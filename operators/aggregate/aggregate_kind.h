@@ -1,10 +1,10 @@
-// The `aggregate` stage's registration: spec (role Aggregate, kind "") and processor factory.
+// Registration of the `aggregate processor` kind: its spec (aggregate_spec.h) and factory, one line
+// each in operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"
 
 namespace sluice::operators::aggregate {
 
-dsl::KindSpec spec();
-OperatorKind kind();
+OperatorKind processor_kind();
 
 }  // namespace sluice::operators::aggregate

@@ -3,6 +3,7 @@
 #include "base/logger.h"
 #include "operators/common/stage_options.h"
 #include "operators/kafka/client_config.h"
+#include "operators/kafka/kafka_spec.h"
 
 namespace sluice::operators::kafka {
 namespace {
@@ -24,22 +25,19 @@ Value message_position(const std::string& topic, const rd_kafka_message_t* m) {
 KafkaSource::~KafkaSource() { close(); }
 
 result<std::unique_ptr<Source>> KafkaSource::make(const StageConfig& cfg) {
+  auto read = bound_source_spec().read(cfg);
+  if (!read.ok()) return read.err();
+  const SourceDeclared& d = read.value();
   Options o;
   o.stage = cfg.name;
-  o.brokers = cfg.option_string("brokers", "");
-  if (o.brokers.empty()) return error::fatal("source kafka " + cfg.name + ": brokers is required");
-  o.topics = string_list(cfg, "topics");
-  if (o.topics.empty()) return error::fatal("source kafka " + cfg.name + ": topics is required");
-  o.group = cfg.option_string("group", "");
-  if (o.group.empty()) o.group = "sluice." + cfg.pipeline + "." + cfg.name;
-  std::string f = cfg.option_string("format", "debezium");
-  o.format = f == "json" ? Format::Json : f == "raw" ? Format::Raw : Format::Debezium;
-  o.earliest = cfg.option_string("start", "earliest") != "latest";
-  o.properties = read_properties(cfg);
-  const std::string on_error = cfg.option_string("on_error", "");
-  o.dead_letters = !cfg.option_string("dead_letter", "").empty()
-                       ? on_error != "skip"
-                       : on_error == "fail" || on_error == "dead_letter";
+  o.brokers = d.brokers;
+  o.topics = d.topics;
+  if (o.topics.empty()) return error::fatal("source kafka " + cfg.name + ": topics is empty");
+  o.group = d.group.empty() ? "sluice." + cfg.pipeline + "." + cfg.name : d.group;
+  o.format = d.format;
+  o.earliest = d.start == StartAt::Earliest;
+  o.properties = read_properties(d.properties);
+  o.dead_letters = routes_bad_input(d.dead_letter, d.on_error);
   return std::unique_ptr<Source>(new KafkaSource(std::move(o)));
 }
 

@@ -1,9 +1,9 @@
-// Registration entry of the `mongodb` sink: `mongodb::kind()` in operators/registry.cpp.
+// Registration entry of the `mongodb` sink: `mongodb::sink_kind()` in operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"
 
 namespace sluice::operators::mongodb {
 
-OperatorKind kind();
+OperatorKind sink_kind();
 
 }  // namespace sluice::operators::mongodb
