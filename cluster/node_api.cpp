@@ -44,7 +44,9 @@ std::string deployed_line(const std::string& name, const DeployOutcome& r, int64
                           const std::string& where) {
   const std::string spread =
       n > 1 ? " (" + std::to_string(n) + " instances, one Kafka consumer group)" : "";
-  if (r.created) return "deployed " + name + " version " + std::to_string(r.version) + spread + "\n";
+  if (r.created) {
+    return "deployed " + name + " version " + std::to_string(r.version) + spread + "\n";
+  }
   if (r.changed) {
     return "deployed " + name + " version " + std::to_string(r.version) + spread + ": reloading" +
            (where.empty() ? "" : " on " + where) + "\n";

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 
-
 namespace sluice::cluster {
 namespace {
 
@@ -26,8 +25,8 @@ std::string human(int64_t n) {
 
 // The columns of a pipeline instance's line after its name and version.
 struct Columns {
-  std::string own = "-", state = "unassigned", lag = "-", read = "-", written = "-",
-              errors = "-", checkpoint = "-";
+  std::string own = "-", state = "unassigned", lag = "-", read = "-", written = "-", errors = "-",
+              checkpoint = "-";
 };
 
 void fill_running(const StatusRow& st, int64_t version, Columns& c) {
@@ -116,10 +115,9 @@ std::string StatusTable::pipeline_line(const PipelineRow& p, int& code,
     }
   }
   char line[512];
-  std::snprintf(line, sizeof line, "%-20s %7lld %-22s %-10s %7s %9s %9s %6s  %s\n",
-                p.name.c_str(), static_cast<long long>(p.version), c.own.c_str(), c.state.c_str(),
-                c.lag.c_str(), c.read.c_str(), c.written.c_str(), c.errors.c_str(),
-                c.checkpoint.c_str());
+  std::snprintf(line, sizeof line, "%-20s %7lld %-22s %-10s %7s %9s %9s %6s  %s\n", p.name.c_str(),
+                static_cast<long long>(p.version), c.own.c_str(), c.state.c_str(), c.lag.c_str(),
+                c.read.c_str(), c.written.c_str(), c.errors.c_str(), c.checkpoint.c_str());
   return line;
 }
 

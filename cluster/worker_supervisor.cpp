@@ -59,10 +59,10 @@ bool WorkerSupervisor::may_start(const std::string& key, int64_t version, int64_
 void WorkerSupervisor::start(const std::string& key, const PipelineRow& p, int64_t epoch) {
   const std::string file = write_pipeline_file(key, p);
   if (file.empty()) return;
-  pid_t pid = spawn({o_.exe, "node-worker", "--node", o_.listen, "--pipeline", p.name,
-                     "--instance", key, "--epoch", std::to_string(epoch), "--version",
-                     std::to_string(p.version), "--file", file, "--control", control_path(key),
-                     "--state-dir", o_.work_dir + "/state/" + safe_name(key)});
+  pid_t pid = spawn({o_.exe, "node-worker", "--node", o_.listen, "--pipeline", p.name, "--instance",
+                     key, "--epoch", std::to_string(epoch), "--version", std::to_string(p.version),
+                     "--file", file, "--control", control_path(key), "--state-dir",
+                     o_.work_dir + "/state/" + safe_name(key)});
   if (pid < 0) {
     log::error("cluster", key + ": fork failed");
     return;
@@ -72,8 +72,8 @@ void WorkerSupervisor::start(const std::string& key, const PipelineRow& p, int64
   w.version = p.version;
   w.epoch = epoch;
   workers_[key] = w;
-  event_(key, "started version " + std::to_string(p.version) + " (epoch " +
-                  std::to_string(epoch) + ", pid " + std::to_string(pid) + ")");
+  event_(key, "started version " + std::to_string(p.version) + " (epoch " + std::to_string(epoch) +
+                  ", pid " + std::to_string(pid) + ")");
 }
 
 void WorkerSupervisor::follow(const std::map<std::string, AssignmentRow>& mine,
@@ -183,10 +183,10 @@ void WorkerSupervisor::ended(const std::string& name, const Worker& w, int statu
   } else {
     // Crashed (or could not start): start again shortly, from the last checkpoint.
     restart_at_[name] = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    event_(name, WIFSIGNALED(status) ? "worker killed by signal " +
-                                           std::to_string(WTERMSIG(status)) + ": restarting"
-                                     : "worker exited with code " +
-                                           std::to_string(WEXITSTATUS(status)) + ": restarting");
+    event_(name,
+           WIFSIGNALED(status)
+               ? "worker killed by signal " + std::to_string(WTERMSIG(status)) + ": restarting"
+               : "worker exited with code " + std::to_string(WEXITSTATUS(status)) + ": restarting");
   }
 }
 
