@@ -2,27 +2,13 @@
 
 #include <sstream>
 
+#include "runtime/catalog_json.h"
+
 namespace sluice::runtime {
 namespace {
 
-const char* role_word(dsl::Role r) {
-  switch (r) {
-    case dsl::Role::Source:
-      return "source";
-    case dsl::Role::Sink:
-      return "sink";
-    case dsl::Role::Transform:
-      return "transform";
-    case dsl::Role::Aggregate:
-      return "aggregate";
-    case dsl::Role::Join:
-      return "join";
-  }
-  return "?";
-}
-
 std::string file_name(const dsl::KindSpec& k) {
-  std::string name = role_word(k.role);
+  std::string name = role_name(k.role);
   if (!k.kind.empty()) name += "-" + k.kind;
   return name + ".md";
 }
@@ -61,7 +47,7 @@ std::map<std::string, std::string> render_operator_docs(const OperatorRegistry& 
            "do not edit by hand.\n\n| kind | summary |\n|---|---|\n";
   for (const auto& k : reg.all()) {
     std::string title =
-        std::string(role_word(k.spec.role)) + (k.spec.kind.empty() ? "" : " " + k.spec.kind);
+        std::string(role_name(k.spec.role)) + (k.spec.kind.empty() ? "" : " " + k.spec.kind);
     index << "| [" << title << "](" << file_name(k.spec) << ") | " << k.spec.summary << " |\n";
     std::ostringstream out;
     out << "# " << title << "\n\n" << k.spec.summary << "\n\n";
