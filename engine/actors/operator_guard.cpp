@@ -6,8 +6,7 @@
 namespace sluice::engine {
 
 caf::error OperatorGuard::on_throw(caf::event_based_actor* self, const ActorSetup& setup,
-                                   const std::string& who, std::exception_ptr& ep,
-                                   bool* failed) {
+                                   const std::string& who, std::exception_ptr& ep, bool* failed) {
   std::string what = "unknown exception";
   try {
     std::rethrow_exception(ep);
