@@ -10,11 +10,8 @@ result<std::unique_ptr<Processor>> TransformProcessor::make(const StageConfig& c
   p->stage_ = cfg.name;
   if (cfg.ast != nullptr) {
     for (const ast::Statement& s : cfg.ast->statements) {
-      auto c = CompiledStatement::compile(s);
-      if (!c.ok()) {
-        return error::fatal("transform " + cfg.name + ": " + c.err().message);
-      }
-      p->statements_.push_back(std::move(c.value()));
+      auto c = p->statements_.add(s);
+      if (!c.ok()) return error::fatal("transform " + cfg.name + ": " + c.err().message);
     }
   }
   return std::unique_ptr<Processor>(std::move(p));
@@ -32,16 +29,9 @@ void TransformProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
     }
     ctx.event = &e;
     ctx.row = &e.row;
-    CompiledStatement::Outcome outcome = CompiledStatement::Outcome::Continue;
-    const CompiledStatement* failed = nullptr;
+    auto outcome = statements::StatementList::Outcome::Continue;
     try {
-      for (CompiledStatement& s : statements_) {
-        outcome = s.run(e, ctx);
-        if (outcome != CompiledStatement::Outcome::Continue) {
-          failed = &s;
-          break;
-        }
-      }
+      outcome = statements_.run(e, ctx);
     } catch (const eval::eval_error& ex) {
       mark_dead(e, stage_, "eval", ex.what());
       dead.push_back(std::move(e));
@@ -52,13 +42,13 @@ void TransformProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
       continue;
     }
     switch (outcome) {
-      case CompiledStatement::Outcome::Continue:
+      case statements::StatementList::Outcome::Continue:
         out.push_back(std::move(e));
         break;
-      case CompiledStatement::Outcome::Drop:
+      case statements::StatementList::Outcome::Drop:
         break;
-      case CompiledStatement::Outcome::Fail:
-        mark_dead(e, stage_, "require", failed->message());
+      case statements::StatementList::Outcome::Fail:
+        mark_dead(e, stage_, "require", statements_.failed_message());
         dead.push_back(std::move(e));
         break;
     }
