@@ -102,7 +102,9 @@ class BoundSpec {
                          }});
   }
 
-  std::string where(const StageConfig& c) const { return dsl::kind_label(spec_) + " " + c.name + ": "; }
+  std::string where(const StageConfig& c) const {
+    return dsl::kind_label(spec_) + " " + c.name + ": ";
+  }
 
   const dsl::OptionSpec* find(const std::vector<std::string>& path) const {
     const std::vector<dsl::OptionSpec>* level = &spec_.options;

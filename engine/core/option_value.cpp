@@ -49,11 +49,10 @@ std::string problem(const dsl::OptionSpec& spec, const Value& v) {
   if (ranged && (spec.min != INT64_MIN || spec.max != INT64_MAX)) {
     auto n = int_of(v);
     if (n && (*n < spec.min || *n > spec.max)) {
-      std::string range = spec.max == INT64_MAX ? "at least " + std::to_string(spec.min)
-                          : spec.min == INT64_MIN
-                              ? "at most " + std::to_string(spec.max)
-                              : "between " + std::to_string(spec.min) + " and " +
-                                    std::to_string(spec.max);
+      std::string range = spec.max == INT64_MAX   ? "at least " + std::to_string(spec.min)
+                          : spec.min == INT64_MIN ? "at most " + std::to_string(spec.max)
+                                                  : "between " + std::to_string(spec.min) +
+                                                        " and " + std::to_string(spec.max);
       return " must be " + range + ", not " + std::to_string(*n);
     }
   }

@@ -44,7 +44,7 @@ int word_index(const Value& v, const Words& words);
 // Integers of any width.
 template <class F>
 std::enable_if_t<std::is_integral_v<F> && !std::is_same_v<F, bool>> assign(F& f, const Value& v,
-                                                                          const Words& /*w*/) {
+                                                                           const Words& /*w*/) {
   if (auto i = int_of(v)) f = static_cast<F>(*i);
 }
 

@@ -1,5 +1,5 @@
-// Registration of the `aggregate processor` kind: its spec (aggregate_spec.h) and factory, one line
-// each in operators/registry.cpp.
+// Registration of the `aggregate` processor: spec (aggregate_spec.h) + factory, one line in
+// operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"
 

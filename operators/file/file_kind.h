@@ -1,4 +1,4 @@
-// Registration of the `file source and file sink` kinds: its spec (file_spec.h) and factory, one line each in
+// Registration of `source file` and `sink file`: spec (file_spec.h) + factory, one line in
 // operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"

@@ -1,4 +1,4 @@
-// Registration of the `generate source` kind: its spec (generate_spec.h) and factory, one line each in
+// Registration of `source generate`: spec (generate_spec.h) + factory, one line in
 // operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"

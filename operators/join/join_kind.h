@@ -1,4 +1,4 @@
-// Registration of the `join processor` kind: its spec (join_spec.h) and factory, one line each in
+// Registration of the `join` processor: spec (join_spec.h) + factory, one line in
 // operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"

@@ -1,4 +1,5 @@
-// Registration entry of the `mongodb` sink: `mongodb::sink_kind()` in operators/registry.cpp.
+// Registration of `sink mongodb`: spec (mongodb_spec.h) + factory, one line in
+// operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"
 

@@ -1,4 +1,4 @@
-// Registration of the `mysql` source kind: its spec (mysql_spec.h) and factory, one line in
+// Registration of `source mysql`: spec (mysql_spec.h) + factory, one line in
 // operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"

@@ -1,4 +1,4 @@
-// Registration of the `null sink` kind: its spec (null_spec.h) and factory, one line each in
+// Registration of `sink null`: spec (null_spec.h) + factory, one line in
 // operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"

@@ -1,4 +1,5 @@
-// Registration entry of the `postgres` sink: add `postgres::sink_kind()` to operators/registry.cpp.
+// Registration of `sink postgres`: spec (postgres_spec.h) + factory, one line in
+// operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"
 

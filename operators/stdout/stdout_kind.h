@@ -1,4 +1,4 @@
-// Registration of the `stdout sink` kind: its spec (stdout_spec.h) and factory, one line each in
+// Registration of `sink stdout`: spec (stdout_spec.h) + factory, one line in
 // operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"

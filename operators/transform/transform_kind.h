@@ -1,4 +1,4 @@
-// Registration of the `transform processor` kind: its spec (transform_spec.h) and factory, one line each in
+// Registration of the `transform` processor: spec (transform_spec.h) + factory, one line in
 // operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"
