@@ -51,7 +51,7 @@ std::string human_count(double n) {
 std::string stage_type(const Value& stage) {
   std::string type = json_text(json_field(stage, "type"));
   const std::string kind = json_text(json_field(stage, "kind"));
-  return kind.empty() ? type : type + " " + kind;
+  return kind.empty() || kind == type ? type : type + " " + kind;
 }
 
 std::string stage_note(const Value& s) {
