@@ -122,9 +122,9 @@ caf::actor_system_config scheduler_config(const RunOptions& opts) {
   // commit-to-ODS latency (bench/latency_bench.sh). Messages are batches, so the shared queue
   // sees hundreds of messages a second, not millions. $SLUICE_SCHEDULER=stealing restores
   // the default (for comparisons).
-  const char* policy = std::getenv("SLUICE_SCHEDULER");
-  cfg.set("scheduler.policy",
-          caf::atom_from_string(policy != nullptr && *policy != 0 ? policy : "sharing"));
+  const char* env = std::getenv("SLUICE_SCHEDULER");
+  const std::string policy = env != nullptr && *env != 0 ? env : "sharing";
+  cfg.set("scheduler.policy", caf::atom_from_string(policy));
   return cfg;
 }
 

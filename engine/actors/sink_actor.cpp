@@ -35,7 +35,7 @@ void SinkActor::on_retry() {
   waiting_ = false;
   if (failed_ || !kept_) return;
   setup_.counters->retries.fetch_add(1, std::memory_order_relaxed);
-  if (attempt()) resume(kept_channel_, kept_records_);
+  if (attempt()) resume_channel(kept_channel_, kept_records_);
 }
 
 bool SinkActor::attempt() {

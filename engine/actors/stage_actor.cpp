@@ -94,7 +94,7 @@ void StageActor::emit_control(Batch::Kind kind, uint64_t barrier) {
   dead_.emit_control(this, kind, barrier);
 }
 
-void StageActor::resume(int channel, int64_t records) {
+void StageActor::resume_channel(int channel, int64_t records) {
   inputs_.set_hold(outputs_blocked());
   if (!is_replay(channel)) inputs_.consumed(this, channel, records);
   pump();

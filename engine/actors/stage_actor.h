@@ -23,7 +23,7 @@ class StageActor : public TsanVisible<caf::event_based_actor> {
 
   virtual result<void> open_operator(const std::string& state) = 0;
   // Processes one data batch. Return false to keep it (retry later: set waiting_ and
-  // call resume() when done).
+  // call resume_channel() when done).
   virtual bool on_data(int channel, BatchPtr& batch) = 0;
   virtual result<std::string> snapshot(uint64_t barrier) = 0;
   virtual void on_retry() {}
@@ -49,7 +49,7 @@ class StageActor : public TsanVisible<caf::event_based_actor> {
   // that came from one input. false: processing stopped (kept for retry or failed).
   bool pump_replay();
   // A kept batch of `records` from `channel` is done: grant its credit and continue.
-  void resume(int channel, int64_t records);
+  void resume_channel(int channel, int64_t records);
   // Completes the dead-letter info of `dead` events and routes them per on_error.
   // attempts > 0 and kind/message non-empty override what the operator set.
   void route_dead(std::vector<Event>& dead, const std::string& kind, const std::string& message,

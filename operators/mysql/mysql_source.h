@@ -66,7 +66,6 @@ class MySqlSource : public Source {
   std::unique_ptr<SnapshotReader> snapshot_;
   std::vector<SnapshotTable> tables_;
   size_t table_index_ = 0;
-  bool table_done_ = false;
   Value snapshot_position_;
   int64_t snapshot_ts_ = 0;
   uint64_t snapshot_rows_ = 0;
