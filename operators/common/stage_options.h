@@ -22,7 +22,10 @@ result<void> opt_names(const StageConfig& c, const std::string& name, const std:
 // The raw `name { ... }` block option of a stage, or nullptr.
 const ast::Option* find_block(const ast::Stage* stage, const std::string& name);
 
-// Attaches dead-letter info (stage, kind, redacted message, attempts 1, at = now).
-void mark_dead(Event& e, const std::string& stage, const char* kind, const std::string& message);
+// Attaches dead-letter info (stage, code, redacted message, attempts 1, at = now).
+void mark_dead(Event& e, const std::string& stage, error_code code, const std::string& message);
+// The same for a failed result: its code (engine::errc::process_failed when it has none) and
+// message.
+void mark_dead(Event& e, const std::string& stage, const error& err);
 
 }  // namespace sluice::operators

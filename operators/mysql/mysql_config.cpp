@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "operators/common/stage_options.h"
+#include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
 
@@ -86,15 +87,16 @@ result<StartPosition> parse_start(const std::string& text) {
   } else {
     size_t colon = text.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-      return error::fatal("start = \"" + text +
-                          "\": expected earliest, latest, \"FILE:POS\" or gtid(\"...\")");
+      return error::fatal(
+          errc::config,
+          "start = \"" + text + "\": expected earliest, latest, \"FILE:POS\" or gtid(\"...\")");
     }
     s.kind = StartPosition::Kind::FilePos;
     s.file = text.substr(0, colon);
     try {
       s.pos = std::stoull(text.substr(colon + 1));
     } catch (...) {
-      return error::fatal("start = \"" + text + "\": POS must be a number");
+      return error::fatal(errc::config, "start = \"" + text + "\": POS must be a number");
     }
   }
   return s;
@@ -116,7 +118,8 @@ result<std::vector<ConnectOptions>> parse_hosts(const std::string& text,
     std::string port;
     if (h.front() == '[') {  // [v6]:port
       size_t close = h.find(']');
-      if (close == std::string::npos) return error::fatal("host \"" + h + "\": missing ']'");
+      if (close == std::string::npos)
+        return error::fatal(errc::config, "host \"" + h + "\": missing ']'");
       o.host = h.substr(1, close - 1);
       if (close + 1 < h.size() && h[close + 1] == ':') port = h.substr(close + 2);
     } else if (std::count(h.begin(), h.end(), ':') == 1) {
@@ -129,13 +132,13 @@ result<std::vector<ConnectOptions>> parse_hosts(const std::string& text,
       char* end = nullptr;
       long p = std::strtol(port.c_str(), &end, 10);
       if (*end != '\0' || p < 1 || p > 65535) {
-        return error::fatal("host \"" + h + "\": the port must be a number 1-65535");
+        return error::fatal(errc::config, "host \"" + h + "\": the port must be a number 1-65535");
       }
       o.port = static_cast<int>(p);
     }
     out.push_back(std::move(o));
   }
-  if (out.empty()) return error::fatal("host is empty: give a host name or address");
+  if (out.empty()) return error::fatal(errc::config, "host is empty: give a host name or address");
   return out;
 }
 
@@ -197,13 +200,15 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   m.conn.password = c.option_string("password", "");
   m.conn.server_public_key = c.option_string("server_public_key", "");
   auto hosts = parse_hosts(c.option_string("host", "127.0.0.1"), m.conn);
-  if (!hosts.ok()) return error::fatal("source mysql " + c.name + ": " + hosts.err().message);
+  if (!hosts.ok())
+    return error::fatal(errc::config, "source mysql " + c.name + ": " + hosts.err().message);
   m.hosts = std::move(hosts).value();
   m.conn = m.hosts.front();
   m.server_id = static_cast<uint32_t>(c.option_int("server_id", 0));
   if (m.server_id == 0)
-    return error::fatal("source mysql " + c.name +
-                        ": server_id must be set (a number unique among the server's replicas)");
+    return error::fatal(
+        errc::config, "source mysql " + c.name +
+                          ": server_id must be set (a number unique among the server's replicas)");
   m.database = c.option_string("database", "");
   m.conn.database = "";
   m.tables = string_list(c, "tables");
@@ -215,7 +220,7 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   else if (snap == "only")
     m.snapshot = SnapshotMode::Only;
   else
-    return error::fatal("snapshot = " + snap + ": expected initial, never or only");
+    return error::fatal(errc::config, "snapshot = " + snap + ": expected initial, never or only");
   std::string st = start_text(c);
   m.start_given = !st.empty();
   auto sp = parse_start(st);
@@ -232,7 +237,8 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   else if (sc == "ignore")
     m.schema_changes = SchemaChanges::Ignore;
   else
-    return error::fatal("schema_changes = " + sc + ": expected follow, fail or ignore");
+    return error::fatal(errc::config,
+                        "schema_changes = " + sc + ": expected follow, fail or ignore");
   m.key = key_rules(c, m.database);
   m.chunk_rows = c.option_int("chunk_rows", 10000);
   if (m.chunk_rows < 1) m.chunk_rows = 1;

@@ -3,6 +3,7 @@
 #include "base/secrets.h"
 #include "operators/common/stage_options.h"
 #include "operators/postgres/conninfo.h"
+#include "operators/postgres/errc.h"
 
 namespace sluice::operators::postgres {
 namespace {
@@ -22,7 +23,7 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
   o.epoch = cfg.epoch;
   const Value* url = cfg.option("url");
   if (url == nullptr || url->type() != Type::String || url->as_string().empty()) {
-    return error::fatal(where + "option url is required");
+    return error::fatal(errc::config, where + "option url is required");
   }
   o.url = url->as_string();
   secrets::add_connection_string(o.url);
@@ -33,13 +34,13 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
     eval::Scope scope;
     scope.allow_env = true;
     auto c = eval::compile(*it->second, scope);
-    if (!c.ok()) return error::fatal(where + "table: " + c.err().message);
+    if (!c.ok()) return error::fatal(errc::config, where + "table: " + c.err().message);
     o.table = std::move(c.value());
     o.table_per_source = eval::per_source_table(*it->second);
   } else if (const Value* t = cfg.option("table"); t != nullptr && t->type() == Type::String) {
     o.table_constant = t->as_string();
   } else {
-    return error::fatal(where + "option table is required");
+    return error::fatal(errc::config, where + "option table is required");
   }
 
   if (const Value* m = cfg.option("mode"); m != nullptr && !m->is_null()) {
@@ -51,7 +52,8 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
     } else if (s == "soft_delete") {
       o.mode = Mode::SoftDelete;
     } else {
-      return error::fatal(where + "mode must be upsert, append or soft_delete, not '" + s + "'");
+      return error::fatal(errc::config,
+                          where + "mode must be upsert, append or soft_delete, not '" + s + "'");
     }
   }
   if (auto r = opt_names(cfg, "key", where, "column", o.key); !r) return r.err();
@@ -64,7 +66,7 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
   }
   const Value* batch = cfg.option("batch");
   if (const Value* r = find_child(batch, "rows"); r != nullptr && r->type() == Type::Int) {
-    if (r->as_int() < 1) return error::fatal(where + "batch.rows must be at least 1");
+    if (r->as_int() < 1) return error::fatal(errc::config, where + "batch.rows must be at least 1");
     o.batch_rows = r->as_int();
   }
   if (const Value* d = find_child(batch, "delay"); d != nullptr && d->type() == Type::Int) {
@@ -76,13 +78,13 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
   if (const Value* c = cfg.option("copy"); c != nullptr && !c->is_null()) {
     std::string s = c->type() == Type::String ? c->as_string() : c->to_display();
     if (s != "binary" && s != "text") {
-      return error::fatal(where + "copy must be binary or text, not '" + s + "'");
+      return error::fatal(errc::config, where + "copy must be binary or text, not '" + s + "'");
     }
     o.binary_copy = s == "binary";
   }
   if (const Value* n = cfg.option("connections"); n != nullptr && n->type() == Type::Int) {
     if (n->as_int() < 1 || n->as_int() > 16) {
-      return error::fatal(where + "connections must be between 1 and 16");
+      return error::fatal(errc::config, where + "connections must be between 1 and 16");
     }
     o.connections = static_cast<int>(n->as_int());
   }

@@ -1,6 +1,7 @@
 #include "operators/transform/transform_processor.h"
 
 #include "base/temporal.h"
+#include "engine/core/errc.h"
 #include "operators/common/stage_options.h"
 
 namespace sluice::operators::transform {
@@ -34,7 +35,7 @@ void TransformProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
     ctx.row = &e.row;
     CompiledStatement::Outcome outcome = CompiledStatement::Outcome::Continue;
     const CompiledStatement* failed = nullptr;
-    try {
+    auto ran = eval::guarded([&] {
       for (CompiledStatement& s : statements_) {
         outcome = s.run(e, ctx);
         if (outcome != CompiledStatement::Outcome::Continue) {
@@ -42,12 +43,9 @@ void TransformProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
           break;
         }
       }
-    } catch (const eval::eval_error& ex) {
-      mark_dead(e, stage_, "eval", ex.what());
-      dead.push_back(std::move(e));
-      continue;
-    } catch (const std::exception& ex) {
-      mark_dead(e, stage_, "eval", ex.what());
+    });
+    if (!ran.ok()) {
+      mark_dead(e, stage_, ran.err());
       dead.push_back(std::move(e));
       continue;
     }
@@ -58,7 +56,7 @@ void TransformProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
       case CompiledStatement::Outcome::Drop:
         break;
       case CompiledStatement::Outcome::Fail:
-        mark_dead(e, stage_, "require", failed->message());
+        mark_dead(e, stage_, engine::errc::require_failed, failed->message());
         dead.push_back(std::move(e));
         break;
     }
