@@ -45,28 +45,16 @@ const char* type_name(Type t) {
 
 // ---- construction ----
 Value Value::boolean(bool b) {
-  Value v;
-  v.type_ = Type::Bool;
-  v.u_.b = b;
-  return v;
+  return with(Type::Bool, [b](U& u) { u.b = b; });
 }
 Value Value::int64(int64_t i) {
-  Value v;
-  v.type_ = Type::Int;
-  v.u_.i = i;
-  return v;
+  return with(Type::Int, [i](U& u) { u.i = i; });
 }
-Value Value::uint64(uint64_t u) {
-  Value v;
-  v.type_ = Type::UInt;
-  v.u_.u = u;
-  return v;
+Value Value::uint64(uint64_t n) {
+  return with(Type::UInt, [n](U& u) { u.u = n; });
 }
 Value Value::float64(double d) {
-  Value v;
-  v.type_ = Type::Float;
-  v.u_.f = d;
-  return v;
+  return with(Type::Float, [d](U& u) { u.f = d; });
 }
 static_assert(sizeof(Value) == 32, "a wide decimal lives on the heap: Value stays 32 bytes");
 
@@ -83,52 +71,29 @@ Value Value::decimal(const Decimal& d) {
   return v;
 }
 Value Value::string(std::string s) {
-  Value v;
-  v.u_.str = new std::string(std::move(s));
-  v.type_ = Type::String;
-  return v;
+  return with(Type::String, [&s](U& u) { u.str = new std::string(std::move(s)); });
 }
 Value Value::bytes(std::string b) {
-  Value v;
-  v.u_.str = new std::string(std::move(b));
-  v.type_ = Type::Bytes;
-  return v;
+  return with(Type::Bytes, [&b](U& u) { u.str = new std::string(std::move(b)); });
 }
+// Date: days since 1970-01-01; Time, DateTime, Timestamp: microseconds.
 Value Value::date(int32_t days) {
-  Value v;
-  v.type_ = Type::Date;
-  v.u_.i = days;
-  return v;
+  return with(Type::Date, [days](U& u) { u.i = days; });
 }
 Value Value::time(int64_t micros) {
-  Value v;
-  v.type_ = Type::Time;
-  v.u_.i = micros;
-  return v;
+  return with(Type::Time, [micros](U& u) { u.i = micros; });
 }
 Value Value::datetime(int64_t micros) {
-  Value v;
-  v.type_ = Type::DateTime;
-  v.u_.i = micros;
-  return v;
+  return with(Type::DateTime, [micros](U& u) { u.i = micros; });
 }
 Value Value::timestamp(int64_t micros) {
-  Value v;
-  v.type_ = Type::Timestamp;
-  v.u_.i = micros;
-  return v;
+  return with(Type::Timestamp, [micros](U& u) { u.i = micros; });
 }
 Value Value::object(Object o) {
-  Value v;
-  v.u_.obj = new Object(std::move(o));
-  v.type_ = Type::Object;
-  return v;
+  return with(Type::Object, [&o](U& u) { u.obj = new Object(std::move(o)); });
 }
 Value Value::list(List l) {
-  Value v;
-  v.u_.list = new List(std::move(l));
-  v.type_ = Type::List;
-  return v;
+  return with(Type::List, [&l](U& u) { u.list = new List(std::move(l)); });
 }
 
 void Value::destroy() noexcept {

@@ -147,6 +147,14 @@ class Value {
     return type_ == Type::String || type_ == Type::Bytes || type_ == Type::Object ||
            type_ == Type::List || (type_ == Type::Decimal && dec_wide_);
   }
+  // A value of type t whose payload set(u_) fills in.
+  template <class Set>
+  static Value with(Type t, Set set) {
+    Value v;
+    v.type_ = t;
+    set(v.u_);
+    return v;
+  }
   void destroy() noexcept;
   void copy_heap(const Value& o);  // deep copy of o's heap payload into this (type already set)
   Type type_;

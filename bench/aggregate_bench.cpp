@@ -14,6 +14,7 @@
 #include "dsl/loader.h"
 #include "operators/aggregate/aggregate_kind.h"
 #include "operators/aggregate/aggregate_processor.h"
+#include "operators/aggregate/aggregate_spec.h"
 
 using namespace sluice;
 
@@ -44,7 +45,7 @@ int main(int argc, char** argv) {
   dsl::KindSpec sink = src;
   sink.role = dsl::Role::Sink;
   specs.add(sink);
-  specs.add(operators::aggregate::spec());
+  specs.add(operators::aggregate::processor_spec());
   const std::string text =
       "pipeline p {\n source bench core { }\n"
       " aggregate account_summary from core {\n"
@@ -61,7 +62,7 @@ int main(int argc, char** argv) {
   cfg.pipeline = "p";
   cfg.name = "account_summary";
   cfg.ast = &loaded.file.pipelines[0].stages[1];
-  auto made = operators::aggregate::kind().processor(cfg);
+  auto made = operators::aggregate::processor_kind().processor(cfg);
   if (!made.ok()) {
     std::fprintf(stderr, "%s\n", made.err().message.c_str());
     return 1;
@@ -158,7 +159,7 @@ int main(int argc, char** argv) {
   t = std::chrono::steady_clock::now();
   std::string state = proc->checkpoint_state();
   double tc = secs_since(t);
-  auto restored = operators::aggregate::kind().processor(cfg);
+  auto restored = operators::aggregate::processor_kind().processor(cfg);
   t = std::chrono::steady_clock::now();
   auto ok = restored.value()->open(state);
   double to = secs_since(t);

@@ -6,16 +6,22 @@ const char* stage_type_name(StageType t) {
   switch (t) {
     case StageType::Source:
       return "source";
-    case StageType::Transform:
-      return "transform";
-    case StageType::Aggregate:
-      return "aggregate";
-    case StageType::Join:
-      return "join";
+    case StageType::Processor:
+      return "processor";
     case StageType::Sink:
       return "sink";
   }
   return "stage";
+}
+
+std::string stage_label(const Stage& s) {
+  return s.type == StageType::Processor ? s.kind : stage_type_name(s.type);
+}
+
+std::string describe(const Stage& s) {
+  std::string out = stage_label(s);
+  if (s.type != StageType::Processor) out += " " + s.kind;
+  return out + " '" + s.name + "'";
 }
 
 const Option* find_option(const std::vector<Option>& options, const std::string& name) {

@@ -81,7 +81,8 @@ enum class StmtKind : uint8_t {
   Key,       // exprs
   Require,   // expr, message
   GroupBy,   // exprs (aggregate)
-  AggField,  // target path[0] = expr (a Call to an aggregate function)
+  AggField,  // `name = expr` in a processor body, not an option: a field (path[0]) of an
+             // aggregating processor; the checker refuses it elsewhere
   Window,    // window tumbling(D) on FIELD: exprs[0] = the call tumbling(D), paths[0] = field
 };
 
@@ -99,8 +100,10 @@ struct Statement {
   std::string message;  // Require
 };
 
-enum class StageType : uint8_t { Source, Transform, Aggregate, Join, Sink };
-const char* stage_type_name(StageType t);  // "source", "transform", ...
+// A processor's kind ("transform", "aggregate", "join", ...) is a name registered like a
+// source's or a sink's, not a keyword of the grammar.
+enum class StageType : uint8_t { Source, Processor, Sink };
+const char* stage_type_name(StageType t);  // "source", "processor", "sink"
 
 // The option `name` among `options` (a stage's or a block's); nullptr when absent.
 const Option* find_option(const std::vector<Option>& options, const std::string& name);
@@ -114,17 +117,22 @@ struct NameRef {
 };
 
 struct Stage {
-  StageType type = StageType::Transform;
-  std::string kind;  // source/sink kind ("mysql", "file"); empty for transform/aggregate/join
+  StageType type = StageType::Processor;
+  std::string kind;  // "mysql", "file", "transform", "join", ...
   Loc kind_loc;
   std::string name;
   Loc loc;  // of the stage keyword
   Loc name_loc;
   std::vector<NameRef> from;
-  std::vector<ExprPtr> join_on;       // join key expressions
+  std::vector<ExprPtr> join_on;       // `on KEY, ...` of a processor (join)
   std::vector<Option> options;        // options (incl. shared ones: buffer, retry, dead_letter...)
   std::vector<Statement> statements;  // transform/aggregate/join statements, in order
 };
+
+// What messages call a stage: "source", "sink", or a processor's kind ("transform").
+std::string stage_label(const Stage& s);
+// "source mysql 'orders'", "transform 'clean'", "sink postgres 'ods'".
+std::string describe(const Stage& s);
 
 struct Pipeline {
   std::string name;

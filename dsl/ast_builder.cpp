@@ -243,18 +243,17 @@ void AstBuilder::stage(P::StageContext* ctx, ast::Stage& s) {
   s.loc = loc_of(ctx);
   if (ctx->K_SOURCE() != nullptr) {
     s.type = ast::StageType::Source;
-  } else if (ctx->K_TRANSFORM() != nullptr) {
-    s.type = ast::StageType::Transform;
-  } else if (ctx->K_AGGREGATE() != nullptr) {
-    s.type = ast::StageType::Aggregate;
-  } else if (ctx->K_JOIN() != nullptr) {
-    s.type = ast::StageType::Join;
-  } else {
+  } else if (ctx->K_SINK() != nullptr) {
     s.type = ast::StageType::Sink;
+  } else {
+    s.type = ast::StageType::Processor;
   }
   if (ctx->kind != nullptr) {
     s.kind = name_text(ctx->kind);
     s.kind_loc = loc_of(ctx->kind);
+  } else if (ctx->processorKind != nullptr) {
+    s.kind = ctx->processorKind->getText();
+    s.kind_loc = loc_of(ctx->processorKind);
   }
   if (ctx->stageName != nullptr) {
     s.name = name_text(ctx->stageName);
@@ -308,7 +307,8 @@ void AstBuilder::statement(P::StatementContext* ctx, ast::Stage& s) {
   ast::Statement st;
   st.loc = loc_of(ctx);
   if (auto* o = ctx->option()) {
-    bool agg_field = s.type == ast::StageType::Aggregate && o->ASSIGN() != nullptr &&
+    // Which processors take fields is the checker's to say (KindSpec::shape).
+    bool agg_field = o->ASSIGN() != nullptr && o->anyName() != nullptr &&
                      !is_common_option(name_text(o->anyName()));
     if (!agg_field) {
       s.options.push_back(option(o));

@@ -22,22 +22,12 @@ Role role_of(ast::StageType t) {
   switch (t) {
     case ast::StageType::Source:
       return Role::Source;
-    case ast::StageType::Transform:
-      return Role::Transform;
-    case ast::StageType::Aggregate:
-      return Role::Aggregate;
-    case ast::StageType::Join:
-      return Role::Join;
+    case ast::StageType::Processor:
+      return Role::Processor;
     case ast::StageType::Sink:
       return Role::Sink;
   }
-  return Role::Transform;
-}
-
-std::string describe(const ast::Stage& s) {
-  std::string out = ast::stage_type_name(s.type);
-  if (!s.kind.empty()) out += " " + s.kind;
-  return out + " '" + s.name + "'";
+  return Role::Processor;
 }
 
 std::string line_of(ast::Loc loc) { return "line " + std::to_string(loc.line); }
@@ -65,7 +55,7 @@ class Checker {
     options_.check(p.settings, OptionChecker::to_ptrs(settings_options()), "settings",
                    p.settings_loc, nullptr, nullptr);
     for (const auto& s : p.stages) stage(s);
-    check_graph(p, dead_letters_, diags_);
+    check_graph(p, dead_letters_, registry_, diags_);
   }
 
   std::vector<std::string> kinds_of(Role role) const {
@@ -78,30 +68,13 @@ class Checker {
 
   void stage(const ast::Stage& s) {
     Role role = role_of(s.type);
-    const KindSpec* spec = nullptr;
-    bool kind_ok = true;
-    if (s.type == ast::StageType::Source || s.type == ast::StageType::Sink) {
-      spec = registry_.find(role, s.kind);
-      if (spec == nullptr) {
-        kind_ok = false;
-        auto known = kinds_of(role);
-        diags_.error(s.kind_loc, std::string("unknown ") + ast::stage_type_name(s.type) +
-                                     " kind '" + s.kind + "'" + did_you_mean(s.kind, known) +
-                                     " (known " + ast::stage_type_name(s.type) +
-                                     " kinds: " + join_names(known) + ")");
-      }
-    } else {
-      spec = registry_.find(role, ast::stage_type_name(s.type));
-      if (spec == nullptr) {
-        for (const auto& k : registry_.all()) {
-          if (k.role == role) spec = &k;
-        }
-      }
-      if (spec == nullptr) {
-        diags_.error(s.loc, std::string(ast::stage_type_name(s.type)) +
-                                " stages are not available in this build (no " +
-                                ast::stage_type_name(s.type) + " operator is registered)");
-      }
+    const KindSpec* spec = registry_.find(role, s.kind);
+    bool kind_ok = spec != nullptr;
+    if (spec == nullptr) {
+      auto known = kinds_of(role);
+      diags_.error(s.kind_loc, std::string("unknown ") + role_name(role) + " kind '" + s.kind +
+                                   "'" + did_you_mean(s.kind, known) + " (known " +
+                                   role_name(role) + " kinds: " + join_names(known) + ")");
     }
     std::vector<const OptionSpec*> specs;
     if (spec != nullptr) {
@@ -114,6 +87,8 @@ class Checker {
         if (!dup) specs.push_back(&o);
       }
     }
+    option_names_.clear();
+    for (const auto* o : specs) option_names_.push_back(o->name);
     if (!kind_ok) {
       // Still note its dead_letter, so that the target sink is not reported as unused.
       for (const auto& o : s.options) {
@@ -123,31 +98,54 @@ class Checker {
         }
       }
     } else {
-      options_.check(s.options, specs, describe(s), s.name_loc,
+      options_.check(s.options, specs, ast::describe(s), s.name_loc,
                      spec != nullptr ? &spec->free_blocks : nullptr, &s);
       buffer_vs_batch(s);
     }
-    if (s.type == ast::StageType::Join && s.from.size() < 2) {
-      diags_.error(s.name_loc, "join '" + s.name +
-                                   "' needs at least two inputs (from A, B); it has " +
+    if (spec != nullptr && s.type == ast::StageType::Processor) shape(s, spec->shape);
+    if (kind_ok) statements(s, spec->shape);
+  }
+
+  // What the processor's kind says of its inputs and `on` keys.
+  void shape(const ast::Stage& s, const ProcessorShape& sh) {
+    if (s.from.size() < sh.min_inputs) {
+      diags_.error(s.name_loc, s.kind + " '" + s.name + "' needs at least " +
+                                   count_word(sh.min_inputs) + " inputs (from A, B); it has " +
                                    std::to_string(s.from.size()));
+    }
+    if (sh.keyed_on && s.join_on.empty()) {
+      diags_.error(s.name_loc, s.kind + " '" + s.name + "' needs its key: on KEY[, KEY]");
+    }
+    if (!sh.keyed_on && !s.join_on.empty()) {
+      diags_.error(s.join_on[0]->loc, s.kind + " '" + s.name + "' takes no `on` keys");
     }
     for (const auto& k : s.join_on) {
       ExprScope sc;
       for (const auto& f : s.from) sc.join_inputs.push_back(f.name);
-      sc.what = "the join key";
+      sc.what = "the " + s.kind + " key";
       exprs_.check(*k, sc);
     }
-    statements(s);
   }
 
-  void statements(const ast::Stage& s) {
-    bool aggregate = s.type == ast::StageType::Aggregate;
+  static std::string count_word(size_t n) {
+    static const char* words[] = {"zero", "one", "two", "three", "four"};
+    return n < 5 ? words[n] : std::to_string(n);
+  }
+
+  // `name = expr` that is no option: a field where the kind takes fields, else unknown.
+  void not_an_option(const ast::Statement& st, const std::string& name, const ast::Stage& s) {
+    diags_.error(st.loc, "unknown option '" + name + "' for " + ast::describe(s) +
+                             did_you_mean(name, option_names_) +
+                             " (options: " + join_names(option_names_) + ")");
+  }
+
+  void statements(const ast::Stage& s, const ProcessorShape& sh) {
+    bool aggregate = sh.fields;
     int group_bys = 0;
     std::set<std::string> agg_fields;
     for (const auto& st : s.statements) {
       ExprScope sc;
-      if (s.type == ast::StageType::Join) {
+      if (sh.input_names) {
         for (const auto& f : s.from) sc.join_inputs.push_back(f.name);
       }
       switch (st.kind) {
@@ -179,12 +177,16 @@ class Checker {
           for (const auto& e : st.exprs) exprs_.check(*e, sc);
           break;
         case ast::StmtKind::Window:
-          window(s, st);
+          window(aggregate, st);
           break;
         case ast::StmtKind::AggField: {
           const std::string name = st.paths.empty() || st.paths[0].segments.empty()
                                        ? std::string()
                                        : st.paths[0].segments[0];
+          if (!aggregate) {
+            not_an_option(st, name, s);
+            break;
+          }
           if (!agg_fields.insert(name).second) {
             diags_.error(st.loc, "aggregate field '" + name + "' is defined twice");
           }
@@ -238,8 +240,8 @@ class Checker {
                                     "is 4 x batch.rows)");
   }
 
-  void window(const ast::Stage& s, const ast::Statement& st) {
-    if (s.type != ast::StageType::Aggregate) {
+  void window(bool aggregate, const ast::Statement& st) {
+    if (!aggregate) {
       diags_.error(st.loc, "window is only allowed in an aggregate stage");
       return;
     }
@@ -268,6 +270,7 @@ class Checker {
   ExprChecker exprs_;
   std::vector<DeadLetterRef> dead_letters_;
   OptionChecker options_;
+  std::vector<std::string> option_names_;  // of the stage being checked
 };
 
 }  // namespace

@@ -10,12 +10,6 @@ namespace sluice::dsl {
 
 namespace {
 
-std::string describe(const ast::Stage& s) {
-  std::string out = ast::stage_type_name(s.type);
-  if (!s.kind.empty()) out += " " + s.kind;
-  return out + " '" + s.name + "'";
-}
-
 std::string line_of(ast::Loc loc) { return "line " + std::to_string(loc.line); }
 
 // True for `mode = append` (a postgres or mongodb sink option).
@@ -32,8 +26,9 @@ bool is_append(const ast::Stage& s) {
 using Inputs =
     std::map<const ast::Stage*, std::vector<std::pair<const ast::Stage*, const ast::NameRef*>>>;
 
-// The first aggregate or join upstream of `s`; nullptr when none.
-const ast::Stage* derived_upstream(const ast::Stage* s, Inputs& inputs) {
+// The first changelog processor (aggregate, join) upstream of `s`; nullptr when none.
+const ast::Stage* derived_upstream(const ast::Stage* s, Inputs& inputs,
+                                   const SpecRegistry& registry) {
   std::set<const ast::Stage*> seen;
   std::vector<const ast::Stage*> todo = {s};
   while (!todo.empty()) {
@@ -41,7 +36,8 @@ const ast::Stage* derived_upstream(const ast::Stage* s, Inputs& inputs) {
     todo.pop_back();
     for (const auto& [in, ref] : inputs[at]) {
       if (!seen.insert(in).second) continue;
-      if (in->type == ast::StageType::Aggregate || in->type == ast::StageType::Join) return in;
+      const KindSpec* k = registry.find(Role::Processor, in->kind);
+      if (in->type == ast::StageType::Processor && k != nullptr && k->shape.changelog) return in;
       todo.push_back(in);
     }
   }
@@ -51,7 +47,8 @@ const ast::Stage* derived_upstream(const ast::Stage* s, Inputs& inputs) {
 // The checks of one pipeline's graph, in the order they report.
 class GraphChecker {
  public:
-  GraphChecker(const ast::Pipeline& p, Diagnostics& diags) : p_(p), diags_(diags) {}
+  GraphChecker(const ast::Pipeline& p, const SpecRegistry& registry, Diagnostics& diags)
+      : p_(p), registry_(registry), diags_(diags) {}
 
   void run(const std::vector<DeadLetterRef>& dead_letters) {
     index_names();
@@ -90,7 +87,7 @@ class GraphChecker {
         }
         auto it = by_name_.find(f.name);
         if (it == by_name_.end()) {
-          diags_.error(f.loc, "'" + f.name + "' in from of " + describe(s) +
+          diags_.error(f.loc, "'" + f.name + "' in from of " + ast::describe(s) +
                                   " is not a stage of pipeline '" + p_.name + "'" +
                                   did_you_mean(f.name, names_));
           broken_.insert(&s);
@@ -155,7 +152,7 @@ class GraphChecker {
         continue;
       }
       if (!reaches(&s) && broken_.count(&s) == 0 && in_cycle_.count(&s) == 0) {
-        diags_.error(s.name_loc, describe(s) + " does not reach any source through from");
+        diags_.error(s.name_loc, ast::describe(s) + " does not reach any source through from");
       }
     }
   }
@@ -188,8 +185,7 @@ class GraphChecker {
                                 "; declare it, e.g. sink file " + d.target +
                                 " { path = \"dlq.jsonl\" }");
       } else if (it->second->type != ast::StageType::Sink) {
-        diags_.error(d.loc, "dead_letter '" + d.target + "' is a " +
-                                ast::stage_type_name(it->second->type) +
+        diags_.error(d.loc, "dead_letter '" + d.target + "' is a " + ast::stage_label(*it->second) +
                                 "; dead letters go to a sink");
       } else if (it->second == d.stage) {
         diags_.error(d.loc, "a sink cannot be its own dead_letter");
@@ -203,8 +199,9 @@ class GraphChecker {
   void check_append_sinks() {
     for (const auto& s : p_.stages) {
       if (s.type != ast::StageType::Sink || !is_append(s)) continue;
-      if (const ast::Stage* d = derived_upstream(&s, inputs_)) {
-        diags_.warning(s.name_loc, "sink '" + s.name + "' appends the output of " + describe(*d) +
+      if (const ast::Stage* d = derived_upstream(&s, inputs_, registry_)) {
+        diags_.warning(s.name_loc, "sink '" + s.name + "' appends the output of " +
+                                       ast::describe(*d) +
                                        ": after a crash its replay is not the same events, so "
                                        "the append table may get rows twice; use mode = upsert "
                                        "(with the group key) for exactly once");
@@ -221,6 +218,7 @@ class GraphChecker {
   }
 
   const ast::Pipeline& p_;
+  const SpecRegistry& registry_;
   Diagnostics& diags_;
   std::map<std::string, const ast::Stage*> by_name_;
   std::vector<std::string> names_;
@@ -235,8 +233,8 @@ class GraphChecker {
 }  // namespace
 
 void check_graph(const ast::Pipeline& p, const std::vector<DeadLetterRef>& dead_letters,
-                 Diagnostics& diags) {
-  GraphChecker(p, diags).run(dead_letters);
+                 const SpecRegistry& registry, Diagnostics& diags) {
+  GraphChecker(p, registry, diags).run(dead_letters);
 }
 
 }  // namespace sluice::dsl

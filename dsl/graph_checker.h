@@ -6,6 +6,7 @@
 
 #include "dsl/ast.h"
 #include "dsl/diagnostics.h"
+#include "dsl/option_spec.h"
 
 namespace sluice::dsl {
 
@@ -17,6 +18,6 @@ struct DeadLetterRef {
 };
 
 void check_graph(const ast::Pipeline& p, const std::vector<DeadLetterRef>& dead_letters,
-                 Diagnostics& diags);
+                 const SpecRegistry& registry, Diagnostics& diags);
 
 }  // namespace sluice::dsl

@@ -76,7 +76,7 @@ void OptionChecker::check(const std::vector<ast::Option>& given,
 void OptionChecker::unknown(const ast::Option& o, const std::string& owner,
                             const std::vector<std::string>& names, const ast::Stage* stage) {
   if (o.name == "select" && o.is_block && stage != nullptr &&
-      stage->type != ast::StageType::Source && stage->type != ast::StageType::Sink) {
+      stage->type == ast::StageType::Processor) {
     diags_.error(o.loc,
                  "select takes an object with `name: expr` entries separated by "
                  "commas: select { id: id, total: amount * 2 }");

@@ -2,6 +2,23 @@
 
 namespace sluice::dsl {
 
+const char* role_name(Role r) {
+  switch (r) {
+    case Role::Source:
+      return "source";
+    case Role::Processor:
+      return "processor";
+    case Role::Sink:
+      return "sink";
+  }
+  return "stage";
+}
+
+std::string kind_label(const KindSpec& k) {
+  if (k.role == Role::Processor) return k.kind;
+  return std::string(role_name(k.role)) + " " + k.kind;
+}
+
 const char* opt_type_name(OptType t) {
   switch (t) {
     case OptType::String:

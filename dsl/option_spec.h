@@ -58,16 +58,31 @@ inline OptionSpec option(std::string name, OptType type, std::string default_tex
   return option(std::move(name), type, false, std::move(default_text), std::move(doc));
 }
 
-enum class Role : uint8_t { Source, Sink, Transform, Aggregate, Join };
+enum class Role : uint8_t { Source, Processor, Sink };
+const char* role_name(Role r);  // "source", "processor", "sink"
+
+// What the body of a processor stage (`KIND NAME from A[, B] [on KEYS] { statements }`) may
+// hold: the checker reads it, so a new processor needs its folder and its registry line only.
+struct ProcessorShape {
+  size_t min_inputs = 1;
+  bool keyed_on = false;     // needs `on KEY[, KEY]` (join); without it `on` is an error
+  bool input_names = false;  // statements may name an input: `orders.amount` (join)
+  bool fields = false;       // `name = agg(...)` fields, `group by`, `window` (aggregate)
+  bool changelog = false;    // emits upserts and deletes keyed by its own key (not per record)
+};
 
 struct KindSpec {
   Role role = Role::Source;
-  std::string kind;  // "file", "generate", ...
+  std::string kind;  // "file", "generate", "transform", ...
   std::string summary;
   std::vector<OptionSpec> options;
   // Source only: for `fields { name = EXPR }` style blocks whose children are free-form.
   std::vector<std::string> free_blocks;
+  ProcessorShape shape;  // Processor only
 };
+
+// How a kind is named in lists and docs: "source mysql", "sink file", "transform".
+std::string kind_label(const KindSpec& k);
 
 // Options every non-source stage accepts (DSL.md §3).
 const std::vector<OptionSpec>& common_stage_options();

@@ -157,7 +157,23 @@ class ErrorListener : public antlr4::BaseErrorListener {
       m = "unexpected " + token_text(offending);
       if (!expected.empty()) m += ", expected " + expected;
     }
-    diags_.error(loc, m);
+    diags_.error(loc, m + processor_hint(parser));
+  }
+
+  // Inside a stage that starts with a word that is neither `source` nor `sink`: the word was
+  // read as a processor kind, so say how each kind of stage is written.
+  static std::string processor_hint(PipeParser* parser) {
+    for (antlr4::ParserRuleContext* c = parser->getContext(); c != nullptr;
+         c = dynamic_cast<antlr4::ParserRuleContext*>(c->parent)) {
+      auto* st = dynamic_cast<PipeParser::StageContext*>(c);
+      if (st == nullptr) continue;
+      if (st->processorKind == nullptr) return {};
+      return " (read '" + st->processorKind->getText() +
+             "' as a processor kind: a stage is `source KIND NAME { ... }`, `KIND NAME from "
+             "INPUT { ... }` for a processor such as transform, or `sink KIND NAME from INPUT "
+             "{ ... }`)";
+    }
+    return {};
   }
 
  private:

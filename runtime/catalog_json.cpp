@@ -28,13 +28,24 @@ Value option_json(const dsl::OptionSpec& o) {
   return j.done();
 }
 
+Value shape_json(const dsl::ProcessorShape& sh) {
+  JsonObject j;
+  j.add("min_inputs", Value::int64(static_cast<int64_t>(sh.min_inputs)));
+  j.add("keyed_on", Value::boolean(sh.keyed_on)).add("input_names", Value::boolean(sh.input_names));
+  j.add("fields", Value::boolean(sh.fields)).add("changelog", Value::boolean(sh.changelog));
+  return j.done();
+}
+
 Value operators_json(const OperatorRegistry& reg) {
   List l;
   for (const auto& k : reg.all()) {
     JsonObject j;
-    j.add("role", role_name(k.spec.role)).add("kind", k.spec.kind).add("summary", k.spec.summary);
+    j.add("role", dsl::role_name(k.spec.role))
+        .add("kind", k.spec.kind)
+        .add("summary", k.spec.summary);
     j.add("options", options_json(k.spec.options));
     j.add("free_blocks", string_list(k.spec.free_blocks));
+    if (k.spec.role == dsl::Role::Processor) j.add("shape", shape_json(k.spec.shape));
     l.push_back(j.done());
   }
   return Value::list(std::move(l));
@@ -66,22 +77,6 @@ Value aggregates_json() {
   return Value::list(std::move(l));
 }
 }  // namespace
-
-const char* role_name(dsl::Role r) {
-  switch (r) {
-    case dsl::Role::Source:
-      return "source";
-    case dsl::Role::Sink:
-      return "sink";
-    case dsl::Role::Transform:
-      return "transform";
-    case dsl::Role::Aggregate:
-      return "aggregate";
-    case dsl::Role::Join:
-      return "join";
-  }
-  return "?";
-}
 
 std::string render_catalog_json(const OperatorRegistry& reg) {
   JsonObject j;

@@ -1,6 +1,8 @@
 // `sluice list --json`: every operator kind with its option spec and every function, as one
 // JSON document:
-//   {"operators": [{"role", "kind", "summary", "options": [...], "free_blocks": [...]}],
+//   {"operators": [{"role" ("source", "processor", "sink"), "kind", "summary",
+//                   "options": [...], "free_blocks": [...], "shape" (processors: "min_inputs",
+//                   "keyed_on", "input_names", "fields", "changelog")}],
 //    "common_options": [...], "settings": [...],
 //    "functions": [{"name", "signature", "types", "description", "example"}],
 //    "aggregate_functions": [{"name", "signature", "description", "example"}]}
@@ -14,8 +16,5 @@
 namespace sluice::runtime {
 
 std::string render_catalog_json(const OperatorRegistry& reg);
-
-// "source", "sink", "transform", "aggregate", "join".
-const char* role_name(dsl::Role r);
 
 }  // namespace sluice::runtime

@@ -23,8 +23,7 @@ int command_list(const std::vector<std::string>& argv) {
     return kExitOk;
   }
   for (const auto& k : operators::registry().all()) {
-    std::string name =
-        std::string(role_name(k.spec.role)) + (k.spec.kind.empty() ? "" : " " + k.spec.kind);
+    std::string name = dsl::kind_label(k.spec);
     std::printf("%-22s %s\n", name.c_str(), k.spec.summary.c_str());
   }
   return kExitOk;

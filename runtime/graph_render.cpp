@@ -26,8 +26,8 @@ std::string dead_letter_of(const ast::Stage& s) {
 }
 
 std::string label_of(const ast::Stage& s) {
-  std::string label = s.name + "\\n" + ast::stage_type_name(s.type);
-  if (!s.kind.empty()) label += " " + s.kind;
+  std::string label = s.name + "\\n" + ast::stage_label(s);
+  if (s.type != ast::StageType::Processor) label += " " + s.kind;
   int p = parallelism_of(s);
   if (p > 1) label += " x" + std::to_string(p);
   return label;

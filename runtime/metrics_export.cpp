@@ -155,6 +155,18 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
     });
   };
 
+  // A gauge per picked stage: value(pipeline, stage) is the sample's text.
+  using StageValue = std::function<std::string(const LivePipeline&, const LiveStage&)>;
+  auto gauge = [&](const char* name, const char* help, const Pick& pick, const StageValue& value) {
+    w.family(name, "gauge", help);
+    each_stage(pick, [&](const LivePipeline& p, const LiveStage& s) {
+      w.sample(name, stage_labels(p, s), value(p, s));
+    });
+  };
+  auto flag = [](const std::atomic<bool>& b) {
+    return b.load(std::memory_order_relaxed) ? "1" : "0";
+  };
+
   // Pipelines.
   w.family("sluice_pipeline_info", "gauge", "Always 1; labels carry the pipeline state.");
   for (const auto& p : pipelines) {
@@ -195,25 +207,20 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
           &engine::StageCounters::retries);
   counter("sluice_stage_restarts_total", "Pipeline restarts caused by this stage.",
           &engine::StageCounters::restarts);
-  w.family("sluice_stage_in_flight_records", "gauge",
-           "Records sent to the stage and not yet taken in (bounded by its buffer credit).");
-  each_stage(all, [&](const LivePipeline& p, const LiveStage& s) {
-    w.sample("sluice_stage_in_flight_records", stage_labels(p, s), std::to_string(in_flight(p, s)));
-  });
-  w.family(
-      "sluice_stage_credit_records", "gauge",
-      "Credit the stage grants its upstreams (buffer x parallelism) minus the records in flight.");
-  each_stage([](const LiveStage& s) { return s.type != "source"; },
-             [&](const LivePipeline& p, const LiveStage& s) {
-               const int64_t cap = s.buffer * s.parallelism;
-               const int64_t left = cap - static_cast<int64_t>(in_flight(p, s));
-               w.sample("sluice_stage_credit_records", stage_labels(p, s),
-                        std::to_string(left > 0 ? left : 0));
-             });
-  w.family("sluice_stage_paused", "gauge", "1 while the source is paused by the management API.");
-  each_stage(sources, [&](const LivePipeline& p, const LiveStage& s) {
-    w.sample("sluice_stage_paused", stage_labels(p, s), s.counters->paused.load() ? "1" : "0");
-  });
+  gauge("sluice_stage_in_flight_records",
+        "Records sent to the stage and not yet taken in (bounded by its buffer credit).", all,
+        [&](const LivePipeline& p, const LiveStage& s) { return std::to_string(in_flight(p, s)); });
+  gauge(
+      "sluice_stage_credit_records",
+      "Credit the stage grants its upstreams (buffer x parallelism) minus the records in flight.",
+      [](const LiveStage& s) { return s.type != "source"; },
+      [&](const LivePipeline& p, const LiveStage& s) {
+        const int64_t cap = s.buffer * s.parallelism;
+        const int64_t left = cap - static_cast<int64_t>(in_flight(p, s));
+        return std::to_string(left > 0 ? left : 0);
+      });
+  gauge("sluice_stage_paused", "1 while the source is paused by the management API.", sources,
+        [&](const LivePipeline&, const LiveStage& s) { return flag(s.counters->paused); });
   w.family("sluice_stage_batch_duration_seconds", "histogram",
            "Time per batch: source poll, processor process, sink write.");
   each_stage(all, [&](const LivePipeline& p, const LiveStage& s) {
@@ -226,34 +233,26 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
   });
 
   // Sources.
-  w.family("sluice_source_lag_seconds", "gauge",
-           "How far the last polled event was behind its source commit time when read (0 when "
-           "caught up).");
-  each_stage(sources, [&](const LivePipeline& p, const LiveStage& s) {
-    w.sample("sluice_source_lag_seconds", stage_labels(p, s),
-             num(static_cast<double>(s.counters->lag_us.load(std::memory_order_relaxed)) / 1e6));
-  });
-  w.family("sluice_stage_retrying", "gauge",
-           "1 while the stage's last write (sink) or poll (source) failed and waits for its "
-           "retry.");
-  each_stage(all, [&](const LivePipeline& p, const LiveStage& s) {
-    w.sample("sluice_stage_retrying", stage_labels(p, s),
-             s.counters->retrying.load(std::memory_order_relaxed) ? "1" : "0");
-  });
-  w.family("sluice_source_unhealthy", "gauge",
-           "1 while the source is not healthy but keeps trying by itself (e.g. reconnecting to "
-           "its server); `sluice status` shows why.");
-  each_stage(sources, [&](const LivePipeline& p, const LiveStage& s) {
-    w.sample("sluice_source_unhealthy", stage_labels(p, s),
-             s.counters->unhealthy.load(std::memory_order_relaxed) ? "1" : "0");
-  });
-  w.family("sluice_source_last_event_timestamp_seconds", "gauge",
-           "Commit time of the last polled event.");
-  each_stage(sources, [&](const LivePipeline& p, const LiveStage& s) {
-    w.sample(
-        "sluice_source_last_event_timestamp_seconds", stage_labels(p, s),
-        num(static_cast<double>(s.counters->last_event_ts.load(std::memory_order_relaxed)) / 1e6));
-  });
+  auto seconds = [&](const std::atomic<int64_t>& us) {
+    return num(static_cast<double>(us.load(std::memory_order_relaxed)) / 1e6);
+  };
+  gauge("sluice_source_lag_seconds",
+        "How far the last polled event was behind its source commit time when read (0 when "
+        "caught up).",
+        sources,
+        [&](const LivePipeline&, const LiveStage& s) { return seconds(s.counters->lag_us); });
+  gauge("sluice_stage_retrying",
+        "1 while the stage's last write (sink) or poll (source) failed and waits for its retry.",
+        all, [&](const LivePipeline&, const LiveStage& s) { return flag(s.counters->retrying); });
+  gauge("sluice_source_unhealthy",
+        "1 while the source is not healthy but keeps trying by itself (e.g. reconnecting to "
+        "its server); `sluice status` shows why.",
+        sources,
+        [&](const LivePipeline&, const LiveStage& s) { return flag(s.counters->unhealthy); });
+  gauge("sluice_source_last_event_timestamp_seconds", "Commit time of the last polled event.",
+        sources, [&](const LivePipeline&, const LiveStage& s) {
+          return seconds(s.counters->last_event_ts);
+        });
   auto progress = [&](const char* name, const char* help, bool total_wanted) {
     w.family(name, "gauge", help);
     each_stage(sources, [&](const LivePipeline& p, const LiveStage& s) {

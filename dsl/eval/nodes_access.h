@@ -12,6 +12,16 @@ inline const Value& null_value() {
   return kNull;
 }
 
+// A node that computes in peek(): eval() takes the scratch value or copies what peek() points at.
+class PeekNode : public Expr {
+ public:
+  Value eval(const Context& ctx) const override {
+    Value s;
+    const Value* p = peek(ctx, s);
+    return p == &s ? std::move(s) : *p;
+  }
+};
+
 class LiteralNode final : public Expr {
  public:
   explicit LiteralNode(Value v) : value_(std::move(v)) {}
@@ -43,7 +53,7 @@ class FieldNode final : public Expr {
 };
 
 // `stage.field` in a join: reads (*ctx.inputs)[index]; a missing side reads as null.
-class JoinFieldNode final : public Expr {
+class JoinFieldNode final : public PeekNode {
  public:
   JoinFieldNode(size_t index, std::vector<Sym> path) : index_(index), path_(std::move(path)) {}
   const Value* peek(const Context& ctx, Value& scratch) const override {
@@ -57,11 +67,6 @@ class JoinFieldNode final : public Expr {
     const Value* v = row->find_path(path_.data(), path_.size());
     return v != nullptr ? v : &null_value();
   }
-  Value eval(const Context& ctx) const override {
-    Value s;
-    const Value* p = peek(ctx, s);
-    return p == &s ? std::move(s) : *p;
-  }
 
  private:
   size_t index_;
@@ -69,7 +74,7 @@ class JoinFieldNode final : public Expr {
 };
 
 // @op @before[.path] @source[.db|.table|.name|.connector] @table @ts @position @key
-class MetaNode final : public Expr {
+class MetaNode final : public PeekNode {
  public:
   enum class Kind : uint8_t {
     Op,
@@ -85,11 +90,6 @@ class MetaNode final : public Expr {
   };
   MetaNode(Kind k, std::vector<Sym> path) : kind_(k), path_(std::move(path)) {}
   const Value* peek(const Context& ctx, Value& scratch) const override;
-  Value eval(const Context& ctx) const override {
-    Value s;
-    const Value* p = peek(ctx, s);
-    return p == &s ? std::move(s) : *p;
-  }
 
  private:
   Kind kind_;

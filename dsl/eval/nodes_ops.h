@@ -3,29 +3,32 @@
 #include <vector>
 
 #include "dsl/eval/expr.h"
+#include "dsl/eval/nodes_access.h"
 
 namespace sluice::eval {
 
 enum class BinOp : uint8_t { Add, Sub, Mul, Div, Rem, Eq, Ne, Lt, Le, Gt, Ge };
 
-class ArithNode final : public Expr {
+// A binary arithmetic or comparison operator.
+class OperatorNode : public Expr {
  public:
-  ArithNode(BinOp op, ExprPtr l, ExprPtr r) : op_(op), l_(std::move(l)), r_(std::move(r)) {}
-  Value eval(const Context& ctx) const override;
+  OperatorNode(BinOp op, ExprPtr l, ExprPtr r) : op_(op), l_(std::move(l)), r_(std::move(r)) {}
 
- private:
+ protected:
   BinOp op_;
   ExprPtr l_, r_;
 };
 
-class CompareNode final : public Expr {
+class ArithNode final : public OperatorNode {
  public:
-  CompareNode(BinOp op, ExprPtr l, ExprPtr r) : op_(op), l_(std::move(l)), r_(std::move(r)) {}
+  using OperatorNode::OperatorNode;
   Value eval(const Context& ctx) const override;
+};
 
- private:
-  BinOp op_;
-  ExprPtr l_, r_;
+class CompareNode final : public OperatorNode {
+ public:
+  using OperatorNode::OperatorNode;
+  Value eval(const Context& ctx) const override;
 };
 
 // Three-valued and/or.
@@ -39,36 +42,34 @@ class LogicNode final : public Expr {
   ExprPtr l_, r_;
 };
 
-class NotNode final : public Expr {
+// A unary operator: not, negation.
+class UnaryNode : public Expr {
  public:
-  explicit NotNode(ExprPtr a) : a_(std::move(a)) {}
-  Value eval(const Context& ctx) const override;
+  explicit UnaryNode(ExprPtr a) : a_(std::move(a)) {}
 
- private:
+ protected:
   ExprPtr a_;
 };
 
-class NegNode final : public Expr {
+class NotNode final : public UnaryNode {
  public:
-  explicit NegNode(ExprPtr a) : a_(std::move(a)) {}
+  using UnaryNode::UnaryNode;
   Value eval(const Context& ctx) const override;
+};
 
- private:
-  ExprPtr a_;
+class NegNode final : public UnaryNode {
+ public:
+  using UnaryNode::UnaryNode;
+  Value eval(const Context& ctx) const override;
 };
 
 // a ?? b: the first non-null.
-class CoalesceOpNode final : public Expr {
+class CoalesceOpNode final : public PeekNode {
  public:
   CoalesceOpNode(ExprPtr l, ExprPtr r) : l_(std::move(l)), r_(std::move(r)) {}
   const Value* peek(const Context& ctx, Value& scratch) const override {
     const Value* v = l_->peek(ctx, scratch);
     return v->is_null() ? r_->peek(ctx, scratch) : v;
-  }
-  Value eval(const Context& ctx) const override {
-    Value s;
-    const Value* p = peek(ctx, s);
-    return p == &s ? std::move(s) : *p;
   }
 
  private:
@@ -99,15 +100,10 @@ class IsNullNode final : public Expr {
   bool negated_;
 };
 
-class IfNode final : public Expr {
+class IfNode final : public PeekNode {
  public:
   IfNode(ExprPtr c, ExprPtr a, ExprPtr b) : c_(std::move(c)), a_(std::move(a)), b_(std::move(b)) {}
   const Value* peek(const Context& ctx, Value& scratch) const override;
-  Value eval(const Context& ctx) const override {
-    Value s;
-    const Value* p = peek(ctx, s);
-    return p == &s ? std::move(s) : *p;
-  }
 
  private:
   ExprPtr c_, a_, b_;

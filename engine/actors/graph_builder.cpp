@@ -60,14 +60,10 @@ dsl::Role GraphBuilder::role_of(const ast::Stage& st) {
       return dsl::Role::Source;
     case ast::StageType::Sink:
       return dsl::Role::Sink;
-    case ast::StageType::Transform:
-      return dsl::Role::Transform;
-    case ast::StageType::Aggregate:
-      return dsl::Role::Aggregate;
-    case ast::StageType::Join:
-      return dsl::Role::Join;
+    case ast::StageType::Processor:
+      return dsl::Role::Processor;
   }
-  return dsl::Role::Transform;
+  return dsl::Role::Processor;
 }
 
 result<void> GraphBuilder::plan(
@@ -83,17 +79,11 @@ result<void> GraphBuilder::plan(
     StagePlan sp;
     sp.st = &st;
     sp.role = role_of(st);
-    const bool with_kind = sp.role == dsl::Role::Source || sp.role == dsl::Role::Sink;
-    const OperatorKind* op = reg_.find(sp.role, with_kind ? st.kind : "");
+    const OperatorKind* op = reg_.find(sp.role, st.kind);
     if (op == nullptr) {
-      if (with_kind) {
-        return error::permanent(errc::invalid_pipeline,
-                                where + "stage '" + st.name + "': unknown " +
-                                    ast::stage_type_name(st.type) + " kind '" + st.kind + "'");
-      }
-      return error::permanent(errc::invalid_pipeline,
-                              where + "stage '" + st.name + "': " + ast::stage_type_name(st.type) +
-                                  " stages are not yet supported by this build");
+      return error::permanent(errc::invalid_pipeline, where + "stage '" + st.name + "': unknown " +
+                                                          dsl::role_name(sp.role) + " kind '" +
+                                                          st.kind + "'");
     }
     auto cfg = ConfigBuilder::stage(p_.name, st, &op->spec, settings_.state_dir);
     if (!cfg.ok()) return error::permanent(errc::invalid_pipeline, where + cfg.err().message);
@@ -189,9 +179,7 @@ result<void> GraphBuilder::plan(
         sp.sinks.emplace_back(std::move(r).value());
       } else {
         if (!op->processor) {
-          return error::permanent(
-              errc::invalid_pipeline,
-              fail + ast::stage_type_name(st.type) + " stages are not yet supported by this build");
+          return error::permanent(errc::invalid_pipeline, fail + "kind has no processor factory");
         }
         auto r = op->processor(c);
         if (!r.ok())

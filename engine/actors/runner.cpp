@@ -48,7 +48,7 @@ LivePipeline describe(const ast::Pipeline& p,
   for (const auto& st : p.stages) {
     LiveStage ls;
     ls.name = st.name;
-    ls.type = ast::stage_type_name(st.type);
+    ls.type = ast::stage_label(st);
     ls.kind = st.kind;
     for (const auto& f : st.from) ls.from.push_back(f.name);
     ls.dead_letter = dead_letter_of(st);

@@ -5,6 +5,7 @@
 #include "base/logger.h"
 #include "base/secrets.h"
 #include "engine/actors/messages.h"
+#include "engine/actors/operator_guard.h"
 #include "engine/core/errc.h"
 
 namespace sluice::engine {
@@ -15,12 +16,7 @@ SinkActor::SinkActor(caf::actor_config& cfg, ActorSetup setup, std::shared_ptr<S
 }
 
 void SinkActor::on_exit() {
-  try {
-    if (op_) op_->close();
-  } catch (const std::exception& e) {
-    log::warn("engine", "sink '" + setup_.cfg.name + "': close: " + e.what());
-  }
-  op_.reset();
+  OperatorGuard::close(op_, "sink '" + setup_.cfg.name + "'");
   StageActor::on_exit();
 }
 

@@ -8,6 +8,7 @@
 #include "base/secrets.h"
 #include "engine/actors/dead_letter_routing.h"
 #include "engine/actors/messages.h"
+#include "engine/actors/operator_guard.h"
 #include "engine/actors/rate_limiter.h"
 #include "engine/core/errc.h"
 
@@ -24,29 +25,12 @@ SourceActor::SourceActor(caf::actor_config& cfg, ActorSetup setup, std::shared_p
       out_(kMainPort, setup_.out),
       dead_(kDeadPort, setup_.dead) {
   set_exception_handler([this](std::exception_ptr& ep) -> caf::error {
-    std::string what = "unknown exception";
-    try {
-      std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    setup_.counters->errors.fetch_add(1, std::memory_order_relaxed);
-    std::string reason = secrets::redact("source '" + setup_.cfg.name + "' threw: " + what);
-    log::error("engine", setup_.cfg.pipeline + ": " + reason);
-    send(setup_.supervisor, fail_atom::value, reason, false);
-    failed_ = true;
-    return caf::make_error(caf::sec::runtime_error, reason);
+    return OperatorGuard::on_throw(this, setup_, "source '" + setup_.cfg.name + "'", ep, &failed_);
   });
 }
 
 void SourceActor::on_exit() {
-  try {
-    if (op_) op_->close();
-  } catch (const std::exception& e) {
-    log::warn("engine", "source '" + setup_.cfg.name + "': close: " + e.what());
-  }
-  op_.reset();
+  OperatorGuard::close(op_, "source '" + setup_.cfg.name + "'");
   out_.clear();
   dead_.clear();
   setup_.release();

@@ -10,6 +10,7 @@
 #include "engine/actors/dead_letter_routing.h"
 #include "engine/actors/failpoint.h"
 #include "engine/actors/messages.h"
+#include "engine/actors/operator_guard.h"
 #include "engine/core/errc.h"
 
 namespace sluice::engine {
@@ -21,20 +22,10 @@ StageActor::StageActor(caf::actor_config& cfg, ActorSetup setup)
       dead_(kDeadPort, setup_.dead),
       limiter_(setup_.opts.rate_limit) {
   set_exception_handler([this](std::exception_ptr& ep) -> caf::error {
-    std::string what = "unknown exception";
-    try {
-      std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    setup_.counters->errors.fetch_add(1, std::memory_order_relaxed);
-    std::string reason = secrets::redact("stage '" + setup_.cfg.name + "' (instance " +
-                                         std::to_string(setup_.cfg.instance) + ") threw: " + what);
-    log::error("engine", setup_.cfg.pipeline + ": " + reason);
-    send(setup_.supervisor, fail_atom::value, reason, false);
-    failed_ = true;
-    return caf::make_error(caf::sec::runtime_error, reason);
+    return OperatorGuard::on_throw(
+        this, setup_,
+        "stage '" + setup_.cfg.name + "' (instance " + std::to_string(setup_.cfg.instance) + ")",
+        ep, &failed_);
   });
 }
 

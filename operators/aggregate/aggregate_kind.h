@@ -1,10 +1,10 @@
-// The `aggregate` stage's registration: spec (role Aggregate, kind "") and processor factory.
+// Registration of the `aggregate` processor: spec (aggregate_spec.h) + factory, one line in
+// operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"
 
 namespace sluice::operators::aggregate {
 
-dsl::KindSpec spec();
-OperatorKind kind();
+OperatorKind processor_kind();
 
 }  // namespace sluice::operators::aggregate

@@ -2,11 +2,10 @@
 
 #include <algorithm>
 
-#include "base/logger.h"
 #include "base/temporal.h"
 #include "engine/core/errc.h"
 #include "operators/common/stage_options.h"
-#include "operators/common/truncate_message.h"
+#include "operators/common/statements/loc_text.h"
 
 namespace sluice::operators::aggregate {
 namespace {
@@ -14,9 +13,7 @@ namespace {
 constexpr int64_t kDayUs = 86400LL * 1000000LL;
 constexpr const char* kStateTag = "AGG1;";
 
-std::string loc_text(const ast::Loc& l) {
-  return std::to_string(l.line) + ":" + std::to_string(l.col) + ": ";
-}
+using statements::loc_text;
 
 int64_t floor_to(int64_t v, int64_t w) {
   int64_t q = v / w;
@@ -85,9 +82,8 @@ result<std::unique_ptr<Processor>> AggregateProcessor::make(const StageConfig& c
         break;
       }
       default: {
-        auto c = transform::CompiledStatement::compile(s);
+        auto c = p->pre_.add(s);
         if (!c.ok()) return error::fatal(where + c.err().message);
-        p->pre_.push_back(std::move(c.value()));
       }
     }
   }
@@ -156,13 +152,13 @@ AggregateProcessor::Prep AggregateProcessor::prepare(Event& ev, const Object* im
   if (ordered_count_ > 0) img.row_id = row_id(ev, id_row);
   ctx.event = &ev;
   ctx.row = image != nullptr ? image : &ev.row;
-  for (auto& s : pre_) {  // (image is only given when there are no statements)
-    auto o = s.run(ev, ctx);
-    if (o == transform::CompiledStatement::Outcome::Drop) return Prep::Dropped;
-    if (o == transform::CompiledStatement::Outcome::Fail) {
-      failed_message_ = s.message();
+  switch (pre_.run(ev, ctx)) {  // (image is only given when there are no statements)
+    case statements::StatementList::Outcome::Drop:
+      return Prep::Dropped;
+    case statements::StatementList::Outcome::Fail:
       return Prep::Failed;
-    }
+    case statements::StatementList::Outcome::Continue:
+      break;
   }
   const Object& row = *ctx.row;
   size_t nk = keys_.size() + (window_us_ != 0 ? 1 : 0);
@@ -245,19 +241,13 @@ void AggregateProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
   eval::Context ctx;
   ctx.now = temporal::now_micros();
   for (Event& e : in) {
-    if (e.op == Op::Truncate) {
-      std::string m = operators::truncate_message(e, ++truncates_, "aggregate");
-      log::warn("aggregate", stage_ + ": " + m);
-      mark_dead(e, stage_, engine::errc::truncate_unsupported, m);
-      dead.push_back(std::move(e));
-      continue;
-    }
+    if (dead_letter_truncate(e, dead)) continue;
     auto r = eval::guarded([&] { return aggregate_one(e, ctx); });
     if (!r.ok()) {
       mark_dead(e, stage_, r.err());
       dead.push_back(std::move(e));
     } else if (*r == Prep::Failed) {
-      mark_dead(e, stage_, engine::errc::require_failed, failed_message_);
+      mark_dead(e, stage_, engine::errc::require_failed, pre_.failed_message());
       dead.push_back(std::move(e));
     }
   }

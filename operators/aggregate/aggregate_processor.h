@@ -17,13 +17,13 @@
 #include <vector>
 
 #include "dsl/eval/expr.h"
-#include "engine/core/operator.h"
 #include "operators/aggregate/group.h"
-#include "operators/transform/compiled_statement.h"
+#include "operators/common/keyed_state_processor.h"
+#include "operators/common/statements/statement_list.h"
 
 namespace sluice::operators::aggregate {
 
-class AggregateProcessor : public Processor {
+class AggregateProcessor : public KeyedStateProcessor {
  public:
   static result<std::unique_ptr<Processor>> make(const StageConfig& cfg);
 
@@ -33,10 +33,10 @@ class AggregateProcessor : public Processor {
   std::string checkpoint_state() const override;
 
   size_t group_count() const { return groups_.size(); }
-  // Truncate events seen (each is logged and dead-lettered with kind "truncate").
-  uint64_t truncates() const { return truncates_; }
 
  private:
+  AggregateProcessor() : KeyedStateProcessor("aggregate") {}
+
   struct AggDef {
     Sym name = 0;
     AggFn fn = AggFn::CountAll;
@@ -57,7 +57,8 @@ class AggregateProcessor : public Processor {
   // Runs the statements on ev.row (or reads `image` when there are none) and evaluates the
   // key and arguments into img. id_row: the image as it came (for the row identity).
   // Folds one event into its groups (retracting its before image, adding its after image);
-  // Failed when a `require` was not met (failed_message_). Throws eval_error, changing nothing.
+  // Failed when a `require` was not met (pre_.failed_message()). Throws eval_error, changing
+  // nothing.
   Prep aggregate_one(Event& e, eval::Context& ctx);
   Prep prepare(Event& ev, const Object* image, const Object& id_row, Image& img,
                eval::Context& ctx);
@@ -72,8 +73,7 @@ class AggregateProcessor : public Processor {
   void emit(std::vector<Event>& out);
   Group make_group() const;
 
-  std::string stage_;
-  std::vector<transform::CompiledStatement> pre_;
+  statements::StatementList pre_;
   std::vector<eval::ExprPtr> keys_;
   std::vector<Sym> key_names_;  // output names of the key parts (window_start last)
   std::vector<Sym> window_path_;
@@ -93,8 +93,6 @@ class AggregateProcessor : public Processor {
   std::vector<Touched> touched_;
   uint64_t seq_ = 0;
   Image before_, after_;
-  std::string failed_message_;
-  uint64_t truncates_ = 0;
 };
 
 }  // namespace sluice::operators::aggregate

@@ -8,23 +8,6 @@
 
 namespace sluice::operators {
 
-result<void> opt_names(const StageConfig& c, const std::string& name, const std::string& where,
-                       const std::string& what, std::vector<std::string>& out) {
-  const Value* v = c.option(name);
-  if (v == nullptr || v->is_null()) return {};
-  auto bad = [&] { return error::fatal(where + name + " must list " + what + " names"); };
-  if (v->type() == Type::String && !v->as_string().empty()) {
-    out.push_back(v->as_string());
-    return {};
-  }
-  if (v->type() != Type::List) return bad();
-  for (const Value& x : v->as_list()) {
-    if (x.type() != Type::String || x.as_string().empty()) return bad();
-    out.push_back(x.as_string());
-  }
-  return {};
-}
-
 const ast::Option* find_block(const ast::Stage* stage, const std::string& name) {
   if (stage == nullptr) return nullptr;
   for (const auto& o : stage->options) {
@@ -45,6 +28,11 @@ void mark_dead(Event& e, const std::string& stage, error_code code, const std::s
 
 void mark_dead(Event& e, const std::string& stage, const error& err) {
   mark_dead(e, stage, err.code ? err.code : engine::errc::process_failed, err.message);
+}
+
+bool routes_bad_input(const std::string& dead_letter, const std::string& on_error) {
+  return !dead_letter.empty() ? on_error != "skip"
+                              : on_error == "fail" || on_error == "dead_letter";
 }
 
 }  // namespace sluice::operators

@@ -1,4 +1,4 @@
-// Helpers shared by the operators: name-list options, finding raw option blocks in the AST,
+// Helpers shared by the operators: finding raw option blocks in the AST, where bad input goes,
 // and marking an event as a dead letter. Single options are read with StageConfig's accessors
 // (engine/core/operator.h).
 #pragma once
@@ -13,14 +13,12 @@
 
 namespace sluice::operators {
 
-// A name-list option given as "a" or ["a", "b"] (e.g. a sink's `key`): out stays empty when
-// the option is absent; anything else than non-empty strings is an error:
-// "<where><name> must list <what> names".
-result<void> opt_names(const StageConfig& c, const std::string& name, const std::string& where,
-                       const std::string& what, std::vector<std::string>& out);
-
 // The raw `name { ... }` block option of a stage, or nullptr.
 const ast::Option* find_block(const ast::Stage* stage, const std::string& name);
+
+// Whether a source sends input it cannot read to the dead-letter sink (the `dead_letter`
+// and `on_error` options of file and kafka sources): by default when a dead_letter is named.
+bool routes_bad_input(const std::string& dead_letter, const std::string& on_error);
 
 // Attaches dead-letter info (stage, code, redacted message, attempts 1, at = now).
 void mark_dead(Event& e, const std::string& stage, error_code code, const std::string& message);

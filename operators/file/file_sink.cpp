@@ -8,8 +8,8 @@
 #include <filesystem>
 
 #include "base/event_codec.h"
-#include "operators/common/stage_options.h"
 #include "operators/file/errc.h"
+#include "operators/file/file_spec.h"
 
 namespace sluice::operators::file {
 namespace {
@@ -19,10 +19,9 @@ constexpr size_t kFlushAt = 1 << 20;
 FileSink::~FileSink() { close(); }
 
 result<std::unique_ptr<Sink>> FileSink::make(const StageConfig& cfg) {
-  std::string path = cfg.option_string("path", "");
-  if (path.empty())
-    return error::fatal(errc::open, "sink file " + cfg.name + ": option path is required");
-  return std::unique_ptr<Sink>(new FileSink(std::move(path)));
+  auto o = bound_sink_spec().read(cfg);
+  if (!o.ok()) return o.err();
+  return std::unique_ptr<Sink>(new FileSink(o->path));
 }
 
 result<void> FileSink::open(const std::string& state) {

@@ -11,15 +11,10 @@
 #include "operators/common/stage_options.h"
 #include "operators/file/csv_record_parser.h"
 #include "operators/file/errc.h"
+#include "operators/file/file_spec.h"
 
 namespace sluice::operators::file {
 namespace {
-
-Format parse_format(const std::string& f) {
-  if (f == "json") return Format::Json;
-  if (f == "csv") return Format::Csv;
-  return Format::Jsonl;
-}
 
 bool has_bom(std::string_view v) { return v.size() >= 3 && v.substr(0, 3) == "\xEF\xBB\xBF"; }
 
@@ -42,28 +37,20 @@ std::string_view trimmed(std::string_view line) {
 
 }  // namespace
 
-FileSource::FileSource(const StageConfig& cfg)
-    : path_(cfg.option_string("path", "")),
-      format_(parse_format(cfg.option_string("format", "jsonl"))),
-      follow_(cfg.option_bool("follow", false)),
-      tail_(path_),
-      stage_(cfg.name) {
-  const std::string on_error = cfg.option_string("on_error", "");
-  dead_letters_ = !cfg.option_string("dead_letter", "").empty()
-                      ? on_error != "skip"
-                      : on_error == "fail" || on_error == "dead_letter";
+FileSource::FileSource(const std::string& stage, const FileSourceOptions& o)
+    : path_(o.path), format_(o.format), follow_(o.follow), tail_(path_), stage_(stage) {
+  dead_letters_ = routes_bad_input(o.dead_letter, o.on_error);
   auto m = std::make_shared<SourceMeta>();
   m->connector = "file";
-  m->name = cfg.name;
+  m->name = stage;
   m->table = std::filesystem::path(path_).stem().string();
   meta_ = std::move(m);
 }
 
 result<std::unique_ptr<Source>> FileSource::make(const StageConfig& cfg) {
-  if (cfg.option_string("path", "").empty()) {
-    return error::fatal(errc::open, "source file " + cfg.name + ": option path is required");
-  }
-  return std::unique_ptr<Source>(new FileSource(cfg));
+  auto o = bound_source_spec().read(cfg);
+  if (!o.ok()) return o.err();
+  return std::unique_ptr<Source>(new FileSource(cfg.name, o.value()));
 }
 
 result<void> FileSource::open(const std::string& state) {

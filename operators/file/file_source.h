@@ -25,15 +25,14 @@
 
 #include "engine/core/operator.h"
 #include "operators/file/csv_record_parser.h"
+#include "operators/file/file_options.h"
 #include "operators/file/file_tail.h"
 
 namespace sluice::operators::file {
 
-enum class Format { Jsonl, Json, Csv };
-
 class FileSource : public Source {
  public:
-  explicit FileSource(const StageConfig& cfg);
+  FileSource(const std::string& stage, const FileSourceOptions& options);
   static result<std::unique_ptr<Source>> make(const StageConfig& cfg);
 
   result<void> open(const std::string& state) override;

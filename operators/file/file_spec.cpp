@@ -1,20 +1,19 @@
 #include "operators/file/file_spec.h"
 
 namespace sluice::operators::file {
+namespace {
 
 using dsl::OptionSpec;
 using dsl::OptType;
 
-dsl::KindSpec source_spec() {
-  dsl::KindSpec k;
-  k.role = dsl::Role::Source;
-  k.kind = "file";
-  k.summary =
+BoundSpec<FileSourceOptions> make_source_spec() {
+  BoundSpec<FileSourceOptions> k(
+      dsl::Role::Source, "file",
       "Reads records from a local file: JSON lines, a JSON array or CSV. Each record becomes a "
       "create (\"c\") event; @table is the file name without its extension. A malformed record "
       "goes to the dead_letter sink (kind \"decode\", message \"FILE:LINE: why\", row {path, "
       "line, raw}); without dead_letter it is skipped with a warning naming FILE:LINE "
-      "(counted). The checkpoint moves past it either way.";
+      "(counted). The checkpoint moves past it either way.");
   OptionSpec path;
   path.name = "path";
   path.type = OptType::String;
@@ -49,18 +48,18 @@ dsl::KindSpec source_spec() {
   on_error.doc =
       "A malformed record: dead_letter (default when dead_letter is set) | skip (default "
       "otherwise; logged, counted) | fail.";
-  k.options = {path, format, follow, dead_letter, on_error};
+  using O = FileSourceOptions;
+  k.add(path, &O::path).add(format, &O::format).add(follow, &O::follow);
+  k.add(dead_letter, &O::dead_letter).add(on_error, &O::on_error);
   return k;
 }
 
-dsl::KindSpec sink_spec() {
-  dsl::KindSpec k;
-  k.role = dsl::Role::Sink;
-  k.kind = "file";
-  k.summary =
+BoundSpec<FileSinkOptions> make_sink_spec() {
+  BoundSpec<FileSinkOptions> k(
+      dsl::Role::Sink, "file",
       "Appends one JSON object per event and line: {\"op\",\"source\",\"key\",\"before\","
       "\"after\"}; dead letters as {\"error\": {...}, \"event\": {...}}. Exactly once: the file "
-      "is cut back to its last checkpointed length on restart.";
+      "is cut back to its last checkpointed length on restart.");
   OptionSpec path;
   path.name = "path";
   path.type = OptType::String;
@@ -73,8 +72,23 @@ dsl::KindSpec sink_spec() {
   format.default_text = "jsonl";
   format.doc =
       "jsonl: one JSON object per line (the JSON encoding of docs/language.md, \"Types\").";
-  k.options = {path, format};
+  k.add(path, &FileSinkOptions::path).add(format);
   return k;
 }
+
+}  // namespace
+
+const BoundSpec<FileSourceOptions>& bound_source_spec() {
+  static const BoundSpec<FileSourceOptions> s = make_source_spec();
+  return s;
+}
+
+const BoundSpec<FileSinkOptions>& bound_sink_spec() {
+  static const BoundSpec<FileSinkOptions> s = make_sink_spec();
+  return s;
+}
+
+dsl::KindSpec source_spec() { return bound_source_spec().spec(); }
+dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }
 
 }  // namespace sluice::operators::file

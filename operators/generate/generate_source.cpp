@@ -4,6 +4,7 @@
 
 #include "base/temporal.h"
 #include "operators/common/stage_options.h"
+#include "operators/generate/generate_spec.h"
 
 namespace sluice::operators::generate {
 namespace {
@@ -18,12 +19,12 @@ uint64_t splitmix64(uint64_t x) {
 }  // namespace
 
 result<std::unique_ptr<Source>> GenerateSource::make(const StageConfig& cfg) {
+  auto read = bound_source_spec().read(cfg);
+  if (!read.ok()) return read.err();
+  const GenerateOptions& o = read.value();
   std::unique_ptr<GenerateSource> s(new GenerateSource());
-  s->count_ = cfg.has_option("count") ? cfg.option_int("count", -1) : -1;
-  if (cfg.has_option("count") && s->count_ < 0) {
-    return error::fatal("source generate " + cfg.name + ": count must be >= 0");
-  }
-  s->rate_ = cfg.has_option("rate") ? std::max<int64_t>(cfg.option_int("rate", 0), 0) : 0;
+  s->count_ = o.count.value_or(-1);
+  s->rate_ = std::max<int64_t>(o.rate.value_or(0), 0);
   // Prefer the literal as written (300/m stays exact instead of 5/s; 1/m is not 0/s).
   if (cfg.ast != nullptr) {
     for (const ast::Option& o : cfg.ast->options) {
@@ -35,7 +36,7 @@ result<std::unique_ptr<Source>> GenerateSource::make(const StageConfig& cfg) {
       }
     }
   }
-  s->seed_ = cfg.option_int("seed", 42);
+  s->seed_ = o.seed;
   if (const ast::Option* block = find_block(cfg.ast, "fields")) {
     eval::Scope scope;
     scope.allow_generate = true;

@@ -1,20 +1,19 @@
 #include "operators/generate/generate_spec.h"
 
 namespace sluice::operators::generate {
+namespace {
 
 using dsl::OptionSpec;
 using dsl::OptType;
 
-dsl::KindSpec spec() {
-  dsl::KindSpec k;
-  k.role = dsl::Role::Source;
-  k.kind = "generate";
-  k.summary =
+BoundSpec<GenerateOptions> make_spec() {
+  BoundSpec<GenerateOptions> k(
+      dsl::Role::Source, "generate",
       "Synthetic create (\"c\") events for tests and benchmarks. Each `fields` entry is an "
       "expression evaluated per record; seq() is the record number (1, 2, 3, ...), random_int, "
       "random_decimal, pick and random_string draw from a seeded generator, so a run (and a "
       "restart from a checkpoint) produces the same records every time. @table is the stage "
-      "name; the position is the number of records produced.";
+      "name; the position is the number of records produced.");
   OptionSpec count;
   count.name = "count";
   count.type = OptType::Int;
@@ -37,9 +36,19 @@ dsl::KindSpec spec() {
       "`fields { name = EXPR ... }`: the row, one field per line, in order. Expressions may use "
       "seq(), random_int(a, b), random_decimal(a, b, scale), pick([..]), random_string(n), the "
       "other functions, and fields defined above them.";
-  k.options = {count, rate, seed, fields};
-  k.free_blocks = {"fields"};
+  using O = GenerateOptions;
+  k.add(count, &O::count).add(rate, &O::rate).add(seed, &O::seed).add(fields);
+  k.spec().free_blocks = {"fields"};
   return k;
 }
+
+}  // namespace
+
+const BoundSpec<GenerateOptions>& bound_source_spec() {
+  static const BoundSpec<GenerateOptions> s = make_spec();
+  return s;
+}
+
+dsl::KindSpec source_spec() { return bound_source_spec().spec(); }
 
 }  // namespace sluice::operators::generate

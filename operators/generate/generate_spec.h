@@ -1,9 +1,20 @@
-// Option spec of the `generate` source, declared as data.
+// Option spec of the `generate` source, declared as data and bound to GenerateOptions.
 #pragma once
+#include <cstdint>
+#include <optional>
+
 #include "dsl/option_spec.h"
+#include "engine/core/bound_spec.h"
 
 namespace sluice::operators::generate {
 
-dsl::KindSpec spec();
+struct GenerateOptions {
+  std::optional<int64_t> count;  // unbounded when absent
+  std::optional<int64_t> rate;   // per second; as fast as possible when absent
+  int64_t seed = 42;
+};
+
+const BoundSpec<GenerateOptions>& bound_source_spec();
+dsl::KindSpec source_spec();
 
 }  // namespace sluice::operators::generate

@@ -1,10 +1,10 @@
-// The `join` stage's registration: spec (role Join, kind "") and processor factory.
+// Registration of the `join` processor: spec (join_spec.h) + factory, one line in
+// operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"
 
 namespace sluice::operators::join {
 
-dsl::KindSpec spec();
-OperatorKind kind();
+OperatorKind processor_kind();
 
 }  // namespace sluice::operators::join

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 
-#include "base/logger.h"
 #include "base/temporal.h"
 #include "engine/core/errc.h"
 #include "operators/aggregate/agg_state.h"
 #include "operators/aggregate/state_codec.h"
 #include "operators/common/stage_options.h"
-#include "operators/common/truncate_message.h"
+#include "operators/common/statements/loc_text.h"
 
 namespace sluice::operators::join {
 namespace {
@@ -46,9 +45,12 @@ result<std::unique_ptr<Processor>> JoinProcessor::make(const StageConfig& cfg) {
   if (meta->primary_key.size() != p->on_.size()) meta->primary_key.clear();
   p->meta_ = std::move(meta);
   for (const ast::Statement& s : cfg.ast->statements) {
-    auto c = JoinStatement::compile(s, scope);
+    if (statements::CompiledStatement::aggregate_only(s.kind)) {
+      return error::fatal(where + statements::loc_text(s.loc) +
+                          "this statement is not allowed in a join");
+    }
+    auto c = p->statements_.add(s, scope);
     if (!c.ok()) return error::fatal(where + c.err().message);
-    p->statements_.push_back(std::move(c.value()));
   }
   return std::unique_ptr<Processor>(std::move(p));
 }
@@ -80,12 +82,11 @@ bool JoinProcessor::merge(const Value& key, const Entry& en, const Event& trigge
   ctx.row = &o.row;
   ctx.inputs = &inputs;
   ctx.now = now_;
-  for (auto& s : statements_) {
-    auto r = s.run(o, ctx);
-    if (r == JoinStatement::Outcome::Drop) return false;
-    if (r == JoinStatement::Outcome::Fail) throw require_failed{s.message()};
+  auto r = statements_.run(o, ctx);
+  if (r == statements::StatementList::Outcome::Fail) {
+    throw require_failed{statements_.failed_message()};
   }
-  return true;
+  return r == statements::StatementList::Outcome::Continue;
 }
 
 void JoinProcessor::change(size_t input, const Value& key, Object* row, const Event& trigger,
@@ -144,13 +145,7 @@ void JoinProcessor::process(size_t input_index, std::vector<Event>& in, std::vec
                             std::vector<Event>& dead) {
   now_ = temporal::now_micros();
   for (Event& e : in) {
-    if (e.op == Op::Truncate) {
-      std::string m = operators::truncate_message(e, ++truncates_, "join");
-      log::warn("join", stage_ + ": " + m);
-      mark_dead(e, stage_, engine::errc::truncate_unsupported, m);
-      dead.push_back(std::move(e));
-      continue;
-    }
+    if (dead_letter_truncate(e, dead)) continue;
     if (input_index >= n_inputs_) {
       mark_dead(e, stage_, eval::errc::unknown_input, "event from an unknown input");
       dead.push_back(std::move(e));

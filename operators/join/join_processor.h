@@ -15,12 +15,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/core/operator.h"
-#include "operators/join/join_statement.h"
+#include "dsl/eval/expr.h"
+#include "operators/common/keyed_state_processor.h"
+#include "operators/common/statements/statement_list.h"
 
 namespace sluice::operators::join {
 
-class JoinProcessor : public Processor {
+class JoinProcessor : public KeyedStateProcessor {
  public:
   static result<std::unique_ptr<Processor>> make(const StageConfig& cfg);
 
@@ -30,10 +31,10 @@ class JoinProcessor : public Processor {
   std::string checkpoint_state() const override;
 
   size_t key_count() const { return entries_.size(); }
-  // Truncate events seen (each is logged and dead-lettered with kind "truncate").
-  uint64_t truncates() const { return truncates_; }
 
  private:
+  JoinProcessor() : KeyedStateProcessor("join") {}
+
   struct Entry {
     std::vector<Object> rows;
     std::vector<bool> has;
@@ -50,16 +51,12 @@ class JoinProcessor : public Processor {
   // The merged row for an entry whose first input is present; false when `where` drops it.
   bool merge(const Value& key, const Entry& en, const Event& trigger, Event& o);
 
-  std::string stage_;
   size_t n_inputs_ = 0;
   std::vector<eval::ExprPtr> on_;
-  std::vector<JoinStatement> statements_;
+  statements::StatementList statements_;
   std::shared_ptr<const SourceMeta> meta_;
   std::unordered_map<Value, Entry, ValueHash> entries_;
-  std::string failed_message_;
-  bool failed_ = false;
   int64_t now_ = 0;
-  uint64_t truncates_ = 0;
 };
 
 }  // namespace sluice::operators::join

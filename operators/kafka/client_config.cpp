@@ -5,23 +5,10 @@
 
 namespace sluice::operators::kafka {
 
-std::vector<std::string> string_list(const StageConfig& cfg, const std::string& name) {
-  std::vector<std::string> out;
-  const Value* v = cfg.option(name);
-  if (v == nullptr) return out;
-  if (v->type() == Type::String) {
-    out.push_back(v->as_string());
-  } else if (v->type() == Type::List) {
-    for (const Value& e : v->as_list()) {
-      out.push_back(e.type() == Type::String ? e.as_string() : e.to_display());
-    }
-  }
-  return out;
-}
-
-std::vector<std::pair<std::string, std::string>> read_properties(const StageConfig& cfg) {
+std::vector<std::pair<std::string, std::string>> read_properties(
+    const std::vector<std::string>& properties) {
   std::vector<std::pair<std::string, std::string>> kv;
-  for (const auto& p : string_list(cfg, "properties")) {
+  for (const auto& p : properties) {
     size_t eq = p.find('=');
     if (eq == std::string::npos) continue;
     std::string name = p.substr(0, eq);

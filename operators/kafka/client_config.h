@@ -7,16 +7,15 @@
 #include <vector>
 
 #include "base/result.h"
-#include "engine/core/operator.h"
 
 namespace sluice::operators::kafka {
 
-// "name=value" strings of the `properties` option.
-std::vector<std::pair<std::string, std::string>> read_properties(const StageConfig& cfg);
+// The `properties` option's "name=value" strings as pairs; values of names with "password"
+// or "secret" in them are registered as secrets.
+std::vector<std::pair<std::string, std::string>> read_properties(
+    const std::vector<std::string>& properties);
 
 // A new configuration with the given settings applied in order; the caller owns it.
 result<rd_kafka_conf_t*> make_conf(const std::vector<std::pair<std::string, std::string>>& kv);
-
-std::vector<std::string> string_list(const StageConfig& cfg, const std::string& name);
 
 }  // namespace sluice::operators::kafka

@@ -1,4 +1,5 @@
-// Registration entries of `source kafka` and `sink kafka` (operators/registry.cpp).
+// Registration of `source kafka` and `sink kafka`: spec (kafka_spec.h) + factory, one line in
+// operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"
 

@@ -11,18 +11,21 @@
 #include "operators/common/stage_options.h"
 #include "operators/kafka/client_config.h"
 #include "operators/kafka/errc.h"
+#include "operators/kafka/kafka_spec.h"
 
 namespace sluice::operators::kafka {
 
 KafkaSink::~KafkaSink() { close(); }
 
 result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
+  auto read = bound_sink_spec().read(cfg);
+  if (!read.ok()) return read.err();
+  const SinkDeclared& d = read.value();
   Options o;
   std::string where = "sink kafka " + cfg.name + ": ";
   o.stage = cfg.name;
-  o.brokers = cfg.option_string("brokers", "");
-  if (o.brokers.empty()) return error::fatal(errc::client, where + "brokers is required");
-  o.debezium = cfg.option_string("format", "debezium") != "json";
+  o.brokers = d.brokers;
+  o.debezium = d.format == SinkFormat::Debezium;
   auto it = cfg.expr_options.find("topic");
   if (it != cfg.expr_options.end() && it->second != nullptr) {
     eval::Scope scope;
@@ -32,10 +35,10 @@ result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
   } else {
     o.topic_constant = cfg.option_string("topic", "");
   }
-  o.key = string_list(cfg, "key");
-  o.server = cfg.option_string("server", "");
-  o.flush_timeout_ms = cfg.option_int("flush_timeout", 30000000) / 1000;
-  o.properties = read_properties(cfg);
+  o.key = d.key;
+  o.server = d.server;
+  o.flush_timeout_ms = d.flush_timeout_us / 1000;
+  o.properties = read_properties(d.properties);
   return std::unique_ptr<Sink>(new KafkaSink(std::move(o)));
 }
 

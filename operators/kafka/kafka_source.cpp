@@ -4,6 +4,7 @@
 #include "operators/common/stage_options.h"
 #include "operators/kafka/client_config.h"
 #include "operators/kafka/errc.h"
+#include "operators/kafka/kafka_spec.h"
 
 namespace sluice::operators::kafka {
 namespace {
@@ -25,24 +26,20 @@ Value message_position(const std::string& topic, const rd_kafka_message_t* m) {
 KafkaSource::~KafkaSource() { close(); }
 
 result<std::unique_ptr<Source>> KafkaSource::make(const StageConfig& cfg) {
+  auto read = bound_source_spec().read(cfg);
+  if (!read.ok()) return read.err();
+  const SourceDeclared& d = read.value();
   Options o;
   o.stage = cfg.name;
-  o.brokers = cfg.option_string("brokers", "");
-  if (o.brokers.empty())
-    return error::fatal(errc::client, "source kafka " + cfg.name + ": brokers is required");
-  o.topics = string_list(cfg, "topics");
+  o.brokers = d.brokers;
+  o.topics = d.topics;
   if (o.topics.empty())
-    return error::fatal(errc::client, "source kafka " + cfg.name + ": topics is required");
-  o.group = cfg.option_string("group", "");
-  if (o.group.empty()) o.group = "sluice." + cfg.pipeline + "." + cfg.name;
-  std::string f = cfg.option_string("format", "debezium");
-  o.format = f == "json" ? Format::Json : f == "raw" ? Format::Raw : Format::Debezium;
-  o.earliest = cfg.option_string("start", "earliest") != "latest";
-  o.properties = read_properties(cfg);
-  const std::string on_error = cfg.option_string("on_error", "");
-  o.dead_letters = !cfg.option_string("dead_letter", "").empty()
-                       ? on_error != "skip"
-                       : on_error == "fail" || on_error == "dead_letter";
+    return error::fatal(errc::client, "source kafka " + cfg.name + ": topics is empty");
+  o.group = d.group.empty() ? "sluice." + cfg.pipeline + "." + cfg.name : d.group;
+  o.format = d.format;
+  o.earliest = d.start == StartAt::Earliest;
+  o.properties = read_properties(d.properties);
+  o.dead_letters = routes_bad_input(d.dead_letter, d.on_error);
   return std::unique_ptr<Source>(new KafkaSource(std::move(o)));
 }
 
@@ -172,8 +169,8 @@ result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
   msgs_.resize(max);
   ssize_t n = rd_kafka_consume_batch_queue(queue_, 0, msgs_.data(), max);
   if (n < 0)
-    return error::transient(std::string("source kafka: ") +
-                            rd_kafka_err2str(rd_kafka_last_error()));
+    return error::transient(
+        errc::client, std::string("source kafka: ") + rd_kafka_err2str(rd_kafka_last_error()));
   std::string topic;
   const rd_kafka_topic_t* last_rkt = nullptr;
   int32_t last_partition = -1;

@@ -14,13 +14,9 @@ OptionSpec properties() {
                 "\"security.protocol=SASL_SSL\", \"session.timeout.ms=6000\").");
 }
 
-}  // namespace
-
-dsl::KindSpec source_spec() {
-  dsl::KindSpec k;
-  k.role = dsl::Role::Source;
-  k.kind = "kafka";
-  k.summary =
+BoundSpec<SourceDeclared> make_source_spec() {
+  BoundSpec<SourceDeclared> k(
+      dsl::Role::Source, "kafka",
       "Consumes Kafka topics in a consumer group. format = debezium decodes Debezium change "
       "events (JSON converter, with or without schema; logical types exact); json takes the "
       "value as the row (or a Sluice event object) and the key as the key; raw gives "
@@ -28,7 +24,7 @@ dsl::KindSpec source_spec() {
       "only when the checkpoint containing them completes. A message that does not parse goes "
       "to the dead_letter sink (kind \"decode\", message and position naming topic/partition/"
       "offset, the raw key and value in the row); without dead_letter it is skipped with a "
-      "warning (counted). Its offset is committed either way.";
+      "warning (counted). Its offset is committed either way.");
   OptionSpec format = option("format", OptType::Enum, false, "debezium", "debezium | json | raw.");
   format.enum_values = {"debezium", "json", "raw"};
   OptionSpec start = option("start", OptType::Enum, false, "earliest",
@@ -40,48 +36,64 @@ dsl::KindSpec source_spec() {
                                "dead_letter is set) | skip (default otherwise; logged, counted) "
                                "| fail.");
   on_error.enum_values = {"dead_letter", "skip", "fail"};
-  k.options = {
-      option("brokers", OptType::String, true, "", "Bootstrap servers, \"host:port,host:port\"."),
-      option("topics", OptType::StringList, true, "", "Topics to consume."),
-      option("group", OptType::String, false, "sluice.PIPELINE.STAGE", "Consumer group id."),
-      format,
-      start,
-      properties(),
-      option("dead_letter", OptType::String, false, "",
-             "The sink that receives messages that do not parse (a stage name)."),
-      on_error,
-  };
+  using O = SourceDeclared;
+  k.add(option("brokers", OptType::String, true, "", "Bootstrap servers, \"host:port,host:port\"."),
+        &O::brokers);
+  k.add(option("topics", OptType::StringList, true, "", "Topics to consume."), &O::topics);
+  k.add(option("group", OptType::String, false, "sluice.PIPELINE.STAGE", "Consumer group id."),
+        &O::group);
+  k.add(format, &O::format).add(start, &O::start).add(properties(), &O::properties);
+  k.add(option("dead_letter", OptType::String, false, "",
+               "The sink that receives messages that do not parse (a stage name)."),
+        &O::dead_letter);
+  k.add(on_error, &O::on_error);
   return k;
 }
 
-dsl::KindSpec sink_spec() {
-  dsl::KindSpec k;
-  k.role = dsl::Role::Sink;
-  k.kind = "kafka";
-  k.summary =
+BoundSpec<SinkDeclared> make_sink_spec() {
+  BoundSpec<SinkDeclared> k(
+      dsl::Role::Sink, "kafka",
       "Produces events to Kafka with an idempotent producer; the message key is the record "
       "key. format = debezium writes Debezium envelopes with schema (a tombstone follows each "
       "delete); json writes the Sluice event form. Deliveries are confirmed before a "
       "checkpoint completes. As a dead_letter sink it writes the dead-letter form with Kafka "
-      "Connect style __connect.errors.* headers.";
+      "Connect style __connect.errors.* headers.");
   OptionSpec format = option("format", OptType::Enum, false, "debezium", "debezium | json.");
   format.enum_values = {"debezium", "json"};
   OptionSpec topic = option("topic", OptType::Expr, false, "SERVER.DB.TABLE",
                             "Topic per record (an expression, e.g. \"cdc.\" + @table).");
-  k.options = {
-      option("brokers", OptType::String, true, "", "Bootstrap servers, \"host:port,host:port\"."),
-      topic,
-      format,
-      option("key", OptType::StringList, false, "",
-             "Key columns (default: the record key, else the source's primary key)."),
-      option("server", OptType::String, false, "the source stage name",
-             "Logical server name: the SERVER of the default topic and of Debezium schema names."),
-      option("flush_timeout", OptType::Duration, false, "30s",
-             "How long a checkpoint waits for delivery reports before reporting a transient "
-             "error."),
-      properties(),
-  };
+  using O = SinkDeclared;
+  k.add(option("brokers", OptType::String, true, "", "Bootstrap servers, \"host:port,host:port\"."),
+        &O::brokers);
+  k.add(topic).add(format, &O::format);
+  k.add(option("key", OptType::StringList, false, "",
+               "Key columns (default: the record key, else the source's primary key)."),
+        &O::key);
+  k.add(option("server", OptType::String, false, "the source stage name",
+               "Logical server name: the SERVER of the default topic and of Debezium schema "
+               "names."),
+        &O::server);
+  k.add(option("flush_timeout", OptType::Duration, false, "30s",
+               "How long a checkpoint waits for delivery reports before reporting a transient "
+               "error."),
+        &O::flush_timeout_us);
+  k.add(properties(), &O::properties);
   return k;
 }
+
+}  // namespace
+
+const BoundSpec<SourceDeclared>& bound_source_spec() {
+  static const BoundSpec<SourceDeclared> s = make_source_spec();
+  return s;
+}
+
+const BoundSpec<SinkDeclared>& bound_sink_spec() {
+  static const BoundSpec<SinkDeclared> s = make_sink_spec();
+  return s;
+}
+
+dsl::KindSpec source_spec() { return bound_source_spec().spec(); }
+dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }
 
 }  // namespace sluice::operators::kafka

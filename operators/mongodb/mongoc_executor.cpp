@@ -47,15 +47,16 @@ result<std::unique_ptr<MongocExecutor>> MongocExecutor::create(const MongoOption
   ex->database_ = opts.database;
   bson_append_bool(ex->bulk_opts_.get(), "ordered", -1, false);
   bson_append_bool(ex->ordered_opts_.get(), "ordered", -1, true);
-  if (opts.w_majority || opts.w >= 0 || opts.journal >= 0 || opts.wtimeout_ms > 0) {
+  const int64_t wtimeout_ms = opts.wtimeout_us / 1000;
+  if (opts.w_majority || opts.w >= 0 || opts.journal.has_value() || wtimeout_ms > 0) {
     mongoc_write_concern_t* wc = mongoc_write_concern_new();
     if (opts.w_majority) {
-      mongoc_write_concern_set_wmajority(wc, static_cast<int32_t>(opts.wtimeout_ms));
+      mongoc_write_concern_set_wmajority(wc, static_cast<int32_t>(wtimeout_ms));
     } else if (opts.w >= 0) {
       mongoc_write_concern_set_w(wc, static_cast<int32_t>(opts.w));
     }
-    if (opts.journal >= 0) mongoc_write_concern_set_journal(wc, opts.journal == 1);
-    if (opts.wtimeout_ms > 0) mongoc_write_concern_set_wtimeout_int64(wc, opts.wtimeout_ms);
+    if (opts.journal) mongoc_write_concern_set_journal(wc, *opts.journal);
+    if (wtimeout_ms > 0) mongoc_write_concern_set_wtimeout_int64(wc, wtimeout_ms);
     bool ok = mongoc_write_concern_is_valid(wc) &&
               mongoc_write_concern_append(wc, ex->bulk_opts_.get()) &&
               mongoc_write_concern_append(wc, ex->ordered_opts_.get());

@@ -5,7 +5,7 @@
 
 namespace sluice::operators::mongodb {
 
-OperatorKind kind() {
+OperatorKind sink_kind() {
   OperatorKind k;
   k.spec = sink_spec();
   k.sink = &MongoSink::make;

@@ -1,9 +1,10 @@
-// Registration entry of the `mongodb` sink: `mongodb::kind()` in operators/registry.cpp.
+// Registration of `sink mongodb`: spec (mongodb_spec.h) + factory, one line in
+// operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"
 
 namespace sluice::operators::mongodb {
 
-OperatorKind kind();
+OperatorKind sink_kind();
 
 }  // namespace sluice::operators::mongodb

@@ -1,22 +1,21 @@
 #include "operators/mongodb/mongodb_spec.h"
 
 namespace sluice::operators::mongodb {
+namespace {
 
 using dsl::option;
 using dsl::OptionSpec;
 using dsl::OptType;
 
-dsl::KindSpec sink_spec() {
-  dsl::KindSpec k;
-  k.role = dsl::Role::Sink;
-  k.kind = "mongodb";
-  k.summary =
+BoundSpec<MongoOptions> make_spec() {
+  BoundSpec<MongoOptions> k(
+      dsl::Role::Sink, "mongodb",
       "Writes change events as MongoDB documents (libmongoc): nesting and lists kept, decimals "
       "as Decimal128 digit for digit, dates/datetimes/timestamps as BSON dates, bytes as "
       "binary. Unordered bulk writes per collection; upsert by _id derived from the key "
       "(replace or $set), delete by _id. Transient errors (network, NotWritablePrimary, "
       "RetryableWriteError label, no suitable servers) are retried; documents the server "
-      "rejects (e.g. validation, code 121) go to the dead-letter sink with code and message.";
+      "rejects (e.g. validation, code 121) go to the dead-letter sink with code and message.");
   OptionSpec uri = option("uri", OptType::String, "",
                           "Connection string: mongodb://... or mongodb+srv://... (Atlas) with "
                           "TLS and other options as URI parameters (tls=true, tlsCAFile=..., "
@@ -66,8 +65,23 @@ dsl::KindSpec sink_spec() {
                                "latency at low load; full batches under load). false: wait for "
                                "`rows` or `delay`.");
   batch.children = {rows, delay, adaptive};
-  k.options = {uri, db, coll, mode, update, key, wc, batch};
+  using O = MongoOptions;
+  k.add(uri, &O::uri).add(db, &O::database).add(coll).add(mode, &O::mode);
+  k.add(update, &O::update).add(key, &O::key).add(wc).add(batch);
+  k.bind({"write_concern", "w"}, &O::w_value).bind({"write_concern", "journal"}, &O::journal);
+  k.bind({"write_concern", "timeout"}, &O::wtimeout_us);
+  k.bind({"batch", "rows"}, &O::batch_rows).bind({"batch", "delay"}, &O::batch_delay_us);
+  k.bind({"batch", "adaptive"}, &O::batch_adaptive);
   return k;
 }
+
+}  // namespace
+
+const BoundSpec<MongoOptions>& bound_sink_spec() {
+  static const BoundSpec<MongoOptions> s = make_spec();
+  return s;
+}
+
+dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }
 
 }  // namespace sluice::operators::mongodb

@@ -4,8 +4,8 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "operators/common/stage_options.h"
 #include "operators/mysql/errc.h"
+#include "operators/mysql/mysql_spec.h"
 
 namespace sluice::operators::mysql {
 
@@ -176,15 +176,10 @@ std::vector<std::string> strings_of(const Value* v) {
   return out;
 }
 
-std::vector<std::string> string_list(const StageConfig& c, const std::string& name) {
-  return strings_of(c.options.find(intern(name)));
-}
-
-KeyRules key_rules(const StageConfig& c, const std::string& database) {
-  const Value* v = c.options.find(intern("key"));
-  if (v == nullptr || v->type() != Type::Object) return KeyRules(database, strings_of(v), {});
+KeyRules key_rules(const Value& v, const std::string& database) {
+  if (v.type() != Type::Object) return KeyRules(database, strings_of(&v), {});
   std::vector<KeyRules::Rule> rules;
-  for (const auto& f : v->as_object().fields()) {
+  for (const auto& f : v.as_object().fields()) {
     rules.push_back({sym_name(f.name), strings_of(&f.value)});
   }
   return KeyRules(database, {}, std::move(rules));
@@ -193,55 +188,35 @@ KeyRules key_rules(const StageConfig& c, const std::string& database) {
 }  // namespace
 
 result<MySqlConfig> read_config(const StageConfig& c) {
+  auto read = bound_source_spec().read(c);
+  if (!read.ok()) return read.err();
+  const MySqlOptions& o = read.value();
   MySqlConfig m;
   m.name = c.name;
-  m.conn.port = static_cast<int>(c.option_int("port", 3306));
-  m.conn.user = c.option_string("user", "");
-  m.conn.password = c.option_string("password", "");
-  m.conn.server_public_key = c.option_string("server_public_key", "");
-  auto hosts = parse_hosts(c.option_string("host", "127.0.0.1"), m.conn);
+  m.conn.port = o.port;
+  m.conn.user = o.user;
+  m.conn.password = o.password;
+  m.conn.server_public_key = o.server_public_key;
+  auto hosts = parse_hosts(o.host, m.conn);
   if (!hosts.ok())
     return error::fatal(errc::config, "source mysql " + c.name + ": " + hosts.err().message);
   m.hosts = std::move(hosts).value();
   m.conn = m.hosts.front();
-  m.server_id = static_cast<uint32_t>(c.option_int("server_id", 0));
-  if (m.server_id == 0)
-    return error::fatal(
-        errc::config, "source mysql " + c.name +
-                          ": server_id must be set (a number unique among the server's replicas)");
-  m.database = c.option_string("database", "");
+  m.server_id = o.server_id;
+  m.database = o.database;
   m.conn.database = "";
-  m.tables = string_list(c, "tables");
-  std::string snap = c.option_string("snapshot", "initial");
-  if (snap == "initial")
-    m.snapshot = SnapshotMode::Initial;
-  else if (snap == "never")
-    m.snapshot = SnapshotMode::Never;
-  else if (snap == "only")
-    m.snapshot = SnapshotMode::Only;
-  else
-    return error::fatal(errc::config, "snapshot = " + snap + ": expected initial, never or only");
+  m.tables = o.tables;
+  m.snapshot = o.snapshot;
   std::string st = start_text(c);
   m.start_given = !st.empty();
   auto sp = parse_start(st);
   if (!sp.ok()) return sp.err();
   m.start = *sp;
-  m.heartbeat_us = c.option_int("heartbeat", 1000000);
-  if (m.heartbeat_us < 1000) m.heartbeat_us = 1000;
-  m.reconnect_timeout_us = c.option_int("reconnect_timeout", 600LL * 1000000);
-  std::string sc = c.option_string("schema_changes", "follow");
-  if (sc == "follow")
-    m.schema_changes = SchemaChanges::Follow;
-  else if (sc == "fail")
-    m.schema_changes = SchemaChanges::Fail;
-  else if (sc == "ignore")
-    m.schema_changes = SchemaChanges::Ignore;
-  else
-    return error::fatal(errc::config,
-                        "schema_changes = " + sc + ": expected follow, fail or ignore");
-  m.key = key_rules(c, m.database);
-  m.chunk_rows = c.option_int("chunk_rows", 10000);
-  if (m.chunk_rows < 1) m.chunk_rows = 1;
+  m.heartbeat_us = o.heartbeat_us;
+  m.reconnect_timeout_us = o.reconnect_timeout_us;
+  m.schema_changes = o.schema_changes;
+  m.key = key_rules(o.key, m.database);
+  m.chunk_rows = o.chunk_rows;
   return m;
 }
 

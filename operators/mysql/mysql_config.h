@@ -7,11 +7,9 @@
 #include "base/result.h"
 #include "engine/core/operator.h"
 #include "operators/mysql/connection.h"
+#include "operators/mysql/mysql_options.h"
 
 namespace sluice::operators::mysql {
-
-enum class SnapshotMode : uint8_t { Initial, Never, Only };
-enum class SchemaChanges : uint8_t { Follow, Fail, Ignore };
 
 struct StartPosition {
   enum class Kind : uint8_t { Earliest, Latest, FilePos, Gtid } kind = Kind::Latest;

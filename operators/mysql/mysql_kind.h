@@ -1,10 +1,10 @@
-// The `mysql` source kind: its option spec and factory, for operators/registry.cpp.
+// Registration of `source mysql`: spec (mysql_spec.h) + factory, one line in
+// operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"
 
 namespace sluice::operators::mysql {
 
-dsl::KindSpec source_spec();
-OperatorKind kind();
+OperatorKind source_kind();
 
 }  // namespace sluice::operators::mysql

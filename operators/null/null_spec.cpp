@@ -2,7 +2,7 @@
 
 namespace sluice::operators::null_sink {
 
-dsl::KindSpec spec() {
+dsl::KindSpec sink_spec() {
   dsl::KindSpec k;
   k.role = dsl::Role::Sink;
   k.kind = "null";

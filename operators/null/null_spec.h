@@ -4,6 +4,6 @@
 
 namespace sluice::operators::null_sink {
 
-dsl::KindSpec spec();
+dsl::KindSpec sink_spec();
 
 }  // namespace sluice::operators::null_sink

@@ -21,10 +21,7 @@
 #include <string>
 #include <vector>
 
-namespace pqxx {
-class connection_base;
-class transaction_base;
-}  // namespace pqxx
+#include "operators/postgres/pqxx_fwd.h"
 
 namespace sluice::operators::postgres {
 

@@ -5,7 +5,7 @@
 
 namespace sluice::operators::postgres {
 
-OperatorKind kind() {
+OperatorKind sink_kind() {
   OperatorKind k;
   k.spec = sink_spec();
   k.sink = &PostgresSink::make;

@@ -1,9 +1,10 @@
-// Registration entry of the `postgres` sink: add `postgres::kind()` to operators/registry.cpp.
+// Registration of `sink postgres`: spec (postgres_spec.h) + factory, one line in
+// operators/registry.cpp.
 #pragma once
 #include "engine/core/operator.h"
 
 namespace sluice::operators::postgres {
 
-OperatorKind kind();
+OperatorKind sink_kind();
 
 }  // namespace sluice::operators::postgres

@@ -1,21 +1,20 @@
 #include "operators/postgres/postgres_spec.h"
 
 namespace sluice::operators::postgres {
+namespace {
 
 using dsl::option;
 using dsl::OptionSpec;
 using dsl::OptType;
 
-dsl::KindSpec sink_spec() {
-  dsl::KindSpec k;
-  k.role = dsl::Role::Sink;
-  k.kind = "postgres";
-  k.summary =
+BoundSpec<SinkOptions> make_spec() {
+  BoundSpec<SinkOptions> k(
+      dsl::Role::Sink, "postgres",
       "Writes change events into PostgreSQL tables (an operational data store): snapshot rows "
       "by COPY, streaming changes set-wise per batch and table (COPY into a staging table, one "
       "INSERT ... ON CONFLICT and one DELETE). Exactly once: each batch's rows and the source "
       "position of its last event (table sluice_checkpoints) commit in one transaction. Bad "
-      "records are isolated by splitting the batch and dead-lettered with the SQLSTATE.";
+      "records are isolated by splitting the batch and dead-lettered with the SQLSTATE.");
   OptionSpec url = option("url", OptType::String, "",
                           "libpq connection URI or keyword string, e.g. "
                           "env(\"ODS_URL\") or \"postgresql://user@host:5432/db\". Never logged; "
@@ -71,8 +70,22 @@ dsl::KindSpec sink_spec() {
                            "or value that has no exact binary form goes as text. text: always "
                            "text COPY.");
   copy.enum_values = {"binary", "text"};
-  k.options = {url, table, mode, key, create, meta, batch, conns, copy};
+  using O = SinkOptions;
+  k.add(url, &O::url).add(table).add(mode, &O::mode).add(key, &O::key);
+  k.add(create, &O::create_tables).add(meta, &O::metadata_columns).add(batch);
+  k.bind({"batch", "rows"}, &O::batch_rows).bind({"batch", "delay"}, &O::batch_delay_us);
+  k.bind({"batch", "adaptive"}, &O::batch_adaptive);
+  k.add(conns, &O::connections).add(copy, &O::copy);
   return k;
 }
+
+}  // namespace
+
+const BoundSpec<SinkOptions>& bound_sink_spec() {
+  static const BoundSpec<SinkOptions> s = make_spec();
+  return s;
+}
+
+dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }
 
 }  // namespace sluice::operators::postgres

@@ -1,4 +1,5 @@
-// The evaluated options of one `postgres` sink instance (see postgres_spec.cpp).
+// The evaluated options of one `postgres` sink instance: the fields bound to the spec
+// (postgres_spec.cpp) and what from_config works out from them.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -10,7 +11,9 @@
 
 namespace sluice::operators::postgres {
 
+// In the order of the options' enum_values (postgres_spec.cpp).
 enum class Mode : uint8_t { Upsert, Append, SoftDelete };
+enum class CopyFormat : uint8_t { Binary, Text };
 
 struct SinkOptions {
   std::string url;             // never logged
@@ -25,14 +28,17 @@ struct SinkOptions {
   bool metadata_columns = false;
   int64_t batch_rows = 2000;
   int64_t batch_delay_us = 100000;
-  bool batch_adaptive = true;  // flush when the input has caught up (Sink::idle)
-  int connections = 1;         // slots applying a batch in parallel (1..16)
-  bool binary_copy = true;     // COPY (FORMAT binary) where every column allows it
-  std::string pipeline;        // for sluice_checkpoints
+  bool batch_adaptive = true;            // flush when the input has caught up (Sink::idle)
+  int connections = 1;                   // slots applying a batch in parallel (1..16)
+  CopyFormat copy = CopyFormat::Binary;  // binary: where every column allows it
+  std::string pipeline;                  // for sluice_checkpoints
   std::string stage;
   int64_t epoch = 0;  // cluster assignment epoch; 0 = not fenced
 
-  // Reads and checks the options; registers the URL's password (and the URL) as secrets.
+  bool binary_copy() const { return copy == CopyFormat::Binary; }
+
+  // The bound options plus the compiled table expression and the instance's identity;
+  // registers the URL's password (and the URL) as secrets.
   static result<SinkOptions> from_config(const StageConfig& cfg);
 };
 

@@ -10,7 +10,7 @@ std::string SinkSlot::stage_name(const std::string& stage, size_t index) {
 SinkSlot::SinkSlot(const SinkOptions& opts, size_t index)
     : opts_(opts),
       index_(index),
-      writer_(opts.mode, opts.binary_copy),
+      writer_(opts.mode, opts.binary_copy()),
       ckpt_(opts.pipeline, stage_name(opts.stage, index), opts.epoch) {}
 
 SinkSlot::~SinkSlot() = default;

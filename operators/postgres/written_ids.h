@@ -17,10 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace pqxx {
-class connection_base;
-class transaction_base;
-}  // namespace pqxx
+#include "operators/postgres/pqxx_fwd.h"
 
 namespace sluice::operators::postgres {
 

@@ -1,13 +1,14 @@
 #include "operators/stdout/stdout_sink.h"
 
 #include "base/event_codec.h"
-#include "operators/common/stage_options.h"
+#include "operators/stdout/stdout_spec.h"
 
 namespace sluice::operators::stdout_sink {
 
 result<std::unique_ptr<Sink>> StdoutSink::make(const StageConfig& cfg) {
-  return std::unique_ptr<Sink>(
-      new StdoutSink(cfg.option_string("format", "jsonl") == "table", stdout));
+  auto o = bound_sink_spec().read(cfg);
+  if (!o.ok()) return o.err();
+  return std::unique_ptr<Sink>(new StdoutSink(o->format == Format::Table, stdout));
 }
 
 result<void> StdoutSink::write(std::vector<Event>& events, std::vector<Event>& /*dead*/) {

@@ -2,11 +2,12 @@
 
 namespace sluice::operators::stdout_sink {
 
-dsl::KindSpec spec() {
-  dsl::KindSpec k;
-  k.role = dsl::Role::Sink;
-  k.kind = "stdout";
-  k.summary = "Prints events on standard output, as JSON lines or as a readable table.";
+namespace {
+
+BoundSpec<StdoutOptions> make_spec() {
+  BoundSpec<StdoutOptions> k(
+      dsl::Role::Sink, "stdout",
+      "Prints events on standard output, as JSON lines or as a readable table.");
   dsl::OptionSpec format;
   format.name = "format";
   format.type = dsl::OptType::Enum;
@@ -16,8 +17,17 @@ dsl::KindSpec spec() {
       "jsonl: one JSON object per event, as the file sink writes it. table: aligned columns "
       "(op, then the row's fields), a header whenever the fields change, values longer than 40 "
       "characters cut with \"…\"; dead letters as \"! DEAD stage kind: message | event\".";
-  k.options = {format};
+  k.add(format, &StdoutOptions::format);
   return k;
 }
+
+}  // namespace
+
+const BoundSpec<StdoutOptions>& bound_sink_spec() {
+  static const BoundSpec<StdoutOptions> s = make_spec();
+  return s;
+}
+
+dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }
 
 }  // namespace sluice::operators::stdout_sink

@@ -11,11 +11,8 @@ result<std::unique_ptr<Processor>> TransformProcessor::make(const StageConfig& c
   p->stage_ = cfg.name;
   if (cfg.ast != nullptr) {
     for (const ast::Statement& s : cfg.ast->statements) {
-      auto c = CompiledStatement::compile(s);
-      if (!c.ok()) {
-        return error::fatal("transform " + cfg.name + ": " + c.err().message);
-      }
-      p->statements_.push_back(std::move(c.value()));
+      auto c = p->statements_.add(s);
+      if (!c.ok()) return error::fatal("transform " + cfg.name + ": " + c.err().message);
     }
   }
   return std::unique_ptr<Processor>(std::move(p));
@@ -33,30 +30,20 @@ void TransformProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
     }
     ctx.event = &e;
     ctx.row = &e.row;
-    CompiledStatement::Outcome outcome = CompiledStatement::Outcome::Continue;
-    const CompiledStatement* failed = nullptr;
-    auto ran = eval::guarded([&] {
-      for (CompiledStatement& s : statements_) {
-        outcome = s.run(e, ctx);
-        if (outcome != CompiledStatement::Outcome::Continue) {
-          failed = &s;
-          break;
-        }
-      }
-    });
-    if (!ran.ok()) {
-      mark_dead(e, stage_, ran.err());
+    auto outcome = eval::guarded([&] { return statements_.run(e, ctx); });
+    if (!outcome.ok()) {
+      mark_dead(e, stage_, outcome.err());
       dead.push_back(std::move(e));
       continue;
     }
-    switch (outcome) {
-      case CompiledStatement::Outcome::Continue:
+    switch (*outcome) {
+      case statements::StatementList::Outcome::Continue:
         out.push_back(std::move(e));
         break;
-      case CompiledStatement::Outcome::Drop:
+      case statements::StatementList::Outcome::Drop:
         break;
-      case CompiledStatement::Outcome::Fail:
-        mark_dead(e, stage_, engine::errc::require_failed, failed->message());
+      case statements::StatementList::Outcome::Fail:
+        mark_dead(e, stage_, engine::errc::require_failed, statements_.failed_message());
         dead.push_back(std::move(e));
         break;
     }

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "engine/core/operator.h"
-#include "operators/transform/compiled_statement.h"
+#include "operators/common/statements/statement_list.h"
 
 namespace sluice::operators::transform {
 
@@ -25,7 +25,7 @@ class TransformProcessor : public Processor {
 
  private:
   std::string stage_;
-  std::vector<CompiledStatement> statements_;
+  statements::StatementList statements_;
 };
 
 }  // namespace sluice::operators::transform

@@ -2,10 +2,10 @@
 
 namespace sluice::operators::transform {
 
-dsl::KindSpec spec() {
+dsl::KindSpec processor_spec() {
   dsl::KindSpec k;
-  k.role = dsl::Role::Transform;
-  k.kind = "";
+  k.role = dsl::Role::Processor;
+  k.kind = "transform";
   k.summary =
       "Record-at-a-time reshaping and filtering: where, set, drop, keep, rename, select, "
       "flatten, key, require (docs/language.md, \"Statements\"), run top to bottom. `where` false "

@@ -4,6 +4,6 @@
 
 namespace sluice::operators::transform {
 
-dsl::KindSpec spec();
+dsl::KindSpec processor_spec();
 
 }  // namespace sluice::operators::transform

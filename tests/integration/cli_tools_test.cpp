@@ -140,7 +140,7 @@ BOOST_AUTO_TEST_CASE(list_json_has_every_kind_and_function) {
     BOOST_TEST((o.find(intern("options")) != nullptr));
   }
   for (const auto& k : operators::registry().all()) {
-    BOOST_TEST(kinds.count(std::string(runtime::role_name(k.spec.role)) + " " + k.spec.kind) == 1,
+    BOOST_TEST(kinds.count(std::string(dsl::role_name(k.spec.role)) + " " + k.spec.kind) == 1,
                k.spec.kind);
   }
   std::set<std::string> names;

@@ -4,7 +4,7 @@ if exists("b:current_syntax")
   finish
 endif
 
-syn keyword pipeDeclaration pipeline settings source transform aggregate join sink
+syn keyword pipeDeclaration pipeline settings source sink transform aggregate join
 syn keyword pipeStatement from on where set drop keep rename to select flatten prefix key require group by window test of input expect expect_dead_letters
 syn keyword pipeOperator if then else and or not in is
 syn keyword pipeConstant true false null

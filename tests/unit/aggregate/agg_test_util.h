@@ -10,7 +10,9 @@
 #include "dsl/loader.h"
 #include "engine/core/operator.h"
 #include "operators/aggregate/aggregate_kind.h"
+#include "operators/aggregate/aggregate_spec.h"
 #include "operators/join/join_kind.h"
+#include "operators/join/join_spec.h"
 
 namespace aggtest {
 
@@ -27,8 +29,8 @@ inline dsl::SpecRegistry specs() {
   sink.role = dsl::Role::Sink;
   sink.kind = "test";
   r.add(sink);
-  r.add(operators::aggregate::spec());
-  r.add(operators::join::spec());
+  r.add(operators::aggregate::processor_spec());
+  r.add(operators::join::processor_spec());
   return r;
 }
 
@@ -40,8 +42,8 @@ struct Stage {
 
   // A fresh processor of the same stage (e.g. to restore a checkpoint into).
   std::unique_ptr<Processor> another() const {
-    auto r = (cfg.ast->type == ast::StageType::Join ? operators::join::kind()
-                                                    : operators::aggregate::kind())
+    auto r = (cfg.ast->kind == "join" ? operators::join::processor_kind()
+                                      : operators::aggregate::processor_kind())
                  .processor(cfg);
     BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
     return std::move(r.value());

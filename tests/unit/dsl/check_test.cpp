@@ -309,6 +309,39 @@ pipeline p { source file s { path = "a" } sink null n from s {} }
 }
 )PIPE",
      3, 8, Severity::Error, "join 'j' needs at least two inputs"},
+    {"join_without_key",
+     R"PIPE(pipeline p {
+  source file a { path = "a" }
+  source file b { path = "b" }
+  join j from a, b { select { id: a.id } }
+  sink null n from j {}
+}
+)PIPE",
+     4, 8, Severity::Error, "join 'j' needs its key: on KEY"},
+    {"transform_with_on_keys",
+     R"PIPE(pipeline p {
+  source file src { path = "a" }
+  transform t from src on id { set x = 1 }
+  sink null n from t {}
+}
+)PIPE",
+     3, 27, Severity::Error, "transform 't' takes no `on` keys"},
+    {"unknown_processor_kind",
+     R"PIPE(pipeline p {
+  source file src { path = "a" }
+  transfrom t from src { set x = 1 }
+  sink null n from t {}
+}
+)PIPE",
+     3, 3, Severity::Error, "unknown processor kind 'transfrom'; did you mean 'transform'?"},
+    {"field_in_a_transform",
+     R"PIPE(pipeline p {
+  source file src { path = "a" }
+  transform t from src { total = amount * 2 }
+  sink null n from t {}
+}
+)PIPE",
+     3, 26, Severity::Error, "unknown option 'total' for transform 't'"},
     {"dead_letter_undefined",
      R"PIPE(pipeline p {
   source file src { path = "a" }
@@ -643,7 +676,7 @@ pipeline p { source file s { path = "a" } sink null n from s {} }
   stage file s { path = "a" }
 }
 )PIPE",
-     2, 3, Severity::Error, "unexpected 'stage'"},
+     2, 14, Severity::Error, "expected 'from' before 's' (read 'stage' as a processor kind"},
     {"syntax_bad_escape",
      R"PIPE(pipeline p {
   source file src { path = "in.jsonl" }
@@ -983,8 +1016,8 @@ BOOST_AUTO_TEST_CASE(deep_nesting_is_an_error_not_a_crash) {
 
 BOOST_AUTO_TEST_CASE(stage_type_without_operator) {
   SpecRegistry reg;
-  reg.add(KindSpec{Role::Source, "file", "", {}, {}});
-  reg.add(KindSpec{Role::Sink, "null", "", {}, {}});
+  reg.add(KindSpec{Role::Source, "file", "", {}, {}, {}});
+  reg.add(KindSpec{Role::Sink, "null", "", {}, {}, {}});
   Loaded l = load_text("x.pipe",
                        "pipeline p {\n  source file s {}\n  aggregate a from s { n = count() }\n"
                        "  sink null n from a {}\n}\n",
@@ -993,7 +1026,36 @@ BOOST_AUTO_TEST_CASE(stage_type_without_operator) {
   BOOST_REQUIRE_EQUAL(l.diags.error_count(), 1u);
   BOOST_TEST(l.diags.items()[0].line == 3);
   BOOST_TEST(l.diags.items()[0].col == 3);
-  BOOST_TEST(l.diags.items()[0].message.find("aggregate stages are not available") == 0u);
+  BOOST_TEST(l.diags.items()[0].message.find("unknown processor kind 'aggregate'") == 0u);
+}
+
+// A processor is a registered kind with the shape of its body: a new one needs no grammar.
+BOOST_AUTO_TEST_CASE(new_processor_kind_needs_no_grammar) {
+  SpecRegistry reg;
+  reg.add(KindSpec{Role::Source, "file", "", {}, {}, {}});
+  reg.add(KindSpec{Role::Sink, "null", "", {}, {}, {}});
+  KindSpec merge{Role::Processor, "merge_latest", "", {}, {}, {}};
+  merge.shape.min_inputs = 2;
+  merge.shape.keyed_on = true;
+  merge.shape.input_names = true;
+  reg.add(merge);
+  Loaded ok = load_text("x.pipe",
+                        "pipeline p {\n  source file a {}\n  source file b {}\n"
+                        "  merge_latest m from a, b on id { set total = a.n + b.n }\n"
+                        "  sink null n from m {}\n}\n",
+                        reg);
+  BOOST_TEST_INFO(format(ok));
+  BOOST_TEST(ok.ok());
+  const ast::Stage& m = ok.file.pipelines.at(0).stages.at(2);
+  BOOST_TEST((m.type == ast::StageType::Processor));
+  BOOST_TEST(m.kind == "merge_latest");
+  BOOST_TEST(m.join_on.size() == 1u);
+  Loaded one = load_text("x.pipe",
+                         "pipeline p {\n  source file a {}\n"
+                         "  merge_latest m from a on id { }\n  sink null n from m {}\n}\n",
+                         reg);
+  BOOST_REQUIRE_EQUAL(one.diags.error_count(), 1u);
+  BOOST_TEST(one.diags.items()[0].message.find("merge_latest 'm' needs at least two inputs") == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_kind_keeps_dead_letter_reference) {

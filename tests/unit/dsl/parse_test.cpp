@@ -74,7 +74,8 @@ BOOST_AUTO_TEST_CASE(first_look_example) {
   BOOST_TEST(snapshot.value->path[0] == "initial");
 
   const auto& ods_rows = stage(p, "ods_rows");
-  BOOST_TEST((ods_rows.type == ast::StageType::Transform));
+  BOOST_TEST((ods_rows.type == ast::StageType::Processor));
+  BOOST_TEST(ods_rows.kind == "transform");
   BOOST_REQUIRE_EQUAL(ods_rows.from.size(), 1u);
   BOOST_TEST(ods_rows.from[0].name == "mks");
   BOOST_REQUIRE_EQUAL(ods_rows.statements.size(), 3u);
@@ -117,7 +118,8 @@ BOOST_AUTO_TEST_CASE(aggregates_and_joins) {
   const auto& p = l.file.pipelines.at(0);
   BOOST_TEST(option(p.settings, "checkpoint_interval").value->literal.as_int() == 5000000);
   const auto& acc = stage(p, "account_summary");
-  BOOST_TEST((acc.type == ast::StageType::Aggregate));
+  BOOST_TEST((acc.type == ast::StageType::Processor));
+  BOOST_TEST(acc.kind == "aggregate");
   BOOST_REQUIRE_EQUAL(acc.statements.size(), 6u);
   BOOST_TEST((acc.statements[1].kind == ast::StmtKind::GroupBy));
   BOOST_TEST(acc.statements[1].exprs[0]->path[0] == "customer_id");
@@ -140,7 +142,8 @@ BOOST_AUTO_TEST_CASE(aggregates_and_joins) {
   BOOST_TEST(window->paths[0].segments[0] == "transaction_date");
 
   const auto& join = stage(p, "customer_analytics");
-  BOOST_TEST((join.type == ast::StageType::Join));
+  BOOST_TEST((join.type == ast::StageType::Processor));
+  BOOST_TEST(join.kind == "join");
   BOOST_REQUIRE_EQUAL(join.from.size(), 3u);
   BOOST_TEST(join.from[2].name == "txn_summary");
   BOOST_REQUIRE_EQUAL(join.join_on.size(), 1u);

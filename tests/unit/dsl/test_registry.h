@@ -27,20 +27,20 @@ inline const SpecRegistry& test_registry() {
   static const SpecRegistry reg = [] {
     SpecRegistry r;
     {
-      KindSpec k{Role::Source, "file", "reads a file", {}, {}};
+      KindSpec k{Role::Source, "file", "reads a file", {}, {}, {}};
       k.options = {opt("path", OptType::String, true), enum_opt("format", {"jsonl", "json", "csv"}),
                    opt("follow", OptType::Bool)};
       r.add(k);
     }
     {
-      KindSpec k{Role::Source, "generate", "synthetic data", {}, {"fields"}};
+      KindSpec k{Role::Source, "generate", "synthetic data", {}, {"fields"}, {}};
       auto count = opt("count", OptType::Int);
       count.min = 0;
       k.options = {count, opt("rate", OptType::Rate)};
       r.add(k);
     }
     {
-      KindSpec k{Role::Source, "mysql", "binlog CDC", {}, {}};
+      KindSpec k{Role::Source, "mysql", "binlog CDC", {}, {}, {}};
       auto port = opt("port", OptType::Int);
       port.min = 1;
       port.max = 65535;
@@ -56,22 +56,34 @@ inline const SpecRegistry& test_registry() {
       r.add(k);
     }
     {
-      KindSpec k{Role::Sink, "file", "writes JSON lines", {}, {}};
+      KindSpec k{Role::Sink, "file", "writes JSON lines", {}, {}, {}};
       k.options = {opt("path", OptType::String, true), enum_opt("format", {"jsonl"})};
       r.add(k);
     }
     {
-      KindSpec k{Role::Sink, "stdout", "prints", {}, {}};
+      KindSpec k{Role::Sink, "stdout", "prints", {}, {}, {}};
       k.options = {enum_opt("format", {"jsonl", "table"})};
       r.add(k);
     }
-    r.add(KindSpec{Role::Sink, "null", "discards", {}, {}});
-    // Processors register with an empty kind (as operators/ does).
-    r.add(KindSpec{Role::Transform, "", "transform", {}, {}});
-    r.add(KindSpec{Role::Aggregate, "", "aggregate", {}, {}});
-    r.add(KindSpec{Role::Join, "", "join", {}, {}});
+    r.add(KindSpec{Role::Sink, "null", "discards", {}, {}, {}});
+    // Processors register by kind, with the shape of their body (as operators/ does).
+    r.add(KindSpec{Role::Processor, "transform", "transform", {}, {}, {}});
     {
-      KindSpec k{Role::Sink, "postgres", "writes PostgreSQL", {}, {}};
+      KindSpec k{Role::Processor, "aggregate", "aggregate", {}, {}, {}};
+      k.shape.fields = true;
+      k.shape.changelog = true;
+      r.add(k);
+    }
+    {
+      KindSpec k{Role::Processor, "join", "join", {}, {}, {}};
+      k.shape.min_inputs = 2;
+      k.shape.keyed_on = true;
+      k.shape.input_names = true;
+      k.shape.changelog = true;
+      r.add(k);
+    }
+    {
+      KindSpec k{Role::Sink, "postgres", "writes PostgreSQL", {}, {}, {}};
       auto batch = opt("batch", OptType::Block);
       auto rows = opt("rows", OptType::Int);
       rows.min = 1;

@@ -236,8 +236,8 @@ OperatorRegistry make_registry() {
   }
   {
     OperatorKind k;
-    k.spec.role = dsl::Role::Transform;
-    k.spec.kind = "";
+    k.spec.role = dsl::Role::Processor;
+    k.spec.kind = "transform";
     k.processor = [](const StageConfig& c) -> result<std::unique_ptr<Processor>> {
       return std::unique_ptr<Processor>(new FakeProcessor(c));
     };

@@ -64,7 +64,7 @@ pipeline cfg {
 )");
   auto reg = test::make_registry();
   const auto& p = file->pipelines.at(0);
-  const auto* tk = reg.find(dsl::Role::Transform, "");
+  const auto* tk = reg.find(dsl::Role::Processor, "transform");
   auto t = ConfigBuilder::stage("cfg", p.stages.at(1), &tk->spec, "/tmp/x");
   BOOST_REQUIRE(t.ok());
   BOOST_TEST(t->option_int("buffer") == 500);

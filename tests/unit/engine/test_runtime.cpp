@@ -391,7 +391,8 @@ BOOST_FIXTURE_TEST_CASE(unsupported_stage_kind_fails_clearly, Fixture) {
   src.name = "src";
   p.stages.push_back(std::move(src));
   ast::Stage agg;
-  agg.type = ast::StageType::Aggregate;
+  agg.type = ast::StageType::Processor;
+  agg.kind = "aggregate";
   agg.name = "agg";
   agg.from.push_back({"src", {}});
   p.stages.push_back(std::move(agg));
@@ -399,7 +400,7 @@ BOOST_FIXTURE_TEST_CASE(unsupported_stage_kind_fails_clearly, Fixture) {
   auto r = engine::run(f, reg, opts_for(temp_dir("unsupported")));
   BOOST_TEST(r.exit_code == 3);
   BOOST_REQUIRE_EQUAL(r.failures.size(), 1u);
-  BOOST_TEST(r.failures[0].find("not yet supported") != std::string::npos);
+  BOOST_TEST(r.failures[0].find("unknown processor kind 'aggregate'") != std::string::npos);
 }
 
 BOOST_FIXTURE_TEST_CASE(two_inputs_align_barriers_and_fan_out, Fixture) {

@@ -4,26 +4,13 @@
 #include <boost/test/unit_test.hpp>
 
 #include "dsl/loader.h"
-#include "operators/aggregate/aggregate_kind.h"
-#include "operators/join/join_kind.h"
 #include "operators/registry.h"
 
 using namespace sluice;
 
 namespace {
 
-dsl::SpecRegistry specs() {
-  dsl::SpecRegistry r = operators::registry().specs();
-  if (r.find(dsl::Role::Aggregate, "") == nullptr &&
-      r.find(dsl::Role::Aggregate, operators::aggregate::spec().kind) == nullptr) {
-    r.add(operators::aggregate::spec());
-  }
-  if (r.find(dsl::Role::Join, "") == nullptr &&
-      r.find(dsl::Role::Join, operators::join::spec().kind) == nullptr) {
-    r.add(operators::join::spec());
-  }
-  return r;
-}
+dsl::SpecRegistry specs() { return operators::registry().specs(); }
 
 }  // namespace
 

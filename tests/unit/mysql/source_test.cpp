@@ -494,7 +494,7 @@ BOOST_AUTO_TEST_CASE(lost_connection_is_retried_without_loss) {
 }
 
 BOOST_AUTO_TEST_CASE(kind_spec_and_config) {
-  auto k = my::kind();
+  auto k = my::source_kind();
   BOOST_CHECK_EQUAL(k.spec.kind, "mysql");
   BOOST_CHECK(k.source);
   std::set<std::string> names;

@@ -26,7 +26,8 @@ BOOST_AUTO_TEST_CASE(passes_checker_and_routes_bad_records_to_dlq) {
   auto src = reg.find(dsl::Role::Source, "file")->source(src_cfg);
   BOOST_REQUIRE(src.ok());
   BOOST_REQUIRE(src.value()->open("").ok());
-  auto tr = reg.find(dsl::Role::Transform, "")->processor(optest::config_for(*parsed, "users"));
+  auto tr =
+      reg.find(dsl::Role::Processor, "transform")->processor(optest::config_for(*parsed, "users"));
   BOOST_REQUIRE_MESSAGE(tr.ok(), (tr.ok() ? std::string() : tr.err().message));
   auto out_cfg = optest::config_for(*parsed, "users_out");
   out_cfg.options.set(intern("path"), Value::string(tmp / "users.jsonl"));

@@ -18,7 +18,7 @@ BOOST_AUTO_TEST_CASE(every_kind_has_a_spec_and_factory) {
     const char* kind;
   };
   for (Want w : {Want{dsl::Role::Source, "file"}, Want{dsl::Role::Source, "generate"},
-                 Want{dsl::Role::Transform, ""}, Want{dsl::Role::Sink, "file"},
+                 Want{dsl::Role::Processor, "transform"}, Want{dsl::Role::Sink, "file"},
                  Want{dsl::Role::Sink, "stdout"}, Want{dsl::Role::Sink, "null"}}) {
     const OperatorKind* k = r.find(w.role, w.kind);
     BOOST_REQUIRE_MESSAGE(k != nullptr, w.kind);

@@ -107,7 +107,7 @@ BOOST_AUTO_TEST_CASE(url_passwords_are_secrets) {
 }
 
 BOOST_AUTO_TEST_CASE(spec_declares_the_options) {
-  auto k = kind();
+  auto k = sink_kind();
   BOOST_TEST(k.spec.kind == "postgres");
   BOOST_TEST((k.spec.role == dsl::Role::Sink));
   BOOST_TEST(static_cast<bool>(k.sink));

@@ -1,5 +1,6 @@
-// One transform statement (DSL.md §5) compiled once: field paths interned, expressions
-// compiled. run() applies it to one event in place.
+// One statement of a transform, join or aggregate block (DSL.md §5) compiled once: field paths
+// interned, expressions compiled in the stage's scope (a join's inputs are in scope, so that
+// `stage.field` reads that input's row). run() applies it to one event in place.
 #pragma once
 #include <string>
 #include <unordered_map>
@@ -9,21 +10,18 @@
 #include "base/result.h"
 #include "dsl/ast.h"
 #include "dsl/eval/expr.h"
+#include "operators/common/statements/select_node.h"
 
-namespace sluice::operators::transform {
-
-// A `select { name: EXPR, nested: { ... } }` entry.
-struct SelectNode {
-  Sym name = 0;
-  eval::ExprPtr expr;                // leaf
-  std::vector<SelectNode> children;  // nested object (expr is null)
-};
+namespace sluice::operators::statements {
 
 class CompiledStatement {
  public:
   enum class Outcome { Continue, Drop, Fail };
 
-  static result<CompiledStatement> compile(const ast::Statement& s);
+  // group by / aggregate fields / window: statements only an aggregate runs (itself).
+  static bool aggregate_only(ast::StmtKind kind);
+  static result<CompiledStatement> compile(const ast::Statement& s,
+                                           const eval::Scope& scope = eval::Scope{});
 
   // Applies the statement. Fail: a `require` was not met (message()); eval_error propagates.
   Outcome run(Event& e, const eval::Context& ctx);
@@ -31,6 +29,7 @@ class CompiledStatement {
   ast::StmtKind kind() const { return kind_; }
 
  private:
+  result<void> compile_exprs(const ast::Statement& s, const eval::Scope& scope);
   // One per statement kind (where and require are one line in run()).
   void set_field(Object& row, const eval::Context& ctx);
   void drop_fields(Object& row);
@@ -52,4 +51,4 @@ class CompiledStatement {
   std::unordered_map<Sym, Sym> prefix_cache_;
 };
 
-}  // namespace sluice::operators::transform
+}  // namespace sluice::operators::statements

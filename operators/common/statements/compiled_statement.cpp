@@ -1,8 +1,10 @@
-#include "operators/transform/compiled_statement.h"
+#include "operators/common/statements/compiled_statement.h"
 
 #include <algorithm>
 
-namespace sluice::operators::transform {
+#include "operators/common/statements/loc_text.h"
+
+namespace sluice::operators::statements {
 namespace {
 
 std::vector<Sym> intern_path(const ast::Path& p) {
@@ -10,28 +12,6 @@ std::vector<Sym> intern_path(const ast::Path& p) {
   out.reserve(p.segments.size());
   for (const auto& s : p.segments) out.push_back(intern(s));
   return out;
-}
-
-std::string loc_text(const ast::Loc& l) {
-  return std::to_string(l.line) + ":" + std::to_string(l.col) + ": ";
-}
-
-result<SelectNode> compile_entry(const ast::ObjectEntry& en) {
-  SelectNode n;
-  n.name = intern(en.name);
-  if (en.value && en.value->kind == ast::ExprKind::ObjectLit) {
-    for (const auto& c : en.value->entries) {
-      auto r = compile_entry(c);
-      if (!r.ok()) return r.err();
-      n.children.push_back(std::move(r.value()));
-    }
-    return n;
-  }
-  if (!en.value) return error::permanent(loc_text(en.loc) + "select: " + en.name + " has no value");
-  auto c = eval::compile(*en.value, eval::Scope{});
-  if (!c.ok()) return c.err();
-  n.expr = std::move(c.value());
-  return n;
 }
 
 Value* find_mut(Object& row, const std::vector<Sym>& path) {
@@ -46,30 +26,38 @@ Value* find_mut(Object& row, const std::vector<Sym>& path) {
   return nullptr;
 }
 
-void build_select(const std::vector<SelectNode>& nodes, const eval::Context& ctx, Object& out) {
-  out.reserve(nodes.size());
-  for (const SelectNode& n : nodes) {
-    if (n.expr) {
-      out.append(n.name, n.expr->eval(ctx));
-    } else {
-      Object child;
-      build_select(n.children, ctx, child);
-      out.append(n.name, Value::object(std::move(child)));
-    }
-  }
-}
-
 bool is_true(const Value& v, const char* what) {
   if (v.is_null()) return false;
   if (v.type() != Type::Bool) {
-    throw eval::eval_error(std::string(what) + ": expected a bool, got " + type_name(v.type()));
+    throw eval::eval_error(eval::errc::type_mismatch,
+                           std::string(what) + ": expected a bool, got " + type_name(v.type()));
   }
   return v.as_bool();
 }
 
+bool needs_expr(ast::StmtKind k) {
+  return k == ast::StmtKind::Where || k == ast::StmtKind::Set || k == ast::StmtKind::Key ||
+         k == ast::StmtKind::Require || k == ast::StmtKind::Select;
+}
+
+bool needs_path(ast::StmtKind k) {
+  return k == ast::StmtKind::Set || k == ast::StmtKind::Flatten || k == ast::StmtKind::Drop ||
+         k == ast::StmtKind::Keep;
+}
+
 }  // namespace
 
-result<CompiledStatement> CompiledStatement::compile(const ast::Statement& s) {
+bool CompiledStatement::aggregate_only(ast::StmtKind kind) {
+  return kind == ast::StmtKind::GroupBy || kind == ast::StmtKind::AggField ||
+         kind == ast::StmtKind::Window;
+}
+
+result<CompiledStatement> CompiledStatement::compile(const ast::Statement& s,
+                                                     const eval::Scope& scope) {
+  if (aggregate_only(s.kind)) {
+    return error::permanent(loc_text(s.loc) +
+                            "group by / aggregate functions / window belong in an aggregate");
+  }
   CompiledStatement c;
   c.kind_ = s.kind;
   c.prefix_ = s.prefix;
@@ -78,45 +66,39 @@ result<CompiledStatement> CompiledStatement::compile(const ast::Statement& s) {
     c.paths_.push_back(intern_path(p));
     if (p.segments.size() != 1) c.keep_top_level_ = false;
   }
-  switch (s.kind) {
-    case ast::StmtKind::GroupBy:
-    case ast::StmtKind::AggField:
-    case ast::StmtKind::Window:
-      return error::permanent(loc_text(s.loc) +
-                              "group by / aggregate functions / window belong in an aggregate");
-    case ast::StmtKind::Select:
-      if (s.exprs.size() == 1 && s.exprs[0] && s.exprs[0]->kind == ast::ExprKind::ObjectLit) {
-        c.select_is_shape_ = true;
-        for (const auto& en : s.exprs[0]->entries) {
-          auto r = compile_entry(en);
-          if (!r.ok()) return r.err();
-          c.select_.push_back(std::move(r.value()));
-        }
-        return c;
-      }
-      break;
-    default:
-      break;
-  }
-  for (const auto& e : s.exprs) {
-    if (!e) continue;
-    auto r = eval::compile(*e, eval::Scope{});
-    if (!r.ok()) return r.err();
-    c.exprs_.push_back(std::move(r.value()));
-  }
-  bool needs_expr = s.kind == ast::StmtKind::Where || s.kind == ast::StmtKind::Set ||
-                    s.kind == ast::StmtKind::Key || s.kind == ast::StmtKind::Require ||
-                    s.kind == ast::StmtKind::Select;
-  if (needs_expr && c.exprs_.empty()) {
+  auto r = c.compile_exprs(s, scope);
+  if (!r.ok()) return r.err();
+  if (c.select_is_shape_) return c;
+  if (needs_expr(s.kind) && c.exprs_.empty()) {
     return error::permanent(loc_text(s.loc) + "statement needs an expression");
   }
-  bool needs_path = s.kind == ast::StmtKind::Set || s.kind == ast::StmtKind::Flatten ||
-                    s.kind == ast::StmtKind::Drop || s.kind == ast::StmtKind::Keep;
-  if ((needs_path && c.paths_.empty()) ||
+  // (a set without a field segment can only come from a block that did not parse)
+  if ((needs_path(s.kind) && c.paths_.empty()) ||
+      (s.kind == ast::StmtKind::Set && c.paths_[0].empty()) ||
       (s.kind == ast::StmtKind::Rename && c.paths_.size() != 2)) {
     return error::permanent(loc_text(s.loc) + "statement is missing its field path");
   }
   return c;
+}
+
+result<void> CompiledStatement::compile_exprs(const ast::Statement& s, const eval::Scope& scope) {
+  if (s.kind == ast::StmtKind::Select && s.exprs.size() == 1 && s.exprs[0] &&
+      s.exprs[0]->kind == ast::ExprKind::ObjectLit) {
+    select_is_shape_ = true;
+    for (const auto& en : s.exprs[0]->entries) {
+      auto r = SelectNode::compile(en, scope);
+      if (!r.ok()) return r.err();
+      select_.push_back(std::move(r.value()));
+    }
+    return {};
+  }
+  for (const auto& e : s.exprs) {
+    if (!e) continue;
+    auto r = eval::compile(*e, scope);
+    if (!r.ok()) return r.err();
+    exprs_.push_back(std::move(r.value()));
+  }
+  return {};
 }
 
 Sym CompiledStatement::prefixed(Sym name) {
@@ -135,8 +117,8 @@ void CompiledStatement::flatten(Object& row) {
   if (v->type() != Type::Object) {
     std::string name;
     for (Sym s : path) name += (name.empty() ? "" : ".") + sym_name(s);
-    throw eval::eval_error("flatten: " + name + " is a " + type_name(v->type()) +
-                           ", not an object");
+    throw eval::eval_error(eval::errc::type_mismatch, "flatten: " + name + " is a " +
+                                                          type_name(v->type()) + ", not an object");
   }
   Object sub = std::move(v->as_object());
   if (path.size() != 1) {
@@ -264,11 +246,12 @@ void CompiledStatement::rename_field(Object& row) {
 void CompiledStatement::select_row(Object& row, const eval::Context& ctx) {
   Object out;
   if (select_is_shape_) {
-    build_select(select_, ctx, out);
+    SelectNode::build(select_, ctx, out);
   } else {
     Value v = exprs_[0]->eval(ctx);
     if (v.type() != Type::Object) {
-      throw eval::eval_error(std::string("select: expected an object, got ") + type_name(v.type()));
+      throw eval::eval_error(eval::errc::type_mismatch,
+                             std::string("select: expected an object, got ") + type_name(v.type()));
     }
     out = std::move(v.as_object());
   }
@@ -286,4 +269,4 @@ void CompiledStatement::set_key(Event& e, const eval::Context& ctx) {
   e.key = Value::list(std::move(l));
 }
 
-}  // namespace sluice::operators::transform
+}  // namespace sluice::operators::statements

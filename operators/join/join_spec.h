@@ -1,0 +1,9 @@
+// Spec of the `join` processor, declared as data: summary and shape (what its body holds).
+#pragma once
+#include "dsl/option_spec.h"
+
+namespace sluice::operators::join {
+
+dsl::KindSpec processor_spec();
+
+}  // namespace sluice::operators::join

@@ -1,0 +1,36 @@
+// The options of `source kafka` and `sink kafka` as declared in their specs (kafka_spec.cpp),
+// one field each; KafkaSource::make and KafkaSink::make work out the client settings.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "operators/kafka/message_decoder.h"
+
+namespace sluice::operators::kafka {
+
+// In the order of the options' enum_values (kafka_spec.cpp).
+enum class StartAt : uint8_t { Earliest, Latest };
+enum class SinkFormat : uint8_t { Debezium, Json };
+
+struct SourceDeclared {
+  std::string brokers;
+  std::vector<std::string> topics;
+  std::string group;  // empty: sluice.PIPELINE.STAGE
+  Format format = Format::Debezium;
+  StartAt start = StartAt::Earliest;
+  std::vector<std::string> properties;  // "name=value"
+  std::string dead_letter;
+  std::string on_error;  // "", dead_letter, skip, fail
+};
+
+struct SinkDeclared {
+  std::string brokers;
+  SinkFormat format = SinkFormat::Debezium;
+  std::vector<std::string> key;
+  std::string server;
+  int64_t flush_timeout_us = 30000000;
+  std::vector<std::string> properties;  // "name=value"
+};
+
+}  // namespace sluice::operators::kafka

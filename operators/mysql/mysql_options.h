@@ -1,0 +1,33 @@
+// The options of a `mysql` source as declared in its spec (mysql_spec.cpp), one field each;
+// read_config (mysql_config.h) works out the connection list, start position and key rules.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/value.h"
+
+namespace sluice::operators::mysql {
+
+// In the order of the options' enum_values (mysql_spec.cpp).
+enum class SnapshotMode : uint8_t { Initial, Never, Only };
+enum class SchemaChanges : uint8_t { Follow, Fail, Ignore };
+
+struct MySqlOptions {
+  std::string host = "127.0.0.1";  // one, or "primary:3306, replica:3307"
+  int port = 3306;
+  std::string user;
+  std::string password;
+  std::string server_public_key;
+  uint32_t server_id = 0;
+  std::string database;
+  std::vector<std::string> tables;
+  SnapshotMode snapshot = SnapshotMode::Initial;
+  int64_t heartbeat_us = 1000000;
+  int64_t reconnect_timeout_us = 600LL * 1000000;
+  SchemaChanges schema_changes = SchemaChanges::Follow;
+  Value key;  // a list of columns, or an object of "pattern" = [columns]
+  int64_t chunk_rows = 10000;
+};
+
+}  // namespace sluice::operators::mysql

@@ -1,0 +1,98 @@
+#include "operators/mysql/mysql_spec.h"
+
+namespace sluice::operators::mysql {
+namespace {
+
+using dsl::option;
+using dsl::OptionSpec;
+using dsl::OptType;
+
+BoundSpec<MySqlOptions> make_spec() {
+  BoundSpec<MySqlOptions> k(
+      dsl::Role::Source, "mysql",
+      "Change data capture from MySQL 8 or MariaDB: a consistent snapshot of the chosen tables "
+      "(op \"r\") followed by every committed change from the binlog (c/u/d with before "
+      "images), exact types, resumable at any point. The server needs log_bin, "
+      "binlog_format=ROW and binlog_row_image=FULL; the user needs SELECT, REPLICATION SLAVE "
+      "and REPLICATION CLIENT.");
+  OptionSpec server_id = option("server_id", OptType::Int, true, "",
+                                "Replica id used on the binlog connection; unique among the "
+                                "server's replicas and other CDC readers.");
+  server_id.min = 1;
+  server_id.max = 4294967295LL;
+  OptionSpec port = option("port", OptType::Int, false, "3306", "TCP port.");
+  port.min = 1;
+  port.max = 65535;
+  OptionSpec snapshot =
+      option("snapshot", OptType::Enum, false, "initial",
+             "initial: snapshot the tables, then stream from the snapshot's binlog "
+             "position. never: stream only (from `start`). only: snapshot, then "
+             "end.");
+  snapshot.enum_values = {"initial", "never", "only"};
+  OptionSpec schema = option("schema_changes", OptType::Enum, false, "follow",
+                             "DDL on a captured table (ALTER/RENAME/TRUNCATE/CREATE/DROP): follow "
+                             "(rows after it decode with the new columns; TRUNCATE TABLE emits a "
+                             "truncate event, @op \"t\"), fail (stop with an error naming the "
+                             "statement) or ignore.");
+  schema.enum_values = {"follow", "fail", "ignore"};
+  OptionSpec heartbeat = option("heartbeat", OptType::Duration, false, "1s",
+                                "Server heartbeat period on an idle binlog connection (a dead "
+                                "connection is detected after 3 missed heartbeats).");
+  heartbeat.min = 1000;
+  OptionSpec reconnect = option("reconnect_timeout", OptType::Duration, false, "10m",
+                                "How long the binlog connection may stay lost (reconnecting "
+                                "with backoff, shown in status and /metrics) before the source "
+                                "fails.");
+  reconnect.min = 1000;
+  OptionSpec start = option("start", OptType::Any, false, "latest",
+                            "Where streaming starts when snapshot = never: earliest | latest | "
+                            "\"FILE:POS\" | gtid(\"0-1-42\"). Ignored on a restart (the "
+                            "checkpoint wins).");
+  start.enum_values = {"earliest", "latest"};  // taken bare, besides the quoted forms
+  OptionSpec chunk = option("chunk_rows", OptType::Int, false, "10000",
+                            "Rows per snapshot query (keyset pagination on the primary key).");
+  chunk.min = 1;
+  using O = MySqlOptions;
+  k.add(option("host", OptType::String, true, "",
+               "Server host name or address; several as \"primary:3306, replica:3307\" (in "
+               "order of preference: on a lost server the source continues on the next one "
+               "by GTID)."),
+        &O::host);
+  k.add(option("user", OptType::String, true, "", "User name."), &O::user);
+  k.add(option("password", OptType::Secret, true, "",
+               "Password: use secret(\"NAME\") or env(\"NAME\")."),
+        &O::password);
+  k.add(option("server_public_key", OptType::String, false, "",
+               "MySQL 8 caching_sha2_password without TLS: path of the server's RSA public key "
+               "(PEM) to encrypt the password with; when empty it is requested from the server."),
+        &O::server_public_key);
+  k.add(server_id, &O::server_id).add(port, &O::port);
+  k.add(option("database", OptType::String, false, "",
+               "Default database for unqualified names in `tables` (all databases when empty)."),
+        &O::database);
+  k.add(option("tables", OptType::StringList, false, "",
+               "Tables to capture: \"name\" (in `database`), \"db.name\", patterns \"bank.*\"; "
+               "all tables of `database` when empty."),
+        &O::tables);
+  k.add(snapshot, &O::snapshot).add(start).add(heartbeat, &O::heartbeat_us);
+  k.add(reconnect, &O::reconnect_timeout_us).add(schema, &O::schema_changes);
+  k.add(option("key", OptType::ListMap, false, "",
+               "Key columns for tables without a primary key: a list for every such table, or "
+               "per table `key { \"bank.audit_log\" = [\"ts\", \"user_id\"]  \"bank.*_log\" = "
+               "[\"id\"] }` (a name without wildcards wins, then the first pattern that "
+               "matches). Tables without one carry a null key."),
+        &O::key);
+  k.add(chunk, &O::chunk_rows);
+  return k;
+}
+
+}  // namespace
+
+const BoundSpec<MySqlOptions>& bound_source_spec() {
+  static const BoundSpec<MySqlOptions> s = make_spec();
+  return s;
+}
+
+dsl::KindSpec source_spec() { return bound_source_spec().spec(); }
+
+}  // namespace sluice::operators::mysql
