@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/error_code.h"
 #include "base/value.h"
 
 namespace sluice {
@@ -30,11 +31,14 @@ struct SourceMeta {
 // Attached to an event routed to a dead-letter sink (DSL.md §10).
 struct DeadLetterInfo {
   std::string stage;
-  std::string kind;     // "require", "eval", "write", "retries_exhausted", ...
+  error_code code;      // why: module and code (base/error_code.h), e.g. postgres.null_key
   std::string message;  // secrets already redacted
   int attempts = 1;
   int64_t at = 0;  // micros, UTC
   int input = 0;   // the stage input the record came from (replay sends it back there)
+  // The kind word shown to users, from the code: "require", "eval", "write", "decode",
+  // "truncate", "retries_exhausted", ...
+  std::string kind() const { return code.kind(); }
 };
 
 struct Event {

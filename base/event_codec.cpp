@@ -115,7 +115,9 @@ void append_dead_letter(const Event& e, std::string& out) {
   out.append("{\"error\":{\"stage\":");
   json::encode_string(d ? d->stage : std::string(), out);
   out.append(",\"kind\":");
-  json::encode_string(d ? d->kind : std::string(), out);
+  json::encode_string(d ? d->kind() : std::string(), out);
+  out.append(",\"code\":");
+  json::encode_string(d ? d->code.qualified() : std::string(), out);
   out.append(",\"message\":");
   json::encode_string(d ? secrets::redact(d->message) : std::string(), out);
   out.append(",\"attempts\":");

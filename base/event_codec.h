@@ -16,9 +16,10 @@
 // strings, bytes base64, nested objects/lists as they are).
 //
 // Dead-letter form (used whenever Event::dead_letter is set):
-//   {"error":{"stage":"clean","kind":"require","message":"...","attempts":1,
-//    "at":"2024-02-29T13:45:59.123Z","position":42},"event":{...the event form...}}
-// The message passes through secrets::redact.
+//   {"error":{"stage":"clean","kind":"require","code":"engine.require_failed","message":"...",
+//    "attempts":1,"at":"2024-02-29T13:45:59.123Z","position":42},"event":{...the event form...}}
+// kind is the code's dead-letter kind word, code its "module.name" (base/error_code.h). The
+// message passes through secrets::redact.
 #pragma once
 #include <string>
 

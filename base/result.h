@@ -4,6 +4,8 @@
 #include <utility>
 #include <variant>
 
+#include "base/error_code.h"
+
 namespace sluice {
 
 // How a failure should be handled by the engine (ARCHITECTURE.md "three kinds").
@@ -13,12 +15,24 @@ enum class failure_kind : unsigned char {
   fatal,      // the stage cannot continue: let the supervisor restart the pipeline
 };
 
+// A failure: how to handle it (kind), which module failed and how (code, base/error_code.h;
+// none for errors made from a message only) and the details (message).
 struct error {
   failure_kind kind = failure_kind::permanent;
   std::string message;
-  static error permanent(std::string m) { return {failure_kind::permanent, std::move(m)}; }
-  static error transient(std::string m) { return {failure_kind::transient, std::move(m)}; }
-  static error fatal(std::string m) { return {failure_kind::fatal, std::move(m)}; }
+  error_code code;
+  static error permanent(std::string m) { return {failure_kind::permanent, std::move(m), {}}; }
+  static error transient(std::string m) { return {failure_kind::transient, std::move(m), {}}; }
+  static error fatal(std::string m) { return {failure_kind::fatal, std::move(m), {}}; }
+  static error permanent(error_code c, std::string m) {
+    return {failure_kind::permanent, std::move(m), c};
+  }
+  static error transient(error_code c, std::string m) {
+    return {failure_kind::transient, std::move(m), c};
+  }
+  static error fatal(error_code c, std::string m) { return {failure_kind::fatal, std::move(m), c}; }
+  // "module.name: message" ("postgres.null_key: table t: ..."), the message alone without code.
+  std::string describe() const { return code ? code.qualified() + ": " + message : message; }
 };
 
 template <class T>

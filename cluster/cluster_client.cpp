@@ -6,6 +6,7 @@
 
 #include "cluster/cluster_messages.h"
 #include "cluster/cluster_transport.h"
+#include "cluster/errc.h"
 
 namespace sluice::cluster {
 namespace {
@@ -13,7 +14,8 @@ namespace {
 template <class... Ts>
 result<std::pair<int, std::string>> ask(const std::string& address, Ts&&... xs) {
   auto [host, port] = split_address(address);
-  if (port == 0) return error::permanent("expected HOST:PORT, not '" + address + "'");
+  if (port == 0)
+    return error::permanent(errc::transport, "expected HOST:PORT, not '" + address + "'");
   const ClusterTls tls = ClusterTls::from_env();
   if (auto ok = tls.check(); !ok.ok()) return ok.err();
   caf::actor_system_config cfg;
@@ -21,7 +23,8 @@ result<std::pair<int, std::string>> ask(const std::string& address, Ts&&... xs) 
   caf::actor_system sys{cfg};
   auto node = connect_node(sys, tls, host, port);
   if (!node.ok()) {
-    return error::transient("cannot reach node " + address + ": " + node.err().message);
+    return error::transient(errc::transport,
+                            "cannot reach node " + address + ": " + node.err().message);
   }
   std::string reply;
   std::string failure;
@@ -31,7 +34,8 @@ result<std::pair<int, std::string>> ask(const std::string& address, Ts&&... xs) 
         .receive([&](const std::string& r) { reply = r; },
                  [&](caf::error& e) { failure = sys.render(e); });
   }
-  if (!failure.empty()) return error::transient("node " + address + ": " + failure);
+  if (!failure.empty())
+    return error::transient(errc::transport, "node " + address + ": " + failure);
   return parse_reply(reply);
 }
 

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "cluster/errc.h"
+
 namespace sluice::cluster {
 namespace {
 
@@ -25,11 +27,13 @@ result<void> ClusterTls::check() const {
   if (!enabled()) return {};
   if (cert.empty() || key.empty() || ca.empty()) {
     return error::permanent(
+        errc::transport,
         "cluster TLS needs a certificate, its key and the cluster CA (--tls-cert, --tls-key, "
         "--tls-ca or SLUICE_CLUSTER_CERT, SLUICE_CLUSTER_KEY, SLUICE_CLUSTER_CA)");
   }
   for (const std::string* f : {&cert, &key, &ca}) {
-    if (!std::ifstream(*f)) return error::permanent("cluster TLS: cannot read '" + *f + "'");
+    if (!std::ifstream(*f))
+      return error::permanent(errc::transport, "cluster TLS: cannot read '" + *f + "'");
   }
   return {};
 }
@@ -47,7 +51,7 @@ result<uint16_t> publish_node(caf::actor_system& sys, const ClusterTls& tls, con
                               const std::string& host, uint16_t port) {
   auto published = tls.enabled() ? caf::openssl::publish(whom, port, host.c_str(), true)
                                  : sys.middleman().publish(whom, port, host.c_str(), true);
-  if (!published) return error::permanent(sys.render(published.error()));
+  if (!published) return error::permanent(errc::transport, sys.render(published.error()));
   return *published;
 }
 
@@ -64,7 +68,7 @@ result<caf::actor> connect_node(caf::actor_system& sys, const ClusterTls& tls,
           " (a node with cluster TLS? set SLUICE_CLUSTER_CERT, SLUICE_CLUSTER_KEY, "
           "SLUICE_CLUSTER_CA)";
     }
-    return error::transient(why);
+    return error::transient(errc::transport, why);
   }
   return *peer;
 }

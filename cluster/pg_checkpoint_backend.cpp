@@ -3,6 +3,8 @@
 #include <chrono>
 #include <thread>
 
+#include "cluster/errc.h"
+
 namespace sluice::cluster {
 
 std::string PgCheckpointBackend::pipeline_of(const std::string& dir) {
@@ -22,7 +24,7 @@ result<std::optional<std::string>> PgCheckpointBackend::load(const std::string& 
     last = r.err();
     std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
   }
-  return error::fatal(last.message);
+  return error::fatal(errc::checkpoint_backend, last.message);
 }
 
 result<void> PgCheckpointBackend::save(const std::string& dir, const std::string& pipeline,

@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "base/secrets.h"
+#include "cluster/errc.h"
 
 namespace sluice::cluster {
 namespace {
@@ -79,7 +80,7 @@ result<void> StateStore::connect() {
     conn_ = std::move(c);
     return {};
   } catch (const std::exception& e) {
-    return error::transient("state store: " + secrets::redact(e.what()));
+    return error::transient(errc::state_store, "state store: " + secrets::redact(e.what()));
   }
 }
 
@@ -93,7 +94,7 @@ result<void> StateStore::with(const std::function<void(pqxx::connection_base&)>&
     if (!conn_->c.is_open()) conn_.reset();
     // A broken session may look open: drop it on anything that is not an SQL error.
     if (dynamic_cast<const pqxx::sql_error*>(&e) == nullptr) conn_.reset();
-    return error::transient("state store: " + secrets::redact(e.what()));
+    return error::transient(errc::state_store, "state store: " + secrets::redact(e.what()));
   }
 }
 
@@ -418,8 +419,9 @@ result<void> StateStore::save_checkpoint(const std::string& pipeline, uint64_t c
   });
   if (!r.ok()) return r.err();
   if (!written) {
-    return error::fatal("pipeline '" + pipeline + "' is no longer assigned to this node (epoch " +
-                        std::to_string(epoch) + "): checkpoint refused");
+    return error::fatal(errc::lease_lost, "pipeline '" + pipeline +
+                                              "' is no longer assigned to this node (epoch " +
+                                              std::to_string(epoch) + "): checkpoint refused");
   }
   return {};
 }

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "base/logger.h"
+#include "cluster/errc.h"
 #include "cluster/pg_checkpoint_backend.h"
 #include "dsl/loader.h"
 #include "engine/actors/live_registry.h"
@@ -33,13 +34,14 @@ extern "C" void on_worker_reload(int) { g_reload_wanted.store(true); }
 // The pipeline `name` of a checked file, alone in its file.
 result<std::shared_ptr<ast::File>> load_one(const std::string& path, const std::string& name) {
   auto loaded = dsl::load_file(path, operators::registry().specs());
-  if (!loaded.ok()) return error::permanent(dsl::format(loaded));
+  if (!loaded.ok()) return error::permanent(errc::assignment, dsl::format(loaded));
   auto file = std::make_shared<ast::File>(std::move(loaded.file));
   std::vector<ast::Pipeline> keep;
   for (auto& p : file->pipelines) {
     if (p.name == name) keep.push_back(std::move(p));
   }
-  if (keep.empty()) return error::permanent("the deployed file has no pipeline '" + name + "'");
+  if (keep.empty())
+    return error::permanent(errc::assignment, "the deployed file has no pipeline '" + name + "'");
   file->pipelines = std::move(keep);
   return file;
 }

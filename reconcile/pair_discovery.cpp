@@ -6,6 +6,7 @@
 #include "engine/actors/config_builder.h"
 #include "operators/postgres/sink_options.h"
 #include "operators/registry.h"
+#include "reconcile/errc.h"
 
 namespace sluice::reconcile {
 namespace {
@@ -30,7 +31,7 @@ result<std::string> target_of(const pg::SinkOptions& opts, const TablePair& pr,
   ctx.row = &e.row;
   Value v = opts.table->eval(ctx);
   if (v.type() != Type::String)
-    return error::permanent("sink '" + sink + "': table is not a string");
+    return error::permanent(errc::discovery, "sink '" + sink + "': table is not a string");
   return v.as_string();
 }
 

@@ -11,6 +11,7 @@
 #include "engine/actors/rate_limiter.h"
 #include "engine/actors/runner.h"
 #include "operators/registry.h"
+#include "reconcile/errc.h"
 
 namespace sluice::reconcile {
 namespace {
@@ -99,7 +100,7 @@ result<engine::Checkpoint> carried_checkpoint(const std::string& url, const std:
         cp.stages[s] = {"{\"seq\":" + std::to_string(r[0][0].as<int64_t>()) + "}"};
     }
   } catch (const std::exception& e) {
-    return error::permanent(std::string("PostgreSQL: ") + e.what());
+    return error::permanent(errc::repair, std::string("PostgreSQL: ") + e.what());
   }
   return cp;
 }
@@ -137,8 +138,9 @@ result<void> run_repair(const ast::File& file, ast::Pipeline& p, const std::stri
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   if (res.exit_code != 0) {
-    return error::permanent("repair run failed: " +
-                            (res.failures.empty() ? std::string("?") : res.failures[0]));
+    return error::permanent(
+        errc::repair,
+        "repair run failed: " + (res.failures.empty() ? std::string("?") : res.failures[0]));
   }
   return {};
 }

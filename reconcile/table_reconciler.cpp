@@ -7,6 +7,7 @@
 
 #include "base/json.h"
 #include "operators/postgres/sql_text.h"
+#include "reconcile/errc.h"
 
 namespace sluice::reconcile {
 namespace {
@@ -126,7 +127,8 @@ result<TableDiff> TableReconciler::compare(const std::string& db, const std::str
   TableDiff diff;
   diff.source = db + "." + table;
   diff.target = pg_schema + "." + pg_table;
-  if (schema.primary_key.empty()) return error::permanent(diff.source + " has no primary key");
+  if (schema.primary_key.empty())
+    return error::permanent(errc::discovery, diff.source + " has no primary key");
   // Column order: the key columns first, then the others.
   std::vector<const my::ColumnSchema*> cols;
   for (const auto& k : schema.primary_key) {
@@ -217,7 +219,7 @@ result<TableDiff> TableReconciler::compare(const std::string& db, const std::str
       lo = hi;
     }
   } catch (const std::exception& e) {
-    return error::permanent("PostgreSQL " + diff.target + ": " + e.what());
+    return error::permanent(errc::compare, "PostgreSQL " + diff.target + ": " + e.what());
   }
   return diff;
 }

@@ -5,6 +5,7 @@
 #include "dsl/eval/functions.h"
 #include "dsl/expr_checker.h"
 #include "dsl/option_spec.h"
+#include "runtime/error_code_docs.h"
 #include "runtime/function_text.h"
 
 namespace sluice::runtime {
@@ -64,7 +65,9 @@ std::string settings_region() {
 }  // namespace
 
 std::map<std::string, std::string> render_language_regions() {
-  return {{"settings", settings_region()}, {"functions", functions_region()}};
+  return {{"settings", settings_region()},
+          {"functions", functions_region()},
+          {"error-codes", render_error_codes()}};
 }
 
 result<std::string> fill_language_regions(const std::string& page) {

@@ -1,5 +1,6 @@
-// The generated parts of docs/language.md: the settings table (from dsl::settings_options())
-// and the function reference (from the function table, dsl/eval/functions.cpp). The rest of
+// The generated parts of docs/language.md: the settings table (from dsl::settings_options()),
+// the function reference (from the function table, dsl/eval/functions.cpp) and the error
+// codes (runtime/error_code_docs.h). The rest of
 // the page is written by hand; `sluice docs` replaces only the text between
 //   <!-- BEGIN GENERATED: NAME -->  and  <!-- END GENERATED: NAME -->
 #pragma once
@@ -10,7 +11,7 @@
 
 namespace sluice::runtime {
 
-// Region name -> generated Markdown ("settings", "functions").
+// Region name -> generated Markdown ("settings", "functions", "error-codes").
 std::map<std::string, std::string> render_language_regions();
 
 // `page` with every generated region replaced by its current text; an error naming the

@@ -125,7 +125,7 @@ std::string dead_letters_of(const engine::LivePipeline* p, const std::string& st
   if (st == nullptr) return {};
   std::string out;
   for (const auto& e : st->counters->dead_letters.recent()) {
-    std::string why = e.dead_letter ? e.dead_letter->kind + ": " + e.dead_letter->message : "";
+    std::string why = e.dead_letter ? e.dead_letter->kind() + ": " + e.dead_letter->message : "";
     out += "    " + why + " | " + json::encode(Value::object(e.row)) + "\n";
   }
   return out;

@@ -16,23 +16,25 @@ int128 int_of(const Value& v) {
 }
 
 [[noreturn]] void bad_operands(const char* op, const Value& a, const Value& b) {
-  fail(std::string("cannot apply '") + op + "' to " + type_name(a.type()) + " and " +
-       type_name(b.type()));
+  fail(errc::type_mismatch, std::string("cannot apply '") + op + "' to " + type_name(a.type()) +
+                                " and " + type_name(b.type()));
 }
 
 // Result of an integer operation computed in int128: uint when both inputs are uint, else int.
 Value int_result(int128 r, const Value& a, const Value& b, const char* op) {
   if (a.type() == Type::UInt && b.type() == Type::UInt) {
     if (r < 0 || r > static_cast<int128>(UINT64_MAX))
-      fail(std::string("uint overflow in '") + op + "'");
+      fail(errc::overflow, std::string("uint overflow in '") + op + "'");
     return Value::uint64(static_cast<uint64_t>(r));
   }
-  if (r < INT64_MIN || r > INT64_MAX) fail(std::string("int overflow in '") + op + "'");
+  if (r < INT64_MIN || r > INT64_MAX)
+    fail(errc::overflow, std::string("int overflow in '") + op + "'");
   return Value::int64(static_cast<int64_t>(r));
 }
 
 Value dec_result(const std::optional<Decimal>& d, const char* op) {
-  if (!d) fail(std::string("decimal overflow in '") + op + "' (more than 76 digits)");
+  if (!d)
+    fail(errc::overflow, std::string("decimal overflow in '") + op + "' (more than 76 digits)");
   return Value::decimal(*d);
 }
 
@@ -64,7 +66,7 @@ double to_double(const Value& v) {
     case Type::Decimal:
       return v.as_decimal().to_double();
     default:
-      fail(std::string("expected a number, got ") + type_name(v.type()));
+      fail(errc::type_mismatch, std::string("expected a number, got ") + type_name(v.type()));
   }
 }
 
@@ -73,7 +75,8 @@ Value add(const Value& a, const Value& b) {
     case Kind::Int: {
       if (a.type() == Type::Int && b.type() == Type::Int) {
         int64_t r;
-        if (__builtin_add_overflow(a.as_int(), b.as_int(), &r)) fail("int overflow in '+'");
+        if (__builtin_add_overflow(a.as_int(), b.as_int(), &r))
+          fail(errc::overflow, "int overflow in '+'");
         return Value::int64(r);
       }
       return int_result(int_of(a) + int_of(b), a, b, "+");
@@ -106,7 +109,8 @@ Value sub(const Value& a, const Value& b) {
     case Kind::Int: {
       if (a.type() == Type::Int && b.type() == Type::Int) {
         int64_t r;
-        if (__builtin_sub_overflow(a.as_int(), b.as_int(), &r)) fail("int overflow in '-'");
+        if (__builtin_sub_overflow(a.as_int(), b.as_int(), &r))
+          fail(errc::overflow, "int overflow in '-'");
         return Value::int64(r);
       }
       return int_result(int_of(a) - int_of(b), a, b, "-");
@@ -126,11 +130,13 @@ Value mul(const Value& a, const Value& b) {
     case Kind::Int: {
       if (a.type() == Type::Int && b.type() == Type::Int) {
         int64_t r;
-        if (__builtin_mul_overflow(a.as_int(), b.as_int(), &r)) fail("int overflow in '*'");
+        if (__builtin_mul_overflow(a.as_int(), b.as_int(), &r))
+          fail(errc::overflow, "int overflow in '*'");
         return Value::int64(r);
       }
       int128 r;
-      if (__builtin_mul_overflow(int_of(a), int_of(b), &r)) fail("int overflow in '*'");
+      if (__builtin_mul_overflow(int_of(a), int_of(b), &r))
+        fail(errc::overflow, "int overflow in '*'");
       return int_result(r, a, b, "*");
     }
     case Kind::Dec:
@@ -148,7 +154,7 @@ Value div(const Value& a, const Value& b) {
     case Kind::Int:
     case Kind::Dec: {
       Decimal x = to_decimal(a), y = to_decimal(b);
-      if (y.sign() == 0) fail("division by zero");
+      if (y.sign() == 0) fail(errc::division_by_zero, "division by zero");
       int s = kDivScale;
       if (x.scale() > s) s = x.scale();
       if (y.scale() > s) s = y.scale();
@@ -156,7 +162,7 @@ Value div(const Value& a, const Value& b) {
     }
     case Kind::Float: {
       double y = to_double(b);
-      if (y == 0.0) fail("division by zero");
+      if (y == 0.0) fail(errc::division_by_zero, "division by zero");
       return Value::float64(to_double(a) / y);
     }
     case Kind::Other:
@@ -169,17 +175,17 @@ Value rem(const Value& a, const Value& b) {
   switch (kind_of(a, b)) {
     case Kind::Int: {
       int128 y = int_of(b);
-      if (y == 0) fail("division by zero in '%'");
+      if (y == 0) fail(errc::division_by_zero, "division by zero in '%'");
       return int_result(int_of(a) % y, a, b, "%");
     }
     case Kind::Dec: {
       Decimal y = to_decimal(b);
-      if (y.sign() == 0) fail("division by zero in '%'");
+      if (y.sign() == 0) fail(errc::division_by_zero, "division by zero in '%'");
       return dec_result(to_decimal(a).rem(y), "%");
     }
     case Kind::Float: {
       double y = to_double(b);
-      if (y == 0.0) fail("division by zero in '%'");
+      if (y == 0.0) fail(errc::division_by_zero, "division by zero in '%'");
       return Value::float64(std::fmod(to_double(a), y));
     }
     case Kind::Other:
@@ -191,17 +197,18 @@ Value rem(const Value& a, const Value& b) {
 Value neg(const Value& a) {
   switch (a.type()) {
     case Type::Int:
-      if (a.as_int() == INT64_MIN) fail("int overflow in unary '-'");
+      if (a.as_int() == INT64_MIN) fail(errc::overflow, "int overflow in unary '-'");
       return Value::int64(-a.as_int());
     case Type::UInt:
-      if (a.as_uint() > static_cast<uint64_t>(INT64_MAX) + 1) fail("int overflow in unary '-'");
+      if (a.as_uint() > static_cast<uint64_t>(INT64_MAX) + 1)
+        fail(errc::overflow, "int overflow in unary '-'");
       return Value::int64(static_cast<int64_t>(-static_cast<int128>(a.as_uint())));
     case Type::Float:
       return Value::float64(-a.as_float());
     case Type::Decimal:
       return Value::decimal(a.as_decimal().neg());
     default:
-      fail(std::string("cannot apply unary '-' to ") + type_name(a.type()));
+      fail(errc::type_mismatch, std::string("cannot apply unary '-' to ") + type_name(a.type()));
   }
 }
 
@@ -234,8 +241,8 @@ int order(const Value& a, const Value& b, const char* op) {
         break;
     }
   }
-  fail(std::string("cannot compare ") + type_name(a.type()) + " with " + type_name(b.type()) +
-       " using '" + op + "'");
+  fail(errc::type_mismatch, std::string("cannot compare ") + type_name(a.type()) + " with " +
+                                type_name(b.type()) + " using '" + op + "'");
 }
 
 }  // namespace sluice::eval::arith

@@ -6,8 +6,8 @@
 namespace sluice::eval::builtins {
 
 void type_error(const char* fn, int pos, const Value& got, const char* want) {
-  throw eval_error(std::string(fn) + "(): argument " + std::to_string(pos) + " must be " + want +
-                   ", got " + type_name(got.type()));
+  throw eval_error(errc::type_mismatch, std::string(fn) + "(): argument " + std::to_string(pos) +
+                                            " must be " + want + ", got " + type_name(got.type()));
 }
 
 size_t utf8_length(std::string_view s) {
@@ -26,7 +26,7 @@ bool regex_matches(const std::string& s, const std::string& pattern) {
   try {
     re = std::regex(pattern, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
-    fail("regex_match(): invalid pattern: " + std::string(e.what()));
+    fail(errc::invalid_argument, "regex_match(): invalid pattern: " + std::string(e.what()));
   }
   return std::regex_search(s, re);
 }

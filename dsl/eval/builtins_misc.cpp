@@ -86,22 +86,24 @@ Value secret_file(const Value* a, size_t, const Context&) {
 }
 
 Value seq(const Value*, size_t, const Context& ctx) {
-  if (ctx.gen == nullptr) fail("seq() is only available in a generate source's fields");
+  if (ctx.gen == nullptr)
+    fail(errc::invalid_argument, "seq() is only available in a generate source's fields");
   return Value::int64(ctx.gen->seq);
 }
 
 Value random_int(const Value* a, size_t, const Context& ctx) {
   int64_t lo = int_arg("random_int", a, 0), hi = int_arg("random_int", a, 1);
   if (lo > hi)
-    fail("random_int(): the lower bound " + std::to_string(lo) + " is above the upper bound " +
-         std::to_string(hi));
+    fail(errc::invalid_argument, "random_int(): the lower bound " + std::to_string(lo) +
+                                     " is above the upper bound " + std::to_string(hi));
   std::uniform_int_distribution<int64_t> dist(lo, hi);
   return Value::int64(dist(gen(ctx).rng));
 }
 
 Value random_decimal(const Value* a, size_t, const Context& ctx) {
   int64_t scale = int_arg("random_decimal", a, 2);
-  if (scale < 0 || scale > 18) fail("random_decimal(): scale must be between 0 and 18");
+  if (scale < 0 || scale > 18)
+    fail(errc::invalid_argument, "random_decimal(): scale must be between 0 and 18");
   auto bound = [&](int i) {
     const Value& v = a[i];
     std::optional<Decimal> d;
@@ -114,13 +116,15 @@ Value random_decimal(const Value* a, size_t, const Context& ctx) {
     else
       type_error("random_decimal", i + 1, v, "an int or decimal");
     auto r = d->rescale(static_cast<int>(scale));
-    if (!r || r->is_wide()) fail("random_decimal(): bound out of range");
+    if (!r || r->is_wide()) fail(errc::overflow, "random_decimal(): bound out of range");
     return r->unscaled();
   };
   int128 lo = bound(0), hi = bound(1);
-  if (lo > hi) fail("random_decimal(): the lower bound is above the upper bound");
+  if (lo > hi)
+    fail(errc::invalid_argument, "random_decimal(): the lower bound is above the upper bound");
   int128 span = hi - lo;
-  if (span > static_cast<int128>(UINT64_MAX)) fail("random_decimal(): range too large");
+  if (span > static_cast<int128>(UINT64_MAX))
+    fail(errc::invalid_argument, "random_decimal(): range too large");
   std::uniform_int_distribution<uint64_t> dist(0, static_cast<uint64_t>(span));
   return Value::decimal(
       Decimal(lo + static_cast<int128>(dist(gen(ctx).rng)), static_cast<int>(scale)));
@@ -129,14 +133,15 @@ Value random_decimal(const Value* a, size_t, const Context& ctx) {
 Value pick(const Value* a, size_t, const Context& ctx) {
   if (a[0].type() != Type::List) type_error("pick", 1, a[0], "a list");
   const List& l = a[0].as_list();
-  if (l.empty()) fail("pick(): the list is empty");
+  if (l.empty()) fail(errc::invalid_argument, "pick(): the list is empty");
   std::uniform_int_distribution<size_t> dist(0, l.size() - 1);
   return l[dist(gen(ctx).rng)];
 }
 
 Value random_string(const Value* a, size_t, const Context& ctx) {
   int64_t n = int_arg("random_string", a, 0);
-  if (n < 0 || n > 1 << 20) fail("random_string(): length must be between 0 and 1048576");
+  if (n < 0 || n > 1 << 20)
+    fail(errc::invalid_argument, "random_string(): length must be between 0 and 1048576");
   static const char kChars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   std::string s(static_cast<size_t>(n), 'a');
   auto& rng = gen(ctx).rng;

@@ -20,8 +20,9 @@ int64_t small_int_arg(const char* fn, const Value* a, int i, int64_t lo, int64_t
     type_error(fn, i + 1, a[i], "an int");
   }
   if (v < lo || v > hi)
-    fail(std::string(fn) + "(): argument " + std::to_string(i + 1) + " must be between " +
-         std::to_string(lo) + " and " + std::to_string(hi) + ", got " + std::to_string(v));
+    fail(errc::invalid_argument, std::string(fn) + "(): argument " + std::to_string(i + 1) +
+                                     " must be between " + std::to_string(lo) + " and " +
+                                     std::to_string(hi) + ", got " + std::to_string(v));
   return v;
 }
 
@@ -48,19 +49,22 @@ Value to_int(const Value* a, size_t, const Context&) {
       return v;
     case Type::UInt:
       if (v.as_uint() > static_cast<uint64_t>(INT64_MAX))
-        fail("to_int(): " + std::to_string(v.as_uint()) + " is out of the int range");
+        fail(errc::bad_cast,
+             "to_int(): " + std::to_string(v.as_uint()) + " is out of the int range");
       return Value::int64(static_cast<int64_t>(v.as_uint()));
     case Type::Bool:
       return Value::int64(v.as_bool() ? 1 : 0);
     case Type::Decimal: {
       auto r = v.as_decimal().to_int64();
-      if (!r) fail("to_int(): " + v.as_decimal().to_string() + " is out of the int range");
+      if (!r)
+        fail(errc::bad_cast,
+             "to_int(): " + v.as_decimal().to_string() + " is out of the int range");
       return Value::int64(*r);
     }
     case Type::Float: {
       double d = std::trunc(v.as_float());
       if (!std::isfinite(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
-        fail("to_int(): float " + v.to_display() + " is out of the int range");
+        fail(errc::bad_cast, "to_int(): float " + v.to_display() + " is out of the int range");
       return Value::int64(static_cast<int64_t>(d));
     }
     case Type::String: {
@@ -71,7 +75,7 @@ Value to_int(const Value* a, size_t, const Context&) {
       int64_t out;
       auto r = std::from_chars(b, e, out);
       if (b == e || r.ec != std::errc() || r.ptr != e)
-        fail("to_int(): " + describe(v) + " is not an integer");
+        fail(errc::bad_cast, "to_int(): " + describe(v) + " is not an integer");
       return Value::int64(out);
     }
     default:
@@ -93,7 +97,7 @@ Value to_float(const Value* a, size_t, const Context&) {
       double d = s.empty() ? 0 : std::strtod(s.c_str(), &end);
       if (s.empty() || end != s.c_str() + s.size() ||
           std::isspace(static_cast<unsigned char>(s[0])))
-        fail("to_float(): " + describe(v) + " is not a number");
+        fail(errc::bad_cast, "to_float(): " + describe(v) + " is not a number");
       return Value::float64(d);
     }
     default:
@@ -113,19 +117,21 @@ Value to_decimal(const Value* a, size_t, const Context&) {
       break;
     case Type::Float:
       d = float_to_decimal(v.as_float());
-      if (!d) fail("to_decimal(): float " + v.to_display() + " has no exact decimal form");
+      if (!d)
+        fail(errc::bad_cast,
+             "to_decimal(): float " + v.to_display() + " has no exact decimal form");
       break;
     case Type::String:
       d = Decimal::parse(v.as_string());
-      if (!d) fail("to_decimal(): " + describe(v) + " is not a decimal number");
+      if (!d) fail(errc::bad_cast, "to_decimal(): " + describe(v) + " is not a decimal number");
       break;
     default:
       type_error("to_decimal", 1, v, "a number or string");
   }
   auto r = d->rescale(scale);
   if (!r)
-    fail("to_decimal(): " + d->to_string() + " does not fit 76 digits at scale " +
-         std::to_string(scale));
+    fail(errc::overflow, "to_decimal(): " + d->to_string() + " does not fit 76 digits at scale " +
+                             std::to_string(scale));
   return Value::decimal(*r);
 }
 
@@ -137,18 +143,19 @@ Value round(const Value* a, size_t n, const Context&) {
     case Type::UInt: {
       if (digits >= 0) return v;
       auto r = arith::to_decimal(v).round(digits);
-      if (!r || r->is_wide()) fail("round(): overflow");
+      if (!r || r->is_wide()) fail(errc::overflow, "round(): overflow");
       int128 u = r->unscaled();
       if (v.type() == Type::UInt) {
-        if (u < 0 || u > static_cast<int128>(UINT64_MAX)) fail("round(): uint overflow");
+        if (u < 0 || u > static_cast<int128>(UINT64_MAX))
+          fail(errc::overflow, "round(): uint overflow");
         return Value::uint64(static_cast<uint64_t>(u));
       }
-      if (u < INT64_MIN || u > INT64_MAX) fail("round(): int overflow");
+      if (u < INT64_MIN || u > INT64_MAX) fail(errc::overflow, "round(): int overflow");
       return Value::int64(static_cast<int64_t>(u));
     }
     case Type::Decimal: {
       auto r = v.as_decimal().round(digits);
-      if (!r) fail("round(): decimal overflow (more than 76 digits)");
+      if (!r) fail(errc::overflow, "round(): decimal overflow (more than 76 digits)");
       return Value::decimal(*r);
     }
     case Type::Float: {
@@ -170,7 +177,7 @@ Value abs(const Value* a, size_t, const Context&) {
   const Value& v = a[0];
   switch (v.type()) {
     case Type::Int:
-      if (v.as_int() == INT64_MIN) fail("abs(): int overflow");
+      if (v.as_int() == INT64_MIN) fail(errc::overflow, "abs(): int overflow");
       return Value::int64(v.as_int() < 0 ? -v.as_int() : v.as_int());
     case Type::UInt:
       return v;

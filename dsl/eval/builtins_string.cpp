@@ -80,7 +80,9 @@ Value substr(const Value* a, size_t n, const Context&) {
   size_t b = cp_offset(s, static_cast<size_t>(start - 1));
   if (n < 3) return Value::string(s.substr(b));
   int64_t len = int_arg("substr", a, 2);
-  if (len < 0) fail("substr(): length must not be negative, got " + std::to_string(len));
+  if (len < 0)
+    fail(errc::invalid_argument,
+         "substr(): length must not be negative, got " + std::to_string(len));
   size_t e = b;
   int64_t k = 0;
   while (e < s.size() && k < len) {
@@ -126,7 +128,9 @@ Value concat(const Value* a, size_t n, const Context&) {
 Value mask(const Value* a, size_t n, const Context&) {
   const std::string& s = str_arg("mask", a, 0);
   int64_t keep = n > 1 ? int_arg("mask", a, 1) : 4;
-  if (keep < 0) fail("mask(): keep_last must not be negative, got " + std::to_string(keep));
+  if (keep < 0)
+    fail(errc::invalid_argument,
+         "mask(): keep_last must not be negative, got " + std::to_string(keep));
   size_t total = utf8_length(s);
   size_t masked = total > static_cast<size_t>(keep) ? total - static_cast<size_t>(keep) : 0;
   size_t off = cp_offset(s, masked);

@@ -40,7 +40,7 @@ Value to_date(const Value* a, size_t, const Context&) {
     if (auto d = temporal::parse_date(s)) return Value::date(*d);
     if (auto t = temporal::parse_timestamp(s))
       return Value::date(static_cast<int32_t>(floor_div(*t, kDay)));
-    fail("to_date(): " + describe(v) + " is not a date (expected YYYY-MM-DD)");
+    fail(errc::bad_cast, "to_date(): " + describe(v) + " is not a date (expected YYYY-MM-DD)");
   }
   return Value::date(day_of("to_date", v));
 }
@@ -50,8 +50,9 @@ Value to_timestamp(const Value* a, size_t, const Context&) {
   switch (v.type()) {
     case Type::String: {
       if (auto t = temporal::parse_timestamp(v.as_string())) return Value::timestamp(*t);
-      fail("to_timestamp(): " + describe(v) +
-           " is not a timestamp (expected YYYY-MM-DDTHH:MM:SS[.ffffff][Z|+HH:MM])");
+      fail(errc::bad_cast,
+           "to_timestamp(): " + describe(v) +
+               " is not a timestamp (expected YYYY-MM-DDTHH:MM:SS[.ffffff][Z|+HH:MM])");
     }
     case Type::Date:
       return Value::timestamp(static_cast<int64_t>(v.as_date()) * kDay);
@@ -60,7 +61,8 @@ Value to_timestamp(const Value* a, size_t, const Context&) {
       return Value::timestamp(v.as_micros());
     case Type::Int: {
       int64_t ms = v.as_int();
-      if (ms > INT64_MAX / 1000 || ms < INT64_MIN / 1000) fail("to_timestamp(): out of range");
+      if (ms > INT64_MAX / 1000 || ms < INT64_MIN / 1000)
+        fail(errc::overflow, "to_timestamp(): out of range");
       return Value::timestamp(ms * 1000);
     }
     default:
@@ -73,8 +75,8 @@ Value to_datetime(const Value* a, size_t, const Context&) {
   switch (v.type()) {
     case Type::String: {
       if (auto t = temporal::parse_datetime(v.as_string())) return Value::datetime(*t);
-      fail("to_datetime(): " + describe(v) +
-           " is not a datetime (expected YYYY-MM-DD HH:MM:SS[.ffffff])");
+      fail(errc::bad_cast, "to_datetime(): " + describe(v) +
+                               " is not a datetime (expected YYYY-MM-DD HH:MM:SS[.ffffff])");
     }
     case Type::Date:
       return Value::datetime(static_cast<int64_t>(v.as_date()) * kDay);
@@ -91,7 +93,8 @@ Value to_time(const Value* a, size_t, const Context&) {
   switch (v.type()) {
     case Type::String: {
       if (auto t = temporal::parse_time(v.as_string())) return Value::time(*t);
-      fail("to_time(): " + describe(v) + " is not a time (expected [-]HH:MM:SS[.ffffff])");
+      fail(errc::bad_cast,
+           "to_time(): " + describe(v) + " is not a time (expected [-]HH:MM:SS[.ffffff])");
     }
     case Type::Time:
       return v;
@@ -122,8 +125,8 @@ Value date_trunc(const Value* a, size_t, const Context&) {
     int64_t step = unit == "hour" ? 3600000000LL : unit == "minute" ? 60000000LL : 1000000LL;
     out = floor_div(micros, step) * step;
   } else {
-    fail("date_trunc(): unknown unit \"" + unit +
-         "\" (expected year, month, day, hour, minute or second)");
+    fail(errc::invalid_argument, "date_trunc(): unknown unit \"" + unit +
+                                     "\" (expected year, month, day, hour, minute or second)");
   }
   switch (t.type()) {
     case Type::Date:

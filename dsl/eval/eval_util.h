@@ -7,9 +7,14 @@
 
 namespace sluice::eval {
 
-// Throws eval_error with secrets redacted from the message.
+// Throws eval_error (code errc::failed) with secrets redacted from the message.
 [[noreturn]] inline void fail(const std::string& message) {
-  throw eval_error(secrets::redact(message));
+  throw eval_error(errc::failed, secrets::redact(message));
+}
+
+// Throws eval_error with the code and secrets redacted from the message.
+[[noreturn]] inline void fail(errc code, const std::string& message) {
+  throw eval_error(code, secrets::redact(message));
 }
 
 // A short, redacted rendering of a value for error messages (long texts are cut).

@@ -1,23 +1,31 @@
 // Compiled expressions: an AST expression turned into a tree of evaluators.
-// Errors while evaluating (to_int("x"), decimal overflow) throw eval_error, which the
-// operator evaluating the record catches and turns into a dead letter.
+// Errors while evaluating (to_int("x"), decimal overflow) throw eval_error inside dsl/eval;
+// code outside evaluates with eval::evaluate(), which returns them as a result (with the
+// eval errc, dsl/eval/errc.h) that the operator turns into a dead letter.
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "base/event.h"
 #include "base/result.h"
+#include "base/secrets.h"
 #include "base/value.h"
 #include "dsl/ast.h"
+#include "dsl/eval/errc.h"
 
 namespace sluice::eval {
 
+// Thrown by the evaluators; evaluate() turns it into an error with `code`.
 struct eval_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit eval_error(const std::string& message, errc c = errc::failed)
+      : std::runtime_error(message), code(c) {}
+  eval_error(errc c, const std::string& message) : std::runtime_error(message), code(c) {}
+  errc code;
 };
 
 // State for the generate source's functions: seq(), random_*().
@@ -78,6 +86,29 @@ struct Scope {
   bool allow_generate = false;           // seq(), random_*(), pick()
   bool allow_env = true;                 // env()/secret()
 };
+
+// Runs f, code that evaluates (an expression, a list of statements) and may throw eval_error:
+// its result, or a permanent error with the eval errc and message (secrets redacted; another
+// std::exception gives errc::failed). With evaluate() the boundary between the evaluators and
+// the operators: nothing outside dsl/eval catches eval_error.
+template <class F, class R = std::invoke_result_t<F&>>
+result<R> guarded(F&& f) {
+  try {
+    if constexpr (std::is_void_v<R>) {
+      f();
+      return {};
+    } else {
+      return f();
+    }
+  } catch (const eval_error& ex) {
+    return error::permanent(ex.code, secrets::redact(ex.what()));
+  } catch (const std::exception& ex) {  // e.g. std::bad_alloc from a huge string
+    return error::permanent(errc::failed, secrets::redact(ex.what()));
+  }
+}
+
+// Evaluates `e` for one record: its value, or the error as guarded() gives it.
+result<Value> evaluate(const Expr& e, const Context& ctx);
 
 // Compiles an expression; errors carry the AST location in the message prefix "LINE:COL: ".
 result<ExprPtr> compile(const ast::Expr& e, const Scope& scope);

@@ -37,7 +37,8 @@ const char* op_text(BinOp op) {
 // -1 false, 0 null, 1 true
 int truth(const Value& v, const char* what) {
   if (v.is_null()) return 0;
-  if (v.type() != Type::Bool) fail(std::string(what) + " needs a bool, got " + type_name(v.type()));
+  if (v.type() != Type::Bool)
+    fail(errc::type_mismatch, std::string(what) + " needs a bool, got " + type_name(v.type()));
   return v.as_bool() ? 1 : -1;
 }
 
@@ -55,20 +56,20 @@ Value ArithNode::eval(const Context& ctx) const {
     int64_t x = a->as_int(), y = b->as_int(), r;
     switch (op_) {
       case BinOp::Add:
-        if (__builtin_add_overflow(x, y, &r)) fail("int overflow in '+'");
+        if (__builtin_add_overflow(x, y, &r)) fail(errc::overflow, "int overflow in '+'");
         return Value::int64(r);
       case BinOp::Sub:
-        if (__builtin_sub_overflow(x, y, &r)) fail("int overflow in '-'");
+        if (__builtin_sub_overflow(x, y, &r)) fail(errc::overflow, "int overflow in '-'");
         return Value::int64(r);
       case BinOp::Mul:
-        if (__builtin_mul_overflow(x, y, &r)) fail("int overflow in '*'");
+        if (__builtin_mul_overflow(x, y, &r)) fail(errc::overflow, "int overflow in '*'");
         return Value::int64(r);
       default:
         break;
     }
   } else if (ta == Type::Decimal && tb == Type::Decimal && op_ == BinOp::Add) {
     auto r = a->as_decimal().add(b->as_decimal());
-    if (!r) fail("decimal overflow in '+' (more than 76 digits)");
+    if (!r) fail(errc::overflow, "decimal overflow in '+' (more than 76 digits)");
     return Value::decimal(*r);
   }
   switch (op_) {
@@ -203,7 +204,8 @@ const Value* IfNode::peek(const Context& ctx, Value& scratch) const {
   Value sc;
   const Value* c = c_->peek(ctx, sc);
   if (!c->is_null() && c->type() != Type::Bool)
-    fail(std::string("'if' needs a bool condition, got ") + type_name(c->type()));
+    fail(errc::type_mismatch,
+         std::string("'if' needs a bool condition, got ") + type_name(c->type()));
   if (!c->is_null() && c->as_bool()) return a_->peek(ctx, scratch);
   return b_->peek(ctx, scratch);
 }

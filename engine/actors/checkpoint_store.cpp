@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "base/json.h"
+#include "engine/core/errc.h"
 
 namespace sluice::engine {
 namespace {
@@ -131,10 +132,12 @@ class Reader {
 
 result<void> fsync_path(const std::string& p, int flags) {
   int fd = ::open(p.c_str(), flags);
-  if (fd < 0) return error::fatal("cannot open " + p + ": " + std::strerror(errno));
+  if (fd < 0)
+    return error::fatal(errc::checkpoint_failed, "cannot open " + p + ": " + std::strerror(errno));
   int rc = ::fsync(fd);
   ::close(fd);
-  if (rc != 0) return error::fatal("fsync " + p + ": " + std::strerror(errno));
+  if (rc != 0)
+    return error::fatal(errc::checkpoint_failed, "fsync " + p + ": " + std::strerror(errno));
   return {};
 }
 
@@ -203,7 +206,8 @@ result<Checkpoint> CheckpointStore::decode(const std::string& text) {
   Reader r(text);
   Checkpoint cp;
   auto bad = [&]() {
-    return error::fatal("malformed checkpoint file near byte " + std::to_string(r.pos()));
+    return error::fatal(errc::checkpoint_failed,
+                        "malformed checkpoint file near byte " + std::to_string(r.pos()));
   };
   if (!r.eat('{')) return bad();
   if (r.eat('}')) return cp;
@@ -258,7 +262,9 @@ result<std::optional<Checkpoint>> CheckpointStore::load() const {
     if (!text.ok()) return text.err();
     if (!text->has_value()) return std::optional<Checkpoint>{};
     auto cp = decode(**text);
-    if (!cp.ok()) return error::fatal("checkpoint of " + dir_ + ": " + cp.err().message);
+    if (!cp.ok())
+      return error::fatal(errc::checkpoint_failed,
+                          "checkpoint of " + dir_ + ": " + cp.err().message);
     return std::optional<Checkpoint>(std::move(cp).value());
   }
   std::ifstream in(path(), std::ios::binary);
@@ -266,7 +272,7 @@ result<std::optional<Checkpoint>> CheckpointStore::load() const {
   std::stringstream ss;
   ss << in.rdbuf();
   auto cp = decode(ss.str());
-  if (!cp.ok()) return error::fatal(path() + ": " + cp.err().message);
+  if (!cp.ok()) return error::fatal(errc::checkpoint_failed, path() + ": " + cp.err().message);
   return std::optional<Checkpoint>(std::move(cp).value());
 }
 
@@ -274,11 +280,15 @@ result<void> CheckpointStore::save(const std::string& pipeline, const Checkpoint
   if (auto b = backend()) return b->save(dir_, pipeline, encode(pipeline, cp));
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
-  if (ec) return error::fatal("cannot create state directory " + dir_ + ": " + ec.message());
+  if (ec)
+    return error::fatal(errc::checkpoint_failed,
+                        "cannot create state directory " + dir_ + ": " + ec.message());
   const std::string tmp = path() + ".tmp";
   const std::string text = encode(pipeline, cp);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return error::fatal("cannot write " + tmp + ": " + std::strerror(errno));
+  if (fd < 0)
+    return error::fatal(errc::checkpoint_failed,
+                        "cannot write " + tmp + ": " + std::strerror(errno));
   size_t off = 0;
   while (off < text.size()) {
     ssize_t w = ::write(fd, text.data() + off, text.size() - off);
@@ -286,18 +296,18 @@ result<void> CheckpointStore::save(const std::string& pipeline, const Checkpoint
       if (errno == EINTR) continue;
       int e = errno;
       ::close(fd);
-      return error::fatal("write " + tmp + ": " + std::strerror(e));
+      return error::fatal(errc::checkpoint_failed, "write " + tmp + ": " + std::strerror(e));
     }
     off += static_cast<size_t>(w);
   }
   if (::fsync(fd) != 0) {
     int e = errno;
     ::close(fd);
-    return error::fatal("fsync " + tmp + ": " + std::strerror(e));
+    return error::fatal(errc::checkpoint_failed, "fsync " + tmp + ": " + std::strerror(e));
   }
   ::close(fd);
   if (::rename(tmp.c_str(), path().c_str()) != 0) {
-    return error::fatal("rename " + tmp + ": " + std::strerror(errno));
+    return error::fatal(errc::checkpoint_failed, "rename " + tmp + ": " + std::strerror(errno));
   }
   return fsync_path(dir_, O_RDONLY | O_DIRECTORY);
 }

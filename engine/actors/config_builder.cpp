@@ -5,6 +5,7 @@
 #include "base/secrets.h"
 #include "dsl/eval/expr.h"
 #include "engine/actors/option_text.h"
+#include "engine/core/errc.h"
 
 namespace sluice::engine {
 namespace {
@@ -31,7 +32,7 @@ result<Value> backoff_value(const ast::Option& opt, const ast::Expr& e) {
     auto v = eval::eval_constant(a);
     if (!v.ok()) return v.err();
     if (v->type() == Type::Int) return v->as_int();
-    return error::permanent(where(opt) + "expected a duration");
+    return error::permanent(errc::invalid_pipeline, where(opt) + "expected a duration");
   };
   if (e.kind == ast::ExprKind::Call && e.op == "fixed" && e.args.size() == 1) {
     auto d = dur(*e.args[0]);
@@ -49,7 +50,8 @@ result<Value> backoff_value(const ast::Option& opt, const ast::Expr& e) {
     p.max_us = *b;
     return p.to_value();
   }
-  return error::permanent(where(opt) + "expected exponential(MIN, MAX) or fixed(D)");
+  return error::permanent(errc::invalid_pipeline,
+                          where(opt) + "expected exponential(MIN, MAX) or fixed(D)");
 }
 
 result<Value> constant_value(const ast::Option& opt, const ast::Expr& e, OptType type) {
@@ -67,7 +69,7 @@ result<Value> constant_value(const ast::Option& opt, const ast::Expr& e, OptType
     return Value::string(e.path[0]);  // bare identifier: snapshot = initial
   }
   auto v = eval::eval_constant(e);
-  if (!v.ok()) return error::permanent(where(opt) + v.err().message);
+  if (!v.ok()) return error::permanent(errc::invalid_pipeline, where(opt) + v.err().message);
   return std::move(v).value();
 }
 
@@ -182,7 +184,9 @@ result<StageConfig> ConfigBuilder::stage(const std::string& pipeline, const ast:
       continue;
     }
     auto r = add_option(opt, os, "", cfg.options, cfg.expr_options);
-    if (!r.ok()) return error::permanent("stage '" + st.name + "': " + r.err().message);
+    if (!r.ok())
+      return error::permanent(errc::invalid_pipeline,
+                              "stage '" + st.name + "': " + r.err().message);
   }
   fill_defaults(own, cfg.options);
   if (common) fill_defaults(shared, cfg.options);
@@ -197,7 +201,9 @@ result<PipelineSettings> ConfigBuilder::settings(const ast::Pipeline& p,
   const auto& specs = dsl::settings_options();
   for (const auto& opt : p.settings) {
     auto r = add_option(opt, find_spec(specs, opt.name), "", o, exprs);
-    if (!r.ok()) return error::permanent("pipeline '" + p.name + "' settings: " + r.err().message);
+    if (!r.ok())
+      return error::permanent(errc::invalid_pipeline,
+                              "pipeline '" + p.name + "' settings: " + r.err().message);
   }
   fill_defaults(specs, o);
   PipelineSettings s;

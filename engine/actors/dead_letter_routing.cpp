@@ -17,8 +17,8 @@ void stamp_dead_letters(std::vector<Event>& dead, const DeadLetterStamp& stamp,
     auto info = std::make_shared<DeadLetterInfo>();
     if (e.dead_letter) *info = *e.dead_letter;
     info->stage = stamp.stage;
-    if (!stamp.kind.empty()) info->kind = stamp.kind;
-    if (info->kind.empty()) info->kind = stamp.default_kind;
+    if (stamp.code) info->code = stamp.code;
+    if (!info->code) info->code = stamp.default_code;
     if (!stamp.message.empty()) info->message = stamp.message;
     info->message = secrets::redact(info->message);
     if (stamp.attempts > 0) info->attempts = stamp.attempts;
@@ -32,7 +32,8 @@ void stamp_dead_letters(std::vector<Event>& dead, const DeadLetterStamp& stamp,
 
 std::string dead_letter_failure(const std::string& what, const std::string& name, const Event& e) {
   return what + " '" + name + "' failed on the record at position " + e.position.to_display() +
-         " (" + e.dead_letter->kind + "): " + e.dead_letter->message;
+         " (" + e.dead_letter->kind() + ", " + e.dead_letter->code.qualified() +
+         "): " + e.dead_letter->message;
 }
 
 void fail_actor(caf::event_based_actor* self, const caf::actor& supervisor,

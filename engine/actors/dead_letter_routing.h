@@ -8,24 +8,26 @@
 
 #include "base/event.h"
 #include "engine/actors/stage_counters.h"
+#include "engine/core/errc.h"
 
 namespace sluice::engine {
 
 struct DeadLetterStamp {
   std::string stage;
-  std::string kind;          // overrides the operator's kind when not empty
-  std::string default_kind;  // when neither sets one
-  std::string message;       // overrides the operator's message when not empty
-  int attempts = 0;          // overrides when > 0
-  int input = 0;             // DeadLetterInfo::input
+  error_code code;          // overrides the operator's code when set
+  error_code default_code;  // when neither sets one
+  std::string message;      // overrides the operator's message when not empty
+  int attempts = 0;         // overrides when > 0
+  int input = 0;            // DeadLetterInfo::input
 };
 
-// Completes every record's DeadLetterInfo (stage, kind, redacted message, attempts, time),
+// Completes every record's DeadLetterInfo (stage, code, redacted message, attempts, time),
 // counts them and keeps copies of the recent ones for the management API.
 void stamp_dead_letters(std::vector<Event>& dead, const DeadLetterStamp& stamp,
                         StageCounters& counters);
 
-// "WHAT 'NAME' failed on the record at position P (KIND): MESSAGE" for on_error = fail.
+// "WHAT 'NAME' failed on the record at position P (KIND, MODULE.CODE): MESSAGE" for
+// on_error = fail.
 std::string dead_letter_failure(const std::string& what, const std::string& name, const Event& e);
 
 // Logs the (redacted) reason, tells the supervisor and quits the actor.

@@ -7,6 +7,7 @@
 #include "engine/actors/processor_actor.h"
 #include "engine/actors/sink_actor.h"
 #include "engine/actors/source_actor.h"
+#include "engine/core/errc.h"
 
 namespace sluice::engine {
 
@@ -80,11 +81,12 @@ result<void> GraphBuilder::plan(
     sp.role = role_of(st);
     const OperatorKind* op = reg_.find(sp.role, st.kind);
     if (op == nullptr) {
-      return error::permanent(where + "stage '" + st.name + "': unknown " +
-                              dsl::role_name(sp.role) + " kind '" + st.kind + "'");
+      return error::permanent(errc::invalid_pipeline, where + "stage '" + st.name + "': unknown " +
+                                                          dsl::role_name(sp.role) + " kind '" +
+                                                          st.kind + "'");
     }
     auto cfg = ConfigBuilder::stage(p_.name, st, &op->spec, settings_.state_dir);
-    if (!cfg.ok()) return error::permanent(where + cfg.err().message);
+    if (!cfg.ok()) return error::permanent(errc::invalid_pipeline, where + cfg.err().message);
     sp.cfg = std::move(cfg).value();
     sp.cfg.epoch = settings_.epoch;
     sp.opts = StageOptions::from(sp.cfg);
@@ -93,7 +95,7 @@ result<void> GraphBuilder::plan(
     auto cit = counters.find(st.name);
     sp.counters = cit != counters.end() ? cit->second : std::make_shared<StageCounters>();
     if (by_name.count(st.name))
-      return error::permanent(where + "duplicate stage '" + st.name + "'");
+      return error::permanent(errc::invalid_pipeline, where + "duplicate stage '" + st.name + "'");
     by_name[st.name] = static_cast<int>(stages.size());
     sp.op = op;
     stages.push_back(std::move(sp));
@@ -104,20 +106,23 @@ result<void> GraphBuilder::plan(
     for (size_t k = 0; k < sp.st->from.size(); ++k) {
       auto it = by_name.find(sp.st->from[k].name);
       if (it == by_name.end()) {
-        return error::permanent(where + "stage '" + sp.st->name + "' reads from unknown stage '" +
-                                sp.st->from[k].name + "'");
+        return error::permanent(errc::invalid_pipeline, where + "stage '" + sp.st->name +
+                                                            "' reads from unknown stage '" +
+                                                            sp.st->from[k].name + "'");
       }
       if (stages[it->second].role == dsl::Role::Sink) {
-        return error::permanent(where + "stage '" + sp.st->name + "' cannot read from sink '" +
-                                sp.st->from[k].name + "'");
+        return error::permanent(errc::invalid_pipeline, where + "stage '" + sp.st->name +
+                                                            "' cannot read from sink '" +
+                                                            sp.st->from[k].name + "'");
       }
       sp.in.push_back(InEdge{it->second, kMainPort, static_cast<int>(k)});
     }
     if (!sp.opts.dead_letter.empty()) {
       auto it = by_name.find(sp.opts.dead_letter);
       if (it == by_name.end() || stages[it->second].role != dsl::Role::Sink) {
-        return error::permanent(where + "stage '" + sp.st->name + "': dead_letter '" +
-                                sp.opts.dead_letter + "' is not a sink of this pipeline");
+        return error::permanent(errc::dead_letter_unrouted,
+                                where + "stage '" + sp.st->name + "': dead_letter '" +
+                                    sp.opts.dead_letter + "' is not a sink of this pipeline");
       }
       sp.dead = it->second;
     }
@@ -136,7 +141,8 @@ result<void> GraphBuilder::plan(
     sp.channels = base;
     sp.bound = std::max<int64_t>(1, sp.opts.buffer / std::max(1, base));
     if (sp.role != dsl::Role::Source && base == 0) {
-      return error::permanent(where + "stage '" + sp.st->name + "' has no input");
+      return error::permanent(errc::invalid_pipeline,
+                              where + "stage '" + sp.st->name + "' has no input");
     }
   }
   // input layouts, then the operator instances (none for stages kept by a hot reload)
@@ -156,21 +162,29 @@ result<void> GraphBuilder::plan(
       c.instance = i;
       const std::string fail = where + "stage '" + st.name + "': ";
       if (sp.role == dsl::Role::Source) {
-        if (!op->source) return error::permanent(fail + "kind has no source factory");
+        if (!op->source)
+          return error::permanent(errc::invalid_pipeline, fail + "kind has no source factory");
         auto r = op->source(c);
-        if (!r.ok()) return error::permanent(fail + r.err().message);
+        if (!r.ok())
+          return error::permanent(r.err().code ? r.err().code : errc::invalid_pipeline,
+                                  fail + r.err().message);
         sp.sources.emplace_back(std::move(r).value());
       } else if (sp.role == dsl::Role::Sink) {
-        if (!op->sink) return error::permanent(fail + "kind has no sink factory");
+        if (!op->sink)
+          return error::permanent(errc::invalid_pipeline, fail + "kind has no sink factory");
         auto r = op->sink(c);
-        if (!r.ok()) return error::permanent(fail + r.err().message);
+        if (!r.ok())
+          return error::permanent(r.err().code ? r.err().code : errc::invalid_pipeline,
+                                  fail + r.err().message);
         sp.sinks.emplace_back(std::move(r).value());
       } else {
         if (!op->processor) {
-          return error::permanent(fail + "kind has no processor factory");
+          return error::permanent(errc::invalid_pipeline, fail + "kind has no processor factory");
         }
         auto r = op->processor(c);
-        if (!r.ok()) return error::permanent(fail + r.err().message);
+        if (!r.ok())
+          return error::permanent(r.err().code ? r.err().code : errc::invalid_pipeline,
+                                  fail + r.err().message);
         sp.processors.emplace_back(std::move(r).value());
       }
       sp.states.push_back(from.state_of(st.name, i));
@@ -198,7 +212,7 @@ result<void> GraphBuilder::plan(
     }
   }
   if (gp->topo.size() != stages.size()) {
-    return error::permanent(where + "the stage graph has a cycle");
+    return error::permanent(errc::invalid_pipeline, where + "the stage graph has a cycle");
   }
   // actor indices: sources first
   int32_t idx = 0;

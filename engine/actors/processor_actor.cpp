@@ -19,7 +19,7 @@ bool ProcessorActor::on_data(int channel, BatchPtr& batch) {
   setup_.counters->out.fetch_add(out.size(), std::memory_order_relaxed);
   if (setup_.counters->tap.attached()) setup_.counters->tap.offer(out);
   out_.emit_data(this, std::move(out));
-  route_dead(dead_buf_, "", "", 0);
+  route_dead(dead_buf_, {}, errc::process_failed, "", 0);
   dead_buf_.clear();
   return true;
 }

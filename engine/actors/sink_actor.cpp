@@ -6,6 +6,7 @@
 #include "base/secrets.h"
 #include "engine/actors/messages.h"
 #include "engine/actors/operator_guard.h"
+#include "engine/core/errc.h"
 
 namespace sluice::engine {
 
@@ -47,7 +48,7 @@ bool SinkActor::attempt() {
     setup_.counters->out.fetch_add(n - dead_buf_.size(), std::memory_order_relaxed);
     setup_.activity->fetch_add(static_cast<int64_t>(n), std::memory_order_relaxed);
     kept_.reset();
-    route_dead(dead_buf_, "write", "", 0);
+    route_dead(dead_buf_, {}, errc::write_failed, "", 0);
     dead_buf_.clear();
     return true;
   }
@@ -80,7 +81,10 @@ bool SinkActor::attempt() {
   }
   std::vector<Event> all = std::move(kept_->events);
   kept_.reset();
-  route_dead(all, exhausted ? "retries_exhausted" : "write", msg, attempts_);
+  const error_code code = exhausted ? error_code(errc::retries_exhausted)
+                          : e.code  ? e.code
+                                    : error_code(errc::write_failed);
+  route_dead(all, code, {}, msg, attempts_);
   return !failed_;
 }
 
@@ -89,7 +93,7 @@ void SinkActor::on_idle() {
   dead_buf_.clear();
   auto r = op_->idle(dead_buf_);
   if (r.ok()) {
-    route_dead(dead_buf_, "write", "", 0);
+    route_dead(dead_buf_, {}, errc::write_failed, "", 0);
     dead_buf_.clear();
     return;
   }
@@ -120,9 +124,11 @@ result<std::string> SinkActor::snapshot(uint64_t barrier) {
   // Dead letters of the checkpoint's flush go out before the barrier (same checkpoint).
   dead_buf_.clear();
   op_->take_dead(dead_buf_);
-  route_dead(dead_buf_, "write", "", 0);
+  route_dead(dead_buf_, {}, errc::write_failed, "", 0);
   dead_buf_.clear();
-  if (failed_) return error::fatal("stage '" + setup_.cfg.name + "' failed on a dead letter");
+  if (failed_)
+    return error::fatal(errc::stage_failed,
+                        "stage '" + setup_.cfg.name + "' failed on a dead letter");
   return st;
 }
 

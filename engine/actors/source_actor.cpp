@@ -10,6 +10,7 @@
 #include "engine/actors/messages.h"
 #include "engine/actors/operator_guard.h"
 #include "engine/actors/rate_limiter.h"
+#include "engine/core/errc.h"
 
 namespace sluice::engine {
 namespace {
@@ -40,7 +41,7 @@ caf::behavior SourceActor::make_behavior() {
   try {
     r = op_->open(setup_.state);
   } catch (const std::exception& e) {
-    r = error::fatal(std::string("exception: ") + e.what());
+    r = error::fatal(errc::actor_failed, std::string("exception: ") + e.what());
   }
   if (!r.ok()) {
     setup_.counters->errors.fetch_add(1, std::memory_order_relaxed);
@@ -210,7 +211,7 @@ void SourceActor::on_trigger(uint64_t barrier) {
 void SourceActor::route_dead(std::vector<Event>& dead) {
   DeadLetterStamp stamp;
   stamp.stage = setup_.cfg.name;
-  stamp.default_kind = "decode";
+  stamp.default_code = errc::decode_failed;
   stamp_dead_letters(dead, stamp, *setup_.counters);
   switch (setup_.opts.on_error) {
     case OnError::Skip:

@@ -11,6 +11,7 @@
 #include "engine/actors/failpoint.h"
 #include "engine/actors/messages.h"
 #include "engine/actors/operator_guard.h"
+#include "engine/core/errc.h"
 
 namespace sluice::engine {
 
@@ -39,7 +40,7 @@ caf::behavior StageActor::make_behavior() {
   try {
     r = open_operator(setup_.state);
   } catch (const std::exception& e) {
-    r = error::fatal(std::string("exception: ") + e.what());
+    r = error::fatal(errc::actor_failed, std::string("exception: ") + e.what());
   }
   if (!r.ok()) {
     setup_.counters->errors.fetch_add(1, std::memory_order_relaxed);
@@ -191,13 +192,13 @@ void StageActor::pump() {
   }
 }
 
-void StageActor::route_dead(std::vector<Event>& dead, const std::string& kind,
+void StageActor::route_dead(std::vector<Event>& dead, error_code code, error_code default_code,
                             const std::string& message, int attempts) {
   if (dead.empty()) return;
   DeadLetterStamp stamp;
   stamp.stage = setup_.cfg.name;
-  stamp.kind = kind;
-  stamp.default_kind = "process";
+  stamp.code = code;
+  stamp.default_code = default_code;
   stamp.message = message;
   stamp.attempts = attempts;
   stamp.input = dead_input_;

@@ -10,6 +10,7 @@
 #include "engine/actors/output_port.h"
 #include "engine/actors/rate_limiter.h"
 #include "engine/actors/tsan_visible.h"
+#include "engine/core/errc.h"
 
 namespace sluice::engine {
 
@@ -51,9 +52,10 @@ class StageActor : public TsanVisible<caf::event_based_actor> {
   // A kept batch of `records` from `channel` is done: grant its credit and continue.
   void resume_channel(int channel, int64_t records);
   // Completes the dead-letter info of `dead` events and routes them per on_error.
-  // attempts > 0 and kind/message non-empty override what the operator set.
-  void route_dead(std::vector<Event>& dead, const std::string& kind, const std::string& message,
-                  int attempts);
+  // attempts > 0, a set code and a non-empty message override what the operator set;
+  // default_code stands in when neither gives a code.
+  void route_dead(std::vector<Event>& dead, error_code code, error_code default_code,
+                  const std::string& message, int attempts);
   // Logs, tells the supervisor and quits. permanent: restarting cannot help.
   void fail(const std::string& reason, bool permanent);
 

@@ -10,6 +10,8 @@
 #include <map>
 #include <mutex>
 
+#include "engine/core/errc.h"
+
 namespace sluice::engine {
 namespace {
 
@@ -39,18 +41,24 @@ result<std::shared_ptr<StateDirLock>> StateDirLock::acquire(const std::string& d
   std::lock_guard<std::mutex> g(held_mutex());
   if (auto mine = held()[key].lock()) return mine;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return error::fatal("cannot create state directory " + dir + ": " + ec.message());
+  if (ec)
+    return error::fatal(errc::checkpoint_failed,
+                        "cannot create state directory " + dir + ": " + ec.message());
   const std::string path = dir + "/.lock";
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return error::fatal("cannot open " + path + ": " + std::strerror(errno));
+  if (fd < 0)
+    return error::fatal(errc::checkpoint_failed,
+                        "cannot open " + path + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int e = errno;
     std::string pid = read_pid(fd);
     ::close(fd);
-    if (e != EWOULDBLOCK) return error::fatal("cannot lock " + path + ": " + std::strerror(e));
-    return error::permanent("state directory " + dir + " is in use by another sluice process" +
-                            (pid.empty() ? std::string() : " (pid " + pid + ")") +
-                            ": stop it first, or give this run its own --state-dir");
+    if (e != EWOULDBLOCK)
+      return error::fatal(errc::checkpoint_failed, "cannot lock " + path + ": " + std::strerror(e));
+    return error::permanent(errc::checkpoint_failed,
+                            "state directory " + dir + " is in use by another sluice process" +
+                                (pid.empty() ? std::string() : " (pid " + pid + ")") +
+                                ": stop it first, or give this run its own --state-dir");
   }
   const std::string me = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) < 0) {

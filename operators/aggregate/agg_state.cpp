@@ -38,7 +38,7 @@ void apply_sum(SumState& s, const Value& v, int sign) {
   if (sign < 0 && n == 0) return;
   Decimal d = exact_of(v);
   auto r = sign > 0 ? s.sum.add(d) : s.sum.sub(d);
-  if (!r) throw eval::eval_error("sum: the exact sum exceeds 76 digits");
+  if (!r) throw eval::eval_error(eval::errc::overflow, "sum: the exact sum exceeds 76 digits");
   s.sum = *r;
   n += sign;
   if (t == Type::Decimal) {
@@ -87,7 +87,7 @@ Value avg_result(const SumState& s) {
     auto q = total.div(Decimal(n, 0), scale);
     if (q) return Value::decimal(*q);
   }
-  throw eval::eval_error("avg: the result does not fit 76 digits");
+  throw eval::eval_error(eval::errc::overflow, "avg: the result does not fit 76 digits");
 }
 
 }  // namespace
@@ -144,8 +144,9 @@ Slot make_slot(AggFn f) {
 
 void check_arg(AggFn f, const Value& arg) {
   if ((f == AggFn::Sum || f == AggFn::Avg) && !arg.is_null() && !arg.is_numeric()) {
-    throw eval::eval_error(std::string(f == AggFn::Sum ? "sum" : "avg") +
-                           ": expected a number, got " + type_name(arg.type()));
+    throw eval::eval_error(eval::errc::type_mismatch, std::string(f == AggFn::Sum ? "sum" : "avg") +
+                                                          ": expected a number, got " +
+                                                          type_name(arg.type()));
   }
 }
 

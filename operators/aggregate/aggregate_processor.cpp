@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/temporal.h"
+#include "engine/core/errc.h"
 #include "operators/common/stage_options.h"
 #include "operators/common/statements/loc_text.h"
 
@@ -138,8 +139,9 @@ Value AggregateProcessor::window_start(const Object& row) const {
       return Value::datetime(us);
     }
     default:
-      throw eval::eval_error(std::string("window: ") + sym_name(window_path_.back()) + " is a " +
-                             type_name(v->type()) + ", expected a date, datetime or timestamp");
+      throw eval::eval_error(eval::errc::type_mismatch,
+                             std::string("window: ") + sym_name(window_path_.back()) + " is a " +
+                                 type_name(v->type()) + ", expected a date, datetime or timestamp");
   }
 }
 
@@ -240,59 +242,59 @@ void AggregateProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
   ctx.now = temporal::now_micros();
   for (Event& e : in) {
     if (dead_letter_truncate(e, dead)) continue;
-    before_.present = after_.present = false;
-    Prep failed = Prep::Ok;
-    try {
-      if (e.op == Op::Delete) {
-        failed = prepare(e, nullptr, e.row, before_, ctx);
-      } else {
-        if (e.op == Op::Update && e.has_before) {
-          if (pre_.empty()) {
-            failed = prepare(e, &e.before, e.before, before_, ctx);
-          } else {  // the statements change the row they run on: run them on a copy
-            Event tmp;
-            tmp.op = e.op;
-            tmp.row = e.before;
-            tmp.key = e.key;
-            tmp.ts = e.ts;
-            tmp.source = e.source;
-            failed = prepare(tmp, nullptr, e.before, before_, ctx);
-          }
-        }
-        if (failed != Prep::Failed) {
-          Prep p = prepare(e, nullptr, e.row, after_, ctx);  // (row id read before statements)
-          if (p == Prep::Failed) failed = p;
-        }
-      }
-      if (failed == Prep::Failed) {
-        mark_dead(e, stage_, "require", pre_.failed_message());
-        dead.push_back(std::move(e));
-        continue;
-      }
-      uint64_t seq = 0;
-      bool retracted = before_.present && retract(before_, e.ts, &seq);
-      if (after_.present) {
-        try {
-          add(after_, e.ts);
-        } catch (...) {
-          if (retracted) {  // undo the retraction: the event leaves no trace
-            Group& g = groups_.find(before_.key)->second;
-            apply_slots(g, before_, +1);
-            ++g.rows;
-            if (g.arrival && seq != 0) {
-              g.arrival->add(seq, ArrivalEntry{before_.row_id, before_.ordered});
-            }
-          }
-          throw;
-        }
-      }
-    } catch (const std::exception& ex) {
-      mark_dead(e, stage_, "eval", ex.what());
+    auto r = eval::guarded([&] { return aggregate_one(e, ctx); });
+    if (!r.ok()) {
+      mark_dead(e, stage_, r.err());
+      dead.push_back(std::move(e));
+    } else if (*r == Prep::Failed) {
+      mark_dead(e, stage_, engine::errc::require_failed, pre_.failed_message());
       dead.push_back(std::move(e));
     }
   }
   in.clear();
   emit(out);
+}
+
+AggregateProcessor::Prep AggregateProcessor::aggregate_one(Event& e, eval::Context& ctx) {
+  before_.present = after_.present = false;
+  Prep failed = Prep::Ok;
+  if (e.op == Op::Delete) {
+    failed = prepare(e, nullptr, e.row, before_, ctx);
+  } else {
+    if (e.op == Op::Update && e.has_before) {
+      if (pre_.empty()) {
+        failed = prepare(e, &e.before, e.before, before_, ctx);
+      } else {  // the statements change the row they run on: run them on a copy
+        Event tmp;
+        tmp.op = e.op;
+        tmp.row = e.before;
+        tmp.key = e.key;
+        tmp.ts = e.ts;
+        tmp.source = e.source;
+        failed = prepare(tmp, nullptr, e.before, before_, ctx);
+      }
+    }
+    if (failed != Prep::Failed) {
+      Prep p = prepare(e, nullptr, e.row, after_, ctx);  // (row id read before statements)
+      if (p == Prep::Failed) failed = p;
+    }
+  }
+  if (failed == Prep::Failed) return failed;
+  uint64_t seq = 0;
+  bool retracted = before_.present && retract(before_, e.ts, &seq);
+  if (!after_.present) return Prep::Ok;
+  try {
+    add(after_, e.ts);
+  } catch (...) {
+    if (retracted) {  // undo the retraction: the event leaves no trace
+      Group& g = groups_.find(before_.key)->second;
+      apply_slots(g, before_, +1);
+      ++g.rows;
+      if (g.arrival && seq != 0) g.arrival->add(seq, ArrivalEntry{before_.row_id, before_.ordered});
+    }
+    throw;
+  }
+  return Prep::Ok;
 }
 
 Object AggregateProcessor::output_row(const Value& key, const Group& g) const {

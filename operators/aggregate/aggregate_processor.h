@@ -56,6 +56,10 @@ class AggregateProcessor : public KeyedStateProcessor {
 
   // Runs the statements on ev.row (or reads `image` when there are none) and evaluates the
   // key and arguments into img. id_row: the image as it came (for the row identity).
+  // Folds one event into its groups (retracting its before image, adding its after image);
+  // Failed when a `require` was not met (pre_.failed_message()). Throws eval_error, changing
+  // nothing.
+  Prep aggregate_one(Event& e, eval::Context& ctx);
   Prep prepare(Event& ev, const Object* image, const Object& id_row, Image& img,
                eval::Context& ctx);
   Value row_id(const Event& ev, const Object& row) const;

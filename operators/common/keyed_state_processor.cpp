@@ -1,6 +1,7 @@
 #include "operators/common/keyed_state_processor.h"
 
 #include "base/logger.h"
+#include "engine/core/errc.h"
 #include "operators/common/stage_options.h"
 
 namespace sluice::operators {
@@ -24,7 +25,7 @@ bool KeyedStateProcessor::dead_letter_truncate(Event& e, std::vector<Event>& dea
   if (e.op != Op::Truncate) return false;
   std::string m = truncate_message(e, ++truncates_, kind_);
   log::warn(kind_, stage_ + ": " + m);
-  mark_dead(e, stage_, "truncate", m);
+  mark_dead(e, stage_, engine::errc::truncate_unsupported, m);
   dead.push_back(std::move(e));
   return true;
 }

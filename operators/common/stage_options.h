@@ -20,7 +20,10 @@ const ast::Option* find_block(const ast::Stage* stage, const std::string& name);
 // and `on_error` options of file and kafka sources): by default when a dead_letter is named.
 bool routes_bad_input(const std::string& dead_letter, const std::string& on_error);
 
-// Attaches dead-letter info (stage, kind, redacted message, attempts 1, at = now).
-void mark_dead(Event& e, const std::string& stage, const char* kind, const std::string& message);
+// Attaches dead-letter info (stage, code, redacted message, attempts 1, at = now).
+void mark_dead(Event& e, const std::string& stage, error_code code, const std::string& message);
+// The same for a failed result: its code (engine::errc::process_failed when it has none) and
+// message.
+void mark_dead(Event& e, const std::string& stage, const error& err);
 
 }  // namespace sluice::operators

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "base/json.h"
+#include "operators/debezium/errc.h"
 #include "operators/debezium/json_members.h"
 #include "operators/debezium/schema_apply.h"
 
@@ -119,7 +120,7 @@ struct PayloadMembers {
 
 result<void> read_payload(std::string_view payload, PayloadMembers& m) {
   JsonMembers pm(payload);
-  if (!pm.ok()) return error::permanent("payload is not an object");
+  if (!pm.ok()) return error::permanent(errc::decode, "payload is not an object");
   while (pm.next()) {
     std::string_view n = pm.name();
     if (n == "op")
@@ -133,14 +134,14 @@ result<void> read_payload(std::string_view payload, PayloadMembers& m) {
     else if (n == "ts_ms")
       m.ts = pm.value();
   }
-  if (!pm.ends_cleanly()) return error::permanent("payload: malformed JSON object");
+  if (!pm.ends_cleanly()) return error::permanent(errc::decode, "payload: malformed JSON object");
   return {};
 }
 
 // The event's op; false for a message ("m"), which carries no event.
 result<bool> read_op(std::string_view op_t, Op& op) {
   if (op_t.size() != 3 || op_t[0] != '"' || op_t[2] != '"') {
-    return error::permanent("payload has no op");
+    return error::permanent(errc::decode, "payload has no op");
   }
   switch (op_t[1]) {
     case 'c':
@@ -161,7 +162,7 @@ result<bool> read_op(std::string_view op_t, Op& op) {
     case 'm':
       return false;
     default:
-      return error::permanent(std::string("unknown op '") + op_t[1] + "'");
+      return error::permanent(errc::decode, std::string("unknown op '") + op_t[1] + "'");
   }
 }
 
@@ -171,11 +172,12 @@ result<void> read_image(std::string_view text, const FieldSchema* row_schema, Va
   if (text.empty() || text == "null") return {};
   auto parsed = json::parse(text);
   if (!parsed.ok())
-    return error::permanent(std::string("payload.") + what + ": " + parsed.err().message);
+    return error::permanent(errc::decode,
+                            std::string("payload.") + what + ": " + parsed.err().message);
   v = std::move(parsed).value();
   if (row_schema != nullptr) {
     auto r = apply_schema(*row_schema, v);
-    if (!r.ok()) return error::permanent(std::string(what) + "." + r.err().message);
+    if (!r.ok()) return error::permanent(errc::decode, std::string(what) + "." + r.err().message);
   }
   return {};
 }
@@ -198,10 +200,10 @@ result<void> read_images(const PayloadMembers& m, const FieldSchema* row_schema,
   if (out.op == Op::Truncate) {
     out.row.clear();
   } else if (out.op == Op::Delete) {
-    if (!has_before) return error::permanent("delete without before");
+    if (!has_before) return error::permanent(errc::decode, "delete without before");
     out.row = std::move(before_v.as_object());
   } else {
-    if (!has_after) return error::permanent("no after image");
+    if (!has_after) return error::permanent(errc::decode, "no after image");
     out.row = std::move(after_v.as_object());
     if (out.op == Op::Update && has_before) {
       out.before = std::move(before_v.as_object());
@@ -232,7 +234,7 @@ result<void> read_source(const PayloadMembers& m, Event& out, std::string& conne
       else if (n == "ts_ms")
         out.ts = micros_of_millis(int_member(sm.value()));
     }
-    if (!sm.ok()) return error::permanent("payload.source: malformed JSON object");
+    if (!sm.ok()) return error::permanent(errc::decode, "payload.source: malformed JSON object");
     if (!sch.empty() && !table.empty()) table = sch + "." + table;
   }
   if (out.ts == 0) out.ts = micros_of_millis(int_member(m.ts));
@@ -247,14 +249,14 @@ result<void> DebeziumDecoder::decode_key(std::string_view key, Value& out,
   std::string_view payload;
   std::shared_ptr<const FieldSchema> compiled;
   auto u = unwrap(key, keys_, compiled, payload);
-  if (!u.ok()) return error::permanent("key " + u.err().message);
-  if (!*u) return error::permanent("key is not a JSON object");
+  if (!u.ok()) return error::permanent(errc::decode, "key " + u.err().message);
+  if (!*u) return error::permanent(errc::decode, "key is not a JSON object");
   auto p = json::parse(payload);
-  if (!p.ok()) return error::permanent("key: " + p.err().message);
+  if (!p.ok()) return error::permanent(errc::decode, "key: " + p.err().message);
   Value v = std::move(p).value();
   if (compiled != nullptr) {
     auto r = apply_schema(*compiled, v);
-    if (!r.ok()) return error::permanent("key: " + r.err().message);
+    if (!r.ok()) return error::permanent(errc::decode, "key: " + r.err().message);
   }
   if (v.type() == Type::Object) {
     auto& fs = v.as_object().fields();
@@ -317,13 +319,13 @@ result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char
   std::shared_ptr<const FieldSchema> env;  // held: meta entries keep their schema alive
   auto u = unwrap(std::string_view(value, value_len), values_, env, payload);
   if (!u.ok()) return u.err();
-  if (!*u) return error::permanent("value is not a JSON object");
+  if (!*u) return error::permanent(errc::decode, "value is not a JSON object");
   const FieldSchema* row_schema = nullptr;
   if (env != nullptr) {
     const Syms& S = syms();
     const FieldSchema* a = env->child(S.after, 1);
     if (a == nullptr) a = env->child(S.before, 0);
-    if (a == nullptr) return error::permanent("schema has no before/after fields");
+    if (a == nullptr) return error::permanent(errc::decode, "schema has no before/after fields");
     row_schema = a;
   }
   PayloadMembers m;

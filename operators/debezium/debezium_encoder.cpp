@@ -7,6 +7,7 @@
 #include "base/json.h"
 #include "base/temporal.h"
 #include "operators/debezium/decimal_bytes.h"
+#include "operators/debezium/errc.h"
 #include "operators/debezium/field_schema.h"
 
 namespace sluice::operators::debezium {
@@ -268,8 +269,8 @@ void append_field_schema(const std::string& name, const EncType& t, bool optiona
 }
 
 error mismatch(Sym name, const Value& v, const char* want) {
-  return error::permanent("field '" + sym_name(name) + "': a " + type_name(v.type()) +
-                          " value does not fit Debezium type " + want);
+  return error::permanent(errc::encode, "field '" + sym_name(name) + "': a " + type_name(v.type()) +
+                                            " value does not fit Debezium type " + want);
 }
 
 void append_b64(const std::string& bytes, std::string& out) {

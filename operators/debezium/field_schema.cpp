@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "operators/debezium/errc.h"
+
 namespace sluice::operators::debezium {
 namespace {
 
@@ -159,7 +161,8 @@ void set_source_type(FieldSchema& f, const std::string& type, const Value* param
 
 result<FieldSchema> compile_schema(const Value& schema) {
   FieldSchema f;
-  if (schema.type() != Type::Object) return error::permanent("schema is not an object");
+  if (schema.type() != Type::Object)
+    return error::permanent(errc::schema, "schema is not an object");
   std::string type = str_member(schema, "type");
   f.field = str_member(schema, "field");
   f.name = intern(f.field);

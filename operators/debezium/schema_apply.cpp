@@ -8,12 +8,13 @@
 #include "base/json.h"
 #include "base/temporal.h"
 #include "operators/debezium/decimal_bytes.h"
+#include "operators/debezium/errc.h"
 
 namespace sluice::operators::debezium {
 namespace {
 
 error field_error(const FieldSchema& s, const std::string& what) {
-  return error::permanent("field '" + s.field + "': " + what);
+  return error::permanent(errc::schema, "field '" + s.field + "': " + what);
 }
 
 result<std::string> bytes_of(const FieldSchema& s, const Value& v) {

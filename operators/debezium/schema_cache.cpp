@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "base/json.h"
+#include "operators/debezium/errc.h"
 
 namespace sluice::operators::debezium {
 
@@ -27,7 +28,7 @@ result<std::shared_ptr<const FieldSchema>> SchemaCache::get(std::string_view tex
     }
   }
   auto parsed = json::parse(text);
-  if (!parsed.ok()) return error::permanent("schema: " + parsed.err().message);
+  if (!parsed.ok()) return error::permanent(errc::schema, "schema: " + parsed.err().message);
   auto compiled = compile_schema(*parsed);
   if (!compiled.ok()) return compiled.err();
   auto s = std::make_shared<const FieldSchema>(std::move(compiled).value());

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "base/event_codec.h"
+#include "operators/file/errc.h"
 #include "operators/file/file_spec.h"
 
 namespace sluice::operators::file {
@@ -29,7 +30,7 @@ result<void> FileSink::open(const std::string& state) {
     try {
       keep = std::stoull(state);
     } catch (const std::exception&) {
-      return error::fatal("sink file: bad checkpoint state '" + state + "'");
+      return error::fatal(errc::write, "sink file: bad checkpoint state '" + state + "'");
     }
   }
   close();
@@ -38,16 +39,19 @@ result<void> FileSink::open(const std::string& state) {
   auto parent = std::filesystem::path(path_).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) return error::transient("cannot open " + path_ + ": " + std::strerror(errno));
+  if (fd_ < 0)
+    return error::transient(errc::open, "cannot open " + path_ + ": " + std::strerror(errno));
   off_t size = ::lseek(fd_, 0, SEEK_END);
-  if (size < 0) return error::transient("cannot seek " + path_ + ": " + std::strerror(errno));
+  if (size < 0)
+    return error::transient(errc::write, "cannot seek " + path_ + ": " + std::strerror(errno));
   if (static_cast<uint64_t>(size) < keep) {
-    return error::fatal("sink file: " + path_ + " is shorter (" + std::to_string(size) +
-                        " bytes) than its checkpoint (" + std::to_string(keep) + " bytes)");
+    return error::fatal(errc::write, "sink file: " + path_ + " is shorter (" +
+                                         std::to_string(size) + " bytes) than its checkpoint (" +
+                                         std::to_string(keep) + " bytes)");
   }
   if (::ftruncate(fd_, static_cast<off_t>(keep)) != 0 ||
       ::lseek(fd_, static_cast<off_t>(keep), SEEK_SET) < 0) {
-    return error::transient("cannot truncate " + path_ + ": " + std::strerror(errno));
+    return error::transient(errc::write, "cannot truncate " + path_ + ": " + std::strerror(errno));
   }
   length_ = keep;
   return {};
@@ -64,7 +68,7 @@ result<void> FileSink::flush() {
       if (::ftruncate(fd_, static_cast<off_t>(length_)) == 0) {
         (void)::lseek(fd_, static_cast<off_t>(length_), SEEK_SET);
       }
-      return error::transient(msg);
+      return error::transient(errc::write, msg);
     }
     done += static_cast<size_t>(n);
   }
@@ -74,7 +78,7 @@ result<void> FileSink::flush() {
 }
 
 result<void> FileSink::write(std::vector<Event>& events, std::vector<Event>& /*dead*/) {
-  if (fd_ < 0) return error::fatal("sink file " + path_ + ": write before open");
+  if (fd_ < 0) return error::fatal(errc::open, "sink file " + path_ + ": write before open");
   size_t mark = buf_.size();
   for (const Event& e : events) event_codec::append_line(e, buf_);
   if (buf_.size() >= kFlushAt) {
@@ -88,11 +92,11 @@ result<void> FileSink::write(std::vector<Event>& events, std::vector<Event>& /*d
 }
 
 result<std::string> FileSink::checkpoint(uint64_t /*id*/) {
-  if (fd_ < 0) return error::fatal("sink file " + path_ + ": checkpoint before open");
+  if (fd_ < 0) return error::fatal(errc::open, "sink file " + path_ + ": checkpoint before open");
   auto r = flush();
   if (!r.ok()) return r.err();
   if (::fsync(fd_) != 0) {
-    return error::transient("cannot fsync " + path_ + ": " + std::strerror(errno));
+    return error::transient(errc::write, "cannot fsync " + path_ + ": " + std::strerror(errno));
   }
   return std::to_string(length_);
 }

@@ -10,6 +10,7 @@
 #include "base/temporal.h"
 #include "operators/common/stage_options.h"
 #include "operators/file/csv_record_parser.h"
+#include "operators/file/errc.h"
 #include "operators/file/file_spec.h"
 
 namespace sluice::operators::file {
@@ -70,7 +71,7 @@ result<void> FileSource::open(const std::string& state) {
         if (colon != std::string::npos) state_line_ = std::stoull(state.substr(colon + 1));
       }
     } catch (const std::exception&) {
-      return error::fatal("source file: bad checkpoint state '" + state + "'");
+      return error::fatal(errc::read, "source file: bad checkpoint state '" + state + "'");
     }
   }
   if (format_ == Format::Json) return {};
@@ -78,7 +79,8 @@ result<void> FileSource::open(const std::string& state) {
   // CSV needs the header from offset 0 first; poll_lines seeks to resume_offset_ after it.
   auto r = tail_.open_at(format_ == Format::Csv ? 0 : resume_offset_);
   if (!r.ok()) return r.err();
-  if (!*r && !follow_) return error::fatal("source file: cannot open " + path_ + ": no such file");
+  if (!*r && !follow_)
+    return error::fatal(errc::open, "source file: cannot open " + path_ + ": no such file");
   opened_ = *r;
   return {};
 }
@@ -109,7 +111,7 @@ void FileSource::warn_skip(uint64_t line, const std::string& why, std::string ra
     e.source = meta_;
     auto info = std::make_shared<DeadLetterInfo>();
     info->stage = stage_;
-    info->kind = "decode";
+    info->code = errc::decode;
     info->message = path_ + ":" + std::to_string(line) + ": " + why;
     e.dead_letter = std::move(info);
     return;
@@ -223,7 +225,7 @@ result<FileSource::LineStep> FileSource::csv_step(bool& eof, int64_t now, std::v
 
 result<void> FileSource::csv_header(const CsvRecordParser::Outcome& o) {
   if (o.status != CsvRecordParser::Status::Ok) {
-    return error::fatal("source file: " + path_ + ":1: bad CSV header: " + o.error);
+    return error::fatal(errc::decode, "source file: " + path_ + ":1: bad CSV header: " + o.error);
   }
   header_.clear();
   for (const auto& f : fields_) header_.push_back(intern(f));
@@ -277,7 +279,7 @@ result<Source::Poll> FileSource::poll_json(size_t max, std::vector<Event>& out) 
     std::ifstream in(path_, std::ios::binary);
     if (!in) {
       if (follow_) return Poll::Idle;
-      return error::fatal("source file: cannot open " + path_);
+      return error::fatal(errc::open, "source file: cannot open " + path_);
     }
     std::stringstream ss;
     ss << in.rdbuf();
@@ -288,10 +290,11 @@ result<Source::Poll> FileSource::poll_json(size_t max, std::vector<Event>& out) 
     auto parsed = json::parse(body);
     if (!parsed.ok()) {
       if (follow_) return Poll::Idle;  // maybe being rewritten; try again later
-      return error::fatal("source file: " + path_ + ": " + parsed.err().message);
+      return error::fatal(errc::decode, "source file: " + path_ + ": " + parsed.err().message);
     }
     if (parsed->type() != Type::List) {
-      return error::fatal("source file: " + path_ + ": format json expects a top-level array");
+      return error::fatal(errc::decode,
+                          "source file: " + path_ + ": format json expects a top-level array");
     }
     array_ = std::move(parsed->as_list());
     array_loaded_ = true;

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "operators/file/errc.h"
+
 namespace sluice::operators::file {
 namespace {
 constexpr size_t kChunk = 1 << 20;
@@ -24,11 +26,11 @@ result<bool> FileTail::open_at(uint64_t offset) {
     fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) {
       if (errno == ENOENT) return false;
-      return error::fatal("cannot open " + path_ + ": " + std::strerror(errno));
+      return error::fatal(errc::read, "cannot open " + path_ + ": " + std::strerror(errno));
     }
   }
   if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
-    return error::fatal("cannot seek in " + path_ + ": " + std::strerror(errno));
+    return error::fatal(errc::read, "cannot seek in " + path_ + ": " + std::strerror(errno));
   }
   buf_.clear();
   pos_ = 0;
@@ -51,7 +53,7 @@ result<size_t> FileTail::fill() {
   } while (n < 0 && errno == EINTR);
   if (n < 0) {
     buf_.resize(old);
-    return error::transient("cannot read " + path_ + ": " + std::strerror(errno));
+    return error::transient(errc::read, "cannot read " + path_ + ": " + std::strerror(errno));
   }
   buf_.resize(old + static_cast<size_t>(n));
   return static_cast<size_t>(n);

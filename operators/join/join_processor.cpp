@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/temporal.h"
+#include "engine/core/errc.h"
 #include "operators/aggregate/agg_state.h"
 #include "operators/aggregate/state_codec.h"
 #include "operators/common/stage_options.h"
@@ -145,30 +146,35 @@ void JoinProcessor::process(size_t input_index, std::vector<Event>& in, std::vec
   now_ = temporal::now_micros();
   for (Event& e : in) {
     if (dead_letter_truncate(e, dead)) continue;
-    try {
-      if (input_index >= n_inputs_) throw eval::eval_error("event from an unknown input");
-      if (e.op == Op::Delete) {
-        change(input_index, key_of(input_index, e, e.row), nullptr, e, out);
-        continue;
-      }
-      Value key = key_of(input_index, e, e.row);
-      if (e.op == Op::Update && e.has_before) {
-        Value old = key_of(input_index, e, e.before);
-        if (!(old == key) || old.type() != key.type()) {
-          change(input_index, old, nullptr, e, out);
-        }
-      }
-      Object row = e.row;  // the event stays intact for a dead letter
-      change(input_index, key, &row, e, out);
-    } catch (const require_failed& f) {
-      mark_dead(e, stage_, "require", f.message);
+    if (input_index >= n_inputs_) {
+      mark_dead(e, stage_, eval::errc::unknown_input, "event from an unknown input");
       dead.push_back(std::move(e));
-    } catch (const std::exception& ex) {
-      mark_dead(e, stage_, "eval", ex.what());
-      dead.push_back(std::move(e));
+      continue;
     }
+    try {
+      auto r = eval::guarded([&] { join_one(input_index, e, out); });
+      if (r.ok()) continue;
+      mark_dead(e, stage_, r.err());
+    } catch (const require_failed& f) {
+      mark_dead(e, stage_, engine::errc::require_failed, f.message);
+    }
+    dead.push_back(std::move(e));
   }
   in.clear();
+}
+
+void JoinProcessor::join_one(size_t input_index, const Event& e, std::vector<Event>& out) {
+  if (e.op == Op::Delete) {
+    change(input_index, key_of(input_index, e, e.row), nullptr, e, out);
+    return;
+  }
+  Value key = key_of(input_index, e, e.row);
+  if (e.op == Op::Update && e.has_before) {
+    Value old = key_of(input_index, e, e.before);
+    if (!(old == key) || old.type() != key.type()) change(input_index, old, nullptr, e, out);
+  }
+  Object row = e.row;  // the event stays intact for a dead letter
+  change(input_index, key, &row, e, out);
 }
 
 std::string JoinProcessor::checkpoint_state() const {

@@ -43,6 +43,8 @@ class JoinProcessor : public KeyedStateProcessor {
   };
 
   Value key_of(size_t input, const Event& e, const Object& row) const;
+  // Applies one event of `input` (throws eval_error, or require_failed for a `require`).
+  void join_one(size_t input, const Event& e, std::vector<Event>& out);
   // Stores (or, with row == nullptr, removes) input's row for key, then emits the change.
   void change(size_t input, const Value& key, Object* row, const Event& trigger,
               std::vector<Event>& out);

@@ -1,6 +1,7 @@
 #include "operators/kafka/client_config.h"
 
 #include "base/secrets.h"
+#include "operators/kafka/errc.h"
 
 namespace sluice::operators::kafka {
 
@@ -26,7 +27,7 @@ result<rd_kafka_conf_t*> make_conf(const std::vector<std::pair<std::string, std:
   for (const auto& [k, v] : kv) {
     if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK) {
       rd_kafka_conf_destroy(conf);
-      return error::fatal("kafka setting " + k + ": " + err);
+      return error::fatal(errc::client, "kafka setting " + k + ": " + err);
     }
   }
   return conf;

@@ -10,6 +10,7 @@
 #include "base/temporal.h"
 #include "operators/common/stage_options.h"
 #include "operators/kafka/client_config.h"
+#include "operators/kafka/errc.h"
 #include "operators/kafka/kafka_spec.h"
 
 namespace sluice::operators::kafka {
@@ -29,7 +30,7 @@ result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
   if (it != cfg.expr_options.end() && it->second != nullptr) {
     eval::Scope scope;
     auto c = eval::compile(*it->second, scope);
-    if (!c.ok()) return error::fatal(where + "topic: " + c.err().message);
+    if (!c.ok()) return error::fatal(errc::client, where + "topic: " + c.err().message);
     o.topic = std::move(c.value());
   } else {
     o.topic_constant = cfg.option_string("topic", "");
@@ -81,7 +82,7 @@ void KafkaSink::delivered(uint64_t id, rd_kafka_resp_err_t err) {
   const size_t at = id - base_id_;
   if (err && refused_for_good(err)) {
     Event e = std::move(inflight_[at]);
-    mark_dead(e, o_.stage, "write",
+    mark_dead(e, o_.stage, errc::delivery,
               std::string("sink kafka: the broker refused the message: ") + rd_kafka_err2str(err));
     refused_.push_back(std::move(e));
   }
@@ -122,7 +123,7 @@ result<void> KafkaSink::open(const std::string& /*state*/) {
   rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, *conf, err, sizeof(err));
   if (rk_ == nullptr) {
     rd_kafka_conf_destroy(*conf);
-    return error::fatal(std::string("sink kafka: ") + err);
+    return error::fatal(errc::client, std::string("sink kafka: ") + err);
   }
   return {};
 }
@@ -146,16 +147,16 @@ result<void> KafkaSink::produce(const std::string& topic, const std::string* key
     }
     if (headers != nullptr) rd_kafka_headers_destroy(headers);
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      return error::transient("sink kafka: producer queue full for " +
-                              std::to_string(o_.flush_timeout_ms) + " ms");
+      return error::transient(errc::produce, "sink kafka: producer queue full for " +
+                                                 std::to_string(o_.flush_timeout_ms) + " ms");
     }
     if (e == RD_KAFKA_RESP_ERR__FATAL) {
       char buf[512];
       rd_kafka_fatal_error(rk_, buf, sizeof(buf));
-      return error::fatal(std::string("sink kafka: ") + buf);
+      return error::fatal(errc::client, std::string("sink kafka: ") + buf);
     }
-    return error::permanent(std::string("sink kafka: produce to ") + topic + ": " +
-                            rd_kafka_err2str(e));
+    return error::permanent(
+        errc::produce, std::string("sink kafka: produce to ") + topic + ": " + rd_kafka_err2str(e));
   }
 }
 
@@ -164,16 +165,12 @@ result<std::string> KafkaSink::topic_for(const Event& e) {
     eval::Context ctx;
     ctx.event = &e;
     ctx.row = &e.row;
-    Value scratch;
-    try {
-      const Value* v = o_.topic->peek(ctx, scratch);
-      if (v->type() != Type::String || v->as_string().empty()) {
-        return error::permanent("topic expression gave " + v->to_display());
-      }
-      return v->as_string();
-    } catch (const std::exception& ex) {
-      return error::permanent(std::string("topic: ") + ex.what());
+    auto v = eval::evaluate(*o_.topic, ctx);
+    if (!v.ok()) return error::permanent(v.err().code, "topic: " + v.err().message);
+    if (v->type() != Type::String || v->as_string().empty()) {
+      return error::permanent(errc::topic, "topic expression gave " + v->to_display());
     }
+    return std::move(v->as_string());
   }
   if (!o_.topic_constant.empty()) return o_.topic_constant;
   std::string server = o_.server;
@@ -199,16 +196,17 @@ void KafkaSink::dead_letter_headers(const Event& e, rd_kafka_headers_t* h) {
   }
   add("__connect.errors.stage", d.stage);
   add("__connect.errors.connector.name", d.stage);
-  add("__connect.errors.exception.class.name", "sluice." + d.kind);
+  add("__connect.errors.exception.class.name", "sluice." + d.kind());
   add("__connect.errors.exception.message", secrets::redact(d.message));
-  add("sluice.errors.kind", d.kind);
+  add("sluice.errors.kind", d.kind());
+  add("sluice.errors.code", d.code.qualified());
   add("sluice.errors.attempts", std::to_string(d.attempts));
   add("sluice.errors.at", temporal::format_timestamp(d.at));
   if (!e.position.is_null()) add("sluice.errors.position", json::encode(e.position));
 }
 
 result<void> KafkaSink::write(std::vector<Event>& events, std::vector<Event>& dead) {
-  if (rk_ == nullptr) return error::fatal("sink kafka: write before open");
+  if (rk_ == nullptr) return error::fatal(errc::client, "sink kafka: write before open");
   size_t i = 0;
   if (resume_.data == events.data() && resume_.size == events.size()) {
     i = resume_.next;  // the retry of a call that failed at event `next`
@@ -239,7 +237,7 @@ result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
       return {};
     }
     Event copy = e;
-    mark_dead(copy, o_.stage, "write", topic.err().message);
+    mark_dead(copy, o_.stage, topic.err());
     write_dead_.push_back(std::move(copy));
     return {};
   }
@@ -279,7 +277,8 @@ result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
     auto r = enc.encode_value(e, value_buf_);
     if (!r.ok()) {
       Event copy = e;
-      mark_dead(copy, o_.stage, "encode", r.err().message);
+      mark_dead(copy, o_.stage, r.err().code ? r.err().code : error_code(errc::encode),
+                r.err().message);
       write_dead_.push_back(std::move(copy));
       return {};
     }
@@ -295,7 +294,8 @@ result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
   if (!r.ok()) {
     if (r.err().kind != failure_kind::permanent) return r;
     Event copy = e;
-    mark_dead(copy, o_.stage, "write", r.err().message);
+    mark_dead(copy, o_.stage, r.err().code ? r.err().code : error_code(errc::produce),
+              r.err().message);
     write_dead_.push_back(std::move(copy));
     return {};
   }
@@ -311,17 +311,19 @@ result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
 }
 
 result<std::string> KafkaSink::checkpoint(uint64_t /*id*/) {
-  if (rk_ == nullptr) return error::fatal("sink kafka: checkpoint before open");
+  if (rk_ == nullptr) return error::fatal(errc::client, "sink kafka: checkpoint before open");
   rd_kafka_resp_err_t e = rd_kafka_flush(rk_, static_cast<int>(o_.flush_timeout_ms));
   if (failed_.load() > 0) {
-    return error::transient("sink kafka: " + std::to_string(failed_.load()) +
-                            " deliveries failed (first: " + first_failure_ +
-                            "); the pipeline must restart from its last checkpoint");
+    return error::transient(errc::delivery,
+                            "sink kafka: " + std::to_string(failed_.load()) +
+                                " deliveries failed (first: " + first_failure_ +
+                                "); the pipeline must restart from its last checkpoint");
   }
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR || rd_kafka_outq_len(rk_) > 0) {
-    return error::transient("sink kafka: " + std::to_string(rd_kafka_outq_len(rk_)) +
-                            " messages not yet acknowledged after " +
-                            std::to_string(o_.flush_timeout_ms) + " ms");
+    return error::transient(errc::delivery,
+                            "sink kafka: " + std::to_string(rd_kafka_outq_len(rk_)) +
+                                " messages not yet acknowledged after " +
+                                std::to_string(o_.flush_timeout_ms) + " ms");
   }
   return std::string();
 }

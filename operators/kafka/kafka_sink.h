@@ -27,7 +27,7 @@
 // __connect.errors.topic / .partition / .offset (when the record came from Kafka),
 // __connect.errors.stage, __connect.errors.exception.class.name ("sluice.<kind>"),
 // __connect.errors.exception.message, __connect.errors.connector.name (the failing stage), plus
-// sluice.errors.kind / .attempts / .at / .position.
+// sluice.errors.kind / .code / .attempts / .at / .position.
 #pragma once
 #include <librdkafka/rdkafka.h>
 

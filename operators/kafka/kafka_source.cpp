@@ -3,6 +3,7 @@
 #include "base/logger.h"
 #include "operators/common/stage_options.h"
 #include "operators/kafka/client_config.h"
+#include "operators/kafka/errc.h"
 #include "operators/kafka/kafka_spec.h"
 
 namespace sluice::operators::kafka {
@@ -32,7 +33,8 @@ result<std::unique_ptr<Source>> KafkaSource::make(const StageConfig& cfg) {
   o.stage = cfg.name;
   o.brokers = d.brokers;
   o.topics = d.topics;
-  if (o.topics.empty()) return error::fatal("source kafka " + cfg.name + ": topics is empty");
+  if (o.topics.empty())
+    return error::fatal(errc::client, "source kafka " + cfg.name + ": topics is empty");
   o.group = d.group.empty() ? "sluice." + cfg.pipeline + "." + cfg.name : d.group;
   o.format = d.format;
   o.earliest = d.start == StartAt::Earliest;
@@ -94,7 +96,7 @@ result<void> KafkaSource::open(const std::string& state) {
   rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, *conf, err, sizeof(err));
   if (rk_ == nullptr) {
     rd_kafka_conf_destroy(*conf);
-    return error::fatal(std::string("source kafka: ") + err);
+    return error::fatal(errc::client, std::string("source kafka: ") + err);
   }
   rd_kafka_poll_set_consumer(rk_);
   queue_ = rd_kafka_queue_get_consumer(rk_);
@@ -106,13 +108,14 @@ result<void> KafkaSource::open(const std::string& state) {
   rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_, topics);
   rd_kafka_topic_partition_list_destroy(topics);
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return error::transient(std::string("source kafka: subscribe: ") + rd_kafka_err2str(e));
+    return error::transient(errc::client,
+                            std::string("source kafka: subscribe: ") + rd_kafka_err2str(e));
   }
   return {};
 }
 
-void KafkaSource::skip(const rd_kafka_message_t* m, const std::string& topic,
-                       const std::string& why) {
+void KafkaSource::skip(const rd_kafka_message_t* m, const std::string& topic, const error& err) {
+  const std::string& why = err.message;
   const std::string where =
       topic + "/" + std::to_string(m->partition) + "@" + std::to_string(m->offset);
   if (o_.dead_letters) {
@@ -137,7 +140,7 @@ void KafkaSource::skip(const rd_kafka_message_t* m, const std::string& topic,
     e.source = decoder_.meta(topic);
     auto info = std::make_shared<DeadLetterInfo>();
     info->stage = o_.stage;
-    info->kind = "decode";
+    info->code = err.code ? err.code : error_code(errc::decode);
     info->message = where + ": " + why;
     e.dead_letter = std::move(info);
     dead_.push_back(std::move(e));
@@ -161,13 +164,13 @@ void KafkaSource::take_dead(std::vector<Event>& out) {
 }
 
 result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
-  if (rk_ == nullptr) return error::fatal("source kafka: poll before open");
+  if (rk_ == nullptr) return error::fatal(errc::client, "source kafka: poll before open");
   if (max == 0) return Poll::Data;
   msgs_.resize(max);
   ssize_t n = rd_kafka_consume_batch_queue(queue_, 0, msgs_.data(), max);
   if (n < 0)
-    return error::transient(std::string("source kafka: ") +
-                            rd_kafka_err2str(rd_kafka_last_error()));
+    return error::transient(
+        errc::client, std::string("source kafka: ") + rd_kafka_err2str(rd_kafka_last_error()));
   std::string topic;
   const rd_kafka_topic_t* last_rkt = nullptr;
   int32_t last_partition = -1;
@@ -182,7 +185,8 @@ result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
         rd_kafka_resp_err_t code = m->err;
         rd_kafka_message_destroy(m);
         for (ssize_t j = i + 1; j < n; ++j) rd_kafka_message_destroy(msgs_[j]);
-        if (code == RD_KAFKA_RESP_ERR__FATAL) return error::fatal("source kafka: " + msg);
+        if (code == RD_KAFKA_RESP_ERR__FATAL)
+          return error::fatal(errc::client, "source kafka: " + msg);
         log::warn("kafka", "source '" + o_.stage + "': " + msg);
         return produced > 0 ? Poll::Data : Poll::Idle;
       }
@@ -204,7 +208,7 @@ result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
                              static_cast<const char*>(m->payload), m->len, e);
     if (!r.ok() || !*r) {
       out.pop_back();
-      if (!r.ok()) skip(m, topic, r.err().message);
+      if (!r.ok()) skip(m, topic, r.err());
     } else {
       e.position = message_position(topic, m);
       if (e.ts == 0) {

@@ -62,7 +62,8 @@ class KafkaSource : public Source {
  private:
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                            rd_kafka_topic_partition_list_t* parts, void* opaque);
-  void skip(const rd_kafka_message_t* m, const std::string& topic, const std::string& why);
+  // err: why it does not parse (its code, else kafka errc::decode, goes to the dead letter).
+  void skip(const rd_kafka_message_t* m, const std::string& topic, const error& err);
 
   Options o_;
   MessageDecoder decoder_;

@@ -2,6 +2,7 @@
 
 #include "base/json.h"
 #include "base/temporal.h"
+#include "operators/kafka/errc.h"
 
 namespace sluice::operators::kafka {
 
@@ -44,8 +45,9 @@ result<bool> MessageDecoder::decode_json(const std::string& topic, std::string_v
                                          const char* value, size_t value_len, Event& out) {
   if (value == nullptr) return false;  // tombstone
   auto parsed = json::parse(std::string_view(value, value_len));
-  if (!parsed.ok()) return error::permanent("value: " + parsed.err().message);
-  if (parsed->type() != Type::Object) return error::permanent("value is not a JSON object");
+  if (!parsed.ok()) return error::permanent(errc::decode, "value: " + parsed.err().message);
+  if (parsed->type() != Type::Object)
+    return error::permanent(errc::decode, "value is not a JSON object");
   Object& o = parsed->as_object();
   out.has_before = false;
   out.before.clear();
@@ -69,10 +71,10 @@ result<bool> MessageDecoder::decode_json(const std::string& topic, std::string_v
     if (out.op == Op::Truncate) {
       out.row.clear();  // the table is the topic
     } else if (out.op == Op::Delete) {
-      if (!hb) return error::permanent("delete without before");
+      if (!hb) return error::permanent(errc::decode, "delete without before");
       out.row = std::move(before->as_object());
     } else {
-      if (!ha) return error::permanent("no after image");
+      if (!ha) return error::permanent(errc::decode, "no after image");
       out.row = std::move(after->as_object());
       if (hb) {
         out.before = std::move(before->as_object());

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "operators/kafka/errc.h"
+
 namespace sluice::operators::kafka {
 
 std::string PartitionOffsets::encode() const {
@@ -26,12 +28,12 @@ result<PartitionOffsets> PartitionOffsets::decode(const std::string& text) {
     size_t a = line.find('\t');
     size_t b = a == std::string::npos ? a : line.find('\t', a + 1);
     if (b == std::string::npos)
-      return error::fatal("kafka source: bad checkpoint line '" + line + "'");
+      return error::fatal(errc::offsets, "kafka source: bad checkpoint line '" + line + "'");
     try {
       o.set(line.substr(0, a), static_cast<int32_t>(std::stol(line.substr(a + 1, b - a - 1))),
             std::stoll(line.substr(b + 1)));
     } catch (const std::exception&) {
-      return error::fatal("kafka source: bad checkpoint line '" + line + "'");
+      return error::fatal(errc::offsets, "kafka source: bad checkpoint line '" + line + "'");
     }
   }
   return o;

@@ -40,40 +40,41 @@ BulkPlanner::BulkPlanner(const MongoOptions& opts) : opts_(opts) {
   }
 }
 
-void BulkPlanner::dead_letter(const Event& e, const char* kind, const std::string& message,
+void BulkPlanner::dead_letter(const Event& e, error_code code, const std::string& message,
                               std::vector<Event>& dead) const {
   Event copy = e;
-  mark_dead(copy, opts_.stage, kind, "mongodb: " + message);
+  mark_dead(copy, opts_.stage, code, "mongodb: " + message);
   dead.push_back(std::move(copy));
 }
 
-bool BulkPlanner::collection_of(const Event& e, std::string& name, std::string& err) const {
+bool BulkPlanner::collection_of(const Event& e, std::string& name, error& err) const {
   if (opts_.collection) {
-    try {
-      eval::Context ctx;
-      ctx.event = &e;
-      ctx.row = &e.row;
-      Value v = opts_.collection->eval(ctx);
-      if (v.type() != Type::String || v.as_string().empty()) {
-        err = "collection expression gave " + v.to_display() + ", not a name";
-        return false;
-      }
-      name = std::move(v.as_string());
-    } catch (const std::exception& ex) {
-      err = std::string("collection expression: ") + ex.what();
+    eval::Context ctx;
+    ctx.event = &e;
+    ctx.row = &e.row;
+    auto v = eval::evaluate(*opts_.collection, ctx);
+    if (!v.ok()) {
+      err = error::permanent(v.err().code, "collection expression: " + v.err().message);
       return false;
     }
+    if (v->type() != Type::String || v->as_string().empty()) {
+      err = error::permanent(errc::bad_collection,
+                             "collection expression gave " + v->to_display() + ", not a name");
+      return false;
+    }
+    name = std::move(v->as_string());
   } else if (!opts_.collection_constant.empty()) {
     name = opts_.collection_constant;
   } else if (e.source && !e.source->table.empty()) {
     name = e.source->table;
   } else {
-    err = "no collection: the event has no source table (set option collection)";
+    err = error::permanent(errc::bad_collection,
+                           "no collection: the event has no source table (set option collection)");
     return false;
   }
   if (name.find('\0') != std::string::npos || name.find('$') != std::string::npos ||
       name.size() > 200) {
-    err = "invalid collection name '" + name + "'";
+    err = error::permanent(errc::bad_collection, "invalid collection name '" + name + "'");
     return false;
   }
   return true;
@@ -81,44 +82,45 @@ bool BulkPlanner::collection_of(const Event& e, std::string& name, std::string& 
 
 bool BulkPlanner::append_named_id(const Object& row, const std::vector<std::vector<Sym>>& paths,
                                   const std::vector<std::string>& names, bson_t* out,
-                                  std::string& err) const {
+                                  error& err) const {
   auto value_at = [&](size_t i) -> const Value* {
     const Value* v = row.find_path(paths[i].data(), paths[i].size());
-    if (v == nullptr) err = "key field " + names[i] + " is missing from the record";
+    if (v == nullptr)
+      err = error::permanent(errc::no_key, "key field " + names[i] + " is missing from the record");
     return v;
   };
   if (paths.size() == 1) {
     const Value* v = value_at(0);
-    return v != nullptr && BsonEncoder::append(out, "_id", *v, err, 1);
+    return v != nullptr && BsonEncoder::append(out, "_id", *v, err.message, 1);
   }
   bson_t id;
   bson_append_document_begin(out, "_id", 3, &id);
   bool ok = true;
   for (size_t i = 0; ok && i < paths.size(); ++i) {
     const Value* v = value_at(i);
-    ok = v != nullptr && BsonEncoder::append(&id, names[i], *v, err, 2);
+    ok = v != nullptr && BsonEncoder::append(&id, names[i], *v, err.message, 2);
   }
   bson_append_document_end(out, &id);
   return ok;
 }
 
-bool BulkPlanner::append_id(const Event& e, bson_t* out, std::string& err) const {
+bool BulkPlanner::append_id(const Event& e, bson_t* out, error& err) const {
   if (!key_paths_.empty()) return append_named_id(e.row, key_paths_, key_names_, out, err);
   if (!e.key.is_null()) {
-    if (e.key.type() != Type::List) return BsonEncoder::append(out, "_id", e.key, err, 1);
+    if (e.key.type() != Type::List) return BsonEncoder::append(out, "_id", e.key, err.message, 1);
     const List& parts = e.key.as_list();
     if (parts.empty()) {
-      err = "the record key is an empty list";
+      err = error::permanent(errc::no_key, "the record key is an empty list");
       return false;
     }
-    if (parts.size() == 1) return BsonEncoder::append(out, "_id", parts[0], err, 1);
+    if (parts.size() == 1) return BsonEncoder::append(out, "_id", parts[0], err.message, 1);
     bool named = e.source && e.source->primary_key.size() == parts.size();
     bson_t id;
     bson_append_document_begin(out, "_id", 3, &id);
     bool ok = true;
     for (size_t i = 0; ok && i < parts.size(); ++i) {
       std::string name = named ? e.source->primary_key[i] : std::to_string(i);
-      ok = BsonEncoder::append(&id, name, parts[i], err, 2);
+      ok = BsonEncoder::append(&id, name, parts[i], err.message, 2);
     }
     bson_append_document_end(out, &id);
     return ok;
@@ -130,9 +132,11 @@ bool BulkPlanner::append_id(const Event& e, bson_t* out, std::string& err) const
   }
   static const Sym id = intern("_id");
   if (const Value* v = e.row.find(id); v != nullptr) {
-    return BsonEncoder::append(out, "_id", *v, err, 1);
+    return BsonEncoder::append(out, "_id", *v, err.message, 1);
   }
-  err = "no key: set option key, use a `key` statement, or read a table with a primary key";
+  err = error::permanent(
+      errc::no_key,
+      "no key: set option key, use a `key` statement, or read a table with a primary key");
   return false;
 }
 
@@ -143,35 +147,36 @@ bool BulkPlanner::keyless(const Event& e) const {
          e.row.find(id) == nullptr;
 }
 
-bool BulkPlanner::build_keyless(const Event& e, WriteOp& op, std::string& err) const {
+bool BulkPlanner::build_keyless(const Event& e, WriteOp& op, error& err) const {
   switch (e.op) {
     case Op::Delete:
       op.kind = WriteOp::Kind::Delete;
-      return BsonEncoder::append_fields(op.filter.get(), e.row, err);
+      return BsonEncoder::append_fields(op.filter.get(), e.row, err.message);
     case Op::Update:
       if (!e.has_before) {
-        err =
+        err = error::permanent(
+            errc::no_before_image,
             "table without a key: the update carries no before image to find the document by "
-            "(binlog_row_image = FULL on the source server)";
+            "(binlog_row_image = FULL on the source server)");
         return false;
       }
       op.kind = WriteOp::Kind::Replace;
-      return BsonEncoder::append_fields(op.filter.get(), e.before, err) &&
-             BsonEncoder::append_fields(op.body.get(), e.row, err, 0, true);
+      return BsonEncoder::append_fields(op.filter.get(), e.before, err.message) &&
+             BsonEncoder::append_fields(op.body.get(), e.row, err.message, 0, true);
     default:
       op.kind = WriteOp::Kind::Insert;
-      return BsonEncoder::append_fields(op.body.get(), e.row, err);
+      return BsonEncoder::append_fields(op.body.get(), e.row, err.message);
   }
 }
 
 bool BulkPlanner::build(const Event& e, size_t index, bool force_replace, WriteOp& op,
-                        std::string& err) const {
+                        error& err) const {
   op.event = index;
   if (keyless(e)) return build_keyless(e, op, err);
   if (opts_.mode == Mode::Append) {
     op.kind = WriteOp::Kind::Insert;
     bson_t* b = op.body.get();
-    if (!BsonEncoder::append_fields(b, e.row, err)) return false;
+    if (!BsonEncoder::append_fields(b, e.row, err.message)) return false;
     bson_append_utf8(b, "cdc_operation", -1, op_code(e.op), 1);
     bson_append_date_time(b, "cdc_timestamp", -1, BsonEncoder::micros_to_millis(e.ts));
     if (e.position.is_null()) {
@@ -195,7 +200,7 @@ bool BulkPlanner::build(const Event& e, size_t index, bool force_replace, WriteO
     op.kind = WriteOp::Kind::Update;
     bson_t set;
     bson_append_document_begin(op.body.get(), "$set", 4, &set);
-    bool ok = BsonEncoder::append_fields(&set, e.row, err, 1, true);
+    bool ok = BsonEncoder::append_fields(&set, e.row, err.message, 1, true);
     bson_append_document_end(op.body.get(), &set);
     return ok;
   }
@@ -204,7 +209,7 @@ bool BulkPlanner::build(const Event& e, size_t index, bool force_replace, WriteO
   if (bson_iter_init_find(&it, op.filter.get(), "_id")) {
     bson_append_iter(op.body.get(), "_id", 3, &it);
   }
-  return BsonEncoder::append_fields(op.body.get(), e.row, err, 0, true);
+  return BsonEncoder::append_fields(op.body.get(), e.row, err.message, 0, true);
 }
 
 std::vector<CollectionBatch> BulkPlanner::plan(const std::vector<const Event*>& evs,
@@ -216,12 +221,12 @@ std::vector<CollectionBatch> BulkPlanner::plan(const std::vector<const Event*>& 
   std::vector<std::unordered_map<std::string, size_t>> by_id;
   std::vector<std::vector<bool>> after_delete;
   std::string name;
-  std::string err;
+  error err;
   for (size_t i = 0; i < evs.size(); ++i) {
     const Event& e = *evs[i];
-    err.clear();
+    err = error::permanent(errc::encode, "");
     if (!collection_of(e, name, err)) {
-      dead_letter(e, "eval", err, dead);
+      dead_letter(e, err.code, err.message, dead);
       continue;
     }
     if (e.op == Op::Truncate && opts_.mode != Mode::Append) {
@@ -251,7 +256,7 @@ std::vector<CollectionBatch> BulkPlanner::plan(const std::vector<const Event*>& 
     }
     WriteOp op;
     if (!build(e, i, false, op, err)) {
-      dead_letter(e, "write", err, dead);
+      dead_letter(e, err.code, err.message, dead);
       continue;
     }
     if (keyless(e)) {  // in order, in an ordered batch of the collection's own
@@ -287,7 +292,7 @@ std::vector<CollectionBatch> BulkPlanner::plan(const std::vector<const Event*>& 
     if (op.kind == WriteOp::Kind::Update && deleted_before) {
       WriteOp replace;
       if (!build(e, i, true, replace, err)) {
-        dead_letter(e, "write", err, dead);
+        dead_letter(e, err.code, err.message, dead);
         continue;
       }
       op = std::move(replace);

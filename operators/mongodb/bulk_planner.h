@@ -21,7 +21,9 @@
 #include <vector>
 
 #include "base/event.h"
+#include "base/result.h"
 #include "operators/mongodb/collection_batch.h"
+#include "operators/mongodb/errc.h"
 #include "operators/mongodb/mongodb_options.h"
 
 namespace sluice::operators::mongodb {
@@ -32,26 +34,26 @@ class BulkPlanner {
 
   // Builds the operations for `evs` (in order; WriteOp::event indexes `evs`). Records that
   // cannot be written (no key, a value BSON cannot hold exactly, a failing collection
-  // expression) are copied to `dead` with kind "write" (or "eval") and a message.
+  // expression) are copied to `dead` with a mongodb errc (or the eval one) and a message.
   std::vector<CollectionBatch> plan(const std::vector<const Event*>& evs,
                                     std::vector<Event>& dead) const;
-  // One operation for one event (no collapsing). false + err when it cannot be built.
-  bool build(const Event& e, size_t index, bool force_replace, WriteOp& out,
-             std::string& err) const;
+  // One operation for one event (no collapsing). false + err when it cannot be built (err's
+  // code is left as the caller set it, errc::encode, when the BSON encoder refused a value).
+  bool build(const Event& e, size_t index, bool force_replace, WriteOp& out, error& err) const;
   // Appends "_id" for the event to `out`. false + err when the event has no usable key.
-  bool append_id(const Event& e, bson_t* out, std::string& err) const;
+  bool append_id(const Event& e, bson_t* out, error& err) const;
   // The collection of an event. false + err when the expression fails.
-  bool collection_of(const Event& e, std::string& name, std::string& err) const;
+  bool collection_of(const Event& e, std::string& name, error& err) const;
   // The event is a change of a table without a key (see above).
   bool keyless(const Event& e) const;
   // Copies `e` to `dead` with dead-letter info.
-  void dead_letter(const Event& e, const char* kind, const std::string& message,
+  void dead_letter(const Event& e, error_code code, const std::string& message,
                    std::vector<Event>& dead) const;
 
  private:
   bool append_named_id(const Object& row, const std::vector<std::vector<Sym>>& paths,
-                       const std::vector<std::string>& names, bson_t* out, std::string& err) const;
-  bool build_keyless(const Event& e, WriteOp& op, std::string& err) const;
+                       const std::vector<std::string>& names, bson_t* out, error& err) const;
+  bool build_keyless(const Event& e, WriteOp& op, error& err) const;
   const MongoOptions& opts_;
   std::vector<std::vector<Sym>> key_paths_;
   std::vector<std::string> key_names_;  // last segment of each key path

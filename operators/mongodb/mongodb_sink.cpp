@@ -31,7 +31,8 @@ result<void> MongoSink::run(const std::string& collection, const std::vector<con
   stats_.bulk_writes++;
   BulkOutcome out = exec_->execute(collection, ops, ordered);
   for (const auto& [i, msg] : out.rejected) {
-    planner_.dead_letter(*evs[ops[i]->event], "write", "refused by libmongoc: " + msg, dead);
+    planner_.dead_letter(*evs[ops[i]->event], errc::driver_refused, "refused by libmongoc: " + msg,
+                         dead);
   }
   if (out.ok) {
     stats_.ops += out.sent.size();
@@ -42,19 +43,20 @@ result<void> MongoSink::run(const std::string& collection, const std::vector<con
       "sink mongodb " + opts_.stage + ": bulk write to " + opts_.database + "." + collection + ": ";
   switch (f.kind) {
     case MongoFailure::Kind::Transient:
-      return error::transient(secrets::redact(where + f.describe()));
+      return error::transient(errc::connect, secrets::redact(where + f.describe()));
     case MongoFailure::Kind::Fatal:
-      return error::fatal(secrets::redact(where + f.describe()));
+      return error::fatal(errc::refused, secrets::redact(where + f.describe()));
     case MongoFailure::Kind::Documents: {
       for (const auto& d : f.doc_errors) {
         if (d.index >= out.sent.size()) {
-          return error::fatal(secrets::redact(where + "a write error names index " +
-                                              std::to_string(d.index) + " of " +
-                                              std::to_string(out.sent.size()) + " operations"));
+          return error::fatal(
+              errc::refused,
+              secrets::redact(where + "a write error names index " + std::to_string(d.index) +
+                              " of " + std::to_string(out.sent.size()) + " operations"));
         }
       }
       for (const auto& d : f.doc_errors) {
-        planner_.dead_letter(*evs[ops[out.sent[d.index]]->event], "write", d.message, dead);
+        planner_.dead_letter(*evs[ops[out.sent[d.index]]->event], errc::refused, d.message, dead);
       }
       if (ordered && !f.doc_errors.empty()) {
         // An ordered write stops at its first error: the ops after it were not applied.
@@ -73,7 +75,7 @@ result<void> MongoSink::run(const std::string& collection, const std::vector<con
       sent.reserve(out.sent.size());
       for (size_t i : out.sent) sent.push_back(ops[i]);
       if (sent.size() == 1) {
-        planner_.dead_letter(*evs[sent[0]->event], "write", f.describe(), dead);
+        planner_.dead_letter(*evs[sent[0]->event], errc::refused, f.describe(), dead);
         return {};
       }
       size_t mid = sent.size() / 2;

@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include "operators/mysql/byte_reader.h"
+#include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
 
@@ -15,7 +16,8 @@ uint32_t le32(const uint8_t* p) {
 
 result<RawEvent> parse_event(const uint8_t* data, size_t len, bool checksum) {
   if (len < kEventHeaderSize) {
-    return error::fatal("binlog event of " + std::to_string(len) + " bytes: shorter than a header");
+    return error::fatal(errc::decode,
+                        "binlog event of " + std::to_string(len) + " bytes: shorter than a header");
   }
   RawEvent e;
   e.timestamp = le32(data);
@@ -25,13 +27,15 @@ result<RawEvent> parse_event(const uint8_t* data, size_t len, bool checksum) {
   e.next_pos = le32(data + 13);
   e.flags = static_cast<uint16_t>(data[17] | data[18] << 8);
   if (e.size < kEventHeaderSize || e.size > len) {
-    return error::fatal("binlog event of type " + std::to_string(e.type) + " says " +
-                        std::to_string(e.size) + " bytes but " + std::to_string(len) + " arrived");
+    return error::fatal(errc::decode, "binlog event of type " + std::to_string(e.type) + " says " +
+                                          std::to_string(e.size) + " bytes but " +
+                                          std::to_string(len) + " arrived");
   }
   e.body = data + kEventHeaderSize;
   e.body_len = e.size - kEventHeaderSize;
   if (checksum) {
-    if (e.body_len < 4) return error::fatal("binlog event too short for its checksum");
+    if (e.body_len < 4)
+      return error::fatal(errc::decode, "binlog event too short for its checksum");
     e.body_len -= 4;
   }
   return e;
@@ -57,7 +61,8 @@ result<RotateEvent> parse_rotate(const uint8_t* body, size_t body_len) {
   RotateEvent ev;
   ev.position = r.le(8);
   if (r.failed() || r.remaining() == 0) {
-    return error::fatal("rotate event of " + std::to_string(body_len) + " bytes has no file name");
+    return error::fatal(errc::decode,
+                        "rotate event of " + std::to_string(body_len) + " bytes has no file name");
   }
   ev.file = std::string(r.bytes(r.remaining()));
   return ev;
@@ -70,7 +75,8 @@ result<MariaGtid> parse_maria_gtid(const uint8_t* body, size_t body_len, uint32_
   g.seq = r.le(8);
   g.domain = static_cast<uint32_t>(r.le(4));
   flags = r.u8();
-  if (r.failed()) return error::fatal("GTID event of " + std::to_string(body_len) + " bytes");
+  if (r.failed())
+    return error::fatal(errc::decode, "GTID event of " + std::to_string(body_len) + " bytes");
   g.server = server_id;
   return g;
 }
@@ -86,7 +92,8 @@ result<std::vector<MariaGtid>> parse_gtid_list(const uint8_t* body, size_t body_
     g.seq = r.le(8);
     out.push_back(g);
   }
-  if (r.failed()) return error::fatal("GTID list event of " + std::to_string(body_len) + " bytes");
+  if (r.failed())
+    return error::fatal(errc::decode, "GTID list event of " + std::to_string(body_len) + " bytes");
   return out;
 }
 

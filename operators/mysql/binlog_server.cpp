@@ -7,6 +7,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "operators/mysql/errc.h"
+
 namespace sluice::operators::mysql {
 
 namespace {
@@ -21,31 +23,33 @@ std::string upper(std::string s) {
 result<void> check_server(Connection& c) {
   auto rows = c.query("SELECT @@global.log_bin, @@global.binlog_format, @@global.binlog_row_image");
   if (!rows.ok()) return rows.err();
-  if (rows->empty()) return error::permanent("cannot read the server's binlog settings");
+  if (rows->empty())
+    return error::permanent(errc::config, "cannot read the server's binlog settings");
   const SqlRow& r = rows->front();
   if (r[0].value_or("0") != "1") {
-    return error::permanent(
-        "binary logging is off on the server: start it with log_bin (e.g. "
-        "--log-bin=mysql-bin) and binlog_format=ROW");
+    return error::permanent(errc::config,
+                            "binary logging is off on the server: start it with log_bin (e.g. "
+                            "--log-bin=mysql-bin) and binlog_format=ROW");
   }
   std::string fmt = upper(r[1].value_or(""));
   if (fmt != "ROW") {
-    return error::permanent("binlog_format is " + fmt +
-                            " on the server, CDC needs ROW: SET GLOBAL binlog_format = 'ROW' (and "
-                            "binlog_format=ROW in the server config)");
+    return error::permanent(
+        errc::config, "binlog_format is " + fmt +
+                          " on the server, CDC needs ROW: SET GLOBAL binlog_format = 'ROW' (and "
+                          "binlog_format=ROW in the server config)");
   }
   std::string image = upper(r[2].value_or(""));
   if (image != "FULL") {
     return error::permanent(
-        "binlog_row_image is " + image +
-        " on the server, CDC needs FULL (complete before and after images): SET "
-        "GLOBAL binlog_row_image = 'FULL' (and in the server config)");
+        errc::config, "binlog_row_image is " + image +
+                          " on the server, CDC needs FULL (complete before and after images): SET "
+                          "GLOBAL binlog_row_image = 'FULL' (and in the server config)");
   }
   // MySQL only (MariaDB has no such variable: the query fails and is passed over).
   auto opts = c.scalar("SELECT @@global.binlog_row_value_options");
   if (opts.ok()) {
     std::string why = partial_json_refusal(opts->value_or(""));
-    if (!why.empty()) return error::permanent(why);
+    if (!why.empty()) return error::permanent(errc::config, why);
   }
   auto grants = c.query("SHOW GRANTS FOR CURRENT_USER()");
   if (!grants.ok()) return grants.err();
@@ -67,9 +71,10 @@ result<void> check_server(Connection& c) {
     std::string missing = !slave && !client ? "REPLICATION SLAVE and REPLICATION CLIENT"
                           : !slave          ? "REPLICATION SLAVE"
                                             : "REPLICATION CLIENT";
-    return error::permanent("the mysql user lacks the " + missing +
-                            " privilege needed to read the binlog: GRANT REPLICATION SLAVE, "
-                            "REPLICATION CLIENT ON *.* TO the user");
+    return error::permanent(errc::config,
+                            "the mysql user lacks the " + missing +
+                                " privilege needed to read the binlog: GRANT REPLICATION SLAVE, "
+                                "REPLICATION CLIENT ON *.* TO the user");
   }
   return {};
 }
@@ -135,7 +140,8 @@ result<std::vector<SqlRow>> binlog_status(Connection& c) {
 result<BinlogPosition> current_position(Connection& c) {
   auto rows = binlog_status(c);
   if (!rows.ok()) return rows.err();
-  if (rows->empty()) return error::fatal("the binlog status is empty: is log_bin on?");
+  if (rows->empty())
+    return error::fatal(errc::config, "the binlog status is empty: is log_bin on?");
   BinlogPosition p;
   p.file = rows->front()[0].value_or("");
   p.pos = std::stoull(rows->front()[1].value_or("4"));
@@ -149,7 +155,8 @@ result<BinlogPosition> current_position(Connection& c) {
 result<BinlogPosition> earliest_position(Connection& c) {
   auto rows = c.query("SHOW BINARY LOGS");
   if (!rows.ok()) return rows.err();
-  if (rows->empty()) return error::fatal("SHOW BINARY LOGS returned nothing: is log_bin on?");
+  if (rows->empty())
+    return error::fatal(errc::config, "SHOW BINARY LOGS returned nothing: is log_bin on?");
   BinlogPosition p;
   p.file = rows->front()[0].value_or("");
   p.pos = 4;

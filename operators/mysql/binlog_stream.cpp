@@ -11,6 +11,7 @@
 #include "operators/mysql/binlog_event.h"
 #include "operators/mysql/binlog_server.h"
 #include "operators/mysql/binlog_stream_impl.h"
+#include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
 
@@ -144,8 +145,8 @@ bool BinlogStream::Impl::same_history(const BinlogPosition& at) const {
 // exits 3); with several, the server that wrote it may answer again: the stream retries the
 // hosts until reconnect_timeout.
 error BinlogStream::Impl::other_server(const std::string& why) const {
-  if (cfg.hosts.size() > 1) return error::transient(why);
-  return error::permanent(why);
+  if (cfg.hosts.size() > 1) return error::transient(errc::connect, why);
+  return error::permanent(errc::connect, why);
 }
 
 // Where the dump starts on the server just connected to: the checkpoint's file and position
@@ -190,11 +191,12 @@ result<void> BinlogStream::Impl::check_file_exists(const BinlogPosition& at) {
   }
   std::string oldest = rows->empty() ? "none" : rows->front()[0].value_or("");
   return error::permanent(
+      errc::binlog_read,
       "the checkpoint's binlog file " + at.file + " is no longer on " + cfg.hosts[host].host + ":" +
-      std::to_string(cfg.hosts[host].port) + " (purged; the oldest binlog there is " + oldest +
-      "): the changes after " + at.text() + " cannot be read any more. To " + kStartOver +
-      "; or, to accept the gap, set start = earliest or latest with "
-      "snapshot = never on a fresh state");
+          std::to_string(cfg.hosts[host].port) + " (purged; the oldest binlog there is " + oldest +
+          "): the changes after " + at.text() + " cannot be read any more. To " + kStartOver +
+          "; or, to accept the gap, set start = earliest or latest with "
+          "snapshot = never on a fresh state");
 }
 
 result<void> BinlogStream::Impl::open_dump() {
@@ -308,33 +310,37 @@ error BinlogStream::Impl::read_error() {
   if (code == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
     if (committed.server != 0 && committed.file.empty() && !committed.gtid.empty()) {
       // By GTID on a server that may not have our transactions yet (a lagging replica).
-      return error::transient("server " + where + " cannot resume at GTID " + committed.gtid +
-                              " (" + msg + ")");
+      return error::transient(errc::position_lost, "server " + where + " cannot resume at GTID " +
+                                                       committed.gtid + " (" + msg + ")");
     }
-    return error::fatal("the binlog position " + committed.text() +
-                        (committed.gtid.empty() ? "" : " / GTID " + committed.gtid) +
-                        " cannot be read from " + where + " (" + msg +
-                        "); it was probably purged: restart from a fresh snapshot (delete "
-                        "the pipeline state, snapshot = initial) or set start = earliest");
+    return error::fatal(errc::position_lost,
+                        "the binlog position " + committed.text() +
+                            (committed.gtid.empty() ? "" : " / GTID " + committed.gtid) +
+                            " cannot be read from " + where + " (" + msg +
+                            "); it was probably purged: restart from a fresh snapshot (delete "
+                            "the pipeline state, snapshot = initial) or set start = earliest");
   }
   if (code == ER_SPECIFIC_ACCESS_DENIED_ERROR || code == ER_ACCESS_DENIED_ERROR) {
-    return error::permanent("the mysql user may not read the binlog (" + msg +
-                            "): GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO the user");
+    return error::permanent(
+        errc::auth, "the mysql user may not read the binlog (" + msg +
+                        "): GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO the user");
   }
   if (code == 0 || is_connection_error(code)) {
-    return error::transient("binlog connection to " + where + " lost: " + msg);
+    return error::transient(errc::connect, "binlog connection to " + where + " lost: " + msg);
   }
-  return error::fatal("binlog read from " + where + " failed: " + msg + " (error " +
-                      std::to_string(code) + ")");
+  return error::fatal(errc::binlog_read, "binlog read from " + where + " failed: " + msg +
+                                             " (error " + std::to_string(code) + ")");
 }
 
 result<std::pair<const uint8_t*, size_t>> BinlogStream::Impl::read_packet() {
   unsigned long n = mysql_net_read_packet(repl.handle());
   if (n == packet_error || n == 0) return read_error();
   const uint8_t* p = repl.handle()->net.read_pos;
-  if (p[0] == 0xFE && n < 9) return error::transient("the server ended the binlog dump");
+  if (p[0] == 0xFE && n < 9)
+    return error::transient(errc::connect, "the server ended the binlog dump");
   if (p[0] != 0x00) {
-    return error::fatal("unexpected binlog packet (first byte " + std::to_string(p[0]) + ")");
+    return error::fatal(errc::binlog_read,
+                        "unexpected binlog packet (first byte " + std::to_string(p[0]) + ")");
   }
   return std::make_pair(p + 1, static_cast<size_t>(n - 1));
 }
@@ -355,7 +361,7 @@ error BinlogStream::Impl::read_events() {
     auto r = on_event(pkt->first, pkt->second);
     if (!r.ok()) return r.err();
   }
-  return error::transient("stopped");
+  return error::transient(errc::connect, "stopped");
 }
 
 // ---- the reconnect loop ----
@@ -386,9 +392,10 @@ bool BinlogStream::retry(error& failure, std::chrono::milliseconds& backoff) {
   stats_.set_down_reason(failure.message);
   if (now - since >= cfg_.reconnect_timeout_us) {
     // Permanent: restarting the pipeline would only wait again; `sluice run` exits 3.
-    failure = error::permanent("the binlog connection has been lost for " +
-                               seconds_text(now - since) + " (reconnect_timeout " +
-                               seconds_text(cfg_.reconnect_timeout_us) + "): " + failure.message);
+    failure = error::permanent(
+        errc::connect, "the binlog connection has been lost for " + seconds_text(now - since) +
+                           " (reconnect_timeout " + seconds_text(cfg_.reconnect_timeout_us) +
+                           "): " + failure.message);
     return false;
   }
   // Never past the deadline: the failure is reported on time.

@@ -11,6 +11,7 @@
 #include "operators/mysql/binlog_stream_impl.h"
 #include "operators/mysql/compressed_event.h"
 #include "operators/mysql/ddl_statement.h"
+#include "operators/mysql/errc.h"
 #include "operators/mysql/transaction_payload.h"
 
 namespace sluice::operators::mysql {
@@ -64,7 +65,7 @@ result<void> BinlogStream::Impl::handle(const RawEvent& ev) {
       return {};
     }
     case GTID_LOG_EVENT: {  // MySQL: flags(1) sid(16) gno(8)
-      if (ev.body_len < 25) return error::fatal("MySQL GTID event too short");
+      if (ev.body_len < 25) return error::fatal(errc::decode, "MySQL GTID event too short");
       uint64_t gno = 0;
       for (int i = 0; i < 8; ++i) gno |= static_cast<uint64_t>(ev.body[17 + i]) << (8 * i);
       pending.kind = Pending::Kind::MySql;
@@ -86,12 +87,13 @@ result<void> BinlogStream::Impl::handle(const RawEvent& ev) {
       if (RowDecoder::is_rows_event(ev.type)) return on_rows(ev);
       if (is_maria_compressed_event(ev.type)) {
         auto plain = expand_maria_compressed(ev, expanded);
-        if (!plain.ok()) return error::fatal(plain.err().message + " in " + file);
+        if (!plain.ok()) return error::fatal(errc::decode, plain.err().message + " in " + file);
         owner.stats_.compressed_events++;
         return handle(*plain);
       }
       if (std::string why = refuse_unhandled_event(ev.type); !why.empty()) {
-        return error::permanent(why + " (at " + file + ":" + std::to_string(ev.next_pos) + ")");
+        return error::permanent(errc::decode,
+                                why + " (at " + file + ":" + std::to_string(ev.next_pos) + ")");
       }
       return {};
   }
@@ -102,13 +104,15 @@ result<void> BinlogStream::Impl::handle(const RawEvent& ev) {
 // resume inside its transaction replays it and skips the rows already delivered).
 result<void> BinlogStream::Impl::on_payload(const RawEvent& ev) {
   if (in_payload)
-    return error::fatal("TRANSACTION_PAYLOAD_EVENT inside another one at " + where(ev));
+    return error::fatal(errc::decode,
+                        "TRANSACTION_PAYLOAD_EVENT inside another one at " + where(ev));
   auto p = parse_transaction_payload(ev.body, ev.body_len);
-  if (!p.ok()) return error::fatal(p.err().message + " (at " + where(ev) + ")");
+  if (!p.ok()) return error::fatal(errc::decode, p.err().message + " (at " + where(ev) + ")");
   auto un = unpack_transaction_payload(*p, unpacked);
-  if (!un.ok()) return error::fatal(un.err().message + " (at " + where(ev) + ")");
+  if (!un.ok()) return error::fatal(errc::decode, un.err().message + " (at " + where(ev) + ")");
   auto inner = split_inner_events(unpacked);
-  if (!inner.ok()) return error::fatal(inner.err().message + " (at " + where(ev) + ")");
+  if (!inner.ok())
+    return error::fatal(errc::decode, inner.err().message + " (at " + where(ev) + ")");
   in_payload = true;
   for (RawEvent& e : *inner) {
     e.next_pos = ev.next_pos;
@@ -213,10 +217,11 @@ result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
     for (auto& t : d.tables) captured |= filter.matches(t.first, t.second);
     if (captured) {
       if (cfg.schema_changes == SchemaChanges::Fail) {
-        return error::fatal(std::string(ddl_kind_name(d.kind)) + " on a captured table at " + file +
-                            ":" + std::to_string(ev.next_pos) + " (" + sql.substr(0, 200) +
-                            ") and schema_changes = fail: review the change, then restart with "
-                            "schema_changes = follow");
+        return error::fatal(errc::schema,
+                            std::string(ddl_kind_name(d.kind)) + " on a captured table at " + file +
+                                ":" + std::to_string(ev.next_pos) + " (" + sql.substr(0, 200) +
+                                ") and schema_changes = fail: review the change, then restart with "
+                                "schema_changes = follow");
       }
       owner.stats_.schema_changes++;
       if (cfg.schema_changes == SchemaChanges::Follow && d.kind == DdlStatement::Kind::Truncate) {
@@ -256,8 +261,9 @@ result<void> BinlogStream::Impl::on_table_map(const RawEvent& ev) {
       if (tm->primary_key.size() != key.size()) {
         std::string names;
         for (const auto& k : key) names += (names.empty() ? "" : ", ") + k;
-        return error::permanent("table " + tm->full_name() + ": a column of `key` [" + names +
-                                "] is not in the table; fix `key` on source " + cfg.name);
+        return error::permanent(errc::schema,
+                                "table " + tm->full_name() + ": a column of `key` [" + names +
+                                    "] is not in the table; fix `key` on source " + cfg.name);
       }
       if (key.empty() && keyless_logged.insert(tm->full_name()).second) {
         log::info("mysql", cfg.name + ": table " + tm->full_name() +
@@ -276,8 +282,8 @@ result<void> BinlogStream::Impl::on_rows(const RawEvent& ev) {
   uint64_t id = RowDecoder::table_id(ev.body, ev.body_len);
   auto it = tables.find(id);
   if (it == tables.end()) {
-    return error::fatal("rows event for an unknown table id " + std::to_string(id) + " at " + file +
-                        ":" + std::to_string(ev.next_pos));
+    return error::fatal(errc::decode, "rows event for an unknown table id " + std::to_string(id) +
+                                          " at " + file + ":" + std::to_string(ev.next_pos));
   }
   if (!it->second.map) return {};
   if (!catchup.empty() && caught_up(it->second.map->db, it->second.map->table, ev.next_pos)) {

@@ -4,6 +4,7 @@
 
 #include "base/json.h"
 #include "operators/mysql/decimal_binary.h"
+#include "operators/mysql/errc.h"
 #include "operators/mysql/geometry_value.h"
 #include "operators/mysql/json_binary.h"
 #include "operators/mysql/temporal_decoder.h"
@@ -87,7 +88,7 @@ result<Value> decimal_value(const Column& c, ByteReader& r) {
 
 result<Value> bit_value(const Column& c, ByteReader& r) {
   size_t nbytes = (c.meta >> 8) + ((c.meta & 0xff) ? 1 : 0);
-  if (nbytes > 8) return error::permanent("BIT wider than 64");
+  if (nbytes > 8) return error::permanent(errc::decode, "BIT wider than 64");
   return Value::uint64(r.be(nbytes));
 }
 
@@ -156,7 +157,7 @@ result<Value> blob_value(const Column& c, ByteReader& r) {
   if (c.is_json) {
     if (raw.empty()) return Value::null();
     auto v = json::parse(raw);
-    if (!v.ok()) return error::permanent("invalid JSON text: " + v.err().message);
+    if (!v.ok()) return error::permanent(errc::decode, "invalid JSON text: " + v.err().message);
     return std::move(v).value();
   }
   return text_value(c, raw);
@@ -177,7 +178,8 @@ result<Value> wkb_value(const Column& c, ByteReader& r) {
 }  // namespace
 
 error truncated_value(const Column& c) {
-  return error::permanent(std::string("truncated ") + column_type_name(c.type) + " value");
+  return error::permanent(errc::decode,
+                          std::string("truncated ") + column_type_name(c.type) + " value");
 }
 
 void latin1_to_utf8(std::string_view in, std::string& out) {
@@ -195,8 +197,9 @@ void latin1_to_utf8(std::string_view in, std::string& out) {
 
 result<Value> decode_column(const Column& c, ByteReader& r, DecodeStats& stats) {
   if ((c.type == kTime2 || c.type == kDateTime2 || c.type == kTimestamp2) && c.fsp > 6) {
-    return error::permanent(std::string(column_type_name(c.type)) + " with " +
-                            std::to_string(c.fsp) + " fraction digits (at most 6)");
+    return error::permanent(errc::decode, std::string(column_type_name(c.type)) + " with " +
+                                              std::to_string(c.fsp) +
+                                              " fraction digits (at most 6)");
   }
   switch (c.type) {
     case kTiny:
@@ -251,8 +254,9 @@ result<Value> decode_column(const Column& c, ByteReader& r, DecodeStats& stats) 
     case kNull:
       return Value::null();
     default:
-      return error::permanent(std::string("unsupported column type ") + column_type_name(c.type) +
-                              " (" + std::to_string(c.type) + ")");
+      return error::permanent(errc::decode, std::string("unsupported column type ") +
+                                                column_type_name(c.type) + " (" +
+                                                std::to_string(c.type) + ")");
   }
 }
 

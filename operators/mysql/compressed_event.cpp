@@ -5,6 +5,7 @@
 #include <string>
 
 #include "operators/mysql/byte_reader.h"
+#include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
 
@@ -18,8 +19,8 @@ constexpr size_t kQueryPostHeader = 13;  // thread id 4, exec time 4, db len 1, 
 constexpr size_t kRowsPostHeader = 8;    // table id 6, flags 2
 
 error malformed(const RawEvent& ev, const std::string& why) {
-  return error::fatal("compressed binlog event of type " + std::to_string(ev.type) + " ending at " +
-                      std::to_string(ev.next_pos) + ": " + why);
+  return error::fatal(errc::decode, "compressed binlog event of type " + std::to_string(ev.type) +
+                                        " ending at " + std::to_string(ev.next_pos) + ": " + why);
 }
 
 // Where the compressed block of a rows event starts: after the post-header (v2: and its extra
@@ -55,16 +56,17 @@ bool is_maria_compressed_event(uint8_t type) {
 }
 
 result<void> uncompress_maria_block(const uint8_t* p, size_t len, std::vector<uint8_t>& out) {
-  if (len < 2 || (p[0] & 0x80) == 0) return error::fatal("not a compressed binlog block");
+  if (len < 2 || (p[0] & 0x80) == 0)
+    return error::fatal(errc::decode, "not a compressed binlog block");
   unsigned alg = (p[0] >> 4) & 0x07;
   size_t lenlen = p[0] & 0x07;
   if (alg != 0) {
-    return error::fatal("binlog block compressed with algorithm " + std::to_string(alg) +
-                        " (only zlib, 0, is known)");
+    return error::fatal(errc::decode, "binlog block compressed with algorithm " +
+                                          std::to_string(alg) + " (only zlib, 0, is known)");
   }
   if (lenlen < 1 || lenlen > 4 || len < 1 + lenlen) {
-    return error::fatal("compressed binlog block with a " + std::to_string(lenlen) +
-                        "-byte length");
+    return error::fatal(
+        errc::decode, "compressed binlog block with a " + std::to_string(lenlen) + "-byte length");
   }
   uLongf want = 0;
   for (size_t i = 0; i < lenlen; ++i) want = (want << 8) | p[1 + i];
@@ -72,8 +74,9 @@ result<void> uncompress_maria_block(const uint8_t* p, size_t len, std::vector<ui
   // allocate.
   const uLongf most = static_cast<uLongf>(len - 1 - lenlen) * 1032 + 64;
   if (want > most) {
-    return error::fatal("compressed binlog block of " + std::to_string(len) + " bytes claims " +
-                        std::to_string(want) + " bytes uncompressed");
+    return error::fatal(errc::decode, "compressed binlog block of " + std::to_string(len) +
+                                          " bytes claims " + std::to_string(want) +
+                                          " bytes uncompressed");
   }
   size_t at = out.size();
   out.resize(at + want);
@@ -81,9 +84,9 @@ result<void> uncompress_maria_block(const uint8_t* p, size_t len, std::vector<ui
   int rc = uncompress(out.data() + at, &got, p + 1 + lenlen, static_cast<uLong>(len - 1 - lenlen));
   if (rc != Z_OK || got != want) {
     out.resize(at);
-    return error::fatal("compressed binlog block does not inflate (zlib error " +
-                        std::to_string(rc) + ", " + std::to_string(got) + " of " +
-                        std::to_string(want) + " bytes)");
+    return error::fatal(errc::decode, "compressed binlog block does not inflate (zlib error " +
+                                          std::to_string(rc) + ", " + std::to_string(got) + " of " +
+                                          std::to_string(want) + " bytes)");
   }
   return {};
 }

@@ -4,6 +4,7 @@
 #include <mysqld_error.h>
 
 #include "base/secrets.h"
+#include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
 
@@ -43,24 +44,25 @@ error Connection::last_error(const std::string& what) const {
   // Errors that waiting cannot heal are permanent: the stage fails at once, without spending
   // the restart budget (`sluice run` exits 3 with what to change).
   if (code == ER_ACCESS_DENIED_ERROR || code == ER_DBACCESS_DENIED_ERROR) {
-    return error::permanent(secrets::redact(text + "; check the `user` and `password` options"));
+    return error::permanent(errc::auth,
+                            secrets::redact(text + "; check the `user` and `password` options"));
   }
   if (code == ER_SPECIFIC_ACCESS_DENIED_ERROR || code == ER_TABLEACCESS_DENIED_ERROR ||
       code == ER_COLUMNACCESS_DENIED_ERROR) {
-    return error::permanent(secrets::redact(text + "; grant the missing privilege"));
+    return error::permanent(errc::auth, secrets::redact(text + "; grant the missing privilege"));
   }
   if (code == ER_BAD_DB_ERROR) {
-    return error::permanent(secrets::redact(text + "; check the `database` option"));
+    return error::permanent(errc::config, secrets::redact(text + "; check the `database` option"));
   }
-  if (is_connection_error(code)) return error::transient(secrets::redact(text));
-  return error::fatal(secrets::redact(text));
+  if (is_connection_error(code)) return error::transient(errc::connect, secrets::redact(text));
+  return error::fatal(errc::connect, secrets::redact(text));
 }
 
 result<void> Connection::connect(const ConnectOptions& o) {
   close();
   where_ = o.user + "@" + o.host + ":" + std::to_string(o.port);
   m_ = mysql_init(nullptr);
-  if (!m_) return error::fatal("mysql_init failed (out of memory)");
+  if (!m_) return error::fatal(errc::connect, "mysql_init failed (out of memory)");
   unsigned int t = static_cast<unsigned>(o.connect_timeout_s);
   mysql_optionsv(m_, MYSQL_OPT_CONNECT_TIMEOUT, &t);
   if (o.read_timeout_s > 0) {
@@ -84,7 +86,7 @@ result<void> Connection::connect(const ConnectOptions& o) {
 
 result<size_t> connect_first(Connection& c, const std::vector<ConnectOptions>& hosts,
                              size_t first) {
-  if (hosts.empty()) return error::fatal("no mysql host given");
+  if (hosts.empty()) return error::fatal(errc::config, "no mysql host given");
   error last;
   bool all_transient = true;
   for (size_t k = 0; k < hosts.size(); ++k) {
@@ -107,7 +109,7 @@ void Connection::close() {
 }
 
 result<void> Connection::exec(const std::string& sql) {
-  if (!m_) return error::transient("not connected to " + where_);
+  if (!m_) return error::transient(errc::connect, "not connected to " + where_);
   if (mysql_real_query(m_, sql.data(), sql.size()) != 0) return last_error("query failed");
   MYSQL_RES* r = mysql_store_result(m_);
   if (r) mysql_free_result(r);
@@ -115,7 +117,7 @@ result<void> Connection::exec(const std::string& sql) {
 }
 
 result<std::vector<SqlRow>> Connection::query(const std::string& sql) {
-  if (!m_) return error::transient("not connected to " + where_);
+  if (!m_) return error::transient(errc::connect, "not connected to " + where_);
   if (mysql_real_query(m_, sql.data(), sql.size()) != 0) return last_error("query failed");
   std::vector<SqlRow> rows;
   MYSQL_RES* r = mysql_store_result(m_);

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "operators/mysql/errc.h"
+
 namespace sluice::operators::mysql {
 
 namespace {
@@ -52,8 +54,9 @@ result<Groups> read_groups(const uint8_t* p, size_t size, int precision, int sca
     uint32_t v = 0;
     for (int b = 0; b < kDig2Bytes[g.digits[i]]; ++b) v = (v << 8) | buf[off++];
     if (v >= kPow10[g.digits[i]]) {
-      return error::permanent(type_text(precision, scale) + " bytes hold " + std::to_string(v) +
-                              " in a group of " + std::to_string(g.digits[i]) + " digits");
+      return error::permanent(errc::decode, type_text(precision, scale) + " bytes hold " +
+                                                std::to_string(v) + " in a group of " +
+                                                std::to_string(g.digits[i]) + " digits");
     }
     g.value[i] = v;
   }
@@ -84,8 +87,9 @@ result<Decimal> wide_decimal(const Groups& g, int precision, int scale) {
   if (g.integer_groups == g.count) text[nd++] = '.';
   auto d = Decimal::parse(std::string_view(text, nd));
   if (!d) {
-    return error::permanent(type_text(precision, scale) + " value " + std::string(text, nd) +
-                            " does not fit " + std::to_string(Decimal::kMaxWideDigits) + " digits");
+    return error::permanent(errc::decode, type_text(precision, scale) + " value " +
+                                              std::string(text, nd) + " does not fit " +
+                                              std::to_string(Decimal::kMaxWideDigits) + " digits");
   }
   return *d;
 }
@@ -104,7 +108,7 @@ size_t decimal_binary_size(int precision, int scale) {
 result<Decimal> decode_decimal(const uint8_t* p, int precision, int scale, size_t* consumed) {
   size_t size = decimal_binary_size(precision, scale);
   *consumed = size;
-  if (size == 0 || size > 40) return error::permanent("bad DECIMAL size");
+  if (size == 0 || size > 40) return error::permanent(errc::decode, "bad DECIMAL size");
   auto g = read_groups(p, size, precision, scale);
   if (!g.ok()) return g.err();
   if (precision <= Decimal::kMaxDigits) return narrow_decimal(*g, scale);

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "operators/mysql/errc.h"
+
 namespace sluice::operators::mysql {
 
 namespace {
@@ -33,8 +35,9 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 }
 
 error bad(std::string_view text, const std::string& why) {
-  return error::fatal("GTID state \"" + std::string(text) + "\": " + why +
-                      " (expected MariaDB \"domain-server-seq,...\" or MySQL \"uuid:1-5,...\")");
+  return error::fatal(
+      errc::state, "GTID state \"" + std::string(text) + "\": " + why +
+                       " (expected MariaDB \"domain-server-seq,...\" or MySQL \"uuid:1-5,...\")");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "base/temporal.h"
 #include "operators/mysql/column_type.h"
 #include "operators/mysql/decimal_binary.h"
+#include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
 
@@ -91,14 +92,14 @@ result<Value> packed_temporal(uint8_t ftype, int64_t v) {
 
 result<Value> container(bool object, bool large, const uint8_t* p, size_t avail, int depth) {
   size_t w = large ? 4 : 2;
-  if (avail < 2 * w) return error::permanent("truncated JSON container");
+  if (avail < 2 * w) return error::permanent(errc::decode, "truncated JSON container");
   uint64_t count = le(p, w);
   uint64_t size = le(p + w, w);
-  if (size > avail) return error::permanent("JSON container larger than its value");
+  if (size > avail) return error::permanent(errc::decode, "JSON container larger than its value");
   size_t key_entry = object ? w + 2 : 0;
   size_t value_entry = 1 + w;
   size_t header = 2 * w + count * key_entry + count * value_entry;
-  if (header > size) return error::permanent("truncated JSON container header");
+  if (header > size) return error::permanent(errc::decode, "truncated JSON container header");
   Object obj;
   List list;
   for (uint64_t i = 0; i < count; ++i) {
@@ -111,14 +112,14 @@ result<Value> container(bool object, bool large, const uint8_t* p, size_t avail,
       v = value_at(t, ve + 1, w, depth + 1);
     } else {
       uint64_t off = le(ve + 1, w);
-      if (off >= size) return error::permanent("JSON value offset out of range");
+      if (off >= size) return error::permanent(errc::decode, "JSON value offset out of range");
       v = value_at(t, p + off, size - off, depth + 1);
     }
     if (!v.ok()) return v;
     if (object) {
       const uint8_t* ke = p + 2 * w + i * key_entry;
       uint64_t koff = le(ke, w), klen = le(ke + w, 2);
-      if (koff + klen > size) return error::permanent("JSON key out of range");
+      if (koff + klen > size) return error::permanent(errc::decode, "JSON key out of range");
       obj.append(intern(std::string_view(reinterpret_cast<const char*>(p + koff), klen)),
                  std::move(v).value());
     } else {
@@ -130,7 +131,7 @@ result<Value> container(bool object, bool large, const uint8_t* p, size_t avail,
 }
 
 result<Value> value_at(uint8_t type, const uint8_t* p, size_t avail, int depth) {
-  if (depth > 100) return error::permanent("JSON nested too deeply");
+  if (depth > 100) return error::permanent(errc::decode, "JSON nested too deeply");
   switch (type) {
     case kSmallObject:
       return container(true, false, p, avail, depth);
@@ -145,7 +146,7 @@ result<Value> value_at(uint8_t type, const uint8_t* p, size_t avail, int depth) 
       if (p[0] == 0) return Value::null();
       if (p[0] == 1) return Value::boolean(true);
       if (p[0] == 2) return Value::boolean(false);
-      return error::permanent("bad JSON literal");
+      return error::permanent(errc::decode, "bad JSON literal");
     case kInt16:
       if (avail < 2) break;
       return Value::int64(static_cast<int16_t>(le(p, 2)));
@@ -203,9 +204,9 @@ result<Value> value_at(uint8_t type, const uint8_t* p, size_t avail, int depth) 
       return Value::bytes(std::string(reinterpret_cast<const char*>(data), len));
     }
     default:
-      return error::permanent("unknown JSON value type " + std::to_string(type));
+      return error::permanent(errc::decode, "unknown JSON value type " + std::to_string(type));
   }
-  return error::permanent("truncated JSON value");
+  return error::permanent(errc::decode, "truncated JSON value");
 }
 
 }  // namespace

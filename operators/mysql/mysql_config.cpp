@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "operators/mysql/errc.h"
 #include "operators/mysql/mysql_spec.h"
 
 namespace sluice::operators::mysql {
@@ -86,15 +87,16 @@ result<StartPosition> parse_start(const std::string& text) {
   } else {
     size_t colon = text.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-      return error::fatal("start = \"" + text +
-                          "\": expected earliest, latest, \"FILE:POS\" or gtid(\"...\")");
+      return error::fatal(
+          errc::config,
+          "start = \"" + text + "\": expected earliest, latest, \"FILE:POS\" or gtid(\"...\")");
     }
     s.kind = StartPosition::Kind::FilePos;
     s.file = text.substr(0, colon);
     try {
       s.pos = std::stoull(text.substr(colon + 1));
     } catch (...) {
-      return error::fatal("start = \"" + text + "\": POS must be a number");
+      return error::fatal(errc::config, "start = \"" + text + "\": POS must be a number");
     }
   }
   return s;
@@ -116,7 +118,8 @@ result<std::vector<ConnectOptions>> parse_hosts(const std::string& text,
     std::string port;
     if (h.front() == '[') {  // [v6]:port
       size_t close = h.find(']');
-      if (close == std::string::npos) return error::fatal("host \"" + h + "\": missing ']'");
+      if (close == std::string::npos)
+        return error::fatal(errc::config, "host \"" + h + "\": missing ']'");
       o.host = h.substr(1, close - 1);
       if (close + 1 < h.size() && h[close + 1] == ':') port = h.substr(close + 2);
     } else if (std::count(h.begin(), h.end(), ':') == 1) {
@@ -129,13 +132,13 @@ result<std::vector<ConnectOptions>> parse_hosts(const std::string& text,
       char* end = nullptr;
       long p = std::strtol(port.c_str(), &end, 10);
       if (*end != '\0' || p < 1 || p > 65535) {
-        return error::fatal("host \"" + h + "\": the port must be a number 1-65535");
+        return error::fatal(errc::config, "host \"" + h + "\": the port must be a number 1-65535");
       }
       o.port = static_cast<int>(p);
     }
     out.push_back(std::move(o));
   }
-  if (out.empty()) return error::fatal("host is empty: give a host name or address");
+  if (out.empty()) return error::fatal(errc::config, "host is empty: give a host name or address");
   return out;
 }
 
@@ -195,7 +198,8 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   m.conn.password = o.password;
   m.conn.server_public_key = o.server_public_key;
   auto hosts = parse_hosts(o.host, m.conn);
-  if (!hosts.ok()) return error::fatal("source mysql " + c.name + ": " + hosts.err().message);
+  if (!hosts.ok())
+    return error::fatal(errc::config, "source mysql " + c.name + ": " + hosts.err().message);
   m.hosts = std::move(hosts).value();
   m.conn = m.hosts.front();
   m.server_id = o.server_id;

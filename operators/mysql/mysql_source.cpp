@@ -6,6 +6,7 @@
 #include "base/logger.h"
 #include "base/temporal.h"
 #include "operators/mysql/binlog_server.h"
+#include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
 
@@ -32,8 +33,9 @@ result<void> check_database(const MySqlConfig& cfg) {
   if (!n.ok()) return n.err();
   if (n->value_or("0") == "0") {
     const auto& h = cfg.hosts[*r];
-    return error::permanent("database '" + cfg.database + "' does not exist on " + h.host + ":" +
-                            std::to_string(h.port) + ": check the `database` option");
+    return error::permanent(errc::config, "database '" + cfg.database + "' does not exist on " +
+                                              h.host + ":" + std::to_string(h.port) +
+                                              ": check the `database` option");
   }
   return {};
 }
@@ -304,7 +306,7 @@ result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& 
 result<Source::Poll> MySqlSource::poll(size_t max, std::vector<Event>& out) {
   if (state_.phase == SourceState::Phase::Done) return Poll::End;
   if (state_.phase == SourceState::Phase::Snapshot) return poll_snapshot(max, out);
-  if (!stream_) return error::fatal("mysql source " + cfg_.name + " is not open");
+  if (!stream_) return error::fatal(errc::config, "mysql source " + cfg_.name + " is not open");
   auto n = stream_->drain(
       max, out, [&](size_t rows) { state_.position.skip_rows += rows; },
       [&](const BinlogPosition& p) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "operators/mysql/errc.h"
+
 namespace sluice::operators::mysql {
 
 namespace {
@@ -24,7 +26,7 @@ result<void> RowDecoder::decode_image(ByteReader& r, const TableMap& tm,
                                       const std::vector<uint8_t>& present, size_t npresent,
                                       Object& row) {
   std::string_view nulls = r.bytes((npresent + 7) / 8);
-  if (r.failed()) return error::fatal("truncated row image in " + tm.full_name());
+  if (r.failed()) return error::fatal(errc::decode, "truncated row image in " + tm.full_name());
   row.reserve(npresent);
   size_t k = 0;
   for (size_t i = 0; i < tm.columns.size(); ++i) {
@@ -37,8 +39,9 @@ result<void> RowDecoder::decode_image(ByteReader& r, const TableMap& tm,
     }
     auto v = decode_column(tm.columns[i], r, stats_);
     if (!v.ok()) {
-      return error::fatal("cannot decode " + tm.full_name() + "." + tm.columns[i].name + " (" +
-                          column_type_name(tm.columns[i].type) + "): " + v.err().message);
+      return error::fatal(errc::decode,
+                          "cannot decode " + tm.full_name() + "." + tm.columns[i].name + " (" +
+                              column_type_name(tm.columns[i].type) + "): " + v.err().message);
     }
     row.append(tm.syms[i], std::move(v).value());
   }
@@ -57,8 +60,9 @@ result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
   }
   uint64_t ncols = r.lenenc();
   if (r.failed() || ncols != tm.columns.size()) {
-    return error::fatal("rows event for " + tm.full_name() + " has " + std::to_string(ncols) +
-                        " columns, its TABLE_MAP " + std::to_string(tm.columns.size()));
+    return error::fatal(errc::decode, "rows event for " + tm.full_name() + " has " +
+                                          std::to_string(ncols) + " columns, its TABLE_MAP " +
+                                          std::to_string(tm.columns.size()));
   }
   bool update = type == kUpdateV1 || type == kUpdateV2;
   bool del = type == kDeleteV1 || type == kDeleteV2;
@@ -74,7 +78,8 @@ result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
   };
   size_t n1 = bitmap(present1_);
   size_t n2 = update ? bitmap(present2_) : 0;
-  if (r.failed()) return error::fatal("truncated rows event header for " + tm.full_name());
+  if (r.failed())
+    return error::fatal(errc::decode, "truncated rows event header for " + tm.full_name());
   size_t count = 0;
   size_t first = out.size();
   auto undo = [&](error err) {  // nothing of a failed event is kept
@@ -107,7 +112,8 @@ result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
       }
     }
     if (r.remaining() == row_start) {  // no column present: rows of no bytes never end
-      return undo(error::fatal("rows event for " + tm.full_name() + " with no column present"));
+      return undo(error::fatal(errc::decode,
+                               "rows event for " + tm.full_name() + " with no column present"));
     }
     ++count;
   }

@@ -1,5 +1,7 @@
 #include "operators/mysql/schema_loader.h"
 
+#include "operators/mysql/errc.h"
+
 namespace sluice::operators::mysql {
 
 std::vector<std::string> parse_labels(const std::string& ct) {
@@ -98,11 +100,12 @@ result<void> SchemaLoader::apply(TableMap& tm, bool need_everything) {
   bool same_shape = s.columns.size() == tm.columns.size();
   if (!same_shape) {
     if (need_everything) {
-      return error::fatal("table " + tm.full_name() + " has " + std::to_string(s.columns.size()) +
-                          " columns in information_schema but " +
-                          std::to_string(tm.columns.size()) +
-                          " in the binlog (the schema changed since); run the server with "
-                          "binlog_row_metadata=FULL to decode older events");
+      return error::fatal(errc::schema,
+                          "table " + tm.full_name() + " has " + std::to_string(s.columns.size()) +
+                              " columns in information_schema but " +
+                              std::to_string(tm.columns.size()) +
+                              " in the binlog (the schema changed since); run the server with "
+                              "binlog_row_metadata=FULL to decode older events");
     }
     return {};
   }

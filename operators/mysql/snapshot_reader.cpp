@@ -9,6 +9,7 @@
 #include "base/temporal.h"
 #include "operators/mysql/binlog_server.h"
 #include "operators/mysql/column_decoder.h"
+#include "operators/mysql/errc.h"
 #include "operators/mysql/geometry_value.h"
 
 namespace sluice::operators::mysql {
@@ -71,8 +72,9 @@ result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view 
     case TextKind::Decimal: {
       auto d = Decimal::parse(s);
       if (!d) {
-        return error::permanent("DECIMAL value " + std::string(s) + " does not fit " +
-                                std::to_string(Decimal::kMaxWideDigits) + " digits");
+        return error::permanent(errc::decode, "DECIMAL value " + std::string(s) + " does not fit " +
+                                                  std::to_string(Decimal::kMaxWideDigits) +
+                                                  " digits");
       }
       return Value::decimal(*d);
     }
@@ -97,7 +99,7 @@ result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view 
         return Value::null();
       }
       auto d = temporal::parse_date(s);
-      if (!d) return error::permanent("bad DATE " + std::string(s));
+      if (!d) return error::permanent(errc::decode, "bad DATE " + std::string(s));
       return Value::date(*d);
     }
     case TextKind::DateTime:
@@ -107,7 +109,7 @@ result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view 
         return Value::null();
       }
       auto d = temporal::parse_datetime(s);
-      if (!d) return error::permanent("bad " + c.data_type + " " + std::string(s));
+      if (!d) return error::permanent(errc::decode, "bad " + c.data_type + " " + std::string(s));
       // the session zone is UTC
       return k == TextKind::DateTime ? Value::datetime(*d) : Value::timestamp(*d);
     }
@@ -128,7 +130,7 @@ result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view 
     }
     case TextKind::Json: {
       auto v = json::parse(s);
-      if (!v.ok()) return error::permanent("invalid JSON: " + v.err().message);
+      if (!v.ok()) return error::permanent(errc::decode, "invalid JSON: " + v.err().message);
       return std::move(v).value();
     }
     case TextKind::Geometry:  // the stored form: SRID + WKB
@@ -175,8 +177,9 @@ result<BinlogPosition> SnapshotReader::begin() {
   (void)conn_.exec("ROLLBACK");
   auto l = conn_.exec("FLUSH TABLES WITH READ LOCK");
   if (!l.ok()) {
-    return error::fatal("cannot take a consistent snapshot position: " + l.err().message +
-                        " (grant RELOAD, or use snapshot = never)");
+    return error::fatal(errc::snapshot,
+                        "cannot take a consistent snapshot position: " + l.err().message +
+                            " (grant RELOAD, or use snapshot = never)");
   }
   auto pos = current_position(conn_);
   auto s2 = conn_.exec("START TRANSACTION WITH CONSISTENT SNAPSHOT");
@@ -246,7 +249,7 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
         found = true;
       }
     }
-    if (!found) return error::fatal("key column " + k + " not found in " + name);
+    if (!found) return error::fatal(errc::snapshot, "key column " + k + " not found in " + name);
   }
   p->select = "SELECT " + cols + " FROM " + quote_ident(t.db) + "." + quote_ident(t.table);
   prepared_ = std::move(p);
@@ -371,8 +374,8 @@ result<size_t> SnapshotReader::fetch_rows(Prepared& p, MYSQL_RES* res, size_t li
           text_to_value(p.kinds[i], p.columns[i], std::string_view(row[i], lens[i]), zero_dates_);
       if (!v.ok()) {
         out.pop_back();
-        return error::fatal("cannot read " + p.name + "." + p.columns[i].name + ": " +
-                            v.err().message);
+        return error::fatal(errc::decode, "cannot read " + p.name + "." + p.columns[i].name + ": " +
+                                              v.err().message);
       }
       e.row.append(p.syms[i], std::move(v).value());
     }

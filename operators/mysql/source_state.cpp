@@ -4,6 +4,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "operators/mysql/errc.h"
+
 namespace sluice::operators::mysql {
 
 namespace {
@@ -76,7 +78,7 @@ std::string SourceState::encode() const {
 
 result<SourceState> SourceState::decode(const std::string& text) {
   auto bad = [](const std::string& line) {
-    return error::fatal("mysql source state: bad line '" + line + "'");
+    return error::fatal(errc::state, "mysql source state: bad line '" + line + "'");
   };
   SourceState st;
   std::istringstream in(text);
@@ -94,7 +96,7 @@ result<SourceState> SourceState::decode(const std::string& text) {
       else if (v == "done")
         st.phase = Phase::Done;
       else
-        return error::fatal("mysql source state: unknown phase " + v);
+        return error::fatal(errc::state, "mysql source state: unknown phase " + v);
     } else if (k == "file") {
       st.position.file = v;
     } else if (k == "pos") {
@@ -131,7 +133,7 @@ result<SourceState> SourceState::decode(const std::string& text) {
       size_t a = v.find('|'), b = v.rfind('|');
       BinlogPosition p;
       if (a == std::string::npos || a == b || !number(std::string_view(v).substr(b + 1), p.pos))
-        return error::fatal("mysql source state: bad catchup " + v);
+        return error::fatal(errc::state, "mysql source state: bad catchup " + v);
       p.file = v.substr(a + 1, b - a - 1);
       st.catchup.emplace_back(v.substr(0, a), p);
     }
@@ -139,8 +141,9 @@ result<SourceState> SourceState::decode(const std::string& text) {
   if (keyn > 0) {
     std::vector<std::string> parts = split(key, ',');
     if (parts.size() != keyn) {
-      return error::fatal("mysql source state: key has " + std::to_string(parts.size()) +
-                          " columns, keyn says " + std::to_string(keyn));
+      return error::fatal(errc::state, "mysql source state: key has " +
+                                           std::to_string(parts.size()) + " columns, keyn says " +
+                                           std::to_string(keyn));
     }
     for (const auto& part : parts) st.last_key.push_back(unhex(part));
   }

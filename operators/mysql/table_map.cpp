@@ -1,6 +1,7 @@
 #include "operators/mysql/table_map.h"
 
 #include "operators/mysql/byte_reader.h"
+#include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
 
@@ -163,19 +164,20 @@ result<TableMap> parse_table_map(const uint8_t* body, size_t len) {
   t.table = std::string(r.bytes(tlen));
   r.skip(1);
   uint64_t n = r.lenenc();
-  if (r.failed() || n > 4096) return error::fatal("malformed TABLE_MAP event");
+  if (r.failed() || n > 4096) return error::fatal(errc::decode, "malformed TABLE_MAP event");
   t.columns.resize(n);
   std::string_view types = r.bytes(n);
-  if (r.failed()) return error::fatal("malformed TABLE_MAP event (column types)");
+  if (r.failed()) return error::fatal(errc::decode, "malformed TABLE_MAP event (column types)");
   for (size_t i = 0; i < n; ++i) t.columns[i].type = static_cast<uint8_t>(types[i]);
   std::string_view meta = r.lenenc_bytes();
   ByteReader mr(reinterpret_cast<const uint8_t*>(meta.data()), meta.size());
   for (auto& c : t.columns) {
     if (!read_meta(c, mr))
-      return error::fatal("malformed TABLE_MAP column metadata for " + t.db + "." + t.table);
+      return error::fatal(errc::decode,
+                          "malformed TABLE_MAP column metadata for " + t.db + "." + t.table);
   }
   std::string_view nulls = r.bytes((n + 7) / 8);
-  if (r.failed()) return error::fatal("malformed TABLE_MAP event (null bitmap)");
+  if (r.failed()) return error::fatal(errc::decode, "malformed TABLE_MAP event (null bitmap)");
   for (size_t i = 0; i < n; ++i) {
     t.columns[i].nullable = (static_cast<uint8_t>(nulls[i / 8]) >> (i % 8)) & 1;
   }

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "operators/mysql/byte_reader.h"
+#include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
 
@@ -19,7 +20,7 @@ constexpr uint64_t kUncompressedSize = 3;
 constexpr uint64_t kMaxUnpacked = uint64_t{4} << 30;
 
 error malformed(const std::string& why) {
-  return error::fatal("malformed TRANSACTION_PAYLOAD_EVENT: " + why);
+  return error::fatal(errc::decode, "malformed TRANSACTION_PAYLOAD_EVENT: " + why);
 }
 
 struct DctxFree {
@@ -28,7 +29,7 @@ struct DctxFree {
 
 result<void> unzstd(const TransactionPayload& p, std::vector<uint8_t>& out) {
   std::unique_ptr<ZSTD_DCtx, DctxFree> ctx(ZSTD_createDCtx());
-  if (!ctx) return error::fatal("zstd: out of memory");
+  if (!ctx) return error::fatal(errc::decode, "zstd: out of memory");
   out.reserve(
       std::min<uint64_t>(p.uncompressed_size ? p.uncompressed_size : p.size * 4, kMaxUnpacked));
   ZSTD_inBuffer in{p.data, p.size, 0};
@@ -82,8 +83,9 @@ result<TransactionPayload> parse_transaction_payload(const uint8_t* body, size_t
                      std::to_string(r.remaining()) + " bytes follow");
   }
   if (p.compression != TransactionPayload::Zstd && p.compression != TransactionPayload::None) {
-    return error::fatal("TRANSACTION_PAYLOAD_EVENT compressed with algorithm " +
-                        std::to_string(p.compression) + ", unknown to this version of Sluice");
+    return error::fatal(errc::decode, "TRANSACTION_PAYLOAD_EVENT compressed with algorithm " +
+                                          std::to_string(p.compression) +
+                                          ", unknown to this version of Sluice");
   }
   p.data = r.ptr();
   p.size = static_cast<size_t>(size);

@@ -159,10 +159,10 @@ std::string key_columns(WriteGroup& g, const std::vector<std::string>& keys) {
 
 }  // namespace
 
-void BatchPlanner::dead_letter(const Event& e, const char* kind, const std::string& message,
+void BatchPlanner::dead_letter(const Event& e, error_code code, const std::string& message,
                                std::vector<Event>& dead) const {
   Event copy = e;
-  mark_dead(copy, opts_.stage, kind, "postgres: " + message);
+  mark_dead(copy, opts_.stage, code, "postgres: " + message);
   dead.push_back(std::move(copy));
 }
 
@@ -171,21 +171,21 @@ bool BatchPlanner::table_name(const Event& e, std::string& name, std::vector<Eve
     name = opts_.table_constant;
     return true;
   }
-  try {
-    eval::Context ctx;
-    ctx.event = &e;
-    ctx.row = &e.row;
-    Value v = opts_.table->eval(ctx);
-    if (v.type() != Type::String || v.as_string().empty()) {
-      dead_letter(e, "eval", "table expression gave " + v.to_display() + ", not a name", dead);
-      return false;
-    }
-    name = std::move(v.as_string());
-    return true;
-  } catch (const std::exception& ex) {
-    dead_letter(e, "eval", std::string("table expression: ") + ex.what(), dead);
+  eval::Context ctx;
+  ctx.event = &e;
+  ctx.row = &e.row;
+  auto v = eval::evaluate(*opts_.table, ctx);
+  if (!v.ok()) {
+    dead_letter(e, v.err().code, "table expression: " + v.err().message, dead);
     return false;
   }
+  if (v->type() != Type::String || v->as_string().empty()) {
+    dead_letter(e, errc::bad_table, "table expression gave " + v->to_display() + ", not a name",
+                dead);
+    return false;
+  }
+  name = std::move(v->as_string());
+  return true;
 }
 
 void BatchPlanner::finish(pqxx::connection_base& c, WriteGroup& g, std::vector<Event>& dead,
@@ -263,7 +263,7 @@ std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base& c,
       if (!t.table->exists) continue;  // a missing table has no rows
       if (opts_.mode == Mode::SoftDelete && t.table->column("cdc_deleted") == nullptr) {
         if (!opts_.create_tables) {
-          dead_letter(*t.events[0], "write",
+          dead_letter(*t.events[0], errc::bad_table,
                       "table " + t.table->name.display() + " has no cdc_deleted column", dead);
           continue;
         }
@@ -295,8 +295,8 @@ bool BatchPlanner::prepare_table(pqxx::connection_base& c, WriteGroup& g,
   TableInfo& t = *g.table;
   const bool meta = opts_.metadata_columns || opts_.mode == Mode::Append;
   const bool soft = opts_.mode == Mode::SoftDelete;
-  auto fail_all = [&](const std::string& msg) {
-    for (const Event* e : g.events) dead_letter(*e, "write", msg, dead);
+  auto fail_all = [&](errc code, const std::string& msg) {
+    for (const Event* e : g.events) dead_letter(*e, code, msg, dead);
     return false;
   };
   std::vector<FieldPlan> fields = batch_fields(g, t, meta);
@@ -305,16 +305,18 @@ bool BatchPlanner::prepare_table(pqxx::connection_base& c, WriteGroup& g,
       opts_.mode == Mode::Append ? std::vector<std::string>{} : key_names(g);
   g.full_identity = opts_.mode != Mode::Append && keys.empty() && full_identity(g);
   if (opts_.mode != Mode::Append && keys.empty() && !g.full_identity) {
-    return fail_all("table " + t.name.display() +
-                    ": no key columns (set the key option, a record key or a source primary key)");
+    return fail_all(
+        errc::no_key,
+        "table " + t.name.display() +
+            ": no key columns (set the key option, a record key or a source primary key)");
   }
   std::string ddl_error = create_or_alter(c, t, missing_columns(t, fields, keys, extra), keys);
-  if (!ddl_error.empty()) return fail_all("table " + t.name.display() + ddl_error);
+  if (!ddl_error.empty()) return fail_all(errc::schema, "table " + t.name.display() + ddl_error);
   written_columns(g, fields, meta, soft);
   std::string missing_key = key_columns(g, keys);
   if (!missing_key.empty()) {
-    return fail_all("table " + t.name.display() + ": key column " + missing_key +
-                    " not in the records");
+    return fail_all(errc::no_key, "table " + t.name.display() + ": key column " + missing_key +
+                                      " not in the records");
   }
   return true;
 }
@@ -359,7 +361,7 @@ void BatchPlanner::plan_full_identity(WriteGroup& g, std::vector<Event>& dead) {
   for (size_t j = 0; j < g.events.size(); ++j) {
     const Event* e = g.events[j];
     if (e->op == Op::Update && !e->has_before) {
-      dead_letter(*e, "write",
+      dead_letter(*e, errc::no_key,
                   "table " + g.table->name.display() +
                       " has no key and the update carries no before image (binlog_row_image = "
                       "FULL on the source server) to find the row by",
@@ -447,7 +449,8 @@ void BatchPlanner::collapse(WriteGroup& g, std::vector<Event>& dead) {
     const Event* e = g.events[j];
     const uint32_t at = g.event_at[j];
     if (!key_text(e->row, key)) {
-      dead_letter(*e, "write", "table " + g.table->name.display() + ": null key column", dead);
+      dead_letter(*e, errc::null_key, "table " + g.table->name.display() + ": null key column",
+                  dead);
       continue;
     }
     if (e->op == Op::Update && e->has_before && key_text(e->before, old_key) && old_key != key) {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "operators/postgres/errc.h"
 #include "operators/postgres/sink_options.h"
 #include "operators/postgres/table_catalog.h"
 #include "operators/postgres/write_group.h"
@@ -31,7 +32,7 @@ class BatchPlanner {
   std::vector<WriteGroup> plan(pqxx::connection_base& c, const std::vector<const Event*>& evs,
                                std::vector<Event>& dead);
 
-  void dead_letter(const Event& e, const char* kind, const std::string& message,
+  void dead_letter(const Event& e, error_code code, const std::string& message,
                    std::vector<Event>& dead) const;
 
  private:

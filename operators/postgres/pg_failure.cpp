@@ -29,6 +29,16 @@ std::string PgFailure::describe() const {
   return sqlstate.empty() ? message : "SQLSTATE " + sqlstate + ": " + message;
 }
 
+errc PgFailure::code() const {
+  if (in_doubt) return errc::in_doubt;
+  if (kind == Kind::Transient) return errc::connect;
+  if (kind == Kind::Fenced) return errc::fenced;
+  const std::string cls = sqlstate.substr(0, 2);
+  if (cls == "22") return errc::conversion;
+  if (cls == "23") return errc::constraint;
+  return errc::refused;
+}
+
 PgFailure PgFailure::from(const std::exception& e) {
   PgFailure f;
   f.message = one_line(e.what());

@@ -8,6 +8,8 @@
 #include <exception>
 #include <string>
 
+#include "operators/postgres/errc.h"
+
 namespace sluice::operators::postgres {
 
 struct PgFailure {
@@ -19,6 +21,9 @@ struct PgFailure {
 
   // "SQLSTATE 23505: duplicate key value violates unique constraint \"t_pkey\" ..."
   std::string describe() const;
+  // The sink's code for it: in_doubt, connect (other transient faults), fenced, conversion
+  // (SQLSTATE class 22), constraint (23), refused (anything else).
+  errc code() const;
   static PgFailure from(const std::exception& e);
 };
 

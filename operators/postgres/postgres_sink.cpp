@@ -36,18 +36,18 @@ error PostgresSink::fail(const PgFailure& f, const char* what) {
   std::string msg =
       secrets::redact("sink postgres " + opts_.stage + ": " + what + ": " + f.describe());
   main_slot().drop();
-  if (f.kind == PgFailure::Kind::Transient) return error::transient(msg);
+  if (f.kind == PgFailure::Kind::Transient) return error::transient(f.code(), msg);
   for (auto& s : slots_) s->drop();
   catalog_.clear();
   // A newer owner holds the target: no retry; the restarted stage's open() finds the newer
   // epoch again and gives the pipeline up for good (a permanent error there).
   if (f.kind == PgFailure::Kind::Fenced) {
-    return error::fatal(msg + " (rolled back, nothing written)");
+    return error::fatal(f.code(), msg + " (rolled back, nothing written)");
   }
   // Unexpected errors (a table changed under us: 42703, 42P01) get one retry with a fresh
   // catalog; a second one in a row stops the stage.
-  if (++other_failures_ <= 1) return error::transient(msg);
-  return error::fatal(msg);
+  if (++other_failures_ <= 1) return error::transient(f.code(), msg);
+  return error::fatal(f.code(), msg);
 }
 
 result<void> PostgresSink::connect() {
@@ -109,7 +109,8 @@ result<PostgresSink::Stored> PostgresSink::read_target() {
     PgFailure f = PgFailure::from(e);
     if (f.kind == PgFailure::Kind::Fenced) {
       for (auto& s : slots_) s->drop();
-      return error::permanent(secrets::redact("sink postgres " + opts_.stage + ": " + f.describe() +
+      return error::permanent(errc::fenced,
+                              secrets::redact("sink postgres " + opts_.stage + ": " + f.describe() +
                                               "; giving the pipeline up"));
     }
     return fail(f, "cannot read sluice_checkpoints");
@@ -150,15 +151,16 @@ result<std::optional<std::string>> PostgresSink::read_stored_position(const std:
   } catch (const std::exception& e) {
     PgFailure f = PgFailure::from(e);
     std::string msg = secrets::redact("sink postgres " + stage + ": " + f.describe());
-    if (f.kind == PgFailure::Kind::Other) return error::fatal(msg);
-    return error::transient(msg);
+    if (f.kind == PgFailure::Kind::Other) return error::fatal(f.code(), msg);
+    return error::transient(f.code(), msg);
   }
 }
 
 // ---- write ----
 
 result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>& dead) {
-  if (!opened_) return error::fatal("sink postgres " + opts_.stage + ": write before open");
+  if (!opened_)
+    return error::fatal(errc::config, "sink postgres " + opts_.stage + ": write before open");
   if (auto f = progress_.resolve(slots_, dead, stats_.rows)) return fail(*f);
   take_dead(dead);
   if (identity_.waiting()) drop_replayed(events);
@@ -305,7 +307,8 @@ void PostgresSink::committed(const std::string& position, std::vector<Event>& pl
 // ---- checkpoint ----
 
 result<std::string> PostgresSink::checkpoint(uint64_t id) {
-  if (!opened_) return error::fatal("sink postgres " + opts_.stage + ": checkpoint before open");
+  if (!opened_)
+    return error::fatal(errc::config, "sink postgres " + opts_.stage + ": checkpoint before open");
   if (auto f = progress_.resolve(slots_, deferred_dead_, stats_.rows)) return fail(*f);
   if (gate_.holding()) {
     // The replay has not reached the event the target holds by this barrier: the checkpoint

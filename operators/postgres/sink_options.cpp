@@ -2,6 +2,7 @@
 
 #include "base/secrets.h"
 #include "operators/postgres/conninfo.h"
+#include "operators/postgres/errc.h"
 #include "operators/postgres/postgres_spec.h"
 
 namespace sluice::operators::postgres {
@@ -20,7 +21,9 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
     eval::Scope scope;
     scope.allow_env = true;
     auto c = eval::compile(*it->second, scope);
-    if (!c.ok()) return error::fatal("sink postgres " + cfg.name + ": table: " + c.err().message);
+    if (!c.ok())
+      return error::fatal(errc::config,
+                          "sink postgres " + cfg.name + ": table: " + c.err().message);
     o.table = std::move(c.value());
     o.table_per_source = eval::per_source_table(*it->second);
   } else {

@@ -59,7 +59,7 @@ void SinkSlot::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size
     } catch (const std::exception& e) {
       PgFailure f = PgFailure::from(e);
       if (f.kind == PgFailure::Kind::Transient) throw;
-      planner.dead_letter(*g.events[0], "write",
+      planner.dead_letter(*g.events[0], f.code(),
                           "TRUNCATE: " + f.describe() + " (table " + g.table->name.display() + ")",
                           out.dead);
     }
@@ -74,7 +74,7 @@ void SinkSlot::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size
     PgFailure f = PgFailure::from(e);
     if (!splits(f)) throw;
     if (hi - lo == 1) {
-      planner.dead_letter(*g.items[lo].ev, "write",
+      planner.dead_letter(*g.items[lo].ev, f.code(),
                           f.describe() + " (table " + g.table->name.display() + ")", out.dead);
       return;
     }

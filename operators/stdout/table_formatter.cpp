@@ -93,7 +93,7 @@ void TableFormatter::format(const std::vector<Event>& events, std::string& out) 
       out.append("! DEAD ");
       out.append(e.dead_letter->stage);
       out.append(" ");
-      out.append(e.dead_letter->kind);
+      out.append(e.dead_letter->kind());
       out.append(": ");
       out.append(secrets::redact(e.dead_letter->message));
       out.append(" | ");

@@ -1,6 +1,7 @@
 #include "operators/transform/transform_processor.h"
 
 #include "base/temporal.h"
+#include "engine/core/errc.h"
 #include "operators/common/stage_options.h"
 
 namespace sluice::operators::transform {
@@ -29,26 +30,20 @@ void TransformProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
     }
     ctx.event = &e;
     ctx.row = &e.row;
-    auto outcome = statements::StatementList::Outcome::Continue;
-    try {
-      outcome = statements_.run(e, ctx);
-    } catch (const eval::eval_error& ex) {
-      mark_dead(e, stage_, "eval", ex.what());
-      dead.push_back(std::move(e));
-      continue;
-    } catch (const std::exception& ex) {
-      mark_dead(e, stage_, "eval", ex.what());
+    auto outcome = eval::guarded([&] { return statements_.run(e, ctx); });
+    if (!outcome.ok()) {
+      mark_dead(e, stage_, outcome.err());
       dead.push_back(std::move(e));
       continue;
     }
-    switch (outcome) {
+    switch (*outcome) {
       case statements::StatementList::Outcome::Continue:
         out.push_back(std::move(e));
         break;
       case statements::StatementList::Outcome::Drop:
         break;
       case statements::StatementList::Outcome::Fail:
-        mark_dead(e, stage_, "require", statements_.failed_message());
+        mark_dead(e, stage_, engine::errc::require_failed, statements_.failed_message());
         dead.push_back(std::move(e));
         break;
     }

@@ -150,6 +150,7 @@ BOOST_AUTO_TEST_CASE(dead_letters_carry_stage_error_and_position) {
   const Value& d = dead.front();
   BOOST_TEST(get(d, "error", "stage")->as_string() == "t");
   BOOST_TEST(get(d, "error", "kind")->as_string() == "require");
+  BOOST_TEST(get(d, "error", "code")->as_string() == "engine.require_failed");
   BOOST_TEST(get(d, "error", "message")->as_string() == "n must not be a multiple of ten");
   BOOST_TEST(get(d, "error", "attempts") != nullptr);
   BOOST_TEST(get(d, "error", "at") != nullptr);

@@ -29,7 +29,8 @@ Value* find_mut(Object& row, const std::vector<Sym>& path) {
 bool is_true(const Value& v, const char* what) {
   if (v.is_null()) return false;
   if (v.type() != Type::Bool) {
-    throw eval::eval_error(std::string(what) + ": expected a bool, got " + type_name(v.type()));
+    throw eval::eval_error(eval::errc::type_mismatch,
+                           std::string(what) + ": expected a bool, got " + type_name(v.type()));
   }
   return v.as_bool();
 }
@@ -116,8 +117,8 @@ void CompiledStatement::flatten(Object& row) {
   if (v->type() != Type::Object) {
     std::string name;
     for (Sym s : path) name += (name.empty() ? "" : ".") + sym_name(s);
-    throw eval::eval_error("flatten: " + name + " is a " + type_name(v->type()) +
-                           ", not an object");
+    throw eval::eval_error(eval::errc::type_mismatch, "flatten: " + name + " is a " +
+                                                          type_name(v->type()) + ", not an object");
   }
   Object sub = std::move(v->as_object());
   if (path.size() != 1) {
@@ -249,7 +250,8 @@ void CompiledStatement::select_row(Object& row, const eval::Context& ctx) {
   } else {
     Value v = exprs_[0]->eval(ctx);
     if (v.type() != Type::Object) {
-      throw eval::eval_error(std::string("select: expected an object, got ") + type_name(v.type()));
+      throw eval::eval_error(eval::errc::type_mismatch,
+                             std::string("select: expected an object, got ") + type_name(v.type()));
     }
     out = std::move(v.as_object());
   }

@@ -184,7 +184,7 @@ BOOST_AUTO_TEST_CASE(errors_go_to_dead_letters_and_leave_state_alone) {
   BOOST_CHECK(o.out.empty());
   BOOST_REQUIRE_EQUAL(o.dead.size(), 2u);
   BOOST_REQUIRE(o.dead[0].dead_letter);
-  BOOST_CHECK_EQUAL(o.dead[0].dead_letter->kind, "eval");
+  BOOST_CHECK_EQUAL(o.dead[0].dead_letter->kind(), "eval");
   BOOST_CHECK_EQUAL(o.dead[0].dead_letter->stage, "agg");
   BOOST_CHECK_EQUAL(s.proc->checkpoint_state(), before);
   // A decimal sum beyond 76 digits is refused, and the retraction part of the update undone.

@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(where_set_and_errors) {
   auto o = run(p, {ins(R"({"customer_id":1,"n":"x"})")}, 2);
   BOOST_CHECK(o.out.empty());
   BOOST_REQUIRE_EQUAL(o.dead.size(), 1u);
-  BOOST_CHECK_EQUAL(o.dead[0].dead_letter->kind, "eval");
+  BOOST_CHECK_EQUAL(o.dead[0].dead_letter->kind(), "eval");
 }
 
 BOOST_AUTO_TEST_CASE(state_round_trip) {

@@ -36,7 +36,7 @@ BOOST_AUTO_TEST_CASE(aggregate_dead_letters_a_truncate_in_order) {
   const Event& d = o.dead[0];
   BOOST_CHECK(d.op == Op::Truncate);
   BOOST_REQUIRE(d.dead_letter);
-  BOOST_CHECK_EQUAL(d.dead_letter->kind, "truncate");
+  BOOST_CHECK_EQUAL(d.dead_letter->kind(), "truncate");
   BOOST_CHECK_EQUAL(d.dead_letter->stage, "agg");
   BOOST_CHECK_MESSAGE(d.dead_letter->message.find("TRUNCATE of .accounts") != std::string::npos,
                       d.dead_letter->message);
@@ -61,7 +61,7 @@ BOOST_AUTO_TEST_CASE(join_dead_letters_a_truncate_on_any_input) {
   BOOST_CHECK_EQUAL(js(o.out[0].row), R"({"id":1,"name":"Ann","n":3})");
   BOOST_REQUIRE_EQUAL(o.dead.size(), 1u);
   BOOST_CHECK(o.dead[0].op == Op::Truncate);
-  BOOST_CHECK_EQUAL(o.dead[0].dead_letter->kind, "truncate");
+  BOOST_CHECK_EQUAL(o.dead[0].dead_letter->kind(), "truncate");
   auto o2 = run(*s.proc, {truncate_event()}, 0);
   BOOST_CHECK(o2.out.empty());
   BOOST_CHECK_EQUAL(o2.dead.size(), 1u);

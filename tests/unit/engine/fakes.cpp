@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dsl/loader.h"
+#include "engine/core/errc.h"
 
 namespace sluice::test {
 namespace {
@@ -163,7 +164,7 @@ class FakeProcessor : public Processor {
       ++count_;
       if (odd && id_of(e) % 2 != 0) {
         auto info = std::make_shared<DeadLetterInfo>();
-        info->kind = "require";
+        info->code = engine::errc::require_failed;
         info->message = "odd id (token hunter2)";
         e.dead_letter = info;
         dead.push_back(std::move(e));

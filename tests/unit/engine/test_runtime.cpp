@@ -241,7 +241,7 @@ pipeline p6b {
   BOOST_TEST(r.exit_code == 0);
   auto dlq = test::fakes().store("dlq");
   BOOST_REQUIRE_EQUAL(dlq->events.size(), 10u);
-  BOOST_TEST(dlq->events[0].dead->kind == "retries_exhausted");
+  BOOST_TEST(dlq->events[0].dead->kind() == "retries_exhausted");
   BOOST_TEST(dlq->events[0].dead->attempts == 2);
   BOOST_TEST(dlq->events[0].dead->stage == "out");
   BOOST_TEST(test::fakes().store("out")->events.empty());
@@ -270,7 +270,7 @@ pipeline p7 {
     BOOST_REQUIRE(e.dead);
     BOOST_CHECK_EQUAL(e.id % 2, 1);
     BOOST_CHECK_EQUAL(e.dead->stage, "odd");
-    BOOST_CHECK_EQUAL(e.dead->kind, "require");
+    BOOST_CHECK_EQUAL(e.dead->kind(), "require");
     BOOST_CHECK_EQUAL(e.dead->message, "odd id (token ***)");
     BOOST_CHECK_EQUAL(e.dead->attempts, 1);
     BOOST_CHECK(e.dead->at > 0);

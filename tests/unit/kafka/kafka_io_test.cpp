@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "base/json.h"
+#include "engine/core/errc.h"
 #include "operators/debezium/debezium_decoder.h"
 #include "operators/debezium/debezium_encoder.h"
 #include "operators/kafka/kafka_sink.h"
@@ -250,7 +251,7 @@ BOOST_AUTO_TEST_CASE(dead_letters_carry_connect_headers) {
   e.position = Value::object(pos);
   auto d = std::make_shared<DeadLetterInfo>();
   d->stage = "clean";
-  d->kind = "require";
+  d->code = engine::errc::require_failed;
   d->message = "balance must be positive";
   d->at = 1709214359123000LL;
   e.dead_letter = d;

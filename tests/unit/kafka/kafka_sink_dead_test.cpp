@@ -76,7 +76,7 @@ BOOST_AUTO_TEST_CASE(messages_the_broker_refuses_become_dead_letters) {
   for (const auto& d : dead) {
     BOOST_REQUIRE(d.dead_letter);
     BOOST_TEST(d.dead_letter->stage == "kout");
-    BOOST_TEST(d.dead_letter->kind == "write");
+    BOOST_TEST(d.dead_letter->kind() == "write");
     BOOST_TEST(d.dead_letter->message.find("refused") != std::string::npos, d.dead_letter->message);
     refused.insert(d.row.find(intern("id"))->as_int());
   }

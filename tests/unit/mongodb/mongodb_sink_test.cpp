@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(rejected_documents_go_to_dead_letters_by_index) {
   BOOST_TEST(id_of(dead[0]) == 1);
   BOOST_TEST(id_of(dead[1]) == 3);
   BOOST_REQUIRE(dead[0].dead_letter);
-  BOOST_TEST(dead[0].dead_letter->kind == "write");
+  BOOST_TEST(dead[0].dead_letter->kind() == "write");
   BOOST_TEST(dead[0].dead_letter->message ==
              "mongodb: code 121 (DocumentValidationFailure): Document failed validation");
   BOOST_TEST(h.sink->stats().ops == 3u);

@@ -4,6 +4,7 @@
 
 #include "base/secrets.h"
 #include "base/temporal.h"
+#include "engine/core/errc.h"
 #include "op_test_util.h"
 
 using namespace sluice;
@@ -93,7 +94,7 @@ BOOST_AUTO_TEST_CASE(dead_letter_form_redacts_secrets) {
   e.row.append(intern("id"), Value::int64(3));
   auto d = std::make_shared<DeadLetterInfo>();
   d->stage = "clean";
-  d->kind = "require";
+  d->code = engine::errc::require_failed;
   d->message = "bad password hunter2-secret";
   d->attempts = 2;
   d->at = ts_micros();
@@ -102,7 +103,8 @@ BOOST_AUTO_TEST_CASE(dead_letter_form_redacts_secrets) {
   event_codec::append_line(e, s);
   BOOST_CHECK_EQUAL(
       s,
-      "{\"error\":{\"stage\":\"clean\",\"kind\":\"require\",\"message\":\"bad password ***\","
+      "{\"error\":{\"stage\":\"clean\",\"kind\":\"require\",\"code\":\"engine.require_"
+      "failed\",\"message\":\"bad password ***\","
       "\"attempts\":2,\"at\":\"2024-02-29T13:45:59.123Z\",\"position\":7},\"event\":{\"op\":\"c\","
       "\"source\":{\"connector\":\"file\",\"name\":\"src\",\"db\":null,\"table\":\"orders\","
       "\"ts\":null,\"position\":7},\"key\":null,\"before\":null,\"after\":{\"id\":3}}}\n");

@@ -2,6 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "engine/core/errc.h"
 #include "op_test_util.h"
 
 using namespace sluice;
@@ -79,7 +80,7 @@ BOOST_AUTO_TEST_CASE(dead_letters_written_in_dlq_form) {
   auto evs = events(1, 1);
   auto info = std::make_shared<DeadLetterInfo>();
   info->stage = "clean";
-  info->kind = "require";
+  info->code = engine::errc::require_failed;
   info->message = "no login";
   evs[0].dead_letter = info;
   std::vector<Event> dead;
@@ -87,7 +88,8 @@ BOOST_AUTO_TEST_CASE(dead_letters_written_in_dlq_form) {
   BOOST_REQUIRE(s->checkpoint(1).ok());
   std::string text = optest::read_file(d / "dlq.jsonl");
   BOOST_CHECK(
-      text.rfind("{\"error\":{\"stage\":\"clean\",\"kind\":\"require\",\"message\":\"no login\"",
+      text.rfind("{\"error\":{\"stage\":\"clean\",\"kind\":\"require\",\"code\":\"engine.require_"
+                 "failed\",\"message\":\"no login\"",
                  0) == 0);
   BOOST_CHECK(text.find("\"event\":{\"op\":\"c\"") != std::string::npos);
 }

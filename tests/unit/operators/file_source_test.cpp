@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(malformed_records_are_dead_letters_with_a_dead_letter_sink)
     BOOST_CHECK_EQUAL(dynamic_cast<operators::file::FileSource*>(s.get())->skipped(), 0u);
     BOOST_REQUIRE_EQUAL(dead.size(), std::string(f) == "csv" ? 1u : 2u);
     BOOST_REQUIRE(dead[0].dead_letter);
-    BOOST_CHECK_EQUAL(dead[0].dead_letter->kind, "decode");
+    BOOST_CHECK_EQUAL(dead[0].dead_letter->kind(), "decode");
     BOOST_CHECK_EQUAL(dead[0].dead_letter->stage, "src");
     const std::string where =
         (d / (std::string("in.") + f)) + (std::string(f) == "csv" ? ":3: " : ":2: ");

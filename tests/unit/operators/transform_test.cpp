@@ -122,7 +122,8 @@ BOOST_AUTO_TEST_CASE(require_failure_goes_to_dead_letter) {
   BOOST_REQUIRE_EQUAL(r.dead.size(), 1u);
   const Event& d = r.dead[0];
   BOOST_REQUIRE(d.dead_letter != nullptr);
-  BOOST_CHECK_EQUAL(d.dead_letter->kind, "require");
+  BOOST_CHECK_EQUAL(d.dead_letter->kind(), "require");
+  BOOST_CHECK_EQUAL(d.dead_letter->code.qualified(), "engine.require_failed");
   BOOST_CHECK_EQUAL(d.dead_letter->message, "actor has no login");
   BOOST_CHECK_EQUAL(d.dead_letter->stage, "t");
   BOOST_CHECK_GT(d.dead_letter->at, 0);
@@ -135,11 +136,13 @@ BOOST_AUTO_TEST_CASE(eval_error_goes_to_dead_letter) {
   BOOST_REQUIRE_EQUAL(r.out.size(), 1u);
   BOOST_CHECK_EQUAL(row_json(r.out[0].row), R"({"s":"12","n":12})");
   BOOST_REQUIRE_EQUAL(r.dead.size(), 1u);
-  BOOST_CHECK_EQUAL(r.dead[0].dead_letter->kind, "eval");
+  BOOST_CHECK_EQUAL(r.dead[0].dead_letter->kind(), "eval");
+  BOOST_CHECK(r.dead[0].dead_letter->code == eval::errc::bad_cast);
   BOOST_CHECK(!r.dead[0].dead_letter->message.empty());
-  // the dead letter encodes in the DLQ form
+  // the dead letter encodes in the DLQ form, the code beside the kind
   std::string line = event_codec::encode(r.dead[0]);
-  BOOST_CHECK(line.rfind("{\"error\":{\"stage\":\"t\",\"kind\":\"eval\"", 0) == 0);
+  BOOST_CHECK(line.rfind("{\"error\":{\"stage\":\"t\",\"kind\":\"eval\",\"code\":\"eval.bad_cast\"",
+                         0) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(statements_run_in_order_and_see_meta) {

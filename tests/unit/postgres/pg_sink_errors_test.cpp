@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_CASE(bad_records_are_isolated_and_the_rest_commits) {
   for (const auto& d : dead) {
     ids.push_back(d.row.find(intern("id"))->as_int());
     BOOST_REQUIRE(d.dead_letter);
-    BOOST_TEST(d.dead_letter->kind == "write");
+    BOOST_TEST(d.dead_letter->kind() == "write");
     BOOST_TEST(d.dead_letter->stage == "ods");
     BOOST_TEST(d.dead_letter->message.find(kPassword) == std::string::npos);
   }
@@ -51,8 +51,10 @@ BOOST_AUTO_TEST_CASE(bad_records_are_isolated_and_the_rest_commits) {
     const std::string& m = d.dead_letter->message;
     if (d.row.find(intern("id"))->as_int() == 100) {
       BOOST_TEST(m.find("SQLSTATE 22P02") != std::string::npos, m);
+      BOOST_TEST(d.dead_letter->code.qualified() == "postgres.conversion");
     } else {
       BOOST_TEST(m.find("SQLSTATE 23514") != std::string::npos, m);
+      BOOST_TEST((d.dead_letter->code == operators::postgres::errc::constraint));
       BOOST_TEST(m.find("amount_not_negative") != std::string::npos, m);
     }
   }
@@ -169,6 +171,25 @@ BOOST_AUTO_TEST_CASE(missing_key_dead_letters) {
   BOOST_REQUIRE(sink->write(evs, dead).ok());
   BOOST_REQUIRE_EQUAL(dead.size(), 1u);
   BOOST_TEST(dead[0].dead_letter->message.find("no key columns") != std::string::npos);
+}
+
+// issue 16: a record the sink refuses carries the postgres error code (module and name) and
+// the dead-letter kind it renders as.
+BOOST_AUTO_TEST_CASE(refused_records_carry_the_postgres_code) {
+  auto sink = open_sink({.table = "keyed_codes", .key = {"id"}});
+  std::vector<Event> evs;
+  evs.push_back(ev(Op::Create, row({{"id", Value::int64(1)}, {"note", Value::string("a")}}), 1));
+  evs.push_back(ev(Op::Create, row({{"id", Value()}, {"note", Value::string("b")}}), 2));
+  std::vector<Event> dead;
+  auto r = sink->write(evs, dead);
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
+  BOOST_REQUIRE_EQUAL(dead.size(), 1u);
+  const DeadLetterInfo& d = *dead[0].dead_letter;
+  BOOST_TEST((d.code == operators::postgres::errc::null_key));
+  BOOST_TEST(d.code.qualified() == "postgres.null_key");
+  BOOST_TEST(d.kind() == "write");
+  BOOST_TEST(d.message.find("null key column") != std::string::npos, d.message);
+  BOOST_TEST(q("SELECT count(*) FROM keyed_codes") == "1");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

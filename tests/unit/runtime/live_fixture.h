@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "engine/actors/live_registry.h"
+#include "engine/core/errc.h"
 
 namespace sluice::test {
 
@@ -46,7 +47,7 @@ inline std::shared_ptr<engine::LiveRegistry> make_live() {
   e.row.set(intern("n"), Value::int64(7));
   auto info = std::make_shared<DeadLetterInfo>();
   info->stage = "t";
-  info->kind = "require";
+  info->code = engine::errc::require_failed;
   info->message = "n must be even";
   info->at = 1'700'000'000'000'000;
   e.dead_letter = info;

@@ -144,18 +144,14 @@ inline std::string compile_error(const ExprPtr& e, const sluice::eval::Scope& sc
   return r.ok() ? std::string() : r.err().message;
 }
 
-// The eval_error message of evaluating e ("" when it did not throw). Compile errors count too
+// The error message of evaluating e ("" when it succeeded). Compile errors count too
 // (constant folding reports evaluation errors of constants at compile time).
 inline std::string eval_error(const ExprPtr& e, const sluice::eval::Context& ctx = {},
                               const sluice::eval::Scope& scope = {}) {
   auto r = sluice::eval::compile(*e, scope);
   if (!r.ok()) return r.err().message;
-  try {
-    r.value()->eval(ctx);
-  } catch (const sluice::eval::eval_error& err) {
-    return err.what();
-  }
-  return "";
+  auto v = sluice::eval::evaluate(*r.value(), ctx);
+  return v.ok() ? std::string() : v.err().message;
 }
 
 inline std::string show(const Value& v) {
