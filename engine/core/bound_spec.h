@@ -23,6 +23,7 @@
 #include "base/result.h"
 #include "base/value.h"
 #include "dsl/option_spec.h"
+#include "engine/core/errc.h"
 #include "engine/core/operator.h"
 #include "engine/core/option_value.h"
 
@@ -72,14 +73,18 @@ class BoundSpec {
     for (const auto& o : spec_.options) {
       if (o.required && o.type != dsl::OptType::Expr &&
           option_value::missing(option_value::at(c.options, {o.name}))) {
-        return error::fatal(where(c) + "option " + o.name + " is required");
+        return error::fatal(engine::errc::invalid_pipeline,
+                            where(c) + "option " + o.name + " is required");
       }
     }
     for (const auto& b : bindings_) {
       const Value* v = option_value::at(c.options, b.path);
       if (v == nullptr || v->is_null()) continue;
       std::string bad = option_value::problem(b.spec, *v);
-      if (!bad.empty()) return error::fatal(where(c) + option_value::dotted(b.path) + bad);
+      if (!bad.empty()) {
+        return error::fatal(engine::errc::invalid_pipeline,
+                            where(c) + option_value::dotted(b.path) + bad);
+      }
       b.set(*v, out);
     }
     return out;
