@@ -8,6 +8,8 @@ echo "== every C++ source agrees with .clang-format"
 bash scripts/format.sh --check
 echo "== release build"
 bash scripts/build.sh release
+echo "== clang-tidy (the curated checks of .clang-tidy) over every production source"
+bash scripts/tidy.sh
 echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 # Only what the sanitizer run executes (the tests below and the sluice binary test_cluster
 # starts): not test_integration or the benchmarks, which run in the release build.
