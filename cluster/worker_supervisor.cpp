@@ -139,7 +139,7 @@ std::string WorkerSupervisor::control_path(const std::string& key) const {
 }
 
 std::string WorkerSupervisor::write_pipeline_file(const std::string& key, const PipelineRow& p) {
-  const std::string file =
+  std::string file =
       o_.work_dir + "/pipelines/" + safe_name(key) + ".v" + std::to_string(p.version) + ".pipe";
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << p.text;

@@ -69,7 +69,7 @@ ast::Pipeline repair_pipeline(ast::Pipeline& p, const std::string& source_stage,
   return rp;
 }
 
-OperatorRegistry registry_with(std::shared_ptr<std::vector<Event>> events) {
+OperatorRegistry registry_with(const std::shared_ptr<std::vector<Event>>& events) {
   OperatorRegistry reg = operators::registry();
   OperatorKind k;
   k.spec.role = dsl::Role::Source;

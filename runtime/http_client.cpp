@@ -53,7 +53,8 @@ result<std::unique_ptr<httplib::Client>> make_client(const std::string& addr, in
   if (!url.ok()) return url.err();
   auto client = std::make_unique<httplib::Client>(*url);
   if (!client->is_valid()) return error::permanent("'" + addr + "' is not a usable endpoint");
-  const time_t sec = timeout_ms / 1000, usec = (timeout_ms % 1000) * 1000;
+  const time_t sec = timeout_ms / 1000;
+  const time_t usec = static_cast<time_t>(timeout_ms % 1000) * 1000;
   client->set_connection_timeout(sec, usec);
   client->set_read_timeout(sec, usec);
   client->set_write_timeout(sec, usec);

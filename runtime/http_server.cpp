@@ -12,7 +12,7 @@
 
 namespace sluice::runtime {
 namespace {
-constexpr size_t kMaxRequest = 1024 * 1024;
+constexpr size_t kMaxRequest = size_t{1024} * 1024;
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -145,9 +145,9 @@ result<void> HttpServer::start(const std::string& addr) {
   const size_t threads = static_cast<size_t>(std::max(1, options_.threads));
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_read_timeout(options_.read_timeout_ms / 1000,
-                            (options_.read_timeout_ms % 1000) * 1000);
+                            static_cast<time_t>(options_.read_timeout_ms % 1000) * 1000);
   server_->set_write_timeout(options_.write_timeout_ms / 1000,
-                             (options_.write_timeout_ms % 1000) * 1000);
+                             static_cast<time_t>(options_.write_timeout_ms % 1000) * 1000);
   server_->set_payload_max_length(kMaxRequest);
   auto route = [this](const httplib::Request& in, httplib::Response& out) {
     HttpResponse resp;

@@ -29,8 +29,9 @@ constexpr int64_t kTestClock = 1'704'067'200'000'000;
 std::string capture_name(const std::string& stage) { return "__expect_" + stage; }
 
 // The built-in kinds plus the two a test uses in place of sources and sinks.
-OperatorRegistry test_registry(std::shared_ptr<std::map<std::string, std::vector<Event>>> inputs,
-                               std::shared_ptr<Captured> captured) {
+OperatorRegistry test_registry(
+    const std::shared_ptr<std::map<std::string, std::vector<Event>>>& inputs,
+    const std::shared_ptr<Captured>& captured) {
   OperatorRegistry reg = operators::registry();
   OperatorKind in;
   in.spec.role = dsl::Role::Source;

@@ -18,7 +18,8 @@ class PeekNode : public Expr {
   Value eval(const Context& ctx) const override {
     Value s;
     const Value* p = peek(ctx, s);
-    return p == &s ? std::move(s) : *p;
+    if (p == &s) return s;
+    return *p;
   }
 };
 

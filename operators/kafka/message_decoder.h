@@ -21,7 +21,8 @@ enum class Format { Debezium, Json, Raw };
 
 class MessageDecoder {
  public:
-  MessageDecoder(Format f, std::string stage) : format_(f), stage_(stage), debezium_(stage) {}
+  MessageDecoder(Format f, const std::string& stage)
+      : format_(f), stage_(stage), debezium_(stage) {}
   // true: `out` holds an event; false: no event (tombstone, ...). Permanent error: bad message.
   result<bool> decode(const std::string& topic, const char* key, size_t key_len, const char* value,
                       size_t value_len, Event& out);

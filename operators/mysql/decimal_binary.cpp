@@ -101,8 +101,8 @@ size_t decimal_binary_size(int precision, int scale) {
   // TABLE_MAP or JSON value) has no binary form: 0, which decode_decimal refuses.
   if (precision < 1 || precision > 65 || scale < 0 || scale > 30 || scale > precision) return 0;
   int intg = precision - scale;
-  return static_cast<size_t>((intg / 9) * 4 + kDig2Bytes[intg % 9] + (scale / 9) * 4 +
-                             kDig2Bytes[scale % 9]);
+  return static_cast<size_t>(intg / 9) * 4 + static_cast<size_t>(kDig2Bytes[intg % 9]) +
+         static_cast<size_t>(scale / 9) * 4 + static_cast<size_t>(kDig2Bytes[scale % 9]);
 }
 
 result<Decimal> decode_decimal(const uint8_t* p, int precision, int scale, size_t* consumed) {

@@ -37,7 +37,7 @@ std::string qualify(const std::string& database, const std::string& t) {
 }
 }  // namespace
 
-TableFilter::TableFilter(std::string database, std::vector<std::string> tables)
+TableFilter::TableFilter(std::string database, const std::vector<std::string>& tables)
     : database_(std::move(database)) {
   for (auto& t : tables) patterns_.push_back(qualify(database_, t));
   if (patterns_.empty()) patterns_.push_back(qualify(database_, "*"));

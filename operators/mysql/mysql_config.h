@@ -22,7 +22,7 @@ struct StartPosition {
 class TableFilter {
  public:
   TableFilter() = default;
-  TableFilter(std::string database, std::vector<std::string> tables);
+  TableFilter(std::string database, const std::vector<std::string>& tables);
   bool matches(const std::string& db, const std::string& table) const;
   const std::vector<std::string>& patterns() const { return patterns_; }
 
