@@ -26,10 +26,15 @@ class TsanVisible : public Base {
     Base::enqueue(std::move(ptr), eu);
   }
 
-  // A run handles the messages that arrive while it lasts too: acquire before each.
+  // A run handles the messages that arrive while it lasts too: acquire before each, and
+  // release after each. The release at the end of resume() alone comes too late: inside
+  // Base::resume CAF marks the mailbox blocked after the last message, and a sender may
+  // schedule the actor on another worker before this thread gets to release.
   caf::invoke_message_result consume(caf::mailbox_element& x) override {
     __tsan_acquire(this);
-    return Base::consume(x);
+    auto r = Base::consume(x);
+    __tsan_release(this);
+    return r;
   }
 
   caf::resumable::resume_result resume(caf::execution_unit* eu, size_t max) override {
