@@ -39,6 +39,9 @@ result<void> ClusterTls::check() const {
 }
 
 void configure_transport(caf::actor_system_config& cfg, const ClusterTls& tls) {
+  // The engine's scheduler (engine/actors/runner.cpp): idle workers block instead of polling,
+  // and the hand-over of an actor to a worker goes through a mutex ThreadSanitizer can see.
+  cfg.set("scheduler.policy", caf::atom("sharing"));
   cfg.load<caf::io::middleman>();
   if (!tls.enabled()) return;
   cfg.load<caf::openssl::manager>();

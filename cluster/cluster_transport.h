@@ -30,7 +30,8 @@ struct ClusterTls {
   result<void> check() const;
 };
 
-// Loads the middleman (and the OpenSSL module with the files when TLS is on) into `cfg`.
+// Loads the middleman (and the OpenSSL module with the files when TLS is on) into `cfg`, with
+// the engine's sharing scheduler.
 void configure_transport(caf::actor_system_config& cfg, const ClusterTls& tls);
 // Publishes `whom` on HOST:PORT (TLS when on).
 result<uint16_t> publish_node(caf::actor_system& sys, const ClusterTls& tls, const caf::actor& whom,

@@ -59,7 +59,7 @@ std::string deployed_line(const std::string& name, const DeployOutcome& r, int64
 NodeApi::NodeApi(const NodeOptions& o, std::function<void(bool)> wake)
     : o_(o), wake_(std::move(wake)), store_(o.state_url) {}
 
-caf::behavior NodeApi::actor(caf::event_based_actor* /*self*/, NodeApi* api) {
+caf::behavior NodeApi::actor(Actor* /*self*/, NodeApi* api) {
   return {
       [api](deploy_atom, const std::string& path, const std::string& text, int64_t instances) {
         return api->handle_deploy(path, text, instances);

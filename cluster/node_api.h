@@ -9,11 +9,7 @@
 
 #include "cluster/node_options.h"
 #include "cluster/state_store.h"
-
-namespace caf {
-class behavior;
-class event_based_actor;
-}  // namespace caf
+#include "engine/actors/tsan_visible.h"
 
 namespace sluice::cluster {
 
@@ -22,8 +18,10 @@ class NodeApi {
   // wake(broadcast): run the node's loop now; broadcast: wake the other nodes too.
   NodeApi(const NodeOptions& o, std::function<void(bool)> wake);
 
-  // The node actor's behaviour: each message to its handler.
-  static caf::behavior actor(caf::event_based_actor* self, NodeApi* api);
+  // The node actor (its CAF hand-overs visible to ThreadSanitizer, engine/actors/tsan_visible.h):
+  // each message to its handler.
+  using Actor = engine::TsanVisible<caf::event_based_actor>;
+  static caf::behavior actor(Actor* self, NodeApi* api);
 
   std::string handle_deploy(const std::string& path, const std::string& text, int64_t instances);
   std::string handle_undeploy(const std::string& name);

@@ -10,26 +10,22 @@ echo "== release build"
 bash scripts/build.sh release
 echo "== clang-tidy (the curated checks of .clang-tidy) over every production source"
 bash scripts/tidy.sh
-echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-# Only what the sanitizer run executes (the tests below and the sluice binary test_cluster
-# starts): not test_integration or the benchmarks, which run in the release build.
+echo "== every suite (unit, integration, cluster) under AddressSanitizer + UndefinedBehaviorSanitizer"
+# Only what the sanitizer run executes (the suites and the sluice binary the integration and
+# cluster suites start), not the benchmarks, which run in the release build.
 bash scripts/build.sh asan --target sluice
-asan_tests=$(cd build-asan && ctest -N -E test_integration | sed -n 's/^ *Test *#[0-9]*: //p')
+asan_tests=$(cd build-asan && ctest -N | sed -n 's/^ *Test *#[0-9]*: //p')
 # shellcheck disable=SC2086
 bash scripts/build.sh asan --target $asan_tests
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-(cd build-asan && ctest --output-on-failure -E test_integration)
+(cd build-asan && ctest --output-on-failure)
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
-echo "== engine and runtime suites under ThreadSanitizer"
+echo "== engine, runtime and cluster suites under ThreadSanitizer"
 # The actor classes make CAF's message passing visible to TSan (engine/actors/tsan_visible.h);
-# tests/tsan.supp lists CAF's own start-up and teardown. The cluster suite is not run here:
-# CAF's network layer (libcaf_io, not instrumented) reports races inside itself.
-bash scripts/build.sh tsan --target test_engine test_runtime
-export TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp"
-(cd build-tsan && ctest --output-on-failure -R '^test_(engine|runtime)$')
-unset TSAN_OPTIONS
+# tests/tsan.supp and tests/tsan_cluster.supp list what is left inside CAF (scripts/tsan.sh).
+bash scripts/tsan.sh
 echo "== fuzz targets (clang-14 libFuzzer + ASan/UBSan), 60 s each"
 bash scripts/fuzz.sh 60
 echo "== generated operator reference is up to date"

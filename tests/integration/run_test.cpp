@@ -218,7 +218,13 @@ BOOST_AUTO_TEST_CASE(memory_bounded_under_rate_limit) {
   BOOST_TEST_MESSAGE("3M records, rate_limit 750000/s: " << secs << " s, peak RSS "
                                                          << r.max_rss_kb / 1024 << " MB");
   BOOST_TEST(secs >= 3.5);  // the limit really applied
+#if defined(__SANITIZE_ADDRESS__)
+  // Under AddressSanitizer the process's RSS holds the allocator's quarantine (256 MB of freed
+  // blocks) and red zones: 240-1300 MB for the same run. The bound is checked by the release run.
+  BOOST_TEST_MESSAGE("AddressSanitizer build: the 200 MB bound is checked in the release build");
+#else
   BOOST_TEST(r.max_rss_kb < 200 * 1024);
+#endif
 }
 
 BOOST_AUTO_TEST_CASE(exit_when_idle_with_following_file_source) {
