@@ -116,6 +116,15 @@ bool parse_time_at(std::string_view s, size_t& i, bool long_hours, int64_t* out)
   return true;
 }
 
+// What parse_at reads from the whole of s: nullopt when it fails or leaves characters over.
+template <class T>
+std::optional<T> parse_whole(std::string_view s, size_t i,
+                             bool (*parse_at)(std::string_view, size_t&, T*)) {
+  T v{};
+  if (!parse_at(s, i, &v) || i != s.size()) return std::nullopt;
+  return v;
+}
+
 }  // namespace
 
 // Howard Hinnant's days_from_civil / civil_from_days.
@@ -214,23 +223,15 @@ std::string format_timestamp(int64_t micros) {
   return out;
 }
 
-std::optional<int32_t> parse_date(std::string_view s) {
-  size_t i = 0;
-  int32_t d;
-  if (!parse_date_at(s, i, &d) || i != s.size()) return std::nullopt;
-  return d;
-}
+std::optional<int32_t> parse_date(std::string_view s) { return parse_whole(s, 0, parse_date_at); }
 
 std::optional<int64_t> parse_time(std::string_view s) {
-  size_t i = 0;
-  bool neg = false;
-  if (!s.empty() && s[0] == '-') {
-    neg = true;
-    i = 1;
-  }
-  int64_t t;
-  if (!parse_time_at(s, i, true, &t) || i != s.size()) return std::nullopt;
-  return neg ? -t : t;
+  const bool neg = !s.empty() && s[0] == '-';
+  auto t = parse_whole<int64_t>(
+      s, neg ? 1 : 0,
+      +[](std::string_view v, size_t& i, int64_t* out) { return parse_time_at(v, i, true, out); });
+  if (!t) return std::nullopt;
+  return neg ? -*t : *t;
 }
 
 namespace {
@@ -248,10 +249,7 @@ bool parse_dt_prefix(std::string_view s, size_t& i, int64_t* out) {
 }  // namespace
 
 std::optional<int64_t> parse_datetime(std::string_view s) {
-  size_t i = 0;
-  int64_t v;
-  if (!parse_dt_prefix(s, i, &v) || i != s.size()) return std::nullopt;
-  return v;
+  return parse_whole(s, 0, parse_dt_prefix);
 }
 
 std::optional<int64_t> parse_timestamp(std::string_view s) {

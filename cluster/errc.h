@@ -1,20 +1,15 @@
-// The error codes of module "cluster" (base/error_code.h; names, kinds and messages in
-// errc.cpp). What the cluster (coordinator, workers, shared state) fails with.
+// The error codes of module "cluster" (base/error_code.h). What the cluster (coordinator, workers,
+// shared state) fails with.
 #pragma once
 #include "base/error_code.h"
 
-namespace sluice::cluster {
+// One X(name, dead-letter kind, message) per code, in the order of errc.
+#define SLUICE_CLUSTER_ERRORS(X)                                            \
+  X(transport, "cluster", "a message between nodes could not be delivered") \
+  X(no_coordinator, "cluster", "no coordinator is reachable")               \
+  X(lease_lost, "cluster", "this node lost its lease on a pipeline")        \
+  X(state_store, "cluster", "reading or writing the shared state failed")   \
+  X(assignment, "cluster", "pipelines cannot be assigned to the workers")   \
+  X(checkpoint_backend, "cluster", "the shared checkpoint store failed")
 
-enum class errc : int {
-  transport,           // a message between nodes could not be delivered
-  no_coordinator,      // no coordinator is reachable
-  lease_lost,          // this node lost its lease on a pipeline
-  state_store,         // reading or writing the shared state failed
-  assignment,          // pipelines cannot be assigned to the workers
-  checkpoint_backend,  // the shared checkpoint store failed
-};
-
-// The error_code of e: module "cluster", e's name, kind and message (errc.cpp).
-error_code make_error_code(errc e);
-
-}  // namespace sluice::cluster
+SLUICE_ERRC_ENUM(sluice::cluster, SLUICE_CLUSTER_ERRORS)

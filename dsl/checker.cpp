@@ -18,18 +18,6 @@ namespace {
 
 using eval::SType;
 
-Role role_of(ast::StageType t) {
-  switch (t) {
-    case ast::StageType::Source:
-      return Role::Source;
-    case ast::StageType::Processor:
-      return Role::Processor;
-    case ast::StageType::Sink:
-      return Role::Sink;
-  }
-  return Role::Processor;
-}
-
 std::string line_of(ast::Loc loc) { return "line " + std::to_string(loc.line); }
 
 class Checker {
@@ -67,7 +55,7 @@ class Checker {
   }
 
   void stage(const ast::Stage& s) {
-    Role role = role_of(s.type);
+    Role role = s.type;
     const KindSpec* spec = registry_.find(role, s.kind);
     bool kind_ok = spec != nullptr;
     if (spec == nullptr) {

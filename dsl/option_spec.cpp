@@ -2,18 +2,6 @@
 
 namespace sluice::dsl {
 
-const char* role_name(Role r) {
-  switch (r) {
-    case Role::Source:
-      return "source";
-    case Role::Processor:
-      return "processor";
-    case Role::Sink:
-      return "sink";
-  }
-  return "stage";
-}
-
 std::string kind_label(const KindSpec& k) {
   if (k.role == Role::Processor) return k.kind;
   return std::string(role_name(k.role)) + " " + k.kind;
@@ -53,48 +41,38 @@ const char* opt_type_name(OptType t) {
   return "value";
 }
 
-namespace {
-
-OptionSpec opt(std::string name, OptType type, std::string def, std::string doc) {
-  OptionSpec s;
-  s.name = std::move(name);
-  s.type = type;
-  s.default_text = std::move(def);
-  s.doc = std::move(doc);
-  return s;
-}
-
-}  // namespace
-
 const std::vector<OptionSpec>& common_stage_options() {
   static const std::vector<OptionSpec> specs = [] {
     std::vector<OptionSpec> v;
-    auto buffer = opt("buffer", OptType::Int, "10000, or 4 x batch.rows for a sink that batches",
-                      "most records in flight on the input edge (backpressure bound); a sink "
-                      "that batches needs room for several batches, so that the sources read "
-                      "the next ones while one is written");
+    auto buffer = option("buffer", OptType::Int, "10000, or 4 x batch.rows for a sink that batches",
+                         "most records in flight on the input edge (backpressure bound); a sink "
+                         "that batches needs room for several batches, so that the sources read "
+                         "the next ones while one is written");
     buffer.min = 1;
     v.push_back(buffer);
-    auto par = opt("parallelism", OptType::Int, "1",
-                   "actors for this stage; records are partitioned by key");
+    auto par = option("parallelism", OptType::Int, "1",
+                      "actors for this stage; records are partitioned by key");
     par.min = 1;
     par.max = 256;
     v.push_back(par);
-    auto retry = opt("retry", OptType::Block, "",
-                     "transient failures: retry { attempts = N  backoff = exponential(MIN, MAX) }");
-    auto attempts = opt("attempts", OptType::Int, "3", "attempts before giving up");
+    auto retry =
+        option("retry", OptType::Block, "",
+               "transient failures: retry { attempts = N  backoff = exponential(MIN, MAX) }");
+    auto attempts = option("attempts", OptType::Int, "3", "attempts before giving up");
     attempts.min = 0;
     retry.children.push_back(attempts);
-    retry.children.push_back(opt("backoff", OptType::Backoff, "exponential(100ms, 10s)",
-                                 "exponential(MIN, MAX) | fixed(D)"));
+    retry.children.push_back(option("backoff", OptType::Backoff, "exponential(100ms, 10s)",
+                                    "exponential(MIN, MAX) | fixed(D)"));
     v.push_back(retry);
-    v.push_back(opt("dead_letter", OptType::String, "",
-                    "the sink that receives records failing permanently (a stage name)"));
-    auto on_error = opt("on_error", OptType::Enum, "dead_letter when dead_letter is set, else fail",
-                        "what to do with a record that fails permanently");
+    v.push_back(option("dead_letter", OptType::String, "",
+                       "the sink that receives records failing permanently (a stage name)"));
+    auto on_error =
+        option("on_error", OptType::Enum, "dead_letter when dead_letter is set, else fail",
+               "what to do with a record that fails permanently");
     on_error.enum_values = {"dead_letter", "skip", "fail"};
     v.push_back(on_error);
-    auto rate = opt("rate_limit", OptType::Rate, "", "most records per second the stage takes in");
+    auto rate =
+        option("rate_limit", OptType::Rate, "", "most records per second the stage takes in");
     rate.min = 1;
     v.push_back(rate);
     return v;
@@ -105,21 +83,21 @@ const std::vector<OptionSpec>& common_stage_options() {
 const std::vector<OptionSpec>& settings_options() {
   static const std::vector<OptionSpec> specs = [] {
     std::vector<OptionSpec> v;
-    v.push_back(opt("state_dir", OptType::String, "",
-                    "directory for offsets, checkpoints and aggregate state"));
-    auto ckpt = opt("checkpoint_interval", OptType::Duration, "1s", "time between checkpoints");
+    v.push_back(option("state_dir", OptType::String, "",
+                       "directory for offsets, checkpoints and aggregate state"));
+    auto ckpt = option("checkpoint_interval", OptType::Duration, "1s", "time between checkpoints");
     ckpt.min = 1;
     v.push_back(ckpt);
-    auto batch = opt("batch_size", OptType::Int, "1024", "most events in one batch");
+    auto batch = option("batch_size", OptType::Int, "1024", "most events in one batch");
     batch.min = 1;
     batch.max = 1000000;
     v.push_back(batch);
-    auto restarts = opt("restart_attempts", OptType::Int, "5",
-                        "pipeline restarts after failures before it is marked failed");
+    auto restarts = option("restart_attempts", OptType::Int, "5",
+                           "pipeline restarts after failures before it is marked failed");
     restarts.min = 0;
     v.push_back(restarts);
-    v.push_back(opt("restart_backoff", OptType::Backoff, "exponential(1s, 30s)",
-                    "wait between pipeline restarts"));
+    v.push_back(option("restart_backoff", OptType::Backoff, "exponential(1s, 30s)",
+                       "wait between pipeline restarts"));
     return v;
   }();
   return specs;

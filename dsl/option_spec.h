@@ -57,9 +57,17 @@ inline OptionSpec option(std::string name, OptType type, std::string default_tex
                          std::string doc) {
   return option(std::move(name), type, false, std::move(default_text), std::move(doc));
 }
+// An optional Enum option: one of `words` (in the order of the enum class it binds to).
+inline OptionSpec enum_option(std::string name, std::vector<std::string> words,
+                              std::string default_text, std::string doc) {
+  OptionSpec o = option(std::move(name), OptType::Enum, std::move(default_text), std::move(doc));
+  o.enum_values = std::move(words);
+  return o;
+}
 
-enum class Role : uint8_t { Source, Processor, Sink };
-const char* role_name(Role r);  // "source", "processor", "sink"
+// The role a kind is registered under: the type of the stages that use it.
+using Role = ast::StageType;
+inline const char* role_name(Role r) { return ast::stage_type_name(r); }  // "source", ...
 
 // What the body of a processor stage (`KIND NAME from A[, B] [on KEYS] { statements }`) may
 // hold: the checker reads it, so a new processor needs its folder and its registry line only.

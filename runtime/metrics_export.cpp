@@ -163,6 +163,19 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
       w.sample(name, stage_labels(p, s), value(p, s));
     });
   };
+  // The batch histograms of the picked stages: seconds per batch and records per batch.
+  auto batch_histograms = [&](const char* seconds_name, const char* seconds_help,
+                              const char* records_name, const char* records_help,
+                              const Pick& pick) {
+    w.family(seconds_name, "histogram", seconds_help);
+    each_stage(pick, [&](const LivePipeline& p, const LiveStage& s) {
+      w.histogram(seconds_name, stage_labels(p, s), s.counters->batch_us, 1e6);
+    });
+    w.family(records_name, "histogram", records_help);
+    each_stage(pick, [&](const LivePipeline& p, const LiveStage& s) {
+      w.histogram(records_name, stage_labels(p, s), s.counters->batch_size, 1.0);
+    });
+  };
   auto flag = [](const std::atomic<bool>& b) {
     return b.load(std::memory_order_relaxed) ? "1" : "0";
   };
@@ -221,16 +234,9 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
       });
   gauge("sluice_stage_paused", "1 while the source is paused by the management API.", sources,
         [&](const LivePipeline&, const LiveStage& s) { return flag(s.counters->paused); });
-  w.family("sluice_stage_batch_duration_seconds", "histogram",
-           "Time per batch: source poll, processor process, sink write.");
-  each_stage(all, [&](const LivePipeline& p, const LiveStage& s) {
-    w.histogram("sluice_stage_batch_duration_seconds", stage_labels(p, s), s.counters->batch_us,
-                1e6);
-  });
-  w.family("sluice_stage_batch_records", "histogram", "Records per batch.");
-  each_stage(all, [&](const LivePipeline& p, const LiveStage& s) {
-    w.histogram("sluice_stage_batch_records", stage_labels(p, s), s.counters->batch_size, 1.0);
-  });
+  batch_histograms("sluice_stage_batch_duration_seconds",
+                   "Time per batch: source poll, processor process, sink write.",
+                   "sluice_stage_batch_records", "Records per batch.", all);
 
   // Sources.
   auto seconds = [&](const std::atomic<int64_t>& us) {
@@ -268,15 +274,8 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
            true);
 
   // Sinks.
-  w.family("sluice_sink_write_duration_seconds", "histogram", "Time per sink write call.");
-  each_stage(sinks, [&](const LivePipeline& p, const LiveStage& s) {
-    w.histogram("sluice_sink_write_duration_seconds", stage_labels(p, s), s.counters->batch_us,
-                1e6);
-  });
-  w.family("sluice_sink_batch_records", "histogram", "Records per sink write call.");
-  each_stage(sinks, [&](const LivePipeline& p, const LiveStage& s) {
-    w.histogram("sluice_sink_batch_records", stage_labels(p, s), s.counters->batch_size, 1.0);
-  });
+  batch_histograms("sluice_sink_write_duration_seconds", "Time per sink write call.",
+                   "sluice_sink_batch_records", "Records per sink write call.", sinks);
 
   // Operators.
   operator_families(w, pipelines);

@@ -54,18 +54,6 @@ GraphBuilder::GraphBuilder(const ast::Pipeline& p, const OperatorRegistry& reg,
 
 GraphBuilder::~GraphBuilder() = default;
 
-dsl::Role GraphBuilder::role_of(const ast::Stage& st) {
-  switch (st.type) {
-    case ast::StageType::Source:
-      return dsl::Role::Source;
-    case ast::StageType::Sink:
-      return dsl::Role::Sink;
-    case ast::StageType::Processor:
-      return dsl::Role::Processor;
-  }
-  return dsl::Role::Processor;
-}
-
 result<void> GraphBuilder::plan(
     const Checkpoint& from, const std::map<std::string, std::shared_ptr<StageCounters>>& counters,
     std::shared_ptr<std::atomic<int64_t>> activity, const KeepFn& keep) {
@@ -78,7 +66,7 @@ result<void> GraphBuilder::plan(
   for (const auto& st : p_.stages) {
     StagePlan sp;
     sp.st = &st;
-    sp.role = role_of(st);
+    sp.role = st.type;
     const OperatorKind* op = reg_.find(sp.role, st.kind);
     if (op == nullptr) {
       return error::permanent(errc::invalid_pipeline, where + "stage '" + st.name + "': unknown " +

@@ -50,9 +50,6 @@ class GraphBuilder {
   // After plan(): the stages kept (keep returned true).
   std::vector<std::string> kept() const;
 
-  // The role under which a stage's operator is registered.
-  static dsl::Role role_of(const ast::Stage& st);
-
  private:
   const ast::Pipeline& p_;
   const OperatorRegistry& reg_;

@@ -4,9 +4,7 @@ namespace sluice::engine {
 
 ProcessorActor::ProcessorActor(caf::actor_config& cfg, ActorSetup setup,
                                std::shared_ptr<Processor> op)
-    : StageActor(cfg, std::move(setup)), op_(std::move(op)), out_(kMainPort, setup_.out) {}
-
-result<void> ProcessorActor::open_operator(const std::string& state) { return op_->open(state); }
+    : OperatorActor(cfg, std::move(setup), std::move(op)), out_(kMainPort, setup_.out) {}
 
 bool ProcessorActor::on_data(int channel, BatchPtr& batch) {
   std::vector<Event> out;

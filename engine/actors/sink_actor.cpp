@@ -11,7 +11,7 @@
 namespace sluice::engine {
 
 SinkActor::SinkActor(caf::actor_config& cfg, ActorSetup setup, std::shared_ptr<Sink> op)
-    : StageActor(cfg, std::move(setup)), op_(std::move(op)) {
+    : OperatorActor(cfg, std::move(setup), std::move(op)) {
   notify_idle_ = true;
 }
 
@@ -19,8 +19,6 @@ void SinkActor::on_exit() {
   OperatorGuard::close(op_, "sink '" + setup_.cfg.name + "'");
   StageActor::on_exit();
 }
-
-result<void> SinkActor::open_operator(const std::string& state) { return op_->open(state); }
 
 bool SinkActor::on_data(int channel, BatchPtr& batch) {
   // A sink's tap shows the records it receives to write.

@@ -3,23 +3,18 @@
 #pragma once
 #include <memory>
 
-#include "engine/actors/stage_actor.h"
-#include "engine/actors/stats_publisher.h"
+#include "engine/actors/operator_actor.h"
 
 namespace sluice::engine {
 
-class SinkActor : public StageActor {
+class SinkActor : public OperatorActor<Sink> {
  public:
   SinkActor(caf::actor_config& cfg, ActorSetup setup, std::shared_ptr<Sink> op);
   void on_exit() override;
 
  protected:
-  result<void> open_operator(const std::string& state) override;
   bool on_data(int channel, BatchPtr& batch) override;
   result<std::string> snapshot(uint64_t barrier) override;
-  void publish_stats(bool force) override {
-    stats_.publish(op_.get(), setup_.counters->operator_stats, setup_.cfg.instance, force);
-  }
   void on_retry() override;
   void on_idle() override;
   void on_committed(uint64_t id) override;
@@ -28,8 +23,6 @@ class SinkActor : public StageActor {
   // One write attempt of the kept batch; true when the batch is done (written or routed).
   bool attempt();
 
-  std::shared_ptr<Sink> op_;
-  StatsPublisher stats_;
   BatchPtr kept_;
   int kept_channel_ = -1;
   int64_t kept_records_ = 0;

@@ -129,4 +129,12 @@ class BoundSpec {
   std::vector<Binding> bindings_;
 };
 
+// The spec make() builds, built on first use and then kept: what a kind's bound_X_spec()
+// returns (`return built_once<make_spec>();`).
+template <auto make>
+const auto& built_once() {
+  static const auto spec = make();
+  return spec;
+}
+
 }  // namespace sluice

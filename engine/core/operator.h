@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/event.h"
@@ -132,6 +133,17 @@ struct OperatorKind {
   SourceFactory source;
   ProcessorFactory processor;
   SinkFactory sink;
+
+  // A kind of each role: its spec and its one factory.
+  static OperatorKind of_source(dsl::KindSpec spec, SourceFactory make) {
+    return {std::move(spec), std::move(make), {}, {}};
+  }
+  static OperatorKind of_processor(dsl::KindSpec spec, ProcessorFactory make) {
+    return {std::move(spec), {}, std::move(make), {}};
+  }
+  static OperatorKind of_sink(dsl::KindSpec spec, SinkFactory make) {
+    return {std::move(spec), {}, {}, std::move(make)};
+  }
 };
 
 class OperatorRegistry {

@@ -6,10 +6,7 @@
 namespace sluice::operators::aggregate {
 
 OperatorKind processor_kind() {
-  OperatorKind k;
-  k.spec = processor_spec();
-  k.processor = &AggregateProcessor::make;
-  return k;
+  return OperatorKind::of_processor(processor_spec(), &AggregateProcessor::make);
 }
 
 }  // namespace sluice::operators::aggregate

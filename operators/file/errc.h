@@ -1,18 +1,13 @@
-// The error codes of module "file" (base/error_code.h; names, kinds and messages in
-// errc.cpp). What the file source and sink fail with: opening, reading, malformed records, writing.
+// The error codes of module "file" (base/error_code.h). What the file source and sink fail with:
+// opening, reading, malformed records, writing.
 #pragma once
 #include "base/error_code.h"
 
-namespace sluice::operators::file {
+// One X(name, dead-letter kind, message) per code, in the order of errc.
+#define SLUICE_FILE_ERRORS(X)                              \
+  X(open, "source", "the file cannot be opened")           \
+  X(read, "source", "reading the file failed")             \
+  X(decode, "decode", "a record of the file is malformed") \
+  X(write, "write", "writing to the file failed")
 
-enum class errc : int {
-  open,    // the file cannot be opened
-  read,    // reading the file failed
-  decode,  // a record of the file is malformed
-  write,   // writing to the file failed
-};
-
-// The error_code of e: module "file", e's name, kind and message (errc.cpp).
-error_code make_error_code(errc e);
-
-}  // namespace sluice::operators::file
+SLUICE_ERRC_ENUM(sluice::operators::file, SLUICE_FILE_ERRORS)

@@ -6,18 +6,8 @@
 
 namespace sluice::operators::file {
 
-OperatorKind source_kind() {
-  OperatorKind k;
-  k.spec = source_spec();
-  k.source = &FileSource::make;
-  return k;
-}
+OperatorKind source_kind() { return OperatorKind::of_source(source_spec(), &FileSource::make); }
 
-OperatorKind sink_kind() {
-  OperatorKind k;
-  k.spec = sink_spec();
-  k.sink = &FileSink::make;
-  return k;
-}
+OperatorKind sink_kind() { return OperatorKind::of_sink(sink_spec(), &FileSink::make); }
 
 }  // namespace sluice::operators::file

@@ -3,6 +3,8 @@
 namespace sluice::operators::file {
 namespace {
 
+using dsl::enum_option;
+using dsl::option;
 using dsl::OptionSpec;
 using dsl::OptType;
 
@@ -14,40 +16,26 @@ BoundSpec<FileSourceOptions> make_source_spec() {
       "goes to the dead_letter sink (kind \"decode\", message \"FILE:LINE: why\", row {path, "
       "line, raw}); without dead_letter it is skipped with a warning naming FILE:LINE "
       "(counted). The checkpoint moves past it either way.");
-  OptionSpec path;
-  path.name = "path";
-  path.type = OptType::String;
-  path.required = true;
-  path.doc = "The file to read (relative paths are relative to the working directory).";
-  OptionSpec format;
-  format.name = "format";
-  format.type = OptType::Enum;
-  format.enum_values = {"jsonl", "json", "csv"};
-  format.default_text = "jsonl";
-  format.doc =
+  OptionSpec path =
+      option("path", OptType::String, true, "",
+             "The file to read (relative paths are relative to the working directory).");
+  OptionSpec format = enum_option(
+      "format", {"jsonl", "json", "csv"}, "jsonl",
       "jsonl: one JSON object per line (the position is the byte offset after the line). "
       "json: one top-level array of objects (the position is the element number). csv: RFC "
       "4180, the first row names the columns; every value is a string (no type guessing: "
       "convert with to_int(), to_decimal(x, scale), to_date() in a transform); an empty field is "
-      "the empty string.";
-  OptionSpec follow;
-  follow.name = "follow";
-  follow.type = OptType::Bool;
-  follow.default_text = "false";
-  follow.doc =
-      "true: keep reading data appended to the file (like tail -f); the source never ends. "
-      "false: the source ends at the end of the file.";
-  OptionSpec dead_letter;
-  dead_letter.name = "dead_letter";
-  dead_letter.type = OptType::String;
-  dead_letter.doc = "The sink that receives malformed records (a stage name).";
-  OptionSpec on_error;
-  on_error.name = "on_error";
-  on_error.type = OptType::Enum;
-  on_error.enum_values = {"dead_letter", "skip", "fail"};
-  on_error.doc =
+      "the empty string.");
+  OptionSpec follow =
+      option("follow", OptType::Bool, "false",
+             "true: keep reading data appended to the file (like tail -f); the source never ends. "
+             "false: the source ends at the end of the file.");
+  OptionSpec dead_letter = option("dead_letter", OptType::String, "",
+                                  "The sink that receives malformed records (a stage name).");
+  OptionSpec on_error = enum_option(
+      "on_error", {"dead_letter", "skip", "fail"}, "",
       "A malformed record: dead_letter (default when dead_letter is set) | skip (default "
-      "otherwise; logged, counted) | fail.";
+      "otherwise; logged, counted) | fail.");
   using O = FileSourceOptions;
   k.add(path, &O::path).add(format, &O::format).add(follow, &O::follow);
   k.add(dead_letter, &O::dead_letter).add(on_error, &O::on_error);
@@ -60,33 +48,19 @@ BoundSpec<FileSinkOptions> make_sink_spec() {
       "Appends one JSON object per event and line: {\"op\",\"source\",\"key\",\"before\","
       "\"after\"}; dead letters as {\"error\": {...}, \"event\": {...}}. Exactly once: the file "
       "is cut back to its last checkpointed length on restart.");
-  OptionSpec path;
-  path.name = "path";
-  path.type = OptType::String;
-  path.required = true;
-  path.doc = "The file to write; missing directories are created.";
-  OptionSpec format;
-  format.name = "format";
-  format.type = OptType::Enum;
-  format.enum_values = {"jsonl"};
-  format.default_text = "jsonl";
-  format.doc =
-      "jsonl: one JSON object per line (the JSON encoding of docs/language.md, \"Types\").";
+  OptionSpec path = option("path", OptType::String, true, "",
+                           "The file to write; missing directories are created.");
+  OptionSpec format = enum_option(
+      "format", {"jsonl"}, "jsonl",
+      "jsonl: one JSON object per line (the JSON encoding of docs/language.md, \"Types\").");
   k.add(path, &FileSinkOptions::path).add(format);
   return k;
 }
 
 }  // namespace
 
-const BoundSpec<FileSourceOptions>& bound_source_spec() {
-  static const BoundSpec<FileSourceOptions> s = make_source_spec();
-  return s;
-}
-
-const BoundSpec<FileSinkOptions>& bound_sink_spec() {
-  static const BoundSpec<FileSinkOptions> s = make_sink_spec();
-  return s;
-}
+const BoundSpec<FileSourceOptions>& bound_source_spec() { return built_once<make_source_spec>(); }
+const BoundSpec<FileSinkOptions>& bound_sink_spec() { return built_once<make_sink_spec>(); }
 
 dsl::KindSpec source_spec() { return bound_source_spec().spec(); }
 dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }

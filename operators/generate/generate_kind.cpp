@@ -5,11 +5,6 @@
 
 namespace sluice::operators::generate {
 
-OperatorKind source_kind() {
-  OperatorKind k;
-  k.spec = source_spec();
-  k.source = &GenerateSource::make;
-  return k;
-}
+OperatorKind source_kind() { return OperatorKind::of_source(source_spec(), &GenerateSource::make); }
 
 }  // namespace sluice::operators::generate

@@ -6,10 +6,7 @@
 namespace sluice::operators::join {
 
 OperatorKind processor_kind() {
-  OperatorKind k;
-  k.spec = processor_spec();
-  k.processor = &JoinProcessor::make;
-  return k;
+  return OperatorKind::of_processor(processor_spec(), &JoinProcessor::make);
 }
 
 }  // namespace sluice::operators::join

@@ -1,22 +1,17 @@
-// The error codes of module "kafka" (base/error_code.h; names, kinds and messages in
-// errc.cpp). What the Kafka source and sink fail with: the client, decoding consumed messages,
-// encoding and producing records, delivery reports, offsets.
+// The error codes of module "kafka" (base/error_code.h). What the Kafka source and sink fail with:
+// the client, decoding consumed messages, encoding and producing records, delivery reports,
+// offsets.
 #pragma once
 #include "base/error_code.h"
 
-namespace sluice::operators::kafka {
+// One X(name, dead-letter kind, message) per code, in the order of errc.
+#define SLUICE_KAFKA_ERRORS(X)                                              \
+  X(client, "write", "the Kafka client could not be created or configured") \
+  X(decode, "decode", "a consumed message does not parse")                  \
+  X(encode, "write", "the record cannot be encoded as a message")           \
+  X(topic, "write", "the topic name is unusable")                           \
+  X(produce, "write", "the producer refused the message")                   \
+  X(delivery, "write", "the broker did not confirm the delivery")           \
+  X(offsets, "source", "committing or reading consumer offsets failed")
 
-enum class errc : int {
-  client,    // the Kafka client could not be created or configured
-  decode,    // a consumed message does not parse
-  encode,    // the record cannot be encoded as a message
-  topic,     // the topic name is unusable
-  produce,   // the producer refused the message
-  delivery,  // the broker did not confirm the delivery
-  offsets,   // committing or reading consumer offsets failed
-};
-
-// The error_code of e: module "kafka", e's name, kind and message (errc.cpp).
-error_code make_error_code(errc e);
-
-}  // namespace sluice::operators::kafka
+SLUICE_ERRC_ENUM(sluice::operators::kafka, SLUICE_KAFKA_ERRORS)

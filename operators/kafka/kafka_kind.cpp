@@ -6,18 +6,8 @@
 
 namespace sluice::operators::kafka {
 
-OperatorKind source_kind() {
-  OperatorKind k;
-  k.spec = source_spec();
-  k.source = &KafkaSource::make;
-  return k;
-}
+OperatorKind source_kind() { return OperatorKind::of_source(source_spec(), &KafkaSource::make); }
 
-OperatorKind sink_kind() {
-  OperatorKind k;
-  k.spec = sink_spec();
-  k.sink = &KafkaSink::make;
-  return k;
-}
+OperatorKind sink_kind() { return OperatorKind::of_sink(sink_spec(), &KafkaSink::make); }
 
 }  // namespace sluice::operators::kafka

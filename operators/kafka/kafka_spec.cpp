@@ -2,6 +2,7 @@
 
 namespace sluice::operators::kafka {
 
+using dsl::enum_option;
 using dsl::option;
 using dsl::OptionSpec;
 using dsl::OptType;
@@ -25,17 +26,17 @@ BoundSpec<SourceDeclared> make_source_spec() {
       "to the dead_letter sink (kind \"decode\", message and position naming topic/partition/"
       "offset, the raw key and value in the row); without dead_letter it is skipped with a "
       "warning (counted). Its offset is committed either way.");
-  OptionSpec format = option("format", OptType::Enum, false, "debezium", "debezium | json | raw.");
-  format.enum_values = {"debezium", "json", "raw"};
-  OptionSpec start = option("start", OptType::Enum, false, "earliest",
-                            "Where a new group starts on partitions with no committed offset: "
-                            "earliest | latest. A restart always resumes from the checkpoint.");
-  start.enum_values = {"earliest", "latest"};
-  OptionSpec on_error = option("on_error", OptType::Enum, false, "",
-                               "A message that does not parse: dead_letter (default when "
-                               "dead_letter is set) | skip (default otherwise; logged, counted) "
-                               "| fail.");
-  on_error.enum_values = {"dead_letter", "skip", "fail"};
+  OptionSpec format =
+      enum_option("format", {"debezium", "json", "raw"}, "debezium", "debezium | json | raw.");
+  OptionSpec start =
+      enum_option("start", {"earliest", "latest"}, "earliest",
+                  "Where a new group starts on partitions with no committed offset: "
+                  "earliest | latest. A restart always resumes from the checkpoint.");
+  OptionSpec on_error =
+      enum_option("on_error", {"dead_letter", "skip", "fail"}, "",
+                  "A message that does not parse: dead_letter (default when "
+                  "dead_letter is set) | skip (default otherwise; logged, counted) "
+                  "| fail.");
   using O = SourceDeclared;
   k.add(option("brokers", OptType::String, true, "", "Bootstrap servers, \"host:port,host:port\"."),
         &O::brokers);
@@ -58,8 +59,7 @@ BoundSpec<SinkDeclared> make_sink_spec() {
       "delete); json writes the Sluice event form. Deliveries are confirmed before a "
       "checkpoint completes. As a dead_letter sink it writes the dead-letter form with Kafka "
       "Connect style __connect.errors.* headers.");
-  OptionSpec format = option("format", OptType::Enum, false, "debezium", "debezium | json.");
-  format.enum_values = {"debezium", "json"};
+  OptionSpec format = enum_option("format", {"debezium", "json"}, "debezium", "debezium | json.");
   OptionSpec topic = option("topic", OptType::Expr, false, "SERVER.DB.TABLE",
                             "Topic per record (an expression, e.g. \"cdc.\" + @table).");
   using O = SinkDeclared;
@@ -83,15 +83,8 @@ BoundSpec<SinkDeclared> make_sink_spec() {
 
 }  // namespace
 
-const BoundSpec<SourceDeclared>& bound_source_spec() {
-  static const BoundSpec<SourceDeclared> s = make_source_spec();
-  return s;
-}
-
-const BoundSpec<SinkDeclared>& bound_sink_spec() {
-  static const BoundSpec<SinkDeclared> s = make_sink_spec();
-  return s;
-}
+const BoundSpec<SourceDeclared>& bound_source_spec() { return built_once<make_source_spec>(); }
+const BoundSpec<SinkDeclared>& bound_sink_spec() { return built_once<make_sink_spec>(); }
 
 dsl::KindSpec source_spec() { return bound_source_spec().spec(); }
 dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }

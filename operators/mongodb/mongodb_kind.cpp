@@ -5,11 +5,6 @@
 
 namespace sluice::operators::mongodb {
 
-OperatorKind sink_kind() {
-  OperatorKind k;
-  k.spec = sink_spec();
-  k.sink = &MongoSink::make;
-  return k;
-}
+OperatorKind sink_kind() { return OperatorKind::of_sink(sink_spec(), &MongoSink::make); }
 
 }  // namespace sluice::operators::mongodb

@@ -3,6 +3,7 @@
 namespace sluice::operators::mongodb {
 namespace {
 
+using dsl::enum_option;
 using dsl::option;
 using dsl::OptionSpec;
 using dsl::OptType;
@@ -26,16 +27,16 @@ BoundSpec<MongoOptions> make_spec() {
   db.required = true;
   OptionSpec coll = option("collection", OptType::Expr, "@table",
                            "Target collection, evaluated per record (default: the source table).");
-  OptionSpec mode = option("mode", OptType::Enum, "upsert",
-                           "upsert: one document per key (_id), deleted on delete. append: every "
-                           "event inserted as a new document with cdc_operation, cdc_timestamp and "
-                           "cdc_position (at least once).");
-  mode.enum_values = {"upsert", "append"};
-  OptionSpec update = option("update", OptType::Enum, "replace",
-                             "How an upsert writes: replace (replaceOne, the document becomes the "
-                             "row) or set (updateOne with $set of the row's fields: fields written "
-                             "by others are kept).");
-  update.enum_values = {"replace", "set"};
+  OptionSpec mode =
+      enum_option("mode", {"upsert", "append"}, "upsert",
+                  "upsert: one document per key (_id), deleted on delete. append: every "
+                  "event inserted as a new document with cdc_operation, cdc_timestamp and "
+                  "cdc_position (at least once).");
+  OptionSpec update =
+      enum_option("update", {"replace", "set"}, "replace",
+                  "How an upsert writes: replace (replaceOne, the document becomes the "
+                  "row) or set (updateOne with $set of the row's fields: fields written "
+                  "by others are kept).");
   OptionSpec key =
       option("key", OptType::StringList, "",
              "Fields whose values make _id (one field: _id is its value; several: "
@@ -77,10 +78,7 @@ BoundSpec<MongoOptions> make_spec() {
 
 }  // namespace
 
-const BoundSpec<MongoOptions>& bound_sink_spec() {
-  static const BoundSpec<MongoOptions> s = make_spec();
-  return s;
-}
+const BoundSpec<MongoOptions>& bound_sink_spec() { return built_once<make_spec>(); }
 
 dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }
 

@@ -3,6 +3,7 @@
 namespace sluice::operators::mysql {
 namespace {
 
+using dsl::enum_option;
 using dsl::option;
 using dsl::OptionSpec;
 using dsl::OptType;
@@ -24,17 +25,16 @@ BoundSpec<MySqlOptions> make_spec() {
   port.min = 1;
   port.max = 65535;
   OptionSpec snapshot =
-      option("snapshot", OptType::Enum, false, "initial",
-             "initial: snapshot the tables, then stream from the snapshot's binlog "
-             "position. never: stream only (from `start`). only: snapshot, then "
-             "end.");
-  snapshot.enum_values = {"initial", "never", "only"};
-  OptionSpec schema = option("schema_changes", OptType::Enum, false, "follow",
-                             "DDL on a captured table (ALTER/RENAME/TRUNCATE/CREATE/DROP): follow "
-                             "(rows after it decode with the new columns; TRUNCATE TABLE emits a "
-                             "truncate event, @op \"t\"), fail (stop with an error naming the "
-                             "statement) or ignore.");
-  schema.enum_values = {"follow", "fail", "ignore"};
+      enum_option("snapshot", {"initial", "never", "only"}, "initial",
+                  "initial: snapshot the tables, then stream from the snapshot's binlog "
+                  "position. never: stream only (from `start`). only: snapshot, then "
+                  "end.");
+  OptionSpec schema =
+      enum_option("schema_changes", {"follow", "fail", "ignore"}, "follow",
+                  "DDL on a captured table (ALTER/RENAME/TRUNCATE/CREATE/DROP): follow "
+                  "(rows after it decode with the new columns; TRUNCATE TABLE emits a "
+                  "truncate event, @op \"t\"), fail (stop with an error naming the "
+                  "statement) or ignore.");
   OptionSpec heartbeat = option("heartbeat", OptType::Duration, false, "1s",
                                 "Server heartbeat period on an idle binlog connection (a dead "
                                 "connection is detected after 3 missed heartbeats).");
@@ -88,10 +88,7 @@ BoundSpec<MySqlOptions> make_spec() {
 
 }  // namespace
 
-const BoundSpec<MySqlOptions>& bound_source_spec() {
-  static const BoundSpec<MySqlOptions> s = make_spec();
-  return s;
-}
+const BoundSpec<MySqlOptions>& bound_source_spec() { return built_once<make_spec>(); }
 
 dsl::KindSpec source_spec() { return bound_source_spec().spec(); }
 

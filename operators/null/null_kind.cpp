@@ -5,11 +5,6 @@
 
 namespace sluice::operators::null_sink {
 
-OperatorKind sink_kind() {
-  OperatorKind k;
-  k.spec = sink_spec();
-  k.sink = &NullSink::make;
-  return k;
-}
+OperatorKind sink_kind() { return OperatorKind::of_sink(sink_spec(), &NullSink::make); }
 
 }  // namespace sluice::operators::null_sink

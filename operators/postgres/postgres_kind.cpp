@@ -5,11 +5,6 @@
 
 namespace sluice::operators::postgres {
 
-OperatorKind sink_kind() {
-  OperatorKind k;
-  k.spec = sink_spec();
-  k.sink = &PostgresSink::make;
-  return k;
-}
+OperatorKind sink_kind() { return OperatorKind::of_sink(sink_spec(), &PostgresSink::make); }
 
 }  // namespace sluice::operators::postgres

@@ -3,6 +3,7 @@
 namespace sluice::operators::postgres {
 namespace {
 
+using dsl::enum_option;
 using dsl::option;
 using dsl::OptionSpec;
 using dsl::OptType;
@@ -25,11 +26,10 @@ BoundSpec<SinkOptions> make_spec() {
                             "\"schema.name\" or \"name\" (schema public).");
   table.required = true;
   OptionSpec mode =
-      option("mode", OptType::Enum, "upsert",
-             "upsert: insert or update by key, delete on delete. append: every event "
-             "a row, with cdc_operation/cdc_timestamp/cdc_position. soft_delete: like "
-             "upsert, but a delete sets cdc_deleted = true and keeps the row.");
-  mode.enum_values = {"upsert", "append", "soft_delete"};
+      enum_option("mode", {"upsert", "append", "soft_delete"}, "upsert",
+                  "upsert: insert or update by key, delete on delete. append: every event "
+                  "a row, with cdc_operation/cdc_timestamp/cdc_position. soft_delete: like "
+                  "upsert, but a delete sets cdc_deleted = true and keeps the row.");
   OptionSpec key = option("key", OptType::StringList, "",
                           "Key columns (override the record key / source primary key); the "
                           "ON CONFLICT target and the primary key of created tables.");
@@ -64,12 +64,12 @@ BoundSpec<SinkOptions> make_spec() {
                             "key or foreign keys between the sink's tables.");
   conns.min = 1;
   conns.max = 16;
-  OptionSpec copy = option("copy", OptType::Enum, "binary",
-                           "COPY format. binary: PostgreSQL parses no text (numbers, dates and "
-                           "timestamps arrive in their internal form); a batch with a column type "
-                           "or value that has no exact binary form goes as text. text: always "
-                           "text COPY.");
-  copy.enum_values = {"binary", "text"};
+  OptionSpec copy =
+      enum_option("copy", {"binary", "text"}, "binary",
+                  "COPY format. binary: PostgreSQL parses no text (numbers, dates and "
+                  "timestamps arrive in their internal form); a batch with a column type "
+                  "or value that has no exact binary form goes as text. text: always "
+                  "text COPY.");
   using O = SinkOptions;
   k.add(url, &O::url).add(table).add(mode, &O::mode).add(key, &O::key);
   k.add(create, &O::create_tables).add(meta, &O::metadata_columns).add(batch);
@@ -81,10 +81,7 @@ BoundSpec<SinkOptions> make_spec() {
 
 }  // namespace
 
-const BoundSpec<SinkOptions>& bound_sink_spec() {
-  static const BoundSpec<SinkOptions> s = make_spec();
-  return s;
-}
+const BoundSpec<SinkOptions>& bound_sink_spec() { return built_once<make_spec>(); }
 
 dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }
 

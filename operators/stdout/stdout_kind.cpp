@@ -5,11 +5,6 @@
 
 namespace sluice::operators::stdout_sink {
 
-OperatorKind sink_kind() {
-  OperatorKind k;
-  k.spec = sink_spec();
-  k.sink = &StdoutSink::make;
-  return k;
-}
+OperatorKind sink_kind() { return OperatorKind::of_sink(sink_spec(), &StdoutSink::make); }
 
 }  // namespace sluice::operators::stdout_sink

@@ -6,10 +6,7 @@
 namespace sluice::operators::transform {
 
 OperatorKind processor_kind() {
-  OperatorKind k;
-  k.spec = processor_spec();
-  k.processor = &TransformProcessor::make;
-  return k;
+  return OperatorKind::of_processor(processor_spec(), &TransformProcessor::make);
 }
 
 }  // namespace sluice::operators::transform

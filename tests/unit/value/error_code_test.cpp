@@ -1,7 +1,6 @@
 // The error-code facility (base/error_code.h): a module's errc with name, kind and message,
 // carried by sluice::error; evaluation errors come back from eval::evaluate with their code.
 #include <boost/test/unit_test.hpp>
-#include <iterator>
 
 #include "ast_helpers.h"
 #include "base/result.h"
@@ -9,21 +8,17 @@
 
 using namespace th;  // NOLINT
 using sluice::error;
-using sluice::error_category;
 using sluice::error_code;
-using sluice::error_entry;
 using sluice::failure_kind;
 using sluice::Object;
 namespace eval = sluice::eval;
 
-namespace demo {
 // A module of this test: its errc and category, as a module's errc.h/errc.cpp declare them.
-enum class errc : int { first, second };
-constexpr error_entry kEntries[] = {{"first", "write", "the first failure"},
-                                    {"second", "decode", "the second failure"}};
-constexpr error_category kCategory{"demo", kEntries, std::size(kEntries)};
-error_code make_error_code(errc e) { return {static_cast<int>(e), kCategory}; }
-}  // namespace demo
+#define DEMO_ERRORS(X)                   \
+  X(first, "write", "the first failure") \
+  X(second, "decode", "the second failure")
+SLUICE_ERRC_ENUM(demo, DEMO_ERRORS)
+SLUICE_ERRC_CATEGORY(demo, "demo", DEMO_ERRORS)
 
 BOOST_AUTO_TEST_SUITE(error_codes)
 
@@ -38,7 +33,7 @@ BOOST_AUTO_TEST_CASE(a_code_names_its_module_and_value) {
   BOOST_TEST(c.qualified() == "demo.second");
   BOOST_TEST((c == demo::errc::second));
   BOOST_TEST((c != demo::errc::first));
-  BOOST_TEST((c.category() == &demo::kCategory));
+  BOOST_TEST((c.category() == &demo::kErrcCategory));
 }
 
 BOOST_AUTO_TEST_CASE(no_code_and_unknown_values_read_safely) {
@@ -49,7 +44,7 @@ BOOST_AUTO_TEST_CASE(no_code_and_unknown_values_read_safely) {
   BOOST_TEST(none.qualified().empty());
   BOOST_TEST((none == error_code()));
   BOOST_TEST((none != demo::errc::first));
-  error_code odd(7, demo::kCategory);
+  error_code odd(7, demo::kErrcCategory);
   BOOST_TEST(std::string(odd.name()) == "?");
   BOOST_TEST(odd.qualified() == "demo.?");
 }
