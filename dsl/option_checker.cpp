@@ -140,6 +140,11 @@ void OptionChecker::option(const ast::Option& o, const OptionSpec& spec, const a
     list_map(o, spec, stage);
     return;
   }
+  if (o.is_block && spec.type != OptType::Block && !spec.children.empty()) {
+    // `snapshot { mode = initial ... }`: the value as the block's first child, with others
+    check(o.block, to_ptrs(spec.children), "'" + o.name + "'", o.loc, nullptr, nullptr);
+    return;
+  }
   if (spec.type == OptType::Block) {
     if (!o.is_block) {
       diags_.error(o.loc, "option '" + o.name + "' is a block: write " + o.name + " { ... }");

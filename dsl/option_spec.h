@@ -38,7 +38,9 @@ struct OptionSpec {
   int64_t min = INT64_MIN;               // Int/Duration(us)/Size/Rate(per second)
   int64_t max = INT64_MAX;
   std::string doc;
-  std::vector<OptionSpec> children;  // Block
+  // Block; on another type: the option may also be written as a block whose first child is
+  // its value (`snapshot = initial` or `snapshot { mode = initial  parallelism = 4 }`).
+  std::vector<OptionSpec> children;
 };
 
 // Builds one option spec: the common case of the tables in each operator's *_spec.cpp.

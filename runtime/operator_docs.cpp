@@ -32,7 +32,7 @@ void option_rows(std::ostringstream& out, const std::vector<dsl::OptionSpec>& op
     out << "| `" << prefix << o.name << "` | " << type << " | " << (o.required ? "yes" : "no")
         << " | " << (o.default_text.empty() ? "" : "`" + o.default_text + "`") << " | " << o.doc
         << " |\n";
-    if (o.type == dsl::OptType::Block) option_rows(out, o.children, prefix + o.name + ".");
+    if (!o.children.empty()) option_rows(out, o.children, prefix + o.name + ".");
   }
 }
 

@@ -79,6 +79,9 @@ class BoundSpec {
     }
     for (const auto& b : bindings_) {
       const Value* v = option_value::at(c.options, b.path);
+      if (v != nullptr && v->type() == Type::Object && !b.value_child.empty()) {
+        v = v->as_object().find(intern(b.value_child));  // written as a block
+      }
       if (v == nullptr || v->is_null()) continue;
       std::string bad = option_value::problem(b.spec, *v);
       if (!bad.empty()) {
@@ -95,6 +98,7 @@ class BoundSpec {
     std::vector<std::string> path;
     dsl::OptionSpec spec;  // its type, range and words (children dropped)
     std::function<void(const Value&, O&)> set;
+    std::string value_child;  // a value that may be written as a block: its first child
   };
 
   template <class F>
@@ -102,9 +106,12 @@ class BoundSpec {
     dsl::OptionSpec spec = o;
     spec.children.clear();
     std::vector<std::string> words = o.enum_values;
-    bindings_.push_back({std::move(path), std::move(spec), [field, words](const Value& v, O& out) {
-                           option_value::assign(out.*field, v, words);
-                         }});
+    std::string value_child =
+        o.type != dsl::OptType::Block && !o.children.empty() ? o.children.front().name : "";
+    bindings_.push_back(
+        {std::move(path), std::move(spec),
+         [field, words](const Value& v, O& out) { option_value::assign(out.*field, v, words); },
+         std::move(value_child)});
   }
 
   std::string where(const StageConfig& c) const {

@@ -90,6 +90,8 @@ result<void> BinlogStream::start(const BinlogPosition& from) {
   } else {
     return r.err();
   }
+  // Everything before `from` counts as read (a lock-free snapshot's first views are there).
+  if (from.valid()) queue_.advance(from.file, from.pos);
   stop_ = false;
   thread_ = std::thread([this] { run(); });
   return {};
@@ -117,8 +119,9 @@ void BinlogStream::push(StreamItem item) { queue_.push(std::move(item)); }
 
 result<size_t> BinlogStream::drain(size_t max, std::vector<Event>& out,
                                    const std::function<void(size_t)>& on_rows,
-                                   const std::function<void(const BinlogPosition&)>& on_commit) {
-  return queue_.drain(max, out, on_rows, on_commit);
+                                   const std::function<void(const BinlogPosition&)>& on_commit,
+                                   const BinlogPosition* limit) {
+  return queue_.drain(max, out, on_rows, on_commit, limit);
 }
 
 bool BinlogStream::wait(std::chrono::milliseconds timeout) { return queue_.wait(timeout); }

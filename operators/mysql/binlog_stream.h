@@ -71,9 +71,15 @@ class BinlogStream {
   // Moves up to max row events into `out` in binlog order, never blocking: on_rows(n) for
   // each run of n rows delivered, on_commit(position) at each commit passed (also after the
   // last row). An error item returns its error.
+  // With `limit`, stops before the first row or commit past it (a lock-free snapshot's chunk
+  // goes out there).
   result<size_t> drain(size_t max, std::vector<Event>& out,
                        const std::function<void(size_t)>& on_rows,
-                       const std::function<void(const BinlogPosition&)>& on_commit);
+                       const std::function<void(const BinlogPosition&)>& on_commit,
+                       const BinlogPosition* limit = nullptr);
+  // Every row and commit up to `p` has been delivered by drain() (StreamQueue::passed).
+  bool passed(const BinlogPosition& p) { return queue_.passed(p); }
+  const BinlogPosition& delivered() const { return queue_.delivered(); }
   // Blocks until an item is available or the timeout passes.
   bool wait(std::chrono::milliseconds timeout);
   const StreamStats& stats() const { return stats_; }

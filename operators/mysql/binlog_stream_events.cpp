@@ -36,7 +36,12 @@ result<void> BinlogStream::Impl::on_event(const uint8_t* data, size_t len) {
   auto parsed =
       parse_event(data, len, sum && !(data[4] == ROTATE_EVENT && !crc_matches(data, len)));
   if (!parsed.ok()) return parsed.err();
-  return handle(*parsed);
+  auto r = handle(*parsed);
+  // Read up to here (its items are queued): a rotation's position belongs to the file it ends;
+  // artificial events (position 0) are no position at all.
+  if (r.ok() && parsed->next_pos != 0 && parsed->type != ROTATE_EVENT && !in_payload)
+    owner.queue_.advance(file, parsed->next_pos);
+  return r;
 }
 
 result<void> BinlogStream::Impl::handle(const RawEvent& ev) {
@@ -187,6 +192,8 @@ void BinlogStream::Impl::emit_truncate(const std::string& db, const std::string&
   e.source = truncate_meta(db, table);
   e.ts = static_cast<int64_t>(ev.timestamp) * 1000000;
   e.position = position_value(ev.next_pos);
+  it.position.file = file;
+  it.position.pos = ev.next_pos;
   ++rows_in_txn;
   owner.stats_.truncates++;
   owner.push(std::move(it));
@@ -309,6 +316,8 @@ result<void> BinlogStream::Impl::on_rows(const RawEvent& ev) {
   }
   rows_in_txn += evs.size();
   owner.stats_.row_events += evs.size();
+  block.position.file = file;
+  block.position.pos = ev.next_pos;
   owner.push(std::move(block));
   return {};
 }

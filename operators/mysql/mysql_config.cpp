@@ -207,6 +207,8 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   m.conn.database = "";
   m.tables = o.tables;
   m.snapshot = o.snapshot;
+  m.snapshot_method = o.snapshot_method;
+  m.parallelism = o.snapshot_parallelism;
   std::string st = start_text(c);
   m.start_given = !st.empty();
   auto sp = parse_start(st);

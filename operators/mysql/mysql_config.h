@@ -65,6 +65,8 @@ struct MySqlConfig {
   std::string database;
   std::vector<std::string> tables;
   SnapshotMode snapshot = SnapshotMode::Initial;
+  SnapshotMethod snapshot_method = SnapshotMethod::LockFree;
+  int parallelism = 1;  // snapshot chunks read at a time (lock_free)
   StartPosition start;  // used when snapshot = never
   bool start_given = false;
   int64_t heartbeat_us = 1000000;

@@ -11,6 +11,7 @@ namespace sluice::operators::mysql {
 
 // In the order of the options' enum_values (mysql_spec.cpp).
 enum class SnapshotMode : uint8_t { Initial, Never, Only };
+enum class SnapshotMethod : uint8_t { LockFree, Consistent };
 enum class SchemaChanges : uint8_t { Follow, Fail, Ignore };
 
 struct MySqlOptions {
@@ -23,6 +24,8 @@ struct MySqlOptions {
   std::string database;
   std::vector<std::string> tables;
   SnapshotMode snapshot = SnapshotMode::Initial;
+  SnapshotMethod snapshot_method = SnapshotMethod::LockFree;
+  int snapshot_parallelism = 1;
   int64_t heartbeat_us = 1000000;
   int64_t reconnect_timeout_us = 600LL * 1000000;
   SchemaChanges schema_changes = SchemaChanges::Follow;

@@ -51,10 +51,19 @@ result<void> MySqlSource::open(const std::string& state) {
   if (!loaded.ok()) return loaded;
   if (state.empty()) state_.filters = patterns;
   if (state_.phase == SourceState::Phase::Done) return {};
+  if (state.empty() && state_.phase == SourceState::Phase::Snapshot) {
+    auto lf = lock_free();
+    if (!lf.ok()) return lf.err();
+    if (*lf) return open_lock_free();
+  }
   if (state_.phase == SourceState::Phase::Stream) {
     auto added = plan_added_tables();
     if (!added.ok()) return added.err();
-    if (!*added) return start_stream();
+    if (!*added) {
+      auto r = start_stream();
+      if (!r.ok()) return r;
+      return start_reading();
+    }
     fresh_view = true;  // a snapshot of the added tables only, in a view of its own
   }
   // Snapshot (fresh or resumed). A resumed full snapshot reads every table `tables` matches
@@ -169,12 +178,112 @@ void MySqlSource::select_tables(std::vector<SnapshotTable>& tables) {
   }
 }
 
+result<bool> MySqlSource::lock_free() {
+  if (cfg_.snapshot != SnapshotMode::Initial || cfg_.snapshot_method != SnapshotMethod::LockFree) {
+    return false;
+  }
+  Connection c;
+  auto r = connect_first(c, cfg_.hosts);
+  if (!r.ok()) return r.err();
+  auto st = c.query("SHOW STATUS LIKE 'binlog_snapshot_position'");
+  if (!st.ok()) return st.err();
+  if (!st->empty()) return true;
+  log::info("mysql", cfg_.name +
+                         ": this server does not report a consistent view's binlog position "
+                         "(MySQL): the snapshot reads one consistent view (method = consistent)");
+  return false;
+}
+
+result<void> MySqlSource::open_lock_free() {
+  Connection c;
+  auto r = connect_first(c, cfg_.hosts);
+  if (!r.ok()) return r.err();
+  auto chk = check_server(c);
+  if (!chk.ok()) return chk;
+  auto p = current_position(c);  // streaming starts here; no chunk's view is older
+  if (!p.ok()) return p.err();
+  state_.position = *p;
+  state_.phase = SourceState::Phase::Stream;
+  auto tables = list_captured_tables(c, cfg_.filter());
+  if (!tables.ok()) return tables.err();
+  for (auto& t : *tables) state_.reading.push_back({t.db + "." + t.table, {}});
+  auto s = start_stream();
+  if (!s.ok()) return s;
+  return start_reading();
+}
+
+result<void> MySqlSource::start_reading() {
+  if (state_.reading.empty()) return {};
+  Connection c;
+  auto r = connect_first(c, cfg_.hosts);
+  if (!r.ok()) return r.err();
+  auto tables = list_captured_tables(c, cfg_.filter());
+  if (!tables.ok()) return tables.err();
+  std::vector<ChunkedSnapshot::Table> work;
+  estimated_rows_ = 0;
+  std::erase_if(state_.reading, [&](const SourceState::Reading& rd) {
+    for (auto& t : *tables) {
+      if (t.db + "." + t.table != rd.table) continue;
+      estimated_rows_ += t.estimated_rows;
+      work.push_back({t, rd.last_key});
+      return false;
+    }
+    log::info("mysql", cfg_.name + ": table " + rd.table + " is gone: not read");
+    return true;
+  });
+  if (work.empty()) return {};
+  snapshot_started_ = last_progress_ = std::chrono::steady_clock::now();
+  log::info("mysql", cfg_.name + ": lock-free snapshot of " + std::to_string(work.size()) +
+                         " table(s), ~" + std::to_string(estimated_rows_) + " rows, " +
+                         std::to_string(cfg_.parallelism) +
+                         " chunk(s) at a time, while streaming from " + state_.position.text());
+  chunked_ =
+      std::make_unique<ChunkedSnapshot>(cfg_, std::move(work), state_.position, cfg_.parallelism);
+  chunked_->start();
+  return {};
+}
+
+result<Source::Poll> MySqlSource::poll_reading(size_t max, std::vector<Event>& out) {
+  ChunkedSnapshot::Callbacks cb;
+  cb.on_rows = [&](size_t rows) { state_.position.skip_rows += rows; };
+  cb.on_commit = [&](const BinlogPosition& p) {
+    state_.position = p;
+    state_.position.skip_rows = 0;
+  };
+  cb.on_key = [&](const std::string& table, std::vector<std::string> key) {
+    for (auto& rd : state_.reading) {
+      if (rd.table == table) rd.last_key = std::move(key);
+    }
+  };
+  cb.on_table_done = [&](const std::string& table) {
+    std::erase_if(state_.reading, [&](const auto& rd) { return rd.table == table; });
+  };
+  auto n = chunked_->drain(*stream_, max, out, cb);
+  if (!n.ok()) return n.err();
+  snapshot_rows_ = chunked_->rows();
+  if (chunked_->finished()) {
+    if (chunked_->zero_dates() > 0) {
+      log::warn("mysql", cfg_.name + ": " + std::to_string(chunked_->zero_dates()) +
+                             " zero dates read as null");
+    }
+    chunked_->stop();
+    chunked_.reset();
+    state_.reading.clear();
+    log_progress(true);
+  } else {
+    log_progress(false);
+  }
+  return *n ? Poll::Data : Poll::Idle;
+}
+
 result<bool> MySqlSource::plan_added_tables() {
   const std::vector<std::string> now = cfg_.filter().patterns();
   if (state_.filters == now) return false;
   TableFilter before("", state_.filters);
   state_.filters = now;
   if (cfg_.snapshot == SnapshotMode::Never) return false;  // new tables just stream
+  auto lf = lock_free();
+  if (!lf.ok()) return lf.err();
   Connection c;
   auto r = connect_first(c, cfg_.hosts);
   if (!r.ok()) return r.err();
@@ -187,6 +296,12 @@ result<bool> MySqlSource::plan_added_tables() {
   if (added.empty()) return false;
   std::string names;
   for (auto& a : added) names += (names.empty() ? "" : ", ") + a;
+  if (*lf) {  // read while the stream goes on from the checkpoint
+    log::info("mysql", cfg_.name + ": table(s) added since the checkpoint: " + names +
+                           "; reading them while streaming resumes at " + state_.position.text());
+    for (auto& a : added) state_.reading.push_back({a, {}});
+    return false;
+  }
   log::info("mysql", cfg_.name + ": table(s) added since the checkpoint: " + names +
                          "; snapshotting only them, then streaming resumes at " +
                          state_.position.text() +
@@ -307,6 +422,7 @@ result<Source::Poll> MySqlSource::poll(size_t max, std::vector<Event>& out) {
   if (state_.phase == SourceState::Phase::Done) return Poll::End;
   if (state_.phase == SourceState::Phase::Snapshot) return poll_snapshot(max, out);
   if (!stream_) return error::fatal(errc::config, "mysql source " + cfg_.name + " is not open");
+  if (chunked_) return poll_reading(max, out);
   auto n = stream_->drain(
       max, out, [&](size_t rows) { state_.position.skip_rows += rows; },
       [&](const BinlogPosition& p) {
@@ -323,6 +439,7 @@ result<Source::Poll> MySqlSource::poll(size_t max, std::vector<Event>& out) {
 }
 
 void MySqlSource::close() {
+  chunked_.reset();  // its workers first: they read while the stream runs
   if (stream_) {
     stream_->stop();
     stream_.reset();

@@ -10,6 +10,7 @@
 
 #include "engine/core/operator.h"
 #include "operators/mysql/binlog_stream.h"
+#include "operators/mysql/chunked_snapshot.h"
 #include "operators/mysql/mysql_config.h"
 #include "operators/mysql/snapshot_reader.h"
 #include "operators/mysql/source_state.h"
@@ -36,7 +37,7 @@ class MySqlSource : public Source {
   bool progress(int64_t& done, int64_t& total) const override {
     if (estimated_rows_ == 0 && snapshot_rows_ == 0) return false;
     done = static_cast<int64_t>(snapshot_rows_);
-    total = static_cast<int64_t>(state_.phase == SourceState::Phase::Snapshot
+    total = static_cast<int64_t>(state_.phase == SourceState::Phase::Snapshot || chunked_
                                      ? std::max(estimated_rows_, snapshot_rows_)
                                      : snapshot_rows_);
     return true;
@@ -58,12 +59,20 @@ class MySqlSource : public Source {
   // snapshot of only those (see docs/mysql.md, "Adding tables"). False = nothing new.
   result<bool> plan_added_tables();
   result<Poll> poll_snapshot(size_t max, std::vector<Event>& out);
+  // snapshot { method = lock_free }: whether this server reports a consistent view's binlog
+  // position (MariaDB); fresh states stream at once and read their tables meanwhile.
+  result<bool> lock_free();
+  result<void> open_lock_free();
+  // Starts reading the tables of state_.reading while the stream runs (chunked_snapshot.h).
+  result<void> start_reading();
+  result<Poll> poll_reading(size_t max, std::vector<Event>& out);
   void log_progress(bool force);
 
   MySqlConfig cfg_;
   SourceState state_;
   std::unique_ptr<BinlogStream> stream_;
   std::unique_ptr<SnapshotReader> snapshot_;
+  std::unique_ptr<ChunkedSnapshot> chunked_;
   std::vector<SnapshotTable> tables_;
   size_t table_index_ = 0;
   Value snapshot_position_;

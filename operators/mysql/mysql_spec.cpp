@@ -24,11 +24,26 @@ BoundSpec<MySqlOptions> make_spec() {
   OptionSpec port = option("port", OptType::Int, false, "3306", "TCP port.");
   port.min = 1;
   port.max = 65535;
+  const std::vector<std::string> modes = {"initial", "never", "only"};
   OptionSpec snapshot =
-      enum_option("snapshot", {"initial", "never", "only"}, "initial",
-                  "initial: snapshot the tables, then stream from the snapshot's binlog "
-                  "position. never: stream only (from `start`). only: snapshot, then "
-                  "end.");
+      enum_option("snapshot", modes, "initial",
+                  "initial: snapshot the tables, then stream. never: stream only (from "
+                  "`start`). only: snapshot, then end. As a block, `snapshot { mode = initial  "
+                  "method = lock_free  parallelism = 4 }` also says how the tables are read.");
+  OptionSpec method = enum_option(
+      "method", {"lock_free", "consistent"}, "lock_free",
+      "lock_free: the binlog streams from the start while tables are read in key-range chunks, "
+      "each in a short consistent view whose binlog position places its rows among the "
+      "changes (no lock, no long transaction; MariaDB). consistent: one REPEATABLE READ view for "
+      "the whole snapshot, streaming after it (MySQL: a brief global read lock, RELOAD). "
+      "`snapshot = only` always reads one consistent view.");
+  OptionSpec parallelism = option("parallelism", OptType::Int, "1",
+                                  "lock_free: chunks read at a time (one connection each), "
+                                  "across and within tables.");
+  parallelism.min = 1;
+  parallelism.max = 64;
+  snapshot.children = {enum_option("mode", modes, "initial", "As `snapshot = MODE`."), method,
+                       parallelism};
   OptionSpec schema =
       enum_option("schema_changes", {"follow", "fail", "ignore"}, "follow",
                   "DDL on a captured table (ALTER/RENAME/TRUNCATE/CREATE/DROP): follow "
@@ -74,7 +89,10 @@ BoundSpec<MySqlOptions> make_spec() {
                "Tables to capture: \"name\" (in `database`), \"db.name\", patterns \"bank.*\"; "
                "all tables of `database` when empty."),
         &O::tables);
-  k.add(snapshot, &O::snapshot).add(start).add(heartbeat, &O::heartbeat_us);
+  k.add(snapshot, &O::snapshot).add(start);
+  k.bind({"snapshot", "method"}, &O::snapshot_method);
+  k.bind({"snapshot", "parallelism"}, &O::snapshot_parallelism);
+  k.add(heartbeat, &O::heartbeat_us);
   k.add(reconnect, &O::reconnect_timeout_us).add(schema, &O::schema_changes);
   k.add(option("key", OptType::ListMap, false, "",
                "Key columns for tables without a primary key: a list for every such table, or "

@@ -141,36 +141,107 @@ result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view 
   return Value::string(std::string(s));
 }
 
-result<BinlogPosition> SnapshotReader::begin() {
+result<void> SnapshotReader::connect() {
+  if (schema_) return {};
   auto r = connect_first(conn_,
                          cfg_.hosts.empty() ? std::vector<ConnectOptions>{cfg_.conn} : cfg_.hosts);
   if (!r.ok()) return r.err();
   auto sid = conn_.scalar("SELECT @@global.server_id");
   if (!sid.ok()) return sid.err();
-  schema_ = std::make_unique<SchemaLoader>(&conn_);
+  server_id_ = static_cast<uint32_t>(std::stoul(sid->value_or("0")));
   for (const char* sql : {"SET SESSION time_zone = '+00:00'",
                           "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"}) {
     auto e = conn_.exec(sql);
     if (!e.ok()) return e.err();
   }
-  // MariaDB: the consistent snapshot reports its own binlog position, no lock needed.
+  schema_ = std::make_unique<SchemaLoader>(&conn_);
+  return {};
+}
+
+result<BinlogPosition> SnapshotReader::open_view() {
   auto e = conn_.exec("START TRANSACTION WITH CONSISTENT SNAPSHOT");
   if (!e.ok()) return e.err();
   auto st = conn_.query("SHOW STATUS LIKE 'binlog_snapshot_%'");
   BinlogPosition p;
-  if (st.ok()) {
-    for (auto& row : *st) {
-      if (row[0] == std::optional<std::string>("Binlog_snapshot_file"))
-        p.file = row[1].value_or("");
-      if (row[0] == std::optional<std::string>("Binlog_snapshot_position"))
-        p.pos = std::stoull(row[1].value_or("0"));
-    }
+  if (!st.ok()) return st.err();
+  for (auto& row : *st) {
+    if (row[0] == std::optional<std::string>("Binlog_snapshot_file")) p.file = row[1].value_or("");
+    if (row[0] == std::optional<std::string>("Binlog_snapshot_position"))
+      p.pos = std::stoull(row[1].value_or("0"));
   }
+  p.server = server_id_;
+  return p;
+}
+
+result<BinlogPosition> SnapshotReader::open_chunk() {
+  auto c = connect();
+  if (!c.ok()) return c.err();
+  auto p = open_view();
+  if (!p.ok()) return p.err();
+  if (p->valid()) return p;
+  (void)conn_.exec("ROLLBACK");
+  return error::fatal(errc::snapshot,
+                      "snapshot { method = lock_free } needs the binlog position of a consistent "
+                      "snapshot (MariaDB's binlog_snapshot_position), which this server does not "
+                      "report: use snapshot { method = consistent }");
+}
+
+void SnapshotReader::close_chunk() {
+  close_scan();
+  (void)conn_.exec("COMMIT");
+}
+
+result<bool> SnapshotReader::keyless(const SnapshotTable& t) {
+  auto c = connect();
+  if (!c.ok()) return c.err();
+  auto pr = prepare(t);
+  if (!pr.ok()) return pr.err();
+  return (*pr)->key.empty();
+}
+
+result<std::optional<std::vector<std::string>>> SnapshotReader::chunk_end(
+    const SnapshotTable& t, const std::vector<std::string>& after, size_t rows) {
+  auto c = connect();
+  if (!c.ok()) return c.err();
+  auto pr = prepare(t);
+  if (!pr.ok()) return pr.err();
+  const Prepared& p = **pr;
+  std::string cols = key_list(p);
+  std::string sql = "SELECT " + cols + " FROM " + p.from;
+  if (!after.empty()) sql += " WHERE (" + cols + ") > (" + key_literals(after) + ")";
+  sql += " ORDER BY " + cols + " LIMIT 1 OFFSET " + std::to_string(rows - 1);
+  auto r = conn_.query(sql);
+  if (!r.ok()) return r.err();
+  if (r->empty()) return std::optional<std::vector<std::string>>();
+  std::vector<std::string> key;
+  for (auto& v : r->front()) key.push_back(v.value_or(""));
+  return std::optional<std::vector<std::string>>(std::move(key));
+}
+
+std::string SnapshotReader::key_list(const Prepared& p) const {
+  std::string s;
+  for (size_t i = 0; i < p.key.size(); ++i)
+    s += (i ? ", " : "") + quote_ident(p.columns[p.key[i]].name);
+  return s;
+}
+
+std::string SnapshotReader::key_literals(const std::vector<std::string>& key) {
+  std::string s;
+  for (size_t i = 0; i < key.size(); ++i) s += (i ? ", " : "") + conn_.quote(key[i]);
+  return s;
+}
+
+result<BinlogPosition> SnapshotReader::begin() {
+  auto c = connect();
+  if (!c.ok()) return c.err();
+  // MariaDB: the consistent snapshot reports its own binlog position, no lock needed.
+  auto v = open_view();
+  if (!v.ok()) return v.err();
+  BinlogPosition p = *v;
   if (p.valid()) {
     auto g = conn_.scalar("SELECT BINLOG_GTID_POS(" + conn_.quote(p.file) + ", " +
                           std::to_string(p.pos) + ")");
     if (g.ok() && g->has_value()) p.gtid = **g;
-    p.server = static_cast<uint32_t>(std::stoul(sid->value_or("0")));
     return p;
   }
   // MySQL: a brief global read lock while the position is taken and the view is opened.
@@ -251,7 +322,8 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
     }
     if (!found) return error::fatal(errc::snapshot, "key column " + k + " not found in " + name);
   }
-  p->select = "SELECT " + cols + " FROM " + quote_ident(t.db) + "." + quote_ident(t.table);
+  p->from = quote_ident(t.db) + "." + quote_ident(t.table);
+  p->select = "SELECT " + cols + " FROM " + p->from;
   prepared_ = std::move(p);
   return prepared_.get();
 }
@@ -306,7 +378,8 @@ void SnapshotReader::close_scan() {
 result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
                                           const std::vector<std::string>& last_key, size_t limit,
                                           const Value& position, int64_t ts,
-                                          std::vector<Event>& out, std::vector<std::string>& keys) {
+                                          std::vector<Event>& out, std::vector<std::string>& keys,
+                                          const std::vector<std::string>* upto) {
   if (scan_ != nullptr && scan_table_ != t.db + "." + t.table) close_scan();
   auto pr = prepare(t);
   if (!pr.ok()) return pr.err();
@@ -325,9 +398,13 @@ result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
   }
   std::string sql = p.select;
   if (!last_key.empty()) sql += " WHERE (" + lhs + ") > (" + rhs + ")";
+  if (upto != nullptr) {
+    sql += (last_key.empty() ? " WHERE (" : " AND (") + lhs + ") <= (" + key_literals(*upto) + ")";
+  }
   sql += " ORDER BY " + order + " LIMIT " + std::to_string(limit);
-  out.reserve(out.size() + limit);
-  keys.reserve(keys.size() + limit * p.key.size());
+  const size_t expect = std::min<size_t>(limit, size_t{1} << 16);
+  out.reserve(out.size() + expect);
+  keys.reserve(keys.size() + expect * p.key.size());
   return fetch(p, sql, position, ts, out, &keys);
 }
 

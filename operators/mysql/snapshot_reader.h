@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,10 +71,22 @@ class SnapshotReader {
   result<std::vector<SnapshotTable>> list_tables();
   // Reads the next chunk of `t` after last_key (empty = from the start). Appends "r" events
   // and, for each, its key as SQL literals (for resuming): key_width() strings per row,
-  // flattened into `keys`. Returns rows read (0 = done).
+  // flattened into `keys`. Returns rows read (0 = done). With `upto`, only keys up to it.
   result<size_t> read_chunk(const SnapshotTable& t, const std::vector<std::string>& last_key,
                             size_t limit, const Value& position, int64_t ts,
-                            std::vector<Event>& out, std::vector<std::string>& keys);
+                            std::vector<Event>& out, std::vector<std::string>& keys,
+                            const std::vector<std::string>* upto = nullptr);
+  // Lock-free chunks (chunked_snapshot.h): opens a short consistent view and returns its
+  // binlog position (MariaDB's binlog_snapshot_position; an error on a server without it).
+  result<BinlogPosition> open_chunk();
+  void close_chunk();
+  // True for a table read without a key (in one pass, resumed by row count).
+  result<bool> keyless(const SnapshotTable& t);
+  // The key of the `rows`-th row after `after` (empty = from the start), outside any view: the
+  // end of the next chunk; nullopt when fewer rows are left (the chunk is the table's last).
+  result<std::optional<std::vector<std::string>>> chunk_end(const SnapshotTable& t,
+                                                            const std::vector<std::string>& after,
+                                                            size_t rows);
   // Key strings per row of the table read by the last read_chunk (a table without a key: 1,
   // the row's ordinal).
   size_t key_width() const { return prepared_ ? std::max<size_t>(prepared_->key.size(), 1) : 0; }
@@ -88,8 +101,14 @@ class SnapshotReader {
     std::vector<TextKind> kinds;
     std::vector<Sym> syms;
     std::vector<size_t> key;  // column indexes
+    std::string from;         // `db`.`table`
     std::string select;       // SELECT ... FROM ... (no WHERE)
   };
+  result<void> connect();
+  // START TRANSACTION WITH CONSISTENT SNAPSHOT and its binlog position (invalid on MySQL).
+  result<BinlogPosition> open_view();
+  std::string key_list(const Prepared& p) const;  // `a`, `b`
+  std::string key_literals(const std::vector<std::string>& key);
   result<Prepared*> prepare(const SnapshotTable& t);
   result<size_t> read_keyless(Prepared& p, const std::vector<std::string>& last_key, size_t limit,
                               const Value& position, int64_t ts, std::vector<Event>& out,
@@ -108,6 +127,7 @@ class SnapshotReader {
   std::unique_ptr<SchemaLoader> schema_;
   std::unique_ptr<Prepared> prepared_;
   uint64_t zero_dates_ = 0;
+  uint32_t server_id_ = 0;
   // The open scan of a table without a key (read_keyless), its table and next row ordinal.
   MYSQL_RES* scan_ = nullptr;
   std::string scan_table_;

@@ -31,6 +31,13 @@ struct SourceState {
   // Stream: events of these tables up to (and including) this position are already in their
   // snapshot and are dropped; an entry goes once the stream has passed it.
   std::vector<std::pair<std::string, BinlogPosition>> catchup;
+  // Stream: the tables a lock-free snapshot (chunked_snapshot.h) still reads while the stream
+  // runs, each with the key of its last row delivered (empty: none yet).
+  struct Reading {
+    std::string table;  // db.table
+    std::vector<std::string> last_key;
+  };
+  std::vector<Reading> reading;
   std::string encode() const;
   static result<SourceState> decode(const std::string& text);
 };

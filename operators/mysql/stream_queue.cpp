@@ -34,13 +34,25 @@ void StreamQueue::take_queued(size_t max) {
   if (moved) not_full_.notify_all();
 }
 
+namespace {
+
+// Rows and commits past `limit` wait (an error never does).
+bool beyond(const StreamItem& it, const BinlogPosition* limit) {
+  return limit != nullptr && it.kind != StreamItem::Kind::Error && it.position.valid() &&
+         !position_le(it.position.file, it.position.pos, *limit);
+}
+
+}  // namespace
+
 result<size_t> StreamQueue::drain(size_t max, std::vector<Event>& out,
                                   const std::function<void(size_t)>& on_rows,
-                                  const std::function<void(const BinlogPosition&)>& on_commit) {
+                                  const std::function<void(const BinlogPosition&)>& on_commit,
+                                  const BinlogPosition* limit) {
   take_queued(max);
   size_t n = 0;
   while (!taken_.empty()) {
     StreamItem& it = taken_.front();
+    if (taken_pos_ == 0 && beyond(it, limit)) break;
     if (it.kind == StreamItem::Kind::Row) {
       size_t take = std::min(max - n, it.events.size() - taken_pos_);
       if (take == 0 && !it.events.empty()) break;
@@ -48,10 +60,14 @@ result<size_t> StreamQueue::drain(size_t max, std::vector<Event>& out,
       taken_pos_ += take;
       taken_rows_ -= take;
       n += take;
-      if (take) on_rows(take);
+      if (take) {
+        on_rows(take);
+        mark_delivered(it);
+      }
       if (taken_pos_ < it.events.size()) break;
     } else if (it.kind == StreamItem::Kind::Commit) {
       on_commit(it.position);
+      mark_delivered(it);
     } else {
       if (n > 0) break;  // the rows before the error go out first (their count is kept)
       error e = std::move(it.err);
@@ -63,6 +79,25 @@ result<size_t> StreamQueue::drain(size_t max, std::vector<Event>& out,
     taken_pos_ = 0;
   }
   return n;
+}
+
+void StreamQueue::mark_delivered(const StreamItem& it) {
+  if (!it.position.valid()) return;
+  if (delivered_.file != it.position.file) delivered_.file = it.position.file;
+  delivered_.pos = it.position.pos;
+}
+
+void StreamQueue::advance(const std::string& file, uint64_t pos) {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (read_.file != file) read_.file = file;
+  read_.pos = pos;
+}
+
+bool StreamQueue::passed(const BinlogPosition& p) {
+  if (!taken_.empty()) return taken_pos_ == 0 && beyond(taken_.front(), &p);
+  std::lock_guard<std::mutex> lk(mu_);
+  if (!queue_.empty()) return beyond(queue_.front(), &p);
+  return read_.valid() && position_le(p.file, p.pos, read_);
 }
 
 bool StreamQueue::wait(std::chrono::milliseconds timeout) {

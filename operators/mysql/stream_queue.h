@@ -23,8 +23,10 @@ struct StreamItem {
   enum class Kind : uint8_t { Row, Commit, Error };
   Kind kind = Kind::Row;
   std::vector<Event> events;  // Row
-  BinlogPosition position;    // Commit: the position after the commit
-  error err;                  // Error
+  // Commit: the position after the commit; Row: file and end of the rows event (a lock-free
+  // snapshot's chunk goes out before the first item past its position).
+  BinlogPosition position;
+  error err;  // Error
 };
 
 class StreamQueue {
@@ -38,15 +40,25 @@ class StreamQueue {
   // Moves up to max row events into `out` in order, never blocking: on_rows(n) for each run
   // of n rows delivered, on_commit(position) at each commit passed (also after the last row).
   // An error item returns its error.
+  // With `limit`, stops before the first item past it.
   result<size_t> drain(size_t max, std::vector<Event>& out,
                        const std::function<void(size_t)>& on_rows,
-                       const std::function<void(const BinlogPosition&)>& on_commit);
+                       const std::function<void(const BinlogPosition&)>& on_commit,
+                       const BinlogPosition* limit = nullptr);
   // Blocks until an item is available or the timeout passes.
   bool wait(std::chrono::milliseconds timeout);
+  // The reader has read (and queued the items of) the binlog up to file:pos.
+  void advance(const std::string& file, uint64_t pos);
+  // True when every item up to `p` has been delivered: the next item is past it, or none is
+  // waiting and the reader has read at least up to `p`. (Called by the consumer.)
+  bool passed(const BinlogPosition& p);
+  // The position of the last row or commit drain() delivered (file and pos only).
+  const BinlogPosition& delivered() const { return delivered_; }
 
  private:
   // Moves queued items to the consumer side until it holds `max` rows (at least one item).
   void take_queued(size_t max);
+  void mark_delivered(const StreamItem& it);
 
   const size_t capacity_;
   const std::atomic<bool>& stop_;
@@ -57,6 +69,8 @@ class StreamQueue {
   std::deque<StreamItem> taken_;  // consumer side: moved out of queue_, not yet delivered
   size_t taken_pos_ = 0;          // delivered events of taken_.front()
   size_t taken_rows_ = 0;         // undelivered events in taken_
+  BinlogPosition read_;           // advance(): read up to here
+  BinlogPosition delivered_;      // consumer side
 };
 
 }  // namespace sluice::operators::mysql

@@ -37,6 +37,7 @@ BOOST_AUTO_TEST_CASE(only_the_added_table_is_snapshotted_no_gap_no_duplicate) {
   std::string state;
   {
     auto cfg = make_cfg("addt", {"a"}, my::SnapshotMode::Initial);
+    cfg.snapshot_method = my::SnapshotMethod::Consistent;  // lock_free: lock_free_test.cpp
     my::MySqlSource src(cfg);
     BOOST_REQUIRE(src.open("").ok());
     auto evs = poll_n(src, 1);
@@ -55,6 +56,7 @@ BOOST_AUTO_TEST_CASE(only_the_added_table_is_snapshotted_no_gap_no_duplicate) {
       "INSERT INTO addt.a VALUES (3, 30); INSERT INTO addt.b VALUES (3, 300); "
       "UPDATE addt.b SET v = 101 WHERE id = 1; DELETE FROM addt.b WHERE id = 2");
   auto cfg = make_cfg("addt", {"a", "b"}, my::SnapshotMode::Initial);
+  cfg.snapshot_method = my::SnapshotMethod::Consistent;
   cfg.chunk_rows = 1;
   // First attempt stops after one snapshot row of b: a checkpoint mid-snapshot.
   std::vector<Event> all;

@@ -222,6 +222,7 @@ BOOST_AUTO_TEST_CASE(snapshot_resumes_after_the_last_delivered_row) {
     sql += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ")";
   server().exec(sql + "; INSERT INTO snap2.c VALUES (1), (2)");
   auto cfg = make_cfg("snap2", {}, my::SnapshotMode::Initial);
+  cfg.snapshot_method = my::SnapshotMethod::Consistent;  // lock_free: lock_free_test.cpp
   cfg.chunk_rows = 100;
   std::string state;
   std::vector<int64_t> ids;

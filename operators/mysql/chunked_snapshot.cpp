@@ -1,0 +1,272 @@
+#include "operators/mysql/chunked_snapshot.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "base/temporal.h"
+
+namespace sluice::operators::mysql {
+
+namespace {
+
+Value chunk_position(const BinlogPosition& p) {
+  Object o;
+  o.append(intern("file"), Value::string(p.file));
+  o.append(intern("pos"), Value::int64(static_cast<int64_t>(p.pos)));
+  o.append(intern("snapshot"), Value::boolean(true));
+  return Value::object(std::move(o));
+}
+
+bool older(const BinlogPosition& a, const BinlogPosition& b) {
+  return position_le(a.file, a.pos, b) && !(a.file == b.file && a.pos == b.pos);
+}
+
+}  // namespace
+
+ChunkedSnapshot::ChunkedSnapshot(const MySqlConfig& cfg, std::vector<Table> tables,
+                                 BinlogPosition delivered, int parallelism)
+    : cfg_(cfg), parallelism_(std::max(parallelism, 1)), delivered_(std::move(delivered)) {
+  for (auto& t : tables) {
+    TableWork w;
+    w.name = t.table.db + "." + t.table.table;
+    w.cursor = t.after;
+    w.t = std::move(t);
+    tables_.push_back(std::move(w));
+  }
+  delivered_.skip_rows = 0;
+}
+
+void ChunkedSnapshot::start() {
+  for (int i = 0; i < parallelism_; ++i) workers_.emplace_back([this] { work(); });
+}
+
+void ChunkedSnapshot::stop() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  for (auto& w : workers_) w.join();
+  workers_.clear();
+}
+
+bool ChunkedSnapshot::finished() {
+  std::lock_guard<std::mutex> lk(mu_);
+  return done_ == tables_.size();
+}
+
+void ChunkedSnapshot::fail(error e) {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (!failed_) failed_ = std::move(e);
+  cv_.notify_all();
+}
+
+ChunkedSnapshot::TableWork* ChunkedSnapshot::next_table() {
+  for (size_t i = 0; i < tables_.size(); ++i) {
+    TableWork& t = tables_[(next_ + i) % tables_.size()];
+    if (!t.busy && !t.planned) {
+      next_ = (next_ + i + 1) % tables_.size();
+      return &t;
+    }
+  }
+  return nullptr;
+}
+
+void ChunkedSnapshot::work() {
+  SnapshotReader reader(cfg_);
+  uint64_t zero_dates = 0;
+  // At most two chunks a worker are open (one read, one waiting for the stream).
+  const size_t most_open = 2 * static_cast<size_t>(parallelism_);
+  while (true) {
+    TableWork* t = nullptr;
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      cv_.wait(lk, [&] {
+        return stop_ || failed_ || done_ == tables_.size() ||
+               (open_.size() < most_open && (t = next_table()) != nullptr);
+      });
+      if (t == nullptr) break;
+      t->busy = true;
+    }
+    Chunk* c = open_next(reader, *t, static_cast<size_t>(t - tables_.data()));
+    if (c == nullptr) break;
+    if (!(t->keyless ? read_keyless(reader, *c) : read(reader, *c))) break;
+    reader.close_chunk();
+    std::lock_guard<std::mutex> lk(mu_);
+    c->complete = true;
+    zero_dates_ += reader.zero_dates() - zero_dates;
+    zero_dates = reader.zero_dates();
+    cv_.notify_all();
+  }
+  reader.close_chunk();
+}
+
+ChunkedSnapshot::Chunk* ChunkedSnapshot::open_next(SnapshotReader& r, TableWork& t,
+                                                   size_t ti) {
+  if (!t.known) {
+    auto k = r.keyless(t.t.table);
+    if (!k.ok()) return fail(k.err()), nullptr;
+    t.keyless = *k;
+    t.known = true;
+  }
+  std::optional<std::vector<std::string>> hi;
+  if (!t.keyless) {
+    auto e = r.chunk_end(t.t.table, t.cursor, static_cast<size_t>(cfg_.chunk_rows));
+    if (!e.ok()) return fail(e.err()), nullptr;
+    hi = std::move(e).value();
+  }
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    ++opening_;  // the stream delivers nothing more until the view's position is known
+  }
+  while (true) {
+    auto p = r.open_chunk();
+    std::unique_lock<std::mutex> lk(mu_);
+    if (!p.ok() || stop_ || failed_) {
+      --opening_;
+      lk.unlock();
+      if (!p.ok()) fail(p.err());
+      return nullptr;
+    }
+    // A transaction the stream delivered may still have been committing in the storage engine
+    // when the view was taken: the view must not be older than what the stream delivered.
+    if (older(*p, delivered_)) {
+      lk.unlock();
+      r.close_chunk();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      continue;
+    }
+    auto c = std::make_unique<Chunk>();
+    c->seq = seq_++;
+    c->table = ti;
+    c->at = *p;
+    if (!t.cursor.empty()) c->lo = t.cursor;
+    c->hi = hi;
+    c->last = !hi;
+    if (hi) t.cursor = *hi;
+    t.planned = !hi;
+    t.busy = false;
+    --opening_;
+    open_.push_back(std::move(c));
+    cv_.notify_all();
+    return open_.back().get();
+  }
+}
+
+bool ChunkedSnapshot::read(SnapshotReader& r, Chunk& c) {
+  const TableWork& t = tables_[c.table];
+  std::vector<Event> rows;
+  std::vector<std::string> keys;
+  const std::vector<std::string> after = c.lo ? *c.lo : std::vector<std::string>();
+  const size_t limit = c.hi ? SIZE_MAX / 2 : static_cast<size_t>(cfg_.chunk_rows);
+  auto n = r.read_chunk(t.t.table, after, limit, chunk_position(c.at), temporal::now_micros(),
+                        rows, keys, c.hi ? &*c.hi : nullptr);
+  if (!n.ok()) return fail(n.err()), false;
+  std::lock_guard<std::mutex> lk(mu_);
+  c.width = r.key_width();
+  // The last chunk found a full page (rows were added after its key was planned): the table
+  // goes on after it, in a chunk opened later.
+  if (!c.hi && *n == limit && !keys.empty()) {
+    c.last = false;
+    TableWork& w = tables_[c.table];
+    w.cursor.assign(keys.end() - static_cast<long>(c.width), keys.end());
+    w.planned = false;
+  }
+  c.rows = std::move(rows);
+  c.keys = std::move(keys);
+  return true;
+}
+
+// A table without a key: one scan in one view, its rows handed over a page at a time (the
+// head chunk goes out while it is read; another one waits when a page is ready).
+bool ChunkedSnapshot::read_keyless(SnapshotReader& r, Chunk& c) {
+  const TableWork& t = tables_[c.table];
+  std::vector<std::string> after = t.t.after;
+  const size_t page = static_cast<size_t>(cfg_.chunk_rows);
+  while (true) {
+    std::vector<Event> rows;
+    std::vector<std::string> keys;
+    auto n = r.read_chunk(t.t.table, after, page, chunk_position(c.at), temporal::now_micros(),
+                          rows, keys);
+    if (!n.ok()) return fail(n.err()), false;
+    if (*n == 0) return true;
+    after.assign(keys.end() - 1, keys.end());
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [&] { return stop_ || failed_ || c.rows.size() - c.taken < page; });
+    if (stop_ || failed_) return false;
+    c.width = 1;
+    if (c.taken == c.rows.size()) {  // all delivered: start over
+      c.rows.clear();
+      c.keys.clear();
+      c.taken = 0;
+    }
+    std::move(rows.begin(), rows.end(), std::back_inserter(c.rows));
+    std::move(keys.begin(), keys.end(), std::back_inserter(c.keys));
+    cv_.notify_all();
+  }
+}
+
+ChunkedSnapshot::Chunk* ChunkedSnapshot::head() {
+  Chunk* h = nullptr;
+  for (auto& c : open_) {
+    if (h == nullptr || older(c->at, h->at)) h = c.get();
+  }
+  return h;
+}
+
+bool ChunkedSnapshot::take_head(Chunk& c, size_t max, size_t& n, std::vector<Event>& out,
+                                const Callbacks& cb) {
+  const size_t ready = c.rows.size() - c.taken;
+  if (ready == 0) {
+    if (!c.complete) return false;
+    const TableWork& t = tables_[c.table];
+    if (c.last) {
+      ++done_;
+      cb.on_table_done(t.name);
+    }
+    std::erase_if(open_, [&](const auto& o) { return o.get() == &c; });
+    cv_.notify_all();
+    return true;
+  }
+  const size_t take = std::min(max - n, ready);
+  for (size_t i = 0; i < take; ++i) out.push_back(std::move(c.rows[c.taken + i]));
+  c.taken += take;
+  n += take;
+  rows_ += take;
+  cb.on_key(tables_[c.table].name,
+            std::vector<std::string>(c.keys.begin() + static_cast<long>((c.taken - 1) * c.width),
+                                     c.keys.begin() + static_cast<long>(c.taken * c.width)));
+  cv_.notify_all();
+  return true;
+}
+
+result<size_t> ChunkedSnapshot::drain(BinlogStream& stream, size_t max, std::vector<Event>& out,
+                                      const Callbacks& cb) {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (failed_) return *failed_;
+  size_t n = 0;
+  auto on_rows = [&](size_t k) { cb.on_rows(k); };
+  auto on_commit = [&](const BinlogPosition& p) { cb.on_commit(p); };
+  while (n < max) {
+    Chunk* h = head();
+    if (h != nullptr && stream.passed(h->at)) {
+      if (!take_head(*h, max, n, out, cb)) break;  // still being read
+      continue;
+    }
+    const BinlogPosition* limit = opening_ > 0 ? &delivered_ : h ? &h->at : nullptr;
+    auto d = stream.drain(max - n, out, on_rows, on_commit, limit);
+    if (!d.ok()) {
+      if (n > 0) break;  // the rows before the error go out first
+      return d.err();
+    }
+    n += *d;
+    const BinlogPosition& now = stream.delivered();
+    const bool moved = now.file != delivered_.file || now.pos != delivered_.pos;
+    delivered_.file = now.file;
+    delivered_.pos = now.pos;
+    if (*d == 0 && !moved) break;  // nothing new from the stream
+  }
+  return n;
+}
+
+}  // namespace sluice::operators::mysql

@@ -1,0 +1,119 @@
+// The lock-free snapshot (snapshot { method = lock_free }, docs/mysql.md): tables are read in
+// key-range chunks by `parallelism` worker connections while the source streams the binlog.
+// Each chunk is read in a short consistent-snapshot transaction whose binlog position P the
+// server reports (MariaDB's binlog_snapshot_position): the chunk is the table's rows in that
+// key range exactly as of P. Its rows go out when the stream has delivered every change up to P
+// and nothing after it, so each row sits between the changes before and after it, as a
+// consistent read would place it (DBLog's watermarks with the low and the high one equal). No
+// lock, no transaction longer than one chunk (a table without a key: one pass in one view).
+//
+// Chunks of one table are planned (the key `chunk_rows` rows on) and opened in key order, so
+// they go out in key order and a checkpoint needs only each table's last key delivered.
+#pragma once
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/event.h"
+#include "base/result.h"
+#include "operators/mysql/binlog_position.h"
+#include "operators/mysql/binlog_stream.h"
+#include "operators/mysql/mysql_config.h"
+#include "operators/mysql/snapshot_reader.h"
+
+namespace sluice::operators::mysql {
+
+class ChunkedSnapshot {
+ public:
+  struct Table {
+    SnapshotTable table;
+    std::vector<std::string> after;  // resume after this key (keyless: the row count)
+  };
+  // What drain() reports to the source's checkpoint state.
+  struct Callbacks {
+    std::function<void(size_t)> on_rows;  // the stream's, as BinlogStream::drain
+    std::function<void(const BinlogPosition&)> on_commit;
+    // Snapshot rows of `table` delivered, `key` the last one's.
+    std::function<void(const std::string& table, std::vector<std::string> key)> on_key;
+    std::function<void(const std::string& table)> on_table_done;
+  };
+
+  // `delivered`: where the stream resumes; no chunk's view may be older.
+  ChunkedSnapshot(const MySqlConfig& cfg, std::vector<Table> tables, BinlogPosition delivered,
+                  int parallelism);
+  ~ChunkedSnapshot() { stop(); }
+  ChunkedSnapshot(const ChunkedSnapshot&) = delete;
+  ChunkedSnapshot& operator=(const ChunkedSnapshot&) = delete;
+
+  void start();
+  void stop();
+  // Moves up to max events into `out`: the stream's changes, and each chunk's rows once the
+  // stream has passed its position. Never blocks for long (a chunk still being read waits).
+  result<size_t> drain(BinlogStream& stream, size_t max, std::vector<Event>& out,
+                       const Callbacks& cb);
+  // Every table read and delivered.
+  bool finished();
+  uint64_t rows() const { return rows_; }
+  uint64_t zero_dates() const { return zero_dates_; }
+
+ private:
+  struct Chunk {
+    uint64_t seq = 0;
+    size_t table = 0;  // index into tables_
+    BinlogPosition at;
+    std::optional<std::vector<std::string>> lo, hi;  // (lo, hi]; no hi: to the end
+    std::vector<Event> rows;
+    std::vector<std::string> keys;  // width strings per row
+    size_t width = 1;
+    size_t taken = 0;  // rows delivered
+    bool complete = false;
+    bool last = false;  // the table's last chunk
+  };
+  struct TableWork {
+    Table t;
+    std::string name;  // db.table
+    std::vector<std::string> cursor;
+    bool busy = false;     // a worker plans or opens its next chunk
+    bool planned = false;  // its last chunk is open
+    bool keyless = false;
+    bool known = false;  // keyless decided
+  };
+
+  void work();
+  // A table whose next chunk can be planned now (round robin); nullptr: none.
+  TableWork* next_table();
+  // Plans and opens the next chunk of `t` (busy, not locked); nullptr with failed_ set.
+  Chunk* open_next(SnapshotReader& r, TableWork& t, size_t ti);
+  bool read(SnapshotReader& r, Chunk& c);
+  bool read_keyless(SnapshotReader& r, Chunk& c);
+  void fail(error e);
+  Chunk* head();  // the open chunk with the oldest view (locked)
+  // Delivers rows of the head chunk (locked); false when it has none ready.
+  bool take_head(Chunk& c, size_t max, size_t& n, std::vector<Event>& out, const Callbacks& cb);
+
+  const MySqlConfig& cfg_;
+  std::vector<TableWork> tables_;
+  const int parallelism_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::unique_ptr<Chunk>> open_;  // in the order opened (views never older)
+  std::vector<std::thread> workers_;
+  BinlogPosition delivered_;  // the last row or commit the stream delivered
+  int opening_ = 0;           // views being opened: the stream waits
+  uint64_t seq_ = 0;
+  size_t next_ = 0;  // round robin over tables_
+  size_t done_ = 0;  // tables delivered completely
+  bool stop_ = false;
+  std::optional<error> failed_;
+  uint64_t rows_ = 0;
+  uint64_t zero_dates_ = 0;
+};
+
+}  // namespace sluice::operators::mysql
