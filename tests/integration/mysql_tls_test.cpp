@@ -233,6 +233,16 @@ BOOST_AUTO_TEST_CASE(the_session_is_encrypted_exactly_when_the_mode_says) {
       BOOST_TEST(!cipher(c).empty());
     }
   }
+  // A `ca` given is checked in every mode that uses TLS, as Connector/C does.
+  for (auto mode : {my::TlsMode::Preferred, my::TlsMode::Required}) {
+    BOOST_TEST_CONTEXT(my::tls_mode_name(mode)) {
+      my::Connection c;
+      auto r = c.connect(options(port, "tls_ssl", mode, s.file("other-ca.pem")));
+      BOOST_REQUIRE(!r.ok());
+      BOOST_TEST(r.err().code.qualified() == "mysql.tls", r.err().message);
+      BOOST_TEST((r.err().kind == failure_kind::permanent), r.err().message);
+    }
+  }
   // disabled really disables TLS: a user without REQUIRE gets a plain session.
   my::ConnectOptions plain = options(port, MariaDbServer::kUser, my::TlsMode::Disabled);
   plain.password = MariaDbServer::kPassword;
