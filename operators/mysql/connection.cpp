@@ -2,6 +2,7 @@
 
 #include <errmsg.h>
 #include <mysqld_error.h>
+#include <unistd.h>
 
 #include "base/secrets.h"
 #include "operators/mysql/errc.h"
@@ -37,6 +38,87 @@ std::string quote_ident(const std::string& s) {
   return out;
 }
 
+const char* tls_mode_name(TlsMode m) {
+  switch (m) {
+    case TlsMode::Disabled:
+      return "disabled";
+    case TlsMode::Preferred:
+      return "preferred";
+    case TlsMode::Required:
+      return "required";
+    case TlsMode::VerifyCa:
+      return "verify_ca";
+    case TlsMode::VerifyIdentity:
+      return "verify_identity";
+  }
+  return "?";
+}
+
+namespace {
+
+// The TLS options of one connection. Connector/C 3.3: MYSQL_OPT_SSL_ENFORCE asks for TLS when
+// the server offers it (a server without TLS is still accepted, so `required` is checked after
+// the login); a `ca` given makes the library check the server's certificate chain against it;
+// MYSQL_OPT_SSL_VERIFY_SERVER_CERT checks the chain (the system's CAs without `ca`) and the
+// host name, and refuses a server without TLS before the login. Both flags are always set
+// explicitly, so a library whose defaults differ (3.4 verifies by default) does what the mode
+// says.
+void set_tls(MYSQL* m, const ConnectOptions& o) {
+  my_bool use = o.tls_mode != TlsMode::Disabled;
+  my_bool verify = o.tls_mode == TlsMode::VerifyIdentity;
+  mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, &use);
+  mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+  if (!use) return;
+  if (!o.tls_ca.empty()) mysql_optionsv(m, MYSQL_OPT_SSL_CA, o.tls_ca.c_str());
+  if (!o.tls_cert.empty()) mysql_optionsv(m, MYSQL_OPT_SSL_CERT, o.tls_cert.c_str());
+  if (!o.tls_key.empty()) mysql_optionsv(m, MYSQL_OPT_SSL_KEY, o.tls_key.c_str());
+}
+
+// The `tls` files must be readable (the library's own message for a missing file is vague).
+result<void> check_tls_files(const ConnectOptions& o, const std::string& where) {
+  if (o.tls_mode == TlsMode::Disabled) return {};
+  const std::pair<const char*, const std::string*> files[] = {
+      {"ca", &o.tls_ca}, {"cert", &o.tls_cert}, {"key", &o.tls_key}};
+  for (const auto& [name, path] : files) {
+    if (!path->empty() && ::access(path->c_str(), R_OK) != 0) {
+      return error::permanent(errc::tls,
+                              "cannot connect on " + where + ": tls " + name + " file \"" + *path +
+                                  "\" cannot be read; check the `tls { " + name + " }` option");
+    }
+  }
+  return {};
+}
+
+// A TLS error about certificates or keys (OpenSSL's X509 verification texts, Connector/C's
+// host name check, unreadable or mismatched PEM files), as opposed to a handshake cut short.
+bool tls_refusal(const std::string& msg) {
+  for (const char* word : {"certificate", "Certificate", "Validation", "verif", "PEM", "key"}) {
+    if (msg.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string no_tls_hint() {
+  return "; the server does not offer TLS: configure it with ssl_cert and ssl_key (have_ssl = "
+         "YES), or lower `tls { mode }` to preferred or disabled";
+}
+
+// What to do about a TLS failure, by mode.
+std::string tls_hint(TlsMode m) {
+  switch (m) {
+    case TlsMode::VerifyCa:
+      return "; the server's certificate must be signed by the CA in `tls { ca }` (or use mode = "
+             "required to encrypt without checking it)";
+    case TlsMode::VerifyIdentity:
+      return "; the server's certificate must be signed by the CA in `tls { ca }` (the system's "
+             "CAs without it) and name the host as written in `host` (CN or subjectAltName)";
+    default:
+      return "; check the server's TLS setup (ssl_cert, ssl_key) and the `tls` options";
+  }
+}
+
+}  // namespace
+
 error Connection::last_error(const std::string& what) const {
   unsigned code = m_ ? mysql_errno(m_) : CR_CONNECTION_ERROR;
   std::string msg = m_ ? mysql_error(m_) : "not connected";
@@ -44,8 +126,23 @@ error Connection::last_error(const std::string& what) const {
   // Errors that waiting cannot heal are permanent: the stage fails at once, without spending
   // the restart budget (`sluice run` exits 3 with what to change).
   if (code == ER_ACCESS_DENIED_ERROR || code == ER_DBACCESS_DENIED_ERROR) {
-    return error::permanent(errc::auth,
-                            secrets::redact(text + "; check the `user` and `password` options"));
+    std::string hint = "; check the `user` and `password` options";
+    if (tls_mode_ == TlsMode::Disabled) {
+      hint +=
+          " (tls mode = disabled: a user created REQUIRE SSL or REQUIRE X509 is refused "
+          "without TLS; use `tls { mode = required }` or stronger)";
+    }
+    return error::permanent(errc::auth, secrets::redact(text + hint));
+  }
+  if (code == CR_SSL_CONNECTION_ERROR) {
+    // Connector/C: "SSL is required, but the server does not support it" (verify_identity).
+    const bool no_tls = msg.find("does not support") != std::string::npos;
+    std::string t = secrets::redact(text + " (tls mode = " + tls_mode_name(tls_mode_) + ")" +
+                                    (no_tls ? no_tls_hint() : tls_hint(tls_mode_)));
+    // A certificate refused or a server without TLS does not heal by waiting; a handshake cut
+    // short (a server restarting, a reset connection) does: the binlog stream reconnects.
+    if (no_tls || tls_refusal(msg)) return error::permanent(errc::tls, std::move(t));
+    return error::transient(errc::tls, std::move(t));
   }
   if (code == ER_SPECIFIC_ACCESS_DENIED_ERROR || code == ER_TABLEACCESS_DENIED_ERROR ||
       code == ER_COLUMNACCESS_DENIED_ERROR) {
@@ -73,13 +170,27 @@ result<void> Connection::connect(const ConnectOptions& o) {
   if (!o.server_public_key.empty()) {
     mysql_optionsv(m_, MYSQL_SERVER_PUBLIC_KEY, o.server_public_key.c_str());
   }
+  tls_mode_ = o.tls_mode;
+  tls_ = false;
+  auto files = check_tls_files(o, where_);
+  if (!files.ok()) {
+    close();
+    return files;
+  }
+  set_tls(m_, o);
   if (!mysql_real_connect(m_, o.host.c_str(), o.user.c_str(), o.password.c_str(),
                           o.database.empty() ? nullptr : o.database.c_str(),
                           static_cast<unsigned>(o.port), nullptr, 0)) {
     error e = last_error("cannot connect");
-    mysql_close(m_);
-    m_ = nullptr;
+    close();
     return e;
+  }
+  tls_ = mysql_get_ssl_cipher(m_) != nullptr;
+  if (!tls_ && o.tls_mode >= TlsMode::Required) {
+    close();
+    return error::permanent(errc::tls, "cannot connect on " + where_ +
+                                           ": TLS was not negotiated (tls mode = " +
+                                           tls_mode_name(o.tls_mode) + ")" + no_tls_hint());
   }
   return {};
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "operators/mysql/mysql_options.h"
 
 namespace sluice::operators::mysql {
 
@@ -22,7 +23,16 @@ struct ConnectOptions {
   // PEM file of the server's RSA public key (MySQL caching_sha2_password without TLS); empty:
   // Connector/C asks the server for it.
   std::string server_public_key;
+  // TLS (`tls { mode ca cert key }`): PEM files; ca = the CA that signed the server's
+  // certificate, cert + key = a client certificate (users created REQUIRE X509).
+  TlsMode tls_mode = TlsMode::Preferred;
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
 };
+
+// "disabled", "preferred", ... as written in a file.
+const char* tls_mode_name(TlsMode m);
 
 using SqlRow = std::vector<std::optional<std::string>>;
 
@@ -44,6 +54,8 @@ class Connection {
   result<std::optional<std::string>> scalar(const std::string& sql);
   std::string quote(const std::string& s);  // 'escaped'
   unsigned error_number() const { return m_ ? mysql_errno(m_) : 0; }
+  // True when the connection is encrypted (TLS negotiated).
+  bool tls() const { return tls_; }
 
   // The error of the last call, classified (transient for lost connections).
   error last_error(const std::string& what) const;
@@ -51,6 +63,8 @@ class Connection {
  private:
   MYSQL* m_ = nullptr;
   std::string where_;
+  TlsMode tls_mode_ = TlsMode::Preferred;
+  bool tls_ = false;
 };
 
 // Connects to the first of `hosts` that answers, trying them in order from `first` (wrapping

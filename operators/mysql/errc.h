@@ -13,6 +13,7 @@
   X(schema, "decode", "a table's schema is unknown or does not match the row")              \
   X(snapshot, "source", "the initial snapshot of a table failed")                           \
   X(position_lost, "source", "the checkpointed binlog position is no longer on the server") \
-  X(state, "source", "the checkpointed source state is malformed")
+  X(state, "source", "the checkpointed source state is malformed")                          \
+  X(tls, "source", "the TLS connection to the MySQL server failed or was refused")
 
 SLUICE_ERRC_ENUM(sluice::operators::mysql, SLUICE_MYSQL_ERRORS)

@@ -185,6 +185,31 @@ KeyRules key_rules(const Value& v, const std::string& database) {
   return KeyRules(database, {}, std::move(rules));
 }
 
+// `tls { }`: what a mode needs besides itself.
+result<void> tls_options(const MySqlOptions& o, const std::string& stage, ConnectOptions& conn) {
+  const std::string where = "source mysql " + stage + ": tls: ";
+  if (o.tls_mode == TlsMode::VerifyCa && o.tls_ca.empty()) {
+    return error::fatal(errc::config, where +
+                                          "mode = verify_ca needs `ca` (the PEM file of the CA "
+                                          "that signed the server's certificate)");
+  }
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return error::fatal(errc::config, where +
+                                          "`cert` and `key` go together (the client "
+                                          "certificate and its private key)");
+  }
+  if (o.tls_mode == TlsMode::Disabled && (!o.tls_ca.empty() || !o.tls_cert.empty())) {
+    return error::fatal(errc::config, where +
+                                          "mode = disabled does not use `ca`, `cert` or "
+                                          "`key`: remove them or choose another mode");
+  }
+  conn.tls_mode = o.tls_mode;
+  conn.tls_ca = o.tls_ca;
+  conn.tls_cert = o.tls_cert;
+  conn.tls_key = o.tls_key;
+  return {};
+}
+
 }  // namespace
 
 result<MySqlConfig> read_config(const StageConfig& c) {
@@ -197,6 +222,8 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   m.conn.user = o.user;
   m.conn.password = o.password;
   m.conn.server_public_key = o.server_public_key;
+  auto tls = tls_options(o, c.name, m.conn);
+  if (!tls.ok()) return tls.err();
   auto hosts = parse_hosts(o.host, m.conn);
   if (!hosts.ok())
     return error::fatal(errc::config, "source mysql " + c.name + ": " + hosts.err().message);

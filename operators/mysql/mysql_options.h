@@ -13,6 +13,8 @@ namespace sluice::operators::mysql {
 enum class SnapshotMode : uint8_t { Initial, Never, Only };
 enum class SnapshotMethod : uint8_t { LockFree, Consistent };
 enum class SchemaChanges : uint8_t { Follow, Fail, Ignore };
+// `tls { mode = ... }`, like the mysql client's --ssl-mode (docs/mysql.md "TLS").
+enum class TlsMode : uint8_t { Disabled, Preferred, Required, VerifyCa, VerifyIdentity };
 
 struct MySqlOptions {
   std::string host = "127.0.0.1";  // one, or "primary:3306, replica:3307"
@@ -20,6 +22,10 @@ struct MySqlOptions {
   std::string user;
   std::string password;
   std::string server_public_key;
+  TlsMode tls_mode = TlsMode::Preferred;  // tls { mode ca cert key }
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
   uint32_t server_id = 0;
   std::string database;
   std::vector<std::string> tables;

@@ -8,6 +8,31 @@ using dsl::option;
 using dsl::OptionSpec;
 using dsl::OptType;
 
+// `tls { mode = verify_identity  ca = "ca.pem"  cert = "client-cert.pem"  key = "client-key.pem" }`
+// for every connection of the source (docs/mysql.md "TLS").
+void add_tls(BoundSpec<MySqlOptions>& k) {
+  OptionSpec tls = option("tls", OptType::Block, "",
+                          "TLS for every connection to the server (snapshot, metadata, binlog): "
+                          "mode, and the PEM files ca, cert, key.");
+  OptionSpec mode = enum_option(
+      "mode", {"disabled", "preferred", "required", "verify_ca", "verify_identity"}, "preferred",
+      "disabled: never TLS. preferred: TLS when the server offers it, else plain. required: TLS "
+      "or fail (the certificate is not checked unless `ca` is given). verify_ca: TLS, the "
+      "server's certificate signed by `ca`. verify_identity: as verify_ca, and the certificate "
+      "names the host (CN or subjectAltName); without `ca` the system's CAs.");
+  OptionSpec ca = option("ca", OptType::String, "",
+                         "PEM file of the CA that signed the server's certificate; when given, "
+                         "the certificate is checked against it in every mode but disabled.");
+  OptionSpec cert = option("cert", OptType::String, "",
+                           "PEM file of a client certificate (users created REQUIRE X509 or "
+                           "REQUIRE SUBJECT); needs `key`.");
+  OptionSpec key = option("key", OptType::String, "", "PEM file of the client certificate's key.");
+  tls.children = {mode, ca, cert, key};
+  using O = MySqlOptions;
+  k.add(tls).bind({"tls", "mode"}, &O::tls_mode).bind({"tls", "ca"}, &O::tls_ca);
+  k.bind({"tls", "cert"}, &O::tls_cert).bind({"tls", "key"}, &O::tls_key);
+}
+
 BoundSpec<MySqlOptions> make_spec() {
   BoundSpec<MySqlOptions> k(
       dsl::Role::Source, "mysql",
@@ -81,6 +106,7 @@ BoundSpec<MySqlOptions> make_spec() {
                "MySQL 8 caching_sha2_password without TLS: path of the server's RSA public key "
                "(PEM) to encrypt the password with; when empty it is requested from the server."),
         &O::server_public_key);
+  add_tls(k);
   k.add(server_id, &O::server_id).add(port, &O::port);
   k.add(option("database", OptType::String, false, "",
                "Default database for unqualified names in `tables` (all databases when empty)."),
