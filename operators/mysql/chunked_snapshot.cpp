@@ -101,8 +101,7 @@ void ChunkedSnapshot::work() {
   reader.close_chunk();
 }
 
-ChunkedSnapshot::Chunk* ChunkedSnapshot::open_next(SnapshotReader& r, TableWork& t,
-                                                   size_t ti) {
+ChunkedSnapshot::Chunk* ChunkedSnapshot::open_next(SnapshotReader& r, TableWork& t, size_t ti) {
   if (!t.known) {
     auto k = r.keyless(t.t.table);
     if (!k.ok()) return fail(k.err()), nullptr;
@@ -159,8 +158,8 @@ bool ChunkedSnapshot::read(SnapshotReader& r, Chunk& c) {
   std::vector<std::string> keys;
   const std::vector<std::string> after = c.lo ? *c.lo : std::vector<std::string>();
   const size_t limit = c.hi ? SIZE_MAX / 2 : static_cast<size_t>(cfg_.chunk_rows);
-  auto n = r.read_chunk(t.t.table, after, limit, chunk_position(c.at), temporal::now_micros(),
-                        rows, keys, c.hi ? &*c.hi : nullptr);
+  auto n = r.read_chunk(t.t.table, after, limit, chunk_position(c.at), temporal::now_micros(), rows,
+                        keys, c.hi ? &*c.hi : nullptr);
   if (!n.ok()) return fail(n.err()), false;
   std::lock_guard<std::mutex> lk(mu_);
   c.width = r.key_width();

@@ -226,6 +226,12 @@ result<void> MySqlSource::start_reading() {
       if (t.db + "." + t.table != rd.table) continue;
       estimated_rows_ += t.estimated_rows;
       work.push_back({t, rd.last_key});
+      if (!rd.last_key.empty()) {
+        std::string k;
+        for (size_t i = 0; i < rd.last_key.size(); ++i) k += (i ? ", " : "") + rd.last_key[i];
+        log::info("mysql",
+                  cfg_.name + ": resuming the snapshot of " + rd.table + " after key (" + k + ")");
+      }
       return false;
     }
     log::info("mysql", cfg_.name + ": table " + rd.table + " is gone: not read");

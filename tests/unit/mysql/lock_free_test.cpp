@@ -2,9 +2,8 @@
 // equals the table under concurrent writes for keys of every kind, changes to other tables flow
 // while a table is read, a crash resumes at the last row delivered, added tables are read while
 // the others stream.
-#include <boost/test/unit_test.hpp>
-
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <map>
 #include <random>
 #include <thread>
@@ -129,21 +128,23 @@ BOOST_AUTO_TEST_CASE(equals_the_table_under_concurrent_writes_for_every_key_kind
           MariaDbServer::exec(c.get(), "DELETE FROM lf1.dec WHERE d = " + s + " / 7");
           break;
         case 2:
-          MariaDbServer::exec(c.get(), "UPDATE lf1.dt SET day = DATE_ADD(day, INTERVAL 10000 "
-                                       "DAY) WHERE v = " +
-                                           s);
+          MariaDbServer::exec(c.get(),
+                              "UPDATE lf1.dt SET day = DATE_ADD(day, INTERVAL 10000 "
+                              "DAY) WHERE v = " +
+                                  s);
           break;
         case 3:
-          MariaDbServer::exec(c.get(), "INSERT IGNORE INTO lf1.comp VALUES ('c" + g + "', " + g +
-                                           ", 9)");
+          MariaDbServer::exec(c.get(),
+                              "INSERT IGNORE INTO lf1.comp VALUES ('c" + g + "', " + g + ", 9)");
           break;
         case 4:
-          MariaDbServer::exec(c.get(), "INSERT IGNORE INTO lf1.dec VALUES (" + s + " / 7 + 0.5, "
-                                                                                  "'n')");
+          MariaDbServer::exec(c.get(), "INSERT IGNORE INTO lf1.dec VALUES (" + s +
+                                           " / 7 + 0.5, "
+                                           "'n')");
           break;
         default:
-          MariaDbServer::exec(c.get(), "UPDATE lf1.dec SET v = 'u" + g + "' WHERE d = " + s +
-                                           " / 7");
+          MariaDbServer::exec(c.get(),
+                              "UPDATE lf1.dec SET v = 'u" + g + "' WHERE d = " + s + " / 7");
       }
     }
   });
