@@ -16,6 +16,7 @@ int command_test(const std::vector<std::string>& args);
 int command_graph(const std::vector<std::string>& args);
 int command_run(const std::vector<std::string>& args);
 int command_reload(const std::vector<std::string>& args);
+int command_snapshot(const std::vector<std::string>& args);
 int command_list(const std::vector<std::string>& args);
 int command_docs(const std::vector<std::string>& args);
 int command_status(const std::vector<std::string>& args);

@@ -79,8 +79,9 @@ result<HttpResponse> http_request(const std::string& addr, const std::string& me
                                   int timeout_ms) {
   auto client = make_client(addr, timeout_ms);
   if (!client.ok()) return client.err();
-  httplib::Result r = method == "POST" ? (*client)->Post(path.c_str(), body, "text/plain")
-                                       : (*client)->Get(path.c_str());
+  httplib::Result r = method == "POST"     ? (*client)->Post(path.c_str(), body, "text/plain")
+                      : method == "DELETE" ? (*client)->Delete(path.c_str(), body, "text/plain")
+                                           : (*client)->Get(path.c_str());
   if (!r) {
     return error::transient("cannot reach " + addr + ": " + describe(r.error()));
   }

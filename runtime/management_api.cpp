@@ -326,6 +326,13 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
     }
     return tap(*p, parts[3], query_limit(req.query, 0));
   }
+  if (parts.size() == 3 && action == "snapshot") {
+    if (!post && req.method != "DELETE") {
+      return error_response(405, "use POST (or DELETE to stop) /pipelines/" + p->name +
+                                     "/snapshot with {\"tables\": [\"db.table\"]}");
+    }
+    return snapshot(*p, req);
+  }
   if (parts.size() == 4 && action == "dead-letters" && parts[3] == "replay") {
     if (!post)
       return error_response(405, "use POST /pipelines/" + p->name + "/dead-letters/replay");
@@ -356,6 +363,43 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
     return json_response(200, o + "]}");
   }
   return error_response(404, "unknown path " + req.path);
+}
+
+HttpResponse ManagementApi::snapshot(const engine::LivePipeline& p, const HttpRequest& req) {
+  const bool stop = req.method == "DELETE";
+  Value args = Value::object(Object());
+  if (!req.body.empty()) {
+    auto v = json::parse(req.body);
+    if (!v.ok() || v->type() != Type::Object) {
+      return error_response(400, "the body must be a JSON object: {\"tables\": [\"db.table\"]}");
+    }
+    args = std::move(v).value();
+  }
+  const Value* tables = args.as_object().find(intern("tables"));
+  if (!stop && (tables == nullptr || tables->type() != Type::List || tables->as_list().empty())) {
+    return error_response(400, "name the tables to read: {\"tables\": [\"db.table\"]}");
+  }
+  const std::string stage = query_param(req.query, "stage");
+  if (!stage.empty() && !p.find_stage(stage)) return no_stage(p, stage);
+  const auto st = engine::LiveRegistry::state_of(p);
+  if (st.state == "completed" || st.state == "failed") {
+    return error_response(409, "pipeline '" + p.name + "' is " + st.state);
+  }
+  auto answers =
+      engine::LiveRegistry::command(p, stage, stop ? "stop-snapshot" : "snapshot", args, 30'000);
+  if (answers.empty()) return error_response(409, "pipeline '" + p.name + "' has no source");
+  std::string o = "{\"pipeline\":" + str(p.name) + ",\"stages\":{", why;
+  bool any = false;
+  for (size_t i = 0; i < answers.size(); ++i) {
+    auto& [name, r] = answers[i];
+    if (i) o += ',';
+    o += str(name) + ":" + (r.ok() ? "{\"ok\":" + str(*r) : "{\"error\":" + str(r.err().message)) +
+         "}";
+    if (r.ok()) any = true;
+    if (!r.ok()) why += (why.empty() ? "" : "; ") + name + ": " + r.err().message;
+  }
+  if (!any) return error_response(409, why);
+  return json_response(200, o + "}}");
 }
 
 }  // namespace sluice::runtime

@@ -9,6 +9,9 @@
 //   POST /pipelines/{name}/dead-letters/replay[?stage=S&limit=N]  held dead letters back in
 //   GET  /pipelines/{name}/stages/{stage}/tap[?limit=N]  a sample of the records leaving the
 //                                              stage, streamed as JSON lines (chunked)
+//   POST /pipelines/{name}/snapshot[?stage=S]  {"tables": ["db.t"], "filters": {"db.t": "SQL"}}:
+//                                              the sources re-read those tables while
+//                                              streaming; DELETE (tables optional) stops that
 // Rates (records/s) come from a sampler thread that reads the counters every second.
 #pragma once
 #include <atomic>
@@ -51,6 +54,7 @@ class ManagementApi {
   std::string known_pipelines() const;
   static HttpResponse no_stage(const engine::LivePipeline& p, const std::string& stage);
   HttpResponse tap(const engine::LivePipeline& p, const std::string& stage, size_t limit);
+  HttpResponse snapshot(const engine::LivePipeline& p, const HttpRequest& req);
   Rate rate_of(const std::string& pipeline, const std::string& stage);
 
   std::shared_ptr<engine::LiveRegistry> live_;

@@ -1,5 +1,8 @@
 #include "engine/actors/live_registry.h"
 
+#include <chrono>
+#include <future>
+
 namespace sluice::engine {
 
 void LiveRegistry::add(LivePipeline p) {
@@ -58,6 +61,28 @@ ReplayResult LiveRegistry::replay_dead_letters(const LivePipeline& p, const std:
     s.counters->replay.add(std::move(events));
   }
   return r;
+}
+
+std::vector<std::pair<std::string, result<std::string>>> LiveRegistry::command(
+    const LivePipeline& p, const std::string& stage, const std::string& name, const Value& args,
+    int64_t timeout_ms) {
+  std::vector<std::pair<std::string, std::future<result<std::string>>>> waiting;
+  for (const auto& s : p.stages) {
+    if (s.type != "source" || (!stage.empty() && s.name != stage)) continue;
+    waiting.emplace_back(s.name, s.counters->commands.add(name, args));
+  }
+  std::vector<std::pair<std::string, result<std::string>>> out;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (auto& [name_of, f] : waiting) {
+    if (f.wait_until(deadline) != std::future_status::ready) {
+      out.emplace_back(name_of,
+                       error::transient("no answer within " + std::to_string(timeout_ms / 1000) +
+                                        " s (the source is busy or stopped)"));
+      continue;
+    }
+    out.emplace_back(name_of, f.get());
+  }
+  return out;
 }
 
 PipelineState LiveRegistry::state_of(const LivePipeline& p) {

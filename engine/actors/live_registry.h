@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/result.h"
+#include "base/value.h"
 #include "engine/actors/pipeline_status.h"
 #include "engine/actors/stage_counters.h"
 
@@ -74,6 +76,13 @@ class LiveRegistry {
   static ReplayResult replay_dead_letters(const LivePipeline& p, const std::string& stage,
                                           size_t limit);
   static PipelineState state_of(const LivePipeline& p);
+  // Runs command `name` on each source stage of `p` (only `stage` when not empty) and waits
+  // up to `timeout_ms` for each answer: stage -> its answer or error.
+  static std::vector<std::pair<std::string, result<std::string>>> command(const LivePipeline& p,
+                                                                          const std::string& stage,
+                                                                          const std::string& name,
+                                                                          const Value& args,
+                                                                          int64_t timeout_ms);
 
  private:
   mutable std::mutex mu_;

@@ -102,7 +102,18 @@ void SourceActor::schedule_poll() {
   send(this, poll_atom::value);
 }
 
+void SourceActor::run_commands() {
+  for (auto& c : setup_.counters->commands.take()) {
+    if (!op_ || failed_) {
+      c.reply->set_value(error::permanent("the source is not running"));
+      continue;
+    }
+    c.reply->set_value(op_->command(c.name, c.args));
+  }
+}
+
 void SourceActor::do_poll() {
+  if (setup_.counters->commands.pending()) run_commands();
   if (input_done_ || failed_ || reload_paused_ || !out_.can_send() || dead_.blocked()) return;
   if (setup_.counters->paused.load(std::memory_order_relaxed)) {  // management API: pause
     timer_pending_ = true;

@@ -22,6 +22,8 @@ class SourceActor : public TsanVisible<caf::event_based_actor> {
  private:
   void schedule_poll();
   void do_poll();
+  // Management API commands (Source::command), answered between polls.
+  void run_commands();
   void on_trigger(uint64_t barrier);
   // Updates the live counters (lag, batch latency, progress) after a poll.
   void report(Source::Poll how, int64_t micros);

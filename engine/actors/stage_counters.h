@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/event.h"
+#include "engine/actors/command_inbox.h"
 #include "engine/actors/operator_stats_board.h"
 #include "engine/actors/stage_tap.h"
 
@@ -136,6 +137,8 @@ struct StageCounters {
   Histogram<6> batch_size{{1, 10, 100, 1000, 10000, 100000}};
   DeadLetterRing dead_letters;
   ReplayInbox replay;
+  // Sources: commands from the management API (Source::command).
+  CommandInbox commands;
   // Copies of the records leaving the stage for `sluice tap` (only while one is attached).
   StageTap tap;
   // The operators' own figures, per instance (exported by /metrics).

@@ -83,6 +83,12 @@ class Source {
   // Appends the source's own figures (engine/core/operator_stat.h). Called on the actor's
   // thread about once a second: keep it cheap.
   virtual void report_stats(OperatorStats& /*out*/) const {}
+  // An operator's command from the management API (`POST /pipelines/P/snapshot`): runs on the
+  // actor's thread between polls; the answer is a line for the user. Sources without commands
+  // refuse.
+  virtual result<std::string> command(const std::string& name, const Value& /*args*/) {
+    return error::permanent("this source does not take '" + name + "'");
+  }
   virtual void close() {}
 };
 

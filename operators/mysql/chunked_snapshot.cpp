@@ -26,14 +26,36 @@ bool older(const BinlogPosition& a, const BinlogPosition& b) {
 ChunkedSnapshot::ChunkedSnapshot(const MySqlConfig& cfg, std::vector<Table> tables,
                                  BinlogPosition delivered, int parallelism)
     : cfg_(cfg), parallelism_(std::max(parallelism, 1)), delivered_(std::move(delivered)) {
+  add(std::move(tables));
+  delivered_.skip_rows = 0;
+}
+
+void ChunkedSnapshot::add(std::vector<Table> tables) {
+  std::lock_guard<std::mutex> lk(mu_);
   for (auto& t : tables) {
-    TableWork w;
+    TableWork& w = tables_.emplace_back();
     w.name = t.table.db + "." + t.table.table;
     w.cursor = t.after;
     w.t = std::move(t);
-    tables_.push_back(std::move(w));
+    w.index = tables_.size() - 1;
   }
-  delivered_.skip_rows = 0;
+  cv_.notify_all();
+}
+
+void ChunkedSnapshot::cancel(const std::string& table) {
+  std::lock_guard<std::mutex> lk(mu_);
+  for (auto& t : tables_) {
+    if (t.name != table || t.done) continue;
+    t.done = true;
+    t.planned = true;
+    ++done_;
+    std::erase_if(open_, [&](const auto& c) {
+      if (c->table != t.index) return false;
+      c->dropped = true;
+      return true;
+    });
+  }
+  cv_.notify_all();
 }
 
 void ChunkedSnapshot::start() {
@@ -64,7 +86,7 @@ void ChunkedSnapshot::fail(error e) {
 ChunkedSnapshot::TableWork* ChunkedSnapshot::next_table() {
   for (size_t i = 0; i < tables_.size(); ++i) {
     TableWork& t = tables_[(next_ + i) % tables_.size()];
-    if (!t.busy && !t.planned) {
+    if (!t.busy && !t.planned && !t.done) {
       next_ = (next_ + i + 1) % tables_.size();
       return &t;
     }
@@ -82,13 +104,12 @@ void ChunkedSnapshot::work() {
     {
       std::unique_lock<std::mutex> lk(mu_);
       cv_.wait(lk, [&] {
-        return stop_ || failed_ || done_ == tables_.size() ||
-               (open_.size() < most_open && (t = next_table()) != nullptr);
+        return stop_ || failed_ || (open_.size() < most_open && (t = next_table()) != nullptr);
       });
       if (t == nullptr) break;
       t->busy = true;
     }
-    Chunk* c = open_next(reader, *t, static_cast<size_t>(t - tables_.data()));
+    std::shared_ptr<Chunk> c = open_next(reader, *t);
     if (c == nullptr) break;
     if (!(t->keyless ? read_keyless(reader, *c) : read(reader, *c))) break;
     reader.close_chunk();
@@ -101,7 +122,8 @@ void ChunkedSnapshot::work() {
   reader.close_chunk();
 }
 
-ChunkedSnapshot::Chunk* ChunkedSnapshot::open_next(SnapshotReader& r, TableWork& t, size_t ti) {
+std::shared_ptr<ChunkedSnapshot::Chunk> ChunkedSnapshot::open_next(SnapshotReader& r,
+                                                                   TableWork& t) {
   if (!t.known) {
     auto k = r.keyless(t.t.table);
     if (!k.ok()) return fail(k.err()), nullptr;
@@ -135,20 +157,24 @@ ChunkedSnapshot::Chunk* ChunkedSnapshot::open_next(SnapshotReader& r, TableWork&
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
       continue;
     }
-    auto c = std::make_unique<Chunk>();
+    auto c = std::make_shared<Chunk>();
     c->seq = seq_++;
-    c->table = ti;
+    c->table = t.index;
     c->at = *p;
     if (!t.cursor.empty()) c->lo = t.cursor;
     c->hi = hi;
     c->last = !hi;
     if (hi) t.cursor = *hi;
-    t.planned = !hi;
+    t.planned = t.done || !hi;
     t.busy = false;
     --opening_;
-    open_.push_back(std::move(c));
+    if (t.done) {
+      c->dropped = true;  // cancelled meanwhile: read, never delivered
+    } else {
+      open_.push_back(c);
+    }
     cv_.notify_all();
-    return open_.back().get();
+    return c;
   }
 }
 
@@ -165,7 +191,7 @@ bool ChunkedSnapshot::read(SnapshotReader& r, Chunk& c) {
   c.width = r.key_width();
   // The last chunk found a full page (rows were added after its key was planned): the table
   // goes on after it, in a chunk opened later.
-  if (!c.hi && *n == limit && !keys.empty()) {
+  if (!c.hi && *n == limit && !keys.empty() && !tables_[c.table].done) {
     c.last = false;
     TableWork& w = tables_[c.table];
     w.cursor.assign(keys.end() - static_cast<long>(c.width), keys.end());
@@ -191,8 +217,9 @@ bool ChunkedSnapshot::read_keyless(SnapshotReader& r, Chunk& c) {
     if (*n == 0) return true;
     after.assign(keys.end() - 1, keys.end());
     std::unique_lock<std::mutex> lk(mu_);
-    cv_.wait(lk, [&] { return stop_ || failed_ || c.rows.size() - c.taken < page; });
+    cv_.wait(lk, [&] { return stop_ || failed_ || c.dropped || c.rows.size() - c.taken < page; });
     if (stop_ || failed_) return false;
+    if (c.dropped) return true;
     c.width = 1;
     if (c.taken == c.rows.size()) {  // all delivered: start over
       c.rows.clear();
@@ -218,8 +245,9 @@ bool ChunkedSnapshot::take_head(Chunk& c, size_t max, size_t& n, std::vector<Eve
   const size_t ready = c.rows.size() - c.taken;
   if (ready == 0) {
     if (!c.complete) return false;
-    const TableWork& t = tables_[c.table];
-    if (c.last) {
+    TableWork& t = tables_[c.table];
+    if (c.last && !t.done) {
+      t.done = true;
       ++done_;
       cb.on_table_done(t.name);
     }

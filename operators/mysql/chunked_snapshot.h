@@ -54,11 +54,16 @@ class ChunkedSnapshot {
 
   void start();
   void stop();
+  // More tables to read (a snapshot signal, the management API); a table already being read
+  // is the caller's to refuse.
+  void add(std::vector<Table> tables);
+  // Stops reading `table` ("db.table"): rows of it not delivered yet are dropped.
+  void cancel(const std::string& table);
   // Moves up to max events into `out`: the stream's changes, and each chunk's rows once the
   // stream has passed its position. Never blocks for long (a chunk still being read waits).
   result<size_t> drain(BinlogStream& stream, size_t max, std::vector<Event>& out,
                        const Callbacks& cb);
-  // Every table read and delivered.
+  // Every table read and delivered (or cancelled).
   bool finished();
   uint64_t rows() const { return rows_; }
   uint64_t zero_dates() const { return zero_dates_; }
@@ -74,7 +79,8 @@ class ChunkedSnapshot {
     size_t width = 1;
     size_t taken = 0;  // rows delivered
     bool complete = false;
-    bool last = false;  // the table's last chunk
+    bool last = false;     // the table's last chunk
+    bool dropped = false;  // its table was cancelled
   };
   struct TableWork {
     Table t;
@@ -84,13 +90,15 @@ class ChunkedSnapshot {
     bool planned = false;  // its last chunk is open
     bool keyless = false;
     bool known = false;  // keyless decided
+    bool done = false;   // delivered or cancelled
+    size_t index = 0;    // in tables_
   };
 
   void work();
   // A table whose next chunk can be planned now (round robin); nullptr: none.
   TableWork* next_table();
   // Plans and opens the next chunk of `t` (busy, not locked); nullptr with failed_ set.
-  Chunk* open_next(SnapshotReader& r, TableWork& t, size_t ti);
+  std::shared_ptr<Chunk> open_next(SnapshotReader& r, TableWork& t);
   bool read(SnapshotReader& r, Chunk& c);
   bool read_keyless(SnapshotReader& r, Chunk& c);
   void fail(error e);
@@ -99,11 +107,12 @@ class ChunkedSnapshot {
   bool take_head(Chunk& c, size_t max, size_t& n, std::vector<Event>& out, const Callbacks& cb);
 
   const MySqlConfig& cfg_;
-  std::vector<TableWork> tables_;
+  std::deque<TableWork> tables_;  // grows by add(): references stay valid
   const int parallelism_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::unique_ptr<Chunk>> open_;  // in the order opened (views never older)
+  // In the order opened; a worker keeps the chunk it reads (its table may be cancelled).
+  std::deque<std::shared_ptr<Chunk>> open_;
   std::vector<std::thread> workers_;
   BinlogPosition delivered_;  // the last row or commit the stream delivered
   int opening_ = 0;           // views being opened: the stream waits

@@ -236,6 +236,15 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   m.snapshot = o.snapshot;
   m.snapshot_method = o.snapshot_method;
   m.parallelism = o.snapshot_parallelism;
+  m.signal_table = o.signal_table;
+  if (!m.signal_table.empty() && m.signal_table.find('.') == std::string::npos) {
+    if (m.database.empty()) {
+      return error::fatal(errc::config, "source mysql " + c.name +
+                                            ": signal_table needs its database: \"db." +
+                                            m.signal_table + "\"");
+    }
+    m.signal_table = m.database + "." + m.signal_table;
+  }
   std::string st = start_text(c);
   m.start_given = !st.empty();
   auto sp = parse_start(st);

@@ -67,6 +67,8 @@ struct MySqlConfig {
   SnapshotMode snapshot = SnapshotMode::Initial;
   SnapshotMethod snapshot_method = SnapshotMethod::LockFree;
   int parallelism = 1;  // snapshot chunks read at a time (lock_free)
+  // "db.table" whose inserted rows are snapshot signals (Debezium's shape); "" = none.
+  std::string signal_table;
   StartPosition start;  // used when snapshot = never
   bool start_given = false;
   int64_t heartbeat_us = 1000000;

@@ -155,7 +155,7 @@ void MySqlSource::select_tables(std::vector<SnapshotTable>& tables) {
   tables_.clear();
   estimated_rows_ = 0;
   for (auto& t : tables) {
-    bool done = false;
+    bool done = is_signal_table(t.db, t.table);
     for (auto& d : state_.done_tables) done |= d == t.db + "." + t.table;
     if (!state_.only.empty()) {
       done |= std::find(state_.only.begin(), state_.only.end(), t.db + "." + t.table) ==
@@ -206,7 +206,9 @@ result<void> MySqlSource::open_lock_free() {
   state_.phase = SourceState::Phase::Stream;
   auto tables = list_captured_tables(c, cfg_.filter());
   if (!tables.ok()) return tables.err();
-  for (auto& t : *tables) state_.reading.push_back({t.db + "." + t.table, {}});
+  for (auto& t : *tables) {
+    if (!is_signal_table(t.db, t.table)) state_.reading.push_back({t.db + "." + t.table, {}, {}});
+  }
   auto s = start_stream();
   if (!s.ok()) return s;
   return start_reading();
@@ -226,6 +228,7 @@ result<void> MySqlSource::start_reading() {
       if (t.db + "." + t.table != rd.table) continue;
       estimated_rows_ += t.estimated_rows;
       work.push_back({t, rd.last_key});
+      work.back().table.filter = rd.filter;
       if (!rd.last_key.empty()) {
         std::string k;
         for (size_t i = 0; i < rd.last_key.size(); ++i) k += (i ? ", " : "") + rd.last_key[i];
@@ -264,8 +267,10 @@ result<Source::Poll> MySqlSource::poll_reading(size_t max, std::vector<Event>& o
   cb.on_table_done = [&](const std::string& table) {
     std::erase_if(state_.reading, [&](const auto& rd) { return rd.table == table; });
   };
+  const size_t from = out.size();
   auto n = chunked_->drain(*stream_, max, out, cb);
   if (!n.ok()) return n.err();
+  take_signals(out, from);
   snapshot_rows_ = chunked_->rows();
   if (chunked_->finished()) {
     if (chunked_->zero_dates() > 0) {
@@ -305,7 +310,7 @@ result<bool> MySqlSource::plan_added_tables() {
   if (*lf) {  // read while the stream goes on from the checkpoint
     log::info("mysql", cfg_.name + ": table(s) added since the checkpoint: " + names +
                            "; reading them while streaming resumes at " + state_.position.text());
-    for (auto& a : added) state_.reading.push_back({a, {}});
+    for (auto& a : added) state_.reading.push_back({a, {}, {}});
     return false;
   }
   log::info("mysql", cfg_.name + ": table(s) added since the checkpoint: " + names +
@@ -323,7 +328,12 @@ result<bool> MySqlSource::plan_added_tables() {
 }
 
 result<void> MySqlSource::start_stream() {
-  stream_ = std::make_unique<BinlogStream>(cfg_);
+  MySqlConfig sc = cfg_;  // the stream reads the signal table too (take_signals)
+  if (!cfg_.signal_table.empty()) {
+    sc.tables = cfg_.filter().patterns();
+    sc.tables.push_back(cfg_.signal_table);
+  }
+  stream_ = std::make_unique<BinlogStream>(sc);
   stream_->set_catchup(state_.catchup);
   auto r = stream_->start(state_.position);
   if (!r.ok()) {
@@ -429,6 +439,7 @@ result<Source::Poll> MySqlSource::poll(size_t max, std::vector<Event>& out) {
   if (state_.phase == SourceState::Phase::Snapshot) return poll_snapshot(max, out);
   if (!stream_) return error::fatal(errc::config, "mysql source " + cfg_.name + " is not open");
   if (chunked_) return poll_reading(max, out);
+  const size_t from = out.size();
   auto n = stream_->drain(
       max, out, [&](size_t rows) { state_.position.skip_rows += rows; },
       [&](const BinlogPosition& p) {
@@ -441,6 +452,7 @@ result<Source::Poll> MySqlSource::poll(size_t max, std::vector<Event>& out) {
         }
       });
   if (!n.ok()) return n.err();
+  take_signals(out, from);
   return *n ? Poll::Data : Poll::Idle;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -29,6 +30,9 @@ class MySqlSource : public Source {
   void close() override;
 
   std::string health() const override { return stream_ ? stream_->health() : std::string(); }
+  // "snapshot" {tables: ["db.t"], filters: {"db.t": "SQL"}} re-reads tables while streaming;
+  // "stop-snapshot" {tables: [...]} stops that (snapshot_requests.cpp).
+  result<std::string> command(const std::string& name, const Value& args) override;
   const StreamStats* stream_stats() const { return stream_ ? &stream_->stats() : nullptr; }
   void report_stats(OperatorStats& out) const override;
   uint64_t snapshot_rows() const { return snapshot_rows_; }
@@ -66,6 +70,17 @@ class MySqlSource : public Source {
   // Starts reading the tables of state_.reading while the stream runs (chunked_snapshot.h).
   result<void> start_reading();
   result<Poll> poll_reading(size_t max, std::vector<Event>& out);
+  // Snapshots on demand (snapshot_requests.cpp): the tables matching `patterns` are read
+  // again while streaming goes on; stop_snapshot ends such reads (all when empty).
+  result<std::string> request_snapshot(const std::vector<std::string>& patterns,
+                                       const std::map<std::string, std::string>& filters);
+  result<std::string> stop_snapshot(const std::vector<std::string>& patterns);
+  // Takes the signal table's rows out of out[from..] and acts on them (Debezium's signals).
+  void take_signals(std::vector<Event>& out, size_t from);
+  void signal(const Event& e);
+  bool is_signal_table(const std::string& db, const std::string& table) const {
+    return !cfg_.signal_table.empty() && cfg_.signal_table == db + "." + table;
+  }
   void log_progress(bool force);
 
   MySqlConfig cfg_;

@@ -127,6 +127,13 @@ BoundSpec<MySqlOptions> make_spec() {
                "matches). Tables without one carry a null key."),
         &O::key);
   k.add(chunk, &O::chunk_rows);
+  k.add(option("signal_table", OptType::String, false, "",
+               "\"db.table\" whose inserted rows are snapshot signals, Debezium's shape (id "
+               "VARCHAR(42) PRIMARY KEY, type VARCHAR(32), data VARCHAR(2048)): type "
+               "'execute-snapshot' with data '{\"data-collections\": [\"db.t\"]}' re-reads "
+               "those tables while streaming goes on (snapshot { method = lock_free }); "
+               "'stop-snapshot' stops that. Its rows are never emitted."),
+        &O::signal_table);
   return k;
 }
 

@@ -207,8 +207,10 @@ result<std::optional<std::vector<std::string>>> SnapshotReader::chunk_end(
   if (!pr.ok()) return pr.err();
   const Prepared& p = **pr;
   std::string cols = key_list(p);
-  std::string sql = "SELECT " + cols + " FROM " + p.from;
-  if (!after.empty()) sql += " WHERE (" + cols + ") > (" + key_literals(after) + ")";
+  std::vector<std::string> where;
+  if (!after.empty()) where.push_back("(" + cols + ") > (" + key_literals(after) + ")");
+  if (!t.filter.empty()) where.push_back("(" + t.filter + ")");
+  std::string sql = "SELECT " + cols + " FROM " + p.from + where_clause(where);
   sql += " ORDER BY " + cols + " LIMIT 1 OFFSET " + std::to_string(rows - 1);
   auto r = conn_.query(sql);
   if (!r.ok()) return r.err();
@@ -216,6 +218,12 @@ result<std::optional<std::vector<std::string>>> SnapshotReader::chunk_end(
   std::vector<std::string> key;
   for (auto& v : r->front()) key.push_back(v.value_or(""));
   return std::optional<std::vector<std::string>>(std::move(key));
+}
+
+std::string SnapshotReader::where_clause(const std::vector<std::string>& conditions) {
+  std::string s;
+  for (size_t i = 0; i < conditions.size(); ++i) s += (i ? " AND " : " WHERE ") + conditions[i];
+  return s;
 }
 
 std::string SnapshotReader::key_list(const Prepared& p) const {
@@ -271,7 +279,7 @@ result<std::vector<SnapshotTable>> list_captured_tables(Connection& conn, const 
   if (!rows.ok()) return rows.err();
   std::vector<SnapshotTable> out;
   for (auto& r : *rows) {
-    SnapshotTable t{r[0].value_or(""), r[1].value_or(""), std::stoull(r[2].value_or("0"))};
+    SnapshotTable t{r[0].value_or(""), r[1].value_or(""), std::stoull(r[2].value_or("0")), {}};
     if (f.matches(t.db, t.table)) out.push_back(std::move(t));
   }
   return out;
@@ -333,8 +341,9 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
 // which would reread the table's head on every page). The "key" of each row is its ordinal, so
 // a resumed snapshot starts the scan past the rows already delivered (exact when the table
 // did not change meanwhile).
-result<size_t> SnapshotReader::read_keyless(Prepared& p, const std::vector<std::string>& last_key,
-                                            size_t limit, const Value& position, int64_t ts,
+result<size_t> SnapshotReader::read_keyless(Prepared& p, const std::string& t_filter,
+                                            const std::vector<std::string>& last_key, size_t limit,
+                                            const Value& position, int64_t ts,
                                             std::vector<Event>& out,
                                             std::vector<std::string>& keys) {
   const uint64_t done = last_key.empty() ? 0 : std::stoull(last_key[0]);
@@ -344,6 +353,7 @@ result<size_t> SnapshotReader::read_keyless(Prepared& p, const std::vector<std::
     auto t = conn_.exec("SET SESSION net_write_timeout = 86400");
     if (!t.ok()) return t.err();
     std::string sql = p.select;
+    if (!t_filter.empty()) sql += " WHERE (" + t_filter + ")";
     if (done > 0) sql += " LIMIT 18446744073709551615 OFFSET " + std::to_string(done);
     if (mysql_real_query(conn_.handle(), sql.data(), sql.size()) != 0)
       return conn_.last_error("snapshot read failed");
@@ -384,7 +394,7 @@ result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
   auto pr = prepare(t);
   if (!pr.ok()) return pr.err();
   Prepared& p = **pr;
-  if (p.key.empty()) return read_keyless(p, last_key, limit, position, ts, out, keys);
+  if (p.key.empty()) return read_keyless(p, t.filter, last_key, limit, position, ts, out, keys);
   std::string order, lhs, rhs;
   for (size_t i = 0; i < p.key.size(); ++i) {
     if (i) {
@@ -396,11 +406,11 @@ result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
     lhs += quote_ident(p.columns[p.key[i]].name);
     rhs += i < last_key.size() ? conn_.quote(last_key[i]) : "NULL";
   }
-  std::string sql = p.select;
-  if (!last_key.empty()) sql += " WHERE (" + lhs + ") > (" + rhs + ")";
-  if (upto != nullptr) {
-    sql += (last_key.empty() ? " WHERE (" : " AND (") + lhs + ") <= (" + key_literals(*upto) + ")";
-  }
+  std::vector<std::string> where;
+  if (!last_key.empty()) where.push_back("(" + lhs + ") > (" + rhs + ")");
+  if (upto != nullptr) where.push_back("(" + lhs + ") <= (" + key_literals(*upto) + ")");
+  if (!t.filter.empty()) where.push_back("(" + t.filter + ")");
+  std::string sql = p.select + where_clause(where);
   sql += " ORDER BY " + order + " LIMIT " + std::to_string(limit);
   const size_t expect = std::min<size_t>(limit, size_t{1} << 16);
   out.reserve(out.size() + expect);

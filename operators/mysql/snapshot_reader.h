@@ -25,6 +25,8 @@ struct SnapshotTable {
   std::string db;
   std::string table;
   uint64_t estimated_rows = 0;
+  // Only the rows matching this SQL condition (a snapshot signal's additional condition).
+  std::string filter;
 };
 
 // The base tables matching `filter`, in name order (estimated row counts from
@@ -108,9 +110,11 @@ class SnapshotReader {
   // START TRANSACTION WITH CONSISTENT SNAPSHOT and its binlog position (invalid on MySQL).
   result<BinlogPosition> open_view();
   std::string key_list(const Prepared& p) const;  // `a`, `b`
+  static std::string where_clause(const std::vector<std::string>& conditions);
   std::string key_literals(const std::vector<std::string>& key);
   result<Prepared*> prepare(const SnapshotTable& t);
-  result<size_t> read_keyless(Prepared& p, const std::vector<std::string>& last_key, size_t limit,
+  result<size_t> read_keyless(Prepared& p, const std::string& filter,
+                              const std::vector<std::string>& last_key, size_t limit,
                               const Value& position, int64_t ts, std::vector<Event>& out,
                               std::vector<std::string>& keys);
   // Runs `sql` (p.select ...) and appends its rows as "r" events; with `keys`, each row's key

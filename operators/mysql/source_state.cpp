@@ -70,10 +70,10 @@ std::string SourceState::encode() const {
     }
   }
   for (auto& f : filters) s += "filter=" + f + "\n";
-  for (const auto& r : reading) {  // reading=KEYN|HEX,HEX|db.table
+  for (const auto& r : reading) {  // reading=KEYN|HEX,HEX|HEXFILTER|db.table
     s += "reading=" + std::to_string(r.last_key.size()) + "|";
     for (size_t i = 0; i < r.last_key.size(); ++i) s += (i ? "," : "") + hex(r.last_key[i]);
-    s += "|" + r.table + "\n";
+    s += "|" + hex(r.filter) + "|" + r.table + "\n";
   }
   for (auto& [t, p] : catchup) {
     s += "catchup=" + t + "|" + p.file + "|" + std::to_string(p.pos) + "\n";
@@ -136,10 +136,12 @@ result<SourceState> SourceState::decode(const std::string& text) {
       st.filters.push_back(v);
     } else if (k == "reading") {
       size_t a = v.find('|'), b = a == std::string::npos ? a : v.find('|', a + 1);
+      size_t c = b == std::string::npos ? b : v.find('|', b + 1);
       size_t n = 0;
-      if (b == std::string::npos || !number(std::string_view(v).substr(0, a), n)) return bad(line);
+      if (c == std::string::npos || !number(std::string_view(v).substr(0, a), n)) return bad(line);
       Reading r;
-      r.table = v.substr(b + 1);
+      r.filter = unhex(v.substr(b + 1, c - b - 1));
+      r.table = v.substr(c + 1);
       if (n > 0) {
         for (const auto& part : split(v.substr(a + 1, b - a - 1), ',')) {
           r.last_key.push_back(unhex(part));

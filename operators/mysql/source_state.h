@@ -36,6 +36,7 @@ struct SourceState {
   struct Reading {
     std::string table;  // db.table
     std::vector<std::string> last_key;
+    std::string filter;  // only rows matching this SQL condition ("" = all)
   };
   std::vector<Reading> reading;
   std::string encode() const;

@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "base/json.h"
 #include "tests/unit/mysql/mysql_test_util.h"
 
 using namespace sluice;
@@ -290,6 +291,83 @@ BOOST_AUTO_TEST_CASE(an_added_table_is_read_while_streaming) {
   r.apply(poll_for(src, std::chrono::milliseconds(500)), {"id"});
   BOOST_CHECK_EQUAL(r.tables["a"].size(), 1u);  // a2 streamed (a1 was before the state)
   check_equal(r.tables["b"], server_table("lf4", "b", {"id"}), "b");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(mysql_snapshot_on_demand)
+
+// A row in the signal table (Debezium's execute-snapshot) re-reads a table while its changes
+// keep streaming; the signal rows never come out; additional-conditions filter the rows;
+// stop-snapshot ends a read; the same through command() (the management API's path).
+BOOST_AUTO_TEST_CASE(signal_rows_and_commands_reread_tables_while_streaming) {
+  server().exec(
+      "DROP DATABASE IF EXISTS lf5; CREATE DATABASE lf5; "
+      "CREATE TABLE lf5.t (id INT PRIMARY KEY, v INT); "
+      "CREATE TABLE lf5.u (id INT PRIMARY KEY, region VARCHAR(4)); "
+      "CREATE TABLE lf5.sig (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32), data VARCHAR(2048)); "
+      "INSERT INTO lf5.t SELECT seq, seq FROM lf5.seq_1_to_5000; "
+      "INSERT INTO lf5.u SELECT seq, IF(seq % 2, 'eu', 'us') FROM lf5.seq_1_to_100");
+  auto cfg = lock_free_cfg("lf5", {}, 500, 2);
+  cfg.signal_table = "lf5.sig";
+  my::MySqlSource src(cfg);
+  BOOST_REQUIRE(src.open("").ok());
+  auto wait_read = [&](Replica& r, std::map<std::string, size_t>& reads) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    do {
+      BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
+      auto evs = poll_for(src, std::chrono::milliseconds(50));
+      for (const auto& e : evs) {
+        BOOST_REQUIRE_MESSAGE(e.source->table != "sig", "a signal row came out");
+        if (e.op == Op::Read) ++reads[e.source->table];
+      }
+      r.apply(evs, {"id"});
+    } while (src.checkpoint_state().find("reading=") != std::string::npos);
+    r.apply(poll_for(src, std::chrono::milliseconds(300)), {"id"});
+  };
+  Replica r;
+  std::map<std::string, size_t> reads;
+  wait_read(r, reads);  // the initial snapshot: t and u, not sig
+  BOOST_CHECK_EQUAL(reads["t"], 5000u);
+  BOOST_CHECK_EQUAL(reads["u"], 100u);
+  BOOST_CHECK_EQUAL(reads.count("sig"), 0u);
+
+  // A signal: t again, u only where region = 'eu'; a change during the read streams.
+  reads.clear();
+  server().exec(
+      "INSERT INTO lf5.sig VALUES ('s-1', 'execute-snapshot', '{\"data-collections\": "
+      "[\"lf5.t\", \"lf5.u\"], \"type\": \"incremental\", \"additional-conditions\": "
+      "[{\"data-collection\": \"lf5.u\", \"filter\": \"region = ''eu''\"}]}'); "
+      "UPDATE lf5.t SET v = -1 WHERE id = 4321");
+  wait_read(r, reads);
+  BOOST_CHECK_EQUAL(reads["t"], 5000u);
+  BOOST_CHECK_EQUAL(reads["u"], 50u);
+  check_equal(r.tables["t"], server_table("lf5", "t", {"id"}), "t");
+  BOOST_CHECK(src.checkpoint_state().find("reading=") == std::string::npos);
+
+  // The command path: unknown tables are refused with the captured patterns named.
+  auto bad = src.command("snapshot", json::parse(R"({"tables": ["lf5.nope"]})").value());
+  BOOST_REQUIRE(!bad.ok());
+  BOOST_CHECK(bad.err().message.find("matches no table") != std::string::npos);
+  auto ok = src.command("snapshot", json::parse(R"({"tables": ["t"]})").value());
+  BOOST_REQUIRE_MESSAGE(ok.ok(), (ok.ok() ? std::string() : ok.err().message));
+  BOOST_CHECK(ok->find("reading lf5.t") != std::string::npos);
+  BOOST_CHECK(src.checkpoint_state().find("|lf5.t\n") != std::string::npos);
+  auto again = src.command("snapshot", json::parse(R"({"tables": ["lf5.t"]})").value());
+  BOOST_CHECK(again.ok() && again->find("already being read: lf5.t") != std::string::npos);
+  auto stop = src.command("stop-snapshot", json::parse(R"({"tables": ["lf5.t"]})").value());
+  BOOST_CHECK(stop.ok() && stop->find("stopped reading lf5.t") != std::string::npos);
+  BOOST_CHECK(src.checkpoint_state().find("reading=") == std::string::npos);
+  // A stop-snapshot signal with nothing being read, then streaming goes on.
+  server().exec(
+      "INSERT INTO lf5.sig VALUES ('s-2', 'stop-snapshot', '{\"type\": \"incremental\"}'); "
+      "INSERT INTO lf5.t VALUES (9999, 9)");
+  bool seen = false;
+  for (auto& e : poll_n(src, 200, std::chrono::seconds(10))) {
+    seen |= e.op == Op::Create && field(e, "id").as_int() == 9999;
+    BOOST_CHECK(e.source->table != "sig");
+  }
+  BOOST_CHECK(seen);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
