@@ -31,8 +31,8 @@ std::string quoted(const std::string& s) {
 
 // One "stage: answer" line per entry of the answer's "stages" object.
 void print_stages(const Value& body) {
-  const Value* stages = body.type() == Type::Object ? body.as_object().find(intern("stages"))
-                                                    : nullptr;
+  const Value* stages =
+      body.type() == Type::Object ? body.as_object().find(intern("stages")) : nullptr;
   if (stages == nullptr || stages->type() != Type::Object) return;
   for (const auto& f : stages->as_object().fields()) {
     if (f.value.type() != Type::Object) continue;
@@ -51,8 +51,7 @@ int command_snapshot(const std::vector<std::string>& argv) {
   if (!args) return exit_code;
   const bool stop = args->has("--stop");
   if (args->positional.empty() || (!stop && args->positional.size() < 2)) {
-    std::fprintf(stderr, "sluice snapshot: expected PIPELINE and at least one TABLE\n\n%s",
-                 kHelp);
+    std::fprintf(stderr, "sluice snapshot: expected PIPELINE and at least one TABLE\n\n%s", kHelp);
     return kExitUsage;
   }
   const std::string& pipeline = args->positional[0];
@@ -78,8 +77,8 @@ int command_snapshot(const std::vector<std::string>& argv) {
   auto v = json::parse(r->body);
   if (v.ok()) print_stages(*v);
   if (r->status == 200) return kExitOk;
-  const Value* e = v.ok() && v->type() == Type::Object ? v->as_object().find(intern("error"))
-                                                         : nullptr;
+  const Value* e =
+      v.ok() && v->type() == Type::Object ? v->as_object().find(intern("error")) : nullptr;
   std::fprintf(stderr, "sluice snapshot: %s\n",
                e ? e->to_display().c_str() : ("HTTP " + std::to_string(r->status)).c_str());
   return kExitRuntime;

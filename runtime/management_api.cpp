@@ -191,7 +191,18 @@ std::string ManagementApi::pipeline_json(const engine::LivePipeline& p, bool wit
         const int64_t total = c.progress_total.load();
         if (total >= 0) {
           o += ",\"progress\":{\"done\":" + std::to_string(c.progress_done.load()) +
-               ",\"total\":" + std::to_string(total) + "}";
+               ",\"total\":" + std::to_string(total);
+          const auto tables = c.table_progress.get();
+          if (!tables.empty()) {
+            o += ",\"tables\":[";
+            for (size_t i = 0; i < tables.size(); ++i) {
+              o += std::string(i ? "," : "") + "{\"table\":" + str(tables[i].table) +
+                   ",\"done\":" + std::to_string(tables[i].done) +
+                   ",\"total\":" + std::to_string(tables[i].total) + "}";
+            }
+            o += "]";
+          }
+          o += "}";
         }
       }
       o += "}";

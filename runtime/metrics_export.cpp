@@ -272,6 +272,19 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
            "Records read by a bounded read (snapshot, counted generate).", false);
   progress("sluice_source_progress_total_records", "Records a bounded read expects in total.",
            true);
+  auto table_progress = [&](const char* name, const char* help, bool total_wanted) {
+    w.family(name, "gauge", help);
+    each_stage(sources, [&](const LivePipeline& p, const LiveStage& s) {
+      for (const auto& t : s.counters->table_progress.get()) {
+        w.sample(name, stage_labels(p, s) + ",table=\"" + escape(t.table) + "\"",
+                 std::to_string(total_wanted ? t.total : t.done));
+      }
+    });
+  };
+  table_progress("sluice_source_table_progress_records",
+                 "Rows of a table read so far by the snapshot reading it now.", false);
+  table_progress("sluice_source_table_progress_total_records",
+                 "Rows the snapshot expects of a table it reads now (an estimate).", true);
 
   // Sinks.
   batch_histograms("sluice_sink_write_duration_seconds", "Time per sink write call.",

@@ -24,6 +24,26 @@ void ProgressReporter::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+namespace {
+
+// "; tables: db.a 12.0% of 1.5M, db.b 0.0% of 200" (the first four being read).
+std::string tables_text(const std::vector<TableProgress>& tables) {
+  std::string out;
+  for (size_t i = 0; i < tables.size() && i < 4; ++i) {
+    const auto& t = tables[i];
+    char buf[64];
+    std::snprintf(
+        buf, sizeof buf, " %.1f%% of %lld",
+        t.total > 0 ? 100.0 * static_cast<double>(t.done) / static_cast<double>(t.total) : 100.0,
+        static_cast<long long>(t.total));
+    out += (i ? ", " : "; tables: ") + t.table + buf;
+  }
+  if (tables.size() > 4) out += ", +" + std::to_string(tables.size() - 4) + " more";
+  return out;
+}
+
+}  // namespace
+
 std::string ProgressReporter::line(bool bar, double elapsed_s,
                                    std::set<std::string>* reported) const {
   std::string text;
@@ -56,6 +76,7 @@ std::string ProgressReporter::line(bool bar, double elapsed_s,
                       static_cast<long long>(total), frac * 100, rate, eta);
       }
       text += buf;
+      if (!bar) text += tables_text(s.counters->table_progress.get());
     }
   }
   return text;

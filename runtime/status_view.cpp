@@ -66,6 +66,14 @@ std::string stage_note(const Value& s) {
                     total > 0 ? 100 * json_number(json_field(*pr, "done")) / total : 100.0,
                     human_count(total).c_str());
       add(note, buf);
+      if (const Value* ts = json_field(*pr, "tables"); ts && ts->type() == Type::List) {
+        for (const auto& t : ts->as_list()) {
+          const double tt = json_number(json_field(t, "total"));
+          std::snprintf(buf, sizeof buf, "%.1f%%",
+                        tt > 0 ? 100 * json_number(json_field(t, "done")) / tt : 100.0);
+          add(note, "reading " + json_text(json_field(t, "table")) + " " + buf);
+        }
+      }
     }
     if (const Value* h = json_field(s, "health"); h && h->type() == Type::String) {
       add(note, h->as_string());

@@ -202,6 +202,11 @@ void SourceActor::report(Source::Poll how, int64_t micros) {
   if (op_->progress(done, total)) {
     c.progress_done.store(done, std::memory_order_relaxed);
     c.progress_total.store(total, std::memory_order_relaxed);
+    std::vector<TableProgress> tables;
+    op_->table_progress(tables);
+    const bool any = !tables.empty();
+    if (any || had_tables_) c.table_progress.set(std::move(tables));
+    had_tables_ = any;
   }
 }
 

@@ -44,6 +44,7 @@ class SourceActor : public TsanVisible<caf::event_based_actor> {
   bool input_done_ = false;  // End polled or stop requested: no more polling
   bool end_requested_ = false;
   bool finished_ = false;
+  bool had_tables_ = false;  // the last table_progress() reported tables
   bool failed_ = false;
   bool reload_paused_ = false;  // hot reload: barrier taken, waiting for rewire / resume
   int attempts_ = 0;

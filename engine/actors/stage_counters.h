@@ -17,6 +17,7 @@
 #include "engine/actors/command_inbox.h"
 #include "engine/actors/operator_stats_board.h"
 #include "engine/actors/stage_tap.h"
+#include "engine/actors/table_progress_board.h"
 
 namespace sluice::engine {
 
@@ -139,6 +140,8 @@ struct StageCounters {
   ReplayInbox replay;
   // Sources: commands from the management API (Source::command).
   CommandInbox commands;
+  // Sources: the tables being read (Source::table_progress).
+  TableProgressBoard table_progress;
   // Copies of the records leaving the stage for `sluice tap` (only while one is attached).
   StageTap tap;
   // The operators' own figures, per instance (exported by /metrics).

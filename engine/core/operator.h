@@ -54,6 +54,13 @@ struct StageConfig {
   bool option_bool(const std::string& name, bool def = false) const;
 };
 
+// A table a source is reading (a snapshot): rows delivered and the estimate.
+struct TableProgress {
+  std::string table;
+  int64_t done = 0;
+  int64_t total = 0;
+};
+
 class Source {
  public:
   virtual ~Source() = default;
@@ -71,6 +78,9 @@ class Source {
   // Bounded reads (a counted generate, a snapshot): records read so far and the total expected.
   // false = unknown. Called once per polled batch for progress reporting.
   virtual bool progress(int64_t& /*done*/, int64_t& /*total*/) const { return false; }
+  // The tables being read now, each with its own progress (`status`, /metrics, the progress
+  // line). Called with progress().
+  virtual void table_progress(std::vector<TableProgress>& /*out*/) const {}
   // "" while healthy; else what is wrong right now while the source keeps trying by itself
   // (e.g. "reconnecting for 12s: binlog connection lost"). Shown by `status` and /metrics;
   // such a source is never idle. Called once per poll: keep it cheap when healthy.

@@ -72,6 +72,15 @@ void ChunkedSnapshot::stop() {
   workers_.clear();
 }
 
+void ChunkedSnapshot::progress(std::vector<TableProgress>& out) {
+  std::lock_guard<std::mutex> lk(mu_);
+  for (const auto& t : tables_) {
+    if (t.done) continue;
+    const auto rows = static_cast<int64_t>(t.rows);
+    out.push_back({t.name, rows, std::max(rows, static_cast<int64_t>(t.t.table.estimated_rows))});
+  }
+}
+
 bool ChunkedSnapshot::finished() {
   std::lock_guard<std::mutex> lk(mu_);
   return done_ == tables_.size();
@@ -260,6 +269,7 @@ bool ChunkedSnapshot::take_head(Chunk& c, size_t max, size_t& n, std::vector<Eve
   c.taken += take;
   n += take;
   rows_ += take;
+  tables_[c.table].rows += take;
   cb.on_key(tables_[c.table].name,
             std::vector<std::string>(c.keys.begin() + static_cast<long>((c.taken - 1) * c.width),
                                      c.keys.begin() + static_cast<long>(c.taken * c.width)));

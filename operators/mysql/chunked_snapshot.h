@@ -23,6 +23,7 @@
 
 #include "base/event.h"
 #include "base/result.h"
+#include "engine/core/operator.h"
 #include "operators/mysql/binlog_position.h"
 #include "operators/mysql/binlog_stream.h"
 #include "operators/mysql/mysql_config.h"
@@ -66,6 +67,8 @@ class ChunkedSnapshot {
   // Every table read and delivered (or cancelled).
   bool finished();
   uint64_t rows() const { return rows_; }
+  // The tables not finished yet: rows delivered and the estimate.
+  void progress(std::vector<TableProgress>& out);
   uint64_t zero_dates() const { return zero_dates_; }
 
  private:
@@ -91,6 +94,7 @@ class ChunkedSnapshot {
     bool keyless = false;
     bool known = false;  // keyless decided
     bool done = false;   // delivered or cancelled
+    uint64_t rows = 0;   // delivered
     size_t index = 0;    // in tables_
   };
 

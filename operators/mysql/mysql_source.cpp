@@ -412,6 +412,7 @@ result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& 
         state_.table.clear();
         state_.last_key.clear();
         ++table_index_;
+        table_rows_ = 0;
         log_progress(true);
         continue;
       }
@@ -423,6 +424,7 @@ result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& 
     chunk_pos_ += take;
     given += take;
     snapshot_rows_ += take;
+    table_rows_ += take;
     if (take > 0) {  // the key of the last delivered row
       size_t w = snapshot_->key_width();
       state_.table = name;
@@ -469,6 +471,20 @@ void MySqlSource::close() {
   chunk_.clear();
   chunk_pos_ = 0;
   chunk_keys_.clear();
+}
+
+void MySqlSource::table_progress(std::vector<TableProgress>& out) const {
+  if (chunked_) {
+    chunked_->progress(out);
+    return;
+  }
+  if (state_.phase != SourceState::Phase::Snapshot) return;
+  for (size_t i = table_index_; i < tables_.size(); ++i) {
+    const auto& t = tables_[i];
+    const int64_t done = i == table_index_ ? static_cast<int64_t>(table_rows_) : 0;
+    out.push_back(
+        {t.db + "." + t.table, done, std::max(done, static_cast<int64_t>(t.estimated_rows))});
+  }
 }
 
 void MySqlSource::report_stats(OperatorStats& out) const {

@@ -33,6 +33,7 @@ class MySqlSource : public Source {
   // "snapshot" {tables: ["db.t"], filters: {"db.t": "SQL"}} re-reads tables while streaming;
   // "stop-snapshot" {tables: [...]} stops that (snapshot_requests.cpp).
   result<std::string> command(const std::string& name, const Value& args) override;
+  void table_progress(std::vector<TableProgress>& out) const override;
   const StreamStats* stream_stats() const { return stream_ ? &stream_->stats() : nullptr; }
   void report_stats(OperatorStats& out) const override;
   uint64_t snapshot_rows() const { return snapshot_rows_; }
@@ -90,6 +91,7 @@ class MySqlSource : public Source {
   std::unique_ptr<ChunkedSnapshot> chunked_;
   std::vector<SnapshotTable> tables_;
   size_t table_index_ = 0;
+  uint64_t table_rows_ = 0;  // consistent snapshot: rows of tables_[table_index_] delivered
   Value snapshot_position_;
   int64_t snapshot_ts_ = 0;
   uint64_t snapshot_rows_ = 0;

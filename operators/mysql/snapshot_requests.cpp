@@ -63,9 +63,10 @@ result<std::string> MySqlSource::command(const std::string& name, const Value& a
 result<std::string> MySqlSource::request_snapshot(
     const std::vector<std::string>& patterns, const std::map<std::string, std::string>& filters) {
   if (cfg_.snapshot_method != SnapshotMethod::LockFree) {
-    return error::permanent(errc::config, "snapshots on demand need snapshot { method = "
-                                          "lock_free } on source " +
-                                              cfg_.name);
+    return error::permanent(errc::config,
+                            "snapshots on demand need snapshot { method = "
+                            "lock_free } on source " +
+                                cfg_.name);
   }
   if (!stream_) {
     return error::transient(errc::snapshot, "source " + cfg_.name +
@@ -88,9 +89,8 @@ result<std::string> MySqlSource::request_snapshot(
   std::vector<ChunkedSnapshot::Table> work;
   std::string read, skipped;
   for (const auto& p : patterns) {
-    const std::string pattern = p.find('.') == std::string::npos && !cfg_.database.empty()
-                                    ? cfg_.database + "." + p
-                                    : p;
+    const std::string pattern =
+        p.find('.') == std::string::npos && !cfg_.database.empty() ? cfg_.database + "." + p : p;
     bool matched = false;
     for (const auto& t : *tables) {
       const std::string name = t.db + "." + t.table;
@@ -149,9 +149,8 @@ result<std::string> MySqlSource::stop_snapshot(const std::vector<std::string>& p
   std::erase_if(state_.reading, [&](const SourceState::Reading& rd) {
     bool hit = patterns.empty();
     for (const auto& p : patterns) {
-      const std::string pattern = p.find('.') == std::string::npos && !cfg_.database.empty()
-                                      ? cfg_.database + "." + p
-                                      : p;
+      const std::string pattern =
+          p.find('.') == std::string::npos && !cfg_.database.empty() ? cfg_.database + "." + p : p;
       hit |= wildcard_match(pattern, rd.table);
     }
     if (!hit) return false;
@@ -198,8 +197,8 @@ void MySqlSource::signal(const Event& e) {
   if (data && data->type() == Type::String && !data->as_string().empty()) {
     auto parsed = json::parse(data->as_string());
     if (!parsed.ok() || parsed->type() != Type::Object) {
-      log::warn("mysql", cfg_.name + ": " + what + ": data is not a JSON object: " +
-                             data->as_string().substr(0, 200));
+      log::warn("mysql", cfg_.name + ": " + what +
+                             ": data is not a JSON object: " + data->as_string().substr(0, 200));
       return;
     }
     d = std::move(parsed).value();
@@ -211,8 +210,8 @@ void MySqlSource::signal(const Event& e) {
     log::warn("mysql", cfg_.name + ": " + what + ": snapshot type '" + t->as_string() +
                            "' is read as incremental (Sluice reads while streaming)");
   }
-  auto r = kind == "stop-snapshot" ? stop_snapshot(tables)
-                                   : request_snapshot(tables, conditions_of(d));
+  auto r =
+      kind == "stop-snapshot" ? stop_snapshot(tables) : request_snapshot(tables, conditions_of(d));
   if (!r.ok()) log::warn("mysql", cfg_.name + ": " + what + " refused: " + r.err().message);
 }
 

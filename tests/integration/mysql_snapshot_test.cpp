@@ -4,9 +4,8 @@
 // tables are read again on demand (signal row, management API, `sluice snapshot`) while
 // changes keep flowing. SLUICE_KILL_TRIALS sets the kills (2 here; bench/snapshot_kill.sh
 // runs more).
-#include <boost/test/unit_test.hpp>
-
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <cctype>
 #include <cstdlib>
 #include <random>
@@ -38,7 +37,8 @@ std::string lock_free_pipe(const std::string& extra_source, const std::string& s
 )" + extra_source +
          R"(
   }
-)" + sink + "\n}\n";
+)" + sink +
+         "\n}\n";
 }
 
 const char* kPgSink = R"(  sink postgres ods from src {
@@ -122,6 +122,9 @@ BOOST_AUTO_TEST_CASE(big_table_written_at_full_speed_and_killed_equals_the_sourc
       std::to_string(kBigRows));
   const std::string pgdb = fresh_pg_db("lfsnap");
   Run run(pgdb, lock_free_pipe("", kPgSink));
+  const std::string api = "127.0.0.1:" + std::to_string(free_port());
+  const std::string metrics_addr = "127.0.0.1:" + std::to_string(free_port());
+  run.args = " --api " + api + " --metrics " + metrics_addr;
   std::atomic<int64_t> writes{0};
   Writer writer;
   run.start();
@@ -147,6 +150,16 @@ BOOST_AUTO_TEST_CASE(big_table_written_at_full_speed_and_killed_equals_the_sourc
                                                  << " big rows in the target");
   BOOST_REQUIRE_EQUAL(pg_count(pgdb, "other"), 1);
   BOOST_CHECK_LT(big_then, kBigRows / 2);
+  // Per-table progress while it reads: status (the API) and /metrics.
+  auto st = runtime::http_request(api, "GET", "/pipelines/lfsnap", 5000);
+  BOOST_REQUIRE(st.ok());
+  BOOST_CHECK_MESSAGE(
+      st->body.find("\"tables\":[{\"table\":\"lfsnap.big\",\"done\":") != std::string::npos,
+      st->body);
+  auto metrics = runtime::http_request(metrics_addr, "GET", "/metrics", 5000);
+  BOOST_REQUIRE(metrics.ok());
+  BOOST_CHECK(metrics->body.find("sluice_source_table_progress_total_records{pipeline=\"lfsnap\","
+                                 "stage=\"src\",table=\"lfsnap.big\"}") != std::string::npos);
   // kill -9 at random points of the snapshot, restarting each time.
   std::mt19937 rng(7);
   for (int i = 0; i < kill_trials(); ++i) {

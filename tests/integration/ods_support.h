@@ -194,17 +194,18 @@ struct Run {
   std::string pgdb;
   std::string pipe;
   std::unique_ptr<Child> child;
+  std::string args;  // more arguments of `sluice run` (" --api ADDR")
 
   Run(const std::string& db, const std::string& pipe_text) : pgdb(db) {
     pipe = dir.file("p.pipe");
     write_file(pipe, pipe_text);
   }
   void start() {
-    child =
-        std::make_unique<Child>(std::vector<std::string>{"/bin/sh", "-c",
-                                                         "exec " + sluice_bin() + " run " + pipe +
-                                                             " 2>>" + dir.file("sluice.log")},
-                                pipeline_env(pgdb), dir.str());
+    child = std::make_unique<Child>(
+        std::vector<std::string>{
+            "/bin/sh", "-c",
+            "exec " + sluice_bin() + " run " + pipe + args + " 2>>" + dir.file("sluice.log")},
+        pipeline_env(pgdb), dir.str());
   }
   ProcResult stop(int sig = SIGTERM) {
     child->signal(sig);
