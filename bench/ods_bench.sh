@@ -2,10 +2,12 @@
 # MySQL -> PostgreSQL ODS benchmark (issue 4). Release build, private servers
 # (scripts/local_servers.sh), PostgreSQL durable (fsync on, synchronous_commit on).
 #
-#   [CONNECTIONS=N] [SNAPSHOT_RUNS=3] bash bench/ods_bench.sh [SF] [STREAM_CHANGES] [LATENCY_SECONDS]
+#   [CONNECTIONS=N] [SNAPSHOT_RUNS=3] [METHOD=lock_free|consistent] [PARALLELISM=N]
+#     bash bench/ods_bench.sh [SF] [STREAM_CHANGES] [LATENCY_SECONDS]
 #
 # SNAPSHOT_RUNS: (a) runs sluice and pgloader this many times, alternating, and prints medians.
 # CONNECTIONS: the postgres sink's `connections` option (default 1).
+# METHOD, PARALLELISM: the mysql source's `snapshot { method  parallelism }` (lock_free, 1).
 # SF: scale factor of pipelines/sql/bank_data.sql (300,000 rows per unit; default 10 = 3M rows).
 # (a) snapshot MariaDB -> PostgreSQL: sluice (snapshot = only) vs pgloader on the same data
 # (b) streaming: STREAM_CHANGES mixed changes (50 % updates, 30 % inserts, 20 % deletes) are
@@ -21,6 +23,8 @@ SF=${1:-10}
 CHANGES=${2:-500000}
 LAT_SECONDS=${3:-30}
 CONNECTIONS=${CONNECTIONS:-1}
+METHOD=${METHOD:-lock_free}
+PARALLELISM=${PARALLELISM:-1}
 SNAPSHOT_RUNS=${SNAPSHOT_RUNS:-3}
 
 bash scripts/install-deps.sh
@@ -80,7 +84,8 @@ pipeline ods_bench {
     host = env("MYSQL_HOST") port = to_int(env("MYSQL_PORT")) user = env("MYSQL_USER")
     password = secret("MYSQL_PASSWORD") server_id = 6601 database = "bank"
     tables = ["customers", "accounts", "transactions", "agreements"]
-    snapshot = initial  chunk_rows = 20000
+    snapshot { mode = initial  method = __METHOD__  parallelism = __PARALLELISM__ }
+    chunk_rows = 20000
   }
   sink postgres ods from bank {
     url = env("ODS_URL")  table = "ods." + @table  mode = upsert
@@ -90,7 +95,7 @@ pipeline ods_bench {
   }
 }
 EOF
-sed -i "s/__CONNECTIONS__/$CONNECTIONS/" "$WORK/snapshot.pipe"
+sed -i "s/__CONNECTIONS__/$CONNECTIONS/; s/__METHOD__/$METHOD/; s/__PARALLELISM__/$PARALLELISM/" "$WORK/snapshot.pipe"
 # pgloader's defaults, except that it cannot translate MariaDB's `current_timestamp(6)`
 # column default: the TIMESTAMP defaults are dropped.
 cat > "$WORK/pgloader.load" << EOF
@@ -101,7 +106,7 @@ CAST type timestamp to timestamptz drop default using zero-dates-to-null;
 EOF
 pg_admin() { "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
 median() { python3 -c "import statistics, sys; print(f'{statistics.median(float(x) for x in sys.argv[1:]):,.0f}')" "$@"; }
-echo "== (a) snapshot, $SNAPSHOT_RUNS runs each, alternating: sluice (connections = $CONNECTIONS) and pgloader $(pgloader --version 2> /dev/null | head -n 1 | awk '{print $NF}')"
+echo "== (a) snapshot, $SNAPSHOT_RUNS runs each, alternating: sluice (method = $METHOD, parallelism = $PARALLELISM, connections = $CONNECTIONS) and pgloader $(pgloader --version 2> /dev/null | head -n 1 | awk '{print $NF}')"
 s_rates=(); p_rates=(); ratios=()
 for run in $(seq 1 "$SNAPSHOT_RUNS"); do
   # a fresh target and state for each sluice run (the last one stays for (b) and (c))
@@ -176,7 +181,8 @@ pipeline ods_bench {
     host = env("MYSQL_HOST") port = to_int(env("MYSQL_PORT")) user = env("MYSQL_USER")
     password = secret("MYSQL_PASSWORD") server_id = 6601 database = "bank"
     tables = ["customers", "accounts", "transactions", "agreements"]
-    snapshot = initial  chunk_rows = 20000
+    snapshot { mode = initial  method = __METHOD__  parallelism = __PARALLELISM__ }
+    chunk_rows = 20000
   }
   sink postgres ods from bank {
     url = env("ODS_URL")  table = "ods." + @table  mode = upsert

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Source write latency during a lock-free snapshot vs without one (issue 17: p99 <= 1.5x).
+# Private MariaDB and PostgreSQL (scripts/local_servers.sh, durable). A ROWS-row table; a client
+# writes single-row autocommit statements (bench/write_latency_bench.cpp) for SECONDS alone, then
+# for SECONDS while `sluice run` reads the table lock-free (parallelism PAR) into PostgreSQL;
+# RUNS alternating pairs, medians of p50/p99, and the machine's load.
+#
+#   bash bench/snapshot_latency.sh [ROWS=1500000] [SECONDS=10] [RUNS=3] [PAR=2]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+ROWS=${1:-1500000}
+SECS=${2:-10}
+RUNS=${3:-3}
+PAR=${4:-2}
+bash scripts/build.sh release --target sluice --target write_latency_bench > /dev/null
+SERVERS=$(bash scripts/local_servers.sh start)
+WORK=$(mktemp -d /tmp/sluice-snaplat-XXXXXX)
+trap 'bash "$ROOT/scripts/local_servers.sh" stop "$SERVERS" > /dev/null; rm -rf "$WORK"' EXIT
+# shellcheck disable=SC1091
+. "$SERVERS/env"
+mysql_cli -e "CREATE DATABASE snaplat; CREATE TABLE snaplat.big (id INT PRIMARY KEY, v INT, note VARCHAR(40));
+  CREATE TABLE snaplat.lat (id INT AUTO_INCREMENT PRIMARY KEY, v INT);
+  INSERT INTO snaplat.big SELECT seq, seq, CONCAT('row ', seq) FROM snaplat.seq_1_to_$ROWS;"
+cat > "$WORK/p.pipe" << PIPE
+pipeline snaplat {
+  settings { state_dir = "state" }
+  source mysql src {
+    host = env("MYSQL_HOST")  port = to_int(env("MYSQL_PORT"))  user = env("MYSQL_USER")
+    password = secret("MYSQL_PASSWORD")  server_id = 6711  database = "snaplat"  tables = ["big"]
+    snapshot { mode = initial  method = lock_free  parallelism = $PAR }
+  }
+  sink postgres ods from src { url = env("ODS_URL")  table = "ods." + @table  mode = upsert }
+}
+PIPE
+lat() { build/write_latency_bench 127.0.0.1 "$MYSQL_PORT" sluice sluice-pw snaplat snaplat.big "$ROWS" "$SECS"; }
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $ROWS rows, parallelism $PAR"
+alone=(); during=()
+for run in $(seq 1 "$RUNS"); do
+  a=$(lat); echo "   run $run without a snapshot: $a"; alone+=("$a")
+  psql_cli -q -c "DROP SCHEMA IF EXISTS ods CASCADE; DROP TABLE IF EXISTS public.sluice_checkpoints" > /dev/null 2>&1
+  rm -rf "$WORK/state"
+  (cd "$WORK" && exec "$ROOT/build/sluice" run p.pipe > sluice.log 2>&1) &
+  pid=$!
+  sleep 1
+  d=$(lat)
+  echo "   run $run during the snapshot: $d ($(grep -o 'snapshot [0-9]*/[0-9]* rows' "$WORK/sluice.log" | tail -n 1) at its end)"
+  during+=("$d")
+  kill -INT "$pid"; wait "$pid" || true
+done
+python3 - "${alone[@]}" -- "${during[@]}" << 'PY'
+import statistics, sys
+args = sys.argv[1:]; cut = args.index("--")
+def col(lines, i): return statistics.median(float(l.split()[i]) for l in lines)
+a, d = args[:cut], args[cut + 1:]
+print(f"== median p50 {col(a, 3):.3f} -> {col(d, 3):.3f} ms, p99 {col(a, 5):.3f} -> {col(d, 5):.3f} ms "
+      f"(x{col(d, 5) / col(a, 5):.2f}), writes {col(a, 1):.0f} -> {col(d, 1):.0f}")
+PY
