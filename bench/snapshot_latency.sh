@@ -5,7 +5,7 @@
 # for SECONDS while `sluice run` reads the table lock-free (parallelism PAR) into PostgreSQL;
 # RUNS alternating pairs, medians of p50/p99, and the machine's load.
 #
-#   bash bench/snapshot_latency.sh [ROWS=1500000] [SECONDS=10] [RUNS=3] [PAR=2]
+#   bash bench/snapshot_latency.sh [ROWS=1500000] [SECONDS=10] [RUNS=3] [PAR=2] [METHOD=lock_free]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -13,6 +13,7 @@ ROWS=${1:-1500000}
 SECS=${2:-10}
 RUNS=${3:-3}
 PAR=${4:-2}
+METHOD=${5:-lock_free}
 bash scripts/build.sh release --target sluice --target write_latency_bench > /dev/null
 SERVERS=$(bash scripts/local_servers.sh start)
 WORK=$(mktemp -d /tmp/sluice-snaplat-XXXXXX)
@@ -28,13 +29,13 @@ pipeline snaplat {
   source mysql src {
     host = env("MYSQL_HOST")  port = to_int(env("MYSQL_PORT"))  user = env("MYSQL_USER")
     password = secret("MYSQL_PASSWORD")  server_id = 6711  database = "snaplat"  tables = ["big"]
-    snapshot { mode = initial  method = lock_free  parallelism = $PAR }
+    snapshot { mode = initial  method = $METHOD  parallelism = $PAR }
   }
   sink postgres ods from src { url = env("ODS_URL")  table = "ods." + @table  mode = upsert }
 }
 PIPE
-lat() { build/write_latency_bench 127.0.0.1 "$MYSQL_PORT" sluice sluice-pw snaplat snaplat.big "$ROWS" "$SECS"; }
-echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $ROWS rows, parallelism $PAR"
+lat() { build/bench/write_latency_bench 127.0.0.1 "$MYSQL_PORT" sluice sluice-pw snaplat snaplat.big "$ROWS" "$SECS"; }
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $ROWS rows, method $METHOD, parallelism $PAR"
 alone=(); during=()
 for run in $(seq 1 "$RUNS"); do
   a=$(lat); echo "   run $run without a snapshot: $a"; alone+=("$a")
