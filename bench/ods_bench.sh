@@ -192,7 +192,7 @@ pipeline ods_bench {
   }
 }
 EOF
-sed -i "s/__CONNECTIONS__/$CONNECTIONS/" "$WORK/stream.pipe"
+sed -i "s/__CONNECTIONS__/$CONNECTIONS/; s/__METHOD__/$METHOD/; s/__PARALLELISM__/$PARALLELISM/" "$WORK/stream.pipe"
 t0=$(now)
 mysql_cli bank -e "CALL backlog($ups, $ins, $dels, 1000000000); INSERT INTO customers (id, full_name, segment, created_at) VALUES (-1, 'marker', 'retail', NOW());"
 t1=$(now)

@@ -26,9 +26,21 @@ void ProgressReporter::stop() {
 
 namespace {
 
-// "; tables: db.a 12.0% of 1.5M, db.b 0.0% of 200" (the first four being read).
-std::string tables_text(const std::vector<TableProgress>& tables) {
+// "; tables: db.a 12.0% of 1500000, db.b 0.0% of 200" (the first four being read); on the
+// bar only the first: " db.a 12.0% +1".
+std::string tables_text(const std::vector<TableProgress>& tables, bool bar) {
   std::string out;
+  if (bar && !tables.empty()) {
+    const auto& t = tables.front();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " %.1f%%",
+                  t.total > 0 ? 100.0 * static_cast<double>(t.done) / static_cast<double>(t.total)
+                              : 100.0);
+    out = " " + t.table + buf;
+    if (tables.size() > 1) out += " +" + std::to_string(tables.size() - 1);
+    return out;
+  }
+  if (bar) return out;
   for (size_t i = 0; i < tables.size() && i < 4; ++i) {
     const auto& t = tables[i];
     char buf[64];
@@ -76,7 +88,7 @@ std::string ProgressReporter::line(bool bar, double elapsed_s,
                       static_cast<long long>(total), frac * 100, rate, eta);
       }
       text += buf;
-      if (!bar) text += tables_text(s.counters->table_progress.get());
+      text += tables_text(s.counters->table_progress.get(), bar);
     }
   }
   return text;
