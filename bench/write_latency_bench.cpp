@@ -16,7 +16,8 @@
 
 int main(int argc, char** argv) {
   if (argc != 9) {
-    std::fprintf(stderr, "usage: write_latency_bench HOST PORT USER PASSWORD DB TABLE ROWS SECONDS\n");
+    std::fprintf(stderr,
+                 "usage: write_latency_bench HOST PORT USER PASSWORD DB TABLE ROWS SECONDS\n");
     return 2;
   }
   MYSQL* m = mysql_init(nullptr);
@@ -39,12 +40,15 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s: %s\n", sql.c_str(), mysql_error(m));
       return 1;
     }
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                     .count());
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
   std::sort(ms.begin(), ms.end());
-  auto at = [&](double q) { return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))]; };
-  std::printf("writes %zu p50 %.3f p99 %.3f max %.3f ms\n", ms.size(), at(0.5), at(0.99), ms.back());
+  auto at = [&](double q) {
+    return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))];
+  };
+  std::printf("writes %zu p50 %.3f p99 %.3f max %.3f ms\n", ms.size(), at(0.5), at(0.99),
+              ms.back());
   mysql_close(m);
   return 0;
 }

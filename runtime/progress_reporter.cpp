@@ -33,9 +33,9 @@ std::string tables_text(const std::vector<TableProgress>& tables, bool bar) {
   if (bar && !tables.empty()) {
     const auto& t = tables.front();
     char buf[32];
-    std::snprintf(buf, sizeof buf, " %.1f%%",
-                  t.total > 0 ? 100.0 * static_cast<double>(t.done) / static_cast<double>(t.total)
-                              : 100.0);
+    std::snprintf(
+        buf, sizeof buf, " %.1f%%",
+        t.total > 0 ? 100.0 * static_cast<double>(t.done) / static_cast<double>(t.total) : 100.0);
     out = " " + t.table + buf;
     if (tables.size() > 1) out += " +" + std::to_string(tables.size() - 1);
     return out;

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <boost/test/unit_test.hpp>
+#include <cctype>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -153,6 +154,63 @@ inline std::string wait_equal(const std::string& db, const std::string& pgdb,
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
   }
   return d;
+}
+
+// "COUNT SUM" of db.table in MariaDB and of ods.table in PostgreSQL over the rows as my_rows /
+// pg_rows give them (the sum of each row's MD5, its first 60 bits), computed by the servers:
+// big tables compared without loading them here.
+inline std::string my_digest(const std::string& db, const std::string& table,
+                             const std::vector<ColumnText>& cols) {
+  std::string sel;
+  for (auto& c : cols) sel += (sel.empty() ? "" : ", ") + ("IFNULL(" + c.my_expr + ", '<NULL>')");
+  auto conn = mysql().connect();
+  MariaDbServer::exec(conn.get(), "SET time_zone = '+00:00'");
+  // The sum of each row's MD5 (its first 60 bits): exact, and in any order.
+  auto rows = MariaDbServer::query(
+      conn.get(),
+      "SELECT CONCAT(COUNT(*), ' ', IFNULL(SUM(CAST(CONV(SUBSTRING(MD5(CONCAT_WS('|', " + sel +
+          ")), 1, 15), 16, 10) AS UNSIGNED)), 0)) FROM `" + db + "`.`" + table + "`");
+  return rows.empty() ? "" : rows[0][0].value_or("");
+}
+
+inline std::string pg_digest(const std::string& pgdb, const std::string& table,
+                             const std::vector<ColumnText>& cols) {
+  std::string sel;
+  for (auto& c : cols) {
+    sel += (sel.empty() ? "" : " || '|' || ") + ("coalesce(" + c.pg_expr + ", '<NULL>')");
+  }
+  std::string out =
+      pg().psql("SET TimeZone = 'UTC'; SELECT count(*) || ' ' || coalesce(sum(('x' || substr(md5(" +
+                    sel + "), 1, 15))::bit(60)::bigint), 0) FROM ods." + table + ";",
+                pgdb);
+  const size_t nl = out.rfind('\n');
+  return nl == std::string::npos ? out : out.substr(nl + 1);
+}
+
+// Polls until every table's digest equals its source's (or the timeout); "" when equal, else
+// the first row that differs (diff_table, which loads both sides).
+inline std::string wait_same_digest(const std::string& db, const std::string& pgdb,
+                                    const std::vector<std::string>& tables,
+                                    std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    bool same = true;
+    for (const auto& t : tables) {
+      auto cols = columns_of(db, t);
+      if (!same || cols.empty()) {
+        same = false;
+        continue;
+      }
+      const std::string m = my_digest(db, t, cols);
+      same = !m.empty() && std::isdigit(static_cast<unsigned char>(m[0])) &&
+             m == pg_digest(pgdb, t, cols);
+    }
+    if (same) return "";
+    if (std::chrono::steady_clock::now() > deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  std::string d = diff_tables(db, pgdb, tables);
+  return d.empty() ? "the digests differ but no row does (check my_digest/pg_digest)" : d;
 }
 
 // The environment the pipelines read (MYSQL_*, ODS_URL).
