@@ -261,7 +261,10 @@ result<Source::Poll> MySqlSource::poll_reading(size_t max, std::vector<Event>& o
   };
   cb.on_key = [&](const std::string& table, std::vector<std::string> key) {
     for (auto& rd : state_.reading) {
-      if (rd.table == table) rd.last_key = std::move(key);
+      if (rd.table == table) {
+        rd.last_key = std::move(key);
+        break;
+      }
     }
   };
   cb.on_table_done = [&](const std::string& table) {
