@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "base/temporal.h"
+#include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
 
@@ -28,6 +29,7 @@ ChunkedSnapshot::ChunkedSnapshot(const MySqlConfig& cfg, std::vector<Table> tabl
     : cfg_(cfg), parallelism_(std::max(parallelism, 1)), delivered_(std::move(delivered)) {
   add(std::move(tables));
   delivered_.skip_rows = 0;
+  delivered_.server = 0;  // known once the stream delivers a commit of this run
 }
 
 void ChunkedSnapshot::add(std::vector<Table> tables) {
@@ -156,6 +158,19 @@ std::shared_ptr<ChunkedSnapshot::Chunk> ChunkedSnapshot::open_next(SnapshotReade
       --opening_;
       lk.unlock();
       if (!p.ok()) fail(p.err());
+      return nullptr;
+    }
+    // After a failover the stream may read another server than the views: positions of two
+    // servers cannot be compared. The source restarts from its checkpoint.
+    if (p->server != 0 && delivered_.server != 0 && p->server != delivered_.server) {
+      --opening_;
+      lk.unlock();
+      fail(error::transient(errc::snapshot,
+                            "the lock-free snapshot's views and the binlog stream read different "
+                            "servers (server_id " +
+                                std::to_string(p->server) + " and " +
+                                std::to_string(delivered_.server) +
+                                "): restarting from the checkpoint"));
       return nullptr;
     }
     // A transaction the stream delivered may still have been committing in the storage engine
@@ -301,6 +316,7 @@ result<size_t> ChunkedSnapshot::drain(BinlogStream& stream, size_t max, std::vec
     const bool moved = now.file != delivered_.file || now.pos != delivered_.pos;
     delivered_.file = now.file;
     delivered_.pos = now.pos;
+    if (now.server != 0) delivered_.server = now.server;
     if (*d == 0 && !moved) break;  // nothing new from the stream
   }
   return n;

@@ -85,6 +85,7 @@ void StreamQueue::mark_delivered(const StreamItem& it) {
   if (!it.position.valid()) return;
   if (delivered_.file != it.position.file) delivered_.file = it.position.file;
   delivered_.pos = it.position.pos;
+  if (it.position.server != 0) delivered_.server = it.position.server;
 }
 
 void StreamQueue::advance(const std::string& file, uint64_t pos) {

@@ -52,7 +52,8 @@ class StreamQueue {
   // True when every item up to `p` has been delivered: the next item is past it, or none is
   // waiting and the reader has read at least up to `p`. (Called by the consumer.)
   bool passed(const BinlogPosition& p);
-  // The position of the last row or commit drain() delivered (file and pos only).
+  // The position of the last row or commit drain() delivered (file, pos and, once a commit
+  // said it, the server).
   const BinlogPosition& delivered() const { return delivered_; }
 
  private:
