@@ -10,14 +10,6 @@ namespace sluice::operators::mysql {
 
 namespace {
 
-Value chunk_position(const BinlogPosition& p) {
-  Object o;
-  o.append(intern("file"), Value::string(p.file));
-  o.append(intern("pos"), Value::int64(static_cast<int64_t>(p.pos)));
-  o.append(intern("snapshot"), Value::boolean(true));
-  return Value::object(std::move(o));
-}
-
 bool older(const BinlogPosition& a, const BinlogPosition& b) {
   return position_le(a.file, a.pos, b) && !(a.file == b.file && a.pos == b.pos);
 }
@@ -208,8 +200,8 @@ bool ChunkedSnapshot::read(SnapshotReader& r, Chunk& c) {
   std::vector<std::string> keys;
   const std::vector<std::string> after = c.lo ? *c.lo : std::vector<std::string>();
   const size_t limit = c.hi ? SIZE_MAX / 2 : static_cast<size_t>(cfg_.chunk_rows);
-  auto n = r.read_chunk(t.t.table, after, limit, chunk_position(c.at), temporal::now_micros(), rows,
-                        keys, c.hi ? &*c.hi : nullptr);
+  auto n = r.read_chunk(t.t.table, after, limit, snapshot_position(c.at), temporal::now_micros(),
+                        rows, keys, c.hi ? &*c.hi : nullptr);
   if (!n.ok()) return fail(n.err()), false;
   std::lock_guard<std::mutex> lk(mu_);
   c.width = r.key_width();
@@ -235,7 +227,7 @@ bool ChunkedSnapshot::read_keyless(SnapshotReader& r, Chunk& c) {
   while (true) {
     std::vector<Event> rows;
     std::vector<std::string> keys;
-    auto n = r.read_chunk(t.t.table, after, page, chunk_position(c.at), temporal::now_micros(),
+    auto n = r.read_chunk(t.t.table, after, page, snapshot_position(c.at), temporal::now_micros(),
                           rows, keys);
     if (!n.ok()) return fail(n.err()), false;
     if (*n == 0) return true;

@@ -12,15 +12,6 @@ namespace sluice::operators::mysql {
 
 namespace {
 
-Value position_value(const BinlogPosition& p) {
-  Object o;
-  o.append(intern("file"), Value::string(p.file));
-  o.append(intern("pos"), Value::int64(static_cast<int64_t>(p.pos)));
-  if (!p.gtid.empty()) o.append(intern("gtid"), Value::string(p.gtid));
-  o.append(intern("snapshot"), Value::boolean(true));
-  return Value::object(std::move(o));
-}
-
 // A fresh start on a `database` the server does not have cannot succeed by waiting: a
 // permanent error naming the option (issue 15).
 result<void> check_database(const MySqlConfig& cfg) {
@@ -134,7 +125,7 @@ result<void> MySqlSource::begin_snapshot(bool resumed) {
   if (!tables.ok()) return tables.err();
   select_tables(*tables);
   table_index_ = 0;
-  snapshot_position_ = position_value(state_.position);
+  snapshot_position_ = snapshot_position(state_.position);
   snapshot_ts_ = temporal::now_micros();
   snapshot_started_ = last_progress_ = std::chrono::steady_clock::now();
   log::info("mysql", cfg_.name + ": snapshot of " + std::to_string(tables_.size()) +

@@ -272,6 +272,15 @@ result<std::vector<SnapshotTable>> SnapshotReader::list_tables() {
   return list_captured_tables(conn_, cfg_.filter());
 }
 
+Value snapshot_position(const BinlogPosition& p) {
+  Object o;
+  o.append(intern("file"), Value::string(p.file));
+  o.append(intern("pos"), Value::int64(static_cast<int64_t>(p.pos)));
+  if (!p.gtid.empty()) o.append(intern("gtid"), Value::string(p.gtid));
+  o.append(intern("snapshot"), Value::boolean(true));
+  return Value::object(std::move(o));
+}
+
 result<std::vector<SnapshotTable>> list_captured_tables(Connection& conn, const TableFilter& f) {
   auto rows = conn.query(
       "SELECT TABLE_SCHEMA, TABLE_NAME, IFNULL(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE "

@@ -29,6 +29,10 @@ struct SnapshotTable {
   std::string filter;
 };
 
+// The `position` of a snapshot row read in a view at `p`: {file, pos, gtid (when known),
+// snapshot: true}.
+Value snapshot_position(const BinlogPosition& p);
+
 // The base tables matching `filter`, in name order (estimated row counts from
 // information_schema).
 result<std::vector<SnapshotTable>> list_captured_tables(Connection& c, const TableFilter& filter);
