@@ -289,8 +289,6 @@ result<size_t> ChunkedSnapshot::drain(BinlogStream& stream, size_t max, std::vec
   std::lock_guard<std::mutex> lk(mu_);
   if (failed_) return *failed_;
   size_t n = 0;
-  auto on_rows = [&](size_t k) { cb.on_rows(k); };
-  auto on_commit = [&](const BinlogPosition& p) { cb.on_commit(p); };
   while (n < max) {
     Chunk* h = head();
     if (h != nullptr && stream.passed(h->at)) {
@@ -298,7 +296,7 @@ result<size_t> ChunkedSnapshot::drain(BinlogStream& stream, size_t max, std::vec
       continue;
     }
     const BinlogPosition* limit = opening_ > 0 ? &delivered_ : h ? &h->at : nullptr;
-    auto d = stream.drain(max - n, out, on_rows, on_commit, limit);
+    auto d = stream.drain(max - n, out, cb.on_rows, cb.on_commit, limit);
     if (!d.ok()) {
       if (n > 0) break;  // the rows before the error go out first
       return d.err();

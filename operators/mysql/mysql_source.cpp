@@ -176,9 +176,8 @@ result<bool> MySqlSource::lock_free() {
   Connection c;
   auto r = connect_first(c, cfg_.hosts);
   if (!r.ok()) return r.err();
-  auto st = c.query("SHOW STATUS LIKE 'binlog_snapshot_position'");
-  if (!st.ok()) return st.err();
-  if (!st->empty()) return true;
+  auto reports = reports_view_position(c);
+  if (!reports.ok() || *reports) return reports;
   log::info("mysql", cfg_.name +
                          ": this server does not report a consistent view's binlog position "
                          "(MySQL): the snapshot reads one consistent view (method = consistent)");
@@ -195,22 +194,30 @@ result<void> MySqlSource::open_lock_free() {
   if (!p.ok()) return p.err();
   state_.position = *p;
   state_.phase = SourceState::Phase::Stream;
-  auto tables = list_captured_tables(c, cfg_.filter());
+  auto tables = captured_tables(&c);
   if (!tables.ok()) return tables.err();
-  for (auto& t : *tables) {
-    if (!is_signal_table(t.db, t.table)) state_.reading.push_back({t.db + "." + t.table, {}, {}});
-  }
+  for (auto& t : *tables) state_.reading.push_back({t.db + "." + t.table, {}, {}});
   auto s = start_stream();
   if (!s.ok()) return s;
-  return start_reading();
+  return start_reading(&*tables);
 }
 
-result<void> MySqlSource::start_reading() {
+result<std::vector<SnapshotTable>> MySqlSource::captured_tables(Connection* c) {
+  Connection own;
+  if (c == nullptr) {
+    auto r = connect_first(own, cfg_.hosts);
+    if (!r.ok()) return r.err();
+    c = &own;
+  }
+  auto tables = list_captured_tables(*c, cfg_.filter());
+  if (!tables.ok()) return tables.err();
+  std::erase_if(*tables, [&](const SnapshotTable& t) { return is_signal_table(t.db, t.table); });
+  return tables;
+}
+
+result<void> MySqlSource::start_reading(const std::vector<SnapshotTable>* known) {
   if (state_.reading.empty()) return {};
-  Connection c;
-  auto r = connect_first(c, cfg_.hosts);
-  if (!r.ok()) return r.err();
-  auto tables = list_captured_tables(c, cfg_.filter());
+  auto tables = known ? result<std::vector<SnapshotTable>>(*known) : captured_tables();
   if (!tables.ok()) return tables.err();
   std::vector<ChunkedSnapshot::Table> work;
   estimated_rows_ = 0;
@@ -289,10 +296,7 @@ result<bool> MySqlSource::plan_added_tables() {
   if (cfg_.snapshot == SnapshotMode::Never) return false;  // new tables just stream
   auto lf = lock_free();
   if (!lf.ok()) return lf.err();
-  Connection c;
-  auto r = connect_first(c, cfg_.hosts);
-  if (!r.ok()) return r.err();
-  auto tables = list_captured_tables(c, cfg_.filter());
+  auto tables = captured_tables();
   if (!tables.ok()) return tables.err();
   std::vector<std::string> added;
   for (auto& t : *tables) {

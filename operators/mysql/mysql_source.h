@@ -68,8 +68,12 @@ class MySqlSource : public Source {
   // position (MariaDB); fresh states stream at once and read their tables meanwhile.
   result<bool> lock_free();
   result<void> open_lock_free();
-  // Starts reading the tables of state_.reading while the stream runs (chunked_snapshot.h).
-  result<void> start_reading();
+  // The tables `tables` matches on the server, the signal table left out; on `c`, else on a
+  // connection of its own.
+  result<std::vector<SnapshotTable>> captured_tables(Connection* c = nullptr);
+  // Starts reading the tables of state_.reading while the stream runs (chunked_snapshot.h);
+  // `known`: the captured tables when the caller has just listed them.
+  result<void> start_reading(const std::vector<SnapshotTable>* known = nullptr);
   result<Poll> poll_reading(size_t max, std::vector<Event>& out);
   // Snapshots on demand (snapshot_requests.cpp): the tables matching `patterns` are read
   // again while streaming goes on; stop_snapshot ends such reads (all when empty).
@@ -79,8 +83,11 @@ class MySqlSource : public Source {
   // Takes the signal table's rows out of out[from..] and acts on them (Debezium's signals).
   void take_signals(std::vector<Event>& out, size_t from);
   void signal(const Event& e);
+  // signal_table == db + "." + table, without building that string (once per event).
   bool is_signal_table(const std::string& db, const std::string& table) const {
-    return !cfg_.signal_table.empty() && cfg_.signal_table == db + "." + table;
+    const std::string& s = cfg_.signal_table;
+    return s.size() == db.size() + 1 + table.size() && s.compare(0, db.size(), db) == 0 &&
+           s[db.size()] == '.' && s.compare(db.size() + 1, std::string::npos, table) == 0;
   }
   void log_progress(bool force);
 

@@ -272,6 +272,12 @@ result<std::vector<SnapshotTable>> SnapshotReader::list_tables() {
   return list_captured_tables(conn_, cfg_.filter());
 }
 
+result<bool> reports_view_position(Connection& c) {
+  auto st = c.query("SHOW STATUS LIKE 'binlog_snapshot_position'");
+  if (!st.ok()) return st.err();
+  return !st->empty();
+}
+
 Value snapshot_position(const BinlogPosition& p) {
   Object o;
   o.append(intern("file"), Value::string(p.file));

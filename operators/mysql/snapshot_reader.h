@@ -33,6 +33,10 @@ struct SnapshotTable {
 // snapshot: true}.
 Value snapshot_position(const BinlogPosition& p);
 
+// Whether the server reports a consistent view's binlog position (MariaDB's
+// binlog_snapshot_position; not MySQL): the lock-free snapshot needs it.
+result<bool> reports_view_position(Connection& c);
+
 // The base tables matching `filter`, in name order (estimated row counts from
 // information_schema).
 result<std::vector<SnapshotTable>> list_captured_tables(Connection& c, const TableFilter& filter);

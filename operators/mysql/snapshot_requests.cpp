@@ -77,24 +77,23 @@ result<std::string> MySqlSource::request_snapshot(
   Connection c;
   auto r = connect_first(c, cfg_.hosts);
   if (!r.ok()) return r.err();
-  auto st = c.query("SHOW STATUS LIKE 'binlog_snapshot_position'");
-  if (!st.ok()) return st.err();
-  if (st->empty()) {
+  auto reports = reports_view_position(c);
+  if (!reports.ok()) return reports.err();
+  if (!*reports) {
     return error::permanent(errc::snapshot,
                             "this server does not report a consistent view's binlog position "
                             "(MySQL): snapshots on demand need MariaDB");
   }
-  auto tables = list_captured_tables(c, cfg_.filter());
+  auto tables = captured_tables(&c);
   if (!tables.ok()) return tables.err();
   std::vector<ChunkedSnapshot::Table> work;
   std::string read, skipped;
   for (const auto& p : patterns) {
-    const std::string pattern =
-        p.find('.') == std::string::npos && !cfg_.database.empty() ? cfg_.database + "." + p : p;
+    const TableFilter pattern(cfg_.database, {p});
     bool matched = false;
     for (const auto& t : *tables) {
+      if (!pattern.matches(t.db, t.table)) continue;
       const std::string name = t.db + "." + t.table;
-      if (is_signal_table(t.db, t.table) || !wildcard_match(pattern, name)) continue;
       matched = true;
       bool reading = false;
       for (const auto& rd : state_.reading) reading |= rd.table == name;
@@ -146,13 +145,10 @@ result<std::string> MySqlSource::request_snapshot(
 
 result<std::string> MySqlSource::stop_snapshot(const std::vector<std::string>& patterns) {
   std::string stopped;
+  const TableFilter wanted(cfg_.database, patterns);  // patterns qualified as `tables` are
   std::erase_if(state_.reading, [&](const SourceState::Reading& rd) {
     bool hit = patterns.empty();
-    for (const auto& p : patterns) {
-      const std::string pattern =
-          p.find('.') == std::string::npos && !cfg_.database.empty() ? cfg_.database + "." + p : p;
-      hit |= wildcard_match(pattern, rd.table);
-    }
+    for (const auto& p : wanted.patterns()) hit |= wildcard_match(p, rd.table);
     if (!hit) return false;
     if (chunked_) chunked_->cancel(rd.table);
     stopped += (stopped.empty() ? "" : ", ") + rd.table;
