@@ -98,6 +98,20 @@ const std::vector<OptionSpec>& settings_options() {
     v.push_back(restarts);
     v.push_back(option("restart_backoff", OptType::Backoff, "exponential(1s, 30s)",
                        "wait between pipeline restarts"));
+    auto state = option("state", OptType::Block, "",
+                        "where aggregate and join state lives: state { backend = rocksdb  "
+                        "memory = 256MB }");
+    auto backend = option("backend", OptType::Enum, "rocksdb",
+                          "rocksdb: on disk under the state dir, memory bounded by `memory`, "
+                          "incremental checkpoints; memory: in memory, the whole state in every "
+                          "checkpoint (small state only)");
+    backend.enum_values = {"rocksdb", "memory"};
+    state.children.push_back(backend);
+    auto memory = option("memory", OptType::Size, "256MB",
+                         "memory the pipeline's state stores may use (cache and write buffers)");
+    memory.min = 16LL << 20;
+    state.children.push_back(memory);
+    v.push_back(state);
     return v;
   }();
   return specs;

@@ -216,6 +216,12 @@ result<PipelineSettings> ConfigBuilder::settings(const ast::Pipeline& p,
   s.batch_size = std::max<int64_t>(1, get_int("batch_size", kDefaultBatchSize));
   s.restart_attempts = std::max<int64_t>(0, get_int("restart_attempts", kDefaultRestartAttempts));
   s.restart_backoff = BackoffPolicy::from_value(o.find(intern("restart_backoff")));
+  if (const Value* st = o.find(intern("state")); st != nullptr && st->type() == Type::Object) {
+    const Value* b = st->as_object().find(intern("backend"));
+    s.state.on_disk = b == nullptr || b->type() != Type::String || b->as_string() != "memory";
+    const Value* m = st->as_object().find(intern("memory"));
+    if (m != nullptr && m->type() == Type::Int) s.state.memory_bytes = m->as_int();
+  }
   if (!state_dir_override.empty()) {
     s.state_dir = state_dir_override + "/" + p.name;
   } else if (const Value* v = o.find(intern("state_dir")); v && v->type() == Type::String) {

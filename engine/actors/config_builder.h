@@ -33,7 +33,8 @@ struct PipelineSettings {
   int64_t batch_size = kDefaultBatchSize;
   int64_t restart_attempts = kDefaultRestartAttempts;
   BackoffPolicy restart_backoff;
-  int64_t epoch = 0;  // RunOptions::epoch, copied into every StageConfig
+  int64_t epoch = 0;    // RunOptions::epoch, copied into every StageConfig
+  StateSettings state;  // copied into every StageConfig
 };
 
 class ConfigBuilder {

@@ -77,6 +77,7 @@ result<void> GraphBuilder::plan(
     if (!cfg.ok()) return error::permanent(errc::invalid_pipeline, where + cfg.err().message);
     sp.cfg = std::move(cfg).value();
     sp.cfg.epoch = settings_.epoch;
+    sp.cfg.state = settings_.state;
     sp.opts = StageOptions::from(sp.cfg);
     sp.parallelism = sp.role == dsl::Role::Source ? 1 : std::max(1, sp.cfg.parallelism);
     sp.cfg.parallelism = sp.parallelism;

@@ -22,7 +22,9 @@ bool ProcessorActor::on_data(int channel, BatchPtr& batch) {
   return true;
 }
 
-result<std::string> ProcessorActor::snapshot(uint64_t) { return op_->checkpoint_state(); }
+result<std::string> ProcessorActor::snapshot(uint64_t barrier) { return op_->checkpoint(barrier); }
+
+void ProcessorActor::on_committed(uint64_t id) { op_->checkpoint_committed(id); }
 
 void ProcessorActor::on_credit(int32_t port, int32_t target, int64_t records) {
   if (port == kMainPort) {

@@ -14,6 +14,7 @@ class ProcessorActor : public OperatorActor<Processor> {
  protected:
   bool on_data(int channel, BatchPtr& batch) override;
   result<std::string> snapshot(uint64_t barrier) override;
+  void on_committed(uint64_t id) override;
   void on_credit(int32_t port, int32_t target, int64_t records) override;
   bool outputs_blocked() const override { return out_.blocked() || dead_.blocked(); }
   void emit_control(Batch::Kind kind, uint64_t barrier) override;

@@ -20,6 +20,12 @@
 
 namespace sluice {
 
+// `settings { state { backend memory } }`: where keyed state (aggregate, join) lives.
+struct StateSettings {
+  bool on_disk = true;                 // backend = rocksdb (default); false: memory
+  int64_t memory_bytes = 256LL << 20;  // the pipeline's budget for its state stores
+};
+
 // Everything a factory needs to build one instance of a stage.
 struct StageConfig {
   std::string pipeline;
@@ -38,6 +44,7 @@ struct StageConfig {
   // The cluster assignment epoch of this run (RunOptions::epoch): a sink that records its
   // position in the target fences its writes with it. 0 = not a cluster worker (no fencing).
   int64_t epoch = 0;
+  StateSettings state;
 
   // The one accessor set for evaluated options (the checker has checked their types; these
   // also read what a default or an older checkpoint may hold in a neighbouring type).
@@ -111,6 +118,11 @@ class Processor {
   virtual void process(size_t input_index, std::vector<Event>& in, std::vector<Event>& out,
                        std::vector<Event>& dead) = 0;
   virtual std::string checkpoint_state() const { return {}; }
+  // The state to record in checkpoint `id` (the barrier's id). Stages with state on disk make
+  // it durable here; the default is checkpoint_state().
+  virtual result<std::string> checkpoint(uint64_t /*id*/) { return checkpoint_state(); }
+  // Checkpoint `id` is written: a restart starts from it or a later one.
+  virtual void checkpoint_committed(uint64_t /*id*/) {}
   virtual void report_stats(OperatorStats& /*out*/) const {}
 };
 

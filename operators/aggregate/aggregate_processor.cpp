@@ -11,7 +11,8 @@ namespace sluice::operators::aggregate {
 namespace {
 
 constexpr int64_t kDayUs = 86400LL * 1000000LL;
-constexpr const char* kStateTag = "AGG1;";
+constexpr const char* kStateTag = "AGG1;";  // the whole state inline
+constexpr const char* kDiskTag = "AGG2;";   // header + a reference to a store checkpoint
 
 using statements::loc_text;
 
@@ -94,6 +95,13 @@ result<std::unique_ptr<Processor>> AggregateProcessor::make(const StageConfig& c
   meta->table = cfg.name;
   for (Sym k : p->key_names_) meta->primary_key.push_back(sym_name(k));
   p->meta_ = std::move(meta);
+  // Without a state directory (a stage built outside a pipeline) the state stays in memory.
+  p->want_disk_ = cfg.state.on_disk && !cfg.state_dir.empty();
+  p->store_opts_.dir = cfg.state_dir + "/state/" + cfg.name + "/" + std::to_string(cfg.instance);
+  p->store_opts_.pipeline = cfg.pipeline;
+  p->store_opts_.memory_bytes = cfg.state.memory_bytes;
+  // Decoded groups kept between batches: an eighth of the budget at ~512 bytes a group.
+  p->cache_limit_ = static_cast<size_t>(std::max<int64_t>(0, cfg.state.memory_bytes / 8 / 512));
   return std::unique_ptr<Processor>(std::move(p));
 }
 
@@ -187,14 +195,30 @@ AggregateProcessor::Prep AggregateProcessor::prepare(Event& ev, const Object* im
   return Prep::Ok;
 }
 
-Group& AggregateProcessor::touch(const Value& key, int64_t ts) {
+Group* AggregateProcessor::find(const Value& key) {
   auto it = groups_.find(key);
-  if (it == groups_.end()) it = groups_.emplace(key, make_group()).first;
-  Group& g = it->second;
+  if (it != groups_.end()) return &it->second;
+  if (!store_) return nullptr;
+  key_buf_.clear();
+  state_codec::put(key, key_buf_);
+  if (!store_->get(key_buf_, val_buf_)) return nullptr;
+  Group g = make_group();
+  state_codec::Reader r(val_buf_);
+  if (!decode_group(r, g) || !r.at_end()) {
+    throw state::store_error("aggregate " + stage_ + ": the stored state of group " +
+                             key.to_display() + " is corrupt");
+  }
+  return &groups_.emplace(key, std::move(g)).first->second;
+}
+
+Group& AggregateProcessor::touch(const Value& key, int64_t ts) {
+  Group* found = find(key);
+  if (found == nullptr) found = &groups_.emplace(key, make_group()).first->second;
+  Group& g = *found;
   if (!g.touched) {
     Touched t;
     if (g.rows > 0) {  // the output as of before this batch (may throw: nothing changed yet)
-      t.before = output_row(it->first, g);
+      t.before = output_row(key, g);
       t.had = true;
     }
     t.key = key;
@@ -216,8 +240,8 @@ void AggregateProcessor::apply_slots(Group& g, const Image& img, int sign) {
 }
 
 bool AggregateProcessor::retract(const Image& img, int64_t ts, uint64_t* seq) {
-  auto it = groups_.find(img.key);
-  if (it == groups_.end() || it->second.rows == 0) return false;  // never seen: ignored
+  Group* found = find(img.key);
+  if (found == nullptr || found->rows == 0) return false;  // never seen: ignored
   Group& g = touch(img.key, ts);
   apply_slots(g, img, -1);
   --g.rows;
@@ -329,6 +353,7 @@ void AggregateProcessor::emit(std::vector<Event>& out) {
     if (it == groups_.end()) continue;
     Group& g = it->second;
     g.touched = false;
+    if (store_) flushed_.push_back(t.key);
     if (g.rows == 0) {
       if (t.had) {
         Event e;
@@ -360,68 +385,178 @@ void AggregateProcessor::emit(std::vector<Event>& out) {
     out.push_back(std::move(e));
   }
   touched_.clear();
+  if (store_) flush_store();
 }
 
-std::string AggregateProcessor::checkpoint_state() const {
-  using namespace state_codec;
-  std::string s;
-  s.reserve(groups_.size() * 64 + 64);
-  s += kStateTag;
-  put_uint(aggs_.size(), s);
-  for (const AggDef& a : aggs_) put_uint(static_cast<uint64_t>(a.fn), s);
-  put_uint(seq_, s);
-  put_uint(groups_.size(), s);
-  // In key order, so that equal states give equal blobs.
-  std::vector<const std::pair<const Value, Group>*> sorted;
-  sorted.reserve(groups_.size());
-  for (const auto& kv : groups_) sorted.push_back(&kv);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const auto* a, const auto* b) { return ValueLess()(a->first, b->first); });
-  for (const auto* kv : sorted) {
-    const Value& key = kv->first;
-    const Group& g = kv->second;
-    put(key, s);
-    put_int(g.rows, s);
-    for (const Slot& slot : g.slots) encode(slot, s);
-    if (g.arrival) g.arrival->encode(s);
+void AggregateProcessor::flush_store() {
+  for (const Value& key : flushed_) {
+    key_buf_.clear();
+    state_codec::put(key, key_buf_);
+    auto it = groups_.find(key);
+    if (it == groups_.end()) {
+      store_->erase(key_buf_);
+      continue;
+    }
+    val_buf_.clear();
+    encode_group(it->second, val_buf_);
+    store_->put(key_buf_, val_buf_);
   }
-  return s;
+  flushed_.clear();
+  auto w = store_->write();
+  if (!w.ok()) throw state::store_error("aggregate " + stage_ + ": " + w.err().message);
+  // Every cached group is now in the store as it is: the cache can go at any time.
+  if (groups_.size() > cache_limit_) groups_.clear();
 }
 
-result<void> AggregateProcessor::open(const std::string& state) {
-  groups_.clear();
-  touched_.clear();
-  seq_ = 0;
-  if (state.empty()) return {};
-  const std::string where = "aggregate " + stage_ + ": checkpoint state ";
-  if (state.compare(0, 5, kStateTag) != 0) return error::fatal(where + "has an unknown format");
-  state_codec::Reader r(std::string_view(state).substr(5));
+void AggregateProcessor::encode_group(const Group& g, std::string& out) const {
+  state_codec::put_int(g.rows, out);
+  for (const Slot& slot : g.slots) encode(slot, out);
+  if (g.arrival) g.arrival->encode(out);
+}
+
+bool AggregateProcessor::decode_group(state_codec::Reader& r, Group& g) const {
+  g.rows = r.int64();
+  for (size_t k = 0; k < aggs_.size(); ++k) decode(aggs_[k].fn, g.slots[k], r);
+  if (g.arrival) g.arrival->decode(r);
+  return r.ok();
+}
+
+void AggregateProcessor::encode_header(std::string& s) const {
+  state_codec::put_uint(aggs_.size(), s);
+  for (const AggDef& a : aggs_) state_codec::put_uint(static_cast<uint64_t>(a.fn), s);
+  state_codec::put_uint(seq_, s);
+}
+
+result<void> AggregateProcessor::check_header(state_codec::Reader& r) const {
   uint64_t n = r.uint64();
   bool same = r.ok() && n == aggs_.size();
   for (uint64_t i = 0; same && i < n; ++i) {
     same = r.uint64() == static_cast<uint64_t>(aggs_[i].fn);
   }
   if (!same) {
-    return error::fatal(where +
-                        "was written for different aggregate functions; the aggregate changed "
-                        "since the last run (remove the pipeline state to rebuild it)");
+    return error::fatal("aggregate " + stage_ +
+                        ": checkpoint state was written for different aggregate functions; the "
+                        "aggregate changed since the last run (remove the pipeline state to "
+                        "rebuild it)");
   }
-  seq_ = r.uint64();
+  return {};
+}
+
+size_t AggregateProcessor::group_count() const {
+  if (!store_) return groups_.size();
+  size_t n = 0;
+  store_->scan("", "", [&](std::string_view, std::string_view) {
+    ++n;
+    return true;
+  });
+  return n;
+}
+
+std::string AggregateProcessor::checkpoint_state() const {
+  using namespace state_codec;
+  std::string s = kStateTag;
+  encode_header(s);
+  // In key order, so that equal states give equal blobs.
+  std::vector<std::pair<Value, std::string>> sorted;
+  if (store_) {
+    store_->scan("", "", [&](std::string_view k, std::string_view v) {
+      Reader r(k);
+      sorted.emplace_back(r.value(), std::string(v));
+      return true;
+    });
+  } else {
+    sorted.reserve(groups_.size());
+    for (const auto& kv : groups_) {
+      std::string v;
+      encode_group(kv.second, v);
+      sorted.emplace_back(kv.first, std::move(v));
+    }
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return ValueLess()(a.first, b.first); });
+  put_uint(sorted.size(), s);
+  for (const auto& [key, group] : sorted) {
+    put(key, s);
+    s += group;
+  }
+  return s;
+}
+
+result<std::string> AggregateProcessor::checkpoint(uint64_t id) {
+  if (!store_) return checkpoint_state();
+  auto ref = store_->ckpt(id);
+  if (!ref.ok()) return error::fatal("aggregate " + stage_ + ": " + ref.err().message);
+  std::string s = kDiskTag;
+  encode_header(s);
+  state_codec::put_str(*ref, s);
+  return s;
+}
+
+void AggregateProcessor::checkpoint_committed(uint64_t id) {
+  if (store_) store_->committed(id);
+}
+
+result<void> AggregateProcessor::load_groups(state_codec::Reader& r) {
   uint64_t count = r.uint64();
-  groups_.reserve(static_cast<size_t>(std::min<uint64_t>(count, 1u << 24)));
+  if (!store_) groups_.reserve(static_cast<size_t>(std::min<uint64_t>(count, 1u << 24)));
   for (uint64_t i = 0; i < count && r.ok(); ++i) {
     Value key = r.value();
     Group g = make_group();
-    g.rows = r.int64();
-    for (size_t k = 0; k < aggs_.size(); ++k) decode(aggs_[k].fn, g.slots[k], r);
-    if (g.arrival) g.arrival->decode(r);
-    if (!r.ok()) break;
-    groups_.emplace(std::move(key), std::move(g));
+    if (!decode_group(r, g)) break;
+    if (store_) {
+      key_buf_.clear();
+      state_codec::put(key, key_buf_);
+      val_buf_.clear();
+      encode_group(g, val_buf_);
+      store_->put(key_buf_, val_buf_);
+      if (i % 4096 == 4095) {
+        auto w = store_->write();
+        if (!w.ok()) return w.err();
+      }
+    } else {
+      groups_.emplace(std::move(key), std::move(g));
+    }
   }
   if (!r.ok() || !r.at_end()) {
     groups_.clear();
-    return error::fatal(where + "is corrupt");
+    return error::fatal("aggregate " + stage_ + ": checkpoint state is corrupt");
   }
+  if (store_) return store_->write();
+  return {};
+}
+
+result<void> AggregateProcessor::open(const std::string& state) {
+  groups_.clear();
+  touched_.clear();
+  flushed_.clear();
+  store_.reset();
+  seq_ = 0;
+  const bool disk_state = state.compare(0, 5, kDiskTag) == 0;
+  if (!state.empty() && !disk_state && state.compare(0, 5, kStateTag) != 0) {
+    return error::fatal("aggregate " + stage_ + ": checkpoint state has an unknown format");
+  }
+  state_codec::Reader r(std::string_view(state).substr(std::min<size_t>(5, state.size())));
+  if (!state.empty()) {
+    auto h = check_header(r);
+    if (!h.ok()) return h;
+    seq_ = r.uint64();
+  }
+  std::string ref = disk_state ? r.str() : std::string();
+  if (disk_state && (!r.ok() || !r.at_end())) {
+    return error::fatal("aggregate " + stage_ + ": checkpoint state is corrupt");
+  }
+  if (want_disk_ || disk_state) {
+    auto st = state::KeyedStore::open(store_opts_, ref);
+    if (!st.ok()) return error::fatal("aggregate " + stage_ + ": " + st.err().message);
+    store_ = std::move(st).value();
+  }
+  if (disk_state && !want_disk_) {
+    // backend = memory now, the state on disk from before: read it all into memory.
+    auto dump = checkpoint_state();
+    store_.reset();
+    return open(dump);
+  }
+  if (!state.empty() && !disk_state) return load_groups(r);  // memory state (or an older one)
   return {};
 }
 

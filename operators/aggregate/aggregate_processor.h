@@ -19,6 +19,7 @@
 #include "dsl/eval/expr.h"
 #include "operators/aggregate/group.h"
 #include "operators/common/keyed_state_processor.h"
+#include "operators/common/state/keyed_store.h"
 #include "operators/common/statements/statement_list.h"
 
 namespace sluice::operators::aggregate {
@@ -30,9 +31,15 @@ class AggregateProcessor : public KeyedStateProcessor {
   result<void> open(const std::string& state) override;
   void process(size_t input_index, std::vector<Event>& in, std::vector<Event>& out,
                std::vector<Event>& dead) override;
+  // The whole state, groups in key order (the memory backend's checkpoint; with the state on
+  // disk the same text, read from the store: equal states give equal text either way).
   std::string checkpoint_state() const override;
+  // With the state on disk: a reference to a store checkpoint; else checkpoint_state().
+  result<std::string> checkpoint(uint64_t id) override;
+  void checkpoint_committed(uint64_t id) override;
 
-  size_t group_count() const { return groups_.size(); }
+  size_t group_count() const;
+  bool on_disk() const { return store_ != nullptr; }
 
  private:
   AggregateProcessor() : KeyedStateProcessor("aggregate") {}
@@ -66,6 +73,15 @@ class AggregateProcessor : public KeyedStateProcessor {
   Value window_start(const Object& row) const;
   // The group (created when missing), marked as changed in this batch.
   Group& touch(const Value& key, int64_t ts);
+  // The group of `key` (loaded from the store when it is there), nullptr when it has no state.
+  Group* find(const Value& key);
+  void encode_group(const Group& g, std::string& out) const;
+  bool decode_group(state_codec::Reader& r, Group& g) const;
+  // Writes the groups changed in this batch to the store and trims the decoded cache.
+  void flush_store();
+  void encode_header(std::string& s) const;
+  result<void> check_header(state_codec::Reader& r) const;
+  result<void> load_groups(state_codec::Reader& r);
   bool retract(const Image& img, int64_t ts, uint64_t* seq);
   void add(const Image& img, int64_t ts);
   void apply_slots(Group& g, const Image& img, int sign);
@@ -89,7 +105,14 @@ class AggregateProcessor : public KeyedStateProcessor {
     bool had = false;  // the group had rows (and so an output) before the batch
   };
 
+  // Every group (memory backend), or a cache of decoded groups in front of the store.
   std::unordered_map<Value, Group, ValueHash> groups_;
+  std::unique_ptr<state::KeyedStore> store_;
+  state::StoreOptions store_opts_;
+  bool want_disk_ = false;
+  size_t cache_limit_ = 0;
+  std::vector<Value> flushed_;  // keys written to the store in this batch
+  std::string key_buf_, val_buf_;
   std::vector<Touched> touched_;
   uint64_t seq_ = 0;
   Image before_, after_;

@@ -1,0 +1,231 @@
+#include "operators/common/state/keyed_store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+#include <rocksdb/write_buffer_manager.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+
+namespace fs = std::filesystem;
+
+namespace sluice::operators::state {
+namespace {
+
+// One pipeline's memory budget: a block cache that also carries the memtables' memory.
+struct Budget {
+  std::shared_ptr<rocksdb::Cache> cache;
+  std::shared_ptr<rocksdb::WriteBufferManager> buffers;
+};
+
+std::mutex g_mu;
+std::map<std::string, std::weak_ptr<Budget>> g_budgets;  // by pipeline
+std::set<std::string> g_open_work;                       // working copies open in this process
+std::atomic<uint64_t> g_work_seq{0};
+
+std::shared_ptr<Budget> budget_for(const std::string& pipeline, int64_t bytes) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (auto b = g_budgets[pipeline].lock()) return b;
+  auto b = std::make_shared<Budget>();
+  const auto total = static_cast<size_t>(std::max<int64_t>(bytes, 16LL << 20));
+  b->cache = rocksdb::NewLRUCache(total);
+  // Memtables take at most a quarter of the budget and are charged to the same cache.
+  b->buffers = std::make_shared<rocksdb::WriteBufferManager>(total / 4, b->cache);
+  g_budgets[pipeline] = b;
+  return b;
+}
+
+std::string status_text(const rocksdb::Status& s) { return s.ToString(); }
+
+// Removes `ckpt-*` directories other than `keep` and working copies no store here has open
+// (left by a crash or by an instance that was replaced).
+void clean_dir(const std::string& dir, const std::string& keep) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    bool stale_ckpt = name.rfind("ckpt-", 0) == 0 && name != keep;
+    bool stale_work = false;
+    if (name.rfind("work-", 0) == 0) {
+      std::lock_guard<std::mutex> lock(g_mu);
+      stale_work = g_open_work.count(e.path().string()) == 0;
+    }
+    if (stale_ckpt || stale_work) fs::remove_all(e.path(), ec);
+  }
+}
+
+// A working copy of checkpoint `from`: table files hard-linked (they never change), the small
+// descriptor files copied (the database appends to them).
+result<void> restore(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  if (ec) return error::fatal("cannot create " + to + ": " + ec.message());
+  for (const auto& e : fs::directory_iterator(from, ec)) {
+    const fs::path target = fs::path(to) / e.path().filename();
+    if (e.path().extension() == ".sst") {
+      fs::create_hard_link(e.path(), target, ec);
+      if (ec) fs::copy_file(e.path(), target, ec);  // another file system: copy instead
+    } else {
+      fs::copy_file(e.path(), target, ec);
+    }
+    if (ec) return error::fatal("cannot restore " + e.path().string() + ": " + ec.message());
+  }
+  if (ec) return error::fatal("cannot read checkpoint " + from + ": " + ec.message());
+  return {};
+}
+
+rocksdb::Options db_options(const Budget& b) {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.write_buffer_manager = b.buffers;
+  o.write_buffer_size = 16 << 20;
+  o.max_write_buffer_number = 3;
+  o.compression = rocksdb::kLZ4Compression;
+  o.max_background_jobs = 2;
+  o.max_open_files = 256;
+  o.avoid_flush_during_shutdown = true;  // a closed working copy is never read again
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = b.cache;
+  t.cache_index_and_filter_blocks = true;
+  t.pin_l0_filter_and_index_blocks_in_cache = true;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  t.block_size = 16 << 10;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+}  // namespace
+
+result<std::unique_ptr<KeyedStore>> KeyedStore::open(const StoreOptions& opts,
+                                                    const std::string& checkpoint_ref) {
+  std::unique_ptr<KeyedStore> s(new KeyedStore());
+  s->dir_ = opts.dir;
+  std::error_code ec;
+  fs::create_directories(opts.dir, ec);
+  if (ec) return error::fatal("cannot create the state directory " + opts.dir + ": " + ec.message());
+  if (!checkpoint_ref.empty() && !fs::is_directory(opts.dir + "/" + checkpoint_ref)) {
+    return error::fatal("the state checkpoint " + opts.dir + "/" + checkpoint_ref +
+                        " is missing (the state directory was changed by hand?); remove the "
+                        "pipeline's state to rebuild it");
+  }
+  clean_dir(opts.dir, checkpoint_ref);
+  s->work_ = opts.dir + "/work-" + std::to_string(::getpid()) + "-" +
+             std::to_string(g_work_seq.fetch_add(1));
+  if (!checkpoint_ref.empty()) {
+    auto r = restore(opts.dir + "/" + checkpoint_ref, s->work_);
+    if (!r.ok()) return r.err();
+  }
+  auto budget = budget_for(opts.pipeline, opts.memory_bytes);
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status st = rocksdb::DB::Open(db_options(*budget), s->work_, &db);
+  if (!st.ok()) return error::fatal("cannot open the state store " + s->work_ + ": " + status_text(st));
+  s->db_.reset(db);
+  s->budget_ = budget;
+  s->batch_ = std::make_unique<rocksdb::WriteBatch>();
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_open_work.insert(s->work_);
+  return s;
+}
+
+KeyedStore::~KeyedStore() {
+  if (db_) {
+    db_->Close().PermitUncheckedError();
+    db_.reset();
+  }
+  std::error_code ec;
+  if (!work_.empty()) fs::remove_all(work_, ec);
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_open_work.erase(work_);
+}
+
+bool KeyedStore::get(std::string_view key, std::string& value) const {
+  rocksdb::Status st = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(),
+                                rocksdb::Slice(key.data(), key.size()), &value);
+  if (st.ok()) return true;
+  if (st.IsNotFound()) return false;
+  throw store_error("state store read failed: " + status_text(st));
+}
+
+void KeyedStore::put(std::string_view key, std::string_view value) {
+  batch_->Put(rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()))
+      .PermitUncheckedError();
+}
+
+void KeyedStore::erase(std::string_view key) {
+  batch_->Delete(rocksdb::Slice(key.data(), key.size())).PermitUncheckedError();
+}
+
+result<void> KeyedStore::write() {
+  if (batch_->Count() == 0) return {};
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = true;  // a crash reopens from the last checkpoint
+  rocksdb::Status st = db_->Write(wo, batch_.get());
+  batch_->Clear();
+  if (!st.ok()) return error::fatal("state store write failed: " + status_text(st));
+  return {};
+}
+
+void KeyedStore::scan(std::string_view lo, std::string_view hi,
+                      const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice upper(hi.data(), hi.size());
+  if (!hi.empty()) ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  for (it->Seek(rocksdb::Slice(lo.data(), lo.size())); it->Valid(); it->Next()) {
+    if (!fn(std::string_view(it->key().data(), it->key().size()),
+            std::string_view(it->value().data(), it->value().size()))) {
+      return;
+    }
+  }
+  if (!it->status().ok()) throw store_error("state store scan failed: " + status_text(it->status()));
+}
+
+result<std::string> KeyedStore::ckpt(uint64_t id) {
+  const std::string name = "ckpt-" + std::to_string(id);
+  const std::string path = dir_ + "/" + name;
+  std::error_code ec;
+  fs::remove_all(path, ec);  // an unfinished one with the same id from before a crash
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  rocksdb::Status st = db_->Flush(fo);
+  if (!st.ok()) return error::fatal("state store flush failed: " + status_text(st));
+  rocksdb::Checkpoint* cp = nullptr;
+  st = rocksdb::Checkpoint::Create(db_.get(), &cp);
+  std::unique_ptr<rocksdb::Checkpoint> holder(cp);
+  if (st.ok()) st = cp->CreateCheckpoint(path, 0);
+  if (!st.ok()) return error::fatal("state checkpoint " + path + " failed: " + status_text(st));
+  return name;
+}
+
+void KeyedStore::committed(uint64_t id) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir_, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("ckpt-", 0) != 0) continue;
+    uint64_t n = std::strtoull(name.c_str() + 5, nullptr, 10);
+    if (n < id) fs::remove_all(e.path(), ec);
+  }
+}
+
+int64_t KeyedStore::approximate_bytes() const {
+  uint64_t v = 0;
+  db_->GetIntProperty("rocksdb.estimate-live-data-size", &v);
+  uint64_t mem = 0;
+  db_->GetIntProperty("rocksdb.cur-size-all-mem-tables", &mem);
+  return static_cast<int64_t>(v + mem);
+}
+
+int64_t KeyedStore::approximate_keys() const {
+  uint64_t v = 0;
+  db_->GetIntProperty("rocksdb.estimate-num-keys", &v);
+  return static_cast<int64_t>(v);
+}
+
+}  // namespace sluice::operators::state

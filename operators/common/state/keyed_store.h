@@ -1,0 +1,79 @@
+// Keyed state on disk for the stages that keep state per key (aggregate, join): an embedded
+// RocksDB database per stage instance under `<state_dir>/state/<stage>/<instance>/`.
+//
+// Writes go to the working database without a write-ahead log: after a crash the working copy
+// is thrown away and the stage reopens from its last checkpoint. A checkpoint flushes the
+// memtable and hard-links the immutable table files into `ckpt-<id>/` (RocksDB's Checkpoint),
+// so its cost grows with what changed since the last one, not with the whole state. The
+// reference ckpt() returns goes into the stage's checkpoint state; open() rebuilds the working
+// copy from it (hard links again). Checkpoints older than the last committed one are deleted.
+//
+// Memory: every store of one pipeline shares one block cache (which also accounts for the
+// memtables), bounded by `settings { state { memory = 256MB } }`.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace rocksdb {
+class DB;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace sluice::operators::state {
+
+struct StoreOptions {
+  std::string dir;       // the instance's directory (created when missing)
+  std::string pipeline;  // stores of one pipeline share one memory budget
+  int64_t memory_bytes = 256LL << 20;
+};
+
+class KeyedStore {
+ public:
+  // Opens the store restored to `checkpoint_ref` (what ckpt() returned; "" = empty state).
+  static result<std::unique_ptr<KeyedStore>> open(const StoreOptions& opts,
+                                                  const std::string& checkpoint_ref);
+  ~KeyedStore();
+  KeyedStore(const KeyedStore&) = delete;
+  KeyedStore& operator=(const KeyedStore&) = delete;
+
+  // Reads a key as of the last write(). false when absent; an I/O error throws store_error.
+  bool get(std::string_view key, std::string& value) const;
+  // Staged until write().
+  void put(std::string_view key, std::string_view value);
+  void erase(std::string_view key);
+  // Applies the staged puts and erases atomically.
+  result<void> write();
+  // Every key in [lo, hi) in key order (hi "" = to the end) until fn returns false.
+  void scan(std::string_view lo, std::string_view hi,
+            const std::function<bool(std::string_view key, std::string_view value)>& fn) const;
+
+  // Makes the state as of the last write() durable as checkpoint `id`; returns its reference.
+  result<std::string> ckpt(uint64_t id);
+  // Checkpoint `id` is the pipeline's last complete one: older ones are deleted.
+  void committed(uint64_t id);
+
+  const std::string& dir() const { return dir_; }
+  // Approximate figures for stats: live data bytes and keys.
+  int64_t approximate_bytes() const;
+  int64_t approximate_keys() const;
+
+ private:
+  KeyedStore() = default;
+  std::string dir_, work_;
+  std::shared_ptr<void> budget_;  // the pipeline's shared cache (keeps it alive)
+  std::unique_ptr<rocksdb::DB> db_;
+  std::unique_ptr<rocksdb::WriteBatch> batch_;
+};
+
+// A read or scan that failed below the store (disk full, corruption): the stage fails.
+struct store_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace sluice::operators::state
