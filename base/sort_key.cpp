@@ -1,7 +1,7 @@
 #include "base/sort_key.h"
 
-#include <cmath>
 #include <charconv>
+#include <cmath>
 #include <string>
 
 #include "base/symbol.h"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/sort_key.h"
 #include "base/temporal.h"
 #include "engine/core/errc.h"
 #include "operators/common/stage_options.h"
@@ -108,7 +109,10 @@ result<std::unique_ptr<Processor>> AggregateProcessor::make(const StageConfig& c
 Group AggregateProcessor::make_group() const {
   Group g;
   g.slots.reserve(aggs_.size());
-  for (const AggDef& a : aggs_) g.slots.push_back(make_slot(a.fn));
+  for (size_t i = 0; i < aggs_.size(); ++i) {
+    g.slots.push_back(stored_set(i) ? Slot(int64_t{0}) : make_slot(aggs_[i].fn));
+  }
+  if (store_) g.extremes.resize(aggs_.size());
   if (ordered_count_ > 0) g.arrival = std::make_unique<Arrival>();
   return g;
 }
@@ -199,12 +203,10 @@ Group* AggregateProcessor::find(const Value& key) {
   auto it = groups_.find(key);
   if (it != groups_.end()) return &it->second;
   if (!store_) return nullptr;
-  key_buf_.clear();
-  state_codec::put(key, key_buf_);
-  if (!store_->get(key_buf_, val_buf_)) return nullptr;
+  if (!store_->get(group_key(key), val_buf_)) return nullptr;
   Group g = make_group();
   state_codec::Reader r(val_buf_);
-  if (!decode_group(r, g) || !r.at_end()) {
+  if (!decode_group(r, g, false) || !r.at_end()) {
     throw state::store_error("aggregate " + stage_ + ": the stored state of group " +
                              key.to_display() + " is corrupt");
   }
@@ -229,13 +231,157 @@ Group& AggregateProcessor::touch(const Value& key, int64_t ts) {
   return g;
 }
 
-void AggregateProcessor::apply_slots(Group& g, const Image& img, int sign) {
+void AggregateProcessor::apply_slots(const Value& key, Group& g, const Image& img, int sign) {
+  auto one = [&](size_t i, int sg) {
+    if (stored_set(i)) {
+      apply_set(key, i, g, img.args[i], sg);
+    } else {
+      apply(aggs_[i].fn, g.slots[i], img.args[i], sg);
+    }
+  };
   size_t i = 0;
   try {
-    for (; i < aggs_.size(); ++i) apply(aggs_[i].fn, g.slots[i], img.args[i], sign);
+    for (; i < aggs_.size(); ++i) one(i, sign);
   } catch (...) {
-    while (i-- > 0) apply(aggs_[i].fn, g.slots[i], img.args[i], -sign);
+    while (i-- > 0) one(i, -sign);
     throw;
+  }
+}
+
+bool AggregateProcessor::stored_set(size_t slot) const {
+  if (!store_) return false;
+  AggFn f = aggs_[slot].fn;
+  return f == AggFn::Min || f == AggFn::Max || f == AggFn::CountDistinct || f == AggFn::CollectSet;
+}
+
+std::string AggregateProcessor::group_key(const Value& key) const {
+  std::string k = "g";
+  state_codec::put(key, k);
+  return k;
+}
+
+std::string AggregateProcessor::set_key(const Value& key, size_t slot) const {
+  std::string k = "m";
+  state_codec::put(key, k);
+  k.push_back(static_cast<char>(slot));
+  return k;
+}
+
+// One value of a multiset: key = set_key + sort_key(value), value = count + the value as first
+// added (Decimal 1.5 and 1.50 are one entry, as in the memory form).
+void AggregateProcessor::apply_set(const Value& key, size_t slot, Group& g, const Value& arg,
+                                   int sign) {
+  if (arg.is_null()) return;
+  std::string k = set_key(key, slot);
+  append_sort_key(arg, k);
+  const AggFn f = aggs_[slot].fn;
+  if (sign > 0 && (f == AggFn::Min || f == AggFn::Max)) {  // no read: min/max need no count
+    val_buf_.clear();
+    state_codec::put(arg, val_buf_);
+    store_->add_count(k, 1, val_buf_);
+    update_extreme(key, slot, g, arg, +1);
+    return;
+  }
+  int64_t n = 0;
+  Value stored = arg;
+  if (store_->get(k, val_buf_)) {
+    state_codec::Reader r(val_buf_);
+    n = r.int64();
+    stored = r.value();
+  }
+  int64_t& distinct = std::get<int64_t>(g.slots[slot]);
+  if (sign < 0) {
+    if (n == 0) return;
+    if (--n == 0) {
+      store_->erase(k);
+      --distinct;
+      update_extreme(key, slot, g, stored, -1);
+      return;
+    }
+  } else if (n++ == 0) {
+    ++distinct;
+    update_extreme(key, slot, g, stored, +1);
+  }
+  val_buf_.clear();
+  state_codec::put_int(n, val_buf_);
+  state_codec::put(stored, val_buf_);
+  store_->put(k, val_buf_);
+}
+
+// A distinct value came (+1) or went (-1): the kept min/max follows.
+void AggregateProcessor::update_extreme(const Value& key, size_t slot, Group& g, const Value& v,
+                                        int sign) {
+  const AggFn f = aggs_[slot].fn;
+  if (f != AggFn::Min && f != AggFn::Max) return;
+  Value& x = g.extremes[slot];
+  const ValueLess less;
+  if (sign > 0) {
+    if (x.is_null() || (f == AggFn::Min ? less(v, x) : less(x, v))) x = v;
+    return;
+  }
+  if (!less(v, x) && !less(x, v)) x = seek_extreme(key, slot);  // the extreme itself went
+}
+
+Value AggregateProcessor::seek_extreme(const Value& key, size_t slot) const {
+  const std::string lo = set_key(key, slot);
+  std::string hi = lo;
+  hi.back() = static_cast<char>(hi.back() + 1);
+  std::string v;
+  bool found =
+      aggs_[slot].fn == AggFn::Min ? store_->first_in(lo, hi, v) : store_->last_in(lo, hi, v);
+  if (!found) return Value::null();
+  state_codec::Reader r(v);
+  r.int64();
+  return r.value();
+}
+
+Value AggregateProcessor::set_result(const Value& key, size_t slot, const Group& g) const {
+  const AggFn f = aggs_[slot].fn;
+  if (f == AggFn::CountDistinct) return Value::int64(std::get<int64_t>(g.slots[slot]));
+  if (f == AggFn::Min || f == AggFn::Max) return g.extremes[slot];
+  const std::string lo = set_key(key, slot);
+  std::string hi = lo;
+  hi.back() = static_cast<char>(hi.back() + 1);
+  auto stored_value = [](std::string_view v) {
+    state_codec::Reader r(v);
+    r.int64();
+    return r.value();
+  };
+  std::string v;
+  if (f == AggFn::Min) return store_->first_in(lo, hi, v) ? stored_value(v) : Value::null();
+  if (f == AggFn::Max) return store_->last_in(lo, hi, v) ? stored_value(v) : Value::null();
+  List l;
+  store_->scan(lo, hi, [&](std::string_view, std::string_view val) {
+    l.push_back(stored_value(val));
+    return true;
+  });
+  return Value::list(std::move(l));
+}
+
+void AggregateProcessor::erase_sets(const Value& key) {
+  // Normally empty by now; values retracted by images that never were added may remain.
+  std::vector<std::string> left;
+  for (size_t i = 0; i < aggs_.size(); ++i) {
+    if (!stored_set(i)) continue;
+    const std::string lo = set_key(key, i);
+    std::string hi = lo;
+    hi.back() = static_cast<char>(hi.back() + 1);
+    store_->scan(lo, hi, [&](std::string_view k, std::string_view) {
+      left.emplace_back(k);
+      return true;
+    });
+  }
+  for (const auto& k : left) store_->erase(k);
+}
+
+void AggregateProcessor::store_sets(const Value& key, Group& g) {
+  for (size_t i = 0; i < aggs_.size(); ++i) {
+    if (!stored_set(i)) continue;
+    const Multiset m = std::get<Multiset>(g.slots[i]);
+    g.slots[i] = int64_t{0};
+    for (const auto& [v, n] : m) {
+      for (int64_t k = 0; k < n; ++k) apply_set(key, i, g, v, +1);
+    }
   }
 }
 
@@ -243,7 +389,7 @@ bool AggregateProcessor::retract(const Image& img, int64_t ts, uint64_t* seq) {
   Group* found = find(img.key);
   if (found == nullptr || found->rows == 0) return false;  // never seen: ignored
   Group& g = touch(img.key, ts);
-  apply_slots(g, img, -1);
+  apply_slots(img.key, g, img, -1);
   --g.rows;
   *seq = 0;
   if (g.arrival) {
@@ -255,7 +401,7 @@ bool AggregateProcessor::retract(const Image& img, int64_t ts, uint64_t* seq) {
 
 void AggregateProcessor::add(const Image& img, int64_t ts) {
   Group& g = touch(img.key, ts);
-  apply_slots(g, img, +1);
+  apply_slots(img.key, g, img, +1);
   ++g.rows;
   if (g.arrival) g.arrival->add(++seq_, ArrivalEntry{img.row_id, img.ordered});
 }
@@ -312,7 +458,7 @@ AggregateProcessor::Prep AggregateProcessor::aggregate_one(Event& e, eval::Conte
   } catch (...) {
     if (retracted) {  // undo the retraction: the event leaves no trace
       Group& g = groups_.find(before_.key)->second;
-      apply_slots(g, before_, +1);
+      apply_slots(before_.key, g, before_, +1);
       ++g.rows;
       if (g.arrival && seq != 0) g.arrival->add(seq, ArrivalEntry{before_.row_id, before_.ordered});
     }
@@ -339,6 +485,8 @@ Object AggregateProcessor::output_row(const Value& key, const Group& g) const {
       auto k = static_cast<size_t>(a.ordered);
       v = a.fn == AggFn::First ? g.arrival->first(k)
                                : (a.fn == AggFn::Last ? g.arrival->last(k) : g.arrival->collect(k));
+    } else if (stored_set(i)) {
+      v = set_result(key, i, g);
     } else {
       v = agg_result(a.fn, g.slots[i], g.rows);
     }
@@ -390,15 +538,15 @@ void AggregateProcessor::emit(std::vector<Event>& out) {
 
 void AggregateProcessor::flush_store() {
   for (const Value& key : flushed_) {
-    key_buf_.clear();
-    state_codec::put(key, key_buf_);
+    key_buf_ = group_key(key);
     auto it = groups_.find(key);
-    if (it == groups_.end()) {
+    if (it == groups_.end()) {  // no rows left
       store_->erase(key_buf_);
+      erase_sets(key);
       continue;
     }
     val_buf_.clear();
-    encode_group(it->second, val_buf_);
+    encode_group(key, it->second, val_buf_, false);
     store_->put(key_buf_, val_buf_);
   }
   flushed_.clear();
@@ -408,15 +556,44 @@ void AggregateProcessor::flush_store() {
   if (groups_.size() > cache_limit_) groups_.clear();
 }
 
-void AggregateProcessor::encode_group(const Group& g, std::string& out) const {
+void AggregateProcessor::encode_group(const Value& key, const Group& g, std::string& out,
+                                      bool canonical) const {
   state_codec::put_int(g.rows, out);
-  for (const Slot& slot : g.slots) encode(slot, out);
+  for (size_t i = 0; i < g.slots.size(); ++i) {
+    if (canonical && stored_set(i)) {  // the multiset from its entries, in ValueLess order
+      const std::string lo = set_key(key, i);
+      std::string hi = lo;
+      hi.back() = static_cast<char>(hi.back() + 1);
+      std::string entries;
+      uint64_t n = 0;
+      store_->scan(lo, hi, [&](std::string_view, std::string_view v) {
+        state_codec::Reader r(v);
+        int64_t count = r.int64();
+        state_codec::put(r.value(), entries);
+        state_codec::put_int(count, entries);
+        ++n;
+        return true;
+      });
+      state_codec::put_uint(n, out);
+      out += entries;
+    } else {
+      encode(g.slots[i], out);
+      if (!canonical && stored_set(i)) state_codec::put(g.extremes[i], out);
+    }
+  }
   if (g.arrival) g.arrival->encode(out);
 }
 
-bool AggregateProcessor::decode_group(state_codec::Reader& r, Group& g) const {
+bool AggregateProcessor::decode_group(state_codec::Reader& r, Group& g, bool canonical) const {
   g.rows = r.int64();
-  for (size_t k = 0; k < aggs_.size(); ++k) decode(aggs_[k].fn, g.slots[k], r);
+  for (size_t k = 0; k < aggs_.size(); ++k) {
+    if (!canonical && stored_set(k)) {
+      g.slots[k] = r.int64();
+      g.extremes[k] = r.value();
+    } else {
+      decode(aggs_[k].fn, g.slots[k], r);
+    }
+  }
   if (g.arrival) g.arrival->decode(r);
   return r.ok();
 }
@@ -445,7 +622,7 @@ result<void> AggregateProcessor::check_header(state_codec::Reader& r) const {
 size_t AggregateProcessor::group_count() const {
   if (!store_) return groups_.size();
   size_t n = 0;
-  store_->scan("", "", [&](std::string_view, std::string_view) {
+  store_->scan("g", "h", [&](std::string_view, std::string_view) {
     ++n;
     return true;
   });
@@ -459,16 +636,22 @@ std::string AggregateProcessor::checkpoint_state() const {
   // In key order, so that equal states give equal blobs.
   std::vector<std::pair<Value, std::string>> sorted;
   if (store_) {
-    store_->scan("", "", [&](std::string_view k, std::string_view v) {
-      Reader r(k);
-      sorted.emplace_back(r.value(), std::string(v));
+    store_->scan("g", "h", [&](std::string_view k, std::string_view v) {
+      Reader kr(k.substr(1));
+      Value key = kr.value();
+      Group g = make_group();
+      Reader vr(v);
+      decode_group(vr, g, false);
+      std::string canonical;
+      encode_group(key, g, canonical, true);
+      sorted.emplace_back(std::move(key), std::move(canonical));
       return true;
     });
   } else {
     sorted.reserve(groups_.size());
     for (const auto& kv : groups_) {
       std::string v;
-      encode_group(kv.second, v);
+      encode_group(kv.first, kv.second, v, true);
       sorted.emplace_back(kv.first, std::move(v));
     }
   }
@@ -502,13 +685,17 @@ result<void> AggregateProcessor::load_groups(state_codec::Reader& r) {
   for (uint64_t i = 0; i < count && r.ok(); ++i) {
     Value key = r.value();
     Group g = make_group();
-    if (!decode_group(r, g)) break;
+    if (store_) {  // the memory form first, then its multisets become entries
+      for (size_t k = 0; k < aggs_.size(); ++k) {
+        if (stored_set(k)) g.slots[k] = make_slot(aggs_[k].fn);
+      }
+    }
+    if (!decode_group(r, g, true)) break;
     if (store_) {
-      key_buf_.clear();
-      state_codec::put(key, key_buf_);
+      store_sets(key, g);
       val_buf_.clear();
-      encode_group(g, val_buf_);
-      store_->put(key_buf_, val_buf_);
+      encode_group(key, g, val_buf_, false);
+      store_->put(group_key(key), val_buf_);
       if (i % 4096 == 4095) {
         auto w = store_->write();
         if (!w.ok()) return w.err();

@@ -75,8 +75,22 @@ class AggregateProcessor : public KeyedStateProcessor {
   Group& touch(const Value& key, int64_t ts);
   // The group of `key` (loaded from the store when it is there), nullptr when it has no state.
   Group* find(const Value& key);
-  void encode_group(const Group& g, std::string& out) const;
-  bool decode_group(state_codec::Reader& r, Group& g) const;
+  // A group's stored form. With the state on disk the multisets of min/max/count_distinct/
+  // collect_set are not in it (their slot holds the number of distinct values): each value is
+  // a store entry of its own (set_key), so min/max are a seek and no group is read whole.
+  // canonical: the memory form (multisets inline), as in checkpoint_state().
+  void encode_group(const Value& key, const Group& g, std::string& out, bool canonical) const;
+  bool decode_group(state_codec::Reader& r, Group& g, bool canonical) const;
+  bool stored_set(size_t slot) const;
+  std::string group_key(const Value& key) const;
+  std::string set_key(const Value& key, size_t slot) const;  // the prefix of a slot's entries
+  void apply_set(const Value& key, size_t slot, Group& g, const Value& arg, int sign);
+  void update_extreme(const Value& key, size_t slot, Group& g, const Value& v, int sign);
+  Value seek_extreme(const Value& key, size_t slot) const;
+  Value set_result(const Value& key, size_t slot, const Group& g) const;
+  // Moves a memory-form group's multisets into store entries.
+  void store_sets(const Value& key, Group& g);
+  void erase_sets(const Value& key);
   // Writes the groups changed in this batch to the store and trims the decoded cache.
   void flush_store();
   void encode_header(std::string& s) const;
@@ -84,7 +98,7 @@ class AggregateProcessor : public KeyedStateProcessor {
   result<void> load_groups(state_codec::Reader& r);
   bool retract(const Image& img, int64_t ts, uint64_t* seq);
   void add(const Image& img, int64_t ts);
-  void apply_slots(Group& g, const Image& img, int sign);
+  void apply_slots(const Value& key, Group& g, const Image& img, int sign);
   Object output_row(const Value& key, const Group& g) const;
   void emit(std::vector<Event>& out);
   Group make_group() const;

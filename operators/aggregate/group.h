@@ -15,6 +15,9 @@ struct Group {
   int64_t rows = 0;
   std::vector<Slot> slots;
   std::unique_ptr<Arrival> arrival;
+  // State on disk: the current min/max of each min/max slot (null when empty), kept so that
+  // adding a value needs no seek; only removing the extreme value seeks the next one.
+  std::vector<Value> extremes;
   int64_t ts = 0;        // newest input event time that touched the group
   bool touched = false;  // changed in the current batch
 };

@@ -1,8 +1,10 @@
 #include "operators/common/state/keyed_store.h"
 
 #include <rocksdb/cache.h>
+#include <rocksdb/comparator.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
@@ -81,8 +83,46 @@ result<void> restore(const std::string& from, const std::string& to) {
   return {};
 }
 
+// Counted entries ("<count>;<payload>"): operands add their counts; the payload of the
+// oldest value stays.
+class CountMerge : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing,
+             const rocksdb::Slice& value, std::string* new_value,
+             rocksdb::Logger* /*logger*/) const override {
+    if (existing == nullptr) {
+      new_value->assign(value.data(), value.size());
+      return true;
+    }
+    int64_t a = 0, b = 0;
+    size_t ea = count_of(*existing, a), eb = count_of(value, b);
+    if (ea == 0 || eb == 0) return false;
+    *new_value = std::to_string(a + b) + ";";
+    new_value->append(existing->data() + ea, existing->size() - ea);
+    return true;
+  }
+  const char* Name() const override { return "sluice.CountMerge"; }
+
+ private:
+  // Reads "<digits>;" and returns its length (0 when malformed).
+  static size_t count_of(const rocksdb::Slice& s, int64_t& n) {
+    size_t i = 0;
+    bool neg = i < s.size() && s[i] == '-';
+    if (neg) ++i;
+    n = 0;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) n = n * 10 + (s[i] - '0');
+    if (i >= s.size() || s[i] != ';') return 0;
+    if (neg) n = -n;
+    return i + 1;
+  }
+};
+
 rocksdb::Options db_options(const Budget& b) {
   rocksdb::Options o;
+  o.merge_operator = std::make_shared<CountMerge>();
+  // A Get of a key the memtable lacks skips the skip-list search.
+  o.memtable_prefix_bloom_size_ratio = 0.05;
+  o.memtable_whole_key_filtering = true;
   o.create_if_missing = true;
   o.write_buffer_manager = b.buffers;
   o.write_buffer_size = 16 << 20;
@@ -140,7 +180,7 @@ result<std::unique_ptr<KeyedStore>> KeyedStore::open(const StoreOptions& opts,
     return error::fatal("cannot open the state store " + s->work_ + ": " + status_text(st));
   s->db_.reset(db);
   s->budget_ = budget;
-  s->batch_ = std::make_unique<rocksdb::WriteBatch>();
+  s->staged_ = std::make_unique<rocksdb::WriteBatch>();
   std::lock_guard<std::mutex> lock(g_mu);
   g_open_work.insert(s->work_);
   return s;
@@ -157,47 +197,126 @@ KeyedStore::~KeyedStore() {
   g_open_work.erase(work_);
 }
 
+namespace {
+
+rocksdb::WriteOptions no_wal() {
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = true;  // a crash reopens from the last checkpoint
+  return wo;
+}
+
+void check_write(const rocksdb::Status& st) {
+  if (!st.ok()) throw store_error("state store write failed: " + status_text(st));
+}
+
+}  // namespace
+
 bool KeyedStore::get(std::string_view key, std::string& value) const {
-  rocksdb::Status st = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(),
-                                rocksdb::Slice(key.data(), key.size()), &value);
+  if (!staged_keys_.empty() && staged_keys_.count(std::string(key)) != 0) apply_staged();
+  rocksdb::Status st =
+      db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
   if (st.ok()) return true;
   if (st.IsNotFound()) return false;
   throw store_error("state store read failed: " + status_text(st));
 }
 
 void KeyedStore::put(std::string_view key, std::string_view value) {
-  batch_->Put(rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()))
-      .PermitUncheckedError();
+  check_write(staged_->Put(rocksdb::Slice(key.data(), key.size()),
+                           rocksdb::Slice(value.data(), value.size())));
+  staged_keys_.emplace(key);
 }
 
 void KeyedStore::erase(std::string_view key) {
-  batch_->Delete(rocksdb::Slice(key.data(), key.size())).PermitUncheckedError();
+  check_write(staged_->Delete(rocksdb::Slice(key.data(), key.size())));
+  staged_keys_.emplace(key);
+}
+
+void KeyedStore::add_count(std::string_view key, int64_t delta, std::string_view payload) {
+  std::string op = std::to_string(delta) + ";";
+  op.append(payload);
+  check_write(staged_->Merge(rocksdb::Slice(key.data(), key.size()), op));
+  staged_keys_.emplace(key);
+}
+
+// (const: applying staged writes does not change what reads return.)
+void KeyedStore::apply_staged() const {
+  if (staged_->Count() == 0) return;
+  rocksdb::Status st = db_->Write(no_wal(), staged_.get());
+  staged_->Clear();
+  staged_keys_.clear();
+  check_write(st);
 }
 
 result<void> KeyedStore::write() {
-  if (batch_->Count() == 0) return {};
-  rocksdb::WriteOptions wo;
-  wo.disableWAL = true;  // a crash reopens from the last checkpoint
-  rocksdb::Status st = db_->Write(wo, batch_.get());
-  batch_->Clear();
-  if (!st.ok()) return error::fatal("state store write failed: " + status_text(st));
+  try {
+    apply_staged();
+  } catch (const store_error& e) {
+    return error::fatal(e.what());
+  }
   return {};
 }
 
+namespace {
+
+// An iterator over the store, bounded above by `hi` ("" = unbounded).
+struct RangeIter {
+  rocksdb::Slice upper;
+  rocksdb::ReadOptions ro;
+  std::unique_ptr<rocksdb::Iterator> it;
+  RangeIter(rocksdb::DB* db, std::string_view hi) : upper(hi.data(), hi.size()) {
+    if (!hi.empty()) ro.iterate_upper_bound = &upper;
+    it.reset(db->NewIterator(ro));
+  }
+  void check() const {
+    if (!it->status().ok()) {
+      throw store_error("state store scan failed: " + status_text(it->status()));
+    }
+  }
+};
+
+bool below(const rocksdb::Slice& k, std::string_view hi) {
+  return hi.empty() || k.compare(rocksdb::Slice(hi.data(), hi.size())) < 0;
+}
+
+}  // namespace
+
 void KeyedStore::scan(std::string_view lo, std::string_view hi,
                       const std::function<bool(std::string_view, std::string_view)>& fn) const {
-  rocksdb::ReadOptions ro;
-  rocksdb::Slice upper(hi.data(), hi.size());
-  if (!hi.empty()) ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
-  for (it->Seek(rocksdb::Slice(lo.data(), lo.size())); it->Valid(); it->Next()) {
-    if (!fn(std::string_view(it->key().data(), it->key().size()),
-            std::string_view(it->value().data(), it->value().size()))) {
+  apply_staged();
+  RangeIter r(db_.get(), hi);
+  for (r.it->Seek(rocksdb::Slice(lo.data(), lo.size())); r.it->Valid() && below(r.it->key(), hi);
+       r.it->Next()) {
+    if (!fn(std::string_view(r.it->key().data(), r.it->key().size()),
+            std::string_view(r.it->value().data(), r.it->value().size()))) {
       return;
     }
   }
-  if (!it->status().ok())
-    throw store_error("state store scan failed: " + status_text(it->status()));
+  r.check();
+}
+
+bool KeyedStore::first_in(std::string_view lo, std::string_view hi, std::string& value) const {
+  apply_staged();
+  RangeIter r(db_.get(), hi);
+  r.it->Seek(rocksdb::Slice(lo.data(), lo.size()));
+  r.check();
+  if (!r.it->Valid() || !below(r.it->key(), hi)) return false;
+  value.assign(r.it->value().data(), r.it->value().size());
+  return true;
+}
+
+bool KeyedStore::last_in(std::string_view lo, std::string_view hi, std::string& value) const {
+  apply_staged();
+  RangeIter r(db_.get(), "");
+  if (hi.empty()) {
+    r.it->SeekToLast();
+  } else {
+    r.it->SeekForPrev(rocksdb::Slice(hi.data(), hi.size()));
+    if (r.it->Valid() && !below(r.it->key(), hi)) r.it->Prev();
+  }
+  r.check();
+  if (!r.it->Valid() || r.it->key().compare(rocksdb::Slice(lo.data(), lo.size())) < 0) return false;
+  value.assign(r.it->value().data(), r.it->value().size());
+  return true;
 }
 
 result<std::string> KeyedStore::ckpt(uint64_t id) {
@@ -205,6 +324,8 @@ result<std::string> KeyedStore::ckpt(uint64_t id) {
   const std::string path = dir_ + "/" + name;
   std::error_code ec;
   fs::remove_all(path, ec);  // an unfinished one with the same id from before a crash
+  auto staged = write();
+  if (!staged.ok()) return staged.err();
   rocksdb::FlushOptions fo;
   fo.wait = true;
   rocksdb::Status st = db_->Flush(fo);

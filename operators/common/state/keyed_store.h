@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "base/result.h"
 
@@ -42,16 +43,23 @@ class KeyedStore {
   KeyedStore(const KeyedStore&) = delete;
   KeyedStore& operator=(const KeyedStore&) = delete;
 
-  // Reads a key as of the last write(). false when absent; an I/O error throws store_error.
+  // Writes are staged and applied together by write() (no write-ahead log: a crash reopens
+  // from the last checkpoint, so a half-applied batch is never seen); reads see staged writes.
+  // A failure below the store (I/O, corruption) throws store_error. get: false when absent.
   bool get(std::string_view key, std::string& value) const;
-  // Staged until write().
   void put(std::string_view key, std::string_view value);
   void erase(std::string_view key);
-  // Applies the staged puts and erases atomically.
+  // Adds `delta` to the count of a counted entry (the payload kept is the first one written),
+  // without reading it. A counted entry is "<count>;" followed by its payload.
+  void add_count(std::string_view key, int64_t delta, std::string_view payload);
+  // Applies the staged writes.
   result<void> write();
   // Every key in [lo, hi) in key order (hi "" = to the end) until fn returns false.
   void scan(std::string_view lo, std::string_view hi,
             const std::function<bool(std::string_view key, std::string_view value)>& fn) const;
+  // The value of the first / last key in [lo, hi); false when the range is empty.
+  bool first_in(std::string_view lo, std::string_view hi, std::string& value) const;
+  bool last_in(std::string_view lo, std::string_view hi, std::string& value) const;
 
   // Makes the state as of the last write() durable as checkpoint `id`; returns its reference.
   result<std::string> ckpt(uint64_t id);
@@ -67,8 +75,10 @@ class KeyedStore {
   KeyedStore() = default;
   std::string dir_, work_;
   std::shared_ptr<void> budget_;  // the pipeline's shared cache (keeps it alive)
+  void apply_staged() const;
   std::unique_ptr<rocksdb::DB> db_;
-  std::unique_ptr<rocksdb::WriteBatch> batch_;
+  std::unique_ptr<rocksdb::WriteBatch> staged_;
+  mutable std::unordered_set<std::string> staged_keys_;
 };
 
 // A read or scan that failed below the store (disk full, corruption): the stage fails.

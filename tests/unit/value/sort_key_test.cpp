@@ -41,9 +41,18 @@ Value random_value(std::mt19937_64& rng, int depth) {
     case 4:
       return Value::decimal(Decimal(r(-2000, 2000), r(0, 4)));
     case 5: {
-      double ds[] = {0.1, -0.1, 2.5, -0.0, 0.0, 1e300, -1e-300, 3.0,
+      double ds[] = {0.1,
+                     -0.1,
+                     2.5,
+                     -0.0,
+                     0.0,
+                     1e300,
+                     -1e-300,
+                     3.0,
                      std::numeric_limits<double>::infinity(),
-                     -std::numeric_limits<double>::infinity(), std::nan(""), 1.5};
+                     -std::numeric_limits<double>::infinity(),
+                     std::nan(""),
+                     1.5};
       return Value::float64(ds[r(0, 11)]);
     }
     case 6:
@@ -93,10 +102,10 @@ BOOST_AUTO_TEST_CASE(byte_order_is_value_order) {
       int want = value_less_cmp(a, b);
       int got = ka.compare(key(b));
       got = got < 0 ? -1 : (got > 0 ? 1 : 0);
-      BOOST_REQUIRE_MESSAGE(want == got, a.to_display() << " (" << type_name(a.type()) << ") vs "
-                                                        << b.to_display() << " ("
-                                                        << type_name(b.type()) << "): want "
-                                                        << want << ", got " << got);
+      BOOST_REQUIRE_MESSAGE(want == got, a.to_display()
+                                             << " (" << type_name(a.type()) << ") vs "
+                                             << b.to_display() << " (" << type_name(b.type())
+                                             << "): want " << want << ", got " << got);
       ++checked;
     }
   }
