@@ -108,12 +108,12 @@ BOOST_AUTO_TEST_CASE(tumbling_on_update_closes_drops_and_sends_late_events_away)
       BOOST_TEST(w.agg().group_count() == 2u);
       // 14m: watermark 9m, window [0, 10m) still open: a retraction there still counts.
       o = run(*w.s.proc, {add(4, "a", 14, 7), remove(2, "a", 3, 5)});
-      BOOST_TEST(lines(o) ==
-                     (Lines{R"(c {"u":"a","window_start":"2024-01-01T00:10:00","n":1,"total":7})",
-                            R"(u {"u":"a","window_start":"2024-01-01T00:00:00","n":1,"total":10})"
-                            R"( <- {"u":"a","window_start":"2024-01-01T00:00:00","n":2,)"
-                            R"("total":15})"}),
-                 boost::test_tools::per_element());
+      BOOST_TEST(
+          lines(o) == (Lines{R"(c {"u":"a","window_start":"2024-01-01T00:10:00","n":1,"total":7})",
+                             R"(u {"u":"a","window_start":"2024-01-01T00:00:00","n":1,"total":10})"
+                             R"( <- {"u":"a","window_start":"2024-01-01T00:00:00","n":2,)"
+                             R"("total":15})"}),
+          boost::test_tools::per_element());
       BOOST_TEST(w.agg().group_count() == 3u);
       // 15m: watermark 10m closes [0, 10m): its two groups go, nothing is emitted for them.
       o = run(*w.s.proc, {add(5, "b", 15, 2)});
@@ -152,9 +152,8 @@ BOOST_AUTO_TEST_CASE(tumbling_on_close_emits_once_per_group_after_lateness) {
       BOOST_TEST(w.agg().group_count() == 2u);
       o = run(*w.s.proc, {add(7, "a", 9, 1), add(8, "a", 40, 1)});
       BOOST_TEST(kinds(o) == (Lines{"late"}), boost::test_tools::per_element());
-      BOOST_TEST(lines(o) ==
-                     (Lines{R"(c {"u":"a","window_start":"2024-01-01T00:10:00","n":2})",
-                            R"(c {"u":"b","window_start":"2024-01-01T00:10:00","n":1})"}),
+      BOOST_TEST(lines(o) == (Lines{R"(c {"u":"a","window_start":"2024-01-01T00:10:00","n":2})",
+                                    R"(c {"u":"b","window_start":"2024-01-01T00:10:00","n":1})"}),
                  boost::test_tools::per_element());
       BOOST_TEST(w.agg().group_count() == 1u);
     }
@@ -250,7 +249,7 @@ BOOST_AUTO_TEST_CASE(session_on_close_emits_the_merged_session_once) {
       auto o = run(*w.s.proc, {add(1, "a", 0, 1), add(2, "a", 15, 1), add(3, "a", 8, 1)});
       BOOST_TEST(o.out.empty());
       BOOST_TEST(w.agg().session_count() == 1u);  // 8m joined [0, 10m) and [15m, 25m)
-      o = run(*w.s.proc, {add(4, "b", 41, 1)});    // watermark 26m: a's session ends at 25m
+      o = run(*w.s.proc, {add(4, "b", 41, 1)});   // watermark 26m: a's session ends at 25m
       BOOST_TEST(lines(o) == (Lines{R"(c {"u":"a","window_start":"2024-01-01T00:00:00",)"
                                     R"("window_end":"2024-01-01T00:25:00","n":3,"ids":[1,2,3]})"}),
                  boost::test_tools::per_element());
@@ -327,11 +326,11 @@ BOOST_AUTO_TEST_CASE(restore_mid_stream_continues_exactly) {
 
 BOOST_AUTO_TEST_CASE(checker_words_window_errors) {
   auto check = [](const std::string& body) {
-    return dsl::format(dsl::load_text(
-        "test.pipe",
-        "pipeline p {\n  source test core { }\n  aggregate agg from core {\n" + body +
-            "\n  }\n  sink test out from agg { }\n}\n",
-        specs()));
+    return dsl::format(
+        dsl::load_text("test.pipe",
+                       "pipeline p {\n  source test core { }\n  aggregate agg from core {\n" +
+                           body + "\n  }\n  sink test out from agg { }\n}\n",
+                       specs()));
   };
   BOOST_TEST(check("window hopping(1h, 15m) on at\n watermark = 5s\n n = count()").empty());
   BOOST_TEST(check("window session(30m) on at\n n = count()").empty());
@@ -343,10 +342,10 @@ BOOST_AUTO_TEST_CASE(checker_words_window_errors) {
                  .find("emit = on_close needs a watermark") != std::string::npos);
   BOOST_TEST(check("group by u\n watermark = 5s\n n = count()").find("watermark needs a window") !=
              std::string::npos);
-  BOOST_TEST(check("window tumbling(1h) on at\n emit = later\n n = count()").find("emit") !=
+  BOOST_TEST(check("window tumbling(1h) on at\n emit = later\n n = count()").find("'later'") !=
              std::string::npos);
-  BOOST_TEST(check("window session(30m) on at\n n = count()\n watermark = 5s")
-                 .find("4:") == std::string::npos);
+  // The options may stand anywhere among the fields.
+  BOOST_TEST(check("window session(30m) on at\n n = count()\n watermark = 5s").empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
