@@ -24,8 +24,9 @@ result<void> AggregateProcessor::window_options(const StageConfig& cfg) {
   on_close_ = cfg.option_string("emit", "on_update") == "on_close";
   if (!window_.windowed()) {
     if (delay || on_close_) {
-      return error::fatal("watermark and emit = on_close need a window (window tumbling(1h) on "
-                          "FIELD)");
+      return error::fatal(
+          "watermark and emit = on_close need a window (window tumbling(1h) on "
+          "FIELD)");
     }
     return {};
   }
@@ -58,7 +59,8 @@ void AggregateProcessor::assign_windows(Image& img) const {
   if (window_.session()) return;  // found when applied (add_session, retract_session)
   std::vector<int64_t> starts;
   window_.starts(*img.time, starts);
-  for (int64_t s : starts) img.keys.push_back(group_key(img, window_.bound_value(s, img.time_type)));
+  for (int64_t s : starts)
+    img.keys.push_back(group_key(img, window_.bound_value(s, img.time_type)));
 }
 
 bool AggregateProcessor::late(const Image& img) const {
@@ -156,9 +158,8 @@ void AggregateProcessor::add_session(const Image& img, int64_t ts, std::vector<U
   for (const auto& o : olds) {
     old_keys.push_back(group_key(img, window_.bound_value(o.start, o.type)));
   }
-  merge_sessions(base, olds, old_keys, merged, group_key(img, window_.bound_value(merged.start,
-                                                                                  merged.type)),
-                 std::move(g), ts);
+  merge_sessions(base, olds, old_keys, merged,
+                 group_key(img, window_.bound_value(merged.start, merged.type)), std::move(g), ts);
 }
 
 void AggregateProcessor::merge_sessions(const Value& base,

@@ -24,7 +24,7 @@ std::optional<SessionIndex::Session> SessionIndex::holding(const Value& base, in
 }
 
 std::vector<SessionIndex::Session> SessionIndex::overlapping(const Value& base, int64_t lo,
-                                                              int64_t hi) const {
+                                                             int64_t hi) const {
   std::vector<Session> out;
   auto k = by_key_.find(base);
   if (k == by_key_.end()) return out;

@@ -45,7 +45,8 @@ result<WindowAssigner> WindowAssigner::from(const ast::Statement& st) {
     return error::fatal(where + "the window durations must be positive durations like 1h");
   }
   if (w.advance_ > w.size_ || w.size_ % w.advance_ != 0) {
-    return error::fatal(where + "hopping(SIZE, ADVANCE): the size must be a multiple of the advance");
+    return error::fatal(where +
+                        "hopping(SIZE, ADVANCE): the size must be a multiple of the advance");
   }
   for (const auto& seg : st.paths[0].segments) w.path_.push_back(intern(seg));
   return w;
