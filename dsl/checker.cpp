@@ -130,6 +130,7 @@ class Checker {
   void statements(const ast::Stage& s, const ProcessorShape& sh) {
     bool aggregate = sh.fields;
     int group_bys = 0;
+    bool windowed = false;
     std::set<std::string> agg_fields;
     for (const auto& st : s.statements) {
       ExprScope sc;
@@ -165,6 +166,7 @@ class Checker {
           for (const auto& e : st.exprs) exprs_.check(*e, sc);
           break;
         case ast::StmtKind::Window:
+          windowed = true;
           window(aggregate, st);
           break;
         case ast::StmtKind::AggField: {
@@ -181,7 +183,7 @@ class Checker {
           if (st.exprs.empty() || !st.exprs[0]) break;
           const ast::Expr& e = *st.exprs[0];
           bool is_agg = e.kind == ast::ExprKind::Call && eval::find_aggregate(e.op) != nullptr &&
-                        e.op != "tumbling";
+                        e.op != "tumbling" && e.op != "hopping" && e.op != "session";
           bool unknown_fn = e.kind == ast::ExprKind::Call &&
                             eval::find_aggregate(e.op) == nullptr &&
                             eval::find_function(e.op) == nullptr;
@@ -210,6 +212,7 @@ class Checker {
           break;
       }
     }
+    if (aggregate) window_options(s, windowed);
   }
 
   // A `buffer` below one batch makes reading and writing alternate: the batch fills only
@@ -235,21 +238,71 @@ class Checker {
     }
     if (st.exprs.empty() || !st.exprs[0]) return;
     const ast::Expr& c = *st.exprs[0];
-    if (c.op != "tumbling") {
-      diags_.error(c.loc, "unknown window '" + c.op + "'" + did_you_mean(c.op, {"tumbling"}) +
-                              " (windows: tumbling(D))");
+    static const std::vector<std::string> kinds = {"tumbling", "hopping", "session"};
+    if (std::find(kinds.begin(), kinds.end(), c.op) == kinds.end()) {
+      diags_.error(c.loc, "unknown window '" + c.op + "'" + did_you_mean(c.op, kinds) +
+                              " (windows: tumbling(SIZE), hopping(SIZE, ADVANCE), session(GAP))");
       return;
     }
-    if (c.args.size() != 1) {
-      diags_.error(c.loc, "tumbling() takes 1 argument (a duration like 1h), got " +
-                              std::to_string(c.args.size()));
+    const size_t want = c.op == "hopping" ? 2 : 1;
+    if (c.args.size() != want) {
+      diags_.error(c.loc, c.op + "() takes " + std::to_string(want) + " argument" +
+                              (want == 1 ? "" : "s") + " (" +
+                              (want == 1 ? "a duration like 1h" : "durations like 1h, 15m") +
+                              "), got " + std::to_string(c.args.size()));
       return;
     }
-    const ast::Expr& d = *c.args[0];
-    if (d.kind != ast::ExprKind::Literal || d.unit != ast::LitUnit::Duration) {
-      diags_.error(d.loc, "tumbling() needs a duration like 1h or 15m");
-    } else if (d.literal.as_int() <= 0) {
-      diags_.error(d.loc, "the window duration must be positive");
+    for (const auto& a : c.args) {
+      if (a->kind != ast::ExprKind::Literal || a->unit != ast::LitUnit::Duration) {
+        diags_.error(a->loc, c.op + "() needs a duration like 1h or 15m");
+        return;
+      }
+      if (a->literal.as_int() <= 0) {
+        diags_.error(a->loc, "the window duration must be positive");
+        return;
+      }
+    }
+    if (want == 2) {
+      int64_t size = c.args[0]->literal.as_int();
+      int64_t advance = c.args[1]->literal.as_int();
+      if (advance > size || size % advance != 0) {
+        diags_.error(c.args[1]->loc,
+                     "hopping(SIZE, ADVANCE): the size must be a multiple of the advance (each "
+                     "event belongs to SIZE / ADVANCE windows)");
+      }
+    }
+  }
+
+  // watermark, allowed_lateness and emit = on_close make sense only with a window, and
+  // on_close only with a watermark (without one windows never close).
+  void window_options(const ast::Stage& s, bool windowed) {
+    const ast::Option* wm = ast::find_option(s.options, "watermark");
+    const ast::Option* late = ast::find_option(s.options, "allowed_lateness");
+    const ast::Option* emit = ast::find_option(s.options, "emit");
+    bool on_close = emit != nullptr && emit->value &&
+                    ((emit->value->kind == ast::ExprKind::Field && emit->value->path.size() == 1 &&
+                      emit->value->path[0] == "on_close") ||
+                     (emit->value->kind == ast::ExprKind::Literal &&
+                      emit->value->literal.type() == Type::String &&
+                      emit->value->literal.as_string() == "on_close"));
+    if (!windowed) {
+      for (const ast::Option* o : {wm, late}) {
+        if (o != nullptr) {
+          diags_.error(o->loc, o->name + " needs a window (window tumbling(1h) on FIELD)");
+        }
+      }
+      if (on_close) {
+        diags_.error(emit->loc, "emit = on_close needs a window (window tumbling(1h) on FIELD)");
+      }
+      return;
+    }
+    if (wm == nullptr && late != nullptr) {
+      diags_.error(late->loc, "allowed_lateness needs a watermark (watermark = 5s)");
+    }
+    if (wm == nullptr && on_close) {
+      diags_.error(emit->loc,
+                   "emit = on_close needs a watermark (watermark = 5s): without one windows "
+                   "never close");
     }
   }
 

@@ -543,6 +543,15 @@ std::vector<AggregateSpec> make_aggregates() {
        "tumbling(D): in `window tumbling(D) on FIELD`: windows of duration D; the window start "
        "joins the group key.",
        "window tumbling(1h) on created_at"},
+      {"hopping", 2, 2,
+       "hopping(SIZE, ADVANCE): in `window hopping(SIZE, ADVANCE) on FIELD`: windows of duration "
+       "SIZE starting every ADVANCE (each event belongs to SIZE / ADVANCE windows); the window "
+       "start joins the group key.",
+       "window hopping(1h, 15m) on created_at"},
+      {"session", 1, 1,
+       "session(GAP): in `window session(GAP) on FIELD`: per group key, events less than GAP "
+       "apart share a session; the session start joins the group key, window_end is output.",
+       "window session(30m) on created_at"},
   };
 }
 

@@ -18,6 +18,7 @@
   X(checkpoint_failed, "process", "a checkpoint could not be taken or stored")                \
   X(restore_failed, "process", "a stage could not restore its checkpoint state")              \
   X(dead_letter_unrouted, "process", "a dead_letter option names no sink of the pipeline")    \
-  X(invalid_pipeline, "process", "the pipeline's stages, options or graph cannot be built")
+  X(invalid_pipeline, "process", "the pipeline's stages, options or graph cannot be built")   \
+  X(late_event, "late", "the event belongs to a window that has already closed")
 
 SLUICE_ERRC_ENUM(sluice::engine, SLUICE_ENGINE_ERRORS)

@@ -214,6 +214,34 @@ Value agg_result(AggFn f, const Slot& s, int64_t rows) {
   }
 }
 
+void merge(AggFn f, Slot& into, const Slot& from) {
+  if (auto* n = std::get_if<int64_t>(&into)) {
+    if (f == AggFn::Count) *n += std::get<int64_t>(from);
+  } else if (auto* a = std::get_if<SumState>(&into)) {
+    const SumState& b = std::get<SumState>(from);
+    auto sum = a->sum.add(b.sum);
+    if (!sum) throw eval::eval_error(eval::errc::overflow, "sum: the exact sum exceeds 76 digits");
+    a->sum = *sum;
+    a->n_int += b.n_int;
+    a->n_uint += b.n_uint;
+    a->n_dec += b.n_dec;
+    a->n_float += b.n_float;
+    a->fsum += b.fsum;
+    for (const auto& sc : b.scales) {
+      auto it = std::find_if(a->scales.begin(), a->scales.end(),
+                             [&](const auto& p) { return p.first == sc.first; });
+      if (it == a->scales.end()) {
+        a->scales.push_back(sc);
+      } else {
+        it->second += sc.second;
+      }
+    }
+  } else {
+    Multiset& m = std::get<Multiset>(into);
+    for (const auto& [v, count] : std::get<Multiset>(from)) m[v] += count;
+  }
+}
+
 void encode(const Slot& s, std::string& out) {
   using namespace state_codec;
   if (const auto* n = std::get_if<int64_t>(&s)) {
@@ -272,6 +300,26 @@ void decode(AggFn f, Slot& s, state_codec::Reader& r) {
 void Arrival::add(uint64_t seq, ArrivalEntry e) {
   if (!e.row_id.is_null()) by_row[e.row_id] = seq;
   by_seq.emplace(seq, std::move(e));
+}
+
+void Arrival::merge(const Arrival& other) {
+  for (const auto& [seq, e] : other.by_seq) {
+    auto r = e.row_id.is_null() ? by_row.end() : by_row.find(e.row_id);
+    if (r == by_row.end() || r->second < seq) {
+      if (!e.row_id.is_null()) by_row[e.row_id] = seq;
+    }
+    by_seq.emplace(seq, e);
+  }
+}
+
+void Arrival::erase(uint64_t seq) {
+  auto e = by_seq.find(seq);
+  if (e == by_seq.end()) return;
+  if (!e->second.row_id.is_null()) {
+    auto r = by_row.find(e->second.row_id);
+    if (r != by_row.end() && r->second == seq) by_row.erase(r);
+  }
+  by_seq.erase(e);
 }
 
 std::optional<uint64_t> Arrival::retract(const Value& row_id, const List& vals) {

@@ -65,6 +65,9 @@ void check_arg(AggFn f, const Value& arg);
 // sign +1 adds, -1 retracts. Throws eval::eval_error (before changing anything) on a decimal
 // sum overflow. Retracting a value the slot does not hold is ignored.
 void apply(AggFn f, Slot& s, const Value& arg, int sign);
+// Adds the state `from` into `into` (session windows merging). Throws eval::eval_error on a
+// decimal sum overflow (then `into` is partly merged: merge into a scratch group).
+void merge(AggFn f, Slot& into, const Slot& from);
 // The result for a group of `rows` rows (first/last/collect_list are not computed here).
 Value agg_result(AggFn f, const Slot& s, int64_t rows);
 
@@ -85,6 +88,10 @@ struct Arrival {
   std::map<Value, uint64_t, ValueLess> by_row;
 
   void add(uint64_t seq, ArrivalEntry e);
+  // Adds every entry of `other` (arrival numbers are unique across groups: the order holds).
+  void merge(const Arrival& other);
+  // Removes the entry numbered seq (undoing add).
+  void erase(uint64_t seq);
   // Removes the entry; returns its seq (for undo), nullopt when not found.
   std::optional<uint64_t> retract(const Value& row_id, const List& vals);
   Value first(size_t i) const;

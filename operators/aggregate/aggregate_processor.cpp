@@ -11,17 +11,10 @@
 namespace sluice::operators::aggregate {
 namespace {
 
-constexpr int64_t kDayUs = 86400LL * 1000000LL;
 constexpr const char* kStateTag = "AGG1;";  // the whole state inline
 constexpr const char* kDiskTag = "AGG2;";   // header + a reference to a store checkpoint
 
 using statements::loc_text;
-
-int64_t floor_to(int64_t v, int64_t w) {
-  int64_t q = v / w;
-  if (v % w != 0 && v < 0) --q;
-  return q * w;
-}
 
 }  // namespace
 
@@ -49,16 +42,12 @@ result<std::unique_ptr<Processor>> AggregateProcessor::make(const StageConfig& c
         break;
       }
       case ast::StmtKind::Window: {
-        if (p->window_us_ != 0) return error::fatal(where + loc_text(s.loc) + "a second window");
-        const ast::Expr* c = s.exprs.empty() ? nullptr : s.exprs[0].get();
-        if (c == nullptr || c->op != "tumbling" || c->args.size() != 1 ||
-            c->args[0]->kind != ast::ExprKind::Literal ||
-            c->args[0]->unit != ast::LitUnit::Duration || c->args[0]->literal.as_int() <= 0 ||
-            s.paths.empty()) {
-          return error::fatal(where + loc_text(s.loc) + "window needs tumbling(DURATION) on FIELD");
+        if (p->window_.windowed()) {
+          return error::fatal(where + loc_text(s.loc) + "a second window");
         }
-        p->window_us_ = c->args[0]->literal.as_int();
-        for (const auto& seg : s.paths[0].segments) p->window_path_.push_back(intern(seg));
+        auto w = WindowAssigner::from(s);
+        if (!w.ok()) return error::fatal(where + w.err().message);
+        p->window_ = std::move(w).value();
         break;
       }
       case ast::StmtKind::AggField: {
@@ -89,7 +78,8 @@ result<std::unique_ptr<Processor>> AggregateProcessor::make(const StageConfig& c
       }
     }
   }
-  if (p->window_us_ != 0) p->key_names_.push_back(intern("window_start"));
+  auto w = p->window_options(cfg);
+  if (!w.ok()) return error::fatal(where + w.err().message);
   auto meta = std::make_shared<SourceMeta>();
   meta->connector = "aggregate";
   meta->name = cfg.name;
@@ -137,26 +127,6 @@ Value AggregateProcessor::row_id(const Event& ev, const Object& row) const {
   return ev.key;
 }
 
-Value AggregateProcessor::window_start(const Object& row) const {
-  const Value* v = row.find_path(window_path_.data(), window_path_.size());
-  if (v == nullptr || v->is_null()) return Value::null();
-  switch (v->type()) {
-    case Type::DateTime:
-      return Value::datetime(floor_to(v->as_micros(), window_us_));
-    case Type::Timestamp:
-      return Value::timestamp(floor_to(v->as_micros(), window_us_));
-    case Type::Date: {
-      int64_t us = floor_to(static_cast<int64_t>(v->as_date()) * kDayUs, window_us_);
-      if (window_us_ % kDayUs == 0) return Value::date(static_cast<int32_t>(us / kDayUs));
-      return Value::datetime(us);
-    }
-    default:
-      throw eval::eval_error(eval::errc::type_mismatch,
-                             std::string("window: ") + sym_name(window_path_.back()) + " is a " +
-                                 type_name(v->type()) + ", expected a date, datetime or timestamp");
-  }
-}
-
 AggregateProcessor::Prep AggregateProcessor::prepare(Event& ev, const Object* image,
                                                      const Object& id_row, Image& img,
                                                      eval::Context& ctx) {
@@ -172,16 +142,21 @@ AggregateProcessor::Prep AggregateProcessor::prepare(Event& ev, const Object* im
     case statements::StatementList::Outcome::Continue:
       break;
   }
-  const Object& row = *ctx.row;
-  size_t nk = keys_.size() + (window_us_ != 0 ? 1 : 0);
-  if (nk == 1) {
-    img.key = keys_.empty() ? window_start(row) : keys_[0]->eval(ctx);
+  img.keys.clear();
+  if (window_.windowed()) {
+    img.parts.clear();
+    for (const auto& x : keys_) img.parts.push_back(x->eval(ctx));
+    const Value* t = ctx.row->find_path(window_.path().data(), window_.path().size());
+    img.time = window_.event_time(t);
+    img.time_type = t != nullptr ? t->type() : Type::Null;
+    assign_windows(img);
+  } else if (keys_.size() == 1) {
+    img.keys.push_back(keys_[0]->eval(ctx));
   } else {
     List k;
-    k.reserve(nk);
+    k.reserve(keys_.size());
     for (const auto& x : keys_) k.push_back(x->eval(ctx));
-    if (window_us_ != 0) k.push_back(window_start(row));
-    img.key = Value::list(std::move(k));
+    img.keys.push_back(Value::list(std::move(k)));
   }
   img.args.resize(aggs_.size());
   img.ordered.resize(ordered_count_);
@@ -215,11 +190,15 @@ Group* AggregateProcessor::find(const Value& key) {
 
 Group& AggregateProcessor::touch(const Value& key, int64_t ts) {
   Group* found = find(key);
-  if (found == nullptr) found = &groups_.emplace(key, make_group()).first->second;
+  if (found == nullptr) {
+    found = &groups_.emplace(key, make_group()).first->second;
+    if (!store_) note_window(key);
+  }
   Group& g = *found;
   if (!g.touched) {
     Touched t;
-    if (g.rows > 0) {  // the output as of before this batch (may throw: nothing changed yet)
+    if (g.rows > 0 &&
+        !on_close_) {  // the output as of before this batch (may throw: nothing changed yet)
       t.before = output_row(key, g);
       t.had = true;
     }
@@ -248,15 +227,16 @@ void AggregateProcessor::apply_slots(const Value& key, Group& g, const Image& im
   }
 }
 
+// (Session windows merge groups whole: their multisets stay inside the group's entry.)
 bool AggregateProcessor::stored_set(size_t slot) const {
-  if (!store_) return false;
+  if (!store_ || window_.session()) return false;
   AggFn f = aggs_[slot].fn;
   return f == AggFn::Min || f == AggFn::Max || f == AggFn::CountDistinct || f == AggFn::CollectSet;
 }
 
 std::string AggregateProcessor::group_key(const Value& key) const {
-  std::string k = "g";
-  state_codec::put(key, k);
+  std::string k;
+  store_key(key, k);
   return k;
 }
 
@@ -385,25 +365,56 @@ void AggregateProcessor::store_sets(const Value& key, Group& g) {
   }
 }
 
-bool AggregateProcessor::retract(const Image& img, int64_t ts, uint64_t* seq) {
-  Group* found = find(img.key);
+void AggregateProcessor::retract(const Image& img, int64_t ts, std::vector<Undo>& undo) {
+  if (window_.session() && img.time) return retract_session(img, ts, undo);
+  for (const Value& key : img.keys) retract_one(key, img, ts, undo);
+}
+
+void AggregateProcessor::add(const Image& img, int64_t ts, std::vector<Undo>& undo) {
+  if (window_.session() && img.time) return add_session(img, ts, undo);
+  for (const Value& key : img.keys) add_one(key, img, ts, undo);
+}
+
+bool AggregateProcessor::retract_one(const Value& key, const Image& img, int64_t ts,
+                                     std::vector<Undo>& undo) {
+  Group* found = find(key);
   if (found == nullptr || found->rows == 0) return false;  // never seen: ignored
-  Group& g = touch(img.key, ts);
-  apply_slots(img.key, g, img, -1);
+  Group& g = touch(key, ts);
+  apply_slots(key, g, img, -1);
   --g.rows;
-  *seq = 0;
-  if (g.arrival) {
-    auto s = g.arrival->retract(img.row_id, img.ordered);
-    if (s) *seq = *s;
-  }
+  uint64_t seq = 0;
+  if (g.arrival) seq = g.arrival->retract(img.row_id, img.ordered).value_or(0);
+  undo.push_back(Undo{key, -1, seq, &img});
   return true;
 }
 
-void AggregateProcessor::add(const Image& img, int64_t ts) {
-  Group& g = touch(img.key, ts);
-  apply_slots(img.key, g, img, +1);
+void AggregateProcessor::add_one(const Value& key, const Image& img, int64_t ts,
+                                 std::vector<Undo>& undo) {
+  Group& g = touch(key, ts);
+  apply_slots(key, g, img, +1);
   ++g.rows;
-  if (g.arrival) g.arrival->add(++seq_, ArrivalEntry{img.row_id, img.ordered});
+  uint64_t seq = 0;
+  if (g.arrival) g.arrival->add(seq = ++seq_, ArrivalEntry{img.row_id, img.ordered});
+  undo.push_back(Undo{key, +1, seq, &img});
+}
+
+// Takes back the changes of an event that failed half way (in reverse; cannot throw: each
+// step reverses a change that succeeded).
+void AggregateProcessor::rollback(std::vector<Undo>& undo) {
+  for (auto u = undo.rbegin(); u != undo.rend(); ++u) {
+    auto it = groups_.find(u->key);
+    if (it == groups_.end()) continue;
+    Group& g = it->second;
+    apply_slots(u->key, g, *u->img, -u->sign);
+    g.rows -= u->sign;
+    if (!g.arrival || u->seq == 0) continue;
+    if (u->sign < 0) {
+      g.arrival->add(u->seq, ArrivalEntry{u->img->row_id, u->img->ordered});
+    } else {
+      g.arrival->erase(u->seq);
+    }
+  }
+  undo.clear();
 }
 
 void AggregateProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
@@ -419,10 +430,14 @@ void AggregateProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
     } else if (*r == Prep::Failed) {
       mark_dead(e, stage_, engine::errc::require_failed, pre_.failed_message());
       dead.push_back(std::move(e));
+    } else if (*r == Prep::Late) {
+      mark_dead(e, stage_, engine::errc::late_event, late_message());
+      dead.push_back(std::move(e));
     }
   }
   in.clear();
   emit(out);
+  close_windows(out);
 }
 
 AggregateProcessor::Prep AggregateProcessor::aggregate_one(Event& e, eval::Context& ctx) {
@@ -450,26 +465,25 @@ AggregateProcessor::Prep AggregateProcessor::aggregate_one(Event& e, eval::Conte
     }
   }
   if (failed == Prep::Failed) return failed;
-  uint64_t seq = 0;
-  bool retracted = before_.present && retract(before_, e.ts, &seq);
-  if (!after_.present) return Prep::Ok;
+  if (late(before_) || late(after_)) return Prep::Late;
+  std::vector<Undo> undo;
   try {
-    add(after_, e.ts);
+    if (before_.present) retract(before_, e.ts, undo);
+    if (after_.present) add(after_, e.ts, undo);
   } catch (...) {
-    if (retracted) {  // undo the retraction: the event leaves no trace
-      Group& g = groups_.find(before_.key)->second;
-      apply_slots(before_.key, g, before_, +1);
-      ++g.rows;
-      if (g.arrival && seq != 0) g.arrival->add(seq, ArrivalEntry{before_.row_id, before_.ordered});
-    }
+    rollback(undo);  // the event leaves no trace
     throw;
+  }
+  for (const Image* img : {&before_, &after_}) {
+    if (img->present && img->time) clock_.observe(*img->time);
   }
   return Prep::Ok;
 }
 
-Object AggregateProcessor::output_row(const Value& key, const Group& g) const {
+Object AggregateProcessor::output_row(const Value& key, const Group& g,
+                                      const SessionIndex::Session* session) const {
   Object row;
-  row.reserve(key_names_.size() + aggs_.size());
+  row.reserve(key_names_.size() + aggs_.size() + 1);
   if (key_names_.size() == 1) {
     row.append(key_names_[0], key);
   } else {
@@ -478,6 +492,7 @@ Object AggregateProcessor::output_row(const Value& key, const Group& g) const {
       row.append(key_names_[i], parts[i]);
     }
   }
+  if (window_.session()) row.append(intern("window_end"), session_end(key, session));
   for (size_t i = 0; i < aggs_.size(); ++i) {
     const AggDef& a = aggs_[i];
     Value v;
@@ -502,6 +517,7 @@ void AggregateProcessor::emit(std::vector<Event>& out) {
     Group& g = it->second;
     g.touched = false;
     if (store_) flushed_.push_back(t.key);
+    if (g.rows == 0 && window_.session()) forget_session(t.key);
     if (g.rows == 0) {
       if (t.had) {
         Event e;
@@ -515,6 +531,7 @@ void AggregateProcessor::emit(std::vector<Event>& out) {
       groups_.erase(it);
       continue;
     }
+    if (on_close_) continue;  // the rows go out when their window closes
     Event e;
     try {
       e.row = output_row(it->first, g);
@@ -602,6 +619,11 @@ void AggregateProcessor::encode_header(std::string& s) const {
   state_codec::put_uint(aggs_.size(), s);
   for (const AggDef& a : aggs_) state_codec::put_uint(static_cast<uint64_t>(a.fn), s);
   state_codec::put_uint(seq_, s);
+  if (window_.windowed() && (clock_.enabled() || window_.session())) {
+    s += 'W';  // (absent from older checkpoints: read as no event seen, no open session)
+    clock_.encode(s);
+    sessions_.encode(s);
+  }
 }
 
 result<void> AggregateProcessor::check_header(state_codec::Reader& r) const {
@@ -622,7 +644,7 @@ result<void> AggregateProcessor::check_header(state_codec::Reader& r) const {
 size_t AggregateProcessor::group_count() const {
   if (!store_) return groups_.size();
   size_t n = 0;
-  store_->scan("g", "h", [&](std::string_view, std::string_view) {
+  scan_groups([&](std::string_view, std::string_view) {
     ++n;
     return true;
   });
@@ -636,9 +658,8 @@ std::string AggregateProcessor::checkpoint_state() const {
   // In key order, so that equal states give equal blobs.
   std::vector<std::pair<Value, std::string>> sorted;
   if (store_) {
-    store_->scan("g", "h", [&](std::string_view k, std::string_view v) {
-      Reader kr(k.substr(1));
-      Value key = kr.value();
+    scan_groups([&](std::string_view k, std::string_view v) {
+      Value key = key_of_store_key(k);
       Group g = make_group();
       Reader vr(v);
       decode_group(vr, g, false);
@@ -701,6 +722,7 @@ result<void> AggregateProcessor::load_groups(state_codec::Reader& r) {
         if (!w.ok()) return w.err();
       }
     } else {
+      note_window(key);
       groups_.emplace(std::move(key), std::move(g));
     }
   }
@@ -718,6 +740,9 @@ result<void> AggregateProcessor::open(const std::string& state) {
   flushed_.clear();
   store_.reset();
   seq_ = 0;
+  clock_.reset();
+  sessions_.clear();
+  ends_.clear();
   const bool disk_state = state.compare(0, 5, kDiskTag) == 0;
   if (!state.empty() && !disk_state && state.compare(0, 5, kStateTag) != 0) {
     return error::fatal("aggregate " + stage_ + ": checkpoint state has an unknown format");
@@ -727,6 +752,10 @@ result<void> AggregateProcessor::open(const std::string& state) {
     auto h = check_header(r);
     if (!h.ok()) return h;
     seq_ = r.uint64();
+    if (r.expect('W')) {
+      clock_.decode(r);
+      sessions_.decode(r);
+    }
   }
   std::string ref = disk_state ? r.str() : std::string();
   if (disk_state && (!r.ok() || !r.at_end())) {

@@ -8,16 +8,27 @@
 // Evaluation errors (and a sum beyond 76 digits) send the input event to the dead letters
 // with kind "eval" and leave the state untouched; a failed `require` uses kind "require".
 // See docs/aggregate.md for the exact semantics of each function.
+// Windows (docs/aggregate.md, "Windows"): `window tumbling|hopping|session(...) on FIELD` adds
+// the window start to the group key (an event of a hopping window joins SIZE / ADVANCE groups;
+// sessions also output window_end). With `watermark = D` a window closes once the watermark
+// (the largest event time seen - D) reaches its end + allowed_lateness: its groups are dropped
+// (from memory and the store; with emit = on_close each emits its final row as a "c" then) and
+// an event for a closed window goes to the dead letters with kind "late", changing nothing.
 // A truncate event (Op::Truncate) cannot be applied (the state has no per-table row index):
 // it is counted, logged as a warning and sent to the dead letters with kind "truncate".
 #pragma once
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "dsl/eval/expr.h"
 #include "operators/aggregate/group.h"
+#include "operators/aggregate/session_index.h"
+#include "operators/aggregate/watermark.h"
+#include "operators/aggregate/window_assigner.h"
 #include "operators/common/keyed_state_processor.h"
 #include "operators/common/state/keyed_store.h"
 #include "operators/common/statements/statement_list.h"
@@ -39,6 +50,9 @@ class AggregateProcessor : public KeyedStateProcessor {
   void checkpoint_committed(uint64_t id) override;
 
   size_t group_count() const;
+  // The open sessions (session windows).
+  size_t session_count() const { return sessions_.size(); }
+  std::optional<int64_t> watermark() const { return clock_.value(); }
   bool on_disk() const { return store_ != nullptr; }
 
  private:
@@ -54,12 +68,22 @@ class AggregateProcessor : public KeyedStateProcessor {
   // changes, so that an error leaves the state as it was.
   struct Image {
     bool present = false;
-    Value key;
+    List parts;                   // the `group by` values (with a window)
+    std::optional<int64_t> time;  // the event time (with a window)
+    Type time_type = Type::Null;
+    std::vector<Value> keys;  // the groups it belongs to (sessions: found when it is applied)
     Value row_id;
     List args;     // per aggregate
     List ordered;  // per ordered aggregate
   };
-  enum class Prep { Ok, Dropped, Failed };
+  enum class Prep { Ok, Dropped, Failed, Late };
+  // What aggregate_one changed, to take back when a later step throws.
+  struct Undo {
+    Value key;
+    int sign = 0;  // the change that was made
+    uint64_t seq = 0;
+    const Image* img = nullptr;
+  };
 
   // Runs the statements on ev.row (or reads `image` when there are none) and evaluates the
   // key and arguments into img. id_row: the image as it came (for the row identity).
@@ -70,7 +94,11 @@ class AggregateProcessor : public KeyedStateProcessor {
   Prep prepare(Event& ev, const Object* image, const Object& id_row, Image& img,
                eval::Context& ctx);
   Value row_id(const Event& ev, const Object& row) const;
-  Value window_start(const Object& row) const;
+  // The window part of the keys of img (fixed windows; sessions: apply_session).
+  void assign_windows(Image& img) const;
+  Value group_key(const Image& img, const Value& window_start) const;
+  Value session_base(const Image& img) const;
+  bool late(const Image& img) const;
   // The group (created when missing), marked as changed in this batch.
   Group& touch(const Value& key, int64_t ts);
   // The group of `key` (loaded from the store when it is there), nullptr when it has no state.
@@ -96,18 +124,53 @@ class AggregateProcessor : public KeyedStateProcessor {
   void encode_header(std::string& s) const;
   result<void> check_header(state_codec::Reader& r) const;
   result<void> load_groups(state_codec::Reader& r);
-  bool retract(const Image& img, int64_t ts, uint64_t* seq);
-  void add(const Image& img, int64_t ts);
+  void retract(const Image& img, int64_t ts, std::vector<Undo>& undo);
+  void add(const Image& img, int64_t ts, std::vector<Undo>& undo);
+  bool retract_one(const Value& key, const Image& img, int64_t ts, std::vector<Undo>& undo);
+  void add_one(const Value& key, const Image& img, int64_t ts, std::vector<Undo>& undo);
+  void rollback(std::vector<Undo>& undo);
+  // Session windows: the event's session (merging the sessions it bridges).
+  void retract_session(const Image& img, int64_t ts, std::vector<Undo>& undo);
+  void add_session(const Image& img, int64_t ts, std::vector<Undo>& undo);
+  void merge_sessions(const Value& base, const std::vector<SessionIndex::Session>& olds,
+                      const std::vector<Value>& old_keys, const SessionIndex::Session& merged,
+                      const Value& key, Group&& g, int64_t ts);
+  // The store key of a group: windowed groups sort by window end (sessions: by start).
+  void store_key(const Value& key, std::string& out) const;
+  static Value key_of_store_key(std::string_view k);
+  // Every group's store entry (windowed ones first), in store order.
+  void scan_groups(const std::function<bool(std::string_view, std::string_view)>& fn) const;
+  std::optional<int64_t> window_order(const Value& key) const;
+  // Drops the groups of the windows the watermark closed (emit = on_close: their rows).
+  void close_windows(std::vector<Event>& out);
+  void close_memory(int64_t limit, std::vector<Event>& out);
+  void close_store(int64_t limit, std::vector<Event>& out);
+  void close_sessions(int64_t limit, std::vector<Event>& out);
+  void close_group(const Value& key, const SessionIndex::Session* session, std::vector<Event>& out);
+  void note_window(const Value& key);
   void apply_slots(const Value& key, Group& g, const Image& img, int sign);
-  Object output_row(const Value& key, const Group& g) const;
+  // session: the key's session when it is no longer in sessions_ (closing).
+  Object output_row(const Value& key, const Group& g,
+                    const SessionIndex::Session* session = nullptr) const;
+  Value session_end(const Value& key, const SessionIndex::Session* session) const;
+  // The session of a key (sessions_ key and start); false for a key without a time.
+  bool split_session_key(const Value& key, Value& base, int64_t& start) const;
+  void forget_session(const Value& key);
+  std::string late_message() const;
+  result<void> window_options(const StageConfig& cfg);
   void emit(std::vector<Event>& out);
   Group make_group() const;
 
   statements::StatementList pre_;
   std::vector<eval::ExprPtr> keys_;
   std::vector<Sym> key_names_;  // output names of the key parts (window_start last)
-  std::vector<Sym> window_path_;
-  int64_t window_us_ = 0;
+  WindowAssigner window_;
+  Watermark clock_;
+  bool on_close_ = false;  // emit = on_close
+  SessionIndex sessions_;
+  // Memory backend, fixed windows: the groups by window end (may name groups since gone).
+  std::map<int64_t, std::vector<Value>> ends_;
+  std::vector<int64_t> starts_buf_;
   std::vector<AggDef> aggs_;
   size_t ordered_count_ = 0;
   std::shared_ptr<const SourceMeta> meta_;

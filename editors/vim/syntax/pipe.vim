@@ -8,7 +8,7 @@ syn keyword pipeDeclaration pipeline settings source sink transform aggregate jo
 syn keyword pipeStatement from on where set drop keep rename to select flatten prefix key require group by window test of input expect expect_dead_letters
 syn keyword pipeOperator if then else and or not in is
 syn keyword pipeConstant true false null
-syn match pipeFunction "\<\(abs\|avg\|coalesce\|collect_list\|collect_set\|concat\|count\|count_distinct\|date_trunc\|day\|env\|first\|hash\|last\|length\|lower\|mask\|max\|min\|month\|now\|pick\|random_decimal\|random_int\|random_string\|regex_match\|replace\|round\|secret\|secret_file\|seq\|sha256\|substr\|sum\|to_date\|to_datetime\|to_decimal\|to_float\|to_int\|to_string\|to_time\|to_timestamp\|trim\|tumbling\|upper\|year\)\ze\s*("
+syn match pipeFunction "\<\(abs\|avg\|coalesce\|collect_list\|collect_set\|concat\|count\|count_distinct\|date_trunc\|day\|env\|first\|hash\|hopping\|last\|length\|lower\|mask\|max\|min\|month\|now\|pick\|random_decimal\|random_int\|random_string\|regex_match\|replace\|round\|secret\|secret_file\|seq\|session\|sha256\|substr\|sum\|to_date\|to_datetime\|to_decimal\|to_float\|to_int\|to_string\|to_time\|to_timestamp\|trim\|tumbling\|upper\|year\)\ze\s*("
 syn match pipeMeta "@\h\w*"
 syn match pipeNumber "\<\d\+\(\.\d\+\)\=\([eE][+-]\=\d\+\)\=\>"
 syn match pipeNumber "\<\d\+\(ms\|s\|m\|h\|d\|KB\|MB\|GB\|TB\)\>"
