@@ -104,12 +104,13 @@ rocksdb::Options db_options(const Budget& b) {
 }  // namespace
 
 result<std::unique_ptr<KeyedStore>> KeyedStore::open(const StoreOptions& opts,
-                                                    const std::string& checkpoint_ref) {
+                                                     const std::string& checkpoint_ref) {
   std::unique_ptr<KeyedStore> s(new KeyedStore());
   s->dir_ = opts.dir;
   std::error_code ec;
   fs::create_directories(opts.dir, ec);
-  if (ec) return error::fatal("cannot create the state directory " + opts.dir + ": " + ec.message());
+  if (ec)
+    return error::fatal("cannot create the state directory " + opts.dir + ": " + ec.message());
   if (!checkpoint_ref.empty() && !fs::is_directory(opts.dir + "/" + checkpoint_ref)) {
     return error::fatal("the state checkpoint " + opts.dir + "/" + checkpoint_ref +
                         " is missing (the state directory was changed by hand?); remove the "
@@ -125,7 +126,8 @@ result<std::unique_ptr<KeyedStore>> KeyedStore::open(const StoreOptions& opts,
   auto budget = budget_for(opts.pipeline, opts.memory_bytes);
   rocksdb::DB* db = nullptr;
   rocksdb::Status st = rocksdb::DB::Open(db_options(*budget), s->work_, &db);
-  if (!st.ok()) return error::fatal("cannot open the state store " + s->work_ + ": " + status_text(st));
+  if (!st.ok())
+    return error::fatal("cannot open the state store " + s->work_ + ": " + status_text(st));
   s->db_.reset(db);
   s->budget_ = budget;
   s->batch_ = std::make_unique<rocksdb::WriteBatch>();
@@ -184,7 +186,8 @@ void KeyedStore::scan(std::string_view lo, std::string_view hi,
       return;
     }
   }
-  if (!it->status().ok()) throw store_error("state store scan failed: " + status_text(it->status()));
+  if (!it->status().ok())
+    throw store_error("state store scan failed: " + status_text(it->status()));
 }
 
 result<std::string> KeyedStore::ckpt(uint64_t id) {
