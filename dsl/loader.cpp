@@ -9,10 +9,46 @@
 #include "dsl/parser.h"
 
 namespace sluice::dsl {
+namespace {
+
+bool is_option_of(const KindSpec& spec, const std::string& name) {
+  for (const auto& o : spec.options) {
+    if (o.name == name) return true;
+  }
+  return false;
+}
+
+// The parser knows no kinds: `name = value` in a processor block is a field to it unless it
+// names a common option. The ones naming an option of the stage's kind (a join's `ttl`) are
+// options.
+void take_kind_options(ast::File& file, const SpecRegistry& registry) {
+  for (auto& p : file.pipelines) {
+    for (auto& s : p.stages) {
+      const KindSpec* spec = registry.find(s.type, s.kind);
+      if (s.type != ast::StageType::Processor || spec == nullptr) continue;
+      for (auto it = s.statements.begin(); it != s.statements.end();) {
+        if (it->kind != ast::StmtKind::AggField || it->paths.empty() || it->exprs.empty() ||
+            it->paths[0].segments.size() != 1 || !is_option_of(*spec, it->paths[0].segments[0])) {
+          ++it;
+          continue;
+        }
+        ast::Option o;
+        o.name = it->paths[0].segments[0];
+        o.loc = it->paths[0].loc;
+        o.value = std::move(it->exprs[0]);
+        s.options.push_back(std::move(o));
+        it = s.statements.erase(it);
+      }
+    }
+  }
+}
+
+}  // namespace
 
 Loaded load_text(const std::string& path, const std::string& text, const SpecRegistry& registry) {
   Loaded out;
   out.file = parse(path, text, out.diags);
+  take_kind_options(out.file, registry);
   if (!out.diags.has_errors()) {
     try {
       check(out.file, registry, out.diags);
