@@ -245,9 +245,8 @@ std::string JoinState::canonical() const {
     }
   }
   // In key order, so that equal states give equal text.
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
-    return aggregate::ValueLess()(a.first, b.first);
-  });
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return aggregate::ValueLess()(a.first, b.first); });
   std::string s = kStateTag;
   state_codec::put_uint(o_.n_inputs, s);
   state_codec::put_int(clock_, s);

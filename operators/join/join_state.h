@@ -49,11 +49,11 @@ struct JoinEntry {
 struct JoinStateOptions {
   std::string stage;
   size_t n_inputs = 0;
-  int64_t ttl_us = 0;           // 0 = rows never expire
-  std::vector<bool> expiring;   // per input: its rows expire after ttl_us
+  int64_t ttl_us = 0;          // 0 = rows never expire
+  std::vector<bool> expiring;  // per input: its rows expire after ttl_us
   bool want_disk = false;
   state::StoreOptions store;
-  size_t cache_limit = 0;       // decoded entries kept between batches (disk backend)
+  size_t cache_limit = 0;  // decoded entries kept between batches (disk backend)
 };
 
 class JoinState {
@@ -87,8 +87,7 @@ class JoinState {
 
  private:
   struct IndexLess {
-    bool operator()(const std::pair<int64_t, Value>& a,
-                    const std::pair<int64_t, Value>& b) const {
+    bool operator()(const std::pair<int64_t, Value>& a, const std::pair<int64_t, Value>& b) const {
       if (a.first != b.first) return a.first < b.first;
       return aggregate::ValueLess()(a.second, b.second);
     }

@@ -462,4 +462,23 @@ BOOST_AUTO_TEST_CASE(randomized_with_ttl_disk_equals_memory_equals_model) {
   BOOST_CHECK_GT(model.expired, 50u);
 }
 
+// `ttl` is an option of the join (written among the statements), checked like any other.
+BOOST_AUTO_TEST_CASE(ttl_option_is_checked) {
+  auto diags = [](const std::string& opt) {
+    dsl::Loaded l = dsl::load_text("test.pipe",
+                                   "pipeline p {\n  source test a { }\n  source test b { }\n"
+                                   "  join j from a, b on id {\n    " +
+                                       opt + "\n  }\n  sink test out from j { }\n}\n",
+                                   specs());
+    return l.ok() ? std::string() : dsl::format(l);
+  };
+  BOOST_CHECK_EQUAL(diags("ttl = 30d"), "");
+  BOOST_CHECK_EQUAL(diags("ttl { after = 12h  inputs = [\"b\"] }"), "");
+  BOOST_CHECK_NE(diags("ttl = \"soon\"").find("ttl"), std::string::npos);
+  BOOST_CHECK_NE(diags("ttl { inputs = [\"b\"] }").find("after"), std::string::npos);
+  BOOST_CHECK_NE(diags("ttl { after = 1d  input = [\"b\"] }").find("input"), std::string::npos);
+  // A name that is no option of the kind is still reported.
+  BOOST_CHECK_NE(diags("tll = 30d").find("unknown option 'tll'"), std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
