@@ -1,4 +1,5 @@
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <map>
 #include <random>
 
@@ -479,6 +480,29 @@ BOOST_AUTO_TEST_CASE(ttl_option_is_checked) {
   BOOST_CHECK_NE(diags("ttl { after = 1d  input = [\"b\"] }").find("input"), std::string::npos);
   // A name that is no option of the kind is still reported.
   BOOST_CHECK_NE(diags("tll = 30d").find("unknown option 'tll'"), std::string::npos);
+}
+
+// A stage that has finished takes no more checkpoints while the pipeline's go on with its last
+// state: committing a later id keeps the store checkpoint that state refers to.
+BOOST_AUTO_TEST_CASE(committed_keeps_the_checkpoint_a_later_one_refers_to) {
+  sluice::test::TempDir dir;
+  Stage s = join3(kSelect);
+  use_disk(s, dir.str());
+  run(*s.proc, {at(ins(R"({"customer_id":1,"name":"Ann"})"), 5)}, 0);
+  const std::string st = s.proc->checkpoint_state();
+  auto ref = s.proc->checkpoint(1);
+  BOOST_REQUIRE(ref.ok());
+  s.proc->checkpoint_committed(3);  // checkpoints 2 and 3 hold the state of checkpoint 1
+  const std::string ckpt1 = dir.str() + "/state/j/0/ckpt-1";
+  BOOST_CHECK(std::filesystem::is_directory(ckpt1));
+  auto restored = s.another();
+  BOOST_REQUIRE(restored->open(*ref).ok());
+  BOOST_CHECK_EQUAL(restored->checkpoint_state(), st);
+  auto ref4 = restored->checkpoint(4);
+  BOOST_REQUIRE(ref4.ok());
+  restored->checkpoint_committed(4);
+  BOOST_CHECK(!std::filesystem::exists(ckpt1));
+  BOOST_CHECK(std::filesystem::is_directory(dir.str() + "/state/j/0/ckpt-4"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
