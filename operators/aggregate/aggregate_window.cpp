@@ -7,7 +7,7 @@ namespace sluice::operators::aggregate {
 namespace {
 
 constexpr char kWindowedTag = '\x01';  // store keys of windowed groups
-constexpr char kGroupTag = 'g';         // store keys of the other groups
+constexpr char kGroupTag = 'g';        // store keys of the other groups
 
 void put_be64(int64_t v, std::string& out) {
   auto u = static_cast<uint64_t>(v) ^ (uint64_t{1} << 63);  // signed order as unsigned bytes

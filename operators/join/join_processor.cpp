@@ -1,18 +1,17 @@
 #include "operators/join/join_processor.h"
 
 #include <algorithm>
+#include <exception>
 
 #include "base/temporal.h"
 #include "engine/core/errc.h"
-#include "operators/aggregate/agg_state.h"
-#include "operators/aggregate/state_codec.h"
 #include "operators/common/stage_options.h"
 #include "operators/common/statements/loc_text.h"
 
 namespace sluice::operators::join {
 namespace {
 
-constexpr const char* kStateTag = "JOIN1;";
+constexpr size_t kMaxExpiriesPerBatch = 10000;  // the rest waits for the next batch
 
 struct require_failed {
   std::string message;
@@ -52,7 +51,59 @@ result<std::unique_ptr<Processor>> JoinProcessor::make(const StageConfig& cfg) {
     auto c = p->statements_.add(s, scope);
     if (!c.ok()) return error::fatal(where + c.err().message);
   }
+  auto o = state_options(cfg, p->n_inputs_);
+  if (!o.ok()) return error::fatal(where + o.err().message);
+  p->state_ = JoinState(std::move(o).value());
   return std::unique_ptr<Processor>(std::move(p));
+}
+
+result<JoinStateOptions> JoinProcessor::state_options(const StageConfig& cfg, size_t n_inputs) {
+  JoinStateOptions o;
+  o.stage = cfg.name;
+  o.n_inputs = n_inputs;
+  auto t = read_ttl(cfg, o);
+  if (!t.ok()) return t.err();
+  // Without a state directory (a stage built outside a pipeline) the state stays in memory.
+  o.want_disk = cfg.state.on_disk && !cfg.state_dir.empty();
+  o.store.dir = cfg.state_dir + "/state/" + cfg.name + "/" + std::to_string(cfg.instance);
+  o.store.pipeline = cfg.pipeline;
+  o.store.memory_bytes = cfg.state.memory_bytes;
+  // Decoded entries kept between batches: an eighth of the budget at ~1 KB an entry.
+  o.cache_limit = static_cast<size_t>(std::max<int64_t>(0, cfg.state.memory_bytes / 8 / 1024));
+  return o;
+}
+
+// `ttl = D` (every input) or `ttl { after = D  inputs = [A, B] }`.
+result<void> JoinProcessor::read_ttl(const StageConfig& cfg, JoinStateOptions& o) {
+  o.expiring.assign(o.n_inputs, true);
+  const Value* v = cfg.option("ttl");
+  if (v == nullptr || v->is_null()) return {};
+  const Value* after = v;
+  const Value* inputs = nullptr;
+  if (v->type() == Type::Object) {
+    after = v->as_object().find(intern("after"));
+    inputs = v->as_object().find(intern("inputs"));
+  }
+  if (after == nullptr || after->type() != Type::Int || after->as_int() <= 0) {
+    return error::fatal("ttl needs a positive duration (ttl = 30d, or ttl { after = 30d })");
+  }
+  o.ttl_us = after->as_int();
+  if (inputs == nullptr || inputs->is_null()) return {};
+  if (inputs->type() != Type::List) return error::fatal("ttl: inputs must be a list of inputs");
+  o.expiring.assign(o.n_inputs, false);
+  for (const Value& name : inputs->as_list()) {
+    auto at = name.type() == Type::String
+                  ? std::find(cfg.inputs.begin(), cfg.inputs.end(), name.as_string())
+                  : cfg.inputs.end();
+    if (at == cfg.inputs.end()) {
+      std::string names;
+      for (const auto& in : cfg.inputs) names += (names.empty() ? "" : ", ") + in;
+      return error::fatal("ttl: " + name.to_display() +
+                          " is not an input of the join (inputs: " + names + ")");
+    }
+    o.expiring[static_cast<size_t>(at - cfg.inputs.begin())] = true;
+  }
+  return {};
 }
 
 Value JoinProcessor::key_of(size_t input, const Event& e, const Object& row) const {
@@ -70,7 +121,7 @@ Value JoinProcessor::key_of(size_t input, const Event& e, const Object& row) con
   return Value::list(std::move(l));
 }
 
-bool JoinProcessor::merge(const Value& key, const Entry& en, const Event& trigger, Event& o) {
+bool JoinProcessor::merge(const Value& key, const JoinEntry& en, const Event& trigger, Event& o) {
   std::vector<const Object*> inputs(n_inputs_, nullptr);
   for (size_t i = 0; i < n_inputs_; ++i) {
     if (en.has[i]) inputs[i] = &en.rows[i];
@@ -92,39 +143,38 @@ bool JoinProcessor::merge(const Value& key, const Entry& en, const Event& trigge
 void JoinProcessor::change(size_t input, const Value& key, Object* row, const Event& trigger,
                            std::vector<Event>& out) {
   if (key.is_null()) return;
-  auto it = entries_.find(key);
-  if (it == entries_.end()) {
-    if (row == nullptr) return;
-    Entry en;
-    en.rows.resize(n_inputs_);
-    en.has.assign(n_inputs_, false);
-    it = entries_.emplace(key, std::move(en)).first;
-  }
-  Entry& en = it->second;
+  JoinEntry* found = state_.find(key);
+  if (found == nullptr ? row == nullptr : row == nullptr && !found->has[input]) return;
+  JoinEntry& en = state_.touch(key);
   if (row != nullptr) {
     en.rows[input] = std::move(*row);
     en.has[input] = true;
+    en.changed[input] = trigger.ts;
   } else {
-    if (!en.has[input]) return;
     en.rows[input].clear();
     en.has[input] = false;
+    en.changed[input] = 0;
   }
+  update_output(key, en, trigger, out);  // may throw: the state is already updated
+}
+
+void JoinProcessor::update_output(const Value& key, JoinEntry& en, const Event& trigger,
+                                  std::vector<Event>& out) {
   Event o;
   bool present = false;
-  if (en.has[0]) present = merge(key, en, trigger, o);  // may throw: state already updated
+  if (en.has[0]) present = merge(key, en, trigger, o);
   if (present) {
-    if (!en.has_output || !(o.row == en.output)) {
-      o.op = en.has_output ? Op::Update : Op::Create;
-      if (en.has_output) {
-        o.before = std::move(en.output);
-        o.has_before = true;
-      }
-      en.output = o.row;
-      en.has_output = true;
-      o.ts = trigger.ts;
-      o.source = meta_;
-      out.push_back(std::move(o));
+    if (en.has_output && o.row == en.output) return;
+    o.op = en.has_output ? Op::Update : Op::Create;
+    if (en.has_output) {
+      o.before = std::move(en.output);
+      o.has_before = true;
     }
+    en.output = o.row;
+    en.has_output = true;
+    o.ts = trigger.ts;
+    o.source = meta_;
+    out.push_back(std::move(o));
   } else if (en.has_output) {
     Event d;
     d.op = Op::Delete;
@@ -136,9 +186,29 @@ void JoinProcessor::change(size_t input, const Value& key, Object* row, const Ev
     en.has_output = false;
     out.push_back(std::move(d));
   }
-  bool any = en.has_output;
-  for (size_t i = 0; i < n_inputs_ && !any; ++i) any = en.has[i];
-  if (!any) entries_.erase(it);
+}
+
+template <class F>
+bool JoinProcessor::evaluate(F&& f, Event& e, std::vector<Event>& dead, const std::string& what) {
+  std::exception_ptr store_failed;
+  try {
+    auto r = eval::guarded([&] {
+      try {
+        f();
+      } catch (const state::store_error&) {  // not the event's fault: fails the pipeline
+        store_failed = std::current_exception();
+      }
+    });
+    if (store_failed) std::rethrow_exception(store_failed);
+    if (r.ok()) return true;
+    error err = r.err();
+    err.message = what + err.message;
+    mark_dead(e, stage_, err);
+  } catch (const require_failed& rf) {
+    mark_dead(e, stage_, engine::errc::require_failed, what + rf.message);
+  }
+  dead.push_back(std::move(e));
+  return false;
 }
 
 void JoinProcessor::process(size_t input_index, std::vector<Event>& in, std::vector<Event>& out,
@@ -151,16 +221,45 @@ void JoinProcessor::process(size_t input_index, std::vector<Event>& in, std::vec
       dead.push_back(std::move(e));
       continue;
     }
-    try {
-      auto r = eval::guarded([&] { join_one(input_index, e, out); });
-      if (r.ok()) continue;
-      mark_dead(e, stage_, r.err());
-    } catch (const require_failed& f) {
-      mark_dead(e, stage_, engine::errc::require_failed, f.message);
-    }
-    dead.push_back(std::move(e));
+    state_.advance(e.ts);
+    evaluate([&] { join_one(input_index, e, out); }, e, dead, "");
   }
   in.clear();
+  state_.flush();
+  expire(out, dead);
+}
+
+void JoinProcessor::expire(std::vector<Event>& out, std::vector<Event>& dead) {
+  std::vector<Value> keys = state_.due(state_.clock(), kMaxExpiriesPerBatch);
+  if (keys.empty()) return;
+  // In key order: the same output in either backend (their indexes order ties differently).
+  std::sort(keys.begin(), keys.end(), aggregate::ValueLess());
+  for (const Value& key : keys) expire_entry(key, out, dead);
+  state_.flush();
+}
+
+void JoinProcessor::expire_entry(const Value& key, std::vector<Event>& out,
+                                 std::vector<Event>& dead) {
+  if (state_.find(key) == nullptr) return;
+  JoinEntry& en = state_.touch(key);
+  // The trigger: a delete of the (first) expired row, at the clock's time.
+  Event trigger;
+  trigger.op = Op::Delete;
+  trigger.key = key;
+  trigger.ts = state_.clock();
+  trigger.source = meta_;
+  bool any = false;
+  for (size_t i = 0; i < n_inputs_; ++i) {
+    if (!en.has[i] || state_.expiry(en, i) >= state_.clock()) continue;
+    if (!any) trigger.row = std::move(en.rows[i]);
+    en.rows[i].clear();
+    en.has[i] = false;
+    en.changed[i] = 0;
+    any = true;
+    ++expired_;
+  }
+  if (!any) return;
+  evaluate([&] { update_output(key, en, trigger, out); }, trigger, dead, "ttl expiry: ");
 }
 
 void JoinProcessor::join_one(size_t input_index, const Event& e, std::vector<Event>& out) {
@@ -177,74 +276,12 @@ void JoinProcessor::join_one(size_t input_index, const Event& e, std::vector<Eve
   change(input_index, key, &row, e, out);
 }
 
-std::string JoinProcessor::checkpoint_state() const {
-  using namespace state_codec;
-  std::string s;
-  s.reserve(entries_.size() * 128 + 64);
-  s += kStateTag;
-  put_uint(n_inputs_, s);
-  put_uint(entries_.size(), s);
-  // In key order, so that equal states give equal blobs.
-  std::vector<const std::pair<const Value, Entry>*> sorted;
-  sorted.reserve(entries_.size());
-  for (const auto& kv : entries_) sorted.push_back(&kv);
-  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
-    return aggregate::ValueLess()(a->first, b->first);
-  });
-  for (const auto* kv : sorted) {
-    const Value& key = kv->first;
-    const Entry& en = kv->second;
-    put(key, s);
-    for (size_t i = 0; i < n_inputs_; ++i) {
-      if (en.has[i]) {
-        put(Value::object(en.rows[i]), s);
-      } else {
-        s.push_back('n');
-      }
-    }
-    if (en.has_output) {
-      put(Value::object(en.output), s);
-    } else {
-      s.push_back('n');
-    }
-  }
-  return s;
-}
+std::string JoinProcessor::checkpoint_state() const { return state_.canonical(); }
 
-result<void> JoinProcessor::open(const std::string& state) {
-  entries_.clear();
-  if (state.empty()) return {};
-  const std::string where = "join " + stage_ + ": checkpoint state ";
-  if (state.compare(0, 6, kStateTag) != 0) return error::fatal(where + "has an unknown format");
-  state_codec::Reader r(std::string_view(state).substr(6));
-  if (r.uint64() != n_inputs_ || !r.ok()) {
-    return error::fatal(where + "was written for a different number of inputs");
-  }
-  uint64_t count = r.uint64();
-  for (uint64_t i = 0; i < count && r.ok(); ++i) {
-    Value key = r.value();
-    Entry en;
-    en.rows.resize(n_inputs_);
-    en.has.assign(n_inputs_, false);
-    for (size_t k = 0; k < n_inputs_; ++k) {
-      Value v = r.value();
-      if (v.type() == Type::Object) {
-        en.rows[k] = std::move(v.as_object());
-        en.has[k] = true;
-      }
-    }
-    Value o = r.value();
-    if (o.type() == Type::Object) {
-      en.output = std::move(o.as_object());
-      en.has_output = true;
-    }
-    entries_.emplace(std::move(key), std::move(en));
-  }
-  if (!r.ok() || !r.at_end()) {
-    entries_.clear();
-    return error::fatal(where + "is corrupt");
-  }
-  return {};
-}
+result<std::string> JoinProcessor::checkpoint(uint64_t id) { return state_.checkpoint(id); }
+
+void JoinProcessor::checkpoint_committed(uint64_t id) { state_.committed(id); }
+
+result<void> JoinProcessor::open(const std::string& state) { return state_.open(state); }
 
 }  // namespace sluice::operators::join

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
@@ -339,13 +340,20 @@ result<std::string> KeyedStore::ckpt(uint64_t id) {
 }
 
 void KeyedStore::committed(uint64_t id) {
+  // Checkpoint `id` holds this store's latest checkpoint taken at or before it (a stage that
+  // has finished takes no more, and the pipeline checkpoint keeps its last state): keep that
+  // one, delete the older ones.
   std::error_code ec;
+  std::map<uint64_t, fs::path> taken;
   for (const auto& e : fs::directory_iterator(dir_, ec)) {
     const std::string name = e.path().filename().string();
     if (name.rfind("ckpt-", 0) != 0) continue;
     uint64_t n = std::strtoull(name.c_str() + 5, nullptr, 10);
-    if (n < id) fs::remove_all(e.path(), ec);
+    if (n <= id) taken.emplace(n, e.path());
   }
+  if (taken.empty()) return;
+  taken.erase(std::prev(taken.end()));
+  for (const auto& [n, path] : taken) fs::remove_all(path, ec);
 }
 
 int64_t KeyedStore::approximate_bytes() const {

@@ -63,7 +63,8 @@ class KeyedStore {
 
   // Makes the state as of the last write() durable as checkpoint `id`; returns its reference.
   result<std::string> ckpt(uint64_t id);
-  // Checkpoint `id` is the pipeline's last complete one: older ones are deleted.
+  // Checkpoint `id` is the pipeline's last complete one: the checkpoints older than the latest
+  // one taken at or before `id` (the one it refers to) are deleted.
   void committed(uint64_t id);
 
   const std::string& dir() const { return dir_; }

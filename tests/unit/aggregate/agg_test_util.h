@@ -8,6 +8,7 @@
 
 #include "base/json.h"
 #include "dsl/loader.h"
+#include "engine/actors/config_builder.h"
 #include "engine/core/operator.h"
 #include "operators/aggregate/aggregate_kind.h"
 #include "operators/aggregate/aggregate_spec.h"
@@ -61,10 +62,11 @@ inline Stage stage_from(const std::string& text, const std::string& name) {
     }
   }
   BOOST_REQUIRE(st != nullptr);
-  s.cfg.pipeline = "p";
-  s.cfg.name = name;
-  s.cfg.ast = st;
-  for (const auto& f : st->from) s.cfg.inputs.push_back(f.name);
+  // Options evaluated as the engine does (defaults filled in).
+  const dsl::SpecRegistry reg = specs();
+  auto cfg = engine::ConfigBuilder::stage("p", *st, reg.find(dsl::Role::Processor, st->kind), "");
+  BOOST_REQUIRE_MESSAGE(cfg.ok(), (cfg.ok() ? std::string() : cfg.err().message));
+  s.cfg = std::move(cfg).value();
   s.proc = s.another();
   return s;
 }
