@@ -14,6 +14,7 @@
 #include "base/logger.h"
 #include "cluster/errc.h"
 #include "cluster/pg_checkpoint_backend.h"
+#include "cluster/pg_state_files.h"
 #include "dsl/loader.h"
 #include "engine/actors/live_registry.h"
 #include "engine/actors/reloader.h"
@@ -104,6 +105,8 @@ int run_worker(const WorkerOptions& o) {
   }
   engine::CheckpointStore::set_backend(
       std::make_shared<PgCheckpointBackend>(o.state_url, o.node, o.epoch, row.pipeline));
+  // Aggregate and join state checkpoints go to the state store too: the next owner restores them.
+  operators::state::StateFiles::install(std::make_shared<PgStateFiles>(o.state_url, row.pipeline));
 
   engine::RunOptions opts;
   opts.state_dir = o.state_dir;  // <state_dir>/<pipeline>
@@ -190,6 +193,7 @@ int run_worker(const WorkerOptions& o) {
   }
   (void)status.report(last);
   engine::CheckpointStore::set_backend(nullptr);
+  operators::state::StateFiles::install(nullptr);
   return code;
 }
 

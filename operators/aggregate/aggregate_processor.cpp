@@ -90,6 +90,7 @@ result<std::unique_ptr<Processor>> AggregateProcessor::make(const StageConfig& c
   p->want_disk_ = cfg.state.on_disk && !cfg.state_dir.empty();
   p->store_opts_.dir = cfg.state_dir + "/state/" + cfg.name + "/" + std::to_string(cfg.instance);
   p->store_opts_.pipeline = cfg.pipeline;
+  p->store_opts_.name = cfg.name + "/" + std::to_string(cfg.instance);
   p->store_opts_.memory_bytes = cfg.state.memory_bytes;
   // Decoded groups kept between batches: an eighth of the budget at ~512 bytes a group.
   p->cache_limit_ = static_cast<size_t>(std::max<int64_t>(0, cfg.state.memory_bytes / 8 / 512));
@@ -423,7 +424,18 @@ void AggregateProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
   ctx.now = temporal::now_micros();
   for (Event& e : in) {
     if (dead_letter_truncate(e, dead)) continue;
-    auto r = eval::guarded([&] { return aggregate_one(e, ctx); });
+    // A store failure is not the record's fault: it fails the stage (guarded() would make a
+    // dead letter of any exception).
+    std::exception_ptr store_failure;
+    auto r = eval::guarded([&] {
+      try {
+        return aggregate_one(e, ctx);
+      } catch (const state::store_error&) {
+        store_failure = std::current_exception();
+        return Prep::Ok;
+      }
+    });
+    if (store_failure) std::rethrow_exception(store_failure);
     if (!r.ok()) {
       mark_dead(e, stage_, r.err());
       dead.push_back(std::move(e));

@@ -67,6 +67,7 @@ result<JoinStateOptions> JoinProcessor::state_options(const StageConfig& cfg, si
   o.want_disk = cfg.state.on_disk && !cfg.state_dir.empty();
   o.store.dir = cfg.state_dir + "/state/" + cfg.name + "/" + std::to_string(cfg.instance);
   o.store.pipeline = cfg.pipeline;
+  o.store.name = cfg.name + "/" + std::to_string(cfg.instance);
   o.store.memory_bytes = cfg.state.memory_bytes;
   // Decoded entries kept between batches: an eighth of the budget at ~1 KB an entry.
   o.cache_limit = static_cast<size_t>(std::max<int64_t>(0, cfg.state.memory_bytes / 8 / 1024));

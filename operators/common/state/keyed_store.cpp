@@ -12,11 +12,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <random>
 #include <set>
+
+#include "operators/common/state/checkpoint_shipper.h"
 
 namespace fs = std::filesystem;
 
@@ -48,6 +52,13 @@ std::shared_ptr<Budget> budget_for(const std::string& pipeline, int64_t bytes) {
 
 std::string status_text(const rocksdb::Status& s) { return s.ToString(); }
 
+std::string random_tag() {
+  std::random_device rd;
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%08x%08x", rd(), rd());
+  return buf;
+}
+
 // Removes `ckpt-*` directories other than `keep` and working copies no store here has open
 // (left by a crash or by an instance that was replaced).
 void clean_dir(const std::string& dir, const std::string& keep) {
@@ -71,6 +82,7 @@ result<void> restore(const std::string& from, const std::string& to) {
   fs::create_directories(to, ec);
   if (ec) return error::fatal("cannot create " + to + ": " + ec.message());
   for (const auto& e : fs::directory_iterator(from, ec)) {
+    if (e.path().filename() == CheckpointShipper::kListName) continue;
     const fs::path target = fs::path(to) / e.path().filename();
     if (e.path().extension() == ".sst") {
       fs::create_hard_link(e.path(), target, ec);
@@ -162,7 +174,16 @@ result<std::unique_ptr<KeyedStore>> KeyedStore::open(const StoreOptions& opts,
   fs::create_directories(opts.dir, ec);
   if (ec)
     return error::fatal("cannot create the state directory " + opts.dir + ": " + ec.message());
-  if (!checkpoint_ref.empty() && !fs::is_directory(opts.dir + "/" + checkpoint_ref)) {
+  s->tag_ = random_tag();
+  if (auto files = StateFiles::installed(); files && !opts.name.empty()) {
+    s->shipper_ = std::make_unique<CheckpointShipper>(files, opts.name, s->tag_);
+  }
+  const std::string ref_dir = opts.dir + "/" + checkpoint_ref;
+  if (!checkpoint_ref.empty() && s->shipper_ && !fs::is_directory(ref_dir)) {
+    auto f = s->shipper_->fetch(ref_dir, checkpoint_ref);  // restored on another node
+    if (!f.ok()) return f.err();
+  }
+  if (!checkpoint_ref.empty() && !fs::is_directory(ref_dir)) {
     return error::fatal("the state checkpoint " + opts.dir + "/" + checkpoint_ref +
                         " is missing (the state directory was changed by hand?); remove the "
                         "pipeline's state to rebuild it");
@@ -171,8 +192,9 @@ result<std::unique_ptr<KeyedStore>> KeyedStore::open(const StoreOptions& opts,
   s->work_ = opts.dir + "/work-" + std::to_string(::getpid()) + "-" +
              std::to_string(g_work_seq.fetch_add(1));
   if (!checkpoint_ref.empty()) {
-    auto r = restore(opts.dir + "/" + checkpoint_ref, s->work_);
+    auto r = restore(ref_dir, s->work_);
     if (!r.ok()) return r.err();
+    if (s->shipper_) s->shipper_->adopt(ref_dir);
   }
   auto budget = budget_for(opts.pipeline, opts.memory_bytes);
   rocksdb::DB* db = nullptr;
@@ -321,7 +343,7 @@ bool KeyedStore::last_in(std::string_view lo, std::string_view hi, std::string& 
 }
 
 result<std::string> KeyedStore::ckpt(uint64_t id) {
-  const std::string name = "ckpt-" + std::to_string(id);
+  const std::string name = "ckpt-" + std::to_string(id) + "-" + tag_;
   const std::string path = dir_ + "/" + name;
   std::error_code ec;
   fs::remove_all(path, ec);  // an unfinished one with the same id from before a crash
@@ -336,6 +358,10 @@ result<std::string> KeyedStore::ckpt(uint64_t id) {
   std::unique_ptr<rocksdb::Checkpoint> holder(cp);
   if (st.ok()) st = cp->CreateCheckpoint(path, 0);
   if (!st.ok()) return error::fatal("state checkpoint " + path + " failed: " + status_text(st));
+  if (shipper_) {
+    auto r = shipper_->ship(path, name);
+    if (!r.ok()) return error::fatal("state checkpoint " + name + ": " + r.err().message);
+  }
   return name;
 }
 
@@ -352,8 +378,10 @@ void KeyedStore::committed(uint64_t id) {
     if (n <= id) taken.emplace(n, e.path());
   }
   if (taken.empty()) return;
+  const uint64_t kept = std::prev(taken.end())->first;
   taken.erase(std::prev(taken.end()));
   for (const auto& [n, path] : taken) fs::remove_all(path, ec);
+  if (shipper_) shipper_->collect(dir_, kept);
 }
 
 int64_t KeyedStore::approximate_bytes() const {

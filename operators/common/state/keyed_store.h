@@ -8,6 +8,9 @@
 // reference ckpt() returns goes into the stage's checkpoint state; open() rebuilds the working
 // copy from it (hard links again). Checkpoints older than the last committed one are deleted.
 //
+// With StateFiles installed (a cluster worker), each checkpoint is also shipped there and a
+// checkpoint missing locally is fetched from there (checkpoint_shipper.h).
+//
 // Memory: every store of one pipeline shares one block cache (which also accounts for the
 // memtables), bounded by `settings { state { memory = 256MB } }`.
 #pragma once
@@ -28,9 +31,12 @@ class WriteBatch;
 
 namespace sluice::operators::state {
 
+class CheckpointShipper;
+
 struct StoreOptions {
   std::string dir;       // the instance's directory (created when missing)
   std::string pipeline;  // stores of one pipeline share one memory budget
+  std::string name;      // "<stage>/<instance>": its checkpoints' names in StateFiles
   int64_t memory_bytes = 256LL << 20;
 };
 
@@ -75,7 +81,9 @@ class KeyedStore {
  private:
   KeyedStore() = default;
   std::string dir_, work_;
-  std::shared_ptr<void> budget_;  // the pipeline's shared cache (keeps it alive)
+  std::string tag_;  // random, per working copy: names its checkpoints and shipped files
+  std::unique_ptr<CheckpointShipper> shipper_;  // when StateFiles are installed
+  std::shared_ptr<void> budget_;                // the pipeline's shared cache (keeps it alive)
   void apply_staged() const;
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<rocksdb::WriteBatch> staged_;
