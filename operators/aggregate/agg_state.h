@@ -83,21 +83,36 @@ struct ArrivalEntry {
   List vals;
 };
 
-struct Arrival {
+// The arrival list of a group: in memory (Arrival) or as state store entries (StoredArrival,
+// stored_arrival.h).
+class ArrivalList {
+ public:
+  virtual ~ArrivalList() = default;
+  virtual void add(uint64_t seq, ArrivalEntry e) = 0;
+  // Removes the entry numbered seq (undoing add).
+  virtual void erase(uint64_t seq) = 0;
+  // Removes the entry; returns its seq (for undo), nullopt when not found.
+  virtual std::optional<uint64_t> retract(const Value& row_id, const List& vals) = 0;
+  virtual Value first(size_t i) const = 0;
+  virtual Value last(size_t i) const = 0;
+  virtual Value collect(size_t i) const = 0;  // non-null values in order
+  // The memory form's encoding (Arrival::encode), whichever the list is.
+  virtual void encode(std::string& out) const = 0;
+};
+
+struct Arrival : ArrivalList {
   std::map<uint64_t, ArrivalEntry> by_seq;
   std::map<Value, uint64_t, ValueLess> by_row;
 
-  void add(uint64_t seq, ArrivalEntry e);
+  void add(uint64_t seq, ArrivalEntry e) override;
   // Adds every entry of `other` (arrival numbers are unique across groups: the order holds).
   void merge(const Arrival& other);
-  // Removes the entry numbered seq (undoing add).
-  void erase(uint64_t seq);
-  // Removes the entry; returns its seq (for undo), nullopt when not found.
-  std::optional<uint64_t> retract(const Value& row_id, const List& vals);
-  Value first(size_t i) const;
-  Value last(size_t i) const;
-  Value collect(size_t i) const;  // non-null values in order
-  void encode(std::string& out) const;
+  void erase(uint64_t seq) override;
+  std::optional<uint64_t> retract(const Value& row_id, const List& vals) override;
+  Value first(size_t i) const override;
+  Value last(size_t i) const override;
+  Value collect(size_t i) const override;
+  void encode(std::string& out) const override;
   void decode(state_codec::Reader& r);
 };
 

@@ -5,6 +5,7 @@
 #include "base/sort_key.h"
 #include "base/temporal.h"
 #include "engine/core/errc.h"
+#include "operators/aggregate/stored_arrival.h"
 #include "operators/common/stage_options.h"
 #include "operators/common/statements/loc_text.h"
 
@@ -97,16 +98,25 @@ result<std::unique_ptr<Processor>> AggregateProcessor::make(const StageConfig& c
   return std::unique_ptr<Processor>(std::move(p));
 }
 
-Group AggregateProcessor::make_group() const {
+Group AggregateProcessor::make_group(const Value* key) const {
   Group g;
   g.slots.reserve(aggs_.size());
   for (size_t i = 0; i < aggs_.size(); ++i) {
     g.slots.push_back(stored_set(i) ? Slot(int64_t{0}) : make_slot(aggs_[i].fn));
   }
   if (store_) g.extremes.resize(aggs_.size());
-  if (ordered_count_ > 0) g.arrival = std::make_unique<Arrival>();
+  if (ordered_count_ == 0) return g;
+  if (key != nullptr && stored_arrival()) {
+    std::string k;
+    state_codec::put(*key, k);
+    g.arrival = std::make_unique<StoredArrival>(store_.get(), k);
+  } else {
+    g.arrival = std::make_unique<Arrival>();
+  }
   return g;
 }
+
+bool AggregateProcessor::stored_arrival() const { return store_ && !window_.session(); }
 
 Value AggregateProcessor::row_id(const Event& ev, const Object& row) const {
   if (ev.source && !ev.source->primary_key.empty()) {
@@ -180,7 +190,7 @@ Group* AggregateProcessor::find(const Value& key) {
   if (it != groups_.end()) return &it->second;
   if (!store_) return nullptr;
   if (!store_->get(group_key(key), val_buf_)) return nullptr;
-  Group g = make_group();
+  Group g = make_group(&key);
   state_codec::Reader r(val_buf_);
   if (!decode_group(r, g, false) || !r.at_end()) {
     throw state::store_error("aggregate " + stage_ + ": the stored state of group " +
@@ -192,7 +202,7 @@ Group* AggregateProcessor::find(const Value& key) {
 Group& AggregateProcessor::touch(const Value& key, int64_t ts) {
   Group* found = find(key);
   if (found == nullptr) {
-    found = &groups_.emplace(key, make_group()).first->second;
+    found = &groups_.emplace(key, make_group(&key)).first->second;
     if (!store_) note_window(key);
   }
   Group& g = *found;
@@ -353,6 +363,21 @@ void AggregateProcessor::erase_sets(const Value& key) {
     });
   }
   for (const auto& k : left) store_->erase(k);
+  if (ordered_count_ > 0 && stored_arrival()) {
+    std::string k;
+    state_codec::put(key, k);
+    StoredArrival(store_.get(), k).clear();
+  }
+}
+
+void AggregateProcessor::store_arrival(const Value& key, Group& g) {
+  if (!g.arrival || !stored_arrival()) return;
+  const auto& mem = static_cast<const Arrival&>(*g.arrival);
+  std::string k;
+  state_codec::put(key, k);
+  auto stored = std::make_unique<StoredArrival>(store_.get(), k);
+  for (const auto& [seq, e] : mem.by_seq) stored->add(seq, e);
+  g.arrival = std::move(stored);
 }
 
 void AggregateProcessor::store_sets(const Value& key, Group& g) {
@@ -610,7 +635,7 @@ void AggregateProcessor::encode_group(const Value& key, const Group& g, std::str
       if (!canonical && stored_set(i)) state_codec::put(g.extremes[i], out);
     }
   }
-  if (g.arrival) g.arrival->encode(out);
+  if (g.arrival && (canonical || !stored_arrival())) g.arrival->encode(out);
 }
 
 bool AggregateProcessor::decode_group(state_codec::Reader& r, Group& g, bool canonical) const {
@@ -623,7 +648,10 @@ bool AggregateProcessor::decode_group(state_codec::Reader& r, Group& g, bool can
       decode(aggs_[k].fn, g.slots[k], r);
     }
   }
-  if (g.arrival) g.arrival->decode(r);
+  // (A stored arrival list is in its own entries, not in the group's.)
+  if (auto* a = dynamic_cast<Arrival*>(g.arrival.get()); a && (canonical || !stored_arrival())) {
+    a->decode(r);
+  }
   return r.ok();
 }
 
@@ -672,7 +700,7 @@ std::string AggregateProcessor::checkpoint_state() const {
   if (store_) {
     scan_groups([&](std::string_view k, std::string_view v) {
       Value key = key_of_store_key(k);
-      Group g = make_group();
+      Group g = make_group(&key);
       Reader vr(v);
       decode_group(vr, g, false);
       std::string canonical;
@@ -726,6 +754,7 @@ result<void> AggregateProcessor::load_groups(state_codec::Reader& r) {
     if (!decode_group(r, g, true)) break;
     if (store_) {
       store_sets(key, g);
+      store_arrival(key, g);
       val_buf_.clear();
       encode_group(key, g, val_buf_, false);
       store_->put(group_key(key), val_buf_);

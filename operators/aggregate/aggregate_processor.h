@@ -159,7 +159,11 @@ class AggregateProcessor : public KeyedStateProcessor {
   std::string late_message() const;
   result<void> window_options(const StageConfig& cfg);
   void emit(std::vector<Event>& out);
-  Group make_group() const;
+  // key: the group's key, for an arrival list in the store (nullptr: in memory).
+  Group make_group(const Value* key = nullptr) const;
+  bool stored_arrival() const;
+  // Moves a memory-form arrival list into store entries.
+  void store_arrival(const Value& key, Group& g);
 
   statements::StatementList pre_;
   std::vector<eval::ExprPtr> keys_;

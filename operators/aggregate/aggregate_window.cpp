@@ -150,7 +150,9 @@ void AggregateProcessor::add_session(const Image& img, int64_t ts, std::vector<U
     if (og == nullptr) continue;
     for (size_t i = 0; i < aggs_.size(); ++i) merge(aggs_[i].fn, g.slots[i], og->slots[i]);
     g.rows += og->rows;
-    if (g.arrival) g.arrival->merge(*og->arrival);
+    if (g.arrival) {  // (sessions keep their arrival lists in memory form)
+      static_cast<Arrival&>(*g.arrival).merge(static_cast<const Arrival&>(*og->arrival));
+    }
   }
   apply_slots(Value(), g, img, +1);  // (no multiset entries with sessions: no key needed)
   ++g.rows;

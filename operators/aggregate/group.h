@@ -14,7 +14,7 @@ namespace sluice::operators::aggregate {
 struct Group {
   int64_t rows = 0;
   std::vector<Slot> slots;
-  std::unique_ptr<Arrival> arrival;
+  std::unique_ptr<ArrivalList> arrival;  // first/last/collect_list only
   // State on disk: the current min/max of each min/max slot (null when empty), kept so that
   // adding a value needs no seek; only removing the extreme value seeks the next one.
   std::vector<Value> extremes;

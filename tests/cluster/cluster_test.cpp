@@ -114,6 +114,12 @@ struct Cluster {
       out.push_back(*r[0] + "|" + *r[1] + "|" + r[2].value_or("<NULL>") + "|" +
                     r[3].value_or("<NULL>"));
     }
+    // The aggregate tier as SQL defines it.
+    for (auto& r : my.query("SELECT CONCAT('agg|', id % 10, '|', COUNT(*), '|', "
+                            "COALESCE(SUM(amount), '<NULL>'), '|', MAX(v)) FROM clu.items "
+                            "GROUP BY id % 10 ORDER BY id % 10")) {
+      out.push_back(r[0].value_or(""));
+    }
     return out;
   }
   std::vector<std::string> ods_rows() const {
@@ -121,6 +127,12 @@ struct Cluster {
         "SELECT id || '|' || v || '|' || coalesce(amount::text, '<NULL>') || '|' || "
         "coalesce(note, '<NULL>') FROM ods.items ORDER BY id;",
         "ods");
+    text +=
+        "\n" +
+        pg.psql(
+            "SELECT 'agg|' || bucket || '|' || n || '|' || coalesce(total::text, '<NULL>') || '|' "
+            "|| top FROM ods.per_bucket ORDER BY bucket;",
+            "ods");
     std::vector<std::string> out;
     std::istringstream in(text);
     for (std::string l; std::getline(in, l);) {
@@ -203,6 +215,23 @@ std::string pipe_text(const Cluster& c, int batch_rows) {
          "    batch { rows = " +
          std::to_string(batch_rows) +
          "  delay = 50ms }\n"
+         "    retry { attempts = 10  backoff = exponential(100ms, 2s) }\n"
+         "  }\n"
+         // Aggregate state (on disk, the default) must move with the pipeline on failover.
+         "  aggregate per_bucket from src {\n"
+         "    set bucket = id % 10\n"
+         "    group by bucket\n"
+         "    n = count()\n"
+         "    total = sum(amount)\n"
+         "    top = max(v)\n"
+         "  }\n"
+         "  sink postgres tier from per_bucket {\n"
+         "    url = \"" +
+         c.pg.url("ods") +
+         "\"\n"
+         "    table = \"ods.per_bucket\"\n"
+         "    mode = upsert\n"
+         "    create_tables = true\n"
          "    retry { attempts = 10  backoff = exponential(100ms, 2s) }\n"
          "  }\n"
          "}\n\n"

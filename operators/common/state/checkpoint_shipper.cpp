@@ -74,7 +74,9 @@ result<void> CheckpointShipper::ship(const std::string& dir, const std::string& 
 result<void> CheckpointShipper::fetch(const std::string& dir, const std::string& name) {
   auto list = files_->get(base_ + "/" + name + "/" + kListName);
   if (!list.ok()) return list.err();
-  if (!*list) return error::fatal("the state checkpoint " + base_ + "/" + name + " is not in the shared state store");
+  if (!*list)
+    return error::fatal("the state checkpoint " + base_ + "/" + name +
+                        " is not in the shared state store");
   const std::string tmp = dir + ".part";
   std::error_code ec;
   fs::remove_all(tmp, ec);
@@ -83,7 +85,8 @@ result<void> CheckpointShipper::fetch(const std::string& dir, const std::string&
   for (const auto& [local, remote] : parse_list(**list)) {
     auto bytes = files_->get(remote);
     if (!bytes.ok()) return bytes.err();
-    if (!*bytes) return error::fatal("the state file " + remote + " is missing from the shared state store");
+    if (!*bytes)
+      return error::fatal("the state file " + remote + " is missing from the shared state store");
     auto w = write_all(fs::path(tmp) / local, **bytes);
     if (!w.ok()) return w;
   }

@@ -130,7 +130,7 @@ BOOST_AUTO_TEST_CASE(checkpoints_ship_incrementally_and_restore_on_another_node)
     (*s)->committed(1);
     first_bytes = files->put_bytes;
     BOOST_CHECK_GT(first_bytes, 20000u * 10);  // the table files went over
-    fill(**s, 20000, 20010, "w");               // a small change
+    fill(**s, 20000, 20010, "w");              // a small change
     auto r2 = (*s)->ckpt(2);
     BOOST_REQUIRE(r2.ok());
     (*s)->committed(2);
