@@ -11,6 +11,7 @@
 #include <rocksdb/write_buffer_manager.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -174,6 +175,7 @@ result<std::unique_ptr<KeyedStore>> KeyedStore::open(const StoreOptions& opts,
   fs::create_directories(opts.dir, ec);
   if (ec)
     return error::fatal("cannot create the state directory " + opts.dir + ": " + ec.message());
+  fs::permissions(opts.dir, fs::perms::owner_all, fs::perm_options::replace, ec);  // the owner's
   s->tag_ = random_tag();
   if (auto files = StateFiles::installed(); files && !opts.name.empty()) {
     s->shipper_ = std::make_unique<CheckpointShipper>(files, opts.name, s->tag_);
@@ -235,7 +237,7 @@ void check_write(const rocksdb::Status& st) {
 }  // namespace
 
 bool KeyedStore::get(std::string_view key, std::string& value) const {
-  if (!staged_keys_.empty() && staged_keys_.count(std::string(key)) != 0) apply_staged();
+  if (maybe_staged(key)) apply_staged();
   rocksdb::Status st =
       db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
   if (st.ok()) return true;
@@ -246,19 +248,31 @@ bool KeyedStore::get(std::string_view key, std::string& value) const {
 void KeyedStore::put(std::string_view key, std::string_view value) {
   check_write(staged_->Put(rocksdb::Slice(key.data(), key.size()),
                            rocksdb::Slice(value.data(), value.size())));
-  staged_keys_.emplace(key);
+  mark_staged(key);
 }
 
 void KeyedStore::erase(std::string_view key) {
   check_write(staged_->Delete(rocksdb::Slice(key.data(), key.size())));
-  staged_keys_.emplace(key);
+  mark_staged(key);
 }
 
 void KeyedStore::add_count(std::string_view key, int64_t delta, std::string_view payload) {
   std::string op = std::to_string(delta) + ";";
   op.append(payload);
   check_write(staged_->Merge(rocksdb::Slice(key.data(), key.size()), op));
-  staged_keys_.emplace(key);
+  mark_staged(key);
+}
+
+void KeyedStore::mark_staged(std::string_view key) {
+  const size_t h = std::hash<std::string_view>()(key) % (staged_bits_.size() * 64);
+  staged_bits_[h / 64] |= 1ULL << (h % 64);
+  any_staged_ = true;
+}
+
+bool KeyedStore::maybe_staged(std::string_view key) const {
+  if (!any_staged_) return false;
+  const size_t h = std::hash<std::string_view>()(key) % (staged_bits_.size() * 64);
+  return (staged_bits_[h / 64] >> (h % 64)) & 1ULL;
 }
 
 // (const: applying staged writes does not change what reads return.)
@@ -266,7 +280,8 @@ void KeyedStore::apply_staged() const {
   if (staged_->Count() == 0) return;
   rocksdb::Status st = db_->Write(no_wal(), staged_.get());
   staged_->Clear();
-  staged_keys_.clear();
+  std::fill(staged_bits_.begin(), staged_bits_.end(), 0);
+  any_staged_ = false;
   check_write(st);
 }
 

@@ -20,7 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <vector>
 
 #include "base/result.h"
 
@@ -87,7 +87,11 @@ class KeyedStore {
   void apply_staged() const;
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<rocksdb::WriteBatch> staged_;
-  mutable std::unordered_set<std::string> staged_keys_;
+  // Hashes of the staged keys (a bit set; a false hit only applies the staged writes early).
+  mutable std::vector<uint64_t> staged_bits_ = std::vector<uint64_t>(4096);
+  mutable bool any_staged_ = false;
+  void mark_staged(std::string_view key);
+  bool maybe_staged(std::string_view key) const;
 };
 
 // A read or scan that failed below the store (disk full, corruption): the stage fails.
