@@ -108,6 +108,52 @@ BOOST_AUTO_TEST_CASE(aggregate_on_disk_killed_twice_equals_memory_run) {
   BOOST_TEST(owner_only);
 }
 
+// Hot reload with the state on disk: an aggregate whose statements change is replaced and
+// reopens its store from the reload's checkpoint, an unchanged one is kept with its store; both
+// end with every record counted once (n per group = the records of that group).
+BOOST_AUTO_TEST_CASE(hot_reload_keeps_and_reopens_state_on_disk) {
+  TempDir dir;
+  auto text = [&](const std::string& where) {
+    return "pipeline live {\n"
+           "  settings { checkpoint_interval = 200ms }\n"
+           "  source generate gen { count = 30000  rate = 6000/s  fields { id = seq()  g = seq() % "
+           "10 } }\n"
+           "  aggregate a from gen {\n    " +
+           where +
+           "\n    group by g\n    n = count()\n    hi = max(id)\n  }\n"
+           "  aggregate b from gen {\n    group by g\n    n = count()\n    lo = min(id)\n  }\n"
+           "  sink file out_a from a { path = \"" +
+           dir.file("a.jsonl") +
+           "\" }\n"
+           "  sink file out_b from b { path = \"" +
+           dir.file("b.jsonl") + "\" }\n}\n";
+  };
+  const std::string pipe = dir.file("live.pipe");
+  write_file(pipe, text("where id > 0"));
+  Child node({sluice_bin(), "run", pipe, "--watch", "--state-dir", dir.file("state"),
+              "--exit-when-idle", "1s", "--quiet"});
+  std::this_thread::sleep_for(1500ms);
+  write_file(pipe + ".tmp", text("where id >= 0"));  // a changes; b does not
+  std::filesystem::rename(pipe + ".tmp", pipe);
+  bool reloaded = false;
+  for (int i = 0; i < 200 && !reloaded; ++i) {
+    std::this_thread::sleep_for(50ms);
+    const std::string err = read_file(node.err_path());
+    reloaded = err.find("replaced [a]") != std::string::npos;
+  }
+  auto r = node.wait(120s);
+  BOOST_REQUIRE_MESSAGE(reloaded, r.err);
+  BOOST_TEST(r.err.find("kept [") != std::string::npos, r.err);
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  for (const char* f : {"a.jsonl", "b.jsonl"}) {
+    const auto rows = final_rows(dir.file(f));
+    BOOST_REQUIRE_EQUAL(rows.size(), 10u);
+    for (const auto& [g, row] : rows) {
+      BOOST_TEST(row.find("\"n\":3000,") != std::string::npos, f << " group " << g << ": " << row);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace sluice::test
