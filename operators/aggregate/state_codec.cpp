@@ -1,6 +1,7 @@
 #include "operators/aggregate/state_codec.h"
 
 #include <cstring>
+#include <string_view>
 
 namespace sluice::operators::state_codec {
 namespace {
@@ -8,11 +9,17 @@ namespace {
 void put_u128(unsigned __int128 v, std::string& out) {
   char buf[48];
   int n = 0;
-  do {
+  while (v > UINT64_MAX) {  // 128-bit division only for the digits beyond 64 bits
     buf[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
     v /= 10;
-  } while (v != 0);
-  while (n > 0) out.push_back(buf[--n]);
+  }
+  auto w = static_cast<uint64_t>(v);
+  do {
+    buf[n++] = static_cast<char>('0' + static_cast<int>(w % 10));
+    w /= 10;
+  } while (w != 0);
+  out.append(std::string_view(buf, static_cast<size_t>(n)).rbegin(),
+             std::string_view(buf, static_cast<size_t>(n)).rend());
 }
 
 void put_code_int(char code, int64_t v, std::string& out) {

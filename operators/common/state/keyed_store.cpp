@@ -43,8 +43,12 @@ std::shared_ptr<Budget> budget_for(const std::string& pipeline, int64_t bytes) {
   std::lock_guard<std::mutex> lock(g_mu);
   if (auto b = g_budgets[pipeline].lock()) return b;
   auto b = std::make_shared<Budget>();
-  const auto total = static_cast<size_t>(std::max<int64_t>(bytes, 16LL << 20));
-  b->cache = rocksdb::NewLRUCache(total);
+  // Three quarters of the budget: the stages keep decoded entries in front of their stores
+  // with an eighth (their cache_limit), the rest is the stores' own bookkeeping.
+  const auto total = static_cast<size_t>(std::max<int64_t>(bytes, 16LL << 20)) / 4 * 3;
+  // Index and filter blocks in the high-priority half: a state bigger than the cache then
+  // costs one data block read per miss, not the filters of every sorted run as well.
+  b->cache = rocksdb::NewLRUCache(total, -1, false, 0.5);
   // Memtables take at most a quarter of the budget and are charged to the same cache.
   b->buffers = std::make_shared<rocksdb::WriteBufferManager>(total / 4, b->cache);
   g_budgets[pipeline] = b;
@@ -141,7 +145,9 @@ rocksdb::Options db_options(const Budget& b) {
   o.write_buffer_manager = b.buffers;
   o.write_buffer_size = 16 << 20;
   o.max_write_buffer_number = 3;
-  o.compression = rocksdb::kLZ4Compression;
+  // Uncompressed 4 KB blocks: a block the cache lacks is one read from the OS page cache (not
+  // part of the process's memory) without decompressing; the state is small next to the disk.
+  o.compression = rocksdb::kNoCompression;
   o.max_background_jobs = 2;
   o.max_open_files = 256;
   o.avoid_flush_during_shutdown = true;  // a closed working copy is never read again
@@ -158,9 +164,10 @@ rocksdb::Options db_options(const Budget& b) {
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = b.cache;
   t.cache_index_and_filter_blocks = true;
+  t.cache_index_and_filter_blocks_with_high_priority = true;
   t.pin_l0_filter_and_index_blocks_in_cache = true;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  t.block_size = 16 << 10;
+  t.block_size = 4 << 10;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return o;
 }

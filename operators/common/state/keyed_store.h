@@ -11,8 +11,9 @@
 // With StateFiles installed (a cluster worker), each checkpoint is also shipped there and a
 // checkpoint missing locally is fetched from there (checkpoint_shipper.h).
 //
-// Memory: every store of one pipeline shares one block cache (which also accounts for the
-// memtables), bounded by `settings { state { memory = 256MB } }`.
+// Memory: every store of one pipeline shares one block cache of three quarters of
+// `settings { state { memory = 256MB } }` (it also accounts for the memtables); the stages'
+// caches of decoded entries take an eighth.
 #pragma once
 #include <cstdint>
 #include <functional>
