@@ -336,13 +336,22 @@ class RunLoop {
       last_activity_ = act;
       last_change_ = now;
     }
+    // Records moving through any stage count too: stages that hold the sources back (a slow
+    // aggregate, a join) are busy, not idle, while the sources wait for credit.
+    uint64_t moved = 0;
     for (const auto& r : st_.running) {
       for (const auto& [name, c] : r.counters) {
-        if (c && (c->unhealthy.load(std::memory_order_relaxed) ||
-                  c->retrying.load(std::memory_order_relaxed))) {
+        if (!c) continue;
+        moved += c->in.load(std::memory_order_relaxed) + c->out.load(std::memory_order_relaxed);
+        if (c->unhealthy.load(std::memory_order_relaxed) ||
+            c->retrying.load(std::memory_order_relaxed)) {
           last_change_ = now;
         }
       }
+    }
+    if (moved != last_moved_) {
+      last_moved_ = moved;
+      last_change_ = now;
     }
   }
 
@@ -367,6 +376,7 @@ class RunLoop {
   bool stop_sent_ = false;
   int64_t last_activity_ = 0;
   int64_t last_change_ = 0;
+  uint64_t last_moved_ = 0;  // in + out of every stage at the last look
 };
 
 // Every stage's counters and every pipeline's failure, once the actors are gone.
