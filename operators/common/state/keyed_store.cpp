@@ -155,7 +155,7 @@ rocksdb::Options db_options(const Budget& b) {
   // size, so what is rewritten grows with what changed, not with the whole state (levelled
   // compaction would rewrite every overlapping file of the big level for each small flush).
   o.compaction_style = rocksdb::kCompactionStyleUniversal;
-  o.compaction_options_universal.max_size_amplification_percent = 100;
+  o.compaction_options_universal.max_size_amplification_percent = 200;
   o.level0_file_num_compaction_trigger = 8;
   o.level0_slowdown_writes_trigger = 40;
   o.level0_stop_writes_trigger = 60;
