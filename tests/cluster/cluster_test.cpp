@@ -404,6 +404,10 @@ BOOST_AUTO_TEST_CASE(three_nodes_failover_reload_rejoin) {
     BOOST_TEST(log.find("clu_ods: starting from checkpoint") != std::string::npos, log);
     BOOST_TEST(c.state("SELECT node || ' ' || (epoch > 1)::text FROM sluice_cluster.checkpoints "
                        "WHERE pipeline = 'clu_ods';") == new_owner + " true");
+    // The aggregate's state checkpoints are in the shared store too (fetched by the new owner,
+    // whose work dir had none; the tier compared by wait_equal shows they were used).
+    BOOST_TEST(c.state("SELECT count(*) > 0 FROM sluice_cluster.state_files WHERE name LIKE "
+                       "'clu_ods/per_bucket/0/%';") == "t");
   }
   {
     std::string e = c.wait_equal(std::chrono::seconds(60));
