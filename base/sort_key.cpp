@@ -9,10 +9,6 @@
 namespace sluice {
 namespace {
 
-void put_be64(uint64_t v, std::string& out) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (i * 8)) & 0xFF));
-}
-
 // Bytes with 0x00 escaped as 0x00 0xFF and a 0x00 0x01 terminator: a prefix sorts first.
 void put_escaped(const std::string& s, std::string& out) {
   for (char c : s) {
@@ -130,9 +126,7 @@ void put_value(const Value& v, std::string& out, bool top) {
     case Type::Timestamp:
       out.push_back('\x06');
       out.push_back(static_cast<char>(v.type()));
-      put_be64(static_cast<uint64_t>(v.type() == Type::Date ? v.as_date() : v.as_micros()) ^
-                   (1ULL << 63),
-               out);
+      append_ordered_i64(v.type() == Type::Date ? v.as_date() : v.as_micros(), out);
       return;
     case Type::List:
       out.push_back('\x07');
@@ -159,5 +153,16 @@ void put_value(const Value& v, std::string& out, bool top) {
 }  // namespace
 
 void append_sort_key(const Value& v, std::string& out) { put_value(v, out, true); }
+
+void append_be64(uint64_t v, std::string& out) {
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (i * 8)) & 0xFF));
+}
+
+uint64_t read_be64(std::string_view s) {
+  if (s.size() < 8) return 0;
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(s[i]);
+  return v;
+}
 
 }  // namespace sluice

@@ -1,6 +1,7 @@
 // AggregateProcessor: event-time windows (aggregate_processor.h, docs/aggregate.md "Windows").
 #include <algorithm>
 
+#include "base/sort_key.h"
 #include "operators/aggregate/aggregate_processor.h"
 
 namespace sluice::operators::aggregate {
@@ -8,13 +9,6 @@ namespace {
 
 constexpr char kWindowedTag = '\x01';  // store keys of windowed groups
 constexpr char kGroupTag = 'g';        // store keys of the other groups
-
-void put_be64(int64_t v, std::string& out) {
-  auto u = static_cast<uint64_t>(v) ^ (uint64_t{1} << 63);  // signed order as unsigned bytes
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((u >> shift) & 0xff));
-  }
-}
 
 }  // namespace
 
@@ -203,7 +197,7 @@ void AggregateProcessor::store_key(const Value& key, std::string& out) const {
   out.clear();
   if (auto order = window_order(key)) {
     out.push_back(kWindowedTag);
-    put_be64(*order, out);
+    append_ordered_i64(*order, out);
   } else {
     out.push_back(kGroupTag);
   }
@@ -261,7 +255,7 @@ void AggregateProcessor::close_memory(int64_t limit, std::vector<Event>& out) {
 void AggregateProcessor::close_store(int64_t limit, std::vector<Event>& out) {
   std::string lo(1, kWindowedTag);
   std::string hi(1, kWindowedTag);
-  put_be64(limit, hi);
+  append_ordered_i64(limit, hi);
   hi.push_back('\xff');  // past every key of the windows ending at `limit`
   std::vector<std::pair<int64_t, Value>> keys;
   store_->scan(lo, hi, [&](std::string_view k, std::string_view) {

@@ -7,16 +7,6 @@
 namespace sluice::operators::aggregate {
 namespace {
 
-void put_be64(uint64_t v, std::string& out) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (i * 8)) & 0xFF));
-}
-
-uint64_t get_be64(std::string_view s) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8 && i < s.size(); ++i) v = (v << 8) | static_cast<unsigned char>(s[i]);
-  return v;
-}
-
 void encode_entry(const ArrivalEntry& e, std::string& out) {
   state_codec::put(e.row_id, out);
   state_codec::put_uint(e.vals.size(), out);
@@ -50,7 +40,7 @@ StoredArrival::StoredArrival(state::KeyedStore* store, const std::string& group)
 
 std::string StoredArrival::seq_key(uint64_t seq) const {
   std::string k = a_lo_;
-  put_be64(seq, k);
+  append_be64(seq, k);
   return k;
 }
 
@@ -107,7 +97,7 @@ std::optional<uint64_t> StoredArrival::retract(const Value& row_id, const List& 
   std::optional<uint64_t> found;
   store_->scan(a_lo_, a_hi_, [&](std::string_view k, std::string_view v) {
     if (!same_values(decode_entry(v).vals, vals)) return true;
-    found = get_be64(k.substr(a_lo_.size()));
+    found = read_be64(k.substr(a_lo_.size()));
     return false;
   });
   if (found) erase(*found);
@@ -140,7 +130,7 @@ void StoredArrival::encode(std::string& out) const {
   std::string entries;
   uint64_t n = 0;
   store_->scan(a_lo_, a_hi_, [&](std::string_view k, std::string_view v) {
-    state_codec::put_uint(get_be64(k.substr(a_lo_.size())), entries);
+    state_codec::put_uint(read_be64(k.substr(a_lo_.size())), entries);
     entries.append(v);
     ++n;
     return true;

@@ -1,5 +1,6 @@
 #include "operators/join/join_state.h"
 
+#include "base/sort_key.h"
 #include "base/temporal.h"
 
 namespace sluice::operators::join {
@@ -12,20 +13,6 @@ constexpr size_t kTagLen = 6;
 constexpr char kEntryPrefix = '\x00';
 constexpr char kIndexPrefix = '\x01';
 constexpr int kWriteEvery = 4096;  // staged changes per store write while loading
-
-// Big-endian with the sign bit flipped: byte order = numeric order.
-void put_be(int64_t v, std::string& out) {
-  uint64_t u = static_cast<uint64_t>(v) ^ (1ULL << 63);
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((u >> shift) & 0xff));
-  }
-}
-
-int64_t get_be(std::string_view s) {
-  uint64_t u = 0;
-  for (size_t i = 0; i < 8 && i < s.size(); ++i) u = (u << 8) | static_cast<unsigned char>(s[i]);
-  return static_cast<int64_t>(u ^ (1ULL << 63));
-}
 
 int64_t saturating_add(int64_t a, int64_t b) {
   int64_t r = 0;
@@ -74,7 +61,7 @@ std::string JoinState::entry_key(const Value& key) const {
 
 std::string JoinState::index_key(int64_t expiry, const Value& key) const {
   std::string k(1, kIndexPrefix);
-  put_be(expiry, k);
+  append_ordered_i64(expiry, k);
   state_codec::put(key, k);
   return k;
 }
@@ -192,12 +179,12 @@ std::vector<Value> JoinState::due(int64_t clock, size_t max) {
   }
   if (next_due_ >= clock) return keys;
   std::string lo(1, kIndexPrefix), hi(1, kIndexPrefix);
-  put_be(next_due_, lo);
-  put_be(clock, hi);
+  append_ordered_i64(next_due_, lo);
+  append_ordered_i64(clock, hi);
   int64_t last = next_due_;
   store_->scan(lo, hi, [&](std::string_view k, std::string_view) {
     if (keys.size() >= max) return false;
-    last = get_be(k.substr(1));
+    last = read_ordered_i64(k.substr(1));
     state_codec::Reader r(k.substr(9));
     keys.push_back(r.value());
     return true;
@@ -210,7 +197,7 @@ std::vector<Value> JoinState::due(int64_t clock, size_t max) {
   next_due_ = kNever;
   std::string end(1, static_cast<char>(kIndexPrefix + 1));
   store_->scan(hi, end, [&](std::string_view k, std::string_view) {
-    next_due_ = get_be(k.substr(1));
+    next_due_ = read_ordered_i64(k.substr(1));
     return false;
   });
   return keys;
