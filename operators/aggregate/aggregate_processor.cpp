@@ -189,7 +189,8 @@ Group* AggregateProcessor::find(const Value& key) {
   auto it = groups_.find(key);
   if (it != groups_.end()) return &it->second;
   if (!store_) return nullptr;
-  if (!store_->get(group_key(key), val_buf_)) return nullptr;
+  store_key(key, key_buf_);
+  if (!store_->get(key_buf_, val_buf_)) return nullptr;
   Group g = make_group(&key);
   state_codec::Reader r(val_buf_);
   if (!decode_group(r, g, false) || !r.at_end()) {
@@ -245,25 +246,38 @@ bool AggregateProcessor::stored_set(size_t slot) const {
   return f == AggFn::Min || f == AggFn::Max || f == AggFn::CountDistinct || f == AggFn::CollectSet;
 }
 
-std::string AggregateProcessor::group_key(const Value& key) const {
-  std::string k;
-  store_key(key, k);
-  return k;
+void AggregateProcessor::set_key(const Value& key, size_t slot, std::string& out) const {
+  out.assign(1, 'm');
+  state_codec::put(key, out);
+  out.push_back(static_cast<char>(slot));
 }
 
-std::string AggregateProcessor::set_key(const Value& key, size_t slot) const {
-  std::string k = "m";
-  state_codec::put(key, k);
-  k.push_back(static_cast<char>(slot));
-  return k;
+void AggregateProcessor::set_range(const Value& key, size_t slot, std::string& lo,
+                                   std::string& hi) const {
+  set_key(key, slot, lo);
+  hi = lo;
+  hi.back() = static_cast<char>(hi.back() + 1);
 }
+
+namespace {
+
+// The value a multiset entry holds after its count.
+Value entry_value(std::string_view entry, int64_t* count = nullptr) {
+  state_codec::Reader r(entry);
+  int64_t n = r.int64();
+  if (count != nullptr) *count = n;
+  return r.value();
+}
+
+}  // namespace
 
 // One value of a multiset: key = set_key + sort_key(value), value = count + the value as first
 // added (Decimal 1.5 and 1.50 are one entry, as in the memory form).
 void AggregateProcessor::apply_set(const Value& key, size_t slot, Group& g, const Value& arg,
                                    int sign) {
   if (arg.is_null()) return;
-  std::string k = set_key(key, slot);
+  std::string& k = set_buf_;
+  set_key(key, slot, k);
   append_sort_key(arg, k);
   const AggFn f = aggs_[slot].fn;
   if (sign > 0 && (f == AggFn::Min || f == AggFn::Max)) {  // no read: min/max need no count
@@ -275,11 +289,8 @@ void AggregateProcessor::apply_set(const Value& key, size_t slot, Group& g, cons
   }
   int64_t n = 0;
   Value stored = arg;
-  if (store_->get(k, val_buf_)) {
-    state_codec::Reader r(val_buf_);
-    n = r.int64();
-    stored = r.value();
-  }
+  if (store_->get(k, val_buf_)) stored = entry_value(val_buf_, &n);
+  // (The slot counts the distinct values; only count_distinct reads it.)
   int64_t& distinct = std::get<int64_t>(g.slots[slot]);
   if (sign < 0) {
     if (n == 0) return;
@@ -314,36 +325,22 @@ void AggregateProcessor::update_extreme(const Value& key, size_t slot, Group& g,
 }
 
 Value AggregateProcessor::seek_extreme(const Value& key, size_t slot) const {
-  const std::string lo = set_key(key, slot);
-  std::string hi = lo;
-  hi.back() = static_cast<char>(hi.back() + 1);
-  std::string v;
+  std::string lo, hi, v;
+  set_range(key, slot, lo, hi);
   bool found =
       aggs_[slot].fn == AggFn::Min ? store_->first_in(lo, hi, v) : store_->last_in(lo, hi, v);
-  if (!found) return Value::null();
-  state_codec::Reader r(v);
-  r.int64();
-  return r.value();
+  return found ? entry_value(v) : Value::null();
 }
 
 Value AggregateProcessor::set_result(const Value& key, size_t slot, const Group& g) const {
   const AggFn f = aggs_[slot].fn;
   if (f == AggFn::CountDistinct) return Value::int64(std::get<int64_t>(g.slots[slot]));
   if (f == AggFn::Min || f == AggFn::Max) return g.extremes[slot];
-  const std::string lo = set_key(key, slot);
-  std::string hi = lo;
-  hi.back() = static_cast<char>(hi.back() + 1);
-  auto stored_value = [](std::string_view v) {
-    state_codec::Reader r(v);
-    r.int64();
-    return r.value();
-  };
-  std::string v;
-  if (f == AggFn::Min) return store_->first_in(lo, hi, v) ? stored_value(v) : Value::null();
-  if (f == AggFn::Max) return store_->last_in(lo, hi, v) ? stored_value(v) : Value::null();
+  std::string lo, hi;  // collect_set: every value of the group's range
+  set_range(key, slot, lo, hi);
   List l;
   store_->scan(lo, hi, [&](std::string_view, std::string_view val) {
-    l.push_back(stored_value(val));
+    l.push_back(entry_value(val));
     return true;
   });
   return Value::list(std::move(l));
@@ -354,9 +351,8 @@ void AggregateProcessor::erase_sets(const Value& key) {
   std::vector<std::string> left;
   for (size_t i = 0; i < aggs_.size(); ++i) {
     if (!stored_set(i)) continue;
-    const std::string lo = set_key(key, i);
-    std::string hi = lo;
-    hi.back() = static_cast<char>(hi.back() + 1);
+    std::string lo, hi;
+    set_range(key, i, lo, hi);
     store_->scan(lo, hi, [&](std::string_view k, std::string_view) {
       left.emplace_back(k);
       return true;
@@ -592,7 +588,7 @@ void AggregateProcessor::emit(std::vector<Event>& out) {
 
 void AggregateProcessor::flush_store() {
   for (const Value& key : flushed_) {
-    key_buf_ = group_key(key);
+    store_key(key, key_buf_);
     auto it = groups_.find(key);
     if (it == groups_.end()) {  // no rows left
       store_->erase(key_buf_);
@@ -615,15 +611,12 @@ void AggregateProcessor::encode_group(const Value& key, const Group& g, std::str
   state_codec::put_int(g.rows, out);
   for (size_t i = 0; i < g.slots.size(); ++i) {
     if (canonical && stored_set(i)) {  // the multiset from its entries, in ValueLess order
-      const std::string lo = set_key(key, i);
-      std::string hi = lo;
-      hi.back() = static_cast<char>(hi.back() + 1);
-      std::string entries;
+      std::string lo, hi, entries;
+      set_range(key, i, lo, hi);
       uint64_t n = 0;
       store_->scan(lo, hi, [&](std::string_view, std::string_view v) {
-        state_codec::Reader r(v);
-        int64_t count = r.int64();
-        state_codec::put(r.value(), entries);
+        int64_t count = 0;
+        state_codec::put(entry_value(v, &count), entries);
         state_codec::put_int(count, entries);
         ++n;
         return true;
@@ -745,19 +738,15 @@ result<void> AggregateProcessor::load_groups(state_codec::Reader& r) {
   if (!store_) groups_.reserve(static_cast<size_t>(std::min<uint64_t>(count, 1u << 24)));
   for (uint64_t i = 0; i < count && r.ok(); ++i) {
     Value key = r.value();
-    Group g = make_group();
-    if (store_) {  // the memory form first, then its multisets become entries
-      for (size_t k = 0; k < aggs_.size(); ++k) {
-        if (stored_set(k)) g.slots[k] = make_slot(aggs_[k].fn);
-      }
-    }
+    Group g = make_group();  // decoded in the memory form; then its multisets become entries
     if (!decode_group(r, g, true)) break;
     if (store_) {
       store_sets(key, g);
       store_arrival(key, g);
       val_buf_.clear();
       encode_group(key, g, val_buf_, false);
-      store_->put(group_key(key), val_buf_);
+      store_key(key, key_buf_);
+      store_->put(key_buf_, val_buf_);
       if (i % 4096 == 4095) {
         auto w = store_->write();
         if (!w.ok()) return w.err();

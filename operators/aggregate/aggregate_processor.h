@@ -110,8 +110,9 @@ class AggregateProcessor : public KeyedStateProcessor {
   void encode_group(const Value& key, const Group& g, std::string& out, bool canonical) const;
   bool decode_group(state_codec::Reader& r, Group& g, bool canonical) const;
   bool stored_set(size_t slot) const;
-  std::string group_key(const Value& key) const;
-  std::string set_key(const Value& key, size_t slot) const;  // the prefix of a slot's entries
+  // The prefix of a slot's entries, and the range [lo, hi) they span.
+  void set_key(const Value& key, size_t slot, std::string& out) const;
+  void set_range(const Value& key, size_t slot, std::string& lo, std::string& hi) const;
   void apply_set(const Value& key, size_t slot, Group& g, const Value& arg, int sign);
   void update_extreme(const Value& key, size_t slot, Group& g, const Value& v, int sign);
   Value seek_extreme(const Value& key, size_t slot) const;
@@ -193,7 +194,7 @@ class AggregateProcessor : public KeyedStateProcessor {
   bool want_disk_ = false;
   size_t cache_limit_ = 0;
   std::vector<Value> flushed_;  // keys written to the store in this batch
-  std::string key_buf_, val_buf_;
+  std::string key_buf_, val_buf_, set_buf_;
   std::vector<Touched> touched_;
   uint64_t seq_ = 0;
   Image before_, after_;

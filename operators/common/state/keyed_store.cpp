@@ -264,21 +264,26 @@ void KeyedStore::erase(std::string_view key) {
 }
 
 void KeyedStore::add_count(std::string_view key, int64_t delta, std::string_view payload) {
-  std::string op = std::to_string(delta) + ";";
-  op.append(payload);
-  check_write(staged_->Merge(rocksdb::Slice(key.data(), key.size()), op));
+  op_buf_ = std::to_string(delta);
+  op_buf_ += ';';
+  op_buf_.append(payload);
+  check_write(staged_->Merge(rocksdb::Slice(key.data(), key.size()), op_buf_));
   mark_staged(key);
 }
 
+size_t KeyedStore::staged_bit(std::string_view key) const {
+  return std::hash<std::string_view>()(key) % (staged_bits_.size() * 64);
+}
+
 void KeyedStore::mark_staged(std::string_view key) {
-  const size_t h = std::hash<std::string_view>()(key) % (staged_bits_.size() * 64);
+  const size_t h = staged_bit(key);
   staged_bits_[h / 64] |= 1ULL << (h % 64);
   any_staged_ = true;
 }
 
 bool KeyedStore::maybe_staged(std::string_view key) const {
   if (!any_staged_) return false;
-  const size_t h = std::hash<std::string_view>()(key) % (staged_bits_.size() * 64);
+  const size_t h = staged_bit(key);
   return (staged_bits_[h / 64] >> (h % 64)) & 1ULL;
 }
 
@@ -404,20 +409,6 @@ void KeyedStore::committed(uint64_t id) {
   taken.erase(std::prev(taken.end()));
   for (const auto& [n, path] : taken) fs::remove_all(path, ec);
   if (shipper_) shipper_->collect(dir_, kept);
-}
-
-int64_t KeyedStore::approximate_bytes() const {
-  uint64_t v = 0;
-  db_->GetIntProperty("rocksdb.estimate-live-data-size", &v);
-  uint64_t mem = 0;
-  db_->GetIntProperty("rocksdb.cur-size-all-mem-tables", &mem);
-  return static_cast<int64_t>(v + mem);
-}
-
-int64_t KeyedStore::approximate_keys() const {
-  uint64_t v = 0;
-  db_->GetIntProperty("rocksdb.estimate-num-keys", &v);
-  return static_cast<int64_t>(v);
 }
 
 }  // namespace sluice::operators::state

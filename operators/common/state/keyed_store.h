@@ -74,11 +74,6 @@ class KeyedStore {
   // one taken at or before `id` (the one it refers to) are deleted.
   void committed(uint64_t id);
 
-  const std::string& dir() const { return dir_; }
-  // Approximate figures for stats: live data bytes and keys.
-  int64_t approximate_bytes() const;
-  int64_t approximate_keys() const;
-
  private:
   KeyedStore() = default;
   std::string dir_, work_;
@@ -91,8 +86,10 @@ class KeyedStore {
   // Hashes of the staged keys (a bit set; a false hit only applies the staged writes early).
   mutable std::vector<uint64_t> staged_bits_ = std::vector<uint64_t>(4096);
   mutable bool any_staged_ = false;
+  size_t staged_bit(std::string_view key) const;
   void mark_staged(std::string_view key);
   bool maybe_staged(std::string_view key) const;
+  std::string op_buf_;  // add_count's merge operand
 };
 
 // A read or scan that failed below the store (disk full, corruption): the stage fails.
