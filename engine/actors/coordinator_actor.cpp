@@ -41,7 +41,10 @@ caf::behavior CoordinatorActor::make_behavior() {
       [this](busy_atom) {
         busy_timer_ = false;
         if (done_ || pending_.empty()) return;
-        if (setup_.activity) setup_.activity->fetch_add(1, std::memory_order_relaxed);
+        if (setup_.activity && any_active()) {
+          setup_.activity->fetch_add(1, std::memory_order_relaxed);
+          ++own_bumps_;
+        }
         busy_timer_ = true;
         delayed_send(this, std::chrono::milliseconds(100), busy_atom::value);
       },
@@ -123,6 +126,13 @@ void CoordinatorActor::resume_sources() {
   }
 }
 
+bool CoordinatorActor::any_active() const {
+  for (const auto& [id, p] : pending_) {
+    if (p.active) return true;
+  }
+  return false;
+}
+
 bool CoordinatorActor::sources_finished() const {
   for (size_t i = 0; i < sources_.size(); ++i) {
     if (!finished_[i]) return false;
@@ -135,6 +145,11 @@ void CoordinatorActor::trigger() {
   Pending p;
   p.acked.assign(finished_.size(), false);
   p.states.resize(finished_.size());
+  if (setup_.activity) {
+    const int64_t moved = setup_.activity->load(std::memory_order_relaxed) - own_bumps_;
+    p.active = moved != moved_at_trigger_;
+    moved_at_trigger_ = moved;
+  }
   pending_.emplace(id, std::move(p));
   if (!busy_timer_) {
     busy_timer_ = true;

@@ -28,7 +28,9 @@ struct CoordinatorSetup {
   };
   std::vector<Member> members;  // by actor index; sources first
   Checkpoint last;              // the checkpoint the run started from (id 0 = none)
-  std::shared_ptr<std::atomic<int64_t>> activity;  // bumped while a checkpoint is pending
+  // Bumped while a checkpoint taken after records moved is pending (a periodic checkpoint of
+  // an idle pipeline is not activity: with a big state it may take longer than the interval).
+  std::shared_ptr<std::atomic<int64_t>> activity;
 };
 
 class CoordinatorActor : public TsanVisible<caf::event_based_actor> {
@@ -43,7 +45,9 @@ class CoordinatorActor : public TsanVisible<caf::event_based_actor> {
   struct Pending {
     std::vector<bool> acked;
     std::vector<std::string> states;
+    bool active = false;  // records moved since the previous checkpoint was triggered
   };
+  bool any_active() const;
   void trigger();
   void check();
   bool all_finished() const;
@@ -64,8 +68,10 @@ class CoordinatorActor : public TsanVisible<caf::event_based_actor> {
   bool trigger_wanted_ = false;
   bool stop_wanted_ = false;
   bool done_ = false;
-  bool busy_timer_ = false;  // a busy_atom is scheduled
-  uint64_t quiesce_id_ = 0;  // hot reload: the barrier after which the sources stay paused
+  bool busy_timer_ = false;        // a busy_atom is scheduled
+  int64_t own_bumps_ = 0;          // what the busy timer added to setup_.activity
+  int64_t moved_at_trigger_ = -1;  // setup_.activity less own_bumps_ at the last trigger
+  uint64_t quiesce_id_ = 0;        // hot reload: the barrier after which the sources stay paused
 };
 
 }  // namespace sluice::engine

@@ -96,6 +96,7 @@ class StoreSink : public Sink {
       : name_(cfg.name),
         source_(cfg.inputs.empty() ? "" : cfg.inputs[0]),
         delay_us_(cfg.option_int("delay_us", 0)),
+        checkpoint_delay_us_(cfg.option_int("checkpoint_delay_us", 0)),
         discard_(cfg.option_bool("discard", false)) {
     store_ = fakes().store(cfg.name);
     std::lock_guard<std::mutex> lock(store_->mu);
@@ -135,6 +136,9 @@ class StoreSink : public Sink {
     return {};
   }
   result<std::string> checkpoint(uint64_t id) override {
+    if (checkpoint_delay_us_ > 0) {  // a big state written at every checkpoint
+      std::this_thread::sleep_for(std::chrono::microseconds(checkpoint_delay_us_));
+    }
     std::lock_guard<std::mutex> lock(store_->mu);
     store_->checkpoints.push_back(id);
     return std::to_string(store_->events.size());
@@ -142,7 +146,7 @@ class StoreSink : public Sink {
 
  private:
   std::string name_, source_;
-  int64_t delay_us_;
+  int64_t delay_us_, checkpoint_delay_us_;
   bool discard_;
   int64_t written_ = 0;
   std::shared_ptr<Store> store_;
@@ -228,7 +232,8 @@ OperatorRegistry make_registry() {
     k.spec.role = dsl::Role::Sink;
     k.spec.kind = "store";
     k.spec.options = {opt("delay_us", OptType::Int, "0"), opt("fail_times", OptType::Int, "0"),
-                      opt("discard", OptType::Bool, "false")};
+                      opt("discard", OptType::Bool, "false"),
+                      opt("checkpoint_delay_us", OptType::Int, "0")};
     k.sink = [](const StageConfig& c) -> result<std::unique_ptr<Sink>> {
       return std::unique_ptr<Sink>(new StoreSink(c));
     };

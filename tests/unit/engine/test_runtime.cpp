@@ -380,6 +380,27 @@ pipeline p10 {
   BOOST_TEST(secs < 3.0);
 }
 
+// A checkpoint slower than the checkpoint interval (a big state kept in memory) keeps one
+// pending at all times; once no record moves, those periodic checkpoints are not activity.
+BOOST_FIXTURE_TEST_CASE(exit_when_idle_while_slow_checkpoints_follow_each_other, Fixture) {
+  auto file = test::parse(R"(
+pipeline p10s {
+  settings { checkpoint_interval = 100ms }
+  source counter src { idle_after = 300 }
+  sink store out from src { checkpoint_delay_us = 400000 }
+}
+)");
+  auto reg = test::make_registry();
+  auto o = opts_for(temp_dir("idle_slow"));
+  o.exit_when_idle_us = 1'000'000;
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = engine::run(*file, reg, o);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(test::fakes().store("out")->events.size() == 300u);
+  BOOST_TEST(secs < 6.0);
+}
+
 BOOST_FIXTURE_TEST_CASE(unsupported_stage_kind_fails_clearly, Fixture) {
   auto reg = test::make_registry();
   ast::File f;
