@@ -74,6 +74,10 @@ struct Batch {
   Kind kind = Kind::Data;
   uint64_t seq = 0;
   uint64_t barrier = 0;  // checkpoint id for Barrier batches
+  // Barrier batches: the sources upstream have read every change committed up to this time
+  // (micros UTC; the commit time of their last change, or the time of the barrier when they
+  // had caught up). 0: unknown. Windowed aggregates with `watermark_from = source` follow it.
+  int64_t progress_us = 0;
   std::vector<Event> events;
 };
 

@@ -50,6 +50,7 @@ InputSet::Item InputSet::next() {
           return Item{Next::Data, static_cast<int>(i), std::move(b), 0};
         case Batch::Kind::Barrier:
           ch.at_barrier = true;
+          ch.progress_us = b->progress_us;
           barrier_ = b->barrier;
           any_at_barrier_ = true;
           break;
@@ -59,9 +60,14 @@ InputSet::Item InputSet::next() {
       }
     }
     if (any_at_barrier_ && aligned()) {
-      for (auto& c : channels_) c.at_barrier = false;
+      int64_t progress = -1;
+      for (auto& c : channels_) {
+        if (c.at_barrier)
+          progress = progress < 0 ? c.progress_us : std::min(progress, c.progress_us);
+        c.at_barrier = false;
+      }
       any_at_barrier_ = false;
-      return Item{Next::Barrier, -1, nullptr, barrier_};
+      return Item{Next::Barrier, -1, nullptr, barrier_, std::max<int64_t>(progress, 0)};
     }
   }
   if (!end_reported_ && !any_at_barrier_) {

@@ -25,6 +25,9 @@ class InputSet {
     int channel = -1;
     BatchPtr batch;        // Data
     uint64_t barrier = 0;  // Barrier
+    // Barrier: the least source progress of the inputs (Batch::progress_us; 0 when one of
+    // them does not know it).
+    int64_t progress_us = 0;
   };
   // The next thing to process: a data batch, an aligned barrier, or End of all inputs.
   Item next();
@@ -50,6 +53,7 @@ class InputSet {
     int32_t up_target = 0;
     std::deque<BatchPtr> queue;
     bool at_barrier = false;
+    int64_t progress_us = 0;  // of the barrier it is at
     bool ended = false;
     int64_t owed = 0;
   };

@@ -42,7 +42,8 @@ using stop_atom = caf::atom_constant<caf::atom("stop")>;
 // coordinator timer.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 // timer of a coordinator / supervisor busy with a checkpoint / a restart: counts as activity
-// (`--exit-when-idle` never stops a run that is checkpointing or about to restart).
+// (`--exit-when-idle` never stops a run that is checkpointing records that moved, or about to
+// restart; the periodic checkpoints of an idle pipeline do not keep it running).
 using busy_atom = caf::atom_constant<caf::atom("busy")>;
 // coordinator <- supervisor: (start_atom, std::vector<caf::actor> sources).
 using start_atom = caf::atom_constant<caf::atom("start")>;

@@ -77,10 +77,12 @@ void OutputPort::send_group(caf::event_based_actor* self, Group& g, std::vector<
   }
 }
 
-void OutputPort::emit_control(caf::event_based_actor* self, Batch::Kind kind, uint64_t barrier) {
+void OutputPort::emit_control(caf::event_based_actor* self, Batch::Kind kind, uint64_t barrier,
+                              int64_t progress_us) {
   auto b = std::make_shared<Batch>();
   b->kind = kind;
   b->barrier = barrier;
+  b->progress_us = progress_us;
   b->seq = ++seq_;
   for (size_t t = 0; t < targets_.size(); ++t) push(self, t, b);
 }

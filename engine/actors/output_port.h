@@ -22,7 +22,8 @@ class OutputPort {
   // Partitions and sends (or queues) the events. `events` is consumed.
   void emit_data(caf::event_based_actor* self, std::vector<Event>&& events);
   // Barrier or End to every target, behind any queued data.
-  void emit_control(caf::event_based_actor* self, Batch::Kind kind, uint64_t barrier);
+  void emit_control(caf::event_based_actor* self, Batch::Kind kind, uint64_t barrier,
+                    int64_t progress_us = 0);
   void on_credit(caf::event_based_actor* self, int32_t target, int64_t records);
   // True when some target has batches waiting for credit: stop producing.
   bool blocked() const { return queued_ > 0; }

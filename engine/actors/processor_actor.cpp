@@ -22,6 +22,15 @@ bool ProcessorActor::on_data(int channel, BatchPtr& batch) {
   return true;
 }
 
+void ProcessorActor::on_progress(int64_t progress_us) {
+  std::vector<Event> out;
+  op_->progress(progress_us, out);
+  if (out.empty()) return;
+  setup_.counters->out.fetch_add(out.size(), std::memory_order_relaxed);
+  if (setup_.counters->tap.attached()) setup_.counters->tap.offer(out);
+  out_.emit_data(this, std::move(out));
+}
+
 result<std::string> ProcessorActor::snapshot(uint64_t barrier) { return op_->checkpoint(barrier); }
 
 void ProcessorActor::on_committed(uint64_t id) { op_->checkpoint_committed(id); }
@@ -34,9 +43,9 @@ void ProcessorActor::on_credit(int32_t port, int32_t target, int64_t records) {
   }
 }
 
-void ProcessorActor::emit_control(Batch::Kind kind, uint64_t barrier) {
-  out_.emit_control(this, kind, barrier);
-  dead_.emit_control(this, kind, barrier);
+void ProcessorActor::emit_control(Batch::Kind kind, uint64_t barrier, int64_t progress_us) {
+  out_.emit_control(this, kind, barrier, progress_us);
+  dead_.emit_control(this, kind, barrier, progress_us);
 }
 
 void ProcessorActor::rewire(Rewiring& w) {

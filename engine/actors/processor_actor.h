@@ -17,7 +17,8 @@ class ProcessorActor : public OperatorActor<Processor> {
   void on_committed(uint64_t id) override;
   void on_credit(int32_t port, int32_t target, int64_t records) override;
   bool outputs_blocked() const override { return out_.blocked() || dead_.blocked(); }
-  void emit_control(Batch::Kind kind, uint64_t barrier) override;
+  void emit_control(Batch::Kind kind, uint64_t barrier, int64_t progress_us) override;
+  void on_progress(int64_t progress_us) override;
   void rewire(Rewiring& w) override;
   void on_exit() override;
 

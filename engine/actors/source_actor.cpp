@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <limits>
 
 #include "base/logger.h"
 #include "base/secrets.h"
@@ -169,6 +170,7 @@ void SourceActor::do_poll() {
       break;
     case Source::Poll::End:
       input_done_ = true;
+      input_ended_ = true;
       if (!end_requested_) {
         end_requested_ = true;
         send(setup_.coordinator, endreq_atom::value);
@@ -179,6 +181,18 @@ void SourceActor::do_poll() {
 
 void SourceActor::report(Source::Poll how, int64_t micros) {
   StageCounters& c = *setup_.counters;
+  // The source's progress: the commit time of the last change read (snapshot reads do not
+  // move it), or now once it has caught up.
+  const int64_t own = op_->progress_time();
+  if (own >= 0) {
+    progress_us_ = std::max(progress_us_, own);
+  } else if (how == Source::Poll::Idle && buf_.empty()) {
+    progress_us_ = std::max(progress_us_, wall_clock_us());
+  } else {
+    for (const Event& e : buf_) {
+      if (e.op != Op::Read && e.ts > progress_us_) progress_us_ = e.ts;
+    }
+  }
   if (!buf_.empty()) {
     c.observe_batch(buf_.size(), micros);
     const int64_t ts = buf_.back().ts;
@@ -214,8 +228,11 @@ void SourceActor::on_trigger(uint64_t barrier) {
   if (finished_ || failed_) return;
   send(setup_.coordinator, ack_atom::value, setup_.actor_index, barrier, op_->checkpoint_state());
   stats_.publish(op_.get(), setup_.counters->operator_stats, setup_.cfg.instance, true);
-  out_.emit_control(this, Batch::Kind::Barrier, barrier);
-  dead_.emit_control(this, Batch::Kind::Barrier, barrier);
+  // A source whose input has ended (not one asked to stop) has read everything there will ever
+  // be.
+  const int64_t progress = input_ended_ ? std::numeric_limits<int64_t>::max() : progress_us_;
+  out_.emit_control(this, Batch::Kind::Barrier, barrier, progress);
+  dead_.emit_control(this, Batch::Kind::Barrier, barrier, progress);
   if (input_done_) {
     out_.emit_control(this, Batch::Kind::End, 0);
     dead_.emit_control(this, Batch::Kind::End, 0);

@@ -44,7 +44,9 @@ class SourceActor : public TsanVisible<caf::event_based_actor> {
   bool input_done_ = false;  // End polled or stop requested: no more polling
   bool end_requested_ = false;
   bool finished_ = false;
-  bool had_tables_ = false;  // the last table_progress() reported tables
+  bool had_tables_ = false;   // the last table_progress() reported tables
+  int64_t progress_us_ = 0;   // Batch::progress_us of its barriers (see report())
+  bool input_ended_ = false;  // poll said End (input_done_ is also set by a stop)
   bool failed_ = false;
   bool reload_paused_ = false;  // hot reload: barrier taken, waiting for rewire / resume
   int attempts_ = 0;

@@ -91,8 +91,8 @@ void StageActor::on_credit(int32_t port, int32_t target, int64_t records) {
   if (port == kDeadPort) dead_.on_credit(this, target, records);
 }
 
-void StageActor::emit_control(Batch::Kind kind, uint64_t barrier) {
-  dead_.emit_control(this, kind, barrier);
+void StageActor::emit_control(Batch::Kind kind, uint64_t barrier, int64_t progress_us) {
+  dead_.emit_control(this, kind, barrier, progress_us);
 }
 
 void StageActor::resume_channel(int channel, int64_t records) {
@@ -171,6 +171,8 @@ void StageActor::pump() {
         break;
       }
       case InputSet::Next::Barrier: {
+        if (item.progress_us > 0) on_progress(item.progress_us);
+        if (failed_) return;
         auto st = snapshot(item.barrier);
         publish_stats(true);
         if (!st.ok()) {
@@ -181,7 +183,7 @@ void StageActor::pump() {
         }
         send(setup_.coordinator, ack_atom::value, setup_.actor_index, item.barrier,
              std::move(st).value());
-        emit_control(Batch::Kind::Barrier, item.barrier);
+        emit_control(Batch::Kind::Barrier, item.barrier, item.progress_us);
         break;
       }
       case InputSet::Next::End:

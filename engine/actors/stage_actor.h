@@ -36,7 +36,9 @@ class StageActor : public TsanVisible<caf::event_based_actor> {
   virtual void on_committed(uint64_t /*id*/) {}
   virtual void on_credit(int32_t port, int32_t target, int64_t records);
   virtual bool outputs_blocked() const { return dead_.blocked(); }
-  virtual void emit_control(Batch::Kind kind, uint64_t barrier);
+  virtual void emit_control(Batch::Kind kind, uint64_t barrier, int64_t progress_us = 0);
+  // At an aligned barrier, before snapshot(): the sources' progress (Batch::progress_us, > 0).
+  virtual void on_progress(int64_t /*progress_us*/) {}
   // Hot reload: the actor is kept; take the new coordinator, index and outputs.
   virtual void rewire(Rewiring& w);
 

@@ -88,6 +88,11 @@ class Source {
   // The tables being read now, each with its own progress (`status`, /metrics, the progress
   // line). Called with progress().
   virtual void table_progress(std::vector<TableProgress>& /*out*/) const {}
+  // The source's progress (Batch::progress_us), asked after each poll: every change committed
+  // up to this time (micros UTC) has been returned by poll. -1: the engine's rule (the commit
+  // time of the last change polled, snapshot reads aside; the present when a poll found
+  // nothing). 0: nothing new to say.
+  virtual int64_t progress_time() { return -1; }
   // "" while healthy; else what is wrong right now while the source keeps trying by itself
   // (e.g. "reconnecting for 12s: binlog connection lost"). Shown by `status` and /metrics;
   // such a source is never idle. Called once per poll: keep it cheap when healthy.
@@ -123,6 +128,10 @@ class Processor {
   virtual result<std::string> checkpoint(uint64_t /*id*/) { return checkpoint_state(); }
   // Checkpoint `id` is written: a restart starts from it or a later one.
   virtual void checkpoint_committed(uint64_t /*id*/) {}
+  // At each checkpoint barrier, before checkpoint(): the sources upstream have read every
+  // change committed up to `source_time_us` (Batch::progress_us). Events appended to `out`
+  // go out before the barrier (a windowed aggregate closing windows).
+  virtual void progress(int64_t /*source_time_us*/, std::vector<Event>& /*out*/) {}
   virtual void report_stats(OperatorStats& /*out*/) const {}
 };
 

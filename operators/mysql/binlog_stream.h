@@ -77,6 +77,8 @@ class BinlogStream {
                        const std::function<void(size_t)>& on_rows,
                        const std::function<void(const BinlogPosition&)>& on_commit,
                        const BinlogPosition* limit = nullptr);
+  // StreamQueue::caught_up_time (the consumer's thread).
+  int64_t caught_up_time() { return queue_.caught_up_time(); }
   // Every row and commit up to `p` has been delivered by drain() (StreamQueue::passed).
   bool passed(const BinlogPosition& p) { return queue_.passed(p); }
   const BinlogPosition& delivered() const { return queue_.delivered(); }

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "base/logger.h"
+#include "base/temporal.h"
 #include "operators/mysql/binlog_stream_impl.h"
 #include "operators/mysql/compressed_event.h"
 #include "operators/mysql/ddl_statement.h"
@@ -38,9 +39,20 @@ result<void> BinlogStream::Impl::on_event(const uint8_t* data, size_t len) {
   if (!parsed.ok()) return parsed.err();
   auto r = handle(*parsed);
   // Read up to here (its items are queued): a rotation's position belongs to the file it ends;
-  // artificial events (position 0) are no position at all.
-  if (r.ok() && parsed->next_pos != 0 && parsed->type != ROTATE_EVENT && !in_payload)
-    owner.queue_.advance(file, parsed->next_pos);
+  // artificial events (position 0) are no position at all. A heartbeat says the server has
+  // nothing more to send now: the binlog is read up to the present.
+  if (r.ok() && !in_payload) {
+    const bool heartbeat =
+        parsed->type == HEARTBEAT_LOG_EVENT || parsed->type == 41;  // 41: MySQL's _V2
+    const bool real = parsed->next_pos != 0 && !parsed->artificial();
+    int64_t ts = heartbeat ? temporal::now_micros()
+                           : (real ? static_cast<int64_t>(parsed->timestamp) * 1000000 : 0);
+    if (parsed->next_pos != 0 && parsed->type != ROTATE_EVENT) {
+      owner.queue_.advance(file, parsed->next_pos, ts);
+    } else if (heartbeat) {
+      owner.queue_.read_time(ts);
+    }
+  }
   return r;
 }
 

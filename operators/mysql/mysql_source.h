@@ -30,6 +30,9 @@ class MySqlSource : public Source {
   void close() override;
 
   std::string health() const override { return stream_ ? stream_->health() : std::string(); }
+  // The binlog's time once everything the reader read has been delivered (heartbeats bring it
+  // to the present on an idle server); the tables' own changes only count through it.
+  int64_t progress_time() override { return stream_ ? stream_->caught_up_time() : 0; }
   // "snapshot" {tables: ["db.t"], filters: {"db.t": "SQL"}} re-reads tables while streaming;
   // "stop-snapshot" {tables: [...]} stops that (snapshot_requests.cpp).
   result<std::string> command(const std::string& name, const Value& args) override;

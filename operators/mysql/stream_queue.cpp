@@ -88,10 +88,22 @@ void StreamQueue::mark_delivered(const StreamItem& it) {
   if (it.position.server != 0) delivered_.server = it.position.server;
 }
 
-void StreamQueue::advance(const std::string& file, uint64_t pos) {
+void StreamQueue::advance(const std::string& file, uint64_t pos, int64_t ts_us) {
   std::lock_guard<std::mutex> lk(mu_);
   if (read_.file != file) read_.file = file;
   read_.pos = pos;
+  if (ts_us > read_ts_us_) read_ts_us_ = ts_us;
+}
+
+void StreamQueue::read_time(int64_t ts_us) {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (ts_us > read_ts_us_) read_ts_us_ = ts_us;
+}
+
+int64_t StreamQueue::caught_up_time() {
+  if (!taken_.empty()) return 0;
+  std::lock_guard<std::mutex> lk(mu_);
+  return queue_.empty() ? read_ts_us_ : 0;
 }
 
 bool StreamQueue::passed(const BinlogPosition& p) {

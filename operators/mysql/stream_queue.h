@@ -47,8 +47,15 @@ class StreamQueue {
                        const BinlogPosition* limit = nullptr);
   // Blocks until an item is available or the timeout passes.
   bool wait(std::chrono::milliseconds timeout);
-  // The reader has read (and queued the items of) the binlog up to file:pos.
-  void advance(const std::string& file, uint64_t pos);
+  // The reader has read (and queued the items of) the binlog up to file:pos, an event of time
+  // ts_us (micros UTC; 0 keeps the last one).
+  void advance(const std::string& file, uint64_t pos, int64_t ts_us = 0);
+  // The time of the binlog read so far once every item read has been delivered (the source has
+  // caught up with its reader): the server wrote nothing before it that is still to come.
+  // 0 while items wait. (Called by the consumer.)
+  int64_t caught_up_time();
+  // The reader read up to the present (a heartbeat) at ts_us, at the position it is at.
+  void read_time(int64_t ts_us);
   // True when every item up to `p` has been delivered: the next item is past it, or none is
   // waiting and the reader has read at least up to `p`. (Called by the consumer.)
   bool passed(const BinlogPosition& p);
@@ -71,6 +78,7 @@ class StreamQueue {
   size_t taken_pos_ = 0;          // delivered events of taken_.front()
   size_t taken_rows_ = 0;         // undelivered events in taken_
   BinlogPosition read_;           // advance(): read up to here
+  int64_t read_ts_us_ = 0;        // advance(): the time of the event read last
   BinlogPosition delivered_;      // consumer side
 };
 
