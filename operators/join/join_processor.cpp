@@ -215,6 +215,7 @@ bool JoinProcessor::evaluate(F&& f, Event& e, std::vector<Event>& dead, const st
 void JoinProcessor::process(size_t input_index, std::vector<Event>& in, std::vector<Event>& out,
                             std::vector<Event>& dead) {
   now_ = temporal::now_micros();
+  if (state_.on_disk() && input_index < n_inputs_) prefetch(input_index, in);
   for (Event& e : in) {
     if (dead_letter_truncate(e, dead)) continue;
     if (input_index >= n_inputs_) {
@@ -228,6 +229,20 @@ void JoinProcessor::process(size_t input_index, std::vector<Event>& in, std::vec
   in.clear();
   state_.flush();
   expire(out, dead);
+}
+
+void JoinProcessor::prefetch(size_t input_index, const std::vector<Event>& in) {
+  keys_buf_.clear();
+  auto add = [&](const Event& e, const Object& row) {
+    auto k = eval::guarded([&] { return key_of(input_index, e, row); });
+    if (k.ok()) keys_buf_.push_back(std::move(k).value());  // (an error: join_one says it)
+  };
+  for (const Event& e : in) {
+    if (e.op == Op::Truncate) continue;
+    add(e, e.row);
+    if (e.op == Op::Update && e.has_before) add(e, e.before);
+  }
+  state_.prefetch(keys_buf_);
 }
 
 void JoinProcessor::expire(std::vector<Event>& out, std::vector<Event>& dead) {

@@ -63,6 +63,8 @@ class JoinProcessor : public KeyedStateProcessor {
   // through (the pipeline fails).
   template <class F>
   bool evaluate(F&& f, Event& e, std::vector<Event>& dead, const std::string& what);
+  // Disk backend: the batch's join keys (old and new) read from the store at once.
+  void prefetch(size_t input_index, const std::vector<Event>& in);
   // ttl: drops the rows due before the clock and emits the changes.
   void expire(std::vector<Event>& out, std::vector<Event>& dead);
   void expire_entry(const Value& key, std::vector<Event>& out, std::vector<Event>& dead);
@@ -76,6 +78,7 @@ class JoinProcessor : public KeyedStateProcessor {
   JoinState state_{JoinStateOptions{}};
   int64_t now_ = 0;
   uint64_t expired_ = 0;
+  std::vector<Value> keys_buf_;
 };
 
 }  // namespace sluice::operators::join

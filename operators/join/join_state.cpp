@@ -104,10 +104,32 @@ bool JoinState::decode(state_codec::Reader& r, JoinEntry& en, bool with_times,
 JoinEntry* JoinState::find(const Value& key) {
   auto it = entries_.find(key);
   if (it != entries_.end()) return &it->second;
-  if (!store_) return nullptr;
+  if (!store_ || absent_.count(key) != 0) return nullptr;
   if (!store_->get(entry_key(key), val_buf_)) return nullptr;
+  return load(key, val_buf_);
+}
+
+void JoinState::prefetch(const std::vector<Value>& keys) {
+  if (!store_) return;
+  fetch_keys_.clear();
+  fetch_for_.clear();
+  for (const Value& k : keys) {
+    if (entries_.count(k) != 0 || !absent_.insert(k).second) continue;
+    fetch_keys_.push_back(entry_key(k));
+    fetch_for_.push_back(k);
+  }
+  if (fetch_keys_.empty()) return;
+  store_->multi_get(fetch_keys_, fetch_vals_, fetch_found_);
+  for (size_t i = 0; i < fetch_keys_.size(); ++i) {
+    if (!fetch_found_[i]) continue;
+    absent_.erase(fetch_for_[i]);
+    load(fetch_for_[i], fetch_vals_[i]);
+  }
+}
+
+JoinEntry* JoinState::load(const Value& key, const std::string& stored) {
   JoinEntry en = blank();
-  state_codec::Reader r(val_buf_);
+  state_codec::Reader r(stored);
   if (!decode(r, en, true, 0) || !r.at_end()) {
     throw state::store_error(where() + "the stored state of key " + key.to_display() +
                              " is corrupt");
@@ -161,6 +183,7 @@ void JoinState::flush() {
     }
   }
   dirty_.clear();
+  absent_.clear();
   if (!store_) return;
   auto w = store_->write();
   if (!w.ok()) throw state::store_error(where() + w.err().message);

@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -65,6 +66,9 @@ class JoinState {
   result<void> open(const std::string& blob);
   // The entry of key (loaded from the store when needed), nullptr when it has no state.
   JoinEntry* find(const Value& key);
+  // Disk backend: reads the entries of `keys` not decoded yet with one multi_get (a batch's
+  // keys, before it is applied); those the store lacks are not asked again until flush().
+  void prefetch(const std::vector<Value>& keys);
   // The entry of key, created when missing; marked as changed in this batch.
   JoinEntry& touch(const Value& key);
   // Writes the entries changed since the last flush (store and time index) and drops empty
@@ -94,6 +98,7 @@ class JoinState {
   };
 
   JoinEntry blank() const;
+  JoinEntry* load(const Value& key, const std::string& stored);
   int64_t entry_expiry(const JoinEntry& en) const;
   void reindex(const Value& key, JoinEntry& en);
   void encode(const JoinEntry& en, std::string& out) const;
@@ -117,6 +122,10 @@ class JoinState {
   int64_t next_due_ = INT64_MIN;  // disk: no indexed expiry is below this
   std::vector<Value> dirty_;
   std::string key_buf_, val_buf_;
+  std::unordered_set<Value, ValueHash> absent_;  // prefetch(): keys the store lacks
+  std::vector<std::string> fetch_keys_, fetch_vals_;
+  std::vector<Value> fetch_for_;
+  std::vector<bool> fetch_found_;
 };
 
 }  // namespace sluice::operators::join

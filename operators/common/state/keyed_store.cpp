@@ -44,7 +44,7 @@ std::shared_ptr<Budget> budget_for(const std::string& pipeline, int64_t bytes) {
   if (auto b = g_budgets[pipeline].lock()) return b;
   auto b = std::make_shared<Budget>();
   // Three quarters of the budget: the stages keep decoded entries in front of their stores
-  // with an eighth (their cache_limit), the rest is the stores' own bookkeeping.
+  // with a 64th (their cache_limit), the rest is the stores' own bookkeeping.
   const auto total = static_cast<size_t>(std::max<int64_t>(bytes, 16LL << 20)) / 4 * 3;
   // Index and filter blocks in the high-priority half: a state bigger than the cache then
   // costs one data block read per miss, not the filters of every sorted run as well.
@@ -250,6 +250,25 @@ bool KeyedStore::get(std::string_view key, std::string& value) const {
   if (st.ok()) return true;
   if (st.IsNotFound()) return false;
   throw store_error("state store read failed: " + status_text(st));
+}
+
+void KeyedStore::multi_get(const std::vector<std::string>& keys, std::vector<std::string>& values,
+                           std::vector<bool>& found) const {
+  apply_staged();
+  const size_t n = keys.size();
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> pinned(n);
+  std::vector<rocksdb::Status> st(n);
+  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), n, slices.data(), pinned.data(),
+                st.data());
+  values.resize(n);
+  found.assign(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    if (st[i].IsNotFound()) continue;
+    if (!st[i].ok()) throw store_error("state store read failed: " + status_text(st[i]));
+    values[i].assign(pinned[i].data(), pinned[i].size());
+    found[i] = true;
+  }
 }
 
 void KeyedStore::put(std::string_view key, std::string_view value) {

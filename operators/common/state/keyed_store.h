@@ -54,6 +54,10 @@ class KeyedStore {
   // from the last checkpoint, so a half-applied batch is never seen); reads see staged writes.
   // A failure below the store (I/O, corruption) throws store_error. get: false when absent.
   bool get(std::string_view key, std::string& value) const;
+  // Several gets at once (RocksDB's batched MultiGet: one pass over the files for all keys).
+  // found[i] tells whether keys[i] is there; values[i] is its value then.
+  void multi_get(const std::vector<std::string>& keys, std::vector<std::string>& values,
+                 std::vector<bool>& found) const;
   void put(std::string_view key, std::string_view value);
   void erase(std::string_view key);
   // Adds `delta` to the count of a counted entry (the payload kept is the first one written),
