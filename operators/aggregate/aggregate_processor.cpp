@@ -13,7 +13,10 @@ namespace sluice::operators::aggregate {
 namespace {
 
 constexpr const char* kStateTag = "AGG1;";  // the whole state inline
-constexpr const char* kDiskTag = "AGG2;";   // header + a reference to a store checkpoint
+constexpr const char* kDiskTag = "AGG3;";   // header + a reference to a store checkpoint
+// The same before session windows kept their multisets and arrival lists as store entries:
+// a session aggregate's groups hold them inline (open() converts them).
+constexpr const char* kInlineSessionsTag = "AGG2;";
 
 using statements::loc_text;
 
@@ -93,8 +96,9 @@ result<std::unique_ptr<Processor>> AggregateProcessor::make(const StageConfig& c
   p->store_opts_.pipeline = cfg.pipeline;
   p->store_opts_.name = cfg.name + "/" + std::to_string(cfg.instance);
   p->store_opts_.memory_bytes = cfg.state.memory_bytes;
-  // Decoded groups kept between batches: an eighth of the budget at ~512 bytes a group.
-  p->cache_limit_ = static_cast<size_t>(std::max<int64_t>(0, cfg.state.memory_bytes / 8 / 512));
+  // Decoded groups kept between batches: a 64th of the budget at ~512 bytes a group (a batch
+  // reads its groups with one multi_get; the cache only saves decoding for hot groups).
+  p->cache_limit_ = static_cast<size_t>(std::max<int64_t>(0, cfg.state.memory_bytes / 64 / 512));
   return std::unique_ptr<Processor>(std::move(p));
 }
 
@@ -116,7 +120,7 @@ Group AggregateProcessor::make_group(const Value* key) const {
   return g;
 }
 
-bool AggregateProcessor::stored_arrival() const { return store_ && !window_.session(); }
+bool AggregateProcessor::stored_arrival() const { return store_ != nullptr && !inline_sets_; }
 
 Value AggregateProcessor::row_id(const Event& ev, const Object& row) const {
   if (ev.source && !ev.source->primary_key.empty()) {
@@ -188,16 +192,10 @@ AggregateProcessor::Prep AggregateProcessor::prepare(Event& ev, const Object* im
 Group* AggregateProcessor::find(const Value& key) {
   auto it = groups_.find(key);
   if (it != groups_.end()) return &it->second;
-  if (!store_) return nullptr;
+  if (!store_ || absent_.count(key) != 0) return nullptr;
   store_key(key, key_buf_);
   if (!store_->get(key_buf_, val_buf_)) return nullptr;
-  Group g = make_group(&key);
-  state_codec::Reader r(val_buf_);
-  if (!decode_group(r, g, false) || !r.at_end()) {
-    throw state::store_error("aggregate " + stage_ + ": the stored state of group " +
-                             key.to_display() + " is corrupt");
-  }
-  return &groups_.emplace(key, std::move(g)).first->second;
+  return load(key, val_buf_);
 }
 
 Group& AggregateProcessor::touch(const Value& key, int64_t ts) {
@@ -239,9 +237,8 @@ void AggregateProcessor::apply_slots(const Value& key, Group& g, const Image& im
   }
 }
 
-// (Session windows merge groups whole: their multisets stay inside the group's entry.)
 bool AggregateProcessor::stored_set(size_t slot) const {
-  if (!store_ || window_.session()) return false;
+  if (!store_ || inline_sets_) return false;
   AggFn f = aggs_[slot].fn;
   return f == AggFn::Min || f == AggFn::Max || f == AggFn::CountDistinct || f == AggFn::CollectSet;
 }
@@ -259,17 +256,12 @@ void AggregateProcessor::set_range(const Value& key, size_t slot, std::string& l
   hi.back() = static_cast<char>(hi.back() + 1);
 }
 
-namespace {
-
-// The value a multiset entry holds after its count.
-Value entry_value(std::string_view entry, int64_t* count = nullptr) {
+Value AggregateProcessor::entry_value(std::string_view entry, int64_t* count) {
   state_codec::Reader r(entry);
   int64_t n = r.int64();
   if (count != nullptr) *count = n;
   return r.value();
 }
-
-}  // namespace
 
 // One value of a multiset: key = set_key + sort_key(value), value = count + the value as first
 // added (Decimal 1.5 and 1.50 are one entry, as in the memory form).
@@ -443,20 +435,40 @@ void AggregateProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
                                  std::vector<Event>& out, std::vector<Event>& dead) {
   eval::Context ctx;
   ctx.now = temporal::now_micros();
-  for (Event& e : in) {
+  // Pass 1: the statements and expressions of every event (no state is read or changed), so
+  // that the groups of the whole batch can be read from the store at once.
+  if (pending_.size() < in.size()) pending_.resize(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    Pending& p = pending_[i];
+    p.prep.reset();
+    if (in[i].op == Op::Truncate) continue;
+    p.prep = eval::guarded([&] { return prepare_event(in[i], ctx); });
+    std::swap(p.before, before_);
+    std::swap(p.after, after_);
+  }
+  if (store_) prefetch(in.size());
+  // Pass 2, in order: fold each event into its groups.
+  for (size_t i = 0; i < in.size(); ++i) {
+    Event& e = in[i];
     if (dead_letter_truncate(e, dead)) continue;
-    // A store failure is not the record's fault: it fails the stage (guarded() would make a
-    // dead letter of any exception).
-    std::exception_ptr store_failure;
-    auto r = eval::guarded([&] {
-      try {
-        return aggregate_one(e, ctx);
-      } catch (const state::store_error&) {
-        store_failure = std::current_exception();
-        return Prep::Ok;
-      }
-    });
-    if (store_failure) std::rethrow_exception(store_failure);
+    Pending& p = pending_[i];
+    std::swap(p.before, before_);
+    std::swap(p.after, after_);
+    result<Prep> r = *p.prep;
+    if (r.ok() && *r == Prep::Ok) {
+      // A store failure is not the record's fault: it fails the stage (guarded() would make a
+      // dead letter of any exception).
+      std::exception_ptr store_failure;
+      r = eval::guarded([&] {
+        try {
+          return apply_event(e);
+        } catch (const state::store_error&) {
+          store_failure = std::current_exception();
+          return Prep::Ok;
+        }
+      });
+      if (store_failure) std::rethrow_exception(store_failure);
+    }
     if (!r.ok()) {
       mark_dead(e, stage_, r.err());
       dead.push_back(std::move(e));
@@ -468,12 +480,49 @@ void AggregateProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
       dead.push_back(std::move(e));
     }
   }
+  absent_.clear();
   in.clear();
   emit(out);
   close_windows(out);
 }
 
-AggregateProcessor::Prep AggregateProcessor::aggregate_one(Event& e, eval::Context& ctx) {
+void AggregateProcessor::prefetch(size_t n) {
+  if (window_.session()) return;  // (a session's key is found when the event is applied)
+  fetch_keys_.clear();
+  fetch_groups_.clear();
+  for (size_t i = 0; i < n; ++i) {
+    const Pending& p = pending_[i];
+    if (!p.prep || !p.prep->ok() || p.prep->value() != Prep::Ok) continue;
+    for (const Image* img : {&p.before, &p.after}) {
+      if (!img->present) continue;
+      for (const Value& key : img->keys) {
+        if (groups_.count(key) != 0 || !absent_.insert(key).second) continue;
+        store_key(key, key_buf_);
+        fetch_keys_.push_back(key_buf_);
+        fetch_groups_.push_back(key);
+      }
+    }
+  }
+  if (fetch_keys_.empty()) return;
+  store_->multi_get(fetch_keys_, fetch_vals_, fetch_found_);
+  for (size_t i = 0; i < fetch_keys_.size(); ++i) {
+    if (!fetch_found_[i]) continue;  // stays in absent_: find() need not ask the store again
+    absent_.erase(fetch_groups_[i]);
+    load(fetch_groups_[i], fetch_vals_[i]);
+  }
+}
+
+Group* AggregateProcessor::load(const Value& key, const std::string& stored) {
+  Group g = make_group(&key);
+  state_codec::Reader r(stored);
+  if (!decode_group(r, g, false) || !r.at_end()) {
+    throw state::store_error("aggregate " + stage_ + ": the stored state of group " +
+                             key.to_display() + " is corrupt");
+  }
+  return &groups_.emplace(key, std::move(g)).first->second;
+}
+
+AggregateProcessor::Prep AggregateProcessor::prepare_event(Event& e, eval::Context& ctx) {
   before_.present = after_.present = false;
   Prep failed = Prep::Ok;
   if (e.op == Op::Delete) {
@@ -497,7 +546,10 @@ AggregateProcessor::Prep AggregateProcessor::aggregate_one(Event& e, eval::Conte
       if (p == Prep::Failed) failed = p;
     }
   }
-  if (failed == Prep::Failed) return failed;
+  return failed == Prep::Failed ? failed : Prep::Ok;
+}
+
+AggregateProcessor::Prep AggregateProcessor::apply_event(const Event& e) {
   if (late(before_) || late(after_)) return Prep::Late;
   std::vector<Undo> undo;
   try {
@@ -723,7 +775,7 @@ result<std::string> AggregateProcessor::checkpoint(uint64_t id) {
   if (!store_) return checkpoint_state();
   auto ref = store_->ckpt(id);
   if (!ref.ok()) return error::fatal("aggregate " + stage_ + ": " + ref.err().message);
-  std::string s = kDiskTag;
+  std::string s = inline_sets_ ? kInlineSessionsTag : kDiskTag;
   encode_header(s);
   state_codec::put_str(*ref, s);
   return s;
@@ -731,6 +783,51 @@ result<std::string> AggregateProcessor::checkpoint(uint64_t id) {
 
 void AggregateProcessor::checkpoint_committed(uint64_t id) {
   if (store_) store_->committed(id);
+}
+
+result<void> AggregateProcessor::entries_from_inline_sessions() {
+  // Group by group while scanning (the scan reads a snapshot; the entries go to other ranges),
+  // written every 4,096 groups: the state is never read whole into memory.
+  std::string corrupt;
+  uint64_t n = 0;
+  try {
+    scan_groups([&](std::string_view k, std::string_view v) {
+      Value key = key_of_store_key(k);
+      inline_sets_ = true;
+      Group g = make_group(&key);
+      state_codec::Reader r(v);
+      const bool ok = decode_group(r, g, false) && r.at_end();
+      inline_sets_ = false;
+      if (!ok) {
+        corrupt = key.to_display();
+        return false;
+      }
+      put_as_entries(key, g);
+      if (++n % 4096 == 0) {
+        auto w = store_->write();
+        if (!w.ok()) throw state::store_error(w.err().message);
+      }
+      return true;
+    });
+  } catch (const state::store_error& e) {
+    return error::fatal("aggregate " + stage_ + ": " + e.what());
+  }
+  if (!corrupt.empty()) {
+    return error::fatal("aggregate " + stage_ + ": the stored state of group " + corrupt +
+                        " is corrupt");
+  }
+  auto w = store_->write();
+  if (!w.ok()) return error::fatal("aggregate " + stage_ + ": " + w.err().message);
+  return {};
+}
+
+void AggregateProcessor::put_as_entries(const Value& key, Group& g) {
+  store_sets(key, g);
+  store_arrival(key, g);
+  val_buf_.clear();
+  encode_group(key, g, val_buf_, false);
+  store_key(key, key_buf_);
+  store_->put(key_buf_, val_buf_);
 }
 
 result<void> AggregateProcessor::load_groups(state_codec::Reader& r) {
@@ -741,12 +838,7 @@ result<void> AggregateProcessor::load_groups(state_codec::Reader& r) {
     Group g = make_group();  // decoded in the memory form; then its multisets become entries
     if (!decode_group(r, g, true)) break;
     if (store_) {
-      store_sets(key, g);
-      store_arrival(key, g);
-      val_buf_.clear();
-      encode_group(key, g, val_buf_, false);
-      store_key(key, key_buf_);
-      store_->put(key_buf_, val_buf_);
+      put_as_entries(key, g);
       if (i % 4096 == 4095) {
         auto w = store_->write();
         if (!w.ok()) return w.err();
@@ -773,7 +865,8 @@ result<void> AggregateProcessor::open(const std::string& state) {
   clock_.reset();
   sessions_.clear();
   ends_.clear();
-  const bool disk_state = state.compare(0, 5, kDiskTag) == 0;
+  const bool inline_sessions = state.compare(0, 5, kInlineSessionsTag) == 0;
+  const bool disk_state = inline_sessions || state.compare(0, 5, kDiskTag) == 0;
   if (!state.empty() && !disk_state && state.compare(0, 5, kStateTag) != 0) {
     return error::fatal("aggregate " + stage_ + ": checkpoint state has an unknown format");
   }
@@ -795,6 +888,10 @@ result<void> AggregateProcessor::open(const std::string& state) {
     auto st = state::KeyedStore::open(store_opts_, ref);
     if (!st.ok()) return error::fatal("aggregate " + stage_ + ": " + st.err().message);
     store_ = std::move(st).value();
+  }
+  if (inline_sessions && window_.session() && !inline_sets_) {
+    auto m = entries_from_inline_sessions();
+    if (!m.ok()) return m;
   }
   if (disk_state && !want_disk_) {
     // backend = memory now, the state on disk from before: read it all into memory.

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "dsl/eval/expr.h"
@@ -48,12 +49,18 @@ class AggregateProcessor : public KeyedStateProcessor {
   // With the state on disk: a reference to a store checkpoint; else checkpoint_state().
   result<std::string> checkpoint(uint64_t id) override;
   void checkpoint_committed(uint64_t id) override;
+  // watermark_from = source: the watermark follows the sources' progress; windows it closes
+  // emit (on_close) before the barrier.
+  void progress(int64_t source_time_us, std::vector<Event>& out) override;
 
   size_t group_count() const;
   // The open sessions (session windows).
   size_t session_count() const { return sessions_.size(); }
   std::optional<int64_t> watermark() const { return clock_.value(); }
   bool on_disk() const { return store_ != nullptr; }
+  // Tests: write (and read) the session groups' multisets and arrival lists inline in the
+  // group entries and checkpoint as "AGG2;", as the version before they were store entries.
+  void inline_session_sets_for_test() { inline_sets_ = true; }
 
  private:
   AggregateProcessor() : KeyedStateProcessor("aggregate") {}
@@ -77,7 +84,7 @@ class AggregateProcessor : public KeyedStateProcessor {
     List ordered;  // per ordered aggregate
   };
   enum class Prep { Ok, Dropped, Failed, Late };
-  // What aggregate_one changed, to take back when a later step throws.
+  // What apply_event changed, to take back when a later step throws.
   struct Undo {
     Value key;
     int sign = 0;  // the change that was made
@@ -87,10 +94,13 @@ class AggregateProcessor : public KeyedStateProcessor {
 
   // Runs the statements on ev.row (or reads `image` when there are none) and evaluates the
   // key and arguments into img. id_row: the image as it came (for the row identity).
-  // Folds one event into its groups (retracting its before image, adding its after image);
-  // Failed when a `require` was not met (pre_.failed_message()). Throws eval_error, changing
-  // nothing.
-  Prep aggregate_one(Event& e, eval::Context& ctx);
+  // Folding an event into its groups (retracting its before image, adding its after image)
+  // is prepare_event then apply_event; Failed when a `require` was not met
+  // (pre_.failed_message()). Both throw eval_error, changing nothing.
+  // prepare_event fills before_/after_ (Failed or Ok); apply_event folds them in (Late when a
+  // window has closed).
+  Prep prepare_event(Event& e, eval::Context& ctx);
+  Prep apply_event(const Event& e);
   Prep prepare(Event& ev, const Object* image, const Object& id_row, Image& img,
                eval::Context& ctx);
   Value row_id(const Event& ev, const Object& row) const;
@@ -99,6 +109,11 @@ class AggregateProcessor : public KeyedStateProcessor {
   Value group_key(const Image& img, const Value& window_start) const;
   Value session_base(const Image& img) const;
   bool late(const Image& img) const;
+  // Reads the groups of the batch's prepared events that are not decoded yet in one
+  // multi_get; those the store lacks go to absent_.
+  void prefetch(size_t n);
+  // Decodes a stored group into groups_.
+  Group* load(const Value& key, const std::string& stored);
   // The group (created when missing), marked as changed in this batch.
   Group& touch(const Value& key, int64_t ts);
   // The group of `key` (loaded from the store when it is there), nullptr when it has no state.
@@ -119,6 +134,8 @@ class AggregateProcessor : public KeyedStateProcessor {
   Value set_result(const Value& key, size_t slot, const Group& g) const;
   // Moves a memory-form group's multisets into store entries.
   void store_sets(const Value& key, Group& g);
+  // Writes a memory-form group in the disk form: store_sets, store_arrival, the group entry.
+  void put_as_entries(const Value& key, Group& g);
   void erase_sets(const Value& key);
   // Writes the groups changed in this batch to the store and trims the decoded cache.
   void flush_store();
@@ -135,7 +152,11 @@ class AggregateProcessor : public KeyedStateProcessor {
   void add_session(const Image& img, int64_t ts, std::vector<Undo>& undo);
   void merge_sessions(const Value& base, const std::vector<SessionIndex::Session>& olds,
                       const std::vector<Value>& old_keys, const SessionIndex::Session& merged,
-                      const Value& key, Group&& g, int64_t ts);
+                      const Value& key, Group&& g, const Image& img, int64_t ts);
+  void move_entries(const Value& from, Group& fg, const Value& to, Group& tg);
+  // The value a multiset entry holds after its count (count: the count).
+  static Value entry_value(std::string_view entry, int64_t* count = nullptr);
+  void recount_set(const Value& key, size_t slot, Group& g);
   // The store key of a group: windowed groups sort by window end (sessions: by start).
   void store_key(const Value& key, std::string& out) const;
   static Value key_of_store_key(std::string_view k);
@@ -192,12 +213,26 @@ class AggregateProcessor : public KeyedStateProcessor {
   std::unique_ptr<state::KeyedStore> store_;
   state::StoreOptions store_opts_;
   bool want_disk_ = false;
+  bool inline_sets_ = false;  // see inline_session_sets_for_test()
+  // An "AGG2;" session state: the multisets and arrival lists inside the groups become entries.
+  result<void> entries_from_inline_sessions();
   size_t cache_limit_ = 0;
   std::vector<Value> flushed_;  // keys written to the store in this batch
   std::string key_buf_, val_buf_, set_buf_;
   std::vector<Touched> touched_;
   uint64_t seq_ = 0;
   Image before_, after_;
+  // The batch's events after pass 1 (process): what prepare_event gave and the two images.
+  struct Pending {
+    std::optional<result<Prep>> prep;  // empty for a truncate
+    Image before, after;
+  };
+  std::vector<Pending> pending_;
+  // Keys of groups the store does not hold (found by prefetch), for the current batch.
+  std::unordered_set<Value, ValueHash> absent_;
+  std::vector<std::string> fetch_keys_, fetch_vals_;
+  std::vector<Value> fetch_groups_;
+  std::vector<bool> fetch_found_;
 };
 
 }  // namespace sluice::operators::aggregate

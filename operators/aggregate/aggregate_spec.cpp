@@ -32,6 +32,13 @@ dsl::KindSpec processor_spec() {
   k.options = {
       wm,
       late,
+      dsl::enum_option(
+          "watermark_from", {"data", "source"}, "data",
+          "data: the watermark follows the largest event time seen (with no new events nothing "
+          "closes); source: it follows the sources' progress (the commit time up to which every "
+          "source upstream has read all changes, the present once a source has caught up; a "
+          "MySQL source's heartbeats bring it forward on an idle server), taken at each "
+          "checkpoint, minus `watermark`. Suits a window FIELD set at commit time."),
       dsl::enum_option("emit", {"on_update", "on_close"}, "on_update",
                        "on_update: the changelog of every group as it changes; on_close (needs a "
                        "window and a watermark): nothing until a window closes, then one \"c\" "

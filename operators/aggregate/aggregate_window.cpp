@@ -3,6 +3,7 @@
 
 #include "base/sort_key.h"
 #include "operators/aggregate/aggregate_processor.h"
+#include "operators/aggregate/stored_arrival.h"
 
 namespace sluice::operators::aggregate {
 namespace {
@@ -15,8 +16,14 @@ constexpr char kGroupTag = 'g';        // store keys of the other groups
 result<void> AggregateProcessor::window_options(const StageConfig& cfg) {
   std::optional<int64_t> delay;
   if (cfg.has_option("watermark")) delay = cfg.option_int("watermark");
-  clock_ = Watermark(delay, cfg.option_int("allowed_lateness", 0));
+  const bool from_source = cfg.option_string("watermark_from", "data") == "source";
+  clock_ = Watermark(delay, cfg.option_int("allowed_lateness", 0), from_source);
   on_close_ = cfg.option_string("emit", "on_update") == "on_close";
+  if (from_source && !delay) {
+    return error::fatal(
+        "watermark_from = source needs a watermark (watermark = 0s follows the "
+        "sources exactly)");
+  }
   if (!window_.windowed()) {
     if (delay || on_close_) {
       return error::fatal(
@@ -136,49 +143,111 @@ void AggregateProcessor::add_session(const Image& img, int64_t ts, std::vector<U
     sessions_.put(base, merged);  // (after the add: when it throws the session is as it was)
     return;
   }
-  // The event bridges sessions (or moves one's start): their state and the event go into a
-  // scratch group first, so that an overflow changes nothing.
+  // The event bridges sessions (or moves one's start): the state kept inside their groups and
+  // the event go into a scratch group first, so that an overflow changes nothing; multisets
+  // and arrival lists kept as store entries move to the merged group afterwards.
   Group g = make_group();
+  const bool stored_list = stored_arrival();
   for (const auto& o : olds) {
     const Group* og = find(group_key(img, window_.bound_value(o.start, o.type)));
     if (og == nullptr) continue;
-    for (size_t i = 0; i < aggs_.size(); ++i) merge(aggs_[i].fn, g.slots[i], og->slots[i]);
+    for (size_t i = 0; i < aggs_.size(); ++i) {
+      if (!stored_set(i)) merge(aggs_[i].fn, g.slots[i], og->slots[i]);
+    }
     g.rows += og->rows;
-    if (g.arrival) {  // (sessions keep their arrival lists in memory form)
+    if (g.arrival && !stored_list) {
       static_cast<Arrival&>(*g.arrival).merge(static_cast<const Arrival&>(*og->arrival));
     }
   }
-  apply_slots(Value(), g, img, +1);  // (no multiset entries with sessions: no key needed)
+  for (size_t i = 0; i < aggs_.size(); ++i) {
+    if (!stored_set(i)) apply(aggs_[i].fn, g.slots[i], img.args[i], +1);
+  }
   ++g.rows;
-  if (g.arrival) g.arrival->add(++seq_, ArrivalEntry{img.row_id, img.ordered});
+  if (g.arrival && !stored_list) g.arrival->add(++seq_, ArrivalEntry{img.row_id, img.ordered});
   std::vector<Value> old_keys;
   for (const auto& o : olds) {
     old_keys.push_back(group_key(img, window_.bound_value(o.start, o.type)));
   }
   merge_sessions(base, olds, old_keys, merged,
-                 group_key(img, window_.bound_value(merged.start, merged.type)), std::move(g), ts);
+                 group_key(img, window_.bound_value(merged.start, merged.type)), std::move(g), img,
+                 ts);
 }
 
 void AggregateProcessor::merge_sessions(const Value& base,
                                         const std::vector<SessionIndex::Session>& olds,
                                         const std::vector<Value>& old_keys,
                                         const SessionIndex::Session& merged, const Value& key,
-                                        Group&& g, int64_t ts) {
+                                        Group&& g, const Image& img, int64_t ts) {
   for (const Value& k : old_keys) touch(k, ts);  // their outputs before the batch
   touch(key, ts);
+  Group& ng = groups_.find(key)->second;  // (unordered_map: references survive inserts)
   for (const Value& k : old_keys) {
+    if (k == key) continue;  // the merged session starts where this one did: it stays
     Group& og = groups_.find(k)->second;
-    Group empty = make_group();
+    if (store_) move_entries(k, og, key, ng);
+    Group empty = make_group(&k);
     og.rows = 0;
     og.slots = std::move(empty.slots);
     og.arrival = std::move(empty.arrival);
+    og.extremes = std::move(empty.extremes);
   }
-  Group& ng = groups_.find(key)->second;
   ng.rows = g.rows;
-  ng.slots = std::move(g.slots);
-  ng.arrival = std::move(g.arrival);
+  for (size_t i = 0; i < aggs_.size(); ++i) {
+    if (!stored_set(i)) ng.slots[i] = std::move(g.slots[i]);
+  }
+  if (!stored_arrival()) {
+    ng.arrival = std::move(g.arrival);
+  } else if (ng.arrival) {
+    ng.arrival->add(++seq_, ArrivalEntry{img.row_id, img.ordered});
+  }
+  for (size_t i = 0; i < aggs_.size(); ++i) {
+    if (!stored_set(i)) continue;
+    recount_set(key, i, ng);
+    apply_set(key, i, ng, img.args[i], +1);
+  }
   for (const auto& o : olds) sessions_.erase(base, o.start);
   sessions_.put(base, merged);
+}
+
+// A merged session's store entries: the multisets' values (counts added up) and the arrival
+// list of `from` go to `to`.
+void AggregateProcessor::move_entries(const Value& from, Group& fg, const Value& to, Group& tg) {
+  std::string lo, hi, prefix, payload;
+  for (size_t i = 0; i < aggs_.size(); ++i) {
+    if (!stored_set(i)) continue;
+    set_range(from, i, lo, hi);
+    set_key(to, i, prefix);
+    std::vector<std::pair<std::string, std::string>> entries;  // sort key, stored value
+    store_->scan(lo, hi, [&](std::string_view k, std::string_view v) {
+      entries.emplace_back(std::string(k.substr(lo.size())), std::string(v));
+      return true;
+    });
+    for (const auto& [sort_key, stored] : entries) {
+      int64_t n = 0;
+      Value v = entry_value(stored, &n);
+      store_->erase(lo + sort_key);
+      payload.clear();
+      state_codec::put(v, payload);
+      store_->add_count(prefix + sort_key, n, payload);
+    }
+  }
+  if (fg.arrival && tg.arrival && stored_arrival()) {
+    static_cast<StoredArrival&>(*tg.arrival).absorb(static_cast<StoredArrival&>(*fg.arrival));
+  }
+}
+
+// The distinct values (the slot) and the extreme of a stored multiset, read from its entries.
+void AggregateProcessor::recount_set(const Value& key, size_t slot, Group& g) {
+  std::string lo, hi;
+  set_range(key, slot, lo, hi);
+  int64_t n = 0;
+  store_->scan(lo, hi, [&](std::string_view, std::string_view) {
+    ++n;
+    return true;
+  });
+  g.slots[slot] = Slot(n);
+  const AggFn f = aggs_[slot].fn;
+  if (f == AggFn::Min || f == AggFn::Max) g.extremes[slot] = seek_extreme(key, slot);
 }
 
 // ---------------------------------------------------------------- closing
@@ -220,6 +289,10 @@ void AggregateProcessor::scan_groups(
 void AggregateProcessor::note_window(const Value& key) {
   if (window_.session()) return;  // sessions_ orders them
   if (auto end = window_order(key)) ends_[*end].push_back(key);
+}
+
+void AggregateProcessor::progress(int64_t source_time_us, std::vector<Event>& out) {
+  if (clock_.advance(source_time_us)) close_windows(out);
 }
 
 void AggregateProcessor::close_windows(std::vector<Event>& out) {

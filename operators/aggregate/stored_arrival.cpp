@@ -139,6 +139,16 @@ void StoredArrival::encode(std::string& out) const {
   out += entries;
 }
 
+void StoredArrival::absorb(StoredArrival& other) {
+  std::vector<std::pair<uint64_t, std::string>> moved;
+  store_->scan(other.a_lo_, other.a_hi_, [&](std::string_view k, std::string_view v) {
+    moved.emplace_back(read_be64(k.substr(other.a_lo_.size())), std::string(v));
+    return true;
+  });
+  other.clear();
+  for (auto& [seq, v] : moved) add(seq, decode_entry(v));
+}
+
 void StoredArrival::clear() {
   std::vector<std::string> keys;
   auto collect_keys = [&](std::string_view k, std::string_view) {

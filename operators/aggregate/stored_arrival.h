@@ -25,6 +25,9 @@ class StoredArrival : public ArrivalList {
   void encode(std::string& out) const override;
   // Removes every entry (the group is gone).
   void clear();
+  // Moves every entry of `other` (another group's list) into this one, keeping its arrival
+  // number: merged lists stay in arrival order (session windows merging).
+  void absorb(StoredArrival& other);
 
  private:
   std::string seq_key(uint64_t seq) const;

@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(aggregate_on_disk_killed_twice_equals_memory_run) {
   // memory run's checkpoint.json holds every group instead.
   const std::string cp = read_file(disk.file("state") + "/checkpoint.json");
   const std::string mem_cp = read_file(mem.file("state") + "/checkpoint.json");
-  BOOST_TEST(cp.find("AGG2;") != std::string::npos, cp);
+  BOOST_TEST(cp.find("AGG3;") != std::string::npos, cp);
   BOOST_TEST(cp.size() * 20 < mem_cp.size(), cp.size() << " vs " << mem_cp.size());
   const std::string store = disk.file("state") + "/state/per_g/0";
   size_t ckpts = 0, works = 0;

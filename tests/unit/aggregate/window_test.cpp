@@ -160,6 +160,55 @@ BOOST_AUTO_TEST_CASE(tumbling_on_close_emits_once_per_group_after_lateness) {
   }
 }
 
+// watermark_from = source: the events' own times do not move the watermark; the sources'
+// progress at each barrier (Processor::progress) does, closes the windows it passed (their
+// on_close rows come out then) and makes later events for them late. It is checkpointed.
+BOOST_AUTO_TEST_CASE(watermark_from_source_follows_the_sources_progress) {
+  for (bool disk : {false, true}) {
+    BOOST_TEST_CONTEXT("disk " << disk) {
+      const std::string body =
+          "group by u\n window tumbling(10m) on at\n watermark = 1m\n watermark_from = source\n"
+          " emit = on_close\n n = count()";
+      WStage w = make_window(body, disk);
+      auto o = run(*w.s.proc, {add(1, "a", 1, 1), add(2, "a", 25, 1), add(3, "b", 3, 1)});
+      BOOST_TEST(o.out.empty());
+      BOOST_TEST(!w.agg().watermark().has_value());  // the data does not move it
+      o = run(*w.s.proc, {add(4, "a", 2, 1)});       // the data at 25m closes nothing
+      BOOST_TEST(o.dead.empty());
+      std::vector<Event> out;
+      w.s.proc->progress(kT0 + 10 * kMin, out);  // watermark 9m: [0, 10m) stays open
+      BOOST_TEST(out.empty());
+      w.s.proc->progress(kT0 + 11 * kMin, out);  // 10m: it closes
+      Out closed;
+      closed.out = std::move(out);
+      BOOST_TEST(
+          lines(closed) == (Lines{R"(c {"u":"a","window_start":"2024-01-01T00:00:00","n":2})",
+                                  R"(c {"u":"b","window_start":"2024-01-01T00:00:00","n":1})"}),
+          boost::test_tools::per_element());
+      BOOST_TEST(*w.agg().watermark() == kT0 + 10 * kMin);
+      out.clear();
+      w.s.proc->progress(kT0 + 5 * kMin, out);  // progress never goes back
+      BOOST_TEST(*w.agg().watermark() == kT0 + 10 * kMin);
+      o = run(*w.s.proc, {add(5, "b", 4, 1), add(6, "b", 12, 1)});
+      BOOST_TEST(kinds(o) == (Lines{"late"}), boost::test_tools::per_element());
+      auto c = w.s.proc->checkpoint(1);
+      BOOST_REQUIRE(c.ok());
+      WStage r = make_window(body, disk);
+      if (disk) r.s.cfg.state_dir = w.s.cfg.state_dir;
+      r.s.proc = r.s.another();
+      BOOST_REQUIRE(r.s.proc->open(*c).ok());
+      BOOST_TEST(*r.agg().watermark() == kT0 + 10 * kMin);
+      out.clear();
+      r.s.proc->progress(kT0 + 31 * kMin, out);
+      closed.out = std::move(out);
+      BOOST_TEST(
+          lines(closed) == (Lines{R"(c {"u":"b","window_start":"2024-01-01T00:10:00","n":1})",
+                                  R"(c {"u":"a","window_start":"2024-01-01T00:20:00","n":1})"}),
+          boost::test_tools::per_element());
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(hopping_windows_count_each_event_size_over_advance_times) {
   for (bool disk : {false, true}) {
     BOOST_TEST_CONTEXT("disk " << disk) {
@@ -268,7 +317,14 @@ BOOST_AUTO_TEST_CASE(restore_mid_stream_continues_exactly) {
   const std::string hop =
       "group by u\n window hopping(20m, 5m) on at\n watermark = 3m\n emit = on_close\n"
       " n = count()\n s = sum(amount)";
-  for (const std::string* b : {&body, &hop}) {
+  // Sessions with every function whose values are store entries on disk (multisets, arrival
+  // lists): merging sessions moves them to the merged session's key.
+  const std::string sets =
+      "group by u\n window session(7m) on at\n watermark = 3m\n lo = min(amount)\n"
+      " hi = max(amount)\n nd = count_distinct(amount)\n vs = collect_set(amount)\n"
+      " f = first(amount)\n cl = collect_list(amount)";
+  for (const std::string* b : {&body, &hop, &sets}) {
+    std::vector<std::string> outputs[2];
     std::vector<std::vector<Event>> batches;
     std::mt19937 rng(7);
     for (int i = 0; i < 60; ++i) {
@@ -318,10 +374,41 @@ BOOST_AUTO_TEST_CASE(restore_mid_stream_continues_exactly) {
         BOOST_TEST(again->checkpoint_state() == canonical[disk ? 1 : 0]);
         BOOST_TEST(!restored.empty());
         BOOST_TEST(std::count(straight.begin(), straight.end(), "dead late") > 0);
+        outputs[disk ? 1 : 0] = straight;
       }
     }
     BOOST_TEST(canonical[0] == canonical[1]);
+    BOOST_TEST(outputs[0] == outputs[1], boost::test_tools::per_element());
   }
+}
+
+// A session aggregate's state on disk from the version that kept multisets and arrival lists
+// inside the group entries ("AGG2;") opens into store entries, with the same state and output.
+BOOST_AUTO_TEST_CASE(inline_session_state_from_before_opens_as_entries) {
+  const std::string body =
+      "group by u\n window session(7m) on at\n lo = min(amount)\n hi = max(amount)\n"
+      " nd = count_distinct(amount)\n vs = collect_set(amount)\n f = first(amount)\n"
+      " cl = collect_list(amount)";
+  WStage old = make_window(body, true);
+  old.agg().inline_session_sets_for_test();
+  run(*old.s.proc, {add(1, "a", 1, 5), add(2, "a", 3, 7), add(3, "b", 2, 7), add(4, "a", 20, 1)});
+  run(*old.s.proc, {add(5, "a", 14, 9), remove(2, "a", 3, 7)});  // bridges a's two sessions
+  auto c = old.s.proc->checkpoint(1);
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->rfind("AGG2;", 0) == 0u);
+  WStage now = make_window(body, true);
+  now.s.cfg.state_dir = old.s.cfg.state_dir;
+  now.s.proc = now.s.another();
+  BOOST_REQUIRE(now.s.proc->open(*c).ok());
+  BOOST_TEST(now.s.proc->checkpoint_state() == old.s.proc->checkpoint_state());
+  auto next = [] { return std::vector<Event>{add(6, "a", 24, 3), remove(1, "a", 1, 5)}; };
+  auto a = run(*old.s.proc, next());
+  auto b = run(*now.s.proc, next());
+  BOOST_TEST(b.lines() == a.lines(), boost::test_tools::per_element());
+  BOOST_TEST(!b.lines().empty());
+  auto c2 = now.s.proc->checkpoint(2);
+  BOOST_REQUIRE(c2.ok());
+  BOOST_TEST(c2->rfind("AGG3;", 0) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(checker_words_window_errors) {
