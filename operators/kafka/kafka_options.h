@@ -30,6 +30,7 @@ struct SinkDeclared {
   std::vector<std::string> key;
   std::string server;
   int64_t flush_timeout_us = 30000000;
+  bool exactly_once = false;
   std::vector<std::string> properties;  // "name=value"
 };
 

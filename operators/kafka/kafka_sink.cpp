@@ -1,6 +1,8 @@
 #include "operators/kafka/kafka_sink.h"
 
 #include <chrono>
+#include <cstdio>
+#include <random>
 #include <thread>
 
 #include "base/event_codec.h"
@@ -16,6 +18,29 @@
 namespace sluice::operators::kafka {
 
 KafkaSink::~KafkaSink() { close(); }
+
+namespace {
+
+// exactly_once places messages itself (the same partition on a replay): the hash of the
+// `partitioner` property (librdkafka's default, consistent_random, hashes keys with CRC32).
+result<KafkaSink::Options::Partitioner> partitioner_for(
+    const std::vector<std::pair<std::string, std::string>>& properties) {
+  std::string name = "consistent_random";
+  for (const auto& [k, v] : properties) {
+    if (k == "partitioner") name = v;
+  }
+  if (name == "consistent" || name == "consistent_random") {
+    return &rd_kafka_msg_partitioner_consistent;
+  }
+  if (name == "murmur2" || name == "murmur2_random") return &rd_kafka_msg_partitioner_murmur2;
+  if (name == "fnv1a" || name == "fnv1a_random") return &rd_kafka_msg_partitioner_fnv1a;
+  return error::fatal(
+      "exactly_once needs a partitioner that hashes the key (consistent, "
+      "murmur2 or fnv1a, optionally _random), not \"" +
+      name + "\"");
+}
+
+}  // namespace
 
 result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
   auto read = bound_sink_spec().read(cfg);
@@ -39,6 +64,13 @@ result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
   o.server = d.server;
   o.flush_timeout_ms = d.flush_timeout_us / 1000;
   o.properties = read_properties(d.properties);
+  o.exactly_once = d.exactly_once;
+  o.writer = "sluice." + cfg.pipeline + "." + cfg.name;
+  if (o.exactly_once) {
+    auto p = partitioner_for(o.properties);
+    if (!p.ok()) return error::fatal(errc::client, where + p.err().message);
+    o.partitioner = *p;
+  }
   return std::unique_ptr<Sink>(new KafkaSink(std::move(o)));
 }
 
@@ -99,8 +131,11 @@ void KafkaSink::take_dead(std::vector<Event>& dead) {
   refused_.clear();
 }
 
-result<void> KafkaSink::open(const std::string& /*state*/) {
+result<void> KafkaSink::open(const std::string& state) {
   close();
+  // A delivery that failed in this process may have left a gap before messages that landed:
+  // the gate would skip the lost one, so this restart is at least once.
+  const bool gap = failed_.load() > 0;
   failed_ = 0;
   first_failure_.clear();
   inflight_.clear();
@@ -125,16 +160,43 @@ result<void> KafkaSink::open(const std::string& /*state*/) {
     rd_kafka_conf_destroy(*conf);
     return error::fatal(errc::client, std::string("sink kafka: ") + err);
   }
+  if (o_.exactly_once) open_exactly_once(state, gap);
   return {};
 }
 
+// State "eos;<epoch hex>;<seq>": a restart replays from there; no state starts a new epoch
+// (messages of an earlier state of this writer are not compared with).
+void KafkaSink::open_exactly_once(const std::string& state, bool gap) {
+  gate_.clear();
+  seq_ = 0;
+  unsigned long long epoch = 0;
+  long long seq = 0;
+  if (std::sscanf(state.c_str(), "eos;%llx;%lld", &epoch, &seq) == 2) {
+    epoch_ = epoch;
+    seq_ = seq;
+    if (!gap) {
+      gate_.arm();
+    } else {
+      log::warn("kafka", "sink '" + o_.stage +
+                             "': deliveries failed before this restart: the "
+                             "replayed messages are produced again (at least once)");
+    }
+  } else {
+    std::random_device rd;
+    epoch_ = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  }
+  tails_ = std::make_unique<TailReader>(o_.brokers, o_.properties,
+                                        static_cast<int>(o_.flush_timeout_ms));
+}
+
 result<void> KafkaSink::produce(const std::string& topic, const std::string* key,
-                                const std::string* value, rd_kafka_headers_t* headers,
-                                uint64_t id) {
+                                const std::string* value, rd_kafka_headers_t* headers, uint64_t id,
+                                int32_t partition) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(o_.flush_timeout_ms);
   while (true) {
     rd_kafka_resp_err_t e = rd_kafka_producev(
-        rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY(key ? key->data() : nullptr, key ? key->size() : 0),
         RD_KAFKA_V_VALUE(value ? const_cast<char*>(value->data()) : nullptr,
                          value ? value->size() : 0),
@@ -208,20 +270,25 @@ void KafkaSink::dead_letter_headers(const Event& e, rd_kafka_headers_t* h) {
 result<void> KafkaSink::write(std::vector<Event>& events, std::vector<Event>& dead) {
   if (rk_ == nullptr) return error::fatal(errc::client, "sink kafka: write before open");
   size_t i = 0;
+  bool tombstone = false;
   if (resume_.data == events.data() && resume_.size == events.size()) {
     i = resume_.next;  // the retry of a call that failed at event `next`
+    tombstone = resume_.tombstone;
   } else {
     write_dead_.clear();
   }
   resume_ = {};
   Object key_obj;
   for (; i < events.size(); ++i) {
+    tombstone_only_ = tombstone;
+    tombstone = false;
     auto r = write_one(events[i], key_obj);
     if (!r.ok()) {
-      resume_ = {events.data(), events.size(), i};
+      resume_ = {events.data(), events.size(), i, tombstone_only_};
       return r;
     }
   }
+  tombstone_only_ = false;
   rd_kafka_poll(rk_, 0);
   for (auto& e : write_dead_) dead.push_back(std::move(e));
   write_dead_.clear();
@@ -289,6 +356,33 @@ result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
     }
     event_codec::append_event(e, value_buf_);
   }
+  const bool tombstone = o_.debezium && e.op == Op::Delete && has_key;  // for log compaction
+  if (o_.exactly_once) {
+    if (!tombstone_only_) {
+      const uint64_t id = base_id_ + inflight_.size();
+      auto r = produce_once(*topic, has_key ? &key_buf_ : nullptr, &value_buf_,
+                            identity_of(e, has_key, false), id);
+      if (!r.ok()) {
+        if (r.err().kind != failure_kind::permanent) return r.err();
+        Event copy = e;
+        mark_dead(copy, o_.stage, r.err().code ? r.err().code : error_code(errc::produce),
+                  r.err().message);
+        write_dead_.push_back(std::move(copy));
+        return {};
+      }
+      if (*r) {  // produced (not held by its partition already): kept until its report
+        inflight_.push_back(e);
+        inflight_done_.push_back(false);
+      }
+      if (tombstone) tombstone_only_ = true;  // a retry from here produces only the tombstone
+    }
+    if (tombstone) {
+      auto t = produce_once(*topic, &key_buf_, nullptr, identity_of(e, true, true), 0);
+      if (!t.ok() && t.err().kind != failure_kind::permanent) return t.err();
+    }
+    tombstone_only_ = false;
+    return {};
+  }
   const uint64_t id = base_id_ + inflight_.size();
   auto r = produce(*topic, has_key ? &key_buf_ : nullptr, &value_buf_, nullptr, id);
   if (!r.ok()) {
@@ -303,11 +397,101 @@ result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
   // dead-letter the whole batch after a failed call: `e` stays intact.
   inflight_.push_back(e);
   inflight_done_.push_back(false);
-  if (o_.debezium && e.op == Op::Delete && has_key) {  // tombstone for log compaction
+  if (tombstone) {
     auto t = produce(*topic, &key_buf_, nullptr, nullptr);
     if (!t.ok() && t.err().kind != failure_kind::permanent) return t;
   }
   return {};
+}
+
+result<KafkaSink::TopicInfo*> KafkaSink::topic_info(const std::string& topic) {
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) {
+    TopicInfo t;
+    t.rkt = rd_kafka_topic_new(rk_, topic.c_str(), nullptr);
+    if (t.rkt == nullptr) {
+      return error::permanent(errc::topic, "sink kafka: topic " + topic + ": " +
+                                               rd_kafka_err2str(rd_kafka_last_error()));
+    }
+    it = topics_.emplace(topic, t).first;
+  }
+  TopicInfo& t = it->second;
+  if (t.partitions == 0) {
+    auto n = partitions_of(t.rkt);
+    if (!n.ok()) return n.err();
+    t.partitions = *n;
+  }
+  if (gate_.armed() && !gate_.knows(topic)) {  // the first message to it since the restart
+    auto tails = tails_->read(topic, t.partitions, o_.writer, epoch_);
+    if (!tails.ok()) return tails.err();
+    int64_t newest = 0;
+    for (const auto& x : *tails) newest = std::max(newest, x.seq);
+    if (newest > seq_) {
+      log::info("kafka", "sink '" + o_.stage + "': " + topic + " holds messages up to sequence " +
+                             std::to_string(newest) + " (checkpoint: " + std::to_string(seq_) +
+                             "); the replayed ones are not produced again");
+    }
+    gate_.learn(topic, std::move(tails).value());
+  }
+  return &t;
+}
+
+// The topic's partition count from the brokers (a topic being auto-created may report none
+// for a moment: asked again until flush_timeout).
+result<int32_t> KafkaSink::partitions_of(rd_kafka_topic_t* rkt) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(o_.flush_timeout_ms);
+  std::string why;
+  do {
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(rk_, 0, rkt, &md, 5000);
+    if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      int32_t n = md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR
+                      ? md->topics[0].partition_cnt
+                      : 0;
+      why = md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "no metadata";
+      rd_kafka_metadata_destroy(md);
+      if (n > 0) return n;
+    } else {
+      why = rd_kafka_err2str(e);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return error::transient(errc::topic, std::string("sink kafka: the partitions of topic ") +
+                                           rd_kafka_topic_name(rkt) + " are unknown: " + why);
+}
+
+uint64_t KafkaSink::identity_of(const Event& e, bool has_key, bool tombstone) const {
+  IdentityHash h;
+  h.add(std::string_view(tombstone ? "t" : op_code(e.op)));
+  if (has_key) h.add(key_buf_);
+  if (!e.position.is_null()) h.add(json::encode(e.position));
+  return h.value();
+}
+
+// exactly_once: the next sequence number, produced to the partition its key hashes to with a
+// sluice.seq header, unless that partition already holds it (false then).
+result<bool> KafkaSink::produce_once(const std::string& topic, const std::string* key,
+                                     const std::string* value, uint64_t identity, uint64_t id) {
+  auto info = topic_info(topic);
+  if (!info.ok()) return info.err();
+  const TopicInfo& t = **info;
+  const int64_t seq = seq_ + 1;
+  const int32_t partition =
+      key != nullptr
+          ? o_.partitioner(t.rkt, key->data(), key->size(), t.partitions, nullptr, nullptr)
+          : static_cast<int32_t>(identity % static_cast<uint64_t>(t.partitions));
+  if (gate_.holds(topic, partition, seq, identity)) {
+    seq_ = seq;
+    return false;
+  }
+  const std::string h = SeqHeader{o_.writer, epoch_, seq, identity}.encode();
+  rd_kafka_headers_t* headers = rd_kafka_headers_new(1);
+  rd_kafka_header_add(headers, SeqHeader::kName, -1, h.data(), static_cast<ssize_t>(h.size()));
+  auto r = produce(topic, key, value, headers, id, partition);
+  if (r.ok() || r.err().kind == failure_kind::permanent) seq_ = seq;
+  if (!r.ok()) return r.err();
+  return true;
 }
 
 result<std::string> KafkaSink::checkpoint(uint64_t /*id*/) {
@@ -325,10 +509,23 @@ result<std::string> KafkaSink::checkpoint(uint64_t /*id*/) {
                                 " messages not yet acknowledged after " +
                                 std::to_string(o_.flush_timeout_ms) + " ms");
   }
+  if (o_.exactly_once) {
+    char buf[80];
+    std::snprintf(buf, sizeof(buf), "eos;%llx;%lld", static_cast<unsigned long long>(epoch_),
+                  static_cast<long long>(seq_));
+    return std::string(buf);
+  }
   return std::string();
 }
 
+void KafkaSink::close_topics() {
+  for (auto& [name, t] : topics_) rd_kafka_topic_destroy(t.rkt);
+  topics_.clear();
+  tails_.reset();
+}
+
 void KafkaSink::close() {
+  close_topics();
   if (rk_ == nullptr) return;
   rd_kafka_flush(rk_, static_cast<int>(std::min<int64_t>(o_.flush_timeout_ms, 10000)));
   rd_kafka_destroy(rk_);

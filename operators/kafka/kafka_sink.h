@@ -22,6 +22,11 @@
 // at the first event not yet produced, and the dead letters found before the error are handed
 // out with the call that succeeds.
 //
+// Exactly once (`exactly_once = true`, sequence_gate.h): each message carries a sluice.seq
+// header, goes to the partition its key hashes to, and its sequence number is part of the
+// checkpoint state ("eos;<epoch>;<seq>"); after a restart the replayed messages a partition
+// already holds are not produced again.
+//
 // Dead letters (events with Event::dead_letter, i.e. this sink is a `dead_letter` target):
 // value = the dead-letter JSON form (event_codec), headers in Kafka Connect's DLQ style:
 // __connect.errors.topic / .partition / .offset (when the record came from Kafka),
@@ -35,12 +40,14 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "dsl/eval/expr.h"
 #include "engine/core/operator.h"
 #include "operators/debezium/debezium_encoder.h"
+#include "operators/kafka/sequence_gate.h"
 
 namespace sluice::operators::kafka {
 
@@ -56,6 +63,11 @@ class KafkaSink : public Sink {
     std::string server;
     int64_t flush_timeout_ms = 30000;
     std::vector<std::pair<std::string, std::string>> properties;
+    bool exactly_once = false;
+    std::string writer;  // sluice.PIPELINE.STAGE: names this sink in sluice.seq headers
+    using Partitioner = int32_t (*)(const rd_kafka_topic_t*, const void*, size_t, int32_t, void*,
+                                    void*);
+    Partitioner partitioner = nullptr;  // exactly_once: the `partitioner` property's hash
   };
   explicit KafkaSink(Options o) : o_(std::move(o)) {}
   ~KafkaSink() override;
@@ -68,12 +80,14 @@ class KafkaSink : public Sink {
   void close() override;
 
   uint64_t delivered() const { return delivered_.load(); }
+  int64_t replay_skipped() const { return gate_.skipped(); }
   uint64_t failed() const { return failed_.load(); }
 
  private:
   static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
   result<void> produce(const std::string& topic, const std::string* key, const std::string* value,
-                       rd_kafka_headers_t* headers, uint64_t id = 0);
+                       rd_kafka_headers_t* headers, uint64_t id = 0,
+                       int32_t partition = RD_KAFKA_PARTITION_UA);
   // One event: produced (a copy kept in flight), dead-lettered into write_dead_, or an error
   // that is not permanent.
   result<void> write_one(Event& e, Object& key_obj);
@@ -81,6 +95,18 @@ class KafkaSink : public Sink {
   static bool refused_for_good(rd_kafka_resp_err_t err);
   result<std::string> topic_for(const Event& e);
   void dead_letter_headers(const Event& e, rd_kafka_headers_t* h);
+  // exactly_once
+  struct TopicInfo {
+    rd_kafka_topic_t* rkt = nullptr;
+    int32_t partitions = 0;
+  };
+  result<TopicInfo*> topic_info(const std::string& topic);
+  result<int32_t> partitions_of(rd_kafka_topic_t* rkt);
+  result<bool> produce_once(const std::string& topic, const std::string* key,
+                            const std::string* value, uint64_t identity, uint64_t id);
+  uint64_t identity_of(const Event& e, bool has_key, bool tombstone) const;
+  void open_exactly_once(const std::string& state, bool gap);
+  void close_topics();
 
   Options o_;
   rd_kafka_t* rk_ = nullptr;
@@ -98,7 +124,15 @@ class KafkaSink : public Sink {
     const Event* data = nullptr;
     size_t size = 0;
     size_t next = 0;
+    bool tombstone = false;  // event `next` was produced; only its tombstone is left
   } resume_;
+  bool tombstone_only_ = false;  // write_one: the retry of a tombstone
+  // exactly_once
+  uint64_t epoch_ = 0;
+  int64_t seq_ = 0;  // the sequence number of the last message produced (or held)
+  SequenceGate gate_;
+  std::unique_ptr<TailReader> tails_;
+  std::unordered_map<std::string, TopicInfo> topics_;
 };
 
 }  // namespace sluice::operators::kafka

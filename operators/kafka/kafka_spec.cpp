@@ -77,6 +77,16 @@ BoundSpec<SinkDeclared> make_sink_spec() {
                "How long a checkpoint waits for delivery reports before reporting a transient "
                "error."),
         &O::flush_timeout_us);
+  k.add(option("exactly_once", OptType::Bool, "false",
+               "Exactly once across crashes without read_committed consumers: each message "
+               "carries a sluice.seq header (writer, sequence number, identity of its change) "
+               "and the sequence number is part of the checkpoint; after a restart the sink "
+               "reads the newest sluice.seq of every partition it writes to and does not produce "
+               "again the replayed changes a partition already holds. Needs a source that "
+               "replays in the same order (mysql, kafka, postgres, generate without random "
+               "functions); messages go to the partition the key hashes to (the `partitioner` "
+               "property: consistent (default), murmur2 or fnv1a)."),
+        &O::exactly_once);
   k.add(properties(), &O::properties);
   return k;
 }
