@@ -79,7 +79,9 @@ class Writer {
     sample(name + "_bucket", labels + ",le=\"+Inf\"", std::to_string(cum));
     sample(name + "_sum", labels,
            num(static_cast<double>(h.sum.load(std::memory_order_relaxed)) / divisor));
-    sample(name + "_count", labels, std::to_string(h.count.load(std::memory_order_relaxed)));
+    // The +Inf bucket, not h.count: read apart, an observation between the two reads would make
+    // them differ (Prometheus requires them equal).
+    sample(name + "_count", labels, std::to_string(cum));
   }
 
  private:
