@@ -3,7 +3,9 @@
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 
+#include "base/logger.h"
 #include "operators/kafka/client_config.h"
 #include "operators/kafka/errc.h"
 
@@ -82,6 +84,18 @@ result<void> TailReader::connect() {
   kv.insert(kv.end(), properties_.begin(), properties_.end());
   auto conf = make_conf(kv);
   if (!conf.ok()) return conf.err();
+  // The sink's properties are a producer's: this consumer ignores those it does not know
+  // without a warning (CONFWARN) at every restart; its other messages go to the log.
+  rd_kafka_conf_set_log_cb(
+      *conf, [](const rd_kafka_t*, int level, const char* fac, const char* buf) {
+        if (std::strcmp(fac, "CONFWARN") == 0) return;
+        const std::string m = std::string("sink tail reader: ") + fac + ": " + buf;
+        if (level <= 4) {
+          log::warn("kafka", m);
+        } else {
+          log::debug("kafka", m);
+        }
+      });
   char err[512];
   rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, *conf, err, sizeof(err));
   if (rk_ == nullptr) {
