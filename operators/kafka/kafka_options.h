@@ -31,6 +31,8 @@ struct SinkDeclared {
   std::string server;
   int64_t flush_timeout_us = 30000000;
   bool exactly_once = false;
+  int64_t heartbeat_interval_us = 0;  // 0: no heartbeats
+  std::string heartbeat_prefix = "__debezium-heartbeat";
   std::vector<std::string> properties;  // "name=value"
 };
 

@@ -65,6 +65,8 @@ result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
   o.flush_timeout_ms = d.flush_timeout_us / 1000;
   o.properties = read_properties(d.properties);
   o.exactly_once = d.exactly_once;
+  o.heartbeat_interval_ms = d.heartbeat_interval_us / 1000;
+  o.heartbeat_prefix = d.heartbeat_prefix;
   o.writer = "sluice." + cfg.pipeline + "." + cfg.name;
   if (o.exactly_once) {
     auto p = partitioner_for(o.properties);
@@ -336,6 +338,10 @@ result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
     return {};
   }
   if (e.op == Op::Truncate) has_key = false;  // a truncate names a table, no row: no key
+  if (o_.heartbeat_interval_ms > 0 && o_.server.empty() && e.source && !e.source->name.empty() &&
+      e.source->name != last_server_) {
+    last_server_ = e.source->name;
+  }
   if (o_.debezium) {
     std::string server = o_.server;
     if (server.empty()) server = e.source && !e.source->name.empty() ? e.source->name : "sluice";
@@ -494,8 +500,44 @@ result<bool> KafkaSink::produce_once(const std::string& topic, const std::string
   return true;
 }
 
+// Debezium's heartbeat message (key ServerNameKey, value Heartbeat), without sluice.seq: a
+// repeated heartbeat is harmless.
+result<void> KafkaSink::heartbeat() {
+  const int64_t now_ms = temporal::now_micros() / 1000;
+  if (o_.heartbeat_interval_ms <= 0 || now_ms - last_heartbeat_ms_ < o_.heartbeat_interval_ms) {
+    return {};
+  }
+  const std::string& server = o_.server.empty() ? last_server_ : o_.server;
+  if (server.empty()) return {};  // (no change seen yet to name the server)
+  std::string key, value;
+  if (o_.debezium) {
+    key =
+        "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,"
+        "\"field\":\"serverName\"}],\"optional\":false,\"name\":"
+        "\"io.debezium.connector.common.ServerNameKey\"},\"payload\":{\"serverName\":";
+    json::encode_string(server, key);
+    key += "}}";
+    value =
+        "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"int64\",\"optional\":false,"
+        "\"field\":\"ts_ms\"}],\"optional\":false,\"name\":"
+        "\"io.debezium.connector.common.Heartbeat\"},\"payload\":{\"ts_ms\":" +
+        std::to_string(now_ms) + "}}";
+  } else {
+    key = "{\"serverName\":";
+    json::encode_string(server, key);
+    key += "}";
+    value = "{\"ts_ms\":" + std::to_string(now_ms) + "}";
+  }
+  auto r = produce(o_.heartbeat_prefix + "." + server, &key, &value, nullptr);
+  if (!r.ok() && r.err().kind != failure_kind::permanent) return r;
+  if (!r.ok()) log::warn("kafka", "sink '" + o_.stage + "': heartbeat: " + r.err().message);
+  last_heartbeat_ms_ = now_ms;
+  return {};
+}
+
 result<std::string> KafkaSink::checkpoint(uint64_t /*id*/) {
   if (rk_ == nullptr) return error::fatal(errc::client, "sink kafka: checkpoint before open");
+  if (auto h = heartbeat(); !h.ok()) return h.err();
   rd_kafka_resp_err_t e = rd_kafka_flush(rk_, static_cast<int>(o_.flush_timeout_ms));
   if (failed_.load() > 0) {
     return error::transient(errc::delivery,

@@ -64,6 +64,8 @@ class KafkaSink : public Sink {
     int64_t flush_timeout_ms = 30000;
     std::vector<std::pair<std::string, std::string>> properties;
     bool exactly_once = false;
+    int64_t heartbeat_interval_ms = 0;  // 0: none
+    std::string heartbeat_prefix = "__debezium-heartbeat";
     std::string writer;  // sluice.PIPELINE.STAGE: names this sink in sluice.seq headers
     using Partitioner = int32_t (*)(const rd_kafka_topic_t*, const void*, size_t, int32_t, void*,
                                     void*);
@@ -106,6 +108,8 @@ class KafkaSink : public Sink {
                             const std::string* value, uint64_t identity, uint64_t id);
   uint64_t identity_of(const Event& e, bool has_key, bool tombstone) const;
   void open_exactly_once(const std::string& state, bool gap);
+  // Heartbeats: due at a checkpoint `heartbeat_interval_ms` after the last one.
+  result<void> heartbeat();
   void close_topics();
 
   Options o_;
@@ -133,6 +137,8 @@ class KafkaSink : public Sink {
   SequenceGate gate_;
   std::unique_ptr<TailReader> tails_;
   std::unordered_map<std::string, TopicInfo> topics_;
+  int64_t last_heartbeat_ms_ = 0;
+  std::string last_server_;  // the SERVER of the last change (when `server` is not set)
 };
 
 }  // namespace sluice::operators::kafka

@@ -87,6 +87,15 @@ BoundSpec<SinkDeclared> make_sink_spec() {
                "functions); messages go to the partition the key hashes to (the `partitioner` "
                "property: consistent (default), murmur2 or fnv1a)."),
         &O::exactly_once);
+  k.add(option("heartbeat_interval", OptType::Duration, false, "0s (none)",
+               "Debezium heartbeats: at the first checkpoint after each interval, a message to "
+               "HEARTBEAT_PREFIX.SERVER with key {serverName} and value {ts_ms} (with Debezium's "
+               "schemas io.debezium.connector.common.ServerNameKey and .Heartbeat in format "
+               "debezium), also while no change flows, so consumers see the pipeline is alive."),
+        &O::heartbeat_interval_us);
+  k.add(option("heartbeat_prefix", OptType::String, false, "__debezium-heartbeat",
+               "The heartbeat topic's prefix (Debezium's topic.heartbeat.prefix)."),
+        &O::heartbeat_prefix);
   k.add(properties(), &O::properties);
   return k;
 }
