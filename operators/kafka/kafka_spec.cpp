@@ -83,7 +83,7 @@ BoundSpec<SinkDeclared> make_sink_spec() {
                "and the sequence number is part of the checkpoint; after a restart the sink "
                "reads the newest sluice.seq of every partition it writes to and does not produce "
                "again the replayed changes a partition already holds. Needs a source that "
-               "replays in the same order (mysql, kafka, postgres, generate without random "
+               "replays in the same order (mysql, kafka, file, generate without random "
                "functions); messages go to the partition the key hashes to (the `partitioner` "
                "property: consistent (default), murmur2 or fnv1a)."),
         &O::exactly_once);
