@@ -170,6 +170,7 @@ result<void> KafkaSink::open(const std::string& state) {
 // (messages of an earlier state of this writer are not compared with).
 void KafkaSink::open_exactly_once(const std::string& state, bool gap) {
   gate_.clear();
+  warned_differing_ = false;
   seq_ = 0;
   unsigned long long epoch = 0;
   long long seq = 0;
@@ -489,6 +490,14 @@ result<bool> KafkaSink::produce_once(const std::string& topic, const std::string
           : static_cast<int32_t>(identity % static_cast<uint64_t>(t.partitions));
   if (gate_.holds(topic, partition, seq, identity)) {
     seq_ = seq;
+    if (gate_.differing() == 1 && !warned_differing_) {
+      warned_differing_ = true;
+      log::warn("kafka", "sink '" + o_.stage + "': the replay differs from what " + topic + "[" +
+                             std::to_string(partition) + "] holds at sequence " +
+                             std::to_string(seq) +
+                             " (the source does not replay in order): the topic keeps the "
+                             "earlier run's messages up to its newest sequence numbers");
+    }
     return false;
   }
   const std::string h = SeqHeader{o_.writer, epoch_, seq, identity}.encode();

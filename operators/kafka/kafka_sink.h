@@ -83,6 +83,7 @@ class KafkaSink : public Sink {
 
   uint64_t delivered() const { return delivered_.load(); }
   int64_t replay_skipped() const { return gate_.skipped(); }
+  int64_t replay_differing() const { return gate_.differing(); }
   uint64_t failed() const { return failed_.load(); }
 
  private:
@@ -135,6 +136,7 @@ class KafkaSink : public Sink {
   uint64_t epoch_ = 0;
   int64_t seq_ = 0;  // the sequence number of the last message produced (or held)
   SequenceGate gate_;
+  bool warned_differing_ = false;
   std::unique_ptr<TailReader> tails_;
   std::unordered_map<std::string, TopicInfo> topics_;
   int64_t last_heartbeat_ms_ = 0;

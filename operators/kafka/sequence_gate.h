@@ -11,7 +11,7 @@
 // (TailReader); the gate then drops every replayed message whose sequence number a partition
 // already holds. A replay that differs from what the partition holds (its identity at the
 // partition's newest sequence number is another) is logged: that source does not replay in
-// order, and the sink is at least once for it.
+// order, and the topic keeps the earlier run's messages for the sequence numbers it holds.
 #pragma once
 #include <librdkafka/rdkafka.h>
 
