@@ -9,6 +9,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
@@ -39,6 +40,17 @@ std::string eos_pipeline(const TempDir& dir, const std::string& brokers, int64_t
          "    exactly_once = true\n  }\n}\n";
 }
 
+// Waits until the run has completed its first checkpoint (a run killed before it starts a new
+// epoch, which is at least once by design), then `after` more.
+void first_checkpoint_then(const TempDir& dir, std::chrono::milliseconds after) {
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!std::filesystem::exists(dir.file("state") + "/checkpoint.json") &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  std::this_thread::sleep_for(after);
+}
+
 int64_t n_of(const std::string& value) {
   auto v = json::parse(value);
   if (!v.ok()) return -1;
@@ -59,7 +71,7 @@ BOOST_AUTO_TEST_CASE(kill_9_twice_mid_stream_leaves_every_change_once) {
   std::string logs;
   for (int round = 0; round < 2; ++round) {
     Child c({sluice_bin(), "run", dir.file("p.pipe")});
-    std::this_thread::sleep_for(1600ms);
+    first_checkpoint_then(dir, 1200ms);
     c.signal(SIGKILL);
     logs += c.wait(10s).err;
   }
@@ -141,7 +153,7 @@ BOOST_AUTO_TEST_CASE(mysql_changes_across_kill_9_are_each_in_the_topic_once) {
   std::string logs;
   for (int round = 0; round < 2; ++round) {
     Child c({sluice_bin(), "run", dir.file("p.pipe")}, env);
-    std::this_thread::sleep_for(1800ms);
+    first_checkpoint_then(dir, 1400ms);
     c.signal(SIGKILL);
     logs += c.wait(10s).err;
   }
