@@ -468,11 +468,15 @@ result<int32_t> KafkaSink::partitions_of(rd_kafka_topic_t* rkt) {
                                            rd_kafka_topic_name(rkt) + " are unknown: " + why);
 }
 
-uint64_t KafkaSink::identity_of(const Event& e, bool has_key, bool tombstone) const {
+uint64_t KafkaSink::identity_of(const Event& e, bool has_key, bool tombstone) {
   IdentityHash h;
   h.add(std::string_view(tombstone ? "t" : op_code(e.op)));
   if (has_key) h.add(key_buf_);
-  if (!e.position.is_null()) h.add(json::encode(e.position));
+  if (!e.position.is_null()) {
+    seq_buf_.clear();
+    json::encode(e.position, seq_buf_);
+    h.add(seq_buf_);
+  }
   return h.value();
 }
 
@@ -500,9 +504,10 @@ result<bool> KafkaSink::produce_once(const std::string& topic, const std::string
     }
     return false;
   }
-  const std::string h = SeqHeader{o_.writer, epoch_, seq, identity}.encode();
+  SeqHeader::encode(o_.writer, epoch_, seq, identity, seq_buf_);
   rd_kafka_headers_t* headers = rd_kafka_headers_new(1);
-  rd_kafka_header_add(headers, SeqHeader::kName, -1, h.data(), static_cast<ssize_t>(h.size()));
+  rd_kafka_header_add(headers, SeqHeader::kName, -1, seq_buf_.data(),
+                      static_cast<ssize_t>(seq_buf_.size()));
   auto r = produce(topic, key, value, headers, id, partition);
   if (r.ok() || r.err().kind == failure_kind::permanent) seq_ = seq;
   if (!r.ok()) return r.err();

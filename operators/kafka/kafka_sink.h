@@ -107,7 +107,7 @@ class KafkaSink : public Sink {
   result<int32_t> partitions_of(rd_kafka_topic_t* rkt);
   result<bool> produce_once(const std::string& topic, const std::string* key,
                             const std::string* value, uint64_t identity, uint64_t id);
-  uint64_t identity_of(const Event& e, bool has_key, bool tombstone) const;
+  uint64_t identity_of(const Event& e, bool has_key, bool tombstone);
   void open_exactly_once(const std::string& state, bool gap);
   // Heartbeats: due at a checkpoint `heartbeat_interval_ms` after the last one.
   result<void> heartbeat();
@@ -137,6 +137,7 @@ class KafkaSink : public Sink {
   int64_t seq_ = 0;  // the sequence number of the last message produced (or held)
   SequenceGate gate_;
   bool warned_differing_ = false;
+  std::string seq_buf_;  // a message's encoded position, then its sluice.seq header
   std::unique_ptr<TailReader> tails_;
   std::unordered_map<std::string, TopicInfo> topics_;
   int64_t last_heartbeat_ms_ = 0;

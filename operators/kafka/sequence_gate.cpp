@@ -13,9 +13,18 @@ namespace sluice::operators::kafka {
 
 // "<writer>;<epoch hex>;<seq>;<identity hex>" (the writer holds no ';').
 std::string SeqHeader::encode() const {
+  std::string out;
+  encode(writer, epoch, seq, identity, out);
+  return out;
+}
+
+void SeqHeader::encode(std::string_view writer, uint64_t epoch, int64_t seq, uint64_t identity,
+                       std::string& out) {
   char tail[64];
-  std::snprintf(tail, sizeof(tail), ";%" PRIx64 ";%" PRId64 ";%" PRIx64, epoch, seq, identity);
-  return writer + tail;
+  const int n =
+      std::snprintf(tail, sizeof(tail), ";%" PRIx64 ";%" PRId64 ";%" PRIx64, epoch, seq, identity);
+  out.assign(writer.data(), writer.size());
+  out.append(tail, static_cast<size_t>(n));
 }
 
 bool SeqHeader::parse(std::string_view text, SeqHeader& out) {

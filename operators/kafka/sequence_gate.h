@@ -32,6 +32,9 @@ struct SeqHeader {
   uint64_t identity = 0;
   static constexpr const char* kName = "sluice.seq";
   std::string encode() const;
+  // The same into a reused buffer, without a SeqHeader (no copy of the writer per message).
+  static void encode(std::string_view writer, uint64_t epoch, int64_t seq, uint64_t identity,
+                     std::string& out);
   // False when `text` is not a header of this form.
   static bool parse(std::string_view text, SeqHeader& out);
 };
