@@ -7,7 +7,7 @@
 
 namespace sluice::runtime {
 namespace {
-const char* kHelp =
+const char* kCheckHelp =
     "usage: sluice check FILE...\n\n"
     "Validates pipeline files: syntax, stage kinds, options against each operator's spec,\n"
     "names, `from` references and cycles, functions and the types known before running,\n"
@@ -18,10 +18,10 @@ const char* kHelp =
 
 int command_check(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
-  auto args = cli::parse_command("check", argv, {}, {}, kHelp, exit_code);
+  auto args = cli::parse_command("check", argv, {}, {}, kCheckHelp, exit_code);
   if (!args) return exit_code;
   if (args->positional.empty()) {
-    std::fprintf(stderr, "sluice check: no FILE given\n\n%s", kHelp);
+    std::fprintf(stderr, "sluice check: no FILE given\n\n%s", kCheckHelp);
     return kExitUsage;
   }
   auto specs = operators::registry().specs();

@@ -10,7 +10,7 @@
 
 namespace sluice::runtime {
 namespace {
-const char* kHelp =
+const char* kDeployHelp =
     "usage: sluice deploy FILE [--cluster HOST:PORT] [--instances N]\n\n"
     "Checks FILE, then deploys each of its pipelines to the cluster: a new pipeline is assigned\n"
     "to a node; a changed one is hot-reloaded wherever it runs (swapped at a checkpoint, nothing\n"
@@ -32,11 +32,11 @@ std::string default_cluster() {
 int command_deploy(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
   auto args =
-      cli::parse_command("deploy", argv, {"--cluster", "--instances"}, {}, kHelp, exit_code);
+      cli::parse_command("deploy", argv, {"--cluster", "--instances"}, {}, kDeployHelp, exit_code);
   if (!args) return exit_code;
   const std::string address = args->get("--cluster").value_or(default_cluster());
   if (args->positional.size() != 1 || address.empty()) {
-    std::fprintf(stderr, "sluice deploy: expected FILE and --cluster HOST:PORT\n\n%s", kHelp);
+    std::fprintf(stderr, "sluice deploy: expected FILE and --cluster HOST:PORT\n\n%s", kDeployHelp);
     return kExitUsage;
   }
   // Checked here first (clear errors without a round trip), then again by the node.

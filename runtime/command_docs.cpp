@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using Files = std::vector<std::pair<fs::path, std::string>>;
 
-const char* kHelp =
+const char* kDocsHelp =
     "usage: sluice docs [--root DIR] [--out DIR] [--language FILE] [--check]\n\n"
     "Writes the files generated from the code, under the repository root (--root, default .):\n"
     "  docs/operators/*.md  the operator reference, from the option specs (--out DIR)\n"
@@ -76,7 +76,7 @@ int write(const Files& files) {
 int command_docs(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
   auto args = cli::parse_command("docs", argv, {"--root", "--out", "--language"}, {"--check"},
-                                 kHelp, exit_code, false);
+                                 kDocsHelp, exit_code, false);
   if (!args) return exit_code;
   const fs::path root = args->get("--root").value_or(".");
   const fs::path language = args->get("--language").value_or((root / "docs/language.md").string());

@@ -14,7 +14,7 @@
 namespace sluice::runtime {
 namespace {
 // clang-format off
-const char* kHelp =
+const char* kEvalHelp =
     "usage: sluice eval EXPR [--row JSON] [--op c|u|d|r|t] [--before JSON] [--json]\n\n"
     "Evaluates the expression EXPR on a row, as a transform would (`set x = EXPR`), and prints\n"
     "the value as JSON followed by its type: `3.305 (decimal)`, `\"ADA\" (string)`, `null (null)`.\n"
@@ -83,11 +83,11 @@ void print_value(const Value& v, bool json_only) {
 
 int command_eval(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
-  auto args =
-      cli::parse_command("eval", argv, {"--row", "--op", "--before"}, {"--json"}, kHelp, exit_code);
+  auto args = cli::parse_command("eval", argv, {"--row", "--op", "--before"}, {"--json"}, kEvalHelp,
+                                 exit_code);
   if (!args) return exit_code;
   if (args->positional.size() != 1) {
-    std::fprintf(stderr, "sluice eval: expected exactly one EXPR (quote it)\n\n%s", kHelp);
+    std::fprintf(stderr, "sluice eval: expected exactly one EXPR (quote it)\n\n%s", kEvalHelp);
     return kExitUsage;
   }
   Event event;

@@ -17,7 +17,7 @@
 
 namespace sluice::runtime {
 namespace {
-const char* kHelp =
+const char* kGraphHelp =
     "usage: sluice graph FILE [--format dot|mermaid|svg] [--endpoint ADDR]\n\n"
     "Prints the compiled actor graph of every pipeline in FILE: one node per stage (with its\n"
     "parallelism), data edges, and dashed edges for dead letters. Default format: dot.\n"
@@ -102,10 +102,11 @@ result<GraphLive> fetch_live(const std::string& endpoint, const ast::File& file)
 
 int command_graph(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
-  auto args = cli::parse_command("graph", argv, {"--format", "--endpoint"}, {}, kHelp, exit_code);
+  auto args =
+      cli::parse_command("graph", argv, {"--format", "--endpoint"}, {}, kGraphHelp, exit_code);
   if (!args) return exit_code;
   if (args->positional.size() != 1) {
-    std::fprintf(stderr, "sluice graph: expected exactly one FILE\n\n%s", kHelp);
+    std::fprintf(stderr, "sluice graph: expected exactly one FILE\n\n%s", kGraphHelp);
     return kExitUsage;
   }
   std::string fmt = args->get("--format").value_or("dot");

@@ -7,7 +7,7 @@
 
 namespace sluice::runtime {
 namespace {
-const char* kHelp =
+const char* kListHelp =
     "usage: sluice list [--json]\n\n"
     "Prints every registered operator kind with its summary.\n"
     "  --json  every operator kind with its option spec, the settings, and every function\n"
@@ -16,7 +16,7 @@ const char* kHelp =
 
 int command_list(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
-  auto args = cli::parse_command("list", argv, {}, {"--json"}, kHelp, exit_code, false);
+  auto args = cli::parse_command("list", argv, {}, {"--json"}, kListHelp, exit_code, false);
   if (!args) return exit_code;
   if (args->has("--json")) {
     std::fputs(render_catalog_json(operators::registry()).c_str(), stdout);

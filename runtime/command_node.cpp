@@ -16,7 +16,7 @@
 
 namespace sluice::runtime {
 namespace {
-const char* kHelp =
+const char* kNodeHelp =
     "usage: sluice node --listen HOST:PORT [--join HOST:PORT] --state URL [--work-dir DIR]\n"
     "                   [--tls-cert FILE --tls-key FILE --tls-ca FILE] [--log-format text|json]\n"
     "                   [--log-level error|warn|info|debug]\n\n"
@@ -52,7 +52,7 @@ int command_node(const std::vector<std::string>& argv) {
   auto args = cli::parse_command("node", argv,
                                  {"--listen", "--join", "--state", "--work-dir", "--log-format",
                                   "--tls-cert", "--tls-key", "--tls-ca"},
-                                 {}, kHelp, exit_code, false);
+                                 {}, kNodeHelp, exit_code, false);
   if (!args) return exit_code;
   cluster::NodeOptions o;
   o.listen = args->get("--listen").value_or("");
@@ -60,7 +60,7 @@ int command_node(const std::vector<std::string>& argv) {
   const char* env_url = std::getenv("SLUICE_STATE_URL");
   o.state_url = args->get("--state").value_or(env_url ? env_url : "");
   if (o.listen.empty() || o.state_url.empty()) {
-    std::fprintf(stderr, "sluice node: --listen and --state are required\n\n%s", kHelp);
+    std::fprintf(stderr, "sluice node: --listen and --state are required\n\n%s", kNodeHelp);
     return kExitUsage;
   }
   secrets::add_connection_string(o.state_url);

@@ -17,7 +17,7 @@ using reconcile::ReconcileStatus;
 
 constexpr int kExitDiffers = 4;
 
-const char* kHelp =
+const char* kReconcileHelp =
     "usage: sluice reconcile FILE [--pipeline NAME] [--repair] [--chunk ROWS] [--show N]\n\n"
     "Compares each table of every `source mysql` with the PostgreSQL table its `sink postgres`\n"
     "(mode upsert, fed directly by the source) writes: primary-key chunks with checksums first,\n"
@@ -84,10 +84,10 @@ reconcile::ReconcileObserver printer(size_t show) {
 int command_reconcile(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
   auto args = cli::parse_command("reconcile", argv, {"--pipeline", "--chunk", "--show"},
-                                 {"--repair"}, kHelp, exit_code);
+                                 {"--repair"}, kReconcileHelp, exit_code);
   if (!args) return exit_code;
   if (args->positional.size() != 1) {
-    std::fprintf(stderr, "sluice reconcile: expected exactly one FILE\n\n%s", kHelp);
+    std::fprintf(stderr, "sluice reconcile: expected exactly one FILE\n\n%s", kReconcileHelp);
     return kExitUsage;
   }
   reconcile::ReconcileOptions options;

@@ -10,7 +10,7 @@
 
 namespace sluice::runtime {
 namespace {
-const char* kHelp =
+const char* kReloadHelp =
     "usage: sluice reload FILE [--endpoint ADDR] [--pipeline NAME]\n\n"
     "Hot-reloads the pipelines of a running `sluice run --api ADDR` node with FILE.\n"
     "FILE is checked first (the same messages as `sluice check`); an invalid file changes\n"
@@ -90,10 +90,10 @@ std::string string_field(const std::string& body, const std::string& name) {
 int command_reload(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
   auto args =
-      cli::parse_command("reload", argv, {"--endpoint", "--pipeline"}, {}, kHelp, exit_code);
+      cli::parse_command("reload", argv, {"--endpoint", "--pipeline"}, {}, kReloadHelp, exit_code);
   if (!args) return exit_code;
   if (args->positional.size() != 1) {
-    std::fprintf(stderr, "sluice reload: expected exactly one FILE\n\n%s", kHelp);
+    std::fprintf(stderr, "sluice reload: expected exactly one FILE\n\n%s", kReloadHelp);
     return kExitUsage;
   }
   const std::string path = args->positional[0];

@@ -27,7 +27,7 @@ namespace sluice::runtime {
 namespace {
 // The help text is laid out as printed.
 // clang-format off
-const char* kHelp =
+const char* kRunHelp =
     "usage: sluice run FILE [--watch] [--exit-when-idle DURATION] [--state-dir DIR] [--metrics ADDR]\n"
     "                       [--api ADDR [--api-token-file FILE] [--api-tls-cert FILE --api-tls-key FILE]]\n"
     "                       [--log-format text|json] [--log-level LEVEL] [--progress-interval DURATION]\n"
@@ -137,10 +137,10 @@ int command_run(const std::vector<std::string>& argv) {
       "run", argv,
       {"--exit-when-idle", "--state-dir", "--metrics", "--api", "--api-token-file",
        "--api-tls-cert", "--api-tls-key", "--log-format", "--progress-interval"},
-      {"--watch", "--quiet"}, kHelp, exit_code);
+      {"--watch", "--quiet"}, kRunHelp, exit_code);
   if (!args) return exit_code;
   if (args->positional.size() != 1) {
-    std::fprintf(stderr, "sluice run: expected exactly one FILE\n\n%s", kHelp);
+    std::fprintf(stderr, "sluice run: expected exactly one FILE\n\n%s", kRunHelp);
     return kExitUsage;
   }
   const std::string log_format = args->get("--log-format").value_or("text");

@@ -10,7 +10,7 @@
 
 namespace sluice::runtime {
 namespace {
-const char* kHelp =
+const char* kSnapshotHelp =
     "usage: sluice snapshot PIPELINE TABLE... [--stop] [--stage NAME] [--filter SQL]\n"
     "                       [--endpoint ADDR]\n\n"
     "Re-reads TABLE (\"db.table\", '*' wildcards) in a running pipeline while its changes keep\n"
@@ -30,7 +30,7 @@ std::string quoted(const std::string& s) {
 }
 
 // One "stage: answer" line per entry of the answer's "stages" object.
-void print_stages(const Value& body) {
+void print_snapshot_stages(const Value& body) {
   const Value* stages =
       body.type() == Type::Object ? body.as_object().find(intern("stages")) : nullptr;
   if (stages == nullptr || stages->type() != Type::Object) return;
@@ -47,11 +47,12 @@ void print_stages(const Value& body) {
 int command_snapshot(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
   auto args = cli::parse_command("snapshot", argv, {"--endpoint", "--stage", "--filter"},
-                                 {"--stop"}, kHelp, exit_code);
+                                 {"--stop"}, kSnapshotHelp, exit_code);
   if (!args) return exit_code;
   const bool stop = args->has("--stop");
   if (args->positional.empty() || (!stop && args->positional.size() < 2)) {
-    std::fprintf(stderr, "sluice snapshot: expected PIPELINE and at least one TABLE\n\n%s", kHelp);
+    std::fprintf(stderr, "sluice snapshot: expected PIPELINE and at least one TABLE\n\n%s",
+                 kSnapshotHelp);
     return kExitUsage;
   }
   const std::string& pipeline = args->positional[0];
@@ -75,7 +76,7 @@ int command_snapshot(const std::vector<std::string>& argv) {
     return kExitRuntime;
   }
   auto v = json::parse(r->body);
-  if (v.ok()) print_stages(*v);
+  if (v.ok()) print_snapshot_stages(*v);
   if (r->status == 200) return kExitOk;
   const Value* e =
       v.ok() && v->type() == Type::Object ? v->as_object().find(intern("error")) : nullptr;

@@ -9,7 +9,7 @@
 
 namespace sluice::runtime {
 namespace {
-const char* kHelp =
+const char* kStatusHelp =
     "usage: sluice status [--endpoint ADDR] [--pipeline NAME]\n"
     "       sluice status --cluster HOST:PORT   (nodes, pipelines, owners, lag, errors; "
     "docs/cluster.md)\n\n"
@@ -75,7 +75,7 @@ std::string default_endpoint() {
 int command_status(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
   auto args = cli::parse_command("status", argv, {"--endpoint", "--pipeline", "--cluster"}, {},
-                                 kHelp, exit_code, false);
+                                 kStatusHelp, exit_code, false);
   if (!args) return exit_code;
   if (auto cluster = args->get("--cluster")) return command_status_cluster(*cluster);
   const std::string endpoint = args->get("--endpoint").value_or(default_endpoint());

@@ -11,7 +11,7 @@
 
 namespace sluice::runtime {
 namespace {
-const char* kHelp =
+const char* kTapHelp =
     "usage: sluice tap PIPELINE.STAGE [--endpoint ADDR] [--limit N]\n\n"
     "Prints the records leaving stage STAGE of pipeline PIPELINE of a running\n"
     "`sluice run --api ADDR`, one JSON object a line (the event form: op, source, key, before,\n"
@@ -59,12 +59,12 @@ bool parse_limit(const std::string& text, unsigned long long& limit) {
 
 int command_tap(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
-  auto args = cli::parse_command("tap", argv, {"--endpoint", "--limit"}, {}, kHelp, exit_code);
+  auto args = cli::parse_command("tap", argv, {"--endpoint", "--limit"}, {}, kTapHelp, exit_code);
   if (!args) return exit_code;
   const std::string target = args->positional.size() == 1 ? args->positional[0] : "";
   const auto dot = target.find('.');
   if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) {
-    std::fprintf(stderr, "sluice tap: give one PIPELINE.STAGE (e.g. orders.clean)\n\n%s", kHelp);
+    std::fprintf(stderr, "sluice tap: give one PIPELINE.STAGE (e.g. orders.clean)\n\n%s", kTapHelp);
     return kExitUsage;
   }
   unsigned long long limit = 0;

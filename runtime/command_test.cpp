@@ -10,7 +10,7 @@
 
 namespace sluice::runtime {
 namespace {
-const char* kHelp =
+const char* kTestHelp =
     "usage: sluice test FILE...\n\n"
     "Runs every `test \"name\" of PIPELINE { ... }` block of each file in this process:\n"
     "sources and sinks are not opened; `input STAGE = [...]` gives the records a stage emits,\n"
@@ -52,10 +52,10 @@ void run_file(const std::string& path, Tally& tally) {
 
 int command_test(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
-  auto args = cli::parse_command("test", argv, {}, {}, kHelp, exit_code);
+  auto args = cli::parse_command("test", argv, {}, {}, kTestHelp, exit_code);
   if (!args) return exit_code;
   if (args->positional.empty()) {
-    std::fprintf(stderr, "sluice test: no FILE given\n\n%s", kHelp);
+    std::fprintf(stderr, "sluice test: no FILE given\n\n%s", kTestHelp);
     return kExitUsage;
   }
   Tally tally;

@@ -16,7 +16,7 @@
 
 namespace sluice::runtime {
 namespace {
-const char* kHelp =
+const char* kTopHelp =
     "usage: sluice top [--endpoint ADDR] [--interval D] [--pipeline NAME] [--once]\n\n"
     "Shows the pipelines and stages of a running `sluice run --api ADDR` and redraws them every\n"
     "D (default 1s; 250ms, 2s, ...): state, lag, records in and out per second, records in\n"
@@ -85,7 +85,7 @@ std::string frame(const std::string& endpoint, const result<std::vector<Value>>&
 int command_top(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
   auto args = cli::parse_command("top", argv, {"--endpoint", "--interval", "--pipeline"},
-                                 {"--once"}, kHelp, exit_code, false);
+                                 {"--once"}, kTopHelp, exit_code, false);
   if (!args) return exit_code;
   const std::string endpoint = args->get("--endpoint").value_or(default_endpoint());
   const std::string only = args->get("--pipeline").value_or("");

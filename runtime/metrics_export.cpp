@@ -34,7 +34,7 @@ std::string escape(const std::string& s) {
 }
 
 // The shortest text that reads back as v (0.05, not 0.050000000000000003).
-std::string num(double v) {
+std::string shortest_num(double v) {
   char buf[64];
   for (int prec = 6; prec <= 17; ++prec) {
     std::snprintf(buf, sizeof buf, "%.*g", prec, v);
@@ -72,13 +72,13 @@ class Writer {
     for (size_t i = 0; i < N; ++i) {
       cum += h.buckets[i].load(std::memory_order_relaxed);
       sample(name + "_bucket",
-             labels + ",le=\"" + num(static_cast<double>(h.bounds[i]) / divisor) + "\"",
+             labels + ",le=\"" + shortest_num(static_cast<double>(h.bounds[i]) / divisor) + "\"",
              std::to_string(cum));
     }
     cum += h.buckets[N].load(std::memory_order_relaxed);
     sample(name + "_bucket", labels + ",le=\"+Inf\"", std::to_string(cum));
     sample(name + "_sum", labels,
-           num(static_cast<double>(h.sum.load(std::memory_order_relaxed)) / divisor));
+           shortest_num(static_cast<double>(h.sum.load(std::memory_order_relaxed)) / divisor));
     // The +Inf bucket, not h.count: read apart, an observation between the two reads would make
     // them differ (Prometheus requires them equal).
     sample(name + "_count", labels, std::to_string(cum));
@@ -205,7 +205,8 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
   for (const auto& p : pipelines) {
     w.sample("sluice_pipeline_last_checkpoint_timestamp_seconds",
              "pipeline=\"" + escape(p->name) + "\"",
-             num(static_cast<double>(engine::LiveRegistry::state_of(*p).last_checkpoint_at) / 1e6));
+             shortest_num(
+                 static_cast<double>(engine::LiveRegistry::state_of(*p).last_checkpoint_at) / 1e6));
   }
 
   // Stages.
@@ -242,7 +243,7 @@ std::string render_prometheus(const engine::LiveRegistry& live) {
 
   // Sources.
   auto seconds = [&](const std::atomic<int64_t>& us) {
-    return num(static_cast<double>(us.load(std::memory_order_relaxed)) / 1e6);
+    return shortest_num(static_cast<double>(us.load(std::memory_order_relaxed)) / 1e6);
   };
   gauge("sluice_source_lag_seconds",
         "How far the last polled event was behind its source commit time when read (0 when "

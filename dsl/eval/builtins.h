@@ -3,6 +3,7 @@
 // function's spec says null_propagates. Failures throw eval_error.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -56,6 +57,8 @@ SLUICE_BUILTIN(random_string);
 // Helpers shared by the implementations and the compiler.
 // "lower(x)" style argument-type error.
 [[noreturn]] void type_error(const char* fn, int pos, const Value& got, const char* want);
+// Argument i as an int64 (an Int, or a UInt that fits); else a type error naming fn.
+int64_t int_arg(const char* fn, const Value* a, int i);
 // Number of UTF-8 code points.
 size_t utf8_length(std::string_view s);
 // The text form used by to_string and `+` on strings: strings as they are, the rest as

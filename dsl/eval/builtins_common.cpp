@@ -10,6 +10,13 @@ void type_error(const char* fn, int pos, const Value& got, const char* want) {
                                             " must be " + want + ", got " + type_name(got.type()));
 }
 
+int64_t int_arg(const char* fn, const Value* a, int i) {
+  if (a[i].type() == Type::Int) return a[i].as_int();
+  if (a[i].type() == Type::UInt && a[i].as_uint() <= INT64_MAX)
+    return static_cast<int64_t>(a[i].as_uint());
+  type_error(fn, i + 1, a[i], "an int");
+}
+
 size_t utf8_length(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;

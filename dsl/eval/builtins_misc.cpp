@@ -20,13 +20,6 @@ GenState& gen(const Context& ctx) {
   return fallback;
 }
 
-int64_t int_arg(const char* fn, const Value* a, int i) {
-  if (a[i].type() == Type::Int) return a[i].as_int();
-  if (a[i].type() == Type::UInt && a[i].as_uint() <= INT64_MAX)
-    return static_cast<int64_t>(a[i].as_uint());
-  type_error(fn, i + 1, a[i], "an int");
-}
-
 }  // namespace
 
 Value coalesce(const Value* a, size_t n, const Context&) {

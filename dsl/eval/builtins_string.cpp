@@ -10,13 +10,6 @@ const std::string& str_arg(const char* fn, const Value* a, int i) {
   return a[i].as_string();
 }
 
-int64_t int_arg(const char* fn, const Value* a, int i) {
-  if (a[i].type() == Type::Int) return a[i].as_int();
-  if (a[i].type() == Type::UInt && a[i].as_uint() <= INT64_MAX)
-    return static_cast<int64_t>(a[i].as_uint());
-  type_error(fn, i + 1, a[i], "an int");
-}
-
 // Byte offset of code point `cp` (clamped to the end).
 size_t cp_offset(const std::string& s, size_t cp) {
   size_t i = 0;

@@ -5,18 +5,18 @@
 namespace sluice::operators::state {
 namespace {
 
-std::mutex g_mu;
+std::mutex g_files_mu;
 std::shared_ptr<StateFiles> g_files;
 
 }  // namespace
 
 void StateFiles::install(std::shared_ptr<StateFiles> files) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<std::mutex> lock(g_files_mu);
   g_files = std::move(files);
 }
 
 std::shared_ptr<StateFiles> StateFiles::installed() {
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<std::mutex> lock(g_files_mu);
   return g_files;
 }
 
