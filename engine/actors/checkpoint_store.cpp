@@ -163,12 +163,22 @@ std::shared_ptr<CheckpointBackend> CheckpointStore::backend() {
 }
 
 std::string Checkpoint::state_of(const std::string& stage, int instance) const {
-  if (auto it = sources.find(stage); it != sources.end()) return instance == 0 ? it->second : "";
+  if (auto it = sources.find(stage); it != sources.end() && instance == 0) return it->second;
   auto it = stages.find(stage);
   if (it == stages.end() || instance < 0 || static_cast<size_t>(instance) >= it->second.size()) {
     return "";
   }
   return it->second[instance];
+}
+
+std::vector<std::string> Checkpoint::states_of(const std::string& stage) const {
+  std::vector<std::string> out;
+  if (auto it = stages.find(stage); it != stages.end()) out = it->second;
+  if (auto it = sources.find(stage); it != sources.end()) {
+    if (out.empty()) out.resize(1);
+    out[0] = it->second;
+  }
+  return out;
 }
 
 std::string CheckpointStore::encode(const std::string& pipeline, const Checkpoint& cp) {

@@ -16,12 +16,16 @@ namespace sluice::engine {
 
 struct Checkpoint {
   uint64_t id = 0;
-  int64_t written_at = 0;                                  // micros UTC
-  std::map<std::string, std::string> sources;              // source stage -> position
+  int64_t written_at = 0;  // micros UTC
+  // Source stage -> the state of its instance 0 (its position); a source's instances 1..N-1
+  // (`parallelism`) are in `stages` at their index, under the same name.
+  std::map<std::string, std::string> sources;
   std::map<std::string, std::vector<std::string>> stages;  // stage -> state per instance
 
   // The state for `stage` instance `instance` ("" when absent).
   std::string state_of(const std::string& stage, int instance) const;
+  // Every instance's state of `stage`, by instance (empty when the stage has none).
+  std::vector<std::string> states_of(const std::string& stage) const;
 };
 
 // Where checkpoints go instead of `<dir>/checkpoint.json` when one is installed process-wide

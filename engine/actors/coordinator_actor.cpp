@@ -179,7 +179,7 @@ void CoordinatorActor::check() {
     cp.written_at = wall_clock_us();
     for (size_t i = 0; i < setup_.members.size(); ++i) {
       const auto& m = setup_.members[i];
-      if (m.source) {
+      if (m.source && m.instance == 0) {  // a source's further instances: under "stages"
         cp.sources[m.stage] = latest_[i];
       } else {
         auto& v = cp.stages[m.stage];

@@ -79,7 +79,8 @@ result<void> GraphBuilder::plan(
     sp.cfg.epoch = settings_.epoch;
     sp.cfg.state = settings_.state;
     sp.opts = StageOptions::from(sp.cfg);
-    sp.parallelism = sp.role == dsl::Role::Source ? 1 : std::max(1, sp.cfg.parallelism);
+    // A source kind has `parallelism` only where its instances can share the input (kafka).
+    sp.parallelism = std::max(1, sp.cfg.parallelism);
     sp.cfg.parallelism = sp.parallelism;
     auto cit = counters.find(st.name);
     sp.counters = cit != counters.end() ? cit->second : std::make_shared<StageCounters>();
@@ -146,6 +147,7 @@ result<void> GraphBuilder::plan(
     const ast::Stage& st = *sp.st;
     const OperatorKind* op = sp.op;
     if (sp.kept) continue;
+    sp.cfg.shared = std::make_shared<StageShared>(from.states_of(st.name));
     for (int i = 0; i < sp.parallelism; ++i) {
       StageConfig c = sp.cfg;
       c.instance = i;

@@ -17,6 +17,7 @@
 #include "dsl/ast.h"
 #include "dsl/option_spec.h"
 #include "engine/core/operator_stat.h"
+#include "engine/core/stage_shared.h"
 
 namespace sluice {
 
@@ -45,6 +46,9 @@ struct StageConfig {
   // position in the target fences its writes with it. 0 = not a cluster worker (no fencing).
   int64_t epoch = 0;
   StateSettings state;
+  // Shared by the stage's instances in this graph (null outside an engine graph, e.g. in a
+  // unit test that makes one operator).
+  std::shared_ptr<StageShared> shared;
 
   // The one accessor set for evaluated options (the checker has checked their types; these
   // also read what a default or an older checkpoint may hold in a neighbouring type).

@@ -21,7 +21,8 @@ struct SourceDeclared {
   StartAt start = StartAt::Earliest;
   std::vector<std::string> properties;  // "name=value"
   std::string dead_letter;
-  std::string on_error;  // "", dead_letter, skip, fail
+  std::string on_error;     // "", dead_letter, skip, fail
+  int64_t parallelism = 1;  // consumers (engine instances) in this process
 };
 
 struct SinkDeclared {

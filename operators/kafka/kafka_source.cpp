@@ -1,5 +1,7 @@
 #include "operators/kafka/kafka_source.h"
 
+#include <algorithm>
+
 #include "base/logger.h"
 #include "operators/common/stage_options.h"
 #include "operators/kafka/client_config.h"
@@ -23,6 +25,13 @@ Value message_position(const std::string& topic, const rd_kafka_message_t* m) {
 }
 }  // namespace
 
+KafkaSource::KafkaSource(Options o, std::shared_ptr<StageShared> shared)
+    : o_(std::move(o)),
+      decoder_(o_.format, o_.stage),
+      shared_(std::move(shared)),
+      completed_(shared_ ? shared_->slot<CompletedOffsets>()
+                         : std::make_shared<CompletedOffsets>()) {}
+
 KafkaSource::~KafkaSource() { close(); }
 
 result<std::unique_ptr<Source>> KafkaSource::make(const StageConfig& cfg) {
@@ -40,7 +49,9 @@ result<std::unique_ptr<Source>> KafkaSource::make(const StageConfig& cfg) {
   o.earliest = d.start == StartAt::Earliest;
   o.properties = read_properties(d.properties);
   o.dead_letters = routes_bad_input(d.dead_letter, d.on_error);
-  return std::unique_ptr<Source>(new KafkaSource(std::move(o)));
+  o.instance = cfg.instance;
+  o.parallelism = cfg.parallelism;
+  return std::unique_ptr<Source>(new KafkaSource(std::move(o), cfg.shared));
 }
 
 void KafkaSource::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
@@ -49,12 +60,13 @@ void KafkaSource::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     for (int i = 0; i < parts->cnt; ++i) {
       auto& p = parts->elems[i];
-      int64_t off = self->positions_.get(p.topic, p.partition);
+      int64_t off = std::max(self->completed_->get(p.topic, p.partition),
+                             self->positions_.get(p.topic, p.partition));
       if (off >= 0) p.offset = off;
     }
     rd_kafka_assign(rk, parts);
-    log::debug("kafka", "source '" + self->o_.stage + "': assigned " + std::to_string(parts->cnt) +
-                            " partitions");
+    log::debug("kafka", "source '" + self->o_.stage + "'" + self->instance_label() + ": assigned " +
+                            std::to_string(parts->cnt) + " partitions");
   } else {
     rd_kafka_assign(rk, nullptr);
   }
@@ -65,11 +77,17 @@ result<void> KafkaSource::open(const std::string& state) {
   positions_ = PartitionOffsets();
   last_committed_ = PartitionOffsets();
   pending_.clear();
-  if (!state.empty()) {
-    auto p = PartitionOffsets::decode(state);
+  // Its own state, and with parallelism every instance's of the checkpoint the graph started
+  // from (a partition may have been read by another instance, or under another parallelism).
+  std::vector<std::string> states{state};
+  if (shared_) states.insert(states.end(), shared_->restored().begin(), shared_->restored().end());
+  for (const auto& text : states) {
+    if (text.empty()) continue;
+    auto p = PartitionOffsets::decode(text);
     if (!p.ok()) return p.err();
-    positions_ = std::move(p).value();
+    positions_.raise_to(*p);
   }
+  completed_->raise(positions_);
   std::vector<std::pair<std::string, std::string>> kv = {
       {"bootstrap.servers", o_.brokers},
       {"group.id", o_.group},
@@ -77,7 +95,8 @@ result<void> KafkaSource::open(const std::string& state) {
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", o_.earliest ? "earliest" : "latest"},
       {"enable.partition.eof", "false"},
-      {"client.id", "sluice-" + o_.stage},
+      {"client.id",
+       "sluice-" + o_.stage + (o_.parallelism > 1 ? "-" + std::to_string(o_.instance) : "")},
       // Fetch responses below jemalloc's oversize threshold (8 MiB): larger receive buffers
       // are allocated and purged (page faults) on every fetch. The 50 MB default cost about
       // half of the process's CPU per message in bench/kafka_bench (see docs/kafka.md).
@@ -236,6 +255,7 @@ void KafkaSource::checkpoint_committed(uint64_t /*id*/) {
   PartitionOffsets offs = std::move(pending_.front());
   pending_.pop_front();
   if (offs.empty()) return;
+  completed_->raise(offs);  // durable now: where any instance may resume a partition
   // Only partitions this member owns now, and only offsets that moved: committing for
   // partitions of another member (or while the group is joining) is refused by the
   // coordinator and can disturb the join.

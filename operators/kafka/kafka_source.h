@@ -17,7 +17,14 @@
 // "TOPIC/PARTITION@OFFSET: why". Without either it is skipped: counted (skipped()) and logged
 // as a warning naming topic, partition and offset (the first 20, then every 1000th). Either
 // way its offset moves on with the checkpoint (it is not read again).
-// Parallelism > 1: every instance joins the same group, so Kafka spreads the partitions.
+// Parallelism > 1: every instance is a consumer of its own in the same group, so Kafka spreads
+// the partitions; each checkpoints the offsets it read (and those it was restored with), and a
+// restart gives every instance the largest offset of each partition across all instances'
+// states, whatever the parallelism was. A partition assigned to an instance starts at the
+// larger of the stage's completed offset (CompletedOffsets: safe, a checkpoint made everything
+// below it durable) and the instance's own read position (the continuation of its own range):
+// never beyond what some completed checkpoint or this instance's pending state covers, so
+// taking the largest offset at a restore loses nothing.
 #pragma once
 #include <librdkafka/rdkafka.h>
 
@@ -28,6 +35,7 @@
 #include <vector>
 
 #include "engine/core/operator.h"
+#include "operators/kafka/completed_offsets.h"
 #include "operators/kafka/message_decoder.h"
 #include "operators/kafka/partition_offsets.h"
 
@@ -44,8 +52,11 @@ class KafkaSource : public Source {
     bool earliest = true;
     std::vector<std::pair<std::string, std::string>> properties;
     bool dead_letters = false;  // bad messages -> take_dead() instead of skipped
+    int instance = 0;           // of `parallelism` consumers
+    int parallelism = 1;
   };
-  explicit KafkaSource(Options o) : o_(std::move(o)), decoder_(o_.format, o_.stage) {}
+  // shared: the stage's StageShared (null: a stage of one, as in unit tests).
+  explicit KafkaSource(Options o, std::shared_ptr<StageShared> shared = nullptr);
   ~KafkaSource() override;
   static result<std::unique_ptr<Source>> make(const StageConfig& cfg);
 
@@ -64,12 +75,18 @@ class KafkaSource : public Source {
                            rd_kafka_topic_partition_list_t* parts, void* opaque);
   // err: why it does not parse (its code, else kafka errc::decode, goes to the dead letter).
   void skip(const rd_kafka_message_t* m, const std::string& topic, const error& err);
+  // " #I" with parallelism > 1 (log lines), else "".
+  std::string instance_label() const {
+    return o_.parallelism > 1 ? " #" + std::to_string(o_.instance) : "";
+  }
 
   Options o_;
   MessageDecoder decoder_;
   rd_kafka_t* rk_ = nullptr;
   rd_kafka_queue_t* queue_ = nullptr;
-  PartitionOffsets positions_;  // next offset per partition read (or restored)
+  std::shared_ptr<StageShared> shared_;
+  std::shared_ptr<CompletedOffsets> completed_;  // the stage's, shared by its instances
+  PartitionOffsets positions_;                   // next offset per partition read (or restored)
   PartitionOffsets last_committed_;
   mutable std::deque<PartitionOffsets> pending_;  // taken by checkpoint_state, not yet committed
   std::vector<rd_kafka_message_t*> msgs_;

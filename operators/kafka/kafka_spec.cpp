@@ -48,6 +48,15 @@ BoundSpec<SourceDeclared> make_source_spec() {
                "The sink that receives messages that do not parse (a stage name)."),
         &O::dead_letter);
   k.add(on_error, &O::on_error);
+  OptionSpec parallelism =
+      option("parallelism", OptType::Int, false, "1",
+             "Consumers in this process, each a member of the group: Kafka spreads the "
+             "partitions over them (a partition is read by one consumer at a time, so the order "
+             "per partition, and per key, holds). Each checkpoints the offsets it read; a restart "
+             "with another parallelism resumes every partition from the checkpoint.");
+  parallelism.min = 1;
+  parallelism.max = 256;
+  k.add(parallelism, &O::parallelism);
   return k;
 }
 

@@ -28,6 +28,13 @@ class PartitionOffsets {
     return it == map_.end() ? -1 : it->second;
   }
   const std::map<Key, int64_t>& all() const { return map_; }
+  // Each partition of `other` at the larger of the two offsets.
+  void raise_to(const PartitionOffsets& other) {
+    for (const auto& [k, v] : other.map_) {
+      auto it = map_.try_emplace(k, v).first;
+      if (it->second < v) it->second = v;
+    }
+  }
   bool empty() const { return map_.empty(); }
   std::string encode() const;
   static result<PartitionOffsets> decode(const std::string& text);

@@ -1,7 +1,11 @@
 // Pipelines through the engine: generate -> sink kafka (debezium), then source kafka -> file,
-// restarted from its checkpoint with nothing lost or duplicated.
+// restarted from its checkpoint with nothing lost or duplicated; the same with parallel
+// consumers (`parallelism`), restarted under other parallelisms.
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "base/json.h"
@@ -40,16 +44,66 @@ std::string producer_pipe(const std::string& brokers, int from, int count) {
          "}\n";
 }
 
-std::string consumer_pipe(const std::string& brokers, const std::string& path) {
+std::string consumer_pipe(const std::string& brokers, const std::string& path,
+                          int parallelism = 1) {
+  const std::string session = parallelism > 1
+                                  ? "\"session.timeout.ms=3000\", \"heartbeat.interval.ms=300\""
+                                  : "\"session.timeout.ms=6000\"";
   return "pipeline kafka_to_file {\n"
+         "  settings { checkpoint_interval = 200ms }\n"
          "  source kafka kin { brokers = \"" +
-         brokers +
-         "\"  topics = [\"gen.gen\"]  group = \"files\"  format = debezium\n"
-         "    properties = [\"session.timeout.ms=6000\"] }\n"
+         brokers + "\"  parallelism = " + std::to_string(parallelism) +
+         "\n    topics = [\"gen.gen\"]  group = \"files\"  format = debezium\n"
+         "    properties = [" +
+         session +
+         "] }\n"
          "  sink file out from kin { path = \"" +
          path +
          "\" }\n"
          "}\n";
+}
+
+// The ids of the file's events, each with the number of times it is there.
+std::map<int64_t, int> ids_in(const std::string& path) {
+  std::map<int64_t, int> ids;
+  for (const auto& l : test::read_lines(path)) {
+    auto v = json::parse(l);
+    BOOST_REQUIRE(v.ok());
+    ++ids[v->as_object().find(intern("after"))->as_object().find(intern("id"))->as_int()];
+  }
+  return ids;
+}
+
+// The kafka source's instance states in the checkpoint under `dir`: instance 0 under
+// "sources", the others under "stages" (each "TOPIC\tPARTITION\tOFFSET" lines).
+std::vector<std::string> source_states(const std::string& dir) {
+  std::string text;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(dir)) {
+    if (f.path().filename() == "checkpoint.json") text = test::read_file(f.path().string());
+  }
+  auto cp = json::parse(text);
+  BOOST_REQUIRE_MESSAGE(cp.ok(), "checkpoint.json under " << dir);
+  std::vector<std::string> out;
+  const Value* src = cp->as_object().find(intern("sources"))->as_object().find(intern("kin"));
+  BOOST_REQUIRE(src != nullptr);
+  out.push_back(src->as_string());
+  const Value* st = cp->as_object().find(intern("stages"))->as_object().find(intern("kin"));
+  if (st != nullptr) {
+    const auto& list = st->as_list();
+    for (size_t i = 1; i < list.size(); ++i) out.push_back(list[i].as_string());
+  }
+  return out;
+}
+
+void check_each_once(const std::map<int64_t, int>& ids, int64_t n) {
+  BOOST_CHECK_EQUAL(ids.size(), static_cast<size_t>(n));
+  if (!ids.empty()) {
+    BOOST_CHECK_EQUAL(ids.begin()->first, 1);
+    BOOST_CHECK_EQUAL(ids.rbegin()->first, n);
+  }
+  int twice = 0;
+  for (const auto& [id, times] : ids) twice += times > 1 ? 1 : 0;
+  BOOST_CHECK_MESSAGE(twice == 0, twice << " ids more than once");
 }
 
 }  // namespace
@@ -94,6 +148,64 @@ BOOST_AUTO_TEST_CASE(generate_to_kafka_to_file_with_restart) {
   BOOST_CHECK_EQUAL(*ids.rbegin(), 60);
   BOOST_CHECK_EQUAL(mock.committed("files", "gen.gen", 0) + mock.committed("files", "gen.gen", 1),
                     60);
+}
+
+// Issue 20 point 4: `parallelism = 3` consumers in one process share a six-partition topic (each
+// checkpoints the partitions it read); restarted with 2, then 4 consumers after more messages,
+// every message is in the file exactly once and the group's offsets are all committed.
+BOOST_AUTO_TEST_CASE(parallel_consumers_share_partitions_and_resume_under_other_parallelism) {
+  log::set_level(log::Level::Warn);
+  // A run ends after this long without a record: longer than a rebalance of the group, which
+  // waits up to a session timeout (3 s here) for members that left.
+  constexpr int64_t kIdle = 8000000;
+  test::KafkaMock mock;
+  mock.create_topic("gen.gen", 6);
+  test::TempDir dir;
+  const std::string out = dir.file("out.jsonl");
+  auto produce = [&](int from, int count) {
+    BOOST_REQUIRE_EQUAL(run_text(producer_pipe(mock.bootstrap(), from, count),
+                                 dir.file("p" + std::to_string(from)), 2000000),
+                        0);
+    BOOST_REQUIRE_EQUAL(mock.read_all("gen.gen", from - 1 + count).size(),
+                        static_cast<size_t>(from - 1 + count));
+  };
+  auto committed = [&] {
+    int64_t sum = 0;
+    for (int p = 0; p < 6; ++p) sum += std::max<int64_t>(0, mock.committed("files", "gen.gen", p));
+    return sum;
+  };
+
+  produce(1, 6000);
+  BOOST_REQUIRE_EQUAL(run_text(consumer_pipe(mock.bootstrap(), out, 3), dir.file("c"), kIdle), 0);
+  check_each_once(ids_in(out), 6000);
+  // More than one consumer read: instances 1 and 2 have states of their own, and together
+  // the three name all six partitions.
+  auto states = source_states(dir.file("c"));
+  BOOST_REQUIRE_EQUAL(states.size(), 3u);
+  std::set<std::string> partitions;
+  int reading = 0;
+  for (const auto& s : states) {
+    BOOST_TEST_MESSAGE("instance state: " << s);
+    reading += s.empty() ? 0 : 1;
+    std::istringstream in(s);
+    std::string topic, part, off;
+    while (std::getline(in, topic, '\t') && std::getline(in, part, '\t') && std::getline(in, off)) {
+      partitions.insert(part);
+    }
+  }
+  BOOST_CHECK_GE(reading, 2);
+  BOOST_CHECK_EQUAL(partitions.size(), 6u);
+  BOOST_CHECK_EQUAL(committed(), 6000);
+
+  produce(6001, 3000);
+  BOOST_REQUIRE_EQUAL(run_text(consumer_pipe(mock.bootstrap(), out, 2), dir.file("c"), kIdle), 0);
+  check_each_once(ids_in(out), 9000);
+  BOOST_CHECK_EQUAL(source_states(dir.file("c")).size(), 2u);
+
+  produce(9001, 3000);
+  BOOST_REQUIRE_EQUAL(run_text(consumer_pipe(mock.bootstrap(), out, 4), dir.file("c"), kIdle), 0);
+  check_each_once(ids_in(out), 12000);
+  BOOST_CHECK_EQUAL(committed(), 12000);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
