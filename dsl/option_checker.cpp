@@ -45,7 +45,9 @@ void OptionChecker::check(const std::vector<ast::Option>& given,
   std::vector<std::string> names;
   for (const auto* s : specs) names.push_back(s->name);
   if (free_blocks != nullptr) {
-    for (const auto& b : *free_blocks) names.push_back(b);
+    for (const auto& b : *free_blocks) {  // a free block may be declared an option too
+      if (std::find(names.begin(), names.end(), b) == names.end()) names.push_back(b);
+    }
   }
   for (const auto& o : given) {
     auto [it, fresh] = seen.emplace(o.name, o.loc);

@@ -254,17 +254,18 @@ void KafkaSource::checkpoint_committed(uint64_t /*id*/) {
   if (pending_.empty() || rk_ == nullptr) return;
   PartitionOffsets offs = std::move(pending_.front());
   pending_.pop_front();
-  if (offs.empty()) return;
-  completed_->raise(offs);  // durable now: where any instance may resume a partition
+  // Durable now: where any instance may resume a partition, and what the group learns.
+  completed_->raise(offs);
   // Only partitions this member owns now, and only offsets that moved: committing for
   // partitions of another member (or while the group is joining) is refused by the
-  // coordinator and can disturb the join.
+  // coordinator and can disturb the join. The offset is the stage's completed one, so a
+  // partition another instance read before a rebalance gave it to this one is committed too.
   rd_kafka_topic_partition_list_t* owned = nullptr;
   if (rd_kafka_assignment(rk_, &owned) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(owned->cnt);
   for (int i = 0; i < owned->cnt; ++i) {
     const auto& p = owned->elems[i];
-    int64_t off = offs.get(p.topic, p.partition);
+    int64_t off = completed_->get(p.topic, p.partition);
     if (off >= 0 && off != last_committed_.get(p.topic, p.partition)) {
       rd_kafka_topic_partition_list_add(list, p.topic, p.partition)->offset = off;
     }

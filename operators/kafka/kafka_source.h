@@ -2,13 +2,13 @@
 //
 // Offsets: auto commit and auto offset store are off. The source tracks the next offset of
 // every partition it has read; checkpoint_state() returns them (PartitionOffsets text) and
-// remembers them as the offsets of that checkpoint; checkpoint_committed() commits the
-// oldest remembered set to the group (checkpoints complete in the order they are taken,
-// one commit per checkpoint), limited to the partitions this member owns at that moment and
-// to offsets that moved. On open(state), partitions assigned to this member start at the
-// checkpointed offsets (rebalance callback), so a restart resumes exactly after the last
-// complete checkpoint even when the group commit was lost; partitions not in the state
-// start at the group's committed offset, else at `start`.
+// remembers them as the offsets of that checkpoint; checkpoint_committed() adds the oldest
+// remembered set to the stage's completed offsets (checkpoints complete in the order they are
+// taken) and commits those of the partitions this member owns at that moment to the group,
+// where they moved (one commit per checkpoint). On open(state), partitions assigned to this member
+// start at the checkpointed offsets (rebalance callback), so a restart resumes exactly after the
+// last complete checkpoint even when the group commit was lost; partitions not in the state start
+// at the group's committed offset, else at `start`.
 //
 // A message that does not parse is a dead letter when the stage has `dead_letter` (or an
 // explicit `on_error`): take_dead() hands it to the engine as a create event with row

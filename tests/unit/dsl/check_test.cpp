@@ -47,6 +47,14 @@ const Case kCases[] = {
 }
 )PIPE",
      2, 31, Severity::Error, "unknown option 'fromat' for source file 's'; did you mean 'format'?"},
+    {"unknown_option_lists_each_option_once",
+     R"PIPE(pipeline p {
+  source generate g { count = 3  parallelism = 2  fields { id = seq() } }
+  sink null n from g {}
+}
+)PIPE",
+     2, 34, Severity::Error,
+     "unknown option 'parallelism' for source generate 'g' (options: count, rate, fields)"},
     {"unknown_stage_option",
      R"PIPE(pipeline p {
   source file src { path = "in.jsonl" }
