@@ -1,7 +1,7 @@
 // Benchmark: kafka (Debezium JSON with schema) -> decode -> null, in process against
 // librdkafka's mock cluster. Also reports the decoder alone (no Kafka).
 // Usage: kafka_bench [messages=120000] [runs=5] [idle_wait_us=5000] [name=value,...]
-//                    [compression=none]
+//                    [compression=none] [consumers=1]
 // The mock cluster keeps only about 5 MB per partition (older data is dropped), so the topic
 // has 100 partitions: keep messages * ~3.1 KB under ~400 MB.
 // Each run consumes the whole topic with a new consumer group through the `kafka` source
@@ -10,13 +10,18 @@
 // right after the first assignment, ~3 s, are not counted); the rate counts the messages
 // after that point. A second figure also leaves out shorter pauses (> 250 ms with nothing to
 // poll: the mock's rebalances); the CPU figures per message are load-independent.
+// consumers > 1 adds the same measurement for `parallelism = consumers` (one KafkaSource per
+// thread, one StageShared, one group), against one consumer in the same process and topic.
 #include <librdkafka/rdkafka.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -70,6 +75,65 @@ double process_cpu() {
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
+}
+
+// `consumers` KafkaSource instances of one stage (one StageShared, one group) on a thread each,
+// reading the whole topic of n messages: msgs/s from the first message, the clock restarting
+// after a pause of more than 1 s with nothing read by any of them (the group's joins).
+double parallel_run(const std::string& brokers, const std::string& group, int consumers,
+                    long long n, std::chrono::microseconds idle_wait) {
+  auto shared = std::make_shared<StageShared>();
+  std::atomic<long long> got{0};
+  std::mutex mu;
+  bool started = false;
+  Clock::time_point t0, last;
+  long long base = 0;
+  auto note = [&](size_t k) {
+    std::lock_guard<std::mutex> lock(mu);
+    auto now = Clock::now();
+    if (!started || now - last > std::chrono::seconds(1)) {
+      started = true;
+      t0 = now;
+      base = got.load();
+    }
+    last = now;
+    got += static_cast<long long>(k);
+  };
+  std::vector<std::thread> threads;
+  std::atomic<bool> failed{false};
+  for (int i = 0; i < consumers; ++i) {
+    threads.emplace_back([&, i] {
+      operators::kafka::KafkaSource::Options o;
+      o.stage = "kin";
+      o.brokers = brokers;
+      o.topics = {"bench.bank.accounts"};
+      o.group = group;
+      o.properties = {{"session.timeout.ms", "6000"}};
+      o.instance = i;
+      o.parallelism = consumers;
+      operators::kafka::KafkaSource src(o, shared);
+      if (!src.open("").ok()) {
+        failed = true;
+        return;
+      }
+      std::vector<Event> out;
+      auto deadline = Clock::now() + std::chrono::seconds(120);
+      while (got.load() < n && Clock::now() < deadline && !failed) {
+        out.clear();
+        auto pr = src.poll(1024, out);
+        if (!pr.ok()) {
+          failed = true;
+          break;
+        }
+        if (!out.empty()) note(out.size());
+        if (*pr == Source::Poll::Idle) std::this_thread::sleep_for(idle_wait);
+      }
+      src.close();
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (failed || got.load() < n) return -1;
+  return static_cast<double>(n - base) / std::chrono::duration<double>(last - t0).count();
 }
 
 }  // namespace
@@ -248,5 +312,24 @@ int main(int argc, char** argv) {
       "kafka -> decode -> null without pauses > 250 ms (mock group rebalances): median "
       "%.0f msgs/s\n",
       median(flowing));
+  const int consumers = argc > 6 ? std::atoi(argv[6]) : 1;
+  if (consumers > 1) {  // parallelism = consumers against one consumer, runs alternating
+    std::vector<double> one, many;
+    for (int r = 0; r < runs; ++r) {
+      for (int c : {1, consumers}) {
+        double rate =
+            parallel_run((*cluster)->bootstraps(),
+                         "par-" + std::to_string(c) + "-" + std::to_string(r), c, n, idle_wait);
+        if (rate < 0) {
+          std::fprintf(stderr, "parallel run with %d consumers failed\n", c);
+          return 1;
+        }
+        (c == 1 ? one : many).push_back(rate);
+        std::printf("run %d, %d consumer(s): %.0f msgs/s\n", r + 1, c, rate);
+      }
+    }
+    std::printf("parallelism %d: median %.0f msgs/s; one consumer: median %.0f msgs/s (x%.2f)\n",
+                consumers, median(many), median(one), median(many) / median(one));
+  }
   return 0;
 }
