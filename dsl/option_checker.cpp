@@ -86,6 +86,11 @@ void OptionChecker::unknown(const ast::Option& o, const std::string& owner,
   }
   std::string msg = "unknown option '" + o.name + "' for " + owner + did_you_mean(o.name, names);
   msg += names.empty() ? " (it takes no options)" : " (options: " + join_names(names) + ")";
+  if (o.name == "parallelism" && stage != nullptr && stage->type == ast::StageType::Source) {
+    msg +=
+        "; a source runs several instances only where they can share its input (source "
+        "kafka: consumers of one group); give `parallelism` to the stages after it";
+  }
   diags_.error(o.loc, msg);
 }
 

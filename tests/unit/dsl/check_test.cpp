@@ -54,7 +54,9 @@ const Case kCases[] = {
 }
 )PIPE",
      2, 34, Severity::Error,
-     "unknown option 'parallelism' for source generate 'g' (options: count, rate, fields)"},
+     "unknown option 'parallelism' for source generate 'g' (options: count, rate, fields); a "
+     "source runs several instances only where they can share its input (source kafka: "
+     "consumers of one group); give `parallelism` to the stages after it"},
     {"unknown_stage_option",
      R"PIPE(pipeline p {
   source file src { path = "in.jsonl" }
