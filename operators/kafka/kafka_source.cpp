@@ -79,13 +79,18 @@ result<void> KafkaSource::open(const std::string& state) {
   pending_.clear();
   // Its own state, and with parallelism every instance's of the checkpoint the graph started
   // from (a partition may have been read by another instance, or under another parallelism).
-  std::vector<std::string> states{state};
-  if (shared_) states.insert(states.end(), shared_->restored().begin(), shared_->restored().end());
-  for (const auto& text : states) {
-    if (text.empty()) continue;
+  auto absorb = [this](const std::string& text) -> result<void> {
+    if (text.empty()) return {};
     auto p = PartitionOffsets::decode(text);
     if (!p.ok()) return p.err();
     positions_.raise_to(*p);
+    return {};
+  };
+  if (auto r = absorb(state); !r.ok()) return r;
+  if (shared_) {
+    for (const auto& text : shared_->restored()) {
+      if (auto r = absorb(text); !r.ok()) return r;
+    }
   }
   completed_->raise(positions_);
   std::vector<std::pair<std::string, std::string>> kv = {

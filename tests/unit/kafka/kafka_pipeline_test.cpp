@@ -5,13 +5,14 @@
 #include <filesystem>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "base/json.h"
 #include "base/logger.h"
 #include "dsl/loader.h"
+#include "engine/actors/checkpoint_store.h"
 #include "engine/actors/runner.h"
+#include "operators/kafka/partition_offsets.h"
 #include "operators/registry.h"
 #include "support/kafka_mock.h"
 #include "support/process.h"
@@ -74,25 +75,16 @@ std::map<int64_t, int> ids_in(const std::string& path) {
   return ids;
 }
 
-// The kafka source's instance states in the checkpoint under `dir`: instance 0 under
-// "sources", the others under "stages" (each "TOPIC\tPARTITION\tOFFSET" lines).
+// The kafka source's instance states in the checkpoint under `dir` (instance 0 under
+// "sources", the others under "stages"), read by the engine's own decoder.
 std::vector<std::string> source_states(const std::string& dir) {
   std::string text;
   for (const auto& f : std::filesystem::recursive_directory_iterator(dir)) {
     if (f.path().filename() == "checkpoint.json") text = test::read_file(f.path().string());
   }
-  auto cp = json::parse(text);
+  auto cp = engine::CheckpointStore::decode(text);
   BOOST_REQUIRE_MESSAGE(cp.ok(), "checkpoint.json under " << dir);
-  std::vector<std::string> out;
-  const Value* src = cp->as_object().find(intern("sources"))->as_object().find(intern("kin"));
-  BOOST_REQUIRE(src != nullptr);
-  out.push_back(src->as_string());
-  const Value* st = cp->as_object().find(intern("stages"))->as_object().find(intern("kin"));
-  if (st != nullptr) {
-    const auto& list = st->as_list();
-    for (size_t i = 1; i < list.size(); ++i) out.push_back(list[i].as_string());
-  }
-  return out;
+  return cp->states_of("kin");
 }
 
 void check_each_once(const std::map<int64_t, int>& ids, int64_t n) {
@@ -187,11 +179,9 @@ BOOST_AUTO_TEST_CASE(parallel_consumers_share_partitions_and_resume_under_other_
   for (const auto& s : states) {
     BOOST_TEST_MESSAGE("instance state: " << s);
     reading += s.empty() ? 0 : 1;
-    std::istringstream in(s);
-    std::string topic, part, off;
-    while (std::getline(in, topic, '\t') && std::getline(in, part, '\t') && std::getline(in, off)) {
-      partitions.insert(part);
-    }
+    auto offsets = operators::kafka::PartitionOffsets::decode(s);
+    BOOST_REQUIRE(offsets.ok());
+    for (const auto& [tp, next] : offsets->all()) partitions.insert(std::to_string(tp.second));
   }
   BOOST_CHECK_GE(reading, 2);
   BOOST_CHECK_EQUAL(partitions.size(), 6u);
