@@ -37,6 +37,14 @@ class TsanVisible : public Base {
     return r;
   }
 
+  // The first run makes the behaviour (make_behavior) before it looks at the mailbox; a
+  // message that arrives then may be handled on another worker before this run ends.
+  void initialize() override {
+    __tsan_acquire(this);
+    Base::initialize();
+    __tsan_release(this);
+  }
+
   caf::resumable::resume_result resume(caf::execution_unit* eu, size_t max) override {
     __tsan_acquire(this);
     auto r = Base::resume(eu, max);
