@@ -26,6 +26,31 @@ struct SourceMeta {
   // that create tables (postgres) map them to exact target types; empty = infer from values.
   std::vector<std::string> column_names;
   std::vector<std::string> column_types;
+  // Parallel to column_names when known: the column is declared NOT NULL.
+  std::vector<bool> column_not_null;
+};
+
+// Where a change was made in its source database's log, for sinks that report it (Debezium's
+// `source` block). The mysql source shares one between the rows of a binlog rows event; a
+// snapshot read carries the binlog position its snapshot started at (server_id 0).
+struct LogOrigin {
+  int64_t server_id = 0;  // the server that wrote the event (binlog event header)
+  std::string file;       // binlog file of the event
+  int64_t pos = 0;        // offset of the event's start in `file`
+  std::string gtid;       // the transaction's GTID ("0-1-37", "uuid:5"); empty: none
+  int64_t thread = -1;    // thread id of the transaction's BEGIN (MySQL); -1: not known
+  std::string query;      // the statement (binlog annotations), when asked for; empty: none
+};
+
+// How a snapshot read (op r) sits in its snapshot, as Debezium's source.snapshot reports it.
+enum class SnapshotMark : uint8_t {
+  None,          // not a snapshot read, or not known
+  Middle,        // "true"
+  First,         // "first": the first row of the snapshot
+  FirstInTable,  // "first_in_data_collection"
+  LastInTable,   // "last_in_data_collection"
+  Last,          // "last": the last row of the snapshot
+  Incremental,   // "incremental": read in chunks beside the binlog (lock-free snapshot)
 };
 
 // Attached to an event routed to a dead-letter sink (DSL.md §10).
@@ -46,10 +71,13 @@ struct Event {
   Object row;     // the after image; for deletes the before image
   Object before;  // valid when has_before
   bool has_before = false;
-  Value key;       // Null = not set (sinks fall back to primary key columns)
-  int64_t ts = 0;  // event (commit) time, micros UTC
-  Value position;  // source position of this event
+  SnapshotMark snapshot_mark = SnapshotMark::None;
+  uint32_t origin_row = 0;  // the row's index within its origin's binlog event
+  Value key;                // Null = not set (sinks fall back to primary key columns)
+  int64_t ts = 0;           // event (commit) time, micros UTC
+  Value position;           // source position of this event
   std::shared_ptr<const SourceMeta> source;
+  std::shared_ptr<const LogOrigin> origin;  // null: the source keeps no log (generate, file)
   std::shared_ptr<const DeadLetterInfo> dead_letter;
 };
 

@@ -1,29 +1,30 @@
-// Encodes Sluice events as Debezium change messages (Kafka Connect JSON converter, with
-// schema), so Debezium-based consumers read them as they read Debezium's own topics.
+// Encodes Sluice events as Debezium change messages, as Debezium 2.7's MySQL connector writes
+// them through Kafka Connect's JSON converter (with schemas, or the payload alone).
 //
-// Value: {"schema": Envelope, "payload": {"before", "after", "source", "op", "ts_ms",
-// "transaction": null}}. Row field types come from SourceMeta::column_types when present
-// (exact: decimal(15,2) -> Decimal scale 2 with connect.decimal.precision 15; enum/set with
-// their labels; bit(n) -> Bits; json -> Json; datetime -> MicroTimestamp; timestamp ->
-// ZonedTimestamp; bigint unsigned -> Decimal scale 0 marked BIGINT UNSIGNED), else from the
-// values: bool boolean, int int64, uint Decimal(20,0) BIGINT UNSIGNED, float float64,
-// decimal Decimal (its scale), string string, bytes bytes, date io.debezium.time.Date, time
-// MicroTime, datetime MicroTimestamp, timestamp ZonedTimestamp, object/list Json.
+// Value: {"schema": Envelope (version 2), "payload": {"before", "after", "source",
+// "transaction": null, "op", "ts_ms", "ts_us", "ts_ns"}}. `source` is Debezium's MySQL block for
+// events of the mysql source (source_block.h). Row field types follow Debezium's MySQL type
+// mapping from SourceMeta::column_types (column_mapping.h), with NOT NULL columns not optional;
+// without a column type, from the value. Options (encoder_options.h) choose Debezium's decimal,
+// time precision and BIGINT UNSIGNED modes.
 // Key: {"schema": {struct SERVER.DB.TABLE.Key}, "payload": {pk columns}}; the key columns are
 // SourceMeta::primary_key (values from Event::key when set, else from the row).
-// A delete is followed by a tombstone (same key, null value): the sink produces it.
+// A delete is followed by a tombstone (same key, null value) unless switched off: the sink
+// produces it.
 #pragma once
 #include <string>
 
 #include "base/event.h"
 #include "base/result.h"
+#include "operators/debezium/encoder_options.h"
 
 namespace sluice::operators::debezium {
 
 class DebeziumEncoder {
  public:
   // server: the logical server name used in schema names (Debezium's topic.prefix).
-  explicit DebeziumEncoder(std::string server) : server_(std::move(server)) {}
+  explicit DebeziumEncoder(std::string server, EncoderOptions opts = {})
+      : server_(std::move(server)), opts_(opts) {}
   // Appends the key message; false (nothing appended) when the event has no key.
   bool encode_key(const Event& e, std::string& out) const;
   // Appends the value message. Permanent error when a value does not fit its column type.
@@ -34,6 +35,7 @@ class DebeziumEncoder {
 
  private:
   std::string server_;
+  EncoderOptions opts_;
 };
 
 // Appends the key columns (names, values) of an event: primary key of its SourceMeta with

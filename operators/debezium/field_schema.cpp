@@ -133,6 +133,9 @@ void set_source_type(FieldSchema& f, const std::string& type, const Value* param
       f.source_type = "bit(" + std::to_string(f.bits) + ")";
       return;
     case Logical::None:
+    case Logical::DecimalText:  // (the encoder's only)
+    case Logical::DecimalDouble:
+    case Logical::UIntLong:
       break;
   }
   if (type == "int8")

@@ -46,6 +46,11 @@ enum class Logical : uint8_t {
   EnumSet,
   Bits,
   UIntDecimal,
+  // Written by the encoder only (encoder_options.h): decimal = string | double, and BIGINT
+  // UNSIGNED as int64 (bigint_unsigned = long).
+  DecimalText,
+  DecimalDouble,
+  UIntLong,
 };
 
 enum class Prim : uint8_t { Int, Float, Bool, String, Bytes, Struct, Array, Map, Unknown };

@@ -251,6 +251,9 @@ result<void> apply_schema(const FieldSchema& s, Value& v) {
   if (v.is_null()) return {};
   switch (s.logical) {
     case Logical::None:
+    case Logical::DecimalText:  // (the encoder's only)
+    case Logical::DecimalDouble:
+    case Logical::UIntLong:
       break;
     case Logical::Decimal:
       return to_decimal(s, v);

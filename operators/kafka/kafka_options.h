@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "operators/debezium/encoder_options.h"
 #include "operators/kafka/message_decoder.h"
 
 namespace sluice::operators::kafka {
@@ -34,6 +35,11 @@ struct SinkDeclared {
   bool exactly_once = false;
   int64_t heartbeat_interval_us = 0;  // 0: no heartbeats
   std::string heartbeat_prefix = "__debezium-heartbeat";
+  debezium::DecimalMode decimal = debezium::DecimalMode::Precise;
+  debezium::TimePrecision time_precision = debezium::TimePrecision::AdaptiveTimeMicroseconds;
+  debezium::BigintUnsigned bigint_unsigned = debezium::BigintUnsigned::Long;
+  bool tombstones = true;
+  bool schemas = true;
   std::vector<std::string> properties;  // "name=value"
 };
 

@@ -51,6 +51,11 @@ result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
   o.stage = cfg.name;
   o.brokers = d.brokers;
   o.debezium = d.format == SinkFormat::Debezium;
+  o.encoding.decimal = d.decimal;
+  o.encoding.time = d.time_precision;
+  o.encoding.bigint_unsigned = d.bigint_unsigned;
+  o.encoding.schemas = d.schemas;
+  o.tombstones = d.tombstones;
   auto it = cfg.expr_options.find("topic");
   if (it != cfg.expr_options.end() && it->second != nullptr) {
     eval::Scope scope;
@@ -346,7 +351,7 @@ result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
   if (o_.debezium) {
     std::string server = o_.server;
     if (server.empty()) server = e.source && !e.source->name.empty() ? e.source->name : "sluice";
-    debezium::DebeziumEncoder enc(server);
+    debezium::DebeziumEncoder enc(server, o_.encoding);
     if (!has_key && e.op != Op::Truncate) has_key = enc.encode_key(e, key_buf_);
     auto r = enc.encode_value(e, value_buf_);
     if (!r.ok()) {
@@ -363,7 +368,8 @@ result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
     }
     event_codec::append_event(e, value_buf_);
   }
-  const bool tombstone = o_.debezium && e.op == Op::Delete && has_key;  // for log compaction
+  const bool tombstone =  // for log compaction
+      o_.debezium && o_.tombstones && e.op == Op::Delete && has_key;
   if (o_.exactly_once) {
     if (!tombstone_only_) {
       const uint64_t id = base_id_ + inflight_.size();

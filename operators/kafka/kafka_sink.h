@@ -57,6 +57,8 @@ class KafkaSink : public Sink {
     std::string stage;
     std::string brokers;
     bool debezium = true;
+    debezium::EncoderOptions encoding;  // format debezium
+    bool tombstones = true;             // format debezium: a tombstone after each delete
     std::string topic_constant;
     eval::ExprPtr topic;
     std::vector<std::string> key;

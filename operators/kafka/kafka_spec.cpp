@@ -105,6 +105,30 @@ BoundSpec<SinkDeclared> make_sink_spec() {
   k.add(option("heartbeat_prefix", OptType::String, false, "__debezium-heartbeat",
                "The heartbeat topic's prefix (Debezium's topic.heartbeat.prefix)."),
         &O::heartbeat_prefix);
+  k.add(enum_option("decimal", {"precise", "string", "double"}, "precise",
+                    "format debezium: DECIMAL columns as Connect Decimal bytes (precise), as text "
+                    "(string) or as a double (double: rounds; Debezium's "
+                    "decimal.handling.mode)."),
+        &O::decimal);
+  k.add(enum_option("time_precision", {"adaptive_time_microseconds", "connect"},
+                    "adaptive_time_microseconds",
+                    "format debezium: Debezium's time.precision.mode. connect writes Kafka "
+                    "Connect's Date, Time and Timestamp (milliseconds): a value with "
+                    "microseconds goes to the dead-letter sink instead of being truncated."),
+        &O::time_precision);
+  k.add(enum_option("bigint_unsigned", {"long", "precise"}, "long",
+                    "format debezium: BIGINT UNSIGNED as int64 (long; a value above "
+                    "9223372036854775807 goes to the dead-letter sink) or as Connect Decimal "
+                    "(precise; Debezium's bigint.unsigned.handling.mode)."),
+        &O::bigint_unsigned);
+  k.add(option("tombstones", OptType::Bool, "true",
+               "format debezium: a tombstone (the key, a null value) after each delete, for "
+               "log compaction (Debezium's tombstones.on.delete)."),
+        &O::tombstones);
+  k.add(option("schemas", OptType::Bool, "true",
+               "format debezium: each key and value as {\"schema\", \"payload\"} (the JSON "
+               "converter's schemas.enable); false writes the payload alone."),
+        &O::schemas);
   k.add(properties(), &O::properties);
   return k;
 }

@@ -168,6 +168,7 @@ void BinlogStream::Impl::on_rotate(const RawEvent& ev) {
 
 void BinlogStream::Impl::commit(uint64_t next_pos) {
   in_txn = false;
+  txn_thread = -1;
   if (next_pos == 0) return;
   if (pending.kind == Pending::Kind::Maria) {
     gtids.add_maria(pending.maria.domain, pending.maria.server, pending.maria.seq);
@@ -204,6 +205,7 @@ void BinlogStream::Impl::emit_truncate(const std::string& db, const std::string&
   e.source = truncate_meta(db, table);
   e.ts = static_cast<int64_t>(ev.timestamp) * 1000000;
   e.position = position_value(ev.next_pos);
+  e.origin = origin_of(ev);
   it.position.file = file;
   it.position.pos = ev.next_pos;
   ++rows_in_txn;
@@ -225,6 +227,8 @@ result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
   DdlStatement d = parse_ddl(sql, db);
   if (d.kind == DdlStatement::Kind::Begin) {
     in_txn = true;
+    txn_thread = static_cast<int64_t>(static_cast<uint32_t>(body[0] | body[1] << 8 | body[2] << 16 |
+                                                            static_cast<uint32_t>(body[3]) << 24));
     return {};
   }
   if (d.kind == DdlStatement::Kind::Commit || d.kind == DdlStatement::Kind::Rollback) {
@@ -313,18 +317,23 @@ result<void> BinlogStream::Impl::on_rows(const RawEvent& ev) {
   auto n = decoder.decode(ev.type, ev.body, ev.body_len, *it->second.map, evs);
   if (!n.ok()) return n.err();
   owner.stats_.zero_dates = decoder.stats().zero_dates;
-  if (skip > 0) {  // delivered before a restart: dropped
-    size_t k = std::min<uint64_t>(skip, evs.size());
+  size_t k = 0;  // rows of this event delivered before a restart: dropped
+  if (skip > 0) {
+    k = std::min<uint64_t>(skip, evs.size());
     evs.erase(evs.begin(), evs.begin() + static_cast<long>(k));
     skip -= k;
     rows_in_txn += k;
   }
   if (evs.empty()) return {};
   Value posv = position_value(ev.next_pos);
+  std::shared_ptr<const LogOrigin> origin = origin_of(ev);
   int64_t ets = static_cast<int64_t>(ev.timestamp) * 1000000;
-  for (auto& e : evs) {
+  for (size_t i = 0; i < evs.size(); ++i) {
+    Event& e = evs[i];
     e.ts = ets;
     e.position = posv;
+    e.origin = origin;
+    e.origin_row = static_cast<uint32_t>(k + i);
   }
   rows_in_txn += evs.size();
   owner.stats_.row_events += evs.size();

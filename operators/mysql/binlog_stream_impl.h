@@ -53,6 +53,7 @@ struct BinlogStream::Impl {
     uint64_t gno = 0;
   } pending;
   bool in_txn = false;
+  int64_t txn_thread = -1;   // thread id of the transaction's BEGIN query event (MySQL)
   bool streamed = false;     // the current connection delivered at least one packet
   BinlogPosition committed;  // position after the last commit seen
   uint64_t rows_in_txn = 0;  // row events queued since `committed`
@@ -100,6 +101,17 @@ struct BinlogStream::Impl {
     pos.append(kPos, Value::int64(static_cast<int64_t>(next_pos)));
     if (!gtid.empty()) pos.append(kGtid, Value::string(gtid));
     return Value::object(std::move(pos));
+  }
+
+  // Where a rows (or truncate) event sits in the binlog, for Event::origin.
+  std::shared_ptr<const LogOrigin> origin_of(const RawEvent& ev) const {
+    auto o = std::make_shared<LogOrigin>();
+    o->server_id = ev.server_id;
+    o->file = file;
+    o->pos = ev.next_pos >= ev.size ? static_cast<int64_t>(ev.next_pos - ev.size) : 0;
+    o->gtid = gtid;
+    o->thread = txn_thread;
+    return o;
   }
 
   void close_rpl() {

@@ -119,6 +119,17 @@ std::string source_type_text(const Column& c) {
   auto with_fsp = [&](const char* name) {
     return c.fsp > 0 ? std::string(name) + "(" + std::to_string(c.fsp) + ")" : std::string(name);
   };
+  auto with_labels = [&](const char* name) {
+    if (c.labels.empty()) return std::string(name);
+    std::string t = std::string(name) + "(";
+    for (size_t i = 0; i < c.labels.size(); ++i) {
+      if (i) t += ",";
+      t += "'";
+      for (char ch : c.labels[i]) t += ch == '\'' ? std::string("''") : std::string(1, ch);
+      t += "'";
+    }
+    return t + ")";
+  };
   if (c.is_json) return "json";
   bool binary = c.collation == kBinaryCollation;
   switch (c.real_type ? c.real_type : c.type) {
@@ -158,9 +169,11 @@ std::string source_type_text(const Column& c) {
     case kJson:
       return "json";
     case kEnum:
-      return "enum";
+      return with_labels("enum");
     case kSet:
-      return "set";
+      return with_labels("set");
+    case kBit:
+      return "bit(" + std::to_string((c.meta >> 8) * 8 + (c.meta & 0xff)) + ")";
     case kVarchar:
     case kVarString:
     case kString:

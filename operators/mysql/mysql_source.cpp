@@ -7,6 +7,7 @@
 #include "base/temporal.h"
 #include "operators/mysql/binlog_server.h"
 #include "operators/mysql/errc.h"
+#include "operators/mysql/snapshot_marks.h"
 
 namespace sluice::operators::mysql {
 
@@ -126,6 +127,7 @@ result<void> MySqlSource::begin_snapshot(bool resumed) {
   select_tables(*tables);
   table_index_ = 0;
   snapshot_position_ = snapshot_position(state_.position);
+  snapshot_origin_ = snapshot_origin(snapshot_position_);
   snapshot_ts_ = temporal::now_micros();
   snapshot_started_ = last_progress_ = std::chrono::steady_clock::now();
   log::info("mysql", cfg_.name + ": snapshot of " + std::to_string(tables_.size()) +
@@ -272,6 +274,7 @@ result<Source::Poll> MySqlSource::poll_reading(size_t max, std::vector<Event>& o
   auto n = chunked_->drain(*stream_, max, out, cb);
   if (!n.ok()) return n.err();
   take_signals(out, from);
+  mark_incremental(out, from);
   snapshot_rows_ = chunked_->rows();
   if (chunked_->finished()) {
     if (chunked_->zero_dates() > 0) {
@@ -405,6 +408,7 @@ result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& 
       // Rows already given in this call go out first (the state counts them); the error
       // comes back on the next call.
       if (!n.ok()) return given ? result<Source::Poll>(Poll::Data) : n.err();
+      chunk_last_ = *n < static_cast<size_t>(cfg_.chunk_rows);
       if (*n == 0) {
         state_.done_tables.push_back(name);
         state_.table.clear();
@@ -418,7 +422,14 @@ result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& 
     size_t take = std::min(max - given, chunk_.size() - chunk_pos_);
     if (out.capacity() < out.size() + take)
       out.reserve(std::max(out.size() + take, 2 * out.capacity()));
-    for (size_t i = 0; i < take; ++i) out.push_back(std::move(chunk_[chunk_pos_ + i]));
+    const bool last_table = table_index_ + 1 == tables_.size();
+    for (size_t i = 0; i < take; ++i) {
+      Event& e = out.emplace_back(std::move(chunk_[chunk_pos_ + i]));
+      e.origin = snapshot_origin_;
+      e.snapshot_mark = snapshot_mark(table_rows_ == 0 && i == 0,
+                                      chunk_last_ && chunk_pos_ + i + 1 == chunk_.size(),
+                                      snapshot_rows_ == 0 && i == 0, last_table);
+    }
     chunk_pos_ += take;
     given += take;
     snapshot_rows_ += take;

@@ -103,6 +103,8 @@ class MySqlSource : public Source {
   size_t table_index_ = 0;
   uint64_t table_rows_ = 0;  // consistent snapshot: rows of tables_[table_index_] delivered
   Value snapshot_position_;
+  std::shared_ptr<const LogOrigin> snapshot_origin_;  // of the consistent snapshot's reads
+  bool chunk_last_ = false;  // chunk_ holds the last rows of tables_[table_index_]
   int64_t snapshot_ts_ = 0;
   uint64_t snapshot_rows_ = 0;
   uint64_t estimated_rows_ = 0;

@@ -38,7 +38,7 @@ result<TableSchema> SchemaLoader::load(const std::string& db, const std::string&
   std::string where =
       "TABLE_SCHEMA = " + conn_->quote(db) + " AND TABLE_NAME = " + conn_->quote(table);
   auto cols = conn_->query(
-      "SELECT c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, IFNULL(co.ID, 0) FROM "
+      "SELECT c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, IFNULL(co.ID, 0), c.IS_NULLABLE FROM "
       "information_schema.COLUMNS c LEFT JOIN information_schema.COLLATIONS co ON "
       "co.COLLATION_NAME = c.COLLATION_NAME WHERE c." +
       where + " ORDER BY c.ORDINAL_POSITION");
@@ -49,6 +49,7 @@ result<TableSchema> SchemaLoader::load(const std::string& db, const std::string&
     c.data_type = r[1].value_or("");
     c.column_type = r[2].value_or("");
     c.collation = static_cast<uint32_t>(std::stoul(r[3].value_or("0")));
+    c.nullable = r[4].value_or("YES") != "NO";
     const std::string& t = c.data_type;
     if (t == "binary" || t == "varbinary" || t == "tinyblob" || t == "blob" || t == "mediumblob" ||
         t == "longblob") {

@@ -20,6 +20,7 @@ struct ColumnSchema {
   uint32_t collation = 0;   // 63 for binary strings, 0 when not a string
   bool is_unsigned = false;
   bool is_json = false;
+  bool nullable = true;  // IS_NULLABLE
   std::vector<std::string> labels;
 };
 

@@ -325,7 +325,8 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
   meta->primary_key = key;
   for (const auto& c : s.columns) {  // exact types for sinks that create tables
     meta->column_names.push_back(c.name);
-    meta->column_types.push_back(c.is_json ? "json" : c.data_type == "bit" ? "" : c.column_type);
+    meta->column_types.push_back(c.is_json ? "json" : c.column_type);
+    meta->column_not_null.push_back(!c.nullable);
   }
   p->meta = meta;
   std::string cols;

@@ -148,6 +148,7 @@ void TableMap::finish(const std::string& source_name) {
   for (const auto& c : columns) {
     m->column_names.push_back(c.name);
     m->column_types.push_back(source_type_text(c));
+    m->column_not_null.push_back(!c.nullable);
   }
   meta = std::move(m);
 }

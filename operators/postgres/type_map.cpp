@@ -1,6 +1,7 @@
 #include "operators/postgres/type_map.h"
 
 #include <cctype>
+#include <cstdlib>
 
 namespace sluice::operators::postgres {
 namespace {
@@ -82,8 +83,13 @@ std::string pg_type_for_source(std::string_view source_type) {
       v.find("text") != std::string_view::npos) {
     return "text";
   }
+  if (starts_with(v, "bit")) {  // MySQL BIT(n), n <= 64, is read as an unsigned integer
+    int bits = 1;
+    if (args.size() > 2) bits = std::atoi(std::string(args.substr(1)).c_str());
+    return bits <= 64 ? "numeric(20)" : "bytea";
+  }
   if (v.find("blob") != std::string_view::npos || starts_with(v, "binary") ||
-      starts_with(v, "varbinary") || starts_with(v, "bit") || starts_with(v, "geometry")) {
+      starts_with(v, "varbinary") || starts_with(v, "geometry")) {
     return "bytea";
   }
   if (starts_with(v, "uuid") || starts_with(v, "inet")) return "text";

@@ -159,7 +159,7 @@ std::string pipe_text(const std::string& brokers, const std::string& dir) {
          "  }\n"
          "  sink kafka out from src { brokers = \"" +
          brokers +
-         "\"  format = debezium  server = \"kt\" }\n"
+         "\"  format = debezium  server = \"kt\"  bigint_unsigned = precise }\n"
          "}\n"
          "pipeline kafka_to_pg {\n"
          "  settings { state_dir = \"" +
