@@ -43,7 +43,8 @@ result<void> append_decimal(Sym name, const Value& v, const EncType& t, std::str
     return {};
   }
   auto r = d->rescale(t.scale);
-  if (!r || r->compare(*d) != 0) return mismatch(name, v, "Decimal (scale " + std::to_string(t.scale) + ")");
+  if (!r || r->compare(*d) != 0)
+    return mismatch(name, v, "Decimal (scale " + std::to_string(t.scale) + ")");
   append_b64(r->to_be_bytes(), out);
   return {};
 }
@@ -110,7 +111,8 @@ std::optional<int64_t> time_text_micros(std::string_view s) {
   if (p < end && *p == '.') {
     ++p;
     int digits = 0;
-    for (; p < end && digits < 6 && *p >= '0' && *p <= '9'; ++p, ++digits) frac = frac * 10 + (*p - '0');
+    for (; p < end && digits < 6 && *p >= '0' && *p <= '9'; ++p, ++digits)
+      frac = frac * 10 + (*p - '0');
     for (; digits < 6; ++digits) frac *= 10;
   }
   if (p != end || m > 59 || sec > 59) return std::nullopt;

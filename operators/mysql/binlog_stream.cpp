@@ -301,7 +301,9 @@ result<void> BinlogStream::Impl::start_dump(const BinlogPosition& at, bool by_gt
     mariadb_rpl_optionsv(rpl, MARIADB_RPL_FILENAME, "", static_cast<size_t>(0));
     mariadb_rpl_optionsv(rpl, MARIADB_RPL_START, 4UL);
   }
-  mariadb_rpl_optionsv(rpl, MARIADB_RPL_FLAGS, 0u);
+  mariadb_rpl_optionsv(
+      rpl, MARIADB_RPL_FLAGS,
+      cfg.include_query ? static_cast<unsigned>(MARIADB_RPL_BINLOG_SEND_ANNOTATE_ROWS) : 0u);
   if (mariadb_rpl_open(rpl) != 0) return repl.last_error("cannot start the binlog dump");
   return {};
 }

@@ -98,6 +98,14 @@ result<void> BinlogStream::Impl::handle(const RawEvent& ev) {
       return on_query(ev);
     case TABLE_MAP_EVENT:
       return on_table_map(ev);
+    case ANNOTATE_ROWS_EVENT:  // MariaDB: the statement of the rows events that follow
+      if (cfg.include_query) statement.assign(reinterpret_cast<const char*>(ev.body), ev.body_len);
+      return {};
+    case ROWS_QUERY_LOG_EVENT:  // MySQL: a length byte (ignored), then the statement
+      if (cfg.include_query && ev.body_len > 0) {
+        statement.assign(reinterpret_cast<const char*>(ev.body) + 1, ev.body_len - 1);
+      }
+      return {};
     case kTransactionPayloadEvent:
       return on_payload(ev);
     default:
@@ -169,6 +177,7 @@ void BinlogStream::Impl::on_rotate(const RawEvent& ev) {
 void BinlogStream::Impl::commit(uint64_t next_pos) {
   in_txn = false;
   txn_thread = -1;
+  statement.clear();
   if (next_pos == 0) return;
   if (pending.kind == Pending::Kind::Maria) {
     gtids.add_maria(pending.maria.domain, pending.maria.server, pending.maria.seq);

@@ -54,6 +54,7 @@ struct BinlogStream::Impl {
   } pending;
   bool in_txn = false;
   int64_t txn_thread = -1;   // thread id of the transaction's BEGIN query event (MySQL)
+  std::string statement;     // include_query: the last binlog annotation (the rows' statement)
   bool streamed = false;     // the current connection delivered at least one packet
   BinlogPosition committed;  // position after the last commit seen
   uint64_t rows_in_txn = 0;  // row events queued since `committed`
@@ -111,6 +112,7 @@ struct BinlogStream::Impl {
     o->pos = ev.next_pos >= ev.size ? static_cast<int64_t>(ev.next_pos - ev.size) : 0;
     o->gtid = gtid;
     o->thread = txn_thread;
+    o->query = statement;
     return o;
   }
 

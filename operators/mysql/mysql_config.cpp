@@ -9,6 +9,19 @@
 
 namespace sluice::operators::mysql {
 
+std::vector<std::string> strings_of(const Value* v) {
+  std::vector<std::string> out;
+  if (!v) return out;
+  if (v->type() == Type::List) {
+    for (const auto& x : v->as_list()) {
+      if (x.type() == Type::String) out.push_back(x.as_string());
+    }
+  } else if (v->type() == Type::String) {
+    out.push_back(v->as_string());
+  }
+  return out;
+}
+
 bool wildcard_match(const std::string& p, const std::string& t) {
   size_t pi = 0, ti = 0, star = std::string::npos, mark = 0;
   while (ti < t.size()) {
@@ -163,19 +176,6 @@ std::string start_text(const StageConfig& c) {
   return c.option_string("start", "");
 }
 
-std::vector<std::string> strings_of(const Value* v) {
-  std::vector<std::string> out;
-  if (!v) return out;
-  if (v->type() == Type::List) {
-    for (const auto& x : v->as_list()) {
-      if (x.type() == Type::String) out.push_back(x.as_string());
-    }
-  } else if (v->type() == Type::String) {
-    out.push_back(v->as_string());
-  }
-  return out;
-}
-
 KeyRules key_rules(const Value& v, const std::string& database) {
   if (v.type() != Type::Object) return KeyRules(database, strings_of(&v), {});
   std::vector<KeyRules::Rule> rules;
@@ -237,6 +237,7 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   m.snapshot_method = o.snapshot_method;
   m.parallelism = o.snapshot_parallelism;
   m.signal_table = o.signal_table;
+  m.include_query = o.include_query;
   if (!m.signal_table.empty() && m.signal_table.find('.') == std::string::npos) {
     if (m.database.empty()) {
       return error::fatal(errc::config, "source mysql " + c.name +

@@ -33,6 +33,9 @@ class TableFilter {
 
 bool wildcard_match(const std::string& pattern, const std::string& text);
 
+// The strings of a list value (others left out), or the value itself when it is a string.
+std::vector<std::string> strings_of(const Value* v);
+
 // `key = ["a"]` (every table without a primary key) or
 // `key { "bank.audit_log" = ["ts", "user_id"]  "bank.*_log" = ["id"] }`: the key columns of
 // tables without a primary key, per table. A pattern without wildcards wins over patterns
@@ -69,7 +72,8 @@ struct MySqlConfig {
   int parallelism = 1;  // snapshot chunks read at a time (lock_free)
   // "db.table" whose inserted rows are snapshot signals (Debezium's shape); "" = none.
   std::string signal_table;
-  StartPosition start;  // used when snapshot = never
+  bool include_query = false;  // origins carry the statement (binlog annotations)
+  StartPosition start;         // used when snapshot = never
   bool start_given = false;
   int64_t heartbeat_us = 1000000;
   // How long the binlog connection may stay lost (reconnecting with backoff) before the source

@@ -33,6 +33,7 @@ struct MySqlOptions {
   SnapshotMethod snapshot_method = SnapshotMethod::LockFree;
   int snapshot_parallelism = 1;
   std::string signal_table;
+  bool include_query = false;
   int64_t heartbeat_us = 1000000;
   int64_t reconnect_timeout_us = 600LL * 1000000;
   SchemaChanges schema_changes = SchemaChanges::Follow;

@@ -134,6 +134,12 @@ BoundSpec<MySqlOptions> make_spec() {
                "those tables while streaming goes on (snapshot { method = lock_free }); "
                "'stop-snapshot' stops that. Its rows are never emitted."),
         &O::signal_table);
+  k.add(option("include_query", OptType::Bool, "false",
+               "Each change carries the statement that made it (Debezium's include.query: "
+               "`source.query` of format debezium): MariaDB sends its binlog annotations "
+               "(binlog_annotate_row_events, on by default) when asked; MySQL writes them with "
+               "binlog_rows_query_log_events = ON. Without them the query stays null."),
+        &O::include_query);
   return k;
 }
 

@@ -6,22 +6,12 @@
 #include "base/json.h"
 #include "base/logger.h"
 #include "operators/mysql/errc.h"
+#include "operators/mysql/mysql_config.h"
 #include "operators/mysql/mysql_source.h"
 
 namespace sluice::operators::mysql {
 
 namespace {
-
-std::vector<std::string> strings_of(const Value* v) {
-  std::vector<std::string> out;
-  if (v == nullptr) return out;
-  if (v->type() == Type::String) out.push_back(v->as_string());
-  if (v->type() != Type::List) return out;
-  for (const auto& x : v->as_list()) {
-    if (x.type() == Type::String) out.push_back(x.as_string());
-  }
-  return out;
-}
 
 const Value* member(const Value& v, const char* name) {
   return v.type() == Type::Object ? v.as_object().find(intern(name)) : nullptr;

@@ -22,10 +22,10 @@ using namespace sluice::test::ods;
 
 struct TypeCase {
   const char* name;
-  const char* ddl;       // the column's definition
-  const char* literal;   // the value inserted
-  const char* schema;    // Debezium's field schema (the JSON converter's form, without "field")
-  const char* value;     // Debezium's value in the payload
+  const char* ddl;      // the column's definition
+  const char* literal;  // the value inserted
+  const char* schema;   // Debezium's field schema (the JSON converter's form, without "field")
+  const char* value;    // Debezium's value in the payload
 };
 
 // The reference, column by column (Debezium 2.7 MySQL connector, default settings:
@@ -46,8 +46,7 @@ const std::vector<TypeCase>& cases() {
       {"si", "SMALLINT", "-32768", R"({"type":"int16","optional":true})", "-32768"},
       {"siu", "SMALLINT UNSIGNED", "65535", R"({"type":"int32","optional":true})", "65535"},
       {"mi", "MEDIUMINT", "-8388608", R"({"type":"int32","optional":true})", "-8388608"},
-      {"miu", "MEDIUMINT UNSIGNED", "16777215", R"({"type":"int32","optional":true})",
-       "16777215"},
+      {"miu", "MEDIUMINT UNSIGNED", "16777215", R"({"type":"int32","optional":true})", "16777215"},
       {"i", "INT", "-2147483648", R"({"type":"int32","optional":true})", "-2147483648"},
       {"iu", "INT UNSIGNED", "4294967295", R"({"type":"int64","optional":true})", "4294967295"},
       {"bi", "BIGINT", "-9223372036854775808", R"({"type":"int64","optional":true})",
@@ -61,8 +60,7 @@ const std::vector<TypeCase>& cases() {
        R"("version":1,"parameters":{"scale":"2","connect.decimal.precision":"10"}})",
        R"("EtaH")"},
       {"dt", "DATE", "'2024-02-29'",
-       R"({"type":"int32","optional":true,"name":"io.debezium.time.Date","version":1})",
-       "19782"},
+       R"({"type":"int32","optional":true,"name":"io.debezium.time.Date","version":1})", "19782"},
       {"tm", "TIME(6)", "'13:45:59.123456'",
        R"({"type":"int64","optional":true,"name":"io.debezium.time.MicroTime","version":1})",
        "49559123456"},
@@ -85,8 +83,7 @@ const std::vector<TypeCase>& cases() {
        R"("version":1})",
        R"("2024-02-29T13:45:59.120000Z")"},
       {"y", "YEAR", "2024",
-       R"({"type":"int32","optional":true,"name":"io.debezium.time.Year","version":1})",
-       "2024"},
+       R"({"type":"int32","optional":true,"name":"io.debezium.time.Year","version":1})", "2024"},
       {"c", "CHAR(3) NOT NULL", "'abc'", R"({"type":"string","optional":false})", R"("abc")"},
       {"vc", "VARCHAR(10)", "'héllo'", R"({"type":"string","optional":true})", R"("héllo")"},
       {"tx", "TEXT", "'long text'", R"({"type":"string","optional":true})", R"("long text")"},
@@ -176,7 +173,7 @@ std::string pipe_text(const std::string& brokers, const std::string& dir) {
          "    host = env(\"MYSQL_HOST\")  port = to_int(env(\"MYSQL_PORT\"))\n"
          "    user = env(\"MYSQL_USER\")  password = secret(\"MYSQL_PASSWORD\")\n"
          "    server_id = 5419  database = \"dbz\"  tables = [\"all_types\", \"two\"]\n"
-         "    snapshot { mode = initial  method = consistent }\n"
+         "    snapshot { mode = initial  method = consistent }  include_query = true\n"
          "  }\n"
          "  sink kafka out from src { brokers = \"" +
          brokers +
@@ -206,10 +203,6 @@ std::vector<Message> read(KafkaMock& mock, const std::string& topic, size_t n) {
   }
   return out;
 }
-
-}  // namespace debezium_envelope_test
-
-using namespace debezium_envelope_test;
 
 BOOST_AUTO_TEST_SUITE(debezium_envelope)
 
@@ -267,8 +260,7 @@ BOOST_AUTO_TEST_CASE(every_type_and_the_source_block_as_debezium_writes_them) {
     want.append(intern("field"), Value::string(c.name));
     BOOST_CHECK_EQUAL(json::encode(fields[i]), json::encode(Value::object(want)));
     BOOST_CHECK_MESSAGE(json::encode(member(after, c.name)) == canon(c.value),
-                        c.name << ": " << json::encode(member(after, c.name)) << " != "
-                               << c.value);
+                        c.name << ": " << json::encode(member(after, c.name)) << " != " << c.value);
   }
   const Value& src_schema = member(schema, "fields").as_list()[2];
   BOOST_CHECK_EQUAL(member(src_schema, "name").as_string(), "io.debezium.connector.mysql.Source");
@@ -280,8 +272,9 @@ BOOST_AUTO_TEST_CASE(every_type_and_the_source_block_as_debezium_writes_them) {
   // The first table's only row: first of the snapshot (Debezium's precedence: last of the
   // snapshot, first of the snapshot, last of its table, first of its table).
   BOOST_CHECK_EQUAL(member(src, "snapshot").as_string(), "first");
-  BOOST_CHECK(member(src, "server_id") == Value::int64(0));         // as Debezium's snapshot
+  BOOST_CHECK(member(src, "server_id") == Value::int64(0));  // as Debezium's snapshot
   BOOST_CHECK(member(src, "thread").is_null());
+  BOOST_CHECK(member(src, "query").is_null());  // a snapshot read has no statement
   BOOST_CHECK(member(payload, "op") == Value::string("r"));
   BOOST_CHECK_EQUAL(member(src, "ts_us").as_int() / 1000, member(src, "ts_ms").as_int());
   BOOST_CHECK_EQUAL(member(src, "ts_ns").as_int(), member(src, "ts_us").as_int() * 1000);
@@ -294,8 +287,8 @@ BOOST_AUTO_TEST_CASE(every_type_and_the_source_block_as_debezium_writes_them) {
   auto two = read(mock, "dbserver1.dbz.two", 3);
   BOOST_REQUIRE_EQUAL(two.size(), 3u);
   std::string marks;
-  for (auto& m : two) marks += member(member(member(m.value, "payload"), "source"), "snapshot")
-                                   .as_string() + " ";
+  for (auto& m : two)
+    marks += member(member(member(m.value, "payload"), "source"), "snapshot").as_string() + " ";
   BOOST_CHECK_EQUAL(marks, "first_in_data_collection true last ");
 
   // 2. Streamed changes: one INSERT of three rows (one rows event: row 0, 1, 2), an update and
@@ -306,7 +299,8 @@ BOOST_AUTO_TEST_CASE(every_type_and_the_source_block_as_debezium_writes_them) {
   const std::string file = *status[0][0];
   const int64_t file_end = std::stoll(*status[0][1]);
   auto sid = MariaDbServer::query(conn.get(), "SELECT @@server_id");
-  MariaDbServer::exec(conn.get(), "INSERT INTO dbz.two VALUES (4, 'd'), (5, 'e'), (6, 'f')");
+  const std::string kInsert = "INSERT INTO dbz.two VALUES (4, 'd'), (5, 'e'), (6, 'f')";
+  MariaDbServer::exec(conn.get(), kInsert);
   auto gtid = MariaDbServer::query(conn.get(), "SELECT @@last_gtid");
   MariaDbServer::exec(conn.get(), "UPDATE dbz.two SET v = 'x' WHERE id = 4");
   MariaDbServer::exec(conn.get(), "DELETE FROM dbz.two WHERE id = 5");
@@ -323,7 +317,8 @@ BOOST_AUTO_TEST_CASE(every_type_and_the_source_block_as_debezium_writes_them) {
     BOOST_CHECK_EQUAL(member(s, "gtid").as_string(), *gtid[0][0]);
     BOOST_CHECK(member(s, "pos").as_int() >= file_end);  // the rows event, after the status
     BOOST_CHECK(member(s, "thread").is_null());          // MariaDB writes no BEGIN query
-    BOOST_CHECK(member(s, "query").is_null());
+    // include_query = true: the statement, from MariaDB's binlog annotation.
+    BOOST_CHECK_EQUAL(member(s, "query").as_string(), kInsert);
     BOOST_CHECK(member(s, "ts_ns") == Value::int64(member(s, "ts_ms").as_int() * 1000000));
   }
   BOOST_CHECK(member(all[3].value, "payload") != member(all[4].value, "payload"));
@@ -343,3 +338,5 @@ BOOST_AUTO_TEST_CASE(every_type_and_the_source_block_as_debezium_writes_them) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace debezium_envelope_test

@@ -9,6 +9,8 @@
 #include "base/json.h"
 #include "operators/debezium/debezium_encoder.h"
 
+// A named namespace (the test cases too): the sanitizer builds compile test files in unity
+// batches, where other files' helpers of the same names would clash.
 namespace debezium_options_test {
 
 using namespace sluice;
@@ -45,7 +47,8 @@ std::pair<std::string, std::string> encoded(const Event& e, const EncoderOptions
   const Value& after_schema =
       m.find(intern("schema"))->as_object().find(intern("fields"))->as_list()[1];
   const Value& field = after_schema.as_object().find(intern("fields"))->as_list()[1];
-  const Value& value = *m.find(intern("payload"))->as_object().find(intern("after"))->as_object().find(intern("v"));
+  const Value& value =
+      *m.find(intern("payload"))->as_object().find(intern("after"))->as_object().find(intern("v"));
   return {json::encode(field), json::encode(value)};
 }
 
@@ -56,10 +59,6 @@ std::string error_of(const Event& e, const EncoderOptions& o) {
 }
 
 Value dec(const char* text) { return Value::decimal(*Decimal::parse(text)); }
-
-}  // namespace debezium_options_test
-
-using namespace debezium_options_test;
 
 BOOST_AUTO_TEST_SUITE(debezium_options)
 
@@ -104,19 +103,23 @@ BOOST_AUTO_TEST_CASE(time_precision_connect_and_adaptive) {
   o.time = TimePrecision::AdaptiveTimeMicroseconds;
   std::tie(schema, value) = encoded(one_column("time(6)", Value::string("838:59:59.000001")), o);
   BOOST_CHECK_EQUAL(value, "3020399000001");
-  std::tie(schema, value) = encoded(one_column("timestamp(3)", Value::timestamp(1709214359100000LL)), o);
+  std::tie(schema, value) =
+      encoded(one_column("timestamp(3)", Value::timestamp(1709214359100000LL)), o);
   BOOST_CHECK_EQUAL(value, R"("2024-02-29T13:45:59.100Z")");
 }
 
 BOOST_AUTO_TEST_CASE(bigint_unsigned_long_and_precise) {
   EncoderOptions o;
-  auto [schema, value] = encoded(one_column("bigint unsigned", Value::uint64(9223372036854775807ULL)), o);
+  auto [schema, value] =
+      encoded(one_column("bigint unsigned", Value::uint64(9223372036854775807ULL)), o);
   BOOST_CHECK_EQUAL(schema, R"({"type":"int64","optional":true,"field":"v"})");
   BOOST_CHECK_EQUAL(value, "9223372036854775807");
-  std::string err = error_of(one_column("bigint unsigned", Value::uint64(9223372036854775808ULL)), o);
+  std::string err =
+      error_of(one_column("bigint unsigned", Value::uint64(9223372036854775808ULL)), o);
   BOOST_CHECK_MESSAGE(err.find("bigint_unsigned = precise") != std::string::npos, err);
   o.bigint_unsigned = BigintUnsigned::Precise;
-  std::tie(schema, value) = encoded(one_column("bigint unsigned", Value::uint64(18446744073709551615ULL)), o);
+  std::tie(schema, value) =
+      encoded(one_column("bigint unsigned", Value::uint64(18446744073709551615ULL)), o);
   BOOST_CHECK_EQUAL(schema,
                     R"({"type":"bytes","optional":true,"name":"org.apache.kafka.connect.data.)"
                     R"(Decimal","version":1,"parameters":{"scale":"0","connect.decimal.)"
@@ -152,3 +155,5 @@ BOOST_AUTO_TEST_CASE(without_schemas_the_payload_alone) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace debezium_options_test
