@@ -39,6 +39,7 @@ struct LogOrigin {
   int64_t pos = 0;        // offset of the event's start in `file`
   std::string gtid;       // the transaction's GTID ("0-1-37", "uuid:5"); empty: none
   int64_t thread = -1;    // thread id of the transaction's BEGIN (MySQL); -1: not known
+  int64_t txn_pos = 0;    // where the transaction starts in `file` (its GTID or BEGIN event)
   std::string query;      // the statement (binlog annotations), when asked for; empty: none
 };
 
@@ -72,6 +73,7 @@ struct Event {
   Object before;  // valid when has_before
   bool has_before = false;
   SnapshotMark snapshot_mark = SnapshotMark::None;
+  bool txn_last = false;    // the last change of its source transaction (mysql: at its commit)
   uint32_t origin_row = 0;  // the row's index within its origin's binlog event
   Value key;                // Null = not set (sinks fall back to primary key columns)
   int64_t ts = 0;           // event (commit) time, micros UTC

@@ -186,7 +186,8 @@ void append_envelope_schema(const std::string& server, const Event& e,
 
 }  // namespace
 
-result<void> DebeziumEncoder::encode_value(const Event& e, std::string& out) const {
+result<void> DebeziumEncoder::encode_value(const Event& e, std::string& out,
+                                           const TxBlock* tx) const {
   const SourceMeta* meta = e.source.get();
   std::vector<Column> cols;
   add_columns(e.row, meta, opts_, cols);
@@ -217,7 +218,12 @@ result<void> DebeziumEncoder::encode_value(const Event& e, std::string& out) con
   }
   out += ",\"source\":";
   append_source(e, server_, out);
-  out += ",\"transaction\":null,\"op\":\"";
+  out += ",\"transaction\":";
+  if (tx == nullptr)
+    out += "null";
+  else
+    append_tx_block(*tx, out);
+  out += ",\"op\":\"";
   out += op_code(e.op);
   const int64_t now = temporal::now_micros();
   out += "\",\"ts_ms\":" + std::to_string(now / 1000) + ",\"ts_us\":" + std::to_string(now) +

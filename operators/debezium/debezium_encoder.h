@@ -17,6 +17,7 @@
 #include "base/event.h"
 #include "base/result.h"
 #include "operators/debezium/encoder_options.h"
+#include "operators/debezium/transaction_messages.h"
 
 namespace sluice::operators::debezium {
 
@@ -28,7 +29,8 @@ class DebeziumEncoder {
   // Appends the key message; false (nothing appended) when the event has no key.
   bool encode_key(const Event& e, std::string& out) const;
   // Appends the value message. Permanent error when a value does not fit its column type.
-  result<void> encode_value(const Event& e, std::string& out) const;
+  // `tx`: the change's transaction block (transaction metadata); null writes null.
+  result<void> encode_value(const Event& e, std::string& out, const TxBlock* tx = nullptr) const;
   // SERVER.DB.TABLE (empty parts left out).
   std::string default_topic(const Event& e) const;
   const std::string& server() const { return server_; }

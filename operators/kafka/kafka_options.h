@@ -40,6 +40,7 @@ struct SinkDeclared {
   debezium::BigintUnsigned bigint_unsigned = debezium::BigintUnsigned::Long;
   bool tombstones = true;
   bool schemas = true;
+  bool transaction_metadata = false;
   std::vector<std::string> properties;  // "name=value"
 };
 

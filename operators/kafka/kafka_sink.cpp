@@ -56,6 +56,7 @@ result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
   o.encoding.bigint_unsigned = d.bigint_unsigned;
   o.encoding.schemas = d.schemas;
   o.tombstones = d.tombstones;
+  o.transaction_metadata = d.transaction_metadata;
   auto it = cfg.expr_options.find("topic");
   if (it != cfg.expr_options.end() && it->second != nullptr) {
     eval::Scope scope;
@@ -304,7 +305,42 @@ result<void> KafkaSink::write(std::vector<Event>& events, std::vector<Event>& de
   return {};
 }
 
+// With transaction_metadata: the transaction's BEGIN before its first change, the END after its
+// last (transaction_topic.h); a retried write finds its BEGIN produced already.
 result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
+  if (!o_.transaction_metadata || !o_.debezium || e.dead_letter) {
+    return write_record(e, key_obj, nullptr);
+  }
+  debezium::TxBlock block;
+  const bool in_txn = txn_.before(e, o_.encoding.schemas, txn_msgs_, block);
+  auto r = produce_transaction_messages(e);
+  if (!r.ok()) return r;
+  r = write_record(e, key_obj, in_txn ? &block : nullptr);
+  if (!r.ok() || !in_txn) return r;
+  txn_.after(e, o_.encoding.schemas, txn_msgs_);
+  return produce_transaction_messages(e);
+}
+
+result<void> KafkaSink::produce_transaction_messages(const Event& e) {
+  if (txn_msgs_.empty()) return {};
+  std::string server = o_.server;
+  if (server.empty()) server = e.source && !e.source->name.empty() ? e.source->name : "sluice";
+  const std::string topic = server + ".transaction";
+  for (size_t i = 0; i < txn_msgs_.size(); ++i) {
+    auto r = produce(topic, &txn_msgs_[i].key, &txn_msgs_[i].value, nullptr);
+    if (!r.ok() && r.err().kind != failure_kind::permanent) {
+      txn_msgs_.erase(txn_msgs_.begin(), txn_msgs_.begin() + static_cast<long>(i));
+      return r;
+    }
+    if (!r.ok())
+      log::warn("kafka",
+                "sink '" + o_.stage + "': transaction message dropped: " + r.err().message);
+  }
+  txn_msgs_.clear();
+  return {};
+}
+
+result<void> KafkaSink::write_record(Event& e, Object& key_obj, const debezium::TxBlock* tx) {
   auto topic = topic_for(e);
   if (!topic.ok()) {
     if (e.dead_letter) {
@@ -353,7 +389,7 @@ result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
     if (server.empty()) server = e.source && !e.source->name.empty() ? e.source->name : "sluice";
     debezium::DebeziumEncoder enc(server, o_.encoding);
     if (!has_key && e.op != Op::Truncate) has_key = enc.encode_key(e, key_buf_);
-    auto r = enc.encode_value(e, value_buf_);
+    auto r = enc.encode_value(e, value_buf_, tx);
     if (!r.ok()) {
       Event copy = e;
       mark_dead(copy, o_.stage, r.err().code ? r.err().code : error_code(errc::encode),

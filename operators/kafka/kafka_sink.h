@@ -48,6 +48,7 @@
 #include "engine/core/operator.h"
 #include "operators/debezium/debezium_encoder.h"
 #include "operators/kafka/sequence_gate.h"
+#include "operators/kafka/transaction_topic.h"
 
 namespace sluice::operators::kafka {
 
@@ -59,6 +60,7 @@ class KafkaSink : public Sink {
     bool debezium = true;
     debezium::EncoderOptions encoding;  // format debezium
     bool tombstones = true;             // format debezium: a tombstone after each delete
+    bool transaction_metadata = false;  // format debezium: SERVER.transaction BEGIN/END
     std::string topic_constant;
     eval::ExprPtr topic;
     std::vector<std::string> key;
@@ -96,6 +98,9 @@ class KafkaSink : public Sink {
   // One event: produced (a copy kept in flight), dead-lettered into write_dead_, or an error
   // that is not permanent.
   result<void> write_one(Event& e, Object& key_obj);
+  // The record itself; `tx`: its transaction block (transaction_metadata).
+  result<void> write_record(Event& e, Object& key_obj, const debezium::TxBlock* tx);
+  result<void> produce_transaction_messages(const Event& e);
   void delivered(uint64_t id, rd_kafka_resp_err_t err);
   static bool refused_for_good(rd_kafka_resp_err_t err);
   result<std::string> topic_for(const Event& e);
@@ -134,6 +139,8 @@ class KafkaSink : public Sink {
     bool tombstone = false;  // event `next` was produced; only its tombstone is left
   } resume_;
   bool tombstone_only_ = false;  // write_one: the retry of a tombstone
+  TransactionTopic txn_;         // transaction_metadata
+  std::vector<TransactionTopic::Message> txn_msgs_;
   // exactly_once
   uint64_t epoch_ = 0;
   int64_t seq_ = 0;  // the sequence number of the last message produced (or held)

@@ -129,6 +129,13 @@ BoundSpec<SinkDeclared> make_sink_spec() {
                "format debezium: each key and value as {\"schema\", \"payload\"} (the JSON "
                "converter's schemas.enable); false writes the payload alone."),
         &O::schemas);
+  k.add(option("transaction_metadata", OptType::Bool, "false",
+               "format debezium: Debezium's transaction metadata (provide.transaction.metadata): "
+               "a BEGIN and an END message (with its change counts per table) for each source "
+               "transaction in SERVER.transaction, and each change's `transaction` block {id, "
+               "total_order, data_collection_order}. The mysql source's transactions (id: the "
+               "GTID, else FILE:POS of the transaction's start); snapshot reads are in none."),
+        &O::transaction_metadata);
   k.add(properties(), &O::properties);
   return k;
 }

@@ -378,6 +378,7 @@ void BinlogStream::run() {
     s.streamed = false;
     auto opened = s.open_dump();
     error failure = opened.ok() ? s.read_events() : opened.err();
+    s.flush_held();  // its rows count as delivered (the resume skips them)
     if (s.streamed) backoff = std::chrono::milliseconds(100);
     s.close_rpl();
     if (stop_) break;

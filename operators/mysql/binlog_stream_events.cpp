@@ -73,6 +73,7 @@ result<void> BinlogStream::Impl::handle(const RawEvent& ev) {
       gtid = std::to_string(g->domain) + "-" + std::to_string(g->server) + "-" +
              std::to_string(g->seq);
       in_txn = !(flags & FL_STANDALONE);
+      start_txn(ev);
       return {};
     }
     case GTID_LIST_EVENT: {  // MariaDB: the state at the start of a file
@@ -89,6 +90,7 @@ result<void> BinlogStream::Impl::handle(const RawEvent& ev) {
       pending.uuid = uuid_text(ev.body + 1);
       pending.gno = gno;
       gtid = pending.uuid + ":" + std::to_string(gno);
+      start_txn(ev);
       return {};
     }
     case XID_EVENT:
@@ -171,13 +173,15 @@ void BinlogStream::Impl::on_rotate(const RawEvent& ev) {
   StreamItem it;
   it.kind = StreamItem::Kind::Commit;
   it.position = committed;
-  owner.push(std::move(it));
+  push_item(std::move(it));
 }
 
 void BinlogStream::Impl::commit(uint64_t next_pos) {
   in_txn = false;
   txn_thread = -1;
+  txn_pos = -1;
   statement.clear();
+  if (holding && !held.events.empty()) held.events.back().txn_last = true;
   if (next_pos == 0) return;
   if (pending.kind == Pending::Kind::Maria) {
     gtids.add_maria(pending.maria.domain, pending.maria.server, pending.maria.seq);
@@ -196,7 +200,7 @@ void BinlogStream::Impl::commit(uint64_t next_pos) {
   StreamItem it;
   it.kind = StreamItem::Kind::Commit;
   it.position = committed;
-  owner.push(std::move(it));
+  push_item(std::move(it));
 }
 
 void BinlogStream::Impl::emit_truncate(const std::string& db, const std::string& table,
@@ -219,7 +223,8 @@ void BinlogStream::Impl::emit_truncate(const std::string& db, const std::string&
   it.position.pos = ev.next_pos;
   ++rows_in_txn;
   owner.stats_.truncates++;
-  owner.push(std::move(it));
+  e.txn_last = !in_txn;  // TRUNCATE TABLE commits on its own
+  push_item(std::move(it));
 }
 
 result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
@@ -236,6 +241,7 @@ result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
   DdlStatement d = parse_ddl(sql, db);
   if (d.kind == DdlStatement::Kind::Begin) {
     in_txn = true;
+    start_txn(ev);
     txn_thread = static_cast<int64_t>(static_cast<uint32_t>(body[0] | body[1] << 8 | body[2] << 16 |
                                                             static_cast<uint32_t>(body[3]) << 24));
     return {};
@@ -348,7 +354,7 @@ result<void> BinlogStream::Impl::on_rows(const RawEvent& ev) {
   owner.stats_.row_events += evs.size();
   block.position.file = file;
   block.position.pos = ev.next_pos;
-  owner.push(std::move(block));
+  hold(std::move(block));
   return {};
 }
 

@@ -53,7 +53,12 @@ struct BinlogStream::Impl {
     uint64_t gno = 0;
   } pending;
   bool in_txn = false;
-  int64_t txn_thread = -1;   // thread id of the transaction's BEGIN query event (MySQL)
+  int64_t txn_thread = -1;  // thread id of the transaction's BEGIN query event (MySQL)
+  int64_t txn_pos = -1;     // where the transaction being read starts (-1: none yet)
+  // The last rows block, held until the transaction's next event: at its commit the last row
+  // is marked Event::txn_last before it is queued. Anything else queued pushes it first.
+  StreamItem held;
+  bool holding = false;
   std::string statement;     // include_query: the last binlog annotation (the rows' statement)
   bool streamed = false;     // the current connection delivered at least one packet
   BinlogPosition committed;  // position after the last commit seen
@@ -113,7 +118,29 @@ struct BinlogStream::Impl {
     o->gtid = gtid;
     o->thread = txn_thread;
     o->query = statement;
+    o->txn_pos = txn_pos >= 0 ? txn_pos : o->pos;
     return o;
+  }
+
+  void flush_held() {
+    if (!holding) return;
+    holding = false;
+    owner.push(std::move(held));
+    held = StreamItem();
+  }
+  void push_item(StreamItem it) {
+    flush_held();
+    owner.push(std::move(it));
+  }
+  void hold(StreamItem block) {
+    flush_held();
+    held = std::move(block);
+    holding = true;
+  }
+  // The transaction starts at this event unless it already started (MySQL: GTID, then BEGIN).
+  void start_txn(const RawEvent& ev) {
+    if (txn_pos < 0)
+      txn_pos = ev.next_pos >= ev.size ? static_cast<int64_t>(ev.next_pos - ev.size) : 0;
   }
 
   void close_rpl() {

@@ -177,7 +177,7 @@ std::string pipe_text(const std::string& brokers, const std::string& dir) {
          "  }\n"
          "  sink kafka out from src { brokers = \"" +
          brokers +
-         "\"  format = debezium  server = \"dbserver1\" }\n"
+         "\"  format = debezium  server = \"dbserver1\"  transaction_metadata = true }\n"
          "}\n";
 }
 
@@ -210,6 +210,7 @@ BOOST_AUTO_TEST_CASE(every_type_and_the_source_block_as_debezium_writes_them) {
   KafkaMock mock;
   mock.create_topic("dbserver1.dbz.all_types", 1);
   mock.create_topic("dbserver1.dbz.two", 1);
+  mock.create_topic("dbserver1.transaction", 1);  // (one partition: read back in order)
   my_exec("DROP DATABASE IF EXISTS dbz");
   my_exec("CREATE DATABASE dbz");
   std::string ddl, cols, vals;
@@ -274,7 +275,8 @@ BOOST_AUTO_TEST_CASE(every_type_and_the_source_block_as_debezium_writes_them) {
   BOOST_CHECK_EQUAL(member(src, "snapshot").as_string(), "first");
   BOOST_CHECK(member(src, "server_id") == Value::int64(0));  // as Debezium's snapshot
   BOOST_CHECK(member(src, "thread").is_null());
-  BOOST_CHECK(member(src, "query").is_null());  // a snapshot read has no statement
+  BOOST_CHECK(member(src, "query").is_null());            // a snapshot read has no statement
+  BOOST_CHECK(member(payload, "transaction").is_null());  // nor a transaction
   BOOST_CHECK(member(payload, "op") == Value::string("r"));
   BOOST_CHECK_EQUAL(member(src, "ts_us").as_int() / 1000, member(src, "ts_ms").as_int());
   BOOST_CHECK_EQUAL(member(src, "ts_ns").as_int(), member(src, "ts_us").as_int() * 1000);
@@ -303,6 +305,7 @@ BOOST_AUTO_TEST_CASE(every_type_and_the_source_block_as_debezium_writes_them) {
   MariaDbServer::exec(conn.get(), kInsert);
   auto gtid = MariaDbServer::query(conn.get(), "SELECT @@last_gtid");
   MariaDbServer::exec(conn.get(), "UPDATE dbz.two SET v = 'x' WHERE id = 4");
+  auto gtid_update = MariaDbServer::query(conn.get(), "SELECT @@last_gtid");
   MariaDbServer::exec(conn.get(), "DELETE FROM dbz.two WHERE id = 5");
   auto all = read(mock, "dbserver1.dbz.two", 3 + 3 + 1 + 2);
   BOOST_REQUIRE_MESSAGE(all.size() == 9u, all.size() << " messages" << log_tail());
@@ -320,6 +323,10 @@ BOOST_AUTO_TEST_CASE(every_type_and_the_source_block_as_debezium_writes_them) {
     // include_query = true: the statement, from MariaDB's binlog annotation.
     BOOST_CHECK_EQUAL(member(s, "query").as_string(), kInsert);
     BOOST_CHECK(member(s, "ts_ns") == Value::int64(member(s, "ts_ms").as_int() * 1000000));
+    // transaction_metadata = true: the change's place in its transaction.
+    BOOST_CHECK_EQUAL(json::encode(member(p, "transaction")),
+                      R"({"id":")" + *gtid[0][0] + R"(","total_order":)" + std::to_string(i + 1) +
+                          R"(,"data_collection_order":)" + std::to_string(i + 1) + "}");
   }
   BOOST_CHECK(member(all[3].value, "payload") != member(all[4].value, "payload"));
   const Value& upd = member(all[6].value, "payload");
@@ -331,6 +338,28 @@ BOOST_AUTO_TEST_CASE(every_type_and_the_source_block_as_debezium_writes_them) {
   BOOST_CHECK(member(member(all[7].value, "payload"), "op") == Value::string("d"));
   BOOST_CHECK(all[8].tombstone);
   BOOST_CHECK_EQUAL(json::encode(member(all[8].key, "payload")), R"({"id":5})");
+
+  // 3. The transaction topic: BEGIN and END of each of the three transactions, END with the
+  // counts per table (Debezium's TransactionMetadataKey / TransactionMetadataValue).
+  auto txns = read(mock, "dbserver1.transaction", 6);
+  BOOST_REQUIRE_MESSAGE(txns.size() == 6u, txns.size() << " transaction messages" << log_tail());
+  const Value& begin = member(txns[0].value, "payload");
+  BOOST_CHECK_EQUAL(member(member(txns[0].value, "schema"), "name").as_string(),
+                    "io.debezium.connector.common.TransactionMetadataValue");
+  BOOST_CHECK_EQUAL(json::encode(member(txns[0].key, "payload")),
+                    R"({"id":")" + *gtid[0][0] + R"("})");
+  BOOST_CHECK(member(begin, "status") == Value::string("BEGIN"));
+  BOOST_CHECK(member(begin, "event_count").is_null());
+  const Value& end = member(txns[1].value, "payload");
+  BOOST_CHECK(member(end, "status") == Value::string("END"));
+  BOOST_CHECK_EQUAL(member(end, "id").as_string(), *gtid[0][0]);
+  BOOST_CHECK(member(end, "event_count") == Value::int64(3));
+  BOOST_CHECK_EQUAL(json::encode(member(end, "data_collections")),
+                    R"([{"data_collection":"dbz.two","event_count":3}])");
+  BOOST_CHECK_EQUAL(member(member(txns[2].value, "payload"), "id").as_string(), *gtid_update[0][0]);
+  std::string statuses;
+  for (auto& m : txns) statuses += member(member(m.value, "payload"), "status").as_string() + " ";
+  BOOST_CHECK_EQUAL(statuses, "BEGIN END BEGIN END BEGIN END ");
 
   child.signal(SIGTERM);
   auto r = child.wait(std::chrono::seconds(60));
