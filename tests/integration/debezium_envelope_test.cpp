@@ -164,7 +164,8 @@ std::string names_of(const Value& fields, bool schema) {
   return out;
 }
 
-std::string pipe_text(const std::string& brokers, const std::string& dir) {
+std::string pipe_text(const std::string& brokers, const std::string& dir,
+                      const std::string& method = "consistent") {
   return "pipeline dbz {\n"
          "  settings { state_dir = \"" +
          dir +
@@ -173,7 +174,9 @@ std::string pipe_text(const std::string& brokers, const std::string& dir) {
          "    host = env(\"MYSQL_HOST\")  port = to_int(env(\"MYSQL_PORT\"))\n"
          "    user = env(\"MYSQL_USER\")  password = secret(\"MYSQL_PASSWORD\")\n"
          "    server_id = 5419  database = \"dbz\"  tables = [\"all_types\", \"two\"]\n"
-         "    snapshot { mode = initial  method = consistent }  include_query = true\n"
+         "    snapshot { mode = initial  method = " +
+         method +
+         " }  include_query = true\n"
          "  }\n"
          "  sink kafka out from src { brokers = \"" +
          brokers +
@@ -361,6 +364,38 @@ BOOST_AUTO_TEST_CASE(every_type_and_the_source_block_as_debezium_writes_them) {
   for (auto& m : txns) statuses += member(member(m.value, "payload"), "status").as_string() + " ";
   BOOST_CHECK_EQUAL(statuses, "BEGIN END BEGIN END BEGIN END ");
 
+  child.signal(SIGTERM);
+  auto r = child.wait(std::chrono::seconds(60));
+  BOOST_CHECK_EQUAL(r.exit_code, 0);
+}
+
+// The lock-free snapshot reads tables in chunks beside the binlog, as Debezium's incremental
+// snapshots do: its reads are marked "incremental".
+BOOST_AUTO_TEST_CASE(lock_free_snapshot_reads_are_incremental) {
+  KafkaMock mock;
+  mock.create_topic("dbserver1.dbz.two", 1);
+  mock.create_topic("dbserver1.dbz.all_types", 1);
+  my_exec("DROP DATABASE IF EXISTS dbz");
+  my_exec("CREATE DATABASE dbz");
+  my_exec("CREATE TABLE dbz.two (id INT PRIMARY KEY, v VARCHAR(5))");
+  my_exec("CREATE TABLE dbz.all_types (id INT PRIMARY KEY)");
+  my_exec("INSERT INTO dbz.two VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  TempDir dir;
+  const std::string pipe = dir.file("dbz.pipe");
+  write_file(pipe, pipe_text(mock.bootstrap(), dir.str(), "lock_free"));
+  Child child({"/bin/sh", "-c", "exec " + sluice_bin() + " run " + pipe + " 2>>" + dir.file("log")},
+              pipeline_env("postgres"), dir.str());
+  auto two = read(mock, "dbserver1.dbz.two", 3);
+  BOOST_REQUIRE_EQUAL(two.size(), 3u);
+  for (auto& m : two) {
+    const Value& p = member(m.value, "payload");
+    const Value& s = member(p, "source");
+    BOOST_CHECK(member(p, "op") == Value::string("r"));
+    BOOST_CHECK_EQUAL(member(s, "snapshot").as_string(), "incremental");
+    BOOST_CHECK(member(s, "server_id") == Value::int64(0));
+    BOOST_CHECK(!member(s, "file").as_string().empty());
+    BOOST_CHECK(member(p, "transaction").is_null());
+  }
   child.signal(SIGTERM);
   auto r = child.wait(std::chrono::seconds(60));
   BOOST_CHECK_EQUAL(r.exit_code, 0);

@@ -1,13 +1,14 @@
 // The transaction metadata of `sink kafka` (transaction_topic.h): BEGIN before a transaction's
 // first change, END with its counts after the change the source marked last, a retried write
 // without a second BEGIN, an unfinished transaction ended when the next one begins.
+#include "operators/kafka/transaction_topic.h"
+
 #include <boost/test/unit_test.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "base/json.h"
-#include "operators/kafka/transaction_topic.h"
 
 // A named namespace (the test cases too): test files are compiled in unity batches.
 namespace transaction_topic_test {
