@@ -213,13 +213,53 @@ result<void> read_images(const PayloadMembers& m, const FieldSchema* row_schema,
   return {};
 }
 
+SnapshotMark snapshot_mark_of(std::string_view text) {
+  if (text == "\"first\"") return SnapshotMark::First;
+  if (text == "\"first_in_data_collection\"") return SnapshotMark::FirstInTable;
+  if (text == "\"last_in_data_collection\"") return SnapshotMark::LastInTable;
+  if (text == "\"last\"") return SnapshotMark::Last;
+  if (text == "\"incremental\"") return SnapshotMark::Incremental;
+  if (text == "\"true\"" || text == "true") return SnapshotMark::Middle;
+  return SnapshotMark::None;
+}
+
+// A binlog member of the MySQL connector's source block (server_id, gtid, file, pos, row,
+// thread, query) into the origin; false when `n` is none of them.
+bool read_binlog_member(std::string_view n, std::string_view v, LogOrigin& o, uint32_t& row) {
+  if (n == "server_id")
+    o.server_id = int_member(v);
+  else if (n == "gtid")
+    o.gtid = string_member(v);
+  else if (n == "file")
+    o.file = string_member(v);
+  else if (n == "pos")
+    o.pos = int_member(v);
+  else if (n == "row")
+    row = static_cast<uint32_t>(int_member(v));
+  else if (n == "thread")
+    o.thread = v == "null" ? -1 : int_member(v);
+  else if (n == "query")
+    o.query = string_member(v);
+  else
+    return false;
+  return true;
+}
+
 // Where the change comes from (connector, db, table: schema.table when the source has a
-// schema) and out.ts: the source's commit time, else the envelope's ts_ms.
+// schema) and out.ts: the source's commit time, else the envelope's ts_ms. A MySQL
+// connector's binlog fields and snapshot mark are kept (Event::origin, snapshot_mark), so a
+// Debezium topic written again by a kafka sink keeps its source block.
 result<void> read_source(const PayloadMembers& m, Event& out, std::string& connector,
                          std::string& db, std::string& table) {
   out.ts = 0;
+  out.origin.reset();
+  out.origin_row = 0;
+  out.snapshot_mark = SnapshotMark::None;
   if (!m.source.empty() && m.source.front() == '{') {
     std::string sch;
+    LogOrigin o;
+    uint32_t row = 0;
+    bool binlog = false;
     JsonMembers sm(m.source);
     while (sm.next()) {
       std::string_view n = sm.name();
@@ -233,9 +273,18 @@ result<void> read_source(const PayloadMembers& m, Event& out, std::string& conne
         sch = string_member(sm.value());
       else if (n == "ts_ms")
         out.ts = micros_of_millis(int_member(sm.value()));
+      else if (n == "snapshot")
+        out.snapshot_mark = snapshot_mark_of(sm.value());
+      else
+        binlog |= read_binlog_member(n, sm.value(), o, row);
     }
     if (!sm.ok()) return error::permanent(errc::decode, "payload.source: malformed JSON object");
     if (!sch.empty() && !table.empty()) table = sch + "." + table;
+    if (binlog && !o.file.empty()) {
+      o.txn_pos = o.pos;
+      out.origin = std::make_shared<const LogOrigin>(std::move(o));
+      out.origin_row = row;
+    }
   }
   if (out.ts == 0) out.ts = micros_of_millis(int_member(m.ts));
   return {};

@@ -140,6 +140,25 @@ BOOST_AUTO_TEST_CASE(documented_create_event_with_schema_and_key) {
   BOOST_REQUIRE_EQUAL(e.source->column_types.size(), 4u);
   BOOST_CHECK_EQUAL(e.source->column_types[0], "int");
   BOOST_CHECK_EQUAL(e.source->column_names[3], "email");
+  // The binlog fields are kept, and written again as they came.
+  BOOST_REQUIRE(e.origin);
+  BOOST_CHECK_EQUAL(e.origin->server_id, 223344);
+  BOOST_CHECK_EQUAL(e.origin->file, "mysql-bin.000003");
+  BOOST_CHECK_EQUAL(e.origin->pos, 484);
+  BOOST_CHECK_EQUAL(e.origin->thread, 7);
+  BOOST_CHECK(e.origin->gtid.empty());
+  BOOST_CHECK(e.snapshot_mark == SnapshotMark::None);
+  std::string again;
+  BOOST_REQUIRE(DebeziumEncoder("mysql-server-1").encode_value(e, again).ok());
+  auto v = json::parse(again);
+  BOOST_REQUIRE(v.ok());
+  const Value* src = v->as_object().find(intern("payload"))->as_object().find(intern("source"));
+  std::string block = json::encode(*src);
+  for (const char* part :
+       {R"("connector":"mysql")", R"("server_id":223344)", R"("gtid":null)",
+        R"("file":"mysql-bin.000003","pos":484,"row":0,"thread":7)", R"("snapshot":"false")"}) {
+    BOOST_CHECK_MESSAGE(block.find(part) != std::string::npos, part << " in " << block);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(update_delete_tombstone_and_skipped_ops) {
