@@ -9,7 +9,7 @@
 namespace sluice::operators::debezium {
 namespace {
 
-std::string lower(std::string_view s) {
+std::string lowercase(std::string_view s) {
   std::string o(s);
   std::transform(o.begin(), o.end(), o.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -192,7 +192,7 @@ const char* logical_name(const EncType& t) {
 }  // namespace
 
 bool from_column_type(const std::string& col, const EncoderOptions& o, EncType& t) {
-  std::string c = lower(col);
+  std::string c = lowercase(col);
   if (c.empty()) return false;
   if (starts(c, "decimal") || starts(c, "numeric") || starts(c, "fixed")) {
     int precision = 10, scale = 0;

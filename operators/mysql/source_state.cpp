@@ -30,12 +30,12 @@ std::string unhex(const std::string& s) {
 
 // A whole decimal number of type T ("" or anything more is not).
 template <class T>
-bool number(std::string_view s, T& out) {
+bool state_number(std::string_view s, T& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return !s.empty() && ec == std::errc() && p == s.data() + s.size();
 }
 
-std::vector<std::string> split(const std::string& s, char sep) {
+std::vector<std::string> split_fields(const std::string& s, char sep) {
   std::vector<std::string> out;
   size_t i = 0;
   while (true) {
@@ -105,13 +105,13 @@ result<SourceState> SourceState::decode(const std::string& text) {
     } else if (k == "file") {
       st.position.file = v;
     } else if (k == "pos") {
-      if (!number(v, st.position.pos)) return bad(line);
+      if (!state_number(v, st.position.pos)) return bad(line);
     } else if (k == "gtid") {
       st.position.gtid = v;
     } else if (k == "skip") {
-      if (!number(v, st.position.skip_rows)) return bad(line);
+      if (!state_number(v, st.position.skip_rows)) return bad(line);
     } else if (k == "server") {
-      if (!number(v, st.position.server)) return bad(line);
+      if (!state_number(v, st.position.server)) return bad(line);
     } else if (k == "server_uuid") {
       st.position.server_uuid = v;
     } else if (k == "table") {
@@ -119,7 +119,7 @@ result<SourceState> SourceState::decode(const std::string& text) {
     } else if (k == "key") {
       key = v;
     } else if (k == "keyn") {
-      if (!number(v, keyn)) return bad(line);
+      if (!state_number(v, keyn)) return bad(line);
     } else if (k == "done") {
       st.done_tables.push_back(v);
     } else if (k == "only") {
@@ -127,23 +127,23 @@ result<SourceState> SourceState::decode(const std::string& text) {
     } else if (k == "from_file") {
       st.stream_from.file = v;
     } else if (k == "from_pos") {
-      if (!number(v, st.stream_from.pos)) return bad(line);
+      if (!state_number(v, st.stream_from.pos)) return bad(line);
     } else if (k == "from_gtid") {
       st.stream_from.gtid = v;
     } else if (k == "from_skip") {
-      if (!number(v, st.stream_from.skip_rows)) return bad(line);
+      if (!state_number(v, st.stream_from.skip_rows)) return bad(line);
     } else if (k == "filter") {
       st.filters.push_back(v);
     } else if (k == "reading") {
       size_t a = v.find('|'), b = a == std::string::npos ? a : v.find('|', a + 1);
       size_t c = b == std::string::npos ? b : v.find('|', b + 1);
       size_t n = 0;
-      if (c == std::string::npos || !number(std::string_view(v).substr(0, a), n)) return bad(line);
+      if (c == std::string::npos || !state_number(std::string_view(v).substr(0, a), n)) return bad(line);
       Reading r;
       r.filter = unhex(v.substr(b + 1, c - b - 1));
       r.table = v.substr(c + 1);
       if (n > 0) {
-        for (const auto& part : split(v.substr(a + 1, b - a - 1), ',')) {
+        for (const auto& part : split_fields(v.substr(a + 1, b - a - 1), ',')) {
           r.last_key.push_back(unhex(part));
         }
       }
@@ -152,14 +152,14 @@ result<SourceState> SourceState::decode(const std::string& text) {
     } else if (k == "catchup") {
       size_t a = v.find('|'), b = v.rfind('|');
       BinlogPosition p;
-      if (a == std::string::npos || a == b || !number(std::string_view(v).substr(b + 1), p.pos))
+      if (a == std::string::npos || a == b || !state_number(std::string_view(v).substr(b + 1), p.pos))
         return error::fatal(errc::state, "mysql source state: bad catchup " + v);
       p.file = v.substr(a + 1, b - a - 1);
       st.catchup.emplace_back(v.substr(0, a), p);
     }
   }
   if (keyn > 0) {
-    std::vector<std::string> parts = split(key, ',');
+    std::vector<std::string> parts = split_fields(key, ',');
     if (parts.size() != keyn) {
       return error::fatal(errc::state, "mysql source state: key has " +
                                            std::to_string(parts.size()) + " columns, keyn says " +

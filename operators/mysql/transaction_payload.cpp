@@ -19,7 +19,7 @@ constexpr uint64_t kUncompressedSize = 3;
 // More than any transaction MySQL writes in one payload (its max is 1 GiB of events).
 constexpr uint64_t kMaxUnpacked = uint64_t{4} << 30;
 
-error malformed(const std::string& why) {
+error payload_malformed(const std::string& why) {
   return error::fatal(errc::decode, "malformed TRANSACTION_PAYLOAD_EVENT: " + why);
 }
 
@@ -43,12 +43,12 @@ result<void> unzstd(const TransactionPayload& p, std::vector<uint8_t>& out) {
     ZSTD_outBuffer o{out.data() + at, out.size() - at, 0};
     last = ZSTD_decompressStream(ctx.get(), &o, &in);
     out.resize(at + o.pos);
-    if (ZSTD_isError(last)) return malformed(std::string("zstd: ") + ZSTD_getErrorName(last));
-    if (out.size() > kMaxUnpacked) return malformed("more than 4 GiB uncompressed");
+    if (ZSTD_isError(last)) return payload_malformed(std::string("zstd: ") + ZSTD_getErrorName(last));
+    if (out.size() > kMaxUnpacked) return payload_malformed("more than 4 GiB uncompressed");
     // Done when the input is consumed and the output was not cut by the buffer's end.
     if (in.pos == in.size && o.pos < o.size) break;
   }
-  if (last != 0) return malformed("zstd: the payload ends inside a frame");
+  if (last != 0) return payload_malformed("zstd: the payload ends inside a frame");
   return {};
 }
 
@@ -61,10 +61,10 @@ result<TransactionPayload> parse_transaction_payload(const uint8_t* body, size_t
   uint64_t size = 0;
   while (true) {
     uint64_t type = r.lenenc();
-    if (r.failed()) return malformed("the header has no end mark");
+    if (r.failed()) return payload_malformed("the header has no end mark");
     if (type == kHeaderEnd) break;
     uint64_t len = r.lenenc();
-    if (r.failed() || !r.has(len)) return malformed("field " + std::to_string(type) + " is cut");
+    if (r.failed() || !r.has(len)) return payload_malformed("field " + std::to_string(type) + " is cut");
     ByteReader v(r.ptr(), static_cast<size_t>(len));
     r.skip(static_cast<size_t>(len));
     if (type == kPayloadSize) {
@@ -75,11 +75,11 @@ result<TransactionPayload> parse_transaction_payload(const uint8_t* body, size_t
     } else if (type == kUncompressedSize) {
       p.uncompressed_size = v.lenenc();
     }  // other fields: newer servers' additions, skipped by their length
-    if (v.failed()) return malformed("field " + std::to_string(type) + " is cut");
+    if (v.failed()) return payload_malformed("field " + std::to_string(type) + " is cut");
   }
-  if (!have_size) return malformed("no payload size");
+  if (!have_size) return payload_malformed("no payload size");
   if (size > r.remaining()) {
-    return malformed("payload size " + std::to_string(size) + " but " +
+    return payload_malformed("payload size " + std::to_string(size) + " but " +
                      std::to_string(r.remaining()) + " bytes follow");
   }
   if (p.compression != TransactionPayload::Zstd && p.compression != TransactionPayload::None) {
@@ -101,7 +101,7 @@ result<void> unpack_transaction_payload(const TransactionPayload& p, std::vector
     if (!r.ok()) return r;
   }
   if (p.uncompressed_size != 0 && out.size() != p.uncompressed_size) {
-    return malformed(std::to_string(out.size()) + " bytes uncompressed, the header says " +
+    return payload_malformed(std::to_string(out.size()) + " bytes uncompressed, the header says " +
                      std::to_string(p.uncompressed_size));
   }
   return {};
@@ -113,7 +113,7 @@ result<std::vector<RawEvent>> split_inner_events(const std::vector<uint8_t>& byt
   while (at < bytes.size()) {
     auto ev = parse_event(bytes.data() + at, bytes.size() - at, false);
     if (!ev.ok())
-      return malformed("inner event at offset " + std::to_string(at) + ": " + ev.err().message);
+      return payload_malformed("inner event at offset " + std::to_string(at) + ": " + ev.err().message);
     at += ev->size;
     out.push_back(*ev);
   }
