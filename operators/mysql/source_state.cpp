@@ -138,7 +138,8 @@ result<SourceState> SourceState::decode(const std::string& text) {
       size_t a = v.find('|'), b = a == std::string::npos ? a : v.find('|', a + 1);
       size_t c = b == std::string::npos ? b : v.find('|', b + 1);
       size_t n = 0;
-      if (c == std::string::npos || !state_number(std::string_view(v).substr(0, a), n)) return bad(line);
+      if (c == std::string::npos || !state_number(std::string_view(v).substr(0, a), n))
+        return bad(line);
       Reading r;
       r.filter = unhex(v.substr(b + 1, c - b - 1));
       r.table = v.substr(c + 1);
@@ -152,7 +153,8 @@ result<SourceState> SourceState::decode(const std::string& text) {
     } else if (k == "catchup") {
       size_t a = v.find('|'), b = v.rfind('|');
       BinlogPosition p;
-      if (a == std::string::npos || a == b || !state_number(std::string_view(v).substr(b + 1), p.pos))
+      if (a == std::string::npos || a == b ||
+          !state_number(std::string_view(v).substr(b + 1), p.pos))
         return error::fatal(errc::state, "mysql source state: bad catchup " + v);
       p.file = v.substr(a + 1, b - a - 1);
       st.catchup.emplace_back(v.substr(0, a), p);

@@ -43,7 +43,8 @@ result<void> unzstd(const TransactionPayload& p, std::vector<uint8_t>& out) {
     ZSTD_outBuffer o{out.data() + at, out.size() - at, 0};
     last = ZSTD_decompressStream(ctx.get(), &o, &in);
     out.resize(at + o.pos);
-    if (ZSTD_isError(last)) return payload_malformed(std::string("zstd: ") + ZSTD_getErrorName(last));
+    if (ZSTD_isError(last))
+      return payload_malformed(std::string("zstd: ") + ZSTD_getErrorName(last));
     if (out.size() > kMaxUnpacked) return payload_malformed("more than 4 GiB uncompressed");
     // Done when the input is consumed and the output was not cut by the buffer's end.
     if (in.pos == in.size && o.pos < o.size) break;
@@ -64,7 +65,8 @@ result<TransactionPayload> parse_transaction_payload(const uint8_t* body, size_t
     if (r.failed()) return payload_malformed("the header has no end mark");
     if (type == kHeaderEnd) break;
     uint64_t len = r.lenenc();
-    if (r.failed() || !r.has(len)) return payload_malformed("field " + std::to_string(type) + " is cut");
+    if (r.failed() || !r.has(len))
+      return payload_malformed("field " + std::to_string(type) + " is cut");
     ByteReader v(r.ptr(), static_cast<size_t>(len));
     r.skip(static_cast<size_t>(len));
     if (type == kPayloadSize) {
@@ -80,7 +82,7 @@ result<TransactionPayload> parse_transaction_payload(const uint8_t* body, size_t
   if (!have_size) return payload_malformed("no payload size");
   if (size > r.remaining()) {
     return payload_malformed("payload size " + std::to_string(size) + " but " +
-                     std::to_string(r.remaining()) + " bytes follow");
+                             std::to_string(r.remaining()) + " bytes follow");
   }
   if (p.compression != TransactionPayload::Zstd && p.compression != TransactionPayload::None) {
     return error::fatal(errc::decode, "TRANSACTION_PAYLOAD_EVENT compressed with algorithm " +
@@ -102,7 +104,7 @@ result<void> unpack_transaction_payload(const TransactionPayload& p, std::vector
   }
   if (p.uncompressed_size != 0 && out.size() != p.uncompressed_size) {
     return payload_malformed(std::to_string(out.size()) + " bytes uncompressed, the header says " +
-                     std::to_string(p.uncompressed_size));
+                             std::to_string(p.uncompressed_size));
   }
   return {};
 }
@@ -113,7 +115,8 @@ result<std::vector<RawEvent>> split_inner_events(const std::vector<uint8_t>& byt
   while (at < bytes.size()) {
     auto ev = parse_event(bytes.data() + at, bytes.size() - at, false);
     if (!ev.ok())
-      return payload_malformed("inner event at offset " + std::to_string(at) + ": " + ev.err().message);
+      return payload_malformed("inner event at offset " + std::to_string(at) + ": " +
+                               ev.err().message);
     at += ev->size;
     out.push_back(*ev);
   }
