@@ -249,8 +249,14 @@ bool read_binlog_member(std::string_view n, std::string_view v, LogOrigin& o, ui
 // schema) and out.ts: the source's commit time, else the envelope's ts_ms. A MySQL
 // connector's binlog fields and snapshot mark are kept (Event::origin, snapshot_mark), so a
 // Debezium topic written again by a kafka sink keeps its source block.
+bool same_origin(const LogOrigin& a, const LogOrigin& b) {
+  return a.pos == b.pos && a.server_id == b.server_id && a.thread == b.thread && a.file == b.file &&
+         a.gtid == b.gtid && a.query == b.query;
+}
+
 result<void> read_source(const PayloadMembers& m, Event& out, std::string& connector,
-                         std::string& db, std::string& table) {
+                         std::string& db, std::string& table,
+                         std::shared_ptr<const LogOrigin>& last_origin) {
   out.ts = 0;
   out.origin.reset();
   out.origin_row = 0;
@@ -282,7 +288,11 @@ result<void> read_source(const PayloadMembers& m, Event& out, std::string& conne
     if (!sch.empty() && !table.empty()) table = sch + "." + table;
     if (binlog && !o.file.empty()) {
       o.txn_pos = o.pos;
-      out.origin = std::make_shared<const LogOrigin>(std::move(o));
+      // The rows of one binlog event share one origin (they differ in `row` only).
+      if (!last_origin || !same_origin(*last_origin, o)) {
+        last_origin = std::make_shared<const LogOrigin>(std::move(o));
+      }
+      out.origin = last_origin;
       out.origin_row = row;
     }
   }
@@ -383,7 +393,7 @@ result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char
   if (!op.ok() || !*op) return op;
   if (auto r = read_images(m, row_schema, out); !r.ok()) return r.err();
   std::string connector, db, table;
-  if (auto r = read_source(m, out, connector, db, table); !r.ok()) return r.err();
+  if (auto r = read_source(m, out, connector, db, table, last_origin_); !r.ok()) return r.err();
   out.key = Value();
   key_fields_.clear();
   if (key != nullptr && key_len > 0) {

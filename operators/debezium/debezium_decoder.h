@@ -36,6 +36,7 @@ class DebeziumDecoder {
   }
 
  private:
+  std::shared_ptr<const LogOrigin> last_origin_;  // shared by the rows of one binlog event
   struct MetaEntry {
     std::shared_ptr<const FieldSchema> env;  // keeps `row` alive (no address reuse)
     const FieldSchema* row = nullptr;
