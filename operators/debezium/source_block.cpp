@@ -55,8 +55,9 @@ void append_binlog_fields(const Event& e, std::string& out) {
     file = o->file;
     pos = o->pos;
   } else if (e.position.type() == Type::Object) {
-    const Value* f = e.position.as_object().find(intern("file"));
-    const Value* p = e.position.as_object().find(intern("pos"));
+    static const Sym kFile = intern("file"), kPos = intern("pos");
+    const Value* f = e.position.as_object().find(kFile);
+    const Value* p = e.position.as_object().find(kPos);
     if (f != nullptr && f->type() == Type::String) file = f->as_string();
     if (p != nullptr && p->type() == Type::Int) pos = p->as_int();
   }

@@ -231,6 +231,12 @@ result<void> KafkaSink::produce(const std::string& topic, const std::string* key
   }
 }
 
+// The logical server name (`server`, else the source stage's name).
+std::string KafkaSink::server_of(const Event& e) const {
+  if (!o_.server.empty()) return o_.server;
+  return e.source && !e.source->name.empty() ? e.source->name : "sluice";
+}
+
 result<std::string> KafkaSink::topic_for(const Event& e) {
   if (o_.topic) {
     eval::Context ctx;
@@ -244,9 +250,7 @@ result<std::string> KafkaSink::topic_for(const Event& e) {
     return std::move(v->as_string());
   }
   if (!o_.topic_constant.empty()) return o_.topic_constant;
-  std::string server = o_.server;
-  if (server.empty()) server = e.source && !e.source->name.empty() ? e.source->name : "sluice";
-  return debezium::DebeziumEncoder(server).default_topic(e);
+  return debezium::DebeziumEncoder(server_of(e)).default_topic(e);
 }
 
 void KafkaSink::dead_letter_headers(const Event& e, rd_kafka_headers_t* h) {
@@ -323,9 +327,7 @@ result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
 
 result<void> KafkaSink::produce_transaction_messages(const Event& e) {
   if (txn_msgs_.empty()) return {};
-  std::string server = o_.server;
-  if (server.empty()) server = e.source && !e.source->name.empty() ? e.source->name : "sluice";
-  const std::string topic = server + ".transaction";
+  const std::string topic = server_of(e) + ".transaction";
   for (size_t i = 0; i < txn_msgs_.size(); ++i) {
     auto r = produce(topic, &txn_msgs_[i].key, &txn_msgs_[i].value, nullptr);
     if (!r.ok() && r.err().kind != failure_kind::permanent) {
@@ -385,9 +387,7 @@ result<void> KafkaSink::write_record(Event& e, Object& key_obj, const debezium::
     last_server_ = e.source->name;
   }
   if (o_.debezium) {
-    std::string server = o_.server;
-    if (server.empty()) server = e.source && !e.source->name.empty() ? e.source->name : "sluice";
-    debezium::DebeziumEncoder enc(server, o_.encoding);
+    debezium::DebeziumEncoder enc(server_of(e), o_.encoding);
     if (!has_key && e.op != Op::Truncate) has_key = enc.encode_key(e, key_buf_);
     auto r = enc.encode_value(e, value_buf_, tx);
     if (!r.ok()) {

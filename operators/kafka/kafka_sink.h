@@ -104,6 +104,7 @@ class KafkaSink : public Sink {
   void delivered(uint64_t id, rd_kafka_resp_err_t err);
   static bool refused_for_good(rd_kafka_resp_err_t err);
   result<std::string> topic_for(const Event& e);
+  std::string server_of(const Event& e) const;
   void dead_letter_headers(const Event& e, rd_kafka_headers_t* h);
   // exactly_once
   struct TopicInfo {

@@ -10,6 +10,7 @@
 #include "base/logger.h"
 #include "base/temporal.h"
 #include "operators/mysql/binlog_stream_impl.h"
+#include "operators/mysql/byte_reader.h"
 #include "operators/mysql/compressed_event.h"
 #include "operators/mysql/ddl_statement.h"
 #include "operators/mysql/errc.h"
@@ -242,8 +243,7 @@ result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
   if (d.kind == DdlStatement::Kind::Begin) {
     in_txn = true;
     start_txn(ev);
-    txn_thread = static_cast<int64_t>(static_cast<uint32_t>(body[0] | body[1] << 8 | body[2] << 16 |
-                                                            static_cast<uint32_t>(body[3]) << 24));
+    txn_thread = static_cast<int64_t>(ByteReader(body, body_len).le(4));  // slave_proxy_id
     return {};
   }
   if (d.kind == DdlStatement::Kind::Commit || d.kind == DdlStatement::Kind::Rollback) {

@@ -109,12 +109,17 @@ struct BinlogStream::Impl {
     return Value::object(std::move(pos));
   }
 
+  // Where the event starts in its file (0 for artificial events).
+  static int64_t event_start(const RawEvent& ev) {
+    return ev.next_pos >= ev.size ? static_cast<int64_t>(ev.next_pos - ev.size) : 0;
+  }
+
   // Where a rows (or truncate) event sits in the binlog, for Event::origin.
   std::shared_ptr<const LogOrigin> origin_of(const RawEvent& ev) const {
     auto o = std::make_shared<LogOrigin>();
     o->server_id = ev.server_id;
     o->file = file;
-    o->pos = ev.next_pos >= ev.size ? static_cast<int64_t>(ev.next_pos - ev.size) : 0;
+    o->pos = event_start(ev);
     o->gtid = gtid;
     o->thread = txn_thread;
     o->query = statement;
@@ -139,8 +144,7 @@ struct BinlogStream::Impl {
   }
   // The transaction starts at this event unless it already started (MySQL: GTID, then BEGIN).
   void start_txn(const RawEvent& ev) {
-    if (txn_pos < 0)
-      txn_pos = ev.next_pos >= ev.size ? static_cast<int64_t>(ev.next_pos - ev.size) : 0;
+    if (txn_pos < 0) txn_pos = event_start(ev);
   }
 
   void close_rpl() {
