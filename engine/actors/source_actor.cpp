@@ -226,7 +226,7 @@ void SourceActor::report(Source::Poll how, int64_t micros) {
 
 void SourceActor::on_trigger(uint64_t barrier) {
   if (finished_ || failed_) return;
-  send(setup_.coordinator, ack_atom::value, setup_.actor_index, barrier, op_->checkpoint_state());
+  send(setup_.coordinator, ack_atom::value, setup_.actor_index, barrier, op_->checkpoint(barrier));
   stats_.publish(op_.get(), setup_.counters->operator_stats, setup_.cfg.instance, true);
   // A source whose input has ended (not one asked to stop) has read everything there will ever
   // be.

@@ -85,6 +85,9 @@ class Source {
   virtual result<Poll> poll(size_t max, std::vector<Event>& out) = 0;
   // Resume position just after the last event returned by poll.
   virtual std::string checkpoint_state() const = 0;
+  // The state to record in checkpoint `id` (the barrier's id; checkpoint_committed(id) follows
+  // once it is written). The default is checkpoint_state().
+  virtual std::string checkpoint(uint64_t /*id*/) { return checkpoint_state(); }
   virtual void checkpoint_committed(uint64_t /*id*/) {}
   // Bounded reads (a counted generate, a snapshot): records read so far and the total expected.
   // false = unknown. Called once per polled batch for progress reporting.

@@ -10,8 +10,6 @@
 
 namespace sluice::operators::kafka {
 namespace {
-constexpr size_t kMaxPending = 64;
-
 // A message's position: {"topic", "partition", "offset"} (also the dead letters').
 Value message_position(const std::string& topic, const rd_kafka_message_t* m) {
   static const Sym s_topic = intern("topic"), s_partition = intern("partition"),
@@ -76,7 +74,7 @@ result<void> KafkaSource::open(const std::string& state) {
   close();
   positions_ = PartitionOffsets();
   last_committed_ = PartitionOffsets();
-  pending_.clear();
+  completed_->forget(o_.instance);
   // Its own state, and with parallelism every instance's of the checkpoint the graph started
   // from (a partition may have been read by another instance, or under another parallelism).
   auto absorb = [this](const std::string& text) -> result<void> {
@@ -124,6 +122,8 @@ result<void> KafkaSource::open(const std::string& state) {
   }
   rd_kafka_poll_set_consumer(rk_);
   queue_ = rd_kafka_queue_get_consumer(rk_);
+  commit_queue_ = rd_kafka_queue_new(rk_);
+  commits_in_flight_ = 0;
   rd_kafka_topic_partition_list_t* topics =
       rd_kafka_topic_partition_list_new(static_cast<int>(o_.topics.size()));
   for (const auto& t : o_.topics) {
@@ -190,6 +190,7 @@ void KafkaSource::take_dead(std::vector<Event>& out) {
 result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
   if (rk_ == nullptr) return error::fatal(errc::client, "source kafka: poll before open");
   if (max == 0) return Poll::Data;
+  if (commits_in_flight_ > 0) serve_commits(0);
   msgs_.resize(max);
   ssize_t n = rd_kafka_consume_batch_queue(queue_, 0, msgs_.data(), max);
   if (n < 0)
@@ -249,24 +250,29 @@ result<Source::Poll> KafkaSource::poll(size_t max, std::vector<Event>& out) {
   return Poll::Data;
 }
 
-std::string KafkaSource::checkpoint_state() const {
-  pending_.push_back(positions_);
-  if (pending_.size() > kMaxPending) pending_.pop_front();
+std::string KafkaSource::checkpoint_state() const { return positions_.encode(); }
+
+std::string KafkaSource::checkpoint(uint64_t id) {
+  completed_->stage(o_.instance, id, positions_);
   return positions_.encode();
 }
 
-void KafkaSource::checkpoint_committed(uint64_t /*id*/) {
-  if (pending_.empty() || rk_ == nullptr) return;
-  PartitionOffsets offs = std::move(pending_.front());
-  pending_.pop_front();
-  // Durable now: where any instance may resume a partition, and what the group learns.
-  completed_->raise(offs);
+void KafkaSource::checkpoint_committed(uint64_t id) {
+  if (rk_ == nullptr) return;
+  // Durable now, whichever consumer read it: where any instance may resume a partition, and
+  // what the group learns.
+  completed_->promote(id);
+  if (commits_in_flight_ > 0) serve_commits(0);
+  commit_owned();
+}
+
+int KafkaSource::commit_owned() {
   // Only partitions this member owns now, and only offsets that moved: committing for
   // partitions of another member (or while the group is joining) is refused by the
   // coordinator and can disturb the join. The offset is the stage's completed one, so a
   // partition another instance read before a rebalance gave it to this one is committed too.
   rd_kafka_topic_partition_list_t* owned = nullptr;
-  if (rd_kafka_assignment(rk_, &owned) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  if (rd_kafka_assignment(rk_, &owned) != RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(owned->cnt);
   for (int i = 0; i < owned->cnt; ++i) {
     const auto& p = owned->elems[i];
@@ -276,27 +282,75 @@ void KafkaSource::checkpoint_committed(uint64_t /*id*/) {
     }
   }
   rd_kafka_topic_partition_list_destroy(owned);
-  if (list->cnt == 0) {
+  const int sent = list->cnt;
+  if (sent == 0) {
     rd_kafka_topic_partition_list_destroy(list);
-    return;
+    return 0;
   }
   for (int i = 0; i < list->cnt; ++i) {
     last_committed_.set(list->elems[i].topic, list->elems[i].partition, list->elems[i].offset);
   }
-  rd_kafka_resp_err_t e = rd_kafka_commit(rk_, list, 1);
-  rd_kafka_topic_partition_list_destroy(list);
-  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    log::warn("kafka", "source '" + o_.stage + "': offset commit: " + rd_kafka_err2str(e));
+  rd_kafka_resp_err_t e = rd_kafka_commit_queue(rk_, list, commit_queue_, &on_commit, this);
+  if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    ++commits_in_flight_;
   } else {
-    ++commits_;
+    on_commit(rk_, e, list, this);
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  return sent;
+}
+
+void KafkaSource::on_commit(rd_kafka_t* /*rk*/, rd_kafka_resp_err_t err,
+                            rd_kafka_topic_partition_list_t* offsets, void* opaque) {
+  auto* self = static_cast<KafkaSource*>(opaque);
+  bool refused = false;
+  for (int i = 0; offsets != nullptr && i < offsets->cnt; ++i) {
+    const auto& p = offsets->elems[i];
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR && p.err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    refused = true;
+    // Not in the group: the next checkpoint (or close) commits it again.
+    if (self->last_committed_.get(p.topic, p.partition) == p.offset) {
+      self->last_committed_.set(p.topic, p.partition, -1);
+    }
+  }
+  if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;  // nothing to commit
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR || refused) {
+    // A rebalance in progress refuses commits: expected while consumers join or leave.
+    log::debug("kafka", "source '" + self->o_.stage + "'" + self->instance_label() +
+                            ": offset commit refused (" + rd_kafka_err2str(err) +
+                            "), retried at the next checkpoint");
+  } else {
+    ++self->commits_;
+  }
+}
+
+void KafkaSource::serve_commits(int timeout_ms) {
+  // Each async commit's answer is one event on commit_queue_, served by on_commit.
+  while (commits_in_flight_ > 0) {
+    const int served = rd_kafka_queue_poll_callback(commit_queue_, timeout_ms);
+    if (served <= 0) return;
+    commits_in_flight_ = std::max(0, commits_in_flight_ - served);
+    timeout_ms = 0;
   }
 }
 
 void KafkaSource::close() {
   if (rk_ == nullptr) return;
+  // The answers of commits still under way, then what moved since or was refused (the group
+  // refuses commits while it rebalances, as when another consumer of the stage leaves): the
+  // group's offsets end where the checkpoint does. A few seconds at most.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    for (int waited = 0; commits_in_flight_ > 0 && waited < 10; ++waited) serve_commits(100);
+    if (commit_owned() == 0) break;
+  }
+  for (int waited = 0; commits_in_flight_ > 0 && waited < 10; ++waited) serve_commits(100);
   if (queue_ != nullptr) {
     rd_kafka_queue_destroy(queue_);
     queue_ = nullptr;
+  }
+  if (commit_queue_ != nullptr) {
+    rd_kafka_queue_destroy(commit_queue_);
+    commit_queue_ = nullptr;
   }
   rd_kafka_consumer_close(rk_);
   rd_kafka_destroy(rk_);

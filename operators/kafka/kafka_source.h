@@ -28,7 +28,6 @@
 #pragma once
 #include <librdkafka/rdkafka.h>
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <utility>
@@ -63,6 +62,7 @@ class KafkaSource : public Source {
   result<void> open(const std::string& state) override;
   result<Poll> poll(size_t max, std::vector<Event>& out) override;
   std::string checkpoint_state() const override;
+  std::string checkpoint(uint64_t id) override;
   void checkpoint_committed(uint64_t id) override;
   void take_dead(std::vector<Event>& out) override;
   void close() override;
@@ -73,6 +73,13 @@ class KafkaSource : public Source {
  private:
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                            rd_kafka_topic_partition_list_t* parts, void* opaque);
+  static void on_commit(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                        rd_kafka_topic_partition_list_t* offsets, void* opaque);
+  // Commits the group offsets of the partitions this consumer owns that moved since the last
+  // commit, without waiting (the answer comes through serve_commits). How many it sent.
+  int commit_owned();
+  // Takes the answers of earlier async commits, waiting up to timeout_ms for one.
+  void serve_commits(int timeout_ms);
   // err: why it does not parse (its code, else kafka errc::decode, goes to the dead letter).
   void skip(const rd_kafka_message_t* m, const std::string& topic, const error& err);
   // " #I" with parallelism > 1 (log lines), else "".
@@ -84,11 +91,12 @@ class KafkaSource : public Source {
   MessageDecoder decoder_;
   rd_kafka_t* rk_ = nullptr;
   rd_kafka_queue_t* queue_ = nullptr;
+  rd_kafka_queue_t* commit_queue_ = nullptr;  // answers of async offset commits
+  int commits_in_flight_ = 0;
   std::shared_ptr<StageShared> shared_;
   std::shared_ptr<CompletedOffsets> completed_;  // the stage's, shared by its instances
   PartitionOffsets positions_;                   // next offset per partition read (or restored)
-  PartitionOffsets last_committed_;
-  mutable std::deque<PartitionOffsets> pending_;  // taken by checkpoint_state, not yet committed
+  PartitionOffsets last_committed_;              // sent to the group (-1: unknown or refused)
   std::vector<rd_kafka_message_t*> msgs_;
   std::vector<Event> dead_;
   uint64_t skipped_ = 0;

@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(source_reads_debezium_and_resumes_after_restart) {
           json::encode(e.position),
           "{\"topic\":\"mks.bank.accounts\",\"partition\":0,\"offset\":" + std::to_string(i) + "}");
     }
-    state = src.checkpoint_state();  // checkpoint 1 covers offsets 0..2
+    state = src.checkpoint(1);  // checkpoint 1 covers offsets 0..2
     BOOST_CHECK_EQUAL(state, "mks.bank.accounts\t0\t3\n");
     auto more = poll_n(src, 10, 1500);  // reads on past the checkpoint
     BOOST_CHECK_EQUAL(more.size(), 2u);
@@ -285,6 +285,27 @@ BOOST_AUTO_TEST_CASE(dead_letters_carry_connect_headers) {
   BOOST_CHECK(*err->as_object().find(intern("kind")) == Value::string("require"));
   BOOST_CHECK(body->as_object().find(intern("event")) != nullptr);
   BOOST_CHECK_EQUAL(got[0].key, "{\"id\":7}");
+}
+
+// Consumers of one stage: the first to hear that a checkpoint is written makes every
+// consumer's offsets in it durable (the partition's owner then commits them for the group);
+// what a consumer staged before it started over is never made durable.
+BOOST_AUTO_TEST_CASE(completed_offsets_promote_every_consumers_checkpoint) {
+  kafka::CompletedOffsets c;
+  kafka::PartitionOffsets a, b, late;
+  a.set("t", 0, 10);
+  b.set("t", 1, 20);
+  late.set("t", 0, 99);
+  c.stage(0, 5, a);
+  c.stage(1, 5, b);
+  c.stage(0, 6, late);
+  BOOST_CHECK_EQUAL(c.get("t", 0), -1);
+  c.promote(5);  // heard by either consumer: both entries of checkpoint 5
+  BOOST_CHECK_EQUAL(c.get("t", 0), 10);
+  BOOST_CHECK_EQUAL(c.get("t", 1), 20);
+  c.forget(0);  // consumer 0 reopened: its checkpoint 6 entry was never written
+  c.promote(6);
+  BOOST_CHECK_EQUAL(c.get("t", 0), 10);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
