@@ -83,6 +83,56 @@ StatusRow sample(const WorkerOptions& o, const engine::LiveRegistry& live, int64
   return s;
 }
 
+// A hot reload the node asked for (SIGHUP; the control file names the version and the file).
+// false when it failed: the worker then drains to a checkpoint and restarts with it.
+bool hot_reload(const WorkerOptions& o, engine::Reloader& reloader, const std::string& label,
+                std::atomic<int64_t>& version) {
+  int64_t v = 0;
+  std::string path;
+  bool ok = false;
+  std::string why = "cannot read " + o.control;
+  if (read_control(o.control, v, path)) {
+    auto next = load_one(path, o.pipeline);
+    if (next.ok()) {
+      auto rep = reloader.reload(std::shared_ptr<const ast::File>(*next), o.pipeline);
+      ok = rep.ok;
+      why = rep.error;
+      for (const auto& p : rep.pipelines) {
+        if (!p.error.empty()) why += (why.empty() ? "" : "; ") + p.error;
+        if (p.ok) {
+          log::info("cluster", label + ": hot reload to version " + std::to_string(v) + ": " +
+                                   p.action + " at checkpoint " + std::to_string(p.checkpoint) +
+                                   ", paused " + std::to_string(p.pause_us / 1000) + " ms");
+        }
+      }
+    } else {
+      why = next.err().message;
+    }
+  }
+  if (ok) {
+    version.store(v);
+    return true;
+  }
+  log::warn("cluster", label + ": hot reload to version " + std::to_string(v) + " failed (" + why +
+                           "): draining to a checkpoint to restart with it");
+  return false;
+}
+
+// The worker's last state in `last` and its exit code.
+int end_state(const engine::RunResult& result, bool reload_by_restart, StatusRow& last) {
+  int code = result.exit_code;
+  if (code != 0) {
+    last.state = "failed";
+    if (!result.failures.empty()) last.reason = result.failures.front();
+  } else if (reload_by_restart) {
+    last.state = "reloading";
+    code = kExitReload;
+  } else {
+    last.state = g_stop_signalled.load() ? "stopped" : "completed";
+  }
+  return code;
+}
+
 }  // namespace
 
 int run_worker(const WorkerOptions& o) {
@@ -128,39 +178,10 @@ int run_worker(const WorkerOptions& o) {
     auto next_report = std::chrono::steady_clock::now();
     while (!done) {
       lock.unlock();
-      if (g_reload_wanted.exchange(false) && !reload_by_restart.load()) {
-        int64_t v = 0;
-        std::string path;
-        bool ok = false;
-        std::string why = "cannot read " + o.control;
-        if (read_control(o.control, v, path)) {
-          auto next = load_one(path, o.pipeline);
-          if (next.ok()) {
-            auto rep = reloader->reload(std::shared_ptr<const ast::File>(*next), o.pipeline);
-            ok = rep.ok;
-            why = rep.error;
-            for (const auto& p : rep.pipelines) {
-              if (!p.error.empty()) why += (why.empty() ? "" : "; ") + p.error;
-              if (p.ok) {
-                log::info("cluster", row.pipeline + ": hot reload to version " + std::to_string(v) +
-                                         ": " + p.action + " at checkpoint " +
-                                         std::to_string(p.checkpoint) + ", paused " +
-                                         std::to_string(p.pause_us / 1000) + " ms");
-              }
-            }
-          } else {
-            why = next.err().message;
-          }
-        }
-        if (ok) {
-          version.store(v);
-        } else {
-          log::warn("cluster", row.pipeline + ": hot reload to version " + std::to_string(v) +
-                                   " failed (" + why +
-                                   "): draining to a checkpoint to restart with it");
-          reload_by_restart.store(true);
-          engine::request_stop();
-        }
+      if (g_reload_wanted.exchange(false) && !reload_by_restart.load() &&
+          !hot_reload(o, *reloader, row.pipeline, version)) {
+        reload_by_restart.store(true);
+        engine::request_stop();
       }
       if (std::chrono::steady_clock::now() >= next_report) {
         (void)status.report(sample(o, *live, version.load()));
@@ -181,16 +202,7 @@ int run_worker(const WorkerOptions& o) {
   cv.notify_all();
   reporter.join();
   StatusRow last = sample(o, *live, version.load());
-  int code = result.exit_code;
-  if (code != 0) {
-    last.state = "failed";
-    if (!result.failures.empty()) last.reason = result.failures.front();
-  } else if (reload_by_restart.load()) {
-    last.state = "reloading";
-    code = kExitReload;
-  } else {
-    last.state = g_stop_signalled.load() ? "stopped" : "completed";
-  }
+  const int code = end_state(result, reload_by_restart.load(), last);
   (void)status.report(last);
   engine::CheckpointStore::set_backend(nullptr);
   operators::state::StateFiles::install(nullptr);

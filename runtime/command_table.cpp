@@ -13,8 +13,9 @@ const CommandOption kEndpoint{"--endpoint", "ADDR",
 const CommandOption kCluster{"--cluster", "HOST:PORT",
                              "any node of the cluster (default $SLUICE_CLUSTER)"};
 
-// One row per command, in the order of the usage text.
-std::vector<Command> build_table() {
+// The rows of the usage text, a group of commands each.
+// Pipeline files: check, test, graph, run.
+std::vector<Command> files_commands() {
   return {
       {"check", "FILE...", "validate pipeline files", {}, command_check},
       {"test", "FILE...", "run the pipeline tests in FILE (docs/testing.md)", {}, command_test},
@@ -41,6 +42,12 @@ std::vector<Command> build_table() {
         {"--progress-interval", "D", "progress line interval when stderr is not a terminal"},
         {"--quiet", "", "no summary table, no progress, no info logs"}},
        command_run},
+  };
+}
+
+// A running node: reload, snapshot, status, top, tap.
+std::vector<Command> running_commands() {
+  return {
       {"reload",
        "FILE [--endpoint ADDR] [--pipeline NAME]",
        "hot-reload a running node with FILE",
@@ -72,6 +79,12 @@ std::vector<Command> build_table() {
        "the records leaving a stage of a running node, as JSON lines (sampled)",
        {kEndpoint, {"--limit", "N", "exit after N records (default: until Ctrl-C)"}},
        command_tap},
+  };
+}
+
+// Tools: reconcile, eval, list, docs, man, completions.
+std::vector<Command> tool_commands() {
+  return {
       {"reconcile",
        "FILE [--pipeline NAME] [--repair] [--chunk ROWS] [--show N]",
        "compare MySQL source tables with their PostgreSQL targets",
@@ -103,6 +116,12 @@ std::vector<Command> build_table() {
        command_docs},
       {"man", "", "print the man page (roff)", {}, command_man},
       {"completions", "bash|zsh", "print a shell completion script", {}, command_completions},
+  };
+}
+
+// A cluster, and the rest.
+std::vector<Command> cluster_commands() {
+  return {
       {"node",
        "--listen HOST:PORT [--join HOST:PORT] --state URL",
        "start a cluster node (docs/cluster.md)",
@@ -136,6 +155,15 @@ std::vector<Command> build_table() {
        command_kafka_dev},
       {"help", "", "this text", {}, command_help},
   };
+}
+
+// One row per command, in the order of the usage text.
+std::vector<Command> build_table() {
+  std::vector<Command> all;
+  for (auto group : {files_commands, running_commands, tool_commands, cluster_commands}) {
+    for (auto& c : group()) all.push_back(std::move(c));
+  }
+  return all;
 }
 }  // namespace
 

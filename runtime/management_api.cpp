@@ -260,36 +260,86 @@ HttpResponse ManagementApi::tap(const engine::LivePipeline& p, const std::string
   return r;
 }
 
+// Hot reload: the body is the new file; 422 with the check diagnostics when it is invalid.
+HttpResponse ManagementApi::reload(const HttpRequest& req, const std::string& only) {
+  if (!reload_) return error_response(501, "this node was started without hot reload");
+  if (req.body.empty()) {
+    return error_response(400, "POST the new pipeline file as the body (sluice reload FILE)");
+  }
+  std::string name;
+  const std::string q = req.query;
+  if (auto pos = q.find("file="); pos != std::string::npos) {
+    for (size_t i = pos + 5; i < q.size() && q[i] != '&'; ++i) {
+      if (q[i] == '%' && i + 2 < q.size()) {
+        name += static_cast<char>(std::strtol(q.substr(i + 1, 2).c_str(), nullptr, 16));
+        i += 2;
+      } else {
+        name += q[i] == '+' ? ' ' : q[i];
+      }
+    }
+  }
+  if (name.empty()) name = "<reload>";
+  const ReloadOutcome o = reload_->reload_text(name, req.body, only);
+  const int status = !o.valid ? 422 : o.report.ok ? 200 : 409;
+  return json_response(status, ReloadService::json(o));
+}
+
+HttpResponse ManagementApi::list_pipelines() {
+  std::string o = "{\"pipelines\":[";
+  bool first = true;
+  for (const auto& p : live_->pipelines()) {
+    if (!first) o += ',';
+    first = false;
+    o += pipeline_json(*p, false);
+  }
+  return json_response(200, o + "]}");
+}
+
+HttpResponse ManagementApi::pause(const engine::LivePipeline& p, bool paused) {
+  const auto st = engine::LiveRegistry::state_of(p);
+  if (st.state == "completed" || st.state == "failed") {
+    return error_response(409, "pipeline '" + p.name + "' is " + st.state);
+  }
+  live_->set_paused(p.name, paused);
+  return json_response(200, "{\"pipeline\":" + str(p.name) +
+                                ",\"state\":" + str(engine::LiveRegistry::state_of(p).state) + "}");
+}
+
+HttpResponse ManagementApi::replay(const engine::LivePipeline& p, const HttpRequest& req) {
+  const auto st = engine::LiveRegistry::state_of(p);
+  if (st.state == "completed" || st.state == "failed") {
+    return error_response(
+        409, "pipeline '" + p.name + "' is " + st.state + ": nothing runs to replay into");
+  }
+  const std::string stage = query_param(req.query, "stage");
+  if (!stage.empty() && !p.find_stage(stage)) return no_stage(p, stage);
+  auto r = engine::LiveRegistry::replay_dead_letters(p, stage, query_limit(req.query, SIZE_MAX));
+  if (r.replayed.empty() && !r.refused.empty()) {
+    std::string why;
+    for (const auto& x : r.refused) why += (why.empty() ? "" : "; ") + x;
+    return error_response(409, why);
+  }
+  std::string o = "{\"pipeline\":" + str(p.name) + ",\"replayed\":" + std::to_string(r.total()) +
+                  ",\"stages\":{";
+  for (size_t i = 0; i < r.replayed.size(); ++i) {
+    if (i) o += ',';
+    o += str(r.replayed[i].first) + ":" + std::to_string(r.replayed[i].second);
+  }
+  o += "},\"refused\":[";
+  for (size_t i = 0; i < r.refused.size(); ++i) {
+    if (i) o += ',';
+    o += str(r.refused[i]);
+  }
+  return json_response(200, o + "]}");
+}
+
 HttpResponse ManagementApi::handle(const HttpRequest& req) {
   const auto parts = split_path(req.path);
   const bool get = req.method == "GET" || req.method == "HEAD";
   const bool post = req.method == "POST";
-  // Hot reload: the body is the new file; 422 with the check diagnostics when it is invalid.
-  auto reload = [&](const std::string& only) -> HttpResponse {
-    if (!reload_) return error_response(501, "this node was started without hot reload");
-    if (req.body.empty()) {
-      return error_response(400, "POST the new pipeline file as the body (sluice reload FILE)");
-    }
-    std::string name;
-    const std::string q = req.query;
-    if (auto pos = q.find("file="); pos != std::string::npos) {
-      for (size_t i = pos + 5; i < q.size() && q[i] != '&'; ++i) {
-        if (q[i] == '%' && i + 2 < q.size()) {
-          name += static_cast<char>(std::strtol(q.substr(i + 1, 2).c_str(), nullptr, 16));
-          i += 2;
-        } else {
-          name += q[i] == '+' ? ' ' : q[i];
-        }
-      }
-    }
-    if (name.empty()) name = "<reload>";
-    const ReloadOutcome o = reload_->reload_text(name, req.body, only);
-    const int status = !o.valid ? 422 : o.report.ok ? 200 : 409;
-    return json_response(status, ReloadService::json(o));
-  };
   if (parts.size() == 1 && parts[0] == "reload") {
     if (!post) return error_response(405, "use POST /reload with the new file as the body");
-    return reload("");
+    return reload(req, "");
   }
   if (parts.empty() || parts[0] != "pipelines") {
     return error_response(404, "unknown path " + req.path +
@@ -297,14 +347,7 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
   }
   if (parts.size() == 1) {
     if (!get) return error_response(405, "use GET /pipelines");
-    std::string o = "{\"pipelines\":[";
-    bool first = true;
-    for (const auto& p : live_->pipelines()) {
-      if (!first) o += ',';
-      first = false;
-      o += pipeline_json(*p, false);
-    }
-    return json_response(200, o + "]}");
+    return list_pipelines();
   }
   auto p = live_->find(parts[1]);
   if (!p) return error_response(404, "no pipeline named '" + parts[1] + "'" + known_pipelines());
@@ -315,17 +358,11 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
   const std::string& action = parts[2];
   if (parts.size() == 3 && (action == "pause" || action == "resume")) {
     if (!post) return error_response(405, "use POST /pipelines/" + p->name + "/" + action);
-    const auto st = engine::LiveRegistry::state_of(*p);
-    if (st.state == "completed" || st.state == "failed") {
-      return error_response(409, "pipeline '" + p->name + "' is " + st.state);
-    }
-    live_->set_paused(p->name, action == "pause");
-    return json_response(200, "{\"pipeline\":" + str(p->name) + ",\"state\":" +
-                                  str(engine::LiveRegistry::state_of(*p).state) + "}");
+    return pause(*p, action == "pause");
   }
   if (parts.size() == 3 && action == "reload") {
     if (!post) return error_response(405, "use POST /pipelines/" + p->name + "/reload");
-    return reload(p->name);
+    return reload(req, p->name);
   }
   if (parts.size() == 3 && action == "dead-letters") {
     if (!get) return error_response(405, "use GET /pipelines/" + p->name + "/dead-letters");
@@ -347,31 +384,7 @@ HttpResponse ManagementApi::handle(const HttpRequest& req) {
   if (parts.size() == 4 && action == "dead-letters" && parts[3] == "replay") {
     if (!post)
       return error_response(405, "use POST /pipelines/" + p->name + "/dead-letters/replay");
-    const auto st = engine::LiveRegistry::state_of(*p);
-    if (st.state == "completed" || st.state == "failed") {
-      return error_response(
-          409, "pipeline '" + p->name + "' is " + st.state + ": nothing runs to replay into");
-    }
-    const std::string stage = query_param(req.query, "stage");
-    if (!stage.empty() && !p->find_stage(stage)) return no_stage(*p, stage);
-    auto r = engine::LiveRegistry::replay_dead_letters(*p, stage, query_limit(req.query, SIZE_MAX));
-    if (r.replayed.empty() && !r.refused.empty()) {
-      std::string why;
-      for (const auto& x : r.refused) why += (why.empty() ? "" : "; ") + x;
-      return error_response(409, why);
-    }
-    std::string o = "{\"pipeline\":" + str(p->name) + ",\"replayed\":" + std::to_string(r.total()) +
-                    ",\"stages\":{";
-    for (size_t i = 0; i < r.replayed.size(); ++i) {
-      if (i) o += ',';
-      o += str(r.replayed[i].first) + ":" + std::to_string(r.replayed[i].second);
-    }
-    o += "},\"refused\":[";
-    for (size_t i = 0; i < r.refused.size(); ++i) {
-      if (i) o += ',';
-      o += str(r.refused[i]);
-    }
-    return json_response(200, o + "]}");
+    return replay(*p, req);
   }
   return error_response(404, "unknown path " + req.path);
 }

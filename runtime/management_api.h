@@ -55,6 +55,11 @@ class ManagementApi {
   static HttpResponse no_stage(const engine::LivePipeline& p, const std::string& stage);
   HttpResponse tap(const engine::LivePipeline& p, const std::string& stage, size_t limit);
   HttpResponse snapshot(const engine::LivePipeline& p, const HttpRequest& req);
+  HttpResponse reload(const HttpRequest& req, const std::string& only);
+  HttpResponse list_pipelines();
+  HttpResponse pause(const engine::LivePipeline& p, bool paused);
+  // POST /pipelines/P/dead-letters/replay.
+  HttpResponse replay(const engine::LivePipeline& p, const HttpRequest& req);
   Rate rate_of(const std::string& pipeline, const std::string& stage);
 
   std::shared_ptr<engine::LiveRegistry> live_;

@@ -130,170 +130,192 @@ void operator_families(Writer& w, const std::vector<std::shared_ptr<const LivePi
   }
 }
 
+using Pick = std::function<bool(const LiveStage&)>;
+// A sample's text for one stage.
+using StageValue = std::function<std::string(const LivePipeline&, const LiveStage&)>;
+bool any_stage(const LiveStage&) { return true; }
+bool source_stage(const LiveStage& s) { return s.type == "source"; }
+bool sink_stage(const LiveStage& s) { return s.type == "sink"; }
+const char* flag(const std::atomic<bool>& b) {
+  return b.load(std::memory_order_relaxed) ? "1" : "0";
+}
+std::string seconds(const std::atomic<int64_t>& us) {
+  return shortest_num(static_cast<double>(us.load(std::memory_order_relaxed)) / 1e6);
+}
+
+// The families of the live pipelines' stages, a sample per picked stage.
+class StageFamilies {
+ public:
+  StageFamilies(Writer& w, const std::vector<std::shared_ptr<const LivePipeline>>& pipelines)
+      : w_(w), pipelines_(pipelines) {}
+
+  void each_stage(const Pick& pick,
+                  const std::function<void(const LivePipeline&, const LiveStage&)>& f) const {
+    for (const auto& p : pipelines_) {
+      for (const auto& s : p->stages) {
+        if (pick(s)) f(*p, s);
+      }
+    }
+  }
+  void counter(const char* name, const char* help,
+               std::atomic<uint64_t> engine::StageCounters::*field) {
+    w_.family(name, "counter", help);
+    each_stage(any_stage, [&](const LivePipeline& p, const LiveStage& s) {
+      w_.sample(name, stage_labels(p, s),
+                std::to_string(((*s.counters).*field).load(std::memory_order_relaxed)));
+    });
+  }
+  void gauge(const char* name, const char* help, const Pick& pick, const StageValue& value) {
+    w_.family(name, "gauge", help);
+    each_stage(pick, [&](const LivePipeline& p, const LiveStage& s) {
+      w_.sample(name, stage_labels(p, s), value(p, s));
+    });
+  }
+  // The batch histograms of the picked stages: seconds per batch and records per batch.
+  void batch_histograms(const char* seconds_name, const char* seconds_help,
+                        const char* records_name, const char* records_help, const Pick& pick) {
+    w_.family(seconds_name, "histogram", seconds_help);
+    each_stage(pick, [&](const LivePipeline& p, const LiveStage& s) {
+      w_.histogram(seconds_name, stage_labels(p, s), s.counters->batch_us, 1e6);
+    });
+    w_.family(records_name, "histogram", records_help);
+    each_stage(pick, [&](const LivePipeline& p, const LiveStage& s) {
+      w_.histogram(records_name, stage_labels(p, s), s.counters->batch_size, 1.0);
+    });
+  }
+  // A bounded read's progress (records read, or expected in total), sources that have one.
+  void progress(const char* name, const char* help, bool total_wanted) {
+    w_.family(name, "gauge", help);
+    each_stage(source_stage, [&](const LivePipeline& p, const LiveStage& s) {
+      const int64_t total = s.counters->progress_total.load(std::memory_order_relaxed);
+      if (total < 0) return;
+      const int64_t done = s.counters->progress_done.load(std::memory_order_relaxed);
+      w_.sample(name, stage_labels(p, s), std::to_string(total_wanted ? total : done));
+    });
+  }
+  // The same per table being read.
+  void table_progress(const char* name, const char* help, bool total_wanted) {
+    w_.family(name, "gauge", help);
+    each_stage(source_stage, [&](const LivePipeline& p, const LiveStage& s) {
+      for (const auto& t : s.counters->table_progress.get()) {
+        w_.sample(name, stage_labels(p, s) + ",table=\"" + escape(t.table) + "\"",
+                  std::to_string(total_wanted ? t.total : t.done));
+      }
+    });
+  }
+
+ private:
+  Writer& w_;
+  const std::vector<std::shared_ptr<const LivePipeline>>& pipelines_;
+};
+
+// One family per pipeline figure, a sample per pipeline.
+void pipeline_families(Writer& w, const std::vector<std::shared_ptr<const LivePipeline>>& ps) {
+  using State = engine::PipelineState;
+  auto family = [&](const char* name, const char* type, const char* help,
+                    const std::function<std::string(const State&)>& value) {
+    w.family(name, type, help);
+    for (const auto& p : ps) {
+      w.sample(name, "pipeline=\"" + escape(p->name) + "\"",
+               value(engine::LiveRegistry::state_of(*p)));
+    }
+  };
+  w.family("sluice_pipeline_info", "gauge", "Always 1; labels carry the pipeline state.");
+  for (const auto& p : ps) {
+    auto st = engine::LiveRegistry::state_of(*p);
+    w.sample("sluice_pipeline_info",
+             "pipeline=\"" + escape(p->name) + "\",state=\"" + st.state + "\"", "1");
+  }
+  family("sluice_pipeline_restarts_total", "counter",
+         "Restarts of the pipeline from its last checkpoint.",
+         [](const State& st) { return std::to_string(st.restarts); });
+  family("sluice_pipeline_last_checkpoint", "gauge", "Id of the last complete checkpoint.",
+         [](const State& st) { return std::to_string(st.last_checkpoint); });
+  family("sluice_pipeline_last_checkpoint_timestamp_seconds", "gauge",
+         "Wall-clock time the last checkpoint was written (0 = none yet).", [](const State& st) {
+           return shortest_num(static_cast<double>(st.last_checkpoint_at) / 1e6);
+         });
+}
+
+// Every stage's engine figures.
+void stage_families(StageFamilies& f) {
+  f.counter("sluice_stage_events_in_total", "Records taken in by the stage.",
+            &engine::StageCounters::in);
+  f.counter("sluice_stage_events_out_total",
+            "Records emitted (sources, processors) or written (sinks).",
+            &engine::StageCounters::out);
+  f.counter("sluice_stage_errors_total",
+            "Operator errors: failed polls or writes, exceptions, failed opens.",
+            &engine::StageCounters::errors);
+  f.counter("sluice_stage_dead_letters_total", "Records the stage dead-lettered (or skipped).",
+            &engine::StageCounters::dead);
+  f.counter("sluice_stage_retries_total", "Retried polls or writes.",
+            &engine::StageCounters::retries);
+  f.counter("sluice_stage_restarts_total", "Pipeline restarts caused by this stage.",
+            &engine::StageCounters::restarts);
+  f.gauge(
+      "sluice_stage_in_flight_records",
+      "Records sent to the stage and not yet taken in (bounded by its buffer credit).", any_stage,
+      [](const LivePipeline& p, const LiveStage& s) { return std::to_string(in_flight(p, s)); });
+  f.gauge(
+      "sluice_stage_credit_records",
+      "Credit the stage grants its upstreams (buffer x parallelism) minus the records in flight.",
+      [](const LiveStage& s) { return s.type != "source"; },
+      [](const LivePipeline& p, const LiveStage& s) {
+        const int64_t cap = s.buffer * s.parallelism;
+        const int64_t left = cap - static_cast<int64_t>(in_flight(p, s));
+        return std::to_string(left > 0 ? left : 0);
+      });
+  f.gauge("sluice_stage_paused", "1 while the source is paused by the management API.",
+          source_stage,
+          [](const LivePipeline&, const LiveStage& s) { return flag(s.counters->paused); });
+  f.batch_histograms("sluice_stage_batch_duration_seconds",
+                     "Time per batch: source poll, processor process, sink write.",
+                     "sluice_stage_batch_records", "Records per batch.", any_stage);
+}
+
+// The sources' lag, health and progress.
+void source_families(StageFamilies& f) {
+  f.gauge("sluice_source_lag_seconds",
+          "How far the last polled event was behind its source commit time when read (0 when "
+          "caught up).",
+          source_stage,
+          [](const LivePipeline&, const LiveStage& s) { return seconds(s.counters->lag_us); });
+  f.gauge("sluice_stage_retrying",
+          "1 while the stage's last write (sink) or poll (source) failed and waits for its retry.",
+          any_stage,
+          [](const LivePipeline&, const LiveStage& s) { return flag(s.counters->retrying); });
+  f.gauge("sluice_source_unhealthy",
+          "1 while the source is not healthy but keeps trying by itself (e.g. reconnecting to "
+          "its server); `sluice status` shows why.",
+          source_stage,
+          [](const LivePipeline&, const LiveStage& s) { return flag(s.counters->unhealthy); });
+  f.gauge("sluice_source_last_event_timestamp_seconds", "Commit time of the last polled event.",
+          source_stage, [](const LivePipeline&, const LiveStage& s) {
+            return seconds(s.counters->last_event_ts);
+          });
+  f.progress("sluice_source_progress_records",
+             "Records read by a bounded read (snapshot, counted generate).", false);
+  f.progress("sluice_source_progress_total_records", "Records a bounded read expects in total.",
+             true);
+  f.table_progress("sluice_source_table_progress_records",
+                   "Rows of a table read so far by the snapshot reading it now.", false);
+  f.table_progress("sluice_source_table_progress_total_records",
+                   "Rows the snapshot expects of a table it reads now (an estimate).", true);
+}
+
 }  // namespace
 
 std::string render_prometheus(const engine::LiveRegistry& live) {
   std::string out;
   Writer w(out);
   const auto pipelines = live.pipelines();
-  using Pick = std::function<bool(const LiveStage&)>;
-  auto each_stage = [&](const Pick& pick,
-                        const std::function<void(const LivePipeline&, const LiveStage&)>& f) {
-    for (const auto& p : pipelines) {
-      for (const auto& s : p->stages) {
-        if (pick(s)) f(*p, s);
-      }
-    }
-  };
-  const Pick all = [](const LiveStage&) { return true; };
-  const Pick sources = [](const LiveStage& s) { return s.type == "source"; };
-  const Pick sinks = [](const LiveStage& s) { return s.type == "sink"; };
-  auto counter = [&](const char* name, const char* help,
-                     std::atomic<uint64_t> engine::StageCounters::*field) {
-    w.family(name, "counter", help);
-    each_stage(all, [&](const LivePipeline& p, const LiveStage& s) {
-      w.sample(name, stage_labels(p, s),
-               std::to_string(((*s.counters).*field).load(std::memory_order_relaxed)));
-    });
-  };
-
-  // A gauge per picked stage: value(pipeline, stage) is the sample's text.
-  using StageValue = std::function<std::string(const LivePipeline&, const LiveStage&)>;
-  auto gauge = [&](const char* name, const char* help, const Pick& pick, const StageValue& value) {
-    w.family(name, "gauge", help);
-    each_stage(pick, [&](const LivePipeline& p, const LiveStage& s) {
-      w.sample(name, stage_labels(p, s), value(p, s));
-    });
-  };
-  // The batch histograms of the picked stages: seconds per batch and records per batch.
-  auto batch_histograms = [&](const char* seconds_name, const char* seconds_help,
-                              const char* records_name, const char* records_help,
-                              const Pick& pick) {
-    w.family(seconds_name, "histogram", seconds_help);
-    each_stage(pick, [&](const LivePipeline& p, const LiveStage& s) {
-      w.histogram(seconds_name, stage_labels(p, s), s.counters->batch_us, 1e6);
-    });
-    w.family(records_name, "histogram", records_help);
-    each_stage(pick, [&](const LivePipeline& p, const LiveStage& s) {
-      w.histogram(records_name, stage_labels(p, s), s.counters->batch_size, 1.0);
-    });
-  };
-  auto flag = [](const std::atomic<bool>& b) {
-    return b.load(std::memory_order_relaxed) ? "1" : "0";
-  };
-
-  // Pipelines.
-  w.family("sluice_pipeline_info", "gauge", "Always 1; labels carry the pipeline state.");
-  for (const auto& p : pipelines) {
-    auto st = engine::LiveRegistry::state_of(*p);
-    w.sample("sluice_pipeline_info",
-             "pipeline=\"" + escape(p->name) + "\",state=\"" + st.state + "\"", "1");
-  }
-  w.family("sluice_pipeline_restarts_total", "counter",
-           "Restarts of the pipeline from its last checkpoint.");
-  for (const auto& p : pipelines) {
-    w.sample("sluice_pipeline_restarts_total", "pipeline=\"" + escape(p->name) + "\"",
-             std::to_string(engine::LiveRegistry::state_of(*p).restarts));
-  }
-  w.family("sluice_pipeline_last_checkpoint", "gauge", "Id of the last complete checkpoint.");
-  for (const auto& p : pipelines) {
-    w.sample("sluice_pipeline_last_checkpoint", "pipeline=\"" + escape(p->name) + "\"",
-             std::to_string(engine::LiveRegistry::state_of(*p).last_checkpoint));
-  }
-  w.family("sluice_pipeline_last_checkpoint_timestamp_seconds", "gauge",
-           "Wall-clock time the last checkpoint was written (0 = none yet).");
-  for (const auto& p : pipelines) {
-    w.sample("sluice_pipeline_last_checkpoint_timestamp_seconds",
-             "pipeline=\"" + escape(p->name) + "\"",
-             shortest_num(
-                 static_cast<double>(engine::LiveRegistry::state_of(*p).last_checkpoint_at) / 1e6));
-  }
-
-  // Stages.
-  counter("sluice_stage_events_in_total", "Records taken in by the stage.",
-          &engine::StageCounters::in);
-  counter("sluice_stage_events_out_total",
-          "Records emitted (sources, processors) or written (sinks).", &engine::StageCounters::out);
-  counter("sluice_stage_errors_total",
-          "Operator errors: failed polls or writes, exceptions, failed opens.",
-          &engine::StageCounters::errors);
-  counter("sluice_stage_dead_letters_total", "Records the stage dead-lettered (or skipped).",
-          &engine::StageCounters::dead);
-  counter("sluice_stage_retries_total", "Retried polls or writes.",
-          &engine::StageCounters::retries);
-  counter("sluice_stage_restarts_total", "Pipeline restarts caused by this stage.",
-          &engine::StageCounters::restarts);
-  gauge("sluice_stage_in_flight_records",
-        "Records sent to the stage and not yet taken in (bounded by its buffer credit).", all,
-        [&](const LivePipeline& p, const LiveStage& s) { return std::to_string(in_flight(p, s)); });
-  gauge(
-      "sluice_stage_credit_records",
-      "Credit the stage grants its upstreams (buffer x parallelism) minus the records in flight.",
-      [](const LiveStage& s) { return s.type != "source"; },
-      [&](const LivePipeline& p, const LiveStage& s) {
-        const int64_t cap = s.buffer * s.parallelism;
-        const int64_t left = cap - static_cast<int64_t>(in_flight(p, s));
-        return std::to_string(left > 0 ? left : 0);
-      });
-  gauge("sluice_stage_paused", "1 while the source is paused by the management API.", sources,
-        [&](const LivePipeline&, const LiveStage& s) { return flag(s.counters->paused); });
-  batch_histograms("sluice_stage_batch_duration_seconds",
-                   "Time per batch: source poll, processor process, sink write.",
-                   "sluice_stage_batch_records", "Records per batch.", all);
-
-  // Sources.
-  auto seconds = [&](const std::atomic<int64_t>& us) {
-    return shortest_num(static_cast<double>(us.load(std::memory_order_relaxed)) / 1e6);
-  };
-  gauge("sluice_source_lag_seconds",
-        "How far the last polled event was behind its source commit time when read (0 when "
-        "caught up).",
-        sources,
-        [&](const LivePipeline&, const LiveStage& s) { return seconds(s.counters->lag_us); });
-  gauge("sluice_stage_retrying",
-        "1 while the stage's last write (sink) or poll (source) failed and waits for its retry.",
-        all, [&](const LivePipeline&, const LiveStage& s) { return flag(s.counters->retrying); });
-  gauge("sluice_source_unhealthy",
-        "1 while the source is not healthy but keeps trying by itself (e.g. reconnecting to "
-        "its server); `sluice status` shows why.",
-        sources,
-        [&](const LivePipeline&, const LiveStage& s) { return flag(s.counters->unhealthy); });
-  gauge("sluice_source_last_event_timestamp_seconds", "Commit time of the last polled event.",
-        sources, [&](const LivePipeline&, const LiveStage& s) {
-          return seconds(s.counters->last_event_ts);
-        });
-  auto progress = [&](const char* name, const char* help, bool total_wanted) {
-    w.family(name, "gauge", help);
-    each_stage(sources, [&](const LivePipeline& p, const LiveStage& s) {
-      const int64_t total = s.counters->progress_total.load(std::memory_order_relaxed);
-      if (total < 0) return;
-      const int64_t done = s.counters->progress_done.load(std::memory_order_relaxed);
-      w.sample(name, stage_labels(p, s), std::to_string(total_wanted ? total : done));
-    });
-  };
-  progress("sluice_source_progress_records",
-           "Records read by a bounded read (snapshot, counted generate).", false);
-  progress("sluice_source_progress_total_records", "Records a bounded read expects in total.",
-           true);
-  auto table_progress = [&](const char* name, const char* help, bool total_wanted) {
-    w.family(name, "gauge", help);
-    each_stage(sources, [&](const LivePipeline& p, const LiveStage& s) {
-      for (const auto& t : s.counters->table_progress.get()) {
-        w.sample(name, stage_labels(p, s) + ",table=\"" + escape(t.table) + "\"",
-                 std::to_string(total_wanted ? t.total : t.done));
-      }
-    });
-  };
-  table_progress("sluice_source_table_progress_records",
-                 "Rows of a table read so far by the snapshot reading it now.", false);
-  table_progress("sluice_source_table_progress_total_records",
-                 "Rows the snapshot expects of a table it reads now (an estimate).", true);
-
-  // Sinks.
-  batch_histograms("sluice_sink_write_duration_seconds", "Time per sink write call.",
-                   "sluice_sink_batch_records", "Records per sink write call.", sinks);
-
-  // Operators.
+  pipeline_families(w, pipelines);
+  StageFamilies stages(w, pipelines);
+  stage_families(stages);
+  source_families(stages);
+  stages.batch_histograms("sluice_sink_write_duration_seconds", "Time per sink write call.",
+                          "sluice_sink_batch_records", "Records per sink write call.", sink_stage);
   operator_families(w, pipelines);
   return out;
 }

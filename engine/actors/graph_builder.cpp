@@ -54,45 +54,12 @@ GraphBuilder::GraphBuilder(const ast::Pipeline& p, const OperatorRegistry& reg,
 
 GraphBuilder::~GraphBuilder() = default;
 
-result<void> GraphBuilder::plan(
-    const Checkpoint& from, const std::map<std::string, std::shared_ptr<StageCounters>>& counters,
-    std::shared_ptr<std::atomic<int64_t>> activity, const KeepFn& keep) {
-  auto gp = std::make_unique<GraphPlan>();
-  gp->from = from;
-  gp->activity = std::move(activity);
-  auto& stages = gp->stages;
-  std::map<std::string, int> by_name;
-  const std::string where = "pipeline '" + p_.name + "': ";
-  for (const auto& st : p_.stages) {
-    StagePlan sp;
-    sp.st = &st;
-    sp.role = st.type;
-    const OperatorKind* op = reg_.find(sp.role, st.kind);
-    if (op == nullptr) {
-      return error::permanent(errc::invalid_pipeline, where + "stage '" + st.name + "': unknown " +
-                                                          dsl::role_name(sp.role) + " kind '" +
-                                                          st.kind + "'");
-    }
-    auto cfg = ConfigBuilder::stage(p_.name, st, &op->spec, settings_.state_dir);
-    if (!cfg.ok()) return error::permanent(errc::invalid_pipeline, where + cfg.err().message);
-    sp.cfg = std::move(cfg).value();
-    sp.cfg.epoch = settings_.epoch;
-    sp.cfg.state = settings_.state;
-    sp.opts = StageOptions::from(sp.cfg);
-    // A source kind has `parallelism` only where its instances can share the input (kafka).
-    sp.parallelism = std::max(1, sp.cfg.parallelism);
-    sp.cfg.parallelism = sp.parallelism;
-    auto cit = counters.find(st.name);
-    sp.counters = cit != counters.end() ? cit->second : std::make_shared<StageCounters>();
-    if (by_name.count(st.name))
-      return error::permanent(errc::invalid_pipeline, where + "duplicate stage '" + st.name + "'");
-    by_name[st.name] = static_cast<int>(stages.size());
-    sp.op = op;
-    stages.push_back(std::move(sp));
-  }
-  // edges
-  for (size_t d = 0; d < stages.size(); ++d) {
-    auto& sp = stages[d];
+namespace {
+
+// The edges of every stage (main inputs, dead letters), then its channels and credit.
+result<void> connect(std::vector<StagePlan>& stages, const std::map<std::string, int>& by_name,
+                     const std::string& where) {
+  for (auto& sp : stages) {
     for (size_t k = 0; k < sp.st->from.size(); ++k) {
       auto it = by_name.find(sp.st->from[k].name);
       if (it == by_name.end()) {
@@ -135,53 +102,62 @@ result<void> GraphBuilder::plan(
                               where + "stage '" + sp.st->name + "' has no input");
     }
   }
-  // input layouts, then the operator instances (none for stages kept by a hot reload)
-  for (auto& sp : stages) {
-    std::string lay = "p" + std::to_string(sp.parallelism);
-    for (const auto& e : sp.in) {
-      lay += "|" + stages[e.from].st->name + ":" + std::to_string(e.port) + ":" +
-             std::to_string(e.input_index) + ":" + std::to_string(stages[e.from].parallelism);
-    }
-    sp.layout = std::move(lay);
-    sp.kept = keep && keep(sp.st->name, sp.layout);
-    const ast::Stage& st = *sp.st;
-    const OperatorKind* op = sp.op;
-    if (sp.kept) continue;
-    sp.cfg.shared = std::make_shared<StageShared>(from.states_of(st.name));
-    for (int i = 0; i < sp.parallelism; ++i) {
-      StageConfig c = sp.cfg;
-      c.instance = i;
-      const std::string fail = where + "stage '" + st.name + "': ";
-      if (sp.role == dsl::Role::Source) {
-        if (!op->source)
-          return error::permanent(errc::invalid_pipeline, fail + "kind has no source factory");
-        auto r = op->source(c);
-        if (!r.ok())
-          return error::permanent(r.err().code ? r.err().code : errc::invalid_pipeline,
-                                  fail + r.err().message);
-        sp.sources.emplace_back(std::move(r).value());
-      } else if (sp.role == dsl::Role::Sink) {
-        if (!op->sink)
-          return error::permanent(errc::invalid_pipeline, fail + "kind has no sink factory");
-        auto r = op->sink(c);
-        if (!r.ok())
-          return error::permanent(r.err().code ? r.err().code : errc::invalid_pipeline,
-                                  fail + r.err().message);
-        sp.sinks.emplace_back(std::move(r).value());
-      } else {
-        if (!op->processor) {
-          return error::permanent(errc::invalid_pipeline, fail + "kind has no processor factory");
-        }
-        auto r = op->processor(c);
-        if (!r.ok())
-          return error::permanent(r.err().code ? r.err().code : errc::invalid_pipeline,
-                                  fail + r.err().message);
-        sp.processors.emplace_back(std::move(r).value());
-      }
-      sp.states.push_back(from.state_of(st.name, i));
-    }
+  return {};
+}
+
+// The stage's input layout (upstream stages, ports, parallelism).
+std::string layout_of(const StagePlan& sp, const std::vector<StagePlan>& stages) {
+  std::string lay = "p" + std::to_string(sp.parallelism);
+  for (const auto& e : sp.in) {
+    lay += "|" + stages[e.from].st->name + ":" + std::to_string(e.port) + ":" +
+           std::to_string(e.input_index) + ":" + std::to_string(stages[e.from].parallelism);
   }
-  // topological order (Kahn) over main and dead-letter edges
+  return lay;
+}
+
+// A factory's failure as the plan's: its code (else invalid_pipeline), `fail` before it.
+error factory_error(const error& e, const std::string& fail) {
+  return error::permanent(e.code ? e.code : errc::invalid_pipeline, fail + e.message);
+}
+
+// The operator instances of a stage (one per parallel instance) and their states.
+result<void> make_instances(StagePlan& sp, const Checkpoint& from, const std::string& where) {
+  const ast::Stage& st = *sp.st;
+  const OperatorKind* op = sp.op;
+  sp.cfg.shared = std::make_shared<StageShared>(from.states_of(st.name));
+  const std::string fail = where + "stage '" + st.name + "': ";
+  for (int i = 0; i < sp.parallelism; ++i) {
+    StageConfig c = sp.cfg;
+    c.instance = i;
+    if (sp.role == dsl::Role::Source) {
+      if (!op->source)
+        return error::permanent(errc::invalid_pipeline, fail + "kind has no source factory");
+      auto r = op->source(c);
+      if (!r.ok()) return factory_error(r.err(), fail);
+      sp.sources.emplace_back(std::move(r).value());
+    } else if (sp.role == dsl::Role::Sink) {
+      if (!op->sink)
+        return error::permanent(errc::invalid_pipeline, fail + "kind has no sink factory");
+      auto r = op->sink(c);
+      if (!r.ok()) return factory_error(r.err(), fail);
+      sp.sinks.emplace_back(std::move(r).value());
+    } else {
+      if (!op->processor) {
+        return error::permanent(errc::invalid_pipeline, fail + "kind has no processor factory");
+      }
+      auto r = op->processor(c);
+      if (!r.ok()) return factory_error(r.err(), fail);
+      sp.processors.emplace_back(std::move(r).value());
+    }
+    sp.states.push_back(from.state_of(st.name, i));
+  }
+  return {};
+}
+
+// Topological order (Kahn) over main and dead-letter edges, then the actor indices (sources
+// first).
+result<void> order(GraphPlan& gp, const std::string& where) {
+  auto& stages = gp.stages;
   std::vector<int> indeg(stages.size(), 0);
   std::vector<std::vector<int>> outs(stages.size());
   for (size_t d = 0; d < stages.size(); ++d) {
@@ -197,27 +173,80 @@ result<void> GraphBuilder::plan(
   while (!ready.empty()) {
     int s = ready.back();
     ready.pop_back();
-    gp->topo.push_back(s);
+    gp.topo.push_back(s);
     for (int d : outs[s]) {
       if (--indeg[d] == 0) ready.push_back(d);
     }
   }
-  if (gp->topo.size() != stages.size()) {
+  if (gp.topo.size() != stages.size()) {
     return error::permanent(errc::invalid_pipeline, where + "the stage graph has a cycle");
   }
-  // actor indices: sources first
   int32_t idx = 0;
-  for (auto& sp : stages) {
-    if (sp.role != dsl::Role::Source) continue;
-    for (int i = 0; i < sp.parallelism; ++i) sp.actor_index.push_back(idx++);
+  for (bool sources : {true, false}) {
+    for (auto& sp : stages) {
+      if ((sp.role == dsl::Role::Source) != sources) continue;
+      for (int i = 0; i < sp.parallelism; ++i) sp.actor_index.push_back(idx++);
+    }
   }
-  for (auto& sp : stages) {
-    if (sp.role == dsl::Role::Source) continue;
-    for (int i = 0; i < sp.parallelism; ++i) sp.actor_index.push_back(idx++);
+  gp.actor_count = idx;
+  return {};
+}
+
+}  // namespace
+
+result<void> GraphBuilder::plan(
+    const Checkpoint& from, const std::map<std::string, std::shared_ptr<StageCounters>>& counters,
+    std::shared_ptr<std::atomic<int64_t>> activity, const KeepFn& keep) {
+  auto gp = std::make_unique<GraphPlan>();
+  gp->from = from;
+  gp->activity = std::move(activity);
+  auto& stages = gp->stages;
+  std::map<std::string, int> by_name;
+  const std::string where = "pipeline '" + p_.name + "': ";
+  for (const auto& st : p_.stages) {
+    if (by_name.count(st.name))
+      return error::permanent(errc::invalid_pipeline, where + "duplicate stage '" + st.name + "'");
+    auto sp = stage_plan(st, where);
+    if (!sp.ok()) return sp.err();
+    auto cit = counters.find(st.name);
+    sp->counters = cit != counters.end() ? cit->second : std::make_shared<StageCounters>();
+    by_name[st.name] = static_cast<int>(stages.size());
+    stages.push_back(std::move(sp).value());
   }
-  gp->actor_count = idx;
+  if (auto r = connect(stages, by_name, where); !r.ok()) return r;
+  // input layouts, then the operator instances (none for stages kept by a hot reload)
+  for (auto& sp : stages) {
+    sp.layout = layout_of(sp, stages);
+    sp.kept = keep && keep(sp.st->name, sp.layout);
+    if (sp.kept) continue;
+    if (auto r = make_instances(sp, from, where); !r.ok()) return r;
+  }
+  if (auto r = order(*gp, where); !r.ok()) return r;
   plan_ = std::move(gp);
   return {};
+}
+
+result<StagePlan> GraphBuilder::stage_plan(const ast::Stage& st, const std::string& where) const {
+  StagePlan sp;
+  sp.st = &st;
+  sp.role = st.type;
+  const OperatorKind* op = reg_.find(sp.role, st.kind);
+  if (op == nullptr) {
+    return error::permanent(errc::invalid_pipeline, where + "stage '" + st.name + "': unknown " +
+                                                        dsl::role_name(sp.role) + " kind '" +
+                                                        st.kind + "'");
+  }
+  auto cfg = ConfigBuilder::stage(p_.name, st, &op->spec, settings_.state_dir);
+  if (!cfg.ok()) return error::permanent(errc::invalid_pipeline, where + cfg.err().message);
+  sp.cfg = std::move(cfg).value();
+  sp.cfg.epoch = settings_.epoch;
+  sp.cfg.state = settings_.state;
+  sp.opts = StageOptions::from(sp.cfg);
+  // A source kind has `parallelism` only where its instances can share the input (kafka).
+  sp.parallelism = std::max(1, sp.cfg.parallelism);
+  sp.cfg.parallelism = sp.parallelism;
+  sp.op = op;
+  return sp;
 }
 
 std::map<std::string, std::string> GraphBuilder::layouts() const {

@@ -19,6 +19,7 @@
 namespace sluice::engine {
 
 struct GraphPlan;
+struct StagePlan;
 
 struct SpawnedGraph {
   caf::actor coordinator;
@@ -51,6 +52,9 @@ class GraphBuilder {
   std::vector<std::string> kept() const;
 
  private:
+  // A stage's operator kind and typed configuration (no instances yet).
+  result<StagePlan> stage_plan(const ast::Stage& st, const std::string& where) const;
+
   const ast::Pipeline& p_;
   const OperatorRegistry& reg_;
   PipelineSettings settings_;

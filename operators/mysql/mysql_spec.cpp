@@ -33,14 +33,9 @@ void add_tls(BoundSpec<MySqlOptions>& k) {
   k.bind({"tls", "cert"}, &O::tls_cert).bind({"tls", "key"}, &O::tls_key);
 }
 
-BoundSpec<MySqlOptions> make_spec() {
-  BoundSpec<MySqlOptions> k(
-      dsl::Role::Source, "mysql",
-      "Change data capture from MySQL 8 or MariaDB: a consistent snapshot of the chosen tables "
-      "(op \"r\") followed by every committed change from the binlog (c/u/d with before "
-      "images), exact types, resumable at any point. The server needs log_bin, "
-      "binlog_format=ROW and binlog_row_image=FULL; the user needs SELECT, REPLICATION SLAVE "
-      "and REPLICATION CLIENT.");
+// host, user, password, server_public_key, tls, server_id, port.
+void add_connection(BoundSpec<MySqlOptions>& k) {
+  using O = MySqlOptions;
   OptionSpec server_id = option("server_id", OptType::Int, true, "",
                                 "Replica id used on the binlog connection; unique among the "
                                 "server's replicas and other CDC readers.");
@@ -49,6 +44,26 @@ BoundSpec<MySqlOptions> make_spec() {
   OptionSpec port = option("port", OptType::Int, false, "3306", "TCP port.");
   port.min = 1;
   port.max = 65535;
+  k.add(option("host", OptType::String, true, "",
+               "Server host name or address; several as \"primary:3306, replica:3307\" (in "
+               "order of preference: on a lost server the source continues on the next one "
+               "by GTID)."),
+        &O::host);
+  k.add(option("user", OptType::String, true, "", "User name."), &O::user);
+  k.add(option("password", OptType::Secret, true, "",
+               "Password: use secret(\"NAME\") or env(\"NAME\")."),
+        &O::password);
+  k.add(option("server_public_key", OptType::String, false, "",
+               "MySQL 8 caching_sha2_password without TLS: path of the server's RSA public key "
+               "(PEM) to encrypt the password with; when empty it is requested from the server."),
+        &O::server_public_key);
+  add_tls(k);
+  k.add(server_id, &O::server_id).add(port, &O::port);
+}
+
+// snapshot { mode method parallelism } and start.
+void add_snapshot(BoundSpec<MySqlOptions>& k) {
+  using O = MySqlOptions;
   const std::vector<std::string> modes = {"initial", "never", "only"};
   OptionSpec snapshot =
       enum_option("snapshot", modes, "initial",
@@ -69,12 +84,19 @@ BoundSpec<MySqlOptions> make_spec() {
   parallelism.max = 64;
   snapshot.children = {enum_option("mode", modes, "initial", "As `snapshot = MODE`."), method,
                        parallelism};
-  OptionSpec schema =
-      enum_option("schema_changes", {"follow", "fail", "ignore"}, "follow",
-                  "DDL on a captured table (ALTER/RENAME/TRUNCATE/CREATE/DROP): follow "
-                  "(rows after it decode with the new columns; TRUNCATE TABLE emits a "
-                  "truncate event, @op \"t\"), fail (stop with an error naming the "
-                  "statement) or ignore.");
+  OptionSpec start = option("start", OptType::Any, false, "latest",
+                            "Where streaming starts when snapshot = never: earliest | latest | "
+                            "\"FILE:POS\" | gtid(\"0-1-42\"). Ignored on a restart (the "
+                            "checkpoint wins).");
+  start.enum_values = {"earliest", "latest"};  // taken bare, besides the quoted forms
+  k.add(snapshot, &O::snapshot).add(start);
+  k.bind({"snapshot", "method"}, &O::snapshot_method);
+  k.bind({"snapshot", "parallelism"}, &O::snapshot_parallelism);
+}
+
+// heartbeat, reconnect_timeout, schema_changes.
+void add_streaming(BoundSpec<MySqlOptions>& k) {
+  using O = MySqlOptions;
   OptionSpec heartbeat = option("heartbeat", OptType::Duration, false, "1s",
                                 "Server heartbeat period on an idle binlog connection (a dead "
                                 "connection is detected after 3 missed heartbeats).");
@@ -84,30 +106,26 @@ BoundSpec<MySqlOptions> make_spec() {
                                 "with backoff, shown in status and /metrics) before the source "
                                 "fails.");
   reconnect.min = 1000;
-  OptionSpec start = option("start", OptType::Any, false, "latest",
-                            "Where streaming starts when snapshot = never: earliest | latest | "
-                            "\"FILE:POS\" | gtid(\"0-1-42\"). Ignored on a restart (the "
-                            "checkpoint wins).");
-  start.enum_values = {"earliest", "latest"};  // taken bare, besides the quoted forms
-  OptionSpec chunk = option("chunk_rows", OptType::Int, false, "10000",
-                            "Rows per snapshot query (keyset pagination on the primary key).");
-  chunk.min = 1;
+  OptionSpec schema =
+      enum_option("schema_changes", {"follow", "fail", "ignore"}, "follow",
+                  "DDL on a captured table (ALTER/RENAME/TRUNCATE/CREATE/DROP): follow "
+                  "(rows after it decode with the new columns; TRUNCATE TABLE emits a "
+                  "truncate event, @op \"t\"), fail (stop with an error naming the "
+                  "statement) or ignore.");
+  k.add(heartbeat, &O::heartbeat_us);
+  k.add(reconnect, &O::reconnect_timeout_us).add(schema, &O::schema_changes);
+}
+
+BoundSpec<MySqlOptions> make_spec() {
+  BoundSpec<MySqlOptions> k(
+      dsl::Role::Source, "mysql",
+      "Change data capture from MySQL 8 or MariaDB: a consistent snapshot of the chosen tables "
+      "(op \"r\") followed by every committed change from the binlog (c/u/d with before "
+      "images), exact types, resumable at any point. The server needs log_bin, "
+      "binlog_format=ROW and binlog_row_image=FULL; the user needs SELECT, REPLICATION SLAVE "
+      "and REPLICATION CLIENT.");
   using O = MySqlOptions;
-  k.add(option("host", OptType::String, true, "",
-               "Server host name or address; several as \"primary:3306, replica:3307\" (in "
-               "order of preference: on a lost server the source continues on the next one "
-               "by GTID)."),
-        &O::host);
-  k.add(option("user", OptType::String, true, "", "User name."), &O::user);
-  k.add(option("password", OptType::Secret, true, "",
-               "Password: use secret(\"NAME\") or env(\"NAME\")."),
-        &O::password);
-  k.add(option("server_public_key", OptType::String, false, "",
-               "MySQL 8 caching_sha2_password without TLS: path of the server's RSA public key "
-               "(PEM) to encrypt the password with; when empty it is requested from the server."),
-        &O::server_public_key);
-  add_tls(k);
-  k.add(server_id, &O::server_id).add(port, &O::port);
+  add_connection(k);
   k.add(option("database", OptType::String, false, "",
                "Default database for unqualified names in `tables` (all databases when empty)."),
         &O::database);
@@ -115,17 +133,17 @@ BoundSpec<MySqlOptions> make_spec() {
                "Tables to capture: \"name\" (in `database`), \"db.name\", patterns \"bank.*\"; "
                "all tables of `database` when empty."),
         &O::tables);
-  k.add(snapshot, &O::snapshot).add(start);
-  k.bind({"snapshot", "method"}, &O::snapshot_method);
-  k.bind({"snapshot", "parallelism"}, &O::snapshot_parallelism);
-  k.add(heartbeat, &O::heartbeat_us);
-  k.add(reconnect, &O::reconnect_timeout_us).add(schema, &O::schema_changes);
+  add_snapshot(k);
+  add_streaming(k);
   k.add(option("key", OptType::ListMap, false, "",
                "Key columns for tables without a primary key: a list for every such table, or "
                "per table `key { \"bank.audit_log\" = [\"ts\", \"user_id\"]  \"bank.*_log\" = "
                "[\"id\"] }` (a name without wildcards wins, then the first pattern that "
                "matches). Tables without one carry a null key."),
         &O::key);
+  OptionSpec chunk = option("chunk_rows", OptType::Int, false, "10000",
+                            "Rows per snapshot query (keyset pagination on the primary key).");
+  chunk.min = 1;
   k.add(chunk, &O::chunk_rows);
   k.add(option("signal_table", OptType::String, false, "",
                "\"db.table\" whose inserted rows are snapshot signals, Debezium's shape (id "

@@ -1,0 +1,41 @@
+// Kafka Connect JSON converter messages ({"schema": ..., "payload": ...}, as the Debezium
+// encoder writes them with schemas) in Confluent's Avro wire form: a zero byte, the schema's
+// registry id as 4 bytes big-endian, then the payload in Avro binary encoding (Avro C, Debian's
+// libavro) with the schema avro_schema.h derives from the Connect schema, as Confluent's
+// AvroConverter writes them. Values keep their exact form: Decimal bytes, epoch days,
+// microseconds are copied, not recomputed; a value that does not fit its type is a permanent
+// error (the sink dead-letters the record).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "base/result.h"
+#include "operators/avro/schema_registry.h"
+
+namespace sluice::operators::avro {
+
+class AvroConverter {
+ public:
+  explicit AvroConverter(std::shared_ptr<SchemaIds> ids);
+  ~AvroConverter();
+  AvroConverter(const AvroConverter&) = delete;
+  AvroConverter& operator=(const AvroConverter&) = delete;
+
+  // `message` becomes its Avro wire form; the schema is the subject's (TopicNameStrategy:
+  // TOPIC-key, TOPIC-value). On an error `message` is unchanged.
+  result<void> convert(const std::string& subject, std::string& message);
+  // The Avro schema text of the last message converted (tests, docs).
+  const std::string& last_schema() const { return last_schema_; }
+
+ private:
+  struct Compiled;
+  result<Compiled*> compiled(const std::string& schema_text);
+
+  std::shared_ptr<SchemaIds> ids_;
+  std::unordered_map<std::string, std::unique_ptr<Compiled>> compiled_;
+  std::string last_schema_;
+};
+
+}  // namespace sluice::operators::avro
