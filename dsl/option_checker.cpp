@@ -72,7 +72,31 @@ void OptionChecker::check(const std::vector<ast::Option>& given,
     option(o, *spec, stage);
   }
   missing(specs, seen, owner, owner_loc);
+  needed_by_value(given, specs, seen, owner);
   if (stage != nullptr) dead_letter_needed(given, seen);
+}
+
+void OptionChecker::needed_by_value(const std::vector<ast::Option>& given,
+                                    const std::vector<const OptionSpec*>& specs,
+                                    const std::map<std::string, ast::Loc>& seen,
+                                    const std::string& owner) {
+  for (const auto* s : specs) {
+    const auto& [name, word] = s->required_when;
+    if (name.empty() || seen.count(s->name)) continue;
+    for (const auto& o : given) {
+      if (o.name != name || !o.value) continue;
+      const ast::Expr& v = *o.value;
+      const bool is_word =
+          (v.kind == ast::ExprKind::Field && v.path.size() == 1 && v.path[0] == word) ||
+          (v.kind == ast::ExprKind::Literal && v.literal.type() == Type::String &&
+           v.literal.as_string() == word);
+      if (!is_word) continue;
+      diags_.error(o.loc, name + " = " + word + " needs the option '" + s->name + "' (" +
+                              opt_type_name(s->type) + "): add `" + s->name +
+                              (s->type == OptType::Block ? " { ... }`" : " = ...`") + " to " +
+                              owner);
+    }
+  }
 }
 
 void OptionChecker::unknown(const ast::Option& o, const std::string& owner,

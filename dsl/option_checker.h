@@ -44,6 +44,10 @@ class OptionChecker {
                ast::Loc owner_loc);
   void dead_letter_needed(const std::vector<ast::Option>& given,
                           const std::map<std::string, ast::Loc>& seen);
+  // Options required by the value of another (OptionSpec::required_when).
+  void needed_by_value(const std::vector<ast::Option>& given,
+                       const std::vector<const OptionSpec*>& specs,
+                       const std::map<std::string, ast::Loc>& seen, const std::string& owner);
   void free_block(const ast::Option& o);
   void option(const ast::Option& o, const OptionSpec& spec, const ast::Stage* stage);
   // key { "bank.audit_log" = ["ts", "user_id"]  "bank.*_log" = ["id"] }: each entry a list.

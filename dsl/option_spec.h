@@ -41,6 +41,8 @@ struct OptionSpec {
   // Block; on another type: the option may also be written as a block whose first child is
   // its value (`snapshot = initial` or `snapshot { mode = initial  parallelism = 4 }`).
   std::vector<OptionSpec> children;
+  // Required only when the sibling option first is the word second ({"format", "avro"}).
+  std::pair<std::string, std::string> required_when;
 };
 
 // Builds one option spec: the common case of the tables in each operator's *_spec.cpp.

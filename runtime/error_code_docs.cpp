@@ -3,6 +3,7 @@
 #include "cluster/errc.h"
 #include "dsl/eval/errc.h"
 #include "engine/core/errc.h"
+#include "operators/avro/errc.h"
 #include "operators/debezium/errc.h"
 #include "operators/file/errc.h"
 #include "operators/kafka/errc.h"
@@ -32,6 +33,7 @@ const std::vector<const error_category*>& error_categories() {
       category_of<operators::mongodb::errc>(),
       category_of<operators::file::errc>(),
       category_of<operators::debezium::errc>(),
+      category_of<operators::avro::errc>(),
       category_of<cluster::errc>(),
       category_of<reconcile::errc>(),
   };

@@ -29,9 +29,13 @@ void option_rows(std::ostringstream& out, const std::vector<dsl::OptionSpec>& op
     }
     std::string range = range_text(o);
     if (!range.empty()) type += " (" + range + ")";
-    out << "| `" << prefix << o.name << "` | " << type << " | " << (o.required ? "yes" : "no")
-        << " | " << (o.default_text.empty() ? "" : "`" + o.default_text + "`") << " | " << o.doc
-        << " |\n";
+    const std::string required =
+        o.required ? "yes"
+        : o.required_when.first.empty()
+            ? "no"
+            : "with `" + o.required_when.first + " = " + o.required_when.second + "`";
+    out << "| `" << prefix << o.name << "` | " << type << " | " << required << " | "
+        << (o.default_text.empty() ? "" : "`" + o.default_text + "`") << " | " << o.doc << " |\n";
     if (!o.children.empty()) option_rows(out, o.children, prefix + o.name + ".");
   }
 }

@@ -70,8 +70,7 @@ result<void> fill_record(const Object& schema, const Value& v, avro_value_t* dst
     avro_value_t child;
     if (avro_value_get_by_index(dst, i++, &child, nullptr) != 0) return avro_failure(where);
     const Value* fv = v.as_object().find(intern(name));
-    if (auto r = fill(fs, fv, &child, where.empty() ? name : where + "." + name); !r.ok())
-      return r;
+    if (auto r = fill(fs, fv, &child, where.empty() ? name : where + "." + name); !r.ok()) return r;
   }
   return {};
 }
@@ -109,7 +108,8 @@ result<void> fill_primitive(const std::string& t, const Value& v, avro_value_t* 
     const int64_t lo = t == "int8" ? -128 : t == "int16" ? -32768 : INT32_MIN;
     const int64_t hi = t == "int8" ? 127 : t == "int16" ? 32767 : INT32_MAX;
     if (t != "int64" && (n < lo || n > hi)) return value_error(where, "out of range for " + t);
-    rc = t == "int64" ? avro_value_set_long(dst, n) : avro_value_set_int(dst, static_cast<int32_t>(n));
+    rc = t == "int64" ? avro_value_set_long(dst, n)
+                      : avro_value_set_int(dst, static_cast<int32_t>(n));
   } else if (t == "float" || t == "float32" || t == "double" || t == "float64") {
     double d = 0;
     if (!number_of(v, d)) return value_error(where, "not a number for " + t);

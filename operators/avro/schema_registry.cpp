@@ -59,9 +59,8 @@ result<int32_t> SchemaRegistry::id_of(const std::string& subject, const std::str
     auto res = client.Post(path + "/subjects/" + path_escape(subject) + "/versions", body,
                            "application/vnd.schemaregistry.v1+json");
     if (!res) {
-      return error::transient(errc::registry,
-                              where + ": " + httplib::to_string(res.error()) + " (subject " +
-                                  subject + ")");
+      return error::transient(errc::registry, where + ": " + httplib::to_string(res.error()) +
+                                                  " (subject " + subject + ")");
     }
     if (res->status != 200) {
       std::string why = where + ": HTTP " + std::to_string(res->status) + " for subject " +
@@ -72,11 +71,11 @@ result<int32_t> SchemaRegistry::id_of(const std::string& subject, const std::str
       return error::transient(errc::registry, why);
     }
     auto v = json::parse(res->body);
-    const Value* id = v.ok() && v->type() == Type::Object ? v->as_object().find(intern("id"))
-                                                         : nullptr;
+    const Value* id =
+        v.ok() && v->type() == Type::Object ? v->as_object().find(intern("id")) : nullptr;
     if (id == nullptr || id->type() != Type::Int) {
-      return error::transient(errc::registry, where + ": an answer without an id: " +
-                                                  res->body.substr(0, 200));
+      return error::transient(errc::registry,
+                              where + ": an answer without an id: " + res->body.substr(0, 200));
     }
     const auto n = static_cast<int32_t>(id->as_int());
     ids_.emplace(std::move(key), n);
@@ -97,9 +96,8 @@ result<std::string> SchemaRegistry::schema_of(int32_t id) {
       return error::transient(errc::registry, "schema registry: no schema " + std::to_string(id));
     }
     auto v = json::parse(res->body);
-    const Value* s = v.ok() && v->type() == Type::Object
-                         ? v->as_object().find(intern("schema"))
-                         : nullptr;
+    const Value* s =
+        v.ok() && v->type() == Type::Object ? v->as_object().find(intern("schema")) : nullptr;
     if (s == nullptr || s->type() != Type::String) {
       return error::transient(errc::registry, "schema registry: an answer without a schema");
     }

@@ -12,7 +12,7 @@ namespace sluice::operators::kafka {
 
 // In the order of the options' enum_values (kafka_spec.cpp).
 enum class StartAt : uint8_t { Earliest, Latest };
-enum class SinkFormat : uint8_t { Debezium, Json };
+enum class SinkFormat : uint8_t { Debezium, Json, Avro };
 
 struct SourceDeclared {
   std::string brokers;
@@ -42,6 +42,10 @@ struct SinkDeclared {
   bool schemas = true;
   bool transaction_metadata = false;
   std::vector<std::string> properties;  // "name=value"
+  // format avro: schema_registry { url user password }
+  std::string registry_url;
+  std::string registry_user;
+  std::string registry_password;
 };
 
 }  // namespace sluice::operators::kafka

@@ -50,11 +50,32 @@ result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
   std::string where = "sink kafka " + cfg.name + ": ";
   o.stage = cfg.name;
   o.brokers = d.brokers;
-  o.debezium = d.format == SinkFormat::Debezium;
+  o.debezium = d.format == SinkFormat::Debezium || d.format == SinkFormat::Avro;
   o.encoding.decimal = d.decimal;
   o.encoding.time = d.time_precision;
   o.encoding.bigint_unsigned = d.bigint_unsigned;
   o.encoding.schemas = d.schemas;
+  if (d.format == SinkFormat::Avro) {
+    if (d.registry_url.empty()) {
+      return error::fatal(errc::client, where +
+                                            "format = avro needs schema_registry { url = "
+                                            "\"http://HOST:8081\" }");
+    }
+    if (d.registry_url.rfind("http://", 0) != 0 && d.registry_url.rfind("https://", 0) != 0) {
+      return error::fatal(errc::client,
+                          where + "schema_registry url must start with http:// or https://");
+    }
+    if (d.registry_url.find('@') != std::string::npos) {
+      return error::fatal(errc::client, where +
+                                            "schema_registry url: put the credentials in "
+                                            "schema_registry { user  password }");
+    }
+    o.avro = true;
+    o.encoding.schemas = true;  // the converter reads the JSON converter's schema
+    o.registry.url = d.registry_url;
+    o.registry.user = d.registry_user;
+    o.registry.password = d.registry_password;
+  }
   o.tombstones = d.tombstones;
   o.transaction_metadata = d.transaction_metadata;
   auto it = cfg.expr_options.find("topic");
@@ -329,7 +350,9 @@ result<void> KafkaSink::produce_transaction_messages(const Event& e) {
   if (txn_msgs_.empty()) return {};
   const std::string topic = server_of(e) + ".transaction";
   for (size_t i = 0; i < txn_msgs_.size(); ++i) {
-    auto r = produce(topic, &txn_msgs_[i].key, &txn_msgs_[i].value, nullptr);
+    std::string key = txn_msgs_[i].key, value = txn_msgs_[i].value;
+    auto r = o_.avro ? to_avro(topic, &key, &value) : result<void>();
+    if (r.ok()) r = produce(topic, &key, &value, nullptr);
     if (!r.ok() && r.err().kind != failure_kind::permanent) {
       txn_msgs_.erase(txn_msgs_.begin(), txn_msgs_.begin() + static_cast<long>(i));
       return r;
@@ -340,6 +363,12 @@ result<void> KafkaSink::produce_transaction_messages(const Event& e) {
   }
   txn_msgs_.clear();
   return {};
+}
+
+void KafkaSink::dead_on_write(const Event& e, const error& err, errc fallback) {
+  Event copy = e;
+  mark_dead(copy, o_.stage, err.code ? err.code : error_code(fallback), err.message);
+  write_dead_.push_back(std::move(copy));
 }
 
 result<void> KafkaSink::write_record(Event& e, Object& key_obj, const debezium::TxBlock* tx) {
@@ -366,80 +395,23 @@ result<void> KafkaSink::write_record(Event& e, Object& key_obj, const debezium::
     json::encode(Value::object(key_obj), key_buf_);
     has_key = true;
   }
-  if (e.dead_letter) {
-    if (!has_key && debezium::key_columns(e, key_obj)) {
-      json::encode(Value::object(key_obj), key_buf_);
-      has_key = true;
-    }
-    event_codec::append_dead_letter(e, value_buf_);
-    rd_kafka_headers_t* h = rd_kafka_headers_new(12);
-    dead_letter_headers(e, h);
-    auto r = produce(*topic, has_key ? &key_buf_ : nullptr, &value_buf_, h);
-    if (!r.ok()) {
-      if (r.err().kind != failure_kind::permanent) return r;
-      log::warn("kafka", "sink '" + o_.stage + "': dead letter dropped: " + r.err().message);
-    }
-    return {};
-  }
+  if (e.dead_letter) return write_dead_letter(*topic, e, key_obj, has_key);
   if (e.op == Op::Truncate) has_key = false;  // a truncate names a table, no row: no key
   if (o_.heartbeat_interval_ms > 0 && o_.server.empty() && e.source && !e.source->name.empty() &&
       e.source->name != last_server_) {
     last_server_ = e.source->name;
   }
-  if (o_.debezium) {
-    debezium::DebeziumEncoder enc(server_of(e), o_.encoding);
-    if (!has_key && e.op != Op::Truncate) has_key = enc.encode_key(e, key_buf_);
-    auto r = enc.encode_value(e, value_buf_, tx);
-    if (!r.ok()) {
-      Event copy = e;
-      mark_dead(copy, o_.stage, r.err().code ? r.err().code : error_code(errc::encode),
-                r.err().message);
-      write_dead_.push_back(std::move(copy));
-      return {};
-    }
-  } else {
-    if (!has_key && e.op != Op::Truncate && debezium::key_columns(e, key_obj)) {
-      json::encode(Value::object(key_obj), key_buf_);
-      has_key = true;
-    }
-    event_codec::append_event(e, value_buf_);
-  }
+  auto encoded = encode_change(*topic, e, key_obj, tx, has_key);
+  if (!encoded.ok()) return encoded.err();
+  if (!*encoded) return {};
   const bool tombstone =  // for log compaction
       o_.debezium && o_.tombstones && e.op == Op::Delete && has_key;
-  if (o_.exactly_once) {
-    if (!tombstone_only_) {
-      const uint64_t id = base_id_ + inflight_.size();
-      auto r = produce_once(*topic, has_key ? &key_buf_ : nullptr, &value_buf_,
-                            identity_of(e, has_key, false), id);
-      if (!r.ok()) {
-        if (r.err().kind != failure_kind::permanent) return r.err();
-        Event copy = e;
-        mark_dead(copy, o_.stage, r.err().code ? r.err().code : error_code(errc::produce),
-                  r.err().message);
-        write_dead_.push_back(std::move(copy));
-        return {};
-      }
-      if (*r) {  // produced (not held by its partition already): kept until its report
-        inflight_.push_back(e);
-        inflight_done_.push_back(false);
-      }
-      if (tombstone) tombstone_only_ = true;  // a retry from here produces only the tombstone
-    }
-    if (tombstone) {
-      auto t = produce_once(*topic, &key_buf_, nullptr, identity_of(e, true, true), 0);
-      if (!t.ok() && t.err().kind != failure_kind::permanent) return t.err();
-    }
-    tombstone_only_ = false;
-    return {};
-  }
+  if (o_.exactly_once) return produce_exactly_once(*topic, e, has_key, tombstone);
   const uint64_t id = base_id_ + inflight_.size();
   auto r = produce(*topic, has_key ? &key_buf_ : nullptr, &value_buf_, nullptr, id);
   if (!r.ok()) {
     if (r.err().kind != failure_kind::permanent) return r;
-    Event copy = e;
-    mark_dead(copy, o_.stage, r.err().code ? r.err().code : error_code(errc::produce),
-              r.err().message);
-    write_dead_.push_back(std::move(copy));
+    dead_on_write(e, r.err(), errc::produce);
     return {};
   }
   // Kept until its delivery report (a refusal makes it a dead letter). The engine may still
@@ -450,6 +422,88 @@ result<void> KafkaSink::write_record(Event& e, Object& key_obj, const debezium::
     auto t = produce(*topic, &key_buf_, nullptr, nullptr);
     if (!t.ok() && t.err().kind != failure_kind::permanent) return t;
   }
+  return {};
+}
+
+result<void> KafkaSink::write_dead_letter(const std::string& topic, const Event& e, Object& key_obj,
+                                          bool has_key) {
+  if (!has_key && debezium::key_columns(e, key_obj)) {
+    json::encode(Value::object(key_obj), key_buf_);
+    has_key = true;
+  }
+  event_codec::append_dead_letter(e, value_buf_);
+  rd_kafka_headers_t* h = rd_kafka_headers_new(12);
+  dead_letter_headers(e, h);
+  auto r = produce(topic, has_key ? &key_buf_ : nullptr, &value_buf_, h);
+  if (!r.ok()) {
+    if (r.err().kind != failure_kind::permanent) return r;
+    log::warn("kafka", "sink '" + o_.stage + "': dead letter dropped: " + r.err().message);
+  }
+  return {};
+}
+
+result<bool> KafkaSink::encode_change(const std::string& topic, const Event& e, Object& key_obj,
+                                      const debezium::TxBlock* tx, bool& has_key) {
+  if (o_.debezium) {
+    debezium::DebeziumEncoder enc(server_of(e), o_.encoding);
+    if (!has_key && e.op != Op::Truncate) has_key = enc.encode_key(e, key_buf_);
+    auto r = enc.encode_value(e, value_buf_, tx);
+    if (r.ok() && o_.avro) r = to_avro(topic, has_key ? &key_buf_ : nullptr, &value_buf_);
+    if (!r.ok()) {
+      if (r.err().kind != failure_kind::permanent) return r.err();
+      dead_on_write(e, r.err(), errc::encode);
+      return false;
+    }
+    return true;
+  }
+  if (!has_key && e.op != Op::Truncate && debezium::key_columns(e, key_obj)) {
+    json::encode(Value::object(key_obj), key_buf_);
+    has_key = true;
+  }
+  event_codec::append_event(e, value_buf_);
+  return true;
+}
+
+result<void> KafkaSink::to_avro(const std::string& topic, std::string* key, std::string* value) {
+  if (!avro_)
+    avro_ =
+        std::make_unique<avro::AvroConverter>(std::make_shared<avro::SchemaRegistry>(o_.registry));
+  std::string k, v;
+  if (key != nullptr) {
+    k = *key;
+    if (auto r = avro_->convert(topic + "-key", k); !r.ok()) return r;
+  }
+  if (value != nullptr) {
+    v = *value;
+    if (auto r = avro_->convert(topic + "-value", v); !r.ok()) return r;
+  }
+  if (key != nullptr) *key = std::move(k);
+  if (value != nullptr) *value = std::move(v);
+  return {};
+}
+
+result<void> KafkaSink::produce_exactly_once(const std::string& topic, const Event& e, bool has_key,
+                                             bool tombstone) {
+  if (!tombstone_only_) {
+    const uint64_t id = base_id_ + inflight_.size();
+    auto r = produce_once(topic, has_key ? &key_buf_ : nullptr, &value_buf_,
+                          identity_of(e, has_key, false), id);
+    if (!r.ok()) {
+      if (r.err().kind != failure_kind::permanent) return r.err();
+      dead_on_write(e, r.err(), errc::produce);
+      return {};
+    }
+    if (*r) {  // produced (not held by its partition already): kept until its report
+      inflight_.push_back(e);
+      inflight_done_.push_back(false);
+    }
+    if (tombstone) tombstone_only_ = true;  // a retry from here produces only the tombstone
+  }
+  if (tombstone) {
+    auto t = produce_once(topic, &key_buf_, nullptr, identity_of(e, true, true), 0);
+    if (!t.ok() && t.err().kind != failure_kind::permanent) return t.err();
+  }
+  tombstone_only_ = false;
   return {};
 }
 
@@ -584,7 +638,9 @@ result<void> KafkaSink::heartbeat() {
     key += "}";
     value = "{\"ts_ms\":" + std::to_string(now_ms) + "}";
   }
-  auto r = produce(o_.heartbeat_prefix + "." + server, &key, &value, nullptr);
+  const std::string topic = o_.heartbeat_prefix + "." + server;
+  auto r = o_.avro ? to_avro(topic, &key, &value) : result<void>();
+  if (r.ok()) r = produce(topic, &key, &value, nullptr);
   if (!r.ok() && r.err().kind != failure_kind::permanent) return r;
   if (!r.ok()) log::warn("kafka", "sink '" + o_.stage + "': heartbeat: " + r.err().message);
   last_heartbeat_ms_ = now_ms;

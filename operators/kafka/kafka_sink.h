@@ -46,7 +46,9 @@
 
 #include "dsl/eval/expr.h"
 #include "engine/core/operator.h"
+#include "operators/avro/avro_converter.h"
 #include "operators/debezium/debezium_encoder.h"
+#include "operators/kafka/errc.h"
 #include "operators/kafka/sequence_gate.h"
 #include "operators/kafka/transaction_topic.h"
 
@@ -61,6 +63,8 @@ class KafkaSink : public Sink {
     debezium::EncoderOptions encoding;  // format debezium
     bool tombstones = true;             // format debezium: a tombstone after each delete
     bool transaction_metadata = false;  // format debezium: SERVER.transaction BEGIN/END
+    bool avro = false;                  // format avro: debezium, in Confluent's Avro form
+    avro::SchemaRegistry::Options registry;
     std::string topic_constant;
     eval::ExprPtr topic;
     std::vector<std::string> key;
@@ -100,6 +104,22 @@ class KafkaSink : public Sink {
   result<void> write_one(Event& e, Object& key_obj);
   // The record itself; `tx`: its transaction block (transaction_metadata).
   result<void> write_record(Event& e, Object& key_obj, const debezium::TxBlock* tx);
+  // A dead letter into this dead-letter sink (Kafka Connect's error headers).
+  result<void> write_dead_letter(const std::string& topic, const Event& e, Object& key_obj,
+                                 bool has_key);
+  // The change's key (when not has_key yet) and value into key_buf_ and value_buf_; false when
+  // it cannot be encoded (a dead letter).
+  // it cannot be encoded (a dead letter); an error only when the schema registry could not be
+  // reached (format avro).
+  result<bool> encode_change(const std::string& topic, const Event& e, Object& key_obj,
+                             const debezium::TxBlock* tx, bool& has_key);
+  // format avro: the JSON converter messages (key, value; null: none) in Avro wire form.
+  result<void> to_avro(const std::string& topic, std::string* key, std::string* value);
+  // exactly_once: the change and its tombstone through the sequence gate.
+  result<void> produce_exactly_once(const std::string& topic, const Event& e, bool has_key,
+                                    bool tombstone);
+  // A copy of `e` as a dead letter of this write: err's code, else `fallback`.
+  void dead_on_write(const Event& e, const error& err, errc fallback);
   result<void> produce_transaction_messages(const Event& e);
   void delivered(uint64_t id, rd_kafka_resp_err_t err);
   static bool refused_for_good(rd_kafka_resp_err_t err);
@@ -139,8 +159,9 @@ class KafkaSink : public Sink {
     size_t next = 0;
     bool tombstone = false;  // event `next` was produced; only its tombstone is left
   } resume_;
-  bool tombstone_only_ = false;  // write_one: the retry of a tombstone
-  TransactionTopic txn_;         // transaction_metadata
+  bool tombstone_only_ = false;                // write_one: the retry of a tombstone
+  std::unique_ptr<avro::AvroConverter> avro_;  // format avro
+  TransactionTopic txn_;                       // transaction_metadata
   std::vector<TransactionTopic::Message> txn_msgs_;
   // exactly_once
   uint64_t epoch_ = 0;

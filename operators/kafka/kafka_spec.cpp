@@ -60,15 +60,42 @@ BoundSpec<SourceDeclared> make_source_spec() {
   return k;
 }
 
+// `schema_registry { url = "http://registry:8081"  user = "..."  password = secret("...") }`:
+// format avro.
+void add_schema_registry(BoundSpec<SinkDeclared>& k) {
+  OptionSpec registry = option("schema_registry", OptType::Block, "",
+                               "format avro: the Confluent Schema Registry the key and value "
+                               "schemas are registered in (url, and user and password for "
+                               "basic authentication).");
+  OptionSpec url = option("url", OptType::String, "",
+                          "\"http://host:8081\" or https://, with a path prefix if the "
+                          "registry has one; credentials go in user and password.");
+  OptionSpec user = option("user", OptType::String, "", "Basic authentication user.");
+  OptionSpec password = option("password", OptType::Secret, "",
+                               "Basic authentication password: secret(\"NAME\") or env(...).");
+  url.required = true;
+  registry.children = {url, user, password};
+  registry.required_when = {"format", "avro"};
+  using O = SinkDeclared;
+  k.add(registry).bind({"schema_registry", "url"}, &O::registry_url);
+  k.bind({"schema_registry", "user"}, &O::registry_user);
+  k.bind({"schema_registry", "password"}, &O::registry_password);
+}
+
 BoundSpec<SinkDeclared> make_sink_spec() {
   BoundSpec<SinkDeclared> k(
       dsl::Role::Sink, "kafka",
       "Produces events to Kafka with an idempotent producer; the message key is the record "
       "key. format = debezium writes Debezium envelopes with schema (a tombstone follows each "
-      "delete); json writes the Sluice event form. Deliveries are confirmed before a "
+      "delete); avro writes them in Confluent's Avro wire form with a schema registry; json "
+      "writes the Sluice event form. Deliveries are confirmed before a "
       "checkpoint completes. As a dead_letter sink it writes the dead-letter form with Kafka "
       "Connect style __connect.errors.* headers.");
-  OptionSpec format = enum_option("format", {"debezium", "json"}, "debezium", "debezium | json.");
+  OptionSpec format = enum_option(
+      "format", {"debezium", "json", "avro"}, "debezium",
+      "debezium | json | avro. avro: the Debezium envelope (key and value) as Confluent's "
+      "AvroConverter writes it: a zero byte, the schema id (4 bytes) and Avro binary, the "
+      "schemas registered in `schema_registry` under TOPIC-key and TOPIC-value.");
   OptionSpec topic = option("topic", OptType::Expr, false, "SERVER.DB.TABLE",
                             "Topic per record (an expression, e.g. \"cdc.\" + @table).");
   using O = SinkDeclared;
@@ -137,6 +164,7 @@ BoundSpec<SinkDeclared> make_sink_spec() {
                "GTID, else FILE:POS of the transaction's start); snapshot reads are in none."),
         &O::transaction_metadata);
   k.add(properties(), &O::properties);
+  add_schema_registry(k);
   return k;
 }
 

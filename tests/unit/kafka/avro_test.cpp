@@ -13,11 +13,13 @@
 #include <vector>
 
 #include "base/json.h"
+#include "dsl/loader.h"
 #include "operators/avro/avro_converter.h"
 #include "operators/avro/avro_schema.h"
 #include "operators/avro/errc.h"
 #include "operators/debezium/debezium_encoder.h"
 #include "operators/kafka/kafka_sink.h"
+#include "operators/registry.h"
 #include "support/free_port.h"
 #include "support/kafka_mock.h"
 
@@ -72,13 +74,14 @@ std::string read_back(const std::string& message, const std::string& schema_text
   BOOST_REQUIRE_GE(message.size(), 5u);
   BOOST_REQUIRE_EQUAL(message[0], '\0');
   avro_schema_t schema;
-  BOOST_REQUIRE_MESSAGE(avro_schema_from_json_length(schema_text.data(), schema_text.size(),
-                                                     &schema) == 0,
-                        avro_strerror());
+  BOOST_REQUIRE_MESSAGE(
+      avro_schema_from_json_length(schema_text.data(), schema_text.size(), &schema) == 0,
+      avro_strerror());
   avro_value_iface_t* iface = avro_generic_class_from_schema(schema);
   avro_value_t value;
   BOOST_REQUIRE(avro_generic_value_new(iface, &value) == 0);
-  avro_reader_t r = avro_reader_memory(message.data() + 5, static_cast<int64_t>(message.size() - 5));
+  avro_reader_t r =
+      avro_reader_memory(message.data() + 5, static_cast<int64_t>(message.size() - 5));
   BOOST_REQUIRE_MESSAGE(avro_value_read(r, &value) == 0, avro_strerror());
   char* text = nullptr;
   BOOST_REQUIRE(avro_value_to_json(&value, 1, &text) == 0);
@@ -101,10 +104,9 @@ void convert(avro::AvroConverter& conv, const std::string& subject, std::string&
 }
 
 int32_t id_in(const std::string& message) {
-  return static_cast<int32_t>((static_cast<uint8_t>(message[1]) << 24) |
-                              (static_cast<uint8_t>(message[2]) << 16) |
-                              (static_cast<uint8_t>(message[3]) << 8) |
-                              static_cast<uint8_t>(message[4]));
+  return static_cast<int32_t>(
+      (static_cast<uint8_t>(message[1]) << 24) | (static_cast<uint8_t>(message[2]) << 16) |
+      (static_cast<uint8_t>(message[3]) << 8) | static_cast<uint8_t>(message[4]));
 }
 
 BOOST_AUTO_TEST_SUITE(avro_format)
@@ -221,6 +223,24 @@ BOOST_AUTO_TEST_CASE(values_that_do_not_fit_and_registry_failures_leave_the_mess
   convert(conv, "t-value", m);
   BOOST_CHECK_EQUAL(conv.last_schema(), R"({"type":"int","connect.type":"int16"})");
   BOOST_CHECK_EQUAL(read_back(m, conv.last_schema()), "12");
+}
+
+// `sluice check`: format = avro without a schema registry is an error at the format option.
+BOOST_AUTO_TEST_CASE(check_asks_for_the_registry) {
+  const std::string head =
+      "pipeline p {\n  source generate g { count = 1  fields { id = seq() } }\n"
+      "  sink kafka k from g {\n    brokers = \"127.0.0.1:9092\"\n    format = avro\n";
+  auto without = dsl::load_text("a.pipe", head + "  }\n}\n", operators::registry().specs());
+  BOOST_REQUIRE_EQUAL(without.diags.error_count(), 1u);
+  const auto& d = without.diags.items()[0];
+  BOOST_CHECK_EQUAL(d.line, 5);
+  BOOST_CHECK_EQUAL(d.message,
+                    "format = avro needs the option 'schema_registry' (block): add "
+                    "`schema_registry { ... }` to sink kafka 'k'");
+  auto with = dsl::load_text(
+      "a.pipe", head + "    schema_registry { url = \"http://127.0.0.1:8081\" }\n  }\n}\n",
+      operators::registry().specs());
+  BOOST_CHECK_EQUAL(with.diags.error_count(), 0u);
 }
 
 kafka::KafkaSink::Options avro_sink(const test::KafkaMock& mock, const std::string& url) {
