@@ -3,11 +3,14 @@
 #include <avro.h>
 
 #include <cstdlib>
+#include <functional>
+#include <map>
+#include <string_view>
 #include <vector>
 
 #include "base/json.h"
 #include "operators/avro/avro_schema.h"
-#include "operators/avro/connect_schema_fields.h"
+#include "operators/avro/connect_node.h"
 #include "operators/avro/errc.h"
 
 namespace sluice::operators::avro {
@@ -24,141 +27,6 @@ struct AvroConverter::Compiled {
     if (schema != nullptr) avro_schema_decref(schema);
   }
 };
-
-namespace {
-
-error value_error(const std::string& where, const std::string& what) {
-  return error::permanent(errc::value, "avro: " + where + ": " + what);
-}
-
-error avro_failure(const std::string& where) {
-  return error::permanent(errc::value, "avro: " + where + ": " + avro_strerror());
-}
-
-// The number of a JSON number value as a double (float32/float64 fields).
-bool number_of(const Value& v, double& out) {
-  switch (v.type()) {
-    case Type::Int:
-      out = static_cast<double>(v.as_int());
-      return true;
-    case Type::UInt:
-      out = static_cast<double>(static_cast<uint64_t>(v.as_int()));
-      return true;
-    case Type::Float:
-      out = v.as_float();
-      return true;
-    case Type::Decimal:
-      out = std::strtod(v.as_decimal().to_string().c_str(), nullptr);
-      return true;
-    default:
-      return false;
-  }
-}
-
-result<void> fill(const Object& schema, const Value* v, avro_value_t* dst,
-                  const std::string& where);
-
-result<void> fill_record(const Object& schema, const Value& v, avro_value_t* dst,
-                         const std::string& where) {
-  if (v.type() != Type::Object) return value_error(where, "a struct value is not an object");
-  const Value* fields = member(schema, "fields");
-  if (fields == nullptr || fields->type() != Type::List) return value_error(where, "no fields");
-  size_t i = 0;
-  for (const Value& f : fields->as_list()) {
-    const Object& fs = f.as_object();
-    const std::string name = text_of(fs, "field");
-    avro_value_t child;
-    if (avro_value_get_by_index(dst, i++, &child, nullptr) != 0) return avro_failure(where);
-    const Value* fv = v.as_object().find(intern(name));
-    if (auto r = fill(fs, fv, &child, where.empty() ? name : where + "." + name); !r.ok()) return r;
-  }
-  return {};
-}
-
-result<void> fill_list(const Object& schema, const Value& v, avro_value_t* dst,
-                       const std::string& where) {
-  const bool array = text_of(schema, "type") == "array";
-  const Value* inner = member(schema, array ? "items" : "values");
-  if (inner == nullptr || inner->type() != Type::Object) return value_error(where, "no element");
-  if (array) {
-    if (v.type() != Type::List) return value_error(where, "an array value is not a list");
-    for (const Value& x : v.as_list()) {
-      avro_value_t child;
-      if (avro_value_append(dst, &child, nullptr) != 0) return avro_failure(where);
-      if (auto r = fill(inner->as_object(), &x, &child, where + "[]"); !r.ok()) return r;
-    }
-    return {};
-  }
-  if (v.type() != Type::Object) return value_error(where, "a map value is not an object");
-  for (const auto& f : v.as_object().fields()) {
-    avro_value_t child;
-    if (avro_value_add(dst, sym_name(f.name).c_str(), &child, nullptr, nullptr) != 0)
-      return avro_failure(where);
-    if (auto r = fill(inner->as_object(), &f.value, &child, where + "{}"); !r.ok()) return r;
-  }
-  return {};
-}
-
-result<void> fill_primitive(const std::string& t, const Value& v, avro_value_t* dst,
-                            const std::string& where) {
-  int rc = 0;
-  if (t == "int8" || t == "int16" || t == "int32" || t == "int64") {
-    if (v.type() != Type::Int) return value_error(where, "not an integer for " + t);
-    const int64_t n = v.as_int();
-    const int64_t lo = t == "int8" ? -128 : t == "int16" ? -32768 : INT32_MIN;
-    const int64_t hi = t == "int8" ? 127 : t == "int16" ? 32767 : INT32_MAX;
-    if (t != "int64" && (n < lo || n > hi)) return value_error(where, "out of range for " + t);
-    rc = t == "int64" ? avro_value_set_long(dst, n)
-                      : avro_value_set_int(dst, static_cast<int32_t>(n));
-  } else if (t == "float" || t == "float32" || t == "double" || t == "float64") {
-    double d = 0;
-    if (!number_of(v, d)) return value_error(where, "not a number for " + t);
-    const bool single = t == "float" || t == "float32";
-    rc = single ? avro_value_set_float(dst, static_cast<float>(d)) : avro_value_set_double(dst, d);
-  } else if (t == "boolean") {
-    if (v.type() != Type::Bool) return value_error(where, "not a boolean");
-    rc = avro_value_set_boolean(dst, v.as_bool() ? 1 : 0);
-  } else if (t == "string") {
-    if (v.type() != Type::String) return value_error(where, "not a string");
-    const std::string& s = v.as_string();
-    rc = avro_value_set_string_len(dst, s.c_str(), s.size() + 1);  // the size counts the NUL
-  } else if (t == "bytes") {
-    if (v.type() != Type::String) return value_error(where, "bytes are not base64 text");
-    auto raw = json::base64_decode(v.as_string());
-    if (!raw.ok()) return value_error(where, "bytes are not base64 text");
-    rc = avro_value_set_bytes(dst, raw->data(), raw->size());
-  } else {
-    return value_error(where, "unknown Kafka Connect type '" + t + "'");
-  }
-  return rc == 0 ? result<void>() : result<void>(avro_failure(where));
-}
-
-// One value of Connect schema `schema` into `dst` (a union first where it is optional).
-result<void> fill(const Object& schema, const Value* v, avro_value_t* dst,
-                  const std::string& where) {
-  const bool is_null = v == nullptr || v->is_null();
-  const Value* optional = member(schema, "optional");
-  if (optional != nullptr && optional->type() == Type::Bool && optional->as_bool()) {
-    // [null, T], or [T, null] when the schema has a default (avro_schema.h).
-    const bool default_first = member(schema, "default") != nullptr;
-    const int branch = is_null ? (default_first ? 1 : 0) : (default_first ? 0 : 1);
-    avro_value_t inner;
-    if (avro_value_set_branch(dst, branch, &inner) != 0) return avro_failure(where);
-    if (is_null) return avro_value_set_null(&inner) == 0 ? result<void>() : avro_failure(where);
-    dst = &inner;
-    const std::string t = text_of(schema, "type");
-    if (t == "struct") return fill_record(schema, *v, dst, where);
-    if (t == "array" || t == "map") return fill_list(schema, *v, dst, where);
-    return fill_primitive(t, *v, dst, where);
-  }
-  if (is_null) return value_error(where, "null for a field that is not optional");
-  const std::string t = text_of(schema, "type");
-  if (t == "struct") return fill_record(schema, *v, dst, where);
-  if (t == "array" || t == "map") return fill_list(schema, *v, dst, where);
-  return fill_primitive(t, *v, dst, where);
-}
-
-}  // namespace
 
 AvroConverter::AvroConverter(std::shared_ptr<SchemaIds> ids) : ids_(std::move(ids)) {}
 AvroConverter::~AvroConverter() = default;
@@ -180,29 +48,109 @@ result<AvroConverter::Compiled*> AvroConverter::compiled(const std::string& sche
   return raw;
 }
 
-result<void> AvroConverter::convert(const std::string& subject, std::string& message) {
+// A Connect schema met before, by its text in the message: parsed, its Avro schema, compiled,
+// and the registry's id of it per subject.
+struct AvroConverter::Known {
+  std::string text;  // the schema's JSON text, as the message holds it
+  ConnectNode connect;
+  std::string avro_text;
+  Compiled* compiled = nullptr;
+  std::map<std::string, int32_t> ids;
+};
+
+namespace {
+constexpr std::string_view kHead = "{\"schema\":";
+constexpr std::string_view kPayload = ",\"payload\":";
+constexpr size_t kMaxKnown = 4096;  // schemas kept (more: all are forgotten and met again)
+}  // namespace
+
+result<AvroConverter::Known*> AvroConverter::learn(const Value& schema, std::string text) {
+  if (known_.size() >= kMaxKnown || compiled_.size() >= kMaxKnown) {
+    scratch_.reset();
+    known_.clear();
+    compiled_.clear();
+  }
+  auto avro_text = avro_schema_of(schema);
+  if (!avro_text.ok()) return avro_text.err();
+  auto c = compiled(*avro_text);
+  if (!c.ok()) return c.err();
+  auto node = ConnectNode::compile(schema);
+  if (!node.ok()) return node.err();
+  auto k = std::make_unique<Known>();
+  k->text = std::move(text);
+  k->connect = std::move(node).value();
+  k->avro_text = std::move(avro_text).value();
+  k->compiled = *c;
+  Known* raw = k.get();
+  if (raw->text.empty()) {  // not cacheable: kept only for this message
+    scratch_ = std::move(k);
+    return raw;
+  }
+  known_[std::hash<std::string_view>{}(raw->text)] = std::move(k);
+  return raw;
+}
+
+result<AvroConverter::Known*> AvroConverter::known(const std::string& message,
+                                                   std::string_view& payload, Value& parsed) {
+  // Our JSON converter messages are {"schema":S,"payload":P}: a schema met before is found by
+  // its text S without parsing it (a message starting with {"schema":S, where S is a complete
+  // JSON value, has S as its schema whatever follows).
+  std::string_view text;
+  if (message.size() > kHead.size() + kPayload.size() &&
+      message.compare(0, kHead.size(), kHead) == 0 && message.back() == '}') {
+    const size_t p = message.find(kPayload, kHead.size());
+    if (p != std::string::npos) {
+      text = std::string_view(message).substr(kHead.size(), p - kHead.size());
+      payload = std::string_view(message).substr(p + kPayload.size(),
+                                                 message.size() - 1 - p - kPayload.size());
+      auto it = known_.find(std::hash<std::string_view>{}(text));
+      if (it != known_.end() && it->second->text == text) return it->second.get();
+    }
+  }
   auto doc = json::parse(message);
   if (!doc.ok() || doc->type() != Type::Object) {
     return error::permanent(errc::schema, "avro: the message is not a JSON converter message");
   }
   const Value* schema = doc->as_object().find(intern("schema"));
-  const Value* payload = doc->as_object().find(intern("payload"));
   if (schema == nullptr || schema->type() != Type::Object) {
     return error::permanent(errc::schema, "avro: the message has no schema");
   }
-  auto text = avro_schema_of(*schema);
-  if (!text.ok()) return text.err();
-  auto c = compiled(*text);
-  if (!c.ok()) return c.err();
-  avro_value_t* value = &(*c)->value;
+  // Cached by its text only when that text is exactly the schema (a payload that held the
+  // separator's text would cut it elsewhere).
+  auto again = text.empty() ? result<Value>(Value()) : json::parse(text);
+  const bool exact = !text.empty() && again.ok() && *again == *schema;
+  auto k = learn(*schema, exact ? std::string(text) : std::string());
+  if (!k.ok()) return k.err();
+  const Value* p = doc->as_object().find(intern("payload"));
+  parsed = p != nullptr ? *p : Value();
+  payload = std::string_view();
+  return k;
+}
+
+result<void> AvroConverter::convert(const std::string& subject, std::string& message) {
+  std::string_view payload_text;
+  Value payload;
+  auto k = known(message, payload_text, payload);
+  if (!k.ok()) return k.err();
+  Known& known = **k;
+  if (!payload_text.empty()) {
+    auto p = json::parse(payload_text);
+    if (!p.ok()) return error::permanent(errc::value, "avro: the payload: " + p.err().message);
+    payload = std::move(p).value();
+  }
+  avro_value_t* value = &known.compiled->value;
   avro_value_reset(value);
-  if (auto r = fill(schema->as_object(), payload, value, ""); !r.ok()) return r;
-  auto id = ids_->id_of(subject, *text);
-  if (!id.ok()) return id.err();
+  if (auto r = known.connect.fill(&payload, value); !r.ok()) return r;
+  auto id_it = known.ids.find(subject);
+  if (id_it == known.ids.end()) {
+    auto id = ids_->id_of(subject, known.avro_text);
+    if (!id.ok()) return id.err();
+    id_it = known.ids.emplace(subject, *id).first;
+  }
   size_t size = 0;
-  if (avro_value_sizeof(value, &size) != 0) return avro_failure("sizeof");
+  if (avro_value_sizeof(value, &size) != 0) return avro_error("sizeof");
   std::string out(5 + size, '\0');
-  const auto n = static_cast<uint32_t>(*id);
+  const auto n = static_cast<uint32_t>(id_it->second);
   out[1] = static_cast<char>(n >> 24);
   out[2] = static_cast<char>(n >> 16);
   out[3] = static_cast<char>(n >> 8);
@@ -210,9 +158,9 @@ result<void> AvroConverter::convert(const std::string& subject, std::string& mes
   avro_writer_t w = avro_writer_memory(out.data() + 5, static_cast<int64_t>(size));
   const int rc = avro_value_write(w, value);
   avro_writer_free(w);
-  if (rc != 0) return avro_failure("write");
+  if (rc != 0) return avro_error("write");
   message = std::move(out);
-  last_schema_ = std::move(text).value();
+  last_schema_ = known.avro_text;
   return {};
 }
 

@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "base/result.h"
+#include "base/value.h"
 #include "operators/avro/schema_registry.h"
 
 namespace sluice::operators::avro {
@@ -31,10 +33,18 @@ class AvroConverter {
 
  private:
   struct Compiled;
+  struct Known;
   result<Compiled*> compiled(const std::string& schema_text);
+  // The message's schema (met before, or learnt now); its payload's text in `payload`, or
+  // (when the message had to be parsed whole) empty with the payload in `parsed`.
+  result<Known*> known(const std::string& message, std::string_view& payload, Value& parsed);
+  // text: the schema's text in the message ("": not kept beyond this message).
+  result<Known*> learn(const Value& schema, std::string text);
 
   std::shared_ptr<SchemaIds> ids_;
-  std::unordered_map<std::string, std::unique_ptr<Compiled>> compiled_;
+  std::unordered_map<std::string, std::unique_ptr<Compiled>> compiled_;  // by Avro schema text
+  std::unordered_map<size_t, std::unique_ptr<Known>> known_;  // by the hash of their text
+  std::unique_ptr<Known> scratch_;
   std::string last_schema_;
 };
 
