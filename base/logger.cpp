@@ -7,6 +7,7 @@
 #include <ctime>
 #include <mutex>
 
+#include "base/enum_names.h"
 #include "base/json.h"
 #include "base/secrets.h"
 
@@ -25,19 +26,9 @@ std::string json_string(const std::string& s) {
 }  // namespace
 
 const char* level_name(Level l) {
-  switch (l) {
-    case Level::Debug:
-      return "debug";
-    case Level::Info:
-      return "info";
-    case Level::Warn:
-      return "warn";
-    case Level::Error:
-      return "error";
-    case Level::Off:
-      return "off";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"debug", "info", "warn", "error", "off"};
+  static_assert(std::size(kNames) == enum_count(Level::Off));
+  return enum_name(l, kNames, "?");
 }
 
 std::optional<Level> parse_level(std::string_view text) {

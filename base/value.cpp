@@ -4,43 +4,18 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/enum_names.h"
 #include "base/json.h"
 #include "base/temporal.h"
 
 namespace sluice {
 
 const char* type_name(Type t) {
-  switch (t) {
-    case Type::Null:
-      return "null";
-    case Type::Bool:
-      return "bool";
-    case Type::Int:
-      return "int";
-    case Type::UInt:
-      return "uint";
-    case Type::Float:
-      return "float";
-    case Type::Decimal:
-      return "decimal";
-    case Type::String:
-      return "string";
-    case Type::Bytes:
-      return "bytes";
-    case Type::Date:
-      return "date";
-    case Type::Time:
-      return "time";
-    case Type::DateTime:
-      return "datetime";
-    case Type::Timestamp:
-      return "timestamp";
-    case Type::Object:
-      return "object";
-    case Type::List:
-      return "list";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"null",     "bool",      "int",    "uint", "float",
+                                           "decimal",  "string",    "bytes",  "date", "time",
+                                           "datetime", "timestamp", "object", "list"};
+  static_assert(std::size(kNames) == enum_count(Type::List));
+  return enum_name(t, kNames, "?");
 }
 
 // ---- construction ----

@@ -1,17 +1,13 @@
 #include "dsl/ast.h"
 
+#include "base/enum_names.h"
+
 namespace sluice::ast {
 
 const char* stage_type_name(StageType t) {
-  switch (t) {
-    case StageType::Source:
-      return "source";
-    case StageType::Processor:
-      return "processor";
-    case StageType::Sink:
-      return "sink";
-  }
-  return "stage";
+  static constexpr const char* kNames[] = {"source", "processor", "sink"};
+  static_assert(std::size(kNames) == enum_count(StageType::Sink));
+  return enum_name(t, kNames, "stage");
 }
 
 std::string stage_label(const Stage& s) {

@@ -2,18 +2,14 @@
 
 #include <algorithm>
 
+#include "base/enum_names.h"
+
 namespace sluice::dsl {
 
 const char* severity_name(Severity s) {
-  switch (s) {
-    case Severity::Error:
-      return "error";
-    case Severity::Warning:
-      return "warning";
-    case Severity::Note:
-      return "note";
-  }
-  return "error";
+  static constexpr const char* kNames[] = {"error", "warning", "note"};
+  static_assert(std::size(kNames) == enum_count(Severity::Note));
+  return enum_name(s, kNames, "error");
 }
 
 void Diagnostics::add(Diagnostic d) { items_.push_back(std::move(d)); }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <set>
 
+#include "base/enum_names.h"
 #include "dsl/eval/functions.h"
 #include "dsl/suggest.h"
 
@@ -12,41 +13,11 @@ namespace sluice::dsl {
 using eval::SType;
 
 const char* stype_name(SType t) {
-  switch (t) {
-    case SType::Unknown:
-      return "unknown";
-    case SType::Null:
-      return "null";
-    case SType::Bool:
-      return "bool";
-    case SType::Int:
-      return "int";
-    case SType::UInt:
-      return "uint";
-    case SType::Float:
-      return "float";
-    case SType::Decimal:
-      return "decimal";
-    case SType::String:
-      return "string";
-    case SType::Bytes:
-      return "bytes";
-    case SType::Date:
-      return "date";
-    case SType::Time:
-      return "time";
-    case SType::DateTime:
-      return "datetime";
-    case SType::Timestamp:
-      return "timestamp";
-    case SType::Object:
-      return "object";
-    case SType::List:
-      return "list";
-    case SType::Number:
-      return "number";
-  }
-  return "unknown";
+  static constexpr const char* kNames[] = {
+      "unknown", "null", "bool", "int",      "uint",      "float",  "decimal", "string",
+      "bytes",   "date", "time", "datetime", "timestamp", "object", "list",    "number"};
+  static_assert(std::size(kNames) == enum_count(SType::Number));
+  return enum_name(t, kNames, "unknown");
 }
 
 bool is_numeric(SType t) {

@@ -1,5 +1,7 @@
 #include "dsl/option_spec.h"
 
+#include "base/enum_names.h"
+
 namespace sluice::dsl {
 
 std::string kind_label(const KindSpec& k) {
@@ -8,37 +10,16 @@ std::string kind_label(const KindSpec& k) {
 }
 
 const char* opt_type_name(OptType t) {
-  switch (t) {
-    case OptType::String:
-      return "string";
-    case OptType::Int:
-      return "integer";
-    case OptType::Bool:
-      return "bool";
-    case OptType::Duration:
-      return "duration";
-    case OptType::Size:
-      return "size";
-    case OptType::Rate:
-      return "rate";
-    case OptType::Enum:
-      return "enum";
-    case OptType::StringList:
-      return "list of strings";
-    case OptType::Expr:
-      return "expression";
-    case OptType::Block:
-      return "block";
-    case OptType::Backoff:
-      return "backoff";
-    case OptType::Any:
-      return "constant";
-    case OptType::Secret:
-      return "secret";
-    case OptType::ListMap:
-      return "list of strings, or { \"pattern\" = list }";
-  }
-  return "value";
+  static constexpr const char* kNames[] = {
+      "string",     "integer",
+      "bool",       "duration",
+      "size",       "rate",
+      "enum",       "list of strings",
+      "expression", "block",
+      "backoff",    "constant",
+      "secret",     "list of strings, or { \"pattern\" = list }"};
+  static_assert(std::size(kNames) == enum_count(OptType::ListMap));
+  return enum_name(t, kNames, "value");
 }
 
 const std::vector<OptionSpec>& common_stage_options() {

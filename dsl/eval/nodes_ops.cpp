@@ -1,5 +1,6 @@
 #include "dsl/eval/nodes_ops.h"
 
+#include "base/enum_names.h"
 #include "dsl/eval/arith.h"
 #include "dsl/eval/eval_util.h"
 
@@ -7,31 +8,10 @@ namespace sluice::eval {
 namespace {
 
 const char* op_text(BinOp op) {
-  switch (op) {
-    case BinOp::Add:
-      return "+";
-    case BinOp::Sub:
-      return "-";
-    case BinOp::Mul:
-      return "*";
-    case BinOp::Div:
-      return "/";
-    case BinOp::Rem:
-      return "%";
-    case BinOp::Eq:
-      return "==";
-    case BinOp::Ne:
-      return "!=";
-    case BinOp::Lt:
-      return "<";
-    case BinOp::Le:
-      return "<=";
-    case BinOp::Gt:
-      return ">";
-    case BinOp::Ge:
-      return ">=";
-  }
-  return "?";
+  static constexpr const char* kTexts[] = {
+      "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">="};
+  static_assert(std::size(kTexts) == enum_count(BinOp::Ge));
+  return enum_name(op, kTexts, "?");
 }
 
 // -1 false, 0 null, 1 true
