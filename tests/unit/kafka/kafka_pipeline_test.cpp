@@ -147,9 +147,11 @@ BOOST_AUTO_TEST_CASE(generate_to_kafka_to_file_with_restart) {
 // every message is in the file exactly once and the group's offsets are all committed.
 BOOST_AUTO_TEST_CASE(parallel_consumers_share_partitions_and_resume_under_other_parallelism) {
   log::set_level(log::Level::Warn);
-  // A run ends after this long without a record: longer than a rebalance of the group, which
-  // waits up to a session timeout (3 s here) for members that left.
-  constexpr int64_t kIdle = 8000000;
+  // A run ends after this long without a record: longer than the group's rebalances, each of
+  // which waits up to a session timeout (3 s here) for members that left; three consumers
+  // joining one after another can chain them (a run of this test under load ended after 8 s
+  // with one consumer that had not started reading its partitions yet).
+  constexpr int64_t kIdle = 15000000;
   test::KafkaMock mock;  // (its partitions keep 5 MB each: 1,000 envelopes fit)
   mock.create_topic("gen.gen", 6);
   test::TempDir dir;
