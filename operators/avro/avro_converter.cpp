@@ -128,6 +128,7 @@ result<AvroConverter::Known*> AvroConverter::known(const std::string& message,
 }
 
 result<void> AvroConverter::convert(const std::string& subject, std::string& message) {
+  last_schema_ = nullptr;  // (a schema forgotten by learn() must not be pointed at)
   std::string_view payload_text;
   Value payload;
   auto k = known(message, payload_text, payload);
@@ -160,7 +161,7 @@ result<void> AvroConverter::convert(const std::string& subject, std::string& mes
   avro_writer_free(w);
   if (rc != 0) return avro_error("write");
   message = std::move(out);
-  last_schema_ = known.avro_text;
+  last_schema_ = &known.avro_text;
   return {};
 }
 

@@ -28,8 +28,11 @@ class AvroConverter {
   // `message` becomes its Avro wire form; the schema is the subject's (TopicNameStrategy:
   // TOPIC-key, TOPIC-value). On an error `message` is unchanged.
   result<void> convert(const std::string& subject, std::string& message);
-  // The Avro schema text of the last message converted (tests, docs).
-  const std::string& last_schema() const { return last_schema_; }
+  // The Avro schema text of the last message converted ("" after a failed convert).
+  const std::string& last_schema() const {
+    static const std::string none;
+    return last_schema_ != nullptr ? *last_schema_ : none;
+  }
 
  private:
   struct Compiled;
@@ -45,7 +48,7 @@ class AvroConverter {
   std::unordered_map<std::string, std::unique_ptr<Compiled>> compiled_;  // by Avro schema text
   std::unordered_map<size_t, std::unique_ptr<Known>> known_;  // by the hash of their text
   std::unique_ptr<Known> scratch_;
-  std::string last_schema_;
+  const std::string* last_schema_ = nullptr;  // a Known's avro_text
 };
 
 }  // namespace sluice::operators::avro

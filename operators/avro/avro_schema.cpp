@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "base/json.h"
+#include "operators/avro/connect_node.h"
 #include "operators/avro/connect_schema_fields.h"
 #include "operators/avro/errc.h"
 
@@ -16,6 +17,29 @@ std::string parameter(const Object& s, const char* name, const char* fallback) {
   if (p == nullptr || p->type() != Type::Object) return fallback;
   std::string v = text_of(p->as_object(), name);
   return v.empty() ? fallback : v;
+}
+
+// The Avro primitive of a Connect primitive kind (int8/int16 as int, with connect.type).
+const char* avro_primitive(ConnectNode::Kind k) {
+  using Kind = ConnectNode::Kind;
+  switch (k) {
+    case Kind::Int8:
+    case Kind::Int16:
+    case Kind::Int32:
+      return "int";
+    case Kind::Int64:
+      return "long";
+    case Kind::Float:
+      return "float";
+    case Kind::Double:
+      return "double";
+    case Kind::Boolean:
+      return "boolean";
+    case Kind::Bytes:
+      return "bytes";
+    default:
+      return "string";
+  }
 }
 
 // A dotted name with each part adjusted.
@@ -109,24 +133,14 @@ result<void> SchemaWriter::type(const Object& s, std::string& out) {
     out += '}';
     return {};
   }
-  const char* base = nullptr;
-  const char* connect_type = nullptr;
-  if (t == "int8" || t == "int16") {
-    base = "int";
-    connect_type = t == "int8" ? "int8" : "int16";
-  } else if (t == "int32") {
-    base = "int";
-  } else if (t == "int64") {
-    base = "long";
-  } else if (t == "float" || t == "float32") {  // the JSON converter's names, Connect's
-    base = "float";
-  } else if (t == "double" || t == "float64") {
-    base = "double";
-  } else if (t == "boolean" || t == "string" || t == "bytes") {
-    base = t == "boolean" ? "boolean" : t == "string" ? "string" : "bytes";
-  } else {
+  ConnectNode::Kind kind = ConnectNode::Kind::String;
+  if (!connect_kind(t, kind)) {
     return error::permanent(errc::schema, "unknown Kafka Connect type '" + t + "'");
   }
+  const char* base = avro_primitive(kind);
+  const char* connect_type = kind == ConnectNode::Kind::Int8    ? "int8"
+                             : kind == ConnectNode::Kind::Int16 ? "int16"
+                                                                : nullptr;
   const bool plain = connect_type == nullptr && name.empty() && !member(s, "version") &&
                      !member(s, "parameters") && !member(s, "default") && !member(s, "doc");
   if (plain) {

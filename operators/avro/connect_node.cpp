@@ -18,23 +18,6 @@ error value_error(const std::string& where, const std::string& what) {
                           "avro: " + (where.empty() ? "the value" : where) + ": " + what);
 }
 
-// The kind of a Connect type name (the JSON converter's float/double, Connect's float32/64).
-bool kind_of(const std::string& t, Kind& k) {
-  static const std::pair<const char*, Kind> kNames[] = {
-      {"int8", Kind::Int8},     {"int16", Kind::Int16},    {"int32", Kind::Int32},
-      {"int64", Kind::Int64},   {"float", Kind::Float},    {"float32", Kind::Float},
-      {"double", Kind::Double}, {"float64", Kind::Double}, {"boolean", Kind::Boolean},
-      {"string", Kind::String}, {"bytes", Kind::Bytes},    {"struct", Kind::Struct},
-      {"array", Kind::Array},   {"map", Kind::Map}};
-  for (const auto& [name, kind] : kNames) {
-    if (t == name) {
-      k = kind;
-      return true;
-    }
-  }
-  return false;
-}
-
 // The number of a JSON number value as a double (float/double fields).
 bool number_of(const Value& v, double& out) {
   switch (v.type()) {
@@ -57,6 +40,22 @@ bool number_of(const Value& v, double& out) {
 
 }  // namespace
 
+bool connect_kind(const std::string& t, Kind& k) {
+  static const std::pair<const char*, Kind> kNames[] = {
+      {"int8", Kind::Int8},     {"int16", Kind::Int16},    {"int32", Kind::Int32},
+      {"int64", Kind::Int64},   {"float", Kind::Float},    {"float32", Kind::Float},
+      {"double", Kind::Double}, {"float64", Kind::Double}, {"boolean", Kind::Boolean},
+      {"string", Kind::String}, {"bytes", Kind::Bytes},    {"struct", Kind::Struct},
+      {"array", Kind::Array},   {"map", Kind::Map}};
+  for (const auto& [name, kind] : kNames) {
+    if (t == name) {
+      k = kind;
+      return true;
+    }
+  }
+  return false;
+}
+
 error avro_error(const std::string& where) {
   return error::permanent(errc::value, "avro: " + where + ": " + avro_strerror());
 }
@@ -67,7 +66,7 @@ result<ConnectNode> ConnectNode::compile(const Value& schema, const std::string&
   ConnectNode n;
   n.path = path;
   const std::string t = text_of(s, "type");
-  if (!kind_of(t, n.kind)) return value_error(path, "unknown Kafka Connect type '" + t + "'");
+  if (!connect_kind(t, n.kind)) return value_error(path, "unknown Kafka Connect type '" + t + "'");
   n.optional = flag_of(s, "optional");
   n.default_first = n.optional && member(s, "default") != nullptr;
   if (n.kind == Kind::Struct) {

@@ -45,6 +45,10 @@ struct ConnectNode {
   result<void> fill_primitive(const Value& v, avro_value_t* dst) const;
 };
 
+// The kind of a Connect type name (the JSON converter's float/double, Connect's float32/64);
+// false when it is none.
+bool connect_kind(const std::string& type, ConnectNode::Kind& kind);
+
 // A libavro call failed at `where`: its message (avro_strerror), as a permanent value error.
 error avro_error(const std::string& where);
 

@@ -468,17 +468,11 @@ result<void> KafkaSink::to_avro(const std::string& topic, std::string* key, std:
   if (!avro_)
     avro_ =
         std::make_unique<avro::AvroConverter>(std::make_shared<avro::SchemaRegistry>(o_.registry));
-  std::string k, v;
+  // In place: on an error the caller drops both (the record is retried or dead-lettered).
   if (key != nullptr) {
-    k = *key;
-    if (auto r = avro_->convert(topic + "-key", k); !r.ok()) return r;
+    if (auto r = avro_->convert(topic + "-key", *key); !r.ok()) return r;
   }
-  if (value != nullptr) {
-    v = *value;
-    if (auto r = avro_->convert(topic + "-value", v); !r.ok()) return r;
-  }
-  if (key != nullptr) *key = std::move(k);
-  if (value != nullptr) *value = std::move(v);
+  if (value != nullptr) return avro_->convert(topic + "-value", *value);
   return {};
 }
 

@@ -33,7 +33,8 @@ void append_snapshot_read(const Event& e, std::string& id) {
     id += e.source->table;
   }
   id += ':';
-  std::string row;
+  thread_local std::string row;  // scratch: no allocation per snapshot row once it has grown
+  row.clear();
   for (const auto& f : e.row.fields()) {
     json::encode_string(sym_name(f.name), row);
     json::encode(f.value, row);
