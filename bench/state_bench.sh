@@ -5,13 +5,16 @@
 # Then, for each backend, the pipeline is restarted on its state and fed 1,000 records/s for
 # 10 s: the bytes the process wrote (/proc/PID/io write_bytes) and its peak RSS.
 #
-#   bash bench/state_bench.sh [RECORDS=3000000] [NGROUPS=1000000] [RUNS=3]   (release build)
+#   [RESTARTS=1] bash bench/state_bench.sh [RECORDS=3000000] [NGROUPS=1000000] [RUNS=3]
+#   (release build). RESTARTS: restart trials per backend, each on the state of a full run of
+#   its own (the last run's state for the first).
 # Prints one line per run and the medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RECORDS=${1:-3000000}
 NGROUPS=${2:-1000000}
 RUNS=${3:-3}
+RESTARTS=${RESTARTS:-1}
 bash scripts/build.sh release --target sluice > /dev/null
 BIN=$PWD/build/sluice
 WORK=$(mktemp -d /tmp/sluice-state-bench.XXXXXX)
@@ -82,8 +85,11 @@ for backend in rocksdb memory; do
     echo "$rate" >> "$WORK/rate-$backend"
     echo "$rss" >> "$WORK/rss-$backend"
   done
-  read -r wb peak <<< "$(restart_run "$backend")"
-  echo "$backend restarted, 10 s at 1,000 records/s: wrote $((wb / 1048576)) MB, peak RSS $((peak / 1024)) MB"
+  for t in $(seq 1 "$RESTARTS"); do
+    [ "$t" -gt 1 ] && full_run "$backend" > /dev/null
+    read -r wb peak <<< "$(restart_run "$backend")"
+    echo "$backend restarted ($t), 10 s at 1,000 records/s: wrote $((wb / 1048576)) MB, peak RSS $((peak / 1024)) MB"
+  done
   echo "$backend median: $(median < "$WORK/rate-$backend") records/s, peak RSS $(( $(median < "$WORK/rss-$backend") / 1024 )) MB"
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -91,6 +91,9 @@ struct KindSpec {
   // Source only: for `fields { name = EXPR }` style blocks whose children are free-form.
   std::vector<std::string> free_blocks;
   ProcessorShape shape;  // Processor only
+  // Source only: it emits creates and snapshot reads only, never an update, delete or
+  // truncate (the planner lets an aggregate downstream keep only the extreme of min/max).
+  bool inserts_only = false;
 };
 
 // How a kind is named in lists and docs: "source mysql", "sink file", "transform".

@@ -45,6 +45,8 @@ Value operators_json(const OperatorRegistry& reg) {
         .add("summary", k.spec.summary);
     j.add("options", options_json(k.spec.options));
     j.add("free_blocks", string_list(k.spec.free_blocks));
+    if (k.spec.role == dsl::Role::Source)
+      j.add("inserts_only", Value::boolean(k.spec.inserts_only));
     if (k.spec.role == dsl::Role::Processor) j.add("shape", shape_json(k.spec.shape));
     l.push_back(j.done());
   }

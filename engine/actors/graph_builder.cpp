@@ -105,9 +105,40 @@ result<void> connect(std::vector<StagePlan>& stages, const std::map<std::string,
   return {};
 }
 
-// The stage's input layout (upstream stages, ports, parallelism).
+// Whether stage `s` emits inserts only (creates and snapshot reads): a source whose spec says
+// so, or a processor that emits no changelog of its own and reads only such stages.
+bool emits_inserts_only(const std::vector<StagePlan>& stages, int s, std::vector<int8_t>& memo) {
+  int8_t& m = memo[static_cast<size_t>(s)];
+  if (m != 0) return m > 0;  // (-1 also while visiting: a cycle, reported by order())
+  m = -1;
+  const StagePlan& sp = stages[static_cast<size_t>(s)];
+  bool yes = sp.role == dsl::Role::Source ? sp.op->spec.inserts_only
+                                          : !sp.op->spec.shape.changelog && !sp.in.empty();
+  for (const auto& e : sp.in) {
+    if (yes && e.port == kMainPort) yes = emits_inserts_only(stages, e.from, memo);
+  }
+  m = yes ? 1 : -1;
+  return yes;
+}
+
+// StageConfig::inserts_only_input of every processor.
+void mark_inserts_only(std::vector<StagePlan>& stages) {
+  std::vector<int8_t> memo(stages.size(), 0);
+  for (auto& sp : stages) {
+    if (sp.role != dsl::Role::Processor || sp.in.empty()) continue;
+    bool all = true;
+    for (const auto& e : sp.in) {
+      if (e.port == kMainPort) all = all && emits_inserts_only(stages, e.from, memo);
+    }
+    sp.cfg.inserts_only_input = all;
+  }
+}
+
+// The stage's input layout (upstream stages, ports, parallelism; "|inserts" when its inputs
+// carry inserts only: a stage kept by a hot reload must not see that change).
 std::string layout_of(const StagePlan& sp, const std::vector<StagePlan>& stages) {
   std::string lay = "p" + std::to_string(sp.parallelism);
+  if (sp.cfg.inserts_only_input) lay += "|inserts";
   for (const auto& e : sp.in) {
     lay += "|" + stages[e.from].st->name + ":" + std::to_string(e.port) + ":" +
            std::to_string(e.input_index) + ":" + std::to_string(stages[e.from].parallelism);
@@ -214,6 +245,7 @@ result<void> GraphBuilder::plan(
     stages.push_back(std::move(sp).value());
   }
   if (auto r = connect(stages, by_name, where); !r.ok()) return r;
+  mark_inserts_only(stages);
   // input layouts, then the operator instances (none for stages kept by a hot reload)
   for (auto& sp : stages) {
     sp.layout = layout_of(sp, stages);

@@ -46,6 +46,10 @@ struct StageConfig {
   // position in the target fences its writes with it. 0 = not a cluster worker (no fencing).
   int64_t epoch = 0;
   StateSettings state;
+  // A processor whose every input carries only creates and snapshot reads (no updates, deletes
+  // or truncates: their sources' specs say KindSpec::inserts_only and no stage between them
+  // emits a changelog). An aggregate then keeps only the extreme of min/max.
+  bool inserts_only_input = false;
   // Shared by the stage's instances in this graph (null outside an engine graph, e.g. in a
   // unit test that makes one operator).
   std::shared_ptr<StageShared> shared;

@@ -182,6 +182,38 @@ void apply(AggFn f, Slot& s, const Value& arg, int sign) {
   }
 }
 
+void keep_extreme(AggFn f, Slot& s, const Value& arg) {
+  if (arg.is_null()) return;
+  Multiset& m = std::get<Multiset>(s);
+  if (!m.empty()) {
+    const Value& cur = m.begin()->first;
+    const ValueLess less;
+    // Equal values keep the first one added, as the full multiset does.
+    if (!(f == AggFn::Min ? less(arg, cur) : less(cur, arg))) return;
+    m.clear();
+  }
+  m.emplace(arg, 1);
+}
+
+void prune_to_extreme(AggFn f, Slot& s) {
+  Multiset& m = std::get<Multiset>(s);
+  if (m.size() < 2) return;
+  Value keep = f == AggFn::Min ? m.begin()->first : m.rbegin()->first;
+  m.clear();
+  m.emplace(std::move(keep), 1);
+}
+
+Value extreme_of(const Slot& s) {
+  const Multiset& m = std::get<Multiset>(s);
+  return m.empty() ? Value::null() : m.begin()->first;
+}
+
+void set_extreme(Slot& s, const Value& v) {
+  Multiset& m = std::get<Multiset>(s);
+  m.clear();
+  if (!v.is_null()) m.emplace(v, 1);
+}
+
 Value agg_result(AggFn f, const Slot& s, int64_t rows) {
   switch (f) {
     case AggFn::CountAll:

@@ -65,6 +65,15 @@ void check_arg(AggFn f, const Value& arg);
 // sign +1 adds, -1 retracts. Throws eval::eval_error (before changing anything) on a decimal
 // sum overflow. Retracting a value the slot does not hold is ignored.
 void apply(AggFn f, Slot& s, const Value& arg, int sign);
+// min/max over an input of inserts only (nothing is ever retracted): the multiset keeps just
+// the extreme as its one entry (Flink does the same where its planner knows the input holds
+// inserts only). Adds `arg` (null: nothing); cannot throw but for memory.
+void keep_extreme(AggFn f, Slot& s, const Value& arg);
+// Drops every entry but the extreme (after merge() of such slots).
+void prune_to_extreme(AggFn f, Slot& s);
+// The slot's one entry as keep_extreme() left it (null when empty), and back.
+Value extreme_of(const Slot& s);
+void set_extreme(Slot& s, const Value& v);
 // Adds the state `from` into `into` (session windows merging). Throws eval::eval_error on a
 // decimal sum overflow (then `into` is partly merged: merge into a scratch group).
 void merge(AggFn f, Slot& into, const Slot& from);

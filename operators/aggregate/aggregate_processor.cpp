@@ -17,6 +17,8 @@ constexpr const char* kDiskTag = "AGG3;";   // header + a reference to a store c
 // The same before session windows kept their multisets and arrival lists as store entries:
 // a session aggregate's groups hold them inline (open() converts them).
 constexpr const char* kInlineSessionsTag = "AGG2;";
+// In the header's function codes: a min/max slot that keeps only its extreme (extreme_only()).
+constexpr uint64_t kExtremeOnly = 0x80;
 
 using statements::loc_text;
 
@@ -92,6 +94,7 @@ result<std::unique_ptr<Processor>> AggregateProcessor::make(const StageConfig& c
   p->meta_ = std::move(meta);
   // Without a state directory (a stage built outside a pipeline) the state stays in memory.
   p->want_disk_ = cfg.state.on_disk && !cfg.state_dir.empty();
+  p->inserts_only_input_ = p->inserts_only_ = cfg.inserts_only_input;
   p->store_opts_.dir = cfg.state_dir + "/state/" + cfg.name + "/" + std::to_string(cfg.instance);
   p->store_opts_.pipeline = cfg.pipeline;
   p->store_opts_.name = cfg.name + "/" + std::to_string(cfg.instance);
@@ -222,6 +225,7 @@ Group& AggregateProcessor::touch(const Value& key, int64_t ts) {
 
 void AggregateProcessor::apply_slots(const Value& key, Group& g, const Image& img, int sign) {
   auto one = [&](size_t i, int sg) {
+    if (extreme_only(i)) return;  // after the others: keep_extreme cannot fail, undo restores
     if (stored_set(i)) {
       apply_set(key, i, g, img.args[i], sg);
     } else {
@@ -235,10 +239,27 @@ void AggregateProcessor::apply_slots(const Value& key, Group& g, const Image& im
     while (i-- > 0) one(i, -sign);
     throw;
   }
+  if (!inserts_only_ || sign < 0) return;  // (an undo of an add restores the extremes itself)
+  for (i = 0; i < aggs_.size(); ++i) {
+    if (extreme_only(i)) keep_extreme(aggs_[i].fn, g.slots[i], img.args[i]);
+  }
+}
+
+bool AggregateProcessor::extreme_only(size_t slot) const {
+  const AggFn f = aggs_[slot].fn;
+  return inserts_only_ && (f == AggFn::Min || f == AggFn::Max);
+}
+
+void AggregateProcessor::add_to_slot(size_t slot, Slot& s, const Value& arg) const {
+  if (extreme_only(slot)) {
+    keep_extreme(aggs_[slot].fn, s, arg);
+  } else {
+    apply(aggs_[slot].fn, s, arg, +1);
+  }
 }
 
 bool AggregateProcessor::stored_set(size_t slot) const {
-  if (!store_ || inline_sets_) return false;
+  if (!store_ || inline_sets_ || extreme_only(slot)) return false;
   AggFn f = aggs_[slot].fn;
   return f == AggFn::Min || f == AggFn::Max || f == AggFn::CountDistinct || f == AggFn::CollectSet;
 }
@@ -398,18 +419,22 @@ bool AggregateProcessor::retract_one(const Value& key, const Image& img, int64_t
   --g.rows;
   uint64_t seq = 0;
   if (g.arrival) seq = g.arrival->retract(img.row_id, img.ordered).value_or(0);
-  undo.push_back(Undo{key, -1, seq, &img});
+  undo.push_back(Undo{key, -1, seq, &img, {}});
   return true;
 }
 
 void AggregateProcessor::add_one(const Value& key, const Image& img, int64_t ts,
                                  std::vector<Undo>& undo) {
   Group& g = touch(key, ts);
+  std::vector<Value> extremes;
+  for (size_t i = 0; inserts_only_ && i < aggs_.size(); ++i) {
+    if (extreme_only(i)) extremes.push_back(extreme_of(g.slots[i]));
+  }
   apply_slots(key, g, img, +1);
   ++g.rows;
   uint64_t seq = 0;
   if (g.arrival) g.arrival->add(seq = ++seq_, ArrivalEntry{img.row_id, img.ordered});
-  undo.push_back(Undo{key, +1, seq, &img});
+  undo.push_back(Undo{key, +1, seq, &img, std::move(extremes)});
 }
 
 // Takes back the changes of an event that failed half way (in reverse; cannot throw: each
@@ -420,6 +445,9 @@ void AggregateProcessor::rollback(std::vector<Undo>& undo) {
     if (it == groups_.end()) continue;
     Group& g = it->second;
     apply_slots(u->key, g, *u->img, -u->sign);
+    for (size_t i = 0, k = 0; i < aggs_.size() && k < u->extremes.size(); ++i) {
+      if (extreme_only(i)) set_extreme(g.slots[i], u->extremes[k++]);
+    }
     g.rows -= u->sign;
     if (!g.arrival || u->seq == 0) continue;
     if (u->sign < 0) {
@@ -442,6 +470,10 @@ void AggregateProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
     Pending& p = pending_[i];
     p.prep.reset();
     if (in[i].op == Op::Truncate) continue;
+    if (inserts_only_ && (in[i].op == Op::Update || in[i].op == Op::Delete)) {
+      p.prep = result<Prep>(error::permanent(engine::errc::process_failed, not_insert_message()));
+      continue;
+    }
     p.prep = eval::guarded([&] { return prepare_event(in[i], ctx); });
     std::swap(p.before, before_);
     std::swap(p.after, after_);
@@ -520,6 +552,13 @@ Group* AggregateProcessor::load(const Value& key, const std::string& stored) {
                              key.to_display() + " is corrupt");
   }
   return &groups_.emplace(key, std::move(g)).first->second;
+}
+
+std::string AggregateProcessor::not_insert_message() const {
+  return "aggregate " + stage_ +
+         ": an update or delete arrived from an input planned as inserts only (its min/max "
+         "keep only their extreme and cannot take a value back); this is a Sluice bug, please "
+         "report it";
 }
 
 AggregateProcessor::Prep AggregateProcessor::prepare_event(Event& e, eval::Context& ctx) {
@@ -702,7 +741,10 @@ bool AggregateProcessor::decode_group(state_codec::Reader& r, Group& g, bool can
 
 void AggregateProcessor::encode_header(std::string& s) const {
   state_codec::put_uint(aggs_.size(), s);
-  for (const AggDef& a : aggs_) state_codec::put_uint(static_cast<uint64_t>(a.fn), s);
+  for (size_t i = 0; i < aggs_.size(); ++i) {  // extreme_only() slots: their code | kExtremeOnly
+    const auto code = static_cast<uint64_t>(aggs_[i].fn);
+    state_codec::put_uint(extreme_only(i) ? code | kExtremeOnly : code, s);
+  }
   state_codec::put_uint(seq_, s);
   if (window_.windowed() && (clock_.enabled() || window_.session())) {
     s += 'W';  // (absent from older checkpoints: read as no event seen, no open session)
@@ -711,11 +753,16 @@ void AggregateProcessor::encode_header(std::string& s) const {
   }
 }
 
-result<void> AggregateProcessor::check_header(state_codec::Reader& r) const {
+result<void> AggregateProcessor::check_header(state_codec::Reader& r) {
   uint64_t n = r.uint64();
   bool same = r.ok() && n == aggs_.size();
+  bool extremes_only = false, whole_sets = false;  // min/max slots as the state keeps them
   for (uint64_t i = 0; same && i < n; ++i) {
-    same = r.uint64() == static_cast<uint64_t>(aggs_[i].fn);
+    const uint64_t code = r.uint64();
+    same = (code & ~kExtremeOnly) == static_cast<uint64_t>(aggs_[i].fn);
+    const AggFn f = aggs_[i].fn;
+    if (f != AggFn::Min && f != AggFn::Max) continue;
+    ((code & kExtremeOnly) != 0 ? extremes_only : whole_sets) = true;
   }
   if (!same) {
     return error::fatal("aggregate " + stage_ +
@@ -723,6 +770,14 @@ result<void> AggregateProcessor::check_header(state_codec::Reader& r) const {
                         "aggregate changed since the last run (remove the pipeline state to "
                         "rebuild it)");
   }
+  if (extremes_only && !inserts_only_input_) {
+    return error::fatal("aggregate " + stage_ +
+                        ": its min/max state keeps only each extreme, built while the input held "
+                        "inserts only; the input now carries updates or deletes, which need every "
+                        "value (remove the pipeline state to rebuild it from the sources)");
+  }
+  // A state kept with whole multisets stays so (they hold more than the extreme needs).
+  inserts_only_ = inserts_only_input_ && !whole_sets;
   return {};
 }
 
@@ -865,6 +920,7 @@ result<void> AggregateProcessor::open(const std::string& state) {
   clock_.reset();
   sessions_.clear();
   ends_.clear();
+  inserts_only_ = inserts_only_input_;  // (check_header may turn it off)
   const bool inline_sessions = state.compare(0, 5, kInlineSessionsTag) == 0;
   const bool disk_state = inline_sessions || state.compare(0, 5, kDiskTag) == 0;
   if (!state.empty() && !disk_state && state.compare(0, 5, kStateTag) != 0) {

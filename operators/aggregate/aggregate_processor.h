@@ -90,6 +90,7 @@ class AggregateProcessor : public KeyedStateProcessor {
     int sign = 0;  // the change that was made
     uint64_t seq = 0;
     const Image* img = nullptr;
+    std::vector<Value> extremes;  // an add with extreme_only() slots: their values before it
   };
 
   // Runs the statements on ev.row (or reads `image` when there are none) and evaluates the
@@ -125,6 +126,11 @@ class AggregateProcessor : public KeyedStateProcessor {
   void encode_group(const Value& key, const Group& g, std::string& out, bool canonical) const;
   bool decode_group(state_codec::Reader& r, Group& g, bool canonical) const;
   bool stored_set(size_t slot) const;
+  // min/max of an input of inserts only: the slot keeps just the extreme (keep_extreme), in
+  // the group, never as store entries.
+  bool extreme_only(size_t slot) const;
+  // Adds `arg` to a slot that is not stored (extreme_only() ones keep their extreme).
+  void add_to_slot(size_t slot, Slot& s, const Value& arg) const;
   // The prefix of a slot's entries, and the range [lo, hi) they span.
   void set_key(const Value& key, size_t slot, std::string& out) const;
   void set_range(const Value& key, size_t slot, std::string& lo, std::string& hi) const;
@@ -140,7 +146,8 @@ class AggregateProcessor : public KeyedStateProcessor {
   // Writes the groups changed in this batch to the store and trims the decoded cache.
   void flush_store();
   void encode_header(std::string& s) const;
-  result<void> check_header(state_codec::Reader& r) const;
+  // (May turn inserts_only_ off: a state kept with whole multisets stays so.)
+  result<void> check_header(state_codec::Reader& r);
   result<void> load_groups(state_codec::Reader& r);
   void retract(const Image& img, int64_t ts, std::vector<Undo>& undo);
   void add(const Image& img, int64_t ts, std::vector<Undo>& undo);
@@ -179,6 +186,7 @@ class AggregateProcessor : public KeyedStateProcessor {
   bool split_session_key(const Value& key, Value& base, int64_t& start) const;
   void forget_session(const Value& key);
   std::string late_message() const;
+  std::string not_insert_message() const;
   result<void> window_options(const StageConfig& cfg);
   void emit(std::vector<Event>& out);
   // key: the group's key, for an arrival list in the store (nullptr: in memory).
@@ -214,6 +222,9 @@ class AggregateProcessor : public KeyedStateProcessor {
   state::StoreOptions store_opts_;
   bool want_disk_ = false;
   bool inline_sets_ = false;  // see inline_session_sets_for_test()
+  // StageConfig::inserts_only_input, and whether it is in effect for the state opened.
+  bool inserts_only_input_ = false;
+  bool inserts_only_ = false;
   // An "AGG2;" session state: the multisets and arrival lists inside the groups become entries.
   result<void> entries_from_inline_sessions();
   size_t cache_limit_ = 0;

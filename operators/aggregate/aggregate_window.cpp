@@ -152,7 +152,9 @@ void AggregateProcessor::add_session(const Image& img, int64_t ts, std::vector<U
     const Group* og = find(group_key(img, window_.bound_value(o.start, o.type)));
     if (og == nullptr) continue;
     for (size_t i = 0; i < aggs_.size(); ++i) {
-      if (!stored_set(i)) merge(aggs_[i].fn, g.slots[i], og->slots[i]);
+      if (stored_set(i)) continue;
+      merge(aggs_[i].fn, g.slots[i], og->slots[i]);
+      if (extreme_only(i)) prune_to_extreme(aggs_[i].fn, g.slots[i]);
     }
     g.rows += og->rows;
     if (g.arrival && !stored_list) {
@@ -160,7 +162,7 @@ void AggregateProcessor::add_session(const Image& img, int64_t ts, std::vector<U
     }
   }
   for (size_t i = 0; i < aggs_.size(); ++i) {
-    if (!stored_set(i)) apply(aggs_[i].fn, g.slots[i], img.args[i], +1);
+    if (!stored_set(i)) add_to_slot(i, g.slots[i], img.args[i]);
   }
   ++g.rows;
   if (g.arrival && !stored_list) g.arrival->add(++seq_, ArrivalEntry{img.row_id, img.ordered});

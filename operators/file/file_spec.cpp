@@ -39,6 +39,7 @@ BoundSpec<FileSourceOptions> make_source_spec() {
   using O = FileSourceOptions;
   k.add(path, &O::path).add(format, &O::format).add(follow, &O::follow);
   k.add(dead_letter, &O::dead_letter).add(on_error, &O::on_error);
+  k.spec().inserts_only = true;
   return k;
 }
 

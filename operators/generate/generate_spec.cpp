@@ -31,6 +31,7 @@ BoundSpec<GenerateOptions> make_spec() {
   using O = GenerateOptions;
   k.add(count, &O::count).add(rate, &O::rate).add(seed, &O::seed).add(fields);
   k.spec().free_blocks = {"fields"};
+  k.spec().inserts_only = true;
   return k;
 }
 
