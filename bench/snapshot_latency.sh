@@ -5,7 +5,9 @@
 # for SECONDS while `sluice run` reads the table lock-free (parallelism PAR) into PostgreSQL;
 # RUNS alternating pairs, medians of p50/p99, and the machine's load.
 #
-#   bash bench/snapshot_latency.sh [ROWS=1500000] [SECONDS=10] [RUNS=3] [PAR=2] [METHOD=lock_free]
+#   [PIN=1] bash bench/snapshot_latency.sh [ROWS=1500000] [SECONDS=10] [RUNS=3] [PAR=2] [METHOD=lock_free]
+# PIN=1: MariaDB and the writing client on CPU 0, PostgreSQL and sluice on CPU 1 (taskset), as if
+# the source database had a host of its own: what remains is the snapshot's cost to the source.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -16,6 +18,10 @@ PAR=${4:-2}
 METHOD=${5:-lock_free}
 bash scripts/build.sh release --target sluice --target write_latency_bench > /dev/null
 SERVERS=$(bash scripts/local_servers.sh start)
+if [ -n "${PIN:-}" ]; then  # (PostgreSQL's backends inherit the postmaster's CPU set)
+  taskset -a -p -c 0 "$(cat "$SERVERS/mariadb/mysqld.pid")" > /dev/null
+  taskset -a -p -c 1 "$(head -n 1 "$SERVERS/pg/data/postmaster.pid")" > /dev/null
+fi
 WORK=$(mktemp -d /tmp/sluice-snaplat-XXXXXX)
 trap 'bash "$ROOT/scripts/local_servers.sh" stop "$SERVERS" > /dev/null; rm -rf "$WORK"' EXIT
 # shellcheck disable=SC1091
@@ -34,14 +40,14 @@ pipeline snaplat {
   sink postgres ods from src { url = env("ODS_URL")  table = "ods." + @table  mode = upsert }
 }
 PIPE
-lat() { build/bench/write_latency_bench 127.0.0.1 "$MYSQL_PORT" sluice sluice-pw snaplat snaplat.big "$ROWS" "$SECS"; }
-echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $ROWS rows, method $METHOD, parallelism $PAR"
+lat() { ${PIN:+taskset -c 0} build/bench/write_latency_bench 127.0.0.1 "$MYSQL_PORT" sluice sluice-pw snaplat snaplat.big "$ROWS" "$SECS"; }
+echo "== machine: $(nproc) cores${PIN:+ (pinned: MariaDB + writer on CPU 0, PostgreSQL + sluice on CPU 1)}, load average $(cut -d' ' -f1-3 /proc/loadavg); $ROWS rows, method $METHOD, parallelism $PAR"
 alone=(); during=()
 for run in $(seq 1 "$RUNS"); do
   a=$(lat); echo "   run $run without a snapshot: $a"; alone+=("$a")
   psql_cli -q -c "DROP SCHEMA IF EXISTS ods CASCADE; DROP TABLE IF EXISTS public.sluice_checkpoints" > /dev/null 2>&1
   rm -rf "$WORK/state"
-  (cd "$WORK" && exec "$ROOT/build/sluice" run p.pipe > sluice.log 2>&1) &
+  (cd "$WORK" && exec ${PIN:+taskset -c 1} "$ROOT/build/sluice" run p.pipe > sluice.log 2>&1) &
   pid=$!
   sleep 1
   d=$(lat)
