@@ -94,6 +94,9 @@ struct KindSpec {
   // Source only: it emits creates and snapshot reads only, never an update, delete or
   // truncate (the planner lets an aggregate downstream keep only the extreme of min/max).
   bool inserts_only = false;
+  // Source only: the same where its option `first` has the value `second` (kafka, format =
+  // raw); empty when it depends on no option.
+  std::pair<std::string, std::string> inserts_only_when{};
 };
 
 // How a kind is named in lists and docs: "source mysql", "sink file", "transform".

@@ -45,8 +45,11 @@ Value operators_json(const OperatorRegistry& reg) {
         .add("summary", k.spec.summary);
     j.add("options", options_json(k.spec.options));
     j.add("free_blocks", string_list(k.spec.free_blocks));
-    if (k.spec.role == dsl::Role::Source)
+    if (k.spec.role == dsl::Role::Source) {
       j.add("inserts_only", Value::boolean(k.spec.inserts_only));
+      const auto& [name, value] = k.spec.inserts_only_when;
+      if (!name.empty()) j.add("inserts_only_when", string_list({name, value}));
+    }
     if (k.spec.role == dsl::Role::Processor) j.add("shape", shape_json(k.spec.shape));
     l.push_back(j.done());
   }

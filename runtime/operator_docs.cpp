@@ -59,10 +59,12 @@ std::map<std::string, std::string> render_operator_docs(const OperatorRegistry& 
     for (const auto& b : k.spec.free_blocks) {
       out << "\n`" << b << " { name = EXPR ... }`: a block of named expressions.\n";
     }
-    if (k.spec.inserts_only) {
-      out << "\nEmits inserts only (creates; never an update, delete or truncate): an aggregate "
-             "reading only such sources (through transforms) keeps just the extreme of "
-             "`min`/`max` (docs/aggregate.md, \"Inputs of inserts only\").\n";
+    if (k.spec.inserts_only || !k.spec.inserts_only_when.first.empty()) {
+      const auto& [name, value] = k.spec.inserts_only_when;
+      out << "\nEmits inserts only" << (name.empty() ? "" : " with `" + name + " = " + value + "`")
+          << " (creates; never an update, delete or truncate): an aggregate reading only such "
+             "sources (through transforms) keeps just the extreme of `min`/`max` "
+             "(docs/aggregate.md, \"Inputs of inserts only\").\n";
     }
     if (k.spec.role != dsl::Role::Source) {
       out << "\nShared options of every non-source stage:\n\n"

@@ -105,6 +105,14 @@ result<void> connect(std::vector<StagePlan>& stages, const std::map<std::string,
   return {};
 }
 
+// A source whose spec says it emits inserts only, always or with its option's value.
+bool source_inserts_only(const StagePlan& sp) {
+  const dsl::KindSpec& k = sp.op->spec;
+  if (k.inserts_only) return true;
+  const auto& [name, value] = k.inserts_only_when;
+  return !name.empty() && sp.cfg.option_string(name) == value;
+}
+
 // Whether stage `s` emits inserts only (creates and snapshot reads): a source whose spec says
 // so, or a processor that emits no changelog of its own and reads only such stages.
 bool emits_inserts_only(const std::vector<StagePlan>& stages, int s, std::vector<int8_t>& memo) {
@@ -112,7 +120,7 @@ bool emits_inserts_only(const std::vector<StagePlan>& stages, int s, std::vector
   if (m != 0) return m > 0;  // (-1 also while visiting: a cycle, reported by order())
   m = -1;
   const StagePlan& sp = stages[static_cast<size_t>(s)];
-  bool yes = sp.role == dsl::Role::Source ? sp.op->spec.inserts_only
+  bool yes = sp.role == dsl::Role::Source ? source_inserts_only(sp)
                                           : !sp.op->spec.shape.changelog && !sp.in.empty();
   for (const auto& e : sp.in) {
     if (yes && e.port == kMainPort) yes = emits_inserts_only(stages, e.from, memo);

@@ -57,6 +57,7 @@ BoundSpec<SourceDeclared> make_source_spec() {
   parallelism.min = 1;
   parallelism.max = 256;
   k.add(parallelism, &O::parallelism);
+  k.spec().inserts_only_when = {"format", "raw"};  // raw: every message is a create
   return k;
 }
 

@@ -60,6 +60,20 @@ BOOST_AUTO_TEST_CASE(a_source_of_changes_makes_every_stage_below_it_a_changelog)
   BOOST_TEST(!inserts(l, "a"));
 }
 
+// A kafka source emits creates only with format = raw (every message a {key, value} row).
+BOOST_AUTO_TEST_CASE(a_kafka_source_of_raw_messages_is_inserts_only) {
+  auto l = layouts_of(R"(pipeline p {
+  source kafka raw { brokers = "localhost:1"  topics = ["t"]  format = raw }
+  source kafka json { brokers = "localhost:1"  topics = ["t"]  format = json }
+  aggregate a from raw { group by key  n = count()  hi = max(value) }
+  aggregate b from json { group by k  hi = max(v) }
+  sink null out1 from a { }
+  sink null out2 from b { }
+})");
+  BOOST_TEST(inserts(l, "a"));
+  BOOST_TEST(!inserts(l, "b"));  // a JSON message may be a Sluice event with any op
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace inserts_only_test
