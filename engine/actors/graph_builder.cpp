@@ -113,6 +113,18 @@ bool source_inserts_only(const StagePlan& sp) {
   return !name.empty() && sp.cfg.option_string(name) == value;
 }
 
+bool emits_inserts_only(const std::vector<StagePlan>& stages, int s, std::vector<int8_t>& memo);
+
+// Whether every main input of `sp` emits inserts only (false without inputs).
+bool inputs_inserts_only(const std::vector<StagePlan>& stages, const StagePlan& sp,
+                         std::vector<int8_t>& memo) {
+  bool all = !sp.in.empty();
+  for (const auto& e : sp.in) {
+    if (all && e.port == kMainPort) all = emits_inserts_only(stages, e.from, memo);
+  }
+  return all;
+}
+
 // Whether stage `s` emits inserts only (creates and snapshot reads): a source whose spec says
 // so, or a processor that emits no changelog of its own and reads only such stages.
 bool emits_inserts_only(const std::vector<StagePlan>& stages, int s, std::vector<int8_t>& memo) {
@@ -120,11 +132,9 @@ bool emits_inserts_only(const std::vector<StagePlan>& stages, int s, std::vector
   if (m != 0) return m > 0;  // (-1 also while visiting: a cycle, reported by order())
   m = -1;
   const StagePlan& sp = stages[static_cast<size_t>(s)];
-  bool yes = sp.role == dsl::Role::Source ? source_inserts_only(sp)
-                                          : !sp.op->spec.shape.changelog && !sp.in.empty();
-  for (const auto& e : sp.in) {
-    if (yes && e.port == kMainPort) yes = emits_inserts_only(stages, e.from, memo);
-  }
+  const bool yes = sp.role == dsl::Role::Source
+                       ? source_inserts_only(sp)
+                       : !sp.op->spec.shape.changelog && inputs_inserts_only(stages, sp, memo);
   m = yes ? 1 : -1;
   return yes;
 }
@@ -133,12 +143,8 @@ bool emits_inserts_only(const std::vector<StagePlan>& stages, int s, std::vector
 void mark_inserts_only(std::vector<StagePlan>& stages) {
   std::vector<int8_t> memo(stages.size(), 0);
   for (auto& sp : stages) {
-    if (sp.role != dsl::Role::Processor || sp.in.empty()) continue;
-    bool all = true;
-    for (const auto& e : sp.in) {
-      if (e.port == kMainPort) all = all && emits_inserts_only(stages, e.from, memo);
-    }
-    sp.cfg.inserts_only_input = all;
+    if (sp.role == dsl::Role::Processor)
+      sp.cfg.inserts_only_input = inputs_inserts_only(stages, sp, memo);
   }
 }
 

@@ -426,8 +426,10 @@ bool AggregateProcessor::retract_one(const Value& key, const Image& img, int64_t
 void AggregateProcessor::add_one(const Value& key, const Image& img, int64_t ts,
                                  std::vector<Undo>& undo) {
   Group& g = touch(key, ts);
+  // Only an image of several groups (hopping windows) can fail after this add: then the undo
+  // restores the extremes (kept only then: no allocation per record).
   std::vector<Value> extremes;
-  for (size_t i = 0; inserts_only_ && i < aggs_.size(); ++i) {
+  for (size_t i = 0; inserts_only_ && img.keys.size() > 1 && i < aggs_.size(); ++i) {
     if (extreme_only(i)) extremes.push_back(extreme_of(g.slots[i]));
   }
   apply_slots(key, g, img, +1);
