@@ -47,6 +47,12 @@ uint32_t key_hash(std::string_view key) {
   return h;
 }
 
+// The connection DDL and catalog reads need; NeedsCatalog when planning without one.
+pqxx::connection_base& need(pqxx::connection_base* c) {
+  if (c == nullptr) throw BatchPlanner::NeedsCatalog{};
+  return *c;
+}
+
 bool is_meta_name(const std::string& n) {
   return n == "cdc_operation" || n == "cdc_timestamp" || n == "cdc_position" || n == "cdc_deleted";
 }
@@ -188,7 +194,12 @@ bool BatchPlanner::table_name(const Event& e, std::string& name, std::vector<Eve
   return true;
 }
 
-void BatchPlanner::finish(pqxx::connection_base& c, WriteGroup& g, std::vector<Event>& dead,
+TableInfo& BatchPlanner::table(pqxx::connection_base* c, const std::string& name) {
+  if (TableInfo* t = catalog_.find(name)) return *t;
+  return catalog_.get(need(c), name);
+}
+
+void BatchPlanner::finish(pqxx::connection_base* c, WriteGroup& g, std::vector<Event>& dead,
                           std::vector<WriteGroup>& out) {
   if (!prepare_table(c, g, dead)) return;
   if (g.full_identity) {
@@ -208,7 +219,7 @@ void BatchPlanner::finish(pqxx::connection_base& c, WriteGroup& g, std::vector<E
   if (!g.items.empty()) out.push_back(std::move(g));
 }
 
-std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base& c,
+std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base* c,
                                            const std::vector<const Event*>& evs,
                                            std::vector<Event>& dead) {
   // Groups per table in first-appearance order; a truncate (upsert/soft_delete) closes its
@@ -234,7 +245,7 @@ std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base& c,
       cached_src = nullptr;
       by_name.erase(name);
       WriteGroup t;
-      t.table = &catalog_.get(c, name);
+      t.table = &table(c, name);
       t.events.push_back(e);
       t.event_at.push_back(static_cast<uint32_t>(at));
       t.truncate = true;
@@ -244,7 +255,7 @@ std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base& c,
     auto [it, fresh] = by_name.emplace(name, groups.size());
     if (fresh) {
       groups.emplace_back();
-      groups.back().table = &catalog_.get(c, name);
+      groups.back().table = &table(c, name);
     }
     groups[it->second].events.push_back(e);
     groups[it->second].event_at.push_back(static_cast<uint32_t>(at));
@@ -267,7 +278,8 @@ std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base& c,
                       "table " + t.table->name.display() + " has no cdc_deleted column", dead);
           continue;
         }
-        catalog_.add_columns(c, *t.table, {{"cdc_deleted", "boolean NOT NULL DEFAULT false"}});
+        catalog_.add_columns(need(c), *t.table,
+                             {{"cdc_deleted", "boolean NOT NULL DEFAULT false"}});
       }
       out.push_back(std::move(t));
     }
@@ -290,7 +302,7 @@ std::vector<std::string> BatchPlanner::key_names(const WriteGroup& g) const {
   return {};
 }
 
-bool BatchPlanner::prepare_table(pqxx::connection_base& c, WriteGroup& g,
+bool BatchPlanner::prepare_table(pqxx::connection_base* c, WriteGroup& g,
                                  std::vector<Event>& dead) {
   TableInfo& t = *g.table;
   const bool meta = opts_.metadata_columns || opts_.mode == Mode::Append;
@@ -322,7 +334,7 @@ bool BatchPlanner::prepare_table(pqxx::connection_base& c, WriteGroup& g,
 }
 
 std::string BatchPlanner::create_or_alter(
-    pqxx::connection_base& c, TableInfo& t,
+    pqxx::connection_base* c, TableInfo& t,
     const std::vector<std::pair<std::string, std::string>>& add,
     const std::vector<std::string>& keys) {
   if (!t.exists) {
@@ -332,9 +344,9 @@ std::string BatchPlanner::create_or_alter(
       for (const auto& a : add) present = present || a.first == k;
       if (!present) return ": key column " + k + " missing";
     }
-    catalog_.create(c, t, add, keys);
+    catalog_.create(need(c), t, add, keys);
   } else if (!add.empty() && opts_.create_tables) {
-    catalog_.add_columns(c, t, add);
+    catalog_.add_columns(need(c), t, add);
   }
   return "";
 }

@@ -8,6 +8,10 @@
 // null Event::key) and no key option or target primary key is applied by full row identity
 // (WriteGroup::full_identity). Records that can never be written (no table name, null key,
 // no key columns) go to `dead`. May throw libpqxx exceptions.
+//
+// Planned without a connection (`c` null, while the previous flush still runs on it, docs/
+// postgres.md "Pipelined apply"), it works from the catalog's cache alone and throws
+// NeedsCatalog where it would read or change a table's definition.
 #pragma once
 #include <string>
 #include <unordered_set>
@@ -29,7 +33,10 @@ class BatchPlanner {
  public:
   BatchPlanner(const SinkOptions& opts, TableCatalog& catalog) : opts_(opts), catalog_(catalog) {}
 
-  std::vector<WriteGroup> plan(pqxx::connection_base& c, const std::vector<const Event*>& evs,
+  // Thrown by plan() without a connection when it needs one.
+  struct NeedsCatalog {};
+
+  std::vector<WriteGroup> plan(pqxx::connection_base* c, const std::vector<const Event*>& evs,
                                std::vector<Event>& dead);
 
   void dead_letter(const Event& e, error_code code, const std::string& message,
@@ -39,14 +46,16 @@ class BatchPlanner {
   // The event's target table name; false (and a dead letter) when the expression fails.
   bool table_name(const Event& e, std::string& name, std::vector<Event>& dead) const;
   // Prepares a table's group and appends it to `out` when it has rows to write.
-  void finish(pqxx::connection_base& c, WriteGroup& g, std::vector<Event>& dead,
+  // The table named `name`, from the cache or (with a connection) from the catalog.
+  TableInfo& table(pqxx::connection_base* c, const std::string& name);
+  void finish(pqxx::connection_base* c, WriteGroup& g, std::vector<Event>& dead,
               std::vector<WriteGroup>& out);
   // The group's columns and keys, creating the table or adding columns as needed; false (the
   // group's events dead-lettered) when it cannot be written.
-  bool prepare_table(pqxx::connection_base& c, WriteGroup& g, std::vector<Event>& dead);
+  bool prepare_table(pqxx::connection_base* c, WriteGroup& g, std::vector<Event>& dead);
   // DDL: creates the table with the columns `add` and primary key `keys`, or adds them; the
   // end of an error message after the table's name ("" when done).
-  std::string create_or_alter(pqxx::connection_base& c, TableInfo& t,
+  std::string create_or_alter(pqxx::connection_base* c, TableInfo& t,
                               const std::vector<std::pair<std::string, std::string>>& add,
                               const std::vector<std::string>& keys);
   void collapse(WriteGroup& g, std::vector<Event>& dead);

@@ -85,6 +85,7 @@ result<void> PostgresSink::open(const std::string& state) {
 }
 
 void PostgresSink::reset() {
+  inflight_.reset();  // joins: a flush still running is given up with the old lineage
   accepted_ = 0;
   gate_.reset(slots_.size());
   pending_.clear();
@@ -161,7 +162,11 @@ result<std::optional<std::string>> PostgresSink::read_stored_position(const std:
 result<void> PostgresSink::write(std::vector<Event>& events, std::vector<Event>& dead) {
   if (!opened_)
     return error::fatal(errc::config, "sink postgres " + opts_.stage + ": write before open");
-  if (auto f = progress_.resolve(slots_, dead, stats_.rows)) return fail(*f);
+  // A flush still running is collected by the next flush unless this call needs the target.
+  if (!inflight_ || !inflight_->running() || identity_.waiting() || gate_.waiting(accepted_)) {
+    auto c = catch_up(dead);
+    if (!c.ok()) return c;
+  }
   take_dead(dead);
   if (identity_.waiting()) drop_replayed(events);
   if (events.empty()) return {};
@@ -204,6 +209,7 @@ result<void> PostgresSink::write_batched(std::vector<Event>& events, std::vector
     accepted_ += static_cast<int64_t>(events.size());
     return {};
   }
+  if (pipelining()) return launch(events, dead);
   auto f = flush(pending_.with(events), dead, accepted_ + static_cast<int64_t>(events.size()));
   if (f.ok()) {
     pending_.clear();
@@ -213,9 +219,15 @@ result<void> PostgresSink::write_batched(std::vector<Event>& events, std::vector
 }
 
 result<void> PostgresSink::idle(std::vector<Event>& dead) {
+  if (!opened_) return {};
+  // The input is idle: a flush in flight is collected now (its outcome shows at once).
+  if (inflight_) {
+    auto c = catch_up(dead);
+    if (!c.ok()) return c;
+  }
   // Held replays wait for the target's last event or the checkpoint; nothing to do without
   // pending rows.
-  if (!opts_.batch_adaptive || !opened_ || pending_.empty() || gate_.holding()) return {};
+  if (!opts_.batch_adaptive || pending_.empty() || gate_.holding()) return {};
   return flush_pending(dead);
 }
 
@@ -229,6 +241,13 @@ result<void> PostgresSink::flush_pending(std::vector<Event>& dead) {
 
 result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vector<Event>& dead,
                                  int64_t last_seq) {
+  auto s = settle(dead);
+  if (!s.ok()) return s;
+  return flush_now(evs, dead, last_seq);
+}
+
+result<void> PostgresSink::flush_now(const std::vector<const Event*>& evs, std::vector<Event>& dead,
+                                     int64_t last_seq) {
   if (evs.empty() && !lineage_.taking_over()) return {};
   const Event* last = evs.empty() ? nullptr : evs.back();
   std::string position = last == nullptr || last->position.is_null()
@@ -236,7 +255,6 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
                              : json::encode(last->position);
   std::string last_id = lineage_.event_id(last);
   std::vector<bool> todo = progress_.todo(last_seq, last_id);
-  const bool any_done = std::find(todo.begin(), todo.end(), false) != todo.end();
   if (std::find(todo.begin(), todo.end(), true) == todo.end()) {
     last_position_ = position;  // a retried call whose flush every slot already committed
     return {};
@@ -247,15 +265,30 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
   std::vector<WriteGroup> groups;
   auto planned = plan(evs, groups, plan_dead);
   if (!planned.ok()) return planned;
+  auto run = make_run(groups, std::move(todo), evs.size(), last_seq, position, last_id);
+  run->run(planner_);
+  return collect(*run, position, plan_dead, dead);
+}
+
+std::unique_ptr<SlotFlush> PostgresSink::make_run(std::vector<WriteGroup>& groups,
+                                                  std::vector<bool> todo, size_t count,
+                                                  int64_t last_seq, const std::string& position,
+                                                  const std::string& last_id) {
+  const bool any_done = std::find(todo.begin(), todo.end(), false) != todo.end();
   lineage_.note_tables(groups);
   const bool serial = SlotFlush::serial(slots_.size(), any_done, groups);
-  const int64_t first_seq = last_seq - static_cast<int64_t>(evs.size()) + 1;
-  SlotFlush run(slots_, std::move(todo), serial,
-                SlotSplitter(slots_.size(), opts_.mode, gate_).split(groups, first_seq, serial));
+  const int64_t first_seq = last_seq - static_cast<int64_t>(count) + 1;
+  auto run = std::make_unique<SlotFlush>(
+      slots_, std::move(todo), serial,
+      SlotSplitter(slots_.size(), opts_.mode, gate_).split(groups, first_seq, serial));
   std::vector<int64_t> tokens(slots_.size());
   for (auto& t : tokens) t = next_token();
-  run.prepare(commit_base(position, last_seq, last_id), tokens, identity_);
-  run.run(planner_);
+  run->prepare(commit_base(position, last_seq, last_id), tokens, identity_);
+  return run;
+}
+
+result<void> PostgresSink::collect(SlotFlush& run, const std::string& position,
+                                   std::vector<Event>& plan_dead, std::vector<Event>& dead) {
   std::vector<Event> local_dead;  // found by committed transactions
   if (auto failed = run.collect(progress_, stats_, local_dead)) {
     // What committed is durable: its dead letters go out with the next call.
@@ -266,13 +299,102 @@ result<void> PostgresSink::flush(const std::vector<const Event*>& evs, std::vect
   return {};
 }
 
+// ---- pipelined flush ----
+
+bool PostgresSink::pipelining() const {
+  return opts_.batch_pipelined && !lineage_.taking_over() && !identity_.waiting() &&
+         !gate_.holding();
+}
+
+result<void> PostgresSink::launch(std::vector<Event>& events, std::vector<Event>& dead) {
+  const int64_t last_seq = accepted_ + static_cast<int64_t>(events.size());
+  std::vector<const Event*> evs = pending_.with(events);
+  std::vector<Event> plan_dead;
+  std::vector<WriteGroup> groups;
+  bool planned = false;
+  if (inflight_ && inflight_->running()) {
+    try {  // while the flush before commits: from the catalog's cache alone
+      groups = planner_.plan(nullptr, evs, plan_dead);
+      planned = true;
+    } catch (const BatchPlanner::NeedsCatalog&) {
+      groups.clear();  // planned again below, after the commit
+      plan_dead.clear();
+    } catch (const std::exception&) {
+      groups.clear();  // the same: the planning below reports it
+      plan_dead.clear();
+    }
+  }
+  auto s = settle(dead);
+  if (!s.ok()) return s;
+  if (planned) {
+    recheck_direct(groups, opts_.mode);
+    stats_.planned_ahead++;
+  } else {
+    auto r = connect();
+    if (!r.ok()) return r;
+    auto p = plan(evs, groups, plan_dead);
+    if (!p.ok()) return p;
+  }
+  const Event* last = evs.back();
+  const std::string position = last->position.is_null() ? "" : json::encode(last->position);
+  const std::string last_id = lineage_.event_id(last);
+  std::vector<bool> todo = progress_.todo(last_seq, last_id);
+  if (std::find(todo.begin(), todo.end(), true) == todo.end()) {
+    last_position_ = position;  // every slot holds these events already
+    pending_.clear();
+    accepted_ = last_seq;
+    return {};
+  }
+  auto run = make_run(groups, std::move(todo), evs.size(), last_seq, position, last_id);
+  // From here the events are the flush's: this call has succeeded; the flush's outcome is
+  // the next call's.
+  const size_t batch = pending_.events().size();
+  inflight_ = std::make_unique<InFlightFlush>(pending_.events(), events, std::move(evs),
+                                              InFlightFlush::Commit{position, last_seq});
+  inflight_->start(std::move(run), std::move(plan_dead), planner_);
+  stats_.pipelined++;
+  pending_.clear();
+  pending_.events().reserve(batch);
+  accepted_ = last_seq;
+  return {};
+}
+
+void PostgresSink::recheck_direct(std::vector<WriteGroup>& groups, Mode mode) {
+  if (mode == Mode::Append) return;  // append COPies every group into its table
+  for (auto& g : groups) g.direct = g.direct && g.table->copy_safe;
+}
+
+result<void> PostgresSink::catch_up(std::vector<Event>& dead) {
+  if (inflight_ && inflight_->running()) {
+    auto s = settle(dead);
+    if (!s.ok()) return s;
+  }
+  if (auto f = progress_.resolve(slots_, dead, stats_.rows)) return fail(*f);
+  return settle(dead);  // a failed flush is written again
+}
+
+result<void> PostgresSink::settle(std::vector<Event>& dead) {
+  if (!inflight_) return {};
+  result<void> r;
+  if (!inflight_->failed()) {
+    inflight_->join();
+    r = collect(inflight_->run(), inflight_->commit().position, inflight_->plan_dead(), dead);
+    if (!r.ok()) inflight_->set_failed();
+  } else {
+    // Its transactions failed (reported by an earlier call): write its events again here.
+    r = flush_now(inflight_->events(), dead, inflight_->commit().last_seq);
+  }
+  if (r.ok()) inflight_.reset();
+  return r;
+}
+
 result<void> PostgresSink::plan(const std::vector<const Event*>& evs,
                                 std::vector<WriteGroup>& groups, std::vector<Event>& plan_dead) {
   try {
     pqxx::connection& conn = main_slot().connection();
     // The earlier run's tables are cleared first (same transaction as this flush's rows).
     lineage_.takeover_groups(conn, catalog_, groups);
-    auto planned = planner_.plan(conn, evs, plan_dead);
+    auto planned = planner_.plan(&conn, evs, plan_dead);
     for (auto& g : planned) groups.push_back(std::move(g));
   } catch (const std::exception& e) {
     return fail(PgFailure::from(e), "cannot prepare tables");
@@ -309,7 +431,7 @@ void PostgresSink::committed(const std::string& position, std::vector<Event>& pl
 result<std::string> PostgresSink::checkpoint(uint64_t id) {
   if (!opened_)
     return error::fatal(errc::config, "sink postgres " + opts_.stage + ": checkpoint before open");
-  if (auto f = progress_.resolve(slots_, deferred_dead_, stats_.rows)) return fail(*f);
+  if (auto c = catch_up(deferred_dead_); !c.ok()) return c.err();
   if (gate_.holding()) {
     // The replay has not reached the event the target holds by this barrier: the checkpoint
     // counts the held events as received (the source will not send them again), so they must
@@ -374,6 +496,7 @@ void PostgresSink::checkpoint_committed(uint64_t id) {
   if (!identity_.enabled() || !opened_) return;
   // Rows tagged before `id` are needed by no restart any more. Best effort: a failure leaves
   // them for the next commit.
+  if (inflight_ && inflight_->running() && !settle(deferred_dead_).ok()) return;  // next call
   try {
     if (main_slot().connect()) return;
     identity_.prune(main_slot().connection(), lineage_.id(), id);
@@ -385,6 +508,7 @@ void PostgresSink::checkpoint_committed(uint64_t id) {
 }
 
 void PostgresSink::close() {
+  inflight_.reset();  // joins: what it committed is durable, what it did not is replayed
   for (auto& s : slots_) s->drop();
 }
 
@@ -402,6 +526,10 @@ void PostgresSink::report_stats(OperatorStats& out) const {
   add("binary_copies", "COPYs sent in binary format.", stats_.binary_copies);
   add("replay_skipped", "Replayed events dropped because the target already held them.",
       stats_.replay_skipped);
+  add("pipelined_flushes", "Flushes the PostgreSQL sink committed while accepting the next batch.",
+      stats_.pipelined);
+  add("planned_ahead", "Pipelined flushes planned while the previous one was committing.",
+      stats_.planned_ahead);
 }
 
 }  // namespace sluice::operators::postgres

@@ -20,6 +20,13 @@
 // which then writes every slot's row. After a crash the slots may hold different seqs: the
 // replay filter drops, per slot, what that slot already holds (docs/ods.md).
 //
+// `batch { pipelined = true }` (the default): a full batch's transactions run on a thread of
+// their own (InFlightFlush) while write() goes on accepting and planning the next batch; the
+// next flush starts when that one is collected, so there is one transaction per slot at a
+// time as before. Its outcome is collected by the next call that needs it (the next flush,
+// idle(), checkpoint()); a failure is that call's error, and the batch is written again by
+// the call after it (docs/postgres.md "Pipelined apply").
+//
 // PostgresSink coordinates; the parts are: PendingBatch (batching), ReplayGate (the ordered
 // replay filter), IdentityReplay (append mode's filter by identity), Lineage (lineage id,
 // tables, takeover), SlotSplitter + SlotFlush (a flush over the slots), SlotProgress (what
@@ -34,6 +41,7 @@
 #include "operators/postgres/batch_planner.h"
 #include "operators/postgres/checkpoint_table.h"
 #include "operators/postgres/identity_replay.h"
+#include "operators/postgres/inflight_flush.h"
 #include "operators/postgres/lineage.h"
 #include "operators/postgres/pending_batch.h"
 #include "operators/postgres/pg_failure.h"
@@ -101,19 +109,43 @@ class PostgresSink : public Sink {
   void drop_replayed(std::vector<Event>& events);
 
   // ---- flush ----
-  // Writes `evs` (the last with seq `last_seq`) in one transaction per slot that lacks it.
+  // Writes `evs` (the last with seq `last_seq`) in one transaction per slot that lacks it,
+  // after the flush in flight.
   result<void> flush(const std::vector<const Event*>& evs, std::vector<Event>& dead,
                      int64_t last_seq);
+  result<void> flush_now(const std::vector<const Event*>& evs, std::vector<Event>& dead,
+                         int64_t last_seq);
   // Flushes the pending batch (every event accepted so far); cleared when it commits.
   result<void> flush_pending(std::vector<Event>& dead);
   // The flush's groups: the takeover's truncates, then the planned rows.
   result<void> plan(const std::vector<const Event*>& evs, std::vector<WriteGroup>& groups,
                     std::vector<Event>& plan_dead);
+  // The slots' transactions of a planned flush, ready to run.
+  std::unique_ptr<SlotFlush> make_run(std::vector<WriteGroup>& groups, std::vector<bool> todo,
+                                      size_t count, int64_t last_seq, const std::string& position,
+                                      const std::string& last_id);
+  // Folds a run's outcome in: its dead letters to `dead`, or its failure.
+  result<void> collect(SlotFlush& run, const std::string& position, std::vector<Event>& plan_dead,
+                       std::vector<Event>& dead);
   // What every slot's commit writes besides the rows.
   SinkSlot::Commit commit_base(const std::string& position, int64_t last_seq,
                                const std::string& last_id);
   void committed(const std::string& position, std::vector<Event>& plan_dead,
                  std::vector<Event>& local_dead, std::vector<Event>& dead);
+
+  // ---- pipelined flush ----
+  // A full batch may run while write() goes on (no replay, takeover or held events).
+  bool pipelining() const;
+  // Plans the pending events and the call's and starts them as the flush in flight (after
+  // collecting the one before, which the planning overlaps when it needs no catalog read).
+  result<void> launch(std::vector<Event>& events, std::vector<Event>& dead);
+  // Collects the flush in flight, resolves commits in doubt and writes a failed flush again.
+  result<void> catch_up(std::vector<Event>& dead);
+  // Waits for the flush in flight and collects it, or writes it again when it failed.
+  result<void> settle(std::vector<Event>& dead);
+  // A planned group that COPies straight into its table goes by staging when a flush
+  // collected since made the table unsafe for it.
+  static void recheck_direct(std::vector<WriteGroup>& groups, Mode mode);
 
   // ---- checkpoint ----
   // The awaited replay identities go with checkpoint `id` (append mode).
@@ -138,6 +170,7 @@ class PostgresSink : public Sink {
   int other_failures_ = 0;
   int64_t accepted_ = 0;  // events taken by write() so far, across restarts (state "seq")
   Stats stats_;
+  std::unique_ptr<InFlightFlush> inflight_;  // last: joined before the slots go
 };
 
 }  // namespace sluice::operators::postgres

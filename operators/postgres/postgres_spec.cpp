@@ -43,7 +43,8 @@ BoundSpec<SinkOptions> make_spec() {
   OptionSpec batch = option("batch", OptType::Block, "",
                             "rows: flush (one transaction) once this many events are buffered; "
                             "delay: flush buffered events older than this at the next write; "
-                            "adaptive: also flush as soon as the input has caught up. A "
+                            "adaptive: also flush as soon as the input has caught up; "
+                            "pipelined: accept and plan the next batch while one commits. A "
                             "checkpoint always flushes.");
   OptionSpec rows = option("rows", OptType::Int, "2000", "Events per transaction (threshold).");
   rows.min = 1;
@@ -55,7 +56,13 @@ BoundSpec<SinkOptions> make_spec() {
                                "at low load a change waits for one commit, not for `delay`; "
                                "under load batches still grow up to `rows`. false: wait for "
                                "`rows` or `delay`.");
-  batch.children = {rows, delay, adaptive};
+  OptionSpec pipelined =
+      option("pipelined", OptType::Bool, "true",
+             "A full batch commits on a thread of its own while the sink accepts and plans the "
+             "next one (the next commit starts after it: each key keeps its order, and a batch "
+             "commits with its checkpoint row as before). false: the sink waits for each "
+             "commit.");
+  batch.children = {rows, delay, adaptive, pipelined};
   OptionSpec conns = option("connections", OptType::Int, "1",
                             "Connections applying each batch in parallel: the batch's rows are "
                             "split by a hash of their key (append: by event), one transaction "
@@ -74,7 +81,8 @@ BoundSpec<SinkOptions> make_spec() {
   k.add(url, &O::url).add(table).add(mode, &O::mode).add(key, &O::key);
   k.add(create, &O::create_tables).add(meta, &O::metadata_columns).add(batch);
   k.bind({"batch", "rows"}, &O::batch_rows).bind({"batch", "delay"}, &O::batch_delay_us);
-  k.bind({"batch", "adaptive"}, &O::batch_adaptive);
+  k.bind({"batch", "adaptive"}, &O::batch_adaptive)
+      .bind({"batch", "pipelined"}, &O::batch_pipelined);
   k.add(conns, &O::connections).add(copy, &O::copy);
   return k;
 }

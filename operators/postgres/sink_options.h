@@ -29,6 +29,7 @@ struct SinkOptions {
   int64_t batch_rows = 2000;
   int64_t batch_delay_us = 100000;
   bool batch_adaptive = true;            // flush when the input has caught up (Sink::idle)
+  bool batch_pipelined = true;           // plan and accept the next batch while one commits
   int connections = 1;                   // slots applying a batch in parallel (1..16)
   CopyFormat copy = CopyFormat::Binary;  // binary: where every column allows it
   std::string pipeline;                  // for sluice_checkpoints

@@ -22,6 +22,11 @@ TableInfo& TableCatalog::get(pqxx::connection_base& c, const std::string& qualif
   return *known->second;
 }
 
+TableInfo* TableCatalog::find(const std::string& qualified) const {
+  auto it = by_text_.find(qualified);
+  return it == by_text_.end() ? nullptr : it->second;
+}
+
 void TableCatalog::load(pqxx::connection_base& c, TableInfo& t, bool check_empty) {
   pqxx::nontransaction tx(c);
   std::string reg = "to_regclass(" + quote_literal(t.quoted) + ")";

@@ -21,6 +21,8 @@ class TableCatalog {
  public:
   // The table (loaded on first use; `exists` false when it is missing).
   TableInfo& get(pqxx::connection_base& c, const std::string& qualified);
+  // The table when it was loaded under this name before, else null (reads no catalog).
+  TableInfo* find(const std::string& qualified) const;
   // Creates the table with these columns (name, type) and primary key, then reloads it.
   void create(pqxx::connection_base& c, TableInfo& t,
               const std::vector<std::pair<std::string, std::string>>& columns,

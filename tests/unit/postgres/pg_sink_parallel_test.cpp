@@ -191,7 +191,7 @@ BOOST_AUTO_TEST_CASE(the_key_hash_does_not_depend_on_the_collapse_path) {
     std::vector<const Event*> ptrs;
     for (const auto& e : evs) ptrs.push_back(&e);
     std::vector<Event> dead;
-    auto groups = planner.plan(c, ptrs, dead);
+    auto groups = planner.plan(&c, ptrs, dead);
     BOOST_REQUIRE_EQUAL(groups.size(), 1u);
     std::map<int64_t, uint32_t> out;
     for (const auto& it : groups[0].items) out[it.row->find(intern("id"))->as_int()] = it.hash;

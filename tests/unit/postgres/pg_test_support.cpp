@@ -44,6 +44,7 @@ StageConfig make_config(const SinkOpts& o) {
   batch.set(intern("rows"), Value::int64(o.rows));
   batch.set(intern("delay"), Value::int64(o.delay_us));
   batch.set(intern("adaptive"), Value::boolean(o.adaptive));
+  batch.set(intern("pipelined"), Value::boolean(o.pipelined));
   c.options.set(intern("batch"), Value::object(std::move(batch)));
   c.options.set(intern("connections"), Value::int64(o.connections));
   c.options.set(intern("copy"), Value::string(o.copy));

@@ -38,6 +38,9 @@ struct SinkOpts {
   int connections = 1;
   std::string copy = "binary";
   int64_t epoch = 0;  // cluster assignment epoch (0: `sluice run`, no fencing)
+  // batch.pipelined: off here so that a test sees a full batch in the table when write()
+  // returns; pg_sink_pipelined_test.cpp turns it on.
+  bool pipelined = false;
 };
 
 StageConfig make_config(const SinkOpts& o);
