@@ -133,6 +133,51 @@ for run in $(seq 1 "$RUNS"); do
       "$load" "$cpu" "$commits" "$check"
   done
 done
+# ---- the anchor: PostgreSQL alone applying the same changes in the same batches ----
+# From the same copy of the target: the backlog's changes as rows of an unlogged table (not
+# timed), then one transaction per ROWS_PER_BATCH changes as the sink makes it: the batch
+# collapsed to the last change per key into a TEMP staging table, one INSERT ... ON CONFLICT
+# DO UPDATE, one DELETE ... USING, the checkpoint row. What it leaves out of the sink's work:
+# decoding, the client's COPY, the network.
+pg_admin -c "DROP DATABASE ods" -c "CREATE DATABASE ods TEMPLATE ods_base"
+cols=$(psql_cli -At -c "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)
+  FROM information_schema.columns WHERE table_schema = 'ods' AND table_name = 'txn'")
+sets=$(psql_cli -At -c "SELECT string_agg(quote_ident(column_name) || ' = EXCLUDED.' || quote_ident(column_name), ', ' ORDER BY ordinal_position)
+  FROM information_schema.columns WHERE table_schema = 'ods' AND table_name = 'txn' AND column_name <> 'id'")
+psql_cli << SQL
+CREATE UNLOGGED TABLE chg (LIKE ods.txn);
+ALTER TABLE chg ADD COLUMN seq bigint, ADD COLUMN op "char";
+INSERT INTO chg ($cols, seq, op) SELECT $cols, id, 'u' FROM ods.txn;
+UPDATE chg SET amount = amount + 0.01, kind = 'withdrawal', cdc_operation = 'u';
+INSERT INTO chg (id, seq, op) SELECT g * 5, $ROWS + g, 'd' FROM generate_series(1, $dels) g;
+INSERT INTO chg ($cols, seq, op)
+  SELECT 1000000000 + g, 1 + g % 5000, g / 100.0, 'USD', 'transfer', NULL, now(), current_date, 'c',
+         now(), '{}', $ROWS + $dels + g, 'u' FROM generate_series(1, $INSERTS) g;
+CREATE INDEX ON chg (seq);
+CREATE TABLE ckpt (id int PRIMARY KEY, seq bigint);
+INSERT INTO ckpt VALUES (1, 0);
+VACUUM ANALYZE chg;
+CHECKPOINT;
+SQL
+{
+  echo "CREATE TEMP TABLE stage (LIKE ods.txn, op \"char\") ON COMMIT DELETE ROWS;"
+  for ((a = 0; a < changes; a += ROWS_PER_BATCH)); do
+    b=$((a + ROWS_PER_BATCH))
+    echo "BEGIN;
+INSERT INTO stage SELECT DISTINCT ON (id) $cols, op FROM chg WHERE seq > $a AND seq <= $b ORDER BY id, seq DESC;
+INSERT INTO ods.txn ($cols) SELECT $cols FROM stage WHERE op = 'u' ON CONFLICT (id) DO UPDATE SET $sets;
+DELETE FROM ods.txn t USING stage s WHERE s.op = 'd' AND t.id = s.id;
+UPDATE ckpt SET seq = $b WHERE id = 1;
+COMMIT;"
+  done
+} > "$WORK/anchor.sql"
+pg0=$(cpu_s postgres)
+t0=$(date +%s.%N)
+psql_cli -f "$WORK/anchor.sql"
+t1=$(date +%s.%N)
+got=$(psql_cli -At -c "SELECT count(*) || '|' || sum(amount) FROM ods.txn")
+[ "$got" = "$expect" ] || { echo "   anchor table DIFFERENT: $got vs MariaDB $expect"; status=1; }
+python3 -c "print(f'== anchor: PostgreSQL alone applied the {$changes:,} changes in {$t1 - $t0:.2f} s = {$changes / ($t1 - $t0):,.0f} changes/s ({$(cpu_s postgres) - $pg0:.1f} CPU s)')"
 python3 - "${rates[true]}" "${rates[false]}" << 'PY'
 import statistics, sys
 on = [int(x) for x in sys.argv[1].split()]

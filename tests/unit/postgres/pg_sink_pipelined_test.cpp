@@ -77,10 +77,6 @@ void random_changes(PostgresSink& sink, std::map<int64_t, int64_t>& model, unsig
   }
 }
 
-}  // namespace pipelined_pg_test
-
-using namespace pipelined_pg_test;
-
 BOOST_AUTO_TEST_SUITE(pg_sink_pipelined)
 
 BOOST_AUTO_TEST_CASE(a_full_batch_commits_while_write_returns) {
@@ -237,3 +233,5 @@ BOOST_AUTO_TEST_CASE(a_restart_from_an_older_checkpoint_writes_each_event_once) 
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace pipelined_pg_test
