@@ -12,7 +12,18 @@ namespace sluice {
 
 // Truncate: every row of the event's source table was removed (MySQL TRUNCATE TABLE); the
 // event carries no row and no key, only `source` (db/table) and `ts`/`position`.
-enum class Op : char { Create = 'c', Update = 'u', Delete = 'd', Read = 'r', Truncate = 't' };
+// Schema: the definition of the event's source table changed (a DDL statement): `row` holds
+// {databaseName, ddl, tableChanges} (the payload of Debezium's schema-change event, see
+// docs/mysql.md "Schema-change events"), no key. Only stages whose kind accepts them
+// (KindSpec::schema_changes) receive them; the engine drops them before any other.
+enum class Op : char {
+  Create = 'c',
+  Update = 'u',
+  Delete = 'd',
+  Read = 'r',
+  Truncate = 't',
+  Schema = 's'
+};
 
 // Where events come from; shared by all events of one table (never copied per row).
 struct SourceMeta {
@@ -95,6 +106,8 @@ inline const char* op_code(Op op) {
       return "r";
     case Op::Truncate:
       return "t";
+    case Op::Schema:
+      return "s";
   }
   return "?";
 }

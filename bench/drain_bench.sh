@@ -151,7 +151,8 @@ INSERT INTO chg ($cols, seq, op) SELECT $cols, id, 'u' FROM ods.txn;
 UPDATE chg SET amount = amount + 0.01, kind = 'withdrawal', cdc_operation = 'u';
 INSERT INTO chg (id, seq, op) SELECT g * 5, $ROWS + g, 'd' FROM generate_series(1, $dels) g;
 INSERT INTO chg ($cols, seq, op)
-  SELECT 1000000000 + g, 1 + g % 5000, g / 100.0, 'USD', 'transfer', NULL, now(), current_date, 'c',
+  SELECT 1000000000 + g, 1 + ((g - 1) % 1000 + 1) % 5000, ((g - 1) % 1000 + 1) / 100.0, 'USD',
+         'transfer', NULL, now(), current_date, 'c',
          now(), '{}', $ROWS + $dels + g, 'u' FROM generate_series(1, $INSERTS) g;
 CREATE INDEX ON chg (seq);
 CREATE TABLE ckpt (id int PRIMARY KEY, seq bigint);

@@ -97,6 +97,9 @@ struct KindSpec {
   // Source only: the same where its option `first` has the value `second` (kafka, format =
   // raw); empty when it depends on no option.
   std::pair<std::string, std::string> inserts_only_when{};
+  // Processor or sink: it receives schema-change events (Op::Schema); the engine drops them
+  // before any stage whose kind does not.
+  bool schema_changes = false;
 };
 
 // How a kind is named in lists and docs: "source mysql", "sink file", "transform".

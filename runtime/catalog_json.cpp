@@ -51,6 +51,9 @@ Value operators_json(const OperatorRegistry& reg) {
       if (!name.empty()) j.add("inserts_only_when", string_list({name, value}));
     }
     if (k.spec.role == dsl::Role::Processor) j.add("shape", shape_json(k.spec.shape));
+    if (k.spec.role != dsl::Role::Source) {
+      j.add("schema_changes", Value::boolean(k.spec.schema_changes));
+    }
     l.push_back(j.done());
   }
   return Value::list(std::move(l));

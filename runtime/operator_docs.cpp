@@ -66,6 +66,11 @@ std::map<std::string, std::string> render_operator_docs(const OperatorRegistry& 
              "sources (through transforms) keeps just the extreme of `min`/`max` "
              "(docs/aggregate.md, \"Inputs of inserts only\").\n";
     }
+    if (k.spec.schema_changes) {
+      out << "\nReceives schema-change events (`@op == \"s\"`, a DDL on a table of a mysql "
+             "source; docs/mysql.md, \"Schema-change events\"); the engine drops them before "
+             "the kinds that do not.\n";
+    }
     if (k.spec.role != dsl::Role::Source) {
       out << "\nShared options of every non-source stage:\n\n"
              "| option | type | required | default | description |\n|---|---|---|---|---|\n";

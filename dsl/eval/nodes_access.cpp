@@ -5,7 +5,7 @@ namespace {
 
 const Value* op_value(Op op) {
   static const Value c = Value::string("c"), u = Value::string("u"), d = Value::string("d"),
-                     r = Value::string("r"), t = Value::string("t");
+                     r = Value::string("r"), t = Value::string("t"), s = Value::string("s");
   switch (op) {
     case Op::Create:
       return &c;
@@ -17,6 +17,8 @@ const Value* op_value(Op op) {
       return &r;
     case Op::Truncate:
       return &t;
+    case Op::Schema:
+      return &s;
   }
   return &null_value();
 }

@@ -191,6 +191,7 @@ result<StageConfig> ConfigBuilder::stage(const std::string& pipeline, const ast:
   fill_defaults(own, cfg.options);
   if (common) fill_defaults(shared, cfg.options);
   cfg.parallelism = static_cast<int>(std::max<int64_t>(1, cfg.option_int("parallelism", 1)));
+  cfg.schema_changes = spec != nullptr && spec->schema_changes;
   return cfg;
 }
 

@@ -7,6 +7,7 @@ ProcessorActor::ProcessorActor(caf::actor_config& cfg, ActorSetup setup,
     : OperatorActor(cfg, std::move(setup), std::move(op)), out_(kMainPort, setup_.out) {}
 
 bool ProcessorActor::on_data(int channel, BatchPtr& batch) {
+  drop_schema_events(batch->events);
   std::vector<Event> out;
   out.reserve(batch->events.size());
   // A batch has a single owner once delivered (one downstream per message), so events move.

@@ -21,11 +21,12 @@ void SinkActor::on_exit() {
 }
 
 bool SinkActor::on_data(int channel, BatchPtr& batch) {
+  kept_records_ = static_cast<int64_t>(batch->events.size());  // the input's credit
+  drop_schema_events(batch->events);
   // A sink's tap shows the records it receives to write.
   if (setup_.counters->tap.attached()) setup_.counters->tap.offer(batch->events);
   kept_ = std::move(batch);
   kept_channel_ = channel;
-  kept_records_ = static_cast<int64_t>(kept_->events.size());
   attempts_ = 0;
   return attempt();
 }

@@ -1,5 +1,6 @@
 #include "engine/actors/stage_actor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <iterator>
@@ -93,6 +94,13 @@ void StageActor::on_credit(int32_t port, int32_t target, int64_t records) {
 
 void StageActor::emit_control(Batch::Kind kind, uint64_t barrier, int64_t progress_us) {
   dead_.emit_control(this, kind, barrier, progress_us);
+}
+
+void StageActor::drop_schema_events(std::vector<Event>& events) const {
+  if (setup_.cfg.schema_changes) return;
+  auto schema = [](const Event& e) { return e.op == Op::Schema; };
+  if (std::none_of(events.begin(), events.end(), schema)) return;
+  events.erase(std::remove_if(events.begin(), events.end(), schema), events.end());
 }
 
 void StageActor::resume_channel(int channel, int64_t records) {

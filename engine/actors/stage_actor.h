@@ -53,6 +53,9 @@ class StageActor : public TsanVisible<caf::event_based_actor> {
   bool pump_replay();
   // A kept batch of `records` from `channel` is done: grant its credit and continue.
   void resume_channel(int channel, int64_t records);
+  // Removes the schema-change events (Op::Schema) unless the stage's kind receives them
+  // (StageConfig::schema_changes).
+  void drop_schema_events(std::vector<Event>& events) const;
   // Completes the dead-letter info of `dead` events and routes them per on_error.
   // attempts > 0, a set code and a non-empty message override what the operator set;
   // default_code stands in when neither gives a code.

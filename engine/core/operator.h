@@ -50,6 +50,9 @@ struct StageConfig {
   // or truncates: their sources' specs say KindSpec::inserts_only and no stage between them
   // emits a changelog). An aggregate then keeps only the extreme of min/max.
   bool inserts_only_input = false;
+  // The kind receives schema-change events (KindSpec::schema_changes); else the engine drops
+  // them before the operator sees a batch.
+  bool schema_changes = false;
   // Shared by the stage's instances in this graph (null outside an engine graph, e.g. in a
   // unit test that makes one operator).
   std::shared_ptr<StageShared> shared;

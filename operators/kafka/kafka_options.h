@@ -41,6 +41,7 @@ struct SinkDeclared {
   bool tombstones = true;
   bool schemas = true;
   bool transaction_metadata = false;
+  bool schema_changes = true;
   std::vector<std::string> properties;  // "name=value"
   // format avro: schema_registry { url user password }
   std::string registry_url;

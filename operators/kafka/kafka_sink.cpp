@@ -11,6 +11,7 @@
 #include "base/secrets.h"
 #include "base/temporal.h"
 #include "operators/common/stage_options.h"
+#include "operators/debezium/schema_change_message.h"
 #include "operators/kafka/client_config.h"
 #include "operators/kafka/errc.h"
 #include "operators/kafka/kafka_spec.h"
@@ -78,6 +79,7 @@ result<std::unique_ptr<Sink>> KafkaSink::make(const StageConfig& cfg) {
   }
   o.tombstones = d.tombstones;
   o.transaction_metadata = d.transaction_metadata;
+  o.schema_changes = d.schema_changes;
   auto it = cfg.expr_options.find("topic");
   if (it != cfg.expr_options.end() && it->second != nullptr) {
     eval::Scope scope;
@@ -333,6 +335,7 @@ result<void> KafkaSink::write(std::vector<Event>& events, std::vector<Event>& de
 // With transaction_metadata: the transaction's BEGIN before its first change, the END after its
 // last (transaction_topic.h); a retried write finds its BEGIN produced already.
 result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
+  if (e.op == Op::Schema && !e.dead_letter) return write_schema_change(e);
   if (!o_.transaction_metadata || !o_.debezium || e.dead_letter) {
     return write_record(e, key_obj, nullptr);
   }
@@ -344,6 +347,22 @@ result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
   if (!r.ok() || !in_txn) return r;
   txn_.after(e, o_.encoding.schemas, txn_msgs_);
   return produce_transaction_messages(e);
+}
+
+// Like Debezium: every schema change of a server goes to partition 0 of its topic, without
+// sluice.seq (a replay after a crash may repeat one, as with the transaction messages).
+result<void> KafkaSink::write_schema_change(Event& e) {
+  if (!o_.debezium || !o_.schema_changes) return {};
+  const std::string topic = server_of(e);
+  std::string key, value;
+  debezium::encode_schema_change_key(e, o_.encoding.schemas, key);
+  debezium::encode_schema_change_value(e, topic, o_.encoding.schemas, temporal::now_micros() / 1000,
+                                       value);
+  auto r = o_.avro ? to_avro(topic, &key, &value) : result<void>();
+  if (r.ok()) r = produce(topic, &key, &value, nullptr, 0, 0);
+  if (!r.ok() && r.err().kind != failure_kind::permanent) return r;
+  if (!r.ok()) dead_on_write(e, r.err(), errc::produce);
+  return {};
 }
 
 result<void> KafkaSink::produce_transaction_messages(const Event& e) {

@@ -63,6 +63,7 @@ class KafkaSink : public Sink {
     debezium::EncoderOptions encoding;  // format debezium
     bool tombstones = true;             // format debezium: a tombstone after each delete
     bool transaction_metadata = false;  // format debezium: SERVER.transaction BEGIN/END
+    bool schema_changes = true;         // format debezium: schema-change messages to SERVER
     bool avro = false;                  // format avro: debezium, in Confluent's Avro form
     avro::SchemaRegistry::Options registry;
     std::string topic_constant;
@@ -102,6 +103,8 @@ class KafkaSink : public Sink {
   // One event: produced (a copy kept in flight), dead-lettered into write_dead_, or an error
   // that is not permanent.
   result<void> write_one(Event& e, Object& key_obj);
+  // A schema-change event: Debezium's message to the topic SERVER (or nothing).
+  result<void> write_schema_change(Event& e);
   // The record itself; `tx`: its transaction block (transaction_metadata).
   result<void> write_record(Event& e, Object& key_obj, const debezium::TxBlock* tx);
   // A dead letter into this dead-letter sink (Kafka Connect's error headers).

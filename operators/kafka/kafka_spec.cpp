@@ -164,6 +164,14 @@ BoundSpec<SinkDeclared> make_sink_spec() {
                "total_order, data_collection_order}. The mysql source's transactions (id: the "
                "GTID, else FILE:POS of the transaction's start); snapshot reads are in none."),
         &O::transaction_metadata);
+  k.add(option("schema_changes", OptType::Bool, "true",
+               "format debezium: Debezium's schema-change messages (include.schema.changes): for "
+               "each DDL on a captured table of a mysql source, a message to the topic SERVER "
+               "(partition 0) with key {databaseName} and value {source, ts_ms, databaseName, "
+               "schemaName, ddl, tableChanges} (docs/kafka.md, \"Schema changes\"). Other "
+               "formats, and false, leave them out."),
+        &O::schema_changes);
+  k.spec().schema_changes = true;  // the engine delivers schema-change events to this kind
   k.add(properties(), &O::properties);
   add_schema_registry(k);
   return k;

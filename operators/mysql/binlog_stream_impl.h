@@ -15,6 +15,7 @@
 
 #include "operators/mysql/binlog_event.h"
 #include "operators/mysql/binlog_stream.h"
+#include "operators/mysql/ddl_statement.h"
 #include "operators/mysql/gtid_state.h"
 #include "operators/mysql/row_decoder.h"
 #include "operators/mysql/schema_loader.h"
@@ -180,6 +181,9 @@ struct BinlogStream::Impl {
   void on_rotate(const RawEvent& ev);
   void commit(uint64_t next_pos);
   result<void> on_query(const RawEvent& ev);
+  // The schema-change events (Op::Schema) of a DDL on captured tables (schema_changes = follow).
+  result<void> emit_schema_changes(const DdlStatement& d, const std::string& sql,
+                                   const RawEvent& ev);
   result<void> on_table_map(const RawEvent& ev);
   result<void> on_rows(const RawEvent& ev);
   void emit_truncate(const std::string& db, const std::string& table, const RawEvent& ev);

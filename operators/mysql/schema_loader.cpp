@@ -1,5 +1,7 @@
 #include "operators/mysql/schema_loader.h"
 
+#include <algorithm>
+
 #include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
@@ -64,21 +66,28 @@ result<TableSchema> SchemaLoader::load(const std::string& db, const std::string&
                          where + " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
   if (!pk.ok()) return pk.err();
   for (auto& r : *pk) s.primary_key.push_back(r[0].value_or(""));
-  // MariaDB: JSON is LONGTEXT with CHECK (json_valid(`col`)).
-  auto checks = conn_->query(
-      "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = " +
-      conn_->quote(db) + " AND TABLE_NAME = " + conn_->quote(table));
-  if (checks.ok()) {
-    for (auto& r : *checks) {
-      std::string clause = r[0].value_or("");
-      if (clause.rfind("json_valid(`", 0) != 0) continue;
-      std::string col = clause.substr(12, clause.find('`', 12) - 12);
-      for (auto& c : s.columns) {
-        if (c.name == col) c.is_json = true;
-      }
+  auto json = json_check_columns(*conn_, db, table);
+  if (json.ok()) {
+    for (auto& c : s.columns) {
+      c.is_json = c.is_json || std::find(json->begin(), json->end(), c.name) != json->end();
     }
   }
   return s;
+}
+
+result<std::vector<std::string>> json_check_columns(Connection& conn, const std::string& db,
+                                                    const std::string& table) {
+  auto checks = conn.query(
+      "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = " +
+      conn.quote(db) + " AND TABLE_NAME = " + conn.quote(table));
+  if (!checks.ok()) return checks.err();
+  std::vector<std::string> out;
+  for (auto& r : *checks) {
+    std::string clause = r[0].value_or("");
+    if (clause.rfind("json_valid(`", 0) != 0) continue;
+    out.push_back(clause.substr(12, clause.find('`', 12) - 12));
+  }
+  return out;
 }
 
 result<const TableSchema*> SchemaLoader::get(const std::string& db, const std::string& table) {

@@ -31,6 +31,9 @@ struct TableSchema {
 
 // Parses "enum('a','b''c')" / "set(...)" labels.
 std::vector<std::string> parse_labels(const std::string& column_type);
+// MariaDB's JSON columns of a table: LONGTEXT with CHECK (json_valid(`col`)).
+result<std::vector<std::string>> json_check_columns(Connection& conn, const std::string& db,
+                                                    const std::string& table);
 
 class SchemaLoader {
  public:

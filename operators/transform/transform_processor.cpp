@@ -24,7 +24,9 @@ void TransformProcessor::process(size_t /*input_index*/, std::vector<Event>& in,
   ctx.now = temporal::now_micros();
   out.reserve(out.size() + in.size());
   for (Event& e : in) {
-    if (e.op == Op::Truncate) {  // no row: passed through unchanged, statements not run
+    // No row (a truncate) or not a record (a schema change): passed through unchanged,
+    // statements not run.
+    if (e.op == Op::Truncate || e.op == Op::Schema) {
       out.push_back(std::move(e));
       continue;
     }

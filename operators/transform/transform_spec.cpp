@@ -12,6 +12,7 @@ dsl::KindSpec processor_spec() {
       "or null drops the "
       "record; a failed `require` or an evaluation error sends it to the stage's dead_letter "
       "sink (kind \"require\" or \"eval\").";
+  k.schema_changes = true;  // passes schema-change events through, in their place
   return k;
 }
 

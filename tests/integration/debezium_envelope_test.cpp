@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/json.h"
+#include "base/temporal.h"
 #include "integration/ods_support.h"
 #include "support/kafka_mock.h"
 
@@ -363,6 +364,252 @@ BOOST_AUTO_TEST_CASE(every_type_and_the_source_block_as_debezium_writes_them) {
   std::string statuses;
   for (auto& m : txns) statuses += member(member(m.value, "payload"), "status").as_string() + " ";
   BOOST_CHECK_EQUAL(statuses, "BEGIN END BEGIN END BEGIN END ");
+
+  child.signal(SIGTERM);
+  auto r = child.wait(std::chrono::seconds(60));
+  BOOST_CHECK_EQUAL(r.exit_code, 0);
+}
+
+// Debezium's schema-change topic (issue 20, point 2). The reference: the example of Debezium's
+// MySQL connector documentation ("Schema change topic": ALTER TABLE customers ADD middle_name
+// varchar(255) AFTER first_name on inventory.customers) with what the Connect structs of
+// Debezium 2.7 hold besides (io.debezium.connector.schema.Column's comment,
+// defaultValueExpression and enumValues, Table's comment: null here; the payload's ts_ms; no
+// `attributes`, which only the connector's internal schema history has).
+const char* kSchemaChangeKey =
+    R"({"schema":{"type":"struct","fields":[{"type":"string","optional":false,)"
+    R"("field":"databaseName"}],"optional":false,)"
+    R"("name":"io.debezium.connector.mysql.SchemaChangeKey","version":1},)"
+    R"("payload":{"databaseName":"inventory"}})";
+
+std::string doc_column(const char* name, int jdbc, const char* type, const char* charset,
+                       const char* length, int position, bool optional, bool autoinc) {
+  return std::string(R"({"name":")") + name + R"(","jdbcType":)" + std::to_string(jdbc) +
+         R"(,"nativeType":null,"typeName":")" + type + R"(","typeExpression":")" + type +
+         R"(","charsetName":)" + charset + R"(,"length":)" + length +
+         R"(,"scale":null,"position":)" + std::to_string(position) + R"(,"optional":)" +
+         (optional ? "true" : "false") + R"(,"autoIncremented":)" + (autoinc ? "true" : "false") +
+         R"(,"generated":)" + (autoinc ? "true" : "false") +
+         R"(,"comment":null,"defaultValueExpression":null,"enumValues":null})";
+}
+
+std::string doc_customers_table() {
+  const char* u = R"("utf8mb4")";
+  return R"({"defaultCharsetName":"utf8mb4","primaryKeyColumnNames":["id"],"columns":[)" +
+         doc_column("id", 4, "INT", "null", "null", 1, false, true) + "," +
+         doc_column("first_name", 12, "VARCHAR", u, "255", 2, false, false) + "," +
+         doc_column("middle_name", 12, "VARCHAR", u, "255", 3, true, false) + "," +
+         doc_column("last_name", 12, "VARCHAR", u, "255", 4, false, false) + "," +
+         doc_column("email", 12, "VARCHAR", u, "255", 5, false, false) + R"(],"comment":null})";
+}
+
+// Columns of other types, as Debezium's MySQL DDL parser describes them (java.sql.Types,
+// typeName without the length, ENUM length 1 and SET 2n-1, the quoted enum literals, a string
+// default unquoted, CURRENT_TIMESTAMP as the epoch, integer display widths not lengths).
+const std::vector<std::pair<const char*, const char*>>& kind_columns() {
+  static const std::vector<std::pair<const char*, const char*>> c = {
+      {"k BIGINT UNSIGNED NOT NULL PRIMARY KEY",
+       R"({"name":"k","jdbcType":-5,"nativeType":null,"typeName":"BIGINT UNSIGNED",)"
+       R"("typeExpression":"BIGINT UNSIGNED","charsetName":null,"length":null,"scale":null,)"
+       R"("position":1,"optional":false,"autoIncremented":false,"generated":false,)"
+       R"("comment":null,"defaultValueExpression":null,"enumValues":null})"},
+      {"e ENUM('a','b') NOT NULL DEFAULT 'a'",
+       R"({"name":"e","jdbcType":1,"nativeType":null,"typeName":"ENUM","typeExpression":"ENUM",)"
+       R"("charsetName":"utf8mb4","length":1,"scale":null,"position":2,"optional":false,)"
+       R"("autoIncremented":false,"generated":false,"comment":null,)"
+       R"("defaultValueExpression":"a","enumValues":["'a'","'b'"]})"},
+      {"s SET('x','y','z')",
+       R"({"name":"s","jdbcType":1,"nativeType":null,"typeName":"SET","typeExpression":"SET",)"
+       R"("charsetName":"utf8mb4","length":5,"scale":null,"position":3,"optional":true,)"
+       R"("autoIncremented":false,"generated":false,"comment":null,)"
+       R"("defaultValueExpression":null,"enumValues":["'x'","'y'","'z'"]})"},
+      {"d DECIMAL(10,2) DEFAULT 1.50",
+       R"({"name":"d","jdbcType":3,"nativeType":null,"typeName":"DECIMAL",)"
+       R"("typeExpression":"DECIMAL","charsetName":null,"length":10,"scale":2,"position":4,)"
+       R"("optional":true,"autoIncremented":false,"generated":false,"comment":null,)"
+       R"("defaultValueExpression":"1.50","enumValues":null})"},
+      {"t DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)",
+       R"({"name":"t","jdbcType":93,"nativeType":null,"typeName":"DATETIME",)"
+       R"("typeExpression":"DATETIME","charsetName":null,"length":6,"scale":null,"position":5,)"
+       R"("optional":false,"autoIncremented":false,"generated":false,"comment":null,)"
+       R"("defaultValueExpression":"1970-01-01 00:00:00","enumValues":null})"},
+      {"c CHAR(3) CHARACTER SET latin1",
+       R"({"name":"c","jdbcType":1,"nativeType":null,"typeName":"CHAR","typeExpression":"CHAR",)"
+       R"("charsetName":"latin1","length":3,"scale":null,"position":6,"optional":true,)"
+       R"("autoIncremented":false,"generated":false,"comment":null,)"
+       R"("defaultValueExpression":null,"enumValues":null})"},
+      {"j JSON",
+       R"({"name":"j","jdbcType":1111,"nativeType":null,"typeName":"JSON","typeExpression":"JSON",)"
+       R"("charsetName":null,"length":null,"scale":null,"position":7,"optional":true,)"
+       R"("autoIncremented":false,"generated":false,"comment":null,)"
+       R"("defaultValueExpression":null,"enumValues":null})"},
+      {"b BLOB",
+       R"({"name":"b","jdbcType":2004,"nativeType":null,"typeName":"BLOB","typeExpression":"BLOB",)"
+       R"("charsetName":null,"length":null,"scale":null,"position":8,"optional":true,)"
+       R"("autoIncremented":false,"generated":false,"comment":null,)"
+       R"("defaultValueExpression":null,"enumValues":null})"},
+      {"tx TEXT",
+       R"({"name":"tx","jdbcType":12,"nativeType":null,"typeName":"TEXT","typeExpression":"TEXT",)"
+       R"("charsetName":"utf8mb4","length":null,"scale":null,"position":9,"optional":true,)"
+       R"("autoIncremented":false,"generated":false,"comment":null,)"
+       R"("defaultValueExpression":null,"enumValues":null})"},
+      {"ts TIMESTAMP NULL",
+       R"({"name":"ts","jdbcType":2014,"nativeType":null,"typeName":"TIMESTAMP",)"
+       R"("typeExpression":"TIMESTAMP","charsetName":null,"length":null,"scale":null,)"
+       R"("position":10,"optional":true,"autoIncremented":false,"generated":false,)"
+       R"("comment":null,"defaultValueExpression":null,"enumValues":null})"},
+      {"bt BIT(3)",
+       R"({"name":"bt","jdbcType":-7,"nativeType":null,"typeName":"BIT","typeExpression":"BIT",)"
+       R"("charsetName":null,"length":3,"scale":null,"position":11,"optional":true,)"
+       R"("autoIncremented":false,"generated":false,"comment":null,)"
+       R"("defaultValueExpression":null,"enumValues":null})"},
+      {"y YEAR",
+       R"({"name":"y","jdbcType":4,"nativeType":null,"typeName":"YEAR","typeExpression":"YEAR",)"
+       R"("charsetName":null,"length":null,"scale":null,"position":12,"optional":true,)"
+       R"("autoIncremented":false,"generated":false,"comment":null,)"
+       R"("defaultValueExpression":null,"enumValues":null})"},
+  };
+  return c;
+}
+
+std::string schema_pipe(const std::string& brokers, const std::string& dir) {
+  return "pipeline dbz_ddl {\n"
+         "  settings { state_dir = \"" +
+         dir +
+         "/p\"  checkpoint_interval = 300ms }\n"
+         "  source mysql src {\n"
+         "    host = env(\"MYSQL_HOST\")  port = to_int(env(\"MYSQL_PORT\"))\n"
+         "    user = env(\"MYSQL_USER\")  password = secret(\"MYSQL_PASSWORD\")\n"
+         "    server_id = 5420  database = \"inventory\"  tables = [\"inventory.*\"]\n"
+         "  }\n"
+         "  transform t from src { set seen = true }\n"  // passes schema changes through
+         "  sink kafka out from t { brokers = \"" +
+         brokers +
+         "\"  format = debezium  server = \"dbserver1\" }\n"
+         "}\n";
+}
+
+BOOST_AUTO_TEST_CASE(schema_changes_as_debezium_writes_them) {
+  KafkaMock mock;
+  mock.create_topic("dbserver1", 1);
+  mock.create_topic("dbserver1.inventory.customers", 1);
+  my_exec("DROP DATABASE IF EXISTS inventory");
+  my_exec("CREATE DATABASE inventory");
+  my_exec(
+      "CREATE TABLE inventory.customers (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, first_name "
+      "VARCHAR(255) NOT NULL, last_name VARCHAR(255) NOT NULL, email VARCHAR(255) NOT NULL) "
+      "DEFAULT CHARSET=utf8mb4");
+  my_exec("INSERT INTO inventory.customers VALUES (1001, 'Sally', 'Thomas', 's@acme.com')");
+  TempDir dir;
+  const std::string pipe = dir.file("ddl.pipe");
+  write_file(pipe, schema_pipe(mock.bootstrap(), dir.str()));
+  Child child({"/bin/sh", "-c", "exec " + sluice_bin() + " run " + pipe + " 2>>" + dir.file("log")},
+              pipeline_env("postgres"), dir.str());
+  auto log_tail = [&] {
+    std::string e = read_file(dir.file("log"));
+    return "\nsluice log:\n" + e.substr(e.size() > 3000 ? e.size() - 3000 : 0);
+  };
+  BOOST_REQUIRE_MESSAGE(read(mock, "dbserver1.inventory.customers", 1).size() == 1,
+                        "snapshot" << log_tail());
+  my_exec("INSERT INTO inventory.customers VALUES (1002, 'George', 'Bailey', 'g@acme.com')");
+  BOOST_REQUIRE_MESSAGE(read(mock, "dbserver1.inventory.customers", 2).size() == 2,
+                        "streaming" << log_tail());
+
+  // 1. The documented ALTER, run in the database (the statement names the table alone).
+  const std::string kAlter = "ALTER TABLE customers ADD middle_name varchar(255) AFTER first_name";
+  auto conn = mysql().connect();
+  auto status = MariaDbServer::query(conn.get(), "SHOW MASTER STATUS");
+  BOOST_REQUIRE(!status.empty() && status[0][0]);
+  const int64_t before_ms = temporal::now_micros() / 1000;
+  MariaDbServer::exec(conn.get(), "USE inventory");
+  MariaDbServer::exec(conn.get(), kAlter);
+  auto ddl = read(mock, "dbserver1", 1);
+  BOOST_REQUIRE_MESSAGE(ddl.size() == 1, "schema change message" << log_tail());
+  BOOST_CHECK_EQUAL(json::encode(ddl[0].key), canon(kSchemaChangeKey));
+  const Value& schema = member(ddl[0].value, "schema");
+  BOOST_CHECK_EQUAL(member(schema, "name").as_string(),
+                    "io.debezium.connector.mysql.SchemaChangeValue");
+  BOOST_CHECK(member(schema, "version") == Value::int64(1));
+  BOOST_CHECK_EQUAL(names_of(member(schema, "fields"), true),
+                    "source,ts_ms,databaseName,schemaName,ddl,tableChanges");
+  const Value& change_schema = member(member(schema, "fields").as_list()[5], "items");
+  BOOST_CHECK_EQUAL(member(change_schema, "name").as_string(),
+                    "io.debezium.connector.schema.Change");
+  BOOST_CHECK_EQUAL(names_of(member(change_schema, "fields"), true), "type,id,table");
+  const Value& table_schema = member(change_schema, "fields").as_list()[2];
+  BOOST_CHECK_EQUAL(member(table_schema, "name").as_string(), "io.debezium.connector.schema.Table");
+  BOOST_CHECK_EQUAL(names_of(member(table_schema, "fields"), true),
+                    "defaultCharsetName,primaryKeyColumnNames,columns,comment");
+  const Value& column_schema = member(member(table_schema, "fields").as_list()[2], "items");
+  BOOST_CHECK_EQUAL(member(column_schema, "name").as_string(),
+                    "io.debezium.connector.schema.Column");
+  BOOST_CHECK_EQUAL(names_of(member(column_schema, "fields"), true),
+                    "name,jdbcType,nativeType,typeName,typeExpression,charsetName,length,scale,"
+                    "position,optional,autoIncremented,generated,comment,defaultValueExpression,"
+                    "enumValues");
+  const Value& payload = member(ddl[0].value, "payload");
+  BOOST_CHECK_EQUAL(names_of(payload, false),
+                    "source,ts_ms,databaseName,schemaName,ddl,tableChanges");
+  BOOST_CHECK(member(payload, "databaseName") == Value::string("inventory"));
+  BOOST_CHECK(member(payload, "schemaName").is_null());
+  BOOST_CHECK(member(payload, "ddl") == Value::string(kAlter));
+  BOOST_CHECK(member(payload, "ts_ms").as_int() >= before_ms);
+  BOOST_CHECK_EQUAL(json::encode(member(payload, "tableChanges")),
+                    canon(R"([{"type":"ALTER","id":"\"inventory\".\"customers\"","table":)" +
+                          doc_customers_table() + "}]"));
+  const Value& src = member(payload, "source");
+  BOOST_CHECK_EQUAL(names_of(src, false), kSourceFields);
+  BOOST_CHECK(member(src, "connector") == Value::string("mysql"));
+  BOOST_CHECK(member(src, "name") == Value::string("dbserver1"));
+  BOOST_CHECK(member(src, "snapshot") == Value::string("false"));
+  BOOST_CHECK(member(src, "db") == Value::string("inventory"));
+  BOOST_CHECK(member(src, "table") == Value::string("customers"));
+  BOOST_CHECK_EQUAL(member(src, "file").as_string(), *status[0][0]);
+  BOOST_CHECK(member(src, "pos").as_int() >= std::stoll(*status[0][1]));
+  BOOST_CHECK(member(src, "row") == Value::int64(0));
+  BOOST_CHECK(member(src, "thread").type() == Type::Int);  // the DDL's connection
+  BOOST_CHECK(member(src, "query").is_null());
+
+  // 2. CREATE of a table of other types, RENAME (an ALTER of the new name) and DROP (no table).
+  std::string cols;
+  for (const auto& [def, json_text] : kind_columns())
+    cols += (cols.empty() ? "" : ", ") + std::string(def);
+  // (One at a time: a message describes the table as information_schema shows it when the
+  // source reads the DDL, docs/mysql.md.)
+  MariaDbServer::exec(conn.get(), "CREATE TABLE kinds (" + cols + ") DEFAULT CHARSET=utf8mb4");
+  BOOST_REQUIRE_EQUAL(read(mock, "dbserver1", 2).size(), 2u);
+  MariaDbServer::exec(conn.get(), "RENAME TABLE kinds TO kinds2");
+  BOOST_REQUIRE_EQUAL(read(mock, "dbserver1", 3).size(), 3u);
+  MariaDbServer::exec(conn.get(), "DROP TABLE kinds2");
+  auto more = read(mock, "dbserver1", 4);
+  BOOST_REQUIRE_MESSAGE(more.size() == 4, more.size() << " schema change messages" << log_tail());
+  const Value& created = member(member(more[1].value, "payload"), "tableChanges");
+  BOOST_REQUIRE_EQUAL(created.as_list().size(), 1u);
+  BOOST_CHECK(member(created.as_list()[0], "type") == Value::string("CREATE"));
+  const Value& table = member(created.as_list()[0], "table");
+  BOOST_CHECK(member(table, "defaultCharsetName") == Value::string("utf8mb4"));
+  BOOST_CHECK_EQUAL(json::encode(member(table, "primaryKeyColumnNames")), R"(["k"])");
+  const auto& columns = member(table, "columns").as_list();
+  BOOST_REQUIRE_EQUAL(columns.size(), kind_columns().size());
+  for (size_t i = 0; i < columns.size(); ++i) {
+    BOOST_CHECK_EQUAL(json::encode(columns[i]), canon(kind_columns()[i].second));
+  }
+  const Value& renamed = member(member(more[2].value, "payload"), "tableChanges").as_list()[0];
+  BOOST_CHECK(member(renamed, "type") == Value::string("ALTER"));
+  BOOST_CHECK(member(renamed, "id") == Value::string("\"inventory\".\"kinds2\""));
+  BOOST_CHECK_EQUAL(json::encode(member(member(renamed, "table"), "columns")),
+                    json::encode(member(table, "columns")));
+  BOOST_CHECK_EQUAL(json::encode(member(member(more[3].value, "payload"), "tableChanges")),
+                    R"([{"type":"DROP","id":"\"inventory\".\"kinds2\"","table":null}])");
+  BOOST_CHECK(member(member(more[3].value, "payload"), "ddl") ==
+              Value::string("DROP TABLE `inventory`.`kinds2`"));
+
+  // 3. Rows still flow, with the new column.
+  my_exec("INSERT INTO inventory.customers VALUES (1003, 'Edward', 'J', 'Walker', 'e@acme.com')");
+  auto rows = read(mock, "dbserver1.inventory.customers", 3);
+  BOOST_REQUIRE_EQUAL(rows.size(), 3u);
+  const Value& after = member(member(rows[2].value, "payload"), "after");
+  BOOST_CHECK(member(after, "middle_name") == Value::string("J"));
 
   child.signal(SIGTERM);
   auto r = child.wait(std::chrono::seconds(60));

@@ -18,7 +18,9 @@
 #include "operators/avro/avro_schema.h"
 #include "operators/avro/errc.h"
 #include "operators/debezium/debezium_encoder.h"
+#include "operators/debezium/schema_change_message.h"
 #include "operators/kafka/kafka_sink.h"
+#include "operators/mysql/schema_change_rows.h"
 #include "operators/registry.h"
 #include "support/free_port.h"
 #include "support/kafka_mock.h"
@@ -191,6 +193,75 @@ BOOST_AUTO_TEST_CASE(key_and_envelope_as_confluents_avro_converter_writes_them) 
   BOOST_CHECK(read_back(next, s).find(R"("after": {"Value": {"id": 8, "amount": )"
                                       R"({"bytes": "\u0004\u00E2"}, "name": null,)") !=
               std::string::npos);
+}
+
+// Debezium's schema-change message (docs/kafka.md "Schema changes"), with schemas and without,
+// and through the Avro converter: the nested Change/Table/Column structs and their arrays.
+BOOST_AUTO_TEST_CASE(schema_change_messages_as_json_and_avro) {
+  auto meta = std::make_shared<SourceMeta>();
+  meta->connector = "mysql";
+  meta->name = "dbserver1";
+  meta->db = "inventory";
+  meta->table = "customers";
+  Object col;
+  col.append(intern("name"), Value::string("id"));
+  col.append(intern("jdbcType"), Value::int64(4));
+  col.append(intern("nativeType"), Value());
+  col.append(intern("typeName"), Value::string("INT"));
+  col.append(intern("typeExpression"), Value::string("INT"));
+  col.append(intern("charsetName"), Value());
+  col.append(intern("length"), Value());
+  col.append(intern("scale"), Value());
+  col.append(intern("position"), Value::int64(1));
+  col.append(intern("optional"), Value::boolean(false));
+  col.append(intern("autoIncremented"), Value::boolean(true));
+  col.append(intern("generated"), Value::boolean(true));
+  col.append(intern("comment"), Value());
+  col.append(intern("defaultValueExpression"), Value());
+  col.append(intern("enumValues"), Value());
+  Object table;
+  table.append(intern("defaultCharsetName"), Value::string("utf8mb4"));
+  table.append(intern("primaryKeyColumnNames"), Value::list({Value::string("id")}));
+  table.append(intern("columns"), Value::list({Value::object(col)}));
+  table.append(intern("comment"), Value());
+  Event e;
+  e.op = Op::Schema;
+  e.source = meta;
+  e.ts = 1709214359000000LL;
+  e.row = mysql::schema_change_row("inventory", "customers", "ALTER TABLE customers ADD x INT",
+                                   "ALTER", Value::object(table));
+  std::string key, value, bare;
+  debezium::encode_schema_change_key(e, true, key);
+  debezium::encode_schema_change_value(e, "dbserver1", true, 1709214360000, value);
+  debezium::encode_schema_change_value(e, "dbserver1", false, 1709214360000, bare);
+  auto parsed = json::parse(value);
+  BOOST_REQUIRE_MESSAGE(parsed.ok(), value);
+  auto payload = json::parse(bare);
+  BOOST_REQUIRE(payload.ok());
+  BOOST_CHECK(*parsed->as_object().find(intern("payload")) == *payload);
+  BOOST_CHECK(bare.find(R"("ts_ms":1709214360000,"databaseName":"inventory","schemaName":null,)"
+                        R"("ddl":"ALTER TABLE customers ADD x INT","tableChanges":[{"type":)"
+                        R"("ALTER","id":"\"inventory\".\"customers\"","table":{)") !=
+              std::string::npos);
+
+  auto ids = std::make_shared<CountingIds>();
+  avro::AvroConverter conv(ids);
+  convert(conv, "dbserver1-key", key);
+  BOOST_CHECK_EQUAL(read_back(key, conv.last_schema()), R"({"databaseName": "inventory"})");
+  convert(conv, "dbserver1-value", value);
+  const std::string datum = read_back(value, conv.last_schema());
+  BOOST_TEST_MESSAGE("schema change datum: " << datum);
+  BOOST_CHECK(datum.find(R"("ddl": {"string": "ALTER TABLE customers ADD x INT"})") !=
+              std::string::npos);
+  BOOST_CHECK(datum.find(R"("primaryKeyColumnNames": {"array": ["id"]})") != std::string::npos);
+  BOOST_CHECK(datum.find(R"("typeName": "INT")") != std::string::npos);
+  // A DROP: the optional table is null.
+  e.row = mysql::schema_change_row("inventory", "customers", "DROP TABLE `inventory`.`customers`",
+                                   "DROP", Value());
+  std::string drop;
+  debezium::encode_schema_change_value(e, "dbserver1", true, 1709214360000, drop);
+  convert(conv, "dbserver1-value", drop);
+  BOOST_CHECK(read_back(drop, conv.last_schema()).find(R"("table": null)") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(names_avro_does_not_allow_are_adjusted) {

@@ -1,5 +1,6 @@
 // Shared helpers of the mysql tests: the private server, source configs, polling.
 #pragma once
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -40,15 +41,26 @@ inline operators::mysql::StartPosition current_start() {
   return s;
 }
 
+// Removes the schema-change events (Op::Schema) from out[from..] unless `schema`: most tests
+// look at rows (source_test.cpp's schema_change_events looks at them).
+inline void drop_schema_events(std::vector<Event>& out, size_t from, bool schema) {
+  if (schema) return;
+  out.erase(std::remove_if(out.begin() + static_cast<long>(from), out.end(),
+                           [](const Event& e) { return e.op == Op::Schema; }),
+            out.end());
+}
+
 // Polls until `n` events arrived (or the timeout), returns them.
 inline std::vector<Event> poll_n(Source& s, size_t n,
                                  std::chrono::milliseconds timeout = std::chrono::seconds(15),
-                                 size_t max = 1000) {
+                                 size_t max = 1000, bool schema = false) {
   std::vector<Event> out;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (out.size() < n && std::chrono::steady_clock::now() < deadline) {
+    const size_t before = out.size();
     auto r = s.poll(std::min(max, n - out.size()), out);
     if (!r.ok()) throw std::runtime_error("poll: " + r.err().message);
+    drop_schema_events(out, before, schema);
     if (*r == Source::Poll::End) break;
     if (*r == Source::Poll::Idle) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -56,12 +68,14 @@ inline std::vector<Event> poll_n(Source& s, size_t n,
 }
 
 // Polls for `ms` collecting whatever arrives.
-inline std::vector<Event> poll_for(Source& s, std::chrono::milliseconds ms) {
+inline std::vector<Event> poll_for(Source& s, std::chrono::milliseconds ms, bool schema = false) {
   std::vector<Event> out;
   auto deadline = std::chrono::steady_clock::now() + ms;
   while (std::chrono::steady_clock::now() < deadline) {
+    const size_t before = out.size();
     auto r = s.poll(1000, out);
     if (!r.ok()) throw std::runtime_error("poll: " + r.err().message);
+    drop_schema_events(out, before, schema);
     if (*r == Source::Poll::End) break;
     if (*r == Source::Poll::Idle) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

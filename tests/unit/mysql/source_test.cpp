@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 #include <set>
 
+#include "base/json.h"
 #include "operators/mysql/mysql_kind.h"
 #include "tests/unit/mysql/mysql_test_util.h"
 
@@ -254,6 +255,70 @@ BOOST_AUTO_TEST_CASE(snapshot_resumes_after_the_last_delivered_row) {
   BOOST_CHECK_EQUAL(c, 4u);  // 1, 2 (snapshot, the resumed view also sees 3) + 3 streamed
   BOOST_CHECK_EQUAL(streamed, 1u);
   BOOST_CHECK(src.checkpoint_state().find("phase=stream") != std::string::npos);
+}
+
+// Schema-change events (docs/mysql.md "Schema-change events"): one per table a DDL names, in
+// binlog order between the rows, a TRUNCATE's before its truncate event; a restart from a
+// checkpoint taken between a TRUNCATE's two events delivers the truncate once.
+BOOST_AUTO_TEST_CASE(schema_change_events) {
+  server().exec(
+      "DROP DATABASE IF EXISTS sce; CREATE DATABASE sce; CREATE TABLE sce.t (id INT "
+      "PRIMARY KEY, a VARCHAR(10))");
+  auto cfg = make_cfg("sce", {"sce.*"});
+  cfg.start = current_start();
+  std::string state;
+  std::vector<Event> evs;
+  {
+    my::MySqlSource src(cfg);
+    BOOST_REQUIRE(src.open("").ok());
+    server().exec(
+        "INSERT INTO sce.t VALUES (1, 'x'); ALTER TABLE sce.t ADD COLUMN b INT; INSERT INTO "
+        "sce.t VALUES (2, 'y', 3); CREATE TABLE sce.u (k INT PRIMARY KEY); DROP TABLE sce.u; "
+        "TRUNCATE TABLE sce.t; INSERT INTO sce.t VALUES (4, 'z', 5)");
+    evs = poll_n(src, 7, std::chrono::seconds(15), 1000, true);
+    BOOST_REQUIRE_EQUAL(evs.size(), 7u);
+    std::string ops;
+    for (const auto& e : evs) ops += op_code(e.op);
+    BOOST_CHECK_EQUAL(ops,
+                      "csc"
+                      "ss"
+                      "st");  // then the last insert
+    auto change = [&](size_t i) {
+      const Value& list = field(evs[i], "tableChanges");
+      return list.as_list().empty()
+                 ? std::string("-")
+                 : json::encode(*list.as_list()[0].as_object().find(intern("type")));
+    };
+    BOOST_CHECK_EQUAL(change(1), "\"ALTER\"");
+    BOOST_CHECK_EQUAL(change(3), "\"CREATE\"");
+    BOOST_CHECK_EQUAL(change(4), "\"DROP\"");
+    BOOST_CHECK_EQUAL(change(5), "-");  // TRUNCATE: no table change
+    BOOST_CHECK(field(evs[1], "ddl").as_string().find("ALTER TABLE sce.t ADD COLUMN b INT") !=
+                std::string::npos);
+    BOOST_CHECK(field(evs[1], "databaseName") == Value::string("sce"));
+    BOOST_CHECK_EQUAL(evs[3].source->table, "u");
+    BOOST_CHECK(evs[1].key.is_null());
+    // The ALTERed table as information_schema shows it: three columns, key id.
+    const Value& t = *field(evs[1], "tableChanges").as_list()[0].as_object().find(intern("table"));
+    BOOST_CHECK_EQUAL(t.as_object().find(intern("columns"))->as_list().size(), 3u);
+    BOOST_CHECK_EQUAL(json::encode(*t.as_object().find(intern("primaryKeyColumnNames"))),
+                      R"(["id"])");
+    // Read up to the TRUNCATE's schema event, one event per poll: the checkpoint sits between
+    // it and the truncate event.
+    my::MySqlSource again(cfg);
+    BOOST_REQUIRE(again.open("").ok());
+    auto six = poll_n(again, 6, std::chrono::seconds(15), 1, true);
+    BOOST_REQUIRE_EQUAL(six.size(), 6u);
+    BOOST_CHECK(six[5].op == Op::Schema);
+    state = again.checkpoint_state();
+  }
+  my::MySqlSource resumed(cfg);
+  BOOST_REQUIRE(resumed.open(state).ok());
+  auto rest = poll_n(resumed, 2, std::chrono::seconds(15), 1000, true);
+  BOOST_REQUIRE_EQUAL(rest.size(), 2u);
+  BOOST_CHECK(rest[0].op == Op::Truncate);
+  BOOST_CHECK_EQUAL(field(rest[1], "id").as_int(), 4);
+  BOOST_CHECK(poll_for(resumed, std::chrono::milliseconds(300), true).empty());
 }
 
 BOOST_AUTO_TEST_CASE(ddl_mid_stream_follow_and_fail) {

@@ -1,0 +1,219 @@
+#include "operators/mysql/table_description.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "operators/mysql/schema_loader.h"
+
+namespace sluice::operators::mysql {
+namespace {
+
+Value str(const std::string& s) { return Value::string(s); }
+Value int32(int64_t v) { return Value::int64(v); }
+
+std::string upper(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+bool is_integer(const std::string& t) {
+  return t == "tinyint" || t == "smallint" || t == "mediumint" || t == "int" || t == "bigint";
+}
+
+bool uses_charset(const InfoColumn& c) {
+  const std::string& t = c.data_type;
+  return !c.is_json && (t == "char" || t == "varchar" || t == "tinytext" || t == "text" ||
+                        t == "mediumtext" || t == "longtext" || t == "enum" || t == "set");
+}
+
+// The numbers in COLUMN_TYPE's first parentheses: "decimal(15,2)" -> {15, 2}; none -> {}.
+std::vector<int64_t> type_arguments(const std::string& column_type) {
+  std::vector<int64_t> out;
+  const size_t open = column_type.find('(');
+  const size_t close = column_type.find(')', open);
+  if (open == std::string::npos || close == std::string::npos) return out;
+  int64_t n = 0;
+  bool digits = false;
+  for (size_t i = open + 1; i <= close; ++i) {
+    const char ch = column_type[i];
+    if (std::isdigit(static_cast<unsigned char>(ch)) != 0) {
+      n = n * 10 + (ch - '0');
+      digits = true;
+    } else if (ch == ',' || ch == ')') {
+      if (!digits) return {};  // enum('a'): not numbers
+      out.push_back(n);
+      n = 0;
+      digits = false;
+    } else {
+      return {};
+    }
+  }
+  return out;
+}
+
+// Debezium's length and scale: the declared (n) or (p,s); none for integer display widths
+// (MySQL 8 shows none); ENUM 1 and SET 2n-1 as its parser sets them.
+void length_and_scale(const InfoColumn& c, Value& length, Value& scale) {
+  const std::string& t = c.data_type;
+  if (t == "enum") {
+    length = int32(1);
+    return;
+  }
+  if (t == "set") {
+    length = int32(2 * static_cast<int64_t>(parse_labels(c.column_type).size()) - 1);
+    return;
+  }
+  if (is_integer(t) || t == "year" || c.is_json) return;  // display widths: not lengths
+  const std::vector<int64_t> args = type_arguments(c.column_type);
+  if (!args.empty()) length = int32(args[0]);
+  if (args.size() > 1) scale = int32(args[1]);
+}
+
+// COLUMN_DEFAULT as Debezium writes defaultValueExpression: a string literal unquoted, a
+// number as written, CURRENT_TIMESTAMP as the epoch; NULL and expressions: none.
+Value default_expression(const InfoColumn& c) {
+  if (!c.has_default) return {};
+  const std::string& d = c.default_text;
+  if (d.empty() || d == "NULL") return {};
+  if (d.front() == '\'' && d.size() >= 2 && d.back() == '\'') {
+    std::string s;
+    for (size_t i = 1; i + 1 < d.size(); ++i) {
+      s.push_back(d[i]);
+      if (d[i] == '\'' && i + 2 < d.size() && d[i + 1] == '\'') ++i;  // '' -> '
+    }
+    return str(s);
+  }
+  const std::string l = upper(d);
+  if (l.rfind("CURRENT_TIMESTAMP", 0) == 0 || l.rfind("NOW(", 0) == 0) {
+    return str("1970-01-01 00:00:00");
+  }
+  const bool number = std::all_of(d.begin(), d.end(), [](char ch) {
+    return std::isdigit(static_cast<unsigned char>(ch)) != 0 || ch == '-' || ch == '+' ||
+           ch == '.' || ch == 'e' || ch == 'E';
+  });
+  return number ? str(d) : Value();
+}
+
+Value enum_values(const InfoColumn& c) {
+  if (c.data_type != "enum" && c.data_type != "set") return {};
+  List out;
+  for (const auto& label : parse_labels(c.column_type)) {
+    std::string q = "'";
+    for (char ch : label) {
+      q.push_back(ch);
+      if (ch == '\'') q.push_back('\'');
+    }
+    out.push_back(str(q + "'"));
+  }
+  return Value::list(std::move(out));
+}
+
+result<std::vector<InfoColumn>> read_columns(Connection& conn, const std::string& where) {
+  auto rows = conn.query(
+      "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IFNULL(CHARACTER_SET_NAME, ''), EXTRA, "
+      "COLUMN_DEFAULT IS NOT NULL, IFNULL(COLUMN_DEFAULT, ''), IS_NULLABLE FROM "
+      "information_schema.COLUMNS WHERE " +
+      where + " ORDER BY ORDINAL_POSITION");
+  if (!rows.ok()) return rows.err();
+  std::vector<InfoColumn> out;
+  for (auto& r : *rows) {
+    InfoColumn c;
+    c.name = r[0].value_or("");
+    c.data_type = r[1].value_or("");
+    c.column_type = r[2].value_or("");
+    c.charset = r[3].value_or("");
+    c.extra = r[4].value_or("");
+    c.has_default = r[5].value_or("0") == "1";
+    c.default_text = r[6].value_or("");
+    c.nullable = r[7].value_or("YES") != "NO";
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace
+
+int jdbc_type(const InfoColumn& c) {
+  static const std::map<std::string, int> kTypes = {
+      {"bit", -7},         {"tinyint", 5},      {"smallint", 5},       {"mediumint", 4},
+      {"int", 4},          {"bigint", -5},      {"float", 6},          {"double", 8},
+      {"decimal", 3},      {"numeric", 2},      {"char", 1},           {"varchar", 12},
+      {"tinytext", 12},    {"text", 12},        {"mediumtext", 12},    {"longtext", 12},
+      {"binary", -2},      {"varbinary", -3},   {"tinyblob", 2004},    {"blob", 2004},
+      {"mediumblob", 2004}, {"longblob", 2004}, {"date", 91},          {"time", 92},
+      {"datetime", 93},    {"timestamp", 2014}, {"year", 4},           {"enum", 1},
+      {"set", 1},          {"json", 1111},      {"geometry", 1111},    {"point", 1111},
+      {"linestring", 1111}, {"polygon", 1111},  {"multipoint", 1111},  {"multilinestring", 1111},
+      {"multipolygon", 1111}, {"geometrycollection", 1111}};
+  if (c.is_json) return 1111;
+  auto it = kTypes.find(c.data_type);
+  return it == kTypes.end() ? 1111 : it->second;
+}
+
+std::string debezium_type_name(const InfoColumn& c) {
+  if (c.is_json) return "JSON";
+  std::string name = upper(c.data_type);
+  const bool zerofill = c.column_type.find("zerofill") != std::string::npos;
+  if (zerofill) return name + " UNSIGNED ZEROFILL";
+  if (c.column_type.find("unsigned") != std::string::npos) name += " UNSIGNED";
+  return name;
+}
+
+Value describe_column(const InfoColumn& c, int position) {
+  const std::string type = debezium_type_name(c);
+  Value length, scale;
+  length_and_scale(c, length, scale);
+  const bool auto_increment = c.extra.find("auto_increment") != std::string::npos;
+  Object o;
+  o.append(intern("name"), str(c.name));
+  o.append(intern("jdbcType"), int32(jdbc_type(c)));
+  o.append(intern("nativeType"), Value());
+  o.append(intern("typeName"), str(type));
+  o.append(intern("typeExpression"), str(type));
+  o.append(intern("charsetName"), uses_charset(c) && !c.charset.empty() ? str(c.charset) : Value());
+  o.append(intern("length"), length);
+  o.append(intern("scale"), scale);
+  o.append(intern("position"), int32(position));
+  o.append(intern("optional"), Value::boolean(c.nullable));
+  o.append(intern("autoIncremented"), Value::boolean(auto_increment));
+  o.append(intern("generated"), Value::boolean(auto_increment));
+  o.append(intern("comment"), Value());
+  o.append(intern("defaultValueExpression"), default_expression(c));
+  o.append(intern("enumValues"), enum_values(c));
+  return Value::object(std::move(o));
+}
+
+result<Value> describe_table(Connection& conn, const std::string& db, const std::string& table) {
+  const std::string where =
+      "TABLE_SCHEMA = " + conn.quote(db) + " AND TABLE_NAME = " + conn.quote(table);
+  auto charset = conn.scalar(
+      "SELECT co.CHARACTER_SET_NAME FROM information_schema.TABLES t JOIN "
+      "information_schema.COLLATIONS co ON co.COLLATION_NAME = t.TABLE_COLLATION WHERE t." +
+      where);
+  if (!charset.ok()) return charset.err();
+  auto cols = read_columns(conn, where);
+  if (!cols.ok()) return cols.err();
+  if (cols->empty()) return Value();  // no such table (dropped since)
+  auto json = json_check_columns(conn, db, table);
+  if (!json.ok()) return json.err();
+  auto pk = conn.query("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE " +
+                       where + " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
+  if (!pk.ok()) return pk.err();
+  List keys;
+  for (auto& r : *pk) keys.push_back(str(r[0].value_or("")));
+  List columns;
+  int position = 0;
+  for (auto& c : *cols) {
+    c.is_json = std::find(json->begin(), json->end(), c.name) != json->end();
+    columns.push_back(describe_column(c, ++position));
+  }
+  Object t;
+  t.append(intern("defaultCharsetName"), charset->has_value() ? str(**charset) : Value());
+  t.append(intern("primaryKeyColumnNames"), Value::list(std::move(keys)));
+  t.append(intern("columns"), Value::list(std::move(columns)));
+  t.append(intern("comment"), Value());
+  return Value::object(std::move(t));
+}
+
+}  // namespace sluice::operators::mysql
