@@ -23,7 +23,8 @@ std::string debezium_table_id(const std::string& db, const std::string& table) {
   return quoted(db, '"') + "." + quoted(table, '"');
 }
 
-std::string drop_table_ddl(const std::string& sql, const std::string& db, const std::string& table) {
+std::string drop_table_ddl(const std::string& sql, const std::string& db,
+                           const std::string& table) {
   // The words before the first name: DROP [TEMPORARY] TABLE [IF EXISTS].
   size_t i = 0, words_end = 0;
   auto word = [&](const char* w) {

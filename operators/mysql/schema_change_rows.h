@@ -56,7 +56,8 @@ result<std::vector<SchemaChangeRow>> schema_change_rows(Connection& conn, const 
       if (!r.ok()) return r.err();
       t = std::move(r).value();
     }
-    const std::string ddl = d.kind == DdlStatement::Kind::Drop ? drop_table_ddl(sql, db, table) : sql;
+    const std::string ddl =
+        d.kind == DdlStatement::Kind::Drop ? drop_table_ddl(sql, db, table) : sql;
     out.push_back({db, table, schema_change_row(db, table, ddl, type, std::move(t))});
     return {};
   };
