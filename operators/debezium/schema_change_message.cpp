@@ -6,13 +6,13 @@
 namespace sluice::operators::debezium {
 namespace {
 
-const char kKeySchema[] =
+const char kSchemaChangeKeySchema[] =
     "{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,\"field\":"
     "\"databaseName\"}],\"optional\":false,\"name\":\"io.debezium.connector.mysql."
     "SchemaChangeKey\",\"version\":1}";
 
 // io.debezium.connector.schema.Column, .Table and .Change (Debezium 2.4+: the table optional).
-const char kChangeSchema[] =
+const char kTableChangeSchema[] =
     "{\"type\":\"struct\",\"fields\":["
     "{\"type\":\"string\",\"optional\":false,\"field\":\"type\"},"
     "{\"type\":\"string\",\"optional\":false,\"field\":\"id\"},"
@@ -44,19 +44,19 @@ const char kChangeSchema[] =
     "\"field\":\"table\"}],"
     "\"optional\":false,\"name\":\"io.debezium.connector.schema.Change\",\"version\":1}";
 
-std::string value_schema(const Event& e) {
+std::string schema_change_value_schema(const Event& e) {
   return "{\"type\":\"struct\",\"fields\":[" + source_schema(e) +
          ",{\"type\":\"int64\",\"optional\":false,\"field\":\"ts_ms\"},"
          "{\"type\":\"string\",\"optional\":true,\"field\":\"databaseName\"},"
          "{\"type\":\"string\",\"optional\":true,\"field\":\"schemaName\"},"
          "{\"type\":\"string\",\"optional\":true,\"field\":\"ddl\"},"
          "{\"type\":\"array\",\"items\":" +
-         std::string(kChangeSchema) +
+         std::string(kTableChangeSchema) +
          ",\"optional\":false,\"field\":\"tableChanges\"}],\"optional\":false,\"name\":"
          "\"io.debezium.connector.mysql.SchemaChangeValue\",\"version\":1}";
 }
 
-const Value& field(const Event& e, const char* name) {
+const Value& payload_field(const Event& e, const char* name) {
   static const Value kNull;
   const Value* v = e.row.find(intern(name));
   return v != nullptr ? *v : kNull;
@@ -65,24 +65,24 @@ const Value& field(const Event& e, const char* name) {
 }  // namespace
 
 void encode_schema_change_key(const Event& e, bool schemas, std::string& out) {
-  if (schemas) out += std::string("{\"schema\":") + kKeySchema + ",\"payload\":";
+  if (schemas) out += std::string("{\"schema\":") + kSchemaChangeKeySchema + ",\"payload\":";
   out += "{\"databaseName\":";
-  json::encode(field(e, "databaseName"), out);
+  json::encode(payload_field(e, "databaseName"), out);
   out += "}";
   if (schemas) out += "}";
 }
 
 void encode_schema_change_value(const Event& e, const std::string& server, bool schemas,
                                 int64_t now_ms, std::string& out) {
-  if (schemas) out += "{\"schema\":" + value_schema(e) + ",\"payload\":";
+  if (schemas) out += "{\"schema\":" + schema_change_value_schema(e) + ",\"payload\":";
   out += "{\"source\":";
   append_source(e, server, out);
   out += ",\"ts_ms\":" + std::to_string(now_ms) + ",\"databaseName\":";
-  json::encode(field(e, "databaseName"), out);
+  json::encode(payload_field(e, "databaseName"), out);
   out += ",\"schemaName\":null,\"ddl\":";
-  json::encode(field(e, "ddl"), out);
+  json::encode(payload_field(e, "ddl"), out);
   out += ",\"tableChanges\":";
-  const Value& changes = field(e, "tableChanges");
+  const Value& changes = payload_field(e, "tableChanges");
   json::encode(changes.is_null() ? Value::list({}) : changes, out);
   out += "}";
   if (schemas) out += "}";

@@ -7,7 +7,7 @@ namespace sluice::operators::mysql {
 namespace {
 
 // `s` between `q`s, a `q` inside doubled.
-std::string quoted(const std::string& s, char q) {
+std::string quote_with(const std::string& s, char q) {
   std::string out(1, q);
   for (char ch : s) {
     out.push_back(ch);
@@ -20,7 +20,7 @@ std::string quoted(const std::string& s, char q) {
 }  // namespace
 
 std::string debezium_table_id(const std::string& db, const std::string& table) {
-  return quoted(db, '"') + "." + quoted(table, '"');
+  return quote_with(db, '"') + "." + quote_with(table, '"');
 }
 
 std::string drop_table_ddl(const std::string& sql, const std::string& db,
@@ -46,7 +46,7 @@ std::string drop_table_ddl(const std::string& sql, const std::string& db,
   word("TEMPORARY");
   if (!word("TABLE")) return sql;
   if (word("IF")) word("EXISTS");
-  return sql.substr(0, words_end) + " " + quoted(db, '`') + "." + quoted(table, '`');
+  return sql.substr(0, words_end) + " " + quote_with(db, '`') + "." + quote_with(table, '`');
 }
 
 Object schema_change_row(const std::string& db, const std::string& table, const std::string& sql,

@@ -9,26 +9,26 @@
 namespace sluice::operators::mysql {
 namespace {
 
-Value str(const std::string& s) { return Value::string(s); }
-Value int32(int64_t v) { return Value::int64(v); }
+Value text_value(const std::string& s) { return Value::string(s); }
+Value int_value(int64_t v) { return Value::int64(v); }
 
-std::string upper(std::string s) {
+std::string upper_case(std::string s) {
   for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   return s;
 }
 
-bool is_integer(const std::string& t) {
+bool integer_type(const std::string& t) {
   return t == "tinyint" || t == "smallint" || t == "mediumint" || t == "int" || t == "bigint";
 }
 
-bool uses_charset(const InfoColumn& c) {
+bool charset_type(const InfoColumn& c) {
   const std::string& t = c.data_type;
   return !c.is_json && (t == "char" || t == "varchar" || t == "tinytext" || t == "text" ||
                         t == "mediumtext" || t == "longtext" || t == "enum" || t == "set");
 }
 
 // The numbers in COLUMN_TYPE's first parentheses: "decimal(15,2)" -> {15, 2}; none -> {}.
-std::vector<int64_t> type_arguments(const std::string& column_type) {
+std::vector<int64_t> column_type_arguments(const std::string& column_type) {
   std::vector<int64_t> out;
   const size_t open = column_type.find('(');
   const size_t close = column_type.find(')', open);
@@ -54,25 +54,25 @@ std::vector<int64_t> type_arguments(const std::string& column_type) {
 
 // Debezium's length and scale: the declared (n) or (p,s); none for integer display widths
 // (MySQL 8 shows none); ENUM 1 and SET 2n-1 as its parser sets them.
-void length_and_scale(const InfoColumn& c, Value& length, Value& scale) {
+void debezium_length_scale(const InfoColumn& c, Value& length, Value& scale) {
   const std::string& t = c.data_type;
   if (t == "enum") {
-    length = int32(1);
+    length = int_value(1);
     return;
   }
   if (t == "set") {
-    length = int32(2 * static_cast<int64_t>(parse_labels(c.column_type).size()) - 1);
+    length = int_value(2 * static_cast<int64_t>(parse_labels(c.column_type).size()) - 1);
     return;
   }
-  if (is_integer(t) || t == "year" || c.is_json) return;  // display widths: not lengths
-  const std::vector<int64_t> args = type_arguments(c.column_type);
-  if (!args.empty()) length = int32(args[0]);
-  if (args.size() > 1) scale = int32(args[1]);
+  if (integer_type(t) || t == "year" || c.is_json) return;  // display widths: not lengths
+  const std::vector<int64_t> args = column_type_arguments(c.column_type);
+  if (!args.empty()) length = int_value(args[0]);
+  if (args.size() > 1) scale = int_value(args[1]);
 }
 
 // COLUMN_DEFAULT as Debezium writes defaultValueExpression: a string literal unquoted, a
 // number as written, CURRENT_TIMESTAMP as the epoch; NULL and expressions: none.
-Value default_expression(const InfoColumn& c) {
+Value debezium_default(const InfoColumn& c) {
   if (!c.has_default) return {};
   const std::string& d = c.default_text;
   if (d.empty() || d == "NULL") return {};
@@ -82,20 +82,20 @@ Value default_expression(const InfoColumn& c) {
       s.push_back(d[i]);
       if (d[i] == '\'' && i + 2 < d.size() && d[i + 1] == '\'') ++i;  // '' -> '
     }
-    return str(s);
+    return text_value(s);
   }
-  const std::string l = upper(d);
+  const std::string l = upper_case(d);
   if (l.rfind("CURRENT_TIMESTAMP", 0) == 0 || l.rfind("NOW(", 0) == 0) {
-    return str("1970-01-01 00:00:00");
+    return text_value("1970-01-01 00:00:00");
   }
   const bool number = std::all_of(d.begin(), d.end(), [](char ch) {
     return std::isdigit(static_cast<unsigned char>(ch)) != 0 || ch == '-' || ch == '+' ||
            ch == '.' || ch == 'e' || ch == 'E';
   });
-  return number ? str(d) : Value();
+  return number ? text_value(d) : Value();
 }
 
-Value enum_values(const InfoColumn& c) {
+Value debezium_enum_values(const InfoColumn& c) {
   if (c.data_type != "enum" && c.data_type != "set") return {};
   List out;
   for (const auto& label : parse_labels(c.column_type)) {
@@ -104,12 +104,12 @@ Value enum_values(const InfoColumn& c) {
       q.push_back(ch);
       if (ch == '\'') q.push_back('\'');
     }
-    out.push_back(str(q + "'"));
+    out.push_back(text_value(q + "'"));
   }
   return Value::list(std::move(out));
 }
 
-result<std::vector<InfoColumn>> read_columns(Connection& conn, const std::string& where) {
+result<std::vector<InfoColumn>> read_info_columns(Connection& conn, const std::string& where) {
   auto rows = conn.query(
       "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IFNULL(CHARACTER_SET_NAME, ''), EXTRA, "
       "COLUMN_DEFAULT IS NOT NULL, IFNULL(COLUMN_DEFAULT, ''), IS_NULLABLE FROM "
@@ -180,7 +180,7 @@ int jdbc_type(const InfoColumn& c) {
 
 std::string debezium_type_name(const InfoColumn& c) {
   if (c.is_json) return "JSON";
-  std::string name = upper(c.data_type);
+  std::string name = upper_case(c.data_type);
   const bool zerofill = c.column_type.find("zerofill") != std::string::npos;
   if (zerofill) return name + " UNSIGNED ZEROFILL";
   if (c.column_type.find("unsigned") != std::string::npos) name += " UNSIGNED";
@@ -190,24 +190,25 @@ std::string debezium_type_name(const InfoColumn& c) {
 Value describe_column(const InfoColumn& c, int position) {
   const std::string type = debezium_type_name(c);
   Value length, scale;
-  length_and_scale(c, length, scale);
+  debezium_length_scale(c, length, scale);
   const bool auto_increment = c.extra.find("auto_increment") != std::string::npos;
   Object o;
-  o.append(intern("name"), str(c.name));
-  o.append(intern("jdbcType"), int32(jdbc_type(c)));
+  o.append(intern("name"), text_value(c.name));
+  o.append(intern("jdbcType"), int_value(jdbc_type(c)));
   o.append(intern("nativeType"), Value());
-  o.append(intern("typeName"), str(type));
-  o.append(intern("typeExpression"), str(type));
-  o.append(intern("charsetName"), uses_charset(c) && !c.charset.empty() ? str(c.charset) : Value());
+  o.append(intern("typeName"), text_value(type));
+  o.append(intern("typeExpression"), text_value(type));
+  o.append(intern("charsetName"),
+           charset_type(c) && !c.charset.empty() ? text_value(c.charset) : Value());
   o.append(intern("length"), length);
   o.append(intern("scale"), scale);
-  o.append(intern("position"), int32(position));
+  o.append(intern("position"), int_value(position));
   o.append(intern("optional"), Value::boolean(c.nullable));
   o.append(intern("autoIncremented"), Value::boolean(auto_increment));
   o.append(intern("generated"), Value::boolean(auto_increment));
   o.append(intern("comment"), Value());
-  o.append(intern("defaultValueExpression"), default_expression(c));
-  o.append(intern("enumValues"), enum_values(c));
+  o.append(intern("defaultValueExpression"), debezium_default(c));
+  o.append(intern("enumValues"), debezium_enum_values(c));
   return Value::object(std::move(o));
 }
 
@@ -219,7 +220,7 @@ result<Value> describe_table(Connection& conn, const std::string& db, const std:
       "information_schema.COLLATIONS co ON co.COLLATION_NAME = t.TABLE_COLLATION WHERE t." +
       where);
   if (!charset.ok()) return charset.err();
-  auto cols = read_columns(conn, where);
+  auto cols = read_info_columns(conn, where);
   if (!cols.ok()) return cols.err();
   if (cols->empty()) return Value();  // no such table (dropped since)
   auto json = json_check_columns(conn, db, table);
@@ -228,7 +229,7 @@ result<Value> describe_table(Connection& conn, const std::string& db, const std:
                        where + " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
   if (!pk.ok()) return pk.err();
   List keys;
-  for (auto& r : *pk) keys.push_back(str(r[0].value_or("")));
+  for (auto& r : *pk) keys.push_back(text_value(r[0].value_or("")));
   List columns;
   int position = 0;
   for (auto& c : *cols) {
@@ -236,7 +237,7 @@ result<Value> describe_table(Connection& conn, const std::string& db, const std:
     columns.push_back(describe_column(c, ++position));
   }
   Object t;
-  t.append(intern("defaultCharsetName"), charset->has_value() ? str(**charset) : Value());
+  t.append(intern("defaultCharsetName"), charset->has_value() ? text_value(**charset) : Value());
   t.append(intern("primaryKeyColumnNames"), Value::list(std::move(keys)));
   t.append(intern("columns"), Value::list(std::move(columns)));
   t.append(intern("comment"), Value());
