@@ -2,7 +2,7 @@
 # Backlog drain into a PostgreSQL upsert table (issue 19's first figure), with the sink's
 # `batch.pipelined` on and off in alternating runs from the same starting point.
 #
-#   [SLUICE=build/sluice] [RUNS=3] [CONNECTIONS=1] [ROWS_PER_BATCH=20000]
+#   [SLUICE=build/sluice] [RUNS=3] [CONNECTIONS=1] [ROWS_PER_BATCH=20000] [ANCHOR_MERGE=1]
 #     bash bench/drain_bench.sh [ROWS=1000000] [INSERTS=500000]
 #
 # Private MariaDB and PostgreSQL (scripts/local_servers.sh; PostgreSQL durable: fsync and
@@ -138,13 +138,18 @@ done
 # timed), then one transaction per ROWS_PER_BATCH changes as the sink makes it: the batch
 # collapsed to the last change per key into a TEMP staging table, one INSERT ... ON CONFLICT
 # DO UPDATE, one DELETE ... USING, the checkpoint row. What it leaves out of the sink's work:
-# decoding, the client's COPY, the network.
-pg_admin -c "DROP DATABASE ods" -c "CREATE DATABASE ods TEMPLATE ods_base"
-cols=$(psql_cli -At -c "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)
-  FROM information_schema.columns WHERE table_schema = 'ods' AND table_name = 'txn'")
-sets=$(psql_cli -At -c "SELECT string_agg(quote_ident(column_name) || ' = EXCLUDED.' || quote_ident(column_name), ', ' ORDER BY ordinal_position)
-  FROM information_schema.columns WHERE table_schema = 'ods' AND table_name = 'txn' AND column_name <> 'id'")
-psql_cli << SQL
+# decoding, the client's COPY, the network. ANCHOR_MERGE=1 also times the same batches applied
+# by one MERGE each (PostgreSQL 15) instead of the INSERT and the DELETE.
+anchor() {  # $1: upsert | merge
+  pg_admin -c "DROP DATABASE ods" -c "CREATE DATABASE ods TEMPLATE ods_base"
+  local cols sets vals
+  cols=$(psql_cli -At -c "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)
+    FROM information_schema.columns WHERE table_schema = 'ods' AND table_name = 'txn'")
+  sets=$(psql_cli -At -c "SELECT string_agg(quote_ident(column_name) || ' = EXCLUDED.' || quote_ident(column_name), ', ' ORDER BY ordinal_position)
+    FROM information_schema.columns WHERE table_schema = 'ods' AND table_name = 'txn' AND column_name <> 'id'")
+  vals=$(psql_cli -At -c "SELECT string_agg('s.' || quote_ident(column_name), ', ' ORDER BY ordinal_position)
+    FROM information_schema.columns WHERE table_schema = 'ods' AND table_name = 'txn'")
+  psql_cli << SQL
 CREATE UNLOGGED TABLE chg (LIKE ods.txn);
 ALTER TABLE chg ADD COLUMN seq bigint, ADD COLUMN op "char";
 INSERT INTO chg ($cols, seq, op) SELECT $cols, id, 'u' FROM ods.txn;
@@ -160,25 +165,36 @@ INSERT INTO ckpt VALUES (1, 0);
 VACUUM ANALYZE chg;
 CHECKPOINT;
 SQL
-{
-  echo "CREATE TEMP TABLE stage (LIKE ods.txn, op \"char\") ON COMMIT DELETE ROWS;"
-  for ((a = 0; a < changes; a += ROWS_PER_BATCH)); do
-    b=$((a + ROWS_PER_BATCH))
-    echo "BEGIN;
-INSERT INTO stage SELECT DISTINCT ON (id) $cols, op FROM chg WHERE seq > $a AND seq <= $b ORDER BY id, seq DESC;
-INSERT INTO ods.txn ($cols) SELECT $cols FROM stage WHERE op = 'u' ON CONFLICT (id) DO UPDATE SET $sets;
-DELETE FROM ods.txn t USING stage s WHERE s.op = 'd' AND t.id = s.id;
-UPDATE ckpt SET seq = $b WHERE id = 1;
+  {
+    echo "CREATE TEMP TABLE stage (LIKE ods.txn, op \"char\") ON COMMIT DELETE ROWS;"
+    for ((a = 0; a < changes; a += ROWS_PER_BATCH)); do
+      b=$((a + ROWS_PER_BATCH))
+      echo "BEGIN;
+INSERT INTO stage SELECT DISTINCT ON (id) $cols, op FROM chg WHERE seq > $a AND seq <= $b ORDER BY id, seq DESC;"
+      if [ "$1" = merge ]; then
+        echo "MERGE INTO ods.txn t USING stage s ON t.id = s.id
+  WHEN MATCHED AND s.op = 'd' THEN DELETE
+  WHEN MATCHED THEN UPDATE SET ${sets//EXCLUDED./s.}
+  WHEN NOT MATCHED AND s.op = 'u' THEN INSERT ($cols) VALUES ($vals);"
+      else
+        echo "INSERT INTO ods.txn ($cols) SELECT $cols FROM stage WHERE op = 'u' ON CONFLICT (id) DO UPDATE SET $sets;
+DELETE FROM ods.txn t USING stage s WHERE s.op = 'd' AND t.id = s.id;"
+      fi
+      echo "UPDATE ckpt SET seq = $b WHERE id = 1;
 COMMIT;"
-  done
-} > "$WORK/anchor.sql"
-pg0=$(cpu_s postgres)
-t0=$(date +%s.%N)
-psql_cli -f "$WORK/anchor.sql"
-t1=$(date +%s.%N)
-got=$(psql_cli -At -c "SELECT count(*) || '|' || sum(amount) FROM ods.txn")
-[ "$got" = "$expect" ] || { echo "   anchor table DIFFERENT: $got vs MariaDB $expect"; status=1; }
-python3 -c "print(f'== anchor: PostgreSQL alone applied the {$changes:,} changes in {$t1 - $t0:.2f} s = {$changes / ($t1 - $t0):,.0f} changes/s ({$(cpu_s postgres) - $pg0:.1f} CPU s)')"
+    done
+  } > "$WORK/anchor.sql"
+  local pg0 t0 t1 got
+  pg0=$(cpu_s postgres)
+  t0=$(date +%s.%N)
+  psql_cli -f "$WORK/anchor.sql"
+  t1=$(date +%s.%N)
+  got=$(psql_cli -At -c "SELECT count(*) || '|' || sum(amount) FROM ods.txn")
+  [ "$got" = "$expect" ] || { echo "   anchor ($1) table DIFFERENT: $got vs MariaDB $expect"; status=1; }
+  python3 -c "print(f'== anchor ($1): PostgreSQL alone applied the {$changes:,} changes in {$t1 - $t0:.2f} s = {$changes / ($t1 - $t0):,.0f} changes/s ({$(cpu_s postgres) - $pg0:.1f} CPU s)')"
+}
+anchor upsert
+[ -n "${ANCHOR_MERGE:-}" ] && anchor merge
 python3 - "${rates[true]}" "${rates[false]}" << 'PY'
 import statistics, sys
 on = [int(x) for x in sys.argv[1].split()]
