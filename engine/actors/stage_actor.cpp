@@ -98,7 +98,8 @@ void StageActor::emit_control(Batch::Kind kind, uint64_t barrier, int64_t progre
 
 void StageActor::drop_schema_events(std::vector<Event>& events) const {
   if (setup_.cfg.schema_changes) return;
-  auto schema = [](const Event& e) { return e.op == Op::Schema; };
+  // A dead letter is delivered whatever it carries (a dead-letter sink writes its error form).
+  auto schema = [](const Event& e) { return e.op == Op::Schema && !e.dead_letter; };
   if (std::none_of(events.begin(), events.end(), schema)) return;
   events.erase(std::remove_if(events.begin(), events.end(), schema), events.end());
 }

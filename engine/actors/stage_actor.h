@@ -54,7 +54,7 @@ class StageActor : public TsanVisible<caf::event_based_actor> {
   // A kept batch of `records` from `channel` is done: grant its credit and continue.
   void resume_channel(int channel, int64_t records);
   // Removes the schema-change events (Op::Schema) unless the stage's kind receives them
-  // (StageConfig::schema_changes).
+  // (StageConfig::schema_changes); dead letters stay.
   void drop_schema_events(std::vector<Event>& events) const;
   // Completes the dead-letter info of `dead` events and routes them per on_error.
   // attempts > 0, a set code and a non-empty message override what the operator set;
