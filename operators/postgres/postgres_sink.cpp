@@ -250,9 +250,7 @@ result<void> PostgresSink::flush_now(const std::vector<const Event*>& evs, std::
                                      int64_t last_seq) {
   if (evs.empty() && !lineage_.taking_over()) return {};
   const Event* last = evs.empty() ? nullptr : evs.back();
-  std::string position = last == nullptr || last->position.is_null()
-                             ? (last == nullptr ? last_position_ : std::string())
-                             : json::encode(last->position);
+  std::string position = position_of(last);
   std::string last_id = lineage_.event_id(last);
   std::vector<bool> todo = progress_.todo(last_seq, last_id);
   if (std::find(todo.begin(), todo.end(), true) == todo.end()) {
@@ -268,6 +266,11 @@ result<void> PostgresSink::flush_now(const std::vector<const Event*>& evs, std::
   auto run = make_run(groups, std::move(todo), evs.size(), last_seq, position, last_id);
   run->run(planner_);
   return collect(*run, position, plan_dead, dead);
+}
+
+std::string PostgresSink::position_of(const Event* last) const {
+  if (last == nullptr) return last_position_;  // a takeover's flush of no event
+  return last->position.is_null() ? std::string() : json::encode(last->position);
 }
 
 std::unique_ptr<SlotFlush> PostgresSink::make_run(std::vector<WriteGroup>& groups,
@@ -316,11 +319,8 @@ result<void> PostgresSink::launch(std::vector<Event>& events, std::vector<Event>
     try {  // while the flush before commits: from the catalog's cache alone
       groups = planner_.plan(nullptr, evs, plan_dead);
       planned = true;
-    } catch (const BatchPlanner::NeedsCatalog&) {
-      groups.clear();  // planned again below, after the commit
-      plan_dead.clear();
-    } catch (const std::exception&) {
-      groups.clear();  // the same: the planning below reports it
+    } catch (...) {  // NeedsCatalog, or an error the planning below reports: after the commit
+      groups.clear();
       plan_dead.clear();
     }
   }
@@ -336,7 +336,7 @@ result<void> PostgresSink::launch(std::vector<Event>& events, std::vector<Event>
     if (!p.ok()) return p;
   }
   const Event* last = evs.back();
-  const std::string position = last->position.is_null() ? "" : json::encode(last->position);
+  const std::string position = position_of(last);
   const std::string last_id = lineage_.event_id(last);
   std::vector<bool> todo = progress_.todo(last_seq, last_id);
   if (std::find(todo.begin(), todo.end(), true) == todo.end()) {

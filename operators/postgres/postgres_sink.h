@@ -120,6 +120,9 @@ class PostgresSink : public Sink {
   // The flush's groups: the takeover's truncates, then the planned rows.
   result<void> plan(const std::vector<const Event*>& evs, std::vector<WriteGroup>& groups,
                     std::vector<Event>& plan_dead);
+  // The checkpoint row's position for a flush whose last event is `last` (JSON text; "" for an
+  // event without one; the stored one for a flush of no event).
+  std::string position_of(const Event* last) const;
   // The slots' transactions of a planned flush, ready to run.
   std::unique_ptr<SlotFlush> make_run(std::vector<WriteGroup>& groups, std::vector<bool> todo,
                                       size_t count, int64_t last_seq, const std::string& position,
