@@ -5,6 +5,7 @@
 #include "operators/registry.h"
 
 #include "operators/aggregate/aggregate_kind.h"
+#include "operators/delta/delta_kind.h"
 #include "operators/file/file_kind.h"
 #include "operators/generate/generate_kind.h"
 #include "operators/join/join_kind.h"
@@ -37,6 +38,7 @@ OperatorRegistry build() {
   r.add(postgres::sink_kind());
   r.add(kafka::sink_kind());
   r.add(mongodb::sink_kind());
+  r.add(delta::sink_kind());
   return r;
 }
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build pkg-config
       libcaf-dev librdkafka-dev libpqxx-dev libpq-dev libmariadb-dev
-      libcaf-openssl0.17 libssl-dev libantlr4-runtime-dev antlr4 libjemalloc-dev libboost-test-dev libmongoc-dev libbson-dev zlib1g-dev libzstd-dev libcpp-httplib-dev librocksdb-dev libavro-dev
+      libcaf-openssl0.17 libssl-dev libantlr4-runtime-dev antlr4 libjemalloc-dev libboost-test-dev libmongoc-dev libbson-dev zlib1g-dev libzstd-dev libcpp-httplib-dev librocksdb-dev libavro-dev libthrift-dev
       postgresql mariadb-server mariadb-client python3
       docker-compose graphviz python3-yaml openssl kcat clang-format clang-tidy-14
       clang-14 libclang-rt-14-dev llvm-14)  # fuzzing: libFuzzer, sanitizers, llvm-symbolizer

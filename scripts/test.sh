@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 bash scripts/install-deps.sh
+# The tests' reference Parquet reader (tests/duckdb/query.mjs): DuckDB from npm, its own binary.
+npm ci --prefix tests/duckdb --no-audit --no-fund
 echo "== every C++ source agrees with .clang-format"
 bash scripts/format.sh --check
 echo "== release build"

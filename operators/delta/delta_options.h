@@ -1,0 +1,33 @@
+// The evaluated options of one `delta` sink instance: the fields bound to the spec
+// (delta_spec.cpp) and what from_config works out from them.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "base/result.h"
+#include "dsl/eval/expr.h"
+#include "engine/core/operator.h"
+
+namespace sluice::operators::delta {
+
+// In the order of the options' enum_values (delta_spec.cpp).
+enum class Mode : uint8_t { Append };
+enum class Compression : uint8_t { Zstd, None };
+
+struct DeltaOptions {
+  eval::ExprPtr path;  // per record; null: path_constant
+  std::string path_constant;
+  Mode mode = Mode::Append;
+  int64_t file_rows = 1000000;
+  int64_t file_size = 128LL << 20;
+  int64_t row_group_rows = 131072;
+  Compression compression = Compression::Zstd;
+  std::string pipeline;
+  std::string stage;
+  // The `txn` action's appId: "sluice/<pipeline>/<stage>".
+  std::string app_id;
+
+  static result<DeltaOptions> from_config(const StageConfig& cfg);
+};
+
+}  // namespace sluice::operators::delta

@@ -1,0 +1,158 @@
+#include "operators/delta/parquet_column_writer.h"
+
+#include "operators/delta/parquet_format.h"
+#include "operators/delta/parquet_plain.h"
+
+namespace sluice::operators::delta {
+
+ParquetColumnWriter::ParquetColumnWriter(const ColumnSchema& column, int64_t page_bytes,
+                                         ParquetCompressor* compressor, ParquetThrift* thrift)
+    : nullable_(column.nullable),
+      encoder_(encoder_of(column)),
+      fixed_bytes_(parquet::type_length(column)),
+      page_bytes_(page_bytes),
+      compressor_(compressor),
+      thrift_(thrift),
+      chunk_stats_(column),
+      file_stats_(column) {}
+
+ParquetColumnWriter::Encoder ParquetColumnWriter::encoder_of(const ColumnSchema& c) {
+  switch (c.type) {
+    case ColumnType::Bool:
+      return Encoder::Bool;
+    case ColumnType::Int32:
+    case ColumnType::Date:
+      return Encoder::Int32;
+    case ColumnType::Int64:
+    case ColumnType::Timestamp:
+      return Encoder::Int64;
+    case ColumnType::Double:
+      return Encoder::Double;
+    case ColumnType::Decimal:
+      if (c.precision <= 9) return Encoder::Dec32;
+      if (c.precision <= 18) return Encoder::Dec64;
+      return Encoder::DecFixed;
+    default:
+      return Encoder::ByteArray;
+  }
+}
+
+void ParquetColumnWriter::push(const ParquetCell& cell) {
+  if (nullable_) levels_.push(!cell.null);
+  ++page_values_;
+  if (cell.null) {
+    chunk_stats_.add_null();
+    return;
+  }
+  encode_value(cell);
+  chunk_stats_.add(cell);
+  if (static_cast<int64_t>(values_.size() + levels_.size() / 8) >= page_bytes_) cut_page();
+}
+
+void ParquetColumnWriter::encode_value(const ParquetCell& cell) {
+  switch (encoder_) {
+    case Encoder::Bool:
+      // PLAIN booleans: one bit each, the first value in the lowest bit.
+      if (bools_ % 8 == 0) values_.push_back('\0');
+      if (cell.i != 0) values_.back() = static_cast<char>(values_.back() | (1 << (bools_ % 8)));
+      ++bools_;
+      break;
+    case Encoder::Int32:
+      parquet::put_le32(static_cast<int32_t>(cell.i), values_);
+      break;
+    case Encoder::Int64:
+      parquet::put_le64(cell.i, values_);
+      break;
+    case Encoder::Double:
+      parquet::put_double(cell.d, values_);
+      break;
+    case Encoder::ByteArray:
+      parquet::put_le32(static_cast<int32_t>(cell.bytes.size()), values_);
+      values_.append(cell.bytes);
+      break;
+    case Encoder::Dec32:
+      parquet::put_le32(static_cast<int32_t>(cell.unscaled), values_);
+      break;
+    case Encoder::Dec64:
+      parquet::put_le64(static_cast<int64_t>(cell.unscaled), values_);
+      break;
+    case Encoder::DecFixed:
+      parquet::put_be(cell.unscaled, fixed_bytes_, values_);
+      break;
+  }
+}
+
+int64_t ParquetColumnWriter::estimated_bytes() const {
+  return static_cast<int64_t>(chunk_.size() + values_.size() + levels_.size() / 8);
+}
+
+void ParquetColumnWriter::cut_page() {
+  if (page_values_ == 0) return;
+  body_.clear();
+  if (nullable_) levels_.encode(body_);
+  body_.append(values_);
+  std::string_view stored = compressor_->compress(body_);
+  page_header(body_.size(), stored.size());
+  const uint8_t* header = nullptr;
+  uint32_t header_size = 0;
+  thrift_->view(header, header_size);
+  chunk_.append(reinterpret_cast<const char*>(header), header_size);
+  chunk_.append(stored);
+  meta_.num_values += page_values_;
+  meta_.total_uncompressed_size += static_cast<int64_t>(header_size + body_.size());
+  meta_.total_compressed_size += static_cast<int64_t>(header_size + stored.size());
+  levels_.clear();
+  values_.clear();
+  page_values_ = 0;
+  bools_ = 0;
+}
+
+void ParquetColumnWriter::page_header(size_t uncompressed, size_t compressed) {
+  thrift_->reset();
+  thrift_->struct_begin();
+  thrift_->i32_field(1, static_cast<int32_t>(parquet::PageType::DATA_PAGE));
+  thrift_->i32_field(2, static_cast<int32_t>(uncompressed));
+  thrift_->i32_field(3, static_cast<int32_t>(compressed));
+  thrift_->struct_field(5);  // DataPageHeader
+  thrift_->struct_begin();
+  thrift_->i32_field(1, static_cast<int32_t>(page_values_));
+  thrift_->i32_field(2, static_cast<int32_t>(parquet::Encoding::PLAIN));
+  thrift_->i32_field(3, static_cast<int32_t>(parquet::Encoding::RLE));  // definition levels
+  thrift_->i32_field(4, static_cast<int32_t>(parquet::Encoding::RLE));  // repetition levels
+  thrift_->struct_end();
+  thrift_->struct_end();
+}
+
+ParquetChunkMeta ParquetColumnWriter::finish_chunk() {
+  cut_page();
+  ParquetChunkMeta m = meta_;
+  m.null_count = chunk_stats_.null_count();
+  m.has_min_max = chunk_stats_.has_min_max();
+  if (m.has_min_max) chunk_stats_.encode_min_max(m.min, m.max);
+  file_stats_.merge(chunk_stats_);
+  chunk_stats_.reset();
+  return m;
+}
+
+void ParquetColumnWriter::clear_chunk() {
+  chunk_.clear();
+  meta_ = ParquetChunkMeta{};
+}
+
+void ParquetColumnWriter::reset() {
+  levels_.clear();
+  values_.clear();
+  page_values_ = 0;
+  bools_ = 0;
+  clear_chunk();
+  chunk_stats_.reset();
+  file_stats_.reset();
+}
+
+ColumnStats ParquetColumnWriter::column_stats() const {
+  ParquetStats all = file_stats_;
+  all.merge(chunk_stats_);
+  return all.to_column_stats();
+}
+
+}  // namespace sluice::operators::delta

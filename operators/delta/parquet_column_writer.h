@@ -1,0 +1,62 @@
+// One column of the open row group: encodes its values (PLAIN) and definition levels into
+// data pages (v1) in reused buffers, cuts a page at about page_bytes, compresses it and keeps
+// the column chunk (page headers and pages) until the row group is written; gathers the
+// statistics of the row group and of the file. Throws on a zstd or Thrift failure.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "operators/delta/parquet_cell.h"
+#include "operators/delta/parquet_chunk_meta.h"
+#include "operators/delta/parquet_column.h"
+#include "operators/delta/parquet_compressor.h"
+#include "operators/delta/parquet_levels.h"
+#include "operators/delta/parquet_stats.h"
+#include "operators/delta/parquet_thrift.h"
+
+namespace sluice::operators::delta {
+
+class ParquetColumnWriter {
+ public:
+  ParquetColumnWriter(const ColumnSchema& column, int64_t page_bytes, ParquetCompressor* compressor,
+                      ParquetThrift* thrift);
+
+  void push(const ParquetCell& cell);
+  // The chunk's bytes so far plus the open page's.
+  int64_t estimated_bytes() const;
+  // Cuts the last page; the chunk's metadata (data_page_offset left 0) and chunk() are then
+  // complete. The row group's statistics join the file's.
+  ParquetChunkMeta finish_chunk();
+  const std::string& chunk() const { return chunk_; }
+  void clear_chunk();  // after the chunk is written: a new row group starts
+  void reset();        // a new file starts
+  // Over the file so far, the open row group included.
+  ColumnStats column_stats() const;
+
+ private:
+  enum class Encoder : uint8_t { Bool, Int32, Int64, Double, ByteArray, Dec32, Dec64, DecFixed };
+  static Encoder encoder_of(const ColumnSchema& c);
+  void encode_value(const ParquetCell& cell);
+  void cut_page();
+  void page_header(size_t uncompressed, size_t compressed);
+
+  bool nullable_;
+  Encoder encoder_;
+  int fixed_bytes_;
+  int64_t page_bytes_;
+  ParquetCompressor* compressor_;
+  ParquetThrift* thrift_;
+  // The open page.
+  ParquetLevels levels_;
+  std::string values_;
+  int64_t page_values_ = 0;  // levels: values and nulls
+  int64_t bools_ = 0;        // Bool: values bit-packed into values_ so far
+  std::string body_;         // levels then values: the page before compression
+  // The open row group's chunk.
+  std::string chunk_;
+  ParquetChunkMeta meta_;
+  ParquetStats chunk_stats_;
+  ParquetStats file_stats_;
+};
+
+}  // namespace sluice::operators::delta

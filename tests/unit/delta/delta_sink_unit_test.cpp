@@ -1,0 +1,206 @@
+// The delta sink's log and its two-phase commit, on a local directory: commits written and read
+// back, the put-if-absent publication, schema growth, and the restart cases of exactly once (a
+// checkpoint whose commit was not written yet is completed; one already in the log is not
+// written twice; files of an unrecorded checkpoint stay unreferenced).
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+
+#include "base/json.h"
+#include "operators/delta/delta_files.h"
+#include "operators/delta/delta_log.h"
+#include "operators/delta/delta_sink.h"
+#include "operators/delta/errc.h"
+#include "operators/delta/pending_commit.h"
+#include "support/process.h"
+
+namespace delta_sink_unit_test {
+
+using namespace sluice;
+using namespace sluice::operators::delta;
+using sluice::test::TempDir;
+
+std::vector<ColumnSchema> two_columns() {
+  return {ColumnSchema{"id", ColumnType::Int64, 0, 0, false},
+          ColumnSchema{"amount", ColumnType::Decimal, 12, 2, true}};
+}
+
+Event change(Op op, int64_t id, const char* amount) {
+  Event e;
+  e.op = op;
+  e.ts = 1700000000000000;
+  e.row.set(intern("id"), Value::int64(id));
+  e.row.set(intern("amount"), Value::decimal(*Decimal::parse(amount)));
+  return e;
+}
+
+DeltaOptions options(const std::string& dir) {
+  DeltaOptions o;
+  o.path_constant = dir;
+  o.pipeline = "p";
+  o.stage = "lake";
+  o.app_id = "sluice/p/lake";
+  return o;
+}
+
+size_t count_adds(const std::string& dir) {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir + "/_delta_log")) {
+    std::string text = std::move(read_whole(e.path().string()).value());
+    for (size_t at = text.find("{\"add\""); at != std::string::npos;
+         at = text.find("{\"add\"", at + 1)) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+BOOST_AUTO_TEST_SUITE(delta_log)
+
+BOOST_AUTO_TEST_CASE(commits_are_read_back_with_schema_and_txn) {
+  TempDir d;
+  DeltaLog log(d.file("t"));
+  BOOST_REQUIRE(log.load());
+  BOOST_TEST(log.version() == -1);
+  CommitSpec c;
+  c.schema = two_columns();
+  c.app_id = "sluice/p/s";
+  c.txn_version = 7;
+  c.adds.push_back(AddFile{"part-1.parquet", 100, 1, 3, "{\"numRecords\":3}"});
+  BOOST_REQUIRE(log.commit(c).ok());
+  c.schema.push_back(ColumnSchema{"note", ColumnType::String, 0, 0, true});
+  c.txn_version = 9;
+  BOOST_REQUIRE(log.commit(c).ok());
+
+  DeltaLog again(d.file("t"));
+  BOOST_REQUIRE(again.load());
+  BOOST_TEST(again.version() == 1);
+  BOOST_TEST(again.txn_version("sluice/p/s") == 9);
+  BOOST_TEST(again.txn_version("other") == -1);
+  BOOST_REQUIRE_EQUAL(again.schema().size(), 3u);
+  BOOST_TEST(again.schema()[1].precision == 12);
+  BOOST_TEST(again.schema()[1].scale == 2);
+  BOOST_TEST(!again.schema()[0].nullable);
+  const std::string v0 = read_whole(again.commit_path(0)).value();
+  BOOST_TEST(v0.find("\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}") !=
+             std::string::npos);
+  const std::string v1 = read_whole(again.commit_path(1)).value();
+  BOOST_TEST(v1.find("\"protocol\"") == std::string::npos);
+  BOOST_TEST(v1.find("\"metaData\"") != std::string::npos);  // the schema grew
+  // Each action one line of JSON.
+  std::istringstream in(v0);
+  for (std::string line; std::getline(in, line);) BOOST_TEST(json::parse(line).ok(), line);
+}
+
+BOOST_AUTO_TEST_CASE(a_version_is_never_written_twice) {
+  TempDir d;
+  DeltaLog a(d.file("t"));
+  DeltaLog b(d.file("t"));
+  BOOST_REQUIRE(a.load());
+  BOOST_REQUIRE(b.load());
+  CommitSpec c;
+  c.schema = two_columns();
+  BOOST_REQUIRE(a.commit(c).ok());
+  auto second = b.commit(c);  // b still thinks the table is new
+  BOOST_REQUIRE(!second.ok());
+  BOOST_TEST((second.err().code == make_error_code(errc::log)));
+  BOOST_TEST(second.err().message.find("another writer") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(pending_commits_survive_the_state) {
+  PendingCommit p;
+  p.id = 12;
+  p.tables.push_back(TableCommit{"/x/t", two_columns(), {AddFile{"f.parquet", 5, 6, 7, "{}"}}});
+  auto back = decode_pending(encode_pending({p}));
+  BOOST_REQUIRE(back.ok());
+  BOOST_REQUIRE_EQUAL(back.value().size(), 1u);
+  BOOST_TEST(back.value()[0].id == 12u);
+  BOOST_TEST(back.value()[0].tables[0].adds[0].rows == 7);
+  BOOST_TEST(back.value()[0].tables[0].schema[1].precision == 12);
+  BOOST_TEST(decode_pending("").value().empty());
+  BOOST_TEST(!decode_pending("{nonsense").ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(delta_sink_phases)
+
+BOOST_AUTO_TEST_CASE(a_checkpoint_is_committed_only_after_the_engine_wrote_it) {
+  TempDir d;
+  const std::string dir = d.file("t");
+  std::string state;
+  {
+    DeltaSink sink(options(dir));
+    BOOST_REQUIRE(sink.open(""));
+    std::vector<Event> in = {change(Op::Create, 1, "1.50"), change(Op::Create, 2, "-2.25")};
+    std::vector<Event> dead;
+    BOOST_REQUIRE(sink.write(in, dead));
+    BOOST_TEST(dead.empty());
+    auto st = sink.checkpoint(1);
+    BOOST_REQUIRE(st.ok());
+    state = st.value();
+    BOOST_TEST(!std::filesystem::exists(dir + "/_delta_log/00000000000000000000.json"));
+    // Crash here: checkpoint 1 was written by the engine, its commit was not.
+  }
+  {
+    DeltaSink sink(options(dir));
+    BOOST_REQUIRE(sink.open(state));  // completes checkpoint 1's commit
+    DeltaLog log(dir);
+    BOOST_REQUIRE(log.load());
+    BOOST_TEST(log.version() == 0);
+    BOOST_TEST(log.txn_version("sluice/p/lake") == 1);
+    BOOST_TEST(count_adds(dir) == 1u);
+  }
+  {
+    // The same state again (a second crash before the next checkpoint): nothing written twice.
+    DeltaSink sink(options(dir));
+    BOOST_REQUIRE(sink.open(state));
+    std::vector<Event> in = {change(Op::Update, 1, "3.00")};
+    std::vector<Event> dead;
+    BOOST_REQUIRE(sink.write(in, dead));
+    auto st = sink.checkpoint(2);
+    BOOST_REQUIRE(st.ok());
+    // Not recorded: the engine crashed before writing checkpoint 2. Its file stays unreferenced.
+  }
+  DeltaLog log(dir);
+  BOOST_REQUIRE(log.load());
+  BOOST_TEST(log.version() == 0);
+  BOOST_TEST(count_adds(dir) == 1u);
+  {
+    DeltaSink sink(options(dir));
+    BOOST_REQUIRE(sink.open(state));
+    std::vector<Event> in = {change(Op::Update, 1, "3.00")};
+    std::vector<Event> dead;
+    BOOST_REQUIRE(sink.write(in, dead));
+    auto st = sink.checkpoint(2);
+    BOOST_REQUIRE(st.ok());
+    sink.checkpoint_committed(2);
+  }
+  BOOST_REQUIRE(log.load());
+  BOOST_TEST(log.version() == 1);
+  BOOST_TEST(log.txn_version("sluice/p/lake") == 2);
+  BOOST_TEST(count_adds(dir) == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_value_that_does_not_fit_is_a_dead_letter) {
+  TempDir d;
+  DeltaSink sink(options(d.file("t")));
+  BOOST_REQUIRE(sink.open(""));
+  std::vector<Event> in = {change(Op::Create, 1, "1.50")};
+  std::vector<Event> dead;
+  BOOST_REQUIRE(sink.write(in, dead));
+  Event bad = change(Op::Create, 2, "1.50");
+  bad.row.set(intern("id"), Value::string("not a number"));
+  std::vector<Event> more = {bad, change(Op::Create, 3, "0.01")};
+  BOOST_REQUIRE(sink.write(more, dead));
+  BOOST_REQUIRE_EQUAL(dead.size(), 1u);
+  BOOST_TEST((dead[0].dead_letter->code == make_error_code(errc::type_mismatch)));
+  BOOST_TEST(dead[0].dead_letter->message.find("id") != std::string::npos);
+  BOOST_REQUIRE(sink.checkpoint(1).ok());
+  sink.checkpoint_committed(1);
+  const std::string v0 = read_whole(d.file("t") + "/_delta_log/00000000000000000000.json").value();
+  BOOST_TEST(v0.find("\\\"numRecords\\\":2") != std::string::npos, v0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace delta_sink_unit_test
