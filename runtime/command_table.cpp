@@ -82,7 +82,7 @@ std::vector<Command> running_commands() {
   };
 }
 
-// Tools: reconcile, eval, list, docs, man, completions.
+// Tools: reconcile, optimize, eval, list, docs, man, completions.
 std::vector<Command> tool_commands() {
   return {
       {"reconcile",
@@ -93,6 +93,12 @@ std::vector<Command> tool_commands() {
         {"--chunk", "ROWS", "rows per checksum chunk (default 10000)"},
         {"--show", "N", "keys listed per kind of difference (default 10)"}},
        command_reconcile},
+      {"optimize",
+       "DIR [--min-files N] [--file-rows N]",
+       "compact the small files of a Delta table written by sink delta",
+       {{"--min-files", "N", "compact at this many small files (default 2)"},
+        {"--file-rows", "N", "rows of a full file (default 1000000)"}},
+       command_optimize},
       {"eval",
        "EXPR [--row JSON] [--op c|u|d|r|t] [--before JSON] [--json]",
        "evaluate an expression on a row",

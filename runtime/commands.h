@@ -23,6 +23,7 @@ int command_status(const std::vector<std::string>& args);
 int command_tap(const std::vector<std::string>& args);
 int command_top(const std::vector<std::string>& args);
 int command_reconcile(const std::vector<std::string>& args);
+int command_optimize(const std::vector<std::string>& args);
 int command_kafka_dev(const std::vector<std::string>& args);
 int command_node(const std::vector<std::string>& args);
 int command_node_worker(const std::vector<std::string>& args);

@@ -6,6 +6,7 @@ start=$(date +%s)
 bash scripts/install-deps.sh
 # The tests' reference Parquet reader (tests/duckdb/query.mjs): DuckDB from npm, its own binary.
 npm ci --prefix tests/duckdb --no-audit --no-fund
+npm ci --prefix tests/s3 --no-audit --no-fund
 echo "== every C++ source agrees with .clang-format"
 bash scripts/format.sh --check
 echo "== release build"

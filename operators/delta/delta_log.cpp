@@ -5,10 +5,10 @@
 #include <random>
 
 #include "base/json.h"
-#include "operators/delta/delta_files.h"
 #include "operators/delta/delta_schema.h"
 #include "operators/delta/errc.h"
 #include "operators/delta/json_fields.h"
+#include "operators/delta/local_table_store.h"
 
 namespace sluice::operators::delta {
 namespace {
@@ -45,17 +45,31 @@ void add_action(const AddFile& a, std::string& out) {
   json::encode_string(a.path, out);
   out += ",\"partitionValues\":{},\"size\":" + std::to_string(a.size);
   out += ",\"modificationTime\":" + std::to_string(a.modification_time);
-  out += ",\"dataChange\":true,\"stats\":";
+  out += a.data_change ? ",\"dataChange\":true" : ",\"dataChange\":false";
+  out += ",\"stats\":";
   json::encode_string(a.stats, out);
   out += "}}\n";
 }
 
+void remove_action(const RemoveFile& r, int64_t now, std::string& out) {
+  out += "{\"remove\":{\"path\":";
+  json::encode_string(r.path, out);
+  out += ",\"deletionTimestamp\":" + std::to_string(now);
+  out += r.data_change ? ",\"dataChange\":true" : ",\"dataChange\":false";
+  out +=
+      ",\"extendedFileMetadata\":true,\"partitionValues\":{},\"size\":" + std::to_string(r.size) +
+      "}}\n";
+}
+
 }  // namespace
+
+DeltaLog::DeltaLog(const std::string& table_dir)
+    : store_(std::make_shared<LocalTableStore>(table_dir)) {}
 
 std::string DeltaLog::commit_path(int64_t version) const {
   char name[32];
   std::snprintf(name, sizeof name, "%020lld.json", static_cast<long long>(version));
-  return dir_ + "/_delta_log/" + name;
+  return std::string("_delta_log/") + name;
 }
 
 int64_t DeltaLog::txn_version(const std::string& app_id) const {
@@ -67,10 +81,13 @@ result<void> DeltaLog::load() {
   version_ = -1;
   schema_.clear();
   txn_.clear();
+  live_.clear();
   std::vector<int64_t> versions;
-  for (const std::string& name : list_dir(dir_ + "/_delta_log")) {
+  auto names = store_->list_log();
+  if (!names.ok()) return names.err();
+  for (const std::string& name : names.value()) {
     if (name == "_last_checkpoint") {
-      return error::fatal(errc::log, dir_ +
+      return error::fatal(errc::log, dir() +
                                          ": the log has a checkpoint; reading checkpointed "
                                          "logs is not built yet");
     }
@@ -80,7 +97,7 @@ result<void> DeltaLog::load() {
   std::sort(versions.begin(), versions.end());
   for (size_t i = 0; i < versions.size(); ++i) {
     if (versions[i] != static_cast<int64_t>(i)) {
-      return error::fatal(errc::log, dir_ + "/_delta_log: version " + std::to_string(i) +
+      return error::fatal(errc::log, dir() + "/_delta_log: version " + std::to_string(i) +
                                          " is missing (found " + std::to_string(versions[i]) + ")");
     }
     if (auto r = apply_commit(versions[i]); !r) return r;
@@ -90,9 +107,9 @@ result<void> DeltaLog::load() {
 }
 
 result<void> DeltaLog::apply_commit(int64_t version) {
-  const std::string file = commit_path(version);
-  auto text = read_whole(file);
-  if (!text.ok()) return text.err();
+  const std::string file = dir() + "/" + commit_path(version);
+  auto text = store_->read(commit_path(version));
+  if (!text.ok()) return error::fatal(errc::log, "cannot read " + file + ": " + text.err().message);
   size_t start = 0;
   const std::string& t = text.value();
   while (start < t.size()) {
@@ -125,16 +142,22 @@ result<void> DeltaLog::apply_line(const std::string& line, const std::string& fi
     table_id_ = json_string(*m, "id");
   } else if (const Value* x = json_member(action, "txn")) {
     txn_[json_string(*x, "appId")] = json_int(*x, "version", -1);
+  } else if (const Value* a = json_member(action, "add")) {
+    AddFile f{json_string(*a, "path"), json_int(*a, "size"), json_int(*a, "modificationTime"), 0,
+              json_string(*a, "stats")};
+    live_[f.path] = std::move(f);
+  } else if (const Value* r = json_member(action, "remove")) {
+    live_.erase(json_string(*r, "path"));
   }
   return {};
 }
 
 std::string DeltaLog::actions_of(const CommitSpec& c, int64_t version) const {
   const int64_t now = now_millis();
-  std::string out = "{\"commitInfo\":{\"timestamp\":" + std::to_string(now) + ",\"operation\":\"" +
-                    c.operation +
-                    "\",\"operationParameters\":{\"mode\":\"Append\"},\"isBlindAppend\":true,"
-                    "\"engineInfo\":\"sluice\"}}\n";
+  std::string out =
+      "{\"commitInfo\":{\"timestamp\":" + std::to_string(now) + ",\"operation\":\"" + c.operation +
+      "\",\"operationParameters\":{},\"isBlindAppend\":" + (c.removes.empty() ? "true" : "false") +
+      ",\"engineInfo\":\"sluice\"}}\n";
   if (version == 0) {
     out += "{\"protocol\":{\"minReaderVersion\":" + std::to_string(kReaderVersion) +
            ",\"minWriterVersion\":" + std::to_string(kWriterVersion) + "}}\n";
@@ -152,15 +175,15 @@ std::string DeltaLog::actions_of(const CommitSpec& c, int64_t version) const {
     out += ",\"version\":" + std::to_string(c.txn_version) +
            ",\"lastUpdated\":" + std::to_string(now) + "}}\n";
   }
+  for (const RemoveFile& r : c.removes) remove_action(r, now, out);
   for (const AddFile& a : c.adds) add_action(a, out);
   return out;
 }
 
 result<int64_t> DeltaLog::commit(const CommitSpec& c) {
   const int64_t version = version_ + 1;
-  if (auto d = make_dirs(dir_ + "/_delta_log"); !d) return d.err();
   const std::string text = actions_of(c, version);
-  if (auto p = publish_exclusive(commit_path(version), text); !p) return p.err();
+  if (auto p = store_->publish(commit_path(version), text); !p) return p.err();
   // Apply what was written, as a reader of the log would.
   size_t start = 0;
   while (start < text.size()) {

@@ -11,6 +11,8 @@ result<DeltaOptions> DeltaOptions::from_config(const StageConfig& cfg) {
   o.pipeline = cfg.pipeline;
   o.stage = cfg.parallelism > 1 ? cfg.name + "#" + std::to_string(cfg.instance) : cfg.name;
   o.app_id = "sluice/" + cfg.pipeline + "/" + o.stage;
+  o.staging_dir = (cfg.state_dir.empty() ? std::string("var/") + cfg.pipeline : cfg.state_dir) +
+                  "/delta-staging/" + o.stage;
   auto it = cfg.expr_options.find("path");
   if (it != cfg.expr_options.end() && it->second != nullptr) {
     eval::Scope scope;

@@ -1,11 +1,15 @@
 #include "operators/delta/delta_sink.h"
 
+#include <cctype>
 #include <random>
 
 #include "base/logger.h"
 #include "dsl/eval/expr.h"
 #include "operators/common/stage_options.h"
 #include "operators/delta/errc.h"
+#include "operators/delta/local_table_store.h"
+#include "operators/delta/s3_table_store.h"
+#include "operators/delta/s3_url.h"
 
 namespace sluice::operators::delta {
 namespace {
@@ -25,6 +29,9 @@ DeltaSink::DeltaSink(DeltaOptions opts) : opts_(std::move(opts)) {
   settings_.parquet.row_group_rows = opts_.row_group_rows;
   settings_.parquet.zstd = opts_.compression == Compression::Zstd;
   settings_.file_prefix = run_prefix();
+  settings_.upsert = opts_.mode == Mode::Upsert;
+  settings_.key = opts_.key;
+  settings_.optimize_files = opts_.optimize_files;
 }
 
 DeltaSink::~DeltaSink() = default;
@@ -60,12 +67,33 @@ result<std::string> DeltaSink::path_of(const Event& e) const {
   }
   std::string p = std::move(v->as_string());
   while (p.size() > 1 && p.back() == '/') p.pop_back();
-  if (p.rfind("s3://", 0) == 0) {
-    return error::permanent(errc::io, "path " + p +
-                                          ": S3 is not built yet; give a local "
-                                          "directory");
-  }
   return p;
+}
+
+result<std::shared_ptr<TableStore>> DeltaSink::store_for(const std::string& location) {
+  if (location.rfind("s3://", 0) != 0 && location.rfind("s3a://", 0) != 0) {
+    return std::shared_ptr<TableStore>(std::make_shared<LocalTableStore>(location));
+  }
+  auto at = parse_s3_url(location);
+  if (!at.ok()) return error::permanent(errc::io, "path " + location + ": " + at.err().message);
+  if (!s3_) {
+    S3Config c;
+    c.endpoint = opts_.s3_endpoint;
+    c.region = opts_.s3_region;
+    c.access_key = opts_.s3_access_key;
+    c.secret_key = opts_.s3_secret_key;
+    c.session_token = opts_.s3_session_token;
+    c.path_style = opts_.s3_path_style;
+    c.ca_file = opts_.s3_ca_file;
+    s3_ = std::make_shared<S3Client>(std::move(c));
+  }
+  // Each table its own staging directory (the location made a file name).
+  std::string name;
+  for (char ch : location.substr(location.find("://") + 3)) {
+    name += std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ? ch : '_';
+  }
+  return std::shared_ptr<TableStore>(std::make_shared<S3TableStore>(
+      s3_, location, std::move(at.value()), opts_.staging_dir + "/" + name));
 }
 
 result<DeltaTable*> DeltaSink::table_for(const Event& e) {
@@ -73,7 +101,9 @@ result<DeltaTable*> DeltaSink::table_for(const Event& e) {
   if (!path.ok()) return path.err();
   auto it = tables_.find(path.value());
   if (it != tables_.end()) return it->second.get();
-  auto t = std::make_unique<DeltaTable>(path.value(), settings_);
+  auto store = store_for(path.value());
+  if (!store.ok()) return store.err();
+  auto t = std::make_unique<DeltaTable>(std::move(store.value()), settings_);
   if (auto r = t->open(); !r) return r.err();
   DeltaTable* raw = t.get();
   tables_.emplace(path.value(), std::move(t));
@@ -95,7 +125,7 @@ result<void> DeltaSink::write(std::vector<Event>& events, std::vector<Event>& de
       dead_letter(e, t.err(), dead);
       continue;
     }
-    auto r = t.value()->append(e);
+    auto r = t.value()->apply(e);
     if (!r) {
       if (r.err().kind != failure_kind::permanent) return r.err();
       dead_letter(e, r.err(), dead);
@@ -111,11 +141,11 @@ result<std::string> DeltaSink::checkpoint(uint64_t id) {
   PendingCommit p;
   p.id = id;
   for (auto& [dir, t] : tables_) {
-    if (auto s = t->seal(); !s) return s.err();
-    std::vector<AddFile> adds = t->take_sealed();
-    if (adds.empty()) continue;
-    files_ += static_cast<int64_t>(adds.size());
-    p.tables.push_back(TableCommit{dir, t->schema(), std::move(adds)});
+    auto c = t->prepare_commit();
+    if (!c.ok()) return c.err();
+    if (c->adds.empty() && c->removes.empty()) continue;
+    files_ += static_cast<int64_t>(c->adds.size());
+    p.tables.push_back(std::move(c.value()));
   }
   if (!p.tables.empty()) pending_.push_back(std::move(p));
   return encode_pending(pending_);
@@ -143,27 +173,31 @@ result<void> DeltaSink::commit_due() {
 }
 
 result<void> DeltaSink::commit_table(const TableCommit& t, uint64_t id) {
+  // A table this run writes has its log loaded (and its files planned past this commit); after
+  // a restart the log is read for the commit alone, the table opened anew when events come.
   auto it = tables_.find(t.dir);
-  std::unique_ptr<DeltaTable> fresh;
-  DeltaTable* table = nullptr;
+  std::unique_ptr<DeltaLog> fresh;
+  DeltaLog* log = nullptr;
   if (it != tables_.end()) {
-    table = it->second.get();
+    log = &it->second->log();
   } else {
-    fresh = std::make_unique<DeltaTable>(t.dir, settings_);
-    if (auto r = fresh->open(); !r) return r;
-    table = fresh.get();
+    auto store = store_for(t.dir);
+    if (!store.ok()) return store.err();
+    fresh = std::make_unique<DeltaLog>(std::move(store.value()));
+    if (auto r = fresh->load(); !r) return r;
+    log = fresh.get();
   }
-  DeltaLog& log = table->log();
-  if (log.txn_version(opts_.app_id) >= static_cast<int64_t>(id)) return {};  // already there
+  if (log->txn_version(opts_.app_id) >= static_cast<int64_t>(id)) return {};  // already there
   CommitSpec c;
   c.schema = t.schema;
   c.adds = t.adds;
+  c.removes = t.removes;
+  c.operation = settings_.upsert ? "MERGE" : "WRITE";
   c.app_id = opts_.app_id;
   c.txn_version = static_cast<int64_t>(id);
-  auto v = log.commit(c);
+  auto v = log->commit(c);
   if (!v.ok()) return v.err();
   ++commits_;
-  if (fresh) tables_.emplace(t.dir, std::move(fresh));
   return {};
 }
 

@@ -19,6 +19,7 @@
 #include "operators/delta/delta_options.h"
 #include "operators/delta/delta_table.h"
 #include "operators/delta/pending_commit.h"
+#include "operators/delta/s3_client.h"
 
 namespace sluice::operators::delta {
 
@@ -37,6 +38,8 @@ class DeltaSink : public Sink {
 
  private:
   result<DeltaTable*> table_for(const Event& e);
+  // The store of a table location: a local directory, or s3://bucket/prefix.
+  result<std::shared_ptr<TableStore>> store_for(const std::string& location);
   result<std::string> path_of(const Event& e) const;
   // Writes the log commits of every pending checkpoint up to committed_up_to_.
   result<void> commit_due();
@@ -45,7 +48,8 @@ class DeltaSink : public Sink {
 
   DeltaOptions opts_;
   TableSettings settings_;
-  std::map<std::string, std::unique_ptr<DeltaTable>> tables_;  // by directory
+  std::map<std::string, std::unique_ptr<DeltaTable>> tables_;  // by location
+  std::shared_ptr<S3Client> s3_;                               // made when a path is s3://
   std::vector<PendingCommit> pending_;
   uint64_t committed_up_to_ = 0;  // the last checkpoint the engine wrote
   bool has_committed_ = false;

@@ -89,6 +89,18 @@ result<void> ParquetWriter::append(const std::vector<const Value*>& row) {
   if (!file_.is_open() || failed_) {
     return error::fatal(errc::io, "parquet: append to a file that is not open: " + file_.path());
   }
+  if (auto checked = check(row); !checked) return checked;  // fills cells_
+  try {
+    for (size_t i = 0; i < row.size(); ++i) writers_[i].push(cells_[i]);
+  } catch (const std::exception& e) {
+    return io_failure(e.what());
+  }
+  ++rows_;
+  if (++group_rows_ >= options_.row_group_rows) return flush_row_group();
+  return {};
+}
+
+result<void> ParquetWriter::check(const std::vector<const Value*>& row) {
   if (row.size() != columns_.size()) {
     return error::permanent(errc::type_mismatch, "parquet: a row of " + std::to_string(row.size()) +
                                                      " values for " +
@@ -97,13 +109,6 @@ result<void> ParquetWriter::append(const std::vector<const Value*>& row) {
   for (size_t i = 0; i < row.size(); ++i) {
     if (auto code = converters_[i].convert(row[i], cells_[i])) return value_error(i, row[i], *code);
   }
-  try {
-    for (size_t i = 0; i < row.size(); ++i) writers_[i].push(cells_[i]);
-  } catch (const std::exception& e) {
-    return io_failure(e.what());
-  }
-  ++rows_;
-  if (++group_rows_ >= options_.row_group_rows) return flush_row_group();
   return {};
 }
 

@@ -37,6 +37,9 @@ class ParquetWriter {
   // the value's type) nothing of the row is kept. errc io: the file cannot be written, and the
   // writer is done with it (open another).
   result<void> append(const std::vector<const Value*>& row);
+  // Whether append() would take the row (the same checks and errors), without a file and
+  // without keeping anything.
+  result<void> check(const std::vector<const Value*>& row);
   // The last row group, the footer, fsync, close.
   result<void> close();
 

@@ -8,6 +8,12 @@
 namespace sluice::operators::delta {
 namespace {
 
+// An action's data_change (true when the state does not say).
+bool change_of(const Value& action) {
+  const Value* c = json_member(action, "change");
+  return c == nullptr || c->type() != Type::Bool || c->as_bool();
+}
+
 Value encode_add(const AddFile& a) {
   Object o;
   o.append(intern("path"), Value::string(a.path));
@@ -15,6 +21,7 @@ Value encode_add(const AddFile& a) {
   o.append(intern("mtime"), Value::int64(a.modification_time));
   o.append(intern("rows"), Value::int64(a.rows));
   o.append(intern("stats"), Value::string(a.stats));
+  o.append(intern("change"), Value::boolean(a.data_change));
   return Value::object(std::move(o));
 }
 
@@ -25,6 +32,15 @@ Value encode_table(const TableCommit& t) {
   List adds;
   for (const AddFile& a : t.adds) adds.push_back(encode_add(a));
   o.append(intern("adds"), Value::list(std::move(adds)));
+  List removes;
+  for (const RemoveFile& r : t.removes) {
+    Object ro;
+    ro.append(intern("path"), Value::string(r.path));
+    ro.append(intern("size"), Value::int64(r.size));
+    ro.append(intern("change"), Value::boolean(r.data_change));
+    removes.push_back(Value::object(std::move(ro)));
+  }
+  o.append(intern("removes"), Value::list(std::move(removes)));
   return Value::object(std::move(o));
 }
 
@@ -40,7 +56,12 @@ result<TableCommit> decode_table(const Value& v) {
   }
   for (const Value& a : adds->as_list()) {
     t.adds.push_back(AddFile{json_string(a, "path"), json_int(a, "size"), json_int(a, "mtime"),
-                             json_int(a, "rows"), json_string(a, "stats")});
+                             json_int(a, "rows"), json_string(a, "stats"), change_of(a)});
+  }
+  if (const Value* removes = json_member(v, "removes"); removes && removes->type() == Type::List) {
+    for (const Value& r : removes->as_list()) {
+      t.removes.push_back(RemoveFile{json_string(r, "path"), json_int(r, "size"), change_of(r)});
+    }
   }
   return t;
 }

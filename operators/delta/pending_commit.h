@@ -17,6 +17,7 @@ struct TableCommit {
   std::string dir;
   std::vector<ColumnSchema> schema;
   std::vector<AddFile> adds;
+  std::vector<RemoveFile> removes;
 };
 
 struct PendingCommit {

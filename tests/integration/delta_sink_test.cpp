@@ -12,7 +12,9 @@
 
 #include "base/json.h"
 #include "integration/ods_support.h"
+#include "operators/delta/s3_client.h"
 #include "support/duckdb_query.h"
+#include "support/s3_server.h"
 
 using namespace sluice::test;
 using namespace sluice::test::ods;
@@ -254,7 +256,8 @@ BOOST_AUTO_TEST_CASE(exactly_once_across_two_kill_9_while_writing) {
       "INSERT INTO lake2.ev VALUES (0, 1, 0.5);");
   Run run(fresh_pg_db("delta_kill"), "");
   const std::string lake = run.dir.file("lake");
-  write_file(run.pipe, pipe_text("delta_kill", "lake2", 7902, lake, "file_rows = 700"));
+  write_file(run.pipe,
+             pipe_text("delta_kill", "lake2", 7902, lake, "file_rows = 700  optimize_files = 3"));
   run.start();
   // The snapshot (one row) is in the table: every later change comes through the binlog.
   BOOST_REQUIRE_MESSAGE(wait_count(lake + "/ev", 1), "snapshot" << run.log_tail());
@@ -317,6 +320,21 @@ BOOST_AUTO_TEST_CASE(exactly_once_across_two_kill_9_while_writing) {
       "concat_ws(' ', count(*), sum(v), sum(amount)) AS s FROM live");
   auto mine = mysql().query("SELECT CONCAT(count(*), ' ', sum(v), ' ', sum(amount)) FROM lake2.ev");
   BOOST_TEST(duckdb_text(latest, 0, "s") == mine[0][0].value_or("?"));
+  // Small files were compacted (optimize_files = 3): removes and adds with
+  // dataChange false, and the snapshot's files fewer than the commits that added files.
+  size_t compacted = 0;
+  for (const auto& commit : log_commits(lake + "/ev")) {
+    for (const Value& a : commit) {
+      const Value* rm = member(a, "remove");
+      if (rm != nullptr && !member(*rm, "dataChange")->as_bool()) ++compacted;
+    }
+  }
+  BOOST_TEST(compacted >= 3u);
+  auto small = duckdb_query(
+      "SELECT count(*)::VARCHAR AS n FROM (SELECT filename, count(*) AS c "
+      "FROM " +
+      from.substr(0, from.size() - 1) + ", filename = true) GROUP BY filename) WHERE c < 350");
+  BOOST_TEST(std::stoll(duckdb_text(small, 0, "n")) <= 5);
   // The log: versions in order, each with this stage's txn at a growing checkpoint id.
   int64_t last_txn = -1;
   for (const auto& commit : log_commits(lake + "/ev")) {
@@ -330,6 +348,157 @@ BOOST_AUTO_TEST_CASE(exactly_once_across_two_kill_9_while_writing) {
     BOOST_TEST(txn > last_txn);
     last_txn = txn;
   }
+}
+
+// Rows of the table's snapshot (the columns given, as text, sorted) and MariaDB's.
+std::vector<std::string> lake_rows_text(const std::string& table_dir, const std::string& cols) {
+  std::vector<std::string> out;
+  std::string from = table_sql(table_dir);
+  if (from.empty()) return out;
+  auto rows = duckdb_query("SELECT concat_ws('|', " + cols + ") AS r FROM " + from + " ORDER BY r");
+  for (size_t i = 0; i < duckdb_size(rows); ++i) out.push_back(duckdb_text(rows, i, "r"));
+  return out;
+}
+
+std::vector<std::string> my_rows_text(const std::string& table, const std::string& cols) {
+  std::vector<std::string> out;
+  for (auto& r : mysql().query("SELECT CONCAT_WS('|', " + cols + ") AS r FROM " + table)) {
+    out.push_back(r[0].value_or("?"));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+BOOST_AUTO_TEST_CASE(upsert_tables_equal_the_source_across_kill_9) {
+  my_exec(
+      "DROP DATABASE IF EXISTS lake3; CREATE DATABASE lake3; USE lake3;"
+      "CREATE TABLE lake3.acc (id INT PRIMARY KEY, v INT NOT NULL, amount DECIMAL(12,2),"
+      " note VARCHAR(20));"
+      "INSERT INTO lake3.acc SELECT seq, 1, seq / 4, CONCAT('n', seq) FROM seq_1_to_3000;"
+      "CREATE TABLE lake3.kl (a INT, b VARCHAR(5));"
+      "INSERT INTO lake3.kl VALUES (1, 'x'), (1, 'x'), (2, 'y'), (3, NULL);");
+  Run run(fresh_pg_db("delta_upsert"), "");
+  const std::string lake = run.dir.file("lake");
+  write_file(run.pipe,
+             pipe_text("delta_upsert", "lake3", 7903, lake, "mode = upsert  file_rows = 400"));
+  run.start();
+  const std::string acc_cols = "id, v, amount, coalesce(note, '-')";
+  auto equal_soon = [&](const std::string& table, const std::string& cols, int seconds) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (lake_rows_text(lake + "/" + table, cols) == my_rows_text("lake3." + table, cols)) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    }
+    return false;
+  };
+  BOOST_REQUIRE_MESSAGE(equal_soon("acc", acc_cols, 90), "snapshot" << run.log_tail());
+  // Changes everywhere in the key range (every file is touched), a key changed, a keyless
+  // table's duplicates, then a kill -9 in the middle of more changes.
+  my_exec(
+      "USE lake3;"
+      "UPDATE lake3.acc SET v = v + 1, amount = amount + 1 WHERE id % 7 = 0;"
+      "DELETE FROM lake3.acc WHERE id % 11 = 0;"
+      "UPDATE lake3.acc SET id = id + 100000 WHERE id BETWEEN 100 AND 110;"
+      "INSERT INTO lake3.acc SELECT seq, 1, 0.01, NULL FROM seq_3001_to_3500;"
+      "UPDATE lake3.kl SET b = 'z' WHERE a = 2;"
+      "DELETE FROM lake3.kl WHERE a = 1 LIMIT 1;"
+      "INSERT INTO lake3.kl VALUES (2, 'z');");
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  my_exec(
+      "UPDATE lake3.acc SET note = 'again' WHERE id % 5 = 0;"
+      "DELETE FROM lake3.acc WHERE id BETWEEN 3400 AND 3450;");
+  run.child->signal(SIGKILL);
+  run.child->wait(std::chrono::seconds(10));
+  run.child.reset();
+  my_exec("UPDATE lake3.acc SET v = v + 10 WHERE id % 3 = 0;");
+  run.start();
+  BOOST_REQUIRE_MESSAGE(
+      equal_soon("acc", acc_cols, 90),
+      "after changes and kill -9: " << lake_rows_text(lake + "/acc", acc_cols).size() << " rows"
+                                    << run.log_tail());
+  BOOST_REQUIRE_MESSAGE(equal_soon("kl", "a, coalesce(b, '-')", 30), "keyless" << run.log_tail());
+  // Files were rewritten: the log has removes, and the snapshot holds fewer files than added.
+  size_t removes = 0;
+  for (const auto& commit : log_commits(lake + "/acc")) {
+    for (const Value& a : commit) removes += member(a, "remove") != nullptr ? 1 : 0;
+  }
+  BOOST_TEST(removes > 0u);
+  // TRUNCATE: the table is empty after it.
+  my_exec("TRUNCATE TABLE lake3.kl; INSERT INTO lake3.kl VALUES (9, 'after');");
+  BOOST_REQUIRE_MESSAGE(equal_soon("kl", "a, coalesce(b, '-')", 30), "truncate" << run.log_tail());
+  run.require_alive();
+  auto r = run.stop();
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(read_file(run.dir.file("var/delta_upsert/dlq.jsonl")).empty());
+}
+
+// Copies every object below s3://sluice/PREFIX into dir (keys as paths below it).
+void download(const sluice::test::S3Server& server, const std::string& prefix,
+              const std::string& dir) {
+  sluice::operators::delta::S3Client client(server.config());
+  auto keys = client.list("sluice", prefix);
+  if (!keys.ok()) BOOST_FAIL(keys.err().describe());
+  for (const auto& [key, size] : keys.value()) {
+    auto bytes = client.get({"sluice", key});
+    if (!bytes.ok()) BOOST_FAIL(bytes.err().describe());
+    const std::string path = dir + "/" + key;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    write_file(path, bytes.value());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(tables_on_s3_equal_the_source) {
+  sluice::test::S3Server server;
+  my_exec(
+      "DROP DATABASE IF EXISTS lake4; CREATE DATABASE lake4; USE lake4;"
+      "CREATE TABLE lake4.acc (id INT PRIMARY KEY, amount DECIMAL(12,2), note VARCHAR(20));"
+      "INSERT INTO lake4.acc SELECT seq, seq / 4, CONCAT('n', seq) FROM seq_1_to_2000;");
+  Run run(fresh_pg_db("delta_s3"), "");
+  const std::string extra = "mode = upsert  file_rows = 500\n    s3 { endpoint = \"" +
+                            server.endpoint() +
+                            "\"  access_key = secret(\"S3_ACCESS\")  secret_key = "
+                            "secret(\"S3_SECRET\") }\n   ";
+  write_file(run.pipe, pipe_text("delta_s3", "lake4", 7904, "s3://sluice/lake", extra));
+  // The keys reach sluice as secrets through its environment.
+  setenv("S3_ACCESS", sluice::test::kS3AccessKey, 1);
+  setenv("S3_SECRET", sluice::test::kS3SecretKey, 1);
+  run.start();
+  const std::string cols = "id, amount, coalesce(note, '-')";
+  TempDir copy;
+  auto equal_soon = [&](int seconds) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::filesystem::remove_all(copy.file("lake"));
+      download(server, "lake/acc/", copy.str());
+      if (lake_rows_text(copy.file("lake/acc"), cols) == my_rows_text("lake4.acc", cols)) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    return false;
+  };
+  BOOST_REQUIRE_MESSAGE(equal_soon(90), "snapshot" << run.log_tail());
+  my_exec(
+      "UPDATE lake4.acc SET amount = amount * 2 WHERE id % 9 = 0;"
+      "DELETE FROM lake4.acc WHERE id BETWEEN 500 AND 520;"
+      "INSERT INTO lake4.acc SELECT seq, 1.5, NULL FROM lake4.seq_2001_to_2100;");
+  BOOST_REQUIRE_MESSAGE(equal_soon(60), "changes" << run.log_tail());
+  run.require_alive();
+  auto r = run.stop();
+  BOOST_TEST(r.exit_code == 0);
+  // The secret key never reaches the log.
+  BOOST_TEST(r.err.find(sluice::test::kS3SecretKey) == std::string::npos);
+  // Nothing is left in the staging directory: every file was uploaded.
+  size_t staged = 0;
+  if (std::filesystem::exists(run.dir.file("var/delta_s3/delta-staging"))) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(
+             run.dir.file("var/delta_s3/delta-staging"))) {
+      staged += e.is_regular_file() ? 1 : 0;
+    }
+  }
+  BOOST_TEST(staged == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -9,8 +9,11 @@
 #include "operators/delta/delta_files.h"
 #include "operators/delta/delta_log.h"
 #include "operators/delta/delta_sink.h"
+#include "operators/delta/delta_table.h"
 #include "operators/delta/errc.h"
 #include "operators/delta/pending_commit.h"
+#include "operators/delta/table_file_rows.h"
+#include "operators/delta/table_optimize.h"
 #include "support/process.h"
 
 namespace delta_sink_unit_test {
@@ -80,10 +83,10 @@ BOOST_AUTO_TEST_CASE(commits_are_read_back_with_schema_and_txn) {
   BOOST_TEST(again.schema()[1].precision == 12);
   BOOST_TEST(again.schema()[1].scale == 2);
   BOOST_TEST(!again.schema()[0].nullable);
-  const std::string v0 = read_whole(again.commit_path(0)).value();
+  const std::string v0 = read_whole(again.dir() + "/" + again.commit_path(0)).value();
   BOOST_TEST(v0.find("\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}") !=
              std::string::npos);
-  const std::string v1 = read_whole(again.commit_path(1)).value();
+  const std::string v1 = read_whole(again.dir() + "/" + again.commit_path(1)).value();
   BOOST_TEST(v1.find("\"protocol\"") == std::string::npos);
   BOOST_TEST(v1.find("\"metaData\"") != std::string::npos);  // the schema grew
   // Each action one line of JSON.
@@ -109,7 +112,7 @@ BOOST_AUTO_TEST_CASE(a_version_is_never_written_twice) {
 BOOST_AUTO_TEST_CASE(pending_commits_survive_the_state) {
   PendingCommit p;
   p.id = 12;
-  p.tables.push_back(TableCommit{"/x/t", two_columns(), {AddFile{"f.parquet", 5, 6, 7, "{}"}}});
+  p.tables.push_back(TableCommit{"/x/t", two_columns(), {AddFile{"f.parquet", 5, 6, 7, "{}"}}, {}});
   auto back = decode_pending(encode_pending({p}));
   BOOST_REQUIRE(back.ok());
   BOOST_REQUIRE_EQUAL(back.value().size(), 1u);
@@ -199,6 +202,114 @@ BOOST_AUTO_TEST_CASE(a_value_that_does_not_fit_is_a_dead_letter) {
   sink.checkpoint_committed(1);
   const std::string v0 = read_whole(d.file("t") + "/_delta_log/00000000000000000000.json").value();
   BOOST_TEST(v0.find("\\\"numRecords\\\":2") != std::string::npos, v0);
+}
+
+// The table's current rows as "id=amount op", sorted.
+std::vector<std::string> current_rows(const std::string& dir) {
+  DeltaTable t(dir, TableSettings{});
+  BOOST_REQUIRE(t.open());
+  std::vector<std::string> out;
+  size_t id = 0;
+  size_t amount = 0;
+  for (size_t i = 0; i < t.schema().size(); ++i) {
+    if (t.schema()[i].name == "id") id = i;
+    if (t.schema()[i].name == "amount") amount = i;
+  }
+  for (const auto& [path, f] : t.live()) {
+    auto r = for_each_file_row(t, f, [&](std::vector<Value>& cells) -> result<void> {
+      out.push_back(cells[id].to_display() + "=" + cells[amount].to_display() + " " +
+                    cells[0].as_string());
+      return {};
+    });
+    BOOST_REQUIRE(r);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// One checkpoint of `events` through an upsert sink on dir, committed.
+void upsert_round(const std::string& dir, std::vector<Event> events, uint64_t id,
+                  std::string& state, int64_t optimize_files = 0) {
+  DeltaOptions o = options(dir);
+  o.mode = Mode::Upsert;
+  o.key = {"id"};
+  o.file_rows = 4;
+  o.optimize_files = optimize_files;
+  DeltaSink sink(std::move(o));
+  BOOST_REQUIRE(sink.open(state));
+  std::vector<Event> dead;
+  BOOST_REQUIRE(sink.write(events, dead));
+  BOOST_TEST(dead.empty());
+  auto st = sink.checkpoint(id);
+  BOOST_REQUIRE(st.ok());
+  state = st.value();
+  sink.checkpoint_committed(id);
+}
+
+BOOST_AUTO_TEST_CASE(upsert_keeps_the_last_image_of_each_key_copy_on_write) {
+  TempDir d;
+  const std::string dir = d.file("t");
+  std::string state;
+  std::vector<Event> first;
+  for (int i = 1; i <= 10; ++i) first.push_back(change(Op::Read, i, "1.00"));
+  upsert_round(dir, first, 1, state);
+  BOOST_TEST(current_rows(dir).size() == 10u);
+  // An update, a delete, an insert, the same key twice: only the files holding 3 and 7 change.
+  upsert_round(dir,
+               {change(Op::Update, 3, "3.30"), change(Op::Delete, 7, "1.00"),
+                change(Op::Create, 11, "0.11"), change(Op::Update, 3, "3.33")},
+               2, state);
+  auto rows = current_rows(dir);
+  BOOST_REQUIRE_EQUAL(rows.size(), 10u);
+  BOOST_TEST(std::count(rows.begin(), rows.end(), "3=3.33 u") == 1);
+  BOOST_TEST(std::count(rows.begin(), rows.end(), "11=0.11 c") == 1);
+  for (const auto& r : rows) BOOST_TEST(r.rfind("7=", 0) != 0, r);
+  DeltaLog log(dir);
+  BOOST_REQUIRE(log.load());
+  // 10 rows in files of 4: 3 files; 3 and 7 lie in two of them, rewritten.
+  const std::string v1 = read_whole(log.dir() + "/" + log.commit_path(1)).value();
+  size_t removes = 0;
+  for (size_t at = v1.find("{\"remove\""); at != std::string::npos;
+       at = v1.find("{\"remove\"", at + 1)) {
+    ++removes;
+  }
+  BOOST_TEST(removes == 2u, v1);
+  BOOST_TEST(v1.find("\"operation\":\"MERGE\"") != std::string::npos);
+  // A truncate empties the table; rows after it stay.
+  Event t;
+  t.op = Op::Truncate;
+  upsert_round(dir, {t, change(Op::Create, 20, "2.00")}, 3, state);
+  BOOST_TEST(current_rows(dir) == std::vector<std::string>{"20=2.00 c"},
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(small_files_are_compacted_without_data_change) {
+  TempDir d;
+  const std::string dir = d.file("t");
+  std::string state;
+  for (int i = 1; i <= 5; ++i) upsert_round(dir, {change(Op::Create, i, "1.00")}, i, state, 3);
+  // Files of 1 row (< file_rows / 2 = 2): once 3 are in the table, a commit compacts them.
+  auto rows = current_rows(dir);
+  BOOST_TEST(rows.size() == 5u);
+  DeltaLog log(dir);
+  BOOST_REQUIRE(log.load());
+  BOOST_TEST(log.live().size() < 5u);
+  bool compacted = false;
+  for (int64_t v = 0; v <= log.version(); ++v) {
+    compacted =
+        compacted ||
+        read_whole(log.dir() + "/" + log.commit_path(v)).value().find("\"dataChange\":false") !=
+            std::string::npos;
+  }
+  BOOST_TEST(compacted);
+  // sluice optimize: nothing left to do at 3, then with 2.
+  auto o = optimize_table(dir, 4, 3);
+  BOOST_REQUIRE(o.ok());
+  BOOST_TEST(o->version == -1);
+  auto o2 = optimize_table(dir, 4, 2);
+  BOOST_REQUIRE(o2.ok());
+  BOOST_TEST(current_rows(dir) == rows, boost::test_tools::per_element());
+  BOOST_TEST(!optimize_table(d.file("none"), 4, 2).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
