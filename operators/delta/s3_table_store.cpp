@@ -17,6 +17,9 @@ S3Location S3TableStore::object(const std::string& rel) const {
 }
 
 result<void> S3TableStore::prepare() {
+  // What an earlier run staged and did not upload belongs to no commit.
+  std::error_code ec;
+  std::filesystem::remove_all(staging_, ec);
   if (auto d = make_dirs(staging_); !d) return d;
   auto supported = client_->conditional_put_supported(
       at_.bucket, object("_delta_log/.sluice-probe-" + std::to_string(::getpid())).key);
