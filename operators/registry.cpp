@@ -27,6 +27,7 @@ OperatorRegistry build() {
   r.add(generate::source_kind());
   r.add(mysql::source_kind());
   r.add(kafka::source_kind());
+  r.add(mongodb::source_kind());
   // processors
   r.add(transform::processor_kind());
   r.add(aggregate::processor_kind());
