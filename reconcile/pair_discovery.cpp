@@ -1,9 +1,13 @@
 #include "reconcile/pair_discovery.h"
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 #include "dsl/eval/expr.h"
 #include "engine/actors/config_builder.h"
+#include "operators/delta/delta_options.h"
+#include "operators/delta/sink_tables.h"
 #include "operators/postgres/sink_options.h"
 #include "operators/registry.h"
 #include "reconcile/errc.h"
@@ -11,21 +15,32 @@
 namespace sluice::reconcile {
 namespace {
 
-namespace my = operators::mysql;
 namespace pg = operators::postgres;
+namespace dl = operators::delta;
+
+// Sets a source table's target in its pair (kind and the target's fields).
+using TargetNamer = std::function<result<void>(TablePair&)>;
+// nullopt: the sink is not in upsert mode.
+using MaybeNamer = std::optional<TargetNamer>;
+
+// An event of the pair's source table: what a sink's per-table expression is evaluated on.
+Event event_of(const TablePair& pr) {
+  Event e;
+  auto meta = std::make_shared<SourceMeta>();
+  meta->connector = pr.connector;
+  meta->name = pr.source_stage;
+  meta->db = pr.db;
+  meta->table = pr.table;
+  e.source = meta;
+  return e;
+}
 
 // The target table of one source table: the sink's constant table, or its table expression
 // evaluated on an event of that source table.
 result<std::string> target_of(const pg::SinkOptions& opts, const TablePair& pr,
                               const std::string& sink) {
   if (!opts.table) return opts.table_constant;
-  Event e;
-  auto meta = std::make_shared<SourceMeta>();
-  meta->connector = "mysql";
-  meta->name = pr.source_stage;
-  meta->db = pr.db;
-  meta->table = pr.table;
-  e.source = meta;
+  Event e = event_of(pr);
   eval::Context ctx;
   ctx.event = &e;
   ctx.row = &e.row;
@@ -35,52 +50,105 @@ result<std::string> target_of(const pg::SinkOptions& opts, const TablePair& pr,
   return v.as_string();
 }
 
-bool fed_by(const ast::Stage& st, const std::string& source_stage) {
+// The Delta table of one source table: the sink's constant path, or its path expression
+// evaluated on an event of that source table (trailing slashes dropped, as the sink does).
+result<std::string> location_of(const dl::DeltaOptions& opts, const TablePair& pr,
+                                const std::string& sink) {
+  if (!opts.path) return opts.path_constant;
+  Event e = event_of(pr);
+  eval::Context ctx;
+  ctx.event = &e;
+  ctx.row = &e.row;
+  auto v = eval::evaluate(*opts.path, ctx);
+  if (!v.ok())
+    return error::permanent(errc::discovery, "sink '" + sink + "': path: " + v.err().message);
+  if (v->type() != Type::String || v->as_string().empty())
+    return error::permanent(errc::discovery, "sink '" + sink + "': path is not a directory");
+  std::string p = v->as_string();
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p;
+}
+
+result<StageConfig> config_of(const ast::Pipeline& p, const ast::Stage& st) {
+  const auto* kind = operators::registry().find(dsl::Role::Sink, st.kind);
+  return engine::ConfigBuilder::stage(p.name, st, kind ? &kind->spec : nullptr, "");
+}
+
+result<MaybeNamer> postgres_namer(const StageConfig& sc, const std::string& sink) {
+  auto opts = pg::SinkOptions::from_config(sc);
+  if (!opts.ok()) return opts.err();
+  if (opts->mode != pg::Mode::Upsert) return MaybeNamer();
+  auto o = std::make_shared<pg::SinkOptions>(std::move(opts).value());
+  return MaybeNamer([o, sink](TablePair& pr) -> result<void> {
+    auto target = target_of(*o, pr, sink);
+    if (!target.ok()) return target.err();
+    pr.kind = TargetKind::Postgres;
+    pr.target = pg::parse_table_name(*target);
+    pr.url = o->url;
+    return {};
+  });
+}
+
+result<MaybeNamer> delta_namer(const StageConfig& sc, const std::string& sink) {
+  auto opts = dl::DeltaOptions::from_config(sc);
+  if (!opts.ok()) return opts.err();
+  if (opts->mode != dl::Mode::Upsert) return MaybeNamer();
+  auto o = std::make_shared<dl::DeltaOptions>(std::move(opts).value());
+  return MaybeNamer([o, sink](TablePair& pr) -> result<void> {
+    auto location = location_of(*o, pr, sink);
+    if (!location.ok()) return location.err();
+    auto store = dl::open_table_store(*o, *location);
+    if (!store.ok())
+      return error::permanent(errc::discovery, "sink '" + sink + "': " + store.err().message);
+    pr.kind = TargetKind::Delta;
+    pr.location = std::move(location).value();
+    pr.store = std::move(store).value();
+    return {};
+  });
+}
+
+// A sink that can be compared (postgres, delta) fed directly by `source_stage`.
+bool candidate(const ast::Stage& st, const std::string& source_stage) {
+  if (st.type != ast::StageType::Sink || (st.kind != "postgres" && st.kind != "delta"))
+    return false;
   for (const auto& f : st.from) {
     if (f.name == source_stage) return true;
   }
   return false;
 }
 
+// How a candidate sink names each source table's target.
+result<MaybeNamer> namer_of(const ast::Pipeline& p, const ast::Stage& st) {
+  auto sc = config_of(p, st);
+  if (!sc.ok()) return sc.err();
+  return st.kind == "postgres" ? postgres_namer(*sc, st.name) : delta_namer(*sc, st.name);
+}
+
 }  // namespace
 
-result<std::vector<TablePair>> discover_pairs(const ast::Pipeline& p, my::Connection& conn,
-                                              const my::MySqlConfig& cfg,
+result<std::vector<TablePair>> discover_pairs(const ast::Pipeline& p,
                                               const std::string& source_stage,
+                                              const std::string& connector,
+                                              const std::vector<SourceTable>& tables,
                                               std::vector<std::string>& skipped) {
   std::vector<TablePair> pairs;
-  const auto* pg_kind = operators::registry().find(dsl::Role::Sink, "postgres");
-  auto tables = conn.query(
-      "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = "
-      "'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME");
-  if (!tables.ok()) return tables.err();
-  my::SchemaLoader loader(&conn);
-  auto filter = cfg.filter();
   for (const auto& st : p.stages) {
-    if (st.type != ast::StageType::Sink || st.kind != "postgres" || !fed_by(st, source_stage))
-      continue;
-    auto sc = engine::ConfigBuilder::stage(p.name, st, pg_kind ? &pg_kind->spec : nullptr, "");
-    if (!sc.ok()) return sc.err();
-    auto opts = pg::SinkOptions::from_config(*sc);
-    if (!opts.ok()) return opts.err();
-    if (opts->mode != pg::Mode::Upsert) {
+    if (!candidate(st, source_stage)) continue;
+    auto namer = namer_of(p, st);
+    if (!namer.ok()) return namer.err();
+    if (!namer->has_value()) {
       skipped.push_back(st.name);
       continue;
     }
-    for (const auto& row : *tables) {
-      if (!row[0] || !row[1] || !filter.matches(*row[0], *row[1])) continue;
-      auto schema = loader.get(*row[0], *row[1]);
-      if (!schema.ok()) return schema.err();
+    for (const auto& t : tables) {
       TablePair pr;
       pr.source_stage = source_stage;
       pr.sink_stage = st.name;
-      pr.db = *row[0];
-      pr.table = *row[1];
-      pr.schema = **schema;
-      pr.url = opts->url;
-      auto target = target_of(*opts, pr, st.name);
-      if (!target.ok()) return target.err();
-      pr.target = pg::parse_table_name(*target);
+      pr.connector = connector;
+      pr.db = t.db;
+      pr.table = t.table;
+      pr.schema = t.schema;
+      if (auto named = (**namer)(pr); !named) return named.err();
       pairs.push_back(std::move(pr));
     }
   }

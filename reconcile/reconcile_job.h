@@ -1,14 +1,17 @@
-// sluice reconcile as a job: for each `source mysql` of a file, compares its tables with the
-// PostgreSQL tables its upsert sinks write and, when asked, repairs the differences through those
-// sinks and compares again. What it finds is told to an observer (the CLI prints it).
+// sluice reconcile as a job: for each `source mysql` and `source mongodb` of a file, compares
+// its tables (collections) with the
+// copies its upsert sinks write (PostgreSQL tables, Delta tables) and, when asked, repairs the
+// differences through those sinks and compares again. What it finds is told to an observer (the
+// CLI prints it).
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <string>
 
 #include "dsl/ast.h"
+#include "reconcile/mongo_source_side.h"
+#include "reconcile/table_diff.h"
 #include "reconcile/table_pair.h"
-#include "reconcile/table_reconciler.h"
 
 namespace sluice::reconcile {
 
@@ -16,6 +19,8 @@ struct ReconcileOptions {
   int64_t chunk_rows = 10000;
   bool repair = false;
   std::string pipeline;  // "" = every pipeline of the file
+  // The reader of each `source mongodb` (unset: libmongoc, MongoSourceSide::mongoc_reader).
+  MongoReaderFactory mongo_reader;
 };
 
 struct ReconcileObserver {

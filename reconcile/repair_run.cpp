@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
-#include <pqxx/pqxx>
 
 #include "engine/actors/checkpoint_store.h"
 #include "engine/actors/rate_limiter.h"
@@ -44,7 +43,7 @@ class VectorSource : public Source {
 ast::Pipeline repair_pipeline(ast::Pipeline& p, const std::string& source_stage,
                               const std::vector<std::string>& sinks) {
   ast::Pipeline rp;
-  rp.name = p.name + "__repair";
+  rp.name = repair_pipeline_name(p.name);
   ast::Stage src;
   src.type = ast::StageType::Source;
   src.kind = kRepairKind;
@@ -82,29 +81,6 @@ OperatorRegistry registry_with(const std::shared_ptr<std::vector<Event>>& events
   return reg;
 }
 
-// The sinks' sequence numbers in sluice_checkpoints, as the repair run's first checkpoint.
-result<engine::Checkpoint> carried_checkpoint(const std::string& url, const std::string& pipeline,
-                                              const std::vector<std::string>& sinks) {
-  engine::Checkpoint cp;
-  cp.id = 1;
-  cp.written_at = engine::wall_clock_us();
-  try {
-    pqxx::connection c(url);
-    pqxx::nontransaction tx(c);
-    auto exists = tx.exec("SELECT to_regclass('public.sluice_checkpoints') IS NOT NULL");
-    if (!exists[0][0].as<bool>()) return cp;
-    for (const auto& s : sinks) {
-      auto r = tx.exec("SELECT seq FROM public.sluice_checkpoints WHERE pipeline = " +
-                       tx.quote(pipeline) + " AND stage = " + tx.quote(s));
-      if (!r.empty() && !r[0][0].is_null())
-        cp.stages[s] = {"{\"seq\":" + std::to_string(r[0][0].as<int64_t>()) + "}"};
-    }
-  } catch (const std::exception& e) {
-    return error::permanent(errc::repair, std::string("PostgreSQL: ") + e.what());
-  }
-  return cp;
-}
-
 std::string fresh_state_dir() {
   return (std::filesystem::temp_directory_path() / ("sluice-repair-" + std::to_string(::getpid()) +
                                                     "-" + std::to_string(engine::wall_clock_us())))
@@ -113,23 +89,20 @@ std::string fresh_state_dir() {
 
 }  // namespace
 
+std::string repair_pipeline_name(const std::string& pipeline) { return pipeline + "__repair"; }
+
 result<void> run_repair(const ast::File& file, ast::Pipeline& p, const std::string& source_stage,
                         const std::vector<std::string>& sinks, std::vector<Event> events,
-                        const std::string& url) {
+                        const engine::Checkpoint& carried) {
   ast::File rf;
   rf.path = file.path;
   rf.text = file.text;
   ast::Pipeline rp = repair_pipeline(p, source_stage, sinks);
   OperatorRegistry reg = registry_with(std::make_shared<std::vector<Event>>(std::move(events)));
-  auto cp = carried_checkpoint(url, rp.name, sinks);
-  if (!cp.ok()) return cp.err();
   const std::string dir = fresh_state_dir();
   engine::CheckpointStore store(dir + "/" + rp.name);
   std::filesystem::create_directories(store.dir());
-  if (!cp->stages.empty()) {
-    auto saved = store.save(rp.name, *cp);
-    if (!saved.ok()) return saved.err();
-  }
+  if (auto saved = store.save(rp.name, carried); !saved) return saved.err();
   rf.pipelines.push_back(std::move(rp));
   engine::RunOptions opts;
   opts.state_dir = dir;

@@ -1,6 +1,7 @@
 // sluice reconcile FILE [--pipeline NAME] [--repair] [--chunk N]: compares every MySQL source
-// table with the PostgreSQL table its upsert sink writes, reports missing / extra / different
-// rows and, with --repair, re-reads those rows from MySQL and sends them through the sinks.
+// table and MongoDB source collection with the PostgreSQL or Delta table its upsert sink
+// writes, reports missing / extra / different rows and, with --repair, re-reads those rows
+// from the source and sends them through the sinks.
 #include <cstdio>
 #include <string>
 
@@ -19,11 +20,13 @@ constexpr int kExitDiffers = 4;
 
 const char* kReconcileHelp =
     "usage: sluice reconcile FILE [--pipeline NAME] [--repair] [--chunk ROWS] [--show N]\n\n"
-    "Compares each table of every `source mysql` with the PostgreSQL table its `sink postgres`\n"
-    "(mode upsert, fed directly by the source) writes: primary-key chunks with checksums first,\n"
-    "then the rows of the chunks that differ. Reports missing, extra and different rows.\n"
-    "  --repair      re-read the missing and different rows from MySQL and send them (and deletes\n"
-    "                for the extra rows) through the pipeline's sinks, then compare again\n"
+    "Compares each table of every `source mysql` (each collection of every `source mongodb`)\n"
+    "with the table its `sink postgres` or `sink delta` (mode upsert, fed directly by the\n"
+    "source) writes: primary-key chunks with checksums first, then the rows of the chunks that\n"
+    "differ (a Delta table's current files are read once; a collection is one chunk, keyed by\n"
+    "_id). Reports missing, extra and different rows.\n"
+    "  --repair      re-read the missing and different rows from the source and send them (and\n"
+    "                deletes for the extra rows) through the pipeline's sinks, then compare again\n"
     "  --chunk ROWS  rows per checksum chunk (default 10000; tables keyed by one integer column)\n"
     "  --show N      keys listed per kind of difference (default 10)\n"
     "Exit codes: 0 in sync, 1 invalid pipeline, 2 usage, 3 failure, 4 differences remain.\n";
@@ -59,7 +62,7 @@ reconcile::ReconcileObserver printer(size_t show) {
     std::printf(
         "%s.%s -> %s (sink %s): %llu source rows, %llu target rows, %llu/%llu chunks "
         "differ: %s\n",
-        pr.db.c_str(), pr.table.c_str(), pr.target.display().c_str(), pr.sink_stage.c_str(),
+        pr.db.c_str(), pr.table.c_str(), pr.target_name().c_str(), pr.sink_stage.c_str(),
         static_cast<unsigned long long>(d.source_rows),
         static_cast<unsigned long long>(d.target_rows),
         static_cast<unsigned long long>(d.differing_chunks),
@@ -67,6 +70,12 @@ reconcile::ReconcileObserver printer(size_t show) {
     print_keys("missing", d.missing, show);
     print_keys("extra", d.extra, show);
     print_keys("different", d.different, show);
+    if (!d.not_compared.empty()) {
+      std::printf("    not compared %zu (the source cannot decode them):", d.not_compared.size());
+      for (size_t i = 0; i < d.not_compared.size() && i < show; ++i)
+        std::printf(" %s", d.not_compared[i].c_str());
+      std::printf("\n");
+    }
   };
   o.repairing = [](const std::string& source, const std::string& sink, size_t rows) {
     std::printf("repair: sending %zu row(s) from '%s' through sink '%s'\n", rows, source.c_str(),
@@ -74,7 +83,7 @@ reconcile::ReconcileObserver printer(size_t show) {
   };
   o.after_repair = [](const reconcile::TablePair& pr, bool in_sync) {
     std::printf("after repair: %s.%s -> %s %s\n", pr.db.c_str(), pr.table.c_str(),
-                pr.target.display().c_str(), in_sync ? "in sync" : "still differs");
+                pr.target_name().c_str(), in_sync ? "in sync" : "still differs");
   };
   return o;
 }
@@ -116,7 +125,8 @@ int command_reconcile(const std::vector<std::string>& argv) {
     case ReconcileStatus::NothingToCompare:
       std::fprintf(
           stderr,
-          "sluice reconcile: no `source mysql` feeding a `sink postgres` (mode upsert) found%s\n",
+          "sluice reconcile: no `source mysql` or `source mongodb` feeding a `sink postgres` or "
+          "`sink delta` (mode upsert) found%s\n",
           options.pipeline.empty() ? "" : (" in pipeline '" + options.pipeline + "'").c_str());
       return kExitInvalid;
     case ReconcileStatus::Invalid:

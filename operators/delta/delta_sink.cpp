@@ -10,6 +10,7 @@
 #include "operators/delta/local_table_store.h"
 #include "operators/delta/s3_table_store.h"
 #include "operators/delta/s3_url.h"
+#include "operators/delta/sink_tables.h"
 
 namespace sluice::operators::delta {
 namespace {
@@ -32,6 +33,7 @@ DeltaSink::DeltaSink(DeltaOptions opts) : opts_(std::move(opts)) {
   settings_.upsert = opts_.mode == Mode::Upsert;
   settings_.key = opts_.key;
   settings_.optimize_files = opts_.optimize_files;
+  settings_.log_checkpoint_every = opts_.checkpoint_interval;
 }
 
 DeltaSink::~DeltaSink() = default;
@@ -71,32 +73,11 @@ result<std::string> DeltaSink::path_of(const Event& e) const {
 }
 
 result<std::shared_ptr<TableStore>> DeltaSink::store_for(const std::string& location) {
-  if (location.rfind("s3://", 0) != 0 && location.rfind("s3a://", 0) != 0) {
-    return std::shared_ptr<TableStore>(std::make_shared<LocalTableStore>(location));
-  }
-  auto at = parse_s3_url(location);
-  if (!at.ok()) return error::permanent(errc::io, "path " + location + ": " + at.err().message);
-  if (!s3_) {
-    S3Config c;
-    c.endpoint = opts_.s3_endpoint;
-    c.region = opts_.s3_region;
-    c.access_key = opts_.s3_access_key;
-    c.secret_key = opts_.s3_secret_key;
-    c.session_token = opts_.s3_session_token;
-    c.path_style = opts_.s3_path_style;
-    c.ca_file = opts_.s3_ca_file;
-    s3_ = std::make_shared<S3Client>(std::move(c));
-  }
-  // Each table its own staging directory (the location made a file name).
-  std::string name;
-  for (char ch : location.substr(location.find("://") + 3)) {
-    name += std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ? ch : '_';
-  }
-  return std::shared_ptr<TableStore>(std::make_shared<S3TableStore>(
-      s3_, location, std::move(at.value()), opts_.staging_dir + "/" + name));
+  return open_table_store(opts_, location, &s3_);  // one S3 client for every table
 }
 
 result<DeltaTable*> DeltaSink::table_for(const Event& e) {
+  if (!opts_.path && constant_table_ != nullptr) return constant_table_;
   auto path = path_of(e);
   if (!path.ok()) return path.err();
   auto it = tables_.find(path.value());
@@ -107,6 +88,7 @@ result<DeltaTable*> DeltaSink::table_for(const Event& e) {
   if (auto r = t->open(); !r) return r.err();
   DeltaTable* raw = t.get();
   tables_.emplace(path.value(), std::move(t));
+  if (!opts_.path) constant_table_ = raw;
   return raw;
 }
 
@@ -188,6 +170,7 @@ result<void> DeltaSink::commit_table(const TableCommit& t, uint64_t id) {
     log = fresh.get();
   }
   if (log->txn_version(opts_.app_id) >= static_cast<int64_t>(id)) return {};  // already there
+  log->set_checkpoint_every(settings_.log_checkpoint_every);
   CommitSpec c;
   c.schema = t.schema;
   c.adds = t.adds;
@@ -211,6 +194,7 @@ void DeltaSink::report_stats(OperatorStats& out) const {
 
 void DeltaSink::close() {
   // Open files hold rows of no checkpoint: the sources replay them after a restart.
+  constant_table_ = nullptr;
   tables_.clear();
 }
 

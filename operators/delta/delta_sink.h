@@ -50,6 +50,7 @@ class DeltaSink : public Sink {
   TableSettings settings_;
   std::map<std::string, std::unique_ptr<DeltaTable>> tables_;  // by location
   std::shared_ptr<S3Client> s3_;                               // made when a path is s3://
+  DeltaTable* constant_table_ = nullptr;  // the one table of a constant path, once open
   std::vector<PendingCommit> pending_;
   uint64_t committed_up_to_ = 0;  // the last checkpoint the engine wrote
   bool has_committed_ = false;

@@ -14,6 +14,7 @@
 #include "operators/delta/errc.h"
 #include "operators/delta/json_fields.h"
 #include "operators/delta/local_table_store.h"
+#include "operators/delta/sink_tables.h"
 #include "operators/delta/upsert_merge.h"
 
 namespace sluice::operators::delta {
@@ -39,16 +40,25 @@ std::string declared_type(const Event& e, const std::string& name) {
   return {};
 }
 
-// A value for a text column: nested values as JSON, the rest as displayed.
-Value as_text(const Value& v) {
-  if (v.type() == Type::Object || v.type() == Type::List) return Value::string(json::encode(v));
-  if (v.type() == Type::Decimal) return Value::string(v.as_decimal().to_string());
-  return Value::string(v.to_display());
-}
-
-// Whether a value goes into a column of type c as it is (else as text).
-bool stored_as_is(const ColumnSchema& c, const Value& v) {
-  return c.type != ColumnType::String || v.type() == Type::String || v.is_null();
+// cdc_operation's value for each operation, made once (a row points at it).
+const Value& op_value(Op op) {
+  static const Value kValues[] = {Value::string("c"), Value::string("u"), Value::string("d"),
+                                  Value::string("r"), Value::string("t"), Value::string("s")};
+  switch (op) {
+    case Op::Create:
+      return kValues[0];
+    case Op::Update:
+      return kValues[1];
+    case Op::Delete:
+      return kValues[2];
+    case Op::Read:
+      return kValues[3];
+    case Op::Truncate:
+      return kValues[4];
+    case Op::Schema:
+      return kValues[5];
+  }
+  return kValues[0];
 }
 
 // Whether min/max of a column go into the add's stats (Delta readers skip files by them).
@@ -122,7 +132,7 @@ result<void> DeltaTable::ensure_columns(const Event& e) {
 void DeltaTable::fill_row(const Event& e) {
   scratch_.assign(schema_.size(), Value());
   row_.assign(schema_.size(), nullptr);
-  scratch_[0] = Value::string(op_code(e.op));
+  row_[0] = &op_value(e.op);
   scratch_[1] = Value::timestamp(e.ts);
   if (e.position.type() == Type::String) {
     row_[2] = &e.position;
@@ -137,11 +147,11 @@ void DeltaTable::fill_row(const Event& e) {
     auto it = column_of_.find(f.name);
     if (it == column_of_.end() || f.value.is_null()) continue;
     const size_t i = it->second;
-    if (stored_as_is(schema_[i], f.value)) {
-      row_[i] = &f.value;
-    } else {
-      scratch_[i] = as_text(f.value);
+    if (stored_as_text(schema_[i], f.value)) {
+      scratch_[i] = text_of(f.value);
       row_[i] = &scratch_[i];
+    } else {
+      row_[i] = &f.value;
     }
   }
 }
@@ -240,10 +250,10 @@ std::string DeltaTable::identity_of(const Object& image) const {
   std::string key;
   auto part = [&](size_t i) {
     const Value* v = image.find(intern(schema_[i].name));
-    if (v == nullptr || stored_as_is(schema_[i], *v)) {
+    if (v == nullptr || !stored_as_text(schema_[i], *v)) {
       append_key_part(v == nullptr ? Value() : *v, key);
     } else {
-      append_key_part(as_text(*v), key);
+      append_key_part(text_of(*v), key);
     }
   };
   if (keyed()) {

@@ -30,6 +30,8 @@ struct TableSettings {
   bool upsert = false;
   std::vector<std::string> key;  // upsert: key columns; empty: the source's primary key
   int64_t optimize_files = 10;   // compact at this many small files; 0: never
+  // A checkpoint of the log after every N-th commit; 0: never.
+  int64_t log_checkpoint_every = 10;
 };
 
 class DeltaTable {

@@ -2,7 +2,11 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <random>
 
 #include "operators/delta/delta_files.h"
 #include "operators/delta/errc.h"
@@ -24,6 +28,22 @@ result<void> LocalTableStore::publish(const std::string& rel, const std::string&
   const std::string parent = path.substr(0, path.rfind('/'));
   if (auto d = make_dirs(parent); !d) return d;
   return publish_exclusive(path, bytes);
+}
+
+result<void> LocalTableStore::put(const std::string& rel, const std::string& bytes) {
+  const std::string path = dir_ + "/" + rel;
+  const std::string parent = path.substr(0, path.rfind('/'));
+  if (auto d = make_dirs(parent); !d) return d;
+  // A synced file of its own name first, then renamed over the entry.
+  std::random_device rd;
+  const std::string tmp = path + ".put-" + std::to_string(::getpid()) + "-" + std::to_string(rd());
+  if (auto w = publish_exclusive(tmp, bytes); !w) return w;
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return error::transient(errc::io, "cannot replace " + path + ": " + why);
+  }
+  return sync_dir(parent);
 }
 
 result<int64_t> LocalTableStore::finish(const std::string& rel) {

@@ -22,6 +22,7 @@ struct ParquetPageFields {
   int32_t num_values = -1;
   int32_t encoding = -1;
   int32_t level_encoding = -1;
+  int32_t repetition_encoding = -1;
   bool data_header = false;
 };
 
@@ -37,6 +38,8 @@ void parquet_read_data_page_header(ParquetReadThrift& in, ParquetPageFields& p) 
       p.encoding = in.i32(type, "DataPageHeader.encoding");
     } else if (id == 3) {
       p.level_encoding = in.i32(type, "DataPageHeader.definition_level_encoding");
+    } else if (id == 4) {
+      p.repetition_encoding = in.i32(type, "DataPageHeader.repetition_level_encoding");
     } else {
       in.skip(type);
     }
@@ -104,6 +107,7 @@ ParquetReadPageHeader ParquetReadPageHeader::parse(std::string_view bytes, bool 
   h.compressed_size = p.compressed;
   h.num_values = p.num_values;
   h.header_size = in.consumed();
+  h.repetition_level_encoding = p.repetition_encoding;
   return h;
 }
 

@@ -13,6 +13,8 @@ struct ParquetReadPageHeader {
   int32_t compressed_size = 0;    // its bytes in the file, after the header
   int32_t num_values = 0;         // levels: values and nulls
   size_t header_size = 0;         // the header's own bytes
+  // DataPageHeader.repetition_level_encoding (-1: absent): nested columns check it.
+  int32_t repetition_level_encoding = -1;
 
   // The header at the start of bytes (the rest of the column chunk). Throws ParquetReadError
   // for a page it cannot read (Thrift's exceptions become one).

@@ -64,6 +64,7 @@ result<void> ParquetReader::open_file(const std::string& path) {
   if (!bytes) {
     open_ = false;
     meta_ = {};
+    bytes_ = {};
     readers_.clear();
     return bytes.err();
   }
@@ -80,6 +81,7 @@ result<void> ParquetReader::load(std::string bytes, std::string name) {
     parse();
   } catch (const std::exception& e) {
     meta_ = {};
+    bytes_ = {};
     return corrupt(e.what());
   }
   readers_.reserve(meta_.columns.size());

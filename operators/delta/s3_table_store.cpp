@@ -52,6 +52,10 @@ result<void> S3TableStore::publish(const std::string& rel, const std::string& by
   return client_->put_if_absent(object(rel), bytes);
 }
 
+result<void> S3TableStore::put(const std::string& rel, const std::string& bytes) {
+  return client_->put(object(rel), bytes);
+}
+
 result<int64_t> S3TableStore::finish(const std::string& rel) {
   const std::string path = local_path(rel);
   std::error_code ec;

@@ -1,7 +1,8 @@
 // A Delta table under an S3 prefix (s3://bucket/prefix): data files written to a local staging
 // directory, uploaded when sealed (multipart above 16 MiB) and removed locally; log entries
 // put with If-None-Match: * (put-if-absent where the store supports it — checked once:
-// a store that ignores it is used with a warning that only one writer may write the table).
+// a store that ignores it is used with a warning that only one writer may write the table);
+// `_last_checkpoint` put plainly (an S3 PUT replaces an object whole).
 #pragma once
 #include <memory>
 #include <string>
@@ -25,6 +26,7 @@ class S3TableStore : public TableStore {
   result<std::vector<std::string>> list_log() override;
   result<std::string> read(const std::string& rel) override;
   result<void> publish(const std::string& rel, const std::string& bytes) override;
+  result<void> put(const std::string& rel, const std::string& bytes) override;
   std::string local_path(const std::string& rel) const override { return staging_ + "/" + rel; }
   result<int64_t> finish(const std::string& rel) override;
   void discard(const std::string& rel) override;

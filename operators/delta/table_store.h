@@ -23,6 +23,9 @@ class TableStore {
   virtual result<std::string> read(const std::string& rel) = 0;
   // Creates a log entry only if none of that name exists (errc::log "exists" otherwise).
   virtual result<void> publish(const std::string& rel, const std::string& bytes) = 0;
+  // Creates or replaces a log entry whole (`_delta_log/_last_checkpoint`): a reader sees the
+  // old bytes or the new ones.
+  virtual result<void> put(const std::string& rel, const std::string& bytes) = 0;
   // The local path a data file is written to before finish().
   virtual std::string local_path(const std::string& rel) const = 0;
   // The data file written at local_path(rel) is complete: make it durable in the store. Its

@@ -1,5 +1,6 @@
 // The collections as the MongoDB source's snapshot sees them: which exist in its scope, how many
-// documents each holds (an estimate) and their documents in _id order from a given _id on.
+// documents each holds (an estimate), their documents in _id order from a given _id on, and
+// the documents of given _ids (sluice reconcile --repair).
 // MongocCollectionReader reads a server (libmongoc); the tests serve recorded documents.
 #pragma once
 #include <cstdint>
@@ -33,6 +34,11 @@ class CollectionReader {
   // The next document of the scan: true and `doc` set; false at the end of the collection.
   virtual result<bool> next(BsonDoc& doc) = 0;
   virtual void close() = 0;
+  // The documents of `c` whose _id is one of `ids` (each {"_id": v}), in no particular order;
+  // an _id that no document has is left out (sluice reconcile --repair re-reads these). It
+  // may end a scan in progress: call it between scans.
+  virtual result<std::vector<BsonDoc>> read_ids(const CollectionName& c,
+                                                const std::vector<BsonDoc>& ids) = 0;
 };
 
 }  // namespace sluice::operators::mongodb

@@ -24,6 +24,9 @@ bool same_id_doc(const BsonDoc& a, const BsonDoc& b) {
   return x->len == y->len && std::memcmp(bson_get_data(x), bson_get_data(y), x->len) == 0;
 }
 
+// The _ids of one `$in` query of read_ids.
+constexpr size_t kIdsPerFind = 500;
+
 bool internal_database(const char* name) {
   return std::strcmp(name, "admin") == 0 || std::strcmp(name, "config") == 0 ||
          std::strcmp(name, "local") == 0;
@@ -172,6 +175,55 @@ result<bool> MongocCollectionReader::next(BsonDoc& doc) {
   }
   close_cursor();
   return false;
+}
+
+BsonDoc MongocCollectionReader::ids_filter(const std::vector<BsonDoc>& ids, size_t from,
+                                           size_t to) {
+  BsonDoc f;
+  bson_t id, in;
+  BSON_APPEND_DOCUMENT_BEGIN(f.get(), "_id", &id);
+  BSON_APPEND_ARRAY_BEGIN(&id, "$in", &in);
+  for (size_t i = from; i < to && i < ids.size(); ++i) {
+    bson_iter_t it;
+    if (!bson_iter_init_find(&it, ids[i].get(), "_id")) continue;
+    const std::string key = std::to_string(i - from);
+    bson_append_iter(&in, key.c_str(), static_cast<int>(key.size()), &it);
+  }
+  bson_append_array_end(&id, &in);
+  bson_append_document_end(f.get(), &id);
+  return f;
+}
+
+result<void> MongocCollectionReader::find_into(const CollectionName& c, const BsonDoc& filter,
+                                               std::vector<BsonDoc>& out) {
+  auto cl = client();
+  if (!cl.ok()) return cl.err();
+  mongoc_collection_t* coll = mongoc_client_get_collection(*cl, c.db.c_str(), c.coll.c_str());
+  BsonDoc opts = find_options(batch_size_, BsonDoc());
+  mongoc_cursor_t* cur = mongoc_collection_find_with_opts(coll, filter.get(), opts.get(), nullptr);
+  const bson_t* d = nullptr;
+  while (mongoc_cursor_next(cur, &d)) out.emplace_back(bson_copy(d));
+  bson_error_t err;
+  const bson_t* reply = nullptr;
+  std::optional<error> failed;
+  if (mongoc_cursor_error_document(cur, &err, &reply)) {
+    failed = source_failure(err, reply, where_ + "reading " + c.text() + " by _id: ");
+  }
+  mongoc_cursor_destroy(cur);
+  mongoc_collection_destroy(coll);
+  if (failed) return *failed;
+  return {};
+}
+
+result<std::vector<BsonDoc>> MongocCollectionReader::read_ids(const CollectionName& c,
+                                                              const std::vector<BsonDoc>& ids) {
+  close_cursor();
+  std::vector<BsonDoc> out;
+  for (size_t from = 0; from < ids.size(); from += kIdsPerFind) {
+    auto r = find_into(c, ids_filter(ids, from, from + kIdsPerFind), out);
+    if (!r.ok()) return r.err();
+  }
+  return out;
 }
 
 void MongocCollectionReader::close_cursor() {

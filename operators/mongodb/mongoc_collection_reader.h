@@ -1,7 +1,8 @@
 // The snapshot's reads over libmongoc, on the caller's thread: listCollections / listDatabases,
 // estimatedDocumentCount, and find in _id order (sort and hint {_id: 1}; `min: {_id: last}`
 // after a given _id, which is inclusive, so that document is skipped; readConcern majority, so
-// nothing read can be rolled back; the read preference of the URI).
+// nothing read can be rolled back; the read preference of the URI); the documents of given _ids
+// (find with `_id: {$in: [...]}`, 500 _ids a query, readConcern majority).
 #pragma once
 #include <memory>
 #include <string>
@@ -24,6 +25,11 @@ class MongocCollectionReader : public CollectionReader {
   result<void> scan(const CollectionName& c, const BsonDoc& after) override;
   result<bool> next(BsonDoc& doc) override;
   void close() override;
+  result<std::vector<BsonDoc>> read_ids(const CollectionName& c,
+                                        const std::vector<BsonDoc>& ids) override;
+
+  // {"_id": {"$in": [the _ids of ids[from, to)]}} (tests check it).
+  static BsonDoc ids_filter(const std::vector<BsonDoc>& ids, size_t from, size_t to);
 
   // The options of the snapshot's find (tests check them).
   static BsonDoc find_options(int64_t batch_size, const BsonDoc& after);
@@ -32,6 +38,8 @@ class MongocCollectionReader : public CollectionReader {
   result<mongoc_client_t*> client();
   result<std::vector<CollectionName>> collections_of(const std::string& db);
   void close_cursor();
+  // Appends the documents `filter` finds in `c` to `out`.
+  result<void> find_into(const CollectionName& c, const BsonDoc& filter, std::vector<BsonDoc>& out);
 
   std::shared_ptr<const MongocSourceClient> factory_;
   int64_t batch_size_;

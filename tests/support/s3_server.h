@@ -24,7 +24,7 @@ constexpr const char* kS3AccessKey = "AKSLUICETESTKEY";
 constexpr const char* kS3SecretKey = "sluice/TEST+secret-0123456789abcdef";
 
 // The absolute path of `node` on PATH (Child runs programs with execv).
-std::string node_binary() {
+inline std::string node_binary() {
   const char* path = std::getenv("PATH");
   std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
   for (size_t start = 0; start <= dirs.size();) {

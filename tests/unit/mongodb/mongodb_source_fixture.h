@@ -179,6 +179,18 @@ class FixtureCollections : public CollectionReader {
     return true;
   }
   void close() override { open_ = false; }
+  result<std::vector<BsonDoc>> read_ids(const CollectionName& c,
+                                        const std::vector<BsonDoc>& ids) override {
+    r_->scans.push_back(c.text() + " by " + std::to_string(ids.size()) + " ids");
+    open_ = false;
+    std::vector<BsonDoc> out;
+    for (const auto& d : r_->collections[c.text()]) {
+      for (const auto& id : ids) {
+        if (id_json(d) == id.canonical_json()) out.push_back(d);
+      }
+    }
+    return out;
+  }
 
   static std::string id_json(const BsonDoc& d) {
     BsonDoc id;

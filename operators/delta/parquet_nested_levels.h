@@ -1,0 +1,33 @@
+// The repetition or definition levels of one data page of a nested column, of any maximum
+// level: Parquet's RLE/bit-packed hybrid at the bit width of the maximum, with its 4-byte
+// length prefix (runs of 16 or more equal levels as RLE runs, the rest bit-packed 8 levels a
+// group). The flat columns' ParquetLevels is the same encoding at bit width 1.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sluice::operators::delta {
+
+class ParquetNestedLevels {
+ public:
+  // max_level: at most 255 (a bit width of at most 8).
+  explicit ParquetNestedLevels(int max_level);
+
+  void push(uint16_t level) { levels_.push_back(level); }
+  size_t size() const { return levels_.size(); }
+  int bit_width() const { return width_; }
+  // Appends the length-prefixed encoding of every level pushed since clear().
+  void encode(std::string& out) const;
+  void clear() { levels_.clear(); }
+
+ private:
+  size_t run_at(size_t i) const;  // how many equal levels start at i
+  void put_rle(size_t count, uint16_t level, std::string& out) const;
+  void put_bit_packed(size_t from, size_t to, std::string& out) const;
+
+  int width_;
+  std::vector<uint16_t> levels_;
+};
+
+}  // namespace sluice::operators::delta

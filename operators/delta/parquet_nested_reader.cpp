@@ -1,0 +1,100 @@
+#include "operators/delta/parquet_nested_reader.h"
+
+#include <cstring>
+#include <exception>
+#include <utility>
+
+#include "operators/delta/errc.h"
+#include "operators/delta/parquet_format.h"
+#include "operators/delta/parquet_read_error.h"
+#include "operators/delta/parquet_read_nested_assembler.h"
+
+namespace sluice::operators::delta {
+
+ParquetNestedReader::ParquetNestedReader() : zstd_(std::make_unique<ParquetReadDecompressor>()) {}
+ParquetNestedReader::~ParquetNestedReader() = default;
+
+result<void> ParquetNestedReader::open(std::string bytes, std::string name) {
+  name_ = std::move(name);
+  bytes_ = std::move(bytes);
+  open_ = false;
+  meta_ = {};
+  columns_.clear();
+  try {
+    parse();
+  } catch (const std::exception& e) {
+    meta_ = {};
+    bytes_ = {};
+    return corrupt(e.what());
+  }
+  columns_.reserve(meta_.schema.leaves().size());
+  for (const auto& leaf : meta_.schema.leaves()) columns_.emplace_back(leaf, zstd_.get());
+  open_ = true;
+  return {};
+}
+
+void ParquetNestedReader::parse() {
+  // "PAR1", the pages, the footer, its length (4 bytes, little-endian), "PAR1".
+  constexpr size_t kMagic = parquet::kMagicSize;
+  const size_t size = bytes_.size();
+  if (size < 2 * kMagic + 4 || bytes_.compare(0, kMagic, parquet::kMagic) != 0 ||
+      bytes_.compare(size - kMagic, kMagic, parquet::kMagic) != 0) {
+    throw ParquetReadError("not a Parquet file");
+  }
+  uint32_t length = 0;
+  std::memcpy(&length, bytes_.data() + size - kMagic - 4, 4);
+  if (length > size - 2 * kMagic - 4) {
+    throw ParquetReadError("footer truncated: " + std::to_string(length) + " bytes in a file of " +
+                           std::to_string(size));
+  }
+  const size_t footer = size - kMagic - 4 - length;
+  meta_ = ParquetReadNestedFooter::parse(std::string_view(bytes_).substr(footer, length),
+                                         static_cast<int64_t>(footer));
+}
+
+result<void> ParquetNestedReader::read_rows(const std::function<result<void>(Object& row)>& f) {
+  if (!open_) return error::fatal(errc::io, "parquet: read_rows() without an open file");
+  for (size_t g = 0; g < meta_.row_groups.size(); ++g) {
+    if (auto r = read_row_group(g, f); !r) return r;
+  }
+  return {};
+}
+
+result<void> ParquetNestedReader::read_row_group(
+    size_t g, const std::function<result<void>(Object& row)>& f) {
+  const ParquetReadRowGroup& rg = meta_.row_groups[g];
+  const std::string where = "row group " + std::to_string(g) + ": ";
+  std::string_view file(bytes_);
+  try {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      const ParquetReadChunk& c = rg.columns[i];
+      // The footer checked that the chunk lies within the file.
+      columns_[i].read_chunk(
+          file.substr(static_cast<size_t>(c.offset), static_cast<size_t>(c.size)), c);
+    }
+  } catch (const std::exception& e) {
+    return corrupt(where + e.what());
+  }
+  ParquetReadNestedAssembler assembler(meta_.schema, columns_);
+  Object row;
+  for (int64_t r = 0; r < rg.num_rows; ++r) {
+    try {
+      assembler.record(row);
+    } catch (const std::exception& e) {
+      return corrupt(where + e.what());
+    }
+    if (auto done = f(row); !done) return done;
+  }
+  try {
+    for (const auto& c : columns_) c.finish();
+  } catch (const std::exception& e) {
+    return corrupt(where + e.what());
+  }
+  return {};
+}
+
+error ParquetNestedReader::corrupt(const std::string& what) const {
+  return error::fatal(errc::io, "parquet: " + (name_.empty() ? "" : name_ + ": ") + what);
+}
+
+}  // namespace sluice::operators::delta

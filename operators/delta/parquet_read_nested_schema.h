@@ -1,0 +1,40 @@
+// Reads the schema of a Parquet file's footer (FileMetaData.schema: SchemaElements depth first)
+// as a tree (ParquetNestedSchema) for ParquetNestedReader: groups, MAP groups (one repeated
+// group of a key and a value) and LIST groups in the 3-level form of the Parquet spec, leaves
+// of any physical type. Other uses of `repeated` (2-level lists, bare repeated fields) and
+// schemas deeper than 32 levels are refused (ParquetReadError).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "operators/delta/parquet_nested_schema.h"
+#include "operators/delta/parquet_read_thrift.h"
+
+namespace sluice::operators::delta {
+
+class ParquetReadNestedSchema {
+ public:
+  using TType = ParquetReadThrift::TType;
+  // The schema field (a list of SchemaElement). Throws ParquetReadError.
+  static ParquetNestedSchema read(ParquetReadThrift& in, TType type);
+
+ private:
+  // One SchemaElement as read (nullopt: the field is absent).
+  struct Element {
+    std::optional<int32_t> type, type_length, repetition, num_children, converted;
+    std::string name;
+    int16_t logical = 0;  // the member of union LogicalType that is set; 0: none
+  };
+
+  static Element element(ParquetReadThrift& in);
+  static void element_field(ParquetReadThrift& in, int16_t id, TType type, Element& e);
+  static int16_t logical_member(ParquetReadThrift& in);
+  // The node of elements[at] and its descendants; `at` moves past them.
+  static ParquetNestedNode build(const std::vector<Element>& elements, size_t& at, int depth);
+  static ParquetNestedNode leaf(const Element& e);
+  static void check_shape(const ParquetNestedNode& n);
+};
+
+}  // namespace sluice::operators::delta

@@ -1,0 +1,130 @@
+#include "reconcile/postgres_canonical.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+#include <utility>
+
+#include "base/json.h"
+#include "reconcile/mysql_types.h"
+#include "reconcile/row_digest.h"
+
+namespace sluice::reconcile {
+namespace {
+
+std::string binary_text(const std::string& text, bool from_pg) {
+  if (!from_pg) return hex_cell(text);
+  std::string s = text.rfind("\\x", 0) == 0 ? text.substr(2) : text;
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// "2024-02-29T10:00:00.500000+00" -> "2024-02-29 10:00:00.5".
+std::string temporal_text(const std::string& text, bool from_pg) {
+  std::string s = text;
+  if (from_pg) {
+    for (const char* suffix : {"+00:00", "+00"}) {
+      const std::string sx = suffix;
+      if (s.size() > sx.size() && s.compare(s.size() - sx.size(), sx.size(), sx) == 0) {
+        s.resize(s.size() - sx.size());
+        break;
+      }
+    }
+  }
+  for (char& c : s) {
+    if (c == 'T') c = ' ';
+  }
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+std::string float_text(const std::string& text) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", std::strtod(text.c_str(), nullptr));
+  return buf;
+}
+
+// "10.500" -> "10.5", "-0.00" -> "0".
+std::string numeric_text(const std::string& text) {
+  std::string s = text;
+  if (s.find('.') != std::string::npos && s.find_first_of("eE") == std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+
+// "2024-02-29T10:00:00.500000Z" and "2024-02-29 10:00:00.5+00" -> "2024-02-29 10:00:00.5".
+std::string zoned_text(const std::string& text) {
+  std::string s = text;
+  for (const char* suffix : {"Z", "+00:00", "+00"}) {
+    const std::string sx = suffix;
+    if (s.size() > sx.size() && s.compare(s.size() - sx.size(), sx.size(), sx) == 0) {
+      s.resize(s.size() - sx.size());
+      break;
+    }
+  }
+  return temporal_text(s, false);
+}
+
+// A JSON value with every object's fields sorted by name.
+Value sorted_json(const Value& v) {
+  if (v.type() == Type::List) {
+    List out;
+    for (const Value& e : v.as_list()) out.push_back(sorted_json(e));
+    return Value::list(std::move(out));
+  }
+  if (v.type() != Type::Object) return v;
+  std::vector<const Field*> fields;
+  for (const Field& f : v.as_object().fields()) fields.push_back(&f);
+  std::stable_sort(fields.begin(), fields.end(), [](const Field* a, const Field* b) {
+    return sym_name(a->name) < sym_name(b->name);
+  });
+  Object out;
+  for (const Field* f : fields) out.append(f->name, sorted_json(f->value));
+  return Value::object(std::move(out));
+}
+
+}  // namespace
+
+std::string postgres_column_canonical(const std::string& t, const std::string& text) {
+  if (t == "bytea") return binary_text(text, true);
+  if (t == "json" || t == "jsonb") {
+    auto v = json::parse(text);
+    return v.ok() ? json::encode(sorted_json(*v)) : text;
+  }
+  if (t == "double precision" || t == "real") return float_text(text);
+  if (starts_with(t, "numeric")) return numeric_text(text);
+  if (starts_with(t, "timestamp")) return zoned_text(text);
+  return text;
+}
+
+std::string postgres_canonical(const std::string& t, const std::string& text, bool from_pg) {
+  if (is_binary_type(t)) return binary_text(text, from_pg);
+  if (is_integer_type(t) || t == "year") {
+    if (from_pg && (text == "t" || text == "true")) return "1";
+    if (from_pg && (text == "f" || text == "false")) return "0";
+    return text;
+  }
+  if (t == "float" || t == "double" || t == "real") {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.15g", std::strtod(text.c_str(), nullptr));
+    return buf;
+  }
+  if (t == "datetime" || t == "timestamp" || t == "time") return temporal_text(text, from_pg);
+  if (t == "json") {
+    auto v = json::parse(text);
+    return v.ok() ? json::encode(*v) : text;
+  }
+  return text;
+}
+
+}  // namespace sluice::reconcile
