@@ -81,7 +81,6 @@ result<void> PostgresTarget::begin(const RowLayout& layout) {
     cols += (i ? ", " : "") + pg::quote_ident(layout.columns[i]->name);
     types_.push_back(type_of(*layout.columns[i]));
   }
-  key_columns_ = layout.key_columns;
   select_ = "SELECT " + cols + " FROM " + table_.quoted();
   key_ = layout.chunked ? pg::quote_ident(layout.columns[0]->name) : "";
   return connect();

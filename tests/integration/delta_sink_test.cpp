@@ -226,6 +226,18 @@ BOOST_AUTO_TEST_CASE(every_type_exact_schema_growth_and_truncate) {
   for (const Value& a : commits[0]) v0 += sluice::json::encode(a) + "\n";
   BOOST_TEST(v0.find("\"minReaderVersion\":1") != std::string::npos, v0);
   BOOST_TEST(v0.find("\"minWriterVersion\":2") != std::string::npos, v0);
+  // Not partitioned: partitionColumns empty in metaData, partitionValues empty in every add.
+  BOOST_TEST(v0.find("\"partitionColumns\":[]") != std::string::npos, v0);
+  for (const auto& commit : commits) {
+    for (const Value& a : commit) {
+      if (const Value* add = member(a, "add")) {
+        const Value* pv = member(*add, "partitionValues");
+        BOOST_TEST((pv != nullptr && pv->type() == Type::Object && pv->as_object().empty()));
+        BOOST_TEST(member(*add, "dataChange") != nullptr);
+        BOOST_TEST((member(*add, "stats")->type() == Type::String));
+      }
+    }
+  }
   BOOST_TEST(
       v0.find("\\\"name\\\":\\\"price\\\",\\\"type\\\":\\\"decimal(15,2)\\\"") != std::string::npos,
       v0);
