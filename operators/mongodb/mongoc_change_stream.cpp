@@ -18,21 +18,22 @@ namespace {
 constexpr int64_t kMaxAwaitMs = 250;
 constexpr auto kCloseWait = std::chrono::seconds(2);
 
+}  // namespace
+
 // One queue entry: a change and the token after it, a newer post-batch token alone, or the
-// error that ended the stream.
-struct StreamItem {
+// error that ended the stream. (Not in the anonymous namespace: Shared, which holds them, is
+// not, and a unity batch makes GCC say so.)
+struct MongocStreamItem {
   std::optional<BsonDoc> doc;
   std::optional<BsonDoc> token;
   std::optional<error> err;
 };
 
-}  // namespace
-
 struct MongocChangeStream::Shared {
   std::mutex mu;
   std::condition_variable not_full;
   std::condition_variable ended;
-  std::deque<StreamItem> items;
+  std::deque<MongocStreamItem> items;
   size_t capacity = 1024;
   bool stop = false;
   bool exited = false;
@@ -57,7 +58,7 @@ struct MongocChangeStream::Shared {
 namespace {
 
 // Waits for room; false once stop is set (the item is dropped).
-bool push_stream_item(MongocChangeStream::Shared& s, StreamItem item) {
+bool push_stream_item(MongocChangeStream::Shared& s, MongocStreamItem item) {
   std::unique_lock<std::mutex> lk(s.mu);
   s.not_full.wait(lk, [&] { return s.stop || s.items.size() < s.capacity; });
   if (s.stop) return false;
@@ -81,7 +82,7 @@ void read_changes(const std::shared_ptr<MongocChangeStream::Shared>& shared) {
   while (!stream_stopped(s)) {
     const bson_t* doc = nullptr;
     if (mongoc_change_stream_next(s.stream, &doc)) {
-      StreamItem item;
+      MongocStreamItem item;
       item.doc = BsonDoc(bson_copy(doc));
       const bson_t* tok = mongoc_change_stream_get_resume_token(s.stream);
       if (tok != nullptr) last_token = BsonDoc(bson_copy(tok));
@@ -92,7 +93,7 @@ void read_changes(const std::shared_ptr<MongocChangeStream::Shared>& shared) {
     bson_error_t err;
     const bson_t* reply = nullptr;
     if (mongoc_change_stream_error_document(s.stream, &err, &reply)) {
-      StreamItem item;
+      MongocStreamItem item;
       item.err = source_failure(err, reply, s.where + "change stream: ");
       push_stream_item(s, std::move(item));
       break;
@@ -100,7 +101,7 @@ void read_changes(const std::shared_ptr<MongocChangeStream::Shared>& shared) {
     const bson_t* tok = mongoc_change_stream_get_resume_token(s.stream);
     if (tok != nullptr && !bson_empty(tok) && !same_bson(tok, last_token)) {
       last_token = BsonDoc(bson_copy(tok));
-      StreamItem item;
+      MongocStreamItem item;
       item.token = last_token;
       if (!push_stream_item(s, std::move(item))) break;
     }
@@ -193,7 +194,7 @@ result<bool> MongocChangeStream::next(BsonDoc& doc) {
   }
   std::unique_lock<std::mutex> lk(shared_->mu);
   while (!shared_->items.empty()) {
-    StreamItem item = std::move(shared_->items.front());
+    MongocStreamItem item = std::move(shared_->items.front());
     shared_->items.pop_front();
     shared_->not_full.notify_one();
     if (item.err) {
