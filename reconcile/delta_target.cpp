@@ -36,11 +36,6 @@ int128 integer_of(const std::string& s, int128 otherwise) {
 // cdc_position): not compared.
 constexpr size_t kChangeColumns = 3;
 
-// The text a document's field the table has no column for adds to the document's cells.
-std::string unknown_field_cell(const std::string& name, const Value& v) {
-  return "\x02" + name + "=" + v.to_display();
-}
-
 // The `txn` appId of a sink's commits, as DeltaOptions::from_config makes it.
 std::string app_id_of(const std::string& pipeline, const std::string& sink) {
   return "sluice/" + pipeline + "/" + sink;

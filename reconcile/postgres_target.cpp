@@ -22,11 +22,6 @@ bool metadata_column(const std::string& n) {
   return n == "cdc_operation" || n == "cdc_timestamp" || n == "cdc_position" || n == "cdc_deleted";
 }
 
-// The text a document's field the table has no column for adds to the document's cells.
-std::string unknown_field_cell(const std::string& name, const Value& v) {
-  return "\x02" + name + "=" + v.to_display();
-}
-
 bool integer_type(const std::string& t) {
   return t == "bigint" || t == "integer" || t == "smallint";
 }

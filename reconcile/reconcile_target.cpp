@@ -10,4 +10,8 @@ result<RowDigest> ReconcileTarget::source_document(const Object&) {
                                              "source (this kind of target holds MySQL rows)");
 }
 
+std::string unknown_field_cell(const std::string& name, const Value& v) {
+  return "\x02" + name + "=" + v.to_display();
+}
+
 }  // namespace sluice::reconcile

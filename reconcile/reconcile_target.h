@@ -58,4 +58,8 @@ class ReconcileTarget {
                                   engine::Checkpoint& cp) = 0;
 };
 
+// The text a document's field the table has no column for adds to the document's cells (the
+// document then differs from every row).
+std::string unknown_field_cell(const std::string& name, const Value& v);
+
 }  // namespace sluice::reconcile

@@ -5,14 +5,47 @@
 
 namespace sluice::operators::delta {
 
+void ParquetPageChunk::add_page(int64_t values) {
+  std::string_view stored = compressor_->compress(body_);
+  page_header(body_.size(), stored.size(), values);
+  const uint8_t* header = nullptr;
+  uint32_t header_size = 0;
+  thrift_->view(header, header_size);
+  chunk_.append(reinterpret_cast<const char*>(header), header_size);
+  chunk_.append(stored);
+  meta_.num_values += values;
+  meta_.total_uncompressed_size += static_cast<int64_t>(header_size + body_.size());
+  meta_.total_compressed_size += static_cast<int64_t>(header_size + stored.size());
+}
+
+void ParquetPageChunk::page_header(size_t uncompressed, size_t compressed, int64_t values) {
+  thrift_->reset();
+  thrift_->struct_begin();
+  thrift_->i32_field(1, static_cast<int32_t>(parquet::PageType::DATA_PAGE));
+  thrift_->i32_field(2, static_cast<int32_t>(uncompressed));
+  thrift_->i32_field(3, static_cast<int32_t>(compressed));
+  thrift_->struct_field(5);  // DataPageHeader
+  thrift_->struct_begin();
+  thrift_->i32_field(1, static_cast<int32_t>(values));
+  thrift_->i32_field(2, static_cast<int32_t>(parquet::Encoding::PLAIN));
+  thrift_->i32_field(3, static_cast<int32_t>(parquet::Encoding::RLE));  // definition levels
+  thrift_->i32_field(4, static_cast<int32_t>(parquet::Encoding::RLE));  // repetition levels
+  thrift_->struct_end();
+  thrift_->struct_end();
+}
+
+void ParquetPageChunk::clear() {
+  chunk_.clear();
+  meta_ = ParquetChunkMeta{};
+}
+
 ParquetColumnWriter::ParquetColumnWriter(const ColumnSchema& column, int64_t page_bytes,
                                          ParquetCompressor* compressor, ParquetThrift* thrift)
     : nullable_(column.nullable),
       encoder_(encoder_of(column)),
       fixed_bytes_(parquet::type_length(column)),
       page_bytes_(page_bytes),
-      compressor_(compressor),
-      thrift_(thrift),
+      pages_(compressor, thrift),
       chunk_stats_(column),
       file_stats_(column) {}
 
@@ -83,49 +116,24 @@ void ParquetColumnWriter::encode_value(const ParquetCell& cell) {
 }
 
 int64_t ParquetColumnWriter::estimated_bytes() const {
-  return static_cast<int64_t>(chunk_.size() + values_.size() + levels_.size() / 8);
+  return static_cast<int64_t>(pages_.size() + values_.size() + levels_.size() / 8);
 }
 
 void ParquetColumnWriter::cut_page() {
   if (page_values_ == 0) return;
-  body_.clear();
-  if (nullable_) levels_.encode(body_);
-  body_.append(values_);
-  std::string_view stored = compressor_->compress(body_);
-  page_header(body_.size(), stored.size());
-  const uint8_t* header = nullptr;
-  uint32_t header_size = 0;
-  thrift_->view(header, header_size);
-  chunk_.append(reinterpret_cast<const char*>(header), header_size);
-  chunk_.append(stored);
-  meta_.num_values += page_values_;
-  meta_.total_uncompressed_size += static_cast<int64_t>(header_size + body_.size());
-  meta_.total_compressed_size += static_cast<int64_t>(header_size + stored.size());
+  std::string& body = pages_.body();
+  if (nullable_) levels_.encode(body);
+  body.append(values_);
+  pages_.add_page(page_values_);
   levels_.clear();
   values_.clear();
   page_values_ = 0;
   bools_ = 0;
 }
 
-void ParquetColumnWriter::page_header(size_t uncompressed, size_t compressed) {
-  thrift_->reset();
-  thrift_->struct_begin();
-  thrift_->i32_field(1, static_cast<int32_t>(parquet::PageType::DATA_PAGE));
-  thrift_->i32_field(2, static_cast<int32_t>(uncompressed));
-  thrift_->i32_field(3, static_cast<int32_t>(compressed));
-  thrift_->struct_field(5);  // DataPageHeader
-  thrift_->struct_begin();
-  thrift_->i32_field(1, static_cast<int32_t>(page_values_));
-  thrift_->i32_field(2, static_cast<int32_t>(parquet::Encoding::PLAIN));
-  thrift_->i32_field(3, static_cast<int32_t>(parquet::Encoding::RLE));  // definition levels
-  thrift_->i32_field(4, static_cast<int32_t>(parquet::Encoding::RLE));  // repetition levels
-  thrift_->struct_end();
-  thrift_->struct_end();
-}
-
 ParquetChunkMeta ParquetColumnWriter::finish_chunk() {
   cut_page();
-  ParquetChunkMeta m = meta_;
+  ParquetChunkMeta m = pages_.meta();
   m.null_count = chunk_stats_.null_count();
   m.has_min_max = chunk_stats_.has_min_max();
   if (m.has_min_max) chunk_stats_.encode_min_max(m.min, m.max);
@@ -134,10 +142,7 @@ ParquetChunkMeta ParquetColumnWriter::finish_chunk() {
   return m;
 }
 
-void ParquetColumnWriter::clear_chunk() {
-  chunk_.clear();
-  meta_ = ParquetChunkMeta{};
-}
+void ParquetColumnWriter::clear_chunk() { pages_.clear(); }
 
 void ParquetColumnWriter::reset() {
   levels_.clear();

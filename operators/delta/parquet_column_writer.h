@@ -16,6 +16,36 @@
 
 namespace sluice::operators::delta {
 
+// The column chunk being written of one column (flat or nested): data pages (v1), each its
+// header and its body (levels then PLAIN values) compressed, in a reused buffer, and the
+// chunk's metadata so far.
+class ParquetPageChunk {
+ public:
+  ParquetPageChunk(ParquetCompressor* compressor, ParquetThrift* thrift)
+      : compressor_(compressor), thrift_(thrift) {}
+
+  // The next page's body, empty: its levels and values are appended, then add_page().
+  std::string& body() {
+    body_.clear();
+    return body_;
+  }
+  // Compresses body() and appends it, after its header, as a page of `values` levels.
+  void add_page(int64_t values);
+  const std::string& chunk() const { return chunk_; }
+  const ParquetChunkMeta& meta() const { return meta_; }
+  size_t size() const { return chunk_.size(); }
+  void clear();  // after the chunk is written: a new row group starts
+
+ private:
+  void page_header(size_t uncompressed, size_t compressed, int64_t values);
+
+  ParquetCompressor* compressor_;
+  ParquetThrift* thrift_;
+  std::string body_;  // levels then values: the page before compression
+  std::string chunk_;
+  ParquetChunkMeta meta_;
+};
+
 class ParquetColumnWriter {
  public:
   ParquetColumnWriter(const ColumnSchema& column, int64_t page_bytes, ParquetCompressor* compressor,
@@ -27,7 +57,7 @@ class ParquetColumnWriter {
   // Cuts the last page; the chunk's metadata (data_page_offset left 0) and chunk() are then
   // complete. The row group's statistics join the file's.
   ParquetChunkMeta finish_chunk();
-  const std::string& chunk() const { return chunk_; }
+  const std::string& chunk() const { return pages_.chunk(); }
   void clear_chunk();  // after the chunk is written: a new row group starts
   void reset();        // a new file starts
   // Over the file so far, the open row group included.
@@ -38,23 +68,17 @@ class ParquetColumnWriter {
   static Encoder encoder_of(const ColumnSchema& c);
   void encode_value(const ParquetCell& cell);
   void cut_page();
-  void page_header(size_t uncompressed, size_t compressed);
 
   bool nullable_;
   Encoder encoder_;
   int fixed_bytes_;
   int64_t page_bytes_;
-  ParquetCompressor* compressor_;
-  ParquetThrift* thrift_;
   // The open page.
   ParquetLevels levels_;
   std::string values_;
   int64_t page_values_ = 0;  // levels: values and nulls
   int64_t bools_ = 0;        // Bool: values bit-packed into values_ so far
-  std::string body_;         // levels then values: the page before compression
-  // The open row group's chunk.
-  std::string chunk_;
-  ParquetChunkMeta meta_;
+  ParquetPageChunk pages_;   // the open row group's chunk
   ParquetStats chunk_stats_;
   ParquetStats file_stats_;
 };

@@ -12,10 +12,9 @@ ParquetNestedColumnWriter::ParquetNestedColumnWriter(const ParquetNestedLeaf& le
       max_def_(leaf.max_def),
       max_rep_(leaf.max_rep),
       page_bytes_(page_bytes),
-      compressor_(compressor),
-      thrift_(thrift),
       reps_(leaf.max_rep),
-      defs_(leaf.max_def) {}
+      defs_(leaf.max_def),
+      pages_(compressor, thrift) {}
 
 void ParquetNestedColumnWriter::push(int rep, int def, const Value* v) {
   // A page holds whole records: it is cut before a record's first triple.
@@ -53,26 +52,17 @@ void ParquetNestedColumnWriter::encode_value(const Value& v) {
 }
 
 int64_t ParquetNestedColumnWriter::estimated_bytes() const {
-  return static_cast<int64_t>(chunk_.size() + values_.size()) + page_values_ / 2;
+  return static_cast<int64_t>(pages_.size() + values_.size()) + page_values_ / 2;
 }
 
 void ParquetNestedColumnWriter::cut_page() {
   if (page_values_ == 0) return;
-  body_.clear();
+  std::string& body = pages_.body();
   // Data page v1: repetition levels, definition levels, values.
-  if (max_rep_ > 0) reps_.encode(body_);
-  if (max_def_ > 0) defs_.encode(body_);
-  body_.append(values_);
-  std::string_view stored = compressor_->compress(body_);
-  page_header(body_.size(), stored.size());
-  const uint8_t* header = nullptr;
-  uint32_t header_size = 0;
-  thrift_->view(header, header_size);
-  chunk_.append(reinterpret_cast<const char*>(header), header_size);
-  chunk_.append(stored);
-  meta_.num_values += page_values_;
-  meta_.total_uncompressed_size += static_cast<int64_t>(header_size + body_.size());
-  meta_.total_compressed_size += static_cast<int64_t>(header_size + stored.size());
+  if (max_rep_ > 0) reps_.encode(body);
+  if (max_def_ > 0) defs_.encode(body);
+  body.append(values_);
+  pages_.add_page(page_values_);
   reps_.clear();
   defs_.clear();
   values_.clear();
@@ -80,30 +70,11 @@ void ParquetNestedColumnWriter::cut_page() {
   bools_ = 0;
 }
 
-void ParquetNestedColumnWriter::page_header(size_t uncompressed, size_t compressed) {
-  thrift_->reset();
-  thrift_->struct_begin();
-  thrift_->i32_field(1, static_cast<int32_t>(parquet::PageType::DATA_PAGE));
-  thrift_->i32_field(2, static_cast<int32_t>(uncompressed));
-  thrift_->i32_field(3, static_cast<int32_t>(compressed));
-  thrift_->struct_field(5);  // DataPageHeader
-  thrift_->struct_begin();
-  thrift_->i32_field(1, static_cast<int32_t>(page_values_));
-  thrift_->i32_field(2, static_cast<int32_t>(parquet::Encoding::PLAIN));
-  thrift_->i32_field(3, static_cast<int32_t>(parquet::Encoding::RLE));  // definition levels
-  thrift_->i32_field(4, static_cast<int32_t>(parquet::Encoding::RLE));  // repetition levels
-  thrift_->struct_end();
-  thrift_->struct_end();
-}
-
 ParquetChunkMeta ParquetNestedColumnWriter::finish_chunk() {
   cut_page();
-  return meta_;
+  return pages_.meta();
 }
 
-void ParquetNestedColumnWriter::clear_chunk() {
-  chunk_.clear();
-  meta_ = ParquetChunkMeta{};
-}
+void ParquetNestedColumnWriter::clear_chunk() { pages_.clear(); }
 
 }  // namespace sluice::operators::delta

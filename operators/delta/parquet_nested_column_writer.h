@@ -9,6 +9,7 @@
 
 #include "base/value.h"
 #include "operators/delta/parquet_chunk_meta.h"
+#include "operators/delta/parquet_column_writer.h"
 #include "operators/delta/parquet_compressor.h"
 #include "operators/delta/parquet_nested_levels.h"
 #include "operators/delta/parquet_nested_schema.h"
@@ -28,30 +29,24 @@ class ParquetNestedColumnWriter {
   // Cuts the last page; the chunk's metadata (data_page_offset left 0) and chunk() are then
   // complete.
   ParquetChunkMeta finish_chunk();
-  const std::string& chunk() const { return chunk_; }
+  const std::string& chunk() const { return pages_.chunk(); }
   void clear_chunk();  // after the chunk is written: a new row group starts
 
  private:
   void encode_value(const Value& v);
   void cut_page();
-  void page_header(size_t uncompressed, size_t compressed);
 
   parquet::PhysicalType physical_;
   int max_def_;
   int max_rep_;
   int64_t page_bytes_;
-  ParquetCompressor* compressor_;
-  ParquetThrift* thrift_;
   // The open page.
   ParquetNestedLevels reps_;
   ParquetNestedLevels defs_;
   std::string values_;
   int64_t page_values_ = 0;  // levels: values and nulls
   int64_t bools_ = 0;        // BOOLEAN: values bit-packed into values_ so far
-  std::string body_;         // levels then values: the page before compression
-  // The open row group's chunk.
-  std::string chunk_;
-  ParquetChunkMeta meta_;
+  ParquetPageChunk pages_;   // the open row group's chunk
 };
 
 }  // namespace sluice::operators::delta

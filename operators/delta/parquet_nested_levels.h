@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "operators/delta/parquet_levels.h"
+
 namespace sluice::operators::delta {
 
 class ParquetNestedLevels {
@@ -22,10 +24,6 @@ class ParquetNestedLevels {
   void clear() { levels_.clear(); }
 
  private:
-  size_t run_at(size_t i) const;  // how many equal levels start at i
-  void put_rle(size_t count, uint16_t level, std::string& out) const;
-  void put_bit_packed(size_t from, size_t to, std::string& out) const;
-
   int width_;
   std::vector<uint16_t> levels_;
 };

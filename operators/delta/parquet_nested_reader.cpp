@@ -34,22 +34,9 @@ result<void> ParquetNestedReader::open(std::string bytes, std::string name) {
 }
 
 void ParquetNestedReader::parse() {
-  // "PAR1", the pages, the footer, its length (4 bytes, little-endian), "PAR1".
-  constexpr size_t kMagic = parquet::kMagicSize;
-  const size_t size = bytes_.size();
-  if (size < 2 * kMagic + 4 || bytes_.compare(0, kMagic, parquet::kMagic) != 0 ||
-      bytes_.compare(size - kMagic, kMagic, parquet::kMagic) != 0) {
-    throw ParquetReadError("not a Parquet file");
-  }
-  uint32_t length = 0;
-  std::memcpy(&length, bytes_.data() + size - kMagic - 4, 4);
-  if (length > size - 2 * kMagic - 4) {
-    throw ParquetReadError("footer truncated: " + std::to_string(length) + " bytes in a file of " +
-                           std::to_string(size));
-  }
-  const size_t footer = size - kMagic - 4 - length;
-  meta_ = ParquetReadNestedFooter::parse(std::string_view(bytes_).substr(footer, length),
-                                         static_cast<int64_t>(footer));
+  int64_t pages_end = 0;
+  std::string_view footer = parquet_read_footer_of(bytes_, pages_end);
+  meta_ = ParquetReadNestedFooter::parse(footer, pages_end);
 }
 
 result<void> ParquetNestedReader::read_rows(const std::function<result<void>(Object& row)>& f) {

@@ -18,6 +18,25 @@ int128 parquet_read_decimal_limit(int precision) {
 
 }  // namespace
 
+std::string_view ParquetReadPageBody::plain(std::string_view stored, int32_t uncompressed,
+                                            parquet::Codec codec) {
+  auto size = static_cast<size_t>(uncompressed);
+  if (codec == parquet::Codec::UNCOMPRESSED) {
+    if (stored.size() != size) {
+      throw ParquetReadError("an uncompressed page of " + std::to_string(stored.size()) +
+                             " bytes says " + std::to_string(size));
+    }
+    return stored;
+  }
+  zstd_->check(stored, size);
+  if (size > capacity_) {
+    buffer_ = std::make_unique_for_overwrite<char[]>(size);
+    capacity_ = size;
+  }
+  zstd_->decompress(stored, buffer_.get(), size);
+  return {buffer_.get(), size};
+}
+
 ParquetReadColumn::ParquetReadColumn(const ColumnSchema& column, ParquetReadDecompressor* zstd)
     : name_(column.name),
       nullable_(column.nullable),
@@ -25,7 +44,7 @@ ParquetReadColumn::ParquetReadColumn(const ColumnSchema& column, ParquetReadDeco
       width_(0),
       scale_(column.scale),
       precision_(column.precision),
-      zstd_(zstd) {
+      bodies_(zstd) {
   switch (decoder_) {
     case Decoder::Int32:
     case Decoder::Dec32:
@@ -101,7 +120,12 @@ void ParquetReadColumn::load_page() {
     fail("a page of " + std::to_string(h.num_values) + " values where the chunk has " +
          std::to_string(chunk_left_) + " more");
   }
-  std::string_view body = page_body(chunk_.substr(pos_, h.compressed_size), h.uncompressed_size);
+  std::string_view body;
+  try {
+    body = bodies_.plain(chunk_.substr(pos_, h.compressed_size), h.uncompressed_size, codec_);
+  } catch (const ParquetReadError& e) {
+    fail(e.what());
+  }
   pos_ += static_cast<size_t>(h.compressed_size);
   int64_t defined = h.num_values;
   if (nullable_) {
@@ -115,28 +139,6 @@ void ParquetReadColumn::load_page() {
   start_values(body, defined);
   page_left_ = h.num_values;
   chunk_left_ -= h.num_values;
-}
-
-std::string_view ParquetReadColumn::page_body(std::string_view stored, int32_t uncompressed) {
-  auto size = static_cast<size_t>(uncompressed);
-  if (codec_ == parquet::Codec::UNCOMPRESSED) {
-    if (stored.size() != size) {
-      fail("an uncompressed page of " + std::to_string(stored.size()) + " bytes says " +
-           std::to_string(size));
-    }
-    return stored;
-  }
-  try {
-    zstd_->check(stored, size);
-    if (size > capacity_) {
-      buffer_ = std::make_unique_for_overwrite<char[]>(size);
-      capacity_ = size;
-    }
-    zstd_->decompress(stored, buffer_.get(), size);
-  } catch (const ParquetReadError& e) {
-    fail(e.what());
-  }
-  return {buffer_.get(), size};
 }
 
 void ParquetReadColumn::start_values(std::string_view values, int64_t defined) {

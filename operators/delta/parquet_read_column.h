@@ -18,6 +18,21 @@
 
 namespace sluice::operators::delta {
 
+// The bodies of a column's pages as stored (uncompressed or zstd) made plain, a page at a time
+// into a reused buffer. Shared with ParquetReadNestedColumn.
+class ParquetReadPageBody {
+ public:
+  explicit ParquetReadPageBody(ParquetReadDecompressor* zstd) : zstd_(zstd) {}
+  // The plain body (`uncompressed` bytes) of a page stored as `stored` with `codec`: stored
+  // itself or the buffer, valid until the next page. Throws ParquetReadError.
+  std::string_view plain(std::string_view stored, int32_t uncompressed, parquet::Codec codec);
+
+ private:
+  ParquetReadDecompressor* zstd_;
+  std::unique_ptr<char[]> buffer_;  // the open page decompressed
+  size_t capacity_ = 0;
+};
+
 class ParquetReadColumn {
  public:
   ParquetReadColumn(const ColumnSchema& column, ParquetReadDecompressor* zstd);
@@ -55,7 +70,6 @@ class ParquetReadColumn {
   };
   static Decoder decoder_of(const ColumnSchema& c);
   void load_page();
-  std::string_view page_body(std::string_view stored, int32_t uncompressed);
   void start_values(std::string_view values, int64_t defined);
   void check_page_end() const;
   void decode(Value& out);
@@ -78,7 +92,7 @@ class ParquetReadColumn {
   int scale_;
   int precision_;
   int128 limit_ = 0;  // Decimal: 10^precision - 1
-  ParquetReadDecompressor* zstd_;
+  ParquetReadPageBody bodies_;
   parquet::Codec codec_ = parquet::Codec::UNCOMPRESSED;
   std::string_view chunk_;
   size_t pos_ = 0;          // the next page's header in chunk_
@@ -87,9 +101,7 @@ class ParquetReadColumn {
   ParquetReadLevels levels_;
   const char* values_ = nullptr;  // the open page's next value
   const char* values_end_ = nullptr;
-  int64_t bool_index_ = 0;          // Bool: the next value's bit in values_
-  std::unique_ptr<char[]> buffer_;  // the open page decompressed
-  size_t capacity_ = 0;
+  int64_t bool_index_ = 0;  // Bool: the next value's bit in values_
 };
 
 }  // namespace sluice::operators::delta

@@ -1,5 +1,6 @@
 #include "operators/delta/parquet_read_footer.h"
 
+#include <cstring>
 #include <exception>
 #include <limits>
 
@@ -18,58 +19,73 @@ std::string parquet_footer_chunk_name(const ColumnSchema& c, size_t row_group) {
 
 }  // namespace
 
-ParquetReadFooter::ParquetReadFooter(std::string_view footer, int64_t pages_end)
+std::string_view parquet_read_footer_of(std::string_view file, int64_t& pages_end) {
+  constexpr size_t kMagic = parquet::kMagicSize;
+  const size_t size = file.size();
+  if (size < 2 * kMagic + 4 || file.compare(0, kMagic, parquet::kMagic) != 0 ||
+      file.compare(size - kMagic, kMagic, parquet::kMagic) != 0) {
+    throw ParquetReadError("not a Parquet file");
+  }
+  uint32_t length = 0;
+  std::memcpy(&length, file.data() + size - kMagic - 4, 4);
+  if (length > size - 2 * kMagic - 4) {
+    throw ParquetReadError("footer truncated: " + std::to_string(length) + " bytes in a file of " +
+                           std::to_string(size));
+  }
+  const size_t footer = size - kMagic - 4 - length;
+  pages_end = static_cast<int64_t>(footer);
+  return file.substr(footer, length);
+}
+
+ParquetReadFooterBase::ParquetReadFooterBase(std::string_view footer, int64_t pages_end)
     : in_(footer), pages_end_(pages_end) {}
 
-ParquetReadMeta ParquetReadFooter::parse(std::string_view footer, int64_t pages_end) {
-  ParquetReadFooter f(footer, pages_end);
+void ParquetReadFooterBase::read(int64_t& num_rows, std::vector<ParquetReadRowGroup>& row_groups) {
   try {
-    f.file_meta();
+    file_meta(num_rows, row_groups);
   } catch (const ParquetReadError& e) {
     throw ParquetReadError(std::string("footer: ") + e.what());
   } catch (const std::exception& e) {  // Thrift's
     throw ParquetReadError(std::string("footer is corrupt: ") + e.what());
   }
-  f.check();
-  return std::move(f.meta_);
+  check(num_rows, row_groups);
 }
 
-void ParquetReadFooter::file_meta() {
+void ParquetReadFooterBase::file_meta(int64_t& num_rows,
+                                      std::vector<ParquetReadRowGroup>& row_groups) {
   in_.struct_begin();
   int16_t id = 0;
   TType type = TType::T_STOP;
-  while (in_.field(id, type)) file_meta_field(id, type);
+  while (in_.field(id, type)) {
+    switch (id) {
+      case 2:
+        schema(type);
+        has_schema_ = true;
+        break;
+      case 3:
+        num_rows = in_.i64(type, "FileMetaData.num_rows");
+        has_num_rows_ = true;
+        break;
+      case 4:
+        // Checked while read, against the schema (ParquetFooter writes it first).
+        if (!has_schema_) throw ParquetReadError("the row groups come before the schema");
+        this->row_groups(type, row_groups);
+        has_row_groups_ = true;
+        break;
+      default:
+        in_.skip(type);
+    }
+  }
   in_.struct_end();
 }
 
-void ParquetReadFooter::file_meta_field(int16_t id, TType type) {
-  switch (id) {
-    case 2:
-      meta_.columns = ParquetReadSchema::read(in_, type);
-      has_schema_ = true;
-      break;
-    case 3:
-      meta_.num_rows = in_.i64(type, "FileMetaData.num_rows");
-      has_num_rows_ = true;
-      break;
-    case 4:
-      // Checked while read, against the schema (ParquetFooter writes it first).
-      if (!has_schema_) throw ParquetReadError("the row groups come before the schema");
-      row_groups(type);
-      has_row_groups_ = true;
-      break;
-    default:
-      in_.skip(type);
-  }
-}
-
-void ParquetReadFooter::row_groups(TType type) {
+void ParquetReadFooterBase::row_groups(TType type, std::vector<ParquetReadRowGroup>& row_groups) {
   uint32_t n = in_.list(type, TType::T_STRUCT, "FileMetaData.row_groups");
-  meta_.row_groups.clear();
-  for (uint32_t g = 0; g < n; ++g) meta_.row_groups.push_back(row_group(g));
+  row_groups.clear();
+  for (uint32_t g = 0; g < n; ++g) row_groups.push_back(row_group(g));
 }
 
-ParquetReadRowGroup ParquetReadFooter::row_group(size_t g) {
+ParquetReadRowGroup ParquetReadFooterBase::row_group(size_t g) {
   ParquetReadRowGroup rg;
   rg.num_rows = -1;
   in_.struct_begin();
@@ -77,7 +93,7 @@ ParquetReadRowGroup ParquetReadFooter::row_group(size_t g) {
   TType type = TType::T_STOP;
   while (in_.field(id, type)) {
     if (id == 1) {
-      chunks(type, g, rg);
+      columns(type, g, rg);
     } else if (id == 3) {
       rg.num_rows = in_.i64(type, "RowGroup.num_rows");
     } else {
@@ -85,31 +101,12 @@ ParquetReadRowGroup ParquetReadFooter::row_group(size_t g) {
     }
   }
   in_.struct_end();
-  check_row_group(g, rg);
+  end_row_group(g, rg);
   return rg;
 }
 
-void ParquetReadFooter::chunks(TType type, size_t g, ParquetReadRowGroup& rg) {
-  uint32_t n = in_.list(type, TType::T_STRUCT, "RowGroup.columns");
-  rg.columns.clear();
-  for (uint32_t i = 0; i < n; ++i) {
-    if (i >= meta_.columns.size()) {
-      throw ParquetReadError("row group " + std::to_string(g) + " has " + std::to_string(n) +
-                             " column chunks for " + std::to_string(meta_.columns.size()) +
-                             " columns");
-    }
-    RawChunk raw = column_chunk();
-    try {
-      rg.columns.push_back(check_chunk(meta_.columns[i], raw));
-    } catch (const ParquetReadError& e) {
-      throw ParquetReadError(std::string(e.what()) + " in " +
-                             parquet_footer_chunk_name(meta_.columns[i], g));
-    }
-  }
-}
-
-ParquetReadFooter::RawChunk ParquetReadFooter::column_chunk() {
-  RawChunk c;
+ParquetReadRawChunk ParquetReadFooterBase::column_chunk(bool one_name) {
+  ParquetReadRawChunk c;
   in_.struct_begin();
   int16_t id = 0;
   TType type = TType::T_STOP;
@@ -119,7 +116,7 @@ ParquetReadFooter::RawChunk ParquetReadFooter::column_chunk() {
       in_.skip(type);
     } else if (id == 3) {
       in_.expect_struct(type, "ColumnChunk.meta_data");
-      column_meta(c);
+      column_meta(c, one_name);
     } else {
       in_.skip(type);
     }
@@ -128,16 +125,17 @@ ParquetReadFooter::RawChunk ParquetReadFooter::column_chunk() {
   return c;
 }
 
-void ParquetReadFooter::column_meta(RawChunk& c) {
+void ParquetReadFooterBase::column_meta(ParquetReadRawChunk& c, bool one_name) {
   c.has_meta = true;
   in_.struct_begin();
   int16_t id = 0;
   TType type = TType::T_STOP;
-  while (in_.field(id, type)) column_meta_field(id, type, c);
+  while (in_.field(id, type)) column_meta_field(id, type, c, one_name);
   in_.struct_end();
 }
 
-void ParquetReadFooter::column_meta_field(int16_t id, TType type, RawChunk& c) {
+void ParquetReadFooterBase::column_meta_field(int16_t id, TType type, ParquetReadRawChunk& c,
+                                              bool one_name) {
   switch (id) {
     case 1:
       c.type = in_.i32(type, "ColumnMetaData.type");
@@ -146,11 +144,7 @@ void ParquetReadFooter::column_meta_field(int16_t id, TType type, RawChunk& c) {
       encodings(type, c);
       break;
     case 3:
-      // Flat schemas only: a path of one name.
-      if (in_.list(type, TType::T_STRING, "ColumnMetaData.path_in_schema") != 1) {
-        throw ParquetReadError("a path_in_schema of other than one name");
-      }
-      c.path = in_.binary_element();
+      path_in_schema(type, c, one_name);
       break;
     case 4:
       c.codec = in_.i32(type, "ColumnMetaData.codec");
@@ -173,7 +167,7 @@ void ParquetReadFooter::column_meta_field(int16_t id, TType type, RawChunk& c) {
   }
 }
 
-void ParquetReadFooter::encodings(TType type, RawChunk& c) {
+void ParquetReadFooterBase::encodings(TType type, ParquetReadRawChunk& c) {
   uint32_t n = in_.list(type, TType::T_I32, "ColumnMetaData.encodings");
   for (uint32_t i = 0; i < n; ++i) {
     int32_t e = in_.i32_element();
@@ -183,7 +177,97 @@ void ParquetReadFooter::encodings(TType type, RawChunk& c) {
   }
 }
 
-void ParquetReadFooter::check_row_group(size_t g, const ParquetReadRowGroup& rg) const {
+void ParquetReadFooterBase::path_in_schema(TType type, ParquetReadRawChunk& c, bool one_name) {
+  uint32_t n = in_.list(type, TType::T_STRING, "ColumnMetaData.path_in_schema");
+  // Flat schemas only: a path of one name.
+  if (one_name && n != 1) throw ParquetReadError("a path_in_schema of other than one name");
+  c.path.clear();
+  for (uint32_t i = 0; i < n; ++i) c.path.push_back(in_.binary_element());
+}
+
+void ParquetReadFooterBase::check(int64_t num_rows,
+                                  const std::vector<ParquetReadRowGroup>& row_groups) const {
+  if (!has_schema_) throw ParquetReadError("footer: no schema");
+  if (!has_num_rows_ || num_rows < 0) throw ParquetReadError("footer: no number of rows");
+  if (!has_row_groups_) throw ParquetReadError("footer: no row groups");
+  int64_t all = 0;  // -1: more than int64 holds (every count is at least 0)
+  for (const ParquetReadRowGroup& rg : row_groups) {
+    if (rg.num_rows > std::numeric_limits<int64_t>::max() - all) {
+      all = -1;
+      break;
+    }
+    all += rg.num_rows;
+  }
+  if (all != num_rows) {
+    throw ParquetReadError("footer: the row groups have " +
+                           (all < 0 ? std::string("too many") : std::to_string(all)) +
+                           " rows, the file " + std::to_string(num_rows));
+  }
+}
+
+ParquetReadChunk ParquetReadFooterBase::check_chunk(const ParquetReadRawChunk& raw,
+                                                    int32_t physical, bool path_ok,
+                                                    const char* path_error, int64_t rows) const {
+  if (raw.other_file) throw ParquetReadError("the chunk is in another file");
+  if (!raw.has_meta) throw ParquetReadError("no metadata");
+  if (raw.type != physical) {
+    throw ParquetReadError("physical type " + parquet::physical_type_name(raw.type) +
+                           " unlike the schema's");
+  }
+  if (!path_ok) throw ParquetReadError(path_error);
+  if (raw.encoding >= 0) {
+    throw ParquetReadError("unsupported encoding " + parquet::encoding_name(raw.encoding));
+  }
+  if (raw.dictionary) throw ParquetReadError("unsupported dictionary page");
+  auto codec = static_cast<parquet::Codec>(raw.codec);
+  if (codec != parquet::Codec::UNCOMPRESSED && codec != parquet::Codec::ZSTD) {
+    throw ParquetReadError("unsupported codec " + parquet::codec_name(raw.codec));
+  }
+  if (rows < 0) {
+    if (raw.num_values < 0) throw ParquetReadError("no number of values");
+  } else if (raw.num_values < rows) {
+    // Every row has at least one level in every leaf.
+    throw ParquetReadError(std::to_string(raw.num_values) + " values for " + std::to_string(rows) +
+                           " rows");
+  }
+  // The pages lie after the magic and before the footer.
+  if (raw.offset < parquet::kMagicSize || raw.offset > pages_end_ || raw.size < 0 ||
+      raw.size > pages_end_ - raw.offset) {
+    throw ParquetReadError("pages at offset " + std::to_string(raw.offset) + " of size " +
+                           std::to_string(raw.size) + " outside the file's pages (" +
+                           std::to_string(pages_end_) + " bytes)");
+  }
+  return {codec, raw.num_values, raw.offset, raw.size};
+}
+
+ParquetReadMeta ParquetReadFooter::parse(std::string_view footer, int64_t pages_end) {
+  ParquetReadFooter f(footer, pages_end);
+  f.read(f.meta_.num_rows, f.meta_.row_groups);
+  return std::move(f.meta_);
+}
+
+void ParquetReadFooter::schema(TType type) { meta_.columns = ParquetReadSchema::read(in_, type); }
+
+void ParquetReadFooter::columns(TType type, size_t g, ParquetReadRowGroup& rg) {
+  uint32_t n = in_.list(type, TType::T_STRUCT, "RowGroup.columns");
+  rg.columns.clear();
+  for (uint32_t i = 0; i < n; ++i) {
+    if (i >= meta_.columns.size()) {
+      throw ParquetReadError("row group " + std::to_string(g) + " has " + std::to_string(n) +
+                             " column chunks for " + std::to_string(meta_.columns.size()) +
+                             " columns");
+    }
+    ParquetReadRawChunk raw = column_chunk(true);
+    try {
+      rg.columns.push_back(check_chunk(meta_.columns[i], raw));
+    } catch (const ParquetReadError& e) {
+      throw ParquetReadError(std::string(e.what()) + " in " +
+                             parquet_footer_chunk_name(meta_.columns[i], g));
+    }
+  }
+}
+
+void ParquetReadFooter::end_row_group(size_t g, ParquetReadRowGroup& rg) {
   if (rg.num_rows < 0) {
     throw ParquetReadError("row group " + std::to_string(g) + " has no number of rows");
   }
@@ -201,53 +285,13 @@ void ParquetReadFooter::check_row_group(size_t g, const ParquetReadRowGroup& rg)
   }
 }
 
-void ParquetReadFooter::check() const {
-  if (!has_schema_) throw ParquetReadError("footer: no schema");
-  if (!has_num_rows_ || meta_.num_rows < 0) throw ParquetReadError("footer: no number of rows");
-  if (!has_row_groups_) throw ParquetReadError("footer: no row groups");
-  int64_t all = 0;  // -1: more than int64 holds (every count is at least 0)
-  for (const ParquetReadRowGroup& rg : meta_.row_groups) {
-    if (rg.num_rows > std::numeric_limits<int64_t>::max() - all) {
-      all = -1;
-      break;
-    }
-    all += rg.num_rows;
-  }
-  if (all != meta_.num_rows) {
-    throw ParquetReadError("footer: the row groups have " +
-                           (all < 0 ? std::string("too many") : std::to_string(all)) +
-                           " rows, the file " + std::to_string(meta_.num_rows));
-  }
-}
-
 ParquetReadChunk ParquetReadFooter::check_chunk(const ColumnSchema& column,
-                                                const RawChunk& raw) const {
-  if (raw.other_file) throw ParquetReadError("the chunk is in another file");
-  if (!raw.has_meta) throw ParquetReadError("no metadata");
-  if (raw.type != static_cast<int32_t>(parquet::physical_type(column))) {
-    throw ParquetReadError("physical type " + parquet::physical_type_name(raw.type) +
-                           " unlike the schema's");
-  }
-  if (raw.path != column.name) {
-    throw ParquetReadError("path_in_schema is not the column's name");
-  }
-  if (raw.encoding >= 0) {
-    throw ParquetReadError("unsupported encoding " + parquet::encoding_name(raw.encoding));
-  }
-  if (raw.dictionary) throw ParquetReadError("unsupported dictionary page");
-  auto codec = static_cast<parquet::Codec>(raw.codec);
-  if (codec != parquet::Codec::UNCOMPRESSED && codec != parquet::Codec::ZSTD) {
-    throw ParquetReadError("unsupported codec " + parquet::codec_name(raw.codec));
-  }
-  if (raw.num_values < 0) throw ParquetReadError("no number of values");
-  // The pages lie after the magic and before the footer.
-  if (raw.offset < parquet::kMagicSize || raw.offset > pages_end_ || raw.size < 0 ||
-      raw.size > pages_end_ - raw.offset) {
-    throw ParquetReadError("pages at offset " + std::to_string(raw.offset) + " of size " +
-                           std::to_string(raw.size) + " outside the file's pages (" +
-                           std::to_string(pages_end_) + " bytes)");
-  }
-  return {codec, raw.num_values, raw.offset, raw.size};
+                                                const ParquetReadRawChunk& raw) const {
+  // path_in_schema is of one name (or absent: empty).
+  const std::string_view path = raw.path.empty() ? std::string_view() : raw.path.front();
+  return ParquetReadFooterBase::check_chunk(
+      raw, static_cast<int32_t>(parquet::physical_type(column)), path == column.name,
+      "path_in_schema is not the column's name", -1);
 }
 
 }  // namespace sluice::operators::delta

@@ -35,7 +35,7 @@ ParquetReadNestedColumn::ParquetReadNestedColumn(const ParquetNestedLeaf& leaf,
       utf8_(leaf.utf8),
       max_def_(leaf.max_def),
       max_rep_(leaf.max_rep),
-      zstd_(zstd) {}
+      bodies_(zstd) {}
 
 void ParquetReadNestedColumn::read_chunk(std::string_view chunk, const ParquetReadChunk& meta) {
   if (meta.num_values > kNestedReadMaxChunkValues) {
@@ -76,7 +76,12 @@ void ParquetReadNestedColumn::read_page(std::string_view& rest) {
     fail("a page of " + std::to_string(h.num_values) + " values where the chunk has " +
          std::to_string(chunk_left_) + " more");
   }
-  std::string_view body = page_body(rest.substr(0, h.compressed_size), h.uncompressed_size);
+  std::string_view body;
+  try {
+    body = bodies_.plain(rest.substr(0, h.compressed_size), h.uncompressed_size, codec_);
+  } catch (const ParquetReadError& e) {
+    fail(e.what());
+  }
   rest.remove_prefix(static_cast<size_t>(h.compressed_size));
   const size_t first = defs_.size();
   try {
@@ -99,28 +104,6 @@ void ParquetReadNestedColumn::read_page(std::string_view& rest) {
                                       defs_.end(), static_cast<uint16_t>(max_def_)));
   read_values(body, defined);
   chunk_left_ -= h.num_values;
-}
-
-std::string_view ParquetReadNestedColumn::page_body(std::string_view stored, int32_t uncompressed) {
-  auto size = static_cast<size_t>(uncompressed);
-  if (codec_ == parquet::Codec::UNCOMPRESSED) {
-    if (stored.size() != size) {
-      fail("an uncompressed page of " + std::to_string(stored.size()) + " bytes says " +
-           std::to_string(size));
-    }
-    return stored;
-  }
-  try {
-    zstd_->check(stored, size);
-    if (size > capacity_) {
-      buffer_ = std::make_unique_for_overwrite<char[]>(size);
-      capacity_ = size;
-    }
-    zstd_->decompress(stored, buffer_.get(), size);
-  } catch (const ParquetReadError& e) {
-    fail(e.what());
-  }
-  return {buffer_.get(), size};
 }
 
 void ParquetReadNestedColumn::read_values(std::string_view values, int64_t defined) {

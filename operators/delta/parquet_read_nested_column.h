@@ -14,6 +14,7 @@
 
 #include "base/value.h"
 #include "operators/delta/parquet_nested_schema.h"
+#include "operators/delta/parquet_read_column.h"
 #include "operators/delta/parquet_read_decompressor.h"
 #include "operators/delta/parquet_read_meta.h"
 
@@ -40,7 +41,6 @@ class ParquetReadNestedColumn {
 
  private:
   void read_page(std::string_view& rest);
-  std::string_view page_body(std::string_view stored, int32_t uncompressed);
   void read_values(std::string_view values, int64_t defined);
   void read_byte_arrays(std::string_view values, int64_t defined);
   [[noreturn]] void fail(const std::string& what) const;
@@ -51,17 +51,15 @@ class ParquetReadNestedColumn {
   bool utf8_;
   int max_def_;
   int max_rep_;
-  ParquetReadDecompressor* zstd_;
+  ParquetReadPageBody bodies_;
   parquet::Codec codec_ = parquet::Codec::UNCOMPRESSED;
   int64_t chunk_left_ = 0;  // levels in pages not yet read
   // The chunk decoded.
   std::vector<uint16_t> reps_;
   std::vector<uint16_t> defs_;
   std::vector<Value> values_;
-  size_t next_ = 0;                 // the next triple
-  size_t next_value_ = 0;           // its value, when defined
-  std::unique_ptr<char[]> buffer_;  // a page decompressed
-  size_t capacity_ = 0;
+  size_t next_ = 0;        // the next triple
+  size_t next_value_ = 0;  // its value, when defined
 };
 
 }  // namespace sluice::operators::delta

@@ -3,25 +3,13 @@
 #include <algorithm>
 #include <cstring>
 
+#include "operators/delta/parquet_levels.h"
 #include "operators/delta/parquet_read_error.h"
 
 namespace sluice::operators::delta {
 
-namespace {
-
-int nested_read_bit_width(int max_level) {
-  int w = 0;
-  while (max_level > 0) {
-    ++w;
-    max_level >>= 1;
-  }
-  return w;
-}
-
-}  // namespace
-
 ParquetReadNestedLevels::ParquetReadNestedLevels(const char* what, int max_level)
-    : what_(what), max_(max_level), width_(nested_read_bit_width(max_level)) {}
+    : what_(what), max_(max_level), width_(parquet_level_bit_width(max_level)) {}
 
 size_t ParquetReadNestedLevels::decode(std::string_view body, int64_t num_values,
                                        std::vector<uint16_t>& out) {

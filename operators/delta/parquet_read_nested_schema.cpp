@@ -30,7 +30,7 @@ ParquetNestedSchema ParquetReadNestedSchema::read(ParquetReadThrift& in, TType t
   uint32_t n = in.list(type, TType::T_STRUCT, "FileMetaData.schema");
   if (n == 0) throw ParquetReadError("the schema is empty");
   std::vector<Element> elements;
-  for (uint32_t i = 0; i < n; ++i) elements.push_back(element(in));
+  for (uint32_t i = 0; i < n; ++i) elements.push_back(ParquetReadSchema::element(in, false));
   const Element& root = elements[0];
   if (root.type || !root.num_children || *root.num_children <= 0) {
     throw ParquetReadError("the schema's root '" + root.name + "' is not a group of columns");
@@ -42,59 +42,6 @@ ParquetNestedSchema ParquetReadNestedSchema::read(ParquetReadThrift& in, TType t
                            " elements after its root's last field");
   }
   return ParquetNestedSchema(std::move(tree));
-}
-
-ParquetReadNestedSchema::Element ParquetReadNestedSchema::element(ParquetReadThrift& in) {
-  Element e;
-  in.struct_begin();
-  int16_t id = 0;
-  TType type = TType::T_STOP;
-  while (in.field(id, type)) element_field(in, id, type, e);
-  in.struct_end();
-  return e;
-}
-
-void ParquetReadNestedSchema::element_field(ParquetReadThrift& in, int16_t id, TType type,
-                                            Element& e) {
-  switch (id) {
-    case 1:
-      e.type = in.i32(type, "SchemaElement.type");
-      break;
-    case 2:
-      e.type_length = in.i32(type, "SchemaElement.type_length");
-      break;
-    case 3:
-      e.repetition = in.i32(type, "SchemaElement.repetition_type");
-      break;
-    case 4:
-      e.name = in.binary(type, "SchemaElement.name");
-      break;
-    case 5:
-      e.num_children = in.i32(type, "SchemaElement.num_children");
-      break;
-    case 6:
-      e.converted = in.i32(type, "SchemaElement.converted_type");
-      break;
-    case 10:
-      in.expect_struct(type, "SchemaElement.logicalType");
-      e.logical = logical_member(in);
-      break;
-    default:
-      in.skip(type);
-  }
-}
-
-int16_t ParquetReadNestedSchema::logical_member(ParquetReadThrift& in) {
-  int16_t member = 0;
-  in.struct_begin();
-  int16_t id = 0;
-  TType type = TType::T_STOP;
-  while (in.field(id, type)) {
-    member = id;
-    in.skip(type);
-  }
-  in.struct_end();
-  return member;
 }
 
 ParquetNestedNode ParquetReadNestedSchema::build(const std::vector<Element>& elements, size_t& at,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "operators/delta/parquet_nested_schema.h"
+#include "operators/delta/parquet_read_schema.h"
 #include "operators/delta/parquet_read_thrift.h"
 
 namespace sluice::operators::delta {
@@ -21,16 +22,8 @@ class ParquetReadNestedSchema {
   static ParquetNestedSchema read(ParquetReadThrift& in, TType type);
 
  private:
-  // One SchemaElement as read (nullopt: the field is absent).
-  struct Element {
-    std::optional<int32_t> type, type_length, repetition, num_children, converted;
-    std::string name;
-    int16_t logical = 0;  // the member of union LogicalType that is set; 0: none
-  };
+  using Element = ParquetReadSchema::Element;
 
-  static Element element(ParquetReadThrift& in);
-  static void element_field(ParquetReadThrift& in, int16_t id, TType type, Element& e);
-  static int16_t logical_member(ParquetReadThrift& in);
   // The node of elements[at] and its descendants; `at` moves past them.
   static ParquetNestedNode build(const std::vector<Element>& elements, size_t& at, int depth);
   static ParquetNestedNode leaf(const Element& e);

@@ -19,24 +19,25 @@ std::string parquet_read_quoted(const std::string& name) { return "column '" + n
 std::vector<ColumnSchema> ParquetReadSchema::read(ParquetReadThrift& in, TType type) {
   uint32_t n = in.list(type, TType::T_STRUCT, "FileMetaData.schema");
   if (n == 0) throw ParquetReadError("the schema is empty");
-  check_root(element(in), n);
+  check_root(element(in, true), n);
   std::vector<ColumnSchema> columns;
-  for (uint32_t i = 1; i < n; ++i) columns.push_back(column(element(in)));
+  for (uint32_t i = 1; i < n; ++i) columns.push_back(column(element(in, true)));
   check_names(columns);
   return columns;
 }
 
-ParquetReadSchema::Element ParquetReadSchema::element(ParquetReadThrift& in) {
+ParquetReadSchema::Element ParquetReadSchema::element(ParquetReadThrift& in, bool annotations) {
   Element e;
   in.struct_begin();
   int16_t id = 0;
   TType type = TType::T_STOP;
-  while (in.field(id, type)) element_field(in, id, type, e);
+  while (in.field(id, type)) element_field(in, id, type, e, annotations);
   in.struct_end();
   return e;
 }
 
-void ParquetReadSchema::element_field(ParquetReadThrift& in, int16_t id, TType type, Element& e) {
+void ParquetReadSchema::element_field(ParquetReadThrift& in, int16_t id, TType type, Element& e,
+                                      bool annotations) {
   switch (id) {
     case 1:
       e.type = in.i32(type, "SchemaElement.type");
@@ -57,21 +58,33 @@ void ParquetReadSchema::element_field(ParquetReadThrift& in, int16_t id, TType t
       e.converted = in.i32(type, "SchemaElement.converted_type");
       break;
     case 7:
-      e.scale = in.i32(type, "SchemaElement.scale");
+      if (annotations) {
+        e.scale = in.i32(type, "SchemaElement.scale");
+      } else {
+        in.skip(type);
+      }
       break;
     case 8:
-      e.precision = in.i32(type, "SchemaElement.precision");
+      if (annotations) {
+        e.precision = in.i32(type, "SchemaElement.precision");
+      } else {
+        in.skip(type);
+      }
       break;
     case 10:
       in.expect_struct(type, "SchemaElement.logicalType");
-      logical_type(in, e);
+      logical_type(in, e, annotations);
       break;
     default:
       in.skip(type);
   }
 }
 
-void ParquetReadSchema::logical_type(ParquetReadThrift& in, Element& e) {
+void ParquetReadSchema::logical_type(ParquetReadThrift& in, Element& e, bool annotations) {
+  if (!annotations) {
+    e.logical = union_member(in);
+    return;
+  }
   in.struct_begin();
   int16_t id = 0;
   TType type = TType::T_STOP;
@@ -102,7 +115,7 @@ void ParquetReadSchema::logical_member(ParquetReadThrift& in, Element& e) {
       e.utc = in.boolean(type, "TimestampType.isAdjustedToUTC");
     } else if (member == LogicalField::TIMESTAMP && id == 2) {
       in.expect_struct(type, "TimestampType.unit");
-      e.unit = time_unit(in);
+      e.unit = union_member(in);
     } else {
       in.skip(type);
     }
@@ -110,17 +123,17 @@ void ParquetReadSchema::logical_member(ParquetReadThrift& in, Element& e) {
   in.struct_end();
 }
 
-int16_t ParquetReadSchema::time_unit(ParquetReadThrift& in) {
-  int16_t unit = 0;
+int16_t ParquetReadSchema::union_member(ParquetReadThrift& in) {
+  int16_t member = 0;
   in.struct_begin();
   int16_t id = 0;
   TType type = TType::T_STOP;
   while (in.field(id, type)) {
-    unit = id;
+    member = id;
     in.skip(type);
   }
   in.struct_end();
-  return unit;
+  return member;
 }
 
 void ParquetReadSchema::check_root(const Element& root, uint32_t n) {

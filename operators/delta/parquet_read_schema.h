@@ -19,8 +19,8 @@ class ParquetReadSchema {
   // Throws ParquetReadError.
   static std::vector<ColumnSchema> read(ParquetReadThrift& in, TType type);
 
- private:
-  // One SchemaElement as read (nullopt: the field is absent).
+  // One SchemaElement as read (nullopt: the field is absent). Of annotations only `logical`
+  // unless read with annotations.
   struct Element {
     std::optional<int32_t> type, type_length, repetition, num_children, converted, scale, precision;
     std::string name;
@@ -31,13 +31,19 @@ class ParquetReadSchema {
     bool utc = false;  // TIMESTAMP
     int16_t unit = 0;  // TIMESTAMP: the member of union TimeUnit
   };
+  // Reads one SchemaElement; annotations: the scale, the precision and the LogicalType's
+  // fields too (else skipped). Shared with ParquetReadNestedSchema.
+  static Element element(ParquetReadThrift& in, bool annotations);
+
+ private:
   enum class Annotation : uint8_t { None, String, Decimal, Date, Timestamp, Int32, Int64, Other };
 
-  static Element element(ParquetReadThrift& in);
-  static void element_field(ParquetReadThrift& in, int16_t id, TType type, Element& e);
-  static void logical_type(ParquetReadThrift& in, Element& e);
+  static void element_field(ParquetReadThrift& in, int16_t id, TType type, Element& e,
+                            bool annotations);
+  static void logical_type(ParquetReadThrift& in, Element& e, bool annotations);
   static void logical_member(ParquetReadThrift& in, Element& e);
-  static int16_t time_unit(ParquetReadThrift& in);
+  // The member of a union that is set (0: none), its fields skipped.
+  static int16_t union_member(ParquetReadThrift& in);
   static void check_root(const Element& root, uint32_t n);
   static Annotation annotation(const Element& e);
   static ColumnSchema column(const Element& e);
