@@ -24,7 +24,7 @@ struct DeltaOptions {
   int64_t file_size = 128LL << 20;
   int64_t row_group_rows = 131072;
   int64_t optimize_files = 10;
-  int64_t checkpoint_interval = 10;  // a log checkpoint every N commits; 0: never
+  int64_t log_checkpoint_every = 10;  // a log checkpoint every N commits; 0: never
   Compression compression = Compression::Zstd;
   // s3 { ... }: the store of s3:// paths.
   std::string s3_endpoint;

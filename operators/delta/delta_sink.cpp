@@ -33,7 +33,7 @@ DeltaSink::DeltaSink(DeltaOptions opts) : opts_(std::move(opts)) {
   settings_.upsert = opts_.mode == Mode::Upsert;
   settings_.key = opts_.key;
   settings_.optimize_files = opts_.optimize_files;
-  settings_.log_checkpoint_every = opts_.checkpoint_interval;
+  settings_.log_checkpoint_every = opts_.log_checkpoint_every;
 }
 
 DeltaSink::~DeltaSink() = default;

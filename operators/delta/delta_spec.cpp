@@ -51,7 +51,7 @@ BoundSpec<DeltaOptions> make_spec() {
       "false). 0: never.");
   optimize.min = 0;
   OptionSpec log_checkpoint = option(
-      "checkpoint_interval", OptType::Int, "10",
+      "log_checkpoint_every", OptType::Int, "10",
       "A Parquet checkpoint of the table's log (_delta_log/N.checkpoint.parquet and "
       "_last_checkpoint) after every N-th commit, as Delta's delta.checkpointInterval: readers "
       "start from it instead of reading every commit. 0: never.");
@@ -78,7 +78,7 @@ BoundSpec<DeltaOptions> make_spec() {
   using O = DeltaOptions;
   k.add(path).add(mode, &O::mode).add(key, &O::key).add(file_rows, &O::file_rows);
   k.add(file_size, &O::file_size).add(row_group, &O::row_group_rows);
-  k.add(optimize, &O::optimize_files).add(log_checkpoint, &O::checkpoint_interval);
+  k.add(optimize, &O::optimize_files).add(log_checkpoint, &O::log_checkpoint_every);
   k.add(compression, &O::compression).add(s3);
   k.bind({"s3", "endpoint"}, &O::s3_endpoint).bind({"s3", "region"}, &O::s3_region);
   k.bind({"s3", "access_key"}, &O::s3_access_key).bind({"s3", "secret_key"}, &O::s3_secret_key);

@@ -577,16 +577,16 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_that_cannot_be_written_does_not_fail_its_commi
   BOOST_TEST(load_snapshot(dir, -1).version == 11);
 }
 
-BOOST_AUTO_TEST_CASE(the_sink_option_checkpoint_interval) {
+BOOST_AUTO_TEST_CASE(the_sink_option_log_checkpoint_every) {
   bool found = false;
   for (const auto& o : sink_spec().options) {
-    if (o.name != "checkpoint_interval") continue;
+    if (o.name != "log_checkpoint_every") continue;
     found = true;
     BOOST_TEST(o.default_text == "10");
     BOOST_TEST(o.min == 0);
   }
   BOOST_TEST(found);
-  BOOST_TEST(DeltaOptions{}.checkpoint_interval == 10);
+  BOOST_TEST(DeltaOptions{}.log_checkpoint_every == 10);
 
   TempDir d;
   const std::string dir = d.file("t");
@@ -595,7 +595,7 @@ BOOST_AUTO_TEST_CASE(the_sink_option_checkpoint_interval) {
   o.pipeline = "p";
   o.stage = "lake";
   o.app_id = "sluice/p/lake";
-  o.checkpoint_interval = 2;
+  o.log_checkpoint_every = 2;
   DeltaSink sink(std::move(o));
   require_ok(sink.open(""));
   for (uint64_t id = 1; id <= 3; ++id) {
