@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "base/temporal.h"
+#include "base/utf8.h"
 
 namespace sluice::json {
 namespace {
@@ -248,24 +249,6 @@ class Parser {
     return true;
   }
 
-  static void utf8(uint32_t cp, std::string& s) {
-    if (cp < 0x80) {
-      s.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      s.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      s.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      s.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      s.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
   bool string(std::string& s) {
     ++i_;  // opening quote
     for (;;) {
@@ -323,7 +306,7 @@ class Parser {
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return fail("unpaired surrogate in \\u escape");
           }
-          utf8(cp, s);
+          append_utf8(s, cp);
           break;
         }
         default:

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "base/utf8.h"
 #include "dsl/option_spec.h"
 
 namespace sluice::dsl {
@@ -40,24 +41,6 @@ ast::ExprPtr binary(std::string op, ast::Loc loc, ast::ExprPtr a, ast::ExprPtr b
 
 // A placeholder for a part ANTLR could not parse (only seen after a syntax error).
 ast::ExprPtr missing(ast::Loc loc) { return make(ast::ExprKind::Literal, loc); }
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

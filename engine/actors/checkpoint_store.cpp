@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "base/json.h"
+#include "base/utf8.h"
 #include "engine/core/errc.h"
 
 namespace sluice::engine {
@@ -69,16 +70,7 @@ class Reader {
           const char* h = t_.data() + i_;
           if (i_ + 4 > t_.size() || std::from_chars(h, h + 4, cp, 16).ptr != h + 4) return false;
           i_ += 4;
-          if (cp < 0x80) {
-            s += static_cast<char>(cp);
-          } else if (cp < 0x800) {
-            s += static_cast<char>(0xC0 | (cp >> 6));
-            s += static_cast<char>(0x80 | (cp & 0x3F));
-          } else {
-            s += static_cast<char>(0xE0 | (cp >> 12));
-            s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            s += static_cast<char>(0x80 | (cp & 0x3F));
-          }
+          append_utf8(s, cp);
           break;
         }
         default:

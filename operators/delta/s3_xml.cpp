@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <utility>
 
+#include "base/utf8.h"
+
 namespace sluice::operators::delta {
 namespace {
 
@@ -24,24 +26,6 @@ bool s3xml_open(const std::string& xml, const std::string& tag, size_t from, siz
   return false;
 }
 
-void s3xml_append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // One entity's text (between '&' and ';') decoded into out; false when it is not one we know.
 bool s3xml_entity(const std::string& name, std::string& out) {
   static const std::pair<const char*, char> kNamed[] = {
@@ -59,7 +43,7 @@ bool s3xml_entity(const std::string& name, std::string& out) {
   char* end = nullptr;
   const unsigned long cp = std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
   if (end == nullptr || *end != '\0' || cp > 0x10FFFF) return false;
-  s3xml_append_utf8(out, static_cast<uint32_t>(cp));
+  append_utf8(out, static_cast<uint32_t>(cp));
   return true;
 }
 

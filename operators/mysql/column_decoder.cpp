@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "base/json.h"
+#include "base/utf8.h"
 #include "operators/mysql/decimal_binary.h"
 #include "operators/mysql/errc.h"
 #include "operators/mysql/geometry_value.h"
@@ -18,19 +19,6 @@ constexpr uint16_t kCp1252[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026
                                   0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
                                   0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
                                   0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
-
-void put_utf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 Value text_value(const Column& c, std::string_view raw) {
   if (c.collation == kBinaryCollation) return Value::bytes(std::string(raw));
@@ -188,9 +176,9 @@ void latin1_to_utf8(std::string_view in, std::string& out) {
     if (ch < 0x80) {
       out.push_back(static_cast<char>(ch));
     } else if (ch < 0xA0 && kCp1252[ch - 0x80] != 0) {
-      put_utf8(kCp1252[ch - 0x80], out);
+      append_utf8(out, kCp1252[ch - 0x80]);
     } else {
-      put_utf8(ch, out);
+      append_utf8(out, ch);
     }
   }
 }
