@@ -1,7 +1,7 @@
 // sluice reload FILE [--endpoint ADDR] [--pipeline NAME]: hot-reloads a running node (its --api).
-#include <cctype>
 #include <cstdio>
 
+#include "base/percent_encoding.h"
 #include "dsl/loader.h"
 #include "operators/registry.h"
 #include "runtime/cli_args.h"
@@ -22,20 +22,6 @@ const char* kReloadHelp =
     "                    $SLUICE_ENDPOINT, else 127.0.0.1:9465); token from $SLUICE_API_TOKEN\n"
     "  --pipeline NAME   reload only that pipeline of FILE (others are left alone)\n"
     "Exit codes: 0 reloaded, 1 invalid file, 2 usage, 3 the node refused or cannot be reached.\n";
-
-std::string url_encode(const std::string& s) {
-  std::string o;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_') {
-      o += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      o += buf;
-    }
-  }
-  return o;
-}
 
 // The "line" strings of the answer's pipelines (json_fields is a flat scanner).
 std::vector<std::string> lines_of(const std::string& body) {
@@ -108,8 +94,9 @@ int command_reload(const std::vector<std::string>& argv) {
   }
   const std::string endpoint = args->get("--endpoint").value_or(default_endpoint());
   std::string target = "/reload";
-  if (auto only = args->get("--pipeline")) target = "/pipelines/" + url_encode(*only) + "/reload";
-  target += "?file=" + url_encode(path);
+  if (auto only = args->get("--pipeline"))
+    target = "/pipelines/" + percent_encode(*only) + "/reload";
+  target += "?file=" + percent_encode(path, "/");
   auto r = http_request(endpoint, "POST", target, loaded.file.text, 60'000);
   if (!r.ok()) {
     std::fprintf(stderr, "sluice reload: %s\n", r.err().message.c_str());

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include "base/json.h"
+#include "base/percent_encoding.h"
 #include "operators/avro/errc.h"
 
 namespace sluice::operators::avro {
@@ -15,21 +16,6 @@ void split_url(const std::string& url, std::string& origin, std::string& path) {
   origin = slash == std::string::npos ? url : url.substr(0, slash);
   path = slash == std::string::npos ? "" : url.substr(slash);
   while (!path.empty() && path.back() == '/') path.pop_back();
-}
-
-// A subject in a URL path: Kafka topic characters are [A-Za-z0-9._-], all safe.
-std::string path_escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '.' || c == '_' || c == '-') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -56,7 +42,7 @@ result<int32_t> SchemaRegistry::id_of(const std::string& subject, const std::str
     std::string body = "{\"schema\":";
     json::encode_string(schema, body);
     body += '}';
-    auto res = client.Post(path + "/subjects/" + path_escape(subject) + "/versions", body,
+    auto res = client.Post(path + "/subjects/" + percent_encode(subject) + "/versions", body,
                            "application/vnd.schemaregistry.v1+json");
     if (!res) {
       return error::transient(errc::registry, where + ": " + httplib::to_string(res.error()) +

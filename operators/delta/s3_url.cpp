@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 
+#include "base/percent_encoding.h"
 #include "operators/delta/errc.h"
 
 namespace sluice::operators::delta {
@@ -91,20 +91,7 @@ result<S3Target> s3_target(const S3Config& cfg, const std::string& bucket, const
 }
 
 std::string s3_uri_encode(const std::string& s, bool encode_slash) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
-    if (unreserved || (c == '/' && !encode_slash)) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
+  return percent_encode(s, encode_slash ? "" : "/");
 }
 
 std::string s3_form_decode(const std::string& s) {
