@@ -83,11 +83,15 @@ result<std::vector<std::string>> json_check_columns(Connection& conn, const std:
   if (!checks.ok()) return checks.err();
   std::vector<std::string> out;
   for (auto& r : *checks) {
-    std::string clause = r[0].value_or("");
-    if (clause.rfind("json_valid(`", 0) != 0) continue;
-    out.push_back(clause.substr(12, clause.find('`', 12) - 12));
+    std::string column = json_check_column(r[0].value_or(""));
+    if (!column.empty()) out.push_back(std::move(column));
   }
   return out;
+}
+
+std::string json_check_column(const std::string& clause) {
+  if (clause.rfind("json_valid(`", 0) != 0) return "";
+  return clause.substr(12, clause.find('`', 12) - 12);
 }
 
 result<const TableSchema*> SchemaLoader::get(const std::string& db, const std::string& table) {

@@ -31,6 +31,8 @@ struct TableSchema {
 
 // Parses "enum('a','b''c')" / "set(...)" labels.
 std::vector<std::string> parse_labels(const std::string& column_type);
+// The column of a CHECK clause "json_valid(`col`)" (MariaDB's JSON columns), "" for others.
+std::string json_check_column(const std::string& clause);
 // MariaDB's JSON columns of a table: LONGTEXT with CHECK (json_valid(`col`)).
 result<std::vector<std::string>> json_check_columns(Connection& conn, const std::string& db,
                                                     const std::string& table);

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "operators/mysql/schema_loader.h"
+#include "operators/mysql/table_model.h"
 
 namespace sluice::operators::mysql {
 namespace {
@@ -109,29 +110,6 @@ Value debezium_enum_values(const InfoColumn& c) {
   return Value::list(std::move(out));
 }
 
-result<std::vector<InfoColumn>> read_info_columns(Connection& conn, const std::string& where) {
-  auto rows = conn.query(
-      "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IFNULL(CHARACTER_SET_NAME, ''), EXTRA, "
-      "COLUMN_DEFAULT IS NOT NULL, IFNULL(COLUMN_DEFAULT, ''), IS_NULLABLE FROM "
-      "information_schema.COLUMNS WHERE " +
-      where + " ORDER BY ORDINAL_POSITION");
-  if (!rows.ok()) return rows.err();
-  std::vector<InfoColumn> out;
-  for (auto& r : *rows) {
-    InfoColumn c;
-    c.name = r[0].value_or("");
-    c.data_type = r[1].value_or("");
-    c.column_type = r[2].value_or("");
-    c.charset = r[3].value_or("");
-    c.extra = r[4].value_or("");
-    c.has_default = r[5].value_or("0") == "1";
-    c.default_text = r[6].value_or("");
-    c.nullable = r[7].value_or("YES") != "NO";
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
 }  // namespace
 
 int jdbc_type(const InfoColumn& c) {
@@ -213,35 +191,10 @@ Value describe_column(const InfoColumn& c, int position) {
 }
 
 result<Value> describe_table(Connection& conn, const std::string& db, const std::string& table) {
-  const std::string where =
-      "TABLE_SCHEMA = " + conn.quote(db) + " AND TABLE_NAME = " + conn.quote(table);
-  auto charset = conn.scalar(
-      "SELECT co.CHARACTER_SET_NAME FROM information_schema.TABLES t JOIN "
-      "information_schema.COLLATIONS co ON co.COLLATION_NAME = t.TABLE_COLLATION WHERE t." +
-      where);
-  if (!charset.ok()) return charset.err();
-  auto cols = read_info_columns(conn, where);
-  if (!cols.ok()) return cols.err();
-  if (cols->empty()) return Value();  // no such table (dropped since)
-  auto json = json_check_columns(conn, db, table);
-  if (!json.ok()) return json.err();
-  auto pk = conn.query("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE " +
-                       where + " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
-  if (!pk.ok()) return pk.err();
-  List keys;
-  for (auto& r : *pk) keys.push_back(text_value(r[0].value_or("")));
-  List columns;
-  int position = 0;
-  for (auto& c : *cols) {
-    c.is_json = std::find(json->begin(), json->end(), c.name) != json->end();
-    columns.push_back(describe_column(c, ++position));
-  }
-  Object t;
-  t.append(intern("defaultCharsetName"), charset->has_value() ? text_value(**charset) : Value());
-  t.append(intern("primaryKeyColumnNames"), Value::list(std::move(keys)));
-  t.append(intern("columns"), Value::list(std::move(columns)));
-  t.append(intern("comment"), Value());
-  return Value::object(std::move(t));
+  auto t = load_table_model(conn, db, table);
+  if (!t.ok()) return t.err();
+  if (!t->has_value()) return Value();  // no such table (dropped since)
+  return describe_model(**t);
 }
 
 }  // namespace sluice::operators::mysql

@@ -26,6 +26,7 @@ struct InfoColumn {
   std::string default_text;  // COLUMN_DEFAULT as the server shows it
   bool nullable = true;
   bool is_json = false;  // MariaDB: LONGTEXT with CHECK (json_valid(col))
+  bool operator==(const InfoColumn& o) const;
 };
 
 // java.sql.Types of a column, as Debezium's MySQL DDL parser assigns it.
