@@ -38,6 +38,15 @@ void BinlogStream::set_catchup(std::vector<std::pair<std::string, BinlogPosition
   impl_->catchup = std::move(c);
 }
 
+result<void> BinlogStream::set_model(const std::string& encoded) {
+  if (encoded.empty()) return {};
+  auto m = SchemaModel::decode(encoded);
+  if (!m.ok()) return m.err();
+  impl_->model = std::move(m).value();
+  impl_->model_ready = true;
+  return {};
+}
+
 // The reading state at `from`, before the first event.
 result<void> BinlogStream::prime(const BinlogPosition& from) {
   Impl& s = *impl_;
@@ -61,6 +70,10 @@ result<void> BinlogStream::replay(const BinlogPosition& from,
     auto mc = s.meta.connect(cfg_.hosts.front());
     if (!mc.ok()) return mc;
   }
+  if (!s.model_ready) {
+    auto m = s.seed_model(s.meta);
+    if (!m.ok()) return m;
+  }
   s.server_id = from.server;
   s.checksum = checksum;
   for (const auto& ev : events) {
@@ -83,6 +96,12 @@ result<void> BinlogStream::start(const BinlogPosition& from) {
     if (!sum.ok()) return sum.err();
     std::string v = sum->value_or("NONE");
     s.checksum = v != "NONE" && v != "none";
+    if (!s.model_ready && cfg_.schema_changes == SchemaChanges::Follow) {
+      auto m = s.seed_model(c);
+      if (!m.ok()) return m;
+      started_model_ = std::move(s.model_text);  // the caller records it at `from`
+      s.model_text.reset();
+    }
   } else if (r.err().kind == failure_kind::transient) {
     log::warn("mysql", cfg_.name + ": " + r.err().message +
                            "; the stream starts and reconnects (reconnect_timeout " +

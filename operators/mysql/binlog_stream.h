@@ -61,6 +61,17 @@ class BinlogStream {
   // Before start(): events of these tables ("db.table") at or before the position are dropped
   // (uncounted): they are already in the table's own snapshot (tables added to `tables`).
   void set_catchup(std::vector<std::pair<std::string, BinlogPosition>> c);
+  // Before start(): the table model the checkpoint recorded (SchemaModel::encode, "" none: the
+  // stream reads it from information_schema as it starts). An unreadable one is an error.
+  result<void> set_model(const std::string& encoded);
+  // The table model as of the last commit drain() delivered, when a DDL statement (or the
+  // start) changed it since the stream began; null otherwise (what set_model() gave holds).
+  const std::shared_ptr<const std::string>& delivered_model() const {
+    return queue_.delivered_model();
+  }
+  // After start(): the model start() read from information_schema (null: set_model() gave one,
+  // or the server did not answer: then it goes out with the first commit).
+  const std::shared_ptr<const std::string>& started_model() const { return started_model_; }
   void stop();
   // Handles binlog events given as bytes (header first; each with its CRC32 when `checksum`) as
   // the dump would after `from`, on the calling thread and without a replication connection
@@ -107,6 +118,7 @@ class BinlogStream {
   std::atomic<bool> stop_{false};
   StreamQueue queue_{cfg_.queue_events, stop_};
   StreamStats stats_;
+  std::shared_ptr<const std::string> started_model_;
 };
 
 }  // namespace sluice::operators::mysql

@@ -14,7 +14,6 @@
 #include "operators/mysql/compressed_event.h"
 #include "operators/mysql/ddl_statement.h"
 #include "operators/mysql/errc.h"
-#include "operators/mysql/schema_change_rows.h"
 #include "operators/mysql/transaction_payload.h"
 
 namespace sluice::operators::mysql {
@@ -175,6 +174,8 @@ void BinlogStream::Impl::on_rotate(const RawEvent& ev) {
   StreamItem it;
   it.kind = StreamItem::Kind::Commit;
   it.position = committed;
+  it.model = std::move(model_text);
+  model_text.reset();
   push_item(std::move(it));
 }
 
@@ -202,6 +203,8 @@ void BinlogStream::Impl::commit(uint64_t next_pos) {
   StreamItem it;
   it.kind = StreamItem::Kind::Commit;
   it.position = committed;
+  it.model = std::move(model_text);
+  model_text.reset();
   push_item(std::move(it));
 }
 
@@ -229,39 +232,6 @@ void BinlogStream::Impl::emit_truncate(const std::string& db, const std::string&
   push_item(std::move(it));
 }
 
-result<void> BinlogStream::Impl::emit_schema_changes(const DdlStatement& d, const std::string& sql,
-                                                     const RawEvent& ev) {
-  auto rows = schema_change_rows(meta, d, sql, [&](const std::string& db, const std::string& t) {
-    return filter.matches(db, t);
-  });
-  if (!rows.ok()) return rows.err();
-  // The DDL's own thread (its QUERY event's), like Debezium's source.thread.
-  auto origin = std::make_shared<LogOrigin>(*origin_of(ev));
-  origin->thread = static_cast<int64_t>(ByteReader(ev.body, ev.body_len).le(4));
-  origin->txn_pos = origin->pos;
-  origin->query.clear();  // the statement is the payload's ddl
-  for (auto& r : *rows) {
-    ++rows_in_txn;  // counted like a row for resuming inside the statement (skip_rows)
-    if (skip > 0) {
-      --skip;
-      continue;
-    }
-    StreamItem it;
-    Event& e = it.events.emplace_back();
-    e.op = Op::Schema;
-    e.source = truncate_meta(r.db, r.table);
-    e.row = std::move(r.row);
-    e.ts = static_cast<int64_t>(ev.timestamp) * 1000000;
-    e.position = position_value(ev.next_pos);
-    e.origin = origin;
-    e.txn_last = !in_txn && d.kind != DdlStatement::Kind::Truncate;  // (its truncate follows)
-    it.position.file = file;
-    it.position.pos = ev.next_pos;
-    push_item(std::move(it));
-  }
-  return {};
-}
-
 result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
   const uint8_t* body = ev.body;
   size_t body_len = ev.body_len;
@@ -285,31 +255,8 @@ result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
     return {};
   }
   if (d.kind != DdlStatement::Kind::None) {
-    bool captured = false;
-    for (auto& t : d.tables) captured |= filter.matches(t.first, t.second);
-    if (captured) {
-      if (cfg.schema_changes == SchemaChanges::Fail) {
-        return error::fatal(errc::schema,
-                            std::string(ddl_kind_name(d.kind)) + " on a captured table at " + file +
-                                ":" + std::to_string(ev.next_pos) + " (" + sql.substr(0, 200) +
-                                ") and schema_changes = fail: review the change, then restart with "
-                                "schema_changes = follow");
-      }
-      owner.stats_.schema_changes++;
-      if (cfg.schema_changes == SchemaChanges::Follow) {
-        auto r = emit_schema_changes(d, sql, ev);
-        if (!r.ok()) return r;
-      }
-      if (cfg.schema_changes == SchemaChanges::Follow && d.kind == DdlStatement::Kind::Truncate) {
-        for (auto& t : d.tables) emit_truncate(t.first, t.second, ev);
-        log::info("mysql", cfg.name + ": TRUNCATE of " + d.tables[0].first + "." +
-                               d.tables[0].second + " emitted as a truncate event");
-      } else if (cfg.schema_changes == SchemaChanges::Follow) {
-        for (auto& t : d.tables) schema.invalidate(t.first, t.second);
-        tables.clear();
-        log::info("mysql", cfg.name + ": schema change followed: " + sql.substr(0, 200));
-      }
-    }
+    auto r = on_ddl(d, sql, db, ev);
+    if (!r.ok()) return r;
   }
   if (!in_txn) commit(ev.next_pos);
   return {};

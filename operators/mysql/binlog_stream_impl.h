@@ -1,6 +1,7 @@
 // The reading side of BinlogStream (binlog_stream.h), shared by its two source files:
 // binlog_stream.cpp (the connection: dump, packets, reconnects, failover) and
-// binlog_stream_events.cpp (the events: rotation, GTIDs, commits, DDL, TABLE_MAP, rows).
+// binlog_stream_events.cpp (the events: rotation, GTIDs, commits, TABLE_MAP, rows) and
+// binlog_stream_schema.cpp (DDL statements: the table model and schema-change events).
 #pragma once
 #include <mysql.h>
 // mysql.h must come first.
@@ -20,6 +21,7 @@
 #include "operators/mysql/row_decoder.h"
 #include "operators/mysql/schema_loader.h"
 #include "operators/mysql/table_map.h"
+#include "operators/mysql/table_model.h"
 
 namespace sluice::operators::mysql {
 
@@ -71,6 +73,11 @@ struct BinlogStream::Impl {
   std::vector<uint8_t> expanded;         // a MariaDB compressed event, uncompressed
   std::vector<uint8_t> unpacked;         // the inner events of a MySQL transaction payload
   bool in_payload = false;
+  // The tables of the captured databases as of the last event read (table_model.h): from the
+  // checkpoint or information_schema, then changed by each DDL statement read.
+  SchemaModel model;
+  bool model_ready = false;
+  std::shared_ptr<const std::string> model_text;  // changed: goes out with the next commit
 
   std::string where(const RawEvent& ev) const { return file + ":" + std::to_string(ev.next_pos); }
 
@@ -181,9 +188,17 @@ struct BinlogStream::Impl {
   void on_rotate(const RawEvent& ev);
   void commit(uint64_t next_pos);
   result<void> on_query(const RawEvent& ev);
-  // The schema-change events (Op::Schema) of a DDL on captured tables (schema_changes = follow).
+  // ---- DDL (binlog_stream_schema.cpp) ----
+  // A DDL statement of the QUERY event `ev` (`db` its default database).
+  result<void> on_ddl(const DdlStatement& d, const std::string& sql, const std::string& db,
+                      const RawEvent& ev);
+  // Reads the model of the captured databases from information_schema on `conn`.
+  result<void> seed_model(Connection& conn);
+  // Changes the model by the statement (tables it cannot read: from information_schema).
+  result<void> apply_model(const std::string& sql, const std::string& db);
+  // The schema-change events (Op::Schema) of a DDL in captured databases (`db`: its session's).
   result<void> emit_schema_changes(const DdlStatement& d, const std::string& sql,
-                                   const RawEvent& ev);
+                                   const std::string& db, const RawEvent& ev);
   result<void> on_table_map(const RawEvent& ev);
   result<void> on_rows(const RawEvent& ev);
   void emit_truncate(const std::string& db, const std::string& table, const RawEvent& ev);

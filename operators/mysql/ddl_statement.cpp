@@ -74,6 +74,22 @@ struct Parser {
     }
     return false;
   }
+  bool peek_kw(const char* k) const { return i < t.size() && !t[i].quoted && t[i].upper == k; }
+  // DATABASE or SCHEMA.
+  bool database_kw() { return kw("DATABASE") || kw("SCHEMA"); }
+  // ALTER DATABASE's name is optional (the default database).
+  std::string database_name() {
+    if (i >= t.size()) return db;
+    for (const char* k : {"DEFAULT", "CHARACTER", "CHARSET", "COLLATE", "COMMENT", "UPGRADE"}) {
+      if (peek_kw(k)) return db;
+    }
+    return t[i++].text;
+  }
+  // Skips to the table after ON (CREATE INDEX ... ON t, DROP INDEX ... ON t).
+  bool on_table(std::pair<std::string, std::string>& out) {
+    while (i < t.size() && !(!t[i].quoted && t[i].upper == "ON")) ++i;
+    return kw("ON") && name(out);
+  }
   bool name(std::pair<std::string, std::string>& out) {
     if (i >= t.size()) return false;
     std::string a = t[i++].text;
@@ -101,6 +117,16 @@ const char* ddl_kind_name(DdlStatement::Kind k) {
       return "CREATE TABLE";
     case DdlStatement::Kind::Drop:
       return "DROP TABLE";
+    case DdlStatement::Kind::CreateIndex:
+      return "CREATE INDEX";
+    case DdlStatement::Kind::DropIndex:
+      return "DROP INDEX";
+    case DdlStatement::Kind::CreateDatabase:
+      return "CREATE DATABASE";
+    case DdlStatement::Kind::AlterDatabase:
+      return "ALTER DATABASE";
+    case DdlStatement::Kind::DropDatabase:
+      return "DROP DATABASE";
     case DdlStatement::Kind::Begin:
       return "BEGIN";
     case DdlStatement::Kind::Commit:
@@ -113,81 +139,143 @@ const char* ddl_kind_name(DdlStatement::Kind k) {
   return "other";
 }
 
+namespace {
+
+using DdlStmtKind = DdlStatement::Kind;
+using DdlStmtTable = std::pair<std::string, std::string>;
+
+// After ALTER.
+void parse_alter(Parser& p, DdlStatement& d) {
+  DdlStmtTable n;
+  if (p.database_kw()) {
+    d.kind = DdlStmtKind::AlterDatabase;
+    d.tables.emplace_back(p.database_name(), "");
+    return;
+  }
+  p.kw("ONLINE");
+  p.kw("IGNORE");
+  if (!p.kw("TABLE")) return;
+  p.kw("IF") && p.kw("EXISTS");
+  if (!p.name(n)) return;
+  d.kind = DdlStmtKind::Alter;
+  d.tables.push_back(n);
+  // ALTER TABLE a RENAME [TO|AS] b
+  for (size_t j = p.i; j + 1 < p.t.size(); ++j) {
+    if (p.t[j].quoted || p.t[j].upper != "RENAME") continue;
+    p.i = j + 1;
+    if (p.kw("COLUMN") || p.kw("INDEX") || p.kw("KEY")) return;
+    p.kw("TO") || p.kw("AS");
+    if (p.name(n)) {
+      d.kind = DdlStmtKind::Rename;
+      d.tables.push_back(n);
+    }
+    return;
+  }
+}
+
+// After RENAME.
+void parse_rename(Parser& p, DdlStatement& d) {
+  DdlStmtTable n;
+  if (!p.kw("TABLE") && !p.kw("TABLES")) return;
+  d.kind = DdlStmtKind::Rename;
+  while (p.name(n)) {
+    d.tables.push_back(n);
+    if (!p.kw("TO") || !p.name(n)) break;
+    d.tables.push_back(n);
+    if (!(p.i < p.t.size() && p.t[p.i].text == ",")) break;
+    ++p.i;
+  }
+}
+
+// CREATE / DROP DATABASE|SCHEMA [IF [NOT] EXISTS] name; false when not one.
+bool parse_database(Parser& p, DdlStatement& d, DdlStmtKind kind) {
+  if (!p.database_kw()) return false;
+  p.kw("IF") && (kind == DdlStmtKind::DropDatabase || p.kw("NOT")) && p.kw("EXISTS");
+  if (p.i < p.t.size()) {
+    d.kind = kind;
+    d.tables.emplace_back(p.t[p.i].text, "");
+  }
+  return true;
+}
+
+// CREATE [UNIQUE|FULLTEXT|SPATIAL] INDEX ... ON t / DROP INDEX ... ON t; false when not one.
+bool parse_index(Parser& p, DdlStatement& d, DdlStmtKind kind) {
+  p.kw("ONLINE") || p.kw("OFFLINE");
+  if (kind == DdlStmtKind::CreateIndex) p.kw("UNIQUE") || p.kw("FULLTEXT") || p.kw("SPATIAL");
+  if (!p.kw("INDEX")) return false;
+  DdlStmtTable n;
+  if (p.on_table(n)) {
+    d.kind = kind;
+    d.tables.push_back(n);
+  }
+  return true;
+}
+
+// After CREATE.
+void parse_create(Parser& p, DdlStatement& d) {
+  if (p.kw("OR")) p.kw("REPLACE");
+  if (parse_database(p, d, DdlStmtKind::CreateDatabase) ||
+      parse_index(p, d, DdlStmtKind::CreateIndex))
+    return;
+  p.kw("TEMPORARY");
+  if (!p.kw("TABLE")) return;
+  p.kw("IF") && p.kw("NOT") && p.kw("EXISTS");
+  DdlStmtTable n;
+  if (p.name(n)) {
+    d.kind = DdlStmtKind::Create;
+    d.tables.push_back(n);
+  }
+}
+
+// After DROP.
+void parse_drop(Parser& p, DdlStatement& d) {
+  if (parse_database(p, d, DdlStmtKind::DropDatabase) || parse_index(p, d, DdlStmtKind::DropIndex))
+    return;
+  p.kw("TEMPORARY");
+  if (!p.kw("TABLE")) return;
+  p.kw("IF") && p.kw("EXISTS");
+  d.kind = DdlStmtKind::Drop;
+  DdlStmtTable n;
+  while (p.name(n)) {
+    d.tables.push_back(n);
+    if (!(p.i < p.t.size() && p.t[p.i].text == ",")) break;
+    ++p.i;
+  }
+}
+
+}  // namespace
+
 DdlStatement parse_ddl(const std::string& sql, const std::string& default_db) {
   DdlStatement d;
   Parser p{tokenize(sql), 0, default_db};
-  std::pair<std::string, std::string> n;
   if (p.kw("BEGIN")) {
-    d.kind = DdlStatement::Kind::Begin;
+    d.kind = DdlStmtKind::Begin;
   } else if (p.kw("COMMIT") || p.kw("XA")) {
-    d.kind = DdlStatement::Kind::Commit;
+    d.kind = DdlStmtKind::Commit;
   } else if (p.kw("ROLLBACK")) {
-    d.kind = DdlStatement::Kind::Rollback;
+    d.kind = DdlStmtKind::Rollback;
   } else if (p.kw("ALTER")) {
-    p.kw("ONLINE");
-    p.kw("IGNORE");
-    if (p.kw("TABLE")) {
-      p.kw("IF") && p.kw("EXISTS");
-      if (p.name(n)) {
-        d.kind = DdlStatement::Kind::Alter;
-        d.tables.push_back(n);
-        // ALTER TABLE a RENAME [TO|AS] b
-        for (size_t j = p.i; j + 1 < p.t.size(); ++j) {
-          if (!p.t[j].quoted && p.t[j].upper == "RENAME") {
-            p.i = j + 1;
-            if (p.kw("COLUMN") || p.kw("INDEX") || p.kw("KEY")) break;
-            p.kw("TO") || p.kw("AS");
-            std::pair<std::string, std::string> m;
-            if (p.name(m)) {
-              d.kind = DdlStatement::Kind::Rename;
-              d.tables.push_back(m);
-            }
-            break;
-          }
-        }
-      }
-    }
+    parse_alter(p, d);
   } else if (p.kw("RENAME")) {
-    if (p.kw("TABLE") || p.kw("TABLES")) {
-      d.kind = DdlStatement::Kind::Rename;
-      while (p.name(n)) {
-        d.tables.push_back(n);
-        if (!p.kw("TO")) break;
-        if (!p.name(n)) break;
-        d.tables.push_back(n);
-        if (!(p.i < p.t.size() && p.t[p.i].text == ",")) break;
-        ++p.i;
-      }
-    }
+    parse_rename(p, d);
   } else if (p.kw("TRUNCATE")) {
     p.kw("TABLE");
+    DdlStmtTable n;
     if (p.name(n)) {
-      d.kind = DdlStatement::Kind::Truncate;
+      d.kind = DdlStmtKind::Truncate;
       d.tables.push_back(n);
     }
   } else if (p.kw("CREATE")) {
-    if (p.kw("OR")) p.kw("REPLACE");
-    p.kw("TEMPORARY");
-    if (p.kw("TABLE")) {
-      p.kw("IF") && p.kw("NOT") && p.kw("EXISTS");
-      if (p.name(n)) {
-        d.kind = DdlStatement::Kind::Create;
-        d.tables.push_back(n);
-      }
-    }
+    parse_create(p, d);
   } else if (p.kw("DROP")) {
-    p.kw("TEMPORARY");
-    if (p.kw("TABLE")) {
-      p.kw("IF") && p.kw("EXISTS");
-      d.kind = DdlStatement::Kind::Drop;
-      while (p.name(n)) {
-        d.tables.push_back(n);
-        if (!(p.i < p.t.size() && p.t[p.i].text == ",")) break;
-        ++p.i;
-      }
-    }
+    parse_drop(p, d);
   }
   return d;
+}
+
+bool database_level(DdlStatement::Kind k) {
+  return k == DdlStatement::Kind::CreateDatabase || k == DdlStatement::Kind::AlterDatabase ||
+         k == DdlStatement::Kind::DropDatabase;
 }
 
 }  // namespace sluice::operators::mysql

@@ -1,5 +1,6 @@
 // Recognizes the DDL statements of QUERY events that change the tables we capture:
-// ALTER TABLE, RENAME TABLE, TRUNCATE, CREATE TABLE, DROP TABLE.
+// ALTER TABLE, RENAME TABLE, TRUNCATE, CREATE TABLE, DROP TABLE, CREATE / DROP INDEX, and
+// CREATE / ALTER / DROP DATABASE (its `tables` one pair: the database and "").
 #pragma once
 #include <string>
 #include <utility>
@@ -15,6 +16,11 @@ struct DdlStatement {
     Truncate,
     Create,
     Drop,
+    CreateIndex,
+    DropIndex,
+    CreateDatabase,
+    AlterDatabase,
+    DropDatabase,
     Begin,
     Commit,
     Rollback
@@ -25,6 +31,8 @@ struct DdlStatement {
 };
 
 DdlStatement parse_ddl(const std::string& sql, const std::string& default_db);
+// CREATE / ALTER / DROP DATABASE.
+bool database_level(DdlStatement::Kind k);
 const char* ddl_kind_name(DdlStatement::Kind k);
 
 }  // namespace sluice::operators::mysql

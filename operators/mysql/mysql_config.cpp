@@ -56,8 +56,25 @@ TableFilter::TableFilter(std::string database, const std::vector<std::string>& t
   if (patterns_.empty()) patterns_.push_back(qualify(database_, "*"));
 }
 
+namespace {
+
+bool system_database(const std::string& db) {
+  return db == "mysql" || db == "information_schema" || db == "performance_schema" || db == "sys";
+}
+
+}  // namespace
+
+bool TableFilter::matches_database(const std::string& db) const {
+  for (auto& p : patterns_) {
+    const size_t dot = p.find('.');
+    const std::string part = dot == std::string::npos ? p : p.substr(0, dot);
+    if (system_database(db) ? part == db : wildcard_match(part, db)) return true;
+  }
+  return false;
+}
+
 bool TableFilter::matches(const std::string& db, const std::string& table) const {
-  if (db == "mysql" || db == "information_schema" || db == "performance_schema" || db == "sys") {
+  if (system_database(db)) {
     bool explicit_db = false;
     for (auto& p : patterns_) explicit_db |= p.rfind(db + ".", 0) == 0;
     if (!explicit_db) return false;

@@ -24,6 +24,9 @@ class TableFilter {
   TableFilter() = default;
   TableFilter(std::string database, const std::vector<std::string>& tables);
   bool matches(const std::string& db, const std::string& table) const;
+  // Some pattern's database part matches `db` (a captured database: its DDL statements, also
+  // those of tables not captured, are schema-change events, as Debezium writes them).
+  bool matches_database(const std::string& db) const;
   const std::vector<std::string>& patterns() const { return patterns_; }
 
  private:

@@ -129,6 +129,13 @@ result<void> MySqlSource::begin_snapshot(bool resumed) {
   snapshot_position_ = snapshot_position(state_.position);
   snapshot_origin_ = snapshot_origin(snapshot_position_);
   snapshot_ts_ = temporal::now_micros();
+  if (!resumed && state_.only.empty()) {
+    Connection c;
+    auto r = connect_first(c, cfg_.hosts);
+    if (!r.ok()) return r.err();
+    auto s = begin_schema(c, snapshot_position_, snapshot_origin_);
+    if (!s.ok()) return s;
+  }
   snapshot_started_ = last_progress_ = std::chrono::steady_clock::now();
   log::info("mysql", cfg_.name + ": snapshot of " + std::to_string(tables_.size()) +
                          " table(s), ~" + std::to_string(estimated_rows_) +
@@ -196,6 +203,9 @@ result<void> MySqlSource::open_lock_free() {
   if (!p.ok()) return p.err();
   state_.position = *p;
   state_.phase = SourceState::Phase::Stream;
+  const Value at = snapshot_position(state_.position);
+  auto schema = begin_schema(c, at, snapshot_origin(at));
+  if (!schema.ok()) return schema;
   auto tables = captured_tables(&c);
   if (!tables.ok()) return tables.err();
   for (auto& t : *tables) state_.reading.push_back({t.db + "." + t.table, {}, {}});
@@ -273,6 +283,7 @@ result<Source::Poll> MySqlSource::poll_reading(size_t max, std::vector<Event>& o
   const size_t from = out.size();
   auto n = chunked_->drain(*stream_, max, out, cb);
   if (!n.ok()) return n.err();
+  note_model();
   take_signals(out, from);
   mark_incremental(out, from);
   snapshot_rows_ = chunked_->rows();
@@ -336,11 +347,19 @@ result<void> MySqlSource::start_stream() {
   }
   stream_ = std::make_unique<BinlogStream>(sc);
   stream_->set_catchup(state_.catchup);
+  if (state_.schema_model) {
+    auto m = stream_->set_model(*state_.schema_model);
+    if (!m.ok()) {
+      stream_.reset();
+      return m;
+    }
+  }
   auto r = stream_->start(state_.position);
   if (!r.ok()) {
     stream_.reset();
     return r;
   }
+  if (!state_.schema_model) state_.schema_model = stream_->started_model();
   log::info("mysql",
             cfg_.name + ": streaming from " + state_.position.text() +
                 (state_.position.gtid.empty() ? "" : " (GTID " + state_.position.gtid + ")"));
@@ -366,6 +385,7 @@ void MySqlSource::log_progress(bool force) {
 }
 
 result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& out) {
+  if (give_schema(out)) return Poll::Data;
   size_t given = 0;
   while (given < max) {
     if (table_index_ >= tables_.size()) {
@@ -449,6 +469,7 @@ result<Source::Poll> MySqlSource::poll(size_t max, std::vector<Event>& out) {
   if (state_.phase == SourceState::Phase::Done) return Poll::End;
   if (state_.phase == SourceState::Phase::Snapshot) return poll_snapshot(max, out);
   if (!stream_) return error::fatal(errc::config, "mysql source " + cfg_.name + " is not open");
+  if (give_schema(out)) return Poll::Data;
   if (chunked_) return poll_reading(max, out);
   const size_t from = out.size();
   auto n = stream_->drain(
@@ -463,6 +484,7 @@ result<Source::Poll> MySqlSource::poll(size_t max, std::vector<Event>& out) {
         }
       });
   if (!n.ok()) return n.err();
+  note_model();
   take_signals(out, from);
   return *n ? Poll::Data : Poll::Idle;
 }

@@ -93,6 +93,16 @@ class MySqlSource : public Source {
            s[db.size()] == '.' && s.compare(db.size() + 1, std::string::npos, table) == 0;
   }
   void log_progress(bool force);
+  // The initial snapshot's start (snapshot_schema.cpp): reads the table model of the captured
+  // databases on `c` into the state and queues the schema-change events the snapshot begins
+  // with (CREATE DATABASE, CREATE TABLE), at `position` (schema_changes = follow).
+  result<void> begin_schema(Connection& c, const Value& position,
+                            const std::shared_ptr<const LogOrigin>& origin);
+  // Moves the queued schema-change events to `out` (all at once: a checkpoint never splits
+  // them); true when there were any.
+  bool give_schema(std::vector<Event>& out);
+  // Takes the stream's table model as of what it delivered into the state.
+  void note_model();
 
   MySqlConfig cfg_;
   SourceState state_;
@@ -112,6 +122,7 @@ class MySqlSource : public Source {
   std::vector<Event> chunk_;
   size_t chunk_pos_ = 0;                 // next event of chunk_ to deliver
   std::vector<std::string> chunk_keys_;  // key_width strings per chunk_ row
+  std::vector<Event> schema_events_;     // begin_schema(): not delivered yet
 };
 
 }  // namespace sluice::operators::mysql

@@ -1,8 +1,7 @@
-// The rows of the schema-change events (Op::Schema) of one DDL statement on captured tables:
-// one per table it names, each {databaseName, ddl, tableChanges} as in Debezium's MySQL
-// schema-change payload (docs/mysql.md "Schema-change events"): CREATE and ALTER carry the
-// table as information_schema shows it now, DROP a null table, RENAME an ALTER of the new
-// name, TRUNCATE no table change.
+// The rows of the schema-change events (Op::Schema), each {databaseName, ddl, tableChanges} as
+// in Debezium's MySQL schema-change payload (docs/mysql.md "Schema-change events"): those of one
+// DDL statement read from the binlog, described from the source's table model (table_model.h)
+// as it stands after the statement, and those the initial snapshot begins with.
 #pragma once
 #include <string>
 #include <vector>
@@ -11,12 +10,14 @@
 #include "base/value.h"
 #include "operators/mysql/connection.h"
 #include "operators/mysql/ddl_statement.h"
+#include "operators/mysql/mysql_config.h"
+#include "operators/mysql/table_model.h"
 
 namespace sluice::operators::mysql {
 
 struct SchemaChangeRow {
   std::string db;
-  std::string table;
+  std::string table;  // "" for a statement on a database
   Object row;
 };
 
@@ -26,62 +27,32 @@ std::string debezium_table_id(const std::string& db, const std::string& table);
 // to its first table, then `db`.`table` ("DROP TABLE IF EXISTS `db`.`t`").
 std::string drop_table_ddl(const std::string& sql, const std::string& db, const std::string& table);
 
-// `captured(db, table)`: the source's table filter. Statements of other kinds give none.
-template <class Captured>
-result<std::vector<SchemaChangeRow>> schema_change_rows(Connection& conn, const DdlStatement& d,
-                                                        const std::string& sql,
-                                                        const Captured& captured);
-
 // One row: `type` "CREATE", "ALTER" or "DROP" with `table` (a null Value: none), or no table
 // change when `type` is null.
 Object schema_change_row(const std::string& db, const std::string& table, const std::string& sql,
                          const char* type, Value table_value);
 
-}  // namespace sluice::operators::mysql
+// The rows of one statement, `model` already changed by it: one per table it names in a captured
+// database (CREATE, ALTER and CREATE / DROP INDEX: the table as the model has it, an ALTER;
+// DROP: no table; RENAME: an ALTER of the new name; TRUNCATE: no table change), one without
+// table changes for CREATE / DROP DATABASE, and for ALTER DATABASE one in the statement's session
+// database `session_db` (where Debezium puts it; "" is kept too).
+std::vector<SchemaChangeRow> schema_change_rows(const SchemaModel& model, const DdlStatement& d,
+                                                const std::string& sql,
+                                                const std::string& session_db,
+                                                const TableFilter& filter);
 
-#include "operators/mysql/table_description.h"
+// The model of every database `filter` captures, from information_schema.
+result<SchemaModel> seed_schema_model(Connection& conn, const TableFilter& filter);
 
-namespace sluice::operators::mysql {
-
-template <class Captured>
-result<std::vector<SchemaChangeRow>> schema_change_rows(Connection& conn, const DdlStatement& d,
-                                                        const std::string& sql,
-                                                        const Captured& captured) {
-  std::vector<SchemaChangeRow> out;
-  auto add = [&](const std::string& db, const std::string& table, const char* type,
-                 bool describe) -> result<void> {
-    Value t;
-    if (describe) {
-      auto r = describe_table(conn, db, table);
-      if (!r.ok()) return r.err();
-      t = std::move(r).value();
-    }
-    const std::string ddl =
-        d.kind == DdlStatement::Kind::Drop ? drop_table_ddl(sql, db, table) : sql;
-    out.push_back({db, table, schema_change_row(db, table, ddl, type, std::move(t))});
-    return {};
-  };
-  using K = DdlStatement::Kind;
-  if (d.kind == K::Rename) {  // old, new, old, new, ...
-    for (size_t i = 0; i + 1 < d.tables.size(); i += 2) {
-      const auto& from = d.tables[i];
-      const auto& to = d.tables[i + 1];
-      if (!captured(from.first, from.second) && !captured(to.first, to.second)) continue;
-      if (auto r = add(to.first, to.second, "ALTER", true); !r.ok()) return r.err();
-    }
-    return out;
-  }
-  const char* type = d.kind == K::Create  ? "CREATE"
-                     : d.kind == K::Alter ? "ALTER"
-                     : d.kind == K::Drop  ? "DROP"
-                                          : nullptr;
-  if (type == nullptr && d.kind != K::Truncate) return out;
-  for (const auto& [db, table] : d.tables) {
-    if (!captured(db, table)) continue;
-    const bool describe = d.kind == K::Create || d.kind == K::Alter;
-    if (auto r = add(db, table, type, describe); !r.ok()) return r.err();
-  }
-  return out;
-}
+// What the initial snapshot emits first, as Debezium's MySQL snapshot does: SET
+// character_set_server=..., collation_server=... (databaseName ""); DROP TABLE IF EXISTS of
+// every table of the captured databases (a DROP change without table); then per database (name
+// order) DROP DATABASE IF EXISTS, CREATE DATABASE `db` CHARSET x COLLATE y, USE `db` (no table
+// change) and the CREATE TABLE of each of its tables (SHOW CREATE TABLE; a CREATE change with
+// the table as `model` has it). Tables in name order.
+result<std::vector<SchemaChangeRow>> snapshot_schema_rows(Connection& conn,
+                                                          const TableFilter& filter,
+                                                          const SchemaModel& model);
 
 }  // namespace sluice::operators::mysql

@@ -78,6 +78,7 @@ std::string SourceState::encode() const {
   for (auto& [t, p] : catchup) {
     s += "catchup=" + t + "|" + p.file + "|" + std::to_string(p.pos) + "\n";
   }
+  if (schema_model && !schema_model->empty()) s += "model=" + *schema_model + "\n";
   return s;
 }
 
@@ -158,6 +159,8 @@ result<SourceState> SourceState::decode(const std::string& text) {
         return error::fatal(errc::state, "mysql source state: bad catchup " + v);
       p.file = v.substr(a + 1, b - a - 1);
       st.catchup.emplace_back(v.substr(0, a), p);
+    } else if (k == "model") {
+      st.schema_model = std::make_shared<const std::string>(std::move(v));
     }
   }
   if (keyn > 0) {

@@ -4,6 +4,7 @@
 // file on disk holds: anything malformed is an error, never an exception.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,9 @@ struct SourceState {
     std::string filter;  // only rows matching this SQL condition ("" = all)
   };
   std::vector<Reading> reading;
+  // Stream: the table model at `position` (SchemaModel::encode, one line; null: none recorded,
+  // the stream reads information_schema when it starts).
+  std::shared_ptr<const std::string> schema_model;
   std::string encode() const;
   static result<SourceState> decode(const std::string& text);
 };

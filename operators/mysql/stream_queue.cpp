@@ -68,6 +68,7 @@ result<size_t> StreamQueue::drain(size_t max, std::vector<Event>& out,
     } else if (it.kind == StreamItem::Kind::Commit) {
       on_commit(it.position);
       mark_delivered(it);
+      if (it.model) delivered_model_ = std::move(it.model);
     } else {
       if (n > 0) break;  // the rows before the error go out first (their count is kept)
       error e = std::move(it.err);

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct StreamItem {
   // snapshot's chunk goes out before the first item past its position).
   BinlogPosition position;
   error err;  // Error
+  // Commit of a DDL statement: the source's table model after it (SchemaModel::encode), which
+  // the checkpoint at this commit records.
+  std::shared_ptr<const std::string> model;
 };
 
 class StreamQueue {
@@ -62,6 +66,8 @@ class StreamQueue {
   // The position of the last row or commit drain() delivered (file, pos and, once a commit
   // said it, the server).
   const BinlogPosition& delivered() const { return delivered_; }
+  // The table model of the last DDL commit drain() delivered (null: none yet).
+  const std::shared_ptr<const std::string>& delivered_model() const { return delivered_model_; }
 
  private:
   // Moves queued items to the consumer side until it holds `max` rows (at least one item).
@@ -80,6 +86,7 @@ class StreamQueue {
   BinlogPosition read_;           // advance(): read up to here
   int64_t read_ts_us_ = 0;        // advance(): the time of the event read last
   BinlogPosition delivered_;      // consumer side
+  std::shared_ptr<const std::string> delivered_model_;  // consumer side
 };
 
 }  // namespace sluice::operators::mysql

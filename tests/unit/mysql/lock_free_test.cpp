@@ -32,6 +32,7 @@ struct Replica {
   std::map<std::string, size_t> reads;  // "table|key" -> snapshot reads
   void apply(const std::vector<Event>& evs, const std::vector<std::string>& key_cols) {
     for (const auto& e : evs) {
+      if (e.op == Op::Schema) continue;  // the snapshot's statements
       const Object& row = e.op == Op::Delete ? e.before : e.row;
       std::string key, text;
       for (const auto& k : key_cols) key += field_text(row, k) + "|";

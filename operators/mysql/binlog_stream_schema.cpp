@@ -1,0 +1,118 @@
+// BinlogStream::Impl's DDL statements: the table model (table_model.h, ddl_apply.h) and the
+// schema-change events (schema_change_rows.h), TRUNCATE as truncate events.
+#include <mysql.h>
+// mysql.h must come first.
+#include <mariadb_rpl.h>
+
+#include "base/logger.h"
+#include "operators/mysql/binlog_stream_impl.h"
+#include "operators/mysql/byte_reader.h"
+#include "operators/mysql/ddl_apply.h"
+#include "operators/mysql/errc.h"
+#include "operators/mysql/schema_change_rows.h"
+
+namespace sluice::operators::mysql {
+
+result<void> BinlogStream::Impl::on_ddl(const DdlStatement& d, const std::string& sql,
+                                        const std::string& db, const RawEvent& ev) {
+  const bool on_database = database_level(d.kind);
+  bool captured = false, in_scope = false;  // in_scope: names a captured database
+  for (const auto& [name, table] : d.tables) {
+    captured |= !on_database && filter.matches(name, table);
+    in_scope |= filter.matches_database(name);
+  }
+  if (d.kind == DdlStatement::Kind::AlterDatabase) in_scope |= filter.matches_database(db);
+  if (captured && cfg.schema_changes == SchemaChanges::Fail) {
+    return error::fatal(errc::schema, std::string(ddl_kind_name(d.kind)) +
+                                          " on a captured table at " + file + ":" +
+                                          std::to_string(ev.next_pos) + " (" + sql.substr(0, 200) +
+                                          ") and schema_changes = fail: review the change, then "
+                                          "restart with schema_changes = follow");
+  }
+  if (captured) owner.stats_.schema_changes++;
+  if (cfg.schema_changes != SchemaChanges::Follow || !in_scope) return {};
+  if (d.kind != DdlStatement::Kind::Truncate) {
+    auto m = apply_model(sql, db);
+    if (!m.ok()) return m;
+  }
+  auto r = emit_schema_changes(d, sql, db, ev);
+  if (!r.ok()) return r;
+  if (!captured) return {};
+  if (d.kind == DdlStatement::Kind::Truncate) {
+    for (const auto& t : d.tables) emit_truncate(t.first, t.second, ev);
+    log::info("mysql", cfg.name + ": TRUNCATE of " + d.tables[0].first + "." + d.tables[0].second +
+                           " emitted as a truncate event");
+    return {};
+  }
+  for (const auto& t : d.tables) schema.invalidate(t.first, t.second);
+  tables.clear();
+  log::info("mysql", cfg.name + ": schema change followed: " + sql.substr(0, 200));
+  return {};
+}
+
+result<void> BinlogStream::Impl::seed_model(Connection& conn) {
+  auto m = seed_schema_model(conn, filter);
+  if (!m.ok()) return m.err();
+  model = std::move(m).value();
+  model_ready = true;
+  model_text = std::make_shared<const std::string>(model.encode());
+  return {};
+}
+
+result<void> BinlogStream::Impl::apply_model(const std::string& sql, const std::string& db) {
+  if (!model_ready) {  // the server did not answer when the stream started
+    log::warn("mysql", cfg.name +
+                           ": the table model is read from information_schema at the first DDL "
+                           "statement: its schema-change event describes the tables as they "
+                           "are now");
+    auto s = seed_model(meta);
+    if (!s.ok()) return s;
+  }
+  const DdlApplied applied = apply_ddl(model, sql, db);
+  for (const auto& [name, table] : applied.unknown) {
+    log::warn("mysql", cfg.name + ": the DDL statement at " + file + " (" + sql.substr(0, 200) +
+                           ") is not one the table model reads: " + name + "." + table +
+                           " is described as information_schema shows it now");
+    auto t = load_table_model(meta, name, table);
+    if (!t.ok()) return t.err();
+    if (*t) {
+      model.put(name, table, std::move(**t));
+    } else {
+      model.erase(name, table);
+    }
+  }
+  model_text = std::make_shared<const std::string>(model.encode());
+  return {};
+}
+
+result<void> BinlogStream::Impl::emit_schema_changes(const DdlStatement& d, const std::string& sql,
+                                                     const std::string& db, const RawEvent& ev) {
+  auto rows = schema_change_rows(model, d, sql, db, filter);
+  // The DDL's own thread (its QUERY event's), like Debezium's source.thread.
+  auto origin = std::make_shared<LogOrigin>(*origin_of(ev));
+  origin->thread = static_cast<int64_t>(ByteReader(ev.body, ev.body_len).le(4));
+  origin->txn_pos = origin->pos;
+  origin->query.clear();  // the statement is the payload's ddl
+  for (auto& r : rows) {
+    ++rows_in_txn;  // counted like a row for resuming inside the statement (skip_rows)
+    if (skip > 0) {
+      --skip;
+      continue;
+    }
+    StreamItem it;
+    Event& e = it.events.emplace_back();
+    e.op = Op::Schema;
+    e.source = truncate_meta(r.db, r.table);
+    e.row = std::move(r.row);
+    e.ts = static_cast<int64_t>(ev.timestamp) * 1000000;
+    e.position = position_value(ev.next_pos);
+    e.origin = origin;
+    e.txn_last = !in_txn && d.kind != DdlStatement::Kind::Truncate;  // (its truncate follows)
+    it.position.file = file;
+    it.position.pos = ev.next_pos;
+    push_item(std::move(it));
+  }
+  return {};
+}
+
+}  // namespace sluice::operators::mysql
