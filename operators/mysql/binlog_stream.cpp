@@ -139,8 +139,9 @@ void BinlogStream::push(StreamItem item) { queue_.push(std::move(item)); }
 result<size_t> BinlogStream::drain(size_t max, std::vector<Event>& out,
                                    const std::function<void(size_t)>& on_rows,
                                    const std::function<void(const BinlogPosition&)>& on_commit,
-                                   const BinlogPosition* limit) {
-  return queue_.drain(max, out, on_rows, on_commit, limit);
+                                   const BinlogPosition* limit,
+                                   const std::function<bool(const Event&)>* stop_after) {
+  return queue_.drain(max, out, on_rows, on_commit, limit, stop_after);
 }
 
 bool BinlogStream::wait(std::chrono::milliseconds timeout) { return queue_.wait(timeout); }

@@ -84,10 +84,12 @@ class BinlogStream {
   // last row). An error item returns its error.
   // With `limit`, stops before the first row or commit past it (a lock-free snapshot's chunk
   // goes out there).
+  // With `stop_after`, stops right after the first row it is true for.
   result<size_t> drain(size_t max, std::vector<Event>& out,
                        const std::function<void(size_t)>& on_rows,
                        const std::function<void(const BinlogPosition&)>& on_commit,
-                       const BinlogPosition* limit = nullptr);
+                       const BinlogPosition* limit = nullptr,
+                       const std::function<bool(const Event&)>* stop_after = nullptr);
   // StreamQueue::caught_up_time (the consumer's thread).
   int64_t caught_up_time() { return queue_.caught_up_time(); }
   // Every row and commit up to `p` has been delivered by drain() (StreamQueue::passed).

@@ -17,8 +17,11 @@ bool older(const BinlogPosition& a, const BinlogPosition& b) {
 }  // namespace
 
 ChunkedSnapshot::ChunkedSnapshot(const MySqlConfig& cfg, std::vector<Table> tables,
-                                 BinlogPosition delivered, int parallelism)
-    : cfg_(cfg), parallelism_(std::max(parallelism, 1)), delivered_(std::move(delivered)) {
+                                 BinlogPosition delivered, int parallelism, bool windowed)
+    : cfg_(cfg),
+      parallelism_(std::max(parallelism, 1)),
+      windowed_(windowed),
+      delivered_(std::move(delivered)) {
   add(std::move(tables));
   delivered_.skip_rows = 0;
   delivered_.server = 0;  // known once the stream delivers a commit of this run
@@ -114,8 +117,12 @@ void ChunkedSnapshot::work() {
     }
     std::shared_ptr<Chunk> c = open_next(reader, *t);
     if (c == nullptr) break;
-    if (!(t->keyless ? read_keyless(reader, *c) : read(reader, *c))) break;
-    reader.close_chunk();
+    if (windowed_) {
+      if (!read_window(reader, *t, *c)) break;  // complete before its close row is written
+    } else {
+      if (!(t->keyless ? read_keyless(reader, *c) : read(reader, *c))) break;
+      reader.close_chunk();
+    }
     std::lock_guard<std::mutex> lk(mu_);
     c->complete = true;
     zero_dates_ += reader.zero_dates() - zero_dates;
@@ -139,6 +146,7 @@ std::shared_ptr<ChunkedSnapshot::Chunk> ChunkedSnapshot::open_next(SnapshotReade
     if (!e.ok()) return fail(e.err()), nullptr;
     hi = std::move(e).value();
   }
+  if (windowed_) return open_window(t, std::move(hi));
   {
     std::lock_guard<std::mutex> lk(mu_);
     ++opening_;  // the stream delivers nothing more until the view's position is known
@@ -288,6 +296,7 @@ result<size_t> ChunkedSnapshot::drain(BinlogStream& stream, size_t max, std::vec
                                       const Callbacks& cb) {
   std::lock_guard<std::mutex> lk(mu_);
   if (failed_) return *failed_;
+  if (windowed_) return drain_windowed(stream, max, out, cb);
   size_t n = 0;
   while (n < max) {
     Chunk* h = head();

@@ -9,6 +9,14 @@
 //
 // Chunks of one table are planned (the key `chunk_rows` rows on) and opened in key order, so
 // they go out in key order and a checkpoint needs only each table's last key delivered.
+//
+// Windowed (`windowed`: servers that report no view position, MySQL 8; snapshot { watermark =
+// signal_table }): a chunk is read in a view opened after its open watermark row was committed
+// in the signal table and closed before its close row is written. Engines commit in binlog
+// order, so the view holds every change before the open row, none after the close row. While
+// the chunk waits, each change the stream delivers after its open row removes the rows of the
+// keys it touches from the chunk (the change's own images carry them); the rest go out right
+// after the close row (DBLog; Debezium's incremental snapshots with a signal table).
 #pragma once
 #include <condition_variable>
 #include <cstdint>
@@ -19,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "base/event.h"
@@ -48,7 +57,7 @@ class ChunkedSnapshot {
 
   // `delivered`: where the stream resumes; no chunk's view may be older.
   ChunkedSnapshot(const MySqlConfig& cfg, std::vector<Table> tables, BinlogPosition delivered,
-                  int parallelism);
+                  int parallelism, bool windowed = false);
   ~ChunkedSnapshot() { stop(); }
   ChunkedSnapshot(const ChunkedSnapshot&) = delete;
   ChunkedSnapshot& operator=(const ChunkedSnapshot&) = delete;
@@ -84,6 +93,14 @@ class ChunkedSnapshot {
     bool complete = false;
     bool last = false;     // the table's last chunk
     bool dropped = false;  // its table was cancelled
+    // Windowed: the window's id (its rows: WINDOW-open, WINDOW-close), which of them the
+    // stream delivered, the key columns (none: the whole row) and the keys changed since the
+    // open row (json of the key values); truncated: a TRUNCATE since, no row of it goes out.
+    std::string window;
+    bool opened = false, closed = false, truncated = false;
+    std::vector<Sym> key;
+    std::unordered_set<std::string> changed;
+    Value close_position;  // the close row's: the rows' position
   };
   struct TableWork {
     Table t;
@@ -105,6 +122,21 @@ class ChunkedSnapshot {
   std::shared_ptr<Chunk> open_next(SnapshotReader& r, TableWork& t);
   bool read(SnapshotReader& r, Chunk& c);
   bool read_keyless(SnapshotReader& r, Chunk& c);
+  // ---- windowed (chunked_window.cpp) ----
+  // The next chunk of `t`, ending at `hi` (none: the table's last), queued (not locked).
+  std::shared_ptr<Chunk> open_window(TableWork& t, std::optional<std::vector<std::string>> hi);
+  // Reads chunk `c` between its two watermark rows.
+  bool read_window(SnapshotReader& r, TableWork& t, Chunk& c);
+  // Rows of the signal table and changes of chunks' tables in out[from..] (locked).
+  void watch(const std::vector<Event>& out, size_t from);
+  // The chunk that can go out now: closed, read, the first undelivered of its table (locked).
+  Chunk* window_ready();
+  // Delivers rows of `c` not changed since its open row (locked); false when it has none ready.
+  bool take_window(Chunk& c, size_t max, size_t& n, std::vector<Event>& out, const Callbacks& cb);
+  result<size_t> drain_windowed(BinlogStream& stream, size_t max, std::vector<Event>& out,
+                                const Callbacks& cb);
+  bool is_signal(const Event& e) const;
+  std::string key_text(const Chunk& c, const Object& row) const;
   void fail(error e);
   Chunk* head();  // the open chunk with the oldest view (locked)
   // Delivers rows of the head chunk (locked); false when it has none ready.
@@ -113,6 +145,8 @@ class ChunkedSnapshot {
   const MySqlConfig& cfg_;
   std::deque<TableWork> tables_;  // grows by add(): references stay valid
   const int parallelism_;
+  const bool windowed_;
+  std::function<bool(const Event&)> stop_at_close_;  // windowed: the stream stops after one
   std::mutex mu_;
   std::condition_variable cv_;
   // In the order opened; a worker keeps the chunk it reads (its table may be cancelled).

@@ -253,6 +253,12 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   m.snapshot = o.snapshot;
   m.snapshot_method = o.snapshot_method;
   m.parallelism = o.snapshot_parallelism;
+  m.watermark = o.snapshot_watermark;
+  if (m.watermark == SnapshotWatermark::SignalTable && o.signal_table.empty()) {
+    return error::fatal(errc::config, "source mysql " + c.name +
+                                          ": snapshot { watermark = signal_table } needs "
+                                          "signal_table = \"db.table\"");
+  }
   m.signal_table = o.signal_table;
   m.include_query = o.include_query;
   if (!m.signal_table.empty() && m.signal_table.find('.') == std::string::npos) {

@@ -73,6 +73,7 @@ struct MySqlConfig {
   SnapshotMode snapshot = SnapshotMode::Initial;
   SnapshotMethod snapshot_method = SnapshotMethod::LockFree;
   int parallelism = 1;  // snapshot chunks read at a time (lock_free)
+  SnapshotWatermark watermark = SnapshotWatermark::Auto;
   // "db.table" whose inserted rows are snapshot signals (Debezium's shape); "" = none.
   std::string signal_table;
   bool include_query = false;  // origins carry the statement (binlog annotations)

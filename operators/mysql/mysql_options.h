@@ -12,6 +12,9 @@ namespace sluice::operators::mysql {
 // In the order of the options' enum_values (mysql_spec.cpp).
 enum class SnapshotMode : uint8_t { Initial, Never, Only };
 enum class SnapshotMethod : uint8_t { LockFree, Consistent };
+// How a lock-free chunk is placed among the changes: the view's binlog position (MariaDB) or
+// watermark rows in the signal table (any server: MySQL 8); auto picks the first that works.
+enum class SnapshotWatermark : uint8_t { Auto, View, SignalTable };
 enum class SchemaChanges : uint8_t { Follow, Fail, Ignore };
 // `tls { mode = ... }`, like the mysql client's --ssl-mode (docs/mysql.md "TLS").
 enum class TlsMode : uint8_t { Disabled, Preferred, Required, VerifyCa, VerifyIdentity };
@@ -32,6 +35,7 @@ struct MySqlOptions {
   SnapshotMode snapshot = SnapshotMode::Initial;
   SnapshotMethod snapshot_method = SnapshotMethod::LockFree;
   int snapshot_parallelism = 1;
+  SnapshotWatermark snapshot_watermark = SnapshotWatermark::Auto;
   std::string signal_table;
   bool include_query = false;
   int64_t heartbeat_us = 1000000;

@@ -182,15 +182,41 @@ result<bool> MySqlSource::lock_free() {
   if (cfg_.snapshot != SnapshotMode::Initial || cfg_.snapshot_method != SnapshotMethod::LockFree) {
     return false;
   }
+  auto w = windowed();
+  if (!w.ok()) return w.err();
+  if (*w) return true;
   Connection c;
   auto r = connect_first(c, cfg_.hosts);
   if (!r.ok()) return r.err();
   auto reports = reports_view_position(c);
   if (!reports.ok() || *reports) return reports;
+  if (cfg_.watermark == SnapshotWatermark::View) {
+    return error::permanent(errc::config,
+                            "source mysql " + cfg_.name +
+                                ": snapshot { watermark = view } needs a server that reports a "
+                                "consistent view's binlog position (MariaDB); this one does not: "
+                                "use watermark = signal_table with a signal_table");
+  }
   log::info("mysql", cfg_.name +
                          ": this server does not report a consistent view's binlog position "
-                         "(MySQL): the snapshot reads one consistent view (method = consistent)");
+                         "(MySQL) and no signal_table is set for watermark rows: the snapshot "
+                         "reads one consistent view (method = consistent)");
   return false;
+}
+
+result<bool> MySqlSource::windowed() {
+  if (windowed_) return *windowed_;
+  if (cfg_.watermark != SnapshotWatermark::Auto || cfg_.signal_table.empty()) {
+    windowed_ = cfg_.watermark == SnapshotWatermark::SignalTable;
+    return *windowed_;
+  }
+  Connection c;
+  auto r = connect_first(c, cfg_.hosts);
+  if (!r.ok()) return r.err();
+  auto reports = reports_view_position(c);
+  if (!reports.ok()) return reports.err();
+  windowed_ = !*reports;
+  return *windowed_;
 }
 
 result<void> MySqlSource::open_lock_free() {
@@ -256,8 +282,10 @@ result<void> MySqlSource::start_reading(const std::vector<SnapshotTable>* known)
                          " table(s), ~" + std::to_string(estimated_rows_) + " rows, " +
                          std::to_string(cfg_.parallelism) +
                          " chunk(s) at a time, while streaming from " + state_.position.text());
-  chunked_ =
-      std::make_unique<ChunkedSnapshot>(cfg_, std::move(work), state_.position, cfg_.parallelism);
+  auto w = windowed();
+  if (!w.ok()) return w.err();
+  chunked_ = std::make_unique<ChunkedSnapshot>(cfg_, std::move(work), state_.position,
+                                               cfg_.parallelism, *w);
   chunked_->start();
   return {};
 }

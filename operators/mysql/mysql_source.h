@@ -70,6 +70,10 @@ class MySqlSource : public Source {
   // snapshot { method = lock_free }: whether this server reports a consistent view's binlog
   // position (MariaDB); fresh states stream at once and read their tables meanwhile.
   result<bool> lock_free();
+  // Whether lock-free chunks are placed by signal-table watermarks (chunked_snapshot.h) rather
+  // than by their view's position: snapshot { watermark }, auto: when the server reports no
+  // view position and signal_table is set. Asked once.
+  result<bool> windowed();
   result<void> open_lock_free();
   // The tables `tables` matches on the server, the signal table left out; on `c`, else on a
   // connection of its own.
@@ -123,6 +127,7 @@ class MySqlSource : public Source {
   size_t chunk_pos_ = 0;                 // next event of chunk_ to deliver
   std::vector<std::string> chunk_keys_;  // key_width strings per chunk_ row
   std::vector<Event> schema_events_;     // begin_schema(): not delivered yet
+  std::optional<bool> windowed_;         // windowed(), once known
 };
 
 }  // namespace sluice::operators::mysql

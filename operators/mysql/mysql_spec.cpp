@@ -73,17 +73,25 @@ void add_snapshot(BoundSpec<MySqlOptions>& k) {
   OptionSpec method = enum_option(
       "method", {"lock_free", "consistent"}, "lock_free",
       "lock_free: the binlog streams from the start while tables are read in key-range chunks, "
-      "each in a short consistent view whose binlog position places its rows among the "
-      "changes (no lock, no long transaction; MariaDB). consistent: one REPEATABLE READ view for "
-      "the whole snapshot, streaming after it (MySQL: a brief global read lock, RELOAD). "
-      "`snapshot = only` always reads one consistent view.");
+      "each in a short consistent view placed among the changes by its binlog position "
+      "(MariaDB) or by watermark rows in `signal_table` (MySQL 8; see `watermark`): no lock, "
+      "no long transaction. consistent: one REPEATABLE READ view for the whole snapshot, "
+      "streaming after it (MySQL: a brief global read lock, RELOAD). `snapshot = only` always "
+      "reads one consistent view.");
   OptionSpec parallelism = option("parallelism", OptType::Int, "1",
                                   "lock_free: chunks read at a time (one connection each), "
                                   "across and within tables.");
   parallelism.min = 1;
   parallelism.max = 64;
+  OptionSpec watermark = enum_option(
+      "watermark", {"auto", "view", "signal_table"}, "auto",
+      "lock_free: how each chunk is placed among the changes. view: the binlog position of the "
+      "chunk's consistent view (MariaDB reports it). signal_table: watermark rows written into "
+      "`signal_table` before and after the chunk's read (any server, MySQL 8 and managed ones; "
+      "needs INSERT and DELETE on that table). auto: view where the server reports it, else "
+      "signal_table when `signal_table` is set, else method = consistent.");
   snapshot.children = {enum_option("mode", modes, "initial", "As `snapshot = MODE`."), method,
-                       parallelism};
+                       parallelism, watermark};
   OptionSpec start = option("start", OptType::Any, false, "latest",
                             "Where streaming starts when snapshot = never: earliest | latest | "
                             "\"FILE:POS\" | gtid(\"0-1-42\"). Ignored on a restart (the "
@@ -92,6 +100,7 @@ void add_snapshot(BoundSpec<MySqlOptions>& k) {
   k.add(snapshot, &O::snapshot).add(start);
   k.bind({"snapshot", "method"}, &O::snapshot_method);
   k.bind({"snapshot", "parallelism"}, &O::snapshot_parallelism);
+  k.bind({"snapshot", "watermark"}, &O::snapshot_watermark);
 }
 
 // heartbeat, reconnect_timeout, schema_changes.

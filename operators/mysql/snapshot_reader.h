@@ -90,6 +90,17 @@ class SnapshotReader {
   // binlog position (MariaDB's binlog_snapshot_position; an error on a server without it).
   result<BinlogPosition> open_chunk();
   void close_chunk();
+  // Signal-table watermarks (snapshot_window.cpp; servers without a view position, MySQL): a
+  // short consistent view whose position is not asked (the watermark rows place its rows).
+  result<void> open_window_chunk();
+  // Writes the window's watermark row into `signal_table` (Debezium's: id WINDOW-open or
+  // WINDOW-close, type snapshot-window-open|close), committed on its own, outside any view.
+  result<void> write_watermark(const std::string& signal_table, const std::string& window,
+                               bool open);
+  // Deletes the window's two rows (once the close row is written: the stream has both).
+  result<void> remove_watermarks(const std::string& signal_table, const std::string& window);
+  // The key columns of the table read by the last read_chunk (none for a table without a key).
+  std::vector<Sym> key_syms() const;
   // True for a table read without a key (in one pass, resumed by row count).
   result<bool> keyless(const SnapshotTable& t);
   // The key of the `rows`-th row after `after` (empty = from the start), outside any view: the

@@ -69,10 +69,14 @@ result<std::string> MySqlSource::request_snapshot(
   if (!r.ok()) return r.err();
   auto reports = reports_view_position(c);
   if (!reports.ok()) return reports.err();
-  if (!*reports) {
+  auto windowed = this->windowed();
+  if (!windowed.ok()) return windowed.err();
+  if (!*reports && !*windowed) {
     return error::permanent(errc::snapshot,
                             "this server does not report a consistent view's binlog position "
-                            "(MySQL): snapshots on demand need MariaDB");
+                            "(MySQL): snapshots on demand need watermark rows in a signal_table "
+                            "on source " +
+                                cfg_.name);
   }
   auto tables = captured_tables(&c);
   if (!tables.ok()) return tables.err();
@@ -123,7 +127,7 @@ result<std::string> MySqlSource::request_snapshot(
       for (const auto& w : work) estimated_rows_ += w.table.estimated_rows;
       snapshot_started_ = last_progress_ = std::chrono::steady_clock::now();
       chunked_ = std::make_unique<ChunkedSnapshot>(cfg_, std::move(work), state_.position,
-                                                   cfg_.parallelism);
+                                                   cfg_.parallelism, *windowed);
       chunked_->start();
     }
   }
@@ -174,6 +178,7 @@ void MySqlSource::signal(const Event& e) {
   const Value* data = e.row.find(intern("data"));
   const std::string what = "signal " + (id ? id->to_display() : std::string("?"));
   const std::string kind = type ? type->to_display() : "";
+  if (kind.rfind("snapshot-window-", 0) == 0) return;  // watermark rows (chunked_window.cpp)
   if (kind != "execute-snapshot" && kind != "stop-snapshot") {
     log::info("mysql", cfg_.name + ": " + what + " of type '" + kind + "' ignored (Sluice acts " +
                            "on execute-snapshot and stop-snapshot)");

@@ -47,16 +47,24 @@ bool beyond(const StreamItem& it, const BinlogPosition* limit) {
 result<size_t> StreamQueue::drain(size_t max, std::vector<Event>& out,
                                   const std::function<void(size_t)>& on_rows,
                                   const std::function<void(const BinlogPosition&)>& on_commit,
-                                  const BinlogPosition* limit) {
+                                  const BinlogPosition* limit,
+                                  const std::function<bool(const Event&)>* stop_after) {
   take_queued(max);
   size_t n = 0;
-  while (!taken_.empty()) {
+  bool stopped = false;
+  while (!taken_.empty() && !stopped) {
     StreamItem& it = taken_.front();
     if (taken_pos_ == 0 && beyond(it, limit)) break;
     if (it.kind == StreamItem::Kind::Row) {
       size_t take = std::min(max - n, it.events.size() - taken_pos_);
       if (take == 0 && !it.events.empty()) break;
-      for (size_t i = 0; i < take; ++i) out.push_back(std::move(it.events[taken_pos_ + i]));
+      for (size_t i = 0; i < take; ++i) {
+        out.push_back(std::move(it.events[taken_pos_ + i]));
+        if (stop_after != nullptr && (*stop_after)(out.back())) {
+          take = i + 1;
+          stopped = true;
+        }
+      }
       taken_pos_ += take;
       taken_rows_ -= take;
       n += take;

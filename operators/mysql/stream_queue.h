@@ -44,11 +44,13 @@ class StreamQueue {
   // Moves up to max row events into `out` in order, never blocking: on_rows(n) for each run
   // of n rows delivered, on_commit(position) at each commit passed (also after the last row).
   // An error item returns its error.
-  // With `limit`, stops before the first item past it.
+  // With `limit`, stops before the first item past it; with `stop_after`, right after the
+  // first row it is true for (its transaction's commit and the rest wait for the next call).
   result<size_t> drain(size_t max, std::vector<Event>& out,
                        const std::function<void(size_t)>& on_rows,
                        const std::function<void(const BinlogPosition&)>& on_commit,
-                       const BinlogPosition* limit = nullptr);
+                       const BinlogPosition* limit = nullptr,
+                       const std::function<bool(const Event&)>* stop_after = nullptr);
   // Blocks until an item is available or the timeout passes.
   bool wait(std::chrono::milliseconds timeout);
   // The reader has read (and queued the items of) the binlog up to file:pos, an event of time

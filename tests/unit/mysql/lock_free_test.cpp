@@ -26,6 +26,25 @@ my::MySqlConfig lock_free_cfg(const std::string& db, std::vector<std::string> ta
   return cfg;
 }
 
+// The same, chunks placed by watermark rows in db.sluice_signal (watermark = signal_table, as
+// on a server without view positions: MySQL 8), the signal table created here.
+my::MySqlConfig windowed_cfg(const std::string& db, std::vector<std::string> tables, int chunk,
+                             int parallelism) {
+  server().exec("CREATE TABLE " + db +
+                ".sluice_signal (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32), data "
+                "VARCHAR(2048))");
+  auto cfg = lock_free_cfg(db, std::move(tables), chunk, parallelism);
+  cfg.signal_table = db + ".sluice_signal";
+  cfg.watermark = my::SnapshotWatermark::SignalTable;
+  return cfg;
+}
+
+my::MySqlConfig chunked_cfg(bool windowed, const std::string& db, std::vector<std::string> tables,
+                            int chunk, int parallelism) {
+  return windowed ? windowed_cfg(db, std::move(tables), chunk, parallelism)
+                  : lock_free_cfg(db, std::move(tables), chunk, parallelism);
+}
+
 // A table as the events leave it: key text -> row text, per table.
 struct Replica {
   std::map<std::string, std::map<std::string, std::string>> tables;
@@ -96,12 +115,9 @@ void check_equal(const std::map<std::string, std::string>& got,
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(mysql_lock_free)
+namespace lock_free_test_cases {
 
-// Keys of every kind the chunks are planned on (composite with a case-insensitive string,
-// decimal, date): the events, applied in order, give exactly the table, although rows were
-// inserted, updated (keys too), deleted all over the key range while it was read.
-BOOST_AUTO_TEST_CASE(equals_the_table_under_concurrent_writes_for_every_key_kind) {
+void concurrent_writes_case(bool windowed) {
   server().exec(
       "DROP DATABASE IF EXISTS lf1; CREATE DATABASE lf1; "
       "CREATE TABLE lf1.comp (name VARCHAR(20) COLLATE utf8mb4_general_ci, n INT, v INT, "
@@ -113,7 +129,7 @@ BOOST_AUTO_TEST_CASE(equals_the_table_under_concurrent_writes_for_every_key_kind
       "INSERT INTO lf1.dec SELECT seq / 7, CONCAT('v', seq) FROM lf1.seq_1_to_6000; "
       "INSERT INTO lf1.dt SELECT DATE_ADD('2000-01-01', INTERVAL seq DAY), seq FROM "
       "lf1.seq_1_to_6000");
-  auto cfg = lock_free_cfg("lf1", {"*"}, 173, 3);
+  auto cfg = chunked_cfg(windowed, "lf1", {"comp", "dec", "dt"}, 173, 3);
   std::atomic<bool> stop{false};
   std::atomic<int> written{0};
   std::thread writer([&] {
@@ -187,6 +203,66 @@ BOOST_AUTO_TEST_CASE(equals_the_table_under_concurrent_writes_for_every_key_kind
     for (const auto& [k, n] : r->reads) BOOST_REQUIRE_MESSAGE(n == 1, k << " read " << n);
   }
   src.close();
+  if (windowed) {  // every watermark row deleted again
+    auto left = server().query("SELECT COUNT(*) FROM lf1.sluice_signal");
+    BOOST_CHECK_EQUAL(left.at(0).at(0).value_or("?"), "0");
+  }
+}
+
+void resume_case(bool windowed) {
+  server().exec(
+      "DROP DATABASE IF EXISTS lf3; CREATE DATABASE lf3; CREATE TABLE lf3.a (id INT PRIMARY "
+      "KEY); CREATE TABLE lf3.c (k VARCHAR(10) PRIMARY KEY); "
+      "INSERT INTO lf3.a SELECT seq FROM lf3.seq_1_to_3000; "
+      "INSERT INTO lf3.c VALUES ('x'), ('y')");
+  auto cfg = chunked_cfg(windowed, "lf3", {"a", "c"}, 100, 2);
+  std::string state;
+  std::vector<int64_t> ids;
+  {
+    my::MySqlSource src(cfg);
+    BOOST_REQUIRE(src.open("").ok());
+    for (auto& e : poll_n(src, 1234, std::chrono::seconds(10), 50)) {
+      if (e.source->table == "a") ids.push_back(field(e, "id").as_int());
+    }
+    state = src.checkpoint_state();
+    BOOST_CHECK_MESSAGE(state.find("phase=stream") != std::string::npos &&
+                            state.find("reading=1|") != std::string::npos,
+                        state);
+  }
+  server().exec("INSERT INTO lf3.a VALUES (5000); INSERT INTO lf3.c VALUES ('z')");
+  my::MySqlSource src(cfg);
+  auto o = src.open(state);
+  BOOST_REQUIRE_MESSAGE(o.ok(), o.err().message);
+  size_t created = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (src.checkpoint_state().find("reading=") != std::string::npos) {
+    BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
+    for (auto& e : poll_for(src, std::chrono::milliseconds(50))) {
+      if (e.source->table == "a" && e.op == Op::Read) ids.push_back(field(e, "id").as_int());
+      if (e.op == Op::Create) ++created;
+    }
+  }
+  BOOST_REQUIRE_EQUAL(ids.size(), 3001u);  // 5000 read by the resumed view as well
+  for (size_t i = 0; i < 3000; ++i) BOOST_REQUIRE_EQUAL(ids[i], static_cast<int64_t>(i + 1));
+  BOOST_CHECK_EQUAL(ids[3000], 5000);
+  for (auto& e : poll_for(src, std::chrono::milliseconds(500))) created += e.op == Op::Create;
+  BOOST_CHECK_EQUAL(created, 2u);  // both inserts streamed
+}
+
+}  // namespace lock_free_test_cases
+
+BOOST_AUTO_TEST_SUITE(mysql_lock_free)
+
+// Keys of every kind the chunks are planned on (composite with a case-insensitive string,
+// decimal, date): the events, applied in order, give exactly the table, although rows were
+// inserted, updated (keys too), deleted all over the key range while it was read.
+BOOST_AUTO_TEST_CASE(equals_the_table_under_concurrent_writes_for_every_key_kind) {
+  lock_free_test_cases::concurrent_writes_case(false);
+}
+
+// The same with watermark rows in a signal table (MySQL 8's way).
+BOOST_AUTO_TEST_CASE(signal_table_watermarks_equal_the_table_under_concurrent_writes) {
+  lock_free_test_cases::concurrent_writes_case(true);
 }
 
 // A change to another table made while a big one is read reaches the output long before the
@@ -221,43 +297,94 @@ BOOST_AUTO_TEST_CASE(changes_to_other_tables_flow_while_a_table_is_read) {
 // the reopened source streams from the checkpoint and reads each table on after the last row
 // it delivered; no row is read twice or missed, in key order.
 BOOST_AUTO_TEST_CASE(resumes_after_the_last_row_delivered) {
+  lock_free_test_cases::resume_case(false);
+}
+
+BOOST_AUTO_TEST_CASE(signal_table_watermarks_resume_after_the_last_row_delivered) {
+  lock_free_test_cases::resume_case(true);
+}
+
+// Watermarks at work: rows updated while their chunk is read (after its view opened, before its
+// close row) must not come out with their old values after the updates: one large chunk, a
+// writer updating keys all over it the whole time.
+BOOST_AUTO_TEST_CASE(signal_table_watermarks_drop_rows_changed_in_their_window) {
   server().exec(
-      "DROP DATABASE IF EXISTS lf3; CREATE DATABASE lf3; CREATE TABLE lf3.a (id INT PRIMARY "
-      "KEY); CREATE TABLE lf3.c (k VARCHAR(10) PRIMARY KEY); "
-      "INSERT INTO lf3.a SELECT seq FROM lf3.seq_1_to_3000; "
-      "INSERT INTO lf3.c VALUES ('x'), ('y')");
-  auto cfg = lock_free_cfg("lf3", {}, 100, 2);
-  std::string state;
-  std::vector<int64_t> ids;
+      "DROP DATABASE IF EXISTS lfw; CREATE DATABASE lfw; "
+      "CREATE TABLE lfw.w (id INT PRIMARY KEY, v INT, pad VARCHAR(200)); "
+      "INSERT INTO lfw.w SELECT seq, 0, REPEAT('p', 200) FROM lfw.seq_1_to_60000");
+  auto cfg = windowed_cfg("lfw", {"w"}, 30000, 1);
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    auto c = server().connect();
+    std::mt19937 rng(11);
+    while (!stop) {
+      const std::string k = std::to_string(static_cast<int>(rng() % 60000) + 1);
+      MariaDbServer::exec(c.get(), "UPDATE lfw.w SET v = v + 1 WHERE id = " + k);
+      ++written;
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  my::MySqlSource src(cfg);
+  BOOST_REQUIRE(src.open("").ok());
+  Replica r;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (src.checkpoint_state().find("reading=") != std::string::npos) {
+    BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
+    r.apply(poll_for(src, std::chrono::milliseconds(20)), {"id"});
+  }
+  stop = true;
+  writer.join();
+  r.apply(poll_for(src, std::chrono::milliseconds(1500)), {"id"});
+  BOOST_TEST_MESSAGE(written.load() << " updates ran");
+  check_equal(r.tables["w"], server_table("lfw", "w", {"id"}), "w");
+}
+
+// A table without a key under watermarks: refused with what to do; with a `key` rule it is read
+// by that key, exact under concurrent updates.
+BOOST_AUTO_TEST_CASE(signal_table_watermarks_need_a_key) {
+  server().exec(
+      "DROP DATABASE IF EXISTS lfk; CREATE DATABASE lfk; "
+      "CREATE TABLE lfk.k (a INT, b INT, pad VARCHAR(200)); "
+      "INSERT INTO lfk.k SELECT seq, 0, REPEAT('p', 200) FROM lfk.seq_1_to_40000");
+  auto cfg = windowed_cfg("lfk", {"k"}, 5000, 1);
   {
     my::MySqlSource src(cfg);
     BOOST_REQUIRE(src.open("").ok());
-    for (auto& e : poll_n(src, 1234, std::chrono::seconds(10), 50)) {
-      if (e.source->table == "a") ids.push_back(field(e, "id").as_int());
+    std::string msg;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (msg.empty() && std::chrono::steady_clock::now() < deadline) {
+      std::vector<Event> out;
+      auto r = src.poll(100, out);
+      if (!r.ok()) msg = r.err().message;
     }
-    state = src.checkpoint_state();
-    BOOST_CHECK_MESSAGE(state.find("phase=stream") != std::string::npos &&
-                            state.find("reading=1|") != std::string::npos,
-                        state);
+    BOOST_CHECK_MESSAGE(msg.find("has no key") != std::string::npos &&
+                            msg.find("`key` rule") != std::string::npos,
+                        msg);
   }
-  server().exec("INSERT INTO lf3.a VALUES (5000); INSERT INTO lf3.c VALUES ('z')");
+  cfg.key = my::KeyRules("lfk", {}, {{"k", {"a"}}});
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    auto c = server().connect();
+    std::mt19937 rng(13);
+    while (!stop) {
+      const std::string a = std::to_string(static_cast<int>(rng() % 40000) + 1);
+      MariaDbServer::exec(c.get(), "UPDATE lfk.k SET b = b + 1 WHERE a = " + a);
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   my::MySqlSource src(cfg);
-  auto o = src.open(state);
-  BOOST_REQUIRE_MESSAGE(o.ok(), o.err().message);
-  size_t created = 0;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  BOOST_REQUIRE(src.open("").ok());
+  Replica r;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (src.checkpoint_state().find("reading=") != std::string::npos) {
     BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
-    for (auto& e : poll_for(src, std::chrono::milliseconds(50))) {
-      if (e.source->table == "a" && e.op == Op::Read) ids.push_back(field(e, "id").as_int());
-      if (e.op == Op::Create) ++created;
-    }
+    r.apply(poll_for(src, std::chrono::milliseconds(20)), {"a"});
   }
-  BOOST_REQUIRE_EQUAL(ids.size(), 3001u);  // 5000 read by the resumed view as well
-  for (size_t i = 0; i < 3000; ++i) BOOST_REQUIRE_EQUAL(ids[i], static_cast<int64_t>(i + 1));
-  BOOST_CHECK_EQUAL(ids[3000], 5000);
-  for (auto& e : poll_for(src, std::chrono::milliseconds(500))) created += e.op == Op::Create;
-  BOOST_CHECK_EQUAL(created, 2u);  // both inserts streamed
+  stop = true;
+  writer.join();
+  r.apply(poll_for(src, std::chrono::milliseconds(1500)), {"a"});
+  check_equal(r.tables["k"], server_table("lfk", "k", {"a"}), "k");
 }
 
 // A table added to `tables` after a checkpoint is read while the stream goes on from the
