@@ -28,21 +28,53 @@ ChunkedSnapshot::ChunkedSnapshot(const MySqlConfig& cfg, std::vector<Table> tabl
 }
 
 void ChunkedSnapshot::add(std::vector<Table> tables) {
+  // Which tables have no key, before the stream delivers anything of them (keyless_pending).
+  std::vector<std::optional<bool>> keyless(tables.size());
+  {
+    SnapshotReader r(cfg_);
+    for (size_t i = 0; i < tables.size(); ++i) {
+      auto k = r.keyless(tables[i].table);
+      if (k.ok()) keyless[i] = *k;  // else the worker that plans it asks again
+    }
+  }
   std::lock_guard<std::mutex> lk(mu_);
-  for (auto& t : tables) {
+  for (size_t i = 0; i < tables.size(); ++i) {
     TableWork& w = tables_.emplace_back();
-    w.name = t.table.db + "." + t.table.table;
-    w.cursor = t.after;
-    w.t = std::move(t);
+    w.name = tables[i].table.db + "." + tables[i].table.table;
+    w.cursor = tables[i].after;
+    w.t = std::move(tables[i]);
     w.index = tables_.size() - 1;
+    w.known = keyless[i].has_value();
+    w.keyless = keyless[i].value_or(false);
   }
   cv_.notify_all();
 }
 
-void ChunkedSnapshot::cancel(const std::string& table) {
+void ChunkedSnapshot::drop_contained(std::vector<Event>& out, size_t from, size_t& n) {
+  std::vector<const std::string*> pending;
+  for (const auto& t : tables_) {
+    if (t.known && t.keyless && !t.done) pending.push_back(&t.name);
+  }
+  if (pending.empty()) return;
+  auto contained = [&](const Event& e) {
+    if (!e.source || e.op == Op::Schema) return false;
+    const std::string& db = e.source->db;
+    const std::string& table = e.source->table;
+    return std::any_of(pending.begin(), pending.end(), [&](const std::string* name) {
+      return name->size() == db.size() + 1 + table.size() && name->compare(0, db.size(), db) == 0 &&
+             name->compare(db.size() + 1, std::string::npos, table) == 0;
+    });
+  };
+  const auto end = std::remove_if(out.begin() + static_cast<long>(from), out.end(), contained);
+  n -= static_cast<size_t>(out.end() - end);
+  out.erase(end, out.end());
+}
+
+bool ChunkedSnapshot::cancel(const std::string& table) {
   std::lock_guard<std::mutex> lk(mu_);
   for (auto& t : tables_) {
     if (t.name != table || t.done) continue;
+    if (t.known && t.keyless) return false;
     t.done = true;
     t.planned = true;
     ++done_;
@@ -53,6 +85,7 @@ void ChunkedSnapshot::cancel(const std::string& table) {
     });
   }
   cv_.notify_all();
+  return true;
 }
 
 void ChunkedSnapshot::start() {
@@ -305,12 +338,14 @@ result<size_t> ChunkedSnapshot::drain(BinlogStream& stream, size_t max, std::vec
       continue;
     }
     const BinlogPosition* limit = opening_ > 0 ? &delivered_ : h ? &h->at : nullptr;
+    const size_t from = out.size();
     auto d = stream.drain(max - n, out, cb.on_rows, cb.on_commit, limit);
     if (!d.ok()) {
       if (n > 0) break;  // the rows before the error go out first
       return d.err();
     }
     n += *d;
+    drop_contained(out, from, n);
     const BinlogPosition& now = stream.delivered();
     const bool moved = now.file != delivered_.file || now.pos != delivered_.pos;
     delivered_.file = now.file;

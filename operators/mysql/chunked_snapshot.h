@@ -67,8 +67,10 @@ class ChunkedSnapshot {
   // More tables to read (a snapshot signal, the management API); a table already being read
   // is the caller's to refuse.
   void add(std::vector<Table> tables);
-  // Stops reading `table` ("db.table"): rows of it not delivered yet are dropped.
-  void cancel(const std::string& table);
+  // Stops reading `table` ("db.table"): rows of it not delivered yet are dropped. False for a
+  // table without a key: its changes during the read are in its rows (drop_contained), so its
+  // read runs to its end.
+  bool cancel(const std::string& table);
   // Moves up to max events into `out`: the stream's changes, and each chunk's rows once the
   // stream has passed its position. Never blocks for long (a chunk still being read waits).
   result<size_t> drain(BinlogStream& stream, size_t max, std::vector<Event>& out,
@@ -122,6 +124,10 @@ class ChunkedSnapshot {
   std::shared_ptr<Chunk> open_next(SnapshotReader& r, TableWork& t);
   bool read(SnapshotReader& r, Chunk& c);
   bool read_keyless(SnapshotReader& r, Chunk& c);
+  // Takes out of out[from..] the changes of tables without a key whose one-pass read is not
+  // delivered yet: they are before its view's position, so in its rows (a keyless target
+  // could not absorb them twice). Locked; n counts what stays.
+  void drop_contained(std::vector<Event>& out, size_t from, size_t& n);
   // ---- windowed (chunked_window.cpp) ----
   // The next chunk of `t`, ending at `hi` (none: the table's last), queued (not locked).
   std::shared_ptr<Chunk> open_window(TableWork& t, std::optional<std::vector<std::string>> hi);

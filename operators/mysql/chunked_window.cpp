@@ -5,8 +5,8 @@
 
 #include "base/json.h"
 #include "base/temporal.h"
-#include "operators/mysql/errc.h"
 #include "operators/mysql/chunked_snapshot.h"
+#include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
 namespace {

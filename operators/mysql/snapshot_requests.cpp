@@ -138,17 +138,24 @@ result<std::string> MySqlSource::request_snapshot(
 }
 
 result<std::string> MySqlSource::stop_snapshot(const std::vector<std::string>& patterns) {
-  std::string stopped;
+  std::string stopped, kept;
   const TableFilter wanted(cfg_.database, patterns);  // patterns qualified as `tables` are
   std::erase_if(state_.reading, [&](const SourceState::Reading& rd) {
     bool hit = patterns.empty();
     for (const auto& p : wanted.patterns()) hit |= wildcard_match(p, rd.table);
     if (!hit) return false;
-    if (chunked_) chunked_->cancel(rd.table);
+    if (chunked_ && !chunked_->cancel(rd.table)) {
+      kept += (kept.empty() ? "" : ", ") + rd.table;
+      return false;
+    }
     stopped += (stopped.empty() ? "" : ", ") + rd.table;
     return true;
   });
   std::string msg = stopped.empty() ? "no table was being read" : "stopped reading " + stopped;
+  if (!kept.empty()) {
+    msg +=
+        "; " + kept + " (no key) read on to the end: its changes during the read are in its rows";
+  }
   log::info("mysql", cfg_.name + ": " + msg);
   return msg;
 }
