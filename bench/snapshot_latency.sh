@@ -5,9 +5,11 @@
 # for SECONDS while `sluice run` reads the table lock-free (parallelism PAR) into PostgreSQL;
 # RUNS alternating pairs, medians of p50/p99, and the machine's load.
 #
-#   [PIN=1] bash bench/snapshot_latency.sh [ROWS=1500000] [SECONDS=10] [RUNS=3] [PAR=2] [METHOD=lock_free]
+#   [PIN=1] [WATERMARK=auto|signal_table] bash bench/snapshot_latency.sh [ROWS=1500000] [SECONDS=10] [RUNS=3] [PAR=2] [METHOD=lock_free]
 # PIN=1: MariaDB and the writing client on CPU 0, PostgreSQL and sluice on CPU 1 (taskset), as if
 # the source database had a host of its own: what remains is the snapshot's cost to the source.
+# WATERMARK=signal_table: chunks placed by watermark rows in snaplat.sluice_signal (MySQL 8's
+# method) instead of the view's position. Each run also prints the snapshot's progress and rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -28,6 +30,7 @@ trap 'bash "$ROOT/scripts/local_servers.sh" stop "$SERVERS" > /dev/null; rm -rf 
 . "$SERVERS/env"
 mysql_cli -e "CREATE DATABASE snaplat; CREATE TABLE snaplat.big (id INT PRIMARY KEY, v INT, note VARCHAR(40));
   CREATE TABLE snaplat.lat (id INT AUTO_INCREMENT PRIMARY KEY, v INT);
+  CREATE TABLE snaplat.sluice_signal (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32), data VARCHAR(2048));
   INSERT INTO snaplat.big SELECT seq, seq, CONCAT('row ', seq) FROM snaplat.seq_1_to_$ROWS;"
 cat > "$WORK/p.pipe" << PIPE
 pipeline snaplat {
@@ -35,13 +38,14 @@ pipeline snaplat {
   source mysql src {
     host = env("MYSQL_HOST")  port = to_int(env("MYSQL_PORT"))  user = env("MYSQL_USER")
     password = secret("MYSQL_PASSWORD")  server_id = 6711  database = "snaplat"  tables = ["big"]
-    snapshot { mode = initial  method = $METHOD  parallelism = $PAR }
+    snapshot { mode = initial  method = $METHOD  parallelism = $PAR  watermark = ${WATERMARK:-auto} }
+    signal_table = "snaplat.sluice_signal"
   }
   sink postgres ods from src { url = env("ODS_URL")  table = "ods." + @table  mode = upsert }
 }
 PIPE
 lat() { ${PIN:+taskset -c 0} build/bench/write_latency_bench 127.0.0.1 "$MYSQL_PORT" sluice sluice-pw snaplat snaplat.big "$ROWS" "$SECS"; }
-echo "== machine: $(nproc) cores${PIN:+ (pinned: MariaDB + writer on CPU 0, PostgreSQL + sluice on CPU 1)}, load average $(cut -d' ' -f1-3 /proc/loadavg); $ROWS rows, method $METHOD, parallelism $PAR"
+echo "== machine: $(nproc) cores${PIN:+ (pinned: MariaDB + writer on CPU 0, PostgreSQL + sluice on CPU 1)}, load average $(cut -d' ' -f1-3 /proc/loadavg); $ROWS rows, method $METHOD, parallelism $PAR, watermark ${WATERMARK:-auto}"
 alone=(); during=()
 for run in $(seq 1 "$RUNS"); do
   a=$(lat); echo "   run $run without a snapshot: $a"; alone+=("$a")
@@ -51,7 +55,7 @@ for run in $(seq 1 "$RUNS"); do
   pid=$!
   sleep 1
   d=$(lat)
-  echo "   run $run during the snapshot: $d ($(grep -o 'snapshot [0-9]*/[0-9]* rows' "$WORK/sluice.log" | tail -n 1) at its end)"
+  echo "   run $run during the snapshot: $d ($(grep -o 'snapshot [0-9]*/[0-9]* rows ([0-9]*%), [0-9]* rows/s' "$WORK/sluice.log" | tail -n 1) at its end)"
   during+=("$d")
   kill -INT "$pid"; wait "$pid" || true
 done

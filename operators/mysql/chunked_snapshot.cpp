@@ -297,19 +297,29 @@ ChunkedSnapshot::Chunk* ChunkedSnapshot::head() {
   return h;
 }
 
+void ChunkedSnapshot::report_key(const Chunk& c, const Callbacks& cb) {
+  cb.on_key(tables_[c.table].name,
+            std::vector<std::string>(c.keys.begin() + static_cast<long>((c.taken - 1) * c.width),
+                                     c.keys.begin() + static_cast<long>(c.taken * c.width)));
+}
+
+void ChunkedSnapshot::finish(Chunk& c, const Callbacks& cb) {
+  TableWork& t = tables_[c.table];
+  if (c.last && !t.done) {
+    t.done = true;
+    ++done_;
+    cb.on_table_done(t.name);
+  }
+  std::erase_if(open_, [&](const auto& o) { return o.get() == &c; });
+  cv_.notify_all();
+}
+
 bool ChunkedSnapshot::take_head(Chunk& c, size_t max, size_t& n, std::vector<Event>& out,
                                 const Callbacks& cb) {
   const size_t ready = c.rows.size() - c.taken;
   if (ready == 0) {
     if (!c.complete) return false;
-    TableWork& t = tables_[c.table];
-    if (c.last && !t.done) {
-      t.done = true;
-      ++done_;
-      cb.on_table_done(t.name);
-    }
-    std::erase_if(open_, [&](const auto& o) { return o.get() == &c; });
-    cv_.notify_all();
+    finish(c, cb);
     return true;
   }
   const size_t take = std::min(max - n, ready);
@@ -318,9 +328,7 @@ bool ChunkedSnapshot::take_head(Chunk& c, size_t max, size_t& n, std::vector<Eve
   n += take;
   rows_ += take;
   tables_[c.table].rows += take;
-  cb.on_key(tables_[c.table].name,
-            std::vector<std::string>(c.keys.begin() + static_cast<long>((c.taken - 1) * c.width),
-                                     c.keys.begin() + static_cast<long>(c.taken * c.width)));
+  report_key(c, cb);
   cv_.notify_all();
   return true;
 }

@@ -147,6 +147,10 @@ class ChunkedSnapshot {
   Chunk* head();  // the open chunk with the oldest view (locked)
   // Delivers rows of the head chunk (locked); false when it has none ready.
   bool take_head(Chunk& c, size_t max, size_t& n, std::vector<Event>& out, const Callbacks& cb);
+  // The key of c's last row delivered, to the checkpoint (locked).
+  void report_key(const Chunk& c, const Callbacks& cb);
+  // c is delivered: its table is done when it was the last, it leaves open_ (locked).
+  void finish(Chunk& c, const Callbacks& cb);
 
   const MySqlConfig& cfg_;
   std::deque<TableWork> tables_;  // grows by add(): references stay valid

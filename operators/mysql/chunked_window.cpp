@@ -165,19 +165,8 @@ bool ChunkedSnapshot::take_window(Chunk& c, size_t max, size_t& n, std::vector<E
     ++rows_;
     ++t.rows;
   }
-  if (c.taken > begin && !c.keys.empty()) {
-    cb.on_key(t.name,
-              std::vector<std::string>(c.keys.begin() + static_cast<long>((c.taken - 1) * c.width),
-                                       c.keys.begin() + static_cast<long>(c.taken * c.width)));
-  }
-  if (c.taken < c.rows.size()) return true;
-  if (c.last && !t.done) {
-    t.done = true;
-    ++done_;
-    cb.on_table_done(t.name);
-  }
-  std::erase_if(open_, [&](const auto& o) { return o.get() == &c; });
-  cv_.notify_all();
+  if (c.taken > begin && !c.keys.empty()) report_key(c, cb);
+  if (c.taken == c.rows.size()) finish(c, cb);
   return true;
 }
 

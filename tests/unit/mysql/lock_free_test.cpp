@@ -97,6 +97,15 @@ std::map<std::string, std::string> server_table(const std::string& db, const std
   return r.tables[table];
 }
 
+// Applies what the source delivers until no table is being read (60 s at most).
+void apply_while_reading(my::MySqlSource& src, Replica& r, const std::vector<std::string>& key) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (src.checkpoint_state().find("reading=") != std::string::npos) {
+    BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
+    r.apply(poll_for(src, std::chrono::milliseconds(20)), key);
+  }
+}
+
 void check_equal(const std::map<std::string, std::string>& got,
                  const std::map<std::string, std::string>& want, const std::string& what) {
   BOOST_CHECK_EQUAL(got.size(), want.size());
@@ -400,11 +409,7 @@ BOOST_AUTO_TEST_CASE(signal_table_watermarks_drop_rows_changed_in_their_window) 
   my::MySqlSource src(cfg);
   BOOST_REQUIRE(src.open("").ok());
   Replica r;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (src.checkpoint_state().find("reading=") != std::string::npos) {
-    BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
-    r.apply(poll_for(src, std::chrono::milliseconds(20)), {"id"});
-  }
+  apply_while_reading(src, r, {"id"});
   stop = true;
   writer.join();
   r.apply(poll_for(src, std::chrono::milliseconds(1500)), {"id"});
@@ -448,11 +453,7 @@ BOOST_AUTO_TEST_CASE(signal_table_watermarks_need_a_key) {
   my::MySqlSource src(cfg);
   BOOST_REQUIRE(src.open("").ok());
   Replica r;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (src.checkpoint_state().find("reading=") != std::string::npos) {
-    BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
-    r.apply(poll_for(src, std::chrono::milliseconds(20)), {"a"});
-  }
+  apply_while_reading(src, r, {"a"});
   stop = true;
   writer.join();
   r.apply(poll_for(src, std::chrono::milliseconds(1500)), {"a"});
