@@ -5,12 +5,14 @@
 # end equal to the source row for row. This is tests/integration/mysql_snapshot_test.cpp's
 # case with more kills (CI runs 2).
 #
-#   bash bench/snapshot_kill.sh [TRIALS]      (default 10; release build)
+#   [SLUICE_WATERMARK=signal_table] bash bench/snapshot_kill.sh [TRIALS]   (default 10; release)
+# SLUICE_WATERMARK=signal_table: the chunks placed by watermark rows in a signal table (MySQL 8's
+# method) instead of the views' binlog positions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TRIALS=${1:-10}
 bash scripts/build.sh release --target sluice --target test_integration > /dev/null
-echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), watermark ${SLUICE_WATERMARK:-auto}"
 start=$(date +%s)
 SLUICE_KILL_TRIALS=$TRIALS build/tests/test_integration \
   --run_test=mysql_lock_free_snapshot/big_table_written_at_full_speed_and_killed_equals_the_source \

@@ -277,13 +277,14 @@ result<void> MySqlSource::start_reading(const std::vector<SnapshotTable>* known)
     return true;
   });
   if (work.empty()) return {};
+  auto w = windowed();
+  if (!w.ok()) return w.err();
   snapshot_started_ = last_progress_ = std::chrono::steady_clock::now();
   log::info("mysql", cfg_.name + ": lock-free snapshot of " + std::to_string(work.size()) +
                          " table(s), ~" + std::to_string(estimated_rows_) + " rows, " +
                          std::to_string(cfg_.parallelism) +
-                         " chunk(s) at a time, while streaming from " + state_.position.text());
-  auto w = windowed();
-  if (!w.ok()) return w.err();
+                         " chunk(s) at a time, while streaming from " + state_.position.text() +
+                         (*w ? ", chunks placed by watermark rows in " + cfg_.signal_table : ""));
   chunked_ = std::make_unique<ChunkedSnapshot>(cfg_, std::move(work), state_.position,
                                                cfg_.parallelism, *w);
   chunked_->start();
