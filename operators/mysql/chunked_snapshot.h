@@ -97,9 +97,10 @@ class ChunkedSnapshot {
     bool dropped = false;  // its table was cancelled
     // Windowed: the window's id (its rows: WINDOW-open, WINDOW-close), which of them the
     // stream delivered, the key columns (none: the whole row) and the keys changed since the
-    // open row (json of the key values); truncated: a TRUNCATE since, no row of it goes out.
+    // open row (json of the key values); truncated: a TRUNCATE since, no row of it goes out;
+    // dirty: a table without a key changed since the open row (it is read again).
     std::string window;
-    bool opened = false, closed = false, truncated = false;
+    bool opened = false, closed = false, truncated = false, dirty = false;
     std::vector<Sym> key;
     std::unordered_set<std::string> changed;
     Value close_position;  // the close row's: the rows' position
@@ -115,6 +116,7 @@ class ChunkedSnapshot {
     bool done = false;   // delivered or cancelled
     uint64_t rows = 0;   // delivered
     size_t index = 0;    // in tables_
+    int rereads = 0;     // windowed, no key: windows the table changed in, read again
   };
 
   void work();
@@ -139,6 +141,11 @@ class ChunkedSnapshot {
   Chunk* window_ready();
   // Delivers rows of `c` not changed since its open row (locked); false when it has none ready.
   bool take_window(Chunk& c, size_t max, size_t& n, std::vector<Event>& out, const Callbacks& cb);
+  // A table without a key changed inside its window: which rows the view saw cannot be told,
+  // so the table is read again in a new window (locked; fails after 20 such windows).
+  void reread(Chunk& c);
+  // Reads a table without a key in one pass (its window's view): every row held.
+  bool read_whole(SnapshotReader& r, TableWork& t, Chunk& c);
   result<size_t> drain_windowed(BinlogStream& stream, size_t max, std::vector<Event>& out,
                                 const Callbacks& cb);
   bool is_signal(const Event& e) const;

@@ -2,8 +2,11 @@
 // each chunk's read, the stream's changes inside the window taken out of the chunk, the rest
 // of the chunk delivered right after its close row.
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "base/json.h"
+#include "base/logger.h"
 #include "base/temporal.h"
 #include "operators/mysql/chunked_snapshot.h"
 #include "operators/mysql/errc.h"
@@ -75,25 +78,22 @@ std::shared_ptr<ChunkedSnapshot::Chunk> ChunkedSnapshot::open_window(
 }
 
 bool ChunkedSnapshot::read_window(SnapshotReader& r, TableWork& t, Chunk& c) {
-  if (t.keyless) {
-    // A change in the window to one of several identical rows could not be told from the
-    // others, and the target has no key to absorb a row read twice.
-    return fail(error::permanent(errc::snapshot,
-                                 "table " + t.name +
-                                     " has no key: snapshot { watermark = signal_table } reads "
-                                     "tables by key. Give it one with a `key` rule, or use "
-                                     "snapshot { method = consistent }")),
-           false;
-  }
-  {  // known before the open row: the changes after it are keyed so
+  int rereads = 0;
+  {
     std::lock_guard<std::mutex> lk(mu_);
-    c.key = r.key_syms();  // (open_next planned the chunk: the reader holds this table)
+    // Known before the open row: the changes after it are keyed so (open_next planned the
+    // chunk: the reader holds this table).
+    if (!t.keyless) c.key = r.key_syms();
+    rereads = t.rereads;
   }
+  // A table without a key read again: later each time (50 ms, 100 ms, ...; 10.5 s over 20),
+  // so that a burst of changes can pass.
+  if (rereads > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50) * rereads);
   auto open = r.write_watermark(cfg_.signal_table, c.window, true);
   if (!open.ok()) return fail(open.err()), false;
   auto view = r.open_window_chunk();
   if (!view.ok()) return fail(view.err()), false;
-  if (!read(r, c)) return false;
+  if (!(t.keyless ? read_whole(r, t, c) : read(r, c))) return false;
   r.close_chunk();
   {
     std::lock_guard<std::mutex> lk(mu_);
@@ -105,6 +105,44 @@ bool ChunkedSnapshot::read_window(SnapshotReader& r, TableWork& t, Chunk& c) {
   auto removed = r.remove_watermarks(cfg_.signal_table, c.window);
   if (!removed.ok()) return fail(removed.err()), false;
   return true;
+}
+
+bool ChunkedSnapshot::read_whole(SnapshotReader& r, TableWork& t, Chunk& c) {
+  std::vector<Event> rows;
+  std::vector<std::string> keys, after = t.t.after;
+  while (true) {
+    const size_t before = rows.size();
+    auto n = r.read_chunk(t.t.table, after, static_cast<size_t>(cfg_.chunk_rows), Value(),
+                          temporal::now_micros(), rows, keys);
+    if (!n.ok()) return fail(n.err()), false;
+    if (*n == 0 || rows.size() == before) break;
+    after.assign(keys.end() - 1, keys.end());
+  }
+  std::lock_guard<std::mutex> lk(mu_);
+  c.width = 1;
+  c.rows = std::move(rows);
+  c.keys = std::move(keys);
+  return true;
+}
+
+void ChunkedSnapshot::reread(Chunk& c) {
+  TableWork& t = tables_[c.table];
+  if (++t.rereads > 20) {
+    failed_ = error::permanent(errc::snapshot,
+                               "table " + t.name +
+                                   " has no key and changed during each of 20 reads (watermark "
+                                   "rows, signal_table): give it a key with a `key` rule, or use "
+                                   "snapshot { method = consistent }");
+    return;
+  }
+  log::info("mysql", cfg_.name + ": " + t.name +
+                         " (no key) changed while it was read: reading it again (" +
+                         std::to_string(t.rereads) + ")");
+  t.planned = false;
+  t.busy = false;
+  t.cursor = t.t.after;
+  std::erase_if(open_, [&](const auto& o) { return o.get() == &c; });
+  cv_.notify_all();
 }
 
 void ChunkedSnapshot::watch(const std::vector<Event>& out, size_t from) {
@@ -133,8 +171,10 @@ void ChunkedSnapshot::watch(const std::vector<Event>& out, size_t from) {
           name.compare(e.source->db.size() + 1, std::string::npos, e.source->table) != 0) {
         continue;
       }
+      if (e.op == Op::Schema) continue;
+      if (c->key.empty()) c->dirty = true;  // no key: any change spoils the window
       if (e.op == Op::Truncate) c->truncated = true;
-      if (e.op == Op::Truncate || e.op == Op::Schema) continue;
+      if (e.op == Op::Truncate) continue;
       c->changed.insert(key_text(*c, e.row));
       if (e.has_before) c->changed.insert(key_text(*c, e.before));
     }
@@ -155,6 +195,10 @@ ChunkedSnapshot::Chunk* ChunkedSnapshot::window_ready() {
 bool ChunkedSnapshot::take_window(Chunk& c, size_t max, size_t& n, std::vector<Event>& out,
                                   const Callbacks& cb) {
   TableWork& t = tables_[c.table];
+  if (c.dirty && c.taken == 0) {
+    reread(c);
+    return false;
+  }
   const size_t begin = c.taken;
   while (c.taken < c.rows.size() && n < max) {
     Event& row = c.rows[c.taken++];
@@ -180,7 +224,7 @@ result<size_t> ChunkedSnapshot::drain_windowed(BinlogStream& stream, size_t max,
   size_t n = 0;
   while (n < max) {
     if (Chunk* c = window_ready()) {
-      take_window(*c, max, n, out, cb);
+      if (!take_window(*c, max, n, out, cb) && failed_) return *failed_;
       continue;
     }
     const size_t from = out.size();
@@ -191,6 +235,7 @@ result<size_t> ChunkedSnapshot::drain_windowed(BinlogStream& stream, size_t max,
     }
     watch(out, from);
     n += *d;
+    drop_contained(out, from, n);  // tables without a key: their next window's view has them
     if (*d == 0) break;
   }
   return n;
