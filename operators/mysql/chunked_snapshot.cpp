@@ -136,6 +136,7 @@ ChunkedSnapshot::TableWork* ChunkedSnapshot::next_table() {
 void ChunkedSnapshot::work() {
   SnapshotReader reader(cfg_);
   uint64_t zero_dates = 0;
+  std::string window;  // windowed: the last window's rows, not deleted yet
   // At most two chunks a worker are open (one read, one waiting for the stream).
   const size_t most_open = 2 * static_cast<size_t>(parallelism_);
   while (true) {
@@ -151,7 +152,7 @@ void ChunkedSnapshot::work() {
     std::shared_ptr<Chunk> c = open_next(reader, *t);
     if (c == nullptr) break;
     if (windowed_) {
-      if (!read_window(reader, *t, *c)) break;  // complete before its close row is written
+      if (!read_window(reader, *t, *c, window)) break;  // complete before its close row
     } else {
       if (!(t->keyless ? read_keyless(reader, *c) : read(reader, *c))) break;
       reader.close_chunk();
@@ -163,6 +164,7 @@ void ChunkedSnapshot::work() {
     cv_.notify_all();
   }
   reader.close_chunk();
+  if (!window.empty()) (void)reader.remove_watermarks(cfg_.signal_table, window);
 }
 
 std::shared_ptr<ChunkedSnapshot::Chunk> ChunkedSnapshot::open_next(SnapshotReader& r,

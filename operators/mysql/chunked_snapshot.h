@@ -133,8 +133,9 @@ class ChunkedSnapshot {
   // ---- windowed (chunked_window.cpp) ----
   // The next chunk of `t`, ending at `hi` (none: the table's last), queued (not locked).
   std::shared_ptr<Chunk> open_window(TableWork& t, std::optional<std::vector<std::string>> hi);
-  // Reads chunk `c` between its two watermark rows.
-  bool read_window(SnapshotReader& r, TableWork& t, Chunk& c);
+  // Reads chunk `c` between its two watermark rows; `previous`: the worker's last window,
+  // whose rows go with this one's open row (then c's window).
+  bool read_window(SnapshotReader& r, TableWork& t, Chunk& c, std::string& previous);
   // Rows of the signal table and changes of chunks' tables in out[from..] (locked).
   void watch(const std::vector<Event>& out, size_t from);
   // The chunk that can go out now: closed, read, the first undelivered of its table (locked).

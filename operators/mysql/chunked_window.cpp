@@ -77,7 +77,8 @@ std::shared_ptr<ChunkedSnapshot::Chunk> ChunkedSnapshot::open_window(
   return c;
 }
 
-bool ChunkedSnapshot::read_window(SnapshotReader& r, TableWork& t, Chunk& c) {
+bool ChunkedSnapshot::read_window(SnapshotReader& r, TableWork& t, Chunk& c,
+                                  std::string& previous) {
   int rereads = 0;
   {
     std::lock_guard<std::mutex> lk(mu_);
@@ -89,7 +90,7 @@ bool ChunkedSnapshot::read_window(SnapshotReader& r, TableWork& t, Chunk& c) {
   // A table without a key read again: later each time (50 ms, 100 ms, ...; 10.5 s over 20),
   // so that a burst of changes can pass.
   if (rereads > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50) * rereads);
-  auto open = r.write_watermark(cfg_.signal_table, c.window, true);
+  auto open = r.write_watermark(cfg_.signal_table, c.window, true, previous);
   if (!open.ok()) return fail(open.err()), false;
   auto view = r.open_window_chunk();
   if (!view.ok()) return fail(view.err()), false;
@@ -102,8 +103,7 @@ bool ChunkedSnapshot::read_window(SnapshotReader& r, TableWork& t, Chunk& c) {
   }
   auto close = r.write_watermark(cfg_.signal_table, c.window, false);
   if (!close.ok()) return fail(close.err()), false;
-  auto removed = r.remove_watermarks(cfg_.signal_table, c.window);
-  if (!removed.ok()) return fail(removed.err()), false;
+  previous = c.window;  // its rows go with the next open row, or when the worker ends
   return true;
 }
 

@@ -94,9 +94,10 @@ class SnapshotReader {
   // short consistent view whose position is not asked (the watermark rows place its rows).
   result<void> open_window_chunk();
   // Writes the window's watermark row into `signal_table` (Debezium's: id WINDOW-open or
-  // WINDOW-close, type snapshot-window-open|close), committed on its own, outside any view.
+  // WINDOW-close, type snapshot-window-open|close), committed outside any view; with `drop`, in
+  // one transaction with the deletion of window `drop`'s two rows (one commit fewer a chunk).
   result<void> write_watermark(const std::string& signal_table, const std::string& window,
-                               bool open);
+                               bool open, const std::string& drop = "");
   // Deletes the window's two rows (once the close row is written: the stream has both).
   result<void> remove_watermarks(const std::string& signal_table, const std::string& window);
   // The key columns of the table read by the last read_chunk (none for a table without a key).
@@ -129,6 +130,8 @@ class SnapshotReader {
   // START TRANSACTION WITH CONSISTENT SNAPSHOT and its binlog position (invalid on MySQL).
   result<BinlogPosition> open_view();
   std::string key_list(const Prepared& p) const;  // `a`, `b`
+  // DELETE of window's two watermark rows.
+  std::string delete_statement(const std::string& signal_table, const std::string& window);
   static std::string where_clause(const std::vector<std::string>& conditions);
   std::string key_literals(const std::vector<std::string>& key);
   result<Prepared*> prepare(const SnapshotTable& t);

@@ -26,16 +26,27 @@ result<void> SnapshotReader::open_window_chunk() {
 }
 
 result<void> SnapshotReader::write_watermark(const std::string& signal_table,
-                                             const std::string& window, bool open) {
+                                             const std::string& window, bool open,
+                                             const std::string& drop) {
   auto c = connect();
   if (!c.ok()) return c.err();
   const char* end = open ? "open" : "close";
   const std::string data = "{\"" + std::string(end) + "WindowTimestamp\": \"" +
                            temporal::format_timestamp(temporal::now_micros()) + "\"}";
-  auto r = conn_.exec("INSERT INTO " + quoted_signal_table(signal_table) +
-                      " (id, type, data) VALUES (" + conn_.quote(window + "-" + end) + ", " +
-                      conn_.quote(std::string("snapshot-window-") + end) + ", " +
-                      conn_.quote(data) + ")");
+  const std::string insert = "INSERT INTO " + quoted_signal_table(signal_table) +
+                             " (id, type, data) VALUES (" + conn_.quote(window + "-" + end) + ", " +
+                             conn_.quote(std::string("snapshot-window-") + end) + ", " +
+                             conn_.quote(data) + ")";
+  result<void> r;
+  if (drop.empty()) {
+    r = conn_.exec(insert);
+  } else {
+    r = conn_.exec("START TRANSACTION");
+    if (r.ok()) r = conn_.exec(delete_statement(signal_table, drop));
+    if (r.ok()) r = conn_.exec(insert);
+    if (r.ok()) r = conn_.exec("COMMIT");
+    if (!r.ok()) (void)conn_.exec("ROLLBACK");
+  }
   if (!r.ok()) {
     return error::fatal(errc::snapshot, "writing the snapshot's watermark row into " +
                                             signal_table + " failed (" + r.err().message +
@@ -48,8 +59,13 @@ result<void> SnapshotReader::remove_watermarks(const std::string& signal_table,
                                                const std::string& window) {
   auto c = connect();
   if (!c.ok()) return c.err();
-  return conn_.exec("DELETE FROM " + quoted_signal_table(signal_table) + " WHERE id IN (" +
-                    conn_.quote(window + "-open") + ", " + conn_.quote(window + "-close") + ")");
+  return conn_.exec(delete_statement(signal_table, window));
+}
+
+std::string SnapshotReader::delete_statement(const std::string& signal_table,
+                                             const std::string& window) {
+  return "DELETE FROM " + quoted_signal_table(signal_table) + " WHERE id IN (" +
+         conn_.quote(window + "-open") + ", " + conn_.quote(window + "-close") + ")";
 }
 
 std::vector<Sym> SnapshotReader::key_syms() const {
