@@ -96,8 +96,8 @@ class ChunkedSnapshot {
     bool last = false;     // the table's last chunk
     bool dropped = false;  // its table was cancelled
     // Windowed: the window's id (its rows: WINDOW-open, WINDOW-close), which of them the
-    // stream delivered, the key columns (none: the whole row) and the keys changed since the
-    // open row (json of the key values); truncated: a TRUNCATE since, no row of it goes out;
+    // stream delivered, the key columns (none: a table without a key) and the keys changed since
+    // the open row (json of the key values); truncated: a TRUNCATE since, no row of it goes out;
     // dirty: a table without a key changed since the open row (it is read again).
     std::string window;
     bool opened = false, closed = false, truncated = false, dirty = false;

@@ -38,13 +38,6 @@ bool ChunkedSnapshot::is_signal(const Event& e) const {
 
 std::string ChunkedSnapshot::key_text(const Chunk& c, const Object& row) const {
   std::string out;
-  if (c.key.empty()) {  // a table without a key: the whole row
-    for (const auto& f : row.fields()) {
-      json::encode(f.value, out);
-      out += '\x1f';
-    }
-    return out;
-  }
   for (Sym k : c.key) {
     const Value* v = row.find(k);
     if (v != nullptr) json::encode(*v, out);
@@ -172,9 +165,14 @@ void ChunkedSnapshot::watch(const std::vector<Event>& out, size_t from) {
         continue;
       }
       if (e.op == Op::Schema) continue;
-      if (c->key.empty()) c->dirty = true;  // no key: any change spoils the window
-      if (e.op == Op::Truncate) c->truncated = true;
-      if (e.op == Op::Truncate) continue;
+      if (c->key.empty()) {  // no key: any change spoils the window (the table is read again)
+        c->dirty = true;
+        continue;
+      }
+      if (e.op == Op::Truncate) {
+        c->truncated = true;
+        continue;
+      }
       c->changed.insert(key_text(*c, e.row));
       if (e.has_before) c->changed.insert(key_text(*c, e.before));
     }

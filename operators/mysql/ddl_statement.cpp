@@ -2,63 +2,34 @@
 
 #include <cctype>
 
+#include "operators/mysql/ddl_lexer.h"
+
 namespace sluice::operators::mysql {
 
 namespace {
 
-// Tokens: identifiers/keywords (upper-cased copy kept separately), `quoted`, punctuation.
+// Tokens of the statement (ddl_lexer.h): identifiers and keywords (an upper-cased copy for
+// the keywords), `quoted` names and strings, punctuation.
 struct Tok {
   std::string text;   // as written (unquoted for `x`)
   std::string upper;  // for keywords
   bool quoted = false;
 };
 
+// The first tokens of `s`: enough to find the table names.
 std::vector<Tok> tokenize(const std::string& s) {
   std::vector<Tok> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    char c = s[i];
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      ++i;
-    } else if (c == '#' || (c == '-' && i + 1 < s.size() && s[i + 1] == '-')) {
-      while (i < s.size() && s[i] != '\n') ++i;
-    } else if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-      size_t e = s.find("*/", i + 2);
-      i = e == std::string::npos ? s.size() : e + 2;
-    } else if (c == '`') {
-      Tok t;
-      t.quoted = true;
-      ++i;
-      while (i < s.size()) {
-        if (s[i] == '`' && i + 1 < s.size() && s[i + 1] == '`') {
-          t.text.push_back('`');
-          i += 2;
-        } else if (s[i] == '`') {
-          ++i;
-          break;
-        } else {
-          t.text.push_back(s[i++]);
-        }
+  for (auto& t : lex_sql(s)) {
+    if (t.kind == TokenKind::End || out.size() > 64) break;
+    Tok k;
+    k.quoted = t.kind == TokenKind::Ident || t.kind == TokenKind::String;
+    k.text = std::move(t.text);
+    if (!k.quoted) {
+      for (char ch : k.text) {
+        k.upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
       }
-      out.push_back(std::move(t));
-    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
-               static_cast<unsigned char>(c) >= 0x80) {
-      Tok t;
-      while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' ||
-                              s[i] == '$' || static_cast<unsigned char>(s[i]) >= 0x80)) {
-        t.text.push_back(s[i++]);
-      }
-      for (char ch : t.text)
-        t.upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
-      out.push_back(std::move(t));
-    } else {
-      Tok t;
-      t.text = std::string(1, c);
-      t.upper = t.text;
-      out.push_back(std::move(t));
-      ++i;
     }
-    if (out.size() > 64) break;  // enough to find the table names
+    out.push_back(std::move(k));
   }
   return out;
 }

@@ -50,7 +50,7 @@ std::string drop_table_ddl(const std::string& sql, const std::string& db,
   word("TEMPORARY");
   if (!word("TABLE")) return sql;
   if (word("IF")) word("EXISTS");
-  return sql.substr(0, words_end) + " " + quote_with(db, '`') + "." + quote_with(table, '`');
+  return sql.substr(0, words_end) + " " + quote_ident(db) + "." + quote_ident(table);
 }
 
 Object schema_change_row(const std::string& db, const std::string& table, const std::string& sql,

@@ -97,6 +97,35 @@ std::map<std::string, std::string> server_table(const std::string& db, const std
   return r.tables[table];
 }
 
+// A table without a key (columns a, b) as the events of table k leave it, copies counted.
+struct RowBag {
+  std::multiset<std::string> rows;
+  static std::string text(const Object& r) {
+    return Replica::field_text(r, "a") + "|" + Replica::field_text(r, "b");
+  }
+  void apply(const std::vector<Event>& evs) {
+    for (const auto& e : evs) {
+      if (e.source->table != "k" || e.op == Op::Schema) continue;
+      if (e.op == Op::Delete || e.op == Op::Update) {
+        const Object& gone = e.op == Op::Delete ? e.row : e.before;
+        auto it = rows.find(text(gone));
+        BOOST_REQUIRE_MESSAGE(it != rows.end(), "a change to a row not there: " << text(gone));
+        rows.erase(it);
+      }
+      if (e.op != Op::Delete) rows.insert(text(e.row));
+    }
+  }
+  // Equal to SELECT a, b FROM `table`, copies counted.
+  void check_equal_to(const std::string& table) const {
+    std::multiset<std::string> want;
+    for (const auto& r : server().query("SELECT a, b FROM " + table)) {
+      want.insert(r.at(0).value_or("") + "|" + r.at(1).value_or(""));
+    }
+    BOOST_CHECK_EQUAL(rows.size(), want.size());
+    BOOST_CHECK(rows == want);
+  }
+};
+
 // Applies what the source delivers until no table is being read (60 s at most).
 void apply_while_reading(my::MySqlSource& src, Replica& r, const std::vector<std::string>& key) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -493,36 +522,17 @@ BOOST_AUTO_TEST_CASE(signal_table_watermarks_read_a_keyless_table_again_until_qu
   });
   my::MySqlSource src(cfg);
   BOOST_REQUIRE(src.open("").ok());
-  std::multiset<std::string> rows;
-  auto apply = [&](const std::vector<Event>& evs) {
-    for (const auto& e : evs) {
-      if (e.source->table != "k" || e.op == Op::Schema) continue;
-      const Object& gone = e.op == Op::Delete ? e.row : e.before;
-      if (e.op == Op::Delete || e.op == Op::Update) {
-        auto it = rows.find(Replica::field_text(gone, "a") + "|" + Replica::field_text(gone, "b"));
-        BOOST_REQUIRE_MESSAGE(it != rows.end(), "a change to a row not there");
-        rows.erase(it);
-      }
-      if (e.op != Op::Delete) {
-        rows.insert(Replica::field_text(e.row, "a") + "|" + Replica::field_text(e.row, "b"));
-      }
-    }
-  };
+  RowBag bag;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (src.checkpoint_state().find("reading=") != std::string::npos) {
     BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
-    apply(poll_for(src, std::chrono::milliseconds(20)));
+    bag.apply(poll_for(src, std::chrono::milliseconds(20)));
   }
   stop = true;
   writer.join();
   server().exec("UPDATE lfq.k SET b = -1 WHERE a = 5 LIMIT 1");
-  apply(poll_for(src, std::chrono::milliseconds(1500)));
-  std::multiset<std::string> want;
-  for (const auto& r : server().query("SELECT a, b FROM lfq.k")) {
-    want.insert(r.at(0).value_or("") + "|" + r.at(1).value_or(""));
-  }
-  BOOST_CHECK_EQUAL(rows.size(), want.size());
-  BOOST_CHECK(rows == want);
+  bag.apply(poll_for(src, std::chrono::milliseconds(1500)));
+  bag.check_equal_to("lfq.k");
 }
 
 // A table without a key read in one pass after a keyed one, while rows of it are inserted and
@@ -552,36 +562,17 @@ BOOST_AUTO_TEST_CASE(a_keyless_table_changed_before_its_view_comes_out_once) {
   });
   my::MySqlSource src(cfg);
   BOOST_REQUIRE(src.open("").ok());
-  std::multiset<std::string> rows;
-  auto text = [](const Object& r) {
-    return Replica::field_text(r, "a") + "|" + Replica::field_text(r, "b");
-  };
-  auto apply = [&](const std::vector<Event>& evs) {
-    for (const auto& e : evs) {
-      if (e.source->table != "k" || e.op == Op::Schema) continue;
-      if (e.op == Op::Delete || e.op == Op::Update) {
-        auto it = rows.find(text(e.op == Op::Delete ? e.row : e.before));
-        BOOST_REQUIRE_MESSAGE(it != rows.end(), "a change to a row not there: " << text(e.before));
-        rows.erase(it);
-      }
-      if (e.op != Op::Delete) rows.insert(text(e.row));
-    }
-  };
+  RowBag bag;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (src.checkpoint_state().find("reading=") != std::string::npos) {
     BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
-    apply(poll_for(src, std::chrono::milliseconds(20)));
+    bag.apply(poll_for(src, std::chrono::milliseconds(20)));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   stop = true;
   writer.join();
-  apply(poll_for(src, std::chrono::milliseconds(1500)));
-  std::multiset<std::string> want;
-  for (const auto& r : server().query("SELECT a, b FROM lfn.k")) {
-    want.insert(r.at(0).value_or("") + "|" + r.at(1).value_or(""));
-  }
-  BOOST_CHECK_EQUAL(rows.size(), want.size());
-  BOOST_CHECK(rows == want);
+  bag.apply(poll_for(src, std::chrono::milliseconds(1500)));
+  bag.check_equal_to("lfn.k");
 }
 
 // A table added to `tables` after a checkpoint is read while the stream goes on from the
