@@ -11,6 +11,7 @@
 #include "operators/mysql/column_decoder.h"
 #include "operators/mysql/errc.h"
 #include "operators/mysql/geometry_value.h"
+#include "operators/mysql/key_range.h"
 
 namespace sluice::operators::mysql {
 
@@ -206,12 +207,13 @@ result<std::optional<std::vector<std::string>>> SnapshotReader::chunk_end(
   auto pr = prepare(t);
   if (!pr.ok()) return pr.err();
   const Prepared& p = **pr;
-  std::string cols = key_list(p);
+  const std::vector<std::string> cols = key_columns(p);
+  const std::string list = comma_list(cols);
   std::vector<std::string> where;
-  if (!after.empty()) where.push_back("(" + cols + ") > (" + key_literals(after) + ")");
+  if (!after.empty()) where.push_back(key_after(cols, key_literals(p, after)));
   if (!t.filter.empty()) where.push_back("(" + t.filter + ")");
-  std::string sql = "SELECT " + cols + " FROM " + p.from + where_clause(where);
-  sql += " ORDER BY " + cols + " LIMIT 1 OFFSET " + std::to_string(rows - 1);
+  std::string sql = "SELECT " + list + " FROM " + p.from + where_clause(where);
+  sql += " ORDER BY " + list + " LIMIT 1 OFFSET " + std::to_string(rows - 1);
   auto r = conn_.query(sql);
   if (!r.ok()) return r.err();
   if (r->empty()) return std::optional<std::vector<std::string>>();
@@ -226,17 +228,35 @@ std::string SnapshotReader::where_clause(const std::vector<std::string>& conditi
   return s;
 }
 
-std::string SnapshotReader::key_list(const Prepared& p) const {
+std::vector<std::string> SnapshotReader::key_columns(const Prepared& p) {
+  std::vector<std::string> cols;
+  for (size_t k : p.key) cols.push_back(quote_ident(p.columns[k].name));
+  return cols;
+}
+
+std::string SnapshotReader::comma_list(const std::vector<std::string>& items) {
   std::string s;
-  for (size_t i = 0; i < p.key.size(); ++i)
-    s += (i ? ", " : "") + quote_ident(p.columns[p.key[i]].name);
+  for (size_t i = 0; i < items.size(); ++i) s += (i ? ", " : "") + items[i];
   return s;
 }
 
-std::string SnapshotReader::key_literals(const std::vector<std::string>& key) {
-  std::string s;
-  for (size_t i = 0; i < key.size(); ++i) s += (i ? ", " : "") + conn_.quote(key[i]);
-  return s;
+// A key's values as SQL literals: quoted text, which the server compares in the column's own
+// type and collation; but a BIT value arrives as its raw bytes, which a quoted string would
+// compare as a number read from text (0): it goes as the unsigned number its bytes make.
+std::vector<std::string> SnapshotReader::key_literals(const Prepared& p,
+                                                      const std::vector<std::string>& key) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < key.size(); ++i) {
+    const bool bit = i < p.key.size() && p.columns[p.key[i]].data_type == "bit";
+    if (!bit) {
+      out.push_back(conn_.quote(key[i]));
+      continue;
+    }
+    uint64_t n = 0;
+    for (unsigned char b : key[i]) n = n << 8 | b;  // BIT(M), M <= 64: at most 8 bytes
+    out.push_back(std::to_string(n));
+  }
+  return out;
 }
 
 result<BinlogPosition> SnapshotReader::begin() {
@@ -347,9 +367,38 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
     if (!found) return error::fatal(errc::snapshot, "key column " + k + " not found in " + name);
   }
   p->from = quote_ident(t.db) + "." + quote_ident(t.table);
+  auto nk = drop_null_key(*p);
+  if (!nk.ok()) return nk.err();
   p->select = "SELECT " + cols + " FROM " + p->from;
   prepared_ = std::move(p);
   return prepared_.get();
+}
+
+// A `key` rule may name columns that can be NULL; no comparison with NULL is true, so key bounds
+// would leave rows with a NULL there out of every chunk. A table that holds such rows when it is
+// first read is read as one without a key (one pass, rows counted); its events still carry the
+// rule's key. (Once per table and reader: the check may scan the table.)
+result<void> SnapshotReader::drop_null_key(Prepared& p) {
+  std::string nullable;
+  for (size_t k : p.key) {
+    if (!p.columns[k].nullable) continue;
+    nullable += (nullable.empty() ? "" : " OR ") + quote_ident(p.columns[k].name) + " IS NULL";
+  }
+  if (nullable.empty()) return {};
+  auto known = null_keys_.find(p.name);
+  if (known == null_keys_.end()) {
+    close_scan();  // a table's unbuffered scan (reopened at its row count when read on)
+    auto r = conn_.query("SELECT 1 FROM " + p.from + " WHERE " + nullable + " LIMIT 1");
+    if (!r.ok()) return r.err();
+    known = null_keys_.emplace(p.name, !r->empty()).first;
+    if (known->second) {
+      log::info("mysql", cfg_.name + ": table " + p.name +
+                             ": rows with NULL in its key columns, which no key range holds: its "
+                             "snapshot is read in one pass, resumed by row count");
+    }
+  }
+  if (known->second) p.key.clear();
+  return {};
 }
 
 // A table without a key: one unbuffered scan in the table's own (clustered index) order,
@@ -362,7 +411,19 @@ result<size_t> SnapshotReader::read_keyless(Prepared& p, const std::string& t_fi
                                             const Value& position, int64_t ts,
                                             std::vector<Event>& out,
                                             std::vector<std::string>& keys) {
-  const uint64_t done = last_key.empty() ? 0 : std::stoull(last_key[0]);
+  uint64_t done = 0;
+  if (!last_key.empty()) {
+    // A row count; a key instead (a checkpoint of a version that read this table by its `key`
+    // rule's columns, which hold NULLs) cannot say how far the scan got: it starts over.
+    const std::string& n = last_key[0];
+    const auto r = std::from_chars(n.data(), n.data() + n.size(), done);
+    if (r.ec != std::errc() || r.ptr != n.data() + n.size()) {
+      log::warn("mysql", cfg_.name + ": table " + p.name +
+                             ": the snapshot's resume point is not a row count; reading it "
+                             "from its first row again");
+      done = 0;
+    }
+  }
   if (scan_ == nullptr || scan_table_ != p.name || scan_next_ != done) {
     close_scan();
     // The scan waits on the pipeline's pace between calls: no server write timeout meanwhile.
@@ -411,23 +472,13 @@ result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
   if (!pr.ok()) return pr.err();
   Prepared& p = **pr;
   if (p.key.empty()) return read_keyless(p, t.filter, last_key, limit, position, ts, out, keys);
-  std::string order, lhs, rhs;
-  for (size_t i = 0; i < p.key.size(); ++i) {
-    if (i) {
-      order += ", ";
-      lhs += ", ";
-      rhs += ", ";
-    }
-    order += quote_ident(p.columns[p.key[i]].name);
-    lhs += quote_ident(p.columns[p.key[i]].name);
-    rhs += i < last_key.size() ? conn_.quote(last_key[i]) : "NULL";
-  }
+  const std::vector<std::string> cols = key_columns(p);
   std::vector<std::string> where;
-  if (!last_key.empty()) where.push_back("(" + lhs + ") > (" + rhs + ")");
-  if (upto != nullptr) where.push_back("(" + lhs + ") <= (" + key_literals(*upto) + ")");
+  if (!last_key.empty()) where.push_back(key_after(cols, key_literals(p, last_key)));
+  if (upto != nullptr) where.push_back(key_upto(cols, key_literals(p, *upto)));
   if (!t.filter.empty()) where.push_back("(" + t.filter + ")");
   std::string sql = p.select + where_clause(where);
-  sql += " ORDER BY " + order + " LIMIT " + std::to_string(limit);
+  sql += " ORDER BY " + comma_list(cols) + " LIMIT " + std::to_string(limit);
   const size_t expect = std::min<size_t>(limit, size_t{1} << 16);
   out.reserve(out.size() + expect);
   keys.reserve(keys.size() + expect * p.key.size());

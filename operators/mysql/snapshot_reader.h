@@ -6,6 +6,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -129,12 +130,14 @@ class SnapshotReader {
   result<void> connect();
   // START TRANSACTION WITH CONSISTENT SNAPSHOT and its binlog position (invalid on MySQL).
   result<BinlogPosition> open_view();
-  std::string key_list(const Prepared& p) const;  // `a`, `b`
+  static std::vector<std::string> key_columns(const Prepared& p);  // `a`, `b` quoted
+  static std::string comma_list(const std::vector<std::string>& items);
   // DELETE of window's two watermark rows.
   std::string delete_statement(const std::string& signal_table, const std::string& window);
   static std::string where_clause(const std::vector<std::string>& conditions);
-  std::string key_literals(const std::vector<std::string>& key);
+  std::vector<std::string> key_literals(const Prepared& p, const std::vector<std::string>& key);
   result<Prepared*> prepare(const SnapshotTable& t);
+  result<void> drop_null_key(Prepared& p);
   result<size_t> read_keyless(Prepared& p, const std::string& filter,
                               const std::vector<std::string>& last_key, size_t limit,
                               const Value& position, int64_t ts, std::vector<Event>& out,
@@ -152,6 +155,7 @@ class SnapshotReader {
   Connection conn_;
   std::unique_ptr<SchemaLoader> schema_;
   std::unique_ptr<Prepared> prepared_;
+  std::map<std::string, bool> null_keys_;  // table -> rows with NULL in its `key` rule columns
   uint64_t zero_dates_ = 0;
   uint32_t server_id_ = 0;
   // The open scan of a table without a key (read_keyless), its table and next row ordinal.
