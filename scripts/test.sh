@@ -3,17 +3,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
+# Each step's heading carries the seconds since the start, so a CI log shows where time goes.
+step() { echo "== [$(( $(date +%s) - start ))s] $*"; }
 bash scripts/install-deps.sh
 # The tests' reference Parquet reader (tests/duckdb/query.mjs): DuckDB from npm, its own binary.
 npm ci --prefix tests/duckdb --no-audit --no-fund
 npm ci --prefix tests/s3 --no-audit --no-fund
-echo "== every C++ source agrees with .clang-format"
+step "every C++ source agrees with .clang-format"
 bash scripts/format.sh --check
-echo "== release build"
+step "release build"
 bash scripts/build.sh release
-echo "== clang-tidy (the curated checks of .clang-tidy) over every production source"
+step "clang-tidy (the curated checks of .clang-tidy) over every production source"
 bash scripts/tidy.sh
-echo "== every suite (unit, integration, cluster) under AddressSanitizer + UndefinedBehaviorSanitizer"
+step "every suite (unit, integration, cluster) under AddressSanitizer + UndefinedBehaviorSanitizer"
 # Only what the sanitizer run executes (the suites and the sluice binary the integration and
 # cluster suites start), not the benchmarks, which run in the release build.
 bash scripts/build.sh asan --target sluice
@@ -25,16 +27,16 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure)
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
-echo "== engine, runtime and cluster suites under ThreadSanitizer"
+step "engine, runtime and cluster suites under ThreadSanitizer"
 # The actor classes make CAF's message passing visible to TSan (engine/actors/tsan_visible.h);
 # tests/tsan.supp and tests/tsan_cluster.supp list what is left inside CAF (scripts/tsan.sh).
 bash scripts/tsan.sh
-echo "== fuzz targets (clang-14 libFuzzer + ASan/UBSan), 60 s each"
+step "fuzz targets (clang-14 libFuzzer + ASan/UBSan), 60 s each"
 bash scripts/fuzz.sh 60
-echo "== generated operator reference is up to date"
+step "generated operator reference is up to date"
 build/sluice docs --check
-echo "== docker/compose.yml is valid"
+step "docker/compose.yml is valid"
 docker-compose -f docker/compose.yml config -q
-echo "== all tests (release build)"
+step "all tests (release build)"
 (cd build && ctest --output-on-failure)
 echo "test.sh: finished in $(( $(date +%s) - start ))s"
