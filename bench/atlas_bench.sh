@@ -221,8 +221,9 @@ FROM tier2.customer_analytics ORDER BY customer_id;
 SQL
   LC_ALL=C sort "$WORK/got.raw" > "$dir/got.txt"
   local t2 t1 dead=0 state_mb verdict read_rows
-  # The source's `out` in the run summary: every row read?
-  read_rows=$(awk '$2 == "bank" { print $4 }' "$dir/log")
+  # The snapshot's last progress line: every row read? (The source's `out` in the run summary
+  # also counts the snapshot's schema statements.)
+  read_rows=$(grep -o 'snapshot [0-9]*/[0-9]* rows' "$dir/log" | tail -n 1 | sed 's/snapshot \([0-9]*\)\/.*/\1/')
   if [ "$read_rows" != "$ROWS" ]; then
     echo "$backend: sluice run ended (exit $rc) after its source read ${read_rows:-?} of $ROWS rows:" \
       "$(grep -m 1 -o 'idle: stopping' "$dir/log" || echo 'no idle stop in its log')"

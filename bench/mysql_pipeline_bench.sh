@@ -156,14 +156,14 @@ run_timed() {
   RSS=$(awk -F: '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$WORK/$name.time")
   CPU=$(awk -F: '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$WORK/$name.time")
 }
-# sluice_run NAME PIPE [args]: a `sluice run` with a fresh state dir; sets IN (events the null
-# sink received, from the run summary).
+# sluice_run NAME PIPE [args]: a `sluice run` with a fresh state dir; sets IN (row events the null
+# sink wrote, its `out` in the run summary: its `in` also counts the schema statements it drops).
 sluice_run() {
   local name=$1 pipe=$2
   shift 2
   rm -rf "$WORK/state"
   run_timed "$name" "$SLUICE" run "$WORK/$pipe" --state-dir "$WORK/state" "$@"
-  IN=$(awk '$1 == "mysql_bench" && $2 == "out" {print $3}' "$WORK/$name.log")
+  IN=$(awk '$1 == "mysql_bench" && $2 == "out" {print $4}' "$WORK/$name.log")
   [ -n "$IN" ] || { echo "   no run summary in $WORK/$name.log:"; tail -n 20 "$WORK/$name.log"; exit 1; }
 }
 # engine_active LOG: seconds from "[engine] mysql_bench: starting" to the last activity.
