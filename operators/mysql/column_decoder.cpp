@@ -4,6 +4,8 @@
 
 #include "base/json.h"
 #include "base/utf8.h"
+#include "operators/mysql/charset_converter.h"
+#include "operators/mysql/charset_table.h"
 #include "operators/mysql/decimal_binary.h"
 #include "operators/mysql/errc.h"
 #include "operators/mysql/geometry_value.h"
@@ -20,14 +22,11 @@ constexpr uint16_t kCp1252[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026
                                   0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
                                   0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
-Value text_value(const Column& c, std::string_view raw) {
+result<Value> text_value(const Column& c, std::string_view raw) {
   if (c.collation == kBinaryCollation) return Value::bytes(std::string(raw));
-  if (is_latin1_collation(c.collation)) {
-    std::string s;
-    latin1_to_utf8(raw, s);
-    return Value::string(std::move(s));
-  }
-  return Value::string(std::string(raw));
+  auto s = column_text(c, raw);
+  if (!s.ok()) return s.err();
+  return Value::string(std::move(s).value());
 }
 
 // ---- numbers ----
@@ -168,6 +167,22 @@ result<Value> wkb_value(const Column& c, ByteReader& r) {
 error truncated_value(const Column& c) {
   return error::permanent(errc::decode,
                           std::string("truncated ") + column_type_name(c.type) + " value");
+}
+
+result<std::string> column_text(const Column& c, std::string_view raw) {
+  if (is_latin1_collation(c.collation)) {
+    std::string s;
+    latin1_to_utf8(raw, s);
+    return s;
+  }
+  result<std::string> s = std::string(raw);
+  if (c.text_table) {
+    s = c.text_table->to_utf8(raw);
+  } else if (!charset_is_utf8(c.charset)) {
+    s = charset_to_utf8(c.charset, raw);
+  }
+  if (!s.ok()) return error::permanent(errc::decode, "column " + c.name + ": " + s.err().message);
+  return s;
 }
 
 void latin1_to_utf8(std::string_view in, std::string& out) {

@@ -27,5 +27,8 @@ error truncated_value(const Column& c);
 
 // latin1 (MySQL's: cp1252) bytes to UTF-8.
 void latin1_to_utf8(std::string_view in, std::string& out);
+// Text of a character column as UTF-8, from its character set (latin1, the server's table,
+// iconv, or kept as it is for utf8mb3/utf8mb4/ascii).
+result<std::string> column_text(const Column& c, std::string_view raw);
 
 }  // namespace sluice::operators::mysql

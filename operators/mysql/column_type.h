@@ -2,6 +2,7 @@
 // the TABLE_MAP type and metadata plus what the optional metadata / information_schema add.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,8 @@ const char* column_type_name(uint8_t t);
 constexpr uint32_t kBinaryCollation = 63;
 bool is_latin1_collation(uint32_t id);
 
+class CharsetTable;
+
 struct Column {
   std::string name;       // "" when unknown (then named col_N)
   uint8_t type = 0;       // as in TABLE_MAP (kString for CHAR/ENUM/SET)
@@ -60,7 +63,9 @@ struct Column {
   bool nullable = true;
   bool is_json = false;    // MariaDB stores JSON as LONGTEXT: known from information_schema
   uint32_t collation = 0;  // 0 = unknown (treated as UTF-8 text)
-  std::vector<std::string> labels;  // ENUM / SET labels
+  std::string charset;     // the collation's character set ("cp1251"), "" = unknown
+  std::shared_ptr<const CharsetTable> text_table;  // the server's table of `charset`, if used
+  std::vector<std::string> labels;                 // ENUM / SET labels
 };
 
 // True when the column holds characters (CHAR/VARCHAR/TEXT), as MySQL's optional metadata

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#include "base/logger.h"
+#include "operators/mysql/charset_converter.h"
+#include "operators/mysql/charset_table.h"
+#include "operators/mysql/column_decoder.h"
 #include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
@@ -107,7 +111,72 @@ void SchemaLoader::invalidate(const std::string& db, const std::string& table) {
   cache_.erase(db + "." + table);
 }
 
+result<std::string> SchemaLoader::charset_of(uint32_t collation) {
+  if (charsets_.empty()) {
+    auto r = conn_->query("SELECT ID, CHARACTER_SET_NAME FROM information_schema.COLLATIONS");
+    if (!r.ok()) return r.err();
+    for (auto& row : *r) {
+      if (!row[0] || !row[1]) continue;
+      charsets_[static_cast<uint32_t>(std::stoul(*row[0]))] = *row[1];
+    }
+    // MariaDB 10.10+: collations that several character sets share have their ids here.
+    auto shared = conn_->query(
+        "SELECT ID, CHARACTER_SET_NAME FROM "
+        "information_schema.COLLATION_CHARACTER_SET_APPLICABILITY WHERE ID IS NOT NULL");
+    if (shared.ok()) {
+      for (auto& row : *shared) {
+        if (row[0] && row[1]) charsets_[static_cast<uint32_t>(std::stoul(*row[0]))] = *row[1];
+      }
+    }
+  }
+  auto it = charsets_.find(collation);
+  return it == charsets_.end() ? std::string() : it->second;
+}
+
+// A column's character set from its collation id, with the server's table for it where the
+// character set is neither UTF-8, latin1 nor one iconv converts; ENUM/SET labels the binlog sent
+// are in that character set (information_schema's are UTF-8 already).
+result<void> SchemaLoader::charset_text(Column& c, bool binlog_labels) {
+  if (c.collation == 0 || c.collation == kBinaryCollation) return {};
+  auto name = charset_of(c.collation);
+  if (!name.ok()) return name.err();
+  c.charset = std::move(name).value();
+  if (!charset_is_utf8(c.charset) && !is_latin1_collation(c.collation) &&
+      !iconv_charset(c.charset)) {
+    auto t = table_of(c.charset);
+    if (!t.ok()) return t.err();
+    c.text_table = *t;
+  }
+  if (!binlog_labels) return {};
+  for (auto& label : c.labels) {
+    auto s = column_text(c, label);
+    if (!s.ok()) return s.err();
+    label = std::move(s).value();
+  }
+  return {};
+}
+
+result<std::shared_ptr<const CharsetTable>> SchemaLoader::table_of(const std::string& charset) {
+  auto it = tables_.find(charset);
+  if (it != tables_.end()) return it->second;
+  auto t = CharsetTable::load(*conn_, charset);
+  if (!t.ok()) return t.err();
+  log::info("mysql", "character set " + charset + ": " + std::to_string((*t)->size()) +
+                         " characters read from the server");
+  return tables_[charset] = std::move(t).value();
+}
+
 result<void> SchemaLoader::apply(TableMap& tm, bool need_everything) {
+  auto m = merge(tm, need_everything);
+  if (!m.ok()) return m;
+  for (auto& c : tm.columns) {
+    auto r = charset_text(c, tm.has_labels);
+    if (!r.ok()) return r;
+  }
+  return {};
+}
+
+result<void> SchemaLoader::merge(TableMap& tm, bool need_everything) {
   auto sr = get(tm.db, tm.table);
   if (!sr.ok()) return sr.err();
   const TableSchema& s = **sr;

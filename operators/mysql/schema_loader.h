@@ -4,6 +4,7 @@
 // invalidated when a DDL touches the table.
 #pragma once
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,15 @@ class SchemaLoader {
 
  private:
   result<TableSchema> load(const std::string& db, const std::string& table);
+  // The character set of a collation id, from the server's own tables (read once).
+  result<std::string> charset_of(uint32_t collation);
+  result<void> charset_text(Column& c, bool binlog_labels);
+  result<std::shared_ptr<const CharsetTable>> table_of(const std::string& charset);
+  result<void> merge(TableMap& tm, bool need_everything);
   Connection* conn_;
   std::map<std::string, TableSchema> cache_;
+  std::map<uint32_t, std::string> charsets_;  // collation id -> character set name
+  std::map<std::string, std::shared_ptr<const CharsetTable>> tables_;  // by character set
 };
 
 }  // namespace sluice::operators::mysql

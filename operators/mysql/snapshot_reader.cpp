@@ -355,6 +355,10 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
     p->syms.push_back(intern(c.name));
     if (!cols.empty()) cols += ", ";
     cols += quote_ident(c.name);
+    // The server sends a FLOAT as text of 6 significant digits (16777216 as "16777200"), which
+    // is not the value the binlog holds; widened to DOUBLE its text is exact (then read back
+    // to the same float).
+    if (c.data_type == "float") cols += " * 1";
   }
   for (auto& k : key) {
     bool found = false;

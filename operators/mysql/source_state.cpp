@@ -4,29 +4,12 @@
 #include <sstream>
 #include <string_view>
 
+#include "base/hex_text.h"
 #include "operators/mysql/errc.h"
 
 namespace sluice::operators::mysql {
 
 namespace {
-
-std::string hex(const std::string& s) {
-  static const char* d = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s) {
-    out.push_back(d[c >> 4]);
-    out.push_back(d[c & 15]);
-  }
-  return out;
-}
-
-std::string unhex(const std::string& s) {
-  std::string out;
-  auto v = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  for (size_t i = 0; i + 1 < s.size(); i += 2)
-    out.push_back(static_cast<char>(v(s[i]) << 4 | v(s[i + 1])));
-  return out;
-}
 
 // A whole decimal number of type T ("" or anything more is not).
 template <class T>
@@ -58,7 +41,7 @@ std::string SourceState::encode() const {
   if (phase == Phase::Snapshot) {
     s += "table=" + table + "\n";
     std::string k;
-    for (size_t i = 0; i < last_key.size(); ++i) k += (i ? "," : "") + hex(last_key[i]);
+    for (size_t i = 0; i < last_key.size(); ++i) k += (i ? "," : "") + hex_text(last_key[i]);
     s += "key=" + k + "\n";
     s += "keyn=" + std::to_string(last_key.size()) + "\n";
     for (auto& d : done_tables) s += "done=" + d + "\n";
@@ -72,8 +55,8 @@ std::string SourceState::encode() const {
   for (auto& f : filters) s += "filter=" + f + "\n";
   for (const auto& r : reading) {  // reading=KEYN|HEX,HEX|HEXFILTER|db.table
     s += "reading=" + std::to_string(r.last_key.size()) + "|";
-    for (size_t i = 0; i < r.last_key.size(); ++i) s += (i ? "," : "") + hex(r.last_key[i]);
-    s += "|" + hex(r.filter) + "|" + r.table + "\n";
+    for (size_t i = 0; i < r.last_key.size(); ++i) s += (i ? "," : "") + hex_text(r.last_key[i]);
+    s += "|" + hex_text(r.filter) + "|" + r.table + "\n";
   }
   for (auto& [t, p] : catchup) {
     s += "catchup=" + t + "|" + p.file + "|" + std::to_string(p.pos) + "\n";
@@ -142,11 +125,11 @@ result<SourceState> SourceState::decode(const std::string& text) {
       if (c == std::string::npos || !state_number(std::string_view(v).substr(0, a), n))
         return bad(line);
       Reading r;
-      r.filter = unhex(v.substr(b + 1, c - b - 1));
+      r.filter = hex_bytes(v.substr(b + 1, c - b - 1));
       r.table = v.substr(c + 1);
       if (n > 0) {
         for (const auto& part : split_fields(v.substr(a + 1, b - a - 1), ',')) {
-          r.last_key.push_back(unhex(part));
+          r.last_key.push_back(hex_bytes(part));
         }
       }
       if (r.last_key.size() != n || r.table.empty()) return bad(line);
@@ -170,7 +153,7 @@ result<SourceState> SourceState::decode(const std::string& text) {
                                            std::to_string(parts.size()) + " columns, keyn says " +
                                            std::to_string(keyn));
     }
-    for (const auto& part : parts) st.last_key.push_back(unhex(part));
+    for (const auto& part : parts) st.last_key.push_back(hex_bytes(part));
   }
   return st;
 }
