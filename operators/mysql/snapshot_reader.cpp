@@ -371,38 +371,71 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
     if (!found) return error::fatal(errc::snapshot, "key column " + k + " not found in " + name);
   }
   p->from = quote_ident(t.db) + "." + quote_ident(t.table);
-  auto nk = drop_null_key(*p);
-  if (!nk.ok()) return nk.err();
+  if (s.primary_key.empty() && !p->key.empty()) {
+    auto rk = check_rule_key(*p, t);
+    if (!rk.ok()) return rk.err();
+  }
   p->select = "SELECT " + cols + " FROM " + p->from;
   prepared_ = std::move(p);
   return prepared_.get();
 }
 
-// A `key` rule may name columns that can be NULL; no comparison with NULL is true, so key bounds
-// would leave rows with a NULL there out of every chunk. A table that holds such rows when it is
-// first read is read as one without a key (one pass, rows counted); its events still carry the
-// rule's key. (Once per table and reader: the check may scan the table.)
-result<void> SnapshotReader::drop_null_key(Prepared& p) {
-  std::string nullable;
-  for (size_t k : p.key) {
-    if (!p.columns[k].nullable) continue;
-    nullable += (nullable.empty() ? "" : " OR ") + quote_ident(p.columns[k].name) + " IS NULL";
-  }
-  if (nullable.empty()) return {};
-  auto known = null_keys_.find(p.name);
-  if (known == null_keys_.end()) {
+// A `key` rule names columns nothing makes unique or NOT NULL. A row with a NULL there is in no
+// key range (no comparison with NULL is true), and rows that share a key value straddle the end
+// of a page (the next page starts after that value): either would be left out of the snapshot.
+// A table that holds such rows when it is first read is read as one without a key (one pass,
+// rows counted); its events still carry the rule's key. Checked once per table and reader:
+// the duplicate check reads the table, unless a unique index of the rule's columns exists.
+result<void> SnapshotReader::check_rule_key(Prepared& p, const SnapshotTable& t) {
+  auto known = rule_keys_.find(p.name);
+  if (known == rule_keys_.end()) {
     close_scan();  // a table's unbuffered scan (reopened at its row count when read on)
+    auto why = rule_key_flaw(p, t);
+    if (!why.ok()) return why.err();
+    if (!why->empty()) {
+      log::info("mysql", cfg_.name + ": table " + p.name + ": " + *why +
+                             ", which no key range can tell apart: its snapshot is read in one "
+                             "pass, resumed by row count");
+    }
+    known = rule_keys_.emplace(p.name, why->empty()).first;
+  }
+  if (!known->second) p.key.clear();
+  return {};
+}
+
+// "" when the rule's key tells every row apart, else what does not.
+result<std::string> SnapshotReader::rule_key_flaw(const Prepared& p, const SnapshotTable& t) {
+  std::string nullable, list;
+  for (size_t k : p.key) {
+    const std::string col = quote_ident(p.columns[k].name);
+    list += (list.empty() ? "" : ", ") + col;
+    if (p.columns[k].nullable) nullable += (nullable.empty() ? "" : " OR ") + col + " IS NULL";
+  }
+  if (!nullable.empty()) {
     auto r = conn_.query("SELECT 1 FROM " + p.from + " WHERE " + nullable + " LIMIT 1");
     if (!r.ok()) return r.err();
-    known = null_keys_.emplace(p.name, !r->empty()).first;
-    if (known->second) {
-      log::info("mysql", cfg_.name + ": table " + p.name +
-                             ": rows with NULL in its key columns, which no key range holds: its "
-                             "snapshot is read in one pass, resumed by row count");
-    }
+    if (!r->empty()) return std::string("rows with NULL in its key columns");
   }
-  if (known->second) p.key.clear();
-  return {};
+  // A unique index on some of the rule's columns makes its key unique.
+  auto idx = conn_.query(
+      "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " +
+      conn_.quote(t.db) + " AND TABLE_NAME = " + conn_.quote(t.table) + " AND NON_UNIQUE = 0");
+  if (!idx.ok()) return idx.err();
+  std::map<std::string, bool> covered;  // index -> all its columns in the rule
+  for (const auto& row : *idx) {
+    const std::string name = row[1].value_or("");
+    const bool in_rule = std::any_of(p.key.begin(), p.key.end(),
+                                     [&](size_t k) { return p.columns[k].name == name; });
+    auto [it, fresh] = covered.emplace(row[0].value_or(""), in_rule);
+    if (!fresh) it->second = it->second && in_rule;
+  }
+  for (const auto& [name, all] : covered) {
+    if (all) return std::string();
+  }
+  auto dup =
+      conn_.query("SELECT 1 FROM " + p.from + " GROUP BY " + list + " HAVING COUNT(*) > 1 LIMIT 1");
+  if (!dup.ok()) return dup.err();
+  return std::string(dup->empty() ? "" : "rows that share a key");
 }
 
 // A table without a key: one unbuffered scan in the table's own (clustered index) order,

@@ -137,7 +137,8 @@ class SnapshotReader {
   static std::string where_clause(const std::vector<std::string>& conditions);
   std::vector<std::string> key_literals(const Prepared& p, const std::vector<std::string>& key);
   result<Prepared*> prepare(const SnapshotTable& t);
-  result<void> drop_null_key(Prepared& p);
+  result<void> check_rule_key(Prepared& p, const SnapshotTable& t);
+  result<std::string> rule_key_flaw(const Prepared& p, const SnapshotTable& t);
   result<size_t> read_keyless(Prepared& p, const std::string& filter,
                               const std::vector<std::string>& last_key, size_t limit,
                               const Value& position, int64_t ts, std::vector<Event>& out,
@@ -155,7 +156,7 @@ class SnapshotReader {
   Connection conn_;
   std::unique_ptr<SchemaLoader> schema_;
   std::unique_ptr<Prepared> prepared_;
-  std::map<std::string, bool> null_keys_;  // table -> rows with NULL in its `key` rule columns
+  std::map<std::string, bool> rule_keys_;  // table -> its `key` rule tells every row apart
   uint64_t zero_dates_ = 0;
   uint32_t server_id_ = 0;
   // The open scan of a table without a key (read_keyless), its table and next row ordinal.

@@ -665,44 +665,57 @@ BOOST_AUTO_TEST_CASE(chunk_bounds_hold_for_keys_of_every_type) {
   }
 }
 
-// A `key` rule naming a column that holds NULLs: no row is lost to the chunks' key bounds (a
-// comparison with NULL is never true), whichever way chunks are placed or pages are read. (A
-// quarter of the rows were lost before such a table was read in one pass.)
-BOOST_AUTO_TEST_CASE(a_key_rule_over_a_nullable_column_loses_no_row) {
-  for (bool windowed : {false, true}) {
-    const std::string db = windowed ? "lfn2" : "lfn1";
-    server().exec("DROP DATABASE IF EXISTS " + db + "; CREATE DATABASE " + db + "; CREATE TABLE " +
-                  db + ".k (a INT NULL, b INT); INSERT INTO " + db +
-                  ".k SELECT IF(seq % 4 = 0, NULL, seq), seq FROM " + db + ".seq_1_to_2000");
-    auto cfg = chunked_cfg(windowed, db, {"k"}, 100, 2);
+// A `key` rule whose column does not tell rows apart: NULLs (no key range holds them; a quarter
+// of the rows were lost before) or values shared by several rows (rows sharing the value at the
+// end of a page were skipped by the next page: 139 of 3,000 lost). No row is lost, whichever way
+// chunks are placed or pages are read.
+BOOST_AUTO_TEST_CASE(a_key_rule_that_does_not_tell_rows_apart_loses_no_row) {
+  const std::vector<std::pair<std::string, std::string>> kinds = {
+      {"lfn", "INSERT INTO DB.k SELECT IF(seq % 4 = 0, NULL, seq), seq FROM DB.seq_1_to_2000"},
+      {"lfd", "INSERT INTO DB.k SELECT seq DIV 7, seq FROM DB.seq_1_to_3000"},
+  };
+  for (const auto& [prefix, insert] : kinds) {
+    auto fill = [&, insert = insert](const std::string& db) {
+      std::string sql = insert;
+      for (size_t at; (at = sql.find("DB.")) != std::string::npos;) sql.replace(at, 2, db);
+      server().exec("DROP DATABASE IF EXISTS " + db + "; CREATE DATABASE " + db +
+                    "; CREATE TABLE " + db + ".k (a INT NULL, b INT); " + sql);
+    };
+    for (bool windowed : {false, true}) {
+      const std::string db = prefix + (windowed ? "2" : "1");
+      fill(db);
+      auto cfg = chunked_cfg(windowed, db, {"k"}, 100, 2);
+      cfg.key = my::KeyRules(db, {}, {{"k", {"a"}}});
+      my::MySqlSource src(cfg);
+      BOOST_REQUIRE(src.open("").ok());
+      RowBag got;
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (src.checkpoint_state().find("reading=") != std::string::npos) {
+        BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
+        got.apply(poll_for(src, std::chrono::milliseconds(20)));
+      }
+      got.apply(poll_for(src, std::chrono::milliseconds(300)));
+      got.check_equal_to(db + ".k");
+    }
+    // method = consistent pages by the key as well.
+    const std::string db = prefix + "3";
+    fill(db);
+    auto cfg = make_cfg(db, {"k"}, my::SnapshotMode::Only);
+    cfg.snapshot_method = my::SnapshotMethod::Consistent;
+    cfg.chunk_rows = 100;
     cfg.key = my::KeyRules(db, {}, {{"k", {"a"}}});
     my::MySqlSource src(cfg);
     BOOST_REQUIRE(src.open("").ok());
     RowBag got;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (src.checkpoint_state().find("reading=") != std::string::npos) {
-      BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
-      got.apply(poll_for(src, std::chrono::milliseconds(20)));
+    while (true) {
+      std::vector<Event> evs;
+      auto p = src.poll(5000, evs);
+      BOOST_REQUIRE(p.ok());
+      got.apply(evs);
+      if (*p == Source::Poll::End) break;
     }
-    got.apply(poll_for(src, std::chrono::milliseconds(300)));
     got.check_equal_to(db + ".k");
   }
-  // method = consistent pages by the key as well.
-  auto cfg = make_cfg("lfn1", {"k"}, my::SnapshotMode::Only);
-  cfg.snapshot_method = my::SnapshotMethod::Consistent;
-  cfg.chunk_rows = 100;
-  cfg.key = my::KeyRules("lfn1", {}, {{"k", {"a"}}});
-  my::MySqlSource src(cfg);
-  BOOST_REQUIRE(src.open("").ok());
-  RowBag got;
-  while (true) {
-    std::vector<Event> evs;
-    auto p = src.poll(5000, evs);
-    BOOST_REQUIRE(p.ok());
-    got.apply(evs);
-    if (*p == Source::Poll::End) break;
-  }
-  got.check_equal_to("lfn1.k");
 }
 
 BOOST_AUTO_TEST_CASE(an_added_table_is_read_while_streaming) {
