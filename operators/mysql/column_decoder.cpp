@@ -10,6 +10,7 @@
 #include "operators/mysql/errc.h"
 #include "operators/mysql/geometry_value.h"
 #include "operators/mysql/json_binary.h"
+#include "operators/mysql/plugin_types.h"
 #include "operators/mysql/temporal_decoder.h"
 
 namespace sluice::operators::mysql {
@@ -22,8 +23,19 @@ constexpr uint16_t kCp1252[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026
                                   0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
                                   0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
+// Bytes; MariaDB's UUID, INET6 and INET4 (binary in the binlog) as the text SELECT shows.
+result<Value> binary_value(const Column& c, std::string b) {
+  if (c.plugin_type.empty()) return Value::bytes(std::move(b));
+  auto text = plugin_type_text(c.plugin_type, b);
+  if (!text) {
+    return error::permanent(errc::decode, "column " + c.name + ": " + std::to_string(b.size()) +
+                                              " bytes are no " + c.plugin_type + " value");
+  }
+  return Value::string(std::move(*text));
+}
+
 result<Value> text_value(const Column& c, std::string_view raw) {
-  if (c.collation == kBinaryCollation) return Value::bytes(std::string(raw));
+  if (c.collation == kBinaryCollation) return binary_value(c, std::string(raw));
   auto s = column_text(c, raw);
   if (!s.ok()) return s.err();
   return Value::string(std::move(s).value());
@@ -118,7 +130,7 @@ result<Value> char_value(const Column& c, ByteReader& r) {
   if (c.collation == kBinaryCollation) {  // BINARY(n): the binlog drops the 0x00 padding
     std::string b(raw);
     if (b.size() < c.length) b.resize(c.length, '\0');
-    return Value::bytes(std::move(b));
+    return binary_value(c, std::move(b));
   }
   return text_value(c, raw);
 }

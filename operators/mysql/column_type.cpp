@@ -131,6 +131,7 @@ std::string source_type_text(const Column& c) {
     return t + ")";
   };
   if (c.is_json) return "json";
+  if (!c.plugin_type.empty()) return c.plugin_type;
   bool binary = c.collation == kBinaryCollation;
   switch (c.real_type ? c.real_type : c.type) {
     case kDecimal:

@@ -65,7 +65,8 @@ struct Column {
   uint32_t collation = 0;  // 0 = unknown (treated as UTF-8 text)
   std::string charset;     // the collation's character set ("cp1251"), "" = unknown
   std::shared_ptr<const CharsetTable> text_table;  // the server's table of `charset`, if used
-  std::vector<std::string> labels;                 // ENUM / SET labels
+  std::string plugin_type;          // MariaDB's "uuid", "inet6", "inet4" (binary in the binlog)
+  std::vector<std::string> labels;  // ENUM / SET labels
 };
 
 // True when the column holds characters (CHAR/VARCHAR/TEXT), as MySQL's optional metadata

@@ -7,6 +7,7 @@
 #include "operators/mysql/charset_table.h"
 #include "operators/mysql/column_decoder.h"
 #include "operators/mysql/errc.h"
+#include "operators/mysql/plugin_types.h"
 
 namespace sluice::operators::mysql {
 
@@ -199,6 +200,7 @@ result<void> SchemaLoader::merge(TableMap& tm, bool need_everything) {
     if (!tm.has_signedness) c.is_unsigned = cs.is_unsigned;
     if (!tm.has_charsets && cs.collation != 0) c.collation = cs.collation;
     if (!tm.has_labels && !cs.labels.empty()) c.labels = cs.labels;
+    if (is_plugin_type(cs.data_type)) c.plugin_type = cs.data_type;
     if (cs.is_json && (c.type == kBlob || c.type == kJson)) c.is_json = true;
   }
   if (!tm.has_primary_key) {
