@@ -1,5 +1,7 @@
 #include "operators/mysql/charset_table.h"
 
+#include <algorithm>
+
 #include "base/hex_text.h"
 #include "operators/mysql/errc.h"
 
@@ -24,24 +26,31 @@ uint32_t code_of(std::string_view b) {
 
 result<std::vector<std::string>> CharsetTable::convert(Connection& conn, const std::string& charset,
                                                        const std::vector<std::string>& codes) {
-  std::string joined;
-  for (size_t i = 0; i < codes.size(); ++i) joined += (i ? "\n" : "") + codes[i];
-  auto r = conn.scalar("SELECT HEX(CONVERT(CONVERT(X'" + hex_text(joined, true) + "' USING " +
-                       charset + ") USING utf8mb4))");
-  if (!r.ok()) return r.err();
+  // Batches of 16,384 codes: a statement of at most ~130 KB, well inside any
+  // max_allowed_packet.
+  constexpr size_t kBatch = 16384;
   std::vector<std::string> out;
-  const std::string text = hex_bytes(r->value_or(""));
-  size_t start = 0;
-  while (true) {
-    const size_t nl = text.find('\n', start);
-    out.push_back(text.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
-    if (nl == std::string::npos) break;
-    start = nl + 1;
-  }
-  if (out.size() != codes.size()) {
-    return error::fatal(errc::schema, "the server's conversion of character set " + charset +
-                                          " gave " + std::to_string(out.size()) + " codes for " +
-                                          std::to_string(codes.size()));
+  for (size_t from = 0; from < codes.size(); from += kBatch) {
+    const size_t to = std::min(codes.size(), from + kBatch);
+    std::string joined;
+    for (size_t i = from; i < to; ++i) joined += (i > from ? "\n" : "") + codes[i];
+    auto r = conn.scalar("SELECT HEX(CONVERT(CONVERT(X'" + hex_text(joined, true) + "' USING " +
+                         charset + ") USING utf8mb4))");
+    if (!r.ok()) return r.err();
+    const std::string text = hex_bytes(r->value_or(""));
+    size_t start = 0, got = 0;
+    while (true) {
+      const size_t nl = text.find('\n', start);
+      out.push_back(text.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+      ++got;
+      if (nl == std::string::npos) break;
+      start = nl + 1;
+    }
+    if (got != to - from) {
+      return error::fatal(errc::schema, "the server's conversion of character set " + charset +
+                                            " gave " + std::to_string(got) + " codes for " +
+                                            std::to_string(to - from));
+    }
   }
   return out;
 }
