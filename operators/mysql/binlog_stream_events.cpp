@@ -5,8 +5,6 @@
 // mysql.h must come first.
 #include <mariadb_rpl.h>
 
-#include <cstdio>
-
 #include "base/logger.h"
 #include "base/temporal.h"
 #include "operators/mysql/binlog_stream_impl.h"
@@ -14,22 +12,10 @@
 #include "operators/mysql/compressed_event.h"
 #include "operators/mysql/ddl_statement.h"
 #include "operators/mysql/errc.h"
+#include "operators/mysql/plugin_types.h"
 #include "operators/mysql/transaction_payload.h"
 
 namespace sluice::operators::mysql {
-
-namespace {
-
-std::string uuid_text(const uint8_t* p) {
-  char buf[40];
-  std::snprintf(buf, sizeof(buf),
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", p[0], p[1],
-                p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14],
-                p[15]);
-  return buf;
-}
-
-}  // namespace
 
 // ---- events ----
 
@@ -88,7 +74,7 @@ result<void> BinlogStream::Impl::handle(const RawEvent& ev) {
       uint64_t gno = 0;
       for (int i = 0; i < 8; ++i) gno |= static_cast<uint64_t>(ev.body[17 + i]) << (8 * i);
       pending.kind = Pending::Kind::MySql;
-      pending.uuid = uuid_text(ev.body + 1);
+      pending.uuid = uuid_text(std::string_view(reinterpret_cast<const char*>(ev.body + 1), 16));
       pending.gno = gno;
       gtid = pending.uuid + ":" + std::to_string(gno);
       start_txn(ev);

@@ -6,6 +6,7 @@
 #include "base/logger.h"
 #include "base/temporal.h"
 #include "operators/mysql/binlog_server.h"
+#include "operators/mysql/cascade_check.h"
 #include "operators/mysql/errc.h"
 #include "operators/mysql/snapshot_marks.h"
 
@@ -392,7 +393,22 @@ result<void> MySqlSource::start_stream() {
   log::info("mysql",
             cfg_.name + ": streaming from " + state_.position.text() +
                 (state_.position.gtid.empty() ? "" : " (GTID " + state_.position.gtid + ")"));
+  if (!cascades_checked_) warn_cascades();
   return {};
+}
+
+// Once a source: the server answers now (the stream started).
+void MySqlSource::warn_cascades() {
+  cascades_checked_ = true;
+  Connection c;
+  if (!connect_first(c, cfg_.hosts).ok()) return;
+  auto w = mysql::cascade_warnings(c, cfg_.filter());
+  if (!w.ok()) {
+    log::warn("mysql", cfg_.name + ": foreign keys not checked: " + w.err().message);
+    return;
+  }
+  for (const auto& m : *w) log::warn("mysql", cfg_.name + ": " + m);
+  cascades_ = std::move(w).value();
 }
 
 void MySqlSource::log_progress(bool force) {

@@ -38,6 +38,9 @@ class MySqlSource : public Source {
   result<std::string> command(const std::string& name, const Value& args) override;
   void table_progress(std::vector<TableProgress>& out) const override;
   const StreamStats* stream_stats() const { return stream_ ? &stream_->stats() : nullptr; }
+  // Foreign keys whose actions change captured rows without binlog rows (cascade_check.h), as
+  // warned when the stream first started.
+  const std::vector<std::string>& cascade_warnings() const { return cascades_; }
   void report_stats(OperatorStats& out) const override;
   uint64_t snapshot_rows() const { return snapshot_rows_; }
   // Snapshot progress for the engine's live stats (`sluice run` progress, /metrics): rows read
@@ -52,6 +55,7 @@ class MySqlSource : public Source {
   }
 
  private:
+  void warn_cascades();
   // The state to resume, or a fresh one: a snapshot, or (snapshot = never) the stream from
   // the `start` position.
   result<void> load_state(const std::string& state, const std::vector<std::string>& patterns);
@@ -111,6 +115,8 @@ class MySqlSource : public Source {
   MySqlConfig cfg_;
   SourceState state_;
   std::unique_ptr<BinlogStream> stream_;
+  bool cascades_checked_ = false;
+  std::vector<std::string> cascades_;
   std::unique_ptr<SnapshotReader> snapshot_;
   std::unique_ptr<ChunkedSnapshot> chunked_;
   std::vector<SnapshotTable> tables_;

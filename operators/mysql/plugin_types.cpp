@@ -17,17 +17,6 @@ std::string dotted(std::string_view b, size_t from) {
   return s;
 }
 
-// 8-4-4-4-12 lower-case hex digits, the bytes in their order.
-std::string uuid_text(std::string_view b) {
-  std::string s;
-  for (size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
-    s += kHexDigits[byte_at(b, i) >> 4];
-    s += kHexDigits[byte_at(b, i) & 15];
-  }
-  return s;
-}
-
 // MySQL's INET6_NTOA, which MariaDB's INET6 prints with: the first longest run of zero groups
 // (one group is enough) as "::", groups in hex without leading zeros; when that run is the first
 // six groups, or the first five and the sixth is ffff, the last 32 bits in dotted form
@@ -70,6 +59,16 @@ std::string inet6_text(std::string_view b) {
 }
 
 }  // namespace
+
+std::string uuid_text(std::string_view b) {
+  std::string s;
+  for (size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
+    s += kHexDigits[byte_at(b, i) >> 4];
+    s += kHexDigits[byte_at(b, i) & 15];
+  }
+  return s;
+}
 
 bool is_plugin_type(std::string_view data_type) {
   return data_type == "uuid" || data_type == "inet6" || data_type == "inet4";

@@ -9,6 +9,9 @@
 
 namespace sluice::operators::mysql {
 
+// 16 bytes as 8-4-4-4-12 lower-case hex digits, in their order (a UUID column; MySQL's GTID
+// server uuid too).
+std::string uuid_text(std::string_view bytes);
 // Whether `data_type` (information_schema.COLUMNS.DATA_TYPE) is one of these types.
 bool is_plugin_type(std::string_view data_type);
 // The text of `bytes` in that type; nullopt when the bytes are not of its size.

@@ -595,4 +595,34 @@ BOOST_AUTO_TEST_CASE(kind_spec_and_config) {
   BOOST_CHECK(my::parse_start("gtid:0-1-5")->gtid == "0-1-5");
 }
 
+// Rows a foreign key's action changes (ON DELETE CASCADE, ON UPDATE SET NULL...) have no binlog
+// rows: the stream sees the parent's change only. The source names each such foreign key of a
+// captured table when it starts; a RESTRICT one and one of a table not captured are not named.
+BOOST_AUTO_TEST_CASE(foreign_keys_whose_actions_bypass_the_binlog_are_named) {
+  server().exec(
+      "DROP DATABASE IF EXISTS fkdb; CREATE DATABASE fkdb; "
+      "CREATE TABLE fkdb.par (id INT PRIMARY KEY); "
+      "CREATE TABLE fkdb.chi (id INT PRIMARY KEY, p INT, CONSTRAINT chi_par FOREIGN KEY (p) "
+      "REFERENCES fkdb.par (id) ON DELETE CASCADE ON UPDATE SET NULL); "
+      "CREATE TABLE fkdb.strict_chi (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES "
+      "fkdb.par (id)); "
+      "CREATE TABLE fkdb.other (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES fkdb.par "
+      "(id) ON DELETE CASCADE); "
+      "INSERT INTO fkdb.par VALUES (1); INSERT INTO fkdb.chi VALUES (10, 1)");
+  auto cfg = make_cfg("fkdb", {"par", "chi", "strict_chi"});
+  cfg.start = current_start();
+  my::MySqlSource src(cfg);
+  BOOST_REQUIRE(src.open("").ok());
+  const auto& w = src.cascade_warnings();
+  BOOST_REQUIRE_EQUAL(w.size(), 1u);
+  BOOST_CHECK_MESSAGE(w[0].find("fkdb.chi: foreign key chi_par (ON DELETE CASCADE ON UPDATE SET "
+                                "NULL) to fkdb.par") != std::string::npos,
+                      w[0]);
+  // What the warning is about: the cascaded delete of chi's row has no event.
+  server().exec("DELETE FROM fkdb.par WHERE id = 1");
+  auto evs = poll_n(src, 2, std::chrono::seconds(3));
+  BOOST_REQUIRE_EQUAL(evs.size(), 1u);
+  BOOST_CHECK_EQUAL(evs[0].source->table, "par");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
