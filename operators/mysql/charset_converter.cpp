@@ -13,7 +13,7 @@ namespace {
 
 struct IconvName {
   std::string_view mysql;
-  const char* iconv;  // nullptr: iconv has no such character set
+  const char* iconv;
 };
 
 // The Unicode encodings (MySQL's utf16, utf32 and ucs2 are big-endian) and MySQL 8's gb18030,
@@ -50,10 +50,7 @@ bool charset_is_utf8(std::string_view charset) {
 
 std::optional<const char*> iconv_charset(std::string_view charset) {
   for (const auto& n : kIconvNames) {
-    if (n.mysql == charset) {
-      if (n.iconv == nullptr) return std::nullopt;
-      return n.iconv;
-    }
+    if (n.mysql == charset) return n.iconv;
   }
   return std::nullopt;
 }

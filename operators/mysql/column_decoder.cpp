@@ -187,12 +187,8 @@ result<std::string> column_text(const Column& c, std::string_view raw) {
     latin1_to_utf8(raw, s);
     return s;
   }
-  result<std::string> s = std::string(raw);
-  if (c.text_table) {
-    s = c.text_table->to_utf8(raw);
-  } else if (!charset_is_utf8(c.charset)) {
-    s = charset_to_utf8(c.charset, raw);
-  }
+  if (!c.text_table && charset_is_utf8(c.charset)) return std::string(raw);
+  auto s = c.text_table ? c.text_table->to_utf8(raw) : charset_to_utf8(c.charset, raw);
   if (!s.ok()) return error::permanent(errc::decode, "column " + c.name + ": " + s.err().message);
   return s;
 }

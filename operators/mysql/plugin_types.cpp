@@ -1,11 +1,12 @@
 #include "operators/mysql/plugin_types.h"
 
+#include <charconv>
 #include <cstdint>
+
+#include "base/hex_text.h"
 
 namespace sluice::operators::mysql {
 namespace {
-
-const char* const kHexDigits = "0123456789abcdef";
 
 uint8_t byte_at(std::string_view b, size_t i) { return static_cast<uint8_t>(b[i]); }
 
@@ -47,13 +48,9 @@ std::string inet6_text(std::string_view b) {
       continue;
     }
     if (!s.empty() && s.back() != ':') s += ':';
-    char hex[5];
-    int n = 0;
-    for (int shift = 12; shift >= 0; shift -= 4) {
-      const int d = (g[i] >> shift) & 15;
-      if (d != 0 || n > 0 || shift == 0) hex[n++] = kHexDigits[d];
-    }
-    s.append(hex, static_cast<size_t>(n));
+    char hex[4];
+    const auto end = std::to_chars(hex, hex + sizeof(hex), g[i], 16).ptr;  // lower case
+    s.append(hex, end);
   }
   return s;
 }
@@ -61,12 +58,8 @@ std::string inet6_text(std::string_view b) {
 }  // namespace
 
 std::string uuid_text(std::string_view b) {
-  std::string s;
-  for (size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
-    s += kHexDigits[byte_at(b, i) >> 4];
-    s += kHexDigits[byte_at(b, i) & 15];
-  }
+  std::string s = hex_text(b.substr(0, 16));
+  for (size_t at : {20, 16, 12, 8}) s.insert(at, 1, '-');
   return s;
 }
 
