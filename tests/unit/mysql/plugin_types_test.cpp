@@ -1,8 +1,8 @@
 // The text of MariaDB's UUID, INET6 and INET4 bytes (operators/mysql/plugin_types.h); also the
 // server uuid of MySQL's GTID events. types_test.cpp checks many more against the server.
-#include <boost/test/unit_test.hpp>
-
 #include "operators/mysql/plugin_types.h"
+
+#include <boost/test/unit_test.hpp>
 
 namespace my = sluice::operators::mysql;
 
