@@ -58,12 +58,6 @@ void put_hms(std::string& out, int64_t secs_of_day) {
   put2(out, static_cast<unsigned>(secs_of_day % 60));
 }
 
-unsigned days_in_month(int y, unsigned m) {
-  static const unsigned d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-  return d[m - 1];
-}
-
 // Reads exactly n digits at s[i]; advances i.
 bool digits(std::string_view s, size_t& i, int n, int64_t* out) {
   if (i + n > s.size()) return false;
@@ -282,6 +276,12 @@ int64_t now_micros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+unsigned days_in_month(int y, unsigned m) {
+  static const unsigned d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return m >= 1 && m <= 12 ? d[m - 1] : 0;
 }
 
 }  // namespace sluice::temporal

@@ -14,6 +14,7 @@ struct civil {
 };
 
 int32_t days_from_civil(int y, unsigned m, unsigned d);
+unsigned days_in_month(int y, unsigned m);  // 0 for a month outside 1..12
 civil civil_from_days(int32_t days);
 
 // "2024-02-29"

@@ -16,8 +16,8 @@ result<std::vector<SourceTable>> MySqlSourceSide::tables() {
     connected_ = true;
   }
   auto rows = conn_.query(
-      "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = "
-      "'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME");
+      "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE IN "
+      "('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_SCHEMA, TABLE_NAME");
   if (!rows.ok()) return rows.err();
   my::SchemaLoader loader(&conn_);
   auto filter = cfg_.filter();
@@ -26,7 +26,10 @@ result<std::vector<SourceTable>> MySqlSourceSide::tables() {
     if (!row[0] || !row[1] || !filter.matches(*row[0], *row[1])) continue;
     auto schema = loader.get(*row[0], *row[1]);
     if (!schema.ok()) return schema.err();
-    out.push_back({*row[0], *row[1], **schema});
+    my::TableSchema visible = **schema;         // a versioned table's implicit period columns are
+    visible.columns.resize(visible.visible());  // in no target: its rows are the table now
+    visible.hidden.resize(visible.columns.size());
+    out.push_back({*row[0], *row[1], std::move(visible)});
   }
   return out;
 }

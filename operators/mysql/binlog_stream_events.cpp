@@ -240,12 +240,33 @@ result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
     commit(ev.next_pos);
     return {};
   }
-  if (d.kind != DdlStatement::Kind::None) {
+  if (d.kind == DdlStatement::Kind::Dml) {
+    on_statement_change(d, sql);
+  } else if (d.kind != DdlStatement::Kind::None) {
     auto r = on_ddl(d, sql, db, ev);
     if (!r.ok()) return r;
   }
   if (!in_txn) commit(ev.next_pos);
   return {};
+}
+
+// A change the server logged as its statement although binlog_format is ROW: a session that set
+// its own binlog_format (STATEMENT or MIXED), or MariaDB's tables versioned by transaction id.
+// No binlog reader can tell which rows it changed, so the change is not captured: counted
+// (statement_changes) and named in an error line once per table, with what to do.
+void BinlogStream::Impl::on_statement_change(const DdlStatement& d, const std::string& sql) {
+  const auto& [db, table] = d.tables.at(0);
+  if (!filter.matches(db, table)) return;
+  owner.stats_.statement_changes++;
+  if (!statement_logged.insert(db + "." + table).second) return;
+  log::error("mysql", cfg.name + ": a change of " + db + "." + table + " is in the binlog at " +
+                          file + " as a statement, not as rows (" + sql.substr(0, 120) +
+                          "), so it is not captured; the session that ran it had binlog_format "
+                          "STATEMENT or MIXED, or the table is versioned by transaction id "
+                          "(MariaDB logs those changes as statements): run such changes with "
+                          "binlog_format=ROW, version the table by timestamp, and re-read the "
+                          "table (signal_table or `sluice snapshot`). Further ones of this "
+                          "table are counted in statement_changes");
 }
 
 result<void> BinlogStream::Impl::on_table_map(const RawEvent& ev) {
@@ -303,6 +324,7 @@ result<void> BinlogStream::Impl::on_rows(const RawEvent& ev) {
   auto n = decoder.decode(ev.type, ev.body, ev.body_len, *it->second.map, evs);
   if (!n.ok()) return n.err();
   owner.stats_.zero_dates = decoder.stats().zero_dates;
+  owner.stats_.history_rows = decoder.stats().history_rows;
   size_t k = 0;  // rows of this event delivered before a restart: dropped
   if (skip > 0) {
     k = std::min<uint64_t>(skip, evs.size());

@@ -15,7 +15,8 @@
 namespace sluice::operators::mysql {
 
 struct DecodeStats {
-  uint64_t zero_dates = 0;  // zero / invalid dates turned into null
+  uint64_t zero_dates = 0;    // zero / invalid dates turned into null
+  uint64_t history_rows = 0;  // rows of system-versioned tables' history, not passed on
 };
 
 // Reads one non-null value of column c from r. An error names the problem (the caller adds

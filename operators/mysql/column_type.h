@@ -67,6 +67,7 @@ struct Column {
   std::shared_ptr<const CharsetTable> text_table;  // the server's table of `charset`, if used
   std::string plugin_type;          // MariaDB's "uuid", "inet6", "inet4" (binary in the binlog)
   std::vector<std::string> labels;  // ENUM / SET labels
+  bool hidden = false;  // MariaDB's implicit row_start / row_end: decoded, not in the rows
 };
 
 // True when the column holds characters (CHAR/VARCHAR/TEXT), as MySQL's optional metadata

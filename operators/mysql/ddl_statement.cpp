@@ -104,6 +104,8 @@ const char* ddl_kind_name(DdlStatement::Kind k) {
       return "COMMIT";
     case DdlStatement::Kind::Rollback:
       return "ROLLBACK";
+    case DdlStatement::Kind::Dml:
+      return "a row change";
     case DdlStatement::Kind::None:
       break;
   }
@@ -216,6 +218,23 @@ void parse_drop(Parser& p, DdlStatement& d) {
 
 }  // namespace
 
+// INSERT / REPLACE [INTO] t, UPDATE t, DELETE [FROM] t (modifiers skipped): the first table.
+void parse_dml(Parser& p, DdlStatement& d) {
+  const bool insert = p.kw("INSERT") || p.kw("REPLACE");
+  const bool update = !insert && p.kw("UPDATE");
+  const bool del = !insert && !update && p.kw("DELETE");
+  if (!insert && !update && !del) return;
+  while (p.kw("LOW_PRIORITY") || p.kw("DELAYED") || p.kw("HIGH_PRIORITY") || p.kw("QUICK") ||
+         p.kw("IGNORE") || p.kw("HISTORY")) {
+  }
+  if (insert) p.kw("INTO");
+  if (del) p.kw("FROM");
+  DdlStmtTable n;
+  if (!p.name(n)) return;
+  d.kind = DdlStmtKind::Dml;
+  d.tables.push_back(n);
+}
+
 DdlStatement parse_ddl(const std::string& sql, const std::string& default_db) {
   DdlStatement d;
   Parser p{tokenize(sql), 0, default_db};
@@ -240,6 +259,8 @@ DdlStatement parse_ddl(const std::string& sql, const std::string& default_db) {
     parse_create(p, d);
   } else if (p.kw("DROP")) {
     parse_drop(p, d);
+  } else {
+    parse_dml(p, d);
   }
   return d;
 }

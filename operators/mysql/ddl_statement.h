@@ -1,6 +1,9 @@
 // Recognizes the DDL statements of QUERY events that change the tables we capture:
 // ALTER TABLE, RENAME TABLE, TRUNCATE, CREATE TABLE, DROP TABLE, CREATE / DROP INDEX, and
-// CREATE / ALTER / DROP DATABASE (its `tables` one pair: the database and "").
+// CREATE / ALTER / DROP DATABASE (its `tables` one pair: the database and ""). Also the row
+// changes a server logs as statements despite binlog_format=ROW (a session's own
+// binlog_format, MariaDB's transaction-id versioned tables): INSERT / REPLACE / UPDATE /
+// DELETE, with the first table they name.
 #pragma once
 #include <string>
 #include <utility>
@@ -23,7 +26,8 @@ struct DdlStatement {
     DropDatabase,
     Begin,
     Commit,
-    Rollback
+    Rollback,
+    Dml
   };
   Kind kind = Kind::None;
   // (db, table) pairs; for Rename: old, new, old, new, ...

@@ -577,6 +577,10 @@ void MySqlSource::report_stats(OperatorStats& out) const {
   add("binlog_rotations", "Binlog files the stream moved on to.", s->rotations);
   add("failovers", "Resumes on another server by GTID.", s->failovers);
   add("zero_dates", "Zero or invalid dates read as null.", s->zero_dates);
+  add("history_rows", "Rows of system-versioned tables' history, not passed on.", s->history_rows);
+  add("statement_changes",
+      "Changes of captured tables the server logged as statements (no rows: not captured).",
+      s->statement_changes);
   add("schema_changes", "DDL statements applied to the source's table schemas.", s->schema_changes);
   add("truncates", "TRUNCATE events emitted.", s->truncates);
 }

@@ -11,6 +11,17 @@ namespace {
 constexpr uint8_t kWriteV1 = 23, kUpdateV1 = 24, kDeleteV1 = 25;
 constexpr uint8_t kWriteV2 = 30, kUpdateV2 = 31, kDeleteV2 = 32;
 
+// A system-versioned row whose row end is its type's largest value: a row of the table now.
+// TIMESTAMP(6) ends at 2038-01-19 03:14:07.999999 UTC (MariaDB 11.5 and later on 64-bit:
+// 2106-02-07 06:28:15.999999); a transaction-id period (BIGINT UNSIGNED) at 2^64 - 1.
+bool current_row_end(const Value& v) {
+  constexpr int64_t k2038 = 2147483647LL * 1000000 + 999999;
+  constexpr int64_t k2106 = 4294967295LL * 1000000 + 999999;
+  if (v.type() == Type::Timestamp) return v.as_micros() == k2038 || v.as_micros() == k2106;
+  if (v.type() == Type::UInt) return v.as_uint() == UINT64_MAX;
+  return true;
+}
+
 }  // namespace
 
 bool RowDecoder::is_rows_event(uint8_t t) {
@@ -24,7 +35,8 @@ uint64_t RowDecoder::table_id(const uint8_t* body, size_t len) {
 
 result<void> RowDecoder::decode_image(ByteReader& r, const TableMap& tm,
                                       const std::vector<uint8_t>& present, size_t npresent,
-                                      Object& row) {
+                                      Object& row, bool& current) {
+  current = true;  // a row end the image leaves out is one the change kept
   std::string_view nulls = r.bytes((npresent + 7) / 8);
   if (r.failed()) return error::fatal(errc::decode, "truncated row image in " + tm.full_name());
   row.reserve(npresent);
@@ -34,7 +46,7 @@ result<void> RowDecoder::decode_image(ByteReader& r, const TableMap& tm,
     bool is_null = (static_cast<uint8_t>(nulls[k / 8]) >> (k % 8)) & 1;
     ++k;
     if (is_null) {
-      row.append(tm.syms[i], Value::null());
+      if (!tm.columns[i].hidden) row.append(tm.syms[i], Value::null());
       continue;
     }
     auto v = decode_column(tm.columns[i], r, stats_);
@@ -43,9 +55,22 @@ result<void> RowDecoder::decode_image(ByteReader& r, const TableMap& tm,
                           "cannot decode " + tm.full_name() + "." + tm.columns[i].name + " (" +
                               column_type_name(tm.columns[i].type) + "): " + v.err().message);
     }
-    row.append(tm.syms[i], std::move(v).value());
+    if (static_cast<int>(i) == tm.row_end) current = current_row_end(*v);
+    if (!tm.columns[i].hidden) row.append(tm.syms[i], std::move(v).value());
   }
   return {};
+}
+
+// System versioning: a row written as history (an update's or delete's old version), or a
+// history row deleted (DELETE HISTORY), is no change of the table; an update that ends a row's
+// life is its delete. False: the event is dropped.
+bool RowDecoder::versioned_change(Event& e, bool was, bool is) {
+  if (e.op == Op::Update && was && !is) {
+    e.op = Op::Delete;
+    e.row = e.before;
+    return true;
+  }
+  return e.op == Op::Update ? was && is : is;
 }
 
 result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len, const TableMap& tm,
@@ -95,16 +120,17 @@ result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
     const size_t row_start = r.remaining();
     Event& e = out.emplace_back();  // decoded in place: no per-row moves
     e.source = tm.meta;
+    bool was = true, is = true;  // the images' rows are rows of the table now (not history)
     if (update) {
       e.op = Op::Update;
-      auto a = decode_image(r, tm, present1_, n1, e.before);
+      auto a = decode_image(r, tm, present1_, n1, e.before, was);
       if (!a.ok()) return undo(a.err());
       e.has_before = true;
-      auto b = decode_image(r, tm, present2_, n2, e.row);
+      auto b = decode_image(r, tm, present2_, n2, e.row, is);
       if (!b.ok()) return undo(b.err());
     } else {
       e.op = del ? Op::Delete : Op::Create;
-      auto a = decode_image(r, tm, present1_, n1, e.row);
+      auto a = decode_image(r, tm, present1_, n1, e.row, is);
       if (!a.ok()) return undo(a.err());
       if (del) {
         e.before = e.row;
@@ -115,9 +141,13 @@ result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
       return undo(error::fatal(errc::decode,
                                "rows event for " + tm.full_name() + " with no column present"));
     }
+    if (tm.row_end >= 0 && !versioned_change(e, was, is)) {
+      out.pop_back();
+      ++stats_.history_rows;
+    }
     ++count;
   }
-  return count;
+  return out.size() - first;  // history rows of a versioned table are not appended
 }
 
 }  // namespace sluice::operators::mysql

@@ -27,7 +27,8 @@ class RowDecoder {
 
  private:
   result<void> decode_image(ByteReader& r, const TableMap& tm, const std::vector<uint8_t>& present,
-                            size_t npresent, Object& row);
+                            size_t npresent, Object& row, bool& current);
+  static bool versioned_change(Event& e, bool was, bool is);
   DecodeStats stats_;
   std::vector<uint8_t> present1_, present2_;
 };

@@ -71,6 +71,9 @@ result<TableSchema> SchemaLoader::load(const std::string& db, const std::string&
                          where + " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
   if (!pk.ok()) return pk.err();
   for (auto& r : *pk) s.primary_key.push_back(r[0].value_or(""));
+  s.hidden.assign(s.columns.size(), false);
+  auto versioned = load_versioning(db, table, s);
+  if (!versioned.ok()) return versioned.err();
   auto json = json_check_columns(*conn_, db, table);
   if (json.ok()) {
     for (auto& c : s.columns) {
@@ -78,6 +81,76 @@ result<TableSchema> SchemaLoader::load(const std::string& db, const std::string&
     }
   }
   return s;
+}
+
+size_t TableSchema::visible() const {
+  return static_cast<size_t>(std::count(hidden.begin(), hidden.end(), false));
+}
+
+std::pair<std::string, std::string> system_time_period(const std::string& create_table) {
+  const std::string marker = "PERIOD FOR SYSTEM_TIME (";
+  size_t i = create_table.find(marker);
+  if (i == std::string::npos) return {};
+  i += marker.size();
+  auto name = [&]() {  // a `quoted` name, `` inside it standing for one backquote
+    std::string out;
+    if (i >= create_table.size() || create_table[i] != '`') return out;
+    for (++i; i < create_table.size(); ++i) {
+      if (create_table[i] != '`') {
+        out.push_back(create_table[i]);
+      } else if (i + 1 < create_table.size() && create_table[i + 1] == '`') {
+        out.push_back(create_table[++i]);
+      } else {
+        ++i;
+        break;
+      }
+    }
+    return out;
+  };
+  std::string start = name();
+  while (i < create_table.size() && (create_table[i] == ',' || create_table[i] == ' ')) ++i;
+  std::string end = name();
+  if (start.empty() || end.empty()) return {};
+  return {start, end};
+}
+
+// A system-versioned table: its row end column, the implicit period columns appended (the
+// binlog has them, information_schema does not), and the row end out of the primary key (the
+// server adds it to every unique key; a row's key is the rest).
+result<void> SchemaLoader::load_versioning(const std::string& db, const std::string& table,
+                                           TableSchema& s) {
+  auto type = conn_->scalar(
+      "SELECT TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + conn_->quote(db) +
+      " AND TABLE_NAME = " + conn_->quote(table));
+  if (!type.ok()) return type.err();
+  if (type->value_or("") != "SYSTEM VERSIONED") return {};
+  auto create = conn_->query("SHOW CREATE TABLE " + quote_ident(db) + "." + quote_ident(table));
+  if (!create.ok()) return create.err();
+  const std::string text = create->empty() ? "" : (*create)[0].at(1).value_or("");
+  auto period = system_time_period(text);
+  s.row_end = period.second;
+  if (s.row_end.empty()) {
+    for (const char* name : {"row_start", "row_end"}) {
+      ColumnSchema c;
+      c.name = name;
+      c.data_type = "timestamp";
+      c.column_type = "timestamp(6)";
+      c.nullable = false;
+      s.columns.push_back(std::move(c));
+      s.hidden.push_back(true);
+    }
+    s.row_end = "row_end";
+  }
+  std::erase(s.primary_key, s.row_end);
+  for (const auto& c : s.columns) {
+    if (c.name != s.row_end || c.data_type != "bigint") continue;
+    log::warn("mysql", "table " + db + "." + table +
+                           " is versioned by transaction id: MariaDB writes its changes to the "
+                           "binlog as statements, not rows, so only its snapshot is captured "
+                           "(each change is counted in statement_changes); version it by "
+                           "timestamp to stream it");
+  }
+  return {};
 }
 
 result<std::vector<std::string>> json_check_columns(Connection& conn, const std::string& db,
@@ -202,6 +275,11 @@ result<void> SchemaLoader::merge(TableMap& tm, bool need_everything) {
     if (!tm.has_labels && !cs.labels.empty()) c.labels = cs.labels;
     if (is_plugin_type(cs.data_type)) c.plugin_type = cs.data_type;
     if (cs.is_json && (c.type == kBlob || c.type == kJson)) c.is_json = true;
+    c.hidden = s.hidden[i];
+    if (!s.row_end.empty() && c.name == s.row_end) tm.row_end = static_cast<int>(i);
+  }
+  if (tm.row_end >= 0) {  // the binlog's key of a versioned table ends with its row end
+    std::erase(tm.primary_key, static_cast<size_t>(tm.row_end));
   }
   if (!tm.has_primary_key) {
     tm.primary_key.clear();

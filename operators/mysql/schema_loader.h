@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -27,9 +28,19 @@ struct ColumnSchema {
 
 struct TableSchema {
   std::vector<ColumnSchema> columns;
-  std::vector<std::string> primary_key;
+  std::vector<std::string> primary_key;  // without the row end of a system-versioned table
+  // MariaDB's system-versioned tables (TABLE_TYPE 'SYSTEM VERSIONED'): the column whose value
+  // ends a row's life ("" for other tables). A row whose row end is not its type's largest
+  // value is history, not a row of the table now. Implicit row_start / row_end columns (not in
+  // information_schema, last in the binlog's rows) are appended with `hidden` set.
+  std::string row_end;
+  std::vector<bool> hidden;  // one per column
+  size_t visible() const;    // columns that are not hidden (they come first)
 };
 
+// The two columns of "PERIOD FOR SYSTEM_TIME (`start`, `end`)" in a SHOW CREATE TABLE text,
+// {"", ""} when the table's period columns are implicit (or it is not versioned).
+std::pair<std::string, std::string> system_time_period(const std::string& create_table);
 // Parses "enum('a','b''c')" / "set(...)" labels.
 std::vector<std::string> parse_labels(const std::string& column_type);
 // The column of a CHECK clause "json_valid(`col`)" (MariaDB's JSON columns), "" for others.
@@ -49,6 +60,7 @@ class SchemaLoader {
 
  private:
   result<TableSchema> load(const std::string& db, const std::string& table);
+  result<void> load_versioning(const std::string& db, const std::string& table, TableSchema& s);
   // The character set of a collation id, from the server's own tables (read once).
   result<std::string> charset_of(uint32_t collation);
   result<void> charset_text(Column& c, bool binlog_labels);

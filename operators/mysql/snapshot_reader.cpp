@@ -43,9 +43,21 @@ TextKind text_kind(const ColumnSchema& c) {
 
 namespace {
 
+// A date the calendar does not have, which MariaDB may hold (see valid_date in
+// temporal_decoder.cpp): 0000-00-00, a zero month or day, or a day past the month's end.
 bool is_zero_date(std::string_view s) {
-  return s.rfind("0000-00-00", 0) == 0 || s.find("-00") == 4 ||
-         (s.size() >= 10 && s.compare(7, 3, "-00") == 0);
+  auto number = [&](size_t at, size_t n) {
+    unsigned v = 0;
+    if (s.size() < at + n) return -1;
+    for (size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return -1;
+      v = v * 10 + static_cast<unsigned>(s[i] - '0');
+    }
+    return static_cast<int>(v);
+  };
+  const int y = number(0, 4), m = number(5, 2), d = number(8, 2);
+  if (y < 0 || m < 0 || d < 0 || s[4] != '-' || s[7] != '-') return false;
+  return d < 1 || d > static_cast<int>(temporal::days_in_month(y, static_cast<unsigned>(m)));
 }
 
 template <typename T>
@@ -310,7 +322,7 @@ Value snapshot_position(const BinlogPosition& p) {
 result<std::vector<SnapshotTable>> list_captured_tables(Connection& conn, const TableFilter& f) {
   auto rows = conn.query(
       "SELECT TABLE_SCHEMA, TABLE_NAME, IFNULL(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE "
-      "TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME");
+      "TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_SCHEMA, TABLE_NAME");
   if (!rows.ok()) return rows.err();
   std::vector<SnapshotTable> out;
   for (auto& r : *rows) {
@@ -328,8 +340,10 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
   const TableSchema& s = **sr;
   auto p = std::make_unique<Prepared>();
   p->name = name;
-  p->columns = s.columns;
-  for (const auto& c : s.columns) p->kinds.push_back(text_kind(c));
+  // A system-versioned table's implicit row_start / row_end are not read (SELECT * leaves
+  // them out too); its rows are the table now (SELECT without FOR SYSTEM_TIME).
+  p->columns.assign(s.columns.begin(), s.columns.begin() + static_cast<long>(s.visible()));
+  for (const auto& c : p->columns) p->kinds.push_back(text_kind(c));
   std::vector<std::string> key =
       s.primary_key.empty() ? cfg_.key.columns(t.db, t.table) : s.primary_key;
   if (key.empty()) {
@@ -343,15 +357,15 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
   meta->db = t.db;
   meta->table = t.table;
   meta->primary_key = key;
-  for (const auto& c : s.columns) {  // exact types for sinks that create tables
+  for (const auto& c : p->columns) {  // exact types for sinks that create tables
     meta->column_names.push_back(c.name);
     meta->column_types.push_back(c.is_json ? "json" : c.column_type);
     meta->column_not_null.push_back(!c.nullable);
   }
   p->meta = meta;
   std::string cols;
-  for (size_t i = 0; i < s.columns.size(); ++i) {
-    const auto& c = s.columns[i];
+  for (size_t i = 0; i < p->columns.size(); ++i) {
+    const auto& c = p->columns[i];
     p->syms.push_back(intern(c.name));
     if (!cols.empty()) cols += ", ";
     cols += quote_ident(c.name);
@@ -362,8 +376,8 @@ result<SnapshotReader::Prepared*> SnapshotReader::prepare(const SnapshotTable& t
   }
   for (auto& k : key) {
     bool found = false;
-    for (size_t i = 0; i < s.columns.size(); ++i) {
-      if (s.columns[i].name == k) {
+    for (size_t i = 0; i < p->columns.size(); ++i) {
+      if (p->columns[i].name == k) {
         p->key.push_back(i);
         found = true;
       }

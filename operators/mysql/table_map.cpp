@@ -146,6 +146,7 @@ void TableMap::finish(const std::string& source_name) {
     if (i < columns.size()) m->primary_key.push_back(columns[i].name);
   }
   for (const auto& c : columns) {
+    if (c.hidden) continue;
     m->column_names.push_back(c.name);
     m->column_types.push_back(source_type_text(c));
     m->column_not_null.push_back(!c.nullable);

@@ -25,6 +25,10 @@ struct TableMap {
   bool has_charsets = false;
   bool has_labels = false;
   bool has_primary_key = false;  // SIMPLE_PRIMARY_KEY / PRIMARY_KEY_WITH_PREFIX present
+  // The row end column of a system-versioned table (-1 for others): rows whose row end is
+  // not its type's largest value are history (RowDecoder drops them; an update that ends a
+  // row is its delete).
+  int row_end = -1;
   // Filled by finish(): interned names ("col_N" when unknown) and the shared SourceMeta.
   std::vector<Sym> syms;
   std::shared_ptr<const SourceMeta> meta;

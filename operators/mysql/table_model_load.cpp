@@ -3,6 +3,7 @@
 // clauses that mark MariaDB's JSON columns), whatever its number of tables.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "operators/mysql/schema_loader.h"
 #include "operators/mysql/table_model.h"
@@ -30,11 +31,16 @@ result<std::map<std::string, TableModel>> load_models(Connection& conn, const st
   const std::string where = "TABLE_SCHEMA = " + conn.quote(db) + in_table;
   std::map<std::string, TableModel> out;
   auto charsets = conn.query(
-      "SELECT t.TABLE_NAME, co.CHARACTER_SET_NAME FROM information_schema.TABLES t LEFT JOIN "
-      "information_schema.COLLATIONS co ON co.COLLATION_NAME = t.TABLE_COLLATION WHERE t." +
-      where + " AND t.TABLE_TYPE = 'BASE TABLE'");
+      "SELECT t.TABLE_NAME, co.CHARACTER_SET_NAME, t.TABLE_TYPE FROM information_schema.TABLES t "
+      "LEFT JOIN information_schema.COLLATIONS co ON co.COLLATION_NAME = t.TABLE_COLLATION "
+      "WHERE t." +
+      where + " AND t.TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')");
   if (!charsets.ok()) return charsets.err();
-  for (auto& r : *charsets) out[r[0].value_or("")].charset = r[1].value_or("");
+  std::set<std::string> versioned;
+  for (auto& r : *charsets) {
+    out[r[0].value_or("")].charset = r[1].value_or("");
+    if (r[2].value_or("") == "SYSTEM VERSIONED") versioned.insert(r[0].value_or(""));
+  }
   auto cols = conn.query(
       "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IFNULL(CHARACTER_SET_NAME, ''), "
       "EXTRA, COLUMN_DEFAULT IS NOT NULL, IFNULL(COLUMN_DEFAULT, ''), IS_NULLABLE FROM "
@@ -52,6 +58,12 @@ result<std::map<std::string, TableModel>> load_models(Connection& conn, const st
   for (auto& r : *pk) {
     auto it = out.find(r[0].value_or(""));
     if (it != out.end()) it->second.primary_key.push_back(r[1].value_or(""));
+  }
+  // The server ends every unique key of a system-versioned table with its row end; the key of
+  // the table's rows is the rest (as SchemaLoader gives the rows).
+  for (const auto& name : versioned) {
+    auto& key = out[name].primary_key;
+    if (!key.empty()) key.pop_back();
   }
   auto checks = conn.query(
       "SELECT TABLE_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE "

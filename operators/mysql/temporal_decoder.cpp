@@ -48,8 +48,11 @@ Value zero_date(DecodeStats& stats) {
   return Value::null();
 }
 
+// A day the calendar has. MariaDB stores others too: zero dates and zero months or days
+// (sql_mode without NO_ZERO_DATE / NO_ZERO_IN_DATE) and days past the month's end
+// (ALLOW_INVALID_DATES, 2024-02-30); they are null, as the snapshot reads them.
 bool valid_date(unsigned y, unsigned m, unsigned d) {
-  return m >= 1 && m <= 12 && d >= 1 && d <= 31 && y <= 9999;
+  return y <= 9999 && d >= 1 && d <= temporal::days_in_month(static_cast<int>(y), m);
 }
 
 // TIME2 with fsp 1 to 4: HH:MM:SS in 3 bytes, then the fraction in `bytes` bytes (in `unit`
