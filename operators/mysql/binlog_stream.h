@@ -31,6 +31,7 @@ struct StreamStats {
   std::atomic<uint64_t> zero_dates{0};
   std::atomic<uint64_t> history_rows{0};       // system-versioned tables' history rows, dropped
   std::atomic<uint64_t> statement_changes{0};  // captured tables' changes logged as statements
+  std::atomic<uint64_t> partial_rows{0};       // rows whose images lack columns: dead letters
   std::atomic<uint64_t> schema_changes{0};
   std::atomic<uint64_t> truncates{0};                // truncate events emitted
   std::atomic<uint64_t> compressed_events{0};        // MariaDB log_bin_compress events read

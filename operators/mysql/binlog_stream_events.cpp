@@ -7,6 +7,7 @@
 
 #include "base/logger.h"
 #include "base/temporal.h"
+#include "operators/common/stage_options.h"
 #include "operators/mysql/binlog_stream_impl.h"
 #include "operators/mysql/byte_reader.h"
 #include "operators/mysql/compressed_event.h"
@@ -241,7 +242,7 @@ result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
     return {};
   }
   if (d.kind == DdlStatement::Kind::Dml) {
-    on_statement_change(d, sql);
+    on_statement_change(d, sql, ev);
   } else if (d.kind != DdlStatement::Kind::None) {
     auto r = on_ddl(d, sql, db, ev);
     if (!r.ok()) return r;
@@ -254,19 +255,57 @@ result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
 // its own binlog_format (STATEMENT or MIXED), or MariaDB's tables versioned by transaction id.
 // No binlog reader can tell which rows it changed, so the change is not captured: counted
 // (statement_changes) and named in an error line once per table, with what to do.
-void BinlogStream::Impl::on_statement_change(const DdlStatement& d, const std::string& sql) {
+// The statement is a dead letter (row: db, table, statement), routed by the stage's on_error:
+// by default the source stops naming it; with a dead_letter sink the stream goes on.
+void BinlogStream::Impl::on_statement_change(const DdlStatement& d, const std::string& sql,
+                                             const RawEvent& ev) {
   const auto& [db, table] = d.tables.at(0);
   if (!filter.matches(db, table)) return;
+  if (!catchup.empty() && caught_up(db, table, ev.next_pos)) return;
+  ++rows_in_txn;  // counted like a row for resuming inside the transaction (skip_rows)
+  if (skip > 0) {
+    --skip;
+    return;
+  }
   owner.stats_.statement_changes++;
-  if (!statement_logged.insert(db + "." + table).second) return;
-  log::error("mysql", cfg.name + ": a change of " + db + "." + table + " is in the binlog at " +
-                          file + " as a statement, not as rows (" + sql.substr(0, 120) +
-                          "), so it is not captured; the session that ran it had binlog_format "
-                          "STATEMENT or MIXED, or the table is versioned by transaction id "
-                          "(MariaDB logs those changes as statements): run such changes with "
-                          "binlog_format=ROW, version the table by timestamp, and re-read the "
-                          "table (signal_table or `sluice snapshot`). Further ones of this "
-                          "table are counted in statement_changes");
+  StreamItem it;
+  Event& e = it.events.emplace_back();
+  e.source = truncate_meta(db, table);
+  e.row.append(intern("db"), Value::string(db));
+  e.row.append(intern("table"), Value::string(table));
+  e.row.append(intern("statement"), Value::string(sql));
+  e.ts = static_cast<int64_t>(ev.timestamp) * 1000000;
+  e.position = position_value(ev.next_pos);
+  e.origin = origin_of(ev);
+  e.txn_last = !in_txn;
+  mark_dead(e, cfg.name, errc::statement_change,
+            "a change of " + db + "." + table + " is in the binlog at " + file + ":" +
+                std::to_string(ev.next_pos) + " as a statement, not as rows (" +
+                sql.substr(0, 120) +
+                "): no binlog reader can tell which rows it changed. The session that ran it "
+                "had binlog_format STATEMENT or MIXED, or the table is versioned by "
+                "transaction id. Run such changes with binlog_format=ROW (version the table by "
+                "timestamp), then read the table again (signal_table or `sluice snapshot`)");
+  it.position.file = file;
+  it.position.pos = ev.next_pos;
+  push_item(std::move(it));
+}
+
+// Rows a session logged with binlog_row_image MINIMAL or NOBLOB lack columns (RowDecoder::
+// lacking): applied, a sink would write them as null. They are dead letters, kept as decoded.
+void BinlogStream::Impl::mark_partial(const TableMap& tm, std::vector<Event>& evs) {
+  owner.stats_.partial_rows += evs.size();
+  for (auto& e : evs) {
+    const char* what = e.op == Op::Create   ? "an insert"
+                       : e.op == Op::Delete ? "a delete"
+                                            : "an update";
+    mark_dead(e, cfg.name, errc::partial_row,
+              std::string(what) + " of " + tm.full_name() + " at " + file + ": " +
+                  decoder.lacking() +
+                  " (the session that made it had binlog_row_image MINIMAL or NOBLOB); applied, "
+                  "those columns would be written as null. Set binlog_row_image=FULL for every "
+                  "session, then read the table again (signal_table or `sluice snapshot`)");
+  }
 }
 
 result<void> BinlogStream::Impl::on_table_map(const RawEvent& ev) {
@@ -325,6 +364,7 @@ result<void> BinlogStream::Impl::on_rows(const RawEvent& ev) {
   if (!n.ok()) return n.err();
   owner.stats_.zero_dates = decoder.stats().zero_dates;
   owner.stats_.history_rows = decoder.stats().history_rows;
+  if (!decoder.lacking().empty()) mark_partial(*it->second.map, evs);
   size_t k = 0;  // rows of this event delivered before a restart: dropped
   if (skip > 0) {
     k = std::min<uint64_t>(skip, evs.size());

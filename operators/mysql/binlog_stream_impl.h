@@ -69,10 +69,9 @@ struct BinlogStream::Impl {
   uint64_t skip = 0;         // row events still to drop (resume inside a transaction)
   std::unordered_map<std::string, std::shared_ptr<const SourceMeta>> truncated;
   std::vector<std::pair<std::string, BinlogPosition>> catchup;
-  std::set<std::string> keyless_logged;    // tables without a key, logged once
-  std::set<std::string> statement_logged;  // tables changed by logged statements, logged once
-  std::vector<uint8_t> expanded;           // a MariaDB compressed event, uncompressed
-  std::vector<uint8_t> unpacked;           // the inner events of a MySQL transaction payload
+  std::set<std::string> keyless_logged;  // tables without a key, logged once
+  std::vector<uint8_t> expanded;         // a MariaDB compressed event, uncompressed
+  std::vector<uint8_t> unpacked;         // the inner events of a MySQL transaction payload
   bool in_payload = false;
   // The tables of the captured databases as of the last event read (table_model.h): from the
   // checkpoint or information_schema, then changed by each DDL statement read.
@@ -189,7 +188,8 @@ struct BinlogStream::Impl {
   void on_rotate(const RawEvent& ev);
   void commit(uint64_t next_pos);
   result<void> on_query(const RawEvent& ev);
-  void on_statement_change(const DdlStatement& d, const std::string& sql);
+  void on_statement_change(const DdlStatement& d, const std::string& sql, const RawEvent& ev);
+  void mark_partial(const TableMap& tm, std::vector<Event>& evs);
   // ---- DDL (binlog_stream_schema.cpp) ----
   // A DDL statement of the QUERY event `ev` (`db` its default database).
   result<void> on_ddl(const DdlStatement& d, const std::string& sql, const std::string& db,

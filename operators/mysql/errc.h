@@ -14,6 +14,10 @@
   X(snapshot, "source", "the initial snapshot of a table failed")                           \
   X(position_lost, "source", "the checkpointed binlog position is no longer on the server") \
   X(state, "source", "the checkpointed source state is malformed")                          \
-  X(tls, "source", "the TLS connection to the MySQL server failed or was refused")
+  X(tls, "source", "the TLS connection to the MySQL server failed or was refused")          \
+  X(partial_row, "decode",                                                                  \
+    "a binlog row lacks columns (binlog_row_image MINIMAL or NOBLOB in its session)")       \
+  X(statement_change, "decode",                                                             \
+    "a change of a captured table is in the binlog as a statement, not as rows")
 
 SLUICE_ERRC_ENUM(sluice::operators::mysql, SLUICE_MYSQL_ERRORS)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "base/logger.h"
 #include "base/temporal.h"
@@ -510,7 +511,29 @@ result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& 
   return Poll::Data;
 }
 
+// Dead letters of the stream (changes logged as statements, rows lacking columns) go to
+// take_dead(), the rest out.
 result<Source::Poll> MySqlSource::poll(size_t max, std::vector<Event>& out) {
+  const size_t from = out.size();
+  auto r = poll_events(max, out);
+  if (!r.ok()) return r;
+  const auto first = out.begin() + static_cast<long>(from);
+  if (std::none_of(first, out.end(), [](const Event& e) { return e.dead_letter != nullptr; })) {
+    return r;
+  }
+  auto dead =
+      std::stable_partition(first, out.end(), [](const Event& e) { return !e.dead_letter; });
+  std::move(dead, out.end(), std::back_inserter(dead_));
+  out.erase(dead, out.end());
+  return r;
+}
+
+void MySqlSource::take_dead(std::vector<Event>& out) {
+  for (auto& e : dead_) out.push_back(std::move(e));
+  dead_.clear();
+}
+
+result<Source::Poll> MySqlSource::poll_events(size_t max, std::vector<Event>& out) {
   if (state_.phase == SourceState::Phase::Done) return Poll::End;
   if (state_.phase == SourceState::Phase::Snapshot) return poll_snapshot(max, out);
   if (!stream_) return error::fatal(errc::config, "mysql source " + cfg_.name + " is not open");
@@ -581,6 +604,8 @@ void MySqlSource::report_stats(OperatorStats& out) const {
   add("statement_changes",
       "Changes of captured tables the server logged as statements (no rows: not captured).",
       s->statement_changes);
+  add("partial_rows", "Rows whose binlog images lack columns (binlog_row_image MINIMAL/NOBLOB).",
+      s->partial_rows);
   add("schema_changes", "DDL statements applied to the source's table schemas.", s->schema_changes);
   add("truncates", "TRUNCATE events emitted.", s->truncates);
 }

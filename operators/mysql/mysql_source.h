@@ -26,6 +26,8 @@ class MySqlSource : public Source {
   ~MySqlSource() override { close(); }
   result<void> open(const std::string& state) override;
   result<Poll> poll(size_t max, std::vector<Event>& out) override;
+  // Changes the stream cannot pass on as rows (errc::statement_change, errc::partial_row).
+  void take_dead(std::vector<Event>& out) override;
   std::string checkpoint_state() const override { return state_.encode(); }
   void close() override;
 
@@ -56,6 +58,8 @@ class MySqlSource : public Source {
 
  private:
   void warn_cascades();
+  result<Poll> poll_events(size_t max, std::vector<Event>& out);
+  std::vector<Event> dead_;
   // The state to resume, or a fresh one: a snapshot, or (snapshot = never) the stream from
   // the `start` position.
   result<void> load_state(const std::string& state, const std::vector<std::string>& patterns);

@@ -73,6 +73,27 @@ bool RowDecoder::versioned_change(Event& e, bool was, bool is) {
   return e.op == Op::Update ? was && is : is;
 }
 
+void RowDecoder::find_lacking(const TableMap& tm, bool update, bool del) {
+  lacking_.clear();
+  auto missing = [&](const std::vector<uint8_t>& present) {
+    std::string names;
+    for (size_t i = 0; i < tm.columns.size(); ++i) {
+      if (!present[i] && !tm.columns[i].hidden)
+        names += (names.empty() ? "" : ", ") + tm.columns[i].name;
+    }
+    return names;
+  };
+  bool key_present = !tm.primary_key.empty();
+  for (size_t k : tm.primary_key) key_present = key_present && present1_[k];
+  const std::string old_row = missing(present1_);
+  if ((update || del) && !key_present && !old_row.empty()) {
+    lacking_ = "its old row lacks " + old_row;
+  } else if (!del) {
+    const std::string new_row = missing(update ? present2_ : present1_);
+    if (!new_row.empty()) lacking_ = "its new row lacks " + new_row;
+  }
+}
+
 result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len, const TableMap& tm,
                                   std::vector<Event>& out) {
   ByteReader r(body, len);
@@ -94,17 +115,18 @@ result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
   auto bitmap = [&](std::vector<uint8_t>& present) {
     std::string_view b = r.bytes((ncols + 7) / 8);
     present.assign(ncols, 0);
-    size_t n = 0;
     for (size_t i = 0; i < ncols && !r.failed(); ++i) {
       present[i] = (static_cast<uint8_t>(b[i / 8]) >> (i % 8)) & 1;
-      n += present[i];
     }
-    return n;
   };
-  size_t n1 = bitmap(present1_);
-  size_t n2 = update ? bitmap(present2_) : 0;
+  bitmap(present1_);
+  if (update) bitmap(present2_);
   if (r.failed())
     return error::fatal(errc::decode, "truncated rows event header for " + tm.full_name());
+  const size_t n1 = static_cast<size_t>(std::count(present1_.begin(), present1_.end(), 1));
+  const size_t n2 =
+      update ? static_cast<size_t>(std::count(present2_.begin(), present2_.end(), 1)) : 0;
+  find_lacking(tm, update, del);
   size_t count = 0;
   size_t first = out.size();
   auto undo = [&](error err) {  // nothing of a failed event is kept

@@ -24,11 +24,18 @@ class RowDecoder {
                         std::vector<Event>& out);
 
   DecodeStats& stats() { return stats_; }
+  // After decode(): "" when its rows can be applied, else what their images lack (a session
+  // with binlog_row_image MINIMAL or NOBLOB): a row of an insert or an update's new row without
+  // some columns, or a delete's or update's old row without its key (or, without a key, without
+  // any column). A delete with its key needs nothing more.
+  const std::string& lacking() const { return lacking_; }
 
  private:
   result<void> decode_image(ByteReader& r, const TableMap& tm, const std::vector<uint8_t>& present,
                             size_t npresent, Object& row, bool& current);
   static bool versioned_change(Event& e, bool was, bool is);
+  void find_lacking(const TableMap& tm, bool update, bool del);
+  std::string lacking_;
   DecodeStats stats_;
   std::vector<uint8_t> present1_, present2_;
 };

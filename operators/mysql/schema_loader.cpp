@@ -147,8 +147,8 @@ result<void> SchemaLoader::load_versioning(const std::string& db, const std::str
     log::warn("mysql", "table " + db + "." + table +
                            " is versioned by transaction id: MariaDB writes its changes to the "
                            "binlog as statements, not rows, so only its snapshot is captured "
-                           "(each change is counted in statement_changes); version it by "
-                           "timestamp to stream it");
+                           "(each change is a dead letter, mysql.statement_change); version it "
+                           "by timestamp to stream it");
   }
   return {};
 }

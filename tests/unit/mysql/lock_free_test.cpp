@@ -462,18 +462,21 @@ BOOST_AUTO_TEST_CASE(signal_table_watermarks_drop_rows_changed_in_their_window_u
 BOOST_AUTO_TEST_CASE(signal_table_watermarks_and_keyless_tables) {
   server().exec(
       "DROP DATABASE IF EXISTS lfk; CREATE DATABASE lfk; "
-      "CREATE TABLE lfk.k (a INT, b INT, pad VARCHAR(200)); "
+      "CREATE TABLE lfk.k (a INT, b INT, pad VARCHAR(200), KEY (a)); "
       "INSERT INTO lfk.k SELECT seq, 0, REPEAT('p', 200) FROM lfk.seq_1_to_40000");
   auto cfg = windowed_cfg("lfk", {"k"}, 5000, 1);
   {
-    // A change in every window: two writers, so that one stalled on a busy machine (the window
-    // of a 40,000-row read lasts some 100 ms) leaves no window without one.
+    // A change in every window: three writers, so that one or two stalled on a busy machine
+    // (the window of a 40,000-row read lasts some 100 ms) leave no window without one. The
+    // index on `a` (not unique: the table stays without a key) makes each update one row's
+    // work; without it every update scanned and locked the whole table, and the writers
+    // queued behind each other long enough to leave a window without a change.
     std::atomic<bool> busy{false};
     std::vector<std::thread> hammers;
-    for (int h = 0; h < 2; ++h) {
+    for (int h = 0; h < 3; ++h) {
       hammers.emplace_back([&busy, h] {
         auto c = server().connect();
-        for (int i = h * 20000; !busy; ++i) {
+        for (int i = h * 13333; !busy; ++i) {
           MariaDbServer::exec(
               c.get(), "UPDATE lfk.k SET b = b + 1 WHERE a = " + std::to_string(i % 40000 + 1));
         }

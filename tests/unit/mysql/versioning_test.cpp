@@ -101,7 +101,7 @@ void versioned_tables_with(const std::string& metadata) {
   auto more = poll_for(src, std::chrono::milliseconds(1500));
   changes.insert(changes.end(), more.begin(), more.end());
   // An update, a delete and an insert each; none of sv.c, whose changes MariaDB logs as
-  // statements (transaction ids): counted, and named in an error line.
+  // statements (transaction ids): dead letters.
   BOOST_REQUIRE_EQUAL(changes.size(), 9u);
   BOOST_CHECK_GE(src.stream_stats()->statement_changes.load(), 3u);
   for (size_t i = 0; i < changes.size(); ++i) {
@@ -172,9 +172,9 @@ BOOST_AUTO_TEST_CASE(dates_the_calendar_lacks_are_null_in_snapshot_and_stream) {
 }
 
 // A session may log its changes as statements (SET SESSION binlog_format, given the privilege):
-// no rows reach the binlog, so no reader can capture them. The source counts each such change
-// of a captured table and names the first in an error line; other tables' are not counted.
-BOOST_AUTO_TEST_CASE(changes_logged_as_statements_are_counted_not_lost_in_silence) {
+// no rows reach the binlog, so no reader can capture them. Each such change of a captured table
+// is a dead letter of the source (before, skipped in silence); other tables' are not.
+BOOST_AUTO_TEST_CASE(changes_logged_as_statements_are_dead_letters) {
   server().exec(
       "DROP DATABASE IF EXISTS st; CREATE DATABASE st; CREATE TABLE st.t (id INT PRIMARY KEY, v "
       "INT); CREATE TABLE st.other (id INT PRIMARY KEY)");
@@ -193,6 +193,59 @@ BOOST_AUTO_TEST_CASE(changes_logged_as_statements_are_counted_not_lost_in_silenc
   BOOST_CHECK_EQUAL(field(rows[0], "id").as_int(), 3);
   BOOST_CHECK(poll_for(src, std::chrono::milliseconds(500)).empty());
   BOOST_CHECK_EQUAL(src.stream_stats()->statement_changes.load(), 4u);
+  std::vector<Event> dead;
+  src.take_dead(dead);
+  BOOST_REQUIRE_EQUAL(dead.size(), 4u);
+  for (const auto& e : dead) {
+    BOOST_REQUIRE(e.dead_letter);
+    BOOST_CHECK_EQUAL(e.dead_letter->code.name(), "statement_change");
+    BOOST_CHECK(e.source->db == "st" && e.source->table == "t");
+    BOOST_CHECK(e.dead_letter->message.find("binlog_format=ROW") != std::string::npos);
+  }
+  BOOST_CHECK_EQUAL(field(dead[2], "statement").as_string(), "REPLACE INTO st.t VALUES (2, 2)");
+  src.close();
+}
+
+// A session may log rows with binlog_row_image MINIMAL (only the key of the old row, only the
+// changed columns of the new) or NOBLOB (no unchanged BLOB/TEXT). Applied, such a row would
+// write the missing columns as null: rows lacking columns are dead letters, as decoded; a
+// delete that has its key, and rows that lack nothing, go on.
+BOOST_AUTO_TEST_CASE(rows_lacking_columns_are_dead_letters_not_nulls) {
+  server().exec(
+      "DROP DATABASE IF EXISTS ri; CREATE DATABASE ri; CREATE TABLE ri.t (id INT PRIMARY KEY, a "
+      "INT, b TEXT, c BLOB); INSERT INTO ri.t VALUES (1, 1, 'x', 'y'), (2, 2, 'x', 'y'); "
+      "CREATE TABLE ri.k (a INT, b TEXT); INSERT INTO ri.k VALUES (1, 'x'), (2, 'x')");
+  auto cfg = make_cfg("ri", {});
+  cfg.start = current_start();
+  my::MySqlSource src(cfg);
+  auto o = src.open("");
+  BOOST_REQUIRE_MESSAGE(o.ok(), o.err().message);
+  server().exec(
+      "SET SESSION binlog_row_image = 'MINIMAL'; UPDATE ri.t SET a = 10 WHERE id = 1; DELETE "
+      "FROM ri.t WHERE id = 2; UPDATE ri.k SET a = 10 WHERE a = 1; DELETE FROM ri.k WHERE a = "
+      "2; SET SESSION binlog_row_image = 'NOBLOB'; UPDATE ri.t SET a = 11 WHERE id = 1; UPDATE "
+      "ri.t SET b = 'z', c = 'w' WHERE id = 1; INSERT INTO ri.t VALUES (3, 3, 'z', 'w')");
+  auto rows = poll_n(src, 5);
+  BOOST_CHECK(poll_for(src, std::chrono::milliseconds(500)).empty());
+  std::vector<Event> dead;
+  src.take_dead(dead);
+  std::vector<std::string> got, lost;
+  for (const auto& e : rows) got.push_back(e.source->table + " " + static_cast<char>(e.op));
+  for (const auto& e : dead) {
+    BOOST_REQUIRE(e.dead_letter);
+    BOOST_CHECK_EQUAL(e.dead_letter->code.name(), "partial_row");
+    lost.push_back(e.source->table + " " + static_cast<char>(e.op) + ": " +
+                   e.dead_letter->message.substr(0, e.dead_letter->message.find(" (")));
+  }
+  // Kept: the keyed delete (key present), the keyless table's rows (MINIMAL logs whole rows of
+  // a table without a key), the update that wrote the BLOB and TEXT, the insert.
+  const std::vector<std::string> kept = {"t d", "k u", "k d", "t u", "t c"};
+  BOOST_CHECK_MESSAGE(got == kept, "kept " << got.size());
+  const std::vector<std::string> want = {
+      "t u: an update of ri.t at " + current_start().file + ": its new row lacks id, b, c",
+      "t u: an update of ri.t at " + current_start().file + ": its new row lacks b, c"};
+  BOOST_CHECK_EQUAL_COLLECTIONS(lost.begin(), lost.end(), want.begin(), want.end());
+  BOOST_CHECK_EQUAL(src.stream_stats()->partial_rows.load(), 2u);
   src.close();
 }
 
