@@ -62,6 +62,9 @@ struct BinlogStream::Impl {
   // is marked Event::txn_last before it is queued. Anything else queued pushes it first.
   StreamItem held;
   bool holding = false;
+  // Between XA START and its outcome: what the transaction changed, held back (on_xa).
+  bool xa_open = false;
+  std::vector<StreamItem> xa_items;
   std::string statement;     // include_query: the last binlog annotation (the rows' statement)
   bool streamed = false;     // the current connection delivered at least one packet
   BinlogPosition committed;  // position after the last commit seen
@@ -138,12 +141,20 @@ struct BinlogStream::Impl {
   void flush_held() {
     if (!holding) return;
     holding = false;
-    owner.push(std::move(held));
+    push_now(std::move(held));
     held = StreamItem();
   }
   void push_item(StreamItem it) {
     flush_held();
-    owner.push(std::move(it));
+    push_now(std::move(it));
+  }
+  // Inside an XA transaction the items wait for its outcome (on_xa).
+  void push_now(StreamItem it) {
+    if (xa_open) {
+      xa_items.push_back(std::move(it));
+    } else {
+      owner.push(std::move(it));
+    }
   }
   void hold(StreamItem block) {
     flush_held();
@@ -188,6 +199,7 @@ struct BinlogStream::Impl {
   void on_rotate(const RawEvent& ev);
   void commit(uint64_t next_pos);
   result<void> on_query(const RawEvent& ev);
+  void on_xa(const std::string& sql, const RawEvent& ev);
   void on_statement_change(const DdlStatement& d, const std::string& sql, const RawEvent& ev);
   void mark_partial(const TableMap& tm, std::vector<Event>& evs);
   // ---- DDL (binlog_stream_schema.cpp) ----

@@ -38,6 +38,10 @@ struct MySqlOptions {
   SnapshotWatermark snapshot_watermark = SnapshotWatermark::Auto;
   std::string signal_table;
   bool include_query = false;
+  // Read by the engine (engine/actors/stage_options.cpp): where changes the source cannot pass
+  // on as rows go (errc::statement_change, errc::partial_row).
+  std::string dead_letter;
+  std::string on_error;
   int64_t heartbeat_us = 1000000;
   int64_t reconnect_timeout_us = 600LL * 1000000;
   SchemaChanges schema_changes = SchemaChanges::Follow;

@@ -167,6 +167,16 @@ BoundSpec<MySqlOptions> make_spec() {
                "(binlog_annotate_row_events, on by default) when asked; MySQL writes them with "
                "binlog_rows_query_log_events = ON. Without them the query stays null."),
         &O::include_query);
+  k.add(option("dead_letter", OptType::String, false, "",
+               "The sink that receives the changes the binlog holds in a form that cannot be "
+               "applied as rows: a captured table's change logged as a statement "
+               "(mysql.statement_change) and a row lacking columns (binlog_row_image MINIMAL / "
+               "NOBLOB in its session, mysql.partial_row); docs/mysql.md."),
+        &O::dead_letter);
+  k.add(enum_option("on_error", {"dead_letter", "skip", "fail"}, "",
+                    "Such a change: dead_letter (default when dead_letter is set) | fail "
+                    "(default otherwise: the pipeline stops naming it) | skip (counted)."),
+        &O::on_error);
   return k;
 }
 
