@@ -123,9 +123,6 @@ std::string refuse_unhandled_event(uint8_t type) {
     case 26:
       return "INCIDENT_EVENT: the server logged an incident (changes may be missing from the "
              "binlog); check the server's error log, then restart from a fresh snapshot";
-    case 38:
-      return "XA_PREPARE_LOG_EVENT: XA transactions are not decoded; the source stops rather "
-             "than pass their rows before the outcome is known";
     case 39:
       return "PARTIAL_UPDATE_ROWS_EVENT: partial JSON updates are not decoded; SET GLOBAL "
              "binlog_row_value_options = '' on the server";

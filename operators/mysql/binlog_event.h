@@ -65,4 +65,7 @@ result<std::vector<MariaGtid>> parse_gtid_list(const uint8_t* body, size_t body_
 // compressed_event.h) itself.
 std::string refuse_unhandled_event(uint8_t type);
 
+// XA_PREPARE_LOG_EVENT: the end of an XA transaction's first phase (binlog_stream_xa.cpp).
+constexpr uint8_t kXaPrepareEvent = 38;
+
 }  // namespace sluice::operators::mysql

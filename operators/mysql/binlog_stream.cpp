@@ -47,6 +47,8 @@ result<void> BinlogStream::set_model(const std::string& encoded) {
   return {};
 }
 
+result<void> BinlogStream::set_xa(const std::string& encoded) { return impl_->decode_xa(encoded); }
+
 // The reading state at `from`, before the first event.
 result<void> BinlogStream::prime(const BinlogPosition& from) {
   Impl& s = *impl_;

@@ -67,6 +67,10 @@ class BinlogStream {
   // Before start(): the table model the checkpoint recorded (SchemaModel::encode, "" none: the
   // stream reads it from information_schema as it starts). An unreadable one is an error.
   result<void> set_model(const std::string& encoded);
+  // The prepared XA transactions of the checkpoint (SourceState::xa_prepared), before start().
+  result<void> set_xa(const std::string& encoded);
+  // What the last commit delivered that changed them says they are (null: none since start).
+  const std::shared_ptr<const std::string>& delivered_xa() const { return queue_.delivered_xa(); }
   // The table model as of the last commit drain() delivered, when a DDL statement (or the
   // start) changed it since the stream began; null otherwise (what set_model() gave holds).
   const std::shared_ptr<const std::string>& delivered_model() const {

@@ -68,6 +68,7 @@ result<void> BinlogStream::Impl::handle(const RawEvent& ev) {
       // writes no XA START statement); its rows wait for the outcome (on_xa).
       constexpr uint8_t kPreparedXa = 64;
       xa_open = (flags & kPreparedXa) != 0;
+      xa_rows.clear();
       return {};
     }
     case GTID_LIST_EVENT: {  // MariaDB: the state at the start of a file
@@ -104,6 +105,8 @@ result<void> BinlogStream::Impl::handle(const RawEvent& ev) {
       return {};
     case kTransactionPayloadEvent:
       return on_payload(ev);
+    case kXaPrepareEvent:
+      return on_xa_prepare(ev);
     default:
       if (RowDecoder::is_rows_event(ev.type)) return on_rows(ev);
       if (is_maria_compressed_event(ev.type)) {
@@ -169,6 +172,8 @@ void BinlogStream::Impl::on_rotate(const RawEvent& ev) {
   it.position = committed;
   it.model = std::move(model_text);
   model_text.reset();
+  it.xa = std::move(xa_text);
+  xa_text.reset();
   push_item(std::move(it));
 }
 
@@ -198,6 +203,8 @@ void BinlogStream::Impl::commit(uint64_t next_pos) {
   it.position = committed;
   it.model = std::move(model_text);
   model_text.reset();
+  it.xa = std::move(xa_text);
+  xa_text.reset();
   push_item(std::move(it));
 }
 
@@ -238,8 +245,7 @@ result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
   std::string sql(reinterpret_cast<const char*>(body + off), body_len - off);
   if (sql.size() > 3 && (sql[0] == 'X' || sql[0] == 'x') && (sql[1] == 'A' || sql[1] == 'a') &&
       sql[2] == ' ') {
-    on_xa(sql, ev);
-    return {};
+    return on_xa(sql, ev);
   }
   DdlStatement d = parse_ddl(sql, db);
   if (d.kind == DdlStatement::Kind::Begin) {
@@ -260,48 +266,6 @@ result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
   }
   if (!in_txn) commit(ev.next_pos);
   return {};
-}
-
-// XA transactions: XA START (MariaDB: a flag of the GTID event), the rows, XA END, then the
-// outcome. MariaDB and MySQL write a two-phase one's prepare as XA_PREPARE_LOG_EVENT, at which
-// the source stops (binlog_event.cpp: its outcome comes later, in another group); its rows,
-// held back here, were never passed on.
-// A one-phase commit (MySQL: XA COMMIT ... ONE PHASE after XA END) passes them on; a rollback
-// drops them. The outcome of a transaction prepared before the stream's start is not in the
-// binlog it reads: a warning says so.
-void BinlogStream::Impl::on_xa(const std::string& sql, const RawEvent& ev) {
-  std::string word;
-  for (size_t i = 3; i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])); ++i) {
-    word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i]))));
-  }
-  if (word == "START" || word == "BEGIN") {
-    in_txn = true;
-    start_txn(ev);
-    txn_thread = static_cast<int64_t>(ByteReader(ev.body, ev.body_len).le(4));
-    xa_open = true;
-    return;
-  }
-  if (word != "COMMIT" && word != "ROLLBACK") return;  // XA END, XA PREPARE: the outcome follows
-  if (xa_open) {
-    flush_held();
-    xa_open = false;
-    if (word == "COMMIT") {
-      for (auto it = xa_items.rbegin(); it != xa_items.rend(); ++it) {
-        if (it->events.empty()) continue;
-        it->events.back().txn_last = true;
-        break;
-      }
-      for (auto& it : xa_items) owner.push(std::move(it));
-    }
-    xa_items.clear();
-  } else if (word == "COMMIT") {
-    log::warn("mysql", cfg.name + ": " + sql.substr(0, 120) + " at " + file + ":" +
-                           std::to_string(ev.next_pos) +
-                           " ends an XA transaction prepared before the position the stream "
-                           "started at: its rows are not in the binlog it read; if it changed "
-                           "captured tables, read them again (signal_table or `sluice snapshot`)");
-  }
-  commit(ev.next_pos);
 }
 
 // A change the server logged as its statement although binlog_format is ROW: a session that set
@@ -366,13 +330,22 @@ result<void> BinlogStream::Impl::on_table_map(const RawEvent& ev) {
   auto it = tables.find(id);
   std::string_view rawtm(reinterpret_cast<const char*>(ev.body), ev.body_len);
   if (it != tables.end() && it->second.raw == rawtm) return {};
-  auto tm = parse_table_map(ev.body, ev.body_len);
-  if (!tm.ok()) return tm.err();
   Entry e;
   e.raw = std::string(rawtm);
+  auto map = build_map(e.raw);
+  if (!map.ok()) return map.err();
+  e.map = std::move(map).value();
+  tables[id] = std::move(e);
+  return {};
+}
+
+result<std::shared_ptr<TableMap>> BinlogStream::Impl::build_map(const std::string& raw) {
+  auto tm = parse_table_map(reinterpret_cast<const uint8_t*>(raw.data()), raw.size());
+  if (!tm.ok()) return tm.err();
+  std::shared_ptr<TableMap> out;
   if (filter.matches(tm->db, tm->table)) {
     auto ap = schema.apply(*tm, !tm->has_names);
-    if (!ap.ok()) return ap;
+    if (!ap.ok()) return ap.err();
     if (tm->primary_key.empty()) {
       const auto& key = cfg.key.columns(tm->db, tm->table);
       for (const auto& k : key) {
@@ -394,10 +367,9 @@ result<void> BinlogStream::Impl::on_table_map(const RawEvent& ev) {
       }
     }
     tm->finish(cfg.name);
-    e.map = std::make_shared<TableMap>(std::move(tm).value());
+    out = std::make_shared<TableMap>(std::move(tm).value());
   }
-  tables[id] = std::move(e);
-  return {};
+  return out;
 }
 
 result<void> BinlogStream::Impl::on_rows(const RawEvent& ev) {
@@ -408,16 +380,24 @@ result<void> BinlogStream::Impl::on_rows(const RawEvent& ev) {
                                           " at " + file + ":" + std::to_string(ev.next_pos));
   }
   if (!it->second.map) return {};
-  if (!catchup.empty() && caught_up(it->second.map->db, it->second.map->table, ev.next_pos)) {
+  if (xa_open) {  // the outcome comes later (binlog_stream_xa.cpp)
+    xa_rows.push_back({it->second.raw, ev.type,
+                       std::string(reinterpret_cast<const char*>(ev.body), ev.body_len)});
     return {};
   }
+  return emit_rows(it->second.map, ev.type, ev.body, ev.body_len, ev);
+}
+
+result<void> BinlogStream::Impl::emit_rows(const std::shared_ptr<TableMap>& map, uint8_t type,
+                                           const uint8_t* body, size_t len, const RawEvent& ev) {
+  if (!catchup.empty() && caught_up(map->db, map->table, ev.next_pos)) return {};
   StreamItem block;
   std::vector<Event>& evs = block.events;
-  auto n = decoder.decode(ev.type, ev.body, ev.body_len, *it->second.map, evs);
+  auto n = decoder.decode(type, body, len, *map, evs);
   if (!n.ok()) return n.err();
   owner.stats_.zero_dates = decoder.stats().zero_dates;
   owner.stats_.history_rows = decoder.stats().history_rows;
-  if (!decoder.lacking().empty()) mark_partial(*it->second.map, evs);
+  if (!decoder.lacking().empty()) mark_partial(*map, evs);
   size_t k = 0;  // rows of this event delivered before a restart: dropped
   if (skip > 0) {
     k = std::min<uint64_t>(skip, evs.size());

@@ -7,6 +7,7 @@
 // mysql.h must come first.
 #include <mariadb_rpl.h>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -62,9 +63,19 @@ struct BinlogStream::Impl {
   // is marked Event::txn_last before it is queued. Anything else queued pushes it first.
   StreamItem held;
   bool holding = false;
-  // Between XA START and its outcome: what the transaction changed, held back (on_xa).
+  // XA transactions (binlog_stream_xa.cpp): the rows events of the open one (between XA START
+  // and its prepare or one-phase commit), then of each prepared one by its xid text
+  // ("X'61',X'',1"), until its XA COMMIT passes them on or its XA ROLLBACK drops them. The
+  // prepared ones are in the checkpoint (xa_text rides on the next commit).
+  struct XaRows {
+    std::string table_map;  // the TABLE_MAP body of the rows' table
+    uint8_t type = 0;
+    std::string rows;  // the rows event's body
+  };
   bool xa_open = false;
-  std::vector<StreamItem> xa_items;
+  std::vector<XaRows> xa_rows;
+  std::map<std::string, std::vector<XaRows>> xa_prepared;
+  std::shared_ptr<const std::string> xa_text;
   std::string statement;     // include_query: the last binlog annotation (the rows' statement)
   bool streamed = false;     // the current connection delivered at least one packet
   BinlogPosition committed;  // position after the last commit seen
@@ -141,20 +152,12 @@ struct BinlogStream::Impl {
   void flush_held() {
     if (!holding) return;
     holding = false;
-    push_now(std::move(held));
+    owner.push(std::move(held));
     held = StreamItem();
   }
   void push_item(StreamItem it) {
     flush_held();
-    push_now(std::move(it));
-  }
-  // Inside an XA transaction the items wait for its outcome (on_xa).
-  void push_now(StreamItem it) {
-    if (xa_open) {
-      xa_items.push_back(std::move(it));
-    } else {
-      owner.push(std::move(it));
-    }
+    owner.push(std::move(it));
   }
   void hold(StreamItem block) {
     flush_held();
@@ -199,7 +202,20 @@ struct BinlogStream::Impl {
   void on_rotate(const RawEvent& ev);
   void commit(uint64_t next_pos);
   result<void> on_query(const RawEvent& ev);
-  void on_xa(const std::string& sql, const RawEvent& ev);
+  result<void> on_xa(const std::string& sql, const RawEvent& ev);
+  result<void> on_xa_prepare(const RawEvent& ev);
+  // Decodes rows events kept by an XA transaction and passes them on at `at` (its commit).
+  result<void> release_xa(const std::vector<XaRows>& rows, const RawEvent& at);
+  std::vector<XaRows> take_open_xa();
+  result<void> finish_xa(const std::vector<XaRows>& rows, bool pass_on, const RawEvent& ev);
+  void note_xa_change();
+  std::string encode_xa() const;
+  result<void> decode_xa(const std::string& text);
+  // A TABLE_MAP body as the decoder needs it (null when the table is not captured).
+  result<std::shared_ptr<TableMap>> build_map(const std::string& raw);
+  // Decodes one rows event of `map` and passes its rows on, at the position of `at`.
+  result<void> emit_rows(const std::shared_ptr<TableMap>& map, uint8_t type, const uint8_t* body,
+                         size_t len, const RawEvent& at);
   void on_statement_change(const DdlStatement& d, const std::string& sql, const RawEvent& ev);
   void mark_partial(const TableMap& tm, std::vector<Event>& evs);
   // ---- DDL (binlog_stream_schema.cpp) ----

@@ -385,6 +385,13 @@ result<void> MySqlSource::start_stream() {
       return m;
     }
   }
+  if (state_.xa_prepared) {
+    auto x = stream_->set_xa(*state_.xa_prepared);
+    if (!x.ok()) {
+      stream_.reset();
+      return x;
+    }
+  }
   auto r = stream_->start(state_.position);
   if (!r.ok()) {
     stream_.reset();

@@ -46,6 +46,8 @@ void MySqlSource::note_model() {
   if (!stream_) return;
   const auto& m = stream_->delivered_model();
   if (m && m != state_.schema_model) state_.schema_model = m;
+  const auto& xa = stream_->delivered_xa();
+  if (xa && xa != state_.xa_prepared) state_.xa_prepared = xa;
 }
 
 }  // namespace sluice::operators::mysql

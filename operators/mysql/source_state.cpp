@@ -62,6 +62,7 @@ std::string SourceState::encode() const {
     s += "catchup=" + t + "|" + p.file + "|" + std::to_string(p.pos) + "\n";
   }
   if (schema_model && !schema_model->empty()) s += "model=" + *schema_model + "\n";
+  if (xa_prepared && !xa_prepared->empty()) s += "xa=" + *xa_prepared + "\n";
   return s;
 }
 
@@ -144,6 +145,8 @@ result<SourceState> SourceState::decode(const std::string& text) {
       st.catchup.emplace_back(v.substr(0, a), p);
     } else if (k == "model") {
       st.schema_model = std::make_shared<const std::string>(std::move(v));
+    } else if (k == "xa") {
+      st.xa_prepared = std::make_shared<const std::string>(std::move(v));
     }
   }
   if (keyn > 0) {

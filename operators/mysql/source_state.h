@@ -43,6 +43,9 @@ struct SourceState {
   // Stream: the table model at `position` (SchemaModel::encode, one line; null: none recorded,
   // the stream reads information_schema when it starts).
   std::shared_ptr<const std::string> schema_model;
+  // Stream: the XA transactions prepared before `position` whose outcome is still to come,
+  // with their rows events (one line; null or "": none).
+  std::shared_ptr<const std::string> xa_prepared;
   std::string encode() const;
   static result<SourceState> decode(const std::string& text);
 };

@@ -77,6 +77,7 @@ result<size_t> StreamQueue::drain(size_t max, std::vector<Event>& out,
       on_commit(it.position);
       mark_delivered(it);
       if (it.model) delivered_model_ = std::move(it.model);
+      if (it.xa) delivered_xa_ = std::move(it.xa);
     } else {
       if (n > 0) break;  // the rows before the error go out first (their count is kept)
       error e = std::move(it.err);

@@ -31,6 +31,9 @@ struct StreamItem {
   // Commit of a DDL statement: the source's table model after it (SchemaModel::encode), which
   // the checkpoint at this commit records.
   std::shared_ptr<const std::string> model;
+  // Commit of a group that changed the prepared XA transactions: their rows events as the
+  // checkpoint at this commit records them (BinlogStream::Impl::encode_xa; "" = none).
+  std::shared_ptr<const std::string> xa;
 };
 
 class StreamQueue {
@@ -70,6 +73,8 @@ class StreamQueue {
   const BinlogPosition& delivered() const { return delivered_; }
   // The table model of the last DDL commit drain() delivered (null: none yet).
   const std::shared_ptr<const std::string>& delivered_model() const { return delivered_model_; }
+  // The prepared XA transactions of the last commit drain() delivered that changed them.
+  const std::shared_ptr<const std::string>& delivered_xa() const { return delivered_xa_; }
 
  private:
   // Moves queued items to the consumer side until it holds `max` rows (at least one item).
@@ -89,6 +94,7 @@ class StreamQueue {
   int64_t read_ts_us_ = 0;        // advance(): the time of the event read last
   BinlogPosition delivered_;      // consumer side
   std::shared_ptr<const std::string> delivered_model_;  // consumer side
+  std::shared_ptr<const std::string> delivered_xa_;     // consumer side
 };
 
 }  // namespace sluice::operators::mysql
