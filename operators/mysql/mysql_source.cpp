@@ -9,6 +9,7 @@
 #include "operators/mysql/binlog_server.h"
 #include "operators/mysql/cascade_check.h"
 #include "operators/mysql/errc.h"
+#include "operators/mysql/pattern_check.h"
 #include "operators/mysql/snapshot_marks.h"
 
 namespace sluice::operators::mysql {
@@ -417,6 +418,10 @@ void MySqlSource::warn_cascades() {
   }
   for (const auto& m : *w) log::warn("mysql", cfg_.name + ": " + m);
   cascades_ = std::move(w).value();
+  auto unmatched = mysql::unmatched_table_warnings(c, cfg_.filter());
+  if (!unmatched.ok()) return;
+  for (const auto& m : *unmatched) log::warn("mysql", cfg_.name + ": " + m);
+  unmatched_ = std::move(unmatched).value();
 }
 
 void MySqlSource::log_progress(bool force) {

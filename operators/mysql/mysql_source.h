@@ -43,6 +43,8 @@ class MySqlSource : public Source {
   // Foreign keys whose actions change captured rows without binlog rows (cascade_check.h), as
   // warned when the stream first started.
   const std::vector<std::string>& cascade_warnings() const { return cascades_; }
+  // Entries of `tables` that matched no table when the stream first started (pattern_check.h).
+  const std::vector<std::string>& unmatched_tables() const { return unmatched_; }
   void report_stats(OperatorStats& out) const override;
   uint64_t snapshot_rows() const { return snapshot_rows_; }
   // Snapshot progress for the engine's live stats (`sluice run` progress, /metrics): rows read
@@ -121,6 +123,7 @@ class MySqlSource : public Source {
   std::unique_ptr<BinlogStream> stream_;
   bool cascades_checked_ = false;
   std::vector<std::string> cascades_;
+  std::vector<std::string> unmatched_;
   std::unique_ptr<SnapshotReader> snapshot_;
   std::unique_ptr<ChunkedSnapshot> chunked_;
   std::vector<SnapshotTable> tables_;

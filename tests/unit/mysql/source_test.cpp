@@ -625,4 +625,22 @@ BOOST_AUTO_TEST_CASE(foreign_keys_whose_actions_bypass_the_binlog_are_named) {
   BOOST_CHECK_EQUAL(evs[0].source->table, "par");
 }
 
+// A `tables` entry that names no table (a typo) is named in a warning with the closest table;
+// before, such a source ran and captured nothing without a word.
+BOOST_AUTO_TEST_CASE(tables_entries_that_match_no_table_are_named) {
+  server().exec(
+      "DROP DATABASE IF EXISTS tpdb; CREATE DATABASE tpdb; CREATE TABLE tpdb.customers (id INT "
+      "PRIMARY KEY); CREATE TABLE tpdb.orders_2024 (id INT PRIMARY KEY)");
+  auto cfg = make_cfg("tpdb", {"custmers", "orders_*", "tpdb.nothing_*"});
+  cfg.start = current_start();
+  my::MySqlSource src(cfg);
+  BOOST_REQUIRE(src.open("").ok());
+  const auto& w = src.unmatched_tables();
+  BOOST_REQUIRE_EQUAL(w.size(), 2u);
+  BOOST_CHECK_MESSAGE(w[0].find("'tpdb.custmers' in `tables` matches no table on the server now; "
+                                "did you mean 'tpdb.customers'?") != std::string::npos,
+                      w[0]);
+  BOOST_CHECK_MESSAGE(w[1].find("'tpdb.nothing_*'") == 0, w[1]);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
