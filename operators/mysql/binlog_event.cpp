@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include "base/hex_text.h"
 #include "operators/mysql/byte_reader.h"
 #include "operators/mysql/errc.h"
 
@@ -54,6 +55,22 @@ bool format_description_has_checksum(const uint8_t* body, size_t body_len) {
   // MariaDB 5.3+). alg 0 = off, 1 = CRC32.
   if (body_len < 57 + 5) return false;
   return body[body_len - 5] == 1;
+}
+
+result<XaPrepare> parse_xa_prepare(const uint8_t* body, size_t body_len) {
+  ByteReader r(body, body_len);
+  XaPrepare x;
+  x.one_phase = r.u8() != 0;
+  const uint64_t format = r.le(4);
+  const uint64_t gtrid = r.le(4), bqual = r.le(4);
+  if (r.failed() || gtrid > 64 || bqual > 64) {
+    return error::fatal(errc::decode, "malformed XA_PREPARE_LOG_EVENT");
+  }
+  const std::string_view data = r.bytes(static_cast<size_t>(gtrid + bqual));
+  if (r.failed()) return error::fatal(errc::decode, "malformed XA_PREPARE_LOG_EVENT");
+  x.xid = "X'" + hex_text(data.substr(0, static_cast<size_t>(gtrid)), true) + "',X'" +
+          hex_text(data.substr(static_cast<size_t>(gtrid)), true) + "'," + std::to_string(format);
+  return x;
 }
 
 result<RotateEvent> parse_rotate(const uint8_t* body, size_t body_len) {

@@ -67,5 +67,11 @@ std::string refuse_unhandled_event(uint8_t type);
 
 // XA_PREPARE_LOG_EVENT: the end of an XA transaction's first phase (binlog_stream_xa.cpp).
 constexpr uint8_t kXaPrepareEvent = 38;
+struct XaPrepare {
+  bool one_phase = false;
+  std::string xid;  // as XA statements write it: X'<gtrid hex>',X'<bqual hex>',<formatID>
+};
+// one_phase (1), formatID (4), gtrid and bqual lengths (4 each, 64 at most), their bytes.
+result<XaPrepare> parse_xa_prepare(const uint8_t* body, size_t body_len);
 
 }  // namespace sluice::operators::mysql

@@ -68,27 +68,19 @@ result<void> BinlogStream::Impl::on_xa(const std::string& sql, const RawEvent& e
   return finish_xa(rows, commit_it, ev);
 }
 
-// XA_PREPARE_LOG_EVENT: one_phase (1), formatID (4), gtrid and bqual lengths (4 each), then
-// their bytes.
 result<void> BinlogStream::Impl::on_xa_prepare(const RawEvent& ev) {
-  ByteReader r(ev.body, ev.body_len);
-  const bool one_phase = r.u8() != 0;
-  const uint64_t format = r.le(4);
-  const size_t gtrid = static_cast<size_t>(r.le(4)), bqual = static_cast<size_t>(r.le(4));
-  const std::string_view data = r.bytes(gtrid + bqual);
-  if (r.failed() || gtrid > 64 || bqual > 64) {
-    return error::fatal(errc::decode, "malformed XA_PREPARE_LOG_EVENT at " + file + ":" +
-                                          std::to_string(ev.next_pos));
+  auto x = parse_xa_prepare(ev.body, ev.body_len);
+  if (!x.ok()) {
+    return error::fatal(errc::decode,
+                        x.err().message + " at " + file + ":" + std::to_string(ev.next_pos));
   }
   auto rows = take_open_xa();
-  if (!one_phase && !rows.empty()) {
-    const std::string xid = "X'" + hex_text(data.substr(0, gtrid), true) + "',X'" +
-                            hex_text(data.substr(gtrid), true) + "'," + std::to_string(format);
-    xa_prepared[xid] = std::move(rows);
+  if (!x->one_phase && !rows.empty()) {
+    xa_prepared[x->xid] = std::move(rows);
     rows.clear();
     note_xa_change();
   }
-  return finish_xa(rows, one_phase, ev);
+  return finish_xa(rows, x->one_phase, ev);
 }
 
 std::vector<BinlogStream::Impl::XaRows> BinlogStream::Impl::take_open_xa() {

@@ -96,6 +96,11 @@ void Stream::handle(const my::RawEvent& ev) {
       tables[my::RowDecoder::table_id(ev.body, ev.body_len)] = std::move(tm).value();
       return;
     }
+    case my::kXaPrepareEvent: {
+      auto x = my::parse_xa_prepare(ev.body, ev.body_len);
+      if (x.ok()) out += x->xid;
+      return;
+    }
     case my::kTransactionPayloadEvent: {
       if (in_payload) return;
       auto p = my::parse_transaction_payload(ev.body, ev.body_len);

@@ -166,4 +166,35 @@ BOOST_AUTO_TEST_CASE(binlog_file_order) {
   BOOST_TEST(!binlog_file_less("mysql-bin.000010", "mysql-bin.000010"));
 }
 
+// XA_PREPARE_LOG_EVENT names its transaction as XA COMMIT / ROLLBACK statements write the xid
+// (binlog_stream_xa.cpp matches the two); a cut or overlong one is an error, never a crash.
+BOOST_AUTO_TEST_CASE(xa_prepare_events_name_their_xid) {
+  auto body = [](uint8_t one_phase, uint32_t format, const std::string& gtrid,
+                 const std::string& bqual) {
+    std::vector<uint8_t> b{one_phase};
+    le(b, format, 4);
+    le(b, gtrid.size(), 4);
+    le(b, bqual.size(), 4);
+    b.insert(b.end(), gtrid.begin(), gtrid.end());
+    b.insert(b.end(), bqual.begin(), bqual.end());
+    return b;
+  };
+  auto raw = event(kXaPrepareEvent, 900, 0, body(0, 1, "r", ""), true);
+  auto ev = parse_event(raw.data(), raw.size(), true);
+  BOOST_REQUIRE(ev.ok());
+  auto x = parse_xa_prepare(ev->body, ev->body_len);
+  BOOST_REQUIRE(x.ok());
+  BOOST_CHECK(!x->one_phase);
+  BOOST_CHECK_EQUAL(x->xid, "X'72',X'',1");
+  auto b = body(1, 7, "gz\x01", "bq");
+  x = parse_xa_prepare(b.data(), b.size());
+  BOOST_REQUIRE(x.ok());
+  BOOST_CHECK(x->one_phase);
+  BOOST_CHECK_EQUAL(x->xid, "X'677A01',X'6271',7");
+  b.pop_back();  // cut
+  BOOST_CHECK(!parse_xa_prepare(b.data(), b.size()).ok());
+  b = body(0, 1, std::string(65, 'a'), "");
+  BOOST_CHECK(!parse_xa_prepare(b.data(), b.size()).ok());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
