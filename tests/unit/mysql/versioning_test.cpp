@@ -190,18 +190,19 @@ BOOST_AUTO_TEST_CASE(dates_the_calendar_lacks_are_null_in_snapshot_and_stream) {
 // is a dead letter of the source (before, skipped in silence); other tables' are not.
 BOOST_AUTO_TEST_CASE(changes_logged_as_statements_are_dead_letters) {
   server().exec(
-      "DROP DATABASE IF EXISTS st; CREATE DATABASE st; CREATE TABLE st.t (id INT PRIMARY KEY, v "
-      "INT); CREATE TABLE st.other (id INT PRIMARY KEY)");
-  auto cfg = make_cfg("st", {"t"});
+      "DROP DATABASE IF EXISTS stmt; CREATE DATABASE stmt; CREATE TABLE stmt.t (id INT PRIMARY "
+      "KEY, v "
+      "INT); CREATE TABLE stmt.other (id INT PRIMARY KEY)");
+  auto cfg = make_cfg("stmt", {"t"});
   cfg.start = current_start();
   my::MySqlSource src(cfg);
   auto o = src.open("");
   BOOST_REQUIRE_MESSAGE(o.ok(), o.err().message);
   server().exec(
-      "SET SESSION binlog_format = 'STATEMENT'; INSERT INTO st.t VALUES (1, 1); UPDATE "
-      "LOW_PRIORITY st.t SET v = 2; REPLACE INTO st.t VALUES (2, 2); DELETE QUICK FROM st.t "
-      "WHERE id = 1; INSERT INTO st.other VALUES (1); SET SESSION binlog_format = 'ROW'; INSERT "
-      "INTO st.t VALUES (3, 3)");
+      "SET SESSION binlog_format = 'STATEMENT'; INSERT INTO stmt.t VALUES (1, 1); UPDATE "
+      "LOW_PRIORITY stmt.t SET v = 2; REPLACE INTO stmt.t VALUES (2, 2); DELETE QUICK FROM stmt.t "
+      "WHERE id = 1; INSERT INTO stmt.other VALUES (1); SET SESSION binlog_format = 'ROW'; INSERT "
+      "INTO stmt.t VALUES (3, 3)");
   auto rows = poll_n(src, 1);  // only the change logged as rows
   BOOST_REQUIRE_EQUAL(rows.size(), 1u);
   BOOST_CHECK_EQUAL(field(rows[0], "id").as_int(), 3);
@@ -213,10 +214,10 @@ BOOST_AUTO_TEST_CASE(changes_logged_as_statements_are_dead_letters) {
   for (const auto& e : dead) {
     BOOST_REQUIRE(e.dead_letter);
     BOOST_CHECK_EQUAL(e.dead_letter->code.name(), "statement_change");
-    BOOST_CHECK(e.source->db == "st" && e.source->table == "t");
+    BOOST_CHECK(e.source->db == "stmt" && e.source->table == "t");
     BOOST_CHECK(e.dead_letter->message.find("binlog_format=ROW") != std::string::npos);
   }
-  BOOST_CHECK_EQUAL(field(dead[2], "statement").as_string(), "REPLACE INTO st.t VALUES (2, 2)");
+  BOOST_CHECK_EQUAL(field(dead[2], "statement").as_string(), "REPLACE INTO stmt.t VALUES (2, 2)");
   src.close();
 }
 
