@@ -45,6 +45,8 @@ class MySqlSource : public Source {
   const std::vector<std::string>& cascade_warnings() const { return cascades_; }
   // Entries of `tables` that matched no table when the stream first started (pattern_check.h).
   const std::vector<std::string>& unmatched_tables() const { return unmatched_; }
+  // Said when a fresh stream started while XA transactions were prepared ("" = none).
+  const std::string& prepared_xa_warning() const { return prepared_xa_; }
   void report_stats(OperatorStats& out) const override;
   uint64_t snapshot_rows() const { return snapshot_rows_; }
   // Snapshot progress for the engine's live stats (`sluice run` progress, /metrics): rows read
@@ -124,6 +126,9 @@ class MySqlSource : public Source {
   bool cascades_checked_ = false;
   std::vector<std::string> cascades_;
   std::vector<std::string> unmatched_;
+  bool fresh_start_ = false;
+  std::string prepared_xa_;
+  void warn_prepared_xa(Connection& c);
   std::unique_ptr<SnapshotReader> snapshot_;
   std::unique_ptr<ChunkedSnapshot> chunked_;
   std::vector<SnapshotTable> tables_;
