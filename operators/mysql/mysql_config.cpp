@@ -43,10 +43,38 @@ bool wildcard_match(const std::string& p, const std::string& t) {
 }
 
 namespace {
-// "name" -> "DATABASE.name" ("*.name" without a database); "db.name" as is.
+// The names of "`a`" or "`a`.`b`" (`` inside standing for a backquote); none when `t` is not
+// written so.
+std::vector<std::string> quoted_names(const std::string& t) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < t.size() && t[i] == '`') {
+    std::string name;
+    for (++i;; ++i) {
+      if (i >= t.size()) return {};  // no closing backquote
+      if (t[i] != '`') {
+        name.push_back(t[i]);
+      } else if (i + 1 < t.size() && t[i + 1] == '`') {
+        name.push_back(t[++i]);
+      } else {
+        break;
+      }
+    }
+    out.push_back(std::move(name));
+    if (++i == t.size()) return out.size() <= 2 ? out : std::vector<std::string>();
+    if (t[i++] != '.') return {};
+  }
+  return {};
+}
+
+// "name" -> "DATABASE.name" ("*.name" without a database); "db.name" as is. A name holding a
+// dot is written quoted: "`ta.ble`" or "`my.db`.`ta.ble`".
 std::string qualify(const std::string& database, const std::string& t) {
-  if (t.find('.') != std::string::npos) return t;
-  return (database.empty() ? std::string("*") : database) + "." + t;
+  const auto quoted = quoted_names(t);
+  if (quoted.size() == 2) return quoted[0] + "." + quoted[1];
+  const std::string& name = quoted.size() == 1 ? quoted[0] : t;
+  if (quoted.empty() && t.find('.') != std::string::npos) return t;
+  return (database.empty() ? std::string("*") : database) + "." + name;
 }
 }  // namespace
 

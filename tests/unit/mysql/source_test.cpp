@@ -485,6 +485,21 @@ BOOST_AUTO_TEST_CASE(clear_errors) {
   }
 }
 
+// Names holding a dot are written quoted in `tables`: unquoted, "ta.b le" reads as database
+// "ta", table "b le".
+BOOST_AUTO_TEST_CASE(tables_names_with_dots_are_written_quoted) {
+  my::TableFilter f("we-ird db", {"`ta.b le`", "`my.db`.`x``y`", "plain"});
+  BOOST_CHECK(f.matches("we-ird db", "ta.b le"));
+  BOOST_CHECK(f.matches("my.db", "x`y"));
+  BOOST_CHECK(f.matches("we-ird db", "plain"));
+  BOOST_CHECK(!f.matches("ta", "b le"));
+  BOOST_CHECK(!my::TableFilter("d", {"ta.b le"}).matches("d", "ta.b le"));
+  for (const char* bad : {"`open", "`a`.`b`.`c`", "`a`x"}) {  // taken as written
+    BOOST_CHECK_EQUAL(my::TableFilter("d", {bad}).patterns().at(0).find('`') != std::string::npos,
+                      true);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(key_rules_exact_names_win_then_the_first_pattern) {
   my::KeyRules k("bank", {"id"},
                  {{"bank.*_log", {"a"}}, {"audit_log", {"ts", "user_id"}}, {"*.*_log", {"b"}}});
