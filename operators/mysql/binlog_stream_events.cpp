@@ -243,11 +243,8 @@ result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
   std::string db(reinterpret_cast<const char*>(body + off), dblen);
   off += dblen + 1;
   std::string sql(reinterpret_cast<const char*>(body + off), body_len - off);
-  if (sql.size() > 3 && (sql[0] == 'X' || sql[0] == 'x') && (sql[1] == 'A' || sql[1] == 'a') &&
-      sql[2] == ' ') {
-    return on_xa(sql, ev);
-  }
   DdlStatement d = parse_ddl(sql, db);
+  if (d.kind == DdlStatement::Kind::Xa) return on_xa(sql, ev);
   if (d.kind == DdlStatement::Kind::Begin) {
     in_txn = true;
     start_txn(ev);
@@ -270,10 +267,9 @@ result<void> BinlogStream::Impl::on_query(const RawEvent& ev) {
 
 // A change the server logged as its statement although binlog_format is ROW: a session that set
 // its own binlog_format (STATEMENT or MIXED), or MariaDB's tables versioned by transaction id.
-// No binlog reader can tell which rows it changed, so the change is not captured: counted
-// (statement_changes) and named in an error line once per table, with what to do.
-// The statement is a dead letter (row: db, table, statement), routed by the stage's on_error:
-// by default the source stops naming it; with a dead_letter sink the stream goes on.
+// No binlog reader can tell which rows it changed, so it is a dead letter (row: db, table,
+// statement; counted in statement_changes), routed by the stage's on_error: by default the
+// source stops naming it; with a dead_letter sink the stream goes on.
 void BinlogStream::Impl::on_statement_change(const DdlStatement& d, const std::string& sql,
                                              const RawEvent& ev) {
   const auto& [db, table] = d.tables.at(0);
@@ -311,18 +307,18 @@ void BinlogStream::Impl::on_statement_change(const DdlStatement& d, const std::s
 // Rows a session logged with binlog_row_image MINIMAL or NOBLOB lack columns (RowDecoder::
 // lacking): applied, a sink would write them as null. They are dead letters, kept as decoded.
 void BinlogStream::Impl::mark_partial(const TableMap& tm, std::vector<Event>& evs) {
+  if (evs.empty()) return;
   owner.stats_.partial_rows += evs.size();
-  for (auto& e : evs) {
-    const char* what = e.op == Op::Create   ? "an insert"
-                       : e.op == Op::Delete ? "a delete"
-                                            : "an update";
-    mark_dead(e, cfg.name, errc::partial_row,
-              std::string(what) + " of " + tm.full_name() + " at " + file + ": " +
-                  decoder.lacking() +
-                  " (the session that made it had binlog_row_image MINIMAL or NOBLOB); applied, "
-                  "those columns would be written as null. Set binlog_row_image=FULL for every "
-                  "session, then read the table again (signal_table or `sluice snapshot`)");
-  }
+  const Op op = evs.front().op;  // one rows event: one operation
+  const std::string message =
+      std::string(op == Op::Create   ? "an insert"
+                  : op == Op::Delete ? "a delete"
+                                     : "an update") +
+      " of " + tm.full_name() + " at " + file + ": " + decoder.lacking() +
+      " (the session that made it had binlog_row_image MINIMAL or NOBLOB); applied, those "
+      "columns would be written as null. Set binlog_row_image=FULL for every session, then read "
+      "the table again (signal_table or `sluice snapshot`)";
+  for (auto& e : evs) mark_dead(e, cfg.name, errc::partial_row, message);
 }
 
 result<void> BinlogStream::Impl::on_table_map(const RawEvent& ev) {

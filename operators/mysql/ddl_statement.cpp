@@ -106,6 +106,8 @@ const char* ddl_kind_name(DdlStatement::Kind k) {
       return "ROLLBACK";
     case DdlStatement::Kind::Dml:
       return "a row change";
+    case DdlStatement::Kind::Xa:
+      return "XA";
     case DdlStatement::Kind::None:
       break;
   }
@@ -240,7 +242,9 @@ DdlStatement parse_ddl(const std::string& sql, const std::string& default_db) {
   Parser p{tokenize(sql), 0, default_db};
   if (p.kw("BEGIN")) {
     d.kind = DdlStmtKind::Begin;
-  } else if (p.kw("COMMIT") || p.kw("XA")) {
+  } else if (p.kw("XA")) {
+    d.kind = DdlStmtKind::Xa;
+  } else if (p.kw("COMMIT")) {
     d.kind = DdlStmtKind::Commit;
   } else if (p.kw("ROLLBACK")) {
     d.kind = DdlStmtKind::Rollback;

@@ -27,7 +27,8 @@ struct DdlStatement {
     Begin,
     Commit,
     Rollback,
-    Dml
+    Dml,
+    Xa  // XA START / END / PREPARE / COMMIT / ROLLBACK (binlog_stream_xa.cpp reads the rest)
   };
   Kind kind = Kind::None;
   // (db, table) pairs; for Rename: old, new, old, new, ...

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "operators/mysql/ddl_lexer.h"
 #include "operators/mysql/errc.h"
 #include "operators/mysql/mysql_spec.h"
 
@@ -43,28 +44,20 @@ bool wildcard_match(const std::string& p, const std::string& t) {
 }
 
 namespace {
-// The names of "`a`" or "`a`.`b`" (`` inside standing for a backquote); none when `t` is not
-// written so.
+// The names of "`a`" or "`a`.`b`" (`` inside standing for a backquote, as the SQL lexer reads
+// them); none when `t` is not written so.
 std::vector<std::string> quoted_names(const std::string& t) {
+  const auto tokens = lex_sql(t);
   std::vector<std::string> out;
-  size_t i = 0;
-  while (i < t.size() && t[i] == '`') {
-    std::string name;
-    for (++i;; ++i) {
-      if (i >= t.size()) return {};  // no closing backquote
-      if (t[i] != '`') {
-        name.push_back(t[i]);
-      } else if (i + 1 < t.size() && t[i + 1] == '`') {
-        name.push_back(t[++i]);
-      } else {
-        break;
-      }
-    }
-    out.push_back(std::move(name));
-    if (++i == t.size()) return out.size() <= 2 ? out : std::vector<std::string>();
-    if (t[i++] != '.') return {};
+  for (size_t i = 0; i < tokens.size() && tokens[i].kind != TokenKind::End; ++i) {
+    const Token& k = tokens[i];
+    const bool closed = k.end > k.begin + 1 && t[k.end - 1] == '`';
+    if (i % 2 == 0 && (k.kind != TokenKind::Ident || !closed)) return {};
+    if (i % 2 == 1 && (k.kind != TokenKind::Punct || k.text != ".")) return {};
+    if (i % 2 == 0) out.push_back(k.text);
   }
-  return {};
+  if (tokens.size() % 2 == 1 || out.size() > 2) return {};  // a trailing '.', or three names
+  return out;
 }
 
 // "name" -> "DATABASE.name" ("*.name" without a database); "db.name" as is. A name holding a

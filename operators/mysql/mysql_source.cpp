@@ -403,26 +403,29 @@ result<void> MySqlSource::start_stream() {
   log::info("mysql",
             cfg_.name + ": streaming from " + state_.position.text() +
                 (state_.position.gtid.empty() ? "" : " (GTID " + state_.position.gtid + ")"));
-  if (!cascades_checked_) warn_cascades();
+  if (!server_checked_) warn_about_server();
   return {};
 }
 
-// Once a source: the server answers now (the stream started).
-void MySqlSource::warn_cascades() {
-  cascades_checked_ = true;
+// What the binlog will not show, said once a source when its stream has started (the server
+// answers then), each check on its own: foreign keys whose actions change captured rows,
+// `tables` entries that match no table, XA transactions prepared before a fresh start.
+void MySqlSource::warn_about_server() {
+  server_checked_ = true;
   Connection c;
   if (!connect_first(c, cfg_.hosts).ok()) return;
   auto w = mysql::cascade_warnings(c, cfg_.filter());
-  if (!w.ok()) {
+  if (w.ok()) {
+    for (const auto& m : *w) log::warn("mysql", cfg_.name + ": " + m);
+    cascades_ = std::move(w).value();
+  } else {
     log::warn("mysql", cfg_.name + ": foreign keys not checked: " + w.err().message);
-    return;
   }
-  for (const auto& m : *w) log::warn("mysql", cfg_.name + ": " + m);
-  cascades_ = std::move(w).value();
   auto unmatched = mysql::unmatched_table_warnings(c, cfg_.filter());
-  if (!unmatched.ok()) return;
-  for (const auto& m : *unmatched) log::warn("mysql", cfg_.name + ": " + m);
-  unmatched_ = std::move(unmatched).value();
+  if (unmatched.ok()) {
+    for (const auto& m : *unmatched) log::warn("mysql", cfg_.name + ": " + m);
+    unmatched_ = std::move(unmatched).value();
+  }
   if (fresh_start_) warn_prepared_xa(c);
 }
 

@@ -61,7 +61,7 @@ class MySqlSource : public Source {
   }
 
  private:
-  void warn_cascades();
+  void warn_about_server();
   result<Poll> poll_events(size_t max, std::vector<Event>& out);
   std::vector<Event> dead_;
   // The state to resume, or a fresh one: a snapshot, or (snapshot = never) the stream from
@@ -123,7 +123,7 @@ class MySqlSource : public Source {
   MySqlConfig cfg_;
   SourceState state_;
   std::unique_ptr<BinlogStream> stream_;
-  bool cascades_checked_ = false;
+  bool server_checked_ = false;
   std::vector<std::string> cascades_;
   std::vector<std::string> unmatched_;
   bool fresh_start_ = false;

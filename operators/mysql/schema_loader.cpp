@@ -6,6 +6,8 @@
 #include "operators/mysql/charset_converter.h"
 #include "operators/mysql/charset_table.h"
 #include "operators/mysql/column_decoder.h"
+#include "operators/mysql/ddl_cursor.h"
+#include "operators/mysql/ddl_lexer.h"
 #include "operators/mysql/errc.h"
 #include "operators/mysql/plugin_types.h"
 
@@ -88,30 +90,21 @@ size_t TableSchema::visible() const {
 }
 
 std::pair<std::string, std::string> system_time_period(const std::string& create_table) {
-  const std::string marker = "PERIOD FOR SYSTEM_TIME (";
-  size_t i = create_table.find(marker);
-  if (i == std::string::npos) return {};
-  i += marker.size();
-  auto name = [&]() {  // a `quoted` name, `` inside it standing for one backquote
-    std::string out;
-    if (i >= create_table.size() || create_table[i] != '`') return out;
-    for (++i; i < create_table.size(); ++i) {
-      if (create_table[i] != '`') {
-        out.push_back(create_table[i]);
-      } else if (i + 1 < create_table.size() && create_table[i + 1] == '`') {
-        out.push_back(create_table[++i]);
-      } else {
-        ++i;
-        break;
-      }
-    }
-    return out;
+  const auto t = lex_sql(create_table);
+  auto is = [&](size_t i, std::string_view word) {
+    return i < t.size() && (t[i].kind == TokenKind::Word || t[i].kind == TokenKind::Punct) &&
+           ddl_iequals(t[i].text, word);
   };
-  std::string start = name();
-  while (i < create_table.size() && (create_table[i] == ',' || create_table[i] == ' ')) ++i;
-  std::string end = name();
-  if (start.empty() || end.empty()) return {};
-  return {start, end};
+  auto name = [&](size_t i) {
+    return i < t.size() && (t[i].kind == TokenKind::Ident || t[i].kind == TokenKind::Word);
+  };
+  for (size_t i = 0; i + 7 < t.size(); ++i) {
+    if (is(i, "PERIOD") && is(i + 1, "FOR") && is(i + 2, "SYSTEM_TIME") && is(i + 3, "(") &&
+        name(i + 4) && is(i + 5, ",") && name(i + 6) && is(i + 7, ")")) {
+      return {t[i + 4].text, t[i + 6].text};
+    }
+  }
+  return {};
 }
 
 // A system-versioned table: its row end column, the implicit period columns appended (the
