@@ -5,6 +5,16 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 # Each step's heading carries the seconds since the start, so a CI log shows where time goes.
 step() { echo "== [$(( $(date +%s) - start ))s] $*"; }
+# ctest in DIR; when it fails, its failing checks and sanitizer reports are printed again at the
+# end, so a log cut in the middle still names them.
+run_ctest() {
+  local dir=$1
+  if (cd "$dir" && ctest --output-on-failure); then return 0; fi
+  echo "== what failed in $dir:"
+  grep -a -h -A1 -E 'error: in "|fatal error: in "|ERROR: AddressSanitizer|runtime error:|WARNING: ThreadSanitizer|\*\*\*Failed|\*\*\*Exception' \
+    "$dir/Testing/Temporary/LastTest.log" | head -60 || true
+  return 1
+}
 bash scripts/install-deps.sh
 # The tests' reference Parquet reader (tests/duckdb/query.mjs): DuckDB from npm, its own binary.
 npm ci --prefix tests/duckdb --no-audit --no-fund
@@ -25,7 +35,7 @@ bash scripts/build.sh asan --target $asan_tests
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-(cd build-asan && ctest --output-on-failure)
+run_ctest build-asan
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 step "engine, runtime and cluster suites under ThreadSanitizer"
 # The actor classes make CAF's message passing visible to TSan (engine/actors/tsan_visible.h);
@@ -38,5 +48,5 @@ build/sluice docs --check
 step "docker/compose.yml is valid"
 docker-compose -f docker/compose.yml config -q
 step "all tests (release build)"
-(cd build && ctest --output-on-failure)
+run_ctest build
 echo "test.sh: finished in $(( $(date +%s) - start ))s"
