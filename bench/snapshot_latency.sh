@@ -5,11 +5,12 @@
 # for SECONDS while `sluice run` reads the table lock-free (parallelism PAR) into PostgreSQL;
 # RUNS alternating pairs, medians of p50/p99, and the machine's load.
 #
-#   [PIN=1] [WATERMARK=auto|signal_table] bash bench/snapshot_latency.sh [ROWS=1500000] [SECONDS=10] [RUNS=3] [PAR=2] [METHOD=lock_free]
+#   [PIN=1] [WATERMARK=auto|signal_table] [RATE=N] bash bench/snapshot_latency.sh [ROWS=1500000] [SECONDS=10] [RUNS=3] [PAR=2] [METHOD=lock_free]
 # PIN=1: MariaDB and the writing client on CPU 0, PostgreSQL and sluice on CPU 1 (taskset), as if
 # the source database had a host of its own: what remains is the snapshot's cost to the source.
 # WATERMARK=signal_table: chunks placed by watermark rows in snaplat.sluice_signal (MySQL 8's
-# method) instead of the view's position. Each run also prints the snapshot's progress and rate.
+# method) instead of the view's position. RATE=N: snapshot { rows_per_second = N }, the snapshot
+# paced to spare the source. Each run also prints the snapshot's progress and rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -38,14 +39,14 @@ pipeline snaplat {
   source mysql src {
     host = env("MYSQL_HOST")  port = to_int(env("MYSQL_PORT"))  user = env("MYSQL_USER")
     password = secret("MYSQL_PASSWORD")  server_id = 6711  database = "snaplat"  tables = ["big"]
-    snapshot { mode = initial  method = $METHOD  parallelism = $PAR  watermark = ${WATERMARK:-auto} }
+    snapshot { mode = initial  method = $METHOD  parallelism = $PAR  watermark = ${WATERMARK:-auto}  rows_per_second = ${RATE:-0} }
     signal_table = "snaplat.sluice_signal"
   }
   sink postgres ods from src { url = env("ODS_URL")  table = "ods." + @table  mode = upsert }
 }
 PIPE
 lat() { ${PIN:+taskset -c 0} build/bench/write_latency_bench 127.0.0.1 "$MYSQL_PORT" sluice sluice-pw snaplat snaplat.big "$ROWS" "$SECS"; }
-echo "== machine: $(nproc) cores${PIN:+ (pinned: MariaDB + writer on CPU 0, PostgreSQL + sluice on CPU 1)}, load average $(cut -d' ' -f1-3 /proc/loadavg); $ROWS rows, method $METHOD, parallelism $PAR, watermark ${WATERMARK:-auto}"
+echo "== machine: $(nproc) cores${PIN:+ (pinned: MariaDB + writer on CPU 0, PostgreSQL + sluice on CPU 1)}, load average $(cut -d' ' -f1-3 /proc/loadavg); $ROWS rows, method $METHOD, parallelism $PAR, watermark ${WATERMARK:-auto}, rows_per_second ${RATE:-0}"
 alone=(); during=()
 for run in $(seq 1 "$RUNS"); do
   a=$(lat); echo "   run $run without a snapshot: $a"; alone+=("$a")

@@ -21,7 +21,8 @@ ChunkedSnapshot::ChunkedSnapshot(const MySqlConfig& cfg, std::vector<Table> tabl
     : cfg_(cfg),
       parallelism_(std::max(parallelism, 1)),
       windowed_(windowed),
-      delivered_(std::move(delivered)) {
+      delivered_(std::move(delivered)),
+      pacer_(cfg.rows_per_second) {
   add(std::move(tables));
   delivered_.skip_rows = 0;
   delivered_.server = 0;  // known once the stream delivers a commit of this run
@@ -122,6 +123,13 @@ void ChunkedSnapshot::fail(error e) {
   cv_.notify_all();
 }
 
+bool ChunkedSnapshot::pace(std::unique_lock<std::mutex>& lk) {
+  if (pacer_.limited()) {
+    cv_.wait_until(lk, pacer_.next(), [&] { return stop_ || failed_.has_value(); });
+  }
+  return !stop_ && !failed_;
+}
+
 ChunkedSnapshot::TableWork* ChunkedSnapshot::next_table() {
   for (size_t i = 0; i < tables_.size(); ++i) {
     TableWork& t = tables_[(next_ + i) % tables_.size()];
@@ -143,6 +151,7 @@ void ChunkedSnapshot::work() {
     TableWork* t = nullptr;
     {
       std::unique_lock<std::mutex> lk(mu_);
+      if (!pace(lk)) break;
       cv_.wait(lk, [&] {
         return stop_ || failed_ || (open_.size() < most_open && (t = next_table()) != nullptr);
       });
@@ -246,6 +255,7 @@ bool ChunkedSnapshot::read(SnapshotReader& r, Chunk& c) {
   auto n = r.read_chunk(t.t.table, after, limit, snapshot_position(c.at), temporal::now_micros(),
                         rows, keys, c.hi ? &*c.hi : nullptr);
   if (!n.ok()) return fail(n.err()), false;
+  pacer_.charge(*n);
   std::lock_guard<std::mutex> lk(mu_);
   c.width = r.key_width();
   // The last chunk found a full page (rows were added after its key was planned): the table
@@ -268,11 +278,13 @@ bool ChunkedSnapshot::read_keyless(SnapshotReader& r, Chunk& c) {
   std::vector<std::string> after = t.t.after;
   const size_t page = static_cast<size_t>(cfg_.chunk_rows);
   while (true) {
+    if (std::unique_lock<std::mutex> lk(mu_); !pace(lk)) return false;
     std::vector<Event> rows;
     std::vector<std::string> keys;
     auto n = r.read_chunk(t.t.table, after, page, snapshot_position(c.at), temporal::now_micros(),
                           rows, keys);
     if (!n.ok()) return fail(n.err()), false;
+    pacer_.charge(*n);
     if (*n == 0) return true;
     after.assign(keys.end() - 1, keys.end());
     std::unique_lock<std::mutex> lk(mu_);

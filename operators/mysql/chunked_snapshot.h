@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "base/event.h"
+#include "base/rate_pacer.h"
 #include "base/result.h"
 #include "engine/core/operator.h"
 #include "operators/mysql/binlog_position.h"
@@ -152,6 +153,9 @@ class ChunkedSnapshot {
   bool is_signal(const Event& e) const;
   std::string key_text(const Chunk& c, const Object& row) const;
   void fail(error e);
+  // snapshot { rows_per_second }: waits (locked) until the next chunk or page may be read, or
+  // the snapshot stops; false when it stops.
+  bool pace(std::unique_lock<std::mutex>& lk);
   Chunk* head();  // the open chunk with the oldest view (locked)
   // Delivers rows of the head chunk (locked); false when it has none ready.
   bool take_head(Chunk& c, size_t max, size_t& n, std::vector<Event>& out, const Callbacks& cb);
@@ -179,6 +183,7 @@ class ChunkedSnapshot {
   std::optional<error> failed_;
   uint64_t rows_ = 0;
   uint64_t zero_dates_ = 0;
+  RatePacer pacer_;  // rows read, over every worker
 };
 
 }  // namespace sluice::operators::mysql

@@ -108,6 +108,7 @@ bool ChunkedSnapshot::read_whole(SnapshotReader& r, TableWork& t, Chunk& c) {
     auto n = r.read_chunk(t.t.table, after, static_cast<size_t>(cfg_.chunk_rows), Value(),
                           temporal::now_micros(), rows, keys);
     if (!n.ok()) return fail(n.err()), false;
+    pacer_.charge(*n);  // read in one window: paced before the next, not within it
     if (*n == 0 || rows.size() == before) break;
     after.assign(keys.end() - 1, keys.end());
   }

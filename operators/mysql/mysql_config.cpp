@@ -274,6 +274,7 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   m.snapshot = o.snapshot;
   m.snapshot_method = o.snapshot_method;
   m.parallelism = o.snapshot_parallelism;
+  m.rows_per_second = o.snapshot_rows_per_second;
   m.watermark = o.snapshot_watermark;
   if (m.watermark == SnapshotWatermark::SignalTable && o.signal_table.empty()) {
     return error::fatal(errc::config, "source mysql " + c.name +

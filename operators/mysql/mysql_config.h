@@ -73,6 +73,8 @@ struct MySqlConfig {
   SnapshotMode snapshot = SnapshotMode::Initial;
   SnapshotMethod snapshot_method = SnapshotMethod::LockFree;
   int parallelism = 1;  // snapshot chunks read at a time (lock_free)
+  // Most snapshot rows read a second, over every table and chunk (0: no limit).
+  int64_t rows_per_second = 0;
   SnapshotWatermark watermark = SnapshotWatermark::Auto;
   // "db.table" whose inserted rows are snapshot signals (Debezium's shape); "" = none.
   std::string signal_table;

@@ -35,6 +35,7 @@ struct MySqlOptions {
   SnapshotMode snapshot = SnapshotMode::Initial;
   SnapshotMethod snapshot_method = SnapshotMethod::LockFree;
   int snapshot_parallelism = 1;
+  int64_t snapshot_rows_per_second = 0;
   SnapshotWatermark snapshot_watermark = SnapshotWatermark::Auto;
   std::string signal_table;
   bool include_query = false;

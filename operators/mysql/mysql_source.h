@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/rate_pacer.h"
 #include "engine/core/operator.h"
 #include "operators/mysql/binlog_stream.h"
 #include "operators/mysql/chunked_snapshot.h"
@@ -20,7 +21,7 @@ namespace sluice::operators::mysql {
 
 class MySqlSource : public Source {
  public:
-  explicit MySqlSource(MySqlConfig cfg) : cfg_(std::move(cfg)) {
+  explicit MySqlSource(MySqlConfig cfg) : cfg_(std::move(cfg)), pacer_(cfg_.rows_per_second) {
     if (cfg_.hosts.empty()) cfg_.hosts.push_back(cfg_.conn);
   }
   ~MySqlSource() override { close(); }
@@ -144,6 +145,7 @@ class MySqlSource : public Source {
   std::vector<Event> chunk_;
   size_t chunk_pos_ = 0;                 // next event of chunk_ to deliver
   std::vector<std::string> chunk_keys_;  // key_width strings per chunk_ row
+  RatePacer pacer_;                      // consistent snapshot: rows read (rows_per_second)
   std::vector<Event> schema_events_;     // begin_schema(): not delivered yet
   std::optional<bool> windowed_;         // windowed(), once known
 };

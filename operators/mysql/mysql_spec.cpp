@@ -61,7 +61,7 @@ void add_connection(BoundSpec<MySqlOptions>& k) {
   k.add(server_id, &O::server_id).add(port, &O::port);
 }
 
-// snapshot { mode method parallelism } and start.
+// snapshot { mode method parallelism watermark rows_per_second } and start.
 void add_snapshot(BoundSpec<MySqlOptions>& k) {
   using O = MySqlOptions;
   const std::vector<std::string> modes = {"initial", "never", "only"};
@@ -83,6 +83,13 @@ void add_snapshot(BoundSpec<MySqlOptions>& k) {
                                   "across and within tables.");
   parallelism.min = 1;
   parallelism.max = 64;
+  OptionSpec rows_per_second = option(
+      "rows_per_second", OptType::Int, "0",
+      "Most rows the snapshot reads a second, over every table and chunk (0: no limit): spares "
+      "a busy server's CPU and disks, at the price of a longer snapshot. Paces whole chunks "
+      "(lock_free: the next chunk waits; consistent: the next page), so a chunk itself is read "
+      "at full speed.");
+  rows_per_second.min = 0;
   OptionSpec watermark = enum_option(
       "watermark", {"auto", "view", "signal_table"}, "auto",
       "lock_free: how each chunk is placed among the changes. view: the binlog position of the "
@@ -91,7 +98,7 @@ void add_snapshot(BoundSpec<MySqlOptions>& k) {
       "needs INSERT and DELETE on that table). auto: view where the server reports it, else "
       "signal_table when `signal_table` is set, else method = consistent.");
   snapshot.children = {enum_option("mode", modes, "initial", "As `snapshot = MODE`."), method,
-                       parallelism, watermark};
+                       parallelism, watermark, rows_per_second};
   OptionSpec start = option("start", OptType::Any, false, "latest",
                             "Where streaming starts when snapshot = never: earliest | latest | "
                             "\"FILE:POS\" | gtid(\"0-1-42\"). Ignored on a restart (the "
@@ -101,6 +108,7 @@ void add_snapshot(BoundSpec<MySqlOptions>& k) {
   k.bind({"snapshot", "method"}, &O::snapshot_method);
   k.bind({"snapshot", "parallelism"}, &O::snapshot_parallelism);
   k.bind({"snapshot", "watermark"}, &O::snapshot_watermark);
+  k.bind({"snapshot", "rows_per_second"}, &O::snapshot_rows_per_second);
 }
 
 // heartbeat, reconnect_timeout, schema_changes.
