@@ -5,7 +5,7 @@
 # for SECONDS while `sluice run` reads the table lock-free (parallelism PAR) into PostgreSQL;
 # RUNS alternating pairs, medians of p50/p99, and the machine's load.
 #
-#   [PIN=1] [WATERMARK=auto|signal_table] [RATE=N] bash bench/snapshot_latency.sh [ROWS=1500000] [SECONDS=10] [RUNS=3] [PAR=2] [METHOD=lock_free]
+#   [PIN=1] [WATERMARK=auto|signal_table] [RATE=N] [ANCHOR=stream] bash bench/snapshot_latency.sh [ROWS=1500000] [SECONDS=10] [RUNS=3] [PAR=2] [METHOD=lock_free]
 # PIN=1: MariaDB and the writing client on CPU 0, PostgreSQL and sluice on CPU 1 (taskset), as if
 # the source database had a host of its own: what remains is the snapshot's cost to the source.
 # WATERMARK=signal_table: chunks placed by watermark rows in snaplat.sluice_signal (MySQL 8's
@@ -45,11 +45,23 @@ pipeline snaplat {
   sink postgres ods from src { url = env("ODS_URL")  table = "ods." + @table  mode = upsert }
 }
 PIPE
+# ANCHOR=stream: the runs "without a snapshot" have the same pipeline streaming (snapshot =
+# never) while the writer writes, so both sides carry the binlog dump and the sink's work and
+# what differs is the snapshot alone.
+sed -e 's/snapshot { mode = initial /snapshot { mode = never /' -e 's/state_dir = "state"/state_dir = "state-stream"/' \
+  "$WORK/p.pipe" > "$WORK/s.pipe"
 lat() { ${PIN:+taskset -c 0} build/bench/write_latency_bench 127.0.0.1 "$MYSQL_PORT" sluice sluice-pw snaplat snaplat.big "$ROWS" "$SECS"; }
 echo "== machine: $(nproc) cores${PIN:+ (pinned: MariaDB + writer on CPU 0, PostgreSQL + sluice on CPU 1)}, load average $(cut -d' ' -f1-3 /proc/loadavg); $ROWS rows, method $METHOD, parallelism $PAR, watermark ${WATERMARK:-auto}, rows_per_second ${RATE:-0}"
 alone=(); during=()
 for run in $(seq 1 "$RUNS"); do
-  a=$(lat); echo "   run $run without a snapshot: $a"; alone+=("$a")
+  if [ "${ANCHOR:-}" = stream ]; then
+    rm -rf "$WORK/state-stream"
+    (cd "$WORK" && exec ${PIN:+taskset -c 1} "$ROOT/build/sluice" run s.pipe > stream.log 2>&1) &
+    spid=$!
+    sleep 1
+  fi
+  a=$(lat); echo "   run $run without a snapshot${ANCHOR:+ (streaming)}: $a"; alone+=("$a")
+  if [ "${ANCHOR:-}" = stream ]; then kill -INT "$spid"; wait "$spid" || true; fi
   psql_cli -q -c "DROP SCHEMA IF EXISTS ods CASCADE; DROP TABLE IF EXISTS public.sluice_checkpoints" > /dev/null 2>&1
   rm -rf "$WORK/state"
   (cd "$WORK" && exec ${PIN:+taskset -c 1} "$ROOT/build/sluice" run p.pipe > sluice.log 2>&1) &
@@ -65,6 +77,9 @@ import statistics, sys
 args = sys.argv[1:]; cut = args.index("--")
 def col(lines, i): return statistics.median(float(l.split()[i]) for l in lines)
 a, d = args[:cut], args[cut + 1:]
+ratios = [float(y.split()[5]) / float(x.split()[5]) for x, y in zip(a, d)]
 print(f"== median p50 {col(a, 3):.3f} -> {col(d, 3):.3f} ms, p99 {col(a, 5):.3f} -> {col(d, 5):.3f} ms "
       f"(x{col(d, 5) / col(a, 5):.2f}), writes {col(a, 1):.0f} -> {col(d, 1):.0f}")
+print("== p99 ratio per run " + " ".join(f"x{r:.2f}" for r in ratios) +
+      f", median x{statistics.median(ratios):.2f}")
 PY
