@@ -129,6 +129,18 @@ void BinlogStream::stop() {
   impl_->meta.close();
 }
 
+std::vector<std::pair<std::string, std::string>> BinlogStream::take_rereads() {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::lock_guard<std::mutex> lk(reread_mu_);
+  const BinlogPosition& delivered = queue_.delivered();
+  std::erase_if(rereads_, [&](const Reread& r) {
+    if (!position_le(r.at.file, r.at.pos, delivered)) return false;
+    out.emplace_back(r.db, r.table);
+    return true;
+  });
+  return out;
+}
+
 std::string BinlogStream::health() const {
   int64_t since = stats_.down_since_us.load(std::memory_order_relaxed);
   if (since == 0) return "";

@@ -33,8 +33,9 @@ struct StreamStats {
   std::atomic<uint64_t> statement_changes{0};  // captured tables' changes logged as statements
   std::atomic<uint64_t> partial_rows{0};       // rows whose images lack columns: dead letters
   std::atomic<uint64_t> schema_changes{0};
-  std::atomic<uint64_t> truncates{0};                // truncate events emitted
-  std::atomic<uint64_t> compressed_events{0};        // MariaDB log_bin_compress events read
+  std::atomic<uint64_t> truncates{0};          // truncate events emitted
+  std::atomic<uint64_t> partition_changes{0};  // partition maintenance that moved rows unlogged
+  std::atomic<uint64_t> compressed_events{0};  // MariaDB log_bin_compress events read
   std::atomic<uint64_t> compressed_transactions{0};  // MySQL TRANSACTION_PAYLOAD_EVENTs read
   // Set while the connection is lost and the stream reconnects: since when (steady clock,
   // micros; 0 = streaming) and why.
@@ -105,6 +106,9 @@ class BinlogStream {
   // Blocks until an item is available or the timeout passes.
   bool wait(std::chrono::milliseconds timeout);
   const StreamStats& stats() const { return stats_; }
+  // Tables (database, table) to read again: a statement drain() has delivered changed their
+  // rows without row events (partition maintenance, partition_changes = reread). Each once.
+  std::vector<std::pair<std::string, std::string>> take_rereads();
   // "" while streaming; "reconnecting for 12s: <reason>" while the connection is lost.
   std::string health() const;
 
@@ -128,6 +132,12 @@ class BinlogStream {
   StreamQueue queue_{cfg_.queue_events, stop_};
   StreamStats stats_;
   std::shared_ptr<const std::string> started_model_;
+  std::mutex reread_mu_;  // rereads_: queued by the reading thread, taken by the consumer's
+  struct Reread {
+    BinlogPosition at;  // the statement's
+    std::string db, table;
+  };
+  std::vector<Reread> rereads_;
 };
 
 }  // namespace sluice::operators::mysql

@@ -209,7 +209,7 @@ void BinlogStream::Impl::commit(uint64_t next_pos) {
 }
 
 void BinlogStream::Impl::emit_truncate(const std::string& db, const std::string& table,
-                                       const RawEvent& ev) {
+                                       const RawEvent& ev, bool last) {
   if (!filter.matches(db, table)) return;
   if (!catchup.empty() && caught_up(db, table, ev.next_pos)) return;
   if (skip > 0) {  // it counts as a row event for resuming inside the statement (skip_rows)
@@ -228,7 +228,7 @@ void BinlogStream::Impl::emit_truncate(const std::string& db, const std::string&
   it.position.pos = ev.next_pos;
   ++rows_in_txn;
   owner.stats_.truncates++;
-  e.txn_last = !in_txn;  // TRUNCATE TABLE commits on its own
+  e.txn_last = !in_txn && last;  // TRUNCATE TABLE commits on its own
   push_item(std::move(it));
 }
 

@@ -222,6 +222,13 @@ struct BinlogStream::Impl {
   // A DDL statement of the QUERY event `ev` (`db` its default database).
   result<void> on_ddl(const DdlStatement& d, const std::string& sql, const std::string& db,
                       const RawEvent& ev);
+  // schema_changes = follow, a statement on a captured database: the model, the schema-change
+  // events, TRUNCATE's truncate events.
+  result<void> follow_ddl(const DdlStatement& d, const std::string& sql, const std::string& db,
+                          const RawEvent& ev, bool captured);
+  // Partition maintenance that changed captured tables' rows without row events
+  // (DdlStatement::unlogged): truncate events and rereads, or a warning (partition_changes).
+  void on_unlogged_rows(const DdlStatement& d, const std::string& sql, const RawEvent& ev);
   // Reads the model of the captured databases from information_schema on `conn`.
   result<void> seed_model(Connection& conn);
   // Changes the model by the statement (tables it cannot read: from information_schema).
@@ -231,7 +238,11 @@ struct BinlogStream::Impl {
                                    const std::string& db, const RawEvent& ev);
   result<void> on_table_map(const RawEvent& ev);
   result<void> on_rows(const RawEvent& ev);
-  void emit_truncate(const std::string& db, const std::string& table, const RawEvent& ev);
+  // `last`: no other event of the statement follows (the checkpoint may take its position).
+  void emit_truncate(const std::string& db, const std::string& table, const RawEvent& ev,
+                     bool last = true);
+  // The statement's truncate events follow its schema-change events.
+  bool truncates_follow(const DdlStatement& d) const;
 };
 
 }  // namespace sluice::operators::mysql

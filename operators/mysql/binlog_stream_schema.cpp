@@ -4,6 +4,8 @@
 // mysql.h must come first.
 #include <mariadb_rpl.h>
 
+#include <algorithm>
+
 #include "base/logger.h"
 #include "operators/mysql/binlog_stream_impl.h"
 #include "operators/mysql/byte_reader.h"
@@ -30,7 +32,17 @@ result<void> BinlogStream::Impl::on_ddl(const DdlStatement& d, const std::string
                                           "restart with schema_changes = follow");
   }
   if (captured) owner.stats_.schema_changes++;
-  if (cfg.schema_changes != SchemaChanges::Follow || !in_scope) return {};
+  if (cfg.schema_changes == SchemaChanges::Follow && in_scope) {
+    auto r = follow_ddl(d, sql, db, ev, captured);
+    if (!r.ok()) return r;
+  }
+  if (!d.unlogged.empty()) on_unlogged_rows(d, sql, ev);
+  return {};
+}
+
+result<void> BinlogStream::Impl::follow_ddl(const DdlStatement& d, const std::string& sql,
+                                            const std::string& db, const RawEvent& ev,
+                                            bool captured) {
   if (d.kind != DdlStatement::Kind::Truncate) {
     auto m = apply_model(sql, db);
     if (!m.ok()) return m;
@@ -48,6 +60,58 @@ result<void> BinlogStream::Impl::on_ddl(const DdlStatement& d, const std::string
   tables.clear();
   log::info("mysql", cfg.name + ": schema change followed: " + sql.substr(0, 200));
   return {};
+}
+
+bool BinlogStream::Impl::truncates_follow(const DdlStatement& d) const {
+  if (d.kind == DdlStatement::Kind::Truncate) return true;
+  if (cfg.partition_changes != PartitionChanges::Reread ||
+      cfg.snapshot_method != SnapshotMethod::LockFree) {
+    return false;
+  }
+  return std::any_of(d.unlogged.begin(), d.unlogged.end(),
+                     [&](const auto& u) { return !u.created && filter.matches(u.db, u.table); });
+}
+
+void BinlogStream::Impl::on_unlogged_rows(const DdlStatement& d, const std::string& sql,
+                                          const RawEvent& ev) {
+  std::string names;
+  std::vector<const DdlStatement::Unlogged*> hit;
+  for (const auto& u : d.unlogged) {
+    if (!filter.matches(u.db, u.table)) continue;
+    hit.push_back(&u);
+    names += (names.empty() ? "" : ", ") + u.db + "." + u.table;
+  }
+  if (hit.empty()) return;
+  owner.stats_.partition_changes++;
+  const std::string at = file + ":" + std::to_string(ev.next_pos);
+  const bool reread = cfg.partition_changes == PartitionChanges::Reread &&
+                      cfg.snapshot_method == SnapshotMethod::LockFree;
+  if (!reread) {
+    log::warn("mysql", cfg.name + ": " + sql.substr(0, 200) + " at " + at +
+                           " added or removed rows of " + names +
+                           " that the binlog does not list: the target keeps the rows it had. "
+                           "Read the table(s) again (`sluice snapshot`, a signal row" +
+                           (cfg.partition_changes == PartitionChanges::Reread
+                                ? "; partition_changes = reread needs snapshot { method = "
+                                  "lock_free }"
+                                : "; or partition_changes = reread") +
+                           ")");
+    return;
+  }
+  size_t truncates = 0;
+  for (const auto* u : hit) truncates += u->created ? 0 : 1;
+  for (const auto* u : hit) {
+    if (!u->created) emit_truncate(u->db, u->table, ev, --truncates == 0);
+    BinlogStream::Reread r{BinlogPosition(), u->db, u->table};
+    r.at.file = file;
+    r.at.pos = ev.next_pos;
+    std::lock_guard<std::mutex> lk(owner.reread_mu_);
+    owner.rereads_.push_back(std::move(r));
+  }
+  log::info("mysql", cfg.name + ": " + sql.substr(0, 200) + " at " + at +
+                         " added or removed rows the binlog does not list: " + names +
+                         " read again while streaming goes on, each table it had before "
+                         "truncated first (partition_changes)");
 }
 
 result<void> BinlogStream::Impl::seed_model(Connection& conn) {
@@ -107,7 +171,7 @@ result<void> BinlogStream::Impl::emit_schema_changes(const DdlStatement& d, cons
     e.ts = static_cast<int64_t>(ev.timestamp) * 1000000;
     e.position = position_value(ev.next_pos);
     e.origin = origin;
-    e.txn_last = !in_txn && d.kind != DdlStatement::Kind::Truncate;  // (its truncate follows)
+    e.txn_last = !in_txn && !truncates_follow(d);
     it.position.file = file;
     it.position.pos = ev.next_pos;
     push_item(std::move(it));

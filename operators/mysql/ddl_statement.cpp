@@ -119,6 +119,41 @@ namespace {
 using DdlStmtKind = DdlStatement::Kind;
 using DdlStmtTable = std::pair<std::string, std::string>;
 
+// ALTER TABLE t's partition maintenance that adds or removes rows without row events
+// (DdlStatement::unlogged); p after the table's name. Partition operations stand alone in their
+// ALTER TABLE (ALGORITHM / LOCK aside).
+void parse_partition_rows(Parser& p, DdlStatement& d) {
+  const auto& t = d.tables.front();
+  for (; p.i < p.t.size(); ++p.i) {
+    if (p.kw("TRUNCATE") || p.kw("DROP")) {
+      if (p.peek_kw("PARTITION")) d.unlogged.push_back({t.first, t.second, false});
+      return;
+    }
+    DdlStmtTable other;
+    if (p.kw("EXCHANGE")) {  // EXCHANGE PARTITION p WITH TABLE t2
+      if (!p.kw("PARTITION")) return;
+      while (p.i < p.t.size() && !p.kw("WITH")) ++p.i;
+      if (!p.kw("TABLE") || !p.name(other)) return;
+      d.unlogged.push_back({t.first, t.second, false});
+      d.unlogged.push_back({other.first, other.second, false});
+      return;
+    }
+    if (p.kw("CONVERT")) {
+      if (p.kw("PARTITION")) {  // CONVERT PARTITION p TO TABLE t2
+        while (p.i < p.t.size() && !p.kw("TO")) ++p.i;
+        if (!p.kw("TABLE") || !p.name(other)) return;
+        d.unlogged.push_back({t.first, t.second, false});
+        d.unlogged.push_back({other.first, other.second, true});
+      } else if (p.kw("TABLE")) {  // CONVERT TABLE t2 TO PARTITION p
+        if (p.name(other) && p.kw("TO") && p.kw("PARTITION")) {
+          d.unlogged.push_back({t.first, t.second, false});
+        }
+      }
+      return;
+    }
+  }
+}
+
 // After ALTER.
 void parse_alter(Parser& p, DdlStatement& d) {
   DdlStmtTable n;
@@ -134,6 +169,9 @@ void parse_alter(Parser& p, DdlStatement& d) {
   if (!p.name(n)) return;
   d.kind = DdlStmtKind::Alter;
   d.tables.push_back(n);
+  const size_t after_name = p.i;
+  parse_partition_rows(p, d);
+  p.i = after_name;
   // ALTER TABLE a RENAME [TO|AS] b
   for (size_t j = p.i; j + 1 < p.t.size(); ++j) {
     if (p.t[j].quoted || p.t[j].upper != "RENAME") continue;

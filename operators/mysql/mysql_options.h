@@ -16,6 +16,9 @@ enum class SnapshotMethod : uint8_t { LockFree, Consistent };
 // watermark rows in the signal table (any server: MySQL 8); auto picks the first that works.
 enum class SnapshotWatermark : uint8_t { Auto, View, SignalTable };
 enum class SchemaChanges : uint8_t { Follow, Fail, Ignore };
+// What partition maintenance that adds or removes rows without row events does (docs/mysql.md
+// "Partition maintenance").
+enum class PartitionChanges : uint8_t { Reread, Warn };
 // `tls { mode = ... }`, like the mysql client's --ssl-mode (docs/mysql.md "TLS").
 enum class TlsMode : uint8_t { Disabled, Preferred, Required, VerifyCa, VerifyIdentity };
 
@@ -46,6 +49,7 @@ struct MySqlOptions {
   int64_t heartbeat_us = 1000000;
   int64_t reconnect_timeout_us = 600LL * 1000000;
   SchemaChanges schema_changes = SchemaChanges::Follow;
+  PartitionChanges partition_changes = PartitionChanges::Reread;
   Value key;  // a list of columns, or an object of "pattern" = [columns]
   int64_t chunk_rows = 10000;
 };

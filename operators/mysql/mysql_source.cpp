@@ -318,6 +318,7 @@ result<Source::Poll> MySqlSource::poll_reading(size_t max, std::vector<Event>& o
   if (!n.ok()) return n.err();
   note_model();
   take_signals(out, from);
+  reread_tables();
   mark_incremental(out, from);
   snapshot_rows_ = chunked_->rows();
   if (chunked_->finished()) {
@@ -590,6 +591,7 @@ result<Source::Poll> MySqlSource::poll_events(size_t max, std::vector<Event>& ou
   if (!n.ok()) return n.err();
   note_model();
   take_signals(out, from);
+  reread_tables();
   return *n ? Poll::Data : Poll::Idle;
 }
 
@@ -644,6 +646,9 @@ void MySqlSource::report_stats(OperatorStats& out) const {
       s->partial_rows);
   add("schema_changes", "DDL statements applied to the source's table schemas.", s->schema_changes);
   add("truncates", "TRUNCATE events emitted.", s->truncates);
+  add("partition_changes",
+      "Partition maintenance statements that added or removed captured rows without row events.",
+      s->partition_changes);
 }
 
 }  // namespace sluice::operators::mysql

@@ -102,6 +102,10 @@ class MySqlSource : public Source {
   result<std::string> stop_snapshot(const std::vector<std::string>& patterns);
   // Takes the signal table's rows out of out[from..] and acts on them (Debezium's signals).
   void take_signals(std::vector<Event>& out, size_t from);
+  // Reads again the tables whose rows partition maintenance changed without row events, once
+  // the stream delivered its truncate events (BinlogStream::take_rereads); a table being read
+  // starts over (its rows delivered before were truncated).
+  void reread_tables();
   void signal(const Event& e);
   // signal_table == db + "." + table, without building that string (once per event).
   bool is_signal_table(const std::string& db, const std::string& table) const {

@@ -111,7 +111,7 @@ void add_snapshot(BoundSpec<MySqlOptions>& k) {
   k.bind({"snapshot", "rows_per_second"}, &O::snapshot_rows_per_second);
 }
 
-// heartbeat, reconnect_timeout, schema_changes.
+// heartbeat, reconnect_timeout, schema_changes, partition_changes.
 void add_streaming(BoundSpec<MySqlOptions>& k) {
   using O = MySqlOptions;
   OptionSpec heartbeat = option("heartbeat", OptType::Duration, false, "1s",
@@ -129,8 +129,16 @@ void add_streaming(BoundSpec<MySqlOptions>& k) {
                   "(rows after it decode with the new columns; TRUNCATE TABLE emits a "
                   "truncate event, @op \"t\"), fail (stop with an error naming the "
                   "statement) or ignore.");
+  OptionSpec partitions = enum_option(
+      "partition_changes", {"reread", "warn"}, "reread",
+      "ALTER TABLE ... TRUNCATE / DROP / EXCHANGE / CONVERT PARTITION adds or removes rows the "
+      "binlog does not list. reread: a truncate event for each captured table it changed, then "
+      "the table is read again while streaming goes on, so the target ends equal to it "
+      "(snapshot { method = lock_free }). warn: a warning naming the statement; the target "
+      "keeps the rows it had.");
   k.add(heartbeat, &O::heartbeat_us);
   k.add(reconnect, &O::reconnect_timeout_us).add(schema, &O::schema_changes);
+  k.add(partitions, &O::partition_changes);
 }
 
 BoundSpec<MySqlOptions> make_spec() {

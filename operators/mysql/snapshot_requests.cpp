@@ -160,6 +160,39 @@ result<std::string> MySqlSource::stop_snapshot(const std::vector<std::string>& p
   return msg;
 }
 
+void MySqlSource::reread_tables() {
+  const auto tables = stream_->take_rereads();
+  if (tables.empty()) return;
+  std::vector<std::string> patterns;  // quoted: a name with a dot is one name (TableFilter)
+  auto quote = [](const std::string& s) {
+    std::string q = "`";
+    for (char ch : s) q += ch == '`' ? std::string("``") : std::string(1, ch);
+    return q + "`";
+  };
+  for (const auto& [db, table] : tables) {
+    const std::string t = db + "." + table;
+    patterns.push_back(quote(db) + "." + quote(table));
+    std::erase_if(state_.reading, [&](const SourceState::Reading& rd) {
+      if (rd.table != t) return false;
+      if (chunked_ && !chunked_->cancel(rd.table)) {
+        log::warn("mysql", cfg_.name + ": " + t +
+                               " (no key) is being read and cannot start over: read it again "
+                               "when its read ends (`sluice snapshot`), or rows it had "
+                               "delivered before its truncate are missing in the target");
+        return false;
+      }
+      return true;
+    });
+  }
+  auto r = request_snapshot(patterns, {});
+  if (!r.ok()) {
+    log::warn("mysql", cfg_.name + ": reading again what partition maintenance changed failed (" +
+                           r.err().message + "): the target lacks rows of " + tables.front().first +
+                           "." + tables.front().second + (tables.size() > 1 ? " and others" : "") +
+                           "; read them again with `sluice snapshot`");
+  }
+}
+
 void MySqlSource::take_signals(std::vector<Event>& out, size_t from) {
   if (cfg_.signal_table.empty()) return;
   auto is_signal = [&](const Event& e) {

@@ -106,6 +106,40 @@ BOOST_AUTO_TEST_CASE(ddl_statements) {
   BOOST_CHECK(my::parse_ddl("GRANT ALL ON *.* TO x", "").kind == my::DdlStatement::Kind::None);
 }
 
+// Partition maintenance that moves rows without row events (DdlStatement::unlogged), and the
+// ALTER TABLE forms that merely look like it.
+BOOST_AUTO_TEST_CASE(ddl_partition_maintenance) {
+  auto names = [](const my::DdlStatement& d) {
+    std::string out;
+    for (const auto& u : d.unlogged) out += u.db + "." + u.table + (u.created ? "+" : "") + " ";
+    return out;
+  };
+  BOOST_CHECK_EQUAL(names(my::parse_ddl("ALTER TABLE t DROP PARTITION p0, p1", "db")), "db.t ");
+  BOOST_CHECK_EQUAL(names(my::parse_ddl("alter table `x`.`t` truncate partition all", "db")),
+                    "x.t ");
+  BOOST_CHECK_EQUAL(
+      names(my::parse_ddl("ALTER TABLE t ALGORITHM=INPLACE, TRUNCATE PARTITION p", "db")), "db.t ");
+  BOOST_CHECK_EQUAL(
+      names(my::parse_ddl("ALTER TABLE t EXCHANGE PARTITION p1 WITH TABLE o.x WITHOUT VALIDATION",
+                          "db")),
+      "db.t o.x ");
+  BOOST_CHECK_EQUAL(names(my::parse_ddl("ALTER TABLE t CONVERT PARTITION p3 TO TABLE c", "db")),
+                    "db.t db.c+ ");
+  BOOST_CHECK_EQUAL(
+      names(my::parse_ddl("ALTER TABLE t CONVERT TABLE c TO PARTITION p4 VALUES LESS THAN (9)",
+                          "db")),
+      "db.t ");
+  for (const char* same_rows :
+       {"ALTER TABLE t DROP COLUMN truncate", "ALTER TABLE t ADD COLUMN `drop partition` INT",
+        "ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4",
+        "ALTER TABLE t REORGANIZE PARTITION p0 "
+        "INTO (PARTITION a VALUES LESS THAN (5), PARTITION b VALUES LESS THAN (10))",
+        "ALTER TABLE t COALESCE PARTITION 2", "ALTER TABLE t REMOVE PARTITIONING",
+        "ALTER TABLE t COMMENT 'drop partition p0'", "TRUNCATE TABLE t"}) {
+    BOOST_CHECK_MESSAGE(my::parse_ddl(same_rows, "db").unlogged.empty(), same_rows);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(state_round_trip) {
   my::SourceState s;
   s.phase = my::SourceState::Phase::Snapshot;
