@@ -1,6 +1,7 @@
 #include "operators/mysql/schema_loader.h"
 
 #include <algorithm>
+#include <map>
 
 #include "base/logger.h"
 #include "operators/mysql/charset_converter.h"
@@ -42,6 +43,28 @@ std::vector<std::string> parse_labels(const std::string& ct) {
   return out;
 }
 
+result<std::vector<std::string>> SchemaLoader::server_key(const std::string& where) {
+  auto pri = conn_->query("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE " + where +
+                          " AND COLUMN_KEY = 'PRI'");
+  if (!pri.ok()) return pri.err();
+  std::vector<std::string> want;
+  for (auto& r : *pri) want.push_back(r[0].value_or(""));
+  if (want.empty()) return want;
+  std::sort(want.begin(), want.end());
+  auto idx =
+      conn_->query("SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE " +
+                   where + " AND NON_UNIQUE = 0 ORDER BY INDEX_NAME, SEQ_IN_INDEX");
+  if (!idx.ok()) return idx.err();
+  std::map<std::string, std::vector<std::string>> indexes;
+  for (auto& r : *idx) indexes[r[0].value_or("")].push_back(r[1].value_or(""));
+  for (const auto& [name, cols] : indexes) {
+    std::vector<std::string> sorted = cols;
+    std::sort(sorted.begin(), sorted.end());
+    if (sorted == want) return cols;
+  }
+  return std::vector<std::string>();
+}
+
 result<TableSchema> SchemaLoader::load(const std::string& db, const std::string& table) {
   TableSchema s;
   std::string where =
@@ -73,6 +96,11 @@ result<TableSchema> SchemaLoader::load(const std::string& db, const std::string&
                          where + " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
   if (!pk.ok()) return pk.err();
   for (auto& r : *pk) s.primary_key.push_back(r[0].value_or(""));
+  if (s.primary_key.empty()) {
+    auto unique = server_key(where);
+    if (!unique.ok()) return unique.err();
+    s.primary_key = std::move(unique).value();
+  }
   s.hidden.assign(s.columns.size(), false);
   auto versioned = load_versioning(db, table, s);
   if (!versioned.ok()) return versioned.err();

@@ -28,7 +28,9 @@ struct ColumnSchema {
 
 struct TableSchema {
   std::vector<ColumnSchema> columns;
-  std::vector<std::string> primary_key;  // without the row end of a system-versioned table
+  // Without the row end of a system-versioned table. A table without a PRIMARY KEY: the
+  // UNIQUE NOT NULL index the server takes as its key (server_key).
+  std::vector<std::string> primary_key;
   // MariaDB's system-versioned tables (TABLE_TYPE 'SYSTEM VERSIONED'): the column whose value
   // ends a row's life ("" for other tables). A row whose row end is not its type's largest
   // value is history, not a row of the table now. Implicit row_start / row_end columns (not in
@@ -60,6 +62,10 @@ class SchemaLoader {
 
  private:
   result<TableSchema> load(const std::string& db, const std::string& table);
+  // A table without a PRIMARY KEY: the UNIQUE index of NOT NULL columns the server takes as
+  // its key (InnoDB clusters the table by it; information_schema shows its columns as PRI),
+  // its columns in index order; none when there is no such index. `where`: the table's.
+  result<std::vector<std::string>> server_key(const std::string& where);
   result<void> load_versioning(const std::string& db, const std::string& table, TableSchema& s);
   // The character set of a collation id, from the server's own tables (read once).
   result<std::string> charset_of(uint32_t collation);
