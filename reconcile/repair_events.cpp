@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/actors/rate_limiter.h"
+#include "engine/actors/clock.h"
 #include "operators/mysql/snapshot_reader.h"
 
 namespace sluice::reconcile {

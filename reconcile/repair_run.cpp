@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "engine/actors/checkpoint_store.h"
-#include "engine/actors/rate_limiter.h"
+#include "engine/actors/clock.h"
 #include "engine/actors/runner.h"
 #include "operators/registry.h"
 #include "reconcile/errc.h"

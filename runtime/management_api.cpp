@@ -7,7 +7,7 @@
 
 #include "base/event_codec.h"
 #include "base/json.h"
-#include "engine/actors/rate_limiter.h"
+#include "engine/actors/clock.h"
 #include "runtime/live_view.h"
 #include "runtime/tap_stream.h"
 

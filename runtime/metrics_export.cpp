@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/actors/rate_limiter.h"
+#include "engine/actors/clock.h"
 #include "runtime/live_view.h"
 
 namespace sluice::runtime {

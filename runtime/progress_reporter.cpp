@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "base/logger.h"
-#include "engine/actors/rate_limiter.h"
+#include "engine/actors/clock.h"
 
 namespace sluice::runtime {
 

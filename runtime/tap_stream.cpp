@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "base/event_codec.h"
-#include "engine/actors/rate_limiter.h"
+#include "engine/actors/clock.h"
 
 namespace sluice::runtime {
 namespace {

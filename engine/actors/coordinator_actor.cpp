@@ -3,8 +3,8 @@
 #include <chrono>
 
 #include "base/logger.h"
+#include "engine/actors/clock.h"
 #include "engine/actors/messages.h"
-#include "engine/actors/rate_limiter.h"
 
 namespace sluice::engine {
 

@@ -4,8 +4,8 @@
 
 #include "base/logger.h"
 #include "base/secrets.h"
+#include "engine/actors/clock.h"
 #include "engine/actors/messages.h"
-#include "engine/actors/rate_limiter.h"
 
 namespace sluice::engine {
 

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "engine/actors/rate_limiter.h"
+#include "engine/actors/clock.h"
 
 namespace sluice::engine {
 

@@ -10,11 +10,11 @@
 #include <thread>
 
 #include "base/logger.h"
+#include "engine/actors/clock.h"
 #include "engine/actors/config_builder.h"
 #include "engine/actors/live_registry.h"
 #include "engine/actors/messages.h"
 #include "engine/actors/pipeline_status.h"
-#include "engine/actors/rate_limiter.h"
 #include "engine/actors/reload_ticket.h"
 #include "engine/actors/reloader.h"
 #include "engine/actors/stage_diff.h"

@@ -7,10 +7,10 @@
 
 #include "base/logger.h"
 #include "base/secrets.h"
+#include "engine/actors/clock.h"
 #include "engine/actors/dead_letter_routing.h"
 #include "engine/actors/messages.h"
 #include "engine/actors/operator_guard.h"
-#include "engine/actors/rate_limiter.h"
 #include "engine/core/errc.h"
 
 namespace sluice::engine {

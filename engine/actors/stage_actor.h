@@ -5,10 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "base/rate_limiter.h"
 #include "engine/actors/actor_setup.h"
+#include "engine/actors/clock.h"
 #include "engine/actors/input_set.h"
 #include "engine/actors/output_port.h"
-#include "engine/actors/rate_limiter.h"
 #include "engine/actors/tsan_visible.h"
 #include "engine/core/errc.h"
 

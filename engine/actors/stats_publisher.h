@@ -3,8 +3,8 @@
 #pragma once
 #include <cstdint>
 
+#include "engine/actors/clock.h"
 #include "engine/actors/operator_stats_board.h"
-#include "engine/actors/rate_limiter.h"
 
 namespace sluice::engine {
 

@@ -5,8 +5,8 @@
 #include "base/logger.h"
 #include "base/secrets.h"
 #include "engine/actors/checkpoint_store.h"
+#include "engine/actors/clock.h"
 #include "engine/actors/messages.h"
-#include "engine/actors/rate_limiter.h"
 #include "engine/actors/reload_ticket.h"
 #include "engine/actors/stage_diff.h"
 

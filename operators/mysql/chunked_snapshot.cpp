@@ -124,8 +124,9 @@ void ChunkedSnapshot::fail(error e) {
 }
 
 bool ChunkedSnapshot::pace(std::unique_lock<std::mutex>& lk) {
-  if (pacer_.limited()) {
-    cv_.wait_until(lk, pacer_.next(), [&] { return stop_ || failed_.has_value(); });
+  int64_t wait = 0;
+  while (!stop_ && !failed_ && (wait = pacer_.wait_us(RateLimiter::steady_now_us())) > 0) {
+    cv_.wait_for(lk, std::chrono::microseconds(wait));  // another worker may read first
   }
   return !stop_ && !failed_;
 }
@@ -252,11 +253,12 @@ bool ChunkedSnapshot::read(SnapshotReader& r, Chunk& c) {
   std::vector<std::string> keys;
   const std::vector<std::string> after = c.lo ? *c.lo : std::vector<std::string>();
   const size_t limit = c.hi ? SIZE_MAX / 2 : static_cast<size_t>(cfg_.chunk_rows);
+  const int64_t started = RateLimiter::steady_now_us();
   auto n = r.read_chunk(t.t.table, after, limit, snapshot_position(c.at), temporal::now_micros(),
                         rows, keys, c.hi ? &*c.hi : nullptr);
   if (!n.ok()) return fail(n.err()), false;
-  pacer_.charge(*n);
   std::lock_guard<std::mutex> lk(mu_);
+  paced(started, *n);
   c.width = r.key_width();
   // The last chunk found a full page (rows were added after its key was planned): the table
   // goes on after it, in a chunk opened later.
@@ -281,13 +283,14 @@ bool ChunkedSnapshot::read_keyless(SnapshotReader& r, Chunk& c) {
     if (std::unique_lock<std::mutex> lk(mu_); !pace(lk)) return false;
     std::vector<Event> rows;
     std::vector<std::string> keys;
+    const int64_t started = RateLimiter::steady_now_us();
     auto n = r.read_chunk(t.t.table, after, page, snapshot_position(c.at), temporal::now_micros(),
                           rows, keys);
     if (!n.ok()) return fail(n.err()), false;
-    pacer_.charge(*n);
     if (*n == 0) return true;
     after.assign(keys.end() - 1, keys.end());
     std::unique_lock<std::mutex> lk(mu_);
+    paced(started, *n);
     cv_.wait(lk, [&] { return stop_ || failed_ || c.dropped || c.rows.size() - c.taken < page; });
     if (stop_ || failed_) return false;
     if (c.dropped) return true;

@@ -31,7 +31,7 @@
 #include <vector>
 
 #include "base/event.h"
-#include "base/rate_pacer.h"
+#include "base/rate_limiter.h"
 #include "base/result.h"
 #include "engine/core/operator.h"
 #include "operators/mysql/binlog_position.h"
@@ -156,6 +156,8 @@ class ChunkedSnapshot {
   // snapshot { rows_per_second }: waits (locked) until the next chunk or page may be read, or
   // the snapshot stops; false when it stops.
   bool pace(std::unique_lock<std::mutex>& lk);
+  // `rows` read by a read that started at `started_us` count against rows_per_second (locked).
+  void paced(int64_t started_us, size_t rows) { pacer_.admit(started_us, rows); }
   Chunk* head();  // the open chunk with the oldest view (locked)
   // Delivers rows of the head chunk (locked); false when it has none ready.
   bool take_head(Chunk& c, size_t max, size_t& n, std::vector<Event>& out, const Callbacks& cb);
@@ -183,7 +185,7 @@ class ChunkedSnapshot {
   std::optional<error> failed_;
   uint64_t rows_ = 0;
   uint64_t zero_dates_ = 0;
-  RatePacer pacer_;  // rows read, over every worker
+  RateLimiter pacer_;  // rows read, over every worker (locked)
 };
 
 }  // namespace sluice::operators::mysql

@@ -103,16 +103,17 @@ bool ChunkedSnapshot::read_window(SnapshotReader& r, TableWork& t, Chunk& c,
 bool ChunkedSnapshot::read_whole(SnapshotReader& r, TableWork& t, Chunk& c) {
   std::vector<Event> rows;
   std::vector<std::string> keys, after = t.t.after;
+  const int64_t started = RateLimiter::steady_now_us();  // one window: paced before the next
   while (true) {
     const size_t before = rows.size();
     auto n = r.read_chunk(t.t.table, after, static_cast<size_t>(cfg_.chunk_rows), Value(),
                           temporal::now_micros(), rows, keys);
     if (!n.ok()) return fail(n.err()), false;
-    pacer_.charge(*n);  // read in one window: paced before the next, not within it
     if (*n == 0 || rows.size() == before) break;
     after.assign(keys.end() - 1, keys.end());
   }
   std::lock_guard<std::mutex> lk(mu_);
+  paced(started, rows.size());
   c.width = 1;
   c.rows = std::move(rows);
   c.keys = std::move(keys);

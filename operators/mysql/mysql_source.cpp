@@ -499,7 +499,8 @@ result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& 
     std::string name = t.db + "." + t.table;
     if (chunk_pos_ >= chunk_.size()) {
       // snapshot { rows_per_second }: the next page waits (the actor asks again).
-      if (pacer_.next() > RatePacer::clock::now()) return given ? Poll::Data : Poll::Idle;
+      const int64_t started = RateLimiter::steady_now_us();
+      if (pacer_.wait_us(started) > 0) return given ? Poll::Data : Poll::Idle;
       chunk_.clear();
       chunk_pos_ = 0;
       chunk_keys_.clear();
@@ -510,7 +511,7 @@ result<Source::Poll> MySqlSource::poll_snapshot(size_t max, std::vector<Event>& 
       // Rows already given in this call go out first (the state counts them); the error
       // comes back on the next call.
       if (!n.ok()) return given ? result<Source::Poll>(Poll::Data) : n.err();
-      pacer_.charge(*n);
+      pacer_.admit(started, *n);
       chunk_last_ = *n < static_cast<size_t>(cfg_.chunk_rows);
       if (*n == 0) {
         state_.done_tables.push_back(name);

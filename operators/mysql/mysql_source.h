@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "base/rate_pacer.h"
+#include "base/rate_limiter.h"
 #include "engine/core/operator.h"
 #include "operators/mysql/binlog_stream.h"
 #include "operators/mysql/chunked_snapshot.h"
@@ -149,7 +149,7 @@ class MySqlSource : public Source {
   std::vector<Event> chunk_;
   size_t chunk_pos_ = 0;                 // next event of chunk_ to deliver
   std::vector<std::string> chunk_keys_;  // key_width strings per chunk_ row
-  RatePacer pacer_;                      // consistent snapshot: rows read (rows_per_second)
+  RateLimiter pacer_;                    // consistent snapshot: rows read (rows_per_second)
   std::vector<Event> schema_events_;     // begin_schema(): not delivered yet
   std::optional<bool> windowed_;         // windowed(), once known
 };

@@ -5,6 +5,7 @@
 
 #include "base/json.h"
 #include "base/logger.h"
+#include "operators/mysql/connection.h"
 #include "operators/mysql/errc.h"
 #include "operators/mysql/mysql_config.h"
 #include "operators/mysql/mysql_source.h"
@@ -164,14 +165,9 @@ void MySqlSource::reread_tables() {
   const auto tables = stream_->take_rereads();
   if (tables.empty()) return;
   std::vector<std::string> patterns;  // quoted: a name with a dot is one name (TableFilter)
-  auto quote = [](const std::string& s) {
-    std::string q = "`";
-    for (char ch : s) q += ch == '`' ? std::string("``") : std::string(1, ch);
-    return q + "`";
-  };
   for (const auto& [db, table] : tables) {
     const std::string t = db + "." + table;
-    patterns.push_back(quote(db) + "." + quote(table));
+    patterns.push_back(quote_ident(db) + "." + quote_ident(table));
     std::erase_if(state_.reading, [&](const SourceState::Reading& rd) {
       if (rd.table != t) return false;
       if (chunked_ && !chunked_->cancel(rd.table)) {

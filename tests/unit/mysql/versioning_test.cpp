@@ -191,8 +191,7 @@ BOOST_AUTO_TEST_CASE(dates_the_calendar_lacks_are_null_in_snapshot_and_stream) {
 BOOST_AUTO_TEST_CASE(changes_logged_as_statements_are_dead_letters) {
   server().exec(
       "DROP DATABASE IF EXISTS stmt; CREATE DATABASE stmt; CREATE TABLE stmt.t (id INT PRIMARY "
-      "KEY, v "
-      "INT); CREATE TABLE stmt.other (id INT PRIMARY KEY)");
+      "KEY, v INT); CREATE TABLE stmt.other (id INT PRIMARY KEY)");
   auto cfg = make_cfg("stmt", {"t"});
   cfg.start = current_start();
   my::MySqlSource src(cfg);
