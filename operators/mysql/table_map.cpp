@@ -1,5 +1,7 @@
 #include "operators/mysql/table_map.h"
 
+#include <algorithm>
+
 #include "operators/mysql/byte_reader.h"
 #include "operators/mysql/errc.h"
 
@@ -241,6 +243,12 @@ result<TableMap> parse_table_map(const uint8_t* body, size_t len) {
         break;  // GEOMETRY_TYPE and future fields
     }
   }
+  // A key column past the last column: a malformed event (the rows' decoder indexes its
+  // column bitmaps by these).
+  const size_t ncols = t.columns.size();
+  if (std::any_of(t.primary_key.begin(), t.primary_key.end(), [&](size_t k) { return k >= ncols; }))
+    return error::fatal(errc::decode,
+                        "malformed TABLE_MAP event (primary key column out of range)");
   return t;
 }
 

@@ -10,6 +10,7 @@
 #include "base/json.h"
 #include "operators/mysql/json_binary.h"
 #include "operators/mysql/row_decoder.h"
+#include "operators/mysql/table_map.h"
 #include "support/fuzz_seed.h"
 
 using namespace sluice;
@@ -530,6 +531,36 @@ BOOST_AUTO_TEST_CASE(rows_event_with_no_column_present_is_an_error) {
     BOOST_CHECK(!n.ok());
     BOOST_CHECK(out.empty());
   }
+}
+
+// Found by fuzzing (fuzz_binlog_event): a TABLE_MAP whose optional metadata names a key column
+// past the last column made the rows' decoder read past its column bitmap.
+BOOST_AUTO_TEST_CASE(table_map_key_column_out_of_range_is_an_error) {
+  auto table_map = [](uint8_t key_column) {
+    Bytes b;
+    put_le(b, 77, 6);
+    put_le(b, 1, 2);
+    for (const char* name : {"db", "t"}) {
+      b.push_back(static_cast<uint8_t>(std::strlen(name)));
+      b.insert(b.end(), name, name + std::strlen(name) + 1);  // with its NUL
+    }
+    b.push_back(1);  // one column
+    b.push_back(my::kLongLong);
+    b.push_back(0);     // no type metadata
+    b.push_back(0x00);  // not nullable
+    b.push_back(8);     // SIMPLE_PRIMARY_KEY
+    b.push_back(1);
+    b.push_back(key_column);
+    return b;
+  };
+  Bytes good = table_map(0);
+  auto tm = my::parse_table_map(good.data(), good.size());
+  BOOST_REQUIRE_MESSAGE(tm.ok(), (tm.ok() ? std::string() : tm.err().message));
+  BOOST_CHECK_EQUAL(tm->primary_key.size(), 1u);
+  Bytes bad = table_map(5);
+  auto err = my::parse_table_map(bad.data(), bad.size());
+  BOOST_REQUIRE(!err.ok());
+  BOOST_CHECK(err.err().message.find("primary key column out of range") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
