@@ -11,9 +11,14 @@ if command -v ccache >/dev/null; then
   export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$PWD")}
   export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 fi
+# Every build compiles in unity batches of 16 sources (DuckDB builds so too): a release build
+# from scratch takes 8 minutes on 2 cores instead of 18. SLUICE_UNITY=OFF builds release one
+# source at a time (what shows a header that lacks an #include of its own).
+unity=${SLUICE_UNITY:-ON}
 case "$kind" in
-  release) dir=build; cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null ;;
-  # The sanitizer builds compile the libraries in unity batches. ASan (-O0) keeps line tables
+  release) dir=build; cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_UNITY="$unity" \
+             "${launcher[@]}" >/dev/null ;;
+  # The sanitizer builds always compile in unity batches. ASan (-O0) keeps line tables
   # only (-g1: file and line in every report, less compile and link time); TSan keeps full
   # debug info, whose inlined frames its CAF suppressions match.
   asan)    dir=build-asan; cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=ON \

@@ -9,7 +9,8 @@ step() { echo "== [$(( $(date +%s) - start ))s] $*"; }
 # end, so a log cut in the middle still names them.
 run_ctest() {
   local dir=$1
-  if (cd "$dir" && ctest --output-on-failure); then return 0; fi
+  shift
+  if (cd "$dir" && ctest --output-on-failure "$@"); then return 0; fi
   echo "== what failed in $dir:"
   grep -a -h -A1 -E 'error: in "|fatal error: in "|ERROR: AddressSanitizer|runtime error:|WARNING: ThreadSanitizer|\*\*\*Failed|\*\*\*Exception' \
     "$dir/Testing/Temporary/LastTest.log" | head -60 || true
@@ -23,6 +24,13 @@ step "every C++ source agrees with .clang-format"
 bash scripts/format.sh --check
 step "release build"
 bash scripts/build.sh release
+# The quick checks and the fuzz targets first: what fails there shows within minutes.
+step "generated operator reference is up to date"
+build/sluice docs --check
+step "docker/compose.yml is valid"
+docker-compose -f docker/compose.yml config -q
+step "fuzz targets (clang-14 libFuzzer + ASan/UBSan), 60 s each"
+bash scripts/fuzz.sh 60
 step "clang-tidy (the curated checks of .clang-tidy) over every production source"
 bash scripts/tidy.sh
 step "every suite (unit, integration, cluster) under AddressSanitizer + UndefinedBehaviorSanitizer"
@@ -41,12 +49,8 @@ step "engine, runtime and cluster suites under ThreadSanitizer"
 # The actor classes make CAF's message passing visible to TSan (engine/actors/tsan_visible.h);
 # tests/tsan.supp and tests/tsan_cluster.supp list what is left inside CAF (scripts/tsan.sh).
 bash scripts/tsan.sh
-step "fuzz targets (clang-14 libFuzzer + ASan/UBSan), 60 s each"
-bash scripts/fuzz.sh 60
-step "generated operator reference is up to date"
-build/sluice docs --check
-step "docker/compose.yml is valid"
-docker-compose -f docker/compose.yml config -q
-step "all tests (release build)"
-run_ctest build
+step "all tests (release build), two suites at a time"
+# Each suite starts its own servers on free ports, so two run side by side; the sanitizer run
+# above stays one at a time (its suites are slower and some wait on deadlines).
+run_ctest build -j2
 echo "test.sh: finished in $(( $(date +%s) - start ))s"
