@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # clang-tidy (the curated checks of .clang-tidy) over every production C++ source; any finding
-# fails. For named files it uses the release build's compile_commands.json (run
-# scripts/build.sh first); for all of them a configure-only unity build (below).
+# fails. For named files a configure-only build that compiles one source at a time
+# (build-tidy-files/); for all of them a configure-only unity build (below).
 #   bash scripts/tidy.sh            every production source
 #   bash scripts/tidy.sh FILE...    just these
 set -euo pipefail
@@ -9,11 +9,18 @@ cd "$(dirname "$0")/.."
 db=build
 extra=()
 if [ $# -gt 0 ]; then
+  # One source a compilation (the release build compiles unity batches, whose compile commands
+  # name no source): a configure-only build of its own, build-tidy-files/.
   files=("$@")
-  if [ ! -f build/compile_commands.json ]; then
-    echo "tidy: build/compile_commands.json is missing: run scripts/build.sh release first" >&2
-    exit 2
-  fi
+  db=build-tidy-files
+  cmake -S . -B "$db" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_UNITY=OFF >/dev/null
+  cmake --build "$db" --target sluice_build_info generated/grammar/PipeParser.h >/dev/null
+  for f in "${files[@]}"; do
+    if ! grep -q "\"file\": \"$(realpath "$f")\"" "$db/compile_commands.json"; then
+      echo "tidy: $f is compiled by no target (a header? name its sources)" >&2
+      exit 2
+    fi
+  done
 else
   # Every production source, read in the unity batches of a configure-only build (build-tidy/,
   # SLUICE_UNITY): each batch parses the shared headers once, a third of the time of one

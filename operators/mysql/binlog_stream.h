@@ -35,6 +35,7 @@ struct StreamStats {
   std::atomic<uint64_t> schema_changes{0};
   std::atomic<uint64_t> truncates{0};          // truncate events emitted
   std::atomic<uint64_t> partition_changes{0};  // partition maintenance that moved rows unlogged
+  std::atomic<uint64_t> table_rewrites{0};     // DDL that changed values of rows unlogged
   std::atomic<uint64_t> compressed_events{0};  // MariaDB log_bin_compress events read
   std::atomic<uint64_t> compressed_transactions{0};  // MySQL TRANSACTION_PAYLOAD_EVENTs read
   // Set while the connection is lost and the stream reconnects: since when (steady clock,

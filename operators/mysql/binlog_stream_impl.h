@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -92,6 +93,14 @@ struct BinlogStream::Impl {
   SchemaModel model;
   bool model_ready = false;
   std::shared_ptr<const std::string> model_text;  // changed: goes out with the next commit
+  // The captured tables whose rows the DDL statement at hand changed without row events
+  // (table_rewrite.h), found by follow_ddl, handled by on_rewrites.
+  struct Rewrite {
+    std::string db, table;
+    bool swapped = false;  // RENAME made the name another table's: its rows are all new
+    std::string what;
+  };
+  std::vector<Rewrite> rewrites;
 
   std::string where(const RawEvent& ev) const { return file + ":" + std::to_string(ev.next_pos); }
 
@@ -229,6 +238,18 @@ struct BinlogStream::Impl {
   // Partition maintenance that changed captured tables' rows without row events
   // (DdlStatement::unlogged): truncate events and rereads, or a warning (partition_changes).
   void on_unlogged_rows(const DdlStatement& d, const std::string& sql, const RawEvent& ev);
+  // Parallel to a statement's tables: the model of each captured one before the statement
+  // (nullopt: none, or not captured).
+  using ModelsBefore = std::vector<std::optional<TableModel>>;
+  ModelsBefore models_before(const DdlStatement& d) const;
+  // After the model took the statement: the tables it rewrote (into `rewrites`).
+  void find_rewrites(const DdlStatement& d, const ModelsBefore& before);
+  // The `rewrites` of the statement: truncate events and rereads, or a warning
+  // (table_rewrites).
+  void on_rewrites(const std::string& sql, const RawEvent& ev);
+  bool rewrites_reread() const;
+  // db.table is read again once the stream has delivered the statement `ev` (MySqlSource).
+  void queue_reread(const std::string& db, const std::string& table, const RawEvent& ev);
   // Reads the model of the captured databases from information_schema on `conn`.
   result<void> seed_model(Connection& conn);
   // Changes the model by the statement (tables it cannot read: from information_schema).

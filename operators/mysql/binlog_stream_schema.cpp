@@ -12,6 +12,7 @@
 #include "operators/mysql/ddl_apply.h"
 #include "operators/mysql/errc.h"
 #include "operators/mysql/schema_change_rows.h"
+#include "operators/mysql/table_rewrite.h"
 
 namespace sluice::operators::mysql {
 
@@ -37,15 +38,19 @@ result<void> BinlogStream::Impl::on_ddl(const DdlStatement& d, const std::string
     if (!r.ok()) return r;
   }
   if (!d.unlogged.empty()) on_unlogged_rows(d, sql, ev);
+  if (!rewrites.empty()) on_rewrites(sql, ev);
   return {};
 }
 
 result<void> BinlogStream::Impl::follow_ddl(const DdlStatement& d, const std::string& sql,
                                             const std::string& db, const RawEvent& ev,
                                             bool captured) {
+  rewrites.clear();
   if (d.kind != DdlStatement::Kind::Truncate) {
+    const ModelsBefore before = models_before(d);
     auto m = apply_model(sql, db);
     if (!m.ok()) return m;
+    find_rewrites(d, before);
   }
   auto r = emit_schema_changes(d, sql, db, ev);
   if (!r.ok()) return r;
@@ -64,6 +69,10 @@ result<void> BinlogStream::Impl::follow_ddl(const DdlStatement& d, const std::st
 
 bool BinlogStream::Impl::truncates_follow(const DdlStatement& d) const {
   if (d.kind == DdlStatement::Kind::Truncate) return true;
+  if (rewrites_reread() &&
+      std::any_of(rewrites.begin(), rewrites.end(), [](const Rewrite& r) { return r.swapped; })) {
+    return true;
+  }
   if (cfg.partition_changes != PartitionChanges::Reread ||
       cfg.snapshot_method != SnapshotMethod::LockFree) {
     return false;
@@ -102,16 +111,93 @@ void BinlogStream::Impl::on_unlogged_rows(const DdlStatement& d, const std::stri
   for (const auto* u : hit) truncates += u->created ? 0 : 1;
   for (const auto* u : hit) {
     if (!u->created) emit_truncate(u->db, u->table, ev, --truncates == 0);
-    BinlogStream::Reread r{BinlogPosition(), u->db, u->table};
-    r.at.file = file;
-    r.at.pos = ev.next_pos;
-    std::lock_guard<std::mutex> lk(owner.reread_mu_);
-    owner.rereads_.push_back(std::move(r));
+    queue_reread(u->db, u->table, ev);
   }
   log::info("mysql", cfg.name + ": " + sql.substr(0, 200) + " at " + at +
                          " added or removed rows the binlog does not list: " + names +
                          " read again while streaming goes on, each table it had before "
                          "truncated first (partition_changes)");
+}
+
+void BinlogStream::Impl::queue_reread(const std::string& db, const std::string& table,
+                                      const RawEvent& ev) {
+  BinlogStream::Reread r{BinlogPosition(), db, table};
+  r.at.file = file;
+  r.at.pos = ev.next_pos;
+  std::lock_guard<std::mutex> lk(owner.reread_mu_);
+  owner.rereads_.push_back(std::move(r));
+}
+
+BinlogStream::Impl::ModelsBefore BinlogStream::Impl::models_before(const DdlStatement& d) const {
+  ModelsBefore out(d.tables.size());
+  for (size_t i = 0; i < d.tables.size(); ++i) {
+    const auto& [db, table] = d.tables[i];
+    if (!filter.matches(db, table)) continue;
+    if (const TableModel* t = model.find(db, table)) out[i] = *t;
+  }
+  return out;
+}
+
+void BinlogStream::Impl::find_rewrites(const DdlStatement& d, const ModelsBefore& before) {
+  auto known = [&](const std::string& db, const std::string& table) {
+    return std::any_of(rewrites.begin(), rewrites.end(),
+                       [&](const Rewrite& r) { return r.db == db && r.table == table; });
+  };
+  for (size_t i = 0; i < d.tables.size(); ++i) {
+    const auto& [db, table] = d.tables[i];
+    if (!filter.matches(db, table) || known(db, table)) continue;
+    const TableModel* after = model.find(db, table);
+    if (after == nullptr) continue;  // dropped, or renamed away
+    // RENAME TABLE old TO new (ALTER TABLE old RENAME TO new): `new` names old's rows now.
+    size_t from = 0;
+    for (size_t j = 1; j < d.tables.size() && d.kind == DdlStatement::Kind::Rename; j += 2) {
+      if (d.tables[j] == d.tables[i]) from = j;
+    }
+    if (from > 0) {
+      rewrites.push_back({db, table, true,
+                          "it is " + d.tables[from - 1].first + "." + d.tables[from - 1].second +
+                              " renamed, with that table's rows"});
+    } else if (before[i]) {
+      std::string what = rewritten_columns(*before[i], *after);
+      if (!what.empty()) rewrites.push_back({db, table, false, std::move(what)});
+    }
+  }
+}
+
+bool BinlogStream::Impl::rewrites_reread() const {
+  return cfg.table_rewrites == TableRewrites::Reread &&
+         cfg.snapshot_method == SnapshotMethod::LockFree;
+}
+
+void BinlogStream::Impl::on_rewrites(const std::string& sql, const RawEvent& ev) {
+  owner.stats_.table_rewrites++;
+  std::string names;
+  for (const auto& r : rewrites) {
+    names += (names.empty() ? "" : "; ") + r.db + "." + r.table + " (" + r.what + ")";
+  }
+  const std::string at = file + ":" + std::to_string(ev.next_pos);
+  if (!rewrites_reread()) {
+    log::warn("mysql", cfg.name + ": " + sql.substr(0, 200) + " at " + at +
+                           " changed values of rows the binlog does not list: " + names +
+                           ". The target keeps the values it had. Read the table(s) again "
+                           "(`sluice snapshot`, a signal row" +
+                           (cfg.table_rewrites == TableRewrites::Reread
+                                ? "; table_rewrites = reread needs snapshot { method = lock_free }"
+                                : "; or table_rewrites = reread") +
+                           ")");
+    rewrites.clear();
+    return;
+  }
+  size_t truncates = 0;
+  for (const auto& r : rewrites) truncates += r.swapped ? 1 : 0;
+  for (const auto& r : rewrites) {
+    if (r.swapped) emit_truncate(r.db, r.table, ev, --truncates == 0);
+    queue_reread(r.db, r.table, ev);
+  }
+  log::info("mysql", cfg.name + ": " + sql.substr(0, 200) + " at " + at +
+                         " changed values of rows the binlog does not list: " + names +
+                         "; read again while streaming goes on (table_rewrites)");
+  rewrites.clear();
 }
 
 result<void> BinlogStream::Impl::seed_model(Connection& conn) {

@@ -300,6 +300,7 @@ result<MySqlConfig> read_config(const StageConfig& c) {
   m.reconnect_timeout_us = o.reconnect_timeout_us;
   m.schema_changes = o.schema_changes;
   m.partition_changes = o.partition_changes;
+  m.table_rewrites = o.table_rewrites;
   m.key = key_rules(o.key, m.database);
   m.chunk_rows = o.chunk_rows;
   return m;

@@ -87,6 +87,7 @@ struct MySqlConfig {
   int64_t reconnect_timeout_us = 600LL * 1000000;
   SchemaChanges schema_changes = SchemaChanges::Follow;
   PartitionChanges partition_changes = PartitionChanges::Reread;
+  TableRewrites table_rewrites = TableRewrites::Reread;
   KeyRules key;  // explicit key columns for tables without a primary key
   int64_t chunk_rows = 10000;
   size_t queue_events = 65536;  // most decoded events buffered ahead of poll()

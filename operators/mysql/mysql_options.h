@@ -19,6 +19,9 @@ enum class SchemaChanges : uint8_t { Follow, Fail, Ignore };
 // What partition maintenance that adds or removes rows without row events does (docs/mysql.md
 // "Partition maintenance").
 enum class PartitionChanges : uint8_t { Reread, Warn };
+// What DDL that changes the values of rows a table had, without row events, does (docs/mysql.md
+// "DDL that rewrites rows").
+enum class TableRewrites : uint8_t { Reread, Warn };
 // `tls { mode = ... }`, like the mysql client's --ssl-mode (docs/mysql.md "TLS").
 enum class TlsMode : uint8_t { Disabled, Preferred, Required, VerifyCa, VerifyIdentity };
 
@@ -50,6 +53,7 @@ struct MySqlOptions {
   int64_t reconnect_timeout_us = 600LL * 1000000;
   SchemaChanges schema_changes = SchemaChanges::Follow;
   PartitionChanges partition_changes = PartitionChanges::Reread;
+  TableRewrites table_rewrites = TableRewrites::Reread;
   Value key;  // a list of columns, or an object of "pattern" = [columns]
   int64_t chunk_rows = 10000;
 };

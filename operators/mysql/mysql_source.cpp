@@ -650,6 +650,10 @@ void MySqlSource::report_stats(OperatorStats& out) const {
   add("partition_changes",
       "Partition maintenance statements that added or removed captured rows without row events.",
       s->partition_changes);
+  add("table_rewrites",
+      "DDL statements that changed values of captured rows without row events (a column added "
+      "with a default, renamed or retyped; a table swapped in by RENAME).",
+      s->table_rewrites);
 }
 
 }  // namespace sluice::operators::mysql

@@ -111,7 +111,7 @@ void add_snapshot(BoundSpec<MySqlOptions>& k) {
   k.bind({"snapshot", "rows_per_second"}, &O::snapshot_rows_per_second);
 }
 
-// heartbeat, reconnect_timeout, schema_changes, partition_changes.
+// heartbeat, reconnect_timeout, schema_changes, partition_changes, table_rewrites.
 void add_streaming(BoundSpec<MySqlOptions>& k) {
   using O = MySqlOptions;
   OptionSpec heartbeat = option("heartbeat", OptType::Duration, false, "1s",
@@ -136,9 +136,18 @@ void add_streaming(BoundSpec<MySqlOptions>& k) {
       "the table is read again while streaming goes on, so the target ends equal to it "
       "(snapshot { method = lock_free }). warn: a warning naming the statement; the target "
       "keeps the rows it had.");
+  OptionSpec rewrites = enum_option(
+      "table_rewrites", {"reread", "warn"}, "reread",
+      "DDL that changes the values of rows a captured table had, which the binlog does not "
+      "list: a column added with a default (or NOT NULL, or generated), renamed, retyped other "
+      "than widened, or made NOT NULL; a table swapped in by RENAME TABLE (gh-ost, "
+      "pt-online-schema-change, load-then-swap). reread: the table is read again while "
+      "streaming goes on (a table swapped in gets a truncate event first), so the target ends "
+      "equal to it (snapshot { method = lock_free }; needs schema_changes = follow). warn: a "
+      "warning naming the statement and the columns.");
   k.add(heartbeat, &O::heartbeat_us);
   k.add(reconnect, &O::reconnect_timeout_us).add(schema, &O::schema_changes);
-  k.add(partitions, &O::partition_changes);
+  k.add(partitions, &O::partition_changes).add(rewrites, &O::table_rewrites);
 }
 
 BoundSpec<MySqlOptions> make_spec() {

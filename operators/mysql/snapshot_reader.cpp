@@ -518,6 +518,27 @@ result<size_t> SnapshotReader::read_chunk(const SnapshotTable& t,
                                           const Value& position, int64_t ts,
                                           std::vector<Event>& out, std::vector<std::string>& keys,
                                           const std::vector<std::string>* upto) {
+  for (int attempt = 0;; ++attempt) {
+    const size_t rows = out.size(), key_strings = keys.size();
+    auto n = read_chunk_once(t, last_key, limit, position, ts, out, keys, upto);
+    // ER_BAD_FIELD_ERROR: the statement names a column the table lost to a DDL statement.
+    if (n.ok() || attempt == kRetriesAfterDdl || mysql_errno(conn_.handle()) != 1054) return n;
+    out.resize(rows);
+    keys.resize(key_strings);
+    close_scan();
+    prepared_.reset();
+    schema_->invalidate(t.db, t.table);
+    log::info("mysql", cfg_.name + ": " + t.db + "." + t.table + " changed while it was read (" +
+                           n.err().message + "): its columns read again");
+  }
+}
+
+result<size_t> SnapshotReader::read_chunk_once(const SnapshotTable& t,
+                                               const std::vector<std::string>& last_key,
+                                               size_t limit, const Value& position, int64_t ts,
+                                               std::vector<Event>& out,
+                                               std::vector<std::string>& keys,
+                                               const std::vector<std::string>* upto) {
   if (scan_ != nullptr && scan_table_ != t.db + "." + t.table) close_scan();
   auto pr = prepare(t);
   if (!pr.ok()) return pr.err();

@@ -87,6 +87,9 @@ class SnapshotReader {
                             size_t limit, const Value& position, int64_t ts,
                             std::vector<Event>& out, std::vector<std::string>& keys,
                             const std::vector<std::string>* upto = nullptr);
+  // A column the table no longer has (a DDL renamed or dropped it since the table was
+  // prepared): read_chunk prepares the table again from information_schema and reads again.
+  static constexpr int kRetriesAfterDdl = 3;
   // Lock-free chunks (chunked_snapshot.h): opens a short consistent view and returns its
   // binlog position (MariaDB's binlog_snapshot_position; an error on a server without it).
   result<BinlogPosition> open_chunk();
@@ -117,6 +120,10 @@ class SnapshotReader {
   uint64_t zero_dates() const { return zero_dates_; }
 
  private:
+  result<size_t> read_chunk_once(const SnapshotTable& t, const std::vector<std::string>& last_key,
+                                 size_t limit, const Value& position, int64_t ts,
+                                 std::vector<Event>& out, std::vector<std::string>& keys,
+                                 const std::vector<std::string>* upto);
   struct Prepared {
     std::string name;
     std::shared_ptr<const SourceMeta> meta;

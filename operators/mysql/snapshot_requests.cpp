@@ -182,10 +182,12 @@ void MySqlSource::reread_tables() {
   }
   auto r = request_snapshot(patterns, {});
   if (!r.ok()) {
-    log::warn("mysql", cfg_.name + ": reading again what partition maintenance changed failed (" +
-                           r.err().message + "): the target lacks rows of " + tables.front().first +
-                           "." + tables.front().second + (tables.size() > 1 ? " and others" : "") +
-                           "; read them again with `sluice snapshot`");
+    log::warn("mysql",
+              cfg_.name +
+                  ": reading again what a DDL statement changed without row events failed (" +
+                  r.err().message + "): the target lacks rows of " + tables.front().first + "." +
+                  tables.front().second + (tables.size() > 1 ? " and others" : "") +
+                  "; read them again with `sluice snapshot`");
   }
 }
 
