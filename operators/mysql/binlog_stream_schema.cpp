@@ -157,6 +157,11 @@ void BinlogStream::Impl::find_rewrites(const DdlStatement& d, const ModelsBefore
       rewrites.push_back({db, table, true,
                           "it is " + d.tables[from - 1].first + "." + d.tables[from - 1].second +
                               " renamed, with that table's rows"});
+    } else if (d.kind == DdlStatement::Kind::Create) {
+      // A CREATE of a table that exists is CREATE OR REPLACE (MariaDB): a new table.
+      if (before[i] && !d.if_not_exists) {
+        rewrites.push_back({db, table, true, "CREATE OR REPLACE made it a new table"});
+      }
     } else if (before[i]) {
       std::string what = rewritten_columns(*before[i], *after);
       if (!what.empty()) rewrites.push_back({db, table, false, std::move(what)});

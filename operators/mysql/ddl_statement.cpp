@@ -232,7 +232,7 @@ void parse_create(Parser& p, DdlStatement& d) {
     return;
   p.kw("TEMPORARY");
   if (!p.kw("TABLE")) return;
-  p.kw("IF") && p.kw("NOT") && p.kw("EXISTS");
+  d.if_not_exists = p.kw("IF") && p.kw("NOT") && p.kw("EXISTS");
   DdlStmtTable n;
   if (p.name(n)) {
     d.kind = DdlStmtKind::Create;

@@ -35,6 +35,8 @@ struct DdlStatement {
   Kind kind = Kind::None;
   // (db, table) pairs; for Rename: old, new, old, new, ...
   std::vector<std::pair<std::string, std::string>> tables;
+  // CREATE TABLE IF NOT EXISTS: an existing table stays as it is.
+  bool if_not_exists = false;
   // ALTER TABLE partition maintenance: the tables whose rows it changed without row events
   // (TRUNCATE / DROP PARTITION: the table; EXCHANGE PARTITION ... WITH TABLE t2: both;
   // CONVERT PARTITION ... TO TABLE t2: both, t2 `created` by it; CONVERT TABLE t2 TO

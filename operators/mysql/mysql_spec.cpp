@@ -141,8 +141,9 @@ void add_streaming(BoundSpec<MySqlOptions>& k) {
       "DDL that changes the values of rows a captured table had, which the binlog does not "
       "list: a column added with a default (or NOT NULL, or generated), renamed, retyped other "
       "than widened, or made NOT NULL; a table swapped in by RENAME TABLE (gh-ost, "
-      "pt-online-schema-change, load-then-swap). reread: the table is read again while "
-      "streaming goes on (a table swapped in gets a truncate event first), so the target ends "
+      "pt-online-schema-change, load-then-swap) or replaced by CREATE OR REPLACE. reread: the "
+      "table is read again while streaming goes on (a table swapped in or replaced gets a "
+      "truncate event first), so the target ends "
       "equal to it (snapshot { method = lock_free }; needs schema_changes = follow). warn: a "
       "warning naming the statement and the columns.");
   k.add(heartbeat, &O::heartbeat_us);

@@ -158,7 +158,7 @@ BOOST_AUTO_TEST_CASE(which_column_changes_rewrite_rows) {
 }
 
 // Each statement while streaming, a change between them: the replica ends equal to the table;
-// the rewriting statements counted, the swapped-in table truncated once.
+// the rewriting statements counted, the swapped-in and the replaced table truncated once each.
 BOOST_AUTO_TEST_CASE(rewriting_ddl_reads_the_table_again) {
   server().exec(kTable);
   auto cfg = make_cfg("rw", {"t"}, my::SnapshotMode::Initial);
@@ -179,17 +179,22 @@ BOOST_AUTO_TEST_CASE(rewriting_ddl_reads_the_table_again) {
       "CREATE TABLE rw.t_new LIKE rw.t",          // not captured
       "INSERT INTO rw.t_new (id, v2, d, w) VALUES (1000, 'x', 1.5, 3), (1001, 'y', 2.5, 4)",
       "RENAME TABLE rw.t TO rw.t_old, rw.t_new TO rw.t",  // swapped in: truncated, read again
-      "INSERT INTO rw.t (id, v2, d, w) VALUES (1002, 'z', 3.5, 5)"};
+      "INSERT INTO rw.t (id, v2, d, w) VALUES (1002, 'z', 3.5, 5)",
+      "CREATE TABLE IF NOT EXISTS rw.t (id INT PRIMARY KEY)",  // exists: nothing changes
+      "INSERT INTO rw.t (id, v2, d, w) VALUES (1003, 'q', 4.5, 6)",
+      "CREATE OR REPLACE TABLE rw.t2 (id INT PRIMARY KEY)",                 // not captured
+      "CREATE OR REPLACE TABLE rw.t (id INT PRIMARY KEY, v2 VARCHAR(40))",  // empty: truncated
+      "INSERT INTO rw.t VALUES (1, 'new')"};
   for (const auto& s : statements) {
     server().exec(s);
     r.apply(poll_for(src, std::chrono::milliseconds(800)));
   }
   r.apply(poll_for(src, std::chrono::milliseconds(1500)));
   check_equal(r);
-  BOOST_CHECK_EQUAL(r.rows.size(), 3u);
-  BOOST_CHECK_EQUAL(r.truncates, 1u);
+  BOOST_CHECK_EQUAL(r.rows.size(), 1u);
+  BOOST_CHECK_EQUAL(r.truncates, 2u);  // the swap, CREATE OR REPLACE
   BOOST_REQUIRE(src.stream_stats() != nullptr);
-  BOOST_CHECK_EQUAL(src.stream_stats()->table_rewrites.load(), 4u);
+  BOOST_CHECK_EQUAL(src.stream_stats()->table_rewrites.load(), 5u);
   BOOST_CHECK(src.checkpoint_state().find("reading=") == std::string::npos);
 }
 
