@@ -248,6 +248,22 @@ struct BinlogStream::Impl {
   // (table_rewrites).
   void on_rewrites(const std::string& sql, const RawEvent& ev);
   bool rewrites_reread() const;
+  // Tables whose rows a statement changed without row events (partition maintenance, DDL that
+  // rewrites rows): each read again after the statement (a truncate event first where
+  // `truncate`), or a warning, as `option` says.
+  struct UnloggedRows {
+    struct Table {
+      std::string db, table;
+      bool truncate = false;
+    };
+    std::vector<Table> tables;
+    std::string names;    // for the log
+    const char* change;   // "added or removed rows"
+    const char* kept;     // what the target keeps: "rows"
+    const char* option;   // "partition_changes"
+    bool reread = false;  // the option says reread
+  };
+  void reread_or_warn(const UnloggedRows& u, const std::string& sql, const RawEvent& ev);
   // db.table is read again once the stream has delivered the statement `ev` (MySqlSource).
   void queue_reread(const std::string& db, const std::string& table, const RawEvent& ev);
   // Reads the model of the captured databases from information_schema on `conn`.

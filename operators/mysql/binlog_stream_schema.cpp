@@ -83,40 +83,44 @@ bool BinlogStream::Impl::truncates_follow(const DdlStatement& d) const {
 
 void BinlogStream::Impl::on_unlogged_rows(const DdlStatement& d, const std::string& sql,
                                           const RawEvent& ev) {
-  std::string names;
-  std::vector<const DdlStatement::Unlogged*> hit;
-  for (const auto& u : d.unlogged) {
-    if (!filter.matches(u.db, u.table)) continue;
-    hit.push_back(&u);
-    names += (names.empty() ? "" : ", ") + u.db + "." + u.table;
+  UnloggedRows u{{},
+                 "",
+                 "added or removed rows",
+                 "rows",
+                 "partition_changes",
+                 cfg.partition_changes == PartitionChanges::Reread};
+  for (const auto& t : d.unlogged) {
+    if (!filter.matches(t.db, t.table)) continue;
+    u.tables.push_back({t.db, t.table, !t.created});
+    u.names += (u.names.empty() ? "" : ", ") + t.db + "." + t.table;
   }
-  if (hit.empty()) return;
+  if (u.tables.empty()) return;
   owner.stats_.partition_changes++;
+  reread_or_warn(u, sql, ev);
+}
+
+void BinlogStream::Impl::reread_or_warn(const UnloggedRows& u, const std::string& sql,
+                                        const RawEvent& ev) {
   const std::string at = file + ":" + std::to_string(ev.next_pos);
-  const bool reread = cfg.partition_changes == PartitionChanges::Reread &&
-                      cfg.snapshot_method == SnapshotMethod::LockFree;
-  if (!reread) {
-    log::warn("mysql", cfg.name + ": " + sql.substr(0, 200) + " at " + at +
-                           " added or removed rows of " + names +
-                           " that the binlog does not list: the target keeps the rows it had. "
-                           "Read the table(s) again (`sluice snapshot`, a signal row" +
-                           (cfg.partition_changes == PartitionChanges::Reread
-                                ? "; partition_changes = reread needs snapshot { method = "
-                                  "lock_free }"
-                                : "; or partition_changes = reread") +
-                           ")");
+  const std::string said = cfg.name + ": " + sql.substr(0, 200) + " at " + at + " " + u.change +
+                           " the binlog does not list: " + u.names;
+  if (!u.reread || cfg.snapshot_method != SnapshotMethod::LockFree) {
+    log::warn("mysql",
+              said + ". The target keeps the " + u.kept +
+                  " it had. Read the table(s) again (`sluice snapshot`, a signal row; " + u.option +
+                  (u.reread ? " = reread needs snapshot { method = lock_free })" : " = reread)"));
     return;
   }
-  size_t truncates = 0;
-  for (const auto* u : hit) truncates += u->created ? 0 : 1;
-  for (const auto* u : hit) {
-    if (!u->created) emit_truncate(u->db, u->table, ev, --truncates == 0);
-    queue_reread(u->db, u->table, ev);
+  const auto truncated = static_cast<size_t>(std::count_if(
+      u.tables.begin(), u.tables.end(), [](const UnloggedRows::Table& t) { return t.truncate; }));
+  size_t left = truncated;
+  for (const auto& t : u.tables) {
+    if (t.truncate) emit_truncate(t.db, t.table, ev, --left == 0);
+    queue_reread(t.db, t.table, ev);
   }
-  log::info("mysql", cfg.name + ": " + sql.substr(0, 200) + " at " + at +
-                         " added or removed rows the binlog does not list: " + names +
-                         " read again while streaming goes on, each table it had before "
-                         "truncated first (partition_changes)");
+  log::info("mysql", said + "; read again while streaming goes on" +
+                         (truncated > 0 ? ", truncated first where it held other rows" : "") +
+                         " (" + u.option + ")");
 }
 
 void BinlogStream::Impl::queue_reread(const std::string& db, const std::string& table,
@@ -176,33 +180,18 @@ bool BinlogStream::Impl::rewrites_reread() const {
 
 void BinlogStream::Impl::on_rewrites(const std::string& sql, const RawEvent& ev) {
   owner.stats_.table_rewrites++;
-  std::string names;
+  UnloggedRows u{{},
+                 "",
+                 "changed values of rows",
+                 "values",
+                 "table_rewrites",
+                 cfg.table_rewrites == TableRewrites::Reread};
   for (const auto& r : rewrites) {
-    names += (names.empty() ? "" : "; ") + r.db + "." + r.table + " (" + r.what + ")";
+    u.tables.push_back({r.db, r.table, r.swapped});
+    u.names += (u.names.empty() ? "" : "; ") + r.db + "." + r.table + " (" + r.what + ")";
   }
-  const std::string at = file + ":" + std::to_string(ev.next_pos);
-  if (!rewrites_reread()) {
-    log::warn("mysql", cfg.name + ": " + sql.substr(0, 200) + " at " + at +
-                           " changed values of rows the binlog does not list: " + names +
-                           ". The target keeps the values it had. Read the table(s) again "
-                           "(`sluice snapshot`, a signal row" +
-                           (cfg.table_rewrites == TableRewrites::Reread
-                                ? "; table_rewrites = reread needs snapshot { method = lock_free }"
-                                : "; or table_rewrites = reread") +
-                           ")");
-    rewrites.clear();
-    return;
-  }
-  size_t truncates = 0;
-  for (const auto& r : rewrites) truncates += r.swapped ? 1 : 0;
-  for (const auto& r : rewrites) {
-    if (r.swapped) emit_truncate(r.db, r.table, ev, --truncates == 0);
-    queue_reread(r.db, r.table, ev);
-  }
-  log::info("mysql", cfg.name + ": " + sql.substr(0, 200) + " at " + at +
-                         " changed values of rows the binlog does not list: " + names +
-                         "; read again while streaming goes on (table_rewrites)");
   rewrites.clear();
+  reread_or_warn(u, sql, ev);
 }
 
 result<void> BinlogStream::Impl::seed_model(Connection& conn) {

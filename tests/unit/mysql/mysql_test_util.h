@@ -82,6 +82,20 @@ inline std::vector<Event> poll_for(Source& s, std::chrono::milliseconds ms, bool
   return out;
 }
 
+// Polls until the source reads no table (its snapshot and rereads done; at most `most`), then
+// `settle` more: the events meanwhile.
+inline std::vector<Event> poll_until_read(Source& s, std::chrono::milliseconds settle,
+                                          std::chrono::seconds most = std::chrono::seconds(60)) {
+  std::vector<Event> out;
+  const auto deadline = std::chrono::steady_clock::now() + most;
+  do {
+    for (auto& e : poll_for(s, std::chrono::milliseconds(200))) out.push_back(std::move(e));
+  } while (std::chrono::steady_clock::now() < deadline &&
+           s.checkpoint_state().find("reading=") != std::string::npos);
+  for (auto& e : poll_for(s, settle)) out.push_back(std::move(e));
+  return out;
+}
+
 inline const Value& field(const Event& e, const std::string& name) {
   static const Value kMissing = Value::string("<missing>");
   const Value* v = e.row.find(intern(name));

@@ -81,8 +81,11 @@ BOOST_AUTO_TEST_CASE(partition_maintenance_truncates_and_reads_the_table_again) 
   my::MySqlSource src(cfg);
   BOOST_REQUIRE(src.open("").ok());
   PartitionReplica r;
-  r.apply(poll_for(src, std::chrono::milliseconds(1500)));
+  // The whole snapshot first: a table without a key that is still being read cannot start
+  // over at its partition statement (docs/mysql.md), and a loaded machine reads slower.
+  r.apply(poll_until_read(src, std::chrono::milliseconds(300)));
   BOOST_REQUIRE_EQUAL(r.tables["p"].size(), 3500u);
+  BOOST_REQUIRE_EQUAL(r.tables["k"].size(), 200u);
   const std::vector<std::string> statements = {
       "ALTER TABLE pm.p DROP PARTITION p0",
       "UPDATE pm.p SET v = 0 WHERE id = 2500",
@@ -96,7 +99,7 @@ BOOST_AUTO_TEST_CASE(partition_maintenance_truncates_and_reads_the_table_again) 
     server().exec(s);
     r.apply(poll_for(src, std::chrono::milliseconds(300)));
   }
-  r.apply(poll_for(src, std::chrono::milliseconds(2000)));
+  r.apply(poll_until_read(src, std::chrono::milliseconds(1000)));
   for (const char* t : {"p", "x", "c", "k"}) {
     BOOST_TEST_CONTEXT(t) {
       const auto want = server_rows(t);

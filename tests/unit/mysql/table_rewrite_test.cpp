@@ -167,7 +167,7 @@ BOOST_AUTO_TEST_CASE(rewriting_ddl_reads_the_table_again) {
   my::MySqlSource src(cfg);
   BOOST_REQUIRE(src.open("").ok());
   UpsertReplica r;
-  r.apply(poll_for(src, std::chrono::milliseconds(1500)));
+  r.apply(poll_until_read(src, std::chrono::milliseconds(300)));
   BOOST_REQUIRE_EQUAL(r.rows.size(), 300u);
   const std::vector<std::string> statements = {
       "ALTER TABLE rw.t ADD COLUMN w INT NOT NULL DEFAULT 7",  // rewrites
@@ -189,7 +189,7 @@ BOOST_AUTO_TEST_CASE(rewriting_ddl_reads_the_table_again) {
     server().exec(s);
     r.apply(poll_for(src, std::chrono::milliseconds(800)));
   }
-  r.apply(poll_for(src, std::chrono::milliseconds(1500)));
+  r.apply(poll_until_read(src, std::chrono::milliseconds(1000)));
   check_equal(r);
   BOOST_CHECK_EQUAL(r.rows.size(), 1u);
   BOOST_CHECK_EQUAL(r.truncates, 2u);  // the swap, CREATE OR REPLACE
@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(table_rewrites_warn_keeps_the_values) {
   my::MySqlSource src(cfg);
   BOOST_REQUIRE(src.open("").ok());
   UpsertReplica r;
-  r.apply(poll_for(src, std::chrono::milliseconds(1000)));
+  r.apply(poll_until_read(src, std::chrono::milliseconds(300)));
   server().exec("ALTER TABLE rw.t ADD COLUMN w INT NOT NULL DEFAULT 7");
   r.apply(poll_for(src, std::chrono::milliseconds(1000)));
   BOOST_REQUIRE_EQUAL(r.rows.size(), 300u);
