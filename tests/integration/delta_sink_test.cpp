@@ -455,6 +455,9 @@ void download(const sluice::test::S3Server& server, const std::string& prefix,
   if (!keys.ok()) BOOST_FAIL(keys.err().describe());
   for (const auto& [key, size] : keys.value()) {
     auto bytes = client.get({"sluice", key});
+    // Listed, then deleted before the GET: the sink's short-lived probe object of a (re)start
+    // (S3TableStore::prepare), or a file a compaction removed. Not part of the table.
+    if (!bytes.ok() && bytes.err().describe().find("HTTP 404") != std::string::npos) continue;
     if (!bytes.ok()) BOOST_FAIL(bytes.err().describe());
     const std::string path = dir + "/" + key;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path());
