@@ -66,9 +66,24 @@ bool labels_appended(const InfoColumn& a, const InfoColumn& b) {
          y.compare(0, x.size() - 1, x, 0, x.size() - 1) == 0 && y[x.size() - 1] == ',';
 }
 
+// Text converted to another character set keeps every character when the new one holds them
+// all: any Unicode set, or utf8mb3 after ascii or latin1.
+bool charset_kept(const InfoColumn& a, const InfoColumn& b) {
+  if (a.charset == b.charset || a.charset.empty() || b.charset.empty()) return true;  // unknown
+  if (iequals(a.charset, "utf8") && iequals(b.charset, "utf8mb3")) return true;       // one set
+  if (iequals(a.charset, "utf8mb3") && iequals(b.charset, "utf8")) return true;
+  for (std::string_view u : {"utf8mb4", "utf16", "utf16le", "utf32"}) {
+    if (iequals(b.charset, u)) return true;
+  }
+  const bool mb3 = iequals(b.charset, "utf8mb3") || iequals(b.charset, "utf8");
+  return mb3 && (iequals(a.charset, "ascii") || iequals(a.charset, "latin1") ||
+                 iequals(a.charset, "utf8mb3") || iequals(a.charset, "utf8"));
+}
+
 }  // namespace
 
 bool column_widened(const InfoColumn& a, const InfoColumn& b) {
+  if (!charset_kept(a, b)) return false;
   if (a.column_type == b.column_type && a.is_json == b.is_json) return true;
   if (is_unsigned(a.column_type) != is_unsigned(b.column_type)) return false;
   static const std::vector<std::string_view> ints = {"tinyint", "smallint", "mediumint", "int",
@@ -119,7 +134,10 @@ std::string rewritten_columns(const TableModel& before, const TableModel& after)
     } else if (b->nullable && !c.nullable) {
       add("column " + c.name + " became NOT NULL");
     } else if (!column_widened(*b, c)) {
-      add("column " + c.name + " changed from " + b->column_type + " to " + c.column_type);
+      const bool same_type = b->column_type == c.column_type;
+      add("column " + c.name + (same_type ? " converted from " : " changed from ") +
+          (same_type ? b->charset : b->column_type) + " to " +
+          (same_type ? c.charset : c.column_type));
     }
   }
   return out;

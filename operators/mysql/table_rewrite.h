@@ -13,7 +13,8 @@ namespace sluice::operators::mysql {
 // a column added with a default other than NULL, NOT NULL (its implicit default) or generated;
 // a column that took the place of one gone (a rename); a column that became NOT NULL, or whose
 // type changed other than widened (a longer VARCHAR, a larger integer, labels appended to an
-// ENUM keep every value; a shorter or another type converts them).
+// ENUM keep every value; a shorter or another type converts them, and so does a character set
+// that lacks characters of the old one).
 std::string rewritten_columns(const TableModel& before, const TableModel& after);
 
 // Whether `after` holds every value of `before` unchanged (the same type, or one widened).

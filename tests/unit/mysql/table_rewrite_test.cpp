@@ -155,6 +155,26 @@ BOOST_AUTO_TEST_CASE(which_column_changes_rewrite_rows) {
                     "column v changed from varchar(20) to int(11)");
   BOOST_CHECK_EQUAL(with([](auto& m) { m.columns[1].nullable = false; }),
                     "column v became NOT NULL");
+  // Character sets: converted to one that holds every character, or not.
+  auto charsets = [](const char* from, const char* to) {
+    auto a = col("v", "varchar", "varchar(20)"), b = a;
+    a.charset = from;
+    b.charset = to;
+    return my::column_widened(a, b);
+  };
+  BOOST_CHECK(charsets("latin1", "utf8mb4"));
+  BOOST_CHECK(charsets("utf8mb3", "utf8mb4"));
+  BOOST_CHECK(charsets("latin1", "utf8mb3"));
+  BOOST_CHECK(!charsets("utf8mb4", "latin1"));
+  BOOST_CHECK(!charsets("utf8mb4", "utf8mb3"));
+  BOOST_CHECK(!charsets("latin1", "cp1251"));
+  auto utf8 = base;
+  utf8.columns[1].charset = "utf8mb4";
+  auto latin1 = utf8;
+  latin1.columns[1].charset = "latin1";
+  BOOST_CHECK_EQUAL(my::rewritten_columns(utf8, latin1),
+                    "column v converted from utf8mb4 to latin1");
+  BOOST_CHECK_EQUAL(my::rewritten_columns(latin1, utf8), "");
 }
 
 // Each statement while streaming, a change between them: the replica ends equal to the table;
