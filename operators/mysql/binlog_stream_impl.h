@@ -93,14 +93,25 @@ struct BinlogStream::Impl {
   SchemaModel model;
   bool model_ready = false;
   std::shared_ptr<const std::string> model_text;  // changed: goes out with the next commit
-  // The captured tables whose rows the DDL statement at hand changed without row events
-  // (table_rewrite.h), found by follow_ddl, handled by on_rewrites.
-  struct Rewrite {
-    std::string db, table;
-    bool swapped = false;  // RENAME made the name another table's: its rows are all new
-    std::string what;
+  // Tables whose rows a statement changed without row events (partition maintenance, DDL that
+  // rewrites rows): each read again after the statement (a truncate event first where
+  // `truncate`), or a warning, as `option` says.
+  struct UnloggedRows {
+    struct Table {
+      std::string db, table;
+      bool truncate = false;
+    };
+    std::vector<Table> tables;
+    std::string names;        // for the log
+    const char* change = "";  // "added or removed rows"
+    const char* kept = "";    // what the target keeps: "rows"
+    const char* option = "";  // "partition_changes"
+    bool reread = false;      // the option says reread
   };
-  std::vector<Rewrite> rewrites;
+  // The captured tables whose rows the DDL statement at hand changed without row events
+  // (table_rewrite.h), found by follow_ddl, handled by on_rewrites. `truncate`: RENAME or
+  // CREATE OR REPLACE made the name another table's, whose rows are all new.
+  UnloggedRows rewrites;
 
   std::string where(const RawEvent& ev) const { return file + ":" + std::to_string(ev.next_pos); }
 
@@ -247,22 +258,8 @@ struct BinlogStream::Impl {
   // The `rewrites` of the statement: truncate events and rereads, or a warning
   // (table_rewrites).
   void on_rewrites(const std::string& sql, const RawEvent& ev);
-  bool rewrites_reread() const;
-  // Tables whose rows a statement changed without row events (partition maintenance, DDL that
-  // rewrites rows): each read again after the statement (a truncate event first where
-  // `truncate`), or a warning, as `option` says.
-  struct UnloggedRows {
-    struct Table {
-      std::string db, table;
-      bool truncate = false;
-    };
-    std::vector<Table> tables;
-    std::string names;    // for the log
-    const char* change;   // "added or removed rows"
-    const char* kept;     // what the target keeps: "rows"
-    const char* option;   // "partition_changes"
-    bool reread = false;  // the option says reread
-  };
+  // Whether an option set to reread can: rereads need snapshot { method = lock_free }.
+  bool rereads(bool option_says_reread) const;
   void reread_or_warn(const UnloggedRows& u, const std::string& sql, const RawEvent& ev);
   // db.table is read again once the stream has delivered the statement `ev` (MySqlSource).
   void queue_reread(const std::string& db, const std::string& table, const RawEvent& ev);

@@ -38,14 +38,14 @@ result<void> BinlogStream::Impl::on_ddl(const DdlStatement& d, const std::string
     if (!r.ok()) return r;
   }
   if (!d.unlogged.empty()) on_unlogged_rows(d, sql, ev);
-  if (!rewrites.empty()) on_rewrites(sql, ev);
+  if (!rewrites.tables.empty()) on_rewrites(sql, ev);
   return {};
 }
 
 result<void> BinlogStream::Impl::follow_ddl(const DdlStatement& d, const std::string& sql,
                                             const std::string& db, const RawEvent& ev,
                                             bool captured) {
-  rewrites.clear();
+  rewrites = {};
   if (d.kind != DdlStatement::Kind::Truncate) {
     const ModelsBefore before = models_before(d);
     auto m = apply_model(sql, db);
@@ -69,26 +69,23 @@ result<void> BinlogStream::Impl::follow_ddl(const DdlStatement& d, const std::st
 
 bool BinlogStream::Impl::truncates_follow(const DdlStatement& d) const {
   if (d.kind == DdlStatement::Kind::Truncate) return true;
-  if (rewrites_reread() &&
-      std::any_of(rewrites.begin(), rewrites.end(), [](const Rewrite& r) { return r.swapped; })) {
+  if (rereads(cfg.table_rewrites == TableRewrites::Reread) &&
+      std::any_of(rewrites.tables.begin(), rewrites.tables.end(),
+                  [](const UnloggedRows::Table& t) { return t.truncate; })) {
     return true;
   }
-  if (cfg.partition_changes != PartitionChanges::Reread ||
-      cfg.snapshot_method != SnapshotMethod::LockFree) {
-    return false;
-  }
+  if (!rereads(cfg.partition_changes == PartitionChanges::Reread)) return false;
   return std::any_of(d.unlogged.begin(), d.unlogged.end(),
                      [&](const auto& u) { return !u.created && filter.matches(u.db, u.table); });
 }
 
 void BinlogStream::Impl::on_unlogged_rows(const DdlStatement& d, const std::string& sql,
                                           const RawEvent& ev) {
-  UnloggedRows u{{},
-                 "",
-                 "added or removed rows",
-                 "rows",
-                 "partition_changes",
-                 cfg.partition_changes == PartitionChanges::Reread};
+  UnloggedRows u;
+  u.change = "added or removed rows";
+  u.kept = "rows";
+  u.option = "partition_changes";
+  u.reread = cfg.partition_changes == PartitionChanges::Reread;
   for (const auto& t : d.unlogged) {
     if (!filter.matches(t.db, t.table)) continue;
     u.tables.push_back({t.db, t.table, !t.created});
@@ -104,7 +101,7 @@ void BinlogStream::Impl::reread_or_warn(const UnloggedRows& u, const std::string
   const std::string at = file + ":" + std::to_string(ev.next_pos);
   const std::string said = cfg.name + ": " + sql.substr(0, 200) + " at " + at + " " + u.change +
                            " the binlog does not list: " + u.names;
-  if (!u.reread || cfg.snapshot_method != SnapshotMethod::LockFree) {
+  if (!rereads(u.reread)) {
     log::warn("mysql",
               said + ". The target keeps the " + u.kept +
                   " it had. Read the table(s) again (`sluice snapshot`, a signal row; " + u.option +
@@ -143,13 +140,20 @@ BinlogStream::Impl::ModelsBefore BinlogStream::Impl::models_before(const DdlStat
 }
 
 void BinlogStream::Impl::find_rewrites(const DdlStatement& d, const ModelsBefore& before) {
-  auto known = [&](const std::string& db, const std::string& table) {
-    return std::any_of(rewrites.begin(), rewrites.end(),
-                       [&](const Rewrite& r) { return r.db == db && r.table == table; });
+  auto& found = rewrites.tables;
+  auto add = [&](const std::string& db, const std::string& table, bool truncate,
+                 const std::string& what) {
+    found.push_back({db, table, truncate});
+    rewrites.names += (rewrites.names.empty() ? "" : "; ") + db + "." + table + " (" + what + ")";
   };
   for (size_t i = 0; i < d.tables.size(); ++i) {
-    const auto& [db, table] = d.tables[i];
-    if (!filter.matches(db, table) || known(db, table)) continue;
+    const std::string& db = d.tables[i].first;      // not a structured binding: clang 14 cannot
+    const std::string& table = d.tables[i].second;  // capture one in the lambda below
+    if (!filter.matches(db, table) ||
+        std::any_of(found.begin(), found.end(),
+                    [&](const UnloggedRows::Table& t) { return t.db == db && t.table == table; })) {
+      continue;
+    }
     const TableModel* after = model.find(db, table);
     if (after == nullptr) continue;  // dropped, or renamed away
     // RENAME TABLE old TO new (ALTER TABLE old RENAME TO new): `new` names old's rows now.
@@ -158,39 +162,32 @@ void BinlogStream::Impl::find_rewrites(const DdlStatement& d, const ModelsBefore
       if (d.tables[j] == d.tables[i]) from = j;
     }
     if (from > 0) {
-      rewrites.push_back({db, table, true,
-                          "it is " + d.tables[from - 1].first + "." + d.tables[from - 1].second +
-                              " renamed, with that table's rows"});
+      add(db, table, true,
+          "it is " + d.tables[from - 1].first + "." + d.tables[from - 1].second +
+              " renamed, with that table's rows");
     } else if (d.kind == DdlStatement::Kind::Create) {
       // A CREATE of a table that exists is CREATE OR REPLACE (MariaDB): a new table.
-      if (before[i] && !d.if_not_exists) {
-        rewrites.push_back({db, table, true, "CREATE OR REPLACE made it a new table"});
-      }
+      if (before[i] && !d.if_not_exists)
+        add(db, table, true, "CREATE OR REPLACE made it a new table");
     } else if (before[i]) {
-      std::string what = rewritten_columns(*before[i], *after);
-      if (!what.empty()) rewrites.push_back({db, table, false, std::move(what)});
+      const std::string what = rewritten_columns(*before[i], *after);
+      if (!what.empty()) add(db, table, false, what);
     }
   }
 }
 
-bool BinlogStream::Impl::rewrites_reread() const {
-  return cfg.table_rewrites == TableRewrites::Reread &&
-         cfg.snapshot_method == SnapshotMethod::LockFree;
+bool BinlogStream::Impl::rereads(bool option_says_reread) const {
+  return option_says_reread && cfg.snapshot_method == SnapshotMethod::LockFree;
 }
 
 void BinlogStream::Impl::on_rewrites(const std::string& sql, const RawEvent& ev) {
   owner.stats_.table_rewrites++;
-  UnloggedRows u{{},
-                 "",
-                 "changed values of rows",
-                 "values",
-                 "table_rewrites",
-                 cfg.table_rewrites == TableRewrites::Reread};
-  for (const auto& r : rewrites) {
-    u.tables.push_back({r.db, r.table, r.swapped});
-    u.names += (u.names.empty() ? "" : "; ") + r.db + "." + r.table + " (" + r.what + ")";
-  }
-  rewrites.clear();
+  UnloggedRows u = std::move(rewrites);
+  rewrites = {};
+  u.change = "changed values of rows";
+  u.kept = "values";
+  u.option = "table_rewrites";
+  u.reread = cfg.table_rewrites == TableRewrites::Reread;
   reread_or_warn(u, sql, ev);
 }
 

@@ -15,24 +15,6 @@ bool default_is_int_type(const std::string& t) {
          t == "year";
 }
 
-// The (n[,m]) of a column type: "decimal(7,3)" -> {7, 3}.
-std::vector<int> default_type_args(const std::string& column_type) {
-  std::vector<int> out;
-  const size_t open = column_type.find('(');
-  if (open == std::string::npos || column_type.compare(0, 4, "enum") == 0 ||
-      column_type.compare(0, 3, "set") == 0) {
-    return out;
-  }
-  size_t i = open + 1;
-  while (i < column_type.size() && column_type[i] != ')') {
-    out.push_back(std::atoi(column_type.c_str() + i));
-    i = column_type.find_first_of(",)", i);
-    if (i == std::string::npos) break;
-    if (column_type[i] == ',') ++i;
-  }
-  return out;
-}
-
 // A literal (or NOW) starting here, if any; a sign before a number is taken in.
 std::optional<DefaultSpec> default_literal(DdlCursor& c) {
   const Token& t = c.peek();
@@ -121,7 +103,7 @@ std::string default_bytes(const DefaultSpec& d) {
 }
 
 std::string default_temporal(const InfoColumn& c, const std::string& v) {
-  const std::vector<int> args = default_type_args(c.column_type);
+  const std::vector<int> args = column_type_args(c.column_type);
   const int frac = args.empty() ? 0 : args[0];
   if (c.data_type == "date") return quote_default_string(default_date(v));
   if (c.data_type == "time") return quote_default_string(default_time(v, frac));
@@ -131,7 +113,7 @@ std::string default_temporal(const InfoColumn& c, const std::string& v) {
 std::string default_numeric(const InfoColumn& c, const DefaultSpec& d) {
   const std::string& t = c.data_type;
   const std::string n = default_number_text(d);
-  const std::vector<int> args = default_type_args(c.column_type);
+  const std::vector<int> args = column_type_args(c.column_type);
   if (default_is_int_type(t)) {
     std::string v = default_fixed(n, 0);
     const bool zerofill = c.column_type.find("zerofill") != std::string::npos;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <map>
 
 #include "operators/mysql/schema_loader.h"
@@ -111,6 +112,23 @@ Value debezium_enum_values(const InfoColumn& c) {
 }
 
 }  // namespace
+
+std::vector<int> column_type_args(const std::string& column_type) {
+  std::vector<int> out;
+  const size_t open = column_type.find('(');
+  if (open == std::string::npos || column_type.compare(0, 4, "enum") == 0 ||
+      column_type.compare(0, 3, "set") == 0) {
+    return out;
+  }
+  size_t i = open + 1;
+  while (i < column_type.size() && column_type[i] != ')') {
+    out.push_back(std::atoi(column_type.c_str() + i));
+    i = column_type.find_first_of(",)", i);
+    if (i == std::string::npos) break;
+    if (column_type[i] == ',') ++i;
+  }
+  return out;
+}
 
 int jdbc_type(const InfoColumn& c) {
   static const std::map<std::string, int> kTypes = {{"bit", -7},

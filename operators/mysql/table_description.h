@@ -29,6 +29,9 @@ struct InfoColumn {
   bool operator==(const InfoColumn& o) const;
 };
 
+// The (n[,m]) of a column type: "decimal(7,3)" -> {7, 3}; none for ENUM and SET.
+std::vector<int> column_type_args(const std::string& column_type);
+
 // java.sql.Types of a column, as Debezium's MySQL DDL parser assigns it.
 int jdbc_type(const InfoColumn& c);
 // Debezium's typeName: the upper-case type without its length, with UNSIGNED / ZEROFILL.

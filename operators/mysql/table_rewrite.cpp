@@ -1,57 +1,32 @@
 #include "operators/mysql/table_rewrite.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string_view>
 #include <vector>
+
+#include "operators/mysql/charset_names.h"
+#include "operators/mysql/ddl_cursor.h"
 
 namespace sluice::operators::mysql {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // Column names compare without case, as the server compares them.
 const InfoColumn* column(const TableModel& t, const std::string& name) {
   for (const auto& c : t.columns) {
-    if (iequals(c.name, name)) return &c;
+    if (ddl_iequals(c.name, name)) return &c;
   }
   return nullptr;
 }
 
-bool null_default(const InfoColumn& c) { return !c.has_default || iequals(c.default_text, "NULL"); }
+bool null_default(const InfoColumn& c) {
+  return !c.has_default || ddl_iequals(c.default_text, "NULL");
+}
 
 int rank(const std::string& data_type, const std::vector<std::string_view>& ladder) {
   for (size_t i = 0; i < ladder.size(); ++i) {
-    if (iequals(data_type, ladder[i])) return static_cast<int>(i);
+    if (ddl_iequals(data_type, ladder[i])) return static_cast<int>(i);
   }
   return -1;
-}
-
-// The numbers of a column type's parentheses: "decimal(15,2)" -> {15, 2}.
-std::vector<long> type_numbers(const std::string& column_type) {
-  std::vector<long> out;
-  const size_t open = column_type.find('(');
-  if (open == std::string::npos || column_type.compare(0, 4, "enum") == 0 ||
-      column_type.compare(0, 3, "set") == 0) {
-    return out;
-  }
-  long n = -1;
-  for (size_t i = open + 1; i < column_type.size() && column_type[i] != ')'; ++i) {
-    const char ch = column_type[i];
-    if (std::isdigit(static_cast<unsigned char>(ch))) {
-      n = (n < 0 ? 0 : n * 10) + (ch - '0');
-    } else if (n >= 0) {
-      out.push_back(n);
-      n = -1;
-    }
-  }
-  if (n >= 0) out.push_back(n);
-  return out;
 }
 
 bool is_unsigned(const std::string& column_type) {
@@ -67,17 +42,14 @@ bool labels_appended(const InfoColumn& a, const InfoColumn& b) {
 }
 
 // Text converted to another character set keeps every character when the new one holds them
-// all: any Unicode set, or utf8mb3 after ascii or latin1.
+// all: any Unicode set, or utf8mb3 after ascii or latin1. An unknown one ("") keeps them.
 bool charset_kept(const InfoColumn& a, const InfoColumn& b) {
-  if (a.charset == b.charset || a.charset.empty() || b.charset.empty()) return true;  // unknown
-  if (iequals(a.charset, "utf8") && iequals(b.charset, "utf8mb3")) return true;       // one set
-  if (iequals(a.charset, "utf8mb3") && iequals(b.charset, "utf8")) return true;
-  for (std::string_view u : {"utf8mb4", "utf16", "utf16le", "utf32"}) {
-    if (iequals(b.charset, u)) return true;
+  if (a.charset.empty() || b.charset.empty()) return true;
+  const std::string from = normalize_charset(a.charset), to = normalize_charset(b.charset);
+  if (from == to || to == "utf8mb4" || to == "utf16" || to == "utf16le" || to == "utf32") {
+    return true;
   }
-  const bool mb3 = iequals(b.charset, "utf8mb3") || iequals(b.charset, "utf8");
-  return mb3 && (iequals(a.charset, "ascii") || iequals(a.charset, "latin1") ||
-                 iequals(a.charset, "utf8mb3") || iequals(a.charset, "utf8"));
+  return to == "utf8mb3" && (from == "ascii" || from == "latin1");
 }
 
 }  // namespace
@@ -97,19 +69,20 @@ bool column_widened(const InfoColumn& a, const InfoColumn& b) {
     if (ladder == &ints) return rb >= ra;  // the display width is no part of a value
     if (ra != rb) return rb > ra;
   }
-  if (!iequals(a.data_type, b.data_type) || a.is_json != b.is_json) return false;
-  if (iequals(a.data_type, "enum") || iequals(a.data_type, "set")) return labels_appended(a, b);
+  if (!ddl_iequals(a.data_type, b.data_type) || a.is_json != b.is_json) return false;
+  if (ddl_iequals(a.data_type, "enum") || ddl_iequals(a.data_type, "set"))
+    return labels_appended(a, b);
   // BINARY(n) pads with zero bytes: another length changes every value.
-  if (iequals(a.data_type, "binary")) return false;
+  if (ddl_iequals(a.data_type, "binary")) return false;
   // Lengths, precisions and fractional digits may grow ("datetime" is "datetime(0)").
-  auto na = type_numbers(a.column_type), nb = type_numbers(b.column_type);
+  auto na = column_type_args(a.column_type), nb = column_type_args(b.column_type);
   na.resize(std::max(na.size(), nb.size()), 0);
   nb.resize(na.size(), 0);
   for (size_t i = 0; i < na.size(); ++i) {
     if (nb[i] < na[i]) return false;
   }
   // DECIMAL(p,s): another scale rounds or pads every value.
-  return !iequals(a.data_type, "decimal") || na.size() < 2 || na[1] == nb[1];
+  return !ddl_iequals(a.data_type, "decimal") || na.size() < 2 || na[1] == nb[1];
 }
 
 std::string rewritten_columns(const TableModel& before, const TableModel& after) {

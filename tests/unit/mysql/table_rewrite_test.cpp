@@ -26,6 +26,14 @@ my::InfoColumn col(const std::string& name, const std::string& data_type,
   return c;
 }
 
+// A nullable INT column with DEFAULT `text` ("NULL" included).
+my::InfoColumn int_with_default(const std::string& name, const std::string& text) {
+  auto c = col(name, "int", "int(11)");
+  c.has_default = true;
+  c.default_text = text;
+  return c;
+}
+
 my::TableModel model(std::vector<my::InfoColumn> columns) {
   my::TableModel t;
   t.columns = std::move(columns);
@@ -118,20 +126,9 @@ BOOST_AUTO_TEST_CASE(which_column_changes_rewrite_rows) {
   BOOST_CHECK_EQUAL(with([](auto& m) { m.columns[1] = col("v", "text", "text"); }), "");
   BOOST_CHECK_EQUAL(with([](auto& m) { m.columns.push_back(col("n", "int", "int(11)")); }), "");
   BOOST_CHECK_EQUAL(with([](auto& m) { m.columns.pop_back(); }), "");  // a column dropped
-  BOOST_CHECK_EQUAL(with([](auto& m) {
-                      auto c = col("n", "int", "int(11)");
-                      c.has_default = true;
-                      c.default_text = "NULL";
-                      m.columns.push_back(c);
-                    }),
-                    "");
+  BOOST_CHECK_EQUAL(with([](auto& m) { m.columns.push_back(int_with_default("n", "NULL")); }), "");
   // Rewritten: the server changed values of the rows it had.
-  BOOST_CHECK_EQUAL(with([](auto& m) {
-                      auto c = col("w", "int", "int(11)");
-                      c.has_default = true;
-                      c.default_text = "7";
-                      m.columns.push_back(c);
-                    }),
+  BOOST_CHECK_EQUAL(with([](auto& m) { m.columns.push_back(int_with_default("w", "7")); }),
                     "column w added with DEFAULT 7");
   BOOST_CHECK_EQUAL(with([](auto& m) { m.columns.push_back(col("w", "int", "int(11)", false)); }),
                     "column w added NOT NULL");
