@@ -73,11 +73,11 @@ result<void> PostgresTarget::begin(const RowLayout& layout) {
   key_ = "";
   if (documents_) return read_columns();
   for (size_t i = 0; i < layout.columns.size(); ++i) {
-    cols += (i ? ", " : "") + pg::quote_ident(layout.columns[i]->name);
+    cols += (i ? ", " : "") + pg::quote_ident(pg::pg_identifier(layout.columns[i]->name));
     types_.push_back(type_of(*layout.columns[i]));
   }
   select_ = "SELECT " + cols + " FROM " + table_.quoted();
-  key_ = layout.chunked ? pg::quote_ident(layout.columns[0]->name) : "";
+  key_ = layout.chunked ? pg::quote_ident(pg::pg_identifier(layout.columns[0]->name)) : "";
   return connect();
 }
 
@@ -129,15 +129,17 @@ std::string PostgresTarget::cell(size_t i, const char* text) const {
 
 result<RowDigest> PostgresTarget::source_document(const Object& row) {
   std::vector<std::string> cells(names_.size(), std::string(kNullCell));
-  for (size_t i = 0; i < names_.size(); ++i) {
-    const Value* v = row.find(intern(names_[i]));
-    if (v == nullptr || v->is_null()) continue;
-    cells[i] = postgres_column_canonical(types_[i], pg::pg_text(*v, pg::col_kind_for(types_[i])));
-  }
+  // A field's column is its name as the sink makes it (pg_identifier: 63 bytes at most).
   for (const Field& f : row.fields()) {
     const std::string& n = sym_name(f.name);
-    if (std::find(names_.begin(), names_.end(), n) == names_.end() && !f.value.is_null())
-      cells.push_back(unknown_field_cell(n, f.value));
+    auto at = std::find(names_.begin(), names_.end(), pg::pg_identifier(n));
+    if (at == names_.end()) {
+      if (!f.value.is_null()) cells.push_back(unknown_field_cell(n, f.value));
+    } else if (!f.value.is_null()) {
+      size_t i = static_cast<size_t>(at - names_.begin());
+      cells[i] =
+          postgres_column_canonical(types_[i], pg::pg_text(f.value, pg::col_kind_for(types_[i])));
+    }
   }
   RowDigest d = digest_row(cells, 1);
   d.key_text = {cells[0]};

@@ -15,8 +15,6 @@
 
 namespace sluice::engine {
 
-enum class OnError : uint8_t { DeadLetter, Skip, Fail };
-
 // The shared stage options (DSL.md §3) read from a StageConfig.
 struct StageOptions {
   int64_t buffer = kDefaultBuffer;

@@ -185,9 +185,11 @@ void StageActor::pump() {
         auto st = snapshot(item.barrier);
         publish_stats(true);
         if (!st.ok()) {
+          // A permanent error (a record the target refuses, a newer owner of the target) stops
+          // the pipeline for good; others restart it from the last checkpoint.
           fail("stage '" + setup_.cfg.name + "': checkpoint " + std::to_string(item.barrier) +
                    " failed: " + st.err().message,
-               false);
+               st.err().kind == failure_kind::permanent);
           return;
         }
         send(setup_.coordinator, ack_atom::value, setup_.actor_index, item.barrier,

@@ -18,16 +18,7 @@ StageOptions StageOptions::from(const StageConfig& cfg) {
     o.retry_backoff = BackoffPolicy::from_value(ro.find(intern("backoff")));
   }
   o.dead_letter = cfg.option_string("dead_letter");
-  std::string on_error = cfg.option_string("on_error");
-  if (on_error == "skip") {
-    o.on_error = OnError::Skip;
-  } else if (on_error == "fail") {
-    o.on_error = OnError::Fail;
-  } else if (on_error == "dead_letter") {
-    o.on_error = o.dead_letter.empty() ? OnError::Fail : OnError::DeadLetter;
-  } else {
-    o.on_error = o.dead_letter.empty() ? OnError::Fail : OnError::DeadLetter;
-  }
+  o.on_error = cfg.on_error();
   o.rate_limit = cfg.option_int("rate_limit", 0);
   return o;
 }

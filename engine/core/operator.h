@@ -27,6 +27,9 @@ struct StateSettings {
   int64_t memory_bytes = 256LL << 20;  // the pipeline's budget for its state stores
 };
 
+// What a stage does with a record it cannot process (its on_error and dead_letter options).
+enum class OnError : uint8_t { DeadLetter, Skip, Fail };
+
 // Everything a factory needs to build one instance of a stage.
 struct StageConfig {
   std::string pipeline;
@@ -70,6 +73,10 @@ struct StageConfig {
   int64_t option_int(const std::string& name, int64_t def = 0) const;
   // Bool, Int (non-zero), the strings "true"/"false"; def otherwise.
   bool option_bool(const std::string& name, bool def = false) const;
+  // on_error resolved: skip; dead_letter when a dead_letter stage is named; else fail (a dead
+  // letter stops the pipeline). A sink that commits its position with its rows must then not
+  // commit past a record it could not write, or a restart would take it as written.
+  OnError on_error() const;
 };
 
 // A table a source is reading (a snapshot): rows delivered and the estimate.

@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "base/logger.h"
 #include "dsl/eval/expr.h"
@@ -14,7 +15,7 @@ namespace sluice::operators::postgres {
 namespace {
 
 struct FieldPlan {
-  std::string name;
+  std::string name;  // the column: pg_identifier() of the field's name, see column_for()
   Sym sym = 0;
   std::string type;     // planned type for a new column ("" = unknown yet: all nulls)
   bool exists = false;  // the table has the column
@@ -59,10 +60,23 @@ bool is_meta_name(const std::string& n) {
 
 using Columns = std::vector<std::pair<std::string, std::string>>;
 
+// The column of a field named `name` (sql_text.h, pg_identifier). A name over 63 bytes keeps
+// the column PostgreSQL cut it to where the table has that one and not its own (an earlier
+// version of the sink created it so), unless another field took that column already.
+std::string column_for(const TableInfo& t, const std::string& name,
+                       std::unordered_set<std::string>& cut_taken) {
+  std::string column = pg_identifier(name);
+  if (column.size() == name.size() || t.column(column) != nullptr) return column;
+  std::string cut = pg_cut_identifier(name);
+  if (t.column(cut) != nullptr && cut_taken.insert(cut).second) return cut;
+  return column;
+}
+
 // The fields of a group's rows, in first-appearance order, with a type for new columns (from
 // the source's column types, else the first non-null value; "-" for metadata names).
 std::vector<FieldPlan> batch_fields(const WriteGroup& g, const TableInfo& t, bool meta) {
   std::vector<FieldPlan> fields;
+  std::unordered_set<std::string> cut_taken;
   std::unordered_map<Sym, size_t> field_index;
   // Rows of one table nearly always share one layout: a row with the layout of the previous
   // one adds nothing unless a new column's type is still unknown (all nulls so far).
@@ -77,7 +91,7 @@ std::vector<FieldPlan> batch_fields(const WriteGroup& g, const TableInfo& t, boo
         layout.push_back(f.name);
         auto [it, fresh] = field_index.emplace(f.name, fields.size());
         if (fresh) {
-          fields.push_back({sym_name(f.name), f.name, "", false});
+          fields.push_back({column_for(t, sym_name(f.name), cut_taken), f.name, "", false});
           FieldPlan& nf = fields.back();
           if (meta && is_meta_name(nf.name)) nf.type = "-";
           nf.exists = t.column(nf.name) != nullptr;
@@ -85,7 +99,7 @@ std::vector<FieldPlan> batch_fields(const WriteGroup& g, const TableInfo& t, boo
         }
         FieldPlan& fp = fields[it->second];
         if (fp.type.empty() && !fp.exists) {
-          fp.type = source_hint(*e, fp.name);
+          fp.type = source_hint(*e, sym_name(fp.sym));
           if (fp.type.empty()) fp.type = pg_type_for_value(f.value.type());
           if (!fp.type.empty()) --unresolved;
         }
@@ -147,6 +161,44 @@ void written_columns(WriteGroup& g, const std::vector<FieldPlan>& fields, bool m
     add_meta("cdc_position", WriteColumn::Src::Pos);
   }
   if (soft) add_meta("cdc_deleted", WriteColumn::Src::Deleted);
+}
+
+// The columns of the key fields: the column a field of the batch went to, else the name's own
+// pg_identifier().
+std::vector<std::string> key_columns_of(const std::vector<FieldPlan>& fields,
+                                        std::vector<std::string> keys) {
+  for (auto& k : keys) {
+    std::string column = pg_identifier(k);
+    for (const auto& f : fields) {
+      if (sym_name(f.sym) == k) column = f.name;
+    }
+    k = std::move(column);
+  }
+  return keys;
+}
+
+// Says which of the columns just added have a name other than their field's (pg_identifier).
+void log_shortened(const std::string& stage, const TableInfo& t,
+                   const std::vector<FieldPlan>& fields, const Columns& added) {
+  for (const auto& f : fields) {
+    const std::string& field = sym_name(f.sym);
+    if (f.name == field) continue;
+    for (const auto& a : added) {
+      if (a.first != f.name) continue;
+      log::info("postgres", "sink " + stage + ": table " + t.name.display() + ": field " + field +
+                                " (" + std::to_string(field.size()) +
+                                " bytes; PostgreSQL keeps 63) is written as column " + f.name);
+    }
+  }
+}
+
+// The key the group's source has now, as columns; empty when no event says.
+std::vector<std::string> source_key(const WriteGroup& g, const std::vector<FieldPlan>& fields) {
+  for (const Event* e : g.events) {
+    if (e->source && !e->source->primary_key.empty())
+      return key_columns_of(fields, e->source->primary_key);
+  }
+  return {};
 }
 
 // g.key_cols: the written field column of each key; the first key not written ("" = none).
@@ -313,8 +365,8 @@ bool BatchPlanner::prepare_table(pqxx::connection_base* c, WriteGroup& g,
   };
   std::vector<FieldPlan> fields = batch_fields(g, t, meta);
   Columns extra = extra_columns(meta, soft);
-  std::vector<std::string> keys =
-      opts_.mode == Mode::Append ? std::vector<std::string>{} : key_names(g);
+  std::vector<std::string> keys = opts_.mode == Mode::Append ? std::vector<std::string>{}
+                                                             : key_columns_of(fields, key_names(g));
   g.full_identity = opts_.mode != Mode::Append && keys.empty() && full_identity(g);
   if (opts_.mode != Mode::Append && keys.empty() && !g.full_identity) {
     return fail_all(
@@ -322,8 +374,11 @@ bool BatchPlanner::prepare_table(pqxx::connection_base* c, WriteGroup& g,
         "table " + t.name.display() +
             ": no key columns (set the key option, a record key or a source primary key)");
   }
-  std::string ddl_error = create_or_alter(c, t, missing_columns(t, fields, keys, extra), keys);
+  Columns add = missing_columns(t, fields, keys, extra);
+  std::string ddl_error = create_or_alter(c, t, add, keys);
   if (!ddl_error.empty()) return fail_all(errc::schema, "table " + t.name.display() + ddl_error);
+  log_shortened(opts_.stage, t, fields, add);
+  if (opts_.key.empty()) warn_other_key(t, source_key(g, fields));
   written_columns(g, fields, meta, soft);
   std::string missing_key = key_columns(g, keys);
   if (!missing_key.empty()) {
@@ -348,7 +403,40 @@ std::string BatchPlanner::create_or_alter(
   } else if (!add.empty() && opts_.create_tables) {
     catalog_.add_columns(need(c), t, add);
   }
+  return keys.empty() || t.unique_on(keys) ? "" : add_key(c, t, keys);
+}
+
+std::string BatchPlanner::add_key(pqxx::connection_base* c, TableInfo& t,
+                                  const std::vector<std::string>& keys) {
+  const std::string cols = "(" + quote_ident_list(keys) + ")";
+  if (!t.primary_key.empty() || !opts_.create_tables) {
+    return ": no primary key or unique index on " + cols +
+           ", the key of its changes (INSERT ... ON CONFLICT needs one): add one to the table, "
+           "or set the sink's key option to the table's key";
+  }
+  try {
+    catalog_.add_primary_key(need(c), t, keys);
+  } catch (const pqxx::sql_error& e) {
+    const std::string why = e.what();
+    return ": cannot add the primary key " + cols +
+           " its changes now carry: " + why.substr(0, why.find('\n'));
+  }
+  log::info("postgres", "sink " + opts_.stage + ": table " + t.name.display() +
+                            " had no primary key; its changes now carry the key " + cols +
+                            ": added it as the table's primary key");
   return "";
+}
+
+void BatchPlanner::warn_other_key(const TableInfo& t, const std::vector<std::string>& source) {
+  if (source.empty() || t.primary_key.empty() || t.unique_on(source)) return;
+  const std::string name = t.name.display();
+  if (!other_key_logged_.insert(name).second) return;
+  log::warn("postgres", "sink " + opts_.stage + ": table " + name + ": its source's key is (" +
+                            quote_ident_list(source) + "), the table's primary key is (" +
+                            quote_ident_list(t.primary_key) +
+                            "): changes are written by the table's key. Where that is no longer "
+                            "unique in the source, rows would merge: give the table the "
+                            "source's key, or set the sink's key option");
 }
 
 bool BatchPlanner::full_identity(const WriteGroup& g) {

@@ -58,10 +58,16 @@ class BatchPlanner {
   std::string create_or_alter(pqxx::connection_base* c, TableInfo& t,
                               const std::vector<std::pair<std::string, std::string>>& add,
                               const std::vector<std::string>& keys);
+  // A table without a key on `keys` (its source got a primary key since it was created): adds
+  // that primary key when the table has none; else (and when it cannot) says why.
+  std::string add_key(pqxx::connection_base* c, TableInfo& t, const std::vector<std::string>& keys);
   void collapse(WriteGroup& g, std::vector<Event>& dead);
   // collapse() for the common snapshot case with nothing to collapse; false when not that case.
   bool collapse_sorted(WriteGroup& g);
   std::vector<std::string> key_names(const WriteGroup& g) const;
+  // The table's primary key is not its source's key (changed by ALTER TABLE, or a table made
+  // by hand) and no unique index is on that: a warning, once a table.
+  void warn_other_key(const TableInfo& t, const std::vector<std::string>& source);
   // The group's events come from a source table without a key: full row identity.
   bool full_identity(const WriteGroup& g);
   void plan_full_identity(WriteGroup& g, std::vector<Event>& dead);
@@ -69,6 +75,7 @@ class BatchPlanner {
   const SinkOptions& opts_;
   TableCatalog& catalog_;
   std::unordered_set<std::string> keyless_logged_;
+  std::unordered_set<std::string> other_key_logged_;
 };
 
 }  // namespace sluice::operators::postgres

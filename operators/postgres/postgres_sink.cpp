@@ -44,6 +44,8 @@ error PostgresSink::fail(const PgFailure& f, const char* what) {
   if (f.kind == PgFailure::Kind::Fenced) {
     return error::fatal(f.code(), msg + " (rolled back, nothing written)");
   }
+  // A record the target refuses, with on_error = fail (SinkSlot::refused): nothing committed.
+  if (f.kind == PgFailure::Kind::Data) return error::permanent(f.code(), msg);
   // Unexpected errors (a table changed under us: 42703, 42P01) get one retry with a fresh
   // catalog; a second one in a row stops the stage.
   if (++other_failures_ <= 1) return error::transient(f.code(), msg);
@@ -263,9 +265,22 @@ result<void> PostgresSink::flush_now(const std::vector<const Event*>& evs, std::
   std::vector<WriteGroup> groups;
   auto planned = plan(evs, groups, plan_dead);
   if (!planned.ok()) return planned;
+  if (auto refused = refuse_planned(plan_dead); !refused.ok()) return refused;
   auto run = make_run(groups, std::move(todo), evs.size(), last_seq, position, last_id);
   run->run(planner_);
   return collect(*run, position, plan_dead, dead);
+}
+
+result<void> PostgresSink::refuse_planned(const std::vector<Event>& plan_dead) const {
+  if (!opts_.dead_letters_fail || plan_dead.empty()) return {};
+  const Event& e = plan_dead.front();
+  const DeadLetterInfo* d = e.dead_letter.get();
+  return error::permanent(
+      d != nullptr ? d->code : error_code(errc::schema),
+      secrets::redact("sink postgres " + opts_.stage + ": the record at position " +
+                      e.position.to_display() + ": " + (d != nullptr ? d->message : "") +
+                      "; nothing of its batch is committed (on_error = fail), so a restart "
+                      "writes it again"));
 }
 
 std::string PostgresSink::position_of(const Event* last) const {
@@ -335,6 +350,7 @@ result<void> PostgresSink::launch(std::vector<Event>& events, std::vector<Event>
     auto p = plan(evs, groups, plan_dead);
     if (!p.ok()) return p;
   }
+  if (auto refused = refuse_planned(plan_dead); !refused.ok()) return refused;
   const Event* last = evs.back();
   const std::string position = position_of(last);
   const std::string last_id = lineage_.event_id(last);

@@ -113,6 +113,9 @@ class PostgresSink : public Sink {
   // after the flush in flight.
   result<void> flush(const std::vector<const Event*>& evs, std::vector<Event>& dead,
                      int64_t last_seq);
+  // on_error = fail (SinkOptions::dead_letters_fail): a record the planning could not place
+  // fails the flush before anything of it commits.
+  result<void> refuse_planned(const std::vector<Event>& plan_dead) const;
   result<void> flush_now(const std::vector<const Event*>& evs, std::vector<Event>& dead,
                          int64_t last_seq);
   // Flushes the pending batch (every event accepted so far); cleared when it commits.

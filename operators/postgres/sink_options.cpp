@@ -14,6 +14,7 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
   o.pipeline = cfg.pipeline;
   o.stage = cfg.parallelism > 1 ? cfg.name + "#" + std::to_string(cfg.instance) : cfg.name;
   o.epoch = cfg.epoch;
+  o.dead_letters_fail = cfg.on_error() == OnError::Fail;
   secrets::add_connection_string(o.url);
   o.url = with_connection_defaults(o.url);
   auto it = cfg.expr_options.find("table");

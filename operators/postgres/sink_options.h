@@ -34,6 +34,9 @@ struct SinkOptions {
   CopyFormat copy = CopyFormat::Binary;  // binary: where every column allows it
   std::string pipeline;                  // for sluice_checkpoints
   std::string stage;
+  // on_error resolves to fail (StageConfig::on_error): a record that cannot be written fails its
+  // flush and nothing of that transaction commits, so that a restart writes it again.
+  bool dead_letters_fail = false;
   int64_t epoch = 0;  // cluster assignment epoch; 0 = not fenced
 
   bool binary_copy() const { return copy == CopyFormat::Binary; }

@@ -48,6 +48,20 @@ SinkSlot::Outcome SinkSlot::failed(Outcome out, const std::exception& e, const c
   return out;
 }
 
+SinkSlot::Outcome SinkSlot::refused(Outcome out) {
+  writer_.aborted();  // the transaction rolls back as it goes out of scope
+  PgFailure f = out.refusal.value_or(PgFailure{});
+  f.kind = PgFailure::Kind::Data;
+  f.message = "the record at position " + out.dead.front().position.to_display() + ": " +
+              f.message + "; nothing of its transaction is committed (on_error = fail), so a " +
+              "restart writes it again";
+  out.failure = std::move(f);
+  out.what = "write failed";
+  out.dead.clear();
+  out.rows = 0;
+  return out;
+}
+
 void SinkSlot::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size_t lo, size_t hi,
                            const BatchPlanner& planner, Outcome& out) {
   out.split_attempts++;
@@ -59,6 +73,7 @@ void SinkSlot::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size
     } catch (const std::exception& e) {
       PgFailure f = PgFailure::from(e);
       if (f.kind == PgFailure::Kind::Transient) throw;
+      if (!out.refusal) out.refusal = f;
       planner.dead_letter(*g.events[0], f.code(),
                           "TRUNCATE: " + f.describe() + " (table " + g.table->name.display() + ")",
                           out.dead);
@@ -74,6 +89,7 @@ void SinkSlot::apply_range(pqxx::transaction_base& tx, const WriteGroup& g, size
     PgFailure f = PgFailure::from(e);
     if (!splits(f)) throw;
     if (hi - lo == 1) {
+      if (!out.refusal) out.refusal = f;
       planner.dead_letter(*g.items[lo].ev, f.code(),
                           f.describe() + " (table " + g.table->name.display() + ")", out.dead);
       return;
@@ -161,6 +177,7 @@ SinkSlot::Outcome SinkSlot::attempt(std::vector<WriteGroup>& groups, const Commi
       apply_range(tx, g, 0, g.items.size(), planner, out);
     }
     out.rows -= out.dead.size();
+    if (opts_.dead_letters_fail && !out.dead.empty()) return refused(std::move(out));
     commit(tx, groups, c, out);
     return out;
   } catch (const std::exception& e) {

@@ -62,7 +62,8 @@ class SinkSlot {
     const char* what = "";             // "cannot connect", "write failed", "commit failed"
     bool in_doubt = false;             // the commit's outcome is unknown
     std::vector<Event> dead;
-    uint64_t rows = 0;  // applied
+    std::optional<PgFailure> refusal;  // why the first of `dead` could not be written
+    uint64_t rows = 0;                 // applied
     uint64_t split_attempts = 0;
     uint64_t direct_copies = 0;
     uint64_t binary_copies = 0;           // COPYs sent in binary (this run, committed or not)
@@ -77,6 +78,8 @@ class SinkSlot {
   void commit(pqxx::transaction_base& tx, std::vector<WriteGroup>& groups, const Commit& c,
               Outcome& out);
   Outcome failed(Outcome out, const std::exception& e, const char* what);
+  // SinkOptions::dead_letters_fail: the transaction rolls back; the failure names the record.
+  Outcome refused(Outcome out);
 
   const SinkOptions& opts_;
   size_t index_;

@@ -1,5 +1,8 @@
 #include "operators/postgres/sql_text.h"
 
+#include <cstdint>
+#include <cstdio>
+
 namespace sluice::operators::postgres {
 namespace {
 
@@ -27,12 +30,40 @@ std::string unquote(std::string_view s) {
   return std::string(s);
 }
 
+// The length of name's first `max` bytes or fewer that end on a character boundary.
+size_t whole_characters(std::string_view name, size_t max) {
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80) --n;
+  return n;
+}
+
 }  // namespace
 
+std::string pg_identifier(std::string_view name) {
+  if (name.size() <= kMaxIdentifier) return std::string(name);
+  uint32_t h = 2166136261u;  // FNV-1a: the same in every run and on every machine
+  for (unsigned char c : name) h = (h ^ c) * 16777619u;
+  char hex[9];
+  std::snprintf(hex, sizeof(hex), "%08x", h);
+  std::string out(name.substr(0, whole_characters(name, kMaxIdentifier - 9)));
+  return out + "_" + hex;
+}
+
+std::string pg_cut_identifier(std::string_view name) {
+  if (name.size() <= kMaxIdentifier) return std::string(name);
+  return std::string(name.substr(0, whole_characters(name, kMaxIdentifier)));
+}
+
 std::string quote_ident(std::string_view name) { return quoted(name, '"'); }
+std::string quote_ident_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + quote_ident(n);
+  return out;
+}
+
 std::string quote_literal(std::string_view text) { return quoted(text, '\''); }
 
-QualifiedName parse_table_name(std::string_view text) {
+QualifiedName parse_table_name(std::string_view text, bool cut) {
   QualifiedName q;
   size_t dot = std::string_view::npos;
   bool in_quotes = false;
@@ -50,6 +81,9 @@ QualifiedName parse_table_name(std::string_view text) {
     q.schema = unquote(text.substr(0, dot));
     q.name = unquote(text.substr(dot + 1));
   }
+  auto fit = cut ? pg_cut_identifier : pg_identifier;
+  q.schema = fit(q.schema);
+  q.name = fit(q.name);
   return q;
 }
 

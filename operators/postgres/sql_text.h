@@ -1,12 +1,26 @@
 // Small SQL text helpers: identifier and literal quoting, qualified table names.
 #pragma once
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sluice::operators::postgres {
 
 // "name" with embedded quotes doubled.
 std::string quote_ident(std::string_view name);
+// PostgreSQL keeps 63 bytes of an identifier (NAMEDATALEN - 1) and cuts the rest, so two MySQL
+// names of 64 characters, or two of 22 CJK characters, that differ past that would be one. The
+// identifier the sink uses for a table, schema or column name: the name itself when it fits;
+// else its first bytes (whole UTF-8 characters), '_' and 8 hex digits of a hash of the whole
+// name: 63 bytes at most, the same in every run.
+constexpr size_t kMaxIdentifier = 63;
+std::string pg_identifier(std::string_view name);
+// What PostgreSQL itself makes of a longer name: its first 63 bytes (whole characters). The
+// table or column an earlier version of the sink created so; it stays in use where it exists.
+std::string pg_cut_identifier(std::string_view name);
+// "a", "b": each name quoted.
+std::string quote_ident_list(const std::vector<std::string>& names);
 // 'text' with embedded quotes doubled (standard_conforming_strings = on).
 std::string quote_literal(std::string_view text);
 
@@ -18,7 +32,8 @@ struct QualifiedName {
 };
 
 // "ods.customers" -> {ods, customers}; "customers" -> {public, customers}. Only the first dot
-// separates (a table name may not contain one then). Quoted parts ("a.b") are unquoted.
-QualifiedName parse_table_name(std::string_view text);
+// separates (a table name may not contain one then). Quoted parts ("a.b") are unquoted. Each
+// part is its pg_identifier(); cut = true: its pg_cut_identifier().
+QualifiedName parse_table_name(std::string_view text, bool cut = false);
 
 }  // namespace sluice::operators::postgres

@@ -8,7 +8,7 @@ TableInfo& TableCatalog::get(pqxx::connection_base& c, const std::string& qualif
   auto it = by_text_.find(qualified);
   if (it != by_text_.end()) return *it->second;
   // Another spelling of a known table ("t" and "public.t") shares its entry.
-  QualifiedName name = parse_table_name(qualified);
+  QualifiedName name = earlier_cut(c, parse_table_name(qualified), qualified);
   std::string quoted = name.quoted();
   auto known = tables_.find(quoted);
   if (known == tables_.end()) {
@@ -20,6 +20,18 @@ TableInfo& TableCatalog::get(pqxx::connection_base& c, const std::string& qualif
   }
   by_text_.emplace(qualified, known->second.get());
   return *known->second;
+}
+
+QualifiedName TableCatalog::earlier_cut(pqxx::connection_base& c, QualifiedName name,
+                                        const std::string& qualified) {
+  QualifiedName cut = parse_table_name(qualified, true);
+  if (cut.quoted() == name.quoted()) return name;
+  pqxx::nontransaction tx(c);
+  auto exists = [&](const QualifiedName& n) {
+    return tx.exec("SELECT to_regclass(" + quote_literal(n.quoted()) + ") IS NOT NULL")[0][0]
+        .as<bool>();
+  };
+  return !exists(name) && exists(cut) ? cut : name;
 }
 
 TableInfo* TableCatalog::find(const std::string& qualified) const {
@@ -44,6 +56,7 @@ void TableCatalog::load(pqxx::connection_base& c, TableInfo& t, bool check_empty
   }
   t.exists = tx.exec("SELECT " + reg + " IS NOT NULL")[0][0].as<bool>();
   t.primary_key.clear();
+  t.unique_keys.clear();
   if (!t.exists) {
     t.copy_safe = false;
     return;
@@ -55,9 +68,36 @@ void TableCatalog::load(pqxx::connection_base& c, TableInfo& t, bool check_empty
       " AND i.indisprimary "
       "ORDER BY array_position(i.indkey::int2[], a.attnum)");
   for (const auto& row : pk) t.primary_key.push_back(row[0].as<std::string>());
+  load_unique_keys(tx, t, reg);
   if (check_empty) {
     t.copy_safe = tx.exec("SELECT NOT EXISTS (SELECT 1 FROM " + t.quoted + ")")[0][0].as<bool>();
   }
+}
+
+void TableCatalog::load_unique_keys(pqxx::transaction_base& tx, TableInfo& t,
+                                    const std::string& reg) {
+  pqxx::result r = tx.exec(
+      "SELECT i.indexrelid, a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = "
+      "i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = " +
+      reg +
+      " AND i.indisunique AND NOT i.indisprimary AND i.indpred IS NULL AND i.indexprs IS NULL "
+      "ORDER BY i.indexrelid, array_position(i.indkey::int2[], a.attnum)");
+  std::string index;
+  for (const auto& row : r) {
+    if (t.unique_keys.empty() || row[0].c_str() != index) t.unique_keys.emplace_back();
+    index = row[0].c_str();
+    t.unique_keys.back().push_back(row[1].as<std::string>());
+  }
+}
+
+void TableCatalog::add_primary_key(pqxx::connection_base& c, TableInfo& t,
+                                   const std::vector<std::string>& key) {
+  {
+    pqxx::work tx(c);
+    tx.exec("ALTER TABLE " + t.quoted + " ADD PRIMARY KEY (" + quote_ident_list(key) + ")");
+    tx.commit();
+  }
+  load(c, t, false);
 }
 
 void TableCatalog::create(pqxx::connection_base& c, TableInfo& t,
@@ -70,14 +110,7 @@ void TableCatalog::create(pqxx::connection_base& c, TableInfo& t,
     first = false;
     sql += quote_ident(name) + " " + type;
   }
-  if (!primary_key.empty()) {
-    sql += ", PRIMARY KEY (";
-    for (size_t i = 0; i < primary_key.size(); ++i) {
-      if (i > 0) sql += ", ";
-      sql += quote_ident(primary_key[i]);
-    }
-    sql += ")";
-  }
+  if (!primary_key.empty()) sql += ", PRIMARY KEY (" + quote_ident_list(primary_key) + ")";
   sql += ")";
   // CREATE ... IF NOT EXISTS is not safe against a concurrent creator (another sink of the
   // pipeline creating the same schema): its unique violation means "exists now", try again.

@@ -13,7 +13,8 @@
 
 namespace pqxx {
 class connection_base;
-}
+class transaction_base;
+}  // namespace pqxx
 
 namespace sluice::operators::postgres {
 
@@ -30,6 +31,8 @@ class TableCatalog {
   // ALTER TABLE ... ADD COLUMN IF NOT EXISTS, then reloads it.
   void add_columns(pqxx::connection_base& c, TableInfo& t,
                    const std::vector<std::pair<std::string, std::string>>& columns);
+  // ALTER TABLE ... ADD PRIMARY KEY (a table without one whose source got one), then reloads it.
+  void add_primary_key(pqxx::connection_base& c, TableInfo& t, const std::vector<std::string>& key);
   // Forget everything (after a reconnect or an unexpected error).
   void clear() {
     by_text_.clear();
@@ -38,6 +41,11 @@ class TableCatalog {
 
  private:
   void load(pqxx::connection_base& c, TableInfo& t, bool check_empty);
+  static void load_unique_keys(pqxx::transaction_base& tx, TableInfo& t, const std::string& reg);
+  // A name shortened by pg_identifier(): the table PostgreSQL cut the name to, where that one
+  // exists and the shortened one does not (an earlier version of the sink created it so).
+  static QualifiedName earlier_cut(pqxx::connection_base& c, QualifiedName name,
+                                   const std::string& qualified);
   std::unordered_map<std::string, std::unique_ptr<TableInfo>> tables_;  // by quoted name
   std::unordered_map<std::string, TableInfo*> by_text_;  // by the name as given to get()
 };

@@ -1,6 +1,7 @@
 // What the sink knows about one target table: columns with their exact types, primary key,
 // and whether snapshot rows may be COPied straight into it.
 #pragma once
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,21 @@ struct TableInfo {
   bool exists = false;
   std::vector<ColumnInfo> columns;
   std::vector<std::string> primary_key;
+  // The columns of each unique index without a condition (ON CONFLICT can use them too).
+  std::vector<std::vector<std::string>> unique_keys;
   // True while the table was empty when first seen (or created by this sink) and only
   // snapshot rows were written since: snapshot batches go by COPY straight into it.
   bool copy_safe = false;
+
+  // Whether the primary key or a unique index is on exactly these columns (in any order): what
+  // INSERT ... ON CONFLICT (columns) needs.
+  bool unique_on(const std::vector<std::string>& cols) const {
+    auto same = [&](const std::vector<std::string>& k) {
+      return k.size() == cols.size() && std::is_permutation(k.begin(), k.end(), cols.begin());
+    };
+    if (same(primary_key)) return true;
+    return std::any_of(unique_keys.begin(), unique_keys.end(), same);
+  }
 
   const ColumnInfo* column(const std::string& n) const {
     for (const auto& c : columns) {

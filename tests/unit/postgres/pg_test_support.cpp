@@ -48,6 +48,7 @@ StageConfig make_config(const SinkOpts& o) {
   c.options.set(intern("batch"), Value::object(std::move(batch)));
   c.options.set(intern("connections"), Value::int64(o.connections));
   c.options.set(intern("copy"), Value::string(o.copy));
+  if (!o.dead_letter.empty()) c.options.set(intern("dead_letter"), Value::string(o.dead_letter));
   return c;
 }
 

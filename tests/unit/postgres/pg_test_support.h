@@ -41,6 +41,9 @@ struct SinkOpts {
   // batch.pipelined: off here so that a test sees a full batch in the table when write()
   // returns; pg_sink_pipelined_test.cpp turns it on.
   bool pipelined = false;
+  // The stage's dead_letter option: records the target refuses are dead-lettered and the rest
+  // commits; "" (on_error = fail): the flush fails and nothing of it commits.
+  std::string dead_letter = "dead";
 };
 
 StageConfig make_config(const SinkOpts& o);

@@ -1,0 +1,167 @@
+// Names and keys of schemas nobody designed for PostgreSQL: MySQL names of 64 characters (or
+// CJK names of 22 and more) that PostgreSQL would cut to 63 bytes, and a keyless table whose
+// source got a primary key while the pipeline ran (ALTER TABLE ... ADD PRIMARY KEY).
+#include <boost/test/unit_test.hpp>
+
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"  // SinkOpts{.table = ...}
+
+#include "operators/postgres/sql_text.h"
+#include "pg_test_support.h"
+
+using namespace sluice;
+using namespace sluice::pgtest;
+namespace pg = sluice::operators::postgres;
+
+namespace {
+
+// 64 bytes: 62 x c, then the two given characters.
+std::string long_name(const char* tail) { return std::string(62, 'c') + tail; }
+
+// 24 CJK characters (72 bytes in UTF-8), then tail.
+std::string cjk_name(const char* tail) {
+  std::string s;
+  for (int i = 0; i < 8; ++i) s += "顧客名";
+  return s + tail;
+}
+
+std::shared_ptr<const SourceMeta> table_meta(const std::string& table,
+                                             std::vector<std::string> pk) {
+  auto m = std::make_shared<SourceMeta>();
+  m->connector = "mysql";
+  m->db = "shop";
+  m->table = table;
+  m->column_names = {"a", "b"};
+  m->column_types = {"int", "varchar(20)"};
+  m->primary_key = std::move(pk);
+  return m;
+}
+
+Event change(const std::shared_ptr<const SourceMeta>& m, Op op, int64_t a, const char* b,
+             int64_t pos, const char* before_b = nullptr) {
+  Event e = ev(op, row({{"a", Value::int64(a)}, {"b", Value::string(b)}}), pos);
+  e.source = m;
+  if (before_b != nullptr) {
+    e.before = row({{"a", Value::int64(a)}, {"b", Value::string(before_b)}});
+    e.has_before = true;
+  }
+  return e;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(postgres_sink_identifiers)
+
+BOOST_AUTO_TEST_CASE(identifiers_fit_postgres_and_stay_the_same) {
+  BOOST_TEST(pg::pg_identifier("customer_id") == "customer_id");
+  const std::string n63(63, 'x');
+  BOOST_TEST(pg::pg_identifier(n63) == n63);
+  for (const std::string& n : {long_name("_1"), long_name("_2"), cjk_name(""), cjk_name("2")}) {
+    const std::string id = pg::pg_identifier(n);
+    BOOST_TEST(id.size() <= pg::kMaxIdentifier, id);
+    BOOST_TEST(id == pg::pg_identifier(n));                              // the same every time
+    BOOST_TEST(n.compare(0, id.size() - 9, id, 0, id.size() - 9) == 0);  // a prefix, '_', hash
+    // Whole UTF-8 characters: the prefix does not end inside one.
+    BOOST_TEST(((static_cast<unsigned char>(id[id.size() - 10]) & 0xC0) != 0xC0), id);
+  }
+  BOOST_TEST(pg::pg_identifier(long_name("_1")) != pg::pg_identifier(long_name("_2")));
+  BOOST_TEST(pg::pg_identifier(cjk_name("")) != pg::pg_identifier(cjk_name("2")));
+  // What PostgreSQL makes of them: 63 bytes, or fewer at a character boundary.
+  BOOST_TEST(pg::pg_cut_identifier(long_name("_1")) == long_name("_1").substr(0, 63));
+  BOOST_TEST(pg::pg_cut_identifier(cjk_name("")) == cjk_name("").substr(0, 63));
+  BOOST_TEST(pg::pg_cut_identifier(cjk_name("2")) == cjk_name("").substr(0, 63));
+  const pg::QualifiedName t = pg::parse_table_name("ods." + std::string(70, 't'));
+  BOOST_TEST(t.schema == "ods");
+  BOOST_TEST(t.name == pg::pg_identifier(std::string(70, 't')));
+}
+
+// Two MySQL columns of 64 characters that differ in the last one, and two CJK names alike in
+// their first 63 bytes: PostgreSQL would cut each pair to one name (42701, the whole batch
+// refused). Each gets a column of its own, and a second sink writes the same columns.
+BOOST_AUTO_TEST_CASE(long_names_get_columns_of_their_own) {
+  const std::string c1 = long_name("_1"), c2 = long_name("_2");
+  const std::string j1 = cjk_name(""), j2 = cjk_name("2");
+  const std::string table = "ident_" + std::string(64, 't');
+  auto values = [&](int64_t id, int64_t x) {
+    return row({{"id", Value::int64(id)},
+                {c1.c_str(), Value::int64(x)},
+                {c2.c_str(), Value::int64(x + 1)},
+                {j1.c_str(), Value::string("東京")},
+                {j2.c_str(), Value::int64(x + 2)}});
+  };
+  {
+    auto sink = open_sink({.table = table, .key = {"id"}});
+    write_ok(*sink, {ev(Op::Create, values(1, 10), 1), ev(Op::Create, values(2, 20), 2)});
+  }
+  // Another stage: it knows nothing of the table but its name.
+  auto sink = open_sink({.table = table, .key = {"id"}, .stage = "ident2"});
+  write_ok(*sink, {ev(Op::Update, values(2, 30), 3)});
+  const std::string t = pg::quote_ident(pg::pg_identifier(table));
+  auto col = [](const std::string& n) { return pg::quote_ident(pg::pg_identifier(n)); };
+  BOOST_TEST(q("SELECT count(*) FROM information_schema.columns WHERE table_name = '" +
+               pg::pg_identifier(table) + "'") == "5");
+  BOOST_TEST(q("SELECT string_agg(id || ':' || " + col(c1) + " || ':' || " + col(c2) +
+               " || ':' || " + col(j1) + " || ':' || " + col(j2) + ", ' ' ORDER BY id) FROM " +
+               t) == "1:10:11:東京:12 2:30:31:東京:32");
+}
+
+// A table an earlier version created with the name PostgreSQL cut (one long column, no
+// collision, so it worked): its column stays in use; no second column is added.
+BOOST_AUTO_TEST_CASE(a_column_postgres_cut_earlier_stays_in_use) {
+  const std::string c1 = long_name("_1");
+  q("CREATE TABLE ident_cut (id bigint PRIMARY KEY, " + pg::quote_ident(pg::pg_cut_identifier(c1)) +
+    " bigint)");
+  auto sink = open_sink({.table = "ident_cut", .key = {"id"}});
+  write_ok(*sink,
+           {ev(Op::Create, row({{"id", Value::int64(1)}, {c1.c_str(), Value::int64(7)}}), 1)});
+  BOOST_TEST(q("SELECT count(*) FROM information_schema.columns WHERE table_name = 'ident_cut'") ==
+             "2");
+  BOOST_TEST(q("SELECT " + pg::quote_ident(pg::pg_cut_identifier(c1)) + " FROM ident_cut") == "7");
+}
+
+// The table was keyless when the sink created it (changes applied by full row identity); then
+// the source got a primary key. Upserts need a unique key (42P10 without one): the sink adds the
+// primary key, and the changes after it apply by key. Where the rows break the key, the records
+// are refused with the reason, nothing else is lost.
+BOOST_AUTO_TEST_CASE(a_primary_key_the_source_got_is_added) {
+  auto keyless = table_meta("k_added", {});
+  auto keyed = table_meta("k_added", {"a"});
+  auto sink = open_sink({.table = "k_added", .rows = 1000});
+  write_ok(*sink,
+           {change(keyless, Op::Create, 1, "one", 1), change(keyless, Op::Create, 2, "two", 2)});
+  BOOST_TEST(q("SELECT count(*) FROM pg_index WHERE indrelid = 'k_added'::regclass") == "0");
+  write_ok(*sink,
+           {change(keyed, Op::Update, 1, "uno", 3, "one"), change(keyed, Op::Delete, 2, "two", 4),
+            change(keyed, Op::Create, 3, "three", 5)});
+  BOOST_TEST(q("SELECT string_agg(a || ':' || b, ' ' ORDER BY a) FROM k_added") == "1:uno 3:three");
+  BOOST_TEST(q("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+               "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'k_added'::regclass AND "
+               "i.indisprimary") == "a");
+
+  auto dup_keyless = table_meta("k_dup", {});
+  auto dup_keyed = table_meta("k_dup", {"a"});
+  auto dup_sink = open_sink({.table = "k_dup", .stage = "kdup"});
+  write_ok(*dup_sink, {change(dup_keyless, Op::Create, 1, "one", 1),
+                       change(dup_keyless, Op::Create, 1, "again", 2)});
+  std::vector<Event> evs = {change(dup_keyed, Op::Create, 5, "five", 3)};
+  std::vector<Event> dead;
+  BOOST_REQUIRE(dup_sink->write(evs, dead).ok());
+  BOOST_REQUIRE_EQUAL(dead.size(), 1u);
+  const std::string& m = dead[0].dead_letter->message;
+  BOOST_TEST(m.find("cannot add the primary key (\"a\")") != std::string::npos, m);
+  BOOST_TEST(q("SELECT count(*) FROM k_dup") == "2");
+}
+
+// A unique index the user made on the key serves ON CONFLICT: no primary key is added.
+BOOST_AUTO_TEST_CASE(a_unique_index_on_the_key_is_enough) {
+  q("CREATE TABLE k_unique (a int NOT NULL, b text); CREATE UNIQUE INDEX k_unique_a ON k_unique "
+    "(a)");
+  auto keyed = table_meta("k_unique", {"a"});
+  auto sink = open_sink({.table = "k_unique"});
+  write_ok(*sink, {change(keyed, Op::Create, 1, "one", 1)});
+  write_ok(*sink, {change(keyed, Op::Update, 1, "uno", 2, "one")});
+  BOOST_TEST(q("SELECT string_agg(a || ':' || b, ' ') FROM k_unique") == "1:uno");
+  BOOST_TEST(q("SELECT count(*) FROM pg_index WHERE indrelid = 'k_unique'::regclass AND "
+               "indisprimary") == "0");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
