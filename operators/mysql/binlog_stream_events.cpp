@@ -163,18 +163,7 @@ void BinlogStream::Impl::on_rotate(const RawEvent& ev) {
   // nor while rows of a resumed transaction are still to be skipped.
   if (in_txn || rows_in_txn != 0 || skip != 0 || !committed.valid()) return;
   if (!binlog_file_less(committed.file, file)) return;
-  committed.file = file;
-  committed.pos = r->position;
-  committed.server = server_id;
-  committed.server_uuid = server_uuid;
-  StreamItem it;
-  it.kind = StreamItem::Kind::Commit;
-  it.position = committed;
-  it.model = std::move(model_text);
-  model_text.reset();
-  it.xa = std::move(xa_text);
-  xa_text.reset();
-  push_item(std::move(it));
+  push_commit(r->position);
 }
 
 void BinlogStream::Impl::commit(uint64_t next_pos) {
@@ -190,14 +179,18 @@ void BinlogStream::Impl::commit(uint64_t next_pos) {
     gtids.add_mysql(pending.uuid, pending.gno);
   }
   pending.kind = Pending::Kind::None;
-  committed.file = file;
-  committed.pos = next_pos;
   committed.gtid = gtids.text();
-  committed.server = server_id;
-  committed.server_uuid = server_uuid;
   rows_in_txn = 0;
   skip = 0;
   owner.stats_.transactions++;
+  push_commit(next_pos);
+}
+
+void BinlogStream::Impl::push_commit(uint64_t pos) {
+  committed.file = file;
+  committed.pos = pos;
+  committed.server = server_id;
+  committed.server_uuid = server_uuid;
   StreamItem it;
   it.kind = StreamItem::Kind::Commit;
   it.position = committed;

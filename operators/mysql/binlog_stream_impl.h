@@ -221,6 +221,9 @@ struct BinlogStream::Impl {
   result<void> on_payload(const RawEvent& ev);
   void on_rotate(const RawEvent& ev);
   void commit(uint64_t next_pos);
+  // Moves `committed` to `pos` of the current file and passes it on (with a changed table
+  // model and the prepared XA transactions).
+  void push_commit(uint64_t pos);
   result<void> on_query(const RawEvent& ev);
   result<void> on_xa(const std::string& sql, const RawEvent& ev);
   result<void> on_xa_prepare(const RawEvent& ev);
