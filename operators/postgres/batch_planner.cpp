@@ -192,6 +192,15 @@ void log_shortened(const std::string& stage, const TableInfo& t,
   }
 }
 
+// The names of the fields that metadata columns take the place of.
+std::string shadowed_fields(const std::vector<FieldPlan>& fields) {
+  std::string names;
+  for (const auto& f : fields) {
+    if (f.type == "-") names += (names.empty() ? "" : ", ") + f.name;
+  }
+  return names;
+}
+
 // The key the group's source has now, as columns; empty when no event says.
 std::vector<std::string> source_key(const WriteGroup& g, const std::vector<FieldPlan>& fields) {
   for (const Event* e : g.events) {
@@ -379,6 +388,7 @@ bool BatchPlanner::prepare_table(pqxx::connection_base* c, WriteGroup& g,
   if (!ddl_error.empty()) return fail_all(errc::schema, "table " + t.name.display() + ddl_error);
   log_shortened(opts_.stage, t, fields, add);
   if (opts_.key.empty()) warn_other_key(t, source_key(g, fields));
+  if (meta) warn_shadowed(t, shadowed_fields(fields));
   written_columns(g, fields, meta, soft);
   std::string missing_key = key_columns(g, keys);
   if (!missing_key.empty()) {
@@ -437,6 +447,15 @@ void BatchPlanner::warn_other_key(const TableInfo& t, const std::vector<std::str
                             "): changes are written by the table's key. Where that is no longer "
                             "unique in the source, rows would merge: give the table the "
                             "source's key, or set the sink's key option");
+}
+
+void BatchPlanner::warn_shadowed(const TableInfo& t, const std::string& names) {
+  if (names.empty() || !shadowed_logged_.insert(t.name.display()).second) return;
+  log::warn("postgres", "sink " + opts_.stage + ": table " + t.name.display() +
+                            ": the records' field(s) " + names +
+                            " are not written: the metadata columns of that name hold the "
+                            "change's operation, time and position. To keep the source's "
+                            "values, rename the fields in a transform before the sink");
 }
 
 bool BatchPlanner::full_identity(const WriteGroup& g) {

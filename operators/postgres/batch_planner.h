@@ -68,6 +68,9 @@ class BatchPlanner {
   // The table's primary key is not its source's key (changed by ALTER TABLE, or a table made
   // by hand) and no unique index is on that: a warning, once a table.
   void warn_other_key(const TableInfo& t, const std::vector<std::string>& source);
+  // Fields named like the metadata columns (cdc_operation, ...) are not written: a warning,
+  // once a table.
+  void warn_shadowed(const TableInfo& t, const std::string& names);
   // The group's events come from a source table without a key: full row identity.
   bool full_identity(const WriteGroup& g);
   void plan_full_identity(WriteGroup& g, std::vector<Event>& dead);
@@ -76,6 +79,7 @@ class BatchPlanner {
   TableCatalog& catalog_;
   std::unordered_set<std::string> keyless_logged_;
   std::unordered_set<std::string> other_key_logged_;
+  std::unordered_set<std::string> shadowed_logged_;
 };
 
 }  // namespace sluice::operators::postgres
