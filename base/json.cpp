@@ -99,6 +99,51 @@ void encode_into(const Value& v, std::string& out) {
   }
 }
 
+// A number's significant digits (no leading or trailing zeros), its sign and the power of ten
+// of its last digit: "-1.50e3" and "-15e2" give {true, "15", 2}; zero gives {false, "", 0}.
+struct NumberDigits {
+  bool negative = false;
+  std::string digits;
+  int64_t exp = 0;
+  bool operator==(const NumberDigits& o) const {
+    return negative == o.negative && digits == o.digits && exp == o.exp;
+  }
+};
+
+NumberDigits number_digits(std::string_view t) {
+  NumberDigits n;
+  size_t i = 0;
+  if (i < t.size() && (t[i] == '-' || t[i] == '+')) n.negative = t[i++] == '-';
+  bool fraction = false;
+  for (; i < t.size() && t[i] != 'e' && t[i] != 'E'; ++i) {
+    if (t[i] == '.') {
+      fraction = true;
+      continue;
+    }
+    if (!n.digits.empty() || t[i] != '0') n.digits.push_back(t[i]);
+    if (fraction) --n.exp;
+  }
+  if (i < t.size()) {  // the exponent (at most 9 digits count: beyond, no double is equal)
+    ++i;
+    const bool minus = i < t.size() && t[i] == '-';
+    if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
+    int64_t e = 0;
+    for (; i < t.size() && e < 1000000000; ++i) e = e * 10 + (t[i] - '0');
+    n.exp += minus ? -e : e;
+  }
+  while (!n.digits.empty() && n.digits.back() == '0') {
+    n.digits.pop_back();
+    ++n.exp;
+  }
+  if (n.digits.empty()) n = NumberDigits{};
+  return n;
+}
+
+// Whether two JSON number texts are the same number.
+bool same_number(std::string_view a, std::string_view b) {
+  return number_digits(a) == number_digits(b);
+}
+
 class Parser {
  public:
   explicit Parser(std::string_view t) : t_(t) {}
@@ -362,7 +407,16 @@ class Parser {
       out = Value::decimal(*d);
       return true;
     }
-    out = Value::float64(std::strtod(std::string(text).c_str(), nullptr));
+    // Beyond an exact decimal (76 digits): a double, where it gives back the same number.
+    const double d = std::strtod(std::string(text).c_str(), nullptr);
+    std::string back;
+    if (std::isfinite(d)) format_float(d, back);
+    if (back.empty() || !same_number(back, text)) {
+      return fail("the number " + std::string(text.substr(0, 40)) +
+                  (text.size() > 40 ? "..." : "") +
+                  " has no exact form here (more than 76 digits, and no double is equal to it)");
+    }
+    out = Value::float64(d);
     return true;
   }
 

@@ -1,6 +1,8 @@
 #include "operators/mysql/row_decoder.h"
 
 #include <algorithm>
+#include <memory>
+#include <string>
 
 #include "operators/mysql/errc.h"
 
@@ -35,7 +37,7 @@ uint64_t RowDecoder::table_id(const uint8_t* body, size_t len) {
 
 result<void> RowDecoder::decode_image(ByteReader& r, const TableMap& tm,
                                       const std::vector<uint8_t>& present, size_t npresent,
-                                      Object& row, bool& current) {
+                                      Object& row, bool& current, std::string& refused) {
   current = true;  // a row end the image leaves out is one the change kept
   std::string_view nulls = r.bytes((npresent + 7) / 8);
   if (r.failed()) return error::fatal(errc::decode, "truncated row image in " + tm.full_name());
@@ -51,9 +53,14 @@ result<void> RowDecoder::decode_image(ByteReader& r, const TableMap& tm,
     }
     auto v = decode_column(tm.columns[i], r, stats_);
     if (!v.ok()) {
-      return error::fatal(errc::decode,
-                          "cannot decode " + tm.full_name() + "." + tm.columns[i].name + " (" +
-                              column_type_name(tm.columns[i].type) + "): " + v.err().message);
+      const std::string what = "cannot decode " + tm.full_name() + "." + tm.columns[i].name + " (" +
+                               column_type_name(tm.columns[i].type) + "): " + v.err().message;
+      // A value read whole that has no exact form here (a JSON number beyond 76 digits): the
+      // row is a dead letter, the rest of the event is read on. Bytes that do not decode stop.
+      if (v.err().kind != failure_kind::permanent) return error::fatal(errc::decode, what);
+      if (refused.empty()) refused = what;
+      if (!tm.columns[i].hidden) row.append(tm.syms[i], Value::null());
+      continue;
     }
     if (static_cast<int>(i) == tm.row_end) current = current_row_end(*v);
     if (!tm.columns[i].hidden) row.append(tm.syms[i], std::move(v).value());
@@ -143,16 +150,17 @@ result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
     Event& e = out.emplace_back();  // decoded in place: no per-row moves
     e.source = tm.meta;
     bool was = true, is = true;  // the images' rows are rows of the table now (not history)
+    std::string refused;         // a value of the row that has no exact form here
     if (update) {
       e.op = Op::Update;
-      auto a = decode_image(r, tm, present1_, n1, e.before, was);
+      auto a = decode_image(r, tm, present1_, n1, e.before, was, refused);
       if (!a.ok()) return undo(a.err());
       e.has_before = true;
-      auto b = decode_image(r, tm, present2_, n2, e.row, is);
+      auto b = decode_image(r, tm, present2_, n2, e.row, is, refused);
       if (!b.ok()) return undo(b.err());
     } else {
       e.op = del ? Op::Delete : Op::Create;
-      auto a = decode_image(r, tm, present1_, n1, e.row, is);
+      auto a = decode_image(r, tm, present1_, n1, e.row, is, refused);
       if (!a.ok()) return undo(a.err());
       if (del) {
         e.before = e.row;
@@ -162,6 +170,12 @@ result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
     if (r.remaining() == row_start) {  // no column present: rows of no bytes never end
       return undo(error::fatal(errc::decode,
                                "rows event for " + tm.full_name() + " with no column present"));
+    }
+    if (!refused.empty()) {  // the engine stamps the stage and the time (stamp_dead_letters)
+      auto d = std::make_shared<DeadLetterInfo>();
+      d->code = errc::decode;
+      d->message = refused + " (the value is null here)";
+      e.dead_letter = std::move(d);
     }
     if (tm.row_end >= 0 && !versioned_change(e, was, is)) {
       out.pop_back();

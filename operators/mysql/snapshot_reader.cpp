@@ -7,6 +7,7 @@
 #include "base/json.h"
 #include "base/logger.h"
 #include "base/temporal.h"
+#include "operators/common/stage_options.h"
 #include "operators/mysql/binlog_server.h"
 #include "operators/mysql/column_decoder.h"
 #include "operators/mysql/errc.h"
@@ -143,7 +144,7 @@ result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view 
     }
     case TextKind::Json: {
       auto v = json::parse(s);
-      if (!v.ok()) return error::permanent(errc::decode, "invalid JSON: " + v.err().message);
+      if (!v.ok()) return error::permanent(errc::decode, v.err().message);
       return std::move(v).value();
     }
     case TextKind::Geometry:  // the stored form: SRID + WKB
@@ -599,9 +600,17 @@ result<size_t> SnapshotReader::fetch_rows(Prepared& p, MYSQL_RES* res, size_t li
       auto v =
           text_to_value(p.kinds[i], p.columns[i], std::string_view(row[i], lens[i]), zero_dates_);
       if (!v.ok()) {
-        out.pop_back();
-        return error::fatal(errc::decode, "cannot read " + p.name + "." + p.columns[i].name + ": " +
-                                              v.err().message);
+        const std::string what =
+            "cannot read " + p.name + "." + p.columns[i].name + ": " + v.err().message;
+        if (v.err().kind != failure_kind::permanent) {
+          out.pop_back();
+          return error::fatal(errc::decode, what);
+        }
+        // A value with no exact form here (a JSON number beyond 76 digits): the row is a dead
+        // letter with the column's text, the snapshot goes on.
+        if (!e.dead_letter) mark_dead(e, "", errc::decode, what);
+        e.row.append(p.syms[i], Value::string(std::string(row[i], lens[i])));
+        continue;
       }
       e.row.append(p.syms[i], std::move(v).value());
     }

@@ -42,9 +42,19 @@ BOOST_AUTO_TEST_CASE(numbers_are_exact) {
   Value e = parse_ok("1e-3");
   BOOST_TEST(e.type() == Type::Decimal);
   BOOST_TEST(json::encode(e) == "0.001");
-  Value fl = parse_ok("1.0000000000000000000000000000000000000001");  // 41 digits
-  BOOST_TEST(fl.type() == Type::Float);
-  BOOST_TEST(parse_ok("1e400").type() == Type::Float);
+  // Beyond an exact decimal a number is a double only where the double is that number (its
+  // shortest form gives the same digits): 1.5e300 and 1.2e-40 are; 1e400 (it was null, as
+  // infinity), 1e-400 (it was 0) and 41 digits (1.0 as a double) are refused, never changed.
+  BOOST_TEST(parse_ok("1.5e300").type() == Type::Float);
+  BOOST_TEST(json::encode(parse_ok("1.5e300")) == "1.5e+300");
+  BOOST_TEST(parse_ok("-1.2E-40").as_float() == -1.2e-40);
+  BOOST_TEST(parse_ok("1.7976931348623157e308").as_float() == 1.7976931348623157e308);
+  for (const char* t : {"1e400", "-1e400", "1e-400", "1.0000000000000000000000000000000000000001",
+                        "1e99999999999999999999"}) {
+    const std::string err = parse_err(t);
+    BOOST_TEST(err.find("has no exact form here") != std::string::npos, t << ": " << err);
+  }
+  BOOST_TEST(parse_err("{\"b\": 1e400}").find("the number 1e400") != std::string::npos);
   BOOST_TEST(json::encode(Value::float64(0.1)) == "0.1");
   BOOST_TEST(json::encode(Value::float64(3.0)) == "3.0");
   BOOST_TEST(json::encode(Value::float64(1.0 / 0.0)) == "null");
@@ -59,11 +69,12 @@ BOOST_AUTO_TEST_CASE(wide_decimals_digit_for_digit) {
   BOOST_TEST(d->as_decimal().to_string() == t);
   BOOST_TEST(json::encode(v) == std::string("{\"d\":") + t + "}");
   BOOST_TEST((parse_ok(json::encode(v)) == v));
-  // 76 digits are the limit of a decimal; beyond it a JSON number is a float, as before.
+  // 76 digits are the limit of a decimal; beyond it a JSON number that no double equals is
+  // refused (it was rounded to a double).
   std::string n76(76, '9');
   BOOST_TEST(parse_ok(n76).type() == Type::Decimal);
   BOOST_TEST(json::encode(parse_ok(n76)) == n76);
-  BOOST_TEST(parse_ok(n76 + ".0").type() == Type::Float);  // 77 digits
+  BOOST_TEST(parse_err(n76 + "9").find("has no exact form here") != std::string::npos);
   BOOST_TEST(json::encode(parse_ok("0." + n76.substr(0, 38))) == "0." + n76.substr(0, 38));
 }
 
