@@ -156,7 +156,7 @@ result<Value> blob_value(const Column& c, ByteReader& r) {
   if (c.is_json) {
     if (raw.empty()) return Value::null();
     auto v = json::parse(raw);
-    if (!v.ok()) return error::permanent(errc::decode, v.err().message);
+    if (!v.ok()) return error::permanent(errc::bad_json, v.err().message);  // read whole
     return std::move(v).value();
   }
   return text_value(c, raw);

@@ -10,6 +10,7 @@
   X(config, "source", "the server's configuration does not allow binlog CDC")               \
   X(binlog_read, "source", "reading the binlog stream failed")                              \
   X(decode, "decode", "a binlog event could not be decoded")                                \
+  X(bad_json, "decode", "a JSON value does not parse, or holds a number not held exactly")  \
   X(schema, "decode", "a table's schema is unknown or does not match the row")              \
   X(snapshot, "source", "the initial snapshot of a table failed")                           \
   X(position_lost, "source", "the checkpointed binlog position is no longer on the server") \

@@ -55,9 +55,10 @@ result<void> RowDecoder::decode_image(ByteReader& r, const TableMap& tm,
     if (!v.ok()) {
       const std::string what = "cannot decode " + tm.full_name() + "." + tm.columns[i].name + " (" +
                                column_type_name(tm.columns[i].type) + "): " + v.err().message;
-      // A value read whole that has no exact form here (a JSON number beyond 76 digits): the
-      // row is a dead letter, the rest of the event is read on. Bytes that do not decode stop.
-      if (v.err().kind != failure_kind::permanent) return error::fatal(errc::decode, what);
+      // A JSON value read whole that does not parse or has a number with no exact form here
+      // (beyond 76 digits): the row is a dead letter, the rest of the event is read on. Bytes
+      // that do not decode stop.
+      if (v.err().code != errc::bad_json) return error::fatal(errc::decode, what);
       if (refused.empty()) refused = what;
       if (!tm.columns[i].hidden) row.append(tm.syms[i], Value::null());
       continue;
@@ -173,7 +174,7 @@ result<size_t> RowDecoder::decode(uint8_t type, const uint8_t* body, size_t len,
     }
     if (!refused.empty()) {  // the engine stamps the stage and the time (stamp_dead_letters)
       auto d = std::make_shared<DeadLetterInfo>();
-      d->code = errc::decode;
+      d->code = errc::bad_json;
       d->message = refused + " (the value is null here)";
       e.dead_letter = std::move(d);
     }

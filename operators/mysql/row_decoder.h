@@ -31,8 +31,8 @@ class RowDecoder {
   const std::string& lacking() const { return lacking_; }
 
  private:
-  // refused: set (if still empty) to why a value read whole has no exact form here; the value
-  // is null in the row and the caller makes the event a dead letter.
+  // refused: set (if still empty) to why a JSON value read whole cannot be taken (errc
+  // bad_json); the value is null in the row and the caller makes the event a dead letter.
   result<void> decode_image(ByteReader& r, const TableMap& tm, const std::vector<uint8_t>& present,
                             size_t npresent, Object& row, bool& current, std::string& refused);
   static bool versioned_change(Event& e, bool was, bool is);

@@ -144,7 +144,7 @@ result<Value> text_to_value(TextKind k, const ColumnSchema& c, std::string_view 
     }
     case TextKind::Json: {
       auto v = json::parse(s);
-      if (!v.ok()) return error::permanent(errc::decode, v.err().message);
+      if (!v.ok()) return error::permanent(errc::bad_json, v.err().message);
       return std::move(v).value();
     }
     case TextKind::Geometry:  // the stored form: SRID + WKB
@@ -608,7 +608,7 @@ result<size_t> SnapshotReader::fetch_rows(Prepared& p, MYSQL_RES* res, size_t li
         }
         // A value with no exact form here (a JSON number beyond 76 digits): the row is a dead
         // letter with the column's text, the snapshot goes on.
-        if (!e.dead_letter) mark_dead(e, "", errc::decode, what);
+        if (!e.dead_letter) mark_dead(e, "", v.err().code ? v.err().code : errc::decode, what);
         e.row.append(p.syms[i], Value::string(std::string(row[i], lens[i])));
         continue;
       }

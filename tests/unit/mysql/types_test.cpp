@@ -403,7 +403,7 @@ BOOST_AUTO_TEST_CASE(json_numbers_without_an_exact_form_are_dead_letters) {
   BOOST_REQUIRE_EQUAL(dead.size(), 2u);
   for (const auto& e : dead) {
     BOOST_REQUIRE(e.dead_letter);
-    BOOST_CHECK_EQUAL(e.dead_letter->code.qualified(), "mysql.decode");
+    BOOST_CHECK_EQUAL(e.dead_letter->code.qualified(), "mysql.bad_json");
     BOOST_CHECK_MESSAGE(e.dead_letter->message.find("jn.t.j") != std::string::npos,
                         e.dead_letter->message);
     BOOST_CHECK_MESSAGE(e.dead_letter->message.find("has no exact form here") != std::string::npos,
