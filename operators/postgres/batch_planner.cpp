@@ -12,14 +12,16 @@
 #include "operators/postgres/copy_encoder.h"
 
 namespace sluice::operators::postgres {
-namespace {
 
+// A field of a group's rows and the column it goes to.
 struct FieldPlan {
   std::string name;  // the column: pg_identifier() of the field's name, see column_for()
   Sym sym = 0;
   std::string type;     // planned type for a new column ("" = unknown yet: all nulls)
   bool exists = false;  // the table has the column
 };
+
+namespace {
 
 bool same_layout(const Object& row, const std::vector<Sym>& layout) {
   const auto& f = row.fields();
@@ -199,6 +201,28 @@ std::string shadowed_fields(const std::vector<FieldPlan>& fields) {
     if (f.type == "-") names += (names.empty() ? "" : ", ") + f.name;
   }
   return names;
+}
+
+// The group's last event with a source table description (it follows the source's DDL), or
+// null.
+const Event* newest_source(const WriteGroup& g) {
+  for (auto it = g.events.rbegin(); it != g.events.rend(); ++it) {
+    if ((*it)->source && !(*it)->source->column_types.empty()) return *it;
+  }
+  return nullptr;
+}
+
+// The table's columns whose source type is now wider (INT to BIGINT): (column, new type).
+Columns widened_columns(const TableInfo& t, const std::vector<FieldPlan>& fields,
+                        const Event& newest) {
+  Columns widen;
+  for (const auto& f : fields) {
+    const ColumnInfo* ci = t.column(f.name);
+    if (ci == nullptr || f.type == "-") continue;
+    std::string to = source_hint(newest, sym_name(f.sym));
+    if (!to.empty() && pg_type_widens(ci->type, to)) widen.push_back({f.name, to});
+  }
+  return widen;
 }
 
 // The key the group's source has now, as columns; empty when no event says.
@@ -387,6 +411,7 @@ bool BatchPlanner::prepare_table(pqxx::connection_base* c, WriteGroup& g,
   std::string ddl_error = create_or_alter(c, t, add, keys);
   if (!ddl_error.empty()) return fail_all(errc::schema, "table " + t.name.display() + ddl_error);
   log_shortened(opts_.stage, t, fields, add);
+  if (!widen_types(c, g, fields, dead)) return false;
   if (opts_.key.empty()) warn_other_key(t, source_key(g, fields));
   if (meta) warn_shadowed(t, shadowed_fields(fields));
   written_columns(g, fields, meta, soft);
@@ -456,6 +481,37 @@ void BatchPlanner::warn_shadowed(const TableInfo& t, const std::string& names) {
                             " are not written: the metadata columns of that name hold the "
                             "change's operation, time and position. To keep the source's "
                             "values, rename the fields in a transform before the sink");
+}
+
+bool BatchPlanner::widen_types(pqxx::connection_base* c, WriteGroup& g,
+                               const std::vector<FieldPlan>& fields, std::vector<Event>& dead) {
+  TableInfo& t = *g.table;
+  const Event* newest = newest_source(g);
+  if (!opts_.create_tables || !t.exists || newest == nullptr ||
+      newest->source == t.types_checked_for) {
+    return true;
+  }
+  Columns widen = widened_columns(t, fields, *newest);
+  if (!widen.empty()) {
+    try {
+      catalog_.alter_types(need(c), t, widen);
+    } catch (const pqxx::sql_error& e) {
+      const std::string why = e.what();
+      for (const Event* ev : g.events) {
+        dead_letter(*ev, errc::schema,
+                    "table " + t.name.display() + ": cannot widen column " + widen[0].first +
+                        " to " + widen[0].second + ": " + why.substr(0, why.find('\n')),
+                    dead);
+      }
+      return false;
+    }
+    for (const auto& [column, type] : widen) {
+      log::info("postgres", "sink " + opts_.stage + ": table " + t.name.display() + ": column " +
+                                column + " is now " + type + ", as its source's type");
+    }
+  }
+  t.types_checked_for = newest->source;
+  return true;
 }
 
 bool BatchPlanner::full_identity(const WriteGroup& g) {

@@ -29,6 +29,8 @@ class connection_base;
 
 namespace sluice::operators::postgres {
 
+struct FieldPlan;
+
 class BatchPlanner {
  public:
   BatchPlanner(const SinkOptions& opts, TableCatalog& catalog) : opts_(opts), catalog_(catalog) {}
@@ -68,6 +70,11 @@ class BatchPlanner {
   // The table's primary key is not its source's key (changed by ALTER TABLE, or a table made
   // by hand) and no unique index is on that: a warning, once a table.
   void warn_other_key(const TableInfo& t, const std::vector<std::string>& source);
+  // create_tables: a column whose source type is now wider (INT to BIGINT, pg_type_widens) gets
+  // that type (ALTER COLUMN ... TYPE), once per source table description; false (the group's
+  // events dead-lettered) when the server refuses.
+  bool widen_types(pqxx::connection_base* c, WriteGroup& g, const std::vector<FieldPlan>& fields,
+                   std::vector<Event>& dead);
   // Fields named like the metadata columns (cdc_operation, ...) are not written: a warning,
   // once a table.
   void warn_shadowed(const TableInfo& t, const std::string& names);

@@ -90,6 +90,21 @@ void TableCatalog::load_unique_keys(pqxx::transaction_base& tx, TableInfo& t,
   }
 }
 
+void TableCatalog::alter_types(pqxx::connection_base& c, TableInfo& t,
+                               const std::vector<std::pair<std::string, std::string>>& columns) {
+  std::string sql = "ALTER TABLE " + t.quoted;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    sql += (i ? ", " : " ") + std::string("ALTER COLUMN ") + quote_ident(columns[i].first) +
+           " TYPE " + columns[i].second;
+  }
+  {
+    pqxx::work tx(c);
+    tx.exec(sql);
+    tx.commit();
+  }
+  load(c, t, false);
+}
+
 void TableCatalog::add_primary_key(pqxx::connection_base& c, TableInfo& t,
                                    const std::vector<std::string>& key) {
   {

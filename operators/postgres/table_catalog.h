@@ -31,6 +31,9 @@ class TableCatalog {
   // ALTER TABLE ... ADD COLUMN IF NOT EXISTS, then reloads it.
   void add_columns(pqxx::connection_base& c, TableInfo& t,
                    const std::vector<std::pair<std::string, std::string>>& columns);
+  // ALTER TABLE ... ALTER COLUMN ... TYPE for each (name, type), then reloads it.
+  void alter_types(pqxx::connection_base& c, TableInfo& t,
+                   const std::vector<std::pair<std::string, std::string>>& columns);
   // ALTER TABLE ... ADD PRIMARY KEY (a table without one whose source got one), then reloads it.
   void add_primary_key(pqxx::connection_base& c, TableInfo& t, const std::vector<std::string>& key);
   // Forget everything (after a reconnect or an unexpected error).

@@ -2,6 +2,7 @@
 // and whether snapshot rows may be COPied straight into it.
 #pragma once
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct TableInfo {
   // True while the table was empty when first seen (or created by this sink) and only
   // snapshot rows were written since: snapshot batches go by COPY straight into it.
   bool copy_safe = false;
+  // The source table description (SourceMeta) whose column types were last compared with the
+  // table's (BatchPlanner: widened types); compared again when another one comes.
+  // Held, so that a later description cannot take its address.
+  std::shared_ptr<const void> types_checked_for;
 
   // Whether the primary key or a unique index is on exactly these columns (in any order): what
   // INSERT ... ON CONFLICT (columns) needs.

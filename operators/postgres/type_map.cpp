@@ -1,6 +1,7 @@
 #include "operators/postgres/type_map.h"
 
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
 
 namespace sluice::operators::postgres {
@@ -15,6 +16,29 @@ std::string_view args_of(std::string_view s) {
   size_t close = s.find(')', open);
   if (close == std::string_view::npos) return {};
   return s.substr(open, close - open + 1);
+}
+
+// Digits a numeric type holds before and after the point; whole < 0: not such a type.
+struct NumericShape {
+  int whole = -1;
+  int scale = 0;
+};
+
+NumericShape numeric_shape(std::string_view t) {
+  if (t == "smallint") return {5, 0};
+  if (t == "integer") return {10, 0};
+  if (t == "bigint") return {19, 0};
+  if (t == "numeric") return {100000, 16383};  // unconstrained: nothing is wider
+  if (!starts_with(t, "numeric(") || t.back() != ')') return {};
+  int p = 0, sc = 0;
+  const std::string_view args = t.substr(8, t.size() - 9);
+  const size_t comma = args.find(',');
+  auto num = [](std::string_view d, int& out) {
+    return std::from_chars(d.data(), d.data() + d.size(), out).ec == std::errc();
+  };
+  if (!num(args.substr(0, comma), p)) return {};
+  if (comma != std::string_view::npos && !num(args.substr(comma + 1), sc)) return {};
+  return {p - sc, sc};
 }
 
 }  // namespace
@@ -50,6 +74,14 @@ std::string pg_type_for_value(Type t) {
       return "jsonb";
   }
   return "text";
+}
+
+bool pg_type_widens(std::string_view from, std::string_view to) {
+  if (from == to) return false;
+  if (from == "real") return to == "double precision";
+  const NumericShape a = numeric_shape(from), b = numeric_shape(to);
+  if (a.whole < 0 || b.whole < 0) return false;
+  return b.whole >= a.whole && b.scale >= a.scale && (b.whole > a.whole || b.scale > a.scale);
 }
 
 std::string pg_type_for_source(std::string_view source_type) {

@@ -28,6 +28,10 @@ std::string pg_type_for_value(Type t);
 // text[], "enum(...)" -> text, "datetime(6)" -> timestamp(6), "timestamp" -> timestamptz,
 // "json" -> jsonb, "blob" -> bytea, "time" -> text). "" when unknown.
 std::string pg_type_for_source(std::string_view source_type);
+// Whether a column of type `from` (format_type text) can take every value of `to` and `to`
+// differs: the source's type was widened (INT to BIGINT, DECIMAL(10,2) to DECIMAL(12,4), FLOAT
+// to DOUBLE). Only numbers: smallint, integer, bigint, numeric(p[,s]), real, double precision.
+bool pg_type_widens(std::string_view from, std::string_view to);
 
 // The write kind of a PostgreSQL type as format_type() prints it.
 ColKind col_kind_for(std::string_view pg_type);

@@ -1,6 +1,7 @@
-// Names and keys of schemas nobody designed for PostgreSQL: MySQL names of 64 characters (or
-// CJK names of 22 and more) that PostgreSQL would cut to 63 bytes, and a keyless table whose
-// source got a primary key while the pipeline ran (ALTER TABLE ... ADD PRIMARY KEY).
+// Names, keys and types of schemas nobody designed for PostgreSQL: MySQL names of 64 characters
+// (or CJK names of 22 and more) that PostgreSQL would cut to 63 bytes, a keyless table whose
+// source got a primary key while the pipeline ran (ALTER TABLE ... ADD PRIMARY KEY), and
+// columns whose source type was widened (INT to BIGINT when the ids run out).
 #include <boost/test/unit_test.hpp>
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"  // SinkOpts{.table = ...}
@@ -162,6 +163,59 @@ BOOST_AUTO_TEST_CASE(a_unique_index_on_the_key_is_enough) {
   BOOST_TEST(q("SELECT string_agg(a || ':' || b, ' ') FROM k_unique") == "1:uno");
   BOOST_TEST(q("SELECT count(*) FROM pg_index WHERE indrelid = 'k_unique'::regclass AND "
                "indisprimary") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(which_types_are_wider) {
+  BOOST_TEST(pg::pg_type_widens("integer", "bigint"));
+  BOOST_TEST(pg::pg_type_widens("smallint", "integer"));
+  BOOST_TEST(pg::pg_type_widens("bigint", "numeric(20)"));
+  BOOST_TEST(pg::pg_type_widens("numeric(10,2)", "numeric(14,4)"));
+  BOOST_TEST(pg::pg_type_widens("numeric(10,2)", "numeric"));
+  BOOST_TEST(pg::pg_type_widens("real", "double precision"));
+  BOOST_TEST(!pg::pg_type_widens("bigint", "integer"));
+  BOOST_TEST(!pg::pg_type_widens("numeric(10,2)", "numeric(12,1)"));  // loses a decimal
+  BOOST_TEST(!pg::pg_type_widens("numeric(20,0)", "numeric(20)"));
+  BOOST_TEST(!pg::pg_type_widens("numeric(20,0)", "bigint"));
+  BOOST_TEST(!pg::pg_type_widens("integer", "text"));
+  BOOST_TEST(!pg::pg_type_widens("double precision", "real"));
+}
+
+// ALTER TABLE t MODIFY id BIGINT, MODIFY amount DECIMAL(14,4), MODIFY f DOUBLE in the source:
+// the values after it did not fit the columns made before it (22003, the pipeline stopped).
+// The column follows the source's wider type.
+BOOST_AUTO_TEST_CASE(a_widened_source_type_widens_the_column) {
+  auto typed = [](std::vector<std::string> types) {
+    auto m = std::make_shared<SourceMeta>();
+    m->connector = "mysql";
+    m->db = "shop";
+    m->table = "widened";
+    m->column_names = {"id", "amount", "f"};
+    m->column_types = std::move(types);
+    m->primary_key = {"id"};
+    return m;
+  };
+  auto before = typed({"int", "decimal(10,2)", "float"});
+  auto after = typed({"bigint", "decimal(14,4)", "double"});
+  auto sink = open_sink({.table = "widened"});
+  auto change = [](const std::shared_ptr<const SourceMeta>& m, int64_t id, const char* amount,
+                   double f, int64_t pos) {
+    Event e = ev(Op::Create,
+                 row({{"id", Value::int64(id)},
+                      {"amount", Value::decimal(*Decimal::parse(amount))},
+                      {"f", Value::float64(f)}}),
+                 pos);
+    e.source = m;
+    return e;
+  };
+  write_ok(*sink, {change(before, 1, "12345678.12", 0.5, 1)});
+  BOOST_TEST(q("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+               "'widened'::regclass AND attname = 'id'") == "integer");
+  write_ok(*sink, {change(after, 3000000000, "1234567890.1234", 1e300, 2)});
+  BOOST_TEST(q("SELECT string_agg(format_type(atttypid, atttypmod), ' ' ORDER BY attnum) FROM "
+               "pg_attribute WHERE attrelid = 'widened'::regclass AND attnum > 0") ==
+             "bigint numeric(14,4) double precision");
+  BOOST_TEST(q("SELECT string_agg(id || ':' || amount || ':' || f, ' ' ORDER BY id) FROM "
+               "widened") == "1:12345678.1200:0.5 3000000000:1234567890.1234:1e+300");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
