@@ -606,8 +606,9 @@ result<size_t> SnapshotReader::fetch_rows(Prepared& p, MYSQL_RES* res, size_t li
           out.pop_back();
           return error::fatal(errc::decode, what);
         }
-        // A value with no exact form here (a JSON number beyond 76 digits): the row is a dead
-        // letter with the column's text, the snapshot goes on.
+        // A value its text cannot become (JSON that does not parse, a JSON number beyond 76
+        // digits; the text is always read whole here): the row is a dead letter with the
+        // column's text, the snapshot goes on.
         if (!e.dead_letter) mark_dead(e, "", v.err().code ? v.err().code : errc::decode, what);
         e.row.append(p.syms[i], Value::string(std::string(row[i], lens[i])));
         continue;

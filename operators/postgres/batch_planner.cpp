@@ -10,6 +10,8 @@
 #include "dsl/eval/expr.h"
 #include "operators/common/stage_options.h"
 #include "operators/postgres/copy_encoder.h"
+#include "operators/postgres/pg_failure.h"
+#include "operators/postgres/stable_hash.h"
 
 namespace sluice::operators::postgres {
 
@@ -40,14 +42,6 @@ std::string source_hint(const Event& e, const std::string& name) {
     if (names[i] == name) return pg_type_for_source(types[i]);
   }
   return "";
-}
-
-// FNV-1a: the same key gives the same connection in every run (the replay filter relies on
-// it), whatever the standard library's hash does.
-uint32_t key_hash(std::string_view key) {
-  uint32_t h = 2166136261u;
-  for (unsigned char c : key) h = (h ^ c) * 16777619u;
-  return h;
 }
 
 // The connection DDL and catalog reads need; NeedsCatalog when planning without one.
@@ -411,7 +405,8 @@ bool BatchPlanner::prepare_table(pqxx::connection_base* c, WriteGroup& g,
   std::string ddl_error = create_or_alter(c, t, add, keys);
   if (!ddl_error.empty()) return fail_all(errc::schema, "table " + t.name.display() + ddl_error);
   log_shortened(opts_.stage, t, fields, add);
-  if (!widen_types(c, g, fields, dead)) return false;
+  ddl_error = widen_types(c, g, fields);
+  if (!ddl_error.empty()) return fail_all(errc::schema, "table " + t.name.display() + ddl_error);
   if (opts_.key.empty()) warn_other_key(t, source_key(g, fields));
   if (meta) warn_shadowed(t, shadowed_fields(fields));
   written_columns(g, fields, meta, soft);
@@ -452,9 +447,8 @@ std::string BatchPlanner::add_key(pqxx::connection_base* c, TableInfo& t,
   try {
     catalog_.add_primary_key(need(c), t, keys);
   } catch (const pqxx::sql_error& e) {
-    const std::string why = e.what();
     return ": cannot add the primary key " + cols +
-           " its changes now carry: " + why.substr(0, why.find('\n'));
+           " its changes now carry: " + PgFailure::from(e).describe();
   }
   log::info("postgres", "sink " + opts_.stage + ": table " + t.name.display() +
                             " had no primary key; its changes now carry the key " + cols +
@@ -483,27 +477,21 @@ void BatchPlanner::warn_shadowed(const TableInfo& t, const std::string& names) {
                             "values, rename the fields in a transform before the sink");
 }
 
-bool BatchPlanner::widen_types(pqxx::connection_base* c, WriteGroup& g,
-                               const std::vector<FieldPlan>& fields, std::vector<Event>& dead) {
+std::string BatchPlanner::widen_types(pqxx::connection_base* c, const WriteGroup& g,
+                                      const std::vector<FieldPlan>& fields) {
   TableInfo& t = *g.table;
   const Event* newest = newest_source(g);
   if (!opts_.create_tables || !t.exists || newest == nullptr ||
       newest->source == t.types_checked_for) {
-    return true;
+    return "";
   }
   Columns widen = widened_columns(t, fields, *newest);
   if (!widen.empty()) {
     try {
       catalog_.alter_types(need(c), t, widen);
     } catch (const pqxx::sql_error& e) {
-      const std::string why = e.what();
-      for (const Event* ev : g.events) {
-        dead_letter(*ev, errc::schema,
-                    "table " + t.name.display() + ": cannot widen column " + widen[0].first +
-                        " to " + widen[0].second + ": " + why.substr(0, why.find('\n')),
-                    dead);
-      }
-      return false;
+      return ": cannot widen column " + widen[0].first + " to " + widen[0].second + ": " +
+             PgFailure::from(e).describe();
     }
     for (const auto& [column, type] : widen) {
       log::info("postgres", "sink " + opts_.stage + ": table " + t.name.display() + ": column " +
@@ -511,7 +499,7 @@ bool BatchPlanner::widen_types(pqxx::connection_base* c, WriteGroup& g,
     }
   }
   t.types_checked_for = newest->source;
-  return true;
+  return "";
 }
 
 bool BatchPlanner::full_identity(const WriteGroup& g) {
@@ -570,7 +558,7 @@ bool BatchPlanner::collapse_sorted(WriteGroup& g) {
     auto r = std::to_chars(buf, buf + sizeof buf - 1, e->row.find(sym)->as_int());
     *r.ptr = '\x1f';
     g.items.push_back({e, &e->row, false, g.event_at[j],
-                       key_hash(std::string_view(buf, static_cast<size_t>(r.ptr + 1 - buf)))});
+                       stable_hash(std::string_view(buf, static_cast<size_t>(r.ptr + 1 - buf)))});
   }
   return true;
 }
@@ -601,7 +589,7 @@ void BatchPlanner::collapse(WriteGroup& g, std::vector<Event>& dead) {
   };
   auto add = [&](const Event* e, const Object* row, bool is_delete, uint32_t at,
                  const std::string& key) {
-    const uint32_t h = key_hash(key);
+    const uint32_t h = stable_hash(key);
     const size_t idx = seq.size();
     seq.push_back({e, row, is_delete, at, h});
     seq_keys.push_back(key);

@@ -71,10 +71,10 @@ class BatchPlanner {
   // by hand) and no unique index is on that: a warning, once a table.
   void warn_other_key(const TableInfo& t, const std::vector<std::string>& source);
   // create_tables: a column whose source type is now wider (INT to BIGINT, pg_type_widens) gets
-  // that type (ALTER COLUMN ... TYPE), once per source table description; false (the group's
-  // events dead-lettered) when the server refuses.
-  bool widen_types(pqxx::connection_base* c, WriteGroup& g, const std::vector<FieldPlan>& fields,
-                   std::vector<Event>& dead);
+  // that type (ALTER COLUMN ... TYPE), once per source table description; like
+  // create_or_alter, the end of an error message ("" when done).
+  std::string widen_types(pqxx::connection_base* c, const WriteGroup& g,
+                          const std::vector<FieldPlan>& fields);
   // Fields named like the metadata columns (cdc_operation, ...) are not written: a warning,
   // once a table.
   void warn_shadowed(const TableInfo& t, const std::string& names);

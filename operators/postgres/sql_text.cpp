@@ -1,7 +1,8 @@
 #include "operators/postgres/sql_text.h"
 
-#include <cstdint>
 #include <cstdio>
+
+#include "operators/postgres/stable_hash.h"
 
 namespace sluice::operators::postgres {
 namespace {
@@ -41,10 +42,8 @@ size_t whole_characters(std::string_view name, size_t max) {
 
 std::string pg_identifier(std::string_view name) {
   if (name.size() <= kMaxIdentifier) return std::string(name);
-  uint32_t h = 2166136261u;  // FNV-1a: the same in every run and on every machine
-  for (unsigned char c : name) h = (h ^ c) * 16777619u;
   char hex[9];
-  std::snprintf(hex, sizeof(hex), "%08x", h);
+  std::snprintf(hex, sizeof(hex), "%08x", stable_hash(name));
   std::string out(name.substr(0, whole_characters(name, kMaxIdentifier - 9)));
   return out + "_" + hex;
 }
