@@ -202,32 +202,15 @@ int cmp_dec_float(const Decimal& dec, double d) {
   return dec.compare(*fd);
 }
 
+// Values of different ranks order by rank; numbers compare across their types, and so do the
+// temporal types among themselves (by type, then value).
 int type_rank(Type t) {
-  switch (t) {
-    case Type::Null:
-      return 0;
-    case Type::Bool:
-      return 1;
-    case Type::Int:
-    case Type::UInt:
-    case Type::Float:
-    case Type::Decimal:
-      return 2;
-    case Type::String:
-      return 3;
-    case Type::Bytes:
-      return 4;
-    case Type::Date:
-    case Type::Time:
-    case Type::DateTime:
-    case Type::Timestamp:
-      return 5;
-    case Type::List:
-      return 6;
-    case Type::Object:
-      return 7;
-  }
-  return 8;
+  // In the order of Type: null, bool, int, uint, float, decimal, string, bytes, date, time,
+  // datetime, timestamp, object, list.
+  static constexpr uint8_t kRanks[] = {0, 1, 2, 2, 2, 2, 3, 4, 5, 5, 5, 5, 7, 6};
+  static_assert(std::size(kRanks) == enum_count(Type::List));
+  auto i = static_cast<size_t>(t);
+  return i < std::size(kRanks) ? kRanks[i] : 8;
 }
 
 inline uint64_t mix(uint64_t h, uint64_t v) {

@@ -47,23 +47,10 @@ class Writer {
  public:
   explicit Writer(std::string& out) : out_(out) {}
   void family(const char* name, const char* type, const char* help) {
-    out_ += "# HELP ";
-    out_ += name;
-    out_ += ' ';
-    out_ += help;
-    out_ += "\n# TYPE ";
-    out_ += name;
-    out_ += ' ';
-    out_ += type;
-    out_ += '\n';
+    append("# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
   }
   void sample(const std::string& name, const std::string& labels, const std::string& value) {
-    out_ += name;
-    out_ += '{';
-    out_ += labels;
-    out_ += "} ";
-    out_ += value;
-    out_ += '\n';
+    append(name, "{", labels, "} ", value, "\n");
   }
   template <size_t N>
   void histogram(const std::string& name, const std::string& labels, const engine::Histogram<N>& h,
@@ -85,6 +72,11 @@ class Writer {
   }
 
  private:
+  template <class... Parts>
+  void append(const Parts&... parts) {
+    (out_.append(parts), ...);
+  }
+
   std::string& out_;
 };
 

@@ -5,6 +5,8 @@
 
 namespace sluice::operators::delta {
 
-OperatorKind sink_kind() { return OperatorKind::of_sink(sink_spec(), &DeltaSink::make); }
+OperatorKind sink_kind() {
+  return OperatorKind::of_sink(bound_sink_spec().spec(), &DeltaSink::make);
+}
 
 }  // namespace sluice::operators::delta

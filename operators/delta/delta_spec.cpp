@@ -3,11 +3,6 @@
 namespace sluice::operators::delta {
 namespace {
 
-using dsl::enum_option;
-using dsl::option;
-using dsl::OptionSpec;
-using dsl::OptType;
-
 BoundSpec<DeltaOptions> make_spec() {
   BoundSpec<DeltaOptions> k(
       dsl::Role::Sink, "delta",
@@ -90,7 +85,5 @@ BoundSpec<DeltaOptions> make_spec() {
 }  // namespace
 
 const BoundSpec<DeltaOptions>& bound_sink_spec() { return built_once<make_spec>(); }
-
-dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }
 
 }  // namespace sluice::operators::delta

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "base/enum_names.h"
+
 namespace sluice::operators::delta {
 namespace {
 
@@ -114,27 +116,13 @@ std::optional<ColumnSchema> column_for_value(const std::string& name, const Valu
 }
 
 std::string delta_type_name(const ColumnSchema& c) {
-  switch (c.type) {
-    case ColumnType::Bool:
-      return "boolean";
-    case ColumnType::Int32:
-      return "integer";
-    case ColumnType::Int64:
-      return "long";
-    case ColumnType::Double:
-      return "double";
-    case ColumnType::String:
-      return "string";
-    case ColumnType::Binary:
-      return "binary";
-    case ColumnType::Decimal:
-      return "decimal(" + std::to_string(c.precision) + "," + std::to_string(c.scale) + ")";
-    case ColumnType::Date:
-      return "date";
-    case ColumnType::Timestamp:
-      return "timestamp";
+  if (c.type == ColumnType::Decimal) {
+    return "decimal(" + std::to_string(c.precision) + "," + std::to_string(c.scale) + ")";
   }
-  return "string";
+  static constexpr const char* kNames[] = {"boolean", "integer", "long", "double",   "string",
+                                           "binary",  "decimal", "date", "timestamp"};
+  static_assert(std::size(kNames) == enum_count(ColumnType::Timestamp));
+  return enum_name(c.type, kNames, "string");
 }
 
 std::optional<ColumnSchema> column_for_delta_type(const std::string& name, std::string_view t) {

@@ -1,7 +1,6 @@
 #include "operators/delta/parquet_column_writer.h"
 
 #include "operators/delta/parquet_format.h"
-#include "operators/delta/parquet_plain.h"
 
 namespace sluice::operators::delta {
 
@@ -85,32 +84,28 @@ void ParquetColumnWriter::push(const ParquetCell& cell) {
 void ParquetColumnWriter::encode_value(const ParquetCell& cell) {
   switch (encoder_) {
     case Encoder::Bool:
-      // PLAIN booleans: one bit each, the first value in the lowest bit.
-      if (bools_ % 8 == 0) values_.push_back('\0');
-      if (cell.i != 0) values_.back() = static_cast<char>(values_.back() | (1 << (bools_ % 8)));
-      ++bools_;
+      values_.add_bool(cell.i != 0);
       break;
     case Encoder::Int32:
-      parquet::put_le32(static_cast<int32_t>(cell.i), values_);
+      values_.add_i32(static_cast<int32_t>(cell.i));
       break;
     case Encoder::Int64:
-      parquet::put_le64(cell.i, values_);
+      values_.add_i64(cell.i);
       break;
     case Encoder::Double:
-      parquet::put_double(cell.d, values_);
+      values_.add_double(cell.d);
       break;
     case Encoder::ByteArray:
-      parquet::put_le32(static_cast<int32_t>(cell.bytes.size()), values_);
-      values_.append(cell.bytes);
+      values_.add_bytes(cell.bytes);
       break;
     case Encoder::Dec32:
-      parquet::put_le32(static_cast<int32_t>(cell.unscaled), values_);
+      values_.add_i32(static_cast<int32_t>(cell.unscaled));
       break;
     case Encoder::Dec64:
-      parquet::put_le64(static_cast<int64_t>(cell.unscaled), values_);
+      values_.add_i64(static_cast<int64_t>(cell.unscaled));
       break;
     case Encoder::DecFixed:
-      parquet::put_be(cell.unscaled, fixed_bytes_, values_);
+      values_.add_fixed(cell.unscaled, fixed_bytes_);
       break;
   }
 }
@@ -123,12 +118,11 @@ void ParquetColumnWriter::cut_page() {
   if (page_values_ == 0) return;
   std::string& body = pages_.body();
   if (nullable_) levels_.encode(body);
-  body.append(values_);
+  body.append(values_.bytes());
   pages_.add_page(page_values_);
   levels_.clear();
   values_.clear();
   page_values_ = 0;
-  bools_ = 0;
 }
 
 ParquetChunkMeta ParquetColumnWriter::finish_chunk() {
@@ -148,7 +142,6 @@ void ParquetColumnWriter::reset() {
   levels_.clear();
   values_.clear();
   page_values_ = 0;
-  bools_ = 0;
   clear_chunk();
   chunk_stats_.reset();
   file_stats_.reset();

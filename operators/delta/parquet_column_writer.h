@@ -11,6 +11,7 @@
 #include "operators/delta/parquet_column.h"
 #include "operators/delta/parquet_compressor.h"
 #include "operators/delta/parquet_levels.h"
+#include "operators/delta/parquet_plain_values.h"
 #include "operators/delta/parquet_stats.h"
 #include "operators/delta/parquet_thrift.h"
 
@@ -75,9 +76,8 @@ class ParquetColumnWriter {
   int64_t page_bytes_;
   // The open page.
   ParquetLevels levels_;
-  std::string values_;
+  ParquetPlainValues values_;
   int64_t page_values_ = 0;  // levels: values and nulls
-  int64_t bools_ = 0;        // Bool: values bit-packed into values_ so far
   ParquetPageChunk pages_;   // the open row group's chunk
   ParquetStats chunk_stats_;
   ParquetStats file_stats_;

@@ -1,17 +1,18 @@
 #include "operators/delta/parquet_footer.h"
 
+#include "operators/delta/parquet_row_group_writer.h"
+
 namespace sluice::operators::delta {
 
 using apache::thrift::protocol::TType;
 
-namespace {
-
-constexpr const char* kParquetCreatedBy = "sluice version 0.2.0";
-
-}  // namespace
-
 ParquetFooter::ParquetFooter(const std::vector<ColumnSchema>& columns, parquet::Codec codec)
-    : columns_(columns), codec_(codec) {}
+    : columns_(columns), codec_(codec) {
+  chunk_columns_.reserve(columns.size());
+  for (const auto& c : columns) {
+    chunk_columns_.push_back({static_cast<int32_t>(parquet::physical_type(c)), {c.name}, true});
+  }
+}
 
 std::string ParquetFooter::encode(int64_t num_rows,
                                   const std::vector<ParquetRowGroupMeta>& row_groups) {
@@ -21,7 +22,7 @@ std::string ParquetFooter::encode(int64_t num_rows,
   schema();
   out_.i64_field(3, num_rows);
   out_.list_field(4, TType::T_STRUCT, static_cast<uint32_t>(row_groups.size()));
-  for (const auto& rg : row_groups) row_group(rg);
+  for (const auto& rg : row_groups) parquet_write_row_group(out_, rg, chunk_columns_, codec_);
   out_.binary_field(6, kParquetCreatedBy);
   column_orders();
   out_.struct_end();
@@ -108,53 +109,6 @@ void ParquetFooter::logical_type(const ColumnSchema& c) {
       return;  // Bool, Double, Binary: the physical type says it all
   }
   end();
-}
-
-void ParquetFooter::row_group(const ParquetRowGroupMeta& rg) {
-  out_.struct_begin();
-  out_.list_field(1, TType::T_STRUCT, static_cast<uint32_t>(rg.columns.size()));
-  for (size_t i = 0; i < rg.columns.size(); ++i) column_chunk(columns_[i], rg.columns[i]);
-  out_.i64_field(2, rg.total_byte_size);
-  out_.i64_field(3, rg.num_rows);
-  out_.i64_field(5, rg.file_offset);
-  out_.i64_field(6, rg.total_compressed_size);
-  out_.struct_end();
-}
-
-void ParquetFooter::column_chunk(const ColumnSchema& c, const ParquetChunkMeta& m) {
-  out_.struct_begin();
-  out_.i64_field(2, m.data_page_offset);  // file_offset (deprecated): where the chunk starts
-  out_.struct_field(3);
-  column_meta(c, m);
-  out_.struct_end();
-}
-
-void ParquetFooter::column_meta(const ColumnSchema& c, const ParquetChunkMeta& m) {
-  out_.struct_begin();
-  out_.i32_field(1, static_cast<int32_t>(parquet::physical_type(c)));
-  out_.list_field(2, TType::T_I32, 2);
-  out_.i32_element(static_cast<int32_t>(parquet::Encoding::PLAIN));
-  out_.i32_element(static_cast<int32_t>(parquet::Encoding::RLE));
-  out_.list_field(3, TType::T_STRING, 1);
-  out_.binary_element(c.name);
-  out_.i32_field(4, static_cast<int32_t>(codec_));
-  out_.i64_field(5, m.num_values);
-  out_.i64_field(6, m.total_uncompressed_size);
-  out_.i64_field(7, m.total_compressed_size);
-  out_.i64_field(9, m.data_page_offset);
-  out_.struct_field(12);
-  statistics(m);
-  out_.struct_end();
-}
-
-void ParquetFooter::statistics(const ParquetChunkMeta& m) {
-  out_.struct_begin();
-  out_.i64_field(3, m.null_count);
-  if (m.has_min_max) {
-    out_.binary_field(5, m.max);  // max_value
-    out_.binary_field(6, m.min);  // min_value
-  }
-  out_.struct_end();
 }
 
 void ParquetFooter::column_orders() {

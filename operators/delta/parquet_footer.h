@@ -9,6 +9,7 @@
 #include "operators/delta/parquet_chunk_meta.h"
 #include "operators/delta/parquet_column.h"
 #include "operators/delta/parquet_format.h"
+#include "operators/delta/parquet_row_group_writer.h"
 #include "operators/delta/parquet_thrift.h"
 
 namespace sluice::operators::delta {
@@ -23,14 +24,11 @@ class ParquetFooter {
   void schema();
   void schema_element(const ColumnSchema& c);
   void logical_type(const ColumnSchema& c);
-  void row_group(const ParquetRowGroupMeta& rg);
-  void column_chunk(const ColumnSchema& c, const ParquetChunkMeta& m);
-  void column_meta(const ColumnSchema& c, const ParquetChunkMeta& m);
-  void statistics(const ParquetChunkMeta& m);
   void column_orders();
 
   const std::vector<ColumnSchema>& columns_;
   parquet::Codec codec_;
+  std::vector<ParquetChunkColumn> chunk_columns_;
   ParquetThrift out_;
 };
 

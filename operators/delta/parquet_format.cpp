@@ -1,5 +1,7 @@
 #include "operators/delta/parquet_format.h"
 
+#include "base/enum_names.h"
+
 namespace sluice::operators::delta::parquet {
 
 int decimal_bytes(int precision) {
@@ -41,27 +43,10 @@ int type_length(const ColumnSchema& c) {
 }
 
 const char* column_type_name(ColumnType t) {
-  switch (t) {
-    case ColumnType::Bool:
-      return "bool";
-    case ColumnType::Int32:
-      return "int32";
-    case ColumnType::Int64:
-      return "int64";
-    case ColumnType::Double:
-      return "double";
-    case ColumnType::String:
-      return "string";
-    case ColumnType::Binary:
-      return "binary";
-    case ColumnType::Decimal:
-      return "decimal";
-    case ColumnType::Date:
-      return "date";
-    case ColumnType::Timestamp:
-      return "timestamp";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"bool",   "int32",   "int64", "double",   "string",
+                                           "binary", "decimal", "date",  "timestamp"};
+  static_assert(std::size(kNames) == enum_count(ColumnType::Timestamp));
+  return enum_name(t, kNames, "?");
 }
 
 }  // namespace sluice::operators::delta::parquet

@@ -1,7 +1,5 @@
 #include "operators/delta/parquet_nested_column_writer.h"
 
-#include "operators/delta/parquet_plain.h"
-
 namespace sluice::operators::delta {
 
 ParquetNestedColumnWriter::ParquetNestedColumnWriter(const ParquetNestedLeaf& leaf,
@@ -31,22 +29,19 @@ void ParquetNestedColumnWriter::push(int rep, int def, const Value* v) {
 void ParquetNestedColumnWriter::encode_value(const Value& v) {
   switch (physical_) {
     case parquet::PhysicalType::BOOLEAN:
-      if (bools_ % 8 == 0) values_.push_back('\0');
-      if (v.as_bool()) values_.back() = static_cast<char>(values_.back() | (1 << (bools_ % 8)));
-      ++bools_;
+      values_.add_bool(v.as_bool());
       break;
     case parquet::PhysicalType::INT32:
-      parquet::put_le32(static_cast<int32_t>(v.as_int()), values_);
+      values_.add_i32(static_cast<int32_t>(v.as_int()));
       break;
     case parquet::PhysicalType::INT64:
-      parquet::put_le64(v.as_int(), values_);
+      values_.add_i64(v.as_int());
       break;
     case parquet::PhysicalType::DOUBLE:
-      parquet::put_double(v.as_float(), values_);
+      values_.add_double(v.as_float());
       break;
     default:  // BYTE_ARRAY
-      parquet::put_le32(static_cast<int32_t>(v.as_string().size()), values_);
-      values_.append(v.as_string());
+      values_.add_bytes(v.as_string());
       break;
   }
 }
@@ -61,13 +56,12 @@ void ParquetNestedColumnWriter::cut_page() {
   // Data page v1: repetition levels, definition levels, values.
   if (max_rep_ > 0) reps_.encode(body);
   if (max_def_ > 0) defs_.encode(body);
-  body.append(values_);
+  body.append(values_.bytes());
   pages_.add_page(page_values_);
   reps_.clear();
   defs_.clear();
   values_.clear();
   page_values_ = 0;
-  bools_ = 0;
 }
 
 ParquetChunkMeta ParquetNestedColumnWriter::finish_chunk() {

@@ -13,6 +13,7 @@
 #include "operators/delta/parquet_compressor.h"
 #include "operators/delta/parquet_nested_levels.h"
 #include "operators/delta/parquet_nested_schema.h"
+#include "operators/delta/parquet_plain_values.h"
 #include "operators/delta/parquet_thrift.h"
 
 namespace sluice::operators::delta {
@@ -43,9 +44,8 @@ class ParquetNestedColumnWriter {
   // The open page.
   ParquetNestedLevels reps_;
   ParquetNestedLevels defs_;
-  std::string values_;
+  ParquetPlainValues values_;
   int64_t page_values_ = 0;  // levels: values and nulls
-  int64_t bools_ = 0;        // BOOLEAN: values bit-packed into values_ so far
   ParquetPageChunk pages_;   // the open row group's chunk
 };
 

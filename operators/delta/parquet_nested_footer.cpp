@@ -4,21 +4,12 @@ namespace sluice::operators::delta {
 
 using apache::thrift::protocol::TType;
 
-namespace {
-
-constexpr const char* kNestedCreatedBy = "sluice version 0.2.0";
-// parquet.thrift's ConvertedType MAP and LIST, and the members of union LogicalType
-// STRING, MAP and LIST.
-constexpr int32_t kNestedConvertedMap = 1;
-constexpr int32_t kNestedConvertedList = 3;
-constexpr int16_t kNestedLogicalString = 1;
-constexpr int16_t kNestedLogicalMap = 2;
-constexpr int16_t kNestedLogicalList = 3;
-
-}  // namespace
-
 ParquetNestedFooter::ParquetNestedFooter(const ParquetNestedSchema& schema, parquet::Codec codec)
-    : schema_(schema), codec_(codec) {}
+    : schema_(schema), codec_(codec) {
+  chunk_columns_.reserve(schema.leaves().size());
+  for (const auto& leaf : schema.leaves())
+    chunk_columns_.push_back({leaf.physical, leaf.path, false});
+}
 
 std::string ParquetNestedFooter::encode(int64_t num_rows,
                                         const std::vector<ParquetRowGroupMeta>& row_groups) {
@@ -29,8 +20,8 @@ std::string ParquetNestedFooter::encode(int64_t num_rows,
   element(schema_.root(), true);
   out_.i64_field(3, num_rows);
   out_.list_field(4, TType::T_STRUCT, static_cast<uint32_t>(row_groups.size()));
-  for (const auto& rg : row_groups) row_group(rg);
-  out_.binary_field(6, kNestedCreatedBy);
+  for (const auto& rg : row_groups) parquet_write_row_group(out_, rg, chunk_columns_, codec_);
+  out_.binary_field(6, kParquetCreatedBy);
   out_.struct_end();
   return out_.str();
 }
@@ -60,52 +51,19 @@ void ParquetNestedFooter::element(const ParquetNestedNode& n, bool root) {
 void ParquetNestedFooter::group_annotation(const ParquetNestedNode& n) {
   int16_t logical = 0;
   if (n.shape == ParquetNestedShape::Map) {
-    out_.i32_field(6, kNestedConvertedMap);
-    logical = kNestedLogicalMap;
+    out_.i32_field(6, parquet::code(parquet::ConvertedType::MAP));
+    logical = parquet::code(parquet::LogicalField::MAP);
   } else if (n.shape == ParquetNestedShape::List) {
-    out_.i32_field(6, kNestedConvertedList);
-    logical = kNestedLogicalList;
+    out_.i32_field(6, parquet::code(parquet::ConvertedType::LIST));
+    logical = parquet::code(parquet::LogicalField::LIST);
   } else if (n.shape == ParquetNestedShape::Leaf && n.utf8) {
-    out_.i32_field(6, static_cast<int32_t>(parquet::ConvertedType::UTF8));
-    logical = kNestedLogicalString;
+    out_.i32_field(6, parquet::code(parquet::ConvertedType::UTF8));
+    logical = parquet::code(parquet::LogicalField::STRING);
   }
   if (logical == 0) return;
   out_.struct_field(10);  // SchemaElement.logicalType: a union, one member set (no data)
   out_.struct_begin();
   out_.empty_struct_field(logical);
-  out_.struct_end();
-}
-
-void ParquetNestedFooter::row_group(const ParquetRowGroupMeta& rg) {
-  out_.struct_begin();
-  out_.list_field(1, TType::T_STRUCT, static_cast<uint32_t>(rg.columns.size()));
-  for (size_t i = 0; i < rg.columns.size(); ++i) {
-    column_chunk(schema_.leaves()[i], rg.columns[i]);
-  }
-  out_.i64_field(2, rg.total_byte_size);
-  out_.i64_field(3, rg.num_rows);
-  out_.i64_field(5, rg.file_offset);
-  out_.i64_field(6, rg.total_compressed_size);
-  out_.struct_end();
-}
-
-void ParquetNestedFooter::column_chunk(const ParquetNestedLeaf& leaf, const ParquetChunkMeta& m) {
-  out_.struct_begin();
-  out_.i64_field(2, m.data_page_offset);  // file_offset (deprecated): where the chunk starts
-  out_.struct_field(3);                   // ColumnMetaData
-  out_.struct_begin();
-  out_.i32_field(1, leaf.physical);
-  out_.list_field(2, TType::T_I32, 2);
-  out_.i32_element(static_cast<int32_t>(parquet::Encoding::PLAIN));
-  out_.i32_element(static_cast<int32_t>(parquet::Encoding::RLE));
-  out_.list_field(3, TType::T_STRING, static_cast<uint32_t>(leaf.path.size()));
-  for (const std::string& p : leaf.path) out_.binary_element(p);
-  out_.i32_field(4, static_cast<int32_t>(codec_));
-  out_.i64_field(5, m.num_values);
-  out_.i64_field(6, m.total_uncompressed_size);
-  out_.i64_field(7, m.total_compressed_size);
-  out_.i64_field(9, m.data_page_offset);
-  out_.struct_end();
   out_.struct_end();
 }
 

@@ -9,6 +9,7 @@
 #include "operators/delta/parquet_chunk_meta.h"
 #include "operators/delta/parquet_format.h"
 #include "operators/delta/parquet_nested_schema.h"
+#include "operators/delta/parquet_row_group_writer.h"
 #include "operators/delta/parquet_thrift.h"
 
 namespace sluice::operators::delta {
@@ -23,11 +24,10 @@ class ParquetNestedFooter {
   static size_t count_nodes(const ParquetNestedNode& n);
   void element(const ParquetNestedNode& n, bool root);
   void group_annotation(const ParquetNestedNode& n);
-  void row_group(const ParquetRowGroupMeta& rg);
-  void column_chunk(const ParquetNestedLeaf& leaf, const ParquetChunkMeta& m);
 
   const ParquetNestedSchema& schema_;
   parquet::Codec codec_;
+  std::vector<ParquetChunkColumn> chunk_columns_;
   ParquetThrift out_;
 };
 

@@ -20,12 +20,10 @@ result<void> ParquetNestedReader::open(std::string bytes, std::string name) {
   open_ = false;
   meta_ = {};
   columns_.clear();
-  try {
-    parse();
-  } catch (const std::exception& e) {
+  if (auto parsed = parquet_read_guarded(name_, kParquetNoRowGroup, [this] { parse(); }); !parsed) {
     meta_ = {};
     bytes_ = {};
-    return corrupt(e.what());
+    return parsed;
   }
   columns_.reserve(meta_.schema.leaves().size());
   for (const auto& leaf : meta_.schema.leaves()) columns_.emplace_back(leaf, zstd_.get());
@@ -50,38 +48,27 @@ result<void> ParquetNestedReader::read_rows(const std::function<result<void>(Obj
 result<void> ParquetNestedReader::read_row_group(
     size_t g, const std::function<result<void>(Object& row)>& f) {
   const ParquetReadRowGroup& rg = meta_.row_groups[g];
-  const std::string where = "row group " + std::to_string(g) + ": ";
   std::string_view file(bytes_);
-  try {
+  auto chunks = parquet_read_guarded(name_, g, [&] {
     for (size_t i = 0; i < columns_.size(); ++i) {
       const ParquetReadChunk& c = rg.columns[i];
       // The footer checked that the chunk lies within the file.
       columns_[i].read_chunk(
           file.substr(static_cast<size_t>(c.offset), static_cast<size_t>(c.size)), c);
     }
-  } catch (const std::exception& e) {
-    return corrupt(where + e.what());
-  }
+  });
+  if (!chunks) return chunks;
   ParquetReadNestedAssembler assembler(meta_.schema, columns_);
   Object row;
   for (int64_t r = 0; r < rg.num_rows; ++r) {
-    try {
-      assembler.record(row);
-    } catch (const std::exception& e) {
-      return corrupt(where + e.what());
+    if (auto read = parquet_read_guarded(name_, g, [&] { assembler.record(row); }); !read) {
+      return read;
     }
     if (auto done = f(row); !done) return done;
   }
-  try {
+  return parquet_read_guarded(name_, g, [this] {
     for (const auto& c : columns_) c.finish();
-  } catch (const std::exception& e) {
-    return corrupt(where + e.what());
-  }
-  return {};
-}
-
-error ParquetNestedReader::corrupt(const std::string& what) const {
-  return error::fatal(errc::io, "parquet: " + (name_.empty() ? "" : name_ + ": ") + what);
+  });
 }
 
 }  // namespace sluice::operators::delta

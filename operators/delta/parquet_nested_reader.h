@@ -43,7 +43,6 @@ class ParquetNestedReader {
  private:
   void parse();
   result<void> read_row_group(size_t g, const std::function<result<void>(Object& row)>& f);
-  error corrupt(const std::string& what) const;
 
   std::string name_;
   std::string bytes_;

@@ -15,8 +15,6 @@ namespace {
 
 // At most this many levels in a column chunk (the decoded chunk is held in memory).
 constexpr int64_t kNestedReadMaxChunkValues = int64_t{1} << 26;
-constexpr int32_t kNestedReadInt96 = 3;
-constexpr int32_t kNestedReadFloat = 4;
 
 template <class T>
 T nested_read_load(const char* p) {
@@ -116,14 +114,14 @@ void ParquetReadNestedColumn::read_values(std::string_view values, int64_t defin
   uint64_t width = 0;
   switch (static_cast<int32_t>(physical_)) {
     case static_cast<int32_t>(P::INT32):
-    case kNestedReadFloat:
+    case static_cast<int32_t>(P::FLOAT):
       width = 4;
       break;
     case static_cast<int32_t>(P::INT64):
     case static_cast<int32_t>(P::DOUBLE):
       width = 8;
       break;
-    case kNestedReadInt96:
+    case static_cast<int32_t>(P::INT96):
       width = 12;
       break;
     case static_cast<int32_t>(P::FIXED_LEN_BYTE_ARRAY):
@@ -149,7 +147,7 @@ void ParquetReadNestedColumn::read_values(std::string_view values, int64_t defin
       case static_cast<int32_t>(P::INT64):
         values_.push_back(Value::int64(nested_read_load<int64_t>(p + i * 8)));
         break;
-      case kNestedReadFloat:
+      case static_cast<int32_t>(P::FLOAT):
         values_.push_back(Value::float64(nested_read_load<float>(p + i * 4)));
         break;
       case static_cast<int32_t>(P::DOUBLE):

@@ -1,5 +1,7 @@
 #include "operators/delta/parquet_read_nested_schema.h"
 
+#include <initializer_list>
+
 #include "operators/delta/parquet_format.h"
 #include "operators/delta/parquet_read_error.h"
 
@@ -8,19 +10,20 @@ namespace sluice::operators::delta {
 namespace {
 
 constexpr int kNestedReadMaxDepth = 32;
-// parquet.thrift's ConvertedType UTF8, MAP, MAP_KEY_VALUE, LIST, ENUM and JSON, and the
-// members of union LogicalType STRING, MAP, LIST, ENUM and JSON.
-constexpr int32_t kNestedReadUtf8 = 0;
-constexpr int32_t kNestedReadMap = 1;
-constexpr int32_t kNestedReadMapKeyValue = 2;
-constexpr int32_t kNestedReadList = 3;
-constexpr int32_t kNestedReadEnum = 4;
-constexpr int32_t kNestedReadJson = 19;
-constexpr int16_t kNestedReadLogicalString = 1;
-constexpr int16_t kNestedReadLogicalMap = 2;
-constexpr int16_t kNestedReadLogicalList = 3;
-constexpr int16_t kNestedReadLogicalEnum = 4;
-constexpr int16_t kNestedReadLogicalJson = 12;
+
+// Whether an element is annotated (its logical type, else its converted type) as one of
+// `logical` / `converted`.
+bool annotated(const ParquetReadSchema::Element& e,
+               std::initializer_list<parquet::LogicalField> logical,
+               std::initializer_list<parquet::ConvertedType> converted) {
+  for (auto l : logical) {
+    if (e.logical == parquet::code(l)) return true;
+  }
+  for (auto c : converted) {
+    if (e.converted == parquet::code(c)) return true;
+  }
+  return false;
+}
 
 std::string nested_read_quoted(const std::string& name) { return "field '" + name + "'"; }
 
@@ -64,11 +67,11 @@ ParquetNestedNode ParquetReadNestedSchema::build(const std::vector<Element>& ele
                            std::to_string(*e.repetition));
   }
   n.shape = ParquetNestedShape::Group;
-  const int32_t converted = e.converted.value_or(-1);
-  if (e.logical == kNestedReadLogicalMap || converted == kNestedReadMap ||
-      converted == kNestedReadMapKeyValue) {
+  using L = parquet::LogicalField;
+  using C = parquet::ConvertedType;
+  if (annotated(e, {L::MAP}, {C::MAP, C::MAP_KEY_VALUE})) {
     n.shape = ParquetNestedShape::Map;
-  } else if (e.logical == kNestedReadLogicalList || converted == kNestedReadList) {
+  } else if (annotated(e, {L::LIST}, {C::LIST})) {
     n.shape = ParquetNestedShape::List;
   }
   for (int32_t i = 0; i < *e.num_children; ++i) {
@@ -107,11 +110,10 @@ ParquetNestedNode ParquetReadNestedSchema::leaf(const Element& e) {
     throw ParquetReadError(nested_read_quoted(e.name) + " is FIXED_LEN_BYTE_ARRAY of length " +
                            std::to_string(n.type_length));
   }
-  const int32_t converted = e.converted.value_or(-1);
+  using L = parquet::LogicalField;
+  using C = parquet::ConvertedType;
   n.utf8 = n.physical == static_cast<int32_t>(parquet::PhysicalType::BYTE_ARRAY) &&
-           (e.logical == kNestedReadLogicalString || e.logical == kNestedReadLogicalEnum ||
-            e.logical == kNestedReadLogicalJson || converted == kNestedReadUtf8 ||
-            converted == kNestedReadEnum || converted == kNestedReadJson);
+           annotated(e, {L::STRING, L::ENUM, L::JSON}, {C::UTF8, C::ENUM, C::JSON});
   return n;
 }
 

@@ -164,8 +164,9 @@ ParquetReadSchema::Annotation ParquetReadSchema::annotation(const Element& e) {
         if (e.int_signed && e.int_bits == 32) return Annotation::Int32;
         if (e.int_signed && e.int_bits == 64) return Annotation::Int64;
         return Annotation::Other;
+      default:  // maps, lists, JSON, ...: not the columns sink delta writes
+        return Annotation::Other;
     }
-    return Annotation::Other;
   }
   if (!e.converted) return Annotation::None;
   switch (static_cast<parquet::ConvertedType>(*e.converted)) {
@@ -177,8 +178,9 @@ ParquetReadSchema::Annotation ParquetReadSchema::annotation(const Element& e) {
       return Annotation::Date;
     case parquet::ConvertedType::TIMESTAMP_MICROS:
       return Annotation::Timestamp;
+    default:
+      return Annotation::Other;
   }
-  return Annotation::Other;
 }
 
 ColumnSchema ParquetReadSchema::column(const Element& e) {

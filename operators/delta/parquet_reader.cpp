@@ -77,12 +77,10 @@ result<void> ParquetReader::load(std::string bytes, std::string name) {
   open_ = false;
   meta_ = {};
   readers_.clear();
-  try {
-    parse();
-  } catch (const std::exception& e) {
+  if (auto parsed = parquet_read_guarded(name_, kParquetNoRowGroup, [this] { parse(); }); !parsed) {
     meta_ = {};
     bytes_ = {};
-    return corrupt(e.what());
+    return parsed;
   }
   readers_.reserve(meta_.columns.size());
   for (const auto& c : meta_.columns) readers_.emplace_back(c, zstd_.get());
@@ -124,25 +122,15 @@ void ParquetReader::start_row_group(size_t g) {
 }
 
 result<void> ParquetReader::read_row(size_t g, std::vector<Value>& row) {
-  try {
+  return parquet_read_guarded(name_, g, [&] {
     for (size_t i = 0; i < readers_.size(); ++i) readers_[i].next(row[i]);
-  } catch (const std::exception& e) {
-    return corrupt("row group " + std::to_string(g) + ": " + e.what());
-  }
-  return {};
+  });
 }
 
 result<void> ParquetReader::finish_row_group(size_t g) {
-  try {
+  return parquet_read_guarded(name_, g, [this] {
     for (const auto& r : readers_) r.finish();
-  } catch (const std::exception& e) {
-    return corrupt("row group " + std::to_string(g) + ": " + e.what());
-  }
-  return {};
-}
-
-error ParquetReader::corrupt(const std::string& what) const {
-  return error::fatal(errc::io, "parquet: " + (name_.empty() ? "" : name_ + ": ") + what);
+  });
 }
 
 }  // namespace sluice::operators::delta

@@ -50,7 +50,6 @@ class ParquetReader {
   void start_row_group(size_t g);
   result<void> read_row(size_t g, std::vector<Value>& row);
   result<void> finish_row_group(size_t g);
-  error corrupt(const std::string& what) const;
 
   std::string name_;  // the path, for messages; empty for bytes from open()
   std::string bytes_;

@@ -6,8 +6,12 @@
 
 namespace sluice::operators::file {
 
-OperatorKind source_kind() { return OperatorKind::of_source(source_spec(), &FileSource::make); }
+OperatorKind source_kind() {
+  return OperatorKind::of_source(bound_source_spec().spec(), &FileSource::make);
+}
 
-OperatorKind sink_kind() { return OperatorKind::of_sink(sink_spec(), &FileSink::make); }
+OperatorKind sink_kind() {
+  return OperatorKind::of_sink(bound_sink_spec().spec(), &FileSink::make);
+}
 
 }  // namespace sluice::operators::file

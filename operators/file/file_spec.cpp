@@ -1,12 +1,9 @@
 #include "operators/file/file_spec.h"
 
+#include "operators/common/dead_letter_options.h"
+
 namespace sluice::operators::file {
 namespace {
-
-using dsl::enum_option;
-using dsl::option;
-using dsl::OptionSpec;
-using dsl::OptType;
 
 BoundSpec<FileSourceOptions> make_source_spec() {
   BoundSpec<FileSourceOptions> k(
@@ -30,15 +27,11 @@ BoundSpec<FileSourceOptions> make_source_spec() {
       option("follow", OptType::Bool, "false",
              "true: keep reading data appended to the file (like tail -f); the source never ends. "
              "false: the source ends at the end of the file.");
-  OptionSpec dead_letter = option("dead_letter", OptType::String, "",
-                                  "The sink that receives malformed records (a stage name).");
-  OptionSpec on_error = enum_option(
-      "on_error", {"dead_letter", "skip", "fail"}, "",
-      "A malformed record: dead_letter (default when dead_letter is set) | skip (default "
-      "otherwise; logged, counted) | fail.");
   using O = FileSourceOptions;
   k.add(path, &O::path).add(format, &O::format).add(follow, &O::follow);
-  k.add(dead_letter, &O::dead_letter).add(on_error, &O::on_error);
+  add_dead_letter_options(k, "malformed records",
+                          "A malformed record: dead_letter (default when dead_letter is set) | "
+                          "skip (default otherwise; logged, counted) | fail.");
   k.spec().inserts_only = true;
   return k;
 }
@@ -62,8 +55,5 @@ BoundSpec<FileSinkOptions> make_sink_spec() {
 
 const BoundSpec<FileSourceOptions>& bound_source_spec() { return built_once<make_source_spec>(); }
 const BoundSpec<FileSinkOptions>& bound_sink_spec() { return built_once<make_sink_spec>(); }
-
-dsl::KindSpec source_spec() { return bound_source_spec().spec(); }
-dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }
 
 }  // namespace sluice::operators::file

@@ -1,14 +1,11 @@
 // Option specs of the `file` source and sink, declared as data and bound to their options.
 #pragma once
-#include "dsl/option_spec.h"
-#include "engine/core/bound_spec.h"
+#include "operators/common/spec_builder.h"
 #include "operators/file/file_options.h"
 
 namespace sluice::operators::file {
 
 const BoundSpec<FileSourceOptions>& bound_source_spec();
 const BoundSpec<FileSinkOptions>& bound_sink_spec();
-dsl::KindSpec source_spec();
-dsl::KindSpec sink_spec();
 
 }  // namespace sluice::operators::file

@@ -5,6 +5,8 @@
 
 namespace sluice::operators::generate {
 
-OperatorKind source_kind() { return OperatorKind::of_source(source_spec(), &GenerateSource::make); }
+OperatorKind source_kind() {
+  return OperatorKind::of_source(bound_source_spec().spec(), &GenerateSource::make);
+}
 
 }  // namespace sluice::operators::generate

@@ -3,10 +3,6 @@
 namespace sluice::operators::generate {
 namespace {
 
-using dsl::option;
-using dsl::OptionSpec;
-using dsl::OptType;
-
 BoundSpec<GenerateOptions> make_spec() {
   BoundSpec<GenerateOptions> k(
       dsl::Role::Source, "generate",
@@ -38,7 +34,5 @@ BoundSpec<GenerateOptions> make_spec() {
 }  // namespace
 
 const BoundSpec<GenerateOptions>& bound_source_spec() { return built_once<make_spec>(); }
-
-dsl::KindSpec source_spec() { return bound_source_spec().spec(); }
 
 }  // namespace sluice::operators::generate

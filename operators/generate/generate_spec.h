@@ -3,8 +3,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "dsl/option_spec.h"
-#include "engine/core/bound_spec.h"
+#include "operators/common/spec_builder.h"
 
 namespace sluice::operators::generate {
 
@@ -15,6 +14,5 @@ struct GenerateOptions {
 };
 
 const BoundSpec<GenerateOptions>& bound_source_spec();
-dsl::KindSpec source_spec();
 
 }  // namespace sluice::operators::generate

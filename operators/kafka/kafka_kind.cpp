@@ -6,8 +6,12 @@
 
 namespace sluice::operators::kafka {
 
-OperatorKind source_kind() { return OperatorKind::of_source(source_spec(), &KafkaSource::make); }
+OperatorKind source_kind() {
+  return OperatorKind::of_source(bound_source_spec().spec(), &KafkaSource::make);
+}
 
-OperatorKind sink_kind() { return OperatorKind::of_sink(sink_spec(), &KafkaSink::make); }
+OperatorKind sink_kind() {
+  return OperatorKind::of_sink(bound_sink_spec().spec(), &KafkaSink::make);
+}
 
 }  // namespace sluice::operators::kafka

@@ -1,11 +1,8 @@
 #include "operators/kafka/kafka_spec.h"
 
-namespace sluice::operators::kafka {
+#include "operators/common/dead_letter_options.h"
 
-using dsl::enum_option;
-using dsl::option;
-using dsl::OptionSpec;
-using dsl::OptType;
+namespace sluice::operators::kafka {
 
 namespace {
 
@@ -32,11 +29,6 @@ BoundSpec<SourceDeclared> make_source_spec() {
       enum_option("start", {"earliest", "latest"}, "earliest",
                   "Where a new group starts on partitions with no committed offset: "
                   "earliest | latest. A restart always resumes from the checkpoint.");
-  OptionSpec on_error =
-      enum_option("on_error", {"dead_letter", "skip", "fail"}, "",
-                  "A message that does not parse: dead_letter (default when "
-                  "dead_letter is set) | skip (default otherwise; logged, counted) "
-                  "| fail.");
   using O = SourceDeclared;
   k.add(option("brokers", OptType::String, true, "", "Bootstrap servers, \"host:port,host:port\"."),
         &O::brokers);
@@ -44,10 +36,10 @@ BoundSpec<SourceDeclared> make_source_spec() {
   k.add(option("group", OptType::String, false, "sluice.PIPELINE.STAGE", "Consumer group id."),
         &O::group);
   k.add(format, &O::format).add(start, &O::start).add(properties(), &O::properties);
-  k.add(option("dead_letter", OptType::String, false, "",
-               "The sink that receives messages that do not parse (a stage name)."),
-        &O::dead_letter);
-  k.add(on_error, &O::on_error);
+  add_dead_letter_options(k, "messages that do not parse",
+                          "A message that does not parse: dead_letter (default when "
+                          "dead_letter is set) | skip (default otherwise; logged, counted) "
+                          "| fail.");
   OptionSpec parallelism =
       option("parallelism", OptType::Int, false, "1",
              "Consumers in this process, each a member of the group: Kafka spreads the "
@@ -181,8 +173,5 @@ BoundSpec<SinkDeclared> make_sink_spec() {
 
 const BoundSpec<SourceDeclared>& bound_source_spec() { return built_once<make_source_spec>(); }
 const BoundSpec<SinkDeclared>& bound_sink_spec() { return built_once<make_sink_spec>(); }
-
-dsl::KindSpec source_spec() { return bound_source_spec().spec(); }
-dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }
 
 }  // namespace sluice::operators::kafka

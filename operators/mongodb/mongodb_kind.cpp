@@ -7,8 +7,12 @@
 
 namespace sluice::operators::mongodb {
 
-OperatorKind source_kind() { return OperatorKind::of_source(source_spec(), &MongoSource::make); }
+OperatorKind source_kind() {
+  return OperatorKind::of_source(bound_source_spec().spec(), &MongoSource::make);
+}
 
-OperatorKind sink_kind() { return OperatorKind::of_sink(sink_spec(), &MongoSink::make); }
+OperatorKind sink_kind() {
+  return OperatorKind::of_sink(bound_sink_spec().spec(), &MongoSink::make);
+}
 
 }  // namespace sluice::operators::mongodb

@@ -1,12 +1,9 @@
 #include "operators/mongodb/mongodb_source_spec.h"
 
+#include "operators/common/dead_letter_options.h"
+
 namespace sluice::operators::mongodb {
 namespace {
-
-using dsl::enum_option;
-using dsl::option;
-using dsl::OptionSpec;
-using dsl::OptType;
 
 const char* kSourceSummary =
     "Reads MongoDB change streams (libmongoc) of one collection, several, a database or the "
@@ -73,22 +70,15 @@ BoundSpec<MongoSourceOptions> make_source_spec() {
   BoundSpec<MongoSourceOptions> k(dsl::Role::Source, "mongodb", kSourceSummary);
   add_source_connection(k);
   add_source_reading(k);
-  using O = MongoSourceOptions;
-  OptionSpec dead_letter =
-      option("dead_letter", OptType::String, "",
-             "The sink that receives change documents that cannot be decoded (a stage name).");
-  OptionSpec on_error = enum_option(
-      "on_error", {"dead_letter", "skip", "fail"}, "",
+  add_dead_letter_options(
+      k, "change documents that cannot be decoded",
       "A document that cannot be decoded: dead_letter (default when dead_letter is set) | skip "
       "| fail (default otherwise: the pipeline stops naming the change).");
-  k.add(dead_letter, &O::dead_letter).add(on_error, &O::on_error);
   return k;
 }
 
 }  // namespace
 
 const BoundSpec<MongoSourceOptions>& bound_source_spec() { return built_once<make_source_spec>(); }
-
-dsl::KindSpec source_spec() { return bound_source_spec().spec(); }
 
 }  // namespace sluice::operators::mongodb

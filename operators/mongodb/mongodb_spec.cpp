@@ -1,12 +1,9 @@
 #include "operators/mongodb/mongodb_spec.h"
 
+#include "operators/common/batch_options.h"
+
 namespace sluice::operators::mongodb {
 namespace {
-
-using dsl::enum_option;
-using dsl::option;
-using dsl::OptionSpec;
-using dsl::OptType;
 
 BoundSpec<MongoOptions> make_spec() {
   BoundSpec<MongoOptions> k(
@@ -52,34 +49,21 @@ BoundSpec<MongoOptions> make_spec() {
                          "a transient error).");
   wt.min = 0;
   wc.children = {w, j, wt};
-  OptionSpec batch = option("batch", OptType::Block, "",
-                            "rows: events per bulk write (threshold); delay: most time events wait "
-                            "buffered; adaptive: also write as soon as the input has caught up. A "
-                            "checkpoint always flushes.");
-  OptionSpec rows = option("rows", OptType::Int, "1000", "Events per bulk write.");
-  rows.min = 1;
-  rows.max = 100000;
-  OptionSpec delay = option("delay", OptType::Duration, "100ms", "Most time events wait buffered.");
-  delay.min = 0;
-  OptionSpec adaptive = option("adaptive", OptType::Bool, "true",
-                               "Write as soon as no more events are waiting for the sink (low "
-                               "latency at low load; full batches under load). false: wait for "
-                               "`rows` or `delay`.");
-  batch.children = {rows, delay, adaptive};
+  OptionSpec batch = batch_block(
+      "rows: events per bulk write (threshold); delay: most time events wait buffered; "
+      "adaptive: also write as soon as the input has caught up. A checkpoint always flushes.",
+      "Events per bulk write.", "1000", 100000);
   using O = MongoOptions;
   k.add(uri, &O::uri).add(db, &O::database).add(coll).add(mode, &O::mode);
   k.add(update, &O::update).add(key, &O::key).add(wc).add(batch);
   k.bind({"write_concern", "w"}, &O::w_value).bind({"write_concern", "journal"}, &O::journal);
   k.bind({"write_concern", "timeout"}, &O::wtimeout_us);
-  k.bind({"batch", "rows"}, &O::batch_rows).bind({"batch", "delay"}, &O::batch_delay_us);
-  k.bind({"batch", "adaptive"}, &O::batch_adaptive);
+  bind_batch_block(k);
   return k;
 }
 
 }  // namespace
 
 const BoundSpec<MongoOptions>& bound_sink_spec() { return built_once<make_spec>(); }
-
-dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }
 
 }  // namespace sluice::operators::mongodb

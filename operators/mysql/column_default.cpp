@@ -1,5 +1,8 @@
 #include "operators/mysql/column_default.h"
 
+#include <algorithm>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "operators/mysql/default_formats.h"
@@ -178,29 +181,17 @@ std::string format_default(const InfoColumn& c, const DefaultSpec& d) {
 }
 
 std::string quote_default_string(const std::string& s) {
+  // The escapes of MySQL's string literals (its "Special Character Escape Sequences").
+  static constexpr std::pair<char, std::string_view> kEscapes[] = {
+      {'\'', "''"}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\r', "\\r"}, {'\0', "\\0"}, {'\032', "\\Z"}};
   std::string out = "'";
   for (char ch : s) {
-    switch (ch) {
-      case '\'':
-        out += "''";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\0':
-        out += "\\0";
-        break;
-      case '\032':
-        out += "\\Z";
-        break;
-      default:
-        out.push_back(ch);
+    auto esc = std::find_if(std::begin(kEscapes), std::end(kEscapes),
+                            [ch](const auto& e) { return e.first == ch; });
+    if (esc == std::end(kEscapes)) {
+      out.push_back(ch);
+    } else {
+      out += esc->second;
     }
   }
   return out + "'";

@@ -7,7 +7,7 @@ namespace sluice::operators::mysql {
 
 OperatorKind source_kind() {
   return OperatorKind::of_source(
-      source_spec(), [](const StageConfig& c) -> result<std::unique_ptr<Source>> {
+      bound_source_spec().spec(), [](const StageConfig& c) -> result<std::unique_ptr<Source>> {
         auto cfg = read_config(c);
         if (!cfg.ok()) return cfg.err();
         return std::unique_ptr<Source>(std::make_unique<MySqlSource>(std::move(cfg).value()));

@@ -1,12 +1,9 @@
 #include "operators/mysql/mysql_spec.h"
 
+#include "operators/common/dead_letter_options.h"
+
 namespace sluice::operators::mysql {
 namespace {
-
-using dsl::enum_option;
-using dsl::option;
-using dsl::OptionSpec;
-using dsl::OptType;
 
 // `tls { mode = verify_identity  ca = "ca.pem"  cert = "client-cert.pem"  key = "client-key.pem" }`
 // for every connection of the source (docs/mysql.md "TLS").
@@ -193,23 +190,19 @@ BoundSpec<MySqlOptions> make_spec() {
                "(binlog_annotate_row_events, on by default) when asked; MySQL writes them with "
                "binlog_rows_query_log_events = ON. Without them the query stays null."),
         &O::include_query);
-  k.add(option("dead_letter", OptType::String, false, "",
-               "The sink that receives the changes the binlog holds in a form that cannot be "
-               "applied as rows: a captured table's change logged as a statement "
-               "(mysql.statement_change) and a row lacking columns (binlog_row_image MINIMAL / "
-               "NOBLOB in its session, mysql.partial_row); docs/mysql.md."),
-        &O::dead_letter);
-  k.add(enum_option("on_error", {"dead_letter", "skip", "fail"}, "",
-                    "Such a change: dead_letter (default when dead_letter is set) | fail "
-                    "(default otherwise: the pipeline stops naming it) | skip (counted)."),
-        &O::on_error);
+  add_dead_letter_options(
+      k,
+      "the changes that cannot be applied as rows: a captured table's change logged as a "
+      "statement (mysql.statement_change), a row lacking columns (binlog_row_image MINIMAL / "
+      "NOBLOB in its session, mysql.partial_row) and a row whose JSON value does not parse or "
+      "holds a number nothing here keeps exactly (mysql.bad_json); docs/mysql.md",
+      "Such a change: dead_letter (default when dead_letter is set) | fail (default otherwise: "
+      "the pipeline stops naming it) | skip (counted).");
   return k;
 }
 
 }  // namespace
 
 const BoundSpec<MySqlOptions>& bound_source_spec() { return built_once<make_spec>(); }
-
-dsl::KindSpec source_spec() { return bound_source_spec().spec(); }
 
 }  // namespace sluice::operators::mysql

@@ -5,6 +5,8 @@
 
 namespace sluice::operators::postgres {
 
-OperatorKind sink_kind() { return OperatorKind::of_sink(sink_spec(), &PostgresSink::make); }
+OperatorKind sink_kind() {
+  return OperatorKind::of_sink(bound_sink_spec().spec(), &PostgresSink::make);
+}
 
 }  // namespace sluice::operators::postgres

@@ -1,12 +1,9 @@
 #include "operators/postgres/postgres_spec.h"
 
+#include "operators/common/batch_options.h"
+
 namespace sluice::operators::postgres {
 namespace {
-
-using dsl::enum_option;
-using dsl::option;
-using dsl::OptionSpec;
-using dsl::OptType;
 
 BoundSpec<SinkOptions> make_spec() {
   BoundSpec<SinkOptions> k(
@@ -40,29 +37,19 @@ BoundSpec<SinkOptions> make_spec() {
       option("metadata_columns", OptType::Bool, "false",
              "Add cdc_operation (text), cdc_timestamp (timestamptz, the source commit "
              "time) and cdc_position (text) to every row. Always on in append mode.");
-  OptionSpec batch = option("batch", OptType::Block, "",
-                            "rows: flush (one transaction) once this many events are buffered; "
-                            "delay: flush buffered events older than this at the next write; "
-                            "adaptive: also flush as soon as the input has caught up; "
-                            "pipelined: accept and plan the next batch while one commits. A "
-                            "checkpoint always flushes.");
-  OptionSpec rows = option("rows", OptType::Int, "2000", "Events per transaction (threshold).");
-  rows.min = 1;
-  rows.max = 1000000;
-  OptionSpec delay = option("delay", OptType::Duration, "100ms", "Most time events wait buffered.");
-  delay.min = 0;
-  OptionSpec adaptive = option("adaptive", OptType::Bool, "true",
-                               "Flush as soon as no more events are waiting for the sink, so "
-                               "at low load a change waits for one commit, not for `delay`; "
-                               "under load batches still grow up to `rows`. false: wait for "
-                               "`rows` or `delay`.");
+  OptionSpec batch = batch_block(
+      "rows: flush (one transaction) once this many events are buffered; delay: flush "
+      "buffered events older than this at the next write; adaptive: also flush as soon as the "
+      "input has caught up; pipelined: accept and plan the next batch while one commits. A "
+      "checkpoint always flushes.",
+      "Events per transaction (threshold).", "2000", 1000000);
   OptionSpec pipelined =
       option("pipelined", OptType::Bool, "true",
              "A full batch commits on a thread of its own while the sink accepts and plans the "
              "next one (the next commit starts after it: each key keeps its order, and a batch "
              "commits with its checkpoint row as before). false: the sink waits for each "
              "commit.");
-  batch.children = {rows, delay, adaptive, pipelined};
+  batch.children.push_back(pipelined);
   OptionSpec conns = option("connections", OptType::Int, "1",
                             "Connections applying each batch in parallel: the batch's rows are "
                             "split by a hash of their key (append: by event), one transaction "
@@ -80,9 +67,8 @@ BoundSpec<SinkOptions> make_spec() {
   using O = SinkOptions;
   k.add(url, &O::url).add(table).add(mode, &O::mode).add(key, &O::key);
   k.add(create, &O::create_tables).add(meta, &O::metadata_columns).add(batch);
-  k.bind({"batch", "rows"}, &O::batch_rows).bind({"batch", "delay"}, &O::batch_delay_us);
-  k.bind({"batch", "adaptive"}, &O::batch_adaptive)
-      .bind({"batch", "pipelined"}, &O::batch_pipelined);
+  bind_batch_block(k);
+  k.bind({"batch", "pipelined"}, &O::batch_pipelined);
   k.add(conns, &O::connections).add(copy, &O::copy);
   return k;
 }
@@ -90,7 +76,5 @@ BoundSpec<SinkOptions> make_spec() {
 }  // namespace
 
 const BoundSpec<SinkOptions>& bound_sink_spec() { return built_once<make_spec>(); }
-
-dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }
 
 }  // namespace sluice::operators::postgres

@@ -1,13 +1,11 @@
 // Option spec of the `postgres` sink (DSL.md §10), declared as data and bound to the fields
 // of SinkOptions.
 #pragma once
-#include "dsl/option_spec.h"
-#include "engine/core/bound_spec.h"
+#include "operators/common/spec_builder.h"
 #include "operators/postgres/sink_options.h"
 
 namespace sluice::operators::postgres {
 
 const BoundSpec<SinkOptions>& bound_sink_spec();
-dsl::KindSpec sink_spec();
 
 }  // namespace sluice::operators::postgres

@@ -5,6 +5,8 @@
 
 namespace sluice::operators::stdout_sink {
 
-OperatorKind sink_kind() { return OperatorKind::of_sink(sink_spec(), &StdoutSink::make); }
+OperatorKind sink_kind() {
+  return OperatorKind::of_sink(bound_sink_spec().spec(), &StdoutSink::make);
+}
 
 }  // namespace sluice::operators::stdout_sink

@@ -21,6 +21,4 @@ BoundSpec<StdoutOptions> make_spec() {
 
 const BoundSpec<StdoutOptions>& bound_sink_spec() { return built_once<make_spec>(); }
 
-dsl::KindSpec sink_spec() { return bound_sink_spec().spec(); }
-
 }  // namespace sluice::operators::stdout_sink

@@ -2,8 +2,7 @@
 #pragma once
 #include <cstdint>
 
-#include "dsl/option_spec.h"
-#include "engine/core/bound_spec.h"
+#include "operators/common/spec_builder.h"
 
 namespace sluice::operators::stdout_sink {
 
@@ -15,6 +14,5 @@ struct StdoutOptions {
 };
 
 const BoundSpec<StdoutOptions>& bound_sink_spec();
-dsl::KindSpec sink_spec();
 
 }  // namespace sluice::operators::stdout_sink

@@ -579,7 +579,7 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_that_cannot_be_written_does_not_fail_its_commi
 
 BOOST_AUTO_TEST_CASE(the_sink_option_log_checkpoint_every) {
   bool found = false;
-  for (const auto& o : sink_spec().options) {
+  for (const auto& o : bound_sink_spec().spec().options) {
     if (o.name != "log_checkpoint_every") continue;
     found = true;
     BOOST_TEST(o.default_text == "10");

@@ -35,7 +35,7 @@ inline MongoOptions options(const std::string& opts, std::shared_ptr<Parsed>& ke
   keep->file = dsl::parse("t.pipe", text, keep->diags);
   BOOST_REQUIRE_MESSAGE(!keep->diags.has_errors(), keep->diags.format("t.pipe", text));
   const ast::Stage& st = keep->file.pipelines.at(0).stages.at(1);
-  dsl::KindSpec spec = sink_spec();
+  dsl::KindSpec spec = bound_sink_spec().spec();
   auto cfg = engine::ConfigBuilder::stage("p", st, &spec, "");
   BOOST_REQUIRE_MESSAGE(cfg.ok(), (cfg.ok() ? std::string() : cfg.err().message));
   auto o = MongoOptions::from_config(cfg.value());

@@ -752,7 +752,7 @@ result<StageConfig> source_config(const std::string& opts, std::shared_ptr<Parse
       "pipeline p {\n source mongodb m {\n" + opts + "\n }\n sink null n from m { }\n}\n";
   keep->file = dsl::parse("t.pipe", text, keep->diags);
   BOOST_REQUIRE_MESSAGE(!keep->diags.has_errors(), keep->diags.format("t.pipe", text));
-  dsl::KindSpec spec = source_spec();
+  dsl::KindSpec spec = bound_source_spec().spec();
   return engine::ConfigBuilder::stage("p", keep->file.pipelines.at(0).stages.at(0), &spec, "");
 }
 

@@ -40,7 +40,7 @@ my::ConnectOptions shared_server(my::TlsMode mode) {
 BOOST_AUTO_TEST_SUITE(mysql_tls_options)
 
 BOOST_AUTO_TEST_CASE(the_tls_block_is_declared_and_reaches_every_host) {
-  const dsl::KindSpec k = my::source_spec();
+  const dsl::KindSpec k = my::bound_source_spec().spec();
   const dsl::OptionSpec* tls = nullptr;
   for (const auto& o : k.options) {
     if (o.name == "tls") tls = &o;
