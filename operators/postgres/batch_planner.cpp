@@ -429,11 +429,31 @@ std::string BatchPlanner::create_or_alter(
       for (const auto& a : add) present = present || a.first == k;
       if (!present) return ": key column " + k + " missing";
     }
-    catalog_.create(need(c), t, add, keys);
+    if (std::string refused = run_ddl([&] { catalog_.create(need(c), t, add, keys); });
+        !refused.empty()) {
+      return ": cannot create it: " + refused;
+    }
   } else if (!add.empty() && opts_.create_tables) {
-    catalog_.add_columns(need(c), t, add);
+    if (std::string refused = run_ddl([&] { catalog_.add_columns(need(c), t, add); });
+        !refused.empty()) {
+      return ": cannot add column " + add[0].first + (add.size() > 1 ? " (and others)" : "") +
+             ": " + refused;
+    }
   }
   return keys.empty() || t.unique_on(keys) ? "" : add_key(c, t, keys);
+}
+
+std::string BatchPlanner::run_ddl(const std::function<void()>& ddl) {
+  try {
+    ddl();
+  } catch (const pqxx::sql_error& e) {
+    // What the server refuses for this table (too many columns, a name or type it rejects,
+    // no privilege) refuses its records; a lost connection or a deadlock is tried again.
+    PgFailure f = PgFailure::from(e);
+    if (f.kind == PgFailure::Kind::Transient) throw;
+    return f.describe();
+  }
+  return "";
 }
 
 std::string BatchPlanner::add_key(pqxx::connection_base* c, TableInfo& t,
@@ -444,11 +464,9 @@ std::string BatchPlanner::add_key(pqxx::connection_base* c, TableInfo& t,
            ", the key of its changes (INSERT ... ON CONFLICT needs one): add one to the table, "
            "or set the sink's key option to the table's key";
   }
-  try {
-    catalog_.add_primary_key(need(c), t, keys);
-  } catch (const pqxx::sql_error& e) {
-    return ": cannot add the primary key " + cols +
-           " its changes now carry: " + PgFailure::from(e).describe();
+  if (std::string refused = run_ddl([&] { catalog_.add_primary_key(need(c), t, keys); });
+      !refused.empty()) {
+    return ": cannot add the primary key " + cols + " its changes now carry: " + refused;
   }
   log::info("postgres", "sink " + opts_.stage + ": table " + t.name.display() +
                             " had no primary key; its changes now carry the key " + cols +
@@ -487,11 +505,10 @@ std::string BatchPlanner::widen_types(pqxx::connection_base* c, const WriteGroup
   }
   Columns widen = widened_columns(t, fields, *newest);
   if (!widen.empty()) {
-    try {
-      catalog_.alter_types(need(c), t, widen);
-    } catch (const pqxx::sql_error& e) {
+    if (std::string refused = run_ddl([&] { catalog_.alter_types(need(c), t, widen); });
+        !refused.empty()) {
       return ": cannot widen column " + widen[0].first + " to " + widen[0].second + ": " +
-             PgFailure::from(e).describe();
+             refused;
     }
     for (const auto& [column, type] : widen) {
       log::info("postgres", "sink " + opts_.stage + ": table " + t.name.display() + ": column " +

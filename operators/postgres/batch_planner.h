@@ -13,6 +13,7 @@
 // postgres.md "Pipelined apply"), it works from the catalog's cache alone and throws
 // NeedsCatalog where it would read or change a table's definition.
 #pragma once
+#include <functional>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -63,6 +64,9 @@ class BatchPlanner {
   // A table without a key on `keys` (its source got a primary key since it was created): adds
   // that primary key when the table has none; else (and when it cannot) says why.
   std::string add_key(pqxx::connection_base* c, TableInfo& t, const std::vector<std::string>& keys);
+  // Runs a CREATE or ALTER of one table: "" when done, else what the server refused (an
+  // error that is no connection's or transaction's, which throws on).
+  static std::string run_ddl(const std::function<void()>& ddl);
   void collapse(WriteGroup& g, std::vector<Event>& dead);
   // collapse() for the common snapshot case with nothing to collapse; false when not that case.
   bool collapse_sorted(WriteGroup& g);

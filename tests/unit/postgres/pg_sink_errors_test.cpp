@@ -6,6 +6,7 @@
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"  // SinkOpts{.table = ...}
 
+#include "dsl/parser.h"
 #include "pg_test_support.h"
 
 using namespace sluice;
@@ -241,6 +242,60 @@ BOOST_AUTO_TEST_CASE(on_error_fail_commits_nothing_past_a_record_without_key) {
   BOOST_TEST(r.err().message.find("no key columns") != std::string::npos, r.err().message);
   BOOST_TEST(r.err().message.find(kPassword) == std::string::npos);
   BOOST_TEST(q("SELECT to_regclass('fail_nokey') IS NULL") == "t");
+}
+
+// A table PostgreSQL cannot hold (a MyISAM table of 1,700 columns; PostgreSQL keeps 1,600) or
+// grow (ADD COLUMN past 1,600): its records are refused with the server's reason, and the other
+// tables of the same batch are written. Before, the failed CREATE TABLE failed the whole flush
+// as "cannot prepare tables" and the pipeline restarted in a loop with no table written.
+BOOST_AUTO_TEST_CASE(a_table_postgres_cannot_hold_refuses_only_its_records) {
+  dsl::Diagnostics diags;
+  auto table = dsl::parse_expr("\"wide_t.\" + @table", diags);
+  BOOST_REQUIRE(table && !diags.has_errors());
+  auto wide_row = [](int columns, int64_t id) {
+    Object o = row({{"id", Value::int64(id)}});
+    for (int i = 1; i < columns; ++i) o.append(intern("c" + std::to_string(i)), Value::boolean(i % 2 == 0));
+    return o;
+  };
+  auto at = [](const char* t, Object r, int64_t pos) {
+    Event e = ev(Op::Create, std::move(r), pos);
+    e.source = meta(t, {"id"});
+    return e;
+  };
+  auto sink = open_sink({.table_expr = table.get()});
+  std::vector<Event> evs = {at("wide", wide_row(1700, 1), 1),
+                            at("narrow", row({{"id", Value::int64(2)}}), 2),
+                            at("grows", wide_row(1599, 3), 3)};
+  std::vector<Event> dead;
+  auto r = sink->write(evs, dead);
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
+  BOOST_REQUIRE_EQUAL(dead.size(), 1u);
+  BOOST_TEST(dead[0].dead_letter->code.qualified() == "postgres.schema");
+  BOOST_TEST(dead[0].dead_letter->message.find("cannot create it: SQLSTATE 54011") !=
+                 std::string::npos,
+             dead[0].dead_letter->message);
+  BOOST_TEST(q("SELECT (SELECT count(*) FROM wide_t.narrow) || ',' || (SELECT count(*) FROM "
+               "wide_t.grows) || ',' || (to_regclass('wide_t.wide') IS NULL)") == "1,1,true");
+  // Two more fields than PostgreSQL keeps: ADD COLUMN is refused, the table keeps its rows.
+  evs = {at("grows", wide_row(1602, 4), 4), at("narrow", row({{"id", Value::int64(5)}}), 5)};
+  dead.clear();
+  r = sink->write(evs, dead);
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
+  BOOST_REQUIRE_EQUAL(dead.size(), 1u);
+  BOOST_TEST(dead[0].dead_letter->message.find("cannot add column c1599 (and others): SQLSTATE "
+                                               "54011") != std::string::npos,
+             dead[0].dead_letter->message);
+  BOOST_TEST(q("SELECT (SELECT count(*) FROM wide_t.narrow) || ',' || (SELECT count(*) FROM "
+               "wide_t.grows)") == "2,1");
+  // on_error = fail: the pipeline stops naming the record; nothing of the batch commits.
+  auto strict = open_sink({.stage = "strict", .table_expr = table.get(), .dead_letter = ""});
+  evs = {at("narrow", row({{"id", Value::int64(6)}}), 6), at("wide", wide_row(1700, 7), 7)};
+  dead.clear();
+  r = strict->write(evs, dead);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST((r.err().kind == failure_kind::permanent));
+  BOOST_TEST(r.err().message.find("SQLSTATE 54011") != std::string::npos, r.err().message);
+  BOOST_TEST(q("SELECT count(*) FROM wide_t.narrow") == "2");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
