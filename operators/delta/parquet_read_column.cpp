@@ -4,7 +4,6 @@
 
 #include "operators/delta/parquet_format.h"
 #include "operators/delta/parquet_read_error.h"
-#include "operators/delta/parquet_read_page_header.h"
 
 namespace sluice::operators::delta {
 
@@ -18,25 +17,6 @@ int128 parquet_read_decimal_limit(int precision) {
 
 }  // namespace
 
-std::string_view ParquetReadPageBody::plain(std::string_view stored, int32_t uncompressed,
-                                            parquet::Codec codec) {
-  auto size = static_cast<size_t>(uncompressed);
-  if (codec == parquet::Codec::UNCOMPRESSED) {
-    if (stored.size() != size) {
-      throw ParquetReadError("an uncompressed page of " + std::to_string(stored.size()) +
-                             " bytes says " + std::to_string(size));
-    }
-    return stored;
-  }
-  zstd_->check(stored, size);
-  if (size > capacity_) {
-    buffer_ = std::make_unique_for_overwrite<char[]>(size);
-    capacity_ = size;
-  }
-  zstd_->decompress(stored, buffer_.get(), size);
-  return {buffer_.get(), size};
-}
-
 ParquetReadColumn::ParquetReadColumn(const ColumnSchema& column, ParquetReadDecompressor* zstd)
     : name_(column.name),
       nullable_(column.nullable),
@@ -44,7 +24,7 @@ ParquetReadColumn::ParquetReadColumn(const ColumnSchema& column, ParquetReadDeco
       width_(0),
       scale_(column.scale),
       precision_(column.precision),
-      bodies_(zstd) {
+      pages_(zstd) {
   switch (decoder_) {
     case Decoder::Int32:
     case Decoder::Dec32:
@@ -93,10 +73,7 @@ ParquetReadColumn::Decoder ParquetReadColumn::decoder_of(const ColumnSchema& c) 
 }
 
 void ParquetReadColumn::start(std::string_view chunk, const ParquetReadChunk& meta) {
-  codec_ = meta.codec;
-  chunk_ = chunk;
-  pos_ = 0;
-  chunk_left_ = meta.num_values;
+  pages_.start(chunk, meta);
   page_left_ = 0;
   values_ = values_end_ = nullptr;
   bool_index_ = 0;
@@ -104,41 +81,24 @@ void ParquetReadColumn::start(std::string_view chunk, const ParquetReadChunk& me
 
 void ParquetReadColumn::load_page() {
   check_page_end();
-  if (pos_ >= chunk_.size()) fail("the chunk ends before its last value");
-  ParquetReadPageHeader h;
+  ParquetReadPages::Page page;
   try {
-    h = ParquetReadPageHeader::parse(chunk_.substr(pos_), nullable_);
+    page = pages_.next(nullable_);
   } catch (const ParquetReadError& e) {
     fail(e.what());
   }
-  pos_ += h.header_size;
-  if (static_cast<size_t>(h.compressed_size) > chunk_.size() - pos_) {
-    fail("a page of " + std::to_string(h.compressed_size) + " bytes where the chunk has " +
-         std::to_string(chunk_.size() - pos_));
-  }
-  if (h.num_values > chunk_left_) {
-    fail("a page of " + std::to_string(h.num_values) + " values where the chunk has " +
-         std::to_string(chunk_left_) + " more");
-  }
-  std::string_view body;
-  try {
-    body = bodies_.plain(chunk_.substr(pos_, h.compressed_size), h.uncompressed_size, codec_);
-  } catch (const ParquetReadError& e) {
-    fail(e.what());
-  }
-  pos_ += static_cast<size_t>(h.compressed_size);
-  int64_t defined = h.num_values;
+  std::string_view body = page.body;
+  int64_t defined = page.header.num_values;
   if (nullable_) {
     try {
-      body.remove_prefix(levels_.start(body, h.num_values));
+      body.remove_prefix(levels_.start(body, page.header.num_values));
     } catch (const ParquetReadError& e) {
       fail(e.what());
     }
     defined = levels_.defined();
   }
   start_values(body, defined);
-  page_left_ = h.num_values;
-  chunk_left_ -= h.num_values;
+  page_left_ = page.header.num_values;
 }
 
 void ParquetReadColumn::start_values(std::string_view values, int64_t defined) {
@@ -169,10 +129,12 @@ void ParquetReadColumn::check_page_end() const {
 }
 
 void ParquetReadColumn::finish() const {
-  if (page_left_ != 0 || chunk_left_ != 0) fail("the chunk has more values than its row group");
+  if (page_left_ != 0 || pages_.values_left() != 0) {
+    fail("the chunk has more values than its row group");
+  }
   check_page_end();
-  if (pos_ != chunk_.size()) {
-    fail(std::to_string(chunk_.size() - pos_) + " bytes after the chunk's last page");
+  if (pages_.bytes_left() != 0) {
+    fail(std::to_string(pages_.bytes_left()) + " bytes after the chunk's last page");
   }
 }
 

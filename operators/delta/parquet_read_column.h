@@ -15,23 +15,9 @@
 #include "operators/delta/parquet_read_decompressor.h"
 #include "operators/delta/parquet_read_levels.h"
 #include "operators/delta/parquet_read_meta.h"
+#include "operators/delta/parquet_read_pages.h"
 
 namespace sluice::operators::delta {
-
-// The bodies of a column's pages as stored (uncompressed or zstd) made plain, a page at a time
-// into a reused buffer. Shared with ParquetReadNestedColumn.
-class ParquetReadPageBody {
- public:
-  explicit ParquetReadPageBody(ParquetReadDecompressor* zstd) : zstd_(zstd) {}
-  // The plain body (`uncompressed` bytes) of a page stored as `stored` with `codec`: stored
-  // itself or the buffer, valid until the next page. Throws ParquetReadError.
-  std::string_view plain(std::string_view stored, int32_t uncompressed, parquet::Codec codec);
-
- private:
-  ParquetReadDecompressor* zstd_;
-  std::unique_ptr<char[]> buffer_;  // the open page decompressed
-  size_t capacity_ = 0;
-};
 
 class ParquetReadColumn {
  public:
@@ -92,12 +78,8 @@ class ParquetReadColumn {
   int scale_;
   int precision_;
   int128 limit_ = 0;  // Decimal: 10^precision - 1
-  ParquetReadPageBody bodies_;
-  parquet::Codec codec_ = parquet::Codec::UNCOMPRESSED;
-  std::string_view chunk_;
-  size_t pos_ = 0;          // the next page's header in chunk_
-  int64_t chunk_left_ = 0;  // the chunk's values in pages not yet loaded
-  int64_t page_left_ = 0;   // the open page's values (levels) not yet read
+  ParquetReadPages pages_;
+  int64_t page_left_ = 0;  // the open page's values (levels) not yet read
   ParquetReadLevels levels_;
   const char* values_ = nullptr;  // the open page's next value
   const char* values_end_ = nullptr;

@@ -7,7 +7,6 @@
 #include "operators/delta/parquet_read_error.h"
 #include "operators/delta/parquet_read_names.h"
 #include "operators/delta/parquet_read_nested_levels.h"
-#include "operators/delta/parquet_read_page_header.h"
 
 namespace sluice::operators::delta {
 
@@ -33,54 +32,37 @@ ParquetReadNestedColumn::ParquetReadNestedColumn(const ParquetNestedLeaf& leaf,
       utf8_(leaf.utf8),
       max_def_(leaf.max_def),
       max_rep_(leaf.max_rep),
-      bodies_(zstd) {}
+      pages_(zstd) {}
 
 void ParquetReadNestedColumn::read_chunk(std::string_view chunk, const ParquetReadChunk& meta) {
   if (meta.num_values > kNestedReadMaxChunkValues) {
     fail("a chunk of " + std::to_string(meta.num_values) + " values: more than " +
          std::to_string(kNestedReadMaxChunkValues) + " are not read");
   }
-  codec_ = meta.codec;
-  chunk_left_ = meta.num_values;
+  pages_.start(chunk, meta);
   reps_.clear();
   defs_.clear();
   values_.clear();
   next_ = next_value_ = 0;
-  std::string_view rest = chunk;
-  while (chunk_left_ > 0) {
-    if (rest.empty()) fail("the chunk ends before its last value");
-    read_page(rest);
+  while (pages_.values_left() > 0) read_page();
+  if (pages_.bytes_left() != 0) {
+    fail(std::to_string(pages_.bytes_left()) + " bytes after the chunk's last page");
   }
-  if (!rest.empty()) fail(std::to_string(rest.size()) + " bytes after the chunk's last page");
 }
 
-void ParquetReadNestedColumn::read_page(std::string_view& rest) {
-  ParquetReadPageHeader h;
+void ParquetReadNestedColumn::read_page() {
+  ParquetReadPages::Page page;
   try {
-    h = ParquetReadPageHeader::parse(rest, max_def_ > 0);
+    page = pages_.next(max_def_ > 0);
   } catch (const ParquetReadError& e) {
     fail(e.what());
   }
+  const ParquetReadPageHeader& h = page.header;
   if (max_rep_ > 0 && h.repetition_level_encoding != static_cast<int32_t>(parquet::Encoding::RLE)) {
     fail("unsupported repetition level encoding " +
          parquet::encoding_name(h.repetition_level_encoding));
   }
-  rest.remove_prefix(h.header_size);
-  if (static_cast<size_t>(h.compressed_size) > rest.size()) {
-    fail("a page of " + std::to_string(h.compressed_size) + " bytes where the chunk has " +
-         std::to_string(rest.size()));
-  }
-  if (h.num_values > chunk_left_) {
-    fail("a page of " + std::to_string(h.num_values) + " values where the chunk has " +
-         std::to_string(chunk_left_) + " more");
-  }
-  std::string_view body;
-  try {
-    body = bodies_.plain(rest.substr(0, h.compressed_size), h.uncompressed_size, codec_);
-  } catch (const ParquetReadError& e) {
-    fail(e.what());
-  }
-  rest.remove_prefix(static_cast<size_t>(h.compressed_size));
+  std::string_view body = page.body;
   const size_t first = defs_.size();
   try {
     if (max_rep_ > 0) {
@@ -101,7 +83,6 @@ void ParquetReadNestedColumn::read_page(std::string_view& rest) {
       static_cast<int64_t>(std::count(defs_.begin() + static_cast<std::ptrdiff_t>(first),
                                       defs_.end(), static_cast<uint16_t>(max_def_)));
   read_values(body, defined);
-  chunk_left_ -= h.num_values;
 }
 
 void ParquetReadNestedColumn::read_values(std::string_view values, int64_t defined) {

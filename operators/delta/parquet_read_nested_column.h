@@ -17,6 +17,7 @@
 #include "operators/delta/parquet_read_column.h"
 #include "operators/delta/parquet_read_decompressor.h"
 #include "operators/delta/parquet_read_meta.h"
+#include "operators/delta/parquet_read_pages.h"
 
 namespace sluice::operators::delta {
 
@@ -40,7 +41,7 @@ class ParquetReadNestedColumn {
   const std::string& name() const { return name_; }
 
  private:
-  void read_page(std::string_view& rest);
+  void read_page();
   void read_values(std::string_view values, int64_t defined);
   void read_byte_arrays(std::string_view values, int64_t defined);
   [[noreturn]] void fail(const std::string& what) const;
@@ -51,9 +52,7 @@ class ParquetReadNestedColumn {
   bool utf8_;
   int max_def_;
   int max_rep_;
-  ParquetReadPageBody bodies_;
-  parquet::Codec codec_ = parquet::Codec::UNCOMPRESSED;
-  int64_t chunk_left_ = 0;  // levels in pages not yet read
+  ParquetReadPages pages_;
   // The chunk decoded.
   std::vector<uint16_t> reps_;
   std::vector<uint16_t> defs_;

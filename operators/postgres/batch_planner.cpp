@@ -507,8 +507,7 @@ std::string BatchPlanner::widen_types(pqxx::connection_base* c, const WriteGroup
   if (!widen.empty()) {
     if (std::string refused = run_ddl([&] { catalog_.alter_types(need(c), t, widen); });
         !refused.empty()) {
-      return ": cannot widen column " + widen[0].first + " to " + widen[0].second + ": " +
-             refused;
+      return ": cannot widen column " + widen[0].first + " to " + widen[0].second + ": " + refused;
     }
     for (const auto& [column, type] : widen) {
       log::info("postgres", "sink " + opts_.stage + ": table " + t.name.display() + ": column " +

@@ -254,7 +254,8 @@ BOOST_AUTO_TEST_CASE(a_table_postgres_cannot_hold_refuses_only_its_records) {
   BOOST_REQUIRE(table && !diags.has_errors());
   auto wide_row = [](int columns, int64_t id) {
     Object o = row({{"id", Value::int64(id)}});
-    for (int i = 1; i < columns; ++i) o.append(intern("c" + std::to_string(i)), Value::boolean(i % 2 == 0));
+    for (int i = 1; i < columns; ++i)
+      o.append(intern("c" + std::to_string(i)), Value::boolean(i % 2 == 0));
     return o;
   };
   auto at = [](const char* t, Object r, int64_t pos) {
@@ -271,9 +272,9 @@ BOOST_AUTO_TEST_CASE(a_table_postgres_cannot_hold_refuses_only_its_records) {
   BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
   BOOST_REQUIRE_EQUAL(dead.size(), 1u);
   BOOST_TEST(dead[0].dead_letter->code.qualified() == "postgres.schema");
-  BOOST_TEST(dead[0].dead_letter->message.find("cannot create it: SQLSTATE 54011") !=
-                 std::string::npos,
-             dead[0].dead_letter->message);
+  BOOST_TEST(
+      dead[0].dead_letter->message.find("cannot create it: SQLSTATE 54011") != std::string::npos,
+      dead[0].dead_letter->message);
   BOOST_TEST(q("SELECT (SELECT count(*) FROM wide_t.narrow) || ',' || (SELECT count(*) FROM "
                "wide_t.grows) || ',' || (to_regclass('wide_t.wide') IS NULL)") == "1,1,true");
   // Two more fields than PostgreSQL keeps: ADD COLUMN is refused, the table keeps its rows.
