@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sluice::operators::delta {
@@ -23,6 +24,15 @@ struct ParquetRowGroupMeta {
   int64_t file_offset = 0;
   int64_t total_byte_size = 0;  // uncompressed
   int64_t total_compressed_size = 0;
+
+  // A column's finished chunk, whose first page is at `offset` in the file: joins the group
+  // and its sizes.
+  void add_chunk(ParquetChunkMeta chunk, int64_t offset) {
+    chunk.data_page_offset = offset;
+    total_byte_size += chunk.total_uncompressed_size;
+    total_compressed_size += chunk.total_compressed_size;
+    columns.push_back(std::move(chunk));
+  }
 };
 
 }  // namespace sluice::operators::delta

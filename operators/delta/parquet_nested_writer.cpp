@@ -7,7 +7,7 @@
 #include "operators/delta/errc.h"
 #include "operators/delta/parquet_format.h"
 #include "operators/delta/parquet_nested_footer.h"
-#include "operators/delta/parquet_plain.h"
+#include "operators/delta/parquet_row_group_writer.h"
 
 namespace sluice::operators::delta {
 
@@ -47,13 +47,9 @@ void ParquetNestedWriter::flush_row_group() {
   rg.file_offset = static_cast<int64_t>(out_.size());
   rg.columns.reserve(columns_.size());
   for (auto& c : columns_) {
-    rg.columns.push_back(c.finish_chunk());
-    ParquetChunkMeta& m = rg.columns.back();
-    m.data_page_offset = static_cast<int64_t>(out_.size());
+    rg.add_chunk(c.finish_chunk(), static_cast<int64_t>(out_.size()));
     out_.append(c.chunk());
     c.clear_chunk();
-    rg.total_byte_size += m.total_uncompressed_size;
-    rg.total_compressed_size += m.total_compressed_size;
   }
   row_groups_.push_back(std::move(rg));
   group_rows_ = 0;
@@ -69,10 +65,8 @@ result<std::string> ParquetNestedWriter::finish() {
   } catch (const std::exception& e) {
     return error::fatal(errc::io, std::string("parquet: ") + e.what());
   }
+  parquet_end_footer(footer);
   out_.append(footer);
-  // The footer's length (little-endian) and the magic end the file.
-  parquet::put_le32(static_cast<int32_t>(footer.size()), out_);
-  out_.append(parquet::kMagic, parquet::kMagicSize);
   return std::move(out_);
 }
 

@@ -1,5 +1,7 @@
 #include "operators/delta/parquet_row_group_writer.h"
 
+#include "operators/delta/parquet_plain.h"
+
 namespace sluice::operators::delta {
 namespace {
 
@@ -53,6 +55,11 @@ void parquet_write_row_group(ParquetThrift& out, const ParquetRowGroupMeta& rg,
   out.i64_field(5, rg.file_offset);
   out.i64_field(6, rg.total_compressed_size);
   out.struct_end();
+}
+
+void parquet_end_footer(std::string& footer) {
+  parquet::put_le32(static_cast<int32_t>(footer.size()), footer);
+  footer.append(parquet::kMagic, parquet::kMagicSize);
 }
 
 }  // namespace sluice::operators::delta

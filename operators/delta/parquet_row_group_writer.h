@@ -1,5 +1,5 @@
-// What the flat (ParquetFooter) and the nested (ParquetNestedFooter) footers write alike: each
-// RowGroup with its ColumnChunks, and the created_by line.
+// What the flat and the nested writers (and their footers) write alike: each RowGroup with its
+// ColumnChunks, the created_by line, and the footer's length and magic that end a file.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -24,5 +24,9 @@ struct ParquetChunkColumn {
 // compressed by `codec`) from rg.columns, then the group's sizes and row count.
 void parquet_write_row_group(ParquetThrift& out, const ParquetRowGroupMeta& rg,
                              const std::vector<ParquetChunkColumn>& columns, parquet::Codec codec);
+
+// Appends to a footer (FileMetaData's bytes) its length, little-endian, and the magic "PAR1":
+// what ends a Parquet file.
+void parquet_end_footer(std::string& footer);
 
 }  // namespace sluice::operators::delta

@@ -8,7 +8,7 @@
 #include "operators/delta/errc.h"
 #include "operators/delta/parquet_footer.h"
 #include "operators/delta/parquet_format.h"
-#include "operators/delta/parquet_plain.h"
+#include "operators/delta/parquet_row_group_writer.h"
 
 namespace sluice::operators::delta {
 
@@ -132,19 +132,15 @@ result<void> ParquetWriter::flush_row_group() {
   rg.columns.reserve(writers_.size());
   for (auto& w : writers_) {
     try {
-      rg.columns.push_back(w.finish_chunk());
+      rg.add_chunk(w.finish_chunk(), file_.offset());
     } catch (const std::exception& e) {
       return io_failure(e.what());
     }
-    ParquetChunkMeta& m = rg.columns.back();
-    m.data_page_offset = file_.offset();
     if (auto wrote = file_.write(w.chunk()); !wrote) {
       failed_ = true;
       return wrote;
     }
     w.clear_chunk();
-    rg.total_byte_size += m.total_uncompressed_size;
-    rg.total_compressed_size += m.total_compressed_size;
   }
   row_groups_.push_back(std::move(rg));
   group_rows_ = 0;
@@ -171,9 +167,7 @@ result<void> ParquetWriter::write_footer() {
   } catch (const std::exception& e) {
     return io_failure(e.what());
   }
-  // The footer's length (little-endian) and the magic end the file.
-  parquet::put_le32(static_cast<int32_t>(footer.size()), footer);
-  footer.append(parquet::kMagic, parquet::kMagicSize);
+  parquet_end_footer(footer);
   if (auto wrote = file_.write(footer); !wrote) {
     failed_ = true;
     return wrote;
