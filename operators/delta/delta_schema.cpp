@@ -60,4 +60,8 @@ bool same_schema(const std::vector<ColumnSchema>& a, const std::vector<ColumnSch
   return true;
 }
 
+bool spark_refuses_column_name(std::string_view name) {
+  return name.find_first_of(" ,;{}()\n\t=") != std::string_view::npos;
+}
+
 }  // namespace sluice::operators::delta

@@ -2,6 +2,7 @@
 // StructType in JSON ({"type":"struct","fields":[{"name","type","nullable","metadata"}]}).
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -17,5 +18,9 @@ result<std::vector<ColumnSchema>> parse_schema_string(const std::string& text);
 
 // The same columns (names, types, nullability) in the same order.
 bool same_schema(const std::vector<ColumnSchema>& a, const std::vector<ColumnSchema>& b);
+
+// A column name Spark (and Databricks) refuse in a Delta table without column mapping: it has
+// a space or one of `,;{}()=`, a newline or a tab. DuckDB, delta-rs and Trino read such names.
+bool spark_refuses_column_name(std::string_view name);
 
 }  // namespace sluice::operators::delta

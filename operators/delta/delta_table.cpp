@@ -8,8 +8,10 @@
 #include <set>
 
 #include "base/json.h"
+#include "base/logger.h"
 #include "operators/delta/compaction.h"
 #include "operators/delta/delta_files.h"
+#include "operators/delta/delta_schema.h"
 #include "operators/delta/delta_type_map.h"
 #include "operators/delta/errc.h"
 #include "operators/delta/json_fields.h"
@@ -125,8 +127,20 @@ result<void> DeltaTable::ensure_columns(const Event& e) {
   }
   if (added.empty()) return {};
   if (auto s = seal(); !s) return s;  // a data file has one schema
-  for (ColumnSchema& c : added) add_column(std::move(c));
+  for (ColumnSchema& c : added) {
+    if (spark_refuses_column_name(c.name)) warn_spark_name(c.name);
+    add_column(std::move(c));
+  }
   return {};
+}
+
+void DeltaTable::warn_spark_name(const std::string& name) const {
+  log::warn("delta", dir_ + ": column '" + name +
+                         "' has a space or one of ,;{}()= in its name: Spark and Databricks "
+                         "refuse such a name in a Delta table without column mapping (which "
+                         "this sink does not write); DuckDB, delta-rs and Trino read it. To "
+                         "read the table in Spark, rename the field in a transform before the "
+                         "sink (docs/delta.md, \"Column names\")");
 }
 
 void DeltaTable::fill_row(const Event& e) {

@@ -70,6 +70,8 @@ class DeltaTable {
  private:
   result<void> ensure_columns(const Event& e);
   void add_column(ColumnSchema c);
+  // A new column whose name Spark refuses (spark_refuses_column_name): a warning.
+  void warn_spark_name(const std::string& name) const;
   result<void> start_file();
   void fill_row(const Event& e);
   result<void> check_row();

@@ -8,6 +8,7 @@
 #include "base/json.h"
 #include "operators/delta/delta_files.h"
 #include "operators/delta/delta_log.h"
+#include "operators/delta/delta_schema.h"
 #include "operators/delta/delta_sink.h"
 #include "operators/delta/delta_table.h"
 #include "operators/delta/errc.h"
@@ -121,6 +122,17 @@ BOOST_AUTO_TEST_CASE(pending_commits_survive_the_state) {
   BOOST_TEST(back.value()[0].tables[0].schema[1].precision == 12);
   BOOST_TEST(decode_pending("").value().empty());
   BOOST_TEST(!decode_pending("{nonsense").ok());
+}
+
+// The names the sink warns about: Spark refuses them in a table without column mapping
+// ("Found invalid character(s) among ' ,;{}()\n\t='"); the others are fine as they are.
+BOOST_AUTO_TEST_CASE(column_names_spark_refuses) {
+  for (const char* bad : {"order date", "a,b", "a;b", "f(x)", "k=v", "{x}", "tab\there", "nl\n"}) {
+    BOOST_TEST(spark_refuses_column_name(bad), bad);
+  }
+  for (const char* ok : {"order_date", "Mixed-Case", "col.with.dots", "顧客名", "select", "$x"}) {
+    BOOST_TEST(!spark_refuses_column_name(ok), ok);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
