@@ -357,8 +357,17 @@ std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base* c,
                       "table " + t.table->name.display() + " has no cdc_deleted column", dead);
           continue;
         }
-        catalog_.add_columns(need(c), *t.table,
-                             {{"cdc_deleted", "boolean NOT NULL DEFAULT false"}});
+        std::string refused = run_ddl([&] {
+          catalog_.add_columns(need(c), *t.table,
+                               {{"cdc_deleted", "boolean NOT NULL DEFAULT false"}});
+        });
+        if (!refused.empty()) {
+          dead_letter(
+              *t.events[0], errc::schema,
+              "table " + t.table->name.display() + ": cannot add column cdc_deleted: " + refused,
+              dead);
+          continue;
+        }
       }
       out.push_back(std::move(t));
     }

@@ -297,6 +297,22 @@ BOOST_AUTO_TEST_CASE(a_table_postgres_cannot_hold_refuses_only_its_records) {
   BOOST_TEST((r.err().kind == failure_kind::permanent));
   BOOST_TEST(r.err().message.find("SQLSTATE 54011") != std::string::npos, r.err().message);
   BOOST_TEST(q("SELECT count(*) FROM wide_t.narrow") == "2");
+  // soft_delete: a TRUNCATE needs the column cdc_deleted, which a table of 1,600 columns cannot
+  // get: the truncate is refused, the table keeps its rows.
+  std::string cols;
+  for (int i = 1; i < 1600; ++i) cols += ", c" + std::to_string(i) + " boolean";
+  q("CREATE TABLE full1600 (id bigint PRIMARY KEY" + cols +
+    "); INSERT INTO full1600 (id) VALUES (1)");
+  auto soft = open_sink({.table = "full1600", .mode = "soft_delete", .stage = "soft"});
+  evs = {ev(Op::Truncate, Object(), 8)};
+  dead.clear();
+  r = soft->write(evs, dead);
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.err().message));
+  BOOST_REQUIRE_EQUAL(dead.size(), 1u);
+  BOOST_TEST(dead[0].dead_letter->message.find("cannot add column cdc_deleted: SQLSTATE 54011") !=
+                 std::string::npos,
+             dead[0].dead_letter->message);
+  BOOST_TEST(q("SELECT count(*) FROM full1600") == "1");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
