@@ -15,6 +15,7 @@
 #include "operators/kafka/client_config.h"
 #include "operators/kafka/errc.h"
 #include "operators/kafka/kafka_spec.h"
+#include "operators/kafka/topic_name.h"
 
 namespace sluice::operators::kafka {
 
@@ -270,10 +271,21 @@ result<std::string> KafkaSink::topic_for(const Event& e) {
     if (v->type() != Type::String || v->as_string().empty()) {
       return error::permanent(errc::topic, "topic expression gave " + v->to_display());
     }
-    return std::move(v->as_string());
+    return topic_name(v->as_string());
   }
-  if (!o_.topic_constant.empty()) return o_.topic_constant;
-  return debezium::DebeziumEncoder(server_of(e)).default_topic(e);
+  if (!o_.topic_constant.empty()) return topic_name(o_.topic_constant);
+  return topic_name(debezium::DebeziumEncoder(server_of(e)).default_topic(e));
+}
+
+std::string KafkaSink::topic_name(const std::string& name) {
+  std::string topic = kafka_topic_name(name);
+  if (topic != name && renamed_topics_.insert(name).second) {
+    log::warn("kafka", "sink '" + o_.stage + "': '" + name +
+                           "' is no Kafka topic name (characters [a-zA-Z0-9._-], at most 249): "
+                           "writing to '" +
+                           topic + "', the name Debezium gives it");
+  }
+  return topic;
 }
 
 void KafkaSink::dead_letter_headers(const Event& e, rd_kafka_headers_t* h) {
@@ -353,11 +365,12 @@ result<void> KafkaSink::write_one(Event& e, Object& key_obj) {
 // sluice.seq (a replay after a crash may repeat one, as with the transaction messages).
 result<void> KafkaSink::write_schema_change(Event& e) {
   if (!o_.debezium || !o_.schema_changes) return {};
-  const std::string topic = server_of(e);
+  const std::string server = server_of(e);
+  const std::string topic = topic_name(server);
   std::string key, value;
   debezium::encode_schema_change_key(e, o_.encoding.schemas, key);
-  debezium::encode_schema_change_value(e, topic, o_.encoding.schemas, temporal::now_micros() / 1000,
-                                       value);
+  debezium::encode_schema_change_value(e, server, o_.encoding.schemas,
+                                       temporal::now_micros() / 1000, value);
   auto r = o_.avro ? to_avro(topic, &key, &value) : result<void>();
   if (r.ok()) r = produce(topic, &key, &value, nullptr, 0, 0);
   if (!r.ok() && r.err().kind != failure_kind::permanent) return r;
@@ -367,7 +380,7 @@ result<void> KafkaSink::write_schema_change(Event& e) {
 
 result<void> KafkaSink::produce_transaction_messages(const Event& e) {
   if (txn_msgs_.empty()) return {};
-  const std::string topic = server_of(e) + ".transaction";
+  const std::string topic = topic_name(server_of(e) + ".transaction");
   for (size_t i = 0; i < txn_msgs_.size(); ++i) {
     std::string key = txn_msgs_[i].key, value = txn_msgs_[i].value;
     auto r = o_.avro ? to_avro(topic, &key, &value) : result<void>();
@@ -651,7 +664,7 @@ result<void> KafkaSink::heartbeat() {
     key += "}";
     value = "{\"ts_ms\":" + std::to_string(now_ms) + "}";
   }
-  const std::string topic = o_.heartbeat_prefix + "." + server;
+  const std::string topic = topic_name(o_.heartbeat_prefix + "." + server);
   auto r = o_.avro ? to_avro(topic, &key, &value) : result<void>();
   if (r.ok()) r = produce(topic, &key, &value, nullptr);
   if (!r.ok() && r.err().kind != failure_kind::permanent) return r;

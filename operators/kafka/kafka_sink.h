@@ -41,6 +41,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -127,6 +128,8 @@ class KafkaSink : public Sink {
   void delivered(uint64_t id, rd_kafka_resp_err_t err);
   static bool refused_for_good(rd_kafka_resp_err_t err);
   result<std::string> topic_for(const Event& e);
+  // kafka_topic_name(name), with a warning the first time a name had to change.
+  std::string topic_name(const std::string& name);
   std::string server_of(const Event& e) const;
   void dead_letter_headers(const Event& e, rd_kafka_headers_t* h);
   // exactly_once
@@ -176,6 +179,7 @@ class KafkaSink : public Sink {
   std::unordered_map<std::string, TopicInfo> topics_;
   int64_t last_heartbeat_ms_ = 0;
   std::string last_server_;  // the SERVER of the last change (when `server` is not set)
+  std::unordered_set<std::string> renamed_topics_;  // names topic_name() changed (warned)
 };
 
 }  // namespace sluice::operators::kafka
