@@ -5,6 +5,7 @@
 #include "engine/core/errc.h"
 #include "operators/avro/errc.h"
 #include "operators/debezium/errc.h"
+#include "operators/delta/errc.h"
 #include "operators/file/errc.h"
 #include "operators/kafka/errc.h"
 #include "operators/mongodb/errc.h"
@@ -34,6 +35,7 @@ const std::vector<const error_category*>& error_categories() {
       category_of<operators::file::errc>(),
       category_of<operators::debezium::errc>(),
       category_of<operators::avro::errc>(),
+      category_of<operators::delta::errc>(),
       category_of<cluster::errc>(),
       category_of<reconcile::errc>(),
   };

@@ -1,6 +1,7 @@
 #include "operators/delta/delta_options.h"
 
 #include "operators/delta/delta_spec.h"
+#include "operators/delta/table_location.h"
 
 namespace sluice::operators::delta {
 
@@ -20,6 +21,10 @@ result<DeltaOptions> DeltaOptions::from_config(const StageConfig& cfg) {
     auto c = eval::compile(*it->second, scope);
     if (!c.ok()) return error::fatal("sink delta " + cfg.name + ": path: " + c.err().message);
     o.path = std::move(c.value());
+    auto fixed = fixed_path_prefix(*it->second);
+    if (!fixed.ok())
+      return error::fatal("sink delta " + cfg.name + ": path: " + fixed.err().message);
+    o.path_fixed = std::move(fixed).value();
   } else {
     o.path_constant = cfg.option_string("path");
   }

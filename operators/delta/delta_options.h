@@ -18,6 +18,9 @@ enum class Compression : uint8_t { Zstd, None };
 struct DeltaOptions {
   eval::ExprPtr path;  // per record; null: path_constant
   std::string path_constant;
+  // The path expression's leading part that no record changes (fixed_path_prefix): what comes
+  // after it in a location is the record's, and may not hold a "." or ".." component.
+  std::string path_fixed;
   Mode mode = Mode::Append;
   std::vector<std::string> key;  // upsert: key columns; empty: the source's primary key
   int64_t file_rows = 1000000;

@@ -11,6 +11,7 @@
 #include "operators/delta/s3_table_store.h"
 #include "operators/delta/s3_url.h"
 #include "operators/delta/sink_tables.h"
+#include "operators/delta/table_location.h"
 
 namespace sluice::operators::delta {
 namespace {
@@ -69,6 +70,7 @@ result<std::string> DeltaSink::path_of(const Event& e) const {
   }
   std::string p = std::move(v->as_string());
   while (p.size() > 1 && p.back() == '/') p.pop_back();
+  if (auto inside = check_table_location(p, opts_.path_fixed); !inside) return inside.err();
   return p;
 }
 

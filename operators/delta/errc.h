@@ -9,6 +9,7 @@
   X(decimal_overflow, "write", "a decimal does not fit its column's precision and scale") \
   X(null_in_required, "write", "a null in a column declared NOT NULL")                    \
   X(io, "write", "writing a file of the table failed")                                    \
-  X(log, "write", "the table's _delta_log cannot be read or written")
+  X(log, "write", "the table's _delta_log cannot be read or written")                     \
+  X(path, "write", "a record's table location leaves the place its path expression names")
 
 SLUICE_ERRC_ENUM(sluice::operators::delta, SLUICE_DELTA_ERRORS)

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "base/json.h"
+#include "dsl/parser.h"
 #include "operators/delta/delta_files.h"
 #include "operators/delta/delta_log.h"
 #include "operators/delta/delta_schema.h"
@@ -14,6 +15,7 @@
 #include "operators/delta/errc.h"
 #include "operators/delta/pending_commit.h"
 #include "operators/delta/table_file_rows.h"
+#include "operators/delta/table_location.h"
 #include "operators/delta/table_optimize.h"
 #include "support/process.h"
 
@@ -194,6 +196,54 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_is_committed_only_after_the_engine_wrote_it) {
   BOOST_TEST(log.version() == 1);
   BOOST_TEST(log.txn_version("sluice/p/lake") == 2);
   BOOST_TEST(count_adds(dir) == 2u);
+}
+
+// MySQL and MariaDB take any character in a quoted table name: a table `../../evil` must not lead
+// `path = DIR + "/lake/" + @table` out of DIR/lake (nor `./t` to a second writer of DIR/lake/t).
+BOOST_AUTO_TEST_CASE(a_table_name_cannot_move_its_table_out_of_the_path) {
+  TempDir d;
+  const std::string base = d.file("lake");
+  dsl::Diagnostics diags;
+  auto expr = dsl::parse_expr("\"" + base + "/\" + @table", diags);
+  BOOST_REQUIRE(expr && !diags.has_errors());
+  auto fixed = fixed_path_prefix(*expr);
+  BOOST_REQUIRE(fixed.ok());
+  BOOST_TEST(fixed.value() == base + "/");
+  DeltaOptions o = options("");
+  o.path = std::move(eval::compile(*expr, eval::Scope{}).value());
+  o.path_fixed = fixed.value();
+  DeltaSink sink(std::move(o));
+  BOOST_REQUIRE(sink.open(""));
+  auto at = [](const char* table, int64_t id) {
+    Event e = change(Op::Create, id, "1.00");
+    auto m = std::make_shared<SourceMeta>();
+    m->connector = "mysql";
+    m->db = "trav";
+    m->table = table;
+    e.source = m;
+    return e;
+  };
+  std::vector<Event> in = {at("../../evil", 1), at("./t", 2),  at("..", 3),
+                           at("t", 4),          at("a..b", 5), at("dir/t", 6)};
+  std::vector<Event> dead;
+  BOOST_REQUIRE(sink.write(in, dead));
+  BOOST_REQUIRE_EQUAL(dead.size(), 3u);
+  for (const Event& e : dead) {
+    BOOST_TEST(e.dead_letter->code.qualified() == "delta.path");
+    BOOST_TEST(e.dead_letter->message.find("from the record") != std::string::npos,
+               e.dead_letter->message);
+  }
+  BOOST_REQUIRE(sink.checkpoint(1).ok());
+  sink.checkpoint_committed(1);
+  BOOST_TEST(!std::filesystem::exists(d.file("evil")));
+  BOOST_TEST(std::filesystem::exists(base + "/t/_delta_log"));
+  BOOST_TEST(std::filesystem::exists(base + "/a..b/_delta_log"));   // a name, not a step up
+  BOOST_TEST(std::filesystem::exists(base + "/dir/t/_delta_log"));  // below the path still
+  // What the path expression itself names is the user's: its own ".." is fine.
+  BOOST_TEST(check_table_location("../lake/t", "../lake/").ok());
+  BOOST_TEST(!check_table_location("../lake/../t", "../lake/").ok());
+  BOOST_TEST(!check_table_location("x/../t", "").ok());
+  BOOST_TEST(check_table_location("s3://bucket/lake/t", "s3://bucket/lake/").ok());
 }
 
 BOOST_AUTO_TEST_CASE(a_value_that_does_not_fit_is_a_dead_letter) {

@@ -1,0 +1,71 @@
+#include "operators/delta/table_location.h"
+
+#include <vector>
+
+#include "dsl/eval/expr.h"
+#include "operators/delta/errc.h"
+
+namespace sluice::operators::delta {
+namespace {
+
+bool reads_record(const ast::Expr& e) {
+  if (e.kind == ast::ExprKind::Field || e.kind == ast::ExprKind::Meta) return true;
+  for (const auto& a : e.args) {
+    if (a && reads_record(*a)) return true;
+  }
+  for (const auto& en : e.entries) {
+    if (en.value && reads_record(*en.value)) return true;
+  }
+  return false;
+}
+
+// The operands of a `+` chain, left to right ((a + b) + c: a, b, c).
+void operands(const ast::Expr& e, std::vector<const ast::Expr*>& out) {
+  if (e.kind == ast::ExprKind::Binary && e.op == "+" && e.args.size() == 2) {
+    operands(*e.args[0], out);
+    operands(*e.args[1], out);
+    return;
+  }
+  out.push_back(&e);
+}
+
+}  // namespace
+
+result<std::string> fixed_path_prefix(const ast::Expr& path) {
+  std::vector<const ast::Expr*> parts;
+  operands(path, parts);
+  std::string fixed;
+  for (const ast::Expr* p : parts) {
+    if (reads_record(*p)) break;
+    auto v = eval::eval_constant(*p);
+    if (!v.ok()) return v.err();
+    if (v->type() != Type::String) break;  // a number: the `+` may add, not concatenate
+    fixed += v->as_string();
+  }
+  return fixed;
+}
+
+result<void> check_table_location(std::string_view location, std::string_view fixed) {
+  std::string_view rest = location;
+  if (!fixed.empty() && location.substr(0, fixed.size()) == fixed) rest.remove_prefix(fixed.size());
+  size_t at = 0;
+  while (at <= rest.size()) {
+    size_t end = rest.find('/', at);
+    if (end == std::string_view::npos) end = rest.size();
+    std::string_view part = rest.substr(at, end - at);
+    if (part == "." || part == "..") {
+      return error::permanent(errc::path,
+                              "path " + std::string(location) + " has a '" + std::string(part) +
+                                  "' from the record (a table, database or field value): a record "
+                                  "cannot move its table out of " +
+                                  (fixed.empty() ? std::string("the directory the path names")
+                                                 : "'" + std::string(fixed) + "'") +
+                                  ". Rename the table at the source, or map such names in the path "
+                                  "expression (replace(@table, \"/\", \"_\"))");
+    }
+    at = end + 1;
+  }
+  return {};
+}
+
+}  // namespace sluice::operators::delta
