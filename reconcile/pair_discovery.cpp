@@ -8,6 +8,7 @@
 #include "engine/actors/config_builder.h"
 #include "operators/delta/delta_options.h"
 #include "operators/delta/sink_tables.h"
+#include "operators/delta/table_location.h"
 #include "operators/postgres/sink_options.h"
 #include "operators/registry.h"
 #include "reconcile/errc.h"
@@ -50,23 +51,14 @@ result<std::string> target_of(const pg::SinkOptions& opts, const TablePair& pr,
   return v.as_string();
 }
 
-// The Delta table of one source table: the sink's constant path, or its path expression
-// evaluated on an event of that source table (trailing slashes dropped, as the sink does).
+// The Delta table of one source table: where the sink writes an event of that source table.
 result<std::string> location_of(const dl::DeltaOptions& opts, const TablePair& pr,
                                 const std::string& sink) {
-  if (!opts.path) return opts.path_constant;
-  Event e = event_of(pr);
-  eval::Context ctx;
-  ctx.event = &e;
-  ctx.row = &e.row;
-  auto v = eval::evaluate(*opts.path, ctx);
-  if (!v.ok())
-    return error::permanent(errc::discovery, "sink '" + sink + "': path: " + v.err().message);
-  if (v->type() != Type::String || v->as_string().empty())
-    return error::permanent(errc::discovery, "sink '" + sink + "': path is not a directory");
-  std::string p = v->as_string();
-  while (p.size() > 1 && p.back() == '/') p.pop_back();
-  return p;
+  auto location = dl::table_location(opts, event_of(pr));
+  if (!location.ok()) {
+    return error::permanent(errc::discovery, "sink '" + sink + "': " + location.err().message);
+  }
+  return location;
 }
 
 result<StageConfig> config_of(const ast::Pipeline& p, const ast::Stage& st) {

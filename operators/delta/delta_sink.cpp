@@ -57,22 +57,7 @@ result<void> DeltaSink::open(const std::string& state) {
   return commit_due();
 }
 
-result<std::string> DeltaSink::path_of(const Event& e) const {
-  if (!opts_.path) return opts_.path_constant;
-  eval::Context ctx;
-  ctx.event = &e;
-  ctx.row = &e.row;
-  auto v = eval::evaluate(*opts_.path, ctx);
-  if (!v.ok()) return error::permanent(v.err().code, "path expression: " + v.err().message);
-  if (v->type() != Type::String || v->as_string().empty()) {
-    return error::permanent(errc::io,
-                            "path expression gave " + v->to_display() + ", not a directory");
-  }
-  std::string p = std::move(v->as_string());
-  while (p.size() > 1 && p.back() == '/') p.pop_back();
-  if (auto inside = check_table_location(p, opts_.path_fixed); !inside) return inside.err();
-  return p;
-}
+result<std::string> DeltaSink::path_of(const Event& e) const { return table_location(opts_, e); }
 
 result<std::shared_ptr<TableStore>> DeltaSink::store_for(const std::string& location) {
   return open_table_store(opts_, location, &s3_);  // one S3 client for every table

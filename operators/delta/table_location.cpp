@@ -68,4 +68,21 @@ result<void> check_table_location(std::string_view location, std::string_view fi
   return {};
 }
 
+result<std::string> table_location(const DeltaOptions& o, const Event& e) {
+  if (!o.path) return o.path_constant;
+  eval::Context ctx;
+  ctx.event = &e;
+  ctx.row = &e.row;
+  auto v = eval::evaluate(*o.path, ctx);
+  if (!v.ok()) return error::permanent(v.err().code, "path expression: " + v.err().message);
+  if (v->type() != Type::String || v->as_string().empty()) {
+    return error::permanent(errc::io,
+                            "path expression gave " + v->to_display() + ", not a directory");
+  }
+  std::string p = std::move(v->as_string());
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  if (auto inside = check_table_location(p, o.path_fixed); !inside) return inside.err();
+  return p;
+}
+
 }  // namespace sluice::operators::delta

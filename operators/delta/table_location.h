@@ -7,8 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "base/event.h"
 #include "base/result.h"
 #include "dsl/ast.h"
+#include "operators/delta/delta_options.h"
 
 namespace sluice::operators::delta {
 
@@ -20,5 +22,10 @@ result<std::string> fixed_path_prefix(const ast::Expr& path);
 // A table location (the expression's result): refused (errc path) when the part after `fixed`
 // (the whole location when it does not start with it) has a "." or ".." component.
 result<void> check_table_location(std::string_view location, std::string_view fixed);
+
+// The location of the table an event goes to: the constant path, or the path expression
+// evaluated on the event (trailing slashes dropped) and checked by check_table_location. The
+// sink and `sluice reconcile` both find tables so.
+result<std::string> table_location(const DeltaOptions& o, const Event& e);
 
 }  // namespace sluice::operators::delta
