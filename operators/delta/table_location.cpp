@@ -38,8 +38,8 @@ result<std::string> fixed_path_prefix(const ast::Expr& path) {
   for (const ast::Expr* p : parts) {
     if (reads_record(*p)) break;
     auto v = eval::eval_constant(*p);
-    if (!v.ok()) return v.err();
-    if (v->type() != Type::String) break;  // a number: the `+` may add, not concatenate
+    // Not constant after all (now(), ...), or a number (the `+` may add): the fixed part ends.
+    if (!v.ok() || v->type() != Type::String) break;
     fixed += v->as_string();
   }
   return fixed;

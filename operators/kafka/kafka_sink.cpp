@@ -271,15 +271,16 @@ result<std::string> KafkaSink::topic_for(const Event& e) {
     if (v->type() != Type::String || v->as_string().empty()) {
       return error::permanent(errc::topic, "topic expression gave " + v->to_display());
     }
-    return topic_name(v->as_string());
+    return topic_name(std::move(v->as_string()));
   }
   if (!o_.topic_constant.empty()) return topic_name(o_.topic_constant);
   return topic_name(debezium::DebeziumEncoder(server_of(e)).default_topic(e));
 }
 
-std::string KafkaSink::topic_name(const std::string& name) {
+std::string KafkaSink::topic_name(std::string name) {
+  if (kafka_topic_valid(name)) return name;  // the common case: no copy
   std::string topic = kafka_topic_name(name);
-  if (topic != name && renamed_topics_.insert(name).second) {
+  if (renamed_topics_.insert(name).second) {
     log::warn("kafka", "sink '" + o_.stage + "': '" + name +
                            "' is no Kafka topic name (characters [a-zA-Z0-9._-], at most 249): "
                            "writing to '" +

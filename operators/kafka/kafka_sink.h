@@ -129,7 +129,7 @@ class KafkaSink : public Sink {
   static bool refused_for_good(rd_kafka_resp_err_t err);
   result<std::string> topic_for(const Event& e);
   // kafka_topic_name(name), with a warning the first time a name had to change.
-  std::string topic_name(const std::string& name);
+  std::string topic_name(std::string name);
   std::string server_of(const Event& e) const;
   void dead_letter_headers(const Event& e, rd_kafka_headers_t* h);
   // exactly_once

@@ -26,6 +26,14 @@ void utf8_shape(unsigned char lead, size_t& bytes, size_t& units) {
 
 }  // namespace
 
+bool kafka_topic_valid(std::string_view name) {
+  if (name.empty() || name.size() > kMaxTopicName || name == "." || name == "..") return false;
+  for (char c : name) {
+    if (!topic_char(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
 std::string kafka_topic_name(std::string_view name) {
   std::string out;
   out.reserve(name.size());

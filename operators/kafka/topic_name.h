@@ -8,6 +8,9 @@
 
 namespace sluice::operators::kafka {
 
+// Whether Kafka takes `name` as it is.
+bool kafka_topic_valid(std::string_view name);
+
 // Each other character becomes '_' (as many as Java's UTF-16 units: one for a character of the
 // Basic Multilingual Plane, two beyond it; one for a byte that is no UTF-8), the name is cut to
 // 249 characters, "." becomes "_" and ".." "__". A valid name comes back as it is.

@@ -31,6 +31,11 @@ BOOST_AUTO_TEST_CASE(names_kafka_refuses_become_debeziums_names) {
   BOOST_TEST(kafka_topic_name("..") == "__");
   BOOST_TEST(kafka_topic_name("...") == "...");
   BOOST_TEST(kafka_topic_name(std::string(300, 'a')) == std::string(249, 'a'));
+  BOOST_TEST(kafka::kafka_topic_valid("dbserver1.inventory.customers"));
+  for (const std::string& bad :
+       std::vector<std::string>{"", ".", "..", "a b", "顧客", std::string(250, 'a')}) {
+    BOOST_TEST(!kafka::kafka_topic_valid(bad), bad);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(changes_of_a_table_named_with_a_space_reach_debeziums_topic) {
