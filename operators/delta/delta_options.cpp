@@ -21,10 +21,7 @@ result<DeltaOptions> DeltaOptions::from_config(const StageConfig& cfg) {
     auto c = eval::compile(*it->second, scope);
     if (!c.ok()) return error::fatal("sink delta " + cfg.name + ": path: " + c.err().message);
     o.path = std::move(c.value());
-    auto fixed = fixed_path_prefix(*it->second);
-    if (!fixed.ok())
-      return error::fatal("sink delta " + cfg.name + ": path: " + fixed.err().message);
-    o.path_fixed = std::move(fixed).value();
+    o.path_fixed = fixed_path_prefix(*it->second);
   } else {
     o.path_constant = cfg.option_string("path");
   }

@@ -4,7 +4,6 @@
 #include <random>
 
 #include "base/logger.h"
-#include "dsl/eval/expr.h"
 #include "operators/common/stage_options.h"
 #include "operators/delta/errc.h"
 #include "operators/delta/local_table_store.h"

@@ -8,17 +8,6 @@
 namespace sluice::operators::delta {
 namespace {
 
-bool reads_record(const ast::Expr& e) {
-  if (e.kind == ast::ExprKind::Field || e.kind == ast::ExprKind::Meta) return true;
-  for (const auto& a : e.args) {
-    if (a && reads_record(*a)) return true;
-  }
-  for (const auto& en : e.entries) {
-    if (en.value && reads_record(*en.value)) return true;
-  }
-  return false;
-}
-
 // The operands of a `+` chain, left to right ((a + b) + c: a, b, c).
 void operands(const ast::Expr& e, std::vector<const ast::Expr*>& out) {
   if (e.kind == ast::ExprKind::Binary && e.op == "+" && e.args.size() == 2) {
@@ -31,14 +20,14 @@ void operands(const ast::Expr& e, std::vector<const ast::Expr*>& out) {
 
 }  // namespace
 
-result<std::string> fixed_path_prefix(const ast::Expr& path) {
+std::string fixed_path_prefix(const ast::Expr& path) {
   std::vector<const ast::Expr*> parts;
   operands(path, parts);
   std::string fixed;
   for (const ast::Expr* p : parts) {
-    if (reads_record(*p)) break;
+    // eval_constant refuses an operand that reads the record (a field, @table, ...); one that
+    // is no constant (now()) or a number (the `+` may add) ends the fixed part too.
     auto v = eval::eval_constant(*p);
-    // Not constant after all (now(), ...), or a number (the `+` may add): the fixed part ends.
     if (!v.ok() || v->type() != Type::String) break;
     fixed += v->as_string();
   }

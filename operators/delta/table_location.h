@@ -17,7 +17,7 @@ namespace sluice::operators::delta {
 // The leading part of a path expression that no record changes: the `+` operands before the
 // first one that reads the record (a field or @table, @db, ...) or is not a constant string,
 // evaluated once (string literals, env()). "" when the expression starts with the record.
-result<std::string> fixed_path_prefix(const ast::Expr& path);
+std::string fixed_path_prefix(const ast::Expr& path);
 
 // A table location (the expression's result): refused (errc path) when the part after `fixed`
 // (the whole location when it does not start with it) has a "." or ".." component.

@@ -198,20 +198,20 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_is_committed_only_after_the_engine_wrote_it) {
   BOOST_TEST(count_adds(dir) == 2u);
 }
 
-// MySQL and MariaDB take any character in a quoted table name: a table `../../evil` must not lead
-// `path = DIR + "/lake/" + @table` out of DIR/lake (nor `./t` to a second writer of DIR/lake/t).
+// MySQL and MariaDB take any character in a quoted table name: a table `../evil` must not lead
+// `path = DIR + "/lake/" + @table` out of DIR/lake to DIR/evil (nor `./t` to a second writer of
+// DIR/lake/t).
 BOOST_AUTO_TEST_CASE(a_table_name_cannot_move_its_table_out_of_the_path) {
   TempDir d;
   const std::string base = d.file("lake");
   dsl::Diagnostics diags;
   auto expr = dsl::parse_expr("\"" + base + "/\" + @table", diags);
   BOOST_REQUIRE(expr && !diags.has_errors());
-  auto fixed = fixed_path_prefix(*expr);
-  BOOST_REQUIRE(fixed.ok());
-  BOOST_TEST(fixed.value() == base + "/");
+  const std::string fixed = fixed_path_prefix(*expr);
+  BOOST_TEST(fixed == base + "/");
   DeltaOptions o = options("");
   o.path = std::move(eval::compile(*expr, eval::Scope{}).value());
-  o.path_fixed = fixed.value();
+  o.path_fixed = fixed;
   DeltaSink sink(std::move(o));
   BOOST_REQUIRE(sink.open(""));
   auto at = [](const char* table, int64_t id) {
@@ -223,8 +223,8 @@ BOOST_AUTO_TEST_CASE(a_table_name_cannot_move_its_table_out_of_the_path) {
     e.source = m;
     return e;
   };
-  std::vector<Event> in = {at("../../evil", 1), at("./t", 2),  at("..", 3),
-                           at("t", 4),          at("a..b", 5), at("dir/t", 6)};
+  std::vector<Event> in = {at("../evil", 1), at("./t", 2),  at("..", 3),
+                           at("t", 4),       at("a..b", 5), at("dir/t", 6)};
   std::vector<Event> dead;
   BOOST_REQUIRE(sink.write(in, dead));
   BOOST_REQUIRE_EQUAL(dead.size(), 3u);
