@@ -31,6 +31,10 @@ struct SourceMeta {
   std::string name;       // source stage name
   std::string db;
   std::string table;
+  // `table` is itself "schema.name" (a Kafka topic, a Debezium table of a PostgreSQL or SQL
+  // Server source): sinks take its dots as separators. Otherwise db and table are each one name
+  // (MySQL and MongoDB take dots and quotes in names), whatever characters they hold.
+  bool table_qualified = false;
   std::vector<std::string> primary_key;  // column names, when known
   // Source column types as the source database declares them, parallel lists, when known
   // (e.g. "decimal(15,2)", "bigint unsigned", "set('a','b')", "datetime(6)", "json"). Sinks

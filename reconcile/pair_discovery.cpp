@@ -4,12 +4,12 @@
 #include <memory>
 #include <optional>
 
-#include "dsl/eval/expr.h"
 #include "engine/actors/config_builder.h"
 #include "operators/delta/delta_options.h"
 #include "operators/delta/sink_tables.h"
 #include "operators/delta/table_location.h"
 #include "operators/postgres/sink_options.h"
+#include "operators/postgres/target_table.h"
 #include "operators/registry.h"
 #include "reconcile/errc.h"
 
@@ -40,15 +40,10 @@ Event event_of(const TablePair& pr) {
 // evaluated on an event of that source table.
 result<std::string> target_of(const pg::SinkOptions& opts, const TablePair& pr,
                               const std::string& sink) {
-  if (!opts.table) return opts.table_constant;
-  Event e = event_of(pr);
-  eval::Context ctx;
-  ctx.event = &e;
-  ctx.row = &e.row;
-  Value v = opts.table->eval(ctx);
-  if (v.type() != Type::String)
-    return error::permanent(errc::discovery, "sink '" + sink + "': table is not a string");
-  return v.as_string();
+  auto target = pg::target_table(opts, event_of(pr));
+  if (!target.ok())
+    return error::permanent(errc::discovery, "sink '" + sink + "': " + target.err().message);
+  return target;
 }
 
 // The Delta table of one source table: where the sink writes an event of that source table.

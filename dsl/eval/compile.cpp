@@ -424,6 +424,23 @@ bool per_source_table(const ast::Expr& e) {
   return true;
 }
 
+namespace {
+void add_operands(const ast::Expr& e, std::vector<const ast::Expr*>& out) {
+  if (e.kind == ast::ExprKind::Binary && e.op == "+" && e.args.size() == 2) {
+    add_operands(*e.args[0], out);
+    add_operands(*e.args[1], out);
+    return;
+  }
+  out.push_back(&e);
+}
+}  // namespace
+
+std::vector<const ast::Expr*> concat_operands(const ast::Expr& e) {
+  std::vector<const ast::Expr*> out;
+  add_operands(e, out);
+  return out;
+}
+
 result<ExprPtr> compile(const ast::Expr& e, const Scope& scope) {
   try {
     return Compiler(scope).compile(e);

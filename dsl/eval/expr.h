@@ -120,4 +120,8 @@ bool per_source_table(const ast::Expr& e);
 // Evaluates a constant expression (options): literals, env(), secret(), operators on them.
 result<Value> eval_constant(const ast::Expr& e);
 
+// The operands of a `+` chain, left to right ((a + b) + c and a + (b + c): a, b, c); `e` itself
+// when it is no `+`. Sinks that build a name or path from text find the parts a record gives so.
+std::vector<const ast::Expr*> concat_operands(const ast::Expr& e);
+
 }  // namespace sluice::eval

@@ -255,7 +255,7 @@ bool same_origin(const LogOrigin& a, const LogOrigin& b) {
 }
 
 result<void> read_source(const PayloadMembers& m, Event& out, std::string& connector,
-                         std::string& db, std::string& table,
+                         std::string& db, std::string& table, bool& qualified,
                          std::shared_ptr<const LogOrigin>& last_origin) {
   out.ts = 0;
   out.origin.reset();
@@ -285,7 +285,8 @@ result<void> read_source(const PayloadMembers& m, Event& out, std::string& conne
         binlog |= read_binlog_member(n, sm.value(), o, row);
     }
     if (!sm.ok()) return error::permanent(errc::decode, "payload.source: malformed JSON object");
-    if (!sch.empty() && !table.empty()) table = sch + "." + table;
+    qualified = !sch.empty() && !table.empty();
+    if (qualified) table = sch + "." + table;
     if (binlog && !o.file.empty()) {
       o.txn_pos = o.pos;
       // The rows of one binlog event share one origin (they differ in `row` only).
@@ -337,11 +338,11 @@ result<void> DebeziumDecoder::decode_key(std::string_view key, Value& out,
 std::shared_ptr<const SourceMeta> DebeziumDecoder::meta_for(
     const std::shared_ptr<const FieldSchema>& env, const FieldSchema* row,
     std::vector<std::string>& key_fields, std::string& connector, std::string& db,
-    std::string& table) {
+    std::string& table, bool qualified) {
   for (size_t i = 0; i < metas_.size(); ++i) {
     MetaEntry& m = metas_[i];
     if (m.row == row && m.key_fields == key_fields && m.table == table && m.db == db &&
-        m.connector == connector) {
+        m.connector == connector && m.meta->table_qualified == qualified) {
       if (i != 0) std::swap(metas_[0], metas_[i]);
       return metas_[0].meta;
     }
@@ -351,6 +352,7 @@ std::shared_ptr<const SourceMeta> DebeziumDecoder::meta_for(
   meta->name = stage_;
   meta->db = db;
   meta->table = table;
+  meta->table_qualified = qualified;
   meta->primary_key = key_fields;
   if (row != nullptr) {
     for (const auto& f : row->fields) {
@@ -393,14 +395,16 @@ result<bool> DebeziumDecoder::decode(const char* key, size_t key_len, const char
   if (!op.ok() || !*op) return op;
   if (auto r = read_images(m, row_schema, out); !r.ok()) return r.err();
   std::string connector, db, table;
-  if (auto r = read_source(m, out, connector, db, table, last_origin_); !r.ok()) return r.err();
+  bool qualified = false;
+  if (auto r = read_source(m, out, connector, db, table, qualified, last_origin_); !r.ok())
+    return r.err();
   out.key = Value();
   key_fields_.clear();
   if (key != nullptr && key_len > 0) {
     auto r = decode_key(std::string_view(key, key_len), out.key, key_fields_);
     if (!r.ok()) return r.err();
   }
-  out.source = meta_for(env, row_schema, key_fields_, connector, db, table);
+  out.source = meta_for(env, row_schema, key_fields_, connector, db, table, qualified);
   out.dead_letter.reset();
   return true;
 }

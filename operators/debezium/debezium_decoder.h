@@ -49,7 +49,7 @@ class DebeziumDecoder {
                                              const FieldSchema* row,
                                              std::vector<std::string>& key_fields,
                                              std::string& connector, std::string& db,
-                                             std::string& table);
+                                             std::string& table, bool qualified);
 
   std::string stage_;
   SchemaCache values_;

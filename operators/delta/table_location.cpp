@@ -1,30 +1,13 @@
 #include "operators/delta/table_location.h"
 
-#include <vector>
-
 #include "dsl/eval/expr.h"
 #include "operators/delta/errc.h"
 
 namespace sluice::operators::delta {
-namespace {
-
-// The operands of a `+` chain, left to right ((a + b) + c: a, b, c).
-void operands(const ast::Expr& e, std::vector<const ast::Expr*>& out) {
-  if (e.kind == ast::ExprKind::Binary && e.op == "+" && e.args.size() == 2) {
-    operands(*e.args[0], out);
-    operands(*e.args[1], out);
-    return;
-  }
-  out.push_back(&e);
-}
-
-}  // namespace
 
 std::string fixed_path_prefix(const ast::Expr& path) {
-  std::vector<const ast::Expr*> parts;
-  operands(path, parts);
   std::string fixed;
-  for (const ast::Expr* p : parts) {
+  for (const ast::Expr* p : eval::concat_operands(path)) {
     // eval_constant refuses an operand that reads the record (a field, @table, ...); one that
     // is no constant (now()) or a number (the `+` may add) ends the fixed part too.
     auto v = eval::eval_constant(*p);

@@ -13,6 +13,7 @@ const std::shared_ptr<const SourceMeta>& MessageDecoder::meta(const std::string&
   m->connector = "kafka";
   m->name = stage_;
   m->table = topic;
+  m->table_qualified = true;  // a topic's dots are the user's (dbserver1.inventory.customers)
   return metas_.emplace(topic, std::move(m)).first->second;
 }
 

@@ -7,11 +7,11 @@
 #include <unordered_set>
 
 #include "base/logger.h"
-#include "dsl/eval/expr.h"
 #include "operators/common/stage_options.h"
 #include "operators/postgres/copy_encoder.h"
 #include "operators/postgres/pg_failure.h"
 #include "operators/postgres/stable_hash.h"
+#include "operators/postgres/target_table.h"
 
 namespace sluice::operators::postgres {
 
@@ -252,24 +252,12 @@ void BatchPlanner::dead_letter(const Event& e, error_code code, const std::strin
 }
 
 bool BatchPlanner::table_name(const Event& e, std::string& name, std::vector<Event>& dead) const {
-  if (!opts_.table) {
-    name = opts_.table_constant;
-    return true;
-  }
-  eval::Context ctx;
-  ctx.event = &e;
-  ctx.row = &e.row;
-  auto v = eval::evaluate(*opts_.table, ctx);
-  if (!v.ok()) {
-    dead_letter(e, v.err().code, "table expression: " + v.err().message, dead);
+  auto target = target_table(opts_, e);
+  if (!target.ok()) {
+    dead_letter(e, target.err().code, target.err().message, dead);
     return false;
   }
-  if (v->type() != Type::String || v->as_string().empty()) {
-    dead_letter(e, errc::bad_table, "table expression gave " + v->to_display() + ", not a name",
-                dead);
-    return false;
-  }
-  name = std::move(v->as_string());
+  name = std::move(target).value();
   return true;
 }
 

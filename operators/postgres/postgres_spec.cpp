@@ -20,7 +20,9 @@ BoundSpec<SinkOptions> make_spec() {
   url.required = true;
   OptionSpec table = option("table", OptType::Expr, "",
                             "Target table, evaluated per record: \"ods.\" + @table. "
-                            "\"schema.name\" or \"name\" (schema public).");
+                            "\"schema.name\" or \"name\" (schema public). Only a dot the "
+                            "expression writes in a string separates the schema; dots and "
+                            "quotes from the record's values are part of a name.");
   table.required = true;
   OptionSpec mode =
       enum_option("mode", {"upsert", "append", "soft_delete"}, "upsert",

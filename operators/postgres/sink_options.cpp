@@ -4,6 +4,7 @@
 #include "operators/postgres/conninfo.h"
 #include "operators/postgres/errc.h"
 #include "operators/postgres/postgres_spec.h"
+#include "operators/postgres/target_table.h"
 
 namespace sluice::operators::postgres {
 
@@ -27,6 +28,12 @@ result<SinkOptions> SinkOptions::from_config(const StageConfig& cfg) {
                           "sink postgres " + cfg.name + ": table: " + c.err().message);
     o.table = std::move(c.value());
     o.table_per_source = eval::per_source_table(*it->second);
+    auto parts = compile_table_parts(*it->second, scope);
+    if (!parts.ok())
+      return error::fatal(errc::config,
+                          "sink postgres " + cfg.name + ": table: " + parts.err().message);
+    o.table_parts = std::move(parts).value();
+    for (const TablePart& p : o.table_parts) o.table_fixed_marks += name_marks(p.fixed);
   } else {
     o.table_constant = cfg.option_string("table");
   }

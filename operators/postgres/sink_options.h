@@ -15,10 +15,25 @@ namespace sluice::operators::postgres {
 enum class Mode : uint8_t { Upsert, Append, SoftDelete };
 enum class CopyFormat : uint8_t { Binary, Text };
 
+// One `+` operand of the table expression: fixed text the expression writes itself (string
+// literals, env()), or an expression on the record (@table, @source.db, a field). `written`: the
+// dots and quotes of its value are the expression's (fixed text, or an operand with a string
+// literal holding one: if @source.db == "a" then "x." else "y."); otherwise they are part of a
+// name.
+struct TablePart {
+  eval::ExprPtr record;  // null for fixed text
+  std::string fixed;
+  bool written = true;
+};
+
 struct SinkOptions {
   std::string url;             // never logged
   eval::ExprPtr table;         // per record; null when table_constant is used
   std::string table_constant;  // a constant string table option (tests, engine)
+  // The table expression's `+` operands (target_table.h), and how many '.' and '"' the fixed
+  // ones hold: a name with more has some from the record.
+  std::vector<TablePart> table_parts;
+  size_t table_fixed_marks = 0;
   // The table is the same for every event of one source table (no field in the expression):
   // the planner works it out once per SourceMeta instead of once per event.
   bool table_per_source = true;

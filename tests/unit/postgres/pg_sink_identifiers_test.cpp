@@ -6,6 +6,7 @@
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"  // SinkOpts{.table = ...}
 
+#include "dsl/parser.h"
 #include "operators/postgres/sql_text.h"
 #include "pg_test_support.h"
 
@@ -216,6 +217,64 @@ BOOST_AUTO_TEST_CASE(a_widened_source_type_widens_the_column) {
              "bigint numeric(14,4) double precision");
   BOOST_TEST(q("SELECT string_agg(id || ':' || amount || ':' || f, ' ' ORDER BY id) FROM "
                "widened") == "1:12345678.1200:0.5 3000000000:1234567890.1234:1e+300");
+}
+
+// A source table's name is one name, dots and quotes included: MySQL takes any character in a
+// quoted table name, and a table `other.secret` with table = @table was written into the table
+// secret of the schema other (a TRUNCATE of the source table emptied it). The expression's own
+// dots separate the schema (@source.db + "." + @table, a literal inside if), and so do a Kafka
+// topic's (SourceMeta::table_qualified: dbserver1.inventory.customers).
+BOOST_AUTO_TEST_CASE(a_dot_from_the_record_is_part_of_the_name) {
+  q("CREATE SCHEMA other; CREATE TABLE other.secret (a int PRIMARY KEY, b text); "
+    "INSERT INTO other.secret VALUES (1, 'keep')");
+  auto named = [](const char* db, const char* table, bool qualified = false) {
+    auto m = std::make_shared<SourceMeta>();
+    m->connector = qualified ? "kafka" : "mysql";
+    m->db = db;
+    m->table = table;
+    m->table_qualified = qualified;
+    m->primary_key = {"a"};
+    return std::shared_ptr<const SourceMeta>(std::move(m));
+  };
+  dsl::Diagnostics diags;
+  std::vector<ast::ExprPtr> exprs;
+  auto sink_for = [&](const char* text) {
+    exprs.push_back(dsl::parse_expr(text, diags));
+    BOOST_REQUIRE(exprs.back() && !diags.has_errors());
+    return open_sink({.key = {"a"}, .table_expr = exprs.back().get()});
+  };
+  {
+    auto sink = sink_for("@table");
+    auto m = named("shop", "other.secret");
+    write_ok(*sink, {change(m, Op::Create, 2, "x", 1)});
+    BOOST_TEST(q("SELECT string_agg(a || b, ',') FROM public.\"other.secret\"") == "2x");
+    Event trunc = ev(Op::Truncate, Object(), 2);
+    trunc.source = m;
+    write_ok(*sink, {trunc});
+    BOOST_TEST(q("SELECT count(*) FROM public.\"other.secret\"") == "0");
+    BOOST_TEST(q("SELECT string_agg(a || b, ',') FROM other.secret") == "1keep");
+  }
+  {
+    auto sink = sink_for("@source.db + \".\" + @table");
+    write_ok(*sink, {change(named("my.db", "t.x"), Op::Create, 3, "y", 1)});
+    BOOST_TEST(q("SELECT a || b FROM \"my.db\".\"t.x\"") == "3y");
+  }
+  {
+    auto sink = sink_for("\"staging_\" + @table");
+    write_ok(*sink, {change(named("shop", "a\"b.c"), Op::Create, 4, "z", 1)});
+    BOOST_TEST(q("SELECT a || b FROM public.\"staging_a\"\"b.c\"") == "4z");
+  }
+  {
+    auto sink =
+        sink_for("(if @source.db == \"shop\" then \"ods_if.\" else \"ods_else.\") + @table");
+    write_ok(*sink, {change(named("shop", "plain"), Op::Create, 5, "w", 1)});
+    BOOST_TEST(q("SELECT a || b FROM ods_if.plain") == "5w");
+  }
+  {
+    auto sink = sink_for("@table");
+    write_ok(*sink, {change(named("", "kq.customers", true), Op::Create, 6, "v", 1)});
+    BOOST_TEST(q("SELECT a || b FROM kq.customers") == "6v");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
