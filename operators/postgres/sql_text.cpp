@@ -62,6 +62,13 @@ std::string quote_ident_list(const std::vector<std::string>& names) {
 
 std::string quote_literal(std::string_view text) { return quoted(text, '\''); }
 
+std::string QualifiedName::display() const {
+  auto part = [](const std::string& p) {
+    return p.find_first_of(".\"") == std::string::npos ? p : quote_ident(p);
+  };
+  return part(schema) + "." + part(name);
+}
+
 QualifiedName parse_table_name(std::string_view text, bool cut) {
   QualifiedName q;
   size_t dot = std::string_view::npos;

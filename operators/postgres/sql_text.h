@@ -28,7 +28,8 @@ struct QualifiedName {
   std::string schema;  // "public" when the name has no schema part
   std::string name;
   std::string quoted() const { return quote_ident(schema) + "." + quote_ident(name); }
-  std::string display() const { return schema + "." + name; }
+  // schema.name for messages; a part with a '.' or '"' in it quoted (public."other.secret").
+  std::string display() const;
 };
 
 // "ods.customers" -> {ods, customers}; "customers" -> {public, customers}. Only the first dot
