@@ -48,8 +48,9 @@ bool comparable(SType a, SType b) {
   return false;
 }
 
-const std::vector<std::string> kMetaNames = {"op", "before",   "source", "table",
-                                             "ts", "position", "key"};
+// @db and @table are short for @source.db and @source.table.
+const std::vector<std::string> kMetaNames = {"op",    "before", "source",   "db",
+                                             "table", "ts",     "position", "key"};
 
 std::vector<std::string> function_names(bool generate) {
   std::vector<std::string> names;
@@ -234,7 +235,7 @@ SType ExprChecker::check_meta(const ast::Expr& e, const ExprScope& scope) {
     std::string hint = closest(name, kMetaNames);
     diags_.error(e.loc, "unknown '@" + name + "'" +
                             (hint.empty() ? std::string() : "; did you mean '@" + hint + "'?") +
-                            " (known: @op @before @source @table @ts @position @key)");
+                            " (known: @op @before @source @db @table @ts @position @key)");
     return SType::Unknown;
   }
   if (name == "before") return e.path.size() == 1 ? SType::Object : SType::Unknown;
@@ -256,7 +257,7 @@ SType ExprChecker::check_meta(const ast::Expr& e, const ExprScope& scope) {
                             "name|connector do");
     return SType::Unknown;
   }
-  if (name == "op" || name == "table") return SType::String;
+  if (name == "op" || name == "db" || name == "table") return SType::String;
   if (name == "ts") return SType::Timestamp;
   return SType::Unknown;
 }

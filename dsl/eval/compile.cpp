@@ -175,6 +175,7 @@ class Compiler {
       return n;
     };
     if (name == "op") return simple(K::Op, SType::String);
+    if (name == "db") return simple(K::SourceDb, SType::String);
     if (name == "table") return simple(K::SourceTable, SType::String);
     if (name == "ts") return simple(K::Ts, SType::Timestamp);
     if (name == "position") return simple(K::Position, SType::Unknown);
@@ -211,7 +212,7 @@ class Compiler {
       return n;
     }
     fail_at(e.loc, "unknown @" + name +
-                       " (expected @op, @before, @source, @table, @ts, @position or @key)");
+                       " (expected @op, @before, @source, @db, @table, @ts, @position or @key)");
   }
 
   ExprPtr unary(const ast::Expr& e) {

@@ -757,6 +757,16 @@ pipeline p { source file s { path = "a" } sink null n from s {} }
 }
 )PIPE",
      4, 13, Severity::Error, "@source has no field 'dbb'; did you mean 'db'?"},
+    {"unknown_meta_name",
+     R"PIPE(pipeline p {
+  source file src { path = "in.jsonl" }
+  transform t from src {
+    set x = @dbs + "." + @table
+  }
+  sink null out from t {}
+}
+)PIPE",
+     4, 13, Severity::Error, "unknown '@dbs'; did you mean '@db'?"},
     {"key_map_entry_takes_a_list",
      R"PIPE(pipeline p {
   source mysql m { host = "h" user = "u" password = secret("P") server_id = 1

@@ -255,7 +255,7 @@ BOOST_AUTO_TEST_CASE(a_dot_from_the_record_is_part_of_the_name) {
     BOOST_TEST(q("SELECT string_agg(a || b, ',') FROM other.secret") == "1keep");
   }
   {
-    auto sink = sink_for("@source.db + \".\" + @table");
+    auto sink = sink_for("@db + \".\" + @table");
     write_ok(*sink, {change(named("my.db", "t.x"), Op::Create, 3, "y", 1)});
     BOOST_TEST(q("SELECT a || b FROM \"my.db\".\"t.x\"") == "3y");
   }

@@ -182,6 +182,7 @@ BOOST_AUTO_TEST_CASE(meta_fields) {
   BOOST_TEST(show(eval(meta("op"), ctx)) == "string:u");
   BOOST_TEST(show(eval(meta("table"), ctx)) == "string:accounts");
   BOOST_TEST(show(eval(meta("source.db"), ctx)) == "string:bank");
+  BOOST_TEST(show(eval(meta("db"), ctx)) == "string:bank");  // short for @source.db
   BOOST_TEST(show(eval(meta("source.table"), ctx)) == "string:accounts");
   BOOST_TEST(show(eval(meta("ts"), ctx)) == "timestamp:1970-01-01T00:00:00.001Z");
   BOOST_TEST(show(eval(meta("key"), ctx)) == "int:42");
