@@ -346,6 +346,18 @@ error BinlogStream::Impl::read_error() {
   unsigned code = repl.error_number();
   std::string msg = repl.handle() ? mysql_error(repl.handle()) : "not connected";
   std::string where = cfg.hosts[host].host + ":" + std::to_string(cfg.hosts[host].port);
+  // MariaDB: 4052; MySQL: 1236 with this text ("A replica with the same server_uuid/server_id
+  // as this replica has connected to the source").
+  if (code == ER_SLAVE_SAME_ID || (code == ER_MASTER_FATAL_ERROR_READING_BINLOG &&
+                                   msg.find("same server_uuid/server_id") != std::string::npos)) {
+    return error::fatal(
+        errc::server_id,
+        "the server " + where + " ended this binlog dump: another replica connected with " +
+            "server_id " + std::to_string(cfg.server_id) + " (" + msg +
+            "). Give each source a server_id that no other replica of the server uses "
+            "(SHOW SLAVE HOSTS, on MySQL SHOW REPLICAS, lists them); two pipelines with the same "
+            "one take the stream from each other");
+  }
   if (code == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
     if (committed.server != 0 && committed.file.empty() && !committed.gtid.empty()) {
       // By GTID on a server that may not have our transactions yet (a lagging replica).

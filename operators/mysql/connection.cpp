@@ -167,6 +167,10 @@ result<void> Connection::connect(const ConnectOptions& o) {
     mysql_optionsv(m_, MYSQL_OPT_READ_TIMEOUT, &rt);
   }
   mysql_optionsv(m_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  // TCP to host:port whatever the host's name: the library would take "localhost" as its Unix
+  // socket and ignore the port.
+  unsigned int tcp = MYSQL_PROTOCOL_TCP;
+  mysql_optionsv(m_, MYSQL_OPT_PROTOCOL, &tcp);
   if (!o.server_public_key.empty()) {
     mysql_optionsv(m_, MYSQL_SERVER_PUBLIC_KEY, o.server_public_key.c_str());
   }

@@ -19,6 +19,7 @@
   X(partial_row, "decode",                                                                  \
     "a binlog row lacks columns (binlog_row_image MINIMAL or NOBLOB in its session)")       \
   X(statement_change, "decode",                                                             \
-    "a change of a captured table is in the binlog as a statement, not as rows")
+    "a change of a captured table is in the binlog as a statement, not as rows")            \
+  X(server_id, "source", "another replica of the server uses the source's server_id")
 
 SLUICE_ERRC_ENUM(sluice::operators::mysql, SLUICE_MYSQL_ERRORS)

@@ -44,7 +44,8 @@ void add_connection(BoundSpec<MySqlOptions>& k) {
   k.add(option("host", OptType::String, true, "",
                "Server host name or address; several as \"primary:3306, replica:3307\" (in "
                "order of preference: on a lost server the source continues on the next one "
-               "by GTID)."),
+               "by GTID). Always reached over TCP at its port, \"localhost\" too (never a Unix "
+               "socket)."),
         &O::host);
   k.add(option("user", OptType::String, true, "", "User name."), &O::user);
   k.add(option("password", OptType::Secret, true, "",

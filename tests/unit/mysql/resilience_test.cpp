@@ -7,6 +7,7 @@
 #include <csignal>
 #include <memory>
 
+#include "operators/mysql/errc.h"
 #include "tests/unit/mysql/mysql_test_util.h"
 
 using namespace sluice;
@@ -214,6 +215,40 @@ BOOST_AUTO_TEST_CASE(reconnect_timeout_fails_the_source_loudly) {
   }
   BOOST_CHECK_MESSAGE(err.find("reconnect_timeout 2s") != std::string::npos, err);
   BOOST_CHECK(err.find("sluice-pw") == std::string::npos);
+}
+
+// Two sources with one server_id (two pipelines copied from one file): the server ends the
+// older dump when the newer one connects. The source that lost its stream says why and what to
+// do, and names no position as lost (on MySQL the same error is 1236, the code of a purged
+// position).
+BOOST_AUTO_TEST_CASE(a_server_id_another_replica_uses_is_named) {
+  server().exec(
+      "CREATE DATABASE IF NOT EXISTS same_id; "
+      "CREATE TABLE IF NOT EXISTS same_id.t (id INT PRIMARY KEY)");
+  auto cfg = make_cfg("same_id", {});
+  cfg.start.kind = my::StartPosition::Kind::Latest;
+  my::MySqlSource first(cfg);
+  BOOST_REQUIRE(first.open("").ok());
+  server().exec("INSERT INTO same_id.t VALUES (1)");
+  check_ids(poll_n(first, 1), 1, 1);
+  my::MySqlSource second(cfg);
+  BOOST_REQUIRE(second.open("").ok());
+  server().exec("INSERT INTO same_id.t VALUES (2)");
+  check_ids(poll_n(second, 1), 2, 2);
+  std::optional<error> err;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!err && std::chrono::steady_clock::now() < deadline) {
+    std::vector<Event> out;
+    auto r = first.poll(100, out);
+    if (!r.ok()) err = r.err();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  BOOST_REQUIRE(err.has_value());
+  BOOST_CHECK(err->code == error_code(my::errc::server_id));
+  BOOST_CHECK_MESSAGE(err->message.find("another replica connected with server_id " +
+                                        std::to_string(cfg.server_id)) != std::string::npos,
+                      err->message);
+  BOOST_CHECK(err->message.find("purged") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(failover_to_the_promoted_replica_by_gtid) {
