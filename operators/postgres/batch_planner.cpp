@@ -145,7 +145,7 @@ void written_columns(WriteGroup& g, const std::vector<FieldPlan>& fields, bool m
   for (const auto& f : fields) {
     if (f.type == "-") continue;
     const ColumnInfo* ci = t.column(f.name);
-    if (ci == nullptr) continue;  // all-null new field, or create_tables = false
+    if (ci == nullptr || ci->generated) continue;  // all-null new field, create_tables = false
     g.cols.push_back({f.name, ci->type, f.sym, WriteColumn::Src::Field, ci->kind});
   }
   auto add_meta = [&](const char* n, WriteColumn::Src src) {
@@ -197,6 +197,16 @@ std::string shadowed_fields(const std::vector<FieldPlan>& fields) {
   return names;
 }
 
+// The names of the fields whose columns PostgreSQL generates.
+std::string generated_fields(const TableInfo& t, const std::vector<FieldPlan>& fields) {
+  std::string names;
+  for (const auto& f : fields) {
+    const ColumnInfo* ci = t.column(f.name);
+    if (ci != nullptr && ci->generated) names += (names.empty() ? "" : ", ") + f.name;
+  }
+  return names;
+}
+
 // The group's last event with a source table description (it follows the source's DDL), or
 // null.
 const Event* newest_source(const WriteGroup& g) {
@@ -212,7 +222,7 @@ Columns widened_columns(const TableInfo& t, const std::vector<FieldPlan>& fields
   Columns widen;
   for (const auto& f : fields) {
     const ColumnInfo* ci = t.column(f.name);
-    if (ci == nullptr || f.type == "-") continue;
+    if (ci == nullptr || ci->generated || f.type == "-") continue;
     std::string to = source_hint(newest, sym_name(f.sym));
     if (!to.empty() && pg_type_widens(ci->type, to)) widen.push_back({f.name, to});
   }
@@ -405,7 +415,17 @@ bool BatchPlanner::prepare_table(pqxx::connection_base* c, WriteGroup& g,
   ddl_error = widen_types(c, g, fields);
   if (!ddl_error.empty()) return fail_all(errc::schema, "table " + t.name.display() + ddl_error);
   if (opts_.key.empty()) warn_other_key(t, source_key(g, fields));
-  if (meta) warn_shadowed(t, shadowed_fields(fields));
+  if (meta) {
+    warn_once(t, "shadowed", shadowed_fields(fields),
+              " are not written: the metadata columns of that name hold the change's operation, "
+              "time and position. To keep the source's values, rename the fields in a transform "
+              "before the sink");
+  }
+  warn_once(t, "generated", generated_fields(t, fields),
+            " are not written: their columns are GENERATED ALWAYS in the table, PostgreSQL "
+            "computes them. To keep the source's values, rename the fields in a transform "
+            "before the sink or drop the expression (ALTER TABLE ... ALTER COLUMN ... DROP "
+            "EXPRESSION)");
   written_columns(g, fields, meta, soft);
   std::string missing_key = key_columns(g, keys);
   if (!missing_key.empty()) {
@@ -483,13 +503,11 @@ void BatchPlanner::warn_other_key(const TableInfo& t, const std::vector<std::str
                             "source's key, or set the sink's key option");
 }
 
-void BatchPlanner::warn_shadowed(const TableInfo& t, const std::string& names) {
-  if (names.empty() || !shadowed_logged_.insert(t.name.display()).second) return;
+void BatchPlanner::warn_once(const TableInfo& t, const char* kind, const std::string& names,
+                             const std::string& why) {
+  if (names.empty() || !warned_.insert(t.name.display() + '\n' + kind).second) return;
   log::warn("postgres", "sink " + opts_.stage + ": table " + t.name.display() +
-                            ": the records' field(s) " + names +
-                            " are not written: the metadata columns of that name hold the "
-                            "change's operation, time and position. To keep the source's "
-                            "values, rename the fields in a transform before the sink");
+                            ": the records' field(s) " + names + why);
 }
 
 std::string BatchPlanner::widen_types(pqxx::connection_base* c, const WriteGroup& g,

@@ -43,7 +43,9 @@ void TableCatalog::load(pqxx::connection_base& c, TableInfo& t, bool check_empty
   pqxx::nontransaction tx(c);
   std::string reg = "to_regclass(" + quote_literal(t.quoted) + ")";
   pqxx::result cols = tx.exec(
-      "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+      "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
+      // attgenerated exists from PostgreSQL 12 on; through the row's JSON, older servers give ''.
+      "coalesce(to_jsonb(a) ->> 'attgenerated', '') <> '' FROM pg_attribute a "
       "WHERE a.attrelid = " +
       reg + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
   t.columns.clear();
@@ -52,6 +54,7 @@ void TableCatalog::load(pqxx::connection_base& c, TableInfo& t, bool check_empty
     ci.name = row[0].as<std::string>();
     ci.type = row[1].as<std::string>();
     ci.kind = col_kind_for(ci.type);
+    ci.generated = row[2].as<bool>();
     t.columns.push_back(std::move(ci));
   }
   t.exists = tx.exec("SELECT " + reg + " IS NOT NULL")[0][0].as<bool>();

@@ -15,6 +15,8 @@ struct ColumnInfo {
   std::string name;
   std::string type;  // format_type() text: "numeric(15,2)", "timestamp with time zone"
   ColKind kind = ColKind::Plain;
+  // GENERATED ALWAYS AS (...) STORED: PostgreSQL computes it; a field of that name is not written.
+  bool generated = false;
 };
 
 struct TableInfo {

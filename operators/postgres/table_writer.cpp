@@ -264,9 +264,11 @@ void TableWriter::apply(pqxx::transaction_base& tx, const WriteGroup& g, size_t 
   }
   if (n_upserts > 0) {
     std::string cols = column_list(g);
-    std::string sql = "INSERT INTO " + g.table->quoted + " (" + cols + ") SELECT " + cols +
-                      " FROM " + qstage + " WHERE " + kOpColumn + " = 'u' ON CONFLICT (" + keys +
-                      ") DO ";
+    // OVERRIDING SYSTEM VALUE: a key the table declares GENERATED ALWAYS AS IDENTITY takes the
+    // source's values, as COPY writes them (no effect on other columns and tables).
+    std::string sql = "INSERT INTO " + g.table->quoted + " (" + cols +
+                      ") OVERRIDING SYSTEM VALUE SELECT " + cols + " FROM " + qstage + " WHERE " +
+                      kOpColumn + " = 'u' ON CONFLICT (" + keys + ") DO ";
     std::string set;
     for (size_t c = 0; c < g.cols.size(); ++c) {
       bool is_key = false;
