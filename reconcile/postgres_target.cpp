@@ -72,13 +72,37 @@ result<void> PostgresTarget::begin(const RowLayout& layout) {
   key_columns_ = layout.key_columns;
   key_ = "";
   if (documents_) return read_columns();
+  if (auto c = connect(); !c) return c;
+  auto generated = generated_columns();
+  if (!generated.ok()) return generated.err();
+  uncompared_.assign(layout.columns.size(), false);
   for (size_t i = 0; i < layout.columns.size(); ++i) {
-    cols += (i ? ", " : "") + pg::quote_ident(pg::pg_identifier(layout.columns[i]->name));
+    std::string column = pg::pg_identifier(layout.columns[i]->name);
+    // A column PostgreSQL generates is not written by the sink: NULL on both sides.
+    uncompared_[i] = i >= layout.key_columns &&
+                     std::find(generated->begin(), generated->end(), column) != generated->end();
+    cols += (i ? ", " : "") + (uncompared_[i] ? std::string("NULL") : pg::quote_ident(column));
     types_.push_back(type_of(*layout.columns[i]));
   }
   select_ = "SELECT " + cols + " FROM " + table_.quoted();
   key_ = layout.chunked ? pg::quote_ident(pg::pg_identifier(layout.columns[0]->name)) : "";
-  return connect();
+  return {};
+}
+
+result<std::vector<std::string>> PostgresTarget::generated_columns() {
+  std::vector<std::string> names;
+  try {
+    // attgenerated exists from PostgreSQL 12 on (as the sink reads it, table_catalog.cpp).
+    auto r =
+        session_->tx.exec("SELECT a.attname FROM pg_attribute a WHERE a.attrelid = to_regclass(" +
+                          session_->tx.quote(table_.quoted()) +
+                          ") AND a.attnum > 0 AND NOT a.attisdropped AND "
+                          "coalesce(to_jsonb(a) ->> 'attgenerated', '') <> ''");
+    for (const auto& row : r) names.emplace_back(row[0].c_str());
+  } catch (const std::exception& e) {
+    return error::permanent(errc::compare, "PostgreSQL " + name() + ": " + e.what());
+  }
+  return names;
 }
 
 result<void> PostgresTarget::read_columns() {
@@ -92,7 +116,9 @@ result<void> PostgresTarget::read_columns() {
         "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
         "WHERE a.attrelid = to_regclass(" +
         session_->tx.quote(table_.quoted()) +
-        ") AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
+        ") AND a.attnum > 0 AND NOT a.attisdropped "
+        // Generated columns are PostgreSQL's, never written by the sink: not compared.
+        "AND coalesce(to_jsonb(a) ->> 'attgenerated', '') = '' ORDER BY a.attnum");
     std::vector<std::pair<std::string, std::string>> cols;
     bool has_id = false;
     for (const auto& row : r) {
@@ -149,7 +175,8 @@ result<RowDigest> PostgresTarget::source_document(const Object& row) {
 result<RowDigest> PostgresTarget::source_row(const operators::mysql::SqlRow& row) {
   std::vector<std::string> cells(types_.size());
   for (size_t i = 0; i < types_.size() && i < row.size(); ++i) {
-    cells[i] = row[i] ? postgres_canonical(types_[i], *row[i], false) : std::string(kNullCell);
+    cells[i] = row[i] && !uncompared_[i] ? postgres_canonical(types_[i], *row[i], false)
+                                         : std::string(kNullCell);
   }
   return digest_row(cells, key_columns_);
 }
