@@ -11,6 +11,7 @@
 #include "dsl/option_checker.h"
 #include "dsl/suggest.h"
 #include "dsl/test_checker.h"
+#include "dsl/unique_options.h"
 
 namespace sluice::dsl {
 
@@ -35,6 +36,7 @@ class Checker {
       }
       pipeline(p);
     }
+    check_unique_options(f, registry_, diags_);
   }
 
  private:

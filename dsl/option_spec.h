@@ -43,6 +43,11 @@ struct OptionSpec {
   std::vector<OptionSpec> children;
   // Required only when the sibling option first is the word second ({"format", "avro"}).
   std::pair<std::string, std::string> required_when;
+  // Not empty: two stages of the kind in one file may not give this option the same value
+  // while these sibling options are equal too (a mysql source's server_id on one host and
+  // port); unique_why says what would happen (dsl/unique_options.h).
+  std::vector<std::string> unique_with;
+  std::string unique_why;
 };
 
 // Builds one option spec: the common case of the tables in each operator's *_spec.cpp.

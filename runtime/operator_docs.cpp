@@ -34,8 +34,14 @@ void option_rows(std::ostringstream& out, const std::vector<dsl::OptionSpec>& op
         : o.required_when.first.empty()
             ? "no"
             : "with `" + o.required_when.first + " = " + o.required_when.second + "`";
+    std::string doc = o.doc;
+    if (!o.unique_with.empty()) {
+      std::string with;
+      for (const auto& w : o.unique_with) with += (with.empty() ? "`" : ", `") + w + "`";
+      doc += " `sluice check`: unique per " + with + " among the file's stages of this kind.";
+    }
     out << "| `" << prefix << o.name << "` | " << type << " | " << required << " | "
-        << (o.default_text.empty() ? "" : "`" + o.default_text + "`") << " | " << o.doc << " |\n";
+        << (o.default_text.empty() ? "" : "`" + o.default_text + "`") << " | " << doc << " |\n";
     if (!o.children.empty()) option_rows(out, o.children, prefix + o.name + ".");
   }
 }

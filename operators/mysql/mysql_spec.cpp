@@ -38,6 +38,10 @@ void add_connection(BoundSpec<MySqlOptions>& k) {
                                 "server's replicas and other CDC readers.");
   server_id.min = 1;
   server_id.max = 4294967295LL;
+  server_id.unique_with = {"host", "port"};
+  server_id.unique_why =
+      "the server ends one binlog stream whenever the other source connects with its "
+      "server_id, so the two would take the stream from each other; give each its own";
   OptionSpec port = option("port", OptType::Int, false, "3306", "TCP port.");
   port.min = 1;
   port.max = 65535;

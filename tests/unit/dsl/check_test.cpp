@@ -1095,6 +1095,34 @@ BOOST_AUTO_TEST_CASE(invalid_utf8) {
   BOOST_TEST(l.diags.items()[0].message.find("UTF-8") != std::string::npos);
 }
 
+// Two `source mysql` with one server_id on one server (OptionSpec::unique_with): the server
+// would end one's binlog stream whenever the other connected. Another port or id, or a host
+// the file does not spell out (env()), is not refused.
+BOOST_AUTO_TEST_CASE(two_mysql_sources_with_one_server_id) {
+  auto pipe = [](const std::string& b) {
+    return R"(pipeline p {
+  source mysql a { host = "db" user = "u" password = secret("P") server_id = 7 }
+  )" + b + R"(
+  sink null n from a, b {}
+}
+)";
+  };
+  const std::string rest = R"(user = "u" password = secret("P") )";
+  Loaded same = testing::load(pipe(R"(source mysql b { host = "db" )" + rest + "server_id = 7 }"));
+  BOOST_REQUIRE(!same.ok());
+  BOOST_TEST(format(same).find("3:66: error: source mysql 'b': server_id 7 is already the one "
+                               "of source mysql 'a' (line 2), with the same host db, port "
+                               "3306: the server ends one binlog stream") != std::string::npos,
+             format(same));
+  for (const std::string& b :
+       {R"(source mysql b { host = "db" port = 3307 )" + rest + "server_id = 7 }",
+        R"(source mysql b { host = "db" )" + rest + "server_id = 8 }",
+        R"(source mysql b { host = env("H") )" + rest + "server_id = 7 }"}) {
+    Loaded l = testing::load(pipe(b));
+    BOOST_TEST(l.ok(), format(l));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(valid_programs_are_not_rejected) {
   // Expressions whose types are only known at run time, env() in typed options, etc.
   const char* text = R"(pipeline p {

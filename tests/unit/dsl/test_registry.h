@@ -44,10 +44,14 @@ inline const SpecRegistry& test_registry() {
       auto port = opt("port", OptType::Int);
       port.min = 1;
       port.max = 65535;
+      port.default_text = "3306";
+      auto server_id = opt("server_id", OptType::Int, true);
+      server_id.unique_with = {"host", "port"};
+      server_id.unique_why = "the server ends one binlog stream whenever the other connects";
       k.options = {opt("host", OptType::String, true),
                    opt("user", OptType::String, true),
                    opt("password", OptType::Secret, true),
-                   opt("server_id", OptType::Int, true),
+                   server_id,
                    port,
                    opt("database", OptType::String),
                    opt("tables", OptType::StringList),
