@@ -8,17 +8,10 @@
 namespace sluice::dsl {
 namespace {
 
-const ast::Option* given(const ast::Stage& s, const std::string& name) {
-  for (const auto& o : s.options) {
-    if (o.name == name) return &o;
-  }
-  return nullptr;
-}
-
 // The option's value as text: its literal, or the spec's default when it is not given;
 // nullopt when it is an expression (env("HOST")), which the check cannot compare.
 std::optional<std::string> literal_text(const ast::Stage& s, const OptionSpec& spec) {
-  const ast::Option* o = given(s, spec.name);
+  const ast::Option* o = ast::find_option(s.options, spec.name);
   if (o == nullptr) return spec.default_text;
   if (o->is_block || !o->value || o->value->kind != ast::ExprKind::Literal) return std::nullopt;
   return o->value->literal.to_display();
@@ -54,7 +47,7 @@ void check_unique_options(const ast::File& f, const SpecRegistry& registry, Diag
       const KindSpec* k = registry.find(s.type, s.kind);
       if (k == nullptr) continue;
       for (const OptionSpec& spec : k->options) {
-        const ast::Option* o = given(s, spec.name);
+        const ast::Option* o = ast::find_option(s.options, spec.name);
         std::string key, where;
         if (spec.unique_with.empty() || o == nullptr || !unique_key(s, *k, spec, key, where))
           continue;

@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "operators/postgres/copy_encoder.h"
+#include "operators/postgres/table_catalog.h"
 #include "operators/postgres/type_map.h"
 #include "reconcile/errc.h"
 #include "reconcile/postgres_canonical.h"
@@ -92,12 +93,10 @@ result<void> PostgresTarget::begin(const RowLayout& layout) {
 result<std::vector<std::string>> PostgresTarget::generated_columns() {
   std::vector<std::string> names;
   try {
-    // attgenerated exists from PostgreSQL 12 on (as the sink reads it, table_catalog.cpp).
-    auto r =
-        session_->tx.exec("SELECT a.attname FROM pg_attribute a WHERE a.attrelid = to_regclass(" +
-                          session_->tx.quote(table_.quoted()) +
-                          ") AND a.attnum > 0 AND NOT a.attisdropped AND "
-                          "coalesce(to_jsonb(a) ->> 'attgenerated', '') <> ''");
+    auto r = session_->tx.exec(
+        "SELECT a.attname FROM pg_attribute a WHERE a.attrelid = to_regclass(" +
+        session_->tx.quote(table_.quoted()) + ") AND a.attnum > 0 AND NOT a.attisdropped AND " +
+        pg::kGeneratedAttribute);
     for (const auto& row : r) names.emplace_back(row[0].c_str());
   } catch (const std::exception& e) {
     return error::permanent(errc::compare, "PostgreSQL " + name() + ": " + e.what());
@@ -118,7 +117,8 @@ result<void> PostgresTarget::read_columns() {
         session_->tx.quote(table_.quoted()) +
         ") AND a.attnum > 0 AND NOT a.attisdropped "
         // Generated columns are PostgreSQL's, never written by the sink: not compared.
-        "AND coalesce(to_jsonb(a) ->> 'attgenerated', '') = '' ORDER BY a.attnum");
+        "AND NOT (" +
+        std::string(pg::kGeneratedAttribute) + ") ORDER BY a.attnum");
     std::vector<std::pair<std::string, std::string>> cols;
     bool has_id = false;
     for (const auto& row : r) {

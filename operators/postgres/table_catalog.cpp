@@ -42,12 +42,10 @@ TableInfo* TableCatalog::find(const std::string& qualified) const {
 void TableCatalog::load(pqxx::connection_base& c, TableInfo& t, bool check_empty) {
   pqxx::nontransaction tx(c);
   std::string reg = "to_regclass(" + quote_literal(t.quoted) + ")";
-  pqxx::result cols = tx.exec(
-      "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
-      // attgenerated exists from PostgreSQL 12 on; through the row's JSON, older servers give ''.
-      "coalesce(to_jsonb(a) ->> 'attgenerated', '') <> '' FROM pg_attribute a "
-      "WHERE a.attrelid = " +
-      reg + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
+  pqxx::result cols =
+      tx.exec(std::string("SELECT a.attname, format_type(a.atttypid, a.atttypmod), ") +
+              kGeneratedAttribute + " FROM pg_attribute a WHERE a.attrelid = " + reg +
+              " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
   t.columns.clear();
   for (const auto& row : cols) {
     ColumnInfo ci;

@@ -18,6 +18,11 @@ class transaction_base;
 
 namespace sluice::operators::postgres {
 
+// SQL: whether the pg_attribute row `a` is a generated column (GENERATED ALWAYS AS ... STORED).
+// attgenerated exists from PostgreSQL 12 on; read through the row's JSON, older servers give ''.
+inline constexpr const char* kGeneratedAttribute =
+    "coalesce(to_jsonb(a) ->> 'attgenerated', '') <> ''";
+
 class TableCatalog {
  public:
   // The table (loaded on first use; `exists` false when it is missing).

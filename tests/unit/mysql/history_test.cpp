@@ -21,18 +21,6 @@ namespace {
 
 std::string master_file() { return *server().query("SHOW MASTER STATUS").at(0).at(0); }
 
-// Polls until the source fails (or 15 s pass); returns its error.
-error first_error(my::MySqlSource& src) {
-  std::vector<Event> out;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto r = src.poll(100, out);
-    if (!r.ok()) return r.err();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return error::transient("no error");
-}
-
 std::string replace_line(std::string state, const std::string& key, const std::string& value) {
   size_t p = state.find("\n" + key + "=");
   if (p == std::string::npos) return state + key + "=" + value + "\n";

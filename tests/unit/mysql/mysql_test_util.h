@@ -50,6 +50,19 @@ inline void drop_schema_events(std::vector<Event>& out, size_t from, bool schema
             out.end());
 }
 
+// Polls until the source fails (or the timeout); returns its error, or a transient "no error".
+inline error first_error(Source& src,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(15)) {
+  std::vector<Event> out;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = src.poll(100, out);
+    if (!r.ok()) return r.err();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return error::transient("no error");
+}
+
 // Polls until `n` events arrived (or the timeout), returns them.
 inline std::vector<Event> poll_n(Source& s, size_t n,
                                  std::chrono::milliseconds timeout = std::chrono::seconds(15),

@@ -235,20 +235,12 @@ BOOST_AUTO_TEST_CASE(a_server_id_another_replica_uses_is_named) {
   BOOST_REQUIRE(second.open("").ok());
   server().exec("INSERT INTO same_id.t VALUES (2)");
   check_ids(poll_n(second, 1), 2, 2);
-  std::optional<error> err;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (!err && std::chrono::steady_clock::now() < deadline) {
-    std::vector<Event> out;
-    auto r = first.poll(100, out);
-    if (!r.ok()) err = r.err();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  BOOST_REQUIRE(err.has_value());
-  BOOST_CHECK(err->code == error_code(my::errc::server_id));
-  BOOST_CHECK_MESSAGE(err->message.find("another replica connected with server_id " +
-                                        std::to_string(cfg.server_id)) != std::string::npos,
-                      err->message);
-  BOOST_CHECK(err->message.find("purged") == std::string::npos);
+  error err = first_error(first, std::chrono::seconds(30));
+  BOOST_CHECK_MESSAGE(err.code == error_code(my::errc::server_id), err.message);
+  BOOST_CHECK_MESSAGE(err.message.find("another replica connected with server_id " +
+                                       std::to_string(cfg.server_id)) != std::string::npos,
+                      err.message);
+  BOOST_CHECK(err.message.find("purged") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(failover_to_the_promoted_replica_by_gtid) {
