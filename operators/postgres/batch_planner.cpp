@@ -34,14 +34,19 @@ bool same_layout(const Object& row, const std::vector<Sym>& layout) {
   return true;
 }
 
-std::string source_hint(const Event& e, const std::string& name) {
+// The source's type of the column `name` as its DDL writes it ("decimal(12,4)"), or "".
+std::string source_type(const Event& e, const std::string& name) {
   if (!e.source) return "";
   const auto& names = e.source->column_names;
   const auto& types = e.source->column_types;
   for (size_t i = 0; i < names.size() && i < types.size(); ++i) {
-    if (names[i] == name) return pg_type_for_source(types[i]);
+    if (names[i] == name) return types[i];
   }
   return "";
+}
+
+std::string source_hint(const Event& e, const std::string& name) {
+  return pg_type_for_source(source_type(e, name));
 }
 
 // The connection DDL and catalog reads need; NeedsCatalog when planning without one.
@@ -216,15 +221,16 @@ const Event* newest_source(const WriteGroup& g) {
   return nullptr;
 }
 
-// The table's columns whose source type is now wider (INT to BIGINT): (column, new type).
+// The table's columns narrower than their source's type (INT to BIGINT, a table made by hand
+// with numeric(10,0) for DECIMAL(10,2)): (column, the type that holds both).
 Columns widened_columns(const TableInfo& t, const std::vector<FieldPlan>& fields,
                         const Event& newest) {
   Columns widen;
   for (const auto& f : fields) {
     const ColumnInfo* ci = t.column(f.name);
     if (ci == nullptr || ci->generated || f.type == "-") continue;
-    std::string to = source_hint(newest, sym_name(f.sym));
-    if (!to.empty() && pg_type_widens(ci->type, to)) widen.push_back({f.name, to});
+    std::string to = pg_type_holding(ci->type, source_hint(newest, sym_name(f.sym)));
+    if (!to.empty()) widen.push_back({f.name, std::move(to)});
   }
   return widen;
 }
@@ -514,11 +520,8 @@ std::string BatchPlanner::widen_types(pqxx::connection_base* c, const WriteGroup
                                       const std::vector<FieldPlan>& fields) {
   TableInfo& t = *g.table;
   const Event* newest = newest_source(g);
-  if (!opts_.create_tables || !t.exists || newest == nullptr ||
-      newest->source == t.types_checked_for) {
-    return "";
-  }
-  Columns widen = widened_columns(t, fields, *newest);
+  if (!t.exists || newest == nullptr || newest->source == t.types_checked_for) return "";
+  Columns widen = opts_.create_tables ? widened_columns(t, fields, *newest) : Columns{};
   if (!widen.empty()) {
     if (std::string refused = run_ddl([&] { catalog_.alter_types(need(c), t, widen); });
         !refused.empty()) {
@@ -529,8 +532,33 @@ std::string BatchPlanner::widen_types(pqxx::connection_base* c, const WriteGroup
                                 column + " is now " + type + ", as its source's type");
     }
   }
+  warn_rounding(t, fields, *newest);
   t.types_checked_for = newest->source;
   return "";
+}
+
+void BatchPlanner::warn_rounding(const TableInfo& t, const std::vector<FieldPlan>& fields,
+                                 const Event& newest) {
+  for (const auto& f : fields) {
+    const ColumnInfo* ci = t.column(f.name);
+    if (ci == nullptr || ci->generated || f.type == "-") continue;
+    const std::string source = source_type(newest, sym_name(f.sym));
+    const std::string hint = pg_type_for_source(source);
+    const std::string what = pg_type_rounding(ci->type, hint);
+    if (what.empty() || !warned_.insert(t.name.display() + "\nrounds\n" + f.name).second) continue;
+    std::string exact = pg_type_holding(ci->type, hint);
+    if (exact.empty()) exact = hint;
+    log::warn("postgres", "sink " + opts_.stage + ": table " + t.name.display() + ": column " +
+                              f.name + " is " + ci->type + ", its source's type " + source +
+                              ": PostgreSQL " + what +
+                              " without an error, so the table holds other values than the "
+                              "source. To keep them exact, make the column " +
+                              exact + " (ALTER TABLE ... ALTER COLUMN ... TYPE" +
+                              (opts_.create_tables ? ")"
+                                                   : "; with create_tables the sink does "
+                                                     "this itself for a wider number or "
+                                                     "timestamp)"));
+  }
 }
 
 bool BatchPlanner::full_identity(const WriteGroup& g) {

@@ -1,11 +1,15 @@
 #include "operators/postgres/type_map.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
 
 namespace sluice::operators::postgres {
 namespace {
+
+// The most digits PostgreSQL allows a numeric(p,s) to declare.
+constexpr int kMaxNumericDigits = 1000;
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -39,6 +43,37 @@ NumericShape numeric_shape(std::string_view t) {
   if (!num(args.substr(0, comma), p)) return {};
   if (comma != std::string_view::npos && !num(args.substr(comma + 1), sc)) return {};
   return {p - sc, sc};
+}
+
+// The smallest numeric type holding the values of both, when that is not `column`'s (a name of
+// `source`'s when it is that one); "" when the column holds them.
+std::string numeric_union(NumericShape column, NumericShape source, std::string_view name) {
+  const int whole = std::max(column.whole, source.whole);
+  const int scale = std::max(column.scale, source.scale);
+  if (whole == column.whole && scale == column.scale) return "";
+  if (whole == source.whole && scale == source.scale) return std::string(name);
+  if (whole + scale > kMaxNumericDigits) return "numeric";
+  return "numeric(" + std::to_string(whole + scale) + "," + std::to_string(scale) + ")";
+}
+
+// A timestamp type: with time zone, and its digits after the second (-1: not a timestamp).
+struct TimeShape {
+  bool tz = false;
+  int digits = -1;
+};
+
+// format_type's "timestamp(3) without time zone" or pg_type_for_source's "timestamptz(3)";
+// without "(n)" the type has `fallback` digits (format_type: 6, PostgreSQL's default; a source
+// type: 0, MySQL's DATETIME and TIMESTAMP without a fraction).
+TimeShape time_shape(std::string_view t, int fallback) {
+  if (!starts_with(t, "timestamp")) return {};
+  TimeShape s;
+  s.tz = starts_with(t, "timestamptz") || t.find("with time zone") != std::string_view::npos;
+  s.tz = s.tz && t.find("without") == std::string_view::npos;
+  s.digits = fallback;
+  const std::string_view args = args_of(t);
+  if (args.size() > 2) s.digits = std::atoi(std::string(args.substr(1)).c_str());
+  return s;
 }
 
 }  // namespace
@@ -76,12 +111,38 @@ std::string pg_type_for_value(Type t) {
   return "text";
 }
 
-bool pg_type_widens(std::string_view from, std::string_view to) {
-  if (from == to) return false;
-  if (from == "real") return to == "double precision";
-  const NumericShape a = numeric_shape(from), b = numeric_shape(to);
-  if (a.whole < 0 || b.whole < 0) return false;
-  return b.whole >= a.whole && b.scale >= a.scale && (b.whole > a.whole || b.scale > a.scale);
+std::string pg_type_holding(std::string_view column, std::string_view source) {
+  if (column == "real") return source == "double precision" ? std::string(source) : "";
+  const NumericShape a = numeric_shape(column), b = numeric_shape(source);
+  if (a.whole >= 0 && b.whole >= 0) return numeric_union(a, b, source);
+  const TimeShape x = time_shape(column, 6), y = time_shape(source, 0);
+  if (x.digits >= 0 && y.digits > x.digits && x.tz == y.tz) {
+    return std::string(x.tz ? "timestamptz(" : "timestamp(") + std::to_string(y.digits) + ")";
+  }
+  return "";
+}
+
+std::string pg_type_rounding(std::string_view column, std::string_view source) {
+  const TimeShape x = time_shape(column, 6), y = time_shape(source, 0);
+  if (y.digits >= 0 && column == "date") return "drops the time of day";
+  if (x.digits >= 0 && y.digits > x.digits) {
+    return x.digits == 0
+               ? "rounds the values to whole seconds"
+               : "rounds the fraction of a second to " + std::to_string(x.digits) + " digit(s)";
+  }
+  const NumericShape a = numeric_shape(column), b = numeric_shape(source);
+  const bool floating = source == "real" || source == "double precision";
+  if (starts_with(column, "numeric(") && a.whole >= 0 && (floating || b.scale > a.scale)) {
+    return "rounds the values to " + std::to_string(a.scale) + " decimal(s)";
+  }
+  const int digits = column == "real" ? 6 : column == "double precision" ? 15 : 0;
+  const int source_digits = b.whole >= 0                   ? b.whole + b.scale
+                            : source == "double precision" ? 15
+                                                           : 0;
+  if (digits > 0 && source_digits > digits) {
+    return "keeps about " + std::to_string(digits) + " significant digits of the values";
+  }
+  return "";
 }
 
 std::string pg_type_for_source(std::string_view source_type) {

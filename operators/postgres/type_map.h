@@ -28,10 +28,18 @@ std::string pg_type_for_value(Type t);
 // text[], "enum(...)" -> text, "datetime(6)" -> timestamp(6), "timestamp" -> timestamptz,
 // "json" -> jsonb, "blob" -> bytea, "time" -> text). "" when unknown.
 std::string pg_type_for_source(std::string_view source_type);
-// Whether a column of type `from` (format_type text) can take every value of `to` and `to`
-// differs: the source's type was widened (INT to BIGINT, DECIMAL(10,2) to DECIMAL(12,4), FLOAT
-// to DOUBLE). Only numbers: smallint, integer, bigint, numeric(p[,s]), real, double precision.
-bool pg_type_widens(std::string_view from, std::string_view to);
+// The type a column of type `column` (format_type text) gets so that it takes every value of a
+// source's type `source` (pg_type_for_source text) as well, when it does not now: the source's
+// type was widened (INT to BIGINT, DECIMAL(10,2) to DECIMAL(12,4), FLOAT to DOUBLE, DATETIME to
+// DATETIME(6)) or a table made by hand is narrower (numeric(10,0) for DECIMAL(10,2) becomes
+// numeric(12,2)). Within a family only: smallint, integer, bigint, numeric(p[,s]); real, double
+// precision; timestamp(n); timestamptz(n). "" when the column holds them or is of another family.
+std::string pg_type_holding(std::string_view column, std::string_view source);
+// What PostgreSQL does, without an error, to a source's values (pg_type_for_source text) written
+// into a column of type `column` (format_type text), when it changes them: "rounds the values to
+// 2 decimal(s)", "drops the time of day", "rounds the values to whole seconds", "keeps about 6
+// significant digits of the values"; "" when the values are kept (or refused with an error).
+std::string pg_type_rounding(std::string_view column, std::string_view source);
 
 // The write kind of a PostgreSQL type as format_type() prints it.
 ColKind col_kind_for(std::string_view pg_type);

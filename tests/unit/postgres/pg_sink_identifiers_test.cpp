@@ -6,9 +6,11 @@
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"  // SinkOpts{.table = ...}
 
+#include "base/temporal.h"
 #include "dsl/parser.h"
 #include "operators/postgres/sql_text.h"
 #include "pg_test_support.h"
+#include "support/stderr_capture.h"
 
 using namespace sluice;
 using namespace sluice::pgtest;
@@ -167,18 +169,53 @@ BOOST_AUTO_TEST_CASE(a_unique_index_on_the_key_is_enough) {
 }
 
 BOOST_AUTO_TEST_CASE(which_types_are_wider) {
-  BOOST_TEST(pg::pg_type_widens("integer", "bigint"));
-  BOOST_TEST(pg::pg_type_widens("smallint", "integer"));
-  BOOST_TEST(pg::pg_type_widens("bigint", "numeric(20)"));
-  BOOST_TEST(pg::pg_type_widens("numeric(10,2)", "numeric(14,4)"));
-  BOOST_TEST(pg::pg_type_widens("numeric(10,2)", "numeric"));
-  BOOST_TEST(pg::pg_type_widens("real", "double precision"));
-  BOOST_TEST(!pg::pg_type_widens("bigint", "integer"));
-  BOOST_TEST(!pg::pg_type_widens("numeric(10,2)", "numeric(12,1)"));  // loses a decimal
-  BOOST_TEST(!pg::pg_type_widens("numeric(20,0)", "numeric(20)"));
-  BOOST_TEST(!pg::pg_type_widens("numeric(20,0)", "bigint"));
-  BOOST_TEST(!pg::pg_type_widens("integer", "text"));
-  BOOST_TEST(!pg::pg_type_widens("double precision", "real"));
+  BOOST_TEST(pg::pg_type_holding("integer", "bigint") == "bigint");
+  BOOST_TEST(pg::pg_type_holding("smallint", "integer") == "integer");
+  BOOST_TEST(pg::pg_type_holding("bigint", "numeric(20)") == "numeric(20)");
+  BOOST_TEST(pg::pg_type_holding("numeric(10,2)", "numeric(14,4)") == "numeric(14,4)");
+  BOOST_TEST(pg::pg_type_holding("numeric(10,2)", "numeric") == "numeric");
+  BOOST_TEST(pg::pg_type_holding("real", "double precision") == "double precision");
+  // Narrower on one side, wider on the other: the type that holds both.
+  BOOST_TEST(pg::pg_type_holding("numeric(10,2)", "numeric(12,1)") == "numeric(13,2)");
+  BOOST_TEST(pg::pg_type_holding("numeric(10,0)", "numeric(10,2)") == "numeric(12,2)");
+  BOOST_TEST(pg::pg_type_holding("integer", "numeric(10,2)") == "numeric(12,2)");
+  BOOST_TEST(pg::pg_type_holding("numeric(1000,0)", "numeric(10,2)") == "numeric");
+  BOOST_TEST(pg::pg_type_holding("timestamp(0) without time zone", "timestamp(6)") ==
+             "timestamp(6)");
+  BOOST_TEST(pg::pg_type_holding("timestamp(3) with time zone", "timestamptz(6)") ==
+             "timestamptz(6)");
+  // A source type without "(n)" has no fraction (MySQL); format_type's has 6 (PostgreSQL).
+  BOOST_TEST(pg::pg_type_holding("timestamp(0) without time zone", "timestamp").empty());
+  BOOST_TEST(pg::pg_type_holding("timestamp without time zone", "timestamp(6)").empty());
+  BOOST_TEST(pg::pg_type_holding("bigint", "integer").empty());
+  BOOST_TEST(pg::pg_type_holding("numeric(20,0)", "numeric(20)").empty());
+  BOOST_TEST(pg::pg_type_holding("numeric(20,0)", "bigint").empty());
+  BOOST_TEST(pg::pg_type_holding("integer", "text").empty());
+  BOOST_TEST(pg::pg_type_holding("double precision", "real").empty());
+  BOOST_TEST(pg::pg_type_holding("date", "timestamp(6)").empty());  // another family
+}
+
+BOOST_AUTO_TEST_CASE(which_columns_change_the_values) {
+  BOOST_TEST(pg::pg_type_rounding("numeric(10,0)", "numeric(10,2)") ==
+             "rounds the values to 0 decimal(s)");
+  BOOST_TEST(pg::pg_type_rounding("numeric(10,2)", "double precision") ==
+             "rounds the values to 2 decimal(s)");
+  BOOST_TEST(pg::pg_type_rounding("timestamp(0) without time zone", "timestamp(6)") ==
+             "rounds the values to whole seconds");
+  BOOST_TEST(pg::pg_type_rounding("timestamp(3) with time zone", "timestamptz(6)") ==
+             "rounds the fraction of a second to 3 digit(s)");
+  BOOST_TEST(pg::pg_type_rounding("date", "timestamp") == "drops the time of day");
+  BOOST_TEST(pg::pg_type_rounding("real", "double precision") ==
+             "keeps about 6 significant digits of the values");
+  BOOST_TEST(pg::pg_type_rounding("double precision", "numeric(20)") ==
+             "keeps about 15 significant digits of the values");
+  BOOST_TEST(pg::pg_type_rounding("numeric(10,2)", "numeric(8,2)").empty());
+  BOOST_TEST(pg::pg_type_rounding("numeric", "numeric(65,30)").empty());
+  BOOST_TEST(pg::pg_type_rounding("timestamp(0) without time zone", "timestamptz").empty());
+  BOOST_TEST(pg::pg_type_rounding("double precision", "integer").empty());
+  BOOST_TEST(pg::pg_type_rounding("real", "smallint").empty());
+  BOOST_TEST(pg::pg_type_rounding("integer", "numeric(10,2)").empty());  // refused, not rounded
+  BOOST_TEST(pg::pg_type_rounding("text", "timestamp(6)").empty());
 }
 
 // ALTER TABLE t MODIFY id BIGINT, MODIFY amount DECIMAL(14,4), MODIFY f DOUBLE in the source:
@@ -217,6 +254,95 @@ BOOST_AUTO_TEST_CASE(a_widened_source_type_widens_the_column) {
              "bigint numeric(14,4) double precision");
   BOOST_TEST(q("SELECT string_agg(id || ':' || amount || ':' || f, ' ' ORDER BY id) FROM "
                "widened") == "1:12345678.1200:0.5 3000000000:1234567890.1234:1e+300");
+}
+
+// A table a DBA made by hand, narrower than its source: numeric(10,2) for DECIMAL(12,4),
+// numeric(10,0) for DECIMAL(10,2), timestamp(0) for DATETIME(6), real for DOUBLE. PostgreSQL
+// rounded every value into them without an error (1.2345 became 1.23, 12:00:00.999999 became
+// 12:00:01); the sink widened the first only, and said nothing of the others. Now each gets the
+// type that holds both; a date column for a DATETIME (another family) is kept and the sink says
+// once that PostgreSQL drops the time of day. With create_tables = false nothing is altered and
+// each column that rounds is named.
+namespace {
+
+std::shared_ptr<const SourceMeta> narrow_meta(const std::string& table) {
+  auto m = std::make_shared<SourceMeta>();
+  m->connector = "mysql";
+  m->db = "shop";
+  m->table = table;
+  m->column_names = {"id", "price", "qty", "ts", "r", "d"};
+  m->column_types = {"int", "decimal(12,4)", "decimal(10,2)", "datetime(6)", "double", "datetime"};
+  m->primary_key = {"id"};
+  return m;
+}
+
+Event narrow_row(const std::shared_ptr<const SourceMeta>& m, int64_t id, int64_t pos) {
+  Event e =
+      ev(Op::Create,
+         row({{"id", Value::int64(id)},
+              {"price", Value::decimal(*Decimal::parse("1.2345"))},
+              {"qty", Value::decimal(*Decimal::parse("1.50"))},
+              {"ts", Value::datetime(*temporal::parse_datetime("2024-01-01 23:59:59.999999"))},
+              {"r", Value::float64(0.1234567890123)},
+              {"d", Value::datetime(*temporal::parse_datetime("2024-01-01 12:34:56"))}}),
+         pos);
+  e.source = m;
+  return e;
+}
+
+constexpr const char* kNarrowColumns =
+    "(id int PRIMARY KEY, price numeric(10,2), qty numeric(10,0), ts timestamp(0), r real, "
+    "d date)";
+
+std::string column_types(const std::string& table) {
+  return q(
+      "SELECT string_agg(format_type(atttypid, atttypmod), ', ' ORDER BY attnum) FROM "
+      "pg_attribute WHERE attrelid = '" +
+      table + "'::regclass AND attnum > 0");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_table_made_narrower_than_its_source) {
+  q(std::string("CREATE TABLE narrow_made ") + kNarrowColumns);
+  test::StderrCapture log;
+  auto sink = open_sink({.table = "narrow_made"});
+  write_ok(*sink, {narrow_row(narrow_meta("narrow_made"), 1, 1)});
+  BOOST_TEST(column_types("narrow_made") ==
+             "integer, numeric(12,4), numeric(12,2), timestamp(6) without time zone, double "
+             "precision, date");
+  BOOST_TEST(
+      q("SELECT price || ' ' || qty || ' ' || ts || ' ' || r || ' ' || d FROM narrow_made") ==
+      "1.2345 1.50 2024-01-01 23:59:59.999999 0.1234567890123 2024-01-01");
+  const std::string text = log.text();
+  BOOST_TEST(text.find("column qty is now numeric(12,2)") != std::string::npos);
+  BOOST_TEST(text.find("column d is date, its source's type datetime: PostgreSQL drops the time "
+                       "of day") != std::string::npos);
+  BOOST_TEST(text.find("column ts is timestamp") == std::string::npos);  // widened: no rounding
+
+  q(std::string("CREATE TABLE narrow_kept ") + kNarrowColumns);
+  auto kept = open_sink({.table = "narrow_kept", .create_tables = false});
+  write_ok(*kept, {narrow_row(narrow_meta("narrow_kept"), 1, 1)});
+  BOOST_TEST(column_types("narrow_kept") ==
+             "integer, numeric(10,2), numeric(10,0), timestamp(0) without time zone, real, date");
+  BOOST_TEST(q("SELECT price || ' ' || qty || ' ' || ts FROM narrow_kept") ==
+             "1.23 2 2024-01-02 00:00:00");
+  const std::string more = log.text();
+  for (const char* said :
+       {"column price is numeric(10,2), its source's type decimal(12,4): PostgreSQL rounds the "
+        "values to 2 decimal(s)",
+        "column qty is numeric(10,0), its source's type decimal(10,2): PostgreSQL rounds the "
+        "values to 0 decimal(s)",
+        "column ts is timestamp(0) without time zone, its source's type datetime(6): PostgreSQL "
+        "rounds the values to whole seconds",
+        "column r is real, its source's type double: PostgreSQL keeps about 6 significant "
+        "digits"}) {
+    BOOST_TEST(more.find(said) != std::string::npos, said);
+  }
+  // Once a table and column.
+  write_ok(*kept, {narrow_row(narrow_meta("narrow_kept"), 2, 2)});
+  const std::string again = log.text();
+  BOOST_TEST(again.find("column ts is timestamp(0)") == again.rfind("column ts is timestamp(0)"));
 }
 
 // A source table's name is one name, dots and quotes included: MySQL takes any character in a
