@@ -12,6 +12,25 @@ std::string ts_literal(int64_t us) {
   return quote_literal(temporal::format_datetime(us) + "Z") + "::timestamptz";
 }
 
+// The `tables` and `shared_tables` columns: one name a line.
+std::string join_lines(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& t : names) list += (list.empty() ? "" : "\n") + t;
+  return list;
+}
+
+void split_lines(const pqxx::field& f, std::vector<std::string>& out) {
+  if (f.is_null()) return;
+  const std::string list = f.as<std::string>();
+  size_t at = 0;
+  while (at < list.size()) {
+    size_t nl = list.find('\n', at);
+    if (nl == std::string::npos) nl = list.size();
+    if (nl > at) out.push_back(list.substr(at, nl - at));
+    at = nl + 1;
+  }
+}
+
 }  // namespace
 
 Fenced::Fenced(const std::string& row, int64_t stored_epoch, int64_t my_epoch)
@@ -26,6 +45,12 @@ std::string CheckpointTable::where() const {
   return " WHERE pipeline = " + quote_literal(pipeline_) + " AND stage = " + quote_literal(stage_);
 }
 
+std::string CheckpointTable::where_others() const {
+  return " WHERE NOT (pipeline = " + quote_literal(pipeline_) +
+         " AND (stage = " + quote_literal(stage_) + " OR starts_with(stage, " +
+         quote_literal(stage_ + "~") + ")))";
+}
+
 void CheckpointTable::ensure(pqxx::connection_base& c) {
   try {
     pqxx::work tx(c);
@@ -33,45 +58,42 @@ void CheckpointTable::ensure(pqxx::connection_base& c) {
         std::string("CREATE TABLE IF NOT EXISTS ") + kTable +
         " (pipeline text NOT NULL, stage text NOT NULL, position text, "
         "updated_at timestamptz NOT NULL, seq bigint, event_id text, tables text, acked boolean, "
-        "epoch bigint, PRIMARY KEY (pipeline, stage))");
+        "epoch bigint, shared_tables text, PRIMARY KEY (pipeline, stage))");
     tx.commit();
   } catch (const pqxx::unique_violation&) {
     // created concurrently by another instance
   }
-  // Tables created by an older sink lack seq / event_id / tables / acked / epoch.
+  // Tables created by an older sink lack seq / event_id / tables / acked / epoch /
+  // shared_tables.
   pqxx::nontransaction tx(c);
   pqxx::result r = tx.exec(
       "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND "
       "table_name = 'sluice_checkpoints' AND column_name IN ('seq', 'event_id', 'tables', "
-      "'acked', 'epoch')");
-  if (r[0][0].as<int64_t>() < 5) {
+      "'acked', 'epoch', 'shared_tables')");
+  if (r[0][0].as<int64_t>() < 6) {
     tx.exec(std::string("ALTER TABLE ") + kTable +
             " ADD COLUMN IF NOT EXISTS seq bigint, ADD COLUMN IF NOT EXISTS event_id text, "
             "ADD COLUMN IF NOT EXISTS tables text, ADD COLUMN IF NOT EXISTS acked boolean, "
-            "ADD COLUMN IF NOT EXISTS epoch bigint");
+            "ADD COLUMN IF NOT EXISTS epoch bigint, ADD COLUMN IF NOT EXISTS shared_tables text");
   }
 }
 
 std::optional<CheckpointTable::Stored> CheckpointTable::read_row(pqxx::connection_base& c) {
   pqxx::nontransaction tx(c);
-  pqxx::result r = tx.exec(std::string("SELECT position, seq, event_id, tables, acked FROM ") +
-                           kTable + where());
+  pqxx::result r =
+      tx.exec(std::string("SELECT position, seq, event_id, tables, acked, shared_tables FROM ") +
+              kTable + where());
   if (r.empty()) return std::nullopt;
   Stored s;
   if (!r[0][0].is_null()) s.position = r[0][0].as<std::string>();
   if (!r[0][1].is_null()) s.seq = r[0][1].as<int64_t>();
   if (!r[0][2].is_null()) s.event_id = r[0][2].as<std::string>();
-  if (!r[0][3].is_null()) {
-    std::string list = r[0][3].as<std::string>();
-    size_t at = 0;
-    while (at < list.size()) {
-      size_t nl = list.find('\n', at);
-      if (nl == std::string::npos) nl = list.size();
-      if (nl > at) s.tables.push_back(list.substr(at, nl - at));
-      at = nl + 1;
-    }
-  }
+  split_lines(r[0][3], s.tables.all);
   s.acked = !r[0][4].is_null() && r[0][4].as<bool>();
+  split_lines(r[0][5], s.tables.shared);
+  for (const auto& row : tx.exec(std::string("SELECT tables FROM ") + kTable + where_others())) {
+    split_lines(row[0], s.written_by_others);
+  }
   return s;
 }
 
@@ -91,28 +113,27 @@ bool CheckpointTable::committed_at(pqxx::connection_base& c, int64_t updated_at_
 
 void CheckpointTable::write(pqxx::transaction_base& tx, const std::string& position,
                             int64_t updated_at_us, int64_t seq, const std::string& event_id,
-                            const std::vector<std::string>* tables, bool acked) {
-  std::string list;
-  if (tables != nullptr) {
-    for (const auto& t : *tables) list += (list.empty() ? "" : "\n") + t;
-  }
+                            const WrittenTables* tables, bool acked) {
   const bool fence = epoch_ > 0;
   // Fenced: the upsert changes the row only while its epoch is not newer than ours (the row
   // lock makes a concurrent claim wait for this transaction, or this one for the claim).
   pqxx::result r = tx.exec(
       std::string("INSERT INTO ") + kTable +
-      " AS cp (pipeline, stage, position, updated_at, seq, event_id, tables, acked" +
+      " AS cp (pipeline, stage, position, updated_at, seq, event_id, tables, shared_tables, acked" +
       (fence ? ", epoch" : "") + ") VALUES (" + quote_literal(pipeline_) + ", " +
       quote_literal(stage_) + ", " +
       (position.empty() ? std::string("NULL") : quote_literal(position)) + ", " +
       ts_literal(updated_at_us) + ", " + (seq > 0 ? std::to_string(seq) : "NULL") + ", " +
       (event_id.empty() ? std::string("NULL") : quote_literal(event_id)) + ", " +
-      (tables != nullptr ? quote_literal(list) : std::string("NULL")) + ", " +
-      (acked ? "true" : "false") + (fence ? ", " + std::to_string(epoch_) : "") +
+      (tables != nullptr ? quote_literal(join_lines(tables->all)) + ", " +
+                               quote_literal(join_lines(tables->shared))
+                         : std::string("NULL, NULL")) +
+      ", " + (acked ? "true" : "false") + (fence ? ", " + std::to_string(epoch_) : "") +
       ") ON CONFLICT (pipeline, stage) DO UPDATE SET position = EXCLUDED.position, "
       "updated_at = EXCLUDED.updated_at, seq = EXCLUDED.seq, event_id = EXCLUDED.event_id, "
       "acked = EXCLUDED.acked" +
-      (tables != nullptr ? ", tables = EXCLUDED.tables" : "") +
+      (tables != nullptr ? ", tables = EXCLUDED.tables, shared_tables = EXCLUDED.shared_tables"
+                         : "") +
       (fence ? ", epoch = EXCLUDED.epoch WHERE coalesce(cp.epoch, 0) <= EXCLUDED.epoch RETURNING 1"
              : ""));
   if (fence && r.empty()) fenced(tx);

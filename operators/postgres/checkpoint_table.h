@@ -4,10 +4,12 @@
 // events received (kept across restarts through the engine checkpoint) up to the flush's last
 // event, `event_id` that event's identity (op, position, key): together they let a restarted
 // sink recognise and drop events the engine replays but the target already holds
-// (docs/ods.md). `tables` lists the tables the row's lineage wrote (newline-separated) and
-// `acked` whether that lineage's sink ever acknowledged a barrier: a fresh lineage that finds
-// a row of an earlier lineage that never did clears those tables (docs/ods.md "A restart with
-// no checkpoint"). All calls may throw libpqxx exceptions.
+// (docs/ods.md). `tables` lists the tables the row's lineage wrote (newline-separated),
+// `shared_tables` those of them that held rows the lineage had not written when it first wrote
+// them, and `acked` whether that lineage's sink ever acknowledged a barrier: a fresh lineage
+// that finds a row of an earlier lineage that never did clears those of its tables that hold
+// nothing but that lineage's output (docs/ods.md "A restart with no checkpoint"). All calls
+// may throw libpqxx exceptions.
 //
 // Fencing (cluster workers, epoch > 0): `epoch` holds the assignment epoch of the owner that
 // wrote the row last. claim() (at open) raises it to ours; write() upserts only while the
@@ -33,6 +35,14 @@ class Fenced : public std::runtime_error {
   int64_t mine = 0;
 };
 
+// The tables a sink's lineage wrote ("schema.name", as QualifiedName::display()).
+struct WrittenTables {
+  std::vector<std::string> all;
+  // Of `all`, the tables that held rows when the lineage first wrote them (made by hand, written
+  // before Sluice or by another sink): other rows than the lineage's own, never cleared.
+  std::vector<std::string> shared;
+};
+
 class CheckpointTable {
  public:
   static constexpr const char* kTable = "public.sluice_checkpoints";
@@ -42,10 +52,13 @@ class CheckpointTable {
 
   struct Stored {
     std::optional<std::string> position;
-    int64_t seq = 0;                  // 0 = unknown (written by an older sink)
-    std::string event_id;             // "" = unknown
-    std::vector<std::string> tables;  // tables the row's lineage wrote ("schema.name")
-    bool acked = false;               // that lineage acknowledged at least one barrier
+    int64_t seq = 0;       // 0 = unknown (written by an older sink)
+    std::string event_id;  // "" = unknown
+    WrittenTables tables;  // tables the row's lineage wrote
+    bool acked = false;    // that lineage acknowledged at least one barrier
+    // The tables the rows of other sinks list (other pipelines or stages; not this sink's
+    // connection slots, "STAGE~i"): those sinks write them too.
+    std::vector<std::string> written_by_others;
   };
 
   void ensure(pqxx::connection_base& c);
@@ -58,7 +71,7 @@ class CheckpointTable {
   // Upserts the row; position "" stores NULL. `tables` null keeps the stored list.
   void write(pqxx::transaction_base& tx, const std::string& position, int64_t updated_at_us,
              int64_t seq = 0, const std::string& event_id = "",
-             const std::vector<std::string>* tables = nullptr, bool acked = false);
+             const WrittenTables* tables = nullptr, bool acked = false);
   // Sets acked on the row when its event_id starts with `lineage|` (and, fenced, when the
   // row's epoch is not newer than ours).
   void mark_acked(pqxx::connection_base& c, const std::string& lineage);
@@ -74,6 +87,8 @@ class CheckpointTable {
 
  private:
   std::string where() const;
+  // The rows of other sinks (see Stored::written_by_others).
+  std::string where_others() const;
   [[noreturn]] void fenced(pqxx::transaction_base& tx);
   std::string pipeline_;
   std::string stage_;

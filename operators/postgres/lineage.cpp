@@ -21,7 +21,7 @@ std::string Lineage::new_id() {
 }
 
 void Lineage::start(const std::string& stored) {
-  tables_.clear();
+  tables_ = {};
   tables_dirty_ = false;
   acked_ = false;
   takeover_tables_.clear();
@@ -40,20 +40,65 @@ void Lineage::adopt(const std::optional<CheckpointTable::Stored>& stored) {
   if (stored && owns(stored->event_id)) tables_ = stored->tables;
 }
 
+namespace {
+
+bool listed(const std::vector<std::string>& list, const std::string& name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& t : names) list += (list.empty() ? "" : ", ") + t;
+  return list;
+}
+
+}  // namespace
+
+std::vector<std::string> Lineage::clearable(const CheckpointTable::Stored& stored) const {
+  std::vector<std::string> clear, held, others;
+  for (const auto& t : stored.tables.all) {
+    if (listed(stored.tables.shared, t)) {
+      held.push_back(t);
+    } else if (listed(stored.written_by_others, t)) {
+      others.push_back(t);
+    } else {
+      clear.push_back(t);
+    }
+  }
+  const std::string kept = "sink " + opts_.stage + ": no checkpoint, and the target holds the " +
+                           "output of an earlier run that never reached one; ";
+  const std::string stay =
+      ": the fresh snapshot writes the source's rows again, but a row that run wrote whose "
+      "source row was deleted since stays (sluice reconcile finds it)";
+  if (!held.empty()) {
+    log::warn("postgres", kept + "its tables " + joined(held) +
+                              " are kept, not cleared: they held rows when that run first wrote "
+                              "them (a table made or filled before), rows it did not write" +
+                              stay);
+  }
+  if (!others.empty()) {
+    log::warn("postgres", kept + "its tables " + joined(others) +
+                              " are kept, not cleared: the checkpoint row of another sink (" +
+                              CheckpointTable::kTable + ") lists them, its rows are there too" +
+                              stay);
+  }
+  return clear;
+}
+
 void Lineage::plan_takeover(const CheckpointTable::Stored& stored) {
   // Parallel instances (stage NAME#i) share tables: one instance's clear could remove rows
   // another instance of this run already wrote, so they never clear.
   const bool instance = opts_.stage.find('#') != std::string::npos;
-  if (!stored.acked && opts_.mode != Mode::Append && !stored.tables.empty() && !instance) {
-    takeover_tables_ = stored.tables;
+  if (!stored.acked && opts_.mode != Mode::Append && !stored.tables.all.empty() && !instance) {
+    takeover_tables_ = clearable(stored);
+    if (takeover_tables_.empty()) return;
     takeover_event_ = Event();
     takeover_event_.op = Op::Truncate;
     takeover_event_.ts = temporal::now_micros();
-    std::string list;
-    for (const auto& t : takeover_tables_) list += (list.empty() ? "" : ", ") + t;
     log::warn("postgres", "sink " + opts_.stage + ": no checkpoint, and the target holds the " +
                               "output of an earlier run that never reached one; its tables (" +
-                              list + ") are cleared in the first transaction of this run");
+                              joined(takeover_tables_) +
+                              ") are cleared in the first transaction of this run");
   } else if (stored.acked) {
     log::warn("postgres", "sink " + opts_.stage + ": no checkpoint, but the target holds the " +
                               "output of an earlier run that reached checkpoints (was the " +
@@ -72,6 +117,7 @@ void Lineage::takeover_groups(pqxx::connection_base& c, TableCatalog& catalog,
     t.events.push_back(&takeover_event_);
     t.event_at.push_back(0);
     t.truncate = true;
+    t.table->held_rows = false;  // empty once this transaction commits: this lineage's own
     // Empty once this transaction commits: snapshot rows after it may go by COPY (a
     // conflict, should it fail and be retried, turns that off again).
     if (opts_.mode == Mode::Upsert) t.table->copy_safe = true;
@@ -82,10 +128,11 @@ void Lineage::takeover_groups(pqxx::connection_base& c, TableCatalog& catalog,
 void Lineage::note_tables(const std::vector<WriteGroup>& groups) {
   for (const auto& g : groups) {
     std::string name = g.table->name.display();
-    if (std::find(tables_.begin(), tables_.end(), name) == tables_.end()) {
-      tables_.push_back(std::move(name));
-      tables_dirty_ = true;
-    }
+    if (listed(tables_.all, name)) continue;
+    // Whether it held rows is known from the table's first load, before this first write.
+    if (g.table->held_rows) tables_.shared.push_back(name);
+    tables_.all.push_back(std::move(name));
+    tables_dirty_ = true;
   }
 }
 

@@ -4,7 +4,9 @@
 // checkpoint row). A restart with no engine checkpoint that finds the output of an earlier
 // lineage which never acknowledged a barrier takes it over: that run's rows are covered by no
 // checkpoint and the new run derives everything again, so its tables are cleared (a truncate)
-// in the new lineage's first flush (docs/ods.md "A restart with no checkpoint").
+// in the new lineage's first flush (docs/ods.md "A restart with no checkpoint"). Only tables
+// that hold nothing but that run's output: not one that held rows when the run first wrote it
+// (WrittenTables::shared) or that another sink's checkpoint row lists.
 #pragma once
 #include <optional>
 #include <string>
@@ -34,8 +36,9 @@ class Lineage {
 
   // After reading slot 0's checkpoint row: a row of this lineage gives its table list.
   void adopt(const std::optional<CheckpointTable::Stored>& stored);
-  // A start with no engine state that found a row of an earlier lineage: its tables are
-  // cleared when that lineage never acknowledged a barrier (a warning either way).
+  // A start with no engine state that found a row of an earlier lineage: its tables that hold
+  // only its output are cleared when that lineage never acknowledged a barrier (a warning
+  // either way, naming the tables kept and why).
   void plan_takeover(const CheckpointTable::Stored& stored);
   bool taking_over() const { return !takeover_tables_.empty(); }
   // The truncates of the taken-over tables that exist, ahead of a flush's groups.
@@ -46,7 +49,7 @@ class Lineage {
   void note_tables(const std::vector<WriteGroup>& groups);
   // The flush must store the table list: it grew, or a takeover clears tables.
   bool new_tables() const { return tables_dirty_ || taking_over(); }
-  const std::vector<std::string>& tables() const { return tables_; }
+  const WrittenTables& tables() const { return tables_; }
   // A flush committed: the takeover is done and the stored list is up to date.
   void committed();
 
@@ -55,13 +58,15 @@ class Lineage {
 
  private:
   static std::string new_id();
+  // The stored lineage's tables a takeover clears; the others are logged with the reason.
+  std::vector<std::string> clearable(const CheckpointTable::Stored& stored) const;
 
   const SinkOptions& opts_;
   std::string id_;
   bool continued_ = false;
-  std::vector<std::string> tables_;  // tables this lineage wrote (stored in the row)
-  bool tables_dirty_ = false;        // tables_ grew since the last commit
-  bool acked_ = false;               // this lineage acknowledged a barrier
+  WrittenTables tables_;       // tables this lineage wrote (stored in the row)
+  bool tables_dirty_ = false;  // tables_ grew since the last commit
+  bool acked_ = false;         // this lineage acknowledged a barrier
   std::vector<std::string> takeover_tables_;
   Event takeover_event_;  // the synthetic truncate of those tables
 };

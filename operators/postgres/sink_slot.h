@@ -43,7 +43,7 @@ class SinkSlot {
     int64_t token = 0;     // updated_at: identifies this commit if its outcome is unknown
     int64_t seq = 0;
     std::string event_id;
-    const std::vector<std::string>* tables = nullptr;  // null keeps the stored list
+    const WrittenTables* tables = nullptr;  // null keeps the stored lists
     bool acked = false;
     std::vector<CheckpointTable*> rows;  // this slot's row, or every slot's (serial flush)
     // Append mode: the identities of the events this transaction writes (written_ids.h).

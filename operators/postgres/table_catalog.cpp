@@ -72,6 +72,7 @@ void TableCatalog::load(pqxx::connection_base& c, TableInfo& t, bool check_empty
   load_unique_keys(tx, t, reg);
   if (check_empty) {
     t.copy_safe = tx.exec("SELECT NOT EXISTS (SELECT 1 FROM " + t.quoted + ")")[0][0].as<bool>();
+    t.held_rows = !t.copy_safe;
   }
 }
 

@@ -30,6 +30,9 @@ struct TableInfo {
   // True while the table was empty when first seen (or created by this sink) and only
   // snapshot rows were written since: snapshot batches go by COPY straight into it.
   bool copy_safe = false;
+  // The table had rows when the sink loaded it (TableCatalog::get): rows its lineage may not have
+  // written, which a takeover must not clear (Lineage).
+  bool held_rows = false;
   // The source table description (SourceMeta) whose column types were last compared with the
   // table's (BatchPlanner: widened types); compared again when another one comes.
   // Held, so that a later description cannot take its address.

@@ -141,17 +141,64 @@ BOOST_AUTO_TEST_CASE(a_fresh_run_clears_the_output_of_a_run_that_never_checkpoin
   write_ok(*later, {put(Op::Read, 1, "a3", 20)});
   BOOST_TEST(q("SELECT string_agg(id || '=' || v, ',' ORDER BY id) FROM takeover_t") ==
              "1=a3,2=b2");
-  // `later` never checkpointed either: the next fresh run clears all it left (5 stays, written
-  // after the clear); a run that writes nothing still clears at its first checkpoint.
+  // `later` found the rows of that acknowledged run in the table when it first wrote it: a
+  // takeover of `later` keeps the table (its rows and theirs).
   {
     auto killed = open_sink({.table = "takeover_t", .key = {"id"}, .stage = "takeover"});
     write_ok(*killed, {put(Op::Create, 5, "e", 30)});
   }
-  BOOST_TEST(q("SELECT string_agg(id || '=' || v, ',' ORDER BY id) FROM takeover_t") == "5=e");
-  auto idle = open_sink({.table = "takeover_t", .key = {"id"}, .stage = "takeover"});
-  BOOST_TEST(q("SELECT count(*) FROM takeover_t") == "1");
+  auto next = open_sink({.table = "takeover_t", .key = {"id"}, .stage = "takeover"});
+  write_ok(*next, {put(Op::Read, 1, "a4", 40)});
+  BOOST_TEST(q("SELECT string_agg(id || '=' || v, ',' ORDER BY id) FROM takeover_t") ==
+             "1=a4,2=b2,5=e");
+  // A table that run made itself: a run that writes nothing still clears it at its first
+  // checkpoint.
+  {
+    auto killed = open_sink({.table = "takeover_u", .key = {"id"}, .stage = "takeover_u"});
+    write_ok(*killed, {put(Op::Create, 5, "e", 30)});
+  }
+  auto idle = open_sink({.table = "takeover_u", .key = {"id"}, .stage = "takeover_u"});
+  BOOST_TEST(q("SELECT count(*) FROM takeover_u") == "1");
   BOOST_REQUIRE(idle->checkpoint(1).ok());
-  BOOST_TEST(q("SELECT count(*) FROM takeover_t") == "0");
+  BOOST_TEST(q("SELECT count(*) FROM takeover_u") == "0");
+}
+
+// The table held rows before the run that died first wrote it (an ODS table made and filled by
+// hand, or by the consumer Sluice replaces: orders the source has since purged). The takeover
+// truncated it, and those rows were gone for good: the fresh snapshot cannot bring back what
+// the source no longer has. Now such a table is kept, with a warning.
+BOOST_AUTO_TEST_CASE(a_takeover_keeps_a_table_that_held_rows_before) {
+  q("CREATE TABLE takeover_held (id bigint PRIMARY KEY, v text); "
+    "INSERT INTO takeover_held VALUES (900001, 'archived')");
+  {
+    auto killed = open_sink({.table = "takeover_held", .key = {"id"}, .stage = "held"});
+    write_ok(*killed, {put(Op::Read, 1, "a", 1), put(Op::Read, 2, "b", 2)});
+  }
+  BOOST_TEST(q("SELECT shared_tables FROM sluice_checkpoints WHERE stage = 'held'") ==
+             "public.takeover_held");
+  auto fresh = open_sink({.table = "takeover_held", .key = {"id"}, .stage = "held"});
+  write_ok(*fresh, {put(Op::Read, 1, "a2", 10)});
+  BOOST_REQUIRE(fresh->checkpoint(1).ok());
+  BOOST_TEST(q("SELECT string_agg(id || '=' || v, ',' ORDER BY id) FROM takeover_held") ==
+             "1=a2,2=b,900001=archived");
+}
+
+// Two pipelines write one table (two MySQL shards into one ODS table). One of them dies before
+// its first checkpoint; its restart truncated the table, and the other's rows, which that one
+// never sends again, were gone. Now a table another sink's checkpoint row lists is kept; a table
+// only the dead run wrote is still cleared.
+BOOST_AUTO_TEST_CASE(a_takeover_keeps_a_table_another_sink_writes) {
+  {
+    auto killed = open_sink({.table = "fan_in", .key = {"id"}, .stage = "shard1"});
+    write_ok(*killed, {put(Op::Read, 1, "one", 1)});
+  }
+  auto other = open_sink({.table = "fan_in", .key = {"id"}, .stage = "shard2"});
+  write_ok(*other, {put(Op::Read, 2, "two", 1)});
+  BOOST_REQUIRE(other->checkpoint(1).ok());
+  auto fresh = open_sink({.table = "fan_in", .key = {"id"}, .stage = "shard1"});
+  write_ok(*fresh, {put(Op::Read, 1, "one", 10)});
+  BOOST_REQUIRE(fresh->checkpoint(1).ok());
+  BOOST_TEST(q("SELECT string_agg(id || '=' || v, ',' ORDER BY id) FROM fan_in") == "1=one,2=two");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
