@@ -13,6 +13,7 @@
 #include "operators/mysql/errc.h"
 #include "operators/mysql/geometry_value.h"
 #include "operators/mysql/key_range.h"
+#include "operators/mysql/table_order.h"
 
 namespace sluice::operators::mysql {
 
@@ -330,6 +331,9 @@ result<std::vector<SnapshotTable>> list_captured_tables(Connection& conn, const 
     SnapshotTable t{r[0].value_or(""), r[1].value_or(""), std::stoull(r[2].value_or("0")), {}};
     if (f.matches(t.db, t.table)) out.push_back(std::move(t));
   }
+  auto edges = foreign_key_edges(conn);
+  if (!edges.ok()) return edges.err();
+  order_by_foreign_keys(out, *edges);
   return out;
 }
 

@@ -38,8 +38,9 @@ Value snapshot_position(const BinlogPosition& p);
 // binlog_snapshot_position; not MySQL): the lock-free snapshot needs it.
 result<bool> reports_view_position(Connection& c);
 
-// The base tables matching `filter`, in name order (estimated row counts from
-// information_schema).
+// The base (and system-versioned) tables `filter` captures, with estimated row counts from
+// information_schema: a table after the tables its foreign keys refer to (table_order.h), else
+// in name order.
 result<std::vector<SnapshotTable>> list_captured_tables(Connection& c, const TableFilter& filter);
 
 // How a column's text-protocol values are converted (decided once per column, not per value).

@@ -335,6 +335,11 @@ std::vector<WriteGroup> BatchPlanner::plan(pqxx::connection_base* c,
       truncates.emplace_back(groups.size(), std::move(t));
       continue;
     }
+    // In the source's order, a table's earlier group is closed once another table's came.
+    if (ordered_ && !groups.empty()) {
+      auto open = by_name.find(name);
+      if (open != by_name.end() && open->second + 1 != groups.size()) by_name.erase(open);
+    }
     auto [it, fresh] = by_name.emplace(name, groups.size());
     if (fresh) {
       groups.emplace_back();

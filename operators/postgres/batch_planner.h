@@ -2,7 +2,10 @@
 // the key columns (key option > the table's primary key > SourceMeta::primary_key > the field
 // names of an Object Event::key), creates missing tables and adds new columns (DDL in its own
 // transaction), and in upsert/soft_delete mode collapses each table's events to the last
-// event per key (an update that changes the key first deletes the old key). A truncate
+// event per key (an update that changes the key first deletes the old key). Once
+// apply_in_source_order() was called (a foreign key of the target refused a batch applied table
+// by table), a table's group ends where another table's event comes: the groups are the runs
+// of consecutive events of one table, in the source's order, collapsed within each run. A truncate
 // (upsert/soft_delete) becomes its own group between its table's events before and after it.
 // A table of a source that reports it has no primary key (SourceMeta without primary_key,
 // null Event::key) and no key option or target primary key is applied by full row identity
@@ -44,6 +47,10 @@ class BatchPlanner {
 
   void dead_letter(const Event& e, error_code code, const std::string& message,
                    std::vector<Event>& dead) const;
+
+  // From now on, plan groups as runs of consecutive events of one table (see above).
+  void apply_in_source_order() { ordered_ = true; }
+  bool ordered() const { return ordered_; }
 
  private:
   // The event's target table name; false (and a dead letter) when the expression fails.
@@ -95,6 +102,7 @@ class BatchPlanner {
   std::unordered_set<std::string> keyless_logged_;
   std::unordered_set<std::string> other_key_logged_;
   std::unordered_set<std::string> warned_;
+  bool ordered_ = false;
 };
 
 }  // namespace sluice::operators::postgres

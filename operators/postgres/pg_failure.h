@@ -12,6 +12,9 @@
 
 namespace sluice::operators::postgres {
 
+// SQLSTATE foreign_key_violation: a row refers to a missing row, or is still referred to.
+inline constexpr const char* kForeignKeyViolation = "23503";
+
 struct PgFailure {
   enum class Kind { Data, Transient, Fenced, Other };
   Kind kind = Kind::Other;

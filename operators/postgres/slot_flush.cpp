@@ -4,14 +4,15 @@
 
 namespace sluice::operators::postgres {
 
-bool SlotFlush::serial(size_t slots, bool any_done, const std::vector<WriteGroup>& groups) {
+bool SlotFlush::serial(size_t slots, bool any_done, const std::vector<WriteGroup>& groups,
+                       bool ordered) {
   size_t items = 0;
   bool has_truncate = false;
   for (const auto& g : groups) {
     items += g.items.size();
     has_truncate = has_truncate || g.truncate;
   }
-  return slots == 1 || (!any_done && (has_truncate || items < kParallelMin));
+  return slots == 1 || (!any_done && (ordered || has_truncate || items < kParallelMin));
 }
 
 SlotFlush::SlotFlush(std::vector<std::unique_ptr<SinkSlot>>& slots, std::vector<bool> todo,

@@ -24,10 +24,12 @@ class SlotFlush {
   // A flush with fewer rows than this goes through one connection: splitting it would cost
   // more commits than it saves.
   static constexpr size_t kParallelMin = 256;
-  // Serial: one transaction on slot 0 writes every slot's row (one slot, a truncate or a
-  // small flush). A flush is either serial or parallel in all its attempts (a retry after
-  // some slots committed, `any_done`, stays parallel).
-  static bool serial(size_t slots, bool any_done, const std::vector<WriteGroup>& groups);
+  // Serial: one transaction on slot 0 writes every slot's row (one slot, a truncate, a small
+  // flush, or groups `ordered` in the source's order, BatchPlanner::ordered). A flush is either
+  // serial or parallel in all its attempts (a retry after some slots committed, `any_done`,
+  // stays parallel).
+  static bool serial(size_t slots, bool any_done, const std::vector<WriteGroup>& groups,
+                     bool ordered = false);
 
   // `todo[i]`: slot i has not committed this flush yet; `jobs[i]`: its groups (SlotSplitter).
   SlotFlush(std::vector<std::unique_ptr<SinkSlot>>& slots, std::vector<bool> todo, bool serial,
