@@ -143,15 +143,33 @@ Columns missing_columns(const TableInfo& t, const std::vector<FieldPlan>& fields
   return add;
 }
 
+// The group's last event with a source table description (it follows the source's DDL), or
+// null.
+const Event* newest_source(const WriteGroup& g) {
+  for (auto it = g.events.rbegin(); it != g.events.rend(); ++it) {
+    if ((*it)->source && !(*it)->source->column_types.empty()) return *it;
+  }
+  return nullptr;
+}
+
+// A json or jsonb column whose source column is of a text type (JSON kept in TEXT, as schemas
+// older than MySQL 5.7 do): its strings are the documents' text (ColKind::JsonText).
+ColKind write_kind(const ColumnInfo& ci, const FieldPlan& f, const Event* newest) {
+  if (ci.kind != ColKind::Json || newest == nullptr) return ci.kind;
+  return source_hint(*newest, sym_name(f.sym)) == "text" ? ColKind::JsonText : ci.kind;
+}
+
 // The columns written: fields the table has, then metadata columns.
 void written_columns(WriteGroup& g, const std::vector<FieldPlan>& fields, bool meta, bool soft) {
   const TableInfo& t = *g.table;
+  const Event* newest = newest_source(g);
   g.cols.clear();
   for (const auto& f : fields) {
     if (f.type == "-") continue;
     const ColumnInfo* ci = t.column(f.name);
     if (ci == nullptr || ci->generated) continue;  // all-null new field, create_tables = false
-    g.cols.push_back({f.name, ci->type, f.sym, WriteColumn::Src::Field, ci->kind});
+    g.cols.push_back(
+        {f.name, ci->type, f.sym, WriteColumn::Src::Field, write_kind(*ci, f, newest)});
   }
   auto add_meta = [&](const char* n, WriteColumn::Src src) {
     if (const ColumnInfo* ci = t.column(n)) g.cols.push_back({n, ci->type, 0, src, ci->kind});
@@ -210,15 +228,6 @@ std::string generated_fields(const TableInfo& t, const std::vector<FieldPlan>& f
     if (ci != nullptr && ci->generated) names += (names.empty() ? "" : ", ") + f.name;
   }
   return names;
-}
-
-// The group's last event with a source table description (it follows the source's DDL), or
-// null.
-const Event* newest_source(const WriteGroup& g) {
-  for (auto it = g.events.rbegin(); it != g.events.rend(); ++it) {
-    if ((*it)->source && !(*it)->source->column_types.empty()) return *it;
-  }
-  return nullptr;
 }
 
 // The table's columns narrower than their source's type (INT to BIGINT, a table made by hand

@@ -306,7 +306,7 @@ bool bin_float8(const Value& v, std::string& out) {
 
 // json and jsonb (a version byte, then the text).
 bool bin_json(const Value& v, BinType t, ColKind kind, std::string& out) {
-  if (kind != ColKind::Json) return false;
+  if (!is_json(kind)) return false;
   const size_t start = begin_field(out);
   if (t == BinType::Jsonb) out.push_back('\1');  // jsonb binary format version
   // The text pg_text() gives: its own form for scalars, JSON for the rest.
@@ -317,6 +317,13 @@ bool bin_json(const Value& v, BinType t, ColKind kind, std::string& out) {
     case Type::Float:
     case Type::Decimal:
       out += pg_text(v, kind);
+      break;
+    case Type::String:
+      if (kind == ColKind::JsonText) {
+        out += v.as_string();  // the document's text: the server parses it
+        break;
+      }
+      json::encode(v, out);
       break;
     default:
       json::encode(v, out);

@@ -61,7 +61,7 @@ std::string pg_text(const Value& v, ColKind kind) {
     case Type::Null:
       return out;
     case Type::Bool:
-      return kind == ColKind::Json ? (v.as_bool() ? "true" : "false") : (v.as_bool() ? "t" : "f");
+      return is_json(kind) ? (v.as_bool() ? "true" : "false") : (v.as_bool() ? "t" : "f");
     case Type::Int:
       append_number(v.as_int(), out);
       return out;
@@ -76,7 +76,9 @@ std::string pg_text(const Value& v, ColKind kind) {
     default:
       break;
   }
-  if (kind == ColKind::Json) return json::encode(v);
+  if (kind == ColKind::Json || (kind == ColKind::JsonText && v.type() != Type::String)) {
+    return json::encode(v);
+  }
   switch (v.type()) {
     case Type::String:
       if (kind == ColKind::Bytea) break;
@@ -145,24 +147,24 @@ void append_copy_value(const Value& v, ColKind kind, std::string& out) {
       out += v.as_decimal().to_string();
       return;
     case Type::Bool:
-      out += kind == ColKind::Json ? (v.as_bool() ? "true" : "false") : (v.as_bool() ? "t" : "f");
+      out += is_json(kind) ? (v.as_bool() ? "true" : "false") : (v.as_bool() ? "t" : "f");
       return;
     case Type::String:
-      if (kind == ColKind::Plain) {
+      if (kind == ColKind::Plain || kind == ColKind::JsonText) {
         append_copy_escaped(v.as_string(), out);
         return;
       }
       break;
     // Dates and times never need escaping: straight into the buffer.
     case Type::Date:
-      if (kind != ColKind::Json) {
+      if (!is_json(kind)) {
         temporal::append_date(v.as_date(), out);
         return;
       }
       break;
     case Type::DateTime:
     case Type::Timestamp:
-      if (kind != ColKind::Json) {
+      if (!is_json(kind)) {
         temporal::append_datetime(v.as_micros(), out);
         if (v.type() == Type::Timestamp) out.push_back('Z');
         return;

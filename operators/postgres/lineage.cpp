@@ -108,31 +108,42 @@ void Lineage::plan_takeover(const CheckpointTable::Stored& stored) {
 
 void Lineage::takeover_groups(pqxx::connection_base& c, TableCatalog& catalog,
                               std::vector<WriteGroup>& groups) {
+  WriteGroup* together = nullptr;  // upsert: one TRUNCATE of every table
   for (const auto& name : takeover_tables_) {
-    WriteGroup t;
-    t.table = &catalog.get(c, name);
-    if (!t.table->exists) continue;
+    TableInfo& table = catalog.get(c, name);
+    if (!table.exists) continue;
     // soft_delete marks rows deleted: a table without cdc_deleted was not written that way.
-    if (opts_.mode == Mode::SoftDelete && t.table->column("cdc_deleted") == nullptr) continue;
+    if (opts_.mode == Mode::SoftDelete && table.column("cdc_deleted") == nullptr) continue;
+    table.held_rows = false;  // empty once this transaction commits: this lineage's own
+    // Empty once this transaction commits: snapshot rows after it may go by COPY (a
+    // conflict, should it fail and be retried, turns that off again).
+    if (opts_.mode == Mode::Upsert) table.copy_safe = true;
+    if (together != nullptr) {
+      together->truncate_with.push_back(&table);
+      continue;
+    }
+    WriteGroup t;
+    t.table = &table;
     t.events.push_back(&takeover_event_);
     t.event_at.push_back(0);
     t.truncate = true;
-    t.table->held_rows = false;  // empty once this transaction commits: this lineage's own
-    // Empty once this transaction commits: snapshot rows after it may go by COPY (a
-    // conflict, should it fail and be retried, turns that off again).
-    if (opts_.mode == Mode::Upsert) t.table->copy_safe = true;
     groups.push_back(std::move(t));
+    if (opts_.mode == Mode::Upsert) together = &groups.back();
   }
 }
 
 void Lineage::note_tables(const std::vector<WriteGroup>& groups) {
-  for (const auto& g : groups) {
-    std::string name = g.table->name.display();
-    if (listed(tables_.all, name)) continue;
+  auto note = [&](const TableInfo& t) {
+    std::string name = t.name.display();
+    if (listed(tables_.all, name)) return;
     // Whether it held rows is known from the table's first load, before this first write.
-    if (g.table->held_rows) tables_.shared.push_back(name);
+    if (t.held_rows) tables_.shared.push_back(name);
     tables_.all.push_back(std::move(name));
     tables_dirty_ = true;
+  };
+  for (const auto& g : groups) {
+    note(*g.table);
+    for (const TableInfo* t : g.truncate_with) note(*t);
   }
 }
 

@@ -214,7 +214,9 @@ void TableWriter::copy_rows(pqxx::transaction_base& tx, const std::string& targe
 void TableWriter::truncate(pqxx::transaction_base& tx, const WriteGroup& g) {
   const TableInfo& t = *g.table;
   if (mode_ != Mode::SoftDelete) {
-    tx.exec("TRUNCATE " + t.quoted);
+    std::string sql = "TRUNCATE " + t.quoted;
+    for (const TableInfo* other : g.truncate_with) sql += ", " + other->quoted;
+    tx.exec(sql);
     return;
   }
   // soft_delete: every live row is marked deleted; the metadata columns (when the table has

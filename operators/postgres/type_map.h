@@ -12,6 +12,7 @@ namespace sluice::operators::postgres {
 enum class ColKind : uint8_t {
   Plain,      // text representation parsed by the server (numbers, dates, text, ...)
   Json,       // json/jsonb: every value JSON-encoded
+  JsonText,   // json/jsonb for a source column of text type: a string is the document's text
   TextArray,  // text[] (MySQL SET): a List becomes an array literal
   Bytea,      // bytea: hex escape
   Bool,       // boolean: t/f
@@ -40,6 +41,9 @@ std::string pg_type_holding(std::string_view column, std::string_view source);
 // 2 decimal(s)", "drops the time of day", "rounds the values to whole seconds", "keeps about 6
 // significant digits of the values"; "" when the values are kept (or refused with an error).
 std::string pg_type_rounding(std::string_view column, std::string_view source);
+
+// json/jsonb (ColKind::Json or JsonText).
+inline bool is_json(ColKind k) { return k == ColKind::Json || k == ColKind::JsonText; }
 
 // The write kind of a PostgreSQL type as format_type() prints it.
 ColKind col_kind_for(std::string_view pg_type);

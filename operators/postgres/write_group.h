@@ -41,6 +41,9 @@ struct WriteGroup {
   // in order with the groups before and after it (TableWriter::apply). In append mode a
   // truncate is an ordinary row (cdc_operation 't', other columns NULL).
   bool truncate = false;
+  // Upsert: more tables the same TRUNCATE empties (a takeover's, Lineage): PostgreSQL truncates
+  // a table a foreign key refers to only together with the tables that refer to it.
+  std::vector<TableInfo*> truncate_with;
   // A table without a key (upsert/soft_delete): items are the events in order; creates are
   // COPied, updates and deletes change one row equal to the before image
   // (full_identity_sql.h), like PostgreSQL's REPLICA IDENTITY FULL.

@@ -221,3 +221,59 @@ BOOST_AUTO_TEST_CASE(binary_prefix_then_text) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// JSON kept in a TEXT column (schemas older than MySQL 5.7's JSON type), and a target column a
+// DBA made jsonb or json for it: the document was written as a JSON string ("[1, 2.50]",
+// jsonb_typeof 'string'). Now the text is the document, by snapshot COPY (text and binary) and
+// by upsert; text that is no JSON is refused with the reason (22P02), not wrapped.
+BOOST_AUTO_TEST_CASE(json_kept_in_text_goes_into_a_jsonb_column_as_the_document) {
+  auto text_meta = [](const std::string& table) {
+    auto m = std::make_shared<SourceMeta>();
+    m->connector = "mysql";
+    m->table = table;
+    m->primary_key = {"id"};
+    m->column_names = {"id", "doc", "raw"};
+    m->column_types = {"int", "longtext", "json"};
+    return m;
+  };
+  for (const char* copy : {"binary", "text"}) {
+    const std::string table = std::string("json_text_") + copy;
+    q("CREATE TABLE " + table + " (id bigint PRIMARY KEY, doc jsonb, raw json)");
+    auto m = text_meta(table);
+    auto put = [&](Op op, int64_t id, const char* doc, int64_t pos) {
+      Event e = ev(op,
+                   row({{"id", Value::int64(id)},
+                        {"doc", Value::string(doc)},
+                        {"raw", Value::string("a JSON string")}}),
+                   pos);
+      e.source = m;
+      return e;
+    };
+    auto sink = open_sink({.table = table, .copy = copy});
+    write_ok(*sink, {put(Op::Read, 1, "{\"a\": 1, \"b\": [1, 2]}", 1)});  // COPY into the table
+    write_ok(*sink, {put(Op::Create, 2, "[1, 2.50]", 2), put(Op::Update, 1, "\"s\"", 3)});
+    BOOST_TEST(q("SELECT string_agg(id || ' ' || jsonb_typeof(doc) || ' ' || doc || ' ' || raw, "
+                 "' | ' ORDER BY id) FROM " +
+                 table) ==
+               "1 string \"s\" \"a JSON string\" | 2 array [1, 2.50] \"a JSON string\"");
+    std::vector<Event> dead;
+    std::vector<Event> bad = {put(Op::Create, 3, "not json", 4)};
+    auto r = sink->write(bad, dead);
+    BOOST_REQUIRE(r.ok());
+    BOOST_REQUIRE_EQUAL(dead.size(), 1u);
+    BOOST_TEST(dead[0].dead_letter->message.find("22P02") != std::string::npos);
+  }
+  // The snapshot row's document as it was written, before the update.
+  q("CREATE TABLE json_text_snap (id bigint PRIMARY KEY, doc jsonb, raw json)");
+  auto m = text_meta("json_text_snap");
+  Event e = ev(Op::Read,
+               row({{"id", Value::int64(1)},
+                    {"doc", Value::string("{\"a\": 1}")},
+                    {"raw", Value::list({Value::int64(1)})}}),
+               1);
+  e.source = m;
+  auto sink = open_sink({.table = "json_text_snap"});
+  write_ok(*sink, {e});
+  BOOST_TEST(q("SELECT jsonb_typeof(doc) || ' ' || (doc ->> 'a') || ' ' || raw FROM "
+               "json_text_snap") == "object 1 [1]");
+}
