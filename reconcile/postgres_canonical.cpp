@@ -120,9 +120,9 @@ std::string postgres_canonical(const std::string& t, const std::string& text, bo
     return buf;
   }
   if (t == "datetime" || t == "timestamp" || t == "time") return temporal_text(text, from_pg);
-  if (t == "json") {
+  if (t == "json") {  // keys sorted as jsonb sorts them (MariaDB keeps the text's order)
     auto v = json::parse(text);
-    return v.ok() ? json::encode(*v) : text;
+    return v.ok() ? json::encode(sorted_json(*v)) : text;
   }
   return text;
 }

@@ -74,8 +74,10 @@ result<void> PostgresTarget::begin(const RowLayout& layout) {
   key_ = "";
   if (documents_) return read_columns();
   if (auto c = connect(); !c) return c;
-  auto generated = generated_columns();
+  auto generated = columns_where(pg::kGeneratedAttribute);
   if (!generated.ok()) return generated.err();
+  auto json = columns_where("a.atttypid IN ('json'::regtype, 'jsonb'::regtype)");
+  if (!json.ok()) return json.err();
   uncompared_.assign(layout.columns.size(), false);
   for (size_t i = 0; i < layout.columns.size(); ++i) {
     std::string column = pg::pg_identifier(layout.columns[i]->name);
@@ -84,19 +86,21 @@ result<void> PostgresTarget::begin(const RowLayout& layout) {
                      std::find(generated->begin(), generated->end(), column) != generated->end();
     cols += (i ? ", " : "") + (uncompared_[i] ? std::string("NULL") : pg::quote_ident(column));
     types_.push_back(type_of(*layout.columns[i]));
+    // JSON kept in a text column, written into a json or jsonb one: compared as JSON.
+    if (std::find(json->begin(), json->end(), column) != json->end()) types_.back() = "json";
   }
   select_ = "SELECT " + cols + " FROM " + table_.quoted();
   key_ = layout.chunked ? pg::quote_ident(pg::pg_identifier(layout.columns[0]->name)) : "";
   return {};
 }
 
-result<std::vector<std::string>> PostgresTarget::generated_columns() {
+result<std::vector<std::string>> PostgresTarget::columns_where(const std::string& condition) {
   std::vector<std::string> names;
   try {
-    auto r = session_->tx.exec(
-        "SELECT a.attname FROM pg_attribute a WHERE a.attrelid = to_regclass(" +
-        session_->tx.quote(table_.quoted()) + ") AND a.attnum > 0 AND NOT a.attisdropped AND " +
-        pg::kGeneratedAttribute);
+    auto r =
+        session_->tx.exec("SELECT a.attname FROM pg_attribute a WHERE a.attrelid = to_regclass(" +
+                          session_->tx.quote(table_.quoted()) +
+                          ") AND a.attnum > 0 AND NOT a.attisdropped AND " + condition);
     for (const auto& row : r) names.emplace_back(row[0].c_str());
   } catch (const std::exception& e) {
     return error::permanent(errc::compare, "PostgreSQL " + name() + ": " + e.what());
