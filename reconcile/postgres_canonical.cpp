@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
@@ -19,6 +20,19 @@ std::string binary_text(const std::string& text, bool from_pg) {
   std::string s = text.rfind("\\x", 0) == 0 ? text.substr(2) : text;
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
+}
+
+// A MySQL BIT(n): MySQL gives its bytes (big-endian), the sink writes the number they make
+// (numeric(20)); a column made boolean for a BIT(1) gives t / f.
+std::string bit_text(const std::string& text, bool from_pg) {
+  if (from_pg) {
+    if (text == "t" || text == "true") return "1";
+    if (text == "f" || text == "false") return "0";
+    return text;
+  }
+  uint64_t v = 0;
+  for (unsigned char c : text) v = v << 8 | c;
+  return std::to_string(v);
 }
 
 // "2024-02-29T10:00:00.500000+00" -> "2024-02-29 10:00:00.5".
@@ -108,6 +122,7 @@ std::string postgres_column_canonical(const std::string& t, const std::string& t
 }
 
 std::string postgres_canonical(const std::string& t, const std::string& text, bool from_pg) {
+  if (t == "bit") return bit_text(text, from_pg);
   if (is_binary_type(t)) return binary_text(text, from_pg);
   if (is_integer_type(t) || t == "year") {
     if (from_pg && (text == "t" || text == "true")) return "1";
