@@ -22,6 +22,12 @@ void tally_chunk(const ChunkSide& src, const ChunkSide& dst, TableDiff& diff) {
       diff.missing.push_back(row.key_text);
     } else if (it->second.hash != row.hash) {
       diff.different.push_back(row.key_text);
+      std::vector<size_t> columns;
+      const auto& theirs = it->second.cells;
+      for (size_t i = 0; i < row.cells.size() && i < theirs.size(); ++i) {
+        if (row.cells[i] != theirs[i]) columns.push_back(i);
+      }
+      diff.different_columns.push_back(std::move(columns));
     }
   }
   for (const auto& [k, row] : dst.rows) {

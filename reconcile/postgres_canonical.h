@@ -1,9 +1,11 @@
 // The canonical text sluice reconcile compares a MySQL value and its PostgreSQL copy by
 // (PostgresTarget): canonicalized by the MySQL column type so both text forms agree —
 // timestamps in UTC without trailing fraction zeros or `+00`, bytes as hex, BIT as the number its
-// bytes make, PostgreSQL booleans as 1/0, floats through %.15g, JSON re-encoded with its keys
-// sorted as jsonb sorts them. A MongoDB document's field compares by the
-// PostgreSQL column type the table has (postgres_column_canonical).
+// bytes make, a SET as its labels joined by commas, a spatial value as the WKB / EWKB the source
+// makes of it, a date the calendar lacks (0000-00-00) as NULL, PostgreSQL booleans as 1/0,
+// floats through %.15g, JSON re-encoded with its keys sorted as jsonb sorts them. A MongoDB
+// document's field compares by the PostgreSQL column type the table has
+// (postgres_column_canonical).
 #pragma once
 #include <string>
 

@@ -5,7 +5,9 @@ namespace {
 
 constexpr char kSep = '\x1f';
 
-uint64_t fnv1a(const std::string& s, uint64_t h = 1469598103934665603ull) {
+constexpr uint64_t kFnvBasis = 1469598103934665603ull;
+
+uint64_t fnv1a(std::string_view s, uint64_t h = kFnvBasis) {
   for (unsigned char c : s) {
     h ^= c;
     h *= 1099511628211ull;
@@ -28,17 +30,19 @@ std::string hex_cell(std::string_view bytes) {
 
 RowDigest digest_row(const std::vector<std::string>& cells, size_t key_cells) {
   RowDigest d;
-  std::string all;
+  d.cells.reserve(cells.size());
+  uint64_t h = kFnvBasis;
   for (size_t i = 0; i < cells.size(); ++i) {
     if (i < key_cells) {
       d.key += cells[i];
       d.key += kSep;
       d.key_text.push_back(cells[i]);
     }
-    all += cells[i];
-    all += kSep;
+    d.cells.push_back(fnv1a(cells[i]));
+    h = fnv1a(cells[i], h);
+    h = fnv1a(std::string_view(&kSep, 1), h);
   }
-  d.hash = fnv1a(all);
+  d.hash = h;
   return d;
 }
 

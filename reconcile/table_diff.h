@@ -16,6 +16,10 @@ struct TableDiff {
   uint64_t chunks = 0, differing_chunks = 0;
   // Primary keys (text, one entry per key column).
   std::vector<std::vector<std::string>> missing, extra, different;
+  // The compared columns (key columns first), when the side that compares knows them, and for
+  // each of `different` the indexes of the columns whose values differ.
+  std::vector<std::string> columns;
+  std::vector<std::vector<size_t>> different_columns;
   // The extra keys as the target holds them (documents: the _id values a repair deletes).
   std::vector<Value> extra_ids;
   // Source rows that could not be compared (a MongoDB document that does not decode), as text.

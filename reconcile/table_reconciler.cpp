@@ -42,6 +42,7 @@ result<TableDiff> TableReconciler::compare(const std::string& db, const std::str
   if (schema.primary_key.empty())
     return error::permanent(errc::discovery, diff.source + " has no primary key");
   const RowLayout layout = layout_of(db, table, schema);
+  for (const auto* c : layout.columns) diff.columns.push_back(c->name);
   auto status = my_.exec("SET time_zone = '+00:00'");
   if (!status.ok()) return status.err();
   if (auto b = target.begin(layout); !b) return b.err();

@@ -46,6 +46,26 @@ void print_keys(const char* what, const std::vector<std::vector<std::string>>& k
   std::printf("\n");
 }
 
+// The different rows' keys, each with the columns that differ when they are known:
+// "(1: f, tm)".
+void print_different(const reconcile::TableDiff& d, size_t show) {
+  if (d.different.empty()) return;
+  std::printf("    %-9s %zu:", "different", d.different.size());
+  for (size_t i = 0; i < d.different.size() && i < show; ++i) {
+    std::string text = key_text(d.different[i]);
+    if (i < d.different_columns.size() && !d.different_columns[i].empty()) {
+      std::string names;
+      for (size_t c : d.different_columns[i]) {
+        if (c < d.columns.size()) names += (names.empty() ? "" : ", ") + d.columns[c];
+      }
+      if (!names.empty()) text.insert(text.size() - 1, ": " + names);
+    }
+    std::printf(" %s", text.c_str());
+  }
+  if (d.different.size() > show) std::printf(" ...");
+  std::printf("\n");
+}
+
 std::string diff_summary(const reconcile::TableDiff& d) {
   if (d.in_sync()) return "in sync";
   return std::to_string(d.missing.size()) + " missing, " + std::to_string(d.extra.size()) +
@@ -69,7 +89,7 @@ reconcile::ReconcileObserver printer(size_t show) {
         static_cast<unsigned long long>(d.chunks), diff_summary(d).c_str());
     print_keys("missing", d.missing, show);
     print_keys("extra", d.extra, show);
-    print_keys("different", d.different, show);
+    print_different(d, show);
     if (!d.not_compared.empty()) {
       std::printf("    not compared %zu (the source cannot decode them):", d.not_compared.size());
       for (size_t i = 0; i < d.not_compared.size() && i < show; ++i)

@@ -225,7 +225,8 @@ BOOST_AUTO_TEST_CASE(finds_and_repairs_differences) {
   BOOST_TEST(damaged.out.find("missing   4: (100) (101) (102) (103)\n") != std::string::npos,
              damaged.out);
   BOOST_TEST(damaged.out.find("extra     2: (3) (13)\n") != std::string::npos, damaged.out);
-  BOOST_TEST(damaged.out.find("different 3: (2) (15) (25)\n") != std::string::npos, damaged.out);
+  BOOST_TEST(damaged.out.find("different 3: (2: price) (15: ts) (25: note)\n") != std::string::npos,
+             damaged.out);
 
   auto repaired = f.reconcile({"--repair"});
   BOOST_TEST(repaired.exit_code == 0, repaired.out << repaired.err);
@@ -243,7 +244,7 @@ BOOST_AUTO_TEST_CASE(finds_and_repairs_differences) {
   f.unlogged("UPDATE " + f.db + ".items SET name = 'again' WHERE id = 30;");
   auto again = f.reconcile({"--repair"});
   BOOST_TEST(again.exit_code == 0, again.out << again.err);
-  BOOST_TEST(again.out.find("different 1: (30)") != std::string::npos, again.out);
+  BOOST_TEST(again.out.find("different 1: (30: name)") != std::string::npos, again.out);
   BOOST_TEST(repair_txn(items) > first);
   auto after = f.reconcile();
   BOOST_TEST(after.exit_code == 0, after.out << after.err);
