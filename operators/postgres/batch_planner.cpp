@@ -25,6 +25,9 @@ struct FieldPlan {
 
 namespace {
 
+// SQLSTATE insufficient_privilege (not the owner of a table, no CREATE on a schema).
+constexpr const char* kInsufficientPrivilege = "42501";
+
 bool same_layout(const Object& row, const std::vector<Sym>& layout) {
   const auto& f = row.fields();
   if (f.size() != layout.size()) return false;
@@ -480,7 +483,7 @@ std::string BatchPlanner::create_or_alter(
   return keys.empty() || t.unique_on(keys) ? "" : add_key(c, t, keys);
 }
 
-std::string BatchPlanner::run_ddl(const std::function<void()>& ddl) {
+std::string BatchPlanner::run_ddl(const std::function<void()>& ddl, std::string* sqlstate) {
   try {
     ddl();
   } catch (const pqxx::sql_error& e) {
@@ -488,6 +491,7 @@ std::string BatchPlanner::run_ddl(const std::function<void()>& ddl) {
     // no privilege) refuses its records; a lost connection or a deadlock is tried again.
     PgFailure f = PgFailure::from(e);
     if (f.kind == PgFailure::Kind::Transient) throw;
+    if (sqlstate != nullptr) *sqlstate = f.sqlstate;
     return f.describe();
   }
   return "";
@@ -537,8 +541,17 @@ std::string BatchPlanner::widen_types(pqxx::connection_base* c, const WriteGroup
   if (!t.exists || newest == nullptr || newest->source == t.types_checked_for) return "";
   Columns widen = opts_.create_tables ? widened_columns(t, fields, *newest) : Columns{};
   if (!widen.empty()) {
-    if (std::string refused = run_ddl([&] { catalog_.alter_types(need(c), t, widen); });
-        !refused.empty()) {
+    std::string sqlstate;
+    std::string refused = run_ddl([&] { catalog_.alter_types(need(c), t, widen); }, &sqlstate);
+    if (sqlstate == kInsufficientPrivilege) {
+      // A role that may write the table but not alter it (a DBA's table): the values are
+      // written as the columns take them, and warn_rounding names what changes.
+      log::warn("postgres", "sink " + opts_.stage + ": table " + t.name.display() +
+                                ": cannot widen column " + widen[0].first + " to " +
+                                widen[0].second + " (" + refused +
+                                "); its owner can (ALTER TABLE ... ALTER COLUMN ... TYPE)");
+      widen.clear();
+    } else if (!refused.empty()) {
       return ": cannot widen column " + widen[0].first + " to " + widen[0].second + ": " + refused;
     }
     for (const auto& [column, type] : widen) {

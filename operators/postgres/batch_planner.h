@@ -73,7 +73,8 @@ class BatchPlanner {
   std::string add_key(pqxx::connection_base* c, TableInfo& t, const std::vector<std::string>& keys);
   // Runs a CREATE or ALTER of one table: "" when done, else what the server refused (an
   // error that is no connection's or transaction's, which throws on).
-  static std::string run_ddl(const std::function<void()>& ddl);
+  // `sqlstate`, when given, gets the refusal's SQLSTATE.
+  static std::string run_ddl(const std::function<void()>& ddl, std::string* sqlstate = nullptr);
   void collapse(WriteGroup& g, std::vector<Event>& dead);
   // collapse() for the common snapshot case with nothing to collapse; false when not that case.
   bool collapse_sorted(WriteGroup& g);

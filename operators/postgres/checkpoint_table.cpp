@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "base/temporal.h"
+#include "operators/postgres/sink_table_ddl.h"
 #include "operators/postgres/sql_text.h"
 
 namespace sluice::operators::postgres {
@@ -52,30 +53,21 @@ std::string CheckpointTable::where_others() const {
 }
 
 void CheckpointTable::ensure(pqxx::connection_base& c) {
-  try {
-    pqxx::work tx(c);
-    tx.exec(
-        std::string("CREATE TABLE IF NOT EXISTS ") + kTable +
-        " (pipeline text NOT NULL, stage text NOT NULL, position text, "
-        "updated_at timestamptz NOT NULL, seq bigint, event_id text, tables text, acked boolean, "
-        "epoch bigint, shared_tables text, PRIMARY KEY (pipeline, stage))");
-    tx.commit();
-  } catch (const pqxx::unique_violation&) {
-    // created concurrently by another instance
-  }
   // Tables created by an older sink lack seq / event_id / tables / acked / epoch /
   // shared_tables.
-  pqxx::nontransaction tx(c);
-  pqxx::result r = tx.exec(
-      "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND "
-      "table_name = 'sluice_checkpoints' AND column_name IN ('seq', 'event_id', 'tables', "
-      "'acked', 'epoch', 'shared_tables')");
-  if (r[0][0].as<int64_t>() < 6) {
-    tx.exec(std::string("ALTER TABLE ") + kTable +
-            " ADD COLUMN IF NOT EXISTS seq bigint, ADD COLUMN IF NOT EXISTS event_id text, "
-            "ADD COLUMN IF NOT EXISTS tables text, ADD COLUMN IF NOT EXISTS acked boolean, "
-            "ADD COLUMN IF NOT EXISTS epoch bigint, ADD COLUMN IF NOT EXISTS shared_tables text");
-  }
+  static const SinkTableSpec spec{
+      kTable,
+      "pipeline text NOT NULL, stage text NOT NULL, position text, updated_at timestamptz NOT "
+      "NULL, seq bigint, event_id text, tables text, acked boolean, epoch bigint, shared_tables "
+      "text, PRIMARY KEY (pipeline, stage)",
+      {{"seq", "bigint"},
+       {"event_id", "text"},
+       {"tables", "text"},
+       {"acked", "boolean"},
+       {"epoch", "bigint"},
+       {"shared_tables", "text"}},
+      {}};
+  ensure_sink_table(c, spec);
 }
 
 std::optional<CheckpointTable::Stored> CheckpointTable::read_row(pqxx::connection_base& c) {

@@ -61,6 +61,10 @@ PgFailure PgFailure::from(const std::exception& e) {
     f.sqlstate = "40000";
   } else if (const auto* s = dynamic_cast<const pqxx::sql_error*>(&e); s != nullptr) {
     f.sqlstate = s->sqlstate();
+    // libpqxx 6.4 throws insufficient_privilege without the SQLSTATE it was thrown for.
+    if (f.sqlstate.empty() && dynamic_cast<const pqxx::insufficient_privilege*>(&e) != nullptr) {
+      f.sqlstate = "42501";
+    }
     std::string cls = f.sqlstate.substr(0, 2);
     if (cls == "22" || cls == "23") {
       f.kind = Kind::Data;

@@ -116,7 +116,7 @@ result<PostgresSink::Stored> PostgresSink::read_target() {
                               secrets::redact("sink postgres " + opts_.stage + ": " + f.describe() +
                                               "; giving the pipeline up"));
     }
-    return fail(f, "cannot read sluice_checkpoints");
+    return fail(f, "cannot prepare or read sluice_checkpoints");
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "operators/postgres/sink_table_ddl.h"
 #include "operators/postgres/sql_text.h"
 
 namespace sluice::operators::postgres {
@@ -20,17 +21,14 @@ std::string WrittenIds::where() const {
 }
 
 void WrittenIds::ensure(pqxx::connection_base& c) {
-  try {
-    pqxx::work tx(c);
-    tx.exec(std::string("CREATE TABLE IF NOT EXISTS ") + kTable +
-            " (pipeline text NOT NULL, stage text NOT NULL, lineage text NOT NULL, "
-            "ckpt bigint NOT NULL, kind \"char\" NOT NULL, ids bytea NOT NULL)");
-    tx.exec(std::string("CREATE INDEX IF NOT EXISTS sluice_written_stage ON ") + kTable +
-            " (pipeline, stage, lineage, ckpt)");
-    tx.commit();
-  } catch (const pqxx::unique_violation&) {
-    // created concurrently by another instance
-  }
+  static const SinkTableSpec spec{
+      kTable,
+      "pipeline text NOT NULL, stage text NOT NULL, lineage text NOT NULL, ckpt bigint NOT "
+      "NULL, kind \"char\" NOT NULL, ids bytea NOT NULL",
+      {},
+      {std::string("CREATE INDEX IF NOT EXISTS sluice_written_stage ON ") + kTable +
+       " (pipeline, stage, lineage, ckpt)"}};
+  ensure_sink_table(c, spec);
 }
 
 void WrittenIds::record(pqxx::transaction_base& tx, const std::string& lineage, uint64_t ckpt,
