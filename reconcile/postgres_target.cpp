@@ -78,9 +78,18 @@ result<void> PostgresTarget::begin(const RowLayout& layout) {
   if (!generated.ok()) return generated.err();
   auto json = columns_where("a.atttypid IN ('json'::regtype, 'jsonb'::regtype)");
   if (!json.ok()) return json.err();
+  auto all = columns_where("true");
+  if (!all.ok()) return all.err();
+  // The column the sink writes a source column to (MySQL's names ignore case: `CustomerName`
+  // goes to a table's `customername`).
+  auto column_of = [&](const std::string& name) {
+    return pg::matching_column(
+        *all, [](const std::string& c) -> const std::string& { return c; }, pg::pg_identifier(name),
+        [](const std::string&) { return false; });
+  };
   uncompared_.assign(layout.columns.size(), false);
   for (size_t i = 0; i < layout.columns.size(); ++i) {
-    std::string column = pg::pg_identifier(layout.columns[i]->name);
+    std::string column = column_of(layout.columns[i]->name);
     // A column PostgreSQL generates is not written by the sink: NULL on both sides.
     uncompared_[i] = i >= layout.key_columns &&
                      std::find(generated->begin(), generated->end(), column) != generated->end();
@@ -90,7 +99,7 @@ result<void> PostgresTarget::begin(const RowLayout& layout) {
     if (std::find(json->begin(), json->end(), column) != json->end()) types_.back() = "json";
   }
   select_ = "SELECT " + cols + " FROM " + table_.quoted();
-  key_ = layout.chunked ? pg::quote_ident(pg::pg_identifier(layout.columns[0]->name)) : "";
+  key_ = layout.chunked ? pg::quote_ident(column_of(layout.columns[0]->name)) : "";
   return {};
 }
 

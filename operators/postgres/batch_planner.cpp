@@ -64,16 +64,26 @@ bool is_meta_name(const std::string& n) {
 
 using Columns = std::vector<std::pair<std::string, std::string>>;
 
-// The column of a field named `name` (sql_text.h, pg_identifier). A name over 63 bytes keeps
-// the column PostgreSQL cut it to where the table has that one and not its own (an earlier
-// version of the sink created it so), unless another field took that column already.
-std::string column_for(const TableInfo& t, const std::string& name,
+// The column of a field named `name` of `row` (sql_text.h, pg_identifier). A name over 63
+// bytes keeps the column PostgreSQL cut it to where the table has that one and not its own (an
+// earlier version of the sink created it so), unless another field took that column already.
+// A name with capitals goes to the table's column of that name in lower case (matching_column).
+std::string column_for(const TableInfo& t, const std::string& name, const Object& row,
                        std::unordered_set<std::string>& cut_taken) {
   std::string column = pg_identifier(name);
-  if (column.size() == name.size() || t.column(column) != nullptr) return column;
-  std::string cut = pg_cut_identifier(name);
-  if (t.column(cut) != nullptr && cut_taken.insert(cut).second) return cut;
-  return column;
+  if (t.column(column) != nullptr) return column;
+  if (column.size() != name.size()) {
+    std::string cut = pg_cut_identifier(name);
+    if (t.column(cut) != nullptr && cut_taken.insert(cut).second) return cut;
+  }
+  return matching_column(
+      t.columns, [](const ColumnInfo& c) -> const std::string& { return c.name; }, column,
+      [&](const std::string& folded) {
+        for (const auto& f : row.fields()) {
+          if (pg_identifier(sym_name(f.name)) == folded) return true;
+        }
+        return false;
+      });
 }
 
 // The fields of a group's rows, in first-appearance order, with a type for new columns (from
@@ -95,7 +105,7 @@ std::vector<FieldPlan> batch_fields(const WriteGroup& g, const TableInfo& t, boo
         layout.push_back(f.name);
         auto [it, fresh] = field_index.emplace(f.name, fields.size());
         if (fresh) {
-          fields.push_back({column_for(t, sym_name(f.name), cut_taken), f.name, "", false});
+          fields.push_back({column_for(t, sym_name(f.name), *row, cut_taken), f.name, "", false});
           FieldPlan& nf = fields.back();
           if (meta && is_meta_name(nf.name)) nf.type = "-";
           nf.exists = t.column(nf.name) != nullptr;

@@ -26,9 +26,9 @@ std::string first_line(const char* what) {
   }
   throw SinkTableRefused(
       std::string("the role ") + role + " may not prepare " + spec.table + ", the table where " +
-      "the sink keeps its own state (" + first_line(e.what()) + "). Run as its owner, or a role that may " +
-      "create in that schema: " + statements + " GRANT SELECT, INSERT, UPDATE, DELETE ON " +
-      spec.table + " TO " + quote_ident(role) + ";");
+      "the sink keeps its own state (" + first_line(e.what()) +
+      "). Run as its owner, or a role that may " + "create in that schema: " + statements +
+      " GRANT SELECT, INSERT, UPDATE, DELETE ON " + spec.table + " TO " + quote_ident(role) + ";");
 }
 
 }  // namespace
@@ -42,8 +42,8 @@ void ensure_sink_table(pqxx::connection_base& c, const SinkTableSpec& spec) {
                  .as<bool>();
   }
   if (!exists) {
-    std::string sql = std::string("CREATE TABLE IF NOT EXISTS ") + spec.table + " (" +
-                      spec.columns + ");";
+    std::string sql =
+        std::string("CREATE TABLE IF NOT EXISTS ") + spec.table + " (" + spec.columns + ");";
     for (const auto& s : spec.after_create) sql += " " + s + ";";
     try {
       pqxx::work tx(c);
@@ -58,14 +58,15 @@ void ensure_sink_table(pqxx::connection_base& c, const SinkTableSpec& spec) {
   }
   if (spec.added.empty()) return;
   std::string names;
-  for (const auto& [column, type] : spec.added) names += (names.empty() ? "" : ", ") + quote_literal(column);
+  for (const auto& [column, type] : spec.added)
+    names += (names.empty() ? "" : ", ") + quote_literal(column);
   const std::string name = spec.table;
   const size_t dot = name.find('.');
   pqxx::nontransaction tx(c);
-  pqxx::result r = tx.exec(
-      "SELECT count(*) FROM information_schema.columns WHERE table_schema = " +
-      quote_literal(name.substr(0, dot)) + " AND table_name = " +
-      quote_literal(name.substr(dot + 1)) + " AND column_name IN (" + names + ")");
+  pqxx::result r = tx.exec("SELECT count(*) FROM information_schema.columns WHERE table_schema = " +
+                           quote_literal(name.substr(0, dot)) +
+                           " AND table_name = " + quote_literal(name.substr(dot + 1)) +
+                           " AND column_name IN (" + names + ")");
   if (r[0][0].as<size_t>() == spec.added.size()) return;
   std::string sql = std::string("ALTER TABLE ") + spec.table;
   for (size_t i = 0; i < spec.added.size(); ++i) {

@@ -20,10 +20,10 @@ class SinkTableRefused : public std::runtime_error {
 };
 
 struct SinkTableSpec {
-  const char* table;        // "public.sluice_checkpoints"
-  std::string columns;      // the CREATE TABLE's column list, without parentheses
+  const char* table;    // "public.sluice_checkpoints"
+  std::string columns;  // the CREATE TABLE's column list, without parentheses
   std::vector<std::pair<std::string, std::string>> added;  // (column, type) added by later versions
-  std::vector<std::string> after_create;  // e.g. CREATE INDEX IF NOT EXISTS ...
+  std::vector<std::string> after_create;                   // e.g. CREATE INDEX IF NOT EXISTS ...
 };
 
 void ensure_sink_table(pqxx::connection_base& c, const SinkTableSpec& spec);

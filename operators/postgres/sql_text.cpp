@@ -40,6 +40,17 @@ size_t whole_characters(std::string_view name, size_t max) {
 
 }  // namespace
 
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
 std::string pg_identifier(std::string_view name) {
   if (name.size() <= kMaxIdentifier) return std::string(name);
   char hex[9];

@@ -19,6 +19,25 @@ std::string pg_identifier(std::string_view name);
 // What PostgreSQL itself makes of a longer name: its first 63 bytes (whole characters). The
 // table or column an earlier version of the sink created so; it stays in use where it exists.
 std::string pg_cut_identifier(std::string_view name);
+// Whether two names are the same but for the case of ASCII letters: what PostgreSQL makes of an
+// unquoted name (it folds A-Z to a-z) and MySQL's own column names (compared ignoring case).
+bool same_ignoring_case(std::string_view a, std::string_view b);
+// The column of a table with `columns` that a field whose own column would be `column`
+// (pg_identifier) goes to: `column` when the table has it; else the one column the same but for
+// case (a table made with unquoted names for a source whose names have capitals: `CustomerName`
+// goes to `customername`), unless `other` says another field of the record is named exactly
+// that; else `column`.
+template <typename Columns, typename Name, typename Other>
+std::string matching_column(const Columns& columns, Name name_of, const std::string& column,
+                            Other other) {
+  const std::string* found = nullptr;
+  for (const auto& c : columns) {
+    const std::string& n = name_of(c);
+    if (n == column) return column;
+    if (same_ignoring_case(n, column)) found = found == nullptr ? &n : &column;  // 2: none
+  }
+  return found == nullptr || found == &column || other(*found) ? column : *found;
+}
 // "a", "b": each name quoted.
 std::string quote_ident_list(const std::vector<std::string>& names);
 // 'text' with embedded quotes doubled (standard_conforming_strings = on).

@@ -345,6 +345,46 @@ BOOST_AUTO_TEST_CASE(a_table_made_narrower_than_its_source) {
   BOOST_TEST(again.find("column ts is timestamp(0)") == again.rfind("column ts is timestamp(0)"));
 }
 
+// A table a DBA made with unquoted names (PostgreSQL folds them to lower case) for a MySQL
+// table whose column names have capitals (MySQL compares column names ignoring case). The sink
+// added columns "Id", "CustomerName" and "OrderTotal" to the DBA's table and refused every
+// record (key column id not in the records). Now a field goes to the column of its name in
+// lower case when the table has no column of its own name; a record that has both `Name` and
+// `name` (JSON) keeps them apart.
+BOOST_AUTO_TEST_CASE(capitals_go_to_the_columns_postgres_folded) {
+  q("CREATE TABLE camel (id int PRIMARY KEY, customername text, ordertotal numeric(10,2))");
+  auto m = std::make_shared<SourceMeta>();
+  m->connector = "mysql";
+  m->table = "camel";
+  m->primary_key = {"Id"};
+  m->column_names = {"Id", "CustomerName", "OrderTotal"};
+  m->column_types = {"int", "varchar(20)", "decimal(10,2)"};
+  auto put = [&](Op op, int64_t id, const char* name, int64_t pos) {
+    Event e = ev(op,
+                 row({{"Id", Value::int64(id)},
+                      {"CustomerName", Value::string(name)},
+                      {"OrderTotal", Value::decimal(*Decimal::parse("10.50"))}}),
+                 pos);
+    e.source = m;
+    return e;
+  };
+  auto sink = open_sink({.table = "camel"});
+  write_ok(*sink, {put(Op::Read, 1, "Ann", 1)});
+  write_ok(*sink, {put(Op::Create, 2, "Bob", 2), put(Op::Update, 1, "Ann B", 3)});
+  BOOST_TEST(q("SELECT string_agg(id || ':' || customername || ':' || ordertotal, ' ' ORDER BY "
+               "id) FROM camel") == "1:Ann B:10.50 2:Bob:10.50");
+  BOOST_TEST(column_types("camel") == "integer, text, numeric(10,2)");  // no column added
+
+  q("CREATE TABLE both_cases (id int PRIMARY KEY, name text)");
+  auto both = open_sink({.table = "both_cases", .key = {"id"}});
+  write_ok(*both, {ev(Op::Create,
+                      row({{"id", Value::int64(1)},
+                           {"Name", Value::string("upper")},
+                           {"name", Value::string("lower")}}),
+                      1)});
+  BOOST_TEST(q("SELECT name || ' ' || \"Name\" FROM both_cases") == "lower upper");
+}
+
 // A source table's name is one name, dots and quotes included: MySQL takes any character in a
 // quoted table name, and a table `other.secret` with table = @table was written into the table
 // secret of the schema other (a TRUNCATE of the source table emptied it). The expression's own
