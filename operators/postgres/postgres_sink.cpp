@@ -294,7 +294,8 @@ std::unique_ptr<SlotFlush> PostgresSink::make_run(std::vector<WriteGroup>& group
                                                   const std::string& last_id) {
   const bool any_done = std::find(todo.begin(), todo.end(), false) != todo.end();
   lineage_.note_tables(groups);
-  const bool serial = SlotFlush::serial(slots_.size(), any_done, groups, planner_.ordered());
+  const bool serial = SlotFlush::serial(slots_.size(), any_done, groups,
+                                        planner_.order() != BatchPlanner::Order::Tables);
   const int64_t first_seq = last_seq - static_cast<int64_t>(count) + 1;
   auto run = std::make_unique<SlotFlush>(
       slots_, std::move(todo), serial,
@@ -311,15 +312,17 @@ result<void> PostgresSink::collect(SlotFlush& run, const std::string& position,
   if (auto failed = run.collect(progress_, stats_, local_dead)) {
     // What committed is durable: its dead letters go out with the next call.
     for (auto& e : local_dead) deferred_dead_.push_back(std::move(e));
-    if (failed->failure.sqlstate == kForeignKeyViolation && !planner_.ordered()) {
-      planner_.apply_in_source_order();
+    if (failed->failure.sqlstate == kForeignKeyViolation && planner_.stricter_order()) {
       failed->failure.kind = PgFailure::Kind::Transient;  // written again at once, in order
-      log::warn("postgres", "sink " + opts_.stage +
-                                ": a foreign key of the target refused a batch applied table by "
-                                "table (" +
-                                failed->failure.describe() +
-                                "); from now on batches are applied in the source's order (runs "
-                                "of one table's changes), which the source's own keys allow");
+      const bool keys = planner_.order() == BatchPlanner::Order::Keys;
+      log::warn("postgres",
+                "sink " + opts_.stage + ": a foreign key of the target refused a batch applied " +
+                    (keys ? "table by table" : "in the order of the target's foreign keys") + " (" +
+                    failed->failure.describe() + "); from now on batches are applied " +
+                    (keys ? "in the order of the foreign keys (a table's upserts after those of "
+                            "the tables it refers to, its deletes before theirs)"
+                          : "in the source's order (runs of one table's changes), which the "
+                            "source's own keys allow"));
     }
     return fail(*failed);
   }

@@ -162,7 +162,8 @@ SinkSlot::Outcome SinkSlot::attempt(std::vector<WriteGroup>& groups, const Commi
         current < groups.size() && groups[current].truncate && f.kind == PgFailure::Kind::Other;
     // A foreign key refused the groups' order (a child's rows before its parent's): the sink
     // plans the batch again in the source's order, nothing is isolated here.
-    const bool order = f.sqlstate == kForeignKeyViolation && !planner.ordered();
+    const bool order =
+        f.sqlstate == kForeignKeyViolation && planner.order() != BatchPlanner::Order::Source;
     if (out.in_doubt || order || (!splits(f) && !refused_truncate)) {
       const char* what = out.in_doubt ? "commit failed" : "write failed";
       return failed(std::move(out), e, what);

@@ -70,6 +70,14 @@ void TableCatalog::load(pqxx::connection_base& c, TableInfo& t, bool check_empty
       "ORDER BY array_position(i.indkey::int2[], a.attnum)");
   for (const auto& row : pk) t.primary_key.push_back(row[0].as<std::string>());
   load_unique_keys(tx, t, reg);
+  t.refers_to.clear();
+  for (const auto& row : tx.exec(
+           "SELECT n.nspname, c.relname FROM pg_constraint k JOIN pg_class c ON c.oid = "
+           "k.confrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE k.contype = 'f' AND "
+           "k.conrelid = " +
+           reg + " AND k.confrelid <> k.conrelid")) {
+    t.refers_to.push_back(QualifiedName{row[0].c_str(), row[1].c_str()}.quoted());
+  }
   if (check_empty) {
     t.copy_safe = tx.exec("SELECT NOT EXISTS (SELECT 1 FROM " + t.quoted + ")")[0][0].as<bool>();
     t.held_rows = !t.copy_safe;

@@ -33,6 +33,8 @@ struct TableInfo {
   // The table had rows when the sink loaded it (TableCatalog::get): rows its lineage may not have
   // written, which a takeover must not clear (Lineage).
   bool held_rows = false;
+  // The tables its foreign keys refer to (quoted, as `quoted`; itself left out).
+  std::vector<std::string> refers_to;
   // The source table description (SourceMeta) whose column types were last compared with the
   // table's (BatchPlanner: widened types); compared again when another one comes.
   // Held, so that a later description cannot take its address.
