@@ -453,12 +453,9 @@ void BatchPlanner::order_by_keys(std::vector<WriteGroup>& groups) {
   std::vector<WriteGroup> upserts, deletes;
   for (size_t i : order) {
     WriteGroup& g = groups[i];
-    WriteGroup del;
-    del.table = g.table;
+    WriteGroup del = g.same_columns();
     del.events = g.events;
     del.event_at = g.event_at;
-    del.cols = g.cols;
-    del.key_cols = g.key_cols;
     std::vector<WriteItem> keep;
     for (auto& it : g.items) (it.is_delete ? del.items : keep).push_back(it);
     g.items = std::move(keep);

@@ -51,13 +51,7 @@ std::vector<std::vector<WriteGroup>> SlotSplitter::parallel_jobs(
       size_t home = home_slot(it, first_seq);
       if (held(it, home, first_seq)) continue;
       if (sub[home] == nullptr) {
-        WriteGroup s;
-        s.table = g.table;
-        s.cols = g.cols;
-        s.key_cols = g.key_cols;
-        s.direct = g.direct;
-        s.full_identity = g.full_identity;
-        jobs[home].push_back(std::move(s));
+        jobs[home].push_back(g.same_columns());
         sub[home] = &jobs[home].back();
       }
       sub[home]->items.push_back(it);

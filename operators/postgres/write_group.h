@@ -48,6 +48,18 @@ struct WriteGroup {
   // COPied, updates and deletes change one row equal to the before image
   // (full_identity_sql.h), like PostgreSQL's REPLICA IDENTITY FULL.
   bool full_identity = false;
+
+  // A group for the same table and columns, without events or items (to take a part of this
+  // one's items: a connection's share, the deletes).
+  WriteGroup same_columns() const {
+    WriteGroup g;
+    g.table = table;
+    g.cols = cols;
+    g.key_cols = key_cols;
+    g.direct = direct;
+    g.full_identity = full_identity;
+    return g;
+  }
 };
 
 }  // namespace sluice::operators::postgres
