@@ -62,19 +62,25 @@ void ensure_sink_table(pqxx::connection_base& c, const SinkTableSpec& spec) {
     names += (names.empty() ? "" : ", ") + quote_literal(column);
   const std::string name = spec.table;
   const size_t dot = name.find('.');
-  pqxx::nontransaction tx(c);
-  pqxx::result r = tx.exec("SELECT count(*) FROM information_schema.columns WHERE table_schema = " +
-                           quote_literal(name.substr(0, dot)) +
-                           " AND table_name = " + quote_literal(name.substr(dot + 1)) +
-                           " AND column_name IN (" + names + ")");
-  if (r[0][0].as<size_t>() == spec.added.size()) return;
+  size_t present = 0;
+  {
+    pqxx::nontransaction tx(c);
+    present = tx.exec("SELECT count(*) FROM information_schema.columns WHERE table_schema = " +
+                      quote_literal(name.substr(0, dot)) +
+                      " AND table_name = " + quote_literal(name.substr(dot + 1)) +
+                      " AND column_name IN (" + names + ")")[0][0]
+                  .as<size_t>();
+  }
+  if (present == spec.added.size()) return;
   std::string sql = std::string("ALTER TABLE ") + spec.table;
   for (size_t i = 0; i < spec.added.size(); ++i) {
     sql += std::string(i ? "," : "") + " ADD COLUMN IF NOT EXISTS " + spec.added[i].first + " " +
            spec.added[i].second;
   }
   try {
+    pqxx::work tx(c);
     tx.exec(sql);
+    tx.commit();
   } catch (const pqxx::insufficient_privilege& e) {
     refused(c, spec, sql + ";", e);
   }
