@@ -74,47 +74,49 @@ result<void> PostgresTarget::begin(const RowLayout& layout) {
   key_ = "";
   if (documents_) return read_columns();
   if (auto c = connect(); !c) return c;
-  auto generated = columns_where(pg::kGeneratedAttribute);
-  if (!generated.ok()) return generated.err();
-  auto json = columns_where("a.atttypid IN ('json'::regtype, 'jsonb'::regtype)");
-  if (!json.ok()) return json.err();
-  auto all = columns_where("true");
-  if (!all.ok()) return all.err();
+  auto table = target_columns();
+  if (!table.ok()) return table.err();
   // The column the sink writes a source column to (MySQL's names ignore case: `CustomerName`
-  // goes to a table's `customername`).
-  auto column_of = [&](const std::string& name) {
-    return pg::matching_column(
-        *all, [](const std::string& c) -> const std::string& { return c; }, pg::pg_identifier(name),
-        [](const std::string&) { return false; });
+  // goes to a table's `customername`), or null when the table has none.
+  auto column_of = [&](const std::string& name) -> const TargetColumn* {
+    const std::string n = pg::matching_column(
+        *table, [](const TargetColumn& c) -> const std::string& { return c.name; },
+        pg::pg_identifier(name), [](const std::string&) { return false; });
+    for (const auto& c : *table) {
+      if (c.name == n) return &c;
+    }
+    return nullptr;
   };
   uncompared_.assign(layout.columns.size(), false);
   for (size_t i = 0; i < layout.columns.size(); ++i) {
-    std::string column = column_of(layout.columns[i]->name);
+    const TargetColumn* c = column_of(layout.columns[i]->name);
+    const std::string column = c ? c->name : pg::pg_identifier(layout.columns[i]->name);
     // A column PostgreSQL generates is not written by the sink: NULL on both sides.
-    uncompared_[i] = i >= layout.key_columns &&
-                     std::find(generated->begin(), generated->end(), column) != generated->end();
+    uncompared_[i] = i >= layout.key_columns && c && c->generated;
     cols += (i ? ", " : "") + (uncompared_[i] ? std::string("NULL") : pg::quote_ident(column));
-    types_.push_back(type_of(*layout.columns[i]));
     // JSON kept in a text column, written into a json or jsonb one: compared as JSON.
-    if (std::find(json->begin(), json->end(), column) != json->end()) types_.back() = "json";
+    types_.push_back(c && c->json ? "json" : type_of(*layout.columns[i]));
+    if (i == 0 && layout.chunked) key_ = pg::quote_ident(column);
   }
   select_ = "SELECT " + cols + " FROM " + table_.quoted();
-  key_ = layout.chunked ? pg::quote_ident(column_of(layout.columns[0]->name)) : "";
   return {};
 }
 
-result<std::vector<std::string>> PostgresTarget::columns_where(const std::string& condition) {
-  std::vector<std::string> names;
+result<std::vector<PostgresTarget::TargetColumn>> PostgresTarget::target_columns() {
+  std::vector<TargetColumn> columns;
   try {
-    auto r =
-        session_->tx.exec("SELECT a.attname FROM pg_attribute a WHERE a.attrelid = to_regclass(" +
-                          session_->tx.quote(table_.quoted()) +
-                          ") AND a.attnum > 0 AND NOT a.attisdropped AND " + condition);
-    for (const auto& row : r) names.emplace_back(row[0].c_str());
+    auto r = session_->tx.exec(
+        std::string("SELECT a.attname, ") + pg::kGeneratedAttribute +
+        ", a.atttypid IN ('json'::regtype, 'jsonb'::regtype) FROM pg_attribute a WHERE "
+        "a.attrelid = to_regclass(" +
+        session_->tx.quote(table_.quoted()) + ") AND a.attnum > 0 AND NOT a.attisdropped");
+    for (const auto& row : r) {
+      columns.push_back({row[0].c_str(), row[1].as<bool>(), row[2].as<bool>()});
+    }
   } catch (const std::exception& e) {
     return error::permanent(errc::compare, "PostgreSQL " + name() + ": " + e.what());
   }
-  return names;
+  return columns;
 }
 
 result<void> PostgresTarget::read_columns() {

@@ -35,9 +35,13 @@ class PostgresTarget : public ReconcileTarget {
   std::string range_query(const KeyRange& range) const;
   // Documents: the table's columns and their types from the catalog (none: no table yet).
   result<void> read_columns();
-  // The names of the table's columns whose pg_attribute row `a` meets `condition` (generated:
-  // kGeneratedAttribute; of type json or jsonb).
-  result<std::vector<std::string>> columns_where(const std::string& condition);
+  // A column of the table: GENERATED ALWAYS AS (...) STORED, of type json or jsonb.
+  struct TargetColumn {
+    std::string name;
+    bool generated = false;
+    bool json = false;
+  };
+  result<std::vector<TargetColumn>> target_columns();
   // A cell as PostgreSQL returned it, by column i's type.
   std::string cell(size_t i, const char* text) const;
 

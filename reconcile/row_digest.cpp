@@ -38,9 +38,10 @@ RowDigest digest_row(const std::vector<std::string>& cells, size_t key_cells) {
       d.key += kSep;
       d.key_text.push_back(cells[i]);
     }
-    d.cells.push_back(fnv1a(cells[i]));
-    h = fnv1a(cells[i], h);
-    h = fnv1a(std::string_view(&kSep, 1), h);
+    // The row's hash goes over its cells' hashes: each cell is read once.
+    const uint64_t cell = fnv1a(cells[i]);
+    d.cells.push_back(cell);
+    h = fnv1a(std::string_view(reinterpret_cast<const char*>(&cell), sizeof cell), h);
   }
   d.hash = h;
   return d;

@@ -17,7 +17,7 @@ inline constexpr std::string_view kNullCell = "\x01NULL";
 struct RowDigest {
   std::string key;                    // the key cells, joined: what the two sides match on
   std::vector<std::string> key_text;  // the key as reported (and re-read from MySQL by a repair)
-  uint64_t hash = 0;                  // of every cell
+  uint64_t hash = 0;                  // of every cell's hash
   std::vector<uint64_t> cells;        // each cell's own hash: which columns differ
   Value key_value;                    // documents: the _id as the target holds it (else null)
 };

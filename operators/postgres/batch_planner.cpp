@@ -26,9 +26,6 @@ struct FieldPlan {
 
 namespace {
 
-// SQLSTATE insufficient_privilege (not the owner of a table, no CREATE on a schema).
-constexpr const char* kInsufficientPrivilege = "42501";
-
 bool same_layout(const Object& row, const std::vector<Sym>& layout) {
   const auto& f = row.fields();
   if (f.size() != layout.size()) return false;

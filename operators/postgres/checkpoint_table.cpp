@@ -83,10 +83,16 @@ std::optional<CheckpointTable::Stored> CheckpointTable::read_row(pqxx::connectio
   split_lines(r[0][3], s.tables.all);
   s.acked = !r[0][4].is_null() && r[0][4].as<bool>();
   split_lines(r[0][5], s.tables.shared);
-  for (const auto& row : tx.exec(std::string("SELECT tables FROM ") + kTable + where_others())) {
-    split_lines(row[0], s.written_by_others);
-  }
   return s;
+}
+
+std::vector<std::string> CheckpointTable::tables_of_others(pqxx::connection_base& c) {
+  pqxx::nontransaction tx(c);
+  std::vector<std::string> tables;
+  for (const auto& row : tx.exec(std::string("SELECT tables FROM ") + kTable + where_others())) {
+    split_lines(row[0], tables);
+  }
+  return tables;
 }
 
 std::optional<std::string> CheckpointTable::read(pqxx::connection_base& c) {

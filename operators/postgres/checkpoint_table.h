@@ -56,14 +56,14 @@ class CheckpointTable {
     std::string event_id;  // "" = unknown
     WrittenTables tables;  // tables the row's lineage wrote
     bool acked = false;    // that lineage acknowledged at least one barrier
-    // The tables the rows of other sinks list (other pipelines or stages; not this sink's
-    // connection slots, "STAGE~i"): those sinks write them too.
-    std::vector<std::string> written_by_others;
   };
 
   void ensure(pqxx::connection_base& c);
   // The whole stored row; nullopt when there is none.
   std::optional<Stored> read_row(pqxx::connection_base& c);
+  // The tables the rows of other sinks list (other pipelines or stages; not this sink's
+  // connection slots, "STAGE~i"): those sinks write them too.
+  std::vector<std::string> tables_of_others(pqxx::connection_base& c);
   // The stored position (JSON text of Event::position), nullopt when none is stored.
   std::optional<std::string> read(pqxx::connection_base& c);
   // True when the stored row carries exactly this updated_at (micros): that commit happened.
@@ -87,7 +87,7 @@ class CheckpointTable {
 
  private:
   std::string where() const;
-  // The rows of other sinks (see Stored::written_by_others).
+  // The rows of other sinks (see tables_of_others).
   std::string where_others() const;
   [[noreturn]] void fenced(pqxx::transaction_base& tx);
   std::string pipeline_;

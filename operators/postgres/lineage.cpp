@@ -54,12 +54,14 @@ std::string joined(const std::vector<std::string>& names) {
 
 }  // namespace
 
-std::vector<std::string> Lineage::clearable(const CheckpointTable::Stored& stored) const {
+std::vector<std::string> Lineage::clearable(
+    const CheckpointTable::Stored& stored,
+    const std::vector<std::string>& written_by_others) const {
   std::vector<std::string> clear, held, others;
   for (const auto& t : stored.tables.all) {
     if (listed(stored.tables.shared, t)) {
       held.push_back(t);
-    } else if (listed(stored.written_by_others, t)) {
+    } else if (listed(written_by_others, t)) {
       others.push_back(t);
     } else {
       clear.push_back(t);
@@ -85,12 +87,13 @@ std::vector<std::string> Lineage::clearable(const CheckpointTable::Stored& store
   return clear;
 }
 
-void Lineage::plan_takeover(const CheckpointTable::Stored& stored) {
+void Lineage::plan_takeover(const CheckpointTable::Stored& stored,
+                            const std::vector<std::string>& written_by_others) {
   // Parallel instances (stage NAME#i) share tables: one instance's clear could remove rows
   // another instance of this run already wrote, so they never clear.
   const bool instance = opts_.stage.find('#') != std::string::npos;
   if (!stored.acked && opts_.mode != Mode::Append && !stored.tables.all.empty() && !instance) {
-    takeover_tables_ = clearable(stored);
+    takeover_tables_ = clearable(stored, written_by_others);
     if (takeover_tables_.empty()) return;
     takeover_event_ = Event();
     takeover_event_.op = Op::Truncate;

@@ -39,7 +39,9 @@ class Lineage {
   // A start with no engine state that found a row of an earlier lineage: its tables that hold
   // only its output are cleared when that lineage never acknowledged a barrier (a warning
   // either way, naming the tables kept and why).
-  void plan_takeover(const CheckpointTable::Stored& stored);
+  // `written_by_others`: CheckpointTable::tables_of_others.
+  void plan_takeover(const CheckpointTable::Stored& stored,
+                     const std::vector<std::string>& written_by_others);
   bool taking_over() const { return !takeover_tables_.empty(); }
   // The truncates of the taken-over tables that exist, ahead of a flush's groups.
   void takeover_groups(pqxx::connection_base& c, TableCatalog& catalog,
@@ -59,7 +61,8 @@ class Lineage {
  private:
   static std::string new_id();
   // The stored lineage's tables a takeover clears; the others are logged with the reason.
-  std::vector<std::string> clearable(const CheckpointTable::Stored& stored) const;
+  std::vector<std::string> clearable(const CheckpointTable::Stored& stored,
+                                     const std::vector<std::string>& written_by_others) const;
 
   const SinkOptions& opts_;
   std::string id_;

@@ -63,7 +63,7 @@ PgFailure PgFailure::from(const std::exception& e) {
     f.sqlstate = s->sqlstate();
     // libpqxx 6.4 throws insufficient_privilege without the SQLSTATE it was thrown for.
     if (f.sqlstate.empty() && dynamic_cast<const pqxx::insufficient_privilege*>(&e) != nullptr) {
-      f.sqlstate = "42501";
+      f.sqlstate = kInsufficientPrivilege;
     }
     std::string cls = f.sqlstate.substr(0, 2);
     if (cls == "22" || cls == "23") {

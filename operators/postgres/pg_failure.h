@@ -14,6 +14,8 @@ namespace sluice::operators::postgres {
 
 // SQLSTATE foreign_key_violation: a row refers to a missing row, or is still referred to.
 inline constexpr const char* kForeignKeyViolation = "23503";
+// SQLSTATE insufficient_privilege: not the owner of a table, no CREATE on a schema.
+inline constexpr const char* kInsufficientPrivilege = "42501";
 
 struct PgFailure {
   enum class Kind { Data, Transient, Fenced, Other };

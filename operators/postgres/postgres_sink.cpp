@@ -124,9 +124,12 @@ result<void> PostgresSink::restore(const std::string& state, const SinkState& st
                                    const Stored& stored) {
   // Only a start with no engine state at all takes over: a state without a lineage (e.g.
   // `sluice reconcile --repair`, which carries the stored seq over) never clears tables.
-  if (state.empty() && stored && !stored->event_id.empty()) lineage_.plan_takeover(*stored);
-  if (!lineage_.continued()) return {};
   try {
+    if (state.empty() && stored && !stored->event_id.empty()) {
+      auto& row = main_slot().checkpoint_row();
+      lineage_.plan_takeover(*stored, row.tables_of_others(main_slot().connection()));
+    }
+    if (!lineage_.continued()) return {};
     if (identity_.enabled() && st.ckpt) {
       identity_.load(main_slot().connection(), lineage_.id());
     } else {

@@ -31,12 +31,16 @@ template <typename Columns, typename Name, typename Other>
 std::string matching_column(const Columns& columns, Name name_of, const std::string& column,
                             Other other) {
   const std::string* found = nullptr;
+  size_t matches = 0;
   for (const auto& c : columns) {
     const std::string& n = name_of(c);
     if (n == column) return column;
-    if (same_ignoring_case(n, column)) found = found == nullptr ? &n : &column;  // 2: none
+    if (same_ignoring_case(n, column)) {
+      found = &n;
+      ++matches;
+    }
   }
-  return found == nullptr || found == &column || other(*found) ? column : *found;
+  return matches == 1 && !other(*found) ? *found : column;
 }
 // "a", "b": each name quoted.
 std::string quote_ident_list(const std::vector<std::string>& names);

@@ -344,7 +344,8 @@ BOOST_AUTO_TEST_CASE(a_role_that_may_only_write_the_tables) {
     e.source = m;
     return e;
   };
-  {
+  // The error of a sink that cannot open, which names the role.
+  auto refusal = [&] {
     auto made =
         operators::postgres::PostgresSink::make(make_config({.table = "narrow", .url = url}));
     BOOST_REQUIRE(made.ok());
@@ -354,11 +355,12 @@ BOOST_AUTO_TEST_CASE(a_role_that_may_only_write_the_tables) {
         o.err().message.find("the role etl_least may not prepare public.sluice_checkpoints") !=
             std::string::npos,
         o.err().message);
-    BOOST_TEST(
-        o.err().message.find("GRANT SELECT, INSERT, UPDATE, DELETE ON "
-                             "public.sluice_checkpoints TO \"etl_least\"") != std::string::npos,
-        o.err().message);
-  }
+    return o.err().message;
+  };
+  const std::string create = refusal();
+  BOOST_TEST(create.find("GRANT SELECT, INSERT, UPDATE, DELETE ON "
+                         "public.sluice_checkpoints TO \"etl_least\"") != std::string::npos,
+             create);
   // The table as an older sink made it (no shared_tables): the role may not add the column.
   pg.psql(
       "CREATE TABLE public.sluice_checkpoints (pipeline text NOT NULL, stage text NOT NULL, "
@@ -366,20 +368,9 @@ BOOST_AUTO_TEST_CASE(a_role_that_may_only_write_the_tables) {
       "text, acked boolean, epoch bigint, PRIMARY KEY (pipeline, stage)); "
       "GRANT SELECT, INSERT, UPDATE, DELETE ON public.sluice_checkpoints TO etl_least",
       "least_priv");
-  {
-    auto made =
-        operators::postgres::PostgresSink::make(make_config({.table = "narrow", .url = url}));
-    BOOST_REQUIRE(made.ok());
-    auto o = made.value()->open("");
-    BOOST_REQUIRE(!o.ok());
-    BOOST_TEST(
-        o.err().message.find("the role etl_least may not prepare public.sluice_checkpoints") !=
-            std::string::npos,
-        o.err().message);
-    BOOST_TEST(
-        o.err().message.find("ADD COLUMN IF NOT EXISTS shared_tables text;") != std::string::npos,
-        o.err().message);
-  }
+  const std::string alter = refusal();
+  BOOST_TEST(alter.find("ADD COLUMN IF NOT EXISTS shared_tables text;") != std::string::npos,
+             alter);
   pg.psql("ALTER TABLE public.sluice_checkpoints ADD COLUMN shared_tables text", "least_priv");
   test::StderrCapture log;
   auto sink = open_sink({.table = "narrow", .url = url});

@@ -36,6 +36,14 @@ Event fk_change(const std::shared_ptr<const SourceMeta>& m, Op op, Object r, int
   return e;
 }
 
+// The sink's `table` expression.
+ast::ExprPtr table_expr(const char* text) {
+  dsl::Diagnostics diags;
+  auto expr = dsl::parse_expr(text, diags);
+  BOOST_REQUIRE(expr && !diags.has_errors());
+  return expr;
+}
+
 // Writes as the engine does: a transient error means the same call again.
 std::vector<Event> fk_write(operators::postgres::PostgresSink& s, std::vector<Event> evs) {
   std::vector<Event> dead;
@@ -56,9 +64,7 @@ BOOST_AUTO_TEST_CASE(changes_a_foreign_key_orders_are_applied_in_the_source_orde
     "fk_customers (id)); "
     "INSERT INTO fk_customers VALUES (7, 'old'), (8, 'other'); "
     "INSERT INTO fk_orders VALUES (70, 7), (80, 8)");
-  dsl::Diagnostics diags;
-  auto expr = dsl::parse_expr("\"fk_\" + @table", diags);
-  BOOST_REQUIRE(expr && !diags.has_errors());
+  auto expr = table_expr("\"fk_\" + @table");
   test::StderrCapture log;
   auto sink = open_sink({.stage = "fk", .table_expr = expr.get()});
   auto customers = fk_table("customers"), orders = fk_table("orders");
@@ -101,9 +107,7 @@ BOOST_AUTO_TEST_CASE(a_cycle_of_foreign_keys_goes_in_the_source_order) {
   q("CREATE TABLE cyc_dept (id bigint PRIMARY KEY, manager bigint); "
     "CREATE TABLE cyc_emp (id bigint PRIMARY KEY, dept bigint REFERENCES cyc_dept (id)); "
     "ALTER TABLE cyc_dept ADD FOREIGN KEY (manager) REFERENCES cyc_emp (id)");
-  dsl::Diagnostics diags;
-  auto expr = dsl::parse_expr("\"cyc_\" + @table", diags);
-  BOOST_REQUIRE(expr && !diags.has_errors());
+  auto expr = table_expr("\"cyc_\" + @table");
   test::StderrCapture log;
   auto sink = open_sink({.stage = "cyc", .table_expr = expr.get()});
   auto dept = fk_table("dept"), emp = fk_table("emp");
@@ -129,9 +133,7 @@ BOOST_AUTO_TEST_CASE(a_row_the_key_refuses_in_the_source_order_too_is_a_dead_let
   q("CREATE TABLE fk2_customers (id bigint PRIMARY KEY); "
     "CREATE TABLE fk2_orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES "
     "fk2_customers (id))");
-  dsl::Diagnostics diags;
-  auto expr = dsl::parse_expr("\"fk2_\" + @table", diags);
-  BOOST_REQUIRE(expr && !diags.has_errors());
+  auto expr = table_expr("\"fk2_\" + @table");
   auto sink = open_sink({.stage = "fk2", .table_expr = expr.get()});
   std::vector<Event> evs = {
       fk_change(fk_table("customers"), Op::Create, row({{"id", Value::int64(1)}}), 1),
